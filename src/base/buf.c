@@ -1,0 +1,199 @@
+/*
+ * Bounded dynamic buffers (see buf.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/buf.h"
+#include "base/error.h"
+
+void cc_buf_init(struct cc_buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->max = max;
+}
+
+static int grow(struct cc_buf *b, size_t need)
+{
+	if (b->len + need + 1 <= b->cap)
+		return 0;
+	if (b->len + need + 1 > b->max)
+		return CC_ENOMEM;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + need + 1)
+		cap *= 2;
+	if (cap > b->max)
+		cap = b->max;
+	char *p = realloc(b->data, cap);
+	if (!p)
+		return CC_ENOMEM;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int cc_buf_append(struct cc_buf *b, const void *p, size_t n)
+{
+	if (grow(b, n))
+		return CC_ENOMEM;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int cc_buf_puts(struct cc_buf *b, const char *s)
+{
+	return cc_buf_append(b, s, strlen(s));
+}
+
+int cc_buf_putc(struct cc_buf *b, char c)
+{
+	return cc_buf_append(b, &c, 1);
+}
+
+int cc_buf_printf(struct cc_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char small[256];
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return CC_EINVAL;
+	if ((size_t)n < sizeof small)
+		return cc_buf_append(b, small, (size_t)n);
+	if (grow(b, (size_t)n))
+		return CC_ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+/* Length of a valid UTF-8 sequence starting at P (at most N bytes), or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	if (p[0] < 0x80)
+		return 1;
+	size_t len;
+	unsigned cp;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+		len = 2;
+		cp = p[0] & 0x1F;
+	} else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+		len = 3;
+		cp = p[0] & 0x0F;
+	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+		len = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+int cc_buf_json_str(struct cc_buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int rc = cc_buf_putc(b, '"');
+	size_t i = 0, run = 0;
+	while (rc == 0 && i < n) {
+		unsigned char c = p[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			run = i;
+			while (i < n && p[i] >= 0x20 && p[i] != '"' && p[i] != '\\' && p[i] < 0x80)
+				i++;
+			rc = cc_buf_append(b, p + run, i - run);
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t len = utf8_seq(p + i, n - i);
+			if (len) {
+				rc = cc_buf_append(b, p + i, len);
+				i += len;
+			} else {
+				rc = cc_buf_puts(b, "\xEF\xBF\xBD");
+				i++;
+			}
+			continue;
+		}
+		switch (c) {
+		case '"': rc = cc_buf_puts(b, "\\\""); break;
+		case '\\': rc = cc_buf_puts(b, "\\\\"); break;
+		case '\n': rc = cc_buf_puts(b, "\\n"); break;
+		case '\r': rc = cc_buf_puts(b, "\\r"); break;
+		case '\t': rc = cc_buf_puts(b, "\\t"); break;
+		default: rc = cc_buf_printf(b, "\\u%04x", c); break;
+		}
+		i++;
+	}
+	if (rc == 0)
+		rc = cc_buf_putc(b, '"');
+	return rc;
+}
+
+int cc_buf_csv_field(struct cc_buf *b, const char *s, size_t n)
+{
+	int quote = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n') {
+			quote = 1;
+			break;
+		}
+	if (!quote)
+		return cc_buf_append(b, s, n);
+	int rc = cc_buf_putc(b, '"');
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (s[i] == '"')
+			rc = cc_buf_putc(b, '"');
+		if (rc == 0)
+			rc = cc_buf_putc(b, s[i]);
+	}
+	if (rc == 0)
+		rc = cc_buf_putc(b, '"');
+	return rc;
+}
+
+void cc_buf_reset(struct cc_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+const char *cc_buf_str(const struct cc_buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+char *cc_buf_detach(struct cc_buf *b)
+{
+	char *p = b->data;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void cc_buf_release(struct cc_buf *b)
+{
+	if (!b)
+		return;
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}

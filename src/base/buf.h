@@ -1,0 +1,39 @@
+/*
+ * Bounded dynamic string buffers (as curl's dynbuf): every buffer is given a maximum size at
+ * init, and appends past it fail with CC_ENOMEM instead of growing without end. The content
+ * is always NUL-terminated once anything was appended.
+ *
+ * Ownership: the buffer owns data; cc_buf_release() frees it; cc_buf_detach() hands it over.
+ */
+#ifndef CC_BASE_BUF_H
+#define CC_BASE_BUF_H
+#include <stddef.h>
+
+struct cc_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max;
+};
+
+#define CC_BUF_INIT(max_) { NULL, 0, 0, (max_) }
+
+void cc_buf_init(struct cc_buf *b, size_t max);
+/* Each returns 0 or CC_ENOMEM (allocation failed or the maximum would be passed). */
+int cc_buf_append(struct cc_buf *b, const void *p, size_t n);
+int cc_buf_puts(struct cc_buf *b, const char *s);
+int cc_buf_putc(struct cc_buf *b, char c);
+int cc_buf_printf(struct cc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends S as a JSON string literal, quotes included; invalid UTF-8 becomes U+FFFD. */
+int cc_buf_json_str(struct cc_buf *b, const char *s, size_t n);
+/* Appends S as one CSV field (quoted when it holds a comma, quote, CR or LF). */
+int cc_buf_csv_field(struct cc_buf *b, const char *s, size_t n);
+/* Empties the buffer but keeps its memory. */
+void cc_buf_reset(struct cc_buf *b);
+/* Returns the content ("" when empty; never NULL). */
+const char *cc_buf_str(const struct cc_buf *b);
+/* Returns the malloc'd content (caller frees) and leaves B empty; NULL when empty. */
+char *cc_buf_detach(struct cc_buf *b);
+void cc_buf_release(struct cc_buf *b);
+
+#endif

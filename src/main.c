@@ -1,0 +1,9 @@
+/*
+ * chainchief: one binary, a table of commands (see cli/cli.h).
+ */
+#include "cli/cli.h"
+
+int main(int argc, char **argv)
+{
+	return cli_main(argc, argv);
+}
