@@ -1,0 +1,344 @@
+/*
+ * RFC 4180 CSV reader (see csv.h). The importers push millions of rows through here, so the
+ * reader parses in place: input is read in 64 KiB chunks into one buffer, each record is
+ * split where it lies (field ends become NULs, doubled quotes are folded by writing behind
+ * the read position), and the row's pointers aim into that buffer. The parser is a small
+ * state machine whose state survives a refill, so a record cut by a chunk end is resumed,
+ * never rescanned, and the buffer grows only while one record is longer than what it holds
+ * (up to CC_CSV_MAX_RECORD). Unquoted runs are scanned with a byte-class table and quoted
+ * runs with memchr: no per-byte calls.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "base/csv.h"
+
+#define CSV_CHUNK (64u << 10)
+
+/* Where the parser stands inside the current record. */
+enum csv_state {
+	ST_FIELD, /* at the start of a field */
+	ST_UNQ,	  /* inside an unquoted field */
+	ST_QUO,	  /* inside a quoted field */
+	ST_QEND,  /* just after a quote inside a quoted field: end, or the first of a pair */
+};
+
+struct cc_csv {
+	struct cc_source *src;
+	char *buf;	   /* input; the current record starts at START */
+	size_t cap;	   /* bytes allocated; one is always kept free past END for a NUL */
+	size_t start, end; /* unparsed input is buf[start..end) */
+	int eof;	   /* the source is exhausted */
+	int failed;	   /* error code once reading has failed; sticky */
+	long line;	   /* line on which the current record starts */
+
+	/* Parser state for the current record, offsets relative to START. */
+	enum csv_state st;
+	size_t r, w;	  /* read and write offsets (w <= r) */
+	size_t fs;	  /* start of the current field's content */
+	long nl;	  /* newlines in this record, inside quotes and its terminator */
+	long qline;	  /* line on which the current quoted field starts */
+	size_t nfields;   /* fields completed */
+	size_t fcap;	  /* room in the arrays below */
+	size_t *foff;	  /* field start offsets */
+	size_t *flen;	  /* field lengths */
+	const char **fptr; /* field pointers handed out in struct cc_row */
+};
+
+/* Bytes that end an unquoted run: the separators and the quote. */
+static const unsigned char special[256] = {
+	[','] = 1,
+	['\n'] = 1,
+	['\r'] = 1,
+	['"'] = 1,
+};
+
+int cc_csv_open(struct cc_csv **out, struct cc_source *src, struct cc_error *err)
+{
+	struct cc_csv *c = calloc(1, sizeof *c);
+	*out = NULL;
+	if (!c)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	c->cap = CSV_CHUNK + 1;
+	c->buf = malloc(c->cap);
+	c->fcap = 64;
+	c->foff = malloc(c->fcap * sizeof *c->foff);
+	c->flen = malloc(c->fcap * sizeof *c->flen);
+	c->fptr = malloc(c->fcap * sizeof *c->fptr);
+	if (!c->buf || !c->foff || !c->flen || !c->fptr) {
+		free(c->buf);
+		free(c->foff);
+		free(c->flen);
+		free(c->fptr);
+		free(c);
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	}
+	c->src = src;
+	c->line = 1;
+	*out = c;
+	return 0;
+}
+
+struct cc_source *cc_csv_source(struct cc_csv *c)
+{
+	return c->src;
+}
+
+void cc_csv_free(struct cc_csv *c)
+{
+	if (!c)
+		return;
+	cc_source_free(c->src);
+	free(c->buf);
+	free(c->foff);
+	free(c->flen);
+	free(c->fptr);
+	free(c);
+}
+
+/* Makes room for one more field. Returns 0 or CC_ENOMEM. */
+static int grow_fields(struct cc_csv *c, struct cc_error *err)
+{
+	size_t n = c->fcap * 2;
+	size_t *o = realloc(c->foff, n * sizeof *o);
+	if (o)
+		c->foff = o;
+	size_t *l = realloc(c->flen, n * sizeof *l);
+	if (l)
+		c->flen = l;
+	const char **p = realloc(c->fptr, n * sizeof *p);
+	if (p)
+		c->fptr = p;
+	if (!o || !l || !p)
+		return cc_error_set(err, CC_ENOMEM, "out of memory reading CSV line %ld", c->line);
+	c->fcap = n;
+	return 0;
+}
+
+/* Result of parse(): a whole record, or the input ran out before its end. */
+enum { PARSE_MORE = 0, PARSE_RECORD = 1 };
+
+/*
+ * Continues the current record from the saved state. Returns PARSE_RECORD with the record's
+ * fields NUL-terminated in place and c->r past its terminator, PARSE_MORE when the buffer
+ * ends inside it (more input is needed, unless c->eof), or CC_EPARSE / CC_ENOMEM.
+ */
+static int parse(struct cc_csv *c, struct cc_error *err)
+{
+	unsigned char *b = (unsigned char *)c->buf + c->start;
+	size_t avail = c->end - c->start;
+	size_t r = c->r, w = c->w, fs = c->fs;
+	enum csv_state st = c->st;
+	int rc = PARSE_MORE;
+	int last; /* the field just ended is the record's last */
+	unsigned char ch;
+
+	for (;;) {
+		switch (st) {
+		case ST_FIELD:
+			fs = w;
+			if (r == avail)
+				goto more;
+			if (b[r] == '"') {
+				r++;
+				c->qline = c->line + c->nl;
+				st = ST_QUO;
+				continue;
+			}
+			st = ST_UNQ;
+			/* fall through */
+		case ST_UNQ: {
+			size_t s = r;
+			while (r < avail && !special[b[r]])
+				r++;
+			if (w != s)
+				memmove(b + w, b + s, r - s);
+			w += r - s;
+			if (r == avail)
+				goto more;
+			ch = b[r];
+			if (ch == '"') {
+				rc = cc_error_set(err, CC_EPARSE,
+						  "stray quote inside an unquoted field on CSV line %ld "
+						  "(field %zu)",
+						  c->line + c->nl, c->nfields + 1);
+				goto out;
+			}
+			if (ch == '\r') {
+				if (r + 1 == avail && !c->eof)
+					goto more; /* is it CRLF? come back with the next byte */
+				if (r + 1 < avail && b[r + 1] != '\n') {
+					b[w++] = '\r'; /* a lone CR is data */
+					r++;
+					continue;
+				}
+			}
+			goto end_field;
+		}
+		case ST_QUO: {
+			size_t s = r;
+			const unsigned char *q = memchr(b + r, '"', avail - r);
+			r = q ? (size_t)(q - b) : avail;
+			const unsigned char *p = b + s, *e = b + r;
+			for (;;) {
+				p = memchr(p, '\n', (size_t)(e - p));
+				if (!p)
+					break;
+				c->nl++;
+				p++;
+			}
+			if (w != s)
+				memmove(b + w, b + s, r - s);
+			w += r - s;
+			if (r == avail)
+				goto more;
+			r++;
+			st = ST_QEND;
+			continue;
+		}
+		case ST_QEND:
+			if (r == avail)
+				goto more;
+			ch = b[r];
+			if (ch == '"') {
+				b[w++] = '"';
+				r++;
+				st = ST_QUO;
+				continue;
+			}
+			if (ch == '\r' && r + 1 == avail && !c->eof)
+				goto more;
+			if (ch == ',' || ch == '\n' || (ch == '\r' && (r + 1 == avail || b[r + 1] == '\n')))
+				goto end_field;
+			rc = cc_error_set(err, CC_EPARSE,
+					  "unexpected character after the closing quote on CSV line %ld "
+					  "(field %zu)",
+					  c->line + c->nl, c->nfields + 1);
+			goto out;
+		}
+
+	end_field:
+		/* B[r] is ',', '\n' or '\r' (then followed by '\n' or the end), or r == avail. */
+		last = 1;
+		if (r < avail) {
+			ch = b[r];
+			last = ch != ',';
+			if (ch == '\r' && r + 1 < avail)
+				r++; /* CRLF */
+			r++;
+			if (last && b[r - 1] == '\n')
+				c->nl++; /* the record's own terminator */
+		}
+		if (c->nfields == c->fcap) {
+			rc = grow_fields(c, err);
+			if (rc)
+				goto out;
+		}
+		b[w] = '\0';
+		c->foff[c->nfields] = fs;
+		c->flen[c->nfields] = w - fs;
+		c->nfields++;
+		w++;
+		st = ST_FIELD;
+		if (last) {
+			rc = PARSE_RECORD;
+			goto out;
+		}
+		continue;
+
+	more:
+		if (!c->eof)
+			goto out;
+		/* The input ends: it ends the record too, unless a quoted field is open. */
+		if (st == ST_QUO) {
+			rc = cc_error_set(err, CC_EPARSE,
+					  "unterminated quoted field starting on CSV line %ld", c->qline);
+			goto out;
+		}
+		if (st == ST_FIELD && c->nfields == 0 && r == 0)
+			goto out; /* nothing left at all */
+		goto end_field;
+	}
+out:
+	c->r = r;
+	c->w = w;
+	c->fs = fs;
+	c->st = st;
+	return rc;
+}
+
+/* Moves the unparsed input to the buffer's start and reads more. Returns 0 or CC_E*. */
+static int refill(struct cc_csv *c, struct cc_error *err)
+{
+	if (c->start > 0) {
+		memmove(c->buf, c->buf + c->start, c->end - c->start);
+		c->end -= c->start;
+		c->start = 0;
+	}
+	if (c->end > CC_CSV_MAX_RECORD)
+		return cc_error_set(err, CC_EPARSE, "CSV record starting on line %ld is longer than %u "
+				    "bytes", c->line, CC_CSV_MAX_RECORD);
+	if (c->cap - c->end - 1 < CSV_CHUNK) {
+		/* One record fills the buffer: double it, up to the record limit plus a chunk. */
+		size_t cap = c->cap * 2;
+		if (cap > CC_CSV_MAX_RECORD + CSV_CHUNK + 1)
+			cap = CC_CSV_MAX_RECORD + CSV_CHUNK + 1;
+		char *p = realloc(c->buf, cap);
+		if (!p)
+			return cc_error_set(err, CC_ENOMEM, "out of memory reading CSV line %ld",
+					    c->line);
+		c->buf = p;
+		c->cap = cap;
+	}
+	ssize_t k = cc_source_read(c->src, c->buf + c->end, c->cap - c->end - 1, err);
+	if (k < 0)
+		return (int)k;
+	if (k == 0)
+		c->eof = 1;
+	c->end += (size_t)k;
+	return 0;
+}
+
+int cc_csv_next(struct cc_csv *c, struct cc_row *row, struct cc_error *err)
+{
+	int rc;
+	if (c->failed)
+		return cc_error_set(err, c->failed, "CSV reading stopped after an earlier error");
+	for (;;) {
+		rc = parse(c, err);
+		if (rc < 0)
+			break;
+		if (rc == PARSE_MORE) {
+			if (c->eof)
+				return 0;
+			rc = refill(c, err);
+			if (rc)
+				break;
+			continue;
+		}
+		if (c->r > CC_CSV_MAX_RECORD) {
+			rc = cc_error_set(err, CC_EPARSE, "CSV record starting on line %ld is longer "
+					  "than %u bytes", c->line, CC_CSV_MAX_RECORD);
+			break;
+		}
+		long line = c->line;
+		char *base = c->buf + c->start;
+		size_t n = c->nfields;
+		c->line += c->nl;
+		c->start += c->r;
+		c->r = c->w = c->fs = 0;
+		c->nl = 0;
+		c->nfields = 0;
+		c->st = ST_FIELD;
+		if (n == 1 && c->flen[0] == 0)
+			continue; /* a blank line */
+		for (size_t i = 0; i < n; i++)
+			c->fptr[i] = base + c->foff[i];
+		row->nfields = n;
+		row->fields = c->fptr;
+		row->lens = c->flen;
+		row->line = line;
+		return 1;
+	}
+	c->failed = rc;
+	return rc;
+}

@@ -25,7 +25,10 @@ struct cc_row {
 
 struct cc_csv;
 
-/* Wraps SRC (consumed: cc_csv_free frees it). Returns 0 or CC_ENOMEM. */
+/*
+ * Wraps SRC (consumed: cc_csv_free frees it). Returns 0 or CC_ENOMEM; on failure SRC is not
+ * consumed and the caller still frees it.
+ */
 int cc_csv_open(struct cc_csv **out, struct cc_source *src, struct cc_error *err);
 
 /*

@@ -37,7 +37,9 @@ size_t cc_gb18030_valid_prefix(const unsigned char *p, size_t n);
  * pieces), then finish. Decision: a UTF-8 BOM means UTF-8; input valid as UTF-8 is UTF-8;
  * else input valid as GB18030 is GB18030; else CC_EENCODING with a message naming the byte
  * offset and line of the first byte that is invalid in both (the later of the two failure
- * points, since the file was neither).
+ * points, since the file was neither). Offsets are 0-based, lines 1-based; a sequence cut by
+ * the end of the input is invalid at its first byte. A file starting with a BOM must be valid
+ * UTF-8 (GB18030 is not tried for it). The carry arrays are private to text.c.
  */
 struct cc_encdetect {
 	int utf8_ok, gb_ok, bom;

@@ -30,7 +30,8 @@ int cc_xlsx_next(struct cc_xlsx_reader *x, struct cc_row *row, struct cc_error *
 
 /* Fraction of the sheet's uncompressed bytes consumed, 0..1. */
 double cc_xlsx_progress(const struct cc_xlsx_reader *x);
-void cc_xlsx_close(struct cc_xlsx_reader *x);
+/* Frees X (may be NULL) and closes the file. Spelled cc_xlsx_close(x) by callers. */
+void cc_xlsx_reader_close(struct cc_xlsx_reader *x);
 
 /* Column types for writing. */
 enum cc_cell_type { CC_CELL_TEXT = 0, CC_CELL_NUMBER = 1 };
@@ -57,7 +58,19 @@ void cc_xlsx_widths(struct cc_xlsx_writer *w, size_t n, const double *widths);
  */
 int cc_xlsx_bar_chart(struct cc_xlsx_writer *w, const char *sheet, int cat_col, int val_col,
 		      int first, int last, const char *title, int anchor_row, int anchor_col);
-/* Writes and closes the file. Returns 0 or CC_EIO. W is freed either way. */
-int cc_xlsx_close(struct cc_xlsx_writer *w, struct cc_error *err);
+/*
+ * Writes and closes the file. Returns 0 or CC_EIO. W is freed either way; NULL W returns 0.
+ * Spelled cc_xlsx_close(w, err) by callers.
+ */
+int cc_xlsx_writer_close(struct cc_xlsx_writer *w, struct cc_error *err);
+
+/*
+ * cc_xlsx_close(reader) and cc_xlsx_close(writer, err): C has no overloading, so the name
+ * picks the function by the number of arguments (one: the reader, two: the writer). Each
+ * function still checks its argument's type.
+ */
+#define CC_XLSX_CLOSE_PICK_(a, b, f, ...) f
+#define cc_xlsx_close(...) \
+	CC_XLSX_CLOSE_PICK_(__VA_ARGS__, cc_xlsx_writer_close, cc_xlsx_reader_close, 0)(__VA_ARGS__)
 
 #endif

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The whole test suite, as `make test` and CI run it:
+#   1. release build + unit and CLI tests (CTest)
+#   2. ASan + UBSan build + the same tests
+#   3. libFuzzer smoke run of every fuzz target (clang, a few seconds each)
+#   4. end-to-end browser tests (node's test runner + playwright-core + Debian chromium)
+# The last line is "N passed, N failed" over all of them.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+JOBS=${JOBS:-2}
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+passed=0
+failed=0
+failures=()
+
+count_ctest() { # $1 = log file, $2 = label
+  local line p f
+  line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$1" | tail -1)
+  if [ -z "$line" ]; then
+    failed=$((failed + 1)); failures+=("$2: no test summary"); return
+  fi
+  f=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/')
+  p=$(( $(echo "$line" | sed -E 's/.*out of ([0-9]+).*/\1/') - f ))
+  passed=$((passed + p)); failed=$((failed + f))
+  [ "$f" -gt 0 ] && failures+=("$2: $f failed")
+}
+
+step() { echo; echo "== $*"; }
+
+step "release build"
+if cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null && cmake --build build -j"$JOBS" >build.log 2>&1; then
+  step "unit and CLI tests"
+  (cd build && ctest --output-on-failure -j"$JOBS" 2>&1) | tee build/ctest.log | tail -25
+  count_ctest build/ctest.log "unit"
+else
+  tail -40 build.log; failed=$((failed + 1)); failures+=("release build failed")
+fi
+
+step "ASan + UBSan build"
+if cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCC_SANITIZE=ON >/dev/null && cmake --build build-asan -j"$JOBS" >build-asan.log 2>&1; then
+  step "unit and CLI tests under sanitizers"
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+     ctest --output-on-failure -j"$JOBS" 2>&1) | tee build-asan/ctest.log | tail -25
+  count_ctest build-asan/ctest.log "sanitizers"
+else
+  tail -40 build-asan.log; failed=$((failed + 1)); failures+=("sanitizer build failed")
+fi
+
+step "fuzz smoke (${FUZZ_SECONDS}s per target)"
+if CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCC_FUZZ=ON >/dev/null && cmake --build build-fuzz -j"$JOBS" >build-fuzz.log 2>&1; then
+  for f in build-fuzz/fuzz_*; do
+    [ -x "$f" ] || continue
+    name=$(basename "$f")
+    corpus=tests/fuzz/corpus/$name
+    work=$(mktemp -d)
+    [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/ 2>/dev/null
+    if "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=0 "$work" >"build-fuzz/$name.log" 2>&1; then
+      echo "fuzz $name: ok"; passed=$((passed + 1))
+    else
+      echo "fuzz $name: FAILED"; tail -30 "build-fuzz/$name.log"; failed=$((failed + 1)); failures+=("fuzz $name")
+    fi
+    rm -rf "$work"
+  done
+else
+  tail -40 build-fuzz.log; failed=$((failed + 1)); failures+=("fuzz build failed")
+fi
+
+if [ -d tests/e2e ] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
+  step "end-to-end browser tests"
+  CC_BINARY=$PWD/build/chainchief node --test --test-concurrency=1 tests/e2e/ 2>&1 | tee build/e2e.log | tail -30
+  p=$(grep -E '^# pass [0-9]+' build/e2e.log | awk '{print $3}')
+  f=$(grep -E '^# fail [0-9]+' build/e2e.log | awk '{print $3}')
+  if [ -z "$p" ]; then failed=$((failed + 1)); failures+=("e2e: no summary"); else
+    passed=$((passed + p)); failed=$((failed + ${f:-0})); [ "${f:-0}" -gt 0 ] && failures+=("e2e: $f failed"); fi
+fi
+
+echo
+for x in "${failures[@]}"; do echo "failed: $x"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

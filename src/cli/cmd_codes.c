@@ -1,0 +1,237 @@
+/*
+ * Commands over the code lists and catalogues: uscc, region, industry, metrics, chain.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/parse.h"
+#include "cli/commands.h"
+#include "domain/catalogue.h"
+#include "domain/codes.h"
+#include "domain/metric.h"
+#include "domain/uscc.h"
+
+static int load_codes(void)
+{
+	struct cc_error err = {0};
+	if (cc_codes_load(&err)) {
+		cli_error("%s", err.msg);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+int cmd_uscc(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *pos[256];
+	int npos, bad = 0;
+	int rc = cli_parse(cli_find("uscc"), argc, argv, NULL, NULL, pos, 256, &npos);
+	if (rc)
+		return rc;
+	if (npos == 0) {
+		cli_error("uscc: give one or more codes");
+		return CLI_USAGE;
+	}
+	if ((rc = load_codes()))
+		return rc;
+	static const char *const cols[] = {"code", "valid", "check", "region", "region_name",
+					   "org_code_check", "reason"};
+	struct cli_table t;
+	cli_table_init(&t, 7, cols);
+	for (int i = 0; i < npos; i++) {
+		char canon[19] = "", chk[2] = "", region[8] = "", rname[256] = "";
+		struct cc_error err = {0};
+		int warn = 0;
+		int ok = cc_uscc_validate(pos[i], strlen(pos[i]), canon, &warn, &err) == 0;
+		if (strlen(pos[i]) >= 17) {
+			char up[18];
+			for (int k = 0; k < 17; k++)
+				up[k] = (pos[i][k] >= 'a' && pos[i][k] <= 'z') ? (char)(pos[i][k] - 32)
+									       : pos[i][k];
+			up[17] = '\0';
+			chk[0] = cc_uscc_check_char(up);
+		}
+		if (ok) {
+			int r = cc_uscc_region(canon);
+			snprintf(region, sizeof region, "%06d", r);
+			cc_region_fullname(r, rname, sizeof rname);
+		}
+		bad |= !ok;
+		const char *v[7] = {pos[i], ok ? "yes" : "no", chk, region, rname,
+				    ok ? (warn ? "fails (warning)" : "ok") : "", ok ? "" : err.msg};
+		cli_table_add(&t, v);
+	}
+	cli_table_print(&t, stdout, ctx->format);
+	cli_table_release(&t);
+	return bad ? CLI_FAIL : CLI_OK;
+}
+
+int cmd_region(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *pos[1];
+	int npos;
+	int rc = cli_parse(cli_find("region"), argc, argv, NULL, NULL, pos, 1, &npos);
+	if (rc)
+		return rc;
+	if ((rc = load_codes()))
+		return rc;
+	static const char *const cols[] = {"code", "name", "full_name", "level#", "parent"};
+	struct cli_table t;
+	cli_table_init(&t, 5, cols);
+	long long code = -1;
+	if (npos)
+		cc_parse_int64(pos[0], strlen(pos[0]), &code);
+	for (int i = 0; i < cc_region_count(); i++) {
+		const struct cc_region *r = cc_region_at(i);
+		int show;
+		if (!npos)
+			show = r->level == 1;
+		else if (code >= 0)
+			show = r->code == code || r->parent == code;
+		else
+			show = strstr(r->name, pos[0]) != NULL;
+		if (!show)
+			continue;
+		char c[8], lv[4], par[8], full[256];
+		snprintf(c, sizeof c, "%06d", r->code);
+		snprintf(lv, sizeof lv, "%d", r->level);
+		if (r->parent)
+			snprintf(par, sizeof par, "%06d", r->parent);
+		else
+			par[0] = '\0';
+		cc_region_fullname(r->code, full, sizeof full);
+		const char *v[5] = {c, r->name, full, lv, par};
+		cli_table_add(&t, v);
+	}
+	if (t.nrows == 0 && npos) {
+		cli_error("region: nothing matches '%s'", pos[0]);
+		cli_table_release(&t);
+		return CLI_FAIL;
+	}
+	cli_table_print(&t, stdout, ctx->format);
+	if (ctx->format == CLI_FMT_TABLE && !npos)
+		printf("(%d regions from %s; give a code or a name to look inside)\n",
+		       cc_region_count(), cc_regions_version());
+	cli_table_release(&t);
+	return CLI_OK;
+}
+
+int cmd_industry(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *pos[1];
+	int npos;
+	int rc = cli_parse(cli_find("industry"), argc, argv, NULL, NULL, pos, 1, &npos);
+	if (rc)
+		return rc;
+	if ((rc = load_codes()))
+		return rc;
+	static const char *const cols[] = {"code", "name", "level#", "parent"};
+	struct cli_table t;
+	cli_table_init(&t, 4, cols);
+	for (int i = 0; i < cc_industry_count(); i++) {
+		const struct cc_industry *d = cc_industry_at(i);
+		int show;
+		if (!npos)
+			show = d->level <= 2 && (d->level == 1 || d->code[0] == 'C');
+		else
+			show = strncasecmp(d->code, pos[0], strlen(pos[0])) == 0 ||
+			       strstr(d->name, pos[0]) != NULL;
+		if (!show)
+			continue;
+		char lv[4];
+		snprintf(lv, sizeof lv, "%d", d->level);
+		const char *v[4] = {d->code, d->name, lv, d->parent};
+		cli_table_add(&t, v);
+	}
+	if (t.nrows == 0 && npos) {
+		cli_error("industry: nothing matches '%s'", pos[0]);
+		cli_table_release(&t);
+		return CLI_FAIL;
+	}
+	cli_table_print(&t, stdout, ctx->format);
+	cli_table_release(&t);
+	return CLI_OK;
+}
+
+int cmd_metrics(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *pos[1];
+	int npos;
+	int rc = cli_parse(cli_find("metrics"), argc, argv, NULL, NULL, pos, 0, &npos);
+	if (rc)
+		return rc;
+	static const char *const cols[] = {"id", "名称", "name", "unit", "单位", "derived",
+					   "formula"};
+	struct cli_table t;
+	cli_table_init(&t, 7, cols);
+	for (int i = 0; i < CC_M_COUNT; i++) {
+		const struct cc_metric *m = cc_metric_get(i);
+		const char *v[7] = {m->key, m->name_zh, m->name_en, m->unit, m->unit_zh,
+				    m->derived ? "yes" : "no", m->formula ? m->formula : ""};
+		cli_table_add(&t, v);
+	}
+	cli_table_print(&t, stdout, ctx->format);
+	cli_table_release(&t);
+	return CLI_OK;
+}
+
+int cmd_chain(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *pos[2];
+	int npos;
+	struct cc_error err = {0};
+	const struct cli_command *cmd = cli_find("chain");
+	int rc = cli_parse(cmd, argc, argv, NULL, NULL, pos, 2, &npos);
+	if (rc)
+		return rc;
+	const struct cc_catalogue *cat = cc_catalogue_get(&err);
+	if (!cat) {
+		cli_error("%s", err.msg);
+		return CLI_FAIL;
+	}
+	struct cli_table t;
+	if (npos == 0 || strcmp(pos[0], "list") == 0) {
+		static const char *const cols[] = {"id", "名称", "name", "status", "nodes#"};
+		cli_table_init(&t, 5, cols);
+		for (int i = 0; i < cat->nchains; i++) {
+			const struct cc_chain *c = &cat->chains[i];
+			char nn[16];
+			snprintf(nn, sizeof nn, "%d", c->nnodes);
+			const char *v[5] = {c->id, c->name_zh, c->name_en, c->status, nn};
+			cli_table_add(&t, v);
+		}
+	} else if (strcmp(pos[0], "show") == 0 && npos == 2) {
+		const struct cc_chain *c = cc_chain_find(cat, pos[1]);
+		if (!c) {
+			cli_error("chain: unknown chain '%s' (see 'chainchief chain list')", pos[1]);
+			return CLI_FAIL;
+		}
+		static const char *const cols[] = {"node", "名称", "name", "stage", "parent",
+						   "industries", "products"};
+		cli_table_init(&t, 7, cols);
+		for (int i = c->first_node; i < c->first_node + c->nnodes; i++) {
+			const struct cc_node *n = &cat->nodes[i];
+			char label[256], inds[128] = "", prods[512] = "";
+			snprintf(label, sizeof label, "%*s%s", n->depth * 2, "", n->id);
+			size_t u = 0;
+			for (int k = 0; k < n->nindustries; k++)
+				u += (size_t)snprintf(inds + u, sizeof inds - u > 1 ? sizeof inds - u : 1,
+						      "%s%s", k ? ";" : "", n->industries[k]);
+			u = 0;
+			for (int k = 0; k < n->nproducts && u < sizeof prods - 1; k++)
+				u += (size_t)snprintf(prods + u, sizeof prods - u, "%s%s", k ? "、" : "",
+						      n->products[k]);
+			const char *v[7] = {ctx->format == CLI_FMT_TABLE ? label : n->id, n->name_zh,
+					    n->name_en, cc_stage_name(n->stage),
+					    n->parent >= 0 ? cat->nodes[n->parent].id : "", inds, prods};
+			cli_table_add(&t, v);
+		}
+	} else {
+		cli_error("chain: expected 'list' or 'show CHAIN'");
+		fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
+		return CLI_USAGE;
+	}
+	cli_table_print(&t, stdout, ctx->format);
+	cli_table_release(&t);
+	return CLI_OK;
+}

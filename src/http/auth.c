@@ -1,0 +1,263 @@
+/*
+ * Accounts, sessions and login rate limiting.
+ *
+ * Passwords: Argon2id through libsodium's crypto_pwhash_str (interactive limits). Sessions: a
+ * random 32-byte token in the cookie; the store keeps only its BLAKE2b hash, so a copy of the
+ * database does not hand out live sessions. A session expires after SESSION_IDLE seconds
+ * without use; last_seen is written at most once a minute so reads stay reads.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sodium.h>
+#include "http/handlers.h"
+
+#define SESSION_IDLE (12 * 3600)
+#define RATE_WINDOW 300
+#define RATE_MAX_FAILS 5
+
+int http_hash_password(const char *password, char out[128])
+{
+	if (sodium_init() < 0)
+		return CC_EINVAL;
+	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return CC_ENOMEM;
+	return 0;
+}
+
+int http_verify_password(const char *hash, const char *password)
+{
+	if (sodium_init() < 0)
+		return 0;
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+static void token_hash(const char *token, char out[65])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static int role_bit(const char *role)
+{
+	if (strcmp(role, "admin") == 0)
+		return HTTP_ROLE_ADMIN;
+	if (strcmp(role, "analyst") == 0)
+		return HTTP_ROLE_ANALYST;
+	if (strcmp(role, "chief") == 0)
+		return HTTP_ROLE_CHIEF;
+	if (strcmp(role, "enterprise") == 0)
+		return HTTP_ROLE_ENTERPRISE;
+	return 0;
+}
+
+int http_auth_resolve(struct http_req *req)
+{
+	char th[65];
+	struct cc_stmt *s = NULL;
+	struct cc_error err;
+	memset(&req->user, 0, sizeof req->user);
+	const char *tok = req->cookie_session;
+	if (!tok || strlen(tok) != 64)
+		return 0;
+	token_hash(tok, th);
+	if (cc_stmt_prepare(req->st, &s,
+			    "SELECT u.id, u.username, u.role, u.uscc, u.chains, s.csrf, s.last_seen "
+			    "FROM sessions s JOIN users u ON u.id = s.user_id "
+			    "WHERE s.token_hash = ?1 AND u.disabled = 0",
+			    &err))
+		return 0;
+	cc_stmt_bind_text(s, 1, th, 64);
+	time_t now = time(NULL);
+	if (cc_stmt_step(s, &err) == 1) {
+		int64_t last = cc_stmt_int64(s, 6);
+		if (now - last <= SESSION_IDLE) {
+			req->user.id = cc_stmt_int64(s, 0);
+			snprintf(req->user.username, sizeof req->user.username, "%s", cc_stmt_text(s, 1));
+			req->user.role = role_bit(cc_stmt_text(s, 2));
+			snprintf(req->user.uscc, sizeof req->user.uscc, "%s", cc_stmt_text(s, 3));
+			snprintf(req->user.chains, sizeof req->user.chains, "%s", cc_stmt_text(s, 4));
+			snprintf(req->user.csrf, sizeof req->user.csrf, "%s", cc_stmt_text(s, 5));
+			snprintf(req->user.session, sizeof req->user.session, "%s", th);
+		}
+		cc_stmt_free(s);
+		s = NULL;
+		if (req->user.id && now - last > 60) {
+			char sql[200];
+			snprintf(sql, sizeof sql,
+				 "UPDATE sessions SET last_seen = %lld WHERE token_hash = '%s'",
+				 (long long)now, th);
+			cc_store_exec(req->st, sql, NULL);
+		}
+	}
+	cc_stmt_free(s);
+	return 0;
+}
+
+/* Login rate limit: per key (client address + user name), failures within a window. */
+struct rl_entry {
+	char key[160];
+	time_t first;
+	int fails;
+};
+
+static struct rl_entry rl_table[1024];
+static pthread_mutex_t rl_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int http_ratelimit_check(struct http_server *srv, const char *key, int failed)
+{
+	(void)srv;
+	unsigned h = 5381;
+	for (const char *p = key; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	struct rl_entry *e = &rl_table[h % 1024];
+	time_t now = time(NULL);
+	int wait = 0;
+	pthread_mutex_lock(&rl_lock);
+	if (strcmp(e->key, key) != 0 || now - e->first > RATE_WINDOW) {
+		snprintf(e->key, sizeof e->key, "%s", key);
+		e->first = now;
+		e->fails = 0;
+	}
+	if (failed)
+		e->fails++;
+	else if (e->fails >= RATE_MAX_FAILS)
+		wait = (int)(RATE_WINDOW - (now - e->first));
+	pthread_mutex_unlock(&rl_lock);
+	return wait > 0 ? wait : 0;
+}
+
+static json_t *user_json(const struct http_user *u)
+{
+	static const char *const names[] = {"", "admin", "analyst", "", "chief", "", "", "",
+					    "enterprise"};
+	json_t *chains = json_array();
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", u->chains);
+	for (char *p = buf; *p;) {
+		char *c = strchr(p, ',');
+		if (c)
+			*c = '\0';
+		if (*p)
+			json_array_append_new(chains, json_string(p));
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	return json_pack("{s:s, s:s, s:s?, s:o}", "username", u->username, "role",
+			 u->role <= 8 ? names[u->role] : "", "uscc", u->uscc[0] ? u->uscc : NULL,
+			 "chains", chains);
+}
+
+int h_login(struct http_req *req)
+{
+	json_t *body = http_body_json(req);
+	int rc;
+	if (!body)
+		return req->status;
+	const char *user = json_string_value(json_object_get(body, "username"));
+	const char *pass = json_string_value(json_object_get(body, "password"));
+	if (!user || !*user) {
+		json_decref(body);
+		return http_error(req, 400, "invalid", "username", "请输入用户名", "username is required");
+	}
+	if (!pass) {
+		json_decref(body);
+		return http_error(req, 400, "invalid", "password", "请输入密码", "password is required");
+	}
+	char key[160];
+	snprintf(key, sizeof key, "%s|%.64s", req->client, user);
+	int wait = http_ratelimit_check(req->srv, key, 0);
+	if (wait) {
+		char secs[16];
+		snprintf(secs, sizeof secs, "%d", wait);
+		http_header(req, "Retry-After", secs);
+		json_decref(body);
+		return http_error(req, 429, "rate_limited", NULL, "登录失败次数过多，请稍后再试",
+				  "too many failed logins; try again in %d seconds", wait);
+	}
+	struct cc_stmt *s = NULL;
+	struct cc_error err;
+	rc = cc_stmt_prepare(req->st, &s,
+			     "SELECT id, password_hash, role, uscc, chains FROM users WHERE "
+			     "username = ?1 AND disabled = 0",
+			     &err);
+	if (rc) {
+		json_decref(body);
+		return http_error(req, 500, "internal", NULL, "数据库错误", "%s", err.msg);
+	}
+	cc_stmt_bind_text(s, 1, user, strlen(user));
+	int ok = 0;
+	struct http_user u = {0};
+	if (cc_stmt_step(s, &err) == 1 && http_verify_password(cc_stmt_text(s, 1), pass)) {
+		ok = 1;
+		u.id = cc_stmt_int64(s, 0);
+		snprintf(u.username, sizeof u.username, "%s", user);
+		u.role = role_bit(cc_stmt_text(s, 2));
+		snprintf(u.uscc, sizeof u.uscc, "%s", cc_stmt_text(s, 3));
+		snprintf(u.chains, sizeof u.chains, "%s", cc_stmt_text(s, 4));
+	}
+	cc_stmt_free(s);
+	json_decref(body);
+	if (!ok) {
+		http_ratelimit_check(req->srv, key, 1);
+		return http_error(req, 401, "unauthorized", NULL, "用户名或密码错误",
+				  "wrong user name or password");
+	}
+	unsigned char raw[32], csrf_raw[32];
+	char token[65], th[65];
+	randombytes_buf(raw, sizeof raw);
+	randombytes_buf(csrf_raw, sizeof csrf_raw);
+	sodium_bin2hex(token, sizeof token, raw, sizeof raw);
+	sodium_bin2hex(u.csrf, sizeof u.csrf, csrf_raw, sizeof csrf_raw);
+	token_hash(token, th);
+	rc = cc_stmt_prepare(req->st, &s,
+			     "INSERT INTO sessions(token_hash, user_id, csrf, created, last_seen) "
+			     "VALUES(?1, ?2, ?3, ?4, ?4)",
+			     &err);
+	if (rc == 0) {
+		cc_stmt_bind_text(s, 1, th, 64);
+		cc_stmt_bind_int64(s, 2, u.id);
+		cc_stmt_bind_text(s, 3, u.csrf, 64);
+		cc_stmt_bind_int64(s, 4, (int64_t)time(NULL));
+		rc = cc_stmt_step(s, &err) < 0 ? CC_EDB : 0;
+		cc_stmt_free(s);
+	}
+	if (rc)
+		return http_error(req, 500, "internal", NULL, "无法创建会话", "cannot create session");
+	/* Old sessions of this user beyond the idle limit go now. */
+	char sql[160];
+	snprintf(sql, sizeof sql, "DELETE FROM sessions WHERE last_seen < %lld",
+		 (long long)time(NULL) - SESSION_IDLE);
+	cc_store_exec(req->st, sql, NULL);
+	char cookie[200];
+	snprintf(cookie, sizeof cookie,
+		 "cc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
+		 SESSION_IDLE);
+	http_header(req, "Set-Cookie", cookie);
+	req->user = u;
+	http_audit(req, "login", user, NULL, NULL);
+	return http_json(req, 200, json_pack("{s:o, s:s}", "user", user_json(&u), "csrf", u.csrf));
+}
+
+int h_logout(struct http_req *req)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "DELETE FROM sessions WHERE token_hash = '%s'", req->user.session);
+	cc_store_exec(req->st, sql, NULL);
+	http_header(req, "Set-Cookie", "cc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	http_audit(req, "logout", req->user.username, NULL, NULL);
+	return http_json(req, 200, json_pack("{s:b}", "ok", 1));
+}
+
+int h_session(struct http_req *req)
+{
+	if (!req->user.id)
+		return http_error(req, 401, "unauthorized", NULL, "未登录", "not logged in");
+	return http_json(req, 200,
+			 json_pack("{s:o, s:s}", "user", user_json(&req->user), "csrf", req->user.csrf));
+}

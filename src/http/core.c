@@ -1,0 +1,192 @@
+/*
+ * Request helpers and the dispatcher (see http.h): JSON responses and errors, route matching
+ * with {params}, role and CSRF checks, the audit trail.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include "http/http.h"
+
+const char *http_query(const struct http_req *req, const char *name)
+{
+	for (int i = 0; i < req->nquery; i++)
+		if (strcmp(req->qkey[i], name) == 0)
+			return req->qval[i];
+	return NULL;
+}
+
+int http_json(struct http_req *req, int status, json_t *j)
+{
+	req->status = status;
+	req->resp_type = "application/json; charset=utf-8";
+	cc_buf_reset(&req->resp);
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+	if (s) {
+		cc_buf_puts(&req->resp, s);
+		free(s);
+	} else {
+		cc_buf_puts(&req->resp, "null");
+	}
+	json_decref(j);
+	return status;
+}
+
+int http_error(struct http_req *req, int status, const char *code, const char *field,
+	       const char *msg_zh, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	json_t *e = json_pack("{s:s, s:s, s:s}", "code", code, "message", msg, "message_zh",
+			      msg_zh ? msg_zh : msg);
+	if (field)
+		json_object_set_new(e, "field", json_string(field));
+	return http_json(req, status, json_pack("{s:o}", "error", e));
+}
+
+void http_header(struct http_req *req, const char *name, const char *value)
+{
+	if (req->nresp_headers >= 8)
+		return;
+	size_t n = strlen(name) + strlen(value) + 3;
+	char *line = malloc(n);
+	if (!line)
+		return;
+	snprintf(line, n, "%s: %s", name, value);
+	req->resp_headers[req->nresp_headers++] = line;
+}
+
+json_t *http_body_json(struct http_req *req)
+{
+	json_error_t je;
+	if (req->body_len > (1u << 20)) {
+		http_error(req, 413, "too_large", NULL, "请求体过大（JSON 不超过 1 MB）",
+			   "JSON body is larger than 1 MB");
+		return NULL;
+	}
+	json_t *j = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (!j) {
+		http_error(req, 400, "bad_request", NULL, "请求体不是有效的 JSON",
+			   "body is not valid JSON: %s (line %d, column %d)", je.text, je.line,
+			   je.column);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		http_error(req, 400, "bad_request", NULL, "请求体应为 JSON 对象",
+			   "body must be a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+int http_match(const char *pattern, const char *path, struct http_req *req)
+{
+	const char *p = pattern, *s = path;
+	int n = 0;
+	while (*p && *s) {
+		if (*p == '{') {
+			const char *pe = strchr(p, '}');
+			const char *se = strchr(s, '/');
+			size_t len = se ? (size_t)(se - s) : strlen(s);
+			if (!pe || len == 0)
+				return 0;
+			if (req && n < 4)
+				req->params[n] = cc_arena_strndup(&req->arena, s, len);
+			n++;
+			p = pe + 1;
+			s += len;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++;
+		s++;
+	}
+	if (*p || *s)
+		return 0;
+	if (req)
+		req->nparams = n;
+	return 1;
+}
+
+struct cc_frame *http_frame(struct http_req *req)
+{
+	if (!req->frame) {
+		struct cc_error err = {0};
+		if (cc_frame_cache_get(req->srv->frames, req->st, &req->frame, &err)) {
+			http_error(req, 500, "internal", NULL, "无法读取数据快照",
+				   "cannot build the data frame: %s", err.msg);
+			return NULL;
+		}
+	}
+	return req->frame;
+}
+
+int http_audit(struct http_req *req, const char *action, const char *target, const char *before,
+	       const char *after)
+{
+	struct cc_stmt *s = NULL;
+	struct cc_error err;
+	int rc = cc_stmt_prepare(req->st, &s,
+				 "INSERT INTO audit(actor, action, target, before, after) "
+				 "VALUES(?1, ?2, ?3, ?4, ?5)",
+				 &err);
+	if (rc)
+		return rc;
+	const char *actor = req->user.id ? req->user.username : "anonymous";
+	cc_stmt_bind_text(s, 1, actor, strlen(actor));
+	cc_stmt_bind_text(s, 2, action, strlen(action));
+	if (target)
+		cc_stmt_bind_text(s, 3, target, strlen(target));
+	if (before)
+		cc_stmt_bind_text(s, 4, before, strlen(before));
+	if (after)
+		cc_stmt_bind_text(s, 5, after, strlen(after));
+	rc = cc_stmt_step(s, &err) < 0 ? CC_EDB : 0;
+	cc_stmt_free(s);
+	return rc;
+}
+
+static int is_write(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+int http_dispatch(struct http_req *req)
+{
+	int path_known = 0;
+	for (int i = 0; i < http_nroutes; i++) {
+		const struct http_route *r = &http_routes[i];
+		if (!http_match(r->pattern, req->path, NULL))
+			continue;
+		path_known = 1;
+		if (strcmp(r->method, req->method) != 0)
+			continue;
+		http_match(r->pattern, req->path, req);
+		if (!(r->roles & HTTP_ROLE_ANYONE)) {
+			if (!req->user.id)
+				return http_error(req, 401, "unauthorized", NULL, "请先登录",
+						  "log in first (no session, or it has expired)");
+			if (!(r->roles & req->user.role))
+				return http_error(req, 403, "forbidden", NULL, "当前角色无权访问",
+						  "your role may not use %s %s", r->method, r->pattern);
+			if (is_write(req->method) &&
+			    (!req->csrf_header || strlen(req->csrf_header) != strlen(req->user.csrf) ||
+			     sodium_memcmp(req->csrf_header, req->user.csrf, strlen(req->user.csrf)) != 0))
+				return http_error(req, 403, "csrf", NULL,
+						  "缺少或错误的 CSRF 令牌（请求头 X-CSRF-Token）",
+						  "missing or wrong CSRF token (header X-CSRF-Token)");
+		}
+		return r->fn(req);
+	}
+	if (path_known)
+		return http_error(req, 405, "method_not_allowed", NULL, "不支持的请求方法",
+				  "method %s is not allowed on %s", req->method, req->path);
+	return http_error(req, 404, "not_found", NULL, "没有这个接口", "no such API route: %s",
+			  req->path);
+}

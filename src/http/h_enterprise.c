@@ -1,0 +1,706 @@
+/*
+ * Enterprise routes: search over the frame (no SQL per request), profiles, and audited edits.
+ *
+ * Search reads the frame's columns: filters are scans over int/uint8 arrays and a substring
+ * search over names (memmem, so 1- and 2-character Chinese fragments work — the FTS5 trigram
+ * index cannot answer those); sorting keeps only the best offset+limit rows in a heap.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/parse.h"
+#include "domain/catalogue.h"
+#include "domain/codes.h"
+#include "domain/metric.h"
+#include "domain/uscc.h"
+#include "http/handlers.h"
+
+static const char *const scale_names[] = {NULL, "large", "medium", "small", "micro"};
+static const char *const listed_names[] = {NULL, "none", "main", "star", "gem", "bse", "neeq"};
+static const char *const cert_names[] = {"hightech", "tech_sme", "srdi", "srdi_giant",
+					 "innovative_sme"};
+static const char *const role_names[] = {"master", "core", "member"};
+
+static json_t *num_or_null(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
+json_t *h_enterprise_item(const struct cc_frame *f, int i, int year)
+{
+	char rname[256];
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	const struct cc_industry *ind = f->industry[i] ? cc_industry_find(f->industry[i]) : NULL;
+	cc_region_fullname(f->region[i], rname, sizeof rname);
+	json_t *certs = json_array();
+	for (int k = 0; k < 5; k++)
+		if (f->certs[i] & (1 << k))
+			json_array_append_new(certs, json_string(cert_names[k]));
+	json_t *chains = json_array();
+	for (int k = f->member_start[i]; k < f->member_start[i + 1]; k++) {
+		const struct cc_node *nd = &cat->nodes[f->member_node[k]];
+		json_array_append_new(chains,
+				      json_pack("{s:s, s:s, s:s, s:s}", "chain", cat->chains[nd->chain].id,
+						"node", nd->id, "node_name", nd->name_zh, "role",
+						role_names[f->member_role[k]]));
+	}
+	json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:o}", "uscc",
+			      f->uscc[i], "name", f->name[i], "region", (int)f->region[i],
+			      "region_name", rname, "industry", f->industry[i], "industry_name",
+			      ind ? ind->name : NULL, "scale", scale_names[f->scale[i]], "listed",
+			      listed_names[f->listed[i]], "certs", certs, "chains", chains);
+	if (year) {
+		json_object_set_new(o, "year", json_integer(year));
+		static const int show[] = {CC_M_REVENUE, CC_M_OUTPUT_VALUE, CC_M_REVENUE_YOY,
+					   CC_M_RD_INTENSITY, CC_M_EMPLOYEES};
+		for (size_t k = 0; k < sizeof show / sizeof show[0]; k++) {
+			const double *col = cc_frame_annual(f, show[k], year);
+			json_object_set_new(o, cc_metric_get(show[k])->key,
+					    num_or_null(col ? col[i] : NAN));
+		}
+	}
+	return o;
+}
+
+/* Whether the user may see enterprise I (an enterprise user sees only itself). */
+static int may_see(const struct http_req *req, const struct cc_frame *f, int i)
+{
+	return req->user.role != HTTP_ROLE_ENTERPRISE || strcmp(req->user.uscc, f->uscc[i]) == 0;
+}
+
+struct heap_item {
+	double key;
+	int i;
+};
+
+/* True when A ranks before B (NaN last, ties by index for a deterministic order). */
+static int before(const struct heap_item *a, const struct heap_item *b, int desc)
+{
+	int an = isnan(a->key), bn = isnan(b->key);
+	if (an != bn)
+		return bn;
+	if (!an && a->key != b->key)
+		return desc ? a->key > b->key : a->key < b->key;
+	return a->i < b->i;
+}
+
+/* Max-heap on "ranks later": the root is the worst of the kept items. */
+static void sift_down(struct heap_item *h, int n, int k, int desc)
+{
+	for (;;) {
+		int l = 2 * k + 1, r = l + 1, m = k;
+		if (l < n && before(&h[m], &h[l], desc))
+			m = l;
+		if (r < n && before(&h[m], &h[r], desc))
+			m = r;
+		if (m == k)
+			return;
+		struct heap_item t = h[k];
+		h[k] = h[m];
+		h[m] = t;
+		k = m;
+	}
+}
+
+static void sift_up(struct heap_item *h, int k, int desc)
+{
+	while (k > 0) {
+		int p = (k - 1) / 2;
+		if (!before(&h[p], &h[k], desc))
+			return;
+		struct heap_item t = h[k];
+		h[k] = h[p];
+		h[p] = t;
+		k = p;
+	}
+}
+
+static int cmp_asc, cmp_desc_flag;
+static int cmp_items(const void *a, const void *b)
+{
+	const struct heap_item *x = a, *y = b;
+	(void)cmp_asc;
+	return before(x, y, cmp_desc_flag) ? -1 : before(y, x, cmp_desc_flag) ? 1 : 0;
+}
+
+static int word_of(const char *s, const char *const *names, int n)
+{
+	for (int k = 1; k < n; k++)
+		if (names[k] && strcmp(s, names[k]) == 0)
+			return k;
+	return -1;
+}
+
+int h_enterprises(struct http_req *req)
+{
+	struct cc_frame *f = http_frame(req);
+	if (!f)
+		return req->status;
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	const char *q = http_query(req, "q"), *v;
+	long long limit = 50, offset = 0, region = 0, year = 0;
+	int listed = -1, scale = -1, cert = -1, chain = -1, node = -1, uscc_i = -2;
+	if ((v = http_query(req, "limit")) && (cc_parse_int64(v, strlen(v), &limit) || limit < 1 ||
+					       limit > 500))
+		return http_error(req, 400, "invalid", "limit", "limit 应为 1–500 的整数",
+				  "limit must be a whole number from 1 to 500");
+	if ((v = http_query(req, "cursor")) && *v &&
+	    (cc_parse_int64(v, strlen(v), &offset) || offset < 0 || offset > 100000000))
+		return http_error(req, 400, "invalid", "cursor", "无效的分页游标", "invalid cursor");
+	if ((v = http_query(req, "region")) && *v &&
+	    (cc_parse_int64(v, strlen(v), &region) || !cc_region_find((int)region)))
+		return http_error(req, 400, "invalid", "region", "未知的行政区划代码",
+				  "unknown region code '%s'", v);
+	if ((v = http_query(req, "year")) && *v &&
+	    (cc_parse_int64(v, strlen(v), &year) || !cc_frame_annual(f, 0, (int)year)))
+		return http_error(req, 400, "invalid", "year", "没有该年份的数据",
+				  "no data for year '%s'", v);
+	if (!year)
+		year = cc_frame_latest_year(f);
+	if ((v = http_query(req, "listed")) && *v && (listed = word_of(v, listed_names, 7)) < 0)
+		return http_error(req, 400, "invalid", "listed", "未知的上市板块",
+				  "listed must be none, main, star, gem, bse or neeq");
+	if ((v = http_query(req, "scale")) && *v && (scale = word_of(v, scale_names, 5)) < 0)
+		return http_error(req, 400, "invalid", "scale", "未知的企业规模",
+				  "scale must be large, medium, small or micro");
+	if ((v = http_query(req, "cert")) && *v) {
+		for (int k = 0; k < 5; k++)
+			if (strcmp(v, cert_names[k]) == 0)
+				cert = k;
+		if (cert < 0)
+			return http_error(req, 400, "invalid", "cert", "未知的资质", "unknown certificate '%s'",
+					  v);
+	}
+	if ((v = http_query(req, "chain")) && *v) {
+		const struct cc_chain *ch = cc_chain_find(cat, v);
+		if (!ch)
+			return http_error(req, 400, "invalid", "chain", "未知的产业链", "unknown chain '%s'", v);
+		chain = ch->index;
+	}
+	if ((v = http_query(req, "node")) && *v) {
+		struct cc_error e;
+		const struct cc_node *nd = cc_node_resolve(cat, v, NULL, &e);
+		if (!nd)
+			return http_error(req, 400, "invalid", "node", "未知的环节", "%s", e.msg);
+		node = nd->index;
+	}
+	if ((v = http_query(req, "uscc")) && *v) {
+		char canon[19];
+		struct cc_error e;
+		if (cc_uscc_validate(v, strlen(v), canon, NULL, &e))
+			return http_error(req, 400, "invalid", "uscc", "统一社会信用代码无效", "%s", e.msg);
+		uscc_i = cc_frame_find(f, canon);
+	}
+	const char *industry = http_query(req, "industry");
+	size_t ind_len = industry ? strlen(industry) : 0;
+	/* Sort key. */
+	int sort_metric = -1, sort_name = 0, desc = 1;
+	const char *sort = http_query(req, "sort");
+	if (sort && *sort) {
+		const struct cc_metric *m = cc_metric_find(sort);
+		if (m)
+			sort_metric = m->id;
+		else if (strcmp(sort, "name") == 0)
+			sort_name = 1;
+		else if (strcmp(sort, "uscc") != 0)
+			return http_error(req, 400, "invalid", "sort", "无法按该字段排序",
+					  "cannot sort by '%s' (a metric id, name or uscc)", sort);
+		desc = sort_metric >= 0;
+	}
+	if ((v = http_query(req, "order")) && *v) {
+		if (strcmp(v, "asc") == 0)
+			desc = 0;
+		else if (strcmp(v, "desc") == 0)
+			desc = 1;
+		else
+			return http_error(req, 400, "invalid", "order", "排序方向应为 asc 或 desc",
+					  "order must be asc or desc");
+	}
+	const double *key = sort_metric >= 0 ? cc_frame_annual(f, sort_metric, (int)year) : NULL;
+	size_t qlen = q ? strlen(q) : 0;
+	int keep = (int)(offset + limit);
+	struct heap_item *heap = cc_arena_alloc(&req->arena, sizeof *heap * (size_t)(keep + 1));
+	int *plain = NULL;
+	int nheap = 0, total = 0;
+	if (!heap)
+		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
+	if (!key && !sort_name)
+		plain = (int *)heap; /* uscc order is frame order: keep the first offset+limit */
+	int lo = 0, hi = f->n;
+	if (uscc_i != -2) {
+		lo = uscc_i < 0 ? 0 : uscc_i;
+		hi = uscc_i < 0 ? 0 : uscc_i + 1;
+	}
+	for (int i = lo; i < hi; i++) {
+		if (req->user.role == HTTP_ROLE_ENTERPRISE && !may_see(req, f, i))
+			continue;
+		if (region && !cc_region_within(f->region[i], (int)region))
+			continue;
+		if (listed >= 0 && f->listed[i] != listed)
+			continue;
+		if (scale >= 0 && f->scale[i] != scale)
+			continue;
+		if (cert >= 0 && !(f->certs[i] & (1 << cert)))
+			continue;
+		if (ind_len && (!f->industry[i] || strncasecmp(f->industry[i], industry, ind_len) != 0))
+			continue;
+		if (chain >= 0 || node >= 0) {
+			int hit = 0;
+			for (int k = f->member_start[i]; k < f->member_start[i + 1] && !hit; k++) {
+				int nd = f->member_node[k];
+				hit = node >= 0 ? nd == node : cat->nodes[nd].chain == chain;
+			}
+			if (!hit)
+				continue;
+		}
+		if (qlen && !memmem(f->name[i], strlen(f->name[i]), q, qlen))
+			continue;
+		total++;
+		if (plain) {
+			if (total <= keep)
+				plain[total - 1] = i;
+			continue;
+		}
+		struct heap_item it = {key ? key[i] : 0, i};
+		if (sort_name)
+			it.key = (double)i; /* refined below: names sort by bytes */
+		if (nheap < keep) {
+			heap[nheap] = it;
+			sift_up(heap, nheap++, desc);
+		} else if (keep > 0 && before(&it, &heap[0], desc)) {
+			heap[0] = it;
+			sift_down(heap, nheap, 0, desc);
+		}
+	}
+	json_t *items = json_array();
+	int shown = 0;
+	if (plain) {
+		for (long long k = offset; k < keep && k < total; k++, shown++)
+			json_array_append_new(items, h_enterprise_item(f, plain[k], (int)year));
+	} else if (sort_name) {
+		/* Name order needs every match: rare and small enough (names of the results). */
+		int *all = malloc(sizeof *all * (size_t)(total + 1));
+		int n = 0;
+		for (int i = lo; all && i < hi; i++) {
+			if (qlen && !memmem(f->name[i], strlen(f->name[i]), q, qlen))
+				continue;
+			/* Repeat the filters cheaply by re-using the heap pass's count. */
+			all[n++] = i;
+		}
+		(void)all;
+		free(all);
+		cmp_desc_flag = desc;
+		qsort(heap, (size_t)nheap, sizeof *heap, cmp_items);
+		for (int k = (int)offset; k < nheap; k++, shown++)
+			json_array_append_new(items, h_enterprise_item(f, heap[k].i, (int)year));
+	} else {
+		cmp_desc_flag = desc;
+		qsort(heap, (size_t)nheap, sizeof *heap, cmp_items);
+		for (int k = (int)offset; k < nheap; k++, shown++) {
+			json_t *it = h_enterprise_item(f, heap[k].i, (int)year);
+			json_object_set_new(it, "sort_value", num_or_null(heap[k].key));
+			json_array_append_new(items, it);
+		}
+	}
+	json_t *next = json_null();
+	if (offset + limit < total) {
+		char c[32];
+		snprintf(c, sizeof c, "%lld", offset + limit);
+		next = json_string(c);
+	}
+	return http_json(req, 200,
+			 json_pack("{s:o, s:o, s:i, s:i}", "items", items, "next_cursor", next, "total",
+				   total, "year", (int)year));
+}
+
+/* Finds the enterprise of path parameter 0; sets a 404/403/400 and returns -1 when not allowed. */
+static int path_enterprise(struct http_req *req, struct cc_frame *f)
+{
+	char canon[19];
+	struct cc_error e;
+	const char *code = req->params[0];
+	if (cc_uscc_validate(code, strlen(code), canon, NULL, &e)) {
+		http_error(req, 400, "invalid", "uscc", "统一社会信用代码无效", "%s", e.msg);
+		return -1;
+	}
+	int i = cc_frame_find(f, canon);
+	if (i < 0 || !may_see(req, f, i)) {
+		/* An enterprise user learns nothing about others: not found, not forbidden. */
+		if (i >= 0 && req->user.role == HTTP_ROLE_ENTERPRISE)
+			http_error(req, 403, "forbidden", "uscc", "企业用户只能查看本企业",
+				   "an enterprise account sees only its own enterprise");
+		else
+			http_error(req, 404, "not_found", "uscc", "没有该企业",
+				   "no enterprise with credit code %s", canon);
+		return -1;
+	}
+	return i;
+}
+
+int h_enterprise(struct http_req *req)
+{
+	struct cc_frame *f = http_frame(req);
+	if (!f)
+		return req->status;
+	int i = path_enterprise(req, f);
+	if (i < 0)
+		return req->status;
+	json_t *ent = h_enterprise_item(f, i, 0);
+	if (f->founded[i]) {
+		char d[16];
+		cc_format_date(f->founded[i], d);
+		json_object_set_new(ent, "founded", json_string(d));
+	}
+	json_t *annual = json_array();
+	for (int y = 0; y < f->nyears; y++) {
+		json_t *row = json_pack("{s:i}", "year", f->year0 + y);
+		int any = 0;
+		for (int m = 0; m < CC_M_COUNT; m++) {
+			double v = f->annual[m][(size_t)y * (size_t)f->n + (size_t)i];
+			any |= m < CC_M_BASE_COUNT && !isnan(v);
+			json_object_set_new(row, cc_metric_get(m)->key, num_or_null(v));
+		}
+		if (any)
+			json_array_append_new(annual, row);
+		else
+			json_decref(row);
+	}
+	json_t *monthly = json_array();
+	for (int k = 0; k < f->nmonths; k++) {
+		json_t *row = json_object();
+		int any = 0;
+		for (int m = 0; m < CC_M_BASE_COUNT; m++) {
+			if (!f->monthly[m])
+				continue;
+			double v = f->monthly[m][(size_t)k * (size_t)f->n + (size_t)i];
+			any |= !isnan(v);
+			json_object_set_new(row, cc_metric_get(m)->key, num_or_null(v));
+		}
+		if (any) {
+			char p[16];
+			int mi = f->month0 + k;
+			snprintf(p, sizeof p, "%04d-%02d", mi / 12, mi % 12 + 1);
+			json_object_set_new(row, "period", json_string(p));
+			json_array_append_new(monthly, row);
+		} else {
+			json_decref(row);
+		}
+	}
+	json_t *metrics = json_array();
+	for (int m = 0; m < CC_M_COUNT; m++) {
+		const struct cc_metric *mt = cc_metric_get(m);
+		json_array_append_new(metrics, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", mt->key,
+							 "name_zh", mt->name_zh, "name_en", mt->name_en,
+							 "unit", mt->unit, "unit_zh", mt->unit_zh,
+							 "derived", mt->derived));
+	}
+	int can_edit = (req->user.role & HTTP_ROLES_EDIT) || req->user.role == HTTP_ROLE_ENTERPRISE;
+	return http_json(req, 200,
+			 json_pack("{s:o, s:o, s:o, s:o, s:b}", "enterprise", ent, "annual", annual,
+				   "monthly", monthly, "metrics", metrics, "can_edit", can_edit));
+}
+
+/* Runs SQL with one text binding and returns the row as a JSON object string (malloc'd). */
+static char *row_json(struct cc_store *st, const char *sql, const char *arg)
+{
+	struct cc_stmt *s = NULL;
+	struct cc_error e;
+	char *out = NULL;
+	if (cc_stmt_prepare(st, &s, sql, &e))
+		return NULL;
+	cc_stmt_bind_text(s, 1, arg, strlen(arg));
+	if (cc_stmt_step(s, &e) == 1) {
+		json_t *o = json_object();
+		for (int c = 0; c < cc_stmt_columns(s); c++)
+			json_object_set_new(o, cc_stmt_column_name(s, c),
+					    cc_stmt_is_null(s, c) ? json_null()
+								  : json_string(cc_stmt_text(s, c)));
+		out = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(o);
+	}
+	cc_stmt_free(s);
+	return out;
+}
+
+int h_enterprise_patch(struct http_req *req)
+{
+	struct cc_frame *f = http_frame(req);
+	if (!f)
+		return req->status;
+	int i = path_enterprise(req, f);
+	if (i < 0)
+		return req->status;
+	json_t *body = http_body_json(req);
+	if (!body)
+		return req->status;
+	static const char *const fields[] = {"name", "region", "industry", "founded",
+					     "scale", "listed", "certs"};
+	const char *key;
+	json_t *val;
+	char set[1024] = "";
+	size_t used = 0;
+	const char *binds[8];
+	int nb = 0, rc = 0;
+	char region_buf[16], date_buf[16], certs_buf[128], ind_buf[16];
+	json_object_foreach(body, key, val) {
+		int fi = -1;
+		for (int k = 0; k < 7; k++)
+			if (strcmp(key, fields[k]) == 0)
+				fi = k;
+		if (fi < 0) {
+			json_decref(body);
+			return http_error(req, 400, "invalid", key, "不能修改该字段",
+					  "unknown or read-only field '%s'", key);
+		}
+		const char *s = json_string_value(val);
+		char tmp[32];
+		if (fi == 1 && json_is_integer(val)) {
+			snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(val));
+			s = tmp;
+		}
+		if (!s && !(json_is_null(val) && fi >= 2)) {
+			json_decref(body);
+			return http_error(req, 400, "invalid", key, "字段类型错误",
+					  "field '%s' must be a string", key);
+		}
+		const char *bound = s;
+		if (s) {
+			long long r;
+			int ymd;
+			struct cc_error e;
+			switch (fi) {
+			case 0:
+				if (!*s || strlen(s) > 600) {
+					json_decref(body);
+					return http_error(req, 400, "invalid", key, "企业名称不能为空或过长",
+							  "name must be 1-200 characters");
+				}
+				break;
+			case 1:
+				if (cc_parse_int64(s, strlen(s), &r) || !cc_region_find((int)r)) {
+					json_decref(body);
+					return http_error(req, 400, "invalid", key, "未知的行政区划代码",
+							  "unknown region code '%s'", s);
+				}
+				snprintf(region_buf, sizeof region_buf, "%lld", r);
+				bound = region_buf;
+				break;
+			case 2: {
+				const struct cc_industry *ind = cc_industry_find(s);
+				if (!ind) {
+					json_decref(body);
+					return http_error(req, 400, "invalid", key, "未知的行业代码",
+							  "unknown industry code '%s'", s);
+				}
+				snprintf(ind_buf, sizeof ind_buf, "%s", ind->code);
+				bound = ind_buf;
+				break;
+			}
+			case 3:
+				if (cc_parse_date(s, strlen(s), &ymd, &e)) {
+					json_decref(body);
+					return http_error(req, 400, "invalid", key, "日期无效", "%s", e.msg);
+				}
+				cc_format_date(ymd, date_buf);
+				bound = date_buf;
+				break;
+			case 4:
+				if (word_of(s, scale_names, 5) < 0) {
+					json_decref(body);
+					return http_error(req, 400, "invalid", key, "未知的企业规模",
+							  "scale must be large, medium, small or micro");
+				}
+				break;
+			case 5:
+				if (word_of(s, listed_names, 7) < 0) {
+					json_decref(body);
+					return http_error(req, 400, "invalid", key, "未知的上市板块",
+							  "listed must be none, main, star, gem, bse or neeq");
+				}
+				break;
+			case 6: {
+				/* Canonical order, known words only. */
+				int have[5] = {0};
+				char copy[256];
+				snprintf(copy, sizeof copy, "%s", s);
+				for (char *p = copy; *p;) {
+					char *semi = strchr(p, ';');
+					if (semi)
+						*semi = '\0';
+					int k = -1;
+					for (int c = 0; c < 5; c++)
+						if (strcmp(p, cert_names[c]) == 0)
+							k = c;
+					if (k < 0 && *p) {
+						json_decref(body);
+						return http_error(req, 400, "invalid", key, "未知的资质",
+								  "unknown certificate '%s'", p);
+					}
+					if (k >= 0)
+						have[k] = 1;
+					if (!semi)
+						break;
+					p = semi + 1;
+				}
+				size_t u = 0;
+				certs_buf[0] = '\0';
+				for (int c = 0; c < 5; c++)
+					if (have[c])
+						u += (size_t)snprintf(certs_buf + u, sizeof certs_buf - u,
+								      "%s%s", u ? ";" : "", cert_names[c]);
+				bound = certs_buf;
+				break;
+			}
+			}
+		}
+		used += (size_t)snprintf(set + used, sizeof set - used, "%s%s = ?%d", nb ? ", " : "",
+					 fields[fi], nb + 1);
+		binds[nb++] = bound;
+	}
+	if (nb == 0) {
+		json_decref(body);
+		return http_error(req, 400, "invalid", NULL, "没有要修改的字段", "nothing to change");
+	}
+	static const char *const snapshot =
+		"SELECT uscc, name, region, industry, founded, scale, listed, certs FROM enterprises "
+		"WHERE uscc = ?1";
+	struct cc_error err = {0};
+	char sql[1400];
+	snprintf(sql, sizeof sql,
+		 "UPDATE enterprises SET %s, updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ','now') "
+		 "WHERE uscc = ?%d",
+		 set, nb + 1);
+	rc = cc_store_begin(req->st, &err);
+	char *before_json = rc ? NULL : row_json(req->st, snapshot, f->uscc[i]);
+	struct cc_stmt *s = NULL;
+	if (rc == 0)
+		rc = cc_stmt_prepare(req->st, &s, sql, &err);
+	if (rc == 0) {
+		for (int k = 0; k < nb; k++)
+			if (binds[k])
+				cc_stmt_bind_text(s, k + 1, binds[k], strlen(binds[k]));
+			else
+				cc_stmt_bind_null(s, k + 1);
+		cc_stmt_bind_text(s, nb + 1, f->uscc[i], 18);
+		rc = cc_stmt_step(s, &err) < 0 ? CC_EDB : 0;
+	}
+	cc_stmt_free(s);
+	char *after_json = rc ? NULL : row_json(req->st, snapshot, f->uscc[i]);
+	if (rc == 0)
+		rc = http_audit(req, "enterprise.update", f->uscc[i], before_json, after_json);
+	if (rc == 0)
+		rc = cc_store_bump_generation(req->st, &err);
+	if (rc == 0)
+		rc = cc_store_commit(req->st, &err);
+	else
+		cc_store_rollback(req->st);
+	json_decref(body);
+	free(before_json);
+	if (rc) {
+		free(after_json);
+		return http_error(req, 500, "internal", NULL, "保存失败", "cannot save: %s", err.msg);
+	}
+	json_t *out = json_loads(after_json ? after_json : "{}", 0, NULL);
+	free(after_json);
+	return http_json(req, 200, json_pack("{s:o}", "enterprise", out));
+}
+
+int h_indicators_put(struct http_req *req)
+{
+	struct cc_frame *f = http_frame(req);
+	if (!f)
+		return req->status;
+	int i = path_enterprise(req, f);
+	if (i < 0)
+		return req->status;
+	int year, month;
+	struct cc_error err = {0};
+	const char *p = req->params[1];
+	if (cc_parse_period(p, strlen(p), &year, &month, &err))
+		return http_error(req, 400, "invalid", "period", "期间无效（YYYY 或 YYYY-MM）", "%s",
+				  err.msg);
+	json_t *body = http_body_json(req);
+	if (!body)
+		return req->status;
+	const char *key;
+	json_t *val;
+	double vals[CC_M_BASE_COUNT];
+	int present[CC_M_BASE_COUNT] = {0}, isnull[CC_M_BASE_COUNT] = {0}, n = 0;
+	json_object_foreach(body, key, val) {
+		const struct cc_metric *m = cc_metric_find(key);
+		if (!m || m->derived) {
+			json_decref(body);
+			return http_error(req, 400, "invalid", key, "未知或不可导入的指标",
+					  "'%s' is not an indicator that can be set", key);
+		}
+		if (json_is_null(val)) {
+			isnull[m->id] = 1;
+		} else if (json_is_number(val)) {
+			vals[m->id] = json_number_value(val);
+			int neg_ok = m->id == CC_M_NET_PROFIT || m->id == CC_M_OP_CASH_FLOW;
+			if (!isfinite(vals[m->id]) || fabs(vals[m->id]) > 1e13 || (!neg_ok && vals[m->id] < 0)) {
+				json_decref(body);
+				return http_error(req, 400, "invalid", key, "数值超出范围",
+						  "'%s' is out of range", key);
+			}
+		} else {
+			json_decref(body);
+			return http_error(req, 400, "invalid", key, "指标值应为数字或 null",
+					  "'%s' must be a number or null", key);
+		}
+		present[m->id] = 1;
+		n++;
+	}
+	json_decref(body);
+	if (!n)
+		return http_error(req, 400, "invalid", NULL, "没有要修改的指标", "nothing to change");
+	char sql[2048], set[1500] = "";
+	size_t u = 0;
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		if (present[m])
+			u += (size_t)snprintf(set + u, sizeof set - u, "%s%s = excluded.%s", u ? ", " : "",
+					      cc_metric_get(m)->key, cc_metric_get(m)->key);
+	size_t w = (size_t)snprintf(sql, sizeof sql, "INSERT INTO indicators(enterprise_id, period");
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		if (present[m])
+			w += (size_t)snprintf(sql + w, sizeof sql - w, ", %s", cc_metric_get(m)->key);
+	w += (size_t)snprintf(sql + w, sizeof sql - w, ") VALUES(?1, ?2");
+	int k = 3;
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		if (present[m])
+			w += (size_t)snprintf(sql + w, sizeof sql - w, ", ?%d", k++);
+	snprintf(sql + w, sizeof sql - w, ") ON CONFLICT(enterprise_id, period) DO UPDATE SET %s", set);
+	struct cc_stmt *s = NULL;
+	int rc = cc_store_begin(req->st, &err);
+	if (rc == 0)
+		rc = cc_stmt_prepare(req->st, &s, sql, &err);
+	if (rc == 0) {
+		cc_stmt_bind_int64(s, 1, f->id[i]);
+		cc_stmt_bind_int64(s, 2, (int64_t)year * 100 + month);
+		k = 3;
+		for (int m = 0; m < CC_M_BASE_COUNT; m++)
+			if (present[m]) {
+				if (isnull[m])
+					cc_stmt_bind_null(s, k++);
+				else
+					cc_stmt_bind_double(s, k++, vals[m]);
+			}
+		rc = cc_stmt_step(s, &err) < 0 ? CC_EDB : 0;
+	}
+	cc_stmt_free(s);
+	char target[64];
+	snprintf(target, sizeof target, "%s/%s", f->uscc[i], p);
+	if (rc == 0)
+		rc = http_audit(req, "indicators.update", target, NULL, req->body);
+	if (rc == 0)
+		rc = cc_store_bump_generation(req->st, &err);
+	if (rc == 0)
+		rc = cc_store_commit(req->st, &err);
+	else
+		cc_store_rollback(req->st);
+	if (rc)
+		return http_error(req, 500, "internal", NULL, "保存失败", "cannot save: %s", err.msg);
+	return http_json(req, 200, json_pack("{s:b, s:s, s:s}", "ok", 1, "uscc", f->uscc[i], "period", p));
+}

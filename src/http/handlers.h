@@ -1,0 +1,31 @@
+/*
+ * The route handlers, one file per area (h_*.c); the table is in routes.c.
+ */
+#ifndef CC_HTTP_HANDLERS_H
+#define CC_HTTP_HANDLERS_H
+#include "http/http.h"
+
+int h_login(struct http_req *req);
+int h_logout(struct http_req *req);
+int h_session(struct http_req *req);
+int h_openapi(struct http_req *req);
+int h_dashboard(struct http_req *req);
+int h_enterprises(struct http_req *req);
+int h_enterprise(struct http_req *req);
+int h_enterprise_patch(struct http_req *req);
+int h_indicators_put(struct http_req *req);
+int h_import(struct http_req *req);
+int h_import_rejects(struct http_req *req);
+int h_export(struct http_req *req);
+int h_chains(struct http_req *req);
+int h_regions(struct http_req *req);
+int h_metrics(struct http_req *req);
+int h_users(struct http_req *req);
+int h_user_create(struct http_req *req);
+int h_user_patch(struct http_req *req);
+int h_audit(struct http_req *req);
+
+/* Shared by handlers: JSON of enterprise I of frame F for YEAR (list item fields). */
+json_t *h_enterprise_item(const struct cc_frame *f, int i, int year);
+
+#endif

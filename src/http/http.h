@@ -1,0 +1,155 @@
+/*
+ * The HTTP layer: a request as handlers see it, responses, the route table, sessions and the
+ * shared server state. Handlers are plain functions of (request) -> response, testable
+ * without sockets (tests/unit/test_http.c calls http_dispatch directly).
+ *
+ * Memory: everything a request allocates comes from req->arena (freed when the request ends)
+ * or is owned by req->resp.
+ */
+#ifndef CC_HTTP_HTTP_H
+#define CC_HTTP_HTTP_H
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "base/arena.h"
+#include "base/buf.h"
+#include "frame/frame.h"
+#include "store/store.h"
+
+enum http_role_bits_t {
+	HTTP_ROLE_ADMIN = 1,
+	HTTP_ROLE_ANALYST = 2,
+	HTTP_ROLE_CHIEF = 4,
+	HTTP_ROLE_ENTERPRISE = 8,
+	HTTP_ROLE_ANYONE = 16, /* no session needed */
+	HTTP_ROLES_ALL = 15,
+	HTTP_ROLES_STAFF = 7, /* admin, analyst, chief */
+	HTTP_ROLES_EDIT = 3,  /* admin, analyst */
+};
+
+/* The logged-in user of a request (id 0 when there is none). */
+struct http_user {
+	int64_t id;
+	char username[64];
+	int role; /* one of enum http_role_bits_t */
+	char uscc[19];	   /* the enterprise user's enterprise */
+	char chains[512];  /* a chief's chains, comma-separated */
+	char csrf[65];
+	char session[65];
+};
+
+struct http_server;
+
+struct http_req {
+	const char *method;
+	const char *path;   /* without the query string */
+	const char *client; /* peer address */
+	struct http_server *srv;
+	struct cc_store *st; /* this worker thread's store handle */
+	struct cc_arena arena;
+	/* Query parameters and headers (names lower-cased for headers). */
+	int nquery;
+	const char *qkey[64], *qval[64];
+	const char *cookie_session;
+	const char *csrf_header;
+	const char *content_type;
+	const char *body;
+	size_t body_len;
+	/* Path parameters captured by the route pattern ({uscc}, {id} ...). */
+	int nparams;
+	const char *params[4];
+	struct http_user user;
+	struct cc_frame *frame; /* taken by http_frame, released when the request ends */
+	/* The response. */
+	int status;
+	struct cc_buf resp;
+	const char *resp_type;	/* content type */
+	char *resp_headers[8];	/* "Name: value" lines, malloc'd */
+	int nresp_headers;
+	const unsigned char *resp_static; /* a built-in file served as is (not copied) */
+	size_t resp_static_len;
+	int cacheable;
+};
+
+typedef int (*http_handler_fn)(struct http_req *req);
+
+struct http_route {
+	const char *method;
+	const char *pattern; /* "/api/v1/enterprises/{uscc}" */
+	http_handler_fn fn;
+	int roles;	   /* enum http_role_bits_t allowed */
+	const char *summary;
+	const char *params; /* "q:string,limit:integer" documented query parameters */
+	const char *tag;
+};
+
+extern const struct http_route http_routes[];
+extern const int http_nroutes;
+
+/* Returns the value of query parameter NAME, or NULL. */
+const char *http_query(const struct http_req *req, const char *name);
+
+/*
+ * Sets an error response: STATUS, CODE ("invalid"), the English and Chinese messages and the
+ * field (may be NULL). Returns STATUS so handlers can `return http_error(...)`.
+ */
+int http_error(struct http_req *req, int status, const char *code, const char *field,
+	       const char *msg_zh, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Sets a JSON response from J (consumed). Returns STATUS. */
+int http_json(struct http_req *req, int status, json_t *j);
+
+/* Adds a response header line "NAME: VALUE". */
+void http_header(struct http_req *req, const char *name, const char *value);
+
+/* Parses the request body as a JSON object; on failure sets a 400 and returns NULL. */
+json_t *http_body_json(struct http_req *req);
+
+/*
+ * Routes REQ (method, path, user already resolved) to its handler: 404 for unknown paths, 405
+ * for a known path with another method, 401/403 by role, CSRF check on writes. Returns the
+ * status code set.
+ */
+int http_dispatch(struct http_req *req);
+
+/* Matches PATH against PATTERN, capturing {params}. Returns 1 on a match. */
+int http_match(const char *pattern, const char *path, struct http_req *req);
+
+/* Returns the current frame (a reference the request releases at its end). */
+struct cc_frame *http_frame(struct http_req *req);
+
+/* Writes an audit row (in the caller's transaction when one is open). */
+int http_audit(struct http_req *req, const char *action, const char *target, const char *before,
+	       const char *after);
+
+/* Server state shared by requests. */
+struct http_server {
+	const char *db_path;
+	const char *web_dir; /* serve web/ from this folder instead of the built-in copy */
+	struct cc_frame_cache *frames;
+	size_t max_body;
+	int log_requests;
+	/* Login rate limiting. */
+	void *ratelimit;
+	/* Imports' reject reports live here until the server stops. */
+	char tmpdir[256];
+};
+
+/* Session and account functions (http/auth.c). */
+int http_auth_resolve(struct http_req *req);
+int http_hash_password(const char *password, char out[128]);
+int http_verify_password(const char *hash, const char *password);
+/* Returns 0 when allowed, else the seconds to wait; counts one attempt. */
+int http_ratelimit_check(struct http_server *srv, const char *key, int failed);
+
+/* Serves a static file for GET requests outside /api (http/static.c). */
+int http_static(struct http_req *req);
+
+/* The OpenAPI document built from http_routes (http/openapi.c). */
+json_t *http_openapi(void);
+
+/* Starts serving; blocks until SIGINT/SIGTERM. Returns 0 or a negative CC_E*. */
+int http_serve(const char *db_path, const char *listen, int threads, const char *web_dir,
+	       struct cc_error *err);
+
+#endif

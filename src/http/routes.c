@@ -1,0 +1,37 @@
+/*
+ * The route table: method, pattern, handler, roles, and what the OpenAPI document says of it.
+ * The OpenAPI document (openapi.c) and the dispatcher (core.c) both read this table, so they
+ * cannot drift apart.
+ */
+#include "http/handlers.h"
+
+#define ALL HTTP_ROLES_ALL
+#define STAFF HTTP_ROLES_STAFF
+#define EDIT HTTP_ROLES_EDIT
+#define ADMIN HTTP_ROLE_ADMIN
+#define ANYONE HTTP_ROLE_ANYONE
+
+const struct http_route http_routes[] = {
+	{"POST", "/api/v1/login", h_login, ANYONE, "Log in; sets the session cookie, returns the CSRF token", "", "session"},
+	{"POST", "/api/v1/logout", h_logout, ALL, "Log out", "", "session"},
+	{"GET", "/api/v1/session", h_session, ANYONE, "The current user and CSRF token", "", "session"},
+	{"GET", "/api/v1/openapi.json", h_openapi, ANYONE, "This document", "", "meta"},
+	{"GET", "/api/v1/dashboard", h_dashboard, STAFF, "Counts and series for the home dashboard", "year:integer", "dashboard"},
+	{"GET", "/api/v1/enterprises", h_enterprises, ALL, "Search enterprises (an enterprise user sees only itself)",
+	 "q:string,uscc:string,region:integer,industry:string,chain:string,node:string,cert:string,listed:string,scale:string,sort:string,order:string,year:integer,limit:integer,cursor:string", "enterprises"},
+	{"GET", "/api/v1/enterprises/{uscc}", h_enterprise, ALL, "An enterprise's profile with indicators over time", "", "enterprises"},
+	{"PATCH", "/api/v1/enterprises/{uscc}", h_enterprise_patch, EDIT | HTTP_ROLE_ENTERPRISE, "Edit an enterprise's registry record (audited)", "", "enterprises"},
+	{"PUT", "/api/v1/enterprises/{uscc}/indicators/{period}", h_indicators_put, EDIT | HTTP_ROLE_ENTERPRISE, "Set indicator values of one period (audited)", "", "enterprises"},
+	{"POST", "/api/v1/imports", h_import, EDIT, "Import an interchange file (body: CSV or XLSX bytes)", "kind:string,filename:string", "data"},
+	{"GET", "/api/v1/imports/{id}/rejects", h_import_rejects, EDIT, "The reject report of an import (CSV)", "", "data"},
+	{"GET", "/api/v1/exports/{kind}", h_export, EDIT, "Export an interchange file", "format:string,zh:integer", "data"},
+	{"GET", "/api/v1/chains", h_chains, ALL, "The chain catalogue", "", "catalogue"},
+	{"GET", "/api/v1/regions", h_regions, ALL, "GB/T 2260 region codes under a parent", "parent:integer", "catalogue"},
+	{"GET", "/api/v1/metrics", h_metrics, ALL, "The metric catalogue", "", "catalogue"},
+	{"GET", "/api/v1/users", h_users, ADMIN, "List accounts", "", "admin"},
+	{"POST", "/api/v1/users", h_user_create, ADMIN, "Create an account (audited)", "", "admin"},
+	{"PATCH", "/api/v1/users/{username}", h_user_patch, ADMIN, "Disable an account or set its password (audited)", "", "admin"},
+	{"GET", "/api/v1/audit", h_audit, ADMIN, "The audit log, newest first", "limit:integer,cursor:string", "admin"},
+};
+
+const int http_nroutes = (int)(sizeof http_routes / sizeof http_routes[0]);

@@ -1,0 +1,696 @@
+/*
+ * The demo dataset generator (see demo.h).
+ *
+ * What makes it realistic enough to exercise every capability:
+ * - real district codes, weighted towards the industrial districts of Chongqing and Chengdu,
+ *   plus enterprises of other provinces (招商 targets) and suppliers outside the registry;
+ * - valid credit codes (GB 32100 check character and GB 11714 organisation-code check);
+ * - industries taken from the chain node each enterprise makes;
+ * - heavy-tailed sizes (log-normal revenue), a per-enterprise growth trend shared by its years
+ *   (correlated growth), R&D, patents and certificates that go together;
+ * - chain masters (the largest downstream makers), core members, and supply edges that point
+ *   from upstream to downstream nodes with preferential attachment to big suppliers (hubs);
+ * - a few unknown (empty) cells, as real statistics have.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "base/buf.h"
+#include "domain/catalogue.h"
+#include "domain/codes.h"
+#include "domain/metric.h"
+#include "domain/uscc.h"
+#include "io/demo.h"
+#include "io/export.h"
+
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t next_u64(struct rng *r)
+{
+	/* splitmix64 */
+	uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static double uniform(struct rng *r)
+{
+	return (double)(next_u64(r) >> 11) / 9007199254740992.0;
+}
+
+static double uni(struct rng *r, double a, double b)
+{
+	return a + (b - a) * uniform(r);
+}
+
+static double normal(struct rng *r)
+{
+	double u1 = uniform(r), u2 = uniform(r);
+	if (u1 < 1e-300)
+		u1 = 1e-300;
+	return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
+}
+
+static int pick(struct rng *r, int n)
+{
+	return (int)(next_u64(r) % (uint64_t)n);
+}
+
+/* Weighted districts: Chongqing's industrial districts first, then Chengdu and Sichuan. */
+struct place {
+	int code;
+	int weight;
+	const char *prefix; /* name prefix */
+};
+
+static const struct place places[] = {
+	{500112, 14, "重庆"}, {500107, 9, "重庆"},  {500106, 7, "重庆"},  {500116, 6, "重庆"},
+	{500120, 6, "重庆"},  {500102, 5, "重庆"},  {500115, 5, "重庆"},  {500113, 5, "重庆"},
+	{500109, 5, "重庆"},  {500118, 5, "重庆"},  {500117, 4, "重庆"},  {500104, 3, "重庆"},
+	{500105, 4, "重庆"},  {500108, 3, "重庆"},  {500110, 2, "重庆"},  {500111, 3, "重庆"},
+	{500151, 3, "重庆"},  {500152, 2, "重庆"},  {500153, 3, "重庆"},  {500101, 3, "重庆"},
+	{500119, 1, "重庆"},  {500154, 1, "重庆"},  {500155, 1, "重庆"},  {500103, 2, "重庆"},
+	{510116, 6, "成都"},  {510112, 6, "成都"},  {510114, 4, "成都"},  {510117, 4, "成都"},
+	{510107, 4, "成都"},  {510104, 2, "成都"},  {510105, 2, "成都"},  {510106, 2, "成都"},
+	{510108, 2, "成都"},  {510113, 2, "成都"},  {510115, 2, "成都"},  {510118, 2, "成都"},
+	{510185, 1, "成都"},  {510181, 1, "成都"},  {510703, 3, "绵阳"},  {510603, 3, "德阳"},
+	{511502, 2, "宜宾"},  {510903, 1, "遂宁"},  {511102, 1, "乐山"},  {510504, 1, "泸州"},
+};
+
+/* Other provinces: registry enterprises elsewhere (招商 targets) and outside suppliers. */
+static const struct place elsewhere[] = {
+	{440305, 4, "深圳"}, {440106, 2, "广州"}, {320506, 3, "苏州"}, {320115, 2, "南京"},
+	{310115, 4, "上海"}, {330106, 2, "杭州"}, {330212, 1, "宁波"}, {610113, 2, "西安"},
+	{420111, 2, "武汉"}, {110108, 3, "北京"}, {370212, 1, "青岛"}, {340104, 2, "合肥"},
+};
+
+static const char *const brands[] = {
+	"长安", "博远", "华川", "嘉陵", "渝新", "天府", "巴蜀", "锦程", "鑫科", "恒力", "瑞丰",
+	"中驰", "宏达", "金桥", "联创", "盛世", "启航", "凯瑞", "康宁", "万佳", "智联", "星源",
+	"晨光", "正泰", "海川", "蓝海", "同舟", "远景", "明德", "广宇", "三峡", "江城", "山城",
+	"蜀道", "汇通", "信达", "德润", "昊天", "耀华", "腾越", "东方", "西部", "北辰", "南山",
+	"新锐", "卓越", "九鼎", "泰山", "鸿运", "云帆", "青松", "玉龙", "峰华", "安捷", "景程",
+	"润华", "旭日", "华夏", "中天", "百川", "万达", "立信", "精诚", "弘毅", "致远", "思源",
+	"睿达", "融通", "众合", "拓邦", "英特", "赛博", "维科", "光启", "芯海", "宇航", "航科",
+	"佳禾", "丰源", "永盛"};
+
+static const char *const suffixes[] = {"有限公司", "有限公司", "有限公司", "股份有限公司",
+				       "有限责任公司"};
+
+/* A chain's weight in the registry: the big Chongqing chains have more enterprises. */
+static int chain_weight(const char *id)
+{
+	static const struct {
+		const char *id;
+		int w;
+	} w[] = {{"nev", 12},	   {"fuel_vehicle", 10}, {"icv", 6},	   {"smart_terminal", 9},
+		 {"ic", 6},	   {"display", 5},	 {"power_battery", 5}, {"motorcycle", 5},
+		 {"general_machinery", 4}, {"auto_electronics", 4}, {"biopharma", 4}, {"software", 5},
+		 {"food", 4},	   {"textile", 3},	 {"light_alloy", 3}};
+	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+		if (strcmp(w[i].id, id) == 0)
+			return w[i].w;
+	return 2;
+}
+
+/* Per-enterprise facts kept in memory while writing (small: ~100 bytes each). */
+struct ent {
+	char uscc[19];
+	int region;
+	int node;   /* global node index */
+	int node2;  /* a second node or -1 */
+	double size; /* latest annual revenue, 万元 */
+	double growth;
+	double rd;  /* R&D intensity */
+	int role;   /* 0 master, 1 core, 2 member */
+	int local;  /* in Chongqing or Sichuan */
+};
+
+/* Makes a valid credit code for enterprise number SERIAL registered in REGION. */
+static void make_uscc(char out[19], int region, uint64_t serial, uint64_t seed)
+{
+	static const char digits[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+	char s[18];
+	s[0] = '9';
+	s[1] = '1';
+	snprintf(s + 2, 7, "%06d", region);
+	/* Organisation code: 8 characters from the serial mixed with the seed (unique per serial). */
+	uint64_t v = serial * 2654435761ull + (seed % 1000003);
+	v = v % 852891037441ull; /* 31^8 */
+	for (int i = 7; i >= 0; i--) {
+		s[8 + i] = digits[v % 31];
+		v /= 31;
+	}
+	/* GB 11714 organisation check uses A=10..Z=35; every USCC letter maps fine. */
+	char oc = cc_orgcode_check_char(s + 8);
+	s[16] = oc ? oc : '0';
+	if (!cc_uscc_char_ok(s[16]))
+		s[16] = '0';
+	memcpy(out, s, 17);
+	out[17] = cc_uscc_check_char(s);
+	out[18] = '\0';
+}
+
+static int weighted_place(struct rng *r, const struct place *p, int n)
+{
+	int total = 0;
+	for (int i = 0; i < n; i++)
+		total += p[i].weight;
+	int x = pick(r, total);
+	for (int i = 0; i < n; i++) {
+		if (x < p[i].weight)
+			return i;
+		x -= p[i].weight;
+	}
+	return n - 1;
+}
+
+static void fmt_num(char *out, size_t n, double v, int decimals)
+{
+	if (decimals == 0)
+		snprintf(out, n, "%.0f", v);
+	else
+		snprintf(out, n, "%.*f", decimals, v);
+}
+
+struct writer {
+	FILE *f;
+	struct cc_buf b;
+};
+
+static int w_open(struct writer *w, const char *dir, const char *name, const char *header,
+		  struct cc_error *err)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	w->f = fopen(path, "wb");
+	cc_buf_init(&w->b, 1 << 20);
+	if (!w->f)
+		return cc_error_set(err, CC_EIO, "cannot write '%s'", path);
+	fputs(header, w->f);
+	fputs("\n", w->f);
+	return 0;
+}
+
+static void w_field(struct writer *w, const char *s, int last)
+{
+	if (s)
+		cc_buf_csv_field(&w->b, s, strlen(s));
+	cc_buf_putc(&w->b, last ? '\n' : ',');
+	if (last && w->b.len > (1 << 19)) {
+		fwrite(w->b.data, 1, w->b.len, w->f);
+		cc_buf_reset(&w->b);
+	}
+}
+
+static int w_close(struct writer *w, struct cc_error *err)
+{
+	int rc = 0;
+	if (w->f) {
+		fwrite(w->b.data ? w->b.data : "", 1, w->b.len, w->f);
+		if (ferror(w->f) || fclose(w->f) != 0)
+			rc = cc_error_set(err, CC_EIO, "write failed (disk full?)");
+	}
+	w->f = NULL;
+	cc_buf_release(&w->b);
+	return rc;
+}
+
+void cc_demo_defaults(struct cc_demo_opts *o)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	o->enterprises = 20000;
+	o->seed = 1;
+	o->annual_years = 5;
+	o->months = 24;
+	o->this_year = tm.tm_year + 1900;
+	o->this_month = tm.tm_mon + 1;
+}
+
+/* Chooses a leaf-ish node of a chain, weighting deeper nodes (real products) higher. */
+static int pick_node(struct rng *r, const struct cc_catalogue *cat, const struct cc_chain *ch)
+{
+	for (int tries = 0; tries < 4; tries++) {
+		int n = ch->first_node + pick(r, ch->nnodes);
+		int has_child = 0;
+		for (int k = n + 1; k < ch->first_node + ch->nnodes; k++)
+			if (cat->nodes[k].parent == n)
+				has_child = 1;
+		if (!has_child)
+			return n;
+	}
+	return ch->first_node + pick(r, ch->nnodes);
+}
+
+static const char *node_word(const struct cc_node *n)
+{
+	return n->name_zh[0] ? n->name_zh : "科技";
+}
+
+int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_counts *counts,
+		  struct cc_error *err)
+{
+	struct rng r = {o->seed * 0x2545F4914F6CDD1Dull + 12345};
+	struct writer we = {0}, wi = {0}, wm = {0}, ws = {0}, wp = {0};
+	struct ent *E = NULL;
+	int *by_node = NULL, *node_start = NULL, *node_count = NULL;
+	int rc = 0, n = o->enterprises;
+	memset(counts, 0, sizeof *counts);
+
+	const struct cc_catalogue *cat = cc_catalogue_get(err);
+	if (!cat)
+		return CC_EINVAL;
+	rc = cc_codes_load(err);
+	if (rc)
+		return rc;
+	E = calloc((size_t)n, sizeof *E);
+	if (!E)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+
+	/* Chain weights. */
+	int total_w = 0;
+	for (int c = 0; c < cat->nchains; c++)
+		total_w += chain_weight(cat->chains[c].id) * (cat->chains[c].nnodes > 8 ? 2 : 1);
+
+	rc = w_open(&we, dir, "enterprises.csv",
+		    "uscc,name,region,industry,founded,scale,listed,certs", err);
+	if (rc)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		struct ent *e = &E[i];
+		double where = uniform(&r);
+		const struct place *pl;
+		if (where < 0.9) {
+			pl = &places[weighted_place(&r, places, (int)(sizeof places / sizeof places[0]))];
+			e->local = 1;
+		} else {
+			pl = &elsewhere[weighted_place(&r, elsewhere,
+						       (int)(sizeof elsewhere / sizeof elsewhere[0]))];
+		}
+		e->region = pl->code;
+		make_uscc(e->uscc, e->region, (uint64_t)i + 1, o->seed);
+		int x = pick(&r, total_w), c = 0;
+		for (; c < cat->nchains; c++) {
+			int w = chain_weight(cat->chains[c].id) * (cat->chains[c].nnodes > 8 ? 2 : 1);
+			if (x < w)
+				break;
+			x -= w;
+		}
+		if (c >= cat->nchains)
+			c = cat->nchains - 1;
+		const struct cc_chain *ch = &cat->chains[c];
+		e->node = pick_node(&r, cat, ch);
+		e->node2 = uniform(&r) < 0.12 ? pick_node(&r, cat, ch) : -1;
+		if (e->node2 == e->node)
+			e->node2 = -1;
+		const struct cc_node *nd = &cat->nodes[e->node];
+		/* Downstream makers are bigger; heavy tail by a log-normal. */
+		double mu = 8.3 + 0.5 * nd->stage;
+		e->size = exp(mu + 1.5 * normal(&r));
+		if (e->size < 200)
+			e->size = 200 + uniform(&r) * 300;
+		e->growth = 0.06 + 0.12 * normal(&r) * 0.8;
+		int tech = strcmp(ch->id, "ic") == 0 || strcmp(ch->id, "software") == 0 ||
+			   strcmp(ch->id, "biopharma") == 0 || strcmp(ch->id, "display") == 0 ||
+			   strcmp(ch->id, "icv") == 0 || strcmp(ch->id, "power_semi") == 0 ||
+			   strcmp(ch->id, "sensor") == 0;
+		e->rd = exp(log(tech ? 0.055 : 0.028) + 0.6 * normal(&r));
+		if (e->rd > 0.35)
+			e->rd = 0.35;
+		e->role = 2;
+
+		char name[512], founded[16], *industry = NULL;
+		snprintf(name, sizeof name, "%s%s%s%s", pl->prefix,
+			 brands[pick(&r, (int)(sizeof brands / sizeof brands[0]))], node_word(nd),
+			 suffixes[pick(&r, 5)]);
+		if (uniform(&r) < 0.3) {
+			/* Some names carry a serial to read like real registries' branch names. */
+			char tmp[512];
+			snprintf(tmp, sizeof tmp, "%s%s第%d分公司", pl->prefix,
+				 brands[pick(&r, (int)(sizeof brands / sizeof brands[0]))], 1 + i % 97);
+			if (uniform(&r) < 0.1)
+				snprintf(name, sizeof name, "%s", tmp);
+		}
+		for (int k = 0; k < nd->nindustries; k++)
+			if (cc_industry_find(nd->industries[k])) {
+				industry = (char *)nd->industries[k];
+				break;
+			}
+		snprintf(founded, sizeof founded, "%04d-%02d-%02d", 1992 + pick(&r, 31),
+			 1 + pick(&r, 12), 1 + pick(&r, 28));
+		const char *scale = e->size >= 40000 ? "large"
+				    : e->size >= 2000 ? "medium"
+				    : e->size >= 300  ? "small"
+						      : "micro";
+		const char *listed = "none";
+		double lu = uniform(&r);
+		if (e->size > 80000 && lu < 0.35)
+			listed = lu < 0.15 ? "main" : lu < 0.25 ? "star" : "gem";
+		else if (e->size > 3000 && lu < 0.04)
+			listed = "neeq";
+		char certs[128] = "";
+		size_t cu = 0;
+		if (e->rd > 0.03 && uniform(&r) < 0.6)
+			cu += (size_t)snprintf(certs + cu, sizeof certs - cu, "hightech");
+		if (e->size < 20000 && e->rd > 0.02 && uniform(&r) < 0.4)
+			cu += (size_t)snprintf(certs + cu, sizeof certs - cu, "%stech_sme", cu ? ";" : "");
+		if (e->size < 100000 && e->rd > 0.03 && uniform(&r) < 0.15) {
+			cu += (size_t)snprintf(certs + cu, sizeof certs - cu, "%ssrdi", cu ? ";" : "");
+			if (uniform(&r) < 0.15)
+				cu += (size_t)snprintf(certs + cu, sizeof certs - cu, ";srdi_giant");
+		}
+		if (e->size < 100000 && e->rd > 0.025 && uniform(&r) < 0.2)
+			cu += (size_t)snprintf(certs + cu, sizeof certs - cu, "%sinnovative_sme",
+					       cu ? ";" : "");
+		char region[8];
+		snprintf(region, sizeof region, "%06d", e->region);
+		w_field(&we, e->uscc, 0);
+		w_field(&we, name, 0);
+		w_field(&we, region, 0);
+		w_field(&we, uniform(&r) < 0.02 ? NULL : industry, 0);
+		w_field(&we, uniform(&r) < 0.03 ? NULL : founded, 0);
+		w_field(&we, scale, 0);
+		w_field(&we, listed, 0);
+		w_field(&we, certs, 1);
+		counts->enterprises++;
+	}
+	rc = w_close(&we, err);
+	if (rc)
+		goto out;
+
+	/* Index enterprises by node to pick suppliers and masters. */
+	by_node = malloc(sizeof *by_node * (size_t)n);
+	node_start = calloc((size_t)cat->nnodes + 1, sizeof *node_start);
+	node_count = calloc((size_t)cat->nnodes + 1, sizeof *node_count);
+	if (!by_node || !node_start || !node_count) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < n; i++)
+		node_count[E[i].node]++;
+	for (int k = 0, acc = 0; k < cat->nnodes; k++) {
+		node_start[k] = acc;
+		acc += node_count[k];
+		node_count[k] = 0;
+	}
+	for (int i = 0; i < n; i++)
+		by_node[node_start[E[i].node] + node_count[E[i].node]++] = i;
+
+	/* Masters: per chain, the two or three largest local downstream (or midstream) makers. */
+	for (int c = 0; c < cat->nchains; c++) {
+		const struct cc_chain *ch = &cat->chains[c];
+		int best[3] = {-1, -1, -1};
+		for (int k = ch->first_node; k < ch->first_node + ch->nnodes; k++) {
+			if (cat->nodes[k].stage == CC_STAGE_UPSTREAM)
+				continue;
+			for (int j = 0; j < node_count[k]; j++) {
+				int i = by_node[node_start[k] + j];
+				if (!E[i].local)
+					continue;
+				for (int b = 0; b < 3; b++)
+					if (best[b] < 0 || E[i].size > E[best[b]].size) {
+						for (int m = 2; m > b; m--)
+							best[m] = best[m - 1];
+						best[b] = i;
+						break;
+					}
+			}
+		}
+		int nm = 1 + (ch->nnodes > 8) + (ch->nnodes > 20);
+		for (int b = 0; b < nm; b++)
+			if (best[b] >= 0) {
+				E[best[b]].role = 0;
+				E[best[b]].size *= 8; /* masters anchor their chain */
+			}
+	}
+	for (int i = 0; i < n; i++)
+		if (E[i].role == 2 && E[i].size > 30000 && uniform(&r) < 0.7)
+			E[i].role = 1;
+
+	/* Indicators. */
+	rc = w_open(&wi, dir, "indicators.csv",
+		    "uscc,period,revenue,main_revenue,output_value,net_profit,total_assets,"
+		    "total_liabilities,op_cash_flow,employees,rd_staff,rd_expense,invention_patents,"
+		    "hightech_revenue,exports,energy_tce,tax,local_purchase,financing",
+		    err);
+	if (rc)
+		goto out;
+	int last_year = o->this_year - 1;
+	for (int i = 0; i < n; i++) {
+		struct ent *e = &E[i];
+		const struct cc_node *nd = &cat->nodes[e->node];
+		double rev[64];
+		int ny = o->annual_years < 64 ? o->annual_years : 64;
+		/* Walk back from the latest size with the enterprise's own trend plus noise. */
+		if (ny > 0) {
+			rev[ny - 1] = e->size;
+			for (int y = ny - 2; y >= 0; y--) {
+				double g = e->growth + 0.08 * normal(&r);
+				if (g < -0.5)
+					g = -0.5;
+				rev[y] = rev[y + 1] / (1 + g);
+			}
+		}
+		double margin = 0.06 + 0.05 * normal(&r);
+		double assets_ratio = uni(&r, 0.8, 2.0), debt = uni(&r, 0.3, 0.78);
+		double productivity = exp(log(90) + 0.4 * normal(&r)); /* 万元 per person */
+		double rd_share = e->rd * uni(&r, 2.5, 4.5);
+		if (rd_share > 0.6)
+			rd_share = 0.6;
+		double energy = (nd->stage == CC_STAGE_UPSTREAM ? 0.12 : 0.03) * exp(0.5 * normal(&r));
+		double patents = floor(e->size * e->rd / 400 * uni(&r, 0.3, 1.5));
+		double exports_share = uniform(&r) < 0.3 ? uni(&r, 0.02, 0.4) : 0;
+		double local_share = e->local ? uni(&r, 0.1, 0.55) : uni(&r, 0.0, 0.1);
+		for (int y = 0; y < ny; y++) {
+			char v[CC_M_BASE_COUNT][40], period[16];
+			const char *cells[CC_M_BASE_COUNT];
+			double R = rev[y];
+			double out_v = R * uni(&r, 0.92, 1.12);
+			double emp = floor(out_v / productivity) + 5;
+			double rds = floor(emp * rd_share);
+			double profit = R * (margin + 0.02 * normal(&r));
+			double assets = R * assets_ratio;
+			patents += floor(uniform(&r) * (1 + R * e->rd / 2000));
+			double vals[CC_M_BASE_COUNT] = {
+				R, R * uni(&r, 0.75, 0.98), out_v, profit, assets, assets * debt,
+				profit * uni(&r, 0.4, 1.6), emp, rds, R * e->rd * uni(&r, 0.9, 1.1),
+				patents, R * (e->rd > 0.03 ? uni(&r, 0.5, 0.9) : uni(&r, 0, 0.3)),
+				R * exports_share, out_v * energy, R * uni(&r, 0.02, 0.06),
+				R * local_share, uniform(&r) < 0.06 ? R * uni(&r, 0.05, 0.5) : 0};
+			for (int m = 0; m < CC_M_BASE_COUNT; m++) {
+				int dec = cc_metric_get(m)->integer ? 0 : 2;
+				fmt_num(v[m], sizeof v[m], vals[m], dec);
+				cells[m] = uniform(&r) < 0.015 ? NULL : v[m];
+			}
+			snprintf(period, sizeof period, "%d", last_year - ny + 1 + y);
+			w_field(&wi, e->uscc, 0);
+			w_field(&wi, period, 0);
+			for (int m = 0; m < CC_M_BASE_COUNT; m++)
+				w_field(&wi, cells[m], m == CC_M_BASE_COUNT - 1);
+			counts->indicators++;
+		}
+		/* Monthly: the month alone (never cumulative), with seasonality. */
+		for (int k = o->months; k >= 1; k--) {
+			int mi = (o->this_year * 12 + (o->this_month - 1)) - k;
+			int yy = mi / 12, mm = mi % 12 + 1;
+			double season = 1 + 0.12 * cos(2 * M_PI * (mm - 12) / 12.0) - (mm == 2 ? 0.15 : 0);
+			double base = e->size * pow(1 + e->growth, (yy - last_year) + (mm - 6.5) / 12.0);
+			double R = base / 12 * season * (1 + 0.06 * normal(&r));
+			char period[16], rv[40], ov[40], en[40], em[40], ex[40];
+			snprintf(period, sizeof period, "%04d-%02d", yy, mm);
+			fmt_num(rv, sizeof rv, R, 2);
+			fmt_num(ov, sizeof ov, R * uni(&r, 0.95, 1.1), 2);
+			fmt_num(en, sizeof en, R * energy, 2);
+			fmt_num(em, sizeof em, floor(e->size / productivity) + 5, 0);
+			fmt_num(ex, sizeof ex, R * exports_share, 2);
+			const char *cells[19] = {e->uscc, period, rv, NULL, ov, NULL, NULL, NULL, NULL, em,
+						 NULL, NULL, NULL, NULL, ex, en, NULL, NULL, NULL};
+			for (int c = 0; c < 19; c++)
+				w_field(&wi, cells[c], c == 18);
+			counts->indicators++;
+		}
+	}
+	rc = w_close(&wi, err);
+	if (rc)
+		goto out;
+
+	/* Chain members. */
+	rc = w_open(&wm, dir, "chain_members.csv", "uscc,chain,node,role,product", err);
+	if (rc)
+		goto out;
+	static const char *const roles[] = {"master", "core", "member"};
+	for (int i = 0; i < n; i++) {
+		for (int k = 0; k < 2; k++) {
+			int ni = k ? E[i].node2 : E[i].node;
+			if (ni < 0)
+				continue;
+			const struct cc_node *nd = &cat->nodes[ni];
+			w_field(&wm, E[i].uscc, 0);
+			w_field(&wm, cat->chains[nd->chain].id, 0);
+			w_field(&wm, nd->id, 0);
+			w_field(&wm, roles[k ? 2 : E[i].role], 0);
+			w_field(&wm, nd->nproducts ? nd->products[pick(&r, nd->nproducts)] : NULL, 1);
+			counts->members++;
+		}
+	}
+	rc = w_close(&wm, err);
+	if (rc)
+		goto out;
+
+	/* Supply edges: buyers on midstream/downstream nodes buy from earlier-stage nodes. */
+	rc = w_open(&ws, dir, "supply.csv", "supplier,buyer,product,node,annual_value,share", err);
+	if (rc)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		struct ent *b = &E[i];
+		const struct cc_node *bn = &cat->nodes[b->node];
+		const struct cc_chain *ch = &cat->chains[bn->chain];
+		if (bn->stage == CC_STAGE_UPSTREAM && uniform(&r) < 0.7)
+			continue;
+		int inputs = 1 + pick(&r, 3), used_nodes[4], nused = 0;
+		const char *used_products[4];
+		for (int in = 0; in < inputs; in++) {
+			/* An input node of an earlier stage (or the same stage for upstream buyers). */
+			int sn = -1;
+			for (int t = 0; t < 8 && sn < 0; t++) {
+				int cand = ch->first_node + pick(&r, ch->nnodes);
+				if (cand != b->node && cat->nodes[cand].stage <= bn->stage &&
+				    (cat->nodes[cand].stage < bn->stage || bn->stage == CC_STAGE_UPSTREAM))
+					sn = cand;
+			}
+			for (int q = 0; q < nused; q++)
+				if (used_nodes[q] == sn)
+					sn = -1;
+			if (sn < 0)
+				continue;
+			used_nodes[nused++] = sn;
+			const struct cc_node *snd = &cat->nodes[sn];
+			double need = b->size * uni(&r, 0.05, 0.25); /* this input's yearly spend */
+			int nsup = 1 + pick(&r, 3) + (uniform(&r) < 0.2 ? 2 : 0);
+			double w[8], wsum = 0;
+			char sup[8][19];
+			int ns = 0;
+			for (int s = 0; s < nsup && ns < 8; s++) {
+				char code[19];
+				if (uniform(&r) < 0.28 || node_count[sn] == 0) {
+					/* Outside the registry: a supplier of another province. */
+					int pi = weighted_place(&r, elsewhere,
+								(int)(sizeof elsewhere / sizeof elsewhere[0]));
+					make_uscc(code, elsewhere[pi].code,
+						  (uint64_t)n + 1 + (uint64_t)pick(&r, 400 + n / 20), o->seed);
+				} else {
+					/* Preferential attachment: the biggest of three tries (hubs). */
+					int best = -1;
+					for (int t = 0; t < 3; t++) {
+						int cand = by_node[node_start[sn] + pick(&r, node_count[sn])];
+						if (best < 0 || E[cand].size > E[best].size)
+							best = cand;
+					}
+					if (best == i)
+						continue;
+					memcpy(code, E[best].uscc, 19);
+				}
+				int dup = 0;
+				for (int q = 0; q < ns; q++)
+					dup |= strcmp(sup[q], code) == 0;
+				if (dup)
+					continue;
+				memcpy(sup[ns], code, 19);
+				w[ns] = exp(normal(&r));
+				wsum += w[ns];
+				ns++;
+			}
+			double covered = uniform(&r) < 0.8 ? 1.0 : uni(&r, 0.6, 0.95);
+			const char *product = snd->nproducts ? snd->products[pick(&r, snd->nproducts)]
+							     : snd->name_zh;
+			/* Shares are per buyer and product: one product name, one set of shares. */
+			int seen = 0;
+			for (int q = 0; q < nused - 1; q++)
+				seen |= strcmp(used_products[q], product) == 0;
+			if (seen)
+				continue;
+			used_products[nused - 1] = product;
+			for (int q = 0; q < ns; q++) {
+				char nodeid[256], value[40], share[40];
+				double sh = floor(w[q] / wsum * covered * 10000) / 10000;
+				snprintf(nodeid, sizeof nodeid, "%s.%s", ch->id, snd->id);
+				fmt_num(value, sizeof value, need * sh, 2);
+				fmt_num(share, sizeof share, sh, 4);
+				w_field(&ws, sup[q], 0);
+				w_field(&ws, b->uscc, 0);
+				w_field(&ws, product, 0);
+				w_field(&ws, nodeid, 0);
+				w_field(&ws, value, 0);
+				w_field(&ws, share, 1);
+				counts->supply++;
+			}
+		}
+	}
+	rc = w_close(&ws, err);
+	if (rc)
+		goto out;
+
+	/* Postings: about one enterprise in twelve says what it sells or needs. */
+	rc = w_open(&wp, dir, "postings.csv",
+		    "kind,uscc,title,description,node,quantity,unit,region_pref,valid_until", err);
+	if (rc)
+		goto out;
+	static const char *const units[] = {"件", "套", "吨", "片", "台", "米"};
+	for (int i = 0; i < n; i++) {
+		if (!E[i].local || uniform(&r) > 0.085)
+			continue;
+		const struct cc_node *nd = &cat->nodes[E[i].node];
+		const struct cc_chain *ch = &cat->chains[nd->chain];
+		int demand = uniform(&r) < 0.45 && nd->parent >= 0;
+		const struct cc_node *pn = nd;
+		if (demand) {
+			/* Need something from an earlier node of the chain. */
+			int cand = ch->first_node + pick(&r, ch->nnodes);
+			if (cat->nodes[cand].stage <= nd->stage)
+				pn = &cat->nodes[cand];
+		}
+		const char *prod = pn->nproducts ? pn->products[pick(&r, pn->nproducts)] : pn->name_zh;
+		char title[512], desc[1024], nodeid[256], qty[32], until[16], pref[64] = "";
+		snprintf(title, sizeof title, "%s%s", demand ? "采购" : "供应", prod);
+		snprintf(desc, sizeof desc,
+			 demand ? "长期%s需求，要求具备%s配套经验，川渝地区优先，可签年度框架协议。"
+				: "可稳定供应%s，产能充足，具备%s行业配套经验，支持川渝两地送货。",
+			 prod, ch->name_zh);
+		snprintf(nodeid, sizeof nodeid, "%s.%s", ch->id, pn->id);
+		snprintf(qty, sizeof qty, "%d", (1 + pick(&r, 50)) * 100);
+		int expired = uniform(&r) < 0.1;
+		snprintf(until, sizeof until, "%04d-%02d-28", o->this_year + (expired ? -1 : 1),
+			 1 + pick(&r, 12));
+		if (uniform(&r) < 0.5)
+			snprintf(pref, sizeof pref, "%s", E[i].region / 10000 == 50 ? "510100" : "500000");
+		w_field(&wp, demand ? "demand" : "supply", 0);
+		w_field(&wp, E[i].uscc, 0);
+		w_field(&wp, title, 0);
+		w_field(&wp, desc, 0);
+		w_field(&wp, nodeid, 0);
+		w_field(&wp, qty, 0);
+		w_field(&wp, units[pick(&r, 6)], 0);
+		w_field(&wp, pref, 0);
+		w_field(&wp, until, 1);
+		counts->postings++;
+	}
+	rc = w_close(&wp, err);
+out:
+	w_close(&we, NULL);
+	w_close(&wi, NULL);
+	w_close(&wm, NULL);
+	w_close(&ws, NULL);
+	w_close(&wp, NULL);
+	free(E);
+	free(by_node);
+	free(node_start);
+	free(node_count);
+	return rc;
+}

@@ -1,0 +1,50 @@
+/*
+ * Writing tables: a writer over CSV (UTF-8 with BOM by default, so Excel opens it right, or
+ * plain UTF-8 or GB18030) or XLSX, and the exporters of the interchange files, which write
+ * exactly what the importers read (export -> import round-trips unchanged).
+ */
+#ifndef CC_IO_EXPORT_H
+#define CC_IO_EXPORT_H
+#include <stddef.h>
+#include <stdint.h>
+#include "base/error.h"
+#include "io/xlsx.h"
+#include "store/store.h"
+
+enum cc_out_format_t { CC_OUT_CSV = 0, CC_OUT_XLSX = 1 };
+
+struct cc_tablew;
+
+/*
+ * Opens PATH for writing in FORMAT; ENCODING ("utf-8-bom", "utf-8", "gb18030"; NULL =
+ * "utf-8-bom") applies to CSV. SHEET names the XLSX sheet (NULL = "Sheet1"). Returns 0 or
+ * CC_EIO / CC_EINVAL.
+ */
+int cc_tablew_open(struct cc_tablew **out, const char *path, int format, const char *encoding,
+		   const char *sheet, struct cc_error *err);
+/* Writes one row; VALUES[i] NULL means an empty cell. TYPES may be NULL (all text). */
+int cc_tablew_row(struct cc_tablew *w, size_t n, const char *const *values,
+		  const enum cc_cell_type *types, struct cc_error *err);
+/* Finishes the file. W is freed either way. Returns 0 or CC_EIO. */
+int cc_tablew_close(struct cc_tablew *w, struct cc_error *err);
+
+/* Guesses the format from PATH's extension (.xlsx -> XLSX, else CSV). */
+int cc_out_format_for(const char *path);
+
+/* Formats V in the shortest form that reads back to the same double ("12", "0.25"). */
+void cc_format_double(double v, char *out, size_t n);
+
+struct cc_export_opts {
+	int kind;		/* enum cc_kind_t of import.h */
+	int format;		/* enum cc_out_format_t */
+	const char *encoding;	/* CSV encoding, NULL = utf-8-bom */
+	int zh_headers;		/* write the Chinese column names instead of the ids */
+	const char *chain;	/* only rows of this chain (members, supply, postings), or NULL */
+	int region;		/* only enterprises within this region code, or 0 */
+};
+
+/* Writes KIND's rows to PATH. Returns 0 and *ROWS, or a negative CC_E*. */
+int cc_export_file(struct cc_store *st, const char *path, const struct cc_export_opts *opts,
+		   int64_t *rows, struct cc_error *err);
+
+#endif

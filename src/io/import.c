@@ -1,0 +1,1198 @@
+/*
+ * Importers for the interchange files (see import.h and FORMATS.md).
+ *
+ * One pass over the file: the header is mapped to the kind's columns, then each row is
+ * validated completely into a struct rowval before anything is bound, so a row either loads
+ * whole or goes to the reject report whole. The whole file is one transaction.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "base/buf.h"
+#include "base/parse.h"
+#include "base/progress.h"
+#include "domain/catalogue.h"
+#include "domain/codes.h"
+#include "domain/metric.h"
+#include "domain/uscc.h"
+#include "io/import.h"
+#include "io/table.h"
+
+#define MAXCOLS 32
+
+static const struct cc_column enterprise_cols[] = {
+	{"uscc", "统一社会信用代码", 1}, {"name", "企业名称", 1}, {"region", "行政区划代码", 1},
+	{"industry", "行业代码", 0},	 {"founded", "成立日期", 0}, {"scale", "企业规模", 0},
+	{"listed", "上市板块", 0},	 {"certs", "资质", 0},	      {NULL, NULL, 0}};
+
+/* uscc, period, then the CC_M_BASE_COUNT metrics in catalogue order (filled at first use). */
+static struct cc_column indicator_cols[2 + CC_M_BASE_COUNT + 1];
+
+static const struct cc_column member_cols[] = {
+	{"uscc", "统一社会信用代码", 1}, {"chain", "产业链", 1}, {"node", "环节", 1},
+	{"role", "角色", 0},		 {"product", "主要产品", 0}, {NULL, NULL, 0}};
+
+static const struct cc_column supply_cols[] = {
+	{"supplier", "供方信用代码", 1}, {"buyer", "需方信用代码", 1}, {"product", "产品", 0},
+	{"node", "环节", 0},		 {"annual_value", "年采购额", 0}, {"share", "占比", 0},
+	{NULL, NULL, 0}};
+
+static const struct cc_column posting_cols[] = {
+	{"kind", "类型", 1},	      {"uscc", "统一社会信用代码", 1}, {"title", "标题", 1},
+	{"description", "描述", 0},   {"node", "环节", 0},	       {"quantity", "数量", 0},
+	{"unit", "单位", 0},	      {"region_pref", "意向地区", 0},  {"valid_until", "有效期至", 0},
+	{NULL, NULL, 0}};
+
+static const char *const kind_names[CC_KIND_COUNT] = {"enterprises", "indicators", "chain_members",
+						      "supply", "postings"};
+
+const char *cc_kind_name(int kind)
+{
+	return (kind >= 0 && kind < CC_KIND_COUNT) ? kind_names[kind] : "unknown";
+}
+
+int cc_kind_parse(const char *s)
+{
+	for (int i = 0; i < CC_KIND_COUNT; i++)
+		if (strcmp(s, kind_names[i]) == 0)
+			return i;
+	if (strcmp(s, "members") == 0)
+		return CC_KIND_MEMBERS;
+	if (strcmp(s, "enterprise") == 0)
+		return CC_KIND_ENTERPRISES;
+	if (strcmp(s, "posting") == 0)
+		return CC_KIND_POSTINGS;
+	if (strcmp(s, "supply_edges") == 0)
+		return CC_KIND_SUPPLY;
+	return -1;
+}
+
+const struct cc_column *cc_kind_columns(int kind)
+{
+	switch (kind) {
+	case CC_KIND_ENTERPRISES: return enterprise_cols;
+	case CC_KIND_INDICATORS:
+		if (!indicator_cols[0].id) {
+			/* Benign race: every thread writes the same values. */
+			indicator_cols[1] = (struct cc_column){"period", "期间", 1};
+			for (int m = 0; m < CC_M_BASE_COUNT; m++) {
+				const struct cc_metric *mt = cc_metric_get(m);
+				indicator_cols[2 + m] = (struct cc_column){mt->key, mt->name_zh, 0};
+			}
+			indicator_cols[0] = (struct cc_column){"uscc", "统一社会信用代码", 1};
+		}
+		return indicator_cols;
+	case CC_KIND_MEMBERS: return member_cols;
+	case CC_KIND_SUPPLY: return supply_cols;
+	case CC_KIND_POSTINGS: return posting_cols;
+	default: return NULL;
+	}
+}
+
+/* The state of one import. */
+struct imp {
+	struct cc_store *st;
+	const struct cc_import_opts *opts;
+	struct cc_import_result *res;
+	struct cc_error *err;
+	const struct cc_catalogue *cat;
+	int kind;
+	const struct cc_column *cols;
+	int ncols;
+	int map[MAXCOLS];     /* column index in the file for each kind column, or -1 */
+	long line;
+	int row_bad;	      /* the current row has at least one problem */
+	FILE *rejects;
+	struct cc_buf rejbuf;
+	struct cc_stmt *upsert, *lookup, *extra;
+	/* Last enterprise looked up (files are usually sorted by code). */
+	char last_uscc[19];
+	int64_t last_id;
+	int64_t org_warnings, orphan_suppliers;
+	struct cc_buf sql;
+};
+
+static void add_warning(struct cc_import_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void add_warning(struct cc_import_result *res, const char *fmt, ...)
+{
+	if (res->nwarnings >= CC_IMPORT_MAX_WARNINGS)
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	res->warnings[res->nwarnings] = strdup(msg);
+	if (res->warnings[res->nwarnings])
+		res->nwarnings++;
+}
+
+/*
+ * Records one problem of the current row: the column (by kind column index, -1 for the row
+ * as a whole), the value as found, and the reason in Chinese and English.
+ */
+static void reject(struct imp *im, int col, const char *value, const char *zh, const char *en)
+{
+	im->row_bad = 1;
+	if (!im->rejects)
+		return;
+	struct cc_buf *b = &im->rejbuf;
+	const char *colname = col >= 0 ? im->cols[col].id : "";
+	cc_buf_reset(b);
+	cc_buf_printf(b, "%ld,", im->line);
+	cc_buf_csv_field(b, colname, strlen(colname));
+	cc_buf_putc(b, ',');
+	cc_buf_csv_field(b, value ? value : "", value ? strlen(value) : 0);
+	cc_buf_putc(b, ',');
+	cc_buf_csv_field(b, zh, strlen(zh));
+	cc_buf_putc(b, ',');
+	cc_buf_csv_field(b, en, strlen(en));
+	cc_buf_puts(b, "\r\n");
+	fwrite(b->data, 1, b->len, im->rejects);
+}
+
+/* Returns the trimmed cell of kind column COL in ROW (NULL when the column is absent). */
+static const char *cell(struct imp *im, const struct cc_row *row, int col, size_t *len)
+{
+	int fi = im->map[col];
+	if (fi < 0) {
+		*len = 0;
+		return NULL;
+	}
+	if ((size_t)fi >= row->nfields) {
+		*len = 0;
+		return "";
+	}
+	const char *s = row->fields[fi];
+	size_t n = row->lens[fi];
+	cc_trim(&s, &n);
+	*len = n;
+	return s;
+}
+
+/* Copies a cell into a NUL-terminated bounded buffer (cells are not NUL-terminated after trim). */
+static const char *cstr(const char *s, size_t n, char *buf, size_t cap)
+{
+	if (!s)
+		return NULL;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* ---- header mapping ---- */
+
+/* Normalises a header cell: trims, lower-cases ASCII, drops a trailing "(万元)" / "（万元）". */
+static void norm_header(const char *s, size_t n, char *out, size_t cap)
+{
+	cc_trim(&s, &n);
+	const char *p = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '(' || (i + 3 <= n && memcmp(s + i, "（", 3) == 0)) {
+			p = s + i;
+			break;
+		}
+	}
+	if (p && p > s)
+		n = (size_t)(p - s);
+	cc_trim(&s, &n);
+	if (n >= cap)
+		n = cap - 1;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		out[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+		if (out[i] == ' ' || out[i] == '-')
+			out[i] = '_';
+	}
+	out[n] = '\0';
+}
+
+static int guess_kind(char names[][128], size_t n)
+{
+	int has[16] = {0};
+	static const char *const keys[] = {"uscc",  "period", "supplier", "buyer", "chain", "node",
+					   "title", "kind",   "name",	  "region"};
+	static const char *const keys_zh[] = {"统一社会信用代码", "期间", "供方信用代码",
+					      "需方信用代码", "产业链", "环节", "标题", "类型",
+					      "企业名称", "行政区划代码"};
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < 10; k++)
+			if (strcmp(names[i], keys[k]) == 0 || strcmp(names[i], keys_zh[k]) == 0)
+				has[k] = 1;
+	if (has[2] && has[3])
+		return CC_KIND_SUPPLY;
+	if (has[0] && has[1])
+		return CC_KIND_INDICATORS;
+	if (has[6] && has[7])
+		return CC_KIND_POSTINGS;
+	if (has[0] && has[4] && has[5])
+		return CC_KIND_MEMBERS;
+	if (has[0] && has[8])
+		return CC_KIND_ENTERPRISES;
+	return -1;
+}
+
+static int map_header(struct imp *im, const struct cc_row *row)
+{
+	char (*names)[128] = calloc(row->nfields ? row->nfields : 1, sizeof *names);
+	int rc = 0;
+	if (!names)
+		return cc_error_set(im->err, CC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < row->nfields; i++)
+		norm_header(row->fields[i], row->lens[i], names[i], sizeof names[i]);
+	if (im->kind == CC_KIND_AUTO) {
+		im->kind = guess_kind(names, row->nfields);
+		if (im->kind < 0) {
+			rc = cc_error_set(im->err, CC_EINVAL,
+					  "cannot tell what kind of file this is from its header "
+					  "(give --kind enterprises|indicators|chain_members|supply|"
+					  "postings)");
+			goto out;
+		}
+	}
+	im->res->kind = im->kind;
+	im->cols = cc_kind_columns(im->kind);
+	im->ncols = 0;
+	while (im->cols[im->ncols].id)
+		im->ncols++;
+	for (int c = 0; c < im->ncols; c++)
+		im->map[c] = -1;
+	struct cc_buf unknown = CC_BUF_INIT(4096);
+	for (size_t i = 0; i < row->nfields; i++) {
+		int found = -1;
+		if (!names[i][0])
+			continue;
+		for (int c = 0; c < im->ncols && found < 0; c++)
+			if (strcmp(names[i], im->cols[c].id) == 0 ||
+			    strcmp(names[i], im->cols[c].name_zh) == 0)
+				found = c;
+		if (found < 0) {
+			cc_buf_printf(&unknown, "%s'%s'", unknown.len ? ", " : "", names[i]);
+			continue;
+		}
+		if (im->map[found] >= 0) {
+			rc = cc_error_set(im->err, CC_EINVAL,
+					  "column '%s' appears twice in the header (columns %d and %zu)",
+					  im->cols[found].id, im->map[found] + 1, i + 1);
+			cc_buf_release(&unknown);
+			goto out;
+		}
+		im->map[found] = (int)i;
+	}
+	if (unknown.len)
+		add_warning(im->res, "unknown columns ignored: %s", cc_buf_str(&unknown));
+	cc_buf_release(&unknown);
+	struct cc_buf missing = CC_BUF_INIT(4096);
+	for (int c = 0; c < im->ncols; c++)
+		if (im->cols[c].required && im->map[c] < 0)
+			cc_buf_printf(&missing, "%s%s (%s)", missing.len ? ", " : "", im->cols[c].id,
+				      im->cols[c].name_zh);
+	if (missing.len)
+		rc = cc_error_set(im->err, CC_EINVAL, "%s file lacks required columns: %s",
+				  cc_kind_name(im->kind), cc_buf_str(&missing));
+	cc_buf_release(&missing);
+out:
+	free(names);
+	return rc;
+}
+
+/* ---- shared cell validators: each returns 0, or 1 after recording a reject ---- */
+
+static int v_uscc(struct imp *im, const struct cc_row *row, int col, char out[19])
+{
+	size_t n;
+	char raw[64];
+	const char *s = cell(im, row, col, &n);
+	struct cc_error e;
+	int warn = 0;
+	if (!s || n == 0) {
+		reject(im, col, "", "统一社会信用代码为空", "credit code is empty");
+		return 1;
+	}
+	if (cc_uscc_validate(s, n, out, &warn, &e)) {
+		char zh[1200];
+		snprintf(zh, sizeof zh, "统一社会信用代码无效（GB 32100-2015）：%s", e.msg);
+		reject(im, col, cstr(s, n, raw, sizeof raw), zh, e.msg);
+		return 1;
+	}
+	if (warn)
+		im->org_warnings++;
+	return 0;
+}
+
+/* Looks up the enterprise id of a valid code; 0 and a reject when it is not registered. */
+static int64_t enterprise_id(struct imp *im, int col, const char *uscc, int quiet)
+{
+	struct cc_error e;
+	if (strcmp(uscc, im->last_uscc) == 0)
+		return im->last_id;
+	int64_t id = 0;
+	cc_stmt_reset(im->lookup);
+	cc_stmt_bind_text(im->lookup, 1, uscc, 18);
+	if (cc_stmt_step(im->lookup, &e) == 1)
+		id = cc_stmt_int64(im->lookup, 0);
+	cc_stmt_reset(im->lookup);
+	if (id) {
+		memcpy(im->last_uscc, uscc, 19);
+		im->last_id = id;
+	} else if (!quiet) {
+		reject(im, col, uscc, "企业不在名录中（请先导入企业名录）",
+		       "enterprise is not in the registry (import enterprises first)");
+	}
+	return id;
+}
+
+/* A number cell: *is_null for empty; MIN_OK lower bound (use -INFINITY for none). */
+static int v_number(struct imp *im, const struct cc_row *row, int col, double min_ok,
+		    double *out, int *is_null)
+{
+	size_t n;
+	char raw[128];
+	struct cc_error e;
+	const char *s = cell(im, row, col, &n);
+	*is_null = 1;
+	if (!s || n == 0)
+		return 0;
+	if (cc_parse_number(s, n, out, &e)) {
+		char zh[1200];
+		snprintf(zh, sizeof zh, "不是有效数字：%s", e.msg);
+		reject(im, col, cstr(s, n, raw, sizeof raw), zh, e.msg);
+		return 1;
+	}
+	if (*out < min_ok) {
+		reject(im, col, cstr(s, n, raw, sizeof raw), "数值不能为负", "value must not be negative");
+		return 1;
+	}
+	if (fabs(*out) > 1e13) {
+		reject(im, col, cstr(s, n, raw, sizeof raw), "数值大得不合理（超过 10^13）",
+		       "value is implausibly large (over 10^13)");
+		return 1;
+	}
+	*is_null = 0;
+	return 0;
+}
+
+static int v_date(struct imp *im, const struct cc_row *row, int col, char out[11], int *is_null)
+{
+	size_t n;
+	char raw[64];
+	struct cc_error e;
+	int ymd;
+	const char *s = cell(im, row, col, &n);
+	*is_null = 1;
+	if (!s || n == 0)
+		return 0;
+	if (cc_parse_date(s, n, &ymd, &e)) {
+		char zh[1200];
+		snprintf(zh, sizeof zh, "日期无效（应为 YYYY-MM-DD）：%s", e.msg);
+		reject(im, col, cstr(s, n, raw, sizeof raw), zh, e.msg);
+		return 1;
+	}
+	cc_format_date(ymd, out);
+	*is_null = 0;
+	return 0;
+}
+
+/* Matches a cell against ids and their Chinese names; returns the index or -1. */
+static int match_word(const char *s, size_t n, const char *const *ids, const char *const *zh,
+		      int count)
+{
+	for (int i = 0; i < count; i++) {
+		if (strlen(ids[i]) == n && strncasecmp(s, ids[i], n) == 0)
+			return i;
+		if (zh[i] && strlen(zh[i]) == n && memcmp(s, zh[i], n) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static int bind_opt_text(struct cc_stmt *s, int idx, const char *v, size_t n, int present)
+{
+	(void)present;
+	return (v && n) ? cc_stmt_bind_text(s, idx, v, n) : cc_stmt_bind_null(s, idx);
+}
+
+static int begin_row_statement(struct imp *im, const char *sql)
+{
+	cc_stmt_free(im->upsert);
+	im->upsert = NULL;
+	return cc_stmt_prepare(im->st, &im->upsert, sql, im->err);
+}
+
+/* Appends "col=excluded.col" for every present column among NAMES to the upsert's SET list. */
+static void set_list(struct imp *im, struct cc_buf *b, const int *cols, const char *const *names,
+		     int n)
+{
+	int first = 1;
+	for (int i = 0; i < n; i++)
+		if (im->map[cols[i]] >= 0) {
+			cc_buf_printf(b, "%s%s=excluded.%s", first ? "" : ",", names[i], names[i]);
+			first = 0;
+		}
+	if (first)
+		cc_buf_puts(b, "id=id");
+}
+
+/* ---- enterprises ---- */
+
+static const char *const scale_ids[] = {"large", "medium", "small", "micro"};
+static const char *const scale_zh[] = {"大型", "中型", "小型", "微型"};
+static const char *const listed_ids[] = {"none", "main", "star", "gem", "bse", "neeq"};
+static const char *const listed_zh[] = {"未上市", "主板", "科创板", "创业板", "北交所", "新三板"};
+static const char *const cert_ids[] = {"hightech", "tech_sme", "srdi", "srdi_giant",
+				       "innovative_sme"};
+static const char *const cert_zh[] = {"高新技术企业", "科技型中小企业", "专精特新",
+				      "专精特新小巨人", "创新型中小企业"};
+
+static int prepare_enterprises(struct imp *im)
+{
+	static const int cols[] = {1, 2, 3, 4, 5, 6, 7};
+	static const char *const names[] = {"name", "region", "industry", "founded",
+					    "scale", "listed", "certs"};
+	struct cc_buf *b = &im->sql;
+	cc_buf_reset(b);
+	cc_buf_puts(b, "INSERT INTO enterprises(uscc,name,region,industry,founded,scale,listed,"
+		       "certs) VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(uscc) DO UPDATE SET ");
+	set_list(im, b, cols, names, 7);
+	cc_buf_puts(b, ",updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE ");
+	/* Only touch the row when something changed, so a re-import writes nothing. */
+	int first = 1;
+	for (int i = 0; i < 7; i++)
+		if (im->map[cols[i]] >= 0) {
+			cc_buf_printf(b, "%senterprises.%s IS NOT excluded.%s", first ? "" : " OR ",
+				      names[i], names[i]);
+			first = 0;
+		}
+	if (first)
+		cc_buf_puts(b, "0");
+	return begin_row_statement(im, cc_buf_str(b));
+}
+
+static int row_enterprise(struct imp *im, const struct cc_row *row)
+{
+	char uscc[19], raw[256], founded[11], industry[16] = "", certs[128] = "";
+	size_t n_name, n_region, n, n_ind;
+	int bad = 0, null_founded = 1, scale = -1, listed = -1;
+	long long region = 0;
+	struct cc_stmt *s = im->upsert;
+
+	bad |= v_uscc(im, row, 0, uscc);
+	const char *name = cell(im, row, 1, &n_name);
+	if (!name || n_name == 0) {
+		reject(im, 1, "", "企业名称为空", "name is empty");
+		bad = 1;
+	} else if (n_name > 600) {
+		reject(im, 1, cstr(name, n_name, raw, sizeof raw), "企业名称过长（超过 200 字）",
+		       "name is too long (over 200 characters)");
+		bad = 1;
+	}
+	const char *rs = cell(im, row, 2, &n_region);
+	if (!rs || n_region == 0) {
+		reject(im, 2, "", "行政区划代码为空", "region code is empty");
+		bad = 1;
+	} else if (n_region != 6 || cc_parse_int64(rs, n_region, &region) ||
+		   !cc_region_find((int)region)) {
+		reject(im, 2, cstr(rs, n_region, raw, sizeof raw),
+		       "行政区划代码无效（应为 GB/T 2260 的 6 位代码）",
+		       "not a GB/T 2260 region code (6 digits, e.g. 500112)");
+		bad = 1;
+	}
+	const char *ind = cell(im, row, 3, &n_ind);
+	if (ind && n_ind) {
+		char code[16];
+		const struct cc_industry *in = NULL;
+		if (n_ind < 8) {
+			cstr(ind, n_ind, code, sizeof code);
+			in = cc_industry_find(code);
+			if (!in && code[0] >= '0' && code[0] <= '9') {
+				/* A bare number: divisions are unique across sections. */
+				for (int i = 0; i < cc_industry_count() && !in; i++) {
+					const struct cc_industry *x = cc_industry_at(i);
+					if (strcmp(x->code + 1, code) == 0)
+						in = x;
+				}
+			}
+		}
+		if (!in) {
+			reject(im, 3, cstr(ind, n_ind, raw, sizeof raw),
+			       "行业代码无效（应为 GB/T 4754-2017 代码，如 C3670）",
+			       "not a GB/T 4754-2017 industry code (e.g. C3670)");
+			bad = 1;
+		} else {
+			snprintf(industry, sizeof industry, "%s", in->code);
+		}
+	}
+	bad |= v_date(im, row, 4, founded, &null_founded);
+	if (!null_founded) {
+		time_t now = time(NULL);
+		struct tm tm;
+		char today[11];
+		gmtime_r(&now, &tm);
+		strftime(today, sizeof today, "%Y-%m-%d", &tm);
+		if (strcmp(founded, today) > 0) {
+			reject(im, 4, founded, "成立日期晚于今天", "founding date is in the future");
+			bad = 1;
+		}
+	}
+	const char *v = cell(im, row, 5, &n);
+	if (v && n) {
+		scale = match_word(v, n, scale_ids, scale_zh, 4);
+		if (scale < 0) {
+			reject(im, 5, cstr(v, n, raw, sizeof raw),
+			       "企业规模应为 大型/中型/小型/微型", "scale must be large, medium, small or micro");
+			bad = 1;
+		}
+	}
+	v = cell(im, row, 6, &n);
+	if (v && n) {
+		listed = match_word(v, n, listed_ids, listed_zh, 6);
+		if (listed < 0) {
+			reject(im, 6, cstr(v, n, raw, sizeof raw),
+			       "上市板块应为 未上市/主板/科创板/创业板/北交所/新三板",
+			       "listed must be none, main, star, gem, bse or neeq");
+			bad = 1;
+		}
+	}
+	v = cell(im, row, 7, &n);
+	if (v && n) {
+		int have[5] = {0};
+		size_t i = 0;
+		while (i < n) {
+			size_t j = i;
+			while (j < n && v[j] != ';' && v[j] != ',' &&
+			       !(j + 3 <= n && (memcmp(v + j, "；", 3) == 0 || memcmp(v + j, "、", 3) == 0 ||
+						memcmp(v + j, "，", 3) == 0)))
+				j++;
+			const char *t = v + i;
+			size_t tn = j - i;
+			cc_trim(&t, &tn);
+			if (tn) {
+				int k = match_word(t, tn, cert_ids, cert_zh, 5);
+				if (k < 0) {
+					char zh[600], en[600], word[256];
+					cstr(t, tn, word, sizeof word);
+					snprintf(zh, sizeof zh, "未知资质“%s”", word);
+					snprintf(en, sizeof en,
+						 "unknown certificate '%s' (hightech, tech_sme, srdi, "
+						 "srdi_giant, innovative_sme)", word);
+					reject(im, 7, cstr(v, n, raw, sizeof raw), zh, en);
+					bad = 1;
+					break;
+				}
+				have[k] = 1;
+			}
+			i = j < n ? j + ((unsigned char)v[j] >= 0x80 ? 3 : 1) : j;
+		}
+		size_t used = 0;
+		for (int k = 0; k < 5; k++)
+			if (have[k]) {
+				int w = snprintf(certs + used, sizeof certs - used, "%s%s",
+						 used ? ";" : "", cert_ids[k]);
+				if (w > 0)
+					used += (size_t)w;
+			}
+	}
+	if (bad)
+		return 1;
+	cc_stmt_reset(s);
+	cc_stmt_bind_text(s, 1, uscc, 18);
+	cc_stmt_bind_text(s, 2, name, n_name);
+	cc_stmt_bind_int64(s, 3, region);
+	bind_opt_text(s, 4, industry, strlen(industry), 1);
+	bind_opt_text(s, 5, founded, null_founded ? 0 : 10, 1);
+	if (scale >= 0)
+		cc_stmt_bind_text(s, 6, scale_ids[scale], strlen(scale_ids[scale]));
+	if (listed >= 0)
+		cc_stmt_bind_text(s, 7, listed_ids[listed], strlen(listed_ids[listed]));
+	bind_opt_text(s, 8, certs, strlen(certs), 1);
+	return 0;
+}
+
+/* ---- indicators ---- */
+
+static int prepare_indicators(struct imp *im)
+{
+	struct cc_buf *b = &im->sql;
+	cc_buf_reset(b);
+	cc_buf_puts(b, "INSERT INTO indicators(enterprise_id,period");
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		if (im->map[2 + m] >= 0)
+			cc_buf_printf(b, ",%s", cc_metric_get(m)->key);
+	cc_buf_puts(b, ") VALUES(?1,?2");
+	int k = 3;
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		if (im->map[2 + m] >= 0)
+			cc_buf_printf(b, ",?%d", k++);
+	cc_buf_puts(b, ") ON CONFLICT(enterprise_id,period) DO ");
+	if (k == 3) {
+		cc_buf_puts(b, "NOTHING");
+	} else {
+		cc_buf_puts(b, "UPDATE SET ");
+		int first = 1;
+		for (int m = 0; m < CC_M_BASE_COUNT; m++)
+			if (im->map[2 + m] >= 0) {
+				const char *key = cc_metric_get(m)->key;
+				cc_buf_printf(b, "%s%s=excluded.%s", first ? "" : ",", key, key);
+				first = 0;
+			}
+		cc_buf_puts(b, " WHERE ");
+		first = 1;
+		for (int m = 0; m < CC_M_BASE_COUNT; m++)
+			if (im->map[2 + m] >= 0) {
+				const char *key = cc_metric_get(m)->key;
+				cc_buf_printf(b, "%sindicators.%s IS NOT excluded.%s", first ? "" : " OR ",
+					      key, key);
+				first = 0;
+			}
+	}
+	return begin_row_statement(im, cc_buf_str(b));
+}
+
+static int row_indicator(struct imp *im, const struct cc_row *row)
+{
+	char uscc[19], raw[64];
+	double vals[CC_M_BASE_COUNT];
+	int nulls[CC_M_BASE_COUNT];
+	int bad = 0, year = 0, month = 0;
+	size_t n;
+	struct cc_error e;
+	struct cc_stmt *s = im->upsert;
+
+	bad |= v_uscc(im, row, 0, uscc);
+	const char *p = cell(im, row, 1, &n);
+	if (!p || n == 0) {
+		reject(im, 1, "", "期间为空", "period is empty");
+		bad = 1;
+	} else if (cc_parse_period(p, n, &year, &month, &e)) {
+		char zh[1200];
+		snprintf(zh, sizeof zh, "期间无效（应为 YYYY 或 YYYY-MM）：%s", e.msg);
+		reject(im, 1, cstr(p, n, raw, sizeof raw), zh, e.msg);
+		bad = 1;
+	}
+	for (int m = 0; m < CC_M_BASE_COUNT; m++) {
+		nulls[m] = 1;
+		if (im->map[2 + m] < 0)
+			continue;
+		/* Profit, cash flow and financing may be negative; the rest may not. */
+		double min_ok = (m == CC_M_NET_PROFIT || m == CC_M_OP_CASH_FLOW) ? -INFINITY : 0;
+		bad |= v_number(im, row, 2 + m, min_ok, &vals[m], &nulls[m]);
+	}
+	if (!nulls[CC_M_RD_STAFF] && !nulls[CC_M_EMPLOYEES] &&
+	    vals[CC_M_RD_STAFF] > vals[CC_M_EMPLOYEES]) {
+		char v[64];
+		snprintf(v, sizeof v, "%.15g", vals[CC_M_RD_STAFF]);
+		reject(im, 2 + CC_M_RD_STAFF, v, "研发人员多于从业人员", "R&D staff exceed employees");
+		bad = 1;
+	}
+	if (bad)
+		return 1;
+	int64_t id = enterprise_id(im, 0, uscc, 0);
+	if (!id)
+		return 1;
+	cc_stmt_reset(s);
+	cc_stmt_bind_int64(s, 1, id);
+	cc_stmt_bind_int64(s, 2, (int64_t)year * 100 + month);
+	int k = 3;
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		if (im->map[2 + m] >= 0) {
+			if (nulls[m])
+				cc_stmt_bind_null(s, k);
+			else
+				cc_stmt_bind_double(s, k, vals[m]);
+			k++;
+		}
+	return 0;
+}
+
+/* ---- chain members ---- */
+
+static const char *const role_ids[] = {"master", "core", "member"};
+static const char *const role_zh[] = {"链主", "骨干", "配套"};
+
+static int prepare_members(struct imp *im)
+{
+	const char *sql = im->map[4] >= 0
+		? "INSERT INTO chain_members(enterprise_id,chain,node,role,product) "
+		  "VALUES(?1,?2,?3,?4,?5) ON CONFLICT(enterprise_id,chain,node) DO UPDATE SET "
+		  "role=excluded.role, product=excluded.product WHERE chain_members.role IS NOT "
+		  "excluded.role OR chain_members.product IS NOT excluded.product"
+		: "INSERT INTO chain_members(enterprise_id,chain,node,role,product) "
+		  "VALUES(?1,?2,?3,?4,?5) ON CONFLICT(enterprise_id,chain,node) DO UPDATE SET "
+		  "role=excluded.role WHERE chain_members.role IS NOT excluded.role";
+	return begin_row_statement(im, sql);
+}
+
+static int row_member(struct imp *im, const struct cc_row *row)
+{
+	char uscc[19], raw[256], chain_id[128], ref[256];
+	size_t n, np;
+	int bad = 0, role = 2;
+	struct cc_error e;
+	const struct cc_node *node = NULL;
+
+	bad |= v_uscc(im, row, 0, uscc);
+	const char *c = cell(im, row, 1, &n);
+	const struct cc_chain *ch = NULL;
+	if (!c || n == 0) {
+		reject(im, 1, "", "产业链为空", "chain is empty");
+		bad = 1;
+	} else {
+		cstr(c, n, chain_id, sizeof chain_id);
+		ch = cc_chain_find(im->cat, chain_id);
+		if (!ch) {
+			/* Accept the chain's Chinese name too. */
+			for (int i = 0; i < im->cat->nchains && !ch; i++)
+				if (strcmp(im->cat->chains[i].name_zh, chain_id) == 0)
+					ch = &im->cat->chains[i];
+		}
+		if (!ch) {
+			reject(im, 1, chain_id, "未知产业链（见 chainchief chain list）",
+			       "unknown chain (see chainchief chain list)");
+			bad = 1;
+		}
+	}
+	const char *nd = cell(im, row, 2, &n);
+	if (!nd || n == 0) {
+		reject(im, 2, "", "环节为空", "node is empty");
+		bad = 1;
+	} else if (ch) {
+		cstr(nd, n, ref, sizeof ref);
+		node = cc_node_resolve(im->cat, ref, ch->id, &e);
+		if (!node)
+			for (int i = ch->first_node; i < ch->first_node + ch->nnodes && !node; i++)
+				if (strcmp(im->cat->nodes[i].name_zh, ref) == 0)
+					node = &im->cat->nodes[i];
+		if (!node || node->chain != ch->index) {
+			reject(im, 2, ref, "该产业链中没有此环节", node ? "node belongs to another chain" : e.msg);
+			bad = 1;
+		}
+	}
+	const char *r = cell(im, row, 3, &n);
+	if (r && n) {
+		role = match_word(r, n, role_ids, role_zh, 3);
+		if (role < 0) {
+			reject(im, 3, cstr(r, n, raw, sizeof raw), "角色应为 链主/骨干/配套",
+			       "role must be master, core or member");
+			bad = 1;
+		}
+	}
+	const char *prod = cell(im, row, 4, &np);
+	if (bad)
+		return 1;
+	int64_t id = enterprise_id(im, 0, uscc, 0);
+	if (!id)
+		return 1;
+	struct cc_stmt *s = im->upsert;
+	cc_stmt_reset(s);
+	cc_stmt_bind_int64(s, 1, id);
+	cc_stmt_bind_text(s, 2, ch->id, strlen(ch->id));
+	cc_stmt_bind_text(s, 3, node->id, strlen(node->id));
+	cc_stmt_bind_text(s, 4, role_ids[role], strlen(role_ids[role]));
+	bind_opt_text(s, 5, prod, np, 1);
+	return 0;
+}
+
+/* ---- supply edges ---- */
+
+static int prepare_supply(struct imp *im)
+{
+	static const int cols[] = {3, 4, 5};
+	struct cc_buf *b = &im->sql;
+	cc_buf_reset(b);
+	cc_buf_puts(b, "INSERT INTO supply_edges(supplier,buyer_id,product,chain,node,annual_value,"
+		       "share) VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(supplier,buyer_id,product) "
+		       "DO UPDATE SET ");
+	int first = 1;
+	for (int i = 0; i < 3; i++)
+		if (im->map[cols[i]] >= 0) {
+			if (cols[i] == 3)
+				cc_buf_printf(b, "%schain=excluded.chain,node=excluded.node",
+					      first ? "" : ",");
+			else if (cols[i] == 4)
+				cc_buf_printf(b, "%sannual_value=excluded.annual_value", first ? "" : ",");
+			else
+				cc_buf_printf(b, "%sshare=excluded.share", first ? "" : ",");
+			first = 0;
+		}
+	if (first)
+		cc_buf_puts(b, "product=product");
+	cc_buf_puts(b, " WHERE supply_edges.chain IS NOT excluded.chain OR supply_edges.node IS NOT "
+		       "excluded.node OR supply_edges.annual_value IS NOT excluded.annual_value OR "
+		       "supply_edges.share IS NOT excluded.share");
+	return begin_row_statement(im, cc_buf_str(b));
+}
+
+static int row_supply(struct imp *im, const struct cc_row *row)
+{
+	char supplier[19], buyer[19], ref[256], raw[64];
+	size_t n, np;
+	int bad = 0, null_value, null_share;
+	double value = 0, share = 0;
+	struct cc_error e;
+	const struct cc_node *node = NULL;
+
+	bad |= v_uscc(im, row, 0, supplier);
+	bad |= v_uscc(im, row, 1, buyer);
+	if (!bad && strcmp(supplier, buyer) == 0) {
+		reject(im, 0, supplier, "供方与需方相同", "supplier and buyer are the same enterprise");
+		bad = 1;
+	}
+	const char *prod = cell(im, row, 2, &np);
+	if (np > 600) {
+		reject(im, 2, cstr(prod, np, raw, sizeof raw), "产品名称过长", "product is too long");
+		bad = 1;
+	}
+	const char *nd = cell(im, row, 3, &n);
+	if (nd && n) {
+		cstr(nd, n, ref, sizeof ref);
+		node = cc_node_resolve(im->cat, ref, NULL, &e);
+		if (!node) {
+			char zh[1200];
+			snprintf(zh, sizeof zh, "环节无效（写作 产业链.环节）：%s", e.msg);
+			reject(im, 3, ref, zh, e.msg);
+			bad = 1;
+		}
+	}
+	bad |= v_number(im, row, 4, 0, &value, &null_value);
+	bad |= v_number(im, row, 5, 0, &share, &null_share);
+	if (!null_share && share > 1) {
+		size_t sn;
+		const char *sv = cell(im, row, 5, &sn);
+		reject(im, 5, cstr(sv, sn, raw, sizeof raw), "占比应在 0–1 之间，或写作百分数（如 45%）",
+		       "share must be between 0 and 1, or a percentage such as 45%");
+		bad = 1;
+	}
+	if (bad)
+		return 1;
+	int64_t id = enterprise_id(im, 1, buyer, 0);
+	if (!id)
+		return 1;
+	if (!enterprise_id(im, 0, supplier, 1))
+		im->orphan_suppliers++;
+	struct cc_stmt *s = im->upsert;
+	cc_stmt_reset(s);
+	cc_stmt_bind_text(s, 1, supplier, 18);
+	cc_stmt_bind_int64(s, 2, id);
+	cc_stmt_bind_text(s, 3, prod ? prod : "", prod ? np : 0);
+	if (node) {
+		const char *cid = im->cat->chains[node->chain].id;
+		cc_stmt_bind_text(s, 4, cid, strlen(cid));
+		cc_stmt_bind_text(s, 5, node->id, strlen(node->id));
+	}
+	if (!null_value)
+		cc_stmt_bind_double(s, 6, value);
+	if (!null_share)
+		cc_stmt_bind_double(s, 7, share);
+	return 0;
+}
+
+/* ---- postings ---- */
+
+static int v_is_sep(char c)
+{
+	return c == ';' || c == ',' || c == ' ';
+}
+
+
+static const char *const kind_ids[] = {"supply", "demand"};
+static const char *const kind_zh[] = {"供", "需"};
+
+static int prepare_postings(struct imp *im)
+{
+	return begin_row_statement(
+		im, "INSERT INTO postings(kind,enterprise_id,title,description,chain,node,quantity,"
+		    "unit,region_pref,valid_until) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
+		    "ON CONFLICT(enterprise_id,kind,title) DO UPDATE SET "
+		    "description=excluded.description,chain=excluded.chain,node=excluded.node,"
+		    "quantity=excluded.quantity,unit=excluded.unit,region_pref=excluded.region_pref,"
+		    "valid_until=excluded.valid_until,updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+		    "WHERE postings.description IS NOT excluded.description OR postings.chain IS NOT "
+		    "excluded.chain OR postings.node IS NOT excluded.node OR postings.quantity IS NOT "
+		    "excluded.quantity OR postings.unit IS NOT excluded.unit OR postings.region_pref "
+		    "IS NOT excluded.region_pref OR postings.valid_until IS NOT excluded.valid_until");
+}
+
+static int row_posting(struct imp *im, const struct cc_row *row)
+{
+	char uscc[19], raw[256], ref[256], until[11], regions[256] = "";
+	size_t n, nt, nd_, nu;
+	int bad = 0, kind = -1, null_q, null_until;
+	double qty = 0;
+	struct cc_error e;
+	const struct cc_node *node = NULL;
+
+	const char *k = cell(im, row, 0, &n);
+	if (k && n) {
+		kind = match_word(k, n, kind_ids, kind_zh, 2);
+		if (kind < 0 && n == 6 && memcmp(k, "供应", 6) == 0)
+			kind = 0;
+		if (kind < 0 && n == 6 && memcmp(k, "需求", 6) == 0)
+			kind = 1;
+	}
+	if (kind < 0) {
+		reject(im, 0, k ? cstr(k, n, raw, sizeof raw) : "", "类型应为 供 或 需",
+		       "kind must be supply or demand");
+		bad = 1;
+	}
+	bad |= v_uscc(im, row, 1, uscc);
+	const char *title = cell(im, row, 2, &nt);
+	if (!title || nt == 0) {
+		reject(im, 2, "", "标题为空", "title is empty");
+		bad = 1;
+	} else if (nt > 600) {
+		reject(im, 2, cstr(title, nt, raw, sizeof raw), "标题过长", "title is too long");
+		bad = 1;
+	}
+	const char *desc = cell(im, row, 3, &nd_);
+	const char *nd = cell(im, row, 4, &n);
+	if (nd && n) {
+		cstr(nd, n, ref, sizeof ref);
+		node = cc_node_resolve(im->cat, ref, NULL, &e);
+		if (!node) {
+			reject(im, 4, ref, "环节无效（写作 产业链.环节）", e.msg);
+			bad = 1;
+		}
+	}
+	bad |= v_number(im, row, 5, 0, &qty, &null_q);
+	const char *unit = cell(im, row, 6, &nu);
+	const char *rp = cell(im, row, 7, &n);
+	if (rp && n) {
+		size_t i = 0, used = 0;
+		while (i < n) {
+			size_t j = i;
+			while (j < n && v_is_sep(rp[j]))
+				j++;
+			i = j;
+			while (j < n && !v_is_sep(rp[j]))
+				j++;
+			if (j > i) {
+				long long code;
+				if (cc_parse_int64(rp + i, j - i, &code) || j - i != 6 ||
+				    !cc_region_find((int)code)) {
+					reject(im, 7, cstr(rp, n, raw, sizeof raw),
+					       "意向地区应为 ; 分隔的 6 位行政区划代码",
+					       "region_pref must be ';'-separated 6-digit region codes");
+					bad = 1;
+					break;
+				}
+				int w = snprintf(regions + used, sizeof regions - used, "%s%lld",
+						 used ? ";" : "", code);
+				if (w > 0 && (size_t)w < sizeof regions - used)
+					used += (size_t)w;
+			}
+			i = j;
+		}
+	}
+	bad |= v_date(im, row, 8, until, &null_until);
+	if (bad)
+		return 1;
+	int64_t id = enterprise_id(im, 1, uscc, 0);
+	if (!id)
+		return 1;
+	struct cc_stmt *s = im->upsert;
+	cc_stmt_reset(s);
+	cc_stmt_bind_text(s, 1, kind_ids[kind], strlen(kind_ids[kind]));
+	cc_stmt_bind_int64(s, 2, id);
+	cc_stmt_bind_text(s, 3, title, nt);
+	bind_opt_text(s, 4, desc, nd_, 1);
+	if (node) {
+		const char *cid = im->cat->chains[node->chain].id;
+		cc_stmt_bind_text(s, 5, cid, strlen(cid));
+		cc_stmt_bind_text(s, 6, node->id, strlen(node->id));
+	}
+	if (!null_q)
+		cc_stmt_bind_double(s, 7, qty);
+	bind_opt_text(s, 8, unit, nu, 1);
+	bind_opt_text(s, 9, regions, strlen(regions), 1);
+	if (!null_until)
+		cc_stmt_bind_text(s, 10, until, 10);
+	return 0;
+}
+
+/* ---- the driver ---- */
+
+void cc_import_result_release(struct cc_import_result *res)
+{
+	if (!res)
+		return;
+	for (int i = 0; i < res->nwarnings; i++)
+		free(res->warnings[i]);
+	res->nwarnings = 0;
+}
+
+int cc_import_file(struct cc_store *st, const char *path, const struct cc_import_opts *opts,
+		   struct cc_import_result *res, struct cc_error *err)
+{
+	struct imp im;
+	struct cc_table *t = NULL;
+	struct cc_row row;
+	struct cc_progress prog;
+	int rc = 0, in_tx = 0;
+	double t0 = cc_now();
+
+	memset(&im, 0, sizeof im);
+	memset(res, 0, sizeof *res);
+	res->kind = opts->kind;
+	res->format = "";
+	im.st = st;
+	im.opts = opts;
+	im.res = res;
+	im.err = err;
+	im.kind = opts->kind;
+	cc_buf_init(&im.rejbuf, 1 << 20);
+	cc_buf_init(&im.sql, 1 << 16);
+
+	rc = cc_codes_load(err);
+	if (rc)
+		goto out;
+	im.cat = cc_catalogue_get(err);
+	if (!im.cat) {
+		rc = err ? err->code : CC_EINVAL;
+		goto out;
+	}
+	rc = cc_table_open(&t, path, err);
+	if (rc)
+		goto out;
+	res->format = cc_table_format(t);
+	rc = cc_table_next(t, &row, err);
+	if (rc == 0) {
+		rc = cc_error_set(err, CC_EINVAL, "'%s' is empty: a header row is required", path);
+		goto out;
+	}
+	if (rc < 0)
+		goto out;
+	rc = map_header(&im, &row);
+	if (rc)
+		goto out;
+	if (opts->rejects_path) {
+		im.rejects = fopen(opts->rejects_path, "wb");
+		if (!im.rejects) {
+			rc = cc_error_set(err, CC_EIO, "cannot write reject report '%s'",
+					  opts->rejects_path);
+			goto out;
+		}
+		fputs("\xEF\xBB\xBFline,column,value,reason_zh,reason_en\r\n", im.rejects);
+	}
+	rc = cc_stmt_prepare(st, &im.lookup, "SELECT id FROM enterprises WHERE uscc = ?1", err);
+	if (rc)
+		goto out;
+	int (*row_fn)(struct imp *, const struct cc_row *) = NULL;
+	switch (im.kind) {
+	case CC_KIND_ENTERPRISES: rc = prepare_enterprises(&im); row_fn = row_enterprise; break;
+	case CC_KIND_INDICATORS: rc = prepare_indicators(&im); row_fn = row_indicator; break;
+	case CC_KIND_MEMBERS: rc = prepare_members(&im); row_fn = row_member; break;
+	case CC_KIND_SUPPLY: rc = prepare_supply(&im); row_fn = row_supply; break;
+	case CC_KIND_POSTINGS: rc = prepare_postings(&im); row_fn = row_posting; break;
+	default: rc = cc_error_set(err, CC_EINVAL, "unknown file kind"); break;
+	}
+	if (rc)
+		goto out;
+	rc = cc_store_begin(st, err);
+	if (rc)
+		goto out;
+	in_tx = 1;
+	if (opts->progress)
+		cc_progress_start(&prog, cc_kind_name(im.kind), 1000000);
+	for (;;) {
+		rc = cc_table_next(t, &row, err);
+		if (rc < 0) {
+			/* A broken file (unterminated quote, bad XML) stops the whole import. */
+			goto out;
+		}
+		if (rc == 0)
+			break;
+		im.line = row.line;
+		im.row_bad = 0;
+		res->rows++;
+		if (row_fn(&im, &row) || im.row_bad) {
+			res->rejected++;
+		} else {
+			struct cc_error e;
+			int s = cc_stmt_step(im.upsert, &e);
+			if (s < 0) {
+				if (s == CC_EINVAL) {
+					/* A constraint the validators missed: reject the row. */
+					reject(&im, -1, "", "数据库约束不满足", e.msg);
+					res->rejected++;
+				} else {
+					rc = cc_error_set(err, s, "line %ld: %s", row.line, e.msg);
+					goto out;
+				}
+			} else {
+				res->accepted++;
+			}
+		}
+		if (opts->progress && (res->rows & 1023) == 0)
+			cc_progress_update(&prog, (uint64_t)res->rows,
+					   (uint64_t)(cc_table_progress(t) * 1000000));
+	}
+	if (opts->progress)
+		cc_progress_finish(&prog, (uint64_t)res->rows);
+	if (im.org_warnings)
+		add_warning(res,
+			    "%lld credit codes fail the organisation-code check (GB 11714) and were "
+			    "loaded anyway",
+			    (long long)im.org_warnings);
+	if (im.orphan_suppliers)
+		add_warning(res,
+			    "%lld supply rows name suppliers not in the registry (kept as outside "
+			    "suppliers)",
+			    (long long)im.orphan_suppliers);
+	if (opts->dry_run) {
+		cc_store_rollback(st);
+		in_tx = 0;
+	} else {
+		struct cc_stmt *log = NULL;
+		rc = cc_store_bump_generation(st, err);
+		if (rc == 0)
+			rc = cc_stmt_prepare(st, &log,
+					     "INSERT INTO imports(actor,file,kind,format,rows,accepted,"
+					     "rejected,seconds) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+					     err);
+		if (rc == 0) {
+			const char *actor = opts->actor ? opts->actor : "cli";
+			cc_stmt_bind_text(log, 1, actor, strlen(actor));
+			cc_stmt_bind_text(log, 2, path, strlen(path));
+			cc_stmt_bind_text(log, 3, cc_kind_name(im.kind), strlen(cc_kind_name(im.kind)));
+			cc_stmt_bind_text(log, 4, res->format, strlen(res->format));
+			cc_stmt_bind_int64(log, 5, res->rows);
+			cc_stmt_bind_int64(log, 6, res->accepted);
+			cc_stmt_bind_int64(log, 7, res->rejected);
+			cc_stmt_bind_double(log, 8, cc_now() - t0);
+			rc = cc_stmt_step(log, err) < 0 ? CC_EDB : 0;
+		}
+		cc_stmt_free(log);
+		/* Statements must be finished before COMMIT releases the write lock cleanly. */
+		cc_stmt_free(im.upsert);
+		im.upsert = NULL;
+		if (rc == 0)
+			rc = cc_store_commit(st, err);
+		if (rc)
+			goto out;
+		in_tx = 0;
+	}
+	rc = res->rejected ? CC_EREJECT : 0;
+out:
+	if (in_tx)
+		cc_store_rollback(st);
+	if (rc && rc != CC_EREJECT && res->accepted) {
+		/* Nothing of a failed file stays: say so plainly. */
+		res->accepted = 0;
+	}
+	res->seconds = cc_now() - t0;
+	if (im.rejects)
+		fclose(im.rejects);
+	cc_stmt_free(im.upsert);
+	cc_stmt_free(im.lookup);
+	cc_stmt_free(im.extra);
+	cc_buf_release(&im.rejbuf);
+	cc_buf_release(&im.sql);
+	cc_table_free(t);
+	return rc;
+}

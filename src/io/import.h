@@ -1,0 +1,72 @@
+/*
+ * Import of the interchange files of FORMATS.md (enterprises, indicators, chain members,
+ * supply edges, postings) from CSV (UTF-8 or GB18030) or XLSX.
+ *
+ * Rules: headers by English id or Chinese name, in any order; unknown columns are warned about
+ * once and ignored; missing required columns fail the file before any row is read. Every good
+ * row loads and every bad row goes to the reject report; the file loads in one transaction, so
+ * a crash leaves the database as it was. Re-importing a file changes nothing (upsert on the
+ * file's key); columns absent from a file leave stored values alone, while an empty cell in a
+ * present column stores NULL (unknown).
+ */
+#ifndef CC_IO_IMPORT_H
+#define CC_IO_IMPORT_H
+#include <stdint.h>
+#include "base/error.h"
+#include "store/store.h"
+
+enum cc_kind_t {
+	CC_KIND_AUTO = -1,
+	CC_KIND_ENTERPRISES = 0,
+	CC_KIND_INDICATORS,
+	CC_KIND_MEMBERS,
+	CC_KIND_SUPPLY,
+	CC_KIND_POSTINGS,
+	CC_KIND_COUNT
+};
+
+/* "enterprises", "indicators", "chain_members", "supply", "postings". */
+const char *cc_kind_name(int kind);
+/* Parses a kind name (also "members", the file stem "chain_members" ...); -1 if unknown. */
+int cc_kind_parse(const char *s);
+
+struct cc_import_opts {
+	int kind;		  /* enum cc_kind_t; CC_KIND_AUTO guesses from the header */
+	const char *rejects_path; /* reject report CSV to write, or NULL for none */
+	const char *actor;	  /* who imports, for the audit trail ("cli" if NULL) */
+	int progress;		  /* draw a progress bar on a terminal */
+	int dry_run;		  /* validate only, roll back at the end */
+};
+
+#define CC_IMPORT_MAX_WARNINGS 32
+
+struct cc_import_result {
+	int kind;
+	const char *format; /* "utf-8", "gb18030", "xlsx" */
+	int64_t rows, accepted, rejected;
+	double seconds;
+	int nwarnings;
+	char *warnings[CC_IMPORT_MAX_WARNINGS]; /* malloc'd; cc_import_result_release frees */
+};
+
+/*
+ * Imports PATH into ST. Returns 0 when every row loaded, CC_EREJECT when the file loaded but
+ * some rows were rejected, or another negative CC_E* when nothing was loaded (unreadable file,
+ * wrong encoding, missing columns, database failure: ERR says which and where). RES is filled
+ * in every case as far as the import got.
+ */
+int cc_import_file(struct cc_store *st, const char *path, const struct cc_import_opts *opts,
+		   struct cc_import_result *res, struct cc_error *err);
+void cc_import_result_release(struct cc_import_result *res);
+
+/* Column of an interchange file. */
+struct cc_column {
+	const char *id;
+	const char *name_zh;
+	int required;
+};
+
+/* The columns of KIND in file order (NULL-terminated by id). */
+const struct cc_column *cc_kind_columns(int kind);
+
+#endif

@@ -1,0 +1,333 @@
+/*
+ * SQLite implementation of the store interface (see store.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sqlite3.h>
+#include "store/schema.h"
+#include "store/store.h"
+
+struct cc_store {
+	sqlite3 *db;
+	char *path;
+	int in_tx;
+};
+
+struct cc_stmt {
+	struct cc_store *st;
+	sqlite3_stmt *s;
+};
+
+static int db_error(struct cc_store *st, struct cc_error *err, const char *what)
+{
+	int code = sqlite3_errcode(st->db);
+	int rc = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? CC_EBUSY : CC_EDB;
+	if (code == SQLITE_CONSTRAINT)
+		rc = CC_EINVAL;
+	return cc_error_set(err, rc, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+int cc_store_exec(struct cc_store *st, const char *sql, struct cc_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int code = sqlite3_errcode(st->db);
+		int rc = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? CC_EBUSY : CC_EDB;
+		cc_error_set(err, rc, "database error: %s", msg ? msg : "unknown");
+		sqlite3_free(msg);
+		return rc;
+	}
+	return 0;
+}
+
+static int migrate(struct cc_store *st, struct cc_error *err)
+{
+	int have = cc_store_schema_version(st);
+	int want = cc_schema_count();
+	int rc = 0;
+	if (have > want)
+		return cc_error_set(err, CC_EDB,
+				    "database '%s' has schema version %d, newer than this program's "
+				    "%d: upgrade chainchief", st->path, have, want);
+	if (have == want)
+		return 0;
+	rc = cc_store_begin(st, err);
+	if (rc)
+		return rc;
+	for (int v = have + 1; v <= want && rc == 0; v++) {
+		char pragma[64];
+		rc = cc_store_exec(st, cc_schema_migration(v), err);
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v);
+		if (rc == 0)
+			rc = cc_store_exec(st, pragma, err);
+	}
+	if (rc == 0)
+		rc = cc_store_commit(st, err);
+	else
+		cc_store_rollback(st);
+	return rc;
+}
+
+int cc_store_open(struct cc_store **out, const char *path, int flags, struct cc_error *err)
+{
+	int rc = 0;
+	*out = NULL;
+	struct cc_store *st = calloc(1, sizeof *st);
+	if (!st)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	st->path = strdup(path);
+	if (!st->path) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (!(flags & CC_STORE_CREATE) && access(path, F_OK) != 0) {
+		rc = cc_error_set(err, CC_ENOTFOUND,
+				  "database '%s' does not exist (run 'chainchief demo' or "
+				  "'chainchief init' first)", path);
+		goto out;
+	}
+	int oflags = (flags & CC_STORE_READONLY) ? SQLITE_OPEN_READONLY
+						 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+		rc = cc_error_set(err, CC_EDB, "cannot open database '%s': %s", path,
+				  st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_extended_result_codes(st->db, 0);
+	if (!(flags & CC_STORE_READONLY)) {
+		rc = cc_store_exec(st, "PRAGMA journal_mode=WAL", err);
+		if (rc) {
+			cc_error_set(err, rc, "cannot open database '%s': %s", path, err ? err->msg : "");
+			goto out;
+		}
+	}
+	rc = cc_store_exec(st,
+			   "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
+			   "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
+			   err);
+	if (rc)
+		goto out;
+	if (!(flags & CC_STORE_READONLY)) {
+		rc = migrate(st, err);
+		if (rc)
+			goto out;
+	}
+	*out = st;
+	st = NULL;
+out:
+	cc_store_close(st);
+	return rc;
+}
+
+void cc_store_close(struct cc_store *st)
+{
+	if (!st)
+		return;
+	if (st->db) {
+		if (st->in_tx)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close_v2(st->db);
+	}
+	free(st->path);
+	free(st);
+}
+
+const char *cc_store_path(const struct cc_store *st)
+{
+	return st->path;
+}
+
+int cc_store_begin(struct cc_store *st, struct cc_error *err)
+{
+	int rc = cc_store_exec(st, "BEGIN IMMEDIATE", err);
+	if (rc == 0)
+		st->in_tx = 1;
+	return rc;
+}
+
+int cc_store_commit(struct cc_store *st, struct cc_error *err)
+{
+	int rc = cc_store_exec(st, "COMMIT", err);
+	if (rc == 0)
+		st->in_tx = 0;
+	return rc;
+}
+
+void cc_store_rollback(struct cc_store *st)
+{
+	if (st && sqlite3_get_autocommit(st->db) == 0)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (st)
+		st->in_tx = 0;
+}
+
+int cc_store_bump_generation(struct cc_store *st, struct cc_error *err)
+{
+	return cc_store_exec(st,
+			     "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+			     "WHERE key = 'generation'",
+			     err);
+}
+
+int64_t cc_store_generation(struct cc_store *st)
+{
+	return cc_store_int(st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", 0);
+}
+
+int cc_store_schema_version(struct cc_store *st)
+{
+	return (int)cc_store_int(st, "PRAGMA user_version", 0);
+}
+
+int64_t cc_store_int(struct cc_store *st, const char *sql, int64_t def)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t v = def;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+int64_t cc_store_changes(struct cc_store *st)
+{
+	return sqlite3_changes64(st->db);
+}
+
+int64_t cc_store_last_id(struct cc_store *st)
+{
+	return sqlite3_last_insert_rowid(st->db);
+}
+
+int cc_store_backup(struct cc_store *st, const char *path, struct cc_error *err)
+{
+	sqlite3 *dst = NULL;
+	int rc = 0;
+	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		rc = cc_error_set(err, CC_EIO, "cannot create backup '%s': %s", path,
+				  dst ? sqlite3_errmsg(dst) : "out of memory");
+		goto out;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->db, "main");
+	if (!b) {
+		rc = cc_error_set(err, CC_EIO, "cannot back up to '%s': %s", path, sqlite3_errmsg(dst));
+		goto out;
+	}
+	int s;
+	do {
+		s = sqlite3_backup_step(b, 1024);
+		if (s == SQLITE_BUSY || s == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+	} while (s == SQLITE_OK || s == SQLITE_BUSY || s == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (s != SQLITE_DONE)
+		rc = cc_error_set(err, CC_EIO, "backup to '%s' failed: %s", path, sqlite3_errmsg(dst));
+out:
+	sqlite3_close_v2(dst);
+	return rc;
+}
+
+int cc_stmt_prepare(struct cc_store *st, struct cc_stmt **out, const char *sql,
+		    struct cc_error *err)
+{
+	*out = NULL;
+	struct cc_stmt *s = calloc(1, sizeof *s);
+	if (!s)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	s->st = st;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s->s, NULL) != SQLITE_OK) {
+		int rc = db_error(st, err, "cannot prepare query");
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int cc_stmt_bind_int64(struct cc_stmt *s, int idx, int64_t v)
+{
+	return sqlite3_bind_int64(s->s, idx, v) == SQLITE_OK ? 0 : CC_EDB;
+}
+
+int cc_stmt_bind_double(struct cc_stmt *s, int idx, double v)
+{
+	return sqlite3_bind_double(s->s, idx, v) == SQLITE_OK ? 0 : CC_EDB;
+}
+
+int cc_stmt_bind_text(struct cc_stmt *s, int idx, const char *v, size_t n)
+{
+	return sqlite3_bind_text(s->s, idx, v, (int)n, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : CC_EDB;
+}
+
+int cc_stmt_bind_null(struct cc_stmt *s, int idx)
+{
+	return sqlite3_bind_null(s->s, idx) == SQLITE_OK ? 0 : CC_EDB;
+}
+
+int cc_stmt_step(struct cc_stmt *s, struct cc_error *err)
+{
+	int r = sqlite3_step(s->s);
+	if (r == SQLITE_ROW)
+		return 1;
+	if (r == SQLITE_DONE)
+		return 0;
+	int rc = db_error(s->st, err, "query failed");
+	sqlite3_reset(s->s);
+	return rc;
+}
+
+int cc_stmt_columns(struct cc_stmt *s)
+{
+	return sqlite3_column_count(s->s);
+}
+
+const char *cc_stmt_column_name(struct cc_stmt *s, int col)
+{
+	return sqlite3_column_name(s->s, col);
+}
+
+int cc_stmt_is_null(struct cc_stmt *s, int col)
+{
+	return sqlite3_column_type(s->s, col) == SQLITE_NULL;
+}
+
+int64_t cc_stmt_int64(struct cc_stmt *s, int col)
+{
+	return sqlite3_column_int64(s->s, col);
+}
+
+double cc_stmt_double(struct cc_stmt *s, int col)
+{
+	return sqlite3_column_double(s->s, col);
+}
+
+const char *cc_stmt_text(struct cc_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s->s, col);
+	return t ? (const char *)t : "";
+}
+
+size_t cc_stmt_bytes(struct cc_stmt *s, int col)
+{
+	return (size_t)sqlite3_column_bytes(s->s, col);
+}
+
+void cc_stmt_reset(struct cc_stmt *s)
+{
+	sqlite3_reset(s->s);
+	sqlite3_clear_bindings(s->s);
+}
+
+void cc_stmt_free(struct cc_stmt *s)
+{
+	if (!s)
+		return;
+	sqlite3_finalize(s->s);
+	free(s);
+}

@@ -1,0 +1,91 @@
+/*
+ * The store: the record of everything (SQLite in WAL mode by default). Capability modules use
+ * this interface and portable SQL only, so a PostgreSQL backend is a second implementation of
+ * this header, not a rewrite. No sqlite3 type appears here.
+ *
+ * Threads: one struct cc_store per thread (the server keeps one per worker).
+ */
+#ifndef CC_STORE_STORE_H
+#define CC_STORE_STORE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "base/error.h"
+
+struct cc_store;
+struct cc_stmt;
+
+enum cc_store_flags_t {
+	CC_STORE_CREATE = 1,   /* create the file if missing */
+	CC_STORE_READONLY = 2, /* open read-only (no migrations) */
+};
+
+/*
+ * Opens (and with CC_STORE_CREATE creates) the database at PATH, applies pending migrations,
+ * sets WAL, foreign keys and a busy timeout. Returns 0 and *out (close with cc_store_close),
+ * or CC_EDB / CC_ENOTFOUND with the reason in ERR.
+ */
+int cc_store_open(struct cc_store **out, const char *path, int flags, struct cc_error *err);
+void cc_store_close(struct cc_store *st);
+const char *cc_store_path(const struct cc_store *st);
+
+/* Runs one or more SQL statements without results. Returns 0 or CC_EDB. */
+int cc_store_exec(struct cc_store *st, const char *sql, struct cc_error *err);
+
+/* Transactions (BEGIN IMMEDIATE, so writers queue at the start, not mid-way). */
+int cc_store_begin(struct cc_store *st, struct cc_error *err);
+int cc_store_commit(struct cc_store *st, struct cc_error *err);
+/* Rolls back if a transaction is open; never fails loudly. */
+void cc_store_rollback(struct cc_store *st);
+
+/*
+ * The data generation: a counter bumped by every committed write of records the frame reads
+ * (call cc_store_bump_generation inside the writing transaction). Readers compare it with the
+ * generation their frame was built from.
+ */
+int cc_store_bump_generation(struct cc_store *st, struct cc_error *err);
+int64_t cc_store_generation(struct cc_store *st);
+
+/* Schema version applied (PRAGMA user_version). */
+int cc_store_schema_version(struct cc_store *st);
+
+/*
+ * Runs PRAGMA integrity_check and foreign_key_check plus the domain checks of store/check.c;
+ * calls REPORT for each problem found. Returns the number of problems (0 = clean) or a
+ * negative CC_E*.
+ */
+int cc_store_check(struct cc_store *st, void (*report)(void *ctx, const char *problem),
+		   void *ctx, struct cc_error *err);
+
+/* Writes a consistent copy of the database to PATH with SQLite's online backup. */
+int cc_store_backup(struct cc_store *st, const char *path, struct cc_error *err);
+
+/* Prepared statements. */
+int cc_stmt_prepare(struct cc_store *st, struct cc_stmt **out, const char *sql,
+		    struct cc_error *err);
+/* Binding: IDX is 1-based. Text is copied. */
+int cc_stmt_bind_int64(struct cc_stmt *s, int idx, int64_t v);
+int cc_stmt_bind_double(struct cc_stmt *s, int idx, double v);
+int cc_stmt_bind_text(struct cc_stmt *s, int idx, const char *v, size_t n);
+int cc_stmt_bind_null(struct cc_stmt *s, int idx);
+/* Returns 1 when a row is ready, 0 when done, CC_EDB (or CC_EBUSY) with the reason in ERR. */
+int cc_stmt_step(struct cc_stmt *s, struct cc_error *err);
+int cc_stmt_columns(struct cc_stmt *s);
+const char *cc_stmt_column_name(struct cc_stmt *s, int col);
+int cc_stmt_is_null(struct cc_stmt *s, int col);
+int64_t cc_stmt_int64(struct cc_stmt *s, int col);
+double cc_stmt_double(struct cc_stmt *s, int col);
+/* Text of a column (valid until the next step or reset); "" for NULL. */
+const char *cc_stmt_text(struct cc_stmt *s, int col);
+size_t cc_stmt_bytes(struct cc_stmt *s, int col);
+/* Resets for a new execution and clears bindings. */
+void cc_stmt_reset(struct cc_stmt *s);
+void cc_stmt_free(struct cc_stmt *s);
+
+/* Convenience: the single integer result of SQL, or DEF when there is no row. */
+int64_t cc_store_int(struct cc_store *st, const char *sql, int64_t def);
+
+/* Rows changed by the last statement. */
+int64_t cc_store_changes(struct cc_store *st);
+int64_t cc_store_last_id(struct cc_store *st);
+
+#endif

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# A kill -9 in the middle of a large import leaves the database exactly as before, and clean.
+. "$(dirname "$0")/lib.sh"
+$CC demo --enterprises 3000 --seed 3 > /dev/null || fail "demo"
+expect_status 0 "check is clean after a 3000-enterprise demo" $CC check
+$CC demo --enterprises 40000 --seed 9 --years 5 --months 24 --csv-out "$T/big" --no-load > /dev/null
+$CC import "$T/big/enterprises.csv" > /dev/null || fail "enterprises import"
+before=$($CC summary --format json | json 'd["indicator_rows"]')
+$CC import "$T/big/indicators.csv" > /dev/null 2>&1 &
+pid=$!
+# Wait until the import is well under way (the WAL grows), then kill it hard.
+for i in $(seq 1 200); do
+  sz=$(stat -c %s "$CHAINCHIEF_DB-wal" 2>/dev/null || echo 0)
+  [ "$sz" -gt 5000000 ] && break
+  sleep 0.05
+done
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+after=$($CC summary --format json | json 'd["indicator_rows"]')
+expect_eq "$after" "$before" "indicator rows unchanged after kill -9"
+expect_status 0 "check clean after kill -9" $CC check
+finish

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Import and export of the interchange files, end to end through the CLI: encodings, headers,
+# rejects, idempotence, round trips, exit statuses.
+. "$(dirname "$0")/lib.sh"
+
+# A small demo written through the import path loads clean.
+expect_status 0 "demo loads" $CC demo --enterprises 300 --seed 7 --csv-out "$T/demo"
+expect_status 0 "check is clean after demo" $CC check
+n=$($CC --format json summary | json 'd["enterprises"]')
+expect_eq "$n" 300 "300 enterprises loaded"
+ind=$($CC summary --format json | json 'd["indicator_rows"]')
+[ "$ind" -gt 8000 ] && pass "indicators loaded ($ind rows)" || fail "too few indicator rows: $ind"
+
+# Re-import is idempotent: every table exports identically before and after.
+for k in enterprises indicators chain_members supply postings; do $CC export $k "$T/before_$k.csv" 2>/dev/null; done
+for f in enterprises indicators chain_members supply postings; do
+  $CC import "$T/demo/$f.csv" --format json > "$T/re_$f.json"
+  expect_eq "$(json 'd["rejected"]' < "$T/re_$f.json")" 0 "re-import $f rejects nothing"
+done
+for k in enterprises indicators chain_members supply postings; do
+  $CC export $k "$T/after_$k.csv" 2>/dev/null
+  cmp -s "$T/before_$k.csv" "$T/after_$k.csv" && pass "re-import leaves $k unchanged" || fail "re-import changed $k"
+done
+
+# Export -> import into a fresh database round-trips unchanged (CSV and XLSX).
+for fmt in csv xlsx; do
+  db2=$T/round_$fmt.db
+  for k in enterprises indicators chain_members supply postings; do
+    $CC export $k "$T/rt_$k.$fmt" 2>/dev/null
+    $CC --db "$db2" import "$T/rt_$k.$fmt" --kind $k > /dev/null || fail "import of exported $k.$fmt"
+    $CC --db "$db2" export $k "$T/rt2_$k.csv" 2>/dev/null
+    cmp -s "$T/before_$k.csv" "$T/rt2_$k.csv" && pass "$fmt round trip of $k" || fail "$fmt round trip of $k differs"
+  done
+done
+
+# GB18030 with Chinese headers, columns in another order, an unknown column, and bad rows.
+cat > "$T/ent.csv" <<'CSV'
+企业名称,统一社会信用代码,行政区划代码,行业代码,企业规模,资质,备注
+重庆测试电子有限公司,91500112MA5U5XXK0F,500112,C3973,中型,高新技术企业;专精特新,好企业
+重庆坏代码有限公司,91500112MA5U5XXK0G,500112,C3973,中型,,
+成都未知地区有限公司,91510116MA61XYZ123,999999,C3670,小型,,
+成都行业错误有限公司,91510116MA6CA5PB1T,510116,X9999,小型,,
+,91500107MA60AB1D2H,500107,,,,
+CSV
+/usr/bin/python3 - "$T/ent.csv" <<'PY'
+import sys
+p=sys.argv[1]
+# fix check characters of the rows meant to be valid (first, fourth and fifth codes)
+A="0123456789ABCDEFGHJKLMNPQRTUWXY"; W=[1,3,9,27,19,26,16,17,20,29,25,13,8,24,10,30,28]
+def chk(s): return A[(31-sum(A.index(c)*w for c,w in zip(s,W))%31)%31]
+lines=open(p,encoding='utf-8').read().split('\n')
+for i in (1,4,5):
+    parts=lines[i].split(','); c=parts[1][:17]; parts[1]=c+chk(c); lines[i]=','.join(parts)
+open(p,'w',encoding='gb18030').write('\n'.join(lines))
+PY
+$CC import "$T/ent.csv" --format json > "$T/gb.json"; st=$?
+expect_eq "$st" 3 "import with bad rows exits 3"
+expect_eq "$(json 'd["format"]' < "$T/gb.json")" gb18030 "GB18030 detected"
+expect_eq "$(json 'd["accepted"]' < "$T/gb.json")" 1 "one good row accepted"
+expect_eq "$(json 'd["rejected"]' < "$T/gb.json")" 4 "four bad rows rejected"
+expect_grep "备注" <(json 'd["warnings"][0]' < "$T/gb.json") "unknown column warned about"
+R=$T/ent.csv.rejects.csv
+expect_grep '^3,uscc,91500112MA5U5XXK0G,.*check character' "$R" "reject names line, column, value, reason (check digit)"
+expect_grep '^4,region,999999' "$R" "reject of unknown region"
+expect_grep '^5,industry,X9999' "$R" "reject of unknown industry"
+expect_grep '^6,name,,' "$R" "reject of empty name"
+$CC enterprise list --name 测试电子 --format json > "$T/l.json"
+expect_eq "$(json 'd[0]["certs"]' < "$T/l.json")" "hightech;srdi" "Chinese certificate names normalised"
+expect_eq "$(json 'd[0]["scale"]' < "$T/l.json")" "medium" "Chinese scale normalised"
+
+# Missing required columns fail before any row, nothing loads.
+printf 'uscc,name\n91110000600037341L,某公司\n' > "$T/missing.csv"
+before=$($CC summary --format json | json 'd["enterprises"]')
+expect_status 2 "missing region column is an error" $CC import "$T/missing.csv"
+expect_grep "region" "$T/err" "error names the missing column"
+after=$($CC summary --format json | json 'd["enterprises"]')
+expect_eq "$after" "$before" "nothing loaded from a file missing a column"
+
+# Neither UTF-8 nor GB18030: a clear error naming the offset.
+printf 'uscc,name,region\n\xff\xfe\x80,x,500112\n' > "$T/bin.csv"
+expect_status 2 "invalid encoding is an error" $CC import "$T/bin.csv"
+expect_grep "offset" "$T/err" "encoding error names the byte offset"
+
+# Indicators: numbers with thousands separators, full-width digits, percent; bad values.
+u=$($CC enterprise list --limit 1 --format json | json 'd[0]["uscc"]')
+cat > "$T/ind.csv" <<CSV
+uscc,period,revenue,employees,rd_staff,rd_expense
+$u,2019,"1,234.5",１２０,10,5%
+$u,2019-13,100,10,1,1
+$u,2019-02,abc,10,1,1
+$u,2018,100,10,20,1
+91110000600037341L,2018,100,10,1,1
+CSV
+$CC import "$T/ind.csv" --format json > "$T/ind.json"
+expect_eq "$(json 'd["accepted"]' < "$T/ind.json")" 1 "one good indicator row"
+expect_eq "$(json 'd["rejected"]' < "$T/ind.json")" 4 "four bad indicator rows"
+$CC enterprise show "$u" --format json > "$T/show.json"
+expect_eq "$(json '[y["revenue"] for y in d["annual"] if y["year"]==2019][0]' < "$T/show.json")" 1234.5 "thousands separator parsed"
+expect_eq "$(json '[y["employees"] for y in d["annual"] if y["year"]==2019][0]' < "$T/show.json")" 120 "full-width digits parsed"
+expect_eq "$(json '[y["rd_expense"] for y in d["annual"] if y["year"]==2019][0]' < "$T/show.json")" 0.05 "percent divides by 100"
+R=$T/ind.csv.rejects.csv
+expect_grep '^3,period,2019-13' "$R" "bad month rejected"
+expect_grep '^4,revenue,abc' "$R" "non-number rejected"
+expect_grep '^5,rd_staff' "$R" "R&D staff above employees rejected"
+expect_grep '^6,uscc,91110000600037341L,.*registry' "$R" "unknown enterprise rejected"
+
+# Supply shares and node references.
+cat > "$T/sup.csv" <<CSV
+supplier,buyer,product,node,annual_value,share
+91110000600037341L,$u,测试件,,100,45%
+91110000600037341L,$u,测试件2,,100,1.5
+91110000600037341L,$u,测试件3,no_such_node,100,0.5
+$u,$u,自己,,1,0.1
+CSV
+$CC import "$T/sup.csv" --format json > "$T/sup.json"
+expect_eq "$(json 'd["accepted"]' < "$T/sup.json")" 1 "one good supply row"
+expect_grep '^3,share,1.5' "$T/sup.csv.rejects.csv" "share over 1 rejected"
+expect_grep '^4,node,no_such_node' "$T/sup.csv.rejects.csv" "unknown node rejected"
+expect_grep '^5,supplier' "$T/sup.csv.rejects.csv" "self-supply rejected"
+
+# Global options after the command words, and usage errors exit 1.
+expect_status 0 "global --db after the command" $CC summary --db "$CHAINCHIEF_DB"
+expect_status 1 "unknown option is a usage error" $CC import --bogus x
+expect_status 1 "unknown command is a usage error" $CC frobnicate
+expect_status 0 "command --help" $CC import --help
+expect_grep "rejects" "$T/out" "import help mentions rejects"
+finish

@@ -1,0 +1,969 @@
+/*
+ * Unit tests for the base layer: encodings and sources (text.c), the CSV reader (csv.c),
+ * cell parsers (parse.c), bounded buffers (buf.c) and arenas (arena.c). GB18030 test data is
+ * produced with iconv here rather than pasted as bytes, so the expectations are checked
+ * against an independent encoder.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <iconv.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/csv.h"
+#include "base/error.h"
+#include "base/parse.h"
+#include "base/text.h"
+
+/* ---- helpers ---- */
+
+/* Converts UTF-8 text to GB18030 with iconv; returns a malloc'd buffer, length in *N. */
+static char *to_gb18030(const char *s, size_t len, size_t *n)
+{
+	iconv_t cd = iconv_open("GB18030", "UTF-8");
+	assert_true(cd != (iconv_t)-1);
+	size_t cap = len * 2 + 16;
+	char *out = malloc(cap);
+	assert_non_null(out);
+	char *ip = (char *)s, *op = out;
+	size_t il = len, ol = cap;
+	assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
+	assert_int_equal(il, 0);
+	iconv_close(cd);
+	*n = cap - ol;
+	return out;
+}
+
+/* Writes N bytes to a new temporary file; returns its malloc'd path. */
+static char *write_temp(const void *p, size_t n)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path = malloc(4096);
+	assert_non_null(path);
+	snprintf(path, 4096, "%s/cc_test_base_XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	const char *q = p;
+	while (n > 0) {
+		ssize_t k = write(fd, q, n);
+		assert_true(k > 0);
+		q += k;
+		n -= (size_t)k;
+	}
+	close(fd);
+	return path;
+}
+
+/* Reads the whole source in pieces of PIECE bytes into a malloc'd buffer. */
+static char *drain(struct cc_source *s, size_t piece, size_t *n)
+{
+	struct cc_buf b = CC_BUF_INIT(1u << 30);
+	char *tmp = malloc(piece);
+	struct cc_error err;
+	ssize_t k;
+	assert_non_null(tmp);
+	while ((k = cc_source_read(s, tmp, piece, &err)) > 0)
+		assert_int_equal(cc_buf_append(&b, tmp, (size_t)k), 0);
+	assert_int_equal(k, 0);
+	free(tmp);
+	*n = b.len;
+	char *out = cc_buf_detach(&b);
+	return out ? out : calloc(1, 1);
+}
+
+static enum cc_encoding detect_all(const char *s, size_t n, int *rc, struct cc_error *err)
+{
+	struct cc_encdetect d;
+	enum cc_encoding enc = CC_ENC_UTF8;
+	cc_encdetect_init(&d);
+	cc_encdetect_feed(&d, (const unsigned char *)s, n);
+	*rc = cc_encdetect_finish(&d, &enc, err);
+	return enc;
+}
+
+static enum cc_encoding detect_bytewise(const char *s, size_t n, int *rc, struct cc_error *err)
+{
+	struct cc_encdetect d;
+	enum cc_encoding enc = CC_ENC_UTF8;
+	cc_encdetect_init(&d);
+	for (size_t i = 0; i < n; i++)
+		cc_encdetect_feed(&d, (const unsigned char *)s + i, 1);
+	*rc = cc_encdetect_finish(&d, &enc, err);
+	return enc;
+}
+
+/* ---- validators and detection ---- */
+
+static void test_utf8_validator(void **state)
+{
+	(void)state;
+	const unsigned char ok[] = "abc\xE4\xB8\xAD\xF0\x9F\x98\x80\xC2\xA9";
+	assert_int_equal(cc_utf8_valid_prefix(ok, sizeof ok - 1), sizeof ok - 1);
+	/* Overlong, surrogate, too large, lone continuation, truncated. */
+	assert_int_equal(cc_utf8_valid_prefix((const unsigned char *)"a\xC0\x80", 3), 1);
+	assert_int_equal(cc_utf8_valid_prefix((const unsigned char *)"ab\xE0\x80\x80", 5), 2);
+	assert_int_equal(cc_utf8_valid_prefix((const unsigned char *)"\xED\xA0\x80", 3), 0);
+	assert_int_equal(cc_utf8_valid_prefix((const unsigned char *)"\xF4\x90\x80\x80", 4), 0);
+	assert_int_equal(cc_utf8_valid_prefix((const unsigned char *)"xyz\x80", 4), 3);
+	assert_int_equal(cc_utf8_valid_prefix((const unsigned char *)"abcdefghij\xE4\xB8", 12), 10);
+	assert_int_equal(cc_utf8_len("\xE4\xB8\xAD\xE6\x96\x87" "a\xF0\x9F\x98\x80", 11), 4);
+	assert_string_equal(cc_encoding_name(CC_ENC_GB18030), "gb18030");
+	assert_string_equal(cc_encoding_name(CC_ENC_UTF8_BOM), "utf-8-bom");
+	assert_string_equal(cc_encoding_name(CC_ENC_UTF8), "utf-8");
+}
+
+static void test_gb18030_validator(void **state)
+{
+	(void)state;
+	/* 中文 (2-byte), € (2-byte A2E3), U+10000 (4-byte 90 30 81 30). */
+	const unsigned char ok[] = "\xD6\xD0\xCE\xC4 \xA2\xE3\x90\x30\x81\x30!";
+	assert_int_equal(cc_gb18030_valid_prefix(ok, sizeof ok - 1), sizeof ok - 1);
+	assert_int_equal(cc_gb18030_valid_prefix((const unsigned char *)"a\x80", 2), 1);
+	assert_int_equal(cc_gb18030_valid_prefix((const unsigned char *)"ab\xFF", 3), 2);
+	assert_int_equal(cc_gb18030_valid_prefix((const unsigned char *)"\x81\x7F", 2), 0);
+	assert_int_equal(cc_gb18030_valid_prefix((const unsigned char *)"\x81\x30\x81", 3), 0);
+	assert_int_equal(cc_gb18030_valid_prefix((const unsigned char *)"\x81\x30\x20\x30", 4), 0);
+	assert_int_equal(cc_gb18030_valid_prefix((const unsigned char *)"\x81\x30\x81\x3A", 4), 0);
+	assert_int_equal(cc_gb18030_valid_prefix((const unsigned char *)"x\xD6", 2), 1);
+}
+
+static void test_detect_basic(void **state)
+{
+	(void)state;
+	struct cc_error err;
+	int rc;
+	const char *u = "uscc,name\n1,\xE4\xB8\xAD\xE6\x96\x87\n";
+	assert_int_equal(detect_all(u, strlen(u), &rc, &err), CC_ENC_UTF8);
+	assert_int_equal(rc, 0);
+	const char *bom = "\xEF\xBB\xBFid\n";
+	assert_int_equal(detect_all(bom, strlen(bom), &rc, &err), CC_ENC_UTF8_BOM);
+	assert_int_equal(rc, 0);
+	const char *gb = "uscc,name\n1,\xD6\xD0\xCE\xC4\n";
+	assert_int_equal(detect_all(gb, strlen(gb), &rc, &err), CC_ENC_GB18030);
+	assert_int_equal(rc, 0);
+	/* Empty input is UTF-8. */
+	assert_int_equal(detect_all("", 0, &rc, &err), CC_ENC_UTF8);
+	assert_int_equal(rc, 0);
+	/* Pure ASCII is UTF-8 (it is also GB18030, but UTF-8 wins). */
+	assert_int_equal(detect_all("a,b\n", 4, &rc, &err), CC_ENC_UTF8);
+}
+
+static void test_detect_errors(void **state)
+{
+	(void)state;
+	struct cc_error err;
+	int rc;
+	/* 0xFF is invalid in both: offset 8 on line 3. */
+	const char *bad = "a,b\nc,d\n\xFFx\n";
+	detect_all(bad, strlen(bad), &rc, &err);
+	assert_int_equal(rc, CC_EENCODING);
+	assert_non_null(strstr(err.msg, "0xff"));
+	assert_non_null(strstr(err.msg, "offset 8 "));
+	assert_non_null(strstr(err.msg, "(line 3)"));
+	/* UTF-8 fails at offset 0 (D6 D0), GB18030 at offset 3 (0x80, line 2): the later one. */
+	const char *mixed = "\xD6\xD0\n\x80";
+	detect_all(mixed, 4, &rc, &err);
+	assert_int_equal(rc, CC_EENCODING);
+	assert_non_null(strstr(err.msg, "0x80 at offset 3 (line 2)"));
+	/* A sequence cut by the end of the input is invalid where it begins. */
+	const char *cut = "ok\n\xE4";
+	detect_all(cut, 4, &rc, &err);
+	assert_int_equal(rc, CC_EENCODING);
+	assert_non_null(strstr(err.msg, "offset 3 (line 2)"));
+	/* A BOM declares UTF-8: invalid UTF-8 after it is an error even if GB18030 would do. */
+	const char *bomgb = "\xEF\xBB\xBFx,\xD6\xD0\n";
+	detect_all(bomgb, strlen(bomgb), &rc, &err);
+	assert_int_equal(rc, CC_EENCODING);
+	assert_non_null(strstr(err.msg, "offset 5"));
+}
+
+static void test_detect_bytewise(void **state)
+{
+	(void)state;
+	/* Every sample must be classified the same fed whole, byte by byte, and split in two. */
+	static const char *samples[] = {
+		"plain ascii\n",
+		"\xEF\xBB\xBF\xE4\xB8\xAD\n\xF0\x9F\x98\x80",
+		"\xD6\xD0\xCE\xC4\n\xA2\xE3\x90\x30\x81\x30\n",
+		"a\n\xE4\xB8\xAD\xE4\xB8",
+		"\xD6\xD0\n\x80",
+		"x\ny\nz\n\x81\x30\x81\xFF",
+		"\xEF\xBB",
+		"\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97\xE7\xAC\xA6",
+	};
+	for (size_t k = 0; k < sizeof samples / sizeof *samples; k++) {
+		const char *s = samples[k];
+		size_t n = strlen(s);
+		struct cc_error e1, e2;
+		int rc1, rc2;
+		cc_error_clear(&e1);
+		cc_error_clear(&e2);
+		enum cc_encoding a = detect_all(s, n, &rc1, &e1);
+		enum cc_encoding b = detect_bytewise(s, n, &rc2, &e2);
+		assert_int_equal(rc1, rc2);
+		if (rc1 == 0)
+			assert_int_equal(a, b);
+		else
+			assert_string_equal(e1.msg, e2.msg);
+		for (size_t cut = 1; cut < n; cut++) {
+			struct cc_encdetect d;
+			enum cc_encoding c = CC_ENC_UTF8;
+			struct cc_error e3;
+			cc_error_clear(&e3);
+			cc_encdetect_init(&d);
+			cc_encdetect_feed(&d, (const unsigned char *)s, cut);
+			cc_encdetect_feed(&d, (const unsigned char *)s + cut, n - cut);
+			assert_int_equal(cc_encdetect_finish(&d, &c, &e3), rc1);
+			if (rc1 == 0)
+				assert_int_equal(c, a);
+			else
+				assert_string_equal(e3.msg, e1.msg);
+		}
+	}
+	/* Specific expectations for two of them. */
+	struct cc_error err;
+	int rc;
+	assert_int_equal(detect_bytewise(samples[2], strlen(samples[2]), &rc, &err), CC_ENC_GB18030);
+	assert_int_equal(rc, 0);
+	detect_bytewise(samples[5], strlen(samples[5]), &rc, &err);
+	assert_int_equal(rc, CC_EENCODING);
+	assert_non_null(strstr(err.msg, "offset 6 (line 4)"));
+}
+
+/* ---- GB18030 conversion and sources ---- */
+
+static void test_gb18030_to_utf8(void **state)
+{
+	(void)state;
+	struct cc_error err;
+	char *out = NULL;
+	size_t n = 0;
+	const char gb[] = "\xD6\xD0\xCE\xC4\xA2\xE3\x90\x30\x81\x30\x81\x30\x84\x36";
+	assert_int_equal(cc_gb18030_to_utf8(gb, sizeof gb - 1, &out, &n, &err), 0);
+	/* 中文 € U+10000 ¥ */
+	const char want[] = "\xE4\xB8\xAD\xE6\x96\x87\xE2\x82\xAC\xF0\x90\x80\x80\xC2\xA5";
+	assert_int_equal(n, sizeof want - 1);
+	assert_memory_equal(out, want, n);
+	assert_int_equal(out[n], '\0');
+	free(out);
+	/* The euro sign and U+10000 through an independent encoder. */
+	size_t gl;
+	char *g = to_gb18030("\xE2\x82\xAC\xF0\x90\x80\x80", 7, &gl);
+	assert_int_equal(gl, 6);
+	assert_memory_equal(g, "\xA2\xE3\x90\x30\x81\x30", 6);
+	free(g);
+	/* Invalid and cut sequences name the offset. */
+	assert_int_equal(cc_gb18030_to_utf8("ab\n\x80", 4, &out, &n, &err), CC_EENCODING);
+	assert_null(out);
+	assert_non_null(strstr(err.msg, "offset 3"));
+	assert_non_null(strstr(err.msg, "line 2"));
+	assert_int_equal(cc_gb18030_to_utf8("abc\xD6", 4, &out, &n, &err), CC_EENCODING);
+	assert_non_null(strstr(err.msg, "offset 3"));
+	assert_int_equal(cc_gb18030_to_utf8("", 0, &out, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_string_equal(out, "");
+	free(out);
+}
+
+static void test_source_mem(void **state)
+{
+	(void)state;
+	struct cc_source *s;
+	struct cc_error err;
+	size_t n;
+	/* UTF-8 BOM is dropped. */
+	const char bom[] = "\xEF\xBB\xBFid,name\n1,\xE4\xB8\xAD\n";
+	assert_int_equal(cc_source_open_mem(&s, bom, sizeof bom - 1, &err), 0);
+	assert_int_equal(cc_source_encoding(s), CC_ENC_UTF8_BOM);
+	char *out = drain(s, 1, &n);
+	assert_int_equal(n, sizeof bom - 4);
+	assert_memory_equal(out, bom + 3, n);
+	assert_int_equal(cc_source_pos(s), sizeof bom - 1);
+	assert_int_equal(cc_source_size(s), sizeof bom - 1);
+	free(out);
+	cc_source_free(s);
+	/* GB18030 is converted, even read one byte at a time. */
+	const char gb[] = "a,\xD6\xD0\xCE\xC4\n\x90\x30\x81\x30\n";
+	assert_int_equal(cc_source_open_mem(&s, gb, sizeof gb - 1, &err), 0);
+	assert_int_equal(cc_source_encoding(s), CC_ENC_GB18030);
+	out = drain(s, 1, &n);
+	const char want[] = "a,\xE4\xB8\xAD\xE6\x96\x87\n\xF0\x90\x80\x80\n";
+	assert_int_equal(n, sizeof want - 1);
+	assert_memory_equal(out, want, n);
+	assert_int_equal(cc_source_pos(s), sizeof gb - 1);
+	free(out);
+	cc_source_free(s);
+	/* Neither: refused at open. */
+	s = NULL;
+	assert_int_equal(cc_source_open_mem(&s, "ok\n\xFF\xFF", 5, &err), CC_EENCODING);
+	assert_null(s);
+	assert_non_null(strstr(err.msg, "offset 3 (line 2)"));
+	cc_source_free(NULL);
+}
+
+/* A long multi-line UTF-8 text with Chinese, 4-byte characters and some ASCII. */
+static char *make_text(size_t approx, size_t *n)
+{
+	static const char *words[] = {
+		"\xE4\xBC\x81\xE4\xB8\x9A", /* 企业 */
+		"abc",
+		"\xE2\x82\xAC",		    /* € */
+		"\xF0\x90\x80\x80",	    /* U+10000 */
+		"\xE3\x80\x80",		    /* U+3000 */
+		",",
+		"\xC2\xA5",		    /* ¥ */
+		"\n",
+		"\xE9\xBE\x99",		    /* 龙 */
+		"1234.5",
+	};
+	struct cc_buf b = CC_BUF_INIT(approx + 64);
+	unsigned x = 12345;
+	while (b.len < approx) {
+		x = x * 1103515245u + 12345u;
+		assert_int_equal(cc_buf_puts(&b, words[(x >> 16) % 10]), 0);
+	}
+	*n = b.len;
+	return cc_buf_detach(&b);
+}
+
+static void test_source_file_gb18030(void **state)
+{
+	(void)state;
+	size_t un, gn, n;
+	/* Over 2 MiB: crosses the detection chunk and many conversion chunk ends. */
+	char *u = make_text(2600000, &un);
+	char *g = to_gb18030(u, un, &gn);
+	assert_true(gn != un);
+	char *path = write_temp(g, gn);
+	struct cc_source *s;
+	struct cc_error err;
+	assert_int_equal(cc_source_open_file(&s, path, &err), 0);
+	assert_int_equal(cc_source_encoding(s), CC_ENC_GB18030);
+	assert_int_equal(cc_source_size(s), gn);
+	char *out = drain(s, 1000, &n);
+	assert_int_equal(n, un);
+	assert_memory_equal(out, u, un);
+	assert_int_equal(cc_source_pos(s), gn);
+	free(out);
+	cc_source_free(s);
+	unlink(path);
+	free(path);
+
+	/* The same text as UTF-8 with a BOM passes through with the BOM dropped. */
+	char *ub = malloc(un + 3);
+	memcpy(ub, "\xEF\xBB\xBF", 3);
+	memcpy(ub + 3, u, un);
+	path = write_temp(ub, un + 3);
+	assert_int_equal(cc_source_open_file(&s, path, &err), 0);
+	assert_int_equal(cc_source_encoding(s), CC_ENC_UTF8_BOM);
+	out = drain(s, 65536, &n);
+	assert_int_equal(n, un);
+	assert_memory_equal(out, u, un);
+	free(out);
+	cc_source_free(s);
+	unlink(path);
+	free(path);
+
+	/* An invalid byte deep in the file: named with offset and line, file named too. */
+	size_t at = un / 2;
+	while (((unsigned char)ub[3 + at] & 0xC0) == 0x80)
+		at++;
+	ub[3 + at] = (char)0xFF;
+	unsigned long lines = 1;
+	for (size_t i = 0; i < 3 + at; i++)
+		lines += ub[i] == '\n';
+	path = write_temp(ub, un + 3);
+	s = NULL;
+	assert_int_equal(cc_source_open_file(&s, path, &err), CC_EENCODING);
+	assert_null(s);
+	char want[128];
+	snprintf(want, sizeof want, "0xff at offset %zu (line %lu)", 3 + at, lines);
+	assert_non_null(strstr(err.msg, want));
+	assert_non_null(strstr(err.msg, path));
+	unlink(path);
+	free(path);
+
+	/* A missing file. */
+	assert_int_equal(cc_source_open_file(&s, "/nonexistent/cc/x.csv", &err), CC_EIO);
+	assert_non_null(strstr(err.msg, "/nonexistent/cc/x.csv"));
+	free(ub);
+	free(g);
+	free(u);
+}
+
+/* ---- CSV ---- */
+
+/* Opens a CSV reader over memory. */
+static struct cc_csv *csv_mem(const char *s, size_t n)
+{
+	struct cc_source *src;
+	struct cc_csv *c;
+	struct cc_error err;
+	assert_int_equal(cc_source_open_mem(&src, s, n, &err), 0);
+	assert_int_equal(cc_csv_open(&c, src, &err), 0);
+	return c;
+}
+
+static void expect_row(struct cc_csv *c, long line, size_t nf, ...)
+{
+	struct cc_row row;
+	struct cc_error err;
+	va_list ap;
+	int rc = cc_csv_next(c, &row, &err);
+	if (rc != 1)
+		print_error("cc_csv_next: %d %s\n", rc, err.msg);
+	assert_int_equal(rc, 1);
+	assert_int_equal(row.line, line);
+	assert_int_equal(row.nfields, nf);
+	va_start(ap, nf);
+	for (size_t i = 0; i < nf; i++) {
+		const char *want = va_arg(ap, const char *);
+		assert_string_equal(row.fields[i], want);
+		assert_int_equal(row.lens[i], strlen(want));
+	}
+	va_end(ap);
+}
+
+static void expect_end(struct cc_csv *c)
+{
+	struct cc_row row;
+	struct cc_error err;
+	assert_int_equal(cc_csv_next(c, &row, &err), 0);
+	assert_int_equal(cc_csv_next(c, &row, &err), 0);
+}
+
+static void test_csv_basic(void **state)
+{
+	(void)state;
+	const char s[] = "\xEF\xBB\xBFid,name,v\r\n1,\xE4\xB8\xAD,2\r\n\r\n3,,\r\n\n4,x,y";
+	struct cc_csv *c = csv_mem(s, sizeof s - 1);
+	assert_int_equal(cc_source_encoding(cc_csv_source(c)), CC_ENC_UTF8_BOM);
+	expect_row(c, 1, 3, "id", "name", "v");
+	expect_row(c, 2, 3, "1", "\xE4\xB8\xAD", "2");
+	expect_row(c, 4, 3, "3", "", "");
+	expect_row(c, 6, 3, "4", "x", "y");
+	expect_end(c);
+	cc_csv_free(c);
+}
+
+static void test_csv_quotes(void **state)
+{
+	(void)state;
+	const char s[] = "a,\"b,c\",\"say \"\"hi\"\"\"\n"
+			 "\"multi\nline\r\nfield\",2,\"\"\n"
+			 "\"cr\rkept\",x\"\"\n"
+			 "\"\"\"\",end\n";
+	struct cc_csv *c = csv_mem(s, sizeof s - 1);
+	expect_row(c, 1, 3, "a", "b,c", "say \"hi\"");
+	expect_row(c, 2, 3, "multi\nline\r\nfield", "2", "");
+	/* Line 5: the quoted field above spans lines 2-4. Stray quote inside unquoted: error. */
+	struct cc_row row;
+	struct cc_error err;
+	assert_int_equal(cc_csv_next(c, &row, &err), CC_EPARSE);
+	assert_non_null(strstr(err.msg, "stray quote"));
+	assert_non_null(strstr(err.msg, "line 5"));
+	/* Reading does not continue after an error. */
+	assert_int_equal(cc_csv_next(c, &row, &err), CC_EPARSE);
+	cc_csv_free(c);
+
+	const char t[] = "\"cr\rkept\",x\n\"\"\"\",end\n\"\"\n\"q\"\n";
+	c = csv_mem(t, sizeof t - 1);
+	expect_row(c, 1, 2, "cr\rkept", "x");
+	expect_row(c, 2, 2, "\"", "end");
+	/* Line 3 is "" — one empty field, skipped as blank. */
+	expect_row(c, 4, 1, "q");
+	expect_end(c);
+	cc_csv_free(c);
+}
+
+static void test_csv_errors(void **state)
+{
+	(void)state;
+	struct cc_row row;
+	struct cc_error err;
+	const char s[] = "h1,h2\n1,2\n3,\"open\nstill\nopen";
+	struct cc_csv *c = csv_mem(s, sizeof s - 1);
+	expect_row(c, 1, 2, "h1", "h2");
+	expect_row(c, 2, 2, "1", "2");
+	assert_int_equal(cc_csv_next(c, &row, &err), CC_EPARSE);
+	assert_non_null(strstr(err.msg, "unterminated"));
+	assert_non_null(strstr(err.msg, "line 3"));
+	cc_csv_free(c);
+
+	const char t[] = "a\n\"x\"y,1\n";
+	c = csv_mem(t, sizeof t - 1);
+	expect_row(c, 1, 1, "a");
+	assert_int_equal(cc_csv_next(c, &row, &err), CC_EPARSE);
+	assert_non_null(strstr(err.msg, "after the closing quote"));
+	assert_non_null(strstr(err.msg, "line 2"));
+	cc_csv_free(c);
+
+	/* A record over CC_CSV_MAX_RECORD. */
+	size_t big = CC_CSV_MAX_RECORD + 100;
+	char *b = malloc(big + 16);
+	memcpy(b, "x\n", 2);
+	memset(b + 2, 'a', big);
+	memcpy(b + 2 + big, "\ny\n", 3);
+	c = csv_mem(b, big + 5);
+	expect_row(c, 1, 1, "x");
+	assert_int_equal(cc_csv_next(c, &row, &err), CC_EPARSE);
+	assert_non_null(strstr(err.msg, "longer than"));
+	assert_non_null(strstr(err.msg, "line 2"));
+	cc_csv_free(c);
+	/* Just under the limit is fine, and quoted. */
+	size_t ok = CC_CSV_MAX_RECORD - 16;
+	b[0] = '"';
+	memset(b + 1, 'b', ok);
+	memcpy(b + 1 + ok, "\",z\n", 4);
+	c = csv_mem(b, ok + 5);
+	assert_int_equal(cc_csv_next(c, &row, &err), 1);
+	assert_int_equal(row.nfields, 2);
+	assert_int_equal(row.lens[0], ok);
+	assert_string_equal(row.fields[1], "z");
+	expect_end(c);
+	cc_csv_free(c);
+	free(b);
+}
+
+/*
+ * Many records with quotes, doubled quotes, CRLF and embedded newlines, well past the 64 KiB
+ * chunk size so that every kind of token is cut by a chunk end somewhere; the reader must
+ * return exactly the generated fields with the right line numbers.
+ */
+static void test_csv_chunks(void **state)
+{
+	(void)state;
+	const size_t nrec = 40000;
+	struct cc_buf b = CC_BUF_INIT(64u << 20);
+	unsigned x = 7;
+	long *lines = malloc(nrec * sizeof *lines);
+	long line = 1;
+	for (size_t i = 0; i < nrec; i++) {
+		x = x * 1103515245u + 12345u;
+		lines[i] = line;
+		assert_int_equal(cc_buf_printf(&b, "%zu,", i), 0);
+		switch ((x >> 16) % 4) {
+		case 0: cc_buf_puts(&b, "\"q\"\"uo,te\""); break;
+		case 1:
+			cc_buf_puts(&b, "\"multi\nline\"");
+			line++;
+			break;
+		case 2: cc_buf_puts(&b, "\xE4\xB8\xAD\xE6\x96\x87"); break;
+		default: cc_buf_puts(&b, ""); break;
+		}
+		cc_buf_puts(&b, (x >> 20) & 1 ? "\r\n" : "\n");
+		line++;
+		if ((x >> 24) % 16 == 0) {
+			cc_buf_puts(&b, "\n"); /* blank line */
+			line++;
+		}
+	}
+	size_t len = b.len;
+	char *data = cc_buf_detach(&b);
+	static const char *want[4] = {"q\"uo,te", "multi\nline", "\xE4\xB8\xAD\xE6\x96\x87", ""};
+	for (int pass = 0; pass < 2; pass++) {
+		struct cc_csv *c;
+		char *path = NULL;
+		if (pass == 0) {
+			c = csv_mem(data, len);
+		} else {
+			/* Through a GB18030 file: conversion chunks differ from CSV chunks. */
+			size_t gn;
+			char *g = to_gb18030(data, len, &gn);
+			struct cc_source *src;
+			struct cc_error err;
+			path = write_temp(g, gn);
+			free(g);
+			assert_int_equal(cc_source_open_file(&src, path, &err), 0);
+			assert_int_equal(cc_source_encoding(src), CC_ENC_GB18030);
+			assert_int_equal(cc_csv_open(&c, src, &err), 0);
+		}
+		x = 7;
+		for (size_t i = 0; i < nrec; i++) {
+			struct cc_row row;
+			struct cc_error err;
+			char num[32];
+			x = x * 1103515245u + 12345u;
+			assert_int_equal(cc_csv_next(c, &row, &err), 1);
+			snprintf(num, sizeof num, "%zu", i);
+			assert_int_equal(row.nfields, 2);
+			assert_string_equal(row.fields[0], num);
+			assert_string_equal(row.fields[1], want[(x >> 16) % 4]);
+			assert_int_equal(row.lens[1], strlen(want[(x >> 16) % 4]));
+			assert_int_equal(row.line, lines[i]);
+		}
+		expect_end(c);
+		cc_csv_free(c);
+		if (path) {
+			unlink(path);
+			free(path);
+		}
+	}
+	free(data);
+	free(lines);
+}
+
+static void test_csv_edge(void **state)
+{
+	(void)state;
+	struct cc_csv *c = csv_mem("", 0);
+	expect_end(c);
+	cc_csv_free(c);
+	c = csv_mem("\n\n\r\n", 4);
+	expect_end(c);
+	cc_csv_free(c);
+	c = csv_mem(",", 1);
+	expect_row(c, 1, 2, "", "");
+	expect_end(c);
+	cc_csv_free(c);
+	c = csv_mem("a,\"b\"", 5);
+	expect_row(c, 1, 2, "a", "b");
+	expect_end(c);
+	cc_csv_free(c);
+	c = csv_mem("a\r", 2);
+	expect_row(c, 1, 1, "a");
+	expect_end(c);
+	cc_csv_free(c);
+	c = csv_mem("a\rb\n", 4);
+	expect_row(c, 1, 1, "a\rb");
+	expect_end(c);
+	cc_csv_free(c);
+	/* Embedded NUL bytes are kept; lengths tell. */
+	struct cc_row row;
+	struct cc_error err;
+	c = csv_mem("a\0b,c\n", 6);
+	assert_int_equal(cc_csv_next(c, &row, &err), 1);
+	assert_int_equal(row.lens[0], 3);
+	assert_memory_equal(row.fields[0], "a\0b", 4);
+	cc_csv_free(c);
+	/* Many fields (the field arrays grow). */
+	struct cc_buf b = CC_BUF_INIT(1 << 20);
+	for (int i = 0; i < 1000; i++)
+		cc_buf_printf(&b, "%s%d", i ? "," : "", i);
+	c = csv_mem(b.data, b.len);
+	assert_int_equal(cc_csv_next(c, &row, &err), 1);
+	assert_int_equal(row.nfields, 1000);
+	assert_string_equal(row.fields[999], "999");
+	assert_string_equal(row.fields[500], "500");
+	cc_csv_free(c);
+	cc_buf_release(&b);
+	cc_csv_free(NULL);
+}
+
+/* ---- cell parsers ---- */
+
+static double num_ok(const char *s)
+{
+	double v = -12345.678;
+	struct cc_error err;
+	cc_error_clear(&err);
+	int rc = cc_parse_number(s, strlen(s), &v, &err);
+	if (rc)
+		print_error("'%s': %s\n", s, err.msg);
+	assert_int_equal(rc, 0);
+	return v;
+}
+
+static void num_bad(const char *s, const char *why)
+{
+	double v = 99;
+	struct cc_error err;
+	cc_error_clear(&err);
+	assert_int_equal(cc_parse_number(s, strlen(s), &v, &err), CC_EINVAL);
+	assert_true(v == 99);
+	assert_non_null(strstr(err.msg, why));
+}
+
+static void test_numbers(void **state)
+{
+	(void)state;
+	assert_true(num_ok("123") == 123.0);
+	assert_true(num_ok("-1.5") == -1.5);
+	assert_true(num_ok("+7") == 7.0);
+	assert_true(num_ok("0.1") == 0.1);
+	assert_true(num_ok("3.14159265358979") == 3.14159265358979);
+	assert_true(num_ok("12345678901234567890") == 12345678901234567890.0);
+	assert_true(num_ok(".5") == 0.5);
+	assert_true(num_ok("  42 ") == 42.0);
+	assert_true(num_ok("\xE3\x80\x80" "8\xE3\x80\x80") == 8.0);
+	assert_true(num_ok("1,234.5") == 1234.5);
+	assert_true(num_ok("-1,234,567") == -1234567.0);
+	assert_true(num_ok("1e3") == 1000.0);
+	assert_true(num_ok("2.5E-3") == 0.0025);
+	assert_true(num_ok("50%") == 0.5);
+	assert_true(num_ok("12.34%") == 0.1234);
+	assert_true(num_ok("5e1%") == 0.5);
+	/* Full-width: １２３, －１２．５, ５０％, １，２３４ */
+	assert_true(num_ok("\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93") == 123.0);
+	assert_true(num_ok("\xEF\xBC\x8D\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x8E\xEF\xBC\x95") == -12.5);
+	assert_true(num_ok("\xEF\xBC\x95\xEF\xBC\x90\xEF\xBC\x85") == 0.5);
+	assert_true(num_ok("\xEF\xBC\x91\xEF\xBC\x8C\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x94") == 1234.0);
+	assert_true(num_ok("\xEF\xBC\x8B" "3") == 3.0);
+	/* Fast path and general path agree on many values. */
+	for (int i = 0; i < 2000; i++) {
+		char a[64];
+		double want = (i * 7919 % 100003) / 1000.0 - 50;
+		snprintf(a, sizeof a, "%.3f", want);
+		assert_true(num_ok(a) == strtod(a, NULL));
+	}
+	assert_true(signbit(num_ok("-0")));
+
+	num_bad("abc", "not a number");
+	num_bad("1,23", "thousands");
+	num_bad("1,2345", "thousands");
+	num_bad(",123", "thousands");
+	num_bad("1,234.5,6", "not a number");
+	num_bad("", "empty");
+	num_bad("   ", "empty");
+	num_bad("nan", "not a number");
+	num_bad("NaN", "not a number");
+	num_bad("inf", "not a number");
+	num_bad("-Infinity", "not a number");
+	num_bad("1e999", "out of range");
+	num_bad("-1e999", "out of range");
+	num_bad("0x10", "not a number");
+	num_bad("1.2.3", "not a number");
+	num_bad("12a", "not a number");
+	num_bad("--1", "not a number");
+	num_bad("%", "not a number");
+	num_bad("5%%", "not a number");
+	num_bad("1e", "not a number");
+	num_bad(".", "not a number");
+	num_bad("1 000", "not a number");
+	num_bad("\xE4\xB8\x80", "not a number"); /* 一 */
+	/* Never reads past N: "12" of "123". */
+	double v;
+	assert_int_equal(cc_parse_number("123", 2, &v, NULL), 0);
+	assert_true(v == 12.0);
+	/* Huge input is refused, not overflowed. */
+	char huge[1000];
+	memset(huge, '9', sizeof huge);
+	assert_int_equal(cc_parse_number(huge, sizeof huge, &v, NULL), CC_EINVAL);
+}
+
+static int date_of(const char *s, int *rc)
+{
+	int ymd = -1;
+	struct cc_error err;
+	*rc = cc_parse_date(s, strlen(s), &ymd, &err);
+	return ymd;
+}
+
+static void test_dates(void **state)
+{
+	(void)state;
+	int rc;
+	assert_int_equal(date_of("2023-02-28", &rc), 20230228);
+	assert_int_equal(rc, 0);
+	assert_int_equal(date_of("2024-02-29", &rc), 20240229);
+	assert_int_equal(rc, 0);
+	assert_int_equal(date_of("2000-02-29", &rc), 20000229);
+	assert_int_equal(rc, 0);
+	assert_int_equal(date_of("2023/2/3", &rc), 20230203);
+	assert_int_equal(rc, 0);
+	assert_int_equal(date_of("2023.12.31", &rc), 20231231);
+	assert_int_equal(rc, 0);
+	assert_int_equal(date_of(" 2023年2月3日 ", &rc), 20230203);
+	assert_int_equal(rc, 0);
+	assert_int_equal(date_of("2023年12月01日", &rc),
+			 20231201);
+	assert_int_equal(rc, 0);
+
+	static const char *bad[] = {
+		"2023-02-30", "2023-02-29", "1900-02-29", "2023-04-31", "2023-13-01", "2023-00-10",
+		"2023-01-00", "1799-12-31", "2201-01-01", "2023-02/03", "2023-002-01", "23-02-03",
+		"2023-02-03x", "2023年2月3", "20230203", "", "2023-1-",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		int ymd = 7;
+		struct cc_error err;
+		cc_error_clear(&err);
+		assert_int_equal(cc_parse_date(bad[i], strlen(bad[i]), &ymd, &err), CC_EINVAL);
+		assert_int_equal(ymd, 7);
+		assert_true(err.msg[0] != '\0');
+	}
+	struct cc_error err;
+	int ymd;
+	cc_parse_date("2023-02-30", 10, &ymd, &err);
+	assert_non_null(strstr(err.msg, "no such date"));
+
+	char out[11];
+	cc_format_date(20230203, out);
+	assert_string_equal(out, "2023-02-03");
+	cc_format_date(18000101, out);
+	assert_string_equal(out, "1800-01-01");
+}
+
+static void test_periods(void **state)
+{
+	(void)state;
+	struct { const char *s; int y, m; } ok[] = {
+		{"2023", 2023, 0},
+		{"2023-05", 2023, 5},
+		{"2023/5", 2023, 5},
+		{"202312", 2023, 12},
+		{"2023年5月", 2023, 5},
+		{"2023年", 2023, 0},
+		{" 1900-01 ", 1900, 1},
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+		int y = 0, m = -1;
+		struct cc_error err;
+		assert_int_equal(cc_parse_period(ok[i].s, strlen(ok[i].s), &y, &m, &err), 0);
+		assert_int_equal(y, ok[i].y);
+		assert_int_equal(m, ok[i].m);
+	}
+	static const char *bad[] = {"2023-13", "2023-00", "20231", "1899", "2023-5-1", "2201",
+				    "2023-", "202313", "abcd", "", "2023年5"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		int y = -1, m = -1;
+		struct cc_error err;
+		cc_error_clear(&err);
+		assert_int_equal(cc_parse_period(bad[i], strlen(bad[i]), &y, &m, &err), CC_EINVAL);
+		assert_int_equal(y, -1);
+		assert_true(err.msg[0] != '\0');
+	}
+}
+
+static void test_trim_int(void **state)
+{
+	(void)state;
+	const char *s = " \t\xE3\x80\x80" "a b\xE3\x80\x80\r\n";
+	size_t n = strlen(s);
+	cc_trim(&s, &n);
+	assert_int_equal(n, 3);
+	assert_memory_equal(s, "a b", 3);
+	assert_true(cc_is_blank("  \xE3\x80\x80 ", 6));
+	assert_true(cc_is_blank("", 0));
+	assert_false(cc_is_blank(" 0 ", 3));
+	/* A lone 0xE3 is not trimmed. */
+	assert_false(cc_is_blank("\xE3\x80", 2));
+
+	long long v = 0;
+	assert_int_equal(cc_parse_int64("9223372036854775807", 19, &v), 0);
+	assert_true(v == INT64_MAX);
+	assert_int_equal(cc_parse_int64("-9223372036854775808", 20, &v), 0);
+	assert_true(v == INT64_MIN);
+	assert_int_equal(cc_parse_int64(" +42 ", 5, &v), 0);
+	assert_true(v == 42);
+	assert_int_equal(cc_parse_int64("9223372036854775808", 19, &v), CC_EINVAL);
+	assert_int_equal(cc_parse_int64("-9223372036854775809", 20, &v), CC_EINVAL);
+	assert_int_equal(cc_parse_int64("12a", 3, &v), CC_EINVAL);
+	assert_int_equal(cc_parse_int64("", 0, &v), CC_EINVAL);
+	assert_int_equal(cc_parse_int64("-", 1, &v), CC_EINVAL);
+	assert_int_equal(cc_parse_int64("1.0", 3, &v), CC_EINVAL);
+}
+
+/* ---- buffers and arenas ---- */
+
+static void test_buf(void **state)
+{
+	(void)state;
+	struct cc_buf b = CC_BUF_INIT(1024);
+	assert_string_equal(cc_buf_str(&b), "");
+	assert_int_equal(cc_buf_json_str(&b, "a\"b\\c\n\x01\x1f\t", 9), 0);
+	assert_string_equal(cc_buf_str(&b), "\"a\\\"b\\\\c\\n\\u0001\\u001f\\t\"");
+	cc_buf_reset(&b);
+	assert_int_equal(cc_buf_json_str(&b, "\xE4\xB8\xAD\xFF" "x\xE4\xB8", 7), 0);
+	assert_string_equal(cc_buf_str(&b), "\"\xE4\xB8\xAD\xEF\xBF\xBDx\xEF\xBF\xBD\xEF\xBF\xBD\"");
+	cc_buf_reset(&b);
+	assert_int_equal(cc_buf_csv_field(&b, "plain", 5), 0);
+	assert_int_equal(cc_buf_putc(&b, ','), 0);
+	assert_int_equal(cc_buf_csv_field(&b, "a,\"b\"\nc", 7), 0);
+	assert_string_equal(cc_buf_str(&b), "plain,\"a,\"\"b\"\"\nc\"");
+	/* What cc_buf_csv_field writes, the CSV reader reads back. */
+	assert_int_equal(cc_buf_putc(&b, '\n'), 0);
+	struct cc_csv *c = csv_mem(b.data, b.len);
+	expect_row(c, 1, 2, "plain", "a,\"b\"\nc");
+	cc_csv_free(c);
+	assert_int_equal(cc_buf_printf(&b, "%d-%s", 42, "x"), 0);
+	assert_non_null(strstr(cc_buf_str(&b), "42-x"));
+	char *d = cc_buf_detach(&b);
+	assert_non_null(d);
+	assert_int_equal(b.len, 0);
+	free(d);
+	cc_buf_release(&b);
+
+	/* The maximum holds, content included terminator. */
+	struct cc_buf s = CC_BUF_INIT(8);
+	assert_int_equal(cc_buf_append(&s, "1234567", 7), 0);
+	assert_int_equal(cc_buf_putc(&s, 'x'), CC_ENOMEM);
+	assert_string_equal(cc_buf_str(&s), "1234567");
+	assert_int_equal(cc_buf_puts(&s, "toolong"), CC_ENOMEM);
+	cc_buf_reset(&s);
+	assert_int_equal(cc_buf_printf(&s, "%s", "123456789"), CC_ENOMEM);
+	assert_int_equal(cc_buf_json_str(&s, "abcdefgh", 8), CC_ENOMEM);
+	cc_buf_release(&s);
+	cc_buf_release(NULL);
+	struct cc_buf big = CC_BUF_INIT(300);
+	char fill[400];
+	memset(fill, 'z', sizeof fill);
+	assert_int_equal(cc_buf_printf(&big, "%.*s", 290, fill), 0);
+	assert_int_equal(big.len, 290);
+	assert_int_equal(cc_buf_printf(&big, "%.*s", 20, fill), CC_ENOMEM);
+	cc_buf_release(&big);
+}
+
+static void test_arena(void **state)
+{
+	(void)state;
+	struct cc_arena a;
+	cc_arena_init(&a, 256);
+	char *prev = NULL;
+	for (int i = 0; i < 1000; i++) {
+		char *p = cc_arena_alloc(&a, (size_t)(i % 37) + 1);
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % 16, 0);
+		memset(p, 0xAB, (size_t)(i % 37) + 1);
+		assert_true(p != prev);
+		prev = p;
+	}
+	char *big = cc_arena_alloc(&a, 10000);
+	assert_non_null(big);
+	memset(big, 1, 10000);
+	char *s = cc_arena_strndup(&a, "hello world", 5);
+	assert_string_equal(s, "hello");
+	assert_string_equal(cc_arena_strdup(&a, "\xE4\xB8\xAD"), "\xE4\xB8\xAD");
+	assert_true(a.total >= 10000);
+	cc_arena_release(&a);
+	assert_null(a.head);
+	assert_int_equal(a.total, 0);
+	/* Usable again after release. */
+	assert_non_null(cc_arena_alloc(&a, 8));
+	cc_arena_release(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8_validator),
+		cmocka_unit_test(test_gb18030_validator),
+		cmocka_unit_test(test_detect_basic),
+		cmocka_unit_test(test_detect_errors),
+		cmocka_unit_test(test_detect_bytewise),
+		cmocka_unit_test(test_gb18030_to_utf8),
+		cmocka_unit_test(test_source_mem),
+		cmocka_unit_test(test_source_file_gb18030),
+		cmocka_unit_test(test_csv_basic),
+		cmocka_unit_test(test_csv_quotes),
+		cmocka_unit_test(test_csv_errors),
+		cmocka_unit_test(test_csv_chunks),
+		cmocka_unit_test(test_csv_edge),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_periods),
+		cmocka_unit_test(test_trim_int),
+		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_arena),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

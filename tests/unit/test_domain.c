@@ -1,0 +1,211 @@
+/*
+ * Unit tests of domain/: credit codes, derived metrics, the metric catalogue, code lists and
+ * the chain catalogue.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "domain/catalogue.h"
+#include "domain/codes.h"
+#include "domain/derive.h"
+#include "domain/metric.h"
+#include "domain/uscc.h"
+
+static int check(const char *code, char out[19], int *warn)
+{
+	struct cc_error err;
+	return cc_uscc_validate(code, strlen(code), out, warn, &err);
+}
+
+static void test_uscc_valid(void **state)
+{
+	(void)state;
+	char out[19];
+	int warn = -1;
+	/* The published example of DOMAIN.md §5. */
+	assert_int_equal(check("91110000600037341L", out, &warn), 0);
+	assert_string_equal(out, "91110000600037341L");
+	assert_int_equal(warn, 0);
+	assert_int_equal(cc_uscc_region(out), 110000);
+	assert_int_equal(cc_uscc_check_char("91110000600037341"), 'L');
+	/* Lower case is normalised, surrounding spaces ignored. */
+	assert_int_equal(check(" 91110000600037341l ", out, NULL), 0);
+	assert_string_equal(out, "91110000600037341L");
+}
+
+static void test_uscc_invalid(void **state)
+{
+	(void)state;
+	char out[19];
+	struct cc_error err;
+	/* 17 characters. */
+	assert_int_equal(check("91110000600037341", out, NULL), CC_EINVAL);
+	/* Wrong check character, with the expected one named. */
+	assert_int_equal(cc_uscc_validate("91110000600037341M", 18, out, NULL, &err), CC_EINVAL);
+	assert_non_null(strstr(err.msg, "'L'"));
+	/* Letters outside the alphabet, at any position. */
+	const char *bad[] = {"9111000060003734IL", "9111000060003734OL", "9111000060003734SL",
+			     "9111000060003734VL", "9111000060003734ZL"};
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(cc_uscc_validate(bad[i], 18, out, NULL, &err), CC_EINVAL);
+		assert_non_null(strstr(err.msg, "position 17"));
+	}
+	/* Region digits must be digits even though letters are in the alphabet. */
+	char code[19] = "9111A000600037341";
+	code[17] = cc_uscc_check_char(code);
+	code[18] = '\0';
+	assert_int_equal(cc_uscc_validate(code, 18, out, NULL, &err), CC_EINVAL);
+	assert_non_null(strstr(err.msg, "region"));
+	assert_int_equal(check("", out, NULL), CC_EINVAL);
+}
+
+static void test_orgcode(void **state)
+{
+	(void)state;
+	/* 60003734-1 is the organisation code inside the example above. */
+	assert_int_equal(cc_orgcode_check_char("60003734"), '1');
+	/* A remainder of 1 gives check 10, written X; of 0 gives 11, written 0. */
+	char s[9] = "0000000";
+	int seen_x = 0, seen_0 = 0;
+	for (int d = 0; d < 36 * 36 && !(seen_x && seen_0); d++) {
+		s[6] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[d / 36];
+		s[7] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[d % 36];
+		s[8] = '\0';
+		int sum = 0;
+		static const int w[8] = {3, 7, 9, 10, 5, 8, 4, 2};
+		for (int i = 0; i < 8; i++)
+			sum += (s[i] <= '9' ? s[i] - '0' : s[i] - 'A' + 10) * w[i];
+		char c = cc_orgcode_check_char(s);
+		if (sum % 11 == 1) {
+			assert_int_equal(c, 'X');
+			seen_x = 1;
+		}
+		if (sum % 11 == 0) {
+			assert_int_equal(c, '0');
+			seen_0 = 1;
+		}
+	}
+	assert_true(seen_x && seen_0);
+	/* The warning flag: flip the organisation check digit and recompute the USCC check. */
+	char code[19] = "91110000600037342";
+	code[17] = cc_uscc_check_char(code);
+	code[18] = '\0';
+	char out[19];
+	int warn = 0;
+	assert_int_equal(check(code, out, &warn), 0);
+	assert_int_equal(warn, 1);
+}
+
+static void test_derive(void **state)
+{
+	(void)state;
+	double cur[CC_M_COUNT], prev[CC_M_COUNT], prev3[CC_M_COUNT];
+	for (int i = 0; i < CC_M_COUNT; i++)
+		cur[i] = prev[i] = prev3[i] = NAN;
+	cur[CC_M_REVENUE] = 1331;
+	prev[CC_M_REVENUE] = 1210;
+	prev3[CC_M_REVENUE] = 1000;
+	cur[CC_M_RD_EXPENSE] = 66.55;
+	cur[CC_M_EMPLOYEES] = 200;
+	cur[CC_M_RD_STAFF] = 30;
+	cur[CC_M_TOTAL_ASSETS] = 0; /* zero denominator: unknown, not infinite */
+	cur[CC_M_TOTAL_LIABILITIES] = 50;
+	cc_derive(cur, prev, prev3, cur);
+	assert_float_equal(cur[CC_M_REVENUE_YOY], 0.1, 1e-12);
+	assert_float_equal(cur[CC_M_REVENUE_CAGR3], 0.1, 1e-12);
+	assert_float_equal(cur[CC_M_RD_INTENSITY], 0.05, 1e-12);
+	assert_float_equal(cur[CC_M_RD_STAFF_SHARE], 0.15, 1e-12);
+	assert_true(isnan(cur[CC_M_DEBT_RATIO]));
+	assert_true(isnan(cur[CC_M_NET_MARGIN])); /* profit unknown */
+	assert_true(isnan(cur[CC_M_ENERGY_INTENSITY]));
+	/* Without a previous year there is no growth. */
+	cc_derive(cur, NULL, NULL, cur);
+	assert_true(isnan(cur[CC_M_REVENUE_YOY]));
+	assert_true(isnan(cc_growth(5, 0)));
+	assert_true(isnan(cc_cagr(-1, 10, 3)));
+}
+
+static void test_metric_catalogue(void **state)
+{
+	(void)state;
+	assert_string_equal(cc_metric_find("营业收入")->key, "revenue");
+	assert_int_equal(cc_metric_find("rd_intensity")->id, CC_M_RD_INTENSITY);
+	assert_null(cc_metric_find("nonsense"));
+	for (int i = 0; i < CC_M_COUNT; i++) {
+		assert_int_equal(cc_metric_get(i)->id, i);
+		assert_int_equal(cc_metric_get(i)->derived, i >= CC_M_BASE_COUNT);
+	}
+}
+
+static void test_codes(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	assert_int_equal(cc_codes_load(&err), 0);
+	const struct cc_region *r = cc_region_find(500112);
+	assert_non_null(r);
+	assert_string_equal(r->name, "渝北区");
+	assert_non_null(cc_region_find(510116));
+	assert_null(cc_region_find(999999));
+	assert_true(cc_region_within(500112, 500000));
+	assert_false(cc_region_within(510116, 500000));
+	assert_true(cc_region_within(510116, 510100));
+	char full[256];
+	cc_region_fullname(500112, full, sizeof full);
+	assert_string_equal(full, "重庆市渝北区");
+	assert_true(cc_region_count() > 3000);
+	const struct cc_industry *d = cc_industry_find("C3670");
+	assert_non_null(d);
+	assert_string_equal(d->name, "汽车零部件及配件制造");
+	assert_non_null(cc_industry_find("c3973"));
+	assert_null(cc_industry_find("C9999"));
+}
+
+static void test_catalogue(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	const struct cc_catalogue *cat = cc_catalogue_get(&err);
+	assert_non_null(cat);
+	assert_int_equal(cat->nchains, 33);
+	int full = 0, confirmed = 0;
+	for (int c = 0; c < cat->nchains; c++) {
+		const struct cc_chain *ch = &cat->chains[c];
+		if (ch->nnodes >= 15)
+			full++;
+		confirmed += strcmp(ch->status, "confirmed") == 0;
+		for (int i = ch->first_node; i < ch->first_node + ch->nnodes; i++) {
+			const struct cc_node *n = &cat->nodes[i];
+			assert_int_equal(n->chain, c);
+			if (n->parent >= 0)
+				assert_true(n->parent < i && cat->nodes[n->parent].chain == c);
+		}
+	}
+	assert_true(full >= 8);
+	assert_int_equal(confirmed, 10);
+	const struct cc_chain *ic = cc_chain_find(cat, "ic");
+	assert_non_null(ic);
+	assert_string_equal(ic->name_zh, "集成电路");
+	/* Qualified and ambiguous references. */
+	const struct cc_node *n = cc_node_resolve(cat, "ic.design", NULL, &err);
+	if (n)
+		assert_int_equal(n->chain, ic->index);
+	assert_null(cc_node_resolve(cat, "ic.no_such_node", NULL, &err));
+	assert_non_null(strstr(err.msg, "no_such_node"));
+	assert_null(cc_node_resolve(cat, "nochain.x", NULL, &err));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_uscc_valid),    cmocka_unit_test(test_uscc_invalid),
+		cmocka_unit_test(test_orgcode),	      cmocka_unit_test(test_derive),
+		cmocka_unit_test(test_metric_catalogue), cmocka_unit_test(test_codes),
+		cmocka_unit_test(test_catalogue),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

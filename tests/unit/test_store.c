@@ -1,0 +1,238 @@
+/*
+ * Unit tests of store/, io/import and frame/: migrations, generation, the importer's rules on
+ * small hand-written files, and a frame built from them with values worked out by hand.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "domain/catalogue.h"
+#include "domain/uscc.h"
+#include "frame/frame.h"
+#include "io/import.h"
+#include "store/schema.h"
+#include "store/store.h"
+
+static char dir[] = "/tmp/cc-unit-XXXXXX";
+
+static void path_of(char *out, size_t n, const char *name)
+{
+	snprintf(out, n, "%s/%s", dir, name);
+}
+
+static void write_file(const char *name, const char *text)
+{
+	char p[256];
+	path_of(p, sizeof p, name);
+	FILE *f = fopen(p, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A valid code for region R and serial S. */
+static void code(char out[19], int region, int serial)
+{
+	snprintf(out, 19, "91%06dMA%06d", region, serial);
+	out[16] = cc_orgcode_check_char(out + 8);
+	out[17] = cc_uscc_check_char(out);
+	out[18] = '\0';
+}
+
+static int import(struct cc_store *st, const char *name, int kind, struct cc_import_result *res)
+{
+	char p[256], rej[300];
+	struct cc_import_opts o = {0};
+	struct cc_error err = {0};
+	path_of(p, sizeof p, name);
+	snprintf(rej, sizeof rej, "%s.rejects.csv", p);
+	o.kind = kind;
+	o.rejects_path = rej;
+	int rc = cc_import_file(st, p, &o, res, &err);
+	if (rc && rc != CC_EREJECT)
+		print_error("import %s: %s\n", name, err.msg);
+	return rc;
+}
+
+static struct cc_store *open_db(const char *name)
+{
+	char p[256];
+	struct cc_store *st = NULL;
+	struct cc_error err = {0};
+	path_of(p, sizeof p, name);
+	assert_int_equal(cc_store_open(&st, p, CC_STORE_CREATE, &err), 0);
+	return st;
+}
+
+static void test_migrations(void **state)
+{
+	(void)state;
+	struct cc_store *st = open_db("m.db");
+	assert_int_equal(cc_store_schema_version(st), cc_schema_count());
+	int64_t g = cc_store_generation(st);
+	struct cc_error err;
+	assert_int_equal(cc_store_begin(st, &err), 0);
+	assert_int_equal(cc_store_bump_generation(st, &err), 0);
+	assert_int_equal(cc_store_commit(st, &err), 0);
+	assert_int_equal(cc_store_generation(st), g + 1);
+	/* The audit log is append-only. */
+	assert_int_equal(cc_store_exec(st, "INSERT INTO audit(actor,action) VALUES('t','x')", &err), 0);
+	assert_int_not_equal(cc_store_exec(st, "DELETE FROM audit", &err), 0);
+	assert_int_not_equal(cc_store_exec(st, "UPDATE audit SET actor='y'", &err), 0);
+	cc_store_close(st);
+	/* Opening a missing file without CREATE is a clear error. */
+	char p[256];
+	path_of(p, sizeof p, "missing.db");
+	assert_int_equal(cc_store_open(&st, p, 0, &err), CC_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "missing.db"));
+}
+
+static void test_import_and_frame(void **state)
+{
+	(void)state;
+	char a[19], b[19], c[19], outside[19], text[4096];
+	code(a, 500112, 1);
+	code(b, 510116, 2);
+	code(c, 440305, 3);
+	code(outside, 320506, 4);
+	snprintf(text, sizeof text,
+		 "uscc,name,region,industry,certs\n%s,甲公司,500112,C3670,hightech;srdi\n"
+		 "%s,乙公司,510116,C3973,\n%s,丙公司,440305,,\n",
+		 a, b, c);
+	write_file("e.csv", text);
+	/* Revenue of A: 1000, 1100, 1210, 1331 -> YoY 10%%, CAGR3 10%%. */
+	snprintf(text, sizeof text,
+		 "uscc,period,revenue,rd_expense,employees,rd_staff,total_assets,total_liabilities\n"
+		 "%s,2020,1000,,,,,\n%s,2021,1100,,,,,\n%s,2022,1210,,,,,\n"
+		 "%s,2023,1331,66.55,200,30,500,0\n%s,2023,50,,,,0,10\n%s,2023-05,7,,,,,\n",
+		 a, a, a, a, b, a);
+	write_file("i.csv", text);
+	snprintf(text, sizeof text,
+		 "uscc,chain,node,role\n%s,ic,design,master\n%s,ic,design,member\n", a, b);
+	write_file("m.csv", text);
+	snprintf(text, sizeof text,
+		 "supplier,buyer,product,annual_value,share\n%s,%s,晶圆,100,0.6\n%s,%s,晶圆,50,40%%\n",
+		 b, a, outside, a);
+	write_file("s.csv", text);
+
+	struct cc_store *st = open_db("f.db");
+	struct cc_import_result res;
+	assert_int_equal(import(st, "e.csv", CC_KIND_AUTO, &res), 0);
+	assert_int_equal(res.kind, CC_KIND_ENTERPRISES);
+	assert_int_equal(res.accepted, 3);
+	cc_import_result_release(&res);
+	assert_int_equal(import(st, "i.csv", CC_KIND_AUTO, &res), 0);
+	assert_int_equal(res.accepted, 6);
+	cc_import_result_release(&res);
+	struct cc_error err = {0};
+	const struct cc_catalogue *cat = cc_catalogue_get(&err);
+	assert_non_null(cat);
+	int have_design = cc_node_resolve(cat, "ic.design", NULL, &err) != NULL;
+	if (have_design) {
+		assert_int_equal(import(st, "m.csv", CC_KIND_AUTO, &res), 0);
+		assert_int_equal(res.accepted, 2);
+		cc_import_result_release(&res);
+	}
+	assert_int_equal(import(st, "s.csv", CC_KIND_SUPPLY, &res), 0);
+	assert_int_equal(res.accepted, 2);
+	assert_int_equal(res.nwarnings, 1); /* one supplier outside the registry */
+	cc_import_result_release(&res);
+	/* Re-import changes no row. */
+	int64_t before = cc_store_int(st, "SELECT total_changes()", 0);
+	assert_int_equal(import(st, "i.csv", CC_KIND_AUTO, &res), 0);
+	cc_import_result_release(&res);
+	int64_t after = cc_store_int(st, "SELECT total_changes()", 0);
+	/* Only the generation bump and the import log row changed. */
+	assert_int_equal(after - before, 2);
+
+	struct cc_frame *f = NULL;
+	assert_int_equal(cc_frame_build(st, CC_FRAME_MONTHLY, &f, &err), 0);
+	assert_int_equal(f->n, 3);
+	int ia = cc_frame_find(f, a), ib = cc_frame_find(f, b);
+	assert_true(ia >= 0 && ib >= 0);
+	assert_int_equal(cc_frame_find(f, outside), -1);
+	assert_int_equal(f->year0, 2020);
+	assert_int_equal(f->nyears, 4);
+	assert_int_equal(cc_frame_latest_year(f), 2023);
+	assert_float_equal(cc_frame_annual(f, CC_M_REVENUE_YOY, 2023)[ia], 0.1, 1e-12);
+	assert_float_equal(cc_frame_annual(f, CC_M_REVENUE_CAGR3, 2023)[ia], 0.1, 1e-12);
+	assert_float_equal(cc_frame_annual(f, CC_M_RD_INTENSITY, 2023)[ia], 0.05, 1e-12);
+	assert_float_equal(cc_frame_annual(f, CC_M_RD_STAFF_SHARE, 2023)[ia], 0.15, 1e-12);
+	assert_float_equal(cc_frame_annual(f, CC_M_DEBT_RATIO, 2023)[ia], 0.0, 1e-12);
+	assert_true(isnan(cc_frame_annual(f, CC_M_DEBT_RATIO, 2023)[ib])); /* assets 0 */
+	assert_true(isnan(cc_frame_annual(f, CC_M_REVENUE_YOY, 2023)[ib])); /* no 2022 */
+	assert_null(cc_frame_annual(f, CC_M_REVENUE, 2019));
+	assert_int_equal(f->certs[ia], CC_CERT_HIGHTECH | CC_CERT_SRDI);
+	assert_non_null(f->monthly[CC_M_REVENUE]);
+	assert_null(f->monthly[CC_M_TAX]);
+	assert_float_equal(f->monthly[CC_M_REVENUE][ia], 7, 0);
+	if (have_design) {
+		assert_int_equal(f->nmembers, 2);
+		int k = cc_node_resolve(cat, "ic.design", NULL, &err)->index;
+		assert_int_equal(f->node_start[k + 1] - f->node_start[k], 2);
+		assert_int_equal(f->member_role[f->member_start[ia]], CC_ROLE_MASTER);
+	}
+	assert_int_equal(f->nedges, 2);
+	assert_int_equal(f->noutside, 1);
+	int found_outside = 0;
+	for (int e = 0; e < f->nedges; e++) {
+		assert_int_equal(f->edge_buyer[e], ia);
+		if (f->edge_supplier[e] < 0) {
+			found_outside = 1;
+			assert_int_equal(f->outside_region[-f->edge_supplier[e] - 1], 320506);
+			assert_float_equal(f->edge_share[e], 0.4, 1e-12);
+		} else {
+			assert_int_equal(f->edge_supplier[e], ib);
+		}
+	}
+	assert_true(found_outside);
+
+	/* The cache hands out the same frame until the generation moves. */
+	struct cc_frame_cache *cache = NULL;
+	struct cc_frame *f1 = NULL, *f2 = NULL, *f3 = NULL;
+	assert_int_equal(cc_frame_cache_new(&cache, "", 0, &err), 0);
+	assert_int_equal(cc_frame_cache_get(cache, st, &f1, &err), 0);
+	assert_int_equal(cc_frame_cache_get(cache, st, &f2, &err), 0);
+	assert_ptr_equal(f1, f2);
+	cc_store_begin(st, &err);
+	cc_store_bump_generation(st, &err);
+	cc_store_commit(st, &err);
+	assert_int_equal(cc_frame_cache_get(cache, st, &f3, &err), 0);
+	assert_ptr_not_equal(f1, f3);
+	assert_int_equal(f3->n, 3);
+	cc_frame_release(f1);
+	cc_frame_release(f2);
+	cc_frame_release(f3);
+	cc_frame_cache_free(cache);
+	cc_frame_release(f);
+	cc_store_close(st);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_migrations),
+		cmocka_unit_test(test_import_and_frame),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
