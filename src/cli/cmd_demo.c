@@ -10,17 +10,61 @@
 #include "base/progress.h"
 #include "cli/commands.h"
 #include "io/demo.h"
+#include "http/http.h"
 #include "io/import.h"
+#include <sodium.h>
 
 static const char *const files[] = {"enterprises.csv", "indicators.csv", "chain_members.csv",
 				    "supply.csv", "postings.csv"};
+
+/*
+ * Creates the demo accounts with random passwords and prints them once: an admin, an analyst,
+ * a chief of the vehicle chains and an enterprise account bound to a chain master.
+ */
+static int demo_accounts(struct cli_ctx *ctx)
+{
+	struct cc_error err = {0};
+	char uscc[19] = "";
+	struct cc_stmt *s = NULL;
+	if (cc_stmt_prepare(ctx->store, &s,
+			    "SELECT e.uscc FROM chain_members m JOIN enterprises e ON e.id = "
+			    "m.enterprise_id WHERE m.role = 'master' ORDER BY e.uscc LIMIT 1",
+			    &err) == 0 &&
+	    cc_stmt_step(s, &err) == 1)
+		snprintf(uscc, sizeof uscc, "%s", cc_stmt_text(s, 0));
+	cc_stmt_free(s);
+	static const struct {
+		const char *name, *role, *chains;
+	} accounts[] = {{"admin", "admin", NULL},
+			{"analyst", "analyst", NULL},
+			{"chief", "chief", "nev,icv,fuel_vehicle"},
+			{"enterprise", "enterprise", NULL}};
+	if (sodium_init() < 0)
+		return CLI_FAIL;
+	fprintf(stderr, "\ndemo accounts (shown once; change them with 'chainchief user passwd'):\n");
+	for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++) {
+		unsigned char raw[9];
+		char pass[32];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2base64(pass, sizeof pass, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		if (http_user_create(ctx->store, accounts[i].name, pass, accounts[i].role,
+				     accounts[i].role[0] == 'e' ? uscc : NULL, accounts[i].chains, &err)) {
+			cli_error("demo: cannot create account '%s': %s", accounts[i].name, err.msg);
+			return CLI_FAIL;
+		}
+		fprintf(stderr, "  %-10s  password %s  (%s%s%s)\n", accounts[i].name, pass,
+			accounts[i].role, accounts[i].role[0] == 'e' ? " of " : "",
+			accounts[i].role[0] == 'e' ? uscc : "");
+	}
+	return CLI_OK;
+}
 
 int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {{"enterprises", 1}, {"seed", 1},   {"csv-out", 1},
 						 {"force", 0},	     {"no-load", 0}, {"years", 1},
-						 {"months", 1},	     {NULL, 0}};
-	const char *val[7], *pos[1];
+						 {"months", 1},	     {"no-accounts", 0}, {NULL, 0}};
+	const char *val[8], *pos[1];
 	int npos, rc;
 	struct cc_error err = {0};
 	struct cc_demo_opts o;
@@ -142,6 +186,11 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	else
 		printf("demo database '%s' ready in %.1f s (generation %.1f s)\n", ctx->db_path,
 		       cc_now() - t0, t_gen);
+	if (!val[7]) {
+		rc = demo_accounts(ctx);
+		if (rc)
+			goto out;
+	}
 	rc = CLI_OK;
 out:
 	if (made_tmp) {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <sodium.h>
+#include "domain/catalogue.h"
 #include "http/handlers.h"
 
 #define SESSION_IDLE (12 * 3600)
@@ -260,4 +261,119 @@ int h_session(struct http_req *req)
 		return http_error(req, 401, "unauthorized", NULL, "未登录", "not logged in");
 	return http_json(req, 200,
 			 json_pack("{s:o, s:s}", "user", user_json(&req->user), "csrf", req->user.csrf));
+}
+
+int http_user_create(struct cc_store *st, const char *username, const char *password,
+		     const char *role, const char *uscc, const char *chains, struct cc_error *err)
+{
+	char hash[128], canon[19] = "";
+	struct cc_stmt *s = NULL;
+	int rc;
+	if (!username || !*username || strlen(username) > 60)
+		return cc_error_set(err, CC_EINVAL, "user name must have 1 to 60 characters");
+	for (const char *p = username; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '/' || *p == '"' || *p == '\'')
+			return cc_error_set(err, CC_EINVAL,
+					    "user name may not hold spaces, quotes or slashes");
+	if (!password || strlen(password) < 8)
+		return cc_error_set(err, CC_EINVAL, "password must have at least 8 characters");
+	if (!role_bit(role ? role : ""))
+		return cc_error_set(err, CC_EINVAL,
+				    "role must be admin, analyst, chief or enterprise, not '%s'",
+				    role ? role : "");
+	if (strcmp(role, "enterprise") == 0) {
+		if (!uscc || !*uscc)
+			return cc_error_set(err, CC_EINVAL, "an enterprise account needs --uscc");
+		snprintf(canon, sizeof canon, "%s", uscc);
+		for (char *p = canon; *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 32);
+		char sql[160];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM enterprises WHERE uscc = '%.18s'", canon);
+		for (const char *p = canon; *p; p++)
+			if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z')))
+				return cc_error_set(err, CC_EINVAL, "'%s' is not a credit code", uscc);
+		if (cc_store_int(st, sql, 0) != 1)
+			return cc_error_set(err, CC_EINVAL, "no enterprise with credit code %s", canon);
+	}
+	if (chains && *chains) {
+		const struct cc_catalogue *cat = cc_catalogue_get(err);
+		char copy[512];
+		snprintf(copy, sizeof copy, "%s", chains);
+		for (char *p = copy; cat && *p;) {
+			char *c = strchr(p, ',');
+			if (c)
+				*c = '\0';
+			if (*p && !cc_chain_find(cat, p))
+				return cc_error_set(err, CC_EINVAL, "unknown chain '%s'", p);
+			if (!c)
+				break;
+			p = c + 1;
+		}
+	}
+	rc = http_hash_password(password, hash);
+	if (rc)
+		return cc_error_set(err, rc, "cannot hash the password");
+	rc = cc_stmt_prepare(st, &s,
+			     "INSERT INTO users(username, password_hash, role, uscc, chains) "
+			     "VALUES(?1, ?2, ?3, ?4, ?5)",
+			     err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_text(s, 1, username, strlen(username));
+	cc_stmt_bind_text(s, 2, hash, strlen(hash));
+	cc_stmt_bind_text(s, 3, role, strlen(role));
+	if (canon[0])
+		cc_stmt_bind_text(s, 4, canon, strlen(canon));
+	if (chains && *chains)
+		cc_stmt_bind_text(s, 5, chains, strlen(chains));
+	rc = cc_stmt_step(s, err);
+	cc_stmt_free(s);
+	if (rc == CC_EINVAL)
+		return cc_error_set(err, CC_EEXIST, "user '%s' exists", username);
+	return rc < 0 ? rc : 0;
+}
+
+int http_user_update(struct cc_store *st, const char *username, const char *password,
+		     int disabled, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	char hash[128];
+	int rc = 0;
+	if (password) {
+		if (strlen(password) < 8)
+			return cc_error_set(err, CC_EINVAL, "password must have at least 8 characters");
+		if (http_hash_password(password, hash))
+			return cc_error_set(err, CC_ENOMEM, "cannot hash the password");
+	}
+	rc = cc_stmt_prepare(st, &s,
+			     "UPDATE users SET password_hash = coalesce(?2, password_hash), "
+			     "disabled = coalesce(?3, disabled) WHERE username = ?1",
+			     err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_text(s, 1, username, strlen(username));
+	if (password)
+		cc_stmt_bind_text(s, 2, hash, strlen(hash));
+	if (disabled >= 0)
+		cc_stmt_bind_int64(s, 3, disabled);
+	rc = cc_stmt_step(s, err);
+	cc_stmt_free(s);
+	if (rc < 0)
+		return rc;
+	if (cc_store_changes(st) == 0)
+		return cc_error_set(err, CC_ENOTFOUND, "no user '%s'", username);
+	if (disabled == 1 || password) {
+		/* A disabled account or a new password ends the account's sessions. */
+		struct cc_stmt *d = NULL;
+		if (cc_stmt_prepare(st, &d,
+				    "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE "
+				    "username = ?1)",
+				    err) == 0) {
+			cc_stmt_bind_text(d, 1, username, strlen(username));
+			cc_stmt_step(d, err);
+			cc_stmt_free(d);
+		}
+	}
+	return 0;
 }

@@ -142,6 +142,17 @@ int http_verify_password(const char *hash, const char *password);
 /* Returns 0 when allowed, else the seconds to wait; counts one attempt. */
 int http_ratelimit_check(struct http_server *srv, const char *key, int failed);
 
+/*
+ * Creates an account. ROLE is admin, analyst, chief or enterprise; an enterprise account needs
+ * USCC (a registered enterprise); CHAINS (chief) is a comma-separated list of chain ids or
+ * NULL. Returns 0, CC_EEXIST for a taken name, or CC_EINVAL with the reason in ERR.
+ */
+int http_user_create(struct cc_store *st, const char *username, const char *password,
+		     const char *role, const char *uscc, const char *chains, struct cc_error *err);
+/* Sets a new password or the disabled flag (-1 leaves it). Returns 0 or CC_ENOTFOUND. */
+int http_user_update(struct cc_store *st, const char *username, const char *password,
+		     int disabled, struct cc_error *err);
+
 /* Serves a static file for GET requests outside /api (http/static.c). */
 int http_static(struct http_req *req);
 

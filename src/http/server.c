@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <microhttpd.h>
 #include "base/progress.h"
+#include "domain/catalogue.h"
+#include "domain/codes.h"
 #include "http/http.h"
 
 /* Upload bodies (imports) may be large; JSON bodies are far smaller, checked per route. */
@@ -253,6 +255,11 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 	snprintf(srv.tmpdir, sizeof srv.tmpdir, "/tmp/chainchief-serve-XXXXXX");
 	if (!mkdtemp(srv.tmpdir))
 		return cc_error_set(err, CC_EIO, "cannot create a temporary folder");
+	rc = cc_codes_load(err);
+	if (rc)
+		return rc;
+	if (!cc_catalogue_get(err))
+		return CC_EINVAL;
 	/* Open once up front: migrations run here, and a bad path fails before we listen. */
 	rc = cc_store_open(&st, db_path, 0, err);
 	if (rc)

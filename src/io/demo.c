@@ -313,7 +313,7 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 		const struct cc_node *nd = &cat->nodes[e->node];
 		/* Downstream makers are bigger; heavy tail by a log-normal. */
 		double mu = 8.3 + 0.5 * nd->stage;
-		e->size = exp(mu + 1.5 * normal(&r));
+		e->size = exp(mu + 1.35 * normal(&r));
 		if (e->size < 200)
 			e->size = 200 + uniform(&r) * 300;
 		e->growth = 0.06 + 0.12 * normal(&r) * 0.8;
@@ -326,7 +326,7 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 			e->rd = 0.35;
 		e->role = 2;
 
-		char name[512], founded[16], *industry = NULL;
+		char name[512], founded[40], *industry = NULL;
 		snprintf(name, sizeof name, "%s%s%s%s", pl->prefix,
 			 brands[pick(&r, (int)(sizeof brands / sizeof brands[0]))], node_word(nd),
 			 suffixes[pick(&r, 5)]);
@@ -427,7 +427,7 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 		for (int b = 0; b < nm; b++)
 			if (best[b] >= 0) {
 				E[best[b]].role = 0;
-				E[best[b]].size *= 8; /* masters anchor their chain */
+				E[best[b]].size *= 2.5; /* masters anchor their chain */
 			}
 	}
 	for (int i = 0; i < n; i++)
@@ -657,7 +657,7 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 				pn = &cat->nodes[cand];
 		}
 		const char *prod = pn->nproducts ? pn->products[pick(&r, pn->nproducts)] : pn->name_zh;
-		char title[512], desc[1024], nodeid[256], qty[32], until[16], pref[64] = "";
+		char title[512], desc[1024], nodeid[256], qty[32], until[40], pref[64] = "";
 		snprintf(title, sizeof title, "%s%s", demand ? "采购" : "供应", prod);
 		snprintf(desc, sizeof desc,
 			 demand ? "长期%s需求，要求具备%s配套经验，川渝地区优先，可签年度框架协议。"

@@ -1,0 +1,190 @@
+// Small helpers shared by the pages: building DOM, number formatting, ECharts with resizing.
+import { t, lang } from './i18n.js';
+
+// h('div', {class:'x', dataset:{testid:'y'}, onclick: fn}, child, 'text', [more]) → element.
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  if (attrs) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'class') el.className = v;
+      else if (k === 'dataset') Object.assign(el.dataset, v);
+      else if (k === 'testid') el.setAttribute('data-testid', v);
+      else if (k === 'style' && typeof v === 'object') Object.assign(el.style, v);
+      else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+      else if (k === 'value' && (tag === 'input' || tag === 'select' || tag === 'textarea')) el.value = v;
+      else if (k === 'checked' || k === 'selected' || k === 'disabled') el[k] = !!v;
+      else if (v === true) el.setAttribute(k, '');
+      else el.setAttribute(k, String(v));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c === undefined || c === null || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else if (c instanceof Node) el.appendChild(c);
+    else el.appendChild(document.createTextNode(String(c)));
+  }
+}
+
+export function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
+
+function locale() { return lang() === 'en' ? 'en-US' : 'zh-CN'; }
+
+const nfCache = new Map();
+function nf(digits) {
+  const key = locale() + digits;
+  if (!nfCache.has(key)) {
+    nfCache.set(key, new Intl.NumberFormat(locale(), { maximumFractionDigits: digits, minimumFractionDigits: 0 }));
+  }
+  return nfCache.get(key);
+}
+
+export function isNum(v) { return typeof v === 'number' && Number.isFinite(v); }
+
+// 12345.678 → "12,345.68" (thousands separators, up to DIGITS decimals).
+export function fmtNum(v, digits = 2) {
+  if (!isNum(v)) return t('common.unknown');
+  return nf(digits).format(v);
+}
+
+// A count: no decimals.
+export function fmtInt(v) { return fmtNum(v, 0); }
+
+// 0.1234 → "12.3%".
+export function fmtPct(v, digits = 1) {
+  if (!isNum(v)) return t('common.unknown');
+  return nf(digits).format(v * 100) + '%';
+}
+
+// A value in 万元 with its unit: "12,345.6 万元".
+export function fmtWan(v) {
+  if (!isNum(v)) return t('common.unknown');
+  return fmtNum(v, 2) + ' ' + t('common.unit_wan');
+}
+
+// Is this metric a ratio (shown as %)?
+export function isRatio(metric) {
+  return !!metric && (metric.unit === 'ratio' || metric.unit_zh === '比率');
+}
+
+// A metric value formatted by its unit.
+export function fmtMetric(metric, v) {
+  if (isRatio(metric)) return fmtPct(v);
+  if (metric && (metric.unit === 'persons' || metric.unit === 'count')) return fmtNum(v, 0);
+  return fmtNum(v, 2);
+}
+
+export function fmtTime(s) {
+  if (!s) return t('common.unknown');
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return s;
+  return d.toLocaleString(locale(), { hour12: false });
+}
+
+// Compact axis labels: thousands separators, no decimals.
+export function axisNum(v) { return nf(0).format(v); }
+
+/* ---------- charts ---------- */
+
+const charts = new Set();
+let resizeTimer = null;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => { for (const c of charts) if (!c.isDisposed()) c.resize(); }, 60);
+});
+
+export function hasECharts() { return typeof window.echarts !== 'undefined'; }
+
+// Draws OPTION into EL (a sized div), keeps it sized with the window and the element.
+// Returns the ECharts instance, or null when the library is missing (EL then says so).
+export function chart(el, option) {
+  if (!hasECharts()) {
+    clear(el).appendChild(h('div', { class: 'chart-missing' }, t('err.no_echarts')));
+    return null;
+  }
+  const existing = window.echarts.getInstanceByDom(el);
+  if (existing) existing.dispose();
+  const c = window.echarts.init(el, null, { renderer: 'canvas', locale: lang() === 'en' ? 'EN' : 'ZH' });
+  c.setOption({
+    textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
+    color: ['#1f5fbf', '#e07b39', '#2e9e6a', '#8d5bd1', '#c94a4a', '#3fa7c4'],
+    animationDuration: 400,
+    ...option,
+  });
+  charts.add(c);
+  if (typeof ResizeObserver !== 'undefined') {
+    const ro = new ResizeObserver(() => { if (!c.isDisposed()) c.resize(); });
+    ro.observe(el);
+    c.__ro = ro;
+  }
+  return c;
+}
+
+// Disposes every chart (called when the page changes).
+export function disposeCharts() {
+  for (const c of charts) {
+    if (c.__ro) c.__ro.disconnect();
+    if (!c.isDisposed()) c.dispose();
+  }
+  charts.clear();
+}
+
+// Tooltip formatter for axis tooltips: "name<br>● series: 12,345.6".
+export function axisTooltip(unitFor) {
+  return (params) => {
+    const list = Array.isArray(params) ? params : [params];
+    if (!list.length) return '';
+    const lines = [escapeHtml(list[0].axisValueLabel ?? list[0].name)];
+    for (const p of list) {
+      const v = Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value;
+      const unit = unitFor ? unitFor(p.seriesIndex) : '';
+      lines.push(`${p.marker}${escapeHtml(p.seriesName)}: <b>${fmtNum(v)}</b>${unit ? ' ' + escapeHtml(unit) : ''}`);
+    }
+    return lines.join('<br>');
+  };
+}
+
+export function escapeHtml(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+
+// Parses "#/path?a=1&b=2" → {path:'/path', query:{a:'1', b:'2'}}.
+export function parseHash(hash) {
+  const s = (hash || '').replace(/^#/, '') || '/';
+  const i = s.indexOf('?');
+  const path = i < 0 ? s : s.slice(0, i);
+  const query = {};
+  if (i >= 0) for (const [k, v] of new URLSearchParams(s.slice(i + 1))) query[k] = v;
+  return { path: path || '/', query };
+}
+
+export function hashWith(path, query) {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query || {})) if (v !== undefined && v !== null && v !== '') qs.set(k, v);
+  const s = qs.toString();
+  return '#' + path + (s ? '?' + s : '');
+}
+
+// A status line (success / error / info) with a stable test id.
+export function statusBox(testid) {
+  const el = h('div', { class: 'status', testid, role: 'status', 'aria-live': 'polite', hidden: true });
+  el.show = (kind, text, extra) => {
+    el.hidden = false;
+    el.className = 'status status-' + kind;
+    clear(el).appendChild(h('span', null, text));
+    if (extra) el.appendChild(h('span', { class: 'status-extra' }, extra));
+  };
+  el.hide = () => { el.hidden = true; clear(el); };
+  return el;
+}
+
+// An error panel for a page that could not load.
+export function errorPanel(text, other) {
+  return h('div', { class: 'panel panel-error', testid: 'page-error', role: 'alert' },
+    h('strong', null, text), other ? h('div', { class: 'muted' }, other) : null);
+}
