@@ -1,7 +1,7 @@
 // The single-page shell: layout (left navigation, top bar), the hash router and the session.
-import { t, toggleLang, onLangChange } from './i18n.js';
+import { t, onLangChange } from './i18n.js';
 import { loadSession, currentUser, logout, errorText } from './api.js';
-import { h, clear, parseHash, disposeCharts, errorPanel } from './util.js';
+import { h, clear, parseHash, disposeCharts, errorPanel, langButton } from './util.js';
 import * as dashboard from './pages/dashboard.js';
 import * as enterprises from './pages/enterprises.js';
 import * as enterprise from './pages/enterprise.js';
@@ -79,7 +79,7 @@ function homeFor(user) {
 }
 
 function layout(user, activeNav, titleKey) {
-  const nav = h('nav', { class: 'sidenav', 'aria-label': t('app.title'), testid: 'nav' },
+  const nav = h('nav', { class: 'sidenav', 'aria-label': t('app.title'), testid: 'nav' }, h('div', { class: 'sidenav-inner' },
     h('a', { class: 'brand', href: homeFor(user) },
       h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '链'),
       h('span', { class: 'brand-text' },
@@ -91,7 +91,7 @@ function layout(user, activeNav, titleKey) {
         class: 'nav-item' + (id === activeNav ? ' active' : ''),
         href, testid: 'nav-' + (key === 'nav.my_enterprise' ? 'my-enterprise' : id),
         'aria-current': id === activeNav ? 'page' : null,
-      }, t(key))))));
+      }, t(key)))))));
 
   const top = h('header', { class: 'topbar' },
     h('h1', { class: 'page-title', testid: 'page-title' }, t(titleKey)),
@@ -105,13 +105,6 @@ function layout(user, activeNav, titleKey) {
   const main = h('main', { class: 'page', id: 'page', testid: 'page' });
   clear(root).appendChild(h('div', { class: 'shell' }, nav, h('div', { class: 'main-col' }, top, main)));
   return main;
-}
-
-export function langButton() {
-  return h('button', {
-    type: 'button', class: 'btn btn-ghost lang-switch', testid: 'lang-switch',
-    title: t('top.lang_title'), onclick: () => toggleLang(),
-  }, t('top.lang'));
 }
 
 async function doLogout() {

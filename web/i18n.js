@@ -6,7 +6,7 @@ const STORE_KEY = 'cc.lang';
 
 const zh = {
   'app.title': '链长制产业链平台',
-  'app.subtitle': 'ChainChief · 重庆产业链链长制',
+  'app.subtitle': 'ChainChief · 重庆链长制',
   'app.loading': '加载中…',
 
   'nav.dashboard': '总览',
@@ -107,6 +107,7 @@ const zh = {
   'ent.sort_name': '企业名称',
   'ent.sort_uscc': '信用代码',
   'ent.order': '顺序',
+  'ent.order_auto': '默认',
   'ent.order_desc': '从高到低',
   'ent.order_asc': '从低到高',
   'ent.limit': '每页',
@@ -186,6 +187,8 @@ const zh = {
   'imp.kind.supply': '供应关系',
   'imp.kind.postings': '供需信息',
   'imp.file': '文件',
+  'imp.choose': '选择文件…',
+  'imp.no_file_chosen': '未选择文件',
   'imp.submit': '上传并导入',
   'imp.busy': '正在导入…',
   'imp.no_file': '请先选择文件。',
@@ -209,6 +212,7 @@ const zh = {
   'adm.role': '角色',
   'adm.uscc': '绑定企业信用代码（企业用户）',
   'adm.chains': '负责的产业链（链长）',
+  'adm.bound': '绑定企业 / 产业链',
   'adm.create': '创建用户',
   'adm.created': '已创建用户 {name}。',
   'adm.disable': '停用',
@@ -246,7 +250,7 @@ const zh = {
 
 const en = {
   'app.title': 'ChainChief',
-  'app.subtitle': 'Chongqing chain-chief platform',
+  'app.subtitle': 'Chongqing chain chiefs',
   'app.loading': 'Loading…',
 
   'nav.dashboard': 'Dashboard',
@@ -347,6 +351,7 @@ const en = {
   'ent.sort_name': 'Name',
   'ent.sort_uscc': 'Credit code',
   'ent.order': 'Order',
+  'ent.order_auto': 'Default',
   'ent.order_desc': 'Highest first',
   'ent.order_asc': 'Lowest first',
   'ent.limit': 'Per page',
@@ -426,6 +431,8 @@ const en = {
   'imp.kind.supply': 'Supply links',
   'imp.kind.postings': 'Postings',
   'imp.file': 'File',
+  'imp.choose': 'Choose a file…',
+  'imp.no_file_chosen': 'No file chosen',
   'imp.submit': 'Upload and import',
   'imp.busy': 'Importing…',
   'imp.no_file': 'Choose a file first.',
@@ -449,6 +456,7 @@ const en = {
   'adm.role': 'Role',
   'adm.uscc': 'Bound credit code (enterprise users)',
   'adm.chains': 'Assigned chains (chain chiefs)',
+  'adm.bound': 'Enterprise / chains',
   'adm.create': 'Create user',
   'adm.created': 'User {name} created.',
   'adm.disable': 'Disable',

@@ -1,5 +1,5 @@
 // Small helpers shared by the pages: building DOM, number formatting, ECharts with resizing.
-import { t, lang } from './i18n.js';
+import { t, lang, toggleLang } from './i18n.js';
 
 // h('div', {class:'x', dataset:{testid:'y'}, onclick: fn}, child, 'text', [more]) → element.
 export function h(tag, attrs, ...children) {
@@ -36,10 +36,10 @@ export function clear(el) { while (el.firstChild) el.removeChild(el.firstChild);
 function locale() { return lang() === 'en' ? 'en-US' : 'zh-CN'; }
 
 const nfCache = new Map();
-function nf(digits) {
-  const key = locale() + digits;
+function nf(digits, fixed) {
+  const key = locale() + digits + (fixed ? 'f' : '');
   if (!nfCache.has(key)) {
-    nfCache.set(key, new Intl.NumberFormat(locale(), { maximumFractionDigits: digits, minimumFractionDigits: 0 }));
+    nfCache.set(key, new Intl.NumberFormat(locale(), { maximumFractionDigits: digits, minimumFractionDigits: fixed ? digits : 0 }));
   }
   return nfCache.get(key);
 }
@@ -55,16 +55,22 @@ export function fmtNum(v, digits = 2) {
 // A count: no decimals.
 export function fmtInt(v) { return fmtNum(v, 0); }
 
+// An amount with exactly two decimals: 1400.4 → "1,400.40".
+export function fmtMoney(v) {
+  if (!isNum(v)) return t('common.unknown');
+  return nf(2, true).format(v);
+}
+
 // 0.1234 → "12.3%".
 export function fmtPct(v, digits = 1) {
   if (!isNum(v)) return t('common.unknown');
-  return nf(digits).format(v * 100) + '%';
+  return nf(digits, true).format(v * 100) + '%';
 }
 
-// A value in 万元 with its unit: "12,345.6 万元".
+// A value in 万元 with its unit: "12,345.60 万元".
 export function fmtWan(v) {
   if (!isNum(v)) return t('common.unknown');
-  return fmtNum(v, 2) + ' ' + t('common.unit_wan');
+  return fmtMoney(v) + ' ' + t('common.unit_wan');
 }
 
 // Is this metric a ratio (shown as %)?
@@ -76,6 +82,7 @@ export function isRatio(metric) {
 export function fmtMetric(metric, v) {
   if (isRatio(metric)) return fmtPct(v);
   if (metric && (metric.unit === 'persons' || metric.unit === 'count')) return fmtNum(v, 0);
+  if (metric && (metric.unit === '10k CNY' || metric.unit_zh === '万元')) return fmtMoney(v);
   return fmtNum(v, 2);
 }
 
@@ -187,4 +194,12 @@ export function statusBox(testid) {
 export function errorPanel(text, other) {
   return h('div', { class: 'panel panel-error', testid: 'page-error', role: 'alert' },
     h('strong', null, text), other ? h('div', { class: 'muted' }, other) : null);
+}
+
+// The language switch button (top bar and login page).
+export function langButton() {
+  return h('button', {
+    type: 'button', class: 'btn btn-ghost lang-switch', testid: 'lang-switch',
+    title: t('top.lang_title'), onclick: () => toggleLang(),
+  }, t('top.lang'));
 }

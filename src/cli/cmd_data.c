@@ -98,6 +98,7 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 		io.actor = getenv("USER") ? getenv("USER") : "cli";
 		io.progress = !val[3];
 		io.dry_run = val[2] != NULL;
+		io.exclusive = 1;
 		rc = cc_import_file(ctx->store, pos[i], &io, &res, &err);
 		if (!res.rejected && rc != CC_EREJECT && !val[1])
 			unlink(rejects); /* no report when nothing was rejected */

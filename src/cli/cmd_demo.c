@@ -160,6 +160,7 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 		io.kind = CC_KIND_AUTO;
 		io.actor = "demo";
 		io.progress = 1;
+		io.exclusive = 1;
 		int irc = cc_import_file(ctx->store, path, &io, &res, &err);
 		if (ctx->format == CLI_FMT_JSON)
 			printf("%s{\"file\":\"%s\",\"rows\":%lld,\"accepted\":%lld,\"rejected\":%lld,"

@@ -36,6 +36,9 @@ struct cc_import_opts {
 	const char *actor;	  /* who imports, for the audit trail ("cli" if NULL) */
 	int progress;		  /* draw a progress bar on a terminal */
 	int dry_run;		  /* validate only, roll back at the end */
+	int exclusive;		  /* the caller is the database's only user (the CLI): a big
+				     import may switch to a rollback journal while it runs, so
+				     pages are written once instead of twice (WAL + checkpoint) */
 };
 
 #define CC_IMPORT_MAX_WARNINGS 32

@@ -118,6 +118,15 @@ expect_grep '^3,share,1.5' "$T/sup.csv.rejects.csv" "share over 1 rejected"
 expect_grep '^4,node,no_such_node' "$T/sup.csv.rejects.csv" "unknown node rejected"
 expect_grep '^5,supplier' "$T/sup.csv.rejects.csv" "self-supply rejected"
 
+# A file that repeats a code, loaded into an empty registry (the bulk path): the last row wins.
+head -4 "$T/demo/enterprises.csv" > "$T/dup.csv"
+tail -n +2 "$T/demo/enterprises.csv" | head -1 | sed 's/,[^,]*有限公司,/,重复测试有限公司,/' >> "$T/dup.csv"
+$CC --db "$T/dup.db" import "$T/dup.csv" --format json > "$T/dup.json"
+expect_eq "$(json 'd["accepted"]' < "$T/dup.json")" 4 "repeated code counts as accepted"
+expect_eq "$($CC --db "$T/dup.db" summary --format json | json 'd["enterprises"]')" 3 "repeated code stored once"
+expect_eq "$($CC --db "$T/dup.db" enterprise list --name 重复测试 --format json | json 'len(d)')" 1 "last row of a repeated code wins"
+expect_status 0 "check clean after a repeated code" $CC --db "$T/dup.db" check
+
 # Global options after the command words, and usage errors exit 1.
 expect_status 0 "global --db after the command" $CC summary --db "$CHAINCHIEF_DB"
 expect_status 1 "unknown option is a usage error" $CC import --bogus x

@@ -1,8 +1,7 @@
 // Login: user name + password → POST /api/v1/login, then on to where the user was going.
 import { t } from '../i18n.js';
 import { login, ApiError, errorText } from '../api.js';
-import { h, statusBox } from '../util.js';
-import { langButton } from '../app.js';
+import { h, statusBox, langButton } from '../util.js';
 
 export async function render({ root, query, home }) {
   const user = h('input', { type: 'text', id: 'login-user', name: 'username', testid: 'login-user', autocomplete: 'username', required: true, autofocus: true });

@@ -1,0 +1,1368 @@
+#!/usr/bin/python3
+"""
+HTTP API tests of `chainchief serve` (issue 3, "Show it with tests").
+
+Starts a server on a fresh demo database (1,500 enterprises) on a free loopback port and
+checks, over real sockets:
+  - every route of the OpenAPI document (itself checked against src/http/routes.c) for every
+    role: allowed roles succeed, refused ones get 401/403 with the JSON error shape;
+  - the enterprise role's confinement to its own enterprise;
+  - CSRF tokens, sessions (logout, idle expiry, wrong passwords, disabled accounts), login
+    rate limiting;
+  - malformed and mistyped JSON bodies, unknown fields, empty bodies, oversized bodies;
+  - path traversal against the static files;
+  - SQL-injection strings in every query parameter, path parameter and JSON string field;
+  - list paging, filters and sorting against ground truth read from the database;
+  - audited edits (PATCH then GET, the audit log), imports with rejects, exports.
+
+Python 3 standard library only. $CC is the chainchief binary (set by CTest); without it the
+script looks for build/chainchief beside the source tree. Prints `ok - ...` / `FAIL - ...`
+lines and `N passed, N failed`; exits 1 on any failure.
+"""
+import hashlib
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.environ.get("CC_SOURCE_DIR") or os.path.normpath(os.path.join(HERE, "..", ".."))
+CC = os.environ.get("CC") or os.path.join(SRC, "build", "chainchief")
+
+ROLES = ["admin", "analyst", "chief", "enterprise", "anonymous"]
+PASSWORDS = {
+    "admin1": "admin-pass-1",
+    "analyst1": "analyst-pass-1",
+    "chief1": "chief-pass-1",
+    "ent1": "enterprise-pass-1",
+    "expiring1": "expiring-pass-1",
+    "ratelim1": "ratelimit-pass-1",
+    "target1": "target-pass-1",
+    "target2": "target-pass-2",
+}
+ROLE_USER = {"admin": "admin1", "analyst": "analyst1", "chief": "chief1", "enterprise": "ent1"}
+
+passed = 0
+failed = 0
+
+
+def check(cond, msg, detail=None):
+    global passed, failed
+    if cond:
+        passed += 1
+        print("ok - " + msg)
+    else:
+        failed += 1
+        print("FAIL - " + msg)
+        if detail is not None:
+            for line in str(detail)[:1500].splitlines():
+                print("    " + line)
+    return bool(cond)
+
+
+def note(msg):
+    print("# " + msg)
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP client
+
+
+class Resp:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # lower-cased names; a name seen twice keeps the last value
+        self.body = body
+        self._json = None
+        self._json_done = False
+
+    @property
+    def json(self):
+        if not self._json_done:
+            self._json_done = True
+            try:
+                self._json = json.loads(self.body.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError):
+                self._json = None
+        return self._json
+
+    @property
+    def ctype(self):
+        return self.headers.get("content-type", "")
+
+    def short(self):
+        return "%d %s %r" % (self.status, self.ctype, self.body[:400])
+
+
+PORT = 0
+
+
+def request(method, path, body=None, headers=None, cookie=None, csrf=None, timeout=60):
+    """One request on a new connection. PATH is sent as is (no normalisation)."""
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=timeout)
+    try:
+        h = dict(headers or {})
+        if cookie:
+            h["Cookie"] = "cc_session=" + cookie
+        if csrf is not None:
+            h["X-CSRF-Token"] = csrf
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            h.setdefault("Content-Type", "application/json")
+        elif isinstance(body, str):
+            body = body.encode("utf-8")
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        for k, v in h.items():
+            conn.putheader(k, v)
+        if body is not None and "Content-Length" not in h:
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders()
+        if body is not None:
+            conn.send(body)
+        r = conn.getresponse()
+        data = r.read()
+        hdrs = {}
+        for k, v in r.getheaders():
+            hdrs[k.lower()] = v
+        return Resp(r.status, hdrs, data)
+    finally:
+        conn.close()
+
+
+class Session:
+    """A logged-in user: the session cookie and the CSRF token."""
+
+    def __init__(self, username=None, cookie=None, csrf=None, role="anonymous"):
+        self.username = username
+        self.cookie = cookie
+        self.csrf = csrf
+        self.role = role
+
+    def req(self, method, path, body=None, headers=None, csrf=True):
+        tok = None
+        if csrf is True:
+            tok = self.csrf if method not in ("GET", "HEAD") else None
+        elif csrf:
+            tok = csrf
+        return request(method, path, body=body, headers=headers, cookie=self.cookie, csrf=tok)
+
+    def get(self, path):
+        return self.req("GET", path)
+
+
+ANON = Session()
+
+
+def login(username, password=None):
+    r = request("POST", "/api/v1/login",
+                {"username": username, "password": password or PASSWORDS[username]})
+    if r.status != 200 or not r.json:
+        raise RuntimeError("login %s failed: %s" % (username, r.short()))
+    m = re.search(r"cc_session=([0-9a-f]{64})", r.headers.get("set-cookie", ""))
+    if not m:
+        raise RuntimeError("login %s: no cookie: %r" % (username, r.headers))
+    return Session(username, m.group(1), r.json["csrf"], r.json["user"]["role"])
+
+
+def q(s):
+    return urllib.parse.quote(str(s), safe="")
+
+
+def is_error(r, status, code=None, field=None):
+    """True when R is STATUS with the documented error shape (and CODE/FIELD when given)."""
+    if r.status != status or not r.ctype.startswith("application/json"):
+        return False
+    j = r.json
+    if not isinstance(j, dict) or not isinstance(j.get("error"), dict):
+        return False
+    e = j["error"]
+    for k in ("code", "message", "message_zh"):
+        if not isinstance(e.get(k), str) or not e[k]:
+            return False
+    if "field" in e and not isinstance(e["field"], str):
+        return False
+    if code is not None and e["code"] != code:
+        return False
+    if field is not None and e.get("field") != field:
+        return False
+    return True
+
+
+def expect_error(r, status, code, msg, field=None):
+    return check(is_error(r, status, code, field), msg, r.short())
+
+
+def expect_ok(r, msg, status=200):
+    return check(r.status == status, msg, r.short())
+
+
+def err_code(r):
+    j = r.json
+    if isinstance(j, dict) and isinstance(j.get("error"), dict):
+        return j["error"].get("code")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# GB 32100 credit codes (to make valid codes of enterprises that are not registered)
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+ORG_W = [3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def org_check(s8):
+    total = 0
+    for c, w in zip(s8, ORG_W):
+        v = int(c) if c.isdigit() else ord(c) - ord("A") + 10
+        total += v * w
+    c = 11 - total % 11
+    return "X" if c == 10 else "0" if c == 11 else str(c)
+
+
+def uscc_check(s17):
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(s17, USCC_W))
+    return USCC_CHARS[(31 - total % 31) % 31]
+
+
+def make_uscc(region, serial):
+    s = "91%06dMA%06d" % (region, serial)
+    s = s[:16] + org_check(s[8:16])
+    return s + uscc_check(s)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixture: database, accounts, server
+
+TMP = tempfile.mkdtemp(prefix="cc-api-")
+DB = os.path.join(TMP, "api.db")
+server = None
+server_err = os.path.join(TMP, "server.err")
+
+
+def run_cc(*args):
+    p = subprocess.run([CC, "--db", DB] + list(args), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=120)
+    if p.returncode != 0:
+        raise RuntimeError("chainchief %s: exit %d: %s" % (" ".join(args), p.returncode,
+                                                          p.stderr.decode(errors="replace")))
+    return p.stdout.decode()
+
+
+def db_query(sql, args=()):
+    con = sqlite3.connect(DB, timeout=10)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def db_exec(sql, args=()):
+    con = sqlite3.connect(DB, timeout=10)
+    try:
+        con.execute(sql, args)
+        con.commit()
+    finally:
+        con.close()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def start_server():
+    global server, PORT
+    PORT = free_port()
+    env = dict(os.environ, CC_NO_ACCESS_LOG="1")
+    server = subprocess.Popen([CC, "--db", DB, "serve", "--listen", "127.0.0.1:%d" % PORT],
+                              stdout=subprocess.DEVNULL, stderr=open(server_err, "wb"), env=env)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("server exited: " + open(server_err).read())
+        try:
+            if request("GET", "/api/v1/openapi.json", timeout=5).status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def stop_server():
+    """SIGTERM; returns the exit status (None when it had to be killed)."""
+    global server
+    if server is None:
+        return None
+    p, server = server, None
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            return None
+    return p.returncode
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests
+
+
+def routes_from_source():
+    text = open(os.path.join(SRC, "src", "http", "routes.c"), encoding="utf-8").read()
+    return set(re.findall(r'\{\s*"([A-Z]+)",\s*"(/[^"]*)"', text))
+
+
+def test_openapi():
+    r = request("GET", "/api/v1/openapi.json")
+    check(r.status == 200 and r.ctype.startswith("application/json"), "openapi.json is served",
+          r.short())
+    doc = r.json
+    check(isinstance(doc, dict) and str(doc.get("openapi", "")).startswith("3."),
+          "openapi.json is an OpenAPI 3 document")
+    ops = {}
+    for path, item in doc.get("paths", {}).items():
+        for method, op in item.items():
+            ops[(method.upper(), path)] = op
+    src = routes_from_source()
+    check(len(src) >= 19, "routes.c parsed (%d routes)" % len(src))
+    check(set(ops) == src, "OpenAPI paths+methods are exactly the routes of routes.c",
+          "missing: %s\nextra: %s" % (sorted(src - set(ops)), sorted(set(ops) - src)))
+    bad = []
+    for (m, p), op in ops.items():
+        roles = op.get("x-roles")
+        if not roles or not set(roles) <= {"admin", "analyst", "chief", "enterprise", "anyone"}:
+            bad.append("%s %s x-roles %r" % (m, p, roles))
+        declared = {(x.get("name"), x.get("in")) for x in op.get("parameters", [])}
+        for name in re.findall(r"\{([^}]+)\}", p):
+            if (name, "path") not in declared:
+                bad.append("%s %s: path parameter %s not declared" % (m, p, name))
+        if m != "GET" and "anyone" not in roles and op.get("x-csrf") is not True:
+            bad.append("%s %s: write without x-csrf" % (m, p))
+    check(not bad, "every operation has x-roles, its path parameters and x-csrf on writes",
+          "\n".join(bad))
+    return ops
+
+
+def allowed(xroles, role):
+    if "anyone" in xroles:
+        return True
+    return role in xroles
+
+
+class Ctx:
+    pass
+
+
+def sample(ctx, method, pattern, role):
+    """The request that should succeed for an allowed ROLE: (session, method, path, body).
+
+    Routes without a sample here still get their access checks (see test_route_matrix)."""
+    sess = ctx.sessions.get(role, ANON)
+    subst = {"uscc": ctx.own_uscc, "period": "2024", "kind": "enterprises",
+             "id": str(ctx.import_id), "username": "target1"}
+    path = re.sub(r"\{([^}]+)\}", lambda m: q(subst.get(m.group(1), "1")), pattern)
+    key = (method, pattern)
+    body = None
+    if key == ("POST", "/api/v1/login"):
+        body = {"username": "target1", "password": PASSWORDS["target1"]}
+    elif key == ("POST", "/api/v1/logout"):
+        # A throwaway session, so the role's main session survives.
+        sess = login(ROLE_USER[role]) if role != "anonymous" else ANON
+    elif key == ("PATCH", "/api/v1/enterprises/{uscc}"):
+        body = {"listed": "none"}
+    elif key == ("PUT", "/api/v1/enterprises/{uscc}/indicators/{period}"):
+        body = {"rd_staff": 12}
+    elif key == ("POST", "/api/v1/imports"):
+        path += "?kind=enterprises&filename=matrix.csv"
+        body = ctx.good_csv
+    elif key == ("GET", "/api/v1/exports/{kind}"):
+        path += "?format=csv"
+    elif key == ("POST", "/api/v1/users"):
+        ctx.nusers += 1
+        body = {"username": "matrix%d" % ctx.nusers, "password": "matrix-pass-1",
+                "role": "chief", "chains": "nev"}
+    elif key == ("PATCH", "/api/v1/users/{username}"):
+        body = {"disabled": False}
+    elif method != "GET":
+        body = {}
+    known = key in ctx.samples
+    return sess, path, body, known
+
+
+def test_route_matrix(ctx, ops):
+    ctx.samples = {("POST", "/api/v1/login"), ("POST", "/api/v1/logout"),
+                   ("GET", "/api/v1/session"), ("GET", "/api/v1/openapi.json"),
+                   ("GET", "/api/v1/dashboard"), ("GET", "/api/v1/enterprises"),
+                   ("GET", "/api/v1/enterprises/{uscc}"), ("PATCH", "/api/v1/enterprises/{uscc}"),
+                   ("PUT", "/api/v1/enterprises/{uscc}/indicators/{period}"),
+                   ("POST", "/api/v1/imports"), ("GET", "/api/v1/imports/{id}/rejects"),
+                   ("GET", "/api/v1/exports/{kind}"), ("GET", "/api/v1/chains"),
+                   ("GET", "/api/v1/regions"), ("GET", "/api/v1/metrics"),
+                   ("GET", "/api/v1/users"), ("POST", "/api/v1/users"),
+                   ("PATCH", "/api/v1/users/{username}"), ("GET", "/api/v1/audit")}
+    for (method, pattern) in sorted(ops, key=lambda k: (k[1], k[0])):
+        xroles = ops[(method, pattern)].get("x-roles", [])
+        for role in ROLES:
+            sess, path, body, known = sample(ctx, method, pattern, role)
+            r = sess.req(method, path, body)
+            what = "%s %s as %s" % (method, pattern, role)
+            if not allowed(xroles, role):
+                if role == "anonymous":
+                    expect_error(r, 401, "unauthorized", what + " -> 401 unauthorized")
+                else:
+                    expect_error(r, 403, "forbidden", what + " -> 403 forbidden")
+            elif (method, pattern) == ("GET", "/api/v1/session") and role == "anonymous":
+                expect_error(r, 401, "unauthorized", what + " -> 401 (documented: no session)")
+            elif known:
+                check(200 <= r.status < 300, what + " -> 2xx", r.short())
+            else:
+                note("no sample request for %s %s: checking access only" % (method, pattern))
+                check(r.status not in (401, 403, 404, 405) and r.status < 500,
+                      what + " -> allowed (not 401/403/404/405/5xx)", r.short())
+
+
+def test_session_payloads(ctx):
+    a = ctx.sessions["admin"]
+    r = a.get("/api/v1/session")
+    check(r.status == 200 and r.json["user"]["username"] == "admin1"
+          and r.json["user"]["role"] == "admin" and r.json["csrf"] == a.csrf,
+          "GET /session returns the user and the same CSRF token", r.short())
+    r = ctx.sessions["enterprise"].get("/api/v1/session")
+    check(r.status == 200 and r.json["user"]["uscc"] == ctx.own_uscc
+          and r.json["user"]["role"] == "enterprise", "enterprise session carries its uscc",
+          r.short())
+    r = ctx.sessions["chief"].get("/api/v1/session")
+    check(r.status == 200 and r.json["user"]["chains"] == ["nev", "icv"],
+          "chief session carries its chains", r.short())
+    r = request("POST", "/api/v1/login", {"username": "analyst1",
+                                          "password": PASSWORDS["analyst1"]})
+    sc = r.headers.get("set-cookie", "")
+    check(r.status == 200 and "HttpOnly" in sc and "SameSite=Strict" in sc and "Path=/" in sc,
+          "login cookie is HttpOnly, SameSite=Strict, Path=/", sc)
+    check(re.fullmatch(r"[0-9a-f]{64}", (r.json or {}).get("csrf", "")) is not None,
+          "login returns a 64-hex CSRF token", r.short())
+
+
+def test_enterprise_role(ctx):
+    e = ctx.sessions["enterprise"]
+    r = e.get("/api/v1/enterprises?limit=500")
+    items = (r.json or {}).get("items", [])
+    check(r.status == 200 and r.json.get("total") == 1 and len(items) == 1
+          and items[0]["uscc"] == ctx.own_uscc,
+          "enterprise user's list holds only its own enterprise", r.short())
+    r = e.get("/api/v1/enterprises?uscc=" + ctx.other_uscc)
+    check(r.status == 200 and r.json["total"] == 0 and r.json["items"] == [],
+          "enterprise user cannot find another enterprise by uscc", r.short())
+    r = e.get("/api/v1/enterprises?q=" + q(ctx.other_name))
+    check(r.status == 200 and r.json["total"] == 0, "enterprise user cannot find another by name",
+          r.short())
+    r = e.get("/api/v1/enterprises?region=%d&limit=500" % ctx.own_region)
+    check(r.status == 200 and [i["uscc"] for i in r.json["items"]] == [ctx.own_uscc],
+          "enterprise user's region filter shows only itself", r.short())
+    r = e.get("/api/v1/enterprises/" + ctx.own_uscc)
+    check(r.status == 200 and r.json["enterprise"]["uscc"] == ctx.own_uscc
+          and r.json["can_edit"] is True, "enterprise user sees its own profile, can_edit",
+          r.short())
+    r = e.get("/api/v1/enterprises/" + ctx.own_uscc.lower())
+    check(r.status == 200 and r.json["enterprise"]["uscc"] == ctx.own_uscc,
+          "own profile by lower-case uscc", r.short())
+    expect_error(e.get("/api/v1/enterprises/" + ctx.other_uscc), 403, "forbidden",
+                 "enterprise user: another enterprise's profile -> 403")
+    expect_error(e.req("PATCH", "/api/v1/enterprises/" + ctx.other_uscc, {"scale": "small"}),
+                 403, "forbidden", "enterprise user: PATCH another enterprise -> 403")
+    expect_error(e.req("PUT", "/api/v1/enterprises/%s/indicators/2024" % ctx.other_uscc,
+                       {"revenue": 1}), 403, "forbidden",
+                 "enterprise user: PUT another's indicators -> 403")
+    before = db_query("SELECT scale FROM enterprises WHERE uscc = ?", (ctx.other_uscc,))
+    check(before == ctx.other_before_scale, "refused PATCH left the other enterprise unchanged",
+          before)
+    expect_error(e.get("/api/v1/enterprises/" + ctx.unregistered_uscc), 404, "not_found",
+                 "enterprise user: unregistered uscc -> 404")
+    r = e.req("PATCH", "/api/v1/enterprises/" + ctx.own_uscc, {"founded": "2003-04-05"})
+    check(r.status == 200 and r.json["enterprise"]["founded"] == "2003-04-05",
+          "enterprise user may PATCH its own enterprise", r.short())
+    r = e.get("/api/v1/enterprises/" + ctx.own_uscc)
+    check(r.status == 200 and r.json["enterprise"].get("founded") == "2003-04-05",
+          "own PATCH is visible in the profile", r.short())
+    r = e.req("PUT", "/api/v1/enterprises/%s/indicators/2024" % ctx.own_uscc, {"employees": 321})
+    check(r.status == 200, "enterprise user may PUT its own indicators", r.short())
+    r = e.get("/api/v1/enterprises/" + ctx.own_uscc)
+    y2024 = [a for a in r.json["annual"] if a["year"] == 2024] if r.status == 200 else []
+    check(y2024 and y2024[0]["employees"] == 321, "own indicator is visible in the profile",
+          y2024)
+    r = ctx.sessions["chief"].get("/api/v1/enterprises/" + ctx.own_uscc)
+    check(r.status == 200 and r.json["can_edit"] is False, "chief sees a profile, can_edit false",
+          r.short())
+
+
+def test_csrf(ctx):
+    an = ctx.sessions["analyst"]
+    path = "/api/v1/enterprises/" + ctx.edit_uscc
+    expect_error(an.req("PATCH", path, {"scale": "small"}, csrf=False), 403, "csrf",
+                 "PATCH without X-CSRF-Token -> 403 csrf")
+    expect_error(an.req("PATCH", path, {"scale": "small"}, csrf=secrets.token_hex(32)), 403,
+                 "csrf", "PATCH with a wrong token -> 403 csrf")
+    expect_error(an.req("PATCH", path, {"scale": "small"}, csrf="x"), 403, "csrf",
+                 "PATCH with a short token -> 403 csrf")
+    expect_error(an.req("PATCH", path, {"scale": "small"}, csrf=an.csrf[:-1]), 403, "csrf",
+                 "PATCH with a truncated token -> 403 csrf")
+    expect_error(an.req("PATCH", path, {"scale": "small"}, csrf=an.csrf + "0"), 403, "csrf",
+                 "PATCH with a token plus one character -> 403 csrf")
+    expect_error(an.req("PATCH", path, {"scale": "small"}, csrf=ctx.sessions["admin"].csrf), 403,
+                 "csrf", "PATCH with another session's token -> 403 csrf")
+    expect_error(an.req("PATCH", path, {"scale": "small"}, csrf=""), 403, "csrf",
+                 "PATCH with an empty token -> 403 csrf")
+    check(db_query("SELECT scale FROM enterprises WHERE uscc = ?", (ctx.edit_uscc,))[0][0]
+          != "small" or ctx.edit_scale == "small", "refused writes changed nothing")
+    r = an.req("PATCH", path, {"scale": "small"})
+    check(r.status == 200 and r.json["enterprise"]["scale"] == "small",
+          "PATCH with the token -> 200", r.short())
+    a = ctx.sessions["admin"]
+    expect_error(a.req("POST", "/api/v1/users", {"username": "nocsrf1", "password": "password-1",
+                                                 "role": "chief"}, csrf=False),
+                 403, "csrf", "POST /users without token -> 403 csrf")
+    check(not db_query("SELECT 1 FROM users WHERE username = 'nocsrf1'"),
+          "no user created without the token")
+    expect_error(a.req("PUT", "/api/v1/enterprises/%s/indicators/2024" % ctx.edit_uscc,
+                       {"revenue": 5}, csrf=False), 403, "csrf", "PUT without token -> 403 csrf")
+    expect_error(a.req("POST", "/api/v1/imports?kind=enterprises", ctx.good_csv, csrf=False), 403,
+                 "csrf", "POST /imports without token -> 403 csrf")
+    expect_error(a.req("PATCH", "/api/v1/users/target1", {"disabled": False}, csrf=False), 403,
+                 "csrf", "PATCH /users without token -> 403 csrf")
+    s = login("analyst1")
+    expect_error(s.req("POST", "/api/v1/logout", None, csrf=False), 403, "csrf",
+                 "POST /logout without token -> 403 csrf")
+    check(s.get("/api/v1/session").status == 200, "session survives a logout without token")
+    r = request("POST", "/api/v1/login", {"username": "analyst1",
+                                          "password": PASSWORDS["analyst1"]})
+    check(r.status == 200, "login needs no CSRF token", r.short())
+    # A GET needs no token.
+    check(a.req("GET", "/api/v1/users", csrf=False).status == 200, "GET needs no CSRF token")
+
+
+def test_sessions(ctx):
+    s = login("analyst1")
+    check(s.get("/api/v1/session").status == 200, "fresh session works")
+    r = s.req("POST", "/api/v1/logout")
+    check(r.status == 200 and "Max-Age=0" in r.headers.get("set-cookie", ""),
+          "logout -> 200 and clears the cookie", r.short())
+    expect_error(s.get("/api/v1/session"), 401, "unauthorized", "after logout GET /session -> 401")
+    expect_error(s.get("/api/v1/enterprises"), 401, "unauthorized",
+                 "after logout the cookie no longer works")
+    expect_error(s.req("PATCH", "/api/v1/enterprises/" + ctx.edit_uscc, {"scale": "micro"}), 401,
+                 "unauthorized", "after logout a write -> 401")
+    # Idle expiry: sessions expire after 12 h without use.
+    e = login("expiring1")
+    th = hashlib.blake2b(e.cookie.encode(), digest_size=32).hexdigest()
+    check(len(db_query("SELECT 1 FROM sessions WHERE token_hash = ?", (th,))) == 1,
+          "the store keeps the session as the BLAKE2b hash of its token")
+    check(not db_query("SELECT 1 FROM sessions WHERE token_hash = ?", (e.cookie,)),
+          "the store does not keep the token itself")
+    db_exec("UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
+            (int(time.time()) - 11 * 3600, th))
+    check(e.get("/api/v1/session").status == 200, "a session idle for 11 h still works")
+    db_exec("UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
+            (int(time.time()) - 13 * 3600, th))
+    expect_error(e.get("/api/v1/session"), 401, "unauthorized",
+                 "a session idle for 13 h -> 401 on /session")
+    expect_error(e.get("/api/v1/enterprises"), 401, "unauthorized",
+                 "a session idle for 13 h -> 401 on /enterprises")
+    expect_error(e.req("PATCH", "/api/v1/enterprises/" + ctx.edit_uscc, {"scale": "micro"}), 401,
+                 "unauthorized", "a session idle for 13 h -> 401 on a write")
+    # Bad cookies.
+    for bad in ["", "x", "0" * 64, secrets.token_hex(32), e.cookie.upper(), e.cookie + "0",
+                "' OR 1=1 --" + "a" * 53]:
+        r = request("GET", "/api/v1/enterprises", headers={"Cookie": "cc_session=" + bad})
+        expect_error(r, 401, "unauthorized", "bogus cookie %r -> 401" % bad[:20])
+    # Wrong passwords.
+    expect_error(request("POST", "/api/v1/login", {"username": "analyst1", "password": "nope"}),
+                 401, "unauthorized", "wrong password -> 401")
+    expect_error(request("POST", "/api/v1/login", {"username": "nosuchuser", "password": "x" * 9}),
+                 401, "unauthorized", "unknown user -> 401")
+    expect_error(request("POST", "/api/v1/login", {"username": "analyst1", "password": ""}), 401,
+                 "unauthorized", "empty password -> 401")
+    r = request("POST", "/api/v1/login",
+                {"username": "analyst1", "password": PASSWORDS["analyst1"].upper()})
+    expect_error(r, 401, "unauthorized", "password is case-sensitive")
+    # Disabled accounts and new passwords end sessions.
+    a = ctx.sessions["admin"]
+    t = login("target2")
+    r = a.req("PATCH", "/api/v1/users/target2", {"disabled": True})
+    check(r.status == 200, "admin disables target2", r.short())
+    expect_error(t.get("/api/v1/session"), 401, "unauthorized", "disabled account's session -> 401")
+    expect_error(request("POST", "/api/v1/login", {"username": "target2",
+                                                    "password": PASSWORDS["target2"]}),
+                 401, "unauthorized", "disabled account cannot log in")
+    check(a.req("PATCH", "/api/v1/users/target2", {"disabled": False}).status == 200,
+          "admin re-enables target2")
+    t = login("target2")
+    r = a.req("PATCH", "/api/v1/users/target2", {"password": "new-target-pass-2"})
+    check(r.status == 200, "admin sets a new password", r.short())
+    expect_error(t.get("/api/v1/session"), 401, "unauthorized",
+                 "a new password ends the account's sessions")
+    expect_error(request("POST", "/api/v1/login", {"username": "target2",
+                                                    "password": PASSWORDS["target2"]}),
+                 401, "unauthorized", "old password no longer works")
+    PASSWORDS["target2"] = "new-target-pass-2"
+    check(request("POST", "/api/v1/login", {"username": "target2",
+                                            "password": "new-target-pass-2"}).status == 200,
+          "new password works")
+
+
+def test_rate_limit(ctx):
+    statuses = []
+    for _ in range(6):
+        r = request("POST", "/api/v1/login", {"username": "ratelim1", "password": "wrong-pass"})
+        statuses.append(r.status)
+    check(statuses[:5] == [401] * 5 and statuses[5] in (401, 429),
+          "5 wrong passwords -> 401 each (6th: 401 or 429)", statuses)
+    r = request("POST", "/api/v1/login", {"username": "ratelim1",
+                                          "password": PASSWORDS["ratelim1"]})
+    expect_error(r, 429, "rate_limited", "after 6 wrong passwords even the right one -> 429")
+    ra = r.headers.get("retry-after", "")
+    check(ra.isdigit() and 0 < int(ra) <= 3600, "429 carries Retry-After in seconds", r.headers)
+    check("set-cookie" not in r.headers, "a rate-limited login sets no cookie")
+    r = request("POST", "/api/v1/login", {"username": "ratelim1",
+                                          "password": PASSWORDS["ratelim1"]})
+    check(r.status == 429, "still 429 on the next try", r.short())
+    check(request("POST", "/api/v1/login", {"username": "analyst1",
+                                            "password": PASSWORDS["analyst1"]}).status == 200,
+          "another account from the same client still logs in")
+
+
+def test_bodies(ctx):
+    a = ctx.sessions["admin"]
+    an = ctx.sessions["analyst"]
+    pe = "/api/v1/enterprises/" + ctx.edit_uscc
+    pi = "/api/v1/enterprises/%s/indicators/2024" % ctx.edit_uscc
+    # Malformed JSON.
+    for body, what in [(b"{", "truncated object"), (b"{\"name\":}", "missing value"),
+                       (b"not json", "plain text"), (b"", "empty body"), (b"[]", "an array"),
+                       (b"null", "null"), (b"\"name\"", "a string"), (b"42", "a number"),
+                       (b"{\"name\":\"a\",\"name\":\"b\"}", "duplicate keys"),
+                       (b"{\"name\":\"\xff\xfe\"}", "invalid UTF-8"),
+                       (b"\xef\xbb\xbf{\"scale\":\"large\"}", "a UTF-8 BOM"),
+                       (b"{\"name\":\"a\"} trailing", "trailing garbage"),
+                       (b"{\"scale\":\"large\"\x00}", "a NUL byte"),
+                       (b"[" * 5000 + b"]" * 5000, "deep nesting"),
+                       (b"{\"a\":" * 3000 + b"1" + b"}" * 3000, "deep objects")]:
+        expect_error(an.req("PATCH", pe, body, {"Content-Type": "application/json"}), 400,
+                     "bad_request", "PATCH enterprise with %s -> 400 bad_request" % what)
+    for route, method in [("/api/v1/users", "POST"), ("/api/v1/users/target1", "PATCH"),
+                          (pi, "PUT"), ("/api/v1/login", "POST")]:
+        for body in [b"", b"{", b"[1]"]:
+            expect_error(a.req(method, route, body), 400, "bad_request",
+                         "%s %s body %r -> 400 bad_request" % (method, route, body))
+    # Wrong types and values.
+    cases = [
+        ({"name": 123}, "name"), ({"name": None}, "name"), ({"name": ""}, "name"),
+        ({"name": ["a"]}, "name"), ({"name": {"zh": "a"}}, "name"),
+        ({"region": "abc"}, "region"), ({"region": 999999}, "region"),
+        ({"region": 500000.5}, "region"), ({"region": True}, "region"),
+        ({"region": None}, "region"), ({"industry": "ZZZ"}, "industry"),
+        ({"industry": 3670}, "industry"), ({"founded": "2020-13-45"}, "founded"),
+        ({"founded": 20200101}, "founded"), ({"scale": "huge"}, "scale"),
+        ({"scale": 1}, "scale"), ({"listed": "nyse"}, "listed"), ({"certs": "bogus"}, "certs"),
+        ({"certs": ["hightech"]}, "certs"), ({"foo": 1}, "foo"), ({"uscc": ctx.other_uscc}, "uscc"),
+        ({"id": 1}, "id"), ({"updated_at": "x"}, "updated_at"),
+        ({"scale": "large", "bogus": 1}, "bogus"),
+    ]
+    for body, field in cases:
+        expect_error(an.req("PATCH", pe, body), 400, "invalid",
+                     "PATCH enterprise %s -> 400 invalid field %s" % (json.dumps(body,
+                                                                                ensure_ascii=False),
+                                                                      field), field)
+    expect_error(an.req("PATCH", pe, {}), 400, "invalid", "PATCH enterprise {} -> 400 invalid")
+    check(db_query("SELECT scale, name FROM enterprises WHERE uscc = ?", (ctx.edit_uscc,))[0][1]
+          == ctx.edit_name, "rejected PATCHes changed nothing")
+    expect_error(an.req("PATCH", "/api/v1/enterprises/NOTACODE", {"scale": "large"}), 400,
+                 "invalid", "PATCH with a malformed uscc -> 400", "uscc")
+    expect_error(an.req("PATCH", "/api/v1/enterprises/" + ctx.unregistered_uscc,
+                        {"scale": "large"}), 404, "not_found", "PATCH an unregistered uscc -> 404")
+    for body, field in [({"revenue": "x"}, "revenue"), ({"revenue": [1]}, "revenue"),
+                        ({"revenue": True}, "revenue"), ({"revenue": -5}, "revenue"),
+                        ({"revenue": 1e20}, "revenue"), ({"nosuch": 1}, "nosuch"),
+                        ({"roe": 0.1}, None), ({"revenue": 1, "bogus": 2}, "bogus")]:
+        expect_error(an.req("PUT", pi, body), 400, "invalid",
+                     "PUT indicators %s -> 400 invalid" % json.dumps(body), field)
+    expect_error(an.req("PUT", pi, {}), 400, "invalid", "PUT indicators {} -> 400")
+    for period in ["2024-13", "abc", "20245", "2024-00", "-1", "2024-1-1"]:
+        expect_error(an.req("PUT", "/api/v1/enterprises/%s/indicators/%s" % (ctx.edit_uscc,
+                                                                             q(period)),
+                            {"revenue": 1}), 400, "invalid",
+                     "PUT indicators period %r -> 400" % period, "period")
+    r = an.req("PUT", pi, {"net_profit": -12.5, "revenue": None})
+    check(r.status == 200, "PUT indicators: negative profit and null are accepted", r.short())
+    # Users.
+    for body, field in [({"username": 123, "password": "password-1", "role": "chief"}, "username"),
+                        ({"username": "u1", "password": 12345678, "role": "chief"}, "password"),
+                        ({"username": "u1", "password": "password-1", "role": ["chief"]}, "role"),
+                        ({"username": "u1", "password": "password-1", "role": "chief",
+                          "chains": ["nev"]}, "chains")]:
+        expect_error(a.req("POST", "/api/v1/users", body), 400, "invalid",
+                     "POST /users %s -> 400 field %s" % (json.dumps(body), field), field)
+    for body in [{"username": "u1", "password": "password-1", "role": "god"},
+                 {"username": "u1", "password": "short", "role": "chief"},
+                 {"username": "u1", "role": "chief"},
+                 {"password": "password-1", "role": "chief"},
+                 {"username": "", "password": "password-1", "role": "chief"},
+                 {"username": "a b", "password": "password-1", "role": "chief"},
+                 {"username": "x" * 61, "password": "password-1", "role": "chief"},
+                 {"username": "u1", "password": "password-1", "role": "enterprise"},
+                 {"username": "u1", "password": "password-1", "role": "enterprise",
+                  "uscc": ctx.unregistered_uscc},
+                 {"username": "u1", "password": "password-1", "role": "chief", "chains": "nope"}]:
+        expect_error(a.req("POST", "/api/v1/users", body), 400, "invalid",
+                     "POST /users %s -> 400" % json.dumps(body)[:90])
+    check(not db_query("SELECT 1 FROM users WHERE username = 'u1'"), "no rejected user was created")
+    expect_error(a.req("POST", "/api/v1/users", {"username": "target1", "password": "password-1",
+                                                 "role": "chief"}),
+                 409, "conflict", "POST /users with a taken name -> 409 conflict", "username")
+    for body in [{"disabled": "yes"}, {"disabled": 1}, {"password": 123}, {}, {"bogus": True}]:
+        expect_error(a.req("PATCH", "/api/v1/users/target1", body), 400, "invalid",
+                     "PATCH /users %s -> 400" % json.dumps(body))
+    expect_error(a.req("PATCH", "/api/v1/users/target1", {"password": "short"}), 400, "invalid",
+                 "PATCH /users with a short password -> 400")
+    expect_error(a.req("PATCH", "/api/v1/users/nosuchuser", {"disabled": True}), 404, "not_found",
+                 "PATCH an unknown user -> 404")
+    # Login.
+    for body, field in [({"username": 1, "password": "x"}, "username"),
+                        ({"username": "admin1"}, "password"),
+                        ({"password": "x"}, "username"),
+                        ({"username": "", "password": "x"}, "username"),
+                        ({"username": "admin1", "password": None}, "password")]:
+        expect_error(request("POST", "/api/v1/login", body), 400, "invalid",
+                     "login %s -> 400 field %s" % (json.dumps(body), field), field)
+    # Oversized bodies: JSON over 1 MB -> 413.
+    big = json.dumps({"name": "a" * ((1 << 20) + 16)}).encode()
+    expect_error(an.req("PATCH", pe, big), 413, "too_large", "PATCH with a 1 MB+ JSON body -> 413")
+    expect_error(a.req("POST", "/api/v1/users", big), 413, "too_large",
+                 "POST /users with a 1 MB+ JSON body -> 413")
+    expect_error(request("POST", "/api/v1/login", big), 413, "too_large",
+                 "login with a 1 MB+ JSON body -> 413")
+    expect_error(an.req("PUT", pi, big), 413, "too_large", "PUT indicators with a 1 MB+ body -> 413")
+    ok_big = json.dumps({"name": "b" * 100, "_pad": " " * 1000}).encode()
+    expect_error(an.req("PATCH", pe, ok_big), 400, "invalid",
+                 "a body under 1 MB is parsed (then rejected for its unknown field)", "_pad")
+    # Uploads over 64 MB -> 413 (MAX_BODY in server.c), with and without Content-Length.
+    max_body = 64 << 20
+    m = re.search(r"#define MAX_BODY \((\d+)u << (\d+)\)",
+                  open(os.path.join(SRC, "src", "http", "server.c")).read())
+    if m:
+        max_body = int(m.group(1)) << int(m.group(2))
+    r = upload(a, max_body + 1, chunked=False)
+    expect_error(r, 413, "too_large", "upload of MAX_BODY+1 bytes with Content-Length -> 413")
+    r = upload(a, max_body + 4096, chunked=True)
+    expect_error(r, 413, "too_large", "chunked upload over MAX_BODY -> 413")
+    expect_error(a.req("POST", "/api/v1/imports?kind=enterprises&filename=e.csv", b""), 400,
+                 "invalid", "empty upload -> 400", "body")
+    check(server.poll() is None, "server still running after the oversized bodies")
+
+
+def upload(sess, size, chunked):
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+    try:
+        conn.putrequest("POST", "/api/v1/imports?kind=enterprises&filename=big.csv")
+        conn.putheader("Cookie", "cc_session=" + sess.cookie)
+        conn.putheader("X-CSRF-Token", sess.csrf)
+        conn.putheader("Content-Type", "text/csv")
+        if chunked:
+            conn.putheader("Transfer-Encoding", "chunked")
+        else:
+            conn.putheader("Content-Length", str(size))
+        conn.endheaders()
+        chunk = (b"uscc,name,region\n" + b"x" * 65519 + b"\n")[:65536]
+        sent = 0
+        try:
+            while sent < size:
+                n = min(len(chunk), size - sent)
+                if chunked:
+                    conn.send(b"%x\r\n" % n + chunk[:n] + b"\r\n")
+                else:
+                    conn.send(chunk[:n])
+                sent += n
+            if chunked:
+                conn.send(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may answer and close early: also fine
+        r = conn.getresponse()
+        return Resp(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
+    except (http.client.HTTPException, OSError) as e:
+        return Resp(0, {}, str(e).encode())
+    finally:
+        conn.close()
+
+
+def test_static(ctx):
+    r = request("GET", "/")
+    check(r.status == 200 and r.ctype.startswith("text/html") and b"<html" in r.body.lower(),
+          "/ serves the HTML page", r.short())
+    index = r.body
+    r = request("GET", "/web/index.html")
+    check(r.status == 200 and r.body == index, "/web/index.html is the same page")
+    echarts = os.path.join(SRC, "node_modules", "echarts", "dist", "echarts.min.js")
+    r = request("GET", "/vendor/echarts.min.js")
+    if os.path.exists(echarts):
+        check(r.status == 200 and r.ctype.startswith("text/javascript")
+              and r.body == open(echarts, "rb").read(),
+              "/vendor/echarts.min.js serves the npm file", r.short())
+        check("max-age" in r.headers.get("cache-control", ""), "vendor file is cacheable")
+    else:
+        note("node_modules/echarts not installed: /vendor/echarts.min.js -> %d" % r.status)
+    check(r.headers.get("x-content-type-options") == "nosniff", "nosniff header")
+    dbname = os.path.basename(DB)
+    attacks = [
+        "/web/../../etc/passwd", "/web/%2e%2e/%2e%2e/etc/passwd", "/web/..%2fchainchief.db",
+        "/web/..%2f" + dbname, "/web/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/web/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/web/.%2e/.%2e/etc/passwd",
+        "/web/%252e%252e/%252e%252e/etc/passwd", "//etc/passwd", "/web//etc/passwd",
+        "/web/%2fetc%2fpasswd", "/web/index.html%00.js", "/web/index.html%00",
+        "/web/%00/../../etc/passwd", "/web/..\\..\\etc\\passwd",
+        "/web/%5c..%5c..%5cetc%5cpasswd", "/../../etc/passwd", "/etc/passwd",
+        "/web/....//....//etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/web/../" + dbname,
+        "/web/vendor/../../data/regions.csv", "/data/regions.csv", "/web/nope.js",
+        "/web/", "/web", "/src/main.c", "/web/index.html/", "/vendor/../web/index.html",
+        "/web/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd", "/web/..;/..;/etc/passwd",
+        "/" + dbname, "/web/../../../../../../../../proc/self/environ",
+    ]
+    passwd = open("/etc/passwd", "rb").read()[:20] if os.path.exists("/etc/passwd") else b"root:"
+    for path in attacks:
+        r = request("GET", path)
+        leak = (passwd in r.body or b"root:" in r.body or b"SQLite format" in r.body
+                or b"PATH=" in r.body or b"<html" in r.body.lower())
+        check(r.status == 404 and not leak, "GET %s -> 404, no file contents" % path, r.short())
+        check(is_error(r, 404, "not_found"), "GET %s -> error shape" % path, r.short())
+    r = request("POST", "/", b"x")
+    check(r.status == 405, "POST / -> 405", r.short())
+    r = request("GET", "/web/index.html?x=../../etc/passwd")
+    check(r.status == 200 and r.body == index, "a query string does not change the static file")
+
+
+def test_api_errors(ctx):
+    a = ctx.sessions["admin"]
+    expect_error(a.get("/api/v1/nope"), 404, "not_found", "unknown API route -> 404")
+    expect_error(request("GET", "/api/v1/nope"), 404, "not_found",
+                 "unknown API route, anonymous -> 404")
+    expect_error(a.get("/api/v2/enterprises"), 404, "not_found", "/api/v2 -> 404")
+    expect_error(a.get("/api/v1/enterprises/"), 404, "not_found", "trailing slash -> 404")
+    expect_error(a.req("DELETE", "/api/v1/enterprises/" + ctx.edit_uscc), 405,
+                 "method_not_allowed", "DELETE on a profile -> 405")
+    expect_error(a.req("PUT", "/api/v1/chains", {}), 405, "method_not_allowed",
+                 "PUT /chains -> 405")
+    expect_error(a.req("GET", "/api/v1/login"), 405, "method_not_allowed", "GET /login -> 405")
+    # Error bodies must stay JSON even when the request holds bytes that are not UTF-8.
+    expect_error(a.get("/api/v1/%ff%fe"), 404, "not_found",
+                 "unknown route with non-UTF-8 bytes -> 404 with the error shape")
+    expect_error(a.get("/api/v1/enterprises?region=%ff"), 400, "invalid",
+                 "region=%ff (not UTF-8) -> 400 with the error shape", "region")
+    expect_error(a.get("/api/v1/enterprises?cert=%e9%87"), 400, "invalid",
+                 "cert=<truncated UTF-8> -> 400 with the error shape", "cert")
+    r = a.get("/api/v1/enterprises?q=%ff")
+    check(r.status == 200 and r.json["total"] == 0, "q=%ff -> 200, no matches", r.short())
+    long_key = "é" * 600
+    expect_error(a.req("PATCH", "/api/v1/enterprises/" + ctx.edit_uscc, {long_key: 1}), 400,
+                 "invalid", "PATCH with a 1,200-byte unknown field name -> 400 with the error "
+                 "shape (message cut at a character boundary)", long_key)
+    expect_error(a.req("PATCH", "/api/v1/enterprises/" + ctx.edit_uscc,
+                       {"region": "重" * 400}), 400, "invalid",
+                 "PATCH region of 400 Chinese characters -> 400 with the error shape", "region")
+
+
+def test_sql_injection(ctx, ops):
+    a = ctx.sessions["admin"]
+    n0 = db_query("SELECT count(*) FROM enterprises")[0][0]
+    u0 = db_query("SELECT count(*) FROM users")[0][0]
+    inj = ["' OR 1=1 --", "\"; DROP TABLE enterprises; --",
+           "%' UNION SELECT uscc, name, 1, 2 FROM enterprises --", "1; DELETE FROM users",
+           "') OR ('1'='1", "重庆%' OR 'a'='a", "\\' OR 1=1 #", "%", "_", "*/ SELECT 1 /*"]
+    bad = []
+    nreq = 0
+    for (method, pattern), op in sorted(ops.items()):
+        if method != "GET":
+            continue
+        params = [p["name"] for p in op.get("parameters", []) if p.get("in") == "query"]
+        if not params:
+            params = ["x"]  # an undocumented parameter must be ignored
+        subst = {"uscc": ctx.own_uscc, "kind": "enterprises", "id": str(ctx.import_id)}
+        base = re.sub(r"\{([^}]+)\}", lambda m: subst.get(m.group(1), "1"), pattern)
+        for name in params:
+            for s in inj:
+                r = a.get("%s?%s=%s" % (base, name, q(s)))
+                nreq += 1
+                if r.status >= 500 or r.status < 200 or (300 <= r.status < 400):
+                    bad.append("%s %s=%r -> %s" % (pattern, name, s, r.short()))
+                elif r.status >= 400 and not is_error(r, r.status):
+                    bad.append("%s %s=%r -> error without the shape: %s" % (pattern, name, s,
+                                                                            r.short()))
+                elif r.status == 200 and pattern == "/api/v1/enterprises":
+                    j = r.json or {}
+                    if not isinstance(j.get("items"), list) or not (0 <= j.get("total", -1) <= n0):
+                        bad.append("%s %s=%r -> insane list %s" % (pattern, name, s, r.short()))
+                    elif name in ("q", "industry") and j["total"] != 0:
+                        bad.append("%s %s=%r matched %d" % (pattern, name, s, j["total"]))
+        # Path parameters.
+        for pname in re.findall(r"\{([^}]+)\}", pattern):
+            for s in inj:
+                path = pattern.replace("{%s}" % pname, q(s))
+                path = re.sub(r"\{([^}]+)\}", lambda m: subst.get(m.group(1), "1"), path)
+                r = a.get(path)
+                nreq += 1
+                if not (400 <= r.status < 500 and is_error(r, r.status)):
+                    bad.append("GET %s -> %s" % (path, r.short()))
+    check(not bad, "%d GET requests with SQL-injection strings in every query and path "
+          "parameter: 2xx with sane content or 4xx with the error shape" % nreq, "\n".join(bad))
+    # JSON string fields of writes.
+    an = ctx.sessions["analyst"]
+    pe = "/api/v1/enterprises/" + ctx.inj_uscc
+    for s in inj[:4]:
+        r = an.req("PATCH", pe, {"name": s})
+        check(r.status == 200 and r.json["enterprise"]["name"] == s,
+              "PATCH name %r is stored as text" % s, r.short())
+        r = an.get("/api/v1/enterprises/" + ctx.inj_uscc)
+        check(r.status == 200 and r.json["enterprise"]["name"] == s,
+              "GET shows the name %r verbatim" % s, r.short())
+        for field in ("region", "industry", "founded", "scale", "listed", "certs"):
+            r = an.req("PATCH", pe, {field: s})
+            if not (field == "certs" and s in ("%", "_")):
+                expect_error(r, 400, "invalid", "PATCH %s=%r -> 400" % (field, s), field)
+        expect_error(an.req("PUT", pe + "/indicators/2024", {s: 1}), 400, "invalid",
+                     "PUT indicators key %r -> 400" % s, s)
+        expect_error(a.req("POST", "/api/v1/users", {"username": s, "password": "password-1",
+                                                     "role": "chief"}),
+                     400, "invalid", "POST /users username %r -> 400" % s)
+        expect_error(a.req("POST", "/api/v1/users", {"username": "inj1", "password": "password-1",
+                                                     "role": s}),
+                     400, "invalid", "POST /users role %r -> 400" % s)
+        expect_error(a.req("POST", "/api/v1/users", {"username": "inj1", "password": "password-1",
+                                                     "role": "enterprise", "uscc": s}),
+                     400, "invalid", "POST /users uscc %r -> 400" % s)
+        expect_error(a.req("POST", "/api/v1/users", {"username": "inj1", "password": "password-1",
+                                                     "role": "chief", "chains": s}),
+                     400, "invalid", "POST /users chains %r -> 400" % s)
+        expect_error(request("POST", "/api/v1/login", {"username": s, "password": s}), 401,
+                     "unauthorized", "login username/password %r -> 401" % s)
+        expect_error(a.req("PATCH", "/api/v1/users/" + q(s), {"disabled": True}), 404,
+                     "not_found", "PATCH /users/%r -> 404" % s)
+        r = a.req("POST", "/api/v1/imports?kind=%s&filename=x.csv" % q(s), ctx.good_csv)
+        expect_error(r, 400, "invalid", "import kind=%r -> 400" % s, "kind")
+        r = a.req("POST", "/api/v1/imports?kind=enterprises&filename=%s" % q(s), ctx.good_csv)
+        check(r.status == 200 and r.json["accepted"] == 1, "import filename=%r -> 200" % s,
+              r.short())
+    # A long run of the above as the enterprise's name, then the list search for it.
+    r = an.get("/api/v1/enterprises?q=" + q(inj[3]))
+    check(r.status == 200 and r.json["total"] == 1
+          and r.json["items"][0]["uscc"] == ctx.inj_uscc,
+          "searching the injected name finds exactly that enterprise", r.short())
+    n1 = db_query("SELECT count(*) FROM enterprises")[0][0]
+    check(n1 == n0 and n0 >= 1500, "enterprises table still holds its %d rows" % n0, n1)
+    check(db_query("SELECT count(*) FROM users")[0][0] == u0, "users table unchanged")
+    check(db_query("SELECT count(*) FROM sqlite_master WHERE name = 'enterprises'")[0][0] == 1,
+          "enterprises table still exists")
+    check(an.get("/api/v1/enterprises?limit=1").json["total"] == n0,
+          "the list still counts every enterprise")
+
+
+def walk(sess, query, limit):
+    """Follows next_cursor; returns (items, totals, pages, errors)."""
+    items, totals, pages, errors = [], [], 0, []
+    cursor = None
+    while True:
+        url = "/api/v1/enterprises?%slimit=%d" % (query + "&" if query else "", limit)
+        if cursor is not None:
+            url += "&cursor=" + q(cursor)
+        r = sess.get(url)
+        if r.status != 200:
+            errors.append(r.short())
+            break
+        pages += 1
+        items.extend(r.json["items"])
+        totals.append(r.json["total"])
+        if len(r.json["items"]) > limit:
+            errors.append("page longer than limit")
+        cursor = r.json["next_cursor"]
+        if cursor is None or pages > 200:
+            break
+    return items, totals, pages, errors
+
+
+def test_paging_filters(ctx):
+    an = ctx.sessions["analyst"]
+    n = db_query("SELECT count(*) FROM enterprises")[0][0]
+    items, totals, pages, errors = walk(an, "", 200)
+    usccs = [i["uscc"] for i in items]
+    check(not errors and len(usccs) == n and len(set(usccs)) == n and set(totals) == {n},
+          "walking all pages (limit 200) visits %d distinct enterprises, total stable" % n,
+          (errors, len(usccs), len(set(usccs)), set(totals)))
+    check(pages == (n + 199) // 200, "page count is ceil(total/limit)", pages)
+    check(usccs == sorted(usccs), "default order is by uscc")
+    r = an.get("/api/v1/enterprises?limit=3")
+    check(r.status == 200 and len(r.json["items"]) == 3 and r.json["next_cursor"] is not None,
+          "limit=3 gives 3 items and a cursor", r.short())
+    r = an.get("/api/v1/enterprises")
+    check(r.status == 200 and len(r.json["items"]) == 50, "default limit is 50", r.short())
+    r = an.get("/api/v1/enterprises?limit=500")
+    check(r.status == 200 and len(r.json["items"]) == 500, "limit=500 is allowed", r.short())
+    cq = db_query("SELECT count(*) FROM enterprises WHERE region / 10000 = 50")[0][0]
+    items, totals, pages, errors = walk(an, "region=500000&sort=revenue&order=desc", 37)
+    check(not errors and len(items) == cq and len({i["uscc"] for i in items}) == cq
+          and set(totals) == {cq} and all(i["region"] // 10000 == 50 for i in items),
+          "region=500000 sorted walk (limit 37): %d distinct Chongqing items, total stable" % cq,
+          (errors, len(items), set(totals)))
+    vals = [i["sort_value"] for i in items]
+    nums = [v for v in vals if v is not None]
+    check(all(v is None for v in vals[len(nums):]) and
+          all(nums[k] >= nums[k + 1] for k in range(len(nums) - 1)),
+          "revenue desc is non-increasing across pages, unknown values last")
+    check(all(i["sort_value"] == i["revenue"] for i in items), "sort_value is the revenue")
+    for bad in ["0", "501", "-1", "abc", "1.5", "", "1e2", "99999999999999999999", "%20"]:
+        expect_error(an.get("/api/v1/enterprises?limit=" + bad), 400, "invalid",
+                     "limit=%r -> 400 field limit" % bad, "limit")
+    for bad in ["abc", "-1", "1.5", "0x10", "100000001", "1 OR 1"]:
+        expect_error(an.get("/api/v1/enterprises?cursor=" + q(bad)), 400, "invalid",
+                     "cursor=%r -> 400 field cursor" % bad, "cursor")
+    r = an.get("/api/v1/enterprises?cursor=100000000&limit=500&sort=revenue")
+    check(r.status in (200, 400) and (r.status == 200 or is_error(r, 400)),
+          "cursor at its upper bound does not break the server", r.short())
+    r = an.get("/api/v1/enterprises?cursor=%d" % (n + 10))
+    check(r.status == 200 and r.json["items"] == [] and r.json["next_cursor"] is None,
+          "cursor past the end -> empty page, no next cursor", r.short())
+    for param, bad in [("region", "999999"), ("region", "abc"), ("chain", "nope"),
+                       ("cert", "nope"), ("listed", "nope"), ("scale", "nope"),
+                       ("sort", "nope"), ("order", "sideways"), ("year", "1900"),
+                       ("year", "abc"), ("uscc", "123"), ("node", "nope.nope")]:
+        expect_error(an.get("/api/v1/enterprises?%s=%s" % (param, bad)), 400, "invalid",
+                     "%s=%s -> 400 field %s" % (param, bad, param), param)
+    for param, bad in [("limit", "0"), ("limit", "x"), ("cursor", "x"), ("cursor", "-5")]:
+        expect_error(ctx.sessions["admin"].get("/api/v1/audit?%s=%s" % (param, bad)), 400,
+                     "invalid", "audit %s=%s -> 400" % (param, bad), param)
+    # Filters against ground truth.
+    cnt_chain = db_query("SELECT count(DISTINCT enterprise_id) FROM chain_members "
+                         "WHERE chain = 'nev'")[0][0]
+    items, totals, _, errors = walk(an, "chain=nev", 500)
+    check(not errors and cnt_chain > 0 and totals[0] == cnt_chain and len(items) == cnt_chain
+          and all(any(c["chain"] == "nev" for c in i["chains"]) for i in items),
+          "chain=nev returns exactly the %d nev members" % cnt_chain, (errors, totals[:1]))
+    cnt_cert = db_query("SELECT count(*) FROM enterprises "
+                        "WHERE ';' || certs || ';' LIKE '%;hightech;%'")[0][0]
+    items, totals, _, errors = walk(an, "cert=hightech", 500)
+    check(not errors and cnt_cert > 0 and totals[0] == cnt_cert and len(items) == cnt_cert
+          and all("hightech" in i["certs"] for i in items),
+          "cert=hightech returns exactly the %d high-tech enterprises" % cnt_cert,
+          (errors, totals[:1]))
+    items, totals, _, errors = walk(an, "region=500000&chain=nev&cert=hightech", 500)
+    check(not errors and all(i["region"] // 10000 == 50 and "hightech" in i["certs"] and
+                             any(c["chain"] == "nev" for c in i["chains"]) for i in items),
+          "combined filters: every item matches all of them (%d)" % len(items))
+    for frag in ctx.fragments:
+        cnt = db_query("SELECT count(*) FROM enterprises WHERE instr(name, ?) > 0", (frag,))[0][0]
+        items, totals, _, errors = walk(an, "q=" + q(frag), 500)
+        check(not errors and cnt > 0 and totals[0] == cnt and len(items) == cnt
+              and all(frag in i["name"] for i in items)
+              and ctx.frag_uscc in {i["uscc"] for i in items},
+              "q=%s (%d character%s) returns exactly the %d names holding it" %
+              (frag, len(frag), "s" if len(frag) > 1 else "", cnt), (errors, totals[:1], cnt))
+    r = an.get("/api/v1/enterprises?uscc=" + ctx.frag_uscc.lower())
+    check(r.status == 200 and r.json["total"] == 1 and r.json["items"][0]["uscc"] == ctx.frag_uscc,
+          "uscc filter (lower case) finds the enterprise", r.short())
+    r = an.get("/api/v1/enterprises?industry=C&limit=500")
+    check(r.status == 200 and all((i["industry"] or "").startswith("C") for i in r.json["items"]),
+          "industry=C returns manufacturing codes only", r.short())
+    for order in ("asc", "desc"):
+        r = an.get("/api/v1/enterprises?sort=rd_intensity&order=%s&limit=500" % order)
+        vals = [i["sort_value"] for i in r.json["items"] if i["sort_value"] is not None]
+        ok = all((vals[k] <= vals[k + 1]) if order == "asc" else (vals[k] >= vals[k + 1])
+                 for k in range(len(vals) - 1))
+        check(r.status == 200 and ok and len(vals) > 10, "sort=rd_intensity order=%s" % order)
+    r = an.get("/api/v1/enterprises?sort=uscc&order=desc&limit=500")
+    us = [i["uscc"] for i in r.json["items"]]
+    check(r.status == 200 and us == sorted(us, reverse=True), "sort=uscc order=desc", r.short())
+    for order in ("asc", "desc"):
+        r = an.get("/api/v1/enterprises?sort=name&order=%s&limit=500" % order)
+        names = [i["name"] for i in r.json["items"]] if r.status == 200 else []
+        check(r.status == 200 and names == sorted(names, reverse=order == "desc"),
+              "sort=name order=%s returns names in %s order" %
+              (order, "ascending" if order == "asc" else "descending"),
+              "first names: %s" % names[:4])
+    r = an.get("/api/v1/enterprises?year=2023&limit=1")
+    check(r.status == 200 and r.json["year"] == 2023 and r.json["items"][0]["year"] == 2023,
+          "year=2023 selects the year of the values", r.short())
+
+
+def test_edit_audit(ctx):
+    an = ctx.sessions["analyst"]
+    a = ctx.sessions["admin"]
+    u = ctx.edit_uscc
+    old = an.get("/api/v1/enterprises/" + u).json["enterprise"]
+    new_name = "测试接口编辑有限公司"
+    r = an.req("PATCH", "/api/v1/enterprises/" + u,
+               {"name": new_name, "region": 500112, "industry": "C3670", "certs": "srdi;hightech",
+                "listed": "star"})
+    check(r.status == 200 and r.json["enterprise"]["name"] == new_name
+          and r.json["enterprise"]["certs"] == "hightech;srdi",
+          "PATCH returns the saved record (certs in canonical order)", r.short())
+    r = an.get("/api/v1/enterprises/" + u)
+    e = r.json["enterprise"] if r.status == 200 else {}
+    check(e.get("name") == new_name and e.get("region") == 500112 and e.get("industry") == "C3670"
+          and e.get("listed") == "star" and e.get("certs") == ["hightech", "srdi"],
+          "GET after PATCH shows the change (frame rebuilt)", r.short())
+    r = an.get("/api/v1/enterprises?q=" + q("测试接口编辑"))
+    check(r.status == 200 and r.json["total"] == 1 and r.json["items"][0]["uscc"] == u,
+          "the list search finds the new name", r.short())
+    r = a.get("/api/v1/audit?limit=50")
+    rows = [x for x in r.json["items"] if x["action"] == "enterprise.update" and x["target"] == u
+            and x["actor"] == "analyst1"] if r.status == 200 else []
+    ok = False
+    if rows:
+        try:
+            b, af = json.loads(rows[0]["before"]), json.loads(rows[0]["after"])
+            ok = (b["name"] == old["name"] and af["name"] == new_name and af["listed"] == "star"
+                  and b["uscc"] == u)
+        except (ValueError, KeyError, TypeError):
+            ok = False
+    check(ok, "GET /audit shows the edit with its before and after",
+          rows[:1] if rows else r.short())
+    r = an.req("PUT", "/api/v1/enterprises/%s/indicators/2024" % u, {"revenue": 4321.5})
+    check(r.status == 200, "PUT indicators 2024", r.short())
+    r = an.get("/api/v1/enterprises/" + u)
+    y = [x for x in r.json["annual"] if x["year"] == 2024]
+    check(y and y[0]["revenue"] == 4321.5, "GET shows the new 2024 revenue", y[:1])
+    r = an.req("PUT", "/api/v1/enterprises/%s/indicators/2024-06" % u, {"output_value": 77})
+    r2 = an.get("/api/v1/enterprises/" + u)
+    mo = [x for x in r2.json["monthly"] if x["period"] == "2024-06"]
+    check(r.status == 200 and mo and mo[0]["output_value"] == 77,
+          "PUT a monthly period shows in monthly", r.short())
+    r = a.get("/api/v1/audit?limit=50")
+    check(any(x["action"] == "indicators.update" and x["target"] == u + "/2024"
+              for x in r.json["items"]), "the indicator edit is audited")
+    # Audit paging: newest first, cursor walk.
+    seen, cursor, pages = [], None, 0
+    while pages < 5:
+        r = a.get("/api/v1/audit?limit=3" + ("&cursor=" + cursor if cursor else ""))
+        if r.status != 200:
+            break
+        seen.extend(x["id"] for x in r.json["items"])
+        cursor = r.json["next_cursor"]
+        pages += 1
+        if not cursor:
+            break
+    check(pages == 5 and len(seen) == 15 and seen == sorted(seen, reverse=True)
+          and len(set(seen)) == 15, "audit pages walk newest first without repeats", seen)
+    with_sql = db_query("SELECT count(*) FROM audit")[0][0]
+    check(with_sql >= 15, "audit table holds the rows (%d)" % with_sql)
+    ok = False
+    try:
+        db_exec("DELETE FROM audit")
+    except sqlite3.DatabaseError:
+        ok = True
+    check(ok, "the audit table refuses deletes")
+
+
+def test_import_export(ctx):
+    a = ctx.sessions["analyst"]
+    good = ctx.good_row
+    csv = ("uscc,name,region,industry,founded,scale,listed,certs\n" + good + "\n"
+           "BADUSCC,坏企业甲有限公司,500112,C3670,2001-01-01,small,none,\n"
+           + make_uscc(500112, 424242) + ",坏企业乙有限公司,999999,C3670,2001-01-01,small,none,\n")
+    r = a.req("POST", "/api/v1/imports?kind=enterprises&filename=x.csv", csv,
+              {"Content-Type": "text/csv"})
+    j = r.json or {}
+    check(r.status == 200 and j.get("rows") == 3 and j.get("accepted") == 1
+          and j.get("rejected") == 2 and j.get("kind") == "enterprises" and j.get("file") == "x.csv",
+          "import of 1 good + 2 bad rows -> accepted 1, rejected 2", r.short())
+    url = j.get("rejects_url") or ""
+    check(re.fullmatch(r"/api/v1/imports/\d+/rejects", url) is not None, "rejects_url is given", url)
+    r = a.get(url)
+    text = r.body.decode("utf-8", "replace").lstrip("\ufeff")
+    lines = text.splitlines()
+    check(r.status == 200 and r.ctype.startswith("text/csv") and lines
+          and lines[0].startswith("line,"), "rejects CSV is served", r.short())
+    check([ln.split(",")[0] for ln in lines[1:]] == ["3", "4"],
+          "rejects name lines 3 and 4", lines)
+    check("attachment" in r.headers.get("content-disposition", ""), "rejects is a download")
+    expect_error(a.get("/api/v1/imports/999999/rejects"), 404, "not_found",
+                 "rejects of an unknown import -> 404")
+    expect_error(a.get("/api/v1/imports/abc/rejects"), 400, "invalid", "rejects id abc -> 400",
+                 "id")
+    expect_error(a.get("/api/v1/imports/0/rejects"), 400, "invalid", "rejects id 0 -> 400", "id")
+    r = a.req("POST", "/api/v1/imports?kind=enterprises&filename=ok.csv",
+              "uscc,name,region\n" + good.split(",")[0] + "," + good.split(",")[1] + ",500112\n")
+    j = r.json or {}
+    check(r.status == 200 and j.get("rejected") == 0 and j.get("rejects_url") is None,
+          "an import without rejects has no rejects_url", r.short())
+    r = a.req("POST", "/api/v1/imports?kind=enterprises&filename=junk.xlsx",
+              b"PK\x03\x04garbage" * 10)
+    check(r.status in (400, 422) and is_error(r, r.status), "a broken XLSX -> 4xx with the shape",
+          r.short())
+    r = a.req("POST", "/api/v1/imports?filename=auto.csv", csv)
+    check(r.status == 200 and (r.json or {}).get("kind") == "enterprises",
+          "kind is recognised from the header when absent", r.short())
+    # Exports.
+    r = a.get("/api/v1/exports/enterprises?format=csv")
+    n = db_query("SELECT count(*) FROM enterprises")[0][0]
+    body = r.body.decode("utf-8", "replace").lstrip("\ufeff")
+    check(r.status == 200 and r.ctype.startswith("text/csv") and body.startswith("uscc,name,")
+          and len(body.splitlines()) == n + 1, "CSV export: text/csv, header and every row",
+          r.short())
+    check('filename="enterprises.csv"' in r.headers.get("content-disposition", ""),
+          "CSV export is a download named enterprises.csv")
+    r = a.get("/api/v1/exports/enterprises")
+    check(r.status == 200 and r.ctype.startswith("text/csv"), "export defaults to CSV")
+    r = a.get("/api/v1/exports/enterprises?format=xlsx")
+    check(r.status == 200 and r.ctype ==
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          and r.body[:2] == b"PK" and len(r.body) > 1000, "XLSX export: type and a zip body",
+          r.short())
+    r = a.get("/api/v1/exports/enterprises?format=csv&zh=1")
+    check(r.status == 200 and "统一社会信用代码" in r.body.decode("utf-8", "replace")[:200],
+          "zh=1 exports Chinese headers", r.body[:100])
+    for kind in ("indicators", "chain_members", "supply", "postings"):
+        r = a.get("/api/v1/exports/%s?format=csv" % kind)
+        check(r.status == 200 and len(r.body) > 20, "export %s" % kind, r.short())
+    expect_error(a.get("/api/v1/exports/enterprises?format=pdf"), 400, "invalid",
+                 "format=pdf -> 400", "format")
+    expect_error(a.get("/api/v1/exports/nope"), 404, "not_found", "unknown export -> 404")
+
+
+def test_catalogues(ctx):
+    c = ctx.sessions["chief"]
+    r = c.get("/api/v1/chains")
+    check(r.status == 200 and any(x["id"] == "nev" for x in r.json), "chains lists nev")
+    r = c.get("/api/v1/regions")
+    check(r.status == 200 and any(x["code"] == 500000 for x in r.json)
+          and all(x["level"] == 1 for x in r.json), "regions lists provinces")
+    r = c.get("/api/v1/regions?parent=500000")
+    check(r.status == 200 and any(x["code"] == 500112 for x in r.json),
+          "regions under 500000 include 500112", r.short())
+    expect_error(c.get("/api/v1/regions?parent=123"), 400, "invalid", "unknown parent -> 400",
+                 "parent")
+    r = c.get("/api/v1/metrics")
+    check(r.status == 200 and any(x["id"] == "revenue" for x in r.json), "metrics lists revenue")
+    r = c.get("/api/v1/dashboard")
+    j = r.json or {}
+    check(r.status == 200 and j.get("counts", {}).get("enterprises") ==
+          db_query("SELECT count(*) FROM enterprises")[0][0]
+          and isinstance(j.get("by_region"), list) and isinstance(j.get("by_chain"), list)
+          and isinstance(j.get("growth"), list), "dashboard counts and series", r.short())
+    expect_error(c.get("/api/v1/dashboard?year=1800"), 400, "invalid", "dashboard year=1800 -> 400",
+                 "year")
+    r = ctx.sessions["admin"].get("/api/v1/users")
+    names = [u["username"] for u in r.json["items"]] if r.status == 200 else []
+    check("admin1" in names and "ent1" in names and
+          all("password" not in json.dumps(u) for u in r.json["items"]),
+          "users lists accounts without password hashes", r.short())
+
+
+def main():
+    global failed
+    if not os.path.exists(CC):
+        print("FAIL - no chainchief binary at %s (set CC)" % CC)
+        return 1
+    t0 = time.time()
+    ctx = Ctx()
+    try:
+        run_cc("demo", "--enterprises", "1500", "--seed", "4", "--no-accounts")
+        rows = db_query("SELECT uscc, name, region, scale FROM enterprises ORDER BY uscc")
+        check(len(rows) == 1500, "demo database has 1500 enterprises", len(rows))
+        bad_check = [u for u, _, _, _ in rows if make_uscc_check_ok(u) is False]
+        check(not bad_check, "test's GB 32100 check agrees with the demo codes", bad_check[:3])
+        ctx.own_uscc, _, ctx.own_region, _ = rows[10]
+        ctx.other_uscc, ctx.other_name, _, sc = rows[11]
+        ctx.other_before_scale = [(sc,)]
+        ctx.edit_uscc, ctx.edit_name, _, ctx.edit_scale = rows[20]
+        ctx.inj_uscc = rows[30][0]
+        serial = 900001
+        while True:
+            ctx.unregistered_uscc = make_uscc(500112, serial)
+            if ctx.unregistered_uscc not in {r[0] for r in rows}:
+                break
+            serial += 1
+        # A name fragment of one and two Chinese characters from a real name (past the city).
+        fu, fname = rows[40][0], rows[40][1]
+        core = fname[2:]
+        ctx.frag_uscc = fu
+        ctx.fragments = [core[0], core[1:3]]
+        good = db_query("SELECT uscc, name, region, industry, founded, scale, listed, "
+                        "coalesce(certs,'') FROM enterprises WHERE uscc = ?", (rows[50][0],))[0]
+        ctx.good_row = ",".join("" if v is None else str(v) for v in good)
+        ctx.good_csv = ("uscc,name,region,industry,founded,scale,listed,certs\n" +
+                        ctx.good_row + "\n")
+        for user, role in [("admin1", "admin"), ("analyst1", "analyst"), ("expiring1", "analyst"),
+                           ("ratelim1", "analyst"), ("target1", "chief"), ("target2", "chief")]:
+            run_cc("user", "add", user, "--role", role, "--password", PASSWORDS[user])
+        run_cc("user", "add", "chief1", "--role", "chief", "--password", PASSWORDS["chief1"],
+               "--chains", "nev,icv")
+        run_cc("user", "add", "ent1", "--role", "enterprise", "--password", PASSWORDS["ent1"],
+               "--uscc", ctx.own_uscc)
+        start_server()
+        note("server on port %d, set-up %.1f s" % (PORT, time.time() - t0))
+        ctx.sessions = {role: login(user) for role, user in ROLE_USER.items()}
+        ctx.sessions["anonymous"] = ANON
+        ctx.nusers = 0
+        # An import with rejects, so the matrix has an id for /imports/{id}/rejects.
+        r = ctx.sessions["admin"].req(
+            "POST", "/api/v1/imports?kind=enterprises&filename=setup.csv",
+            ctx.good_csv + "BADUSCC,坏企业有限公司,500112,,,,,\n")
+        check(r.status == 200 and r.json.get("rejected") == 1, "set-up import with a reject",
+              r.short())
+        ctx.import_id = (r.json or {}).get("id", 1)
+
+        ops = test_openapi()
+        test_route_matrix(ctx, ops)
+        test_session_payloads(ctx)
+        test_enterprise_role(ctx)
+        test_csrf(ctx)
+        test_bodies(ctx)
+        test_static(ctx)
+        test_api_errors(ctx)
+        test_sql_injection(ctx, ops)
+        test_paging_filters(ctx)
+        test_edit_audit(ctx)
+        test_import_export(ctx)
+        test_catalogues(ctx)
+        test_sessions(ctx)
+        test_rate_limit(ctx)
+        check(server.poll() is None, "server is still running at the end")
+    except Exception as e:  # a broken fixture or an unexpected crash is a failure, not a skip
+        import traceback
+        failed += 1
+        print("FAIL - unexpected exception: %r" % e)
+        traceback.print_exc(file=sys.stdout)
+    finally:
+        rc = stop_server()
+        err = open(server_err, "rb").read().decode("utf-8", "replace") \
+            if os.path.exists(server_err) else ""
+        if rc is not None or err:
+            check(rc == 0, "server stops cleanly on SIGTERM (exit %r)" % rc, err[-3000:])
+            san = [ln for ln in err.splitlines() if "Sanitizer" in ln or "runtime error" in ln]
+            check(not san, "no sanitizer reports from the server", "\n".join(san[:20]))
+            check("stopped cleanly" in err, "server logged its clean stop", err[-500:])
+        shutil.rmtree(TMP, ignore_errors=True)
+    print("%d passed, %d failed (%.1f s)" % (passed, failed, time.time() - t0))
+    return 1 if failed else 0
+
+
+def make_uscc_check_ok(u):
+    if len(u) != 18:
+        return False
+    return org_check(u[8:16]) == u[16] and uscc_check(u[:17]) == u[17]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+// Admin: users (list, create, disable) and the audit log (newest first, paged).
+import { t, pick } from '../i18n.js';
+import { api, ApiError, errorText, itemsOf } from '../api.js';
+import { h, clear, fmtTime, fmtNum, statusBox, errorPanel, isNum } from '../util.js';
+import * as ref from '../ref.js';
+
+export async function render({ main, user, alive }) {
+  const usersBox = h('section', { class: 'panel', testid: 'users-panel' });
+  const formBox = h('div');
+  const auditBox = h('section', { class: 'panel', testid: 'audit-panel' });
+  main.append(h('div', { class: 'grid-2' }, usersBox, formBox), h('div', { style: { height: '16px' } }), auditBox);
+
+  const chains = await ref.chains().catch(() => []);
+  if (!alive()) return;
+  const pageStatus = statusBox('users-status');
+
+  async function loadUsers() {
+    clear(usersBox).append(h('h2', null, t('adm.users')), h('div', { class: 'muted' }, t('common.loading')));
+    let list;
+    try {
+      list = itemsOf(await api('/users'));
+    } catch (e) {
+      if (alive()) clear(usersBox).append(h('h2', null, t('adm.users')), errorPanel(errorText(e)));
+      return;
+    }
+    if (!alive()) return;
+    const chainName = new Map(chains.map((c) => [c.id, pick(c.name_zh, c.name_en)]));
+    clear(usersBox).append(
+      h('h2', null, t('adm.users')),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'users-table' },
+        h('thead', null, h('tr', null,
+          h('th', null, t('adm.username')), h('th', null, t('adm.role')), h('th', null, t('adm.bound')),
+          h('th', null, t('adm.status')), h('th', null, t('common.actions')))),
+        h('tbody', null, list.map((u) => {
+          const chainsOf = Array.isArray(u.chains) ? u.chains : (u.chains ? String(u.chains).split(',') : []);
+          const disabled = !!u.disabled;
+          return h('tr', { dataset: { username: u.username } },
+            h('td', null, h('strong', null, u.username),
+              u.created_at ? h('div', { class: 'muted small' }, t('adm.created_at') + ' ' + fmtTime(u.created_at)) : null),
+            h('td', null, h('span', { class: 'badge badge-role' }, t('role.' + u.role))),
+            h('td', null, u.uscc ? h('a', { class: 'mono', href: '#/enterprise/' + u.uscc }, u.uscc) : null,
+              chainsOf.filter(Boolean).map((c) => h('span', { class: 'badge badge-chain' }, chainName.get(c) || c))),
+            h('td', null, h('span', { class: 'badge ' + (disabled ? 'badge-off' : 'badge-on') }, t(disabled ? 'adm.disabled' : 'adm.active'))),
+            h('td', null, !disabled && u.username !== user.username
+              ? h('button', { type: 'button', class: 'btn btn-sm btn-danger', testid: 'disable-' + u.username, onclick: () => disableUser(u.username) }, t('adm.disable'))
+              : null));
+        })))),
+      pageStatus);
+  }
+
+  async function disableUser(name) {
+    if (!window.confirm(t('adm.confirm_disable', { name }))) return;
+    try {
+      await api('/users/' + encodeURIComponent(name), { method: 'PATCH', json: { disabled: true } });
+      await loadUsers();
+      pageStatus.show('ok', t('adm.disabled_ok', { name }));
+      loadAudit('');
+    } catch (e) {
+      pageStatus.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+    }
+  }
+
+  // The create-user form.
+  const f = {
+    username: h('input', { type: 'text', id: 'user-username', testid: 'user-username', autocomplete: 'off', required: true }),
+    password: h('input', { type: 'password', id: 'user-password', testid: 'user-password', autocomplete: 'new-password', required: true }),
+    role: h('select', { id: 'user-role', testid: 'user-role' }, ref.ROLES.map((r) => h('option', { value: r, selected: r === 'analyst' }, t('role.' + r)))),
+    uscc: h('input', { type: 'text', id: 'user-uscc', testid: 'user-uscc', maxlength: 18, autocomplete: 'off' }),
+    chains: h('select', { id: 'user-chains', testid: 'user-chains', multiple: true, size: 6 }, chains.map((c) => h('option', { value: c.id }, pick(c.name_zh, c.name_en)))),
+  };
+  const ufield = (label, el) => h('div', { class: 'field' }, h('label', { for: el.id }, t(label)), el);
+  const usccField = ufield('adm.uscc', f.uscc);
+  const chainsField = ufield('adm.chains', f.chains);
+  const syncRole = () => {
+    usccField.hidden = f.role.value !== 'enterprise';
+    chainsField.hidden = f.role.value !== 'chief';
+  };
+  f.role.addEventListener('change', syncRole);
+  syncRole();
+  const createStatus = statusBox('user-status');
+  const createBtn = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'user-submit' }, t('adm.create'));
+  const form = h('form', { class: 'panel', testid: 'user-form', novalidate: true },
+    h('h2', null, t('adm.new_user')),
+    h('div', { class: 'stack' }, ufield('adm.username', f.username), ufield('adm.password', f.password), ufield('adm.role', f.role), usccField, chainsField),
+    h('div', { class: 'form-actions' }, createBtn),
+    createStatus);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    createStatus.hide();
+    const body = { username: f.username.value.trim(), password: f.password.value, role: f.role.value };
+    if (body.role === 'enterprise') body.uscc = f.uscc.value.trim().toUpperCase();
+    if (body.role === 'chief') body.chains = Array.from(f.chains.selectedOptions).map((o) => o.value);
+    createBtn.disabled = true;
+    try {
+      await api('/users', { method: 'POST', json: body });
+      createStatus.show('ok', t('adm.created', { name: body.username }));
+      form.reset();
+      syncRole();
+      loadUsers();
+      loadAudit('');
+    } catch (e) {
+      createStatus.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+    } finally {
+      createBtn.disabled = false;
+    }
+  });
+  formBox.appendChild(form);
+
+  // The audit log, paged with a cursor trail.
+  const trail = [''];
+  let pageNo = 1;
+  async function loadAudit(cursor, page = 1) {
+    clear(auditBox).append(h('h2', null, t('adm.audit')), h('div', { class: 'muted' }, t('common.loading')));
+    let data;
+    try {
+      data = await api('/audit', { query: { limit: 25, cursor } });
+    } catch (e) {
+      if (alive()) clear(auditBox).append(h('h2', null, t('adm.audit')), errorPanel(errorText(e)));
+      return;
+    }
+    if (!alive()) return;
+    pageNo = page;
+    trail[page - 1] = cursor;
+    trail.length = page;
+    const items = itemsOf(data);
+    const cell = (v) => {
+      if (v === null || v === undefined || v === '') return h('td', { class: 'json' }, '');
+      const s = typeof v === 'string' ? v : JSON.stringify(v);
+      return h('td', { class: 'json', title: s }, s.length > 160 ? s.slice(0, 160) + '…' : s);
+    };
+    clear(auditBox).append(
+      h('div', { class: 'panel-head' }, h('h2', null, t('adm.audit')),
+        isNum(data.total) ? h('span', { class: 'muted' }, t('common.total', { n: fmtNum(data.total, 0) })) : null),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'audit-table' },
+        h('thead', null, h('tr', null,
+          h('th', null, t('adm.audit.at')), h('th', null, t('adm.audit.actor')), h('th', null, t('adm.audit.action')),
+          h('th', null, t('adm.audit.target')), h('th', null, t('adm.audit.before')), h('th', null, t('adm.audit.after')))),
+        h('tbody', null, items.length ? items.map((a) => h('tr', null,
+          h('td', { class: 'nowrap' }, fmtTime(a.at)),
+          h('td', null, a.actor || ''),
+          h('td', { class: 'mono' }, a.action || ''),
+          h('td', { class: 'mono' }, a.target || ''),
+          cell(a.before), cell(a.after)))
+          : h('tr', null, h('td', { class: 'empty', colspan: 6 }, t('common.empty')))))),
+      h('div', { class: 'pager' },
+        h('span', { class: 'muted small', testid: 'audit-page' }, t('common.page', { n: pageNo })),
+        h('div', { class: 'pager-buttons' },
+          h('button', { type: 'button', class: 'btn', testid: 'audit-prev', disabled: pageNo <= 1, onclick: () => loadAudit(trail[pageNo - 2] || '', pageNo - 1) }, t('common.prev')),
+          h('button', { type: 'button', class: 'btn', testid: 'audit-next', disabled: !data.next_cursor, onclick: () => loadAudit(data.next_cursor, pageNo + 1) }, t('common.next')))));
+  }
+
+  await Promise.all([loadUsers(), loadAudit('')]);
+}

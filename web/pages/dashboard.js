@@ -1,0 +1,73 @@
+// Home dashboard: counts, and charts by region, by chain and over time (GET /api/v1/dashboard).
+import { t, pick } from '../i18n.js';
+import { api } from '../api.js';
+import { h, fmtInt, chart, axisNum, axisTooltip, isNum } from '../util.js';
+
+const COUNTS = ['enterprises', 'chongqing', 'sichuan', 'masters', 'supply_edges', 'postings'];
+
+export async function render({ main, alive }) {
+  main.appendChild(h('div', { class: 'muted', testid: 'loading' }, t('common.loading')));
+  const d = await api('/dashboard');
+  if (!alive()) return;
+  main.textContent = '';
+
+  const counts = d.counts || {};
+  main.appendChild(h('div', { class: 'cards', testid: 'dashboard-counts' },
+    COUNTS.filter((k) => k in counts).map((k) => h('div', { class: 'card', testid: 'count-' + k },
+      h('div', { class: 'card-label' }, t('dash.count.' + k)),
+      h('div', { class: 'card-value' }, fmtInt(counts[k]),
+        k === 'enterprises' || k === 'chongqing' || k === 'sichuan' || k === 'masters'
+          ? h('span', { class: 'card-unit' }, t('dash.unit.count')) : null)))));
+  if (d.year) main.appendChild(h('p', { class: 'muted small', testid: 'dashboard-year' }, t('dash.year', { year: d.year })));
+
+  const elRegion = h('div', { class: 'chart chart-tall', testid: 'chart-region' });
+  const elChain = h('div', { class: 'chart chart-tall', testid: 'chart-chain' });
+  const elGrowth = h('div', { class: 'chart', testid: 'chart-growth' });
+  main.appendChild(h('section', { class: 'panel' }, h('h2', null, t('dash.by_region')), elRegion));
+  main.appendChild(h('section', { class: 'panel' }, h('h2', null, t('dash.by_chain')), elChain));
+  main.appendChild(h('section', { class: 'panel' }, h('h2', null, t('dash.growth')), elGrowth));
+
+  const regions = (d.by_region || []).slice().sort((a, b) => (b.enterprises || 0) - (a.enterprises || 0));
+  chart(elRegion, twoBars(regions.map((r) => r.name || String(r.code)), regions));
+
+  const chains = (d.by_chain || []).slice().sort((a, b) => (b.enterprises || 0) - (a.enterprises || 0));
+  chart(elChain, twoBars(chains.map((c) => pick(c.name_zh, c.name_en) || c.id), chains));
+
+  const growth = (d.growth || []).slice().sort((a, b) => a.year - b.year);
+  chart(elGrowth, {
+    tooltip: { trigger: 'axis', formatter: axisTooltip() },
+    legend: { top: 0 },
+    grid: { left: 16, right: 48, top: 40, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: growth.map((g) => String(g.year)), boundaryGap: false },
+    yAxis: { type: 'value', name: t('common.unit_wan'), scale: true, axisLabel: { formatter: axisNum } },
+    series: [
+      { name: t('dash.series.output'), type: 'line', smooth: 0.2, symbolSize: 7, data: growth.map((g) => num(g.output_value)), label: { show: growth.length <= 8, position: 'top', formatter: (p) => axisNum(p.value), fontSize: 11 } },
+      { name: t('dash.series.revenue'), type: 'line', smooth: 0.2, symbolSize: 7, data: growth.map((g) => num(g.revenue)) },
+    ],
+  });
+}
+
+function num(v) { return isNum(v) ? v : null; }
+
+// Enterprises (left axis) and output value (right axis) as bars over NAMES, zoomable when long.
+function twoBars(names, rows) {
+  const many = names.length > 18;
+  return {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: axisTooltip() },
+    legend: { top: 0 },
+    grid: { left: 40, right: 16, top: 44, bottom: many ? 44 : 8, containLabel: true },
+    xAxis: {
+      type: 'category', data: names,
+      axisLabel: { interval: 0, rotate: names.length > 8 ? 40 : 0, fontSize: 11, width: 110, overflow: 'truncate' },
+    },
+    yAxis: [
+      { type: 'value', name: t('dash.series.enterprises'), axisLabel: { formatter: axisNum } },
+      { type: 'value', name: t('common.unit_wan'), axisLabel: { formatter: axisNum }, splitLine: { show: false } },
+    ],
+    dataZoom: many ? [{ type: 'slider', start: 0, end: Math.min(100, Math.round(1800 / names.length)), height: 18, bottom: 6 }, { type: 'inside' }] : [],
+    series: [
+      { name: t('dash.series.enterprises'), type: 'bar', yAxisIndex: 0, data: rows.map((r) => num(r.enterprises)), barMaxWidth: 22 },
+      { name: t('dash.series.output'), type: 'bar', yAxisIndex: 1, data: rows.map((r) => num(r.output_value)), barMaxWidth: 22 },
+    ],
+  };
+}

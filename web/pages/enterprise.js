@@ -1,0 +1,212 @@
+// Enterprise profile: registry record, chain memberships, indicator charts, all metrics by year,
+// and the edit form for those who may edit (GET/PATCH /api/v1/enterprises/{uscc}).
+import { t, pick, isZh } from '../i18n.js';
+import { api, ApiError, errorText } from '../api.js';
+import { h, clear, fmtMetric, chart, axisNum, axisTooltip, statusBox, errorPanel, isNum, isRatio } from '../util.js';
+import * as ref from '../ref.js';
+
+let flash = null; // a message to show after the page reloads itself (e.g. "saved")
+
+export async function render({ main, params, user, alive }) {
+  const uscc = params.uscc;
+  main.appendChild(h('div', { class: 'muted', testid: 'loading' }, t('common.loading')));
+  let p;
+  try {
+    p = await api('/enterprises/' + encodeURIComponent(uscc));
+  } catch (e) {
+    if (!alive()) return;
+    clear(main).append(
+      errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''),
+      user.role !== 'enterprise'
+        ? h('a', { href: '#/enterprises', class: 'btn' }, '← ' + t('prof.back'))
+        : (user.uscc && user.uscc !== uscc ? h('a', { href: '#/enterprise/' + user.uscc, class: 'btn', testid: 'own-profile-link' }, '← ' + t('nav.my_enterprise')) : ''));
+    return;
+  }
+  if (!alive()) return;
+  const [chains, refMetrics] = await Promise.all([ref.chains().catch(() => []), ref.metrics().catch(() => [])]);
+  if (!alive()) return;
+  clear(main);
+
+  const e = p.enterprise || {};
+  const metrics = (p.metrics && p.metrics.length ? p.metrics : refMetrics);
+  const metricById = new Map(metrics.map((m) => [m.id, m]));
+  const mname = (id) => { const m = metricById.get(id); return m ? pick(m.name_zh, m.name_en) : id; };
+  const chainById = new Map(chains.map((c) => [c.id, c]));
+  const annual = (p.annual || []).slice().sort((a, b) => a.year - b.year);
+  const monthly = (p.monthly || []).slice().sort((a, b) => String(a.period).localeCompare(String(b.period)));
+  const certs = Array.isArray(e.certs) ? e.certs : (typeof e.certs === 'string' && e.certs ? e.certs.split(/[;,]/) : []);
+
+  // Header.
+  main.appendChild(h('section', { class: 'panel' },
+    h('div', { class: 'profile-head' },
+      h('div', null,
+        h('h2', { class: 'profile-name', testid: 'profile-name' }, e.name || uscc),
+        h('div', { class: 'mono muted', testid: 'profile-uscc' }, e.uscc || uscc),
+        h('div', { style: { marginTop: '6px' } },
+          e.scale ? h('span', { class: 'badge' }, t('scale.' + e.scale)) : null,
+          e.listed && e.listed !== 'none' ? h('span', { class: 'badge' }, t('listed.' + e.listed)) : null,
+          certs.map((c) => h('span', { class: 'badge badge-cert' }, t('cert.' + c))))),
+      user.role !== 'enterprise' ? h('a', { href: '#/enterprises', class: 'btn btn-ghost' }, '← ' + t('prof.back')) : null)));
+
+  // Registry and chains.
+  const kv = (k, v) => [h('dt', null, t(k)), h('dd', null, v === undefined || v === null || v === '' ? t('common.unknown') : v)];
+  const registry = h('section', { class: 'panel', testid: 'profile-registry' },
+    h('h2', null, t('prof.registry')),
+    h('dl', { class: 'kv' },
+      kv('prof.uscc', h('span', { class: 'mono' }, e.uscc)),
+      kv('prof.name', e.name),
+      kv('prof.region', [e.region_name || '', ' ', h('span', { class: 'muted mono' }, e.region ? String(e.region) : '')]),
+      kv('prof.industry', [h('span', { class: 'mono' }, e.industry || ''), ' ', e.industry_name || '']),
+      kv('prof.founded', e.founded),
+      kv('prof.scale', e.scale ? t('scale.' + e.scale) : null),
+      kv('prof.listed', e.listed ? t('listed.' + e.listed) : null),
+      kv('prof.certs', certs.length ? certs.map((c) => t('cert.' + c)).join('、') : t('common.none'))));
+
+  const members = e.chains || [];
+  const chainsPanel = h('section', { class: 'panel', testid: 'profile-chains' },
+    h('h2', null, t('prof.chains')),
+    members.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
+      h('thead', null, h('tr', null, h('th', null, t('prof.chain')), h('th', null, t('prof.node')), h('th', null, t('prof.role')))),
+      h('tbody', null, members.map((m) => {
+        const c = chainById.get(m.chain);
+        return h('tr', null,
+          h('td', null, c ? pick(c.name_zh, c.name_en) : m.chain),
+          h('td', null, m.node_name || m.node_name_zh ? pick(m.node_name_zh || m.node_name, m.node_name_en) : h('span', { class: 'mono' }, m.node || '')),
+          h('td', null, h('span', { class: 'badge' + (m.role === 'master' ? ' badge-master' : '') }, t('chainrole.' + (m.role || 'member')))));
+      }))))
+      : h('p', { class: 'muted' }, t('prof.no_chains')));
+  main.appendChild(h('div', { class: 'grid-2' }, registry, chainsPanel));
+
+  // Charts.
+  const elAnnual = h('div', { class: 'chart', testid: 'profile-chart', id: 'profile-chart' });
+  const elMonthly = h('div', { class: 'chart', testid: 'monthly-chart', id: 'monthly-chart' });
+  main.appendChild(h('div', { class: 'grid-2', style: { marginTop: '16px' } },
+    h('section', { class: 'panel' }, h('h2', null, t('prof.annual_chart')), annual.length ? elAnnual : h('p', { class: 'muted' }, t('prof.no_annual'))),
+    h('section', { class: 'panel' }, h('h2', null, t('prof.monthly_chart')), monthly.length ? elMonthly : h('p', { class: 'muted', testid: 'no-monthly' }, t('prof.no_monthly')))));
+  const val = (v) => (isNum(v) ? v : null);
+  if (annual.length) {
+    chart(elAnnual, {
+      tooltip: { trigger: 'axis', formatter: axisTooltip(() => t('common.unit_wan')) },
+      legend: { top: 0 },
+      grid: { left: 12, right: 12, top: 44, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: annual.map((a) => String(a.year)) },
+      yAxis: [
+        { type: 'value', name: t('common.unit_wan'), axisLabel: { formatter: axisNum } },
+        { type: 'value', name: mname('rd_expense'), nameTextStyle: { align: 'right' }, axisLabel: { formatter: axisNum }, splitLine: { show: false } },
+      ],
+      series: [
+        { name: mname('revenue'), type: 'bar', data: annual.map((a) => val(a.revenue)), barMaxWidth: 28 },
+        { name: mname('output_value'), type: 'bar', data: annual.map((a) => val(a.output_value)), barMaxWidth: 28 },
+        { name: mname('rd_expense'), type: 'line', yAxisIndex: 1, symbolSize: 8, data: annual.map((a) => val(a.rd_expense)) },
+      ],
+    });
+  }
+  if (monthly.length) {
+    chart(elMonthly, {
+      tooltip: { trigger: 'axis', formatter: axisTooltip(() => t('common.unit_wan')) },
+      legend: { top: 0 },
+      grid: { left: 12, right: 16, top: 44, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: monthly.map((m) => String(m.period)), boundaryGap: false },
+      yAxis: { type: 'value', name: t('common.unit_wan'), axisLabel: { formatter: axisNum } },
+      series: [
+        { name: mname('revenue'), type: 'line', smooth: true, symbolSize: 6, areaStyle: { opacity: 0.08 }, data: monthly.map((m) => val(m.revenue)) },
+        monthly.some((m) => isNum(m.output_value))
+          ? { name: mname('output_value'), type: 'line', smooth: true, symbolSize: 6, data: monthly.map((m) => val(m.output_value)) } : null,
+      ].filter(Boolean),
+    });
+  }
+
+  // All metrics by year.
+  if (annual.length) {
+    const years = annual.map((a) => a.year);
+    const ids = metrics.length ? metrics.map((m) => m.id) : Object.keys(annual[0]).filter((k) => k !== 'year');
+    main.appendChild(h('section', { class: 'panel', style: { marginTop: '16px' } },
+      h('h2', null, t('prof.metrics_table')),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'metrics-table' },
+        h('thead', null, h('tr', null, h('th', null, t('prof.metric')), h('th', null, t('prof.unit')),
+          years.map((y) => h('th', { class: 'num' }, String(y))))),
+        h('tbody', null, ids.map((id) => {
+          const m = metricById.get(id) || { id };
+          return h('tr', { dataset: { metric: id } },
+            h('td', null, mname(id), m.derived ? h('span', { class: 'muted small' }, ' · ' + t('prof.derived')) : null),
+            h('td', { class: 'muted nowrap' }, isRatio(m) ? '%' : (isZh() ? (m.unit_zh || m.unit) : (m.unit || m.unit_zh)) || ''),
+            annual.map((a) => {
+              const v = a[id];
+              return h('td', { class: 'num' + (isNum(v) && v < 0 ? ' neg' : '') }, fmtMetric(m, v));
+            }));
+        }))))));
+  }
+
+  if (p.can_edit) main.appendChild(editForm(e, certs));
+}
+
+function editForm(e, certs) {
+  const status = statusBox('edit-status');
+  const opt = (value, label) => h('option', { value }, label);
+  const sel = (id, values, prefix, cur) => {
+    const s = h('select', { id: 'edit-' + id, name: id, testid: 'edit-' + id }, opt('', t('common.unknown')), values.map((v) => opt(v, t(prefix + v))));
+    s.value = cur || '';
+    return s;
+  };
+  const els = {
+    name: h('input', { type: 'text', id: 'edit-name', name: 'name', testid: 'edit-name', value: e.name || '', required: true }),
+    region: h('input', { type: 'text', id: 'edit-region', name: 'region', testid: 'edit-region', value: e.region ? String(e.region) : '', inputmode: 'numeric', maxlength: 6 }),
+    industry: h('input', { type: 'text', id: 'edit-industry', name: 'industry', testid: 'edit-industry', value: e.industry || '', maxlength: 5 }),
+    founded: h('input', { type: 'date', id: 'edit-founded', name: 'founded', testid: 'edit-founded', value: e.founded || '' }),
+    scale: sel('scale', ref.SCALES, 'scale.', e.scale),
+    listed: sel('listed', ref.LISTED, 'listed.', e.listed),
+  };
+  const certBoxes = ref.CERTS.map((c) => h('input', { type: 'checkbox', name: 'certs', value: c, testid: 'edit-cert-' + c, checked: certs.includes(c) }));
+  const field = (label, el, wide) => h('div', { class: 'field' + (wide ? ' field-wide' : '') }, h('label', { for: el.id }, t(label)), el);
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'edit-submit' }, t('common.save'));
+
+  const form = h('form', { class: 'panel', testid: 'edit-form', style: { marginTop: '16px' }, novalidate: true },
+    h('h2', null, t('prof.edit')),
+    h('p', { class: 'lead small' }, t('prof.edit_hint')),
+    h('div', { class: 'form-grid' },
+      field('prof.name', els.name, true),
+      field('prof.region_code', els.region),
+      field('prof.industry_code', els.industry),
+      field('prof.founded', els.founded),
+      field('prof.scale', els.scale),
+      field('prof.listed', els.listed)),
+    h('div', { class: 'field', style: { marginTop: '12px' } }, h('span', { class: 'field-label' }, t('prof.certs')),
+      h('div', { class: 'checks' }, ref.CERTS.map((c, i) => h('label', null, certBoxes[i], t('cert.' + c))))),
+    h('div', { class: 'form-actions' }, submit),
+    status);
+
+  if (flash) { status.show(flash.kind, flash.text); flash = null; }
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    status.hide();
+    const patch = {};
+    const name = els.name.value.trim();
+    if (name !== (e.name || '')) patch.name = name;
+    const region = els.region.value.trim();
+    if (region !== (e.region ? String(e.region) : '')) patch.region = /^\d+$/.test(region) ? Number(region) : region;
+    const industry = els.industry.value.trim().toUpperCase();
+    if (industry !== (e.industry || '')) patch.industry = industry;
+    if (els.founded.value !== (e.founded || '')) patch.founded = els.founded.value || null;
+    if (els.scale.value !== (e.scale || '')) patch.scale = els.scale.value || null;
+    if (els.listed.value !== (e.listed || '')) patch.listed = els.listed.value || null;
+    const newCerts = certBoxes.filter((b) => b.checked).map((b) => b.value);
+    if (newCerts.slice().sort().join() !== certs.slice().sort().join()) patch.certs = newCerts;
+    if (!Object.keys(patch).length) { status.show('info', t('prof.edit_none')); return; }
+
+    submit.disabled = true;
+    status.show('info', t('common.saving'));
+    try {
+      await api('/enterprises/' + encodeURIComponent(e.uscc), { method: 'PATCH', json: patch });
+      flash = { kind: 'ok', text: t('common.saved') };
+      window.dispatchEvent(new HashChangeEvent('hashchange')); // reload the profile
+    } catch (err) {
+      status.show('error', errorText(err), err instanceof ApiError ? err.otherText() : '');
+      if (err instanceof ApiError && err.field && els[err.field]) els[err.field].focus();
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+

@@ -1,0 +1,195 @@
+// Enterprise search: filters, sort by any metric, paged results, CSV/XLSX export.
+import { t, pick, isZh } from '../i18n.js';
+import { api, apiUrl, errorText } from '../api.js';
+import { h, clear, fmtNum, fmtMoney, fmtPct, fmtMetric, hashWith, errorPanel, isNum } from '../util.js';
+import * as ref from '../ref.js';
+
+const FILTERS = ['q', 'region', 'industry', 'chain', 'cert', 'listed', 'sort', 'order', 'limit'];
+const LIMITS = ['20', '50', '100', '200'];
+// Cursors seen per filter set, so "previous page" can go back: key → [cursor of page 1, 2, …].
+const cursorTrail = new Map();
+
+export async function render({ main, query, user, alive }) {
+  const f = {};
+  for (const k of FILTERS) f[k] = query[k] || '';
+  const page = Math.max(1, parseInt(query.page || '1', 10) || 1);
+  const cursor = query.cursor || '';
+
+  // Reference lists; a failure of one leaves its select with "all" only.
+  const [chains, metrics, regionGroups] = await Promise.all([
+    ref.chains().catch(() => []), ref.metrics().catch(() => []), ref.regionGroups().catch(() => []),
+  ]);
+  if (!alive()) return;
+
+  const metricById = new Map(metrics.map((m) => [m.id, m]));
+  const input = (id, attrs) => h('input', { id: 'search-' + id, name: id, testid: 'search-' + id, value: f[id], ...attrs });
+  const select = (id, options) => {
+    const s = h('select', { id: 'search-' + id, name: id, testid: 'search-' + id }, options);
+    s.value = f[id];
+    if (s.value !== f[id]) s.value = '';
+    return s;
+  };
+  const opt = (value, label) => h('option', { value }, label);
+
+  const els = {
+    q: input('q', { type: 'search', placeholder: t('ent.q_ph'), autocomplete: 'off' }),
+    region: select('region', [opt('', t('common.all')),
+      regionGroups.map((g) => h('optgroup', { label: t(g.label) },
+        opt(String(g.code), t(g.label)),
+        g.items.map((r) => opt(String(r.code), r.name))))]),
+    industry: input('industry', { type: 'text', placeholder: t('ent.industry_ph'), autocomplete: 'off', maxlength: 5 }),
+    chain: select('chain', [opt('', t('common.all')), chains.map((c) => opt(c.id, pick(c.name_zh, c.name_en)))]),
+    cert: select('cert', [opt('', t('common.any')), ref.CERTS.map((c) => opt(c, t('cert.' + c)))]),
+    listed: select('listed', [opt('', t('common.any')), ref.LISTED.map((c) => opt(c, t('listed.' + c)))]),
+    sort: select('sort', [opt('', t('ent.sort_default')), opt('name', t('ent.sort_name')), opt('uscc', t('ent.sort_uscc')),
+      metrics.map((m) => opt(m.id, pick(m.name_zh, m.name_en)))]),
+    order: select('order', [opt('', t('ent.order_auto')), opt('desc', t('ent.order_desc')), opt('asc', t('ent.order_asc'))]),
+    limit: select('limit', LIMITS.map((n) => opt(n === '50' ? '' : n, n))),
+  };
+
+  const field = (key, label, el, wide) => h('div', { class: 'field' + (wide ? ' field-wide' : '') },
+    h('label', { for: el.id }, t(label)), el);
+
+  const form = h('form', { class: 'panel', testid: 'search-form', role: 'search' },
+    h('div', { class: 'form-grid' },
+      field('q', 'ent.q', els.q, true),
+      field('region', 'ent.region', els.region),
+      field('industry', 'ent.industry', els.industry),
+      field('chain', 'ent.chain', els.chain),
+      field('cert', 'ent.cert', els.cert),
+      field('listed', 'ent.listed', els.listed),
+      field('sort', 'ent.sort', els.sort),
+      field('order', 'ent.order', els.order),
+      field('limit', 'ent.limit', els.limit)),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'btn btn-primary', testid: 'search-submit' }, t('common.search')),
+      h('button', { type: 'button', class: 'btn', testid: 'search-reset', onclick: () => { location.hash = '#/enterprises'; } }, t('common.reset')),
+      h('span', { class: 'spacer' }),
+      user.role === 'admin' || user.role === 'analyst' ? exportLinks(f) : null));
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const q = {};
+    for (const k of FILTERS) q[k] = els[k].value.trim();
+    const next = hashWith('/enterprises', q);
+    if (next === location.hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
+    else location.hash = next;
+  });
+
+  const results = h('section', { class: 'panel', testid: 'results' }, h('div', { class: 'muted' }, t('common.loading')));
+  main.append(form, results);
+
+  // The search.
+  const q = {};
+  for (const k of FILTERS) if (f[k]) q[k] = f[k];
+  if (!q.limit) q.limit = '50';
+  if (q.industry) q.industry = q.industry.toUpperCase();
+  if (q.sort && !q.order) q.order = (q.sort === 'name' || q.sort === 'uscc') ? 'asc' : 'desc';
+  if (cursor) q.cursor = cursor;
+  let data;
+  try {
+    data = await api('/enterprises', { query: q });
+  } catch (e) {
+    if (!alive()) return;
+    clear(results).appendChild(errorPanel(errorText(e)));
+    return;
+  }
+  if (!alive()) return;
+
+  const trailKey = FILTERS.map((k) => f[k]).join('\u0001');
+  const trail = cursorTrail.get(trailKey) || [''];
+  trail[page - 1] = cursor;
+  trail.length = page;
+  cursorTrail.set(trailKey, trail);
+
+  const items = data.items || [];
+  const sortMetric = f.sort && !['name', 'uscc', 'revenue', 'revenue_yoy', 'rd_intensity'].includes(f.sort) ? metricById.get(f.sort) : null;
+  const year = items.find((it) => it.year) ? items.find((it) => it.year).year : null;
+  const chainName = new Map(chains.map((c) => [c.id, pick(c.name_zh, c.name_en)]));
+
+  const head = h('tr', null,
+    h('th', null, t('ent.col.name')),
+    h('th', null, t('ent.col.uscc')),
+    h('th', null, t('ent.col.region')),
+    h('th', null, t('ent.col.industry')),
+    h('th', null, t('ent.col.scale')),
+    h('th', null, t('ent.col.certs')),
+    h('th', null, t('ent.col.chains')),
+    h('th', { class: 'num' }, t('ent.col.revenue'), year ? h('div', { class: 'muted small' }, String(year)) : null),
+    h('th', { class: 'num' }, t('ent.col.yoy')),
+    h('th', { class: 'num' }, t('ent.col.rd')),
+    sortMetric ? h('th', { class: 'num', testid: 'sort-col' }, pick(sortMetric.name_zh, sortMetric.name_en) + unitSuffix(sortMetric)) : null);
+
+  const rows = items.map((it) => h('tr', { dataset: { uscc: it.uscc } },
+    h('td', { class: 'col-name' }, h('a', { href: '#/enterprise/' + encodeURIComponent(it.uscc), testid: 'result-link' }, it.name)),
+    h('td', { class: 'mono nowrap' }, it.uscc),
+    h('td', { class: 'col-region' }, it.region_name || String(it.region ?? '')),
+    h('td', { class: 'col-industry', title: it.industry_name || '' }, h('span', { class: 'mono' }, it.industry || ''),
+      it.industry_name ? h('div', { class: 'muted small ellipsis' }, it.industry_name) : null),
+    h('td', { class: 'nowrap' }, it.scale ? t('scale.' + it.scale) : '', it.listed && it.listed !== 'none' ? h('div', null, h('span', { class: 'badge' }, t('listed.' + it.listed))) : null),
+    h('td', null, certList(it.certs).map((c) => h('span', { class: 'badge badge-cert' }, t('cert.' + c)))),
+    h('td', null, uniqueChains(it.chains).map((m) => h('span', { class: 'badge badge-chain' + (m.role === 'master' ? ' badge-master' : ''), title: m.node || '' },
+      (chainName.get(m.chain) || m.chain) + (m.role === 'master' ? ' · ' + t('chainrole.master') : '')))),
+    h('td', { class: 'num' }, fmtMoney(it.revenue)),
+    h('td', { class: 'num ' + (isNum(it.revenue_yoy) ? (it.revenue_yoy < 0 ? 'neg' : 'pos') : '') }, fmtPct(it.revenue_yoy)),
+    h('td', { class: 'num' }, fmtPct(it.rd_intensity)),
+    sortMetric ? h('td', { class: 'num' }, fmtMetric(sortMetric, it.sort_value)) : null));
+
+  const ncols = sortMetric ? 11 : 10;
+  const table = h('table', { class: 'data', testid: 'results-table', id: 'results-table' },
+    h('thead', null, head),
+    h('tbody', null, rows.length ? rows : h('tr', null, h('td', { class: 'empty', colspan: ncols, testid: 'results-empty' }, t('common.empty')))));
+
+  const go = (cur, pg) => {
+    const qq = {};
+    for (const k of FILTERS) qq[k] = f[k];
+    qq.cursor = cur || '';
+    qq.page = pg > 1 ? String(pg) : '';
+    location.hash = hashWith('/enterprises', qq);
+  };
+  const prevBtn = h('button', { type: 'button', class: 'btn', testid: 'prev-page', disabled: page <= 1,
+    onclick: () => go(trail[page - 2] || '', page - 1) }, t('common.prev'));
+  const nextBtn = h('button', { type: 'button', class: 'btn', testid: 'next-page', disabled: !data.next_cursor,
+    onclick: () => go(data.next_cursor, page + 1) }, t('common.next'));
+
+  clear(results).append(
+    h('div', { class: 'panel-head' },
+      h('h2', { testid: 'results-total' }, isNum(data.total) ? t('ent.total', { n: fmtNum(data.total, 0) }) : ''),
+      h('span', { class: 'muted', testid: 'results-page' }, t('common.page', { n: page }))),
+    h('div', { class: 'table-wrap' }, table),
+    h('div', { class: 'pager' },
+      h('span', { class: 'muted small' }, isNum(data.total) ? t('common.total', { n: fmtNum(data.total, 0) }) : ''),
+      h('div', { class: 'pager-buttons' }, prevBtn, nextBtn)));
+}
+
+function unitSuffix(m) {
+  if (m.unit === 'ratio') return '';
+  const u = isZh() ? (m.unit_zh || m.unit) : (m.unit || m.unit_zh);
+  if (!u) return '';
+  return isZh() ? `（${u}）` : ` (${u})`;
+}
+
+// One badge per chain (an enterprise may sit on several nodes of one chain); master wins.
+function uniqueChains(list) {
+  const by = new Map();
+  for (const m of list || []) {
+    const seen = by.get(m.chain);
+    if (!seen || m.role === 'master') by.set(m.chain, m);
+  }
+  return [...by.values()];
+}
+
+function certList(certs) {
+  if (Array.isArray(certs)) return certs;
+  if (typeof certs === 'string' && certs) return certs.split(/[;,]/).filter(Boolean);
+  return [];
+}
+
+function exportLinks(f) {
+  const q = { format: 'csv', region: f.region, chain: f.chain };
+  if (isZh()) q.zh = '1';
+  return h('span', { class: 'export', title: t('ent.export_hint') },
+    h('a', { class: 'btn', testid: 'export-csv', href: apiUrl('/exports/enterprises', q), download: '' }, t('ent.export_csv')),
+    ' ',
+    h('a', { class: 'btn', testid: 'export-xlsx', href: apiUrl('/exports/enterprises', { ...q, format: 'xlsx' }), download: '' }, t('ent.export_xlsx')));
+}

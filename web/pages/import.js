@@ -1,0 +1,103 @@
+// Import: upload a CSV/XLSX file → POST /api/v1/imports → summary, reject report download.
+import { t } from '../i18n.js';
+import { api, ApiError, errorText } from '../api.js';
+import { h, clear, fmtNum, statusBox, isNum } from '../util.js';
+
+const KINDS = ['auto', 'enterprises', 'indicators', 'chain_members', 'supply', 'postings'];
+const history = []; // summaries of this page session's imports, newest first
+
+export async function render({ main }) {
+  const kind = h('select', { id: 'import-kind', name: 'kind', testid: 'import-kind' },
+    KINDS.map((k) => h('option', { value: k }, t('imp.kind.' + k))));
+  const file = h('input', { type: 'file', id: 'import-file', name: 'file', testid: 'import-file', class: 'file-input',
+    accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  // The browser's own file button speaks the browser's language; this one follows the UI.
+  const fileName = h('span', { class: 'file-name muted', testid: 'import-file-name' }, t('imp.no_file_chosen'));
+  file.addEventListener('change', () => {
+    const f = file.files && file.files[0];
+    fileName.textContent = f ? f.name + ' (' + fmtNum(f.size / 1024, 1) + ' KB)' : t('imp.no_file_chosen');
+    fileName.classList.toggle('muted', !f);
+  });
+  const picker = h('label', { class: 'file-pick', for: 'import-file' }, file,
+    h('span', { class: 'btn' }, t('imp.choose')), fileName);
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'import-submit' }, t('imp.submit'));
+  const status = statusBox('import-status');
+  const summary = h('div', { testid: 'import-result' });
+  const hist = h('div');
+
+  const form = h('form', { class: 'panel', testid: 'import-form' },
+    h('p', { class: 'lead' }, t('imp.intro')),
+    h('div', { class: 'form-grid' },
+      h('div', { class: 'field' }, h('label', { for: 'import-kind' }, t('imp.kind')), kind),
+      h('div', { class: 'field field-wide' }, h('span', { class: 'field-label' }, t('imp.file')), picker)),
+    h('div', { class: 'form-actions' }, submit),
+    status);
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    status.hide();
+    const f = file.files && file.files[0];
+    if (!f) { status.show('error', t('imp.no_file')); return; }
+    submit.disabled = true;
+    status.show('info', t('imp.busy'));
+    try {
+      const query = { filename: f.name };
+      if (kind.value !== 'auto') query.kind = kind.value;
+      const type = /\.xlsx$/i.test(f.name) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
+      const r = await api('/imports', { method: 'POST', query, body: f, headers: { 'Content-Type': type } });
+      status.hide();
+      history.unshift(r);
+      clear(summary).appendChild(summaryPanel(r));
+      drawHistory(hist);
+      file.value = '';
+      file.dispatchEvent(new Event('change'));
+    } catch (err) {
+      status.show('error', errorText(err), err instanceof ApiError ? err.otherText() : '');
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  main.append(form, summary, hist);
+  if (history.length) summary.appendChild(summaryPanel(history[0]));
+  drawHistory(hist);
+}
+
+function summaryPanel(r) {
+  const row = (key, v, testid) => h('div', { class: 'card', testid },
+    h('div', { class: 'card-label' }, t(key)), h('div', { class: 'card-value' }, v));
+  const warnings = Array.isArray(r.warnings) ? r.warnings : [];
+  return h('section', { class: 'panel', testid: 'import-summary' },
+    h('div', { class: 'panel-head' },
+      h('h2', null, t('imp.summary')),
+      h('span', { class: 'muted' }, [r.file, r.kind ? t('imp.kind.' + r.kind) : null, r.format].filter(Boolean).join(' · '))),
+    h('div', { class: 'cards' },
+      row('imp.rows', fmtNum(r.rows, 0), 'import-rows'),
+      row('imp.accepted', fmtNum(r.accepted, 0), 'import-accepted'),
+      row('imp.rejected', h('span', { class: r.rejected > 0 ? 'neg' : '' }, fmtNum(r.rejected, 0)), 'import-rejected'),
+      row('imp.format', h('span', { style: { fontSize: '16px' } }, r.format || t('common.unknown')), 'import-format'),
+      isNum(r.seconds) ? row('imp.seconds', fmtNum(r.seconds, 3), 'import-seconds') : null),
+    warnings.length ? h('div', { class: 'status status-info', testid: 'import-warnings' },
+      h('strong', null, t('imp.warnings')), h('ul', { style: { margin: '4px 0 0', paddingLeft: '20px' } },
+        warnings.map((w) => h('li', null, typeof w === 'string' ? w : (w.message_zh && w.message ? w.message_zh + ' / ' + w.message : JSON.stringify(w)))))) : null,
+    r.rejected > 0 && r.rejects_url
+      ? h('div', { class: 'form-actions' },
+        h('a', { class: 'btn', href: r.rejects_url, download: 'rejects-' + (r.id ?? '') + '.csv', testid: 'rejects-link' }, '⬇ ' + t('imp.rejects')))
+      : (r.rejected > 0 ? null : h('div', { class: 'status status-ok' }, t('imp.all_ok'))));
+}
+
+function drawHistory(el) {
+  clear(el);
+  if (history.length < 2) return;
+  el.appendChild(h('section', { class: 'panel' },
+    h('h2', null, t('imp.history')),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'import-history' },
+      h('thead', null, h('tr', null,
+        h('th', null, t('imp.file_name')), h('th', null, t('imp.kind')), h('th', null, t('imp.format')),
+        h('th', { class: 'num' }, t('imp.rows')), h('th', { class: 'num' }, t('imp.accepted')), h('th', { class: 'num' }, t('imp.rejected')), h('th', null, ''))),
+      h('tbody', null, history.map((r) => h('tr', null,
+        h('td', null, r.file || ''), h('td', null, r.kind ? t('imp.kind.' + r.kind) : ''), h('td', null, r.format || ''),
+        h('td', { class: 'num' }, fmtNum(r.rows, 0)), h('td', { class: 'num' }, fmtNum(r.accepted, 0)),
+        h('td', { class: 'num' }, fmtNum(r.rejected, 0)),
+        h('td', null, r.rejected > 0 && r.rejects_url ? h('a', { href: r.rejects_url, download: '' }, t('imp.rejects')) : ''))))))));
+}
