@@ -30,7 +30,7 @@ export class ApiError extends Error {
   text() {
     let s = isZh() ? (this.messageZh || this.messageEn) : (this.messageEn || this.messageZh);
     if (!s) s = this.status ? t('err.http', { status: this.status }) : t('err.network');
-    if (this.field) s += ' (' + t('err.field', { field: this.field }) + ')';
+    if (this.field) s += isZh() ? '（' + t('err.field', { field: this.field }) + '）' : ' (' + t('err.field', { field: this.field }) + ')';
     return s;
   }
 

@@ -30,13 +30,19 @@ async function children(parent) {
   return itemsOf(await api('/regions', { query: { parent } })).map(regionRow);
 }
 
-// The regions under PARENT (a province), with the grouping levels flattened.
+// The regions under PARENT (a province), with the grouping levels ("市辖区", "县") replaced by
+// their children (unless the server already listed those), each code once.
 export function regionsUnder(parent) {
   return once('regions:' + parent, async () => {
+    const rows = await children(parent);
+    const seen = new Set();
     const out = [];
-    for (const r of await children(parent)) {
-      if (GROUPING.has(r.name)) out.push(...await children(r.code));
-      else out.push(r);
+    const add = (r) => { if (!seen.has(r.code)) { seen.add(r.code); out.push(r); } };
+    for (const r of rows) {
+      if (!GROUPING.has(r.name)) { add(r); continue; }
+      const prefix = Math.floor(r.code / 100);
+      const listed = rows.some((x) => x.code !== r.code && Math.floor(x.code / 100) === prefix);
+      if (!listed) for (const c of await children(r.code)) add(c);
     }
     return out;
   });

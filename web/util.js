@@ -13,7 +13,9 @@ export function h(tag, attrs, ...children) {
       else if (k === 'style' && typeof v === 'object') Object.assign(el.style, v);
       else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
       else if (k === 'value' && (tag === 'input' || tag === 'select' || tag === 'textarea')) el.value = v;
-      else if (k === 'checked' || k === 'selected' || k === 'disabled') el[k] = !!v;
+      else if (k === 'checked') { el.checked = true; el.defaultChecked = true; }
+      else if (k === 'selected') { el.selected = true; el.defaultSelected = true; }
+      else if (k === 'disabled') el.disabled = true;
       else if (v === true) el.setAttribute(k, '');
       else el.setAttribute(k, String(v));
     }

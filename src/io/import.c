@@ -6,6 +6,7 @@
  * whole or goes to the reject report whole. The whole file is one transaction.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,34 @@ const struct cc_column *cc_kind_columns(int kind)
 	}
 }
 
+/*
+ * A validated row, as values for the statement's parameters. Row functions record into one;
+ * the writer binds and steps it, on a second thread for big files (parsing and validation on
+ * one core, SQLite on the other).
+ */
+#define RB_MAXV 24
+struct rb_val {
+	int type; /* 0 NULL, 1 integer, 2 double, 3 text */
+	int64_t i;
+	double d;
+	size_t off, len;
+};
+
+struct rowbuf {
+	int nv;
+	int plain_first; /* try im->plain, then im->upsert on a conflict */
+	long line;
+	struct rb_val v[RB_MAXV];
+	struct cc_buf text;
+};
+
+#define BATCH 256
+#define NBATCH 8
+struct batch {
+	int n;
+	struct rowbuf rows[BATCH];
+};
+
 /* The state of one import. */
 struct imp {
 	struct cc_store *st;
@@ -118,9 +147,13 @@ struct imp {
 	 * (several times faster than keeping it up to date row by row). */
 	int bulk;
 	int idmap; /* slots map the whole registry (code -> id) for lookups of a big file */
-	int row_done;	/* the row function stored the row itself */
-	int row_failed; /* the row function hit a database error (not a bad row) */
 	struct cc_stmt *plain;
+	struct rowbuf *cur; /* the row being recorded */
+	/* The writer's side: counters and the first fatal error. */
+	int64_t accepted, db_rejected;
+	int fatal;
+	struct cc_error fatal_err;
+	pthread_mutex_t reject_lock;
 	struct bulk_slot *slots;
 	size_t nslots, used_slots;
 };
@@ -183,15 +216,18 @@ static void add_warning(struct cc_import_result *res, const char *fmt, ...)
  * Records one problem of the current row: the column (by kind column index, -1 for the row
  * as a whole), the value as found, and the reason in Chinese and English.
  */
-static void reject(struct imp *im, int col, const char *value, const char *zh, const char *en)
+static void reject_at(struct imp *im, long line, int col, const char *value, const char *zh,
+		      const char *en)
 {
-	im->row_bad = 1;
+	if (line < 0)
+		im->row_bad = 1; /* the reader's own row (the writer passes the line it had) */
 	if (!im->rejects)
 		return;
+	pthread_mutex_lock(&im->reject_lock);
 	struct cc_buf *b = &im->rejbuf;
 	const char *colname = col >= 0 ? im->cols[col].id : "";
 	cc_buf_reset(b);
-	cc_buf_printf(b, "%ld,", im->line);
+	cc_buf_printf(b, "%ld,", line >= 0 ? line : im->line);
 	cc_buf_csv_field(b, colname, strlen(colname));
 	cc_buf_putc(b, ',');
 	cc_buf_csv_field(b, value ? value : "", value ? strlen(value) : 0);
@@ -201,6 +237,12 @@ static void reject(struct imp *im, int col, const char *value, const char *zh, c
 	cc_buf_csv_field(b, en, strlen(en));
 	cc_buf_puts(b, "\r\n");
 	fwrite(b->data, 1, b->len, im->rejects);
+	pthread_mutex_unlock(&im->reject_lock);
+}
+
+static void reject(struct imp *im, int col, const char *value, const char *zh, const char *en)
+{
+	reject_at(im, -1, col, value, zh, en);
 }
 
 /* Returns the trimmed cell of kind column COL in ROW (NULL when the column is absent). */
@@ -472,10 +514,82 @@ static int match_word(const char *s, size_t n, const char *const *ids, const cha
 	return -1;
 }
 
-static int bind_opt_text(struct cc_stmt *s, int idx, const char *v, size_t n, int present)
+static void rb_begin(struct imp *im)
+{
+	im->cur->nv = 0;
+	im->cur->plain_first = 0;
+	im->cur->line = im->line;
+	cc_buf_reset(&im->cur->text);
+}
+
+static struct rb_val *rb_slot(struct imp *im, int idx)
+{
+	struct rowbuf *rb = im->cur;
+	if (idx < 1 || idx > RB_MAXV)
+		return NULL;
+	while (rb->nv < idx)
+		rb->v[rb->nv++].type = 0;
+	return &rb->v[idx - 1];
+}
+
+static void rb_int(struct imp *im, int idx, int64_t v)
+{
+	struct rb_val *x = rb_slot(im, idx);
+	if (x) {
+		x->type = 1;
+		x->i = v;
+	}
+}
+
+static void rb_double(struct imp *im, int idx, double v)
+{
+	struct rb_val *x = rb_slot(im, idx);
+	if (x) {
+		x->type = 2;
+		x->d = v;
+	}
+}
+
+static void rb_null(struct imp *im, int idx)
+{
+	struct rb_val *x = rb_slot(im, idx);
+	if (x)
+		x->type = 0;
+}
+
+static void rb_text(struct imp *im, int idx, const char *v, size_t n)
+{
+	struct rb_val *x = rb_slot(im, idx);
+	if (!x)
+		return;
+	x->type = 3;
+	x->off = im->cur->text.len;
+	x->len = n;
+	if (cc_buf_append(&im->cur->text, v, n))
+		x->type = 0;
+}
+
+static void rb_opt_text(struct imp *im, int idx, const char *v, size_t n, int present)
 {
 	(void)present;
-	return (v && n) ? cc_stmt_bind_text(s, idx, v, n) : cc_stmt_bind_null(s, idx);
+	if (v && n)
+		rb_text(im, idx, v, n);
+	else
+		rb_null(im, idx);
+}
+
+static void rb_bind(struct cc_stmt *s, const struct rowbuf *rb)
+{
+	cc_stmt_reset(s);
+	for (int k = 0; k < rb->nv; k++) {
+		const struct rb_val *x = &rb->v[k];
+		switch (x->type) {
+		case 1: cc_stmt_bind_int64(s, k + 1, x->i); break;
+		case 2: cc_stmt_bind_double(s, k + 1, x->d); break;
+		case 3: cc_stmt_bind_text(s, k + 1, rb->text.data + x->off, x->len); break;
+		default: break;
+		}
+	}
 }
 
 static int begin_row_statement(struct imp *im, const char *sql)
@@ -545,7 +659,6 @@ static int row_enterprise(struct imp *im, const struct cc_row *row)
 	size_t n_name, n_region, n, n_ind;
 	int bad = 0, null_founded = 1, scale = -1, listed = -1;
 	long long region = 0;
-	struct cc_stmt *s = im->upsert;
 
 	bad |= v_uscc(im, row, 0, uscc);
 	const char *name = cell(im, row, 1, &n_name);
@@ -660,18 +773,18 @@ static int row_enterprise(struct imp *im, const struct cc_row *row)
 	}
 	if (bad)
 		return 1;
-	cc_stmt_reset(s);
-	cc_stmt_bind_text(s, 1, uscc, 18);
-	cc_stmt_bind_text(s, 2, name, n_name);
-	cc_stmt_bind_int64(s, 3, region);
-	bind_opt_text(s, 4, industry, strlen(industry), 1);
-	bind_opt_text(s, 5, founded, null_founded ? 0 : 10, 1);
+	rb_begin(im);
+	rb_text(im, 1, uscc, 18);
+	rb_text(im, 2, name, n_name);
+	rb_int(im, 3, region);
+	rb_opt_text(im, 4, industry, strlen(industry), 1);
+	rb_opt_text(im, 5, founded, null_founded ? 0 : 10, 1);
 	if (scale >= 0)
-		cc_stmt_bind_text(s, 6, scale_ids[scale], strlen(scale_ids[scale]));
+		rb_text(im, 6, scale_ids[scale], strlen(scale_ids[scale]));
 	if (listed >= 0)
-		cc_stmt_bind_text(s, 7, listed_ids[listed], strlen(listed_ids[listed]));
-	bind_opt_text(s, 8, certs, strlen(certs), 1);
-	cc_stmt_bind_text(s, 9, im->now, strlen(im->now));
+		rb_text(im, 7, listed_ids[listed], strlen(listed_ids[listed]));
+	rb_opt_text(im, 8, certs, strlen(certs), 1);
+	rb_text(im, 9, im->now, strlen(im->now));
 	return 0;
 }
 
@@ -732,7 +845,6 @@ static int row_indicator(struct imp *im, const struct cc_row *row)
 	int bad = 0, year = 0, month = 0;
 	size_t n;
 	struct cc_error e;
-	struct cc_stmt *s = im->upsert;
 
 	bad |= v_uscc(im, row, 0, uscc);
 	const char *p = cell(im, row, 1, &n);
@@ -767,35 +879,19 @@ static int row_indicator(struct imp *im, const struct cc_row *row)
 		return 1;
 	/* New rows go through the plain INSERT (no statement journal, so much cheaper); a row
 	 * that exists already fails it with a constraint error and is then upserted. */
-	for (int pass = 0; pass < 2; pass++) {
-		s = pass ? im->upsert : im->plain;
-		cc_stmt_reset(s);
-		cc_stmt_bind_int64(s, 1, id);
-		cc_stmt_bind_int64(s, 2, (int64_t)year * 100 + month);
-		int k = 3;
-		for (int m = 0; m < CC_M_BASE_COUNT; m++)
-			if (im->map[2 + m] >= 0) {
-				if (nulls[m])
-					cc_stmt_bind_null(s, k);
-				else
-					cc_stmt_bind_double(s, k, vals[m]);
-				k++;
-			}
-		if (pass == 0) {
-			struct cc_error e;
-			int r = cc_stmt_step(s, &e);
-			cc_stmt_reset(s);
-			if (r >= 0) {
-				im->row_done = 1;
-				return 0;
-			}
-			if (r != CC_EINVAL) {
-				reject(im, -1, "", "数据库错误", e.msg);
-				im->row_failed = r;
-				return 1;
-			}
+	rb_begin(im);
+	im->cur->plain_first = 1;
+	rb_int(im, 1, id);
+	rb_int(im, 2, (int64_t)year * 100 + month);
+	int k = 3;
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		if (im->map[2 + m] >= 0) {
+			if (nulls[m])
+				rb_null(im, k);
+			else
+				rb_double(im, k, vals[m]);
+			k++;
 		}
-	}
 	return 0;
 }
 
@@ -877,13 +973,12 @@ static int row_member(struct imp *im, const struct cc_row *row)
 	int64_t id = enterprise_id(im, 0, uscc, 0);
 	if (!id)
 		return 1;
-	struct cc_stmt *s = im->upsert;
-	cc_stmt_reset(s);
-	cc_stmt_bind_int64(s, 1, id);
-	cc_stmt_bind_text(s, 2, ch->id, strlen(ch->id));
-	cc_stmt_bind_text(s, 3, node->id, strlen(node->id));
-	cc_stmt_bind_text(s, 4, role_ids[role], strlen(role_ids[role]));
-	bind_opt_text(s, 5, prod, np, 1);
+	rb_begin(im);
+	rb_int(im, 1, id);
+	rb_text(im, 2, ch->id, strlen(ch->id));
+	rb_text(im, 3, node->id, strlen(node->id));
+	rb_text(im, 4, role_ids[role], strlen(role_ids[role]));
+	rb_opt_text(im, 5, prod, np, 1);
 	return 0;
 }
 
@@ -964,20 +1059,19 @@ static int row_supply(struct imp *im, const struct cc_row *row)
 		return 1;
 	if (!enterprise_id(im, 0, supplier, 1))
 		im->orphan_suppliers++;
-	struct cc_stmt *s = im->upsert;
-	cc_stmt_reset(s);
-	cc_stmt_bind_text(s, 1, supplier, 18);
-	cc_stmt_bind_int64(s, 2, id);
-	cc_stmt_bind_text(s, 3, prod ? prod : "", prod ? np : 0);
+	rb_begin(im);
+	rb_text(im, 1, supplier, 18);
+	rb_int(im, 2, id);
+	rb_text(im, 3, prod ? prod : "", prod ? np : 0);
 	if (node) {
 		const char *cid = im->cat->chains[node->chain].id;
-		cc_stmt_bind_text(s, 4, cid, strlen(cid));
-		cc_stmt_bind_text(s, 5, node->id, strlen(node->id));
+		rb_text(im, 4, cid, strlen(cid));
+		rb_text(im, 5, node->id, strlen(node->id));
 	}
 	if (!null_value)
-		cc_stmt_bind_double(s, 6, value);
+		rb_double(im, 6, value);
 	if (!null_share)
-		cc_stmt_bind_double(s, 7, share);
+		rb_double(im, 7, share);
 	return 0;
 }
 
@@ -1084,24 +1178,88 @@ static int row_posting(struct imp *im, const struct cc_row *row)
 	int64_t id = enterprise_id(im, 1, uscc, 0);
 	if (!id)
 		return 1;
-	struct cc_stmt *s = im->upsert;
-	cc_stmt_reset(s);
-	cc_stmt_bind_text(s, 1, kind_ids[kind], strlen(kind_ids[kind]));
-	cc_stmt_bind_int64(s, 2, id);
-	cc_stmt_bind_text(s, 3, title, nt);
-	bind_opt_text(s, 4, desc, nd_, 1);
+	rb_begin(im);
+	rb_text(im, 1, kind_ids[kind], strlen(kind_ids[kind]));
+	rb_int(im, 2, id);
+	rb_text(im, 3, title, nt);
+	rb_opt_text(im, 4, desc, nd_, 1);
 	if (node) {
 		const char *cid = im->cat->chains[node->chain].id;
-		cc_stmt_bind_text(s, 5, cid, strlen(cid));
-		cc_stmt_bind_text(s, 6, node->id, strlen(node->id));
+		rb_text(im, 5, cid, strlen(cid));
+		rb_text(im, 6, node->id, strlen(node->id));
 	}
 	if (!null_q)
-		cc_stmt_bind_double(s, 7, qty);
-	bind_opt_text(s, 8, unit, nu, 1);
-	bind_opt_text(s, 9, regions, strlen(regions), 1);
+		rb_double(im, 7, qty);
+	rb_opt_text(im, 8, unit, nu, 1);
+	rb_opt_text(im, 9, regions, strlen(regions), 1);
 	if (!null_until)
-		cc_stmt_bind_text(s, 10, until, 10);
+		rb_text(im, 10, until, 10);
 	return 0;
+}
+
+/* ---- the writer ---- */
+
+/* Binds and steps one row; counts it. Returns 0, or a fatal CC_E* (database failure). */
+static int write_row(struct imp *im, const struct rowbuf *rb)
+{
+	struct cc_error e;
+	int s;
+	if (rb->plain_first) {
+		rb_bind(im->plain, rb);
+		s = cc_stmt_step(im->plain, &e);
+		cc_stmt_reset(im->plain);
+		if (s != CC_EINVAL)
+			goto done;
+	}
+	rb_bind(im->upsert, rb);
+	s = cc_stmt_step(im->upsert, &e);
+	cc_stmt_reset(im->upsert);
+done:
+	if (s >= 0) {
+		im->accepted++;
+		return 0;
+	}
+	if (s == CC_EINVAL) {
+		/* A constraint the validators missed: reject the row. */
+		reject_at(im, rb->line, -1, "", "数据库约束不满足", e.msg);
+		im->db_rejected++;
+		return 0;
+	}
+	cc_error_set(&im->fatal_err, s, "line %ld: %s", rb->line, e.msg);
+	return s;
+}
+
+/* The queue between the reader and the writer thread: NBATCH batches of BATCH rows. */
+struct queue {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct batch *b[NBATCH];
+	int head, count, done;
+	struct imp *im;
+};
+
+static void *writer_main(void *arg)
+{
+	struct queue *q = arg;
+	for (;;) {
+		pthread_mutex_lock(&q->lock);
+		while (q->count == 0 && !q->done)
+			pthread_cond_wait(&q->changed, &q->lock);
+		if (q->count == 0 && q->done) {
+			pthread_mutex_unlock(&q->lock);
+			return NULL;
+		}
+		struct batch *b = q->b[q->head];
+		pthread_mutex_unlock(&q->lock);
+		for (int i = 0; i < b->n && !__atomic_load_n(&q->im->fatal, __ATOMIC_ACQUIRE); i++)
+			if (write_row(q->im, &b->rows[i]))
+				__atomic_store_n(&q->im->fatal, 1, __ATOMIC_RELEASE);
+		pthread_mutex_lock(&q->lock);
+		q->head = (q->head + 1) % NBATCH;
+		q->count--;
+		pthread_cond_broadcast(&q->changed);
+		pthread_mutex_unlock(&q->lock);
+	}
 }
 
 /* ---- the driver ---- */
@@ -1122,11 +1280,16 @@ int cc_import_file(struct cc_store *st, const char *path, const struct cc_import
 	struct cc_table *t = NULL;
 	struct cc_row row;
 	struct cc_progress prog;
-	int rc = 0, in_tx = 0, journal_switched = 0, fk_off = 0;
+	int rc = 0, in_tx = 0, journal_switched = 0, fk_off = 0, threaded = 0, writer_started = 0;
+	struct batch *batches = NULL;
+	struct queue q;
+	pthread_t writer;
 	double t0 = cc_now();
 
 	memset(&im, 0, sizeof im);
 	memset(res, 0, sizeof *res);
+	memset(&q, 0, sizeof q);
+	pthread_mutex_init(&im.reject_lock, NULL);
 	res->kind = opts->kind;
 	res->format = "";
 	im.st = st;
@@ -1234,50 +1397,90 @@ int cc_import_file(struct cc_store *st, const char *path, const struct cc_import
 	}
 	if (opts->progress)
 		cc_progress_start(&prog, cc_kind_name(im.kind), 1000000);
+	/* Big files run the writer on its own thread; the reader then never touches SQLite (its
+	 * look-ups go through the registry map), as one connection is not shared by threads. */
+	threaded = cc_table_size(t) > (32u << 20) && (im.idmap || im.kind == CC_KIND_ENTERPRISES);
+	batches = calloc(NBATCH, sizeof *batches);
+	if (!batches) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (int b = 0; b < NBATCH; b++)
+		for (int i = 0; i < BATCH; i++)
+			cc_buf_init(&batches[b].rows[i].text, CC_CSV_MAX_RECORD + 1024);
+	q.im = &im;
+	pthread_mutex_init(&q.lock, NULL);
+	pthread_cond_init(&q.changed, NULL);
+	if (threaded && pthread_create(&writer, NULL, writer_main, &q) == 0)
+		writer_started = 1;
+	int fill = 0; /* the batch the reader fills */
+	struct batch *cb = &batches[0];
+	cb->n = 0;
 	for (;;) {
+		if (__atomic_load_n(&im.fatal, __ATOMIC_ACQUIRE))
+			break;
 		rc = cc_table_next(t, &row, err);
 		if (rc < 0) {
 			/* A broken file (unterminated quote, bad XML) stops the whole import. */
-			goto out;
+			goto stop;
 		}
 		if (rc == 0)
 			break;
 		im.line = row.line;
 		im.row_bad = 0;
-		im.row_done = 0;
+		im.cur = &cb->rows[cb->n];
 		res->rows++;
-		if (im.row_failed) {
-			rc = cc_error_set(err, im.row_failed, "line %ld: database error", row.line);
-			goto out;
-		}
 		if (row_fn(&im, &row) || im.row_bad) {
-			if (im.row_failed) {
-				rc = cc_error_set(err, im.row_failed, "line %ld: database error", row.line);
-				goto out;
-			}
 			res->rejected++;
-		} else if (im.row_done) {
-			res->accepted++;
-		} else {
-			struct cc_error e;
-			int s = cc_stmt_step(im.upsert, &e);
-			if (s < 0) {
-				if (s == CC_EINVAL) {
-					/* A constraint the validators missed: reject the row. */
-					reject(&im, -1, "", "数据库约束不满足", e.msg);
-					res->rejected++;
-				} else {
-					rc = cc_error_set(err, s, "line %ld: %s", row.line, e.msg);
-					goto out;
-				}
-			} else {
-				res->accepted++;
-			}
+		} else if (!writer_started) {
+			if (write_row(&im, im.cur))
+				im.fatal = 1;
+		} else if (++cb->n == BATCH) {
+			/* Hand the batch over and wait for a free one. */
+			pthread_mutex_lock(&q.lock);
+			while (q.count == NBATCH)
+				pthread_cond_wait(&q.changed, &q.lock);
+			q.b[(q.head + q.count) % NBATCH] = cb;
+			q.count++;
+			pthread_cond_broadcast(&q.changed);
+			/* The next free batch: one not queued (the ring has NBATCH slots, and we
+			 * have NBATCH batches, so wait until one is consumed). */
+			while (q.count == NBATCH)
+				pthread_cond_wait(&q.changed, &q.lock);
+			fill = (fill + 1) % NBATCH;
+			pthread_mutex_unlock(&q.lock);
+			cb = &batches[fill];
+			cb->n = 0;
 		}
 		if (opts->progress && (res->rows & 1023) == 0)
 			cc_progress_update(&prog, (uint64_t)res->rows,
 					   (uint64_t)(cc_table_progress(t) * 1000000));
 	}
+	rc = 0;
+stop:
+	if (writer_started) {
+		pthread_mutex_lock(&q.lock);
+		if (cb->n) {
+			while (q.count == NBATCH)
+				pthread_cond_wait(&q.changed, &q.lock);
+			q.b[(q.head + q.count) % NBATCH] = cb;
+			q.count++;
+		}
+		q.done = 1;
+		pthread_cond_broadcast(&q.changed);
+		pthread_mutex_unlock(&q.lock);
+		pthread_join(writer, NULL);
+		writer_started = 0;
+	}
+	if (rc < 0)
+		goto out;
+	if (im.fatal) {
+		rc = cc_error_set(err, im.fatal_err.code ? im.fatal_err.code : CC_EDB, "%s",
+				  im.fatal_err.msg);
+		goto out;
+	}
+	res->accepted = im.accepted;
+	res->rejected += im.db_rejected;
 	if (opts->progress)
 		cc_progress_finish(&prog, (uint64_t)res->rows);
 	if (im.org_warnings)
@@ -1356,6 +1559,15 @@ out:
 		cc_store_exec(st, "PRAGMA journal_mode=WAL", NULL);
 	if (fk_off)
 		cc_store_exec(st, "PRAGMA foreign_keys=ON", NULL);
+	if (batches) {
+		for (int b = 0; b < NBATCH; b++)
+			for (int i = 0; i < BATCH; i++)
+				cc_buf_release(&batches[b].rows[i].text);
+		free(batches);
+		pthread_mutex_destroy(&q.lock);
+		pthread_cond_destroy(&q.changed);
+	}
+	pthread_mutex_destroy(&im.reject_lock);
 	free(im.slots);
 	res->seconds = cc_now() - t0;
 	if (im.rejects)

@@ -1166,6 +1166,16 @@ def test_edit_audit(ctx):
           and len(set(seen)) == 15, "audit pages walk newest first without repeats", seen)
     with_sql = db_query("SELECT count(*) FROM audit")[0][0]
     check(with_sql >= 15, "audit table holds the rows (%d)" % with_sql)
+    r = a.get("/api/v1/audit?limit=50")
+    check(r.status == 200 and len(r.json["items"]) == min(50, with_sql),
+          "an audit page holds limit rows when there are more (%d)" % min(50, with_sql),
+          "%d items" % len((r.json or {}).get("items", [])))
+    bad_login = db_query("SELECT id, actor, hex(target) FROM audit WHERE action = 'login' "
+                         "AND (target IS NULL OR target <> actor)")
+    nlogin = db_query("SELECT count(*) FROM audit WHERE action = 'login'")[0][0]
+    check(nlogin > 0 and not bad_login,
+          "every login audit row names the user who logged in (%d rows)" % nlogin,
+          bad_login[:5])
     ok = False
     try:
         db_exec("DELETE FROM audit")

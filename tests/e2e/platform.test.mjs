@@ -128,6 +128,9 @@ test('a profile shows the registry and draws the indicator charts', async () => 
   await page.setViewportSize({ width: 1000, height: 900 });
   await page.waitForFunction(([sel, w]) => document.querySelector(sel + ' canvas').width !== w, [tid('profile-chart'), w0]);
   await page.setViewportSize({ width: 1440, height: 900 });
+  await page.waitForFunction(([sel, w]) => document.querySelector(sel + ' canvas').width === w, [tid('profile-chart'), w0]);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page fits the window again (${overflow}px too wide)`);
   await screenshot(page, 'enterprise-profile');
 });
 
@@ -155,6 +158,15 @@ test('switching the language shows English, and the choice survives a reload', a
   assert.equal(await page.locator(tid('nav-enterprises')).innerText(), 'Enterprises');
   assert.equal(await page.locator(tid('search-submit')).innerText(), 'Search');
   assert.equal(await page.locator(tid('logout')).innerText(), 'Log out');
+  const cjk = /[\u4e00-\u9fff]/;
+  for (const item of await page.locator(tid('nav') + ' .nav-item').allInnerTexts()) {
+    assert.ok(!cjk.test(item), `navigation entry "${item}" is English`);
+  }
+  for (const label of await page.locator(tid('search-form') + ' label').allInnerTexts()) {
+    assert.ok(!cjk.test(label), `label "${label}" is English`);
+  }
+  const missing = await page.evaluate(async () => (await import('/web/i18n.js')).missingKeys());
+  assert.deepEqual(missing, { en: [], zh: [] }, 'every UI string exists in both languages');
   await page.reload();
   await page.locator(tid('nav-enterprises')).waitFor();
   assert.equal(await page.locator(tid('nav-enterprises')).innerText(), 'Enterprises');
@@ -245,7 +257,7 @@ test('areas not built yet say so plainly', async () => {
     await page.goto(srv.base + '/#/' + area);
     const box = page.locator(tid('not-built'));
     await box.waitFor();
-    assert.match(await page.locator(tid('not-built-text')).innerText(), /该功能尚未上线/);
+    assert.match(await page.locator(tid('not-built-text')).innerText(), /该功能尚未上线|This area is not built yet/);
     assert.ok((await page.locator(tid('not-built-what')).innerText()).length > 10, 'says what it will do');
     if (area === 'chains') await page.locator(tid('chains-table')).waitFor();
     await screenshot(page, 'placeholder-' + area);

@@ -4,6 +4,12 @@ import { api, ApiError, errorText, itemsOf } from '../api.js';
 import { h, clear, fmtTime, fmtNum, statusBox, errorPanel, isNum } from '../util.js';
 import * as ref from '../ref.js';
 
+function parseObj(s) {
+  if (s && typeof s === 'object') return s;
+  if (typeof s !== 'string' || !s.startsWith('{')) return null;
+  try { const o = JSON.parse(s); return o && typeof o === 'object' && !Array.isArray(o) ? o : null; } catch (_) { return null; }
+}
+
 export async function render({ main, user, alive }) {
   const usersBox = h('section', { class: 'panel', testid: 'users-panel' });
   const formBox = h('div');
@@ -89,7 +95,8 @@ export async function render({ main, user, alive }) {
     createStatus.hide();
     const body = { username: f.username.value.trim(), password: f.password.value, role: f.role.value };
     if (body.role === 'enterprise') body.uscc = f.uscc.value.trim().toUpperCase();
-    if (body.role === 'chief') body.chains = Array.from(f.chains.selectedOptions).map((o) => o.value);
+    // The server takes the chains as one comma-separated string (as `user add --chains a,b`).
+    if (body.role === 'chief') body.chains = Array.from(f.chains.selectedOptions).map((o) => o.value).join(',');
     createBtn.disabled = true;
     try {
       await api('/users', { method: 'POST', json: body });
@@ -123,10 +130,21 @@ export async function render({ main, user, alive }) {
     trail[page - 1] = cursor;
     trail.length = page;
     const items = itemsOf(data);
-    const cell = (v) => {
+    const cell = (v, full) => {
       if (v === null || v === undefined || v === '') return h('td', { class: 'json' }, '');
       const s = typeof v === 'string' ? v : JSON.stringify(v);
-      return h('td', { class: 'json', title: s }, s.length > 160 ? s.slice(0, 160) + '…' : s);
+      const title = full === undefined ? s : (typeof full === 'string' ? full : JSON.stringify(full));
+      return h('td', { class: 'json', title }, s.length > 160 ? s.slice(0, 160) + '…' : s);
+    };
+    // For an update, only the fields that changed (the whole record is in the tooltip).
+    const changed = (a) => {
+      const before = parseObj(a.before), after = parseObj(a.after);
+      if (!before || !after) return [a.before, a.after];
+      const b = {}, n = {};
+      for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+        if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) { b[k] = before[k]; n[k] = after[k]; }
+      }
+      return [JSON.stringify(b), JSON.stringify(n)];
     };
     clear(auditBox).append(
       h('div', { class: 'panel-head' }, h('h2', null, t('adm.audit')),
@@ -140,7 +158,7 @@ export async function render({ main, user, alive }) {
           h('td', null, a.actor || ''),
           h('td', { class: 'mono' }, a.action || ''),
           h('td', { class: 'mono' }, a.target || ''),
-          cell(a.before), cell(a.after)))
+          ...(() => { const [b, n] = changed(a); return [cell(b, a.before), cell(n, a.after)]; })()))
           : h('tr', null, h('td', { class: 'empty', colspan: 6 }, t('common.empty')))))),
       h('div', { class: 'pager' },
         h('span', { class: 'muted small', testid: 'audit-page' }, t('common.page', { n: pageNo })),

@@ -65,7 +65,7 @@ export async function render({ main, query, user, alive }) {
       h('button', { type: 'submit', class: 'btn btn-primary', testid: 'search-submit' }, t('common.search')),
       h('button', { type: 'button', class: 'btn', testid: 'search-reset', onclick: () => { location.hash = '#/enterprises'; } }, t('common.reset')),
       h('span', { class: 'spacer' }),
-      user.role === 'admin' || user.role === 'analyst' ? exportLinks(f) : null));
+      user.role === 'admin' || user.role === 'analyst' ? exportLinks() : null));
 
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -128,7 +128,7 @@ export async function render({ main, query, user, alive }) {
       it.industry_name ? h('div', { class: 'muted small ellipsis' }, it.industry_name) : null),
     h('td', { class: 'nowrap' }, it.scale ? t('scale.' + it.scale) : '', it.listed && it.listed !== 'none' ? h('div', null, h('span', { class: 'badge' }, t('listed.' + it.listed))) : null),
     h('td', null, certList(it.certs).map((c) => h('span', { class: 'badge badge-cert' }, t('cert.' + c)))),
-    h('td', null, uniqueChains(it.chains).map((m) => h('span', { class: 'badge badge-chain' + (m.role === 'master' ? ' badge-master' : ''), title: m.node || '' },
+    h('td', null, uniqueChains(it.chains).map((m) => h('span', { class: 'badge badge-chain' + (m.role === 'master' ? ' badge-master' : ''), title: m.node_name || m.node || '' },
       (chainName.get(m.chain) || m.chain) + (m.role === 'master' ? ' · ' + t('chainrole.master') : '')))),
     h('td', { class: 'num' }, fmtMoney(it.revenue)),
     h('td', { class: 'num ' + (isNum(it.revenue_yoy) ? (it.revenue_yoy < 0 ? 'neg' : 'pos') : '') }, fmtPct(it.revenue_yoy)),
@@ -185,8 +185,9 @@ function certList(certs) {
   return [];
 }
 
-function exportLinks(f) {
-  const q = { format: 'csv', region: f.region, chain: f.chain };
+// The whole enterprise register as the interchange file (the export takes no search filters).
+function exportLinks() {
+  const q = { format: 'csv' };
   if (isZh()) q.zh = '1';
   return h('span', { class: 'export', title: t('ent.export_hint') },
     h('a', { class: 'btn', testid: 'export-csv', href: apiUrl('/exports/enterprises', q), download: '' }, t('ent.export_csv')),

@@ -1,0 +1,311 @@
+/*
+ * Unit tests of chain/: node metrics, classification, targets and extension on a small
+ * hand-built display chain, with every expected number worked out by hand below.
+ *
+ * Enterprises (output value 万元 by year; region):
+ *   A 500112 (Chongqing) display.lcd_panel master  output 2021 500, 2023 640, 2024 800;
+ *                                                  revenue 2024 1000, R&D 50
+ *   B 500107 (Chongqing) display.lcd_panel core    output 2023 160, 2024 200; revenue 300, R&D 9
+ *   C 500106 (Chongqing) display.polarizer member  output 2023 50, 2024 50; revenue 60, R&D 3
+ *   D 440305 (Shenzhen)  display.polarizer member  output 2024 1000
+ *   E 510116 (Chengdu)   display.tft_glass member  output 2024 300; revenue 2023 250, 2024 350
+ * Supply (a year, 万元): D->A polarizer 90; C->A polarizer 10; E->B tft_glass 40;
+ *   X (320506, not registered)->A tft_glass 60; X->A lcm 30.
+ *
+ * Chongqing scope: chain output = 800 + 200 + 50 = 1050.
+ *   lcd_panel: 2 enterprises (1 master, 1 core), output 1000, share 1000/1050 = 0.952381,
+ *     YoY over A and B = 1000/800 - 1 = 0.25, CAGR3 over A = (800/500)^(1/3) - 1 = 0.169607,
+ *     R&D intensity (50+9)/(1000+300) = 0.0453846, no purchases -> coverage unknown;
+ *     weak (2 < 3 enterprises).
+ *   polarizer: 1 enterprise, output 50, share 0.047619; purchases 10 inside, 90 outside ->
+ *     coverage 0.1; weak.  optical_materials (its parent) the same.
+ *   tft_glass: no maker in Chongqing -> missing; coverage 0 (40 + 60 from outside).
+ *   HHI = 76.1905^2 + 19.0476^2 + 4.7619^2 = 6190.476.
+ *   Targets at tft_glass: E (sells 40 to 1 buyer; revenue 350, +40%) and X (sells 60).
+ *     Scores with weights .45/.25/.15/.15: E = .45*(40/60) + .25*1 + .15*(0.4/0.5) = 0.67,
+ *     X = .45*1 = 0.45, so E ranks first.
+ *   Extension (midstream/downstream, demand, no local maker): lcm (30) and module (its parent).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "chain/chain.h"
+#include "domain/uscc.h"
+#include "io/import.h"
+
+/* cmocka 1.1 compares floats in single precision; these tests need doubles. */
+#define near(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
+
+static char dir[] = "/tmp/cc-chain-XXXXXX";
+static struct cc_store *st;
+static struct cc_frame *frame;
+static char A[19], B[19], C[19], D[19], E[19], X[19];
+
+static void code(char out[19], int region, int serial)
+{
+	snprintf(out, 19, "91%06dMA%06d", region, serial);
+	out[16] = cc_orgcode_check_char(out + 8);
+	out[17] = cc_uscc_check_char(out);
+	out[18] = '\0';
+}
+
+static void load(const char *name, const char *text)
+{
+	char p[256];
+	struct cc_import_opts o = {0};
+	struct cc_import_result res;
+	struct cc_error err = {0};
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	FILE *f = fopen(p, "wb");
+	fputs(text, f);
+	fclose(f);
+	o.kind = CC_KIND_AUTO;
+	int rc = cc_import_file(st, p, &o, &res, &err);
+	if (rc)
+		print_error("%s: %s (%lld rejected)\n", name, err.msg, (long long)res.rejected);
+	assert_int_equal(rc, 0);
+	cc_import_result_release(&res);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	char p[256], t[4096];
+	struct cc_error err = {0};
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(p, sizeof p, "%s/c.db", dir);
+	if (cc_store_open(&st, p, CC_STORE_CREATE, &err))
+		return -1;
+	code(A, 500112, 1);
+	code(B, 500107, 2);
+	code(C, 500106, 3);
+	code(D, 440305, 4);
+	code(E, 510116, 5);
+	code(X, 320506, 6);
+	snprintf(t, sizeof t,
+		 "uscc,name,region,certs\n%s,A,500112,\n%s,B,500107,\n%s,C,500106,hightech\n"
+		 "%s,D,440305,\n%s,E,510116,\n",
+		 A, B, C, D, E);
+	load("e.csv", t);
+	snprintf(t, sizeof t,
+		 "uscc,period,output_value,revenue,rd_expense\n"
+		 "%s,2021,500,,\n%s,2023,640,,\n%s,2024,800,1000,50\n"
+		 "%s,2023,160,,\n%s,2024,200,300,9\n"
+		 "%s,2023,50,,\n%s,2024,50,60,3\n"
+		 "%s,2024,1000,,\n"
+		 "%s,2023,,250,\n%s,2024,300,350,\n",
+		 A, A, A, B, B, C, C, D, E, E);
+	load("i.csv", t);
+	snprintf(t, sizeof t,
+		 "uscc,chain,node,role\n%s,display,lcd_panel,master\n%s,display,lcd_panel,core\n"
+		 "%s,display,polarizer,member\n%s,display,polarizer,member\n"
+		 "%s,display,tft_glass,member\n",
+		 A, B, C, D, E);
+	load("m.csv", t);
+	snprintf(t, sizeof t,
+		 "supplier,buyer,product,node,annual_value,share\n"
+		 "%s,%s,偏光片,display.polarizer,90,0.9\n%s,%s,偏光片2,display.polarizer,10,1\n"
+		 "%s,%s,玻璃,display.tft_glass,40,1\n%s,%s,玻璃,display.tft_glass,60,1\n"
+		 "%s,%s,模组,display.lcm,30,1\n",
+		 D, A, C, A, E, B, X, A, X, A);
+	load("s.csv", t);
+	return cc_frame_build(st, 0, &frame, &err);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[300];
+	cc_frame_release(frame);
+	cc_store_close(st);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static const struct chain_node_metrics *find(const struct chain_node_metrics *m, int n,
+					     const char *id)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	for (int k = 0; k < n; k++)
+		if (strcmp(cat->nodes[m[k].node].id, id) == 0)
+			return &m[k];
+	fail_msg("no node %s", id);
+	return NULL;
+}
+
+static void analyse(const char *scope_name, const struct chain_rules *rules,
+		    struct chain_node_metrics *m, struct chain_summary *sum, int *n)
+{
+	struct cc_error err = {0};
+	struct chain_scope scope;
+	const struct cc_catalogue *cat = cc_catalogue_get(&err);
+	const struct cc_chain *ch = cc_chain_find(cat, "display");
+	assert_non_null(ch);
+	assert_int_equal(chain_scope_parse(scope_name, &scope, &err), 0);
+	assert_int_equal(chain_analyse(frame, ch->index, &scope, 2024, rules, m, sum, &err), 0);
+	*n = ch->nnodes;
+}
+
+static void test_node_metrics(void **state)
+{
+	(void)state;
+	struct chain_node_metrics m[64];
+	struct chain_summary sum;
+	int n;
+	const struct chain_rules *rules = chain_rules_get(NULL);
+	assert_non_null(rules);
+	analyse("chongqing", rules, m, &sum, &n);
+	const struct chain_node_metrics *lcd = find(m, n, "lcd_panel");
+	assert_int_equal(lcd->enterprises, 2);
+	assert_int_equal(lcd->masters, 1);
+	assert_int_equal(lcd->core, 1);
+	near(lcd->output, 1000, 1e-9);
+	near(lcd->output_share, 1000.0 / 1050.0, 1e-9);
+	near(lcd->yoy, 0.25, 1e-12);
+	near(lcd->cagr3, pow(800.0 / 500.0, 1.0 / 3) - 1, 1e-12);
+	near(lcd->rd_intensity, 59.0 / 1300.0, 1e-12);
+	assert_true(isnan(lcd->local_coverage));
+	assert_int_equal(lcd->cls, CHAIN_WEAK);
+	assert_non_null(strstr(lcd->reason_en, "2 enterprises"));
+	assert_non_null(strstr(lcd->reason_en, "95.2% of chain output"));
+	assert_non_null(strstr(lcd->reason_en, "enterprises < 3"));
+	/* The parent node holds its subtree. */
+	const struct chain_node_metrics *panel = find(m, n, "panel");
+	assert_int_equal(panel->enterprises, 2);
+	near(panel->output, 1000, 1e-9);
+	const struct chain_node_metrics *pol = find(m, n, "polarizer");
+	assert_int_equal(pol->enterprises, 1);
+	assert_int_equal(pol->hightech, 1);
+	near(pol->local_coverage, 0.1, 1e-12);
+	near(pol->purchases_out, 90, 1e-9);
+	assert_int_equal(pol->cls, CHAIN_WEAK);
+	assert_non_null(strstr(pol->reason_en, "90% of purchases come from outside Chongqing"));
+	assert_non_null(strstr(pol->reason_zh, "90% 的采购来自重庆市以外"));
+	const struct chain_node_metrics *opt = find(m, n, "optical_materials");
+	near(opt->local_coverage, 0.1, 1e-12);
+	const struct chain_node_metrics *tft = find(m, n, "tft_glass");
+	assert_int_equal(tft->enterprises, 0);
+	assert_int_equal(tft->cls, CHAIN_MISSING);
+	near(tft->local_coverage, 0, 1e-12);
+	/* Chain summary. */
+	near(sum.output, 1050, 1e-9);
+	double a = 800.0 / 1050 * 100, b = 200.0 / 1050 * 100, c = 50.0 / 1050 * 100;
+	near(sum.hhi, a * a + b * b + c * c, 1e-6);
+	assert_int_equal(sum.leaves_present, 2);
+	near(sum.completeness, 2.0 / sum.leaves, 1e-12);
+	assert_int_equal(sum.enterprises, 3);
+	assert_int_equal(sum.weak + sum.missing + sum.adequate + sum.strong, n);
+}
+
+static void test_scope(void **state)
+{
+	(void)state;
+	struct chain_node_metrics m[64];
+	struct chain_summary sum;
+	int n;
+	const struct chain_rules *rules = chain_rules_get(NULL);
+	/* Chengdu and Chongqing together: E's tft_glass is now present, and E -> B is local. */
+	analyse("both", rules, m, &sum, &n);
+	const struct chain_node_metrics *tft = find(m, n, "tft_glass");
+	assert_int_equal(tft->enterprises, 1);
+	near(tft->local_coverage, 0.4, 1e-12);
+	/* A list of district codes: only 500112 (A). */
+	analyse("500112", rules, m, &sum, &n);
+	assert_int_equal(find(m, n, "lcd_panel")->enterprises, 1);
+	near(sum.output, 800, 1e-9);
+	/* Bad scopes. */
+	struct chain_scope scope;
+	struct cc_error err = {0};
+	assert_int_equal(chain_scope_parse("atlantis", &scope, &err), CC_EINVAL);
+	assert_non_null(strstr(err.msg, "atlantis"));
+	assert_int_equal(chain_scope_parse("999999", &scope, &err), CC_EINVAL);
+}
+
+static void test_threshold_change(void **state)
+{
+	(void)state;
+	/* The same data under other rules: weak needs fewer than 1 enterprise, strong needs 2. */
+	static const char *const rules_json =
+		"{\"classification\":{\"weak\":{\"any\":[{\"metric\":\"enterprises\",\"op\":\"<\","
+		"\"value\":1}]},\"strong\":{\"all\":[{\"metric\":\"enterprises\",\"op\":\">=\","
+		"\"value\":2},{\"metric\":\"masters_core\",\"op\":\">=\",\"value\":1}]}},"
+		"\"targets\":{\"weights\":{\"value_to_local\":1}},\"extension\":{\"stages\":[]}}";
+	struct chain_rules r;
+	struct cc_error err = {0};
+	assert_int_equal(chain_rules_parse(rules_json, &r, &err), 0);
+	struct chain_node_metrics m[64];
+	struct chain_summary sum;
+	int n;
+	analyse("chongqing", &r, m, &sum, &n);
+	assert_int_equal(find(m, n, "lcd_panel")->cls, CHAIN_STRONG);
+	assert_int_equal(find(m, n, "polarizer")->cls, CHAIN_ADEQUATE);
+	/* A bad rules file is refused with the reason. */
+	assert_int_equal(chain_rules_parse("{\"classification\":{\"weak\":{\"any\":[{\"metric\":"
+					   "\"colour\",\"op\":\"<\",\"value\":1}]}}}",
+					   &r, &err),
+			 CC_EINVAL);
+	assert_non_null(strstr(err.msg, "colour"));
+}
+
+static void test_targets_and_extension(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	struct chain_scope scope;
+	const struct cc_catalogue *cat = cc_catalogue_get(&err);
+	const struct cc_chain *ch = cc_chain_find(cat, "display");
+	const struct chain_rules *rules = chain_rules_get(&err);
+	assert_int_equal(chain_scope_parse("chongqing", &scope, &err), 0);
+	const struct cc_node *tft = cc_node_find(cat, ch, "tft_glass");
+	struct chain_target t[8];
+	int n = chain_targets(frame, tft->index, &scope, 2024, rules, t, 8, &err);
+	assert_int_equal(n, 2);
+	assert_string_equal(t[0].uscc, E);
+	assert_int_equal(t[0].kind, CHAIN_TARGET_SUPPLIER);
+	near(t[0].value_to_local, 40, 1e-9);
+	near(t[0].score, 0.45 * 40.0 / 60.0 + 0.25 + 0.15 * 0.8, 1e-9);
+	assert_non_null(strstr(t[0].reason_en, "sells 40"));
+	assert_string_equal(t[1].uscc, X);
+	assert_int_equal(t[1].ent, -1);
+	near(t[1].score, 0.45, 1e-9);
+	assert_non_null(strstr(t[1].reason_en, "not in the registry"));
+	/* Makers outside the scope: D makes polarizers in Shenzhen and sells to A. */
+	const struct cc_node *pol = cc_node_find(cat, ch, "polarizer");
+	n = chain_targets(frame, pol->index, &scope, 2024, rules, t, 8, &err);
+	assert_int_equal(n, 1);
+	assert_string_equal(t[0].uscc, D);
+	/* Extension. */
+	struct chain_node_metrics m[64];
+	struct chain_summary sum;
+	int nn;
+	analyse("chongqing", rules, m, &sum, &nn);
+	int ext[64];
+	double demand[64];
+	int ne = chain_extension(frame, ch->index, rules, m, ext, demand);
+	assert_int_equal(ne, 2);
+	int saw_lcm = 0;
+	for (int i = 0; i < ne; i++)
+		if (strcmp(cat->nodes[ext[i]].id, "lcm") == 0) {
+			saw_lcm = 1;
+			near(demand[i], 30, 1e-9);
+		}
+	assert_true(saw_lcm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_node_metrics),
+		cmocka_unit_test(test_scope),
+		cmocka_unit_test(test_threshold_change),
+		cmocka_unit_test(test_targets_and_extension),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
