@@ -241,7 +241,8 @@ int h_login(struct http_req *req)
 		 SESSION_IDLE);
 	http_header(req, "Set-Cookie", cookie);
 	req->user = u;
-	http_audit(req, "login", user, NULL, NULL);
+	/* BODY (and USER, which points into it) is gone by now: audit the copied name. */
+	http_audit(req, "login", u.username, NULL, NULL);
 	return http_json(req, 200, json_pack("{s:o, s:s}", "user", user_json(&u), "csrf", u.csrf));
 }
 

@@ -24,7 +24,8 @@ int h_users(struct http_req *req)
 						   "disabled", (int)cc_stmt_int64(s, 4), "created_at",
 						   cc_stmt_text(s, 5)));
 	cc_stmt_free(s);
-	return http_json(req, 200, json_pack("{s:o}", "items", a));
+	return http_json(req, 200, json_pack("{s:o, s:n, s:I}", "items", a, "next_cursor",
+					     "total", (json_int_t)json_array_size(a)));
 }
 
 int h_user_create(struct http_req *req)
@@ -35,6 +36,25 @@ int h_user_create(struct http_req *req)
 		return req->status;
 	const char *fields[] = {"username", "password", "role", "uscc", "chains"};
 	const char *v[5];
+	char chains[512] = "";
+	/* chains: a list of chain ids, or the same comma-separated. */
+	json_t *jc = json_object_get(b, "chains");
+	if (json_is_array(jc)) {
+		size_t used = 0, i;
+		json_t *x;
+		json_array_foreach(jc, i, x) {
+			const char *id = json_string_value(x);
+			if (!id) {
+				json_decref(b);
+				return http_error(req, 400, "invalid", "chains", "产业链应为字符串列表",
+						  "chains must be a list of chain ids");
+			}
+			int w = snprintf(chains + used, sizeof chains - used, "%s%s", used ? "," : "", id);
+			if (w > 0 && (size_t)w < sizeof chains - used)
+				used += (size_t)w;
+		}
+		json_object_set_new(b, "chains", json_string(chains));
+	}
 	for (int i = 0; i < 5; i++) {
 		json_t *x = json_object_get(b, fields[i]);
 		v[i] = json_string_value(x);
@@ -112,12 +132,16 @@ int h_audit(struct http_req *req)
 			break;
 		}
 		last = cc_stmt_int64(s, 0);
-		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?}", "id",
+		json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?}", "id",
 						   (json_int_t)last, "at", cc_stmt_text(s, 1), "actor",
 						   cc_stmt_text(s, 2), "action", cc_stmt_text(s, 3),
 						   "target", cc_stmt_is_null(s, 4) ? NULL : cc_stmt_text(s, 4),
 						   "before", cc_stmt_is_null(s, 5) ? NULL : cc_stmt_text(s, 5),
-						   "after", cc_stmt_is_null(s, 6) ? NULL : cc_stmt_text(s, 6)));
+						   "after", cc_stmt_is_null(s, 6) ? NULL : cc_stmt_text(s, 6));
+		if (!item) /* text that is not UTF-8 (never written by us, but never lost either) */
+			item = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)last, "at",
+					 cc_stmt_text(s, 1), "action", "(unreadable entry)");
+		json_array_append_new(a, item);
 		n++;
 	}
 	cc_stmt_free(s);
@@ -127,5 +151,7 @@ int h_audit(struct http_req *req)
 		snprintf(c, sizeof c, "%lld", last);
 		next = json_string(c);
 	}
-	return http_json(req, 200, json_pack("{s:o, s:o}", "items", a, "next_cursor", next));
+	return http_json(req, 200, json_pack("{s:o, s:o, s:I}", "items", a, "next_cursor", next,
+					     "total", (json_int_t)cc_store_int(req->st,
+										"SELECT count(*) FROM audit", 0)));
 }

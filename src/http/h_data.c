@@ -138,6 +138,11 @@ int h_regions(struct http_req *req)
 	json_t *a = json_array();
 	for (int i = 0; i < cc_region_count(); i++) {
 		const struct cc_region *r = cc_region_at(i);
+		/* Under a municipality, its placeholder prefectures (市辖区, 县) are skipped and
+		 * their districts listed directly. */
+		if (parent && r->level == 2 && r->parent == parent &&
+		    (strcmp(r->name, "市辖区") == 0 || strcmp(r->name, "县") == 0))
+			continue;
 		int show = parent ? (r->parent == parent ||
 				     /* municipalities: list districts under 市辖区/县 too */
 				     (r->level == 3 && r->code / 10000 * 10000 == parent &&
@@ -290,6 +295,21 @@ int h_export(struct http_req *req)
 				  "format must be csv or xlsx");
 	const char *zh = http_query(req, "zh");
 	o.zh_headers = zh && strcmp(zh, "1") == 0;
+	const char *chain = http_query(req, "chain");
+	if (chain && *chain) {
+		if (!cc_chain_find(cc_catalogue_get(NULL), chain))
+			return http_error(req, 400, "invalid", "chain", "未知的产业链", "unknown chain '%s'",
+					  chain);
+		o.chain = chain;
+	}
+	const char *region = http_query(req, "region");
+	if (region && *region) {
+		long long r;
+		if (cc_parse_int64(region, strlen(region), &r) || !cc_region_find((int)r))
+			return http_error(req, 400, "invalid", "region", "未知的行政区划代码",
+					  "unknown region code '%s'", region);
+		o.region = (int)r;
+	}
 	static int counter;
 	int id = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
 	snprintf(path, sizeof path, "%s/export-%d.%s", req->srv->tmpdir, id,

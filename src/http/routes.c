@@ -24,7 +24,7 @@ const struct http_route http_routes[] = {
 	{"PUT", "/api/v1/enterprises/{uscc}/indicators/{period}", h_indicators_put, EDIT | HTTP_ROLE_ENTERPRISE, "Set indicator values of one period (audited)", "", "enterprises"},
 	{"POST", "/api/v1/imports", h_import, EDIT, "Import an interchange file (body: CSV or XLSX bytes)", "kind:string,filename:string", "data"},
 	{"GET", "/api/v1/imports/{id}/rejects", h_import_rejects, EDIT, "The reject report of an import (CSV)", "", "data"},
-	{"GET", "/api/v1/exports/{kind}", h_export, EDIT, "Export an interchange file", "format:string,zh:integer", "data"},
+	{"GET", "/api/v1/exports/{kind}", h_export, EDIT, "Export an interchange file", "format:string,zh:integer,chain:string,region:integer", "data"},
 	{"GET", "/api/v1/chains", h_chains, ALL, "The chain catalogue", "", "catalogue"},
 	{"GET", "/api/v1/regions", h_regions, ALL, "GB/T 2260 region codes under a parent", "parent:integer", "catalogue"},
 	{"GET", "/api/v1/metrics", h_metrics, ALL, "The metric catalogue", "", "catalogue"},

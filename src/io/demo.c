@@ -285,17 +285,6 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 		goto out;
 	for (int i = 0; i < n; i++) {
 		struct ent *e = &E[i];
-		double where = uniform(&r);
-		const struct place *pl;
-		if (where < 0.9) {
-			pl = &places[weighted_place(&r, places, (int)(sizeof places / sizeof places[0]))];
-			e->local = 1;
-		} else {
-			pl = &elsewhere[weighted_place(&r, elsewhere,
-						       (int)(sizeof elsewhere / sizeof elsewhere[0]))];
-		}
-		e->region = pl->code;
-		make_uscc(e->uscc, e->region, (uint64_t)i + 1, o->seed);
 		int x = pick(&r, total_w), c = 0;
 		for (; c < cat->nchains; c++) {
 			int w = chain_weight(cat->chains[c].id) * (cat->chains[c].nnodes > 8 ? 2 : 1);
@@ -308,8 +297,28 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 		const struct cc_chain *ch = &cat->chains[c];
 		e->node = pick_node(&r, cat, ch);
 		e->node2 = uniform(&r) < 0.12 ? pick_node(&r, cat, ch) : -1;
-		if (e->node2 == e->node)
-			e->node2 = -1;
+		if (e->node2 == e->node ||
+		    (e->node2 >= 0 && (int)(((uint64_t)e->node2 * 2654435761u >> 7) % 7) == 0))
+			e->node2 = -1; /* a second link never fills one of the region's gaps */
+		/* Some links are gaps of the region (about one in seven, fixed per node): their
+		 * makers sit in other provinces, or now and then in Sichuan, so chain maps show
+		 * missing and weak links as a real region has them. */
+		int gap = (int)(((uint64_t)e->node * 2654435761u >> 7) % 7) == 0;
+		double where = uniform(&r);
+		const struct place *pl;
+		if (gap ? where < 0.12 : where < 0.9) {
+			pl = &places[weighted_place(&r, places, (int)(sizeof places / sizeof places[0]))];
+			if (gap)
+				while (pl->code / 10000 == 50)
+					pl = &places[weighted_place(&r, places,
+								    (int)(sizeof places / sizeof places[0]))];
+			e->local = 1;
+		} else {
+			pl = &elsewhere[weighted_place(&r, elsewhere,
+						       (int)(sizeof elsewhere / sizeof elsewhere[0]))];
+		}
+		e->region = pl->code;
+		make_uscc(e->uscc, e->region, (uint64_t)i + 1, o->seed);
 		const struct cc_node *nd = &cat->nodes[e->node];
 		/* Downstream makers are bigger; heavy tail by a log-normal. */
 		double mu = 8.3 + 0.5 * nd->stage;
@@ -579,18 +588,24 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 			int ns = 0;
 			for (int s = 0; s < nsup && ns < 8; s++) {
 				char code[19];
-				if (uniform(&r) < 0.28 || node_count[sn] == 0) {
+				if (uniform(&r) < 0.2 || node_count[sn] == 0) {
 					/* Outside the registry: a supplier of another province. */
 					int pi = weighted_place(&r, elsewhere,
 								(int)(sizeof elsewhere / sizeof elsewhere[0]));
 					make_uscc(code, elsewhere[pi].code,
 						  (uint64_t)n + 1 + (uint64_t)pick(&r, 400 + n / 20), o->seed);
 				} else {
-					/* Preferential attachment: the biggest of three tries (hubs). */
-					int best = -1;
-					for (int t = 0; t < 3; t++) {
+					/* Preferential attachment (the biggest of three tries: hubs), and
+					 * most buyers source in their own province when they can. */
+					int best = -1, near = uniform(&r) < 0.75;
+					for (int t = 0; t < 3 || (near && best >= 0 && t < 8 &&
+								  E[best].region / 10000 != b->region / 10000);
+					     t++) {
 						int cand = by_node[node_start[sn] + pick(&r, node_count[sn])];
-						if (best < 0 || E[cand].size > E[best].size)
+						int same = E[cand].region / 10000 == b->region / 10000;
+						int best_same = best >= 0 && E[best].region / 10000 == b->region / 10000;
+						if (best < 0 || (near && same && !best_same) ||
+						    ((!near || same == best_same) && E[cand].size > E[best].size))
 							best = cand;
 					}
 					if (best == i)

@@ -158,6 +158,9 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 	case CC_KIND_ENTERPRISES:
 		cc_buf_puts(b, "SELECT e.uscc, e.name, e.region, e.industry, e.founded, e.scale, "
 			       "e.listed, e.certs FROM enterprises e WHERE 1");
+		if (o->chain)
+			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
+				       "m.enterprise_id = e.id AND m.chain = ?1)");
 		break;
 	case CC_KIND_INDICATORS:
 		cc_buf_puts(b, "SELECT e.uscc, CASE WHEN i.period % 100 = 0 THEN "
@@ -167,6 +170,9 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 			cc_buf_printf(b, ", i.%s", cc_metric_get(m)->key);
 		cc_buf_puts(b, " FROM indicators i JOIN enterprises e ON e.id = i.enterprise_id "
 			       "WHERE 1");
+		if (o->chain)
+			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
+				       "m.enterprise_id = e.id AND m.chain = ?1)");
 		break;
 	case CC_KIND_MEMBERS:
 		cc_buf_puts(b, "SELECT e.uscc, m.chain, m.node, m.role, m.product FROM chain_members m "

@@ -939,9 +939,8 @@ def test_sql_injection(ctx, ops):
         check(r.status == 200 and r.json["enterprise"]["name"] == s,
               "GET shows the name %r verbatim" % s, r.short())
         for field in ("region", "industry", "founded", "scale", "listed", "certs"):
-            r = an.req("PATCH", pe, {field: s})
-            if not (field == "certs" and s in ("%", "_")):
-                expect_error(r, 400, "invalid", "PATCH %s=%r -> 400" % (field, s), field)
+            expect_error(an.req("PATCH", pe, {field: s}), 400, "invalid",
+                         "PATCH %s=%r -> 400" % (field, s), field)
         expect_error(an.req("PUT", pe + "/indicators/2024", {s: 1}), 400, "invalid",
                      "PUT indicators key %r -> 400" % s, s)
         expect_error(a.req("POST", "/api/v1/users", {"username": s, "password": "password-1",
@@ -965,7 +964,7 @@ def test_sql_injection(ctx, ops):
         r = a.req("POST", "/api/v1/imports?kind=enterprises&filename=%s" % q(s), ctx.good_csv)
         check(r.status == 200 and r.json["accepted"] == 1, "import filename=%r -> 200" % s,
               r.short())
-    # A long run of the above as the enterprise's name, then the list search for it.
+    # The last injected name is searchable as plain text.
     r = an.get("/api/v1/enterprises?q=" + q(inj[3]))
     check(r.status == 200 and r.json["total"] == 1
           and r.json["items"][0]["uscc"] == ctx.inj_uscc,

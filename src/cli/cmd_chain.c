@@ -1,0 +1,412 @@
+/*
+ * `chainchief chain list|show|gaps|targets|report`: the chain catalogue and chain maps
+ * (强链、补链、延链) from the command line. The analytics are chain/chain.c's; this file only
+ * turns them into tables and a workbook.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "chain/chain.h"
+#include "cli/commands.h"
+#include "domain/codes.h"
+#include "io/export.h"
+#include "io/xlsx.h"
+
+static void fmt(char *out, size_t n, double v, const char *spec)
+{
+	if (isnan(v))
+		out[0] = '\0';
+	else
+		snprintf(out, n, spec, v);
+}
+
+/* Everything a chain subcommand needs: catalogue, frame, scope, rules. */
+struct chain_cli {
+	const struct cc_catalogue *cat;
+	const struct chain_rules *rules;
+	struct cc_frame *f;
+	struct chain_scope scope;
+	int year;
+};
+
+static int chain_cli_open(struct cli_ctx *ctx, const char *scope, const char *year,
+			  struct chain_cli *c)
+{
+	struct cc_error err = {0};
+	memset(c, 0, sizeof *c);
+	if (cc_codes_load(&err) || !(c->cat = cc_catalogue_get(&err)) ||
+	    !(c->rules = chain_rules_get(&err))) {
+		cli_error("chain: %s", err.msg);
+		return CLI_FAIL;
+	}
+	if (chain_scope_parse(scope, &c->scope, &err)) {
+		cli_error("chain: %s", err.msg);
+		return CLI_USAGE;
+	}
+	int rc = cli_open_store(ctx, 0);
+	if (rc)
+		return rc;
+	if (cc_frame_build(ctx->store, 0, &c->f, &err)) {
+		cli_error("chain: %s", err.msg);
+		return CLI_FAIL;
+	}
+	if (year) {
+		long long y = cli_int_option("year", year, 1900, 2200);
+		if (y < 0)
+			return CLI_USAGE;
+		if (!cc_frame_annual(c->f, 0, (int)y)) {
+			cli_error("chain: no data for year %lld (the data hold %d to %d)", y, c->f->year0,
+				  c->f->year0 + c->f->nyears - 1);
+			return CLI_FAIL;
+		}
+		c->year = (int)y;
+	} else {
+		c->year = cc_frame_latest_year(c->f);
+	}
+	return CLI_OK;
+}
+
+static const struct cc_chain *find_chain(const struct chain_cli *c, const char *id)
+{
+	const struct cc_chain *ch = cc_chain_find(c->cat, id);
+	if (!ch)
+		cli_error("chain: unknown chain '%s' (see 'chainchief chain list')", id);
+	return ch;
+}
+
+static int chain_list(struct cli_ctx *ctx, struct chain_cli *c)
+{
+	static const char *const cols[] = {"id",	   "名称",	 "name",	"status",
+					   "nodes#",	   "enterprises#", "output#",	"yoy#",
+					   "completeness#", "local_coverage#", "hhi#",	"strong#",
+					   "adequate#",	   "weak#",	 "missing#"};
+	struct cli_table t;
+	struct chain_node_metrics *m = malloc(sizeof *m * (size_t)c->cat->nnodes);
+	if (!m)
+		return CLI_FAIL;
+	cli_table_init(&t, 15, cols);
+	for (int i = 0; i < c->cat->nchains; i++) {
+		const struct cc_chain *ch = &c->cat->chains[i];
+		struct chain_summary s;
+		struct cc_error err = {0};
+		if (chain_analyse(c->f, i, &c->scope, c->year, c->rules, m, &s, &err)) {
+			cli_error("chain: %s", err.msg);
+			free(m);
+			cli_table_release(&t);
+			return CLI_FAIL;
+		}
+		char v[11][32];
+		snprintf(v[0], 32, "%d", ch->nnodes);
+		snprintf(v[1], 32, "%d", s.enterprises);
+		fmt(v[2], 32, s.output, "%.0f");
+		fmt(v[3], 32, s.yoy, "%.4f");
+		fmt(v[4], 32, s.completeness, "%.4f");
+		fmt(v[5], 32, s.local_coverage, "%.4f");
+		fmt(v[6], 32, s.hhi, "%.0f");
+		snprintf(v[7], 32, "%d", s.strong);
+		snprintf(v[8], 32, "%d", s.adequate);
+		snprintf(v[9], 32, "%d", s.weak);
+		snprintf(v[10], 32, "%d", s.missing);
+		const char *row[15] = {ch->id, ch->name_zh, ch->name_en, ch->status, v[0], v[1], v[2],
+				       v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]};
+		cli_table_add(&t, row);
+	}
+	if (ctx->format == CLI_FMT_TABLE)
+		printf("scope %s (%s), year %d\n", c->scope.name_zh, c->scope.name_en, c->year);
+	cli_table_print(&t, stdout, ctx->format);
+	cli_table_release(&t);
+	free(m);
+	return CLI_OK;
+}
+
+/* Fills T with the nodes of CHAIN (all, or only weak and missing when GAPS). */
+static void node_rows(const struct chain_cli *c, const struct cc_chain *ch,
+		      const struct chain_node_metrics *m, int gaps, int table, struct cli_table *t)
+{
+	static const char *const cols[] = {"node",	   "名称",	   "stage",	 "class",
+					   "等级",	   "enterprises#", "masters#",	 "core#",
+					   "output#",	   "output_share#", "yoy#",	 "cagr3#",
+					   "rd_intensity#", "local_coverage#", "hightech#", "srdi#",
+					   "reason_zh",	   "reason_en"};
+	cli_table_init(t, 18, cols);
+	for (int k = 0; k < ch->nnodes; k++) {
+		const struct chain_node_metrics *x = &m[k];
+		const struct cc_node *nd = &c->cat->nodes[x->node];
+		if (gaps && x->cls != CHAIN_WEAK && x->cls != CHAIN_MISSING)
+			continue;
+		char label[160], v[11][32];
+		if (table)
+			snprintf(label, sizeof label, "%*s%s", nd->depth * 2, "", nd->id);
+		else
+			snprintf(label, sizeof label, "%s", nd->id);
+		snprintf(v[0], 32, "%d", x->enterprises);
+		snprintf(v[1], 32, "%d", x->masters);
+		snprintf(v[2], 32, "%d", x->core);
+		fmt(v[3], 32, x->output, "%.0f");
+		fmt(v[4], 32, x->output_share, "%.4f");
+		fmt(v[5], 32, x->yoy, "%.4f");
+		fmt(v[6], 32, x->cagr3, "%.4f");
+		fmt(v[7], 32, x->rd_intensity, "%.4f");
+		fmt(v[8], 32, x->local_coverage, "%.4f");
+		snprintf(v[9], 32, "%d", x->hightech);
+		snprintf(v[10], 32, "%d", x->srdi);
+		const char *row[18] = {label, nd->name_zh, cc_stage_name(nd->stage),
+				       chain_class_name(x->cls), chain_class_zh(x->cls), v[0], v[1], v[2],
+				       v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], x->reason_zh,
+				       x->reason_en};
+		cli_table_add(t, row);
+	}
+}
+
+/* Targets of every weak or missing node (or of NODE only) into T. */
+static int target_rows(const struct chain_cli *c, const struct cc_chain *ch,
+		       const struct chain_node_metrics *m, const struct cc_node *only, int limit,
+		       struct cli_table *t)
+{
+	static const char *const cols[] = {"node", "环节", "rank#", "uscc", "name", "region",
+					   "kind", "score#", "value_to_local#", "local_buyers#",
+					   "revenue#", "yoy#", "reason_zh", "reason_en"};
+	struct chain_target *tg = malloc(sizeof *tg * (size_t)limit);
+	if (!tg)
+		return CLI_FAIL;
+	cli_table_init(t, 14, cols);
+	for (int k = 0; k < ch->nnodes; k++) {
+		const struct cc_node *nd = &c->cat->nodes[m[k].node];
+		if (only ? nd != only : (m[k].cls != CHAIN_WEAK && m[k].cls != CHAIN_MISSING))
+			continue;
+		struct cc_error err = {0};
+		int n = chain_targets(c->f, nd->index, &c->scope, c->year, c->rules, tg, limit, &err);
+		if (n < 0) {
+			cli_error("chain: %s", err.msg);
+			free(tg);
+			return CLI_FAIL;
+		}
+		for (int i = 0; i < n; i++) {
+			char v[7][40], region[8];
+			snprintf(v[0], 40, "%d", i + 1);
+			snprintf(v[1], 40, "%.4f", tg[i].score);
+			snprintf(v[2], 40, "%.2f", tg[i].value_to_local);
+			snprintf(v[3], 40, "%d", tg[i].local_buyers);
+			fmt(v[4], 40, tg[i].revenue, "%.2f");
+			fmt(v[5], 40, tg[i].yoy, "%.4f");
+			snprintf(region, sizeof region, "%06d", tg[i].region);
+			const char *row[14] = {nd->id, nd->name_zh, v[0], tg[i].uscc,
+					       tg[i].ent >= 0 ? c->f->name[tg[i].ent] : "",
+					       region,
+					       tg[i].kind == CHAIN_TARGET_SUPPLIER ? "supplier" : "maker",
+					       v[1], v[2], v[3], v[4], v[5], tg[i].reason_zh,
+					       tg[i].reason_en};
+			cli_table_add(t, row);
+		}
+	}
+	free(tg);
+	return CLI_OK;
+}
+
+/* Writes table T as a sheet (header in bold, numeric columns as numbers). */
+static int sheet(struct cc_xlsx_writer *w, const char *name, const struct cli_table *t,
+		 struct cc_error *err)
+{
+	enum cc_cell_type types[32];
+	int rc = cc_xlsx_add_sheet(w, name, err);
+	if (rc)
+		return rc;
+	for (size_t c = 0; c < t->ncols && c < 32; c++)
+		types[c] = t->numeric[c] ? CC_CELL_NUMBER : CC_CELL_TEXT;
+	rc = cc_xlsx_row(w, t->ncols, t->cols, NULL, 1, err);
+	for (size_t r = 0; rc == 0 && r < t->nrows; r++)
+		rc = cc_xlsx_row(w, t->ncols, (const char *const *)&t->cells[r * t->ncols], types, 0,
+				 err);
+	double widths[32];
+	for (size_t c = 0; c < t->ncols && c < 32; c++)
+		widths[c] = strstr(t->cols[c], "reason") ? 60 : 14;
+	cc_xlsx_widths(w, t->ncols < 32 ? t->ncols : 32, widths);
+	return rc;
+}
+
+static int chain_report(struct cli_ctx *ctx, struct chain_cli *c, const struct cc_chain *ch,
+			const struct chain_node_metrics *m, const struct chain_summary *s,
+			const char *out, int limit)
+{
+	struct cc_error err = {0};
+	struct cc_xlsx_writer *w = NULL;
+	struct cli_table nodes, gaps, targets, summary;
+	int rc = cc_xlsx_create(&w, out, &err);
+	if (rc) {
+		cli_error("chain report: %s", err.msg);
+		return CLI_FAIL;
+	}
+	static const char *const scols[] = {"项目 item", "值 value"};
+	cli_table_init(&summary, 2, scols);
+	char v[12][300];
+	snprintf(v[0], 300, "%s %s", ch->name_zh, ch->name_en);
+	snprintf(v[1], 300, "%s %s", c->scope.name_zh, c->scope.name_en);
+	snprintf(v[2], 300, "%d", c->year);
+	snprintf(v[3], 300, "%d", s->enterprises);
+	fmt(v[4], 300, s->output, "%.0f");
+	fmt(v[5], 300, s->yoy * 100, "%.1f%%");
+	fmt(v[6], 300, s->completeness * 100, "%.1f%%");
+	fmt(v[7], 300, s->local_coverage * 100, "%.1f%%");
+	fmt(v[8], 300, s->hhi, "%.0f");
+	snprintf(v[9], 300, "%d / %d / %d / %d", s->strong, s->adequate, s->weak, s->missing);
+	const char *items[10][2] = {
+		{"产业链 chain", v[0]},
+		{"范围 scope", v[1]},
+		{"年度 year", v[2]},
+		{"企业数 enterprises", v[3]},
+		{"工业总产值(万元) output", v[4]},
+		{"产值增速 output growth", v[5]},
+		{"完整度 completeness (leaf links present)", v[6]},
+		{"本地配套率 local supply coverage", v[7]},
+		{"集中度 HHI (0-10000)", v[8]},
+		{"优势/一般/薄弱/缺失 strong/adequate/weak/missing", v[9]},
+	};
+	for (int i = 0; i < 10; i++)
+		cli_table_add(&summary, items[i]);
+	node_rows(c, ch, m, 0, 0, &nodes);
+	node_rows(c, ch, m, 1, 0, &gaps);
+	rc = target_rows(c, ch, m, NULL, limit, &targets);
+	if (rc == 0)
+		rc = sheet(w, "概况 Summary", &summary, &err);
+	if (rc == 0)
+		rc = sheet(w, "环节 Nodes", &nodes, &err);
+	/* Output by node, as a column chart beside the node table (nodes rows 1..n, column 8). */
+	if (rc == 0 && nodes.nrows)
+		rc = cc_xlsx_bar_chart(w, "环节 Nodes", 1, 8, 1, (int)nodes.nrows,
+				       "各环节产值（万元） Output by node", 1, 19);
+	if (rc == 0)
+		rc = sheet(w, "短板 Gaps", &gaps, &err);
+	if (rc == 0)
+		rc = sheet(w, "招商目标 Targets", &targets, &err);
+	int crc = cc_xlsx_writer_close(w, rc ? NULL : &err);
+	cli_table_release(&summary);
+	cli_table_release(&nodes);
+	cli_table_release(&gaps);
+	cli_table_release(&targets);
+	if (rc || crc) {
+		cli_error("chain report: %s", err.msg);
+		return CLI_FAIL;
+	}
+	if (ctx->format == CLI_FMT_JSON)
+		printf("{\"file\":\"%s\",\"chain\":\"%s\",\"nodes\":%d,\"gaps\":%d}\n", out, ch->id,
+		       ch->nnodes, s->weak + s->missing);
+	else
+		printf("report on %s (%s) written to %s\n", ch->name_zh, c->scope.name_zh, out);
+	return CLI_OK;
+}
+
+int cmd_chain(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct cli_option opts[] = {{"scope", 1}, {"year", 1}, {"node", 1},
+						 {"limit", 1}, {"out", 1},  {NULL, 0}};
+	const char *val[5], *pos[2];
+	int npos, rc;
+	struct chain_cli c;
+	const struct cli_command *cmd = cli_find("chain");
+	rc = cli_parse(cmd, argc, argv, opts, val, pos, 2, &npos);
+	if (rc)
+		return rc;
+	const char *sub = npos ? pos[0] : "list";
+	long long limit = 10;
+	if (val[3] && (limit = cli_int_option("limit", val[3], 1, 1000)) < 0)
+		return CLI_USAGE;
+	if (strcmp(sub, "list") == 0) {
+		if (npos > 1) {
+			cli_error("chain list takes no chain");
+			return CLI_USAGE;
+		}
+		rc = chain_cli_open(ctx, val[0], val[1], &c);
+		if (rc == CLI_OK)
+			rc = chain_list(ctx, &c);
+		cc_frame_release(c.f);
+		return rc;
+	}
+	if (strcmp(sub, "show") && strcmp(sub, "gaps") && strcmp(sub, "targets") &&
+	    strcmp(sub, "report")) {
+		cli_error("chain: unknown subcommand '%s' (list, show, gaps, targets, report)", sub);
+		fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
+		return CLI_USAGE;
+	}
+	if (npos != 2) {
+		cli_error("chain %s: name the chain (see 'chainchief chain list')", sub);
+		return CLI_USAGE;
+	}
+	if (strcmp(sub, "report") == 0 && !val[4]) {
+		cli_error("chain report: --out FILE.xlsx is required");
+		return CLI_USAGE;
+	}
+	rc = chain_cli_open(ctx, val[0], val[1], &c);
+	const struct cc_chain *ch = rc ? NULL : find_chain(&c, pos[1]);
+	struct chain_node_metrics *m = NULL;
+	struct chain_summary s;
+	struct cc_error err = {0};
+	if (rc || !ch) {
+		rc = rc ? rc : CLI_FAIL;
+		goto out;
+	}
+	m = malloc(sizeof *m * (size_t)ch->nnodes);
+	if (!m || chain_analyse(c.f, ch->index, &c.scope, c.year, c.rules, m, &s, &err)) {
+		cli_error("chain: %s", m ? err.msg : "out of memory");
+		rc = CLI_FAIL;
+		goto out;
+	}
+	struct cli_table t;
+	if (strcmp(sub, "show") == 0 || strcmp(sub, "gaps") == 0) {
+		int gaps = sub[0] == 'g';
+		node_rows(&c, ch, m, gaps, ctx->format == CLI_FMT_TABLE, &t);
+		if (ctx->format == CLI_FMT_TABLE)
+			printf("%s %s — scope %s, year %d: %d enterprises, completeness %.0f%%, local "
+			       "coverage %s, strong %d / adequate %d / weak %d / missing %d\n",
+			       ch->name_zh, ch->name_en, c.scope.name_zh, c.year, s.enterprises,
+			       s.completeness * 100,
+			       isnan(s.local_coverage) ? "unknown" : "",
+			       s.strong, s.adequate, s.weak, s.missing);
+		cli_table_print(&t, stdout, ctx->format);
+		cli_table_release(&t);
+		if (gaps) {
+			int ext[256];
+			double demand[256];
+			int ne = ch->nnodes <= 256 ? chain_extension(c.f, ch->index, c.rules, m, ext, demand) : 0;
+			static const char *const cols[] = {"node", "环节", "stage", "local_demand#"};
+			cli_table_init(&t, 4, cols);
+			for (int i = 0; i < ne; i++) {
+				char d[32];
+				snprintf(d, sizeof d, "%.2f", demand[i]);
+				const char *row[4] = {c.cat->nodes[ext[i]].id, c.cat->nodes[ext[i]].name_zh,
+						      cc_stage_name(c.cat->nodes[ext[i]].stage), d};
+				cli_table_add(&t, row);
+			}
+			if (ctx->format == CLI_FMT_TABLE) {
+				printf("\n延链 extension: links with local demand but no local maker\n");
+				cli_table_print(&t, stdout, ctx->format);
+			} else if (ctx->format == CLI_FMT_CSV) {
+				cli_table_print(&t, stdout, ctx->format);
+			}
+			/* JSON: the node list above is the gaps; extension goes to stderr-free
+			 * second document only in table/csv to keep one JSON value on stdout. */
+			cli_table_release(&t);
+		}
+	} else if (strcmp(sub, "targets") == 0) {
+		const struct cc_node *only = NULL;
+		if (val[2]) {
+			only = cc_node_resolve(c.cat, val[2], ch->id, &err);
+			if (!only || only->chain != ch->index) {
+				cli_error("chain targets: %s", only ? "that node is in another chain" : err.msg);
+				rc = CLI_USAGE;
+				goto out;
+			}
+		}
+		rc = target_rows(&c, ch, m, only, (int)limit, &t);
+		if (rc == CLI_OK) {
+			cli_table_print(&t, stdout, ctx->format);
+			cli_table_release(&t);
+		}
+	} else {
+		rc = chain_report(ctx, &c, ch, m, &s, val[4], (int)limit);
+	}
+out:
+	free(m);
+	cc_frame_release(c.f);
+	return rc;
+}
