@@ -136,4 +136,12 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 int chain_extension(const struct cc_frame *f, int chain, const struct chain_rules *rules,
 		    const struct chain_node_metrics *metrics, int *out, double *demand);
 
+/*
+ * Writes the chain report workbook to PATH: summary, nodes (with a column chart of output by
+ * node), gaps, and up to LIMIT targets per weak or missing node. Returns 0 or a negative CC_E*.
+ */
+int chain_report_write(const struct cc_frame *f, int chain, const struct chain_scope *scope,
+		       int year, const struct chain_rules *rules, int limit, const char *path,
+		       struct cc_error *err);
+
 #endif

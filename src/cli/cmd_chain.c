@@ -10,8 +10,6 @@
 #include "chain/chain.h"
 #include "cli/commands.h"
 #include "domain/codes.h"
-#include "io/export.h"
-#include "io/xlsx.h"
 
 static void fmt(char *out, size_t n, double v, const char *spec)
 {
@@ -204,87 +202,11 @@ static int target_rows(const struct chain_cli *c, const struct cc_chain *ch,
 	return CLI_OK;
 }
 
-/* Writes table T as a sheet (header in bold, numeric columns as numbers). */
-static int sheet(struct cc_xlsx_writer *w, const char *name, const struct cli_table *t,
-		 struct cc_error *err)
-{
-	enum cc_cell_type types[32];
-	int rc = cc_xlsx_add_sheet(w, name, err);
-	if (rc)
-		return rc;
-	for (size_t c = 0; c < t->ncols && c < 32; c++)
-		types[c] = t->numeric[c] ? CC_CELL_NUMBER : CC_CELL_TEXT;
-	rc = cc_xlsx_row(w, t->ncols, t->cols, NULL, 1, err);
-	for (size_t r = 0; rc == 0 && r < t->nrows; r++)
-		rc = cc_xlsx_row(w, t->ncols, (const char *const *)&t->cells[r * t->ncols], types, 0,
-				 err);
-	double widths[32];
-	for (size_t c = 0; c < t->ncols && c < 32; c++)
-		widths[c] = strstr(t->cols[c], "reason") ? 60 : 14;
-	cc_xlsx_widths(w, t->ncols < 32 ? t->ncols : 32, widths);
-	return rc;
-}
-
 static int chain_report(struct cli_ctx *ctx, struct chain_cli *c, const struct cc_chain *ch,
-			const struct chain_node_metrics *m, const struct chain_summary *s,
-			const char *out, int limit)
+			const struct chain_summary *s, const char *out, int limit)
 {
 	struct cc_error err = {0};
-	struct cc_xlsx_writer *w = NULL;
-	struct cli_table nodes, gaps, targets, summary;
-	int rc = cc_xlsx_create(&w, out, &err);
-	if (rc) {
-		cli_error("chain report: %s", err.msg);
-		return CLI_FAIL;
-	}
-	static const char *const scols[] = {"项目 item", "值 value"};
-	cli_table_init(&summary, 2, scols);
-	char v[12][300];
-	snprintf(v[0], 300, "%s %s", ch->name_zh, ch->name_en);
-	snprintf(v[1], 300, "%s %s", c->scope.name_zh, c->scope.name_en);
-	snprintf(v[2], 300, "%d", c->year);
-	snprintf(v[3], 300, "%d", s->enterprises);
-	fmt(v[4], 300, s->output, "%.0f");
-	fmt(v[5], 300, s->yoy * 100, "%.1f%%");
-	fmt(v[6], 300, s->completeness * 100, "%.1f%%");
-	fmt(v[7], 300, s->local_coverage * 100, "%.1f%%");
-	fmt(v[8], 300, s->hhi, "%.0f");
-	snprintf(v[9], 300, "%d / %d / %d / %d", s->strong, s->adequate, s->weak, s->missing);
-	const char *items[10][2] = {
-		{"产业链 chain", v[0]},
-		{"范围 scope", v[1]},
-		{"年度 year", v[2]},
-		{"企业数 enterprises", v[3]},
-		{"工业总产值(万元) output", v[4]},
-		{"产值增速 output growth", v[5]},
-		{"完整度 completeness (leaf links present)", v[6]},
-		{"本地配套率 local supply coverage", v[7]},
-		{"集中度 HHI (0-10000)", v[8]},
-		{"优势/一般/薄弱/缺失 strong/adequate/weak/missing", v[9]},
-	};
-	for (int i = 0; i < 10; i++)
-		cli_table_add(&summary, items[i]);
-	node_rows(c, ch, m, 0, 0, &nodes);
-	node_rows(c, ch, m, 1, 0, &gaps);
-	rc = target_rows(c, ch, m, NULL, limit, &targets);
-	if (rc == 0)
-		rc = sheet(w, "概况 Summary", &summary, &err);
-	if (rc == 0)
-		rc = sheet(w, "环节 Nodes", &nodes, &err);
-	/* Output by node, as a column chart beside the node table (nodes rows 1..n, column 8). */
-	if (rc == 0 && nodes.nrows)
-		rc = cc_xlsx_bar_chart(w, "环节 Nodes", 1, 8, 1, (int)nodes.nrows,
-				       "各环节产值（万元） Output by node", 1, 19);
-	if (rc == 0)
-		rc = sheet(w, "短板 Gaps", &gaps, &err);
-	if (rc == 0)
-		rc = sheet(w, "招商目标 Targets", &targets, &err);
-	int crc = cc_xlsx_writer_close(w, rc ? NULL : &err);
-	cli_table_release(&summary);
-	cli_table_release(&nodes);
-	cli_table_release(&gaps);
-	cli_table_release(&targets);
-	if (rc || crc) {
+	if (chain_report_write(c->f, ch->index, &c->scope, c->year, c->rules, limit, out, &err)) {
 		cli_error("chain report: %s", err.msg);
 		return CLI_FAIL;
 	}
@@ -403,7 +325,7 @@ int cmd_chain(struct cli_ctx *ctx, int argc, char **argv)
 			cli_table_release(&t);
 		}
 	} else {
-		rc = chain_report(ctx, &c, ch, m, &s, val[4], (int)limit);
+		rc = chain_report(ctx, &c, ch, &s, val[4], (int)limit);
 	}
 out:
 	free(m);

@@ -24,6 +24,12 @@ int h_users(struct http_req *req);
 int h_user_create(struct http_req *req);
 int h_user_patch(struct http_req *req);
 int h_audit(struct http_req *req);
+int h_chain_compare(struct http_req *req);
+int h_chain(struct http_req *req);
+int h_chain_node(struct http_req *req);
+int h_chain_gaps(struct http_req *req);
+int h_chain_targets(struct http_req *req);
+int h_chain_report(struct http_req *req);
 
 /* Shared by handlers: JSON of enterprise I of frame F for YEAR (list item fields). */
 json_t *h_enterprise_item(const struct cc_frame *f, int i, int year);

@@ -715,7 +715,9 @@ def test_bodies(ctx):
                         ({"username": "u1", "password": 12345678, "role": "chief"}, "password"),
                         ({"username": "u1", "password": "password-1", "role": ["chief"]}, "role"),
                         ({"username": "u1", "password": "password-1", "role": "chief",
-                          "chains": ["nev"]}, "chains")]:
+                          "chains": [1]}, "chains"),
+                        ({"username": "u1", "password": "password-1", "role": "chief",
+                          "chains": {"nev": True}}, "chains")]:
         expect_error(a.req("POST", "/api/v1/users", body), 400, "invalid",
                      "POST /users %s -> 400 field %s" % (json.dumps(body), field), field)
     for body in [{"username": "u1", "password": "password-1", "role": "god"},
@@ -728,10 +730,19 @@ def test_bodies(ctx):
                  {"username": "u1", "password": "password-1", "role": "enterprise"},
                  {"username": "u1", "password": "password-1", "role": "enterprise",
                   "uscc": ctx.unregistered_uscc},
-                 {"username": "u1", "password": "password-1", "role": "chief", "chains": "nope"}]:
+                 {"username": "u1", "password": "password-1", "role": "chief", "chains": "nope"},
+                 {"username": "u1", "password": "password-1", "role": "chief",
+                  "chains": ["nev", "nope"]}]:
         expect_error(a.req("POST", "/api/v1/users", body), 400, "invalid",
                      "POST /users %s -> 400" % json.dumps(body)[:90])
     check(not db_query("SELECT 1 FROM users WHERE username = 'u1'"), "no rejected user was created")
+    r = a.req("POST", "/api/v1/users", {"username": "chief2", "password": "password-1",
+                                        "role": "chief", "chains": ["nev", "icv"]})
+    check(r.status == 201, "POST /users with chains as a list -> 201", r.short())
+    r = a.get("/api/v1/users")
+    rows = [u for u in (r.json or {}).get("items", []) if u["username"] == "chief2"]
+    check(rows and rows[0]["chains"] in ("nev,icv", ["nev", "icv"]),
+          "the listed chains are stored", rows)
     expect_error(a.req("POST", "/api/v1/users", {"username": "target1", "password": "password-1",
                                                  "role": "chief"}),
                  409, "conflict", "POST /users with a taken name -> 409 conflict", "username")
@@ -883,6 +894,15 @@ def test_api_errors(ctx):
     expect_error(a.req("PATCH", "/api/v1/enterprises/" + ctx.edit_uscc,
                        {"region": "重" * 400}), 400, "invalid",
                  "PATCH region of 400 Chinese characters -> 400 with the error shape", "region")
+    for pad in ("", "x"):  # both alignments of the 2-byte characters against any cut
+        expect_error(a.req("POST", "/api/v1/users", {"username": "long1",
+                                                     "password": "password-1",
+                                                     "role": pad + "é" * 600}),
+                     400, "invalid",
+                     "POST /users with a %d-byte role -> 400 with the error shape"
+                     % (len(pad) + 1200))
+    expect_error(a.get("/api/v1/enterprises?node=" + q("节" * 400)), 400, "invalid",
+                 "node of 400 Chinese characters -> 400 with the error shape", "node")
 
 
 def test_sql_injection(ctx, ops):

@@ -1,0 +1,378 @@
+/*
+ * Chain map routes: the 33-chain comparison, one chain's node tree with metrics and classes, a
+ * node's enterprises and targets, gaps with extension links, targets, and the XLSX report.
+ * A chief reads only the chains assigned to them.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "base/parse.h"
+#include "chain/chain.h"
+#include "domain/codes.h"
+#include "domain/metric.h"
+#include "http/handlers.h"
+
+static json_t *num(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
+/* Parses scope and year; sets a 400 and returns -1 on bad input. */
+static int params(struct http_req *req, const struct cc_frame *f, struct chain_scope *scope,
+		  int *year)
+{
+	struct cc_error err = {0};
+	if (chain_scope_parse(http_query(req, "scope"), scope, &err)) {
+		http_error(req, 400, "invalid", "scope", "范围无效（chongqing、chengdu、both 或行政区划代码）",
+			   "%s", err.msg);
+		return -1;
+	}
+	const char *y = http_query(req, "year");
+	*year = cc_frame_latest_year(f);
+	if (y && *y) {
+		long long v;
+		if (cc_parse_int64(y, strlen(y), &v) || !cc_frame_annual(f, 0, (int)v)) {
+			http_error(req, 400, "invalid", "year", "没有该年份的数据", "no data for year '%s'", y);
+			return -1;
+		}
+		*year = (int)v;
+	}
+	return 0;
+}
+
+/* Whether the user may read CHAIN (a chief only their own chains). */
+static int may_read(const struct http_req *req, const char *chain)
+{
+	if (req->user.role != HTTP_ROLE_CHIEF)
+		return 1;
+	size_t n = strlen(chain);
+	for (const char *p = req->user.chains; *p;) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+		if (len == n && strncmp(p, chain, n) == 0)
+			return 1;
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	return 0;
+}
+
+/* Finds the chain of path parameter 0, checking the chief's access. NULL after an error. */
+static const struct cc_chain *path_chain(struct http_req *req)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	const struct cc_chain *ch = cat ? cc_chain_find(cat, req->params[0]) : NULL;
+	if (!ch) {
+		http_error(req, 404, "not_found", "chain", "没有该产业链",
+			   "no chain '%s' (GET /api/v1/chains lists them)", req->params[0]);
+		return NULL;
+	}
+	if (!may_read(req, ch->id)) {
+		http_error(req, 403, "forbidden", "chain", "链长只能查看分管的产业链",
+			   "a chief account reads only its own chains");
+		return NULL;
+	}
+	return ch;
+}
+
+static json_t *summary_json(const struct cc_chain *ch, const struct chain_summary *s)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:i, s:i, s:i, s:i}",
+			 "id", ch->id, "name_zh", ch->name_zh, "name_en", ch->name_en, "status",
+			 ch->status, "nodes", ch->nnodes, "enterprises", s->enterprises, "output",
+			 num(s->output), "yoy", num(s->yoy), "completeness", num(s->completeness),
+			 "local_coverage", num(s->local_coverage), "hhi", num(s->hhi), "strong",
+			 s->strong, "adequate", s->adequate, "weak", s->weak, "missing", s->missing);
+}
+
+static json_t *node_json(const struct cc_catalogue *cat, const struct chain_node_metrics *m)
+{
+	const struct cc_node *nd = &cat->nodes[m->node];
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:o, "
+			 "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+			 "id", nd->id, "name_zh", nd->name_zh, "name_en", nd->name_en, "parent",
+			 nd->parent >= 0 ? cat->nodes[nd->parent].id : NULL, "stage",
+			 cc_stage_name(nd->stage), "depth", nd->depth, "class",
+			 chain_class_name(m->cls), "class_zh", chain_class_zh(m->cls),
+			 "enterprises", m->enterprises, "masters", m->masters, "core", m->core,
+			 "hightech", m->hightech, "srdi", m->srdi, "output", num(m->output),
+			 "output_share", num(m->output_share), "yoy", num(m->yoy), "cagr3",
+			 num(m->cagr3), "rd_intensity", num(m->rd_intensity), "purchases_in",
+			 num(m->purchases_in), "purchases_out", num(m->purchases_out),
+			 "local_coverage", num(m->local_coverage), "reason_zh", m->reason_zh,
+			 "reason_en", m->reason_en);
+}
+
+static json_t *scope_json(const struct chain_scope *s, int year)
+{
+	json_t *codes = json_array();
+	for (int i = 0; i < s->n; i++)
+		json_array_append_new(codes, json_integer(s->codes[i]));
+	return json_pack("{s:s, s:s, s:o, s:i}", "name_zh", s->name_zh, "name_en", s->name_en,
+			 "regions", codes, "year", year);
+}
+
+int h_chain_compare(struct http_req *req)
+{
+	struct cc_frame *f = http_frame(req);
+	struct chain_scope scope;
+	int year;
+	if (!f || params(req, f, &scope, &year))
+		return req->status;
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	const struct chain_rules *rules = chain_rules_get(NULL);
+	struct chain_node_metrics *m = malloc(sizeof *m * (size_t)cat->nnodes);
+	if (!m || !rules)
+		return http_error(req, 500, "internal", NULL, "内部错误", "out of memory or no rules");
+	json_t *items = json_array();
+	for (int c = 0; c < cat->nchains; c++) {
+		struct chain_summary s;
+		struct cc_error err = {0};
+		if (!may_read(req, cat->chains[c].id))
+			continue;
+		if (chain_analyse(f, c, &scope, year, rules, m, &s, &err) == 0)
+			json_array_append_new(items, summary_json(&cat->chains[c], &s));
+	}
+	free(m);
+	return http_json(req, 200,
+			 json_pack("{s:o, s:o}", "scope", scope_json(&scope, year), "items", items));
+}
+
+int h_chain(struct http_req *req)
+{
+	struct cc_frame *f = http_frame(req);
+	struct chain_scope scope;
+	int year;
+	const struct cc_chain *ch = path_chain(req);
+	if (!ch || !f || params(req, f, &scope, &year))
+		return req->status;
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	struct chain_node_metrics *m = malloc(sizeof *m * (size_t)ch->nnodes);
+	struct chain_summary s;
+	struct cc_error err = {0};
+	if (!m || chain_analyse(f, ch->index, &scope, year, chain_rules_get(NULL), m, &s, &err)) {
+		free(m);
+		return http_error(req, 500, "internal", NULL, "分析失败", "%s", err.msg);
+	}
+	json_t *nodes = json_array();
+	for (int k = 0; k < ch->nnodes; k++)
+		json_array_append_new(nodes, node_json(cat, &m[k]));
+	free(m);
+	return http_json(req, 200,
+			 json_pack("{s:o, s:o, s:o, s:s}", "scope", scope_json(&scope, year), "chain",
+				   summary_json(ch, &s), "nodes", nodes, "source", ch->source));
+}
+
+static json_t *targets_json(const struct cc_frame *f, const struct chain_target *t, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++) {
+		char rname[256];
+		cc_region_fullname(t[i].region, rname, sizeof rname);
+		json_array_append_new(
+			a, json_pack("{s:i, s:s, s:s?, s:i, s:s, s:s, s:o, s:i, s:o, s:o, s:i, s:o, s:s, s:s}",
+				     "rank", i + 1, "uscc", t[i].uscc, "name",
+				     t[i].ent >= 0 ? f->name[t[i].ent] : NULL, "region", t[i].region,
+				     "region_name", rname, "kind",
+				     t[i].kind == CHAIN_TARGET_SUPPLIER ? "supplier" : "maker", "score",
+				     num(t[i].score), "local_buyers", t[i].local_buyers, "value_to_local",
+				     num(t[i].value_to_local), "revenue", num(t[i].revenue), "certs",
+				     t[i].certs, "yoy", num(t[i].yoy), "reason_zh", t[i].reason_zh,
+				     "reason_en", t[i].reason_en));
+	}
+	return a;
+}
+
+int h_chain_node(struct http_req *req)
+{
+	struct cc_frame *f = http_frame(req);
+	struct chain_scope scope;
+	int year;
+	const struct cc_chain *ch = path_chain(req);
+	if (!ch || !f || params(req, f, &scope, &year))
+		return req->status;
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	const struct cc_node *nd = cc_node_find(cat, ch, req->params[1]);
+	if (!nd)
+		return http_error(req, 404, "not_found", "node", "该产业链没有这个环节",
+				  "chain '%s' has no node '%s'", ch->id, req->params[1]);
+	struct chain_node_metrics *m = malloc(sizeof *m * (size_t)ch->nnodes);
+	struct chain_summary s;
+	struct cc_error err = {0};
+	if (!m || chain_analyse(f, ch->index, &scope, year, chain_rules_get(NULL), m, &s, &err)) {
+		free(m);
+		return http_error(req, 500, "internal", NULL, "分析失败", "%s", err.msg);
+	}
+	json_t *node = node_json(cat, &m[nd->index - ch->first_node]);
+	free(m);
+	/* Members in scope of the node and its subtree, biggest first. */
+	json_t *ents = json_array();
+	const double *out = cc_frame_annual(f, CC_M_OUTPUT_VALUE, year);
+	int *list = malloc(sizeof *list * ((size_t)f->n + 1));
+	int nl = 0;
+	char *seen = calloc((size_t)f->n + 1, 1);
+	for (int k = nd->index; list && seen && k < ch->first_node + ch->nnodes; k++) {
+		int in = 0;
+		for (int p = k; p >= 0; p = cat->nodes[p].parent)
+			in |= p == nd->index;
+		if (!in)
+			continue;
+		for (int p = f->node_start[k]; p < f->node_start[k + 1]; p++) {
+			int i = f->node_ent[p];
+			if (!seen[i] && chain_scope_has(&scope, f->region[i])) {
+				seen[i] = 1;
+				list[nl++] = i;
+			}
+		}
+	}
+	/* Selection of the 100 largest by output (unknown last). */
+	for (int a = 0; a < nl && a < 100; a++) {
+		int best = a;
+		for (int b = a + 1; b < nl; b++) {
+			double x = out ? out[list[b]] : NAN, y = out ? out[list[best]] : NAN;
+			if ((!isnan(x) && (isnan(y) || x > y)))
+				best = b;
+		}
+		int t = list[a];
+		list[a] = list[best];
+		list[best] = t;
+		json_array_append_new(ents, h_enterprise_item(f, list[a], year));
+	}
+	free(list);
+	free(seen);
+	struct chain_target t[50];
+	int nt = chain_targets(f, nd->index, &scope, year, chain_rules_get(NULL), t, 50, &err);
+	return http_json(req, 200,
+			 json_pack("{s:o, s:o, s:o, s:i, s:o}", "scope", scope_json(&scope, year),
+				   "node", node, "enterprises", ents, "enterprises_total", nl,
+				   "targets", targets_json(f, t, nt > 0 ? nt : 0)));
+}
+
+int h_chain_gaps(struct http_req *req)
+{
+	struct cc_frame *f = http_frame(req);
+	struct chain_scope scope;
+	int year;
+	const struct cc_chain *ch = path_chain(req);
+	if (!ch || !f || params(req, f, &scope, &year))
+		return req->status;
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	const struct chain_rules *rules = chain_rules_get(NULL);
+	struct chain_node_metrics *m = malloc(sizeof *m * (size_t)ch->nnodes);
+	int *ext = malloc(sizeof *ext * (size_t)ch->nnodes);
+	double *demand = malloc(sizeof *demand * (size_t)ch->nnodes);
+	struct chain_summary s;
+	struct cc_error err = {0};
+	if (!m || !ext || !demand || chain_analyse(f, ch->index, &scope, year, rules, m, &s, &err)) {
+		free(m);
+		free(ext);
+		free(demand);
+		return http_error(req, 500, "internal", NULL, "分析失败", "%s", err.msg);
+	}
+	json_t *gaps = json_array();
+	for (int k = 0; k < ch->nnodes; k++)
+		if (m[k].cls == CHAIN_WEAK || m[k].cls == CHAIN_MISSING)
+			json_array_append_new(gaps, node_json(cat, &m[k]));
+	int ne = chain_extension(f, ch->index, rules, m, ext, demand);
+	json_t *extension = json_array();
+	for (int i = 0; i < ne; i++) {
+		const struct cc_node *nd = &cat->nodes[ext[i]];
+		json_array_append_new(extension, json_pack("{s:s, s:s, s:s, s:s, s:f}", "id", nd->id,
+							   "name_zh", nd->name_zh, "name_en",
+							   nd->name_en, "stage", cc_stage_name(nd->stage),
+							   "local_demand", demand[i]));
+	}
+	free(m);
+	free(ext);
+	free(demand);
+	return http_json(req, 200,
+			 json_pack("{s:o, s:o, s:o, s:o}", "scope", scope_json(&scope, year), "chain",
+				   summary_json(ch, &s), "gaps", gaps, "extension", extension));
+}
+
+int h_chain_targets(struct http_req *req)
+{
+	struct cc_frame *f = http_frame(req);
+	struct chain_scope scope;
+	int year;
+	const struct cc_chain *ch = path_chain(req);
+	if (!ch || !f || params(req, f, &scope, &year))
+		return req->status;
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	const struct chain_rules *rules = chain_rules_get(NULL);
+	long long limit = 10;
+	const char *v = http_query(req, "limit");
+	if (v && (cc_parse_int64(v, strlen(v), &limit) || limit < 1 || limit > 200))
+		return http_error(req, 400, "invalid", "limit", "limit 应为 1–200 的整数",
+				  "limit must be a whole number from 1 to 200");
+	const struct cc_node *only = NULL;
+	v = http_query(req, "node");
+	if (v && *v && !(only = cc_node_find(cat, ch, v)))
+		return http_error(req, 404, "not_found", "node", "该产业链没有这个环节",
+				  "chain '%s' has no node '%s'", ch->id, v);
+	struct chain_node_metrics *m = malloc(sizeof *m * (size_t)ch->nnodes);
+	struct chain_target *t = malloc(sizeof *t * (size_t)limit);
+	struct chain_summary s;
+	struct cc_error err = {0};
+	if (!m || !t || chain_analyse(f, ch->index, &scope, year, rules, m, &s, &err)) {
+		free(m);
+		free(t);
+		return http_error(req, 500, "internal", NULL, "分析失败", "%s", err.msg);
+	}
+	json_t *items = json_array();
+	for (int k = 0; k < ch->nnodes; k++) {
+		const struct cc_node *nd = &cat->nodes[m[k].node];
+		if (only ? nd != only : (m[k].cls != CHAIN_WEAK && m[k].cls != CHAIN_MISSING))
+			continue;
+		int n = chain_targets(f, nd->index, &scope, year, rules, t, (int)limit, &err);
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:o}", "node", nd->id,
+						       "name_zh", nd->name_zh, "class",
+						       chain_class_name(m[k].cls), "class_zh",
+						       chain_class_zh(m[k].cls), "targets",
+						       targets_json(f, t, n > 0 ? n : 0)));
+	}
+	free(m);
+	free(t);
+	return http_json(req, 200,
+			 json_pack("{s:o, s:o}", "scope", scope_json(&scope, year), "items", items));
+}
+
+int h_chain_report(struct http_req *req)
+{
+	char path[512], name[128];
+	const struct cc_chain *ch = path_chain(req);
+	struct cc_frame *f = http_frame(req);
+	struct chain_scope scope;
+	int year;
+	if (!ch || !f || params(req, f, &scope, &year))
+		return req->status;
+	static int counter;
+	struct cc_error err = {0};
+	int id = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+	snprintf(path, sizeof path, "%s/chain-%d.xlsx", req->srv->tmpdir, id);
+	if (chain_report_write(f, ch->index, &scope, year, chain_rules_get(NULL), 10, path, &err)) {
+		unlink(path);
+		return http_error(req, 500, "internal", NULL, "无法生成报告", "cannot write the report: %s",
+				  err.msg);
+	}
+	snprintf(name, sizeof name, "chain-%s-%d.xlsx", ch->id, year);
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return http_error(req, 500, "internal", NULL, "无法生成报告", "cannot read the report");
+	char chunk[65536];
+	size_t n;
+	cc_buf_reset(&req->resp);
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		cc_buf_append(&req->resp, chunk, n);
+	fclose(fp);
+	unlink(path);
+	req->status = 200;
+	req->resp_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	char disp[200];
+	snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", name);
+	http_header(req, "Content-Disposition", disp);
+	return 200;
+}
