@@ -13,7 +13,8 @@ pkgs=(build-essential cmake pkg-config libsqlite3-dev libjansson-dev libmicrohtt
       sqlite3 nodejs npm)
 if [ "$what" = test ]; then
   pkgs+=(clang libclang-rt-14-dev chromium python3-numpy python3-igraph python3-networkx
-         fonts-noto-cjk)
+         fonts-noto-cjk
+         libreoffice-calc-nogui wrk nginx-light hyperfine time bc)
 fi
 
 missing=()

@@ -434,9 +434,10 @@ int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope 
 		free(ent_out);
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	}
-	for (int e = 0; e < f->nedges; e++) {
+	for (int p = f->node_edge_start[first]; p < f->node_edge_start[first + nn]; p++) {
+		int e = f->node_edges[p];
 		int node = f->edge_node[e];
-		if (node < first || node >= first + nn || isnan(f->edge_value[e]))
+		if (isnan(f->edge_value[e]))
 			continue;
 		if (!chain_scope_has(scope, f->region[f->edge_buyer[e]]))
 			continue;
@@ -519,6 +520,33 @@ int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope 
 
 /* ---- targets ---- */
 
+/* A small open-addressing map from a supplier key (frame index, or -(outside index + 1)) to a
+ * candidate number + 1, sized for the node at hand rather than for the whole registry. */
+struct keymap {
+	int32_t *key;
+	int *val;
+	size_t cap;
+};
+
+static int keymap_init(struct keymap *m, size_t want)
+{
+	m->cap = 64;
+	while (m->cap < want * 2)
+		m->cap *= 2;
+	m->key = malloc(sizeof *m->key * m->cap);
+	m->val = calloc(m->cap, sizeof *m->val);
+	return m->key && m->val ? 0 : CC_ENOMEM;
+}
+
+static int *keymap_slot(struct keymap *m, int32_t key)
+{
+	size_t h = ((uint32_t)key * 2654435761u) & (m->cap - 1);
+	while (m->val[h] && m->key[h] != key)
+		h = (h + 1) & (m->cap - 1);
+	m->key[h] = key;
+	return &m->val[h];
+}
+
 static int cmp_target(const void *a, const void *b)
 {
 	const struct chain_target *x = a, *y = b;
@@ -549,18 +577,25 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 	/* Candidates keyed by registry index (>= 0) or outside index (< 0). */
 	int cap = 1024, n = 0;
 	struct chain_target *c = malloc(sizeof *c * (size_t)cap);
-	int *slot_reg = calloc((size_t)f->n + 1, sizeof *slot_reg);
-	int *slot_out = calloc((size_t)f->noutside + 1, sizeof *slot_out);
-	if (!c || !slot_reg || !slot_out) {
+	const struct cc_chain *ch = &cat->chains[cat->nodes[node].chain];
+	size_t want = 16;
+	for (int k = node; k < ch->first_node + ch->nnodes; k++)
+		if (in_subtree(cat, k, node))
+			want += (size_t)(f->node_edge_start[k + 1] - f->node_edge_start[k]) +
+				(size_t)(f->node_start[k + 1] - f->node_start[k]);
+	struct keymap km = {0};
+	if (!c || keymap_init(&km, want)) {
 		free(c);
-		free(slot_reg);
-		free(slot_out);
+		free(km.key);
+		free(km.val);
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	}
-	/* Local buyers already counted per candidate: small sets, checked linearly. */
-	for (int e = 0; e < f->nedges; e++) {
+	/* The node's subtree: nodes of its chain from NODE on whose ancestors include NODE. */
+	for (int p = f->node_edge_start[node];
+	     p < f->node_edge_start[ch->first_node + ch->nnodes]; p++) {
+		int e = f->node_edges[p];
 		int en = f->edge_node[e];
-		if (en < 0 || !in_subtree(cat, en, node))
+		if (!in_subtree(cat, en, node))
 			continue;
 		int b = f->edge_buyer[e];
 		if (!chain_scope_has(scope, f->region[b]))
@@ -569,7 +604,7 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 		int sreg = s >= 0 ? f->region[s] : f->outside_region[-s - 1];
 		if (chain_scope_has(scope, sreg))
 			continue;
-		int *slot = s >= 0 ? &slot_reg[s] : &slot_out[-s - 1];
+		int *slot = keymap_slot(&km, s);
 		if (!*slot) {
 			if (n == cap) {
 				cap *= 2;
@@ -602,7 +637,7 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 			continue;
 		for (int p = f->node_start[k]; p < f->node_start[k + 1]; p++) {
 			int i = f->node_ent[p];
-			if (chain_scope_has(scope, f->region[i]) || slot_reg[i])
+			if (chain_scope_has(scope, f->region[i]) || *keymap_slot(&km, i))
 				continue;
 			if (n == cap) {
 				cap *= 2;
@@ -622,7 +657,7 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 			t->revenue = col(f, CC_M_REVENUE, year, i);
 			t->yoy = col(f, CC_M_REVENUE_YOY, year, i);
 			t->certs = popcount8(f->certs[i]);
-			slot_reg[i] = ++n;
+			*keymap_slot(&km, i) = ++n;
 		}
 	}
 	/* Scores: each component scaled to 0..1 over the candidates. */
@@ -691,8 +726,8 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 	int k = n < max ? n : max;
 	memcpy(out, c, sizeof *c * (size_t)k);
 	free(c);
-	free(slot_reg);
-	free(slot_out);
+	free(km.key);
+	free(km.val);
 	return k;
 }
 

@@ -79,6 +79,8 @@ static void frame_free(struct cc_frame *f)
 	free(f->edge_share);
 	free(f->outside_uscc);
 	free(f->outside_region);
+	free(f->node_edge_start);
+	free(f->node_edges);
 	cc_arena_release(&f->strings);
 	free(f);
 }
@@ -479,6 +481,29 @@ static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *i
 	f->nedges = k;
 	if (rc > 0)
 		rc = 0;
+	/* Edges by node, by counting sort. */
+	f->node_edge_start = calloc((size_t)cat->nnodes + 2, sizeof *f->node_edge_start);
+	f->node_edges = malloc(sizeof *f->node_edges * (size_t)(k + 1));
+	if (!f->node_edge_start || !f->node_edges) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
+		goto out;
+	}
+	for (int e = 0; e < k; e++)
+		if (f->edge_node[e] >= 0)
+			f->node_edge_start[f->edge_node[e] + 1]++;
+	for (int n = 0; n < cat->nnodes; n++)
+		f->node_edge_start[n + 1] += f->node_edge_start[n];
+	{
+		int32_t *fill = calloc((size_t)cat->nnodes + 1, sizeof *fill);
+		if (!fill) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
+			goto out;
+		}
+		for (int e = 0; e < k; e++)
+			if (f->edge_node[e] >= 0)
+				f->node_edges[f->node_edge_start[f->edge_node[e]] + fill[f->edge_node[e]]++] = e;
+		free(fill);
+	}
 out:
 	free(map.slot);
 	return rc;

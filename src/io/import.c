@@ -405,6 +405,14 @@ static int v_uscc(struct imp *im, const struct cc_row *row, int col, char out[19
 		reject(im, col, "", "统一社会信用代码为空", "credit code is empty");
 		return 1;
 	}
+	if (n < 18 && (memchr(s, 'E', n) || memchr(s, 'e', n)) && memchr(s, '+', n)) {
+		/* A spreadsheet turned an all-digit code into a number: the digits are gone. */
+		reject(im, col, cstr(s, n, raw, sizeof raw),
+		       "统一社会信用代码被表格软件存成了数字（科学计数法），请把该列设为文本后重新导出",
+		       "the credit code was stored as a number (scientific notation) by a spreadsheet: "
+		       "format the column as text and export again");
+		return 1;
+	}
 	if (cc_uscc_validate(s, n, out, &warn, &e)) {
 		char zh[1200];
 		snprintf(zh, sizeof zh, "统一社会信用代码无效（GB 32100-2015）：%s", e.msg);

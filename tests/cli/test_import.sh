@@ -68,6 +68,11 @@ $CC enterprise list --name 测试电子 --format json > "$T/l.json"
 expect_eq "$(json 'd[0]["certs"]' < "$T/l.json")" "hightech;srdi" "Chinese certificate names normalised"
 expect_eq "$(json 'd[0]["scale"]' < "$T/l.json")" "medium" "Chinese scale normalised"
 
+# A code a spreadsheet turned into a number gets a reason that says so.
+printf 'uscc,name,region\n9.14403001922038E+17,某公司,440300\n' > "$T/sci.csv"
+$CC import "$T/sci.csv" > /dev/null
+expect_grep "scientific notation" "$T/sci.csv.rejects.csv" "credit code in scientific notation explained"
+
 # Missing required columns fail before any row, nothing loads.
 printf 'uscc,name\n91110000600037341L,某公司\n' > "$T/missing.csv"
 before=$($CC summary --format json | json 'd["enterprises"]')

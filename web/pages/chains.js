@@ -1,0 +1,210 @@
+// All chains on one screen (GET /api/v1/chains/compare): a bubble chart of completeness against
+// local supply coverage (size = output value, colour = growth) and a sortable table; a row or a
+// bubble opens the chain. A chief sees only their own chains (the API filters).
+import { t, pick } from '../i18n.js';
+import { api, ApiError, errorText } from '../api.js';
+import { h, clear, fmtNum, fmtInt, fmtMoney, fmtPct, chart, hashWith, errorPanel, isNum, escapeHtml } from '../util.js';
+import { scopeSelector, classCounts, growthCell, signedPct, unit } from '../chainkit.js';
+
+// Sortable columns: key → value of an item.
+const COLS = [
+  { key: 'name', label: 'chain.col.chain', get: (it) => pick(it.name_zh, it.name_en), text: true },
+  { key: 'nodes', label: 'chain.col.nodes', get: (it) => it.nodes },
+  { key: 'enterprises', label: 'chain.col.enterprises', get: (it) => it.enterprises },
+  { key: 'output', label: 'chain.col.output', get: (it) => it.output, unit: true },
+  { key: 'yoy', label: 'chain.col.yoy', get: (it) => it.yoy },
+  { key: 'completeness', label: 'chain.col.completeness', get: (it) => it.completeness },
+  { key: 'local_coverage', label: 'chain.col.local_coverage', get: (it) => it.local_coverage },
+  { key: 'hhi', label: 'chain.col.hhi', get: (it) => it.hhi, title: 'chain.hhi_hint' },
+  { key: 'gaps', label: 'chain.col.classes', get: (it) => (it.weak || 0) + (it.missing || 0), title: 'chain.classes_hint' },
+];
+
+export async function render({ main, query, alive }) {
+  const scope = query.scope || '';
+  const year = query.year || '';
+  let sort = COLS.some((c) => c.key === query.sort) ? query.sort : 'output';
+  let order = query.order === 'asc' || query.order === 'desc' ? query.order : (sort === 'name' ? 'asc' : 'desc');
+
+  main.appendChild(h('div', { class: 'muted', testid: 'loading' }, t('common.loading')));
+  let d;
+  try {
+    d = await api('/chains/compare', { query: { scope, year } });
+  } catch (e) {
+    if (!alive()) return;
+    clear(main).append(
+      scopeSelector(scope, null, (s) => { location.hash = hashWith('/chains', { scope: s, year }); }),
+      errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    return;
+  }
+  if (!alive()) return;
+  clear(main);
+  const items = d.items || [];
+  const go = (id) => { location.hash = hashWith('/chain/' + encodeURIComponent(id), { scope, year }); };
+
+  main.appendChild(h('section', { class: 'panel panel-tight' },
+    scopeSelector(scope, d.scope, (s) => { location.hash = hashWith('/chains', { scope: s, year, sort: query.sort, order: query.order }); })));
+
+  // Totals over the chains shown (a firm on two chains counts twice).
+  const sum = (k) => items.reduce((a, it) => a + (isNum(it[k]) ? it[k] : 0), 0);
+  const avg = (k) => { const v = items.filter((it) => isNum(it[k])); return v.length ? v.reduce((a, it) => a + it[k], 0) / v.length : NaN; };
+  main.appendChild(h('div', { class: 'cards', testid: 'compare-cards' },
+    card('chain.card.chains', fmtInt(items.length)),
+    card('chain.card.gaps', fmtInt(sum('weak') + sum('missing')), t('chain.card.gaps_sub', { weak: fmtInt(sum('weak')), missing: fmtInt(sum('missing')) })),
+    card('chain.card.avg_completeness', fmtPct(avg('completeness'))),
+    card('chain.card.avg_coverage', fmtPct(avg('local_coverage'))),
+    card('chain.card.avg_yoy', signedPct(avg('yoy')))));
+
+  // The chart.
+  const elChart = h('div', { class: 'chart chart-tall', testid: 'compare-chart', id: 'compare-chart' });
+  main.appendChild(h('section', { class: 'panel' },
+    h('div', { class: 'panel-head' },
+      h('h2', null, t('chain.compare_chart')),
+      h('span', { class: 'muted small' }, t('chain.compare_chart_hint'))),
+    items.length ? elChart : h('p', { class: 'muted' }, t('common.empty'))));
+  if (items.length) {
+    const c = chart(elChart, bubbleOption(items));
+    if (c) c.on('click', (p) => { if (p.data && p.data.id) go(p.data.id); });
+  }
+
+  // The table.
+  const tbody = h('tbody');
+  const headRow = h('tr');
+  const table = h('table', { class: 'data data-click', testid: 'compare-table', id: 'compare-table' }, h('thead', null, headRow), tbody);
+  main.appendChild(h('section', { class: 'panel' },
+    h('div', { class: 'panel-head' },
+      h('h2', { testid: 'compare-total' }, t('chain.compare_table', { n: fmtInt(items.length) })),
+      h('span', { class: 'muted small' }, t('chain.compare_table_hint'))),
+    h('div', { class: 'table-wrap' }, table)));
+
+  function drawHead() {
+    clear(headRow);
+    for (const col of COLS) {
+      const active = col.key === sort;
+      headRow.appendChild(h('th', {
+        class: col.text ? '' : 'num', 'aria-sort': active ? (order === 'asc' ? 'ascending' : 'descending') : 'none',
+        title: col.title ? t(col.title) : null,
+      }, h('button', { type: 'button', class: 'th-sort' + (active ? ' active' : ''), testid: 'sort-' + col.key, onclick: () => setSort(col.key) },
+        t(col.label) + (col.unit ? unit(t('common.unit_wan')) : ''),
+        h('span', { class: 'sort-arrow', 'aria-hidden': 'true' }, active ? (order === 'asc' ? '▲' : '▼') : '↕'))));
+    }
+  }
+
+  function drawBody() {
+    const col = COLS.find((c) => c.key === sort);
+    const rows = items.slice().sort((a, b) => {
+      const x = col.get(a), y = col.get(b);
+      let r;
+      if (col.text) r = String(x).localeCompare(String(y), 'zh-CN');
+      else if (!isNum(x) || !isNum(y)) return isNum(x) ? -1 : isNum(y) ? 1 : 0; // unknown last
+      else r = x - y;
+      return order === 'asc' ? r : -r;
+    });
+    clear(tbody);
+    if (!rows.length) {
+      tbody.appendChild(h('tr', null, h('td', { class: 'empty', colspan: COLS.length }, t('common.empty'))));
+      return;
+    }
+    for (const it of rows) {
+      tbody.appendChild(h('tr', { dataset: { chain: it.id }, testid: 'compare-row', tabindex: '0',
+        onclick: (ev) => { if (!ev.target.closest('a')) go(it.id); },
+        onkeydown: (ev) => { if (ev.key === 'Enter') go(it.id); } },
+      h('td', { class: 'col-name' },
+        h('a', { href: hashWith('/chain/' + encodeURIComponent(it.id), { scope, year }), testid: 'chain-link' }, pick(it.name_zh, it.name_en)),
+        it.status === 'working' ? h('span', { class: 'badge badge-working', title: t('chain.status_hint.working') }, t('chain.status.working')) : null),
+      h('td', { class: 'num' }, fmtInt(it.nodes)),
+      h('td', { class: 'num' }, fmtInt(it.enterprises)),
+      h('td', { class: 'num' }, fmtMoney(it.output)),
+      growthCell(it.yoy),
+      h('td', { class: 'num' }, meter(it.completeness)),
+      h('td', { class: 'num' }, meter(it.local_coverage)),
+      h('td', { class: 'num' }, isNum(it.hhi) ? fmtNum(it.hhi, 0) : t('common.unknown')),
+      h('td', { class: 'num' }, classCounts(it))));
+    }
+  }
+
+  function setSort(key) {
+    if (key === sort) order = order === 'asc' ? 'desc' : 'asc';
+    else { sort = key; order = key === 'name' ? 'asc' : 'desc'; }
+    // Kept in the address (no navigation) so a reload keeps the order.
+    history.replaceState(null, '', hashWith('/chains', { scope, year, sort, order }));
+    drawHead();
+    drawBody();
+  }
+
+  drawHead();
+  drawBody();
+}
+
+function card(label, value, sub) {
+  return h('div', { class: 'card' },
+    h('div', { class: 'card-label' }, t(label)),
+    h('div', { class: 'card-value' }, value),
+    sub ? h('div', { class: 'card-sub muted small' }, sub) : null);
+}
+
+// A ratio as "86.4%" with a thin bar under it.
+function meter(v) {
+  if (!isNum(v)) return t('common.unknown');
+  return h('span', { class: 'meter' },
+    fmtPct(v),
+    h('span', { class: 'meter-bar', 'aria-hidden': 'true' }, h('span', { style: { width: Math.max(0, Math.min(100, v * 100)) + '%' } })));
+}
+
+function bubbleOption(items) {
+  const maxOut = Math.max(1, ...items.map((it) => (isNum(it.output) ? it.output : 0)));
+  const yoys = items.map((it) => it.yoy).filter(isNum);
+  const lo = Math.min(-0.05, ...yoys), hi = Math.max(0.1, ...yoys);
+  const data = items.map((it) => ({
+    id: it.id,
+    name: pick(it.name_zh, it.name_en),
+    value: [num(it.completeness), num(it.local_coverage), num(it.output), num(it.yoy), it.enterprises, it.weak + it.missing],
+    symbolSize: 10 + 46 * Math.sqrt((isNum(it.output) ? it.output : 0) / maxOut),
+  }));
+  const floor = (vals) => Math.max(0, Math.floor((Math.min(...vals.filter(isNum), 1) - 0.05) * 10) / 10);
+  const avg = (k) => { const v = items.map((it) => it[k]).filter(isNum); return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null; };
+  const pct = (v) => fmtNum(v * 100, 0) + '%';
+  return {
+    grid: { left: 16, right: 110, top: 30, bottom: 16, containLabel: true },
+    tooltip: {
+      trigger: 'item', confine: true,
+      formatter: (p) => {
+        const v = p.value;
+        return `<b>${escapeHtml(p.name)}</b><br>`
+          + `${t('chain.col.completeness')}: <b>${fmtPct(v[0])}</b><br>`
+          + `${t('chain.col.local_coverage')}: <b>${fmtPct(v[1])}</b><br>`
+          + `${t('chain.col.output')}: <b>${fmtMoney(v[2])}</b> ${escapeHtml(t('common.unit_wan'))}<br>`
+          + `${t('chain.col.yoy')}: <b>${signedPct(v[3])}</b><br>`
+          + `${t('chain.col.enterprises')}: <b>${fmtInt(v[4])}</b><br>`
+          + `${t('chain.card.gaps')}: <b>${fmtInt(v[5])}</b>`;
+      },
+    },
+    xAxis: {
+      type: 'value', name: t('chain.col.completeness'), nameLocation: 'middle', nameGap: 28,
+      min: floor(items.map((it) => it.completeness)), max: 1, axisLabel: { formatter: pct }, splitLine: { lineStyle: { type: 'dashed', color: '#e8ebf1' } },
+    },
+    yAxis: {
+      type: 'value', name: t('chain.col.local_coverage'), nameLocation: 'middle', nameGap: 44,
+      min: floor(items.map((it) => it.local_coverage)), max: 1, axisLabel: { formatter: pct }, splitLine: { lineStyle: { type: 'dashed', color: '#e8ebf1' } },
+    },
+    visualMap: {
+      type: 'continuous', dimension: 3, min: lo, max: hi, calculable: false, right: 0, top: 'middle',
+      itemHeight: 160, itemWidth: 12, precision: 3, text: [t('chain.growth_high'), t('chain.growth_low')],
+      formatter: (v) => signedPct(v), textStyle: { fontSize: 11, color: '#667085' },
+      inRange: { color: ['#c94a4a', '#e7b75a', '#9cc88a', '#2e9e6a'] },
+    },
+    series: [{
+      type: 'scatter', data,
+      itemStyle: { opacity: 0.82, borderColor: '#fff', borderWidth: 1 },
+      emphasis: { focus: 'self', itemStyle: { opacity: 1, borderColor: '#1d2433' }, label: { show: true, fontWeight: 600 } },
+      label: { show: true, position: 'right', formatter: (p) => p.name, fontSize: 11, color: '#344054' },
+      labelLayout: { hideOverlap: true },
+      markLine: {
+        silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#98a2b3' },
+        label: { formatter: (p) => (p.data.xAxis !== undefined ? t('chain.avg') : t('chain.avg')), color: '#667085', fontSize: 11 },
+        data: [avg('completeness') !== null ? { xAxis: avg('completeness') } : null, avg('local_coverage') !== null ? { yAxis: avg('local_coverage') } : null].filter(Boolean),
+      },
+    }],
+  };
+}
+
+function num(v) { return isNum(v) ? v : null; }
