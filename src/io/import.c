@@ -405,7 +405,11 @@ static int v_uscc(struct imp *im, const struct cc_row *row, int col, char out[19
 		reject(im, col, "", "统一社会信用代码为空", "credit code is empty");
 		return 1;
 	}
-	if (n < 18 && (memchr(s, 'E', n) || memchr(s, 'e', n)) && memchr(s, '+', n)) {
+	int sci = n > 2 && (memchr(s, 'E', n) || memchr(s, 'e', n)) && memchr(s, '+', n);
+	for (size_t k = 0; sci && k < n; k++)
+		sci = (s[k] >= '0' && s[k] <= '9') || s[k] == '.' || s[k] == 'E' || s[k] == 'e' ||
+		      s[k] == '+';
+	if (sci) {
 		/* A spreadsheet turned an all-digit code into a number: the digits are gone. */
 		reject(im, col, cstr(s, n, raw, sizeof raw),
 		       "统一社会信用代码被表格软件存成了数字（科学计数法），请把该列设为文本后重新导出",
