@@ -9,6 +9,8 @@ import * as importPage from './pages/import.js';
 import * as admin from './pages/admin.js';
 import * as loginPage from './pages/login.js';
 import * as placeholder from './pages/placeholder.js';
+import * as chains from './pages/chains.js';
+import * as chain from './pages/chain.js';
 
 const STAFF = ['admin', 'analyst', 'chief'];
 const ALL = ['admin', 'analyst', 'chief', 'enterprise'];
@@ -19,7 +21,8 @@ const ROUTES = [
   { re: /^\/$/, page: dashboard, nav: 'dashboard', title: 'nav.dashboard', roles: STAFF },
   { re: /^\/enterprises$/, page: enterprises, nav: 'enterprises', title: 'nav.enterprises', roles: ALL },
   { re: /^\/enterprise\/([0-9A-Za-z]{1,32})$/, page: enterprise, nav: 'enterprises', title: 'prof.title', roles: ALL, keys: ['uscc'] },
-  { re: /^\/chains$/, page: placeholder, nav: 'chains', title: 'nav.chains', roles: STAFF, area: 'chains' },
+  { re: /^\/chains$/, page: chains, nav: 'chains', title: 'chain.compare_title', roles: STAFF },
+  { re: /^\/chain\/([0-9A-Za-z_-]{1,64})$/, page: chain, nav: 'chains', title: 'chain.title', roles: STAFF, keys: ['chain'] },
   { re: /^\/eval$/, page: placeholder, nav: 'eval', title: 'nav.eval', roles: STAFF, area: 'eval' },
   { re: /^\/match$/, page: placeholder, nav: 'match', title: 'nav.match', roles: ALL, area: 'match' },
   { re: /^\/risk$/, page: placeholder, nav: 'risk', title: 'nav.risk', roles: STAFF, area: 'risk' },

@@ -406,23 +406,32 @@ int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope 
 			m->cagr3 = pow(now3 / m->output_3y, 1.0 / 3) - 1;
 		m->rd_intensity = rev > 0 ? rd / rev : NAN;
 	}
-	/* Chain output and HHI over distinct members in scope. */
-	memset(stamp, 0, sizeof *stamp * ((size_t)f->n + 1));
-	ent_out = malloc(sizeof *ent_out * ((size_t)f->n + 1));
+	/* Chain output, HHI and growth over distinct members in scope (a stamp no node uses). */
+	ent_out = malloc(sizeof *ent_out * ((size_t)f->node_start[first + nn] -
+					     (size_t)f->node_start[first] + 1));
 	if (!ent_out) {
 		free(stamp);
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	}
+	int distinct = 0;
+	double grow_now = 0, grow_prev = 0;
+	const double *o_now = cc_frame_annual(f, CC_M_OUTPUT_VALUE, year);
+	const double *o_prev = cc_frame_annual(f, CC_M_OUTPUT_VALUE, year - 1);
 	for (int node = first; node < first + nn; node++)
 		for (int p = f->node_start[node]; p < f->node_start[node + 1]; p++) {
 			int i = f->node_ent[p];
-			if (stamp[i] || !chain_scope_has(scope, f->region[i]))
+			if (stamp[i] == -1 || !chain_scope_has(scope, f->region[i]))
 				continue;
-			stamp[i] = 1;
-			double o = col(f, CC_M_OUTPUT_VALUE, year, i);
+			stamp[i] = -1;
+			distinct++;
+			double o = o_now ? o_now[i] : NAN, o1 = o_prev ? o_prev[i] : NAN;
 			if (!isnan(o) && o > 0) {
 				ent_out[nents++] = o;
 				chain_output += o;
+			}
+			if (!isnan(o) && !isnan(o1)) {
+				grow_now += o;
+				grow_prev += o1;
 			}
 		}
 	/* Purchases at each node by buyers in scope, split by the supplier's place. */
@@ -434,8 +443,7 @@ int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope 
 		free(ent_out);
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	}
-	for (int p = f->node_edge_start[first]; p < f->node_edge_start[first + nn]; p++) {
-		int e = f->node_edges[p];
+	for (int e = f->node_edge_start[first]; e < f->node_edge_start[first + nn]; e++) {
 		int node = f->edge_node[e];
 		if (isnan(f->edge_value[e]))
 			continue;
@@ -443,13 +451,10 @@ int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope 
 			continue;
 		int s = f->edge_supplier[e];
 		int sreg = s >= 0 ? f->region[s] : f->outside_region[-s - 1];
+		double *into = chain_scope_has(scope, sreg) ? pin : pout;
 		/* Credit the node and each of its ancestors. */
-		for (int k = node; k >= 0; k = cat->nodes[k].parent) {
-			if (chain_scope_has(scope, sreg))
-				pin[k - first] += f->edge_value[e];
-			else
-				pout[k - first] += f->edge_value[e];
-		}
+		for (int k = node; k >= 0; k = cat->nodes[k].parent)
+			into[k - first] += f->edge_value[e];
 	}
 	double tin = 0, tout = 0;
 	int leaves = 0, present = 0;
@@ -489,21 +494,8 @@ int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope 
 			hhi += s * s;
 		}
 		sum->hhi = nents ? hhi : NAN;
-		sum->enterprises = 0;
-		for (int i = 0; i < f->n; i++)
-			sum->enterprises += stamp[i] != 0;
-		/* Chain growth over enterprises known in both years. */
-		double now = 0, prev = 0;
-		for (int i = 0; i < f->n; i++) {
-			if (!stamp[i])
-				continue;
-			double o = col(f, CC_M_OUTPUT_VALUE, year, i), o1 = col(f, CC_M_OUTPUT_VALUE, year - 1, i);
-			if (!isnan(o) && !isnan(o1)) {
-				now += o;
-				prev += o1;
-			}
-		}
-		sum->yoy = prev > 0 ? now / prev - 1 : NAN;
+		sum->enterprises = distinct;
+		sum->yoy = grow_prev > 0 ? grow_now / grow_prev - 1 : NAN;
 		for (int k = 0; k < nn; k++) {
 			sum->strong += out[k].cls == CHAIN_STRONG;
 			sum->adequate += out[k].cls == CHAIN_ADEQUATE;
@@ -547,12 +539,39 @@ static int *keymap_slot(struct keymap *m, int32_t key)
 	return &m->val[h];
 }
 
-static int cmp_target(const void *a, const void *b)
+/* A candidate target while ranking: numbers only (the reason text is written for the few
+ * that make the list). */
+struct cand {
+	int node, kind, ent, outside, region, local_buyers, certs;
+	const char *uscc; /* 18 characters in the frame, not NUL-terminated for outside ones */
+	double value_to_local, revenue, yoy, score;
+};
+
+/* Best first: higher score, then the credit code (a deterministic order for ties). */
+static int cmp_cand(const void *a, const void *b)
 {
-	const struct chain_target *x = a, *y = b;
+	const struct cand *x = a, *y = b;
 	if (x->score != y->score)
 		return x->score > y->score ? -1 : 1;
-	return strcmp(x->uscc, y->uscc);
+	return memcmp(x->uscc, y->uscc, 18);
+}
+
+/* Heap of candidates with the worst-ranked at the root. */
+static void cand_sift(struct cand *h, int n, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && cmp_cand(&h[l], &h[m]) > 0)
+			m = l;
+		if (r < n && cmp_cand(&h[r], &h[m]) > 0)
+			m = r;
+		if (m == i)
+			return;
+		struct cand t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
 }
 
 static int popcount8(unsigned v)
@@ -576,7 +595,7 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 		year = cc_frame_latest_year(f);
 	/* Candidates keyed by registry index (>= 0) or outside index (< 0). */
 	int cap = 1024, n = 0;
-	struct chain_target *c = malloc(sizeof *c * (size_t)cap);
+	struct cand *c = malloc(sizeof *c * (size_t)cap);
 	const struct cc_chain *ch = &cat->chains[cat->nodes[node].chain];
 	size_t want = 16;
 	for (int k = node; k < ch->first_node + ch->nnodes; k++)
@@ -591,9 +610,8 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	}
 	/* The node's subtree: nodes of its chain from NODE on whose ancestors include NODE. */
-	for (int p = f->node_edge_start[node];
-	     p < f->node_edge_start[ch->first_node + ch->nnodes]; p++) {
-		int e = f->node_edges[p];
+	for (int e = f->node_edge_start[node];
+	     e < f->node_edge_start[ch->first_node + ch->nnodes]; e++) {
 		int en = f->edge_node[e];
 		if (!in_subtree(cat, en, node))
 			continue;
@@ -608,25 +626,25 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 		if (!*slot) {
 			if (n == cap) {
 				cap *= 2;
-				struct chain_target *g = realloc(c, sizeof *c * (size_t)cap);
+				struct cand *g = realloc(c, sizeof *c * (size_t)cap);
 				if (!g)
 					break;
 				c = g;
 			}
-			struct chain_target *t = &c[n];
+			struct cand *t = &c[n];
 			memset(t, 0, sizeof *t);
 			t->node = node;
 			t->kind = CHAIN_TARGET_SUPPLIER;
 			t->ent = s >= 0 ? s : -1;
 			t->outside = s >= 0 ? -1 : -s - 1;
-			memcpy(t->uscc, s >= 0 ? f->uscc[s] : f->outside_uscc[-s - 1], 19);
+			t->uscc = s >= 0 ? f->uscc[s] : f->outside_uscc[-s - 1];
 			t->region = sreg;
 			t->revenue = s >= 0 ? col(f, CC_M_REVENUE, year, s) : NAN;
 			t->yoy = s >= 0 ? col(f, CC_M_REVENUE_YOY, year, s) : NAN;
 			t->certs = s >= 0 ? popcount8(f->certs[s]) : 0;
 			*slot = ++n;
 		}
-		struct chain_target *t = &c[*slot - 1];
+		struct cand *t = &c[*slot - 1];
 		if (!isnan(f->edge_value[e]))
 			t->value_to_local += f->edge_value[e];
 		t->local_buyers++;
@@ -641,18 +659,18 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 				continue;
 			if (n == cap) {
 				cap *= 2;
-				struct chain_target *g = realloc(c, sizeof *c * (size_t)cap);
+				struct cand *g = realloc(c, sizeof *c * (size_t)cap);
 				if (!g)
 					break;
 				c = g;
 			}
-			struct chain_target *t = &c[n];
+			struct cand *t = &c[n];
 			memset(t, 0, sizeof *t);
 			t->node = node;
 			t->kind = CHAIN_TARGET_MAKER;
 			t->ent = i;
 			t->outside = -1;
-			memcpy(t->uscc, f->uscc[i], 19);
+			t->uscc = f->uscc[i];
 			t->region = f->region[i];
 			t->revenue = col(f, CC_M_REVENUE, year, i);
 			t->yoy = col(f, CC_M_REVENUE_YOY, year, i);
@@ -669,7 +687,7 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 			ms = log1p(c[i].revenue);
 	}
 	for (int i = 0; i < n; i++) {
-		struct chain_target *t = &c[i];
+		struct cand *t = &c[i];
 		double v = mv > 0 ? t->value_to_local / mv : 0;
 		double sz = (ms > 0 && !isnan(t->revenue) && t->revenue > 0) ? log1p(t->revenue) / ms : 0;
 		double g = isnan(t->yoy) ? 0 : fmin(fmax(t->yoy, -0.2), 0.5) / 0.5;
@@ -677,6 +695,34 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 			g = 0;
 		double ce = t->certs / 5.0;
 		t->score = rules->w_value * v + rules->w_size * sz + rules->w_growth * g + rules->w_certs * ce;
+	}
+	/* Only the best MAX need an order and a reason: select them (a heap of the kept ones whose
+	 * root is the worst), then sort that few. */
+	int k = n < max ? n : max;
+	for (int i = k / 2 - 1; i >= 0; i--)
+		cand_sift(c, k, i);
+	for (int i = k; i < n; i++)
+		if (k > 0 && cmp_cand(&c[i], &c[0]) < 0) {
+			c[0] = c[i];
+			cand_sift(c, k, 0);
+		}
+	qsort(c, (size_t)k, sizeof *c, cmp_cand);
+	for (int i = 0; i < k; i++) {
+		const struct cand *t = &c[i];
+		struct chain_target *o = &out[i];
+		o->node = t->node;
+		o->kind = t->kind;
+		o->ent = t->ent;
+		o->outside = t->outside;
+		memcpy(o->uscc, t->uscc, 18);
+		o->uscc[18] = '\0';
+		o->region = t->region;
+		o->value_to_local = t->value_to_local;
+		o->local_buyers = t->local_buyers;
+		o->revenue = t->revenue;
+		o->yoy = t->yoy;
+		o->certs = t->certs;
+		o->score = t->score;
 		char place[128];
 		cc_region_fullname(t->region, place, sizeof place);
 		if (!place[0])
@@ -719,12 +765,9 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 			append(zh, sizeof zh, "，", "不在企业名录中");
 			append(en, sizeof en, ", ", "not in the registry");
 		}
-		snprintf(t->reason_zh, sizeof t->reason_zh, "%s", zh);
-		snprintf(t->reason_en, sizeof t->reason_en, "%s", en);
+		snprintf(o->reason_zh, sizeof o->reason_zh, "%s", zh);
+		snprintf(o->reason_en, sizeof o->reason_en, "%s", en);
 	}
-	qsort(c, (size_t)n, sizeof *c, cmp_target);
-	int k = n < max ? n : max;
-	memcpy(out, c, sizeof *c * (size_t)k);
 	free(c);
 	free(km.key);
 	free(km.val);

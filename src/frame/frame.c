@@ -80,7 +80,6 @@ static void frame_free(struct cc_frame *f)
 	free(f->outside_uscc);
 	free(f->outside_region);
 	free(f->node_edge_start);
-	free(f->node_edges);
 	cc_arena_release(&f->strings);
 	free(f);
 }
@@ -314,12 +313,52 @@ static int load_indicators(struct cc_store *st, struct cc_frame *f, const int32_
 	return 0;
 }
 
+/* (chain, node) -> global node index, through a small hash table filled on first use: the
+ * frame build maps every member and supply row, so this is on the hot path. */
+static int32_t node_slots[4096];
+static pthread_once_t node_once = PTHREAD_ONCE_INIT;
+static const struct cc_catalogue *node_cat;
+
+static uint32_t hash_pair(const char *a, const char *b)
+{
+	uint32_t h = 2166136261u;
+	for (; *a; a++)
+		h = (h ^ (unsigned char)*a) * 16777619u;
+	h = (h ^ '.') * 16777619u;
+	for (; *b; b++)
+		h = (h ^ (unsigned char)*b) * 16777619u;
+	return h;
+}
+
+static void node_table_fill(void)
+{
+	node_cat = cc_catalogue_get(NULL);
+	for (int k = 0; node_cat && k < node_cat->nnodes; k++) {
+		const struct cc_node *nd = &node_cat->nodes[k];
+		uint32_t h = hash_pair(node_cat->chains[nd->chain].id, nd->id) & 4095;
+		while (node_slots[h])
+			h = (h + 1) & 4095;
+		node_slots[h] = k + 1;
+	}
+}
+
 /* Maps a (chain, node) pair to the catalogue's global node index, or -1. */
 static int node_index(const struct cc_catalogue *cat, const char *chain, const char *node)
 {
-	const struct cc_chain *ch = cc_chain_find(cat, chain);
-	const struct cc_node *nd = ch ? cc_node_find(cat, ch, node) : NULL;
-	return nd ? nd->index : -1;
+	pthread_once(&node_once, node_table_fill);
+	if (cat != node_cat || cat->nnodes > 2000) {
+		const struct cc_chain *ch = cc_chain_find(cat, chain);
+		const struct cc_node *nd = ch ? cc_node_find(cat, ch, node) : NULL;
+		return nd ? nd->index : -1;
+	}
+	uint32_t h = hash_pair(chain, node) & 4095;
+	while (node_slots[h]) {
+		const struct cc_node *nd = &cat->nodes[node_slots[h] - 1];
+		if (strcmp(nd->id, node) == 0 && strcmp(cat->chains[nd->chain].id, chain) == 0)
+			return nd->index;
+		h = (h + 1) & 4095;
+	}
+	return -1;
 }
 
 static int load_members(struct cc_store *st, struct cc_frame *f, const int32_t *idmap,
@@ -427,19 +466,43 @@ static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *i
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 		goto out;
 	}
+	/* Registry codes by hash: a supplier is looked up once per edge. */
+	size_t reg_cap = 1024;
+	while (reg_cap < (size_t)f->n * 2)
+		reg_cap *= 2;
+	int32_t *reg = calloc(reg_cap, sizeof *reg);
+	if (!reg) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
+		goto out;
+	}
+	for (int i = 0; i < f->n; i++) {
+		size_t h = hash_code(f->uscc[i]) & (reg_cap - 1);
+		while (reg[h])
+			h = (h + 1) & (reg_cap - 1);
+		reg[h] = i + 1;
+	}
 	rc = cc_stmt_prepare(st, &s,
 			     "SELECT supplier, buyer_id, chain, node, annual_value, share FROM "
 			     "supply_edges",
 			     err);
-	if (rc)
+	if (rc) {
+		free(reg);
 		goto out;
+	}
 	int k = 0;
 	while (k < total && (rc = cc_stmt_step(s, err)) == 1) {
 		int64_t id = cc_stmt_int64(s, 1);
 		if (id < 0 || id > maxid || idmap[id] < 0)
 			continue;
 		const char *sup = cc_stmt_text(s, 0);
-		int si = cc_frame_find(f, sup);
+		int si = -1;
+		{
+			size_t h = hash_code(sup) & (reg_cap - 1);
+			while (reg[h] && memcmp(f->uscc[reg[h] - 1], sup, 18) != 0)
+				h = (h + 1) & (reg_cap - 1);
+			if (reg[h])
+				si = reg[h] - 1;
+		}
 		if (si < 0) {
 			size_t h = hash_code(sup) & (map.cap - 1);
 			while (map.slot[h] && strcmp(f->outside_uscc[map.slot[h] - 1], sup) != 0)
@@ -478,32 +541,56 @@ static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *i
 		k++;
 	}
 	cc_stmt_free(s);
+	free(reg);
 	f->nedges = k;
 	if (rc > 0)
 		rc = 0;
-	/* Edges by node, by counting sort. */
+	/* Edges sorted by node (a stable counting sort; edges without a node go last), so a node's
+	 * edges are one contiguous run: analytics walk them in order instead of jumping around
+	 * ten million edges. Arrays are permuted one at a time to bound the extra memory. */
 	f->node_edge_start = calloc((size_t)cat->nnodes + 2, sizeof *f->node_edge_start);
-	f->node_edges = malloc(sizeof *f->node_edges * (size_t)(k + 1));
-	if (!f->node_edge_start || !f->node_edges) {
+	int32_t *perm = malloc(sizeof *perm * (size_t)(k + 1));
+	int32_t *fill = calloc((size_t)cat->nnodes + 2, sizeof *fill);
+	if (!f->node_edge_start || !perm || !fill) {
+		free(perm);
+		free(fill);
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 		goto out;
 	}
 	for (int e = 0; e < k; e++)
-		if (f->edge_node[e] >= 0)
-			f->node_edge_start[f->edge_node[e] + 1]++;
-	for (int n = 0; n < cat->nnodes; n++)
+		f->node_edge_start[(f->edge_node[e] >= 0 ? f->edge_node[e] : cat->nnodes) + 1]++;
+	for (int n = 0; n <= cat->nnodes; n++)
 		f->node_edge_start[n + 1] += f->node_edge_start[n];
-	{
-		int32_t *fill = calloc((size_t)cat->nnodes + 1, sizeof *fill);
-		if (!fill) {
+	for (int e = 0; e < k; e++) {
+		int n = f->edge_node[e] >= 0 ? f->edge_node[e] : cat->nnodes;
+		perm[f->node_edge_start[n] + fill[n]++] = e;
+	}
+	free(fill);
+	int32_t **i32[] = {&f->edge_supplier, &f->edge_buyer, &f->edge_node};
+	for (int a = 0; a < 3 && rc == 0; a++) {
+		int32_t *to = malloc(sizeof *to * (size_t)(k + 1));
+		if (!to) {
 			rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
-			goto out;
+			break;
 		}
 		for (int e = 0; e < k; e++)
-			if (f->edge_node[e] >= 0)
-				f->node_edges[f->node_edge_start[f->edge_node[e]] + fill[f->edge_node[e]]++] = e;
-		free(fill);
+			to[e] = (*i32[a])[perm[e]];
+		free(*i32[a]);
+		*i32[a] = to;
 	}
+	double **dbl[] = {&f->edge_value, &f->edge_share};
+	for (int a = 0; a < 2 && rc == 0; a++) {
+		double *to = malloc(sizeof *to * (size_t)(k + 1));
+		if (!to) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
+			break;
+		}
+		for (int e = 0; e < k; e++)
+			to[e] = (*dbl[a])[perm[e]];
+		free(*dbl[a]);
+		*dbl[a] = to;
+	}
+	free(perm);
 out:
 	free(map.slot);
 	return rc;

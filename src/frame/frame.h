@@ -69,10 +69,9 @@ struct cc_frame {
 	int nedges;
 	int32_t *edge_supplier, *edge_buyer, *edge_node; /* node -1 when not given */
 	double *edge_value, *edge_share;		 /* NaN when unknown */
-	/* The same edges grouped by node (CSR): node_edges[node_edge_start[k] ..
-	 * node_edge_start[k+1]) are the edges whose node is k. Edges without a node are not here. */
+	/* Edges are sorted by node: the edges of node k are node_edge_start[k] ..
+	 * node_edge_start[k+1] - 1; edges without a node come last (from node_edge_start[nnodes]). */
 	int32_t *node_edge_start;
-	int32_t *node_edges;
 	int noutside;
 	char (*outside_uscc)[19];
 	int32_t *outside_region;

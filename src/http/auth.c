@@ -13,6 +13,7 @@
 #include <time.h>
 #include <sodium.h>
 #include "domain/catalogue.h"
+#include "domain/uscc.h"
 #include "http/handlers.h"
 
 #define SESSION_IDLE (12 * 3600)
@@ -163,12 +164,14 @@ int h_login(struct http_req *req)
 	const char *user = json_string_value(json_object_get(body, "username"));
 	const char *pass = json_string_value(json_object_get(body, "password"));
 	if (!user || !*user) {
+		int st_ = http_error(req, 400, "invalid", "username", "请输入用户名", "username is required");
 		json_decref(body);
-		return http_error(req, 400, "invalid", "username", "请输入用户名", "username is required");
+		return st_;
 	}
 	if (!pass) {
+		int st_ = http_error(req, 400, "invalid", "password", "请输入密码", "password is required");
 		json_decref(body);
-		return http_error(req, 400, "invalid", "password", "请输入密码", "password is required");
+		return st_;
 	}
 	char key[160];
 	snprintf(key, sizeof key, "%s|%.64s", req->client, user);
@@ -177,9 +180,10 @@ int h_login(struct http_req *req)
 		char secs[16];
 		snprintf(secs, sizeof secs, "%d", wait);
 		http_header(req, "Retry-After", secs);
-		json_decref(body);
-		return http_error(req, 429, "rate_limited", NULL, "登录失败次数过多，请稍后再试",
+		int st_ = http_error(req, 429, "rate_limited", NULL, "登录失败次数过多，请稍后再试",
 				  "too many failed logins; try again in %d seconds", wait);
+		json_decref(body);
+		return st_;
 	}
 	struct cc_stmt *s = NULL;
 	struct cc_error err;
@@ -188,8 +192,9 @@ int h_login(struct http_req *req)
 			     "username = ?1 AND disabled = 0",
 			     &err);
 	if (rc) {
+		int st_ = http_error(req, 500, "internal", NULL, "数据库错误", "%s", err.msg);
 		json_decref(body);
-		return http_error(req, 500, "internal", NULL, "数据库错误", "%s", err.msg);
+		return st_;
 	}
 	cc_stmt_bind_text(s, 1, user, strlen(user));
 	int ok = 0;
@@ -285,15 +290,11 @@ int http_user_create(struct cc_store *st, const char *username, const char *pass
 	if (strcmp(role, "enterprise") == 0) {
 		if (!uscc || !*uscc)
 			return cc_error_set(err, CC_EINVAL, "an enterprise account needs --uscc");
-		snprintf(canon, sizeof canon, "%s", uscc);
-		for (char *p = canon; *p; p++)
-			if (*p >= 'a' && *p <= 'z')
-				*p = (char)(*p - 32);
+		struct cc_error e;
+		if (cc_uscc_validate(uscc, strlen(uscc), canon, NULL, &e))
+			return cc_error_set(err, CC_EINVAL, "'%s' is not a credit code: %s", uscc, e.msg);
 		char sql[160];
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM enterprises WHERE uscc = '%.18s'", canon);
-		for (const char *p = canon; *p; p++)
-			if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z')))
-				return cc_error_set(err, CC_EINVAL, "'%s' is not a credit code", uscc);
 		if (cc_store_int(st, sql, 0) != 1)
 			return cc_error_set(err, CC_EINVAL, "no enterprise with credit code %s", canon);
 	}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include "base/text.h"
 #include "http/http.h"
 
 const char *http_query(const struct http_req *req, const char *name)
@@ -26,25 +27,73 @@ int http_json(struct http_req *req, int status, json_t *j)
 	if (s) {
 		cc_buf_puts(&req->resp, s);
 		free(s);
+	} else if (status >= 400) {
+		/* The error itself could not be encoded: still answer with the error shape. */
+		cc_buf_puts(&req->resp, "{\"error\":{\"code\":\"internal\",\"message\":\"unencodable "
+					"error\",\"message_zh\":\"错误无法编码\"}}");
 	} else {
-		cc_buf_puts(&req->resp, "null");
+		req->status = status = 500;
+		cc_buf_puts(&req->resp, "{\"error\":{\"code\":\"internal\",\"message\":\"response "
+					"could not be encoded\",\"message_zh\":\"响应无法编码\"}}");
 	}
 	json_decref(j);
 	return status;
 }
 
+/*
+ * Copies S into OUT (size N) as valid UTF-8: invalid bytes (echoed from a URL, or a message cut
+ * inside a character) become U+FFFD, so an error can always be put in JSON.
+ */
+static void utf8_clean(const char *s, char *out, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), o = 0;
+	while (len) {
+		size_t ok = cc_utf8_valid_prefix(p, len);
+		if (ok == 0) {
+			/* One invalid byte: a replacement character, if there is room. */
+			if (o + 3 >= n)
+				break;
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			p++;
+			len--;
+			continue;
+		}
+		if (ok > n - 1 - o) {
+			/* Out of room: keep whole characters only. */
+			ok = n - 1 - o;
+			while (ok && (p[ok] & 0xC0) == 0x80)
+				ok--;
+			memcpy(out + o, p, ok);
+			o += ok;
+			break;
+		}
+		memcpy(out + o, p, ok);
+		o += ok;
+		p += ok;
+		len -= ok;
+	}
+	out[o] = '\0';
+}
+
 int http_error(struct http_req *req, int status, const char *code, const char *field,
 	       const char *msg_zh, const char *fmt, ...)
 {
-	char msg[1024];
+	char raw[1024], msg[1100], fld[2048];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	utf8_clean(raw, msg, sizeof msg);
 	json_t *e = json_pack("{s:s, s:s, s:s}", "code", code, "message", msg, "message_zh",
 			      msg_zh ? msg_zh : msg);
-	if (field)
-		json_object_set_new(e, "field", json_string(field));
+	if (field) {
+		utf8_clean(field, fld, sizeof fld);
+		json_object_set_new(e, "field", json_string(fld));
+	}
+	if (!e)
+		e = json_pack("{s:s, s:s, s:s}", "code", code, "message", "error", "message_zh", "错误");
 	return http_json(req, status, json_pack("{s:o}", "error", e));
 }
 

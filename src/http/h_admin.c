@@ -45,9 +45,10 @@ int h_user_create(struct http_req *req)
 		json_array_foreach(jc, i, x) {
 			const char *id = json_string_value(x);
 			if (!id) {
-				json_decref(b);
-				return http_error(req, 400, "invalid", "chains", "产业链应为字符串列表",
+				int st_ = http_error(req, 400, "invalid", "chains", "产业链应为字符串列表",
 						  "chains must be a list of chain ids");
+				json_decref(b);
+				return st_;
 			}
 			int w = snprintf(chains + used, sizeof chains - used, "%s%s", used ? "," : "", id);
 			if (w > 0 && (size_t)w < sizeof chains - used)
@@ -59,9 +60,10 @@ int h_user_create(struct http_req *req)
 		json_t *x = json_object_get(b, fields[i]);
 		v[i] = json_string_value(x);
 		if (x && !json_is_null(x) && !v[i]) {
-			json_decref(b);
-			return http_error(req, 400, "invalid", fields[i], "字段类型错误",
+			int st_ = http_error(req, 400, "invalid", fields[i], "字段类型错误",
 					  "'%s' must be a string", fields[i]);
+			json_decref(b);
+			return st_;
 		}
 	}
 	int rc = http_user_create(req->st, v[0], v[1], v[2], v[3], v[4], &err);
@@ -87,9 +89,10 @@ int h_user_patch(struct http_req *req)
 	json_t *d = json_object_get(b, "disabled");
 	json_t *p = json_object_get(b, "password");
 	if ((d && !json_is_boolean(d)) || (p && !json_is_string(p)) || (!d && !p)) {
-		json_decref(b);
-		return http_error(req, 400, "invalid", NULL, "应提供 disabled（布尔）或 password（字符串）",
+		int st_ = http_error(req, 400, "invalid", NULL, "应提供 disabled（布尔）或 password（字符串）",
 				  "give disabled (boolean) or password (string)");
+		json_decref(b);
+		return st_;
 	}
 	int rc = http_user_update(req->st, req->params[0], p ? json_string_value(p) : NULL,
 				  d ? json_is_true(d) : -1, &err);

@@ -117,12 +117,20 @@ static void sift_up(struct heap_item *h, int k, int desc)
 	}
 }
 
-static int cmp_asc, cmp_desc_flag;
+static __thread int cmp_desc_flag;
 static int cmp_items(const void *a, const void *b)
 {
 	const struct heap_item *x = a, *y = b;
-	(void)cmp_asc;
 	return before(x, y, cmp_desc_flag) ? -1 : before(y, x, cmp_desc_flag) ? 1 : 0;
+}
+
+/* Name order (bytes of the UTF-8 names, then code order for equal names). */
+static __thread const struct cc_frame *name_frame;
+static int cmp_names(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	int c = strcmp(name_frame->name[x], name_frame->name[y]);
+	return c ? c : (x > y) - (x < y);
 }
 
 static int word_of(const char *s, const char *const *names, int n)
@@ -196,7 +204,7 @@ int h_enterprises(struct http_req *req)
 	const char *industry = http_query(req, "industry");
 	size_t ind_len = industry ? strlen(industry) : 0;
 	/* Sort key. */
-	int sort_metric = -1, sort_name = 0, desc = 1;
+	int sort_metric = -1, sort_name = 0, desc = 0;
 	const char *sort = http_query(req, "sort");
 	if (sort && *sort) {
 		const struct cc_metric *m = cc_metric_find(sort);
@@ -220,14 +228,18 @@ int h_enterprises(struct http_req *req)
 	}
 	const double *key = sort_metric >= 0 ? cc_frame_annual(f, sort_metric, (int)year) : NULL;
 	size_t qlen = q ? strlen(q) : 0;
-	int keep = (int)(offset + limit);
-	struct heap_item *heap = cc_arena_alloc(&req->arena, sizeof *heap * (size_t)(keep + 1));
-	int *plain = NULL;
+	/* Metric order keeps only the best offset+limit in a heap; name order and reversed code
+	 * order need every match (held as indices). */
+	int by_metric = key != NULL;
+	int keep = (int)(offset + limit < f->n ? offset + limit : f->n);
+	struct heap_item *heap = by_metric ? malloc(sizeof *heap * (size_t)(keep + 1)) : NULL;
+	int *all = by_metric ? NULL : malloc(sizeof *all * ((size_t)f->n + 1));
 	int nheap = 0, total = 0;
-	if (!heap)
+	if ((by_metric && !heap) || (!by_metric && !all)) {
+		free(heap);
+		free(all);
 		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
-	if (!key && !sort_name)
-		plain = (int *)heap; /* uscc order is frame order: keep the first offset+limit */
+	}
 	int lo = 0, hi = f->n;
 	if (uscc_i != -2) {
 		lo = uscc_i < 0 ? 0 : uscc_i;
@@ -258,14 +270,11 @@ int h_enterprises(struct http_req *req)
 		if (qlen && !memmem(f->name[i], strlen(f->name[i]), q, qlen))
 			continue;
 		total++;
-		if (plain) {
-			if (total <= keep)
-				plain[total - 1] = i;
+		if (!by_metric) {
+			all[total - 1] = i;
 			continue;
 		}
-		struct heap_item it = {key ? key[i] : 0, i};
-		if (sort_name)
-			it.key = (double)i; /* refined below: names sort by bytes */
+		struct heap_item it = {key[i], i};
 		if (nheap < keep) {
 			heap[nheap] = it;
 			sift_up(heap, nheap++, desc);
@@ -275,35 +284,26 @@ int h_enterprises(struct http_req *req)
 		}
 	}
 	json_t *items = json_array();
-	int shown = 0;
-	if (plain) {
-		for (long long k = offset; k < keep && k < total; k++, shown++)
-			json_array_append_new(items, h_enterprise_item(f, plain[k], (int)year));
-	} else if (sort_name) {
-		/* Name order needs every match: rare and small enough (names of the results). */
-		int *all = malloc(sizeof *all * (size_t)(total + 1));
-		int n = 0;
-		for (int i = lo; all && i < hi; i++) {
-			if (qlen && !memmem(f->name[i], strlen(f->name[i]), q, qlen))
-				continue;
-			/* Repeat the filters cheaply by re-using the heap pass's count. */
-			all[n++] = i;
-		}
-		(void)all;
-		free(all);
+	if (by_metric) {
 		cmp_desc_flag = desc;
 		qsort(heap, (size_t)nheap, sizeof *heap, cmp_items);
-		for (int k = (int)offset; k < nheap; k++, shown++)
-			json_array_append_new(items, h_enterprise_item(f, heap[k].i, (int)year));
-	} else {
-		cmp_desc_flag = desc;
-		qsort(heap, (size_t)nheap, sizeof *heap, cmp_items);
-		for (int k = (int)offset; k < nheap; k++, shown++) {
+		for (int k = (int)offset; k < nheap; k++) {
 			json_t *it = h_enterprise_item(f, heap[k].i, (int)year);
 			json_object_set_new(it, "sort_value", num_or_null(heap[k].key));
 			json_array_append_new(items, it);
 		}
+	} else {
+		if (sort_name) {
+			name_frame = f;
+			qsort(all, (size_t)total, sizeof *all, cmp_names);
+		}
+		/* Frame order is code order; descending reads it from the end. */
+		for (long long k = offset; k < offset + limit && k < total; k++)
+			json_array_append_new(items, h_enterprise_item(f, all[desc ? total - 1 - k : k],
+								       (int)year));
 	}
+	free(heap);
+	free(all);
 	json_t *next = json_null();
 	if (offset + limit < total) {
 		char c[32];
@@ -450,9 +450,10 @@ int h_enterprise_patch(struct http_req *req)
 			if (strcmp(key, fields[k]) == 0)
 				fi = k;
 		if (fi < 0) {
-			json_decref(body);
-			return http_error(req, 400, "invalid", key, "不能修改该字段",
+			int st_ = http_error(req, 400, "invalid", key, "不能修改该字段",
 					  "unknown or read-only field '%s'", key);
+			json_decref(body);
+			return st_;
 		}
 		const char *s = json_string_value(val);
 		char tmp[32];
@@ -461,9 +462,10 @@ int h_enterprise_patch(struct http_req *req)
 			s = tmp;
 		}
 		if (!s && !(json_is_null(val) && fi >= 2)) {
-			json_decref(body);
-			return http_error(req, 400, "invalid", key, "字段类型错误",
+			int st_ = http_error(req, 400, "invalid", key, "字段类型错误",
 					  "field '%s' must be a string", key);
+			json_decref(body);
+			return st_;
 		}
 		const char *bound = s;
 		if (s) {
@@ -473,16 +475,18 @@ int h_enterprise_patch(struct http_req *req)
 			switch (fi) {
 			case 0:
 				if (!*s || strlen(s) > 600) {
-					json_decref(body);
-					return http_error(req, 400, "invalid", key, "企业名称不能为空或过长",
+					int st_ = http_error(req, 400, "invalid", key, "企业名称不能为空或过长",
 							  "name must be 1-200 characters");
+					json_decref(body);
+					return st_;
 				}
 				break;
 			case 1:
 				if (cc_parse_int64(s, strlen(s), &r) || !cc_region_find((int)r)) {
-					json_decref(body);
-					return http_error(req, 400, "invalid", key, "未知的行政区划代码",
+					int st_ = http_error(req, 400, "invalid", key, "未知的行政区划代码",
 							  "unknown region code '%s'", s);
+					json_decref(body);
+					return st_;
 				}
 				snprintf(region_buf, sizeof region_buf, "%lld", r);
 				bound = region_buf;
@@ -490,9 +494,10 @@ int h_enterprise_patch(struct http_req *req)
 			case 2: {
 				const struct cc_industry *ind = cc_industry_find(s);
 				if (!ind) {
-					json_decref(body);
-					return http_error(req, 400, "invalid", key, "未知的行业代码",
+					int st_ = http_error(req, 400, "invalid", key, "未知的行业代码",
 							  "unknown industry code '%s'", s);
+					json_decref(body);
+					return st_;
 				}
 				snprintf(ind_buf, sizeof ind_buf, "%s", ind->code);
 				bound = ind_buf;
@@ -500,24 +505,27 @@ int h_enterprise_patch(struct http_req *req)
 			}
 			case 3:
 				if (cc_parse_date(s, strlen(s), &ymd, &e)) {
+					int st_ = http_error(req, 400, "invalid", key, "日期无效", "%s", e.msg);
 					json_decref(body);
-					return http_error(req, 400, "invalid", key, "日期无效", "%s", e.msg);
+					return st_;
 				}
 				cc_format_date(ymd, date_buf);
 				bound = date_buf;
 				break;
 			case 4:
 				if (word_of(s, scale_names, 5) < 0) {
-					json_decref(body);
-					return http_error(req, 400, "invalid", key, "未知的企业规模",
+					int st_ = http_error(req, 400, "invalid", key, "未知的企业规模",
 							  "scale must be large, medium, small or micro");
+					json_decref(body);
+					return st_;
 				}
 				break;
 			case 5:
 				if (word_of(s, listed_names, 7) < 0) {
-					json_decref(body);
-					return http_error(req, 400, "invalid", key, "未知的上市板块",
+					int st_ = http_error(req, 400, "invalid", key, "未知的上市板块",
 							  "listed must be none, main, star, gem, bse or neeq");
+					json_decref(body);
+					return st_;
 				}
 				break;
 			case 6: {
@@ -534,9 +542,10 @@ int h_enterprise_patch(struct http_req *req)
 						if (strcmp(p, cert_names[c]) == 0)
 							k = c;
 					if (k < 0 && *p) {
-						json_decref(body);
-						return http_error(req, 400, "invalid", key, "未知的资质",
+						int st_ = http_error(req, 400, "invalid", key, "未知的资质",
 								  "unknown certificate '%s'", p);
+						json_decref(body);
+						return st_;
 					}
 					if (k >= 0)
 						have[k] = 1;
@@ -560,8 +569,9 @@ int h_enterprise_patch(struct http_req *req)
 		binds[nb++] = bound;
 	}
 	if (nb == 0) {
+		int st_ = http_error(req, 400, "invalid", NULL, "没有要修改的字段", "nothing to change");
 		json_decref(body);
-		return http_error(req, 400, "invalid", NULL, "没有要修改的字段", "nothing to change");
+		return st_;
 	}
 	static const char *const snapshot =
 		"SELECT uscc, name, region, industry, founded, scale, listed, certs FROM enterprises "
@@ -631,9 +641,10 @@ int h_indicators_put(struct http_req *req)
 	json_object_foreach(body, key, val) {
 		const struct cc_metric *m = cc_metric_find(key);
 		if (!m || m->derived) {
-			json_decref(body);
-			return http_error(req, 400, "invalid", key, "未知或不可导入的指标",
+			int st_ = http_error(req, 400, "invalid", key, "未知或不可导入的指标",
 					  "'%s' is not an indicator that can be set", key);
+			json_decref(body);
+			return st_;
 		}
 		if (json_is_null(val)) {
 			isnull[m->id] = 1;
@@ -641,14 +652,16 @@ int h_indicators_put(struct http_req *req)
 			vals[m->id] = json_number_value(val);
 			int neg_ok = m->id == CC_M_NET_PROFIT || m->id == CC_M_OP_CASH_FLOW;
 			if (!isfinite(vals[m->id]) || fabs(vals[m->id]) > 1e13 || (!neg_ok && vals[m->id] < 0)) {
-				json_decref(body);
-				return http_error(req, 400, "invalid", key, "数值超出范围",
+				int st_ = http_error(req, 400, "invalid", key, "数值超出范围",
 						  "'%s' is out of range", key);
+				json_decref(body);
+				return st_;
 			}
 		} else {
-			json_decref(body);
-			return http_error(req, 400, "invalid", key, "指标值应为数字或 null",
+			int st_ = http_error(req, 400, "invalid", key, "指标值应为数字或 null",
 					  "'%s' must be a number or null", key);
+			json_decref(body);
+			return st_;
 		}
 		present[m->id] = 1;
 		n++;

@@ -217,6 +217,36 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
+/*
+ * URL unescaping as libmicrohttpd's, except that %00 stays as it is written: a NUL decoded into
+ * a path would cut it short ("index.html%00.js" would become "index.html"), and no route or
+ * file name holds one.
+ */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	char *w = s;
+	for (const char *r = s; *r;) {
+		if (r[0] == '%' && r[1] && r[2]) {
+			int hi = r[1] >= '0' && r[1] <= '9' ? r[1] - '0'
+				 : (r[1] | 0x20) >= 'a' && (r[1] | 0x20) <= 'f' ? (r[1] | 0x20) - 'a' + 10
+									       : -1;
+			int lo = r[2] >= '0' && r[2] <= '9' ? r[2] - '0'
+				 : (r[2] | 0x20) >= 'a' && (r[2] | 0x20) <= 'f' ? (r[2] | 0x20) - 'a' + 10
+									       : -1;
+			if (hi >= 0 && lo >= 0 && (hi | lo)) {
+				*w++ = (char)(hi * 16 + lo);
+				r += 3;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 static int parse_listen(const char *listen, struct sockaddr_in *sa, struct cc_error *err)
 {
 	char host[64];
@@ -291,7 +321,8 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
 			     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-			     MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+			     MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+			     MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
 	if (!d) {
 		rc = cc_error_set(err, CC_EIO, "cannot listen on %s (in use, or not allowed)", listen);
 		goto out;

@@ -690,6 +690,7 @@ def test_bodies(ctx):
                        (b"null", "null"), (b"\"name\"", "a string"), (b"42", "a number"),
                        (b"{\"name\":\"a\",\"name\":\"b\"}", "duplicate keys"),
                        (b"{\"name\":\"\xff\xfe\"}", "invalid UTF-8"),
+                       (b"{\"name\":\"\\u0e\xc7\xa3\"}", "a bad escape before a 2-byte character"),
                        (b"\xef\xbb\xbf{\"scale\":\"large\"}", "a UTF-8 BOM"),
                        (b"{\"name\":\"a\"} trailing", "trailing garbage"),
                        (b"{\"scale\":\"large\"\x00}", "a NUL byte"),
@@ -702,6 +703,10 @@ def test_bodies(ctx):
         for body in [b"", b"{", b"[1]"]:
             expect_error(a.req(method, route, body), 400, "bad_request",
                          "%s %s body %r -> 400 bad_request" % (method, route, body))
+    # The parser's message quotes the bad token: it must still come back as JSON.
+    expect_error(request("POST", "/api/v1/login", b"{\"username\":\"\\u0e\xc7\xa3\"}"), 400,
+                 "bad_request", "login body with a bad escape before a 2-byte character -> 400 "
+                 "with the error shape")
     # Wrong types and values.
     cases = [
         ({"name": 123}, "name"), ({"name": None}, "name"), ({"name": ""}, "name"),

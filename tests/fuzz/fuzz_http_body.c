@@ -9,9 +9,10 @@
  *   3 PATCH /api/v1/users/fuzzchief    7 PATCH /api/v1/enterprises/{other}    (the enterprise: 403)
  *
  * The body is NUL-terminated past body_len, as the server's buffer is. Checks: a status in
- * 100..599 and a JSON response; with FUZZ_HTTP_STRICT=1 also that every 4xx/5xx carries the
- * error shape {"error":{"code","message","message_zh"}}. FUZZ_HTTP_ROUTES="0,1,4" limits the
- * routes (to go on fuzzing the others while one has a known crash). Leaks are found by ASan.
+ * 100..599, a JSON response, and on every 4xx/5xx the error shape
+ * {"error":{"code","message","message_zh"}}; FUZZ_HTTP_LAX=1 keeps only the status and a
+ * non-empty body. FUZZ_HTTP_ROUTES="0,1,4" limits the routes (to go on fuzzing the others while
+ * one has a known crash). Memory errors and leaks are found by ASan/LSan.
  *
  * Accounts use minimal Argon2id limits so that logins stay fast; the state (users, sessions,
  * the password of fuzzchief) is reset after the inputs that change it.
@@ -40,7 +41,7 @@ static char dir[64], db[128], uscc_a[19], uscc_b[19];
 static char path_ent_a[96], path_ent_b[96], path_ind[128], path_ind_month[128];
 static char fast_hash[crypto_pwhash_STRBYTES];
 static int enabled[NROUTES];
-static int strict;
+static int lax;
 static unsigned counter;
 static const char csrf[] = "f00dfeedf00dfeedf00dfeedf00dfeedf00dfeedf00dfeedf00dfeedf00dfeed";
 
@@ -71,6 +72,16 @@ static void reset_accounts(void)
 	cc_stmt_bind_text(s, 1, fast_hash, strlen(fast_hash));
 	cc_stmt_step(s, &err);
 	cc_stmt_free(s);
+}
+
+static void cleanup(void)
+{
+	char cmd[128];
+	cc_frame_cache_free(srv.frames);
+	cc_store_close(st);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "fuzz_http_body: could not remove %s\n", dir);
 }
 
 static void init(void)
@@ -116,13 +127,14 @@ static void init(void)
 	snprintf(path_ind, sizeof path_ind, "/api/v1/enterprises/%s/indicators/2024", uscc_a);
 	snprintf(path_ind_month, sizeof path_ind_month, "/api/v1/enterprises/%s/indicators/2024-05",
 		 uscc_a);
+	atexit(cleanup);
 	const char *only = getenv("FUZZ_HTTP_ROUTES");
 	for (int i = 0; i < NROUTES; i++)
 		enabled[i] = !only;
 	for (const char *p = only; p && *p; p++)
 		if (*p >= '0' && *p < '0' + NROUTES)
 			enabled[*p - '0'] = 1;
-	strict = getenv("FUZZ_HTTP_STRICT") && strcmp(getenv("FUZZ_HTTP_STRICT"), "1") == 0;
+	lax = getenv("FUZZ_HTTP_LAX") && strcmp(getenv("FUZZ_HTTP_LAX"), "1") == 0;
 }
 
 static void set_user(struct http_req *r, int64_t id, const char *name, int role, const char *uscc)
@@ -141,13 +153,15 @@ static void check_response(const struct http_req *r)
 		abort();
 	if (!r->resp.len || !r->resp.data)
 		abort();
+	if (lax)
+		return;
 	json_error_t je;
 	json_t *j = json_loadb(r->resp.data, r->resp.len, 0, &je);
 	if (!j) {
 		fprintf(stderr, "response is not JSON: %.*s\n", (int)r->resp.len, r->resp.data);
 		abort();
 	}
-	if (strict && r->status >= 400) {
+	if (r->status >= 400) {
 		json_t *e = json_object_get(j, "error");
 		if (!json_is_string(json_object_get(e, "code")) ||
 		    !json_is_string(json_object_get(e, "message")) ||

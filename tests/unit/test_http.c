@@ -510,6 +510,36 @@ static void test_body_json(void **state)
 	free(big);
 }
 
+/* Error messages quote what was sent: they must still make a JSON error body. */
+static void test_error_not_utf8(void **state)
+{
+	(void)state;
+	struct http_req r;
+	/* The parser quotes the bad token, here cut inside a 2-byte character. */
+	req_init(&r, "POST", "/x");
+	set_body(&r, "{\"d\":\"\\u0e\xc7\xa3\"}");
+	assert_null(http_body_json(&r));
+	assert_error(&r, 400, "bad_request", NULL);
+	req_done(&r);
+	/* A route that is not UTF-8. */
+	assert_int_equal(dispatch(&r, "GET", "/api/v1/\xff\xfe", HTTP_ROLE_ADMIN, NULL, NULL), 404);
+	assert_error(&r, 404, "not_found", NULL);
+	req_done(&r);
+	/* A message cut at 1,023 bytes inside a character. */
+	char key[1300];
+	size_t k = 0;
+	key[k++] = 'x';
+	while (k + 2 < 1200) {
+		key[k++] = '\xc3';
+		key[k++] = '\xa9';
+	}
+	key[k] = '\0';
+	req_init(&r, "GET", "/x");
+	http_error(&r, 400, "invalid", "f", NULL, "unknown field '%s'", key);
+	assert_error(&r, 400, "invalid", "f");
+	req_done(&r);
+}
+
 /* Login through the dispatcher, then resolve the cookie as the server does. */
 static void test_login_session(void **state)
 {
@@ -748,6 +778,7 @@ int main(void)
 		cmocka_unit_test(test_dispatch_matrix),
 		cmocka_unit_test(test_handlers_without_server),
 		cmocka_unit_test(test_body_json),
+		cmocka_unit_test(test_error_not_utf8),
 		cmocka_unit_test(test_login_session),
 		cmocka_unit_test(test_login_audit),
 		cmocka_unit_test(test_ratelimit),

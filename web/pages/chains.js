@@ -161,10 +161,12 @@ function bubbleOption(items) {
     symbolSize: 10 + 46 * Math.sqrt((isNum(it.output) ? it.output : 0) / maxOut),
   }));
   const floor = (vals) => Math.max(0, Math.floor((Math.min(...vals.filter(isNum), 1) - 0.05) * 10) / 10);
+  const xMin = floor(items.map((it) => it.completeness)), yMin = floor(items.map((it) => it.local_coverage));
+  const step = (lo) => (1 - lo > 0.5 ? 0.1 : 0.05);
   const avg = (k) => { const v = items.map((it) => it[k]).filter(isNum); return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null; };
   const pct = (v) => fmtNum(v * 100, 0) + '%';
   return {
-    grid: { left: 16, right: 110, top: 30, bottom: 16, containLabel: true },
+    grid: { left: 24, right: 110, top: 30, bottom: 34, containLabel: true },
     tooltip: {
       trigger: 'item', confine: true,
       formatter: (p) => {
@@ -180,11 +182,11 @@ function bubbleOption(items) {
     },
     xAxis: {
       type: 'value', name: t('chain.col.completeness'), nameLocation: 'middle', nameGap: 28,
-      min: floor(items.map((it) => it.completeness)), max: 1, axisLabel: { formatter: pct }, splitLine: { lineStyle: { type: 'dashed', color: '#e8ebf1' } },
+      min: xMin, max: 1, interval: step(xMin), axisLabel: { formatter: pct }, splitLine: { lineStyle: { type: 'dashed', color: '#e8ebf1' } },
     },
     yAxis: {
       type: 'value', name: t('chain.col.local_coverage'), nameLocation: 'middle', nameGap: 44,
-      min: floor(items.map((it) => it.local_coverage)), max: 1, axisLabel: { formatter: pct }, splitLine: { lineStyle: { type: 'dashed', color: '#e8ebf1' } },
+      min: yMin, max: 1, interval: step(yMin), axisLabel: { formatter: pct }, splitLine: { lineStyle: { type: 'dashed', color: '#e8ebf1' } },
     },
     visualMap: {
       type: 'continuous', dimension: 3, min: lo, max: hi, calculable: false, right: 0, top: 'middle',
@@ -200,7 +202,7 @@ function bubbleOption(items) {
       labelLayout: { hideOverlap: true },
       markLine: {
         silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#98a2b3' },
-        label: { formatter: (p) => (p.data.xAxis !== undefined ? t('chain.avg') : t('chain.avg')), color: '#667085', fontSize: 11 },
+        label: { formatter: () => t('chain.avg'), color: '#667085', fontSize: 11 },
         data: [avg('completeness') !== null ? { xAxis: avg('completeness') } : null, avg('local_coverage') !== null ? { yAxis: avg('local_coverage') } : null].filter(Boolean),
       },
     }],
