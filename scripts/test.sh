@@ -11,6 +11,8 @@ JOBS=${JOBS:-2}
 FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 passed=0
 failed=0
+LOGS=$PWD/test-logs
+rm -rf "$LOGS"; mkdir -p "$LOGS"
 failures=()
 
 count_ctest() { # $1 = log file, $2 = label
@@ -30,8 +32,9 @@ step() { echo; echo "== $*"; }
 step "release build"
 if cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null && cmake --build build -j"$JOBS" >build.log 2>&1; then
   step "unit and CLI tests"
-  (cd build && ctest --output-on-failure -j"$JOBS" 2>&1) | tee build/ctest.log | tail -25
-  count_ctest build/ctest.log "unit"
+  (cd build && ctest --output-on-failure -j"$JOBS" > "$LOGS/unit.log" 2>&1)
+  tail -25 "$LOGS/unit.log"
+  count_ctest "$LOGS/unit.log" "unit"
 else
   tail -40 build.log; failed=$((failed + 1)); failures+=("release build failed")
 fi
@@ -40,8 +43,9 @@ step "ASan + UBSan build"
 if cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCC_SANITIZE=ON >/dev/null && cmake --build build-asan -j"$JOBS" >build-asan.log 2>&1; then
   step "unit and CLI tests under sanitizers"
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-     ctest --output-on-failure -j"$JOBS" 2>&1) | tee build-asan/ctest.log | tail -25
-  count_ctest build-asan/ctest.log "sanitizers"
+     ctest --output-on-failure -j"$JOBS" > "$LOGS/asan.log" 2>&1)
+  tail -25 "$LOGS/asan.log"
+  count_ctest "$LOGS/asan.log" "sanitizers"
 else
   tail -40 build-asan.log; failed=$((failed + 1)); failures+=("sanitizer build failed")
 fi
@@ -54,10 +58,10 @@ if CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCC_FUZZ=ON >/dev
     corpus=tests/fuzz/corpus/$name
     work=$(mktemp -d)
     [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/ 2>/dev/null
-    if "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=0 "$work" >"build-fuzz/$name.log" 2>&1; then
+    if "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=0 "$work" >"$LOGS/$name.log" 2>&1; then
       echo "fuzz $name: ok"; passed=$((passed + 1))
     else
-      echo "fuzz $name: FAILED"; tail -30 "build-fuzz/$name.log"; failed=$((failed + 1)); failures+=("fuzz $name")
+      echo "fuzz $name: FAILED"; tail -30 "$LOGS/$name.log"; failed=$((failed + 1)); failures+=("fuzz $name")
     fi
     rm -rf "$work"
   done
@@ -67,9 +71,10 @@ fi
 
 if [ -d tests/e2e ] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
   step "end-to-end browser tests"
-  CC_BINARY=$PWD/build/chainchief node --test --test-concurrency=1 tests/e2e/ 2>&1 | tee build/e2e.log | tail -30
-  p=$(grep -E '^# pass [0-9]+' build/e2e.log | awk '{print $3}')
-  f=$(grep -E '^# fail [0-9]+' build/e2e.log | awk '{print $3}')
+  CC_BINARY=$PWD/build/chainchief node --test --test-concurrency=1 tests/e2e/ > "$LOGS/e2e.log" 2>&1
+  tail -30 "$LOGS/e2e.log"
+  p=$(grep -E '^# pass [0-9]+' "$LOGS/e2e.log" | awk '{print $3}')
+  f=$(grep -E '^# fail [0-9]+' "$LOGS/e2e.log" | awk '{print $3}')
   if [ -z "$p" ]; then failed=$((failed + 1)); failures+=("e2e: no summary"); else
     passed=$((passed + p)); failed=$((failed + ${f:-0})); [ "${f:-0}" -gt 0 ] && failures+=("e2e: $f failed"); fi
 fi

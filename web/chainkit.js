@@ -1,7 +1,7 @@
 // Pieces the chain pages share: the scope selector, link classes and their colours, badges,
 // and the client-side CSV of investment targets.
 import { t, pick, isZh } from './i18n.js';
-import { h, fmtNum, fmtPct, fmtMoney, isNum } from './util.js';
+import { h, fmtNum, fmtPct, isNum } from './util.js';
 import * as ref from './ref.js';
 
 export const SCOPES = ['chongqing', 'chengdu', 'both'];
@@ -115,9 +115,6 @@ export function downloadText(name, text, type = 'text/csv;charset=utf-8') {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 2000);
 }
-
-// "12,345.60 万元" in cells: the amount alone (the unit is in the header).
-export function money(v) { return fmtMoney(v); }
 
 // The unit suffix of a column header: "（万元）" / " (10k CNY)".
 export function unit(u) { return isZh() ? '（' + u + '）' : ' (' + u + ')'; }

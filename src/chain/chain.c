@@ -173,7 +173,7 @@ int chain_scope_parse(const char *s, struct chain_scope *scope, struct cc_error 
 	}
 	if (!scope->n)
 		return cc_error_set(err, CC_EINVAL, "empty scope");
-	snprintf(scope->name_en, sizeof scope->name_en, "%s", s);
+	snprintf(scope->name_en, sizeof scope->name_en, "regions %s", s);
 	return 0;
 }
 
@@ -270,6 +270,34 @@ static void append(char *dst, size_t n, const char *sep, const char *s)
 	snprintf(dst + used, n - used, "%s%s", used ? sep : "", s);
 }
 
+/* A rule clause in words: "fewer than 3 enterprises", "output share below 1.0%" ... */
+static void threshold_text(const struct chain_clause *c, char *zh, size_t nzh, char *en, size_t nen)
+{
+	int below = c->op[0] == '<';
+	const char *m = c->metric;
+	if (!strcmp(m, "enterprises")) {
+		snprintf(zh, nzh, "企业%s %g 家", below ? "少于" : "不少于", c->value);
+		snprintf(en, nen, "%s %g enterprises", below ? "fewer than" : "at least", c->value);
+	} else if (!strcmp(m, "output_share")) {
+		snprintf(zh, nzh, "产值占比%s %.1f%%", below ? "低于" : "不低于", c->value * 100);
+		snprintf(en, nen, "output share %s %.1f%%", below ? "below" : "at least", c->value * 100);
+	} else if (!strcmp(m, "local_coverage")) {
+		snprintf(zh, nzh, "本地配套率%s %.0f%%", below ? "低于" : "不低于", c->value * 100);
+		snprintf(en, nen, "local supply coverage %s %.0f%%", below ? "below" : "at least",
+			 c->value * 100);
+	} else if (!strcmp(m, "masters_core")) {
+		snprintf(zh, nzh, "链主和骨干企业%s %g 家", below ? "少于" : "不少于", c->value);
+		snprintf(en, nen, "%s %g master or core enterprises", below ? "fewer than" : "at least",
+			 c->value);
+	} else if (!strcmp(m, "yoy")) {
+		snprintf(zh, nzh, "产值增速%s %.1f%%", below ? "低于" : "不低于", c->value * 100);
+		snprintf(en, nen, "output growth %s %.1f%%", below ? "below" : "at least", c->value * 100);
+	} else {
+		snprintf(zh, nzh, "研发投入强度%s %.1f%%", below ? "低于" : "不低于", c->value * 100);
+		snprintf(en, nen, "R&D intensity %s %.1f%%", below ? "below" : "at least", c->value * 100);
+	}
+}
+
 static void classify(struct chain_node_metrics *m, const struct chain_rules *r,
 		     const struct chain_scope *scope)
 {
@@ -299,14 +327,13 @@ static void classify(struct chain_node_metrics *m, const struct chain_rules *r,
 		append(m->reason_zh, sizeof m->reason_zh, "，", zh);
 		append(m->reason_en, sizeof m->reason_en, ", ", en);
 	}
-	char why_zh[300] = "", why_en[300] = "";
+	char why_zh[400] = "", why_en[400] = "";
 	for (int k = 0; k < r->nweak; k++) {
 		double v = metric_of(m, r->weak[k].metric);
 		if (isnan(v) || !holds(v, &r->weak[k]))
 			continue;
-		char c_zh[64], c_en[64];
-		snprintf(c_zh, sizeof c_zh, "%s %s %g", r->weak[k].metric, r->weak[k].op, r->weak[k].value);
-		snprintf(c_en, sizeof c_en, "%s %s %g", r->weak[k].metric, r->weak[k].op, r->weak[k].value);
+		char c_zh[160], c_en[160];
+		threshold_text(&r->weak[k], c_zh, sizeof c_zh, c_en, sizeof c_en);
 		append(why_zh, sizeof why_zh, "；", c_zh);
 		append(why_en, sizeof why_en, "; ", c_en);
 	}
@@ -326,9 +353,27 @@ static void classify(struct chain_node_metrics *m, const struct chain_rules *r,
 			strong = 0;
 	}
 	m->cls = strong ? CHAIN_STRONG : CHAIN_ADEQUATE;
-	append(m->reason_zh, sizeof m->reason_zh, "。", strong ? "满足全部优势条件" : "未达到优势条件");
-	append(m->reason_en, sizeof m->reason_en, ". ",
-	       strong ? "meets every strong-link rule" : "short of the strong-link rules");
+	/* Strong: every rule met. Adequate: name the strong-link rules not met. */
+	char miss_zh[400] = "", miss_en[400] = "";
+	for (int k = 0; !strong && k < r->nstrong; k++) {
+		double v = metric_of(m, r->strong[k].metric);
+		if (isnan(v) || holds(v, &r->strong[k]))
+			continue;
+		char c_zh[160], c_en[160];
+		threshold_text(&r->strong[k], c_zh, sizeof c_zh, c_en, sizeof c_en);
+		append(miss_zh, sizeof miss_zh, "、", c_zh);
+		append(miss_en, sizeof miss_en, ", ", c_en);
+	}
+	char t[480];
+	if (strong) {
+		append(m->reason_zh, sizeof m->reason_zh, "。", "优势：满足全部优势条件");
+		append(m->reason_en, sizeof m->reason_en, ". ", "strong: meets every strong-link rule");
+	} else {
+		snprintf(t, sizeof t, "一般：未达到优势条件（%s）", miss_zh);
+		append(m->reason_zh, sizeof m->reason_zh, "。", t);
+		snprintf(t, sizeof t, "adequate: short of the strong-link rules (%s)", miss_en);
+		append(m->reason_en, sizeof m->reason_en, ". ", t);
+	}
 }
 
 int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope *scope, int year,
@@ -730,7 +775,7 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 		char zh[512] = "", en[512] = "", part[300];
 		snprintf(part, sizeof part, "位于%s", place);
 		append(zh, sizeof zh, "，", part);
-		snprintf(part, sizeof part, "based in %s", place);
+		snprintf(part, sizeof part, "based in region %06d", t->region);
 		append(en, sizeof en, ", ", part);
 		if (t->kind == CHAIN_TARGET_SUPPLIER) {
 			snprintf(part, sizeof part, "每年向%s %d 家企业供货 %.0f 万元", "本地", t->local_buyers,

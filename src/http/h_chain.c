@@ -179,7 +179,7 @@ static json_t *targets_json(const struct cc_frame *f, const struct chain_target 
 				     "region_name", rname, "kind",
 				     t[i].kind == CHAIN_TARGET_SUPPLIER ? "supplier" : "maker", "score",
 				     num(t[i].score), "local_buyers", t[i].local_buyers, "value_to_local",
-				     num(t[i].value_to_local), "revenue", num(t[i].revenue), "certs",
+				     num(t[i].value_to_local), "revenue", num(t[i].revenue), "cert_count",
 				     t[i].certs, "yoy", num(t[i].yoy), "reason_zh", t[i].reason_zh,
 				     "reason_en", t[i].reason_en));
 	}

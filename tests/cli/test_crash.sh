@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A kill -9 in the middle of a large import leaves the database exactly as before, and clean.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 $CC demo --enterprises 3000 --seed 3 > /dev/null || fail "demo"
 expect_status 0 "check is clean after a 3000-enterprise demo" $CC check
 $CC demo --enterprises 40000 --seed 9 --years 5 --months 24 --csv-out "$T/big" --no-load > /dev/null

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Import and export of the interchange files, end to end through the CLI: encodings, headers,
 # rejects, idempotence, round trips, exit statuses.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 
 # A small demo written through the import path loads clean.
 expect_status 0 "demo loads" $CC demo --enterprises 300 --seed 7 --csv-out "$T/demo"

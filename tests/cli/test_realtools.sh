@@ -2,7 +2,7 @@
 # Files written by real tools import correctly: LibreOffice (headless, Debian's package) saves
 # our demo CSVs as XLSX and as GB18030 CSV, as an analyst's Excel/WPS would; both load to the
 # same records as the original UTF-8 files.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 command -v soffice >/dev/null || { fail "soffice (libreoffice-calc-nogui) is not installed: scripts/setup.sh test installs it"; finish; exit 1; }
 $CC demo --enterprises 60 --seed 11 --years 2 --months 0 --csv-out "$T/src" --no-load --no-accounts > /dev/null
 for f in enterprises indicators; do

@@ -175,7 +175,8 @@ static void test_node_metrics(void **state)
 	assert_int_equal(lcd->cls, CHAIN_WEAK);
 	assert_non_null(strstr(lcd->reason_en, "2 enterprises"));
 	assert_non_null(strstr(lcd->reason_en, "95.2% of chain output"));
-	assert_non_null(strstr(lcd->reason_en, "enterprises < 3"));
+	assert_non_null(strstr(lcd->reason_en, "weak: fewer than 3 enterprises"));
+	assert_non_null(strstr(lcd->reason_zh, "薄弱：企业少于 3 家"));
 	/* The parent node holds its subtree. */
 	const struct chain_node_metrics *panel = find(m, n, "panel");
 	assert_int_equal(panel->enterprises, 2);

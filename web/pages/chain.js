@@ -53,7 +53,8 @@ export async function render({ main, params, query, alive }) {
         back,
         h('a', { class: 'btn btn-primary', testid: 'report-xlsx', href: reportHref, download: '', title: t('chain.report_hint') }, t('chain.report')))),
     h('div', { class: 'chain-scope' },
-      scopeSelector(scope, d.scope, (s) => { location.hash = hashWith('/chain/' + encodeURIComponent(id), { scope: s, year }); }))));
+      // A new scope keeps the open node open.
+      scopeSelector(scope, d.scope, (s) => { location.hash = hashWith('/chain/' + encodeURIComponent(id), { scope: s, year, node: selected }); }))));
 
   main.appendChild(h('div', { class: 'cards cards-7', testid: 'chain-cards' },
     card('enterprises', 'chain.col.enterprises', fmtInt(c.enterprises), t('dash.unit.count')),
