@@ -98,7 +98,7 @@ export function targetsCsv(items) {
         pick(it.name_zh, it.name_en || it.node) + ' (' + it.node + ')', className(it.class), x.rank, x.uscc, x.name || '',
         x.region_name || x.region, kindName(x.kind), isNum(x.score) ? x.score.toFixed(3) : '',
         isNum(x.value_to_local) ? x.value_to_local.toFixed(2) : '', x.local_buyers ?? '',
-        isNum(x.revenue) ? x.revenue.toFixed(2) : '', isNum(x.yoy) ? x.yoy.toFixed(4) : '', x.certs ?? '',
+        isNum(x.revenue) ? x.revenue.toFixed(2) : '', isNum(x.yoy) ? x.yoy.toFixed(4) : '', x.cert_count ?? '',
         pick(x.reason_zh, x.reason_en),
       ].map(csvCell).join(','));
     }
