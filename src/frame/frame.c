@@ -52,8 +52,30 @@ struct cc_frame *cc_frame_retain(struct cc_frame *f)
 	return f;
 }
 
+void *cc_frame_ext(struct cc_frame *f, int slot, void *(*make)(const struct cc_frame *),
+		   void (*free_fn)(void *))
+{
+	void *cur = __atomic_load_n(&f->ext[slot], __ATOMIC_ACQUIRE);
+	if (cur)
+		return cur;
+	void *made = make(f);
+	if (!made)
+		return NULL;
+	void *expected = NULL;
+	if (__atomic_compare_exchange_n(&f->ext[slot], &expected, made, 0, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+		f->ext_free[slot] = free_fn;
+		return made;
+	}
+	free_fn(made);
+	return expected;
+}
+
 static void frame_free(struct cc_frame *f)
 {
+	for (int i = 0; i < 4; i++)
+		if (f->ext[i] && f->ext_free[i])
+			f->ext_free[i](f->ext[i]);
 	free(f->id);
 	free(f->uscc);
 	free(f->name);

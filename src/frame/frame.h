@@ -77,7 +77,19 @@ struct cc_frame {
 	int32_t *outside_region;
 
 	struct cc_arena strings;
+
+	/* Caches that readers hang on a frame (e.g. the server's JSON fragments), freed with it.
+	 * The frame's data never change; these only memoise what is derived from them. */
+	void *ext[4];
+	void (*ext_free[4])(void *);
 };
+
+/*
+ * Returns cache slot SLOT (0..3) of F, creating it with MAKE(F) on first use (thread-safe: if
+ * two threads race, one result is kept and the other freed with FREE). NULL when MAKE fails.
+ */
+void *cc_frame_ext(struct cc_frame *f, int slot, void *(*make)(const struct cc_frame *),
+		   void (*free_fn)(void *));
 
 enum cc_frame_flags_t {
 	CC_FRAME_MONTHLY = 1, /* also load monthly indicators */

@@ -67,11 +67,12 @@ int http_auth_resolve(struct http_req *req)
 	if (!tok || strlen(tok) != 64)
 		return 0;
 	token_hash(tok, th);
-	if (cc_stmt_prepare(req->st, &s,
-			    "SELECT u.id, u.username, u.role, u.uscc, u.chains, s.csrf, s.last_seen "
-			    "FROM sessions s JOIN users u ON u.id = s.user_id "
-			    "WHERE s.token_hash = ?1 AND u.disabled = 0",
-			    &err))
+	static const char sql[] =
+		"SELECT u.id, u.username, u.role, u.uscc, u.chains, s.csrf, s.last_seen "
+		"FROM sessions s JOIN users u ON u.id = s.user_id "
+		"WHERE s.token_hash = ?1 AND u.disabled = 0";
+	s = cc_stmt_cached(req->st, sql, &err);
+	if (!s)
 		return 0;
 	cc_stmt_bind_text(s, 1, th, 64);
 	time_t now = time(NULL);
@@ -86,17 +87,18 @@ int http_auth_resolve(struct http_req *req)
 			snprintf(req->user.csrf, sizeof req->user.csrf, "%s", cc_stmt_text(s, 5));
 			snprintf(req->user.session, sizeof req->user.session, "%s", th);
 		}
-		cc_stmt_free(s);
+		cc_stmt_reset(s);
 		s = NULL;
 		if (req->user.id && now - last > 60) {
-			char sql[200];
-			snprintf(sql, sizeof sql,
+			char upd[200];
+			snprintf(upd, sizeof upd,
 				 "UPDATE sessions SET last_seen = %lld WHERE token_hash = '%s'",
 				 (long long)now, th);
-			cc_store_exec(req->st, sql, NULL);
+			cc_store_exec(req->st, upd, NULL);
 		}
 	}
-	cc_stmt_free(s);
+	if (s)
+		cc_stmt_reset(s);
 	return 0;
 }
 

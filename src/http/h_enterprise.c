@@ -141,6 +141,202 @@ static int word_of(const char *s, const char *const *names, int n)
 	return -1;
 }
 
+/* ---- the list's fast path: cached JSON fragments and direct writing ---- */
+
+/* Per frame: each enterprise's fixed fields as JSON text (without braces), made on first use. */
+struct frags {
+	int n;
+	char **s;
+	uint32_t *len;
+};
+
+static void *frags_make(const struct cc_frame *f)
+{
+	struct frags *fr = calloc(1, sizeof *fr);
+	if (!fr)
+		return NULL;
+	fr->n = f->n;
+	fr->s = calloc((size_t)f->n + 1, sizeof *fr->s);
+	fr->len = calloc((size_t)f->n + 1, sizeof *fr->len);
+	if (!fr->s || !fr->len) {
+		free(fr->s);
+		free(fr->len);
+		free(fr);
+		return NULL;
+	}
+	return fr;
+}
+
+static void frags_free(void *p)
+{
+	struct frags *fr = p;
+	for (int i = 0; i < fr->n; i++)
+		free(fr->s[i]);
+	free(fr->s);
+	free(fr->len);
+	free(fr);
+}
+
+/* Returns the fixed JSON fields of enterprise I ("uscc":…,…,"chains":[…]), or NULL. */
+static const char *fragment(struct cc_frame *f, int i, size_t *len)
+{
+	struct frags *fr = cc_frame_ext(f, 0, frags_make, frags_free);
+	if (!fr)
+		return NULL;
+	char *cur = __atomic_load_n(&fr->s[i], __ATOMIC_ACQUIRE);
+	if (!cur) {
+		json_t *o = h_enterprise_item(f, i, 0);
+		char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(o);
+		if (!text)
+			return NULL;
+		size_t n = strlen(text);
+		/* Drop the braces: items add their own fields after these. */
+		memmove(text, text + 1, n - 2);
+		text[n - 2] = '\0';
+		char *expected = NULL;
+		if (__atomic_compare_exchange_n(&fr->s[i], &expected, text, 0, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			__atomic_store_n(&fr->len[i], (uint32_t)(n - 2), __ATOMIC_RELEASE);
+			cur = text;
+		} else {
+			free(text);
+			cur = expected;
+		}
+	}
+	*len = strlen(cur);
+	return cur;
+}
+
+/* Per frame: every name in one buffer ("name\n" each), for substring search in one pass. */
+struct name_blob {
+	char *text;
+	size_t len;
+	uint32_t *start; /* start[i] = offset of name i; start[n] = len */
+	int n;
+};
+
+static void *blob_make(const struct cc_frame *f)
+{
+	struct name_blob *nb = calloc(1, sizeof *nb);
+	size_t total = 0;
+	if (!nb)
+		return NULL;
+	for (int i = 0; i < f->n; i++)
+		total += strlen(f->name[i]) + 1;
+	nb->text = malloc(total + 1);
+	nb->start = malloc(sizeof *nb->start * ((size_t)f->n + 1));
+	if (!nb->text || !nb->start || total > UINT32_MAX) {
+		free(nb->text);
+		free(nb->start);
+		free(nb);
+		return NULL;
+	}
+	size_t at = 0;
+	for (int i = 0; i < f->n; i++) {
+		size_t n = strlen(f->name[i]);
+		nb->start[i] = (uint32_t)at;
+		memcpy(nb->text + at, f->name[i], n);
+		at += n;
+		nb->text[at++] = '\n';
+	}
+	nb->start[f->n] = (uint32_t)at;
+	nb->text[at] = '\0';
+	nb->len = at;
+	nb->n = f->n;
+	return nb;
+}
+
+static void blob_free(void *p)
+{
+	struct name_blob *nb = p;
+	free(nb->text);
+	free(nb->start);
+	free(nb);
+}
+
+/*
+ * Marks in HIT (one byte per enterprise) the names holding Q: memmem over all names at once,
+ * each hit mapped to its name by binary search (a query holding '\n' matches nothing).
+ * Returns 0, or -1 when the cache cannot be made.
+ */
+static int name_hits(struct cc_frame *f, const char *q, size_t qlen, unsigned char *hit)
+{
+	struct name_blob *nb = cc_frame_ext(f, 1, blob_make, blob_free);
+	if (!nb)
+		return -1;
+	memset(hit, 0, (size_t)f->n);
+	if (memchr(q, '\n', qlen))
+		return 0;
+	const char *p = nb->text, *end = nb->text + nb->len;
+	while (p < end) {
+		const char *m = memmem(p, (size_t)(end - p), q, qlen);
+		if (!m)
+			break;
+		uint32_t off = (uint32_t)(m - nb->text);
+		int lo = 0, hi = nb->n - 1;
+		while (lo < hi) {
+			int mid = (lo + hi + 1) / 2;
+			if (nb->start[mid] <= off)
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		hit[lo] = 1;
+		p = nb->text + nb->start[lo + 1]; /* next name */
+	}
+	return 0;
+}
+
+/*
+ * Appends V as a JSON number (null when unknown) without printf in the common case: a value
+ * that is exactly the double nearest some decimal with at most 8 decimals (money in 万元 with
+ * cents, ratios) is written as that decimal; anything else falls back to %.12g.
+ */
+static void put_num(struct cc_buf *b, double v)
+{
+	static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+	static const uint64_t i10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+				       100000000};
+	if (isnan(v) || isinf(v)) {
+		cc_buf_puts(b, "null");
+		return;
+	}
+	double a = fabs(v);
+	for (int d = 0; a < 1e9 && d <= 8; d += 2) {
+		double r = floor(a * p10[d] + 0.5);
+		if (r / p10[d] != a)
+			continue;
+		uint64_t n = (uint64_t)r, whole = n / i10[d], frac = n % i10[d];
+		char out[48], tmp[24];
+		int o = 0, t = 0;
+		if (v < 0 && n)
+			out[o++] = '-';
+		do {
+			tmp[t++] = (char)('0' + (int)(whole % 10));
+			whole /= 10;
+		} while (whole);
+		while (t)
+			out[o++] = tmp[--t];
+		if (frac) {
+			int len = d;
+			while (frac % 10 == 0) {
+				frac /= 10;
+				len--;
+			}
+			out[o++] = '.';
+			for (int j = len - 1; j >= 0; j--) {
+				out[o + j] = (char)('0' + (int)(frac % 10));
+				frac /= 10;
+			}
+			o += len;
+		}
+		cc_buf_append(b, out, (size_t)o);
+		return;
+	}
+	cc_buf_printf(b, "%.12g", v);
+}
+
 int h_enterprises(struct http_req *req)
 {
 	struct cc_frame *f = http_frame(req);
@@ -240,6 +436,16 @@ int h_enterprises(struct http_req *req)
 		free(all);
 		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 	}
+	unsigned char *hit = NULL;
+	if (qlen) {
+		hit = malloc((size_t)f->n + 1);
+		if (!hit || name_hits(f, q, qlen, hit)) {
+			free(hit);
+			free(heap);
+			free(all);
+			return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
+		}
+	}
 	int lo = 0, hi = f->n;
 	if (uscc_i != -2) {
 		lo = uscc_i < 0 ? 0 : uscc_i;
@@ -267,7 +473,7 @@ int h_enterprises(struct http_req *req)
 			if (!hit)
 				continue;
 		}
-		if (qlen && !memmem(f->name[i], strlen(f->name[i]), q, qlen))
+		if (hit && !hit[i])
 			continue;
 		total++;
 		if (!by_metric) {
@@ -283,36 +489,72 @@ int h_enterprises(struct http_req *req)
 			sift_down(heap, nheap, 0, desc);
 		}
 	}
-	json_t *items = json_array();
-	if (by_metric) {
-		cmp_desc_flag = desc;
-		qsort(heap, (size_t)nheap, sizeof *heap, cmp_items);
-		for (int k = (int)offset; k < nheap; k++) {
-			json_t *it = h_enterprise_item(f, heap[k].i, (int)year);
-			json_object_set_new(it, "sort_value", num_or_null(heap[k].key));
-			json_array_append_new(items, it);
-		}
-	} else {
+	free(hit);
+	/* Written straight into the response: fixed fields from the frame's fragment cache,
+	 * then this year's figures. */
+	static const int show[] = {CC_M_REVENUE, CC_M_OUTPUT_VALUE, CC_M_REVENUE_YOY,
+				   CC_M_RD_INTENSITY, CC_M_EMPLOYEES};
+	const double *cols[5];
+	for (int k = 0; k < 5; k++)
+		cols[k] = cc_frame_annual(f, show[k], (int)year);
+	struct cc_buf *b = &req->resp;
+	cc_buf_reset(b);
+	cc_buf_puts(b, "{\"items\":[");
+	int first = 1, nout = by_metric ? nheap - (int)offset : (int)(total - offset);
+	if (!by_metric) {
 		if (sort_name) {
 			name_frame = f;
 			qsort(all, (size_t)total, sizeof *all, cmp_names);
 		}
-		/* Frame order is code order; descending reads it from the end. */
-		for (long long k = offset; k < offset + limit && k < total; k++)
-			json_array_append_new(items, h_enterprise_item(f, all[desc ? total - 1 - k : k],
-								       (int)year));
+	} else {
+		cmp_desc_flag = desc;
+		qsort(heap, (size_t)nheap, sizeof *heap, cmp_items);
+	}
+	for (long long k = 0; k < limit && k < nout; k++) {
+		int i;
+		double sv = NAN;
+		if (by_metric) {
+			i = heap[offset + k].i;
+			sv = heap[offset + k].key;
+		} else {
+			/* Frame order is code order; descending reads it from the end. */
+			long long at = offset + k;
+			i = all[desc ? total - 1 - at : at];
+		}
+		size_t flen;
+		const char *frag = fragment(f, i, &flen);
+		if (!frag) {
+			free(heap);
+			free(all);
+			return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
+		}
+		cc_buf_puts(b, first ? "{" : ",{");
+		first = 0;
+		cc_buf_append(b, frag, flen);
+		cc_buf_printf(b, ",\"year\":%lld", year);
+		for (int m = 0; m < 5; m++) {
+			cc_buf_putc(b, ',');
+			cc_buf_putc(b, '"');
+			cc_buf_puts(b, cc_metric_get(show[m])->key);
+			cc_buf_puts(b, "\":");
+			put_num(b, cols[m] ? cols[m][i] : NAN);
+		}
+		if (by_metric) {
+			cc_buf_puts(b, ",\"sort_value\":");
+			put_num(b, sv);
+		}
+		cc_buf_putc(b, '}');
 	}
 	free(heap);
 	free(all);
-	json_t *next = json_null();
-	if (offset + limit < total) {
-		char c[32];
-		snprintf(c, sizeof c, "%lld", offset + limit);
-		next = json_string(c);
-	}
-	return http_json(req, 200,
-			 json_pack("{s:o, s:o, s:i, s:i}", "items", items, "next_cursor", next, "total",
-				   total, "year", (int)year));
+	if (offset + limit < total)
+		cc_buf_printf(b, "],\"next_cursor\":\"%lld\"", offset + limit);
+	else
+		cc_buf_puts(b, "],\"next_cursor\":null");
+	cc_buf_printf(b, ",\"total\":%d,\"year\":%lld}", total, year);
+	req->status = 200;
+	req->resp_type = "application/json; charset=utf-8";
+	return 200;
 }
 
 /* Finds the enterprise of path parameter 0; sets a 404/403/400 and returns -1 when not allowed. */

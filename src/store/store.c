@@ -9,10 +9,16 @@
 #include "store/schema.h"
 #include "store/store.h"
 
+#define STMT_CACHE 16
+
 struct cc_store {
 	sqlite3 *db;
 	char *path;
 	int in_tx;
+	/* Prepared statements kept for the life of the handle, keyed by their SQL text's
+	 * address (static strings of the hot paths: generation, sessions). */
+	const char *cached_sql[STMT_CACHE];
+	struct cc_stmt *cached[STMT_CACHE];
 };
 
 struct cc_stmt {
@@ -127,6 +133,8 @@ void cc_store_close(struct cc_store *st)
 {
 	if (!st)
 		return;
+	for (int i = 0; i < STMT_CACHE; i++)
+		cc_stmt_free(st->cached[i]);
 	if (st->db) {
 		if (st->in_tx)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -175,7 +183,38 @@ int cc_store_bump_generation(struct cc_store *st, struct cc_error *err)
 
 int64_t cc_store_generation(struct cc_store *st)
 {
-	return cc_store_int(st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", 0);
+	static const char sql[] = "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, NULL);
+	int64_t v = 0;
+	if (!s)
+		return cc_store_int(st, sql, 0);
+	if (cc_stmt_step(s, NULL) == 1)
+		v = cc_stmt_int64(s, 0);
+	cc_stmt_reset(s);
+	return v;
+}
+
+struct cc_stmt *cc_stmt_cached(struct cc_store *st, const char *sql, struct cc_error *err)
+{
+	int free_slot = -1;
+	for (int i = 0; i < STMT_CACHE; i++) {
+		if (st->cached_sql[i] == sql) {
+			cc_stmt_reset(st->cached[i]);
+			return st->cached[i];
+		}
+		if (!st->cached_sql[i] && free_slot < 0)
+			free_slot = i;
+	}
+	struct cc_stmt *s = NULL;
+	if (cc_stmt_prepare(st, &s, sql, err))
+		return NULL;
+	if (free_slot >= 0) {
+		st->cached_sql[free_slot] = sql;
+		st->cached[free_slot] = s;
+	}
+	/* With no free slot the caller gets a statement nobody frees: never happens with the
+	 * handful of static queries that use this, and cc_store_close frees the cached ones. */
+	return s;
 }
 
 int cc_store_schema_version(struct cc_store *st)

@@ -81,6 +81,13 @@ size_t cc_stmt_bytes(struct cc_stmt *s, int col);
 void cc_stmt_reset(struct cc_stmt *s);
 void cc_stmt_free(struct cc_stmt *s);
 
+/*
+ * A prepared statement kept by ST for reuse, keyed by the address of SQL (pass a static
+ * string). Returned reset and unbound; do not free it (the store does, at close). Returns
+ * NULL with the reason in ERR when SQL does not prepare. For hot paths (one per request).
+ */
+struct cc_stmt *cc_stmt_cached(struct cc_store *st, const char *sql, struct cc_error *err);
+
 /* Convenience: the single integer result of SQL, or DEF when there is no row. */
 int64_t cc_store_int(struct cc_store *st, const char *sql, int64_t def);
 
