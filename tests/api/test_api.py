@@ -1335,6 +1335,61 @@ def test_catalogues(ctx):
           "users lists accounts without password hashes", r.short())
 
 
+def test_chains(ctx):
+    """Chain maps: scope filters change the numbers as the data say; bad ids and scopes are
+    clear errors."""
+    a = ctx.sessions["analyst"]
+    cq = a.get("/api/v1/chains/nev?scope=chongqing")
+    both = a.get("/api/v1/chains/nev?scope=both")
+    check(cq.status == 200 and both.status == 200, "chain nev for two scopes", cq.short())
+    if cq.status == 200 and both.status == 200:
+        n_cq = cq.json["chain"]["enterprises"]
+        n_both = both.json["chain"]["enterprises"]
+        want_cq = db_query("SELECT count(DISTINCT m.enterprise_id) FROM chain_members m JOIN "
+                           "enterprises e ON e.id = m.enterprise_id WHERE m.chain = 'nev' AND "
+                           "e.region / 10000 = 50")[0][0]
+        check(n_cq == want_cq, "nev enterprises in Chongqing match the database", (n_cq, want_cq))
+        check(n_both >= n_cq, "the Chengdu-Chongqing scope holds at least Chongqing's",
+              (n_both, n_cq))
+        classes = {x["class"] for x in cq.json["nodes"]}
+        check(classes <= {"strong", "adequate", "weak", "missing"} and
+              all(x["reason_zh"] and x["reason_en"] for x in cq.json["nodes"]),
+              "every node has a class and a reason in both languages")
+        check(cq.json["scope"]["regions"] == [500000], "scope chongqing is 500000")
+    # A district list scope: only that district's members.
+    d = a.get("/api/v1/chains/nev?scope=500112")
+    want = db_query("SELECT count(DISTINCT m.enterprise_id) FROM chain_members m JOIN "
+                    "enterprises e ON e.id = m.enterprise_id WHERE m.chain = 'nev' AND "
+                    "e.region = 500112")[0][0]
+    check(d.status == 200 and d.json["chain"]["enterprises"] == want,
+          "scope=500112 counts only Yubei's members", d.short())
+    expect_error(a.get("/api/v1/chains/no_such_chain"), 404, "not_found",
+                 "unknown chain -> 404", "chain")
+    expect_error(a.get("/api/v1/chains/nev/nodes/no_such_node"), 404, "not_found",
+                 "unknown node -> 404", "node")
+    expect_error(a.get("/api/v1/chains/nev/targets?node=no_such_node"), 404, "not_found",
+                 "unknown node in targets -> 404", "node")
+    expect_error(a.get("/api/v1/chains/nev?scope=atlantis"), 400, "invalid",
+                 "unknown scope name -> 400", "scope")
+    expect_error(a.get("/api/v1/chains/nev?scope=999999"), 400, "invalid",
+                 "unknown region in scope -> 400", "scope")
+    expect_error(a.get("/api/v1/chains/compare?year=1800"), 400, "invalid",
+                 "compare year=1800 -> 400", "year")
+    r = a.get("/api/v1/chains/compare")
+    check(r.status == 200 and len(r.json["items"]) == 33, "compare lists 33 chains", r.short())
+    g = a.get("/api/v1/chains/nev/gaps")
+    check(g.status == 200 and all(x["class"] in ("weak", "missing") for x in g.json["gaps"]),
+          "gaps holds only weak and missing nodes", g.short())
+    t = a.get("/api/v1/chains/nev/targets?limit=3")
+    ok = t.status == 200 and all(len(x["targets"]) <= 3 for x in t.json["items"])
+    for item in (t.json or {}).get("items", []):
+        scores = [x["score"] for x in item["targets"]]
+        ok = ok and scores == sorted(scores, reverse=True)
+    check(ok, "targets: at most limit per node, best first", t.short())
+    rep = a.get("/api/v1/chains/nev/report")
+    check(rep.status == 200 and rep.body[:2] == b"PK", "report is an XLSX (zip)", rep.status)
+
+
 def main():
     global failed
     if not os.path.exists(CC):
@@ -1396,6 +1451,7 @@ def main():
                      "node": node[0][0] if node else "1"}
 
         ops = test_openapi()
+        test_chains(ctx)
         test_route_matrix(ctx, ops)
         test_session_payloads(ctx)
         test_enterprise_role(ctx)
