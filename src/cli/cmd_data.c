@@ -104,6 +104,19 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 			unlink(rejects); /* no report when nothing was rejected */
 		if (ctx->format == CLI_FMT_JSON) {
 			print_result_json(pos[i], &res, rc, &err, io.rejects_path);
+		} else if (ctx->format == CLI_FMT_CSV) {
+			struct cc_buf b = CC_BUF_INIT(1 << 16);
+			if (i == 0)
+				cc_buf_puts(&b, "file,kind,format,rows,accepted,rejected,seconds,error\r\n");
+			cc_buf_csv_field(&b, pos[i], strlen(pos[i]));
+			cc_buf_printf(&b, ",%s,%s,%lld,%lld,%lld,%.3f,", cc_kind_name(res.kind),
+				      res.format ? res.format : "", (long long)res.rows,
+				      (long long)res.accepted, (long long)res.rejected, res.seconds);
+			if (rc && rc != CC_EREJECT)
+				cc_buf_csv_field(&b, err.msg, strlen(err.msg));
+			cc_buf_puts(&b, "\r\n");
+			fputs(cc_buf_str(&b), stdout);
+			cc_buf_release(&b);
 		} else if (rc && rc != CC_EREJECT) {
 			cli_error("import '%s': %s", pos[i], err.msg);
 		} else {
