@@ -274,11 +274,8 @@ static int load_indicators(struct cc_store *st, struct cc_frame *f, const int32_
 	if (mmin) {
 		f->month0 = (int)(mmin / 100 * 12 + mmin % 100 - 1);
 		f->nmonths = (int)(mmax / 100 * 12 + mmax % 100 - 1) - f->month0 + 1;
-		for (int m = 0; m < CC_M_BASE_COUNT; m++) {
-			f->monthly[m] = nan_array(N * (size_t)f->nmonths);
-			if (!f->monthly[m])
-				return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
-		}
+		/* Monthly columns are made when a metric's first monthly value turns up: monthly
+		 * statistics hold a few metrics, and a column is N x months doubles. */
 	}
 	char sql[1024];
 	size_t used = (size_t)snprintf(sql, sizeof sql, "SELECT enterprise_id, period");
@@ -305,6 +302,14 @@ static int load_indicators(struct cc_store *st, struct cc_frame *f, const int32_
 			size_t k = (size_t)(period / 100 * 12 + period % 100 - 1 - f->month0);
 			for (int m = 0; m < CC_M_BASE_COUNT; m++)
 				if (!cc_stmt_is_null(s, m + 2)) {
+					if (!f->monthly[m]) {
+						f->monthly[m] = nan_array(N * (size_t)f->nmonths);
+						if (!f->monthly[m]) {
+							cc_stmt_free(s);
+							return cc_error_set(err, CC_ENOMEM,
+									    "out of memory building the frame");
+						}
+					}
 					f->monthly[m][k * N + i] = cc_stmt_double(s, m + 2);
 					have_month[m] = 1;
 				}
