@@ -208,6 +208,23 @@ static const char *fragment(struct cc_frame *f, int i, size_t *len)
 	return cur;
 }
 
+/* Per frame: each enterprise's chains as a bit mask (catalogues of up to 64 chains; beyond
+ * that the filter falls back to the membership lists). */
+static void *chain_mask_make(const struct cc_frame *f)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	uint64_t *mask = calloc((size_t)f->n + 1, sizeof *mask);
+	if (!mask || !cat)
+		return mask;
+	for (int i = 0; i < f->n; i++)
+		for (int k = f->member_start[i]; k < f->member_start[i + 1]; k++) {
+			int c = cat->nodes[f->member_node[k]].chain;
+			if (c < 64)
+				mask[i] |= 1ull << c;
+		}
+	return mask;
+}
+
 /* Per frame: every name in one buffer ("name\n" each), for substring search in one pass. */
 struct name_blob {
 	char *text;
@@ -436,10 +453,17 @@ int h_enterprises(struct http_req *req)
 		free(all);
 		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 	}
-	/* A region filter as one division: a province matches its first two digits, a city its
-	 * first four, a district all six (cc_region_within's rule, without a call per row). */
-	int region_div = region % 10000 == 0 ? 10000 : region % 100 == 0 ? 100 : 1;
-	int region_key = (int)(region / region_div);
+	/* A region filter as a range of codes: a province holds its first two digits' range, a
+	 * city its first four's, a district itself (cc_region_within's rule, without a call or a
+	 * division per row: the division alone was half the time of a 1M-row scan). */
+	int region_span = region % 10000 == 0 ? 10000 : region % 100 == 0 ? 100 : 1;
+	int region_lo = (int)region, region_hi = (int)region + region_span - 1;
+	const uint64_t *cmask = NULL;
+	uint64_t cbit = 0;
+	if (chain >= 0 && chain < 64) {
+		cmask = cc_frame_ext(f, 2, chain_mask_make, free);
+		cbit = 1ull << chain;
+	}
 	unsigned char *hit = NULL;
 	if (qlen) {
 		hit = malloc((size_t)f->n + 1);
@@ -458,7 +482,7 @@ int h_enterprises(struct http_req *req)
 	for (int i = lo; i < hi; i++) {
 		if (req->user.role == HTTP_ROLE_ENTERPRISE && !may_see(req, f, i))
 			continue;
-		if (region && f->region[i] / region_div != region_key)
+		if (region && (f->region[i] < region_lo || f->region[i] > region_hi))
 			continue;
 		if (listed >= 0 && f->listed[i] != listed)
 			continue;
@@ -468,7 +492,9 @@ int h_enterprises(struct http_req *req)
 			continue;
 		if (ind_len && (!f->industry[i] || strncasecmp(f->industry[i], industry, ind_len) != 0))
 			continue;
-		if (chain >= 0 || node >= 0) {
+		if (cmask && !(cmask[i] & cbit))
+			continue;
+		if (node >= 0 || (chain >= 0 && !cmask)) {
 			int hit = 0;
 			for (int k = f->member_start[i]; k < f->member_start[i + 1] && !hit; k++) {
 				int nd = f->member_node[k];
