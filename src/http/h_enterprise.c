@@ -3,10 +3,12 @@
  *
  * Search reads the frame's columns: filters are scans over int/uint8 arrays and a substring
  * search over names (memmem, so 1- and 2-character Chinese fragments work — the FTS5 trigram
- * index cannot answer those); sorting keeps only the best offset+limit rows in a heap.
+ * index cannot answer those); metric sorts walk a per-frame sorted order and stop at the
+ * page once the filter combination's total is known (also cached per frame).
  */
 #define _GNU_SOURCE
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,60 +70,6 @@ json_t *h_enterprise_item(const struct cc_frame *f, int i, int year)
 static int may_see(const struct http_req *req, const struct cc_frame *f, int i)
 {
 	return req->user.role != HTTP_ROLE_ENTERPRISE || strcmp(req->user.uscc, f->uscc[i]) == 0;
-}
-
-struct heap_item {
-	double key;
-	int i;
-};
-
-/* True when A ranks before B (NaN last, ties by index for a deterministic order). */
-static int before(const struct heap_item *a, const struct heap_item *b, int desc)
-{
-	int an = isnan(a->key), bn = isnan(b->key);
-	if (an != bn)
-		return bn;
-	if (!an && a->key != b->key)
-		return desc ? a->key > b->key : a->key < b->key;
-	return a->i < b->i;
-}
-
-/* Max-heap on "ranks later": the root is the worst of the kept items. */
-static void sift_down(struct heap_item *h, int n, int k, int desc)
-{
-	for (;;) {
-		int l = 2 * k + 1, r = l + 1, m = k;
-		if (l < n && before(&h[m], &h[l], desc))
-			m = l;
-		if (r < n && before(&h[m], &h[r], desc))
-			m = r;
-		if (m == k)
-			return;
-		struct heap_item t = h[k];
-		h[k] = h[m];
-		h[m] = t;
-		k = m;
-	}
-}
-
-static void sift_up(struct heap_item *h, int k, int desc)
-{
-	while (k > 0) {
-		int p = (k - 1) / 2;
-		if (!before(&h[p], &h[k], desc))
-			return;
-		struct heap_item t = h[k];
-		h[k] = h[p];
-		h[p] = t;
-		k = p;
-	}
-}
-
-static __thread int cmp_desc_flag;
-static int cmp_items(const void *a, const void *b)
-{
-	const struct heap_item *x = a, *y = b;
-	return before(x, y, cmp_desc_flag) ? -1 : before(y, x, cmp_desc_flag) ? 1 : 0;
 }
 
 /* Name order (bytes of the UTF-8 names, then code order for equal names). */
@@ -223,6 +171,126 @@ static void *chain_mask_make(const struct cc_frame *f)
 				mask[i] |= 1ull << c;
 		}
 	return mask;
+}
+
+/*
+ * Per frame: sorted orders of enterprises by a metric of a year (best first for the
+ * direction, unknown values last, ties by code), and totals of filter combinations already
+ * counted — so paging through a list, or asking again, walks only as far as the page.
+ */
+#define ORDERS 48
+#define TOTALS 512
+struct list_cache {
+	pthread_mutex_t lock;
+	struct {
+		int metric, year, desc;
+		int32_t *order;
+	} ord[ORDERS];
+	int nord;
+	struct {
+		char *key;
+		int total;
+	} tot[TOTALS];
+	int ntot;
+};
+
+static void *list_cache_make(const struct cc_frame *f)
+{
+	(void)f;
+	struct list_cache *lc = calloc(1, sizeof *lc);
+	if (lc)
+		pthread_mutex_init(&lc->lock, NULL);
+	return lc;
+}
+
+static void list_cache_free(void *p)
+{
+	struct list_cache *lc = p;
+	for (int i = 0; i < lc->nord; i++)
+		free(lc->ord[i].order);
+	for (int i = 0; i < lc->ntot; i++)
+		free(lc->tot[i].key);
+	pthread_mutex_destroy(&lc->lock);
+	free(lc);
+}
+
+static __thread const double *order_key;
+static __thread int order_desc;
+static int cmp_order(const void *a, const void *b)
+{
+	int x = *(const int32_t *)a, y = *(const int32_t *)b;
+	double kx = order_key[x], ky = order_key[y];
+	int nx = isnan(kx), ny = isnan(ky);
+	if (nx != ny)
+		return nx - ny;
+	if (!nx && kx != ky)
+		return order_desc ? (kx > ky ? -1 : 1) : (kx < ky ? -1 : 1);
+	return (x > y) - (x < y);
+}
+
+/* Returns the order of F's enterprises by KEY (metric M of YEAR) for DESC, or NULL. */
+static const int32_t *sorted_order(struct cc_frame *f, int m, int year, int desc,
+				   const double *key)
+{
+	struct list_cache *lc = cc_frame_ext(f, 3, list_cache_make, list_cache_free);
+	const int32_t *found = NULL;
+	if (!lc)
+		return NULL;
+	pthread_mutex_lock(&lc->lock);
+	for (int i = 0; i < lc->nord && !found; i++)
+		if (lc->ord[i].metric == m && lc->ord[i].year == year && lc->ord[i].desc == desc)
+			found = lc->ord[i].order;
+	if (!found && lc->nord < ORDERS) {
+		int32_t *o = malloc(sizeof *o * ((size_t)f->n + 1));
+		if (o) {
+			for (int i = 0; i < f->n; i++)
+				o[i] = i;
+			order_key = key;
+			order_desc = desc;
+			qsort(o, (size_t)f->n, sizeof *o, cmp_order);
+			lc->ord[lc->nord].metric = m;
+			lc->ord[lc->nord].year = year;
+			lc->ord[lc->nord].desc = desc;
+			lc->ord[lc->nord].order = o;
+			lc->nord++;
+			found = o;
+		}
+	}
+	pthread_mutex_unlock(&lc->lock);
+	return found;
+}
+
+/* The cached total of filter combination KEY, or -1. */
+static int cached_total(struct cc_frame *f, const char *key)
+{
+	struct list_cache *lc = cc_frame_ext(f, 3, list_cache_make, list_cache_free);
+	int t = -1;
+	if (!lc)
+		return -1;
+	pthread_mutex_lock(&lc->lock);
+	for (int i = 0; i < lc->ntot && t < 0; i++)
+		if (strcmp(lc->tot[i].key, key) == 0)
+			t = lc->tot[i].total;
+	pthread_mutex_unlock(&lc->lock);
+	return t;
+}
+
+static void remember_total(struct cc_frame *f, const char *key, int total)
+{
+	struct list_cache *lc = cc_frame_ext(f, 3, list_cache_make, list_cache_free);
+	if (!lc)
+		return;
+	pthread_mutex_lock(&lc->lock);
+	if (lc->ntot == TOTALS) {
+		/* Full: start over (a frame lives until the next write anyway). */
+		for (int i = 0; i < lc->ntot; i++)
+			free(lc->tot[i].key);
+		lc->ntot = 0;
+	}
+	lc->tot[lc->ntot].key = strdup(key);
+	if (lc->tot[lc->ntot].key)
+		lc->tot[lc->ntot++].total = total;
+	pthread_mutex_unlock(&lc->lock);
 }
 
 /* Per frame: every name in one buffer ("name\n" each), for substring search in one pass. */
@@ -441,18 +509,27 @@ int h_enterprises(struct http_req *req)
 	}
 	const double *key = sort_metric >= 0 ? cc_frame_annual(f, sort_metric, (int)year) : NULL;
 	size_t qlen = q ? strlen(q) : 0;
-	/* Metric order keeps only the best offset+limit in a heap; name order and reversed code
-	 * order need every match (held as indices). */
+	/*
+	 * The walk: in the metric's sorted order (cached per frame) or in code order (the
+	 * frame's), keeping the first offset+limit matches; the count of all matches is cached
+	 * per filter combination, so a walk whose total is known stops at the page's end. Name
+	 * order needs every match and sorts them.
+	 */
 	int by_metric = key != NULL;
-	int keep = (int)(offset + limit < f->n ? offset + limit : f->n);
-	struct heap_item *heap = by_metric ? malloc(sizeof *heap * (size_t)(keep + 1)) : NULL;
-	int *all = by_metric ? NULL : malloc(sizeof *all * ((size_t)f->n + 1));
-	int nheap = 0, total = 0;
-	if ((by_metric && !heap) || (!by_metric && !all)) {
-		free(heap);
-		free(all);
+	const int32_t *ord = by_metric ? sorted_order(f, sort_metric, (int)year, desc, key) : NULL;
+	if (by_metric && !ord)
 		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
-	}
+	char tkey[1024];
+	snprintf(tkey, sizeof tkey, "%s|%lld|%d|%d|%d|%s|%d|%d|%d|%s",
+		 req->user.role == HTTP_ROLE_ENTERPRISE ? req->user.uscc : "", region, listed, scale,
+		 cert, industry ? industry : "", chain, node, uscc_i, q ? q : "");
+	int known_total = sort_name ? -1 : cached_total(f, tkey);
+	long long want = offset + limit;
+	size_t room = sort_name ? (size_t)f->n : (size_t)(want < f->n ? want : f->n);
+	int *all = malloc(sizeof *all * (room + 1));
+	int total = 0, npicked = 0;
+	if (!all)
+		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 	/* A region filter as a range of codes: a province holds its first two digits' range, a
 	 * city its first four's, a district itself (cc_region_within's rule, without a call or a
 	 * division per row: the division alone was half the time of a 1M-row scan). */
@@ -469,7 +546,6 @@ int h_enterprises(struct http_req *req)
 		hit = malloc((size_t)f->n + 1);
 		if (!hit || name_hits(f, q, qlen, hit)) {
 			free(hit);
-			free(heap);
 			free(all);
 			return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 		}
@@ -479,7 +555,17 @@ int h_enterprises(struct http_req *req)
 		lo = uscc_i < 0 ? 0 : uscc_i;
 		hi = uscc_i < 0 ? 0 : uscc_i + 1;
 	}
-	for (int i = lo; i < hi; i++) {
+	int span = hi - lo;
+	for (int step = 0; step < span; step++) {
+		int i;
+		if (uscc_i != -2)
+			i = lo + step;
+		else if (ord)
+			i = ord[step];
+		else
+			i = desc && !sort_name ? f->n - 1 - step : step;
+		if (known_total >= 0 && npicked >= want)
+			break;
 		if (req->user.role == HTTP_ROLE_ENTERPRISE && !may_see(req, f, i))
 			continue;
 		if (region && (f->region[i] < region_lo || f->region[i] > region_hi))
@@ -506,19 +592,13 @@ int h_enterprises(struct http_req *req)
 		if (hit && !hit[i])
 			continue;
 		total++;
-		if (!by_metric) {
-			all[total - 1] = i;
-			continue;
-		}
-		struct heap_item it = {key[i], i};
-		if (nheap < keep) {
-			heap[nheap] = it;
-			sift_up(heap, nheap++, desc);
-		} else if (keep > 0 && before(&it, &heap[0], desc)) {
-			heap[0] = it;
-			sift_down(heap, nheap, 0, desc);
-		}
+		if (sort_name || npicked < want)
+			all[npicked++] = i;
 	}
+	if (known_total >= 0)
+		total = known_total;
+	else if (!sort_name)
+		remember_total(f, tkey, total);
 	free(hit);
 	/* Written straight into the response: fixed fields from the frame's fragment cache,
 	 * then this year's figures. */
@@ -530,31 +610,19 @@ int h_enterprises(struct http_req *req)
 	struct cc_buf *b = &req->resp;
 	cc_buf_reset(b);
 	cc_buf_puts(b, "{\"items\":[");
-	int first = 1, nout = by_metric ? nheap - (int)offset : (int)(total - offset);
-	if (!by_metric) {
-		if (sort_name) {
-			name_frame = f;
-			qsort(all, (size_t)total, sizeof *all, cmp_names);
-		}
-	} else {
-		cmp_desc_flag = desc;
-		qsort(heap, (size_t)nheap, sizeof *heap, cmp_items);
+	int first = 1;
+	if (sort_name) {
+		name_frame = f;
+		qsort(all, (size_t)npicked, sizeof *all, cmp_names);
 	}
-	for (long long k = 0; k < limit && k < nout; k++) {
-		int i;
-		double sv = NAN;
-		if (by_metric) {
-			i = heap[offset + k].i;
-			sv = heap[offset + k].key;
-		} else {
-			/* Frame order is code order; descending reads it from the end. */
-			long long at = offset + k;
-			i = all[desc ? total - 1 - at : at];
-		}
+	for (long long k = 0; k < limit && offset + k < npicked; k++) {
+		long long at = offset + k;
+		/* Name order reads the sorted matches from the end when descending. */
+		int i = sort_name && desc ? all[npicked - 1 - at] : all[at];
+		double sv = by_metric ? key[i] : NAN;
 		size_t flen;
 		const char *frag = fragment(f, i, &flen);
 		if (!frag) {
-			free(heap);
 			free(all);
 			return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 		}
@@ -575,7 +643,6 @@ int h_enterprises(struct http_req *req)
 		}
 		cc_buf_putc(b, '}');
 	}
-	free(heap);
 	free(all);
 	if (offset + limit < total)
 		cc_buf_printf(b, "],\"next_cursor\":\"%lld\"", offset + limit);
