@@ -41,6 +41,7 @@ static int demo_accounts(struct cli_ctx *ctx)
 			{"enterprise", "enterprise", NULL}};
 	if (sodium_init() < 0)
 		return CLI_FAIL;
+	fflush(stdout);
 	fprintf(stderr, "\ndemo accounts (shown once; change them with 'chainchief user passwd'):\n");
 	for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++) {
 		unsigned char raw[9];
