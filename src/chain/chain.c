@@ -339,7 +339,7 @@ static void classify(struct chain_node_metrics *m, const struct chain_rules *r,
 	}
 	if (why_zh[0]) {
 		m->cls = CHAIN_WEAK;
-		char t[400];
+		char t[420];
 		snprintf(t, sizeof t, "薄弱：%s", why_zh);
 		append(m->reason_zh, sizeof m->reason_zh, "。", t);
 		snprintf(t, sizeof t, "weak: %s", why_en);
@@ -364,7 +364,7 @@ static void classify(struct chain_node_metrics *m, const struct chain_rules *r,
 		append(miss_zh, sizeof miss_zh, "、", c_zh);
 		append(miss_en, sizeof miss_en, ", ", c_en);
 	}
-	char t[480];
+	char t[520];
 	if (strong) {
 		append(m->reason_zh, sizeof m->reason_zh, "。", "优势：满足全部优势条件");
 		append(m->reason_en, sizeof m->reason_en, ". ", "strong: meets every strong-link rule");

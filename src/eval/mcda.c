@@ -1,0 +1,1487 @@
+/*
+ * Multi-criteria decision analysis over a dense matrix (see mcda.h for every convention).
+ *
+ * Built for a million alternatives by a dozen criteria: the matrix is never copied unless a
+ * cell is missing, no normalised matrix is materialised (each normalisation is an affine map
+ * per column, applied on the fly inside the scoring pass), loops run row by row over
+ * contiguous memory with per-column accumulators, and ranking is a radix sort. Sums are
+ * accumulated in blocks of rows so that rounding error grows with the block count, not with
+ * m. Each column is scaled by an exact power of two that brings its largest magnitude into
+ * [0.5, 1) before sums of squares are formed, so no finite input overflows.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/parse.h"
+#include "eval/mcda.h"
+#include "io/table.h"
+
+/* Rows per block of the blocked sums. */
+#define BLOCK 2048
+
+const double eval_sens_steps[EVAL_SENS_STEPS] = {-0.20, -0.10, 0.10, 0.20};
+
+int eval_norm_parse(const char *s)
+{
+	if (!s)
+		return -1;
+	if (strcmp(s, "vector") == 0)
+		return EVAL_NORM_VECTOR;
+	if (strcmp(s, "minmax") == 0 || strcmp(s, "min-max") == 0)
+		return EVAL_NORM_MINMAX;
+	if (strcmp(s, "max") == 0)
+		return EVAL_NORM_MAX;
+	if (strcmp(s, "sum") == 0)
+		return EVAL_NORM_SUM;
+	if (strcmp(s, "zscore") == 0 || strcmp(s, "z-score") == 0)
+		return EVAL_NORM_ZSCORE;
+	return -1;
+}
+
+const char *eval_norm_name(int norm)
+{
+	switch (norm) {
+	case EVAL_NORM_VECTOR: return "vector";
+	case EVAL_NORM_MINMAX: return "minmax";
+	case EVAL_NORM_MAX: return "max";
+	case EVAL_NORM_SUM: return "sum";
+	case EVAL_NORM_ZSCORE: return "zscore";
+	default: return "?";
+	}
+}
+
+int eval_method_parse(const char *s)
+{
+	if (!s)
+		return -1;
+	if (strcmp(s, "topsis") == 0)
+		return EVAL_TOPSIS;
+	if (strcmp(s, "vikor") == 0)
+		return EVAL_VIKOR;
+	if (strcmp(s, "wsum") == 0)
+		return EVAL_WSUM;
+	return -1;
+}
+
+const char *eval_method_name(int method)
+{
+	switch (method) {
+	case EVAL_TOPSIS: return "topsis";
+	case EVAL_VIKOR: return "vikor";
+	case EVAL_WSUM: return "wsum";
+	default: return "?";
+	}
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Preparation: checks, column extremes, imputation of missing cells, scaling.              */
+
+/*
+ * What every computation starts from: the matrix to read (the caller's, or a private copy
+ * with missing cells imputed), each column's extremes and its power-of-two scale.
+ */
+struct prep {
+	int m, n;
+	const double *x;
+	double *copy;	 /* owned when cells were missing */
+	double *min;	 /* n, raw units */
+	double *max;	 /* n */
+	double *scale;	 /* n: exact power of two with max |x| * scale in [0.5, 1), or 1 */
+	double *smin;	 /* n: min * scale */
+	double *smax;	 /* n: max * scale */
+	double *buf;	 /* one allocation behind the arrays above */
+};
+
+static void prep_release(struct prep *p)
+{
+	free(p->copy);
+	free(p->buf);
+	memset(p, 0, sizeof *p);
+}
+
+int eval_matrix_check(const struct eval_matrix *mx, struct cc_error *err)
+{
+	if (!mx || !mx->x || !mx->benefit)
+		return cc_error_set(err, CC_EINVAL, "decision matrix missing");
+	if (mx->m < 1 || mx->n < 1)
+		return cc_error_set(err, CC_EINVAL, "decision matrix is empty (%d alternatives, %d "
+				    "criteria)", mx->m, mx->n);
+	if ((size_t)mx->m > SIZE_MAX / sizeof(double) / (size_t)mx->n)
+		return cc_error_set(err, CC_EINVAL, "decision matrix too large");
+	for (int j = 0; j < mx->n; j++)
+		if (mx->benefit[j] != 0 && mx->benefit[j] != 1)
+			return cc_error_set(err, CC_EINVAL,
+					    "criterion %d: direction must be 1 (max) or 0 (min)",
+					    j + 1);
+	return 0;
+}
+
+/* Fills P for MX; returns 0 or a negative CC_E* with ERR set. */
+static int prep_init(struct prep *p, const struct eval_matrix *mx, struct cc_error *err)
+{
+	int rc = eval_matrix_check(mx, err);
+	memset(p, 0, sizeof *p);
+	if (rc)
+		return rc;
+	int m = mx->m, n = mx->n;
+	p->m = m;
+	p->n = n;
+	p->x = mx->x;
+	p->buf = malloc(sizeof(double) * 6 * (size_t)n + sizeof(int) * (size_t)n);
+	if (!p->buf)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	p->min = p->buf;
+	p->max = p->min + n;
+	p->scale = p->max + n;
+	p->smin = p->scale + n;
+	p->smax = p->smin + n;
+	int *missing = (int *)(p->smax + n);
+	for (int j = 0; j < n; j++) {
+		p->min[j] = HUGE_VAL;
+		p->max[j] = -HUGE_VAL;
+		missing[j] = 0;
+	}
+	const double *x = mx->x;
+	for (int i = 0; i < m; i++) {
+		const double *row = x + (size_t)i * (size_t)n;
+		for (int j = 0; j < n; j++) {
+			double v = row[j];
+			if (v != v) {
+				missing[j]++;
+				continue;
+			}
+			if (v < p->min[j])
+				p->min[j] = v;
+			if (v > p->max[j])
+				p->max[j] = v;
+		}
+	}
+	int any_missing = 0;
+	for (int j = 0; j < n; j++) {
+		if (missing[j] == m) {
+			prep_release(p);
+			return cc_error_set(err, CC_EINVAL, "criterion %d has no values", j + 1);
+		}
+		if (isinf(p->min[j]) || isinf(p->max[j])) {
+			prep_release(p);
+			return cc_error_set(err, CC_EINVAL, "criterion %d has an infinite value",
+					    j + 1);
+		}
+		if (missing[j])
+			any_missing = 1;
+		double big = fmax(fabs(p->min[j]), fabs(p->max[j]));
+		int e = 0;
+		if (big > 0) {
+			frexp(big, &e);
+			/* 2^1000 at most: a column of subnormal values must not scale to inf. */
+			p->scale[j] = ldexp(1.0, e < -1000 ? 1000 : -e);
+		} else {
+			p->scale[j] = 1.0;
+		}
+		p->smin[j] = p->min[j] * p->scale[j];
+		p->smax[j] = p->max[j] * p->scale[j];
+	}
+	if (any_missing) {
+		/* The worst present value of each column stands in for its missing cells. */
+		size_t cells = (size_t)m * (size_t)n;
+		p->copy = malloc(sizeof(double) * cells);
+		if (!p->copy) {
+			prep_release(p);
+			return cc_error_set(err, CC_ENOMEM, "out of memory");
+		}
+		for (size_t k = 0; k < cells; k++) {
+			double v = x[k];
+			if (v != v) {
+				int j = (int)(k % (size_t)n);
+				v = mx->benefit[j] ? p->min[j] : p->max[j];
+			}
+			p->copy[k] = v;
+		}
+		p->x = p->copy;
+	}
+	return 0;
+}
+
+/*
+ * Column sums of the scaled values (y = x * scale) and, when SUMSQ is not NULL, of their
+ * squares, in blocks of rows.
+ */
+static void column_sums(const struct prep *p, double *sum, double *sumsq)
+{
+	int m = p->m, n = p->n;
+	double *bs = calloc((size_t)n * 2, sizeof *bs);
+	double *bq = bs ? bs + n : NULL;
+	for (int j = 0; j < n; j++) {
+		sum[j] = 0;
+		if (sumsq)
+			sumsq[j] = 0;
+	}
+	for (int i0 = 0; i0 < m; i0 += BLOCK) {
+		int i1 = i0 + BLOCK < m ? i0 + BLOCK : m;
+		double local_s[64], local_q[64];
+		double *s = n <= 64 ? local_s : bs, *q = n <= 64 ? local_q : bq;
+		if (!s) /* no memory for a wide matrix: accumulate straight into the totals */
+			s = sum, q = sumsq;
+		else
+			for (int j = 0; j < n; j++)
+				s[j] = q[j] = 0;
+		for (int i = i0; i < i1; i++) {
+			const double *row = p->x + (size_t)i * (size_t)n;
+			if (sumsq) {
+				for (int j = 0; j < n; j++) {
+					double y = row[j] * p->scale[j];
+					s[j] += y;
+					q[j] += y * y;
+				}
+			} else {
+				for (int j = 0; j < n; j++)
+					s[j] += row[j] * p->scale[j];
+			}
+		}
+		if (s != sum)
+			for (int j = 0; j < n; j++) {
+				sum[j] += s[j];
+				if (sumsq)
+					sumsq[j] += q[j];
+			}
+	}
+	free(bs);
+}
+
+/* Sum over rows of (y - mean)^2 per column (population variance times m). */
+static void column_sqdev(const struct prep *p, const double *mean, double *out)
+{
+	int m = p->m, n = p->n;
+	for (int j = 0; j < n; j++)
+		out[j] = 0;
+	double *blk = calloc((size_t)n, sizeof *blk);
+	for (int i0 = 0; i0 < m; i0 += BLOCK) {
+		int i1 = i0 + BLOCK < m ? i0 + BLOCK : m;
+		double *b = blk ? blk : out;
+		if (blk)
+			for (int j = 0; j < n; j++)
+				b[j] = 0;
+		for (int i = i0; i < i1; i++) {
+			const double *row = p->x + (size_t)i * (size_t)n;
+			for (int j = 0; j < n; j++) {
+				double d = row[j] * p->scale[j] - mean[j];
+				b[j] += d * d;
+			}
+		}
+		if (blk)
+			for (int j = 0; j < n; j++)
+				out[j] += b[j];
+	}
+	free(blk);
+}
+
+/*
+ * The affine map of each column: u = a * (x * scale - c) + b, the utility of mcda.h's table.
+ * A column without spread gets a = b = 0.
+ */
+struct affine {
+	double *a, *b, *c;
+	double *buf;
+};
+
+static void affine_release(struct affine *f)
+{
+	free(f->buf);
+	memset(f, 0, sizeof *f);
+}
+
+static int affine_init(struct affine *f, const struct prep *p, const int *benefit, int norm,
+		       struct cc_error *err)
+{
+	int n = p->n, m = p->m, rc = 0;
+	memset(f, 0, sizeof *f);
+	f->buf = malloc(sizeof(double) * 5 * (size_t)n);
+	if (!f->buf)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	f->a = f->buf;
+	f->b = f->a + n;
+	f->c = f->b + n;
+	double *s1 = f->c + n, *s2 = s1 + n;
+	if (norm == EVAL_NORM_MAX || norm == EVAL_NORM_SUM) {
+		for (int j = 0; j < n; j++)
+			if (p->min[j] < 0) {
+				rc = cc_error_set(err, CC_EINVAL,
+						  "criterion %d has a negative value (%g): %s "
+						  "normalisation needs values >= 0; use minmax, "
+						  "vector or zscore",
+						  j + 1, p->min[j], eval_norm_name(norm));
+				goto out;
+			}
+	}
+	if (norm == EVAL_NORM_VECTOR || norm == EVAL_NORM_SUM)
+		column_sums(p, s1, norm == EVAL_NORM_VECTOR ? s2 : NULL);
+	if (norm == EVAL_NORM_ZSCORE) {
+		column_sums(p, s1, NULL);
+		for (int j = 0; j < n; j++)
+			s1[j] /= m;
+		column_sqdev(p, s1, s2);
+	}
+	for (int j = 0; j < n; j++) {
+		double scale = 0, c = 0, b = 0; /* u = sign * (y - c) / scale + b */
+		int flip = !benefit[j];
+		switch (norm) {
+		case EVAL_NORM_VECTOR:
+			scale = sqrt(s2[j]);
+			b = flip ? 1 : 0;
+			break;
+		case EVAL_NORM_MINMAX:
+			scale = p->smax[j] - p->smin[j];
+			c = flip ? p->smax[j] : p->smin[j];
+			break;
+		case EVAL_NORM_MAX:
+			scale = p->smax[j];
+			b = flip ? 1 : 0;
+			break;
+		case EVAL_NORM_SUM:
+			scale = s1[j];
+			b = flip ? 1 : 0;
+			break;
+		case EVAL_NORM_ZSCORE:
+			scale = sqrt(s2[j] / m);
+			c = s1[j];
+			break;
+		default:
+			rc = cc_error_set(err, CC_EINVAL, "unknown normalisation %d", norm);
+			goto out;
+		}
+		if (!(scale > 0)) {
+			f->a[j] = f->b[j] = f->c[j] = 0;
+			continue;
+		}
+		f->a[j] = (flip ? -1.0 : 1.0) / scale;
+		f->b[j] = b;
+		f->c[j] = c;
+	}
+out:
+	if (rc)
+		affine_release(f);
+	return rc;
+}
+
+int eval_normalize(const struct eval_matrix *mx, int norm, double *out, struct cc_error *err)
+{
+	struct prep p;
+	struct affine f;
+	int rc = prep_init(&p, mx, err);
+	if (rc)
+		return rc;
+	rc = affine_init(&f, &p, mx->benefit, norm, err);
+	if (rc)
+		goto out;
+	int n = p.n;
+	for (int i = 0; i < p.m; i++) {
+		const double *row = p.x + (size_t)i * (size_t)n;
+		double *o = out + (size_t)i * (size_t)n;
+		for (int j = 0; j < n; j++)
+			o[j] = f.a[j] * (row[j] * p.scale[j] - f.c[j]) + f.b[j];
+	}
+	affine_release(&f);
+out:
+	prep_release(&p);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Weights.                                                                                  */
+
+void eval_weights_equal(int n, double *w)
+{
+	for (int j = 0; j < n; j++)
+		w[j] = 1.0 / n;
+}
+
+int eval_weights_given(const double *given, int n, double *w, struct cc_error *err)
+{
+	double total = 0;
+	if (n < 1 || !given)
+		return cc_error_set(err, CC_EINVAL, "no weights given");
+	for (int j = 0; j < n; j++) {
+		if (!isfinite(given[j]) || given[j] < 0)
+			return cc_error_set(err, CC_EINVAL,
+					    "weight %d is %g: weights must be finite and >= 0", j + 1,
+					    given[j]);
+		total += given[j];
+	}
+	if (!(total > 0) || !isfinite(total))
+		return cc_error_set(err, CC_EINVAL, "weights add up to %g: at least one must be > 0",
+				    total);
+	for (int j = 0; j < n; j++)
+		w[j] = given[j] / total;
+	return 0;
+}
+
+/* Scales D (n values >= 0) to sum 1 into W, or equal weights when they are all 0. */
+static void weights_from_scores(const double *d, int n, double *w)
+{
+	double total = 0;
+	for (int j = 0; j < n; j++)
+		total += d[j];
+	if (!(total > 0)) {
+		eval_weights_equal(n, w);
+		return;
+	}
+	for (int j = 0; j < n; j++)
+		w[j] = d[j] / total;
+}
+
+int eval_weights_entropy(const struct eval_matrix *mx, double *w, struct cc_error *err)
+{
+	struct prep p;
+	int rc = prep_init(&p, mx, err);
+	if (rc)
+		return rc;
+	int m = p.m, n = p.n;
+	for (int j = 0; j < n; j++)
+		if (p.min[j] < 0) {
+			rc = cc_error_set(err, CC_EINVAL,
+					  "criterion %d has a negative value (%g): entropy weights "
+					  "need values >= 0",
+					  j + 1, p.min[j]);
+			goto out;
+		}
+	if (m == 1) {
+		eval_weights_equal(n, w);
+		goto out;
+	}
+	double *acc = calloc((size_t)n * 4, sizeof *acc);
+	if (!acc) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	double *sy = acc, *sylny = acc + n, *bs = acc + 2 * (size_t)n, *bl = acc + 3 * (size_t)n;
+	/*
+	 * With y = x * scale and S = sum y: H = -sum (y/S) ln(y/S) = ln S - (sum y ln y) / S, so
+	 * one pass gives both sums. 0 ln 0 = 0: a zero cell adds nothing.
+	 */
+	for (int i0 = 0; i0 < m; i0 += BLOCK) {
+		int i1 = i0 + BLOCK < m ? i0 + BLOCK : m;
+		for (int j = 0; j < n; j++)
+			bs[j] = bl[j] = 0;
+		for (int i = i0; i < i1; i++) {
+			const double *row = p.x + (size_t)i * (size_t)n;
+			for (int j = 0; j < n; j++) {
+				double y = row[j] * p.scale[j];
+				bs[j] += y;
+				if (y > 0)
+					bl[j] += y * log(y);
+			}
+		}
+		for (int j = 0; j < n; j++) {
+			sy[j] += bs[j];
+			sylny[j] += bl[j];
+		}
+	}
+	double lnm = log((double)m);
+	for (int j = 0; j < n; j++) {
+		double e = 1; /* an all-zero column carries no information */
+		if (sy[j] > 0)
+			e = (log(sy[j]) - sylny[j] / sy[j]) / lnm;
+		double d = 1 - e;
+		bs[j] = d > 0 ? d : 0;
+	}
+	weights_from_scores(bs, n, w);
+	free(acc);
+out:
+	prep_release(&p);
+	return rc;
+}
+
+int eval_weights_critic(const struct eval_matrix *mx, double *w, struct cc_error *err)
+{
+	struct prep p;
+	struct affine f;
+	int rc = prep_init(&p, mx, err);
+	if (rc)
+		return rc;
+	rc = affine_init(&f, &p, mx->benefit, EVAL_NORM_MINMAX, err);
+	if (rc)
+		goto out_prep;
+	int m = p.m, n = p.n;
+	size_t nn = (size_t)n * (size_t)n;
+	double *mem = calloc(nn * 2 + (size_t)n * 4, sizeof *mem);
+	if (!mem) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	double *cov = mem, *bcov = mem + nn, *mean = mem + 2 * nn, *u = mean + n, *bm = u + n,
+	       *cj = bm + n;
+	/* Means of the normalised columns, then their covariances around those means. */
+	for (int i0 = 0; i0 < m; i0 += BLOCK) {
+		int i1 = i0 + BLOCK < m ? i0 + BLOCK : m;
+		for (int j = 0; j < n; j++)
+			bm[j] = 0;
+		for (int i = i0; i < i1; i++) {
+			const double *row = p.x + (size_t)i * (size_t)n;
+			for (int j = 0; j < n; j++)
+				bm[j] += f.a[j] * (row[j] * p.scale[j] - f.c[j]) + f.b[j];
+		}
+		for (int j = 0; j < n; j++)
+			mean[j] += bm[j];
+	}
+	for (int j = 0; j < n; j++)
+		mean[j] /= m;
+	for (int i0 = 0; i0 < m; i0 += BLOCK) {
+		int i1 = i0 + BLOCK < m ? i0 + BLOCK : m;
+		memset(bcov, 0, sizeof(double) * nn);
+		for (int i = i0; i < i1; i++) {
+			const double *row = p.x + (size_t)i * (size_t)n;
+			for (int j = 0; j < n; j++)
+				u[j] = f.a[j] * (row[j] * p.scale[j] - f.c[j]) + f.b[j] - mean[j];
+			for (int j = 0; j < n; j++) {
+				double uj = u[j];
+				double *cr = bcov + (size_t)j * (size_t)n;
+				for (int k = j; k < n; k++)
+					cr[k] += uj * u[k];
+			}
+		}
+		for (size_t k = 0; k < nn; k++)
+			cov[k] += bcov[k];
+	}
+	for (int j = 0; j < n; j++) {
+		double vj = cov[(size_t)j * (size_t)n + (size_t)j];
+		cj[j] = 0;
+		if (!(vj > 0))
+			continue; /* constant column: no contrast */
+		double conflict = 0;
+		for (int k = 0; k < n; k++) {
+			double vk = cov[(size_t)k * (size_t)n + (size_t)k];
+			if (k == j || !(vk > 0))
+				continue;
+			int a = j < k ? j : k, b = j < k ? k : j;
+			double r = cov[(size_t)a * (size_t)n + (size_t)b] / sqrt(vj * vk);
+			if (r > 1)
+				r = 1;
+			if (r < -1)
+				r = -1;
+			conflict += 1 - r;
+		}
+		cj[j] = sqrt(vj / m) * conflict;
+	}
+	weights_from_scores(cj, n, w);
+	free(mem);
+out:
+	affine_release(&f);
+out_prep:
+	prep_release(&p);
+	return rc;
+}
+
+/*
+ * Saaty's average random consistency index RI_n for n = 1..15, from
+ *   T. L. Saaty, The Analytic Hierarchy Process, McGraw-Hill, New York, 1980 (the table of
+ *   random indices; the same values in Saaty, Decision making with the analytic hierarchy
+ *   process, Int. J. Services Sciences 1(1), 2008, and in Karlsson & Ryan, A cost-value
+ *   approach to prioritizing requirements, IEEE Software 14(5), 1997, Table 2).
+ * The dip at n = 12 (1.48 < 1.51) is in the original table, a sampling artefact kept as is
+ * so that consistency ratios match the textbooks.
+ */
+static const double saaty_ri[15] = {0.00, 0.00, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41,
+				    1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59};
+
+double eval_ahp_random_index(int n)
+{
+	return n >= 1 && n <= 15 ? saaty_ri[n - 1] : -1;
+}
+
+int eval_weights_ahp(const double *a, int n, double *w, struct eval_ahp *info,
+		     struct cc_error *err)
+{
+	struct eval_ahp dummy;
+	if (!info)
+		info = &dummy;
+	memset(info, 0, sizeof *info);
+	if (!a || n < 1)
+		return cc_error_set(err, CC_EINVAL, "AHP matrix is empty");
+	if (n > 15)
+		return cc_error_set(err, CC_EINVAL,
+				    "AHP matrix has %d criteria: Saaty's random index is tabulated "
+				    "for at most 15",
+				    n);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++) {
+			double v = a[i * n + j], r = a[j * n + i];
+			if (!isfinite(v) || !(v > 0))
+				return cc_error_set(err, CC_EINVAL,
+						    "AHP matrix row %d, column %d is %g: comparisons "
+						    "must be positive",
+						    i + 1, j + 1, v);
+			if (i == j && fabs(v - 1) > 1e-9)
+				return cc_error_set(err, CC_EINVAL,
+						    "AHP matrix row %d, column %d is %g: the diagonal "
+						    "must be 1",
+						    i + 1, j + 1, v);
+			if (j > i && fabs(v * r - 1) > 0.02)
+				return cc_error_set(err, CC_EINVAL,
+						    "AHP matrix is not reciprocal: row %d, column %d "
+						    "is %g but row %d, column %d is %g (expected %g)",
+						    i + 1, j + 1, v, j + 1, i + 1, r, 1 / v);
+		}
+	/* Power iteration from the uniform vector; a positive matrix converges (Perron). */
+	double y[15], lambda = n;
+	eval_weights_equal(n, w);
+	int it;
+	for (it = 1; it <= 100000; it++) {
+		double total = 0, change = 0;
+		for (int i = 0; i < n; i++) {
+			double s = 0;
+			for (int j = 0; j < n; j++)
+				s += a[i * n + j] * w[j];
+			y[i] = s;
+			total += s;
+		}
+		lambda = total; /* w sums to 1, so sum(A w) = lambda */
+		for (int i = 0; i < n; i++) {
+			double v = y[i] / total;
+			change = fmax(change, fabs(v - w[i]));
+			w[i] = v;
+		}
+		if (change < 1e-15)
+			break;
+	}
+	info->iterations = it > 100000 ? 100000 : it;
+	info->lambda_max = lambda;
+	info->ri = saaty_ri[n - 1];
+	info->ci = n > 2 ? (lambda - n) / (n - 1) : 0;
+	if (info->ci < 0)
+		info->ci = 0; /* a consistent matrix, up to rounding */
+	info->cr = info->ri > 0 ? info->ci / info->ri : 0;
+	if (info->cr > EVAL_AHP_MAX_CR)
+		return cc_error_set(err, CC_EINVAL,
+				    "AHP comparisons are inconsistent: consistency ratio %.3f exceeds "
+				    "%.1f (lambda_max %.3f, CI %.3f, RI %.2f for n = %d); revise the "
+				    "judgements",
+				    info->cr, EVAL_AHP_MAX_CR, info->lambda_max, info->ci, info->ri,
+				    n);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Ranks.                                                                                    */
+
+/* Maps a double onto an unsigned key with the same order (NaN above everything). */
+static uint64_t order_key(double v)
+{
+	uint64_t u;
+	if (v != v)
+		return UINT64_MAX;
+	if (v == 0)
+		v = 0; /* -0 and +0 are the same score */
+	memcpy(&u, &v, sizeof u);
+	return (u & 0x8000000000000000ull) ? ~u : (u | 0x8000000000000000ull);
+}
+
+static int same_score(double a, double g)
+{
+	if (a != a || g != g)
+		return a != a && g != g;
+	double scale = fmax(1.0, fmax(fabs(a), fabs(g)));
+	return fabs(a - g) <= 1e-10 * scale;
+}
+
+int eval_rank(const double *scores, int m, int lower_is_better, int *ranks)
+{
+	if (m <= 0)
+		return 0;
+	size_t sm = (size_t)m;
+	uint64_t *key = malloc(sizeof *key * sm * 2);
+	int *idx = malloc(sizeof *idx * sm * 2);
+	if (!key || !idx) {
+		free(key);
+		free(idx);
+		return CC_ENOMEM;
+	}
+	uint64_t *key2 = key + sm;
+	int *idx2 = idx + sm;
+	for (int i = 0; i < m; i++) {
+		uint64_t k = order_key(scores[i]);
+		/* Best first: ascending keys for lower-is-better, else descending (NaN last). */
+		if (!lower_is_better && k != UINT64_MAX)
+			k = ~k - 1; /* stays below UINT64_MAX, the NaN key */
+		key[i] = k;
+		idx[i] = i;
+	}
+	if (m < 64) {
+		/* Insertion sort, stable: order inside a tie is by row. */
+		for (int i = 1; i < m; i++) {
+			uint64_t k = key[i];
+			int v = idx[i], j = i - 1;
+			while (j >= 0 && key[j] > k) {
+				key[j + 1] = key[j];
+				idx[j + 1] = idx[j];
+				j--;
+			}
+			key[j + 1] = k;
+			idx[j + 1] = v;
+		}
+	} else {
+		/* LSD radix sort, 11-bit digits, stable; digits shared by all keys are skipped. */
+		static const int bits = 11;
+		size_t count[1 << 11];
+		for (int shift = 0; shift < 64; shift += bits) {
+			memset(count, 0, sizeof count);
+			for (size_t i = 0; i < sm; i++)
+				count[(key[i] >> shift) & 2047]++;
+			if (count[(key[0] >> shift) & 2047] == sm)
+				continue;
+			size_t pos = 0;
+			for (int d = 0; d < 2048; d++) {
+				size_t c = count[d];
+				count[d] = pos;
+				pos += c;
+			}
+			for (size_t i = 0; i < sm; i++) {
+				size_t at = count[(key[i] >> shift) & 2047]++;
+				key2[at] = key[i];
+				idx2[at] = idx[i];
+			}
+			uint64_t *tk = key;
+			key = key2;
+			key2 = tk;
+			int *ti = idx;
+			idx = idx2;
+			idx2 = ti;
+		}
+	}
+	double group = scores[idx[0]];
+	int rank = 1;
+	for (int pos = 0; pos < m; pos++) {
+		double s = scores[idx[pos]];
+		if (pos > 0 && !same_score(s, group)) {
+			group = s;
+			rank = pos + 1;
+		}
+		ranks[idx[pos]] = rank;
+	}
+	/* The buffers may have swapped: free whichever half starts each allocation. */
+	free(key < key2 ? key : key2);
+	free(idx < idx2 ? idx : idx2);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Aggregations.                                                                             */
+
+void eval_result_release(struct eval_result *res)
+{
+	if (!res)
+		return;
+	free(res->weights);
+	free(res->scores);
+	free(res->ranks);
+	free(res->S);
+	free(res->R);
+	free(res->Q);
+	free(res->compromise);
+	memset(res, 0, sizeof *res);
+}
+
+static int topsis_scores(const struct prep *p, const struct affine *f, const double *w,
+			 double *scores, struct cc_error *err)
+{
+	int n = p->n;
+	double *H = malloc(sizeof(double) * 3 * (size_t)n);
+	if (!H)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	double *L = H + n, *W2 = L + n;
+	for (int j = 0; j < n; j++) {
+		/* The utility is affine in x, so its extremes sit at the column's extremes. */
+		double u1 = f->a[j] * (p->smin[j] - f->c[j]) + f->b[j];
+		double u2 = f->a[j] * (p->smax[j] - f->c[j]) + f->b[j];
+		H[j] = fmax(u1, u2);
+		L[j] = fmin(u1, u2);
+		W2[j] = w[j] * w[j];
+	}
+	for (int i = 0; i < p->m; i++) {
+		const double *row = p->x + (size_t)i * (size_t)n;
+		double dp = 0, dm = 0;
+		for (int j = 0; j < n; j++) {
+			double u = f->a[j] * (row[j] * p->scale[j] - f->c[j]) + f->b[j];
+			double t1 = u - H[j], t2 = u - L[j];
+			dp += W2[j] * t1 * t1;
+			dm += W2[j] * t2 * t2;
+		}
+		dp = sqrt(dp);
+		dm = sqrt(dm);
+		scores[i] = dp + dm > 0 ? dm / (dp + dm) : 1.0;
+	}
+	free(H);
+	return 0;
+}
+
+static void wsum_scores(const struct prep *p, const struct affine *f, const double *w,
+			double *scores)
+{
+	int n = p->n;
+	for (int i = 0; i < p->m; i++) {
+		const double *row = p->x + (size_t)i * (size_t)n;
+		double s = 0;
+		for (int j = 0; j < n; j++)
+			s += w[j] * (f->a[j] * (row[j] * p->scale[j] - f->c[j]) + f->b[j]);
+		scores[i] = s;
+	}
+}
+
+/* VIKOR's S, R and Q (see mcda.h), then the two conditions and the compromise set. */
+static int vikor(const struct prep *p, const int *benefit, const double *w, double v,
+		 struct eval_result *res, struct cc_error *err)
+{
+	int m = p->m, n = p->n;
+	double *S = res->S, *R = res->R, *Q = res->Q;
+	double *a = malloc(sizeof(double) * 2 * (size_t)n);
+	if (!a)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	double *c = a + n;
+	for (int j = 0; j < n; j++) {
+		/* term = w (f* - x) / (f* - f-) = a (y - c); 0 for a column without spread. */
+		double range = p->smax[j] - p->smin[j];
+		if (!(range > 0)) {
+			a[j] = c[j] = 0;
+			continue;
+		}
+		a[j] = (benefit[j] ? -w[j] : w[j]) / range;
+		c[j] = benefit[j] ? p->smax[j] : p->smin[j];
+	}
+	double smin = HUGE_VAL, smax = -HUGE_VAL, rmin = HUGE_VAL, rmax = -HUGE_VAL;
+	for (int i = 0; i < m; i++) {
+		const double *row = p->x + (size_t)i * (size_t)n;
+		double s = 0, r = 0;
+		for (int j = 0; j < n; j++) {
+			double t = a[j] * (row[j] * p->scale[j] - c[j]);
+			s += t;
+			if (t > r)
+				r = t;
+		}
+		S[i] = s;
+		R[i] = r;
+		smin = fmin(smin, s);
+		smax = fmax(smax, s);
+		rmin = fmin(rmin, r);
+		rmax = fmax(rmax, r);
+	}
+	free(a);
+	for (int i = 0; i < m; i++) {
+		double q = 0;
+		if (smax > smin)
+			q += v * (S[i] - smin) / (smax - smin);
+		if (rmax > rmin)
+			q += (1 - v) * (R[i] - rmin) / (rmax - rmin);
+		Q[i] = q;
+		res->scores[i] = q;
+	}
+	int rc = eval_rank(Q, m, 1, res->ranks);
+	if (rc)
+		return cc_error_set(err, rc, "out of memory");
+	/* a' and a'': the first two in Q order (ties by row, as the ranks). */
+	int *order = calloc((size_t)m, sizeof *order);
+	res->compromise = malloc(sizeof *res->compromise * (size_t)m);
+	if (!order || !res->compromise) {
+		free(order);
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	}
+	{
+		/* Counting sort of rows by rank keeps row order inside ties. */
+		int *start = calloc((size_t)m + 2, sizeof *start);
+		if (!start) {
+			free(order);
+			return cc_error_set(err, CC_ENOMEM, "out of memory");
+		}
+		for (int i = 0; i < m; i++)
+			start[res->ranks[i] + 1]++;
+		for (int r = 1; r <= m + 1; r++)
+			start[r] += start[r - 1];
+		for (int i = 0; i < m; i++)
+			order[start[res->ranks[i]]++] = i;
+		free(start);
+	}
+	int first = order[0];
+	double dq = m > 1 ? 1.0 / (m - 1) : 1.0;
+	res->advantage = m == 1 || Q[order[1]] - Q[first] >= dq - 1e-12;
+	int by_s = 1, by_r = 1;
+	for (int i = 0; i < m; i++) {
+		if (S[i] < S[first] && !same_score(S[i], S[first]))
+			by_s = 0;
+		if (R[i] < R[first] && !same_score(R[i], R[first]))
+			by_r = 0;
+	}
+	res->stability = by_s || by_r;
+	res->ncompromise = 0;
+	if (res->advantage && res->stability) {
+		res->compromise[res->ncompromise++] = first;
+	} else if (res->advantage) {
+		res->compromise[res->ncompromise++] = first;
+		res->compromise[res->ncompromise++] = order[1];
+	} else {
+		for (int k = 0; k < m && Q[order[k]] - Q[first] < dq - 1e-12; k++)
+			res->compromise[res->ncompromise++] = order[k];
+	}
+	free(order);
+	return 0;
+}
+
+int eval_run(const struct eval_matrix *mx, const double *weights, const struct eval_options *opt,
+	     struct eval_result *res, struct cc_error *err)
+{
+	struct prep p;
+	struct affine f = {0};
+	memset(res, 0, sizeof *res);
+	if (!opt)
+		return cc_error_set(err, CC_EINVAL, "no method options");
+	if (opt->method != EVAL_TOPSIS && opt->method != EVAL_VIKOR && opt->method != EVAL_WSUM)
+		return cc_error_set(err, CC_EINVAL, "unknown method %d", opt->method);
+	if (opt->method == EVAL_VIKOR && !(opt->v >= 0 && opt->v <= 1))
+		return cc_error_set(err, CC_EINVAL, "VIKOR's v must be between 0 and 1, not %g",
+				    opt->v);
+	int rc = prep_init(&p, mx, err);
+	if (rc)
+		return rc;
+	int m = p.m, n = p.n;
+	res->m = m;
+	res->n = n;
+	res->weights = malloc(sizeof(double) * (size_t)n);
+	res->scores = malloc(sizeof(double) * (size_t)m);
+	res->ranks = malloc(sizeof(int) * (size_t)m);
+	if (!res->weights || !res->scores || !res->ranks) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = eval_weights_given(weights, n, res->weights, err);
+	if (rc)
+		goto out;
+	if (opt->method == EVAL_VIKOR) {
+		res->S = malloc(sizeof(double) * (size_t)m);
+		res->R = malloc(sizeof(double) * (size_t)m);
+		res->Q = malloc(sizeof(double) * (size_t)m);
+		if (!res->S || !res->R || !res->Q) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+			goto out;
+		}
+		rc = vikor(&p, mx->benefit, res->weights, opt->v, res, err);
+		goto out;
+	}
+	rc = affine_init(&f, &p, mx->benefit, opt->norm, err);
+	if (rc)
+		goto out;
+	if (opt->method == EVAL_TOPSIS) {
+		rc = topsis_scores(&p, &f, res->weights, res->scores, err);
+		if (rc)
+			goto out;
+	} else {
+		wsum_scores(&p, &f, res->weights, res->scores);
+	}
+	rc = eval_rank(res->scores, m, 0, res->ranks);
+	if (rc)
+		rc = cc_error_set(err, rc, "out of memory");
+out:
+	affine_release(&f);
+	prep_release(&p);
+	if (rc)
+		eval_result_release(res);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Sensitivity.                                                                              */
+
+void eval_sensitivity_release(struct eval_sensitivity *sens)
+{
+	if (!sens)
+		return;
+	free(sens->weights);
+	free(sens->ranks);
+	free(sens->moves);
+	free(sens->max_move);
+	memset(sens, 0, sizeof *sens);
+}
+
+int eval_sensitivity_run(const struct eval_matrix *mx, const double *weights,
+			 const struct eval_options *opt, const int *base_ranks,
+			 struct eval_sensitivity *sens, struct cc_error *err)
+{
+	int rc = eval_matrix_check(mx, err);
+	memset(sens, 0, sizeof *sens);
+	if (rc)
+		return rc;
+	int m = mx->m, n = mx->n, ns = EVAL_SENS_STEPS;
+	size_t scen = (size_t)n * (size_t)ns;
+	if ((size_t)m > SIZE_MAX / sizeof(int) / scen)
+		return cc_error_set(err, CC_ENOMEM, "sensitivity analysis too large");
+	sens->m = m;
+	sens->n = n;
+	sens->nsteps = ns;
+	sens->weights = malloc(sizeof(double) * scen * (size_t)n);
+	sens->ranks = malloc(sizeof(int) * scen * (size_t)m);
+	sens->moves = calloc(scen, sizeof(int));
+	sens->max_move = calloc((size_t)m, sizeof(int));
+	double *base = malloc(sizeof(double) * (size_t)n);
+	if (!sens->weights || !sens->ranks || !sens->moves || !sens->max_move || !base) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = eval_weights_given(weights, n, base, err);
+	if (rc)
+		goto out;
+	for (int j = 0; j < n; j++)
+		for (int s = 0; s < ns; s++) {
+			size_t k = (size_t)j * (size_t)ns + (size_t)s;
+			double *w = sens->weights + k * (size_t)n;
+			double wj = base[j] * (1 + eval_sens_steps[s]);
+			if (wj > 1)
+				wj = 1;
+			double rest = 1 - base[j];
+			for (int q = 0; q < n; q++)
+				w[q] = q == j ? wj : (rest > 0 ? base[q] * (1 - wj) / rest : 0);
+			if (n == 1)
+				w[0] = 1;
+			struct eval_result r;
+			rc = eval_run(mx, w, opt, &r, err);
+			if (rc)
+				goto out;
+			int *dst = sens->ranks + k * (size_t)m;
+			memcpy(dst, r.ranks, sizeof(int) * (size_t)m);
+			eval_result_release(&r);
+			for (int i = 0; i < m; i++) {
+				int mv = abs(dst[i] - base_ranks[i]);
+				if (mv > sens->moves[k])
+					sens->moves[k] = mv;
+				if (mv > sens->max_move[i])
+					sens->max_move[i] = mv;
+			}
+		}
+out:
+	free(base);
+	if (rc)
+		eval_sensitivity_release(sens);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Reading decision matrices and AHP matrices from tables.                                   */
+
+void eval_dataset_release(struct eval_dataset *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; d->alternatives && i < d->mx.m; i++)
+		free(d->alternatives[i]);
+	for (int j = 0; d->criteria && j < d->mx.n; j++)
+		free(d->criteria[j]);
+	free(d->alternatives);
+	free(d->criteria);
+	free(d->x);
+	free(d->benefit);
+	free(d->weights);
+	memset(d, 0, sizeof *d);
+}
+
+/* The trimmed cell K of ROW (or "" past its end) as pointer and length. */
+static const char *cell(const struct cc_row *row, size_t k, size_t *len)
+{
+	const char *s = "";
+	size_t n = 0;
+	if (k < row->nfields) {
+		s = row->fields[k];
+		n = row->lens[k];
+	}
+	cc_trim(&s, &n);
+	*len = n;
+	return s;
+}
+
+/* 1 when S[0..N) equals WORD, ignoring ASCII case. */
+static int word_is(const char *s, size_t n, const char *word)
+{
+	size_t wl = strlen(word);
+	if (n != wl)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char a = s[i], b = word[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a - 'A' + 'a');
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
+static int name_is_any(const char *s, size_t n, const char *const *words)
+{
+	for (; *words; words++)
+		if (word_is(s, n, *words))
+			return 1;
+	return 0;
+}
+
+static const char *const type_names[] = {"type", "types", "direction", "类型", "方向", NULL};
+static const char *const weight_names[] = {"weight", "weights", "权重", NULL};
+static const char *const max_words[] = {"max", "maximise", "maximize", "benefit", "+", "效益",
+					 "效益型", "极大", "极大型", "正向", NULL};
+static const char *const min_words[] = {"min", "minimise", "minimize", "cost", "-", "成本",
+					 "成本型", "极小", "极小型", "负向", NULL};
+
+static char *dup_n(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+/* Length of S to quote in a message (at most 40 bytes, not cutting a UTF-8 sequence). */
+static int qlen(const char *s, size_t n)
+{
+	if (n <= 40)
+		return (int)n;
+	size_t k = 40;
+	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	return (int)k;
+}
+
+int eval_dataset_read(struct eval_dataset *d, struct cc_table *t, struct cc_error *err)
+{
+	struct cc_row row;
+	int rc, n = 0, m = 0, have_type = 0;
+	long type_line = 0, weight_line = 0;
+	memset(d, 0, sizeof *d);
+	rc = cc_table_next(t, &row, err);
+	if (rc < 0)
+		goto out;
+	if (rc == 0) {
+		rc = cc_error_set(err, CC_EINVAL, "the file is empty: expected a header row naming "
+				  "the criteria");
+		goto out;
+	}
+	/* Header: the first cell is free; trailing empty cells do not count. */
+	size_t nf = row.nfields, len;
+	while (nf > 1 && cc_is_blank(row.fields[nf - 1], row.lens[nf - 1]))
+		nf--;
+	if (nf < 2) {
+		rc = cc_error_set(err, CC_EINVAL, "line %ld: the header names no criteria (first "
+				  "column the alternative, then one column per criterion)", row.line);
+		goto out;
+	}
+	if (nf - 1 > EVAL_MAX_CRITERIA) {
+		rc = cc_error_set(err, CC_EINVAL, "line %ld: %zu criteria, at most %d", row.line,
+				  nf - 1, EVAL_MAX_CRITERIA);
+		goto out;
+	}
+	n = (int)(nf - 1);
+	d->criteria = calloc((size_t)n, sizeof *d->criteria);
+	d->benefit = calloc((size_t)n, sizeof *d->benefit);
+	if (!d->criteria || !d->benefit) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	d->mx.n = n;
+	for (int j = 0; j < n; j++) {
+		const char *s = cell(&row, (size_t)j + 1, &len);
+		char gen[32];
+		if (len == 0) {
+			snprintf(gen, sizeof gen, "C%d", j + 1);
+			s = gen;
+			len = strlen(gen);
+		}
+		d->criteria[j] = dup_n(s, len);
+		if (!d->criteria[j]) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	while ((rc = cc_table_next(t, &row, err)) == 1) {
+		size_t last = row.nfields;
+		while (last > 1 && cc_is_blank(row.fields[last - 1], row.lens[last - 1]))
+			last--;
+		if (last > (size_t)n + 1) {
+			rc = cc_error_set(err, CC_EINVAL,
+					  "line %ld: %zu cells, but the header names %d criteria",
+					  row.line, last, n);
+			goto out;
+		}
+		const char *name = cell(&row, 0, &len);
+		if (len == 0) {
+			if (last <= 1)
+				continue; /* an empty line between blocks */
+			rc = cc_error_set(err, CC_EINVAL,
+					  "line %ld: no name in the first column (the alternative, or "
+					  "'type' / 'weight')", row.line);
+			goto out;
+		}
+		if (name_is_any(name, len, type_names)) {
+			if (have_type) {
+				rc = cc_error_set(err, CC_EINVAL,
+						  "line %ld: a second 'type' row (the first is on line "
+						  "%ld)", row.line, type_line);
+				goto out;
+			}
+			have_type = 1;
+			type_line = row.line;
+			for (int j = 0; j < n; j++) {
+				size_t cl;
+				const char *c = cell(&row, (size_t)j + 1, &cl);
+				if (name_is_any(c, cl, max_words)) {
+					d->benefit[j] = 1;
+				} else if (name_is_any(c, cl, min_words)) {
+					d->benefit[j] = 0;
+				} else {
+					rc = cc_error_set(err, CC_EINVAL,
+							  "line %ld, column '%s': type '%.*s' is "
+							  "neither max nor min (also benefit/cost, "
+							  "效益/成本)", row.line, d->criteria[j],
+							  qlen(c, cl), c);
+					goto out;
+				}
+			}
+			continue;
+		}
+		if (name_is_any(name, len, weight_names)) {
+			if (d->weights) {
+				rc = cc_error_set(err, CC_EINVAL,
+						  "line %ld: a second 'weight' row (the first is on "
+						  "line %ld)", row.line, weight_line);
+				goto out;
+			}
+			weight_line = row.line;
+			d->weights = calloc((size_t)n, sizeof *d->weights);
+			if (!d->weights) {
+				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+				goto out;
+			}
+			for (int j = 0; j < n; j++) {
+				size_t cl;
+				struct cc_error e2;
+				const char *c = cell(&row, (size_t)j + 1, &cl);
+				if (cl == 0 || cc_parse_number(c, cl, &d->weights[j], &e2) ||
+				    d->weights[j] < 0) {
+					rc = cc_error_set(err, CC_EINVAL,
+							  "line %ld, column '%s': weight '%.*s' is not "
+							  "a number >= 0", row.line, d->criteria[j],
+							  qlen(c, cl), c);
+					goto out;
+				}
+			}
+			continue;
+		}
+		/* An alternative. */
+		if (m == d->cap) {
+			int cap = d->cap ? d->cap * 2 : 64;
+			if ((size_t)cap > SIZE_MAX / sizeof(double) / (size_t)n || cap < d->cap) {
+				rc = cc_error_set(err, CC_ENOMEM, "too many alternatives");
+				goto out;
+			}
+			double *nx = realloc(d->x, sizeof(double) * (size_t)cap * (size_t)n);
+			if (!nx) {
+				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+				goto out;
+			}
+			d->x = nx;
+			char **na = realloc(d->alternatives, sizeof(char *) * (size_t)cap);
+			if (!na) {
+				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+				goto out;
+			}
+			d->alternatives = na;
+			d->cap = cap;
+		}
+		d->alternatives[m] = dup_n(name, len);
+		if (!d->alternatives[m]) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+			goto out;
+		}
+		double *xr = d->x + (size_t)m * (size_t)n;
+		m++;
+		d->mx.m = m;
+		for (int j = 0; j < n; j++) {
+			size_t cl;
+			struct cc_error e2;
+			const char *c = cell(&row, (size_t)j + 1, &cl);
+			if (cl == 0) {
+				xr[j] = NAN;
+				continue;
+			}
+			if (cc_parse_number(c, cl, &xr[j], &e2)) {
+				rc = cc_error_set(err, CC_EINVAL,
+						  "line %ld, column '%s' (alternative '%s'): '%.*s' is "
+						  "not a number", row.line, d->criteria[j],
+						  d->alternatives[m - 1], qlen(c, cl), c);
+				goto out;
+			}
+		}
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	if (!have_type) {
+		rc = cc_error_set(err, CC_EINVAL,
+				  "no 'type' row: add a row named type with max or min under each "
+				  "criterion");
+		goto out;
+	}
+	if (m == 0) {
+		rc = cc_error_set(err, CC_EINVAL, "no alternatives: add one row per alternative "
+				  "under the header");
+		goto out;
+	}
+	for (int j = 0; j < n; j++) {
+		int present = 0;
+		for (int i = 0; i < m && !present; i++)
+			present = !isnan(d->x[(size_t)i * (size_t)n + (size_t)j]);
+		if (!present) {
+			rc = cc_error_set(err, CC_EINVAL, "column '%s' has no values",
+					  d->criteria[j]);
+			goto out;
+		}
+	}
+	d->mx.x = d->x;
+	d->mx.benefit = d->benefit;
+out:
+	if (rc) {
+		if (!d->alternatives)
+			d->mx.m = 0;
+		eval_dataset_release(d);
+	}
+	return rc;
+}
+
+int eval_dataset_open(struct eval_dataset *d, const char *path, struct cc_error *err)
+{
+	struct cc_table *t = NULL;
+	memset(d, 0, sizeof *d);
+	int rc = cc_table_open(&t, path, err);
+	if (rc)
+		return rc;
+	rc = eval_dataset_read(d, t, err);
+	cc_table_free(t);
+	return rc;
+}
+
+/* Parses a comparison cell: a number or "a/b". Returns 0 or -1. */
+static int parse_ratio(const char *s, size_t n, double *out)
+{
+	struct cc_error e;
+	const char *slash = memchr(s, '/', n);
+	if (!slash)
+		return cc_parse_number(s, n, out, &e) ? -1 : 0;
+	double a, b;
+	size_t la = (size_t)(slash - s);
+	if (cc_parse_number(s, la, &a, &e) || cc_parse_number(slash + 1, n - la - 1, &b, &e) ||
+	    b == 0)
+		return -1;
+	*out = a / b;
+	return 0;
+}
+
+/* Index of the criterion named S[0..N) in CRITERIA, or -1. */
+static int find_criterion(char *const *criteria, int n, const char *s, size_t len)
+{
+	for (int j = 0; j < n; j++)
+		if (strlen(criteria[j]) == len && memcmp(criteria[j], s, len) == 0)
+			return j;
+	return -1;
+}
+
+int eval_ahp_read(struct cc_table *t, int n, char *const *criteria, double *a,
+		  struct cc_error *err)
+{
+	struct cc_row row;
+	int rc, nrows = 0, header = 0, colmap[15], rowseen[15] = {0};
+	if (n < 1 || n > 15)
+		return cc_error_set(err, CC_EINVAL,
+				    "AHP needs 1 to 15 criteria (Saaty's random index), not %d", n);
+	for (int j = 0; j < n; j++)
+		colmap[j] = j;
+	while ((rc = cc_table_next(t, &row, err)) == 1) {
+		size_t last = row.nfields, len;
+		while (last > 0 && cc_is_blank(row.fields[last - 1], row.lens[last - 1]))
+			last--;
+		if (last == 0)
+			continue;
+		/* Is the first cell a label (not a number)? Is the row a header of labels? */
+		const char *c0 = cell(&row, 0, &len);
+		double v;
+		int labelled = len == 0 || parse_ratio(c0, len, &v) != 0;
+		size_t l1;
+		const char *c1 = cell(&row, 1, &l1);
+		int is_header = last == 1 ? labelled : (l1 > 0 && parse_ratio(c1, l1, &v) != 0);
+		if (nrows == 0 && !header && is_header) {
+			/* A header row: labels of the columns, after an optional corner cell. */
+			size_t first = len == 0 || find_criterion(criteria, n, c0, len) < 0 ? 1 : 0;
+			if (last - first != (size_t)n)
+				return cc_error_set(err, CC_EINVAL,
+						    "AHP matrix line %ld: the header has %zu labels but "
+						    "the decision matrix has %d criteria",
+						    row.line, last - first, n);
+			int seen[15] = {0};
+			for (int j = 0; j < n; j++) {
+				size_t cl;
+				const char *c = cell(&row, first + (size_t)j, &cl);
+				int k = find_criterion(criteria, n, c, cl);
+				if (k < 0 || seen[k])
+					return cc_error_set(err, CC_EINVAL,
+							    "AHP matrix line %ld: label '%.*s' is %s",
+							    row.line, qlen(c, cl), c,
+							    k < 0 ? "not a criterion of the decision "
+								    "matrix"
+								  : "repeated");
+				seen[k] = 1;
+				colmap[j] = k;
+			}
+			header = 1;
+			continue;
+		}
+		if (nrows >= n)
+			return cc_error_set(err, CC_EINVAL,
+					    "AHP matrix line %ld: more than %d rows (the matrix must be "
+					    "%d x %d, one row and column per criterion)",
+					    row.line, n, n, n);
+		size_t first = labelled ? 1 : 0;
+		if (last - first != (size_t)n)
+			return cc_error_set(err, CC_EINVAL,
+					    "AHP matrix line %ld: %zu values, expected %d (the matrix "
+					    "must be square, %d x %d, one row and column per "
+					    "criterion)",
+					    row.line, last - first, n, n, n);
+		int r = nrows;
+		if (labelled) {
+			r = find_criterion(criteria, n, c0, len);
+			if (r < 0)
+				return cc_error_set(err, CC_EINVAL,
+						    "AHP matrix line %ld: label '%.*s' is not a "
+						    "criterion of the decision matrix",
+						    row.line, qlen(c0, len), c0);
+		}
+		if (rowseen[r])
+			return cc_error_set(err, CC_EINVAL,
+					    "AHP matrix line %ld: the row of criterion '%s' is given "
+					    "twice", row.line, criteria[r]);
+		rowseen[r] = 1;
+		for (int j = 0; j < n; j++) {
+			size_t cl;
+			const char *c = cell(&row, first + (size_t)j, &cl);
+			double x;
+			if (cl == 0 || parse_ratio(c, cl, &x))
+				return cc_error_set(err, CC_EINVAL,
+						    "AHP matrix line %ld, column %d: '%.*s' is not a "
+						    "number or a fraction like 1/3",
+						    row.line, j + 1, qlen(c, cl), c);
+			a[r * n + colmap[j]] = x;
+		}
+		nrows++;
+	}
+	if (rc < 0)
+		return rc;
+	if (nrows != n)
+		return cc_error_set(err, CC_EINVAL,
+				    "AHP matrix has %d rows, expected %d (one per criterion: the "
+				    "matrix must be square)",
+				    nrows, n);
+	return 0;
+}
