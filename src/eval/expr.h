@@ -118,9 +118,9 @@ struct expr_where {
 /*
  * Parses the LEN bytes at SRC (UTF-8; need not be NUL-terminated). FLAGS is a set of
  * enum expr_flags_t. Returns 0 and *OUT (free with expr_free), or CC_EPARSE with a message
- * in ERR such as "error at column 17: expected ')' after the arguments of cagr" ("error at
- * line 2, column 5: …" when the text has several lines) and the position in *WHERE (may be
- * NULL; see expr_caret), or CC_ENOMEM.
+ * in ERR such as "error at column 17: expected ')' after arguments of cagr, found '>'"
+ * ("error at line 2, column 5: …" when the text has several lines) and the position in
+ * *WHERE (may be NULL; see expr_caret), or CC_ENOMEM.
  */
 int expr_parse(const char *src, size_t len, int flags, struct expr **out, struct expr_where *where,
 	       struct cc_error *err);
@@ -179,7 +179,7 @@ struct expr_clause_result {
 	int negated;	  /* under an odd number of "not": the whole wants this clause false */
 	double value;	  /* the left-hand (data) value; NaN when unknown; TEST: 1, 0 or NaN */
 	double threshold; /* the right-hand value; BETWEEN: the bound nearer the value (the one
-			   * failed, when failing); NaN for IN, NE and TEST */
+			   * failed, when failing); NaN for IN and TEST */
 	double low, high; /* BETWEEN: both bounds; otherwise NaN */
 	/*
 	 * How far the value is from passing, in the value's unit: threshold - value for >= and >,
@@ -192,8 +192,9 @@ struct expr_clause_result {
 };
 
 /*
- * Explains E for enterprise I at YEAR: fills OUT[0..min(MAX, count)) with every clause of the
- * condition's and/or/not structure in source order (a clause is any condition that is not an
+ * Explains E for enterprise I at YEAR (an I outside the frame gives every clause unknown,
+ * with its text): fills OUT[0..min(MAX, count)) with every clause of the condition's
+ * and/or/not structure in source order (a clause is any condition that is not an
  * and/or/not: a comparison, between, in, has(), …). Returns the number of clauses (which may
  * exceed MAX; 0 for a numeric expression). The overall result is expr_eval_one's.
  */
