@@ -627,6 +627,35 @@ static int popcount8(unsigned v)
 	return c;
 }
 
+/*
+ * Appends a candidate for supplier key S (frame index, or -(outside index + 1)) to *C (grown
+ * as needed). Returns 1, or 0 when memory runs out (the list so far stays valid).
+ */
+static int cand_add(const struct cc_frame *f, struct cand **c, int *n, int *cap, int node,
+		    int kind, int s, int year)
+{
+	if (*n == *cap) {
+		struct cand *g = realloc(*c, sizeof **c * (size_t)(*cap * 2));
+		if (!g)
+			return 0;
+		*c = g;
+		*cap *= 2;
+	}
+	struct cand *t = &(*c)[*n];
+	memset(t, 0, sizeof *t);
+	t->node = node;
+	t->kind = kind;
+	t->ent = s >= 0 ? s : -1;
+	t->outside = s >= 0 ? -1 : -s - 1;
+	t->uscc = s >= 0 ? f->uscc[s] : f->outside_uscc[-s - 1];
+	t->region = s >= 0 ? f->region[s] : f->outside_region[-s - 1];
+	t->revenue = s >= 0 ? col(f, CC_M_REVENUE, year, s) : NAN;
+	t->yoy = s >= 0 ? col(f, CC_M_REVENUE_YOY, year, s) : NAN;
+	t->certs = s >= 0 ? popcount8(f->certs[s]) : 0;
+	(*n)++;
+	return 1;
+}
+
 int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *scope, int year,
 		  const struct chain_rules *rules, struct chain_target *out, int max,
 		  struct cc_error *err)
@@ -669,25 +698,9 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 			continue;
 		int *slot = keymap_slot(&km, s);
 		if (!*slot) {
-			if (n == cap) {
-				cap *= 2;
-				struct cand *g = realloc(c, sizeof *c * (size_t)cap);
-				if (!g)
-					break;
-				c = g;
-			}
-			struct cand *t = &c[n];
-			memset(t, 0, sizeof *t);
-			t->node = node;
-			t->kind = CHAIN_TARGET_SUPPLIER;
-			t->ent = s >= 0 ? s : -1;
-			t->outside = s >= 0 ? -1 : -s - 1;
-			t->uscc = s >= 0 ? f->uscc[s] : f->outside_uscc[-s - 1];
-			t->region = sreg;
-			t->revenue = s >= 0 ? col(f, CC_M_REVENUE, year, s) : NAN;
-			t->yoy = s >= 0 ? col(f, CC_M_REVENUE_YOY, year, s) : NAN;
-			t->certs = s >= 0 ? popcount8(f->certs[s]) : 0;
-			*slot = ++n;
+			if (!cand_add(f, &c, &n, &cap, node, CHAIN_TARGET_SUPPLIER, s, year))
+				break;
+			*slot = n;
 		}
 		struct cand *t = &c[*slot - 1];
 		if (!isnan(f->edge_value[e]))
@@ -702,25 +715,9 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 			int i = f->node_ent[p];
 			if (chain_scope_has(scope, f->region[i]) || *keymap_slot(&km, i))
 				continue;
-			if (n == cap) {
-				cap *= 2;
-				struct cand *g = realloc(c, sizeof *c * (size_t)cap);
-				if (!g)
-					break;
-				c = g;
-			}
-			struct cand *t = &c[n];
-			memset(t, 0, sizeof *t);
-			t->node = node;
-			t->kind = CHAIN_TARGET_MAKER;
-			t->ent = i;
-			t->outside = -1;
-			t->uscc = f->uscc[i];
-			t->region = f->region[i];
-			t->revenue = col(f, CC_M_REVENUE, year, i);
-			t->yoy = col(f, CC_M_REVENUE_YOY, year, i);
-			t->certs = popcount8(f->certs[i]);
-			*keymap_slot(&km, i) = ++n;
+			if (!cand_add(f, &c, &n, &cap, node, CHAIN_TARGET_MAKER, i, year))
+				break;
+			*keymap_slot(&km, i) = n;
 		}
 	}
 	/* Scores: each component scaled to 0..1 over the candidates. */
