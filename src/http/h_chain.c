@@ -115,6 +115,45 @@ static json_t *scope_json(const struct chain_scope *s, int year)
 			 "regions", codes, "year", year);
 }
 
+/* What the per-chain routes share: the frame, the chain of the path, scope and year, and
+ * the chain analysed (M holds a metrics row per node; free it with analysed_release). */
+struct analysed {
+	struct cc_frame *f;
+	const struct cc_chain *ch;
+	struct chain_scope scope;
+	int year;
+	struct chain_node_metrics *m;
+	struct chain_summary s;
+};
+
+/* Fills A for the request; returns 0, or the error status already set on REQ. */
+static int analyse_path_chain(struct http_req *req, struct analysed *a)
+{
+	struct cc_error err = {0};
+	memset(a, 0, sizeof *a);
+	a->ch = path_chain(req);
+	if (!a->ch)
+		return req->status;
+	a->f = http_frame(req);
+	if (!a->f || params(req, a->f, &a->scope, &a->year))
+		return req->status;
+	a->m = malloc(sizeof *a->m * (size_t)a->ch->nnodes);
+	if (!a->m || chain_analyse(a->f, a->ch->index, &a->scope, a->year, chain_rules_get(NULL),
+				   a->m, &a->s, &err)) {
+		free(a->m);
+		a->m = NULL;
+		return http_error(req, 500, "internal", NULL, "分析失败", "%s",
+				  err.msg[0] ? err.msg : "out of memory");
+	}
+	return 0;
+}
+
+static void analysed_release(struct analysed *a)
+{
+	free(a->m);
+	a->m = NULL;
+}
+
 int h_chain_compare(struct http_req *req)
 {
 	struct cc_frame *f = http_frame(req);
@@ -143,27 +182,18 @@ int h_chain_compare(struct http_req *req)
 
 int h_chain(struct http_req *req)
 {
-	struct cc_frame *f = http_frame(req);
-	struct chain_scope scope;
-	int year;
-	const struct cc_chain *ch = path_chain(req);
-	if (!ch || !f || params(req, f, &scope, &year))
+	struct analysed a;
+	if (analyse_path_chain(req, &a))
 		return req->status;
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
-	struct chain_node_metrics *m = malloc(sizeof *m * (size_t)ch->nnodes);
-	struct chain_summary s;
-	struct cc_error err = {0};
-	if (!m || chain_analyse(f, ch->index, &scope, year, chain_rules_get(NULL), m, &s, &err)) {
-		free(m);
-		return http_error(req, 500, "internal", NULL, "分析失败", "%s", err.msg);
-	}
 	json_t *nodes = json_array();
-	for (int k = 0; k < ch->nnodes; k++)
-		json_array_append_new(nodes, node_json(cat, &m[k]));
-	free(m);
+	for (int k = 0; k < a.ch->nnodes; k++)
+		json_array_append_new(nodes, node_json(cat, &a.m[k]));
+	analysed_release(&a);
 	return http_json(req, 200,
-			 json_pack("{s:o, s:o, s:o, s:s}", "scope", scope_json(&scope, year), "chain",
-				   summary_json(ch, &s), "nodes", nodes, "source", ch->source));
+			 json_pack("{s:o, s:o, s:o, s:s}", "scope", scope_json(&a.scope, a.year),
+				   "chain", summary_json(a.ch, &a.s), "nodes", nodes, "source",
+				   a.ch->source));
 }
 
 static json_t *targets_json(const struct cc_frame *f, const struct chain_target *t, int n)
@@ -188,26 +218,23 @@ static json_t *targets_json(const struct cc_frame *f, const struct chain_target 
 
 int h_chain_node(struct http_req *req)
 {
-	struct cc_frame *f = http_frame(req);
-	struct chain_scope scope;
-	int year;
-	const struct cc_chain *ch = path_chain(req);
-	if (!ch || !f || params(req, f, &scope, &year))
+	struct analysed a;
+	struct cc_error err = {0};
+	if (analyse_path_chain(req, &a))
 		return req->status;
+	struct cc_frame *f = a.f;
+	const struct cc_chain *ch = a.ch;
+	struct chain_scope scope = a.scope;
+	int year = a.year;
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
 	const struct cc_node *nd = cc_node_find(cat, ch, req->params[1]);
-	if (!nd)
+	if (!nd) {
+		analysed_release(&a);
 		return http_error(req, 404, "not_found", "node", "该产业链没有这个环节",
 				  "chain '%s' has no node '%s'", ch->id, req->params[1]);
-	struct chain_node_metrics *m = malloc(sizeof *m * (size_t)ch->nnodes);
-	struct chain_summary s;
-	struct cc_error err = {0};
-	if (!m || chain_analyse(f, ch->index, &scope, year, chain_rules_get(NULL), m, &s, &err)) {
-		free(m);
-		return http_error(req, 500, "internal", NULL, "分析失败", "%s", err.msg);
 	}
-	json_t *node = node_json(cat, &m[nd->index - ch->first_node]);
-	free(m);
+	json_t *node = node_json(cat, &a.m[nd->index - ch->first_node]);
+	analysed_release(&a);
 	/* Members in scope of the node and its subtree, biggest first. */
 	json_t *ents = json_array();
 	const double *out = cc_frame_annual(f, CC_M_OUTPUT_VALUE, year);
@@ -253,30 +280,23 @@ int h_chain_node(struct http_req *req)
 
 int h_chain_gaps(struct http_req *req)
 {
-	struct cc_frame *f = http_frame(req);
-	struct chain_scope scope;
-	int year;
-	const struct cc_chain *ch = path_chain(req);
-	if (!ch || !f || params(req, f, &scope, &year))
+	struct analysed a;
+	if (analyse_path_chain(req, &a))
 		return req->status;
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
-	const struct chain_rules *rules = chain_rules_get(NULL);
-	struct chain_node_metrics *m = malloc(sizeof *m * (size_t)ch->nnodes);
-	int *ext = malloc(sizeof *ext * (size_t)ch->nnodes);
-	double *demand = malloc(sizeof *demand * (size_t)ch->nnodes);
-	struct chain_summary s;
-	struct cc_error err = {0};
-	if (!m || !ext || !demand || chain_analyse(f, ch->index, &scope, year, rules, m, &s, &err)) {
-		free(m);
+	int *ext = malloc(sizeof *ext * (size_t)a.ch->nnodes);
+	double *demand = malloc(sizeof *demand * (size_t)a.ch->nnodes);
+	if (!ext || !demand) {
 		free(ext);
 		free(demand);
-		return http_error(req, 500, "internal", NULL, "分析失败", "%s", err.msg);
+		analysed_release(&a);
+		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 	}
 	json_t *gaps = json_array();
-	for (int k = 0; k < ch->nnodes; k++)
-		if (m[k].cls == CHAIN_WEAK || m[k].cls == CHAIN_MISSING)
-			json_array_append_new(gaps, node_json(cat, &m[k]));
-	int ne = chain_extension(f, ch->index, rules, m, ext, demand);
+	for (int k = 0; k < a.ch->nnodes; k++)
+		if (a.m[k].cls == CHAIN_WEAK || a.m[k].cls == CHAIN_MISSING)
+			json_array_append_new(gaps, node_json(cat, &a.m[k]));
+	int ne = chain_extension(a.f, a.ch->index, chain_rules_get(NULL), a.m, ext, demand);
 	json_t *extension = json_array();
 	for (int i = 0; i < ne; i++) {
 		const struct cc_node *nd = &cat->nodes[ext[i]];
@@ -285,42 +305,46 @@ int h_chain_gaps(struct http_req *req)
 							   nd->name_en, "stage", cc_stage_name(nd->stage),
 							   "local_demand", demand[i]));
 	}
-	free(m);
 	free(ext);
 	free(demand);
+	analysed_release(&a);
 	return http_json(req, 200,
-			 json_pack("{s:o, s:o, s:o, s:o}", "scope", scope_json(&scope, year), "chain",
-				   summary_json(ch, &s), "gaps", gaps, "extension", extension));
+			 json_pack("{s:o, s:o, s:o, s:o}", "scope", scope_json(&a.scope, a.year),
+				   "chain", summary_json(a.ch, &a.s), "gaps", gaps, "extension",
+				   extension));
 }
 
 int h_chain_targets(struct http_req *req)
 {
-	struct cc_frame *f = http_frame(req);
-	struct chain_scope scope;
-	int year;
-	const struct cc_chain *ch = path_chain(req);
-	if (!ch || !f || params(req, f, &scope, &year))
+	struct analysed a;
+	struct cc_error err = {0};
+	if (analyse_path_chain(req, &a))
 		return req->status;
+	struct cc_frame *f = a.f;
+	const struct cc_chain *ch = a.ch;
+	struct chain_scope scope = a.scope;
+	int year = a.year;
+	struct chain_node_metrics *m = a.m;
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
 	const struct chain_rules *rules = chain_rules_get(NULL);
 	long long limit = 10;
 	const char *v = http_query(req, "limit");
-	if (v && (cc_parse_int64(v, strlen(v), &limit) || limit < 1 || limit > 200))
+	if (v && (cc_parse_int64(v, strlen(v), &limit) || limit < 1 || limit > 200)) {
+		analysed_release(&a);
 		return http_error(req, 400, "invalid", "limit", "limit 应为 1–200 的整数",
 				  "limit must be a whole number from 1 to 200");
+	}
 	const struct cc_node *only = NULL;
 	v = http_query(req, "node");
-	if (v && *v && !(only = cc_node_find(cat, ch, v)))
+	if (v && *v && !(only = cc_node_find(cat, ch, v))) {
+		analysed_release(&a);
 		return http_error(req, 404, "not_found", "node", "该产业链没有这个环节",
 				  "chain '%s' has no node '%s'", ch->id, v);
-	struct chain_node_metrics *m = malloc(sizeof *m * (size_t)ch->nnodes);
+	}
 	struct chain_target *t = malloc(sizeof *t * (size_t)limit);
-	struct chain_summary s;
-	struct cc_error err = {0};
-	if (!m || !t || chain_analyse(f, ch->index, &scope, year, rules, m, &s, &err)) {
-		free(m);
-		free(t);
-		return http_error(req, 500, "internal", NULL, "分析失败", "%s", err.msg);
+	if (!t) {
+		analysed_release(&a);
+		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 	}
 	json_t *items = json_array();
 	for (int k = 0; k < ch->nnodes; k++) {
@@ -334,7 +358,7 @@ int h_chain_targets(struct http_req *req)
 						       chain_class_zh(m[k].cls), "targets",
 						       targets_json(f, t, n > 0 ? n : 0)));
 	}
-	free(m);
+	analysed_release(&a);
 	free(t);
 	return http_json(req, 200,
 			 json_pack("{s:o, s:o}", "scope", scope_json(&scope, year), "items", items));
