@@ -156,8 +156,8 @@ int http_match(const char *pattern, const char *path, struct http_req *req)
 		p++;
 		s++;
 	}
-	if (*p || *s)
-		return 0;
+	if (*p || *s || n > 4)
+		return 0; /* a pattern with more parameters than a request holds never matches */
 	if (req)
 		req->nparams = n;
 	return 1;

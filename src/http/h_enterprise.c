@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/parse.h"
+#include "base/text.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "domain/metric.h"
@@ -813,7 +814,7 @@ int h_enterprise_patch(struct http_req *req)
 			struct cc_error e;
 			switch (fi) {
 			case 0:
-				if (!*s || strlen(s) > 600) {
+				if (!*s || cc_utf8_len(s, strlen(s)) > 200) {
 					int st_ = http_error(req, 400, "invalid", key, "企业名称不能为空或过长",
 							  "name must be 1-200 characters");
 					json_decref(body);

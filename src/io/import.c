@@ -15,6 +15,7 @@
 #include "base/buf.h"
 #include "base/parse.h"
 #include "base/progress.h"
+#include "base/text.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "domain/metric.h"
@@ -677,7 +678,7 @@ static int row_enterprise(struct imp *im, const struct cc_row *row)
 	if (!name || n_name == 0) {
 		reject(im, 1, "", "企业名称为空", "name is empty");
 		bad = 1;
-	} else if (n_name > 600) {
+	} else if (cc_utf8_len(name, n_name) > 200) {
 		reject(im, 1, cstr(name, n_name, raw, sizeof raw), "企业名称过长（超过 200 字）",
 		       "name is too long (over 200 characters)");
 		bad = 1;
