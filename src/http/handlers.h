@@ -30,6 +30,10 @@ int h_chain_node(struct http_req *req);
 int h_chain_gaps(struct http_req *req);
 int h_chain_targets(struct http_req *req);
 int h_chain_report(struct http_req *req);
+int h_criteria(struct http_req *req);
+int h_enterprise_criteria(struct http_req *req);
+int h_models(struct http_req *req);
+int h_model_run(struct http_req *req);
 
 /* Shared by handlers: JSON of enterprise I of frame F for YEAR (list item fields). */
 json_t *h_enterprise_item(const struct cc_frame *f, int i, int year);

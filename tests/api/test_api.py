@@ -1390,6 +1390,47 @@ def test_chains(ctx):
     check(rep.status == 200 and rep.body[:2] == b"PK", "report is an XLSX (zip)", rep.status)
 
 
+def test_evaluation(ctx):
+    """Criteria explanations and model runs over HTTP."""
+    a = ctx.sessions["analyst"]
+    r = a.get("/api/v1/criteria")
+    ids = [x["id"] for x in (r.json or [])] if r.status == 200 else []
+    check("star_attributes" in ids and "tech_sme" in ids, "criteria sets listed", r.short())
+    r = a.get("/api/v1/enterprises/%s/criteria" % ctx.own_uscc)
+    ok = r.status == 200 and len(r.json["sets"]) == len(ids)
+    for st in (r.json or {}).get("sets", []):
+        ok = ok and st["result"] in ("pass", "fail", "unknown") and len(st["clauses"]) > 0
+    check(ok, "an enterprise against every set, pass/fail/unknown per set", r.short())
+    e = ctx.sessions["enterprise"]
+    check(e.get("/api/v1/enterprises/%s/criteria" % ctx.own_uscc).status == 200,
+          "an enterprise user reads its own criteria")
+    expect_error(e.get("/api/v1/enterprises/%s/criteria" % ctx.other_uscc), 403, "forbidden",
+                 "an enterprise user cannot read another's criteria", "uscc")
+    expect_error(a.get("/api/v1/enterprises/%s/criteria?margin=2" % ctx.own_uscc), 400,
+                 "invalid", "margin above 1 -> 400", "margin")
+    r = a.get("/api/v1/models")
+    check(r.status == 200 and {"listing_reserve", "leader"} <= {m["id"] for m in r.json},
+          "models listed", r.short())
+    r = a.get("/api/v1/models/listing_reserve/run?limit=20")
+    ok = r.status == 200
+    if ok:
+        items = r.json["items"]
+        ok = (abs(sum(v for v in r.json["weights"].values() if v is not None) - 1) < 1e-9
+              and [x["rank"] for x in items] == sorted(x["rank"] for x in items)
+              and all(x["tier"] in ("reserve", "seed") for x in items)
+              and r.json["total"] == r.json["selected"])
+    check(ok, "model run: weights sum to 1, ranks ascending, tiers known", r.short())
+    if r.status == 200 and r.json.get("next_cursor"):
+        r2 = a.get("/api/v1/models/listing_reserve/run?limit=20&cursor=" + r.json["next_cursor"])
+        check(r2.status == 200 and r2.json["items"] and
+              r2.json["items"][0]["rank"] >= r.json["items"][-1]["rank"],
+              "model run pages on", r2.short())
+    expect_error(a.get("/api/v1/models/no_such_model/run"), 404, "not_found",
+                 "unknown model -> 404", "model")
+    expect_error(e.get("/api/v1/models/listing_reserve/run"), 403, "forbidden",
+                 "an enterprise user cannot run models")
+
+
 def main():
     global failed
     if not os.path.exists(CC):
@@ -1448,10 +1489,11 @@ def main():
                         "GROUP BY node ORDER BY 2 DESC LIMIT 1")
         ctx.subst = {"uscc": ctx.own_uscc, "period": "2024", "kind": "enterprises",
                      "id": str(ctx.import_id), "username": "target1", "chain": "nev",
-                     "node": node[0][0] if node else "1"}
+                     "node": node[0][0] if node else "1", "model": "listing_reserve"}
 
         ops = test_openapi()
         test_chains(ctx)
+        test_evaluation(ctx)
         test_route_matrix(ctx, ops)
         test_session_payloads(ctx)
         test_enterprise_role(ctx)
