@@ -34,6 +34,18 @@ int h_criteria(struct http_req *req);
 int h_enterprise_criteria(struct http_req *req);
 int h_models(struct http_req *req);
 int h_model_run(struct http_req *req);
+int h_lists(struct http_req *req);
+int h_list(struct http_req *req);
+int h_list_versions(struct http_req *req);
+int h_list_diff(struct http_req *req);
+int h_list_create(struct http_req *req);
+int h_list_change(struct http_req *req);
+int h_list_export(struct http_req *req);
+int h_cases(struct http_req *req);
+int h_case(struct http_req *req);
+int h_case_open(struct http_req *req);
+int h_case_move(struct http_req *req);
+int h_case_comment(struct http_req *req);
 
 /* Shared by handlers: JSON of enterprise I of frame F for YEAR (list item fields). */
 json_t *h_enterprise_item(const struct cc_frame *f, int i, int year);

@@ -1431,6 +1431,68 @@ def test_evaluation(ctx):
                  "an enterprise user cannot run models")
 
 
+def test_lists_cases(ctx):
+    """Cultivation lists and cases over HTTP: versions, a manual change with its reason, the
+    diff; cases opened, moved and commented; roles."""
+    a = ctx.sessions["analyst"]
+    r = a.get("/api/v1/lists")
+    check(r.status == 200 and any(x["name"] == "reserve" for x in r.json["items"]),
+          "lists include the set-up list", r.short())
+    r = a.get("/api/v1/lists/reserve")
+    check(r.status == 200 and r.json["version"] >= 1 and len(r.json["entries"]) > 0,
+          "a list's latest version with entries", r.short())
+    v1 = (r.json or {}).get("version", 1)
+    first = (r.json or {}).get("entries", [{}])[0].get("uscc")
+    expect_error(a.req("POST", "/api/v1/lists/reserve/changes",
+                       {"action": "remove", "uscc": first}), 400, "invalid",
+                 "a change without a reason -> 400", "reason")
+    r = a.req("POST", "/api/v1/lists/reserve/changes",
+              {"action": "remove", "uscc": first, "reason": "已上市，移出后备库"})
+    check(r.status == 201, "a removal with a reason makes a version", r.short())
+    v2 = (r.json or {}).get("version", v1 + 1)
+    r = a.get("/api/v1/lists/reserve/diff?from=%d&to=%d" % (v1, v2))
+    check(r.status == 200 and [x["uscc"] for x in r.json["exited"]] == [first] and
+          r.json["exited"][0]["reason"] == "已上市，移出后备库" and not r.json["entered"],
+          "the diff shows exactly the removal with its reason", r.short())
+    r = a.get("/api/v1/lists/reserve/versions")
+    check(r.status == 200 and len(r.json["items"]) >= 2, "versions listed", r.short())
+    expect_error(a.get("/api/v1/lists/no_such_list"), 404, "not_found", "unknown list -> 404")
+    rep = a.get("/api/v1/lists/reserve/export")
+    check(rep.status == 200 and rep.body[:2] == b"PK", "list export is an XLSX", rep.status)
+    # Cases.
+    r = a.req("POST", "/api/v1/cases", {"uscc": ctx.own_uscc, "kind": "land", "title": "用地指标",
+                                          "department": "市规划和自然资源局", "deadline": "2020-01-01"})
+    check(r.status == 201, "analyst opens a case", r.short())
+    cid = (r.json or {}).get("id", 0)
+    expect_error(a.req("POST", "/api/v1/cases", {"uscc": ctx.own_uscc, "kind": "magic",
+                                                 "title": "x", "department": "d"}),
+                 400, "invalid", "unknown kind -> 400")
+    expect_error(a.req("POST", "/api/v1/cases/%d/moves" % cid, {"to": "in_progress"}), 400,
+                 "invalid", "a move without a comment -> 400")
+    r = a.req("POST", "/api/v1/cases/%d/moves" % cid, {"to": "in_progress", "comment": "已受理"})
+    check(r.status == 200, "open -> in_progress", r.short())
+    r = a.get("/api/v1/cases?overdue=1")
+    check(r.status == 200 and any(x["id"] == cid and x["overdue"] for x in r.json["items"]),
+          "the overdue filter shows the late case", r.short())
+    r = a.get("/api/v1/cases/%d" % cid)
+    check(r.status == 200 and r.json["case"]["status"] == "in_progress" and
+          r.json["comments"][0]["text"] == "已受理", "case with its comment", r.short())
+    e = ctx.sessions["enterprise"]
+    r = e.get("/api/v1/cases")
+    check(r.status == 200 and r.json["items"] and
+          all(x["uscc"] == ctx.own_uscc for x in r.json["items"]),
+          "an enterprise user sees only its own cases", r.short())
+    expect_error(e.req("POST", "/api/v1/cases", {"uscc": ctx.other_uscc, "kind": "land",
+                                                 "title": "x", "department": "d"}),
+                 403, "forbidden", "an enterprise user cannot open a case for another")
+    r = e.req("POST", "/api/v1/cases", {"uscc": ctx.own_uscc, "kind": "talent",
+                                        "title": "引进研发人才", "department": "市人力社保局"})
+    check(r.status == 201, "an enterprise user states its own need", r.short())
+    expect_error(e.req("POST", "/api/v1/cases/%d/moves" % cid, {"to": "resolved",
+                                                               "comment": "x"}),
+                 403, "forbidden", "an enterprise user cannot move a case")
+
+
 def main():
     global failed
     if not os.path.exists(CC):
@@ -1472,6 +1534,10 @@ def main():
                "--chains", "nev,icv")
         run_cc("user", "add", "ent1", "--role", "enterprise", "--password", PASSWORDS["ent1"],
                "--uscc", ctx.own_uscc)
+        # A cultivation list and a case (case 1: the route matrix's {id}) for their routes.
+        run_cc("list", "create", "reserve", "--model", "listing_reserve", "--note", "set-up")
+        run_cc("case", "add", ctx.own_uscc, "--kind", "finance", "--title", "贷款贴息",
+               "--department", "市金融局", "--deadline", "2030-01-31")
         start_server()
         note("server on port %d, set-up %.1f s" % (PORT, time.time() - t0))
         ctx.sessions = {role: login(user) for role, user in ROLE_USER.items()}
@@ -1489,11 +1555,13 @@ def main():
                         "GROUP BY node ORDER BY 2 DESC LIMIT 1")
         ctx.subst = {"uscc": ctx.own_uscc, "period": "2024", "kind": "enterprises",
                      "id": str(ctx.import_id), "username": "target1", "chain": "nev",
-                     "node": node[0][0] if node else "1", "model": "listing_reserve"}
+                     "node": node[0][0] if node else "1", "model": "listing_reserve",
+                     "list": "reserve"}
 
         ops = test_openapi()
         test_chains(ctx)
         test_evaluation(ctx)
+        test_lists_cases(ctx)
         test_route_matrix(ctx, ops)
         test_session_payloads(ctx)
         test_enterprise_role(ctx)
