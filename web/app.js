@@ -11,6 +11,9 @@ import * as loginPage from './pages/login.js';
 import * as placeholder from './pages/placeholder.js';
 import * as chains from './pages/chains.js';
 import * as chain from './pages/chain.js';
+import * as evalPage from './pages/eval.js';
+import * as lists from './pages/lists.js';
+import * as cases from './pages/cases.js';
 
 const STAFF = ['admin', 'analyst', 'chief'];
 const ALL = ['admin', 'analyst', 'chief', 'enterprise'];
@@ -23,10 +26,11 @@ const ROUTES = [
   { re: /^\/enterprise\/([0-9A-Za-z]{1,32})$/, page: enterprise, nav: 'enterprises', title: 'prof.title', roles: ALL, keys: ['uscc'] },
   { re: /^\/chains$/, page: chains, nav: 'chains', title: 'chain.compare_title', roles: STAFF },
   { re: /^\/chain\/([0-9A-Za-z_-]{1,64})$/, page: chain, nav: 'chains', title: 'chain.title', roles: STAFF, keys: ['chain'] },
-  { re: /^\/eval$/, page: placeholder, nav: 'eval', title: 'nav.eval', roles: STAFF, area: 'eval' },
+  { re: /^\/eval$/, page: evalPage, nav: 'eval', title: 'nav.eval', roles: STAFF },
+  { re: /^\/lists$/, page: lists, nav: 'eval', title: 'nav.eval', roles: STAFF },
   { re: /^\/match$/, page: placeholder, nav: 'match', title: 'nav.match', roles: ALL, area: 'match' },
   { re: /^\/risk$/, page: placeholder, nav: 'risk', title: 'nav.risk', roles: STAFF, area: 'risk' },
-  { re: /^\/cases$/, page: placeholder, nav: 'cases', title: 'nav.cases', roles: STAFF, area: 'cases' },
+  { re: /^\/cases$/, page: cases, nav: 'cases', title: 'nav.cases', roles: STAFF },
   { re: /^\/import$/, page: importPage, nav: 'import', title: 'nav.import', roles: EDIT },
   { re: /^\/admin$/, page: admin, nav: 'admin', title: 'nav.admin', roles: ['admin'] },
   { re: /^\/login$/, page: loginPage, nav: null, title: 'login.title', roles: null },

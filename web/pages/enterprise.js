@@ -2,8 +2,9 @@
 // and the edit form for those who may edit (GET/PATCH /api/v1/enterprises/{uscc}).
 import { t, pick, isZh } from '../i18n.js';
 import { api, ApiError, errorText } from '../api.js';
-import { h, clear, fmtMetric, chart, axisNum, axisTooltip, statusBox, errorPanel, isNum, isRatio } from '../util.js';
+import { h, clear, fmtMetric, fmtPct, chart, axisNum, axisTooltip, statusBox, errorPanel, isNum, isRatio } from '../util.js';
 import * as ref from '../ref.js';
+import { resultBadge, fmtVal } from '../evalkit.js';
 
 let flash = null; // a message to show after the page reloads itself (e.g. "saved")
 
@@ -23,7 +24,8 @@ export async function render({ main, params, user, alive }) {
     return;
   }
   if (!alive()) return;
-  const [chains, refMetrics] = await Promise.all([ref.chains().catch(() => []), ref.metrics().catch(() => [])]);
+  const [chains, refMetrics, crit] = await Promise.all([ref.chains().catch(() => []), ref.metrics().catch(() => []),
+    api('/enterprises/' + encodeURIComponent(uscc) + '/criteria', { query: { margin: 0.1 } }).catch((err) => ({ error: err }))]);
   if (!alive()) return;
   clear(main);
 
@@ -137,7 +139,57 @@ export async function render({ main, params, user, alive }) {
         }))))));
   }
 
+  main.appendChild(criteriaPanel(crit));
   if (p.can_edit) main.appendChild(editForm(e, certs));
+}
+
+// 认定标准: every criteria set with its result; a set opens to its clauses and their parts.
+function criteriaPanel(crit) {
+  const panel = h('section', { class: 'panel', testid: 'profile-criteria', style: { marginTop: '16px' } },
+    h('div', { class: 'panel-head' }, h('h2', null, t('crit.title')),
+      crit && !crit.error ? h('span', { class: 'muted small' }, t('crit.year_margin', { year: crit.year ?? '—', margin: fmtPct(crit.margin ?? 0.1, 0) })) : null));
+  if (!crit || crit.error) {
+    panel.appendChild(h('p', { class: 'muted', testid: 'criteria-error' }, crit && crit.error ? errorText(crit.error) : t('common.unknown')));
+    return panel;
+  }
+  const sets = crit.sets || [];
+  if (!sets.length) { panel.appendChild(h('p', { class: 'muted' }, t('crit.none'))); return panel; }
+  const isPct = (part) => /%/.test(part.text || '');
+  const val = (part, v) => (isNum(v) && isPct(part) ? fmtPct(v, 2) : fmtVal(v));
+  const clauseRows = (c) => {
+    const parts = c.parts || [];
+    const label = h('td', { rowspan: Math.max(1, parts.length) }, pick(c.label_zh, c.label_en), h('div', null, resultBadge(c.result)));
+    if (!parts.length) {
+      return [h('tr', { testid: 'criteria-clause', dataset: { clause: c.id, result: c.result } }, label,
+        h('td', { colspan: 6, class: 'muted' }, c.result === 'unknown' ? t('crit.no_data_clause') : t('crit.no_parts')))];
+    }
+    return parts.map((x, i) => h('tr', { testid: i === 0 ? 'criteria-clause' : 'criteria-part', dataset: { clause: c.id, result: x.result } },
+      i === 0 ? label : null,
+      h('td', { class: 'mono small' }, x.text || ''),
+      h('td', { class: 'num' }, x.result === 'unknown' && !isNum(x.value) ? h('span', { class: 'badge badge-res badge-res-unknown' }, t('crit.result.unknown')) : val(x, x.value)),
+      h('td', { class: 'mono' }, x.op || ''),
+      h('td', { class: 'num' }, val(x, x.threshold)),
+      h('td', { class: 'num' }, val(x, x.gap)),
+      h('td', null, resultBadge(x.result))));
+  };
+  panel.appendChild(h('p', { class: 'lead small' }, t('crit.hint')));
+  panel.appendChild(h('div', { class: 'crit-sets' }, sets.map((s) => {
+    const body = h('div', { class: 'table-wrap', testid: 'criteria-clauses', hidden: true }, h('table', { class: 'data' },
+      h('thead', null, h('tr', null, h('th', null, t('crit.col.clause')), h('th', null, t('crit.col.expr')), h('th', { class: 'num' }, t('crit.col.value')),
+        h('th', null, t('crit.col.op')), h('th', { class: 'num' }, t('crit.col.threshold')), h('th', { class: 'num' }, t('crit.col.gap')), h('th', null, t('crit.col.result')))),
+      h('tbody', null, (s.clauses || []).map(clauseRows))));
+    const head = h('button', {
+      type: 'button', class: 'crit-head', testid: 'criteria-toggle', 'aria-expanded': 'false',
+      onclick: () => { body.hidden = !body.hidden; head.setAttribute('aria-expanded', body.hidden ? 'false' : 'true'); },
+    },
+    h('span', { class: 'crit-caret', 'aria-hidden': 'true' }, '▸'),
+    h('span', { class: 'crit-name' }, pick(s.name_zh, s.name_en)),
+    resultBadge(s.result),
+    s.near ? h('span', { class: 'badge badge-near', testid: 'near-miss', title: t('crit.near_hint') }, t('crit.near')) : null,
+    isNum(s.relative_gap) ? h('span', { class: 'muted small' }, t('crit.rel_gap', { gap: fmtPct(s.relative_gap, 1) })) : null);
+    return h('div', { class: 'crit-set', testid: 'criteria-set', dataset: { set: s.id, result: s.result } }, head, body);
+  })));
+  return panel;
 }
 
 function editForm(e, certs) {

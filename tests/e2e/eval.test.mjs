@@ -1,0 +1,123 @@
+// Evaluation, lists and cases in a browser: a model run with its score breakdown and weights
+// charts, the criteria section of a profile, a list made from a model, changed with a reason and
+// diffed, and a case moved to in_progress with a comment and seen on the board.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPage, login, screenshot, chartDrawn } from './helpers.mjs';
+
+let srv, browser, page;
+const tid = (id) => `[data-testid="${id}"]`;
+const routeExists = async (url) => (await page.request.get(srv.base + url)).status() !== 404;
+
+before(async () => {
+  srv = await startServer({ enterprises: 600 });
+  browser = await launchBrowser();
+  page = await newPage(browser);
+  await login(page, srv.base, srv.users.analyst);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+let firstUscc;
+
+test('a model run ranks enterprises and draws the breakdown and the weights', async () => {
+  await page.goto(srv.base + '/#/eval');
+  await page.locator(tid('model-select')).selectOption('listing_reserve');
+  await page.locator(tid('model-run')).click();
+  await page.waitForFunction(() => location.hash.includes('model=listing_reserve'));
+  const rows = page.locator(tid('run-table') + ' tbody ' + tid('run-row'));
+  await rows.first().waitFor();
+  assert.ok(await rows.count() > 0, 'rows');
+  firstUscc = await rows.first().getAttribute('data-uscc');
+  assert.match(await page.locator(tid('run-summary')).innerText(), /\d/);
+  const d = await chartDrawn(page, tid('breakdown-chart'));
+  assert.ok(d.width > 0 && d.series === 1);
+  await chartDrawn(page, tid('weights-chart'));
+  // Another row redraws the breakdown for that enterprise.
+  if (await rows.count() > 1) {
+    const second = rows.nth(1);
+    const name = await second.locator(tid('profile-link')).innerText();
+    await second.locator('td').first().click();
+    await page.waitForFunction((n) => document.querySelector('[data-testid="breakdown"] h2').textContent.includes(n), name);
+    await chartDrawn(page, tid('breakdown-chart'));
+  }
+  const run = await (await page.request.get(srv.base + '/api/v1/models/listing_reserve/run?limit=1')).json();
+  const bars = await page.evaluate(() => window.echarts.getInstanceByDom(document.querySelector('[data-testid="breakdown-chart"]')).getOption().series[0].data.length);
+  assert.equal(bars, run.items[0].indicators.length, 'one bar per indicator');
+  await screenshot(page, 'eval-run');
+});
+
+test('a profile lists the criteria sets with results, and a set opens to its clauses', async () => {
+  await page.locator(tid('run-table') + ' ' + tid('profile-link')).first().click();
+  const sets = page.locator(tid('profile-criteria') + ' ' + tid('criteria-set'));
+  await sets.first().waitFor();
+  assert.ok(await sets.count() >= 1);
+  const results = await sets.evaluateAll((els) => els.map((e) => e.dataset.result));
+  assert.ok(results.every((r) => ['pass', 'fail', 'unknown'].includes(r)), results.join());
+  await sets.first().locator(tid('criteria-toggle')).click();
+  const clauses = sets.first().locator(tid('criteria-clauses'));
+  await clauses.waitFor();
+  assert.ok(await clauses.locator(tid('criteria-clause')).count() >= 1, 'clauses shown');
+  assert.match(await clauses.innerText(), /符合|不符合|缺数据/);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, 'eval-profile-criteria');
+});
+
+test('a list made from a model, an entry removed with a reason, and the diff', async (t) => {
+  if (!(await routeExists('/api/v1/lists'))) { t.skip('no lists route'); return; }
+  await page.goto(srv.base + '/#/lists');
+  await page.locator(tid('list-name')).fill('e2e-reserve');
+  await page.locator(tid('list-model')).selectOption('listing_reserve');
+  await page.locator(tid('list-note')).fill('e2e');
+  await page.locator(tid('list-create')).click();
+  const entries = page.locator(tid('entries-table') + ' ' + tid('entry-row'));
+  await entries.first().waitFor();
+  const n = await entries.count();
+  const uscc = await entries.first().getAttribute('data-uscc');
+  await entries.first().locator(tid('entry-remove')).click();
+  // No reason: refused on the page, nothing sent.
+  await page.locator(tid('change-submit')).click();
+  await page.locator(tid('change-status') + '.status-error').waitFor();
+  assert.match(await page.locator(tid('change-status')).innerText(), /理由/);
+  await page.locator(tid('change-reason')).fill('e2e 移出理由');
+  await page.locator(tid('change-submit')).click();
+  await page.locator(tid('list-detail') + '[data-version="2"]').waitFor();
+  assert.equal(await entries.count(), n - 1);
+  const exited = page.locator(tid('diff-exited') + ' ' + tid('diff-row'));
+  await exited.first().waitFor();
+  assert.equal(await exited.first().getAttribute('data-uscc'), uscc);
+  assert.match(await page.locator(tid('diff-exited')).innerText(), /e2e 移出理由/);
+  assert.match(await page.locator(tid('list-export')).getAttribute('href'), /\/export\?version=2$/);
+  await screenshot(page, 'eval-list-diff');
+});
+
+test('a case opened, moved to in_progress with a comment, and on the board', async (t) => {
+  if (!(await routeExists('/api/v1/cases'))) { t.skip('no cases route'); return; }
+  await page.goto(srv.base + '/#/cases');
+  await page.locator(tid('case-new')).click();
+  await page.locator(tid('case-uscc')).fill(firstUscc);
+  await page.locator(tid('case-kind')).selectOption('finance');
+  await page.locator(tid('case-title-in')).fill('e2e 融资需求');
+  await page.locator(tid('case-department')).fill('市金融监管局');
+  await page.locator(tid('case-owner')).fill('ana1');
+  await page.locator(tid('case-deadline')).fill('2099-12-31');
+  await page.locator(tid('case-submit')).click();
+  const detail = page.locator(tid('case-detail'));
+  await detail.waitFor();
+  assert.equal(await detail.getAttribute('data-status'), 'open');
+  await page.locator(tid('move-in_progress')).click();
+  await page.locator(tid('move-confirm')).click();
+  await page.locator(tid('case-status') + '.status-error').waitFor(); // a comment is required
+  await page.locator(tid('move-comment')).fill('已对接银行');
+  await page.locator(tid('move-confirm')).click();
+  await page.locator(tid('case-detail') + '[data-status="in_progress"]').waitFor();
+  assert.match(await page.locator(tid('case-comments')).innerText(), /已对接银行/);
+  const card = page.locator(tid('board-col') + '[data-status="in_progress"] ' + tid('case-card'));
+  await card.first().waitFor();
+  assert.match(await card.first().innerText(), /e2e 融资需求/);
+  await screenshot(page, 'eval-cases');
+  assert.deepEqual(page.errors, [], 'no script errors');
+});

@@ -1,0 +1,149 @@
+// Evaluation: pick a model, run it (GET /api/v1/models/{model}/run), page through the ranking,
+// and see one enterprise's score broken down by indicator; the model's weights as a bar chart.
+import { t, pick } from '../i18n.js';
+import { api, ApiError, errorText } from '../api.js';
+import { h, clear, chart, fmtNum, fmtInt, errorPanel, hashWith, escapeHtml, isNum } from '../util.js';
+import { evalTabs, tierBadge, nearBadge, fmtVal } from '../evalkit.js';
+
+const PAGE = 50;
+
+export async function render({ main, query, alive }) {
+  main.appendChild(evalTabs('run'));
+  const loading = h('div', { class: 'muted', testid: 'loading' }, t('common.loading'));
+  main.appendChild(loading);
+  const models = await api('/models');
+  if (!alive()) return;
+  loading.remove();
+  if (!models.length) { main.appendChild(h('p', { class: 'muted' }, t('eval.no_models'))); return; }
+
+  const modelId = models.some((m) => m.id === query.model) ? query.model : '';
+  const select = h('select', { id: 'model-select', testid: 'model-select', 'aria-label': t('eval.model') },
+    h('option', { value: '' }, t('eval.pick_model')),
+    models.map((m) => h('option', { value: m.id, selected: m.id === modelId }, pick(m.name_zh, m.name_en))));
+  const runBtn = h('button', {
+    type: 'button', class: 'btn btn-primary', testid: 'model-run',
+    onclick: () => { if (select.value) location.hash = hashWith('/eval', { model: select.value, t: Date.now() % 100000 }); },
+  }, t('eval.run'));
+  const model = models.find((m) => m.id === modelId);
+  main.appendChild(h('section', { class: 'panel', testid: 'model-picker' },
+    h('div', { class: 'form-grid' },
+      h('div', { class: 'field field-wide' }, h('label', { for: 'model-select' }, t('eval.model')), select),
+      h('div', { class: 'field' }, runBtn)),
+    model ? h('p', { class: 'muted small', testid: 'model-source', style: { marginTop: '10px', marginBottom: 0 } },
+      t('eval.source') + '：' + (model.source || t('common.unknown'))) : null));
+  if (!model) {
+    main.appendChild(h('p', { class: 'muted', testid: 'eval-hint' }, t('eval.pick_hint')));
+    return;
+  }
+
+  const indById = new Map((model.indicators || []).map((i) => [i.id, i]));
+  const indName = (id) => { const i = indById.get(id); return i ? pick(i.name_zh, i.name_en) : id; };
+
+  const summary = h('div', { class: 'muted', testid: 'run-summary' });
+  const tableBox = h('div');
+  const pager = h('div', { class: 'pager' });
+  const weightsEl = h('div', { class: 'chart chart-short', testid: 'weights-chart', id: 'weights-chart' });
+  const breakdown = h('section', { class: 'panel', testid: 'breakdown' },
+    h('h2', null, t('eval.breakdown')), h('p', { class: 'muted', testid: 'breakdown-hint' }, t('eval.breakdown_hint')));
+  main.appendChild(h('div', { class: 'grid-2' },
+    h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', null, t('eval.ranking')), summary), tableBox, pager),
+    h('div', { class: 'stack' }, breakdown,
+      h('section', { class: 'panel' }, h('h2', null, t('eval.weights')), weightsEl))));
+
+  const trail = [''];   // cursors of the pages seen, to go back
+  let pageNo = 0;
+  let selected = null;
+
+  async function load(cursor) {
+    clear(tableBox).appendChild(h('div', { class: 'muted' }, t('common.loading')));
+    let run;
+    try {
+      run = await api('/models/' + encodeURIComponent(model.id) + '/run', { query: { limit: PAGE, cursor } });
+    } catch (e) {
+      if (!alive()) return;
+      clear(tableBox).appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+      return;
+    }
+    if (!alive()) return;
+    summary.textContent = t('eval.run_summary', { year: run.year, selected: fmtInt(run.selected), total: fmtInt(run.total) });
+    drawWeights(run.weights || {});
+    const items = run.items || [];
+    clear(tableBox).appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'data data-click', testid: 'run-table' },
+      h('thead', null, h('tr', null,
+        h('th', { class: 'num' }, t('eval.col.rank')), h('th', null, t('ent.col.name')), h('th', null, t('eval.col.tier')),
+        h('th', { class: 'num' }, t('eval.col.score')), h('th', null, t('eval.col.flags')))),
+      h('tbody', null, items.length ? items.map((it) => {
+        const tr = h('tr', {
+          tabindex: '0', testid: 'run-row', dataset: { uscc: it.uscc },
+          onclick: (ev) => { if (!ev.target.closest('a')) show(it, tr); },
+          onkeydown: (ev) => { if (ev.key === 'Enter') show(it, tr); },
+        },
+        h('td', { class: 'num' }, fmtInt(it.rank)),
+        h('td', { class: 'col-name' }, h('a', { href: '#/enterprise/' + encodeURIComponent(it.uscc), testid: 'profile-link' }, it.name || it.uscc)),
+        h('td', null, it.tier ? tierBadge(model, it.tier) : h('span', { class: 'muted' }, t('eval.no_tier'))),
+        h('td', { class: 'num' }, fmtNum(it.score, 4)),
+        h('td', null, it.near_candidate ? nearBadge() : null));
+        return tr;
+      }) : h('tr', null, h('td', { class: 'empty', colspan: 5 }, t('eval.no_rows')))))));
+    clear(pager).append(
+      h('span', { class: 'muted small' }, t('common.page', { n: pageNo + 1 })),
+      h('div', { class: 'pager-buttons' },
+        h('button', { type: 'button', class: 'btn btn-sm', testid: 'run-prev', disabled: pageNo === 0, onclick: () => { pageNo--; load(trail[pageNo]); } }, t('common.prev')),
+        h('button', {
+          type: 'button', class: 'btn btn-sm', testid: 'run-next', disabled: !run.next_cursor,
+          onclick: () => { pageNo++; trail[pageNo] = run.next_cursor; load(run.next_cursor); },
+        }, t('common.next'))));
+    if (items.length) show(items[0], tableBox.querySelector('tbody tr'));
+  }
+
+  function drawWeights(w) {
+    const ids = (model.indicators || []).map((i) => i.id).filter((id) => id in w);
+    chart(weightsEl, {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => fmtNum(v, 4) },
+      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: 'value', max: (v) => Math.min(1, Math.ceil(v.max * 10) / 10 || 1) },
+      yAxis: { type: 'category', inverse: true, data: ids.map(indName) },
+      series: [{ name: t('eval.weight'), type: 'bar', barMaxWidth: 16, data: ids.map((id) => w[id]), color: '#8d5bd1' }],
+    });
+  }
+
+  function show(it, tr) {
+    if (selected) selected.classList.remove('selected');
+    selected = tr;
+    if (tr) tr.classList.add('selected');
+    const inds = it.indicators || [];
+    const el = h('div', { class: 'chart', testid: 'breakdown-chart', id: 'breakdown-chart' });
+    clear(breakdown).append(
+      h('div', { class: 'panel-head' },
+        h('h2', null, t('eval.breakdown_of', { name: it.name || it.uscc })),
+        h('span', null, it.tier ? tierBadge(model, it.tier) : null, ' ', h('strong', { testid: 'breakdown-score' }, fmtNum(it.score, 4)))),
+      el,
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'breakdown-table' },
+        h('thead', null, h('tr', null, h('th', null, t('eval.col.indicator')), h('th', { class: 'num' }, t('eval.col.value')),
+          h('th', { class: 'num' }, t('eval.col.normalized')), h('th', { class: 'num' }, t('eval.col.contribution')))),
+        h('tbody', null, inds.map((x) => h('tr', { dataset: { indicator: x.id } },
+          h('td', null, indName(x.id)), h('td', { class: 'num' }, fmtVal(x.value)),
+          h('td', { class: 'num' }, fmtNum(x.normalized, 4)), h('td', { class: 'num' }, fmtNum(x.contribution, 4))))))));
+    chart(el, {
+      tooltip: {
+        trigger: 'item',
+        formatter: (p) => {
+          const x = inds[p.dataIndex];
+          return `${escapeHtml(indName(x.id))}<br>${escapeHtml(t('eval.col.value'))}: <b>${escapeHtml(fmtVal(x.value))}</b>`
+            + `<br>${escapeHtml(t('eval.col.normalized'))}: ${escapeHtml(fmtNum(x.normalized, 4))}`
+            + `<br>${escapeHtml(t('eval.col.contribution'))}: <b>${escapeHtml(fmtNum(x.contribution, 4))}</b>`;
+        },
+      },
+      grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: 'value' },
+      yAxis: { type: 'category', inverse: true, data: inds.map((x) => indName(x.id)) },
+      series: [{
+        name: t('eval.col.contribution'), type: 'bar', barMaxWidth: 18,
+        data: inds.map((x) => (isNum(x.contribution) ? x.contribution : 0)),
+        label: { show: true, position: 'right', formatter: (p) => fmtNum(p.value, 3) },
+      }],
+    });
+  }
+
+  await load('');
+}
