@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "testutil.h"
 #include "chain/chain.h"
 #include "domain/uscc.h"
 #include "io/import.h"
@@ -46,14 +47,6 @@ static char dir[] = "/tmp/cc-chain-XXXXXX";
 static struct cc_store *st;
 static struct cc_frame *frame;
 static char A[19], B[19], C[19], D[19], E[19], X[19];
-
-static void code(char out[19], int region, int serial)
-{
-	snprintf(out, 19, "91%06dMA%06d", region, serial);
-	out[16] = cc_orgcode_check_char(out + 8);
-	out[17] = cc_uscc_check_char(out);
-	out[18] = '\0';
-}
 
 static void load(const char *name, const char *text)
 {
@@ -83,12 +76,12 @@ static int setup(void **state)
 	snprintf(p, sizeof p, "%s/c.db", dir);
 	if (cc_store_open(&st, p, CC_STORE_CREATE, &err))
 		return -1;
-	code(A, 500112, 1);
-	code(B, 500107, 2);
-	code(C, 500106, 3);
-	code(D, 440305, 4);
-	code(E, 510116, 5);
-	code(X, 320506, 6);
+	tu_uscc(A, 500112, 1);
+	tu_uscc(B, 500107, 2);
+	tu_uscc(C, 500106, 3);
+	tu_uscc(D, 440305, 4);
+	tu_uscc(E, 510116, 5);
+	tu_uscc(X, 320506, 6);
 	snprintf(t, sizeof t,
 		 "uscc,name,region,certs\n%s,A,500112,\n%s,B,500107,\n%s,C,500106,hightech\n"
 		 "%s,D,440305,\n%s,E,510116,\n",

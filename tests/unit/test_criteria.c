@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "testutil.h"
 #include "domain/uscc.h"
 #include "eval/criteria.h"
 #include "io/import.h"
@@ -53,14 +54,6 @@ static const char *const names[NE] = {"S1", "S2", "S3", "S4", "N1", "T1", "T2", 
 				      "H2", "H3", "H4", "H5", "H6", "U"};
 static char codes[NE][19];
 static int idx[NE];
-
-static void code(char out[19], int serial)
-{
-	snprintf(out, 19, "91500112MA%06d", serial);
-	out[16] = cc_orgcode_check_char(out + 8);
-	out[17] = cc_uscc_check_char(out);
-	out[18] = '\0';
-}
 
 static void load(const char *name, const char *text)
 {
@@ -139,7 +132,7 @@ static int setup(void **state)
 		return -1;
 	add(t, sizeof t, &len, "uscc,name,region,founded,scale,listed,certs\n");
 	for (int e = 0; e < NE; e++) {
-		code(codes[e], e + 1);
+		tu_uscc(codes[e], 500112, e + 1);
 		int cert = e == T1 || e == T2 || e == T3 || e == T4;
 		add(t, sizeof t, &len, "%s,%s,500112,%s,small,none,%s\n", codes[e], names[e],
 		    e == U ? "" : "2015-03-01", cert ? "hightech" : "");

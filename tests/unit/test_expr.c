@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "testutil.h"
 #include "domain/uscc.h"
 #include "eval/expr.h"
 #include "io/import.h"
@@ -54,14 +55,6 @@ static struct cc_store *st;
 static struct cc_frame *frame;
 static char A[19], B[19], C[19], D[19];
 static int ia, ib, ic, id;
-
-static void code(char out[19], int region, int serial)
-{
-	snprintf(out, 19, "91%06dMA%06d", region, serial);
-	out[16] = cc_orgcode_check_char(out + 8);
-	out[17] = cc_uscc_check_char(out);
-	out[18] = '\0';
-}
 
 static void load(const char *name, const char *text)
 {
@@ -92,10 +85,10 @@ static int setup(void **state)
 	snprintf(p, sizeof p, "%s/e.db", dir);
 	if (cc_store_open(&st, p, CC_STORE_CREATE, &err))
 		return -1;
-	code(A, 500112, 1);
-	code(B, 500107, 2);
-	code(C, 510116, 3);
-	code(D, 440305, 4);
+	tu_uscc(A, 500112, 1);
+	tu_uscc(B, 500107, 2);
+	tu_uscc(C, 510116, 3);
+	tu_uscc(D, 440305, 4);
 	snprintf(t, sizeof t,
 		 "uscc,name,region,founded,scale,listed,certs\n"
 		 "%s,A,500112,2022-12-31,small,none,hightech;srdi\n"

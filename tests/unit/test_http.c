@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "testutil.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "domain/uscc.h"
@@ -30,13 +31,6 @@ static char uscc_a[19], uscc_b[19];
 static const char csrf_token[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 /* A valid credit code for region R and serial S. */
-static void code(char out[19], int region, int serial)
-{
-	snprintf(out, 19, "91%06dMA%06d", region, serial);
-	out[16] = cc_orgcode_check_char(out + 8);
-	out[17] = cc_uscc_check_char(out);
-	out[18] = '\0';
-}
 
 static void req_init(struct http_req *r, const char *method, const char *path)
 {
@@ -742,8 +736,8 @@ static int setup(void **state)
 		fprintf(stderr, "setup: %s\n", err.msg);
 		return -1;
 	}
-	code(uscc_a, 500112, 1);
-	code(uscc_b, 500112, 2);
+	tu_uscc(uscc_a, 500112, 1);
+	tu_uscc(uscc_b, 500112, 2);
 	char sql[512];
 	snprintf(sql, sizeof sql,
 		 "INSERT INTO enterprises(uscc, name, region, industry, scale) VALUES"

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "testutil.h"
 
 #include "base/csv.h"
 #include "domain/codes.h"
@@ -29,13 +30,6 @@ static char code_a[19], code_b[19], code_c[19], code_d[19];
 static int64_t id_a, id_b, id_c;
 
 /* A valid code for region R and serial S. */
-static void code(char out[19], int region, int serial)
-{
-	snprintf(out, 19, "91%06dMA%06d", region, serial);
-	out[16] = cc_orgcode_check_char(out + 8);
-	out[17] = cc_uscc_check_char(out);
-	out[18] = '\0';
-}
 
 static int64_t id_of(const char *uscc)
 {
@@ -285,10 +279,10 @@ static int setup(void **state)
 	struct cc_import_result res;
 	if (!mkdtemp(dir))
 		return -1;
-	code(code_a, 500112, 1);
-	code(code_b, 500107, 2);
-	code(code_c, 510116, 3);
-	code(code_d, 500103, 4);
+	tu_uscc(code_a, 500112, 1);
+	tu_uscc(code_b, 500107, 2);
+	tu_uscc(code_c, 510116, 3);
+	tu_uscc(code_d, 500103, 4);
 	snprintf(text, sizeof text,
 		 "uscc,name,region\n%s,甲公司,500112\n%s,乙公司,500107\n%s,丙公司,510116\n"
 		 "%s,丁公司,500103\n",

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "testutil.h"
 
 /* cmocka 1.1 compares floats in single precision; these tests need doubles. */
 #define near(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
@@ -40,13 +41,6 @@ static void write_file(const char *name, const char *text)
 }
 
 /* A valid code for region R and serial S. */
-static void code(char out[19], int region, int serial)
-{
-	snprintf(out, 19, "91%06dMA%06d", region, serial);
-	out[16] = cc_orgcode_check_char(out + 8);
-	out[17] = cc_uscc_check_char(out);
-	out[18] = '\0';
-}
 
 static int import(struct cc_store *st, const char *name, int kind, struct cc_import_result *res)
 {
@@ -100,10 +94,10 @@ static void test_import_and_frame(void **state)
 {
 	(void)state;
 	char a[19], b[19], c[19], outside[19], text[4096];
-	code(a, 500112, 1);
-	code(b, 510116, 2);
-	code(c, 440305, 3);
-	code(outside, 320506, 4);
+	tu_uscc(a, 500112, 1);
+	tu_uscc(b, 510116, 2);
+	tu_uscc(c, 440305, 3);
+	tu_uscc(outside, 320506, 4);
 	snprintf(text, sizeof text,
 		 "uscc,name,region,industry,certs\n%s,甲公司,500112,C3670,hightech;srdi\n"
 		 "%s,乙公司,510116,C3973,\n%s,丙公司,440305,,\n",
