@@ -96,7 +96,6 @@ static int word_of(const char *s, const char *const *names, int n)
 struct frags {
 	int n;
 	char **s;
-	uint32_t *len;
 };
 
 static void *frags_make(const struct cc_frame *f)
@@ -106,10 +105,7 @@ static void *frags_make(const struct cc_frame *f)
 		return NULL;
 	fr->n = f->n;
 	fr->s = calloc((size_t)f->n + 1, sizeof *fr->s);
-	fr->len = calloc((size_t)f->n + 1, sizeof *fr->len);
-	if (!fr->s || !fr->len) {
-		free(fr->s);
-		free(fr->len);
+	if (!fr->s) {
 		free(fr);
 		return NULL;
 	}
@@ -122,7 +118,6 @@ static void frags_free(void *p)
 	for (int i = 0; i < fr->n; i++)
 		free(fr->s[i]);
 	free(fr->s);
-	free(fr->len);
 	free(fr);
 }
 
@@ -146,7 +141,6 @@ static const char *fragment(struct cc_frame *f, int i, size_t *len)
 		char *expected = NULL;
 		if (__atomic_compare_exchange_n(&fr->s[i], &expected, text, 0, __ATOMIC_ACQ_REL,
 						__ATOMIC_ACQUIRE)) {
-			__atomic_store_n(&fr->len[i], (uint32_t)(n - 2), __ATOMIC_RELEASE);
 			cur = text;
 		} else {
 			free(text);
@@ -655,8 +649,8 @@ int h_enterprises(struct http_req *req)
 	return 200;
 }
 
-/* Finds the enterprise of path parameter 0; sets a 404/403/400 and returns -1 when not allowed. */
-static int path_enterprise(struct http_req *req, struct cc_frame *f)
+
+int h_path_enterprise(struct http_req *req, struct cc_frame *f)
 {
 	char canon[19];
 	struct cc_error e;
@@ -667,7 +661,8 @@ static int path_enterprise(struct http_req *req, struct cc_frame *f)
 	}
 	int i = cc_frame_find(f, canon);
 	if (i < 0 || !may_see(req, f, i)) {
-		/* An enterprise user learns nothing about others: not found, not forbidden. */
+		/* An enterprise user asking for another registered enterprise is refused (403); an
+		 * unregistered code is not found (404) for everyone. */
 		if (i >= 0 && req->user.role == HTTP_ROLE_ENTERPRISE)
 			http_error(req, 403, "forbidden", "uscc", "企业用户只能查看本企业",
 				   "an enterprise account sees only its own enterprise");
@@ -684,7 +679,7 @@ int h_enterprise(struct http_req *req)
 	struct cc_frame *f = http_frame(req);
 	if (!f)
 		return req->status;
-	int i = path_enterprise(req, f);
+	int i = h_path_enterprise(req, f);
 	if (i < 0)
 		return req->status;
 	json_t *ent = h_enterprise_item(f, i, 0);
@@ -769,7 +764,7 @@ int h_enterprise_patch(struct http_req *req)
 	struct cc_frame *f = http_frame(req);
 	if (!f)
 		return req->status;
-	int i = path_enterprise(req, f);
+	int i = h_path_enterprise(req, f);
 	if (i < 0)
 		return req->status;
 	json_t *body = http_body_json(req);
@@ -962,7 +957,7 @@ int h_indicators_put(struct http_req *req)
 	struct cc_frame *f = http_frame(req);
 	if (!f)
 		return req->status;
-	int i = path_enterprise(req, f);
+	int i = h_path_enterprise(req, f);
 	if (i < 0)
 		return req->status;
 	int year, month;

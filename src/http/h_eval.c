@@ -9,7 +9,6 @@
 #include <string.h>
 #include "base/parse.h"
 #include "domain/catalogue.h"
-#include "domain/uscc.h"
 #include "eval/criteria.h"
 #include "eval/model.h"
 #include "http/handlers.h"
@@ -85,18 +84,9 @@ int h_enterprise_criteria(struct http_req *req)
 	struct cc_frame *f = c ? http_frame(req) : NULL;
 	if (!c || !f)
 		return req->status;
-	char canon[19];
-	struct cc_error e;
-	const char *code = req->params[0];
-	if (cc_uscc_validate(code, strlen(code), canon, NULL, &e))
-		return http_error(req, 400, "invalid", "uscc", "统一社会信用代码无效", "%s", e.msg);
-	int i = cc_frame_find(f, canon);
-	if (i >= 0 && req->user.role == HTTP_ROLE_ENTERPRISE && strcmp(req->user.uscc, canon) != 0)
-		return http_error(req, 403, "forbidden", "uscc", "企业用户只能查看本企业",
-				  "an enterprise account sees only its own enterprise");
+	int i = h_path_enterprise(req, f);
 	if (i < 0)
-		return http_error(req, 404, "not_found", "uscc", "没有该企业",
-				  "no enterprise with credit code %s", canon);
+		return req->status;
 	int year;
 	if (year_param(req, f, &year))
 		return req->status;
@@ -143,7 +133,7 @@ int h_enterprise_criteria(struct http_req *req)
 	}
 	free(r);
 	return http_json(req, 200,
-			 json_pack("{s:s, s:s, s:i, s:f, s:o}", "uscc", canon, "name", f->name[i],
+			 json_pack("{s:s, s:s, s:i, s:f, s:o}", "uscc", f->uscc[i], "name", f->name[i],
 				   "year", expr_resolve_year(f, year), "margin", margin, "sets", sets));
 }
 

@@ -47,6 +47,13 @@ int h_case_open(struct http_req *req);
 int h_case_move(struct http_req *req);
 int h_case_comment(struct http_req *req);
 
+/*
+ * Shared by handlers: the frame index of the enterprise named by path parameter 0, or -1
+ * after setting 400 (bad code), 404 (not registered) or 403 (an enterprise user asking for
+ * another enterprise) on REQ.
+ */
+int h_path_enterprise(struct http_req *req, struct cc_frame *f);
+
 /* Shared by handlers: JSON of enterprise I of frame F for YEAR (list item fields). */
 json_t *h_enterprise_item(const struct cc_frame *f, int i, int year);
 

@@ -137,7 +137,7 @@ struct imp {
 	int row_bad;	      /* the current row has at least one problem */
 	FILE *rejects;
 	struct cc_buf rejbuf;
-	struct cc_stmt *upsert, *lookup, *extra;
+	struct cc_stmt *upsert, *lookup;
 	/* Last enterprise looked up (files are usually sorted by code). */
 	char last_uscc[19];
 	int64_t last_id;
@@ -582,9 +582,8 @@ static void rb_text(struct imp *im, int idx, const char *v, size_t n)
 		x->type = 0;
 }
 
-static void rb_opt_text(struct imp *im, int idx, const char *v, size_t n, int present)
+static void rb_opt_text(struct imp *im, int idx, const char *v, size_t n)
 {
-	(void)present;
 	if (v && n)
 		rb_text(im, idx, v, n);
 	else
@@ -790,13 +789,13 @@ static int row_enterprise(struct imp *im, const struct cc_row *row)
 	rb_text(im, 1, uscc, 18);
 	rb_text(im, 2, name, n_name);
 	rb_int(im, 3, region);
-	rb_opt_text(im, 4, industry, strlen(industry), 1);
-	rb_opt_text(im, 5, founded, null_founded ? 0 : 10, 1);
+	rb_opt_text(im, 4, industry, strlen(industry));
+	rb_opt_text(im, 5, founded, null_founded ? 0 : 10);
 	if (scale >= 0)
 		rb_text(im, 6, scale_ids[scale], strlen(scale_ids[scale]));
 	if (listed >= 0)
 		rb_text(im, 7, listed_ids[listed], strlen(listed_ids[listed]));
-	rb_opt_text(im, 8, certs, strlen(certs), 1);
+	rb_opt_text(im, 8, certs, strlen(certs));
 	rb_text(im, 9, im->now, strlen(im->now));
 	return 0;
 }
@@ -991,7 +990,7 @@ static int row_member(struct imp *im, const struct cc_row *row)
 	rb_text(im, 2, ch->id, strlen(ch->id));
 	rb_text(im, 3, node->id, strlen(node->id));
 	rb_text(im, 4, role_ids[role], strlen(role_ids[role]));
-	rb_opt_text(im, 5, prod, np, 1);
+	rb_opt_text(im, 5, prod, np);
 	return 0;
 }
 
@@ -1195,7 +1194,7 @@ static int row_posting(struct imp *im, const struct cc_row *row)
 	rb_text(im, 1, kind_ids[kind], strlen(kind_ids[kind]));
 	rb_int(im, 2, id);
 	rb_text(im, 3, title, nt);
-	rb_opt_text(im, 4, desc, nd_, 1);
+	rb_opt_text(im, 4, desc, nd_);
 	if (node) {
 		const char *cid = im->cat->chains[node->chain].id;
 		rb_text(im, 5, cid, strlen(cid));
@@ -1203,8 +1202,8 @@ static int row_posting(struct imp *im, const struct cc_row *row)
 	}
 	if (!null_q)
 		rb_double(im, 7, qty);
-	rb_opt_text(im, 8, unit, nu, 1);
-	rb_opt_text(im, 9, regions, strlen(regions), 1);
+	rb_opt_text(im, 8, unit, nu);
+	rb_opt_text(im, 9, regions, strlen(regions));
 	if (!null_until)
 		rb_text(im, 10, until, 10);
 	return 0;
@@ -1587,7 +1586,6 @@ out:
 		fclose(im.rejects);
 	cc_stmt_free(im.upsert);
 	cc_stmt_free(im.lookup);
-	cc_stmt_free(im.extra);
 	cc_buf_release(&im.rejbuf);
 	cc_buf_release(&im.sql);
 	cc_table_free(t);

@@ -50,20 +50,7 @@ static char A[19], B[19], C[19], D[19], E[19], X[19];
 
 static void load(const char *name, const char *text)
 {
-	char p[256];
-	struct cc_import_opts o = {0};
-	struct cc_import_result res;
-	struct cc_error err = {0};
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	FILE *f = fopen(p, "wb");
-	fputs(text, f);
-	fclose(f);
-	o.kind = CC_KIND_AUTO;
-	int rc = cc_import_file(st, p, &o, &res, &err);
-	if (rc)
-		print_error("%s: %s (%lld rejected)\n", name, err.msg, (long long)res.rejected);
-	assert_int_equal(rc, 0);
-	cc_import_result_release(&res);
+	tu_load(st, dir, name, text);
 }
 
 static int setup(void **state)
