@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "base/buf.h"
 #include "cli/commands.h"
+#include "match/match.h"
 #include "domain/codes.h"
 #include "io/export.h"
 #include "io/import.h"
@@ -134,6 +135,14 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 		else if (rc == CC_EREJECT && worst == CLI_OK)
 			worst = CLI_REJECTS;
 		cc_import_result_release(&res);
+	}
+	/* The matching indexes follow the data: enterprise products, subscription inboxes. */
+	struct cc_error merr = {0};
+	if (worst != CLI_FAIL && match_refresh(ctx->store, &merr)) {
+		cli_error("import: the data are stored, but the matching index was not refreshed: %s "
+			  "(run 'chainchief match reindex')",
+			  merr.msg);
+		worst = CLI_FAIL;
 	}
 	return worst;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "base/progress.h"
 #include "cli/commands.h"
+#include "match/match.h"
 #include "io/demo.h"
 #include "http/http.h"
 #include "io/import.h"
@@ -182,6 +183,11 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 			rc = CLI_FAIL;
 			goto out;
 		}
+	}
+	if (match_refresh(ctx->store, &err)) {
+		cli_error("demo: matching index: %s", err.msg);
+		rc = CLI_FAIL;
+		goto out;
 	}
 	if (ctx->format == CLI_FMT_JSON)
 		printf("]\n");

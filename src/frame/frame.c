@@ -73,7 +73,7 @@ void *cc_frame_ext(struct cc_frame *f, int slot, void *(*make)(const struct cc_f
 
 static void frame_free(struct cc_frame *f)
 {
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < (int)(sizeof f->ext / sizeof f->ext[0]); i++)
 		if (f->ext[i] && f->ext_free[i])
 			f->ext_free[i](f->ext[i]);
 	free(f->id);

@@ -80,12 +80,13 @@ struct cc_frame {
 
 	/* Caches that readers hang on a frame (e.g. the server's JSON fragments), freed with it.
 	 * The frame's data never change; these only memoise what is derived from them. */
-	void *ext[4];
-	void (*ext_free[4])(void *);
+	void *ext[8];
+	void (*ext_free[8])(void *);
 };
 
 /*
- * Returns cache slot SLOT (0..3) of F, creating it with MAKE(F) on first use (thread-safe: if
+ * Returns cache slot SLOT (0..7; 0 server fragments, 1 name blob, 2 chain mask, 3 list cache,
+ * 4 risk network, 5 matching) of F, creating it with MAKE(F) on first use (thread-safe: if
  * two threads race, one result is kept and the other freed with FREE). NULL when MAKE fails.
  */
 void *cc_frame_ext(struct cc_frame *f, int slot, void *(*make)(const struct cc_frame *),

@@ -11,6 +11,7 @@
 #include "domain/codes.h"
 #include "domain/metric.h"
 #include "http/handlers.h"
+#include "match/match.h"
 #include "io/export.h"
 #include "io/import.h"
 
@@ -213,6 +214,9 @@ int h_import(struct http_req *req)
 	o.actor = req->user.username;
 	int rc = cc_import_file(req->st, path, &o, &res, &err);
 	unlink(path);
+	struct cc_error merr = {0};
+	if ((rc == 0 || rc == CC_EREJECT) && match_refresh(req->st, &merr))
+		fprintf(stderr, "import: matching index not refreshed: %s\n", merr.msg);
 	if (rc && rc != CC_EREJECT) {
 		cc_import_result_release(&res);
 		unlink(rejects);

@@ -1,0 +1,237 @@
+/*
+ * Supply–demand matching (供需对接, 川渝互采互供): postings, ranked counterparts with an
+ * explanation, subscriptions with an inbox, deals and their statistics.
+ *
+ * Postings live in the store (table postings; FORMATS.md "Postings"). A posting is open until
+ * withdrawn; an open posting past its valid_until date is expired: it is shown as such and
+ * never matches (nothing is rewritten, the state is computed against today's date).
+ *
+ * Ranking (match_rank): for a posting, the candidates are
+ *   - opposite open postings whose title or description shares text with its title (FTS5
+ *     trigram MATCH, best bm25 first, at most candidates.text of them), or that sit on the
+ *     same chain node (at most candidates.node);
+ *   - registered enterprises whose products (what they sell, for a demand posting; what they
+ *     buy, for a supply posting: the products of their supply edges) share text with the
+ *     title (at most candidates.enterprises), or that are members of the posting's node (for a
+ *     demand posting) or buy on it (for a supply posting).
+ * Each candidate gets components in 0..1 and the score sum_k weight_k x component_k, the
+ * weights from data/match_weights.json:
+ *   text         bm25 of the candidate / the best bm25 among the candidates (0 when the text
+ *                index did not return it);
+ *   node         1 same node, node_related (0.5) when one node is the other's parent or they
+ *                share a parent, 0 otherwise or when either side names no node;
+ *   industry     for a demand posting (a maker is wanted): 1 when the candidate's GB/T 4754
+ *                class is one of the node's industries (the catalogue), industry_division
+ *                (0.5) when only the 2-digit division agrees; for a supply posting (a buyer is
+ *                wanted) the same against the industries of every node of the node's chain;
+ *   region_pref  1 when the candidate lies in one of the posting's preferred regions (code
+ *                prefix), 0 otherwise; 0 when the posting states no preference;
+ *   cross_city   1 when one side is in Chongqing (50) and the other in Sichuan (51): the
+ *                川渝 mutual-procurement bonus (pair in the weights file);
+ *   quantity     min(q1, q2) / max(q1, q2) when both postings give a quantity in the same
+ *                unit (case-insensitive), else 0;
+ *   credibility  mean of: certificates held (high-tech, tech SME, 专精特新 ... ) / certs_full,
+ *                size (large 1, medium 0.7, small 0.4, micro 0.2), and days on the platform
+ *                (since the registry record was created) / platform_days_full, each capped at 1.
+ * Ties are broken by kind (postings first), then the smaller id: the order is deterministic.
+ * The poster's own postings and the poster itself are never candidates.
+ *
+ * Text queries (match_query_build): words that only say buy or sell (采购, 供应, 求购 ...) are
+ * dropped from the title (match_rank), the text is cut at spaces and punctuation into terms; a
+ * term of 3+ characters contributes its distinct trigrams (quoted, so FTS5 syntax cannot leak
+ * in), OR-ed together, so candidates sharing more of the text rank higher. Terms of 1–2
+ * characters cannot be served by the trigram index (DOMAIN.md: on SQLite 3.40.1 a 2-character
+ * LIKE on a trigram table even returns no rows): searches made only of them scan the postings
+ * table with instr() instead.
+ */
+#ifndef CC_MATCH_MATCH_H
+#define CC_MATCH_MATCH_H
+#include <stdint.h>
+#include <jansson.h>
+#include "base/error.h"
+#include "frame/frame.h"
+#include "store/store.h"
+
+enum match_kind_t { MATCH_SUPPLY = 0, MATCH_DEMAND = 1 };
+
+/* A posting to create (id 0) or update (id > 0). Strings may be NULL. */
+struct posting_in {
+	int64_t id;
+	const char *kind;  /* supply / demand (供 / 需 accepted) */
+	const char *uscc;  /* the poster */
+	const char *title, *description;
+	const char *node;  /* "chain.node" or a bare unambiguous node id */
+	const char *quantity; /* text as given: a number, or NULL / "" */
+	const char *unit;
+	const char *region_pref; /* codes separated by ';' or ',' */
+	const char *valid_until; /* YYYY-MM-DD */
+	const char *contact;
+	const char *actor; /* who writes (audit) */
+};
+
+/*
+ * Validates and writes a posting in one transaction with its audit row, then delivers it to
+ * matching subscriptions. Errors (CC_EINVAL, with the field in ERR's message first word
+ * "field: reason"): unknown kind, bad credit code, empty title, quantity not a number or
+ * negative, unknown region code, unknown node, bad date, title over 200 characters. An update
+ * may not change the poster. Returns 0 and *ID.
+ */
+int posting_save(struct cc_store *st, const struct posting_in *in, int64_t *id,
+		 struct cc_error *err);
+
+/* Withdraws posting ID (audited). CC_ENOTFOUND when there is none. */
+int posting_withdraw(struct cc_store *st, int64_t id, const char *actor, struct cc_error *err);
+
+/*
+ * The field a posting_save error is about ("title", "quantity" ...), parsed from ERR, or NULL.
+ */
+const char *posting_error_field(const struct cc_error *err);
+
+/*
+ * Posting ID as JSON: id, kind, uscc, enterprise, region, title, description, chain, node,
+ * node_name, quantity, unit, region_pref, valid_until, status (open / withdrawn / expired),
+ * created_at, updated_at, contact (only when WITH_PRIVATE). NULL and CC_ENOTFOUND when absent.
+ */
+json_t *posting_get(struct cc_store *st, int64_t id, int with_private, struct cc_error *err);
+
+/* The credit code of posting ID's poster into OUT (19 bytes). Returns 0 or CC_ENOTFOUND. */
+int posting_owner(struct cc_store *st, int64_t id, char *out, struct cc_error *err);
+
+struct posting_query {
+	const char *q;	   /* text: trigram MATCH for 3+ characters, substring scan for 1–2 */
+	const char *kind;  /* supply / demand / NULL */
+	const char *chain, *node;
+	int region;	   /* poster's region code prefix (50, 5001, 500112) or 0 */
+	const char *uscc;  /* only this poster's postings */
+	const char *state; /* open (default: open and not expired), expired, withdrawn, all */
+	int limit, offset;
+};
+
+/* Searches postings: {"items":[...],"total":N,"mode":"fts"|"scan"|"none"}; newest first
+ * (or by text relevance when q is given). Contact details are never included. */
+json_t *posting_search(struct cc_store *st, const struct posting_query *q, struct cc_error *err);
+
+/* ---- ranking ---- */
+
+#define MATCH_NCOMP 7
+/* Component names in order: text, node, industry, region_pref, cross_city, quantity, credibility. */
+extern const char *const match_component[MATCH_NCOMP];
+
+struct match_weights {
+	double w[MATCH_NCOMP];
+	int cand_text, cand_node, cand_enterprises;
+	double node_related, industry_division;
+	double certs_full, platform_days_full;
+	double scale[5]; /* by frame scale code: unknown, large, medium, small, micro */
+	int pair[2];	 /* province codes of the pair: 50 and 51 */
+};
+
+/* The weights from data/match_weights.json (shared, read-only); NULL with the reason. */
+const struct match_weights *match_weights_get(struct cc_error *err);
+
+struct match_item {
+	int is_posting;	   /* 1: an opposite posting; 0: a registered enterprise */
+	int64_t id;	   /* posting id, or enterprise id */
+	int ent;	   /* frame index of the counterpart enterprise (-1 if not in the frame) */
+	double comp[MATCH_NCOMP]; /* components, 0..1 */
+	double score;
+	double bm25;	   /* raw bm25 (0 when not from the text index) */
+	char title[256];   /* the posting's title, or the enterprise's name */
+	char matched[128]; /* query terms found in the candidate's text, ';'-separated */
+	int node;	   /* global catalogue node of the posting / the node it is a member of, or -1 */
+	double qty;	   /* the posting's quantity, NaN when none */
+	char unit[24];
+	int days;	   /* days the counterpart has been on the platform, -1 unknown */
+};
+
+struct match_result {
+	int64_t posting_id;
+	int kind;	/* of the posting */
+	char query[512];/* the FTS query used ("" when the title has no 3+ character term) */
+	int n;		/* candidates ranked */
+	struct match_item *items; /* best first */
+	/* The posting itself, for explanations. */
+	char uscc[19];
+	int ent, node, region;
+	double qty;
+	char unit[24];
+	char regions[256];
+};
+
+/*
+ * Ranks the counterparts of posting ID over frame F (see the top of this file). An expired or
+ * withdrawn posting has no matches (CC_EINVAL saying so). TODAY is YYYY-MM-DD (NULL: the
+ * current UTC date). Returns 0 and OUT (free with match_result_free).
+ */
+int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const char *today,
+	       struct match_result *out, struct cc_error *err);
+void match_result_free(struct match_result *r);
+
+/* Item I of R as JSON with its explanation: components, weights, contributions, reasons in
+ * Chinese and English, and the counterpart's name, credit code, region and node. */
+json_t *match_item_json(struct cc_store *st, const struct cc_frame *f,
+			const struct match_result *r, int i);
+
+/*
+ * Builds the FTS5 query of TEXT into OUT (size N): distinct trigrams of each 3+ character
+ * term, quoted and OR-ed. Returns the number of trigrams (0: no 3+ character term).
+ */
+int match_query_build(const char *text, char *out, size_t n);
+
+/* ---- the enterprise text index ---- */
+
+/* Rebuilds enterprise_fts from supply edges (what each enterprise sells and buys). Run after
+ * importing enterprises or supply edges. */
+int match_index_rebuild(struct cc_store *st, struct cc_error *err);
+/*
+ * After an import: rebuilds the enterprise index when the data generation moved since it was
+ * built, and delivers postings not yet delivered to the subscriptions' inboxes. Cheap when
+ * nothing changed.
+ */
+int match_refresh(struct cc_store *st, struct cc_error *err);
+
+/* ---- subscriptions and inbox ---- */
+
+/* Follows WHAT (node, region, keyword) = VALUE, optionally only KIND postings, for USER.
+ * Validates the node / region. Returns 0 and *ID. */
+int match_follow(struct cc_store *st, const char *user, const char *what, const char *value,
+		 const char *kind, int64_t *id, struct cc_error *err);
+int match_unfollow(struct cc_store *st, const char *user, int64_t id, struct cc_error *err);
+/* The subscriptions of USER as a JSON array. */
+json_t *match_subscriptions(struct cc_store *st, const char *user, struct cc_error *err);
+/*
+ * Delivers postings with id > AFTER to the inbox of every matching subscription (not to the
+ * poster's own accounts). Returns the number of inbox rows written, or a negative CC_E*.
+ */
+int64_t match_deliver(struct cc_store *st, int64_t after, struct cc_error *err);
+/* USER's inbox, newest first: {"items":[{id, posting{...}, subscription{...}, read}],
+ * "unread":N}. */
+json_t *match_inbox(struct cc_store *st, const char *user, int limit, int unread_only,
+		    struct cc_error *err);
+/* Marks inbox items read (ID 0: all). Returns the number marked or a negative CC_E*. */
+int64_t match_inbox_read(struct cc_store *st, const char *user, int64_t id, struct cc_error *err);
+
+/* ---- deals ---- */
+
+/*
+ * Records that posting POSTING and its counterpart (posting CP_POSTING, or when 0 the
+ * enterprise CP_USCC) were contacted / agreed / failed, with an optional order VALUE (万元,
+ * < 0: none) and comment. Creates the deal on first mark; every mark is an event (audited).
+ * Returns 0 and *ID.
+ */
+int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, const char *cp_uscc,
+		    const char *status, double value, const char *comment, const char *actor,
+		    int64_t *id, struct cc_error *err);
+/* The two credit codes of deal ID (the poster's and the counterpart's). */
+int match_deal_parties(struct cc_store *st, int64_t id, char *a, char *b, struct cc_error *err);
+/* Deals (optionally of one enterprise USCC) with their events, newest first. */
+json_t *match_deals(struct cc_store *st, const char *uscc, int limit, struct cc_error *err);
+
+/*
+ * Statistics: postings (by kind), deals and agreed deals with value, by chain, by direction
+ * (cq_to_cd: a Chongqing supplier and a Sichuan buyer; cd_to_cq; within_cq; within_cd; other)
+ * and by month. {"totals":{...},"by_chain":[...],"by_direction":[...],"by_month":[...]}.
+ */
+json_t *match_stats(struct cc_store *st, struct cc_error *err);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * Shared inside match/: helpers of posting.c used by rank.c and social.c.
+ */
+#ifndef CC_MATCH_INTERNAL_H
+#define CC_MATCH_INTERNAL_H
+#include "match/match.h"
+
+#define MATCH_MAX_TERMS 32
+
+/* A term of a text: lower-cased (ASCII) UTF-8, and its length in characters. */
+struct match_term {
+	char text[96];
+	int chars;
+};
+
+/* Cuts TEXT at spaces and punctuation into distinct terms; returns how many (at most MAX). */
+int match_terms(const char *text, struct match_term *terms, int max);
+
+/* Copies IN to OUT with the words that only say "buy" or "sell" (采购, 供应, 求购 ...) blanked. */
+void match_strip_stopwords(const char *in, char *out, size_t n);
+
+/* Today's UTC date as YYYY-MM-DD. */
+void match_today(char out[11]);
+/* MATCH_SUPPLY / MATCH_DEMAND for supply/demand/供/需/供应/需求, else -1. */
+int match_kind_parse(const char *s);
+/* Writes an audit row (inside the caller's transaction). */
+int match_audit(struct cc_store *st, const char *actor, const char *action, const char *target,
+		const char *before, const char *after, struct cc_error *err);
+/* The store id of the enterprise USCC, 0 when absent, or a negative CC_E*. */
+int64_t match_enterprise_id(struct cc_store *st, const char *uscc, struct cc_error *err);
+/* Normalises and validates a region list ("510100;500000") into OUT. */
+int match_regions_parse(const char *s, char *out, size_t n, struct cc_error *err);
+
+/* The posting row of a statement selecting POSTING_COLS (posting.c) as JSON. */
+struct cc_stmt;
+json_t *match_posting_row_json(struct cc_stmt *s, const char *today, int with_private);
+
+#endif

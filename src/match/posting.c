@@ -1,0 +1,769 @@
+/*
+ * Postings (see match.h): validation, writes with their audit row, reading, and search.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "base/buf.h"
+#include "base/parse.h"
+#include "base/text.h"
+#include "domain/catalogue.h"
+#include "domain/codes.h"
+#include "domain/uscc.h"
+#include "match/match_internal.h"
+
+void match_today(char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int match_kind_parse(const char *s)
+{
+	if (!s)
+		return -1;
+	if (!strcmp(s, "supply") || !strcmp(s, "供") || !strcmp(s, "供应"))
+		return MATCH_SUPPLY;
+	if (!strcmp(s, "demand") || !strcmp(s, "需") || !strcmp(s, "需求"))
+		return MATCH_DEMAND;
+	return -1;
+}
+
+int match_audit(struct cc_store *st, const char *actor, const char *action, const char *target,
+		const char *before, const char *after, struct cc_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO audit(actor, action, target, before, after) VALUES(?1, ?2, ?3, ?4, ?5)";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	if (!s)
+		return CC_EDB;
+	const char *a = actor && *actor ? actor : "cli";
+	cc_stmt_bind_text(s, 1, a, strlen(a));
+	cc_stmt_bind_text(s, 2, action, strlen(action));
+	cc_stmt_bind_text(s, 3, target, strlen(target));
+	if (before)
+		cc_stmt_bind_text(s, 4, before, strlen(before));
+	if (after)
+		cc_stmt_bind_text(s, 5, after, strlen(after));
+	return cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+}
+
+int64_t match_enterprise_id(struct cc_store *st, const char *uscc, struct cc_error *err)
+{
+	static const char sql[] = "SELECT id FROM enterprises WHERE uscc = ?1";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_text(s, 1, uscc, strlen(uscc));
+	int rc = cc_stmt_step(s, err);
+	if (rc < 0)
+		return CC_EDB;
+	return rc == 1 ? cc_stmt_int64(s, 0) : 0;
+}
+
+/* Sets ERR to "FIELD: reason" (posting_error_field reads the field back). */
+static int ferr(struct cc_error *err, int code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int ferr(struct cc_error *err, int code, const char *field, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return cc_error_set(err, code, "%s: %s", field, msg);
+}
+
+const char *posting_error_field(const struct cc_error *err)
+{
+	static const char *const fields[] = {"kind", "uscc", "title", "description", "node",
+					     "quantity", "unit", "region_pref", "valid_until",
+					     "contact", "id"};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		size_t n = strlen(fields[i]);
+		if (strncmp(err->msg, fields[i], n) == 0 && err->msg[n] == ':')
+			return fields[i];
+	}
+	return NULL;
+}
+
+/* A posting row as read for an update: owned copies. */
+struct prow {
+	char kind[8], uscc[19];
+	char *title, *description, *node, *quantity, *unit, *region_pref, *valid_until, *contact;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s && *s ? strdup(s) : NULL;
+}
+
+static void prow_free(struct prow *p)
+{
+	free(p->title);
+	free(p->description);
+	free(p->node);
+	free(p->quantity);
+	free(p->unit);
+	free(p->region_pref);
+	free(p->valid_until);
+	free(p->contact);
+}
+
+static int prow_load(struct cc_store *st, int64_t id, struct prow *p, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(
+		st, &s,
+		"SELECT p.kind, e.uscc, p.title, p.description, CASE WHEN p.node IS NULL THEN NULL "
+		"ELSE p.chain || '.' || p.node END, p.quantity, p.unit, p.region_pref, p.valid_until, "
+		"p.contact FROM postings p JOIN enterprises e ON e.id = p.enterprise_id WHERE p.id = ?1",
+		err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_int64(s, 1, id);
+	rc = cc_stmt_step(s, err);
+	if (rc == 1) {
+		snprintf(p->kind, sizeof p->kind, "%s", cc_stmt_text(s, 0));
+		snprintf(p->uscc, sizeof p->uscc, "%s", cc_stmt_text(s, 1));
+		p->title = dup_or_null(cc_stmt_text(s, 2));
+		p->description = dup_or_null(cc_stmt_text(s, 3));
+		p->node = dup_or_null(cc_stmt_text(s, 4));
+		if (!cc_stmt_is_null(s, 5)) {
+			char q[64];
+			snprintf(q, sizeof q, "%.17g", cc_stmt_double(s, 5));
+			p->quantity = strdup(q);
+		}
+		p->unit = dup_or_null(cc_stmt_text(s, 6));
+		p->region_pref = dup_or_null(cc_stmt_text(s, 7));
+		p->valid_until = dup_or_null(cc_stmt_text(s, 8));
+		p->contact = dup_or_null(cc_stmt_text(s, 9));
+		rc = 0;
+	} else if (rc == 0) {
+		rc = ferr(err, CC_ENOTFOUND, "id", "no posting %lld", (long long)id);
+	}
+	cc_stmt_free(s);
+	return rc;
+}
+
+/* Overlays IN on P: a NULL field keeps P's value, "" clears it. */
+static void overlay(char **dst, const char *src)
+{
+	if (!src)
+		return;
+	free(*dst);
+	*dst = dup_or_null(src);
+}
+
+static int text_limit(const char *s, const char *field, size_t max_chars, struct cc_error *err)
+{
+	if (!s)
+		return 0;
+	size_t n = strlen(s);
+	if (cc_utf8_valid_prefix((const unsigned char *)s, n) != n)
+		return ferr(err, CC_EINVAL, field, "not valid UTF-8 text");
+	if (cc_utf8_len(s, n) > max_chars)
+		return ferr(err, CC_EINVAL, field, "longer than %zu characters", max_chars);
+	return 0;
+}
+
+/* Normalises a region preference list into OUT ("510100;500000"); validates every code. */
+int match_regions_parse(const char *s, char *out, size_t n, struct cc_error *err)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	if (!s)
+		return 0;
+	const char *p = s;
+	int count = 0;
+	while (*p) {
+		while (*p == ';' || *p == ',' || *p == ' ' || *p == '\t')
+			p++;
+		const char *q = p;
+		while (*q && *q != ';' && *q != ',' && *q != ' ' && *q != '\t')
+			q++;
+		if (q > p) {
+			long long code;
+			if (cc_parse_int64(p, (size_t)(q - p), &code) || q - p != 6 ||
+			    !cc_region_find((int)code))
+				return ferr(err, CC_EINVAL, "region_pref",
+					    "'%.*s' is not a GB/T 2260 region code (6 digits, e.g. 510100)",
+					    (int)(q - p > 40 ? 40 : q - p), p);
+			if (++count > 20)
+				return ferr(err, CC_EINVAL, "region_pref", "at most 20 regions");
+			int w = snprintf(out + used, n - used, "%s%lld", used ? ";" : "", code);
+			if (w < 0 || (size_t)w >= n - used)
+				return ferr(err, CC_EINVAL, "region_pref", "too many regions");
+			used += (size_t)w;
+		}
+		p = q;
+	}
+	return 0;
+}
+
+int posting_save(struct cc_store *st, const struct posting_in *in, int64_t *id,
+		 struct cc_error *err)
+{
+	struct prow p;
+	memset(&p, 0, sizeof p);
+	int rc = 0;
+	if (in->id > 0) {
+		rc = prow_load(st, in->id, &p, err);
+		if (rc)
+			return rc;
+		if (in->kind && match_kind_parse(in->kind) >= 0 &&
+		    match_kind_parse(in->kind) != match_kind_parse(p.kind)) {
+			rc = ferr(err, CC_EINVAL, "kind", "a posting cannot change its kind");
+			goto out;
+		}
+		if (in->uscc && *in->uscc) {
+			char u[19];
+			struct cc_error e2;
+			if (cc_uscc_validate(in->uscc, strlen(in->uscc), u, NULL, &e2) ||
+			    strcmp(u, p.uscc) != 0) {
+				rc = ferr(err, CC_EINVAL, "uscc", "a posting cannot change its poster");
+				goto out;
+			}
+		}
+	} else {
+		int k = match_kind_parse(in->kind);
+		if (k < 0) {
+			rc = ferr(err, CC_EINVAL, "kind", "must be supply or demand (供 or 需)");
+			goto out;
+		}
+		snprintf(p.kind, sizeof p.kind, "%s", k == MATCH_SUPPLY ? "supply" : "demand");
+		struct cc_error e2 = {0};
+		if (!in->uscc || cc_uscc_validate(in->uscc, strlen(in->uscc), p.uscc, NULL, &e2)) {
+			rc = ferr(err, CC_EINVAL, "uscc", "%s",
+				  in->uscc ? e2.msg : "the poster's credit code is required");
+			goto out;
+		}
+	}
+	overlay(&p.title, in->title);
+	overlay(&p.description, in->description);
+	overlay(&p.node, in->node);
+	overlay(&p.quantity, in->quantity);
+	overlay(&p.unit, in->unit);
+	overlay(&p.region_pref, in->region_pref);
+	overlay(&p.valid_until, in->valid_until);
+	overlay(&p.contact, in->contact);
+
+	/* Validate the merged posting. */
+	const char *title = p.title;
+	size_t tn = title ? strlen(title) : 0;
+	cc_trim(&title, &tn);
+	if (!title || tn == 0) {
+		rc = ferr(err, CC_EINVAL, "title", "a posting needs a title");
+		goto out;
+	}
+	if ((rc = text_limit(p.title, "title", 200, err)) ||
+	    (rc = text_limit(p.description, "description", 4000, err)) ||
+	    (rc = text_limit(p.unit, "unit", 20, err)) ||
+	    (rc = text_limit(p.contact, "contact", 200, err)))
+		goto out;
+	const char *chain = NULL, *node = NULL;
+	if (p.node) {
+		struct cc_error e2 = {0};
+		const struct cc_catalogue *cat = cc_catalogue_get(&e2);
+		const struct cc_node *nd = cat ? cc_node_resolve(cat, p.node, NULL, &e2) : NULL;
+		if (!nd) {
+			rc = ferr(err, CC_EINVAL, "node", "%s", e2.msg);
+			goto out;
+		}
+		chain = cat->chains[nd->chain].id;
+		node = nd->id;
+	}
+	double qty = NAN;
+	if (p.quantity) {
+		struct cc_error e2 = {0};
+		if (cc_parse_number(p.quantity, strlen(p.quantity), &qty, &e2)) {
+			rc = ferr(err, CC_EINVAL, "quantity", "'%.40s' is not a number", p.quantity);
+			goto out;
+		}
+		if (!(qty >= 0) || qty > 1e15) {
+			rc = ferr(err, CC_EINVAL, "quantity", "must be between 0 and 1e15");
+			goto out;
+		}
+	}
+	char regions[256];
+	if ((rc = match_regions_parse(p.region_pref, regions, sizeof regions, err)))
+		goto out;
+	char until[16] = "";
+	if (p.valid_until) {
+		int ymd;
+		struct cc_error e2 = {0};
+		if (cc_parse_date(p.valid_until, strlen(p.valid_until), &ymd, &e2)) {
+			rc = ferr(err, CC_EINVAL, "valid_until", "%s", e2.msg);
+			goto out;
+		}
+		cc_format_date(ymd, until);
+	}
+	int64_t eid = match_enterprise_id(st, p.uscc, err);
+	if (eid < 0) {
+		rc = (int)eid;
+		goto out;
+	}
+	if (eid == 0) {
+		rc = ferr(err, CC_ENOTFOUND, "uscc", "no enterprise with credit code %s", p.uscc);
+		goto out;
+	}
+
+	if ((rc = cc_store_begin(st, err)))
+		goto out;
+	struct cc_stmt *s = NULL;
+	if (in->id > 0)
+		rc = cc_stmt_prepare(
+			st, &s,
+			"UPDATE postings SET title=?2, description=?3, chain=?4, node=?5, quantity=?6, "
+			"unit=?7, region_pref=?8, valid_until=?9, contact=?10, "
+			"updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?1",
+			err);
+	else
+		rc = cc_stmt_prepare(st, &s,
+				     "INSERT INTO postings(enterprise_id, title, description, chain, "
+				     "node, quantity, unit, region_pref, valid_until, contact, kind, "
+				     "created_by) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+				     err);
+	if (rc == 0) {
+		cc_stmt_bind_int64(s, 1, in->id > 0 ? in->id : eid);
+		cc_stmt_bind_text(s, 2, title, tn);
+		if (p.description)
+			cc_stmt_bind_text(s, 3, p.description, strlen(p.description));
+		if (chain) {
+			cc_stmt_bind_text(s, 4, chain, strlen(chain));
+			cc_stmt_bind_text(s, 5, node, strlen(node));
+		}
+		if (!isnan(qty))
+			cc_stmt_bind_double(s, 6, qty);
+		if (p.unit)
+			cc_stmt_bind_text(s, 7, p.unit, strlen(p.unit));
+		if (regions[0])
+			cc_stmt_bind_text(s, 8, regions, strlen(regions));
+		if (until[0])
+			cc_stmt_bind_text(s, 9, until, strlen(until));
+		if (p.contact)
+			cc_stmt_bind_text(s, 10, p.contact, strlen(p.contact));
+		if (in->id <= 0) {
+			cc_stmt_bind_text(s, 11, p.kind, strlen(p.kind));
+			const char *a = in->actor ? in->actor : "cli";
+			cc_stmt_bind_text(s, 12, a, strlen(a));
+		}
+		if (cc_stmt_step(s, err) < 0) {
+			rc = CC_EDB;
+			if (strstr(err->msg, "UNIQUE"))
+				rc = ferr(err, CC_EEXIST, "title",
+					  "this enterprise already has a %s posting titled '%.*s'",
+					  p.kind, (int)(tn > 80 ? 80 : tn), title);
+		}
+	}
+	cc_stmt_free(s);
+	if (rc == 0) {
+		*id = in->id > 0 ? in->id : cc_store_last_id(st);
+		char target[40];
+		snprintf(target, sizeof target, "posting %lld", (long long)*id);
+		json_t *after = posting_get(st, *id, 1, err);
+		char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
+		rc = match_audit(st, in->actor, in->id > 0 ? "posting.update" : "posting.create",
+				 target, NULL, a, err);
+		free(a);
+		json_decref(after);
+	}
+	if (rc == 0 && in->id <= 0) {
+		int64_t d = match_deliver(st, *id - 1, err);
+		if (d < 0)
+			rc = (int)d;
+	}
+	if (rc == 0)
+		rc = cc_store_commit(st, err);
+	if (rc)
+		cc_store_rollback(st);
+out:
+	prow_free(&p);
+	return rc;
+}
+
+int posting_withdraw(struct cc_store *st, int64_t id, const char *actor, struct cc_error *err)
+{
+	int rc = cc_store_begin(st, err);
+	if (rc)
+		return rc;
+	struct cc_stmt *s = NULL;
+	rc = cc_stmt_prepare(st, &s,
+			     "UPDATE postings SET status='withdrawn', "
+			     "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?1",
+			     err);
+	if (rc == 0) {
+		cc_stmt_bind_int64(s, 1, id);
+		if (cc_stmt_step(s, err) < 0)
+			rc = CC_EDB;
+		else if (cc_store_changes(st) == 0)
+			rc = ferr(err, CC_ENOTFOUND, "id", "no posting %lld", (long long)id);
+	}
+	cc_stmt_free(s);
+	if (rc == 0) {
+		char target[40];
+		snprintf(target, sizeof target, "posting %lld", (long long)id);
+		rc = match_audit(st, actor, "posting.withdraw", target, NULL, "{\"status\":\"withdrawn\"}",
+				 err);
+	}
+	if (rc == 0)
+		rc = cc_store_commit(st, err);
+	if (rc)
+		cc_store_rollback(st);
+	return rc;
+}
+
+int posting_owner(struct cc_store *st, int64_t id, char *out, struct cc_error *err)
+{
+	static const char sql[] =
+		"SELECT e.uscc FROM postings p JOIN enterprises e ON e.id = p.enterprise_id WHERE p.id = ?1";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_int64(s, 1, id);
+	int rc = cc_stmt_step(s, err);
+	if (rc < 0)
+		return CC_EDB;
+	if (rc == 0)
+		return ferr(err, CC_ENOTFOUND, "id", "no posting %lld", (long long)id);
+	snprintf(out, 19, "%s", cc_stmt_text(s, 0));
+	return 0;
+}
+
+/* The columns every posting reader selects, in this order (posting_row_json reads them). */
+#define POSTING_COLS                                                                          \
+	"p.id, p.kind, e.uscc, e.name, e.region, p.title, p.description, p.chain, p.node, "   \
+	"p.quantity, p.unit, p.region_pref, p.valid_until, p.status, p.created_at, "         \
+	"p.updated_at, p.contact"
+
+static json_t *str_or_null(struct cc_stmt *s, int col)
+{
+	return cc_stmt_is_null(s, col) ? json_null() : json_string(cc_stmt_text(s, col));
+}
+
+json_t *match_posting_row_json(struct cc_stmt *s, const char *today, int with_private)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(cc_stmt_int64(s, 0)));
+	json_object_set_new(o, "kind", json_string(cc_stmt_text(s, 1)));
+	json_object_set_new(o, "uscc", json_string(cc_stmt_text(s, 2)));
+	json_object_set_new(o, "enterprise", json_string(cc_stmt_text(s, 3)));
+	json_object_set_new(o, "region", json_integer(cc_stmt_int64(s, 4)));
+	json_object_set_new(o, "title", json_string(cc_stmt_text(s, 5)));
+	json_object_set_new(o, "description", str_or_null(s, 6));
+	json_object_set_new(o, "chain", str_or_null(s, 7));
+	json_object_set_new(o, "node", str_or_null(s, 8));
+	const char *node_name = NULL;
+	if (!cc_stmt_is_null(s, 7) && !cc_stmt_is_null(s, 8)) {
+		const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+		const struct cc_chain *ch = cat ? cc_chain_find(cat, cc_stmt_text(s, 7)) : NULL;
+		const struct cc_node *nd = ch ? cc_node_find(cat, ch, cc_stmt_text(s, 8)) : NULL;
+		if (nd)
+			node_name = nd->name_zh;
+	}
+	json_object_set_new(o, "node_name", node_name ? json_string(node_name) : json_null());
+	json_object_set_new(o, "quantity",
+			    cc_stmt_is_null(s, 9) ? json_null() : json_real(cc_stmt_double(s, 9)));
+	json_object_set_new(o, "unit", str_or_null(s, 10));
+	json_object_set_new(o, "region_pref", str_or_null(s, 11));
+	json_object_set_new(o, "valid_until", str_or_null(s, 12));
+	const char *status = cc_stmt_text(s, 13);
+	if (strcmp(status, "open") == 0 && !cc_stmt_is_null(s, 12) &&
+	    strcmp(cc_stmt_text(s, 12), today) < 0)
+		status = "expired";
+	json_object_set_new(o, "status", json_string(status));
+	json_object_set_new(o, "created_at", str_or_null(s, 14));
+	json_object_set_new(o, "updated_at", str_or_null(s, 15));
+	if (with_private)
+		json_object_set_new(o, "contact", str_or_null(s, 16));
+	return o;
+}
+
+json_t *posting_get(struct cc_store *st, int64_t id, int with_private, struct cc_error *err)
+{
+	static const char sql[] = "SELECT " POSTING_COLS " FROM postings p JOIN enterprises e ON "
+				  "e.id = p.enterprise_id WHERE p.id = ?1";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	if (!s)
+		return NULL;
+	char today[11];
+	match_today(today);
+	cc_stmt_bind_int64(s, 1, id);
+	int rc = cc_stmt_step(s, err);
+	if (rc == 0)
+		ferr(err, CC_ENOTFOUND, "id", "no posting %lld", (long long)id);
+	json_t *o = rc == 1 ? match_posting_row_json(s, today, with_private) : NULL;
+	cc_stmt_reset(s);
+	return o;
+}
+
+/* ---- text terms ---- */
+
+/* Returns the byte length of the separator at P (0 when P is not a separator). */
+static size_t sep_len(const unsigned char *p)
+{
+	static const char *const wide[] = {"，", "。", "、", "；", "：", "！", "？", "（", "）",
+					   "【", "】", "《", "》", "“", "”", "‘", "’", "　",
+					   "「", "」", "…", "—"};
+	if (*p < 0x80)
+		return (isspace(*p) || strchr(",;:!?()[]{}<>\"'`/\\|*^~=&@$%", *p)) ? 1 : 0;
+	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++) {
+		size_t n = strlen(wide[i]);
+		if (memcmp(p, wide[i], n) == 0)
+			return n;
+	}
+	return 0;
+}
+
+static size_t char_len(unsigned char c)
+{
+	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+int match_terms(const char *text, struct match_term *terms, int max)
+{
+	int n = 0;
+	const unsigned char *p = (const unsigned char *)(text ? text : "");
+	size_t len = strlen((const char *)p);
+	if (cc_utf8_valid_prefix(p, len) != len)
+		return 0;
+	while (*p && n < max) {
+		size_t s;
+		while (*p && (s = sep_len(p)))
+			p += s;
+		const unsigned char *start = p;
+		int chars = 0;
+		while (*p && !sep_len(p)) {
+			p += char_len(*p);
+			chars++;
+		}
+		if (p > start) {
+			size_t b = (size_t)(p - start);
+			if (b >= sizeof terms[n].text)
+				continue; /* absurdly long term: ignore */
+			for (size_t i = 0; i < b; i++)
+				terms[n].text[i] = (char)tolower(start[i]);
+			terms[n].text[b] = '\0';
+			terms[n].chars = chars;
+			int dup = 0;
+			for (int k = 0; k < n; k++)
+				dup |= strcmp(terms[k].text, terms[n].text) == 0;
+			if (!dup)
+				n++;
+		}
+	}
+	return n;
+}
+
+void match_strip_stopwords(const char *in, char *out, size_t n)
+{
+	/* Words that say what kind of posting it is, not what it is about. */
+	static const char *const stop[] = {"采购", "供应", "求购", "需求", "供货", "出售", "销售",
+					   "提供", "寻找", "长期", "批量", "大量", "现货", "诚招"};
+	size_t used = 0;
+	if (n == 0)
+		return;
+	while (*in && used + 1 < n) {
+		size_t hit = 0;
+		for (size_t k = 0; k < sizeof stop / sizeof stop[0] && !hit; k++)
+			if (strncmp(in, stop[k], strlen(stop[k])) == 0)
+				hit = strlen(stop[k]);
+		if (hit) {
+			out[used++] = ' ';
+			in += hit;
+		} else {
+			out[used++] = *in++;
+		}
+	}
+	/* Never end inside a UTF-8 sequence. */
+	while (used > 0 && (unsigned char)out[used - 1] >= 0x80 && *in &&
+	       ((unsigned char)*in & 0xC0) == 0x80)
+		in++, used--;
+	out[used] = '\0';
+}
+
+/* Appends S (N bytes) to OUT as an FTS5 string (double quotes; none can occur in a term). */
+static int put(char *out, size_t cap, size_t *used, const char *s, size_t n)
+{
+	if (*used + n + 1 > cap)
+		return -1;
+	memcpy(out + *used, s, n);
+	*used += n;
+	out[*used] = '\0';
+	return 0;
+}
+
+int match_query_build(const char *text, char *out, size_t n)
+{
+	struct match_term t[MATCH_MAX_TERMS];
+	int nt = match_terms(text, t, MATCH_MAX_TERMS), count = 0;
+	size_t used = 0;
+	char seen[64][16];
+	out[0] = '\0';
+	for (int k = 0; k < nt; k++) {
+		if (t[k].chars < 3)
+			continue;
+		const char *p = t[k].text;
+		const char *end = p + strlen(p);
+		while (p < end) {
+			const char *q = p;
+			int c = 0;
+			while (q < end && c < 3) {
+				q += char_len((unsigned char)*q);
+				c++;
+			}
+			if (c < 3)
+				break;
+			size_t len = (size_t)(q - p);
+			int dup = 0;
+			for (int s = 0; s < count && s < 64; s++)
+				dup |= strlen(seen[s]) == len && memcmp(seen[s], p, len) == 0;
+			if (!dup && count < 64 && len < sizeof seen[0]) {
+				size_t save = used;
+				if ((count && put(out, n, &used, " OR ", 4)) || put(out, n, &used, "\"", 1) ||
+				    put(out, n, &used, p, len) || put(out, n, &used, "\"", 1)) {
+					used = save;
+					out[used] = '\0';
+					return count;
+				}
+				memcpy(seen[count], p, len);
+				seen[count][len] = '\0';
+				count++;
+			}
+			p += char_len((unsigned char)*p);
+		}
+	}
+	return count;
+}
+
+/* ---- search ---- */
+
+json_t *posting_search(struct cc_store *st, const struct posting_query *q, struct cc_error *err)
+{
+	struct match_term t[MATCH_MAX_TERMS];
+	int nt = match_terms(q->q, t, MATCH_MAX_TERMS);
+	char fts[1024] = "";
+	size_t used = 0;
+	int nshort = 0;
+	for (int k = 0; k < nt; k++) {
+		if (t[k].chars < 3) {
+			nshort++;
+			continue;
+		}
+		if ((used && put(fts, sizeof fts, &used, " AND ", 5)) ||
+		    put(fts, sizeof fts, &used, "\"", 1) ||
+		    put(fts, sizeof fts, &used, t[k].text, strlen(t[k].text)) ||
+		    put(fts, sizeof fts, &used, "\"", 1))
+			break;
+	}
+	const char *mode = fts[0] ? "fts" : nshort ? "scan" : "none";
+	char today[11];
+	match_today(today);
+
+	struct cc_buf where = CC_BUF_INIT(16384);
+	cc_buf_puts(&where, " WHERE 1");
+	/* Parameters: ?1 fts, ?2 kind, ?3 chain, ?4 node, ?5 region lo, ?6 region hi, ?7 uscc,
+	 * ?8 today, ?20.. short terms. */
+	if (fts[0])
+		cc_buf_puts(&where, " AND postings_fts MATCH ?1");
+	if (q->kind && *q->kind)
+		cc_buf_puts(&where, " AND p.kind = ?2");
+	if (q->chain && *q->chain)
+		cc_buf_puts(&where, " AND p.chain = ?3");
+	if (q->node && *q->node)
+		cc_buf_puts(&where, " AND p.node = ?4");
+	if (q->region > 0)
+		cc_buf_puts(&where, " AND e.region BETWEEN ?5 AND ?6");
+	if (q->uscc && *q->uscc)
+		cc_buf_puts(&where, " AND e.uscc = ?7");
+	const char *state = q->state && *q->state ? q->state : "open";
+	if (!strcmp(state, "open"))
+		cc_buf_puts(&where, " AND p.status = 'open' AND (p.valid_until IS NULL OR p.valid_until >= ?8)");
+	else if (!strcmp(state, "expired"))
+		cc_buf_puts(&where, " AND p.status = 'open' AND p.valid_until < ?8");
+	else if (!strcmp(state, "withdrawn"))
+		cc_buf_puts(&where, " AND p.status = 'withdrawn'");
+	else if (strcmp(state, "all") != 0) {
+		cc_buf_release(&where);
+		cc_error_set(err, CC_EINVAL, "state: must be open, expired, withdrawn or all");
+		return NULL;
+	}
+	for (int k = 0, j = 0; k < nt; k++)
+		if (t[k].chars < 3)
+			cc_buf_printf(&where,
+				      " AND instr(lower(p.title || ' ' || coalesce(p.description, '')), ?%d) > 0",
+				      20 + j++);
+	const char *from = fts[0] ? " FROM postings_fts JOIN postings p ON p.id = postings_fts.rowid "
+				    "JOIN enterprises e ON e.id = p.enterprise_id"
+				  : " FROM postings p JOIN enterprises e ON e.id = p.enterprise_id";
+	json_t *res = NULL, *items = json_array();
+	int64_t total = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		struct cc_buf sql = CC_BUF_INIT(32768);
+		if (pass == 0)
+			cc_buf_printf(&sql, "SELECT count(*)%s%s", from, cc_buf_str(&where));
+		else
+			cc_buf_printf(&sql, "SELECT " POSTING_COLS "%s%s ORDER BY %s LIMIT %d OFFSET %d",
+				      from, cc_buf_str(&where),
+				      fts[0] ? "bm25(postings_fts), p.id" : "p.id DESC",
+				      q->limit > 0 ? q->limit : 50, q->offset > 0 ? q->offset : 0);
+		struct cc_stmt *s = NULL;
+		int rc = cc_stmt_prepare(st, &s, cc_buf_str(&sql), err);
+		cc_buf_release(&sql);
+		if (rc)
+			goto fail;
+		if (fts[0])
+			cc_stmt_bind_text(s, 1, fts, strlen(fts));
+		if (q->kind && *q->kind)
+			cc_stmt_bind_text(s, 2, q->kind, strlen(q->kind));
+		if (q->chain && *q->chain)
+			cc_stmt_bind_text(s, 3, q->chain, strlen(q->chain));
+		if (q->node && *q->node)
+			cc_stmt_bind_text(s, 4, q->node, strlen(q->node));
+		if (q->region > 0) {
+			int r = q->region, lo = r, hi = r;
+			if (r < 100)
+				lo = r * 10000, hi = lo + 9999;
+			else if (r < 10000)
+				lo = r * 100, hi = lo + 99;
+			else if (r % 10000 == 0)
+				hi = r + 9999;
+			else if (r % 100 == 0)
+				hi = r + 99;
+			cc_stmt_bind_int64(s, 5, lo);
+			cc_stmt_bind_int64(s, 6, hi);
+		}
+		if (q->uscc && *q->uscc)
+			cc_stmt_bind_text(s, 7, q->uscc, strlen(q->uscc));
+		cc_stmt_bind_text(s, 8, today, 10);
+		for (int k = 0, j = 0; k < nt; k++)
+			if (t[k].chars < 3) {
+				cc_stmt_bind_text(s, 20 + j, t[k].text, strlen(t[k].text));
+				j++;
+			}
+		while ((rc = cc_stmt_step(s, err)) == 1) {
+			if (pass == 0)
+				total = cc_stmt_int64(s, 0);
+			else
+				json_array_append_new(items, match_posting_row_json(s, today, 0));
+		}
+		cc_stmt_free(s);
+		if (rc < 0)
+			goto fail;
+	}
+	res = json_object();
+	json_object_set_new(res, "items", items);
+	json_object_set_new(res, "total", json_integer(total));
+	json_object_set_new(res, "mode", json_string(mode));
+	cc_buf_release(&where);
+	return res;
+fail:
+	json_decref(items);
+	cc_buf_release(&where);
+	return NULL;
+}

@@ -1,0 +1,759 @@
+/*
+ * Ranking the counterparts of a posting (see match.h for the candidates and components).
+ */
+#include <ctype.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/builtin.h"
+#include "base/parse.h"
+#include "domain/catalogue.h"
+#include "domain/codes.h"
+#include "match/match_internal.h"
+
+const char *const match_component[MATCH_NCOMP] = {"text",	"node",	    "industry",	   "region_pref",
+						  "cross_city", "quantity", "credibility"};
+static const char *const component_zh[MATCH_NCOMP] = {"文本相关", "环节一致", "行业一致", "意向地区",
+						      "川渝互采", "数量匹配", "企业信用"};
+
+/* ---- weights ---- */
+
+static pthread_once_t weights_once = PTHREAD_ONCE_INIT;
+static struct match_weights weights;
+static struct cc_error weights_err;
+static int weights_rc;
+
+static double num(json_t *o, const char *key, double def)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_number(v) ? json_number_value(v) : def;
+}
+
+static void weights_load(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	json_error_t je;
+	json_t *root = NULL;
+	if (cc_data_read("match_weights.json", &text, &len)) {
+		weights_rc = cc_error_set(&weights_err, CC_ENOTFOUND, "match_weights.json: not found");
+		return;
+	}
+	root = json_loadb(text, len, 0, &je);
+	free(text);
+	if (!root) {
+		weights_rc = cc_error_set(&weights_err, CC_EPARSE, "match_weights.json:%d: %s",
+					  je.line, je.text);
+		return;
+	}
+	json_t *w = json_object_get(root, "weights");
+	for (int k = 0; k < MATCH_NCOMP; k++) {
+		json_t *v = json_object_get(w, match_component[k]);
+		if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) > 100) {
+			weights_rc = cc_error_set(&weights_err, CC_EINVAL,
+						  "match_weights.json: weights.%s must be a number >= 0",
+						  match_component[k]);
+			json_decref(root);
+			return;
+		}
+		weights.w[k] = json_number_value(v);
+	}
+	json_t *c = json_object_get(root, "candidates");
+	weights.cand_text = (int)num(c, "text", 200);
+	weights.cand_node = (int)num(c, "node", 300);
+	weights.cand_enterprises = (int)num(c, "enterprises", 200);
+	if (weights.cand_text < 0 || weights.cand_text > 5000 || weights.cand_node < 0 ||
+	    weights.cand_node > 5000 || weights.cand_enterprises < 0 || weights.cand_enterprises > 5000)
+		weights_rc = cc_error_set(&weights_err, CC_EINVAL,
+					  "match_weights.json: candidates must be 0..5000");
+	weights.node_related = num(root, "node_related", 0.5);
+	weights.industry_division = num(root, "industry_division", 0.5);
+	json_t *cr = json_object_get(root, "credibility");
+	weights.certs_full = num(cr, "certs_full", 3);
+	weights.platform_days_full = num(cr, "platform_days_full", 365);
+	if (weights.certs_full <= 0)
+		weights.certs_full = 1;
+	if (weights.platform_days_full <= 0)
+		weights.platform_days_full = 1;
+	json_t *sc = json_object_get(cr, "scale");
+	weights.scale[0] = 0;
+	weights.scale[1] = num(sc, "large", 1);
+	weights.scale[2] = num(sc, "medium", 0.7);
+	weights.scale[3] = num(sc, "small", 0.4);
+	weights.scale[4] = num(sc, "micro", 0.2);
+	json_t *pair = json_object_get(json_object_get(root, "cross_city_pair"), "provinces");
+	weights.pair[0] = (int)json_integer_value(json_array_get(pair, 0)) / 10000;
+	weights.pair[1] = (int)json_integer_value(json_array_get(pair, 1)) / 10000;
+	if (!weights.pair[0] || !weights.pair[1]) {
+		weights.pair[0] = 50;
+		weights.pair[1] = 51;
+	}
+	json_decref(root);
+}
+
+const struct match_weights *match_weights_get(struct cc_error *err)
+{
+	pthread_once(&weights_once, weights_load);
+	if (weights_rc) {
+		if (err)
+			*err = weights_err;
+		return NULL;
+	}
+	return &weights;
+}
+
+/* ---- helpers ---- */
+
+static int days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int era = (y >= 0 ? y : y - 399) / 400;
+	int yoe = y - era * 400;
+	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int days_of(const char *s)
+{
+	int ymd;
+	if (!s || strlen(s) < 10 || cc_parse_date(s, 10, &ymd, NULL))
+		return -1;
+	return days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100);
+}
+
+static int node_index(const struct cc_catalogue *cat, const char *chain, const char *node)
+{
+	if (!cat || !chain || !*chain || !node || !*node)
+		return -1;
+	const struct cc_chain *ch = cc_chain_find(cat, chain);
+	const struct cc_node *nd = ch ? cc_node_find(cat, ch, node) : NULL;
+	return nd ? nd->index : -1;
+}
+
+/* 1 same node, RELATED for parent/child or siblings, else 0. */
+static double node_agreement(const struct cc_catalogue *cat, int a, int b, double related)
+{
+	if (a < 0 || b < 0)
+		return 0;
+	if (a == b)
+		return 1;
+	int pa = cat->nodes[a].parent, pb = cat->nodes[b].parent;
+	if (pa == b || pb == a || (pa >= 0 && pa == pb))
+		return related;
+	return 0;
+}
+
+/* Whether region R lies in the preference list PREFS ("510100;500000"). */
+static int region_in(int r, const char *prefs)
+{
+	for (const char *p = prefs; p && *p;) {
+		int code = (int)strtol(p, NULL, 10);
+		if (code > 0) {
+			if (code % 10000 == 0 ? r / 10000 == code / 10000
+			    : code % 100 == 0 ? r / 100 == code / 100
+					      : r == code)
+				return 1;
+		}
+		p = strchr(p, ';');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+static int unit_eq(const char *a, const char *b)
+{
+	const char *x = a, *y = b;
+	size_t nx = strlen(a), ny = strlen(b);
+	cc_trim(&x, &nx);
+	cc_trim(&y, &ny);
+	if (nx == 0 || nx != ny)
+		return 0;
+	for (size_t i = 0; i < nx; i++)
+		if (tolower((unsigned char)x[i]) != tolower((unsigned char)y[i]))
+			return 0;
+	return 1;
+}
+
+/* Case-insensitive (ASCII) substring test. */
+static int has_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle), h = strlen(hay);
+	if (n == 0 || n > h)
+		return 0;
+	for (size_t i = 0; i + n <= h; i++) {
+		size_t k = 0;
+		while (k < n && tolower((unsigned char)hay[i + k]) == (unsigned char)needle[k])
+			k++;
+		if (k == n)
+			return 1;
+	}
+	return 0;
+}
+
+/* The candidate set: a growable array with a hash on (kind, id). */
+struct cands {
+	struct match_item *v;
+	int n, cap;
+	int32_t *slot; /* index + 1 */
+	int nslot;
+};
+
+static struct match_item *cand_get(struct cands *c, int is_posting, int64_t id, int *fresh)
+{
+	uint64_t key = ((uint64_t)id << 1) | (uint64_t)is_posting;
+	uint64_t h = key * 0x9E3779B97F4A7C15ull;
+	int i = (int)(h >> 40) & (c->nslot - 1);
+	while (c->slot[i]) {
+		struct match_item *it = &c->v[c->slot[i] - 1];
+		if (it->id == id && it->is_posting == is_posting) {
+			*fresh = 0;
+			return it;
+		}
+		i = (i + 1) & (c->nslot - 1);
+	}
+	if (c->n == c->cap)
+		return NULL;
+	struct match_item *it = &c->v[c->n];
+	memset(it, 0, sizeof *it);
+	it->is_posting = is_posting;
+	it->id = id;
+	it->ent = -1;
+	it->node = -1;
+	it->qty = NAN;
+	it->days = -1;
+	c->slot[i] = ++c->n;
+	*fresh = 1;
+	return it;
+}
+
+static size_t char_bytes(unsigned char c)
+{
+	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+static void add_matched(struct match_item *it, const char *s, size_t n)
+{
+	size_t used = strlen(it->matched);
+	char piece[100];
+	if (n == 0 || n >= sizeof piece)
+		return;
+	memcpy(piece, s, n);
+	piece[n] = '\0';
+	if (strstr(it->matched, piece))
+		return;
+	if (used + n + 2 > sizeof it->matched)
+		return;
+	if (used)
+		it->matched[used++] = ';';
+	memcpy(it->matched + used, piece, n + 1);
+}
+
+/*
+ * Records in IT->matched the parts of the query terms found in TEXT: a 1–2 character term when
+ * it occurs whole, and for longer terms the maximal runs of consecutive trigrams that occur
+ * (so "供应轮毂轴承" against "采购轮毂轴承" reports "轮毂轴承").
+ */
+static void note_terms(struct match_item *it, const struct match_term *t, int nt, const char *text)
+{
+	for (int k = 0; k < nt; k++) {
+		const char *p = t[k].text;
+		if (t[k].chars < 3) {
+			if (has_ci(text, p))
+				add_matched(it, p, strlen(p));
+			continue;
+		}
+		size_t off[96];
+		int nc = 0;
+		for (size_t b = 0; p[b] && nc < 95; b += char_bytes((unsigned char)p[b]))
+			off[nc++] = b;
+		off[nc] = strlen(p);
+		int run = -1;
+		for (int i = 0; i + 3 <= nc + 1; i++) {
+			int found = 0;
+			if (i + 3 <= nc) {
+				char tri[16];
+				size_t len = off[i + 3] - off[i];
+				if (len < sizeof tri) {
+					memcpy(tri, p + off[i], len);
+					tri[len] = '\0';
+					found = has_ci(text, tri);
+				}
+			}
+			if (found && run < 0)
+				run = i;
+			if (!found && run >= 0) {
+				add_matched(it, p + off[run], off[i - 1 + 3] - off[run]);
+				run = -1;
+			}
+		}
+	}
+}
+
+static int cmp_items(const void *a, const void *b)
+{
+	const struct match_item *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	if (x->is_posting != y->is_posting)
+		return x->is_posting ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Reads posting rows (id, title, text, chain, node, quantity, unit, uscc, bm25) into C. */
+static int read_postings(struct cc_stmt *s, struct cands *c, const struct cc_catalogue *cat,
+			 const struct cc_frame *f, const struct match_term *t, int nt,
+			 double *best, struct cc_error *err)
+{
+	int rc;
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		int fresh;
+		struct match_item *it = cand_get(c, 1, cc_stmt_int64(s, 0), &fresh);
+		if (!it)
+			break;
+		if (fresh) {
+			snprintf(it->title, sizeof it->title, "%s", cc_stmt_text(s, 1));
+			it->node = node_index(cat, cc_stmt_text(s, 3), cc_stmt_text(s, 4));
+			if (!cc_stmt_is_null(s, 5))
+				it->qty = cc_stmt_double(s, 5);
+			snprintf(it->unit, sizeof it->unit, "%s", cc_stmt_text(s, 6));
+			it->ent = cc_frame_find(f, cc_stmt_text(s, 7));
+			note_terms(it, t, nt, cc_stmt_text(s, 1));
+			note_terms(it, t, nt, cc_stmt_text(s, 2));
+		}
+		double b = cc_stmt_double(s, 8);
+		if (b < 0) {
+			it->bm25 = b;
+			if (b < *best)
+				*best = b;
+		}
+	}
+	return rc < 0 ? CC_EDB : 0;
+}
+
+int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const char *today_in,
+	       struct match_result *out, struct cc_error *err)
+{
+	memset(out, 0, sizeof *out);
+	out->posting_id = id;
+	const struct match_weights *W = match_weights_get(err);
+	const struct cc_catalogue *cat = cc_catalogue_get(err);
+	if (!W || !cat)
+		return CC_EINVAL;
+	char today[11];
+	if (today_in && strlen(today_in) == 10)
+		snprintf(today, sizeof today, "%s", today_in);
+	else
+		match_today(today);
+
+	/* The posting. */
+	static const char psql[] =
+		"SELECT p.kind, p.title, coalesce(p.description, ''), p.chain, p.node, p.quantity, "
+		"p.unit, p.region_pref, p.status, p.valid_until, e.uscc, e.id "
+		"FROM postings p JOIN enterprises e ON e.id = p.enterprise_id WHERE p.id = ?1";
+	struct cc_stmt *s = cc_stmt_cached(st, psql, err);
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_int64(s, 1, id);
+	int rc = cc_stmt_step(s, err);
+	if (rc <= 0) {
+		cc_stmt_reset(s);
+		return rc < 0 ? CC_EDB : cc_error_set(err, CC_ENOTFOUND, "id: no posting %lld", (long long)id);
+	}
+	out->kind = match_kind_parse(cc_stmt_text(s, 0));
+	char title[1024], chain[64], node[96];
+	snprintf(title, sizeof title, "%s", cc_stmt_text(s, 1));
+	snprintf(chain, sizeof chain, "%s", cc_stmt_text(s, 3));
+	snprintf(node, sizeof node, "%s", cc_stmt_text(s, 4));
+	out->qty = cc_stmt_is_null(s, 5) ? NAN : cc_stmt_double(s, 5);
+	snprintf(out->unit, sizeof out->unit, "%s", cc_stmt_text(s, 6));
+	snprintf(out->regions, sizeof out->regions, "%s", cc_stmt_text(s, 7));
+	int withdrawn = strcmp(cc_stmt_text(s, 8), "open") != 0;
+	int expired = !cc_stmt_is_null(s, 9) && strcmp(cc_stmt_text(s, 9), today) < 0;
+	snprintf(out->uscc, sizeof out->uscc, "%s", cc_stmt_text(s, 10));
+	int64_t self = cc_stmt_int64(s, 11);
+	cc_stmt_reset(s);
+	if (withdrawn || expired)
+		return cc_error_set(err, CC_EINVAL, "id: posting %lld is %s: it has no matches",
+				    (long long)id, withdrawn ? "withdrawn" : "expired");
+	out->ent = cc_frame_find(f, out->uscc);
+	out->region = out->ent >= 0 ? f->region[out->ent] : 0;
+	out->node = node_index(cat, chain, node);
+	const char *opposite = out->kind == MATCH_SUPPLY ? "demand" : "supply";
+
+	char topic[1024];
+	match_strip_stopwords(title, topic, sizeof topic);
+	struct match_term t[MATCH_MAX_TERMS];
+	int nt = match_terms(topic, t, MATCH_MAX_TERMS);
+	match_query_build(topic, out->query, sizeof out->query);
+
+	struct cands c = {0};
+	c.cap = W->cand_text + 2 * W->cand_node + W->cand_enterprises + 1;
+	c.nslot = 1;
+	while (c.nslot < 2 * c.cap)
+		c.nslot <<= 1;
+	c.v = calloc((size_t)c.cap, sizeof *c.v);
+	c.slot = calloc((size_t)c.nslot, sizeof *c.slot);
+	if (!c.v || !c.slot) {
+		free(c.v);
+		free(c.slot);
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	}
+	double best_p = 0, best_e = 0;
+	unsigned char *buys_on = NULL; /* supply posting: enterprises buying on its node */
+	rc = 0;
+
+	/* 1. Opposite postings sharing text. */
+	if (out->query[0] && W->cand_text > 0) {
+		static const char sql[] =
+			"SELECT p.id, p.title, coalesce(p.description, ''), p.chain, p.node, p.quantity, "
+			"p.unit, e.uscc, bm25(postings_fts) FROM postings_fts "
+			"JOIN postings p ON p.id = postings_fts.rowid "
+			"JOIN enterprises e ON e.id = p.enterprise_id "
+			"WHERE postings_fts MATCH ?1 AND p.kind = ?2 AND p.status = 'open' "
+			"AND (p.valid_until IS NULL OR p.valid_until >= ?3) AND p.enterprise_id <> ?4 "
+			"ORDER BY bm25(postings_fts), p.id LIMIT ?5";
+		s = cc_stmt_cached(st, sql, err);
+		if (!s) {
+			rc = CC_EDB;
+			goto out;
+		}
+		cc_stmt_bind_text(s, 1, out->query, strlen(out->query));
+		cc_stmt_bind_text(s, 2, opposite, strlen(opposite));
+		cc_stmt_bind_text(s, 3, today, 10);
+		cc_stmt_bind_int64(s, 4, self);
+		cc_stmt_bind_int64(s, 5, W->cand_text);
+		rc = read_postings(s, &c, cat, f, t, nt, &best_p, err);
+		cc_stmt_reset(s);
+		if (rc)
+			goto out;
+	}
+	/* 2. Opposite postings on the same node. */
+	if (out->node >= 0 && W->cand_node > 0) {
+		static const char sql[] =
+			"SELECT p.id, p.title, coalesce(p.description, ''), p.chain, p.node, p.quantity, "
+			"p.unit, e.uscc, 0 FROM postings p JOIN enterprises e ON e.id = p.enterprise_id "
+			"WHERE p.chain = ?1 AND p.node = ?2 AND p.kind = ?3 AND p.status = 'open' "
+			"AND (p.valid_until IS NULL OR p.valid_until >= ?4) AND p.enterprise_id <> ?5 "
+			"ORDER BY p.id DESC LIMIT ?6";
+		s = cc_stmt_cached(st, sql, err);
+		if (!s) {
+			rc = CC_EDB;
+			goto out;
+		}
+		cc_stmt_bind_text(s, 1, chain, strlen(chain));
+		cc_stmt_bind_text(s, 2, node, strlen(node));
+		cc_stmt_bind_text(s, 3, opposite, strlen(opposite));
+		cc_stmt_bind_text(s, 4, today, 10);
+		cc_stmt_bind_int64(s, 5, self);
+		cc_stmt_bind_int64(s, 6, W->cand_node);
+		rc = read_postings(s, &c, cat, f, t, nt, &best_p, err);
+		cc_stmt_reset(s);
+		if (rc)
+			goto out;
+	}
+	/* 3. Registered enterprises whose products share text: sellers for a demand posting,
+	 * buyers for a supply posting. */
+	if (out->query[0] && W->cand_enterprises > 0) {
+		static const char sql[] =
+			"SELECT e.id, e.uscc, e.name, CASE WHEN ?3 THEN enterprise_fts.sells ELSE "
+			"enterprise_fts.buys END, bm25(enterprise_fts) FROM enterprise_fts "
+			"JOIN enterprises e ON e.id = enterprise_fts.rowid "
+			"WHERE enterprise_fts MATCH ?1 AND e.id <> ?2 "
+			"ORDER BY bm25(enterprise_fts), e.id LIMIT ?4";
+		char q[600];
+		snprintf(q, sizeof q, "{%s} : (%s)", out->kind == MATCH_DEMAND ? "sells" : "buys",
+			 out->query);
+		s = cc_stmt_cached(st, sql, err);
+		if (!s) {
+			rc = CC_EDB;
+			goto out;
+		}
+		cc_stmt_bind_text(s, 1, q, strlen(q));
+		cc_stmt_bind_int64(s, 2, self);
+		cc_stmt_bind_int64(s, 3, out->kind == MATCH_DEMAND);
+		cc_stmt_bind_int64(s, 4, W->cand_enterprises);
+		while ((rc = cc_stmt_step(s, err)) == 1) {
+			int fresh;
+			struct match_item *it = cand_get(&c, 0, cc_stmt_int64(s, 0), &fresh);
+			if (!it)
+				break;
+			it->ent = cc_frame_find(f, cc_stmt_text(s, 1));
+			snprintf(it->title, sizeof it->title, "%s", cc_stmt_text(s, 2));
+			note_terms(it, t, nt, cc_stmt_text(s, 3));
+			it->bm25 = cc_stmt_double(s, 4);
+			if (it->bm25 < best_e)
+				best_e = it->bm25;
+		}
+		cc_stmt_reset(s);
+		if (rc < 0) {
+			rc = CC_EDB;
+			goto out;
+		}
+		rc = 0;
+	}
+	/* 4. Registered enterprises on the node: its members (demand) or its buyers (supply). */
+	if (out->node >= 0 && W->cand_node > 0) {
+		int taken = 0;
+		if (out->kind == MATCH_DEMAND) {
+			for (int j = f->node_start[out->node];
+			     j < f->node_start[out->node + 1] && taken < W->cand_node; j++) {
+				int e = f->node_ent[j], fresh;
+				if (e == out->ent)
+					continue;
+				struct match_item *it = cand_get(&c, 0, f->id[e], &fresh);
+				if (!it)
+					break;
+				it->ent = e;
+				taken += fresh;
+			}
+		} else {
+			buys_on = calloc((size_t)f->n + 1, 1);
+			if (!buys_on) {
+				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+				goto out;
+			}
+			for (int j = f->node_edge_start[out->node]; j < f->node_edge_start[out->node + 1]; j++)
+				if (f->edge_buyer[j] >= 0)
+					buys_on[f->edge_buyer[j]] = 1;
+			for (int j = f->node_edge_start[out->node];
+			     j < f->node_edge_start[out->node + 1] && taken < W->cand_node; j++) {
+				int e = f->edge_buyer[j], fresh;
+				if (e < 0 || e == out->ent)
+					continue;
+				struct match_item *it = cand_get(&c, 0, f->id[e], &fresh);
+				if (!it)
+					break;
+				it->ent = e;
+				taken += fresh;
+			}
+		}
+	}
+
+	/* Components. */
+	const struct cc_node *pn = out->node >= 0 ? &cat->nodes[out->node] : NULL;
+	int tday = days_of(today);
+	static const char csql[] = "SELECT created_at FROM enterprises WHERE id = ?1";
+	struct cc_stmt *cs = cc_stmt_cached(st, csql, err);
+	if (!cs) {
+		rc = CC_EDB;
+		goto out;
+	}
+	for (int k = 0; k < c.n; k++) {
+		struct match_item *it = &c.v[k];
+		int e = it->ent;
+		if (e < 0)
+			continue; /* not in the frame yet (written since it was built) */
+		if (!it->is_posting) {
+			snprintf(it->title, sizeof it->title, "%s", f->name[e]);
+			if (buys_on && buys_on[e]) {
+				it->node = out->node; /* a supply posting: it buys on the node */
+				goto scored_node;
+			}
+			/* The enterprise's node: the posting's when it is a member, else a related one. */
+			double bestn = 0;
+			for (int m = f->member_start[e]; m < f->member_start[e + 1]; m++) {
+				double a = node_agreement(cat, out->node, f->member_node[m], W->node_related);
+				if (a > bestn) {
+					bestn = a;
+					it->node = f->member_node[m];
+				}
+			}
+		}
+	scored_node:
+		it->comp[0] = it->bm25 < 0 ? it->bm25 / (it->is_posting ? best_p : best_e) : 0;
+		it->comp[1] = node_agreement(cat, out->node, it->node, W->node_related);
+		/* A demand posting wants a maker of the node: the node's industries. A supply
+		 * posting wants a buyer anywhere down the chain: the industries of the chain's nodes. */
+		const char *ind = f->industry[e];
+		int n_lo = pn ? pn->index : 0, n_hi = pn ? pn->index + 1 : 0;
+		if (pn && out->kind == MATCH_SUPPLY) {
+			n_lo = cat->chains[pn->chain].first_node;
+			n_hi = n_lo + cat->chains[pn->chain].nnodes;
+		}
+		for (int nn = n_lo; ind && nn < n_hi && it->comp[2] < 1; nn++) {
+			const struct cc_node *xn = &cat->nodes[nn];
+			for (int m = 0; m < xn->nindustries; m++) {
+				const char *ni = xn->industries[m];
+				if (strncmp(ind, ni, strlen(ni)) == 0) {
+					it->comp[2] = 1;
+					break;
+				}
+				if (strlen(ind) >= 3 && strlen(ni) >= 3 && strncmp(ind, ni, 3) == 0)
+					it->comp[2] = W->industry_division;
+			}
+		}
+		it->comp[3] = out->regions[0] && region_in(f->region[e], out->regions) ? 1 : 0;
+		int pa = out->region / 10000, pb = f->region[e] / 10000;
+		it->comp[4] = pa != pb && ((pa == W->pair[0] && pb == W->pair[1]) ||
+					   (pa == W->pair[1] && pb == W->pair[0]))
+				      ? 1
+				      : 0;
+		if (it->is_posting && out->qty > 0 && it->qty > 0 && unit_eq(out->unit, it->unit))
+			it->comp[5] = fmin(out->qty, it->qty) / fmax(out->qty, it->qty);
+		int certs = __builtin_popcount(f->certs[e]);
+		cc_stmt_bind_int64(cs, 1, f->id[e]);
+		if (cc_stmt_step(cs, err) == 1) {
+			int d = days_of(cc_stmt_text(cs, 0));
+			it->days = d >= 0 && tday >= d ? tday - d : -1;
+		}
+		cc_stmt_reset(cs);
+		double cred = fmin(1, certs / W->certs_full) + W->scale[f->scale[e] < 5 ? f->scale[e] : 0] +
+			      (it->days > 0 ? fmin(1, it->days / W->platform_days_full) : 0);
+		it->comp[6] = cred / 3;
+		double sc = 0;
+		for (int j = 0; j < MATCH_NCOMP; j++)
+			sc += W->w[j] * it->comp[j];
+		/* Round to 1e-9 so that sums in a different order cannot flip a tie. */
+		it->score = round(sc * 1e9) / 1e9;
+	}
+	/* Drop candidates outside the frame, sort. */
+	int m = 0;
+	for (int k = 0; k < c.n; k++)
+		if (c.v[k].ent >= 0)
+			c.v[m++] = c.v[k];
+	qsort(c.v, (size_t)m, sizeof *c.v, cmp_items);
+	out->n = m;
+	out->items = c.v;
+	c.v = NULL;
+out:
+	free(c.v);
+	free(c.slot);
+	free(buys_on);
+	return rc;
+}
+
+void match_result_free(struct match_result *r)
+{
+	free(r->items);
+	r->items = NULL;
+	r->n = 0;
+}
+
+/* ---- explanation ---- */
+
+static const char *scale_zh(int s)
+{
+	static const char *const z[] = {"未知", "大型", "中型", "小型", "微型"};
+	return s >= 0 && s < 5 ? z[s] : "未知";
+}
+
+static const char *scale_en(int s)
+{
+	static const char *const z[] = {"unknown", "large", "medium", "small", "micro"};
+	return s >= 0 && s < 5 ? z[s] : "unknown";
+}
+
+json_t *match_item_json(struct cc_store *st, const struct cc_frame *f,
+			const struct match_result *r, int i)
+{
+	(void)st;
+	const struct match_weights *W = match_weights_get(NULL);
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	const struct match_item *it = &r->items[i];
+	int e = it->ent;
+	cc_codes_load(NULL);
+	json_t *o = json_object();
+	json_object_set_new(o, "rank", json_integer(i + 1));
+	json_object_set_new(o, "type", json_string(it->is_posting ? "posting" : "enterprise"));
+	json_object_set_new(o, "id", json_integer(it->id));
+	json_object_set_new(o, "title", json_string(it->title));
+	json_object_set_new(o, "score", json_real(it->score));
+	json_object_set_new(o, "uscc", json_string(f->uscc[e]));
+	json_object_set_new(o, "enterprise", json_string(f->name[e]));
+	json_object_set_new(o, "region", json_integer(f->region[e]));
+	char rn[160];
+	cc_region_fullname(f->region[e], rn, sizeof rn);
+	json_object_set_new(o, "region_name", json_string(rn));
+	if (it->node >= 0) {
+		const struct cc_node *nd = &cat->nodes[it->node];
+		char ref[160];
+		snprintf(ref, sizeof ref, "%s.%s", cat->chains[nd->chain].id, nd->id);
+		json_object_set_new(o, "node", json_string(ref));
+		json_object_set_new(o, "node_name", json_string(nd->name_zh));
+	} else {
+		json_object_set_new(o, "node", json_null());
+	}
+	if (it->is_posting) {
+		json_object_set_new(o, "quantity", isnan(it->qty) ? json_null() : json_real(it->qty));
+		json_object_set_new(o, "unit", json_string(it->unit));
+	}
+	json_t *parts = json_array();
+	for (int k = 0; k < MATCH_NCOMP; k++) {
+		char zh[300], en[300];
+		double v = it->comp[k];
+		switch (k) {
+		case 0:
+			if (it->matched[0])
+				snprintf(zh, sizeof zh, "标题/描述/产品含：%s", it->matched);
+			else
+				snprintf(zh, sizeof zh, "%s", v > 0 ? "文本相似" : "无共同文字");
+			if (it->matched[0])
+				snprintf(en, sizeof en, "text contains: %s", it->matched);
+			else
+				snprintf(en, sizeof en, "%s", v > 0 ? "similar text" : "no shared text");
+			break;
+		case 1:
+			if (v >= 1)
+				snprintf(zh, sizeof zh, "同一环节：%s", cat->nodes[it->node].name_zh),
+					snprintf(en, sizeof en, "same node: %s", cat->nodes[it->node].name_en);
+			else if (v > 0)
+				snprintf(zh, sizeof zh, "相邻环节：%s", cat->nodes[it->node].name_zh),
+					snprintf(en, sizeof en, "related node: %s", cat->nodes[it->node].name_en);
+			else if (r->node < 0)
+				snprintf(zh, sizeof zh, "本条未填环节"), snprintf(en, sizeof en, "this posting names no node");
+			else
+				snprintf(zh, sizeof zh, "环节不同或未填"), snprintf(en, sizeof en, "another or no node");
+			break;
+		case 2:
+			snprintf(zh, sizeof zh, "行业代码 %s%s", f->industry[e] ? f->industry[e] : "（无）",
+				 v >= 1 ? " 属于该环节行业" : v > 0 ? " 与该环节行业同大类" : " 不属于该环节行业");
+			snprintf(en, sizeof en, "industry %s %s", f->industry[e] ? f->industry[e] : "(none)",
+				 v >= 1 ? "is one of the node's" : v > 0 ? "shares the node's division" : "is not the node's");
+			break;
+		case 3:
+			if (!r->regions[0])
+				snprintf(zh, sizeof zh, "本条未设意向地区"), snprintf(en, sizeof en, "no preferred region given");
+			else
+				snprintf(zh, sizeof zh, "%s意向地区 %s", v > 0 ? "位于" : "不在", r->regions),
+					snprintf(en, sizeof en, "%s the preferred regions %s", v > 0 ? "in" : "not in", r->regions);
+			break;
+		case 4:
+			snprintf(zh, sizeof zh, "%s", v > 0 ? "川渝互采：对方在另一省市" : "不跨川渝");
+			snprintf(en, sizeof en, "%s", v > 0 ? "Chengdu–Chongqing pair: the other province" : "not across the pair");
+			break;
+		case 5:
+			if (v > 0)
+				snprintf(zh, sizeof zh, "数量 %g / %g %s", r->qty, it->qty, it->unit),
+					snprintf(en, sizeof en, "quantity %g / %g %s", r->qty, it->qty, it->unit);
+			else if (!it->is_posting)
+				snprintf(zh, sizeof zh, "企业无数量"), snprintf(en, sizeof en, "an enterprise states no quantity");
+			else if (!(r->qty > 0) || !(it->qty > 0))
+				snprintf(zh, sizeof zh, "一方未填数量"), snprintf(en, sizeof en, "a quantity is missing");
+			else
+				snprintf(zh, sizeof zh, "单位不同（%s / %s）", r->unit, it->unit),
+					snprintf(en, sizeof en, "different units (%s / %s)", r->unit, it->unit);
+			break;
+		default:
+			snprintf(zh, sizeof zh, "资质 %d 项，%s企业，入驻 %d 天", __builtin_popcount(f->certs[e]),
+				 scale_zh(f->scale[e]), it->days < 0 ? 0 : it->days);
+			snprintf(en, sizeof en, "%d certificates, %s, %d days on the platform",
+				 __builtin_popcount(f->certs[e]), scale_en(f->scale[e]), it->days < 0 ? 0 : it->days);
+			break;
+		}
+		json_t *p = json_object();
+		json_object_set_new(p, "component", json_string(match_component[k]));
+		json_object_set_new(p, "name_zh", json_string(component_zh[k]));
+		json_object_set_new(p, "value", json_real(v));
+		json_object_set_new(p, "weight", json_real(W->w[k]));
+		json_object_set_new(p, "contribution", json_real(W->w[k] * v));
+		json_object_set_new(p, "reason_zh", json_string(zh));
+		json_object_set_new(p, "reason_en", json_string(en));
+		json_array_append_new(parts, p);
+	}
+	json_object_set_new(o, "explanation", parts);
+	return o;
+}

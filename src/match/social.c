@@ -1,0 +1,686 @@
+/*
+ * What happens around matching (see match.h): the enterprise text index, subscriptions and
+ * their inbox, deals, and the statistics of the dashboard.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/parse.h"
+#include "domain/catalogue.h"
+#include "domain/codes.h"
+#include "domain/uscc.h"
+#include "match/match_internal.h"
+
+static int exec1(struct cc_store *st, const char *sql, struct cc_error *err)
+{
+	return cc_store_exec(st, sql, err);
+}
+
+int match_index_rebuild(struct cc_store *st, struct cc_error *err)
+{
+	int rc = cc_store_begin(st, err);
+	if (rc)
+		return rc;
+	rc = exec1(st,
+		   "DELETE FROM enterprise_fts;"
+		   "INSERT INTO enterprise_fts(rowid, sells, buys) SELECT id, sells, buys FROM ("
+		   "  SELECT e.id AS id,"
+		   "   (SELECT group_concat(product, ' ') FROM (SELECT DISTINCT product FROM supply_edges"
+		   "      WHERE supplier = e.uscc AND product <> '')) AS sells,"
+		   "   (SELECT group_concat(product, ' ') FROM (SELECT DISTINCT product FROM supply_edges"
+		   "      WHERE buyer_id = e.id AND product <> '')) AS buys"
+		   "  FROM enterprises e) WHERE sells IS NOT NULL OR buys IS NOT NULL;"
+		   "INSERT INTO meta(key, value) SELECT 'match_index_generation', value FROM meta"
+		   "  WHERE key = 'generation' ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
+		   err);
+	if (rc == 0)
+		rc = cc_store_commit(st, err);
+	if (rc)
+		cc_store_rollback(st);
+	return rc;
+}
+
+int match_refresh(struct cc_store *st, struct cc_error *err)
+{
+	int64_t gen = cc_store_int(st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", 0);
+	int64_t done = cc_store_int(
+		st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='match_index_generation'", -1);
+	int rc = 0;
+	if (gen != done && (rc = match_index_rebuild(st, err)))
+		return rc;
+	int64_t after = cc_store_int(
+		st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='match_delivered'", 0);
+	int64_t last = cc_store_int(st, "SELECT coalesce(max(id), 0) FROM postings", 0);
+	if (last <= after)
+		return 0;
+	if ((rc = cc_store_begin(st, err)))
+		return rc;
+	int64_t d = match_deliver(st, after, err);
+	if (d < 0)
+		rc = (int)d;
+	if (rc == 0) {
+		char sql[160];
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO meta(key, value) VALUES('match_delivered', '%lld') "
+			 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			 (long long)last);
+		rc = exec1(st, sql, err);
+	}
+	if (rc == 0)
+		rc = cc_store_commit(st, err);
+	if (rc)
+		cc_store_rollback(st);
+	return rc;
+}
+
+/* ---- subscriptions ---- */
+
+static int64_t user_id(struct cc_store *st, const char *user, struct cc_error *err)
+{
+	static const char sql[] = "SELECT id FROM users WHERE username = ?1";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_text(s, 1, user ? user : "", user ? strlen(user) : 0);
+	int rc = cc_stmt_step(s, err);
+	int64_t id = rc == 1 ? cc_stmt_int64(s, 0) : 0;
+	cc_stmt_reset(s);
+	if (rc < 0)
+		return CC_EDB;
+	if (!id)
+		return cc_error_set(err, CC_ENOTFOUND, "user: no account named '%.60s'", user ? user : "");
+	return id;
+}
+
+int match_follow(struct cc_store *st, const char *user, const char *what, const char *value,
+		 const char *kind, int64_t *id, struct cc_error *err)
+{
+	int64_t uid = user_id(st, user, err);
+	if (uid < 0)
+		return (int)uid;
+	char norm[160];
+	if (!value || !*value)
+		return cc_error_set(err, CC_EINVAL, "value: say what to follow");
+	if (what && !strcmp(what, "node")) {
+		const struct cc_catalogue *cat = cc_catalogue_get(err);
+		if (!cat)
+			return CC_EINVAL;
+		const struct cc_chain *ch = cc_chain_find(cat, value);
+		if (ch) {
+			snprintf(norm, sizeof norm, "%s", ch->id);
+		} else {
+			struct cc_error e2 = {0};
+			const struct cc_node *nd = cc_node_resolve(cat, value, NULL, &e2);
+			if (!nd)
+				return cc_error_set(err, CC_EINVAL, "value: %s", e2.msg);
+			snprintf(norm, sizeof norm, "%s.%s", cat->chains[nd->chain].id, nd->id);
+		}
+	} else if (what && !strcmp(what, "region")) {
+		long long code;
+		if (cc_parse_int64(value, strlen(value), &code) || strlen(value) != 6 ||
+		    !cc_region_find((int)code))
+			return cc_error_set(err, CC_EINVAL,
+					    "value: '%.40s' is not a GB/T 2260 region code (6 digits)", value);
+		/* Stored as the prefix every code inside the region starts with. */
+		if (code % 10000 == 0)
+			snprintf(norm, sizeof norm, "%02lld", code / 10000);
+		else if (code % 100 == 0)
+			snprintf(norm, sizeof norm, "%04lld", code / 100);
+		else
+			snprintf(norm, sizeof norm, "%06lld", code);
+	} else if (what && !strcmp(what, "keyword")) {
+		size_t n = strlen(value);
+		const char *v = value;
+		cc_trim(&v, &n);
+		if (n == 0 || n > 90)
+			return cc_error_set(err, CC_EINVAL, "value: a keyword of 1 to 30 characters");
+		snprintf(norm, sizeof norm, "%.*s", (int)n, v);
+	} else {
+		return cc_error_set(err, CC_EINVAL, "what: must be node, region or keyword");
+	}
+	if (kind && *kind && match_kind_parse(kind) < 0)
+		return cc_error_set(err, CC_EINVAL, "kind: must be supply or demand");
+	const char *k = kind && *kind ? (match_kind_parse(kind) == MATCH_SUPPLY ? "supply" : "demand")
+				      : NULL;
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(st, &s,
+				 "INSERT INTO subscriptions(user_id, what, value, kind) VALUES(?1,?2,?3,?4) "
+				 "ON CONFLICT DO NOTHING",
+				 err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_int64(s, 1, uid);
+	cc_stmt_bind_text(s, 2, what, strlen(what));
+	cc_stmt_bind_text(s, 3, norm, strlen(norm));
+	if (k)
+		cc_stmt_bind_text(s, 4, k, strlen(k));
+	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	cc_stmt_free(s);
+	if (rc)
+		return rc;
+	/* The id (also when it already existed). */
+	rc = cc_stmt_prepare(st, &s,
+			     "SELECT id FROM subscriptions WHERE user_id=?1 AND what=?2 AND value=?3 "
+			     "AND kind IS ?4",
+			     err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_int64(s, 1, uid);
+	cc_stmt_bind_text(s, 2, what, strlen(what));
+	cc_stmt_bind_text(s, 3, norm, strlen(norm));
+	if (k)
+		cc_stmt_bind_text(s, 4, k, strlen(k));
+	*id = cc_stmt_step(s, err) == 1 ? cc_stmt_int64(s, 0) : 0;
+	cc_stmt_free(s);
+	return 0;
+}
+
+int match_unfollow(struct cc_store *st, const char *user, int64_t id, struct cc_error *err)
+{
+	int64_t uid = user_id(st, user, err);
+	if (uid < 0)
+		return (int)uid;
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(st, &s, "DELETE FROM subscriptions WHERE id=?1 AND user_id=?2", err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_int64(s, 1, id);
+	cc_stmt_bind_int64(s, 2, uid);
+	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	cc_stmt_free(s);
+	if (rc == 0 && cc_store_changes(st) == 0)
+		rc = cc_error_set(err, CC_ENOTFOUND, "id: no subscription %lld of %s", (long long)id, user);
+	return rc;
+}
+
+json_t *match_subscriptions(struct cc_store *st, const char *user, struct cc_error *err)
+{
+	int64_t uid = user_id(st, user, err);
+	if (uid < 0)
+		return NULL;
+	struct cc_stmt *s = NULL;
+	if (cc_stmt_prepare(st, &s,
+			    "SELECT s.id, s.what, s.value, s.kind, s.created_at, "
+			    "(SELECT count(*) FROM inbox i WHERE i.subscription_id = s.id) "
+			    "FROM subscriptions s WHERE s.user_id = ?1 ORDER BY s.id",
+			    err))
+		return NULL;
+	cc_stmt_bind_int64(s, 1, uid);
+	json_t *a = json_array();
+	int rc;
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_integer(cc_stmt_int64(s, 0)));
+		json_object_set_new(o, "what", json_string(cc_stmt_text(s, 1)));
+		json_object_set_new(o, "value", json_string(cc_stmt_text(s, 2)));
+		json_object_set_new(o, "kind", cc_stmt_is_null(s, 3) ? json_null() : json_string(cc_stmt_text(s, 3)));
+		json_object_set_new(o, "created_at", json_string(cc_stmt_text(s, 4)));
+		json_object_set_new(o, "delivered", json_integer(cc_stmt_int64(s, 5)));
+		json_array_append_new(a, o);
+	}
+	cc_stmt_free(s);
+	if (rc < 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+int64_t match_deliver(struct cc_store *st, int64_t after, struct cc_error *err)
+{
+	static const char sql[] =
+		"INSERT OR IGNORE INTO inbox(user_id, subscription_id, posting_id) "
+		"SELECT s.user_id, s.id, p.id FROM postings p "
+		"JOIN enterprises e ON e.id = p.enterprise_id "
+		"JOIN subscriptions s ON (s.kind IS NULL OR s.kind = p.kind) AND ("
+		"  (s.what = 'node' AND (p.chain = s.value OR p.chain || '.' || p.node = s.value)) OR"
+		"  (s.what = 'region' AND substr(CAST(e.region AS TEXT), 1, length(s.value)) = s.value) OR"
+		"  (s.what = 'keyword' AND instr(lower(p.title || ' ' || coalesce(p.description, '')),"
+		"     lower(s.value)) > 0)) "
+		"JOIN users u ON u.id = s.user_id AND u.disabled = 0 AND (u.uscc IS NULL OR u.uscc <> e.uscc) "
+		"WHERE p.id > ?1 AND p.status = 'open'";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_int64(s, 1, after);
+	int rc = cc_stmt_step(s, err);
+	cc_stmt_reset(s);
+	return rc < 0 ? CC_EDB : cc_store_changes(st);
+}
+
+json_t *match_inbox(struct cc_store *st, const char *user, int limit, int unread_only,
+		    struct cc_error *err)
+{
+	int64_t uid = user_id(st, user, err);
+	if (uid < 0)
+		return NULL;
+	char today[11];
+	match_today(today);
+	struct cc_stmt *s = NULL;
+	if (cc_stmt_prepare(
+		    st, &s,
+		    "SELECT p.id, p.kind, e.uscc, e.name, e.region, p.title, p.description, p.chain, "
+		    "p.node, p.quantity, p.unit, p.region_pref, p.valid_until, p.status, p.created_at, "
+		    "p.updated_at, p.contact, i.id, i.created_at, i.read_at, s.id, s.what, s.value "
+		    "FROM inbox i JOIN postings p ON p.id = i.posting_id "
+		    "JOIN enterprises e ON e.id = p.enterprise_id "
+		    "JOIN subscriptions s ON s.id = i.subscription_id "
+		    "WHERE i.user_id = ?1 AND (?2 = 0 OR i.read_at IS NULL) ORDER BY i.id DESC LIMIT ?3",
+		    err))
+		return NULL;
+	cc_stmt_bind_int64(s, 1, uid);
+	cc_stmt_bind_int64(s, 2, unread_only);
+	cc_stmt_bind_int64(s, 3, limit > 0 ? limit : 50);
+	json_t *items = json_array();
+	int rc;
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_integer(cc_stmt_int64(s, 17)));
+		json_object_set_new(o, "at", json_string(cc_stmt_text(s, 18)));
+		json_object_set_new(o, "read", json_boolean(!cc_stmt_is_null(s, 19)));
+		json_t *sub = json_object();
+		json_object_set_new(sub, "id", json_integer(cc_stmt_int64(s, 20)));
+		json_object_set_new(sub, "what", json_string(cc_stmt_text(s, 21)));
+		json_object_set_new(sub, "value", json_string(cc_stmt_text(s, 22)));
+		json_object_set_new(o, "subscription", sub);
+		json_object_set_new(o, "posting", match_posting_row_json(s, today, 0));
+		json_array_append_new(items, o);
+	}
+	cc_stmt_free(s);
+	if (rc < 0) {
+		json_decref(items);
+		return NULL;
+	}
+	json_t *res = json_object();
+	json_object_set_new(res, "items", items);
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM inbox WHERE user_id = %lld AND read_at IS NULL",
+		 (long long)uid);
+	json_object_set_new(res, "unread", json_integer(cc_store_int(st, sql, 0)));
+	return res;
+}
+
+int64_t match_inbox_read(struct cc_store *st, const char *user, int64_t id, struct cc_error *err)
+{
+	int64_t uid = user_id(st, user, err);
+	if (uid < 0)
+		return uid;
+	struct cc_stmt *s = NULL;
+	if (cc_stmt_prepare(st, &s,
+			    "UPDATE inbox SET read_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+			    "WHERE user_id = ?1 AND read_at IS NULL AND (?2 = 0 OR id = ?2)",
+			    err))
+		return CC_EDB;
+	cc_stmt_bind_int64(s, 1, uid);
+	cc_stmt_bind_int64(s, 2, id);
+	int rc = cc_stmt_step(s, err);
+	cc_stmt_free(s);
+	return rc < 0 ? CC_EDB : cc_store_changes(st);
+}
+
+/* ---- deals ---- */
+
+struct pinfo {
+	int64_t id, eid;
+	int kind;
+	char chain[64];
+};
+
+static int pinfo_load(struct cc_store *st, int64_t id, struct pinfo *p, struct cc_error *err)
+{
+	static const char sql[] = "SELECT enterprise_id, kind, coalesce(chain, '') FROM postings WHERE id = ?1";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_int64(s, 1, id);
+	int rc = cc_stmt_step(s, err);
+	if (rc == 1) {
+		p->id = id;
+		p->eid = cc_stmt_int64(s, 0);
+		p->kind = match_kind_parse(cc_stmt_text(s, 1));
+		snprintf(p->chain, sizeof p->chain, "%s", cc_stmt_text(s, 2));
+	}
+	cc_stmt_reset(s);
+	if (rc < 0)
+		return CC_EDB;
+	return rc == 1 ? 0 : cc_error_set(err, CC_ENOTFOUND, "id: no posting %lld", (long long)id);
+}
+
+int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, const char *cp_uscc,
+		    const char *status, double value, const char *comment, const char *actor,
+		    int64_t *id, struct cc_error *err)
+{
+	if (!status || (strcmp(status, "contacted") && strcmp(status, "agreed") && strcmp(status, "failed")))
+		return cc_error_set(err, CC_EINVAL, "status: must be contacted, agreed or failed");
+	if (!isnan(value) && (value < 0 || value > 1e12))
+		return cc_error_set(err, CC_EINVAL, "value: an order value in 万元, 0 or more");
+	struct pinfo a, b = {0};
+	int rc = pinfo_load(st, posting, &a, err);
+	if (rc)
+		return rc;
+	int64_t cp_eid;
+	if (cp_posting > 0) {
+		if ((rc = pinfo_load(st, cp_posting, &b, err)))
+			return rc;
+		if (b.kind == a.kind)
+			return cc_error_set(err, CC_EINVAL,
+					    "counterpart: a deal pairs a supply posting with a demand posting");
+		cp_eid = b.eid;
+		/* One deal per pair of postings, whichever side marks it. */
+		if (cp_posting < posting) {
+			struct pinfo t = a;
+			a = b;
+			b = t;
+		}
+	} else {
+		char u[19];
+		struct cc_error e2 = {0};
+		if (!cp_uscc || cc_uscc_validate(cp_uscc, strlen(cp_uscc), u, NULL, &e2))
+			return cc_error_set(err, CC_EINVAL, "counterpart: %s",
+					    cp_uscc ? e2.msg : "name the counterpart posting or credit code");
+		cp_eid = match_enterprise_id(st, u, err);
+		if (cp_eid < 0)
+			return (int)cp_eid;
+		if (cp_eid == 0)
+			return cc_error_set(err, CC_ENOTFOUND, "counterpart: no enterprise %s", u);
+	}
+	if (cp_eid == a.eid && cp_posting <= 0)
+		return cc_error_set(err, CC_EINVAL, "counterpart: a posting cannot deal with its own poster");
+	int64_t supplier, buyer, poster = a.eid, counter = cp_posting > 0 ? b.eid : cp_eid;
+	if (poster == counter)
+		return cc_error_set(err, CC_EINVAL, "counterpart: both postings are by the same enterprise");
+	if (a.kind == MATCH_SUPPLY)
+		supplier = poster, buyer = counter;
+	else
+		supplier = counter, buyer = poster;
+	if ((rc = cc_store_begin(st, err)))
+		return rc;
+	struct cc_stmt *s = NULL;
+	rc = cc_stmt_prepare(
+		st, &s,
+		"INSERT INTO deals(posting_id, cp_posting_id, cp_enterprise_id, supplier_id, buyer_id, "
+		"chain, status, value) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+		"ON CONFLICT DO NOTHING",
+		err);
+	if (rc == 0) {
+		cc_stmt_bind_int64(s, 1, a.id);
+		if (cp_posting > 0)
+			cc_stmt_bind_int64(s, 2, b.id);
+		cc_stmt_bind_int64(s, 3, counter);
+		cc_stmt_bind_int64(s, 4, supplier);
+		cc_stmt_bind_int64(s, 5, buyer);
+		const char *ch = a.chain[0] ? a.chain : b.chain;
+		if (ch[0])
+			cc_stmt_bind_text(s, 6, ch, strlen(ch));
+		cc_stmt_bind_text(s, 7, status, strlen(status));
+		if (!isnan(value))
+			cc_stmt_bind_double(s, 8, value);
+		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	}
+	cc_stmt_free(s);
+	s = NULL;
+	if (rc == 0)
+		rc = cc_stmt_prepare(st, &s,
+				     "SELECT id FROM deals WHERE posting_id = ?1 AND cp_enterprise_id = ?2 "
+				     "AND cp_posting_id IS ?3",
+				     err);
+	*id = 0;
+	if (rc == 0) {
+		cc_stmt_bind_int64(s, 1, a.id);
+		cc_stmt_bind_int64(s, 2, counter);
+		if (cp_posting > 0)
+			cc_stmt_bind_int64(s, 3, b.id);
+		if (cc_stmt_step(s, err) == 1)
+			*id = cc_stmt_int64(s, 0);
+		else
+			rc = CC_EDB;
+	}
+	cc_stmt_free(s);
+	s = NULL;
+	if (rc == 0)
+		rc = cc_stmt_prepare(st, &s,
+				     "UPDATE deals SET status = ?2, value = coalesce(?3, value), "
+				     "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1",
+				     err);
+	if (rc == 0) {
+		cc_stmt_bind_int64(s, 1, *id);
+		cc_stmt_bind_text(s, 2, status, strlen(status));
+		if (!isnan(value))
+			cc_stmt_bind_double(s, 3, value);
+		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	}
+	cc_stmt_free(s);
+	s = NULL;
+	if (rc == 0)
+		rc = cc_stmt_prepare(st, &s,
+				     "INSERT INTO deal_events(deal_id, actor, status, value, comment) "
+				     "VALUES(?1, ?2, ?3, ?4, ?5)",
+				     err);
+	if (rc == 0) {
+		const char *ac = actor && *actor ? actor : "cli";
+		cc_stmt_bind_int64(s, 1, *id);
+		cc_stmt_bind_text(s, 2, ac, strlen(ac));
+		cc_stmt_bind_text(s, 3, status, strlen(status));
+		if (!isnan(value))
+			cc_stmt_bind_double(s, 4, value);
+		if (comment && *comment)
+			cc_stmt_bind_text(s, 5, comment, strlen(comment));
+		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	}
+	cc_stmt_free(s);
+	if (rc == 0) {
+		char target[40], after[160];
+		snprintf(target, sizeof target, "deal %lld", (long long)*id);
+		if (isnan(value))
+			snprintf(after, sizeof after, "{\"status\":\"%s\"}", status);
+		else
+			snprintf(after, sizeof after, "{\"status\":\"%s\",\"value\":%.17g}", status, value);
+		rc = match_audit(st, actor, "deal.mark", target, NULL, after, err);
+	}
+	if (rc == 0)
+		rc = cc_store_commit(st, err);
+	if (rc)
+		cc_store_rollback(st);
+	return rc;
+}
+
+int match_deal_parties(struct cc_store *st, int64_t id, char *a, char *b, struct cc_error *err)
+{
+	static const char sql[] =
+		"SELECT s.uscc, u.uscc FROM deals d JOIN enterprises s ON s.id = d.supplier_id "
+		"JOIN enterprises u ON u.id = d.buyer_id WHERE d.id = ?1";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_int64(s, 1, id);
+	int rc = cc_stmt_step(s, err);
+	if (rc == 1) {
+		snprintf(a, 19, "%s", cc_stmt_text(s, 0));
+		snprintf(b, 19, "%s", cc_stmt_text(s, 1));
+	}
+	cc_stmt_reset(s);
+	if (rc < 0)
+		return CC_EDB;
+	return rc == 1 ? 0 : cc_error_set(err, CC_ENOTFOUND, "id: no deal %lld", (long long)id);
+}
+
+json_t *match_deals(struct cc_store *st, const char *uscc, int limit, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	if (cc_stmt_prepare(
+		    st, &s,
+		    "SELECT d.id, d.status, d.value, d.chain, d.created_at, d.updated_at, d.posting_id, "
+		    "d.cp_posting_id, sp.uscc, sp.name, sp.region, bu.uscc, bu.name, bu.region, p.title, "
+		    "(SELECT json_group_array(json_object('at', at, 'actor', actor, 'status', status, "
+		    "  'value', value, 'comment', comment)) FROM (SELECT * FROM deal_events "
+		    "  WHERE deal_id = d.id ORDER BY id)) "
+		    "FROM deals d JOIN enterprises sp ON sp.id = d.supplier_id "
+		    "JOIN enterprises bu ON bu.id = d.buyer_id JOIN postings p ON p.id = d.posting_id "
+		    "WHERE ?1 = '' OR sp.uscc = ?1 OR bu.uscc = ?1 ORDER BY d.updated_at DESC, d.id DESC "
+		    "LIMIT ?2",
+		    err))
+		return NULL;
+	cc_stmt_bind_text(s, 1, uscc ? uscc : "", uscc ? strlen(uscc) : 0);
+	cc_stmt_bind_int64(s, 2, limit > 0 ? limit : 100);
+	json_t *a = json_array();
+	int rc;
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_integer(cc_stmt_int64(s, 0)));
+		json_object_set_new(o, "status", json_string(cc_stmt_text(s, 1)));
+		json_object_set_new(o, "value", cc_stmt_is_null(s, 2) ? json_null() : json_real(cc_stmt_double(s, 2)));
+		json_object_set_new(o, "chain", cc_stmt_is_null(s, 3) ? json_null() : json_string(cc_stmt_text(s, 3)));
+		json_object_set_new(o, "created_at", json_string(cc_stmt_text(s, 4)));
+		json_object_set_new(o, "updated_at", json_string(cc_stmt_text(s, 5)));
+		json_object_set_new(o, "posting_id", json_integer(cc_stmt_int64(s, 6)));
+		json_object_set_new(o, "cp_posting_id", cc_stmt_is_null(s, 7) ? json_null() : json_integer(cc_stmt_int64(s, 7)));
+		json_t *sup = json_object(), *buy = json_object();
+		json_object_set_new(sup, "uscc", json_string(cc_stmt_text(s, 8)));
+		json_object_set_new(sup, "name", json_string(cc_stmt_text(s, 9)));
+		json_object_set_new(sup, "region", json_integer(cc_stmt_int64(s, 10)));
+		json_object_set_new(buy, "uscc", json_string(cc_stmt_text(s, 11)));
+		json_object_set_new(buy, "name", json_string(cc_stmt_text(s, 12)));
+		json_object_set_new(buy, "region", json_integer(cc_stmt_int64(s, 13)));
+		json_object_set_new(o, "supplier", sup);
+		json_object_set_new(o, "buyer", buy);
+		json_object_set_new(o, "title", json_string(cc_stmt_text(s, 14)));
+		json_t *ev = json_loads(cc_stmt_text(s, 15), 0, NULL);
+		json_object_set_new(o, "events", ev ? ev : json_array());
+		json_array_append_new(a, o);
+	}
+	cc_stmt_free(s);
+	if (rc < 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* ---- statistics ---- */
+
+static json_t *rows(struct cc_store *st, const char *sql, const char *const *names, int ncol,
+		    struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	if (cc_stmt_prepare(st, &s, sql, err))
+		return NULL;
+	json_t *a = json_array();
+	int rc;
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		json_t *o = json_object();
+		for (int k = 0; k < ncol; k++) {
+			json_t *v;
+			if (cc_stmt_is_null(s, k))
+				v = k == 0 ? json_string("") : json_integer(0);
+			else if (k == 0)
+				v = json_string(cc_stmt_text(s, k));
+			else if (names[k][0] == '$')
+				v = json_real(cc_stmt_double(s, k));
+			else
+				v = json_integer(cc_stmt_int64(s, k));
+			json_object_set_new(o, names[k][0] == '$' ? names[k] + 1 : names[k], v);
+		}
+		json_array_append_new(a, o);
+	}
+	cc_stmt_free(s);
+	if (rc < 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+#define DIRECTION                                                                                   \
+	"CASE WHEN sp.region / 10000 = 50 AND bu.region / 10000 = 51 THEN 'cq_to_cd' "              \
+	"WHEN sp.region / 10000 = 51 AND bu.region / 10000 = 50 THEN 'cd_to_cq' "                   \
+	"WHEN sp.region / 10000 = 50 AND bu.region / 10000 = 50 THEN 'within_cq' "                  \
+	"WHEN sp.region / 10000 = 51 AND bu.region / 10000 = 51 THEN 'within_cd' ELSE 'other' END"
+
+json_t *match_stats(struct cc_store *st, struct cc_error *err)
+{
+	char today[11], sql[2048];
+	match_today(today);
+	static const char *const chain_cols[] = {"chain", "supply", "demand", "deals", "agreed", "$value"};
+	static const char *const dir_cols[] = {"direction", "deals", "agreed", "$value"};
+	static const char *const month_cols[] = {"month", "postings", "deals", "agreed", "$value"};
+	static const char *const total_cols[] = {"-", "postings", "open_supply", "open_demand", "expired",
+						 "deals", "agreed", "$value"};
+	snprintf(sql, sizeof sql,
+		 "SELECT '', (SELECT count(*) FROM postings), "
+		 "(SELECT count(*) FROM postings WHERE kind='supply' AND status='open' AND "
+		 " (valid_until IS NULL OR valid_until >= '%s')), "
+		 "(SELECT count(*) FROM postings WHERE kind='demand' AND status='open' AND "
+		 " (valid_until IS NULL OR valid_until >= '%s')), "
+		 "(SELECT count(*) FROM postings WHERE status='open' AND valid_until < '%s'), "
+		 "(SELECT count(*) FROM deals), (SELECT count(*) FROM deals WHERE status='agreed'), "
+		 "(SELECT coalesce(sum(value), 0) FROM deals WHERE status='agreed')",
+		 today, today, today);
+	json_t *tot = rows(st, sql, total_cols, 8, err);
+	json_t *by_chain = rows(
+		st,
+		"SELECT c.chain, sum(c.s), sum(c.d), sum(c.n), sum(c.a), sum(c.v) FROM ("
+		" SELECT coalesce(chain, '') AS chain, kind = 'supply' AS s, kind = 'demand' AS d, 0 AS n,"
+		"   0 AS a, 0 AS v FROM postings"
+		" UNION ALL SELECT coalesce(chain, ''), 0, 0, 1, status = 'agreed',"
+		"   CASE WHEN status = 'agreed' THEN coalesce(value, 0) ELSE 0 END FROM deals) c "
+		"GROUP BY c.chain ORDER BY sum(c.s) + sum(c.d) DESC, c.chain",
+		chain_cols, 6, err);
+	json_t *by_dir = rows(st,
+			      "SELECT " DIRECTION " AS dir, count(*), sum(d.status = 'agreed'), "
+			      "sum(CASE WHEN d.status = 'agreed' THEN coalesce(d.value, 0) ELSE 0 END) "
+			      "FROM deals d JOIN enterprises sp ON sp.id = d.supplier_id "
+			      "JOIN enterprises bu ON bu.id = d.buyer_id GROUP BY dir ORDER BY dir",
+			      dir_cols, 4, err);
+	json_t *by_month = rows(
+		st,
+		"SELECT m, sum(p), sum(n), sum(a), sum(v) FROM ("
+		" SELECT substr(created_at, 1, 7) AS m, 1 AS p, 0 AS n, 0 AS a, 0 AS v FROM postings"
+		" UNION ALL SELECT substr(created_at, 1, 7), 0, 1, 0, 0 FROM deals"
+		" UNION ALL SELECT substr(updated_at, 1, 7), 0, 0, 1, coalesce(value, 0) FROM deals"
+		"   WHERE status = 'agreed') GROUP BY m ORDER BY m",
+		month_cols, 5, err);
+	if (!tot || !by_chain || !by_dir || !by_month) {
+		json_decref(tot);
+		json_decref(by_chain);
+		json_decref(by_dir);
+		json_decref(by_month);
+		return NULL;
+	}
+	/* Name the chains and directions for the page. */
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	size_t i;
+	json_t *v;
+	json_array_foreach(by_chain, i, v)
+	{
+		const char *id = json_string_value(json_object_get(v, "chain"));
+		const struct cc_chain *ch = cat && id && *id ? cc_chain_find(cat, id) : NULL;
+		json_object_set_new(v, "name_zh", json_string(ch ? ch->name_zh : "未填产业链"));
+		json_object_set_new(v, "name_en", json_string(ch ? ch->name_en : "no chain"));
+	}
+	static const struct {
+		const char *id, *zh, *en;
+	} dirs[] = {{"cq_to_cd", "渝→川（重庆供、四川需）", "Chongqing → Sichuan/Chengdu"},
+		    {"cd_to_cq", "川→渝（四川供、重庆需）", "Sichuan/Chengdu → Chongqing"},
+		    {"within_cq", "重庆市内", "within Chongqing"},
+		    {"within_cd", "四川省内", "within Sichuan"},
+		    {"other", "其他地区", "other regions"}};
+	json_array_foreach(by_dir, i, v)
+	{
+		const char *id = json_string_value(json_object_get(v, "direction"));
+		for (size_t k = 0; k < sizeof dirs / sizeof dirs[0]; k++)
+			if (id && !strcmp(id, dirs[k].id)) {
+				json_object_set_new(v, "name_zh", json_string(dirs[k].zh));
+				json_object_set_new(v, "name_en", json_string(dirs[k].en));
+			}
+	}
+	json_t *res = json_object();
+	json_t *t = json_array_get(tot, 0);
+	json_object_del(t, "-");
+	json_object_set(res, "totals", t);
+	json_decref(tot);
+	json_object_set_new(res, "by_chain", by_chain);
+	json_object_set_new(res, "by_direction", by_dir);
+	json_object_set_new(res, "by_month", by_month);
+	return res;
+}
