@@ -46,6 +46,20 @@ int h_case(struct http_req *req);
 int h_case_open(struct http_req *req);
 int h_case_move(struct http_req *req);
 int h_case_comment(struct http_req *req);
+int h_postings(struct http_req *req);
+int h_posting_create(struct http_req *req);
+int h_posting(struct http_req *req);
+int h_posting_patch(struct http_req *req);
+int h_posting_withdraw(struct http_req *req);
+int h_posting_matches(struct http_req *req);
+int h_subscriptions(struct http_req *req);
+int h_subscription_create(struct http_req *req);
+int h_subscription_delete(struct http_req *req);
+int h_inbox(struct http_req *req);
+int h_inbox_read(struct http_req *req);
+int h_deals(struct http_req *req);
+int h_deal_mark(struct http_req *req);
+int h_match_stats(struct http_req *req);
 
 /*
  * Shared by handlers: the frame index of the enterprise named by path parameter 0, or -1

@@ -50,7 +50,9 @@ int match_audit(struct cc_store *st, const char *actor, const char *action, cons
 		cc_stmt_bind_text(s, 4, before, strlen(before));
 	if (after)
 		cc_stmt_bind_text(s, 5, after, strlen(after));
-	return cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	int rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	cc_stmt_reset(s);
+	return rc;
 }
 
 int64_t match_enterprise_id(struct cc_store *st, const char *uscc, struct cc_error *err)
@@ -61,9 +63,9 @@ int64_t match_enterprise_id(struct cc_store *st, const char *uscc, struct cc_err
 		return CC_EDB;
 	cc_stmt_bind_text(s, 1, uscc, strlen(uscc));
 	int rc = cc_stmt_step(s, err);
-	if (rc < 0)
-		return CC_EDB;
-	return rc == 1 ? cc_stmt_int64(s, 0) : 0;
+	int64_t id = rc == 1 ? cc_stmt_int64(s, 0) : 0;
+	cc_stmt_reset(s); /* a cached statement left on a row keeps a read transaction open */
+	return rc < 0 ? CC_EDB : id;
 }
 
 /* Sets ERR to "FIELD: reason" (posting_error_field reads the field back). */
@@ -427,11 +429,13 @@ int posting_owner(struct cc_store *st, int64_t id, char *out, struct cc_error *e
 		return CC_EDB;
 	cc_stmt_bind_int64(s, 1, id);
 	int rc = cc_stmt_step(s, err);
+	if (rc == 1)
+		snprintf(out, 19, "%s", cc_stmt_text(s, 0));
+	cc_stmt_reset(s);
 	if (rc < 0)
 		return CC_EDB;
 	if (rc == 0)
 		return ferr(err, CC_ENOTFOUND, "id", "no posting %lld", (long long)id);
-	snprintf(out, 19, "%s", cc_stmt_text(s, 0));
 	return 0;
 }
 

@@ -22,6 +22,7 @@ lines and `N passed, N failed`; exits 1 on any failure.
 import hashlib
 import http.client
 import json
+import urllib.parse
 import os
 import re
 import secrets
@@ -1431,6 +1432,153 @@ def test_evaluation(ctx):
                  "an enterprise user cannot run models")
 
 
+def test_matching(ctx):
+    """Supply–demand over HTTP: an enterprise posts for itself only, bad input names its field,
+    matches are explained and limited to one's own postings, expired postings never match,
+    subscriptions deliver to the inbox, deals feed the statistics."""
+    e, a, c = ctx.sessions["enterprise"], ctx.sessions["analyst"], ctx.sessions["chief"]
+    # The counterpart sits in the other province of the Chengdu–Chongqing pair, in its capital.
+    own_prov = ctx.own_region // 10000
+    other_city = 5101 if own_prov == 50 else 5001
+    good = {"kind": "demand", "title": "采购车规级MCU控制器", "node": "ic.mcu_soc",
+            "quantity": 1000, "unit": "片", "region_pref": [str(other_city * 100)],
+            "valid_until": "2099-12-31", "contact": "王工 13800000000"}
+    r = e.req("POST", "/api/v1/postings", good)
+    check(r.status == 201 and r.json["uscc"] == ctx.own_uscc and r.json["kind"] == "demand",
+          "an enterprise posts for itself (uscc filled in)", r.short())
+    mine = (r.json or {}).get("id", 0)
+    expect_error(e.req("POST", "/api/v1/postings", dict(good, uscc=ctx.other_uscc, title="x1")),
+                 403, "forbidden", "an enterprise cannot post on another's behalf", "uscc")
+    for patch, field in [({"title": ""}, "title"), ({"title": "  "}, "title"),
+                         ({"quantity": "abc"}, "quantity"), ({"quantity": -1}, "quantity"),
+                         ({"region_pref": "999999"}, "region_pref"),
+                         ({"node": "ic.no_such"}, "node"), ({"kind": "sell"}, "kind"),
+                         ({"valid_until": "2026-02-30"}, "valid_until"),
+                         ({"title": ["a"]}, "title")]:
+        body = dict(good, title="采购测试%s" % field)
+        body.update(patch)
+        expect_error(e.req("POST", "/api/v1/postings", body), 400, "invalid",
+                     "bad %s -> 400 naming the field" % field, field)
+    n_before = db_query("SELECT count(*) FROM postings")[0][0]
+    expect_error(e.req("POST", "/api/v1/postings", dict(good)), 409, "conflict",
+                 "the same title twice -> 409")
+    check(db_query("SELECT count(*) FROM postings")[0][0] == n_before,
+          "refused postings stored nothing")
+    # An analyst posts on behalf of a Chengdu enterprise, with the same words.
+    cd = db_query("SELECT uscc FROM enterprises WHERE region / 100 = ? ORDER BY uscc LIMIT 1",
+                  (other_city,))[0][0]
+    r = a.req("POST", "/api/v1/postings", {"kind": "supply", "uscc": cd, "title": "供应车规级MCU控制器",
+                                           "node": "ic.mcu_soc", "quantity": "1000", "unit": "片",
+                                           "contact": "李经理"})
+    check(r.status == 201 and r.json["uscc"] == cd, "an analyst posts on an enterprise's behalf",
+          r.short())
+    theirs = (r.json or {}).get("id", 0)
+    r = a.req("POST", "/api/v1/postings", {"kind": "supply", "uscc": cd, "title": "供应车规级MCU控制器（旧）",
+                                           "valid_until": "2020-01-01"})
+    old = (r.json or {}).get("id", 0)
+    check(r.status == 201 and r.json["status"] == "expired", "a past end date is stored as expired",
+          r.short())
+    r = e.get("/api/v1/postings/%d/matches?limit=50" % mine)
+    check(r.status == 200 and r.json["total"] >= 1, "matches of one's own posting", r.short())
+    items = (r.json or {}).get("items", [])
+    top = items[0] if items else {}
+    check(top.get("type") == "posting" and top.get("id") == theirs,
+          "the same words, node, quantity, preferred city and pair bonus rank first", top)
+    parts = top.get("explanation", [])
+    check(len(parts) == 7 and abs(sum(p["contribution"] for p in parts) - top.get("score", -1)) < 1e-6,
+          "the explanation's contributions add up to the score", parts)
+    pair = own_prov in (50, 51)  # the set-up enterprise may lie outside both provinces
+    check(all(p["value"] == 1 for p in parts if p["component"] in
+              ("text", "node", "region_pref", "quantity")) and
+          [p["value"] for p in parts if p["component"] == "cross_city"] == [1 if pair else 0],
+          "text, node, region and quantity full marks; the pair bonus when across 川渝", parts)
+    check(all(x.get("id") != old for x in items if x.get("type") == "posting"),
+          "an expired posting never matches")
+    expect_error(a.get("/api/v1/postings/%d/matches" % old), 409, "conflict",
+                 "an expired posting has no matches")
+    expect_error(e.get("/api/v1/postings/%d/matches" % theirs), 403, "forbidden",
+                 "an enterprise cannot see the matches of another's posting")
+    expect_error(e.req("PATCH", "/api/v1/postings/%d" % theirs, {"title": "改"}), 403, "forbidden",
+                 "an enterprise cannot edit another's posting")
+    expect_error(e.req("POST", "/api/v1/postings/%d/withdraw" % theirs, {}), 403, "forbidden",
+                 "an enterprise cannot withdraw another's posting")
+    r = e.get("/api/v1/postings/%d" % theirs)
+    check(r.status == 200 and "contact" not in r.json, "another's contact details stay private",
+          r.short())
+    r = a.get("/api/v1/postings/%d" % theirs)
+    check(r.status == 200 and r.json.get("contact") == "李经理", "staff see the contact", r.short())
+    expect_error(e.get("/api/v1/postings/%d" % old), 404, "not_found",
+                 "another's expired posting is not public")
+    expect_error(e.get("/api/v1/postings?state=withdrawn"), 403, "forbidden",
+                 "an enterprise cannot list others' withdrawn postings")
+    r = e.get("/api/v1/postings?mine=1")
+    check(r.status == 200 and all(x["uscc"] == ctx.own_uscc for x in r.json["items"]) and
+          any(x["id"] == mine for x in r.json["items"]), "mine=1 lists one's own postings", r.short())
+    # Search: 2 characters scan, 3+ use the trigram index; both find the posting.
+    r = a.get("/api/v1/postings?q=" + urllib.parse.quote("车规"))
+    check(r.status == 200 and r.json["mode"] == "scan" and r.json["total"] >= 2,
+          "a 2-character query scans and finds", r.short())
+    r = a.get("/api/v1/postings?q=" + urllib.parse.quote("车规级MCU"))
+    check(r.status == 200 and r.json["mode"] == "fts" and
+          {mine, theirs} <= {x["id"] for x in r.json["items"]}, "a mixed query uses FTS and finds",
+          r.short())
+    # Subscriptions: the analyst follows a keyword; a new enterprise posting lands in its inbox.
+    r = a.req("POST", "/api/v1/subscriptions", {"what": "keyword", "value": "伺服电机"})
+    check(r.status == 201, "follow a keyword", r.short())
+    sub = (r.json or {}).get("id", 0)
+    expect_error(a.req("POST", "/api/v1/subscriptions", {"what": "region", "value": "999999"}),
+                 400, "invalid", "follow an unknown region -> 400", "value")
+    r = e.req("POST", "/api/v1/subscriptions", {"what": "keyword", "value": "伺服电机"})
+    check(r.status == 201, "an enterprise follows too", r.short())
+    e.req("POST", "/api/v1/postings", {"kind": "demand", "title": "采购伺服电机", "valid_until": "2099-01-01"})
+    r = a.get("/api/v1/inbox")
+    check(r.status == 200 and r.json["unread"] >= 1 and
+          r.json["items"][0]["posting"]["title"] == "采购伺服电机", "the new posting is in the inbox",
+          r.short())
+    r = e.get("/api/v1/inbox")
+    check(r.status == 200 and all(x["posting"]["uscc"] != ctx.own_uscc for x in r.json["items"]),
+          "one's own postings are not delivered to oneself", r.short())
+    r = a.req("POST", "/api/v1/inbox/read", {})
+    check(r.status == 200 and r.json["marked"] >= 1, "mark the inbox read", r.short())
+    check(a.get("/api/v1/inbox").json["unread"] == 0, "nothing unread after")
+    r = a.req("DELETE", "/api/v1/subscriptions/%d" % sub)
+    check(r.status == 200, "unfollow", r.short())
+    expect_error(e.req("DELETE", "/api/v1/subscriptions/%d" % sub), 404, "not_found",
+                 "another account's subscription cannot be removed")
+    # Deals: either side marks; one deal; the statistics count it by direction.
+    r = e.req("POST", "/api/v1/deals", {"posting": mine, "cp_posting": theirs, "status": "contacted",
+                                         "comment": "已电话联系"})
+    check(r.status == 200, "the poster marks a match contacted", r.short())
+    deal = (r.json or {}).get("id", 0)
+    r = a.req("POST", "/api/v1/deals", {"posting": theirs, "cp_posting": mine, "status": "agreed",
+                                         "value": 350})
+    check(r.status == 200 and r.json["id"] == deal, "the other side's mark is the same deal",
+          r.short())
+    expect_error(a.req("POST", "/api/v1/deals", {"posting": mine, "cp_posting": theirs,
+                                                  "status": "won"}), 400, "invalid",
+                 "an unknown deal status -> 400", "status")
+    other_post = db_query("SELECT p.id FROM postings p JOIN enterprises e ON e.id = p.enterprise_id "
+                          "WHERE e.uscc <> ? AND e.uscc <> ? AND p.kind = 'supply' LIMIT 1",
+                          (ctx.own_uscc, cd))
+    if other_post:
+        expect_error(e.req("POST", "/api/v1/deals", {"posting": other_post[0][0], "cp_uscc": cd,
+                                                      "status": "agreed"}), 403, "forbidden",
+                     "an enterprise cannot mark deals it is no party of")
+    r = c.get("/api/v1/match/stats")
+    dirs = {d["direction"]: d for d in (r.json or {}).get("by_direction", [])}
+    # The supplier is the counterpart (in other_city), the buyer the set-up enterprise.
+    way = {(51, 50): "cd_to_cq", (50, 51): "cq_to_cd", (50, 50): "within_cq",
+           (51, 51): "within_cd"}.get((other_city // 100, own_prov), "other")
+    check(r.status == 200 and dirs.get(way, {}).get("agreed") == 1 and
+          dirs[way]["value"] == 350, "stats: one agreed deal of 350 from the counterpart's province",
+          r.short())
+    r = e.get("/api/v1/deals")
+    check(r.status == 200 and len(r.json["items"]) == 1 and len(r.json["items"][0]["events"]) == 2,
+          "the enterprise sees its deal with both marks", r.short())
+    check(db_query("SELECT count(*) FROM audit WHERE action IN ('posting.create', 'deal.mark')")[0][0] >= 4,
+          "postings and deal marks are audited")
+
+
 def test_lists_cases(ctx):
     """Cultivation lists and cases over HTTP: versions, a manual change with its reason, the
     diff; cases opened, moved and commented; roles."""
@@ -1538,6 +1686,9 @@ def main():
         run_cc("list", "create", "reserve", "--model", "listing_reserve", "--note", "set-up")
         run_cc("case", "add", ctx.own_uscc, "--kind", "finance", "--title", "贷款贴息",
                "--department", "市金融局", "--deadline", "2030-01-31")
+        # A posting of the enterprise user's own (the route matrix's {posting}).
+        run_cc("match", "post", "--kind", "supply", "--uscc", ctx.own_uscc, "--title",
+               "供应精密注塑件", "--node", "ic.mcu_soc", "--valid-until", "2099-12-31")
         start_server()
         note("server on port %d, set-up %.1f s" % (PORT, time.time() - t0))
         ctx.sessions = {role: login(user) for role, user in ROLE_USER.items()}
@@ -1556,12 +1707,14 @@ def main():
         ctx.subst = {"uscc": ctx.own_uscc, "period": "2024", "kind": "enterprises",
                      "id": str(ctx.import_id), "username": "target1", "chain": "nev",
                      "node": node[0][0] if node else "1", "model": "listing_reserve",
-                     "list": "reserve"}
+                     "list": "reserve",
+                     "posting": str(db_query("SELECT max(id) FROM postings")[0][0])}
 
         ops = test_openapi()
         test_chains(ctx)
         test_evaluation(ctx)
         test_lists_cases(ctx)
+        test_matching(ctx)
         test_route_matrix(ctx, ops)
         test_session_payloads(ctx)
         test_enterprise_role(ctx)
