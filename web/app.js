@@ -14,6 +14,7 @@ import * as chain from './pages/chain.js';
 import * as evalPage from './pages/eval.js';
 import * as lists from './pages/lists.js';
 import * as cases from './pages/cases.js';
+import * as match from './pages/match.js';
 
 const STAFF = ['admin', 'analyst', 'chief'];
 const ALL = ['admin', 'analyst', 'chief', 'enterprise'];
@@ -28,7 +29,7 @@ const ROUTES = [
   { re: /^\/chain\/([0-9A-Za-z_-]{1,64})$/, page: chain, nav: 'chains', title: 'chain.title', roles: STAFF, keys: ['chain'] },
   { re: /^\/eval$/, page: evalPage, nav: 'eval', title: 'nav.eval', roles: STAFF },
   { re: /^\/lists$/, page: lists, nav: 'eval', title: 'nav.eval', roles: STAFF },
-  { re: /^\/match$/, page: placeholder, nav: 'match', title: 'nav.match', roles: ALL, area: 'match' },
+  { re: /^\/match$/, page: match, nav: 'match', title: 'nav.match', roles: ALL },
   { re: /^\/risk$/, page: placeholder, nav: 'risk', title: 'nav.risk', roles: STAFF, area: 'risk' },
   { re: /^\/cases$/, page: cases, nav: 'cases', title: 'nav.cases', roles: STAFF },
   { re: /^\/import$/, page: importPage, nav: 'import', title: 'nav.import', roles: EDIT },

@@ -45,6 +45,35 @@ export async function render({ main, alive }) {
       { name: t('dash.series.revenue'), type: 'line', smooth: 0.2, symbolSize: 7, data: growth.map((g) => num(g.revenue)) },
     ],
   });
+
+  // Supply–demand (川渝互采互供): postings and deals by chain, direction and month.
+  let m;
+  try { m = await api('/match/stats'); } catch (_) { return; }
+  if (!alive()) return;
+  const tot = m.totals || {};
+  const elMatch = h('div', { class: 'chart', testid: 'chart-match' });
+  main.appendChild(h('section', { class: 'panel', testid: 'dashboard-match' },
+    h('div', { class: 'panel-head' }, h('h2', null, t('dash.match')), h('a', { href: '#/match?tab=stats' }, t('dash.match_more'))),
+    h('p', { class: 'muted small', testid: 'dashboard-match-totals' }, t('dash.match_totals', {
+      supply: fmtInt(tot.open_supply), demand: fmtInt(tot.open_demand), deals: fmtInt(tot.deals), agreed: fmtInt(tot.agreed),
+    })), elMatch));
+  const dirs = m.by_direction || [];
+  const months = m.by_month || [];
+  chart(elMatch, {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: [{ left: 8, width: '42%', top: 40, bottom: 8, containLabel: true }, { right: 8, width: '46%', top: 40, bottom: 8, containLabel: true }],
+    xAxis: [
+      { gridIndex: 0, type: 'category', data: dirs.map((d) => pick(d.name_zh, d.name_en)), axisLabel: { interval: 0, width: 80, overflow: 'break', fontSize: 11 } },
+      { gridIndex: 1, type: 'category', data: months.map((x) => x.month) },
+    ],
+    yAxis: [{ gridIndex: 0, type: 'value', minInterval: 1 }, { gridIndex: 1, type: 'value', minInterval: 1 }],
+    series: [
+      { name: t('match.st.deals'), type: 'bar', xAxisIndex: 0, yAxisIndex: 0, data: dirs.map((d) => d.deals), barMaxWidth: 22 },
+      { name: t('match.st.agreed'), type: 'bar', xAxisIndex: 0, yAxisIndex: 0, data: dirs.map((d) => d.agreed), barMaxWidth: 22 },
+      { name: t('match.st.postings'), type: 'line', xAxisIndex: 1, yAxisIndex: 1, data: months.map((x) => x.postings) },
+    ],
+  });
 }
 
 function num(v) { return isNum(v) ? v : null; }

@@ -1,0 +1,433 @@
+// Supply–demand (供需对接, 川渝互采互供): postings with search and a posting form, one posting
+// with its ranked matches (a contribution chart and each match's explanation, deal marks),
+// subscriptions with the inbox, and the statistics (staff).
+// Address: #/match?tab=board|inbox|stats&q=&kind=&region=&state=&mine=1&id=N&cursor=
+import { t, isZh } from '../i18n.js';
+import { api, ApiError, errorText, itemsOf, currentUser } from '../api.js';
+import { h, clear, fmtNum, fmtInt, fmtTime, errorPanel, statusBox, hashWith, chart, escapeHtml, isNum } from '../util.js';
+
+const COMPONENTS = ['text', 'node', 'industry', 'region_pref', 'cross_city', 'quantity', 'credibility'];
+const COLORS = ['#2f6fdd', '#2bb38a', '#8d5bd1', '#f0a020', '#e0533d', '#17a2b8', '#8a8f98'];
+const PAGE = 20;
+
+const kindBadge = (k) => h('span', { class: 'badge badge-' + (k === 'supply' ? 'supply' : 'demand'), dataset: { kind: k } }, t('match.kind.' + k));
+const statusBadge = (s) => h('span', { class: 'badge' + (s === 'open' ? '' : ' badge-off'), testid: 'posting-status', dataset: { status: s } }, t('match.state.' + s));
+
+export async function render({ main, query, alive }) {
+  const user = currentUser() || {};
+  const staff = user.role !== 'enterprise';
+  const tab = ['board', 'inbox', 'stats'].includes(query.tab) ? query.tab : 'board';
+  const tabs = [['board', 'match.tab.board'], ['inbox', 'match.tab.inbox']];
+  if (staff) tabs.push(['stats', 'match.tab.stats']);
+  main.appendChild(h('nav', { class: 'tabs', testid: 'match-tabs' }, tabs.map(([id, key]) =>
+    h('a', { href: hashWith('/match', { tab: id }), class: 'tab' + (id === tab ? ' active' : ''), testid: 'tab-' + id }, t(key)))));
+  if (tab === 'inbox') return inbox(main, alive, staff);
+  if (tab === 'stats' && staff) return stats(main, alive);
+  return board(main, query, alive, user, staff);
+}
+
+// ---- postings ----
+
+async function board(main, query, alive, user, staff) {
+  const f = { q: query.q || '', kind: query.kind || '', region: query.region || '', state: query.state || '', mine: query.mine === '1' ? '1' : '' };
+  const go = (q) => { location.hash = hashWith('/match', q); };
+  const qIn = h('input', { type: 'search', id: 'm-q', testid: 'match-q', value: f.q, placeholder: t('match.q_hint') });
+  const kindSel = h('select', { id: 'm-kind', testid: 'match-kind' }, h('option', { value: '' }, t('common.all')),
+    ['supply', 'demand'].map((k) => h('option', { value: k, selected: f.kind === k }, t('match.kind.' + k))));
+  const regionIn = h('input', { type: 'text', id: 'm-region', testid: 'match-region', value: f.region, placeholder: '50 / 5101 / 500112', size: 10 });
+  const stateSel = h('select', { id: 'm-state', testid: 'match-state' },
+    ['open', 'expired', 'withdrawn', 'all'].map((s) => h('option', { value: s, selected: (f.state || 'open') === s }, t('match.state.' + s))));
+  const mineBox = staff ? null : h('input', { type: 'checkbox', id: 'm-mine', testid: 'match-mine', checked: f.mine === '1' });
+  const form = h('form', { class: 'panel panel-tight', testid: 'match-search' },
+    h('div', { class: 'form-actions', style: { marginTop: 0 } },
+      h('label', { for: 'm-q', class: 'muted' }, t('match.q')), qIn,
+      h('label', { for: 'm-kind', class: 'muted' }, t('match.col.kind')), kindSel,
+      h('label', { for: 'm-region', class: 'muted' }, t('match.col.region')), regionIn,
+      h('label', { for: 'm-state', class: 'muted' }, t('match.col.status')), stateSel,
+      mineBox ? h('label', { class: 'checks' }, mineBox, t('match.mine')) : null,
+      h('button', { type: 'submit', class: 'btn btn-sm btn-primary', testid: 'match-search-go' }, t('common.search')),
+      h('a', { class: 'btn btn-sm btn-ghost', href: '#/match' }, t('common.reset')),
+      h('span', { class: 'spacer' }),
+      staff || user.uscc ? h('button', { type: 'button', class: 'btn btn-sm', testid: 'posting-new', onclick: () => { newForm.hidden = !newForm.hidden; } }, '+ ' + t('match.new')) : null));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    go({ q: qIn.value.trim(), kind: kindSel.value, region: regionIn.value.trim(), state: stateSel.value === 'open' ? '' : stateSel.value, mine: mineBox && mineBox.checked ? '1' : '' });
+  });
+  const newForm = postingForm(null, staff, (id) => go({ id }));
+  newForm.hidden = true;
+  const listBox = h('div');
+  const detailBox = h('div');
+  main.append(form, newForm, h('div', { class: 'split' }, listBox, detailBox));
+
+  let res;
+  try {
+    res = await api('/postings', { query: { q: f.q, kind: f.kind, region: f.region, state: f.state, mine: f.mine, limit: 50, cursor: query.cursor } });
+  } catch (e) {
+    if (alive()) listBox.appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    return;
+  }
+  if (!alive()) return;
+  const items = itemsOf(res);
+  listBox.appendChild(h('section', { class: 'panel' },
+    h('div', { class: 'panel-head' }, h('h2', null, t('match.postings')),
+      h('span', { class: 'muted small', testid: 'postings-total' }, t('match.total', { n: fmtInt(res.total) }),
+        f.q ? ' · ' + t('match.mode.' + res.mode) : '')),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'data data-click', testid: 'postings-table' },
+      h('thead', null, h('tr', null, h('th', null, t('match.col.kind')), h('th', null, t('match.col.title')),
+        h('th', null, t('match.col.enterprise')), h('th', null, t('match.col.node')), h('th', { class: 'num' }, t('match.col.quantity')),
+        h('th', null, t('match.col.valid_until')), h('th', null, t('match.col.status')))),
+      h('tbody', null, items.length ? items.map((p) => h('tr', {
+        tabindex: '0', testid: 'posting-row', dataset: { id: String(p.id) }, class: String(p.id) === query.id ? 'selected' : '',
+        onclick: () => go({ ...f, id: p.id }), onkeydown: (ev) => { if (ev.key === 'Enter') go({ ...f, id: p.id }); },
+      },
+      h('td', null, kindBadge(p.kind)), h('td', null, p.title), h('td', null, p.enterprise),
+      h('td', null, p.node_name || h('span', { class: 'muted' }, '—')),
+      h('td', { class: 'num' }, isNum(p.quantity) ? fmtNum(p.quantity) + ' ' + (p.unit || '') : '—'),
+      h('td', null, p.valid_until || '—'), h('td', null, statusBadge(p.status))))
+        : h('tr', null, h('td', { class: 'empty', colspan: 7 }, t('match.none'))))),
+    res.next_cursor ? h('div', { class: 'pager' }, h('a', { class: 'btn btn-sm', testid: 'postings-next', href: hashWith('/match', { ...f, cursor: res.next_cursor }) }, t('common.next'))) : null)));
+  if (query.id) await detail(detailBox, query.id, alive, user, staff);
+  else detailBox.appendChild(h('section', { class: 'panel muted' }, t('match.pick')));
+}
+
+// The posting form: new (P null) or edit. Errors name the field and mark it.
+function postingForm(p, staff, done) {
+  const v = p || {};
+  const status = statusBox('posting-status-box');
+  const field = (name, el, label, hint) => h('div', { class: 'field', dataset: { field: name } },
+    h('label', { for: 'pf-' + name, class: 'field-label' }, t(label)), el, hint ? h('div', { class: 'muted small' }, hint) : null);
+  const inp = (name, attrs) => h('input', { id: 'pf-' + name, testid: 'pf-' + name, name, ...attrs });
+  const els = {
+    kind: h('select', { id: 'pf-kind', testid: 'pf-kind', disabled: !!p }, ['demand', 'supply'].map((k) => h('option', { value: k, selected: v.kind === k }, t('match.kind.' + k)))),
+    uscc: staff && !p ? inp('uscc', { type: 'text', maxlength: 18, size: 20, placeholder: '91500000…' }) : null,
+    title: inp('title', { type: 'text', maxlength: 200, value: v.title || '', required: true }),
+    description: h('textarea', { id: 'pf-description', testid: 'pf-description', rows: 2, maxlength: 4000 }, v.description || ''),
+    node: inp('node', { type: 'text', value: v.chain ? v.chain + '.' + v.node : '', placeholder: 'ic.mcu_soc' }),
+    quantity: inp('quantity', { type: 'text', inputmode: 'decimal', value: isNum(v.quantity) ? String(v.quantity) : '', size: 8 }),
+    unit: inp('unit', { type: 'text', value: v.unit || '', size: 4, maxlength: 20 }),
+    region_pref: inp('region_pref', { type: 'text', value: v.region_pref || '', placeholder: '510100;500000' }),
+    valid_until: inp('valid_until', { type: 'date', value: v.valid_until || '' }),
+    contact: inp('contact', { type: 'text', value: v.contact || '', maxlength: 200 }),
+  };
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'pf-submit' }, t(p ? 'common.save' : 'match.publish'));
+  const form = h('form', { class: 'panel form-grid', novalidate: true, testid: 'posting-form' },
+    h('h2', null, t(p ? 'match.edit' : 'match.new')),
+    field('kind', els.kind, 'match.col.kind'),
+    els.uscc ? field('uscc', els.uscc, 'match.col.uscc', t('match.uscc_hint')) : null,
+    field('title', els.title, 'match.col.title'),
+    field('description', els.description, 'match.col.description'),
+    field('node', els.node, 'match.col.node', t('match.node_hint')),
+    h('div', { class: 'field-row' }, field('quantity', els.quantity, 'match.col.quantity'), field('unit', els.unit, 'match.col.unit')),
+    field('region_pref', els.region_pref, 'match.col.region_pref', t('match.region_hint')),
+    field('valid_until', els.valid_until, 'match.col.valid_until'),
+    field('contact', els.contact, 'match.col.contact', t('match.contact_hint')),
+    h('div', { class: 'form-actions' }, submit), status);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    form.querySelectorAll('.field.invalid').forEach((x) => x.classList.remove('invalid'));
+    const body = {};
+    for (const [k, el] of Object.entries(els)) {
+      if (!el || (p && k === 'kind')) continue;
+      const val = el.value.trim();
+      if (p) body[k] = val; // an edit sends every field ("" clears it)
+      else if (val) body[k] = val;
+    }
+    if (!body.title) {
+      status.show('error', t('match.title_required'));
+      form.querySelector('[data-field="title"]').classList.add('invalid');
+      els.title.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const r = await api(p ? '/postings/' + p.id : '/postings', p ? { method: 'PATCH', json: body } : { json: body });
+      status.show('ok', t('match.saved'));
+      done(r.id);
+    } catch (e) {
+      status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+      const fe = e instanceof ApiError && e.field && form.querySelector(`[data-field="${e.field}"]`);
+      if (fe) fe.classList.add('invalid');
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+async function detail(box, id, alive, user, staff) {
+  let p;
+  try {
+    p = await api('/postings/' + encodeURIComponent(id));
+  } catch (e) {
+    if (alive()) box.appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    return;
+  }
+  if (!alive()) return;
+  const own = staff || p.uscc === user.uscc;
+  const status = statusBox('posting-action-status');
+  const reload = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
+  const kv = (k, val) => [h('dt', null, t(k)), h('dd', null, val === undefined || val === null || val === '' ? t('common.unknown') : val)];
+  const edit = postingForm(p, staff, reload);
+  edit.hidden = true;
+  box.appendChild(h('section', { class: 'panel', testid: 'posting-detail', dataset: { id: String(p.id) } },
+    h('div', { class: 'panel-head' }, h('h2', null, kindBadge(p.kind), ' ', p.title), statusBadge(p.status)),
+    h('dl', { class: 'kv' },
+      kv('match.col.enterprise', own || staff ? h('a', { href: '#/enterprise/' + encodeURIComponent(p.uscc) }, p.enterprise) : p.enterprise),
+      kv('match.col.node', p.node_name ? p.node_name + ' (' + p.chain + '.' + p.node + ')' : ''),
+      kv('match.col.quantity', isNum(p.quantity) ? fmtNum(p.quantity) + ' ' + (p.unit || '') : ''),
+      kv('match.col.region_pref', p.region_pref), kv('match.col.valid_until', p.valid_until),
+      'contact' in p ? kv('match.col.contact', p.contact) : null,
+      kv('match.col.created', fmtTime(p.created_at))),
+    p.description ? h('p', null, p.description) : null,
+    own && p.status === 'open' ? h('div', { class: 'form-actions' },
+      h('button', { type: 'button', class: 'btn btn-sm', testid: 'posting-edit', onclick: () => { edit.hidden = !edit.hidden; } }, t('match.edit')),
+      h('button', {
+        type: 'button', class: 'btn btn-sm btn-ghost', testid: 'posting-withdraw',
+        onclick: async () => {
+          if (!confirm(t('match.withdraw_confirm'))) return;
+          try { await api('/postings/' + p.id + '/withdraw', { json: {} }); reload(); } catch (e) { status.show('error', errorText(e)); }
+        },
+      }, t('match.withdraw'))) : null,
+    status));
+  box.appendChild(edit);
+  if (!own) return;
+  if (p.status !== 'open') {
+    box.appendChild(h('section', { class: 'panel muted', testid: 'no-matches' }, t('match.not_open')));
+    return;
+  }
+  const matchBox = h('section', { class: 'panel', testid: 'matches' });
+  box.appendChild(matchBox);
+  await matches(matchBox, p, '', alive);
+}
+
+async function matches(box, p, cursor, alive) {
+  let r;
+  try {
+    r = await api('/postings/' + p.id + '/matches', { query: { limit: PAGE, cursor } });
+  } catch (e) {
+    if (alive()) clear(box).appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    return;
+  }
+  if (!alive()) return;
+  const items = r.items || [];
+  const chartEl = h('div', { class: 'chart chart-tall', testid: 'match-chart', id: 'match-chart' });
+  const status = statusBox('deal-status');
+  const name = (c) => (isZh() ? c.name_zh : t('match.comp.' + c.component));
+  clear(box).append(...[
+    h('div', { class: 'panel-head' }, h('h2', null, t('match.matches')),
+      h('span', { class: 'muted small', testid: 'matches-total' }, t('match.total_matches', { n: fmtInt(r.total) }))),
+    h('p', { class: 'muted small' }, t('match.how')),
+    items.length ? chartEl : h('p', { class: 'muted', testid: 'matches-empty' }, t('match.no_matches')),
+    status,
+    h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'matches-table' },
+      h('thead', null, h('tr', null, h('th', { class: 'num' }, '#'), h('th', null, t('match.col.counterpart')),
+        h('th', null, t('match.col.region')), h('th', { class: 'num' }, t('match.col.score')), h('th', null, t('match.col.why')), h('th', null, t('match.col.deal')))),
+      h('tbody', null, items.map((m) => h('tr', { testid: 'match-row', dataset: { type: m.type, id: String(m.id) } },
+        h('td', { class: 'num' }, fmtInt(m.rank)),
+        h('td', null, h('div', null, m.type === 'posting' ? kindBadge(p.kind === 'supply' ? 'demand' : 'supply') : h('span', { class: 'badge' }, t('match.registered')), ' ', m.title),
+          h('div', { class: 'small muted' }, m.enterprise, m.node_name ? ' · ' + m.node_name : '')),
+        h('td', null, m.region_name || m.region),
+        h('td', { class: 'num' }, h('strong', null, fmtNum(m.score, 3))),
+        h('td', null, h('details', { testid: 'match-why' }, h('summary', null, t('match.explain')),
+          h('table', { class: 'data data-compact', testid: 'explanation' }, h('tbody', null, (m.explanation || []).map((c) =>
+            h('tr', { dataset: { component: c.component } }, h('td', null, name(c)), h('td', { class: 'num' }, fmtNum(c.value, 2) + ' × ' + fmtNum(c.weight, 2)),
+              h('td', { class: 'num' }, fmtNum(c.contribution, 3)), h('td', { class: 'small' }, isZh() ? c.reason_zh : c.reason_en))))))),
+        h('td', null, dealButtons(p, m, status))))))),
+    r.next_cursor || cursor ? h('div', { class: 'pager' },
+      cursor ? h('button', { type: 'button', class: 'btn btn-sm', onclick: () => matches(box, p, '', alive) }, t('common.first')) : null,
+      r.next_cursor ? h('button', { type: 'button', class: 'btn btn-sm', testid: 'matches-next', onclick: () => matches(box, p, r.next_cursor, alive) }, t('common.next')) : null) : null,
+  ].filter(Boolean));
+  if (!items.length) return;
+  // Stacked bars: each match's score split into its components' contributions.
+  const top = items.slice(0, 10);
+  chart(chartEl, {
+    tooltip: {
+      trigger: 'axis', axisPointer: { type: 'shadow' },
+      formatter: (ps) => {
+        const m = top[ps[0].dataIndex];
+        return `<b>${escapeHtml(m.title)}</b> ${escapeHtml(fmtNum(m.score, 3))}<br>` + ps.map((x) => `${x.marker}${escapeHtml(x.seriesName)}: ${escapeHtml(fmtNum(x.value, 3))}`).join('<br>');
+      },
+    },
+    legend: { top: 0, type: 'scroll' },
+    grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', max: 1 },
+    yAxis: { type: 'category', inverse: true, data: top.map((m) => (m.title.length > 16 ? m.title.slice(0, 16) + '…' : m.title)) },
+    series: COMPONENTS.map((c, k) => ({
+      name: isZh() ? ((top[0].explanation || [])[k] || {}).name_zh || c : t('match.comp.' + c), type: 'bar', stack: 'score', barMaxWidth: 18, color: COLORS[k],
+      data: top.map((m) => ((m.explanation || []).find((x) => x.component === c) || {}).contribution || 0),
+    })),
+  });
+}
+
+function dealButtons(p, m, status) {
+  const send = async (st, btn) => {
+    const body = { posting: p.id, status: st };
+    if (m.type === 'posting') body.cp_posting = m.id; else body.cp_uscc = m.uscc;
+    if (st === 'agreed') {
+      const v = prompt(t('match.deal_value'));
+      if (v === null) return;
+      if (v.trim()) {
+        const x = Number(v.trim());
+        if (!Number.isFinite(x) || x < 0) { status.show('error', t('match.deal_value_bad')); return; }
+        body.value = x;
+      }
+    }
+    btn.disabled = true;
+    try {
+      await api('/deals', { json: body });
+      status.show('ok', t('match.deal_marked', { status: t('match.deal.' + st) }));
+      btn.closest('td').querySelectorAll('button').forEach((b) => b.classList.toggle('btn-primary', b === btn));
+    } catch (e) {
+      status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+    } finally {
+      btn.disabled = false;
+    }
+  };
+  return h('div', { class: 'btn-group' }, ['contacted', 'agreed', 'failed'].map((st) => {
+    const b = h('button', { type: 'button', class: 'btn btn-xs', testid: 'deal-' + st, onclick: () => send(st, b) }, t('match.deal.' + st));
+    return b;
+  }));
+}
+
+// ---- subscriptions and inbox ----
+
+async function inbox(main, alive, staff) {
+  const status = statusBox('follow-status');
+  const whatSel = h('select', { id: 'f-what', testid: 'follow-what' }, ['keyword', 'node', 'region'].map((w) => h('option', { value: w }, t('match.follow.' + w))));
+  const valueIn = h('input', { type: 'text', id: 'f-value', testid: 'follow-value', placeholder: t('match.follow_hint') });
+  const kindSel = h('select', { id: 'f-kind', testid: 'follow-kind' }, h('option', { value: '' }, t('common.all')),
+    ['supply', 'demand'].map((k) => h('option', { value: k }, t('match.kind.' + k))));
+  const form = h('form', { class: 'panel panel-tight', testid: 'follow-form', novalidate: true },
+    h('div', { class: 'form-actions', style: { marginTop: 0 } },
+      h('label', { for: 'f-what', class: 'muted' }, t('match.follow_what')), whatSel, valueIn, kindSel,
+      h('button', { type: 'submit', class: 'btn btn-sm btn-primary', testid: 'follow-submit' }, t('match.follow')), status));
+  const reload = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const value = valueIn.value.trim();
+    if (!value) { status.show('error', t('match.follow_value_required')); valueIn.focus(); return; }
+    try {
+      await api('/subscriptions', { json: { what: whatSel.value, value, kind: kindSel.value || undefined } });
+      reload();
+    } catch (e) {
+      status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+    }
+  });
+  main.appendChild(form);
+  let subs, box, deals;
+  try {
+    [subs, box, deals] = await Promise.all([api('/subscriptions'), api('/inbox'), api('/deals')]);
+  } catch (e) {
+    if (alive()) main.appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    return;
+  }
+  if (!alive()) return;
+  const subItems = itemsOf(subs);
+  main.appendChild(h('section', { class: 'panel', testid: 'subscriptions' },
+    h('h2', null, t('match.subscriptions')),
+    subItems.length ? h('ul', { class: 'chips' }, subItems.map((s) => h('li', { class: 'chip', testid: 'subscription', dataset: { id: String(s.id) } },
+      t('match.follow.' + s.what) + '：' + s.value, s.kind ? ' (' + t('match.kind.' + s.kind) + ')' : '', ' · ', t('match.delivered', { n: fmtInt(s.delivered) }), ' ',
+      h('button', {
+        type: 'button', class: 'btn btn-xs btn-ghost', title: t('match.unfollow'), testid: 'unfollow',
+        onclick: async () => { try { await api('/subscriptions/' + s.id, { method: 'DELETE' }); reload(); } catch (e) { status.show('error', errorText(e)); } },
+      }, '×'))))
+      : h('p', { class: 'muted' }, t('match.no_subscriptions'))));
+  const items = itemsOf(box);
+  main.appendChild(h('section', { class: 'panel', testid: 'inbox' },
+    h('div', { class: 'panel-head' }, h('h2', null, t('match.inbox'), ' ', h('span', { class: 'badge', testid: 'inbox-unread' }, t('match.unread', { n: fmtInt(box.unread) }))),
+      box.unread ? h('button', {
+        type: 'button', class: 'btn btn-sm', testid: 'inbox-read-all',
+        onclick: async () => { await api('/inbox/read', { json: {} }); reload(); },
+      }, t('match.read_all')) : null),
+    items.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
+      h('thead', null, h('tr', null, h('th', null, t('match.col.at')), h('th', null, t('match.col.kind')), h('th', null, t('match.col.title')),
+        h('th', null, t('match.col.enterprise')), h('th', null, t('match.col.because')))),
+      h('tbody', null, items.map((it) => h('tr', { testid: 'inbox-item', class: it.read ? '' : 'unread', dataset: { posting: String(it.posting.id) } },
+        h('td', null, fmtTime(it.at)), h('td', null, kindBadge(it.posting.kind)),
+        h('td', null, h('a', { href: hashWith('/match', { id: it.posting.id }) }, it.posting.title)),
+        h('td', null, it.posting.enterprise), h('td', { class: 'small muted' }, t('match.follow.' + it.subscription.what) + '：' + it.subscription.value))))))
+      : h('p', { class: 'muted', testid: 'inbox-empty' }, t('match.inbox_empty'))));
+  main.appendChild(dealsPanel(itemsOf(deals), staff));
+}
+
+function dealsPanel(items, staff) {
+  return h('section', { class: 'panel', testid: 'deals' },
+    h('h2', null, t(staff ? 'match.deals' : 'match.my_deals')),
+    items.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'deals-table' },
+      h('thead', null, h('tr', null, h('th', null, t('match.col.title')), h('th', null, t('match.col.supplier')), h('th', null, t('match.col.buyer')),
+        h('th', null, t('match.col.status')), h('th', { class: 'num' }, t('match.col.value')), h('th', null, t('match.col.updated')))),
+      h('tbody', null, items.map((d) => h('tr', { testid: 'deal-row', dataset: { status: d.status } },
+        h('td', null, h('a', { href: hashWith('/match', { id: d.posting_id }) }, d.title)),
+        h('td', null, d.supplier.name), h('td', null, d.buyer.name),
+        h('td', null, h('span', { class: 'badge badge-deal-' + d.status }, t('match.deal.' + d.status))),
+        h('td', { class: 'num' }, isNum(d.value) ? fmtNum(d.value) : '—'), h('td', null, fmtTime(d.updated_at)))))))
+      : h('p', { class: 'muted' }, t('match.no_deals')));
+}
+
+// ---- statistics ----
+
+async function stats(main, alive) {
+  let s, deals;
+  try {
+    [s, deals] = await Promise.all([api('/match/stats'), api('/deals')]);
+  } catch (e) {
+    if (alive()) main.appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    return;
+  }
+  if (!alive()) return;
+  const tot = s.totals || {};
+  const card = (key, v, id) => h('div', { class: 'stat', testid: id }, h('div', { class: 'stat-value' }, v), h('div', { class: 'stat-label' }, t(key)));
+  main.appendChild(h('div', { class: 'stats' },
+    card('match.st.open_supply', fmtInt(tot.open_supply), 'st-supply'), card('match.st.open_demand', fmtInt(tot.open_demand), 'st-demand'),
+    card('match.st.deals', fmtInt(tot.deals), 'st-deals'), card('match.st.agreed', fmtInt(tot.agreed), 'st-agreed'),
+    card('match.st.value', fmtNum(tot.value), 'st-value')));
+  const chainEl = h('div', { class: 'chart chart-tall', id: 'stats-chain', testid: 'stats-chain' });
+  const dirEl = h('div', { class: 'chart', id: 'stats-direction', testid: 'stats-direction' });
+  const monthEl = h('div', { class: 'chart', id: 'stats-month', testid: 'stats-month' });
+  main.append(
+    h('section', { class: 'panel' }, h('h2', null, t('match.by_chain')), chainEl),
+    h('div', { class: 'grid-2' },
+      h('section', { class: 'panel' }, h('h2', null, t('match.by_direction')), dirEl,
+        h('table', { class: 'data data-compact', testid: 'direction-table' }, h('tbody', null, (s.by_direction || []).map((d) =>
+          h('tr', { dataset: { direction: d.direction } }, h('td', null, isZh() ? d.name_zh : d.name_en), h('td', { class: 'num' }, fmtInt(d.deals)),
+            h('td', { class: 'num' }, fmtInt(d.agreed)), h('td', { class: 'num' }, fmtNum(d.value))))))),
+      h('section', { class: 'panel' }, h('h2', null, t('match.by_month')), monthEl)),
+    dealsPanel(itemsOf(deals), true));
+  const chains = (s.by_chain || []).slice(0, 15);
+  chart(chainEl, {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { top: 0 },
+    grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+    xAxis: { type: 'value' },
+    yAxis: { type: 'category', inverse: true, data: chains.map((c) => (isZh() ? c.name_zh : c.name_en)) },
+    series: [
+      { name: t('match.kind.supply'), type: 'bar', stack: 'p', data: chains.map((c) => c.supply), color: '#2bb38a' },
+      { name: t('match.kind.demand'), type: 'bar', stack: 'p', data: chains.map((c) => c.demand), color: '#2f6fdd' },
+      { name: t('match.st.deals'), type: 'bar', data: chains.map((c) => c.deals), color: '#f0a020' },
+    ],
+  });
+  const dirs = s.by_direction || [];
+  chart(dirEl, {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: dirs.map((d) => (isZh() ? d.name_zh : d.name_en)), axisLabel: { interval: 0, width: 90, overflow: 'break' } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      { name: t('match.st.deals'), type: 'bar', data: dirs.map((d) => d.deals), color: '#8a8f98' },
+      { name: t('match.st.agreed'), type: 'bar', data: dirs.map((d) => d.agreed), color: '#e0533d' },
+    ],
+  });
+  const months = s.by_month || [];
+  chart(monthEl, {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: months.map((m) => m.month) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      { name: t('match.st.postings'), type: 'line', data: months.map((m) => m.postings) },
+      { name: t('match.st.deals'), type: 'line', data: months.map((m) => m.deals) },
+      { name: t('match.st.agreed'), type: 'line', data: months.map((m) => m.agreed) },
+    ],
+  });
+}
