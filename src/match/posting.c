@@ -181,6 +181,8 @@ int match_regions_parse(const char *s, char *out, size_t n, struct cc_error *err
 	out[0] = '\0';
 	if (!s)
 		return 0;
+	if (cc_codes_load(err))
+		return CC_EINVAL;
 	const char *p = s;
 	int count = 0;
 	while (*p) {

@@ -118,6 +118,8 @@ int match_follow(struct cc_store *st, const char *user, const char *what, const 
 		}
 	} else if (what && !strcmp(what, "region")) {
 		long long code;
+		if (cc_codes_load(err))
+			return CC_EINVAL;
 		if (cc_parse_int64(value, strlen(value), &code) || strlen(value) != 6 ||
 		    !cc_region_find((int)code))
 			return cc_error_set(err, CC_EINVAL,

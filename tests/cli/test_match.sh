@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Supply–demand from the command line: post (and the errors of bad input, each naming its
+# field, storing nothing), search by 1, 2, 3+ characters, ranked matches with explanations,
+# subscriptions and the inbox, deals and statistics, the audit trail.
+. "$(dirname "$0")/lib.bash"
+$CC demo --enterprises 400 --seed 9 --no-accounts > /dev/null || fail "demo"
+cq=$(sqlite3 "$CHAINCHIEF_DB" "select uscc from enterprises where region / 10000 = 50 order by uscc limit 1")
+cd=$(sqlite3 "$CHAINCHIEF_DB" "select uscc from enterprises where region / 100 = 5101 order by uscc limit 1")
+n0=$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from postings")
+expect_status 0 "match --help" $CC match --help
+expect_grep "reindex" "$T/out" "help lists the subcommands"
+expect_status 2 "empty title refused" $CC match post --kind demand --uscc "$cq" --title ""
+expect_grep "title" "$T/err" "the error names the title"
+expect_status 2 "quantity abc refused" $CC match post --kind demand --uscc "$cq" --title 采购阀门 --quantity abc
+expect_grep "quantity: 'abc' is not a number" "$T/err" "the error names the quantity"
+expect_status 2 "region 999999 refused" $CC match post --kind demand --uscc "$cq" --title 采购阀门 --regions 999999
+expect_grep "region_pref: '999999'" "$T/err" "the error names the region"
+expect_status 2 "unknown node refused" $CC match post --kind demand --uscc "$cq" --title 采购阀门 --node ic.nope
+expect_status 2 "bad kind refused" $CC match post --kind sell --uscc "$cq" --title 采购阀门
+expect_status 2 "unregistered poster refused" $CC match post --kind demand --uscc 91110000600037341L --title 采购阀门
+expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from postings")" "$n0" "refused postings stored nothing"
+expect_status 0 "a demand from Chongqing" $CC match post --kind demand --uscc "$cq" --title 采购车规级MCU --node ic.mcu_soc --quantity 1000 --unit 片 --regions 510100 --valid-until 2099-12-31 --format json
+dem=$(json 'd["id"]' < "$T/out")
+expect_eq "$(json 'd["kind"]+" "+d["region_pref"]+" "+d["status"]' < "$T/out")" "demand 510100 open" "stored as given"
+expect_status 0 "a supply from Chengdu" $CC match post --kind 供 --uscc "$cd" --title 供应车规级MCU芯片 --node ic.mcu_soc --quantity 800 --unit 片 --valid-until 2099-12-31 --format json
+sup=$(json 'd["id"]' < "$T/out")
+expect_status 0 "an expired supply" $CC match post --kind supply --uscc "$cd" --title 供应车规级MCU旧货 --valid-until 2020-01-01
+expect_status 0 "matches as JSON" $CC match find "$dem" --format json --limit 50
+expect_eq "$(json 'd["items"][0]["id"]' < "$T/out")" "$sup" "the Chengdu supply on the same node ranks first"
+expect_eq "$(json '[p["component"] for p in d["items"][0]["explanation"]]' < "$T/out")" "['text', 'node', 'industry', 'region_pref', 'cross_city', 'quantity', 'credibility']" "seven explained components"
+expect_eq "$(json 'abs(sum(p["contribution"] for p in d["items"][0]["explanation"]) - d["items"][0]["score"]) < 1e-6' < "$T/out")" "True" "contributions add up to the score"
+expect_eq "$(json '[p["value"] for p in d["items"][0]["explanation"] if p["component"] in ("region_pref","cross_city")]' < "$T/out")" "[1.0, 1.0]" "preferred city and the pair bonus"
+expect_eq "$(json 'round([p["value"] for p in d["items"][0]["explanation"] if p["component"]=="quantity"][0], 4)' < "$T/out")" "0.8" "quantity fit 800/1000"
+expect_eq "$(json 'any(x["title"]=="供应车规级MCU旧货" for x in d["items"])' < "$T/out")" "False" "the expired posting never matches"
+expect_status 0 "matches as a table" $CC match find "$dem"
+expect_grep "供应车规级MCU芯片" "$T/out" "the table shows the match"
+old=$(sqlite3 "$CHAINCHIEF_DB" "select id from postings where title='供应车规级MCU旧货'")
+expect_status 2 "an expired posting has no matches" $CC match find "$old"
+expect_grep "expired" "$T/err" "and says why"
+# Search: 1 and 2 characters scan, 3+ use the trigram index; mixed Chinese/Latin/digits.
+$CC match search --q 车规 --format json > "$T/s2.json"
+expect_eq "$(json 'd["mode"]' < "$T/s2.json")" "scan" "2 characters: scan"
+expect_eq "$(json 'd["total"] >= 2' < "$T/s2.json")" "True" "2 characters find both open MCU postings"
+$CC match search --q 车规级MCU --format json > "$T/s3.json"
+expect_eq "$(json 'd["mode"]+" "+str(d["total"])' < "$T/s3.json")" "fts 2" "a mixed 3+ query uses FTS5"
+$CC match search --q 车规级mcu --state all --format json > "$T/s4.json"
+expect_eq "$(json 'd["total"]' < "$T/s4.json")" "3" "case-insensitive; --state all includes the expired one"
+# Subscriptions and the inbox.
+$CC user add ana --role analyst --password ana-pass-12345 > /dev/null
+$CC user add ent --role enterprise --uscc "$cq" --password ent-pass-12345 > /dev/null
+expect_status 0 "follow a keyword" $CC match follow --user ana --keyword 伺服电机
+expect_status 0 "follow a region" $CC match follow --user ent --region 510000 --kind supply
+expect_status 2 "follow an unknown region" $CC match follow --user ana --region 999999
+expect_status 0 "a new Chengdu supply" $CC match post --kind supply --uscc "$cd" --title 供应伺服电机 --valid-until 2099-12-31
+$CC match inbox --user ana --format json > "$T/ia.json"
+expect_eq "$(json '[x["posting"]["title"] for x in d["items"]]' < "$T/ia.json")" "['供应伺服电机']" "the keyword subscription got it"
+$CC match inbox --user ent --format json > "$T/ie.json"
+expect_eq "$(json 'len(d["items"])' < "$T/ie.json")" "1" "the region subscription got it too"
+# Deals and statistics.
+expect_status 0 "mark contacted" $CC match deal "$dem" --with "$sup" --status contacted --comment 已联系
+expect_status 0 "mark agreed with a value (from the other side)" $CC match deal "$sup" --with "$dem" --status agreed --value 120
+expect_status 2 "unknown status" $CC match deal "$dem" --with "$sup" --status won
+$CC match stats --format json > "$T/st.json"
+expect_eq "$(json '[(x["direction"], x["agreed"], x["value"]) for x in d["by_direction"]]' < "$T/st.json")" "[('cd_to_cq', 1, 120.0)]" "one agreed Sichuan->Chongqing deal of 120"
+expect_eq "$(json 'd["totals"]["deals"]' < "$T/st.json")" "1" "one deal, marked from both sides"
+expect_status 0 "withdraw" $CC match withdraw "$sup"
+expect_status 2 "a withdrawn posting has no matches" $CC match find "$sup"
+n=$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from audit where action like 'posting.%' or action = 'deal.mark'")
+expect_eq "$n" 7 "writes audited (4 postings created, 1 withdrawn, 2 deal marks)"
+finish
