@@ -60,6 +60,12 @@ int h_inbox_read(struct http_req *req);
 int h_deals(struct http_req *req);
 int h_deal_mark(struct http_req *req);
 int h_match_stats(struct http_req *req);
+int h_risk_overview(struct http_req *req);
+int h_risk_chain(struct http_req *req);
+int h_risk_single(struct http_req *req);
+int h_risk_network(struct http_req *req);
+int h_risk_tts(struct http_req *req);
+int h_risk_disrupt(struct http_req *req);
 
 /*
  * Shared by handlers: the frame index of the enterprise named by path parameter 0, or -1

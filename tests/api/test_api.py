@@ -1579,6 +1579,74 @@ def test_matching(ctx):
           "postings and deal marks are audited")
 
 
+def test_risk(ctx):
+    """Resilience over HTTP: the overview and a chain's single points of failure (a chief: own
+    chains only), single-sourced inputs counted against SQL, a supplier's network and
+    time-to-survive, the what-if disruption and its errors."""
+    a, c = ctx.sessions["analyst"], ctx.sessions["chief"]
+    r = a.get("/api/v1/risk/overview")
+    check(r.status == 200 and len(r.json["chains"]) == 33 and r.json["year"] > 2000,
+          "the overview covers the 33 chains", r.short())
+    check(all(0 <= (x["outside_share"] if x["outside_share"] is not None else 0) <= 1 and
+              x["single"] <= x["inputs"] for x in (r.json or {}).get("chains", [])),
+          "shares in 0..1 and single-sourced inputs within inputs")
+    r = c.get("/api/v1/risk/overview")
+    check(r.status == 200 and sorted(x["chain"] for x in r.json["chains"]) == ["icv", "nev"],
+          "a chief sees only their own chains", r.short())
+    r = a.get("/api/v1/risk/chains/nev")
+    check(r.status == 200 and r.json["final_producers"] > 0 and isinstance(r.json["spof"], list) and
+          len(r.json["nodes"]) > 5, "a chain's nodes, final producers and dominators", r.short())
+    vals = [x["value_at_risk"] or 0 for x in (r.json or {}).get("spof", [])]
+    check(vals == sorted(vals, reverse=True), "dominators ranked by the output depending on them")
+    expect_error(c.get("/api/v1/risk/chains/ic"), 403, "forbidden", "a chief cannot read another chain")
+    expect_error(a.get("/api/v1/risk/chains/no_such"), 404, "not_found", "unknown chain -> 404")
+    expect_error(a.get("/api/v1/risk/overview?scope=nowhere"), 400, "invalid", "bad scope -> 400",
+                 "scope")
+    # Single-sourced inputs of Chongqing buyers: one (buyer, node) bought from one supplier.
+    want = db_query("SELECT count(*) FROM (SELECT s.buyer_id FROM supply_edges s JOIN enterprises e "
+                    "ON e.id = s.buyer_id WHERE e.region / 10000 = 50 AND s.node IS NOT NULL AND "
+                    "s.supplier <> e.uscc GROUP BY s.buyer_id, s.chain, s.node "
+                    "HAVING count(DISTINCT s.supplier) = 1)")[0][0]
+    r = a.get("/api/v1/risk/single-sourced?limit=5")
+    check(r.status == 200 and r.json["total"] == want and len(r.json["items"]) == min(5, want),
+          "single-sourced inputs agree with SQL (%d)" % want, r.short())
+    sup = ctx.subst["supplier"]
+    r = a.get("/api/v1/risk/suppliers/%s/network?max=20" % sup)
+    check(r.status == 200 and r.json["nodes"][0]["uscc"] == sup and
+          r.json["nodes"][0]["role"] == "center" and len(r.json["nodes"]) <= 20 and
+          all(0 <= l["source"] < len(r.json["nodes"]) and 0 <= l["target"] < len(r.json["nodes"])
+              for l in r.json["links"]), "a supplier's network: centre first, links by index",
+          r.short())
+    expect_error(a.get("/api/v1/risk/suppliers/%s/network" % ctx.unregistered_uscc), 404,
+                 "not_found", "a supplier in no edge -> 404", "supplier")
+    expect_error(a.get("/api/v1/risk/suppliers/BAD/network"), 400, "invalid",
+                 "a malformed credit code -> 400", "supplier")
+    r = a.get("/api/v1/risk/suppliers/%s/tts?ttr=2" % sup)
+    check(r.status == 200 and r.json["ttr"] == 2 and r.json["model_nodes"] >= 2 and
+          (r.json["tts"] is None or r.json["tts"] >= 0) and
+          r.json["at_risk"] == (r.json["tts"] is not None and r.json["tts"] < 2),
+          "time-to-survive against a time-to-recover", r.short())
+    expect_error(a.get("/api/v1/risk/suppliers/%s/tts?ttr=-1" % sup), 400, "invalid",
+                 "a negative time-to-recover -> 400", "ttr")
+    r = a.req("POST", "/api/v1/risk/disruptions", {"regions": ["51"], "spare": 0.2})
+    check(r.status == 200 and r.json["removed"] > 0 and r.json["affected"] >= r.json["removed"] and
+          r.json["tiers"][0]["tier"] == 0 and r.json["tiers"][0]["affected"] == r.json["removed"],
+          "a Sichuan-wide disruption: tier 0 is what was removed", r.short())
+    r2 = a.req("POST", "/api/v1/risk/disruptions", {"regions": "51", "spare": 0.8})
+    check(r2.status == 200 and r2.json["value_at_risk"] <= r.json["value_at_risk"] + 1e-6,
+          "more spare capacity never loses more", r2.short())
+    expect_error(a.req("POST", "/api/v1/risk/disruptions", {"regions": ["999999"]}), 400, "invalid",
+                 "an unknown region -> 400 naming it", "regions")
+    expect_error(a.req("POST", "/api/v1/risk/disruptions", {"suppliers": [ctx.unregistered_uscc]}),
+                 400, "invalid", "an unknown supplier -> 400", "suppliers")
+    expect_error(a.req("POST", "/api/v1/risk/disruptions", {"nodes": ["ic.nope"]}), 400, "invalid",
+                 "an unknown node -> 400", "nodes")
+    expect_error(a.req("POST", "/api/v1/risk/disruptions", {}), 400, "invalid",
+                 "nothing to remove -> 400")
+    expect_error(a.req("POST", "/api/v1/risk/disruptions", {"regions": ["51"], "spare": 2}), 400,
+                 "invalid", "spare outside 0..1 -> 400", "spare")
+
+
 def test_lists_cases(ctx):
     """Cultivation lists and cases over HTTP: versions, a manual change with its reason, the
     diff; cases opened, moved and commented; roles."""
@@ -1708,13 +1776,17 @@ def main():
                      "id": str(ctx.import_id), "username": "target1", "chain": "nev",
                      "node": node[0][0] if node else "1", "model": "listing_reserve",
                      "list": "reserve",
-                     "posting": str(db_query("SELECT max(id) FROM postings")[0][0])}
+                     "posting": str(db_query("SELECT max(id) FROM postings")[0][0]),
+                     "supplier": db_query("SELECT s.supplier FROM supply_edges s JOIN enterprises e "
+                                          "ON e.uscc = s.supplier GROUP BY s.supplier "
+                                          "ORDER BY count(*) DESC, s.supplier LIMIT 1")[0][0]}
 
         ops = test_openapi()
         test_chains(ctx)
         test_evaluation(ctx)
         test_lists_cases(ctx)
         test_matching(ctx)
+        test_risk(ctx)
         test_route_matrix(ctx, ops)
         test_session_payloads(ctx)
         test_enterprise_role(ctx)

@@ -1,0 +1,829 @@
+/*
+ * The supply network of the resilience module (risk/risk.h): built from a frame, or straight
+ * from the store with a few SQL scans when no frame is wanted (a frame of 1M enterprises with
+ * 5 years of 28 annual metrics is ~1.7 GB; the network of the same registry with 10M supply
+ * edges a small part of it). Both constructors hand raw edges to one builder, which groups
+ * them by buyer and input node, merges a supplier's edges within an input (shares by the rule
+ * in risk.h) and makes the link graph in both directions.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/catalogue.h"
+#include "domain/metric.h"
+#include "base/progress.h"
+#include "risk/risk.h"
+
+/* With CC_RISK_TRACE set, the loader prints each phase's seconds on stderr (benchmarks). */
+static void trace(const char *what, double *t)
+{
+	double now = cc_now();
+	if (getenv("CC_RISK_TRACE"))
+		fprintf(stderr, "risk_net: %-12s %.3f s\n", what, now - *t);
+	*t = now;
+}
+
+/* Raw edges as the constructors read them (net node indices). */
+struct raw {
+	int64_t n, cap;
+	int32_t *sup, *buy, *node;
+	float *value, *share;
+};
+
+static int raw_alloc(struct raw *r, int64_t cap)
+{
+	r->cap = cap + 1;
+	r->sup = malloc(sizeof(int32_t) * (size_t)r->cap);
+	r->buy = malloc(sizeof(int32_t) * (size_t)r->cap);
+	r->node = malloc(sizeof(int32_t) * (size_t)r->cap);
+	r->value = malloc(sizeof(float) * (size_t)r->cap);
+	r->share = malloc(sizeof(float) * (size_t)r->cap);
+	return r->sup && r->buy && r->node && r->value && r->share ? 0 : CC_ENOMEM;
+}
+
+static void raw_release(struct raw *r)
+{
+	free(r->sup);
+	free(r->buy);
+	free(r->node);
+	free(r->value);
+	free(r->share);
+	memset(r, 0, sizeof *r);
+}
+
+void risk_net_free(struct risk_net *net)
+{
+	if (!net)
+		return;
+	free(net->uscc);
+	free(net->region);
+	free(net->output);
+	free(net->member_start);
+	free(net->member_node);
+	free(net->member_role);
+	risk_csr_release(&net->down);
+	risk_csr_release(&net->up);
+	free(net->down_value);
+	free(net->input_start);
+	free(net->input_node);
+	free(net->entry_start);
+	free(net->entry_supplier);
+	free(net->entry_share);
+	free(net->entry_value);
+	free(net);
+}
+
+void risk_net_free_ext(void *net)
+{
+	risk_net_free(net);
+}
+
+size_t risk_net_bytes(const struct risk_net *net)
+{
+	size_t n = (size_t)net->n, links = (size_t)net->down.start[net->n];
+	size_t b = sizeof *net + n * (19 + 4 + 8);
+	b += ((size_t)net->nent + 1) * 4 + (size_t)net->member_start[net->nent] * 5;
+	b += 2 * (n + 1) * 4 + 3 * links * 4;
+	b += (n + 1) * 4 + (size_t)net->ninputs * 8 + (size_t)net->nentries * 12;
+	return b;
+}
+
+/* One edge of a buyer while grouping: sorted by node, then supplier. */
+struct bentry {
+	int32_t node, sup;
+	float value, share;
+};
+
+static int cmp_bentry(const void *pa, const void *pb)
+{
+	const struct bentry *a = pa, *b = pb;
+	if (a->node != b->node)
+		return a->node < b->node ? -1 : 1;
+	return a->sup < b->sup ? -1 : a->sup > b->sup;
+}
+
+/*
+ * The builder: R's edges (consumed: freed here) into NET's inputs, entries and link graphs.
+ * NET already holds n, nent and the node arrays.
+ */
+static int build(struct risk_net *net, struct raw *r, struct cc_error *err)
+{
+	int rc = 0, n = net->n;
+	int64_t m = r->n;
+	int32_t *bstart = calloc((size_t)n + 2, sizeof *bstart);
+	int32_t *perm = malloc(sizeof *perm * (size_t)(m + 1));
+	struct bentry *be = NULL;
+	int32_t *lsup = NULL, *lbuy = NULL;
+	float *lval = NULL;
+	size_t becap = 0;
+	if (m >= INT32_MAX) {
+		rc = cc_error_set(err, CC_EINVAL, "too many supply edges (%lld)", (long long)m);
+		goto out;
+	}
+	if (!bstart || !perm) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+		goto out;
+	}
+	double t = cc_now();
+	net->nedges = m;
+	/* Counting sort of the edges by buyer. */
+	for (int64_t e = 0; e < m; e++)
+		bstart[r->buy[e] + 1]++;
+	for (int v = 0; v < n; v++)
+		bstart[v + 1] += bstart[v];
+	{
+		int32_t *fill = calloc((size_t)n + 1, sizeof *fill);
+		if (!fill) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+			goto out;
+		}
+		for (int64_t e = 0; e < m; e++)
+			perm[bstart[r->buy[e]] + fill[r->buy[e]]++] = (int32_t)e;
+		free(fill);
+	}
+	/* Upper bounds: an input and an entry per edge at most; trimmed at the end. */
+	net->input_start = calloc((size_t)n + 1, sizeof(int32_t));
+	net->input_node = malloc(sizeof(int32_t) * (size_t)(m + 1));
+	net->entry_start = malloc(sizeof(int32_t) * (size_t)(m + 2));
+	net->entry_supplier = malloc(sizeof(int32_t) * (size_t)(m + 1));
+	net->entry_share = malloc(sizeof(float) * (size_t)(m + 1));
+	net->entry_value = malloc(sizeof(float) * (size_t)(m + 1));
+	lsup = malloc(sizeof *lsup * (size_t)(m + 1));
+	lbuy = malloc(sizeof *lbuy * (size_t)(m + 1));
+	lval = malloc(sizeof *lval * (size_t)(m + 1));
+	if (!net->input_start || !net->input_node || !net->entry_start || !net->entry_supplier ||
+	    !net->entry_share || !net->entry_value || !lsup || !lbuy || !lval) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+		goto out;
+	}
+	int32_t ni = 0, ne = 0, nl = 0;
+	for (int b = 0; b < n; b++) {
+		net->input_start[b] = ni;
+		size_t k = (size_t)(bstart[b + 1] - bstart[b]);
+		if (k == 0)
+			continue;
+		if (k > becap) {
+			becap = k * 2;
+			free(be);
+			be = malloc(sizeof *be * becap);
+			if (!be) {
+				rc = cc_error_set(err, CC_ENOMEM, "out of memory building the network");
+				goto out;
+			}
+		}
+		size_t kk = 0;
+		for (int32_t p = bstart[b]; p < bstart[b + 1]; p++) {
+			int32_t e = perm[p];
+			if (r->sup[e] == b)
+				continue; /* self-supply says nothing about dependence */
+			be[kk].node = r->node[e];
+			be[kk].sup = r->sup[e];
+			be[kk].value = r->value[e];
+			be[kk].share = r->share[e];
+			kk++;
+		}
+		qsort(be, kk, sizeof *be, cmp_bentry);
+		int32_t link0 = nl;
+		for (size_t i = 0; i < kk;) {
+			/* One input: be[i .. j). */
+			size_t j = i;
+			while (j < kk && be[j].node == be[i].node)
+				j++;
+			net->input_node[ni] = be[i].node;
+			net->entry_start[ni] = ne;
+			int32_t e0 = ne, mmax = 1;
+			double vtot = 0;
+			for (size_t a = i; a < j;) {
+				/* One supplier of the input: be[a .. c). */
+				size_t c = a;
+				double v = 0, s = 0;
+				int vnan = 1, snan = 0;
+				while (c < j && be[c].sup == be[a].sup) {
+					if (!isnan(be[c].value)) {
+						v += be[c].value;
+						vnan = 0;
+					}
+					if (isnan(be[c].share))
+						snan = 1;
+					else
+						s += be[c].share;
+					c++;
+				}
+				if ((int32_t)(c - a) > mmax)
+					mmax = (int32_t)(c - a);
+				net->entry_supplier[ne] = be[a].sup;
+				net->entry_value[ne] = vnan ? NAN : (float)v;
+				net->entry_share[ne] = snan ? NAN : (float)s;
+				if (!vnan)
+					vtot += v;
+				ne++;
+				a = c;
+			}
+			for (int32_t q = e0; q < ne; q++) {
+				if (!isnan(net->entry_share[q]))
+					net->entry_share[q] /= (float)mmax;
+				else if (vtot > 0 && !isnan(net->entry_value[q]))
+					net->entry_share[q] = (float)(net->entry_value[q] / vtot);
+				else
+					net->entry_share[q] = 1.0f / (float)(ne - e0);
+				if (net->entry_share[q] > 1)
+					net->entry_share[q] = 1;
+				lsup[nl] = net->entry_supplier[q];
+				lbuy[nl] = b;
+				lval[nl] = net->entry_value[q];
+				nl++;
+			}
+			ni++;
+			i = j;
+		}
+		/* Links of B: one per supplier over all its inputs (values summed), sorted. BE
+		 * is free again and at least as long. */
+		int32_t cnt = nl - link0;
+		if (cnt > 1) {
+			for (int32_t q = 0; q < cnt; q++) {
+				be[q].node = 0;
+				be[q].sup = lsup[link0 + q];
+				be[q].value = lval[link0 + q];
+			}
+			qsort(be, (size_t)cnt, sizeof *be, cmp_bentry);
+			int32_t w = link0;
+			for (int32_t q = 0; q < cnt; q++) {
+				if (w > link0 && lsup[w - 1] == be[q].sup) {
+					if (!isnan(be[q].value))
+						lval[w - 1] = isnan(lval[w - 1]) ? be[q].value
+										 : lval[w - 1] + be[q].value;
+					continue;
+				}
+				lsup[w] = be[q].sup;
+				lbuy[w] = b;
+				lval[w] = be[q].value;
+				w++;
+			}
+			nl = w;
+		}
+	}
+	trace("group", &t);
+	net->input_start[n] = ni;
+	net->entry_start[ni] = ne;
+	net->ninputs = ni;
+	net->nentries = ne;
+	/* Give back what the upper bounds did not use. */
+	{
+		void *p;
+		if ((p = realloc(net->input_node, sizeof(int32_t) * ((size_t)ni + 1))))
+			net->input_node = p;
+		if ((p = realloc(net->entry_start, sizeof(int32_t) * ((size_t)ni + 1))))
+			net->entry_start = p;
+		if ((p = realloc(net->entry_supplier, sizeof(int32_t) * ((size_t)ne + 1))))
+			net->entry_supplier = p;
+		if ((p = realloc(net->entry_share, sizeof(float) * ((size_t)ne + 1))))
+			net->entry_share = p;
+		if ((p = realloc(net->entry_value, sizeof(float) * ((size_t)ne + 1))))
+			net->entry_value = p;
+	}
+	free(perm);
+	perm = NULL;
+	raw_release(r);
+	/* UP: buyer -> suppliers (links come grouped by buyer, suppliers sorted). */
+	rc = risk_csr_build(&net->up, n, nl, lbuy, lsup, err);
+	if (rc)
+		goto out;
+	rc = risk_csr_transpose(&net->up, &net->down, err);
+	if (rc)
+		goto out;
+	/* Values in DOWN's order: links walked by buyer, as the transpose did. */
+	net->down_value = malloc(sizeof(float) * ((size_t)nl + 1));
+	{
+		int32_t *fill = calloc((size_t)n + 1, sizeof *fill);
+		if (!net->down_value || !fill) {
+			free(fill);
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+			goto out;
+		}
+		for (int32_t l = 0; l < nl; l++) {
+			int32_t s = lsup[l];
+			net->down_value[net->down.start[s] + fill[s]++] = lval[l];
+		}
+		free(fill);
+	}
+	trace("links", &t);
+out:
+	free(bstart);
+	free(perm);
+	free(be);
+	free(lsup);
+	free(lbuy);
+	free(lval);
+	raw_release(r);
+	return rc;
+}
+
+int risk_net_from_frame(const struct cc_frame *f, struct risk_net **out, struct cc_error *err)
+{
+	int rc = 0;
+	struct raw r = {0};
+	struct risk_net *net = calloc(1, sizeof *net);
+	*out = NULL;
+	if (!net)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	net->nent = f->n;
+	net->n = f->n + f->noutside;
+	size_t N = (size_t)net->n + 1;
+	net->uscc = malloc(sizeof *net->uscc * N);
+	net->region = malloc(sizeof(int32_t) * N);
+	net->output = malloc(sizeof(double) * N);
+	net->member_start = malloc(sizeof(int32_t) * ((size_t)f->n + 1));
+	net->member_node = malloc(sizeof(int32_t) * ((size_t)f->nmembers + 1));
+	net->member_role = malloc((size_t)f->nmembers + 1);
+	if (!net->uscc || !net->region || !net->output || !net->member_start ||
+	    !net->member_node || !net->member_role || raw_alloc(&r, f->nedges)) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+		goto out;
+	}
+	net->year = cc_frame_latest_year(f);
+	const double *ov = net->year ? cc_frame_annual(f, CC_M_OUTPUT_VALUE, net->year) : NULL;
+	const double *rv = net->year ? cc_frame_annual(f, CC_M_REVENUE, net->year) : NULL;
+	for (int i = 0; i < f->n; i++) {
+		memcpy(net->uscc[i], f->uscc[i], 19);
+		net->region[i] = f->region[i];
+		double o = ov ? ov[i] : NAN;
+		net->output[i] = isnan(o) && rv ? rv[i] : o;
+	}
+	for (int j = 0; j < f->noutside; j++) {
+		memcpy(net->uscc[f->n + j], f->outside_uscc[j], 19);
+		net->region[f->n + j] = f->outside_region[j];
+		net->output[f->n + j] = NAN;
+	}
+	memcpy(net->member_start, f->member_start, sizeof(int32_t) * ((size_t)f->n + 1));
+	memcpy(net->member_node, f->member_node, sizeof(int32_t) * (size_t)f->nmembers);
+	memcpy(net->member_role, f->member_role, (size_t)f->nmembers);
+	for (int e = 0; e < f->nedges; e++) {
+		int32_t s = f->edge_supplier[e];
+		r.sup[e] = s >= 0 ? s : f->n + (-s - 1);
+		r.buy[e] = f->edge_buyer[e];
+		r.node[e] = f->edge_node[e];
+		r.value[e] = (float)f->edge_value[e];
+		r.share[e] = (float)f->edge_share[e];
+	}
+	r.n = f->nedges;
+	rc = build(net, &r, err);
+out:
+	raw_release(&r);
+	if (rc) {
+		risk_net_free(net);
+		return rc;
+	}
+	*out = net;
+	return 0;
+}
+
+void *risk_net_make(const struct cc_frame *f)
+{
+	struct risk_net *net = NULL;
+	struct cc_error err = {0};
+	if (risk_net_from_frame(f, &net, &err))
+		return NULL;
+	return net;
+}
+
+/* --- The light loader ---------------------------------------------------------------- */
+
+static uint64_t hash_code(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (int i = 0; i < 18; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+/* Open addressing from credit code to node (index + 1 in SLOT, 0 empty). */
+struct codemap {
+	int32_t *slot;
+	size_t mask;
+};
+
+static void codemap_put(struct codemap *m, char (*uscc)[19], int32_t i)
+{
+	size_t h = hash_code(uscc[i]) & m->mask;
+	while (m->slot[h])
+		h = (h + 1) & m->mask;
+	m->slot[h] = i + 1;
+}
+
+/*
+ * Supplier codes are resolved in batches: hashing a batch first and prefetching its slots and
+ * then the codes they point to lets the memory system fetch them in parallel, instead of
+ * waiting for two cache misses per edge, ten million times.
+ */
+enum { BATCH = 256 };
+struct batch {
+	int n;
+	char code[BATCH][18];
+	int64_t edge[BATCH];
+	size_t slot[BATCH];
+};
+
+static int resolve_batch(struct risk_net *net, struct codemap *map, struct batch *b,
+			 struct raw *r, int *n, size_t *cap, struct cc_error *err)
+{
+	for (int i = 0; i < b->n; i++) {
+		b->slot[i] = hash_code(b->code[i]) & map->mask;
+		__builtin_prefetch(&map->slot[b->slot[i]]);
+	}
+	for (int i = 0; i < b->n; i++) {
+		int32_t x = map->slot[b->slot[i]];
+		if (x)
+			__builtin_prefetch(net->uscc[x - 1]);
+	}
+	for (int i = 0; i < b->n; i++) {
+		const char *sup = b->code[i];
+		size_t h = b->slot[i];
+		int32_t si = -1;
+		while (map->slot[h]) {
+			if (memcmp(net->uscc[map->slot[h] - 1], sup, 18) == 0) {
+				si = map->slot[h] - 1;
+				break;
+			}
+			h = (h + 1) & map->mask;
+		}
+		if (si < 0) {
+			/* A supplier outside the registry: a new node after the enterprises. */
+			if ((size_t)*n == *cap) {
+				size_t ncap = *cap * 2;
+				void *a = realloc(net->uscc, sizeof *net->uscc * ncap);
+				if (a)
+					net->uscc = a;
+				void *c = a ? realloc(net->region, sizeof(int32_t) * ncap) : NULL;
+				if (c)
+					net->region = c;
+				if (!a || !c)
+					return cc_error_set(err, CC_ENOMEM, "out of memory");
+				*cap = ncap;
+			}
+			if ((size_t)(*n + 1) * 2 > map->mask)
+				return cc_error_set(err, CC_ENOMEM, "too many outside suppliers");
+			memcpy(net->uscc[*n], sup, 18);
+			net->uscc[*n][18] = '\0';
+			int reg = 0;
+			for (int d = 2; d < 8; d++)
+				reg = reg * 10 + (sup[d] >= '0' && sup[d] <= '9' ? sup[d] - '0' : 0);
+			net->region[*n] = reg;
+			map->slot[h] = *n + 1;
+			si = (*n)++;
+		}
+		r->sup[b->edge[i]] = si;
+	}
+	b->n = 0;
+	return 0;
+}
+
+/*
+ * Resolves chain + node ids to a global node index through a small open-addressing table of
+ * every catalogue node (10M edges would otherwise cost 10M linear searches of the catalogue).
+ */
+struct node_cache {
+	const struct cc_catalogue *cat;
+	int32_t slot[4096]; /* node index + 1, 0 empty */
+};
+
+static uint32_t hash_pair(const char *chain, const char *node)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = chain; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = (h ^ '.') * 16777619u;
+	for (const char *p = node; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+static void node_cache_init(struct node_cache *c, const struct cc_catalogue *cat)
+{
+	memset(c, 0, sizeof *c);
+	c->cat = cat;
+	for (int k = 0; k < cat->nnodes && k < 2048; k++) {
+		const struct cc_node *nd = &cat->nodes[k];
+		uint32_t h = hash_pair(cat->chains[nd->chain].id, nd->id) & 4095;
+		while (c->slot[h])
+			h = (h + 1) & 4095;
+		c->slot[h] = k + 1;
+	}
+}
+
+static int resolve_node(const struct node_cache *c, const char *chain, const char *node)
+{
+	uint32_t h = hash_pair(chain, node) & 4095;
+	while (c->slot[h]) {
+		const struct cc_node *nd = &c->cat->nodes[c->slot[h] - 1];
+		if (strcmp(nd->id, node) == 0 && strcmp(c->cat->chains[nd->chain].id, chain) == 0)
+			return nd->index;
+		h = (h + 1) & 4095;
+	}
+	return -1;
+}
+
+/* An enterprise row while sorting by credit code. */
+struct ent_row {
+	char uscc[18];
+	int32_t id, region;
+};
+
+static int cmp_ent_row(const void *a, const void *b)
+{
+	return memcmp(((const struct ent_row *)a)->uscc, ((const struct ent_row *)b)->uscc, 18);
+}
+
+/* Chain memberships into NET's CSR (IDMAP: store id -> node). */
+static int load_members(struct cc_store *st, struct risk_net *net, const int32_t *idmap,
+			int64_t maxid, const struct cc_catalogue *cat, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	struct node_cache *nc = malloc(sizeof *nc);
+	int64_t total = cc_store_int(st, "SELECT count(*) FROM chain_members", 0), q = 0;
+	int32_t *ment = malloc(sizeof(int32_t) * ((size_t)total + 1));
+	int32_t *mnode = malloc(sizeof(int32_t) * ((size_t)total + 1));
+	uint8_t *mrole = malloc((size_t)total + 1);
+	int32_t *fill = calloc((size_t)net->nent + 1, sizeof *fill);
+	int rc = 0;
+	net->member_start = calloc((size_t)net->nent + 1, sizeof(int32_t));
+	net->member_node = malloc(sizeof(int32_t) * ((size_t)total + 1));
+	net->member_role = malloc((size_t)total + 1);
+	if (!nc || !ment || !mnode || !mrole || !fill || !net->member_start || !net->member_node ||
+	    !net->member_role) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+		goto out;
+	}
+	node_cache_init(nc, cat);
+	rc = cc_stmt_prepare(st, &s, "SELECT enterprise_id, chain, node, role FROM chain_members",
+			     err);
+	if (rc)
+		goto out;
+	while (q < total && (rc = cc_stmt_step(s, err)) == 1) {
+		int64_t id = cc_stmt_int64(s, 0);
+		if (id < 0 || id > maxid || idmap[id] < 0)
+			continue;
+		int nd = resolve_node(nc, cc_stmt_text(s, 1), cc_stmt_text(s, 2));
+		if (nd < 0)
+			continue; /* a node since removed from the catalogue: `check` reports it */
+		const char *ro = cc_stmt_text(s, 3);
+		ment[q] = idmap[id];
+		mnode[q] = nd;
+		mrole[q] = ro[0] == 'm' && ro[1] == 'a' ? CC_ROLE_MASTER
+			   : ro[0] == 'c'		? CC_ROLE_CORE
+							: CC_ROLE_MEMBER;
+		q++;
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	for (int64_t j = 0; j < q; j++)
+		net->member_start[ment[j] + 1]++;
+	for (int i = 0; i < net->nent; i++)
+		net->member_start[i + 1] += net->member_start[i];
+	for (int64_t j = 0; j < q; j++) {
+		int32_t p = net->member_start[ment[j]] + fill[ment[j]]++;
+		net->member_node[p] = mnode[j];
+		net->member_role[p] = mrole[j];
+	}
+out:
+	cc_stmt_free(s);
+	free(nc);
+	free(ment);
+	free(mnode);
+	free(mrole);
+	free(fill);
+	return rc;
+}
+
+int risk_net_load(struct cc_store *st, struct risk_net **out, struct cc_error *err)
+{
+	int rc = 0, began = 0;
+	struct raw r = {0};
+	struct cc_stmt *s = NULL;
+	struct codemap map = {0};
+	int32_t *idmap = NULL, *best_year = NULL;
+	size_t cap = 0;
+	struct node_cache *nc = malloc(sizeof *nc);
+	struct risk_net *net = calloc(1, sizeof *net);
+	*out = NULL;
+	const struct cc_catalogue *cat = cc_catalogue_get(err);
+	if (!net || !nc) {
+		free(net);
+		free(nc);
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	}
+	if (!cat) {
+		free(net);
+		free(nc);
+		return CC_EINVAL;
+	}
+	node_cache_init(nc, cat);
+	double t = cc_now();
+	/* One read transaction: every table seen at the same generation. */
+	rc = cc_store_exec(st, "BEGIN", err);
+	if (rc)
+		goto out;
+	began = 1;
+	int64_t nent = cc_store_int(st, "SELECT count(*) FROM enterprises", 0);
+	int64_t maxid = cc_store_int(st, "SELECT max(id) FROM enterprises", 0);
+	int64_t nedges = cc_store_int(st, "SELECT count(*) FROM supply_edges", 0);
+	if (nent >= INT32_MAX / 4 || maxid >= INT32_MAX || maxid < 0 || nedges >= INT32_MAX) {
+		rc = cc_error_set(err, CC_EINVAL, "registry too large for the supply network");
+		goto out;
+	}
+	cap = (size_t)nent + 1024;
+	net->uscc = malloc(sizeof *net->uscc * cap);
+	net->region = malloc(sizeof(int32_t) * cap);
+	idmap = malloc(sizeof(int32_t) * ((size_t)maxid + 1));
+	/* Slots for every enterprise and outside supplier at a load factor of 1/2 or less (an
+	 * outside supplier has at least one edge; the bound is checked as they come). */
+	map.mask = 1023;
+	while (map.mask + 1 < (size_t)(nent + nedges / 4 + 1) * 2)
+		map.mask = map.mask * 2 + 1;
+	map.slot = calloc(map.mask + 1, sizeof(int32_t));
+	if (!net->uscc || !net->region || !idmap || !map.slot || raw_alloc(&r, nedges)) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+		goto out;
+	}
+	for (int64_t i = 0; i <= maxid; i++)
+		idmap[i] = -1;
+	/* Enterprises in credit-code order: the frame's order, so node i is frame index i. Read
+	 * in table order and sorted here: ORDER BY uscc walks the index and visits the table's
+	 * pages in random order, several times slower at a million rows. */
+	{
+		struct ent_row *rows = malloc(sizeof *rows * ((size_t)nent + 1));
+		if (!rows) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+			goto out;
+		}
+		int k = 0;
+		rc = cc_stmt_prepare(st, &s, "SELECT id, uscc, region FROM enterprises", err);
+		if (rc) {
+			free(rows);
+			goto out;
+		}
+		while (k < nent && (rc = cc_stmt_step(s, err)) == 1) {
+			int64_t id = cc_stmt_int64(s, 0);
+			if (id < 0 || id > maxid || cc_stmt_bytes(s, 1) != 18)
+				continue;
+			memcpy(rows[k].uscc, cc_stmt_text(s, 1), 18);
+			rows[k].id = (int32_t)id;
+			rows[k].region = (int32_t)cc_stmt_int64(s, 2);
+			k++;
+		}
+		cc_stmt_free(s);
+		s = NULL;
+		if (rc < 0) {
+			free(rows);
+			goto out;
+		}
+		rc = 0;
+		qsort(rows, (size_t)k, sizeof *rows, cmp_ent_row);
+		for (int i = 0; i < k; i++) {
+			idmap[rows[i].id] = i;
+			memcpy(net->uscc[i], rows[i].uscc, 18);
+			net->uscc[i][18] = '\0';
+			net->region[i] = rows[i].region;
+			codemap_put(&map, net->uscc, i);
+		}
+		free(rows);
+		net->nent = k;
+	}
+	trace("enterprises", &t);
+	/* Output of the latest year with revenue (as cc_frame_latest_year), in one scan keeping
+	 * each enterprise's latest year's output value (or revenue). */
+	net->output = malloc(sizeof(double) * cap);
+	best_year = calloc(cap, sizeof *best_year);
+	if (!net->output || !best_year) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+		goto out;
+	}
+	rc = cc_stmt_prepare(st, &s,
+			     "SELECT enterprise_id, period, output_value, revenue FROM indicators "
+			     "WHERE period % 100 = 0 AND revenue IS NOT NULL",
+			     err);
+	if (rc)
+		goto out;
+	int year = 0;
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		int64_t id = cc_stmt_int64(s, 0);
+		if (id < 0 || id > maxid || idmap[id] < 0)
+			continue;
+		int i = idmap[id], y = (int)(cc_stmt_int64(s, 1) / 100);
+		if (y < best_year[i])
+			continue;
+		best_year[i] = y;
+		net->output[i] = cc_stmt_is_null(s, 2) ? cc_stmt_double(s, 3) : cc_stmt_double(s, 2);
+		if (y > year)
+			year = y;
+	}
+	cc_stmt_free(s);
+	s = NULL;
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	net->year = year;
+	for (int i = 0; i < net->nent; i++)
+		if (best_year[i] != year || year == 0)
+			net->output[i] = NAN;
+	trace("indicators", &t);
+	rc = load_members(st, net, idmap, maxid, cat, err);
+	if (rc)
+		goto out;
+	trace("members", &t);
+	/* Supply edges; suppliers outside the registry become nodes after the enterprises. */
+	rc = cc_stmt_prepare(st, &s,
+			     "SELECT supplier, buyer_id, chain, node, annual_value, share FROM "
+			     "supply_edges",
+			     err);
+	if (rc)
+		goto out;
+	int n = net->nent;
+	struct batch *bt = malloc(sizeof *bt);
+	if (!bt) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	bt->n = 0;
+	while (r.n < nedges && (rc = cc_stmt_step(s, err)) == 1) {
+		int64_t id = cc_stmt_int64(s, 1);
+		if (id < 0 || id > maxid || idmap[id] < 0 || cc_stmt_bytes(s, 0) != 18)
+			continue;
+		int64_t e = r.n++;
+		memcpy(bt->code[bt->n], cc_stmt_text(s, 0), 18);
+		bt->edge[bt->n++] = e;
+		r.buy[e] = idmap[id];
+		r.node[e] = cc_stmt_is_null(s, 2)
+				    ? -1
+				    : resolve_node(nc, cc_stmt_text(s, 2), cc_stmt_text(s, 3));
+		r.value[e] = cc_stmt_is_null(s, 4) ? NAN : (float)cc_stmt_double(s, 4);
+		r.share[e] = cc_stmt_is_null(s, 5) ? NAN : (float)cc_stmt_double(s, 5);
+		if (bt->n == BATCH && (rc = resolve_batch(net, &map, bt, &r, &n, &cap, err)) < 0)
+			break;
+	}
+	if (rc >= 0 && bt->n)
+		rc = resolve_batch(net, &map, bt, &r, &n, &cap, err);
+	free(bt);
+	cc_stmt_free(s);
+	s = NULL;
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	trace("edges", &t);
+	cc_store_rollback(st); /* ends the read transaction */
+	began = 0;
+	free(map.slot);
+	map.slot = NULL;
+	free(idmap);
+	idmap = NULL;
+	net->n = n;
+	{
+		void *p = realloc(net->output, sizeof(double) * ((size_t)n + 1));
+		if (!p) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+			goto out;
+		}
+		net->output = p;
+		for (int i = net->nent; i < n; i++)
+			net->output[i] = NAN;
+	}
+	rc = build(net, &r, err);
+out:
+	cc_stmt_free(s);
+	if (began)
+		cc_store_rollback(st);
+	raw_release(&r);
+	free(map.slot);
+	free(idmap);
+	free(best_year);
+	free(nc);
+	if (rc) {
+		risk_net_free(net);
+		return rc;
+	}
+	*out = net;
+	return 0;
+}
+
+int risk_net_find(const struct risk_net *net, const char *uscc)
+{
+	if (!uscc || strlen(uscc) != 18)
+		return -1;
+	/* Enterprises are sorted by code; outside suppliers are scanned (one look-up). */
+	int lo = 0, hi = net->nent - 1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		int c = memcmp(net->uscc[mid], uscc, 18);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	for (int i = net->nent; i < net->n; i++)
+		if (memcmp(net->uscc[i], uscc, 18) == 0)
+			return i;
+	return -1;
+}
