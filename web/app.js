@@ -8,13 +8,13 @@ import * as enterprise from './pages/enterprise.js';
 import * as importPage from './pages/import.js';
 import * as admin from './pages/admin.js';
 import * as loginPage from './pages/login.js';
-import * as placeholder from './pages/placeholder.js';
 import * as chains from './pages/chains.js';
 import * as chain from './pages/chain.js';
 import * as evalPage from './pages/eval.js';
 import * as lists from './pages/lists.js';
 import * as cases from './pages/cases.js';
 import * as match from './pages/match.js';
+import * as risk from './pages/risk.js';
 
 const STAFF = ['admin', 'analyst', 'chief'];
 const ALL = ['admin', 'analyst', 'chief', 'enterprise'];
@@ -30,7 +30,7 @@ const ROUTES = [
   { re: /^\/eval$/, page: evalPage, nav: 'eval', title: 'nav.eval', roles: STAFF },
   { re: /^\/lists$/, page: lists, nav: 'eval', title: 'nav.eval', roles: STAFF },
   { re: /^\/match$/, page: match, nav: 'match', title: 'nav.match', roles: ALL },
-  { re: /^\/risk$/, page: placeholder, nav: 'risk', title: 'nav.risk', roles: STAFF, area: 'risk' },
+  { re: /^\/risk$/, page: risk, nav: 'risk', title: 'nav.risk', roles: STAFF },
   { re: /^\/cases$/, page: cases, nav: 'cases', title: 'nav.cases', roles: STAFF },
   { re: /^\/import$/, page: importPage, nav: 'import', title: 'nav.import', roles: EDIT },
   { re: /^\/admin$/, page: admin, nav: 'admin', title: 'nav.admin', roles: ['admin'] },
@@ -150,7 +150,7 @@ async function route() {
   if (r.roles && !r.roles.includes(user.role)) { main.appendChild(errorPanel(t('err.forbidden_page'))); return; }
   try {
     const out = await r.page.render({
-      main, params: found.params, query, user, area: r.area, alive: () => my === gen,
+      main, params: found.params, query, user, alive: () => my === gen,
     });
     if (my === gen && typeof out === 'function') cleanup = out;
   } catch (e) {

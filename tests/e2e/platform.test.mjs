@@ -1,6 +1,6 @@
 // The platform in a browser, as an administrator: log in, dashboard, search by a Chinese name
 // fragment, a profile with drawn charts, paging, language switch, import with rejected rows and
-// the reject report, export, admin, the areas not built yet, log out.
+// the reject report, export, admin, log out.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -251,17 +251,6 @@ test('the admin page lists users, creates one and shows the audit log', async ()
   const auditText = await page.locator(tid('audit-table')).innerText();
   assert.ok(auditText.includes(srv.users.admin.username), 'the writes of this run are audited');
   await screenshot(page, 'admin');
-});
-
-test('areas not built yet say so plainly', async () => {
-  for (const area of ['risk']) {
-    await page.goto(srv.base + '/#/' + area);
-    const box = page.locator(tid('not-built'));
-    await box.waitFor();
-    assert.match(await page.locator(tid('not-built-text')).innerText(), /该功能尚未上线|This area is not built yet/);
-    assert.ok((await page.locator(tid('not-built-what')).innerText()).length > 10, 'says what it will do');
-    await screenshot(page, 'placeholder-' + area);
-  }
 });
 
 test('logging out leads to the login page, and pages need a login again', async () => {

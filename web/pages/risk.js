@@ -1,0 +1,290 @@
+// Resilience (韧性与风险): the dashboard of every chain (outside dependence, single-sourced and
+// concentrated inputs, the riskiest suppliers), one chain's single points of failure, one
+// supplier's neighbourhood as a network graph with its time-to-survive, and the what-if form.
+// Address: #/risk?tab=overview|chain|supplier|whatif&scope=&chain=&uscc=
+import { t, isZh, pick } from '../i18n.js';
+import { api, ApiError, errorText } from '../api.js';
+import { h, clear, fmtNum, fmtInt, fmtPct, fmtWan, errorPanel, statusBox, hashWith, chart, escapeHtml, isNum } from '../util.js';
+
+const TABS = ['overview', 'chain', 'supplier', 'whatif'];
+
+const nameOf = (x) => x.name || x.uscc + (x.registered === false ? ' ' + t('risk.outside_registry') : '');
+const supplierLink = (x) => h('a', { href: hashWith('/risk', { tab: 'supplier', uscc: x.uscc }), testid: 'supplier-link', dataset: { uscc: x.uscc } }, nameOf(x));
+const errBox = (e) => errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : '');
+
+export async function render({ main, query, alive }) {
+  const tab = TABS.includes(query.tab) ? query.tab : 'overview';
+  main.appendChild(h('nav', { class: 'tabs', testid: 'risk-tabs' }, TABS.map((id) =>
+    h('a', { href: hashWith('/risk', { tab: id, scope: query.scope }), class: 'tab' + (id === tab ? ' active' : ''), testid: 'tab-' + id }, t('risk.tab.' + id)))));
+  if (tab === 'chain') return chainTab(main, query, alive);
+  if (tab === 'supplier') return supplierTab(main, query, alive);
+  if (tab === 'whatif') return whatIf(main, query, alive);
+  return overview(main, query, alive);
+}
+
+function scopePicker(query, tab) {
+  const sel = h('select', { id: 'r-scope', testid: 'risk-scope', onchange: () => { location.hash = hashWith('/risk', { ...query, tab, scope: sel.value }); } },
+    ['chongqing', 'chengdu', 'both'].map((s) => h('option', { value: s, selected: (query.scope || 'chongqing') === s }, t('risk.scope.' + s))));
+  return h('label', { class: 'muted small' }, t('risk.scope'), ' ', sel);
+}
+
+// ---- overview ----
+
+async function overview(main, query, alive) {
+  let d, single;
+  try {
+    [d, single] = await Promise.all([api('/risk/overview', { query: { scope: query.scope } }), api('/risk/single-sourced', { query: { scope: query.scope, limit: 20 } })]);
+  } catch (e) {
+    if (alive()) main.appendChild(errBox(e));
+    return;
+  }
+  if (!alive()) return;
+  const chains = (d.chains || []).slice().sort((a, b) => (b.outside_share || 0) - (a.outside_share || 0));
+  const chartEl = h('div', { class: 'chart chart-tall', testid: 'risk-outside-chart', id: 'risk-outside-chart' });
+  main.append(
+    h('div', { class: 'panel-head' }, h('p', { class: 'muted small' }, t('risk.overview_intro', { year: d.year || '—' })), scopePicker(query, 'overview')),
+    h('section', { class: 'panel' }, h('h2', null, t('risk.outside_by_chain')), chartEl),
+    h('div', { class: 'grid-2' },
+      h('section', { class: 'panel', testid: 'riskiest' }, h('h2', null, t('risk.riskiest')),
+        h('p', { class: 'muted small' }, t('risk.riskiest_help')),
+        h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'riskiest-table' },
+          h('thead', null, h('tr', null, h('th', null, t('risk.col.supplier')), h('th', null, t('risk.col.chain')),
+            h('th', { class: 'num' }, t('risk.col.dominated')), h('th', { class: 'num' }, t('risk.col.value_at_risk')))),
+          h('tbody', null, (d.riskiest || []).map((x) => h('tr', { testid: 'riskiest-row' },
+            h('td', null, supplierLink(x), h('div', { class: 'small muted' }, x.region_name || x.region)),
+            h('td', null, h('a', { href: hashWith('/risk', { tab: 'chain', chain: x.chain, scope: query.scope }) }, x.chain_name)),
+            h('td', { class: 'num' }, fmtInt(x.dominated)), h('td', { class: 'num' }, fmtWan(x.value_at_risk)))))))),
+      h('section', { class: 'panel', testid: 'single-sourced' }, h('h2', null, t('risk.single_sourced')),
+        h('p', { class: 'muted small' }, t('risk.single_help', { n: fmtInt(single.total), outside: fmtInt(single.supplier_outside) })),
+        h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'single-table' },
+          h('thead', null, h('tr', null, h('th', null, t('risk.col.buyer')), h('th', null, t('risk.col.node')), h('th', null, t('risk.col.only_supplier')), h('th', { class: 'num' }, t('risk.col.value')))),
+          h('tbody', null, (single.items || []).map((x) => h('tr', { testid: 'single-row' },
+            h('td', null, nameOf(x.buyer)), h('td', null, x.node_name || '—'),
+            h('td', null, supplierLink(x.supplier), x.supplier_outside ? [' ', h('span', { class: 'badge badge-off' }, t('risk.outside'))] : null),
+            h('td', { class: 'num' }, fmtWan(x.value))))))))),
+    h('section', { class: 'panel' }, h('h2', null, t('risk.by_chain')),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data data-click', testid: 'risk-chain-table' },
+        h('thead', null, h('tr', null, h('th', null, t('risk.col.chain')), h('th', { class: 'num' }, t('risk.col.inputs')), h('th', { class: 'num' }, t('risk.col.single')),
+          h('th', { class: 'num' }, t('risk.col.concentrated')), h('th', { class: 'num' }, t('risk.col.hhi')), h('th', { class: 'num' }, t('risk.col.outside_share')),
+          h('th', { class: 'num' }, t('risk.col.spof')), h('th', null, t('risk.col.top_spof')))),
+        h('tbody', null, chains.map((c) => h('tr', {
+          testid: 'risk-chain-row', dataset: { chain: c.chain }, tabindex: '0',
+          onclick: (ev) => { if (!ev.target.closest('a')) location.hash = hashWith('/risk', { tab: 'chain', chain: c.chain, scope: query.scope }); },
+        },
+        h('td', null, pick(c.name_zh, c.name_en)), h('td', { class: 'num' }, fmtInt(c.inputs)), h('td', { class: 'num' }, fmtInt(c.single)),
+        h('td', { class: 'num' }, fmtInt(c.concentrated)), h('td', { class: 'num' }, isNum(c.hhi) ? fmtInt(c.hhi) : '—'),
+        h('td', { class: 'num' }, isNum(c.outside_share) ? fmtPct(c.outside_share) : '—'), h('td', { class: 'num' }, fmtInt(c.spof)),
+        h('td', null, (c.top_spof || [])[0] ? supplierLink(c.top_spof[0]) : '—'))))))));
+  chart(chartEl, {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { top: 0 },
+    grid: { left: 8, right: 40, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: chains.map((c) => pick(c.name_zh, c.name_en)), axisLabel: { interval: 0, rotate: 40, fontSize: 11 } },
+    yAxis: [{ type: 'value', name: t('risk.col.outside_share'), max: 1, axisLabel: { formatter: (v) => Math.round(v * 100) + '%' } },
+      { type: 'value', name: t('risk.col.single'), splitLine: { show: false }, minInterval: 1 }],
+    series: [
+      { name: t('risk.col.outside_share'), type: 'bar', data: chains.map((c) => (isNum(c.outside_share) ? c.outside_share : 0)), color: '#e0533d', barMaxWidth: 20 },
+      { name: t('risk.col.single'), type: 'line', yAxisIndex: 1, data: chains.map((c) => c.single), color: '#2f6fdd' },
+    ],
+  });
+}
+
+// ---- one chain ----
+
+async function chainTab(main, query, alive) {
+  let cat;
+  try { cat = await api('/chains'); } catch (e) { if (alive()) main.appendChild(errBox(e)); return; }
+  if (!alive()) return;
+  const list = Array.isArray(cat) ? cat : (cat.items || cat.chains || []);
+  const chainId = query.chain || (list[0] && list[0].id);
+  const sel = h('select', { id: 'r-chain', testid: 'risk-chain-select', onchange: () => { location.hash = hashWith('/risk', { tab: 'chain', chain: sel.value, scope: query.scope }); } },
+    list.map((c) => h('option', { value: c.id, selected: c.id === chainId }, pick(c.name_zh, c.name_en))));
+  main.appendChild(h('div', { class: 'panel-head' }, h('label', { class: 'muted small' }, t('risk.col.chain'), ' ', sel), scopePicker({ ...query, chain: chainId }, 'chain')));
+  let d;
+  try { d = await api('/risk/chains/' + encodeURIComponent(chainId), { query: { scope: query.scope } }); } catch (e) { if (alive()) main.appendChild(errBox(e)); return; }
+  if (!alive()) return;
+  const tot = d.total || {};
+  const nodeEl = h('div', { class: 'chart chart-tall', testid: 'risk-node-chart', id: 'risk-node-chart' });
+  main.append(
+    h('p', { class: 'muted', testid: 'risk-chain-summary' }, t('risk.chain_summary', {
+      inputs: fmtInt(tot.inputs), single: fmtInt(tot.single), hhi: isNum(tot.hhi) ? fmtInt(tot.hhi) : '—',
+      outside: isNum(tot.outside_share) ? fmtPct(tot.outside_share) : '—', finals: fmtInt(d.final_producers), spof: fmtInt(d.spof_count),
+    })),
+    h('section', { class: 'panel' }, h('h2', null, t('risk.by_node')), nodeEl),
+    h('div', { class: 'grid-2' },
+      h('section', { class: 'panel' }, h('h2', null, t('risk.spof')), h('p', { class: 'muted small' }, t('risk.spof_help')),
+        h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'spof-table' },
+          h('thead', null, h('tr', null, h('th', null, t('risk.col.supplier')), h('th', { class: 'num' }, t('risk.col.dominated')), h('th', { class: 'num' }, t('risk.col.value_at_risk')))),
+          h('tbody', null, (d.spof || []).map((x) => h('tr', { testid: 'spof-row' },
+            h('td', null, supplierLink(x), x.final_producer ? [' ', h('span', { class: 'badge' }, t('risk.final_producer'))] : null, h('div', { class: 'small muted' }, x.region_name)),
+            h('td', { class: 'num' }, fmtInt(x.dominated)), h('td', { class: 'num' }, fmtWan(x.value_at_risk)))))))),
+      h('section', { class: 'panel' }, h('h2', null, t('risk.articulation')), h('p', { class: 'muted small' }, t('risk.articulation_help')),
+        h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'ap-table' },
+          h('thead', null, h('tr', null, h('th', null, t('risk.col.supplier')), h('th', { class: 'num' }, t('risk.col.separates')), h('th', { class: 'num' }, t('risk.col.value')))),
+          h('tbody', null, (d.articulation || []).map((x) => h('tr', null,
+            h('td', null, supplierLink(x)), h('td', { class: 'num' }, fmtInt(x.separates)), h('td', { class: 'num' }, fmtWan(x.value_separated))))))))));
+  const nodes = (d.nodes || []).filter((n) => n.inputs > 0);
+  chart(nodeEl, {
+    tooltip: {
+      trigger: 'axis', axisPointer: { type: 'shadow' },
+      formatter: (ps) => {
+        const n = nodes[ps[0].dataIndex];
+        return `<b>${escapeHtml(pick(n.name_zh, n.name_en))}</b><br>HHI ${escapeHtml(fmtInt(n.hhi))} · ${escapeHtml(t('risk.col.single'))} ${n.single}/${n.inputs}<br>${escapeHtml(t('risk.col.outside_share'))} ${escapeHtml(isNum(n.outside_share) ? fmtPct(n.outside_share) : '—')}`;
+      },
+    },
+    legend: { top: 0 },
+    grid: { left: 8, right: 40, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: nodes.map((n) => pick(n.name_zh, n.name_en)), axisLabel: { interval: 0, rotate: 40, fontSize: 11 } },
+    yAxis: [{ type: 'value', name: 'HHI', max: 10000 }, { type: 'value', name: t('risk.col.outside_share'), max: 1, splitLine: { show: false }, axisLabel: { formatter: (v) => Math.round(v * 100) + '%' } }],
+    series: [
+      { name: t('risk.col.hhi'), type: 'bar', data: nodes.map((n) => (isNum(n.hhi) ? Math.round(n.hhi) : 0)), color: '#8d5bd1', barMaxWidth: 20, markLine: { silent: true, symbol: 'none', data: [{ yAxis: 2500, name: '2500' }], lineStyle: { color: '#e0533d', type: 'dashed' }, label: { formatter: t('risk.hhi_line') } } },
+      { name: t('risk.col.outside_share'), type: 'line', yAxisIndex: 1, data: nodes.map((n) => (isNum(n.outside_share) ? n.outside_share : null)), color: '#e0533d' },
+    ],
+  });
+}
+
+// ---- one supplier: network and time-to-survive ----
+
+async function supplierTab(main, query, alive) {
+  const uIn = h('input', { type: 'text', id: 'r-uscc', testid: 'risk-uscc', value: query.uscc || '', maxlength: 18, size: 22, placeholder: t('risk.uscc_hint') });
+  const ttrIn = h('input', { type: 'number', id: 'r-ttr', testid: 'risk-ttr', value: query.ttr || '4', min: '0.1', step: 'any', style: { width: '6em' } });
+  const form = h('form', { class: 'panel panel-tight', testid: 'supplier-form', novalidate: true }, h('div', { class: 'form-actions', style: { marginTop: 0 } },
+    h('label', { for: 'r-uscc', class: 'muted' }, t('risk.col.supplier')), uIn,
+    h('label', { for: 'r-ttr', class: 'muted' }, t('risk.ttr')), ttrIn,
+    h('button', { type: 'submit', class: 'btn btn-sm btn-primary', testid: 'supplier-go' }, t('risk.analyse'))));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = hashWith('/risk', { tab: 'supplier', uscc: uIn.value.trim().toUpperCase(), ttr: ttrIn.value }); });
+  main.appendChild(form);
+  if (!query.uscc) { main.appendChild(h('p', { class: 'muted' }, t('risk.pick_supplier'))); return; }
+  const graphEl = h('div', { class: 'chart chart-graph', testid: 'risk-graph', id: 'risk-graph' });
+  const ttsBox = h('section', { class: 'panel', testid: 'tts' });
+  main.append(h('section', { class: 'panel' }, h('h2', null, t('risk.network')), h('p', { class: 'muted small' }, t('risk.network_help')), graphEl), ttsBox);
+  let nb;
+  try { nb = await api('/risk/suppliers/' + encodeURIComponent(query.uscc) + '/network', { query: { max: 80 } }); } catch (e) { if (alive()) clear(graphEl).appendChild(errBox(e)); return; }
+  if (!alive()) return;
+  const cats = ['center', 'supplier', 'customer', 'customer2'];
+  const maxOut = Math.max(1, ...nb.nodes.map((n) => (isNum(n.output) ? n.output : 0)));
+  chart(graphEl, {
+    tooltip: { formatter: (p) => (p.dataType === 'node' ? `${escapeHtml(p.data.label)}<br>${escapeHtml(t('risk.role.' + cats[p.data.category]))} · ${escapeHtml(p.data.region)}` : `${escapeHtml(t('risk.col.value'))}: ${escapeHtml(fmtWan(p.data.value))}`) },
+    legend: [{ data: cats.map((c) => t('risk.role.' + c)), top: 0 }],
+    series: [{
+      type: 'graph', layout: 'force', roam: true, draggable: true, top: 30,
+      categories: cats.map((c) => ({ name: t('risk.role.' + c) })),
+      force: { repulsion: 120, edgeLength: [40, 120], gravity: 0.08 },
+      edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 6,
+      label: { show: nb.nodes.length <= 30, position: 'right', fontSize: 10, formatter: (p) => (p.data.label.length > 10 ? p.data.label.slice(0, 10) + '…' : p.data.label) },
+      data: nb.nodes.map((n, i) => ({ id: String(i), name: n.uscc, label: nameOf(n), region: n.region_name || String(n.region), category: cats.indexOf(n.role), symbolSize: i === 0 ? 34 : 8 + 22 * Math.sqrt((isNum(n.output) ? n.output : 0) / maxOut) })),
+      links: nb.links.map((l) => ({ source: String(l.source), target: String(l.target), value: l.value, lineStyle: { width: isNum(l.value) ? 1 + Math.min(4, Math.log10(1 + l.value) / 1.5) : 1, opacity: 0.5 } })),
+    }],
+  });
+  // Time to survive of the downstream neighbourhood.
+  ttsBox.appendChild(h('p', { class: 'muted' }, t('common.loading')));
+  let r;
+  try { r = await api('/risk/suppliers/' + encodeURIComponent(query.uscc) + '/tts', { query: { ttr: query.ttr || 4 } }); } catch (e) { if (alive()) clear(ttsBox).appendChild(errBox(e)); return; }
+  if (!alive()) return;
+  const ttsEl = h('div', { class: 'chart chart-tall', testid: 'tts-chart', id: 'tts-chart' });
+  const fmtT = (v) => (isNum(v) ? fmtNum(v, 1) + ' ' + t('risk.weeks') : t('risk.tts_none'));
+  const rows = (r.nodes || []).filter((n) => n.tier > 0);
+  clear(ttsBox).append(
+    h('h2', null, t('risk.tts_title')),
+    h('p', { testid: 'tts-summary', class: r.at_risk ? 'status status-error' : 'status status-ok' },
+      t('risk.tts_summary', { tts: fmtT(r.tts), ttr: fmtNum(r.ttr, 1), lost: fmtWan(r.lost), nodes: fmtInt(r.model_nodes), alts: fmtInt(r.alternatives) })),
+    h('p', { class: 'muted small' }, t('risk.tts_help')),
+    rows.length ? ttsEl : null,
+    h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'tts-table' },
+      h('thead', null, h('tr', null, h('th', null, t('risk.col.enterprise')), h('th', { class: 'num' }, t('risk.col.tier')), h('th', { class: 'num' }, t('risk.col.tts')), h('th', { class: 'num' }, t('risk.col.lost')), h('th', null, ''))),
+      h('tbody', null, rows.slice(0, 60).map((n) => h('tr', { testid: 'tts-row', dataset: { risk: n.at_risk ? '1' : '0' } },
+        h('td', null, nameOf(n)), h('td', { class: 'num' }, n.tier), h('td', { class: 'num' }, fmtT(n.tts)), h('td', { class: 'num' }, fmtWan(n.lost)),
+        h('td', null, n.at_risk ? h('span', { class: 'badge badge-off' }, t('risk.at_risk')) : null)))))));
+  if (!rows.length) return;
+  const shown = rows.slice(0, 30);
+  const cap = Math.max(r.ttr * 3, ...shown.map((n) => (isNum(n.tts) ? n.tts : 0)));
+  chart(ttsEl, {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (ps) => `${escapeHtml(nameOf(shown[ps[0].dataIndex]))}<br>TTS: ${escapeHtml(fmtT(shown[ps[0].dataIndex].tts))}` },
+    grid: { left: 8, right: 40, top: 16, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', name: t('risk.weeks'), max: Math.ceil(cap) },
+    yAxis: { type: 'category', inverse: true, data: shown.map((n) => { const s = nameOf(n); return s.length > 14 ? s.slice(0, 14) + '…' : s; }) },
+    series: [{
+      type: 'bar', barMaxWidth: 14,
+      data: shown.map((n) => ({ value: isNum(n.tts) ? n.tts : cap, itemStyle: { color: n.at_risk ? '#e0533d' : isNum(n.tts) ? '#f0a020' : '#2bb38a' } })),
+      markLine: { silent: true, symbol: 'none', data: [{ xAxis: r.ttr }], lineStyle: { color: '#15213a', type: 'dashed' }, label: { formatter: 'TTR ' + fmtNum(r.ttr, 1) } },
+    }],
+  });
+}
+
+// ---- what-if ----
+
+async function whatIf(main, query, alive) {
+  const status = statusBox('whatif-status');
+  const supIn = h('textarea', { id: 'w-sup', testid: 'whatif-suppliers', rows: 2, placeholder: t('risk.whatif_suppliers_hint') }, query.uscc || '');
+  const regIn = h('input', { type: 'text', id: 'w-reg', testid: 'whatif-regions', placeholder: '51 / 5101 / 510104' });
+  const nodeIn = h('input', { type: 'text', id: 'w-node', testid: 'whatif-nodes', placeholder: 'ic.fab' });
+  const spareIn = h('input', { type: 'number', id: 'w-spare', testid: 'whatif-spare', value: '0.2', min: '0', max: '1', step: 'any', style: { width: '6em' } });
+  const go = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'whatif-run' }, t('risk.whatif_run'));
+  const form = h('form', { class: 'panel form-grid', testid: 'whatif-form', novalidate: true },
+    h('h2', null, t('risk.whatif_title')),
+    h('div', { class: 'field field-wide' }, h('label', { for: 'w-sup', class: 'field-label' }, t('risk.whatif_suppliers')), supIn),
+    h('div', { class: 'field' }, h('label', { for: 'w-reg', class: 'field-label' }, t('risk.whatif_regions')), regIn),
+    h('div', { class: 'field' }, h('label', { for: 'w-node', class: 'field-label' }, t('risk.whatif_nodes')), nodeIn),
+    h('div', { class: 'field' }, h('label', { for: 'w-spare', class: 'field-label' }, t('risk.whatif_spare')), spareIn),
+    h('p', { class: 'muted small' }, t('risk.whatif_help')),
+    h('div', { class: 'form-actions' }, go), status);
+  const out = h('div', { testid: 'whatif-result' });
+  main.append(form, out);
+  const split = (s) => s.split(/[\s,;，；]+/).map((x) => x.trim()).filter(Boolean);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const body = { suppliers: split(supIn.value.toUpperCase()), regions: split(regIn.value), nodes: split(nodeIn.value), spare: Number(spareIn.value) };
+    if (!body.suppliers.length && !body.regions.length && !body.nodes.length) { status.show('error', t('risk.whatif_empty')); return; }
+    if (!Number.isFinite(body.spare) || body.spare < 0 || body.spare > 1) { status.show('error', t('risk.whatif_spare_bad')); return; }
+    go.disabled = true;
+    status.show('info', t('common.loading'));
+    try {
+      const r = await api('/risk/disruptions', { json: body });
+      status.hide();
+      showResult(out, r);
+    } catch (e) {
+      status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+      clear(out);
+    } finally {
+      go.disabled = false;
+    }
+  });
+  if (query.uscc) form.requestSubmit();
+}
+
+function showResult(out, r) {
+  const card = (key, v, id) => h('div', { class: 'stat', testid: id }, h('div', { class: 'stat-value' }, v), h('div', { class: 'stat-label' }, t(key)));
+  const tierEl = h('div', { class: 'chart', testid: 'whatif-tiers', id: 'whatif-tiers' });
+  const chainEl = h('div', { class: 'chart chart-tall', testid: 'whatif-chains', id: 'whatif-chains' });
+  clear(out).append(
+    h('div', { class: 'stats' }, card('risk.removed', fmtInt(r.removed), 'wi-removed'), card('risk.affected', fmtInt(r.affected), 'wi-affected'),
+      card('risk.value_at_risk', fmtWan(r.value_at_risk), 'wi-value'), card('risk.removed_value', fmtWan(r.removed_value), 'wi-removed-value')),
+    h('div', { class: 'grid-2' }, h('section', { class: 'panel' }, h('h2', null, t('risk.by_tier')), tierEl), h('section', { class: 'panel' }, h('h2', null, t('risk.by_chain_loss')), chainEl)),
+    h('div', { class: 'grid-2' },
+      h('section', { class: 'panel' }, h('h2', null, t('risk.by_node_loss')), h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'whatif-nodes-table' },
+        h('thead', null, h('tr', null, h('th', null, t('risk.col.node')), h('th', { class: 'num' }, t('risk.affected')), h('th', { class: 'num' }, t('risk.value_at_risk')))),
+        h('tbody', null, (r.nodes || []).map((n) => h('tr', null, h('td', null, pick(n.name_zh, n.name_en)), h('td', { class: 'num' }, fmtInt(n.affected)), h('td', { class: 'num' }, fmtWan(n.value)))))))),
+      h('section', { class: 'panel' }, h('h2', null, t('risk.most_affected')), h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'whatif-ent-table' },
+        h('thead', null, h('tr', null, h('th', null, t('risk.col.enterprise')), h('th', { class: 'num' }, t('risk.col.tier')), h('th', { class: 'num' }, t('risk.col.loss')), h('th', { class: 'num' }, t('risk.value_at_risk')))),
+        h('tbody', null, (r.enterprises || []).map((x) => h('tr', { testid: 'whatif-ent-row' }, h('td', null, supplierLink(x)), h('td', { class: 'num' }, x.tier), h('td', { class: 'num' }, fmtPct(x.loss)), h('td', { class: 'num' }, fmtWan(x.value_at_risk))))))))));
+  const tiers = r.tiers || [];
+  chart(tierEl, {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 8, right: 40, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: tiers.map((x) => t('risk.tier_n', { n: x.tier })) },
+    yAxis: [{ type: 'value', name: t('risk.affected'), minInterval: 1 }, { type: 'value', name: t('common.unit_wan'), splitLine: { show: false } }],
+    series: [
+      { name: t('risk.affected'), type: 'bar', data: tiers.map((x) => x.affected), color: '#f0a020', barMaxWidth: 28 },
+      { name: t('risk.value_at_risk'), type: 'line', yAxisIndex: 1, data: tiers.map((x) => x.value), color: '#e0533d' },
+    ],
+  });
+  const chains = (r.chains || []).slice().sort((a, b) => b.value - a.value).slice(0, 15);
+  chart(chainEl, {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', name: t('common.unit_wan') },
+    yAxis: { type: 'category', inverse: true, data: chains.map((c) => (isZh() ? c.name_zh : c.name_en)) },
+    series: [{ name: t('risk.value_at_risk'), type: 'bar', data: chains.map((c) => c.value), color: '#e0533d', barMaxWidth: 16 }],
+  });
+}
