@@ -198,6 +198,7 @@ int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 			json_t *o = json_object(), *items = json_array();
 			json_object_set_new(o, "posting", json_integer(id));
 			json_object_set_new(o, "query", json_string(r.query));
+			json_object_set_new(o, "query_partial", r.partial[0] ? json_string(r.partial) : json_null());
 			json_object_set_new(o, "total", json_integer(r.n));
 			for (int i = (int)offset; i < r.n && i < offset + limit; i++)
 				json_array_append_new(items, match_item_json(ctx->store, f, &r, i));

@@ -303,8 +303,9 @@ int h_posting_matches(struct http_req *req)
 		json_array_append_new(items, match_item_json(req->st, f, &r, (int)i));
 	char next[32];
 	snprintf(next, sizeof next, "%lld", offset + limit);
-	json_t *out = json_pack("{s:o?, s:s, s:i, s:o, s:o}", "posting",
-				posting_get(req->st, id, 1, &err), "query", r.query, "total", r.n,
+	json_t *out = json_pack("{s:o?, s:s, s:s?, s:i, s:o, s:o}", "posting",
+				posting_get(req->st, id, 1, &err), "query", r.query, "query_partial",
+				r.partial[0] ? r.partial : NULL, "total", r.n,
 				"items", items, "next_cursor",
 				offset + limit < r.n ? json_string(next) : json_null());
 	match_result_free(&r);

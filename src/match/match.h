@@ -16,8 +16,8 @@
  *     demand posting) or buy on it (for a supply posting).
  * Each candidate gets components in 0..1 and the score sum_k weight_k x component_k, the
  * weights from data/match_weights.json:
- *   text         bm25 of the candidate / the best bm25 among the candidates (0 when the text
- *                index did not return it);
+ *   text         bm25 of the candidate / the best bm25 of its pass (0 when the text index
+ *                did not return it; times partial_text in the partial pass);
  *   node         1 same node, node_related (0.5) when one node is the other's parent or they
  *                share a parent, 0 otherwise or when either side names no node;
  *   industry     for a demand posting (a maker is wanted): 1 when the candidate's GB/T 4754
@@ -36,7 +36,15 @@
  * Ties are broken by kind (postings first), then the smaller id: the order is deterministic.
  * The poster's own postings and the poster itself are never candidates.
  *
- * Text queries (match_query_build): words that only say buy or sell (采购, 供应, 求购 ...) are
+ * Text candidates come in two passes. The exact pass looks for the title's terms whole
+ * (match_query_phrases: each 3+ character term a phrase, OR-ed); when it finds fewer than half
+ * of candidates.text, the partial pass adds candidates sharing trigrams of the terms
+ * (match_query_build), whose text component is halved (partial_text, 0.5): a posting naming
+ * the whole term ranks above one sharing part of it. Each pass takes the best bm25 rows of the
+ * FTS5 index alone (ORDER BY rank LIMIT 4 x wanted) and then keeps the open, unexpired,
+ * opposite-kind ones by rowid, so the index's own top-k does the heavy work.
+ *
+ * Text queries: words that only say buy or sell (采购, 供应, 求购 ...) are
  * dropped from the title (match_rank), the text is cut at spaces and punctuation into terms; a
  * term of 3+ characters contributes its distinct trigrams (quoted, so FTS5 syntax cannot leak
  * in), OR-ed together, so candidates sharing more of the text rank higher. Terms of 1–2
@@ -122,6 +130,7 @@ struct match_weights {
 	int cand_text, cand_node, cand_enterprises;
 	double node_related, industry_division;
 	double certs_full, platform_days_full;
+	double partial_text; /* factor of the text component in the partial pass */
 	double scale[5]; /* by frame scale code: unknown, large, medium, small, micro */
 	int pair[2];	 /* province codes of the pair: 50 and 51 */
 };
@@ -136,6 +145,7 @@ struct match_item {
 	double comp[MATCH_NCOMP]; /* components, 0..1 */
 	double score;
 	double bm25;	   /* raw bm25 (0 when not from the text index) */
+	int pass;	   /* 0 not from the text index, 1 the exact pass, 2 the partial pass */
 	char title[256];   /* the posting's title, or the enterprise's name */
 	char matched[128]; /* query terms found in the candidate's text, ';'-separated */
 	int node;	   /* global catalogue node of the posting / the node it is a member of, or -1 */
@@ -147,7 +157,8 @@ struct match_item {
 struct match_result {
 	int64_t posting_id;
 	int kind;	/* of the posting */
-	char query[512];/* the FTS query used ("" when the title has no 3+ character term) */
+	char query[512];/* the exact-pass FTS query ("" when the title has no 3+ character term) */
+	char partial[512]; /* the partial-pass query, "" when that pass did not run */
 	int n;		/* candidates ranked */
 	struct match_item *items; /* best first */
 	/* The posting itself, for explanations. */
@@ -177,6 +188,8 @@ json_t *match_item_json(struct cc_store *st, const struct cc_frame *f,
  * term, quoted and OR-ed. Returns the number of trigrams (0: no 3+ character term).
  */
 int match_query_build(const char *text, char *out, size_t n);
+/* The same with each 3+ character term whole, as a phrase: '"轮毂轴承" OR "车规级mcu"'. */
+int match_query_phrases(const char *text, char *out, size_t n);
 
 /* ---- the enterprise text index ---- */
 

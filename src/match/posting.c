@@ -647,6 +647,27 @@ int match_query_build(const char *text, char *out, size_t n)
 	return count;
 }
 
+int match_query_phrases(const char *text, char *out, size_t n)
+{
+	struct match_term t[MATCH_MAX_TERMS];
+	int nt = match_terms(text, t, MATCH_MAX_TERMS), count = 0;
+	size_t used = 0;
+	out[0] = '\0';
+	for (int k = 0; k < nt; k++) {
+		if (t[k].chars < 3)
+			continue;
+		size_t save = used;
+		if ((count && put(out, n, &used, " OR ", 4)) || put(out, n, &used, "\"", 1) ||
+		    put(out, n, &used, t[k].text, strlen(t[k].text)) || put(out, n, &used, "\"", 1)) {
+			used = save;
+			out[used] = '\0';
+			break;
+		}
+		count++;
+	}
+	return count;
+}
+
 /* ---- search ---- */
 
 json_t *posting_search(struct cc_store *st, const struct posting_query *q, struct cc_error *err)

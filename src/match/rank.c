@@ -69,6 +69,7 @@ static void weights_load(void)
 		weights_rc = cc_error_set(&weights_err, CC_EINVAL,
 					  "match_weights.json: candidates must be 0..5000");
 	weights.node_related = num(root, "node_related", 0.5);
+	weights.partial_text = num(root, "partial_text", 0.5);
 	weights.industry_division = num(root, "industry_division", 0.5);
 	json_t *cr = json_object_get(root, "credibility");
 	weights.certs_full = num(cr, "certs_full", 3);
@@ -304,9 +305,25 @@ static int cmp_items(const void *a, const void *b)
 }
 
 /* Reads posting rows (id, title, text, chain, node, quantity, unit, uscc, bm25) into C. */
+/* Fills a fresh posting candidate IT from a row (id, title, text, chain, node, quantity, unit,
+ * uscc). */
+static void fill_posting(struct match_item *it, struct cc_stmt *s, const struct cc_catalogue *cat,
+			 const struct cc_frame *f, const struct match_term *t, int nt)
+{
+	snprintf(it->title, sizeof it->title, "%s", cc_stmt_text(s, 1));
+	it->node = node_index(cat, cc_stmt_text(s, 3), cc_stmt_text(s, 4));
+	if (!cc_stmt_is_null(s, 5))
+		it->qty = cc_stmt_double(s, 5);
+	snprintf(it->unit, sizeof it->unit, "%s", cc_stmt_text(s, 6));
+	it->ent = cc_frame_find(f, cc_stmt_text(s, 7));
+	note_terms(it, t, nt, cc_stmt_text(s, 1));
+	note_terms(it, t, nt, cc_stmt_text(s, 2));
+}
+
+/* Reads posting rows (as fill_posting, no bm25) into C. */
 static int read_postings(struct cc_stmt *s, struct cands *c, const struct cc_catalogue *cat,
 			 const struct cc_frame *f, const struct match_term *t, int nt,
-			 double *best, struct cc_error *err)
+			 struct cc_error *err)
 {
 	int rc;
 	while ((rc = cc_stmt_step(s, err)) == 1) {
@@ -314,24 +331,80 @@ static int read_postings(struct cc_stmt *s, struct cands *c, const struct cc_cat
 		struct match_item *it = cand_get(c, 1, cc_stmt_int64(s, 0), &fresh);
 		if (!it)
 			break;
-		if (fresh) {
-			snprintf(it->title, sizeof it->title, "%s", cc_stmt_text(s, 1));
-			it->node = node_index(cat, cc_stmt_text(s, 3), cc_stmt_text(s, 4));
-			if (!cc_stmt_is_null(s, 5))
-				it->qty = cc_stmt_double(s, 5);
-			snprintf(it->unit, sizeof it->unit, "%s", cc_stmt_text(s, 6));
-			it->ent = cc_frame_find(f, cc_stmt_text(s, 7));
-			note_terms(it, t, nt, cc_stmt_text(s, 1));
-			note_terms(it, t, nt, cc_stmt_text(s, 2));
-		}
-		double b = cc_stmt_double(s, 8);
-		if (b < 0) {
-			it->bm25 = b;
-			if (b < *best)
-				*best = b;
-		}
+		if (fresh)
+			fill_posting(it, s, cat, f, t, nt);
 	}
 	return rc < 0 ? CC_EDB : 0;
+}
+
+/*
+ * One text pass over the postings: the best bm25 rows of the FTS5 index for QUERY (the index's
+ * own top-k, LIMIT 4 x WANT), then, by rowid, those that are open, unexpired, of kind OPPOSITE
+ * and not the poster's, until WANT are taken. New candidates get PASS and their bm25; BEST
+ * gets the best bm25 taken. Returns the number taken or a negative CC_E*.
+ */
+static int text_pass(struct cc_store *st, struct cands *c, const char *query, int want, int pass,
+		     const char *opposite, const char *today, int64_t self,
+		     const struct cc_catalogue *cat, const struct cc_frame *f,
+		     const struct match_term *t, int nt, double *best, struct cc_error *err)
+{
+	static const char top_sql[] = "SELECT rowid, bm25(postings_fts) FROM postings_fts "
+				      "WHERE postings_fts MATCH ?1 ORDER BY rank LIMIT ?2";
+	static const char row_sql[] =
+		"SELECT p.id, p.title, coalesce(p.description, ''), p.chain, p.node, p.quantity, "
+		"p.unit, e.uscc FROM postings p JOIN enterprises e ON e.id = p.enterprise_id "
+		"WHERE p.id = ?1 AND p.kind = ?2 AND p.status = 'open' "
+		"AND (p.valid_until IS NULL OR p.valid_until >= ?3) AND p.enterprise_id <> ?4";
+	int limit = 4 * want, n = 0, taken = 0, rc;
+	int64_t *ids = malloc(sizeof *ids * (size_t)limit);
+	double *bm = malloc(sizeof *bm * (size_t)limit);
+	struct cc_stmt *s = cc_stmt_cached(st, top_sql, err);
+	if (!ids || !bm || !s) {
+		free(ids);
+		free(bm);
+		return s ? cc_error_set(err, CC_ENOMEM, "out of memory") : CC_EDB;
+	}
+	cc_stmt_bind_text(s, 1, query, strlen(query));
+	cc_stmt_bind_int64(s, 2, limit);
+	while (n < limit && (rc = cc_stmt_step(s, err)) == 1) {
+		ids[n] = cc_stmt_int64(s, 0);
+		bm[n++] = cc_stmt_double(s, 1);
+	}
+	cc_stmt_reset(s);
+	struct cc_stmt *r = cc_stmt_cached(st, row_sql, err);
+	if (!r) {
+		free(ids);
+		free(bm);
+		return CC_EDB;
+	}
+	for (int i = 0; i < n && taken < want; i++) {
+		cc_stmt_bind_int64(r, 1, ids[i]);
+		cc_stmt_bind_text(r, 2, opposite, strlen(opposite));
+		cc_stmt_bind_text(r, 3, today, 10);
+		cc_stmt_bind_int64(r, 4, self);
+		if ((rc = cc_stmt_step(r, err)) == 1) {
+			int fresh;
+			struct match_item *it = cand_get(c, 1, ids[i], &fresh);
+			if (it && fresh)
+				fill_posting(it, r, cat, f, t, nt);
+			if (it && !it->pass && bm[i] < 0) {
+				it->pass = pass;
+				it->bm25 = bm[i];
+				if (bm[i] < *best)
+					*best = bm[i];
+				taken++;
+			}
+		}
+		cc_stmt_reset(r);
+		if (rc < 0) {
+			free(ids);
+			free(bm);
+			return CC_EDB;
+		}
+	}
+	free(ids);
+	free(bm);
+	return taken;
 }
 
 int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const char *today_in,
@@ -388,7 +461,9 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 	match_strip_stopwords(title, topic, sizeof topic);
 	struct match_term t[MATCH_MAX_TERMS];
 	int nt = match_terms(topic, t, MATCH_MAX_TERMS);
-	match_query_build(topic, out->query, sizeof out->query);
+	char loose[512];
+	match_query_phrases(topic, out->query, sizeof out->query);
+	match_query_build(topic, loose, sizeof loose);
 
 	struct cands c = {0};
 	c.cap = W->cand_text + 2 * W->cand_node + W->cand_enterprises + 1;
@@ -402,34 +477,29 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 		free(c.slot);
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	}
-	double best_p = 0, best_e = 0;
+	double best_p[3] = {0, 0, 0}, best_e[3] = {0, 0, 0}; /* by pass */
 	unsigned char *buys_on = NULL; /* supply posting: enterprises buying on its node */
+	int ent_taken = 0;
 	rc = 0;
 
-	/* 1. Opposite postings sharing text. */
+	/* 1. Opposite postings sharing text: the exact pass, then the partial one if it found
+	 * fewer than half of what is wanted. */
 	if (out->query[0] && W->cand_text > 0) {
-		static const char sql[] =
-			"SELECT p.id, p.title, coalesce(p.description, ''), p.chain, p.node, p.quantity, "
-			"p.unit, e.uscc, bm25(postings_fts) FROM postings_fts "
-			"JOIN postings p ON p.id = postings_fts.rowid "
-			"JOIN enterprises e ON e.id = p.enterprise_id "
-			"WHERE postings_fts MATCH ?1 AND p.kind = ?2 AND p.status = 'open' "
-			"AND (p.valid_until IS NULL OR p.valid_until >= ?3) AND p.enterprise_id <> ?4 "
-			"ORDER BY bm25(postings_fts), p.id LIMIT ?5";
-		s = cc_stmt_cached(st, sql, err);
-		if (!s) {
-			rc = CC_EDB;
+		int got = text_pass(st, &c, out->query, W->cand_text, 1, opposite, today, self, cat, f,
+				    t, nt, &best_p[1], err);
+		if (got < 0) {
+			rc = got;
 			goto out;
 		}
-		cc_stmt_bind_text(s, 1, out->query, strlen(out->query));
-		cc_stmt_bind_text(s, 2, opposite, strlen(opposite));
-		cc_stmt_bind_text(s, 3, today, 10);
-		cc_stmt_bind_int64(s, 4, self);
-		cc_stmt_bind_int64(s, 5, W->cand_text);
-		rc = read_postings(s, &c, cat, f, t, nt, &best_p, err);
-		cc_stmt_reset(s);
-		if (rc)
-			goto out;
+		if (got < W->cand_text / 2 && strcmp(loose, out->query) != 0) {
+			snprintf(out->partial, sizeof out->partial, "%s", loose);
+			int more = text_pass(st, &c, loose, W->cand_text - got, 2, opposite, today, self,
+					     cat, f, t, nt, &best_p[2], err);
+			if (more < 0) {
+				rc = more;
+				goto out;
+			}
+		}
 	}
 	/* 2. Opposite postings on the same node. */
 	if (out->node >= 0 && W->cand_node > 0) {
@@ -450,23 +520,25 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 		cc_stmt_bind_text(s, 4, today, 10);
 		cc_stmt_bind_int64(s, 5, self);
 		cc_stmt_bind_int64(s, 6, W->cand_node);
-		rc = read_postings(s, &c, cat, f, t, nt, &best_p, err);
+		rc = read_postings(s, &c, cat, f, t, nt, err);
 		cc_stmt_reset(s);
 		if (rc)
 			goto out;
 	}
 	/* 3. Registered enterprises whose products share text: sellers for a demand posting,
-	 * buyers for a supply posting. */
-	if (out->query[0] && W->cand_enterprises > 0) {
+	 * buyers for a supply posting; the exact pass, then the partial one. */
+	for (int pass = 1; pass <= 2 && out->query[0] && W->cand_enterprises > 0; pass++) {
 		static const char sql[] =
 			"SELECT e.id, e.uscc, e.name, CASE WHEN ?3 THEN enterprise_fts.sells ELSE "
 			"enterprise_fts.buys END, bm25(enterprise_fts) FROM enterprise_fts "
 			"JOIN enterprises e ON e.id = enterprise_fts.rowid "
 			"WHERE enterprise_fts MATCH ?1 AND e.id <> ?2 "
 			"ORDER BY bm25(enterprise_fts), e.id LIMIT ?4";
-		char q[600];
+		if (pass == 2 && (ent_taken >= W->cand_enterprises / 2 || !strcmp(loose, out->query)))
+			break;
+		char q[1100];
 		snprintf(q, sizeof q, "{%s} : (%s)", out->kind == MATCH_DEMAND ? "sells" : "buys",
-			 out->query);
+			 pass == 1 ? out->query : loose);
 		s = cc_stmt_cached(st, sql, err);
 		if (!s) {
 			rc = CC_EDB;
@@ -475,18 +547,22 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 		cc_stmt_bind_text(s, 1, q, strlen(q));
 		cc_stmt_bind_int64(s, 2, self);
 		cc_stmt_bind_int64(s, 3, out->kind == MATCH_DEMAND);
-		cc_stmt_bind_int64(s, 4, W->cand_enterprises);
+		cc_stmt_bind_int64(s, 4, W->cand_enterprises - ent_taken);
 		while ((rc = cc_stmt_step(s, err)) == 1) {
 			int fresh;
 			struct match_item *it = cand_get(&c, 0, cc_stmt_int64(s, 0), &fresh);
 			if (!it)
 				break;
+			if (it->pass)
+				continue;
 			it->ent = cc_frame_find(f, cc_stmt_text(s, 1));
 			snprintf(it->title, sizeof it->title, "%s", cc_stmt_text(s, 2));
 			note_terms(it, t, nt, cc_stmt_text(s, 3));
 			it->bm25 = cc_stmt_double(s, 4);
-			if (it->bm25 < best_e)
-				best_e = it->bm25;
+			it->pass = pass;
+			ent_taken++;
+			if (it->bm25 < best_e[pass])
+				best_e[pass] = it->bm25;
 		}
 		cc_stmt_reset(s);
 		if (rc < 0) {
@@ -564,7 +640,10 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 			}
 		}
 	scored_node:
-		it->comp[0] = it->bm25 < 0 ? it->bm25 / (it->is_posting ? best_p : best_e) : 0;
+		if (it->pass && it->bm25 < 0) {
+			double best = it->is_posting ? best_p[it->pass] : best_e[it->pass];
+			it->comp[0] = (it->pass == 2 ? W->partial_text : 1) * it->bm25 / best;
+		}
 		it->comp[1] = node_agreement(cat, out->node, it->node, W->node_related);
 		/* A demand posting wants a maker of the node: the node's industries. A supply
 		 * posting wants a buyer anywhere down the chain: the industries of the chain's nodes. */

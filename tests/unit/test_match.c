@@ -112,10 +112,13 @@ static int pos_of(const struct match_result *r, int who)
 }
 
 /*
- * Text alone. The poster needs "车规级MCU" (采购 is dropped as a buy/sell word): trigrams 车规级,
- * 规级m, 级mc, mcu. U1 offers "车规级MCU": all four trigrams, the best bm25, text = 1. U2 offers
- * "MCU开发板": one trigram, a lower bm25, 0 < text < 1. U3 offers "铝合金型材": nothing shared
- * and no node, so it is no candidate at all. Order: U1, U2.
+ * Text alone. The poster needs "车规级MCU" (采购 is dropped as a buy/sell word). U1 offers
+ * "车规级MCU": the exact pass (the term whole) finds it, the best bm25 of that pass, text = 1.
+ * The exact pass found 1 < 100 (half of candidates.text), so the partial pass runs on the
+ * trigrams 车规级, 规级m, 级mc, mcu: U5 offers "MCU开发板", one trigram, the best (only) bm25
+ * of that pass, text = partial_text = 0.5. U7 offers "铝合金型材": nothing shared and no node,
+ * so it is no candidate at all. Order: U1, U5. (All in Chongqing, like the poster: no pair
+ * bonus.)
  */
 static void test_text_alone(void **state)
 {
@@ -131,7 +134,11 @@ static void test_text_alone(void **state)
 	assert_int_equal(pos_of(&r, 5), 1);
 	assert_int_equal(pos_of(&r, 7), -1);
 	near(r.items[0].comp[0], 1, 1e-12);
-	assert_true(r.items[1].comp[0] > 0 && r.items[1].comp[0] < 1);
+	near(r.items[1].comp[0], match_weights_get(NULL)->partial_text, 1e-12);
+	assert_int_equal(r.items[0].pass, 1);
+	assert_int_equal(r.items[1].pass, 2);
+	assert_string_equal(r.query, "\"车规级mcu\"");
+	assert_string_equal(r.partial, "\"车规级\" OR \"规级m\" OR \"级mc\" OR \"mcu\"");
 	assert_string_equal(r.items[0].matched, "车规级mcu");
 	assert_string_equal(r.items[1].matched, "mcu");
 	/* Only text differs: the scores differ by exactly the text weight times the gap. */
@@ -306,6 +313,8 @@ static void test_chinese_queries(void **state)
 	assert_int_equal(match_query_build("车规级MCU", q, sizeof q), 4);
 	assert_string_equal(q, "\"车规级\" OR \"规级m\" OR \"级mc\" OR \"mcu\"");
 	assert_int_equal(match_query_build("阀 铝合", q, sizeof q), 0);
+	assert_int_equal(match_query_phrases("车规级MCU 阀 6061铝合金", q, sizeof q), 2);
+	assert_string_equal(q, "\"车规级mcu\" OR \"6061铝合金\"");
 	world_end();
 }
 
