@@ -82,6 +82,8 @@ static void frame_free(struct cc_frame *f)
 	free(f->region);
 	free(f->industry);
 	free(f->founded);
+	free(f->index_of_id);
+	free(f->created);
 	free(f->scale);
 	free(f->listed);
 	free(f->certs);
@@ -110,6 +112,11 @@ void cc_frame_release(struct cc_frame *f)
 {
 	if (f && __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) == 0)
 		frame_free(f);
+}
+
+int cc_frame_of_id(const struct cc_frame *f, int64_t id)
+{
+	return f->index_of_id && id >= 0 && id <= f->max_id ? f->index_of_id[id] : -1;
 }
 
 int cc_frame_find(const struct cc_frame *f, const char *uscc)
@@ -203,18 +210,19 @@ static int load_enterprises(struct cc_store *st, struct cc_frame *f, int32_t **i
 	f->region = malloc(sizeof *f->region * (N + 1));
 	f->industry = malloc(sizeof *f->industry * (N + 1));
 	f->founded = malloc(sizeof *f->founded * (N + 1));
+	f->created = malloc(sizeof *f->created * (N + 1));
 	f->scale = malloc(N + 1);
 	f->listed = malloc(N + 1);
 	f->certs = malloc(N + 1);
 	*idmap = malloc(sizeof **idmap * ((size_t)*maxid + 1));
 	if (!f->id || !f->uscc || !f->name || !f->region || !f->industry || !f->founded ||
-	    !f->scale || !f->listed || !f->certs || !*idmap)
+	    !f->created || !f->scale || !f->listed || !f->certs || !*idmap)
 		return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 	for (int64_t k = 0; k <= *maxid; k++)
 		(*idmap)[k] = -1;
 	rc = cc_stmt_prepare(st, &s,
-			     "SELECT id, uscc, name, region, industry, founded, scale, listed, certs "
-			     "FROM enterprises ORDER BY uscc",
+			     "SELECT id, uscc, name, region, industry, founded, scale, listed, certs, "
+			     "substr(created_at, 1, 10) FROM enterprises ORDER BY uscc",
 			     err);
 	if (rc)
 		return rc;
@@ -237,6 +245,8 @@ static int load_enterprises(struct cc_store *st, struct cc_frame *f, int32_t **i
 		}
 		const char *fd = cc_stmt_text(s, 5);
 		f->founded[i] = strlen(fd) == 10 ? (int32_t)(atoi_safe_date(fd)) : 0;
+		const char *cd = cc_stmt_text(s, 9);
+		f->created[i] = strlen(cd) == 10 ? (int32_t)(atoi_safe_date(cd)) : 0;
 		f->scale[i] = (uint8_t)word_index(cc_stmt_text(s, 6), scales, 4);
 		f->listed[i] = (uint8_t)word_index(cc_stmt_text(s, 7), boards, 6);
 		f->certs[i] = cert_bits(cc_stmt_text(s, 8));
@@ -651,7 +661,9 @@ int cc_frame_build(struct cc_store *st, int flags, struct cc_frame **out, struct
 		rc = load_supply(st, f, idmap, maxid, cat, err);
 	cc_store_exec(st, "COMMIT", NULL);
 out:
-	free(idmap);
+	/* Kept: readers map a store id to the frame's index with cc_frame_of_id. */
+	f->index_of_id = idmap;
+	f->max_id = maxid;
 	if (rc) {
 		cc_frame_release(f);
 		return rc;

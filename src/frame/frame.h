@@ -40,6 +40,9 @@ struct cc_frame {
 	int32_t *region;     /* GB/T 2260 code */
 	const char **industry; /* GB/T 4754 code or NULL */
 	int32_t *founded;    /* YYYYMMDD or 0 */
+	int32_t *created;    /* YYYYMMDD the registry record was created (on the platform since), or 0 */
+	int32_t *index_of_id; /* store id -> index, -1 (0 .. max_id); see cc_frame_of_id */
+	int64_t max_id;
 	uint8_t *scale;	     /* 0 unknown, 1 large, 2 medium, 3 small, 4 micro */
 	uint8_t *listed;     /* 0 unknown, 1 none, 2 main, 3 star, 4 gem, 5 bse, 6 neeq */
 	uint8_t *certs;	     /* enum cc_cert_bits_t */
@@ -106,6 +109,9 @@ int cc_frame_build(struct cc_store *st, int flags, struct cc_frame **out, struct
 struct cc_frame *cc_frame_retain(struct cc_frame *f);
 /* Drops a reference; frees the frame with the last one. Accepts NULL. */
 void cc_frame_release(struct cc_frame *f);
+
+/* Returns the index of the enterprise with store id ID, or -1. */
+int cc_frame_of_id(const struct cc_frame *f, int64_t id);
 
 /* Returns the index of the enterprise with USCC, or -1 (binary search). */
 int cc_frame_find(const struct cc_frame *f, const char *uscc);

@@ -37,12 +37,13 @@
  * The poster's own postings and the poster itself are never candidates.
  *
  * Text candidates come in two passes. The exact pass looks for the title's terms whole
- * (match_query_phrases: each 3+ character term a phrase, OR-ed); when it finds fewer than half
- * of candidates.text, the partial pass adds candidates sharing trigrams of the terms
+ * (match_query_phrases: each 3+ character term a phrase, OR-ed); when it finds fewer than
+ * partial_below (20, a page), the partial pass adds candidates sharing trigrams of the terms
  * (match_query_build), whose text component is halved (partial_text, 0.5): a posting naming
  * the whole term ranks above one sharing part of it. Each pass takes the best bm25 rows of the
- * FTS5 index alone (ORDER BY rank LIMIT 4 x wanted) and then keeps the open, unexpired,
- * opposite-kind ones by rowid, so the index's own top-k does the heavy work.
+ * FTS5 index of the opposite kind alone (postings_fts_supply / _demand, migration 6; ORDER BY
+ * rank LIMIT 1.5 x wanted + 8) and then keeps the open, unexpired ones not the poster's by
+ * rowid, so the index's own top-k does the heavy work.
  *
  * Text queries: words that only say buy or sell (采购, 供应, 求购 ...) are
  * dropped from the title (match_rank), the text is cut at spaces and punctuation into terms; a
@@ -131,6 +132,7 @@ struct match_weights {
 	double node_related, industry_division;
 	double certs_full, platform_days_full;
 	double partial_text; /* factor of the text component in the partial pass */
+	int partial_below;   /* run the partial pass when the exact one found fewer (a page: 20) */
 	double scale[5]; /* by frame scale code: unknown, large, medium, small, micro */
 	int pair[2];	 /* province codes of the pair: 50 and 51 */
 };

@@ -70,6 +70,7 @@ static void weights_load(void)
 					  "match_weights.json: candidates must be 0..5000");
 	weights.node_related = num(root, "node_related", 0.5);
 	weights.partial_text = num(root, "partial_text", 0.5);
+	weights.partial_below = (int)num(root, "partial_below", 20);
 	weights.industry_division = num(root, "industry_division", 0.5);
 	json_t *cr = json_object_get(root, "credibility");
 	weights.certs_full = num(cr, "certs_full", 3);
@@ -306,7 +307,7 @@ static int cmp_items(const void *a, const void *b)
 
 /* Reads posting rows (id, title, text, chain, node, quantity, unit, uscc, bm25) into C. */
 /* Fills a fresh posting candidate IT from a row (id, title, text, chain, node, quantity, unit,
- * uscc). */
+ * enterprise id). */
 static void fill_posting(struct match_item *it, struct cc_stmt *s, const struct cc_catalogue *cat,
 			 const struct cc_frame *f, const struct match_term *t, int nt)
 {
@@ -315,7 +316,7 @@ static void fill_posting(struct match_item *it, struct cc_stmt *s, const struct 
 	if (!cc_stmt_is_null(s, 5))
 		it->qty = cc_stmt_double(s, 5);
 	snprintf(it->unit, sizeof it->unit, "%s", cc_stmt_text(s, 6));
-	it->ent = cc_frame_find(f, cc_stmt_text(s, 7));
+	it->ent = cc_frame_of_id(f, cc_stmt_int64(s, 7));
 	note_terms(it, t, nt, cc_stmt_text(s, 1));
 	note_terms(it, t, nt, cc_stmt_text(s, 2));
 }
@@ -338,9 +339,9 @@ static int read_postings(struct cc_stmt *s, struct cands *c, const struct cc_cat
 }
 
 /*
- * One text pass over the postings: the best bm25 rows of the FTS5 index for QUERY (the index's
- * own top-k, LIMIT 4 x WANT), then, by rowid, those that are open, unexpired, of kind OPPOSITE
- * and not the poster's, until WANT are taken. New candidates get PASS and their bm25; BEST
+ * One text pass over the postings: the best bm25 rows of the FTS5 index of kind OPPOSITE for
+ * QUERY (the index's own top-k, LIMIT 1.5 x WANT + 8), then, by rowid, those that are open,
+ * unexpired and not the poster's, until WANT are taken. New candidates get PASS and their bm25; BEST
  * gets the best bm25 taken. Returns the number taken or a negative CC_E*.
  */
 static int text_pass(struct cc_store *st, struct cands *c, const char *query, int want, int pass,
@@ -348,14 +349,21 @@ static int text_pass(struct cc_store *st, struct cands *c, const char *query, in
 		     const struct cc_catalogue *cat, const struct cc_frame *f,
 		     const struct match_term *t, int nt, double *best, struct cc_error *err)
 {
-	static const char top_sql[] = "SELECT rowid, bm25(postings_fts) FROM postings_fts "
-				      "WHERE postings_fts MATCH ?1 ORDER BY rank LIMIT ?2";
+	/* The index of the opposite kind only (migration 6): its top rows are all candidates but
+	 * for the closed and the poster's own, so a small over-fetch covers those. */
+	static const char top_supply[] = "SELECT rowid, bm25(postings_fts_supply) FROM "
+					 "postings_fts_supply WHERE postings_fts_supply MATCH ?1 "
+					 "ORDER BY rank LIMIT ?2";
+	static const char top_demand[] = "SELECT rowid, bm25(postings_fts_demand) FROM "
+					 "postings_fts_demand WHERE postings_fts_demand MATCH ?1 "
+					 "ORDER BY rank LIMIT ?2";
+	const char *top_sql = strcmp(opposite, "supply") == 0 ? top_supply : top_demand;
 	static const char row_sql[] =
 		"SELECT p.id, p.title, coalesce(p.description, ''), p.chain, p.node, p.quantity, "
-		"p.unit, e.uscc FROM postings p JOIN enterprises e ON e.id = p.enterprise_id "
+		"p.unit, p.enterprise_id FROM postings p "
 		"WHERE p.id = ?1 AND p.kind = ?2 AND p.status = 'open' "
 		"AND (p.valid_until IS NULL OR p.valid_until >= ?3) AND p.enterprise_id <> ?4";
-	int limit = 4 * want, n = 0, taken = 0, rc;
+	int limit = want + want / 2 + 8, n = 0, taken = 0, rc;
 	int64_t *ids = malloc(sizeof *ids * (size_t)limit);
 	double *bm = malloc(sizeof *bm * (size_t)limit);
 	struct cc_stmt *s = cc_stmt_cached(st, top_sql, err);
@@ -491,7 +499,7 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 			rc = got;
 			goto out;
 		}
-		if (got < W->cand_text / 2 && strcmp(loose, out->query) != 0) {
+		if (got < W->partial_below && strcmp(loose, out->query) != 0) {
 			snprintf(out->partial, sizeof out->partial, "%s", loose);
 			int more = text_pass(st, &c, loose, W->cand_text - got, 2, opposite, today, self,
 					     cat, f, t, nt, &best_p[2], err);
@@ -505,7 +513,7 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 	if (out->node >= 0 && W->cand_node > 0) {
 		static const char sql[] =
 			"SELECT p.id, p.title, coalesce(p.description, ''), p.chain, p.node, p.quantity, "
-			"p.unit, e.uscc, 0 FROM postings p JOIN enterprises e ON e.id = p.enterprise_id "
+			"p.unit, p.enterprise_id FROM postings p "
 			"WHERE p.chain = ?1 AND p.node = ?2 AND p.kind = ?3 AND p.status = 'open' "
 			"AND (p.valid_until IS NULL OR p.valid_until >= ?4) AND p.enterprise_id <> ?5 "
 			"ORDER BY p.id DESC LIMIT ?6";
@@ -528,37 +536,36 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 	/* 3. Registered enterprises whose products share text: sellers for a demand posting,
 	 * buyers for a supply posting; the exact pass, then the partial one. */
 	for (int pass = 1; pass <= 2 && out->query[0] && W->cand_enterprises > 0; pass++) {
-		static const char sql[] =
-			"SELECT e.id, e.uscc, e.name, CASE WHEN ?3 THEN enterprise_fts.sells ELSE "
-			"enterprise_fts.buys END, bm25(enterprise_fts) FROM enterprise_fts "
-			"JOIN enterprises e ON e.id = enterprise_fts.rowid "
-			"WHERE enterprise_fts MATCH ?1 AND e.id <> ?2 "
-			"ORDER BY bm25(enterprise_fts), e.id LIMIT ?4";
-		if (pass == 2 && (ent_taken >= W->cand_enterprises / 2 || !strcmp(loose, out->query)))
+		static const char top_sql[] =
+			"SELECT rowid, bm25(enterprise_fts), CASE WHEN ?3 THEN sells ELSE buys END "
+			"FROM enterprise_fts WHERE enterprise_fts MATCH ?1 ORDER BY rank LIMIT ?2";
+
+		if (pass == 2 && (ent_taken >= W->partial_below || !strcmp(loose, out->query)))
 			break;
 		char q[1100];
 		snprintf(q, sizeof q, "{%s} : (%s)", out->kind == MATCH_DEMAND ? "sells" : "buys",
 			 pass == 1 ? out->query : loose);
-		s = cc_stmt_cached(st, sql, err);
+		s = cc_stmt_cached(st, top_sql, err);
 		if (!s) {
 			rc = CC_EDB;
 			goto out;
 		}
 		cc_stmt_bind_text(s, 1, q, strlen(q));
-		cc_stmt_bind_int64(s, 2, self);
+		cc_stmt_bind_int64(s, 2, W->cand_enterprises - ent_taken + 1);
 		cc_stmt_bind_int64(s, 3, out->kind == MATCH_DEMAND);
-		cc_stmt_bind_int64(s, 4, W->cand_enterprises - ent_taken);
 		while ((rc = cc_stmt_step(s, err)) == 1) {
+			int64_t eid = cc_stmt_int64(s, 0);
+			if (eid == self)
+				continue;
 			int fresh;
-			struct match_item *it = cand_get(&c, 0, cc_stmt_int64(s, 0), &fresh);
+			struct match_item *it = cand_get(&c, 0, eid, &fresh);
 			if (!it)
 				break;
 			if (it->pass)
 				continue;
-			it->ent = cc_frame_find(f, cc_stmt_text(s, 1));
-			snprintf(it->title, sizeof it->title, "%s", cc_stmt_text(s, 2));
-			note_terms(it, t, nt, cc_stmt_text(s, 3));
-			it->bm25 = cc_stmt_double(s, 4);
+			it->ent = cc_frame_of_id(f, eid);
+			note_terms(it, t, nt, cc_stmt_text(s, 2));
+			it->bm25 = cc_stmt_double(s, 1);
 			it->pass = pass;
 			ent_taken++;
 			if (it->bm25 < best_e[pass])
@@ -612,12 +619,6 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 	/* Components. */
 	const struct cc_node *pn = out->node >= 0 ? &cat->nodes[out->node] : NULL;
 	int tday = days_of(today);
-	static const char csql[] = "SELECT created_at FROM enterprises WHERE id = ?1";
-	struct cc_stmt *cs = cc_stmt_cached(st, csql, err);
-	if (!cs) {
-		rc = CC_EDB;
-		goto out;
-	}
 	for (int k = 0; k < c.n; k++) {
 		struct match_item *it = &c.v[k];
 		int e = it->ent;
@@ -674,12 +675,11 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 		if (it->is_posting && out->qty > 0 && it->qty > 0 && unit_eq(out->unit, it->unit))
 			it->comp[5] = fmin(out->qty, it->qty) / fmax(out->qty, it->qty);
 		int certs = __builtin_popcount(f->certs[e]);
-		cc_stmt_bind_int64(cs, 1, f->id[e]);
-		if (cc_stmt_step(cs, err) == 1) {
-			int d = days_of(cc_stmt_text(cs, 0));
-			it->days = d >= 0 && tday >= d ? tday - d : -1;
+		if (f->created[e]) {
+			int d = days_from_civil(f->created[e] / 10000, f->created[e] / 100 % 100,
+						f->created[e] % 100);
+			it->days = tday >= d ? tday - d : -1;
 		}
-		cc_stmt_reset(cs);
 		double cred = fmin(1, certs / W->certs_full) + W->scale[f->scale[e] < 5 ? f->scale[e] : 0] +
 			      (it->days > 0 ? fmin(1, it->days / W->platform_days_full) : 0);
 		it->comp[6] = cred / 3;

@@ -217,6 +217,47 @@ static const char *const migrations[] = {
 	"  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
 	"  actor TEXT NOT NULL, status TEXT NOT NULL, value REAL, comment TEXT);"
 	"CREATE INDEX deal_events_deal ON deal_events(deal_id);",
+	/* 6: one trigram index per kind of posting, for matching: a demand is matched against the
+	 * supply index only, so the index's own top rows are all candidates (postings_fts, every
+	 * kind, stays for searches). Kept by triggers; a posting never changes kind. */
+	"CREATE VIRTUAL TABLE postings_fts_supply USING fts5(title, description, content='postings',"
+	"  content_rowid='id', tokenize='trigram');"
+	"CREATE VIRTUAL TABLE postings_fts_demand USING fts5(title, description, content='postings',"
+	"  content_rowid='id', tokenize='trigram');"
+	"INSERT INTO postings_fts_supply(rowid, title, description)"
+	"  SELECT id, title, description FROM postings WHERE kind = 'supply';"
+	"INSERT INTO postings_fts_demand(rowid, title, description)"
+	"  SELECT id, title, description FROM postings WHERE kind = 'demand';"
+	"CREATE TRIGGER postings_fts_supply_ai AFTER INSERT ON postings WHEN new.kind = 'supply' BEGIN"
+	"  INSERT INTO postings_fts_supply(rowid, title, description)"
+	"    VALUES(new.id, new.title, new.description);"
+	"  END;"
+	"CREATE TRIGGER postings_fts_demand_ai AFTER INSERT ON postings WHEN new.kind = 'demand' BEGIN"
+	"  INSERT INTO postings_fts_demand(rowid, title, description)"
+	"    VALUES(new.id, new.title, new.description);"
+	"  END;"
+	"CREATE TRIGGER postings_fts_supply_ad AFTER DELETE ON postings WHEN old.kind = 'supply' BEGIN"
+	"  INSERT INTO postings_fts_supply(postings_fts_supply, rowid, title, description)"
+	"    VALUES('delete', old.id, old.title, old.description);"
+	"  END;"
+	"CREATE TRIGGER postings_fts_demand_ad AFTER DELETE ON postings WHEN old.kind = 'demand' BEGIN"
+	"  INSERT INTO postings_fts_demand(postings_fts_demand, rowid, title, description)"
+	"    VALUES('delete', old.id, old.title, old.description);"
+	"  END;"
+	"CREATE TRIGGER postings_fts_supply_au AFTER UPDATE OF title, description ON postings"
+	"  WHEN old.kind = 'supply' BEGIN"
+	"  INSERT INTO postings_fts_supply(postings_fts_supply, rowid, title, description)"
+	"    VALUES('delete', old.id, old.title, old.description);"
+	"  INSERT INTO postings_fts_supply(rowid, title, description)"
+	"    VALUES(new.id, new.title, new.description);"
+	"  END;"
+	"CREATE TRIGGER postings_fts_demand_au AFTER UPDATE OF title, description ON postings"
+	"  WHEN old.kind = 'demand' BEGIN"
+	"  INSERT INTO postings_fts_demand(postings_fts_demand, rowid, title, description)"
+	"    VALUES('delete', old.id, old.title, old.description);"
+	"  INSERT INTO postings_fts_demand(rowid, title, description)"
+	"    VALUES(new.id, new.title, new.description);"
+	"  END;",
 };
 
 int cc_schema_count(void)

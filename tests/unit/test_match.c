@@ -114,7 +114,7 @@ static int pos_of(const struct match_result *r, int who)
 /*
  * Text alone. The poster needs "车规级MCU" (采购 is dropped as a buy/sell word). U1 offers
  * "车规级MCU": the exact pass (the term whole) finds it, the best bm25 of that pass, text = 1.
- * The exact pass found 1 < 100 (half of candidates.text), so the partial pass runs on the
+ * The exact pass found 1 < 20 (partial_below), so the partial pass runs on the
  * trigrams 车规级, 规级m, 级mc, mcu: U5 offers "MCU开发板", one trigram, the best (only) bm25
  * of that pass, text = partial_text = 0.5. U7 offers "铝合金型材": nothing shared and no node,
  * so it is no candidate at all. Order: U1, U5. (All in Chongqing, like the poster: no pair
