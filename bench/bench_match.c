@@ -18,12 +18,14 @@
  * for the script's sake and unused: the per-statement split of an earlier version copied
  * rank.c's SQL and went stale with it)
  * BENCH_MMAP=BYTES: experiment, PRAGMA mmap_size on the benchmark's connection.
+ * BENCH_DATA=DIR: read data files (match_weights.json) from DIR first, to try other weights.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include "base/builtin.h"
 #include "base/progress.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
@@ -113,6 +115,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_match DB [SAMPLE] [SPLIT] [SEED]\n");
 		return 1;
 	}
+	if (getenv("BENCH_DATA"))
+		cc_data_set_dir(getenv("BENCH_DATA")); /* e.g. other match_weights.json */
 	int want = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 2000;
 	if (argc > 4)
 		rng ^= (uint64_t)strtoull(argv[4], NULL, 10) * 0x9E3779B97F4A7C15ull;
