@@ -98,6 +98,8 @@ int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 	const char *sub = pos[0];
 	if ((rc = cli_open_store(ctx, 0)))
 		return rc;
+	if (strcmp(sub, "reindex") != 0 && match_refresh(ctx->store, &err))
+		return fail("refresh", &err);
 	long long limit = 20, offset = 0;
 	if (val[LIMIT] && (limit = cli_int_option("limit", val[LIMIT], 1, 1000)) < 0)
 		return CLI_USAGE;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/commands.h"
+#include "match/match.h"
 #include "http/http.h"
 
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
@@ -23,6 +24,12 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	rc = cli_open_store(ctx, 0);
 	if (rc)
 		return rc;
+	/* The matching indexes follow the data (a migration or a copied database may leave them
+	 * behind); cheap when they are current. */
+	if (match_refresh(ctx->store, &err)) {
+		cli_error("serve: matching index: %s", err.msg);
+		return CLI_FAIL;
+	}
 	cc_store_close(ctx->store);
 	ctx->store = NULL;
 	if (http_serve(ctx->db_path, val[0] ? val[0] : "127.0.0.1:8080", (int)threads, val[2], &err)) {

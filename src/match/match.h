@@ -195,7 +195,8 @@ int match_query_phrases(const char *text, char *out, size_t n);
 
 /* ---- the enterprise text index ---- */
 
-/* Rebuilds enterprise_fts from supply edges (what each enterprise sells and buys). Run after
+/* Rebuilds enterprise_sells_fts / enterprise_buys_fts from supply edges (what each enterprise
+ * sells, what it buys). Run after
  * importing enterprises or supply edges. */
 int match_index_rebuild(struct cc_store *st, struct cc_error *err);
 /*

@@ -536,15 +536,17 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 	/* 3. Registered enterprises whose products share text: sellers for a demand posting,
 	 * buyers for a supply posting; the exact pass, then the partial one. */
 	for (int pass = 1; pass <= 2 && out->query[0] && W->cand_enterprises > 0; pass++) {
-		static const char top_sql[] =
-			"SELECT rowid, bm25(enterprise_fts), CASE WHEN ?3 THEN sells ELSE buys END "
-			"FROM enterprise_fts WHERE enterprise_fts MATCH ?1 ORDER BY rank LIMIT ?2";
+		static const char top_sells[] =
+			"SELECT rowid, bm25(enterprise_sells_fts), products FROM enterprise_sells_fts "
+			"WHERE enterprise_sells_fts MATCH ?1 ORDER BY rank LIMIT ?2";
+		static const char top_buys[] =
+			"SELECT rowid, bm25(enterprise_buys_fts), products FROM enterprise_buys_fts "
+			"WHERE enterprise_buys_fts MATCH ?1 ORDER BY rank LIMIT ?2";
+		const char *top_sql = out->kind == MATCH_DEMAND ? top_sells : top_buys;
 
 		if (pass == 2 && (ent_taken >= W->partial_below || !strcmp(loose, out->query)))
 			break;
-		char q[1100];
-		snprintf(q, sizeof q, "{%s} : (%s)", out->kind == MATCH_DEMAND ? "sells" : "buys",
-			 pass == 1 ? out->query : loose);
+		const char *q = pass == 1 ? out->query : loose;
 		s = cc_stmt_cached(st, top_sql, err);
 		if (!s) {
 			rc = CC_EDB;
@@ -552,7 +554,6 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 		}
 		cc_stmt_bind_text(s, 1, q, strlen(q));
 		cc_stmt_bind_int64(s, 2, W->cand_enterprises - ent_taken + 1);
-		cc_stmt_bind_int64(s, 3, out->kind == MATCH_DEMAND);
 		while ((rc = cc_stmt_step(s, err)) == 1) {
 			int64_t eid = cc_stmt_int64(s, 0);
 			if (eid == self)

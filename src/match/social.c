@@ -23,14 +23,18 @@ int match_index_rebuild(struct cc_store *st, struct cc_error *err)
 	if (rc)
 		return rc;
 	rc = exec1(st,
-		   "DELETE FROM enterprise_fts;"
-		   "INSERT INTO enterprise_fts(rowid, sells, buys) SELECT id, sells, buys FROM ("
+		   "DELETE FROM enterprise_sells_fts;"
+		   "DELETE FROM enterprise_buys_fts;"
+		   "INSERT INTO enterprise_sells_fts(rowid, products) SELECT id, p FROM ("
 		   "  SELECT e.id AS id,"
 		   "   (SELECT group_concat(product, ' ') FROM (SELECT DISTINCT product FROM supply_edges"
-		   "      WHERE supplier = e.uscc AND product <> '')) AS sells,"
+		   "      WHERE supplier = e.uscc AND product <> '')) AS p"
+		   "  FROM enterprises e) WHERE p IS NOT NULL;"
+		   "INSERT INTO enterprise_buys_fts(rowid, products) SELECT id, p FROM ("
+		   "  SELECT e.id AS id,"
 		   "   (SELECT group_concat(product, ' ') FROM (SELECT DISTINCT product FROM supply_edges"
-		   "      WHERE buyer_id = e.id AND product <> '')) AS buys"
-		   "  FROM enterprises e) WHERE sells IS NOT NULL OR buys IS NOT NULL;"
+		   "      WHERE buyer_id = e.id AND product <> '')) AS p"
+		   "  FROM enterprises e) WHERE p IS NOT NULL;"
 		   "INSERT INTO meta(key, value) SELECT 'match_index_generation', value FROM meta"
 		   "  WHERE key = 'generation' ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
 		   err);

@@ -258,6 +258,12 @@ static const char *const migrations[] = {
 	"  INSERT INTO postings_fts_demand(rowid, title, description)"
 	"    VALUES(new.id, new.title, new.description);"
 	"  END;",
+	/* 7: what enterprises sell and what they buy in two indexes (a column filter on one table
+	 * still walks both columns' hits); filled by match_index_rebuild on the next refresh. */
+	"DROP TABLE enterprise_fts;"
+	"CREATE VIRTUAL TABLE enterprise_sells_fts USING fts5(products, tokenize='trigram');"
+	"CREATE VIRTUAL TABLE enterprise_buys_fts USING fts5(products, tokenize='trigram');"
+	"DELETE FROM meta WHERE key = 'match_index_generation';",
 };
 
 int cc_schema_count(void)
