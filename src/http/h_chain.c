@@ -42,8 +42,7 @@ static int params(struct http_req *req, const struct cc_frame *f, struct chain_s
 	return 0;
 }
 
-/* Whether the user may read CHAIN (a chief only their own chains). */
-static int may_read(const struct http_req *req, const char *chain)
+int h_may_read_chain(const struct http_req *req, const char *chain)
 {
 	if (req->user.role != HTTP_ROLE_CHIEF)
 		return 1;
@@ -70,7 +69,7 @@ static const struct cc_chain *path_chain(struct http_req *req)
 			   "no chain '%s' (GET /api/v1/chains lists them)", req->params[0]);
 		return NULL;
 	}
-	if (!may_read(req, ch->id)) {
+	if (!h_may_read_chain(req, ch->id)) {
 		http_error(req, 403, "forbidden", "chain", "链长只能查看分管的产业链",
 			   "a chief account reads only its own chains");
 		return NULL;
@@ -170,7 +169,7 @@ int h_chain_compare(struct http_req *req)
 	for (int c = 0; c < cat->nchains; c++) {
 		struct chain_summary s;
 		struct cc_error err = {0};
-		if (!may_read(req, cat->chains[c].id))
+		if (!h_may_read_chain(req, cat->chains[c].id))
 			continue;
 		if (chain_analyse(f, c, &scope, year, rules, m, &s, &err) == 0)
 			json_array_append_new(items, summary_json(&cat->chains[c], &s));

@@ -33,23 +33,10 @@ static struct risk_net *net_of(struct http_req *req, struct cc_frame *f)
 	return net;
 }
 
-/* Whether the user may read chain CHAIN (a chief only its own). */
-static int may_read(const struct http_req *req, const char *chain)
-{
-	if (req->user.role != HTTP_ROLE_CHIEF)
-		return 1;
-	size_t n = strlen(chain);
-	for (const char *p = req->user.chains; *p;) {
-		const char *c = strchr(p, ',');
-		size_t len = c ? (size_t)(c - p) : strlen(p);
-		if (len == n && strncmp(p, chain, n) == 0)
-			return 1;
-		if (!c)
-			break;
-		p = c + 1;
-	}
-	return 0;
-}
+/* The scope (when SCOPE is not NULL), the frame and its network of a request; sets the error
+ * response and returns -1 when one is missing. */
+static int risk_request(struct http_req *req, struct chain_scope *scope, struct cc_frame **f,
+			struct risk_net **net);
 
 static int scope_param(struct http_req *req, struct chain_scope *scope)
 {
@@ -59,6 +46,16 @@ static int scope_param(struct http_req *req, struct chain_scope *scope)
 			   "%s", err.msg);
 		return -1;
 	}
+	return 0;
+}
+
+static int risk_request(struct http_req *req, struct chain_scope *scope, struct cc_frame **f,
+			struct risk_net **net)
+{
+	if (scope && scope_param(req, scope))
+		return -1;
+	if (!(*f = http_frame(req)) || !(*net = net_of(req, *f)))
+		return -1;
 	return 0;
 }
 
@@ -111,13 +108,9 @@ static int top_cmp(const void *a, const void *b)
 int h_risk_overview(struct http_req *req)
 {
 	struct chain_scope scope;
-	if (scope_param(req, &scope))
-		return req->status;
-	struct cc_frame *f = http_frame(req);
-	if (!f)
-		return req->status;
-	struct risk_net *net = net_of(req, f);
-	if (!net)
+	struct cc_frame *f;
+	struct risk_net *net;
+	if (risk_request(req, &scope, &f, &net))
 		return req->status;
 	struct cc_error err = {0};
 	const struct cc_catalogue *cat = cc_catalogue_get(&err);
@@ -133,7 +126,7 @@ int h_risk_overview(struct http_req *req)
 	json_t *chains = json_array();
 	for (int c = 0; c < cat->nchains; c++) {
 		const struct cc_chain *ch = &cat->chains[c];
-		if (!may_read(req, ch->id) || ch->nnodes > 256)
+		if (!h_may_read_chain(req, ch->id) || ch->nnodes > 256)
 			continue;
 		struct risk_conc total;
 		struct risk_spof_result sp;
@@ -194,17 +187,13 @@ int h_risk_chain(struct http_req *req)
 	const struct cc_chain *ch = cat ? cc_chain_find(cat, id) : NULL;
 	if (!ch)
 		return http_error(req, 404, "not_found", "chain", "没有该产业链", "no chain '%s'", id);
-	if (!may_read(req, ch->id))
+	if (!h_may_read_chain(req, ch->id))
 		return http_error(req, 403, "forbidden", "chain", "只能查看分管的产业链",
 				  "a chain chief reads only their own chains");
 	struct chain_scope scope;
-	if (scope_param(req, &scope))
-		return req->status;
-	struct cc_frame *f = http_frame(req);
-	if (!f)
-		return req->status;
-	struct risk_net *net = net_of(req, f);
-	if (!net)
+	struct cc_frame *f;
+	struct risk_net *net;
+	if (risk_request(req, &scope, &f, &net))
 		return req->status;
 	int c = ch->index;
 	struct cc_error err = {0};
@@ -274,7 +263,7 @@ int h_risk_single(struct http_req *req)
 	if (chain && *chain) {
 		if (!cat || !(ch = cc_chain_find(cat, chain)))
 			return http_error(req, 404, "not_found", "chain", "没有该产业链", "no chain '%s'", chain);
-		if (!may_read(req, ch->id))
+		if (!h_may_read_chain(req, ch->id))
 			return http_error(req, 403, "forbidden", "chain", "只能查看分管的产业链",
 					  "a chain chief reads only their own chains");
 	}
@@ -282,11 +271,9 @@ int h_risk_single(struct http_req *req)
 	const char *v = http_query(req, "limit");
 	if (v && *v && (cc_parse_int64(v, strlen(v), &limit) || limit < 1 || limit > 1000))
 		return http_error(req, 400, "invalid", "limit", "分页参数无效", "limit must be 1 to 1000");
-	struct cc_frame *f = http_frame(req);
-	if (!f)
-		return req->status;
-	struct risk_net *net = net_of(req, f);
-	if (!net)
+	struct cc_frame *f;
+	struct risk_net *net;
+	if (risk_request(req, NULL, &f, &net))
 		return req->status;
 	struct single *s = NULL;
 	int n = 0, cap = 0;
@@ -302,7 +289,7 @@ int h_risk_single(struct http_req *req)
 			if (ch && (nd < ch->first_node || nd >= ch->first_node + ch->nnodes))
 				continue;
 			if (req->user.role == HTTP_ROLE_CHIEF && !ch &&
-			    (nd < 0 || !may_read(req, cat->chains[cat->nodes[nd].chain].id)))
+			    (nd < 0 || !h_may_read_chain(req, cat->chains[cat->nodes[nd].chain].id)))
 				continue;
 			total++;
 			int sup = net->entry_supplier[net->entry_start[k]];
@@ -364,11 +351,9 @@ static int path_supplier(struct http_req *req, const struct risk_net *net)
 
 int h_risk_network(struct http_req *req)
 {
-	struct cc_frame *f = http_frame(req);
-	if (!f)
-		return req->status;
-	struct risk_net *net = net_of(req, f);
-	if (!net)
+	struct cc_frame *f;
+	struct risk_net *net;
+	if (risk_request(req, NULL, &f, &net))
 		return req->status;
 	if (path_supplier(req, net) < 0)
 		return req->status;
@@ -414,11 +399,9 @@ static int num_param(struct http_req *req, const char *name, double lo, double h
 
 int h_risk_tts(struct http_req *req)
 {
-	struct cc_frame *f = http_frame(req);
-	if (!f)
-		return req->status;
-	struct risk_net *net = net_of(req, f);
-	if (!net)
+	struct cc_frame *f;
+	struct risk_net *net;
+	if (risk_request(req, NULL, &f, &net))
 		return req->status;
 	int v = path_supplier(req, net);
 	if (v < 0)
@@ -564,11 +547,9 @@ int h_risk_disrupt(struct http_req *req)
 	if (ns + nr + nn == 0)
 		return http_error(req, 400, "invalid", "suppliers", "请指定要中断的供应商、地区或环节",
 				  "name suppliers, regions or nodes to remove");
-	struct cc_frame *f = http_frame(req);
-	if (!f)
-		return req->status;
-	struct risk_net *net = net_of(req, f);
-	if (!net)
+	struct cc_frame *f;
+	struct risk_net *net;
+	if (risk_request(req, NULL, &f, &net))
 		return req->status;
 	struct risk_disrupt_spec spec = {sup, ns, reg, nr, nds, nn, spare, 0};
 	struct risk_disrupt_result r;
@@ -588,7 +569,7 @@ int h_risk_disrupt(struct http_req *req)
 						       num(r.tiers[k].value)));
 	json_t *chains = json_array();
 	for (int c = 0; c < r.nchains && cat; c++) {
-		if (!r.chains[c].affected || !may_read(req, cat->chains[c].id))
+		if (!r.chains[c].affected || !h_may_read_chain(req, cat->chains[c].id))
 			continue;
 		json_array_append_new(chains, json_pack("{s:s, s:s, s:s, s:i, s:o}", "chain", cat->chains[c].id,
 							"name_zh", cat->chains[c].name_zh, "name_en",
@@ -599,7 +580,7 @@ int h_risk_disrupt(struct http_req *req)
 	int *order = malloc(sizeof *order * ((size_t)r.nnodes + 1));
 	int no = 0;
 	for (int k = 0; order && k < r.nnodes; k++)
-		if (r.nodes[k].affected && may_read(req, cat->chains[cat->nodes[k].chain].id))
+		if (r.nodes[k].affected && h_may_read_chain(req, cat->chains[cat->nodes[k].chain].id))
 			order[no++] = k;
 	for (int i = 1; i < no; i++) { /* insertion sort by value, descending (few hundred) */
 		int x = order[i], j = i;

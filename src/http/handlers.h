@@ -74,6 +74,9 @@ int h_risk_disrupt(struct http_req *req);
  */
 int h_path_enterprise(struct http_req *req, struct cc_frame *f);
 
+/* Shared by handlers: whether the user may read chain CHAIN (a chief only their own chains). */
+int h_may_read_chain(const struct http_req *req, const char *chain);
+
 /* Shared by handlers: JSON of enterprise I of frame F for YEAR (list item fields). */
 json_t *h_enterprise_item(const struct cc_frame *f, int i, int year);
 
