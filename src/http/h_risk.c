@@ -421,6 +421,9 @@ int h_risk_tts(struct http_req *req)
 	struct tts_report r;
 	struct cc_error err = {0};
 	int rc = tts_from_frame(f, index, sup, &o, &r, &err);
+	/* GLPK keeps an environment per thread; the server's worker threads are libmicrohttpd's
+	 * and end without telling us, so free it after every use (its solvers are gone by now). */
+	tts_thread_done();
 	if (rc)
 		return http_error(req, rc == CC_ENOTFOUND ? 404 : rc == CC_EINVAL ? 400 : 500,
 				  rc == CC_ENOTFOUND ? "not_found" : rc == CC_EINVAL ? "invalid" : "internal",
