@@ -214,6 +214,7 @@ int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 			struct cli_table t;
 			cli_table_init(&t, 15, cols);
 			for (int i = (int)offset; i < r.n && i < offset + limit; i++) {
+				match_item_text(ctx->store, &r, i);
 				const struct match_item *it = &r.items[i];
 				char c[10][32];
 				snprintf(c[0], 32, "%d", i + 1);

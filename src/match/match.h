@@ -39,8 +39,11 @@
  * Text candidates come in two passes. The exact pass looks for the title's terms whole
  * (match_query_phrases: each 3+ character term a phrase, OR-ed); when it finds fewer than
  * partial_below (20, a page), the partial pass adds candidates sharing trigrams of the terms
- * (match_query_build), whose text component is halved (partial_text, 0.5): a posting naming
- * the whole term ranks above one sharing part of it. Each pass takes the best bm25 rows of the
+ * (match_query_build), with a text component halved (partial_text): a posting naming the
+ * whole term ranks above one sharing part of it. The partial pass keeps the rarest
+ * partial_terms (4) trigrams of those in at most partial_max_df (3,000) documents of the index
+ * (fts5vocab, migration 8): a common trigram adds little to bm25, but every document holding
+ * it would be scored, and it set the p99 latency. Each pass takes the best bm25 rows of the
  * FTS5 index of the opposite kind alone (postings_fts_supply / _demand, migration 6; ORDER BY
  * rank LIMIT 1.5 x wanted + 8) and then keeps the open, unexpired ones not the poster's by
  * rowid, so the index's own top-k does the heavy work.
@@ -133,6 +136,8 @@ struct match_weights {
 	double certs_full, platform_days_full;
 	double partial_text; /* factor of the text component in the partial pass */
 	int partial_below;   /* run the partial pass when the exact one found fewer (a page: 20) */
+	int partial_max_df;  /* the partial pass ignores trigrams in more documents than this */
+	int partial_terms;   /* and keeps the rarest this many */
 	double scale[5]; /* by frame scale code: unknown, large, medium, small, micro */
 	int pair[2];	 /* province codes of the pair: 50 and 51 */
 };
@@ -149,7 +154,9 @@ struct match_item {
 	double bm25;	   /* raw bm25 (0 when not from the text index) */
 	int pass;	   /* 0 not from the text index, 1 the exact pass, 2 the partial pass */
 	char title[256];   /* the posting's title, or the enterprise's name */
-	char matched[128]; /* query terms found in the candidate's text, ';'-separated */
+	char matched[128]; /* query terms found in the candidate's text, ';'-separated: filled by
+			    * match_item_text (for the items shown), "" before */
+	int explained;	   /* match_item_text has run */
 	int node;	   /* global catalogue node of the posting / the node it is a member of, or -1 */
 	double qty;	   /* the posting's quantity, NaN when none */
 	char unit[24];
@@ -160,7 +167,7 @@ struct match_result {
 	int64_t posting_id;
 	int kind;	/* of the posting */
 	char query[512];/* the exact-pass FTS query ("" when the title has no 3+ character term) */
-	char partial[512]; /* the partial-pass query, "" when that pass did not run */
+	char partial[512]; /* the partial-pass query (the rare trigrams), "" when it did not run */
 	int n;		/* candidates ranked */
 	struct match_item *items; /* best first */
 	/* The posting itself, for explanations. */
@@ -169,6 +176,7 @@ struct match_result {
 	double qty;
 	char unit[24];
 	char regions[256];
+	char topic[1024]; /* its title without the buy/sell words */
 };
 
 /*
@@ -182,8 +190,11 @@ void match_result_free(struct match_result *r);
 
 /* Item I of R as JSON with its explanation: components, weights, contributions, reasons in
  * Chinese and English, and the counterpart's name, credit code, region and node. */
-json_t *match_item_json(struct cc_store *st, const struct cc_frame *f,
-			const struct match_result *r, int i);
+json_t *match_item_json(struct cc_store *st, const struct cc_frame *f, struct match_result *r,
+			int i);
+/* Fills item I's matched text (the query's terms found in its title and description, or its
+ * products), reading them again: ranking does not keep the texts of hundreds of candidates. */
+void match_item_text(struct cc_store *st, struct match_result *r, int i);
 
 /*
  * Builds the FTS5 query of TEXT into OUT (size N): distinct trigrams of each 3+ character

@@ -71,6 +71,8 @@ static void weights_load(void)
 	weights.node_related = num(root, "node_related", 0.5);
 	weights.partial_text = num(root, "partial_text", 0.5);
 	weights.partial_below = (int)num(root, "partial_below", 20);
+	weights.partial_max_df = (int)num(root, "partial_max_df", 3000);
+	weights.partial_terms = (int)num(root, "partial_terms", 4);
 	weights.industry_division = num(root, "industry_division", 0.5);
 	json_t *cr = json_object_get(root, "credibility");
 	weights.certs_full = num(cr, "certs_full", 3);
@@ -317,8 +319,8 @@ static void fill_posting(struct match_item *it, struct cc_stmt *s, const struct 
 		it->qty = cc_stmt_double(s, 5);
 	snprintf(it->unit, sizeof it->unit, "%s", cc_stmt_text(s, 6));
 	it->ent = cc_frame_of_id(f, cc_stmt_int64(s, 7));
-	note_terms(it, t, nt, cc_stmt_text(s, 1));
-	note_terms(it, t, nt, cc_stmt_text(s, 2));
+	(void)t;
+	(void)nt; /* the matched text is found for the items shown only (match_item_text) */
 }
 
 /* Reads posting rows (as fill_posting, no bm25) into C. */
@@ -415,6 +417,74 @@ static int text_pass(struct cc_store *st, struct cands *c, const char *query, in
 	return taken;
 }
 
+/*
+ * The partial pass's query: of the quoted trigrams of LOOSE, those in at most MAX_DF documents
+ * of the index whose vocabulary table is VOCAB (fts5vocab, migration 8), the rarest KEEP of
+ * them, OR-ed into OUT. Common trigrams add little to bm25 but every document holding them is
+ * scored, so they set the cost. Returns how many were kept (0: skip the pass) or CC_EDB.
+ */
+static int rare_trigrams(struct cc_store *st, const char *vocab, const char *loose, int max_df,
+			 int keep, char *out, size_t n, struct cc_error *err)
+{
+	static const char *const sqls[] = {
+		"SELECT doc FROM postings_vocab_supply WHERE term = ?1",
+		"SELECT doc FROM postings_vocab_demand WHERE term = ?1",
+		"SELECT doc FROM enterprise_sells_vocab WHERE term = ?1",
+		"SELECT doc FROM enterprise_buys_vocab WHERE term = ?1",
+	};
+	const char *sql = NULL;
+	for (size_t k = 0; k < sizeof sqls / sizeof sqls[0]; k++)
+		if (strstr(sqls[k], vocab))
+			sql = sqls[k];
+	struct cc_stmt *s = sql ? cc_stmt_cached(st, sql, err) : NULL;
+	if (!s)
+		return CC_EDB;
+	struct {
+		const char *p;
+		size_t len;
+		int64_t df;
+	} tri[64];
+	int nt = 0;
+	for (const char *p = strchr(loose, '"'); p && nt < 64;) {
+		const char *e = strchr(p + 1, '"');
+		if (!e)
+			break;
+		cc_stmt_bind_text(s, 1, p + 1, (size_t)(e - p - 1));
+		int rc = cc_stmt_step(s, err);
+		int64_t df = rc == 1 ? cc_stmt_int64(s, 0) : 0;
+		cc_stmt_reset(s);
+		if (rc < 0)
+			return CC_EDB;
+		if (df > 0 && df <= max_df) {
+			int j = nt++;
+			while (j > 0 && tri[j - 1].df > df) {
+				tri[j] = tri[j - 1];
+				j--;
+			}
+			tri[j].p = p;
+			tri[j].len = (size_t)(e - p + 1);
+			tri[j].df = df;
+		}
+		p = strchr(e + 1, '"');
+	}
+	size_t used = 0;
+	int kept = 0;
+	out[0] = '\0';
+	for (int k = 0; k < nt && kept < keep; k++) {
+		if (used + tri[k].len + 5 >= n)
+			break;
+		if (kept) {
+			memcpy(out + used, " OR ", 4);
+			used += 4;
+		}
+		memcpy(out + used, tri[k].p, tri[k].len);
+		used += tri[k].len;
+		out[used] = '\0';
+		kept++;
+	}
+	return kept;
+}
+
 int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const char *today_in,
 	       struct match_result *out, struct cc_error *err)
 {
@@ -465,8 +535,8 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 	out->node = node_index(cat, chain, node);
 	const char *opposite = out->kind == MATCH_SUPPLY ? "demand" : "supply";
 
-	char topic[1024];
-	match_strip_stopwords(title, topic, sizeof topic);
+	char *topic = out->topic;
+	match_strip_stopwords(title, topic, sizeof out->topic);
 	struct match_term t[MATCH_MAX_TERMS];
 	int nt = match_terms(topic, t, MATCH_MAX_TERMS);
 	char loose[512];
@@ -499,10 +569,20 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 			rc = got;
 			goto out;
 		}
+		int kept = 0;
 		if (got < W->partial_below && strcmp(loose, out->query) != 0) {
-			snprintf(out->partial, sizeof out->partial, "%s", loose);
-			int more = text_pass(st, &c, loose, W->cand_text - got, 2, opposite, today, self,
-					     cat, f, t, nt, &best_p[2], err);
+			kept = rare_trigrams(st, out->kind == MATCH_SUPPLY ? "postings_vocab_demand"
+									 : "postings_vocab_supply",
+					     loose, W->partial_max_df, W->partial_terms, out->partial,
+					     sizeof out->partial, err);
+			if (kept < 0) {
+				rc = kept;
+				goto out;
+			}
+		}
+		if (kept > 0) {
+			int more = text_pass(st, &c, out->partial, W->cand_text - got, 2, opposite, today,
+					     self, cat, f, t, nt, &best_p[2], err);
 			if (more < 0) {
 				rc = more;
 				goto out;
@@ -544,9 +624,22 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 			"WHERE enterprise_buys_fts MATCH ?1 ORDER BY rank LIMIT ?2";
 		const char *top_sql = out->kind == MATCH_DEMAND ? top_sells : top_buys;
 
-		if (pass == 2 && (ent_taken >= W->partial_below || !strcmp(loose, out->query)))
-			break;
-		const char *q = pass == 1 ? out->query : loose;
+		char rare[512];
+		if (pass == 2) {
+			if (ent_taken >= W->partial_below || !strcmp(loose, out->query))
+				break;
+			int kept = rare_trigrams(st, out->kind == MATCH_DEMAND ? "enterprise_sells_vocab"
+									 : "enterprise_buys_vocab",
+						 loose, W->partial_max_df, W->partial_terms, rare,
+						 sizeof rare, err);
+			if (kept < 0) {
+				rc = kept;
+				goto out;
+			}
+			if (kept == 0)
+				break;
+		}
+		const char *q = pass == 1 ? out->query : rare;
 		s = cc_stmt_cached(st, top_sql, err);
 		if (!s) {
 			rc = CC_EDB;
@@ -565,7 +658,6 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 			if (it->pass)
 				continue;
 			it->ent = cc_frame_of_id(f, eid);
-			note_terms(it, t, nt, cc_stmt_text(s, 2));
 			it->bm25 = cc_stmt_double(s, 1);
 			it->pass = pass;
 			ent_taken++;
@@ -727,10 +819,32 @@ static const char *scale_en(int s)
 	return s >= 0 && s < 5 ? z[s] : "unknown";
 }
 
-json_t *match_item_json(struct cc_store *st, const struct cc_frame *f,
-			const struct match_result *r, int i)
+void match_item_text(struct cc_store *st, struct match_result *r, int i)
 {
-	(void)st;
+	static const char psql[] = "SELECT title, coalesce(description, '') FROM postings WHERE id = ?1";
+	static const char ssql[] = "SELECT products FROM enterprise_sells_fts WHERE rowid = ?1";
+	static const char bsql[] = "SELECT products FROM enterprise_buys_fts WHERE rowid = ?1";
+	struct match_item *it = &r->items[i];
+	if (it->explained)
+		return;
+	it->explained = 1;
+	struct match_term t[MATCH_MAX_TERMS];
+	int nt = match_terms(r->topic, t, MATCH_MAX_TERMS);
+	const char *sql = it->is_posting ? psql : r->kind == MATCH_DEMAND ? ssql : bsql;
+	struct cc_stmt *s = cc_stmt_cached(st, sql, NULL);
+	if (!s || nt == 0)
+		return;
+	cc_stmt_bind_int64(s, 1, it->id);
+	if (cc_stmt_step(s, NULL) == 1)
+		for (int c = 0; c < cc_stmt_columns(s); c++)
+			note_terms(it, t, nt, cc_stmt_text(s, c));
+	cc_stmt_reset(s);
+}
+
+json_t *match_item_json(struct cc_store *st, const struct cc_frame *f, struct match_result *r,
+			int i)
+{
+	match_item_text(st, r, i);
 	const struct match_weights *W = match_weights_get(NULL);
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
 	const struct match_item *it = &r->items[i];

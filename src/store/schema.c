@@ -264,6 +264,12 @@ static const char *const migrations[] = {
 	"CREATE VIRTUAL TABLE enterprise_sells_fts USING fts5(products, tokenize='trigram');"
 	"CREATE VIRTUAL TABLE enterprise_buys_fts USING fts5(products, tokenize='trigram');"
 	"DELETE FROM meta WHERE key = 'match_index_generation';",
+	/* 8: document frequencies of the matching indexes' trigrams (fts5vocab, no data of its
+	 * own): the partial pass of matching keeps the rarest trigrams (match/rank.c). */
+	"CREATE VIRTUAL TABLE postings_vocab_supply USING fts5vocab(postings_fts_supply, 'row');"
+	"CREATE VIRTUAL TABLE postings_vocab_demand USING fts5vocab(postings_fts_demand, 'row');"
+	"CREATE VIRTUAL TABLE enterprise_sells_vocab USING fts5vocab(enterprise_sells_fts, 'row');"
+	"CREATE VIRTUAL TABLE enterprise_buys_vocab USING fts5vocab(enterprise_buys_fts, 'row');",
 };
 
 int cc_schema_count(void)

@@ -139,6 +139,9 @@ static void test_text_alone(void **state)
 	assert_int_equal(r.items[1].pass, 2);
 	assert_string_equal(r.query, "\"车规级mcu\"");
 	assert_string_equal(r.partial, "\"车规级\" OR \"规级m\" OR \"级mc\" OR \"mcu\"");
+	assert_string_equal(r.items[0].matched, ""); /* found for the items shown only */
+	match_item_text(st, &r, 0);
+	match_item_text(st, &r, 1);
 	assert_string_equal(r.items[0].matched, "车规级mcu");
 	assert_string_equal(r.items[1].matched, "mcu");
 	/* Only text differs: the scores differ by exactly the text weight times the gap. */
