@@ -226,7 +226,7 @@ async function whatIf(main, query, alive) {
     h('div', { class: 'field' }, h('label', { for: 'w-reg', class: 'field-label' }, t('risk.whatif_regions')), regIn),
     h('div', { class: 'field' }, h('label', { for: 'w-node', class: 'field-label' }, t('risk.whatif_nodes')), nodeIn),
     h('div', { class: 'field' }, h('label', { for: 'w-spare', class: 'field-label' }, t('risk.whatif_spare')), spareIn),
-    h('p', { class: 'muted small' }, t('risk.whatif_help')),
+    h('p', { class: 'muted small', style: { gridColumn: '1 / -1', margin: 0 } }, t('risk.whatif_help')),
     h('div', { class: 'form-actions' }, go), status);
   const out = h('div', { testid: 'whatif-result' });
   main.append(form, out);
