@@ -46,22 +46,9 @@ int case_transition_ok(const char *from, const char *to)
 static int audit(struct cc_store *st, const char *actor, const char *action, int64_t id,
 		 const char *after, struct cc_error *err)
 {
-	struct cc_stmt *s = NULL;
 	char target[32];
-	int rc = cc_stmt_prepare(st, &s,
-				 "INSERT INTO audit(actor, action, target, after) VALUES(?1, ?2, ?3, ?4)",
-				 err);
-	if (rc)
-		return rc;
 	snprintf(target, sizeof target, "case %lld", (long long)id);
-	cc_stmt_bind_text(s, 1, actor ? actor : "cli", strlen(actor ? actor : "cli"));
-	cc_stmt_bind_text(s, 2, action, strlen(action));
-	cc_stmt_bind_text(s, 3, target, strlen(target));
-	if (after)
-		cc_stmt_bind_text(s, 4, after, strlen(after));
-	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
-	cc_stmt_free(s);
-	return rc;
+	return cc_store_audit(st, actor, action, target, NULL, after, err);
 }
 
 int case_open(struct cc_store *st, const struct case_new *c, int64_t *id, struct cc_error *err)

@@ -179,26 +179,9 @@ struct cc_frame *http_frame(struct http_req *req)
 int http_audit(struct http_req *req, const char *action, const char *target, const char *before,
 	       const char *after)
 {
-	struct cc_stmt *s = NULL;
 	struct cc_error err;
-	int rc = cc_stmt_prepare(req->st, &s,
-				 "INSERT INTO audit(actor, action, target, before, after) "
-				 "VALUES(?1, ?2, ?3, ?4, ?5)",
-				 &err);
-	if (rc)
-		return rc;
-	const char *actor = req->user.id ? req->user.username : "anonymous";
-	cc_stmt_bind_text(s, 1, actor, strlen(actor));
-	cc_stmt_bind_text(s, 2, action, strlen(action));
-	if (target)
-		cc_stmt_bind_text(s, 3, target, strlen(target));
-	if (before)
-		cc_stmt_bind_text(s, 4, before, strlen(before));
-	if (after)
-		cc_stmt_bind_text(s, 5, after, strlen(after));
-	rc = cc_stmt_step(s, &err) < 0 ? CC_EDB : 0;
-	cc_stmt_free(s);
-	return rc;
+	return cc_store_audit(req->st, req->user.id ? req->user.username : "anonymous", action,
+			      target, before, after, &err);
 }
 
 static int is_write(const char *method)

@@ -507,22 +507,10 @@ int lists_version_write(struct cc_store *st, const char *name, const char *model
 		      ",\"version\":%d,\"source\":\"%s\",\"entries\":%d,\"entered\":%d,"
 		      "\"exited\":%d,\"changed\":%d}",
 		      prev_num + 1, manual ? "manual" : "model", n, d.entered, d.exited, d.changed);
-	if ((rc = cc_stmt_prepare(st, &s,
-				  "INSERT INTO audit(actor, action, target, before, after) "
-				  "VALUES(?1, 'list.version', ?2, ?3, ?4)",
-				  err)))
-		goto out;
-	bind_str(s, 1, actor && *actor ? actor : "cli");
-	bind_str(s, 2, name);
-	if (prev_num) {
-		char before[64];
-		snprintf(before, sizeof before, "{\"version\":%d}", prev_num);
-		bind_str(s, 3, before);
-	} else {
-		cc_stmt_bind_null(s, 3);
-	}
-	bind_str(s, 4, cc_buf_str(&after));
-	if ((rc = cc_stmt_step(s, err)) < 0)
+	char before[64];
+	snprintf(before, sizeof before, "{\"version\":%d}", prev_num);
+	if ((rc = cc_store_audit(st, actor, "list.version", name, prev_num ? before : NULL,
+				 cc_buf_str(&after), err)))
 		goto out;
 	rc = cc_store_commit(st, err);
 	in_tx = 0;

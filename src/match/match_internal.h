@@ -23,9 +23,6 @@ void match_strip_stopwords(const char *in, char *out, size_t n);
 void match_today(char out[11]);
 /* MATCH_SUPPLY / MATCH_DEMAND for supply/demand/供/需/供应/需求, else -1. */
 int match_kind_parse(const char *s);
-/* Writes an audit row (inside the caller's transaction). */
-int match_audit(struct cc_store *st, const char *actor, const char *action, const char *target,
-		const char *before, const char *after, struct cc_error *err);
 /* The store id of the enterprise USCC, 0 when absent, or a negative CC_E*. */
 int64_t match_enterprise_id(struct cc_store *st, const char *uscc, struct cc_error *err);
 /* Normalises and validates a region list ("510100;500000") into OUT. */

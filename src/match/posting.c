@@ -34,27 +34,6 @@ int match_kind_parse(const char *s)
 	return -1;
 }
 
-int match_audit(struct cc_store *st, const char *actor, const char *action, const char *target,
-		const char *before, const char *after, struct cc_error *err)
-{
-	static const char sql[] =
-		"INSERT INTO audit(actor, action, target, before, after) VALUES(?1, ?2, ?3, ?4, ?5)";
-	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
-	if (!s)
-		return CC_EDB;
-	const char *a = actor && *actor ? actor : "cli";
-	cc_stmt_bind_text(s, 1, a, strlen(a));
-	cc_stmt_bind_text(s, 2, action, strlen(action));
-	cc_stmt_bind_text(s, 3, target, strlen(target));
-	if (before)
-		cc_stmt_bind_text(s, 4, before, strlen(before));
-	if (after)
-		cc_stmt_bind_text(s, 5, after, strlen(after));
-	int rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
-	cc_stmt_reset(s);
-	return rc;
-}
-
 int64_t match_enterprise_id(struct cc_store *st, const char *uscc, struct cc_error *err)
 {
 	static const char sql[] = "SELECT id FROM enterprises WHERE uscc = ?1";
@@ -372,7 +351,7 @@ int posting_save(struct cc_store *st, const struct posting_in *in, int64_t *id,
 		snprintf(target, sizeof target, "posting %lld", (long long)*id);
 		json_t *after = posting_get(st, *id, 1, err);
 		char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
-		rc = match_audit(st, in->actor, in->id > 0 ? "posting.update" : "posting.create",
+		rc = cc_store_audit(st, in->actor, in->id > 0 ? "posting.update" : "posting.create",
 				 target, NULL, a, err);
 		free(a);
 		json_decref(after);
@@ -412,7 +391,7 @@ int posting_withdraw(struct cc_store *st, int64_t id, const char *actor, struct 
 	if (rc == 0) {
 		char target[40];
 		snprintf(target, sizeof target, "posting %lld", (long long)id);
-		rc = match_audit(st, actor, "posting.withdraw", target, NULL, "{\"status\":\"withdrawn\"}",
+		rc = cc_store_audit(st, actor, "posting.withdraw", target, NULL, "{\"status\":\"withdrawn\"}",
 				 err);
 	}
 	if (rc == 0)

@@ -482,7 +482,7 @@ int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, co
 			snprintf(after, sizeof after, "{\"status\":\"%s\"}", status);
 		else
 			snprintf(after, sizeof after, "{\"status\":\"%s\",\"value\":%.17g}", status, value);
-		rc = match_audit(st, actor, "deal.mark", target, NULL, after, err);
+		rc = cc_store_audit(st, actor, "deal.mark", target, NULL, after, err);
 	}
 	if (rc == 0)
 		rc = cc_store_commit(st, err);

@@ -218,6 +218,28 @@ struct cc_stmt *cc_stmt_cached(struct cc_store *st, const char *sql, struct cc_e
 	return s;
 }
 
+int cc_store_audit(struct cc_store *st, const char *actor, const char *action, const char *target,
+		   const char *before, const char *after, struct cc_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO audit(actor, action, target, before, after) VALUES(?1, ?2, ?3, ?4, ?5)";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	if (!s)
+		return CC_EDB;
+	const char *a = actor && *actor ? actor : "cli";
+	cc_stmt_bind_text(s, 1, a, strlen(a));
+	cc_stmt_bind_text(s, 2, action, strlen(action));
+	if (target)
+		cc_stmt_bind_text(s, 3, target, strlen(target));
+	if (before)
+		cc_stmt_bind_text(s, 4, before, strlen(before));
+	if (after)
+		cc_stmt_bind_text(s, 5, after, strlen(after));
+	int rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	cc_stmt_reset(s);
+	return rc;
+}
+
 int cc_store_schema_version(struct cc_store *st)
 {
 	return (int)cc_store_int(st, "PRAGMA user_version", 0);

@@ -91,6 +91,14 @@ struct cc_stmt *cc_stmt_cached(struct cc_store *st, const char *sql, struct cc_e
 /* Convenience: the single integer result of SQL, or DEF when there is no row. */
 int64_t cc_store_int(struct cc_store *st, const char *sql, int64_t def);
 
+/*
+ * Appends a row to the audit log (append-only by trigger): ACTOR ("cli" when NULL or empty),
+ * ACTION ("case.open"), TARGET, and BEFORE / AFTER (JSON text, NULL for none). Runs inside the
+ * caller's transaction when one is open. Returns 0 or CC_EDB.
+ */
+int cc_store_audit(struct cc_store *st, const char *actor, const char *action, const char *target,
+		   const char *before, const char *after, struct cc_error *err);
+
 /* Rows changed by the last statement. */
 int64_t cc_store_changes(struct cc_store *st);
 int64_t cc_store_last_id(struct cc_store *st);
