@@ -180,6 +180,41 @@ int cc_region_within(int code, int scope)
 	return 0;
 }
 
+int cc_region_list_parse(const char *s, size_t n, char *out, size_t cap, const char **bad,
+			 size_t *badlen)
+{
+	size_t i = 0, used = 0;
+	int count = 0;
+	*bad = NULL;
+	*badlen = 0;
+	if (cap)
+		out[0] = '\0';
+	while (i < n) {
+		while (i < n && (s[i] == ';' || s[i] == ',' || s[i] == ' ' || s[i] == '\t'))
+			i++;
+		size_t j = i;
+		while (j < n && s[j] != ';' && s[j] != ',' && s[j] != ' ' && s[j] != '\t')
+			j++;
+		if (j > i) {
+			long long code;
+			if (j - i != 6 || cc_parse_int64(s + i, j - i, &code) || !cc_region_find((int)code)) {
+				*bad = s + i;
+				*badlen = j - i;
+				return -1;
+			}
+			int w = snprintf(out + used, cap - used, "%s%lld", used ? ";" : "", code);
+			if (w < 0 || (size_t)w >= cap - used) {
+				out[used] = '\0'; /* the codes that fit, whole */
+				return -2;
+			}
+			used += (size_t)w;
+			count++;
+		}
+		i = j;
+	}
+	return count;
+}
+
 void cc_region_fullname(int code, char *out, size_t n)
 {
 	const struct cc_region *chain[3];

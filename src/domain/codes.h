@@ -37,6 +37,15 @@ int cc_region_province(int code);
 int cc_region_prefecture(int code);
 /* Returns 1 when CODE equals SCOPE or lies inside it (province 500000 holds 500112). */
 int cc_region_within(int code, int scope);
+/*
+ * Parses a list of region codes separated by ';', ',', spaces or tabs (S, N bytes) into OUT
+ * (size CAP) as "510100;500000". Every code must be a 6-digit GB/T 2260 code in the list.
+ * Returns the number of codes, or -1 with *BAD / *BADLEN at the first bad code, or -2 when OUT
+ * is too small (*BAD NULL; OUT keeps the codes that fitted).
+ */
+int cc_region_list_parse(const char *s, size_t n, char *out, size_t cap, const char **bad,
+			 size_t *badlen);
+
 /* Number of regions and the I-th, in code order. */
 int cc_region_count(void);
 const struct cc_region *cc_region_at(int i);

@@ -1089,10 +1089,6 @@ static int row_supply(struct imp *im, const struct cc_row *row)
 
 /* ---- postings ---- */
 
-static int v_is_sep(char c)
-{
-	return c == ';' || c == ',' || c == ' ';
-}
 
 
 static const char *const kind_ids[] = {"supply", "demand"};
@@ -1158,30 +1154,14 @@ static int row_posting(struct imp *im, const struct cc_row *row)
 	const char *unit = cell(im, row, 6, &nu);
 	const char *rp = cell(im, row, 7, &n);
 	if (rp && n) {
-		size_t i = 0, used = 0;
-		while (i < n) {
-			size_t j = i;
-			while (j < n && v_is_sep(rp[j]))
-				j++;
-			i = j;
-			while (j < n && !v_is_sep(rp[j]))
-				j++;
-			if (j > i) {
-				long long code;
-				if (cc_parse_int64(rp + i, j - i, &code) || j - i != 6 ||
-				    !cc_region_find((int)code)) {
-					reject(im, 7, cstr(rp, n, raw, sizeof raw),
-					       "意向地区应为 ; 分隔的 6 位行政区划代码",
-					       "region_pref must be ';'-separated 6-digit region codes");
-					bad = 1;
-					break;
-				}
-				int w = snprintf(regions + used, sizeof regions - used, "%s%lld",
-						 used ? ";" : "", code);
-				if (w > 0 && (size_t)w < sizeof regions - used)
-					used += (size_t)w;
-			}
-			i = j;
+		const char *badp;
+		size_t badn;
+		/* -2 (more codes than fit): the codes that fit are kept, as before. */
+		if (cc_region_list_parse(rp, n, regions, sizeof regions, &badp, &badn) == -1) {
+			reject(im, 7, cstr(rp, n, raw, sizeof raw),
+			       "意向地区应为 ; 分隔的 6 位行政区划代码",
+			       "region_pref must be ';'-separated 6-digit region codes");
+			bad = 1;
 		}
 	}
 	bad |= v_date(im, row, 8, until, &null_until);

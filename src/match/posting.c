@@ -156,36 +156,20 @@ static int text_limit(const char *s, const char *field, size_t max_chars, struct
 /* Normalises a region preference list into OUT ("510100;500000"); validates every code. */
 int match_regions_parse(const char *s, char *out, size_t n, struct cc_error *err)
 {
-	size_t used = 0;
 	out[0] = '\0';
 	if (!s)
 		return 0;
 	if (cc_codes_load(err))
 		return CC_EINVAL;
-	const char *p = s;
-	int count = 0;
-	while (*p) {
-		while (*p == ';' || *p == ',' || *p == ' ' || *p == '\t')
-			p++;
-		const char *q = p;
-		while (*q && *q != ';' && *q != ',' && *q != ' ' && *q != '\t')
-			q++;
-		if (q > p) {
-			long long code;
-			if (cc_parse_int64(p, (size_t)(q - p), &code) || q - p != 6 ||
-			    !cc_region_find((int)code))
-				return ferr(err, CC_EINVAL, "region_pref",
-					    "'%.*s' is not a GB/T 2260 region code (6 digits, e.g. 510100)",
-					    (int)(q - p > 40 ? 40 : q - p), p);
-			if (++count > 20)
-				return ferr(err, CC_EINVAL, "region_pref", "at most 20 regions");
-			int w = snprintf(out + used, n - used, "%s%lld", used ? ";" : "", code);
-			if (w < 0 || (size_t)w >= n - used)
-				return ferr(err, CC_EINVAL, "region_pref", "too many regions");
-			used += (size_t)w;
-		}
-		p = q;
-	}
+	const char *bad;
+	size_t badlen;
+	int count = cc_region_list_parse(s, strlen(s), out, n, &bad, &badlen);
+	if (count == -1)
+		return ferr(err, CC_EINVAL, "region_pref",
+			    "'%.*s' is not a GB/T 2260 region code (6 digits, e.g. 510100)",
+			    (int)(badlen > 40 ? 40 : badlen), bad);
+	if (count < 0 || count > 20)
+		return ferr(err, CC_EINVAL, "region_pref", "at most 20 regions");
 	return 0;
 }
 

@@ -155,12 +155,8 @@ static int region_in(int r, const char *prefs)
 {
 	for (const char *p = prefs; p && *p;) {
 		int code = (int)strtol(p, NULL, 10);
-		if (code > 0) {
-			if (code % 10000 == 0 ? r / 10000 == code / 10000
-			    : code % 100 == 0 ? r / 100 == code / 100
-					      : r == code)
-				return 1;
-		}
+		if (code > 0 && cc_region_within(r, code))
+			return 1;
 		p = strchr(p, ';');
 		if (p)
 			p++;
