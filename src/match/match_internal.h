@@ -13,6 +13,19 @@ struct match_term {
 	int chars;
 };
 
+/* Bytes of the UTF-8 character starting with byte C (the text is valid UTF-8). */
+static inline size_t match_char_len(unsigned char c)
+{
+	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* The columns every posting reader selects, in this order (match_posting_row_json reads them;
+ * posting p, its poster e). */
+#define POSTING_COLS                                                                          \
+	"p.id, p.kind, e.uscc, e.name, e.region, p.title, p.description, p.chain, p.node, "   \
+	"p.quantity, p.unit, p.region_pref, p.valid_until, p.status, p.created_at, "         \
+	"p.updated_at, p.contact"
+
 /* Cuts TEXT at spaces and punctuation into distinct terms; returns how many (at most MAX). */
 int match_terms(const char *text, struct match_term *terms, int max);
 

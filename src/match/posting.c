@@ -404,12 +404,6 @@ int posting_owner(struct cc_store *st, int64_t id, char *out, struct cc_error *e
 	return 0;
 }
 
-/* The columns every posting reader selects, in this order (posting_row_json reads them). */
-#define POSTING_COLS                                                                          \
-	"p.id, p.kind, e.uscc, e.name, e.region, p.title, p.description, p.chain, p.node, "   \
-	"p.quantity, p.unit, p.region_pref, p.valid_until, p.status, p.created_at, "         \
-	"p.updated_at, p.contact"
-
 static json_t *str_or_null(struct cc_stmt *s, int col)
 {
 	return cc_stmt_is_null(s, col) ? json_null() : json_string(cc_stmt_text(s, col));
@@ -489,10 +483,6 @@ static size_t sep_len(const unsigned char *p)
 	return 0;
 }
 
-static size_t char_len(unsigned char c)
-{
-	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-}
 
 int match_terms(const char *text, struct match_term *terms, int max)
 {
@@ -508,7 +498,7 @@ int match_terms(const char *text, struct match_term *terms, int max)
 		const unsigned char *start = p;
 		int chars = 0;
 		while (*p && !sep_len(p)) {
-			p += char_len(*p);
+			p += match_char_len(*p);
 			chars++;
 		}
 		if (p > start) {
@@ -583,7 +573,7 @@ int match_query_build(const char *text, char *out, size_t n)
 			const char *q = p;
 			int c = 0;
 			while (q < end && c < 3) {
-				q += char_len((unsigned char)*q);
+				q += match_char_len((unsigned char)*q);
 				c++;
 			}
 			if (c < 3)
@@ -604,7 +594,7 @@ int match_query_build(const char *text, char *out, size_t n)
 				seen[count][len] = '\0';
 				count++;
 			}
-			p += char_len((unsigned char)*p);
+			p += match_char_len((unsigned char)*p);
 		}
 	}
 	return count;

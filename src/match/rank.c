@@ -230,10 +230,6 @@ static struct match_item *cand_get(struct cands *c, int is_posting, int64_t id, 
 	return it;
 }
 
-static size_t char_bytes(unsigned char c)
-{
-	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-}
 
 static void add_matched(struct match_item *it, const char *s, size_t n)
 {
@@ -268,7 +264,7 @@ static void note_terms(struct match_item *it, const struct match_term *t, int nt
 		}
 		size_t off[96];
 		int nc = 0;
-		for (size_t b = 0; p[b] && nc < 95; b += char_bytes((unsigned char)p[b]))
+		for (size_t b = 0; p[b] && nc < 95; b += match_char_len((unsigned char)p[b]))
 			off[nc++] = b;
 		off[nc] = strlen(p);
 		int run = -1;

@@ -266,9 +266,7 @@ json_t *match_inbox(struct cc_store *st, const char *user, int limit, int unread
 	struct cc_stmt *s = NULL;
 	if (cc_stmt_prepare(
 		    st, &s,
-		    "SELECT p.id, p.kind, e.uscc, e.name, e.region, p.title, p.description, p.chain, "
-		    "p.node, p.quantity, p.unit, p.region_pref, p.valid_until, p.status, p.created_at, "
-		    "p.updated_at, p.contact, i.id, i.created_at, i.read_at, s.id, s.what, s.value "
+		    "SELECT " POSTING_COLS ", i.id, i.created_at, i.read_at, s.id, s.what, s.value "
 		    "FROM inbox i JOIN postings p ON p.id = i.posting_id "
 		    "JOIN enterprises e ON e.id = p.enterprise_id "
 		    "JOIN subscriptions s ON s.id = i.subscription_id "
