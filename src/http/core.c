@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sodium.h>
 #include "base/text.h"
+#include "http/handlers.h"
 #include "http/http.h"
 
 const char *http_query(const struct http_req *req, const char *name)
@@ -174,6 +175,17 @@ struct cc_frame *http_frame(struct http_req *req)
 		}
 	}
 	return req->frame;
+}
+
+int h_status_of(int rc)
+{
+	return rc == CC_ENOTFOUND ? 404 : rc == CC_EEXIST ? 409 : rc == CC_EINVAL ? 400 : 500;
+}
+
+const char *h_code_of(int rc)
+{
+	return rc == CC_ENOTFOUND ? "not_found" : rc == CC_EEXIST ? "conflict"
+		: rc == CC_EINVAL ? "invalid" : "internal";
 }
 
 int http_audit(struct http_req *req, const char *action, const char *target, const char *before,

@@ -19,16 +19,6 @@ static json_t *num(double v)
 	return isnan(v) ? json_null() : json_real(v);
 }
 
-static int status_of(int rc)
-{
-	return rc == CC_ENOTFOUND ? 404 : rc == CC_EEXIST ? 409 : rc == CC_EINVAL ? 400 : 500;
-}
-
-static const char *code_of(int rc)
-{
-	return rc == CC_ENOTFOUND ? "not_found" : rc == CC_EEXIST ? "conflict"
-		: rc == CC_EINVAL ? "invalid" : "internal";
-}
 
 static int int_param(struct http_req *req, const char *name, int *out)
 {
@@ -73,7 +63,7 @@ int h_list(struct http_req *req)
 		return req->status;
 	int rc = lists_version_read(req->st, req->params[0], number, &v, &err);
 	if (rc)
-		return http_error(req, status_of(rc), code_of(rc), "list", "没有该名单或版本", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), "list", "没有该名单或版本", "%s", err.msg);
 	json_t *entries = json_array();
 	for (int i = 0; i < v.n; i++) {
 		const struct list_entry *e = &v.e[i];
@@ -99,7 +89,7 @@ int h_list_versions(struct http_req *req)
 	struct cc_error err = {0};
 	int rc = lists_versions(req->st, req->params[0], &v, &n, &err);
 	if (rc)
-		return http_error(req, status_of(rc), code_of(rc), "list", "没有该名单", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), "list", "没有该名单", "%s", err.msg);
 	json_t *a = json_array();
 	for (int i = 0; i < n; i++) {
 		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:s, s:b, s:i}", "version",
@@ -124,7 +114,7 @@ int h_list_diff(struct http_req *req)
 		struct list_version latest;
 		int rc0 = lists_version_read(req->st, req->params[0], 0, &latest, &err);
 		if (rc0)
-			return http_error(req, status_of(rc0), code_of(rc0), "list", "没有该名单",
+			return http_error(req, h_status_of(rc0), h_code_of(rc0), "list", "没有该名单",
 					  "%s", err.msg);
 		to = latest.number;
 		lists_version_release(&latest);
@@ -133,7 +123,7 @@ int h_list_diff(struct http_req *req)
 		from = to > 1 ? to - 1 : 1;
 	int rc = lists_diff(req->st, req->params[0], from, to, &d, &err);
 	if (rc)
-		return http_error(req, status_of(rc), code_of(rc), "list", "没有该名单或版本", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), "list", "没有该名单或版本", "%s", err.msg);
 	json_t *entered = json_array(), *exited = json_array(), *changed = json_array();
 	for (int i = 0; i < d.n; i++) {
 		const struct list_diff_item *x = &d.items[i];
@@ -178,7 +168,7 @@ int h_list_create(struct http_req *req)
 					  &number, &err);
 	json_decref(b);
 	if (rc)
-		return http_error(req, status_of(rc), code_of(rc), NULL, "无法创建名单", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), NULL, "无法创建名单", "%s", err.msg);
 	return http_json(req, 201, json_pack("{s:i}", "version", number));
 }
 
@@ -215,7 +205,7 @@ int h_list_change(struct http_req *req)
 	int rc = lists_version_manual(req->st, req->params[0], &ch, 1, req->user.username, NULL,
 				      &number, &err);
 	if (rc) {
-		st_ = http_error(req, status_of(rc), code_of(rc), NULL, "无法调整名单", "%s", err.msg);
+		st_ = http_error(req, h_status_of(rc), h_code_of(rc), NULL, "无法调整名单", "%s", err.msg);
 		json_decref(b);
 		return st_;
 	}
@@ -233,7 +223,7 @@ int h_list_export(struct http_req *req)
 		return req->status;
 	int rc = lists_version_read(req->st, req->params[0], number, &v, &err);
 	if (rc)
-		return http_error(req, status_of(rc), code_of(rc), "list", "没有该名单或版本", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), "list", "没有该名单或版本", "%s", err.msg);
 	static int counter;
 	int id = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
 	snprintf(path, sizeof path, "%s/list-%d.xlsx", req->srv->tmpdir, id);
@@ -402,7 +392,7 @@ int h_case_open(struct http_req *req)
 	int rc = case_open(req->st, &c, &id, &err);
 	json_decref(b);
 	if (rc)
-		return http_error(req, status_of(rc), code_of(rc), NULL, "无法建立案例", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), NULL, "无法建立案例", "%s", err.msg);
 	return http_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
@@ -421,7 +411,7 @@ int h_case_move(struct http_req *req)
 			   json_string_value(json_object_get(b, "comment")), req->user.username, &err);
 	json_decref(b);
 	if (rc)
-		return http_error(req, status_of(rc), code_of(rc), NULL, "无法变更状态", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), NULL, "无法变更状态", "%s", err.msg);
 	return http_json(req, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -440,6 +430,6 @@ int h_case_comment(struct http_req *req)
 			      req->user.username, &err);
 	json_decref(b);
 	if (rc)
-		return http_error(req, status_of(rc), code_of(rc), "text", "无法添加备注", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), "text", "无法添加备注", "%s", err.msg);
 	return http_json(req, 201, json_pack("{s:b}", "ok", 1));
 }

@@ -12,16 +12,6 @@
 #include "http/handlers.h"
 #include "match/match.h"
 
-static int status_of(int rc)
-{
-	return rc == CC_ENOTFOUND ? 404 : rc == CC_EEXIST ? 409 : rc == CC_EINVAL ? 400 : 500;
-}
-
-static const char *code_of(int rc)
-{
-	return rc == CC_ENOTFOUND ? "not_found" : rc == CC_EEXIST ? "conflict"
-		: rc == CC_EINVAL ? "invalid" : "internal";
-}
 
 static int is_staff(const struct http_req *req)
 {
@@ -41,7 +31,7 @@ static long long path_posting(struct http_req *req, char *owner)
 		return -1;
 	}
 	if (posting_owner(req->st, id, owner, &err)) {
-		http_error(req, status_of(err.code), code_of(err.code), "posting", "没有该供需发布",
+		http_error(req, h_status_of(err.code), h_code_of(err.code), "posting", "没有该供需发布",
 			   "%s", err.msg);
 		return -1;
 	}
@@ -163,7 +153,7 @@ static int save(struct http_req *req, int64_t id)
 		for (size_t k = 0; f && k < sizeof zh / sizeof zh[0]; k++)
 			if (!strcmp(f, zh[k].field))
 				m = zh[k].zh;
-		return http_error(req, status_of(rc), code_of(rc), f, m, "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), f, m, "%s", err.msg);
 	}
 	json_t *p = posting_get(req->st, out, 1, &err);
 	return http_json(req, id ? 200 : 201, p ? p : json_pack("{s:I}", "id", (json_int_t)out));
@@ -270,7 +260,7 @@ int h_posting_withdraw(struct http_req *req)
 		return req->status;
 	struct cc_error err = {0};
 	if (posting_withdraw(req->st, id, req->user.username, &err))
-		return http_error(req, status_of(err.code), code_of(err.code), NULL, "撤回失败", "%s", err.msg);
+		return http_error(req, h_status_of(err.code), h_code_of(err.code), NULL, "撤回失败", "%s", err.msg);
 	return http_json(req, 200, posting_get(req->st, id, 1, &err));
 }
 
@@ -295,8 +285,8 @@ int h_posting_matches(struct http_req *req)
 	struct cc_error err = {0};
 	int rc = match_rank(req->st, f, id, NULL, &r, &err);
 	if (rc)
-		return http_error(req, rc == CC_EINVAL ? 409 : status_of(rc),
-				  rc == CC_EINVAL ? "conflict" : code_of(rc), "posting",
+		return http_error(req, rc == CC_EINVAL ? 409 : h_status_of(rc),
+				  rc == CC_EINVAL ? "conflict" : h_code_of(rc), "posting",
 				  "该发布已撤回或过期，没有匹配结果", "%s", err.msg);
 	json_t *items = json_array();
 	for (long long i = offset; i < r.n && i < offset + limit; i++)
@@ -338,7 +328,7 @@ int h_subscription_create(struct http_req *req)
 	if (rc) {
 		const char *f = strncmp(err.msg, "what", 4) == 0 ? "what"
 				: strncmp(err.msg, "kind", 4) == 0 ? "kind" : "value";
-		return http_error(req, status_of(rc), code_of(rc), f,
+		return http_error(req, h_status_of(rc), h_code_of(rc), f,
 				  "订阅无效（环节、地区代码或关键词）", "%s", err.msg);
 	}
 	http_audit(req, "subscription.create", "subscription", NULL, NULL);
@@ -354,7 +344,7 @@ int h_subscription_delete(struct http_req *req)
 	struct cc_error err = {0};
 	int rc = match_unfollow(req->st, req->user.username, id, &err);
 	if (rc)
-		return http_error(req, status_of(rc), code_of(rc), "subscription", "没有该订阅", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), "subscription", "没有该订阅", "%s", err.msg);
 	return http_json(req, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -447,7 +437,7 @@ int h_deal_mark(struct http_req *req)
 		const char *f = strncmp(err.msg, "status", 6) == 0 ? "status"
 				: strncmp(err.msg, "value", 5) == 0 ? "value"
 				: strncmp(err.msg, "counterpart", 11) == 0 ? "cp_posting" : "posting";
-		return http_error(req, status_of(rc), code_of(rc), f,
+		return http_error(req, h_status_of(rc), h_code_of(rc), f,
 				  "无法记录对接（状态应为 contacted / agreed / failed）", "%s", err.msg);
 	}
 	return http_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", status));

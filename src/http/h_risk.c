@@ -425,9 +425,8 @@ int h_risk_tts(struct http_req *req)
 	 * and end without telling us, so free it after every use (its solvers are gone by now). */
 	tts_thread_done();
 	if (rc)
-		return http_error(req, rc == CC_ENOTFOUND ? 404 : rc == CC_EINVAL ? 400 : 500,
-				  rc == CC_ENOTFOUND ? "not_found" : rc == CC_EINVAL ? "invalid" : "internal",
-				  "supplier", "该企业没有记录金额的下游客户，无法计算", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), "supplier",
+				  "该企业没有记录金额的下游客户，无法计算", "%s", err.msg);
 	json_t *nodes = json_array();
 	for (int k = 0; k < r.nnodes; k++) {
 		const struct tts_report_node *n = &r.nodes[k];

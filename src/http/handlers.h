@@ -74,6 +74,11 @@ int h_risk_disrupt(struct http_req *req);
  */
 int h_path_enterprise(struct http_req *req, struct cc_frame *f);
 
+/* Shared by handlers: the HTTP status and error code of an engine's CC_E* (not found 404,
+ * exists 409, invalid 400, anything else 500). */
+int h_status_of(int rc);
+const char *h_code_of(int rc);
+
 /* Shared by handlers: whether the user may read chain CHAIN (a chief only their own chains). */
 int h_may_read_chain(const struct http_req *req, const char *chain);
 
