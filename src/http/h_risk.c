@@ -2,8 +2,9 @@
  * Resilience routes (risk/): the overview of every chain (concentration, outside dependence,
  * riskiest suppliers), one chain's single points of failure and articulation points,
  * single-sourced inputs, a supplier's neighbourhood as a graph, its time-to-survive, and the
- * what-if disruption. The supply network is built once per frame (cache slot 4) and the
- * time-to-survive index too (slot 6). Staff only; a chief reads only its own chains.
+ * what-if disruption. The supply network is built once per frame (cache slot 4), the chains'
+ * dominators (slot 5) and the time-to-survive index (slot 6) too. Staff only; a chief reads
+ * only its own chains.
  */
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "risk/tts.h"
 
 #define SLOT_NET 4
+#define SLOT_SPOF 5
 #define SLOT_TTS 6
 
 static json_t *num(double v)
@@ -105,6 +107,53 @@ static int top_cmp(const void *a, const void *b)
 	return x->node - y->node;
 }
 
+/*
+ * The dominators of every chain do not depend on the scope or the user: computed once per
+ * frame (slot 5) for the overview, which only filters them by the chains a user may read.
+ */
+struct chain_spof {
+	int ok, nfinal, reachable, n;
+	int ntop3, ntops;
+	struct risk_spof top3[3]; /* the first three that are not final producers */
+	struct risk_spof tops[20]; /* of the first 20, those not final producers with a value */
+};
+
+static void *spof_make(const struct cc_frame *fc)
+{
+	struct cc_frame *f = (struct cc_frame *)fc; /* cc_frame_ext only memoises on it */
+	struct risk_net *net = cc_frame_ext(f, SLOT_NET, risk_net_make, risk_net_free_ext);
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	if (!net || !cat)
+		return NULL;
+	struct chain_spof *cs = calloc((size_t)cat->nchains, sizeof *cs);
+	struct risk_dom_work *w = risk_dom_work_new(net->n);
+	if (!cs || !w) {
+		free(cs);
+		risk_dom_work_free(w);
+		return NULL;
+	}
+	for (int c = 0; c < cat->nchains; c++) {
+		struct risk_spof_result sp;
+		struct cc_error err = {0};
+		if (risk_spof(net, c, w, &sp, &err))
+			continue;
+		struct chain_spof *x = &cs[c];
+		x->ok = 1;
+		x->nfinal = sp.nfinal;
+		x->reachable = sp.reachable;
+		x->n = sp.n;
+		for (int k = 0; k < sp.n && x->ntop3 < 3; k++)
+			if (!sp.items[k].final_producer)
+				x->top3[x->ntop3++] = sp.items[k];
+		for (int k = 0; k < sp.n && k < 20; k++)
+			if (!sp.items[k].final_producer && sp.items[k].value > 0)
+				x->tops[x->ntops++] = sp.items[k];
+		risk_spof_release(&sp);
+	}
+	risk_dom_work_free(w);
+	return cs;
+}
+
 int h_risk_overview(struct http_req *req)
 {
 	struct chain_scope scope;
@@ -114,34 +163,28 @@ int h_risk_overview(struct http_req *req)
 		return req->status;
 	struct cc_error err = {0};
 	const struct cc_catalogue *cat = cc_catalogue_get(&err);
-	struct risk_dom_work *w = risk_dom_work_new(net->n);
+	const struct chain_spof *cs = cc_frame_ext(f, SLOT_SPOF, spof_make, free);
 	struct risk_conc *nodes = malloc(sizeof *nodes * 256);
 	struct top *tops = NULL;
 	int ntops = 0, cap = 0;
-	if (!cat || !w || !nodes) {
-		risk_dom_work_free(w);
+	if (!cat || !cs || !nodes) {
 		free(nodes);
 		return http_error(req, 500, "internal", NULL, "内部错误", "out of memory");
 	}
 	json_t *chains = json_array();
 	for (int c = 0; c < cat->nchains; c++) {
 		const struct cc_chain *ch = &cat->chains[c];
-		if (!h_may_read_chain(req, ch->id) || ch->nnodes > 256)
+		if (!h_may_read_chain(req, ch->id) || ch->nnodes > 256 || !cs[c].ok)
 			continue;
 		struct risk_conc total;
-		struct risk_spof_result sp;
-		if (risk_concentration(net, c, &scope, nodes, &total, &err) ||
-		    risk_spof(net, c, w, &sp, &err))
+		if (risk_concentration(net, c, &scope, nodes, &total, &err))
 			continue;
 		/* The suppliers the chain depends on most (final producers dominating their own
 		 * suppliers are the chain's own plants: listed on the chain page, not here). */
 		json_t *top3 = json_array();
-		for (int k = 0; k < sp.n && json_array_size(top3) < 3; k++)
-			if (!sp.items[k].final_producer)
-				json_array_append_new(top3, spof_json(net, f, &sp.items[k]));
-		for (int k = 0; k < sp.n && k < 20; k++) {
-			if (sp.items[k].final_producer || !(sp.items[k].value > 0))
-				continue;
+		for (int k = 0; k < cs[c].ntop3; k++)
+			json_array_append_new(top3, spof_json(net, f, &cs[c].top3[k]));
+		for (int k = 0; k < cs[c].ntops; k++) {
 			if (ntops == cap) {
 				cap = cap ? cap * 2 : 256;
 				struct top *t2 = realloc(tops, sizeof *tops * (size_t)cap);
@@ -149,20 +192,19 @@ int h_risk_overview(struct http_req *req)
 					break;
 				tops = t2;
 			}
-			tops[ntops++] = (struct top){c, sp.items[k].node, sp.items[k].dominated, sp.items[k].value};
+			const struct risk_spof *x = &cs[c].tops[k];
+			tops[ntops++] = (struct top){c, x->node, x->dominated, x->value};
 		}
 		json_t *o = conc_json(&total);
 		json_object_set_new(o, "chain", json_string(ch->id));
 		json_object_set_new(o, "name_zh", json_string(ch->name_zh));
 		json_object_set_new(o, "name_en", json_string(ch->name_en));
-		json_object_set_new(o, "final_producers", json_integer(sp.nfinal));
-		json_object_set_new(o, "suppliers_reached", json_integer(sp.reachable));
-		json_object_set_new(o, "spof", json_integer(sp.n));
+		json_object_set_new(o, "final_producers", json_integer(cs[c].nfinal));
+		json_object_set_new(o, "suppliers_reached", json_integer(cs[c].reachable));
+		json_object_set_new(o, "spof", json_integer(cs[c].n));
 		json_object_set_new(o, "top_spof", top3);
 		json_array_append_new(chains, o);
-		risk_spof_release(&sp);
 	}
-	risk_dom_work_free(w);
 	free(nodes);
 	qsort(tops, (size_t)ntops, sizeof *tops, top_cmp);
 	json_t *riskiest = json_array();
