@@ -14,19 +14,8 @@ REGION=${3:-51}
 B=${BUILD:-build}
 W=${BENCH_DIR:-/tmp/cc-bench-chains-$N}
 mkdir -p "$W/risk"
-if [ ! -f "$W/db" ]; then
-  echo "preparing $N enterprises (5 years, annual) ..."
-  $B/chainchief --db "$W/db" demo --enterprises "$N" --years 5 --months 0 --no-accounts >/dev/null
-  have=$(sqlite3 "$W/db" 'select count(*) from supply_edges')
-  echo "demo wrote $have supply edges; copying edges under new product names up to $EDGES ..."
-  k=2
-  while [ "$have" -lt "$EDGES" ]; do
-    sqlite3 "$W/db" "INSERT INTO supply_edges SELECT supplier, buyer_id, product || '#$k', chain, node, annual_value, share FROM supply_edges WHERE rowid <= $EDGES - $have AND product NOT LIKE '%#%'; UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';"
-    have=$(sqlite3 "$W/db" 'select count(*) from supply_edges')
-    k=$((k + 1))
-  done
-fi
-echo "$(sqlite3 "$W/db" 'select count(*) from enterprises') enterprises, $(sqlite3 "$W/db" 'select count(*) from supply_edges') supply edges"
+. bench/supply_db.sh
+prepare_supply_db "$N" "$EDGES" "$W" "$B"
 echo
 # Ours: timed inside bench_risk (build from the store + spof + articulation + disruption); it
 # then writes the peer's inputs (untimed). Peak RSS from /usr/bin/time covers each process.
