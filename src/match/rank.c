@@ -303,7 +303,7 @@ static int cmp_items(const void *a, const void *b)
 /* Fills a fresh posting candidate IT from a row (id, title, text, chain, node, quantity, unit,
  * enterprise id). */
 static void fill_posting(struct match_item *it, struct cc_stmt *s, const struct cc_catalogue *cat,
-			 const struct cc_frame *f, const struct match_term *t, int nt)
+			 const struct cc_frame *f)
 {
 	snprintf(it->title, sizeof it->title, "%s", cc_stmt_text(s, 1));
 	it->node = node_index(cat, cc_stmt_text(s, 3), cc_stmt_text(s, 4));
@@ -311,14 +311,12 @@ static void fill_posting(struct match_item *it, struct cc_stmt *s, const struct 
 		it->qty = cc_stmt_double(s, 5);
 	snprintf(it->unit, sizeof it->unit, "%s", cc_stmt_text(s, 6));
 	it->ent = cc_frame_of_id(f, cc_stmt_int64(s, 7));
-	(void)t;
-	(void)nt; /* the matched text is found for the items shown only (match_item_text) */
+	/* The matched text is found for the items shown only (match_item_text). */
 }
 
 /* Reads posting rows (as fill_posting, no bm25) into C. */
 static int read_postings(struct cc_stmt *s, struct cands *c, const struct cc_catalogue *cat,
-			 const struct cc_frame *f, const struct match_term *t, int nt,
-			 struct cc_error *err)
+			 const struct cc_frame *f, struct cc_error *err)
 {
 	int rc;
 	while ((rc = cc_stmt_step(s, err)) == 1) {
@@ -327,7 +325,7 @@ static int read_postings(struct cc_stmt *s, struct cands *c, const struct cc_cat
 		if (!it)
 			break;
 		if (fresh)
-			fill_posting(it, s, cat, f, t, nt);
+			fill_posting(it, s, cat, f);
 	}
 	return rc < 0 ? CC_EDB : 0;
 }
@@ -335,13 +333,13 @@ static int read_postings(struct cc_stmt *s, struct cands *c, const struct cc_cat
 /*
  * One text pass over the postings: the best bm25 rows of the FTS5 index of kind OPPOSITE for
  * QUERY (the index's own top-k, LIMIT 1.5 x WANT + 8), then, by rowid, those that are open,
- * unexpired and not the poster's, until WANT are taken. New candidates get PASS and their bm25; BEST
- * gets the best bm25 taken. Returns the number taken or a negative CC_E*.
+ * unexpired and not the poster's, until WANT are taken. New candidates get PASS and their
+ * bm25; BEST gets the best bm25 taken. Returns the number taken or a negative CC_E*.
  */
 static int text_pass(struct cc_store *st, struct cands *c, const char *query, int want, int pass,
 		     const char *opposite, const char *today, int64_t self,
 		     const struct cc_catalogue *cat, const struct cc_frame *f,
-		     const struct match_term *t, int nt, double *best, struct cc_error *err)
+		     double *best, struct cc_error *err)
 {
 	/* The index of the opposite kind only (migration 6): its top rows are all candidates but
 	 * for the closed and the poster's own, so a small over-fetch covers those. */
@@ -388,7 +386,7 @@ static int text_pass(struct cc_store *st, struct cands *c, const char *query, in
 			int fresh;
 			struct match_item *it = cand_get(c, 1, ids[i], &fresh);
 			if (it && fresh)
-				fill_posting(it, r, cat, f, t, nt);
+				fill_posting(it, r, cat, f);
 			if (it && !it->pass && bm[i] < 0) {
 				it->pass = pass;
 				it->bm25 = bm[i];
@@ -529,8 +527,6 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 
 	char *topic = out->topic;
 	match_strip_stopwords(title, topic, sizeof out->topic);
-	struct match_term t[MATCH_MAX_TERMS];
-	int nt = match_terms(topic, t, MATCH_MAX_TERMS);
 	char loose[512];
 	match_query_phrases(topic, out->query, sizeof out->query);
 	match_query_build(topic, loose, sizeof loose);
@@ -556,7 +552,7 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 	 * fewer than half of what is wanted. */
 	if (out->query[0] && W->cand_text > 0) {
 		int got = text_pass(st, &c, out->query, W->cand_text, 1, opposite, today, self, cat, f,
-				    t, nt, &best_p[1], err);
+				    &best_p[1], err);
 		if (got < 0) {
 			rc = got;
 			goto out;
@@ -574,7 +570,7 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 		}
 		if (kept > 0) {
 			int more = text_pass(st, &c, out->partial, W->cand_text - got, 2, opposite, today,
-					     self, cat, f, t, nt, &best_p[2], err);
+					     self, cat, f, &best_p[2], err);
 			if (more < 0) {
 				rc = more;
 				goto out;
@@ -600,7 +596,7 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 		cc_stmt_bind_text(s, 4, today, 10);
 		cc_stmt_bind_int64(s, 5, self);
 		cc_stmt_bind_int64(s, 6, W->cand_node);
-		rc = read_postings(s, &c, cat, f, t, nt, err);
+		rc = read_postings(s, &c, cat, f, err);
 		cc_stmt_reset(s);
 		if (rc)
 			goto out;
@@ -873,55 +869,70 @@ json_t *match_item_json(struct cc_store *st, const struct cc_frame *f, struct ma
 		double v = it->comp[k];
 		switch (k) {
 		case 0:
-			if (it->matched[0])
+			if (it->matched[0]) {
 				snprintf(zh, sizeof zh, "标题/描述/产品含：%s", it->matched);
-			else
-				snprintf(zh, sizeof zh, "%s", v > 0 ? "文本相似" : "无共同文字");
-			if (it->matched[0])
 				snprintf(en, sizeof en, "text contains: %s", it->matched);
-			else
+			} else {
+				snprintf(zh, sizeof zh, "%s", v > 0 ? "文本相似" : "无共同文字");
 				snprintf(en, sizeof en, "%s", v > 0 ? "similar text" : "no shared text");
+			}
 			break;
 		case 1:
-			if (v >= 1)
-				snprintf(zh, sizeof zh, "同一环节：%s", cat->nodes[it->node].name_zh),
-					snprintf(en, sizeof en, "same node: %s", cat->nodes[it->node].name_en);
-			else if (v > 0)
-				snprintf(zh, sizeof zh, "相邻环节：%s", cat->nodes[it->node].name_zh),
-					snprintf(en, sizeof en, "related node: %s", cat->nodes[it->node].name_en);
-			else if (r->node < 0)
-				snprintf(zh, sizeof zh, "本条未填环节"), snprintf(en, sizeof en, "this posting names no node");
-			else
-				snprintf(zh, sizeof zh, "环节不同或未填"), snprintf(en, sizeof en, "another or no node");
+			if (v >= 1) {
+				snprintf(zh, sizeof zh, "同一环节：%s", cat->nodes[it->node].name_zh);
+				snprintf(en, sizeof en, "same node: %s", cat->nodes[it->node].name_en);
+			} else if (v > 0) {
+				snprintf(zh, sizeof zh, "相邻环节：%s", cat->nodes[it->node].name_zh);
+				snprintf(en, sizeof en, "related node: %s", cat->nodes[it->node].name_en);
+			} else if (r->node < 0) {
+				snprintf(zh, sizeof zh, "本条未填环节");
+				snprintf(en, sizeof en, "this posting names no node");
+			} else {
+				snprintf(zh, sizeof zh, "环节不同或未填");
+				snprintf(en, sizeof en, "another or no node");
+			}
 			break;
-		case 2:
-			snprintf(zh, sizeof zh, "行业代码 %s%s", f->industry[e] ? f->industry[e] : "（无）",
-				 v >= 1 ? " 属于该环节行业" : v > 0 ? " 与该环节行业同大类" : " 不属于该环节行业");
-			snprintf(en, sizeof en, "industry %s %s", f->industry[e] ? f->industry[e] : "(none)",
-				 v >= 1 ? "is one of the node's" : v > 0 ? "shares the node's division" : "is not the node's");
+		case 2: {
+			const char *ind = f->industry[e];
+			snprintf(zh, sizeof zh, "行业代码 %s%s", ind ? ind : "（无）",
+				 v >= 1  ? " 属于该环节行业"
+				 : v > 0 ? " 与该环节行业同大类"
+					 : " 不属于该环节行业");
+			snprintf(en, sizeof en, "industry %s %s", ind ? ind : "(none)",
+				 v >= 1  ? "is one of the node's"
+				 : v > 0 ? "shares the node's division"
+					 : "is not the node's");
 			break;
+		}
 		case 3:
-			if (!r->regions[0])
-				snprintf(zh, sizeof zh, "本条未设意向地区"), snprintf(en, sizeof en, "no preferred region given");
-			else
-				snprintf(zh, sizeof zh, "%s意向地区 %s", v > 0 ? "位于" : "不在", r->regions),
-					snprintf(en, sizeof en, "%s the preferred regions %s", v > 0 ? "in" : "not in", r->regions);
+			if (!r->regions[0]) {
+				snprintf(zh, sizeof zh, "本条未设意向地区");
+				snprintf(en, sizeof en, "no preferred region given");
+			} else {
+				snprintf(zh, sizeof zh, "%s意向地区 %s", v > 0 ? "位于" : "不在", r->regions);
+				snprintf(en, sizeof en, "%s the preferred regions %s",
+					 v > 0 ? "in" : "not in", r->regions);
+			}
 			break;
 		case 4:
 			snprintf(zh, sizeof zh, "%s", v > 0 ? "川渝互采：对方在另一省市" : "不跨川渝");
-			snprintf(en, sizeof en, "%s", v > 0 ? "Chengdu–Chongqing pair: the other province" : "not across the pair");
+			snprintf(en, sizeof en, "%s",
+				 v > 0 ? "Chengdu–Chongqing pair: the other province" : "not across the pair");
 			break;
 		case 5:
-			if (v > 0)
-				snprintf(zh, sizeof zh, "数量 %g / %g %s", r->qty, it->qty, it->unit),
-					snprintf(en, sizeof en, "quantity %g / %g %s", r->qty, it->qty, it->unit);
-			else if (!it->is_posting)
-				snprintf(zh, sizeof zh, "企业无数量"), snprintf(en, sizeof en, "an enterprise states no quantity");
-			else if (!(r->qty > 0) || !(it->qty > 0))
-				snprintf(zh, sizeof zh, "一方未填数量"), snprintf(en, sizeof en, "a quantity is missing");
-			else
-				snprintf(zh, sizeof zh, "单位不同（%s / %s）", r->unit, it->unit),
-					snprintf(en, sizeof en, "different units (%s / %s)", r->unit, it->unit);
+			if (v > 0) {
+				snprintf(zh, sizeof zh, "数量 %g / %g %s", r->qty, it->qty, it->unit);
+				snprintf(en, sizeof en, "quantity %g / %g %s", r->qty, it->qty, it->unit);
+			} else if (!it->is_posting) {
+				snprintf(zh, sizeof zh, "企业无数量");
+				snprintf(en, sizeof en, "an enterprise states no quantity");
+			} else if (!(r->qty > 0) || !(it->qty > 0)) {
+				snprintf(zh, sizeof zh, "一方未填数量");
+				snprintf(en, sizeof en, "a quantity is missing");
+			} else {
+				snprintf(zh, sizeof zh, "单位不同（%s / %s）", r->unit, it->unit);
+				snprintf(en, sizeof en, "different units (%s / %s)", r->unit, it->unit);
+			}
 			break;
 		default:
 			snprintf(zh, sizeof zh, "资质 %d 项，%s企业，入驻 %d 天", __builtin_popcount(f->certs[e]),

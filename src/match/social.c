@@ -47,7 +47,8 @@ int match_index_rebuild(struct cc_store *st, struct cc_error *err)
 
 int match_refresh(struct cc_store *st, struct cc_error *err)
 {
-	int64_t gen = cc_store_int(st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", 0);
+	int64_t gen = cc_store_int(st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'",
+				   0);
 	int64_t done = cc_store_int(
 		st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='match_index_generation'", -1);
 	int rc = 0;
@@ -220,7 +221,8 @@ json_t *match_subscriptions(struct cc_store *st, const char *user, struct cc_err
 		json_object_set_new(o, "id", json_integer(cc_stmt_int64(s, 0)));
 		json_object_set_new(o, "what", json_string(cc_stmt_text(s, 1)));
 		json_object_set_new(o, "value", json_string(cc_stmt_text(s, 2)));
-		json_object_set_new(o, "kind", cc_stmt_is_null(s, 3) ? json_null() : json_string(cc_stmt_text(s, 3)));
+		json_object_set_new(o, "kind", cc_stmt_is_null(s, 3) ? json_null()
+								    : json_string(cc_stmt_text(s, 3)));
 		json_object_set_new(o, "created_at", json_string(cc_stmt_text(s, 4)));
 		json_object_set_new(o, "delivered", json_integer(cc_stmt_int64(s, 5)));
 		json_array_append_new(a, o);
