@@ -1577,6 +1577,28 @@ def test_matching(ctx):
           "the enterprise sees its deal with both marks", r.short())
     check(db_query("SELECT count(*) FROM audit WHERE action IN ('posting.create', 'deal.mark')")[0][0] >= 4,
           "postings and deal marks are audited")
+    # Error paths: unknown postings, bad parameters and bodies, an unknown counterpart.
+    expect_error(a.req("PATCH", "/api/v1/postings/999999", {"title": "x"}), 404, "not_found",
+                 "edit an unknown posting -> 404", "posting")
+    expect_error(a.req("POST", "/api/v1/postings/999999/withdraw", {}), 404, "not_found",
+                 "withdraw an unknown posting -> 404", "posting")
+    expect_error(a.get("/api/v1/postings/abc"), 400, "invalid", "a posting number that is no number",
+                 "posting")
+    for q, field in [("kind=sell", "kind"), ("region=abc", "region"), ("limit=0", "limit"),
+                     ("cursor=-1", "cursor"), ("state=bogus", "state")]:
+        expect_error(a.get("/api/v1/postings?" + q), 400, "invalid",
+                     "search with %s -> 400" % q, field)
+    expect_error(e.get("/api/v1/postings/%d/matches?limit=0" % mine), 400, "invalid",
+                 "matches with limit 0 -> 400", "limit")
+    expect_error(a.req("POST", "/api/v1/inbox/read", {"id": "x"}), 400, "invalid",
+                 "mark read with an id that is no number -> 400", "id")
+    expect_error(a.req("POST", "/api/v1/deals", {"posting": "x", "status": "agreed"}), 400,
+                 "invalid", "a deal on a posting that is no number -> 400", "posting")
+    expect_error(a.req("POST", "/api/v1/deals", {"posting": mine, "cp_uscc": ctx.unregistered_uscc,
+                                                  "status": "agreed"}), 404, "not_found",
+                 "a deal with an unregistered counterpart -> 404")
+    expect_error(a.req("POST", "/api/v1/subscriptions", {"what": "colour", "value": "red"}), 400,
+                 "invalid", "follow something unknown -> 400", "what")
 
 
 def test_risk(ctx):
@@ -1645,6 +1667,19 @@ def test_risk(ctx):
                  "nothing to remove -> 400")
     expect_error(a.req("POST", "/api/v1/risk/disruptions", {"regions": ["51"], "spare": 2}), 400,
                  "invalid", "spare outside 0..1 -> 400", "spare")
+    expect_error(a.get("/api/v1/risk/suppliers/%s/network?max=1" % sup), 400, "invalid",
+                 "a network of one node -> 400", "max")
+    expect_error(a.get("/api/v1/risk/single-sourced?chain=no_such"), 404, "not_found",
+                 "single-sourced inputs of an unknown chain -> 404", "chain")
+    expect_error(a.get("/api/v1/risk/single-sourced?limit=0"), 400, "invalid",
+                 "single-sourced inputs, limit 0 -> 400", "limit")
+    idle = db_query("SELECT uscc FROM enterprises WHERE uscc NOT IN (SELECT supplier FROM "
+                    "supply_edges) ORDER BY uscc LIMIT 1")
+    if idle:
+        expect_error(a.get("/api/v1/risk/suppliers/%s/tts" % idle[0][0]), 404, "not_found",
+                     "time-to-survive of an enterprise that supplies no one -> 404", "supplier")
+    expect_error(a.req("POST", "/api/v1/risk/disruptions", {"regions": [{"code": 51}]}), 400,
+                 "invalid", "regions that are not strings -> 400", "regions")
 
 
 def test_lists_cases(ctx):

@@ -65,6 +65,11 @@ expect_eq "$(json '[(x["direction"], x["agreed"], x["value"]) for x in d["by_dir
 expect_eq "$(json 'd["totals"]["deals"]' < "$T/st.json")" "1" "one deal, marked from both sides"
 expect_status 0 "withdraw" $CC match withdraw "$sup"
 expect_status 2 "a withdrawn posting has no matches" $CC match find "$sup"
+expect_status 2 "withdraw an unknown posting" $CC match withdraw 999999
+expect_grep "no posting 999999" "$T/err" "and says which"
+expect_status 2 "show an unknown posting" $CC match show 999999
+expect_status 1 "a posting number that is no number" $CC match find abc
+expect_status 1 "an unknown subcommand" $CC match frobnicate
 n=$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from audit where action like 'posting.%' or action = 'deal.mark'")
 expect_eq "$n" 7 "writes audited (4 postings created, 1 withdrawn, 2 deal marks)"
 finish
