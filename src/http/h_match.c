@@ -368,9 +368,10 @@ int h_inbox_read(struct http_req *req)
 	if (!b)
 		return req->status;
 	json_t *idv = json_object_get(b, "id");
+	int bad = idv && !json_is_integer(idv);
 	long long id = json_is_integer(idv) ? json_integer_value(idv) : 0;
-	json_decref(b);
-	if (idv && !json_is_integer(idv))
+	json_decref(b); /* idv belongs to b: not used past here */
+	if (bad)
 		return http_error(req, 400, "invalid", "id", "编号无效", "id must be an inbox item number");
 	struct cc_error err = {0};
 	int64_t n = match_inbox_read(req->st, req->user.username, id, &err);
