@@ -400,16 +400,49 @@ int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, co
 		supplier = poster, buyer = counter;
 	else
 		supplier = counter, buyer = poster;
+	static const char find_sql[] =
+		"SELECT id FROM deals WHERE posting_id = ?1 AND cp_enterprise_id = ?2 "
+		"AND cp_posting_id IS ?3";
+	static const char insert_sql[] =
+		"INSERT INTO deals(posting_id, cp_posting_id, cp_enterprise_id, supplier_id, buyer_id, "
+		"chain, status, value) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	static const char update_sql[] =
+		"UPDATE deals SET status = ?2, value = coalesce(?3, value), "
+		"updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1";
+	static const char event_sql[] = "INSERT INTO deal_events(deal_id, actor, status, value, "
+					"comment) VALUES(?1, ?2, ?3, ?4, ?5)";
 	if ((rc = cc_store_begin(st, err)))
 		return rc;
-	struct cc_stmt *s = NULL;
-	rc = cc_stmt_prepare(
-		st, &s,
-		"INSERT INTO deals(posting_id, cp_posting_id, cp_enterprise_id, supplier_id, buyer_id, "
-		"chain, status, value) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-		"ON CONFLICT DO NOTHING",
-		err);
-	if (rc == 0) {
+	/* One deal per pair, whichever side marks it: looked up first inside the transaction (a
+	 * UNIQUE constraint cannot do it, as an enterprise counterpart has no posting: NULL). */
+	*id = 0;
+	struct cc_stmt *s = cc_stmt_cached(st, find_sql, err);
+	if (!s) {
+		rc = CC_EDB;
+		goto done;
+	}
+	cc_stmt_bind_int64(s, 1, a.id);
+	cc_stmt_bind_int64(s, 2, counter);
+	if (cp_posting > 0)
+		cc_stmt_bind_int64(s, 3, b.id);
+	if ((rc = cc_stmt_step(s, err)) == 1)
+		*id = cc_stmt_int64(s, 0);
+	cc_stmt_reset(s);
+	if (rc < 0) {
+		rc = CC_EDB;
+		goto done;
+	}
+	s = cc_stmt_cached(st, *id ? update_sql : insert_sql, err);
+	if (!s) {
+		rc = CC_EDB;
+		goto done;
+	}
+	if (*id) {
+		cc_stmt_bind_int64(s, 1, *id);
+		cc_stmt_bind_text(s, 2, status, strlen(status));
+		if (!isnan(value))
+			cc_stmt_bind_double(s, 3, value);
+	} else {
 		cc_stmt_bind_int64(s, 1, a.id);
 		if (cp_posting > 0)
 			cc_stmt_bind_int64(s, 2, b.id);
@@ -422,59 +455,28 @@ int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, co
 		cc_stmt_bind_text(s, 7, status, strlen(status));
 		if (!isnan(value))
 			cc_stmt_bind_double(s, 8, value);
-		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	}
-	cc_stmt_free(s);
-	s = NULL;
-	if (rc == 0)
-		rc = cc_stmt_prepare(st, &s,
-				     "SELECT id FROM deals WHERE posting_id = ?1 AND cp_enterprise_id = ?2 "
-				     "AND cp_posting_id IS ?3",
-				     err);
-	*id = 0;
-	if (rc == 0) {
-		cc_stmt_bind_int64(s, 1, a.id);
-		cc_stmt_bind_int64(s, 2, counter);
-		if (cp_posting > 0)
-			cc_stmt_bind_int64(s, 3, b.id);
-		if (cc_stmt_step(s, err) == 1)
-			*id = cc_stmt_int64(s, 0);
-		else
-			rc = CC_EDB;
+	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	cc_stmt_reset(s);
+	if (rc)
+		goto done;
+	if (!*id)
+		*id = cc_store_last_id(st);
+	s = cc_stmt_cached(st, event_sql, err);
+	if (!s) {
+		rc = CC_EDB;
+		goto done;
 	}
-	cc_stmt_free(s);
-	s = NULL;
-	if (rc == 0)
-		rc = cc_stmt_prepare(st, &s,
-				     "UPDATE deals SET status = ?2, value = coalesce(?3, value), "
-				     "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1",
-				     err);
-	if (rc == 0) {
-		cc_stmt_bind_int64(s, 1, *id);
-		cc_stmt_bind_text(s, 2, status, strlen(status));
-		if (!isnan(value))
-			cc_stmt_bind_double(s, 3, value);
-		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
-	}
-	cc_stmt_free(s);
-	s = NULL;
-	if (rc == 0)
-		rc = cc_stmt_prepare(st, &s,
-				     "INSERT INTO deal_events(deal_id, actor, status, value, comment) "
-				     "VALUES(?1, ?2, ?3, ?4, ?5)",
-				     err);
-	if (rc == 0) {
-		const char *ac = actor && *actor ? actor : "cli";
-		cc_stmt_bind_int64(s, 1, *id);
-		cc_stmt_bind_text(s, 2, ac, strlen(ac));
-		cc_stmt_bind_text(s, 3, status, strlen(status));
-		if (!isnan(value))
-			cc_stmt_bind_double(s, 4, value);
-		if (comment && *comment)
-			cc_stmt_bind_text(s, 5, comment, strlen(comment));
-		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
-	}
-	cc_stmt_free(s);
+	const char *ac = actor && *actor ? actor : "cli";
+	cc_stmt_bind_int64(s, 1, *id);
+	cc_stmt_bind_text(s, 2, ac, strlen(ac));
+	cc_stmt_bind_text(s, 3, status, strlen(status));
+	if (!isnan(value))
+		cc_stmt_bind_double(s, 4, value);
+	if (comment && *comment)
+		cc_stmt_bind_text(s, 5, comment, strlen(comment));
+	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	cc_stmt_reset(s);
 	if (rc == 0) {
 		char target[40], after[160];
 		snprintf(target, sizeof target, "deal %lld", (long long)*id);
@@ -484,6 +486,7 @@ int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, co
 			snprintf(after, sizeof after, "{\"status\":\"%s\",\"value\":%.17g}", status, value);
 		rc = cc_store_audit(st, actor, "deal.mark", target, NULL, after, err);
 	}
+done:
 	if (rc == 0)
 		rc = cc_store_commit(st, err);
 	if (rc)

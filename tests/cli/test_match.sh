@@ -72,4 +72,9 @@ expect_status 1 "a posting number that is no number" $CC match find abc
 expect_status 1 "an unknown subcommand" $CC match frobnicate
 n=$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from audit where action like 'posting.%' or action = 'deal.mark'")
 expect_eq "$n" 7 "writes audited (4 postings created, 1 withdrawn, 2 deal marks)"
+# A registered enterprise as the counterpart (no posting of its own): still one deal per pair.
+cq2=$(sqlite3 "$CHAINCHIEF_DB" "select uscc from enterprises where region / 10000 = 51 and uscc <> '$cd' order by uscc limit 1")
+expect_status 0 "mark an enterprise counterpart contacted" $CC match deal "$dem" --with "$cq2" --status contacted
+expect_status 0 "and agreed" $CC match deal "$dem" --with "$cq2" --status agreed --value 30
+expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "select count(*) || ' ' || max(status) from deals d join enterprises e on e.id = d.cp_enterprise_id where d.posting_id = $dem and e.uscc = '$cq2'")" "1 agreed" "one deal for the pair, at its latest status"
 finish
