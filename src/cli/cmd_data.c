@@ -88,6 +88,8 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	rc = cli_open_store(ctx, 1);
 	if (rc)
 		return rc;
+	int64_t gen_before = cc_store_generation(ctx->store);
+	int products = 0; /* enterprises or supply edges imported: the product index may move */
 	for (int i = 0; i < npos; i++) {
 		struct cc_import_opts io = {0};
 		struct cc_import_result res;
@@ -101,6 +103,7 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 		io.dry_run = val[2] != NULL;
 		io.exclusive = 1;
 		rc = cc_import_file(ctx->store, pos[i], &io, &res, &err);
+		products |= res.kind == CC_KIND_ENTERPRISES || res.kind == CC_KIND_SUPPLY;
 		if (!res.rejected && rc != CC_EREJECT && !val[1])
 			unlink(rejects); /* no report when nothing was rejected */
 		if (ctx->format == CLI_FMT_JSON) {
@@ -138,7 +141,7 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	/* The matching indexes follow the data: enterprise products, subscription inboxes. */
 	struct cc_error merr = {0};
-	if (worst != CLI_FAIL && match_refresh(ctx->store, &merr)) {
+	if (worst != CLI_FAIL && match_refresh_after(ctx->store, gen_before, products, &merr)) {
 		cli_error("import: the data are stored, but the matching index was not refreshed: %s "
 			  "(run 'chainchief match reindex')",
 			  merr.msg);

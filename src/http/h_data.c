@@ -212,10 +212,13 @@ int h_import(struct http_req *req)
 	fclose(fp);
 	o.rejects_path = rejects;
 	o.actor = req->user.username;
+	int64_t gen_before = cc_store_generation(req->st);
 	int rc = cc_import_file(req->st, path, &o, &res, &err);
 	unlink(path);
 	struct cc_error merr = {0};
-	if ((rc == 0 || rc == CC_EREJECT) && match_refresh(req->st, &merr))
+	if ((rc == 0 || rc == CC_EREJECT) &&
+	    match_refresh_after(req->st, gen_before,
+				res.kind == CC_KIND_ENTERPRISES || res.kind == CC_KIND_SUPPLY, &merr))
 		fprintf(stderr, "import: matching index not refreshed: %s\n", merr.msg);
 	if (rc && rc != CC_EREJECT) {
 		cc_import_result_release(&res);

@@ -216,6 +216,12 @@ int match_index_rebuild(struct cc_store *st, struct cc_error *err);
  * nothing changed.
  */
 int match_refresh(struct cc_store *st, struct cc_error *err);
+/*
+ * match_refresh after an import that started at data generation BEFORE: when PRODUCTS is 0
+ * (no enterprises or supply edges were imported) and the index was current at BEFORE, it is
+ * still current and is not rebuilt (a monthly indicator import must not cost a rebuild).
+ */
+int match_refresh_after(struct cc_store *st, int64_t before, int products, struct cc_error *err);
 
 /* ---- subscriptions and inbox ---- */
 

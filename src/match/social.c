@@ -79,6 +79,21 @@ int match_refresh(struct cc_store *st, struct cc_error *err)
 	return rc;
 }
 
+int match_refresh_after(struct cc_store *st, int64_t before, int products, struct cc_error *err)
+{
+	int64_t done = cc_store_int(
+		st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='match_index_generation'", -1);
+	if (!products && done == before) {
+		int rc = cc_store_exec(st,
+				       "UPDATE meta SET value = (SELECT value FROM meta WHERE key = "
+				       "'generation') WHERE key = 'match_index_generation'",
+				       err);
+		if (rc)
+			return rc;
+	}
+	return match_refresh(st, err);
+}
+
 /* ---- subscriptions ---- */
 
 static int64_t user_id(struct cc_store *st, const char *user, struct cc_error *err)
