@@ -9,6 +9,7 @@
 #include <string.h>
 #include "domain/catalogue.h"
 #include "domain/derive.h"
+#include "domain/uscc.h"
 #include "frame/frame.h"
 
 static double *nan_array(size_t n)
@@ -561,10 +562,8 @@ static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *i
 					}
 				}
 				memcpy(f->outside_uscc[f->noutside], sup, 19);
-				int r = 0;
-				for (int d = 2; d < 8; d++)
-					r = r * 10 + (sup[d] - '0');
-				f->outside_region[f->noutside] = r;
+				int r = cc_uscc_region(sup);
+				f->outside_region[f->noutside] = r < 0 ? 0 : r;
 				map.slot[h] = ++f->noutside;
 			}
 			si = -(int)map.slot[h];

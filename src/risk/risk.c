@@ -10,6 +10,7 @@
 #include <string.h>
 #include "domain/catalogue.h"
 #include "domain/codes.h"
+#include "domain/uscc.h"
 #include "risk/risk.h"
 
 void risk_input_stat(const struct risk_net *net, int k, const struct chain_scope *scope,
@@ -332,18 +333,6 @@ static int is_supplier(const struct risk_net *net, int v)
 	return net->down.start[v + 1] > net->down.start[v];
 }
 
-/* The GB/T 2260 code in digits 3-8 of a credit code (0 when they are not digits). */
-static int code_region(const char *uscc)
-{
-	int r = 0;
-	for (int d = 2; d < 8; d++) {
-		if (uscc[d] < '0' || uscc[d] > '9')
-			return 0;
-		r = r * 10 + (uscc[d] - '0');
-	}
-	return r;
-}
-
 /* Marks the nodes SPEC removes in REMOVED; returns how many or CC_EINVAL. */
 static int mark_removed(const struct risk_net *net, const struct risk_disrupt_spec *spec,
 			uint8_t *removed, struct cc_error *err)
@@ -380,7 +369,7 @@ static int mark_removed(const struct risk_net *net, const struct risk_disrupt_sp
 					    "for a province, 4 a prefecture, 6 a district)",
 					    r);
 		for (int v = 0; v < net->n; v++)
-			if ((net->region[v] / div == code || code_region(net->uscc[v]) / div == code) &&
+			if ((net->region[v] / div == code || cc_uscc_region(net->uscc[v]) / div == code) &&
 			    !removed[v] && is_supplier(net, v)) {
 				removed[v] = 1;
 				count++;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include "domain/catalogue.h"
 #include "domain/metric.h"
+#include "domain/uscc.h"
 #include "base/progress.h"
 #include "risk/risk.h"
 
@@ -465,10 +466,8 @@ static int resolve_batch(struct risk_net *net, struct codemap *map, struct batch
 				return cc_error_set(err, CC_ENOMEM, "too many outside suppliers");
 			memcpy(net->uscc[*n], sup, 18);
 			net->uscc[*n][18] = '\0';
-			int reg = 0;
-			for (int d = 2; d < 8; d++)
-				reg = reg * 10 + (sup[d] >= '0' && sup[d] <= '9' ? sup[d] - '0' : 0);
-			net->region[*n] = reg;
+			int reg = cc_uscc_region(sup);
+			net->region[*n] = reg < 0 ? 0 : reg;
 			map->slot[h] = *n + 1;
 			si = (*n)++;
 		}
