@@ -12,17 +12,12 @@
 #include "domain/uscc.h"
 #include "match/match_internal.h"
 
-static int exec1(struct cc_store *st, const char *sql, struct cc_error *err)
-{
-	return cc_store_exec(st, sql, err);
-}
-
 int match_index_rebuild(struct cc_store *st, struct cc_error *err)
 {
 	int rc = cc_store_begin(st, err);
 	if (rc)
 		return rc;
-	rc = exec1(st,
+	rc = cc_store_exec(st,
 		   "DELETE FROM enterprise_sells_fts;"
 		   "DELETE FROM enterprise_buys_fts;"
 		   "INSERT INTO enterprise_sells_fts(rowid, products) SELECT id, p FROM ("
@@ -70,7 +65,7 @@ int match_refresh(struct cc_store *st, struct cc_error *err)
 			 "INSERT INTO meta(key, value) VALUES('match_delivered', '%lld') "
 			 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 			 (long long)last);
-		rc = exec1(st, sql, err);
+		rc = cc_store_exec(st, sql, err);
 	}
 	if (rc == 0)
 		rc = cc_store_commit(st, err);
