@@ -89,8 +89,9 @@ struct cc_frame {
 
 /*
  * Returns cache slot SLOT (0..7; 0 server fragments, 1 name blob, 2 chain mask, 3 list cache,
- * 4 risk network, 5 chains' dominators, 6 time-to-survive index) of F, creating it with
- * MAKE(F) on first use (thread-safe: if two threads race, one result is kept and the other
+ * 4 risk network, 5 chains' dominators, 6 time-to-survive index, 7 the postings' fields of
+ * matching, which unlike the others follow later writes under their own lock) of F, creating it
+ * with MAKE(F) on first use (thread-safe: if two threads race, one result is kept and the other
  * freed with FREE). NULL when MAKE fails.
  */
 void *cc_frame_ext(struct cc_frame *f, int slot, void *(*make)(const struct cc_frame *),

@@ -153,13 +153,15 @@ struct match_item {
 	double score;
 	double bm25;	   /* raw bm25 (0 when not from the text index) */
 	int pass;	   /* 0 not from the text index, 1 the exact pass, 2 the partial pass */
-	char title[256];   /* the posting's title, or the enterprise's name */
+	char title[256];   /* the enterprise's name, or the posting's title: filled by
+			    * match_item_text for a posting, "" before */
 	char matched[128]; /* query terms found in the candidate's text, ';'-separated: filled by
 			    * match_item_text (for the items shown), "" before */
 	int explained;	   /* match_item_text has run */
 	int node;	   /* global catalogue node of the posting / the node it is a member of, or -1 */
 	double qty;	   /* the posting's quantity, NaN when none */
-	char unit[24];
+	char unit[24];	   /* the posting's unit: filled by match_item_text, "" before */
+	int unit_id;	   /* the unit as ranking compares it (match/fields.c), 0 none */
 	int days;	   /* days the counterpart has been on the platform, -1 unknown */
 };
 
@@ -175,6 +177,7 @@ struct match_result {
 	int ent, node, region;
 	double qty;
 	char unit[24];
+	int unit_id;
 	char regions[256];
 	char topic[1024]; /* its title without the buy/sell words */
 };
@@ -184,7 +187,7 @@ struct match_result {
  * withdrawn posting has no matches (CC_EINVAL saying so). TODAY is YYYY-MM-DD (NULL: the
  * current UTC date). Returns 0 and OUT (free with match_result_free).
  */
-int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const char *today,
+int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *today,
 	       struct match_result *out, struct cc_error *err);
 void match_result_free(struct match_result *r);
 
@@ -206,9 +209,9 @@ int match_query_phrases(const char *text, char *out, size_t n);
 
 /* ---- the enterprise text index ---- */
 
-/* Rebuilds enterprise_sells_fts / enterprise_buys_fts from supply edges (what each enterprise
- * sells, what it buys). Run after
- * importing enterprises or supply edges. */
+/* Rebuilds the product index from supply edges: match_products (distinct products, with the
+ * FTS5 trigram index match_products_fts) and who sells (match_sellers: the supplier is
+ * registered) and buys (match_buyers) each. Run after importing enterprises or supply edges. */
 int match_index_rebuild(struct cc_store *st, struct cc_error *err);
 /*
  * After an import: rebuilds the enterprise index when the data generation moved since it was

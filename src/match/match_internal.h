@@ -3,6 +3,8 @@
  */
 #ifndef CC_MATCH_INTERNAL_H
 #define CC_MATCH_INTERNAL_H
+#include <stdint.h>
+#include "frame/frame.h"
 #include "match/match.h"
 
 #define MATCH_MAX_TERMS 32
@@ -40,6 +42,41 @@ int match_kind_parse(const char *s);
 int64_t match_enterprise_id(struct cc_store *st, const char *uscc, struct cc_error *err);
 /* Normalises and validates a region list ("510100;500000") into OUT. */
 int match_regions_parse(const char *s, char *out, size_t n, struct cc_error *err);
+
+/* The catalogue's global node index of CHAIN.NODE, or -1 (rank.c). */
+struct cc_catalogue;
+int match_node_index(const struct cc_catalogue *cat, const char *chain, const char *node);
+
+/*
+ * What ranking reads of each posting, held in memory on the frame (fields.c) so that text
+ * candidates need no row reads: the store's rows as of the call to match_fields_get.
+ */
+struct match_field {
+	double qty;	/* NaN when none */
+	int32_t valid;	/* valid until, YYYYMMDD; INT32_MAX when open-ended */
+	int32_t ent;	/* frame index of the poster, -1 when not in the frame */
+	int16_t node;	/* global catalogue node, -1 */
+	uint16_t unit;	/* match_fields_unit index, 0 when none */
+	uint8_t kind;	/* MATCH_SUPPLY / MATCH_DEMAND + 1; 0: no such posting */
+	uint8_t open;	/* status 'open' */
+};
+struct match_fields;
+/*
+ * The fields of F's postings, brought up to date with ST (the first call scans the table; later
+ * ones read the rows written since), read-locked until match_fields_release. NULL on error.
+ */
+struct match_fields *match_fields_get(struct cc_store *st, struct cc_frame *f,
+				      struct cc_error *err);
+/* The fields of posting ID, or NULL when it is not held (no such posting). */
+const struct match_field *match_fields_of(const struct match_fields *m, int64_t id);
+/* The index of UNIT (trimmed, ASCII case ignored): 0 for none, -1 when no posting has it. */
+int match_fields_unit(const struct match_fields *m, const char *unit);
+void match_fields_release(struct match_fields *m);
+/* The document frequency of trigram TRI (LEN bytes) in the text index of KIND postings as
+ * put by match_fields_df_put since the postings last changed, or -1. Thread-safe. */
+int64_t match_fields_df(struct match_fields *m, int kind, const char *tri, size_t len);
+void match_fields_df_put(struct match_fields *m, int kind, const char *tri, size_t len,
+			 int64_t df);
 
 /* The posting row of a statement selecting POSTING_COLS (posting.c) as JSON. */
 struct cc_stmt;

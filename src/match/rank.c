@@ -128,7 +128,7 @@ static int days_of(const char *s)
 	return days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100);
 }
 
-static int node_index(const struct cc_catalogue *cat, const char *chain, const char *node)
+int match_node_index(const struct cc_catalogue *cat, const char *chain, const char *node)
 {
 	if (!cat || !chain || !*chain || !node || !*node)
 		return -1;
@@ -150,32 +150,78 @@ static double node_agreement(const struct cc_catalogue *cat, int a, int b, doubl
 	return 0;
 }
 
-/* Whether region R lies in the preference list PREFS ("510100;500000"). */
-static int region_in(int r, const char *prefs)
+/* The codes of the preference list PREFS ("510100;500000") into CODES (at most MAX). */
+static int region_codes(const char *prefs, int *codes, int max)
 {
-	for (const char *p = prefs; p && *p;) {
+	int n = 0;
+	for (const char *p = prefs; p && *p && n < max;) {
 		int code = (int)strtol(p, NULL, 10);
-		if (code > 0 && cc_region_within(r, code))
-			return 1;
+		if (code > 0)
+			codes[n++] = code;
 		p = strchr(p, ';');
 		if (p)
 			p++;
 	}
+	return n;
+}
+
+/* Whether region R lies in one of the N regions CODES. */
+static int region_in(int r, const int *codes, int n)
+{
+	for (int k = 0; k < n; k++)
+		if (cc_region_within(r, codes[k]))
+			return 1;
 	return 0;
 }
 
-static int unit_eq(const char *a, const char *b)
+/*
+ * The industry component of an enterprise of industry IND (GB/T 4754) against the industries
+ * of catalogue nodes LO .. HI - 1: 1 when IND is (under) one of them, DIVISION when only the
+ * division (first 3 characters) agrees, else 0.
+ */
+static double industry_fit(const struct cc_catalogue *cat, int lo, int hi, const char *ind,
+			   double division)
 {
-	const char *x = a, *y = b;
-	size_t nx = strlen(a), ny = strlen(b);
-	cc_trim(&x, &nx);
-	cc_trim(&y, &ny);
-	if (nx == 0 || nx != ny)
-		return 0;
-	for (size_t i = 0; i < nx; i++)
-		if (tolower((unsigned char)x[i]) != tolower((unsigned char)y[i]))
-			return 0;
-	return 1;
+	double v = 0;
+	size_t li = strlen(ind);
+	for (int nn = lo; nn < hi; nn++) {
+		const struct cc_node *xn = &cat->nodes[nn];
+		for (int m = 0; m < xn->nindustries; m++) {
+			const char *ni = xn->industries[m];
+			size_t ln = strlen(ni);
+			if (strncmp(ind, ni, ln) == 0)
+				return 1;
+			if (li >= 3 && ln >= 3 && strncmp(ind, ni, 3) == 0)
+				v = division;
+		}
+	}
+	return v;
+}
+
+/* A memo of industry_fit by code within one ranking (codes of up to 15 bytes; few distinct). */
+struct industry_memo {
+	char code[128][16];
+	double v[128];
+};
+
+static double industry_memo_get(struct industry_memo *mm, const struct cc_catalogue *cat, int lo,
+				int hi, const char *ind, double division)
+{
+	size_t n = strlen(ind);
+	if (n == 0 || n >= sizeof mm->code[0])
+		return industry_fit(cat, lo, hi, ind, division);
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)ind[i]) * 16777619u;
+	for (uint32_t i = h & 127, k = 0; k < 128; i = (i + 1) & 127, k++) {
+		if (!mm->code[i][0]) {
+			memcpy(mm->code[i], ind, n + 1);
+			return mm->v[i] = industry_fit(cat, lo, hi, ind, division);
+		}
+		if (strcmp(mm->code[i], ind) == 0)
+			return mm->v[i];
+	}
+	return industry_fit(cat, lo, hi, ind, division);
 }
 
 /* Case-insensitive (ASCII) substring test. */
@@ -299,46 +345,35 @@ static int cmp_items(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Reads posting rows (id, title, text, chain, node, quantity, unit, uscc, bm25) into C. */
-/* Fills a fresh posting candidate IT from a row (id, title, text, chain, node, quantity, unit,
- * enterprise id). */
-static void fill_posting(struct match_item *it, struct cc_stmt *s, const struct cc_catalogue *cat,
-			 const struct cc_frame *f)
+/* Takes posting ID as a candidate when its fields F say it is open on TODAY (YYYYMMDD), of
+ * kind OPPOSITE and not the poster's (frame index SELF); NULL when not, or when C is full. */
+static struct match_item *take_posting(struct cands *c, const struct match_fields *mf, int64_t id,
+				       int opposite, int32_t today, int self)
 {
-	snprintf(it->title, sizeof it->title, "%s", cc_stmt_text(s, 1));
-	it->node = node_index(cat, cc_stmt_text(s, 3), cc_stmt_text(s, 4));
-	if (!cc_stmt_is_null(s, 5))
-		it->qty = cc_stmt_double(s, 5);
-	snprintf(it->unit, sizeof it->unit, "%s", cc_stmt_text(s, 6));
-	it->ent = cc_frame_of_id(f, cc_stmt_int64(s, 7));
-	/* The matched text is found for the items shown only (match_item_text). */
-}
-
-/* Reads posting rows (as fill_posting, no bm25) into C. */
-static int read_postings(struct cc_stmt *s, struct cands *c, const struct cc_catalogue *cat,
-			 const struct cc_frame *f, struct cc_error *err)
-{
-	int rc;
-	while ((rc = cc_stmt_step(s, err)) == 1) {
-		int fresh;
-		struct match_item *it = cand_get(c, 1, cc_stmt_int64(s, 0), &fresh);
-		if (!it)
-			break;
-		if (fresh)
-			fill_posting(it, s, cat, f);
+	const struct match_field *x = match_fields_of(mf, id);
+	if (!x || x->kind != opposite + 1 || !x->open || x->valid < today || x->ent < 0 ||
+	    x->ent == self)
+		return NULL;
+	int fresh;
+	struct match_item *it = cand_get(c, 1, id, &fresh);
+	if (it && fresh) {
+		it->node = x->node;
+		it->qty = x->qty;
+		it->unit_id = x->unit;
+		it->ent = x->ent;
 	}
-	return rc < 0 ? CC_EDB : 0;
+	return it;
 }
 
 /*
  * One text pass over the postings: the best bm25 rows of the FTS5 index of kind OPPOSITE for
- * QUERY (the index's own top-k, LIMIT 1.5 x WANT + 8), then, by rowid, those that are open,
- * unexpired and not the poster's, until WANT are taken. New candidates get PASS and their
- * bm25; BEST gets the best bm25 taken. Returns the number taken or a negative CC_E*.
+ * QUERY (the index's own top-k, LIMIT 1.5 x WANT + 8), of them those open on TODAY and not the
+ * poster's (their fields in memory: no row reads), until WANT are taken. New candidates get
+ * PASS and their bm25; BEST gets the best bm25 taken. Returns the number taken or a negative
+ * CC_E*.
  */
-static int text_pass(struct cc_store *st, struct cands *c, const char *query, int want, int pass,
-		     const char *opposite, const char *today, int64_t self,
-		     const struct cc_catalogue *cat, const struct cc_frame *f,
+static int text_pass(struct cc_store *st, struct cands *c, const struct match_fields *mf,
+		     const char *query, int want, int pass, int opposite, int32_t today, int self,
 		     double *best, struct cc_error *err)
 {
 	/* The index of the opposite kind only (migration 6): its top rows are all candidates but
@@ -349,82 +384,52 @@ static int text_pass(struct cc_store *st, struct cands *c, const char *query, in
 	static const char top_demand[] = "SELECT rowid, bm25(postings_fts_demand) FROM "
 					 "postings_fts_demand WHERE postings_fts_demand MATCH ?1 "
 					 "ORDER BY rank LIMIT ?2";
-	const char *top_sql = strcmp(opposite, "supply") == 0 ? top_supply : top_demand;
-	static const char row_sql[] =
-		"SELECT p.id, p.title, coalesce(p.description, ''), p.chain, p.node, p.quantity, "
-		"p.unit, p.enterprise_id FROM postings p "
-		"WHERE p.id = ?1 AND p.kind = ?2 AND p.status = 'open' "
-		"AND (p.valid_until IS NULL OR p.valid_until >= ?3) AND p.enterprise_id <> ?4";
-	int limit = want + want / 2 + 8, n = 0, taken = 0, rc;
-	int64_t *ids = malloc(sizeof *ids * (size_t)limit);
-	double *bm = malloc(sizeof *bm * (size_t)limit);
-	struct cc_stmt *s = cc_stmt_cached(st, top_sql, err);
-	if (!ids || !bm || !s) {
-		free(ids);
-		free(bm);
-		return s ? cc_error_set(err, CC_ENOMEM, "out of memory") : CC_EDB;
-	}
+	struct cc_stmt *s = cc_stmt_cached(st, opposite == MATCH_SUPPLY ? top_supply : top_demand,
+					   err);
+	if (!s)
+		return CC_EDB;
+	int taken = 0, rc = 0;
 	cc_stmt_bind_text(s, 1, query, strlen(query));
-	cc_stmt_bind_int64(s, 2, limit);
-	while (n < limit && (rc = cc_stmt_step(s, err)) == 1) {
-		ids[n] = cc_stmt_int64(s, 0);
-		bm[n++] = cc_stmt_double(s, 1);
+	cc_stmt_bind_int64(s, 2, want + want / 2 + 8);
+	while (taken < want && (rc = cc_stmt_step(s, err)) == 1) {
+		double bm = cc_stmt_double(s, 1);
+		struct match_item *it = take_posting(c, mf, cc_stmt_int64(s, 0), opposite, today, self);
+		if (it && !it->pass && bm < 0) {
+			it->pass = pass;
+			it->bm25 = bm;
+			if (bm < *best)
+				*best = bm;
+			taken++;
+		}
 	}
 	cc_stmt_reset(s);
-	struct cc_stmt *r = cc_stmt_cached(st, row_sql, err);
-	if (!r) {
-		free(ids);
-		free(bm);
-		return CC_EDB;
-	}
-	for (int i = 0; i < n && taken < want; i++) {
-		cc_stmt_bind_int64(r, 1, ids[i]);
-		cc_stmt_bind_text(r, 2, opposite, strlen(opposite));
-		cc_stmt_bind_text(r, 3, today, 10);
-		cc_stmt_bind_int64(r, 4, self);
-		if ((rc = cc_stmt_step(r, err)) == 1) {
-			int fresh;
-			struct match_item *it = cand_get(c, 1, ids[i], &fresh);
-			if (it && fresh)
-				fill_posting(it, r, cat, f);
-			if (it && !it->pass && bm[i] < 0) {
-				it->pass = pass;
-				it->bm25 = bm[i];
-				if (bm[i] < *best)
-					*best = bm[i];
-				taken++;
-			}
-		}
-		cc_stmt_reset(r);
-		if (rc < 0) {
-			free(ids);
-			free(bm);
-			return CC_EDB;
-		}
-	}
-	free(ids);
-	free(bm);
-	return taken;
+	return rc < 0 ? CC_EDB : taken;
 }
 
 /*
  * The partial pass's query: of the quoted trigrams of LOOSE, those in at most MAX_DF documents
- * of the index whose vocabulary table is VOCAB (fts5vocab, migration 8), the rarest KEEP of
+ * of the FTS5 index FTS (postings_fts_supply / _demand, match_products_fts), the rarest KEEP of
  * them, OR-ed into OUT. Common trigrams add little to bm25 but every document holding them is
- * scored, so they set the cost. Returns how many were kept (0: skip the pass) or CC_EDB.
+ * scored, so they set the cost. A trigram's documents are counted from its own doclist in rowid
+ * order and no further than MAX_DF + 1 (fts5vocab counts the whole doclist, which for a common
+ * trigram cost more than the query it serves). Returns how many were kept (0: skip the pass) or
+ * CC_EDB.
  */
-static int rare_trigrams(struct cc_store *st, const char *vocab, const char *loose, int max_df,
-			 int keep, char *out, size_t n, struct cc_error *err)
+static int rare_trigrams(struct cc_store *st, struct match_fields *mf, int kind, const char *fts,
+			 const char *loose, int max_df, int keep, char *out, size_t n,
+			 struct cc_error *err)
 {
 	static const char *const sqls[] = {
-		"SELECT doc FROM postings_vocab_supply WHERE term = ?1",
-		"SELECT doc FROM postings_vocab_demand WHERE term = ?1",
-		"SELECT doc FROM enterprise_sells_vocab WHERE term = ?1",
-		"SELECT doc FROM enterprise_buys_vocab WHERE term = ?1",
+		"SELECT count(*) FROM (SELECT 1 FROM postings_fts_supply WHERE postings_fts_supply "
+		"MATCH ?1 LIMIT ?2)",
+		"SELECT count(*) FROM (SELECT 1 FROM postings_fts_demand WHERE postings_fts_demand "
+		"MATCH ?1 LIMIT ?2)",
+		"SELECT count(*) FROM (SELECT 1 FROM match_products_fts WHERE match_products_fts "
+		"MATCH ?1 LIMIT ?2)",
 	};
 	const char *sql = NULL;
 	for (size_t k = 0; k < sizeof sqls / sizeof sqls[0]; k++)
-		if (strstr(sqls[k], vocab))
+		if (strstr(sqls[k], fts))
 			sql = sqls[k];
 	struct cc_stmt *s = sql ? cc_stmt_cached(st, sql, err) : NULL;
 	if (!s)
@@ -439,12 +444,18 @@ static int rare_trigrams(struct cc_store *st, const char *vocab, const char *loo
 		const char *e = strchr(p + 1, '"');
 		if (!e)
 			break;
-		cc_stmt_bind_text(s, 1, p + 1, (size_t)(e - p - 1));
-		int rc = cc_stmt_step(s, err);
-		int64_t df = rc == 1 ? cc_stmt_int64(s, 0) : 0;
-		cc_stmt_reset(s);
-		if (rc < 0)
-			return CC_EDB;
+		int64_t df = mf ? match_fields_df(mf, kind, p + 1, (size_t)(e - p - 1)) : -1;
+		if (df < 0) { /* not counted since the postings last changed (capped: MAX_DF is fixed) */
+			cc_stmt_bind_text(s, 1, p, (size_t)(e - p + 1));
+			cc_stmt_bind_int64(s, 2, (int64_t)max_df + 1);
+			int rc = cc_stmt_step(s, err);
+			df = rc == 1 ? cc_stmt_int64(s, 0) : 0;
+			cc_stmt_reset(s);
+			if (rc < 0)
+				return CC_EDB;
+			if (mf)
+				match_fields_df_put(mf, kind, p + 1, (size_t)(e - p - 1), df);
+		}
 		if (df > 0 && df <= max_df) {
 			int j = nt++;
 			while (j > 0 && tri[j - 1].df > df) {
@@ -475,7 +486,51 @@ static int rare_trigrams(struct cc_store *st, const char *vocab, const char *loo
 	return kept;
 }
 
-int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const char *today_in,
+/*
+ * One text pass over the registered enterprises: the products of the product index matching
+ * QUERY, best bm25 first, and for each its sellers (SELLERS) or buyers, in id order, until
+ * WANT enterprises other than SELF are taken. An enterprise gets PASS and the bm25 of its best
+ * product; BEST gets the best bm25 taken. Returns the number taken or a negative CC_E*.
+ */
+static int product_pass(struct cc_store *st, struct cands *c, const char *query, int pass,
+			int sellers, int want, int64_t self, const struct cc_frame *f, double *best,
+			struct cc_error *err)
+{
+	static const char top_sql[] = "SELECT rowid, bm25(match_products_fts) FROM match_products_fts "
+				      "WHERE match_products_fts MATCH ?1 ORDER BY rank";
+	static const char sell_sql[] = "SELECT enterprise_id FROM match_sellers WHERE product_id = ?1";
+	static const char buy_sql[] = "SELECT enterprise_id FROM match_buyers WHERE product_id = ?1";
+	struct cc_stmt *s = cc_stmt_cached(st, top_sql, err);
+	struct cc_stmt *w = s ? cc_stmt_cached(st, sellers ? sell_sql : buy_sql, err) : NULL;
+	if (!w)
+		return CC_EDB;
+	int taken = 0, rc = 0, rw = 0;
+	cc_stmt_bind_text(s, 1, query, strlen(query));
+	while (taken < want && (rc = cc_stmt_step(s, err)) == 1) {
+		double bm = cc_stmt_double(s, 1);
+		cc_stmt_bind_int64(w, 1, cc_stmt_int64(s, 0));
+		while (taken < want && (rw = cc_stmt_step(w, err)) == 1) {
+			int64_t eid = cc_stmt_int64(w, 0);
+			int fresh;
+			struct match_item *it = eid == self ? NULL : cand_get(c, 0, eid, &fresh);
+			if (!it || it->pass)
+				continue;
+			it->ent = cc_frame_of_id(f, eid);
+			it->bm25 = bm;
+			it->pass = pass;
+			taken++;
+			if (bm < *best)
+				*best = bm;
+		}
+		cc_stmt_reset(w);
+		if (rw < 0)
+			break;
+	}
+	cc_stmt_reset(s);
+	return rc < 0 || rw < 0 ? CC_EDB : taken;
+}
+
+int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *today_in,
 	       struct match_result *out, struct cc_error *err)
 {
 	memset(out, 0, sizeof *out);
@@ -522,8 +577,10 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 				    (long long)id, withdrawn ? "withdrawn" : "expired");
 	out->ent = cc_frame_find(f, out->uscc);
 	out->region = out->ent >= 0 ? f->region[out->ent] : 0;
-	out->node = node_index(cat, chain, node);
-	const char *opposite = out->kind == MATCH_SUPPLY ? "demand" : "supply";
+	out->node = match_node_index(cat, chain, node);
+	int opposite = out->kind == MATCH_SUPPLY ? MATCH_DEMAND : MATCH_SUPPLY;
+	int32_t tymd = (int32_t)strtol(today, NULL, 10) * 10000 +
+		       (int32_t)strtol(today + 5, NULL, 10) * 100 + (int32_t)strtol(today + 8, NULL, 10);
 
 	char *topic = out->topic;
 	match_strip_stopwords(title, topic, sizeof out->topic);
@@ -531,6 +588,10 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 	match_query_phrases(topic, out->query, sizeof out->query);
 	match_query_build(topic, loose, sizeof loose);
 
+	struct match_fields *mf = match_fields_get(st, f, err);
+	if (!mf)
+		return CC_EDB;
+	out->unit_id = match_fields_unit(mf, out->unit);
 	struct cands c = {0};
 	c.cap = W->cand_text + 2 * W->cand_node + W->cand_enterprises + 1;
 	c.nslot = 1;
@@ -541,17 +602,19 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 	if (!c.v || !c.slot) {
 		free(c.v);
 		free(c.slot);
+		match_fields_release(mf);
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	}
 	double best_p[3] = {0, 0, 0}, best_e[3] = {0, 0, 0}; /* by pass */
 	unsigned char *buys_on = NULL; /* supply posting: enterprises buying on its node */
+	struct industry_memo *imemo = NULL;
 	int ent_taken = 0;
 	rc = 0;
 
 	/* 1. Opposite postings sharing text: the exact pass, then the partial one if it found
 	 * fewer than half of what is wanted. */
 	if (out->query[0] && W->cand_text > 0) {
-		int got = text_pass(st, &c, out->query, W->cand_text, 1, opposite, today, self, cat, f,
+		int got = text_pass(st, &c, mf, out->query, W->cand_text, 1, opposite, tymd, out->ent,
 				    &best_p[1], err);
 		if (got < 0) {
 			rc = got;
@@ -559,8 +622,9 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 		}
 		int kept = 0;
 		if (got < W->partial_below && strcmp(loose, out->query) != 0) {
-			kept = rare_trigrams(st, out->kind == MATCH_SUPPLY ? "postings_vocab_demand"
-									 : "postings_vocab_supply",
+			kept = rare_trigrams(st, mf, opposite, opposite == MATCH_SUPPLY
+									   ? "postings_fts_supply"
+									   : "postings_fts_demand",
 					     loose, W->partial_max_df, W->partial_terms, out->partial,
 					     sizeof out->partial, err);
 			if (kept < 0) {
@@ -569,89 +633,31 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 			}
 		}
 		if (kept > 0) {
-			int more = text_pass(st, &c, out->partial, W->cand_text - got, 2, opposite, today,
-					     self, cat, f, &best_p[2], err);
+			int more = text_pass(st, &c, mf, out->partial, W->cand_text - got, 2, opposite,
+					     tymd, out->ent, &best_p[2], err);
 			if (more < 0) {
 				rc = more;
 				goto out;
 			}
 		}
 	}
-	/* 2. Opposite postings on the same node. */
+	/* 2. Opposite postings on the same node, newest first (the index alone; their fields in
+	 * memory say which are open and not the poster's). */
 	if (out->node >= 0 && W->cand_node > 0) {
-		static const char sql[] =
-			"SELECT p.id, p.title, coalesce(p.description, ''), p.chain, p.node, p.quantity, "
-			"p.unit, p.enterprise_id FROM postings p "
-			"WHERE p.chain = ?1 AND p.node = ?2 AND p.kind = ?3 AND p.status = 'open' "
-			"AND (p.valid_until IS NULL OR p.valid_until >= ?4) AND p.enterprise_id <> ?5 "
-			"ORDER BY p.id DESC LIMIT ?6";
+		static const char sql[] = "SELECT id FROM postings WHERE chain = ?1 AND node = ?2 AND "
+					  "kind = ?3 ORDER BY id DESC";
 		s = cc_stmt_cached(st, sql, err);
 		if (!s) {
 			rc = CC_EDB;
 			goto out;
 		}
+		const char *kind = opposite == MATCH_SUPPLY ? "supply" : "demand";
 		cc_stmt_bind_text(s, 1, chain, strlen(chain));
 		cc_stmt_bind_text(s, 2, node, strlen(node));
-		cc_stmt_bind_text(s, 3, opposite, strlen(opposite));
-		cc_stmt_bind_text(s, 4, today, 10);
-		cc_stmt_bind_int64(s, 5, self);
-		cc_stmt_bind_int64(s, 6, W->cand_node);
-		rc = read_postings(s, &c, cat, f, err);
-		cc_stmt_reset(s);
-		if (rc)
-			goto out;
-	}
-	/* 3. Registered enterprises whose products share text: sellers for a demand posting,
-	 * buyers for a supply posting; the exact pass, then the partial one. */
-	for (int pass = 1; pass <= 2 && out->query[0] && W->cand_enterprises > 0; pass++) {
-		static const char top_sells[] =
-			"SELECT rowid, bm25(enterprise_sells_fts), products FROM enterprise_sells_fts "
-			"WHERE enterprise_sells_fts MATCH ?1 ORDER BY rank LIMIT ?2";
-		static const char top_buys[] =
-			"SELECT rowid, bm25(enterprise_buys_fts), products FROM enterprise_buys_fts "
-			"WHERE enterprise_buys_fts MATCH ?1 ORDER BY rank LIMIT ?2";
-		const char *top_sql = out->kind == MATCH_DEMAND ? top_sells : top_buys;
-
-		char rare[512];
-		if (pass == 2) {
-			if (ent_taken >= W->partial_below || !strcmp(loose, out->query))
-				break;
-			int kept = rare_trigrams(st, out->kind == MATCH_DEMAND ? "enterprise_sells_vocab"
-									 : "enterprise_buys_vocab",
-						 loose, W->partial_max_df, W->partial_terms, rare,
-						 sizeof rare, err);
-			if (kept < 0) {
-				rc = kept;
-				goto out;
-			}
-			if (kept == 0)
-				break;
-		}
-		const char *q = pass == 1 ? out->query : rare;
-		s = cc_stmt_cached(st, top_sql, err);
-		if (!s) {
-			rc = CC_EDB;
-			goto out;
-		}
-		cc_stmt_bind_text(s, 1, q, strlen(q));
-		cc_stmt_bind_int64(s, 2, W->cand_enterprises - ent_taken + 1);
-		while ((rc = cc_stmt_step(s, err)) == 1) {
-			int64_t eid = cc_stmt_int64(s, 0);
-			if (eid == self)
-				continue;
-			int fresh;
-			struct match_item *it = cand_get(&c, 0, eid, &fresh);
-			if (!it)
-				break;
-			if (it->pass)
-				continue;
-			it->ent = cc_frame_of_id(f, eid);
-			it->bm25 = cc_stmt_double(s, 1);
-			it->pass = pass;
-			ent_taken++;
-			if (it->bm25 < best_e[pass])
-				best_e[pass] = it->bm25;
-		}
+		cc_stmt_bind_text(s, 3, kind, strlen(kind));
+		int taken = 0;
+		while (taken < W->cand_node && (rc = cc_stmt_step(s, err)) == 1)
+			taken += !!take_posting(&c, mf, cc_stmt_int64(s, 0), opposite, tymd, out->ent);
 		cc_stmt_reset(s);
 		if (rc < 0) {
 			rc = CC_EDB;
@@ -659,6 +665,34 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 		}
 		rc = 0;
 	}
+	/* 3. Registered enterprises whose products share text: sellers for a demand posting,
+	 * buyers for a supply posting; the exact pass, then the partial one. */
+	for (int pass = 1; pass <= 2 && out->query[0] && W->cand_enterprises > 0; pass++) {
+		char rare[512];
+		if (pass == 2) {
+			if (ent_taken >= W->partial_below || !strcmp(loose, out->query))
+				break;
+			int kept = rare_trigrams(st, NULL, 0, "match_products_fts", loose,
+						 W->partial_max_df, W->partial_terms, rare, sizeof rare,
+						 err);
+			if (kept < 0) {
+				rc = kept;
+				goto out;
+			}
+			if (kept == 0)
+				break;
+		}
+		int got = product_pass(st, &c, pass == 1 ? out->query : rare, pass,
+				       out->kind == MATCH_DEMAND, W->cand_enterprises - ent_taken, self,
+				       f, &best_e[pass], err);
+		if (got < 0) {
+			rc = got;
+			goto out;
+		}
+		ent_taken += got;
+	}
+	match_fields_release(mf);
+	mf = NULL;
 	/* 4. Registered enterprises on the node: its members (demand) or its buyers (supply). */
 	if (out->node >= 0 && W->cand_node > 0) {
 		int taken = 0;
@@ -700,6 +734,20 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 	/* Components. */
 	const struct cc_node *pn = out->node >= 0 ? &cat->nodes[out->node] : NULL;
 	int tday = days_of(today);
+	/* A demand posting wants a maker of the node: the node's industries. A supply posting
+	 * wants a buyer anywhere down the chain: the industries of the chain's nodes. */
+	int n_lo = pn ? pn->index : 0, n_hi = pn ? pn->index + 1 : 0;
+	if (pn && out->kind == MATCH_SUPPLY) {
+		n_lo = cat->chains[pn->chain].first_node;
+		n_hi = n_lo + cat->chains[pn->chain].nnodes;
+	}
+	int rcodes[40]; /* regions[256]: at most 36 codes of 6 digits */
+	int nrcodes = region_codes(out->regions, rcodes, 40);
+	imemo = calloc(1, sizeof *imemo);
+	if (!imemo) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
 	for (int k = 0; k < c.n; k++) {
 		struct match_item *it = &c.v[k];
 		int e = it->ent;
@@ -727,33 +775,17 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 			it->comp[0] = (it->pass == 2 ? W->partial_text : 1) * it->bm25 / best;
 		}
 		it->comp[1] = node_agreement(cat, out->node, it->node, W->node_related);
-		/* A demand posting wants a maker of the node: the node's industries. A supply
-		 * posting wants a buyer anywhere down the chain: the industries of the chain's nodes. */
-		const char *ind = f->industry[e];
-		int n_lo = pn ? pn->index : 0, n_hi = pn ? pn->index + 1 : 0;
-		if (pn && out->kind == MATCH_SUPPLY) {
-			n_lo = cat->chains[pn->chain].first_node;
-			n_hi = n_lo + cat->chains[pn->chain].nnodes;
-		}
-		for (int nn = n_lo; ind && nn < n_hi && it->comp[2] < 1; nn++) {
-			const struct cc_node *xn = &cat->nodes[nn];
-			for (int m = 0; m < xn->nindustries; m++) {
-				const char *ni = xn->industries[m];
-				if (strncmp(ind, ni, strlen(ni)) == 0) {
-					it->comp[2] = 1;
-					break;
-				}
-				if (strlen(ind) >= 3 && strlen(ni) >= 3 && strncmp(ind, ni, 3) == 0)
-					it->comp[2] = W->industry_division;
-			}
-		}
-		it->comp[3] = out->regions[0] && region_in(f->region[e], out->regions) ? 1 : 0;
+		if (f->industry[e] && n_hi > n_lo)
+			it->comp[2] = industry_memo_get(imemo, cat, n_lo, n_hi, f->industry[e],
+							W->industry_division);
+		it->comp[3] = region_in(f->region[e], rcodes, nrcodes);
 		int pa = out->region / 10000, pb = f->region[e] / 10000;
 		it->comp[4] = pa != pb && ((pa == W->pair[0] && pb == W->pair[1]) ||
 					   (pa == W->pair[1] && pb == W->pair[0]))
 				      ? 1
 				      : 0;
-		if (it->is_posting && out->qty > 0 && it->qty > 0 && unit_eq(out->unit, it->unit))
+		if (it->is_posting && out->qty > 0 && it->qty > 0 && out->unit_id > 0 &&
+		    it->unit_id == out->unit_id)
 			it->comp[5] = fmin(out->qty, it->qty) / fmax(out->qty, it->qty);
 		int certs = __builtin_popcount(f->certs[e]);
 		if (f->created[e]) {
@@ -780,9 +812,11 @@ int match_rank(struct cc_store *st, const struct cc_frame *f, int64_t id, const 
 	out->items = c.v;
 	c.v = NULL;
 out:
+	match_fields_release(mf);
 	free(c.v);
 	free(c.slot);
 	free(buys_on);
+	free(imemo);
 	return rc;
 }
 
@@ -809,9 +843,12 @@ static const char *scale_en(int s)
 
 void match_item_text(struct cc_store *st, struct match_result *r, int i)
 {
-	static const char psql[] = "SELECT title, coalesce(description, '') FROM postings WHERE id = ?1";
-	static const char ssql[] = "SELECT products FROM enterprise_sells_fts WHERE rowid = ?1";
-	static const char bsql[] = "SELECT products FROM enterprise_buys_fts WHERE rowid = ?1";
+	static const char psql[] = "SELECT title, coalesce(description, ''), unit FROM postings "
+				   "WHERE id = ?1";
+	static const char ssql[] = "SELECT group_concat(p.name, ' ') FROM match_sellers s "
+				   "JOIN match_products p ON p.id = s.product_id WHERE s.enterprise_id = ?1";
+	static const char bsql[] = "SELECT group_concat(p.name, ' ') FROM match_buyers s "
+				   "JOIN match_products p ON p.id = s.product_id WHERE s.enterprise_id = ?1";
 	struct match_item *it = &r->items[i];
 	if (it->explained)
 		return;
@@ -820,12 +857,17 @@ void match_item_text(struct cc_store *st, struct match_result *r, int i)
 	int nt = match_terms(r->topic, t, MATCH_MAX_TERMS);
 	const char *sql = it->is_posting ? psql : r->kind == MATCH_DEMAND ? ssql : bsql;
 	struct cc_stmt *s = cc_stmt_cached(st, sql, NULL);
-	if (!s || nt == 0)
+	if (!s)
 		return;
 	cc_stmt_bind_int64(s, 1, it->id);
-	if (cc_stmt_step(s, NULL) == 1)
-		for (int c = 0; c < cc_stmt_columns(s); c++)
+	if (cc_stmt_step(s, NULL) == 1) {
+		if (it->is_posting) { /* ranking held no text of the posting: title and unit here */
+			snprintf(it->title, sizeof it->title, "%s", cc_stmt_text(s, 0));
+			snprintf(it->unit, sizeof it->unit, "%s", cc_stmt_text(s, 2));
+		}
+		for (int c = 0; c < (it->is_posting ? 2 : 1) && nt > 0; c++)
 			note_terms(it, t, nt, cc_stmt_text(s, c));
+	}
 	cc_stmt_reset(s);
 }
 

@@ -18,18 +18,18 @@ int match_index_rebuild(struct cc_store *st, struct cc_error *err)
 	if (rc)
 		return rc;
 	rc = cc_store_exec(st,
-		   "DELETE FROM enterprise_sells_fts;"
-		   "DELETE FROM enterprise_buys_fts;"
-		   "INSERT INTO enterprise_sells_fts(rowid, products) SELECT id, p FROM ("
-		   "  SELECT e.id AS id,"
-		   "   (SELECT group_concat(product, ' ') FROM (SELECT DISTINCT product FROM supply_edges"
-		   "      WHERE supplier = e.uscc AND product <> '')) AS p"
-		   "  FROM enterprises e) WHERE p IS NOT NULL;"
-		   "INSERT INTO enterprise_buys_fts(rowid, products) SELECT id, p FROM ("
-		   "  SELECT e.id AS id,"
-		   "   (SELECT group_concat(product, ' ') FROM (SELECT DISTINCT product FROM supply_edges"
-		   "      WHERE buyer_id = e.id AND product <> '')) AS p"
-		   "  FROM enterprises e) WHERE p IS NOT NULL;"
+		   "DELETE FROM match_sellers;"
+		   "DELETE FROM match_buyers;"
+		   "DELETE FROM match_products;"
+		   "INSERT INTO match_products(name) SELECT DISTINCT product FROM supply_edges"
+		   "  WHERE product <> '' ORDER BY 1;"
+		   "INSERT INTO match_products_fts(match_products_fts) VALUES('rebuild');"
+		   "INSERT OR IGNORE INTO match_sellers(product_id, enterprise_id)"
+		   "  SELECT p.id, e.id FROM supply_edges s JOIN match_products p ON p.name = s.product"
+		   "  JOIN enterprises e ON e.uscc = s.supplier ORDER BY 1, 2;"
+		   "INSERT OR IGNORE INTO match_buyers(product_id, enterprise_id)"
+		   "  SELECT p.id, s.buyer_id FROM supply_edges s JOIN match_products p"
+		   "  ON p.name = s.product ORDER BY 1, 2;"
 		   "INSERT INTO meta(key, value) SELECT 'match_index_generation', value FROM meta"
 		   "  WHERE key = 'generation' ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
 		   err);

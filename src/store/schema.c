@@ -270,6 +270,46 @@ static const char *const migrations[] = {
 	"CREATE VIRTUAL TABLE postings_vocab_demand USING fts5vocab(postings_fts_demand, 'row');"
 	"CREATE VIRTUAL TABLE enterprise_sells_vocab USING fts5vocab(enterprise_sells_fts, 'row');"
 	"CREATE VIRTUAL TABLE enterprise_buys_vocab USING fts5vocab(enterprise_buys_fts, 'row');",
+	/* 9: what enterprises sell and buy as one index of distinct products (a few thousand
+	 * short rows where the per-enterprise documents were hundreds of thousands) and who sells
+	 * / buys each; filled by match_index_rebuild on the next refresh. */
+	"DROP TABLE enterprise_sells_vocab;"
+	"DROP TABLE enterprise_buys_vocab;"
+	"DROP TABLE enterprise_sells_fts;"
+	"DROP TABLE enterprise_buys_fts;"
+	"CREATE TABLE match_products(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+	"CREATE VIRTUAL TABLE match_products_fts USING fts5(name, content='match_products',"
+	"  content_rowid='id', tokenize='trigram');"
+	"CREATE TABLE match_sellers(product_id INTEGER NOT NULL, enterprise_id INTEGER NOT NULL,"
+	"  PRIMARY KEY(product_id, enterprise_id)) WITHOUT ROWID;"
+	"CREATE INDEX match_sellers_enterprise ON match_sellers(enterprise_id);"
+	"CREATE TABLE match_buyers(product_id INTEGER NOT NULL, enterprise_id INTEGER NOT NULL,"
+	"  PRIMARY KEY(product_id, enterprise_id)) WITHOUT ROWID;"
+	"CREATE INDEX match_buyers_enterprise ON match_buyers(enterprise_id);"
+	"DELETE FROM meta WHERE key = 'match_index_generation';",
+	/* 10: a revision on postings: meta 'postings_rev' counts every insert, update (of the
+	 * columns ranking reads) and delete, and an inserted or updated row keeps the count
+	 * (match/fields.c reads the rows written since it last looked). */
+	"ALTER TABLE postings ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX postings_rev ON postings(rev);"
+	"INSERT INTO meta(key, value) VALUES('postings_rev', '0');"
+	"CREATE TRIGGER postings_rev_ai AFTER INSERT ON postings BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'postings_rev';"
+	"  UPDATE postings SET rev = (SELECT CAST(value AS INTEGER) FROM meta"
+	"    WHERE key = 'postings_rev') WHERE id = new.id;"
+	"  END;"
+	"CREATE TRIGGER postings_rev_au AFTER UPDATE OF kind, enterprise_id, title, description,"
+	"  chain, node, quantity, unit, valid_until, status ON postings BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'postings_rev';"
+	"  UPDATE postings SET rev = (SELECT CAST(value AS INTEGER) FROM meta"
+	"    WHERE key = 'postings_rev') WHERE id = new.id;"
+	"  END;"
+	"CREATE TRIGGER postings_rev_ad AFTER DELETE ON postings BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'postings_rev';"
+	"  END;"
+	/* The partial pass counts trigrams in the indexes themselves now (match/rank.c). */
+	"DROP TABLE postings_vocab_supply;"
+	"DROP TABLE postings_vocab_demand;",
 };
 
 int cc_schema_count(void)

@@ -408,6 +408,123 @@ static void test_enterprise_candidates(void **state)
 	world_end();
 }
 
+/* The position of posting ID in R, or -1. */
+static int pos_of_id(const struct match_result *r, int64_t id)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->items[i].is_posting && r->items[i].id == id)
+			return i;
+	return -1;
+}
+
+/*
+ * Ranking reads the postings' fields from memory held on the frame (match/fields.c). Writes
+ * after the first ranking, with the same frame, must show in the next: a withdrawal, a new
+ * posting, a new quantity, a deleted posting whose id is given to the next one. Units compare
+ * trimmed and without ASCII case ("Kg" = "kg"), and the item shows the counterpart's own.
+ */
+static void test_fields_follow_writes(void **state)
+{
+	(void)state;
+	world("demand,%0,采购车规级MCU,,,100,Kg,,2027-01-01\n"
+	      "supply,%1,供应车规级MCU,,,100,kg,,2027-01-01\n"
+	      "supply,%2,供应车规级MCU,,,100,件,,2027-01-01\n");
+	struct cc_error err = {0};
+	int64_t me = posting_id("采购车规级MCU", 0), p1 = posting_id("供应车规级MCU", 1);
+	struct match_result r;
+	rank(me, &r);
+	assert_int_equal(r.n, 2);
+	int i1 = pos_of(&r, 1), i2 = pos_of(&r, 2);
+	near(r.items[i1].comp[5], 1, 1e-12); /* Kg = kg */
+	near(r.items[i2].comp[5], 0, 0);     /* 件: another unit */
+	assert_int_equal(i1, 0);
+	match_item_text(st, &r, i1);
+	assert_string_equal(r.items[i1].unit, "kg");
+	assert_string_equal(r.items[i1].title, "供应车规级MCU");
+	match_result_free(&r);
+
+	/* Withdrawn since: gone. */
+	assert_int_equal(posting_withdraw(st, p1, "test", &err), 0);
+	rank(me, &r);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(pos_of(&r, 1), -1);
+	match_result_free(&r);
+
+	/* A new posting, then its quantity changed. */
+	struct posting_in in = {.kind = "supply", .uscc = U[3], .title = "供应车规级MCU",
+				.quantity = "100", .unit = "KG"};
+	int64_t p3 = 0;
+	assert_int_equal(posting_save(st, &in, &p3, &err), 0);
+	rank(me, &r);
+	assert_int_equal(r.n, 2);
+	assert_true(pos_of_id(&r, p3) >= 0);
+	near(r.items[pos_of_id(&r, p3)].comp[5], 1, 1e-12);
+	match_result_free(&r);
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE postings SET quantity = 50 WHERE id = %lld", (long long)p3);
+	assert_int_equal(cc_store_exec(st, sql, &err), 0);
+	rank(me, &r);
+	near(r.items[pos_of_id(&r, p3)].comp[5], 0.5, 1e-12);
+	match_result_free(&r);
+
+	/* Deleted, and its id given to U4's posting with no quantity. */
+	snprintf(sql, sizeof sql, "DELETE FROM postings WHERE id = %lld", (long long)p3);
+	assert_int_equal(cc_store_exec(st, sql, &err), 0);
+	struct posting_in in4 = {.kind = "supply", .uscc = U[4], .title = "供应车规级MCU模块"};
+	int64_t p4 = 0;
+	assert_int_equal(posting_save(st, &in4, &p4, &err), 0);
+	assert_int_equal(p4, p3); /* the same id: the fields must not be the deleted row's */
+	rank(me, &r);
+	assert_int_equal(r.n, 2);
+	int i4 = pos_of(&r, 4);
+	assert_true(i4 >= 0);
+	assert_int_equal(pos_of(&r, 3), -1);
+	near(r.items[i4].comp[5], 0, 0);
+	match_result_free(&r);
+	world_end();
+}
+
+/*
+ * The partial pass keeps the rarest trigrams (partial_terms = 4) and remembers what it counted
+ * until the postings change. "轮毂轴承单元总成" has six trigrams; in the supply postings
+ * 轮毂轴 and 元总成 occur once, 毂轴承 twice, 轴承单 and 承单元 three times, 单元总 never: the
+ * four kept are 轮毂轴, 元总成, 毂轴承, 轴承单 (ties in the title's order). Renaming the 元总成
+ * posting to one more 轴承单元 (a title edit, with the same frame) leaves 元总成 nowhere and
+ * makes 轴承单 / 承单元 four: the query must follow. Deleting the 轮毂轴 posting drops it too.
+ */
+static void test_partial_counts_follow_text(void **state)
+{
+	(void)state;
+	world("demand,%0,采购轮毂轴承单元总成,,,,,,2027-01-01\n"
+	      "supply,%1,供应轴承单元,,,,,,2027-01-01\n"
+	      "supply,%2,供应轴承单元,,,,,,2027-01-01\n"
+	      "supply,%3,供应轴承单元,,,,,,2027-01-01\n"
+	      "supply,%4,供应轮毂轴,,,,,,2027-01-01\n"
+	      "supply,%5,供应元总成,,,,,,2027-01-01\n"
+	      "supply,%6,供应毂轴承,,,,,,2027-01-01\n"
+	      "supply,%7,供应毂轴承,,,,,,2027-01-01\n");
+	struct cc_error err = {0};
+	int64_t me = posting_id("采购轮毂轴承单元总成", 0);
+	struct match_result r;
+	rank(me, &r);
+	assert_string_equal(r.partial, "\"轮毂轴\" OR \"元总成\" OR \"毂轴承\" OR \"轴承单\"");
+	match_result_free(&r);
+	char sql[200];
+	snprintf(sql, sizeof sql, "UPDATE postings SET title = '供应轴承单元组件' WHERE id = %lld",
+		 (long long)posting_id("供应元总成", 5));
+	assert_int_equal(cc_store_exec(st, sql, &err), 0);
+	rank(me, &r);
+	assert_string_equal(r.partial, "\"轮毂轴\" OR \"毂轴承\" OR \"轴承单\" OR \"承单元\"");
+	match_result_free(&r);
+	snprintf(sql, sizeof sql, "DELETE FROM postings WHERE id = %lld",
+		 (long long)posting_id("供应轮毂轴", 4));
+	assert_int_equal(cc_store_exec(st, sql, &err), 0);
+	rank(me, &r);
+	assert_string_equal(r.partial, "\"毂轴承\" OR \"轴承单\" OR \"承单元\"");
+	match_result_free(&r);
+	world_end();
+}
+
 /* Subscriptions deliver new postings; deals feed the statistics by direction. */
 static void test_follow_deal_stats(void **state)
 {
@@ -487,6 +604,8 @@ int main(void)
 		cmocka_unit_test(test_chinese_queries),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_enterprise_candidates),
+		cmocka_unit_test(test_fields_follow_writes),
+		cmocka_unit_test(test_partial_counts_follow_text),
 		cmocka_unit_test(test_follow_deal_stats),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

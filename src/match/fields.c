@@ -1,0 +1,370 @@
+/*
+ * The fields ranking reads of every posting (kind, open, valid until, node, quantity, unit,
+ * poster), in memory on the frame, so that the candidates of a text pass need no row reads
+ * (see match_internal.h).
+ *
+ * Built on first use from one scan of postings. Every insert and every update of these columns
+ * counts meta 'postings_rev' up and gives the row the new value as postings.rev (migration 10,
+ * by trigger; a counter, not max(rev) + 1, which would go back when the newest row is
+ * deleted), so the rows written since the build are those with rev above the one seen before
+ * the scan; they are patched in under the write lock the next time ranking asks. Edits of the
+ * title or description and deletions count the revision up too, so that the document
+ * frequencies of trigrams that ranking counted and keeps here (match_fields_df) are dropped
+ * whenever the text indexes may have changed. Deleted postings leave their
+ * fields behind: they are no longer in the text index nor found by the node query, so nothing
+ * asks for them. The rev read before a scan is the one kept: a row written during the scan is
+ * read again next time, which is harmless.
+ */
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/catalogue.h"
+#include "match/match_internal.h"
+
+#define FIELDS_SLOT 7
+#define FIELDS_COLS                                                                            \
+	"SELECT id, kind, status, valid_until, chain, node, quantity, unit, enterprise_id "   \
+	"FROM postings"
+
+struct match_fields {
+	pthread_rwlock_t lock;
+	int built;
+	int64_t rev;	 /* the highest postings.rev held */
+	int64_t cap;	 /* fields for ids 0 .. cap - 1 */
+	struct match_field *v;
+	/* Units, normalised (trimmed, ASCII lower case): index 1.. in a hash; 0 is "no unit". */
+	char (*unit)[24];
+	int nunit, unit_cap;
+	int32_t *uslot; /* index + 1 */
+	int nuslot;
+	/* Document frequencies of trigrams in the postings' text indexes, as counted by ranking
+	 * (capped), for the rows as of REV: emptied whenever the rows move on. */
+	pthread_mutex_t df_lock;
+	struct df_entry {
+		char tri[15];
+		uint8_t kind; /* MATCH_SUPPLY / MATCH_DEMAND + 1; 0 free */
+		int64_t df;
+	} *df;
+	int ndf;
+};
+
+#define DF_SLOTS 16384 /* entries kept at most half of it */
+
+static uint32_t hash_str(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* Trims and lower-cases (ASCII) UNIT into OUT; returns its length (0: none, or too long). */
+static size_t unit_norm(const char *unit, char out[24])
+{
+	const char *s = unit ? unit : "";
+	size_t n = strlen(s);
+	while (n && (unsigned char)*s <= ' ') {
+		s++;
+		n--;
+	}
+	while (n && (unsigned char)s[n - 1] <= ' ')
+		n--;
+	if (n == 0 || n >= 24)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	out[n] = '\0';
+	return n;
+}
+
+static int unit_find(const struct match_fields *m, const char *key, size_t n)
+{
+	if (!m->nuslot)
+		return -1;
+	uint32_t mask = (uint32_t)(m->nuslot - 1);
+	for (uint32_t i = hash_str(key, n) & mask;; i = (i + 1) & mask) {
+		int32_t k = m->uslot[i];
+		if (!k)
+			return -(int)i - 2; /* the free slot, encoded */
+		if (strcmp(m->unit[k], key) == 0)
+			return k;
+	}
+}
+
+/* The unit index of UNIT, added when new; 0 for none (or when memory runs out). */
+static int unit_intern(struct match_fields *m, const char *unit)
+{
+	char key[24];
+	size_t n = unit_norm(unit, key);
+	if (!n)
+		return 0;
+	int k = unit_find(m, key, n);
+	if (k > 0)
+		return k;
+	if (m->nunit + 2 > 65535)
+		return 0;
+	if (2 * (m->nunit + 2) > m->nuslot) { /* grow the hash (and the strings) */
+		int ns = m->nuslot ? 2 * m->nuslot : 64;
+		int32_t *slot = calloc((size_t)ns, sizeof *slot);
+		char(*u)[24] = realloc(m->unit, sizeof *u * (size_t)ns);
+		if (!slot || !u) {
+			free(slot);
+			if (u)
+				m->unit = u;
+			return 0;
+		}
+		m->unit = u;
+		m->unit_cap = ns;
+		for (int j = 1; j <= m->nunit; j++) {
+			uint32_t i = hash_str(u[j], strlen(u[j])) & (uint32_t)(ns - 1);
+			while (slot[i])
+				i = (i + 1) & (uint32_t)(ns - 1);
+			slot[i] = j;
+		}
+		free(m->uslot);
+		m->uslot = slot;
+		m->nuslot = ns;
+		k = unit_find(m, key, n);
+	}
+	int idx = ++m->nunit;
+	memcpy(m->unit[idx], key, n + 1);
+	m->uslot[-k - 2] = idx;
+	return idx;
+}
+
+int match_fields_unit(const struct match_fields *m, const char *unit)
+{
+	char key[24];
+	size_t n = unit_norm(unit, key);
+	int k = n ? unit_find(m, key, n) : 0;
+	return k > 0 ? k : n ? -1 : 0;
+}
+
+/* YYYYMMDD of a YYYY-MM-DD date; INT32_MAX for none, 0 for anything else (never valid, as
+ * the text comparison it replaces would find it before any date). */
+static int32_t ymd_of(const char *s, int null)
+{
+	if (null)
+		return INT32_MAX;
+	if (strlen(s) < 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	int32_t v = 0;
+	for (int i = 0; i < 10; i++) {
+		if (i == 4 || i == 7)
+			continue;
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* The catalogue node of CHAIN.NODE, or -1; a small cache in front of the catalogue's search. */
+struct node_cache {
+	struct {
+		char key[96];
+		int idx;
+	} e[256];
+};
+
+static int node_of(struct node_cache *nc, const struct cc_catalogue *cat, const char *chain,
+		   const char *node)
+{
+	if (!cat || !*chain || !*node)
+		return -1;
+	char key[96];
+	int n = snprintf(key, sizeof key, "%s.%s", chain, node);
+	if (n < 0 || n >= (int)sizeof key)
+		return match_node_index(cat, chain, node);
+	uint32_t h = hash_str(key, (size_t)n) & 255;
+	if (strcmp(nc->e[h].key, key) != 0) {
+		memcpy(nc->e[h].key, key, (size_t)n + 1);
+		nc->e[h].idx = match_node_index(cat, chain, node);
+	}
+	return nc->e[h].idx;
+}
+
+static int grow(struct match_fields *m, int64_t id)
+{
+	if (id < m->cap)
+		return 0;
+	int64_t cap = m->cap ? m->cap : 1024;
+	while (cap <= id)
+		cap *= 2;
+	struct match_field *v = realloc(m->v, sizeof *v * (size_t)cap);
+	if (!v)
+		return -1;
+	memset(v + m->cap, 0, sizeof *v * (size_t)(cap - m->cap));
+	m->v = v;
+	m->cap = cap;
+	return 0;
+}
+
+/* Reads the rows of S (FIELDS_COLS) into M. */
+static int load(struct match_fields *m, struct cc_stmt *s, const struct cc_frame *f,
+		struct cc_error *err)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	struct node_cache *nc = calloc(1, sizeof *nc);
+	if (!nc)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	int rc;
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		int64_t id = cc_stmt_int64(s, 0);
+		if (id < 0 || grow(m, id)) {
+			if (id < 0)
+				continue;
+			free(nc);
+			return cc_error_set(err, CC_ENOMEM, "out of memory");
+		}
+		struct match_field *x = &m->v[id];
+		x->kind = (uint8_t)(match_kind_parse(cc_stmt_text(s, 1)) + 1);
+		x->open = strcmp(cc_stmt_text(s, 2), "open") == 0;
+		x->valid = ymd_of(cc_stmt_text(s, 3), cc_stmt_is_null(s, 3));
+		x->node = (int16_t)node_of(nc, cat, cc_stmt_text(s, 4), cc_stmt_text(s, 5));
+		x->qty = cc_stmt_is_null(s, 6) ? NAN : cc_stmt_double(s, 6);
+		x->unit = (uint16_t)unit_intern(m, cc_stmt_text(s, 7));
+		x->ent = cc_frame_of_id(f, cc_stmt_int64(s, 8));
+	}
+	free(nc);
+	return rc < 0 ? CC_EDB : 0;
+}
+
+static void *fields_make(const struct cc_frame *f)
+{
+	(void)f;
+	struct match_fields *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->df = calloc(DF_SLOTS, sizeof *m->df);
+	if (!m->df || pthread_rwlock_init(&m->lock, NULL)) {
+		free(m->df);
+		free(m);
+		return NULL;
+	}
+	if (pthread_mutex_init(&m->df_lock, NULL)) {
+		pthread_rwlock_destroy(&m->lock);
+		free(m->df);
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void fields_free(void *p)
+{
+	struct match_fields *m = p;
+	pthread_rwlock_destroy(&m->lock);
+	pthread_mutex_destroy(&m->df_lock);
+	free(m->df);
+	free(m->v);
+	free(m->unit);
+	free(m->uslot);
+	free(m);
+}
+
+struct match_fields *match_fields_get(struct cc_store *st, struct cc_frame *f,
+				      struct cc_error *err)
+{
+	static const char rev_sql[] =
+		"SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'postings_rev'";
+	struct match_fields *m = cc_frame_ext(f, FIELDS_SLOT, fields_make, fields_free);
+	if (!m) {
+		cc_error_set(err, CC_ENOMEM, "out of memory");
+		return NULL;
+	}
+	struct cc_stmt *s = cc_stmt_cached(st, rev_sql, err);
+	if (!s)
+		return NULL;
+	int rc = cc_stmt_step(s, err);
+	int64_t rev = rc == 1 ? cc_stmt_int64(s, 0) : 0;
+	cc_stmt_reset(s);
+	if (rc < 0)
+		return NULL;
+	pthread_rwlock_rdlock(&m->lock);
+	if (m->built && m->rev >= rev)
+		return m;
+	pthread_rwlock_unlock(&m->lock);
+	pthread_rwlock_wrlock(&m->lock);
+	rc = 0;
+	if (!m->built || m->rev < rev) {
+		/* All rows the first time (the rev seen before the scan: a row written during it is
+		 * read again next time), then those written since. */
+		struct cc_stmt *q = NULL;
+		if (!m->built) {
+			rc = cc_stmt_prepare(st, &q, FIELDS_COLS, err);
+		} else {
+			rc = cc_stmt_prepare(st, &q, FIELDS_COLS " WHERE rev > ?1", err);
+			if (rc == 0)
+				cc_stmt_bind_int64(q, 1, m->rev);
+		}
+		if (rc == 0)
+			rc = load(m, q, f, err);
+		cc_stmt_free(q);
+		if (rc == 0) {
+			m->built = 1;
+			m->rev = rev;
+		}
+		memset(m->df, 0, DF_SLOTS * sizeof *m->df); /* the texts may have moved too */
+		m->ndf = 0;
+	}
+	pthread_rwlock_unlock(&m->lock);
+	if (rc)
+		return NULL;
+	pthread_rwlock_rdlock(&m->lock);
+	return m;
+}
+
+const struct match_field *match_fields_of(const struct match_fields *m, int64_t id)
+{
+	return id >= 0 && id < m->cap && m->v[id].kind ? &m->v[id] : NULL;
+}
+
+void match_fields_release(struct match_fields *m)
+{
+	if (m)
+		pthread_rwlock_unlock(&m->lock);
+}
+
+/* The slot of (KIND, TRI) in M's frequencies: its entry, or the free slot to put it in; -1 when
+ * the trigram is too long to keep. Under df_lock. */
+static int df_slot(const struct match_fields *m, int kind, const char *tri, size_t len)
+{
+	if (len >= sizeof m->df[0].tri)
+		return -1;
+	uint32_t h = hash_str(tri, len) ^ (uint32_t)kind * 0x9E3779B9u;
+	for (uint32_t i = h & (DF_SLOTS - 1);; i = (i + 1) & (DF_SLOTS - 1)) {
+		const struct df_entry *d = &m->df[i];
+		if (!d->kind ||
+		    (d->kind == kind + 1 && strncmp(d->tri, tri, len) == 0 && d->tri[len] == '\0'))
+			return (int)i;
+	}
+}
+
+int64_t match_fields_df(struct match_fields *m, int kind, const char *tri, size_t len)
+{
+	int64_t df = -1;
+	pthread_mutex_lock(&m->df_lock);
+	int i = df_slot(m, kind, tri, len);
+	if (i >= 0 && m->df[i].kind)
+		df = m->df[i].df;
+	pthread_mutex_unlock(&m->df_lock);
+	return df;
+}
+
+void match_fields_df_put(struct match_fields *m, int kind, const char *tri, size_t len,
+			 int64_t df)
+{
+	pthread_mutex_lock(&m->df_lock);
+	int i = m->ndf < DF_SLOTS / 2 ? df_slot(m, kind, tri, len) : -1;
+	if (i >= 0 && !m->df[i].kind) {
+		memcpy(m->df[i].tri, tri, len);
+		m->df[i].tri[len] = '\0';
+		m->df[i].kind = (uint8_t)(kind + 1);
+		m->df[i].df = df;
+		m->ndf++;
+	}
+	pthread_mutex_unlock(&m->df_lock);
+}
