@@ -1,7 +1,9 @@
 /*
  * Bounded dynamic buffers (see buf.h).
  */
+#include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,22 +15,29 @@ void cc_buf_init(struct cc_buf *b, size_t max)
 	b->data = NULL;
 	b->len = b->cap = 0;
 	b->max = max;
+	b->failed = 0;
 }
 
 static int grow(struct cc_buf *b, size_t need)
 {
+	if (b->failed)
+		return CC_ENOMEM;
 	if (b->len + need + 1 <= b->cap)
 		return 0;
-	if (b->len + need + 1 > b->max)
+	if (b->len + need + 1 > b->max) {
+		b->failed = 1;
 		return CC_ENOMEM;
+	}
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < b->len + need + 1)
 		cap *= 2;
 	if (cap > b->max)
 		cap = b->max;
 	char *p = realloc(b->data, cap);
-	if (!p)
+	if (!p) {
+		b->failed = 1;
 		return CC_ENOMEM;
+	}
 	b->data = p;
 	b->cap = cap;
 	return 0;
@@ -172,6 +181,7 @@ int cc_buf_csv_field(struct cc_buf *b, const char *s, size_t n)
 void cc_buf_reset(struct cc_buf *b)
 {
 	b->len = 0;
+	b->failed = 0;
 	if (b->data)
 		b->data[0] = '\0';
 }
@@ -186,6 +196,7 @@ char *cc_buf_detach(struct cc_buf *b)
 	char *p = b->data;
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->failed = 0;
 	return p;
 }
 
@@ -196,4 +207,51 @@ void cc_buf_release(struct cc_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->failed = 0;
+}
+
+/*
+ * Appends V as a JSON number (null when unknown) without printf in the common case: a value
+ * that is exactly the double nearest some decimal with at most 8 decimals (money in 万元 with
+ * cents, ratios) is written as that decimal; anything else falls back to %.12g.
+ */
+int cc_buf_num(struct cc_buf *b, double v)
+{
+	static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+	static const uint64_t i10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+				       100000000};
+	if (isnan(v) || isinf(v))
+		return cc_buf_puts(b, "null");
+	double a = fabs(v);
+	for (int d = 0; a < 1e9 && d <= 8; d += 2) {
+		double r = floor(a * p10[d] + 0.5);
+		if (r / p10[d] != a)
+			continue;
+		uint64_t n = (uint64_t)r, whole = n / i10[d], frac = n % i10[d];
+		char out[48], tmp[24];
+		int o = 0, t = 0;
+		if (v < 0 && n)
+			out[o++] = '-';
+		do {
+			tmp[t++] = (char)('0' + (int)(whole % 10));
+			whole /= 10;
+		} while (whole);
+		while (t)
+			out[o++] = tmp[--t];
+		if (frac) {
+			int len = d;
+			while (frac % 10 == 0) {
+				frac /= 10;
+				len--;
+			}
+			out[o++] = '.';
+			for (int j = len - 1; j >= 0; j--) {
+				out[o + j] = (char)('0' + (int)(frac % 10));
+				frac /= 10;
+			}
+			o += len;
+		}
+		return cc_buf_append(b, out, (size_t)o);
+	}
+	return cc_buf_printf(b, "%.12g", v);
 }

@@ -1,7 +1,8 @@
 /*
  * Bounded dynamic string buffers (as curl's dynbuf): every buffer is given a maximum size at
- * init, and appends past it fail with CC_ENOMEM instead of growing without end. The content
- * is always NUL-terminated once anything was appended.
+ * init, and appends past it fail with CC_ENOMEM instead of growing without end; after one
+ * failed append every later one fails too (until cc_buf_reset), so a writer may check only the
+ * last. The content is always NUL-terminated once anything was appended.
  *
  * Ownership: the buffer owns data; cc_buf_release() frees it; cc_buf_detach() hands it over.
  */
@@ -14,9 +15,10 @@ struct cc_buf {
 	size_t len;
 	size_t cap;
 	size_t max;
+	int failed; /* an append failed: all later ones fail too, until cc_buf_reset */
 };
 
-#define CC_BUF_INIT(max_) { NULL, 0, 0, (max_) }
+#define CC_BUF_INIT(max_) { NULL, 0, 0, (max_), 0 }
 
 void cc_buf_init(struct cc_buf *b, size_t max);
 /* Each returns 0 or CC_ENOMEM (allocation failed or the maximum would be passed). */
@@ -26,6 +28,9 @@ int cc_buf_putc(struct cc_buf *b, char c);
 int cc_buf_printf(struct cc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends S as a JSON string literal, quotes included; invalid UTF-8 becomes U+FFFD. */
 int cc_buf_json_str(struct cc_buf *b, const char *s, size_t n);
+/* Appends V as a JSON number, null when NaN or infinite: a value that is exactly the double
+ * nearest a decimal with at most 8 decimals as that decimal (without printf), else %.12g. */
+int cc_buf_num(struct cc_buf *b, double v);
 /* Appends S as one CSV field (quoted when it holds a comma, quote, CR or LF). */
 int cc_buf_csv_field(struct cc_buf *b, const char *s, size_t n);
 /* Empties the buffer but keeps its memory. */

@@ -368,55 +368,6 @@ static int name_hits(struct cc_frame *f, const char *q, size_t qlen, unsigned ch
 	return 0;
 }
 
-/*
- * Appends V as a JSON number (null when unknown) without printf in the common case: a value
- * that is exactly the double nearest some decimal with at most 8 decimals (money in 万元 with
- * cents, ratios) is written as that decimal; anything else falls back to %.12g.
- */
-static void put_num(struct cc_buf *b, double v)
-{
-	static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
-	static const uint64_t i10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-				       100000000};
-	if (isnan(v) || isinf(v)) {
-		cc_buf_puts(b, "null");
-		return;
-	}
-	double a = fabs(v);
-	for (int d = 0; a < 1e9 && d <= 8; d += 2) {
-		double r = floor(a * p10[d] + 0.5);
-		if (r / p10[d] != a)
-			continue;
-		uint64_t n = (uint64_t)r, whole = n / i10[d], frac = n % i10[d];
-		char out[48], tmp[24];
-		int o = 0, t = 0;
-		if (v < 0 && n)
-			out[o++] = '-';
-		do {
-			tmp[t++] = (char)('0' + (int)(whole % 10));
-			whole /= 10;
-		} while (whole);
-		while (t)
-			out[o++] = tmp[--t];
-		if (frac) {
-			int len = d;
-			while (frac % 10 == 0) {
-				frac /= 10;
-				len--;
-			}
-			out[o++] = '.';
-			for (int j = len - 1; j >= 0; j--) {
-				out[o + j] = (char)('0' + (int)(frac % 10));
-				frac /= 10;
-			}
-			o += len;
-		}
-		cc_buf_append(b, out, (size_t)o);
-		return;
-	}
-	cc_buf_printf(b, "%.12g", v);
-}
-
 int h_enterprises(struct http_req *req)
 {
 	struct cc_frame *f = http_frame(req);
@@ -630,11 +581,11 @@ int h_enterprises(struct http_req *req)
 			cc_buf_putc(b, '"');
 			cc_buf_puts(b, cc_metric_get(show[m])->key);
 			cc_buf_puts(b, "\":");
-			put_num(b, cols[m] ? cols[m][i] : NAN);
+			cc_buf_num(b, cols[m] ? cols[m][i] : NAN);
 		}
 		if (by_metric) {
 			cc_buf_puts(b, ",\"sort_value\":");
-			put_num(b, sv);
+			cc_buf_num(b, sv);
 		}
 		cc_buf_putc(b, '}');
 	}

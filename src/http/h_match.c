@@ -9,6 +9,7 @@
 #include <string.h>
 #include "base/parse.h"
 #include "domain/uscc.h"
+#include "base/buf.h"
 #include "http/handlers.h"
 #include "match/match.h"
 
@@ -288,18 +289,36 @@ int h_posting_matches(struct http_req *req)
 		return http_error(req, rc == CC_EINVAL ? 409 : h_status_of(rc),
 				  rc == CC_EINVAL ? "conflict" : h_code_of(rc), "posting",
 				  "该发布已撤回或过期，没有匹配结果", "%s", err.msg);
-	json_t *items = json_array();
-	for (long long i = offset; i < r.n && i < offset + limit; i++)
-		json_array_append_new(items, match_item_json(req->st, f, &r, (int)i));
-	char next[32];
-	snprintf(next, sizeof next, "%lld", offset + limit);
-	json_t *out = json_pack("{s:o?, s:s, s:s?, s:i, s:o, s:o}", "posting",
-				posting_get(req->st, id, 1, &err), "query", r.query, "query_partial",
-				r.partial[0] ? r.partial : NULL, "total", r.n,
-				"items", items, "next_cursor",
-				offset + limit < r.n ? json_string(next) : json_null());
+	/* {"posting", "query", "query_partial", "total"} from jansson, then the items written
+	 * straight into the response (match_item_write: the page is most of the work). */
+	json_t *head = json_pack("{s:o?, s:s, s:s?, s:i}", "posting", posting_get(req->st, id, 1, &err),
+				 "query", r.query, "query_partial", r.partial[0] ? r.partial : NULL,
+				 "total", r.n);
+	char *hs = head ? json_dumps(head, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+	json_decref(head);
+	struct cc_buf *b = &req->resp;
+	cc_buf_reset(b);
+	if (hs && strlen(hs) > 2) {
+		cc_buf_append(b, hs, strlen(hs) - 1); /* without its closing brace */
+		cc_buf_puts(b, ",\"items\":[");
+		for (long long i = offset; i < r.n && i < offset + limit; i++) {
+			if (i > offset)
+				cc_buf_putc(b, ',');
+			match_item_write(req->st, f, &r, (int)i, b);
+		}
+		if (offset + limit < r.n)
+			cc_buf_printf(b, "],\"next_cursor\":\"%lld\"}", offset + limit);
+		else
+			cc_buf_puts(b, "],\"next_cursor\":null}");
+	}
+	free(hs);
 	match_result_free(&r);
-	return http_json(req, 200, out);
+	if (!hs || b->failed)
+		return http_error(req, 500, "internal", NULL, "响应过大或内存不足",
+				  "the matches could not be written");
+	req->status = 200;
+	req->resp_type = "application/json; charset=utf-8";
+	return 200;
 }
 
 /* ---- subscriptions and inbox ---- */

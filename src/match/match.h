@@ -191,8 +191,13 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 	       struct match_result *out, struct cc_error *err);
 void match_result_free(struct match_result *r);
 
-/* Item I of R as JSON with its explanation: components, weights, contributions, reasons in
- * Chinese and English, and the counterpart's name, credit code, region and node. */
+/* Appends item I of R to B as a JSON object with its explanation: components, weights,
+ * contributions, reasons in Chinese and English, and the counterpart's name, credit code,
+ * region and node (numbers as cc_buf_num). Returns 0 or CC_ENOMEM (B is full). */
+struct cc_buf;
+int match_item_write(struct cc_store *st, const struct cc_frame *f, struct match_result *r, int i,
+		     struct cc_buf *b);
+/* The same as a jansson value (NULL when out of memory). */
 json_t *match_item_json(struct cc_store *st, const struct cc_frame *f, struct match_result *r,
 			int i);
 /* Fills item I's matched text (the query's terms found in its title and description, or its

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/buf.h"
 #include "base/builtin.h"
 #include "base/parse.h"
 #include "domain/catalogue.h"
@@ -871,8 +872,27 @@ void match_item_text(struct cc_store *st, struct match_result *r, int i)
 	cc_stmt_reset(s);
 }
 
-json_t *match_item_json(struct cc_store *st, const struct cc_frame *f, struct match_result *r,
-			int i)
+/* Appends ,"KEY": and the JSON string S. (A failed append makes the rest fail: the caller
+ * checks the last.) */
+static void put_str(struct cc_buf *b, const char *key, const char *s)
+{
+	cc_buf_puts(b, ",\"");
+	cc_buf_puts(b, key);
+	cc_buf_puts(b, "\":");
+	cc_buf_json_str(b, s, strlen(s));
+}
+
+/* Appends ,"KEY": and V as a JSON number (null when NaN). */
+static void put_num(struct cc_buf *b, const char *key, double v)
+{
+	cc_buf_puts(b, ",\"");
+	cc_buf_puts(b, key);
+	cc_buf_puts(b, "\":");
+	cc_buf_num(b, v);
+}
+
+int match_item_write(struct cc_store *st, const struct cc_frame *f, struct match_result *r, int i,
+		     struct cc_buf *b)
 {
 	match_item_text(st, r, i);
 	const struct match_weights *W = match_weights_get(NULL);
@@ -880,32 +900,31 @@ json_t *match_item_json(struct cc_store *st, const struct cc_frame *f, struct ma
 	const struct match_item *it = &r->items[i];
 	int e = it->ent;
 	cc_codes_load(NULL);
-	json_t *o = json_object();
-	json_object_set_new(o, "rank", json_integer(i + 1));
-	json_object_set_new(o, "type", json_string(it->is_posting ? "posting" : "enterprise"));
-	json_object_set_new(o, "id", json_integer(it->id));
-	json_object_set_new(o, "title", json_string(it->title));
-	json_object_set_new(o, "score", json_real(it->score));
-	json_object_set_new(o, "uscc", json_string(f->uscc[e]));
-	json_object_set_new(o, "enterprise", json_string(f->name[e]));
-	json_object_set_new(o, "region", json_integer(f->region[e]));
+	cc_buf_printf(b, "{\"rank\":%d", i + 1);
+	put_str(b, "type", it->is_posting ? "posting" : "enterprise");
+	cc_buf_printf(b, ",\"id\":%lld", (long long)it->id);
+	put_str(b, "title", it->title);
+	put_num(b, "score", it->score);
+	put_str(b, "uscc", f->uscc[e]);
+	put_str(b, "enterprise", f->name[e]);
+	cc_buf_printf(b, ",\"region\":%d", (int)f->region[e]);
 	char rn[160];
 	cc_region_fullname(f->region[e], rn, sizeof rn);
-	json_object_set_new(o, "region_name", json_string(rn));
+	put_str(b, "region_name", rn);
 	if (it->node >= 0) {
 		const struct cc_node *nd = &cat->nodes[it->node];
 		char ref[160];
 		snprintf(ref, sizeof ref, "%s.%s", cat->chains[nd->chain].id, nd->id);
-		json_object_set_new(o, "node", json_string(ref));
-		json_object_set_new(o, "node_name", json_string(nd->name_zh));
+		put_str(b, "node", ref);
+		put_str(b, "node_name", nd->name_zh);
 	} else {
-		json_object_set_new(o, "node", json_null());
+		cc_buf_puts(b, ",\"node\":null");
 	}
 	if (it->is_posting) {
-		json_object_set_new(o, "quantity", isnan(it->qty) ? json_null() : json_real(it->qty));
-		json_object_set_new(o, "unit", json_string(it->unit));
+		put_num(b, "quantity", it->qty); /* null when none */
+		put_str(b, "unit", it->unit);
 	}
-	json_t *parts = json_array();
+	cc_buf_puts(b, ",\"explanation\":[");
 	for (int k = 0; k < MATCH_NCOMP; k++) {
 		char zh[300], en[300];
 		double v = it->comp[k];
@@ -983,16 +1002,25 @@ json_t *match_item_json(struct cc_store *st, const struct cc_frame *f, struct ma
 				 __builtin_popcount(f->certs[e]), scale_en(f->scale[e]), it->days < 0 ? 0 : it->days);
 			break;
 		}
-		json_t *p = json_object();
-		json_object_set_new(p, "component", json_string(match_component[k]));
-		json_object_set_new(p, "name_zh", json_string(component_zh[k]));
-		json_object_set_new(p, "value", json_real(v));
-		json_object_set_new(p, "weight", json_real(W->w[k]));
-		json_object_set_new(p, "contribution", json_real(W->w[k] * v));
-		json_object_set_new(p, "reason_zh", json_string(zh));
-		json_object_set_new(p, "reason_en", json_string(en));
-		json_array_append_new(parts, p);
+		cc_buf_puts(b, k ? ",{\"component\":\"" : "{\"component\":\"");
+		cc_buf_puts(b, match_component[k]);
+		cc_buf_putc(b, '"');
+		put_str(b, "name_zh", component_zh[k]);
+		put_num(b, "value", v);
+		put_num(b, "weight", W->w[k]);
+		put_num(b, "contribution", W->w[k] * v);
+		put_str(b, "reason_zh", zh);
+		put_str(b, "reason_en", en);
+		cc_buf_putc(b, '}');
 	}
-	json_object_set_new(o, "explanation", parts);
+	return cc_buf_puts(b, "]}");
+}
+
+json_t *match_item_json(struct cc_store *st, const struct cc_frame *f, struct match_result *r,
+			int i)
+{
+	struct cc_buf b = CC_BUF_INIT(1 << 20);
+	json_t *o = match_item_write(st, f, r, i, &b) ? NULL : json_loads(cc_buf_str(&b), 0, NULL);
+	cc_buf_release(&b);
 	return o;
 }

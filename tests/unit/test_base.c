@@ -899,6 +899,29 @@ static void test_buf(void **state)
 	assert_int_equal(cc_buf_putc(&s, 'x'), CC_ENOMEM);
 	assert_string_equal(cc_buf_str(&s), "1234567");
 	assert_int_equal(cc_buf_puts(&s, "toolong"), CC_ENOMEM);
+	/* A failure sticks: nothing shorter gets in after it (a writer checks its last append),
+	 * until the buffer is reset. */
+	assert_int_equal(cc_buf_append(&s, "", 0), CC_ENOMEM);
+	assert_string_equal(cc_buf_str(&s), "1234567");
+	cc_buf_reset(&s);
+	assert_int_equal(cc_buf_putc(&s, 'y'), 0);
+	struct cc_buf t = CC_BUF_INIT(12);
+	assert_int_equal(cc_buf_puts(&t, "12345"), 0);
+	assert_int_equal(cc_buf_puts(&t, "6789abcdef"), CC_ENOMEM);
+	assert_int_equal(cc_buf_putc(&t, '}'), CC_ENOMEM);
+	assert_string_equal(cc_buf_str(&t), "12345");
+	cc_buf_release(&t);
+	/* Numbers: short decimals without printf, the rest %.12g, null for NaN / infinity. */
+	struct cc_buf n = CC_BUF_INIT(256);
+	const double vals[] = {0, 1, -2, 0.35, 0.175, 12111, -0.5, 1e-9, 1.0 / 3, 123456789012.5,
+			       NAN, INFINITY};
+	for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++) {
+		assert_int_equal(cc_buf_num(&n, vals[k]), 0);
+		assert_int_equal(cc_buf_putc(&n, ' '), 0);
+	}
+	assert_string_equal(cc_buf_str(&n), "0 1 -2 0.35 0.175 12111 -0.5 1e-09 0.333333333333 "
+					    "123456789012 null null ");
+	cc_buf_release(&n);
 	cc_buf_reset(&s);
 	assert_int_equal(cc_buf_printf(&s, "%s", "123456789"), CC_ENOMEM);
 	assert_int_equal(cc_buf_json_str(&s, "abcdefgh", 8), CC_ENOMEM);
