@@ -33,5 +33,9 @@ unit: build
 bench: build
 	@bash bench/run.sh
 
+# The C style (.clang-format, STYLE.md): rewrite every tracked C file in place.
+format:
+	@clang-format -i --style=file $$(git ls-files '*.c' '*.h')
+
 clean:
 	rm -rf build build-asan build-fuzz

@@ -204,19 +204,21 @@ int main(int argc, char **argv)
 	struct cc_store *st_ours = st;
 	if (cc_store_open(&st, argv[1], 0, &err))
 		fail("open (bare)");
-	struct cc_stmt *bare_s = prep("SELECT rowid, bm25(postings_fts_supply) FROM postings_fts_supply "
-				      "WHERE postings_fts_supply MATCH ?1 ORDER BY rank LIMIT 20");
-	struct cc_stmt *bare_d = prep("SELECT rowid, bm25(postings_fts_demand) FROM postings_fts_demand "
-				      "WHERE postings_fts_demand MATCH ?1 ORDER BY rank LIMIT 20");
+	struct cc_stmt *bare_s =
+		prep("SELECT rowid, bm25(postings_fts_supply) FROM postings_fts_supply "
+		     "WHERE postings_fts_supply MATCH ?1 ORDER BY rank LIMIT 20");
+	struct cc_stmt *bare_d =
+		prep("SELECT rowid, bm25(postings_fts_demand) FROM postings_fts_demand "
+		     "WHERE postings_fts_demand MATCH ?1 ORDER BY rank LIMIT 20");
 	struct cc_store *st_bare = st;
 	st = st_ours;
 	double *ours = calloc((size_t)n, sizeof *ours), *ours_q = calloc((size_t)n, sizeof *ours_q);
 	double *fts = calloc((size_t)n, sizeof *fts), *ratio = calloc((size_t)n, sizeof *ratio);
-	char (*queries)[512] = calloc((size_t)n, sizeof *queries);
+	char(*queries)[512] = calloc((size_t)n, sizeof *queries);
 	int nq = 0, nnoq = 0, nerr = 0;
 	long cands = 0, hits = 0;
 	size_t bytes = 0;
-	char (*partials)[512] = calloc((size_t)n, sizeof *partials);
+	char(*partials)[512] = calloc((size_t)n, sizeof *partials);
 	int npartial = 0;
 	struct cc_buf page = CC_BUF_INIT(1 << 24);
 	for (int i = 0; i < n; i++) {
@@ -249,7 +251,8 @@ int main(int argc, char **argv)
 			nnoq++;
 			continue;
 		}
-		/* The bare query on the same strings: the exact pass, and the partial one if it ran. */
+		/* The bare query on the same strings: the exact pass, and the partial one if it
+		 * ran. */
 		double tb = 0;
 		for (int pass = 0; pass < 2; pass++) {
 			const char *q = pass ? partials[i] : queries[i];
@@ -293,7 +296,6 @@ int main(int argc, char **argv)
 	       so.p50 * 1e3, so.p99 * 1e3, so.mean * 1e3, sf.p50 * 1e3, sf.p99 * 1e3, sf.mean * 1e3,
 	       sf.p50 > 0 ? soq.p50 / sf.p50 : 0, sf.p99 > 0 ? soq.p99 / sf.p99 : 0,
 	       sf.mean > 0 ? soq.mean / sf.mean : 0);
-
 
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);

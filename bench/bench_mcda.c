@@ -44,7 +44,8 @@ static int gen(const char *path, long m, int n)
 	}
 	for (long i = 0; i < m; i++) {
 		for (int j = 0; j < n; j++) {
-			/* Uniform in (0, 1], shaped per column: some skewed like revenue, some flat. */
+			/* Uniform in (0, 1], shaped per column: some skewed like revenue, some
+			 * flat. */
 			double u = ((double)(next(&seed) >> 11) + 1) / 9007199254740992.0;
 			double base = 10.0 * (j + 1);
 			switch (j % 3) {

@@ -2,7 +2,7 @@
 # Installs what ChainChief needs on Debian 12, only what is missing. Run as root (or with sudo
 # available). Usage: scripts/setup.sh [build|test]
 #   build: compiler, CMake and the libraries (enough for `make demo`)
-#   test:  also clang (fuzzing), Node.js + npm packages, Chromium (browser tests) and the
+#   test:  also clang (fuzzing) and clang-format (the style check), Node.js + npm packages, Chromium (browser tests) and the
 #          Python oracles used by tests.
 set -euo pipefail
 what=${1:-build}
@@ -16,7 +16,7 @@ pkgs=(build-essential cmake pkg-config libsqlite3-dev libjansson-dev libmicrohtt
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 if [ "$what" = test ]; then
-  pkgs+=(clang libclang-rt-14-dev chromium python3-numpy python3-igraph python3-networkx
+  pkgs+=(clang clang-format libclang-rt-14-dev chromium python3-numpy python3-igraph python3-networkx
          fonts-noto-cjk
          libreoffice-calc-nogui wrk nginx-light hyperfine time bc)
 fi

@@ -4,6 +4,7 @@
 #   2. ASan + UBSan build + the same tests
 #   3. libFuzzer smoke run of every fuzz target (clang, a few seconds each)
 #   4. end-to-end browser tests (node's test runner + playwright-core + Debian chromium)
+#   5. the C style: every tracked .c / .h as .clang-format has it (`make format` fixes it)
 # The last line is "N passed, N failed" over all of them.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -77,6 +78,16 @@ if [ -d tests/e2e ] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
   f=$(grep -E '^# fail [0-9]+' "$LOGS/e2e.log" | awk '{print $3}')
   if [ -z "$p" ]; then failed=$((failed + 1)); failures+=("e2e: no summary"); else
     passed=$((passed + p)); failed=$((failed + ${f:-0})); [ "${f:-0}" -gt 0 ] && failures+=("e2e: $f failed"); fi
+fi
+
+step "C style (clang-format)"
+cfiles=$(git ls-files '*.c' '*.h' 2>/dev/null) || cfiles=$(find src tests bench tools -name '*.[ch]')
+# shellcheck disable=SC2086
+if [ -n "$cfiles" ] && clang-format --dry-run --Werror --style=file $cfiles > "$LOGS/format.log" 2>&1; then
+  echo "format: ok"; passed=$((passed + 1))
+else
+  head -40 "$LOGS/format.log"; echo "format: FAILED (run 'make format')"
+  failed=$((failed + 1)); failures+=("C style: run 'make format'")
 fi
 
 echo

@@ -218,8 +218,8 @@ void cc_buf_release(struct cc_buf *b)
 int cc_buf_num(struct cc_buf *b, double v)
 {
 	static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
-	static const uint64_t i10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-				       100000000};
+	static const uint64_t i10[] = {1,      10,	100,	  1000,	    10000,
+				       100000, 1000000, 10000000, 100000000};
 	if (isnan(v) || isinf(v))
 		return cc_buf_puts(b, "null");
 	double a = fabs(v);

@@ -18,7 +18,10 @@ struct cc_buf {
 	int failed; /* an append failed: all later ones fail too, until cc_buf_reset */
 };
 
-#define CC_BUF_INIT(max_) { NULL, 0, 0, (max_), 0 }
+#define CC_BUF_INIT(max_)                                                                          \
+	{                                                                                          \
+		NULL, 0, 0, (max_), 0                                                              \
+	}
 
 void cc_buf_init(struct cc_buf *b, size_t max);
 /* Each returns 0 or CC_ENOMEM (allocation failed or the maximum would be passed). */

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 struct cc_builtin {
-	const char *name; /* "web/index.html", "data/chains/ic.json" */
+	const char *name;	   /* "web/index.html", "data/chains/ic.json" */
 	const unsigned char *data; /* NUL-terminated for convenience; size excludes the NUL */
 	size_t size;
 };

@@ -33,14 +33,14 @@ struct cc_csv {
 
 	/* Parser state for the current record, offsets relative to START. */
 	enum csv_state st;
-	size_t r, w;	  /* read and write offsets (w <= r) */
-	size_t fs;	  /* start of the current field's content */
-	long nl;	  /* newlines in this record, inside quotes and its terminator */
-	long qline;	  /* line on which the current quoted field starts */
-	size_t nfields;   /* fields completed */
-	size_t fcap;	  /* room in the arrays below */
-	size_t *foff;	  /* field start offsets */
-	size_t *flen;	  /* field lengths */
+	size_t r, w;	   /* read and write offsets (w <= r) */
+	size_t fs;	   /* start of the current field's content */
+	long nl;	   /* newlines in this record, inside quotes and its terminator */
+	long qline;	   /* line on which the current quoted field starts */
+	size_t nfields;	   /* fields completed */
+	size_t fcap;	   /* room in the arrays below */
+	size_t *foff;	   /* field start offsets */
+	size_t *flen;	   /* field lengths */
 	const char **fptr; /* field pointers handed out in struct cc_row */
 };
 
@@ -157,10 +157,11 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 				goto more;
 			ch = b[r];
 			if (ch == '"') {
-				rc = cc_error_set(err, CC_EPARSE,
-						  "stray quote inside an unquoted field on CSV line %ld "
-						  "(field %zu)",
-						  c->line + c->nl, c->nfields + 1);
+				rc = cc_error_set(
+					err, CC_EPARSE,
+					"stray quote inside an unquoted field on CSV line %ld "
+					"(field %zu)",
+					c->line + c->nl, c->nfields + 1);
 				goto out;
 			}
 			if (ch == '\r') {
@@ -207,12 +208,14 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 			}
 			if (ch == '\r' && r + 1 == avail && !c->eof)
 				goto more;
-			if (ch == ',' || ch == '\n' || (ch == '\r' && (r + 1 == avail || b[r + 1] == '\n')))
+			if (ch == ',' || ch == '\n' ||
+			    (ch == '\r' && (r + 1 == avail || b[r + 1] == '\n')))
 				goto end_field;
-			rc = cc_error_set(err, CC_EPARSE,
-					  "unexpected character after the closing quote on CSV line %ld "
-					  "(field %zu)",
-					  c->line + c->nl, c->nfields + 1);
+			rc = cc_error_set(
+				err, CC_EPARSE,
+				"unexpected character after the closing quote on CSV line %ld "
+				"(field %zu)",
+				c->line + c->nl, c->nfields + 1);
 			goto out;
 		}
 
@@ -251,7 +254,8 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 		/* The input ends: it ends the record too, unless a quoted field is open. */
 		if (st == ST_QUO) {
 			rc = cc_error_set(err, CC_EPARSE,
-					  "unterminated quoted field starting on CSV line %ld", c->qline);
+					  "unterminated quoted field starting on CSV line %ld",
+					  c->qline);
 			goto out;
 		}
 		if (st == ST_FIELD && c->nfields == 0 && r == 0)
@@ -275,8 +279,10 @@ static int refill(struct cc_csv *c, struct cc_error *err)
 		c->start = 0;
 	}
 	if (c->end > CC_CSV_MAX_RECORD)
-		return cc_error_set(err, CC_EPARSE, "CSV record starting on line %ld is longer than %u "
-				    "bytes", c->line, CC_CSV_MAX_RECORD);
+		return cc_error_set(err, CC_EPARSE,
+				    "CSV record starting on line %ld is longer than %u "
+				    "bytes",
+				    c->line, CC_CSV_MAX_RECORD);
 	if (c->cap - c->end - 1 < CSV_CHUNK) {
 		/* One record fills the buffer: double it, up to the record limit plus a chunk. */
 		size_t cap = c->cap * 2;
@@ -316,8 +322,10 @@ int cc_csv_next(struct cc_csv *c, struct cc_row *row, struct cc_error *err)
 			continue;
 		}
 		if (c->r > CC_CSV_MAX_RECORD) {
-			rc = cc_error_set(err, CC_EPARSE, "CSV record starting on line %ld is longer "
-					  "than %u bytes", c->line, CC_CSV_MAX_RECORD);
+			rc = cc_error_set(err, CC_EPARSE,
+					  "CSV record starting on line %ld is longer "
+					  "than %u bytes",
+					  c->line, CC_CSV_MAX_RECORD);
 			break;
 		}
 		long line = c->line;

@@ -17,7 +17,7 @@ struct cc_row {
 	size_t nfields;
 	const char **fields; /* each NUL-terminated UTF-8 */
 	const size_t *lens;
-	long line;	     /* 1-based line (CSV: the line the record starts on; XLSX: row number) */
+	long line; /* 1-based line (CSV: the line the record starts on; XLSX: row number) */
 };
 
 /* Largest record accepted (bytes); a longer one is an error naming its line. */

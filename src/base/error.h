@@ -8,17 +8,17 @@
 
 enum cc_errcode {
 	CC_OK = 0,
-	CC_EINVAL = -1,	  /* bad argument or bad input */
-	CC_ENOMEM = -2,	  /* allocation failed or a bounded buffer is full */
-	CC_EIO = -3,	  /* file or socket I/O */
+	CC_EINVAL = -1,	   /* bad argument or bad input */
+	CC_ENOMEM = -2,	   /* allocation failed or a bounded buffer is full */
+	CC_EIO = -3,	   /* file or socket I/O */
 	CC_ENOTFOUND = -4, /* no such record, file or name */
-	CC_EDB = -5,	  /* the store failed */
+	CC_EDB = -5,	   /* the store failed */
 	CC_EENCODING = -6, /* text neither UTF-8 nor GB18030 */
-	CC_EPARSE = -7,	  /* syntax error in a file or expression */
-	CC_EEXIST = -8,	  /* already exists */
-	CC_EPERM = -9,	  /* not allowed */
-	CC_EBUSY = -10,	  /* locked, try again */
-	CC_EREJECT = -11, /* finished, but some rows were rejected */
+	CC_EPARSE = -7,	   /* syntax error in a file or expression */
+	CC_EEXIST = -8,	   /* already exists */
+	CC_EPERM = -9,	   /* not allowed */
+	CC_EBUSY = -10,	   /* locked, try again */
+	CC_EREJECT = -11,  /* finished, but some rows were rejected */
 };
 
 struct cc_error {

@@ -215,7 +215,8 @@ int cc_parse_number(const char *s, size_t n, double *out, struct cc_error *err)
 		pct = 1;
 		i++;
 		if (!expo) {
-			/* Scale in decimal so that "12.34%" is exactly the double nearest 0.1234. */
+			/* Scale in decimal so that "12.34%" is exactly the double nearest 0.1234.
+			 */
 			memcpy(c + k, "e-2", 3);
 			k += 3;
 		}
@@ -230,7 +231,8 @@ int cc_parse_number(const char *s, size_t n, double *out, struct cc_error *err)
 	if (pct && expo)
 		v /= 100;
 	if (!isfinite(v))
-		return cc_error_set(err, CC_EINVAL, "number out of range: '%.*s'", quote_len(s, n), s);
+		return cc_error_set(err, CC_EINVAL, "number out of range: '%.*s'", quote_len(s, n),
+				    s);
 	*out = v;
 	return 0;
 bad_sep:
@@ -265,8 +267,8 @@ static int take(const unsigned char *p, size_t n, size_t *i, const char *lit)
 }
 
 #define NIAN "\xE5\xB9\xB4" /* 年 */
-#define YUE "\xE6\x9C\x88"  /* 月 */
-#define RI "\xE6\x97\xA5"   /* 日 */
+#define YUE  "\xE6\x9C\x88" /* 月 */
+#define RI   "\xE6\x97\xA5" /* 日 */
 
 static int days_in_month(int y, int m)
 {
@@ -347,8 +349,8 @@ int cc_parse_period(const char *s, size_t n, int *year, int *month, struct cc_er
 		return cc_error_set(err, CC_EINVAL, "period year out of range 1900-2200: '%.*s'",
 				    quote_len(s, n), s);
 	if (monthly && (m < 1 || m > 12))
-		return cc_error_set(err, CC_EINVAL, "no such month in period '%.*s'", quote_len(s, n),
-				    s);
+		return cc_error_set(err, CC_EINVAL, "no such month in period '%.*s'",
+				    quote_len(s, n), s);
 	*year = y;
 	*month = m;
 	return 0;

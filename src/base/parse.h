@@ -27,8 +27,9 @@ int cc_parse_number(const char *s, size_t n, double *out, struct cc_error *err);
 
 /*
  * Parses a calendar date: YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日 (one or two
- * digit month and day in every form, one separator throughout), with real calendar checks (2023-02-30 is refused; leap years by the
- * Gregorian rule). Years 1800-2200. On success *ymd = YYYYMMDD. Returns 0 or CC_EINVAL.
+ * digit month and day in every form, one separator throughout), with real calendar checks
+ * (2023-02-30 is refused; leap years by the Gregorian rule). Years 1800-2200. On success *ymd =
+ * YYYYMMDD. Returns 0 or CC_EINVAL.
  */
 int cc_parse_date(const char *s, size_t n, int *ymd, struct cc_error *err);
 

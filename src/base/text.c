@@ -21,9 +21,9 @@
 #include <unistd.h>
 #include "base/text.h"
 
-#define DETECT_CHUNK (1u << 20) /* detection pass read size */
-#define CONV_IN (64u << 10)	/* GB18030 input chunk */
-#define CONV_OUT (256u << 10)	/* converted output buffer (>= 2 * CONV_IN, worst case 1.5x) */
+#define DETECT_CHUNK (1u << 20)	  /* detection pass read size */
+#define CONV_IN	     (64u << 10)  /* GB18030 input chunk */
+#define CONV_OUT     (256u << 10) /* converted output buffer (>= 2 * CONV_IN, worst case 1.5x) */
 
 const char *cc_encoding_name(enum cc_encoding enc)
 {
@@ -325,14 +325,14 @@ int cc_encdetect_finish(struct cc_encdetect *d, enum cc_encoding *enc, struct cc
 
 struct cc_source {
 	enum cc_encoding enc;
-	int fd;			 /* -1 for a memory source */
+	int fd;			  /* -1 for a memory source */
 	const unsigned char *mem; /* memory source */
-	uint64_t size;		 /* input bytes in all */
-	uint64_t pos;		 /* input bytes consumed */
-	uint64_t line;		 /* line of the input at POS (for conversion errors) */
-	int eof;		 /* no more input to fetch */
-	iconv_t cd;		 /* GB18030 only */
-	unsigned char *in;	 /* file input chunk, GB18030 only */
+	uint64_t size;		  /* input bytes in all */
+	uint64_t pos;		  /* input bytes consumed */
+	uint64_t line;		  /* line of the input at POS (for conversion errors) */
+	int eof;		  /* no more input to fetch */
+	iconv_t cd;		  /* GB18030 only */
+	unsigned char *in;	  /* file input chunk, GB18030 only */
 	size_t in_start, in_len;
 	char *out; /* converted bytes not yet handed out, GB18030 only */
 	size_t out_start, out_len;
@@ -438,7 +438,8 @@ int cc_source_open_file(struct cc_source **out, const char *path, struct cc_erro
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0) {
-			rc = cc_error_set(err, CC_EIO, "cannot read '%s': %s", path, strerror(errno));
+			rc = cc_error_set(err, CC_EIO, "cannot read '%s': %s", path,
+					  strerror(errno));
 			goto out;
 		}
 		if (k == 0)
@@ -516,7 +517,8 @@ static int convert_more(struct cc_source *s, struct cc_error *err)
 				memmove(s->in, s->in + s->in_start, s->in_len);
 				s->in_start = 0;
 				if (!s->eof) {
-					ssize_t k = read_fd(s, s->in + s->in_len, CONV_IN - s->in_len, err);
+					ssize_t k = read_fd(s, s->in + s->in_len,
+							    CONV_IN - s->in_len, err);
 					if (k < 0)
 						return (int)k;
 					if (k == 0)
@@ -552,11 +554,12 @@ static int convert_more(struct cc_source *s, struct cc_error *err)
 		if (s->out_len > 0)
 			continue; /* hand out what converted; the error comes back next time */
 		/* Nothing moves past the bad byte, so every later read reports it again. */
-		return cc_error_set(err, CC_EENCODING,
-				    "cannot convert GB18030 byte 0x%02x at offset %llu (line %llu)%s",
-				    (unsigned)src[used], (unsigned long long)s->pos,
-				    (unsigned long long)s->line,
-				    e == EINVAL ? ": sequence cut at end of input" : "");
+		return cc_error_set(
+			err, CC_EENCODING,
+			"cannot convert GB18030 byte 0x%02x at offset %llu (line %llu)%s",
+			(unsigned)src[used], (unsigned long long)s->pos,
+			(unsigned long long)s->line,
+			e == EINVAL ? ": sequence cut at end of input" : "");
 	}
 	return 0;
 }
@@ -634,10 +637,11 @@ int cc_gb18030_to_utf8(const char *p, size_t n, char **out, size_t *outlen, stru
 	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
 		int e = errno;
 		size_t at = n - il;
-		rc = cc_error_set(err, CC_EENCODING, "%s GB18030 byte 0x%02x at offset %zu (line %llu)",
-				  e == EINVAL ? "incomplete sequence at" : "cannot convert",
-				  (unsigned)(unsigned char)p[at], at,
-				  (unsigned long long)(1 + count_lines((const unsigned char *)p, at)));
+		rc = cc_error_set(
+			err, CC_EENCODING, "%s GB18030 byte 0x%02x at offset %zu (line %llu)",
+			e == EINVAL ? "incomplete sequence at" : "cannot convert",
+			(unsigned)(unsigned char)p[at], at,
+			(unsigned long long)(1 + count_lines((const unsigned char *)p, at)));
 		goto out;
 	}
 	*op = '\0';

@@ -43,8 +43,8 @@ size_t cc_gb18030_valid_prefix(const unsigned char *p, size_t n);
  */
 struct cc_encdetect {
 	int utf8_ok, gb_ok, bom;
-	uint64_t offset;	/* bytes fed so far */
-	uint64_t line;		/* 1-based line of the current position */
+	uint64_t offset; /* bytes fed so far */
+	uint64_t line;	 /* 1-based line of the current position */
 	uint64_t utf8_bad_off, utf8_bad_line;
 	uint64_t gb_bad_off, gb_bad_line;
 	unsigned char carry_u[4], carry_g[4];

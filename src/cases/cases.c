@@ -11,9 +11,9 @@
 static const char *const kinds[] = {"finance", "land", "talent", "permits", "technology", "market"};
 static const struct {
 	const char *word, *zh;
-} words[] = {{"finance", "融资"},	 {"land", "用地"},	    {"talent", "人才"},
-	     {"permits", "审批许可"},	 {"technology", "技术"},   {"market", "市场"},
-	     {"open", "待办"},		 {"in_progress", "办理中"}, {"resolved", "已解决"},
+} words[] = {{"finance", "融资"},     {"land", "用地"},		 {"talent", "人才"},
+	     {"permits", "审批许可"}, {"technology", "技术"},	 {"market", "市场"},
+	     {"open", "待办"},	      {"in_progress", "办理中"}, {"resolved", "已解决"},
 	     {"declined", "不予支持"}};
 
 int case_kind_ok(const char *kind)
@@ -37,7 +37,8 @@ int case_transition_ok(const char *from, const char *to)
 	if (!from || !to)
 		return 0;
 	if (strcmp(from, "open") == 0)
-		return !strcmp(to, "in_progress") || !strcmp(to, "resolved") || !strcmp(to, "declined");
+		return !strcmp(to, "in_progress") || !strcmp(to, "resolved") ||
+		       !strcmp(to, "declined");
 	if (strcmp(from, "in_progress") == 0)
 		return !strcmp(to, "resolved") || !strcmp(to, "declined");
 	return 0;
@@ -59,12 +60,14 @@ int case_open(struct cc_store *st, const struct case_new *c, int64_t *id, struct
 	if (!c->uscc || cc_uscc_validate(c->uscc, strlen(c->uscc), uscc, NULL, err))
 		return CC_EINVAL;
 	if (!case_kind_ok(c->kind))
-		return cc_error_set(err, CC_EINVAL,
-				    "kind must be finance, land, talent, permits, technology or market");
+		return cc_error_set(
+			err, CC_EINVAL,
+			"kind must be finance, land, talent, permits, technology or market");
 	if (!c->title || !*c->title)
 		return cc_error_set(err, CC_EINVAL, "a case needs a title (--title)");
 	if (!c->department || !*c->department)
-		return cc_error_set(err, CC_EINVAL, "a case needs an owner department (--department)");
+		return cc_error_set(err, CC_EINVAL,
+				    "a case needs an owner department (--department)");
 	if (c->deadline && *c->deadline) {
 		int ymd;
 		if (cc_parse_date(c->deadline, strlen(c->deadline), &ymd, err))
@@ -84,10 +87,11 @@ int case_open(struct cc_store *st, const struct case_new *c, int64_t *id, struct
 	rc = cc_store_begin(st, err);
 	if (rc)
 		return rc;
-	rc = cc_stmt_prepare(st, &s,
-			     "INSERT INTO cases(enterprise_id, kind, title, detail, department, owner, "
-			     "deadline) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-			     err);
+	rc = cc_stmt_prepare(
+		st, &s,
+		"INSERT INTO cases(enterprise_id, kind, title, detail, department, owner, "
+		"deadline) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		err);
 	if (rc == 0) {
 		cc_stmt_bind_int64(s, 1, eid);
 		cc_stmt_bind_text(s, 2, c->kind, strlen(c->kind));
@@ -128,7 +132,9 @@ static int status_of(struct cc_store *st, int64_t id, char out[16], struct cc_er
 	if (rc)
 		return rc;
 	cc_stmt_bind_int64(s, 1, id);
-	rc = cc_stmt_step(s, err) == 1 ? 0 : cc_error_set(err, CC_ENOTFOUND, "no case %lld", (long long)id);
+	rc = cc_stmt_step(s, err) == 1
+		     ? 0
+		     : cc_error_set(err, CC_ENOTFOUND, "no case %lld", (long long)id);
 	if (rc == 0)
 		snprintf(out, 16, "%s", cc_stmt_text(s, 0));
 	cc_stmt_free(s);
@@ -139,10 +145,11 @@ static int add_comment(struct cc_store *st, int64_t id, const char *text, const 
 		       const char *from, const char *to, struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
-	int rc = cc_stmt_prepare(st, &s,
-				 "INSERT INTO case_comments(case_id, actor, text, status_from, status_to) "
-				 "VALUES(?1, ?2, ?3, ?4, ?5)",
-				 err);
+	int rc = cc_stmt_prepare(
+		st, &s,
+		"INSERT INTO case_comments(case_id, actor, text, status_from, status_to) "
+		"VALUES(?1, ?2, ?3, ?4, ?5)",
+		err);
 	if (rc)
 		return rc;
 	cc_stmt_bind_int64(s, 1, id);
@@ -168,18 +175,20 @@ int case_move(struct cc_store *st, int64_t id, const char *to, const char *comme
 	if (rc)
 		return rc;
 	if (!case_transition_ok(from, to))
-		return cc_error_set(err, CC_EINVAL, "case %lld is %s and cannot move to %s "
+		return cc_error_set(err, CC_EINVAL,
+				    "case %lld is %s and cannot move to %s "
 				    "(open -> in_progress -> resolved / declined)",
 				    (long long)id, from, to ? to : "");
 	rc = cc_store_begin(st, err);
 	if (rc)
 		return rc;
 	struct cc_stmt *s = NULL;
-	rc = cc_stmt_prepare(st, &s,
-			     "UPDATE cases SET status = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', "
-			     "'now'), closed_at = CASE WHEN ?2 IN ('resolved', 'declined') THEN "
-			     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END WHERE id = ?1",
-			     err);
+	rc = cc_stmt_prepare(
+		st, &s,
+		"UPDATE cases SET status = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', "
+		"'now'), closed_at = CASE WHEN ?2 IN ('resolved', 'declined') THEN "
+		"strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END WHERE id = ?1",
+		err);
 	if (rc == 0) {
 		cc_stmt_bind_int64(s, 1, id);
 		cc_stmt_bind_text(s, 2, to, strlen(to));

@@ -42,15 +42,18 @@ static int parse_clauses(json_t *arr, struct chain_clause *out, int max, struct 
 		const char *op = json_string_value(json_object_get(c, "op"));
 		json_t *v = json_object_get(c, "value");
 		if (!m || !op || !json_is_number(v) || n >= max)
-			return cc_error_set(err, CC_EINVAL,
-					    "chain_rules.json: clause %zu needs metric, op and a number",
-					    i + 1);
+			return cc_error_set(
+				err, CC_EINVAL,
+				"chain_rules.json: clause %zu needs metric, op and a number",
+				i + 1);
 		if (strcmp(m, "enterprises") && strcmp(m, "output_share") &&
 		    strcmp(m, "local_coverage") && strcmp(m, "masters_core") && strcmp(m, "yoy") &&
 		    strcmp(m, "rd_intensity"))
-			return cc_error_set(err, CC_EINVAL, "chain_rules.json: unknown metric '%s'", m);
+			return cc_error_set(err, CC_EINVAL, "chain_rules.json: unknown metric '%s'",
+					    m);
 		if (strcmp(op, "<") && strcmp(op, "<=") && strcmp(op, ">") && strcmp(op, ">="))
-			return cc_error_set(err, CC_EINVAL, "chain_rules.json: unknown operator '%s'", op);
+			return cc_error_set(err, CC_EINVAL,
+					    "chain_rules.json: unknown operator '%s'", op);
 		snprintf(out[n].metric, sizeof out[n].metric, "%s", m);
 		snprintf(out[n].op, sizeof out[n].op, "%s", op);
 		out[n].value = json_number_value(v);
@@ -65,13 +68,16 @@ int chain_rules_parse(const char *text, struct chain_rules *r, struct cc_error *
 	json_t *j = json_loads(text, 0, &je);
 	memset(r, 0, sizeof *r);
 	if (!j)
-		return cc_error_set(err, CC_EPARSE, "chain_rules.json line %d: %s", je.line, je.text);
+		return cc_error_set(err, CC_EPARSE, "chain_rules.json line %d: %s", je.line,
+				    je.text);
 	json_t *cls = json_object_get(j, "classification");
-	int n = parse_clauses(json_object_get(json_object_get(cls, "weak"), "any"), r->weak, 8, err);
+	int n = parse_clauses(json_object_get(json_object_get(cls, "weak"), "any"), r->weak, 8,
+			      err);
 	if (n < 0)
 		goto bad;
 	r->nweak = n;
-	n = parse_clauses(json_object_get(json_object_get(cls, "strong"), "all"), r->strong, 8, err);
+	n = parse_clauses(json_object_get(json_object_get(cls, "strong"), "all"), r->strong, 8,
+			  err);
 	if (n < 0)
 		goto bad;
 	r->nstrong = n;
@@ -80,7 +86,8 @@ int chain_rules_parse(const char *text, struct chain_rules *r, struct cc_error *
 	r->w_size = json_number_value(json_object_get(w, "size"));
 	r->w_growth = json_number_value(json_object_get(w, "growth"));
 	r->w_certs = json_number_value(json_object_get(w, "certificates"));
-	r->per_node = (int)json_integer_value(json_object_get(json_object_get(j, "targets"), "per_node"));
+	r->per_node =
+		(int)json_integer_value(json_object_get(json_object_get(j, "targets"), "per_node"));
 	if (r->per_node <= 0)
 		r->per_node = 20;
 	json_t *st = json_object_get(json_object_get(j, "extension"), "stages");
@@ -137,7 +144,8 @@ int chain_scope_parse(const char *s, struct chain_scope *scope, struct cc_error 
 	if (named) {
 		json_t *codes = json_object_get(named, "regions");
 		for (size_t i = 0; i < json_array_size(codes) && scope->n < CHAIN_MAX_SCOPE; i++)
-			scope->codes[scope->n++] = (int)json_integer_value(json_array_get(codes, i));
+			scope->codes[scope->n++] =
+				(int)json_integer_value(json_array_get(codes, i));
 		snprintf(scope->name_zh, sizeof scope->name_zh, "%s",
 			 json_string_value(json_object_get(named, "name_zh")));
 		snprintf(scope->name_en, sizeof scope->name_en, "%s",
@@ -154,14 +162,17 @@ int chain_scope_parse(const char *s, struct chain_scope *scope, struct cc_error 
 			*c = '\0';
 		char *end;
 		long code = strtol(p, &end, 10);
-		const struct cc_region *r = (*end == '\0' && end != p) ? cc_region_find((int)code) : NULL;
+		const struct cc_region *r =
+			(*end == '\0' && end != p) ? cc_region_find((int)code) : NULL;
 		if (!r)
-			return cc_error_set(err, CC_EINVAL,
-					    "unknown scope '%s' (chongqing, chengdu, both, or region codes "
-					    "such as 500112,500107)",
-					    p);
+			return cc_error_set(
+				err, CC_EINVAL,
+				"unknown scope '%s' (chongqing, chengdu, both, or region codes "
+				"such as 500112,500107)",
+				p);
 		if (scope->n == CHAIN_MAX_SCOPE)
-			return cc_error_set(err, CC_EINVAL, "at most %d regions in a scope", CHAIN_MAX_SCOPE);
+			return cc_error_set(err, CC_EINVAL, "at most %d regions in a scope",
+					    CHAIN_MAX_SCOPE);
 		scope->codes[scope->n++] = (int)code;
 		int w = snprintf(scope->name_zh + used_zh, sizeof scope->name_zh - used_zh, "%s%s",
 				 used_zh ? "、" : "", r->name);
@@ -243,12 +254,14 @@ static void describe(const struct chain_node_metrics *m, const char *metric, con
 {
 	if (!strcmp(metric, "enterprises")) {
 		snprintf(zh, nzh, "%d 家企业", m->enterprises);
-		snprintf(en, nen, "%d enterprise%s", m->enterprises, m->enterprises == 1 ? "" : "s");
+		snprintf(en, nen, "%d enterprise%s", m->enterprises,
+			 m->enterprises == 1 ? "" : "s");
 	} else if (!strcmp(metric, "output_share")) {
 		snprintf(zh, nzh, "产值占全链 %.1f%%", m->output_share * 100);
 		snprintf(en, nen, "%.1f%% of chain output", m->output_share * 100);
 	} else if (!strcmp(metric, "local_coverage")) {
-		snprintf(zh, nzh, "%.0f%% 的采购来自%s以外", (1 - m->local_coverage) * 100, scope_zh);
+		snprintf(zh, nzh, "%.0f%% 的采购来自%s以外", (1 - m->local_coverage) * 100,
+			 scope_zh);
 		snprintf(en, nen, "%.0f%% of purchases come from outside %s",
 			 (1 - m->local_coverage) * 100, scope_en);
 	} else if (!strcmp(metric, "masters_core")) {
@@ -280,21 +293,25 @@ static void threshold_text(const struct chain_clause *c, char *zh, size_t nzh, c
 		snprintf(en, nen, "%s %g enterprises", below ? "fewer than" : "at least", c->value);
 	} else if (!strcmp(m, "output_share")) {
 		snprintf(zh, nzh, "产值占比%s %.1f%%", below ? "低于" : "不低于", c->value * 100);
-		snprintf(en, nen, "output share %s %.1f%%", below ? "below" : "at least", c->value * 100);
+		snprintf(en, nen, "output share %s %.1f%%", below ? "below" : "at least",
+			 c->value * 100);
 	} else if (!strcmp(m, "local_coverage")) {
 		snprintf(zh, nzh, "本地配套率%s %.0f%%", below ? "低于" : "不低于", c->value * 100);
 		snprintf(en, nen, "local supply coverage %s %.0f%%", below ? "below" : "at least",
 			 c->value * 100);
 	} else if (!strcmp(m, "masters_core")) {
 		snprintf(zh, nzh, "链主和骨干企业%s %g 家", below ? "少于" : "不少于", c->value);
-		snprintf(en, nen, "%s %g master or core enterprises", below ? "fewer than" : "at least",
-			 c->value);
+		snprintf(en, nen, "%s %g master or core enterprises",
+			 below ? "fewer than" : "at least", c->value);
 	} else if (!strcmp(m, "yoy")) {
 		snprintf(zh, nzh, "产值增速%s %.1f%%", below ? "低于" : "不低于", c->value * 100);
-		snprintf(en, nen, "output growth %s %.1f%%", below ? "below" : "at least", c->value * 100);
+		snprintf(en, nen, "output growth %s %.1f%%", below ? "below" : "at least",
+			 c->value * 100);
 	} else {
-		snprintf(zh, nzh, "研发投入强度%s %.1f%%", below ? "低于" : "不低于", c->value * 100);
-		snprintf(en, nen, "R&D intensity %s %.1f%%", below ? "below" : "at least", c->value * 100);
+		snprintf(zh, nzh, "研发投入强度%s %.1f%%", below ? "低于" : "不低于",
+			 c->value * 100);
+		snprintf(en, nen, "R&D intensity %s %.1f%%", below ? "below" : "at least",
+			 c->value * 100);
 	}
 }
 
@@ -312,8 +329,8 @@ static void classify(struct chain_node_metrics *m, const struct chain_rules *r,
 		append(m->reason_zh, sizeof m->reason_zh, "，", "本地区没有该环节的企业");
 		append(m->reason_en, sizeof m->reason_en, ", ", "no maker in the scope");
 		if (!isnan(m->local_coverage)) {
-			describe(m, "local_coverage", scope->name_zh, scope->name_en, zh, sizeof zh, en,
-				 sizeof en);
+			describe(m, "local_coverage", scope->name_zh, scope->name_en, zh, sizeof zh,
+				 en, sizeof en);
 			append(m->reason_zh, sizeof m->reason_zh, "，", zh);
 			append(m->reason_en, sizeof m->reason_en, ", ", en);
 		}
@@ -323,7 +340,8 @@ static void classify(struct chain_node_metrics *m, const struct chain_rules *r,
 	append(m->reason_zh, sizeof m->reason_zh, "，", zh);
 	append(m->reason_en, sizeof m->reason_en, ", ", en);
 	if (!isnan(m->local_coverage)) {
-		describe(m, "local_coverage", scope->name_zh, scope->name_en, zh, sizeof zh, en, sizeof en);
+		describe(m, "local_coverage", scope->name_zh, scope->name_en, zh, sizeof zh, en,
+			 sizeof en);
 		append(m->reason_zh, sizeof m->reason_zh, "，", zh);
 		append(m->reason_en, sizeof m->reason_en, ", ", en);
 	}
@@ -367,7 +385,8 @@ static void classify(struct chain_node_metrics *m, const struct chain_rules *r,
 	char t[520];
 	if (strong) {
 		append(m->reason_zh, sizeof m->reason_zh, "。", "优势：满足全部优势条件");
-		append(m->reason_en, sizeof m->reason_en, ". ", "strong: meets every strong-link rule");
+		append(m->reason_en, sizeof m->reason_en, ". ",
+		       "strong: meets every strong-link rule");
 	} else {
 		snprintf(t, sizeof t, "一般：未达到优势条件（%s）", miss_zh);
 		append(m->reason_zh, sizeof m->reason_zh, "。", t);
@@ -411,11 +430,13 @@ int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope 
 				continue;
 			for (int p = f->node_start[node]; p < f->node_start[node + 1]; p++) {
 				int i = f->node_ent[p];
-				if (stamp[i] == first + k + 1 || !chain_scope_has(scope, f->region[i]))
+				if (stamp[i] == first + k + 1 ||
+				    !chain_scope_has(scope, f->region[i]))
 					continue;
 				stamp[i] = first + k + 1;
 				m->enterprises++;
-				/* The role at this chain: the best one the enterprise holds here. */
+				/* The role at this chain: the best one the enterprise holds here.
+				 */
 				int best = 2;
 				for (int q = f->member_start[i]; q < f->member_start[i + 1]; q++)
 					if (cat->nodes[f->member_node[q]].chain == chain &&
@@ -429,7 +450,8 @@ int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope 
 				double o1 = col(f, CC_M_OUTPUT_VALUE, year - 1, i);
 				double o3 = col(f, CC_M_OUTPUT_VALUE, year - 3, i);
 				m->output = add(m->output, o);
-				/* Growth compares the same enterprises: those known in both years. */
+				/* Growth compares the same enterprises: those known in both years.
+				 */
 				if (!isnan(o) && !isnan(o1)) {
 					m->output_prev += o1;
 					now1 += o;
@@ -438,7 +460,8 @@ int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope 
 					m->output_3y += o3;
 					now3 += o;
 				}
-				double r = col(f, CC_M_REVENUE, year, i), d = col(f, CC_M_RD_EXPENSE, year, i);
+				double r = col(f, CC_M_REVENUE, year, i),
+				       d = col(f, CC_M_RD_EXPENSE, year, i);
 				if (!isnan(r) && !isnan(d)) {
 					rev += r;
 					rd += d;
@@ -452,8 +475,8 @@ int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope 
 		m->rd_intensity = rev > 0 ? rd / rev : NAN;
 	}
 	/* Chain output, HHI and growth over distinct members in scope (a stamp no node uses). */
-	ent_out = malloc(sizeof *ent_out * ((size_t)f->node_start[first + nn] -
-					     (size_t)f->node_start[first] + 1));
+	ent_out = malloc(sizeof *ent_out *
+			 ((size_t)f->node_start[first + nn] - (size_t)f->node_start[first] + 1));
 	if (!ent_out) {
 		free(stamp);
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
@@ -631,8 +654,8 @@ static int popcount8(unsigned v)
  * Appends a candidate for supplier key S (frame index, or -(outside index + 1)) to *C (grown
  * as needed). Returns 1, or 0 when memory runs out (the list so far stays valid).
  */
-static int cand_add(const struct cc_frame *f, struct cand **c, int *n, int *cap, int node,
-		    int kind, int s, int year)
+static int cand_add(const struct cc_frame *f, struct cand **c, int *n, int *cap, int node, int kind,
+		    int s, int year)
 {
 	if (*n == *cap) {
 		struct cand *g = realloc(*c, sizeof **c * (size_t)(*cap * 2));
@@ -684,8 +707,8 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	}
 	/* The node's subtree: nodes of its chain from NODE on whose ancestors include NODE. */
-	for (int e = f->node_edge_start[node];
-	     e < f->node_edge_start[ch->first_node + ch->nnodes]; e++) {
+	for (int e = f->node_edge_start[node]; e < f->node_edge_start[ch->first_node + ch->nnodes];
+	     e++) {
 		int en = f->edge_node[e];
 		if (!in_subtree(cat, en, node))
 			continue;
@@ -731,12 +754,15 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 	for (int i = 0; i < n; i++) {
 		struct cand *t = &c[i];
 		double v = mv > 0 ? t->value_to_local / mv : 0;
-		double sz = (ms > 0 && !isnan(t->revenue) && t->revenue > 0) ? log1p(t->revenue) / ms : 0;
+		double sz = (ms > 0 && !isnan(t->revenue) && t->revenue > 0)
+				    ? log1p(t->revenue) / ms
+				    : 0;
 		double g = isnan(t->yoy) ? 0 : fmin(fmax(t->yoy, -0.2), 0.5) / 0.5;
 		if (g < 0)
 			g = 0;
 		double ce = t->certs / 5.0;
-		t->score = rules->w_value * v + rules->w_size * sz + rules->w_growth * g + rules->w_certs * ce;
+		t->score = rules->w_value * v + rules->w_size * sz + rules->w_growth * g +
+			   rules->w_certs * ce;
 	}
 	/* Only the best MAX need an order and a reason: select them (a heap of the kept ones whose
 	 * root is the worst), then sort that few. */
@@ -775,11 +801,13 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 		snprintf(part, sizeof part, "based in region %06d", t->region);
 		append(en, sizeof en, ", ", part);
 		if (t->kind == CHAIN_TARGET_SUPPLIER) {
-			snprintf(part, sizeof part, "每年向%s %d 家企业供货 %.0f 万元", "本地", t->local_buyers,
-				 t->value_to_local);
+			snprintf(part, sizeof part, "每年向%s %d 家企业供货 %.0f 万元", "本地",
+				 t->local_buyers, t->value_to_local);
 			append(zh, sizeof zh, "，", part);
-			snprintf(part, sizeof part, "sells %.0f (10k CNY) a year to %d buyer%s in the scope",
-				 t->value_to_local, t->local_buyers, t->local_buyers == 1 ? "" : "s");
+			snprintf(part, sizeof part,
+				 "sells %.0f (10k CNY) a year to %d buyer%s in the scope",
+				 t->value_to_local, t->local_buyers,
+				 t->local_buyers == 1 ? "" : "s");
 			append(en, sizeof en, ", ", part);
 		} else {
 			append(zh, sizeof zh, "，", "在外地生产该环节产品");
@@ -800,7 +828,8 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 		if (t->certs) {
 			snprintf(part, sizeof part, "%d 项资质认定", t->certs);
 			append(zh, sizeof zh, "，", part);
-			snprintf(part, sizeof part, "%d certificate%s", t->certs, t->certs == 1 ? "" : "s");
+			snprintf(part, sizeof part, "%d certificate%s", t->certs,
+				 t->certs == 1 ? "" : "s");
 			append(en, sizeof en, ", ", part);
 		}
 		if (t->ent < 0) {

@@ -64,27 +64,27 @@ const struct chain_rules *chain_rules_get(struct cc_error *err);
 int chain_rules_parse(const char *json, struct chain_rules *out, struct cc_error *err);
 
 struct chain_node_metrics {
-	int node;		/* global node index */
-	int enterprises;	/* distinct members in scope, subtree included */
+	int node;	 /* global node index */
+	int enterprises; /* distinct members in scope, subtree included */
 	int masters, core;
-	int hightech, srdi;	/* with the certificate (srdi counts 小巨人 too) */
-	double output;		/* output value of members in scope, the year asked */
-	double output_prev, output_3y; /* the same a year / three years earlier */
-	double output_share;	/* of the chain's output in scope */
-	double yoy, cagr3;	/* of output; NaN when unknown */
-	double rd_intensity;	/* sum R&D / sum revenue of members */
+	int hightech, srdi;		    /* with the certificate (srdi counts 小巨人 too) */
+	double output;			    /* output value of members in scope, the year asked */
+	double output_prev, output_3y;	    /* the same a year / three years earlier */
+	double output_share;		    /* of the chain's output in scope */
+	double yoy, cagr3;		    /* of output; NaN when unknown */
+	double rd_intensity;		    /* sum R&D / sum revenue of members */
 	double purchases_in, purchases_out; /* by in-scope buyers, from in-/outside the scope */
-	double local_coverage;	/* purchases_in / (in + out); NaN without purchases */
-	int cls;		/* enum chain_class_t */
+	double local_coverage;		    /* purchases_in / (in + out); NaN without purchases */
+	int cls;			    /* enum chain_class_t */
 	char reason_zh[512], reason_en[512];
 };
 
 struct chain_summary {
 	int chain;
 	int nodes, leaves, leaves_present;
-	double completeness;	/* leaves_present / leaves */
-	double local_coverage;	/* over the whole chain */
-	double hhi;		/* of member output shares, 0..10000 */
+	double completeness;   /* leaves_present / leaves */
+	double local_coverage; /* over the whole chain */
+	double hhi;	       /* of member output shares, 0..10000 */
 	double output, yoy;
 	int enterprises, strong, adequate, weak, missing;
 };
@@ -104,17 +104,17 @@ enum chain_target_kind_t {
 };
 
 struct chain_target {
-	int node;	 /* global node index */
-	int kind;	 /* enum chain_target_kind_t */
-	int ent;	 /* frame index, or -1 for a supplier outside the registry */
-	int outside;	 /* outside-supplier index when ent < 0 */
+	int node;    /* global node index */
+	int kind;    /* enum chain_target_kind_t */
+	int ent;     /* frame index, or -1 for a supplier outside the registry */
+	int outside; /* outside-supplier index when ent < 0 */
 	char uscc[19];
 	int region;
 	double value_to_local; /* a year's sales to buyers in scope */
 	int local_buyers;
-	double revenue, yoy;   /* NaN when unknown */
-	int certs;	       /* count of certificates */
-	double score;	       /* 0..1 */
+	double revenue, yoy; /* NaN when unknown */
+	int certs;	     /* count of certificates */
+	double score;	     /* 0..1 */
 	char reason_zh[512], reason_en[512];
 };
 

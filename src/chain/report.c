@@ -23,10 +23,20 @@ static int node_sheet(struct cc_xlsx_writer *w, const char *name, const struct c
 		      const struct cc_chain *ch, const struct chain_node_metrics *m, int gaps_only,
 		      int *rows, struct cc_error *err)
 {
-	static const char *const head[] = {"环节 node", "名称 name", "阶段 stage", "等级 class",
-					   "企业数 enterprises", "链主 masters", "骨干 core",
-					   "产值(万元) output", "占全链 share", "同比 YoY", "三年复合 CAGR3",
-					   "研发强度 R&D", "本地配套率 local coverage", "原因 reason",
+	static const char *const head[] = {"环节 node",
+					   "名称 name",
+					   "阶段 stage",
+					   "等级 class",
+					   "企业数 enterprises",
+					   "链主 masters",
+					   "骨干 core",
+					   "产值(万元) output",
+					   "占全链 share",
+					   "同比 YoY",
+					   "三年复合 CAGR3",
+					   "研发强度 R&D",
+					   "本地配套率 local coverage",
+					   "原因 reason",
 					   "reason"};
 	enum cc_cell_type types[15] = {0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
 	int rc = cc_xlsx_add_sheet(w, name, err);
@@ -40,7 +50,8 @@ static int node_sheet(struct cc_xlsx_writer *w, const char *name, const struct c
 			continue;
 		char v[10][40], label[160], cls[40];
 		snprintf(label, sizeof label, "%*s%s", nd->depth * 2, "", nd->id);
-		snprintf(cls, sizeof cls, "%s %s", chain_class_zh(x->cls), chain_class_name(x->cls));
+		snprintf(cls, sizeof cls, "%s %s", chain_class_zh(x->cls),
+			 chain_class_name(x->cls));
 		snprintf(v[0], 40, "%d", x->enterprises);
 		snprintf(v[1], 40, "%d", x->masters);
 		snprintf(v[2], 40, "%d", x->core);
@@ -50,9 +61,11 @@ static int node_sheet(struct cc_xlsx_writer *w, const char *name, const struct c
 		fmt(v[6], 40, x->cagr3, "%.4f");
 		fmt(v[7], 40, x->rd_intensity, "%.4f");
 		fmt(v[8], 40, x->local_coverage, "%.4f");
-		const char *row[15] = {label, nd->name_zh, cc_stage_name(nd->stage), cls, v[0], v[1],
-				       v[2], v[3], v[4], v[5], v[6], v[7], v[8], x->reason_zh,
-				       x->reason_en};
+		const char *row[15] = {label, nd->name_zh,  cc_stage_name(nd->stage),
+				       cls,   v[0],	    v[1],
+				       v[2],  v[3],	    v[4],
+				       v[5],  v[6],	    v[7],
+				       v[8],  x->reason_zh, x->reason_en};
 		rc = cc_xlsx_row(w, 15, row, types, 0, err);
 		(*rows)++;
 	}
@@ -118,15 +131,25 @@ int chain_report_write(const struct cc_frame *f, int chain, const struct chain_s
 	if (rc == 0)
 		rc = node_sheet(w, "环节 Nodes", cat, ch, m, 0, &rows, err);
 	if (rc == 0 && rows)
-		rc = cc_xlsx_bar_chart(w, "环节 Nodes", 1, 7, 1, rows, "各环节产值（万元） Output by node",
-				       1, 15);
+		rc = cc_xlsx_bar_chart(w, "环节 Nodes", 1, 7, 1, rows,
+				       "各环节产值（万元） Output by node", 1, 15);
 	if (rc == 0)
 		rc = node_sheet(w, "短板 Gaps", cat, ch, m, 1, &rows, err);
 	/* Targets. */
-	static const char *const th[] = {"环节 node", "名称 node name", "排名 rank", "信用代码 uscc",
-					 "企业 name", "地区 region", "类型 kind", "得分 score",
-					 "向本地供货(万元) sales to local", "本地客户 local buyers",
-					 "营业收入(万元) revenue", "同比 YoY", "理由 reason", "reason"};
+	static const char *const th[] = {"环节 node",
+					 "名称 node name",
+					 "排名 rank",
+					 "信用代码 uscc",
+					 "企业 name",
+					 "地区 region",
+					 "类型 kind",
+					 "得分 score",
+					 "向本地供货(万元) sales to local",
+					 "本地客户 local buyers",
+					 "营业收入(万元) revenue",
+					 "同比 YoY",
+					 "理由 reason",
+					 "reason"};
 	enum cc_cell_type tt[14] = {0, 0, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0};
 	if (rc == 0)
 		rc = cc_xlsx_add_sheet(w, "招商目标 Targets", err);
@@ -146,11 +169,22 @@ int chain_report_write(const struct cc_frame *f, int chain, const struct chain_s
 			fmt(c[4], 40, t[i].revenue, "%.2f");
 			fmt(c[5], 40, t[i].yoy, "%.4f");
 			cc_region_fullname(t[i].region, region, sizeof region);
-			const char *row[14] = {nd->id, nd->name_zh, c[0], t[i].uscc,
-					       t[i].ent >= 0 ? f->name[t[i].ent] : "", region,
-					       t[i].kind == CHAIN_TARGET_SUPPLIER ? "供货商 supplier"
-										  : "外地同类企业 maker",
-					       c[1], c[2], c[3], c[4], c[5], t[i].reason_zh, t[i].reason_en};
+			const char *row[14] = {nd->id,
+					       nd->name_zh,
+					       c[0],
+					       t[i].uscc,
+					       t[i].ent >= 0 ? f->name[t[i].ent] : "",
+					       region,
+					       t[i].kind == CHAIN_TARGET_SUPPLIER
+						       ? "供货商 supplier"
+						       : "外地同类企业 maker",
+					       c[1],
+					       c[2],
+					       c[3],
+					       c[4],
+					       c[5],
+					       t[i].reason_zh,
+					       t[i].reason_en};
 			rc = cc_xlsx_row(w, 14, row, tt, 0, err);
 		}
 	}

@@ -86,9 +86,8 @@ int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
 	return CLI_OK;
 }
 
-int cli_parse(const struct cli_command *cmd, int argc, char **argv,
-	      const struct cli_option *opts, const char **values, const char **pos, int maxpos,
-	      int *npos)
+int cli_parse(const struct cli_command *cmd, int argc, char **argv, const struct cli_option *opts,
+	      const char **values, const char **pos, int maxpos, int *npos)
 {
 	*npos = 0;
 	for (int i = 0; opts && opts[i].name; i++)
@@ -109,7 +108,8 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv,
 			size_t len = eq ? (size_t)(eq - name) : strlen(name);
 			int found = -1;
 			for (int k = 0; opts && opts[k].name; k++)
-				if (strlen(opts[k].name) == len && strncmp(opts[k].name, name, len) == 0)
+				if (strlen(opts[k].name) == len &&
+				    strncmp(opts[k].name, name, len) == 0)
 					found = k;
 			if (found < 0) {
 				cli_error("%s: unknown option '%s'", cmd->name, a);

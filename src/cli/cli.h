@@ -52,9 +52,8 @@ struct cli_option {
  * stays NULL; other words go to POS (at most MAXPOS). Returns 0, or CLI_USAGE after printing
  * what was wrong and the command's usage.
  */
-int cli_parse(const struct cli_command *cmd, int argc, char **argv,
-	      const struct cli_option *opts, const char **values, const char **pos, int maxpos,
-	      int *npos);
+int cli_parse(const struct cli_command *cmd, int argc, char **argv, const struct cli_option *opts,
+	      const char **values, const char **pos, int maxpos, int *npos);
 
 /* Finds a command by name. */
 const struct cli_command *cli_find(const char *name);

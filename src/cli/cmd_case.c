@@ -54,10 +54,10 @@ static long long case_id(const char *s)
 
 int cmd_case(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {
-		{"kind", 1},	 {"title", 1},	{"detail", 1}, {"department", 1}, {"owner", 1},
-		{"deadline", 1}, {"status", 1}, {"to", 1},     {"comment", 1},	  {"uscc", 1},
-		{"overdue", 0},	 {NULL, 0}};
+	static const struct cli_option opts[] = {{"kind", 1},	    {"title", 1},   {"detail", 1},
+						 {"department", 1}, {"owner", 1},   {"deadline", 1},
+						 {"status", 1},	    {"to", 1},	    {"comment", 1},
+						 {"uscc", 1},	    {"overdue", 0}, {NULL, 0}};
 	const char *val[11], *pos[3];
 	int npos;
 	struct cc_error err = {0};
@@ -73,7 +73,8 @@ int cmd_case(struct cli_ctx *ctx, int argc, char **argv)
 			cli_error("case add: give the enterprise's credit code");
 			return CLI_USAGE;
 		}
-		struct case_new c = {pos[1], val[0], val[1], val[2], val[3], val[4], val[5], actor_name()};
+		struct case_new c = {pos[1], val[0], val[1], val[2],
+				     val[3], val[4], val[5], actor_name()};
 		int64_t id = 0;
 		rc = case_open(ctx->store, &c, &id, &err);
 		if (rc) {
@@ -89,8 +90,9 @@ int cmd_case(struct cli_ctx *ctx, int argc, char **argv)
 	if (strcmp(sub, "move") == 0 || strcmp(sub, "comment") == 0) {
 		int move = sub[0] == 'm';
 		if (npos != (move ? 2 : 3)) {
-			cli_error(move ? "case move: give the case number, --to STATUS and --comment TEXT"
-				       : "case comment: give the case number and the text");
+			cli_error(
+				move ? "case move: give the case number, --to STATUS and --comment TEXT"
+				     : "case comment: give the case number and the text");
 			return CLI_USAGE;
 		}
 		long long id = case_id(pos[1]);
@@ -116,7 +118,8 @@ int cmd_case(struct cli_ctx *ctx, int argc, char **argv)
 		char ids[32];
 		snprintf(ids, sizeof ids, "%lld", id);
 		struct cc_stmt *s = NULL;
-		if (cc_stmt_prepare(ctx->store, &s, "SELECT 1 FROM cases WHERE id = ?1", &err) == 0) {
+		if (cc_stmt_prepare(ctx->store, &s, "SELECT 1 FROM cases WHERE id = ?1", &err) ==
+		    0) {
 			cc_stmt_bind_int64(s, 1, id);
 			int found = cc_stmt_step(s, &err) == 1;
 			cc_stmt_free(s);
@@ -125,35 +128,40 @@ int cmd_case(struct cli_ctx *ctx, int argc, char **argv)
 				return CLI_FAIL;
 			}
 		}
-		static const char *const cols[] = {"id#", "uscc", "name", "kind", "title", "department",
-						   "owner", "deadline", "status", "overdue", "detail"};
+		static const char *const cols[] = {"id#",    "uscc",	   "name",  "kind",
+						   "title",  "department", "owner", "deadline",
+						   "status", "overdue",	   "detail"};
 		const char *b1[1] = {ids};
-		rc = print_query(ctx,
-				 "SELECT c.id, e.uscc, e.name, c.kind, c.title, c.department, c.owner, "
-				 "c.deadline, c.status, CASE WHEN c.status IN ('open','in_progress') AND "
-				 "c.deadline < date('now') THEN 'yes' ELSE 'no' END, c.detail FROM cases c "
-				 "JOIN enterprises e ON e.id = c.enterprise_id WHERE c.id = ?1",
-				 b1, 1, 11, cols);
+		rc = print_query(
+			ctx,
+			"SELECT c.id, e.uscc, e.name, c.kind, c.title, c.department, c.owner, "
+			"c.deadline, c.status, CASE WHEN c.status IN ('open','in_progress') AND "
+			"c.deadline < date('now') THEN 'yes' ELSE 'no' END, c.detail FROM cases c "
+			"JOIN enterprises e ON e.id = c.enterprise_id WHERE c.id = ?1",
+			b1, 1, 11, cols);
 		if (rc == CLI_OK && ctx->format == CLI_FMT_TABLE)
 			printf("\n");
 		static const char *const ccols[] = {"at", "actor", "from", "to", "comment"};
 		if (rc == CLI_OK)
-			rc = print_query(ctx,
-					 "SELECT at, actor, status_from, status_to, text FROM case_comments "
-					 "WHERE case_id = ?1 ORDER BY id",
-					 b1, 1, 5, ccols);
+			rc = print_query(
+				ctx,
+				"SELECT at, actor, status_from, status_to, text FROM case_comments "
+				"WHERE case_id = ?1 ORDER BY id",
+				b1, 1, 5, ccols);
 		return rc;
 	}
 	if (strcmp(sub, "list") == 0) {
-		static const char *const cols[] = {"id#", "uscc", "name", "kind", "title", "department",
+		static const char *const cols[] = {"id#",      "uscc",	 "name",
+						   "kind",     "title",	 "department",
 						   "deadline", "status", "overdue"};
 		struct cc_buf sql = CC_BUF_INIT(4096);
-		cc_buf_puts(&sql, "SELECT c.id, e.uscc, e.name, c.kind, c.title, c.department, "
-				  "c.deadline, c.status, CASE WHEN c.status IN ('open','in_progress') "
-				  "AND c.deadline < date('now') THEN 'yes' ELSE 'no' END FROM cases c "
-				  "JOIN enterprises e ON e.id = c.enterprise_id WHERE (?1 IS NULL OR "
-				  "c.status = ?1) AND (?2 IS NULL OR c.department = ?2) AND (?3 IS NULL "
-				  "OR e.uscc = upper(?3))");
+		cc_buf_puts(&sql,
+			    "SELECT c.id, e.uscc, e.name, c.kind, c.title, c.department, "
+			    "c.deadline, c.status, CASE WHEN c.status IN ('open','in_progress') "
+			    "AND c.deadline < date('now') THEN 'yes' ELSE 'no' END FROM cases c "
+			    "JOIN enterprises e ON e.id = c.enterprise_id WHERE (?1 IS NULL OR "
+			    "c.status = ?1) AND (?2 IS NULL OR c.department = ?2) AND (?3 IS NULL "
+			    "OR e.uscc = upper(?3))");
 		if (val[10])
 			cc_buf_puts(&sql, " AND c.status IN ('open','in_progress') AND "
 					  "c.deadline < date('now')");
@@ -164,18 +172,21 @@ int cmd_case(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	if (strcmp(sub, "departments") == 0) {
-		static const char *const cols[] = {"department", "open#", "in_progress#", "overdue#",
-						   "resolved#", "declined#", "avg_days_to_close#"};
-		return print_query(ctx,
-				   "SELECT department, sum(status = 'open'), sum(status = 'in_progress'), "
-				   "sum(status IN ('open','in_progress') AND deadline < date('now')), "
-				   "sum(status = 'resolved'), sum(status = 'declined'), "
-				   "round(avg(CASE WHEN closed_at IS NOT NULL THEN julianday(closed_at) - "
-				   "julianday(created_at) END), 1) FROM cases GROUP BY department ORDER BY "
-				   "department",
-				   NULL, 0, 7, cols);
+		static const char *const cols[] = {"department",	"open#",     "in_progress#",
+						   "overdue#",		"resolved#", "declined#",
+						   "avg_days_to_close#"};
+		return print_query(
+			ctx,
+			"SELECT department, sum(status = 'open'), sum(status = 'in_progress'), "
+			"sum(status IN ('open','in_progress') AND deadline < date('now')), "
+			"sum(status = 'resolved'), sum(status = 'declined'), "
+			"round(avg(CASE WHEN closed_at IS NOT NULL THEN julianday(closed_at) - "
+			"julianday(created_at) END), 1) FROM cases GROUP BY department ORDER BY "
+			"department",
+			NULL, 0, 7, cols);
 	}
-	cli_error("case: unknown subcommand '%s' (add, list, show, move, comment, departments)", sub);
+	cli_error("case: unknown subcommand '%s' (add, list, show, move, comment, departments)",
+		  sub);
 	fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
 	return CLI_USAGE;
 }

@@ -54,8 +54,8 @@ static int chain_cli_open(struct cli_ctx *ctx, const char *scope, const char *ye
 		if (y < 0)
 			return CLI_USAGE;
 		if (!cc_frame_annual(c->f, 0, (int)y)) {
-			cli_error("chain: no data for year %lld (the data hold %d to %d)", y, c->f->year0,
-				  c->f->year0 + c->f->nyears - 1);
+			cli_error("chain: no data for year %lld (the data hold %d to %d)", y,
+				  c->f->year0, c->f->year0 + c->f->nyears - 1);
 			return CLI_FAIL;
 		}
 		c->year = (int)y;
@@ -75,10 +75,10 @@ static const struct cc_chain *find_chain(const struct chain_cli *c, const char *
 
 static int chain_list(struct cli_ctx *ctx, struct chain_cli *c)
 {
-	static const char *const cols[] = {"id",	   "名称",	 "name",	"status",
-					   "nodes#",	   "enterprises#", "output#",	"yoy#",
-					   "completeness#", "local_coverage#", "hhi#",	"strong#",
-					   "adequate#",	   "weak#",	 "missing#"};
+	static const char *const cols[] = {
+		"id",		"名称",	   "name",	"status",	 "nodes#",
+		"enterprises#", "output#", "yoy#",	"completeness#", "local_coverage#",
+		"hhi#",		"strong#", "adequate#", "weak#",	 "missing#"};
 	struct cli_table t;
 	struct chain_node_metrics *m = malloc(sizeof *m * (size_t)c->cat->nnodes);
 	if (!m)
@@ -106,8 +106,9 @@ static int chain_list(struct cli_ctx *ctx, struct chain_cli *c)
 		snprintf(v[8], 32, "%d", s.adequate);
 		snprintf(v[9], 32, "%d", s.weak);
 		snprintf(v[10], 32, "%d", s.missing);
-		const char *row[15] = {ch->id, ch->name_zh, ch->name_en, ch->status, v[0], v[1], v[2],
-				       v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]};
+		const char *row[15] = {ch->id, ch->name_zh, ch->name_en, ch->status, v[0],
+				       v[1],   v[2],	    v[3],	 v[4],	     v[5],
+				       v[6],   v[7],	    v[8],	 v[9],	     v[10]};
 		cli_table_add(&t, row);
 	}
 	if (ctx->format == CLI_FMT_TABLE)
@@ -122,11 +123,11 @@ static int chain_list(struct cli_ctx *ctx, struct chain_cli *c)
 static void node_rows(const struct chain_cli *c, const struct cc_chain *ch,
 		      const struct chain_node_metrics *m, int gaps, int table, struct cli_table *t)
 {
-	static const char *const cols[] = {"node",	   "名称",	   "stage",	 "class",
-					   "等级",	   "enterprises#", "masters#",	 "core#",
-					   "output#",	   "output_share#", "yoy#",	 "cagr3#",
-					   "rd_intensity#", "local_coverage#", "hightech#", "srdi#",
-					   "reason_zh",	   "reason_en"};
+	static const char *const cols[] = {
+		"node",		"名称",	     "stage",	      "class",		 "等级",
+		"enterprises#", "masters#",  "core#",	      "output#",	 "output_share#",
+		"yoy#",		"cagr3#",    "rd_intensity#", "local_coverage#", "hightech#",
+		"srdi#",	"reason_zh", "reason_en"};
 	cli_table_init(t, 18, cols);
 	for (int k = 0; k < ch->nnodes; k++) {
 		const struct chain_node_metrics *x = &m[k];
@@ -149,9 +150,23 @@ static void node_rows(const struct chain_cli *c, const struct cc_chain *ch,
 		fmt(v[8], 32, x->local_coverage, "%.4f");
 		snprintf(v[9], 32, "%d", x->hightech);
 		snprintf(v[10], 32, "%d", x->srdi);
-		const char *row[18] = {label, nd->name_zh, cc_stage_name(nd->stage),
-				       chain_class_name(x->cls), chain_class_zh(x->cls), v[0], v[1], v[2],
-				       v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], x->reason_zh,
+		const char *row[18] = {label,
+				       nd->name_zh,
+				       cc_stage_name(nd->stage),
+				       chain_class_name(x->cls),
+				       chain_class_zh(x->cls),
+				       v[0],
+				       v[1],
+				       v[2],
+				       v[3],
+				       v[4],
+				       v[5],
+				       v[6],
+				       v[7],
+				       v[8],
+				       v[9],
+				       v[10],
+				       x->reason_zh,
 				       x->reason_en};
 		cli_table_add(t, row);
 	}
@@ -162,9 +177,10 @@ static int target_rows(const struct chain_cli *c, const struct cc_chain *ch,
 		       const struct chain_node_metrics *m, const struct cc_node *only, int limit,
 		       struct cli_table *t)
 {
-	static const char *const cols[] = {"node", "环节", "rank#", "uscc", "name", "region",
-					   "kind", "score#", "value_to_local#", "local_buyers#",
-					   "revenue#", "yoy#", "reason_zh", "reason_en"};
+	static const char *const cols[] = {
+		"node",	     "环节",	 "rank#",	    "uscc",	     "name",	 "region",
+		"kind",	     "score#",	 "value_to_local#", "local_buyers#", "revenue#", "yoy#",
+		"reason_zh", "reason_en"};
 	struct chain_target *tg = malloc(sizeof *tg * (size_t)limit);
 	if (!tg)
 		return CLI_FAIL;
@@ -174,7 +190,8 @@ static int target_rows(const struct chain_cli *c, const struct cc_chain *ch,
 		if (only ? nd != only : (m[k].cls != CHAIN_WEAK && m[k].cls != CHAIN_MISSING))
 			continue;
 		struct cc_error err = {0};
-		int n = chain_targets(c->f, nd->index, &c->scope, c->year, c->rules, tg, limit, &err);
+		int n = chain_targets(c->f, nd->index, &c->scope, c->year, c->rules, tg, limit,
+				      &err);
 		if (n < 0) {
 			cli_error("chain: %s", err.msg);
 			free(tg);
@@ -189,11 +206,20 @@ static int target_rows(const struct chain_cli *c, const struct cc_chain *ch,
 			fmt(v[4], 40, tg[i].revenue, "%.2f");
 			fmt(v[5], 40, tg[i].yoy, "%.4f");
 			snprintf(region, sizeof region, "%06d", tg[i].region);
-			const char *row[14] = {nd->id, nd->name_zh, v[0], tg[i].uscc,
+			const char *row[14] = {nd->id,
+					       nd->name_zh,
+					       v[0],
+					       tg[i].uscc,
 					       tg[i].ent >= 0 ? c->f->name[tg[i].ent] : "",
 					       region,
-					       tg[i].kind == CHAIN_TARGET_SUPPLIER ? "supplier" : "maker",
-					       v[1], v[2], v[3], v[4], v[5], tg[i].reason_zh,
+					       tg[i].kind == CHAIN_TARGET_SUPPLIER ? "supplier"
+										   : "maker",
+					       v[1],
+					       v[2],
+					       v[3],
+					       v[4],
+					       v[5],
+					       tg[i].reason_zh,
 					       tg[i].reason_en};
 			cli_table_add(t, row);
 		}
@@ -246,7 +272,8 @@ int cmd_chain(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (strcmp(sub, "show") && strcmp(sub, "gaps") && strcmp(sub, "targets") &&
 	    strcmp(sub, "report")) {
-		cli_error("chain: unknown subcommand '%s' (list, show, gaps, targets, report)", sub);
+		cli_error("chain: unknown subcommand '%s' (list, show, gaps, targets, report)",
+			  sub);
 		fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
 		return CLI_USAGE;
 	}
@@ -281,21 +308,24 @@ int cmd_chain(struct cli_ctx *ctx, int argc, char **argv)
 			printf("%s %s — scope %s, year %d: %d enterprises, completeness %.0f%%, local "
 			       "coverage %s, strong %d / adequate %d / weak %d / missing %d\n",
 			       ch->name_zh, ch->name_en, c.scope.name_zh, c.year, s.enterprises,
-			       s.completeness * 100,
-			       isnan(s.local_coverage) ? "unknown" : "",
+			       s.completeness * 100, isnan(s.local_coverage) ? "unknown" : "",
 			       s.strong, s.adequate, s.weak, s.missing);
 		cli_table_print(&t, stdout, ctx->format);
 		cli_table_release(&t);
 		if (gaps) {
 			int ext[256];
 			double demand[256];
-			int ne = ch->nnodes <= 256 ? chain_extension(c.f, ch->index, c.rules, m, ext, demand) : 0;
-			static const char *const cols[] = {"node", "环节", "stage", "local_demand#"};
+			int ne = ch->nnodes <= 256
+					 ? chain_extension(c.f, ch->index, c.rules, m, ext, demand)
+					 : 0;
+			static const char *const cols[] = {"node", "环节", "stage",
+							   "local_demand#"};
 			cli_table_init(&t, 4, cols);
 			for (int i = 0; i < ne; i++) {
 				char d[32];
 				snprintf(d, sizeof d, "%.2f", demand[i]);
-				const char *row[4] = {c.cat->nodes[ext[i]].id, c.cat->nodes[ext[i]].name_zh,
+				const char *row[4] = {c.cat->nodes[ext[i]].id,
+						      c.cat->nodes[ext[i]].name_zh,
 						      cc_stage_name(c.cat->nodes[ext[i]].stage), d};
 				cli_table_add(&t, row);
 			}
@@ -314,7 +344,8 @@ int cmd_chain(struct cli_ctx *ctx, int argc, char **argv)
 		if (val[2]) {
 			only = cc_node_resolve(c.cat, val[2], ch->id, &err);
 			if (!only || only->chain != ch->index) {
-				cli_error("chain targets: %s", only ? "that node is in another chain" : err.msg);
+				cli_error("chain targets: %s",
+					  only ? "that node is in another chain" : err.msg);
 				rc = CLI_USAGE;
 				goto out;
 			}

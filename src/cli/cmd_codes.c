@@ -34,8 +34,8 @@ int cmd_uscc(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if ((rc = load_codes()))
 		return rc;
-	static const char *const cols[] = {"code", "valid", "check", "region", "region_name",
-					   "org_code_check", "reason"};
+	static const char *const cols[] = {"code",	  "valid",	    "check", "region",
+					   "region_name", "org_code_check", "reason"};
 	struct cli_table t;
 	cli_table_init(&t, 7, cols);
 	for (int i = 0; i < npos; i++) {
@@ -46,8 +46,9 @@ int cmd_uscc(struct cli_ctx *ctx, int argc, char **argv)
 		if (strlen(pos[i]) >= 17) {
 			char up[18];
 			for (int k = 0; k < 17; k++)
-				up[k] = (pos[i][k] >= 'a' && pos[i][k] <= 'z') ? (char)(pos[i][k] - 32)
-									       : pos[i][k];
+				up[k] = (pos[i][k] >= 'a' && pos[i][k] <= 'z')
+						? (char)(pos[i][k] - 32)
+						: pos[i][k];
 			up[17] = '\0';
 			chk[0] = cc_uscc_check_char(up);
 		}
@@ -57,8 +58,13 @@ int cmd_uscc(struct cli_ctx *ctx, int argc, char **argv)
 			cc_region_fullname(r, rname, sizeof rname);
 		}
 		bad |= !ok;
-		const char *v[7] = {pos[i], ok ? "yes" : "no", chk, region, rname,
-				    ok ? (warn ? "fails (warning)" : "ok") : "", ok ? "" : err.msg};
+		const char *v[7] = {pos[i],
+				    ok ? "yes" : "no",
+				    chk,
+				    region,
+				    rname,
+				    ok ? (warn ? "fails (warning)" : "ok") : "",
+				    ok ? "" : err.msg};
 		cli_table_add(&t, v);
 	}
 	cli_table_print(&t, stdout, ctx->format);
@@ -160,14 +166,19 @@ int cmd_metrics(struct cli_ctx *ctx, int argc, char **argv)
 	int rc = cli_parse(cli_find("metrics"), argc, argv, NULL, NULL, pos, 0, &npos);
 	if (rc)
 		return rc;
-	static const char *const cols[] = {"id", "名称", "name", "unit", "单位", "derived",
-					   "formula"};
+	static const char *const cols[] = {"id",   "名称",    "name",	"unit",
+					   "单位", "derived", "formula"};
 	struct cli_table t;
 	cli_table_init(&t, 7, cols);
 	for (int i = 0; i < CC_M_COUNT; i++) {
 		const struct cc_metric *m = cc_metric_get(i);
-		const char *v[7] = {m->key, m->name_zh, m->name_en, m->unit, m->unit_zh,
-				    m->derived ? "yes" : "no", m->formula ? m->formula : ""};
+		const char *v[7] = {m->key,
+				    m->name_zh,
+				    m->name_en,
+				    m->unit,
+				    m->unit_zh,
+				    m->derived ? "yes" : "no",
+				    m->formula ? m->formula : ""};
 		cli_table_add(&t, v);
 	}
 	cli_table_print(&t, stdout, ctx->format);

@@ -49,8 +49,8 @@ static void crit_cli_release(struct crit_cli *c)
 }
 
 /* Loads the criteria and --set; with FRAME also the store, the frame and --year. */
-static int crit_cli_open(struct cli_ctx *ctx, const char *set, const char *year,
-			 const char *margin, int frame, struct crit_cli *c)
+static int crit_cli_open(struct cli_ctx *ctx, const char *set, const char *year, const char *margin,
+			 int frame, struct crit_cli *c)
 {
 	struct cc_error err = {0};
 	memset(c, 0, sizeof *c);
@@ -59,7 +59,8 @@ static int crit_cli_open(struct cli_ctx *ctx, const char *set, const char *year,
 		char *end;
 		double m = strtod(margin, &end);
 		if (end == margin || *end || !(m >= 0) || m > 10) {
-			cli_error("criteria: --margin must be a fraction such as 0.1, not '%s'", margin);
+			cli_error("criteria: --margin must be a fraction such as 0.1, not '%s'",
+				  margin);
 			return CLI_USAGE;
 		}
 		c->margin = m;
@@ -69,7 +70,8 @@ static int crit_cli_open(struct cli_ctx *ctx, const char *set, const char *year,
 		return CLI_FAIL;
 	}
 	if (set && !(c->only = criteria_find(c->cat, set))) {
-		cli_error("criteria: unknown criteria set '%s' (see 'chainchief criteria list')", set);
+		cli_error("criteria: unknown criteria set '%s' (see 'chainchief criteria list')",
+			  set);
 		return CLI_FAIL;
 	}
 	if (!frame)
@@ -99,9 +101,9 @@ static int crit_cli_open(struct cli_ctx *ctx, const char *set, const char *year,
 
 static int crit_list(struct cli_ctx *ctx, struct crit_cli *c)
 {
-	static const char *const cols[] = {"id",	"名称",	 "name",     "effective",
-					   "mode",	"clauses#", "assessable#", "score",
-					   "direct#",	"source"};
+	static const char *const cols[] = {"id",      "名称",	  "name",	 "effective",
+					   "mode",    "clauses#", "assessable#", "score",
+					   "direct#", "source"};
 	struct cli_table t;
 	cli_table_init(&t, 10, cols);
 	for (int k = 0; k < c->cat->nsets; k++) {
@@ -143,9 +145,10 @@ static json_t *clause_json(const struct criteria_clause_result *x)
 	json_object_set_new(o, "label_en", json_string(c->label_en));
 	json_object_set_new(o, "role", json_string(criteria_role_name(c->role)));
 	json_object_set_new(o, "group", jstr_or_null(c->group));
-	json_object_set_new(o, "kind", json_string(c->kind == CRITERIA_SCORED ? "scored"
-						   : c->kind == CRITERIA_INPUT ? "input"
-									       : "condition"));
+	json_object_set_new(o, "kind",
+			    json_string(c->kind == CRITERIA_SCORED  ? "scored"
+					: c->kind == CRITERIA_INPUT ? "input"
+								    : "condition"));
 	json_object_set_new(o, "data", jstr_or_null(c->data));
 	json_object_set_new(o, "result", json_string(criteria_truth_name(x->truth)));
 	json_object_set_new(o, "relaxed", json_string(criteria_truth_name(x->relaxed)));
@@ -158,8 +161,8 @@ static json_t *clause_json(const struct criteria_clause_result *x)
 	for (int p = 0; p < x->nparts; p++) {
 		const struct expr_clause_result *r = &x->parts[p];
 		json_t *q = json_object();
-		json_object_set_new(q, "text", json_string(c->kind == CRITERIA_SCORED ? "points"
-										   : r->text));
+		json_object_set_new(q, "text",
+				    json_string(c->kind == CRITERIA_SCORED ? "points" : r->text));
 		json_object_set_new(q, "value", jnum(r->value));
 		json_object_set_new(q, "op", json_string(expr_op_name(r->op)));
 		json_object_set_new(q, "threshold", jnum(r->threshold));
@@ -217,29 +220,32 @@ static void set_rows(const struct criteria_result *r, struct cli_table *t)
 			double value = q ? q->value : x->value;
 			double thr = q ? q->threshold : c->min;
 			double gap = q ? q->gap : (isnan(x->value) ? NAN : c->min - x->value);
-			const char *op = q ? expr_op_name(q->op) : c->kind == CRITERIA_INPUT ? ">=" : "";
+			const char *op = q			     ? expr_op_name(q->op)
+					 : c->kind == CRITERIA_INPUT ? ">="
+								     : "";
 			num(v[0], 40, value);
 			num(v[1], 40, thr);
 			num(v[2], 40, gap);
 			num(v[3], 40, p == 0 ? x->rel_gap : NAN);
 			const char *row[13] = {
-			    r->set->id,
-			    p == 0 ? c->id : "",
-			    p == 0 ? criteria_role_name(c->role) : "",
-			    p == 0 && c->group ? c->group : "",
-			    p == 0 ? c->label_zh : "",
-			    text,
-			    v[0],
-			    op,
-			    v[1],
-			    v[2],
-			    v[3],
-			    q ? criteria_truth_name(q->truth) : criteria_truth_name(x->truth),
-			    p == 0 ? (c->data && !strcmp(c->data, "missing") ? "not assessable: data missing"
-				      : c->data && !strcmp(c->data, "partial") ? "partial data"
-				      : c->data && !strcmp(c->data, "input")   ? "analyst input"
-									      : "")
-				   : ""};
+				r->set->id,
+				p == 0 ? c->id : "",
+				p == 0 ? criteria_role_name(c->role) : "",
+				p == 0 && c->group ? c->group : "",
+				p == 0 ? c->label_zh : "",
+				text,
+				v[0],
+				op,
+				v[1],
+				v[2],
+				v[3],
+				q ? criteria_truth_name(q->truth) : criteria_truth_name(x->truth),
+				p == 0 ? (c->data && !strcmp(c->data, "missing")
+						  ? "not assessable: data missing"
+					  : c->data && !strcmp(c->data, "partial") ? "partial data"
+					  : c->data && !strcmp(c->data, "input")   ? "analyst input"
+										   : "")
+				       : ""};
 			cli_table_add(t, row);
 		}
 	}
@@ -258,7 +264,8 @@ static int crit_check(struct cli_ctx *ctx, struct crit_cli *c, const char *code,
 		char *end;
 		in.market_value = strtod(mv, &end);
 		if (end == mv || *end || !(in.market_value >= 0)) {
-			cli_error("criteria check: --market-value is a number of 万元, not '%s'", mv);
+			cli_error("criteria check: --market-value is a number of 万元, not '%s'",
+				  mv);
 			return CLI_USAGE;
 		}
 	}
@@ -270,8 +277,8 @@ static int crit_check(struct cli_ctx *ctx, struct crit_cli *c, const char *code,
 	struct criteria_result *r = malloc(sizeof *r);
 	if (!r)
 		return CLI_FAIL;
-	static const char *const cols[] = {"set",  "clause",  "role",	   "group", "label",
-					   "part", "value#",  "op",	   "threshold#", "gap#",
+	static const char *const cols[] = {"set",      "clause", "role", "group",      "label",
+					   "part",     "value#", "op",	 "threshold#", "gap#",
 					   "rel_gap#", "result", "data"};
 	struct cli_table t;
 	json_t *sets = json_array();
@@ -338,7 +345,8 @@ static int scope_filter(struct crit_cli *c, const char *region, const char *chai
 		char *end;
 		code = strtol(region, &end, 10);
 		if ((n != 2 && n != 4 && n != 6) || *end || code <= 0) {
-			cli_error("criteria scan: --region is a 2, 4 or 6 digit code, not '%s'", region);
+			cli_error("criteria scan: --region is a 2, 4 or 6 digit code, not '%s'",
+				  region);
 			return CLI_USAGE;
 		}
 		div = n == 2 ? 10000 : n == 4 ? 100 : 1;
@@ -426,9 +434,8 @@ static int crit_scan(struct cli_ctx *ctx, struct crit_cli *c, int near, const ch
 	struct cli_table t;
 	struct cc_error err = {0};
 	static const char *const pass_cols[] = {"uscc", "name", "region", "set", "名称", "result"};
-	static const char *const near_cols[] = {"uscc",	"name",	   "region",
-						"set",	"relaxed", "rel_gap#",
-						"failed"};
+	static const char *const near_cols[] = {"uscc",	   "name",     "region", "set",
+						"relaxed", "rel_gap#", "failed"};
 	cli_table_init(&t, near ? 7 : 6, near ? near_cols : pass_cols);
 	if (!keep || !st || !rl || !r) {
 		rc = CLI_FAIL;
@@ -438,7 +445,8 @@ static int crit_scan(struct cli_ctx *ctx, struct crit_cli *c, int near, const ch
 	if (rc)
 		goto out;
 	if (ctx->format == CLI_FMT_TABLE)
-		printf("year %d, %s\n", c->year, near ? "near misses" : "enterprises that meet a set");
+		printf("year %d, %s\n", c->year,
+		       near ? "near misses" : "enterprises that meet a set");
 	for (int k = 0; k < c->cat->nsets; k++) {
 		const struct criteria_set *s = &c->cat->sets[k];
 		if (c->only && s != c->only)
@@ -474,8 +482,9 @@ static int crit_scan(struct cli_ctx *ctx, struct crit_cli *c, int near, const ch
 			rows[nrows++] = (struct near_row){i, k, r->rel_gap, r->relaxed};
 		}
 		if (ctx->format == CLI_FMT_TABLE)
-			fprintf(stdout, "  %-16s pass %d, unknown %d, fail %d (near misses %d)\n", s->id,
-				count[EXPR_TRUE], count[EXPR_UNKNOWN], count[EXPR_FALSE], nnear);
+			fprintf(stdout, "  %-16s pass %d, unknown %d, fail %d (near misses %d)\n",
+				s->id, count[EXPR_TRUE], count[EXPR_UNKNOWN], count[EXPR_FALSE],
+				nnear);
 		if (near)
 			continue;
 		for (int i = 0; i < n && t.nrows < (size_t)limit; i++) {
@@ -483,8 +492,8 @@ static int crit_scan(struct cli_ctx *ctx, struct crit_cli *c, int near, const ch
 				continue;
 			char reg[16];
 			snprintf(reg, sizeof reg, "%06d", (int)c->f->region[i]);
-			const char *row[6] = {c->f->uscc[i], c->f->name[i], reg, s->id, s->name_zh,
-					      "pass"};
+			const char *row[6] = {c->f->uscc[i], c->f->name[i], reg,
+					      s->id,	     s->name_zh,    "pass"};
 			cli_table_add(&t, row);
 		}
 	}
@@ -498,8 +507,13 @@ static int crit_scan(struct cli_ctx *ctx, struct crit_cli *c, int near, const ch
 			failed_text(r, failed, sizeof failed);
 			snprintf(reg, sizeof reg, "%06d", (int)c->f->region[i]);
 			num(gap, sizeof gap, rows[j].gap);
-			const char *row[7] = {c->f->uscc[i], c->f->name[i], reg, s->id,
-					      criteria_truth_name(rows[j].relaxed), gap, failed};
+			const char *row[7] = {c->f->uscc[i],
+					      c->f->name[i],
+					      reg,
+					      s->id,
+					      criteria_truth_name(rows[j].relaxed),
+					      gap,
+					      failed};
 			cli_table_add(&t, row);
 		}
 	}
@@ -518,9 +532,9 @@ out:
 
 int cmd_criteria(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {
-	    {"set", 1},	   {"year", 1},	 {"margin", 1}, {"near", 0},		{"region", 1},
-	    {"chain", 1}, {"limit", 1}, {"market-value", 1}, {NULL, 0}};
+	static const struct cli_option opts[] = {{"set", 1},   {"year", 1},	    {"margin", 1},
+						 {"near", 0},  {"region", 1},	    {"chain", 1},
+						 {"limit", 1}, {"market-value", 1}, {NULL, 0}};
 	const char *val[8], *pos[3];
 	int npos, rc;
 	struct crit_cli c;

@@ -35,8 +35,9 @@ static void print_result_json(const char *file, const struct cc_import_result *r
 	struct cc_buf b = CC_BUF_INIT(1 << 20);
 	cc_buf_puts(&b, "{\"file\":");
 	cc_buf_json_str(&b, file, strlen(file));
-	cc_buf_printf(&b, ",\"kind\":\"%s\",\"format\":\"%s\",\"rows\":%lld,\"accepted\":%lld,"
-			  "\"rejected\":%lld,\"warnings\":[",
+	cc_buf_printf(&b,
+		      ",\"kind\":\"%s\",\"format\":\"%s\",\"rows\":%lld,\"accepted\":%lld,"
+		      "\"rejected\":%lld,\"warnings\":[",
 		      cc_kind_name(r->kind), r->format ? r->format : "", (long long)r->rows,
 		      (long long)r->accepted, (long long)r->rejected);
 	for (int i = 0; i < r->nwarnings; i++) {
@@ -76,8 +77,10 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	if (val[0]) {
 		kind = cc_kind_parse(val[0]);
 		if (kind < 0) {
-			cli_error("import: unknown kind '%s' (enterprises, indicators, chain_members, "
-				  "supply, postings)", val[0]);
+			cli_error(
+				"import: unknown kind '%s' (enterprises, indicators, chain_members, "
+				"supply, postings)",
+				val[0]);
 			return CLI_USAGE;
 		}
 	}
@@ -111,11 +114,14 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 		} else if (ctx->format == CLI_FMT_CSV) {
 			struct cc_buf b = CC_BUF_INIT(1 << 16);
 			if (i == 0)
-				cc_buf_puts(&b, "file,kind,format,rows,accepted,rejected,seconds,error\r\n");
+				cc_buf_puts(
+					&b,
+					"file,kind,format,rows,accepted,rejected,seconds,error\r\n");
 			cc_buf_csv_field(&b, pos[i], strlen(pos[i]));
 			cc_buf_printf(&b, ",%s,%s,%lld,%lld,%lld,%.3f,", cc_kind_name(res.kind),
 				      res.format ? res.format : "", (long long)res.rows,
-				      (long long)res.accepted, (long long)res.rejected, res.seconds);
+				      (long long)res.accepted, (long long)res.rejected,
+				      res.seconds);
 			if (rc && rc != CC_EREJECT)
 				cc_buf_csv_field(&b, err.msg, strlen(err.msg));
 			cc_buf_puts(&b, "\r\n");
@@ -142,9 +148,10 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	/* The matching indexes follow the data: enterprise products, subscription inboxes. */
 	struct cc_error merr = {0};
 	if (worst != CLI_FAIL && match_refresh_after(ctx->store, gen_before, products, &merr)) {
-		cli_error("import: the data are stored, but the matching index was not refreshed: %s "
-			  "(run 'chainchief match reindex')",
-			  merr.msg);
+		cli_error(
+			"import: the data are stored, but the matching index was not refreshed: %s "
+			"(run 'chainchief match reindex')",
+			merr.msg);
 		worst = CLI_FAIL;
 	}
 	return worst;
@@ -169,8 +176,10 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 	struct cc_export_opts eo = {0};
 	eo.kind = cc_kind_parse(pos[0]);
 	if (eo.kind < 0) {
-		cli_error("export: unknown kind '%s' (enterprises, indicators, chain_members, supply, "
-			  "postings)", pos[0]);
+		cli_error(
+			"export: unknown kind '%s' (enterprises, indicators, chain_members, supply, "
+			"postings)",
+			pos[0]);
 		return CLI_USAGE;
 	}
 	eo.format = cc_out_format_for(pos[1]);
@@ -308,7 +317,8 @@ int cmd_summary(struct cli_ctx *ctx, int argc, char **argv)
 		 "SELECT count(DISTINCT supplier) FROM supply_edges WHERE supplier NOT IN "
 		 "(SELECT uscc FROM enterprises)"},
 		{"postings", "供需信息", "SELECT count(*) FROM postings"},
-		{"generation", "数据代次", "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'"},
+		{"generation", "数据代次",
+		 "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'"},
 		{"schema_version", "模式版本", "PRAGMA user_version"},
 	};
 	static const char *const cols[] = {"item", "名称", "count#"};

@@ -43,15 +43,19 @@ static int demo_accounts(struct cli_ctx *ctx)
 	if (sodium_init() < 0)
 		return CLI_FAIL;
 	fflush(stdout);
-	fprintf(stderr, "\ndemo accounts (shown once; change them with 'chainchief user passwd'):\n");
+	fprintf(stderr,
+		"\ndemo accounts (shown once; change them with 'chainchief user passwd'):\n");
 	for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++) {
 		unsigned char raw[9];
 		char pass[32];
 		randombytes_buf(raw, sizeof raw);
-		sodium_bin2base64(pass, sizeof pass, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		sodium_bin2base64(pass, sizeof pass, raw, sizeof raw,
+				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 		if (http_user_create(ctx->store, accounts[i].name, pass, accounts[i].role,
-				     accounts[i].role[0] == 'e' ? uscc : NULL, accounts[i].chains, &err)) {
-			cli_error("demo: cannot create account '%s': %s", accounts[i].name, err.msg);
+				     accounts[i].role[0] == 'e' ? uscc : NULL, accounts[i].chains,
+				     &err)) {
+			cli_error("demo: cannot create account '%s': %s", accounts[i].name,
+				  err.msg);
 			return CLI_FAIL;
 		}
 		fprintf(stderr, "  %-10s  password %s  (%s%s%s)\n", accounts[i].name, pass,
@@ -63,9 +67,9 @@ static int demo_accounts(struct cli_ctx *ctx)
 
 int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {{"enterprises", 1}, {"seed", 1},   {"csv-out", 1},
-						 {"force", 0},	     {"no-load", 0}, {"years", 1},
-						 {"months", 1},	     {"no-accounts", 0}, {NULL, 0}};
+	static const struct cli_option opts[] = {
+		{"enterprises", 1}, {"seed", 1},   {"csv-out", 1},     {"force", 0}, {"no-load", 0},
+		{"years", 1},	    {"months", 1}, {"no-accounts", 0}, {NULL, 0}};
 	const char *val[8], *pos[1];
 	int npos, rc;
 	struct cc_error err = {0};
@@ -80,7 +84,8 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	cc_demo_defaults(&o);
-	if (val[0] && (o.enterprises = (int)cli_int_option("enterprises", val[0], 10, 20000000)) < 0)
+	if (val[0] &&
+	    (o.enterprises = (int)cli_int_option("enterprises", val[0], 10, 20000000)) < 0)
 		return CLI_USAGE;
 	if (val[1]) {
 		long long s = cli_int_option("seed", val[1], 0, 1000000000000LL);
@@ -98,8 +103,10 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!val[4] && access(ctx->db_path, F_OK) == 0) {
 		if (!val[3]) {
-			cli_error("demo: database '%s' exists; use --force to replace it, or --db to "
-				  "name another", ctx->db_path);
+			cli_error(
+				"demo: database '%s' exists; use --force to replace it, or --db to "
+				"name another",
+				ctx->db_path);
 			return CLI_FAIL;
 		}
 		char side[4200];
@@ -170,12 +177,13 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 			       i ? "," : "", files[i], (long long)res.rows, (long long)res.accepted,
 			       (long long)res.rejected, res.seconds);
 		else
-			printf("%-18s %9lld rows  %9lld loaded  %5lld rejected  %6.2f s\n", files[i],
-			       (long long)res.rows, (long long)res.accepted, (long long)res.rejected,
-			       res.seconds);
+			printf("%-18s %9lld rows  %9lld loaded  %5lld rejected  %6.2f s\n",
+			       files[i], (long long)res.rows, (long long)res.accepted,
+			       (long long)res.rejected, res.seconds);
 		cc_import_result_release(&res);
 		if (irc) {
-			/* The generator only writes valid rows: any reject is a bug worth stopping on. */
+			/* The generator only writes valid rows: any reject is a bug worth stopping
+			 * on. */
 			if (ctx->format == CLI_FMT_JSON)
 				printf("]\n");
 			cli_error("demo: importing %s failed: %s", files[i],

@@ -25,19 +25,23 @@ static int enterprise_list(struct cli_ctx *ctx, const char **val)
 		if (limit < 0)
 			return CLI_USAGE;
 	}
-	cc_buf_puts(&sql, "SELECT e.uscc, e.name, e.region, e.industry, e.scale, e.listed, e.certs, "
-			  "(SELECT i.revenue FROM indicators i WHERE i.enterprise_id = e.id AND "
-			  "i.period % 100 = 0 ORDER BY i.period DESC LIMIT 1) FROM enterprises e "
-			  "WHERE 1");
+	cc_buf_puts(&sql,
+		    "SELECT e.uscc, e.name, e.region, e.industry, e.scale, e.listed, e.certs, "
+		    "(SELECT i.revenue FROM indicators i WHERE i.enterprise_id = e.id AND "
+		    "i.period % 100 = 0 ORDER BY i.period DESC LIMIT 1) FROM enterprises e "
+		    "WHERE 1");
 	if (val[0])
 		cc_buf_printf(&sql, " AND e.name LIKE '%%' || ?%d || '%%'", k++);
 	if (val[1])
-		cc_buf_printf(&sql, " AND CAST(e.region AS TEXT) LIKE rtrim(?%d, '0') || '%%'", k++);
+		cc_buf_printf(&sql, " AND CAST(e.region AS TEXT) LIKE rtrim(?%d, '0') || '%%'",
+			      k++);
 	if (val[2])
 		cc_buf_printf(&sql, " AND e.industry LIKE ?%d || '%%'", k++);
 	if (val[3])
-		cc_buf_printf(&sql, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
-				    "m.enterprise_id = e.id AND m.chain = ?%d)", k++);
+		cc_buf_printf(&sql,
+			      " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
+			      "m.enterprise_id = e.id AND m.chain = ?%d)",
+			      k++);
 	cc_buf_printf(&sql, " ORDER BY e.uscc LIMIT %lld", limit);
 	if ((rc = cli_open_store(ctx, 0)))
 		goto out;
@@ -50,8 +54,8 @@ static int enterprise_list(struct cli_ctx *ctx, const char **val)
 	for (int i = 0; i < 4; i++)
 		if (val[i])
 			cc_stmt_bind_text(s, k++, val[i], strlen(val[i]));
-	static const char *const cols[] = {"uscc", "name", "region", "industry", "scale", "listed",
-					   "certs", "revenue#"};
+	static const char *const cols[] = {"uscc",  "name",   "region", "industry",
+					   "scale", "listed", "certs",	"revenue#"};
 	struct cli_table t;
 	cli_table_init(&t, 8, cols);
 	int step;
@@ -91,10 +95,11 @@ static int enterprise_show(struct cli_ctx *ctx, const char *code)
 	if ((rc = cli_open_store(ctx, 0)))
 		return rc;
 	cc_codes_load(&err);
-	rc = cc_stmt_prepare(ctx->store, &s,
-			     "SELECT id, uscc, name, region, industry, founded, scale, listed, certs "
-			     "FROM enterprises WHERE uscc = ?1",
-			     &err);
+	rc = cc_stmt_prepare(
+		ctx->store, &s,
+		"SELECT id, uscc, name, region, industry, founded, scale, listed, certs "
+		"FROM enterprises WHERE uscc = ?1",
+		&err);
 	if (rc) {
 		cli_error("enterprise: %s", err.msg);
 		return CLI_FAIL;
@@ -108,8 +113,8 @@ static int enterprise_show(struct cli_ctx *ctx, const char *code)
 	int64_t id = cc_stmt_int64(s, 0);
 	char rname[256];
 	cc_region_fullname((int)cc_stmt_int64(s, 3), rname, sizeof rname);
-	static const char *const fields[] = {"id", "uscc", "name", "region", "industry", "founded",
-					     "scale", "listed", "certs"};
+	static const char *const fields[] = {"id",	"uscc",	 "name",   "region", "industry",
+					     "founded", "scale", "listed", "certs"};
 	struct cc_buf json = CC_BUF_INIT(1 << 24);
 	struct cli_table rec;
 	static const char *const rcols[] = {"field", "value"};
@@ -145,8 +150,8 @@ static int enterprise_show(struct cli_ctx *ctx, const char *code)
 		int first = 1;
 		while (cc_stmt_step(s, &err) == 1) {
 			char line[512];
-			snprintf(line, sizeof line, "%s.%s (%s)", cc_stmt_text(s, 0), cc_stmt_text(s, 1),
-				 cc_stmt_text(s, 2));
+			snprintf(line, sizeof line, "%s.%s (%s)", cc_stmt_text(s, 0),
+				 cc_stmt_text(s, 1), cc_stmt_text(s, 2));
 			const char *row[2] = {"chain", line};
 			cli_table_add(&rec, row);
 			cc_buf_printf(&json, "%s{\"chain\":", first ? "" : ",");
@@ -179,7 +184,8 @@ static int enterprise_show(struct cli_ctx *ctx, const char *code)
 		while (ny < 64 && cc_stmt_step(s, &err) == 1) {
 			years[ny] = (int)(cc_stmt_int64(s, 0) / 100);
 			for (int m = 0; m < CC_M_BASE_COUNT; m++)
-				rows[ny][m] = cc_stmt_is_null(s, m + 1) ? NAN : cc_stmt_double(s, m + 1);
+				rows[ny][m] =
+					cc_stmt_is_null(s, m + 1) ? NAN : cc_stmt_double(s, m + 1);
 			ny++;
 		}
 	}
@@ -198,7 +204,8 @@ static int enterprise_show(struct cli_ctx *ctx, const char *code)
 			if (isnan(rows[y][m]))
 				cc_buf_printf(&json, ",\"%s\":null", cc_metric_get(m)->key);
 			else
-				cc_buf_printf(&json, ",\"%s\":%.10g", cc_metric_get(m)->key, rows[y][m]);
+				cc_buf_printf(&json, ",\"%s\":%.10g", cc_metric_get(m)->key,
+					      rows[y][m]);
 		}
 		cc_buf_puts(&json, "}");
 	}
@@ -228,7 +235,8 @@ static int enterprise_show(struct cli_ctx *ctx, const char *code)
 				if (isnan(rows[y][m]))
 					cells[y][0] = '\0';
 				else if (!strcmp(mt->unit, "ratio"))
-					snprintf(cells[y], sizeof cells[y], "%.2f%%", rows[y][m] * 100);
+					snprintf(cells[y], sizeof cells[y], "%.2f%%",
+						 rows[y][m] * 100);
 				else
 					snprintf(cells[y], sizeof cells[y], "%.2f", rows[y][m]);
 				v[2 + y] = cells[y];
@@ -248,8 +256,8 @@ static int enterprise_show(struct cli_ctx *ctx, const char *code)
 
 int cmd_enterprise(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {
-		{"name", 1}, {"region", 1}, {"industry", 1}, {"chain", 1}, {"limit", 1}, {NULL, 0}};
+	static const struct cli_option opts[] = {{"name", 1},  {"region", 1}, {"industry", 1},
+						 {"chain", 1}, {"limit", 1},  {NULL, 0}};
 	const char *val[5], *pos[2];
 	int npos;
 	const struct cli_command *cmd = cli_find("enterprise");

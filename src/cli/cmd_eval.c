@@ -31,8 +31,8 @@ static int eval_list(struct cli_ctx *ctx)
 		cli_error("eval: %s", err.msg);
 		return CLI_FAIL;
 	}
-	static const char *const cols[] = {"id", "名称", "name", "indicators#", "weights", "method",
-					   "tiers", "source"};
+	static const char *const cols[] = {"id",      "名称",	"name",	 "indicators#",
+					   "weights", "method", "tiers", "source"};
 	struct cli_table t;
 	cli_table_init(&t, 8, cols);
 	for (int i = 0; i < n; i++) {
@@ -47,10 +47,12 @@ static int eval_list(struct cli_ctx *ctx)
 		snprintf(nind, sizeof nind, "%d", m.nind);
 		for (int k = 0; k < m.ntiers; k++) {
 			size_t u = strlen(tiers);
-			snprintf(tiers + u, sizeof tiers - u, "%s%s", k ? "/" : "", m.tiers[k].name_zh);
+			snprintf(tiers + u, sizeof tiers - u, "%s%s", k ? "/" : "",
+				 m.tiers[k].name_zh);
 		}
-		const char *row[8] = {m.id, m.name_zh, m.name_en, nind, wn[m.weighting],
-				      eval_method_name(m.method), tiers, m.source};
+		const char *row[8] = {m.id,  m.name_zh,	      m.name_en,
+				      nind,  wn[m.weighting], eval_method_name(m.method),
+				      tiers, m.source};
 		cli_table_add(&t, row);
 		eval_model_release(&m);
 	}
@@ -101,11 +103,12 @@ static int eval_run_cmd(struct cli_ctx *ctx, const char *id, const char **val)
 	if (ctx->format == CLI_FMT_JSON) {
 		struct cc_buf b = CC_BUF_INIT((size_t)1 << 30);
 		char v[64];
-		cc_buf_printf(&b, "{\"model\":\"%s\",\"year\":%d,\"selected\":%d,\"weights\":{", m.id,
-			      run.year, run.n);
+		cc_buf_printf(&b, "{\"model\":\"%s\",\"year\":%d,\"selected\":%d,\"weights\":{",
+			      m.id, run.year, run.n);
 		for (int j = 0; j < m.nind; j++) {
 			num(v, sizeof v, run.weights[j]);
-			cc_buf_printf(&b, "%s\"%s\":%s", j ? "," : "", m.ind[j].id, v[0] ? v : "null");
+			cc_buf_printf(&b, "%s\"%s\":%s", j ? "," : "", m.ind[j].id,
+				      v[0] ? v : "null");
 		}
 		cc_buf_puts(&b, "},\"items\":[");
 		for (int p = 0; p < shown; p++) {
@@ -119,7 +122,8 @@ static int eval_run_cmd(struct cli_ctx *ctx, const char *id, const char **val)
 				cc_buf_printf(&b, "\"%s\"", m.tiers[run.tier[p]].id);
 			else
 				cc_buf_puts(&b, "null");
-			cc_buf_printf(&b, ",\"near_candidate\":%s,\"chain\":", run.near[p] ? "true" : "false");
+			cc_buf_printf(&b, ",\"near_candidate\":%s,\"chain\":",
+				      run.near[p] ? "true" : "false");
 			if (run.chain[p] >= 0)
 				cc_buf_printf(&b, "\"%s\"", cat->chains[run.chain[p]].id);
 			else
@@ -132,10 +136,11 @@ static int eval_run_cmd(struct cli_ctx *ctx, const char *id, const char **val)
 				num(a, sizeof a, x);
 				num(c, sizeof c, nv);
 				num(d, sizeof d, run.weights[j] * nv);
-				cc_buf_printf(&b, "%s{\"id\":\"%s\",\"value\":%s,\"normalized\":%s,"
-						  "\"contribution\":%s}",
-					      j ? "," : "", m.ind[j].id, a[0] ? a : "null", c[0] ? c : "null",
-					      d[0] ? d : "null");
+				cc_buf_printf(&b,
+					      "%s{\"id\":\"%s\",\"value\":%s,\"normalized\":%s,"
+					      "\"contribution\":%s}",
+					      j ? "," : "", m.ind[j].id, a[0] ? a : "null",
+					      c[0] ? c : "null", d[0] ? d : "null");
 			}
 			cc_buf_puts(&b, "]}");
 		}
@@ -180,7 +185,8 @@ static int eval_run_cmd(struct cli_ctx *ctx, const char *id, const char **val)
 			cli_table_add(&t, row);
 		}
 		if (ctx->format == CLI_FMT_TABLE) {
-			printf("%s (%s), year %d: %d selected; weights", m.name_zh, m.id, run.year, run.n);
+			printf("%s (%s), year %d: %d selected; weights", m.name_zh, m.id, run.year,
+			       run.n);
 			for (int j = 0; j < m.nind; j++)
 				printf(" %s=%.3f", m.ind[j].id, run.weights[j]);
 			printf("\n");

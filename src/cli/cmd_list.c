@@ -30,10 +30,8 @@ static int fail(const char *sub, const struct cc_error *err)
 	switch (err->code) {
 	case CC_ENOTFOUND:
 	case CC_EINVAL:
-	case CC_EEXIST:
-		return CLI_USAGE;
-	default:
-		return CLI_FAIL;
+	case CC_EEXIST: return CLI_USAGE;
+	default: return CLI_FAIL;
 	}
 }
 
@@ -86,7 +84,8 @@ static int from_model(struct cli_ctx *ctx, const char *sub, const char *name, in
 	long long year = 0;
 	int number = 0, rc;
 	if (create && !val[O_MODEL]) {
-		cli_error("list create: a model is required (--model MODEL; see 'chainchief eval list')");
+		cli_error(
+			"list create: a model is required (--model MODEL; see 'chainchief eval list')");
 		return CLI_USAGE;
 	}
 	if (val[O_YEAR] && (year = cli_int_option("year", val[O_YEAR], 1900, 2200)) < 0)
@@ -101,8 +100,8 @@ static int from_model(struct cli_ctx *ctx, const char *sub, const char *name, in
 		cli_error("list %s: %s", sub, err.msg);
 		return CLI_FAIL;
 	}
-	if (lists_version_from_model(ctx->store, f, name, val[O_MODEL], create, (int)year,
-				     actor(), val[O_NOTE], &number, &err))
+	if (lists_version_from_model(ctx->store, f, name, val[O_MODEL], create, (int)year, actor(),
+				     val[O_NOTE], &number, &err))
 		rc = fail(sub, &err);
 	else
 		rc = report_written(ctx, sub, name, number);
@@ -145,7 +144,7 @@ static int show(struct cli_ctx *ctx, const char *name, const char **val)
 		return CLI_USAGE;
 	if (lists_version_read(ctx->store, name, number, &v, &err))
 		return fail("show", &err);
-	static const char *const cols[] = {"rank#", "uscc",   "name",  "tier",
+	static const char *const cols[] = {"rank#",  "uscc",   "name",	"tier",
 					   "score#", "manual", "reason"};
 	struct cli_table t;
 	cli_table_init(&t, 7, cols);
@@ -156,8 +155,8 @@ static int show(struct cli_ctx *ctx, const char *name, const char **val)
 			snprintf(r, sizeof r, "%d", e->rank);
 		if (!isnan(e->score))
 			snprintf(sc, sizeof sc, "%.4f", e->score);
-		const char *row[7] = {r, e->uscc, e->name, e->tier, sc, e->manual ? "manual" : "",
-				      e->reason};
+		const char *row[7] = {
+			r, e->uscc, e->name, e->tier, sc, e->manual ? "manual" : "", e->reason};
 		cli_table_add(&t, row);
 	}
 	if (ctx->format == CLI_FMT_TABLE)
@@ -172,8 +171,8 @@ static int show(struct cli_ctx *ctx, const char *name, const char **val)
 
 static void version_rows(struct cli_ctx *ctx, struct list_version *a, int n)
 {
-	static const char *const cols[] = {"list",  "version#", "created_at", "actor",
-					   "source", "model",   "year#",      "entries#", "note"};
+	static const char *const cols[] = {"list",  "version#", "created_at", "actor", "source",
+					   "model", "year#",	"entries#",   "note"};
 	struct cli_table t;
 	cli_table_init(&t, 9, cols);
 	for (int i = 0; i < n; i++) {
@@ -181,8 +180,14 @@ static void version_rows(struct cli_ctx *ctx, struct list_version *a, int n)
 		snprintf(num, sizeof num, "%d", a[i].number);
 		snprintf(year, sizeof year, "%d", a[i].year);
 		snprintf(cnt, sizeof cnt, "%d", a[i].n);
-		const char *row[9] = {a[i].list,  num,	 a[i].created_at, a[i].actor,
-				      a[i].manual ? "manual" : "model", a[i].model, year, cnt,
+		const char *row[9] = {a[i].list,
+				      num,
+				      a[i].created_at,
+				      a[i].actor,
+				      a[i].manual ? "manual" : "model",
+				      a[i].model,
+				      year,
+				      cnt,
 				      a[i].note};
 		cli_table_add(&t, row);
 	}
@@ -198,7 +203,8 @@ static int versions(struct cli_ctx *ctx, const char *name)
 	struct cc_error err = {0};
 	struct list_version *a = NULL;
 	int n = 0;
-	if (name ? lists_versions(ctx->store, name, &a, &n, &err) : lists_all(ctx->store, &a, &n, &err))
+	if (name ? lists_versions(ctx->store, name, &a, &n, &err)
+		 : lists_all(ctx->store, &a, &n, &err))
 		return fail(name ? "versions" : "", &err);
 	version_rows(ctx, a, n);
 	return CLI_OK;
@@ -220,12 +226,12 @@ static int diff(struct cli_ctx *ctx, const char **pos)
 	for (int i = 0; i < d.n; i++) {
 		const struct list_diff_item *it = &d.items[i];
 		const char *row[6] = {kinds[it->kind], it->uscc,     it->name,
-				      it->old_tier,	 it->new_tier, it->reason};
+				      it->old_tier,    it->new_tier, it->reason};
 		cli_table_add(&t, row);
 	}
 	if (ctx->format == CLI_FMT_TABLE)
-		printf("%s: version %d -> %d: entered %d, exited %d, changed tier %d\n", pos[1], from,
-		       to, d.entered, d.exited, d.changed);
+		printf("%s: version %d -> %d: entered %d, exited %d, changed tier %d\n", pos[1],
+		       from, to, d.entered, d.exited, d.changed);
 	cli_table_print(&t, stdout, ctx->format);
 	cli_table_release(&t);
 	lists_diff_release(&d);
@@ -238,15 +244,16 @@ static int history(struct cli_ctx *ctx, const char *uscc)
 	struct list_history h;
 	if (lists_history(ctx->store, uscc, &h, &err))
 		return fail("history", &err);
-	static const char *const cols[] = {"list", "version#", "created_at", "status", "tier",
-					   "reason"};
+	static const char *const cols[] = {"list",   "version#", "created_at",
+					   "status", "tier",	 "reason"};
 	struct cli_table t;
 	cli_table_init(&t, 6, cols);
 	for (int i = 0; i < h.n; i++) {
 		const struct list_history_item *it = &h.items[i];
 		char num[16];
 		snprintf(num, sizeof num, "%d", it->version);
-		const char *row[6] = {it->list, num, it->created_at, it->status, it->tier, it->reason};
+		const char *row[6] = {it->list,	  num,	    it->created_at,
+				      it->status, it->tier, it->reason};
 		cli_table_add(&t, row);
 	}
 	if (ctx->format == CLI_FMT_TABLE && h.n == 0)
@@ -286,8 +293,8 @@ static int export(struct cli_ctx *ctx, const char *name, const char *out, const 
 
 int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {{"model", 1},	 {"note", 1},	 {"tier", 1},
-						 {"reason", 1},	 {"version", 1}, {"year", 1},
+	static const struct cli_option opts[] = {{"model", 1},	{"note", 1},	{"tier", 1},
+						 {"reason", 1}, {"version", 1}, {"year", 1},
 						 {NULL, 0}};
 	const char *val[O_COUNT], *pos[5];
 	int npos, rc;

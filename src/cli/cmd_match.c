@@ -42,8 +42,8 @@ static const char *js(json_t *o, const char *k)
 /* Prints postings ITEMS as a table. */
 static void postings_table(struct cli_ctx *ctx, json_t *items)
 {
-	static const char *const cols[] = {"id#", "kind", "title", "enterprise", "region#", "node",
-					   "quantity#", "unit", "valid_until", "status"};
+	static const char *const cols[] = {"id#",  "kind",	"title", "enterprise",	"region#",
+					   "node", "quantity#", "unit",	 "valid_until", "status"};
 	struct cli_table t;
 	cli_table_init(&t, 10, cols);
 	size_t i;
@@ -51,7 +51,8 @@ static void postings_table(struct cli_ctx *ctx, json_t *items)
 	json_array_foreach(items, i, p)
 	{
 		char id[24], region[16], qty[40] = "", node[160] = "";
-		snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(p, "id")));
+		snprintf(id, sizeof id, "%lld",
+			 (long long)json_integer_value(json_object_get(p, "id")));
 		snprintf(region, sizeof region, "%lld",
 			 (long long)json_integer_value(json_object_get(p, "region")));
 		json_t *q = json_object_get(p, "quantity");
@@ -59,9 +60,9 @@ static void postings_table(struct cli_ctx *ctx, json_t *items)
 			snprintf(qty, sizeof qty, "%g", json_number_value(q));
 		if (*js(p, "chain"))
 			snprintf(node, sizeof node, "%s.%s", js(p, "chain"), js(p, "node"));
-		const char *v[10] = {id,   js(p, "kind"), js(p, "title"),	  js(p, "enterprise"),
-				     region, node,	      qty,		  js(p, "unit"),
-				     js(p, "valid_until"), js(p, "status")};
+		const char *v[10] = {
+			id,   js(p, "kind"), js(p, "title"), js(p, "enterprise"),  region,
+			node, qty,	     js(p, "unit"),  js(p, "valid_until"), js(p, "status")};
 		cli_table_add(&t, v);
 	}
 	cli_table_print(&t, stdout, ctx->format);
@@ -76,14 +77,39 @@ static int fail(const char *sub, const struct cc_error *err)
 
 int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum { KIND, USCC, TITLE, DESC, NODE, QTY, UNIT, REGIONS, UNTIL, CONTACT, Q, CHAIN, REGION,
-	       STATE, LIMIT, OFFSET, USER, KEYWORD, WITH, STATUS, VALUE, COMMENT, UNREAD, TODAY, NOPT };
+	enum {
+		KIND,
+		USCC,
+		TITLE,
+		DESC,
+		NODE,
+		QTY,
+		UNIT,
+		REGIONS,
+		UNTIL,
+		CONTACT,
+		Q,
+		CHAIN,
+		REGION,
+		STATE,
+		LIMIT,
+		OFFSET,
+		USER,
+		KEYWORD,
+		WITH,
+		STATUS,
+		VALUE,
+		COMMENT,
+		UNREAD,
+		TODAY,
+		NOPT
+	};
 	static const struct cli_option opts[] = {
-		{"kind", 1},	{"uscc", 1},	 {"title", 1},	 {"description", 1}, {"node", 1},
+		{"kind", 1},	 {"uscc", 1},	 {"title", 1},	 {"description", 1}, {"node", 1},
 		{"quantity", 1}, {"unit", 1},	 {"regions", 1}, {"valid-until", 1}, {"contact", 1},
-		{"q", 1},	{"chain", 1},	 {"region", 1},	 {"state", 1},	     {"limit", 1},
-		{"offset", 1},	{"user", 1},	 {"keyword", 1}, {"with", 1},	     {"status", 1},
-		{"value", 1},	{"comment", 1},	 {"unread", 0},	 {"today", 1},	     {NULL, 0}};
+		{"q", 1},	 {"chain", 1},	 {"region", 1},	 {"state", 1},	     {"limit", 1},
+		{"offset", 1},	 {"user", 1},	 {"keyword", 1}, {"with", 1},	     {"status", 1},
+		{"value", 1},	 {"comment", 1}, {"unread", 0},	 {"today", 1},	     {NULL, 0}};
 	const char *val[NOPT], *pos[4];
 	int npos;
 	struct cc_error err = {0};
@@ -162,13 +188,14 @@ int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_OK;
 	}
 	if (!strcmp(sub, "search")) {
-		struct posting_query q = {val[Q], val[KIND], val[CHAIN], NULL, 0, val[USCC], val[STATE],
-					  (int)limit, (int)offset};
+		struct posting_query q = {val[Q],    val[KIND],	 val[CHAIN], NULL,	 0,
+					  val[USCC], val[STATE], (int)limit, (int)offset};
 		if (val[NODE]) {
 			const char *dot = strchr(val[NODE], '.');
 			q.node = dot ? dot + 1 : val[NODE];
 		}
-		if (val[REGION] && (q.region = (int)cli_int_option("region", val[REGION], 1, 999999)) < 0)
+		if (val[REGION] &&
+		    (q.region = (int)cli_int_option("region", val[REGION], 1, 999999)) < 0)
 			return CLI_USAGE;
 		json_t *r = posting_search(ctx->store, &q, &err);
 		if (!r)
@@ -200,7 +227,8 @@ int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 			json_t *o = json_object(), *items = json_array();
 			json_object_set_new(o, "posting", json_integer(id));
 			json_object_set_new(o, "query", json_string(r.query));
-			json_object_set_new(o, "query_partial", r.partial[0] ? json_string(r.partial) : json_null());
+			json_object_set_new(o, "query_partial",
+					    r.partial[0] ? json_string(r.partial) : json_null());
 			json_object_set_new(o, "total", json_integer(r.n));
 			for (int i = (int)offset; i < r.n && i < offset + limit; i++)
 				json_array_append_new(items, match_item_json(ctx->store, f, &r, i));
@@ -208,9 +236,10 @@ int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 			print_json(o);
 			json_decref(o);
 		} else {
-			static const char *const cols[] = {"rank#",	"score#", "type", "id#",  "title",
-							   "enterprise", "region#", "text#", "node#", "industry#",
-							   "pref#",	"pair#",  "qty#", "cred#", "matched"};
+			static const char *const cols[] = {
+				"rank#",      "score#",	 "type",  "id#",   "title",
+				"enterprise", "region#", "text#", "node#", "industry#",
+				"pref#",      "pair#",	 "qty#",  "cred#", "matched"};
 			struct cli_table t;
 			cli_table_init(&t, 15, cols);
 			for (int i = (int)offset; i < r.n && i < offset + limit; i++) {
@@ -226,30 +255,41 @@ int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 				char q2[32], cr[32];
 				snprintf(q2, 32, "%.2f", it->comp[5]);
 				snprintf(cr, 32, "%.2f", it->comp[6]);
-				const char *v[15] = {c[0], c[1], it->is_posting ? "posting" : "enterprise",
-						     c[2], it->title, f->name[it->ent], c[3], c[4], c[5],
-						     c[6], c[7], c[8], q2, cr, it->matched};
+				const char *v[15] = {
+					c[0], c[1],	 it->is_posting ? "posting" : "enterprise",
+					c[2], it->title, f->name[it->ent],
+					c[3], c[4],	 c[5],
+					c[6], c[7],	 c[8],
+					q2,   cr,	 it->matched};
 				cli_table_add(&t, v);
 			}
 			cli_table_print(&t, stdout, ctx->format);
 			cli_table_release(&t);
-			fprintf(stderr, "%d counterparts; query: %s\n", r.n, r.query[0] ? r.query : "(none)");
+			fprintf(stderr, "%d counterparts; query: %s\n", r.n,
+				r.query[0] ? r.query : "(none)");
 		}
 		match_result_free(&r);
 		cc_frame_release(f);
 		return CLI_OK;
 	}
 	if (!strcmp(sub, "follow")) {
-		const char *what = val[NODE] ? "node" : val[REGION] ? "region" : val[KEYWORD] ? "keyword" : NULL;
-		const char *value = val[NODE] ? val[NODE] : val[REGION] ? val[REGION] : val[KEYWORD];
+		const char *what = val[NODE]	  ? "node"
+				   : val[REGION]  ? "region"
+				   : val[KEYWORD] ? "keyword"
+						  : NULL;
+		const char *value = val[NODE]	  ? val[NODE]
+				    : val[REGION] ? val[REGION]
+						  : val[KEYWORD];
 		if (!val[USER] || !what) {
-			cli_error("match follow: give --user and one of --node, --region, --keyword");
+			cli_error(
+				"match follow: give --user and one of --node, --region, --keyword");
 			return CLI_USAGE;
 		}
 		int64_t id = 0;
 		if (match_follow(ctx->store, val[USER], what, value, val[KIND], &id, &err))
 			return fail(sub, &err);
-		printf("subscription %lld: %s follows %s %s\n", (long long)id, val[USER], what, value);
+		printf("subscription %lld: %s follows %s %s\n", (long long)id, val[USER], what,
+		       value);
 		return CLI_OK;
 	}
 	if (!strcmp(sub, "unfollow")) {
@@ -269,33 +309,47 @@ int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 			return CLI_USAGE;
 		}
 		json_t *r = !strcmp(sub, "inbox")
-				    ? match_inbox(ctx->store, val[USER], (int)limit, val[UNREAD] != NULL, &err)
+				    ? match_inbox(ctx->store, val[USER], (int)limit,
+						  val[UNREAD] != NULL, &err)
 				    : match_subscriptions(ctx->store, val[USER], &err);
 		if (!r)
 			return fail(sub, &err);
 		if (ctx->format == CLI_FMT_JSON) {
 			print_json(r);
 		} else if (!strcmp(sub, "inbox")) {
-			static const char *const cols[] = {"id#", "at", "read", "follows", "posting#", "kind", "title", "enterprise"};
+			static const char *const cols[] = {"id#",     "at",	   "read",
+							   "follows", "posting#",  "kind",
+							   "title",   "enterprise"};
 			struct cli_table t;
 			cli_table_init(&t, 8, cols);
 			size_t i;
 			json_t *it;
 			json_array_foreach(json_object_get(r, "items"), i, it)
 			{
-				json_t *p = json_object_get(it, "posting"), *s = json_object_get(it, "subscription");
+				json_t *p = json_object_get(it, "posting"),
+				       *s = json_object_get(it, "subscription");
 				char id[24], pid[24], fo[200];
-				snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(it, "id")));
-				snprintf(pid, sizeof pid, "%lld", (long long)json_integer_value(json_object_get(p, "id")));
+				snprintf(id, sizeof id, "%lld",
+					 (long long)json_integer_value(json_object_get(it, "id")));
+				snprintf(pid, sizeof pid, "%lld",
+					 (long long)json_integer_value(json_object_get(p, "id")));
 				snprintf(fo, sizeof fo, "%s %s", js(s, "what"), js(s, "value"));
-				const char *v[8] = {id, js(it, "at"), json_is_true(json_object_get(it, "read")) ? "yes" : "no",
-						    fo, pid, js(p, "kind"), js(p, "title"), js(p, "enterprise")};
+				const char *v[8] = {
+					id,
+					js(it, "at"),
+					json_is_true(json_object_get(it, "read")) ? "yes" : "no",
+					fo,
+					pid,
+					js(p, "kind"),
+					js(p, "title"),
+					js(p, "enterprise")};
 				cli_table_add(&t, v);
 			}
 			cli_table_print(&t, stdout, ctx->format);
 			cli_table_release(&t);
 		} else {
-			static const char *const cols[] = {"id#", "what", "value", "kind", "delivered#", "since"};
+			static const char *const cols[] = {"id#",  "what",	 "value",
+							   "kind", "delivered#", "since"};
 			struct cli_table t;
 			cli_table_init(&t, 6, cols);
 			size_t i;
@@ -303,9 +357,14 @@ int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 			json_array_foreach(r, i, s)
 			{
 				char id[24], n[24];
-				snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(s, "id")));
-				snprintf(n, sizeof n, "%lld", (long long)json_integer_value(json_object_get(s, "delivered")));
-				const char *v[6] = {id, js(s, "what"), js(s, "value"), js(s, "kind"), n, js(s, "created_at")};
+				snprintf(id, sizeof id, "%lld",
+					 (long long)json_integer_value(json_object_get(s, "id")));
+				snprintf(n, sizeof n, "%lld",
+					 (long long)json_integer_value(
+						 json_object_get(s, "delivered")));
+				const char *v[6] = {
+					id, js(s, "what"),	js(s, "value"), js(s, "kind"),
+					n,  js(s, "created_at")};
 				cli_table_add(&t, v);
 			}
 			cli_table_print(&t, stdout, ctx->format);
@@ -339,14 +398,16 @@ int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_OK;
 	}
 	if (!strcmp(sub, "deals") || !strcmp(sub, "stats")) {
-		json_t *r = !strcmp(sub, "deals") ? match_deals(ctx->store, val[USCC], (int)limit, &err)
-						  : match_stats(ctx->store, &err);
+		json_t *r = !strcmp(sub, "deals")
+				    ? match_deals(ctx->store, val[USCC], (int)limit, &err)
+				    : match_stats(ctx->store, &err);
 		if (!r)
 			return fail(sub, &err);
 		if (ctx->format == CLI_FMT_JSON) {
 			print_json(r);
 		} else if (!strcmp(sub, "deals")) {
-			static const char *const cols[] = {"id#", "status", "value#", "supplier", "buyer", "title", "updated"};
+			static const char *const cols[] = {"id#",   "status", "value#", "supplier",
+							   "buyer", "title",  "updated"};
 			struct cli_table t;
 			cli_table_init(&t, 7, cols);
 			size_t i;
@@ -354,11 +415,18 @@ int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 			json_array_foreach(r, i, d)
 			{
 				char id[24], v[40] = "";
-				snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(d, "id")));
+				snprintf(id, sizeof id, "%lld",
+					 (long long)json_integer_value(json_object_get(d, "id")));
 				if (json_is_number(json_object_get(d, "value")))
-					snprintf(v, sizeof v, "%g", json_number_value(json_object_get(d, "value")));
-				const char *row[7] = {id, js(d, "status"), v, js(json_object_get(d, "supplier"), "name"),
-						      js(json_object_get(d, "buyer"), "name"), js(d, "title"), js(d, "updated_at")};
+					snprintf(v, sizeof v, "%g",
+						 json_number_value(json_object_get(d, "value")));
+				const char *row[7] = {id,
+						      js(d, "status"),
+						      v,
+						      js(json_object_get(d, "supplier"), "name"),
+						      js(json_object_get(d, "buyer"), "name"),
+						      js(d, "title"),
+						      js(d, "updated_at")};
 				cli_table_add(&t, row);
 			}
 			cli_table_print(&t, stdout, ctx->format);
@@ -373,7 +441,8 @@ int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 			       (long long)json_integer_value(json_object_get(tot, "deals")),
 			       (long long)json_integer_value(json_object_get(tot, "agreed")),
 			       json_number_value(json_object_get(tot, "value")));
-			static const char *const cols[] = {"direction", "deals#", "agreed#", "value#"};
+			static const char *const cols[] = {"direction", "deals#", "agreed#",
+							   "value#"};
 			struct cli_table t;
 			cli_table_init(&t, 4, cols);
 			size_t i;
@@ -381,9 +450,14 @@ int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 			json_array_foreach(json_object_get(r, "by_direction"), i, d)
 			{
 				char a[24], b[24], c[40];
-				snprintf(a, sizeof a, "%lld", (long long)json_integer_value(json_object_get(d, "deals")));
-				snprintf(b, sizeof b, "%lld", (long long)json_integer_value(json_object_get(d, "agreed")));
-				snprintf(c, sizeof c, "%.2f", json_number_value(json_object_get(d, "value")));
+				snprintf(
+					a, sizeof a, "%lld",
+					(long long)json_integer_value(json_object_get(d, "deals")));
+				snprintf(b, sizeof b, "%lld",
+					 (long long)json_integer_value(
+						 json_object_get(d, "agreed")));
+				snprintf(c, sizeof c, "%.2f",
+					 json_number_value(json_object_get(d, "value")));
 				const char *row[4] = {js(d, "name_zh"), a, b, c};
 				cli_table_add(&t, row);
 			}

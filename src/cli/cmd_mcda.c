@@ -84,7 +84,8 @@ static int parse_weight_list(const char *s, double *w, int n)
 		double v;
 		if (cc_parse_number(p, len, &v, &e)) {
 			cli_error("mcda: --weights: '%.*s' is not a number (give equal, entropy, "
-				  "critic, ahp:FILE or w1,w2,...)", (int)len, p);
+				  "critic, ahp:FILE or w1,w2,...)",
+				  (int)len, p);
 			return -1;
 		}
 		if (k < n)
@@ -98,7 +99,8 @@ static int parse_weight_list(const char *s, double *w, int n)
 }
 
 static void print_table(struct cli_ctx *ctx, const struct eval_dataset *d,
-			const struct eval_result *r, int method, const struct eval_sensitivity *sens)
+			const struct eval_result *r, int method,
+			const struct eval_sensitivity *sens)
 {
 	static const char *const cols_plain[] = {"name", "score#", "rank#", "max_move#"};
 	static const char *const cols_vikor[] = {"name", "S#", "R#", "Q#", "rank#", "max_move#"};
@@ -227,7 +229,8 @@ static void print_json(const struct eval_dataset *d, const struct eval_result *r
 				printf("%s{\"criterion\":", sc ? "," : "");
 				json_str(d->criteria[j]);
 				printf(",\"change\":%g,", eval_sens_steps[k]);
-				json_nums("weights", sens->weights + sc * (size_t)sens->n, sens->n, 1);
+				json_nums("weights", sens->weights + sc * (size_t)sens->n, sens->n,
+					  1);
 				json_ints("ranks", sens->ranks + sc * (size_t)sens->m, sens->m);
 				printf(",\"largest_move\":%d}", sens->moves[sc]);
 			}
@@ -240,8 +243,9 @@ static void print_json(const struct eval_dataset *d, const struct eval_result *r
 
 int cmd_mcda(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {{"method", 1},	   {"weights", 1}, {"normalize", 1},
-						 {"v", 1},	   {"sensitivity", 0}, {NULL, 0}};
+	static const struct cli_option opts[] = {{"method", 1},	     {"weights", 1},
+						 {"normalize", 1},   {"v", 1},
+						 {"sensitivity", 0}, {NULL, 0}};
 	const char *val[5], *pos[1];
 	int npos, rc;
 	const struct cli_command *cmd = cli_find("mcda");
@@ -272,7 +276,8 @@ int cmd_mcda(struct cli_ctx *ctx, int argc, char **argv)
 		o.norm = eval_norm_parse(val[2]);
 		if (o.norm < 0) {
 			cli_error("mcda: unknown normalisation '%s' (vector, minmax, max, sum or "
-				  "zscore)", val[2]);
+				  "zscore)",
+				  val[2]);
 			return CLI_USAGE;
 		}
 	}
@@ -311,18 +316,10 @@ int cmd_mcda(struct cli_ctx *ctx, int argc, char **argv)
 	if (!wspec && d.weights)
 		weighting = W_ROW;
 	switch (weighting) {
-	case W_ENTROPY:
-		rc = eval_weights_entropy(&d.mx, w, &err);
-		break;
-	case W_EQUAL:
-		eval_weights_equal(n, w);
-		break;
-	case W_CRITIC:
-		rc = eval_weights_critic(&d.mx, w, &err);
-		break;
-	case W_ROW:
-		rc = eval_weights_given(d.weights, n, w, &err);
-		break;
+	case W_ENTROPY: rc = eval_weights_entropy(&d.mx, w, &err); break;
+	case W_EQUAL: eval_weights_equal(n, w); break;
+	case W_CRITIC: rc = eval_weights_critic(&d.mx, w, &err); break;
+	case W_ROW: rc = eval_weights_given(d.weights, n, w, &err); break;
 	case W_GIVEN: {
 		int k = parse_weight_list(wspec, w, n);
 		if (k < 0) {
@@ -330,8 +327,8 @@ int cmd_mcda(struct cli_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 		if (k != n) {
-			cli_error("mcda: --weights has %d values but '%s' has %d criteria", k, pos[0],
-				  n);
+			cli_error("mcda: --weights has %d values but '%s' has %d criteria", k,
+				  pos[0], n);
 			rc = CLI_USAGE;
 			goto out;
 		}
@@ -384,11 +381,11 @@ int cmd_mcda(struct cli_ctx *ctx, int argc, char **argv)
 	} else if (ctx->format == CLI_FMT_CSV) {
 		print_table(ctx, &d, &res, o.method, val[4] ? &sens : NULL);
 	} else {
-		printf("%s, %d alternatives, %d criteria; weights (%s):\n", eval_method_name(o.method),
-		       m, n, weighting_name(weighting));
+		printf("%s, %d alternatives, %d criteria; weights (%s):\n",
+		       eval_method_name(o.method), m, n, weighting_name(weighting));
 		for (int j = 0; j < n; j++)
-			printf("  %-20s %-4s %.4f\n", d.criteria[j], d.mx.benefit[j] ? "max" : "min",
-			       res.weights[j]);
+			printf("  %-20s %-4s %.4f\n", d.criteria[j],
+			       d.mx.benefit[j] ? "max" : "min", res.weights[j]);
 		if (weighting == W_AHP)
 			printf("AHP: lambda_max %.4f, CI %.4f, RI %.2f, CR %.4f (<= 0.1: consistent)\n",
 			       ahp.lambda_max, ahp.ci, ahp.ri, ahp.cr);
@@ -396,9 +393,10 @@ int cmd_mcda(struct cli_ctx *ctx, int argc, char **argv)
 			printf("VIKOR v = %g; rank by Q (lower is better)\n", o.v);
 		else
 			printf("normalisation %s; %s\n", eval_norm_name(o.norm),
-			       o.method == EVAL_TOPSIS ? "score = closeness to the ideal (higher is "
-							 "better)"
-						       : "score = weighted sum (higher is better)");
+			       o.method == EVAL_TOPSIS
+				       ? "score = closeness to the ideal (higher is "
+					 "better)"
+				       : "score = weighted sum (higher is better)");
 		putchar('\n');
 		print_table(ctx, &d, &res, o.method, val[4] ? &sens : NULL);
 		if (o.method == EVAL_VIKOR) {

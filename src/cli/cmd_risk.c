@@ -31,8 +31,8 @@ static const char *node_name(struct cli_ctx *ctx, const struct risk_net *net, in
 	if (v < 0 || v >= net->nent)
 		return name;
 	struct cc_error err = {0};
-	struct cc_stmt *s = cc_stmt_cached(ctx->store, "SELECT name FROM enterprises WHERE uscc = ?",
-					   &err);
+	struct cc_stmt *s =
+		cc_stmt_cached(ctx->store, "SELECT name FROM enterprises WHERE uscc = ?", &err);
 	if (!s)
 		return name;
 	cc_stmt_bind_text(s, 1, net->uscc[v], 18);
@@ -88,9 +88,16 @@ static void conc_row(struct cli_table *t, const char *id, const char *name,
 static int risk_concentration_cmd(struct cli_ctx *ctx, struct risk_net *net, const char *chain,
 				  const char *scope_s, const char *buyer)
 {
-	static const char *const cols[] = {"id",	"name",	     "buyers#",	 "inputs#",
-					   "single_sourced#", "concentrated#", "hhi#", "value#",
-					   "outside_value#", "outside_share#"};
+	static const char *const cols[] = {"id",
+					   "name",
+					   "buyers#",
+					   "inputs#",
+					   "single_sourced#",
+					   "concentrated#",
+					   "hhi#",
+					   "value#",
+					   "outside_value#",
+					   "outside_share#"};
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
 	struct chain_scope scope;
 	struct cc_error err = {0};
@@ -100,9 +107,9 @@ static int risk_concentration_cmd(struct cli_ctx *ctx, struct risk_net *net, con
 		return CLI_USAGE;
 	}
 	if (buyer) {
-		static const char *const bcols[] = {"node", "suppliers#", "hhi#", "single",
-						    "value#", "outside_share#", "top_supplier",
-						    "top_share#"};
+		static const char *const bcols[] = {"node",	    "suppliers#", "hhi#",
+						    "single",	    "value#",	  "outside_share#",
+						    "top_supplier", "top_share#"};
 		int b = risk_net_find(net, buyer);
 		if (b < 0 || b >= net->nent) {
 			cli_error("risk: unknown buyer '%s' (not in the registry)", buyer);
@@ -115,7 +122,8 @@ static int risk_concentration_cmd(struct cli_ctx *ctx, struct risk_net *net, con
 			char node[160], v[5][40];
 			if (s.node >= 0)
 				snprintf(node, sizeof node, "%s.%s",
-					 cat->chains[cat->nodes[s.node].chain].id, cat->nodes[s.node].id);
+					 cat->chains[cat->nodes[s.node].chain].id,
+					 cat->nodes[s.node].id);
 			else
 				snprintf(node, sizeof node, "(unclassified)");
 			int top = net->entry_start[k];
@@ -127,8 +135,14 @@ static int risk_concentration_cmd(struct cli_ctx *ctx, struct risk_net *net, con
 			fmt(v[2], 40, s.value, "%.2f");
 			fmt(v[3], 40, s.value > 0 ? s.outside_value / s.value : NAN, "%.4f");
 			snprintf(v[4], 40, "%.4f", net->entry_share[top]);
-			const char *row[8] = {node, v[0], v[1], s.single ? "yes" : "no", v[2], v[3],
-					      net->uscc[net->entry_supplier[top]], v[4]};
+			const char *row[8] = {node,
+					      v[0],
+					      v[1],
+					      s.single ? "yes" : "no",
+					      v[2],
+					      v[3],
+					      net->uscc[net->entry_supplier[top]],
+					      v[4]};
 			cli_table_add(&t, row);
 		}
 		cli_table_print(&t, stdout, ctx->format);
@@ -183,8 +197,9 @@ static int risk_concentration_cmd(struct cli_ctx *ctx, struct risk_net *net, con
 static int risk_spof_cmd(struct cli_ctx *ctx, struct risk_net *net, const char *chain,
 			 long long limit)
 {
-	static const char *const cols[] = {"chain", "rank#", "uscc",	"name",		"region",
-					   "dominated#", "value#", "final_producer", "final_producers#"};
+	static const char *const cols[] = {"chain",  "rank#",	       "uscc",
+					   "name",   "region",	       "dominated#",
+					   "value#", "final_producer", "final_producers#"};
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
 	const struct cc_chain *only = NULL;
 	struct cc_error err = {0};
@@ -215,9 +230,15 @@ static int risk_spof_cmd(struct cli_ctx *ctx, struct risk_net *net, const char *
 			snprintf(v[2], 40, "%d", s->dominated);
 			snprintf(v[3], 40, "%.2f", s->value);
 			snprintf(v[4], 40, "%d", r.nfinal);
-			const char *row[9] = {cat->chains[c].id, v[0], net->uscc[s->node],
-					      node_name(ctx, net, s->node), v[1], v[2], v[3],
-					      s->final_producer ? "yes" : "no", v[4]};
+			const char *row[9] = {cat->chains[c].id,
+					      v[0],
+					      net->uscc[s->node],
+					      node_name(ctx, net, s->node),
+					      v[1],
+					      v[2],
+					      v[3],
+					      s->final_producer ? "yes" : "no",
+					      v[4]};
 			cli_table_add(&t, row);
 		}
 		risk_spof_release(&r);
@@ -256,8 +277,9 @@ static int risk_articulation_cmd(struct cli_ctx *ctx, struct risk_net *net, cons
 		snprintf(v[1], 40, "%06d", net->region[ap[i].node]);
 		snprintf(v[2], 40, "%d", ap[i].cut);
 		fmt(v[3], 40, ap[i].value, "%.2f");
-		const char *row[6] = {v[0], net->uscc[ap[i].node], node_name(ctx, net, ap[i].node),
-				      v[1], v[2], v[3]};
+		const char *row[6] = {
+			v[0], net->uscc[ap[i].node], node_name(ctx, net, ap[i].node), v[1], v[2],
+			v[3]};
 		cli_table_add(&t, row);
 	}
 	if (ctx->format == CLI_FMT_TABLE)
@@ -335,8 +357,9 @@ static int risk_disrupt_cmd(struct cli_ctx *ctx, struct risk_net *net, const cha
 		char *end;
 		spec.spare = strtod(spare, &end);
 		if (*end || end == spare || !(spec.spare >= 0 && spec.spare <= 1)) {
-			cli_error("risk disrupt: --spare must be a fraction between 0 and 1, not '%s'",
-				  spare);
+			cli_error(
+				"risk disrupt: --spare must be a fraction between 0 and 1, not '%s'",
+				spare);
 			goto out;
 		}
 	}
@@ -349,7 +372,8 @@ static int risk_disrupt_cmd(struct cli_ctx *ctx, struct risk_net *net, const cha
 	}
 	rc = CLI_OK;
 	if (ctx->format == CLI_FMT_JSON) {
-		json_t *o = json_object(), *ta = json_array(), *ca = json_array(), *na = json_array();
+		json_t *o = json_object(), *ta = json_array(), *ca = json_array(),
+		       *na = json_array();
 		json_object_set_new(o, "removed", json_integer(r.removed));
 		json_object_set_new(o, "affected", json_integer(r.affected));
 		json_object_set_new(o, "value", num(r.value));
@@ -375,7 +399,8 @@ static int risk_disrupt_cmd(struct cli_ctx *ctx, struct risk_net *net, const cha
 			if (!r.nodes[k].affected)
 				continue;
 			json_t *x = json_object();
-			json_object_set_new(x, "chain", json_string(cat->chains[cat->nodes[k].chain].id));
+			json_object_set_new(x, "chain",
+					    json_string(cat->chains[cat->nodes[k].chain].id));
 			json_object_set_new(x, "node", json_string(cat->nodes[k].id));
 			json_object_set_new(x, "affected", json_integer(r.nodes[k].affected));
 			json_object_set_new(x, "value", num(r.nodes[k].value));
@@ -459,7 +484,8 @@ static int risk_neighbours_cmd(struct cli_ctx *ctx, struct risk_net *net, const 
 			snprintf(reg, sizeof reg, "%06d", net->region[v]);
 			json_object_set_new(x, "uscc", json_string(net->uscc[v]));
 			json_object_set_new(x, "name", json_string(node_name(ctx, net, v)));
-			json_object_set_new(x, "role", json_string(risk_nb_role_name(nb.nodes[i].role)));
+			json_object_set_new(x, "role",
+					    json_string(risk_nb_role_name(nb.nodes[i].role)));
 			json_object_set_new(x, "region", json_string(reg));
 			json_object_set_new(x, "registered", json_boolean(v < net->nent));
 			json_object_set_new(x, "output", num(nb.nodes[i].output));
@@ -478,8 +504,9 @@ static int risk_neighbours_cmd(struct cli_ctx *ctx, struct risk_net *net, const 
 		putchar('\n');
 		json_decref(o);
 	} else {
-		static const char *const cols[] = {"role", "uscc", "name", "region", "output#",
-						   "customers_here#", "suppliers_here#"};
+		static const char *const cols[] = {"role",	     "uscc",	"name",
+						   "region",	     "output#", "customers_here#",
+						   "suppliers_here#"};
 		struct cli_table t;
 		cli_table_init(&t, 7, cols);
 		for (int i = 0; i < nb.nnodes; i++) {
@@ -493,8 +520,13 @@ static int risk_neighbours_cmd(struct cli_ctx *ctx, struct risk_net *net, const 
 			fmt(c[1], 40, nb.nodes[i].output, "%.2f");
 			snprintf(c[2], 40, "%d", out);
 			snprintf(c[3], 40, "%d", in);
-			const char *row[7] = {risk_nb_role_name(nb.nodes[i].role), net->uscc[v],
-					      node_name(ctx, net, v), c[0], c[1], c[2], c[3]};
+			const char *row[7] = {risk_nb_role_name(nb.nodes[i].role),
+					      net->uscc[v],
+					      node_name(ctx, net, v),
+					      c[0],
+					      c[1],
+					      c[2],
+					      c[3]};
 			cli_table_add(&t, row);
 		}
 		printf("%d nodes, %d links%s\n", nb.nnodes, nb.nlinks,
@@ -508,10 +540,10 @@ static int risk_neighbours_cmd(struct cli_ctx *ctx, struct risk_net *net, const 
 
 int cmd_risk(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {
-		{"chain", 1}, {"scope", 1}, {"buyer", 1},  {"limit", 1}, {"suppliers", 1},
-		{"region", 1}, {"node", 1}, {"spare", 1}, {"tiers", 1}, {"max", 1},
-		{NULL, 0}};
+	static const struct cli_option opts[] = {{"chain", 1}, {"scope", 1},	 {"buyer", 1},
+						 {"limit", 1}, {"suppliers", 1}, {"region", 1},
+						 {"node", 1},  {"spare", 1},	 {"tiers", 1},
+						 {"max", 1},   {NULL, 0}};
 	const char *val[10] = {0}, *pos[3];
 	int npos, rc;
 	const struct cli_command *cmd = cli_find("risk");

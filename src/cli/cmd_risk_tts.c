@@ -58,8 +58,7 @@ static int print_json(const struct tts_model *m, const struct tts_scenario *sc)
 
 int cli_risk_tts(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {
-		{"nodes", 1}, {"edges", 1}, {"ttr", 1}, {NULL, 0}};
+	static const struct cli_option opts[] = {{"nodes", 1}, {"edges", 1}, {"ttr", 1}, {NULL, 0}};
 	const char *val[3], *pos[1];
 	int npos, rc;
 	struct tts_model m;
@@ -79,7 +78,8 @@ int cli_risk_tts(struct cli_ctx *ctx, int argc, char **argv)
 	if (val[2]) {
 		if (cc_parse_number(val[2], strlen(val[2]), &ttr, &err) || !(ttr > 0) ||
 		    ttr > 1e6) {
-			cli_error("risk tts: --ttr must be a number of periods > 0, not '%s'", val[2]);
+			cli_error("risk tts: --ttr must be a number of periods > 0, not '%s'",
+				  val[2]);
 			rc = CLI_USAGE;
 			goto out;
 		}
@@ -99,8 +99,8 @@ int cli_risk_tts(struct cli_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	} else {
-		static const char *const cols[] = {"disrupted", "kind", "tts#", "lost#", "rei#",
-						   "at_risk"};
+		static const char *const cols[] = {"disrupted", "kind", "tts#",
+						   "lost#",	"rei#", "at_risk"};
 		struct cli_table t;
 		if (cli_table_init(&t, 6, cols)) {
 			cli_error("risk tts: out of memory");
@@ -113,8 +113,9 @@ int cli_risk_tts(struct cli_ctx *ctx, int argc, char **argv)
 			fmt_num(a, sizeof a, sc[j].tts);
 			fmt_num(b, sizeof b, sc[j].lost);
 			snprintf(c, sizeof c, "%.4f", sc[j].rei);
-			const char *v[6] = {nd->id, tts_kind_name(nd->kind), a, b, c,
-					    sc[j].tts < ttr * (1 - 1e-9) ? "yes" : "no"};
+			const char *v[6] = {nd->id, tts_kind_name(nd->kind),
+					    a,	    b,
+					    c,	    sc[j].tts < ttr * (1 - 1e-9) ? "yes" : "no"};
 			cli_table_add(&t, v);
 		}
 		if (ctx->format == CLI_FMT_TABLE)

@@ -10,7 +10,8 @@
 
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {{"listen", 1}, {"threads", 1}, {"web", 1}, {NULL, 0}};
+	static const struct cli_option opts[] = {
+		{"listen", 1}, {"threads", 1}, {"web", 1}, {NULL, 0}};
 	const char *val[3], *pos[1];
 	int npos;
 	struct cc_error err = {0};
@@ -32,7 +33,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	cc_store_close(ctx->store);
 	ctx->store = NULL;
-	if (http_serve(ctx->db_path, val[0] ? val[0] : "127.0.0.1:8080", (int)threads, val[2], &err)) {
+	if (http_serve(ctx->db_path, val[0] ? val[0] : "127.0.0.1:8080", (int)threads, val[2],
+		       &err)) {
 		cli_error("serve: %s", err.msg);
 		return CLI_FAIL;
 	}
@@ -41,8 +43,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 
 int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {{"role", 1},  {"password", 1}, {"uscc", 1},
-						 {"chains", 1}, {NULL, 0}};
+	static const struct cli_option opts[] = {
+		{"role", 1}, {"password", 1}, {"uscc", 1}, {"chains", 1}, {NULL, 0}};
 	const char *val[4], *pos[2];
 	int npos;
 	struct cc_error err = {0};
@@ -61,13 +63,14 @@ int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
 	const char *sub = pos[0];
 	if (strcmp(sub, "list") == 0) {
 		struct cc_stmt *s = NULL;
-		static const char *const cols[] = {"username", "role", "uscc", "chains", "disabled",
-						   "created_at"};
+		static const char *const cols[] = {"username", "role",	   "uscc",
+						   "chains",   "disabled", "created_at"};
 		struct cli_table t;
-		if (cc_stmt_prepare(ctx->store, &s,
-				    "SELECT username, role, uscc, chains, CASE disabled WHEN 0 THEN 'no' "
-				    "ELSE 'yes' END, created_at FROM users ORDER BY username",
-				    &err)) {
+		if (cc_stmt_prepare(
+			    ctx->store, &s,
+			    "SELECT username, role, uscc, chains, CASE disabled WHEN 0 THEN 'no' "
+			    "ELSE 'yes' END, created_at FROM users ORDER BY username",
+			    &err)) {
 			cli_error("user: %s", err.msg);
 			return CLI_FAIL;
 		}
@@ -100,7 +103,8 @@ int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
 		printf("user '%s' (%s) created\n", pos[1], val[0]);
 		return CLI_OK;
 	}
-	if (strcmp(sub, "passwd") == 0 || strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
+	if (strcmp(sub, "passwd") == 0 || strcmp(sub, "disable") == 0 ||
+	    strcmp(sub, "enable") == 0) {
 		int passwd = strcmp(sub, "passwd") == 0;
 		if (passwd && !val[1]) {
 			cli_error("user passwd: --password is required");
@@ -113,7 +117,9 @@ int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
 			return CLI_FAIL;
 		}
 		printf("user '%s' %s\n", pos[1],
-		       passwd ? "has a new password" : strcmp(sub, "disable") == 0 ? "disabled" : "enabled");
+		       passwd			     ? "has a new password"
+		       : strcmp(sub, "disable") == 0 ? "disabled"
+						     : "enabled");
 		return CLI_OK;
 	}
 	cli_error("user: unknown subcommand '%s' (add, list, passwd, disable, enable)", sub);

@@ -97,7 +97,8 @@ static int load_chain(int ci, const char *id, const char *framework, struct cc_e
 	}
 	json_t *nodes = json_object_get(j, "nodes");
 	size_t nn = json_array_size(nodes);
-	struct cc_node *grown = realloc(cat.nodes, sizeof *cat.nodes * (size_t)(cat.nnodes + (int)nn + 1));
+	struct cc_node *grown =
+		realloc(cat.nodes, sizeof *cat.nodes * (size_t)(cat.nnodes + (int)nn + 1));
 	if (!grown) {
 		rc = CC_ENOMEM;
 		goto out;
@@ -110,12 +111,14 @@ static int load_chain(int ci, const char *id, const char *framework, struct cc_e
 		struct cc_node *n = &cat.nodes[cat.nnodes];
 		const char *nid = json_string_value(json_object_get(jn, "id"));
 		if (!nid || !*nid) {
-			rc = cc_error_set(err, CC_EINVAL, "data file '%s': node %zu has no id", name, i + 1);
+			rc = cc_error_set(err, CC_EINVAL, "data file '%s': node %zu has no id",
+					  name, i + 1);
 			goto out;
 		}
 		for (int k = ch->first_node; k < cat.nnodes; k++)
 			if (strcmp(cat.nodes[k].id, nid) == 0) {
-				rc = cc_error_set(err, CC_EINVAL, "data file '%s': node id '%s' is used twice",
+				rc = cc_error_set(err, CC_EINVAL,
+						  "data file '%s': node id '%s' is used twice",
 						  name, nid);
 				goto out;
 			}
@@ -128,7 +131,8 @@ static int load_chain(int ci, const char *id, const char *framework, struct cc_e
 		if (n->stage < 0) {
 			rc = cc_error_set(err, CC_EINVAL,
 					  "data file '%s': node '%s' has no valid stage "
-					  "(upstream, midstream or downstream)", name, nid);
+					  "(upstream, midstream or downstream)",
+					  name, nid);
 			goto out;
 		}
 		n->parent = -1;
@@ -141,9 +145,11 @@ static int load_chain(int ci, const char *id, const char *framework, struct cc_e
 					n->depth = cat.nodes[k].depth + 1;
 				}
 			if (n->parent < 0) {
-				rc = cc_error_set(err, CC_EINVAL,
-						  "data file '%s': node '%s' names parent '%s', which is "
-						  "not an earlier node", name, nid, pid);
+				rc = cc_error_set(
+					err, CC_EINVAL,
+					"data file '%s': node '%s' names parent '%s', which is "
+					"not an earlier node",
+					name, nid, pid);
 				goto out;
 			}
 		}
@@ -184,7 +190,8 @@ static void load_once(void)
 			const char *id = json_string_value(json_array_get(ids, i));
 			if (!id) {
 				load_rc = cc_error_set(&load_err, CC_EINVAL,
-						       "catalogue.json: chain %zu is not a string", i + 1);
+						       "catalogue.json: chain %zu is not a string",
+						       i + 1);
 				break;
 			}
 			if (cc_chain_find(&cat, id))
@@ -244,7 +251,8 @@ const struct cc_node *cc_node_resolve(const struct cc_catalogue *c, const char *
 		}
 		const struct cc_node *nd = cc_node_find(c, ch, dot + 1);
 		if (!nd)
-			cc_error_set(err, CC_ENOTFOUND, "chain '%s' has no node '%s'", chain_id, dot + 1);
+			cc_error_set(err, CC_ENOTFOUND, "chain '%s' has no node '%s'", chain_id,
+				     dot + 1);
 		return nd;
 	}
 	if (prefer_chain) {
@@ -261,8 +269,8 @@ const struct cc_node *cc_node_resolve(const struct cc_catalogue *c, const char *
 		if (strcmp(c->nodes[i].id, ref) == 0) {
 			found = &c->nodes[i];
 			hits++;
-			int w = snprintf(chains + used, sizeof chains - used, "%s%s", used ? ", " : "",
-					 c->chains[found->chain].id);
+			int w = snprintf(chains + used, sizeof chains - used, "%s%s",
+					 used ? ", " : "", c->chains[found->chain].id);
 			if (w > 0 && (size_t)w < sizeof chains - used)
 				used += (size_t)w;
 		}
@@ -272,6 +280,7 @@ const struct cc_node *cc_node_resolve(const struct cc_catalogue *c, const char *
 		cc_error_set(err, CC_ENOTFOUND, "unknown node '%s'", ref);
 	else
 		cc_error_set(err, CC_EINVAL,
-			     "node '%s' is in several chains (%s): write it as chain.node", ref, chains);
+			     "node '%s' is in several chains (%s): write it as chain.node", ref,
+			     chains);
 	return NULL;
 }

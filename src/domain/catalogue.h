@@ -57,7 +57,6 @@ const struct cc_node *cc_node_find(const struct cc_catalogue *c, const struct cc
 /* Returns "upstream", "midstream" or "downstream". */
 const char *cc_stage_name(int stage);
 
-
 /*
  * Resolves a node reference as files write it: "chain.node" (always unambiguous) or a bare
  * node id that exists in exactly one chain (or, when PREFER_CHAIN is not NULL, in that chain).

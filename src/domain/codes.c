@@ -51,7 +51,8 @@ static int each_row(const char *name, int (*fn)(const struct cc_row *row), struc
 		}
 		rc = fn(&row);
 		if (rc) {
-			cc_error_set(err, rc, "bad row at line %ld of data file '%s'", row.line, name);
+			cc_error_set(err, rc, "bad row at line %ld of data file '%s'", row.line,
+				     name);
 			goto out;
 		}
 	}
@@ -136,7 +137,8 @@ static void load_once(void)
 			const char *src = json_string_value(json_object_get(j, "source"));
 			const char *ver = json_string_value(json_object_get(j, "version"));
 			if (src && ver)
-				snprintf(regions_version, sizeof regions_version, "%s %s", src, ver);
+				snprintf(regions_version, sizeof regions_version, "%s %s", src,
+					 ver);
 			json_decref(j);
 			free(meta);
 		}
@@ -197,7 +199,8 @@ int cc_region_list_parse(const char *s, size_t n, char *out, size_t cap, const c
 			j++;
 		if (j > i) {
 			long long code;
-			if (j - i != 6 || cc_parse_int64(s + i, j - i, &code) || !cc_region_find((int)code)) {
+			if (j - i != 6 || cc_parse_int64(s + i, j - i, &code) ||
+			    !cc_region_find((int)code)) {
 				*bad = s + i;
 				*badlen = j - i;
 				return -1;

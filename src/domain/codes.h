@@ -8,9 +8,9 @@
 #include "base/error.h"
 
 struct cc_region {
-	int code;	/* 6 digits, 500112 */
-	int parent;	/* 0 for a province */
-	int level;	/* 1 province, 2 prefecture, 3 county/district */
+	int code;	  /* 6 digits, 500112 */
+	int parent;	  /* 0 for a province */
+	int level;	  /* 1 province, 2 prefecture, 3 county/district */
 	const char *name; /* 渝北区 */
 };
 

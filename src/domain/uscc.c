@@ -65,29 +65,32 @@ int cc_uscc_validate(const char *s, size_t n, char out[19], int *org_warn, struc
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
 	if (n != CC_USCC_LEN)
-		return cc_error_set(err, CC_EINVAL,
-				    "credit code must have 18 characters, not %zu", n);
+		return cc_error_set(err, CC_EINVAL, "credit code must have 18 characters, not %zu",
+				    n);
 	for (size_t i = 0; i < CC_USCC_LEN; i++) {
 		char c = s[i];
 		if (c >= 'a' && c <= 'z')
 			c = (char)(c - 'a' + 'A');
 		if (!cc_uscc_char_ok(c))
-			return cc_error_set(err, CC_EINVAL,
-					    "character '%c' at position %zu is not allowed in a credit "
-					    "code (letters I, O, S, V, Z are never used)",
-					    (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?', i + 1);
+			return cc_error_set(
+				err, CC_EINVAL,
+				"character '%c' at position %zu is not allowed in a credit "
+				"code (letters I, O, S, V, Z are never used)",
+				(s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?', i + 1);
 		out[i] = c;
 	}
 	out[CC_USCC_LEN] = '\0';
 	for (int i = 2; i < 8; i++)
 		if (out[i] < '0' || out[i] > '9')
-			return cc_error_set(err, CC_EINVAL,
-					    "positions 3-8 of a credit code are a region code and must "
-					    "be digits, found '%c' at position %d", out[i], i + 1);
+			return cc_error_set(
+				err, CC_EINVAL,
+				"positions 3-8 of a credit code are a region code and must "
+				"be digits, found '%c' at position %d",
+				out[i], i + 1);
 	char want = cc_uscc_check_char(out);
 	if (want != out[17])
-		return cc_error_set(err, CC_EINVAL,
-				    "check character is '%c' but should be '%c'", out[17], want);
+		return cc_error_set(err, CC_EINVAL, "check character is '%c' but should be '%c'",
+				    out[17], want);
 	if (org_warn) {
 		char oc = cc_orgcode_check_char(out + 8);
 		*org_warn = oc != out[16];

@@ -81,12 +81,12 @@ static int parse_clause(struct criteria_set *s, json_t *j, int role, struct cc_e
 	c->input = jstr(j, "input");
 	if (!c->id || !c->label_zh || !c->label_en || !c->source)
 		return cc_error_set(err, CC_EPARSE,
-				    "%s: clause '%s' lacks one of id, label_zh, label_en, source", file,
-				    c->id ? c->id : "?");
+				    "%s: clause '%s' lacks one of id, label_zh, label_en, source",
+				    file, c->id ? c->id : "?");
 	for (int k = 0; k < s->nclauses; k++)
 		if (strcmp(s->clauses[k].id, c->id) == 0)
-			return cc_error_set(err, CC_EPARSE, "%s: clause id '%s' is used twice", file,
-					    c->id);
+			return cc_error_set(err, CC_EPARSE, "%s: clause id '%s' is used twice",
+					    file, c->id);
 	json_t *min = json_object_get(j, "min");
 	json_t *ex = json_object_get(j, "expr");
 	const char *expr = json_string_value(ex);
@@ -121,10 +121,11 @@ static int parse_clause(struct criteria_set *s, json_t *j, int role, struct cc_e
 		c->kind = CRITERIA_SCORED;
 		c->min = json_number_value(min);
 		if (!expr || nec)
-			return cc_error_set(err, CC_EPARSE,
-					    "%s: clause '%s': a scored clause has expr (points) and "
-					    "no necessary",
-					    file, c->id);
+			return cc_error_set(
+				err, CC_EPARSE,
+				"%s: clause '%s': a scored clause has expr (points) and "
+				"no necessary",
+				file, c->id);
 		rc = parse_scored(file, c->id, "expr", expr, c->min, &c->points, &c->cond, err);
 		if (!rc && emax)
 			rc = parse_scored(file, c->id, "expr_max", emax, c->min, &c->points_max,
@@ -136,15 +137,17 @@ static int parse_clause(struct criteria_set *s, json_t *j, int role, struct cc_e
 					    "%s: clause '%s': expr_max needs a min (scored clause)",
 					    file, c->id);
 		if (expr)
-			rc = parse_expr(file, c->id, "expr", expr, EXPR_WANT_CONDITION, &c->cond, err);
+			rc = parse_expr(file, c->id, "expr", expr, EXPR_WANT_CONDITION, &c->cond,
+					err);
 		if (!rc && nec)
 			rc = parse_expr(file, c->id, "necessary", nec, EXPR_WANT_CONDITION,
 					&c->necessary, err);
 		if (!rc && !c->cond && !c->necessary && !c->data)
-			rc = cc_error_set(err, CC_EPARSE,
-					  "%s: clause '%s' has no expression: say why with \"data\": "
-					  "\"missing\" and a note",
-					  file, c->id);
+			rc = cc_error_set(
+				err, CC_EPARSE,
+				"%s: clause '%s' has no expression: say why with \"data\": "
+				"\"missing\" and a note",
+				file, c->id);
 	}
 	s->nclauses++; /* so that release frees what was parsed */
 	return rc;
@@ -195,15 +198,16 @@ int criteria_set_parse(struct criteria_set *s, const char *file, const char *tex
 	} else if (strcmp(mode, "any") == 0) {
 		s->mode = CRITERIA_ANY;
 	} else {
-		rc = cc_error_set(err, CC_EPARSE, "%s: mode is \"all\" or \"any\", not \"%s\"", file,
-				  mode);
+		rc = cc_error_set(err, CC_EPARSE, "%s: mode is \"all\" or \"any\", not \"%s\"",
+				  file, mode);
 		goto out;
 	}
 	rc = parse_list(s, json_object_get(j, "clauses"), CRITERIA_REQUIRED, "clauses", err);
 	if (rc)
 		goto out;
 	if (s->mode == CRITERIA_ANY && s->ngroups == 0) {
-		rc = cc_error_set(err, CC_EPARSE, "%s: mode \"any\" needs clauses with a group", file);
+		rc = cc_error_set(err, CC_EPARSE, "%s: mode \"any\" needs clauses with a group",
+				  file);
 		goto out;
 	}
 	json_t *score = json_object_get(j, "score");
@@ -272,9 +276,10 @@ int criteria_load(struct criteria_catalogue **out, struct cc_error *err)
 	text = NULL;
 	json_t *files = json_object_get(index, "sets");
 	if (!index || !json_is_array(files) || json_array_size(files) > CRITERIA_MAX_SETS) {
-		rc = cc_error_set(err, CC_EPARSE,
-				  "criteria/index.json: expected {\"sets\": [FILE, ...]} of at most %d",
-				  CRITERIA_MAX_SETS);
+		rc = cc_error_set(
+			err, CC_EPARSE,
+			"criteria/index.json: expected {\"sets\": [FILE, ...]} of at most %d",
+			CRITERIA_MAX_SETS);
 		goto out;
 	}
 	c = calloc(1, sizeof *c);
@@ -288,7 +293,8 @@ int criteria_load(struct criteria_catalogue **out, struct cc_error *err)
 		const char *file = json_string_value(json_array_get(files, k));
 		char name[256];
 		if (!file) {
-			rc = cc_error_set(err, CC_EPARSE, "criteria/index.json: a set is not a string");
+			rc = cc_error_set(err, CC_EPARSE,
+					  "criteria/index.json: a set is not a string");
 			goto out;
 		}
 		snprintf(name, sizeof name, "criteria/%s", file);
@@ -418,8 +424,8 @@ static int cmp_double(const void *a, const void *b)
  * relaxed result changes only at the relative gaps of its comparisons, so try those in
  * increasing order. NaN when none lifts it.
  */
-static double clause_gap(const struct criteria_clause *c, const struct cc_frame *f, int i,
-			 int year, const struct criteria_inputs *in)
+static double clause_gap(const struct criteria_clause *c, const struct cc_frame *f, int i, int year,
+			 const struct criteria_inputs *in)
 {
 	double cand[2 * CRITERIA_MAX_PARTS + 1];
 	int n = 0;
@@ -523,7 +529,8 @@ int criteria_eval_column(const struct criteria_set *s, const struct cc_frame *f,
 		if (!rc && c->cond)
 			rc = expr_near_miss_column(c->cond, f, year, margin, col + n, err);
 		if (!rc && c->necessary)
-			rc = expr_eval_column(c->necessary, f, year, NULL, col + 2 * (size_t)n, err);
+			rc = expr_eval_column(c->necessary, f, year, NULL, col + 2 * (size_t)n,
+					      err);
 		if (!rc && c->necessary)
 			rc = expr_near_miss_column(c->necessary, f, year, margin,
 						   col + 3 * (size_t)n, err);

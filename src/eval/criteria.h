@@ -39,9 +39,9 @@
 #include "eval/expr.h"
 #include "frame/frame.h"
 
-#define CRITERIA_MAX_SETS 32
+#define CRITERIA_MAX_SETS    32
 #define CRITERIA_MAX_CLAUSES 32
-#define CRITERIA_MAX_GROUPS 8
+#define CRITERIA_MAX_GROUPS  8
 /* Parts (comparisons) of one clause that check reports. */
 #define CRITERIA_MAX_PARTS 16
 /* The margin of the near-miss scan when none is given. */
@@ -60,12 +60,12 @@ enum criteria_kind_t { CRITERIA_CONDITION = 0, CRITERIA_SCORED = 1, CRITERIA_INP
 
 struct criteria_clause {
 	const char *id, *label_zh, *label_en, *source;
-	const char *note;  /* NULL when none */
-	const char *data;  /* "missing", "partial", "input" or NULL (fully measurable) */
-	const char *group; /* mode any: the group's name; NULL for none */
-	int group_index;   /* index into the set's groups, -1 for none */
-	int role;	   /* enum criteria_role_t */
-	int kind;	   /* enum criteria_kind_t */
+	const char *note;	/* NULL when none */
+	const char *data;	/* "missing", "partial", "input" or NULL (fully measurable) */
+	const char *group;	/* mode any: the group's name; NULL for none */
+	int group_index;	/* index into the set's groups, -1 for none */
+	int role;		/* enum criteria_role_t */
+	int kind;		/* enum criteria_kind_t */
 	struct expr *cond;	/* condition: sufficient (NULL when none); scored: expr >= min */
 	struct expr *necessary; /* condition: necessary (NULL); scored: expr_max >= min (NULL) */
 	struct expr *points, *points_max; /* scored: the numbers (points_max may be NULL) */

@@ -27,8 +27,8 @@
 #define BLOCK 1024
 /* The most scratch slots an expression may need; the parse limits keep real ones far below. */
 #define MAX_SLOTS 256
-#define MAX_NAME 64
-#define MAX_ARGS 130
+#define MAX_NAME  64
+#define MAX_ARGS  130
 
 enum kind {
 	K_NUM,
@@ -68,9 +68,9 @@ enum kind {
 
 struct node {
 	uint8_t kind;
-	uint8_t type;	  /* enum expr_type_t */
-	uint8_t op;	  /* K_CMP: enum expr_op_t */
-	int8_t polarity;  /* clauses: +1, or -1 under an odd number of "not"; 0 otherwise */
+	uint8_t type;	 /* enum expr_type_t */
+	uint8_t op;	 /* K_CMP: enum expr_op_t */
+	int8_t polarity; /* clauses: +1, or -1 under an odd number of "not"; 0 otherwise */
 	int nkids;
 	int clause;	  /* clause index, or -1 */
 	int height, need; /* tree height; scratch slots needed */
@@ -514,18 +514,10 @@ static int lex(struct parser *p, size_t at, struct tok *t)
 	case CP_LE: t->t = T_LE; return 0;
 	case CP_GE: t->t = T_GE; return 0;
 	case CP_NE: t->t = T_NE; return 0;
-	case '<':
-		t->t = c2 == '=' ? T_LE : c2 == '>' ? T_NE : T_LT;
-		break;
-	case '>':
-		t->t = c2 == '=' ? T_GE : T_GT;
-		break;
-	case '=':
-		t->t = T_EQ;
-		break;
-	case '!':
-		t->t = c2 == '=' ? T_NE : T_BANG;
-		break;
+	case '<': t->t = c2 == '=' ? T_LE : c2 == '>' ? T_NE : T_LT; break;
+	case '>': t->t = c2 == '=' ? T_GE : T_GT; break;
+	case '=': t->t = T_EQ; break;
+	case '!': t->t = c2 == '=' ? T_NE : T_BANG; break;
 	case '&':
 	case '|':
 		if (c2 != c) {
@@ -536,9 +528,7 @@ static int lex(struct parser *p, size_t at, struct tok *t)
 		t->t = c == '&' ? T_ANDAND : T_OROR;
 		t->end += n2;
 		return 0;
-	case '%':
-		fail(p, at, "'%%' must follow a number (5%% is 0.05)");
-		return -1;
+	case '%': fail(p, at, "'%%' must follow a number (5%% is 0.05)"); return -1;
 	default: {
 		char q[80];
 		if (c < 0x20 || c == 0x7F)
@@ -607,7 +597,8 @@ static int set_kids(struct parser *p, struct node *nd, struct node **kids, int n
 	nd->need = kid_need(nd);
 	if (nd->height > EXPR_MAX_HEIGHT) {
 		fail(p, kids[n - 1]->ostart,
-		     "the expression is too deep (more than %d levels of operations)", EXPR_MAX_HEIGHT);
+		     "the expression is too deep (more than %d levels of operations)",
+		     EXPR_MAX_HEIGHT);
 		return -1;
 	}
 	if (nd->need > MAX_SLOTS) {
@@ -1047,8 +1038,8 @@ static const struct fn fns[] = {
 };
 
 /* Symbols of has(), board() and scale(), in the frame's codes (bit k = code k + BASE). */
-static const char *const cert_syms[] = {"hightech", "tech_sme", "srdi", "srdi_giant",
-					"innovative_sme", NULL};
+static const char *const cert_syms[] = {"hightech",   "tech_sme",	"srdi",
+					"srdi_giant", "innovative_sme", NULL};
 static const char *const board_syms[] = {"none", "main", "star", "gem", "bse", "neeq", NULL};
 static const char *const scale_syms[] = {"large", "medium", "small", "micro", NULL};
 
@@ -1113,10 +1104,10 @@ static void list_syms(const char *const *syms, char *out, size_t cap)
 /* Reads the symbol arguments of has(), board() or scale() into a bit mask. */
 static int parse_syms(struct parser *p, const struct fn *fn, struct node *nd)
 {
-	const char *const *syms = fn->kind == K_HAS ? cert_syms
+	const char *const *syms = fn->kind == K_HAS	? cert_syms
 				  : fn->kind == K_BOARD ? board_syms
 							: scale_syms;
-	const char *what = fn->kind == K_HAS ? "certificate"
+	const char *what = fn->kind == K_HAS	 ? "certificate"
 			   : fn->kind == K_BOARD ? "board"
 						 : "scale";
 	int count = 0;
@@ -1149,8 +1140,9 @@ static int parse_syms(struct parser *p, const struct fn *fn, struct node *nd)
 		if (p->tok.t == T_RP)
 			return 0;
 		if (p->tok.t != T_COMMA) {
-			fail(p, p->tok.start, "expected ',' or ')' in the arguments of %s, found %s",
-			     fn->name, describe(p, &p->tok, q, sizeof q));
+			fail(p, p->tok.start,
+			     "expected ',' or ')' in the arguments of %s, found %s", fn->name,
+			     describe(p, &p->tok, q, sizeof q));
 			return -1;
 		}
 		if (next(p))
@@ -1193,8 +1185,9 @@ static int parse_codes(struct parser *p, const struct fn *fn, struct node *nd)
 		if (p->tok.t == T_RP)
 			break;
 		if (p->tok.t != T_COMMA) {
-			fail(p, p->tok.start, "expected ',' or ')' in the arguments of %s, found %s",
-			     fn->name, describe(p, &p->tok, q, sizeof q));
+			fail(p, p->tok.start,
+			     "expected ',' or ')' in the arguments of %s, found %s", fn->name,
+			     describe(p, &p->tok, q, sizeof q));
 			return -1;
 		}
 		if (next(p))
@@ -1225,8 +1218,8 @@ static int check_args(struct parser *p, const struct fn *fn, struct node *nd, st
 			fail(p, name_at, "%s takes %d argument%s: %s", fn->name, fn->min,
 			     fn->min == 1 ? "" : "s", fn->sig);
 		else
-			fail(p, name_at, "%s takes %d to %d arguments: %s", fn->name, fn->min, fn->max,
-			     fn->sig);
+			fail(p, name_at, "%s takes %d to %d arguments: %s", fn->name, fn->min,
+			     fn->max, fn->sig);
 		return -1;
 	}
 	for (int i = 0; i < nargs; i++) {
@@ -1237,8 +1230,11 @@ static int check_args(struct parser *p, const struct fn *fn, struct node *nd, st
 	}
 	if (fn->args == A_TIME) {
 		if (!whole_in(args[1], fn->lo, fn->hi)) {
-			fail(p, args[1]->ostart, "the %s of %s must be a whole number from %d to %d",
-			     fn->kind == K_CAGR ? "years" : fn->kind == K_VALUE ? "year offset" : "n",
+			fail(p, args[1]->ostart,
+			     "the %s of %s must be a whole number from %d to %d",
+			     fn->kind == K_CAGR	   ? "years"
+			     : fn->kind == K_VALUE ? "year offset"
+						   : "n",
 			     fn->name, fn->lo, fn->hi);
 			return -1;
 		}
@@ -1247,8 +1243,9 @@ static int check_args(struct parser *p, const struct fn *fn, struct node *nd, st
 	}
 	if (fn->args == A_BANDS) {
 		if (nargs % 2 != 0) {
-			fail(p, name_at, "bands takes x, then (threshold, points) pairs, then the points "
-					 "otherwise: bands(x, 0.3, 20, 0.2, 10, 0)");
+			fail(p, name_at,
+			     "bands takes x, then (threshold, points) pairs, then the points "
+			     "otherwise: bands(x, 0.3, 20, 0.2, 10, 0)");
 			return -1;
 		}
 		nd->nconsts = nargs - 1;
@@ -1259,7 +1256,8 @@ static int check_args(struct parser *p, const struct fn *fn, struct node *nd, st
 		}
 		for (int i = 1; i < nargs; i++) {
 			if (args[i]->kind != K_NUM || isnan(args[i]->num)) {
-				fail(p, args[i]->ostart, "the thresholds and points of bands must be numbers");
+				fail(p, args[i]->ostart,
+				     "the thresholds and points of bands must be numbers");
 				return -1;
 			}
 			nd->consts[i - 1] = args[i]->num;
@@ -1289,11 +1287,13 @@ static struct node *parse_call(struct parser *p, const struct fn *fn, size_t nam
 			return NULL;
 	} else if (p->tok.t != T_RP) {
 		for (;;) {
-			struct node *a = (fn->args == A_IF && nargs == 0) ? parse_or(p) : parse_sum(p);
+			struct node *a =
+				(fn->args == A_IF && nargs == 0) ? parse_or(p) : parse_sum(p);
 			if (!a)
 				return NULL;
 			if (nargs >= MAX_ARGS) {
-				fail(p, a->ostart, "%s takes at most %d arguments", fn->name, fn->max);
+				fail(p, a->ostart, "%s takes at most %d arguments", fn->name,
+				     fn->max);
 				return NULL;
 			}
 			args[nargs++] = a;
@@ -1301,12 +1301,13 @@ static struct node *parse_call(struct parser *p, const struct fn *fn, size_t nam
 				break;
 			if (p->tok.t != T_COMMA) {
 				if (nargs >= fn->max)
-					fail(p, p->tok.start, "expected ')' after arguments of %s, found %s",
+					fail(p, p->tok.start,
+					     "expected ')' after arguments of %s, found %s",
 					     fn->name, describe(p, &p->tok, q, sizeof q));
 				else
 					fail(p, p->tok.start,
-					     "expected ',' or ')' in the arguments of %s, found %s", fn->name,
-					     describe(p, &p->tok, q, sizeof q));
+					     "expected ',' or ')' in the arguments of %s, found %s",
+					     fn->name, describe(p, &p->tok, q, sizeof q));
 				return NULL;
 			}
 			if (next(p))
@@ -1345,16 +1346,15 @@ static struct node *parse_primary(struct parser *p)
 		if (t->t != T_RP) {
 			int line, col;
 			locate(p->s, p->len, open, &line, &col);
-			fail(p, t->start, "expected ')' to close the '(' at column %d, found %s", col,
-			     describe(p, t, q, sizeof q));
+			fail(p, t->start, "expected ')' to close the '(' at column %d, found %s",
+			     col, describe(p, t, q, sizeof q));
 			return NULL;
 		}
 		p->depth--;
 		nd->ostart = open;
 		return next(p) ? NULL : nd;
 	}
-	case T_NAME:
-		break;
+	case T_NAME: break;
 	case T_END:
 		fail(p, t->start, "expected a value, found the end of the expression");
 		return NULL;
@@ -1409,8 +1409,8 @@ static struct node *parse_primary(struct parser *p)
 		for (size_t i = 0; !t->toolong && i < sizeof fns / sizeof fns[0]; i++)
 			isfn |= strcmp(fns[i].name, t->name) == 0;
 		if (isfn)
-			fail(p, start, "%s is a function: write %s(...)", quote(p, start, end, q, sizeof q),
-			     t->name);
+			fail(p, start, "%s is a function: write %s(...)",
+			     quote(p, start, end, q, sizeof q), t->name);
 		else if (s)
 			fail(p, start, "unknown name %s (did you mean '%s'?)",
 			     quote(p, start, end, q, sizeof q), s);
@@ -1536,8 +1536,8 @@ int expr_clause_count(const struct expr *e)
 
 const char *expr_op_name(int op)
 {
-	static const char *const names[] = {"<", "<=", ">", ">=", "==", "!=", "between", "in",
-					    "test"};
+	static const char *const names[] = {
+		"<", "<=", ">", ">=", "==", "!=", "between", "in", "test"};
 	return op >= 0 && op <= EXPR_OP_TEST ? names[op] : "?";
 }
 
@@ -1663,9 +1663,7 @@ static const double *num(const struct ctx *c, const struct node *nd, int year, i
 	size_t n = c->cnt, k;
 	const struct cc_frame *f = c->f;
 	switch (nd->kind) {
-	case K_NUM:
-		fill(o, n, nd->num);
-		return o;
+	case K_NUM: fill(o, n, nd->num); return o;
 	case K_METRIC:
 		a = column(f, nd->ival, year);
 		if (a)
@@ -1805,8 +1803,7 @@ static const double *num(const struct ctx *c, const struct node *nd, int year, i
 		for (k = 0; k < n; k++)
 			o[k] = fix(o[k]);
 		return o;
-	case K_VALUE:
-		return num(c, nd->kids[0], year + nd->ival, s);
+	case K_VALUE: return num(c, nd->kids[0], year + nd->ival, s);
 	default: /* a condition where a number is wanted: the parser never builds one */
 		fill(o, n, NAN);
 		return o;
@@ -1882,11 +1879,11 @@ static uint8_t compare(int op, double x, double y)
 }
 
 /* One loop per operator, so the compiler can keep it tight. */
-#define CMP_LOOP(OP)                                                                       \
-	for (k = 0; k < n; k++) {                                                          \
-		double x = a[k], y = b[k];                                                 \
-		o[k] = (isnan(x) || isnan(y)) ? EXPR_UNKNOWN                               \
-					      : (uint8_t)((x OP y) ? EXPR_TRUE : EXPR_FALSE); \
+#define CMP_LOOP(OP)                                                                               \
+	for (k = 0; k < n; k++) {                                                                  \
+		double x = a[k], y = b[k];                                                         \
+		o[k] = (isnan(x) || isnan(y)) ? EXPR_UNKNOWN                                       \
+					      : (uint8_t)((x OP y) ? EXPR_TRUE : EXPR_FALSE);      \
 	}
 
 static const uint8_t *cond(const struct ctx *c, const struct node *nd, int year, int s)
@@ -1897,9 +1894,7 @@ static const uint8_t *cond(const struct ctx *c, const struct node *nd, int year,
 	const struct cc_frame *f = c->f;
 	int relaxing = c->margin >= 0 && nd->polarity != 0;
 	switch (nd->kind) {
-	case K_BOOL:
-		memset(o, nd->ival, n);
-		return o;
+	case K_BOOL: memset(o, nd->ival, n); return o;
 	case K_HAS:
 		if (!f->certs) {
 			memset(o, EXPR_UNKNOWN, n);
@@ -2062,7 +2057,8 @@ static int run_column(const struct expr *e, const struct cc_frame *f, int year, 
 				memcpy(out_values + base, v, sizeof *v * c.cnt);
 			if (out_state)
 				for (size_t k = 0; k < c.cnt; k++)
-					out_state[base + k] = isnan(v[k]) ? EXPR_UNKNOWN : EXPR_TRUE;
+					out_state[base + k] =
+						isnan(v[k]) ? EXPR_UNKNOWN : EXPR_TRUE;
 		}
 	}
 	free(c.d);
@@ -2171,8 +2167,8 @@ static void explain_clause(const struct expr *e, struct ctx *c, const struct nod
 			lo = num(c, nd->kids[1], year, 1)[0];
 			hi = num(c, nd->kids[2], year, 2)[0];
 			r->truth = (isnan(v) || isnan(lo) || isnan(hi)) ? EXPR_UNKNOWN
-				   : (v >= lo && v <= hi)		  ? EXPR_TRUE
-									  : EXPR_FALSE;
+				   : (v >= lo && v <= hi)		? EXPR_TRUE
+									: EXPR_FALSE;
 			measure(EXPR_OP_BETWEEN, v, lo, hi, &r->threshold, &r->gap);
 			if (isnan(lo) || isnan(hi))
 				r->threshold = NAN;

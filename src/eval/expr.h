@@ -77,9 +77,9 @@
 #include "base/error.h"
 #include "frame/frame.h"
 
-#define EXPR_MAX_LEN 4096
-#define EXPR_MAX_DEPTH 64
-#define EXPR_MAX_NODES 1024
+#define EXPR_MAX_LEN	4096
+#define EXPR_MAX_DEPTH	64
+#define EXPR_MAX_NODES	1024
 #define EXPR_MAX_HEIGHT 256
 /* Years a time function may reach back (or forward, for value()). */
 #define EXPR_MAX_YEARS 50
@@ -174,10 +174,10 @@ struct expr_clause_result {
 	const char *text; /* the clause's source text, NUL-terminated, owned by the expression */
 	size_t offset;	  /* its byte offset in the source */
 	int column;	  /* its 1-based column (characters) in its line */
-	int op;		  /* enum expr_op_t; a constant on the left is moved right (5 < x is x > 5) */
-	int truth;	  /* enum expr_truth_t of the clause itself */
-	int negated;	  /* under an odd number of "not": the whole wants this clause false */
-	double value;	  /* the left-hand (data) value; NaN when unknown; TEST: 1, 0 or NaN */
+	int op;	      /* enum expr_op_t; a constant on the left is moved right (5 < x is x > 5) */
+	int truth;    /* enum expr_truth_t of the clause itself */
+	int negated;  /* under an odd number of "not": the whole wants this clause false */
+	double value; /* the left-hand (data) value; NaN when unknown; TEST: 1, 0 or NaN */
 	double threshold; /* the right-hand value; BETWEEN: the bound nearer the value (the one
 			   * failed, when failing); NaN for IN and TEST */
 	double low, high; /* BETWEEN: both bounds; otherwise NaN */

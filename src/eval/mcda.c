@@ -85,13 +85,13 @@ const char *eval_method_name(int method)
 struct prep {
 	int m, n;
 	const double *x;
-	double *copy;	 /* owned when cells were missing */
-	double *min;	 /* n, raw units */
-	double *max;	 /* n */
-	double *scale;	 /* n: exact power of two with max |x| * scale in [0.5, 1), or 1 */
-	double *smin;	 /* n: min * scale */
-	double *smax;	 /* n: max * scale */
-	double *buf;	 /* one allocation behind the arrays above */
+	double *copy;  /* owned when cells were missing */
+	double *min;   /* n, raw units */
+	double *max;   /* n */
+	double *scale; /* n: exact power of two with max |x| * scale in [0.5, 1), or 1 */
+	double *smin;  /* n: min * scale */
+	double *smax;  /* n: max * scale */
+	double *buf;   /* one allocation behind the arrays above */
 };
 
 static void prep_release(struct prep *p)
@@ -106,8 +106,10 @@ int eval_matrix_check(const struct eval_matrix *mx, struct cc_error *err)
 	if (!mx || !mx->x || !mx->benefit)
 		return cc_error_set(err, CC_EINVAL, "decision matrix missing");
 	if (mx->m < 1 || mx->n < 1)
-		return cc_error_set(err, CC_EINVAL, "decision matrix is empty (%d alternatives, %d "
-				    "criteria)", mx->m, mx->n);
+		return cc_error_set(err, CC_EINVAL,
+				    "decision matrix is empty (%d alternatives, %d "
+				    "criteria)",
+				    mx->m, mx->n);
 	if ((size_t)mx->m > SIZE_MAX / sizeof(double) / (size_t)mx->n)
 		return cc_error_set(err, CC_EINVAL, "decision matrix too large");
 	for (int j = 0; j < mx->n; j++)
@@ -405,13 +407,13 @@ int eval_weights_given(const double *given, int n, double *w, struct cc_error *e
 	for (int j = 0; j < n; j++) {
 		if (!isfinite(given[j]) || given[j] < 0)
 			return cc_error_set(err, CC_EINVAL,
-					    "weight %d is %g: weights must be finite and >= 0", j + 1,
-					    given[j]);
+					    "weight %d is %g: weights must be finite and >= 0",
+					    j + 1, given[j]);
 		total += given[j];
 	}
 	if (!(total > 0) || !isfinite(total))
-		return cc_error_set(err, CC_EINVAL, "weights add up to %g: at least one must be > 0",
-				    total);
+		return cc_error_set(err, CC_EINVAL,
+				    "weights add up to %g: at least one must be > 0", total);
 	for (int j = 0; j < n; j++)
 		w[j] = given[j] / total;
 	return 0;
@@ -590,8 +592,7 @@ double eval_ahp_random_index(int n)
 	return n >= 1 && n <= 15 ? saaty_ri[n - 1] : -1;
 }
 
-int eval_weights_ahp(const double *a, int n, double *w, struct eval_ahp *info,
-		     struct cc_error *err)
+int eval_weights_ahp(const double *a, int n, double *w, struct eval_ahp *info, struct cc_error *err)
 {
 	struct eval_ahp dummy;
 	if (!info)
@@ -608,20 +609,23 @@ int eval_weights_ahp(const double *a, int n, double *w, struct eval_ahp *info,
 		for (int j = 0; j < n; j++) {
 			double v = a[i * n + j], r = a[j * n + i];
 			if (!isfinite(v) || !(v > 0))
-				return cc_error_set(err, CC_EINVAL,
-						    "AHP matrix row %d, column %d is %g: comparisons "
-						    "must be positive",
-						    i + 1, j + 1, v);
+				return cc_error_set(
+					err, CC_EINVAL,
+					"AHP matrix row %d, column %d is %g: comparisons "
+					"must be positive",
+					i + 1, j + 1, v);
 			if (i == j && fabs(v - 1) > 1e-9)
-				return cc_error_set(err, CC_EINVAL,
-						    "AHP matrix row %d, column %d is %g: the diagonal "
-						    "must be 1",
-						    i + 1, j + 1, v);
+				return cc_error_set(
+					err, CC_EINVAL,
+					"AHP matrix row %d, column %d is %g: the diagonal "
+					"must be 1",
+					i + 1, j + 1, v);
 			if (j > i && fabs(v * r - 1) > 0.02)
-				return cc_error_set(err, CC_EINVAL,
-						    "AHP matrix is not reciprocal: row %d, column %d "
-						    "is %g but row %d, column %d is %g (expected %g)",
-						    i + 1, j + 1, v, j + 1, i + 1, r, 1 / v);
+				return cc_error_set(
+					err, CC_EINVAL,
+					"AHP matrix is not reciprocal: row %d, column %d "
+					"is %g but row %d, column %d is %g (expected %g)",
+					i + 1, j + 1, v, j + 1, i + 1, r, 1 / v);
 		}
 	/* Power iteration from the uniform vector; a positive matrix converges (Perron). */
 	double y[15], lambda = n;
@@ -653,12 +657,12 @@ int eval_weights_ahp(const double *a, int n, double *w, struct eval_ahp *info,
 		info->ci = 0; /* a consistent matrix, up to rounding */
 	info->cr = info->ri > 0 ? info->ci / info->ri : 0;
 	if (info->cr > EVAL_AHP_MAX_CR)
-		return cc_error_set(err, CC_EINVAL,
-				    "AHP comparisons are inconsistent: consistency ratio %.3f exceeds "
-				    "%.1f (lambda_max %.3f, CI %.3f, RI %.2f for n = %d); revise the "
-				    "judgements",
-				    info->cr, EVAL_AHP_MAX_CR, info->lambda_max, info->ci, info->ri,
-				    n);
+		return cc_error_set(
+			err, CC_EINVAL,
+			"AHP comparisons are inconsistent: consistency ratio %.3f exceeds "
+			"%.1f (lambda_max %.3f, CI %.3f, RI %.2f for n = %d); revise the "
+			"judgements",
+			info->cr, EVAL_AHP_MAX_CR, info->lambda_max, info->ci, info->ri, n);
 	return 0;
 }
 
@@ -1120,10 +1124,10 @@ static int name_is_any(const char *s, size_t n, const char *const *words)
 
 static const char *const type_names[] = {"type", "types", "direction", "类型", "方向", NULL};
 static const char *const weight_names[] = {"weight", "weights", "权重", NULL};
-static const char *const max_words[] = {"max", "maximise", "maximize", "benefit", "+", "效益",
-					 "效益型", "极大", "极大型", "正向", NULL};
-static const char *const min_words[] = {"min", "minimise", "minimize", "cost", "-", "成本",
-					 "成本型", "极小", "极小型", "负向", NULL};
+static const char *const max_words[] = {"max",	  "maximise", "maximize", "benefit", "+", "效益",
+					"效益型", "极大",     "极大型",	  "正向",    NULL};
+static const char *const min_words[] = {"min",	  "minimise", "minimize", "cost", "-", "成本",
+					"成本型", "极小",     "极小型",	  "负向", NULL};
 
 static char *dup_n(const char *s, size_t n)
 {
@@ -1156,7 +1160,8 @@ int eval_dataset_read(struct eval_dataset *d, struct cc_table *t, struct cc_erro
 	if (rc < 0)
 		goto out;
 	if (rc == 0) {
-		rc = cc_error_set(err, CC_EINVAL, "the file is empty: expected a header row naming "
+		rc = cc_error_set(err, CC_EINVAL,
+				  "the file is empty: expected a header row naming "
 				  "the criteria");
 		goto out;
 	}
@@ -1165,8 +1170,10 @@ int eval_dataset_read(struct eval_dataset *d, struct cc_table *t, struct cc_erro
 	while (nf > 1 && cc_is_blank(row.fields[nf - 1], row.lens[nf - 1]))
 		nf--;
 	if (nf < 2) {
-		rc = cc_error_set(err, CC_EINVAL, "line %ld: the header names no criteria (first "
-				  "column the alternative, then one column per criterion)", row.line);
+		rc = cc_error_set(err, CC_EINVAL,
+				  "line %ld: the header names no criteria (first "
+				  "column the alternative, then one column per criterion)",
+				  row.line);
 		goto out;
 	}
 	if (nf - 1 > EVAL_MAX_CRITERIA) {
@@ -1210,16 +1217,20 @@ int eval_dataset_read(struct eval_dataset *d, struct cc_table *t, struct cc_erro
 		if (len == 0) {
 			if (last <= 1)
 				continue; /* an empty line between blocks */
-			rc = cc_error_set(err, CC_EINVAL,
-					  "line %ld: no name in the first column (the alternative, or "
-					  "'type' / 'weight')", row.line);
+			rc = cc_error_set(
+				err, CC_EINVAL,
+				"line %ld: no name in the first column (the alternative, or "
+				"'type' / 'weight')",
+				row.line);
 			goto out;
 		}
 		if (name_is_any(name, len, type_names)) {
 			if (have_type) {
-				rc = cc_error_set(err, CC_EINVAL,
-						  "line %ld: a second 'type' row (the first is on line "
-						  "%ld)", row.line, type_line);
+				rc = cc_error_set(
+					err, CC_EINVAL,
+					"line %ld: a second 'type' row (the first is on line "
+					"%ld)",
+					row.line, type_line);
 				goto out;
 			}
 			have_type = 1;
@@ -1235,8 +1246,8 @@ int eval_dataset_read(struct eval_dataset *d, struct cc_table *t, struct cc_erro
 					rc = cc_error_set(err, CC_EINVAL,
 							  "line %ld, column '%s': type '%.*s' is "
 							  "neither max nor min (also benefit/cost, "
-							  "效益/成本)", row.line, d->criteria[j],
-							  qlen(c, cl), c);
+							  "效益/成本)",
+							  row.line, d->criteria[j], qlen(c, cl), c);
 					goto out;
 				}
 			}
@@ -1244,9 +1255,11 @@ int eval_dataset_read(struct eval_dataset *d, struct cc_table *t, struct cc_erro
 		}
 		if (name_is_any(name, len, weight_names)) {
 			if (d->weights) {
-				rc = cc_error_set(err, CC_EINVAL,
-						  "line %ld: a second 'weight' row (the first is on "
-						  "line %ld)", row.line, weight_line);
+				rc = cc_error_set(
+					err, CC_EINVAL,
+					"line %ld: a second 'weight' row (the first is on "
+					"line %ld)",
+					row.line, weight_line);
 				goto out;
 			}
 			weight_line = row.line;
@@ -1261,10 +1274,11 @@ int eval_dataset_read(struct eval_dataset *d, struct cc_table *t, struct cc_erro
 				const char *c = cell(&row, (size_t)j + 1, &cl);
 				if (cl == 0 || cc_parse_number(c, cl, &d->weights[j], &e2) ||
 				    d->weights[j] < 0) {
-					rc = cc_error_set(err, CC_EINVAL,
-							  "line %ld, column '%s': weight '%.*s' is not "
-							  "a number >= 0", row.line, d->criteria[j],
-							  qlen(c, cl), c);
+					rc = cc_error_set(
+						err, CC_EINVAL,
+						"line %ld, column '%s': weight '%.*s' is not "
+						"a number >= 0",
+						row.line, d->criteria[j], qlen(c, cl), c);
 					goto out;
 				}
 			}
@@ -1308,10 +1322,12 @@ int eval_dataset_read(struct eval_dataset *d, struct cc_table *t, struct cc_erro
 				continue;
 			}
 			if (cc_parse_number(c, cl, &xr[j], &e2)) {
-				rc = cc_error_set(err, CC_EINVAL,
-						  "line %ld, column '%s' (alternative '%s'): '%.*s' is "
-						  "not a number", row.line, d->criteria[j],
-						  d->alternatives[m - 1], qlen(c, cl), c);
+				rc = cc_error_set(
+					err, CC_EINVAL,
+					"line %ld, column '%s' (alternative '%s'): '%.*s' is "
+					"not a number",
+					row.line, d->criteria[j], d->alternatives[m - 1],
+					qlen(c, cl), c);
 				goto out;
 			}
 		}
@@ -1326,7 +1342,8 @@ int eval_dataset_read(struct eval_dataset *d, struct cc_table *t, struct cc_erro
 		goto out;
 	}
 	if (m == 0) {
-		rc = cc_error_set(err, CC_EINVAL, "no alternatives: add one row per alternative "
+		rc = cc_error_set(err, CC_EINVAL,
+				  "no alternatives: add one row per alternative "
 				  "under the header");
 		goto out;
 	}
@@ -1388,8 +1405,7 @@ static int find_criterion(char *const *criteria, int n, const char *s, size_t le
 	return -1;
 }
 
-int eval_ahp_read(struct cc_table *t, int n, char *const *criteria, double *a,
-		  struct cc_error *err)
+int eval_ahp_read(struct cc_table *t, int n, char *const *criteria, double *a, struct cc_error *err)
 {
 	struct cc_row row;
 	int rc, nrows = 0, header = 0, colmap[15], rowseen[15] = {0};
@@ -1415,22 +1431,24 @@ int eval_ahp_read(struct cc_table *t, int n, char *const *criteria, double *a,
 			/* A header row: labels of the columns, after an optional corner cell. */
 			size_t first = len == 0 || find_criterion(criteria, n, c0, len) < 0 ? 1 : 0;
 			if (last - first != (size_t)n)
-				return cc_error_set(err, CC_EINVAL,
-						    "AHP matrix line %ld: the header has %zu labels but "
-						    "the decision matrix has %d criteria",
-						    row.line, last - first, n);
+				return cc_error_set(
+					err, CC_EINVAL,
+					"AHP matrix line %ld: the header has %zu labels but "
+					"the decision matrix has %d criteria",
+					row.line, last - first, n);
 			int seen[15] = {0};
 			for (int j = 0; j < n; j++) {
 				size_t cl;
 				const char *c = cell(&row, first + (size_t)j, &cl);
 				int k = find_criterion(criteria, n, c, cl);
 				if (k < 0 || seen[k])
-					return cc_error_set(err, CC_EINVAL,
-							    "AHP matrix line %ld: label '%.*s' is %s",
-							    row.line, qlen(c, cl), c,
-							    k < 0 ? "not a criterion of the decision "
-								    "matrix"
-								  : "repeated");
+					return cc_error_set(
+						err, CC_EINVAL,
+						"AHP matrix line %ld: label '%.*s' is %s", row.line,
+						qlen(c, cl), c,
+						k < 0 ? "not a criterion of the decision "
+							"matrix"
+						      : "repeated");
 				seen[k] = 1;
 				colmap[j] = k;
 			}
@@ -1438,17 +1456,19 @@ int eval_ahp_read(struct cc_table *t, int n, char *const *criteria, double *a,
 			continue;
 		}
 		if (nrows >= n)
-			return cc_error_set(err, CC_EINVAL,
-					    "AHP matrix line %ld: more than %d rows (the matrix must be "
-					    "%d x %d, one row and column per criterion)",
-					    row.line, n, n, n);
+			return cc_error_set(
+				err, CC_EINVAL,
+				"AHP matrix line %ld: more than %d rows (the matrix must be "
+				"%d x %d, one row and column per criterion)",
+				row.line, n, n, n);
 		size_t first = labelled ? 1 : 0;
 		if (last - first != (size_t)n)
-			return cc_error_set(err, CC_EINVAL,
-					    "AHP matrix line %ld: %zu values, expected %d (the matrix "
-					    "must be square, %d x %d, one row and column per "
-					    "criterion)",
-					    row.line, last - first, n, n, n);
+			return cc_error_set(
+				err, CC_EINVAL,
+				"AHP matrix line %ld: %zu values, expected %d (the matrix "
+				"must be square, %d x %d, one row and column per "
+				"criterion)",
+				row.line, last - first, n, n, n);
 		int r = nrows;
 		if (labelled) {
 			r = find_criterion(criteria, n, c0, len);
@@ -1459,19 +1479,22 @@ int eval_ahp_read(struct cc_table *t, int n, char *const *criteria, double *a,
 						    row.line, qlen(c0, len), c0);
 		}
 		if (rowseen[r])
-			return cc_error_set(err, CC_EINVAL,
-					    "AHP matrix line %ld: the row of criterion '%s' is given "
-					    "twice", row.line, criteria[r]);
+			return cc_error_set(
+				err, CC_EINVAL,
+				"AHP matrix line %ld: the row of criterion '%s' is given "
+				"twice",
+				row.line, criteria[r]);
 		rowseen[r] = 1;
 		for (int j = 0; j < n; j++) {
 			size_t cl;
 			const char *c = cell(&row, first + (size_t)j, &cl);
 			double x;
 			if (cl == 0 || parse_ratio(c, cl, &x))
-				return cc_error_set(err, CC_EINVAL,
-						    "AHP matrix line %ld, column %d: '%.*s' is not a "
-						    "number or a fraction like 1/3",
-						    row.line, j + 1, qlen(c, cl), c);
+				return cc_error_set(
+					err, CC_EINVAL,
+					"AHP matrix line %ld, column %d: '%.*s' is not a "
+					"number or a fraction like 1/3",
+					row.line, j + 1, qlen(c, cl), c);
 			a[r * n + colmap[j]] = x;
 		}
 		nrows++;

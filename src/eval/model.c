@@ -67,7 +67,8 @@ int eval_model_parse(const char *text, struct eval_model *m, struct cc_error *er
 			rc = cc_error_set(err, CC_EINVAL, "model candidate needs an expr");
 			goto out;
 		}
-		if ((rc = parse_expr("model candidate", cs, EXPR_WANT_CONDITION, &m->candidate, err)))
+		if ((rc = parse_expr("model candidate", cs, EXPR_WANT_CONDITION, &m->candidate,
+				     err)))
 			goto out;
 		m->near_margin = json_number_value(json_object_get(cand, "near_margin"));
 		if (m->near_margin < 0 || m->near_margin > 1) {
@@ -77,7 +78,8 @@ int eval_model_parse(const char *text, struct eval_model *m, struct cc_error *er
 	}
 	json_t *inds = json_object_get(j, "indicators");
 	if (json_array_size(inds) < 1 || json_array_size(inds) > EVAL_MODEL_MAX_IND) {
-		rc = cc_error_set(err, CC_EINVAL, "a model needs 1 to %d indicators", EVAL_MODEL_MAX_IND);
+		rc = cc_error_set(err, CC_EINVAL, "a model needs 1 to %d indicators",
+				  EVAL_MODEL_MAX_IND);
 		goto out;
 	}
 	for (size_t k = 0; k < json_array_size(inds); k++) {
@@ -90,22 +92,24 @@ int eval_model_parse(const char *text, struct eval_model *m, struct cc_error *er
 		const char *dir = json_string_value(json_object_get(ji, "direction"));
 		ind->benefit = !dir || strcmp(dir, "min") != 0;
 		if (dir && strcmp(dir, "min") && strcmp(dir, "max")) {
-			rc = cc_error_set(err, CC_EINVAL, "indicator '%s': direction must be max or min",
-					  ind->id);
+			rc = cc_error_set(err, CC_EINVAL,
+					  "indicator '%s': direction must be max or min", ind->id);
 			goto out;
 		}
 		ind->weight = json_number_value(json_object_get(ji, "weight"));
 		const char *net = json_string_value(json_object_get(ji, "network"));
 		const char *ex = json_string_value(json_object_get(ji, "expr"));
 		if (net) {
-			ind->network = !strcmp(net, "customers") ? EVAL_NET_CUSTOMERS
+			ind->network = !strcmp(net, "customers")   ? EVAL_NET_CUSTOMERS
 				       : !strcmp(net, "suppliers") ? EVAL_NET_SUPPLIERS
 				       : !strcmp(net, "nodes")	   ? EVAL_NET_NODES
 								   : -1;
 			if (ind->network < 0) {
-				rc = cc_error_set(err, CC_EINVAL,
-						  "indicator '%s': network must be customers, suppliers "
-						  "or nodes", ind->id);
+				rc = cc_error_set(
+					err, CC_EINVAL,
+					"indicator '%s': network must be customers, suppliers "
+					"or nodes",
+					ind->id);
 				goto out;
 			}
 		} else if (ex) {
@@ -115,8 +119,8 @@ int eval_model_parse(const char *text, struct eval_model *m, struct cc_error *er
 				goto out;
 			continue;
 		} else {
-			rc = cc_error_set(err, CC_EINVAL, "indicator '%s' needs an expr or a network",
-					  ind->id);
+			rc = cc_error_set(err, CC_EINVAL,
+					  "indicator '%s' needs an expr or a network", ind->id);
 			goto out;
 		}
 		m->nind++;
@@ -128,7 +132,8 @@ int eval_model_parse(const char *text, struct eval_model *m, struct cc_error *er
 		       : !strcmp(w, "given")	   ? EVAL_W_GIVEN
 						   : -1;
 	if (m->weighting < 0) {
-		rc = cc_error_set(err, CC_EINVAL, "weights must be entropy, critic, equal or given");
+		rc = cc_error_set(err, CC_EINVAL,
+				  "weights must be entropy, critic, equal or given");
 		goto out;
 	}
 	const char *norm = json_string_value(json_object_get(j, "normalize"));
@@ -137,7 +142,8 @@ int eval_model_parse(const char *text, struct eval_model *m, struct cc_error *er
 	m->method = eval_method_parse(method ? method : "topsis");
 	m->v = 0.5;
 	if (m->norm < 0 || m->method < 0) {
-		rc = cc_error_set(err, CC_EINVAL, "unknown normalize or method in model '%s'", m->id);
+		rc = cc_error_set(err, CC_EINVAL, "unknown normalize or method in model '%s'",
+				  m->id);
 		goto out;
 	}
 	json_t *tiers = json_object_get(j, "tiers");
@@ -150,10 +156,12 @@ int eval_model_parse(const char *text, struct eval_model *m, struct cc_error *er
 		t->top_share = json_number_value(json_object_get(jt, "top_share"));
 		json_t *ms = json_object_get(jt, "min_score");
 		t->min_score = ms ? json_number_value(ms) : NAN;
-		t->top_k_per_chain = (int)json_integer_value(json_object_get(jt, "top_k_per_chain"));
+		t->top_k_per_chain =
+			(int)json_integer_value(json_object_get(jt, "top_k_per_chain"));
 		if (t->top_share <= 0 && isnan(t->min_score) && t->top_k_per_chain <= 0) {
 			rc = cc_error_set(err, CC_EINVAL,
-					  "tier '%s' needs top_share, min_score or top_k_per_chain", t->id);
+					  "tier '%s' needs top_share, min_score or top_k_per_chain",
+					  t->id);
 			goto out;
 		}
 	}
@@ -174,7 +182,8 @@ int eval_model_load(const char *id, struct eval_model *m, struct cc_error *err)
 			return cc_error_set(err, CC_ENOTFOUND, "no model '%s'", id);
 	snprintf(name, sizeof name, "models/%s.json", id);
 	if (cc_data_read(name, &text, &len))
-		return cc_error_set(err, CC_ENOTFOUND, "no model '%s' (see 'chainchief eval list')", id);
+		return cc_error_set(err, CC_ENOTFOUND, "no model '%s' (see 'chainchief eval list')",
+				    id);
 	int rc = eval_model_parse(text, m, err);
 	free(text);
 	if (rc && err) {
@@ -247,7 +256,8 @@ static int network_counts(const struct cc_frame *f, int which, double *out)
 		int s = f->edge_supplier[e], b = f->edge_buyer[e];
 		if (s < 0)
 			continue; /* outside the registry */
-		int who = which == EVAL_NET_CUSTOMERS ? s : b, other = which == EVAL_NET_CUSTOMERS ? b : s;
+		int who = which == EVAL_NET_CUSTOMERS ? s : b,
+		    other = which == EVAL_NET_CUSTOMERS ? b : s;
 		pairs[np++] = (int64_t)who << 32 | (uint32_t)other;
 	}
 	qsort(pairs, (size_t)np, sizeof *pairs, cmp64);
@@ -287,7 +297,8 @@ int eval_model_run(const struct eval_model *m, const struct cc_frame *f, int yea
 	if (m->candidate) {
 		if ((rc = expr_eval_column(m->candidate, f, run->year, NULL, cstate, err)))
 			goto out;
-		if ((rc = expr_near_miss_column(m->candidate, f, run->year, m->near_margin, nstate, err)))
+		if ((rc = expr_near_miss_column(m->candidate, f, run->year, m->near_margin, nstate,
+						err)))
 			goto out;
 	}
 	for (size_t i = 0; i < N; i++)
@@ -433,7 +444,8 @@ int eval_model_run(const struct eval_model *m, const struct cc_frame *f, int yea
 		run->near[p] = cstate[sel[r]] != EXPR_TRUE;
 		run->score[p] = res.scores[r];
 		run->rank[p] = res.ranks[r];
-		memcpy(tx + (size_t)p * (size_t)k, run->x + (size_t)r * (size_t)k, sizeof *tx * (size_t)k);
+		memcpy(tx + (size_t)p * (size_t)k, run->x + (size_t)r * (size_t)k,
+		       sizeof *tx * (size_t)k);
 		memcpy(tn + (size_t)p * (size_t)k, run->norm + (size_t)r * (size_t)k,
 		       sizeof *tn * (size_t)k);
 	}
@@ -463,7 +475,7 @@ int eval_model_run(const struct eval_model *m, const struct cc_frame *f, int yea
 				ok &= run->rank[p] <= (int)ceil(tier->top_share * n);
 			if (!isnan(tier->min_score))
 				ok &= m->method == EVAL_VIKOR ? run->score[p] <= tier->min_score
-							       : run->score[p] >= tier->min_score;
+							      : run->score[p] >= tier->min_score;
 			if (tier->top_k_per_chain > 0) {
 				int c = run->chain[p];
 				ok &= c >= 0 && chain_seen && chain_seen[c] < tier->top_k_per_chain;

@@ -12,7 +12,7 @@
 #include "eval/expr.h"
 #include "frame/frame.h"
 
-#define EVAL_MODEL_MAX_IND 24
+#define EVAL_MODEL_MAX_IND   24
 #define EVAL_MODEL_MAX_TIERS 6
 
 enum eval_network_t { EVAL_NET_NONE = 0, EVAL_NET_CUSTOMERS, EVAL_NET_SUPPLIERS, EVAL_NET_NODES };
@@ -20,10 +20,10 @@ enum eval_weighting_t { EVAL_W_EQUAL = 0, EVAL_W_GIVEN, EVAL_W_ENTROPY, EVAL_W_C
 
 struct eval_indicator {
 	char id[48], name_zh[96], name_en[96], group[64];
-	struct expr *e;	 /* NULL for a network count */
-	int network;	 /* enum eval_network_t */
-	int benefit;	 /* 1 max, 0 min */
-	double weight;	 /* given weight (EVAL_W_GIVEN), else 0 */
+	struct expr *e; /* NULL for a network count */
+	int network;	/* enum eval_network_t */
+	int benefit;	/* 1 max, 0 min */
+	double weight;	/* given weight (EVAL_W_GIVEN), else 0 */
 };
 
 struct eval_tier {
@@ -62,17 +62,17 @@ void eval_model_release(struct eval_model *m);
 
 struct eval_model_run {
 	int year;
-	int n;		/* enterprises selected (filter met, candidate met or near) */
+	int n; /* enterprises selected (filter met, candidate met or near) */
 	int nind;
-	int *ent;	/* n frame indices, in rank order (best first) */
-	int *near;	/* n: 1 when only near the candidate condition */
-	double *x;	/* n * nind raw indicator values (NaN unknown) */
-	double *norm;	/* n * nind normalised values (0..1, higher is better) */
-	double *weights;/* nind */
-	double *score;	/* n: TOPSIS closeness / weighted sum / VIKOR Q */
-	int *rank;	/* n: 1 = best (competition ranks) */
-	int *tier;	/* n: tier index, or -1 for none */
-	int *chain;	/* n: the chain (catalogue index) the enterprise is ranked in, or -1 */
+	int *ent;	 /* n frame indices, in rank order (best first) */
+	int *near;	 /* n: 1 when only near the candidate condition */
+	double *x;	 /* n * nind raw indicator values (NaN unknown) */
+	double *norm;	 /* n * nind normalised values (0..1, higher is better) */
+	double *weights; /* nind */
+	double *score;	 /* n: TOPSIS closeness / weighted sum / VIKOR Q */
+	int *rank;	 /* n: 1 = best (competition ranks) */
+	int *tier;	 /* n: tier index, or -1 for none */
+	int *chain;	 /* n: the chain (catalogue index) the enterprise is ranked in, or -1 */
 };
 
 /*

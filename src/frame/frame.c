@@ -221,10 +221,11 @@ static int load_enterprises(struct cc_store *st, struct cc_frame *f, int32_t **i
 		return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 	for (int64_t k = 0; k <= *maxid; k++)
 		(*idmap)[k] = -1;
-	rc = cc_stmt_prepare(st, &s,
-			     "SELECT id, uscc, name, region, industry, founded, scale, listed, certs, "
-			     "substr(created_at, 1, 10) FROM enterprises ORDER BY uscc",
-			     err);
+	rc = cc_stmt_prepare(
+		st, &s,
+		"SELECT id, uscc, name, region, industry, founded, scale, listed, certs, "
+		"substr(created_at, 1, 10) FROM enterprises ORDER BY uscc",
+		err);
 	if (rc)
 		return rc;
 	int i = 0;
@@ -268,8 +269,10 @@ static int load_indicators(struct cc_store *st, struct cc_frame *f, const int32_
 	struct cc_stmt *s = NULL;
 	int rc = 0;
 	size_t N = (size_t)f->n;
-	int64_t ymin = cc_store_int(st, "SELECT min(period) FROM indicators WHERE period % 100 = 0", 0);
-	int64_t ymax = cc_store_int(st, "SELECT max(period) FROM indicators WHERE period % 100 = 0", 0);
+	int64_t ymin =
+		cc_store_int(st, "SELECT min(period) FROM indicators WHERE period % 100 = 0", 0);
+	int64_t ymax =
+		cc_store_int(st, "SELECT max(period) FROM indicators WHERE period % 100 = 0", 0);
 	f->year0 = (int)(ymin / 100);
 	f->nyears = ymin ? (int)(ymax / 100 - ymin / 100 + 1) : 0;
 	for (int m = 0; m < CC_M_COUNT; m++) {
@@ -279,8 +282,10 @@ static int load_indicators(struct cc_store *st, struct cc_frame *f, const int32_
 	}
 	int64_t mmin = 0, mmax = 0;
 	if (flags & CC_FRAME_MONTHLY) {
-		mmin = cc_store_int(st, "SELECT min(period) FROM indicators WHERE period % 100 <> 0", 0);
-		mmax = cc_store_int(st, "SELECT max(period) FROM indicators WHERE period % 100 <> 0", 0);
+		mmin = cc_store_int(
+			st, "SELECT min(period) FROM indicators WHERE period % 100 <> 0", 0);
+		mmax = cc_store_int(
+			st, "SELECT max(period) FROM indicators WHERE period % 100 <> 0", 0);
 	}
 	if (mmin) {
 		f->month0 = (int)(mmin / 100 * 12 + mmin % 100 - 1);
@@ -291,7 +296,8 @@ static int load_indicators(struct cc_store *st, struct cc_frame *f, const int32_
 	char sql[1024];
 	size_t used = (size_t)snprintf(sql, sizeof sql, "SELECT enterprise_id, period");
 	for (int m = 0; m < CC_M_BASE_COUNT; m++)
-		used += (size_t)snprintf(sql + used, sizeof sql - used, ", %s", cc_metric_get(m)->key);
+		used += (size_t)snprintf(sql + used, sizeof sql - used, ", %s",
+					 cc_metric_get(m)->key);
 	snprintf(sql + used, sizeof sql - used, " FROM indicators%s",
 		 mmin ? "" : " WHERE period % 100 = 0");
 	rc = cc_stmt_prepare(st, &s, sql, err);
@@ -317,8 +323,9 @@ static int load_indicators(struct cc_store *st, struct cc_frame *f, const int32_
 						f->monthly[m] = nan_array(N * (size_t)f->nmonths);
 						if (!f->monthly[m]) {
 							cc_stmt_free(s);
-							return cc_error_set(err, CC_ENOMEM,
-									    "out of memory building the frame");
+							return cc_error_set(
+								err, CC_ENOMEM,
+								"out of memory building the frame");
 						}
 					}
 					f->monthly[m][k * N + i] = cc_stmt_double(s, m + 2);
@@ -420,7 +427,8 @@ static int load_members(struct cc_store *st, struct cc_frame *f, const int32_t *
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 		goto out;
 	}
-	rc = cc_stmt_prepare(st, &s, "SELECT enterprise_id, chain, node, role FROM chain_members", err);
+	rc = cc_stmt_prepare(st, &s, "SELECT enterprise_id, chain, node, role FROM chain_members",
+			     err);
 	if (rc)
 		goto out;
 	int k = 0;
@@ -441,8 +449,9 @@ static int load_members(struct cc_store *st, struct cc_frame *f, const int32_t *
 		const char *r = cc_stmt_text(s, 3);
 		ent[k] = idmap[id];
 		node[k] = last_index;
-		role[k] = r[0] == 'm' && r[1] == 'a' ? CC_ROLE_MASTER : r[0] == 'c' ? CC_ROLE_CORE
-										   : CC_ROLE_MEMBER;
+		role[k] = r[0] == 'm' && r[1] == 'a' ? CC_ROLE_MASTER
+			  : r[0] == 'c'		     ? CC_ROLE_CORE
+						     : CC_ROLE_MEMBER;
 		k++;
 	}
 	cc_stmt_free(s);
@@ -479,8 +488,8 @@ out:
 	return rc;
 }
 
-static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *idmap,
-		       int64_t maxid, const struct cc_catalogue *cat, struct cc_error *err)
+static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *idmap, int64_t maxid,
+		       const struct cc_catalogue *cat, struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
 	int64_t total = cc_store_int(st, "SELECT count(*) FROM supply_edges", 0);
@@ -548,10 +557,12 @@ static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *i
 			if (!map.slot[h]) {
 				if ((size_t)f->noutside == outside_cap) {
 					outside_cap *= 2;
-					void *a = realloc(f->outside_uscc, sizeof *f->outside_uscc * outside_cap);
-					void *b = a ? realloc(f->outside_region,
-							      sizeof *f->outside_region * outside_cap)
-						    : NULL;
+					void *a = realloc(f->outside_uscc,
+							  sizeof *f->outside_uscc * outside_cap);
+					void *b =
+						a ? realloc(f->outside_region,
+							    sizeof *f->outside_region * outside_cap)
+						  : NULL;
 					if (a)
 						f->outside_uscc = a;
 					if (b)
@@ -570,8 +581,9 @@ static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *i
 		}
 		f->edge_supplier[k] = si;
 		f->edge_buyer[k] = idmap[id];
-		f->edge_node[k] = cc_stmt_is_null(s, 2) ? -1
-				  : node_index(cat, cc_stmt_text(s, 2), cc_stmt_text(s, 3));
+		f->edge_node[k] = cc_stmt_is_null(s, 2)
+					  ? -1
+					  : node_index(cat, cc_stmt_text(s, 2), cc_stmt_text(s, 3));
 		f->edge_value[k] = cc_stmt_is_null(s, 4) ? NAN : cc_stmt_double(s, 4);
 		f->edge_share[k] = cc_stmt_is_null(s, 5) ? NAN : cc_stmt_double(s, 5);
 		k++;

@@ -34,18 +34,19 @@ struct cc_frame {
 
 	/* Enterprises. */
 	int n;
-	int64_t *id;	     /* store id */
+	int64_t *id; /* store id */
 	char (*uscc)[19];
 	const char **name;
-	int32_t *region;     /* GB/T 2260 code */
+	int32_t *region;       /* GB/T 2260 code */
 	const char **industry; /* GB/T 4754 code or NULL */
-	int32_t *founded;    /* YYYYMMDD or 0 */
-	int32_t *created;    /* YYYYMMDD the registry record was created (on the platform since), or 0 */
+	int32_t *founded;      /* YYYYMMDD or 0 */
+	int32_t *created; /* YYYYMMDD the registry record was created (on the platform since), or 0
+			   */
 	int32_t *index_of_id; /* store id -> index, -1 (0 .. max_id); see cc_frame_of_id */
 	int64_t max_id;
-	uint8_t *scale;	     /* 0 unknown, 1 large, 2 medium, 3 small, 4 micro */
-	uint8_t *listed;     /* 0 unknown, 1 none, 2 main, 3 star, 4 gem, 5 bse, 6 neeq */
-	uint8_t *certs;	     /* enum cc_cert_bits_t */
+	uint8_t *scale;	 /* 0 unknown, 1 large, 2 medium, 3 small, 4 micro */
+	uint8_t *listed; /* 0 unknown, 1 none, 2 main, 3 star, 4 gem, 5 bse, 6 neeq */
+	uint8_t *certs;	 /* enum cc_cert_bits_t */
 
 	/* Annual values: annual[m][y * n + i] for metric m (all CC_M_COUNT, derived included),
 	 * year year0 + y. */
@@ -73,7 +74,8 @@ struct cc_frame {
 	int32_t *edge_supplier, *edge_buyer, *edge_node; /* node -1 when not given */
 	double *edge_value, *edge_share;		 /* NaN when unknown */
 	/* Edges are sorted by node: the edges of node k are node_edge_start[k] ..
-	 * node_edge_start[k+1] - 1; edges without a node come last (from node_edge_start[nnodes]). */
+	 * node_edge_start[k+1] - 1; edges without a node come last (from node_edge_start[nnodes]).
+	 */
 	int32_t *node_edge_start;
 	int noutside;
 	char (*outside_uscc)[19];

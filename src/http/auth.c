@@ -16,8 +16,8 @@
 #include "domain/uscc.h"
 #include "http/handlers.h"
 
-#define SESSION_IDLE (12 * 3600)
-#define RATE_WINDOW 300
+#define SESSION_IDLE   (12 * 3600)
+#define RATE_WINDOW    300
 #define RATE_MAX_FAILS 5
 
 int http_hash_password(const char *password, char out[128])
@@ -80,10 +80,12 @@ int http_auth_resolve(struct http_req *req)
 		int64_t last = cc_stmt_int64(s, 6);
 		if (now - last <= SESSION_IDLE) {
 			req->user.id = cc_stmt_int64(s, 0);
-			snprintf(req->user.username, sizeof req->user.username, "%s", cc_stmt_text(s, 1));
+			snprintf(req->user.username, sizeof req->user.username, "%s",
+				 cc_stmt_text(s, 1));
 			req->user.role = role_bit(cc_stmt_text(s, 2));
 			snprintf(req->user.uscc, sizeof req->user.uscc, "%s", cc_stmt_text(s, 3));
-			snprintf(req->user.chains, sizeof req->user.chains, "%s", cc_stmt_text(s, 4));
+			snprintf(req->user.chains, sizeof req->user.chains, "%s",
+				 cc_stmt_text(s, 4));
 			snprintf(req->user.csrf, sizeof req->user.csrf, "%s", cc_stmt_text(s, 5));
 			snprintf(req->user.session, sizeof req->user.session, "%s", th);
 		}
@@ -137,8 +139,8 @@ int http_ratelimit_check(struct http_server *srv, const char *key, int failed)
 
 static json_t *user_json(const struct http_user *u)
 {
-	static const char *const names[] = {"", "admin", "analyst", "", "chief", "", "", "",
-					    "enterprise"};
+	static const char *const names[] = {"", "admin", "analyst", "",		 "chief",
+					    "", "",	 "",	    "enterprise"};
 	json_t *chains = json_array();
 	char buf[512];
 	snprintf(buf, sizeof buf, "%s", u->chains);
@@ -166,12 +168,14 @@ int h_login(struct http_req *req)
 	const char *user = json_string_value(json_object_get(body, "username"));
 	const char *pass = json_string_value(json_object_get(body, "password"));
 	if (!user || !*user) {
-		int st_ = http_error(req, 400, "invalid", "username", "请输入用户名", "username is required");
+		int st_ = http_error(req, 400, "invalid", "username", "请输入用户名",
+				     "username is required");
 		json_decref(body);
 		return st_;
 	}
 	if (!pass) {
-		int st_ = http_error(req, 400, "invalid", "password", "请输入密码", "password is required");
+		int st_ = http_error(req, 400, "invalid", "password", "请输入密码",
+				     "password is required");
 		json_decref(body);
 		return st_;
 	}
@@ -183,7 +187,7 @@ int h_login(struct http_req *req)
 		snprintf(secs, sizeof secs, "%d", wait);
 		http_header(req, "Retry-After", secs);
 		int st_ = http_error(req, 429, "rate_limited", NULL, "登录失败次数过多，请稍后再试",
-				  "too many failed logins; try again in %d seconds", wait);
+				     "too many failed logins; try again in %d seconds", wait);
 		json_decref(body);
 		return st_;
 	}
@@ -236,7 +240,8 @@ int h_login(struct http_req *req)
 		cc_stmt_free(s);
 	}
 	if (rc)
-		return http_error(req, 500, "internal", NULL, "无法创建会话", "cannot create session");
+		return http_error(req, 500, "internal", NULL, "无法创建会话",
+				  "cannot create session");
 	/* Old sessions of this user beyond the idle limit go now. */
 	char sql[160];
 	snprintf(sql, sizeof sql, "DELETE FROM sessions WHERE last_seen < %lld",
@@ -256,7 +261,8 @@ int h_login(struct http_req *req)
 int h_logout(struct http_req *req)
 {
 	char sql[160];
-	snprintf(sql, sizeof sql, "DELETE FROM sessions WHERE token_hash = '%s'", req->user.session);
+	snprintf(sql, sizeof sql, "DELETE FROM sessions WHERE token_hash = '%s'",
+		 req->user.session);
 	cc_store_exec(req->st, sql, NULL);
 	http_header(req, "Set-Cookie", "cc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	http_audit(req, "logout", req->user.username, NULL, NULL);
@@ -267,8 +273,9 @@ int h_session(struct http_req *req)
 {
 	if (!req->user.id)
 		return http_error(req, 401, "unauthorized", NULL, "未登录", "not logged in");
-	return http_json(req, 200,
-			 json_pack("{s:o, s:s}", "user", user_json(&req->user), "csrf", req->user.csrf));
+	return http_json(
+		req, 200,
+		json_pack("{s:o, s:s}", "user", user_json(&req->user), "csrf", req->user.csrf));
 }
 
 int http_user_create(struct cc_store *st, const char *username, const char *password,
@@ -294,11 +301,14 @@ int http_user_create(struct cc_store *st, const char *username, const char *pass
 			return cc_error_set(err, CC_EINVAL, "an enterprise account needs --uscc");
 		struct cc_error e;
 		if (cc_uscc_validate(uscc, strlen(uscc), canon, NULL, &e))
-			return cc_error_set(err, CC_EINVAL, "'%s' is not a credit code: %s", uscc, e.msg);
+			return cc_error_set(err, CC_EINVAL, "'%s' is not a credit code: %s", uscc,
+					    e.msg);
 		char sql[160];
-		snprintf(sql, sizeof sql, "SELECT count(*) FROM enterprises WHERE uscc = '%.18s'", canon);
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM enterprises WHERE uscc = '%.18s'",
+			 canon);
 		if (cc_store_int(st, sql, 0) != 1)
-			return cc_error_set(err, CC_EINVAL, "no enterprise with credit code %s", canon);
+			return cc_error_set(err, CC_EINVAL, "no enterprise with credit code %s",
+					    canon);
 	}
 	if (chains && *chains) {
 		const struct cc_catalogue *cat = cc_catalogue_get(err);
@@ -338,15 +348,16 @@ int http_user_create(struct cc_store *st, const char *username, const char *pass
 	return rc < 0 ? rc : 0;
 }
 
-int http_user_update(struct cc_store *st, const char *username, const char *password,
-		     int disabled, struct cc_error *err)
+int http_user_update(struct cc_store *st, const char *username, const char *password, int disabled,
+		     struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
 	char hash[128];
 	int rc = 0;
 	if (password) {
 		if (strlen(password) < 8)
-			return cc_error_set(err, CC_EINVAL, "password must have at least 8 characters");
+			return cc_error_set(err, CC_EINVAL,
+					    "password must have at least 8 characters");
 		if (http_hash_password(password, hash))
 			return cc_error_set(err, CC_ENOMEM, "cannot hash the password");
 	}
@@ -370,10 +381,11 @@ int http_user_update(struct cc_store *st, const char *username, const char *pass
 	if (disabled == 1 || password) {
 		/* A disabled account or a new password ends the account's sessions. */
 		struct cc_stmt *d = NULL;
-		if (cc_stmt_prepare(st, &d,
-				    "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE "
-				    "username = ?1)",
-				    err) == 0) {
+		if (cc_stmt_prepare(
+			    st, &d,
+			    "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE "
+			    "username = ?1)",
+			    err) == 0) {
 			cc_stmt_bind_text(d, 1, username, strlen(username));
 			cc_stmt_step(d, err);
 			cc_stmt_free(d);

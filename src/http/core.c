@@ -30,8 +30,9 @@ int http_json(struct http_req *req, int status, json_t *j)
 		free(s);
 	} else if (status >= 400) {
 		/* The error itself could not be encoded: still answer with the error shape. */
-		cc_buf_puts(&req->resp, "{\"error\":{\"code\":\"internal\",\"message\":\"unencodable "
-					"error\",\"message_zh\":\"错误无法编码\"}}");
+		cc_buf_puts(&req->resp,
+			    "{\"error\":{\"code\":\"internal\",\"message\":\"unencodable "
+			    "error\",\"message_zh\":\"错误无法编码\"}}");
 	} else {
 		req->status = status = 500;
 		cc_buf_puts(&req->resp, "{\"error\":{\"code\":\"internal\",\"message\":\"response "
@@ -94,7 +95,8 @@ int http_error(struct http_req *req, int status, const char *code, const char *f
 		json_object_set_new(e, "field", json_string(fld));
 	}
 	if (!e)
-		e = json_pack("{s:s, s:s, s:s}", "code", code, "message", "error", "message_zh", "错误");
+		e = json_pack("{s:s, s:s, s:s}", "code", code, "message", "error", "message_zh",
+			      "错误");
 	return http_json(req, status, json_pack("{s:o}", "error", e));
 }
 
@@ -184,8 +186,10 @@ int h_status_of(int rc)
 
 const char *h_code_of(int rc)
 {
-	return rc == CC_ENOTFOUND ? "not_found" : rc == CC_EEXIST ? "conflict"
-		: rc == CC_EINVAL ? "invalid" : "internal";
+	return rc == CC_ENOTFOUND ? "not_found"
+	       : rc == CC_EEXIST  ? "conflict"
+	       : rc == CC_EINVAL  ? "invalid"
+				  : "internal";
 }
 
 int http_audit(struct http_req *req, const char *action, const char *target, const char *before,
@@ -218,13 +222,17 @@ int http_dispatch(struct http_req *req)
 						  "log in first (no session, or it has expired)");
 			if (!(r->roles & req->user.role))
 				return http_error(req, 403, "forbidden", NULL, "当前角色无权访问",
-						  "your role may not use %s %s", r->method, r->pattern);
+						  "your role may not use %s %s", r->method,
+						  r->pattern);
 			if (is_write(req->method) &&
-			    (!req->csrf_header || strlen(req->csrf_header) != strlen(req->user.csrf) ||
-			     sodium_memcmp(req->csrf_header, req->user.csrf, strlen(req->user.csrf)) != 0))
-				return http_error(req, 403, "csrf", NULL,
-						  "缺少或错误的 CSRF 令牌（请求头 X-CSRF-Token）",
-						  "missing or wrong CSRF token (header X-CSRF-Token)");
+			    (!req->csrf_header ||
+			     strlen(req->csrf_header) != strlen(req->user.csrf) ||
+			     sodium_memcmp(req->csrf_header, req->user.csrf,
+					   strlen(req->user.csrf)) != 0))
+				return http_error(
+					req, 403, "csrf", NULL,
+					"缺少或错误的 CSRF 令牌（请求头 X-CSRF-Token）",
+					"missing or wrong CSRF token (header X-CSRF-Token)");
 		}
 		return r->fn(req);
 	}

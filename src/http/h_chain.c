@@ -25,8 +25,8 @@ static int params(struct http_req *req, const struct cc_frame *f, struct chain_s
 {
 	struct cc_error err = {0};
 	if (chain_scope_parse(http_query(req, "scope"), scope, &err)) {
-		http_error(req, 400, "invalid", "scope", "范围无效（chongqing、chengdu、both 或行政区划代码）",
-			   "%s", err.msg);
+		http_error(req, 400, "invalid", "scope",
+			   "范围无效（chongqing、chengdu、both 或行政区划代码）", "%s", err.msg);
 		return -1;
 	}
 	const char *y = http_query(req, "year");
@@ -34,7 +34,8 @@ static int params(struct http_req *req, const struct cc_frame *f, struct chain_s
 	if (y && *y) {
 		long long v;
 		if (cc_parse_int64(y, strlen(y), &v) || !cc_frame_annual(f, 0, (int)v)) {
-			http_error(req, 400, "invalid", "year", "没有该年份的数据", "no data for year '%s'", y);
+			http_error(req, 400, "invalid", "year", "没有该年份的数据",
+				   "no data for year '%s'", y);
 			return -1;
 		}
 		*year = (int)v;
@@ -79,30 +80,30 @@ static const struct cc_chain *path_chain(struct http_req *req)
 
 static json_t *summary_json(const struct cc_chain *ch, const struct chain_summary *s)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:i, s:i, s:i, s:i}",
-			 "id", ch->id, "name_zh", ch->name_zh, "name_en", ch->name_en, "status",
-			 ch->status, "nodes", ch->nnodes, "enterprises", s->enterprises, "output",
-			 num(s->output), "yoy", num(s->yoy), "completeness", num(s->completeness),
-			 "local_coverage", num(s->local_coverage), "hhi", num(s->hhi), "strong",
-			 s->strong, "adequate", s->adequate, "weak", s->weak, "missing", s->missing);
+	return json_pack(
+		"{s:s, s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:i, s:i, s:i, s:i}", "id",
+		ch->id, "name_zh", ch->name_zh, "name_en", ch->name_en, "status", ch->status,
+		"nodes", ch->nnodes, "enterprises", s->enterprises, "output", num(s->output), "yoy",
+		num(s->yoy), "completeness", num(s->completeness), "local_coverage",
+		num(s->local_coverage), "hhi", num(s->hhi), "strong", s->strong, "adequate",
+		s->adequate, "weak", s->weak, "missing", s->missing);
 }
 
 static json_t *node_json(const struct cc_catalogue *cat, const struct chain_node_metrics *m)
 {
 	const struct cc_node *nd = &cat->nodes[m->node];
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:o, "
-			 "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
-			 "id", nd->id, "name_zh", nd->name_zh, "name_en", nd->name_en, "parent",
-			 nd->parent >= 0 ? cat->nodes[nd->parent].id : NULL, "stage",
-			 cc_stage_name(nd->stage), "depth", nd->depth, "class",
-			 chain_class_name(m->cls), "class_zh", chain_class_zh(m->cls),
-			 "enterprises", m->enterprises, "masters", m->masters, "core", m->core,
-			 "hightech", m->hightech, "srdi", m->srdi, "output", num(m->output),
-			 "output_share", num(m->output_share), "yoy", num(m->yoy), "cagr3",
-			 num(m->cagr3), "rd_intensity", num(m->rd_intensity), "purchases_in",
-			 num(m->purchases_in), "purchases_out", num(m->purchases_out),
-			 "local_coverage", num(m->local_coverage), "reason_zh", m->reason_zh,
-			 "reason_en", m->reason_en);
+	return json_pack(
+		"{s:s, s:s, s:s, s:s?, s:s, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:o, "
+		"s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+		"id", nd->id, "name_zh", nd->name_zh, "name_en", nd->name_en, "parent",
+		nd->parent >= 0 ? cat->nodes[nd->parent].id : NULL, "stage",
+		cc_stage_name(nd->stage), "depth", nd->depth, "class", chain_class_name(m->cls),
+		"class_zh", chain_class_zh(m->cls), "enterprises", m->enterprises, "masters",
+		m->masters, "core", m->core, "hightech", m->hightech, "srdi", m->srdi, "output",
+		num(m->output), "output_share", num(m->output_share), "yoy", num(m->yoy), "cagr3",
+		num(m->cagr3), "rd_intensity", num(m->rd_intensity), "purchases_in",
+		num(m->purchases_in), "purchases_out", num(m->purchases_out), "local_coverage",
+		num(m->local_coverage), "reason_zh", m->reason_zh, "reason_en", m->reason_en);
 }
 
 static json_t *scope_json(const struct chain_scope *s, int year)
@@ -164,7 +165,8 @@ int h_chain_compare(struct http_req *req)
 	const struct chain_rules *rules = chain_rules_get(NULL);
 	struct chain_node_metrics *m = malloc(sizeof *m * (size_t)cat->nnodes);
 	if (!m || !rules)
-		return http_error(req, 500, "internal", NULL, "内部错误", "out of memory or no rules");
+		return http_error(req, 500, "internal", NULL, "内部错误",
+				  "out of memory or no rules");
 	json_t *items = json_array();
 	for (int c = 0; c < cat->nchains; c++) {
 		struct chain_summary s;
@@ -175,8 +177,9 @@ int h_chain_compare(struct http_req *req)
 			json_array_append_new(items, summary_json(&cat->chains[c], &s));
 	}
 	free(m);
-	return http_json(req, 200,
-			 json_pack("{s:o, s:o}", "scope", scope_json(&scope, year), "items", items));
+	return http_json(
+		req, 200,
+		json_pack("{s:o, s:o}", "scope", scope_json(&scope, year), "items", items));
 }
 
 int h_chain(struct http_req *req)
@@ -202,15 +205,17 @@ static json_t *targets_json(const struct cc_frame *f, const struct chain_target 
 		char rname[256];
 		cc_region_fullname(t[i].region, rname, sizeof rname);
 		json_array_append_new(
-			a, json_pack("{s:i, s:s, s:s?, s:i, s:s, s:s, s:o, s:i, s:o, s:o, s:i, s:o, s:s, s:s}",
-				     "rank", i + 1, "uscc", t[i].uscc, "name",
-				     t[i].ent >= 0 ? f->name[t[i].ent] : NULL, "region", t[i].region,
-				     "region_name", rname, "kind",
-				     t[i].kind == CHAIN_TARGET_SUPPLIER ? "supplier" : "maker", "score",
-				     num(t[i].score), "local_buyers", t[i].local_buyers, "value_to_local",
-				     num(t[i].value_to_local), "revenue", num(t[i].revenue), "cert_count",
-				     t[i].certs, "yoy", num(t[i].yoy), "reason_zh", t[i].reason_zh,
-				     "reason_en", t[i].reason_en));
+			a,
+			json_pack(
+				"{s:i, s:s, s:s?, s:i, s:s, s:s, s:o, s:i, s:o, s:o, s:i, s:o, s:s, s:s}",
+				"rank", i + 1, "uscc", t[i].uscc, "name",
+				t[i].ent >= 0 ? f->name[t[i].ent] : NULL, "region", t[i].region,
+				"region_name", rname, "kind",
+				t[i].kind == CHAIN_TARGET_SUPPLIER ? "supplier" : "maker", "score",
+				num(t[i].score), "local_buyers", t[i].local_buyers,
+				"value_to_local", num(t[i].value_to_local), "revenue",
+				num(t[i].revenue), "cert_count", t[i].certs, "yoy", num(t[i].yoy),
+				"reason_zh", t[i].reason_zh, "reason_en", t[i].reason_en));
 	}
 	return a;
 }
@@ -299,10 +304,10 @@ int h_chain_gaps(struct http_req *req)
 	json_t *extension = json_array();
 	for (int i = 0; i < ne; i++) {
 		const struct cc_node *nd = &cat->nodes[ext[i]];
-		json_array_append_new(extension, json_pack("{s:s, s:s, s:s, s:s, s:f}", "id", nd->id,
-							   "name_zh", nd->name_zh, "name_en",
-							   nd->name_en, "stage", cc_stage_name(nd->stage),
-							   "local_demand", demand[i]));
+		json_array_append_new(
+			extension, json_pack("{s:s, s:s, s:s, s:s, s:f}", "id", nd->id, "name_zh",
+					     nd->name_zh, "name_en", nd->name_en, "stage",
+					     cc_stage_name(nd->stage), "local_demand", demand[i]));
 	}
 	free(ext);
 	free(demand);
@@ -359,8 +364,9 @@ int h_chain_targets(struct http_req *req)
 	}
 	analysed_release(&a);
 	free(t);
-	return http_json(req, 200,
-			 json_pack("{s:o, s:o}", "scope", scope_json(&scope, year), "items", items));
+	return http_json(
+		req, 200,
+		json_pack("{s:o, s:o}", "scope", scope_json(&scope, year), "items", items));
 }
 
 int h_chain_report(struct http_req *req)
@@ -378,13 +384,14 @@ int h_chain_report(struct http_req *req)
 	snprintf(path, sizeof path, "%s/chain-%d.xlsx", req->srv->tmpdir, id);
 	if (chain_report_write(f, ch->index, &scope, year, chain_rules_get(NULL), 10, path, &err)) {
 		unlink(path);
-		return http_error(req, 500, "internal", NULL, "无法生成报告", "cannot write the report: %s",
-				  err.msg);
+		return http_error(req, 500, "internal", NULL, "无法生成报告",
+				  "cannot write the report: %s", err.msg);
 	}
 	snprintf(name, sizeof name, "chain-%s-%d.xlsx", ch->id, year);
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
-		return http_error(req, 500, "internal", NULL, "无法生成报告", "cannot read the report");
+		return http_error(req, 500, "internal", NULL, "无法生成报告",
+				  "cannot read the report");
 	char chunk[65536];
 	size_t n;
 	cc_buf_reset(&req->resp);

@@ -84,9 +84,10 @@ int h_dashboard(struct http_req *req)
 				if (out && !isnan(out[i]))
 					sum += out[i];
 			}
-		json_array_append_new(by_chain, json_pack("{s:s, s:s, s:s, s:i, s:f}", "id", ch->id,
-							  "name_zh", ch->name_zh, "name_en", ch->name_en,
-							  "enterprises", count, "output_value", sum));
+		json_array_append_new(by_chain,
+				      json_pack("{s:s, s:s, s:s, s:i, s:f}", "id", ch->id,
+						"name_zh", ch->name_zh, "name_en", ch->name_en,
+						"enterprises", count, "output_value", sum));
 	}
 	free(seen);
 	for (int k = 0; k < f->nmembers; k++)
@@ -105,11 +106,13 @@ int h_dashboard(struct http_req *req)
 		json_array_append_new(growth, json_pack("{s:i, s:f, s:f}", "year", f->year0 + yy,
 							"output_value", so, "revenue", sr));
 	}
-	json_t *counts = json_pack("{s:i, s:i, s:i, s:i, s:i, s:I}", "enterprises", f->n,
-				   "chongqing", cq, "sichuan", sc, "masters", masters,
-				   "supply_edges", f->nedges, "postings",
-				   (json_int_t)cc_store_int(req->st, "SELECT count(*) FROM postings "
-								     "WHERE status = 'open'", 0));
+	json_t *counts =
+		json_pack("{s:i, s:i, s:i, s:i, s:i, s:I}", "enterprises", f->n, "chongqing", cq,
+			  "sichuan", sc, "masters", masters, "supply_edges", f->nedges, "postings",
+			  (json_int_t)cc_store_int(req->st,
+						   "SELECT count(*) FROM postings "
+						   "WHERE status = 'open'",
+						   0));
 	return http_json(req, 200,
 			 json_pack("{s:o, s:i, s:o, s:o, s:o}", "counts", counts, "year", year,
 				   "by_region", by_region, "by_chain", by_chain, "growth", growth));
@@ -121,9 +124,9 @@ int h_chains(struct http_req *req)
 	json_t *a = json_array();
 	for (int c = 0; cat && c < cat->nchains; c++) {
 		const struct cc_chain *ch = &cat->chains[c];
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:i}", "id", ch->id, "name_zh",
-						   ch->name_zh, "name_en", ch->name_en, "status",
-						   ch->status, "nnodes", ch->nnodes));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:i}", "id", ch->id,
+						   "name_zh", ch->name_zh, "name_en", ch->name_en,
+						   "status", ch->status, "nnodes", ch->nnodes));
 	}
 	req->cacheable = 1;
 	return http_json(req, 200, a);
@@ -147,12 +150,13 @@ int h_regions(struct http_req *req)
 		int show = parent ? (r->parent == parent ||
 				     /* municipalities: list districts under 市辖区/县 too */
 				     (r->level == 3 && r->code / 10000 * 10000 == parent &&
-				      parent / 10000 != 0 && (parent == 110000 || parent == 120000 ||
-							     parent == 310000 || parent == 500000)))
+				      parent / 10000 != 0 &&
+				      (parent == 110000 || parent == 120000 || parent == 310000 ||
+				       parent == 500000)))
 				  : r->level == 1;
 		if (show)
-			json_array_append_new(a, json_pack("{s:i, s:s, s:i}", "code", r->code, "name",
-							   r->name, "level", r->level));
+			json_array_append_new(a, json_pack("{s:i, s:s, s:i}", "code", r->code,
+							   "name", r->name, "level", r->level));
 	}
 	req->cacheable = 1;
 	return http_json(req, 200, a);
@@ -163,10 +167,11 @@ int h_metrics(struct http_req *req)
 	json_t *a = json_array();
 	for (int m = 0; m < CC_M_COUNT; m++) {
 		const struct cc_metric *mt = cc_metric_get(m);
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s?}", "id", mt->key,
-						   "name_zh", mt->name_zh, "name_en", mt->name_en,
-						   "unit", mt->unit, "unit_zh", mt->unit_zh, "derived",
-						   mt->derived, "formula", mt->formula));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s?}", "id",
+						   mt->key, "name_zh", mt->name_zh, "name_en",
+						   mt->name_en, "unit", mt->unit, "unit_zh",
+						   mt->unit_zh, "derived", mt->derived, "formula",
+						   mt->formula));
 	}
 	req->cacheable = 1;
 	return http_json(req, 200, a);
@@ -194,10 +199,12 @@ int h_import(struct http_req *req)
 	const char *kind = http_query(req, "kind");
 	o.kind = CC_KIND_AUTO;
 	if (kind && *kind && strcmp(kind, "auto") != 0 && (o.kind = cc_kind_parse(kind)) < 0)
-		return http_error(req, 400, "invalid", "kind", "未知的文件类型",
-				  "kind must be enterprises, indicators, chain_members, supply or postings");
+		return http_error(
+			req, 400, "invalid", "kind", "未知的文件类型",
+			"kind must be enterprises, indicators, chain_members, supply or postings");
 	if (req->body_len == 0)
-		return http_error(req, 400, "invalid", "body", "没有上传文件内容", "the body is empty");
+		return http_error(req, 400, "invalid", "body", "没有上传文件内容",
+				  "the body is empty");
 	safe_name(http_query(req, "filename"), name, sizeof name);
 	static int counter;
 	int id = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
@@ -207,7 +214,8 @@ int h_import(struct http_req *req)
 	if (!fp || fwrite(req->body, 1, req->body_len, fp) != req->body_len) {
 		if (fp)
 			fclose(fp);
-		return http_error(req, 500, "internal", NULL, "无法保存上传文件", "cannot store the upload");
+		return http_error(req, 500, "internal", NULL, "无法保存上传文件",
+				  "cannot store the upload");
 	}
 	fclose(fp);
 	o.rejects_path = rejects;
@@ -218,7 +226,8 @@ int h_import(struct http_req *req)
 	struct cc_error merr = {0};
 	if ((rc == 0 || rc == CC_EREJECT) &&
 	    match_refresh_after(req->st, gen_before,
-				res.kind == CC_KIND_ENTERPRISES || res.kind == CC_KIND_SUPPLY, &merr))
+				res.kind == CC_KIND_ENTERPRISES || res.kind == CC_KIND_SUPPLY,
+				&merr))
 		fprintf(stderr, "import: matching index not refreshed: %s\n", merr.msg);
 	if (rc && rc != CC_EREJECT) {
 		cc_import_result_release(&res);
@@ -234,8 +243,8 @@ int h_import(struct http_req *req)
 	json_t *out = json_pack("{s:i, s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:f, s:s?}", "id", id,
 				"file", name, "kind", cc_kind_name(res.kind), "format", res.format,
 				"rows", (json_int_t)res.rows, "accepted", (json_int_t)res.accepted,
-				"rejected", (json_int_t)res.rejected, "warnings", warnings, "seconds",
-				res.seconds, "rejects_url", res.rejected ? url : NULL);
+				"rejected", (json_int_t)res.rejected, "warnings", warnings,
+				"seconds", res.seconds, "rejects_url", res.rejected ? url : NULL);
 	char *summary = json_dumps(out, JSON_COMPACT);
 	http_audit(req, "import", name, NULL, summary);
 	free(summary);
@@ -258,7 +267,8 @@ static int send_file(struct http_req *req, const char *path, const char *type,
 	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
 		if (cc_buf_append(&req->resp, chunk, n)) {
 			fclose(fp);
-			return http_error(req, 413, "too_large", NULL, "文件过大", "file too large");
+			return http_error(req, 413, "too_large", NULL, "文件过大",
+					  "file too large");
 		}
 	fclose(fp);
 	req->status = 200;
@@ -292,9 +302,11 @@ int h_export(struct http_req *req)
 	int64_t rows;
 	o.kind = cc_kind_parse(req->params[0]);
 	if (o.kind < 0)
-		return http_error(req, 404, "not_found", "kind", "没有这种导出",
-				  "no export called '%s' (enterprises, indicators, chain_members, supply, "
-				  "postings)", req->params[0]);
+		return http_error(
+			req, 404, "not_found", "kind", "没有这种导出",
+			"no export called '%s' (enterprises, indicators, chain_members, supply, "
+			"postings)",
+			req->params[0]);
 	const char *fmt = http_query(req, "format");
 	o.format = fmt && strcmp(fmt, "xlsx") == 0 ? CC_OUT_XLSX : CC_OUT_CSV;
 	if (fmt && strcmp(fmt, "xlsx") != 0 && strcmp(fmt, "csv") != 0)
@@ -305,8 +317,8 @@ int h_export(struct http_req *req)
 	const char *chain = http_query(req, "chain");
 	if (chain && *chain) {
 		if (!cc_chain_find(cc_catalogue_get(NULL), chain))
-			return http_error(req, 400, "invalid", "chain", "未知的产业链", "unknown chain '%s'",
-					  chain);
+			return http_error(req, 400, "invalid", "chain", "未知的产业链",
+					  "unknown chain '%s'", chain);
 		o.chain = chain;
 	}
 	const char *region = http_query(req, "region");
@@ -323,15 +335,17 @@ int h_export(struct http_req *req)
 		 o.format == CC_OUT_XLSX ? "xlsx" : "csv");
 	if (cc_export_file(req->st, path, &o, &rows, &err)) {
 		unlink(path);
-		return http_error(req, 500, "internal", NULL, "导出失败", "export failed: %s", err.msg);
+		return http_error(req, 500, "internal", NULL, "导出失败", "export failed: %s",
+				  err.msg);
 	}
 	snprintf(name, sizeof name, "%s.%s", cc_kind_name(o.kind),
 		 o.format == CC_OUT_XLSX ? "xlsx" : "csv");
-	int rc = send_file(req, path,
-			   o.format == CC_OUT_XLSX
-				   ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-				   : "text/csv; charset=utf-8",
-			   name);
+	int rc = send_file(
+		req, path,
+		o.format == CC_OUT_XLSX
+			? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+			: "text/csv; charset=utf-8",
+		name);
 	unlink(path);
 	return rc;
 }

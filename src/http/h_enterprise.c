@@ -44,10 +44,10 @@ json_t *h_enterprise_item(const struct cc_frame *f, int i, int year)
 	json_t *chains = json_array();
 	for (int k = f->member_start[i]; k < f->member_start[i + 1]; k++) {
 		const struct cc_node *nd = &cat->nodes[f->member_node[k]];
-		json_array_append_new(chains,
-				      json_pack("{s:s, s:s, s:s, s:s}", "chain", cat->chains[nd->chain].id,
-						"node", nd->id, "node_name", nd->name_zh, "role",
-						role_names[f->member_role[k]]));
+		json_array_append_new(chains, json_pack("{s:s, s:s, s:s, s:s}", "chain",
+							cat->chains[nd->chain].id, "node", nd->id,
+							"node_name", nd->name_zh, "role",
+							role_names[f->member_role[k]]));
 	}
 	json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:o}", "uscc",
 			      f->uscc[i], "name", f->name[i], "region", (int)f->region[i],
@@ -224,8 +224,7 @@ static int cmp_order(const void *a, const void *b)
 }
 
 /* Returns the order of F's enterprises by KEY (metric M of YEAR) for DESC, or NULL. */
-static const int32_t *sorted_order(struct cc_frame *f, int m, int year, int desc,
-				   const double *key)
+static const int32_t *sorted_order(struct cc_frame *f, int m, int year, int desc, const double *key)
 {
 	struct list_cache *lc = cc_frame_ext(f, 3, list_cache_make, list_cache_free);
 	const int32_t *found = NULL;
@@ -377,13 +376,14 @@ int h_enterprises(struct http_req *req)
 	const char *q = http_query(req, "q"), *v;
 	long long limit = 50, offset = 0, region = 0, year = 0;
 	int listed = -1, scale = -1, cert = -1, chain = -1, node = -1, uscc_i = -2;
-	if ((v = http_query(req, "limit")) && (cc_parse_int64(v, strlen(v), &limit) || limit < 1 ||
-					       limit > 500))
+	if ((v = http_query(req, "limit")) &&
+	    (cc_parse_int64(v, strlen(v), &limit) || limit < 1 || limit > 500))
 		return http_error(req, 400, "invalid", "limit", "limit 应为 1–500 的整数",
 				  "limit must be a whole number from 1 to 500");
 	if ((v = http_query(req, "cursor")) && *v &&
 	    (cc_parse_int64(v, strlen(v), &offset) || offset < 0 || offset > 100000000))
-		return http_error(req, 400, "invalid", "cursor", "无效的分页游标", "invalid cursor");
+		return http_error(req, 400, "invalid", "cursor", "无效的分页游标",
+				  "invalid cursor");
 	if ((v = http_query(req, "region")) && *v &&
 	    (cc_parse_int64(v, strlen(v), &region) || !cc_region_find((int)region)))
 		return http_error(req, 400, "invalid", "region", "未知的行政区划代码",
@@ -405,13 +405,14 @@ int h_enterprises(struct http_req *req)
 			if (strcmp(v, cert_names[k]) == 0)
 				cert = k;
 		if (cert < 0)
-			return http_error(req, 400, "invalid", "cert", "未知的资质", "unknown certificate '%s'",
-					  v);
+			return http_error(req, 400, "invalid", "cert", "未知的资质",
+					  "unknown certificate '%s'", v);
 	}
 	if ((v = http_query(req, "chain")) && *v) {
 		const struct cc_chain *ch = cc_chain_find(cat, v);
 		if (!ch)
-			return http_error(req, 400, "invalid", "chain", "未知的产业链", "unknown chain '%s'", v);
+			return http_error(req, 400, "invalid", "chain", "未知的产业链",
+					  "unknown chain '%s'", v);
 		chain = ch->index;
 	}
 	if ((v = http_query(req, "node")) && *v) {
@@ -425,7 +426,8 @@ int h_enterprises(struct http_req *req)
 		char canon[19];
 		struct cc_error e;
 		if (cc_uscc_validate(v, strlen(v), canon, NULL, &e))
-			return http_error(req, 400, "invalid", "uscc", "统一社会信用代码无效", "%s", e.msg);
+			return http_error(req, 400, "invalid", "uscc", "统一社会信用代码无效", "%s",
+					  e.msg);
 		uscc_i = cc_frame_find(f, canon);
 	}
 	const char *industry = http_query(req, "industry");
@@ -467,8 +469,8 @@ int h_enterprises(struct http_req *req)
 		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 	char tkey[1024];
 	snprintf(tkey, sizeof tkey, "%s|%lld|%d|%d|%d|%s|%d|%d|%d|%s",
-		 req->user.role == HTTP_ROLE_ENTERPRISE ? req->user.uscc : "", region, listed, scale,
-		 cert, industry ? industry : "", chain, node, uscc_i, q ? q : "");
+		 req->user.role == HTTP_ROLE_ENTERPRISE ? req->user.uscc : "", region, listed,
+		 scale, cert, industry ? industry : "", chain, node, uscc_i, q ? q : "");
 	int known_total = sort_name ? -1 : cached_total(f, tkey);
 	long long want = offset + limit;
 	size_t room = sort_name ? (size_t)f->n : (size_t)(want < f->n ? want : f->n);
@@ -522,7 +524,8 @@ int h_enterprises(struct http_req *req)
 			continue;
 		if (cert >= 0 && !(f->certs[i] & (1 << cert)))
 			continue;
-		if (ind_len && (!f->industry[i] || strncasecmp(f->industry[i], industry, ind_len) != 0))
+		if (ind_len &&
+		    (!f->industry[i] || strncasecmp(f->industry[i], industry, ind_len) != 0))
 			continue;
 		if (cmask && !(cmask[i] & cbit))
 			continue;
@@ -600,7 +603,6 @@ int h_enterprises(struct http_req *req)
 	return 200;
 }
 
-
 int h_path_enterprise(struct http_req *req, struct cc_frame *f)
 {
 	char canon[19];
@@ -677,10 +679,10 @@ int h_enterprise(struct http_req *req)
 	json_t *metrics = json_array();
 	for (int m = 0; m < CC_M_COUNT; m++) {
 		const struct cc_metric *mt = cc_metric_get(m);
-		json_array_append_new(metrics, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", mt->key,
-							 "name_zh", mt->name_zh, "name_en", mt->name_en,
-							 "unit", mt->unit, "unit_zh", mt->unit_zh,
-							 "derived", mt->derived));
+		json_array_append_new(metrics, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id",
+							 mt->key, "name_zh", mt->name_zh, "name_en",
+							 mt->name_en, "unit", mt->unit, "unit_zh",
+							 mt->unit_zh, "derived", mt->derived));
 	}
 	int can_edit = (req->user.role & HTTP_ROLES_EDIT) || req->user.role == HTTP_ROLE_ENTERPRISE;
 	return http_json(req, 200,
@@ -701,8 +703,9 @@ static char *row_json(struct cc_store *st, const char *sql, const char *arg)
 		json_t *o = json_object();
 		for (int c = 0; c < cc_stmt_columns(s); c++)
 			json_object_set_new(o, cc_stmt_column_name(s, c),
-					    cc_stmt_is_null(s, c) ? json_null()
-								  : json_string(cc_stmt_text(s, c)));
+					    cc_stmt_is_null(s, c)
+						    ? json_null()
+						    : json_string(cc_stmt_text(s, c)));
 		out = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 		json_decref(o);
 	}
@@ -721,7 +724,7 @@ int h_enterprise_patch(struct http_req *req)
 	json_t *body = http_body_json(req);
 	if (!body)
 		return req->status;
-	static const char *const fields[] = {"name", "region", "industry", "founded",
+	static const char *const fields[] = {"name",  "region", "industry", "founded",
 					     "scale", "listed", "certs"};
 	const char *key;
 	json_t *val;
@@ -730,14 +733,15 @@ int h_enterprise_patch(struct http_req *req)
 	const char *binds[8];
 	int nb = 0, rc = 0;
 	char region_buf[16], date_buf[16], certs_buf[128], ind_buf[16];
-	json_object_foreach(body, key, val) {
+	json_object_foreach(body, key, val)
+	{
 		int fi = -1;
 		for (int k = 0; k < 7; k++)
 			if (strcmp(key, fields[k]) == 0)
 				fi = k;
 		if (fi < 0) {
 			int st_ = http_error(req, 400, "invalid", key, "不能修改该字段",
-					  "unknown or read-only field '%s'", key);
+					     "unknown or read-only field '%s'", key);
 			json_decref(body);
 			return st_;
 		}
@@ -749,7 +753,7 @@ int h_enterprise_patch(struct http_req *req)
 		}
 		if (!s && !(json_is_null(val) && fi >= 2)) {
 			int st_ = http_error(req, 400, "invalid", key, "字段类型错误",
-					  "field '%s' must be a string", key);
+					     "field '%s' must be a string", key);
 			json_decref(body);
 			return st_;
 		}
@@ -761,16 +765,18 @@ int h_enterprise_patch(struct http_req *req)
 			switch (fi) {
 			case 0:
 				if (!*s || cc_utf8_len(s, strlen(s)) > 200) {
-					int st_ = http_error(req, 400, "invalid", key, "企业名称不能为空或过长",
-							  "name must be 1-200 characters");
+					int st_ = http_error(req, 400, "invalid", key,
+							     "企业名称不能为空或过长",
+							     "name must be 1-200 characters");
 					json_decref(body);
 					return st_;
 				}
 				break;
 			case 1:
 				if (cc_parse_int64(s, strlen(s), &r) || !cc_region_find((int)r)) {
-					int st_ = http_error(req, 400, "invalid", key, "未知的行政区划代码",
-							  "unknown region code '%s'", s);
+					int st_ = http_error(req, 400, "invalid", key,
+							     "未知的行政区划代码",
+							     "unknown region code '%s'", s);
 					json_decref(body);
 					return st_;
 				}
@@ -780,8 +786,9 @@ int h_enterprise_patch(struct http_req *req)
 			case 2: {
 				const struct cc_industry *ind = cc_industry_find(s);
 				if (!ind) {
-					int st_ = http_error(req, 400, "invalid", key, "未知的行业代码",
-							  "unknown industry code '%s'", s);
+					int st_ = http_error(req, 400, "invalid", key,
+							     "未知的行业代码",
+							     "unknown industry code '%s'", s);
 					json_decref(body);
 					return st_;
 				}
@@ -791,7 +798,8 @@ int h_enterprise_patch(struct http_req *req)
 			}
 			case 3:
 				if (cc_parse_date(s, strlen(s), &ymd, &e)) {
-					int st_ = http_error(req, 400, "invalid", key, "日期无效", "%s", e.msg);
+					int st_ = http_error(req, 400, "invalid", key, "日期无效",
+							     "%s", e.msg);
 					json_decref(body);
 					return st_;
 				}
@@ -800,16 +808,18 @@ int h_enterprise_patch(struct http_req *req)
 				break;
 			case 4:
 				if (word_of(s, scale_names, 5) < 0) {
-					int st_ = http_error(req, 400, "invalid", key, "未知的企业规模",
-							  "scale must be large, medium, small or micro");
+					int st_ = http_error(
+						req, 400, "invalid", key, "未知的企业规模",
+						"scale must be large, medium, small or micro");
 					json_decref(body);
 					return st_;
 				}
 				break;
 			case 5:
 				if (word_of(s, listed_names, 7) < 0) {
-					int st_ = http_error(req, 400, "invalid", key, "未知的上市板块",
-							  "listed must be none, main, star, gem, bse or neeq");
+					int st_ = http_error(
+						req, 400, "invalid", key, "未知的上市板块",
+						"listed must be none, main, star, gem, bse or neeq");
 					json_decref(body);
 					return st_;
 				}
@@ -828,8 +838,9 @@ int h_enterprise_patch(struct http_req *req)
 						if (strcmp(p, cert_names[c]) == 0)
 							k = c;
 					if (k < 0 && *p) {
-						int st_ = http_error(req, 400, "invalid", key, "未知的资质",
-								  "unknown certificate '%s'", p);
+						int st_ = http_error(req, 400, "invalid", key,
+								     "未知的资质",
+								     "unknown certificate '%s'", p);
 						json_decref(body);
 						return st_;
 					}
@@ -843,19 +854,21 @@ int h_enterprise_patch(struct http_req *req)
 				certs_buf[0] = '\0';
 				for (int c = 0; c < 5; c++)
 					if (have[c])
-						u += (size_t)snprintf(certs_buf + u, sizeof certs_buf - u,
-								      "%s%s", u ? ";" : "", cert_names[c]);
+						u += (size_t)snprintf(certs_buf + u,
+								      sizeof certs_buf - u, "%s%s",
+								      u ? ";" : "", cert_names[c]);
 				bound = certs_buf;
 				break;
 			}
 			}
 		}
-		used += (size_t)snprintf(set + used, sizeof set - used, "%s%s = ?%d", nb ? ", " : "",
-					 fields[fi], nb + 1);
+		used += (size_t)snprintf(set + used, sizeof set - used, "%s%s = ?%d",
+					 nb ? ", " : "", fields[fi], nb + 1);
 		binds[nb++] = bound;
 	}
 	if (nb == 0) {
-		int st_ = http_error(req, 400, "invalid", NULL, "没有要修改的字段", "nothing to change");
+		int st_ = http_error(req, 400, "invalid", NULL, "没有要修改的字段",
+				     "nothing to change");
 		json_decref(body);
 		return st_;
 	}
@@ -864,10 +877,11 @@ int h_enterprise_patch(struct http_req *req)
 		"WHERE uscc = ?1";
 	struct cc_error err = {0};
 	char sql[1400];
-	snprintf(sql, sizeof sql,
-		 "UPDATE enterprises SET %s, updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ','now') "
-		 "WHERE uscc = ?%d",
-		 set, nb + 1);
+	snprintf(
+		sql, sizeof sql,
+		"UPDATE enterprises SET %s, updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ','now') "
+		"WHERE uscc = ?%d",
+		set, nb + 1);
 	rc = cc_store_begin(req->st, &err);
 	char *before_json = rc ? NULL : row_json(req->st, snapshot, f->uscc[i]);
 	struct cc_stmt *s = NULL;
@@ -896,7 +910,8 @@ int h_enterprise_patch(struct http_req *req)
 	free(before_json);
 	if (rc) {
 		free(after_json);
-		return http_error(req, 500, "internal", NULL, "保存失败", "cannot save: %s", err.msg);
+		return http_error(req, 500, "internal", NULL, "保存失败", "cannot save: %s",
+				  err.msg);
 	}
 	json_t *out = json_loads(after_json ? after_json : "{}", 0, NULL);
 	free(after_json);
@@ -915,8 +930,8 @@ int h_indicators_put(struct http_req *req)
 	struct cc_error err = {0};
 	const char *p = req->params[1];
 	if (cc_parse_period(p, strlen(p), &year, &month, &err))
-		return http_error(req, 400, "invalid", "period", "期间无效（YYYY 或 YYYY-MM）", "%s",
-				  err.msg);
+		return http_error(req, 400, "invalid", "period", "期间无效（YYYY 或 YYYY-MM）",
+				  "%s", err.msg);
 	json_t *body = http_body_json(req);
 	if (!body)
 		return req->status;
@@ -924,11 +939,12 @@ int h_indicators_put(struct http_req *req)
 	json_t *val;
 	double vals[CC_M_BASE_COUNT];
 	int present[CC_M_BASE_COUNT] = {0}, isnull[CC_M_BASE_COUNT] = {0}, n = 0;
-	json_object_foreach(body, key, val) {
+	json_object_foreach(body, key, val)
+	{
 		const struct cc_metric *m = cc_metric_find(key);
 		if (!m || m->derived) {
 			int st_ = http_error(req, 400, "invalid", key, "未知或不可导入的指标",
-					  "'%s' is not an indicator that can be set", key);
+					     "'%s' is not an indicator that can be set", key);
 			json_decref(body);
 			return st_;
 		}
@@ -937,15 +953,16 @@ int h_indicators_put(struct http_req *req)
 		} else if (json_is_number(val)) {
 			vals[m->id] = json_number_value(val);
 			int neg_ok = m->id == CC_M_NET_PROFIT || m->id == CC_M_OP_CASH_FLOW;
-			if (!isfinite(vals[m->id]) || fabs(vals[m->id]) > 1e13 || (!neg_ok && vals[m->id] < 0)) {
+			if (!isfinite(vals[m->id]) || fabs(vals[m->id]) > 1e13 ||
+			    (!neg_ok && vals[m->id] < 0)) {
 				int st_ = http_error(req, 400, "invalid", key, "数值超出范围",
-						  "'%s' is out of range", key);
+						     "'%s' is out of range", key);
 				json_decref(body);
 				return st_;
 			}
 		} else {
 			int st_ = http_error(req, 400, "invalid", key, "指标值应为数字或 null",
-					  "'%s' must be a number or null", key);
+					     "'%s' must be a number or null", key);
 			json_decref(body);
 			return st_;
 		}
@@ -954,23 +971,28 @@ int h_indicators_put(struct http_req *req)
 	}
 	json_decref(body);
 	if (!n)
-		return http_error(req, 400, "invalid", NULL, "没有要修改的指标", "nothing to change");
+		return http_error(req, 400, "invalid", NULL, "没有要修改的指标",
+				  "nothing to change");
 	char sql[2048], set[1500] = "";
 	size_t u = 0;
 	for (int m = 0; m < CC_M_BASE_COUNT; m++)
 		if (present[m])
-			u += (size_t)snprintf(set + u, sizeof set - u, "%s%s = excluded.%s", u ? ", " : "",
-					      cc_metric_get(m)->key, cc_metric_get(m)->key);
-	size_t w = (size_t)snprintf(sql, sizeof sql, "INSERT INTO indicators(enterprise_id, period");
+			u += (size_t)snprintf(set + u, sizeof set - u, "%s%s = excluded.%s",
+					      u ? ", " : "", cc_metric_get(m)->key,
+					      cc_metric_get(m)->key);
+	size_t w =
+		(size_t)snprintf(sql, sizeof sql, "INSERT INTO indicators(enterprise_id, period");
 	for (int m = 0; m < CC_M_BASE_COUNT; m++)
 		if (present[m])
-			w += (size_t)snprintf(sql + w, sizeof sql - w, ", %s", cc_metric_get(m)->key);
+			w += (size_t)snprintf(sql + w, sizeof sql - w, ", %s",
+					      cc_metric_get(m)->key);
 	w += (size_t)snprintf(sql + w, sizeof sql - w, ") VALUES(?1, ?2");
 	int k = 3;
 	for (int m = 0; m < CC_M_BASE_COUNT; m++)
 		if (present[m])
 			w += (size_t)snprintf(sql + w, sizeof sql - w, ", ?%d", k++);
-	snprintf(sql + w, sizeof sql - w, ") ON CONFLICT(enterprise_id, period) DO UPDATE SET %s", set);
+	snprintf(sql + w, sizeof sql - w, ") ON CONFLICT(enterprise_id, period) DO UPDATE SET %s",
+		 set);
 	struct cc_stmt *s = NULL;
 	int rc = cc_store_begin(req->st, &err);
 	if (rc == 0)
@@ -1000,6 +1022,8 @@ int h_indicators_put(struct http_req *req)
 	else
 		cc_store_rollback(req->st);
 	if (rc)
-		return http_error(req, 500, "internal", NULL, "保存失败", "cannot save: %s", err.msg);
-	return http_json(req, 200, json_pack("{s:b, s:s, s:s}", "ok", 1, "uscc", f->uscc[i], "period", p));
+		return http_error(req, 500, "internal", NULL, "保存失败", "cannot save: %s",
+				  err.msg);
+	return http_json(req, 200,
+			 json_pack("{s:b, s:s, s:s}", "ok", 1, "uscc", f->uscc[i], "period", p));
 }

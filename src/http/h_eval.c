@@ -45,7 +45,8 @@ static int year_param(struct http_req *req, const struct cc_frame *f, int *year)
 	if (!v || !*v)
 		return 0;
 	if (cc_parse_int64(v, strlen(v), &y) || !cc_frame_annual(f, 0, (int)y)) {
-		http_error(req, 400, "invalid", "year", "没有该年份的数据", "no data for year '%s'", v);
+		http_error(req, 400, "invalid", "year", "没有该年份的数据", "no data for year '%s'",
+			   v);
 		return -1;
 	}
 	*year = (int)y;
@@ -64,15 +65,16 @@ int h_criteria(struct http_req *req)
 		for (int k = 0; k < set->nclauses; k++) {
 			const struct criteria_clause *cl = &set->clauses[k];
 			json_array_append_new(clauses,
-					      json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?}", "id", cl->id,
-							"label_zh", cl->label_zh, "label_en", cl->label_en,
-							"role", criteria_role_name(cl->role), "data",
+					      json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?}", "id",
+							cl->id, "label_zh", cl->label_zh,
+							"label_en", cl->label_en, "role",
+							criteria_role_name(cl->role), "data",
 							cl->data, "source", cl->source));
 		}
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "id", set->id,
 						   "name_zh", set->name_zh, "name_en", set->name_en,
-						   "source", set->source, "effective", set->effective,
-						   "clauses", clauses));
+						   "source", set->source, "effective",
+						   set->effective, "clauses", clauses));
 	}
 	req->cacheable = 1;
 	return http_json(req, 200, a);
@@ -111,30 +113,33 @@ int h_enterprise_criteria(struct http_req *req)
 			json_t *parts = json_array();
 			for (int p = 0; p < cr->nparts; p++) {
 				const struct expr_clause_result *x = &cr->parts[p];
-				json_array_append_new(parts,
-						      json_pack("{s:s, s:s, s:o, s:o, s:o, s:s}", "text",
-								x->text, "op", expr_op_name(x->op),
-								"value", num(x->value), "threshold",
-								num(x->threshold), "gap", num(x->gap),
-								"result", criteria_truth_name(x->truth)));
+				json_array_append_new(
+					parts, json_pack("{s:s, s:s, s:o, s:o, s:o, s:s}", "text",
+							 x->text, "op", expr_op_name(x->op),
+							 "value", num(x->value), "threshold",
+							 num(x->threshold), "gap", num(x->gap),
+							 "result", criteria_truth_name(x->truth)));
 			}
 			json_array_append_new(
-				clauses, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
-						   cr->clause->id, "label_zh", cr->clause->label_zh,
-						   "label_en", cr->clause->label_en, "result",
-						   criteria_truth_name(cr->truth), "points", num(cr->value),
-						   "relative_gap", num(cr->rel_gap), "parts", parts));
+				clauses,
+				json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
+					  cr->clause->id, "label_zh", cr->clause->label_zh,
+					  "label_en", cr->clause->label_en, "result",
+					  criteria_truth_name(cr->truth), "points", num(cr->value),
+					  "relative_gap", num(cr->rel_gap), "parts", parts));
 		}
 		json_array_append_new(sets, json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o}", "id",
 						      c->sets[s].id, "name_zh", c->sets[s].name_zh,
 						      "name_en", c->sets[s].name_en, "result",
-						      criteria_truth_name(r->truth), "near", r->near,
-						      "relative_gap", num(r->rel_gap), "clauses", clauses));
+						      criteria_truth_name(r->truth), "near",
+						      r->near, "relative_gap", num(r->rel_gap),
+						      "clauses", clauses));
 	}
 	free(r);
 	return http_json(req, 200,
-			 json_pack("{s:s, s:s, s:i, s:f, s:o}", "uscc", f->uscc[i], "name", f->name[i],
-				   "year", expr_resolve_year(f, year), "margin", margin, "sets", sets));
+			 json_pack("{s:s, s:s, s:i, s:f, s:o}", "uscc", f->uscc[i], "name",
+				   f->name[i], "year", expr_resolve_year(f, year), "margin", margin,
+				   "sets", sets));
 }
 
 int h_models(struct http_req *req)
@@ -148,17 +153,20 @@ int h_models(struct http_req *req)
 	for (int k = 0; k < n; k++) {
 		struct eval_model m;
 		if (eval_model_load(ids[k], &m, &err))
-			return http_error(req, 500, "internal", NULL, "模型文件有误", "%s", err.msg);
+			return http_error(req, 500, "internal", NULL, "模型文件有误", "%s",
+					  err.msg);
 		json_t *inds = json_array(), *tiers = json_array();
 		for (int j = 0; j < m.nind; j++)
-			json_array_append_new(inds, json_pack("{s:s, s:s, s:s, s:s, s:b}", "id",
-							      m.ind[j].id, "name_zh", m.ind[j].name_zh,
-							      "name_en", m.ind[j].name_en, "group",
-							      m.ind[j].group, "benefit", m.ind[j].benefit));
+			json_array_append_new(
+				inds,
+				json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", m.ind[j].id, "name_zh",
+					  m.ind[j].name_zh, "name_en", m.ind[j].name_en, "group",
+					  m.ind[j].group, "benefit", m.ind[j].benefit));
 		for (int t = 0; t < m.ntiers; t++)
-			json_array_append_new(tiers, json_pack("{s:s, s:s, s:s}", "id", m.tiers[t].id,
-							       "name_zh", m.tiers[t].name_zh, "name_en",
-							       m.tiers[t].name_en));
+			json_array_append_new(tiers,
+					      json_pack("{s:s, s:s, s:s}", "id", m.tiers[t].id,
+							"name_zh", m.tiers[t].name_zh, "name_en",
+							m.tiers[t].name_en));
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "id", m.id,
 						   "name_zh", m.name_zh, "name_en", m.name_en,
 						   "source", m.source, "indicators", inds, "tiers",
@@ -187,8 +195,8 @@ int h_model_run(struct http_req *req)
 		eval_model_release(&m);
 		return req->status;
 	}
-	if (((v = http_query(req, "limit")) && (cc_parse_int64(v, strlen(v), &limit) || limit < 1 ||
-						limit > 500)) ||
+	if (((v = http_query(req, "limit")) &&
+	     (cc_parse_int64(v, strlen(v), &limit) || limit < 1 || limit > 500)) ||
 	    ((v = http_query(req, "cursor")) && *v &&
 	     (cc_parse_int64(v, strlen(v), &offset) || offset < 0))) {
 		eval_model_release(&m);
@@ -210,18 +218,20 @@ int h_model_run(struct http_req *req)
 		for (int j = 0; j < m.nind; j++) {
 			double x = run.x[(size_t)p * (size_t)m.nind + (size_t)j];
 			double nv = run.norm[(size_t)p * (size_t)m.nind + (size_t)j];
-			json_array_append_new(inds, json_pack("{s:s, s:o, s:o, s:o}", "id", m.ind[j].id,
-							      "value", num(x), "normalized", num(nv),
-							      "contribution", num(run.weights[j] * nv)));
+			json_array_append_new(inds,
+					      json_pack("{s:s, s:o, s:o, s:o}", "id", m.ind[j].id,
+							"value", num(x), "normalized", num(nv),
+							"contribution", num(run.weights[j] * nv)));
 		}
 		json_array_append_new(
-			items, json_pack("{s:i, s:s, s:s, s:o, s:s?, s:b, s:s?, s:o}", "rank",
-					 run.rank[p], "uscc", f->uscc[i], "name", f->name[i], "score",
-					 num(run.score[p]), "tier",
-					 run.tier[p] >= 0 ? m.tiers[run.tier[p]].id : NULL,
-					 "near_candidate", run.near[p], "chain",
-					 run.chain[p] >= 0 && cat ? cat->chains[run.chain[p]].id : NULL,
-					 "indicators", inds));
+			items,
+			json_pack("{s:i, s:s, s:s, s:o, s:s?, s:b, s:s?, s:o}", "rank", run.rank[p],
+				  "uscc", f->uscc[i], "name", f->name[i], "score",
+				  num(run.score[p]), "tier",
+				  run.tier[p] >= 0 ? m.tiers[run.tier[p]].id : NULL,
+				  "near_candidate", run.near[p], "chain",
+				  run.chain[p] >= 0 && cat ? cat->chains[run.chain[p]].id : NULL,
+				  "indicators", inds));
 	}
 	json_t *next = json_null();
 	if (offset + limit < run.n) {

@@ -19,7 +19,6 @@ static json_t *num(double v)
 	return isnan(v) ? json_null() : json_real(v);
 }
 
-
 static int int_param(struct http_req *req, const char *name, int *out)
 {
 	const char *v = http_query(req, name);
@@ -28,7 +27,8 @@ static int int_param(struct http_req *req, const char *name, int *out)
 	if (!v || !*v)
 		return 0;
 	if (cc_parse_int64(v, strlen(v), &x) || x < 1 || x > 1000000) {
-		http_error(req, 400, "invalid", name, "参数应为正整数", "%s must be a positive number", name);
+		http_error(req, 400, "invalid", name, "参数应为正整数",
+			   "%s must be a positive number", name);
 		return -1;
 	}
 	*out = (int)x;
@@ -45,13 +45,15 @@ int h_lists(struct http_req *req)
 		return http_error(req, 500, "internal", NULL, "无法读取名单", "%s", err.msg);
 	json_t *a = json_array();
 	for (int i = 0; i < n; i++) {
-		json_array_append_new(a, json_pack("{s:s, s:s, s:i, s:s, s:i}", "name", v[i].list,
-						   "model", v[i].model, "version", v[i].number,
-						   "created_at", v[i].created_at, "entries", v[i].n));
+		json_array_append_new(a,
+				      json_pack("{s:s, s:s, s:i, s:s, s:i}", "name", v[i].list,
+						"model", v[i].model, "version", v[i].number,
+						"created_at", v[i].created_at, "entries", v[i].n));
 		lists_version_release(&v[i]);
 	}
 	free(v);
-	return http_json(req, 200, json_pack("{s:o, s:n, s:i}", "items", a, "next_cursor", "total", n));
+	return http_json(req, 200,
+			 json_pack("{s:o, s:n, s:i}", "items", a, "next_cursor", "total", n));
 }
 
 int h_list(struct http_req *req)
@@ -63,15 +65,17 @@ int h_list(struct http_req *req)
 		return req->status;
 	int rc = lists_version_read(req->st, req->params[0], number, &v, &err);
 	if (rc)
-		return http_error(req, h_status_of(rc), h_code_of(rc), "list", "没有该名单或版本", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), "list", "没有该名单或版本",
+				  "%s", err.msg);
 	json_t *entries = json_array();
 	for (int i = 0; i < v.n; i++) {
 		const struct list_entry *e = &v.e[i];
 		json_array_append_new(entries,
-				      json_pack("{s:i, s:s, s:s, s:s, s:o, s:b, s:s, s:i, s:s}", "rank",
-						e->rank, "uscc", e->uscc, "name", e->name ? e->name : "",
-						"tier", e->tier, "score", num(e->score), "manual", e->manual,
-						"reason", e->reason ? e->reason : "", "region", e->region,
+				      json_pack("{s:i, s:s, s:s, s:s, s:o, s:b, s:s, s:i, s:s}",
+						"rank", e->rank, "uscc", e->uscc, "name",
+						e->name ? e->name : "", "tier", e->tier, "score",
+						num(e->score), "manual", e->manual, "reason",
+						e->reason ? e->reason : "", "region", e->region,
 						"chains", e->chains ? e->chains : ""));
 	}
 	json_t *out = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:i, s:o}", "name", v.list,
@@ -89,13 +93,15 @@ int h_list_versions(struct http_req *req)
 	struct cc_error err = {0};
 	int rc = lists_versions(req->st, req->params[0], &v, &n, &err);
 	if (rc)
-		return http_error(req, h_status_of(rc), h_code_of(rc), "list", "没有该名单", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), "list", "没有该名单", "%s",
+				  err.msg);
 	json_t *a = json_array();
 	for (int i = 0; i < n; i++) {
-		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:s, s:b, s:i}", "version",
-						   v[i].number, "created_at", v[i].created_at, "actor",
-						   v[i].actor, "note", v[i].note ? v[i].note : "",
-						   "manual", v[i].manual, "entries", v[i].n));
+		json_array_append_new(a,
+				      json_pack("{s:i, s:s, s:s, s:s, s:b, s:i}", "version",
+						v[i].number, "created_at", v[i].created_at, "actor",
+						v[i].actor, "note", v[i].note ? v[i].note : "",
+						"manual", v[i].manual, "entries", v[i].n));
 		lists_version_release(&v[i]);
 	}
 	free(v);
@@ -114,8 +120,8 @@ int h_list_diff(struct http_req *req)
 		struct list_version latest;
 		int rc0 = lists_version_read(req->st, req->params[0], 0, &latest, &err);
 		if (rc0)
-			return http_error(req, h_status_of(rc0), h_code_of(rc0), "list", "没有该名单",
-					  "%s", err.msg);
+			return http_error(req, h_status_of(rc0), h_code_of(rc0), "list",
+					  "没有该名单", "%s", err.msg);
 		to = latest.number;
 		lists_version_release(&latest);
 	}
@@ -123,25 +129,29 @@ int h_list_diff(struct http_req *req)
 		from = to > 1 ? to - 1 : 1;
 	int rc = lists_diff(req->st, req->params[0], from, to, &d, &err);
 	if (rc)
-		return http_error(req, h_status_of(rc), h_code_of(rc), "list", "没有该名单或版本", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), "list", "没有该名单或版本",
+				  "%s", err.msg);
 	json_t *entered = json_array(), *exited = json_array(), *changed = json_array();
 	for (int i = 0; i < d.n; i++) {
 		const struct list_diff_item *x = &d.items[i];
 		if (x->kind == LIST_TIER)
-			json_array_append_new(changed, json_pack("{s:s, s:s, s:s, s:s, s:s}", "uscc", x->uscc,
-								 "name", x->name ? x->name : "", "from",
-								 x->old_tier, "to", x->new_tier, "reason",
-								 x->reason ? x->reason : ""));
-		else
-			json_array_append_new(x->kind == LIST_ADD ? entered : exited,
-					      json_pack("{s:s, s:s, s:s, s:s}", "uscc", x->uscc, "name",
-							x->name ? x->name : "", "tier",
-							x->kind == LIST_ADD ? x->new_tier : x->old_tier,
+			json_array_append_new(changed,
+					      json_pack("{s:s, s:s, s:s, s:s, s:s}", "uscc",
+							x->uscc, "name", x->name ? x->name : "",
+							"from", x->old_tier, "to", x->new_tier,
 							"reason", x->reason ? x->reason : ""));
+		else
+			json_array_append_new(
+				x->kind == LIST_ADD ? entered : exited,
+				json_pack("{s:s, s:s, s:s, s:s}", "uscc", x->uscc, "name",
+					  x->name ? x->name : "", "tier",
+					  x->kind == LIST_ADD ? x->new_tier : x->old_tier, "reason",
+					  x->reason ? x->reason : ""));
 	}
 	lists_diff_release(&d);
-	return http_json(req, 200, json_pack("{s:i, s:i, s:o, s:o, s:o}", "from", from, "to", to,
-					     "entered", entered, "exited", exited, "changed", changed));
+	return http_json(req, 200,
+			 json_pack("{s:i, s:i, s:o, s:o, s:o}", "from", from, "to", to, "entered",
+				   entered, "exited", exited, "changed", changed));
 }
 
 int h_list_create(struct http_req *req)
@@ -168,7 +178,8 @@ int h_list_create(struct http_req *req)
 					  &number, &err);
 	json_decref(b);
 	if (rc)
-		return http_error(req, h_status_of(rc), h_code_of(rc), NULL, "无法创建名单", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), NULL, "无法创建名单", "%s",
+				  err.msg);
 	return http_json(req, 201, json_pack("{s:i}", "version", number));
 }
 
@@ -183,8 +194,11 @@ int h_list_change(struct http_req *req)
 	ch.uscc = json_string_value(json_object_get(b, "uscc"));
 	ch.tier = json_string_value(json_object_get(b, "tier"));
 	ch.reason = json_string_value(json_object_get(b, "reason"));
-	ch.kind = !action ? 0 : !strcmp(action, "add") ? LIST_ADD : !strcmp(action, "remove") ? LIST_REMOVE
-		  : !strcmp(action, "tier") ? LIST_TIER : 0;
+	ch.kind = !action		      ? 0
+		  : !strcmp(action, "add")    ? LIST_ADD
+		  : !strcmp(action, "remove") ? LIST_REMOVE
+		  : !strcmp(action, "tier")   ? LIST_TIER
+					      : 0;
 	int st_;
 	if (!ch.kind) {
 		st_ = http_error(req, 400, "invalid", "action", "action 应为 add、remove 或 tier",
@@ -199,13 +213,15 @@ int h_list_change(struct http_req *req)
 	}
 	if (!ch.uscc) {
 		json_decref(b);
-		return http_error(req, 400, "invalid", "uscc", "请给出统一社会信用代码", "uscc is required");
+		return http_error(req, 400, "invalid", "uscc", "请给出统一社会信用代码",
+				  "uscc is required");
 	}
 	int number = 0;
 	int rc = lists_version_manual(req->st, req->params[0], &ch, 1, req->user.username, NULL,
 				      &number, &err);
 	if (rc) {
-		st_ = http_error(req, h_status_of(rc), h_code_of(rc), NULL, "无法调整名单", "%s", err.msg);
+		st_ = http_error(req, h_status_of(rc), h_code_of(rc), NULL, "无法调整名单", "%s",
+				 err.msg);
 		json_decref(b);
 		return st_;
 	}
@@ -223,7 +239,8 @@ int h_list_export(struct http_req *req)
 		return req->status;
 	int rc = lists_version_read(req->st, req->params[0], number, &v, &err);
 	if (rc)
-		return http_error(req, h_status_of(rc), h_code_of(rc), "list", "没有该名单或版本", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), "list", "没有该名单或版本",
+				  "%s", err.msg);
 	static int counter;
 	int id = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
 	snprintf(path, sizeof path, "%s/list-%d.xlsx", req->srv->tmpdir, id);
@@ -270,10 +287,10 @@ static json_t *row_json(struct cc_stmt *s)
 	return o;
 }
 
-#define CASE_COLUMNS                                                                           \
-	"c.id AS id, e.uscc AS uscc, e.name AS name, c.kind AS kind, c.title AS title, "        \
-	"c.detail AS detail, c.department AS department, c.owner AS owner, "                    \
-	"c.deadline AS deadline, c.status AS status, c.created_at AS created_at, "              \
+#define CASE_COLUMNS                                                                               \
+	"c.id AS id, e.uscc AS uscc, e.name AS name, c.kind AS kind, c.title AS title, "           \
+	"c.detail AS detail, c.department AS department, c.owner AS owner, "                       \
+	"c.deadline AS deadline, c.status AS status, c.created_at AS created_at, "                 \
 	"(c.status IN ('open','in_progress') AND c.deadline < date('now')) AS overdue "
 
 int h_cases(struct http_req *req)
@@ -283,13 +300,14 @@ int h_cases(struct http_req *req)
 	const char *status = http_query(req, "status"), *dept = http_query(req, "department");
 	const char *overdue = http_query(req, "overdue");
 	const char *own = req->user.role == HTTP_ROLE_ENTERPRISE ? req->user.uscc : NULL;
-	if (cc_stmt_prepare(req->st, &s,
-			    "SELECT " CASE_COLUMNS "FROM cases c JOIN enterprises e ON e.id = "
-			    "c.enterprise_id WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR "
-			    "c.department = ?2) AND (?3 IS NULL OR e.uscc = ?3) AND (?4 = 0 OR "
-			    "(c.status IN ('open','in_progress') AND c.deadline < date('now'))) "
-			    "ORDER BY c.deadline IS NULL, c.deadline, c.id LIMIT 1000",
-			    &err))
+	if (cc_stmt_prepare(
+		    req->st, &s,
+		    "SELECT " CASE_COLUMNS "FROM cases c JOIN enterprises e ON e.id = "
+		    "c.enterprise_id WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR "
+		    "c.department = ?2) AND (?3 IS NULL OR e.uscc = ?3) AND (?4 = 0 OR "
+		    "(c.status IN ('open','in_progress') AND c.deadline < date('now'))) "
+		    "ORDER BY c.deadline IS NULL, c.deadline, c.id LIMIT 1000",
+		    &err))
 		return http_error(req, 500, "internal", NULL, "数据库错误", "%s", err.msg);
 	if (status && *status)
 		cc_stmt_bind_text(s, 1, status, strlen(status));
@@ -302,8 +320,9 @@ int h_cases(struct http_req *req)
 	while (cc_stmt_step(s, &err) == 1)
 		json_array_append_new(a, row_json(s));
 	cc_stmt_free(s);
-	return http_json(req, 200, json_pack("{s:o, s:n, s:I}", "items", a, "next_cursor", "total",
-					     (json_int_t)json_array_size(a)));
+	return http_json(req, 200,
+			 json_pack("{s:o, s:n, s:I}", "items", a, "next_cursor", "total",
+				   (json_int_t)json_array_size(a)));
 }
 
 /* The case of path parameter 0 as JSON (NULL after a 404/403 on REQ). */
@@ -349,10 +368,11 @@ int h_case(struct http_req *req)
 	struct cc_stmt *s = NULL;
 	struct cc_error err = {0};
 	json_t *comments = json_array();
-	if (cc_stmt_prepare(req->st, &s,
-			    "SELECT at, actor, text, status_from AS \"from\", status_to AS \"to\" FROM "
-			    "case_comments WHERE case_id = ?1 ORDER BY id",
-			    &err) == 0) {
+	if (cc_stmt_prepare(
+		    req->st, &s,
+		    "SELECT at, actor, text, status_from AS \"from\", status_to AS \"to\" FROM "
+		    "case_comments WHERE case_id = ?1 ORDER BY id",
+		    &err) == 0) {
 		cc_stmt_bind_int64(s, 1, id);
 		while (cc_stmt_step(s, &err) == 1)
 			json_array_append_new(comments, row_json(s));
@@ -384,7 +404,8 @@ int h_case_open(struct http_req *req)
 		if (cc_uscc_validate(c.uscc, strlen(c.uscc), canon, NULL, &e) ||
 		    strcmp(canon, req->user.uscc) != 0) {
 			json_decref(b);
-			return http_error(req, 403, "forbidden", "uscc", "企业用户只能为本企业提出诉求",
+			return http_error(req, 403, "forbidden", "uscc",
+					  "企业用户只能为本企业提出诉求",
 					  "an enterprise account opens cases for itself only");
 		}
 	}
@@ -392,7 +413,8 @@ int h_case_open(struct http_req *req)
 	int rc = case_open(req->st, &c, &id, &err);
 	json_decref(b);
 	if (rc)
-		return http_error(req, h_status_of(rc), h_code_of(rc), NULL, "无法建立案例", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), NULL, "无法建立案例", "%s",
+				  err.msg);
 	return http_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
@@ -408,10 +430,12 @@ int h_case_move(struct http_req *req)
 	if (!b)
 		return req->status;
 	int rc = case_move(req->st, id, json_string_value(json_object_get(b, "to")),
-			   json_string_value(json_object_get(b, "comment")), req->user.username, &err);
+			   json_string_value(json_object_get(b, "comment")), req->user.username,
+			   &err);
 	json_decref(b);
 	if (rc)
-		return http_error(req, h_status_of(rc), h_code_of(rc), NULL, "无法变更状态", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), NULL, "无法变更状态", "%s",
+				  err.msg);
 	return http_json(req, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -430,6 +454,7 @@ int h_case_comment(struct http_req *req)
 			      req->user.username, &err);
 	json_decref(b);
 	if (rc)
-		return http_error(req, h_status_of(rc), h_code_of(rc), "text", "无法添加备注", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), "text", "无法添加备注", "%s",
+				  err.msg);
 	return http_json(req, 201, json_pack("{s:b}", "ok", 1));
 }

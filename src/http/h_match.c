@@ -13,7 +13,6 @@
 #include "http/handlers.h"
 #include "match/match.h"
 
-
 static int is_staff(const struct http_req *req)
 {
 	return req->user.role != HTTP_ROLE_ENTERPRISE;
@@ -27,13 +26,13 @@ static long long path_posting(struct http_req *req, char *owner)
 	const char *p = req->params[0];
 	struct cc_error err = {0};
 	if (!p || cc_parse_int64(p, strlen(p), &id) || id < 1) {
-		http_error(req, 400, "invalid", "posting", "发布编号无效", "'%s' is not a posting number",
-			   p ? p : "");
+		http_error(req, 400, "invalid", "posting", "发布编号无效",
+			   "'%s' is not a posting number", p ? p : "");
 		return -1;
 	}
 	if (posting_owner(req->st, id, owner, &err)) {
-		http_error(req, h_status_of(err.code), h_code_of(err.code), "posting", "没有该供需发布",
-			   "%s", err.msg);
+		http_error(req, h_status_of(err.code), h_code_of(err.code), "posting",
+			   "没有该供需发布", "%s", err.msg);
 		return -1;
 	}
 	return id;
@@ -50,8 +49,8 @@ static int own_or_staff(struct http_req *req, const char *owner, const char *wha
 
 /* A string field of the body: a JSON string, a number (converted), or absent/null (NULL).
  * Anything else sets a 400 naming the field. TMP holds a converted number. */
-static int body_str(struct http_req *req, json_t *b, const char *key, const char **out,
-		    char *tmp, size_t n)
+static int body_str(struct http_req *req, json_t *b, const char *key, const char **out, char *tmp,
+		    size_t n)
 {
 	json_t *v = json_object_get(b, key);
 	*out = NULL;
@@ -99,8 +98,9 @@ static int save(struct http_req *req, int64_t id)
 		return req->status;
 	struct posting_in in = {0};
 	char t[10][1024];
-	static const char *const keys[] = {"kind", "uscc", "title", "description", "node",
-					   "quantity", "unit", "region_pref", "valid_until", "contact"};
+	static const char *const keys[] = {"kind",	  "uscc",     "title", "description",
+					   "node",	  "quantity", "unit",  "region_pref",
+					   "valid_until", "contact"};
 	const char *v[10];
 	for (int k = 0; k < 10; k++)
 		if (body_str(req, b, keys[k], &v[k], t[k], sizeof t[k])) {
@@ -127,7 +127,8 @@ static int save(struct http_req *req, int64_t id)
 		if (cc_uscc_validate(in.uscc, strlen(in.uscc), canon, NULL, &e) ||
 		    strcmp(canon, req->user.uscc) != 0) {
 			json_decref(b);
-			return http_error(req, 403, "forbidden", "uscc", "企业用户只能以本企业名义发布",
+			return http_error(req, 403, "forbidden", "uscc",
+					  "企业用户只能以本企业名义发布",
 					  "an enterprise account posts for itself only");
 		}
 	}
@@ -177,8 +178,9 @@ int h_postings(struct http_req *req)
 		q.node = strchr(q.node, '.') + 1;
 	if ((v = http_query(req, "region")) && *v) {
 		if (cc_parse_int64(v, strlen(v), &x) || x < 1 || x > 999999)
-			return http_error(req, 400, "invalid", "region", "地区代码无效",
-					  "region must be a region code or prefix (50, 5001, 500112)");
+			return http_error(
+				req, 400, "invalid", "region", "地区代码无效",
+				"region must be a region code or prefix (50, 5001, 500112)");
 		q.region = (int)x;
 	}
 	if ((v = http_query(req, "mine")) && !strcmp(v, "1")) {
@@ -191,32 +193,37 @@ int h_postings(struct http_req *req)
 	} else if ((v = http_query(req, "uscc")) && *v) {
 		q.uscc = v;
 	}
-	/* Other enterprises' withdrawn and expired postings are not an enterprise user's business. */
+	/* Other enterprises' withdrawn and expired postings are not an enterprise user's business.
+	 */
 	if (!is_staff(req) && q.state && strcmp(q.state, "open") != 0 &&
 	    (!q.uscc || strcmp(q.uscc, req->user.uscc) != 0))
-		return http_error(req, 403, "forbidden", "state", "只能查看本企业已撤回或过期的发布",
-				  "an enterprise account sees only its own withdrawn or expired postings");
+		return http_error(
+			req, 403, "forbidden", "state", "只能查看本企业已撤回或过期的发布",
+			"an enterprise account sees only its own withdrawn or expired postings");
 	q.limit = 50;
 	if ((v = http_query(req, "limit")) && *v) {
 		if (cc_parse_int64(v, strlen(v), &x) || x < 1 || x > 500)
-			return http_error(req, 400, "invalid", "limit", "分页参数无效", "limit must be 1 to 500");
+			return http_error(req, 400, "invalid", "limit", "分页参数无效",
+					  "limit must be 1 to 500");
 		q.limit = (int)x;
 	}
 	if ((v = http_query(req, "cursor")) && *v) {
 		if (cc_parse_int64(v, strlen(v), &x) || x < 0 || x > 100000000)
-			return http_error(req, 400, "invalid", "cursor", "分页参数无效", "cursor must be a position");
+			return http_error(req, 400, "invalid", "cursor", "分页参数无效",
+					  "cursor must be a position");
 		q.offset = (int)x;
 	}
 	struct cc_error err = {0};
 	json_t *r = posting_search(req->st, &q, &err);
 	if (!r)
 		return http_error(req, err.code == CC_EINVAL ? 400 : 500,
-				  err.code == CC_EINVAL ? "invalid" : "internal", "state", "查询失败", "%s",
-				  err.msg);
+				  err.code == CC_EINVAL ? "invalid" : "internal", "state",
+				  "查询失败", "%s", err.msg);
 	int64_t total = json_integer_value(json_object_get(r, "total"));
 	char next[32];
 	snprintf(next, sizeof next, "%d", q.offset + q.limit);
-	json_object_set_new(r, "next_cursor", q.offset + q.limit < total ? json_string(next) : json_null());
+	json_object_set_new(r, "next_cursor",
+			    q.offset + q.limit < total ? json_string(next) : json_null());
 	return http_json(req, 200, r);
 }
 
@@ -239,7 +246,8 @@ int h_posting(struct http_req *req)
 	const char *status = json_string_value(json_object_get(p, "status"));
 	if (!is_staff(req) && strcmp(owner, req->user.uscc) != 0 && strcmp(status, "open") != 0) {
 		json_decref(p);
-		return http_error(req, 404, "not_found", "posting", "没有该供需发布", "no posting %lld", id);
+		return http_error(req, 404, "not_found", "posting", "没有该供需发布",
+				  "no posting %lld", id);
 	}
 	return http_json(req, 200, p);
 }
@@ -261,7 +269,8 @@ int h_posting_withdraw(struct http_req *req)
 		return req->status;
 	struct cc_error err = {0};
 	if (posting_withdraw(req->st, id, req->user.username, &err))
-		return http_error(req, h_status_of(err.code), h_code_of(err.code), NULL, "撤回失败", "%s", err.msg);
+		return http_error(req, h_status_of(err.code), h_code_of(err.code), NULL, "撤回失败",
+				  "%s", err.msg);
 	return http_json(req, 200, posting_get(req->st, id, 1, &err));
 }
 
@@ -291,9 +300,9 @@ int h_posting_matches(struct http_req *req)
 				  "该发布已撤回或过期，没有匹配结果", "%s", err.msg);
 	/* {"posting", "query", "query_partial", "total"} from jansson, then the items written
 	 * straight into the response (match_item_write: the page is most of the work). */
-	json_t *head = json_pack("{s:o?, s:s, s:s?, s:i}", "posting", posting_get(req->st, id, 1, &err),
-				 "query", r.query, "query_partial", r.partial[0] ? r.partial : NULL,
-				 "total", r.n);
+	json_t *head = json_pack("{s:o?, s:s, s:s?, s:i}", "posting",
+				 posting_get(req->st, id, 1, &err), "query", r.query,
+				 "query_partial", r.partial[0] ? r.partial : NULL, "total", r.n);
 	char *hs = head ? json_dumps(head, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
 	json_decref(head);
 	struct cc_buf *b = &req->resp;
@@ -342,11 +351,13 @@ int h_subscription_create(struct http_req *req)
 	const char *what = json_string_value(json_object_get(b, "what"));
 	const char *value = json_string_value(json_object_get(b, "value"));
 	const char *kind = json_string_value(json_object_get(b, "kind"));
-	int rc = match_follow(req->st, req->user.username, what ? what : "", value, kind, &id, &err);
+	int rc =
+		match_follow(req->st, req->user.username, what ? what : "", value, kind, &id, &err);
 	json_decref(b);
 	if (rc) {
-		const char *f = strncmp(err.msg, "what", 4) == 0 ? "what"
-				: strncmp(err.msg, "kind", 4) == 0 ? "kind" : "value";
+		const char *f = strncmp(err.msg, "what", 4) == 0   ? "what"
+				: strncmp(err.msg, "kind", 4) == 0 ? "kind"
+								   : "value";
 		return http_error(req, h_status_of(rc), h_code_of(rc), f,
 				  "订阅无效（环节、地区代码或关键词）", "%s", err.msg);
 	}
@@ -359,11 +370,13 @@ int h_subscription_delete(struct http_req *req)
 	long long id;
 	const char *p = req->params[0];
 	if (!p || cc_parse_int64(p, strlen(p), &id) || id < 1)
-		return http_error(req, 400, "invalid", "subscription", "订阅编号无效", "bad subscription number");
+		return http_error(req, 400, "invalid", "subscription", "订阅编号无效",
+				  "bad subscription number");
 	struct cc_error err = {0};
 	int rc = match_unfollow(req->st, req->user.username, id, &err);
 	if (rc)
-		return http_error(req, h_status_of(rc), h_code_of(rc), "subscription", "没有该订阅", "%s", err.msg);
+		return http_error(req, h_status_of(rc), h_code_of(rc), "subscription", "没有该订阅",
+				  "%s", err.msg);
 	return http_json(req, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -372,10 +385,12 @@ int h_inbox(struct http_req *req)
 	long long limit = 50;
 	const char *v = http_query(req, "limit");
 	if (v && *v && (cc_parse_int64(v, strlen(v), &limit) || limit < 1 || limit > 500))
-		return http_error(req, 400, "invalid", "limit", "分页参数无效", "limit must be 1 to 500");
+		return http_error(req, 400, "invalid", "limit", "分页参数无效",
+				  "limit must be 1 to 500");
 	v = http_query(req, "unread");
 	struct cc_error err = {0};
-	json_t *r = match_inbox(req->st, req->user.username, (int)limit, v && !strcmp(v, "1"), &err);
+	json_t *r =
+		match_inbox(req->st, req->user.username, (int)limit, v && !strcmp(v, "1"), &err);
 	if (!r)
 		return http_error(req, 500, "internal", NULL, "读取失败", "%s", err.msg);
 	return http_json(req, 200, r);
@@ -391,7 +406,8 @@ int h_inbox_read(struct http_req *req)
 	long long id = json_is_integer(idv) ? json_integer_value(idv) : 0;
 	json_decref(b); /* idv belongs to b: not used past here */
 	if (bad)
-		return http_error(req, 400, "invalid", "id", "编号无效", "id must be an inbox item number");
+		return http_error(req, 400, "invalid", "id", "编号无效",
+				  "id must be an inbox item number");
 	struct cc_error err = {0};
 	int64_t n = match_inbox_read(req->st, req->user.username, id, &err);
 	if (n < 0)
@@ -427,7 +443,8 @@ int h_deal_mark(struct http_req *req)
 		return http_error(req, 400, "invalid", "posting", "请求字段类型错误",
 				  "posting and cp_posting must be posting numbers, value a number");
 	}
-	int64_t posting = json_integer_value(pv), cp = json_is_integer(cpv) ? json_integer_value(cpv) : 0;
+	int64_t posting = json_integer_value(pv),
+		cp = json_is_integer(cpv) ? json_integer_value(cpv) : 0;
 	double value = json_is_number(vv) ? json_number_value(vv) : NAN;
 	struct cc_error err = {0};
 	/* An enterprise marks only deals it is a party of. */
@@ -436,13 +453,15 @@ int h_deal_mark(struct http_req *req)
 		if (posting_owner(req->st, posting, a, &err) ||
 		    (cp > 0 && posting_owner(req->st, cp, c, &err))) {
 			json_decref(b);
-			return http_error(req, 404, "not_found", "posting", "没有该供需发布", "%s", err.msg);
+			return http_error(req, 404, "not_found", "posting", "没有该供需发布", "%s",
+					  err.msg);
 		}
 		if (cp <= 0 && cp_uscc)
 			snprintf(c, sizeof c, "%.18s", cp_uscc);
 		if (strcmp(a, req->user.uscc) != 0 && strcmp(c, req->user.uscc) != 0) {
 			json_decref(b);
-			return http_error(req, 403, "forbidden", "posting", "只能标记本企业参与的对接",
+			return http_error(req, 403, "forbidden", "posting",
+					  "只能标记本企业参与的对接",
 					  "an enterprise account marks only its own matches");
 		}
 	}
@@ -454,11 +473,13 @@ int h_deal_mark(struct http_req *req)
 	status = st_copy;
 	json_decref(b);
 	if (rc) {
-		const char *f = strncmp(err.msg, "status", 6) == 0 ? "status"
-				: strncmp(err.msg, "value", 5) == 0 ? "value"
-				: strncmp(err.msg, "counterpart", 11) == 0 ? "cp_posting" : "posting";
+		const char *f = strncmp(err.msg, "status", 6) == 0	   ? "status"
+				: strncmp(err.msg, "value", 5) == 0	   ? "value"
+				: strncmp(err.msg, "counterpart", 11) == 0 ? "cp_posting"
+									   : "posting";
 		return http_error(req, h_status_of(rc), h_code_of(rc), f,
-				  "无法记录对接（状态应为 contacted / agreed / failed）", "%s", err.msg);
+				  "无法记录对接（状态应为 contacted / agreed / failed）", "%s",
+				  err.msg);
 	}
 	return http_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", status));
 }

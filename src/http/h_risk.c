@@ -18,9 +18,9 @@
 #include "risk/risk.h"
 #include "risk/tts.h"
 
-#define SLOT_NET 4
+#define SLOT_NET  4
 #define SLOT_SPOF 5
-#define SLOT_TTS 6
+#define SLOT_TTS  6
 
 static json_t *num(double v)
 {
@@ -31,7 +31,8 @@ static struct risk_net *net_of(struct http_req *req, struct cc_frame *f)
 {
 	struct risk_net *net = cc_frame_ext(f, SLOT_NET, risk_net_make, risk_net_free_ext);
 	if (!net)
-		http_error(req, 500, "internal", NULL, "无法构建供应网络", "cannot build the supply network");
+		http_error(req, 500, "internal", NULL, "无法构建供应网络",
+			   "cannot build the supply network");
 	return net;
 }
 
@@ -44,8 +45,8 @@ static int scope_param(struct http_req *req, struct chain_scope *scope)
 {
 	struct cc_error err = {0};
 	if (chain_scope_parse(http_query(req, "scope"), scope, &err)) {
-		http_error(req, 400, "invalid", "scope", "范围无效（chongqing、chengdu、both 或行政区划代码）",
-			   "%s", err.msg);
+		http_error(req, 400, "invalid", "scope",
+			   "范围无效（chongqing、chengdu、both 或行政区划代码）", "%s", err.msg);
 		return -1;
 	}
 	return 0;
@@ -66,7 +67,8 @@ static json_t *node_json(const struct risk_net *net, const struct cc_frame *f, i
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "uscc", json_string(net->uscc[v]));
-	json_object_set_new(o, "name", v < net->nent && v < f->n ? json_string(f->name[v]) : json_null());
+	json_object_set_new(o, "name",
+			    v < net->nent && v < f->n ? json_string(f->name[v]) : json_null());
 	json_object_set_new(o, "region", json_integer(net->region[v]));
 	char rn[160];
 	cc_region_fullname(net->region[v], rn, sizeof rn);
@@ -80,8 +82,8 @@ static json_t *conc_json(const struct risk_conc *c)
 {
 	return json_pack("{s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:o}", "inputs", c->inputs, "single",
 			 c->single, "concentrated", c->concentrated, "buyers", c->buyers, "hhi",
-			 num(c->hhi), "value", num(c->value), "outside_value", num(c->outside_value),
-			 "outside_share", num(c->outside_share));
+			 num(c->hhi), "value", num(c->value), "outside_value",
+			 num(c->outside_value), "outside_share", num(c->outside_share));
 }
 
 static json_t *spof_json(const struct risk_net *net, const struct cc_frame *f,
@@ -114,7 +116,7 @@ static int top_cmp(const void *a, const void *b)
 struct chain_spof {
 	int ok, nfinal, reachable, n;
 	int ntop3, ntops;
-	struct risk_spof top3[3]; /* the first three that are not final producers */
+	struct risk_spof top3[3];  /* the first three that are not final producers */
 	struct risk_spof tops[20]; /* of the first 20, those not final producers with a value */
 };
 
@@ -211,7 +213,8 @@ int h_risk_overview(struct http_req *req)
 	for (int k = 0; k < ntops && json_array_size(riskiest) < 20; k++) {
 		json_t *o = node_json(net, f, tops[k].node);
 		json_object_set_new(o, "chain", json_string(cat->chains[tops[k].chain].id));
-		json_object_set_new(o, "chain_name", json_string(cat->chains[tops[k].chain].name_zh));
+		json_object_set_new(o, "chain_name",
+				    json_string(cat->chains[tops[k].chain].name_zh));
 		json_object_set_new(o, "dominated", json_integer(tops[k].dominated));
 		json_object_set_new(o, "value_at_risk", num(tops[k].value));
 		json_array_append_new(riskiest, o);
@@ -219,7 +222,8 @@ int h_risk_overview(struct http_req *req)
 	free(tops);
 	return http_json(req, 200,
 			 json_pack("{s:s, s:s, s:i, s:o, s:o}", "scope", scope.name_zh, "scope_en",
-				   scope.name_en, "year", net->year, "chains", chains, "riskiest", riskiest));
+				   scope.name_en, "year", net->year, "chains", chains, "riskiest",
+				   riskiest));
 }
 
 int h_risk_chain(struct http_req *req)
@@ -228,7 +232,8 @@ int h_risk_chain(struct http_req *req)
 	const char *id = req->params[0];
 	const struct cc_chain *ch = cat ? cc_chain_find(cat, id) : NULL;
 	if (!ch)
-		return http_error(req, 404, "not_found", "chain", "没有该产业链", "no chain '%s'", id);
+		return http_error(req, 404, "not_found", "chain", "没有该产业链", "no chain '%s'",
+				  id);
 	if (!h_may_read_chain(req, ch->id))
 		return http_error(req, 403, "forbidden", "chain", "只能查看分管的产业链",
 				  "a chain chief reads only their own chains");
@@ -244,7 +249,8 @@ int h_risk_chain(struct http_req *req)
 	struct risk_ap *aps = NULL;
 	int nap = 0;
 	if (!nodes || risk_concentration(net, c, &scope, nodes, &total, &err) ||
-	    risk_spof(net, c, NULL, &sp, &err) || risk_articulation_points(net, c, &aps, &nap, &err)) {
+	    risk_spof(net, c, NULL, &sp, &err) ||
+	    risk_articulation_points(net, c, &aps, &nap, &err)) {
 		free(nodes);
 		risk_spof_release(&sp);
 		return http_error(req, 500, "internal", NULL, "计算失败", "%s", err.msg);
@@ -270,10 +276,11 @@ int h_risk_chain(struct http_req *req)
 		json_object_set_new(o, "value_separated", num(aps[k].value));
 		json_array_append_new(ja, o);
 	}
-	json_t *out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:i, s:o, s:o}", "chain", ch->id,
-				"name_zh", ch->name_zh, "scope", scope.name_zh, "total", conc_json(&total),
-				"nodes", jn, "final_producers", sp.nfinal, "suppliers_reached",
-				sp.reachable, "spof_count", sp.n, "spof", js, "articulation", ja);
+	json_t *out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:i, s:o, s:o}", "chain",
+				ch->id, "name_zh", ch->name_zh, "scope", scope.name_zh, "total",
+				conc_json(&total), "nodes", jn, "final_producers", sp.nfinal,
+				"suppliers_reached", sp.reachable, "spof_count", sp.n, "spof", js,
+				"articulation", ja);
 	free(nodes);
 	free(aps);
 	risk_spof_release(&sp);
@@ -304,7 +311,8 @@ int h_risk_single(struct http_req *req)
 	const struct cc_chain *ch = NULL;
 	if (chain && *chain) {
 		if (!cat || !(ch = cc_chain_find(cat, chain)))
-			return http_error(req, 404, "not_found", "chain", "没有该产业链", "no chain '%s'", chain);
+			return http_error(req, 404, "not_found", "chain", "没有该产业链",
+					  "no chain '%s'", chain);
 		if (!h_may_read_chain(req, ch->id))
 			return http_error(req, 403, "forbidden", "chain", "只能查看分管的产业链",
 					  "a chain chief reads only their own chains");
@@ -312,7 +320,8 @@ int h_risk_single(struct http_req *req)
 	long long limit = 50;
 	const char *v = http_query(req, "limit");
 	if (v && *v && (cc_parse_int64(v, strlen(v), &limit) || limit < 1 || limit > 1000))
-		return http_error(req, 400, "invalid", "limit", "分页参数无效", "limit must be 1 to 1000");
+		return http_error(req, 400, "invalid", "limit", "分页参数无效",
+				  "limit must be 1 to 1000");
 	struct cc_frame *f;
 	struct risk_net *net;
 	if (risk_request(req, NULL, &f, &net))
@@ -331,7 +340,8 @@ int h_risk_single(struct http_req *req)
 			if (ch && (nd < ch->first_node || nd >= ch->first_node + ch->nnodes))
 				continue;
 			if (req->user.role == HTTP_ROLE_CHIEF && !ch &&
-			    (nd < 0 || !h_may_read_chain(req, cat->chains[cat->nodes[nd].chain].id)))
+			    (nd < 0 ||
+			     !h_may_read_chain(req, cat->chains[cat->nodes[nd].chain].id)))
 				continue;
 			total++;
 			int sup = net->entry_supplier[net->entry_start[k]];
@@ -342,7 +352,8 @@ int h_risk_single(struct http_req *req)
 				struct single *s2 = realloc(s, sizeof *s * (size_t)cap);
 				if (!s2) {
 					free(s);
-					return http_error(req, 500, "internal", NULL, "内部错误", "out of memory");
+					return http_error(req, 500, "internal", NULL, "内部错误",
+							  "out of memory");
 				}
 				s = s2;
 			}
@@ -356,10 +367,13 @@ int h_risk_single(struct http_req *req)
 		json_t *o = json_object();
 		json_object_set_new(o, "buyer", node_json(net, f, s[k].buyer));
 		json_object_set_new(o, "supplier", node_json(net, f, s[k].supplier));
-		json_object_set_new(o, "supplier_outside", json_boolean(!chain_scope_has(&scope, net->region[s[k].supplier])));
+		json_object_set_new(
+			o, "supplier_outside",
+			json_boolean(!chain_scope_has(&scope, net->region[s[k].supplier])));
 		if (nd >= 0 && cat) {
 			char ref[160];
-			snprintf(ref, sizeof ref, "%s.%s", cat->chains[cat->nodes[nd].chain].id, cat->nodes[nd].id);
+			snprintf(ref, sizeof ref, "%s.%s", cat->chains[cat->nodes[nd].chain].id,
+				 cat->nodes[nd].id);
 			json_object_set_new(o, "node", json_string(ref));
 			json_object_set_new(o, "node_name", json_string(cat->nodes[nd].name_zh));
 		} else {
@@ -370,8 +384,9 @@ int h_risk_single(struct http_req *req)
 		json_array_append_new(items, o);
 	}
 	free(s);
-	return http_json(req, 200, json_pack("{s:I, s:I, s:o}", "total", (json_int_t)total,
-					     "supplier_outside", (json_int_t)outside_total, "items", items));
+	return http_json(req, 200,
+			 json_pack("{s:I, s:I, s:o}", "total", (json_int_t)total,
+				   "supplier_outside", (json_int_t)outside_total, "items", items));
 }
 
 /* The supplier of path parameter 0 as a network node; 400 / 404 set on failure. */
@@ -386,8 +401,10 @@ static int path_supplier(struct http_req *req, const struct risk_net *net)
 	}
 	int v = risk_net_find(net, canon);
 	if (v < 0)
-		http_error(req, 404, "not_found", "supplier", "供应网络中没有该企业",
-			   "%s is neither a registered enterprise nor a supplier in the supply edges", canon);
+		http_error(
+			req, 404, "not_found", "supplier", "供应网络中没有该企业",
+			"%s is neither a registered enterprise nor a supplier in the supply edges",
+			canon);
 	return v;
 }
 
@@ -402,11 +419,13 @@ int h_risk_network(struct http_req *req)
 	long long max = 120;
 	const char *v = http_query(req, "max");
 	if (v && *v && (cc_parse_int64(v, strlen(v), &max) || max < 2 || max > 500))
-		return http_error(req, 400, "invalid", "max", "节点数应为 2 到 500", "max must be 2 to 500");
+		return http_error(req, 400, "invalid", "max", "节点数应为 2 到 500",
+				  "max must be 2 to 500");
 	struct risk_neighbourhood nb;
 	struct cc_error err = {0};
 	if (risk_neighbourhood(net, req->params[0], (int)max, &nb, &err))
-		return http_error(req, 404, "not_found", "supplier", "供应网络中没有该企业", "%s", err.msg);
+		return http_error(req, 404, "not_found", "supplier", "供应网络中没有该企业", "%s",
+				  err.msg);
 	json_t *nodes = json_array(), *links = json_array();
 	for (int k = 0; k < nb.nnodes; k++) {
 		json_t *o = node_json(net, f, nb.nodes[k].node);
@@ -414,9 +433,9 @@ int h_risk_network(struct http_req *req)
 		json_array_append_new(nodes, o);
 	}
 	for (int k = 0; k < nb.nlinks; k++)
-		json_array_append_new(links, json_pack("{s:i, s:i, s:o}", "source", nb.links[k].from,
-						       "target", nb.links[k].to, "value",
-						       num(nb.links[k].value)));
+		json_array_append_new(links, json_pack("{s:i, s:i, s:o}", "source",
+						       nb.links[k].from, "target", nb.links[k].to,
+						       "value", num(nb.links[k].value)));
 	json_t *out = json_pack("{s:o, s:o, s:b}", "nodes", nodes, "links", links, "truncated",
 				nb.truncated);
 	risk_neighbourhood_release(&nb);
@@ -431,8 +450,8 @@ static int num_param(struct http_req *req, const char *name, double lo, double h
 		return 0;
 	double x;
 	if (cc_parse_number(v, strlen(v), &x, NULL) || !(x >= lo && x <= hi)) {
-		http_error(req, 400, "invalid", name, "参数超出范围", "%s must be a number from %g to %g",
-			   name, lo, hi);
+		http_error(req, 400, "invalid", name, "参数超出范围",
+			   "%s must be a number from %g to %g", name, lo, hi);
 		return -1;
 	}
 	*out = x;
@@ -496,11 +515,12 @@ int h_risk_tts(struct http_req *req)
 		json_object_set_new(o2, "rei", num(x->rei));
 		json_array_append_new(rankj, o2);
 	}
-	json_t *out = json_pack("{s:o, s:i, s:f, s:o, s:o, s:b, s:i, s:i, s:i, s:b, s:o, s:o}",
-				"supplier", node_json(net, f, v), "year", r.year, "ttr", r.ttr, "tts",
-				num(r.tts), "lost", num(r.lost), "at_risk", r.at_risk, "model_nodes",
-				r.nmodel_nodes, "model_edges", r.nmodel_edges, "alternatives",
-				r.nalternatives, "truncated", r.truncated, "nodes", nodes, "rank", rankj);
+	json_t *out =
+		json_pack("{s:o, s:i, s:f, s:o, s:o, s:b, s:i, s:i, s:i, s:b, s:o, s:o}",
+			  "supplier", node_json(net, f, v), "year", r.year, "ttr", r.ttr, "tts",
+			  num(r.tts), "lost", num(r.lost), "at_risk", r.at_risk, "model_nodes",
+			  r.nmodel_nodes, "model_edges", r.nmodel_edges, "alternatives",
+			  r.nalternatives, "truncated", r.truncated, "nodes", nodes, "rank", rankj);
 	tts_report_release(&r);
 	return http_json(req, 200, out);
 }
@@ -516,10 +536,12 @@ static int str_list(struct http_req *req, json_t *b, const char *key, const char
 	if (json_is_string(v)) {
 		const char *s = json_string_value(v);
 		while (*s && n < max) {
-			while (*s == ',' || *s == ';' || *s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+			while (*s == ',' || *s == ';' || *s == ' ' || *s == '\n' || *s == '\t' ||
+			       *s == '\r')
 				s++;
 			const char *e = s;
-			while (*e && *e != ',' && *e != ';' && *e != ' ' && *e != '\n' && *e != '\t' && *e != '\r')
+			while (*e && *e != ',' && *e != ';' && *e != ' ' && *e != '\n' &&
+			       *e != '\t' && *e != '\r')
 				e++;
 			if (e > s) {
 				char *c = cc_arena_alloc(&req->arena, (size_t)(e - s) + 1);
@@ -541,7 +563,8 @@ static int str_list(struct http_req *req, json_t *b, const char *key, const char
 			if (!json_is_string(x) && !json_is_integer(x))
 				break;
 			if (n == max) {
-				http_error(req, 400, "invalid", key, "条目过多", "at most %d %s", max, key);
+				http_error(req, 400, "invalid", key, "条目过多", "at most %d %s",
+					   max, key);
 				return -1;
 			}
 			char tmp[32];
@@ -558,7 +581,8 @@ static int str_list(struct http_req *req, json_t *b, const char *key, const char
 		if (i == json_array_size(v))
 			return n;
 	}
-	http_error(req, 400, "invalid", key, "字段应为字符串列表", "%s must be a list of strings", key);
+	http_error(req, 400, "invalid", key, "字段应为字符串列表", "%s must be a list of strings",
+		   key);
 	return -1;
 }
 
@@ -573,23 +597,28 @@ int h_risk_disrupt(struct http_req *req)
 	const char **nds = cc_arena_alloc(&req->arena, sizeof *nds * MAX);
 	int ns, nr, nn;
 	if (!sup || !reg || !nds || (ns = str_list(req, b, "suppliers", sup, MAX)) < 0 ||
-	    (nr = str_list(req, b, "regions", reg, MAX)) < 0 || (nn = str_list(req, b, "nodes", nds, MAX)) < 0) {
+	    (nr = str_list(req, b, "regions", reg, MAX)) < 0 ||
+	    (nn = str_list(req, b, "nodes", nds, MAX)) < 0) {
 		json_decref(b);
-		return req->status ? req->status : http_error(req, 500, "internal", NULL, "内部错误", "out of memory");
+		return req->status ? req->status
+				   : http_error(req, 500, "internal", NULL, "内部错误",
+						"out of memory");
 	}
 	json_t *sp = json_object_get(b, "spare");
 	double spare = -1;
 	if (sp && !json_is_null(sp)) {
 		if (!json_is_number(sp) || json_number_value(sp) < 0 || json_number_value(sp) > 1) {
 			json_decref(b);
-			return http_error(req, 400, "invalid", "spare", "替代供应余量应在 0 到 1 之间",
+			return http_error(req, 400, "invalid", "spare",
+					  "替代供应余量应在 0 到 1 之间",
 					  "spare must be a number from 0 to 1");
 		}
 		spare = json_number_value(sp);
 	}
 	json_decref(b);
 	if (ns + nr + nn == 0)
-		return http_error(req, 400, "invalid", "suppliers", "请指定要中断的供应商、地区或环节",
+		return http_error(req, 400, "invalid", "suppliers",
+				  "请指定要中断的供应商、地区或环节",
 				  "name suppliers, regions or nodes to remove");
 	struct cc_frame *f;
 	struct risk_net *net;
@@ -600,10 +629,12 @@ int h_risk_disrupt(struct http_req *req)
 	struct cc_error err = {0};
 	int rc = risk_disrupt(net, &spec, &r, &err);
 	if (rc) {
-		const char *field = strstr(err.msg, "region") ? "regions" : strstr(err.msg, "node") ? "nodes"
-												     : "suppliers";
-		return http_error(req, rc == CC_EINVAL ? 400 : 500, rc == CC_EINVAL ? "invalid" : "internal",
-				  field, "中断对象无效（未知的信用代码、地区或环节）", "%s", err.msg);
+		const char *field = strstr(err.msg, "region") ? "regions"
+				    : strstr(err.msg, "node") ? "nodes"
+							      : "suppliers";
+		return http_error(req, rc == CC_EINVAL ? 400 : 500,
+				  rc == CC_EINVAL ? "invalid" : "internal", field,
+				  "中断对象无效（未知的信用代码、地区或环节）", "%s", err.msg);
 	}
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
 	json_t *tiers = json_array();
@@ -615,16 +646,18 @@ int h_risk_disrupt(struct http_req *req)
 	for (int c = 0; c < r.nchains && cat; c++) {
 		if (!r.chains[c].affected || !h_may_read_chain(req, cat->chains[c].id))
 			continue;
-		json_array_append_new(chains, json_pack("{s:s, s:s, s:s, s:i, s:o}", "chain", cat->chains[c].id,
-							"name_zh", cat->chains[c].name_zh, "name_en",
-							cat->chains[c].name_en, "affected", r.chains[c].affected,
-							"value", num(r.chains[c].value)));
+		json_array_append_new(
+			chains, json_pack("{s:s, s:s, s:s, s:i, s:o}", "chain", cat->chains[c].id,
+					  "name_zh", cat->chains[c].name_zh, "name_en",
+					  cat->chains[c].name_en, "affected", r.chains[c].affected,
+					  "value", num(r.chains[c].value)));
 	}
 	/* Nodes: the 30 with most value at risk. */
 	int *order = malloc(sizeof *order * ((size_t)r.nnodes + 1));
 	int no = 0;
 	for (int k = 0; order && k < r.nnodes; k++)
-		if (r.nodes[k].affected && h_may_read_chain(req, cat->chains[cat->nodes[k].chain].id))
+		if (r.nodes[k].affected &&
+		    h_may_read_chain(req, cat->chains[cat->nodes[k].chain].id))
 			order[no++] = k;
 	for (int i = 1; i < no; i++) { /* insertion sort by value, descending (few hundred) */
 		int x = order[i], j = i;
@@ -639,10 +672,11 @@ int h_risk_disrupt(struct http_req *req)
 		const struct cc_node *nd = &cat->nodes[order[i]];
 		char ref[160];
 		snprintf(ref, sizeof ref, "%s.%s", cat->chains[nd->chain].id, nd->id);
-		json_array_append_new(nodes, json_pack("{s:s, s:s, s:s, s:i, s:o}", "node", ref, "name_zh",
-						       nd->name_zh, "name_en", nd->name_en, "affected",
-						       r.nodes[order[i]].affected, "value",
-						       num(r.nodes[order[i]].value)));
+		json_array_append_new(nodes,
+				      json_pack("{s:s, s:s, s:s, s:i, s:o}", "node", ref, "name_zh",
+						nd->name_zh, "name_en", nd->name_en, "affected",
+						r.nodes[order[i]].affected, "value",
+						num(r.nodes[order[i]].value)));
 	}
 	free(order);
 	/* Enterprises: the 50 with most value at risk (registered only; removed ones flagged). */
@@ -674,10 +708,11 @@ int h_risk_disrupt(struct http_req *req)
 	}
 	free(top);
 	free(topv);
-	json_t *out = json_pack("{s:i, s:i, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:f}", "removed", r.removed,
-				"affected", r.affected, "value_at_risk", num(r.value), "removed_value",
-				num(r.removed_value), "rounds", r.rounds, "tiers", tiers, "chains", chains,
-				"nodes", nodes, "enterprises", ents, "spare", spare < 0 ? 0.2 : spare);
+	json_t *out = json_pack("{s:i, s:i, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:f}", "removed",
+				r.removed, "affected", r.affected, "value_at_risk", num(r.value),
+				"removed_value", num(r.removed_value), "rounds", r.rounds, "tiers",
+				tiers, "chains", chains, "nodes", nodes, "enterprises", ents,
+				"spare", spare < 0 ? 0.2 : spare);
 	risk_disrupt_release(&r);
 	return http_json(req, 200, out);
 }

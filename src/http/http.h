@@ -31,9 +31,9 @@ enum http_role_bits_t {
 struct http_user {
 	int64_t id;
 	char username[64];
-	int role; /* one of enum http_role_bits_t */
-	char uscc[19];	   /* the enterprise user's enterprise */
-	char chains[512];  /* a chief's chains, comma-separated */
+	int role;	  /* one of enum http_role_bits_t */
+	char uscc[19];	  /* the enterprise user's enterprise */
+	char chains[512]; /* a chief's chains, comma-separated */
 	char csrf[65];
 	char session[65];
 };
@@ -63,8 +63,8 @@ struct http_req {
 	/* The response. */
 	int status;
 	struct cc_buf resp;
-	const char *resp_type;	/* content type */
-	char *resp_headers[8];	/* "Name: value" lines, malloc'd */
+	const char *resp_type; /* content type */
+	char *resp_headers[8]; /* "Name: value" lines, malloc'd */
 	int nresp_headers;
 	const unsigned char *resp_static; /* a built-in file served as is (not copied) */
 	size_t resp_static_len;
@@ -77,7 +77,7 @@ struct http_route {
 	const char *method;
 	const char *pattern; /* "/api/v1/enterprises/{uscc}" */
 	http_handler_fn fn;
-	int roles;	   /* enum http_role_bits_t allowed */
+	int roles; /* enum http_role_bits_t allowed */
 	const char *summary;
 	const char *params; /* "q:string,limit:integer" documented query parameters */
 	const char *tag;
@@ -150,8 +150,8 @@ int http_ratelimit_check(struct http_server *srv, const char *key, int failed);
 int http_user_create(struct cc_store *st, const char *username, const char *password,
 		     const char *role, const char *uscc, const char *chains, struct cc_error *err);
 /* Sets a new password or the disabled flag (-1 leaves it). Returns 0 or CC_ENOTFOUND. */
-int http_user_update(struct cc_store *st, const char *username, const char *password,
-		     int disabled, struct cc_error *err);
+int http_user_update(struct cc_store *st, const char *username, const char *password, int disabled,
+		     struct cc_error *err);
 
 /* Serves a static file for GET requests outside /api (http/static.c). */
 int http_static(struct http_req *req);

@@ -31,8 +31,8 @@ json_t *http_openapi(void)
 			char name[64];
 			snprintf(name, sizeof name, "%.*s", (int)(e - b - 1), b + 1);
 			json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name",
-								 name, "in", "path", "required", 1,
-								 "schema", "type", "string"));
+								name, "in", "path", "required", 1,
+								"schema", "type", "string"));
 		}
 		/* Query parameters: "name:type,..." */
 		char buf[1024];
@@ -44,9 +44,10 @@ json_t *http_openapi(void)
 			char *colon = strchr(q, ':');
 			if (colon) {
 				*colon = '\0';
-				json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name",
-									 q, "in", "query", "required",
-									 0, "schema", "type", colon + 1));
+				json_array_append_new(params,
+						      json_pack("{s:s, s:s, s:b, s:{s:s}}", "name",
+								q, "in", "query", "required", 0,
+								"schema", "type", colon + 1));
 			}
 			if (!comma)
 				break;
@@ -58,26 +59,29 @@ json_t *http_openapi(void)
 			method[k] = (char)(r->method[k] | 0x20);
 		method[k] = '\0';
 		json_t *roles = json_array();
-		static const char *const names[] = {"admin", "analyst", "chief", "enterprise", "anyone"};
+		static const char *const names[] = {"admin", "analyst", "chief", "enterprise",
+						    "anyone"};
 		for (int b = 0; b < 5; b++)
 			if (r->roles & (1 << b))
 				json_array_append_new(roles, json_string(names[b]));
 		json_t *op = json_pack(
 			"{s:s, s:[s], s:o, s:o, s:{s:{s:s}, s:{s:s, s:{s:{s:{s:s}}}}}}", "summary",
-			r->summary, "tags", r->tag, "parameters", params, "x-roles", roles, "responses",
-			"200", "description", "OK", "default", "description",
+			r->summary, "tags", r->tag, "parameters", params, "x-roles", roles,
+			"responses", "200", "description", "OK", "default", "description",
 			"Error (see the error schema)", "content", "application/json", "schema",
 			"$ref", "#/components/schemas/Error");
 		if (strcmp(r->method, "GET") != 0 && !(r->roles & HTTP_ROLE_ANYONE))
 			json_object_set_new(op, "x-csrf", json_true());
 		json_object_set_new(item, method, op);
 	}
-	return json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:{s:o}, s:{s:{s:s, s:s, s:s}}}}",
-			 "openapi", "3.0.3", "info", "title", "ChainChief API", "version", "1.0.0",
-			 "description", "链长制产业链平台 API. Errors carry code, message, message_zh, field.",
-			 "servers", "url", "/", "paths", paths, "components", "schemas", "Error",
-			 error_schema(), "securitySchemes", "session", "type", "apiKey", "in",
-			 "cookie", "name", "cc_session");
+	return json_pack(
+		"{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:{s:o}, s:{s:{s:s, s:s, s:s}}}}",
+		"openapi", "3.0.3", "info", "title", "ChainChief API", "version", "1.0.0",
+		"description",
+		"链长制产业链平台 API. Errors carry code, message, message_zh, field.", "servers",
+		"url", "/", "paths", paths, "components", "schemas", "Error", error_schema(),
+		"securitySchemes", "session", "type", "apiKey", "in", "cookie", "name",
+		"cc_session");
 }
 
 int h_openapi(struct http_req *req)

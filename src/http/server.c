@@ -100,12 +100,14 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct conn *cn)
 		len = req->resp.len;
 		char *data = cc_buf_detach(&req->resp);
 		r = MHD_create_response_from_buffer(len, data ? data : (void *)"",
-						    data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+						    data ? MHD_RESPMEM_MUST_FREE
+							 : MHD_RESPMEM_PERSISTENT);
 	}
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type",
-				req->resp_type ? req->resp_type : "application/json; charset=utf-8");
+				req->resp_type ? req->resp_type
+					       : "application/json; charset=utf-8");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
@@ -230,11 +232,13 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 	for (const char *r = s; *r;) {
 		if (r[0] == '%' && r[1] && r[2]) {
 			int hi = r[1] >= '0' && r[1] <= '9' ? r[1] - '0'
-				 : (r[1] | 0x20) >= 'a' && (r[1] | 0x20) <= 'f' ? (r[1] | 0x20) - 'a' + 10
-									       : -1;
+				 : (r[1] | 0x20) >= 'a' && (r[1] | 0x20) <= 'f'
+					 ? (r[1] | 0x20) - 'a' + 10
+					 : -1;
 			int lo = r[2] >= '0' && r[2] <= '9' ? r[2] - '0'
-				 : (r[2] | 0x20) >= 'a' && (r[2] | 0x20) <= 'f' ? (r[2] | 0x20) - 'a' + 10
-									       : -1;
+				 : (r[2] | 0x20) >= 'a' && (r[2] | 0x20) <= 'f'
+					 ? (r[2] | 0x20) - 'a' + 10
+					 : -1;
 			if (hi >= 0 && lo >= 0 && (hi | lo)) {
 				*w++ = (char)(hi * 16 + lo);
 				r += 3;
@@ -263,8 +267,8 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, struct cc_er
 		return cc_error_set(err, CC_EINVAL, "bad port in --listen '%s'", listen);
 	sa->sin_port = htons((uint16_t)port);
 	if (inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa->sin_addr) != 1)
-		return cc_error_set(err, CC_EINVAL, "bad address in --listen '%s' (use an IPv4 address)",
-				    listen);
+		return cc_error_set(err, CC_EINVAL,
+				    "bad address in --listen '%s' (use an IPv4 address)", listen);
 	return 0;
 }
 
@@ -314,17 +318,17 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-			     handle, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 0 ? threads : 2),
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
-			     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-			     MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-			     MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
+	d = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		handle, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 0 ? threads : 2),
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)2000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED,
+		completed, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
 	if (!d) {
-		rc = cc_error_set(err, CC_EIO, "cannot listen on %s (in use, or not allowed)", listen);
+		rc = cc_error_set(err, CC_EIO, "cannot listen on %s (in use, or not allowed)",
+				  listen);
 		goto out;
 	}
 	fprintf(stderr, "chainchief serving %s on http://%s/ (%d threads); Ctrl-C stops\n", db_path,

@@ -46,7 +46,8 @@ int http_static(struct http_req *req)
 		p = "/web/favicon.svg";
 	if (strncmp(p, "/web/", 5) != 0 || strstr(p, "..") || strchr(p, '\\') || strstr(p, "//") ||
 	    strlen(p) > 400)
-		return http_error(req, 404, "not_found", NULL, "页面不存在", "no such page: %s", req->path);
+		return http_error(req, 404, "not_found", NULL, "页面不存在", "no such page: %s",
+				  req->path);
 	snprintf(name, sizeof name, "%s", p + 1);
 	req->resp_type = type_of(name);
 	req->cacheable = strstr(name, "vendor/") != NULL;
@@ -55,8 +56,8 @@ int http_static(struct http_req *req)
 		snprintf(path, sizeof path, "%s/%s", req->srv->web_dir, name + 4);
 		FILE *f = fopen(path, "rb");
 		if (!f)
-			return http_error(req, 404, "not_found", NULL, "页面不存在", "no such page: %s",
-					  req->path);
+			return http_error(req, 404, "not_found", NULL, "页面不存在",
+					  "no such page: %s", req->path);
 		char chunk[65536];
 		size_t n;
 		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
@@ -67,7 +68,8 @@ int http_static(struct http_req *req)
 	}
 	const struct cc_builtin *b = cc_builtin_find(name);
 	if (!b)
-		return http_error(req, 404, "not_found", NULL, "页面不存在", "no such page: %s", req->path);
+		return http_error(req, 404, "not_found", NULL, "页面不存在", "no such page: %s",
+				  req->path);
 	req->resp_static = b->data;
 	req->resp_static_len = b->size;
 	req->status = 200;

@@ -69,17 +69,17 @@ struct place {
 };
 
 static const struct place places[] = {
-	{500112, 14, "重庆"}, {500107, 9, "重庆"},  {500106, 7, "重庆"},  {500116, 6, "重庆"},
-	{500120, 6, "重庆"},  {500102, 5, "重庆"},  {500115, 5, "重庆"},  {500113, 5, "重庆"},
-	{500109, 5, "重庆"},  {500118, 5, "重庆"},  {500117, 4, "重庆"},  {500104, 3, "重庆"},
-	{500105, 4, "重庆"},  {500108, 3, "重庆"},  {500110, 2, "重庆"},  {500111, 3, "重庆"},
-	{500151, 3, "重庆"},  {500152, 2, "重庆"},  {500153, 3, "重庆"},  {500101, 3, "重庆"},
-	{500119, 1, "重庆"},  {500154, 1, "重庆"},  {500155, 1, "重庆"},  {500103, 2, "重庆"},
-	{510116, 6, "成都"},  {510112, 6, "成都"},  {510114, 4, "成都"},  {510117, 4, "成都"},
-	{510107, 4, "成都"},  {510104, 2, "成都"},  {510105, 2, "成都"},  {510106, 2, "成都"},
-	{510108, 2, "成都"},  {510113, 2, "成都"},  {510115, 2, "成都"},  {510118, 2, "成都"},
-	{510185, 1, "成都"},  {510181, 1, "成都"},  {510703, 3, "绵阳"},  {510603, 3, "德阳"},
-	{511502, 2, "宜宾"},  {510903, 1, "遂宁"},  {511102, 1, "乐山"},  {510504, 1, "泸州"},
+	{500112, 14, "重庆"}, {500107, 9, "重庆"}, {500106, 7, "重庆"}, {500116, 6, "重庆"},
+	{500120, 6, "重庆"},  {500102, 5, "重庆"}, {500115, 5, "重庆"}, {500113, 5, "重庆"},
+	{500109, 5, "重庆"},  {500118, 5, "重庆"}, {500117, 4, "重庆"}, {500104, 3, "重庆"},
+	{500105, 4, "重庆"},  {500108, 3, "重庆"}, {500110, 2, "重庆"}, {500111, 3, "重庆"},
+	{500151, 3, "重庆"},  {500152, 2, "重庆"}, {500153, 3, "重庆"}, {500101, 3, "重庆"},
+	{500119, 1, "重庆"},  {500154, 1, "重庆"}, {500155, 1, "重庆"}, {500103, 2, "重庆"},
+	{510116, 6, "成都"},  {510112, 6, "成都"}, {510114, 4, "成都"}, {510117, 4, "成都"},
+	{510107, 4, "成都"},  {510104, 2, "成都"}, {510105, 2, "成都"}, {510106, 2, "成都"},
+	{510108, 2, "成都"},  {510113, 2, "成都"}, {510115, 2, "成都"}, {510118, 2, "成都"},
+	{510185, 1, "成都"},  {510181, 1, "成都"}, {510703, 3, "绵阳"}, {510603, 3, "德阳"},
+	{511502, 2, "宜宾"},  {510903, 1, "遂宁"}, {511102, 1, "乐山"}, {510504, 1, "泸州"},
 };
 
 /* Other provinces: registry enterprises elsewhere (招商 targets) and outside suppliers. */
@@ -90,14 +90,14 @@ static const struct place elsewhere[] = {
 };
 
 static const char *const brands[] = {
-	"长安", "博远", "华川", "嘉陵", "渝新", "天府", "巴蜀", "锦程", "鑫科", "恒力", "瑞丰",
-	"中驰", "宏达", "金桥", "联创", "盛世", "启航", "凯瑞", "康宁", "万佳", "智联", "星源",
-	"晨光", "正泰", "海川", "蓝海", "同舟", "远景", "明德", "广宇", "三峡", "江城", "山城",
-	"蜀道", "汇通", "信达", "德润", "昊天", "耀华", "腾越", "东方", "西部", "北辰", "南山",
-	"新锐", "卓越", "九鼎", "泰山", "鸿运", "云帆", "青松", "玉龙", "峰华", "安捷", "景程",
-	"润华", "旭日", "华夏", "中天", "百川", "万达", "立信", "精诚", "弘毅", "致远", "思源",
-	"睿达", "融通", "众合", "拓邦", "英特", "赛博", "维科", "光启", "芯海", "宇航", "航科",
-	"佳禾", "丰源", "永盛"};
+	"长安", "博远", "华川", "嘉陵", "渝新", "天府", "巴蜀", "锦程", "鑫科", "恒力",
+	"瑞丰", "中驰", "宏达", "金桥", "联创", "盛世", "启航", "凯瑞", "康宁", "万佳",
+	"智联", "星源", "晨光", "正泰", "海川", "蓝海", "同舟", "远景", "明德", "广宇",
+	"三峡", "江城", "山城", "蜀道", "汇通", "信达", "德润", "昊天", "耀华", "腾越",
+	"东方", "西部", "北辰", "南山", "新锐", "卓越", "九鼎", "泰山", "鸿运", "云帆",
+	"青松", "玉龙", "峰华", "安捷", "景程", "润华", "旭日", "华夏", "中天", "百川",
+	"万达", "立信", "精诚", "弘毅", "致远", "思源", "睿达", "融通", "众合", "拓邦",
+	"英特", "赛博", "维科", "光启", "芯海", "宇航", "航科", "佳禾", "丰源", "永盛"};
 
 static const char *const suffixes[] = {"有限公司", "有限公司", "有限公司", "股份有限公司",
 				       "有限责任公司"};
@@ -108,10 +108,21 @@ static int chain_weight(const char *id)
 	static const struct {
 		const char *id;
 		int w;
-	} w[] = {{"nev", 12},	   {"fuel_vehicle", 10}, {"icv", 6},	   {"smart_terminal", 9},
-		 {"ic", 6},	   {"display", 5},	 {"power_battery", 5}, {"motorcycle", 5},
-		 {"general_machinery", 4}, {"auto_electronics", 4}, {"biopharma", 4}, {"software", 5},
-		 {"food", 4},	   {"textile", 3},	 {"light_alloy", 3}};
+	} w[] = {{"nev", 12},
+		 {"fuel_vehicle", 10},
+		 {"icv", 6},
+		 {"smart_terminal", 9},
+		 {"ic", 6},
+		 {"display", 5},
+		 {"power_battery", 5},
+		 {"motorcycle", 5},
+		 {"general_machinery", 4},
+		 {"auto_electronics", 4},
+		 {"biopharma", 4},
+		 {"software", 5},
+		 {"food", 4},
+		 {"textile", 3},
+		 {"light_alloy", 3}};
 	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
 		if (strcmp(w[i].id, id) == 0)
 			return w[i].w;
@@ -122,13 +133,13 @@ static int chain_weight(const char *id)
 struct ent {
 	char uscc[19];
 	int region;
-	int node;   /* global node index */
-	int node2;  /* a second node or -1 */
+	int node;    /* global node index */
+	int node2;   /* a second node or -1 */
 	double size; /* latest annual revenue, 万元 */
 	double growth;
-	double rd;  /* R&D intensity */
-	int role;   /* 0 master, 1 core, 2 member */
-	int local;  /* in Chongqing or Sichuan */
+	double rd; /* R&D intensity */
+	int role;  /* 0 master, 1 core, 2 member */
+	int local; /* in Chongqing or Sichuan */
 };
 
 /* Makes a valid credit code for enterprise number SERIAL registered in REGION. */
@@ -139,7 +150,8 @@ static void make_uscc(char out[19], int region, uint64_t serial, uint64_t seed)
 	s[0] = '9';
 	s[1] = '1';
 	snprintf(s + 2, 7, "%06d", region);
-	/* Organisation code: 8 characters from the serial mixed with the seed (unique per serial). */
+	/* Organisation code: 8 characters from the serial mixed with the seed (unique per serial).
+	 */
 	uint64_t v = serial * 2654435761ull + (seed % 1000003);
 	v = v % 852891037441ull; /* 31^8 */
 	for (int i = 7; i >= 0; i--) {
@@ -287,7 +299,8 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 		struct ent *e = &E[i];
 		int x = pick(&r, total_w), c = 0;
 		for (; c < cat->nchains; c++) {
-			int w = chain_weight(cat->chains[c].id) * (cat->chains[c].nnodes > 8 ? 2 : 1);
+			int w = chain_weight(cat->chains[c].id) *
+				(cat->chains[c].nnodes > 8 ? 2 : 1);
 			if (x < w)
 				break;
 			x -= w;
@@ -307,15 +320,17 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 		double where = uniform(&r);
 		const struct place *pl;
 		if (gap ? where < 0.12 : where < 0.9) {
-			pl = &places[weighted_place(&r, places, (int)(sizeof places / sizeof places[0]))];
+			pl = &places[weighted_place(&r, places,
+						    (int)(sizeof places / sizeof places[0]))];
 			if (gap)
 				while (pl->code / 10000 == 50)
-					pl = &places[weighted_place(&r, places,
-								    (int)(sizeof places / sizeof places[0]))];
+					pl = &places[weighted_place(
+						&r, places,
+						(int)(sizeof places / sizeof places[0]))];
 			e->local = 1;
 		} else {
-			pl = &elsewhere[weighted_place(&r, elsewhere,
-						       (int)(sizeof elsewhere / sizeof elsewhere[0]))];
+			pl = &elsewhere[weighted_place(
+				&r, elsewhere, (int)(sizeof elsewhere / sizeof elsewhere[0]))];
 		}
 		e->region = pl->code;
 		make_uscc(e->uscc, e->region, (uint64_t)i + 1, o->seed);
@@ -343,7 +358,8 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 			/* Some names carry a serial to read like real registries' branch names. */
 			char tmp[512];
 			snprintf(tmp, sizeof tmp, "%s%s第%d分公司", pl->prefix,
-				 brands[pick(&r, (int)(sizeof brands / sizeof brands[0]))], 1 + i % 97);
+				 brands[pick(&r, (int)(sizeof brands / sizeof brands[0]))],
+				 1 + i % 97);
 			if (uniform(&r) < 0.1)
 				snprintf(name, sizeof name, "%s", tmp);
 		}
@@ -354,7 +370,7 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 			}
 		snprintf(founded, sizeof founded, "%04d-%02d-%02d", 1992 + pick(&r, 31),
 			 1 + pick(&r, 12), 1 + pick(&r, 28));
-		const char *scale = e->size >= 40000 ? "large"
+		const char *scale = e->size >= 40000  ? "large"
 				    : e->size >= 2000 ? "medium"
 				    : e->size >= 300  ? "small"
 						      : "micro";
@@ -369,11 +385,14 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 		if (e->rd > 0.03 && uniform(&r) < 0.6)
 			cu += (size_t)snprintf(certs + cu, sizeof certs - cu, "hightech");
 		if (e->size < 20000 && e->rd > 0.02 && uniform(&r) < 0.4)
-			cu += (size_t)snprintf(certs + cu, sizeof certs - cu, "%stech_sme", cu ? ";" : "");
+			cu += (size_t)snprintf(certs + cu, sizeof certs - cu, "%stech_sme",
+					       cu ? ";" : "");
 		if (e->size < 100000 && e->rd > 0.03 && uniform(&r) < 0.15) {
-			cu += (size_t)snprintf(certs + cu, sizeof certs - cu, "%ssrdi", cu ? ";" : "");
+			cu += (size_t)snprintf(certs + cu, sizeof certs - cu, "%ssrdi",
+					       cu ? ";" : "");
 			if (uniform(&r) < 0.15)
-				cu += (size_t)snprintf(certs + cu, sizeof certs - cu, ";srdi_giant");
+				cu += (size_t)snprintf(certs + cu, sizeof certs - cu,
+						       ";srdi_giant");
 		}
 		if (e->size < 100000 && e->rd > 0.025 && uniform(&r) < 0.2)
 			cu += (size_t)snprintf(certs + cu, sizeof certs - cu, "%sinnovative_sme",
@@ -444,11 +463,12 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 			E[i].role = 1;
 
 	/* Indicators. */
-	rc = w_open(&wi, dir, "indicators.csv",
-		    "uscc,period,revenue,main_revenue,output_value,net_profit,total_assets,"
-		    "total_liabilities,op_cash_flow,employees,rd_staff,rd_expense,invention_patents,"
-		    "hightech_revenue,exports,energy_tce,tax,local_purchase,financing",
-		    err);
+	rc = w_open(
+		&wi, dir, "indicators.csv",
+		"uscc,period,revenue,main_revenue,output_value,net_profit,total_assets,"
+		"total_liabilities,op_cash_flow,employees,rd_staff,rd_expense,invention_patents,"
+		"hightech_revenue,exports,energy_tce,tax,local_purchase,financing",
+		err);
 	if (rc)
 		goto out;
 	int last_year = o->this_year - 1;
@@ -473,7 +493,8 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 		double rd_share = e->rd * uni(&r, 2.5, 4.5);
 		if (rd_share > 0.6)
 			rd_share = 0.6;
-		double energy = (nd->stage == CC_STAGE_UPSTREAM ? 0.12 : 0.03) * exp(0.5 * normal(&r));
+		double energy =
+			(nd->stage == CC_STAGE_UPSTREAM ? 0.12 : 0.03) * exp(0.5 * normal(&r));
 		double patents = floor(e->size * e->rd / 400 * uni(&r, 0.3, 1.5));
 		double exports_share = uniform(&r) < 0.3 ? uni(&r, 0.02, 0.4) : 0;
 		double local_share = e->local ? uni(&r, 0.1, 0.55) : uni(&r, 0.0, 0.1);
@@ -488,11 +509,23 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 			double assets = R * assets_ratio;
 			patents += floor(uniform(&r) * (1 + R * e->rd / 2000));
 			double vals[CC_M_BASE_COUNT] = {
-				R, R * uni(&r, 0.75, 0.98), out_v, profit, assets, assets * debt,
-				profit * uni(&r, 0.4, 1.6), emp, rds, R * e->rd * uni(&r, 0.9, 1.1),
-				patents, R * (e->rd > 0.03 ? uni(&r, 0.5, 0.9) : uni(&r, 0, 0.3)),
-				R * exports_share, out_v * energy, R * uni(&r, 0.02, 0.06),
-				R * local_share, uniform(&r) < 0.06 ? R * uni(&r, 0.05, 0.5) : 0};
+				R,
+				R * uni(&r, 0.75, 0.98),
+				out_v,
+				profit,
+				assets,
+				assets * debt,
+				profit * uni(&r, 0.4, 1.6),
+				emp,
+				rds,
+				R * e->rd * uni(&r, 0.9, 1.1),
+				patents,
+				R * (e->rd > 0.03 ? uni(&r, 0.5, 0.9) : uni(&r, 0, 0.3)),
+				R * exports_share,
+				out_v * energy,
+				R * uni(&r, 0.02, 0.06),
+				R * local_share,
+				uniform(&r) < 0.06 ? R * uni(&r, 0.05, 0.5) : 0};
 			for (int m = 0; m < CC_M_BASE_COUNT; m++) {
 				int dec = cc_metric_get(m)->integer ? 0 : 2;
 				fmt_num(v[m], sizeof v[m], vals[m], dec);
@@ -509,8 +542,10 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 		for (int k = o->months; k >= 1; k--) {
 			int mi = (o->this_year * 12 + (o->this_month - 1)) - k;
 			int yy = mi / 12, mm = mi % 12 + 1;
-			double season = 1 + 0.12 * cos(2 * M_PI * (mm - 12) / 12.0) - (mm == 2 ? 0.15 : 0);
-			double base = e->size * pow(1 + e->growth, (yy - last_year) + (mm - 6.5) / 12.0);
+			double season =
+				1 + 0.12 * cos(2 * M_PI * (mm - 12) / 12.0) - (mm == 2 ? 0.15 : 0);
+			double base =
+				e->size * pow(1 + e->growth, (yy - last_year) + (mm - 6.5) / 12.0);
 			double R = base / 12 * season * (1 + 0.06 * normal(&r));
 			char period[16], rv[40], ov[40], en[40], em[40], ex[40];
 			snprintf(period, sizeof period, "%04d-%02d", yy, mm);
@@ -519,8 +554,9 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 			fmt_num(en, sizeof en, R * energy, 2);
 			fmt_num(em, sizeof em, floor(e->size / productivity) + 5, 0);
 			fmt_num(ex, sizeof ex, R * exports_share, 2);
-			const char *cells[19] = {e->uscc, period, rv, NULL, ov, NULL, NULL, NULL, NULL, em,
-						 NULL, NULL, NULL, NULL, ex, en, NULL, NULL, NULL};
+			const char *cells[19] = {e->uscc, period, rv,	NULL, ov,   NULL, NULL,
+						 NULL,	  NULL,	  em,	NULL, NULL, NULL, NULL,
+						 ex,	  en,	  NULL, NULL, NULL};
 			for (int c = 0; c < 19; c++)
 				w_field(&wi, cells[c], c == 18);
 			counts->indicators++;
@@ -545,7 +581,8 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 			w_field(&wm, cat->chains[nd->chain].id, 0);
 			w_field(&wm, nd->id, 0);
 			w_field(&wm, roles[k ? 2 : E[i].role], 0);
-			w_field(&wm, nd->nproducts ? nd->products[pick(&r, nd->nproducts)] : NULL, 1);
+			w_field(&wm, nd->nproducts ? nd->products[pick(&r, nd->nproducts)] : NULL,
+				1);
 			counts->members++;
 		}
 	}
@@ -566,12 +603,14 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 		int inputs = 1 + pick(&r, 3), used_nodes[4], nused = 0;
 		const char *used_products[4];
 		for (int in = 0; in < inputs; in++) {
-			/* An input node of an earlier stage (or the same stage for upstream buyers). */
+			/* An input node of an earlier stage (or the same stage for upstream
+			 * buyers). */
 			int sn = -1;
 			for (int t = 0; t < 8 && sn < 0; t++) {
 				int cand = ch->first_node + pick(&r, ch->nnodes);
 				if (cand != b->node && cat->nodes[cand].stage <= bn->stage &&
-				    (cat->nodes[cand].stage < bn->stage || bn->stage == CC_STAGE_UPSTREAM))
+				    (cat->nodes[cand].stage < bn->stage ||
+				     bn->stage == CC_STAGE_UPSTREAM))
 					sn = cand;
 			}
 			for (int q = 0; q < nused; q++)
@@ -590,22 +629,32 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 				char code[19];
 				if (uniform(&r) < 0.2 || node_count[sn] == 0) {
 					/* Outside the registry: a supplier of another province. */
-					int pi = weighted_place(&r, elsewhere,
-								(int)(sizeof elsewhere / sizeof elsewhere[0]));
+					int pi = weighted_place(
+						&r, elsewhere,
+						(int)(sizeof elsewhere / sizeof elsewhere[0]));
 					make_uscc(code, elsewhere[pi].code,
-						  (uint64_t)n + 1 + (uint64_t)pick(&r, 400 + n / 20), o->seed);
+						  (uint64_t)n + 1 +
+							  (uint64_t)pick(&r, 400 + n / 20),
+						  o->seed);
 				} else {
-					/* Preferential attachment (the biggest of three tries: hubs), and
-					 * most buyers source in their own province when they can. */
+					/* Preferential attachment (the biggest of three tries:
+					 * hubs), and most buyers source in their own province when
+					 * they can. */
 					int best = -1, near = uniform(&r) < 0.75;
-					for (int t = 0; t < 3 || (near && best >= 0 && t < 8 &&
-								  E[best].region / 10000 != b->region / 10000);
+					for (int t = 0;
+					     t < 3 || (near && best >= 0 && t < 8 &&
+						       E[best].region / 10000 != b->region / 10000);
 					     t++) {
-						int cand = by_node[node_start[sn] + pick(&r, node_count[sn])];
-						int same = E[cand].region / 10000 == b->region / 10000;
-						int best_same = best >= 0 && E[best].region / 10000 == b->region / 10000;
+						int cand = by_node[node_start[sn] +
+								   pick(&r, node_count[sn])];
+						int same =
+							E[cand].region / 10000 == b->region / 10000;
+						int best_same =
+							best >= 0 &&
+							E[best].region / 10000 == b->region / 10000;
 						if (best < 0 || (near && same && !best_same) ||
-						    ((!near || same == best_same) && E[cand].size > E[best].size))
+						    ((!near || same == best_same) &&
+						     E[cand].size > E[best].size))
 							best = cand;
 					}
 					if (best == i)
@@ -623,8 +672,9 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 				ns++;
 			}
 			double covered = uniform(&r) < 0.8 ? 1.0 : uni(&r, 0.6, 0.95);
-			const char *product = snd->nproducts ? snd->products[pick(&r, snd->nproducts)]
-							     : snd->name_zh;
+			const char *product = snd->nproducts
+						      ? snd->products[pick(&r, snd->nproducts)]
+						      : snd->name_zh;
 			/* Shares are per buyer and product: one product name, one set of shares. */
 			int seen = 0;
 			for (int q = 0; q < nused - 1; q++)
@@ -671,7 +721,8 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 			if (cat->nodes[cand].stage <= nd->stage)
 				pn = &cat->nodes[cand];
 		}
-		const char *prod = pn->nproducts ? pn->products[pick(&r, pn->nproducts)] : pn->name_zh;
+		const char *prod =
+			pn->nproducts ? pn->products[pick(&r, pn->nproducts)] : pn->name_zh;
 		char title[512], desc[1024], nodeid[256], qty[32], until[40], pref[64] = "";
 		snprintf(title, sizeof title, "%s%s", demand ? "采购" : "供应", prod);
 		snprintf(desc, sizeof desc,
@@ -684,7 +735,8 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 		snprintf(until, sizeof until, "%04d-%02d-28", o->this_year + (expired ? -1 : 1),
 			 1 + pick(&r, 12));
 		if (uniform(&r) < 0.5)
-			snprintf(pref, sizeof pref, "%s", E[i].region / 10000 == 50 ? "510100" : "500000");
+			snprintf(pref, sizeof pref, "%s",
+				 E[i].region / 10000 == 50 ? "510100" : "500000");
 		w_field(&wp, demand ? "demand" : "supply", 0);
 		w_field(&wp, E[i].uscc, 0);
 		w_field(&wp, title, 0);

@@ -163,9 +163,10 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
 		break;
 	case CC_KIND_INDICATORS:
-		cc_buf_puts(b, "SELECT e.uscc, CASE WHEN i.period % 100 = 0 THEN "
-			       "CAST(i.period / 100 AS TEXT) ELSE printf('%04d-%02d', i.period / 100, "
-			       "i.period % 100) END");
+		cc_buf_puts(b,
+			    "SELECT e.uscc, CASE WHEN i.period % 100 = 0 THEN "
+			    "CAST(i.period / 100 AS TEXT) ELSE printf('%04d-%02d', i.period / 100, "
+			    "i.period % 100) END");
 		for (int m = 0; m < CC_M_BASE_COUNT; m++)
 			cc_buf_printf(b, ", i.%s", cc_metric_get(m)->key);
 		cc_buf_puts(b, " FROM indicators i JOIN enterprises e ON e.id = i.enterprise_id "
@@ -175,23 +176,26 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
 		break;
 	case CC_KIND_MEMBERS:
-		cc_buf_puts(b, "SELECT e.uscc, m.chain, m.node, m.role, m.product FROM chain_members m "
-			       "JOIN enterprises e ON e.id = m.enterprise_id WHERE 1");
+		cc_buf_puts(
+			b, "SELECT e.uscc, m.chain, m.node, m.role, m.product FROM chain_members m "
+			   "JOIN enterprises e ON e.id = m.enterprise_id WHERE 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND m.chain = ?1");
 		break;
 	case CC_KIND_SUPPLY:
-		cc_buf_puts(b, "SELECT s.supplier, e.uscc, s.product, CASE WHEN s.node IS NULL THEN "
-			       "NULL ELSE s.chain || '.' || s.node END, s.annual_value, s.share "
-			       "FROM supply_edges s JOIN enterprises e ON e.id = s.buyer_id WHERE 1");
+		cc_buf_puts(b,
+			    "SELECT s.supplier, e.uscc, s.product, CASE WHEN s.node IS NULL THEN "
+			    "NULL ELSE s.chain || '.' || s.node END, s.annual_value, s.share "
+			    "FROM supply_edges s JOIN enterprises e ON e.id = s.buyer_id WHERE 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND s.chain = ?1");
 		break;
 	case CC_KIND_POSTINGS:
-		cc_buf_puts(b, "SELECT p.kind, e.uscc, p.title, p.description, CASE WHEN p.node IS "
-			       "NULL THEN NULL ELSE p.chain || '.' || p.node END, p.quantity, p.unit, "
-			       "p.region_pref, p.valid_until FROM postings p JOIN enterprises e ON "
-			       "e.id = p.enterprise_id WHERE p.status = 'open'");
+		cc_buf_puts(b,
+			    "SELECT p.kind, e.uscc, p.title, p.description, CASE WHEN p.node IS "
+			    "NULL THEN NULL ELSE p.chain || '.' || p.node END, p.quantity, p.unit, "
+			    "p.region_pref, p.valid_until FROM postings p JOIN enterprises e ON "
+			    "e.id = p.enterprise_id WHERE p.status = 'open'");
 		if (o->chain)
 			cc_buf_puts(b, " AND p.chain = ?1");
 		break;
@@ -250,12 +254,14 @@ int cc_export_file(struct cc_store *st, const char *path, const struct cc_export
 			if (cc_stmt_is_null(s, (int)i)) {
 				values[i] = NULL;
 			} else if (opts->kind == CC_KIND_INDICATORS && i >= 2) {
-				cc_format_double(cc_stmt_double(s, (int)i), nums[i], sizeof nums[i]);
+				cc_format_double(cc_stmt_double(s, (int)i), nums[i],
+						 sizeof nums[i]);
 				values[i] = nums[i];
 				types[i] = CC_CELL_NUMBER;
 			} else if ((opts->kind == CC_KIND_SUPPLY && i >= 4) ||
 				   (opts->kind == CC_KIND_POSTINGS && i == 5)) {
-				cc_format_double(cc_stmt_double(s, (int)i), nums[i], sizeof nums[i]);
+				cc_format_double(cc_stmt_double(s, (int)i), nums[i],
+						 sizeof nums[i]);
 				values[i] = nums[i];
 				types[i] = CC_CELL_NUMBER;
 			} else {

@@ -35,12 +35,12 @@ int cc_out_format_for(const char *path);
 void cc_format_double(double v, char *out, size_t n);
 
 struct cc_export_opts {
-	int kind;		/* enum cc_kind_t of import.h */
-	int format;		/* enum cc_out_format_t */
-	const char *encoding;	/* CSV encoding, NULL = utf-8-bom */
-	int zh_headers;		/* write the Chinese column names instead of the ids */
-	const char *chain;	/* only rows of this chain (members, supply, postings), or NULL */
-	int region;		/* only enterprises within this region code, or 0 */
+	int kind;	      /* enum cc_kind_t of import.h */
+	int format;	      /* enum cc_out_format_t */
+	const char *encoding; /* CSV encoding, NULL = utf-8-bom */
+	int zh_headers;	      /* write the Chinese column names instead of the ids */
+	const char *chain;    /* only rows of this chain (members, supply, postings), or NULL */
+	int region;	      /* only enterprises within this region code, or 0 */
 };
 
 /* Writes KIND's rows to PATH. Returns 0 and *ROWS, or a negative CC_E*. */

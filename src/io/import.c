@@ -26,27 +26,38 @@
 #define MAXCOLS 32
 
 static const struct cc_column enterprise_cols[] = {
-	{"uscc", "统一社会信用代码", 1}, {"name", "企业名称", 1}, {"region", "行政区划代码", 1},
+	{"uscc", "统一社会信用代码", 1}, {"name", "企业名称", 1},    {"region", "行政区划代码", 1},
 	{"industry", "行业代码", 0},	 {"founded", "成立日期", 0}, {"scale", "企业规模", 0},
-	{"listed", "上市板块", 0},	 {"certs", "资质", 0},	      {NULL, NULL, 0}};
+	{"listed", "上市板块", 0},	 {"certs", "资质", 0},	     {NULL, NULL, 0}};
 
 /* uscc, period, then the CC_M_BASE_COUNT metrics in catalogue order (filled at first use). */
 static struct cc_column indicator_cols[2 + CC_M_BASE_COUNT + 1];
 
-static const struct cc_column member_cols[] = {
-	{"uscc", "统一社会信用代码", 1}, {"chain", "产业链", 1}, {"node", "环节", 1},
-	{"role", "角色", 0},		 {"product", "主要产品", 0}, {NULL, NULL, 0}};
+static const struct cc_column member_cols[] = {{"uscc", "统一社会信用代码", 1},
+					       {"chain", "产业链", 1},
+					       {"node", "环节", 1},
+					       {"role", "角色", 0},
+					       {"product", "主要产品", 0},
+					       {NULL, NULL, 0}};
 
-static const struct cc_column supply_cols[] = {
-	{"supplier", "供方信用代码", 1}, {"buyer", "需方信用代码", 1}, {"product", "产品", 0},
-	{"node", "环节", 0},		 {"annual_value", "年采购额", 0}, {"share", "占比", 0},
-	{NULL, NULL, 0}};
+static const struct cc_column supply_cols[] = {{"supplier", "供方信用代码", 1},
+					       {"buyer", "需方信用代码", 1},
+					       {"product", "产品", 0},
+					       {"node", "环节", 0},
+					       {"annual_value", "年采购额", 0},
+					       {"share", "占比", 0},
+					       {NULL, NULL, 0}};
 
-static const struct cc_column posting_cols[] = {
-	{"kind", "类型", 1},	      {"uscc", "统一社会信用代码", 1}, {"title", "标题", 1},
-	{"description", "描述", 0},   {"node", "环节", 0},	       {"quantity", "数量", 0},
-	{"unit", "单位", 0},	      {"region_pref", "意向地区", 0},  {"valid_until", "有效期至", 0},
-	{NULL, NULL, 0}};
+static const struct cc_column posting_cols[] = {{"kind", "类型", 1},
+						{"uscc", "统一社会信用代码", 1},
+						{"title", "标题", 1},
+						{"description", "描述", 0},
+						{"node", "环节", 0},
+						{"quantity", "数量", 0},
+						{"unit", "单位", 0},
+						{"region_pref", "意向地区", 0},
+						{"valid_until", "有效期至", 0},
+						{NULL, NULL, 0}};
 
 static const char *const kind_names[CC_KIND_COUNT] = {"enterprises", "indicators", "chain_members",
 						      "supply", "postings"};
@@ -115,7 +126,7 @@ struct rowbuf {
 	struct cc_buf text;
 };
 
-#define BATCH 256
+#define BATCH  256
 #define NBATCH 8
 struct batch {
 	int n;
@@ -132,9 +143,9 @@ struct imp {
 	int kind;
 	const struct cc_column *cols;
 	int ncols;
-	int map[MAXCOLS];     /* column index in the file for each kind column, or -1 */
+	int map[MAXCOLS]; /* column index in the file for each kind column, or -1 */
 	long line;
-	int row_bad;	      /* the current row has at least one problem */
+	int row_bad; /* the current row has at least one problem */
 	FILE *rejects;
 	struct cc_buf rejbuf;
 	struct cc_stmt *upsert, *lookup;
@@ -143,7 +154,7 @@ struct imp {
 	int64_t last_id;
 	int64_t org_warnings, orphan_suppliers;
 	struct cc_buf sql;
-	char now[32];	/* created_at of new rows, fixed once per import */
+	char now[32]; /* created_at of new rows, fixed once per import */
 	/* Bulk load into an empty registry: no unique index during the load, built at the end
 	 * (several times faster than keeping it up to date row by row). */
 	int bulk;
@@ -307,11 +318,12 @@ static void norm_header(const char *s, size_t n, char *out, size_t cap)
 static int guess_kind(char names[][128], size_t n)
 {
 	int has[16] = {0};
-	static const char *const keys[] = {"uscc",  "period", "supplier", "buyer", "chain", "node",
-					   "title", "kind",   "name",	  "region"};
-	static const char *const keys_zh[] = {"统一社会信用代码", "期间", "供方信用代码",
-					      "需方信用代码", "产业链", "环节", "标题", "类型",
-					      "企业名称", "行政区划代码"};
+	static const char *const keys[] = {"uscc", "period", "supplier", "buyer", "chain",
+					   "node", "title",  "kind",	 "name",  "region"};
+	static const char *const keys_zh[] = {
+		"统一社会信用代码", "期间",	   "供方信用代码", "需方信用代码",
+		"产业链",	    "环节",	   "标题",	   "类型",
+		"企业名称",	    "行政区划代码"};
 	for (size_t i = 0; i < n; i++)
 		for (int k = 0; k < 10; k++)
 			if (strcmp(names[i], keys[k]) == 0 || strcmp(names[i], keys_zh[k]) == 0)
@@ -331,7 +343,7 @@ static int guess_kind(char names[][128], size_t n)
 
 static int map_header(struct imp *im, const struct cc_row *row)
 {
-	char (*names)[128] = calloc(row->nfields ? row->nfields : 1, sizeof *names);
+	char(*names)[128] = calloc(row->nfields ? row->nfields : 1, sizeof *names);
 	int rc = 0;
 	if (!names)
 		return cc_error_set(im->err, CC_ENOMEM, "out of memory");
@@ -340,10 +352,11 @@ static int map_header(struct imp *im, const struct cc_row *row)
 	if (im->kind == CC_KIND_AUTO) {
 		im->kind = guess_kind(names, row->nfields);
 		if (im->kind < 0) {
-			rc = cc_error_set(im->err, CC_EINVAL,
-					  "cannot tell what kind of file this is from its header "
-					  "(give --kind enterprises|indicators|chain_members|supply|"
-					  "postings)");
+			rc = cc_error_set(
+				im->err, CC_EINVAL,
+				"cannot tell what kind of file this is from its header "
+				"(give --kind enterprises|indicators|chain_members|supply|"
+				"postings)");
 			goto out;
 		}
 	}
@@ -368,9 +381,10 @@ static int map_header(struct imp *im, const struct cc_row *row)
 			continue;
 		}
 		if (im->map[found] >= 0) {
-			rc = cc_error_set(im->err, CC_EINVAL,
-					  "column '%s' appears twice in the header (columns %d and %zu)",
-					  im->cols[found].id, im->map[found] + 1, i + 1);
+			rc = cc_error_set(
+				im->err, CC_EINVAL,
+				"column '%s' appears twice in the header (columns %d and %zu)",
+				im->cols[found].id, im->map[found] + 1, i + 1);
 			cc_buf_release(&unknown);
 			goto out;
 		}
@@ -382,8 +396,8 @@ static int map_header(struct imp *im, const struct cc_row *row)
 	struct cc_buf missing = CC_BUF_INIT(4096);
 	for (int c = 0; c < im->ncols; c++)
 		if (im->cols[c].required && im->map[c] < 0)
-			cc_buf_printf(&missing, "%s%s (%s)", missing.len ? ", " : "", im->cols[c].id,
-				      im->cols[c].name_zh);
+			cc_buf_printf(&missing, "%s%s (%s)", missing.len ? ", " : "",
+				      im->cols[c].id, im->cols[c].name_zh);
 	if (missing.len)
 		rc = cc_error_set(im->err, CC_EINVAL, "%s file lacks required columns: %s",
 				  cc_kind_name(im->kind), cc_buf_str(&missing));
@@ -464,8 +478,8 @@ static int64_t enterprise_id(struct imp *im, int col, const char *uscc, int quie
 }
 
 /* A number cell: *is_null for empty; MIN_OK lower bound (use -INFINITY for none). */
-static int v_number(struct imp *im, const struct cc_row *row, int col, double min_ok,
-		    double *out, int *is_null)
+static int v_number(struct imp *im, const struct cc_row *row, int col, double min_ok, double *out,
+		    int *is_null)
 {
 	size_t n;
 	char raw[128];
@@ -481,7 +495,8 @@ static int v_number(struct imp *im, const struct cc_row *row, int col, double mi
 		return 1;
 	}
 	if (*out < min_ok) {
-		reject(im, col, cstr(s, n, raw, sizeof raw), "数值不能为负", "value must not be negative");
+		reject(im, col, cstr(s, n, raw, sizeof raw), "数值不能为负",
+		       "value must not be negative");
 		return 1;
 	}
 	if (fabs(*out) > 1e13) {
@@ -639,7 +654,7 @@ static const char *const cert_zh[] = {"高新技术企业", "科技型中小企�
 static int prepare_enterprises(struct imp *im)
 {
 	static const int cols[] = {1, 2, 3, 4, 5, 6, 7};
-	static const char *const names[] = {"name", "region", "industry", "founded",
+	static const char *const names[] = {"name",  "region", "industry", "founded",
 					    "scale", "listed", "certs"};
 	struct cc_buf *b = &im->sql;
 	cc_buf_reset(b);
@@ -721,7 +736,8 @@ static int row_enterprise(struct imp *im, const struct cc_row *row)
 	bad |= v_date(im, row, 4, founded, &null_founded);
 	if (!null_founded) {
 		if (strncmp(founded, im->now, 10) > 0) {
-			reject(im, 4, founded, "成立日期晚于今天", "founding date is in the future");
+			reject(im, 4, founded, "成立日期晚于今天",
+			       "founding date is in the future");
 			bad = 1;
 		}
 	}
@@ -730,7 +746,8 @@ static int row_enterprise(struct imp *im, const struct cc_row *row)
 		scale = match_word(v, n, scale_ids, scale_zh, 4);
 		if (scale < 0) {
 			reject(im, 5, cstr(v, n, raw, sizeof raw),
-			       "企业规模应为 大型/中型/小型/微型", "scale must be large, medium, small or micro");
+			       "企业规模应为 大型/中型/小型/微型",
+			       "scale must be large, medium, small or micro");
 			bad = 1;
 		}
 	}
@@ -751,8 +768,9 @@ static int row_enterprise(struct imp *im, const struct cc_row *row)
 		while (i < n) {
 			size_t j = i;
 			while (j < n && v[j] != ';' && v[j] != ',' &&
-			       !(j + 3 <= n && (memcmp(v + j, "；", 3) == 0 || memcmp(v + j, "、", 3) == 0 ||
-						memcmp(v + j, "，", 3) == 0)))
+			       !(j + 3 <= n &&
+				 (memcmp(v + j, "；", 3) == 0 || memcmp(v + j, "、", 3) == 0 ||
+				  memcmp(v + j, "，", 3) == 0)))
 				j++;
 			const char *t = v + i;
 			size_t tn = j - i;
@@ -763,9 +781,11 @@ static int row_enterprise(struct imp *im, const struct cc_row *row)
 					char zh[600], en[600], word[256];
 					cstr(t, tn, word, sizeof word);
 					snprintf(zh, sizeof zh, "未知资质“%s”", word);
-					snprintf(en, sizeof en,
-						 "unknown certificate '%s' (hightech, tech_sme, srdi, "
-						 "srdi_giant, innovative_sme)", word);
+					snprintf(
+						en, sizeof en,
+						"unknown certificate '%s' (hightech, tech_sme, srdi, "
+						"srdi_giant, innovative_sme)",
+						word);
 					reject(im, 7, cstr(v, n, raw, sizeof raw), zh, en);
 					bad = 1;
 					break;
@@ -832,8 +852,8 @@ static int prepare_indicators(struct imp *im)
 		for (int m = 0; m < CC_M_BASE_COUNT; m++)
 			if (im->map[2 + m] >= 0) {
 				const char *key = cc_metric_get(m)->key;
-				cc_buf_printf(b, "%sindicators.%s IS NOT excluded.%s", first ? "" : " OR ",
-					      key, key);
+				cc_buf_printf(b, "%sindicators.%s IS NOT excluded.%s",
+					      first ? "" : " OR ", key, key);
 				first = 0;
 			}
 	}
@@ -881,7 +901,8 @@ static int row_indicator(struct imp *im, const struct cc_row *row)
 	    vals[CC_M_RD_STAFF] > vals[CC_M_EMPLOYEES]) {
 		char v[64];
 		snprintf(v, sizeof v, "%.15g", vals[CC_M_RD_STAFF]);
-		reject(im, 2 + CC_M_RD_STAFF, v, "研发人员多于从业人员", "R&D staff exceed employees");
+		reject(im, 2 + CC_M_RD_STAFF, v, "研发人员多于从业人员",
+		       "R&D staff exceed employees");
 		bad = 1;
 	}
 	if (bad)
@@ -914,14 +935,15 @@ static const char *const role_zh[] = {"链主", "骨干", "配套"};
 
 static int prepare_members(struct imp *im)
 {
-	const char *sql = im->map[4] >= 0
-		? "INSERT INTO chain_members(enterprise_id,chain,node,role,product) "
-		  "VALUES(?1,?2,?3,?4,?5) ON CONFLICT(enterprise_id,chain,node) DO UPDATE SET "
-		  "role=excluded.role, product=excluded.product WHERE chain_members.role IS NOT "
-		  "excluded.role OR chain_members.product IS NOT excluded.product"
-		: "INSERT INTO chain_members(enterprise_id,chain,node,role,product) "
-		  "VALUES(?1,?2,?3,?4,?5) ON CONFLICT(enterprise_id,chain,node) DO UPDATE SET "
-		  "role=excluded.role WHERE chain_members.role IS NOT excluded.role";
+	const char *sql =
+		im->map[4] >= 0
+			? "INSERT INTO chain_members(enterprise_id,chain,node,role,product) "
+			  "VALUES(?1,?2,?3,?4,?5) ON CONFLICT(enterprise_id,chain,node) DO UPDATE SET "
+			  "role=excluded.role, product=excluded.product WHERE chain_members.role IS NOT "
+			  "excluded.role OR chain_members.product IS NOT excluded.product"
+			: "INSERT INTO chain_members(enterprise_id,chain,node,role,product) "
+			  "VALUES(?1,?2,?3,?4,?5) ON CONFLICT(enterprise_id,chain,node) DO UPDATE SET "
+			  "role=excluded.role WHERE chain_members.role IS NOT excluded.role";
 	return begin_row_statement(im, sql);
 }
 
@@ -966,7 +988,8 @@ static int row_member(struct imp *im, const struct cc_row *row)
 				if (strcmp(im->cat->nodes[i].name_zh, ref) == 0)
 					node = &im->cat->nodes[i];
 		if (!node || node->chain != ch->index) {
-			reject(im, 2, ref, "该产业链中没有此环节", node ? "node belongs to another chain" : e.msg);
+			reject(im, 2, ref, "该产业链中没有此环节",
+			       node ? "node belongs to another chain" : e.msg);
 			bad = 1;
 		}
 	}
@@ -1011,16 +1034,18 @@ static int prepare_supply(struct imp *im)
 				cc_buf_printf(b, "%schain=excluded.chain,node=excluded.node",
 					      first ? "" : ",");
 			else if (cols[i] == 4)
-				cc_buf_printf(b, "%sannual_value=excluded.annual_value", first ? "" : ",");
+				cc_buf_printf(b, "%sannual_value=excluded.annual_value",
+					      first ? "" : ",");
 			else
 				cc_buf_printf(b, "%sshare=excluded.share", first ? "" : ",");
 			first = 0;
 		}
 	if (first)
 		cc_buf_puts(b, "product=product");
-	cc_buf_puts(b, " WHERE supply_edges.chain IS NOT excluded.chain OR supply_edges.node IS NOT "
-		       "excluded.node OR supply_edges.annual_value IS NOT excluded.annual_value OR "
-		       "supply_edges.share IS NOT excluded.share");
+	cc_buf_puts(b,
+		    " WHERE supply_edges.chain IS NOT excluded.chain OR supply_edges.node IS NOT "
+		    "excluded.node OR supply_edges.annual_value IS NOT excluded.annual_value OR "
+		    "supply_edges.share IS NOT excluded.share");
 	return begin_row_statement(im, cc_buf_str(b));
 }
 
@@ -1036,12 +1061,14 @@ static int row_supply(struct imp *im, const struct cc_row *row)
 	bad |= v_uscc(im, row, 0, supplier);
 	bad |= v_uscc(im, row, 1, buyer);
 	if (!bad && strcmp(supplier, buyer) == 0) {
-		reject(im, 0, supplier, "供方与需方相同", "supplier and buyer are the same enterprise");
+		reject(im, 0, supplier, "供方与需方相同",
+		       "supplier and buyer are the same enterprise");
 		bad = 1;
 	}
 	const char *prod = cell(im, row, 2, &np);
 	if (np > 600) {
-		reject(im, 2, cstr(prod, np, raw, sizeof raw), "产品名称过长", "product is too long");
+		reject(im, 2, cstr(prod, np, raw, sizeof raw), "产品名称过长",
+		       "product is too long");
 		bad = 1;
 	}
 	const char *nd = cell(im, row, 3, &n);
@@ -1060,7 +1087,8 @@ static int row_supply(struct imp *im, const struct cc_row *row)
 	if (!null_share && share > 1) {
 		size_t sn;
 		const char *sv = cell(im, row, 5, &sn);
-		reject(im, 5, cstr(sv, sn, raw, sizeof raw), "占比应在 0–1 之间，或写作百分数（如 45%）",
+		reject(im, 5, cstr(sv, sn, raw, sizeof raw),
+		       "占比应在 0–1 之间，或写作百分数（如 45%）",
 		       "share must be between 0 and 1, or a percentage such as 45%");
 		bad = 1;
 	}
@@ -1089,24 +1117,23 @@ static int row_supply(struct imp *im, const struct cc_row *row)
 
 /* ---- postings ---- */
 
-
-
 static const char *const kind_ids[] = {"supply", "demand"};
 static const char *const kind_zh[] = {"供", "需"};
 
 static int prepare_postings(struct imp *im)
 {
 	return begin_row_statement(
-		im, "INSERT INTO postings(kind,enterprise_id,title,description,chain,node,quantity,"
-		    "unit,region_pref,valid_until) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
-		    "ON CONFLICT(enterprise_id,kind,title) DO UPDATE SET "
-		    "description=excluded.description,chain=excluded.chain,node=excluded.node,"
-		    "quantity=excluded.quantity,unit=excluded.unit,region_pref=excluded.region_pref,"
-		    "valid_until=excluded.valid_until,updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') "
-		    "WHERE postings.description IS NOT excluded.description OR postings.chain IS NOT "
-		    "excluded.chain OR postings.node IS NOT excluded.node OR postings.quantity IS NOT "
-		    "excluded.quantity OR postings.unit IS NOT excluded.unit OR postings.region_pref "
-		    "IS NOT excluded.region_pref OR postings.valid_until IS NOT excluded.valid_until");
+		im,
+		"INSERT INTO postings(kind,enterprise_id,title,description,chain,node,quantity,"
+		"unit,region_pref,valid_until) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
+		"ON CONFLICT(enterprise_id,kind,title) DO UPDATE SET "
+		"description=excluded.description,chain=excluded.chain,node=excluded.node,"
+		"quantity=excluded.quantity,unit=excluded.unit,region_pref=excluded.region_pref,"
+		"valid_until=excluded.valid_until,updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+		"WHERE postings.description IS NOT excluded.description OR postings.chain IS NOT "
+		"excluded.chain OR postings.node IS NOT excluded.node OR postings.quantity IS NOT "
+		"excluded.quantity OR postings.unit IS NOT excluded.unit OR postings.region_pref "
+		"IS NOT excluded.region_pref OR postings.valid_until IS NOT excluded.valid_until");
 }
 
 static int row_posting(struct imp *im, const struct cc_row *row)
@@ -1334,20 +1361,39 @@ int cc_import_file(struct cc_store *st, const char *path, const struct cc_import
 	}
 	if (opts->exclusive && !opts->dry_run && cc_table_size(t) > (8u << 20)) {
 		/* Only succeeds when no other connection has the database open. */
-		if (cc_store_int(st, "SELECT count(*) FROM pragma_journal_mode "
-				     "WHERE journal_mode = 'wal'", 0) == 1 &&
+		if (cc_store_int(st,
+				 "SELECT count(*) FROM pragma_journal_mode "
+				 "WHERE journal_mode = 'wal'",
+				 0) == 1 &&
 		    cc_store_exec(st, "PRAGMA journal_mode=DELETE", NULL) == 0 &&
-		    cc_store_int(st, "SELECT count(*) FROM pragma_journal_mode "
-				     "WHERE journal_mode = 'delete'", 0) == 1)
+		    cc_store_int(st,
+				 "SELECT count(*) FROM pragma_journal_mode "
+				 "WHERE journal_mode = 'delete'",
+				 0) == 1)
 			journal_switched = 1;
 	}
 	int (*row_fn)(struct imp *, const struct cc_row *) = NULL;
 	switch (im.kind) {
-	case CC_KIND_ENTERPRISES: rc = prepare_enterprises(&im); row_fn = row_enterprise; break;
-	case CC_KIND_INDICATORS: rc = prepare_indicators(&im); row_fn = row_indicator; break;
-	case CC_KIND_MEMBERS: rc = prepare_members(&im); row_fn = row_member; break;
-	case CC_KIND_SUPPLY: rc = prepare_supply(&im); row_fn = row_supply; break;
-	case CC_KIND_POSTINGS: rc = prepare_postings(&im); row_fn = row_posting; break;
+	case CC_KIND_ENTERPRISES:
+		rc = prepare_enterprises(&im);
+		row_fn = row_enterprise;
+		break;
+	case CC_KIND_INDICATORS:
+		rc = prepare_indicators(&im);
+		row_fn = row_indicator;
+		break;
+	case CC_KIND_MEMBERS:
+		rc = prepare_members(&im);
+		row_fn = row_member;
+		break;
+	case CC_KIND_SUPPLY:
+		rc = prepare_supply(&im);
+		row_fn = row_supply;
+		break;
+	case CC_KIND_POSTINGS:
+		rc = prepare_postings(&im);
+		row_fn = row_posting;
+		break;
 	default: rc = cc_error_set(err, CC_EINVAL, "unknown file kind"); break;
 	}
 	if (rc)
@@ -1476,10 +1522,11 @@ stop:
 	if (opts->progress)
 		cc_progress_finish(&prog, (uint64_t)res->rows);
 	if (im.org_warnings)
-		add_warning(res,
-			    "%lld credit codes fail the organisation-code check (GB 11714) and were "
-			    "loaded anyway",
-			    (long long)im.org_warnings);
+		add_warning(
+			res,
+			"%lld credit codes fail the organisation-code check (GB 11714) and were "
+			"loaded anyway",
+			(long long)im.org_warnings);
 	if (im.orphan_suppliers)
 		add_warning(res,
 			    "%lld supply rows name suppliers not in the registry (kept as outside "
@@ -1488,15 +1535,20 @@ stop:
 	if (im.bulk) {
 		cc_stmt_free(im.upsert);
 		im.upsert = NULL;
-		rc = cc_store_exec(st, "CREATE UNIQUE INDEX enterprises_uscc ON enterprises(uscc)", NULL);
+		rc = cc_store_exec(st, "CREATE UNIQUE INDEX enterprises_uscc ON enterprises(uscc)",
+				   NULL);
 		if (rc) {
-			/* The file repeats some codes: the last row of each wins, as in an upsert. The
-			 * registry was empty, so nothing refers to the rows dropped. */
-			rc = cc_store_exec(st, "DELETE FROM enterprises WHERE id NOT IN "
-					       "(SELECT max(id) FROM enterprises GROUP BY uscc)", err);
+			/* The file repeats some codes: the last row of each wins, as in an upsert.
+			 * The registry was empty, so nothing refers to the rows dropped. */
+			rc = cc_store_exec(st,
+					   "DELETE FROM enterprises WHERE id NOT IN "
+					   "(SELECT max(id) FROM enterprises GROUP BY uscc)",
+					   err);
 			if (rc == 0)
-				rc = cc_store_exec(st, "CREATE UNIQUE INDEX enterprises_uscc ON "
-						       "enterprises(uscc)", err);
+				rc = cc_store_exec(st,
+						   "CREATE UNIQUE INDEX enterprises_uscc ON "
+						   "enterprises(uscc)",
+						   err);
 			if (rc)
 				goto out;
 		}
@@ -1508,15 +1560,17 @@ stop:
 		struct cc_stmt *log = NULL;
 		rc = cc_store_bump_generation(st, err);
 		if (rc == 0)
-			rc = cc_stmt_prepare(st, &log,
-					     "INSERT INTO imports(actor,file,kind,format,rows,accepted,"
-					     "rejected,seconds) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
-					     err);
+			rc = cc_stmt_prepare(
+				st, &log,
+				"INSERT INTO imports(actor,file,kind,format,rows,accepted,"
+				"rejected,seconds) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+				err);
 		if (rc == 0) {
 			const char *actor = opts->actor ? opts->actor : "cli";
 			cc_stmt_bind_text(log, 1, actor, strlen(actor));
 			cc_stmt_bind_text(log, 2, path, strlen(path));
-			cc_stmt_bind_text(log, 3, cc_kind_name(im.kind), strlen(cc_kind_name(im.kind)));
+			cc_stmt_bind_text(log, 3, cc_kind_name(im.kind),
+					  strlen(cc_kind_name(im.kind)));
 			cc_stmt_bind_text(log, 4, res->format, strlen(res->format));
 			cc_stmt_bind_int64(log, 5, res->rows);
 			cc_stmt_bind_int64(log, 6, res->accepted);

@@ -31,15 +31,15 @@
 #define XLSX_MAX_COLS 16384
 #define XLSX_MAX_ROWS 1048576L
 /* Bounds on what a (possibly hostile) file can make us hold. */
-#define XLSX_MAX_CELL CC_CSV_MAX_RECORD	      /* text of one cell */
-#define XLSX_MAX_ROW_TEXT CC_CSV_MAX_RECORD   /* text of one row, shared strings excepted */
-#define XLSX_MAX_SHARED ((size_t)1 << 30)     /* text of all shared strings */
+#define XLSX_MAX_CELL	      CC_CSV_MAX_RECORD /* text of one cell */
+#define XLSX_MAX_ROW_TEXT     CC_CSV_MAX_RECORD /* text of one row, shared strings excepted */
+#define XLSX_MAX_SHARED	      ((size_t)1 << 30) /* text of all shared strings */
 #define XLSX_MAX_SHARED_COUNT ((size_t)1 << 26) /* number of shared strings */
-#define XLSX_MAX_XF 65536u		      /* cell styles (Excel allows 64000) */
-#define XLSX_MAX_NUMFMT 4096		      /* custom number formats */
-#define XLSX_MAX_RELS 4096		      /* relationships in one .rels part */
-#define XLSX_MAX_SHEETS 4096		      /* <sheet> entries in the workbook */
-#define XLSX_PART_MAX 1024		      /* longest part name we follow */
+#define XLSX_MAX_XF	      65536u		/* cell styles (Excel allows 64000) */
+#define XLSX_MAX_NUMFMT	      4096		/* custom number formats */
+#define XLSX_MAX_RELS	      4096		/* relationships in one .rels part */
+#define XLSX_MAX_SHEETS	      4096		/* <sheet> entries in the workbook */
+#define XLSX_PART_MAX	      1024		/* longest part name we follow */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Reader state                                                                               */
@@ -288,8 +288,7 @@ static int part_resolve(char *out, size_t cap, const char *dir, const char *targ
 }
 
 /* Reports an expat error of parser P on PART into ERR; returns the code. */
-static int xml_error(struct cc_xlsx_reader *x, XML_Parser p, const char *part,
-		     struct cc_error *err)
+static int xml_error(struct cc_xlsx_reader *x, XML_Parser p, const char *part, struct cc_error *err)
 {
 	if (x->fail) {
 		if (err)
@@ -446,8 +445,7 @@ static int rels_load(struct cc_xlsx_reader *x, const char *part, struct cc_error
 }
 
 /* Returns the first relationship of TYPE (or with ID when ID is given), or NULL. */
-static const struct rel *rels_find(const struct cc_xlsx_reader *x, const char *type,
-				   const char *id)
+static const struct rel *rels_find(const struct cc_xlsx_reader *x, const char *type, const char *id)
 {
 	for (size_t i = 0; i < x->nrels; i++)
 		if ((!type || strcmp(x->rels[i].type, type) == 0) &&
@@ -511,10 +509,15 @@ static int format_is_date(const char *code)
 				return 0;
 			p++;
 			break;
-		case 'y': case 'Y': case 'm': case 'M': case 'd': case 'D': case 'h': case 'H':
-			return 1;
-		default:
-			break;
+		case 'y':
+		case 'Y':
+		case 'm':
+		case 'M':
+		case 'd':
+		case 'D':
+		case 'h':
+		case 'H': return 1;
+		default: break;
 		}
 	}
 	return 0;
@@ -869,8 +872,10 @@ static int cell_finish(struct cc_xlsx_reader *x)
 		if (n == 0)
 			return 0;
 		if (parse_uint(v, 0xFFFFFFFFul, &i) || i >= x->nsst)
-			return fail_parser(x, CC_EPARSE, "row %ld of '%s' refers to shared string "
-					   "'%.20s', which does not exist", x->row_num, x->path, v);
+			return fail_parser(x, CC_EPARSE,
+					   "row %ld of '%s' refers to shared string "
+					   "'%.20s', which does not exist",
+					   x->row_num, x->path, v);
 		size_t len;
 		sst_get(x, i, &len);
 		return len ? row_put(x, x->col, FIELD_SHARED, NULL, len, i) : 0;
@@ -897,12 +902,9 @@ static int cell_finish(struct cc_xlsx_reader *x)
 		return row_put(x, x->col, FIELD_TEXT, num, strlen(num), 0);
 	}
 	case CELL_INLINE:
-	case CELL_STR:
-		n = unescape_x(v, n);
-		break;
+	case CELL_STR: n = unescape_x(v, n); break;
 	case CELL_ERROR:
-	case CELL_ISO:
-		break;
+	case CELL_ISO: break;
 	}
 	return n ? row_put(x, x->col, FIELD_TEXT, v, n, 0) : 0;
 }
@@ -1051,8 +1053,10 @@ static int open_parts(struct cc_xlsx_reader *x, struct cc_error *err)
 		return rc;
 	r = rels_find(x, "officeDocument", NULL);
 	if (r && part_resolve(workbook, sizeof workbook, "", r->target) != 0)
-		return cc_error_set(err, CC_EPARSE, "'%s' is not an XLSX workbook (bad workbook "
-				    "path '%s')", x->path, r->target);
+		return cc_error_set(err, CC_EPARSE,
+				    "'%s' is not an XLSX workbook (bad workbook "
+				    "path '%s')",
+				    x->path, r->target);
 	if (!part_exists(x, workbook))
 		return cc_error_set(err, CC_EPARSE, "'%s' is not an XLSX workbook (no %s)", x->path,
 				    workbook);
@@ -1216,8 +1220,10 @@ int cc_xlsx_next(struct cc_xlsx_reader *x, struct cc_row *row, struct cc_error *
 			}
 			int n = unzReadCurrentFile(x->zip, buf, XLSX_CHUNK);
 			if (n < 0) {
-				rc = cc_error_set(err, CC_EIO, "cannot read '%s' in '%s' (damaged "
-						  "zip?)", x->sheet_part, x->path);
+				rc = cc_error_set(err, CC_EIO,
+						  "cannot read '%s' in '%s' (damaged "
+						  "zip?)",
+						  x->sheet_part, x->path);
 				goto fail;
 			}
 			x->consumed += (uint64_t)n;
@@ -1344,8 +1350,8 @@ int cc_xlsx_create(struct cc_xlsx_writer **out, const char *path, struct cc_erro
 	if (!w)
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	w->path = strdup(path);
-	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL,
-				    .use_zip64 = LXW_FALSE};
+	lxw_workbook_options opt = {
+		.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
 	w->wb = w->path ? workbook_new_opt(path, &opt) : NULL;
 	if (w->wb)
 		w->bold = workbook_add_format(w->wb);
@@ -1373,8 +1379,10 @@ int cc_xlsx_add_sheet(struct cc_xlsx_writer *w, const char *name, struct cc_erro
 		return cc_error_set(err, CC_EINVAL, "bad sheet name '%s': %s", nm, lxw_strerror(e));
 	lxw_worksheet *ws = workbook_add_worksheet(w->wb, nm);
 	if (!ws)
-		return cc_error_set(err, CC_EIO, "cannot add sheet '%s' to '%s' (no temporary "
-				    "file?)", nm, w->path);
+		return cc_error_set(err, CC_EIO,
+				    "cannot add sheet '%s' to '%s' (no temporary "
+				    "file?)",
+				    nm, w->path);
 	w->ws = ws;
 	w->row = 0;
 	memcpy(w->sheet, nm, sizeof nm);
@@ -1422,15 +1430,16 @@ int cc_xlsx_row(struct cc_xlsx_writer *w, size_t n, const char *const *values,
 		else
 			e = worksheet_write_string(w->ws, w->row, col, v, fmt);
 		if (e == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED)
-			return cc_error_set(err, CC_EINVAL, "cell in row %lu, column %lu of sheet "
+			return cc_error_set(err, CC_EINVAL,
+					    "cell in row %lu, column %lu of sheet "
 					    "'%s' is longer than Excel's 32767 characters",
 					    (unsigned long)w->row + 1, (unsigned long)i + 1,
 					    w->sheet);
 		if (e != LXW_NO_ERROR)
-			return cc_error_set(err, e == LXW_ERROR_MEMORY_MALLOC_FAILED ? CC_ENOMEM
-										      : CC_EIO,
-					    "cannot write row %lu of sheet '%s': %s",
-					    (unsigned long)w->row + 1, w->sheet, lxw_strerror(e));
+			return cc_error_set(
+				err, e == LXW_ERROR_MEMORY_MALLOC_FAILED ? CC_ENOMEM : CC_EIO,
+				"cannot write row %lu of sheet '%s': %s", (unsigned long)w->row + 1,
+				w->sheet, lxw_strerror(e));
 	}
 	w->row++;
 	return 0;
@@ -1468,8 +1477,8 @@ int cc_xlsx_bar_chart(struct cc_xlsx_writer *w, const char *sheet, int cat_col, 
 	if (title && *title)
 		chart_title_set_name(chart, title);
 	chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-	lxw_error e = worksheet_insert_chart(w->ws, (lxw_row_t)anchor_row, (lxw_col_t)anchor_col,
-					     chart);
+	lxw_error e =
+		worksheet_insert_chart(w->ws, (lxw_row_t)anchor_row, (lxw_col_t)anchor_col, chart);
 	if (e == LXW_ERROR_MEMORY_MALLOC_FAILED)
 		return CC_ENOMEM;
 	return e == LXW_NO_ERROR ? 0 : CC_EINVAL;

@@ -70,7 +70,7 @@ int cc_xlsx_writer_close(struct cc_xlsx_writer *w, struct cc_error *err);
  * function still checks its argument's type.
  */
 #define CC_XLSX_CLOSE_PICK_(a, b, f, ...) f
-#define cc_xlsx_close(...) \
+#define cc_xlsx_close(...)                                                                         \
 	CC_XLSX_CLOSE_PICK_(__VA_ARGS__, cc_xlsx_writer_close, cc_xlsx_reader_close, 0)(__VA_ARGS__)
 
 #endif

@@ -87,9 +87,9 @@ void lists_version_release(struct list_version *v)
 }
 
 /* Fills the header fields of V from the current row of S (the columns of VERSION_COLS). */
-#define VERSION_COLS                                                                              \
-	"v.id, v.version, coalesce(v.year,0), v.source='manual', v.created_at, v.actor, "        \
-	"coalesce(v.note,''), l.name, l.model, "                                                \
+#define VERSION_COLS                                                                               \
+	"v.id, v.version, coalesce(v.year,0), v.source='manual', v.created_at, v.actor, "          \
+	"coalesce(v.note,''), l.name, l.model, "                                                   \
 	"(SELECT count(*) FROM list_entries le WHERE le.version_id=v.id)"
 
 static int version_header(struct cc_stmt *s, struct list_version *v)
@@ -377,8 +377,9 @@ int lists_diff(struct cc_store *st, const char *name, int from, int to, struct l
 /* ---- Writing ---- */
 
 int lists_version_write(struct cc_store *st, const char *name, const char *model, int manual,
-			int year, const struct list_entry *e, int n, const struct list_exit *x, int nx,
-			const char *actor, const char *note, int *number, struct cc_error *err)
+			int year, const struct list_entry *e, int n, const struct list_exit *x,
+			int nx, const char *actor, const char *note, int *number,
+			struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
 	struct list_diff d = {0};
@@ -438,10 +439,11 @@ int lists_version_write(struct cc_store *st, const char *name, const char *model
 		cc_stmt_free(s);
 		s = NULL;
 	}
-	if ((rc = cc_stmt_prepare(st, &s,
-				  "INSERT INTO list_versions(list_id, version, actor, note, source, "
-				  "year) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-				  err)))
+	if ((rc = cc_stmt_prepare(
+		     st, &s,
+		     "INSERT INTO list_versions(list_id, version, actor, note, source, "
+		     "year) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+		     err)))
 		goto out;
 	cc_stmt_bind_int64(s, 1, list_id);
 	cc_stmt_bind_int64(s, 2, prev_num + 1);
@@ -458,10 +460,11 @@ int lists_version_write(struct cc_store *st, const char *name, const char *model
 	s = NULL;
 	version_id = cc_store_last_id(st);
 
-	if ((rc = cc_stmt_prepare(st, &s,
-				  "INSERT INTO list_entries(version_id, enterprise_id, tier, score, "
-				  "rank, source, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-				  err)))
+	if ((rc = cc_stmt_prepare(
+		     st, &s,
+		     "INSERT INTO list_entries(version_id, enterprise_id, tier, score, "
+		     "rank, source, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		     err)))
 		goto out;
 	for (int i = 0; i < n; i++) {
 		cc_stmt_reset(s);
@@ -571,7 +574,7 @@ int lists_version_from_model(struct cc_store *st, const struct cc_frame *f, cons
 	struct eval_model m;
 	struct eval_model_run run;
 	struct list_entry *e = NULL;
-	char (*reasons)[160] = NULL;
+	char(*reasons)[160] = NULL;
 	int64_t *idx = NULL, *removed = NULL;
 	int n = 0, nremoved = 0, rc, have_prev = 0, have_run = 0;
 	if (create) {
@@ -607,8 +610,9 @@ int lists_version_from_model(struct cc_store *st, const struct cc_frame *f, cons
 		copy(x->tier, sizeof x->tier, m.tiers[run.tier[p]].id);
 		x->score = run.score[p];
 		x->rank = run.rank[p];
-		snprintf(reasons[n], sizeof reasons[n], "模型 %s 排名 %d，得分 %.4f (model rank %d, score %.4f)",
-			 m.id, run.rank[p], run.score[p], run.rank[p], run.score[p]);
+		snprintf(reasons[n], sizeof reasons[n],
+			 "模型 %s 排名 %d，得分 %.4f (model rank %d, score %.4f)", m.id,
+			 run.rank[p], run.score[p], run.rank[p], run.score[p]);
 		x->reason = reasons[n];
 		n++;
 	}
@@ -633,8 +637,8 @@ int lists_version_from_model(struct cc_store *st, const struct cc_frame *f, cons
 			bind_str(s, 1, name);
 			while ((rc = cc_stmt_step(s, err)) == 1) {
 				int64_t id = cc_stmt_int64(s, 0);
-				if (find_entry(pidx, prev.n, id) < 0 && find_entry(idx, n, id) >= 0 &&
-				    nremoved < n)
+				if (find_entry(pidx, prev.n, id) < 0 &&
+				    find_entry(idx, n, id) >= 0 && nremoved < n)
 					removed[nremoved++] = id;
 			}
 		}
@@ -646,8 +650,8 @@ int lists_version_from_model(struct cc_store *st, const struct cc_frame *f, cons
 		qsort(removed, (size_t)nremoved, sizeof *removed, cmp_id);
 		int k = 0;
 		for (int i = 0; i < n; i++)
-			if (!bsearch(&e[i].enterprise_id, removed, (size_t)nremoved, sizeof *removed,
-				     cmp_id))
+			if (!bsearch(&e[i].enterprise_id, removed, (size_t)nremoved,
+				     sizeof *removed, cmp_id))
 				e[k++] = e[i];
 		n = k;
 		free(idx);
@@ -709,9 +713,8 @@ static int tier_valid(const struct eval_model *m, const char *tier, struct cc_er
 			    m->id, names);
 }
 
-int lists_version_manual(struct cc_store *st, const char *name, const struct list_change *ch,
-			 int n, const char *actor, const char *note, int *number,
-			 struct cc_error *err)
+int lists_version_manual(struct cc_store *st, const char *name, const struct list_change *ch, int n,
+			 const char *actor, const char *note, int *number, struct cc_error *err)
 {
 	struct list_version v;
 	struct eval_model m;
@@ -722,7 +725,8 @@ int lists_version_manual(struct cc_store *st, const char *name, const struct lis
 		return cc_error_set(err, CC_EINVAL, "no change given");
 	for (int i = 0; i < n; i++)
 		if (!has_text(ch[i].reason))
-			return cc_error_set(err, CC_EINVAL, "a reason is required for '%s' (--reason)",
+			return cc_error_set(err, CC_EINVAL,
+					    "a reason is required for '%s' (--reason)",
 					    ch[i].uscc ? ch[i].uscc : "");
 	if ((rc = lists_version_read(st, name, 0, &v, err)))
 		return rc;
@@ -844,8 +848,9 @@ int lists_history(struct cc_store *st, const char *uscc, struct list_history *h,
 			tier[0] = '\0';
 		}
 		if (in) {
-			status = !was_in ? "entered"
-					 : strcmp(tier, cc_stmt_text(s, 3)) ? "changed" : "kept";
+			status = !was_in			    ? "entered"
+				 : strcmp(tier, cc_stmt_text(s, 3)) ? "changed"
+								    : "kept";
 			reason = cc_stmt_text(s, 4);
 		} else if (was_in) {
 			status = "exited";
@@ -910,9 +915,9 @@ static void chain_names(const char *ids, char *out, size_t n)
 
 int lists_export_xlsx(const struct list_version *v, const char *path, struct cc_error *err)
 {
-	static const char *const head[] = {"序号",	   "企业名称", "统一社会信用代码",
-					   "所在地区",	   "产业链",   "梯队 tier",
-					   "得分",	   "入选理由"};
+	static const char *const head[] = {"序号",     "企业名称", "统一社会信用代码",
+					   "所在地区", "产业链",   "梯队 tier",
+					   "得分",     "入选理由"};
 	static const enum cc_cell_type types[] = {CC_CELL_NUMBER, CC_CELL_TEXT, CC_CELL_TEXT,
 						  CC_CELL_TEXT,	  CC_CELL_TEXT, CC_CELL_TEXT,
 						  CC_CELL_NUMBER, CC_CELL_TEXT};
@@ -927,8 +932,8 @@ int lists_export_xlsx(const struct list_version *v, const char *path, struct cc_
 	if ((rc = cc_xlsx_add_sheet(w, "名单", err)))
 		goto out;
 	cc_xlsx_widths(w, 8, widths);
-	snprintf(title, sizeof title, "%s（第 %d 版，%s%s，数据年度 %d，%.10s）", v->list, v->number,
-		 have_model ? m.name_zh : "模型 ", have_model ? "" : v->model, v->year,
+	snprintf(title, sizeof title, "%s（第 %d 版，%s%s，数据年度 %d，%.10s）", v->list,
+		 v->number, have_model ? m.name_zh : "模型 ", have_model ? "" : v->model, v->year,
 		 v->created_at);
 	const char *trow[1] = {title};
 	if ((rc = cc_xlsx_row(w, 1, trow, NULL, 1, err)))

@@ -28,15 +28,15 @@ enum list_change_t { LIST_ADD = 1, LIST_REMOVE = 2, LIST_TIER = 3 };
 /* One entry of a version. */
 struct list_entry {
 	int64_t enterprise_id;
-	char uscc[19];	/* "" when the enterprise has left the registry */
-	char tier[32];	/* the model's tier id */
-	double score;	/* NaN for a manual addition */
-	int rank;	/* 0 for a manual addition */
-	int manual;	/* 1: added or re-tiered by hand */
-	char *reason;	/* never NULL once read */
-	char *name;	/* registry name ("" when gone) */
-	int region;	/* GB/T 2260 code, 0 when gone */
-	char *chains;	/* comma-separated chain ids of the enterprise ("" none) */
+	char uscc[19]; /* "" when the enterprise has left the registry */
+	char tier[32]; /* the model's tier id */
+	double score;  /* NaN for a manual addition */
+	int rank;      /* 0 for a manual addition */
+	int manual;    /* 1: added or re-tiered by hand */
+	char *reason;  /* never NULL once read */
+	char *name;    /* registry name ("" when gone) */
+	int region;    /* GB/T 2260 code, 0 when gone */
+	char *chains;  /* comma-separated chain ids of the enterprise ("" none) */
 };
 
 /* An enterprise a version removes by hand, with the reason (for lists_version_write). */
@@ -98,8 +98,9 @@ struct list_history {
  * or removal without a reason, an empty name) or CC_EDB. Nothing is consumed.
  */
 int lists_version_write(struct cc_store *st, const char *name, const char *model, int manual,
-			int year, const struct list_entry *e, int n, const struct list_exit *x, int nx,
-			const char *actor, const char *note, int *number, struct cc_error *err);
+			int year, const struct list_entry *e, int n, const struct list_exit *x,
+			int nx, const char *actor, const char *note, int *number,
+			struct cc_error *err);
 
 /*
  * Runs the model and writes a version of list NAME from it. CREATE: the list must not exist
@@ -119,9 +120,8 @@ int lists_version_from_model(struct cc_store *st, const struct cc_frame *f, cons
  * removal or tier change must be (CC_ENOTFOUND); a tier must be one of the model's
  * (CC_EINVAL listing them). Nothing is written unless every change is valid.
  */
-int lists_version_manual(struct cc_store *st, const char *name, const struct list_change *ch,
-			 int n, const char *actor, const char *note, int *number,
-			 struct cc_error *err);
+int lists_version_manual(struct cc_store *st, const char *name, const struct list_change *ch, int n,
+			 const char *actor, const char *note, int *number, struct cc_error *err);
 
 /*
  * Reads version NUMBER (<= 0: the latest) of list NAME with its entries (by rank, manual
@@ -161,8 +161,8 @@ void lists_history_release(struct list_history *h);
 
 /*
  * Writes version V as an XLSX workbook at PATH for circulation: a title row, the header
- * 序号, 企业名称, 统一社会信用代码, 所在地区, 产业链, 梯队 tier, 得分, 入选理由 in bold, one row per
- * entry, column widths. Needs the codes and catalogue loaded. Returns 0 or CC_EIO.
+ * 序号, 企业名称, 统一社会信用代码, 所在地区, 产业链, 梯队 tier, 得分, 入选理由 in bold, one row
+ * per entry, column widths. Needs the codes and catalogue loaded. Returns 0 or CC_EIO.
  */
 int lists_export_xlsx(const struct list_version *v, const char *path, struct cc_error *err);
 

@@ -24,15 +24,15 @@
 #include "match/match_internal.h"
 
 #define FIELDS_SLOT 7
-#define FIELDS_COLS                                                                            \
-	"SELECT id, kind, status, valid_until, chain, node, quantity, unit, enterprise_id "   \
+#define FIELDS_COLS                                                                                \
+	"SELECT id, kind, status, valid_until, chain, node, quantity, unit, enterprise_id "        \
 	"FROM postings"
 
 struct match_fields {
 	pthread_rwlock_t lock;
 	int built;
-	int64_t rev;	 /* the highest postings.rev held */
-	int64_t cap;	 /* fields for ids 0 .. cap - 1 */
+	int64_t rev; /* the highest postings.rev held */
+	int64_t cap; /* fields for ids 0 .. cap - 1 */
 	struct match_field *v;
 	/* Units, normalised (trimmed, ASCII lower case): index 1.. in a hash; 0 is "no unit". */
 	char (*unit)[24];
@@ -46,7 +46,7 @@ struct match_fields {
 		char tri[15];
 		uint8_t kind; /* MATCH_SUPPLY / MATCH_DEMAND + 1; 0 free */
 		int64_t df;
-	} *df;
+	} * df;
 	int ndf;
 };
 
@@ -265,8 +265,7 @@ static void fields_free(void *p)
 	free(m);
 }
 
-struct match_fields *match_fields_get(struct cc_store *st, struct cc_frame *f,
-				      struct cc_error *err)
+struct match_fields *match_fields_get(struct cc_store *st, struct cc_frame *f, struct cc_error *err)
 {
 	static const char rev_sql[] =
 		"SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'postings_rev'";
@@ -354,8 +353,7 @@ int64_t match_fields_df(struct match_fields *m, int kind, const char *tri, size_
 	return df;
 }
 
-void match_fields_df_put(struct match_fields *m, int kind, const char *tri, size_t len,
-			 int64_t df)
+void match_fields_df_put(struct match_fields *m, int kind, const char *tri, size_t len, int64_t df)
 {
 	pthread_mutex_lock(&m->df_lock);
 	int i = m->ndf < DF_SLOTS / 2 ? df_slot(m, kind, tri, len) : -1;

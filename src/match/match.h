@@ -69,10 +69,10 @@ enum match_kind_t { MATCH_SUPPLY = 0, MATCH_DEMAND = 1 };
 /* A posting to create (id 0) or update (id > 0). Strings may be NULL. */
 struct posting_in {
 	int64_t id;
-	const char *kind;  /* supply / demand (供 / 需 accepted) */
-	const char *uscc;  /* the poster */
+	const char *kind; /* supply / demand (供 / 需 accepted) */
+	const char *uscc; /* the poster */
 	const char *title, *description;
-	const char *node;  /* "chain.node" or a bare unambiguous node id */
+	const char *node;     /* "chain.node" or a bare unambiguous node id */
 	const char *quantity; /* text as given: a number, or NULL / "" */
 	const char *unit;
 	const char *region_pref; /* codes separated by ';' or ',' */
@@ -110,8 +110,8 @@ json_t *posting_get(struct cc_store *st, int64_t id, int with_private, struct cc
 int posting_owner(struct cc_store *st, int64_t id, char *out, struct cc_error *err);
 
 struct posting_query {
-	const char *q;	   /* text: trigram MATCH for 3+ characters, substring scan for 1–2 */
-	const char *kind;  /* supply / demand / NULL */
+	const char *q;	  /* text: trigram MATCH for 3+ characters, substring scan for 1–2 */
+	const char *kind; /* supply / demand / NULL */
 	const char *chain, *node;
 	int region;	   /* poster's region code prefix (50, 5001, 500112) or 0 */
 	const char *uscc;  /* only this poster's postings */
@@ -126,7 +126,8 @@ json_t *posting_search(struct cc_store *st, const struct posting_query *q, struc
 /* ---- ranking ---- */
 
 #define MATCH_NCOMP 7
-/* Component names in order: text, node, industry, region_pref, cross_city, quantity, credibility. */
+/* Component names in order: text, node, industry, region_pref, cross_city, quantity, credibility.
+ */
 extern const char *const match_component[MATCH_NCOMP];
 
 struct match_weights {
@@ -138,17 +139,17 @@ struct match_weights {
 	int partial_below;   /* run the partial pass when the exact one found fewer (a page: 20) */
 	int partial_max_df;  /* the partial pass ignores trigrams in more documents than this */
 	int partial_terms;   /* and keeps the rarest this many */
-	double scale[5]; /* by frame scale code: unknown, large, medium, small, micro */
-	int pair[2];	 /* province codes of the pair: 50 and 51 */
+	double scale[5];     /* by frame scale code: unknown, large, medium, small, micro */
+	int pair[2];	     /* province codes of the pair: 50 and 51 */
 };
 
 /* The weights from data/match_weights.json (shared, read-only); NULL with the reason. */
 const struct match_weights *match_weights_get(struct cc_error *err);
 
 struct match_item {
-	int is_posting;	   /* 1: an opposite posting; 0: a registered enterprise */
-	int64_t id;	   /* posting id, or enterprise id */
-	int ent;	   /* frame index of the counterpart enterprise (-1 if not in the frame) */
+	int is_posting; /* 1: an opposite posting; 0: a registered enterprise */
+	int64_t id;	/* posting id, or enterprise id */
+	int ent;	/* frame index of the counterpart enterprise (-1 if not in the frame) */
 	double comp[MATCH_NCOMP]; /* components, 0..1 */
 	double score;
 	double bm25;	   /* raw bm25 (0 when not from the text index) */
@@ -158,19 +159,19 @@ struct match_item {
 	char matched[128]; /* query terms found in the candidate's text, ';'-separated: filled by
 			    * match_item_text (for the items shown), "" before */
 	int explained;	   /* match_item_text has run */
-	int node;	   /* global catalogue node of the posting / the node it is a member of, or -1 */
-	double qty;	   /* the posting's quantity, NaN when none */
-	char unit[24];	   /* the posting's unit: filled by match_item_text, "" before */
-	int unit_id;	   /* the unit as ranking compares it (match/fields.c), 0 none */
-	int days;	   /* days the counterpart has been on the platform, -1 unknown */
+	int node;   /* global catalogue node of the posting / the node it is a member of, or -1 */
+	double qty; /* the posting's quantity, NaN when none */
+	char unit[24]; /* the posting's unit: filled by match_item_text, "" before */
+	int unit_id;   /* the unit as ranking compares it (match/fields.c), 0 none */
+	int days;      /* days the counterpart has been on the platform, -1 unknown */
 };
 
 struct match_result {
 	int64_t posting_id;
-	int kind;	/* of the posting */
-	char query[512];/* the exact-pass FTS query ("" when the title has no 3+ character term) */
+	int kind;	 /* of the posting */
+	char query[512]; /* the exact-pass FTS query ("" when the title has no 3+ character term) */
 	char partial[512]; /* the partial-pass query (the rare trigrams), "" when it did not run */
-	int n;		/* candidates ranked */
+	int n;		   /* candidates ranked */
 	struct match_item *items; /* best first */
 	/* The posting itself, for explanations. */
 	char uscc[19];

@@ -23,9 +23,9 @@ static inline size_t match_char_len(unsigned char c)
 
 /* The columns every posting reader selects, in this order (match_posting_row_json reads them;
  * posting p, its poster e). */
-#define POSTING_COLS                                                                          \
-	"p.id, p.kind, e.uscc, e.name, e.region, p.title, p.description, p.chain, p.node, "   \
-	"p.quantity, p.unit, p.region_pref, p.valid_until, p.status, p.created_at, "         \
+#define POSTING_COLS                                                                               \
+	"p.id, p.kind, e.uscc, e.name, e.region, p.title, p.description, p.chain, p.node, "        \
+	"p.quantity, p.unit, p.region_pref, p.valid_until, p.status, p.created_at, "               \
 	"p.updated_at, p.contact"
 
 /* Cuts TEXT at spaces and punctuation into distinct terms; returns how many (at most MAX). */
@@ -52,13 +52,13 @@ int match_node_index(const struct cc_catalogue *cat, const char *chain, const ch
  * candidates need no row reads: the store's rows as of the call to match_fields_get.
  */
 struct match_field {
-	double qty;	/* NaN when none */
-	int32_t valid;	/* valid until, YYYYMMDD; INT32_MAX when open-ended */
-	int32_t ent;	/* frame index of the poster, -1 when not in the frame */
-	int16_t node;	/* global catalogue node, -1 */
-	uint16_t unit;	/* match_fields_unit index, 0 when none */
-	uint8_t kind;	/* MATCH_SUPPLY / MATCH_DEMAND + 1; 0: no such posting */
-	uint8_t open;	/* status 'open' */
+	double qty;    /* NaN when none */
+	int32_t valid; /* valid until, YYYYMMDD; INT32_MAX when open-ended */
+	int32_t ent;   /* frame index of the poster, -1 when not in the frame */
+	int16_t node;  /* global catalogue node, -1 */
+	uint16_t unit; /* match_fields_unit index, 0 when none */
+	uint8_t kind;  /* MATCH_SUPPLY / MATCH_DEMAND + 1; 0: no such posting */
+	uint8_t open;  /* status 'open' */
 };
 struct match_fields;
 /*
@@ -75,8 +75,7 @@ void match_fields_release(struct match_fields *m);
 /* The document frequency of trigram TRI (LEN bytes) in the text index of KIND postings as
  * put by match_fields_df_put since the postings last changed, or -1. Thread-safe. */
 int64_t match_fields_df(struct match_fields *m, int kind, const char *tri, size_t len);
-void match_fields_df_put(struct match_fields *m, int kind, const char *tri, size_t len,
-			 int64_t df);
+void match_fields_df_put(struct match_fields *m, int kind, const char *tri, size_t len, int64_t df);
 
 /* The posting row of a statement selecting POSTING_COLS (posting.c) as JSON. */
 struct cc_stmt;

@@ -62,9 +62,9 @@ static int ferr(struct cc_error *err, int code, const char *field, const char *f
 
 const char *posting_error_field(const struct cc_error *err)
 {
-	static const char *const fields[] = {"kind", "uscc", "title", "description", "node",
-					     "quantity", "unit", "region_pref", "valid_until",
-					     "contact", "id"};
+	static const char *const fields[] = {"kind",	    "uscc",	"title", "description",
+					     "node",	    "quantity", "unit",	 "region_pref",
+					     "valid_until", "contact",	"id"};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		size_t n = strlen(fields[i]);
 		if (strncmp(err->msg, fields[i], n) == 0 && err->msg[n] == ':')
@@ -193,7 +193,8 @@ int posting_save(struct cc_store *st, const struct posting_in *in, int64_t *id,
 			struct cc_error e2;
 			if (cc_uscc_validate(in->uscc, strlen(in->uscc), u, NULL, &e2) ||
 			    strcmp(u, p.uscc) != 0) {
-				rc = ferr(err, CC_EINVAL, "uscc", "a posting cannot change its poster");
+				rc = ferr(err, CC_EINVAL, "uscc",
+					  "a posting cannot change its poster");
 				goto out;
 			}
 		}
@@ -249,7 +250,8 @@ int posting_save(struct cc_store *st, const struct posting_in *in, int64_t *id,
 	if (p.quantity) {
 		struct cc_error e2 = {0};
 		if (cc_parse_number(p.quantity, strlen(p.quantity), &qty, &e2)) {
-			rc = ferr(err, CC_EINVAL, "quantity", "'%.40s' is not a number", p.quantity);
+			rc = ferr(err, CC_EINVAL, "quantity", "'%.40s' is not a number",
+				  p.quantity);
 			goto out;
 		}
 		if (!(qty >= 0) || qty > 1e15) {
@@ -291,11 +293,12 @@ int posting_save(struct cc_store *st, const struct posting_in *in, int64_t *id,
 			"updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?1",
 			err);
 	else
-		rc = cc_stmt_prepare(st, &s,
-				     "INSERT INTO postings(enterprise_id, title, description, chain, "
-				     "node, quantity, unit, region_pref, valid_until, contact, kind, "
-				     "created_by) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
-				     err);
+		rc = cc_stmt_prepare(
+			st, &s,
+			"INSERT INTO postings(enterprise_id, title, description, chain, "
+			"node, quantity, unit, region_pref, valid_until, contact, kind, "
+			"created_by) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+			err);
 	if (rc == 0) {
 		cc_stmt_bind_int64(s, 1, in->id > 0 ? in->id : eid);
 		cc_stmt_bind_text(s, 2, title, tn);
@@ -336,7 +339,7 @@ int posting_save(struct cc_store *st, const struct posting_in *in, int64_t *id,
 		json_t *after = posting_get(st, *id, 1, err);
 		char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
 		rc = cc_store_audit(st, in->actor, in->id > 0 ? "posting.update" : "posting.create",
-				 target, NULL, a, err);
+				    target, NULL, a, err);
 		free(a);
 		json_decref(after);
 	}
@@ -375,8 +378,8 @@ int posting_withdraw(struct cc_store *st, int64_t id, const char *actor, struct 
 	if (rc == 0) {
 		char target[40];
 		snprintf(target, sizeof target, "posting %lld", (long long)id);
-		rc = cc_store_audit(st, actor, "posting.withdraw", target, NULL, "{\"status\":\"withdrawn\"}",
-				 err);
+		rc = cc_store_audit(st, actor, "posting.withdraw", target, NULL,
+				    "{\"status\":\"withdrawn\"}", err);
 	}
 	if (rc == 0)
 		rc = cc_store_commit(st, err);
@@ -470,9 +473,9 @@ json_t *posting_get(struct cc_store *st, int64_t id, int with_private, struct cc
 /* Returns the byte length of the separator at P (0 when P is not a separator). */
 static size_t sep_len(const unsigned char *p)
 {
-	static const char *const wide[] = {"，", "。", "、", "；", "：", "！", "？", "（", "）",
-					   "【", "】", "《", "》", "“", "”", "‘", "’", "　",
-					   "「", "」", "…", "—"};
+	static const char *const wide[] = {"，", "。", "、", "；", "：", "！", "？", "（",
+					   "）", "【", "】", "《", "》", "“",  "”",  "‘",
+					   "’",	 "　", "「", "」", "…",	 "—"};
 	if (*p < 0x80)
 		return (isspace(*p) || strchr(",;:!?()[]{}<>\"'`/\\|*^~=&@$%", *p)) ? 1 : 0;
 	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++) {
@@ -482,7 +485,6 @@ static size_t sep_len(const unsigned char *p)
 	}
 	return 0;
 }
-
 
 int match_terms(const char *text, struct match_term *terms, int max)
 {
@@ -584,8 +586,9 @@ int match_query_build(const char *text, char *out, size_t n)
 				dup |= strlen(seen[s]) == len && memcmp(seen[s], p, len) == 0;
 			if (!dup && count < 64 && len < sizeof seen[0]) {
 				size_t save = used;
-				if ((count && put(out, n, &used, " OR ", 4)) || put(out, n, &used, "\"", 1) ||
-				    put(out, n, &used, p, len) || put(out, n, &used, "\"", 1)) {
+				if ((count && put(out, n, &used, " OR ", 4)) ||
+				    put(out, n, &used, "\"", 1) || put(out, n, &used, p, len) ||
+				    put(out, n, &used, "\"", 1)) {
 					used = save;
 					out[used] = '\0';
 					return count;
@@ -611,7 +614,8 @@ int match_query_phrases(const char *text, char *out, size_t n)
 			continue;
 		size_t save = used;
 		if ((count && put(out, n, &used, " OR ", 4)) || put(out, n, &used, "\"", 1) ||
-		    put(out, n, &used, t[k].text, strlen(t[k].text)) || put(out, n, &used, "\"", 1)) {
+		    put(out, n, &used, t[k].text, strlen(t[k].text)) ||
+		    put(out, n, &used, "\"", 1)) {
 			used = save;
 			out[used] = '\0';
 			break;
@@ -663,7 +667,9 @@ json_t *posting_search(struct cc_store *st, const struct posting_query *q, struc
 		cc_buf_puts(&where, " AND e.uscc = ?7");
 	const char *state = q->state && *q->state ? q->state : "open";
 	if (!strcmp(state, "open"))
-		cc_buf_puts(&where, " AND p.status = 'open' AND (p.valid_until IS NULL OR p.valid_until >= ?8)");
+		cc_buf_puts(
+			&where,
+			" AND p.status = 'open' AND (p.valid_until IS NULL OR p.valid_until >= ?8)");
 	else if (!strcmp(state, "expired"))
 		cc_buf_puts(&where, " AND p.status = 'open' AND p.valid_until < ?8");
 	else if (!strcmp(state, "withdrawn"))
@@ -675,12 +681,14 @@ json_t *posting_search(struct cc_store *st, const struct posting_query *q, struc
 	}
 	for (int k = 0, j = 0; k < nt; k++)
 		if (t[k].chars < 3)
-			cc_buf_printf(&where,
-				      " AND instr(lower(p.title || ' ' || coalesce(p.description, '')), ?%d) > 0",
-				      20 + j++);
-	const char *from = fts[0] ? " FROM postings_fts JOIN postings p ON p.id = postings_fts.rowid "
-				    "JOIN enterprises e ON e.id = p.enterprise_id"
-				  : " FROM postings p JOIN enterprises e ON e.id = p.enterprise_id";
+			cc_buf_printf(
+				&where,
+				" AND instr(lower(p.title || ' ' || coalesce(p.description, '')), ?%d) > 0",
+				20 + j++);
+	const char *from =
+		fts[0] ? " FROM postings_fts JOIN postings p ON p.id = postings_fts.rowid "
+			 "JOIN enterprises e ON e.id = p.enterprise_id"
+		       : " FROM postings p JOIN enterprises e ON e.id = p.enterprise_id";
 	json_t *res = NULL, *items = json_array();
 	int64_t total = 0;
 	for (int pass = 0; pass < 2; pass++) {
@@ -688,7 +696,8 @@ json_t *posting_search(struct cc_store *st, const struct posting_query *q, struc
 		if (pass == 0)
 			cc_buf_printf(&sql, "SELECT count(*)%s%s", from, cc_buf_str(&where));
 		else
-			cc_buf_printf(&sql, "SELECT " POSTING_COLS "%s%s ORDER BY %s LIMIT %d OFFSET %d",
+			cc_buf_printf(&sql,
+				      "SELECT " POSTING_COLS "%s%s ORDER BY %s LIMIT %d OFFSET %d",
 				      from, cc_buf_str(&where),
 				      fts[0] ? "bm25(postings_fts), p.id" : "p.id DESC",
 				      q->limit > 0 ? q->limit : 50, q->offset > 0 ? q->offset : 0);

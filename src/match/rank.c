@@ -14,10 +14,10 @@
 #include "domain/codes.h"
 #include "match/match_internal.h"
 
-const char *const match_component[MATCH_NCOMP] = {"text",	"node",	    "industry",	   "region_pref",
-						  "cross_city", "quantity", "credibility"};
-static const char *const component_zh[MATCH_NCOMP] = {"文本相关", "环节一致", "行业一致", "意向地区",
-						      "川渝互采", "数量匹配", "企业信用"};
+const char *const match_component[MATCH_NCOMP] = {
+	"text", "node", "industry", "region_pref", "cross_city", "quantity", "credibility"};
+static const char *const component_zh[MATCH_NCOMP] = {
+	"文本相关", "环节一致", "行业一致", "意向地区", "川渝互采", "数量匹配", "企业信用"};
 
 /* ---- weights ---- */
 
@@ -39,7 +39,8 @@ static void weights_load(void)
 	json_error_t je;
 	json_t *root = NULL;
 	if (cc_data_read("match_weights.json", &text, &len)) {
-		weights_rc = cc_error_set(&weights_err, CC_ENOTFOUND, "match_weights.json: not found");
+		weights_rc =
+			cc_error_set(&weights_err, CC_ENOTFOUND, "match_weights.json: not found");
 		return;
 	}
 	root = json_loadb(text, len, 0, &je);
@@ -53,9 +54,10 @@ static void weights_load(void)
 	for (int k = 0; k < MATCH_NCOMP; k++) {
 		json_t *v = json_object_get(w, match_component[k]);
 		if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) > 100) {
-			weights_rc = cc_error_set(&weights_err, CC_EINVAL,
-						  "match_weights.json: weights.%s must be a number >= 0",
-						  match_component[k]);
+			weights_rc =
+				cc_error_set(&weights_err, CC_EINVAL,
+					     "match_weights.json: weights.%s must be a number >= 0",
+					     match_component[k]);
 			json_decref(root);
 			return;
 		}
@@ -66,7 +68,8 @@ static void weights_load(void)
 	weights.cand_node = (int)num(c, "node", 300);
 	weights.cand_enterprises = (int)num(c, "enterprises", 200);
 	if (weights.cand_text < 0 || weights.cand_text > 5000 || weights.cand_node < 0 ||
-	    weights.cand_node > 5000 || weights.cand_enterprises < 0 || weights.cand_enterprises > 5000)
+	    weights.cand_node > 5000 || weights.cand_enterprises < 0 ||
+	    weights.cand_enterprises > 5000)
 		weights_rc = cc_error_set(&weights_err, CC_EINVAL,
 					  "match_weights.json: candidates must be 0..5000");
 	weights.node_related = num(root, "node_related", 0.5);
@@ -277,7 +280,6 @@ static struct match_item *cand_get(struct cands *c, int is_posting, int64_t id, 
 	return it;
 }
 
-
 static void add_matched(struct match_item *it, const char *s, size_t n)
 {
 	size_t used = strlen(it->matched);
@@ -385,8 +387,8 @@ static int text_pass(struct cc_store *st, struct cands *c, const struct match_fi
 	static const char top_demand[] = "SELECT rowid, bm25(postings_fts_demand) FROM "
 					 "postings_fts_demand WHERE postings_fts_demand MATCH ?1 "
 					 "ORDER BY rank LIMIT ?2";
-	struct cc_stmt *s = cc_stmt_cached(st, opposite == MATCH_SUPPLY ? top_supply : top_demand,
-					   err);
+	struct cc_stmt *s =
+		cc_stmt_cached(st, opposite == MATCH_SUPPLY ? top_supply : top_demand, err);
 	if (!s)
 		return CC_EDB;
 	int taken = 0, rc = 0;
@@ -394,7 +396,8 @@ static int text_pass(struct cc_store *st, struct cands *c, const struct match_fi
 	cc_stmt_bind_int64(s, 2, want + want / 2 + 8);
 	while (taken < want && (rc = cc_stmt_step(s, err)) == 1) {
 		double bm = cc_stmt_double(s, 1);
-		struct match_item *it = take_posting(c, mf, cc_stmt_int64(s, 0), opposite, today, self);
+		struct match_item *it =
+			take_posting(c, mf, cc_stmt_int64(s, 0), opposite, today, self);
 		if (it && !it->pass && bm < 0) {
 			it->pass = pass;
 			it->bm25 = bm;
@@ -446,7 +449,8 @@ static int rare_trigrams(struct cc_store *st, struct match_fields *mf, int kind,
 		if (!e)
 			break;
 		int64_t df = mf ? match_fields_df(mf, kind, p + 1, (size_t)(e - p - 1)) : -1;
-		if (df < 0) { /* not counted since the postings last changed (capped: MAX_DF is fixed) */
+		if (df <
+		    0) { /* not counted since the postings last changed (capped: MAX_DF is fixed) */
 			cc_stmt_bind_text(s, 1, p, (size_t)(e - p + 1));
 			cc_stmt_bind_int64(s, 2, (int64_t)max_df + 1);
 			int rc = cc_stmt_step(s, err);
@@ -497,10 +501,13 @@ static int product_pass(struct cc_store *st, struct cands *c, const char *query,
 			int sellers, int want, int64_t self, const struct cc_frame *f, double *best,
 			struct cc_error *err)
 {
-	static const char top_sql[] = "SELECT rowid, bm25(match_products_fts) FROM match_products_fts "
-				      "WHERE match_products_fts MATCH ?1 ORDER BY rank";
-	static const char sell_sql[] = "SELECT enterprise_id FROM match_sellers WHERE product_id = ?1";
-	static const char buy_sql[] = "SELECT enterprise_id FROM match_buyers WHERE product_id = ?1";
+	static const char top_sql[] =
+		"SELECT rowid, bm25(match_products_fts) FROM match_products_fts "
+		"WHERE match_products_fts MATCH ?1 ORDER BY rank";
+	static const char sell_sql[] =
+		"SELECT enterprise_id FROM match_sellers WHERE product_id = ?1";
+	static const char buy_sql[] =
+		"SELECT enterprise_id FROM match_buyers WHERE product_id = ?1";
 	struct cc_stmt *s = cc_stmt_cached(st, top_sql, err);
 	struct cc_stmt *w = s ? cc_stmt_cached(st, sellers ? sell_sql : buy_sql, err) : NULL;
 	if (!w)
@@ -558,7 +565,9 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 	int rc = cc_stmt_step(s, err);
 	if (rc <= 0) {
 		cc_stmt_reset(s);
-		return rc < 0 ? CC_EDB : cc_error_set(err, CC_ENOTFOUND, "id: no posting %lld", (long long)id);
+		return rc < 0 ? CC_EDB
+			      : cc_error_set(err, CC_ENOTFOUND, "id: no posting %lld",
+					     (long long)id);
 	}
 	out->kind = match_kind_parse(cc_stmt_text(s, 0));
 	char title[1024], chain[64], node[96];
@@ -581,7 +590,8 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 	out->node = match_node_index(cat, chain, node);
 	int opposite = out->kind == MATCH_SUPPLY ? MATCH_DEMAND : MATCH_SUPPLY;
 	int32_t tymd = (int32_t)strtol(today, NULL, 10) * 10000 +
-		       (int32_t)strtol(today + 5, NULL, 10) * 100 + (int32_t)strtol(today + 8, NULL, 10);
+		       (int32_t)strtol(today + 5, NULL, 10) * 100 +
+		       (int32_t)strtol(today + 8, NULL, 10);
 
 	char *topic = out->topic;
 	match_strip_stopwords(title, topic, sizeof out->topic);
@@ -615,27 +625,27 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 	/* 1. Opposite postings sharing text: the exact pass, then the partial one if it found
 	 * fewer than half of what is wanted. */
 	if (out->query[0] && W->cand_text > 0) {
-		int got = text_pass(st, &c, mf, out->query, W->cand_text, 1, opposite, tymd, out->ent,
-				    &best_p[1], err);
+		int got = text_pass(st, &c, mf, out->query, W->cand_text, 1, opposite, tymd,
+				    out->ent, &best_p[1], err);
 		if (got < 0) {
 			rc = got;
 			goto out;
 		}
 		int kept = 0;
 		if (got < W->partial_below && strcmp(loose, out->query) != 0) {
-			kept = rare_trigrams(st, mf, opposite, opposite == MATCH_SUPPLY
-									   ? "postings_fts_supply"
-									   : "postings_fts_demand",
-					     loose, W->partial_max_df, W->partial_terms, out->partial,
-					     sizeof out->partial, err);
+			kept = rare_trigrams(st, mf, opposite,
+					     opposite == MATCH_SUPPLY ? "postings_fts_supply"
+								      : "postings_fts_demand",
+					     loose, W->partial_max_df, W->partial_terms,
+					     out->partial, sizeof out->partial, err);
 			if (kept < 0) {
 				rc = kept;
 				goto out;
 			}
 		}
 		if (kept > 0) {
-			int more = text_pass(st, &c, mf, out->partial, W->cand_text - got, 2, opposite,
-					     tymd, out->ent, &best_p[2], err);
+			int more = text_pass(st, &c, mf, out->partial, W->cand_text - got, 2,
+					     opposite, tymd, out->ent, &best_p[2], err);
 			if (more < 0) {
 				rc = more;
 				goto out;
@@ -645,8 +655,9 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 	/* 2. Opposite postings on the same node, newest first (the index alone; their fields in
 	 * memory say which are open and not the poster's). */
 	if (out->node >= 0 && W->cand_node > 0) {
-		static const char sql[] = "SELECT id FROM postings WHERE chain = ?1 AND node = ?2 AND "
-					  "kind = ?3 ORDER BY id DESC";
+		static const char sql[] =
+			"SELECT id FROM postings WHERE chain = ?1 AND node = ?2 AND "
+			"kind = ?3 ORDER BY id DESC";
 		s = cc_stmt_cached(st, sql, err);
 		if (!s) {
 			rc = CC_EDB;
@@ -658,7 +669,8 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 		cc_stmt_bind_text(s, 3, kind, strlen(kind));
 		int taken = 0;
 		while (taken < W->cand_node && (rc = cc_stmt_step(s, err)) == 1)
-			taken += !!take_posting(&c, mf, cc_stmt_int64(s, 0), opposite, tymd, out->ent);
+			taken += !!take_posting(&c, mf, cc_stmt_int64(s, 0), opposite, tymd,
+						out->ent);
 		cc_stmt_reset(s);
 		if (rc < 0) {
 			rc = CC_EDB;
@@ -674,8 +686,8 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 			if (ent_taken >= W->partial_below || !strcmp(loose, out->query))
 				break;
 			int kept = rare_trigrams(st, NULL, 0, "match_products_fts", loose,
-						 W->partial_max_df, W->partial_terms, rare, sizeof rare,
-						 err);
+						 W->partial_max_df, W->partial_terms, rare,
+						 sizeof rare, err);
 			if (kept < 0) {
 				rc = kept;
 				goto out;
@@ -684,8 +696,8 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 				break;
 		}
 		int got = product_pass(st, &c, pass == 1 ? out->query : rare, pass,
-				       out->kind == MATCH_DEMAND, W->cand_enterprises - ent_taken, self,
-				       f, &best_e[pass], err);
+				       out->kind == MATCH_DEMAND, W->cand_enterprises - ent_taken,
+				       self, f, &best_e[pass], err);
 		if (got < 0) {
 			rc = got;
 			goto out;
@@ -715,7 +727,8 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 				goto out;
 			}
-			for (int j = f->node_edge_start[out->node]; j < f->node_edge_start[out->node + 1]; j++)
+			for (int j = f->node_edge_start[out->node];
+			     j < f->node_edge_start[out->node + 1]; j++)
 				if (f->edge_buyer[j] >= 0)
 					buys_on[f->edge_buyer[j]] = 1;
 			for (int j = f->node_edge_start[out->node];
@@ -760,10 +773,12 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 				it->node = out->node; /* a supply posting: it buys on the node */
 				goto scored_node;
 			}
-			/* The enterprise's node: the posting's when it is a member, else a related one. */
+			/* The enterprise's node: the posting's when it is a member, else a related
+			 * one. */
 			double bestn = 0;
 			for (int m = f->member_start[e]; m < f->member_start[e + 1]; m++) {
-				double a = node_agreement(cat, out->node, f->member_node[m], W->node_related);
+				double a = node_agreement(cat, out->node, f->member_node[m],
+							  W->node_related);
 				if (a > bestn) {
 					bestn = a;
 					it->node = f->member_node[m];
@@ -794,7 +809,8 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 						f->created[e] % 100);
 			it->days = tday >= d ? tday - d : -1;
 		}
-		double cred = fmin(1, certs / W->certs_full) + W->scale[f->scale[e] < 5 ? f->scale[e] : 0] +
+		double cred = fmin(1, certs / W->certs_full) +
+			      W->scale[f->scale[e] < 5 ? f->scale[e] : 0] +
 			      (it->days > 0 ? fmin(1, it->days / W->platform_days_full) : 0);
 		it->comp[6] = cred / 3;
 		double sc = 0;
@@ -846,10 +862,12 @@ void match_item_text(struct cc_store *st, struct match_result *r, int i)
 {
 	static const char psql[] = "SELECT title, coalesce(description, ''), unit FROM postings "
 				   "WHERE id = ?1";
-	static const char ssql[] = "SELECT group_concat(p.name, ' ') FROM match_sellers s "
-				   "JOIN match_products p ON p.id = s.product_id WHERE s.enterprise_id = ?1";
-	static const char bsql[] = "SELECT group_concat(p.name, ' ') FROM match_buyers s "
-				   "JOIN match_products p ON p.id = s.product_id WHERE s.enterprise_id = ?1";
+	static const char ssql[] =
+		"SELECT group_concat(p.name, ' ') FROM match_sellers s "
+		"JOIN match_products p ON p.id = s.product_id WHERE s.enterprise_id = ?1";
+	static const char bsql[] =
+		"SELECT group_concat(p.name, ' ') FROM match_buyers s "
+		"JOIN match_products p ON p.id = s.product_id WHERE s.enterprise_id = ?1";
 	struct match_item *it = &r->items[i];
 	if (it->explained)
 		return;
@@ -935,16 +953,21 @@ int match_item_write(struct cc_store *st, const struct cc_frame *f, struct match
 				snprintf(en, sizeof en, "text contains: %s", it->matched);
 			} else {
 				snprintf(zh, sizeof zh, "%s", v > 0 ? "文本相似" : "无共同文字");
-				snprintf(en, sizeof en, "%s", v > 0 ? "similar text" : "no shared text");
+				snprintf(en, sizeof en, "%s",
+					 v > 0 ? "similar text" : "no shared text");
 			}
 			break;
 		case 1:
 			if (v >= 1) {
-				snprintf(zh, sizeof zh, "同一环节：%s", cat->nodes[it->node].name_zh);
-				snprintf(en, sizeof en, "same node: %s", cat->nodes[it->node].name_en);
+				snprintf(zh, sizeof zh, "同一环节：%s",
+					 cat->nodes[it->node].name_zh);
+				snprintf(en, sizeof en, "same node: %s",
+					 cat->nodes[it->node].name_en);
 			} else if (v > 0) {
-				snprintf(zh, sizeof zh, "相邻环节：%s", cat->nodes[it->node].name_zh);
-				snprintf(en, sizeof en, "related node: %s", cat->nodes[it->node].name_en);
+				snprintf(zh, sizeof zh, "相邻环节：%s",
+					 cat->nodes[it->node].name_zh);
+				snprintf(en, sizeof en, "related node: %s",
+					 cat->nodes[it->node].name_en);
 			} else if (r->node < 0) {
 				snprintf(zh, sizeof zh, "本条未填环节");
 				snprintf(en, sizeof en, "this posting names no node");
@@ -956,11 +979,11 @@ int match_item_write(struct cc_store *st, const struct cc_frame *f, struct match
 		case 2: {
 			const char *ind = f->industry[e];
 			snprintf(zh, sizeof zh, "行业代码 %s%s", ind ? ind : "（无）",
-				 v >= 1  ? " 属于该环节行业"
+				 v >= 1	 ? " 属于该环节行业"
 				 : v > 0 ? " 与该环节行业同大类"
 					 : " 不属于该环节行业");
 			snprintf(en, sizeof en, "industry %s %s", ind ? ind : "(none)",
-				 v >= 1  ? "is one of the node's"
+				 v >= 1	 ? "is one of the node's"
 				 : v > 0 ? "shares the node's division"
 					 : "is not the node's");
 			break;
@@ -970,20 +993,25 @@ int match_item_write(struct cc_store *st, const struct cc_frame *f, struct match
 				snprintf(zh, sizeof zh, "本条未设意向地区");
 				snprintf(en, sizeof en, "no preferred region given");
 			} else {
-				snprintf(zh, sizeof zh, "%s意向地区 %s", v > 0 ? "位于" : "不在", r->regions);
+				snprintf(zh, sizeof zh, "%s意向地区 %s", v > 0 ? "位于" : "不在",
+					 r->regions);
 				snprintf(en, sizeof en, "%s the preferred regions %s",
 					 v > 0 ? "in" : "not in", r->regions);
 			}
 			break;
 		case 4:
-			snprintf(zh, sizeof zh, "%s", v > 0 ? "川渝互采：对方在另一省市" : "不跨川渝");
+			snprintf(zh, sizeof zh, "%s",
+				 v > 0 ? "川渝互采：对方在另一省市" : "不跨川渝");
 			snprintf(en, sizeof en, "%s",
-				 v > 0 ? "Chengdu–Chongqing pair: the other province" : "not across the pair");
+				 v > 0 ? "Chengdu–Chongqing pair: the other province"
+				       : "not across the pair");
 			break;
 		case 5:
 			if (v > 0) {
-				snprintf(zh, sizeof zh, "数量 %g / %g %s", r->qty, it->qty, it->unit);
-				snprintf(en, sizeof en, "quantity %g / %g %s", r->qty, it->qty, it->unit);
+				snprintf(zh, sizeof zh, "数量 %g / %g %s", r->qty, it->qty,
+					 it->unit);
+				snprintf(en, sizeof en, "quantity %g / %g %s", r->qty, it->qty,
+					 it->unit);
 			} else if (!it->is_posting) {
 				snprintf(zh, sizeof zh, "企业无数量");
 				snprintf(en, sizeof en, "an enterprise states no quantity");
@@ -992,14 +1020,17 @@ int match_item_write(struct cc_store *st, const struct cc_frame *f, struct match
 				snprintf(en, sizeof en, "a quantity is missing");
 			} else {
 				snprintf(zh, sizeof zh, "单位不同（%s / %s）", r->unit, it->unit);
-				snprintf(en, sizeof en, "different units (%s / %s)", r->unit, it->unit);
+				snprintf(en, sizeof en, "different units (%s / %s)", r->unit,
+					 it->unit);
 			}
 			break;
 		default:
-			snprintf(zh, sizeof zh, "资质 %d 项，%s企业，入驻 %d 天", __builtin_popcount(f->certs[e]),
-				 scale_zh(f->scale[e]), it->days < 0 ? 0 : it->days);
+			snprintf(zh, sizeof zh, "资质 %d 项，%s企业，入驻 %d 天",
+				 __builtin_popcount(f->certs[e]), scale_zh(f->scale[e]),
+				 it->days < 0 ? 0 : it->days);
 			snprintf(en, sizeof en, "%d certificates, %s, %d days on the platform",
-				 __builtin_popcount(f->certs[e]), scale_en(f->scale[e]), it->days < 0 ? 0 : it->days);
+				 __builtin_popcount(f->certs[e]), scale_en(f->scale[e]),
+				 it->days < 0 ? 0 : it->days);
 			break;
 		}
 		cc_buf_puts(b, k ? ",{\"component\":\"" : "{\"component\":\"");

@@ -17,22 +17,23 @@ int match_index_rebuild(struct cc_store *st, struct cc_error *err)
 	int rc = cc_store_begin(st, err);
 	if (rc)
 		return rc;
-	rc = cc_store_exec(st,
-		   "DELETE FROM match_sellers;"
-		   "DELETE FROM match_buyers;"
-		   "DELETE FROM match_products;"
-		   "INSERT INTO match_products(name) SELECT DISTINCT product FROM supply_edges"
-		   "  WHERE product <> '' ORDER BY 1;"
-		   "INSERT INTO match_products_fts(match_products_fts) VALUES('rebuild');"
-		   "INSERT OR IGNORE INTO match_sellers(product_id, enterprise_id)"
-		   "  SELECT p.id, e.id FROM supply_edges s JOIN match_products p ON p.name = s.product"
-		   "  JOIN enterprises e ON e.uscc = s.supplier ORDER BY 1, 2;"
-		   "INSERT OR IGNORE INTO match_buyers(product_id, enterprise_id)"
-		   "  SELECT p.id, s.buyer_id FROM supply_edges s JOIN match_products p"
-		   "  ON p.name = s.product ORDER BY 1, 2;"
-		   "INSERT INTO meta(key, value) SELECT 'match_index_generation', value FROM meta"
-		   "  WHERE key = 'generation' ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
-		   err);
+	rc = cc_store_exec(
+		st,
+		"DELETE FROM match_sellers;"
+		"DELETE FROM match_buyers;"
+		"DELETE FROM match_products;"
+		"INSERT INTO match_products(name) SELECT DISTINCT product FROM supply_edges"
+		"  WHERE product <> '' ORDER BY 1;"
+		"INSERT INTO match_products_fts(match_products_fts) VALUES('rebuild');"
+		"INSERT OR IGNORE INTO match_sellers(product_id, enterprise_id)"
+		"  SELECT p.id, e.id FROM supply_edges s JOIN match_products p ON p.name = s.product"
+		"  JOIN enterprises e ON e.uscc = s.supplier ORDER BY 1, 2;"
+		"INSERT OR IGNORE INTO match_buyers(product_id, enterprise_id)"
+		"  SELECT p.id, s.buyer_id FROM supply_edges s JOIN match_products p"
+		"  ON p.name = s.product ORDER BY 1, 2;"
+		"INSERT INTO meta(key, value) SELECT 'match_index_generation', value FROM meta"
+		"  WHERE key = 'generation' ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
+		err);
 	if (rc == 0)
 		rc = cc_store_commit(st, err);
 	if (rc)
@@ -42,10 +43,11 @@ int match_index_rebuild(struct cc_store *st, struct cc_error *err)
 
 int match_refresh(struct cc_store *st, struct cc_error *err)
 {
-	int64_t gen = cc_store_int(st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'",
-				   0);
+	int64_t gen = cc_store_int(
+		st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", 0);
 	int64_t done = cc_store_int(
-		st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='match_index_generation'", -1);
+		st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='match_index_generation'",
+		-1);
 	int rc = 0;
 	if (gen != done && (rc = match_index_rebuild(st, err)))
 		return rc;
@@ -77,12 +79,14 @@ int match_refresh(struct cc_store *st, struct cc_error *err)
 int match_refresh_after(struct cc_store *st, int64_t before, int products, struct cc_error *err)
 {
 	int64_t done = cc_store_int(
-		st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='match_index_generation'", -1);
+		st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='match_index_generation'",
+		-1);
 	if (!products && done == before) {
-		int rc = cc_store_exec(st,
-				       "UPDATE meta SET value = (SELECT value FROM meta WHERE key = "
-				       "'generation') WHERE key = 'match_index_generation'",
-				       err);
+		int rc =
+			cc_store_exec(st,
+				      "UPDATE meta SET value = (SELECT value FROM meta WHERE key = "
+				      "'generation') WHERE key = 'match_index_generation'",
+				      err);
 		if (rc)
 			return rc;
 	}
@@ -104,7 +108,8 @@ static int64_t user_id(struct cc_store *st, const char *user, struct cc_error *e
 	if (rc < 0)
 		return CC_EDB;
 	if (!id)
-		return cc_error_set(err, CC_ENOTFOUND, "user: no account named '%.60s'", user ? user : "");
+		return cc_error_set(err, CC_ENOTFOUND, "user: no account named '%.60s'",
+				    user ? user : "");
 	return id;
 }
 
@@ -137,8 +142,9 @@ int match_follow(struct cc_store *st, const char *user, const char *what, const 
 			return CC_EINVAL;
 		if (cc_parse_int64(value, strlen(value), &code) || strlen(value) != 6 ||
 		    !cc_region_find((int)code))
-			return cc_error_set(err, CC_EINVAL,
-					    "value: '%.40s' is not a GB/T 2260 region code (6 digits)", value);
+			return cc_error_set(
+				err, CC_EINVAL,
+				"value: '%.40s' is not a GB/T 2260 region code (6 digits)", value);
 		/* Stored as the prefix every code inside the region starts with. */
 		if (code % 10000 == 0)
 			snprintf(norm, sizeof norm, "%02lld", code / 10000);
@@ -151,20 +157,23 @@ int match_follow(struct cc_store *st, const char *user, const char *what, const 
 		const char *v = value;
 		cc_trim(&v, &n);
 		if (n == 0 || n > 90)
-			return cc_error_set(err, CC_EINVAL, "value: a keyword of 1 to 30 characters");
+			return cc_error_set(err, CC_EINVAL,
+					    "value: a keyword of 1 to 30 characters");
 		snprintf(norm, sizeof norm, "%.*s", (int)n, v);
 	} else {
 		return cc_error_set(err, CC_EINVAL, "what: must be node, region or keyword");
 	}
 	if (kind && *kind && match_kind_parse(kind) < 0)
 		return cc_error_set(err, CC_EINVAL, "kind: must be supply or demand");
-	const char *k = kind && *kind ? (match_kind_parse(kind) == MATCH_SUPPLY ? "supply" : "demand")
-				      : NULL;
+	const char *k = kind && *kind
+				? (match_kind_parse(kind) == MATCH_SUPPLY ? "supply" : "demand")
+				: NULL;
 	struct cc_stmt *s = NULL;
-	int rc = cc_stmt_prepare(st, &s,
-				 "INSERT INTO subscriptions(user_id, what, value, kind) VALUES(?1,?2,?3,?4) "
-				 "ON CONFLICT DO NOTHING",
-				 err);
+	int rc = cc_stmt_prepare(
+		st, &s,
+		"INSERT INTO subscriptions(user_id, what, value, kind) VALUES(?1,?2,?3,?4) "
+		"ON CONFLICT DO NOTHING",
+		err);
 	if (rc)
 		return rc;
 	cc_stmt_bind_int64(s, 1, uid);
@@ -177,10 +186,11 @@ int match_follow(struct cc_store *st, const char *user, const char *what, const 
 	if (rc)
 		return rc;
 	/* The id (also when it already existed). */
-	rc = cc_stmt_prepare(st, &s,
-			     "SELECT id FROM subscriptions WHERE user_id=?1 AND what=?2 AND value=?3 "
-			     "AND kind IS ?4",
-			     err);
+	rc = cc_stmt_prepare(
+		st, &s,
+		"SELECT id FROM subscriptions WHERE user_id=?1 AND what=?2 AND value=?3 "
+		"AND kind IS ?4",
+		err);
 	if (rc)
 		return rc;
 	cc_stmt_bind_int64(s, 1, uid);
@@ -199,7 +209,8 @@ int match_unfollow(struct cc_store *st, const char *user, int64_t id, struct cc_
 	if (uid < 0)
 		return (int)uid;
 	struct cc_stmt *s = NULL;
-	int rc = cc_stmt_prepare(st, &s, "DELETE FROM subscriptions WHERE id=?1 AND user_id=?2", err);
+	int rc = cc_stmt_prepare(st, &s, "DELETE FROM subscriptions WHERE id=?1 AND user_id=?2",
+				 err);
 	if (rc)
 		return rc;
 	cc_stmt_bind_int64(s, 1, id);
@@ -207,7 +218,8 @@ int match_unfollow(struct cc_store *st, const char *user, int64_t id, struct cc_
 	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	cc_stmt_free(s);
 	if (rc == 0 && cc_store_changes(st) == 0)
-		rc = cc_error_set(err, CC_ENOTFOUND, "id: no subscription %lld of %s", (long long)id, user);
+		rc = cc_error_set(err, CC_ENOTFOUND, "id: no subscription %lld of %s",
+				  (long long)id, user);
 	return rc;
 }
 
@@ -231,8 +243,9 @@ json_t *match_subscriptions(struct cc_store *st, const char *user, struct cc_err
 		json_object_set_new(o, "id", json_integer(cc_stmt_int64(s, 0)));
 		json_object_set_new(o, "what", json_string(cc_stmt_text(s, 1)));
 		json_object_set_new(o, "value", json_string(cc_stmt_text(s, 2)));
-		json_object_set_new(o, "kind", cc_stmt_is_null(s, 3) ? json_null()
-								    : json_string(cc_stmt_text(s, 3)));
+		json_object_set_new(o, "kind",
+				    cc_stmt_is_null(s, 3) ? json_null()
+							  : json_string(cc_stmt_text(s, 3)));
 		json_object_set_new(o, "created_at", json_string(cc_stmt_text(s, 4)));
 		json_object_set_new(o, "delivered", json_integer(cc_stmt_int64(s, 5)));
 		json_array_append_new(a, o);
@@ -311,7 +324,8 @@ json_t *match_inbox(struct cc_store *st, const char *user, int limit, int unread
 	json_t *res = json_object();
 	json_object_set_new(res, "items", items);
 	char sql[128];
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM inbox WHERE user_id = %lld AND read_at IS NULL",
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM inbox WHERE user_id = %lld AND read_at IS NULL",
 		 (long long)uid);
 	json_object_set_new(res, "unread", json_integer(cc_store_int(st, sql, 0)));
 	return res;
@@ -345,7 +359,8 @@ struct pinfo {
 
 static int pinfo_load(struct cc_store *st, int64_t id, struct pinfo *p, struct cc_error *err)
 {
-	static const char sql[] = "SELECT enterprise_id, kind, coalesce(chain, '') FROM postings WHERE id = ?1";
+	static const char sql[] =
+		"SELECT enterprise_id, kind, coalesce(chain, '') FROM postings WHERE id = ?1";
 	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
 	if (!s)
 		return CC_EDB;
@@ -367,7 +382,8 @@ int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, co
 		    const char *status, double value, const char *comment, const char *actor,
 		    int64_t *id, struct cc_error *err)
 {
-	if (!status || (strcmp(status, "contacted") && strcmp(status, "agreed") && strcmp(status, "failed")))
+	if (!status ||
+	    (strcmp(status, "contacted") && strcmp(status, "agreed") && strcmp(status, "failed")))
 		return cc_error_set(err, CC_EINVAL, "status: must be contacted, agreed or failed");
 	if (!isnan(value) && (value < 0 || value > 1e12))
 		return cc_error_set(err, CC_EINVAL, "value: an order value in 万元, 0 or more");
@@ -380,8 +396,9 @@ int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, co
 		if ((rc = pinfo_load(st, cp_posting, &b, err)))
 			return rc;
 		if (b.kind == a.kind)
-			return cc_error_set(err, CC_EINVAL,
-					    "counterpart: a deal pairs a supply posting with a demand posting");
+			return cc_error_set(
+				err, CC_EINVAL,
+				"counterpart: a deal pairs a supply posting with a demand posting");
 		cp_eid = b.eid;
 		/* One deal per pair of postings, whichever side marks it. */
 		if (cp_posting < posting) {
@@ -393,8 +410,9 @@ int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, co
 		char u[19];
 		struct cc_error e2 = {0};
 		if (!cp_uscc || cc_uscc_validate(cp_uscc, strlen(cp_uscc), u, NULL, &e2))
-			return cc_error_set(err, CC_EINVAL, "counterpart: %s",
-					    cp_uscc ? e2.msg : "name the counterpart posting or credit code");
+			return cc_error_set(
+				err, CC_EINVAL, "counterpart: %s",
+				cp_uscc ? e2.msg : "name the counterpart posting or credit code");
 		cp_eid = match_enterprise_id(st, u, err);
 		if (cp_eid < 0)
 			return (int)cp_eid;
@@ -402,10 +420,12 @@ int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, co
 			return cc_error_set(err, CC_ENOTFOUND, "counterpart: no enterprise %s", u);
 	}
 	if (cp_eid == a.eid && cp_posting <= 0)
-		return cc_error_set(err, CC_EINVAL, "counterpart: a posting cannot deal with its own poster");
+		return cc_error_set(err, CC_EINVAL,
+				    "counterpart: a posting cannot deal with its own poster");
 	int64_t supplier, buyer, poster = a.eid, counter = cp_posting > 0 ? b.eid : cp_eid;
 	if (poster == counter)
-		return cc_error_set(err, CC_EINVAL, "counterpart: both postings are by the same enterprise");
+		return cc_error_set(err, CC_EINVAL,
+				    "counterpart: both postings are by the same enterprise");
 	if (a.kind == MATCH_SUPPLY)
 		supplier = poster, buyer = counter;
 	else
@@ -493,7 +513,8 @@ int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, co
 		if (isnan(value))
 			snprintf(after, sizeof after, "{\"status\":\"%s\"}", status);
 		else
-			snprintf(after, sizeof after, "{\"status\":\"%s\",\"value\":%.17g}", status, value);
+			snprintf(after, sizeof after, "{\"status\":\"%s\",\"value\":%.17g}", status,
+				 value);
 		rc = cc_store_audit(st, actor, "deal.mark", target, NULL, after, err);
 	}
 done:
@@ -548,12 +569,18 @@ json_t *match_deals(struct cc_store *st, const char *uscc, int limit, struct cc_
 		json_t *o = json_object();
 		json_object_set_new(o, "id", json_integer(cc_stmt_int64(s, 0)));
 		json_object_set_new(o, "status", json_string(cc_stmt_text(s, 1)));
-		json_object_set_new(o, "value", cc_stmt_is_null(s, 2) ? json_null() : json_real(cc_stmt_double(s, 2)));
-		json_object_set_new(o, "chain", cc_stmt_is_null(s, 3) ? json_null() : json_string(cc_stmt_text(s, 3)));
+		json_object_set_new(o, "value",
+				    cc_stmt_is_null(s, 2) ? json_null()
+							  : json_real(cc_stmt_double(s, 2)));
+		json_object_set_new(o, "chain",
+				    cc_stmt_is_null(s, 3) ? json_null()
+							  : json_string(cc_stmt_text(s, 3)));
 		json_object_set_new(o, "created_at", json_string(cc_stmt_text(s, 4)));
 		json_object_set_new(o, "updated_at", json_string(cc_stmt_text(s, 5)));
 		json_object_set_new(o, "posting_id", json_integer(cc_stmt_int64(s, 6)));
-		json_object_set_new(o, "cp_posting_id", cc_stmt_is_null(s, 7) ? json_null() : json_integer(cc_stmt_int64(s, 7)));
+		json_object_set_new(o, "cp_posting_id",
+				    cc_stmt_is_null(s, 7) ? json_null()
+							  : json_integer(cc_stmt_int64(s, 7)));
 		json_t *sup = json_object(), *buy = json_object();
 		json_object_set_new(sup, "uscc", json_string(cc_stmt_text(s, 8)));
 		json_object_set_new(sup, "name", json_string(cc_stmt_text(s, 9)));
@@ -610,31 +637,34 @@ static json_t *rows(struct cc_store *st, const char *sql, const char *const *nam
 	return a;
 }
 
-#define DIRECTION                                                                                   \
-	"CASE WHEN sp.region / 10000 = 50 AND bu.region / 10000 = 51 THEN 'cq_to_cd' "              \
-	"WHEN sp.region / 10000 = 51 AND bu.region / 10000 = 50 THEN 'cd_to_cq' "                   \
-	"WHEN sp.region / 10000 = 50 AND bu.region / 10000 = 50 THEN 'within_cq' "                  \
+#define DIRECTION                                                                                  \
+	"CASE WHEN sp.region / 10000 = 50 AND bu.region / 10000 = 51 THEN 'cq_to_cd' "             \
+	"WHEN sp.region / 10000 = 51 AND bu.region / 10000 = 50 THEN 'cd_to_cq' "                  \
+	"WHEN sp.region / 10000 = 50 AND bu.region / 10000 = 50 THEN 'within_cq' "                 \
 	"WHEN sp.region / 10000 = 51 AND bu.region / 10000 = 51 THEN 'within_cd' ELSE 'other' END"
 
 json_t *match_stats(struct cc_store *st, struct cc_error *err)
 {
 	char today[11], sql[2048];
 	match_today(today);
-	static const char *const chain_cols[] = {"chain", "supply", "demand", "deals", "agreed", "$value"};
+	static const char *const chain_cols[] = {"chain", "supply", "demand",
+						 "deals", "agreed", "$value"};
 	static const char *const dir_cols[] = {"direction", "deals", "agreed", "$value"};
 	static const char *const month_cols[] = {"month", "postings", "deals", "agreed", "$value"};
-	static const char *const total_cols[] = {"-", "postings", "open_supply", "open_demand", "expired",
-						 "deals", "agreed", "$value"};
-	snprintf(sql, sizeof sql,
-		 "SELECT '', (SELECT count(*) FROM postings), "
-		 "(SELECT count(*) FROM postings WHERE kind='supply' AND status='open' AND "
-		 " (valid_until IS NULL OR valid_until >= '%s')), "
-		 "(SELECT count(*) FROM postings WHERE kind='demand' AND status='open' AND "
-		 " (valid_until IS NULL OR valid_until >= '%s')), "
-		 "(SELECT count(*) FROM postings WHERE status='open' AND valid_until < '%s'), "
-		 "(SELECT count(*) FROM deals), (SELECT count(*) FROM deals WHERE status='agreed'), "
-		 "(SELECT coalesce(sum(value), 0) FROM deals WHERE status='agreed')",
-		 today, today, today);
+	static const char *const total_cols[] = {"-",		"postings", "open_supply",
+						 "open_demand", "expired",  "deals",
+						 "agreed",	"$value"};
+	snprintf(
+		sql, sizeof sql,
+		"SELECT '', (SELECT count(*) FROM postings), "
+		"(SELECT count(*) FROM postings WHERE kind='supply' AND status='open' AND "
+		" (valid_until IS NULL OR valid_until >= '%s')), "
+		"(SELECT count(*) FROM postings WHERE kind='demand' AND status='open' AND "
+		" (valid_until IS NULL OR valid_until >= '%s')), "
+		"(SELECT count(*) FROM postings WHERE status='open' AND valid_until < '%s'), "
+		"(SELECT count(*) FROM deals), (SELECT count(*) FROM deals WHERE status='agreed'), "
+		"(SELECT coalesce(sum(value), 0) FROM deals WHERE status='agreed')",
+		today, today, today);
 	json_t *tot = rows(st, sql, total_cols, 8, err);
 	json_t *by_chain = rows(
 		st,
@@ -645,12 +675,13 @@ json_t *match_stats(struct cc_store *st, struct cc_error *err)
 		"   CASE WHEN status = 'agreed' THEN coalesce(value, 0) ELSE 0 END FROM deals) c "
 		"GROUP BY c.chain ORDER BY sum(c.s) + sum(c.d) DESC, c.chain",
 		chain_cols, 6, err);
-	json_t *by_dir = rows(st,
-			      "SELECT " DIRECTION " AS dir, count(*), sum(d.status = 'agreed'), "
-			      "sum(CASE WHEN d.status = 'agreed' THEN coalesce(d.value, 0) ELSE 0 END) "
-			      "FROM deals d JOIN enterprises sp ON sp.id = d.supplier_id "
-			      "JOIN enterprises bu ON bu.id = d.buyer_id GROUP BY dir ORDER BY dir",
-			      dir_cols, 4, err);
+	json_t *by_dir =
+		rows(st,
+		     "SELECT " DIRECTION " AS dir, count(*), sum(d.status = 'agreed'), "
+		     "sum(CASE WHEN d.status = 'agreed' THEN coalesce(d.value, 0) ELSE 0 END) "
+		     "FROM deals d JOIN enterprises sp ON sp.id = d.supplier_id "
+		     "JOIN enterprises bu ON bu.id = d.buyer_id GROUP BY dir ORDER BY dir",
+		     dir_cols, 4, err);
 	json_t *by_month = rows(
 		st,
 		"SELECT m, sum(p), sum(n), sum(a), sum(v) FROM ("

@@ -102,8 +102,7 @@ int risk_concentration(const struct risk_net *net, int chain, const struct chain
 	return 0;
 }
 
-int risk_final_producers(const struct risk_net *net, int chain, int32_t **out,
-			 struct cc_error *err)
+int risk_final_producers(const struct risk_net *net, int chain, int32_t **out, struct cc_error *err)
 {
 	const struct cc_catalogue *cat = cc_catalogue_get(err);
 	const struct cc_chain *ch = chain_at(chain, err);
@@ -129,7 +128,8 @@ int risk_final_producers(const struct risk_net *net, int chain, int32_t **out,
 					void *p = realloc(fp, sizeof *fp * (size_t)cap);
 					if (!p) {
 						free(fp);
-						return cc_error_set(err, CC_ENOMEM, "out of memory");
+						return cc_error_set(err, CC_ENOMEM,
+								    "out of memory");
 					}
 					fp = p;
 				}
@@ -250,8 +250,8 @@ static int cmp_ap(const void *pa, const void *pb)
 	return a->node < b->node ? -1 : a->node > b->node;
 }
 
-int risk_articulation_points(const struct risk_net *net, int chain, struct risk_ap **out,
-			     int *nout, struct cc_error *err)
+int risk_articulation_points(const struct risk_net *net, int chain, struct risk_ap **out, int *nout,
+			     struct cc_error *err)
 {
 	int rc = 0, n = net->n;
 	struct risk_csr sub = {0}, subt = {0};
@@ -284,7 +284,8 @@ int risk_articulation_points(const struct risk_net *net, int chain, struct risk_
 				int nd = net->input_node[k];
 				if (nd < ch->first_node || nd >= ch->first_node + ch->nnodes)
 					continue;
-				for (int32_t e = net->entry_start[k]; e < net->entry_start[k + 1]; e++) {
+				for (int32_t e = net->entry_start[k]; e < net->entry_start[k + 1];
+				     e++) {
 					from[m] = net->entry_supplier[e];
 					to[m++] = v;
 				}
@@ -364,12 +365,14 @@ static int mark_removed(const struct risk_net *net, const struct risk_disrupt_sp
 		}
 		int div = len == 2 ? 10000 : len == 4 ? 100 : 1;
 		if (!ok || !cc_region_find(code * div))
-			return cc_error_set(err, CC_EINVAL,
-					    "unknown region '%s' (a GB/T 2260 code prefix: 2 digits "
-					    "for a province, 4 a prefecture, 6 a district)",
-					    r);
+			return cc_error_set(
+				err, CC_EINVAL,
+				"unknown region '%s' (a GB/T 2260 code prefix: 2 digits "
+				"for a province, 4 a prefecture, 6 a district)",
+				r);
 		for (int v = 0; v < net->n; v++)
-			if ((net->region[v] / div == code || cc_uscc_region(net->uscc[v]) / div == code) &&
+			if ((net->region[v] / div == code ||
+			     cc_uscc_region(net->uscc[v]) / div == code) &&
 			    !removed[v] && is_supplier(net, v)) {
 				removed[v] = 1;
 				count++;
@@ -398,7 +401,8 @@ static int mark_removed(const struct risk_net *net, const struct risk_disrupt_sp
 				int x = net->input_node[k] - base;
 				if (x < 0 || x >= ch->nnodes || !in[x])
 					continue;
-				for (int32_t e = net->entry_start[k]; e < net->entry_start[k + 1]; e++) {
+				for (int32_t e = net->entry_start[k]; e < net->entry_start[k + 1];
+				     e++) {
 					int s = net->entry_supplier[e];
 					count += !removed[s];
 					removed[s] = 1;

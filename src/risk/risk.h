@@ -89,7 +89,7 @@ int risk_articulation(const struct risk_csr *a, const struct risk_csr *b, uint8_
 		      int32_t *cut, const double *w, double *cut_w, struct cc_error *err);
 
 struct risk_net {
-	int n, nent;	 /* nodes; of which registry enterprises (0 .. nent-1) */
+	int n, nent; /* nodes; of which registry enterprises (0 .. nent-1) */
 	char (*uscc)[19];
 	int32_t *region; /* GB/T 2260 (registry region, or the outside code's digits) */
 	double *output;	 /* n values; NaN when unknown (always for outside suppliers) */
@@ -186,7 +186,7 @@ struct risk_spof {
 };
 struct risk_spof_result {
 	int chain, nfinal, reachable;
-	int n; /* dominators found (nodes dominating at least one other node) */
+	int n;			 /* dominators found (nodes dominating at least one other node) */
 	struct risk_spof *items; /* by value, then dominated, descending */
 };
 /*
@@ -211,17 +211,18 @@ struct risk_ap {
 	int cut;      /* vertices separated */
 	double value; /* their output */
 };
-int risk_articulation_points(const struct risk_net *net, int chain, struct risk_ap **out,
-			     int *n, struct cc_error *err);
+int risk_articulation_points(const struct risk_net *net, int chain, struct risk_ap **out, int *n,
+			     struct cc_error *err);
 
 /* --- Disruption ---------------------------------------------------------------------- */
 
 /*
  * What is removed: a union of credit codes, region prefixes (2, 4 or 6 digits: a province,
  * prefecture or district; matches the registry region or the region digits of the credit
- * code, the only region an outside supplier has) and chain nodes ("chain.node" or a unique node id; the node and its subtree:
- * every supplier selling at them and every member of them that sells to anyone). Regions
- * and nodes remove only suppliers (nodes with customers); credit codes name any node.
+ * code, the only region an outside supplier has) and chain nodes ("chain.node" or a unique node id;
+ * the node and its subtree: every supplier selling at them and every member of them that sells to
+ * anyone). Regions and nodes remove only suppliers (nodes with customers); credit codes name any
+ * node.
  */
 struct risk_disrupt_spec {
 	const char *const *suppliers;

@@ -348,8 +348,8 @@ int risk_articulation(const struct risk_csr *a, const struct risk_csr *b, uint8_
 			}
 		}
 		if (children[r] >= 2) {
-			/* A DFS root separates its children's subtrees; the part cut off is taken to
-			 * be everything outside its largest child subtree. */
+			/* A DFS root separates its children's subtrees; the part cut off is taken
+			 * to be everything outside its largest child subtree. */
 			is_ap[r] = 1;
 			if (cut)
 				cut[r] = size[r] - 1 - big[r];

@@ -136,7 +136,8 @@ static int build(struct risk_net *net, struct raw *r, struct cc_error *err)
 	{
 		int32_t *fill = calloc((size_t)n + 1, sizeof *fill);
 		if (!fill) {
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+			rc = cc_error_set(err, CC_ENOMEM,
+					  "out of memory building the supply network");
 			goto out;
 		}
 		for (int64_t e = 0; e < m; e++)
@@ -169,7 +170,8 @@ static int build(struct risk_net *net, struct raw *r, struct cc_error *err)
 			free(be);
 			be = malloc(sizeof *be * becap);
 			if (!be) {
-				rc = cc_error_set(err, CC_ENOMEM, "out of memory building the network");
+				rc = cc_error_set(err, CC_ENOMEM,
+						  "out of memory building the network");
 				goto out;
 			}
 		}
@@ -252,8 +254,9 @@ static int build(struct risk_net *net, struct raw *r, struct cc_error *err)
 			for (int32_t q = 0; q < cnt; q++) {
 				if (w > link0 && lsup[w - 1] == be[q].sup) {
 					if (!isnan(be[q].value))
-						lval[w - 1] = isnan(lval[w - 1]) ? be[q].value
-										 : lval[w - 1] + be[q].value;
+						lval[w - 1] = isnan(lval[w - 1])
+								      ? be[q].value
+								      : lval[w - 1] + be[q].value;
 					continue;
 				}
 				lsup[w] = be[q].sup;
@@ -299,7 +302,8 @@ static int build(struct risk_net *net, struct raw *r, struct cc_error *err)
 		int32_t *fill = calloc((size_t)n + 1, sizeof *fill);
 		if (!net->down_value || !fill) {
 			free(fill);
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+			rc = cc_error_set(err, CC_ENOMEM,
+					  "out of memory building the supply network");
 			goto out;
 		}
 		for (int32_t l = 0; l < nl; l++) {
@@ -337,8 +341,8 @@ int risk_net_from_frame(const struct cc_frame *f, struct risk_net **out, struct 
 	net->member_start = malloc(sizeof(int32_t) * ((size_t)f->n + 1));
 	net->member_node = malloc(sizeof(int32_t) * ((size_t)f->nmembers + 1));
 	net->member_role = malloc((size_t)f->nmembers + 1);
-	if (!net->uscc || !net->region || !net->output || !net->member_start ||
-	    !net->member_node || !net->member_role || raw_alloc(&r, f->nedges)) {
+	if (!net->uscc || !net->region || !net->output || !net->member_start || !net->member_node ||
+	    !net->member_role || raw_alloc(&r, f->nedges)) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
 		goto out;
 	}
@@ -425,8 +429,8 @@ struct batch {
 	size_t slot[BATCH];
 };
 
-static int resolve_batch(struct risk_net *net, struct codemap *map, struct batch *b,
-			 struct raw *r, int *n, size_t *cap, struct cc_error *err)
+static int resolve_batch(struct risk_net *net, struct codemap *map, struct batch *b, struct raw *r,
+			 int *n, size_t *cap, struct cc_error *err)
 {
 	for (int i = 0; i < b->n; i++) {
 		b->slot[i] = hash_code(b->code[i]) & map->mask;
@@ -653,7 +657,8 @@ int risk_net_load(struct cc_store *st, struct risk_net **out, struct cc_error *e
 	{
 		struct ent_row *rows = malloc(sizeof *rows * ((size_t)nent + 1));
 		if (!rows) {
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+			rc = cc_error_set(err, CC_ENOMEM,
+					  "out of memory building the supply network");
 			goto out;
 		}
 		int k = 0;
@@ -713,7 +718,8 @@ int risk_net_load(struct cc_store *st, struct risk_net **out, struct cc_error *e
 		if (y < best_year[i])
 			continue;
 		best_year[i] = y;
-		net->output[i] = cc_stmt_is_null(s, 2) ? cc_stmt_double(s, 3) : cc_stmt_double(s, 2);
+		net->output[i] =
+			cc_stmt_is_null(s, 2) ? cc_stmt_double(s, 3) : cc_stmt_double(s, 2);
 		if (y > year)
 			year = y;
 	}

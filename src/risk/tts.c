@@ -20,12 +20,9 @@
 const char *tts_kind_name(int kind)
 {
 	switch (kind) {
-	case TTS_SUPPLIER:
-		return "supplier";
-	case TTS_PLANT:
-		return "plant";
-	case TTS_PRODUCT:
-		return "product";
+	case TTS_SUPPLIER: return "supplier";
+	case TTS_PLANT: return "plant";
+	case TTS_PRODUCT: return "product";
 	}
 	return "?";
 }
@@ -196,8 +193,8 @@ int tts_model_add_node(struct tts_model *m, const char *id, int kind, double cap
 	return k;
 }
 
-int tts_model_add_edge(struct tts_model *m, int from, int to, const char *material,
-		       double units, struct cc_error *err)
+int tts_model_add_edge(struct tts_model *m, int from, int to, const char *material, double units,
+		       struct cc_error *err)
 {
 	struct model_index *ix = model_index(m);
 	if (!ix)
@@ -290,11 +287,12 @@ int tts_model_check(const struct tts_model *m, const char *edges_name, struct cc
 	if (edge >= 0) {
 		const struct tts_edge *e = &m->edges[edge];
 		if (e->line)
-			rc = cc_error_set(err, CC_EINVAL,
-					  "'%s' line %ld: edge '%s' -> '%s' closes a cycle (material "
-					  "would feed itself; the model needs an acyclic network)",
-					  edges_name ? edges_name : "edges", e->line,
-					  m->nodes[e->from].id, m->nodes[e->to].id);
+			rc = cc_error_set(
+				err, CC_EINVAL,
+				"'%s' line %ld: edge '%s' -> '%s' closes a cycle (material "
+				"would feed itself; the model needs an acyclic network)",
+				edges_name ? edges_name : "edges", e->line, m->nodes[e->from].id,
+				m->nodes[e->to].id);
 		else
 			rc = cc_error_set(err, CC_EINVAL,
 					  "edge '%s' -> '%s' closes a cycle (the model needs an "
@@ -400,15 +398,14 @@ static int table_open(struct table *t, const void *data, size_t size, const char
 				}
 		if (t->map[s] < 0 && specs[s].required)
 			return cc_error_set(err, CC_EINVAL,
-					    "'%s' line %ld: missing column '%s' (%s)", name, row.line,
-					    specs[s].names[0], specs[s].names[1]);
+					    "'%s' line %ld: missing column '%s' (%s)", name,
+					    row.line, specs[s].names[0], specs[s].names[1]);
 	}
 	return 0;
 }
 
 /* The trimmed cell of spec S in ROW (empty when the column is absent or the row short). */
-static void cell(const struct table *t, const struct cc_row *row, int s, const char **p,
-		 size_t *n)
+static void cell(const struct table *t, const struct cc_row *row, int s, const char **p, size_t *n)
 {
 	int c = t->map[s];
 	if (c < 0 || (size_t)c >= row->nfields) {
@@ -422,8 +419,8 @@ static void cell(const struct table *t, const struct cc_row *row, int s, const c
 }
 
 /* Parses the number of spec S (column named COLNAME); DEF when empty. -1 with ERR when bad. */
-static int cell_number(const struct table *t, const struct cc_row *row, int s,
-		       const char *colname, double def, double *out, struct cc_error *err)
+static int cell_number(const struct table *t, const struct cc_row *row, int s, const char *colname,
+		       double def, double *out, struct cc_error *err)
 {
 	const char *p;
 	size_t n;
@@ -434,8 +431,9 @@ static int cell_number(const struct table *t, const struct cc_row *row, int s,
 		return 0;
 	}
 	if (cc_parse_number(p, n, out, &e)) {
-		cc_error_set(err, CC_EINVAL, "'%s' line %ld, column %d (%s): '%.*s' is not a number",
-			     t->name, row->line, t->map[s] + 1, colname, (int)(n > 64 ? 64 : n), p);
+		cc_error_set(err, CC_EINVAL,
+			     "'%s' line %ld, column %d (%s): '%.*s' is not a number", t->name,
+			     row->line, t->map[s] + 1, colname, (int)(n > 64 ? 64 : n), p);
 		return -1;
 	}
 	if (*out < 0) {
@@ -454,10 +452,11 @@ static int check_extra(const struct table *t, const struct cc_row *row, struct c
 		size_t n = row->lens[c];
 		cc_trim(&p, &n);
 		if (n)
-			return cc_error_set(err, CC_EINVAL,
-					    "'%s' line %ld, column %zu: a value beyond the header's "
-					    "%zu columns",
-					    t->name, row->line, c + 1, t->ncols);
+			return cc_error_set(
+				err, CC_EINVAL,
+				"'%s' line %ld, column %zu: a value beyond the header's "
+				"%zu columns",
+				t->name, row->line, c + 1, t->ncols);
 	}
 	return 0;
 }
@@ -468,7 +467,7 @@ static int parse_kind(const char *p, size_t n)
 		const char *name;
 		int kind;
 	} kinds[] = {{"supplier", TTS_SUPPLIER}, {"供应商", TTS_SUPPLIER}, {"plant", TTS_PLANT},
-		     {"工厂", TTS_PLANT},	   {"product", TTS_PRODUCT},	{"产品", TTS_PRODUCT}};
+		     {"工厂", TTS_PLANT},	 {"product", TTS_PRODUCT}, {"产品", TTS_PRODUCT}};
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
 		if (header_is(p, n, kinds[k].name))
 			return kinds[k].kind;
@@ -529,7 +528,8 @@ int tts_parse_nodes(struct tts_model *m, const void *data, size_t size, const ch
 			rc = cc_error_set(err, CC_EINVAL,
 					  "'%s' line %ld, column %d (id): duplicate id '%s' (first "
 					  "on line %ld)",
-					  name, row.line, t.map[NC_ID] + 1, id, m->nodes[prev].line);
+					  name, row.line, t.map[NC_ID] + 1, id,
+					  m->nodes[prev].line);
 			goto out;
 		}
 		cell(&t, &row, NC_KIND, &p, &n);
@@ -538,7 +538,8 @@ int tts_parse_nodes(struct tts_model *m, const void *data, size_t size, const ch
 			rc = cc_error_set(err, CC_EINVAL,
 					  "'%s' line %ld, column %d (kind): unknown kind '%.*s' "
 					  "(supplier, plant or product)",
-					  name, row.line, t.map[NC_KIND] + 1, (int)(n > 64 ? 64 : n), p);
+					  name, row.line, t.map[NC_KIND] + 1,
+					  (int)(n > 64 ? 64 : n), p);
 			goto out;
 		}
 		if (cell_number(&t, &row, NC_CAP, "capacity", INFINITY, &v[0], err) ||
@@ -598,8 +599,8 @@ int tts_parse_edges(struct tts_model *m, const void *data, size_t size, const ch
 			cell(&t, &row, s, &p, &n);
 			if (n == 0) {
 				rc = cc_error_set(err, CC_EINVAL,
-						  "'%s' line %ld, column %d (%s): empty node id", name,
-						  row.line, t.map[s] + 1, col);
+						  "'%s' line %ld, column %d (%s): empty node id",
+						  name, row.line, t.map[s] + 1, col);
 				goto out;
 			}
 			ends[s] = cell_str(p, n, id, sizeof id) ? -1 : tts_model_find(m, id);
@@ -613,10 +614,11 @@ int tts_parse_edges(struct tts_model *m, const void *data, size_t size, const ch
 			}
 		}
 		if (ends[0] == ends[1]) {
-			rc = cc_error_set(err, CC_EINVAL,
-					  "'%s' line %ld: edge from '%s' to itself (the model needs "
-					  "an acyclic network)",
-					  name, row.line, m->nodes[ends[0]].id);
+			rc = cc_error_set(
+				err, CC_EINVAL,
+				"'%s' line %ld: edge from '%s' to itself (the model needs "
+				"an acyclic network)",
+				name, row.line, m->nodes[ends[0]].id);
 			goto out;
 		}
 		cell(&t, &row, EC_MATERIAL, &p, &n);
@@ -624,9 +626,10 @@ int tts_parse_edges(struct tts_model *m, const void *data, size_t size, const ch
 			/* No material named: the supplier's own output, with no alternative. */
 			snprintf(mat, sizeof mat, "%s", m->nodes[ends[0]].id);
 		} else if (cell_str(p, n, mat, sizeof mat)) {
-			rc = cc_error_set(err, CC_EINVAL,
-					  "'%s' line %ld, column %d (material): longer than %zu bytes",
-					  name, row.line, t.map[EC_MATERIAL] + 1, sizeof mat - 1);
+			rc = cc_error_set(
+				err, CC_EINVAL,
+				"'%s' line %ld, column %d (material): longer than %zu bytes", name,
+				row.line, t.map[EC_MATERIAL] + 1, sizeof mat - 1);
 			goto out;
 		}
 		double units;
@@ -635,20 +638,22 @@ int tts_parse_edges(struct tts_model *m, const void *data, size_t size, const ch
 			goto out;
 		}
 		if (!(units > 0)) {
-			rc = cc_error_set(err, CC_EINVAL,
-					  "'%s' line %ld, column %d (units): units per unit of '%s' "
-					  "must be a number > 0",
-					  name, row.line, t.map[EC_UNITS] + 1, m->nodes[ends[1]].id);
+			rc = cc_error_set(
+				err, CC_EINVAL,
+				"'%s' line %ld, column %d (units): units per unit of '%s' "
+				"must be a number > 0",
+				name, row.line, t.map[EC_UNITS] + 1, m->nodes[ends[1]].id);
 			goto out;
 		}
 		for (int e = 0; e < m->nedges; e++)
 			if (m->edges[e].from == ends[0] && m->edges[e].to == ends[1] &&
 			    strcmp(m->materials[m->edges[e].material], mat) == 0) {
-				rc = cc_error_set(err, CC_EINVAL,
-						  "'%s' line %ld: edge '%s' -> '%s' (%s) repeats line "
-						  "%ld",
-						  name, row.line, m->nodes[ends[0]].id,
-						  m->nodes[ends[1]].id, mat, m->edges[e].line);
+				rc = cc_error_set(
+					err, CC_EINVAL,
+					"'%s' line %ld: edge '%s' -> '%s' (%s) repeats line "
+					"%ld",
+					name, row.line, m->nodes[ends[0]].id, m->nodes[ends[1]].id,
+					mat, m->edges[e].line);
 				goto out;
 			}
 		int e = tts_model_add_edge(m, ends[0], ends[1], mat, units, err);
@@ -823,7 +828,8 @@ int tts_solver_new(struct tts_solver **out, const struct tts_model *m, struct cc
 		ia[k] = row, ja[k] = col_u(s, first->to), ar[k] = 1;
 		for (int q = a; q < b; q++) {
 			k++;
-			ia[k] = row, ja[k] = col_y(s, order[q]), ar[k] = -1 / m->edges[order[q]].units;
+			ia[k] = row, ja[k] = col_y(s, order[q]),
+			ar[k] = -1 / m->edges[order[q]].units;
 		}
 		a = b;
 	}
@@ -943,16 +949,11 @@ static void set_mode(struct tts_solver *s, int mode, int only, double T)
 static const char *glp_status_name(int st)
 {
 	switch (st) {
-	case GLP_OPT:
-		return "optimal";
-	case GLP_FEAS:
-		return "feasible";
-	case GLP_INFEAS:
-		return "infeasible";
-	case GLP_NOFEAS:
-		return "with no feasible solution";
-	case GLP_UNBND:
-		return "unbounded";
+	case GLP_OPT: return "optimal";
+	case GLP_FEAS: return "feasible";
+	case GLP_INFEAS: return "infeasible";
+	case GLP_NOFEAS: return "with no feasible solution";
+	case GLP_UNBND: return "unbounded";
 	}
 	return "undefined";
 }
@@ -975,7 +976,8 @@ static int simplex(struct tts_solver *s, int *status, struct cc_error *err)
 		rc = glp_simplex(s->lp, &p);
 	}
 	if (rc != 0)
-		return cc_error_set(err, CC_EINVAL, "the linear programme failed (GLPK code %d)", rc);
+		return cc_error_set(err, CC_EINVAL, "the linear programme failed (GLPK code %d)",
+				    rc);
 	*status = glp_get_status(s->lp);
 	if (*status != GLP_OPT && *status != GLP_UNBND) {
 		/* Retry once from scratch: a warm start can end on a degenerate basis. */
@@ -1088,8 +1090,8 @@ int tts_solve_ttr(struct tts_solver *s, const int *disrupted, int nd, double T, 
 	return 0;
 }
 
-int tts_node_tts(const struct tts_model *m, const int *disrupted, int nd, int node,
-		 double *tts, struct cc_error *err)
+int tts_node_tts(const struct tts_model *m, const int *disrupted, int nd, int node, double *tts,
+		 struct cc_error *err)
 {
 	struct tts_model sub;
 	struct tts_solver *s = NULL;
@@ -1348,8 +1350,8 @@ void tts_report_release(struct tts_report *r)
 
 enum { OC_USCC, OC_WEEKS, OC_SLACK, OC_INV, OC_CAP, OC_COUNT };
 
-int tts_overrides_parse(const void *data, size_t size, const char *name,
-			struct tts_override **out, int *nout, struct cc_error *err)
+int tts_overrides_parse(const void *data, size_t size, const char *name, struct tts_override **out,
+			int *nout, struct cc_error *err)
 {
 	static const struct colspec specs[OC_COUNT] = {
 		{{"uscc", "统一社会信用代码", "信用代码", NULL, NULL, NULL}, 1},
@@ -1381,13 +1383,14 @@ int tts_overrides_parse(const void *data, size_t size, const char *name,
 		struct tts_override *o = &v[n];
 		cell(&t, &row, OC_USCC, &p, &len);
 		if (cc_uscc_validate(p, len, o->uscc, NULL, &e)) {
-			rc = cc_error_set(err, CC_EINVAL, "'%s' line %ld, column %d (uscc): %s", name,
-					  row.line, t.map[OC_USCC] + 1, e.msg);
+			rc = cc_error_set(err, CC_EINVAL, "'%s' line %ld, column %d (uscc): %s",
+					  name, row.line, t.map[OC_USCC] + 1, e.msg);
 			goto out;
 		}
 		if (cell_number(&t, &row, OC_WEEKS, "inventory_weeks", NAN, &o->inventory_weeks,
 				err) ||
-		    cell_number(&t, &row, OC_SLACK, "capacity_slack", NAN, &o->capacity_slack, err) ||
+		    cell_number(&t, &row, OC_SLACK, "capacity_slack", NAN, &o->capacity_slack,
+				err) ||
 		    cell_number(&t, &row, OC_INV, "inventory", NAN, &o->inventory, err) ||
 		    cell_number(&t, &row, OC_CAP, "capacity", NAN, &o->capacity, err)) {
 			rc = CC_EINVAL;
@@ -1628,8 +1631,9 @@ int tts_from_frame(const struct cc_frame *f, const struct tts_index *index, int3
 		double demand = h == 0 ? 0 : outp[h] - fwd_sales[h];
 		if (demand <= 1e-12 * outp[h])
 			demand = 0;
-		int k = tts_model_add_node(&m, ent_uscc(f, ents[h]), h == 0 ? TTS_SUPPLIER : TTS_PLANT,
-					   cap, inv, demand, margin[h], err);
+		int k = tts_model_add_node(&m, ent_uscc(f, ents[h]),
+					   h == 0 ? TTS_SUPPLIER : TTS_PLANT, cap, inv, demand,
+					   margin[h], err);
 		if (k < 0) {
 			rc = k;
 			goto out;
@@ -1666,7 +1670,8 @@ int tts_from_frame(const struct cc_frame *f, const struct tts_index *index, int3
 			int fed = 0;
 			double sum_v = 0, sum_vs = 0, sum_s = 0;
 			for (z = a; z < ni && inputs[z].mk == mk; z++) {
-				double v = f->edge_value[inputs[z].e], sh = f->edge_share[inputs[z].e];
+				double v = f->edge_value[inputs[z].e],
+				       sh = f->edge_share[inputs[z].e];
 				fed |= inputs[z].from >= 0;
 				sum_v += v;
 				if (isfinite(sh) && sh > 0) {
@@ -1693,7 +1698,8 @@ int tts_from_frame(const struct cc_frame *f, const struct tts_index *index, int3
 				} else {
 					snprintf(id, sizeof id, "alt:%d", e2);
 					rc = add_alternative(&m, id, h, mat,
-							     f->edge_value[e2] / need + o->spare_share,
+							     f->edge_value[e2] / need +
+								     o->spare_share,
 							     need, r, err);
 					out->nalternatives++;
 				}

@@ -80,10 +80,10 @@ struct tts_node {
 };
 
 struct tts_edge {
-	int from, to;	/* node indices */
-	int material;	/* index into materials */
-	double units;	/* units of the material per unit of `to` (> 0) */
-	long line;	/* line in the edges file (0 when built in code) */
+	int from, to; /* node indices */
+	int material; /* index into materials */
+	double units; /* units of the material per unit of `to` (> 0) */
+	long line;    /* line in the edges file (0 when built in code) */
 };
 
 /* A network. Owns its arrays and strings; tts_model_release frees them. */
@@ -113,8 +113,8 @@ int tts_model_add_node(struct tts_model *m, const char *id, int kind, double cap
  * Adds edge FROM -> TO (node indices) carrying MATERIAL (copied; materials are shared by
  * name) with UNITS > 0 per unit of TO. Returns the edge index or a negative CC_E*.
  */
-int tts_model_add_edge(struct tts_model *m, int from, int to, const char *material,
-		       double units, struct cc_error *err);
+int tts_model_add_edge(struct tts_model *m, int from, int to, const char *material, double units,
+		       struct cc_error *err);
 
 /* Returns the index of node ID, or -1. */
 int tts_model_find(const struct tts_model *m, const char *id);
@@ -129,14 +129,13 @@ int tts_model_check(const struct tts_model *m, const char *edges_name, struct cc
  * The analyst's files (`chainchief risk tts`). Bytes in UTF-8 or GB18030 (detected, as every
  * input of ChainChief). Headers, in any order, by English id or Chinese name (a unit suffix
  * such as "产能(件/周)" is ignored):
- *   nodes: id (编号/节点), kind (类型: supplier/plant/product or 供应商/工厂/产品), capacity (产能),
- *          inventory (库存), demand (需求), margin (利润/毛利); id and kind required; capacity
- *          empty or absent = unlimited, the others empty or absent = 0.
- *   edges: from (供方/来源), to (需方/去向), material (物料; empty or absent: the supplier's own
- *          output, with no alternative), units (用量/单耗, > 0).
- * Errors name the file NAME, line and column: unknown or duplicate ids, bad kinds, negative
- * or non-numeric numbers, a missing column, an empty file, an edge from a node to itself, a
- * repeated edge. Returns 0 or a negative CC_E*. Nodes must be parsed before edges.
+ *   nodes: id (编号/节点), kind (类型: supplier/plant/product or 供应商/工厂/产品), capacity
+ * (产能), inventory (库存), demand (需求), margin (利润/毛利); id and kind required; capacity empty
+ * or absent = unlimited, the others empty or absent = 0. edges: from (供方/来源), to (需方/去向),
+ * material (物料; empty or absent: the supplier's own output, with no alternative), units
+ * (用量/单耗, > 0). Errors name the file NAME, line and column: unknown or duplicate ids, bad
+ * kinds, negative or non-numeric numbers, a missing column, an empty file, an edge from a node to
+ * itself, a repeated edge. Returns 0 or a negative CC_E*. Nodes must be parsed before edges.
  */
 int tts_parse_nodes(struct tts_model *m, const void *data, size_t size, const char *name,
 		    struct cc_error *err);
@@ -175,8 +174,8 @@ int tts_solve_ttr(struct tts_solver *s, const int *disrupted, int nd, double T, 
  * its ancestors (nothing else can reach it, and the others' demand may go short), which is a
  * much smaller programme. Builds its own solver. Returns 0 or a negative CC_E*.
  */
-int tts_node_tts(const struct tts_model *m, const int *disrupted, int nd, int node,
-		 double *tts, struct cc_error *err);
+int tts_node_tts(const struct tts_model *m, const int *disrupted, int nd, int node, double *tts,
+		 struct cc_error *err);
 
 /*
  * Frees GLPK's environment of the calling thread (GLPK keeps one per thread, about 20 KB,
@@ -187,10 +186,10 @@ void tts_thread_done(void);
 
 /* One single-node disruption. */
 struct tts_scenario {
-	int disrupted;	/* node index */
-	double tts;	/* periods; INFINITY = none */
-	double lost;	/* lost margin over the recovery time (TTR programme) */
-	double rei;	/* lost / max lost over the scenarios; 0 when that is 0 */
+	int disrupted; /* node index */
+	double tts;    /* periods; INFINITY = none */
+	double lost;   /* lost margin over the recovery time (TTR programme) */
+	double rei;    /* lost / max lost over the scenarios; 0 when that is 0 */
 };
 
 /*
@@ -214,15 +213,15 @@ struct tts_override {
 };
 
 struct tts_options {
-	int tiers;		 /* downstream tiers below the supplier, 1..3 (default 2) */
-	int max_nodes;		 /* production nodes at most (default 300, 2..2000) */
-	double ttr;		 /* time to recover, weeks (default 4) */
-	double inventory_weeks;	 /* default 2 weeks of a node's weekly output */
-	double capacity_slack;	 /* default 0.2: capacity = weekly output x 1.2 */
-	double spare_share;	 /* default 0.2: an alternative may add 20 points of share */
-	double margin_rate;	 /* default 0.1 of output when the net margin is unknown */
-	int year;		 /* revenue year; 0 = latest */
-	int rank;		 /* also disrupt every production node in turn (REI ranking) */
+	int tiers;		/* downstream tiers below the supplier, 1..3 (default 2) */
+	int max_nodes;		/* production nodes at most (default 300, 2..2000) */
+	double ttr;		/* time to recover, weeks (default 4) */
+	double inventory_weeks; /* default 2 weeks of a node's weekly output */
+	double capacity_slack;	/* default 0.2: capacity = weekly output x 1.2 */
+	double spare_share;	/* default 0.2: an alternative may add 20 points of share */
+	double margin_rate;	/* default 0.1 of output when the net margin is unknown */
+	int year;		/* revenue year; 0 = latest */
+	int rank;		/* also disrupt every production node in turn (REI ranking) */
 	const struct tts_override *overrides; /* may be NULL */
 	int noverrides;
 };
@@ -234,8 +233,8 @@ void tts_options_default(struct tts_options *o);
  * Parses an override CSV (bytes in UTF-8 or GB18030). *out is malloc'd (caller frees), *n
  * entries. Errors name NAME, line and column.
  */
-int tts_overrides_parse(const void *data, size_t size, const char *name,
-			struct tts_override **out, int *n, struct cc_error *err);
+int tts_overrides_parse(const void *data, size_t size, const char *name, struct tts_override **out,
+			int *n, struct cc_error *err);
 
 /* A node of the neighbourhood. ent: >= 0 a frame enterprise, < 0 -(j+1) an outside supplier
  * (frame->outside_uscc[j]); the same convention as cc_frame.edge_supplier. */
@@ -267,14 +266,14 @@ struct tts_report {
 	int32_t supplier;
 	int year;
 	double ttr;
-	double tts;	/* system TTS for the supplier's disruption; INFINITY none */
-	double lost;	/* lost margin over the TTR, 万元 */
-	int at_risk;	/* tts < ttr (relative tolerance 1e-9) */
+	double tts;  /* system TTS for the supplier's disruption; INFINITY none */
+	double lost; /* lost margin over the TTR, 万元 */
+	int at_risk; /* tts < ttr (relative tolerance 1e-9) */
 	int nmodel_nodes, nmodel_edges, nalternatives;
-	int truncated;	/* max_nodes was reached */
-	int nnodes;	/* production nodes of the neighbourhood, breadth-first order */
+	int truncated; /* max_nodes was reached */
+	int nnodes;    /* production nodes of the neighbourhood, breadth-first order */
 	struct tts_report_node *nodes;
-	int nrank;	/* 0 unless options.rank; REI descending, ties by tier then ent */
+	int nrank; /* 0 unless options.rank; REI descending, ties by tier then ent */
 	struct tts_report_rank *rank;
 };
 

@@ -55,8 +55,8 @@ static int rows_are_problems(struct check *c, const char *sql, const char *prefi
 	return rc;
 }
 
-int cc_store_check(struct cc_store *st, void (*report)(void *ctx, const char *problem),
-		   void *ctx, struct cc_error *err)
+int cc_store_check(struct cc_store *st, void (*report)(void *ctx, const char *problem), void *ctx,
+		   struct cc_error *err)
 {
 	struct check c = {st, report, ctx, 0, err};
 	struct cc_stmt *s = NULL;
@@ -90,7 +90,8 @@ int cc_store_check(struct cc_store *st, void (*report)(void *ctx, const char *pr
 		if (!cc_region_find(region))
 			problem(&c, "enterprise %s: unknown region code %d", u, region);
 		if (!cc_stmt_is_null(s, 2) && !cc_industry_find(cc_stmt_text(s, 2)))
-			problem(&c, "enterprise %s: unknown industry code %s", u, cc_stmt_text(s, 2));
+			problem(&c, "enterprise %s: unknown industry code %s", u,
+				cc_stmt_text(s, 2));
 	}
 	cc_stmt_free(s);
 	s = NULL;
@@ -102,16 +103,18 @@ int cc_store_check(struct cc_store *st, void (*report)(void *ctx, const char *pr
 		rc = err ? err->code : CC_EINVAL;
 		goto out;
 	}
-	rc = cc_stmt_prepare(st, &s,
-			     "SELECT DISTINCT chain, node FROM chain_members UNION "
-			     "SELECT DISTINCT chain, node FROM supply_edges WHERE chain IS NOT NULL",
-			     err);
+	rc = cc_stmt_prepare(
+		st, &s,
+		"SELECT DISTINCT chain, node FROM chain_members UNION "
+		"SELECT DISTINCT chain, node FROM supply_edges WHERE chain IS NOT NULL",
+		err);
 	if (rc)
 		goto out;
 	while ((rc = cc_stmt_step(s, err)) == 1) {
 		const struct cc_chain *ch = cc_chain_find(cat, cc_stmt_text(s, 0));
 		if (!ch)
-			problem(&c, "unknown chain '%s' in chain members or supply", cc_stmt_text(s, 0));
+			problem(&c, "unknown chain '%s' in chain members or supply",
+				cc_stmt_text(s, 0));
 		else if (!cc_node_find(cat, ch, cc_stmt_text(s, 1)))
 			problem(&c, "unknown node '%s' of chain '%s'", cc_stmt_text(s, 1),
 				cc_stmt_text(s, 0));
@@ -121,19 +124,21 @@ int cc_store_check(struct cc_store *st, void (*report)(void *ctx, const char *pr
 	if (rc)
 		goto out;
 
-	rc = rows_are_problems(&c,
-			       "SELECT e.uscc, s.product, printf('%.4f', sum(s.share)) FROM supply_edges s "
-			       "JOIN enterprises e ON e.id = s.buyer_id GROUP BY s.buyer_id, s.product "
-			       "HAVING sum(s.share) > 1.0001",
-			       "supply shares add up to more than 1 (buyer, product, sum): ");
+	rc = rows_are_problems(
+		&c,
+		"SELECT e.uscc, s.product, printf('%.4f', sum(s.share)) FROM supply_edges s "
+		"JOIN enterprises e ON e.id = s.buyer_id GROUP BY s.buyer_id, s.product "
+		"HAVING sum(s.share) > 1.0001",
+		"supply shares add up to more than 1 (buyer, product, sum): ");
 	if (rc)
 		goto out;
-	rc = rows_are_problems(&c,
-			       "SELECT e.uscc, i.period FROM indicators i JOIN enterprises e ON "
-			       "e.id = i.enterprise_id WHERE i.employees < 0 OR i.rd_staff < 0 OR "
-			       "i.rd_staff > i.employees OR i.invention_patents < 0 OR "
-			       "i.energy_tce < 0 OR i.total_assets < 0",
-			       "indicator out of range (negative count, or R&D staff above employees): ");
+	rc = rows_are_problems(
+		&c,
+		"SELECT e.uscc, i.period FROM indicators i JOIN enterprises e ON "
+		"e.id = i.enterprise_id WHERE i.employees < 0 OR i.rd_staff < 0 OR "
+		"i.rd_staff > i.employees OR i.invention_patents < 0 OR "
+		"i.energy_tce < 0 OR i.total_assets < 0",
+		"indicator out of range (negative count, or R&D staff above employees): ");
 out:
 	cc_stmt_free(s);
 	return rc < 0 ? rc : c.problems;

@@ -54,9 +54,11 @@ static int migrate(struct cc_store *st, struct cc_error *err)
 	int want = cc_schema_count();
 	int rc = 0;
 	if (have > want)
-		return cc_error_set(err, CC_EDB,
-				    "database '%s' has schema version %d, newer than this program's "
-				    "%d: upgrade chainchief", st->path, have, want);
+		return cc_error_set(
+			err, CC_EDB,
+			"database '%s' has schema version %d, newer than this program's "
+			"%d: upgrade chainchief",
+			st->path, have, want);
 	if (have == want)
 		return 0;
 	rc = cc_store_begin(st, err);
@@ -91,7 +93,8 @@ int cc_store_open(struct cc_store **out, const char *path, int flags, struct cc_
 	if (!(flags & CC_STORE_CREATE) && access(path, F_OK) != 0) {
 		rc = cc_error_set(err, CC_ENOTFOUND,
 				  "database '%s' does not exist (run 'chainchief demo' or "
-				  "'chainchief init' first)", path);
+				  "'chainchief init' first)",
+				  path);
 		goto out;
 	}
 	int oflags = (flags & CC_STORE_READONLY) ? SQLITE_OPEN_READONLY
@@ -107,7 +110,8 @@ int cc_store_open(struct cc_store **out, const char *path, int flags, struct cc_
 	if (!(flags & CC_STORE_READONLY)) {
 		rc = cc_store_exec(st, "PRAGMA journal_mode=WAL", err);
 		if (rc) {
-			cc_error_set(err, rc, "cannot open database '%s': %s", path, err ? err->msg : "");
+			cc_error_set(err, rc, "cannot open database '%s': %s", path,
+				     err ? err->msg : "");
 			goto out;
 		}
 	}
@@ -278,7 +282,8 @@ int cc_store_backup(struct cc_store *st, const char *path, struct cc_error *err)
 	}
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->db, "main");
 	if (!b) {
-		rc = cc_error_set(err, CC_EIO, "cannot back up to '%s': %s", path, sqlite3_errmsg(dst));
+		rc = cc_error_set(err, CC_EIO, "cannot back up to '%s': %s", path,
+				  sqlite3_errmsg(dst));
 		goto out;
 	}
 	int s;
@@ -289,7 +294,8 @@ int cc_store_backup(struct cc_store *st, const char *path, struct cc_error *err)
 	} while (s == SQLITE_OK || s == SQLITE_BUSY || s == SQLITE_LOCKED);
 	sqlite3_backup_finish(b);
 	if (s != SQLITE_DONE)
-		rc = cc_error_set(err, CC_EIO, "backup to '%s' failed: %s", path, sqlite3_errmsg(dst));
+		rc = cc_error_set(err, CC_EIO, "backup to '%s' failed: %s", path,
+				  sqlite3_errmsg(dst));
 out:
 	sqlite3_close_v2(dst);
 	return rc;

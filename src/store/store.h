@@ -53,8 +53,8 @@ int cc_store_schema_version(struct cc_store *st);
  * calls REPORT for each problem found. Returns the number of problems (0 = clean) or a
  * negative CC_E*.
  */
-int cc_store_check(struct cc_store *st, void (*report)(void *ctx, const char *problem),
-		   void *ctx, struct cc_error *err);
+int cc_store_check(struct cc_store *st, void (*report)(void *ctx, const char *problem), void *ctx,
+		   struct cc_error *err);
 
 /* Writes a consistent copy of the database to PATH with SQLite's online backup. */
 int cc_store_backup(struct cc_store *st, const char *path, struct cc_error *err);

@@ -20,7 +20,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define N 7
+#define N     7
 #define YEARS 4
 
 static struct cc_frame *frame;
@@ -29,8 +29,8 @@ static struct cc_frame *frame;
 static struct cc_frame *tiny_frame(void)
 {
 	static const double cells[] = {NAN, 0.0, 1.0, -3.5, 0.05, 1e300, 2000.0, 1e-300, 7.0};
-	static const int32_t founded[N] = {20221231, 0, 20200229, 20231399, 19991301, 20250101,
-					   10000101};
+	static const int32_t founded[N] = {20221231, 0,	       20200229, 20231399,
+					   19991301, 20250101, 10000101};
 	static const int32_t region[N] = {500112, 510116, 0, 440305, 500107, -1, 999999};
 	static const uint8_t scale[N] = {0, 1, 2, 3, 4, 5, 255};
 	static const uint8_t listed[N] = {0, 1, 2, 3, 6, 7, 255};
@@ -59,7 +59,8 @@ static struct cc_frame *tiny_frame(void)
 		if (!f->annual[m])
 			abort();
 		for (int k = 0; k < N * YEARS; k++)
-			f->annual[m][k] = cells[(size_t)(k * 7 + m * 3) % (sizeof cells / sizeof cells[0])];
+			f->annual[m][k] =
+				cells[(size_t)(k * 7 + m * 3) % (sizeof cells / sizeof cells[0])];
 	}
 	return f;
 }
@@ -124,8 +125,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (expr_explain(e, frame, i, years[y], cl, 16) != nclauses)
 				abort();
 			for (int k = 0; k < nclauses && k < 16; k++) {
-				if (!cl[k].text || cl[k].truth > EXPR_TRUE || cl[k].op > EXPR_OP_TEST ||
-				    cl[k].offset > size || cl[k].column < 1)
+				if (!cl[k].text || cl[k].truth > EXPR_TRUE ||
+				    cl[k].op > EXPR_OP_TEST || cl[k].offset > size ||
+				    cl[k].column < 1)
 					abort();
 				if (cl[k].truth == EXPR_UNKNOWN && !isnan(cl[k].gap))
 					abort();

@@ -27,8 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (cc_store_open(&st, db, CC_STORE_CREATE, &err))
 			abort();
 		/* One registered enterprise so that row-level paths past the lookup are reached. */
-		cc_store_exec(st, "INSERT INTO enterprises(uscc,name,region) VALUES"
-				  "('91110000600037341L','甲',110000)", &err);
+		cc_store_exec(st,
+			      "INSERT INTO enterprises(uscc,name,region) VALUES"
+			      "('91110000600037341L','甲',110000)",
+			      &err);
 	}
 	if (size < 1)
 		return 0;

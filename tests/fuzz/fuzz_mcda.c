@@ -102,9 +102,11 @@ static void run_all(const struct eval_matrix *mx, const double *given)
 				check_result(&r, method);
 				if (k == 0 && norm == 0 && (size_t)mx->m * (size_t)n <= 64) {
 					struct eval_sensitivity s;
-					if (eval_sensitivity_run(mx, w, &o, r.ranks, &s, &e2) == 0) {
+					if (eval_sensitivity_run(mx, w, &o, r.ranks, &s, &e2) ==
+					    0) {
 						for (int i = 0; i < mx->m; i++)
-							if (s.max_move[i] < 0 || s.max_move[i] > mx->m - 1)
+							if (s.max_move[i] < 0 ||
+							    s.max_move[i] > mx->m - 1)
 								abort();
 						eval_sensitivity_release(&s);
 					}

@@ -91,7 +91,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rc = tts_parse_nodes(&m, p, n, "n.csv", &err);
 		check_error(rc, &err, "n.csv");
 		if (rc == 0) {
-			rc = tts_parse_edges(&m, fixed_edges, sizeof fixed_edges - 1, "e.csv", &err);
+			rc = tts_parse_edges(&m, fixed_edges, sizeof fixed_edges - 1, "e.csv",
+					     &err);
 			check_error(rc, &err, "e.csv");
 		}
 		break;

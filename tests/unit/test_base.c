@@ -115,7 +115,10 @@ static void test_utf8_validator(void **state)
 	assert_int_equal(cc_utf8_valid_prefix((const unsigned char *)"\xF4\x90\x80\x80", 4), 0);
 	assert_int_equal(cc_utf8_valid_prefix((const unsigned char *)"xyz\x80", 4), 3);
 	assert_int_equal(cc_utf8_valid_prefix((const unsigned char *)"abcdefghij\xE4\xB8", 12), 10);
-	assert_int_equal(cc_utf8_len("\xE4\xB8\xAD\xE6\x96\x87" "a\xF0\x9F\x98\x80", 11), 4);
+	assert_int_equal(cc_utf8_len("\xE4\xB8\xAD\xE6\x96\x87"
+				     "a\xF0\x9F\x98\x80",
+				     11),
+			 4);
 	assert_string_equal(cc_encoding_name(CC_ENC_GB18030), "gb18030");
 	assert_string_equal(cc_encoding_name(CC_ENC_UTF8_BOM), "utf-8-bom");
 	assert_string_equal(cc_encoding_name(CC_ENC_UTF8), "utf-8");
@@ -232,7 +235,8 @@ static void test_detect_bytewise(void **state)
 	/* Specific expectations for two of them. */
 	struct cc_error err;
 	int rc;
-	assert_int_equal(detect_bytewise(samples[2], strlen(samples[2]), &rc, &err), CC_ENC_GB18030);
+	assert_int_equal(detect_bytewise(samples[2], strlen(samples[2]), &rc, &err),
+			 CC_ENC_GB18030);
 	assert_int_equal(rc, 0);
 	detect_bytewise(samples[5], strlen(samples[5]), &rc, &err);
 	assert_int_equal(rc, CC_EENCODING);
@@ -316,13 +320,13 @@ static char *make_text(size_t approx, size_t *n)
 	static const char *words[] = {
 		"\xE4\xBC\x81\xE4\xB8\x9A", /* 企业 */
 		"abc",
-		"\xE2\x82\xAC",		    /* € */
-		"\xF0\x90\x80\x80",	    /* U+10000 */
-		"\xE3\x80\x80",		    /* U+3000 */
+		"\xE2\x82\xAC",	    /* € */
+		"\xF0\x90\x80\x80", /* U+10000 */
+		"\xE3\x80\x80",	    /* U+3000 */
 		",",
-		"\xC2\xA5",		    /* ¥ */
+		"\xC2\xA5", /* ¥ */
 		"\n",
-		"\xE9\xBE\x99",		    /* 龙 */
+		"\xE9\xBE\x99", /* 龙 */
 		"1234.5",
 	};
 	struct cc_buf b = CC_BUF_INIT(approx + 64);
@@ -694,7 +698,8 @@ static void test_numbers(void **state)
 	assert_true(num_ok("12345678901234567890") == 12345678901234567890.0);
 	assert_true(num_ok(".5") == 0.5);
 	assert_true(num_ok("  42 ") == 42.0);
-	assert_true(num_ok("\xE3\x80\x80" "8\xE3\x80\x80") == 8.0);
+	assert_true(num_ok("\xE3\x80\x80"
+			   "8\xE3\x80\x80") == 8.0);
 	assert_true(num_ok("1,234.5") == 1234.5);
 	assert_true(num_ok("-1,234,567") == -1234567.0);
 	assert_true(num_ok("1e3") == 1000.0);
@@ -704,10 +709,13 @@ static void test_numbers(void **state)
 	assert_true(num_ok("5e1%") == 0.5);
 	/* Full-width: １２３, －１２．５, ５０％, １，２３４ */
 	assert_true(num_ok("\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93") == 123.0);
-	assert_true(num_ok("\xEF\xBC\x8D\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x8E\xEF\xBC\x95") == -12.5);
+	assert_true(num_ok("\xEF\xBC\x8D\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x8E\xEF\xBC\x95") ==
+		    -12.5);
 	assert_true(num_ok("\xEF\xBC\x95\xEF\xBC\x90\xEF\xBC\x85") == 0.5);
-	assert_true(num_ok("\xEF\xBC\x91\xEF\xBC\x8C\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x94") == 1234.0);
-	assert_true(num_ok("\xEF\xBC\x8B" "3") == 3.0);
+	assert_true(num_ok("\xEF\xBC\x91\xEF\xBC\x8C\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x94") ==
+		    1234.0);
+	assert_true(num_ok("\xEF\xBC\x8B"
+			   "3") == 3.0);
 	/* Fast path and general path agree on many values. */
 	for (int i = 0; i < 2000; i++) {
 		char a[64];
@@ -774,14 +782,15 @@ static void test_dates(void **state)
 	assert_int_equal(rc, 0);
 	assert_int_equal(date_of(" 2023年2月3日 ", &rc), 20230203);
 	assert_int_equal(rc, 0);
-	assert_int_equal(date_of("2023年12月01日", &rc),
-			 20231201);
+	assert_int_equal(date_of("2023年12月01日", &rc), 20231201);
 	assert_int_equal(rc, 0);
 
 	static const char *bad[] = {
-		"2023-02-30", "2023-02-29", "1900-02-29", "2023-04-31", "2023-13-01", "2023-00-10",
-		"2023-01-00", "1799-12-31", "2201-01-01", "2023-02/03", "2023-002-01", "23-02-03",
-		"2023-02-03x", "2023年2月3", "20230203", "", "2023-1-",
+		"2023-02-30",  "2023-02-29", "1900-02-29",  "2023-04-31",
+		"2023-13-01",  "2023-00-10", "2023-01-00",  "1799-12-31",
+		"2201-01-01",  "2023-02/03", "2023-002-01", "23-02-03",
+		"2023-02-03x", "2023年2月3", "20230203",    "",
+		"2023-1-",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		int ymd = 7;
@@ -806,13 +815,12 @@ static void test_dates(void **state)
 static void test_periods(void **state)
 {
 	(void)state;
-	struct { const char *s; int y, m; } ok[] = {
-		{"2023", 2023, 0},
-		{"2023-05", 2023, 5},
-		{"2023/5", 2023, 5},
-		{"202312", 2023, 12},
-		{"2023年5月", 2023, 5},
-		{"2023年", 2023, 0},
+	struct {
+		const char *s;
+		int y, m;
+	} ok[] = {
+		{"2023", 2023, 0},	{"2023-05", 2023, 5},	{"2023/5", 2023, 5},
+		{"202312", 2023, 12},	{"2023年5月", 2023, 5}, {"2023年", 2023, 0},
 		{" 1900-01 ", 1900, 1},
 	};
 	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
@@ -823,7 +831,7 @@ static void test_periods(void **state)
 		assert_int_equal(m, ok[i].m);
 	}
 	static const char *bad[] = {"2023-13", "2023-00", "20231", "1899", "2023-5-1", "2201",
-				    "2023-", "202313", "abcd", "", "2023年5"};
+				    "2023-",   "202313",  "abcd",  "",	   "2023年5"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		int y = -1, m = -1;
 		struct cc_error err;
@@ -837,7 +845,8 @@ static void test_periods(void **state)
 static void test_trim_int(void **state)
 {
 	(void)state;
-	const char *s = " \t\xE3\x80\x80" "a b\xE3\x80\x80\r\n";
+	const char *s = " \t\xE3\x80\x80"
+			"a b\xE3\x80\x80\r\n";
 	size_t n = strlen(s);
 	cc_trim(&s, &n);
 	assert_int_equal(n, 3);
@@ -873,8 +882,13 @@ static void test_buf(void **state)
 	assert_int_equal(cc_buf_json_str(&b, "a\"b\\c\n\x01\x1f\t", 9), 0);
 	assert_string_equal(cc_buf_str(&b), "\"a\\\"b\\\\c\\n\\u0001\\u001f\\t\"");
 	cc_buf_reset(&b);
-	assert_int_equal(cc_buf_json_str(&b, "\xE4\xB8\xAD\xFF" "x\xE4\xB8", 7), 0);
-	assert_string_equal(cc_buf_str(&b), "\"\xE4\xB8\xAD\xEF\xBF\xBDx\xEF\xBF\xBD\xEF\xBF\xBD\"");
+	assert_int_equal(cc_buf_json_str(&b,
+					 "\xE4\xB8\xAD\xFF"
+					 "x\xE4\xB8",
+					 7),
+			 0);
+	assert_string_equal(cc_buf_str(&b),
+			    "\"\xE4\xB8\xAD\xEF\xBF\xBDx\xEF\xBF\xBD\xEF\xBF\xBD\"");
 	cc_buf_reset(&b);
 	assert_int_equal(cc_buf_csv_field(&b, "plain", 5), 0);
 	assert_int_equal(cc_buf_putc(&b, ','), 0);
@@ -913,8 +927,8 @@ static void test_buf(void **state)
 	cc_buf_release(&t);
 	/* Numbers: short decimals without printf, the rest %.12g, null for NaN / infinity. */
 	struct cc_buf n = CC_BUF_INIT(256);
-	const double vals[] = {0, 1, -2, 0.35, 0.175, 12111, -0.5, 1e-9, 1.0 / 3, 123456789012.5,
-			       NAN, INFINITY};
+	const double vals[] = {0,    1,	   -2,	    0.35,	    0.175, 12111,
+			       -0.5, 1e-9, 1.0 / 3, 123456789012.5, NAN,   INFINITY};
 	for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++) {
 		assert_int_equal(cc_buf_num(&n, vals[k]), 0);
 		assert_int_equal(cc_buf_putc(&n, ' '), 0);
@@ -968,24 +982,15 @@ static void test_arena(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_utf8_validator),
-		cmocka_unit_test(test_gb18030_validator),
-		cmocka_unit_test(test_detect_basic),
-		cmocka_unit_test(test_detect_errors),
-		cmocka_unit_test(test_detect_bytewise),
-		cmocka_unit_test(test_gb18030_to_utf8),
-		cmocka_unit_test(test_source_mem),
-		cmocka_unit_test(test_source_file_gb18030),
-		cmocka_unit_test(test_csv_basic),
-		cmocka_unit_test(test_csv_quotes),
-		cmocka_unit_test(test_csv_errors),
-		cmocka_unit_test(test_csv_chunks),
-		cmocka_unit_test(test_csv_edge),
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_periods),
-		cmocka_unit_test(test_trim_int),
-		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_utf8_validator),	cmocka_unit_test(test_gb18030_validator),
+		cmocka_unit_test(test_detect_basic),	cmocka_unit_test(test_detect_errors),
+		cmocka_unit_test(test_detect_bytewise), cmocka_unit_test(test_gb18030_to_utf8),
+		cmocka_unit_test(test_source_mem),	cmocka_unit_test(test_source_file_gb18030),
+		cmocka_unit_test(test_csv_basic),	cmocka_unit_test(test_csv_quotes),
+		cmocka_unit_test(test_csv_errors),	cmocka_unit_test(test_csv_chunks),
+		cmocka_unit_test(test_csv_edge),	cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_dates),		cmocka_unit_test(test_periods),
+		cmocka_unit_test(test_trim_int),	cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,8 +74,8 @@ static void add(char *b, size_t n, size_t *len, const char *fmt, ...)
 }
 
 /* One year's indicators: revenue, rd_expense, employees, rd_staff, total_assets, patents. */
-static void row(char *b, size_t n, size_t *len, int e, int year, double rev, double rd,
-		double emp, double staff, double assets, double pat)
+static void row(char *b, size_t n, size_t *len, int e, int year, double rev, double rd, double emp,
+		double staff, double assets, double pat)
 {
 	char v[6][32];
 	double x[6] = {rev, rd, emp, staff, assets, pat};
@@ -90,8 +90,8 @@ static void row(char *b, size_t n, size_t *len, int e, int year, double rev, dou
 }
 
 /* The 科创属性 pattern of S1 with the given 2024 revenue, staff and patents. */
-static void star_rows(char *b, size_t n, size_t *len, int e, double rev24, double emp,
-		      double staff, double pat)
+static void star_rows(char *b, size_t n, size_t *len, int e, double rev24, double emp, double staff,
+		      double pat)
 {
 	row(b, n, len, e, 2022, 1000, 50, NAN, NAN, NAN, NAN);
 	row(b, n, len, e, 2023, 1100, 60, NAN, NAN, NAN, NAN);
@@ -202,8 +202,8 @@ static int clause(const struct criteria_result *r, const char *id)
 static void test_load(void **state)
 {
 	(void)state;
-	static const char *const ids[] = {"hightech",	   "tech_sme",	      "innovative_sme",
-					  "srdi",	   "srdi_giant",      "star_attributes",
+	static const char *const ids[] = {"hightech",	    "tech_sme",	      "innovative_sme",
+					  "srdi",	    "srdi_giant",     "star_attributes",
 					  "star_standards", "neeq_innovation"};
 	assert_int_equal(cat->nsets, 8);
 	for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
@@ -214,7 +214,8 @@ static void test_load(void **state)
 		for (int j = 0; j < s->nclauses; j++) {
 			const struct criteria_clause *c = &s->clauses[j];
 			assert_non_null(c->source);
-			/* every clause is assessable, partly assessable, an input or says why not */
+			/* every clause is assessable, partly assessable, an input or says why not
+			 */
 			assert_true(c->cond || c->necessary || c->kind == CRITERIA_INPUT ||
 				    (c->data && strcmp(c->data, "missing") == 0));
 			if (c->kind == CRITERIA_SCORED)
@@ -231,30 +232,30 @@ static void test_parse_errors(void **state)
 	struct criteria_set s;
 	struct cc_error err = {0};
 	const char *bad_expr =
-	    "{\"id\":\"x\",\"name_zh\":\"x\",\"name_en\":\"x\",\"source\":\"s\",\"effective\":\"2024\","
-	    "\"mode\":\"all\",\"clauses\":[{\"id\":\"c1\",\"label_zh\":\"a\",\"label_en\":\"a\","
-	    "\"source\":\"s\",\"expr\":\"revenue >= 1000\"},{\"id\":\"c2\",\"label_zh\":\"b\","
-	    "\"label_en\":\"b\",\"source\":\"s\",\"expr\":\"cagr(revenue, 3 > 0.2\"}]}";
+		"{\"id\":\"x\",\"name_zh\":\"x\",\"name_en\":\"x\",\"source\":\"s\",\"effective\":\"2024\","
+		"\"mode\":\"all\",\"clauses\":[{\"id\":\"c1\",\"label_zh\":\"a\",\"label_en\":\"a\","
+		"\"source\":\"s\",\"expr\":\"revenue >= 1000\"},{\"id\":\"c2\",\"label_zh\":\"b\","
+		"\"label_en\":\"b\",\"source\":\"s\",\"expr\":\"cagr(revenue, 3 > 0.2\"}]}";
 	assert_int_equal(criteria_set_parse(&s, "bad.json", bad_expr, &err), CC_EPARSE);
 	assert_non_null(strstr(err.msg, "bad.json"));
 	assert_non_null(strstr(err.msg, "'c2'"));
 	assert_non_null(strstr(err.msg, "column 17"));
 	const char *numeric =
-	    "{\"id\":\"x\",\"name_zh\":\"x\",\"name_en\":\"x\",\"source\":\"s\",\"effective\":\"2024\","
-	    "\"mode\":\"all\",\"clauses\":[{\"id\":\"c1\",\"label_zh\":\"a\",\"label_en\":\"a\","
-	    "\"source\":\"s\",\"expr\":\"revenue + 1\"}]}";
+		"{\"id\":\"x\",\"name_zh\":\"x\",\"name_en\":\"x\",\"source\":\"s\",\"effective\":\"2024\","
+		"\"mode\":\"all\",\"clauses\":[{\"id\":\"c1\",\"label_zh\":\"a\",\"label_en\":\"a\","
+		"\"source\":\"s\",\"expr\":\"revenue + 1\"}]}";
 	assert_int_equal(criteria_set_parse(&s, "num.json", numeric, &err), CC_EPARSE);
 	const char *silent =
-	    "{\"id\":\"x\",\"name_zh\":\"x\",\"name_en\":\"x\",\"source\":\"s\",\"effective\":\"2024\","
-	    "\"mode\":\"all\",\"clauses\":[{\"id\":\"c1\",\"label_zh\":\"a\",\"label_en\":\"a\","
-	    "\"source\":\"s\",\"expr\":null}]}";
+		"{\"id\":\"x\",\"name_zh\":\"x\",\"name_en\":\"x\",\"source\":\"s\",\"effective\":\"2024\","
+		"\"mode\":\"all\",\"clauses\":[{\"id\":\"c1\",\"label_zh\":\"a\",\"label_en\":\"a\","
+		"\"source\":\"s\",\"expr\":null}]}";
 	assert_int_equal(criteria_set_parse(&s, "silent.json", silent, &err), CC_EPARSE);
 	assert_non_null(strstr(err.msg, "missing"));
 	const char *score_cols =
-	    "{\"id\":\"x\",\"name_zh\":\"x\",\"name_en\":\"x\",\"source\":\"s\",\"effective\":\"2024\","
-	    "\"mode\":\"all\",\"clauses\":[],\"score\":{\"id\":\"sc\",\"label_zh\":\"a\","
-	    "\"label_en\":\"a\",\"source\":\"s\",\"min\":60,\"expr\":\"bands(rd_intensity, 6%, 50 "
-	    "0)\"}}";
+		"{\"id\":\"x\",\"name_zh\":\"x\",\"name_en\":\"x\",\"source\":\"s\",\"effective\":\"2024\","
+		"\"mode\":\"all\",\"clauses\":[],\"score\":{\"id\":\"sc\",\"label_zh\":\"a\","
+		"\"label_en\":\"a\",\"source\":\"s\",\"min\":60,\"expr\":\"bands(rd_intensity, 6%, 50 "
+		"0)\"}}";
 	assert_int_equal(criteria_set_parse(&s, "score.json", score_cols, &err), CC_EPARSE);
 	assert_non_null(strstr(err.msg, "'sc'"));
 	assert_non_null(strstr(err.msg, "column 28")); /* in the points, not the wrapper */
@@ -343,8 +344,8 @@ static void test_unknown(void **state)
 	(void)state;
 	for (int k = 0; k < cat->nsets; k++) {
 		struct criteria_result r;
-		assert_int_equal(criteria_eval_one(&cat->sets[k], frame, idx[U], 2024, NULL, 0.1, &r),
-				 0);
+		assert_int_equal(
+			criteria_eval_one(&cat->sets[k], frame, idx[U], 2024, NULL, 0.1, &r), 0);
 		assert_int_equal(r.truth, EXPR_UNKNOWN);
 		for (int j = 0; j < r.nclauses; j++)
 			if (r.clauses[j].clause->role != CRITERIA_DIRECT &&
@@ -389,7 +390,8 @@ static void test_near_miss(void **state)
 	assert_int_equal(relaxed[idx[S2]], EXPR_FALSE);
 	assert_int_equal(criteria_eval_column(s, frame, 2024, 0.02, strict, relaxed, NULL), 0);
 	assert_int_equal(relaxed[idx[N1]], EXPR_FALSE);
-	assert_int_equal(criteria_eval_column(s, frame, 2024, -1, strict, relaxed, NULL), CC_EINVAL);
+	assert_int_equal(criteria_eval_column(s, frame, 2024, -1, strict, relaxed, NULL),
+			 CC_EINVAL);
 	free(strict);
 	free(relaxed);
 }
@@ -402,7 +404,8 @@ static void test_column_agrees(void **state)
 	assert_non_null(relaxed);
 	for (int k = 0; k < cat->nsets; k++) {
 		const struct criteria_set *s = &cat->sets[k];
-		assert_int_equal(criteria_eval_column(s, frame, 2024, 0.1, strict, relaxed, NULL), 0);
+		assert_int_equal(criteria_eval_column(s, frame, 2024, 0.1, strict, relaxed, NULL),
+				 0);
 		for (int i = 0; i < frame->n; i++) {
 			struct criteria_result r;
 			criteria_eval_one(s, frame, i, 2024, NULL, 0.1, &r);
@@ -417,11 +420,15 @@ static void test_column_agrees(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_load),	  cmocka_unit_test(test_parse_errors),
-	    cmocka_unit_test(test_star_attributes), cmocka_unit_test(test_tech_sme),
-	    cmocka_unit_test(test_srdi),	  cmocka_unit_test(test_hightech),
-	    cmocka_unit_test(test_unknown),	  cmocka_unit_test(test_near_miss),
-	    cmocka_unit_test(test_column_agrees),
+		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_star_attributes),
+		cmocka_unit_test(test_tech_sme),
+		cmocka_unit_test(test_srdi),
+		cmocka_unit_test(test_hightech),
+		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_near_miss),
+		cmocka_unit_test(test_column_agrees),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -205,8 +205,8 @@ static void test_catalogue(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_uscc_valid),    cmocka_unit_test(test_uscc_invalid),
-		cmocka_unit_test(test_orgcode),	      cmocka_unit_test(test_derive),
+		cmocka_unit_test(test_uscc_valid),	 cmocka_unit_test(test_uscc_invalid),
+		cmocka_unit_test(test_orgcode),		 cmocka_unit_test(test_derive),
 		cmocka_unit_test(test_metric_catalogue), cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_catalogue),
 	};

@@ -157,8 +157,8 @@ static void bad(const char *src, int column, const char *part)
 		fail_msg("'%s' parsed (rc %d)", src, rc);
 	assert_null(e);
 	if (w.column != column || !strstr(err.msg, part))
-		fail_msg("'%s': got column %d '%s', want column %d with '%s'", src, w.column, err.msg,
-			 column, part);
+		fail_msg("'%s': got column %d '%s', want column %d with '%s'", src, w.column,
+			 err.msg, column, part);
 	char head[32];
 	snprintf(head, sizeof head, "error at column %d: ", column);
 	if (strncmp(err.msg, head, strlen(head)) != 0 && !strstr(err.msg, "line"))
@@ -215,7 +215,8 @@ static void test_parse_ok(void **state)
 	struct cc_error err;
 	assert_int_equal(expr_parse("revenue", 7, EXPR_WANT_CONDITION, &e, NULL, &err), CC_EPARSE);
 	assert_non_null(strstr(err.msg, "expected a condition"));
-	assert_int_equal(expr_parse("revenue > 1", 11, EXPR_WANT_NUMBER, &e, NULL, &err), CC_EPARSE);
+	assert_int_equal(expr_parse("revenue > 1", 11, EXPR_WANT_NUMBER, &e, NULL, &err),
+			 CC_EPARSE);
 	assert_int_equal(expr_parse("revenue > 1", 11, EXPR_WANT_CONDITION, &e, NULL, &err), 0);
 	expr_free(e);
 	/* Not NUL-terminated: only LEN bytes are read. */
@@ -257,11 +258,11 @@ static void test_precedence(void **state)
 		{"bands(0.31, 0.3, 20, 0.25, 16, 0.2, 12, 0)", 20},
 		{"bands(0.1, 0.3, 20, 0.25, 16, 0.2, 12, 0)", 0},
 		/* Conditions as values: 1 true, 0 false. */
-		{"true or false and false", 1},	 /* and binds tighter than or */
+		{"true or false and false", 1}, /* and binds tighter than or */
 		{"(true or false) and false", 0},
-		{"not false and false", 0},	 /* (not false) and false */
+		{"not false and false", 0}, /* (not false) and false */
 		{"not (false and false)", 1},
-		{"!1 > 2", 1},			 /* ! binds looser than comparisons */
+		{"!1 > 2", 1}, /* ! binds looser than comparisons */
 		{"1 + 1 == 2", 1},
 		{"2 * 3 > 5 and 1 < 2", 1},
 		{"1 between 1 and 2", 1},
@@ -306,7 +307,8 @@ static void test_parse_errors(void **state)
 	bad("cagr > 1", 1, "'cagr' is a function");
 	bad("foo(revenue)", 1, "unknown function 'foo'");
 	bad("yo(revenue)", 1, "unknown function 'yo' (did you mean 'yoy'?)");
-	bad("revenue and employees > 1", 1, "expected a condition (such as revenue > 0) before 'and'");
+	bad("revenue and employees > 1", 1,
+	    "expected a condition (such as revenue > 0) before 'and'");
 	bad("revenue > 1 and employees", 17, "after 'and', found a number");
 	bad("revenue > 1 or 2", 16, "after 'or', found a number");
 	bad("not revenue", 5, "after 'not', found a number");
@@ -345,7 +347,8 @@ static void test_parse_errors(void **state)
 	bad("min(revenue, 1 2)", 16, "expected ',' or ')' in the arguments of min");
 	bad("yoy(revenue > 1)", 13, "expected ')' after arguments of yoy");
 	bad("yoy((revenue > 1))", 5, "expected a number as argument 1 of yoy");
-	bad("if(revenue, 1, 2)", 4, "expected a condition (such as revenue > 0) as argument 1 of if");
+	bad("if(revenue, 1, 2)", 4,
+	    "expected a condition (such as revenue > 0) as argument 1 of if");
 	bad("if(revenue > 1, 2)", 1, "if takes 3 arguments");
 	bad("bands(revenue, 1)", 1, "bands takes 4 to");
 	bad("bands(revenue, 1, 2, 3, 4)", 1, "bands takes x, then (threshold, points) pairs");
@@ -556,10 +559,11 @@ static void test_functions(void **state)
 	assert_true(isnan(value_of("yoy(revenue)", ic))); /* last year 0 */
 	assert_true(isnan(value_of("yoy(revenue)", id)));
 	assert_int_equal(eval_at("yoy(revenue)", ia, 2023, &v), EXPR_TRUE);
-	near(v, 0.25, 1e-15); /* 1500 / 1200 - 1 */
+	near(v, 0.25, 1e-15);						       /* 1500 / 1200 - 1 */
 	assert_int_equal(eval_at("yoy(revenue)", ia, 2021, &v), EXPR_UNKNOWN); /* no 2020 */
 	near(value_of("yoy(rd_expense / revenue)", ia), 0.05 / 0.04 - 1, 1e-12);
-	/* cagr over 3 years: 2000 / 1000, 1000 / 500, 800 / 100; the frame's revenue_cagr3 agrees. */
+	/* cagr over 3 years: 2000 / 1000, 1000 / 500, 800 / 100; the frame's revenue_cagr3 agrees.
+	 */
 	near(value_of("cagr(revenue, 3)", ia), 0.2599210498948732, 1e-12);
 	near(value_of("cagr(revenue, 3)", ib), 0.2599210498948732, 1e-12);
 	near(value_of("cagr(revenue, 3)", ic), 1.0, 1e-12);
@@ -567,7 +571,7 @@ static void test_functions(void **state)
 	near(value_of("cagr(revenue, 1) - yoy(revenue)", ia), 0, 1e-15);
 	near(value_of("cagr(revenue, 2)", ia), sqrt(2000.0 / 1200.0) - 1, 1e-12);
 	assert_true(isnan(value_of("cagr(revenue, 2)", ib))); /* 2022 missing */
-	assert_true(isnan(value_of("cagr(revenue, 4)", ia)));	/* 2020 outside the frame */
+	assert_true(isnan(value_of("cagr(revenue, 4)", ia))); /* 2020 outside the frame */
 	/* avg_last, sum_last, min_last, max_last: unknown when any year is. */
 	near(value_of("avg_last(revenue, 3)", ia), 4700.0 / 3.0, 1e-9);
 	near(value_of("sum_last(revenue, 3)", ia), 4700, 0);
@@ -629,9 +633,9 @@ static void test_functions(void **state)
 	assert_int_equal(truth_of("has(hightech)", ib), EXPR_FALSE);
 	assert_int_equal(truth_of("has(hightech, tech_sme)", ib), EXPR_TRUE);
 	assert_int_equal(truth_of("has(hightech)", id), EXPR_FALSE); /* no certificate: false */
-	assert_int_equal(truth_of("listed", ia), EXPR_FALSE);	      /* none */
-	assert_int_equal(truth_of("listed", ib), EXPR_TRUE);	      /* star */
-	assert_int_equal(truth_of("listed", ic), EXPR_FALSE);	      /* neeq is quoted, not listed */
+	assert_int_equal(truth_of("listed", ia), EXPR_FALSE);	     /* none */
+	assert_int_equal(truth_of("listed", ib), EXPR_TRUE);	     /* star */
+	assert_int_equal(truth_of("listed", ic), EXPR_FALSE); /* neeq is quoted, not listed */
 	assert_int_equal(truth_of("listed", id), EXPR_UNKNOWN);
 	assert_int_equal(truth_of("board(neeq)", ic), EXPR_TRUE);
 	assert_int_equal(truth_of("board(star, gem)", ib), EXPR_TRUE);
@@ -980,18 +984,12 @@ static void test_caret(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_ok),
-		cmocka_unit_test(test_precedence),
-		cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_three_valued),
-		cmocka_unit_test(test_functions),
-		cmocka_unit_test(test_boundaries),
-		cmocka_unit_test(test_explain),
-		cmocka_unit_test(test_explain_unknown),
-		cmocka_unit_test(test_near_miss),
-		cmocka_unit_test(test_column),
-		cmocka_unit_test(test_caret),
+		cmocka_unit_test(test_parse_ok),	cmocka_unit_test(test_precedence),
+		cmocka_unit_test(test_parse_errors),	cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_three_valued),	cmocka_unit_test(test_functions),
+		cmocka_unit_test(test_boundaries),	cmocka_unit_test(test_explain),
+		cmocka_unit_test(test_explain_unknown), cmocka_unit_test(test_near_miss),
+		cmocka_unit_test(test_column),		cmocka_unit_test(test_caret),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

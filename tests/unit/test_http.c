@@ -143,7 +143,8 @@ static void test_match(void **state)
 	req_init(&r, "GET", "/");
 	assert_int_equal(http_match("/api/v1/chains", "/api/v1/chains", &r), 1);
 	assert_int_equal(r.nparams, 0);
-	assert_int_equal(http_match("/api/v1/enterprises/{uscc}", "/api/v1/enterprises/91500000ABC", &r), 1);
+	assert_int_equal(
+		http_match("/api/v1/enterprises/{uscc}", "/api/v1/enterprises/91500000ABC", &r), 1);
 	assert_int_equal(r.nparams, 1);
 	assert_string_equal(r.params[0], "91500000ABC");
 	assert_int_equal(http_match("/api/v1/enterprises/{uscc}/indicators/{period}",
@@ -152,10 +153,12 @@ static void test_match(void **state)
 	assert_int_equal(r.nparams, 2);
 	assert_string_equal(r.params[0], "X1");
 	assert_string_equal(r.params[1], "2024-05");
-	assert_int_equal(http_match("/api/v1/imports/{id}/rejects", "/api/v1/imports/17/rejects", &r), 1);
+	assert_int_equal(
+		http_match("/api/v1/imports/{id}/rejects", "/api/v1/imports/17/rejects", &r), 1);
 	assert_string_equal(r.params[0], "17");
 	/* Unicode and odd bytes in a parameter are captured as they are. */
-	assert_int_equal(http_match("/api/v1/users/{username}", "/api/v1/users/张三' OR 1=1", &r), 1);
+	assert_int_equal(http_match("/api/v1/users/{username}", "/api/v1/users/张三' OR 1=1", &r),
+			 1);
 	assert_string_equal(r.params[0], "张三' OR 1=1");
 	/* Non-matches. */
 	static const char *const no[][2] = {
@@ -170,9 +173,12 @@ static void test_match(void **state)
 		{"/api/v1/enterprises/{uscc}", "/api/v1/enterprises//"},
 		{"/api/v1/enterprises/{uscc}", "/api/v1/enterprises/a/b"},
 		{"/api/v1/enterprises/{uscc}", "/api/v1/enterprises/a/"},
-		{"/api/v1/enterprises/{uscc}/indicators/{period}", "/api/v1/enterprises/a/indicators/"},
-		{"/api/v1/enterprises/{uscc}/indicators/{period}", "/api/v1/enterprises/a/indicator/2024"},
-		{"/api/v1/enterprises/{uscc}/indicators/{period}", "/api/v1/enterprises//indicators/2024"},
+		{"/api/v1/enterprises/{uscc}/indicators/{period}",
+		 "/api/v1/enterprises/a/indicators/"},
+		{"/api/v1/enterprises/{uscc}/indicators/{period}",
+		 "/api/v1/enterprises/a/indicator/2024"},
+		{"/api/v1/enterprises/{uscc}/indicators/{period}",
+		 "/api/v1/enterprises//indicators/2024"},
 		{"/api/v1/imports/{id}/rejects", "/api/v1/imports/1/rejects/x"},
 		{"/api/v1/imports/{id}/rejects", "/api/v1/imports/1"},
 	};
@@ -183,7 +189,8 @@ static void test_match(void **state)
 			fail_msg("'%s' should not match '%s' (NULL req)", no[i][1], no[i][0]);
 	}
 	/* NULL request: matching only. */
-	assert_int_equal(http_match("/api/v1/enterprises/{uscc}", "/api/v1/enterprises/x", NULL), 1);
+	assert_int_equal(http_match("/api/v1/enterprises/{uscc}", "/api/v1/enterprises/x", NULL),
+			 1);
 	/* More parameters than a request can hold: such a pattern never matches (no route has
 	 * one; a request would otherwise carry parameters it cannot see). */
 	assert_int_equal(http_match("/{a}/{b}/{c}/{d}/{e}", "/1/2/3/4/5", &r), 0);
@@ -211,10 +218,12 @@ static void test_openapi(void **state)
 	int nops = 0;
 	const char *pk;
 	json_t *item;
-	json_object_foreach(paths, pk, item) {
+	json_object_foreach(paths, pk, item)
+	{
 		const char *mk;
 		json_t *op;
-		json_object_foreach(item, mk, op) {
+		json_object_foreach(item, mk, op)
+		{
 			nops++;
 			/* Every operation of the document is a route of the table. */
 			int found = 0;
@@ -224,10 +233,12 @@ static void test_openapi(void **state)
 				for (; http_routes[i].method[k] && k < sizeof m - 1; k++)
 					m[k] = (char)(http_routes[i].method[k] | 0x20);
 				m[k] = '\0';
-				found += strcmp(http_routes[i].pattern, pk) == 0 && strcmp(m, mk) == 0;
+				found += strcmp(http_routes[i].pattern, pk) == 0 &&
+					 strcmp(m, mk) == 0;
 			}
 			if (found != 1)
-				fail_msg("%s %s is in the document %d times in the table", mk, pk, found);
+				fail_msg("%s %s is in the document %d times in the table", mk, pk,
+					 found);
 		}
 	}
 	assert_int_equal(nops, http_nroutes);
@@ -247,13 +258,15 @@ static void test_openapi(void **state)
 		int bits = 0;
 		size_t ri;
 		json_t *rv;
-		json_array_foreach(roles, ri, rv) {
+		json_array_foreach(roles, ri, rv)
+		{
 			for (int b = 0; b < 5; b++)
 				if (strcmp(json_string_value(rv), names[b]) == 0)
 					bits |= 1 << b;
 		}
 		if (bits != r->roles)
-			fail_msg("%s %s: x-roles give %d, table %d", r->method, r->pattern, bits, r->roles);
+			fail_msg("%s %s: x-roles give %d, table %d", r->method, r->pattern, bits,
+				 r->roles);
 		/* Path parameters declared, in: path, required. */
 		json_t *params = json_object_get(op, "parameters");
 		for (const char *b = strchr(r->pattern, '{'); b; b = strchr(b + 1, '{')) {
@@ -263,14 +276,17 @@ static void test_openapi(void **state)
 			int ok = 0;
 			size_t pi;
 			json_t *pv;
-			json_array_foreach(params, pi, pv) {
-				ok |= strcmp(json_string_value(json_object_get(pv, "name")), name) == 0 &&
-				      strcmp(json_string_value(json_object_get(pv, "in")), "path") == 0 &&
+			json_array_foreach(params, pi, pv)
+			{
+				ok |= strcmp(json_string_value(json_object_get(pv, "name")),
+					     name) == 0 &&
+				      strcmp(json_string_value(json_object_get(pv, "in")),
+					     "path") == 0 &&
 				      json_is_true(json_object_get(pv, "required"));
 			}
 			if (!ok)
-				fail_msg("%s %s: path parameter {%s} not declared", r->method, r->pattern,
-					 name);
+				fail_msg("%s %s: path parameter {%s} not declared", r->method,
+					 r->pattern, name);
 		}
 		/* Query parameters of the table are declared too. */
 		char buf[1024];
@@ -285,12 +301,16 @@ static void test_openapi(void **state)
 			int ok = 0;
 			size_t pi;
 			json_t *pv;
-			json_array_foreach(params, pi, pv) {
-				ok |= strcmp(json_string_value(json_object_get(pv, "name")), q) == 0 &&
-				      strcmp(json_string_value(json_object_get(pv, "in")), "query") == 0;
+			json_array_foreach(params, pi, pv)
+			{
+				ok |= strcmp(json_string_value(json_object_get(pv, "name")), q) ==
+					      0 &&
+				      strcmp(json_string_value(json_object_get(pv, "in")),
+					     "query") == 0;
 			}
 			if (!ok)
-				fail_msg("%s %s: query parameter %s not declared", r->method, r->pattern, q);
+				fail_msg("%s %s: query parameter %s not declared", r->method,
+					 r->pattern, q);
 		}
 		int write = strcmp(r->method, "GET") != 0;
 		int csrf = json_is_true(json_object_get(op, "x-csrf"));
@@ -314,10 +334,12 @@ static void test_dispatch_errors(void **state)
 	assert_int_equal(dispatch(&r, "GET", "/api/v1/nope", 0, NULL, NULL), 404);
 	assert_error(&r, 404, "not_found", NULL);
 	req_done(&r);
-	assert_int_equal(dispatch(&r, "GET", "/api/v1/enterprises/", HTTP_ROLE_ADMIN, NULL, NULL), 404);
+	assert_int_equal(dispatch(&r, "GET", "/api/v1/enterprises/", HTTP_ROLE_ADMIN, NULL, NULL),
+			 404);
 	assert_error(&r, 404, "not_found", NULL);
 	req_done(&r);
-	assert_int_equal(dispatch(&r, "POST", "/api/v1/nope", HTTP_ROLE_ADMIN, csrf_token, "{}"), 404);
+	assert_int_equal(dispatch(&r, "POST", "/api/v1/nope", HTTP_ROLE_ADMIN, csrf_token, "{}"),
+			 404);
 	assert_error(&r, 404, "not_found", NULL);
 	req_done(&r);
 	/* Known path, other method: 405 (also before any role check). */
@@ -327,11 +349,13 @@ static void test_dispatch_errors(void **state)
 	assert_int_equal(dispatch(&r, "GET", "/api/v1/login", 0, NULL, NULL), 405);
 	assert_error(&r, 405, "method_not_allowed", NULL);
 	req_done(&r);
-	assert_int_equal(dispatch(&r, "POST", "/api/v1/chains", HTTP_ROLE_ADMIN, csrf_token, "{}"), 405);
+	assert_int_equal(dispatch(&r, "POST", "/api/v1/chains", HTTP_ROLE_ADMIN, csrf_token, "{}"),
+			 405);
 	assert_error(&r, 405, "method_not_allowed", NULL);
 	req_done(&r);
-	assert_int_equal(dispatch(&r, "PUT", "/api/v1/enterprises/X", HTTP_ROLE_ADMIN, csrf_token, "{}"),
-			 405);
+	assert_int_equal(
+		dispatch(&r, "PUT", "/api/v1/enterprises/X", HTTP_ROLE_ADMIN, csrf_token, "{}"),
+		405);
 	assert_error(&r, 405, "method_not_allowed", NULL);
 	req_done(&r);
 	/* No user: 401; role not allowed: 403 forbidden (not csrf, even without a token). */
@@ -341,7 +365,8 @@ static void test_dispatch_errors(void **state)
 	assert_int_equal(dispatch(&r, "POST", "/api/v1/users", 0, NULL, "{}"), 401);
 	assert_error(&r, 401, "unauthorized", NULL);
 	req_done(&r);
-	assert_int_equal(dispatch(&r, "GET", "/api/v1/dashboard", HTTP_ROLE_ENTERPRISE, NULL, NULL), 403);
+	assert_int_equal(dispatch(&r, "GET", "/api/v1/dashboard", HTTP_ROLE_ENTERPRISE, NULL, NULL),
+			 403);
 	assert_error(&r, 403, "forbidden", NULL);
 	req_done(&r);
 	assert_int_equal(dispatch(&r, "POST", "/api/v1/users", HTTP_ROLE_CHIEF, NULL, "{}"), 403);
@@ -351,16 +376,19 @@ static void test_dispatch_errors(void **state)
 	assert_int_equal(dispatch(&r, "POST", "/api/v1/users", HTTP_ROLE_ADMIN, NULL, "{}"), 403);
 	assert_error(&r, 403, "csrf", NULL);
 	req_done(&r);
-	static const char *const bad[] = {"", "x", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde",
-					  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeF",
-					  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0"};
+	static const char *const bad[] = {
+		"", "x", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde",
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeF",
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		assert_int_equal(dispatch(&r, "POST", "/api/v1/users", HTTP_ROLE_ADMIN, bad[i], "{}"), 403);
+		assert_int_equal(
+			dispatch(&r, "POST", "/api/v1/users", HTTP_ROLE_ADMIN, bad[i], "{}"), 403);
 		assert_error(&r, 403, "csrf", NULL);
 		req_done(&r);
 	}
 	/* Login needs no token; a GET needs none either. */
-	assert_int_equal(dispatch(&r, "POST", "/api/v1/login", 0, NULL, "{\"username\":\"nobody\",\"password\":\"x\"}"),
+	assert_int_equal(dispatch(&r, "POST", "/api/v1/login", 0, NULL,
+				  "{\"username\":\"nobody\",\"password\":\"x\"}"),
 			 401);
 	assert_error(&r, 401, "unauthorized", NULL);
 	req_done(&r);
@@ -410,8 +438,8 @@ static void test_dispatch_matrix(void **state)
 			set_body(&r, "{}");
 			int got = http_dispatch(&r);
 			if (got != expect)
-				fail_msg("%s %s as role %d: %d, expected %d", rt->method, rt->pattern, role,
-					 got, expect);
+				fail_msg("%s %s as role %d: %d, expected %d", rt->method,
+					 rt->pattern, role, got, expect);
 			assert_error(&r, expect, ecode, NULL);
 			req_done(&r);
 			checked++;
@@ -448,7 +476,8 @@ static void test_handlers_without_server(void **state)
 	int found = 0;
 	size_t i;
 	json_t *v;
-	json_array_foreach(j, i, v) found |= json_integer_value(json_object_get(v, "code")) == 500112;
+	json_array_foreach(j, i, v) found |=
+		json_integer_value(json_object_get(v, "code")) == 500112;
 	assert_true(found);
 	json_decref(j);
 	req_done(&r);
@@ -467,8 +496,8 @@ static void test_body_json(void **state)
 {
 	(void)state;
 	struct http_req r;
-	static const char *const bad[] = {"", "{", "[]", "null", "1", "\"x\"", "{\"a\":1,\"a\":2}",
-					  "{\"a\":1} x", "{'a':1}"};
+	static const char *const bad[] = {
+		"", "{", "[]", "null", "1", "\"x\"", "{\"a\":1,\"a\":2}", "{\"a\":1} x", "{'a':1}"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		req_init(&r, "POST", "/x");
 		set_body(&r, bad[i]);
@@ -545,16 +574,20 @@ static void test_login_session(void **state)
 	(void)state;
 	struct cc_error err = {0};
 	struct http_req r;
-	assert_int_equal(http_user_create(st, "unitadmin", "unit-pass-1", "admin", NULL, NULL, &err), 0);
-	assert_int_equal(http_user_create(st, "unitadmin", "unit-pass-1", "admin", NULL, NULL, &err),
-			 CC_EEXIST);
-	assert_int_equal(http_user_create(st, "unitent", "unit-pass-1", "enterprise", NULL, NULL, &err),
-			 CC_EINVAL);
+	assert_int_equal(
+		http_user_create(st, "unitadmin", "unit-pass-1", "admin", NULL, NULL, &err), 0);
+	assert_int_equal(
+		http_user_create(st, "unitadmin", "unit-pass-1", "admin", NULL, NULL, &err),
+		CC_EEXIST);
+	assert_int_equal(
+		http_user_create(st, "unitent", "unit-pass-1", "enterprise", NULL, NULL, &err),
+		CC_EINVAL);
 	assert_int_equal(http_user_create(st, "unitent", "unit-pass-1", "enterprise", "' OR 1=1 --",
 					  NULL, &err),
 			 CC_EINVAL);
-	assert_int_equal(http_user_create(st, "unitent", "unit-pass-1", "enterprise", uscc_b, NULL, &err),
-			 0);
+	assert_int_equal(
+		http_user_create(st, "unitent", "unit-pass-1", "enterprise", uscc_b, NULL, &err),
+		0);
 	assert_int_equal(dispatch(&r, "POST", "/api/v1/login", 0, NULL,
 				  "{\"username\":\"unitadmin\",\"password\":\"unit-pass-1\"}"),
 			 200);
@@ -589,7 +622,9 @@ static void test_login_session(void **state)
 	r.cookie_session = token;
 	http_auth_resolve(&r);
 	r.csrf_header = csrf;
-	set_body(&r, "{\"username\":\"unitchief\",\"password\":\"unit-pass-2\",\"role\":\"chief\",\"chains\":\"nev\"}");
+	set_body(
+		&r,
+		"{\"username\":\"unitchief\",\"password\":\"unit-pass-2\",\"role\":\"chief\",\"chains\":\"nev\"}");
 	assert_int_equal(http_dispatch(&r), 201);
 	req_done(&r);
 	req_init(&r, "POST", "/api/v1/users");
@@ -601,7 +636,9 @@ static void test_login_session(void **state)
 	assert_error(&r, 400, "invalid", "username");
 	req_done(&r);
 	/* An idle session expires. */
-	assert_int_equal(cc_store_exec(st, "UPDATE sessions SET last_seen = last_seen - 13 * 3600", &err), 0);
+	assert_int_equal(
+		cc_store_exec(st, "UPDATE sessions SET last_seen = last_seen - 13 * 3600", &err),
+		0);
 	req_init(&r, "GET", "/api/v1/session");
 	r.cookie_session = token;
 	http_auth_resolve(&r);
@@ -609,8 +646,9 @@ static void test_login_session(void **state)
 	assert_int_equal(http_dispatch(&r), 401);
 	req_done(&r);
 	/* Bad cookies resolve to nobody. */
-	static const char *const bad[] = {"", "x", "' OR 1=1 --",
-					  "0000000000000000000000000000000000000000000000000000000000000000"};
+	static const char *const bad[] = {
+		"", "x", "' OR 1=1 --",
+		"0000000000000000000000000000000000000000000000000000000000000000"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		req_init(&r, "GET", "/api/v1/session");
 		r.cookie_session = bad[i];
@@ -655,13 +693,15 @@ static void test_enterprise_handlers(void **state)
 	(void)state;
 	struct http_req r;
 	char path[128];
-	assert_int_equal(dispatch(&r, "GET", "/api/v1/enterprises", HTTP_ROLE_ANALYST, NULL, NULL), 200);
+	assert_int_equal(dispatch(&r, "GET", "/api/v1/enterprises", HTTP_ROLE_ANALYST, NULL, NULL),
+			 200);
 	json_t *j = resp_json(&r);
 	assert_int_equal(json_integer_value(json_object_get(j, "total")), 2);
 	json_decref(j);
 	req_done(&r);
 	/* The enterprise user sees itself only. */
-	assert_int_equal(dispatch(&r, "GET", "/api/v1/enterprises", HTTP_ROLE_ENTERPRISE, NULL, NULL), 200);
+	assert_int_equal(
+		dispatch(&r, "GET", "/api/v1/enterprises", HTTP_ROLE_ENTERPRISE, NULL, NULL), 200);
 	j = resp_json(&r);
 	assert_int_equal(json_integer_value(json_object_get(j, "total")), 1);
 	assert_string_equal(json_string_value(json_object_get(
@@ -673,7 +713,8 @@ static void test_enterprise_handlers(void **state)
 	assert_int_equal(dispatch(&r, "GET", path, HTTP_ROLE_ENTERPRISE, NULL, NULL), 403);
 	assert_error(&r, 403, "forbidden", NULL);
 	req_done(&r);
-	assert_int_equal(dispatch(&r, "PATCH", path, HTTP_ROLE_ENTERPRISE, csrf_token, "{\"scale\":\"large\"}"),
+	assert_int_equal(dispatch(&r, "PATCH", path, HTTP_ROLE_ENTERPRISE, csrf_token,
+				  "{\"scale\":\"large\"}"),
 			 403);
 	assert_error(&r, 403, "forbidden", NULL);
 	req_done(&r);
@@ -684,12 +725,15 @@ static void test_enterprise_handlers(void **state)
 	req_done(&r);
 	assert_int_equal(dispatch(&r, "GET", path, HTTP_ROLE_ANALYST, NULL, NULL), 200);
 	j = resp_json(&r);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "enterprise"), "name")),
-			    "单元测试有限公司");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(j, "enterprise"), "name")),
+		"单元测试有限公司");
 	json_decref(j);
 	req_done(&r);
 	snprintf(path, sizeof path, "/api/v1/enterprises/%s/indicators/2024", uscc_b);
-	assert_int_equal(dispatch(&r, "PUT", path, HTTP_ROLE_ANALYST, csrf_token, "{\"revenue\":12.5}"), 200);
+	assert_int_equal(
+		dispatch(&r, "PUT", path, HTTP_ROLE_ANALYST, csrf_token, "{\"revenue\":12.5}"),
+		200);
 	req_done(&r);
 }
 
@@ -701,22 +745,25 @@ static void test_edit_errors(void **state)
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/enterprises/%s", uscc_b);
 	static const char *const bad[][2] = {
-		{"{\"name\":123}", "name"},	  {"{\"region\":\"abc\"}", "region"},
+		{"{\"name\":123}", "name"},	   {"{\"region\":\"abc\"}", "region"},
 		{"{\"region\":999999}", "region"}, {"{\"founded\":\"2020-02-30\"}", "founded"},
 		{"{\"scale\":\"huge\"}", "scale"}, {"{\"certs\":\"nope\"}", "certs"},
-		{"{\"nosuch\":1}", "nosuch"},	  {"{\"uscc\":\"x\"}", "uscc"},
+		{"{\"nosuch\":1}", "nosuch"},	   {"{\"uscc\":\"x\"}", "uscc"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		assert_int_equal(dispatch(&r, "PATCH", path, HTTP_ROLE_ANALYST, csrf_token, bad[i][0]),
-				 400);
+		assert_int_equal(
+			dispatch(&r, "PATCH", path, HTTP_ROLE_ANALYST, csrf_token, bad[i][0]), 400);
 		assert_error(&r, 400, "invalid", bad[i][1]);
 		req_done(&r);
 	}
 	snprintf(path, sizeof path, "/api/v1/enterprises/%s/indicators/2024", uscc_b);
-	assert_int_equal(dispatch(&r, "PUT", path, HTTP_ROLE_ANALYST, csrf_token, "{\"revenue\":\"x\"}"), 400);
+	assert_int_equal(
+		dispatch(&r, "PUT", path, HTTP_ROLE_ANALYST, csrf_token, "{\"revenue\":\"x\"}"),
+		400);
 	assert_error(&r, 400, "invalid", "revenue");
 	req_done(&r);
-	assert_int_equal(dispatch(&r, "PUT", path, HTTP_ROLE_ANALYST, csrf_token, "{\"bogus\":1}"), 400);
+	assert_int_equal(dispatch(&r, "PUT", path, HTTP_ROLE_ANALYST, csrf_token, "{\"bogus\":1}"),
+			 400);
 	assert_error(&r, 400, "invalid", "bogus");
 	req_done(&r);
 }

@@ -94,11 +94,12 @@ static void test_write_and_immutable(void **state)
 					   &err),
 			     0);
 	/* The audit row. */
-	assert_int_equal(cc_store_int(st,
-				      "SELECT count(*) FROM audit WHERE action='list.version' AND "
-				      "target='t' AND actor='tester' AND after LIKE '%\"entered\":3%'",
-				      0),
-			 1);
+	assert_int_equal(
+		cc_store_int(st,
+			     "SELECT count(*) FROM audit WHERE action='list.version' AND "
+			     "target='t' AND actor='tester' AND after LIKE '%\"entered\":3%'",
+			     0),
+		1);
 	struct list_version v;
 	assert_int_equal(lists_version_read(st, "t", 0, &v, &err), 0);
 	assert_int_equal(v.n, 3);
@@ -142,7 +143,8 @@ static void test_manual_and_diff(void **state)
 	const struct list_change ch[3] = {{LIST_ADD, code_d, "seed", "区县推荐 r-add"},
 					  {LIST_REMOVE, code_c, NULL, "已迁出 r-rm"},
 					  {LIST_TIER, code_b, "reserve", "专家评审 r-tier"}};
-	assert_int_equal(lists_version_manual(st, "t", ch, 3, "tester", "manual", &number, &err), 0);
+	assert_int_equal(lists_version_manual(st, "t", ch, 3, "tester", "manual", &number, &err),
+			 0);
 	assert_int_equal(number, 2);
 
 	struct list_diff d;

@@ -43,11 +43,14 @@ static void world(const char *postings)
 	size_t used = (size_t)snprintf(t, sizeof t, "uscc,name,region\n");
 	for (int i = 0; i < 10; i++) {
 		tu_uscc(U[i], regions[i], 100 + i);
-		used += (size_t)snprintf(t + used, sizeof t - used, "%s,企业%d,%d\n", U[i], i, regions[i]);
+		used += (size_t)snprintf(t + used, sizeof t - used, "%s,企业%d,%d\n", U[i], i,
+					 regions[i]);
 	}
 	tu_load(st, dir, "e.csv", t);
 	if (postings) {
-		snprintf(t, sizeof t, "kind,uscc,title,description,node,quantity,unit,region_pref,valid_until\n");
+		snprintf(
+			t, sizeof t,
+			"kind,uscc,title,description,node,quantity,unit,region_pref,valid_until\n");
 		/* Expand %0..%9 into credit codes. */
 		used = strlen(t);
 		for (const char *s = postings; *s && used + 20 < sizeof t; s++) {
@@ -96,10 +99,11 @@ static void rank(int64_t id, struct match_result *r)
 	assert_int_equal(rc, 0);
 	if (getenv("MATCH_DEBUG"))
 		for (int i = 0; i < r->n; i++)
-			print_message("%d %s %.12f [%g %g %g %g %g %g %g]\n", i, frame->name[r->items[i].ent],
-				      r->items[i].score, r->items[i].comp[0], r->items[i].comp[1],
-				      r->items[i].comp[2], r->items[i].comp[3], r->items[i].comp[4],
-				      r->items[i].comp[5], r->items[i].comp[6]);
+			print_message("%d %s %.12f [%g %g %g %g %g %g %g]\n", i,
+				      frame->name[r->items[i].ent], r->items[i].score,
+				      r->items[i].comp[0], r->items[i].comp[1], r->items[i].comp[2],
+				      r->items[i].comp[3], r->items[i].comp[4], r->items[i].comp[5],
+				      r->items[i].comp[6]);
 }
 
 /* The position (0-based) of the posting of enterprise WHO in R, or -1. */
@@ -213,7 +217,8 @@ static void test_region_bonus_and_ties(void **state)
 	struct match_result r2;
 	rank(posting_id("采购车规级MCU", 0), &r2);
 	for (int i = 0; i < r.n; i++)
-		assert_true(r.items[i].id == r2.items[i].id && r.items[i].score == r2.items[i].score);
+		assert_true(r.items[i].id == r2.items[i].id &&
+			    r.items[i].score == r2.items[i].score);
 	match_result_free(&r2);
 	match_result_free(&r);
 	world_end();
@@ -254,7 +259,7 @@ static void test_expired_never_match(void **state)
 	world("demand,%0,采购车规级MCU,,,,,,2027-01-01\n"
 	      "supply,%1,供应车规级MCU,,,,,,2026-05-31\n" /* expired the day before 'today' */
 	      "supply,%2,供应车规级MCU,,,,,,2026-06-01\n" /* valid through today: matches */
-	      "supply,%3,供应车规级MCU,,,,,,\n"	  /* no end date: matches */
+	      "supply,%3,供应车规级MCU,,,,,,\n"		  /* no end date: matches */
 	      "supply,%4,供应车规级MCU,,,,,,2027-01-01\n");
 	assert_int_equal(posting_withdraw(st, posting_id("供应车规级MCU", 4), "test", &err), 0);
 	struct match_result r;
@@ -264,11 +269,13 @@ static void test_expired_never_match(void **state)
 	assert_int_equal(pos_of(&r, 4), -1);
 	assert_true(pos_of(&r, 2) >= 0 && pos_of(&r, 3) >= 0);
 	match_result_free(&r);
-	assert_int_equal(match_rank(st, frame, posting_id("供应车规级MCU", 1), "2026-06-01", &r, &err),
-			 CC_EINVAL);
+	assert_int_equal(
+		match_rank(st, frame, posting_id("供应车规级MCU", 1), "2026-06-01", &r, &err),
+		CC_EINVAL);
 	assert_non_null(strstr(err.msg, "expired"));
-	assert_int_equal(match_rank(st, frame, posting_id("供应车规级MCU", 4), "2026-06-01", &r, &err),
-			 CC_EINVAL);
+	assert_int_equal(
+		match_rank(st, frame, posting_id("供应车规级MCU", 4), "2026-06-01", &r, &err),
+		CC_EINVAL);
 	assert_non_null(strstr(err.msg, "withdrawn"));
 	world_end();
 }
@@ -304,8 +311,8 @@ static void test_chinese_queries(void **state)
 	assert_int_equal(search_count("铝合金", "fts"), 2);
 	assert_int_equal(search_count("6061铝合金", "fts"), 1);
 	assert_int_equal(search_count("车规级MCU", "fts"), 1);
-	assert_int_equal(search_count("mcu", "fts"), 1);	   /* case-insensitive */
-	assert_int_equal(search_count("aec-q100", "fts"), 1);   /* in the description */
+	assert_int_equal(search_count("mcu", "fts"), 1);	 /* case-insensitive */
+	assert_int_equal(search_count("aec-q100", "fts"), 1);	 /* in the description */
 	assert_int_equal(search_count("铝合金 压铸", "fts"), 1); /* 3+ term AND 2-char term */
 	assert_int_equal(search_count("钛合金", "fts"), 0);
 	assert_int_equal(search_count("\") OR (", "scan"), 0); /* FTS syntax cannot leak in */
@@ -336,10 +343,13 @@ static void test_bad_input(void **state)
 		{{.kind = "supply", .uscc = U[0], .title = "   "}, "title"},
 		{{.kind = "supply", .uscc = U[0], .title = "x", .quantity = "abc"}, "quantity"},
 		{{.kind = "supply", .uscc = U[0], .title = "x", .quantity = "-5"}, "quantity"},
-		{{.kind = "supply", .uscc = U[0], .title = "x", .region_pref = "999999"}, "region_pref"},
-		{{.kind = "supply", .uscc = U[0], .title = "x", .region_pref = "510100;12"}, "region_pref"},
+		{{.kind = "supply", .uscc = U[0], .title = "x", .region_pref = "999999"},
+		 "region_pref"},
+		{{.kind = "supply", .uscc = U[0], .title = "x", .region_pref = "510100;12"},
+		 "region_pref"},
 		{{.kind = "supply", .uscc = U[0], .title = "x", .node = "ic.nope"}, "node"},
-		{{.kind = "supply", .uscc = U[0], .title = "x", .valid_until = "2026-13-40"}, "valid_until"},
+		{{.kind = "supply", .uscc = U[0], .title = "x", .valid_until = "2026-13-40"},
+		 "valid_until"},
 		{{.kind = "sell", .uscc = U[0], .title = "x"}, "kind"},
 		{{.kind = "supply", .uscc = "91500000MA00000000", .title = "x"}, "uscc"},
 	};
@@ -354,8 +364,12 @@ static void test_bad_input(void **state)
 	}
 	assert_int_equal(cc_store_int(st, "SELECT count(*) FROM postings", -1), 0);
 	/* A good one, then an edit that tries to change the poster. */
-	struct posting_in ok = {.kind = "需", .uscc = U[0], .title = "采购阀门", .quantity = "12.5",
-				.region_pref = "510100, 500000", .valid_until = "2027/1/31"};
+	struct posting_in ok = {.kind = "需",
+				.uscc = U[0],
+				.title = "采购阀门",
+				.quantity = "12.5",
+				.region_pref = "510100, 500000",
+				.valid_until = "2027/1/31"};
 	assert_int_equal(posting_save(st, &ok, &id, &err), 0);
 	json_t *p = posting_get(st, id, 0, &err);
 	assert_string_equal(json_string_value(json_object_get(p, "kind")), "demand");
@@ -379,12 +393,15 @@ static void test_enterprise_candidates(void **state)
 	char t[2048];
 	snprintf(t, sizeof t, "uscc,chain,node,role\n%s,ic,mcu_soc,member\n", U[5]);
 	tu_load(st, dir, "m.csv", t);
-	snprintf(t, sizeof t, "supplier,buyer,product,node,annual_value,share\n%s,%s,车规级MCU芯片,ic.mcu_soc,100,1\n",
-		 U[6], U[7]);
+	snprintf(
+		t, sizeof t,
+		"supplier,buyer,product,node,annual_value,share\n%s,%s,车规级MCU芯片,ic.mcu_soc,100,1\n",
+		U[6], U[7]);
 	tu_load(st, dir, "s.csv", t);
 	struct cc_error err = {0};
 	int64_t id = 0;
-	struct posting_in in = {.kind = "demand", .uscc = U[0], .title = "采购车规级MCU", .node = "ic.mcu_soc"};
+	struct posting_in in = {
+		.kind = "demand", .uscc = U[0], .title = "采购车规级MCU", .node = "ic.mcu_soc"};
 	assert_int_equal(posting_save(st, &in, &id, &err), 0);
 	assert_int_equal(match_refresh(st, &err), 0);
 	cc_frame_release(frame);
@@ -402,7 +419,9 @@ static void test_enterprise_candidates(void **state)
 	assert_string_equal(json_string_value(json_object_get(j, "type")), "enterprise");
 	json_t *ex = json_object_get(j, "explanation");
 	assert_int_equal(json_array_size(ex), MATCH_NCOMP);
-	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(ex, 0), "reason_zh")), "车规级mcu"));
+	assert_non_null(
+		strstr(json_string_value(json_object_get(json_array_get(ex, 0), "reason_zh")),
+		       "车规级mcu"));
 	json_decref(j);
 	match_result_free(&r);
 	world_end();
@@ -451,8 +470,11 @@ static void test_fields_follow_writes(void **state)
 	match_result_free(&r);
 
 	/* A new posting, then its quantity changed. */
-	struct posting_in in = {.kind = "supply", .uscc = U[3], .title = "供应车规级MCU",
-				.quantity = "100", .unit = "KG"};
+	struct posting_in in = {.kind = "supply",
+				.uscc = U[3],
+				.title = "供应车规级MCU",
+				.quantity = "100",
+				.unit = "KG"};
 	int64_t p3 = 0;
 	assert_int_equal(posting_save(st, &in, &p3, &err), 0);
 	rank(me, &r);
@@ -461,7 +483,8 @@ static void test_fields_follow_writes(void **state)
 	near(r.items[pos_of_id(&r, p3)].comp[5], 1, 1e-12);
 	match_result_free(&r);
 	char sql[160];
-	snprintf(sql, sizeof sql, "UPDATE postings SET quantity = 50 WHERE id = %lld", (long long)p3);
+	snprintf(sql, sizeof sql, "UPDATE postings SET quantity = 50 WHERE id = %lld",
+		 (long long)p3);
 	assert_int_equal(cc_store_exec(st, sql, &err), 0);
 	rank(me, &r);
 	near(r.items[pos_of_id(&r, p3)].comp[5], 0.5, 1e-12);
@@ -531,13 +554,17 @@ static void test_follow_deal_stats(void **state)
 	(void)state;
 	world("supply,%2,供应车规级MCU,,ic.mcu_soc,,,,2027-01-01\n");
 	struct cc_error err = {0};
-	assert_int_equal(cc_store_exec(st,
-				       "INSERT INTO users(username, password_hash, role) VALUES('ana', 'x', 'analyst');",
-				       &err), 0);
+	assert_int_equal(
+		cc_store_exec(
+			st,
+			"INSERT INTO users(username, password_hash, role) VALUES('ana', 'x', 'analyst');",
+			&err),
+		0);
 	char sql[256];
-	snprintf(sql, sizeof sql,
-		 "INSERT INTO users(username, password_hash, role, uscc) VALUES('ent', 'x', 'enterprise', '%s')",
-		 U[0]);
+	snprintf(
+		sql, sizeof sql,
+		"INSERT INTO users(username, password_hash, role, uscc) VALUES('ent', 'x', 'enterprise', '%s')",
+		U[0]);
 	assert_int_equal(cc_store_exec(st, sql, &err), 0);
 	int64_t s1, s2, s3, id;
 	assert_int_equal(match_follow(st, "ana", "keyword", "MCU", NULL, &s1, &err), 0);
@@ -548,7 +575,8 @@ static void test_follow_deal_stats(void **state)
 	assert_int_equal(match_follow(st, "nobody", "keyword", "x", NULL, &s3, &err), CC_ENOTFOUND);
 	/* U0 (Chongqing, the 'ent' account) needs MCU on ic: ana's keyword matches; ana's region
 	 * (Sichuan demand) does not; ent's own posting is not delivered to ent. */
-	struct posting_in in = {.kind = "demand", .uscc = U[0], .title = "采购车规级mcu", .node = "ic.mcu_soc"};
+	struct posting_in in = {
+		.kind = "demand", .uscc = U[0], .title = "采购车规级mcu", .node = "ic.mcu_soc"};
 	assert_int_equal(posting_save(st, &in, &id, &err), 0);
 	json_t *inbox = match_inbox(st, "ana", 10, 0, &err);
 	assert_int_equal(json_array_size(json_object_get(inbox, "items")), 1);
@@ -558,7 +586,8 @@ static void test_follow_deal_stats(void **state)
 	assert_int_equal(json_array_size(json_object_get(inbox, "items")), 0);
 	json_decref(inbox);
 	/* A Chengdu (U2) demand posting reaches ana twice (keyword and region), ent once (node). */
-	struct posting_in in2 = {.kind = "demand", .uscc = U[2], .title = "求购MCU", .node = "ic.mcu_soc"};
+	struct posting_in in2 = {
+		.kind = "demand", .uscc = U[2], .title = "求购MCU", .node = "ic.mcu_soc"};
 	int64_t id2;
 	assert_int_equal(posting_save(st, &in2, &id2, &err), 0);
 	inbox = match_inbox(st, "ana", 10, 0, &err);
@@ -571,11 +600,16 @@ static void test_follow_deal_stats(void **state)
 	/* Deals: U0's demand and U2's supply (Chengdu sells to Chongqing: cd_to_cq). Marked from
 	 * either side it is one deal. */
 	int64_t sup = posting_id("供应车规级MCU", 2), d1, d2;
-	assert_int_equal(match_deal_mark(st, id, sup, NULL, "contacted", NAN, "电话沟通", "a", &d1, &err), 0);
-	assert_int_equal(match_deal_mark(st, sup, id, NULL, "agreed", 120, "签约", "b", &d2, &err), 0);
+	assert_int_equal(
+		match_deal_mark(st, id, sup, NULL, "contacted", NAN, "电话沟通", "a", &d1, &err),
+		0);
+	assert_int_equal(match_deal_mark(st, sup, id, NULL, "agreed", 120, "签约", "b", &d2, &err),
+			 0);
 	assert_true(d1 == d2);
-	assert_int_equal(match_deal_mark(st, id, id2, NULL, "agreed", NAN, NULL, "a", &d2, &err), CC_EINVAL);
-	assert_int_equal(match_deal_mark(st, id, sup, NULL, "won", NAN, NULL, "a", &d2, &err), CC_EINVAL);
+	assert_int_equal(match_deal_mark(st, id, id2, NULL, "agreed", NAN, NULL, "a", &d2, &err),
+			 CC_EINVAL);
+	assert_int_equal(match_deal_mark(st, id, sup, NULL, "won", NAN, NULL, "a", &d2, &err),
+			 CC_EINVAL);
 	json_t *stats = match_stats(st, &err);
 	assert_non_null(stats);
 	json_t *tot = json_object_get(stats, "totals");
@@ -589,7 +623,8 @@ static void test_follow_deal_stats(void **state)
 	assert_int_equal(json_array_size(deals), 1);
 	assert_int_equal(json_array_size(json_object_get(json_array_get(deals, 0), "events")), 2);
 	json_decref(deals);
-	assert_true(cc_store_int(st, "SELECT count(*) FROM audit WHERE action = 'deal.mark'", 0) == 2);
+	assert_true(cc_store_int(st, "SELECT count(*) FROM audit WHERE action = 'deal.mark'", 0) ==
+		    2);
 	world_end();
 }
 

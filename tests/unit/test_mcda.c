@@ -19,7 +19,7 @@
 
 /* cmocka 1.1 compares floats in single precision; these tests need doubles. */
 #define near(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
-#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define NELEM(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 static struct eval_matrix mat(int m, int n, const double *x, const int *benefit)
 {
@@ -177,9 +177,10 @@ static void test_vikor_opricovic_tzeng_2004(void **state)
  * weight sets. Published S, R, Q to three decimals (Tables 3 to 6).
  */
 static const double ot7_x[] = {
-	4184.3, 2914.0, 407.2, 251.0, 195, 244, 15, 2.41, 5211.9, 3630.0, 501.7, 308.3, 282, 346, 21, 1.41,
-	5021.3, 3920.5, 504.0, 278.6, 12,  56,	3,  4.42, 5566.1, 3957.9, 559.5, 335.3, 167, 268, 16, 3.36,
-	5060.5, 3293.5, 514.1, 284.2, 69,  90,	7,  4.04, 4317.9, 2925.9, 432.8, 239.3, 12,  55,  3,  4.36,
+	4184.3, 2914.0, 407.2, 251.0, 195,    244,    15,    2.41,  5211.9, 3630.0, 501.7, 308.3,
+	282,	346,	21,    1.41,  5021.3, 3920.5, 504.0, 278.6, 12,	    56,	    3,	   4.42,
+	5566.1, 3957.9, 559.5, 335.3, 167,    268,    16,    3.36,  5060.5, 3293.5, 514.1, 284.2,
+	69,	90,	7,     4.04,  4317.9, 2925.9, 432.8, 239.3, 12,	    55,	    3,	   4.36,
 };
 static const int ot7_b[] = {1, 0, 1, 1, 0, 0, 0, 1};
 
@@ -283,8 +284,8 @@ static void test_vikor_stability_fails(void **state)
 	/* Values of the scikit-criteria VIKOR test "acceptable advantage but not stability",
 	 * S = (0.4, 0.6, 0.2, 0.21, 0.55), R = (0.2, 0.2, 0.2, 0.12, 0.11),
 	 * Q = (0.75, 1, 0.5, 0.0681, 0.4375), recomputed by hand. */
-	const double x[] = {1,	 101, 1,   101, 1,   101, 1,  101, 1,  101, 1,  1,  1,
-			    1,	 101, 11,  11,	11,  16,  61,  56, 56, 56, 56, 56};
+	const double x[] = {1, 101, 1,	101, 1,	 101, 1,  101, 1,  101, 1,  1, 1,
+			    1, 101, 11, 11,  11, 16,  61, 56,  56, 56,	56, 56};
 	const int b[] = {0, 0, 0, 0, 0};
 	const double w[] = {0.2, 0.2, 0.2, 0.2, 0.2};
 	struct eval_matrix mx = mat(5, 5, x, b);
@@ -386,7 +387,7 @@ static void test_entropy_conventions(void **state)
 static void test_critic_diakoulaki_1995(void **state)
 {
 	(void)state;
-	const double x[] = {61,	 1.08, 4.33, 20.7, 0.26, 4.34, 16.3, 1.98, 2.53, 9.0,  3.29, 1.65,
+	const double x[] = {61,	 1.08, 4.33, 20.7, 0.26, 4.34, 16.3, 1.98, 2.53, 9.0,	3.29, 1.65,
 			    5.4, 2.77, 2.33, 4.0,  4.12, 1.21, -6.1, 3.52, 2.10, -34.6, 3.31, 0.98};
 	const int b[] = {1, 1, 1};
 	struct eval_matrix mx = mat(8, 3, x, b);
@@ -407,8 +408,8 @@ static void test_critic_diakoulaki_1995(void **state)
 static void test_critic_tus_aytac_adali_2019(void **state)
 {
 	(void)state;
-	const double x[] = {5000, 3, 3, 4, 3, 2, 680, 5, 3, 2, 2, 1, 2000, 3, 2, 3, 4, 3,
-			    600,  4, 3, 1, 2, 2, 800, 2, 4, 3, 3, 4};
+	const double x[] = {5000, 3, 3, 4,   3, 2, 680, 5, 3, 2,   2, 1, 2000, 3, 2,
+			    3,	  4, 3, 600, 4, 3, 1,	2, 2, 800, 2, 4, 3,    3, 4};
 	const int b[] = {1, 1, 1, 1, 1, 1};
 	struct eval_matrix mx = mat(5, 6, x, b);
 	double w[6];
@@ -453,13 +454,13 @@ static void test_ahp_saaty_2008_drinks(void **state)
 {
 	(void)state;
 	const double a[49] = {
-		1,     9, 5,   2,     1,     1,	    1.0 / 2, /* coffee */
+		1,	 9, 5,	     2,	      1,       1,	1.0 / 2, /* coffee */
 		1.0 / 9, 1, 1.0 / 3, 1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 9, /* wine */
-		1.0 / 5, 3, 1,	 1.0 / 3, 1.0 / 4, 1.0 / 3, 1.0 / 9, /* tea */
-		1.0 / 2, 9, 3,	 1,	1.0 / 2, 1,	  1.0 / 3, /* beer */
-		1,     9, 4,   2,     1,     2,	    1.0 / 2, /* sodas */
-		1,     9, 3,   1,     1.0 / 2, 1,	  1.0 / 3, /* milk */
-		2,     9, 9,   3,     2,     3,	    1,	     /* water */
+		1.0 / 5, 3, 1,	     1.0 / 3, 1.0 / 4, 1.0 / 3, 1.0 / 9, /* tea */
+		1.0 / 2, 9, 3,	     1,	      1.0 / 2, 1,	1.0 / 3, /* beer */
+		1,	 9, 4,	     2,	      1,       2,	1.0 / 2, /* sodas */
+		1,	 9, 3,	     1,	      1.0 / 2, 1,	1.0 / 3, /* milk */
+		2,	 9, 9,	     3,	      2,       3,	1,	 /* water */
 	};
 	double w[7];
 	struct eval_ahp info;
@@ -488,14 +489,14 @@ static void test_ahp_saaty_1990_house_refused(void **state)
 	(void)state;
 	const double t = 1.0 / 3, q = 0.25, f = 0.2, s = 1.0 / 6, v = 1.0 / 7, e = 0.125;
 	const double a[64] = {
-		1, 5, 3, 7, 6, 6, t, q,	       /* size */
-		f, 1, t, 5, 3, 3, f, v,	       /* transportation */
-		t, 3, 1, 6, 3, 4, 6, f,	       /* neighbourhood */
-		v, f, s, 1, t, q, v, e,	       /* age */
-		s, t, t, 3, 1, 0.5, f, s,      /* yard */
-		s, t, q, 4, 2, 1, f, s,	       /* modern facilities */
-		3, 5, s, 7, 5, 5, 1, 0.5,      /* general condition */
-		4, 7, 5, 8, 6, 6, 2, 1,	       /* financing */
+		1, 5, 3, 7, 6, 6,   t, q,   /* size */
+		f, 1, t, 5, 3, 3,   f, v,   /* transportation */
+		t, 3, 1, 6, 3, 4,   6, f,   /* neighbourhood */
+		v, f, s, 1, t, q,   v, e,   /* age */
+		s, t, t, 3, 1, 0.5, f, s,   /* yard */
+		s, t, q, 4, 2, 1,   f, s,   /* modern facilities */
+		3, 5, s, 7, 5, 5,   1, 0.5, /* general condition */
+		4, 7, 5, 8, 6, 6,   2, 1,   /* financing */
 	};
 	double w[8];
 	struct eval_ahp info;
@@ -520,7 +521,8 @@ static void test_ahp_saaty_1990_house_refused(void **state)
 static void test_ahp_textbook(void **state)
 {
 	(void)state;
-	const double a[16] = {1, 4, 3, 7, 0.25, 1, 1.0 / 3, 3, 1.0 / 3, 3, 1, 5, 1.0 / 7, 1.0 / 3, 0.2, 1};
+	const double a[16] = {1,       4, 3, 7, 0.25,	 1,	  1.0 / 3, 3,
+			      1.0 / 3, 3, 1, 5, 1.0 / 7, 1.0 / 3, 0.2,	   1};
 	double w[4];
 	struct eval_ahp info;
 	assert_int_equal(eval_weights_ahp(a, 4, w, &info, NULL), 0);
@@ -710,9 +712,9 @@ static void test_missing_values(void **state)
 	double x[24], filled[24];
 	memcpy(x, hy_x, sizeof x);
 	memcpy(filled, hy_x, sizeof x);
-	x[0 * 6 + 1] = NAN;	/* A1's ferry range (benefit): worst present is 1800 */
+	x[0 * 6 + 1] = NAN; /* A1's ferry range (benefit): worst present is 1800 */
 	filled[0 * 6 + 1] = 1800;
-	x[2 * 6 + 3] = NAN;	/* A3's cost (a cost): worst present is 6.5 */
+	x[2 * 6 + 3] = NAN; /* A3's cost (a cost): worst present is 6.5 */
 	filled[2 * 6 + 3] = 6.5;
 	struct eval_matrix mx = mat(4, 6, x, hy_b), mf = mat(4, 6, filled, hy_b);
 	const double w[] = {0.2, 0.1, 0.1, 0.1, 0.2, 0.3};
@@ -1039,7 +1041,8 @@ static void test_dataset_read(void **state)
 	} bad[] = {
 		{"name,a,b\nx,1,2\n", "no 'type' row"},
 		{"name,a,b\ntype,max,min\n", "no alternatives"},
-		{"name,a,b\nx,1,abc\ntype,max,min\n", "line 2, column 'b' (alternative 'x'): 'abc'"},
+		{"name,a,b\nx,1,abc\ntype,max,min\n",
+		 "line 2, column 'b' (alternative 'x'): 'abc'"},
 		{"name,a,b\nx,1,2\ntype,max,up\n", "line 3, column 'b': type 'up'"},
 		{"name,a,b\nx,1,2\ntype,max,min\ntype,max,min\n", "second 'type' row"},
 		{"name,a,b\nx,1,2\ntype,max,min\nweight,1,x\n", "line 4, column 'b': weight 'x'"},

@@ -46,8 +46,10 @@ static void test_refused(void **state)
 	refused("{\"id\":\"x\"}", "indicators");
 	refused("{\"id\":\"x\",\"filter\":\"revenue >\",\"indicators\":[{\"id\":\"a\",\"expr\":\"revenue\"}]}",
 		"column");
-	refused("{\"id\":\"x\",\"indicators\":[{\"id\":\"a\",\"expr\":\"revenue > 1\"}]}", "indicator 'a'");
-	refused("{\"id\":\"x\",\"indicators\":[{\"id\":\"a\",\"network\":\"friends\"}]}", "network");
+	refused("{\"id\":\"x\",\"indicators\":[{\"id\":\"a\",\"expr\":\"revenue > 1\"}]}",
+		"indicator 'a'");
+	refused("{\"id\":\"x\",\"indicators\":[{\"id\":\"a\",\"network\":\"friends\"}]}",
+		"network");
 	refused("{\"id\":\"x\",\"indicators\":[{\"id\":\"a\",\"expr\":\"revenue\",\"direction\":\"up\"}]}",
 		"direction");
 	refused("{\"id\":\"x\",\"weights\":\"magic\",\"indicators\":[{\"id\":\"a\",\"expr\":\"revenue\"}]}",

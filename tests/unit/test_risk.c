@@ -467,10 +467,14 @@ static void test_neighbourhood(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_network),	    cmocka_unit_test(test_concentration),
-		cmocka_unit_test(test_spof),	    cmocka_unit_test(test_articulation),
-		cmocka_unit_test(test_graph_algorithms), cmocka_unit_test(test_disrupt),
-		cmocka_unit_test(test_disrupt_cycle), cmocka_unit_test(test_disrupt_errors),
+		cmocka_unit_test(test_network),
+		cmocka_unit_test(test_concentration),
+		cmocka_unit_test(test_spof),
+		cmocka_unit_test(test_articulation),
+		cmocka_unit_test(test_graph_algorithms),
+		cmocka_unit_test(test_disrupt),
+		cmocka_unit_test(test_disrupt_cycle),
+		cmocka_unit_test(test_disrupt_errors),
 		cmocka_unit_test(test_neighbourhood),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

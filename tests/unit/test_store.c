@@ -79,7 +79,8 @@ static void test_migrations(void **state)
 	assert_int_equal(cc_store_commit(st, &err), 0);
 	assert_int_equal(cc_store_generation(st), g + 1);
 	/* The audit log is append-only. */
-	assert_int_equal(cc_store_exec(st, "INSERT INTO audit(actor,action) VALUES('t','x')", &err), 0);
+	assert_int_equal(cc_store_exec(st, "INSERT INTO audit(actor,action) VALUES('t','x')", &err),
+			 0);
 	assert_int_not_equal(cc_store_exec(st, "DELETE FROM audit", &err), 0);
 	assert_int_not_equal(cc_store_exec(st, "UPDATE audit SET actor='y'", &err), 0);
 	cc_store_close(st);
@@ -104,18 +105,20 @@ static void test_import_and_frame(void **state)
 		 a, b, c);
 	write_file("e.csv", text);
 	/* Revenue of A: 1000, 1100, 1210, 1331 -> YoY 10%%, CAGR3 10%%. */
-	snprintf(text, sizeof text,
-		 "uscc,period,revenue,rd_expense,employees,rd_staff,total_assets,total_liabilities\n"
-		 "%s,2020,1000,,,,,\n%s,2021,1100,,,,,\n%s,2022,1210,,,,,\n"
-		 "%s,2023,1331,66.55,200,30,500,0\n%s,2023,50,,,,0,10\n%s,2023-05,7,,,,,\n",
-		 a, a, a, a, b, a);
+	snprintf(
+		text, sizeof text,
+		"uscc,period,revenue,rd_expense,employees,rd_staff,total_assets,total_liabilities\n"
+		"%s,2020,1000,,,,,\n%s,2021,1100,,,,,\n%s,2022,1210,,,,,\n"
+		"%s,2023,1331,66.55,200,30,500,0\n%s,2023,50,,,,0,10\n%s,2023-05,7,,,,,\n",
+		a, a, a, a, b, a);
 	write_file("i.csv", text);
 	snprintf(text, sizeof text,
 		 "uscc,chain,node,role\n%s,ic,design,master\n%s,ic,design,member\n", a, b);
 	write_file("m.csv", text);
-	snprintf(text, sizeof text,
-		 "supplier,buyer,product,annual_value,share\n%s,%s,晶圆,100,0.6\n%s,%s,晶圆,50,40%%\n",
-		 b, a, outside, a);
+	snprintf(
+		text, sizeof text,
+		"supplier,buyer,product,annual_value,share\n%s,%s,晶圆,100,0.6\n%s,%s,晶圆,50,40%%\n",
+		b, a, outside, a);
 	write_file("s.csv", text);
 
 	struct cc_store *st = open_db("f.db");
@@ -162,7 +165,7 @@ static void test_import_and_frame(void **state)
 	near(cc_frame_annual(f, CC_M_RD_INTENSITY, 2023)[ia], 0.05, 1e-12);
 	near(cc_frame_annual(f, CC_M_RD_STAFF_SHARE, 2023)[ia], 0.15, 1e-12);
 	near(cc_frame_annual(f, CC_M_DEBT_RATIO, 2023)[ia], 0.0, 1e-12);
-	assert_true(isnan(cc_frame_annual(f, CC_M_DEBT_RATIO, 2023)[ib])); /* assets 0 */
+	assert_true(isnan(cc_frame_annual(f, CC_M_DEBT_RATIO, 2023)[ib]));  /* assets 0 */
 	assert_true(isnan(cc_frame_annual(f, CC_M_REVENUE_YOY, 2023)[ib])); /* no 2022 */
 	assert_null(cc_frame_annual(f, CC_M_REVENUE, 2019));
 	assert_int_equal(f->certs[ia], CC_CERT_HIGHTECH | CC_CERT_SRDI);

@@ -277,8 +277,8 @@ static void test_errors(void **state)
 	parse_fails("id,kind\nA,plant\nB,plant\n", "from,to\nA,B\n", "missing column 'units'");
 	parse_fails("id,kind\nA,plant\nB,plant\n", "", "'e.csv' is empty");
 	parse_fails("id,kind\nA,plant\n", "from,to,units\nA,A,1\n", "to itself");
-	parse_fails("id,kind\nA,plant\nB,plant\nC,plant\n",
-		    "from,to,units\nA,B,1\nB,C,1\nC,B,1\n", "closes a cycle");
+	parse_fails("id,kind\nA,plant\nB,plant\nC,plant\n", "from,to,units\nA,B,1\nB,C,1\nC,B,1\n",
+		    "closes a cycle");
 	parse_fails("id,kind\nA,plant\nB,plant\n", "from,to,material,units\nA,B,m,1\nA,B,m,2\n",
 		    "repeats line 2");
 	parse_fails("id,kind\nA,plant\n\"B,plant\n", NULL, "n.csv");
@@ -314,8 +314,9 @@ static int setup(void **state)
 	tu_uscc(D, 510116, 14);
 	tu_uscc(E, 500112, 15);
 	tu_uscc(X, 320506, 16);
-	snprintf(t, sizeof t, "uscc,name,region\n%s,A,500112\n%s,B,500107\n%s,C,500106\n"
-			      "%s,D,510116\n%s,E,500112\n",
+	snprintf(t, sizeof t,
+		 "uscc,name,region\n%s,A,500112\n%s,B,500107\n%s,C,500106\n"
+		 "%s,D,510116\n%s,E,500112\n",
 		 A, B, C, D, E);
 	tu_load(st, dir, "e.csv", t);
 	snprintf(t, sizeof t,

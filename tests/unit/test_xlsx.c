@@ -193,13 +193,16 @@ static void test_write_read(void **state)
 	/* The first sheet's name was cut to 31 characters, at a character boundary. */
 	char *wb = zip_part(path, "xl/workbook.xml");
 	assert_non_null(wb);
-	assert_non_null(strstr(wb, "name=\"供应链企业名单一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯\""));
+	assert_non_null(strstr(
+		wb, "name=\"供应链企业名单一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯\""));
 	assert_non_null(strstr(wb, "name=\"图表\""));
 	free(wb);
 	/* The chart is in the second sheet and refers to the first. */
 	char *chart = zip_part(path, "xl/charts/chart1.xml");
 	assert_non_null(chart);
-	assert_non_null(strstr(chart, "供应链企业名单一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯'!$A$2:$A$4"));
+	assert_non_null(strstr(
+		chart,
+		"供应链企业名单一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯'!$A$2:$A$4"));
 	assert_non_null(strstr(chart, "$B$2:$B$4"));
 	assert_non_null(strstr(chart, "金额对比"));
 	free(chart);
@@ -234,12 +237,32 @@ static void test_write_read(void **state)
 static void test_numbers(void **state)
 {
 	(void)state;
-	static const char *const in[] = {"0", "-0", "1", "-12", "0.1", "0.30000000000000004",
-					  "123456789012345678", "1.5e-7", "3.14159265358979",
-					  "2.5E3", "1e15", "9007199254740993", NULL};
-	static const char *const want[] = {"0", "0", "1", "-12", "0.1", "0.3",
-					   "1.234567890123457e+17", "1.5e-07", "3.14159265358979",
-					   "2500", "1e+15", "9007199254740992", NULL};
+	static const char *const in[] = {"0",
+					 "-0",
+					 "1",
+					 "-12",
+					 "0.1",
+					 "0.30000000000000004",
+					 "123456789012345678",
+					 "1.5e-7",
+					 "3.14159265358979",
+					 "2.5E3",
+					 "1e15",
+					 "9007199254740993",
+					 NULL};
+	static const char *const want[] = {"0",
+					   "0",
+					   "1",
+					   "-12",
+					   "0.1",
+					   "0.3",
+					   "1.234567890123457e+17",
+					   "1.5e-07",
+					   "3.14159265358979",
+					   "2500",
+					   "1e+15",
+					   "9007199254740992",
+					   NULL};
 	const char *path = tmp_path("numbers.xlsx");
 	struct cc_xlsx_writer *w = NULL;
 	struct cc_xlsx_reader *x = NULL;
@@ -293,11 +316,15 @@ static void test_handbuilt(void **state)
 	static const char workbook_rels[] =
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-		"<Relationship Id=\"rId1\" Type=\"" REL_NS "/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
-		"<Relationship Id=\"rId7\" Type=\"" REL_NS "/worksheet\" Target=\"/xl/worksheets/data.xml\"/>"
+		"<Relationship Id=\"rId1\" Type=\"" REL_NS
+		"/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+		"<Relationship Id=\"rId7\" Type=\"" REL_NS
+		"/worksheet\" Target=\"/xl/worksheets/data.xml\"/>"
 		"<Relationship Id=\"rId8\" Type=\"" REL_NS "/styles\" Target=\"./styles.xml\"/>"
-		"<Relationship Id=\"rId9\" Type=\"" REL_NS "/sharedStrings\" Target=\"../xl/strings.xml\"/>"
-		"<Relationship Id=\"rId10\" Type=\"" REL_NS "/hyperlink\" Target=\"http://x/\" TargetMode=\"External\"/>"
+		"<Relationship Id=\"rId9\" Type=\"" REL_NS
+		"/sharedStrings\" Target=\"../xl/strings.xml\"/>"
+		"<Relationship Id=\"rId10\" Type=\"" REL_NS
+		"/hyperlink\" Target=\"http://x/\" TargetMode=\"External\"/>"
 		"</Relationships>";
 	static const char strings[] =
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -373,12 +400,16 @@ static void test_handbuilt(void **state)
 		"<row r=\"9\"><c r=\"B9\" t=\"s\"><v>1</v></c><c r=\"XFD9\"><v>7</v></c></row>\n"
 		"</sheetData></worksheet>\n";
 	const struct entry e[] = {
-		{"[Content_Types].xml", content_types}, {"_rels/.rels", root_rels},
-		{"xl/workbook.xml", workbook},		 {"xl/_rels/workbook.xml.rels", workbook_rels},
-		{"xl/strings.xml", strings},		 {"xl/styles.xml", styles},
+		{"[Content_Types].xml", content_types},
+		{"_rels/.rels", root_rels},
+		{"xl/workbook.xml", workbook},
+		{"xl/_rels/workbook.xml.rels", workbook_rels},
+		{"xl/strings.xml", strings},
+		{"xl/styles.xml", styles},
 		{"xl/worksheets/data.xml", sheet},
-		{"xl/worksheets/sheet1.xml", "<worksheet><sheetData><row r=\"1\"><c t=\"inlineStr\">"
-					     "<is><t>wrong sheet</t></is></c></row></sheetData></worksheet>"},
+		{"xl/worksheets/sheet1.xml",
+		 "<worksheet><sheetData><row r=\"1\"><c t=\"inlineStr\">"
+		 "<is><t>wrong sheet</t></is></c></row></sheetData></worksheet>"},
 	};
 	const char *path = tmp_path("handbuilt.xlsx");
 	struct cc_xlsx_reader *x = NULL;
@@ -387,11 +418,12 @@ static void test_handbuilt(void **state)
 	if (cc_xlsx_open(&x, path, &err) != 0)
 		fail_msg("open: %s", err.msg);
 	expect_row(x, 1, (const char *[]){"plain", "", "内联", "", "TRUE", "FALSE", NULL});
-	expect_row(x, 3, (const char *[]){"2023-03-15", "1900-02-28", "1900-03-01", "1900-02-29",
-					  "2023-03-15", "1.5", "0.1", "2023-03-15", "45000",
-					  "0.30000000000000004", "1.2345678901234568e+17", NULL});
-	expect_row(x, 4, (const char *[]){"富 文本 &<更多>", "漢字", "3.14", "1e+20", "12", "0.5",
-					  NULL});
+	expect_row(x, 3,
+		   (const char *[]){"2023-03-15", "1900-02-28", "1900-03-01", "1900-02-29",
+				    "2023-03-15", "1.5", "0.1", "2023-03-15", "45000",
+				    "0.30000000000000004", "1.2345678901234568e+17", NULL});
+	expect_row(x, 4,
+		   (const char *[]){"富 文本 &<更多>", "漢字", "3.14", "1e+20", "12", "0.5", NULL});
 	expect_row(x, 7, (const char *[]){"a\rb_x0041_", "#DIV/0!", "plainx", "0", "甲 乙", NULL});
 	struct cc_row row;
 	assert_int_equal(cc_xlsx_next(x, &row, &err), 1);
@@ -417,7 +449,8 @@ static void test_date1904(void **state)
 		 "<Relationships><Relationship Id=\"rId1\" Type=\"" REL_NS "/worksheet\" "
 		 "Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" Type=\"" REL_NS
 		 "/styles\" Target=\"styles.xml\"/></Relationships>"},
-		{"xl/styles.xml", "<styleSheet><cellXfs><xf/><xf numFmtId=\"22\"/></cellXfs></styleSheet>"},
+		{"xl/styles.xml",
+		 "<styleSheet><cellXfs><xf/><xf numFmtId=\"22\"/></cellXfs></styleSheet>"},
 		{"xl/worksheets/sheet1.xml",
 		 "<worksheet><sheetData><row r=\"2\"><c r=\"A2\" s=\"1\"><v>0</v></c>"
 		 "<c r=\"B2\" s=\"1\"><v>1461</v></c><c r=\"C2\" s=\"1\"><v>-1</v></c>"
@@ -499,7 +532,8 @@ static void test_errors(void **state)
 
 	/* A zip without a workbook. */
 	const struct entry nowb[] = {{"readme.txt", "hello"}};
-	expect_failure("nowb.xlsx", nowb, 1, CC_EPARSE, "not an XLSX workbook (no xl/workbook.xml)");
+	expect_failure("nowb.xlsx", nowb, 1, CC_EPARSE,
+		       "not an XLSX workbook (no xl/workbook.xml)");
 
 	/* A workbook without sheets, and one whose sheet part is missing. */
 	const struct entry nosheet[] = {{"xl/workbook.xml", "<workbook><sheets/></workbook>"}};
@@ -517,12 +551,12 @@ static void test_errors(void **state)
 		{"xl/worksheets/sheet1.xml",
 		 "<worksheet><sheetData>\n<row r=\"1\"><c t=\"inlineStr\"><is><t>ok</t></is></c></row>\n"
 		 "<row r=\"2\"><c><v>1</c></row></sheetData></worksheet>"}};
-	expect_failure("badsheet.xlsx", badsheet, 3, CC_EPARSE, "(xl/worksheets/sheet1.xml, line 3)");
-	const struct entry badsst[] = {
-		{"xl/workbook.xml", min_workbook},
-		{"xl/_rels/workbook.xml.rels", min_rels},
-		{"xl/sharedStrings.xml", "<sst><si><t>x</si></sst>"},
-		{"xl/worksheets/sheet1.xml", "<worksheet/>"}};
+	expect_failure("badsheet.xlsx", badsheet, 3, CC_EPARSE,
+		       "(xl/worksheets/sheet1.xml, line 3)");
+	const struct entry badsst[] = {{"xl/workbook.xml", min_workbook},
+				       {"xl/_rels/workbook.xml.rels", min_rels},
+				       {"xl/sharedStrings.xml", "<sst><si><t>x</si></sst>"},
+				       {"xl/worksheets/sheet1.xml", "<worksheet/>"}};
 	expect_failure("badsst.xlsx", badsst, 4, CC_EPARSE, "sharedStrings.xml, line 1");
 
 	/* A cell past column XFD, and a shared string that does not exist. */

@@ -23,8 +23,7 @@ static inline void tu_uscc(char out[19], int region, int serial)
  * Writes TEXT to DIR/NAME and imports it into ST (kind from the header); the test fails
  * unless every row loads. Include after <cmocka.h>.
  */
-static inline void tu_load(struct cc_store *st, const char *dir, const char *name,
-			   const char *text)
+static inline void tu_load(struct cc_store *st, const char *dir, const char *name, const char *text)
 {
 	char p[256];
 	struct cc_import_opts o = {0};
