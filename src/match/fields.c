@@ -20,10 +20,12 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/parse.h"
 #include "domain/catalogue.h"
 #include "match/match_internal.h"
 
 #define FIELDS_SLOT 7
+#define UNIT_KEY    64
 #define FIELDS_COLS                                                                                \
 	"SELECT id, kind, status, valid_until, chain, node, quantity, unit, enterprise_id "        \
 	"FROM postings"
@@ -34,8 +36,17 @@ struct match_fields {
 	int64_t rev; /* the highest postings.rev held */
 	int64_t cap; /* fields for ids 0 .. cap - 1 */
 	struct match_field *v;
-	/* Units, normalised (trimmed, ASCII lower case): index 1.. in a hash; 0 is "no unit". */
-	char (*unit)[24];
+	/* Ids far beyond the rows seen (an id set by hand: 2^40) would make V huge: they are
+	 * kept apart, sorted by id. */
+	int64_t nrows;
+	struct overflow {
+		int64_t id;
+		struct match_field f;
+	} * ov;
+	int nov, ovcap;
+	/* Units, normalised (trimmed as cc_trim, ASCII lower case, at most UNIT_KEY - 1 bytes):
+	 * index 1.. in a hash; 0 is "no unit". */
+	char (*unit)[UNIT_KEY];
 	int nunit, unit_cap;
 	int32_t *uslot; /* index + 1 */
 	int nuslot;
@@ -60,19 +71,15 @@ static uint32_t hash_str(const char *s, size_t n)
 	return h;
 }
 
-/* Trims and lower-cases (ASCII) UNIT into OUT; returns its length (0: none, or too long). */
-static size_t unit_norm(const char *unit, char out[24])
+/* Trims (cc_trim: ASCII and full-width spaces) and lower-cases (ASCII) UNIT into OUT, cut at
+ * UNIT_KEY - 1 bytes; returns its length (0: none). */
+static size_t unit_norm(const char *unit, char out[UNIT_KEY])
 {
 	const char *s = unit ? unit : "";
 	size_t n = strlen(s);
-	while (n && (unsigned char)*s <= ' ') {
-		s++;
-		n--;
-	}
-	while (n && (unsigned char)s[n - 1] <= ' ')
-		n--;
-	if (n == 0 || n >= 24)
-		return 0;
+	cc_trim(&s, &n);
+	if (n >= UNIT_KEY)
+		n = UNIT_KEY - 1;
 	for (size_t i = 0; i < n; i++)
 		out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
 	out[n] = '\0';
@@ -96,7 +103,7 @@ static int unit_find(const struct match_fields *m, const char *key, size_t n)
 /* The unit index of UNIT, added when new; 0 for none (or when memory runs out). */
 static int unit_intern(struct match_fields *m, const char *unit)
 {
-	char key[24];
+	char key[UNIT_KEY];
 	size_t n = unit_norm(unit, key);
 	if (!n)
 		return 0;
@@ -108,7 +115,7 @@ static int unit_intern(struct match_fields *m, const char *unit)
 	if (2 * (m->nunit + 2) > m->nuslot) { /* grow the hash (and the strings) */
 		int ns = m->nuslot ? 2 * m->nuslot : 64;
 		int32_t *slot = calloc((size_t)ns, sizeof *slot);
-		char(*u)[24] = realloc(m->unit, sizeof *u * (size_t)ns);
+		char(*u)[UNIT_KEY] = realloc(m->unit, sizeof *u * (size_t)ns);
 		if (!slot || !u) {
 			free(slot);
 			if (u)
@@ -136,7 +143,7 @@ static int unit_intern(struct match_fields *m, const char *unit)
 
 int match_fields_unit(const struct match_fields *m, const char *unit)
 {
-	char key[24];
+	char key[UNIT_KEY];
 	size_t n = unit_norm(unit, key);
 	int k = n ? unit_find(m, key, n) : 0;
 	return k > 0 ? k : n ? -1 : 0;
@@ -186,20 +193,47 @@ static int node_of(struct node_cache *nc, const struct cc_catalogue *cat, const 
 	return nc->e[h].idx;
 }
 
-static int grow(struct match_fields *m, int64_t id)
+/* The fields of ID to write, in V or (far beyond the rows seen) in the overflow, added as
+ * "no such posting" when new; NULL when out of memory. */
+static struct match_field *slot_for(struct match_fields *m, int64_t id)
 {
 	if (id < m->cap)
-		return 0;
-	int64_t cap = m->cap ? m->cap : 1024;
-	while (cap <= id)
-		cap *= 2;
-	struct match_field *v = realloc(m->v, sizeof *v * (size_t)cap);
-	if (!v)
-		return -1;
-	memset(v + m->cap, 0, sizeof *v * (size_t)(cap - m->cap));
-	m->v = v;
-	m->cap = cap;
-	return 0;
+		return &m->v[id];
+	if (id < 16 * (m->nrows + 65536)) {
+		int64_t cap = m->cap ? m->cap : 1024;
+		while (cap <= id)
+			cap *= 2;
+		struct match_field *v = realloc(m->v, sizeof *v * (size_t)cap);
+		if (!v)
+			return NULL;
+		memset(v + m->cap, 0, sizeof *v * (size_t)(cap - m->cap));
+		m->v = v;
+		m->cap = cap;
+		return &m->v[id];
+	}
+	int lo = 0, hi = m->nov;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (m->ov[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < m->nov && m->ov[lo].id == id)
+		return &m->ov[lo].f;
+	if (m->nov == m->ovcap) {
+		int nc = m->ovcap ? 2 * m->ovcap : 16;
+		struct overflow *o = realloc(m->ov, sizeof *o * (size_t)nc);
+		if (!o)
+			return NULL;
+		m->ov = o;
+		m->ovcap = nc;
+	}
+	memmove(m->ov + lo + 1, m->ov + lo, sizeof *m->ov * (size_t)(m->nov - lo));
+	m->nov++;
+	memset(&m->ov[lo], 0, sizeof m->ov[lo]);
+	m->ov[lo].id = id;
+	return &m->ov[lo].f;
 }
 
 /* Reads the rows of S (FIELDS_COLS) into M. */
@@ -213,13 +247,14 @@ static int load(struct match_fields *m, struct cc_stmt *s, const struct cc_frame
 	int rc;
 	while ((rc = cc_stmt_step(s, err)) == 1) {
 		int64_t id = cc_stmt_int64(s, 0);
-		if (id < 0 || grow(m, id)) {
-			if (id < 0)
-				continue;
+		if (id < 0)
+			continue;
+		struct match_field *x = slot_for(m, id);
+		if (!x) {
 			free(nc);
 			return cc_error_set(err, CC_ENOMEM, "out of memory");
 		}
-		struct match_field *x = &m->v[id];
+		m->nrows++;
 		x->kind = (uint8_t)(match_kind_parse(cc_stmt_text(s, 1)) + 1);
 		x->open = strcmp(cc_stmt_text(s, 2), "open") == 0;
 		x->valid = ymd_of(cc_stmt_text(s, 3), cc_stmt_is_null(s, 3));
@@ -260,6 +295,7 @@ static void fields_free(void *p)
 	pthread_mutex_destroy(&m->df_lock);
 	free(m->df);
 	free(m->v);
+	free(m->ov);
 	free(m->unit);
 	free(m->uslot);
 	free(m);
@@ -286,6 +322,14 @@ struct match_fields *match_fields_get(struct cc_store *st, struct cc_frame *f, s
 	if (m->built && m->rev >= rev)
 		return m;
 	pthread_rwlock_unlock(&m->lock);
+	/* Inside a transaction the connection may see its own uncommitted rows: they must not
+	 * reach fields every connection shares (a rollback would leave them, and their rev). */
+	if (cc_store_in_tx(st)) {
+		cc_error_set(err, CC_EINVAL,
+			     "matching cannot bring its posting fields up to date "
+			     "inside a transaction");
+		return NULL;
+	}
 	pthread_rwlock_wrlock(&m->lock);
 	rc = 0;
 	if (!m->built || m->rev < rev) {
@@ -318,7 +362,19 @@ struct match_fields *match_fields_get(struct cc_store *st, struct cc_frame *f, s
 
 const struct match_field *match_fields_of(const struct match_fields *m, int64_t id)
 {
-	return id >= 0 && id < m->cap && m->v[id].kind ? &m->v[id] : NULL;
+	if (id >= 0 && id < m->cap)
+		return m->v[id].kind ? &m->v[id] : NULL;
+	int lo = 0, hi = m->nov;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (m->ov[mid].id == id)
+			return m->ov[mid].f.kind ? &m->ov[mid].f : NULL;
+		if (m->ov[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 void match_fields_release(struct match_fields *m)

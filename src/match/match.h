@@ -161,7 +161,7 @@ struct match_item {
 	int explained;	   /* match_item_text has run */
 	int node;   /* global catalogue node of the posting / the node it is a member of, or -1 */
 	double qty; /* the posting's quantity, NaN when none */
-	char unit[24]; /* the posting's unit: filled by match_item_text, "" before */
+	char unit[96]; /* the posting's unit: filled by match_item_text, "" before */
 	int unit_id;   /* the unit as ranking compares it (match/fields.c), 0 none */
 	int days;      /* days the counterpart has been on the platform, -1 unknown */
 };
@@ -177,7 +177,7 @@ struct match_result {
 	char uscc[19];
 	int ent, node, region;
 	double qty;
-	char unit[24];
+	char unit[96];
 	int unit_id;
 	char regions[256];
 	char topic[1024]; /* its title without the buy/sell words */

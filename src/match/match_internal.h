@@ -63,7 +63,9 @@ struct match_field {
 struct match_fields;
 /*
  * The fields of F's postings, brought up to date with ST (the first call scans the table; later
- * ones read the rows written since), read-locked until match_fields_release. NULL on error.
+ * ones read the rows written since), read-locked until match_fields_release. NULL on error,
+ * and CC_EINVAL in ERR when they are behind and ST is inside a transaction (it might see rows
+ * that are rolled back).
  */
 struct match_fields *match_fields_get(struct cc_store *st, struct cc_frame *f,
 				      struct cc_error *err);

@@ -601,8 +601,9 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 
 	struct match_fields *mf = match_fields_get(st, f, err);
 	if (!mf)
-		return CC_EDB;
-	out->unit_id = match_fields_unit(mf, out->unit);
+		return err && err->code ? err->code : CC_EDB;
+	const struct match_field *own = match_fields_of(mf, id);
+	out->unit_id = own ? own->unit : match_fields_unit(mf, out->unit);
 	struct cands c = {0};
 	c.cap = W->cand_text + 2 * W->cand_node + W->cand_enterprises + 1;
 	c.nslot = 1;

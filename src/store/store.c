@@ -177,6 +177,11 @@ void cc_store_rollback(struct cc_store *st)
 		st->in_tx = 0;
 }
 
+int cc_store_in_tx(struct cc_store *st)
+{
+	return sqlite3_get_autocommit(st->db) == 0;
+}
+
 int cc_store_bump_generation(struct cc_store *st, struct cc_error *err)
 {
 	return cc_store_exec(st,

@@ -36,6 +36,8 @@ int cc_store_begin(struct cc_store *st, struct cc_error *err);
 int cc_store_commit(struct cc_store *st, struct cc_error *err);
 /* Rolls back if a transaction is open; never fails loudly. */
 void cc_store_rollback(struct cc_store *st);
+/* Whether ST's connection is inside a transaction (one begun here or by a plain BEGIN). */
+int cc_store_in_tx(struct cc_store *st);
 
 /*
  * The data generation: a counter bumped by every committed write of records the frame reads

@@ -508,6 +508,74 @@ static void test_fields_follow_writes(void **state)
 }
 
 /*
+ * Edges of the fields in memory. Units compare trimmed as cc_trim trims (a full-width space
+ * too) and whole beyond 24 bytes ("标准集装箱运输单位", 27 bytes: 50 of 100 is 0.5). Ids set
+ * by hand far beyond the rows (2^40, 2^62 + 1) are still found. Inside a transaction that has
+ * written a posting, ranking refuses (it would share rows that may be rolled back) and after
+ * the rollback it neither sees the rolled-back posting nor misses the next one.
+ */
+static void test_fields_edges(void **state)
+{
+	(void)state;
+	world("demand,%0,采购车规级MCU,,,100,吨,,2027-01-01\n"
+	      "supply,%1,供应车规级MCU,,,100,吨,,2027-01-01\n"
+	      "supply,%2,供应车规级MCU,,,50,标准集装箱运输单位,,2027-01-01\n");
+	struct cc_error err = {0};
+	int64_t me = posting_id("采购车规级MCU", 0);
+	char sql[400];
+	snprintf(sql, sizeof sql, "UPDATE postings SET unit = '吨\xE3\x80\x80' WHERE id = %lld",
+		 (long long)me);
+	assert_int_equal(cc_store_exec(st, sql, &err), 0);
+	struct match_result r;
+	rank(me, &r);
+	near(r.items[pos_of(&r, 1)].comp[5], 1, 1e-12);
+	near(r.items[pos_of(&r, 2)].comp[5], 0, 0);
+	match_result_free(&r);
+	snprintf(sql, sizeof sql, "UPDATE postings SET unit = '标准集装箱运输单位' WHERE id = %lld",
+		 (long long)me);
+	assert_int_equal(cc_store_exec(st, sql, &err), 0);
+	rank(me, &r);
+	near(r.items[pos_of(&r, 1)].comp[5], 0, 0);
+	near(r.items[pos_of(&r, 2)].comp[5], 0.5, 1e-12);
+	match_result_free(&r);
+
+	const int64_t big[2] = {1099511627776LL, 4611686018427387905LL};
+	for (int k = 0; k < 2; k++) {
+		snprintf(
+			sql, sizeof sql,
+			"INSERT INTO postings(id, kind, enterprise_id, title, valid_until) "
+			"SELECT %lld, 'supply', id, '供应车规级MCU套件%d', '2027-01-01' FROM enterprises "
+			"WHERE uscc = '%s'",
+			(long long)big[k], k, U[3 + k]);
+		assert_int_equal(cc_store_exec(st, sql, &err), 0);
+	}
+	rank(me, &r);
+	assert_int_equal(r.n, 4);
+	assert_true(pos_of_id(&r, big[0]) >= 0 && pos_of_id(&r, big[1]) >= 0);
+	match_result_free(&r);
+
+	assert_int_equal(cc_store_begin(st, &err), 0);
+	snprintf(
+		sql, sizeof sql,
+		"INSERT INTO postings(kind, enterprise_id, title, valid_until) SELECT 'supply', id, "
+		"'供应车规级MCU', '2027-01-01' FROM enterprises WHERE uscc = '%s'",
+		U[6]);
+	assert_int_equal(cc_store_exec(st, sql, &err), 0);
+	assert_int_equal(match_rank(st, frame, me, "2026-06-01", &r, &err), CC_EINVAL);
+	assert_non_null(strstr(err.msg, "transaction"));
+	cc_store_rollback(st);
+	struct posting_in in7 = {.kind = "supply", .uscc = U[7], .title = "供应车规级MCU"};
+	int64_t p7 = 0;
+	assert_int_equal(posting_save(st, &in7, &p7, &err), 0);
+	rank(me, &r);
+	assert_int_equal(r.n, 5);
+	assert_int_equal(pos_of(&r, 6), -1);
+	assert_true(pos_of_id(&r, p7) >= 0);
+	match_result_free(&r);
+	world_end();
+}
+
+/*
  * The partial pass keeps the rarest trigrams (partial_terms = 4) and remembers what it counted
  * until the postings change. "轮毂轴承单元总成" has six trigrams; in the supply postings
  * 轮毂轴 and 元总成 occur once, 毂轴承 twice, 轴承单 and 承单元 three times, 单元总 never: the
@@ -640,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_enterprise_candidates),
 		cmocka_unit_test(test_fields_follow_writes),
+		cmocka_unit_test(test_fields_edges),
 		cmocka_unit_test(test_partial_counts_follow_text),
 		cmocka_unit_test(test_follow_deal_stats),
 	};
