@@ -310,6 +310,13 @@ static const char *const migrations[] = {
 	/* The partial pass counts trigrams in the indexes themselves now (match/rank.c). */
 	"DROP TABLE postings_vocab_supply;"
 	"DROP TABLE postings_vocab_demand;",
+	/* 11: one subscription per user, what, value and kind, also without a kind: UNIQUE of
+	 * migration 5 takes two NULL kinds for different, so following a keyword twice made two
+	 * rows (and two inbox rows per posting). Duplicates go, with their inbox rows. */
+	"DELETE FROM subscriptions WHERE id NOT IN (SELECT min(id) FROM subscriptions"
+	"  GROUP BY user_id, what, value, coalesce(kind, ''));"
+	"CREATE UNIQUE INDEX subscriptions_once ON subscriptions(user_id, what, value,"
+	"  coalesce(kind, ''));",
 };
 
 int cc_schema_count(void)

@@ -49,6 +49,8 @@ expect_eq "$(json 'd["total"]' < "$T/s4.json")" "3" "case-insensitive; --state a
 $CC user add ana --role analyst --password ana-pass-12345 > /dev/null
 $CC user add ent --role enterprise --uscc "$cq" --password ent-pass-12345 > /dev/null
 expect_status 0 "follow a keyword" $CC match follow --user ana --keyword 伺服电机
+expect_status 0 "follow it again" $CC match follow --user ana --keyword 伺服电机
+expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from subscriptions where value = '伺服电机'")" "1" "following twice (no kind) keeps one subscription"
 expect_status 0 "follow a region" $CC match follow --user ent --region 510000 --kind supply
 expect_status 2 "follow an unknown region" $CC match follow --user ana --region 999999
 expect_status 0 "a new Chengdu supply" $CC match post --kind supply --uscc "$cd" --title 供应伺服电机 --valid-until 2099-12-31
