@@ -15,6 +15,7 @@
 #include "domain/metric.h"
 #include "domain/uscc.h"
 #include "frame/frame.h"
+#include "risk/risk.h"
 #include "risk/tts.h"
 
 const char *tts_kind_name(int kind)
@@ -229,38 +230,52 @@ int tts_model_add_edge(struct tts_model *m, int from, int to, const char *materi
 	return m->nedges++;
 }
 
+/* M's network as adjacency lists (risk_csr): successors, or predecessors when BACKWARDS. */
+static int model_graph(const struct tts_model *m, int backwards, struct risk_csr *g,
+		       struct cc_error *err)
+{
+	int32_t *from = malloc(sizeof *from * ((size_t)m->nedges + 1));
+	int32_t *to = malloc(sizeof *to * ((size_t)m->nedges + 1));
+	int rc;
+	if (!from || !to) {
+		memset(g, 0, sizeof *g);
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+	} else {
+		for (int e = 0; e < m->nedges; e++) {
+			from[e] = backwards ? m->edges[e].to : m->edges[e].from;
+			to[e] = backwards ? m->edges[e].from : m->edges[e].to;
+		}
+		rc = risk_csr_build(g, m->nnodes, m->nedges, from, to, err);
+	}
+	free(from);
+	free(to);
+	return rc;
+}
+
 int tts_model_check(const struct tts_model *m, const char *edges_name, struct cc_error *err)
 {
 	int n = m->nnodes, rc = 0;
+	struct risk_csr g = {0};
 	int *indeg = calloc((size_t)n + 1, sizeof *indeg);
-	int *start = calloc((size_t)n + 2, sizeof *start);
-	int *out = malloc(sizeof *out * ((size_t)m->nedges + 1));
 	int *queue = malloc(sizeof *queue * ((size_t)n + 1));
 	int *seen = NULL;
-	if (!indeg || !start || !out || !queue) {
+	if (!indeg || !queue) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (int e = 0; e < m->nedges; e++) {
-		indeg[m->edges[e].to]++;
-		start[m->edges[e].from + 1]++;
-	}
-	for (int i = 0; i < n; i++)
-		start[i + 1] += start[i];
+	if ((rc = model_graph(m, 0, &g, err)))
+		goto out;
 	for (int e = 0; e < m->nedges; e++)
-		out[start[m->edges[e].from]++] = e;
-	for (int i = n; i > 0; i--)
-		start[i] = start[i - 1];
-	start[0] = 0;
+		indeg[m->edges[e].to]++;
 	int qh = 0, qt = 0;
 	for (int i = 0; i < n; i++)
 		if (!indeg[i])
 			queue[qt++] = i;
 	while (qh < qt) {
 		int i = queue[qh++];
-		for (int k = start[i]; k < start[i + 1]; k++)
-			if (--indeg[m->edges[out[k]].to] == 0)
-				queue[qt++] = m->edges[out[k]].to;
+		for (int k = g.start[i]; k < g.start[i + 1]; k++)
+			if (--indeg[g.adj[k]] == 0)
+				queue[qt++] = g.adj[k];
 	}
 	if (qt == n)
 		goto out;
@@ -302,9 +317,8 @@ int tts_model_check(const struct tts_model *m, const char *edges_name, struct cc
 		rc = cc_error_set(err, CC_EINVAL, "the network has a cycle");
 	}
 out:
+	risk_csr_release(&g);
 	free(indeg);
-	free(start);
-	free(out);
 	free(queue);
 	free(seen);
 	return rc;
@@ -1096,12 +1110,11 @@ int tts_node_tts(const struct tts_model *m, const int *disrupted, int nd, int no
 	struct tts_model sub;
 	struct tts_solver *s = NULL;
 	int n = m->nnodes, rc = 0, top = 0;
+	struct risk_csr pred = {0};
 	int *map = malloc(sizeof *map * ((size_t)n + 1));
 	int *stack = malloc(sizeof *stack * ((size_t)n + 1));
-	int *in_start = malloc(sizeof *in_start * ((size_t)n + 2));
-	int *in_edge = malloc(sizeof *in_edge * ((size_t)m->nedges + 1));
 	tts_model_init(&sub);
-	if (!map || !stack || !in_start || !in_edge) {
+	if (!map || !stack) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -1109,26 +1122,17 @@ int tts_node_tts(const struct tts_model *m, const int *disrupted, int nd, int no
 		rc = cc_error_set(err, CC_EINVAL, "no node %d", node);
 		goto out;
 	}
-	/* The ancestors of NODE: walk edges backwards (incoming lists by counting sort). */
-	for (int i = 0; i <= n; i++)
-		in_start[i] = 0;
-	for (int e = 0; e < m->nedges; e++)
-		in_start[m->edges[e].to + 1]++;
-	for (int i = 0; i < n; i++)
-		in_start[i + 1] += in_start[i];
-	for (int e = 0; e < m->nedges; e++)
-		in_edge[in_start[m->edges[e].to]++] = e;
-	for (int i = n; i > 0; i--)
-		in_start[i] = in_start[i - 1];
-	in_start[0] = 0;
+	/* The ancestors of NODE: walk the predecessor lists. */
+	if ((rc = model_graph(m, 1, &pred, err)))
+		goto out;
 	for (int i = 0; i < n; i++)
 		map[i] = -1;
 	map[node] = 0;
 	stack[top++] = node;
 	while (top > 0) {
 		int v = stack[--top];
-		for (int q = in_start[v]; q < in_start[v + 1]; q++) {
-			int from = m->edges[in_edge[q]].from;
+		for (int q = pred.start[v]; q < pred.start[v + 1]; q++) {
+			int from = pred.adj[q];
 			if (map[from] < 0) {
 				map[from] = 0;
 				stack[top++] = from;
@@ -1169,10 +1173,9 @@ int tts_node_tts(const struct tts_model *m, const int *disrupted, int nd, int no
 out:
 	tts_solver_free(s);
 	tts_model_release(&sub);
+	risk_csr_release(&pred);
 	free(map);
 	free(stack);
-	free(in_start);
-	free(in_edge);
 	return rc;
 }
 
