@@ -359,6 +359,17 @@ static json_t *case_json(struct http_req *req, long long *id)
 	return o;
 }
 
+/* Whether the case of the path exists and the user may see it (0), else the error status
+ * already answered. */
+static int case_check(struct http_req *req, long long *id)
+{
+	json_t *c = case_json(req, id);
+	if (!c)
+		return req->status;
+	json_decref(c);
+	return 0;
+}
+
 int h_case(struct http_req *req)
 {
 	long long id;
@@ -421,10 +432,8 @@ int h_case_open(struct http_req *req)
 int h_case_move(struct http_req *req)
 {
 	long long id;
-	json_t *c = case_json(req, &id);
-	if (!c)
+	if (case_check(req, &id))
 		return req->status;
-	json_decref(c);
 	json_t *b = http_body_json(req);
 	struct cc_error err = {0};
 	if (!b)
@@ -442,10 +451,8 @@ int h_case_move(struct http_req *req)
 int h_case_comment(struct http_req *req)
 {
 	long long id;
-	json_t *c = case_json(req, &id);
-	if (!c)
+	if (case_check(req, &id))
 		return req->status;
-	json_decref(c);
 	json_t *b = http_body_json(req);
 	struct cc_error err = {0};
 	if (!b)
