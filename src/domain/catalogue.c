@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include "base/arena.h"
 #include "base/builtin.h"
+#include "base/hash.h"
 #include "domain/catalogue.h"
 
 static struct cc_catalogue cat;
@@ -164,6 +165,8 @@ out:
 	return rc;
 }
 
+static int node_table_fill(struct cc_error *err);
+
 static void load_once(void)
 {
 	cc_arena_init(&arena, 64 * 1024);
@@ -201,8 +204,50 @@ static void load_once(void)
 				cat.nchains++;
 		}
 	}
+	if (load_rc == 0)
+		load_rc = node_table_fill(&load_err);
 out:
 	json_decref(j);
+}
+
+static uint64_t hash_node(const char *chain, const char *node)
+{
+	uint64_t h = cc_hash(chain, strlen(chain));
+	h = cc_hash_more(h, ".", 1);
+	return cc_hash_more(h, node, strlen(node));
+}
+
+static int node_table_fill(struct cc_error *err)
+{
+	int ns = 64;
+	while (ns < 2 * cat.nnodes)
+		ns *= 2;
+	cat.node_slot = calloc((size_t)ns, sizeof *cat.node_slot);
+	if (!cat.node_slot)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	cat.node_nslot = ns;
+	for (int k = 0; k < cat.nnodes; k++) {
+		const struct cc_node *nd = &cat.nodes[k];
+		size_t h = (size_t)hash_node(cat.chains[nd->chain].id, nd->id) & (size_t)(ns - 1);
+		while (cat.node_slot[h])
+			h = (h + 1) & (size_t)(ns - 1);
+		cat.node_slot[h] = k + 1;
+	}
+	return 0;
+}
+
+int cc_node_index(const struct cc_catalogue *c, const char *chain, const char *node)
+{
+	if (!c || !chain || !node || !c->node_nslot)
+		return -1;
+	size_t mask = (size_t)(c->node_nslot - 1);
+	for (size_t h = (size_t)hash_node(chain, node) & mask; c->node_slot[h];
+	     h = (h + 1) & mask) {
+		const struct cc_node *nd = &c->nodes[c->node_slot[h] - 1];
+		if (strcmp(nd->id, node) == 0 && strcmp(c->chains[nd->chain].id, chain) == 0)
+			return nd->index;
+	}
+	return -1;
 }
 
 const struct cc_catalogue *cc_catalogue_get(struct cc_error *err)

@@ -5,6 +5,7 @@
  */
 #ifndef CC_DOMAIN_CATALOGUE_H
 #define CC_DOMAIN_CATALOGUE_H
+#include <stdint.h>
 #include "base/error.h"
 
 enum cc_stage_t { CC_STAGE_UPSTREAM = 0, CC_STAGE_MIDSTREAM = 1, CC_STAGE_DOWNSTREAM = 2 };
@@ -41,6 +42,10 @@ struct cc_catalogue {
 	int nchains;
 	struct cc_node *nodes;
 	int nnodes;
+	/* chain.node -> node index + 1 (0 empty), open addressing over NODE_NSLOT (a power of
+	 * two): cc_node_index. */
+	int32_t *node_slot;
+	int node_nslot;
 };
 
 /*
@@ -48,6 +53,10 @@ struct cc_catalogue {
  * returns NULL and sets ERR (file and reason: unknown parent, duplicate id, bad stage ...).
  */
 const struct cc_catalogue *cc_catalogue_get(struct cc_error *err);
+
+/* The global index of node NODE of chain CHAIN, or -1 (a hash lookup: the frame, the supply
+ * network and matching resolve every row's node with it). */
+int cc_node_index(const struct cc_catalogue *c, const char *chain, const char *node);
 
 /* Returns the chain with ID, or NULL. */
 const struct cc_chain *cc_chain_find(const struct cc_catalogue *c, const char *id);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/hash.h"
 #include "domain/catalogue.h"
 #include "domain/derive.h"
 #include "domain/uscc.h"
@@ -175,14 +176,6 @@ struct outside_map {
 	int32_t *slot; /* index + 1, 0 empty */
 	size_t cap;
 };
-
-static uint64_t hash_code(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (int i = 0; i < 18; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
-}
 
 /* "YYYY-MM-DD" (as the store keeps dates) to YYYYMMDD. */
 static int atoi_safe_date(const char *s)
@@ -358,54 +351,6 @@ static int load_indicators(struct cc_store *st, struct cc_frame *f, const int32_
 	return 0;
 }
 
-/* (chain, node) -> global node index, through a small hash table filled on first use: the
- * frame build maps every member and supply row, so this is on the hot path. */
-static int32_t node_slots[4096];
-static pthread_once_t node_once = PTHREAD_ONCE_INIT;
-static const struct cc_catalogue *node_cat;
-
-static uint32_t hash_pair(const char *a, const char *b)
-{
-	uint32_t h = 2166136261u;
-	for (; *a; a++)
-		h = (h ^ (unsigned char)*a) * 16777619u;
-	h = (h ^ '.') * 16777619u;
-	for (; *b; b++)
-		h = (h ^ (unsigned char)*b) * 16777619u;
-	return h;
-}
-
-static void node_table_fill(void)
-{
-	node_cat = cc_catalogue_get(NULL);
-	for (int k = 0; node_cat && k < node_cat->nnodes; k++) {
-		const struct cc_node *nd = &node_cat->nodes[k];
-		uint32_t h = hash_pair(node_cat->chains[nd->chain].id, nd->id) & 4095;
-		while (node_slots[h])
-			h = (h + 1) & 4095;
-		node_slots[h] = k + 1;
-	}
-}
-
-/* Maps a (chain, node) pair to the catalogue's global node index, or -1. */
-static int node_index(const struct cc_catalogue *cat, const char *chain, const char *node)
-{
-	pthread_once(&node_once, node_table_fill);
-	if (cat != node_cat || cat->nnodes > 2000) {
-		const struct cc_chain *ch = cc_chain_find(cat, chain);
-		const struct cc_node *nd = ch ? cc_node_find(cat, ch, node) : NULL;
-		return nd ? nd->index : -1;
-	}
-	uint32_t h = hash_pair(chain, node) & 4095;
-	while (node_slots[h]) {
-		const struct cc_node *nd = &cat->nodes[node_slots[h] - 1];
-		if (strcmp(nd->id, node) == 0 && strcmp(cat->chains[nd->chain].id, chain) == 0)
-			return nd->index;
-		h = (h + 1) & 4095;
-	}
-	return -1;
-}
-
 static int load_members(struct cc_store *st, struct cc_frame *f, const int32_t *idmap,
 			int64_t maxid, const struct cc_catalogue *cat, struct cc_error *err)
 {
@@ -440,7 +385,7 @@ static int load_members(struct cc_store *st, struct cc_frame *f, const int32_t *
 			continue;
 		const char *c = cc_stmt_text(s, 1), *nd = cc_stmt_text(s, 2);
 		if (strcmp(c, last_chain) != 0 || strcmp(nd, last_node) != 0) {
-			last_index = node_index(cat, c, nd);
+			last_index = cc_node_index(cat, c, nd);
 			snprintf(last_chain, sizeof last_chain, "%s", c);
 			snprintf(last_node, sizeof last_node, "%s", nd);
 		}
@@ -523,7 +468,7 @@ static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *i
 		goto out;
 	}
 	for (int i = 0; i < f->n; i++) {
-		size_t h = hash_code(f->uscc[i]) & (reg_cap - 1);
+		size_t h = cc_hash(f->uscc[i], 18) & (reg_cap - 1);
 		while (reg[h])
 			h = (h + 1) & (reg_cap - 1);
 		reg[h] = i + 1;
@@ -544,14 +489,14 @@ static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *i
 		const char *sup = cc_stmt_text(s, 0);
 		int si = -1;
 		{
-			size_t h = hash_code(sup) & (reg_cap - 1);
+			size_t h = cc_hash(sup, 18) & (reg_cap - 1);
 			while (reg[h] && memcmp(f->uscc[reg[h] - 1], sup, 18) != 0)
 				h = (h + 1) & (reg_cap - 1);
 			if (reg[h])
 				si = reg[h] - 1;
 		}
 		if (si < 0) {
-			size_t h = hash_code(sup) & (map.cap - 1);
+			size_t h = cc_hash(sup, 18) & (map.cap - 1);
 			while (map.slot[h] && strcmp(f->outside_uscc[map.slot[h] - 1], sup) != 0)
 				h = (h + 1) & (map.cap - 1);
 			if (!map.slot[h]) {
@@ -581,9 +526,9 @@ static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *i
 		}
 		f->edge_supplier[k] = si;
 		f->edge_buyer[k] = idmap[id];
-		f->edge_node[k] = cc_stmt_is_null(s, 2)
-					  ? -1
-					  : node_index(cat, cc_stmt_text(s, 2), cc_stmt_text(s, 3));
+		f->edge_node[k] = cc_stmt_is_null(s, 2) ? -1
+							: cc_node_index(cat, cc_stmt_text(s, 2),
+									cc_stmt_text(s, 3));
 		f->edge_value[k] = cc_stmt_is_null(s, 4) ? NAN : cc_stmt_double(s, 4);
 		f->edge_share[k] = cc_stmt_is_null(s, 5) ? NAN : cc_stmt_double(s, 5);
 		k++;

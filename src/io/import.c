@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include "base/buf.h"
+#include "base/hash.h"
 #include "base/parse.h"
 #include "base/progress.h"
 #include "base/text.h"
@@ -175,14 +176,6 @@ struct bulk_slot {
 	int64_t id;
 };
 
-static uint64_t hash18(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (int i = 0; i < 18; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
-}
-
 /* Returns the slot of USCC in the bulk map (empty slot: id 0), growing the map as needed. */
 static struct bulk_slot *bulk_find(struct imp *im, const char *uscc)
 {
@@ -193,7 +186,7 @@ static struct bulk_slot *bulk_find(struct imp *im, const char *uscc)
 			return NULL;
 		for (size_t i = 0; i < im->nslots; i++)
 			if (im->slots[i].id) {
-				size_t h = hash18(im->slots[i].uscc) & (n - 1);
+				size_t h = cc_hash(im->slots[i].uscc, 18) & (n - 1);
 				while (ns[h].id)
 					h = (h + 1) & (n - 1);
 				ns[h] = im->slots[i];
@@ -202,7 +195,7 @@ static struct bulk_slot *bulk_find(struct imp *im, const char *uscc)
 		im->slots = ns;
 		im->nslots = n;
 	}
-	size_t h = hash18(uscc) & (im->nslots - 1);
+	size_t h = cc_hash(uscc, 18) & (im->nslots - 1);
 	while (im->slots[h].id && memcmp(im->slots[h].uscc, uscc, 18) != 0)
 		h = (h + 1) & (im->nslots - 1);
 	return &im->slots[h];

@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/hash.h"
 #include "base/parse.h"
 #include "domain/catalogue.h"
 #include "match/match_internal.h"
@@ -63,14 +64,6 @@ struct match_fields {
 
 #define DF_SLOTS 16384 /* entries kept at most half of it */
 
-static uint32_t hash_str(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 /* Trims (cc_trim: ASCII and full-width spaces) and lower-cases (ASCII) UNIT into OUT, cut at
  * UNIT_KEY - 1 bytes; returns its length (0: none). */
 static size_t unit_norm(const char *unit, char out[UNIT_KEY])
@@ -91,7 +84,7 @@ static int unit_find(const struct match_fields *m, const char *key, size_t n)
 	if (!m->nuslot)
 		return -1;
 	uint32_t mask = (uint32_t)(m->nuslot - 1);
-	for (uint32_t i = hash_str(key, n) & mask;; i = (i + 1) & mask) {
+	for (uint32_t i = (uint32_t)cc_hash(key, n) & mask;; i = (i + 1) & mask) {
 		int32_t k = m->uslot[i];
 		if (!k)
 			return -(int)i - 2; /* the free slot, encoded */
@@ -125,7 +118,7 @@ static int unit_intern(struct match_fields *m, const char *unit)
 		m->unit = u;
 		m->unit_cap = ns;
 		for (int j = 1; j <= m->nunit; j++) {
-			uint32_t i = hash_str(u[j], strlen(u[j])) & (uint32_t)(ns - 1);
+			uint32_t i = (uint32_t)cc_hash(u[j], strlen(u[j])) & (uint32_t)(ns - 1);
 			while (slot[i])
 				i = (i + 1) & (uint32_t)(ns - 1);
 			slot[i] = j;
@@ -166,31 +159,6 @@ static int32_t ymd_of(const char *s, int null)
 		v = v * 10 + (s[i] - '0');
 	}
 	return v;
-}
-
-/* The catalogue node of CHAIN.NODE, or -1; a small cache in front of the catalogue's search. */
-struct node_cache {
-	struct {
-		char key[96];
-		int idx;
-	} e[256];
-};
-
-static int node_of(struct node_cache *nc, const struct cc_catalogue *cat, const char *chain,
-		   const char *node)
-{
-	if (!cat || !*chain || !*node)
-		return -1;
-	char key[96];
-	int n = snprintf(key, sizeof key, "%s.%s", chain, node);
-	if (n < 0 || n >= (int)sizeof key)
-		return match_node_index(cat, chain, node);
-	uint32_t h = hash_str(key, (size_t)n) & 255;
-	if (strcmp(nc->e[h].key, key) != 0) {
-		memcpy(nc->e[h].key, key, (size_t)n + 1);
-		nc->e[h].idx = match_node_index(cat, chain, node);
-	}
-	return nc->e[h].idx;
 }
 
 /* The fields of ID to write, in V or (far beyond the rows seen) in the overflow, added as
@@ -241,29 +209,23 @@ static int load(struct match_fields *m, struct cc_stmt *s, const struct cc_frame
 		struct cc_error *err)
 {
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
-	struct node_cache *nc = calloc(1, sizeof *nc);
-	if (!nc)
-		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	int rc;
 	while ((rc = cc_stmt_step(s, err)) == 1) {
 		int64_t id = cc_stmt_int64(s, 0);
 		if (id < 0)
 			continue;
 		struct match_field *x = slot_for(m, id);
-		if (!x) {
-			free(nc);
+		if (!x)
 			return cc_error_set(err, CC_ENOMEM, "out of memory");
-		}
 		m->nrows++;
 		x->kind = (uint8_t)(match_kind_parse(cc_stmt_text(s, 1)) + 1);
 		x->open = strcmp(cc_stmt_text(s, 2), "open") == 0;
 		x->valid = ymd_of(cc_stmt_text(s, 3), cc_stmt_is_null(s, 3));
-		x->node = (int16_t)node_of(nc, cat, cc_stmt_text(s, 4), cc_stmt_text(s, 5));
+		x->node = (int16_t)cc_node_index(cat, cc_stmt_text(s, 4), cc_stmt_text(s, 5));
 		x->qty = cc_stmt_is_null(s, 6) ? NAN : cc_stmt_double(s, 6);
 		x->unit = (uint16_t)unit_intern(m, cc_stmt_text(s, 7));
 		x->ent = cc_frame_of_id(f, cc_stmt_int64(s, 8));
 	}
-	free(nc);
 	return rc < 0 ? CC_EDB : 0;
 }
 
@@ -389,7 +351,7 @@ static int df_slot(const struct match_fields *m, int kind, const char *tri, size
 {
 	if (len >= sizeof m->df[0].tri)
 		return -1;
-	uint32_t h = hash_str(tri, len) ^ (uint32_t)kind * 0x9E3779B9u;
+	uint32_t h = (uint32_t)cc_hash(tri, len) ^ (uint32_t)kind * 0x9E3779B9u;
 	for (uint32_t i = h & (DF_SLOTS - 1);; i = (i + 1) & (DF_SLOTS - 1)) {
 		const struct df_entry *d = &m->df[i];
 		if (!d->kind ||

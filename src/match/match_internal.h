@@ -43,10 +43,6 @@ int64_t match_enterprise_id(struct cc_store *st, const char *uscc, struct cc_err
 /* Normalises and validates a region list ("510100;500000") into OUT. */
 int match_regions_parse(const char *s, char *out, size_t n, struct cc_error *err);
 
-/* The catalogue's global node index of CHAIN.NODE, or -1 (rank.c). */
-struct cc_catalogue;
-int match_node_index(const struct cc_catalogue *cat, const char *chain, const char *node);
-
 /*
  * What ranking reads of each posting, held in memory on the frame (fields.c) so that text
  * candidates need no row reads: the store's rows as of the call to match_fields_get.

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/buf.h"
+#include "base/hash.h"
 #include "base/builtin.h"
 #include "base/parse.h"
 #include "domain/catalogue.h"
@@ -132,15 +133,6 @@ static int days_of(const char *s)
 	return days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100);
 }
 
-int match_node_index(const struct cc_catalogue *cat, const char *chain, const char *node)
-{
-	if (!cat || !chain || !*chain || !node || !*node)
-		return -1;
-	const struct cc_chain *ch = cc_chain_find(cat, chain);
-	const struct cc_node *nd = ch ? cc_node_find(cat, ch, node) : NULL;
-	return nd ? nd->index : -1;
-}
-
 /* 1 same node, RELATED for parent/child or siblings, else 0. */
 static double node_agreement(const struct cc_catalogue *cat, int a, int b, double related)
 {
@@ -214,9 +206,7 @@ static double industry_memo_get(struct industry_memo *mm, const struct cc_catalo
 	size_t n = strlen(ind);
 	if (n == 0 || n >= sizeof mm->code[0])
 		return industry_fit(cat, lo, hi, ind, division);
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)ind[i]) * 16777619u;
+	uint32_t h = (uint32_t)cc_hash(ind, n);
 	for (uint32_t i = h & 127, k = 0; k < 128; i = (i + 1) & 127, k++) {
 		if (!mm->code[i][0]) {
 			memcpy(mm->code[i], ind, n + 1);
@@ -587,7 +577,7 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 				    (long long)id, withdrawn ? "withdrawn" : "expired");
 	out->ent = cc_frame_find(f, out->uscc);
 	out->region = out->ent >= 0 ? f->region[out->ent] : 0;
-	out->node = match_node_index(cat, chain, node);
+	out->node = cc_node_index(cat, chain, node);
 	int opposite = out->kind == MATCH_SUPPLY ? MATCH_DEMAND : MATCH_SUPPLY;
 	int32_t tymd = (int32_t)strtol(today, NULL, 10) * 10000 +
 		       (int32_t)strtol(today + 5, NULL, 10) * 100 +

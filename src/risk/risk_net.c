@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/hash.h"
 #include "domain/catalogue.h"
 #include "domain/metric.h"
 #include "domain/uscc.h"
@@ -394,14 +395,6 @@ void *risk_net_make(const struct cc_frame *f)
 
 /* --- The light loader ---------------------------------------------------------------- */
 
-static uint64_t hash_code(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (int i = 0; i < 18; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
-}
-
 /* Open addressing from credit code to node (index + 1 in SLOT, 0 empty). */
 struct codemap {
 	int32_t *slot;
@@ -410,7 +403,7 @@ struct codemap {
 
 static void codemap_put(struct codemap *m, char (*uscc)[19], int32_t i)
 {
-	size_t h = hash_code(uscc[i]) & m->mask;
+	size_t h = cc_hash(uscc[i], 18) & m->mask;
 	while (m->slot[h])
 		h = (h + 1) & m->mask;
 	m->slot[h] = i + 1;
@@ -433,7 +426,7 @@ static int resolve_batch(struct risk_net *net, struct codemap *map, struct batch
 			 int *n, size_t *cap, struct cc_error *err)
 {
 	for (int i = 0; i < b->n; i++) {
-		b->slot[i] = hash_code(b->code[i]) & map->mask;
+		b->slot[i] = cc_hash(b->code[i], 18) & map->mask;
 		__builtin_prefetch(&map->slot[b->slot[i]]);
 	}
 	for (int i = 0; i < b->n; i++) {
@@ -481,51 +474,6 @@ static int resolve_batch(struct risk_net *net, struct codemap *map, struct batch
 	return 0;
 }
 
-/*
- * Resolves chain + node ids to a global node index through a small open-addressing table of
- * every catalogue node (10M edges would otherwise cost 10M linear searches of the catalogue).
- */
-struct node_cache {
-	const struct cc_catalogue *cat;
-	int32_t slot[4096]; /* node index + 1, 0 empty */
-};
-
-static uint32_t hash_pair(const char *chain, const char *node)
-{
-	uint32_t h = 2166136261u;
-	for (const char *p = chain; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	h = (h ^ '.') * 16777619u;
-	for (const char *p = node; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return h;
-}
-
-static void node_cache_init(struct node_cache *c, const struct cc_catalogue *cat)
-{
-	memset(c, 0, sizeof *c);
-	c->cat = cat;
-	for (int k = 0; k < cat->nnodes && k < 2048; k++) {
-		const struct cc_node *nd = &cat->nodes[k];
-		uint32_t h = hash_pair(cat->chains[nd->chain].id, nd->id) & 4095;
-		while (c->slot[h])
-			h = (h + 1) & 4095;
-		c->slot[h] = k + 1;
-	}
-}
-
-static int resolve_node(const struct node_cache *c, const char *chain, const char *node)
-{
-	uint32_t h = hash_pair(chain, node) & 4095;
-	while (c->slot[h]) {
-		const struct cc_node *nd = &c->cat->nodes[c->slot[h] - 1];
-		if (strcmp(nd->id, node) == 0 && strcmp(c->cat->chains[nd->chain].id, chain) == 0)
-			return nd->index;
-		h = (h + 1) & 4095;
-	}
-	return -1;
-}
-
 /* An enterprise row while sorting by credit code. */
 struct ent_row {
 	char uscc[18];
@@ -542,7 +490,6 @@ static int load_members(struct cc_store *st, struct risk_net *net, const int32_t
 			int64_t maxid, const struct cc_catalogue *cat, struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
-	struct node_cache *nc = malloc(sizeof *nc);
 	int64_t total = cc_store_int(st, "SELECT count(*) FROM chain_members", 0), q = 0;
 	int32_t *ment = malloc(sizeof(int32_t) * ((size_t)total + 1));
 	int32_t *mnode = malloc(sizeof(int32_t) * ((size_t)total + 1));
@@ -552,12 +499,11 @@ static int load_members(struct cc_store *st, struct risk_net *net, const int32_t
 	net->member_start = calloc((size_t)net->nent + 1, sizeof(int32_t));
 	net->member_node = malloc(sizeof(int32_t) * ((size_t)total + 1));
 	net->member_role = malloc((size_t)total + 1);
-	if (!nc || !ment || !mnode || !mrole || !fill || !net->member_start || !net->member_node ||
+	if (!ment || !mnode || !mrole || !fill || !net->member_start || !net->member_node ||
 	    !net->member_role) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
 		goto out;
 	}
-	node_cache_init(nc, cat);
 	rc = cc_stmt_prepare(st, &s, "SELECT enterprise_id, chain, node, role FROM chain_members",
 			     err);
 	if (rc)
@@ -566,7 +512,7 @@ static int load_members(struct cc_store *st, struct risk_net *net, const int32_t
 		int64_t id = cc_stmt_int64(s, 0);
 		if (id < 0 || id > maxid || idmap[id] < 0)
 			continue;
-		int nd = resolve_node(nc, cc_stmt_text(s, 1), cc_stmt_text(s, 2));
+		int nd = cc_node_index(cat, cc_stmt_text(s, 1), cc_stmt_text(s, 2));
 		if (nd < 0)
 			continue; /* a node since removed from the catalogue: `check` reports it */
 		const char *ro = cc_stmt_text(s, 3);
@@ -591,7 +537,6 @@ static int load_members(struct cc_store *st, struct risk_net *net, const int32_t
 	}
 out:
 	cc_stmt_free(s);
-	free(nc);
 	free(ment);
 	free(mnode);
 	free(mrole);
@@ -607,21 +552,16 @@ int risk_net_load(struct cc_store *st, struct risk_net **out, struct cc_error *e
 	struct codemap map = {0};
 	int32_t *idmap = NULL, *best_year = NULL;
 	size_t cap = 0;
-	struct node_cache *nc = malloc(sizeof *nc);
 	struct risk_net *net = calloc(1, sizeof *net);
 	*out = NULL;
 	const struct cc_catalogue *cat = cc_catalogue_get(err);
-	if (!net || !nc) {
-		free(net);
-		free(nc);
+	if (!net) {
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	}
 	if (!cat) {
 		free(net);
-		free(nc);
 		return CC_EINVAL;
 	}
-	node_cache_init(nc, cat);
 	double t = cc_now();
 	/* One read transaction: every table seen at the same generation. */
 	rc = cc_store_exec(st, "BEGIN", err);
@@ -761,7 +701,7 @@ int risk_net_load(struct cc_store *st, struct risk_net **out, struct cc_error *e
 		r.buy[e] = idmap[id];
 		r.node[e] = cc_stmt_is_null(s, 2)
 				    ? -1
-				    : resolve_node(nc, cc_stmt_text(s, 2), cc_stmt_text(s, 3));
+				    : cc_node_index(cat, cc_stmt_text(s, 2), cc_stmt_text(s, 3));
 		r.value[e] = cc_stmt_is_null(s, 4) ? NAN : (float)cc_stmt_double(s, 4);
 		r.share[e] = cc_stmt_is_null(s, 5) ? NAN : (float)cc_stmt_double(s, 5);
 		if (bt->n == BATCH && (rc = resolve_batch(net, &map, bt, &r, &n, &cap, err)) < 0)
@@ -802,7 +742,6 @@ out:
 	free(map.slot);
 	free(idmap);
 	free(best_year);
-	free(nc);
 	if (rc) {
 		risk_net_free(net);
 		return rc;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/csv.h"
+#include "base/hash.h"
 #include "base/parse.h"
 #include "base/text.h"
 #include "domain/metric.h"
@@ -36,21 +37,13 @@ struct strmap {
 	int n;
 };
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 14695981039346656037ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 /* Returns the index stored for KEY (KEYS[index] is its string), or -1. */
 static int strmap_get(const struct strmap *m, const char *const *keys, const char *key)
 {
 	if (!m->cap)
 		return -1;
 	size_t mask = (size_t)m->cap - 1;
-	for (size_t p = hash_str(key) & mask;; p = (p + 1) & mask) {
+	for (size_t p = cc_hash(key, strlen(key)) & mask;; p = (p + 1) & mask) {
 		int v = m->slots[p];
 		if (!v)
 			return -1;
@@ -62,7 +55,7 @@ static int strmap_get(const struct strmap *m, const char *const *keys, const cha
 static void strmap_place(int *slots, int cap, const char *key, int index)
 {
 	size_t mask = (size_t)cap - 1;
-	size_t p = hash_str(key) & mask;
+	size_t p = cc_hash(key, strlen(key)) & mask;
 	while (slots[p])
 		p = (p + 1) & mask;
 	slots[p] = index + 1;
