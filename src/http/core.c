@@ -242,3 +242,28 @@ int http_dispatch(struct http_req *req)
 	return http_error(req, 404, "not_found", NULL, "没有这个接口", "no such API route: %s",
 			  req->path);
 }
+
+/* Reads a whole file into the response body. */
+int http_send_file(struct http_req *req, const char *path, const char *type,
+		   const char *download_name)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return http_error(req, 404, "not_found", NULL, "文件不存在", "no such file");
+	char chunk[65536];
+	size_t n;
+	cc_buf_reset(&req->resp);
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		if (cc_buf_append(&req->resp, chunk, n)) {
+			fclose(fp);
+			return http_error(req, 413, "too_large", NULL, "文件过大",
+					  "file too large");
+		}
+	fclose(fp);
+	req->status = 200;
+	req->resp_type = type;
+	char disp[300];
+	snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", download_name);
+	http_header(req, "Content-Disposition", disp);
+	return 200;
+}

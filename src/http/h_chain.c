@@ -388,21 +388,7 @@ int h_chain_report(struct http_req *req)
 				  "cannot write the report: %s", err.msg);
 	}
 	snprintf(name, sizeof name, "chain-%s-%d.xlsx", ch->id, year);
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return http_error(req, 500, "internal", NULL, "无法生成报告",
-				  "cannot read the report");
-	char chunk[65536];
-	size_t n;
-	cc_buf_reset(&req->resp);
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		cc_buf_append(&req->resp, chunk, n);
-	fclose(fp);
+	int rc = http_send_file(req, path, HTTP_TYPE_XLSX, name);
 	unlink(path);
-	req->status = 200;
-	req->resp_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	char disp[200];
-	snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", name);
-	http_header(req, "Content-Disposition", disp);
-	return 200;
+	return rc;
 }

@@ -254,31 +254,6 @@ int h_import(struct http_req *req)
 	return http_json(req, 200, out);
 }
 
-/* Reads a whole file into the response body. */
-static int send_file(struct http_req *req, const char *path, const char *type,
-		     const char *download_name)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return http_error(req, 404, "not_found", NULL, "文件不存在", "no such file");
-	char chunk[65536];
-	size_t n;
-	cc_buf_reset(&req->resp);
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		if (cc_buf_append(&req->resp, chunk, n)) {
-			fclose(fp);
-			return http_error(req, 413, "too_large", NULL, "文件过大",
-					  "file too large");
-		}
-	fclose(fp);
-	req->status = 200;
-	req->resp_type = type;
-	char disp[300];
-	snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", download_name);
-	http_header(req, "Content-Disposition", disp);
-	return 200;
-}
-
 int h_import_rejects(struct http_req *req)
 {
 	long long id;
@@ -291,7 +266,7 @@ int h_import_rejects(struct http_req *req)
 		return http_error(req, 404, "not_found", "id", "没有该导入的问题行报告",
 				  "no reject report for import %lld", id);
 	snprintf(name, sizeof name, "rejects-%lld.csv", id);
-	return send_file(req, path, "text/csv; charset=utf-8", name);
+	return http_send_file(req, path, "text/csv; charset=utf-8", name);
 }
 
 int h_export(struct http_req *req)
@@ -340,11 +315,8 @@ int h_export(struct http_req *req)
 	}
 	snprintf(name, sizeof name, "%s.%s", cc_kind_name(o.kind),
 		 o.format == CC_OUT_XLSX ? "xlsx" : "csv");
-	int rc = send_file(
-		req, path,
-		o.format == CC_OUT_XLSX
-			? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-			: "text/csv; charset=utf-8",
+	int rc = http_send_file(
+		req, path, o.format == CC_OUT_XLSX ? HTTP_TYPE_XLSX : "text/csv; charset=utf-8",
 		name);
 	unlink(path);
 	return rc;

@@ -251,21 +251,9 @@ int h_list_export(struct http_req *req)
 		unlink(path);
 		return http_error(req, 500, "internal", NULL, "导出失败", "%s", err.msg);
 	}
-	FILE *fp = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	cc_buf_reset(&req->resp);
-	while (fp && (n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		cc_buf_append(&req->resp, chunk, n);
-	if (fp)
-		fclose(fp);
+	rc = http_send_file(req, path, HTTP_TYPE_XLSX, name);
 	unlink(path);
-	req->status = 200;
-	req->resp_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	char disp[200];
-	snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", name);
-	http_header(req, "Content-Disposition", disp);
-	return 200;
+	return rc;
 }
 
 /* ---- cases ---- */

@@ -101,6 +101,11 @@ int http_json(struct http_req *req, int status, json_t *j);
 
 /* Adds a response header line "NAME: VALUE". */
 void http_header(struct http_req *req, const char *name, const char *value);
+/* Answers 200 with the file at PATH as the body, of TYPE, to be saved as DOWNLOAD_NAME (404
+ * when it cannot be opened, 413 when it passes the response maximum). */
+int http_send_file(struct http_req *req, const char *path, const char *type,
+		   const char *download_name);
+#define HTTP_TYPE_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 /* Parses the request body as a JSON object; on failure sets a 400 and returns NULL. */
 json_t *http_body_json(struct http_req *req);
