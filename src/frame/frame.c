@@ -391,12 +391,9 @@ static int load_members(struct cc_store *st, struct cc_frame *f, const int32_t *
 		}
 		if (last_index < 0)
 			continue; /* a node since removed from the catalogue: `check` reports it */
-		const char *r = cc_stmt_text(s, 3);
 		ent[k] = idmap[id];
 		node[k] = last_index;
-		role[k] = r[0] == 'm' && r[1] == 'a' ? CC_ROLE_MASTER
-			  : r[0] == 'c'		     ? CC_ROLE_CORE
-						     : CC_ROLE_MEMBER;
+		role[k] = cc_role_of(cc_stmt_text(s, 3));
 		k++;
 	}
 	cc_stmt_free(s);

@@ -27,6 +27,13 @@ enum cc_cert_bits_t {
 };
 
 enum cc_role_t { CC_ROLE_MASTER = 0, CC_ROLE_CORE = 1, CC_ROLE_MEMBER = 2 };
+/* The role of a chain_members row ('master', 'core', 'member') as enum cc_role_t. */
+static inline uint8_t cc_role_of(const char *r)
+{
+	return r[0] == 'm' && r[1] == 'a' ? CC_ROLE_MASTER
+	       : r[0] == 'c'		  ? CC_ROLE_CORE
+					  : CC_ROLE_MEMBER;
+}
 
 struct cc_frame {
 	int refs; /* atomic */

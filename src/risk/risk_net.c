@@ -515,12 +515,9 @@ static int load_members(struct cc_store *st, struct risk_net *net, const int32_t
 		int nd = cc_node_index(cat, cc_stmt_text(s, 1), cc_stmt_text(s, 2));
 		if (nd < 0)
 			continue; /* a node since removed from the catalogue: `check` reports it */
-		const char *ro = cc_stmt_text(s, 3);
 		ment[q] = idmap[id];
 		mnode[q] = nd;
-		mrole[q] = ro[0] == 'm' && ro[1] == 'a' ? CC_ROLE_MASTER
-			   : ro[0] == 'c'		? CC_ROLE_CORE
-							: CC_ROLE_MEMBER;
+		mrole[q] = cc_role_of(cc_stmt_text(s, 3));
 		q++;
 	}
 	if (rc < 0)
