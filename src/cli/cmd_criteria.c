@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "base/json.h"
 #include "cli/commands.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
@@ -21,11 +22,6 @@ static void num(char *out, size_t n, double v)
 		out[0] = '\0';
 	else
 		snprintf(out, n, "%.6g", v);
-}
-
-static json_t *jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
 }
 
 static json_t *jstr_or_null(const char *s)
@@ -152,10 +148,10 @@ static json_t *clause_json(const struct criteria_clause_result *x)
 	json_object_set_new(o, "data", jstr_or_null(c->data));
 	json_object_set_new(o, "result", json_string(criteria_truth_name(x->truth)));
 	json_object_set_new(o, "relaxed", json_string(criteria_truth_name(x->relaxed)));
-	json_object_set_new(o, "value", jnum(x->value));
-	json_object_set_new(o, "value_max", jnum(x->value_max));
-	json_object_set_new(o, "min", jnum(c->min));
-	json_object_set_new(o, "rel_gap", jnum(x->rel_gap));
+	json_object_set_new(o, "value", cc_json_num(x->value));
+	json_object_set_new(o, "value_max", cc_json_num(x->value_max));
+	json_object_set_new(o, "min", cc_json_num(c->min));
+	json_object_set_new(o, "rel_gap", cc_json_num(x->rel_gap));
 	json_object_set_new(o, "source", json_string(c->source));
 	json_object_set_new(o, "note", jstr_or_null(c->note));
 	for (int p = 0; p < x->nparts; p++) {
@@ -163,10 +159,10 @@ static json_t *clause_json(const struct criteria_clause_result *x)
 		json_t *q = json_object();
 		json_object_set_new(q, "text",
 				    json_string(c->kind == CRITERIA_SCORED ? "points" : r->text));
-		json_object_set_new(q, "value", jnum(r->value));
+		json_object_set_new(q, "value", cc_json_num(r->value));
 		json_object_set_new(q, "op", json_string(expr_op_name(r->op)));
-		json_object_set_new(q, "threshold", jnum(r->threshold));
-		json_object_set_new(q, "gap", jnum(r->gap));
+		json_object_set_new(q, "threshold", cc_json_num(r->threshold));
+		json_object_set_new(q, "gap", cc_json_num(r->gap));
 		json_object_set_new(q, "result", json_string(criteria_truth_name(r->truth)));
 		json_array_append_new(parts, q);
 	}
@@ -186,13 +182,14 @@ static json_t *set_json(const struct criteria_result *r)
 	json_object_set_new(o, "result", json_string(criteria_truth_name(r->truth)));
 	json_object_set_new(o, "relaxed", json_string(criteria_truth_name(r->relaxed)));
 	json_object_set_new(o, "near", json_boolean(r->near));
-	json_object_set_new(o, "rel_gap", jnum(r->rel_gap));
+	json_object_set_new(o, "rel_gap", cc_json_num(r->rel_gap));
 	if (s->score >= 0) {
 		const struct criteria_clause_result *x = &r->clauses[s->score];
 		json_t *sc = json_object();
-		json_object_set_new(sc, "value", jnum(x->value));
-		json_object_set_new(sc, "max", jnum(isnan(x->value_max) ? x->value : x->value_max));
-		json_object_set_new(sc, "min", jnum(x->clause->min));
+		json_object_set_new(sc, "value", cc_json_num(x->value));
+		json_object_set_new(sc, "max",
+				    cc_json_num(isnan(x->value_max) ? x->value : x->value_max));
+		json_object_set_new(sc, "min", cc_json_num(x->clause->min));
 		json_object_set_new(sc, "result", json_string(criteria_truth_name(x->truth)));
 		json_object_set_new(o, "score", sc);
 	} else {
@@ -319,7 +316,7 @@ static int crit_check(struct cli_ctx *ctx, struct crit_cli *c, const char *code,
 		json_object_set_new(o, "name", json_string(c->f->name[i] ? c->f->name[i] : ""));
 		json_object_set_new(o, "year", json_integer(c->year));
 		json_object_set_new(o, "margin", json_real(c->margin));
-		json_object_set_new(o, "market_value", jnum(in.market_value));
+		json_object_set_new(o, "market_value", cc_json_num(in.market_value));
 		json_object_set_new(o, "sets", sets);
 		sets = NULL;
 		json_dumpf(o, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(10));

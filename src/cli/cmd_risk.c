@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/json.h"
 #include "cli/commands.h"
 #include "domain/catalogue.h"
 #include "risk/risk.h"
@@ -324,11 +325,6 @@ static int split(const char *list, char **buf, const char **out, int max, const 
 	return n;
 }
 
-static json_t *num(double v)
-{
-	return isnan(v) ? json_null() : json_real(v);
-}
-
 static int risk_disrupt_cmd(struct cli_ctx *ctx, struct risk_net *net, const char *sup,
 			    const char *region, const char *node, const char *spare,
 			    const char *tiers, long long limit)
@@ -376,14 +372,14 @@ static int risk_disrupt_cmd(struct cli_ctx *ctx, struct risk_net *net, const cha
 		       *na = json_array();
 		json_object_set_new(o, "removed", json_integer(r.removed));
 		json_object_set_new(o, "affected", json_integer(r.affected));
-		json_object_set_new(o, "value", num(r.value));
-		json_object_set_new(o, "removed_value", num(r.removed_value));
+		json_object_set_new(o, "value", cc_json_num(r.value));
+		json_object_set_new(o, "removed_value", cc_json_num(r.removed_value));
 		json_object_set_new(o, "year", json_integer(net->year));
 		for (int i = 0; i < r.ntiers; i++) {
 			json_t *x = json_object();
 			json_object_set_new(x, "tier", json_integer(i));
 			json_object_set_new(x, "affected", json_integer(r.tiers[i].affected));
-			json_object_set_new(x, "value", num(r.tiers[i].value));
+			json_object_set_new(x, "value", cc_json_num(r.tiers[i].value));
 			json_array_append_new(ta, x);
 		}
 		for (int c = 0; c < r.nchains; c++) {
@@ -392,7 +388,7 @@ static int risk_disrupt_cmd(struct cli_ctx *ctx, struct risk_net *net, const cha
 			json_t *x = json_object();
 			json_object_set_new(x, "chain", json_string(cat->chains[c].id));
 			json_object_set_new(x, "affected", json_integer(r.chains[c].affected));
-			json_object_set_new(x, "value", num(r.chains[c].value));
+			json_object_set_new(x, "value", cc_json_num(r.chains[c].value));
 			json_array_append_new(ca, x);
 		}
 		for (int k = 0; k < r.nnodes; k++) {
@@ -403,7 +399,7 @@ static int risk_disrupt_cmd(struct cli_ctx *ctx, struct risk_net *net, const cha
 					    json_string(cat->chains[cat->nodes[k].chain].id));
 			json_object_set_new(x, "node", json_string(cat->nodes[k].id));
 			json_object_set_new(x, "affected", json_integer(r.nodes[k].affected));
-			json_object_set_new(x, "value", num(r.nodes[k].value));
+			json_object_set_new(x, "value", cc_json_num(r.nodes[k].value));
 			json_array_append_new(na, x);
 		}
 		json_object_set_new(o, "tiers", ta);
@@ -488,14 +484,14 @@ static int risk_neighbours_cmd(struct cli_ctx *ctx, struct risk_net *net, const 
 					    json_string(risk_nb_role_name(nb.nodes[i].role)));
 			json_object_set_new(x, "region", json_string(reg));
 			json_object_set_new(x, "registered", json_boolean(v < net->nent));
-			json_object_set_new(x, "output", num(nb.nodes[i].output));
+			json_object_set_new(x, "output", cc_json_num(nb.nodes[i].output));
 			json_array_append_new(na, x);
 		}
 		for (int i = 0; i < nb.nlinks; i++) {
 			json_t *x = json_object();
 			json_object_set_new(x, "source", json_integer(nb.links[i].from));
 			json_object_set_new(x, "target", json_integer(nb.links[i].to));
-			json_object_set_new(x, "value", num(nb.links[i].value));
+			json_object_set_new(x, "value", cc_json_num(nb.links[i].value));
 			json_array_append_new(la, x);
 		}
 		json_object_set_new(o, "nodes", na);

@@ -8,16 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "base/json.h"
 #include "base/parse.h"
 #include "chain/chain.h"
 #include "domain/codes.h"
 #include "domain/metric.h"
 #include "http/handlers.h"
-
-static json_t *num(double v)
-{
-	return isnan(v) ? json_null() : json_real(v);
-}
 
 /* Parses scope and year; sets a 400 and returns -1 on bad input. */
 static int params(struct http_req *req, const struct cc_frame *f, struct chain_scope *scope,
@@ -83,27 +79,30 @@ static json_t *summary_json(const struct cc_chain *ch, const struct chain_summar
 	return json_pack(
 		"{s:s, s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:i, s:i, s:i, s:i}", "id",
 		ch->id, "name_zh", ch->name_zh, "name_en", ch->name_en, "status", ch->status,
-		"nodes", ch->nnodes, "enterprises", s->enterprises, "output", num(s->output), "yoy",
-		num(s->yoy), "completeness", num(s->completeness), "local_coverage",
-		num(s->local_coverage), "hhi", num(s->hhi), "strong", s->strong, "adequate",
-		s->adequate, "weak", s->weak, "missing", s->missing);
+		"nodes", ch->nnodes, "enterprises", s->enterprises, "output",
+		cc_json_num(s->output), "yoy", cc_json_num(s->yoy), "completeness",
+		cc_json_num(s->completeness), "local_coverage", cc_json_num(s->local_coverage),
+		"hhi", cc_json_num(s->hhi), "strong", s->strong, "adequate", s->adequate, "weak",
+		s->weak, "missing", s->missing);
 }
 
 static json_t *node_json(const struct cc_catalogue *cat, const struct chain_node_metrics *m)
 {
 	const struct cc_node *nd = &cat->nodes[m->node];
-	return json_pack(
-		"{s:s, s:s, s:s, s:s?, s:s, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:o, "
-		"s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
-		"id", nd->id, "name_zh", nd->name_zh, "name_en", nd->name_en, "parent",
-		nd->parent >= 0 ? cat->nodes[nd->parent].id : NULL, "stage",
-		cc_stage_name(nd->stage), "depth", nd->depth, "class", chain_class_name(m->cls),
-		"class_zh", chain_class_zh(m->cls), "enterprises", m->enterprises, "masters",
-		m->masters, "core", m->core, "hightech", m->hightech, "srdi", m->srdi, "output",
-		num(m->output), "output_share", num(m->output_share), "yoy", num(m->yoy), "cagr3",
-		num(m->cagr3), "rd_intensity", num(m->rd_intensity), "purchases_in",
-		num(m->purchases_in), "purchases_out", num(m->purchases_out), "local_coverage",
-		num(m->local_coverage), "reason_zh", m->reason_zh, "reason_en", m->reason_en);
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:o, "
+			 "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+			 "id", nd->id, "name_zh", nd->name_zh, "name_en", nd->name_en, "parent",
+			 nd->parent >= 0 ? cat->nodes[nd->parent].id : NULL, "stage",
+			 cc_stage_name(nd->stage), "depth", nd->depth, "class",
+			 chain_class_name(m->cls), "class_zh", chain_class_zh(m->cls),
+			 "enterprises", m->enterprises, "masters", m->masters, "core", m->core,
+			 "hightech", m->hightech, "srdi", m->srdi, "output", cc_json_num(m->output),
+			 "output_share", cc_json_num(m->output_share), "yoy", cc_json_num(m->yoy),
+			 "cagr3", cc_json_num(m->cagr3), "rd_intensity",
+			 cc_json_num(m->rd_intensity), "purchases_in", cc_json_num(m->purchases_in),
+			 "purchases_out", cc_json_num(m->purchases_out), "local_coverage",
+			 cc_json_num(m->local_coverage), "reason_zh", m->reason_zh, "reason_en",
+			 m->reason_en);
 }
 
 static json_t *scope_json(const struct chain_scope *s, int year)
@@ -212,10 +211,11 @@ static json_t *targets_json(const struct cc_frame *f, const struct chain_target 
 				t[i].ent >= 0 ? f->name[t[i].ent] : NULL, "region", t[i].region,
 				"region_name", rname, "kind",
 				t[i].kind == CHAIN_TARGET_SUPPLIER ? "supplier" : "maker", "score",
-				num(t[i].score), "local_buyers", t[i].local_buyers,
-				"value_to_local", num(t[i].value_to_local), "revenue",
-				num(t[i].revenue), "cert_count", t[i].certs, "yoy", num(t[i].yoy),
-				"reason_zh", t[i].reason_zh, "reason_en", t[i].reason_en));
+				cc_json_num(t[i].score), "local_buyers", t[i].local_buyers,
+				"value_to_local", cc_json_num(t[i].value_to_local), "revenue",
+				cc_json_num(t[i].revenue), "cert_count", t[i].certs, "yoy",
+				cc_json_num(t[i].yoy), "reason_zh", t[i].reason_zh, "reason_en",
+				t[i].reason_en));
 	}
 	return a;
 }

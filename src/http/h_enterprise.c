@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/json.h"
 #include "base/parse.h"
 #include "base/text.h"
 #include "domain/catalogue.h"
@@ -25,11 +26,6 @@ static const char *const listed_names[] = {NULL, "none", "main", "star", "gem", 
 static const char *const cert_names[] = {"hightech", "tech_sme", "srdi", "srdi_giant",
 					 "innovative_sme"};
 static const char *const role_names[] = {"master", "core", "member"};
-
-static json_t *num_or_null(double v)
-{
-	return isnan(v) ? json_null() : json_real(v);
-}
 
 json_t *h_enterprise_item(const struct cc_frame *f, int i, int year)
 {
@@ -61,7 +57,7 @@ json_t *h_enterprise_item(const struct cc_frame *f, int i, int year)
 		for (size_t k = 0; k < sizeof show / sizeof show[0]; k++) {
 			const double *col = cc_frame_annual(f, show[k], year);
 			json_object_set_new(o, cc_metric_get(show[k])->key,
-					    num_or_null(col ? col[i] : NAN));
+					    cc_json_num(col ? col[i] : NAN));
 		}
 	}
 	return o;
@@ -648,7 +644,7 @@ int h_enterprise(struct http_req *req)
 		for (int m = 0; m < CC_M_COUNT; m++) {
 			double v = f->annual[m][(size_t)y * (size_t)f->n + (size_t)i];
 			any |= m < CC_M_BASE_COUNT && !isnan(v);
-			json_object_set_new(row, cc_metric_get(m)->key, num_or_null(v));
+			json_object_set_new(row, cc_metric_get(m)->key, cc_json_num(v));
 		}
 		if (any)
 			json_array_append_new(annual, row);
@@ -664,7 +660,7 @@ int h_enterprise(struct http_req *req)
 				continue;
 			double v = f->monthly[m][(size_t)k * (size_t)f->n + (size_t)i];
 			any |= !isnan(v);
-			json_object_set_new(row, cc_metric_get(m)->key, num_or_null(v));
+			json_object_set_new(row, cc_metric_get(m)->key, cc_json_num(v));
 		}
 		if (any) {
 			char p[16];

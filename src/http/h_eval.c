@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/json.h"
 #include "base/parse.h"
 #include "domain/catalogue.h"
 #include "eval/criteria.h"
@@ -30,11 +31,6 @@ static const struct criteria_catalogue *catalogue(struct http_req *req)
 	if (!crit)
 		http_error(req, 500, "internal", NULL, "无法加载认定标准", "%s", crit_err.msg);
 	return crit;
-}
-
-static json_t *num(double v)
-{
-	return isnan(v) || isinf(v) ? json_null() : json_real(v);
 }
 
 static int year_param(struct http_req *req, const struct cc_frame *f, int *year)
@@ -116,24 +112,25 @@ int h_enterprise_criteria(struct http_req *req)
 				json_array_append_new(
 					parts, json_pack("{s:s, s:s, s:o, s:o, s:o, s:s}", "text",
 							 x->text, "op", expr_op_name(x->op),
-							 "value", num(x->value), "threshold",
-							 num(x->threshold), "gap", num(x->gap),
-							 "result", criteria_truth_name(x->truth)));
+							 "value", cc_json_num(x->value),
+							 "threshold", cc_json_num(x->threshold),
+							 "gap", cc_json_num(x->gap), "result",
+							 criteria_truth_name(x->truth)));
 			}
 			json_array_append_new(
-				clauses,
-				json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
-					  cr->clause->id, "label_zh", cr->clause->label_zh,
-					  "label_en", cr->clause->label_en, "result",
-					  criteria_truth_name(cr->truth), "points", num(cr->value),
-					  "relative_gap", num(cr->rel_gap), "parts", parts));
+				clauses, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
+						   cr->clause->id, "label_zh", cr->clause->label_zh,
+						   "label_en", cr->clause->label_en, "result",
+						   criteria_truth_name(cr->truth), "points",
+						   cc_json_num(cr->value), "relative_gap",
+						   cc_json_num(cr->rel_gap), "parts", parts));
 		}
 		json_array_append_new(sets, json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o}", "id",
 						      c->sets[s].id, "name_zh", c->sets[s].name_zh,
 						      "name_en", c->sets[s].name_en, "result",
 						      criteria_truth_name(r->truth), "near",
-						      r->near, "relative_gap", num(r->rel_gap),
-						      "clauses", clauses));
+						      r->near, "relative_gap",
+						      cc_json_num(r->rel_gap), "clauses", clauses));
 	}
 	free(r);
 	return http_json(req, 200,
@@ -210,7 +207,7 @@ int h_model_run(struct http_req *req)
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
 	json_t *weights = json_object();
 	for (int j = 0; j < m.nind; j++)
-		json_object_set_new(weights, m.ind[j].id, num(run.weights[j]));
+		json_object_set_new(weights, m.ind[j].id, cc_json_num(run.weights[j]));
 	json_t *items = json_array();
 	for (long long p = offset; p < run.n && p < offset + limit; p++) {
 		int i = run.ent[p];
@@ -218,16 +215,16 @@ int h_model_run(struct http_req *req)
 		for (int j = 0; j < m.nind; j++) {
 			double x = run.x[(size_t)p * (size_t)m.nind + (size_t)j];
 			double nv = run.norm[(size_t)p * (size_t)m.nind + (size_t)j];
-			json_array_append_new(inds,
-					      json_pack("{s:s, s:o, s:o, s:o}", "id", m.ind[j].id,
-							"value", num(x), "normalized", num(nv),
-							"contribution", num(run.weights[j] * nv)));
+			json_array_append_new(
+				inds, json_pack("{s:s, s:o, s:o, s:o}", "id", m.ind[j].id, "value",
+						cc_json_num(x), "normalized", cc_json_num(nv),
+						"contribution", cc_json_num(run.weights[j] * nv)));
 		}
 		json_array_append_new(
 			items,
 			json_pack("{s:i, s:s, s:s, s:o, s:s?, s:b, s:s?, s:o}", "rank", run.rank[p],
 				  "uscc", f->uscc[i], "name", f->name[i], "score",
-				  num(run.score[p]), "tier",
+				  cc_json_num(run.score[p]), "tier",
 				  run.tier[p] >= 0 ? m.tiers[run.tier[p]].id : NULL,
 				  "near_candidate", run.near[p], "chain",
 				  run.chain[p] >= 0 && cat ? cat->chains[run.chain[p]].id : NULL,

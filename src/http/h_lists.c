@@ -8,16 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "base/json.h"
 #include "base/parse.h"
 #include "cases/cases.h"
 #include "domain/uscc.h"
 #include "http/handlers.h"
 #include "lists/lists.h"
-
-static json_t *num(double v)
-{
-	return isnan(v) ? json_null() : json_real(v);
-}
 
 static int int_param(struct http_req *req, const char *name, int *out)
 {
@@ -74,9 +70,9 @@ int h_list(struct http_req *req)
 				      json_pack("{s:i, s:s, s:s, s:s, s:o, s:b, s:s, s:i, s:s}",
 						"rank", e->rank, "uscc", e->uscc, "name",
 						e->name ? e->name : "", "tier", e->tier, "score",
-						num(e->score), "manual", e->manual, "reason",
-						e->reason ? e->reason : "", "region", e->region,
-						"chains", e->chains ? e->chains : ""));
+						cc_json_num(e->score), "manual", e->manual,
+						"reason", e->reason ? e->reason : "", "region",
+						e->region, "chains", e->chains ? e->chains : ""));
 	}
 	json_t *out = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:i, s:o}", "name", v.list,
 				"model", v.model, "version", v.number, "created_at", v.created_at,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/json.h"
 #include "base/parse.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
@@ -21,11 +22,6 @@
 #define SLOT_NET  4
 #define SLOT_SPOF 5
 #define SLOT_TTS  6
-
-static json_t *num(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
 
 static struct risk_net *net_of(struct http_req *req, struct cc_frame *f)
 {
@@ -74,7 +70,7 @@ static json_t *node_json(const struct risk_net *net, const struct cc_frame *f, i
 	cc_region_fullname(net->region[v], rn, sizeof rn);
 	json_object_set_new(o, "region_name", json_string(rn));
 	json_object_set_new(o, "registered", json_boolean(v < net->nent));
-	json_object_set_new(o, "output", num(net->output[v]));
+	json_object_set_new(o, "output", cc_json_num(net->output[v]));
 	return o;
 }
 
@@ -82,8 +78,9 @@ static json_t *conc_json(const struct risk_conc *c)
 {
 	return json_pack("{s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:o}", "inputs", c->inputs, "single",
 			 c->single, "concentrated", c->concentrated, "buyers", c->buyers, "hhi",
-			 num(c->hhi), "value", num(c->value), "outside_value",
-			 num(c->outside_value), "outside_share", num(c->outside_share));
+			 cc_json_num(c->hhi), "value", cc_json_num(c->value), "outside_value",
+			 cc_json_num(c->outside_value), "outside_share",
+			 cc_json_num(c->outside_share));
 }
 
 static json_t *spof_json(const struct risk_net *net, const struct cc_frame *f,
@@ -91,7 +88,7 @@ static json_t *spof_json(const struct risk_net *net, const struct cc_frame *f,
 {
 	json_t *o = node_json(net, f, s->node);
 	json_object_set_new(o, "dominated", json_integer(s->dominated));
-	json_object_set_new(o, "value_at_risk", num(s->value));
+	json_object_set_new(o, "value_at_risk", cc_json_num(s->value));
 	json_object_set_new(o, "final_producer", json_boolean(s->final_producer));
 	return o;
 }
@@ -216,7 +213,7 @@ int h_risk_overview(struct http_req *req)
 		json_object_set_new(o, "chain_name",
 				    json_string(cat->chains[tops[k].chain].name_zh));
 		json_object_set_new(o, "dominated", json_integer(tops[k].dominated));
-		json_object_set_new(o, "value_at_risk", num(tops[k].value));
+		json_object_set_new(o, "value_at_risk", cc_json_num(tops[k].value));
 		json_array_append_new(riskiest, o);
 	}
 	free(tops);
@@ -273,7 +270,7 @@ int h_risk_chain(struct http_req *req)
 	for (int k = 0; k < nap && k < 20; k++) {
 		json_t *o = node_json(net, f, aps[k].node);
 		json_object_set_new(o, "separates", json_integer(aps[k].cut));
-		json_object_set_new(o, "value_separated", num(aps[k].value));
+		json_object_set_new(o, "value_separated", cc_json_num(aps[k].value));
 		json_array_append_new(ja, o);
 	}
 	json_t *out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:i, s:o, s:o}", "chain",
@@ -380,7 +377,7 @@ int h_risk_single(struct http_req *req)
 			json_object_set_new(o, "node", json_null());
 			json_object_set_new(o, "node_name", json_null());
 		}
-		json_object_set_new(o, "value", num(s[k].value));
+		json_object_set_new(o, "value", cc_json_num(s[k].value));
 		json_array_append_new(items, o);
 	}
 	free(s);
@@ -435,7 +432,7 @@ int h_risk_network(struct http_req *req)
 	for (int k = 0; k < nb.nlinks; k++)
 		json_array_append_new(links, json_pack("{s:i, s:i, s:o}", "source",
 						       nb.links[k].from, "target", nb.links[k].to,
-						       "value", num(nb.links[k].value)));
+						       "value", cc_json_num(nb.links[k].value)));
 	json_t *out = json_pack("{s:o, s:o, s:b}", "nodes", nodes, "links", links, "truncated",
 				nb.truncated);
 	risk_neighbourhood_release(&nb);
@@ -494,12 +491,12 @@ int h_risk_tts(struct http_req *req)
 		int nv = n->ent >= 0 ? n->ent : f->n + (-n->ent - 1);
 		json_t *o2 = nv < net->n ? node_json(net, f, nv) : json_object();
 		json_object_set_new(o2, "tier", json_integer(n->tier));
-		json_object_set_new(o2, "demand", num(n->demand));
-		json_object_set_new(o2, "weekly_output", num(n->output));
-		json_object_set_new(o2, "inventory", num(n->inventory));
-		json_object_set_new(o2, "capacity", num(n->capacity));
-		json_object_set_new(o2, "tts", num(n->tts));
-		json_object_set_new(o2, "lost", num(n->lost));
+		json_object_set_new(o2, "demand", cc_json_num(n->demand));
+		json_object_set_new(o2, "weekly_output", cc_json_num(n->output));
+		json_object_set_new(o2, "inventory", cc_json_num(n->inventory));
+		json_object_set_new(o2, "capacity", cc_json_num(n->capacity));
+		json_object_set_new(o2, "tts", cc_json_num(n->tts));
+		json_object_set_new(o2, "lost", cc_json_num(n->lost));
 		json_object_set_new(o2, "affected", json_boolean(n->affected));
 		json_object_set_new(o2, "at_risk", json_boolean(n->at_risk));
 		json_array_append_new(nodes, o2);
@@ -510,17 +507,17 @@ int h_risk_tts(struct http_req *req)
 		int nv = x->ent >= 0 ? x->ent : f->n + (-x->ent - 1);
 		json_t *o2 = nv < net->n ? node_json(net, f, nv) : json_object();
 		json_object_set_new(o2, "tier", json_integer(x->tier));
-		json_object_set_new(o2, "tts", num(x->tts));
-		json_object_set_new(o2, "lost", num(x->lost));
-		json_object_set_new(o2, "rei", num(x->rei));
+		json_object_set_new(o2, "tts", cc_json_num(x->tts));
+		json_object_set_new(o2, "lost", cc_json_num(x->lost));
+		json_object_set_new(o2, "rei", cc_json_num(x->rei));
 		json_array_append_new(rankj, o2);
 	}
-	json_t *out =
-		json_pack("{s:o, s:i, s:f, s:o, s:o, s:b, s:i, s:i, s:i, s:b, s:o, s:o}",
-			  "supplier", node_json(net, f, v), "year", r.year, "ttr", r.ttr, "tts",
-			  num(r.tts), "lost", num(r.lost), "at_risk", r.at_risk, "model_nodes",
-			  r.nmodel_nodes, "model_edges", r.nmodel_edges, "alternatives",
-			  r.nalternatives, "truncated", r.truncated, "nodes", nodes, "rank", rankj);
+	json_t *out = json_pack("{s:o, s:i, s:f, s:o, s:o, s:b, s:i, s:i, s:i, s:b, s:o, s:o}",
+				"supplier", node_json(net, f, v), "year", r.year, "ttr", r.ttr,
+				"tts", cc_json_num(r.tts), "lost", cc_json_num(r.lost), "at_risk",
+				r.at_risk, "model_nodes", r.nmodel_nodes, "model_edges",
+				r.nmodel_edges, "alternatives", r.nalternatives, "truncated",
+				r.truncated, "nodes", nodes, "rank", rankj);
 	tts_report_release(&r);
 	return http_json(req, 200, out);
 }
@@ -641,7 +638,7 @@ int h_risk_disrupt(struct http_req *req)
 	for (int k = 0; k < r.ntiers; k++)
 		json_array_append_new(tiers, json_pack("{s:i, s:i, s:o}", "tier", r.tiers[k].tier,
 						       "affected", r.tiers[k].affected, "value",
-						       num(r.tiers[k].value)));
+						       cc_json_num(r.tiers[k].value)));
 	json_t *chains = json_array();
 	for (int c = 0; c < r.nchains && cat; c++) {
 		if (!r.chains[c].affected || !h_may_read_chain(req, cat->chains[c].id))
@@ -650,7 +647,7 @@ int h_risk_disrupt(struct http_req *req)
 			chains, json_pack("{s:s, s:s, s:s, s:i, s:o}", "chain", cat->chains[c].id,
 					  "name_zh", cat->chains[c].name_zh, "name_en",
 					  cat->chains[c].name_en, "affected", r.chains[c].affected,
-					  "value", num(r.chains[c].value)));
+					  "value", cc_json_num(r.chains[c].value)));
 	}
 	/* Nodes: the 30 with most value at risk. */
 	int *order = malloc(sizeof *order * ((size_t)r.nnodes + 1));
@@ -676,7 +673,7 @@ int h_risk_disrupt(struct http_req *req)
 				      json_pack("{s:s, s:s, s:s, s:i, s:o}", "node", ref, "name_zh",
 						nd->name_zh, "name_en", nd->name_en, "affected",
 						r.nodes[order[i]].affected, "value",
-						num(r.nodes[order[i]].value)));
+						cc_json_num(r.nodes[order[i]].value)));
 	}
 	free(order);
 	/* Enterprises: the 50 with most value at risk (registered only; removed ones flagged). */
@@ -709,10 +706,10 @@ int h_risk_disrupt(struct http_req *req)
 	free(top);
 	free(topv);
 	json_t *out = json_pack("{s:i, s:i, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:f}", "removed",
-				r.removed, "affected", r.affected, "value_at_risk", num(r.value),
-				"removed_value", num(r.removed_value), "rounds", r.rounds, "tiers",
-				tiers, "chains", chains, "nodes", nodes, "enterprises", ents,
-				"spare", spare < 0 ? 0.2 : spare);
+				r.removed, "affected", r.affected, "value_at_risk",
+				cc_json_num(r.value), "removed_value", cc_json_num(r.removed_value),
+				"rounds", r.rounds, "tiers", tiers, "chains", chains, "nodes",
+				nodes, "enterprises", ents, "spare", spare < 0 ? 0.2 : spare);
 	risk_disrupt_release(&r);
 	return http_json(req, 200, out);
 }
