@@ -142,23 +142,14 @@ int match_fields_unit(const struct match_fields *m, const char *unit)
 	return k > 0 ? k : n ? -1 : 0;
 }
 
-/* YYYYMMDD of a YYYY-MM-DD date; INT32_MAX for none, 0 for anything else (never valid, as
- * the text comparison it replaces would find it before any date). */
+/* YYYYMMDD of a stored date; INT32_MAX for none, 0 for one that does not parse (never valid,
+ * as the text comparison it replaces would find it before any date). */
 static int32_t ymd_of(const char *s, int null)
 {
+	int ymd;
 	if (null)
 		return INT32_MAX;
-	if (strlen(s) < 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	int32_t v = 0;
-	for (int i = 0; i < 10; i++) {
-		if (i == 4 || i == 7)
-			continue;
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
+	return cc_parse_date(s, strlen(s), &ymd, NULL) ? 0 : ymd;
 }
 
 /* The fields of ID to write, in V or (far beyond the rows seen) in the overflow, added as

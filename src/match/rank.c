@@ -579,9 +579,10 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 	out->region = out->ent >= 0 ? f->region[out->ent] : 0;
 	out->node = cc_node_index(cat, chain, node);
 	int opposite = out->kind == MATCH_SUPPLY ? MATCH_DEMAND : MATCH_SUPPLY;
-	int32_t tymd = (int32_t)strtol(today, NULL, 10) * 10000 +
-		       (int32_t)strtol(today + 5, NULL, 10) * 100 +
-		       (int32_t)strtol(today + 8, NULL, 10);
+	int tymd = 0;
+	if (cc_parse_date(today, 10, &tymd, NULL))
+		return cc_error_set(err, CC_EINVAL, "today: '%s' is not a date (YYYY-MM-DD)",
+				    today);
 
 	char *topic = out->topic;
 	match_strip_stopwords(title, topic, sizeof out->topic);

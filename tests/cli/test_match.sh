@@ -32,6 +32,8 @@ expect_eq "$(json 'abs(sum(p["contribution"] for p in d["items"][0]["explanation
 expect_eq "$(json '[p["value"] for p in d["items"][0]["explanation"] if p["component"] in ("region_pref","cross_city")] == [1, 1]' < "$T/out")" "True" "preferred city and the pair bonus"
 expect_eq "$(json 'round([p["value"] for p in d["items"][0]["explanation"] if p["component"]=="quantity"][0], 4)' < "$T/out")" "0.8" "quantity fit 800/1000"
 expect_eq "$(json 'any(x["title"]=="供应车规级MCU旧货" for x in d["items"])' < "$T/out")" "False" "the expired posting never matches"
+expect_status 2 "matches on a day that does not exist" $CC match find "$dem" --today 2026-13-45
+expect_grep "today: '2026-13-45' is not a date" "$T/err" "the error names the option"
 expect_status 0 "matches as a table" $CC match find "$dem"
 expect_grep "供应车规级MCU芯片" "$T/out" "the table shows the match"
 old=$(sqlite3 "$CHAINCHIEF_DB" "select id from postings where title='供应车规级MCU旧货'")
