@@ -48,7 +48,7 @@ struct match_fields {
 	/* Units, normalised (trimmed as cc_trim, ASCII lower case, at most UNIT_KEY - 1 bytes):
 	 * index 1.. in a hash; 0 is "no unit". */
 	char (*unit)[UNIT_KEY];
-	int nunit, unit_cap;
+	int nunit;
 	int32_t *uslot; /* index + 1 */
 	int nuslot;
 	/* Document frequencies of trigrams in the postings' text indexes, as counted by ranking
@@ -116,7 +116,6 @@ static int unit_intern(struct match_fields *m, const char *unit)
 			return 0;
 		}
 		m->unit = u;
-		m->unit_cap = ns;
 		for (int j = 1; j <= m->nunit; j++) {
 			uint32_t i = (uint32_t)cc_hash(u[j], strlen(u[j])) & (uint32_t)(ns - 1);
 			while (slot[i])

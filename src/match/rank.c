@@ -400,32 +400,30 @@ static int text_pass(struct cc_store *st, struct cands *c, const struct match_fi
 	return rc < 0 ? CC_EDB : taken;
 }
 
+#define RARE_PRODUCTS 2 /* rare_trigrams over match_products_fts (after MATCH_SUPPLY/DEMAND) */
+
 /*
  * The partial pass's query: of the quoted trigrams of LOOSE, those in at most MAX_DF documents
- * of the FTS5 index FTS (postings_fts_supply / _demand, match_products_fts), the rarest KEEP of
+ * of the FTS5 index INDEX (MATCH_SUPPLY / MATCH_DEMAND: the postings of that kind, with the
+ * counts kept in MF; RARE_PRODUCTS: match_products_fts, MF NULL), the rarest KEEP of
  * them, OR-ed into OUT. Common trigrams add little to bm25 but every document holding them is
  * scored, so they set the cost. A trigram's documents are counted from its own doclist in rowid
  * order and no further than MAX_DF + 1 (fts5vocab counts the whole doclist, which for a common
  * trigram cost more than the query it serves). Returns how many were kept (0: skip the pass) or
  * CC_EDB.
  */
-static int rare_trigrams(struct cc_store *st, struct match_fields *mf, int kind, const char *fts,
-			 const char *loose, int max_df, int keep, char *out, size_t n,
-			 struct cc_error *err)
+static int rare_trigrams(struct cc_store *st, struct match_fields *mf, int index, const char *loose,
+			 int max_df, int keep, char *out, size_t n, struct cc_error *err)
 {
 	static const char *const sqls[] = {
-		"SELECT count(*) FROM (SELECT 1 FROM postings_fts_supply WHERE postings_fts_supply "
-		"MATCH ?1 LIMIT ?2)",
-		"SELECT count(*) FROM (SELECT 1 FROM postings_fts_demand WHERE postings_fts_demand "
-		"MATCH ?1 LIMIT ?2)",
-		"SELECT count(*) FROM (SELECT 1 FROM match_products_fts WHERE match_products_fts "
-		"MATCH ?1 LIMIT ?2)",
+		[MATCH_SUPPLY] = "SELECT count(*) FROM (SELECT 1 FROM postings_fts_supply WHERE "
+				 "postings_fts_supply MATCH ?1 LIMIT ?2)",
+		[MATCH_DEMAND] = "SELECT count(*) FROM (SELECT 1 FROM postings_fts_demand WHERE "
+				 "postings_fts_demand MATCH ?1 LIMIT ?2)",
+		[RARE_PRODUCTS] = "SELECT count(*) FROM (SELECT 1 FROM match_products_fts WHERE "
+				  "match_products_fts MATCH ?1 LIMIT ?2)",
 	};
-	const char *sql = NULL;
-	for (size_t k = 0; k < sizeof sqls / sizeof sqls[0]; k++)
-		if (strstr(sqls[k], fts))
-			sql = sqls[k];
-	struct cc_stmt *s = sql ? cc_stmt_cached(st, sql, err) : NULL;
+	struct cc_stmt *s = cc_stmt_cached(st, sqls[index], err);
 	if (!s)
 		return CC_EDB;
 	struct {
@@ -438,7 +436,7 @@ static int rare_trigrams(struct cc_store *st, struct match_fields *mf, int kind,
 		const char *e = strchr(p + 1, '"');
 		if (!e)
 			break;
-		int64_t df = mf ? match_fields_df(mf, kind, p + 1, (size_t)(e - p - 1)) : -1;
+		int64_t df = mf ? match_fields_df(mf, index, p + 1, (size_t)(e - p - 1)) : -1;
 		if (df <
 		    0) { /* not counted since the postings last changed (capped: MAX_DF is fixed) */
 			cc_stmt_bind_text(s, 1, p, (size_t)(e - p + 1));
@@ -449,7 +447,7 @@ static int rare_trigrams(struct cc_store *st, struct match_fields *mf, int kind,
 			if (rc < 0)
 				return CC_EDB;
 			if (mf)
-				match_fields_df_put(mf, kind, p + 1, (size_t)(e - p - 1), df);
+				match_fields_df_put(mf, index, p + 1, (size_t)(e - p - 1), df);
 		}
 		if (df > 0 && df <= max_df) {
 			int j = nt++;
@@ -625,11 +623,9 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 		}
 		int kept = 0;
 		if (got < W->partial_below && strcmp(loose, out->query) != 0) {
-			kept = rare_trigrams(st, mf, opposite,
-					     opposite == MATCH_SUPPLY ? "postings_fts_supply"
-								      : "postings_fts_demand",
-					     loose, W->partial_max_df, W->partial_terms,
-					     out->partial, sizeof out->partial, err);
+			kept = rare_trigrams(st, mf, opposite, loose, W->partial_max_df,
+					     W->partial_terms, out->partial, sizeof out->partial,
+					     err);
 			if (kept < 0) {
 				rc = kept;
 				goto out;
@@ -677,9 +673,8 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 		if (pass == 2) {
 			if (ent_taken >= W->partial_below || !strcmp(loose, out->query))
 				break;
-			int kept = rare_trigrams(st, NULL, 0, "match_products_fts", loose,
-						 W->partial_max_df, W->partial_terms, rare,
-						 sizeof rare, err);
+			int kept = rare_trigrams(st, NULL, RARE_PRODUCTS, loose, W->partial_max_df,
+						 W->partial_terms, rare, sizeof rare, err);
 			if (kept < 0) {
 				rc = kept;
 				goto out;
