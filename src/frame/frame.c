@@ -1,8 +1,12 @@
 /*
- * Building and sharing frames (see frame.h). One query per table, rows streamed straight into
- * the column arrays; derived metrics are computed once over whole columns at the end.
+ * Building, following and sharing frames (see frame.h). A build runs one query per table,
+ * rows streamed straight into the column arrays; derived metrics are computed once over whole
+ * columns at the end. Following (cc_frame_follow) reads the change log and patches only the
+ * rows it names into new versions of the columns they touch (frame/col.h).
  */
 #include <math.h>
+#include <time.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,11 +15,138 @@
 #include "domain/catalogue.h"
 #include "domain/derive.h"
 #include "domain/uscc.h"
+#include "frame/col.h"
 #include "frame/frame.h"
 
-static double *nan_array(size_t n)
+/* Which owned column backs which array (struct cc_frame.own). */
+enum {
+	COL_ID,
+	COL_USCC,
+	COL_NAME,
+	COL_REGION,
+	COL_INDUSTRY,
+	COL_FOUNDED,
+	COL_CREATED,
+	COL_IDMAP,
+	COL_SCALE,
+	COL_LISTED,
+	COL_CERTS,
+	COL_MSTART,
+	COL_MNODE,
+	COL_MROLE,
+	COL_NSTART,
+	COL_NENT,
+	COL_ESUP,
+	COL_EBUY,
+	COL_ENODE,
+	COL_EVAL,
+	COL_ESHARE,
+	COL_NESTART,
+	COL_OUSCC,
+	COL_OREGION,
+	COL_ANNUAL0,
+	COL_MONTHLY0 = COL_ANNUAL0 + CC_M_COUNT,
+	COL_END = COL_MONTHLY0 + CC_M_BASE_COUNT
+};
+_Static_assert(COL_END == CC_FRAME_NCOLS, "CC_FRAME_NCOLS counts the owned columns");
+
+/* Strings of a version (names, industry codes): a patched version adds its own and keeps
+ * those of the versions before it. */
+struct cc_frame_strings {
+	int refs; /* atomic */
+	struct cc_arena a;
+	struct cc_frame_strings *prev;
+};
+
+static struct cc_frame_strings *strings_new(size_t block, struct cc_frame_strings *prev)
 {
-	double *p = malloc(sizeof *p * (n ? n : 1));
+	struct cc_frame_strings *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->refs = 1;
+	cc_arena_init(&s->a, block);
+	s->prev = prev;
+	return s;
+}
+
+static void strings_release(struct cc_frame_strings *s)
+{
+	while (s && __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		struct cc_frame_strings *prev = s->prev;
+		cc_arena_release(&s->a);
+		free(s);
+		s = prev;
+	}
+}
+
+/* A cache hung on one or more versions (cc_frame_ext). */
+struct cc_frame_extref {
+	int refs; /* atomic */
+	void *p;
+	void *(*make)(const struct cc_frame *);
+	void (*free_fn)(void *);
+};
+
+static void extref_release(struct cc_frame_extref *e)
+{
+	if (e && __atomic_sub_fetch(&e->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		e->free_fn(e->p);
+		free(e);
+	}
+}
+
+static struct {
+	int set;
+	unsigned what;
+	uint64_t metrics;
+	void *(*follow)(void *, const struct cc_frame *, const struct cc_frame *,
+			const struct cc_frame_delta *);
+} policies[8];
+
+void cc_frame_ext_policy(int slot, unsigned what, uint64_t metrics,
+			 void *(*follow)(void *old, const struct cc_frame *from,
+					 const struct cc_frame *to, const struct cc_frame_delta *d))
+{
+	if (slot < 0 || slot >= 8)
+		return;
+	policies[slot].set = 1;
+	policies[slot].what = what;
+	policies[slot].metrics = metrics;
+	policies[slot].follow = follow;
+}
+
+/* A new owned column of BYTES bytes for slot K of F, returned writable (NULL when out of
+ * memory). */
+static void *col_make(struct cc_frame *f, int k, size_t bytes)
+{
+	cc_col_release(f->own[k]);
+	f->own[k] = cc_col_new(bytes);
+	return f->own[k] ? f->own[k]->data : NULL;
+}
+
+/* Hands a malloc'd array to slot K of F (a heap column); frees P when that fails. */
+static int col_adopt(struct cc_frame *f, int k, void *p, size_t bytes)
+{
+	cc_col_release(f->own[k]);
+	f->own[k] = NULL;
+	if (!p)
+		return -1;
+	struct cc_col *c = calloc(1, sizeof *c);
+	if (!c) {
+		free(p);
+		return -1;
+	}
+	c->refs = 1;
+	c->data = p;
+	c->bytes = bytes;
+	c->map = bytes;
+	f->own[k] = c;
+	return 0;
+}
+
+static double *nan_col(struct cc_frame *f, int k, size_t n)
+{
+	double *p = col_make(f, k, sizeof *p * n);
 	if (p)
 		for (size_t i = 0; i < n; i++)
 			p[i] = NAN;
@@ -57,56 +188,35 @@ struct cc_frame *cc_frame_retain(struct cc_frame *f)
 void *cc_frame_ext(struct cc_frame *f, int slot, void *(*make)(const struct cc_frame *),
 		   void (*free_fn)(void *))
 {
-	void *cur = __atomic_load_n(&f->ext[slot], __ATOMIC_ACQUIRE);
+	struct cc_frame_extref *cur = __atomic_load_n(&f->ext[slot], __ATOMIC_ACQUIRE);
 	if (cur)
-		return cur;
-	void *made = make(f);
-	if (!made)
+		return cur->p;
+	struct cc_frame_extref *e = calloc(1, sizeof *e);
+	if (!e)
 		return NULL;
-	void *expected = NULL;
-	if (__atomic_compare_exchange_n(&f->ext[slot], &expected, made, 0, __ATOMIC_ACQ_REL,
-					__ATOMIC_ACQUIRE)) {
-		f->ext_free[slot] = free_fn;
-		return made;
+	e->refs = 1;
+	e->make = make;
+	e->free_fn = free_fn;
+	e->p = make(f);
+	if (!e->p) {
+		free(e);
+		return NULL;
 	}
-	free_fn(made);
-	return expected;
+	struct cc_frame_extref *expected = NULL;
+	if (__atomic_compare_exchange_n(&f->ext[slot], &expected, e, 0, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		return e->p;
+	extref_release(e);
+	return expected->p;
 }
 
 static void frame_free(struct cc_frame *f)
 {
-	for (int i = 0; i < (int)(sizeof f->ext / sizeof f->ext[0]); i++)
-		if (f->ext[i] && f->ext_free[i])
-			f->ext_free[i](f->ext[i]);
-	free(f->id);
-	free(f->uscc);
-	free(f->name);
-	free(f->region);
-	free(f->industry);
-	free(f->founded);
-	free(f->index_of_id);
-	free(f->created);
-	free(f->scale);
-	free(f->listed);
-	free(f->certs);
-	for (int m = 0; m < CC_M_COUNT; m++)
-		free(f->annual[m]);
-	for (int m = 0; m < CC_M_BASE_COUNT; m++)
-		free(f->monthly[m]);
-	free(f->member_start);
-	free(f->member_node);
-	free(f->member_role);
-	free(f->node_start);
-	free(f->node_ent);
-	free(f->edge_supplier);
-	free(f->edge_buyer);
-	free(f->edge_node);
-	free(f->edge_value);
-	free(f->edge_share);
-	free(f->outside_uscc);
-	free(f->outside_region);
-	free(f->node_edge_start);
-	cc_arena_release(&f->strings);
+	for (int i = 0; i < 8; i++)
+		extref_release(f->ext[i]);
+	for (int k = 0; k < COL_END; k++)
+		cc_col_release(f->own[k]);
+	strings_release(f->str);
 	free(f);
 }
 
@@ -157,17 +267,12 @@ int cc_frame_latest_year(const struct cc_frame *f)
 
 size_t cc_frame_bytes(const struct cc_frame *f)
 {
-	size_t n = (size_t)f->n, b = 0;
-	b += n * (sizeof(int64_t) + 19 + 2 * sizeof(char *) + 2 * sizeof(int32_t) + 3);
-	b += (size_t)CC_M_COUNT * n * (size_t)f->nyears * sizeof(double);
-	for (int m = 0; m < CC_M_BASE_COUNT; m++)
-		if (f->monthly[m])
-			b += n * (size_t)f->nmonths * sizeof(double);
-	b += (n + 1 + (size_t)f->nnodes + 1) * sizeof(int32_t);
-	b += (size_t)f->nmembers * (2 * sizeof(int32_t) + 1);
-	b += (size_t)f->nedges * (3 * sizeof(int32_t) + 2 * sizeof(double));
-	b += (size_t)f->noutside * (19 + sizeof(int32_t));
-	b += f->strings.total;
+	size_t b = 0;
+	for (int k = 0; k < COL_END; k++)
+		if (f->own[k])
+			b += f->own[k]->bytes;
+	for (const struct cc_frame_strings *s = f->str; s; s = s->prev)
+		b += s->a.total;
 	return b;
 }
 
@@ -198,17 +303,17 @@ static int load_enterprises(struct cc_store *st, struct cc_frame *f, int32_t **i
 	int rc = 0;
 	size_t N = (size_t)n;
 	f->n = (int)n;
-	f->id = malloc(sizeof *f->id * (N + 1));
-	f->uscc = malloc(sizeof *f->uscc * (N + 1));
-	f->name = malloc(sizeof *f->name * (N + 1));
-	f->region = malloc(sizeof *f->region * (N + 1));
-	f->industry = malloc(sizeof *f->industry * (N + 1));
-	f->founded = malloc(sizeof *f->founded * (N + 1));
-	f->created = malloc(sizeof *f->created * (N + 1));
-	f->scale = malloc(N + 1);
-	f->listed = malloc(N + 1);
-	f->certs = malloc(N + 1);
-	*idmap = malloc(sizeof **idmap * ((size_t)*maxid + 1));
+	f->id = col_make(f, COL_ID, sizeof *f->id * N);
+	f->uscc = col_make(f, COL_USCC, sizeof *f->uscc * N);
+	f->name = col_make(f, COL_NAME, sizeof *f->name * N);
+	f->region = col_make(f, COL_REGION, sizeof *f->region * N);
+	f->industry = col_make(f, COL_INDUSTRY, sizeof *f->industry * N);
+	f->founded = col_make(f, COL_FOUNDED, sizeof *f->founded * N);
+	f->created = col_make(f, COL_CREATED, sizeof *f->created * N);
+	f->scale = col_make(f, COL_SCALE, N);
+	f->listed = col_make(f, COL_LISTED, N);
+	f->certs = col_make(f, COL_CERTS, N);
+	*idmap = col_make(f, COL_IDMAP, sizeof **idmap * ((size_t)*maxid + 1));
 	if (!f->id || !f->uscc || !f->name || !f->region || !f->industry || !f->founded ||
 	    !f->created || !f->scale || !f->listed || !f->certs || !*idmap)
 		return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
@@ -227,7 +332,7 @@ static int load_enterprises(struct cc_store *st, struct cc_frame *f, int32_t **i
 		f->id[i] = cc_stmt_int64(s, 0);
 		memcpy(f->uscc[i], cc_stmt_text(s, 1), 18);
 		f->uscc[i][18] = '\0';
-		f->name[i] = cc_arena_strndup(&f->strings, cc_stmt_text(s, 2), cc_stmt_bytes(s, 2));
+		f->name[i] = cc_arena_strndup(&f->str->a, cc_stmt_text(s, 2), cc_stmt_bytes(s, 2));
 		f->region[i] = (int32_t)cc_stmt_int64(s, 3);
 		if (cc_stmt_is_null(s, 4)) {
 			f->industry[i] = NULL;
@@ -235,7 +340,7 @@ static int load_enterprises(struct cc_store *st, struct cc_frame *f, int32_t **i
 			/* Industry codes repeat: keep one copy of consecutive equal ones. */
 			const char *code = cc_stmt_text(s, 4);
 			if (!last_ind || strcmp(last_ind, code) != 0)
-				last_ind = cc_arena_strdup(&f->strings, code);
+				last_ind = cc_arena_strdup(&f->str->a, code);
 			f->industry[i] = last_ind;
 		}
 		const char *fd = cc_stmt_text(s, 5);
@@ -269,7 +374,7 @@ static int load_indicators(struct cc_store *st, struct cc_frame *f, const int32_
 	f->year0 = (int)(ymin / 100);
 	f->nyears = ymin ? (int)(ymax / 100 - ymin / 100 + 1) : 0;
 	for (int m = 0; m < CC_M_COUNT; m++) {
-		f->annual[m] = nan_array(N * (size_t)f->nyears);
+		f->annual[m] = nan_col(f, COL_ANNUAL0 + m, N * (size_t)f->nyears);
 		if (!f->annual[m])
 			return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 	}
@@ -313,7 +418,8 @@ static int load_indicators(struct cc_store *st, struct cc_frame *f, const int32_
 			for (int m = 0; m < CC_M_BASE_COUNT; m++)
 				if (!cc_stmt_is_null(s, m + 2)) {
 					if (!f->monthly[m]) {
-						f->monthly[m] = nan_array(N * (size_t)f->nmonths);
+						f->monthly[m] = nan_col(f, COL_MONTHLY0 + m,
+									N * (size_t)f->nmonths);
 						if (!f->monthly[m]) {
 							cc_stmt_free(s);
 							return cc_error_set(
@@ -331,7 +437,8 @@ static int load_indicators(struct cc_store *st, struct cc_frame *f, const int32_
 		return rc;
 	for (int m = 0; m < CC_M_BASE_COUNT; m++)
 		if (!have_month[m]) {
-			free(f->monthly[m]);
+			cc_col_release(f->own[COL_MONTHLY0 + m]);
+			f->own[COL_MONTHLY0 + m] = NULL;
 			f->monthly[m] = NULL;
 		}
 	/* Derived metrics over whole columns, year by year. */
@@ -586,10 +693,93 @@ out:
 	return rc;
 }
 
-int cc_frame_build(struct cc_store *st, int flags, struct cc_frame **out, struct cc_error *err)
+/* The member and edge arrays of F (malloc'd by load_members and load_supply) handed to owned
+ * heap columns: these sections are loaded whole, never patched in place. */
+static int adopt_members(struct cc_frame *f)
+{
+	size_t m = (size_t)f->nmembers + 1;
+	int bad = 0;
+	bad |= col_adopt(f, COL_MSTART, f->member_start, sizeof(int32_t) * ((size_t)f->n + 1));
+	bad |= col_adopt(f, COL_MNODE, f->member_node, sizeof(int32_t) * m);
+	bad |= col_adopt(f, COL_MROLE, f->member_role, m);
+	bad |= col_adopt(f, COL_NSTART, f->node_start, sizeof(int32_t) * ((size_t)f->nnodes + 1));
+	bad |= col_adopt(f, COL_NENT, f->node_ent, sizeof(int32_t) * m);
+	return bad;
+}
+
+static int adopt_edges(struct cc_frame *f)
+{
+	size_t e = (size_t)f->nedges + 1, o = (size_t)f->noutside + 1;
+	int bad = 0;
+	bad |= col_adopt(f, COL_ESUP, f->edge_supplier, sizeof(int32_t) * e);
+	bad |= col_adopt(f, COL_EBUY, f->edge_buyer, sizeof(int32_t) * e);
+	bad |= col_adopt(f, COL_ENODE, f->edge_node, sizeof(int32_t) * e);
+	bad |= col_adopt(f, COL_EVAL, f->edge_value, sizeof(double) * e);
+	bad |= col_adopt(f, COL_ESHARE, f->edge_share, sizeof(double) * e);
+	bad |= col_adopt(f, COL_NESTART, f->node_edge_start,
+			 sizeof(int32_t) * ((size_t)f->nnodes + 2));
+	bad |= col_adopt(f, COL_OUSCC, f->outside_uscc, 19 * o);
+	bad |= col_adopt(f, COL_OREGION, f->outside_region, sizeof(int32_t) * o);
+	return bad;
+}
+
+static int reload_members(struct cc_store *st, struct cc_frame *f, const struct cc_catalogue *cat,
+			  struct cc_error *err)
+{
+	f->member_start = f->member_node = f->node_start = f->node_ent = NULL;
+	f->member_role = NULL;
+	f->nmembers = 0;
+	int rc = load_members(st, f, f->index_of_id, f->max_id, cat, err);
+	if (adopt_members(f) && rc == 0)
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
+	return rc;
+}
+
+static int reload_supply(struct cc_store *st, struct cc_frame *f, const struct cc_catalogue *cat,
+			 struct cc_error *err)
+{
+	f->edge_supplier = f->edge_buyer = f->edge_node = f->node_edge_start = NULL;
+	f->edge_value = f->edge_share = NULL;
+	f->outside_uscc = NULL;
+	f->outside_region = NULL;
+	f->nedges = f->noutside = 0;
+	int rc = load_supply(st, f, f->index_of_id, f->max_id, cat, err);
+	if (adopt_edges(f) && rc == 0)
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
+	return rc;
+}
+
+static void seal_all(struct cc_frame *f)
+{
+	for (int k = 0; k < COL_END; k++)
+		cc_col_seal(f->own[k]);
+}
+
+/* Builds F's data inside a read transaction the caller opened. */
+static int build_in_tx(struct cc_store *st, struct cc_frame *f, int flags,
+		       const struct cc_catalogue *cat, struct cc_error *err)
 {
 	int32_t *idmap = NULL;
 	int64_t maxid = 0;
+	f->generation = cc_store_generation(st);
+	f->seq = cc_store_log_seq(st);
+	f->flags = flags;
+	int rc = load_enterprises(st, f, &idmap, &maxid, err);
+	/* Kept: readers map a store id to the frame's index with cc_frame_of_id. */
+	f->index_of_id = idmap;
+	f->max_id = maxid;
+	if (rc == 0)
+		rc = load_indicators(st, f, idmap, maxid, flags, err);
+	if (rc == 0)
+		rc = reload_members(st, f, cat, err);
+	if (rc == 0)
+		rc = reload_supply(st, f, cat, err);
+	seal_all(f);
+	return rc;
+}
+
+int cc_frame_build(struct cc_store *st, int flags, struct cc_frame **out, struct cc_error *err)
+{
 	int rc = 0;
 	*out = NULL;
 	const struct cc_catalogue *cat = cc_catalogue_get(err);
@@ -599,24 +789,17 @@ int cc_frame_build(struct cc_store *st, int flags, struct cc_frame **out, struct
 	if (!f)
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	f->refs = 1;
-	cc_arena_init(&f->strings, 1 << 20);
+	f->str = strings_new(1 << 20, NULL);
+	if (!f->str) {
+		free(f);
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	}
 	/* One read transaction, so every table is seen at the same generation. */
 	rc = cc_store_exec(st, "BEGIN", err);
-	if (rc)
-		goto out;
-	f->generation = cc_store_generation(st);
-	rc = load_enterprises(st, f, &idmap, &maxid, err);
-	if (rc == 0)
-		rc = load_indicators(st, f, idmap, maxid, flags, err);
-	if (rc == 0)
-		rc = load_members(st, f, idmap, maxid, cat, err);
-	if (rc == 0)
-		rc = load_supply(st, f, idmap, maxid, cat, err);
-	cc_store_exec(st, "COMMIT", NULL);
-out:
-	/* Kept: readers map a store id to the frame's index with cc_frame_of_id. */
-	f->index_of_id = idmap;
-	f->max_id = maxid;
+	if (rc == 0) {
+		rc = build_in_tx(st, f, flags, cat, err);
+		cc_store_exec(st, "COMMIT", NULL);
+	}
 	if (rc) {
 		cc_frame_release(f);
 		return rc;
@@ -625,76 +808,866 @@ out:
 	return 0;
 }
 
+/* ---- following the change log ---- */
+
+#define FOLLOW_MAX 200000 /* changes read at once; more than this and the frame is rebuilt */
+
+static int same_double(double a, double b)
+{
+	return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b));
+}
+
+/* One patch in progress: a column patch per owned column touched. */
+struct patcher {
+	struct cc_frame *f;
+	struct cc_col_patch *p[COL_END];
+	int failed;
+};
+
+/* A writable pointer to byte OFF of column K of the new version. */
+static void *patch_at(struct patcher *pt, int k, size_t off)
+{
+	if (!pt->p[k]) {
+		pt->p[k] = cc_col_patch_begin(pt->f->own[k]);
+		if (!pt->p[k]) {
+			pt->failed = 1;
+			return NULL;
+		}
+	}
+	void *q = cc_col_patch_at(pt->p[k], off);
+	if (!q)
+		pt->failed = 1;
+	return q;
+}
+
+static void patch_double(struct patcher *pt, int k, size_t idx, double v)
+{
+	const double *cur = pt->f->own[k]->data;
+	if (same_double(cur[idx], v))
+		return;
+	double *q = patch_at(pt, k, idx * sizeof(double));
+	if (q)
+		*q = v;
+}
+
+static void patch_i32(struct patcher *pt, int k, size_t idx, int32_t v)
+{
+	const int32_t *cur = pt->f->own[k]->data;
+	if (cur[idx] == v)
+		return;
+	int32_t *q = patch_at(pt, k, idx * sizeof(int32_t));
+	if (q)
+		*q = v;
+}
+
+static void patch_u8(struct patcher *pt, int k, size_t idx, uint8_t v)
+{
+	const uint8_t *cur = pt->f->own[k]->data;
+	if (cur[idx] == v)
+		return;
+	uint8_t *q = patch_at(pt, k, idx);
+	if (q)
+		*q = v;
+}
+
+static void patch_ptr(struct patcher *pt, int k, size_t idx, const char *v)
+{
+	const char *const *cur = pt->f->own[k]->data;
+	if (cur[idx] == v)
+		return;
+	const char **q = patch_at(pt, k, idx * sizeof(char *));
+	if (q)
+		*q = v;
+}
+
+/* Ends every column patch: the new version's columns replace the shared ones. */
+static int patcher_end(struct patcher *pt)
+{
+	for (int k = 0; k < COL_END; k++) {
+		if (!pt->p[k])
+			continue;
+		if (pt->failed) {
+			cc_col_patch_abort(pt->p[k]);
+			pt->p[k] = NULL;
+			continue;
+		}
+		struct cc_col *c = cc_col_patch_end(pt->p[k]);
+		pt->p[k] = NULL;
+		if (!c) {
+			pt->failed = 1;
+			continue;
+		}
+		cc_col_release(pt->f->own[k]);
+		pt->f->own[k] = c;
+	}
+	return pt->failed ? -1 : 0;
+}
+
+/* Points F's arrays at its owned columns (after columns were replaced). */
+static void repoint(struct cc_frame *f)
+{
+#define P(field, k) f->field = f->own[k] ? (void *)f->own[k]->data : NULL
+	P(id, COL_ID);
+	P(uscc, COL_USCC);
+	P(name, COL_NAME);
+	P(region, COL_REGION);
+	P(industry, COL_INDUSTRY);
+	P(founded, COL_FOUNDED);
+	P(created, COL_CREATED);
+	P(index_of_id, COL_IDMAP);
+	P(scale, COL_SCALE);
+	P(listed, COL_LISTED);
+	P(certs, COL_CERTS);
+	for (int m = 0; m < CC_M_COUNT; m++)
+		P(annual[m], COL_ANNUAL0 + m);
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		P(monthly[m], COL_MONTHLY0 + m);
+#undef P
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Registry fields of enterprise I (store id ID) read again. Returns 0, 1 when the row is
+ * gone (structural: rebuild), or a negative CC_E*. */
+static int patch_registry(struct cc_store *st, struct patcher *pt, int i, int64_t id,
+			  struct cc_error *err)
+{
+	static const char sql[] = "SELECT name, region, industry, founded, scale, listed, certs, "
+				  "substr(created_at, 1, 10), uscc FROM enterprises WHERE id = ?1";
+	static const char *const scales[] = {"large", "medium", "small", "micro"};
+	static const char *const boards[] = {"none", "main", "star", "gem", "bse", "neeq"};
+	struct cc_frame *f = pt->f;
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_int64(s, 1, id);
+	int rc = cc_stmt_step(s, err);
+	if (rc != 1) {
+		cc_stmt_reset(s);
+		return rc < 0 ? rc : 1;
+	}
+	if (memcmp(cc_stmt_text(s, 8), f->uscc[i], 18) != 0) {
+		cc_stmt_reset(s);
+		return 1;
+	}
+	const char *name = cc_stmt_text(s, 0);
+	if (strcmp(name, f->name[i]) != 0) {
+		const char *copy = cc_arena_strndup(&f->str->a, name, cc_stmt_bytes(s, 0));
+		if (!copy)
+			pt->failed = 1;
+		else
+			patch_ptr(pt, COL_NAME, (size_t)i, copy);
+	}
+	patch_i32(pt, COL_REGION, (size_t)i, (int32_t)cc_stmt_int64(s, 1));
+	if (cc_stmt_is_null(s, 2)) {
+		patch_ptr(pt, COL_INDUSTRY, (size_t)i, NULL);
+	} else if (!f->industry[i] || strcmp(f->industry[i], cc_stmt_text(s, 2)) != 0) {
+		const char *copy = cc_arena_strdup(&f->str->a, cc_stmt_text(s, 2));
+		if (!copy)
+			pt->failed = 1;
+		else
+			patch_ptr(pt, COL_INDUSTRY, (size_t)i, copy);
+	}
+	const char *fd = cc_stmt_text(s, 3);
+	patch_i32(pt, COL_FOUNDED, (size_t)i, strlen(fd) == 10 ? atoi_safe_date(fd) : 0);
+	const char *cd = cc_stmt_text(s, 7);
+	patch_i32(pt, COL_CREATED, (size_t)i, strlen(cd) == 10 ? atoi_safe_date(cd) : 0);
+	patch_u8(pt, COL_SCALE, (size_t)i, (uint8_t)word_index(cc_stmt_text(s, 4), scales, 4));
+	patch_u8(pt, COL_LISTED, (size_t)i, (uint8_t)word_index(cc_stmt_text(s, 5), boards, 6));
+	patch_u8(pt, COL_CERTS, (size_t)i, cert_bits(cc_stmt_text(s, 6)));
+	cc_stmt_reset(s);
+	return 0;
+}
+
+/* The base metrics of one indicator row (made once: the statement cache keys it by address). */
+static char indicator_sql[1024];
+static pthread_once_t indicator_sql_once = PTHREAD_ONCE_INIT;
+static void indicator_sql_make(void)
+{
+	size_t used = 0;
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		used += (size_t)snprintf(indicator_sql + used, sizeof indicator_sql - used, "%s%s",
+					 m ? ", " : "SELECT ", cc_metric_get(m)->key);
+	snprintf(indicator_sql + used, sizeof indicator_sql - used,
+		 " FROM indicators WHERE enterprise_id = ?1 AND period = ?2");
+}
+
+/*
+ * Indicator row (ID, PERIOD) of enterprise I read again into the base columns. Returns 0
+ * (*YEAR = the frame's year index touched, or -1 for a month), 1 when the change is
+ * structural for this frame (a year or month it does not hold, the last row of a boundary
+ * year or month deleted, a monthly column appearing or emptied), or a negative CC_E*.
+ */
+static int patch_indicator(struct cc_store *st, struct patcher *pt, int i, int64_t id, int period,
+			   int *year, struct cc_error *err)
+{
+	struct cc_frame *f = pt->f;
+	size_t N = (size_t)f->n;
+	pthread_once(&indicator_sql_once, indicator_sql_make);
+	struct cc_stmt *s = cc_stmt_cached(st, indicator_sql, err);
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_int64(s, 1, id);
+	cc_stmt_bind_int64(s, 2, period);
+	int rc = cc_stmt_step(s, err);
+	if (rc < 0) {
+		cc_stmt_reset(s);
+		return rc;
+	}
+	int present = rc == 1;
+	double v[CC_M_BASE_COUNT];
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		v[m] = present && !cc_stmt_is_null(s, m) ? cc_stmt_double(s, m) : NAN;
+	cc_stmt_reset(s);
+	*year = -1;
+	if (period % 100 == 0) {
+		int y = period / 100 - f->year0;
+		if (f->nyears == 0 || y < 0 || y >= f->nyears)
+			return present ? 1 : 0;
+		if (!present && (y == 0 || y == f->nyears - 1))
+			return 1; /* the year may be gone: a build would not hold it */
+		for (int m = 0; m < CC_M_BASE_COUNT; m++)
+			patch_double(pt, COL_ANNUAL0 + m, (size_t)y * N + (size_t)i, v[m]);
+		*year = y;
+		return 0;
+	}
+	if (!(f->flags & CC_FRAME_MONTHLY))
+		return 0;
+	int k = period / 100 * 12 + period % 100 - 1 - f->month0;
+	if (f->nmonths == 0 || k < 0 || k >= f->nmonths)
+		return present ? 1 : 0;
+	if (!present)
+		return 1;
+	for (int m = 0; m < CC_M_BASE_COUNT; m++) {
+		if (!f->monthly[m]) {
+			if (!isnan(v[m]))
+				return 1; /* a build would make this column */
+			continue;
+		}
+		double old = f->monthly[m][(size_t)k * N + (size_t)i];
+		if (!isnan(old) && isnan(v[m]))
+			return 1; /* it may have been the column's last value */
+		patch_double(pt, COL_MONTHLY0 + m, (size_t)k * N + (size_t)i, v[m]);
+	}
+	return 0;
+}
+
+/* Derived metrics of enterprise I for year index Y computed again (as the build does). */
+static void rederive(struct patcher *pt, int i, int y)
+{
+	struct cc_frame *f = pt->f;
+	size_t N = (size_t)f->n;
+	double cur[CC_M_COUNT], prev[CC_M_COUNT], prev3[CC_M_COUNT];
+	for (int m = 0; m < CC_M_BASE_COUNT; m++) {
+		const double *col = pt->p[COL_ANNUAL0 + m] ? NULL : f->annual[m];
+		/* Read through the patch when the column has one (its staged block is current). */
+		const double *at_y, *at_1, *at_3;
+		if (col) {
+			at_y = col + (size_t)y * N + (size_t)i;
+			at_1 = y >= 1 ? col + (size_t)(y - 1) * N + (size_t)i : NULL;
+			at_3 = y >= 3 ? col + (size_t)(y - 3) * N + (size_t)i : NULL;
+		} else {
+			struct cc_col_patch *p = pt->p[COL_ANNUAL0 + m];
+			at_y = cc_col_patch_at(p, ((size_t)y * N + (size_t)i) * sizeof(double));
+			at_1 = y >= 1 ? cc_col_patch_at(p, ((size_t)(y - 1) * N + (size_t)i) *
+								   sizeof(double))
+				      : NULL;
+			at_3 = y >= 3 ? cc_col_patch_at(p, ((size_t)(y - 3) * N + (size_t)i) *
+								   sizeof(double))
+				      : NULL;
+			if (!at_y || (y >= 1 && !at_1) || (y >= 3 && !at_3)) {
+				pt->failed = 1;
+				return;
+			}
+		}
+		cur[m] = *at_y;
+		prev[m] = at_1 ? *at_1 : NAN;
+		prev3[m] = at_3 ? *at_3 : NAN;
+	}
+	cc_derive(cur, y >= 1 ? prev : NULL, y >= 3 ? prev3 : NULL, cur);
+	for (int m = CC_M_BASE_COUNT; m < CC_M_COUNT; m++)
+		patch_double(pt, COL_ANNUAL0 + m, (size_t)y * N + (size_t)i, cur[m]);
+}
+
+/* Which annual metrics differ between A and B for the enterprises ENT (bit m). */
+static uint64_t metrics_changed(const struct cc_frame *a, const struct cc_frame *b,
+				const int32_t *ent, int n)
+{
+	uint64_t bits = 0;
+	for (int m = 0; m < CC_M_COUNT; m++) {
+		if (a->own[COL_ANNUAL0 + m] == b->own[COL_ANNUAL0 + m])
+			continue;
+		for (int y = 0; y < a->nyears && !(bits >> m & 1); y++)
+			for (int k = 0; k < n; k++) {
+				size_t at = (size_t)y * (size_t)a->n + (size_t)ent[k];
+				if (!same_double(a->annual[m][at], b->annual[m][at])) {
+					bits |= 1ull << m;
+					break;
+				}
+			}
+	}
+	return bits;
+}
+
+/*
+ * The caches of OLD carried to F by their policies; those dropped that OLD had made are
+ * listed in *REMAKE (bit slot) for the follower to make again.
+ */
+static void follow_ext(struct cc_frame *old, struct cc_frame *f, const struct cc_frame_delta *d,
+		       unsigned *remake)
+{
+	*remake = 0;
+	for (int slot = 0; slot < 8; slot++) {
+		struct cc_frame_extref *e = __atomic_load_n(&old->ext[slot], __ATOMIC_ACQUIRE);
+		if (!e)
+			continue;
+		unsigned hit = d->what;
+		if (policies[slot].set) {
+			hit &= policies[slot].what;
+			if ((hit & CC_DELTA_IND) && !(policies[slot].metrics & d->metrics))
+				hit &= ~(unsigned)CC_DELTA_IND;
+		}
+		if (!hit) {
+			__atomic_add_fetch(&e->refs, 1, __ATOMIC_RELAXED);
+			f->ext[slot] = e;
+			continue;
+		}
+		void *p = policies[slot].follow ? policies[slot].follow(e->p, old, f, d) : NULL;
+		if (p) {
+			struct cc_frame_extref *n = calloc(1, sizeof *n);
+			if (n) {
+				n->refs = 1;
+				n->p = p;
+				n->make = e->make;
+				n->free_fn = e->free_fn;
+				f->ext[slot] = n;
+				continue;
+			}
+			e->free_fn(p);
+		}
+		*remake |= 1u << slot;
+	}
+}
+
+/*
+ * Patches OLD with changes CH[0..N) inside the caller's read transaction. Returns 0 and *OUT,
+ * 1 when the changes are structural (the caller rebuilds), or a negative CC_E*.
+ */
+static int frame_patch(struct cc_store *st, struct cc_frame *old, const struct cc_change *ch, int n,
+		       int64_t seq, struct cc_frame **out, unsigned *remake, struct cc_error *err)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(err);
+	if (!cat)
+		return CC_EINVAL;
+	for (int k = 0; k < n; k++)
+		if (ch[k].kind == CC_CH_ENT_ADD || ch[k].kind == CC_CH_ENT_DEL ||
+		    ch[k].kind == CC_CH_ALL || ch[k].kind < 1 || ch[k].kind > CC_CH_EDGE)
+			return 1;
+	struct cc_frame *f = malloc(sizeof *f);
+	if (!f)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	memcpy(f, old, sizeof *f);
+	f->refs = 1;
+	for (int k = 0; k < COL_END; k++)
+		cc_col_retain(f->own[k]);
+	for (int slot = 0; slot < 8; slot++)
+		f->ext[slot] = NULL;
+	f->str = NULL;
+	struct patcher pt = {.f = f};
+	int32_t *ents = malloc(sizeof *ents * (size_t)(n + 1));
+	/* (enterprise, year) pairs whose derived metrics are computed again. */
+	int64_t *redo = malloc(sizeof *redo * (size_t)(n + 1));
+	int nents = 0, nredo = 0, rc = 0;
+	struct cc_frame_delta d = {0};
+	if (!ents || !redo) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	__atomic_add_fetch(&old->str->refs, 1, __ATOMIC_RELAXED);
+	f->str = strings_new(4096, old->str);
+	if (!f->str) {
+		strings_release(old->str);
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (int k = 0; k < n && rc == 0; k++) {
+		int i = cc_frame_of_id(f, ch[k].entity);
+		switch (ch[k].kind) {
+		case CC_CH_ENT_EDIT:
+			if (i < 0) {
+				rc = 1;
+				break;
+			}
+			rc = patch_registry(st, &pt, i, ch[k].entity, err);
+			d.what |= CC_DELTA_REG;
+			ents[nents++] = i;
+			break;
+		case CC_CH_IND: {
+			if (i < 0)
+				break; /* an enterprise no longer (or not yet) in the registry */
+			int y = -1;
+			rc = patch_indicator(st, &pt, i, ch[k].entity, ch[k].period, &y, err);
+			if (rc == 0 && y >= 0) {
+				redo[nredo++] = (int64_t)i << 8 | y;
+				ents[nents++] = i;
+				d.what |= CC_DELTA_IND;
+			}
+			break;
+		}
+		case CC_CH_MEMBER:
+			d.what |= CC_DELTA_MEM;
+			if (i >= 0)
+				ents[nents++] = i;
+			break;
+		case CC_CH_EDGE: d.what |= CC_DELTA_EDGE; break;
+		}
+	}
+	if (rc)
+		goto out;
+	/* Derived metrics: the year itself, the next (year-on-year) and the third (CAGR). */
+	for (int k = 0; k < nredo && !pt.failed; k++) {
+		int i = (int)(redo[k] >> 8), y = (int)(redo[k] & 0xff);
+		for (int dy = 0; dy <= 3; dy++)
+			if (dy != 2 && y + dy < f->nyears)
+				rederive(&pt, i, y + dy);
+	}
+	if (patcher_end(&pt)) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory patching the frame");
+		goto out;
+	}
+	repoint(f);
+	if (rc == 0 && (d.what & CC_DELTA_MEM))
+		rc = reload_members(st, f, cat, err);
+	if (rc == 0 && (d.what & CC_DELTA_EDGE))
+		rc = reload_supply(st, f, cat, err);
+	if (rc)
+		goto out;
+	f->seq = seq;
+	f->generation = cc_store_generation(st);
+	qsort(ents, (size_t)nents, sizeof *ents, cmp_i32);
+	int u = 0;
+	for (int k = 0; k < nents; k++)
+		if (u == 0 || ents[u - 1] != ents[k])
+			ents[u++] = ents[k];
+	d.n = u;
+	d.ent = ents;
+	if (d.what & CC_DELTA_IND) {
+		d.metrics = metrics_changed(old, f, ents, u);
+		if (!d.metrics)
+			d.what &= ~(unsigned)CC_DELTA_IND;
+	}
+	follow_ext(old, f, &d, remake);
+out:
+	free(ents);
+	free(redo);
+	if (rc) {
+		for (int k = 0; k < COL_END; k++)
+			cc_col_patch_abort(pt.p[k]);
+		cc_frame_release(f);
+		return rc;
+	}
+	*out = f;
+	return 0;
+}
+
+static int follow(struct cc_store *st, struct cc_frame *old, struct cc_frame **out, int *rebuilt,
+		  unsigned *remake, struct cc_error *err)
+{
+	struct cc_change *ch = NULL;
+	int n = 0;
+	*out = NULL;
+	*remake = 0;
+	if (rebuilt)
+		*rebuilt = 0;
+	int rc = cc_store_exec(st, "BEGIN", err);
+	if (rc)
+		return rc;
+	int64_t seq = cc_store_log_seq(st);
+	if (seq <= old->seq) {
+		cc_store_exec(st, "COMMIT", NULL);
+		*out = cc_frame_retain(old);
+		return 0;
+	}
+	int max = FOLLOW_MAX;
+	if (max > old->n / 4 + 1000)
+		max = old->n / 4 + 1000; /* beyond this a build is about as cheap */
+	rc = cc_store_changes_since(st, old->seq, max, &ch, &n, err);
+	if (rc == 0)
+		rc = frame_patch(st, old, ch, n, seq, out, remake, err);
+	free(ch);
+	if (rc == 1) {
+		/* Structural or too much: a full build in the same read transaction. */
+		const struct cc_catalogue *cat = cc_catalogue_get(err);
+		struct cc_frame *f = cat ? calloc(1, sizeof *f) : NULL;
+		if (f)
+			f->str = strings_new(1 << 20, NULL);
+		if (!f || !f->str) {
+			free(f);
+			rc = cat ? cc_error_set(err, CC_ENOMEM, "out of memory") : CC_EINVAL;
+		} else {
+			f->refs = 1;
+			rc = build_in_tx(st, f, old->flags, cat, err);
+			if (rc)
+				cc_frame_release(f);
+			else
+				*out = f;
+			if (rebuilt)
+				*rebuilt = 1;
+		}
+	}
+	cc_store_exec(st, "COMMIT", NULL);
+	return rc;
+}
+
+int cc_frame_follow(struct cc_store *st, struct cc_frame *old, struct cc_frame **out, int *rebuilt,
+		    struct cc_error *err)
+{
+	unsigned remake = 0;
+	int rc = follow(st, old, out, rebuilt, &remake, err);
+	/* Dropped caches made again here (the server's follower does it after publishing). */
+	for (int slot = 0; rc == 0 && slot < 8; slot++)
+		if (remake >> slot & 1)
+			cc_frame_ext(*out, slot, old->ext[slot]->make, old->ext[slot]->free_fn);
+	return rc;
+}
+
+/* ---- comparing frames ---- */
+
+int cc_frame_diff(const struct cc_frame *a, const struct cc_frame *b, char *msg, size_t len)
+{
+#define DIFF(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(msg, len, __VA_ARGS__);                                                   \
+		return 1;                                                                          \
+	} while (0)
+	if (a->n != b->n || a->nyears != b->nyears || a->year0 != b->year0 ||
+	    a->nmonths != b->nmonths || a->month0 != b->month0)
+		DIFF("shape: n %d/%d, years %d+%d/%d+%d, months %d+%d/%d+%d", a->n, b->n, a->year0,
+		     a->nyears, b->year0, b->nyears, a->month0, a->nmonths, b->month0, b->nmonths);
+	if (a->nmembers != b->nmembers || a->nedges != b->nedges || a->noutside != b->noutside ||
+	    a->max_id != b->max_id)
+		DIFF("counts: members %d/%d, edges %d/%d, outside %d/%d, max id %lld/%lld",
+		     a->nmembers, b->nmembers, a->nedges, b->nedges, a->noutside, b->noutside,
+		     (long long)a->max_id, (long long)b->max_id);
+	size_t N = (size_t)a->n;
+	for (size_t i = 0; i < N; i++) {
+		if (a->id[i] != b->id[i] || strcmp(a->uscc[i], b->uscc[i]) != 0)
+			DIFF("enterprise %zu: id or code", i);
+		if (strcmp(a->name[i], b->name[i]) != 0)
+			DIFF("enterprise %zu (%s): name '%s' / '%s'", i, a->uscc[i], a->name[i],
+			     b->name[i]);
+		if (a->region[i] != b->region[i] || a->founded[i] != b->founded[i] ||
+		    a->created[i] != b->created[i] || a->scale[i] != b->scale[i] ||
+		    a->listed[i] != b->listed[i] || a->certs[i] != b->certs[i])
+			DIFF("enterprise %zu (%s): registry fields", i, a->uscc[i]);
+		if ((a->industry[i] == NULL) != (b->industry[i] == NULL) ||
+		    (a->industry[i] && strcmp(a->industry[i], b->industry[i]) != 0))
+			DIFF("enterprise %zu (%s): industry", i, a->uscc[i]);
+	}
+	for (int64_t k = 0; k <= a->max_id; k++)
+		if (a->index_of_id[k] != b->index_of_id[k])
+			DIFF("index of id %lld", (long long)k);
+	for (int m = 0; m < CC_M_COUNT; m++)
+		for (size_t j = 0; j < N * (size_t)a->nyears; j++)
+			if (!same_double(a->annual[m][j], b->annual[m][j]))
+				DIFF("metric %s, year %d, enterprise %s: %.17g / %.17g",
+				     cc_metric_get(m)->key, a->year0 + (int)(j / N), a->uscc[j % N],
+				     a->annual[m][j], b->annual[m][j]);
+	for (int m = 0; m < CC_M_BASE_COUNT; m++) {
+		if ((a->monthly[m] == NULL) != (b->monthly[m] == NULL))
+			DIFF("monthly column %s held by one only", cc_metric_get(m)->key);
+		for (size_t j = 0; a->monthly[m] && j < N * (size_t)a->nmonths; j++)
+			if (!same_double(a->monthly[m][j], b->monthly[m][j]))
+				DIFF("monthly %s, month %zu, enterprise %s: %.17g / %.17g",
+				     cc_metric_get(m)->key, j / N, a->uscc[j % N], a->monthly[m][j],
+				     b->monthly[m][j]);
+	}
+	if (memcmp(a->member_start, b->member_start, sizeof(int32_t) * (N + 1)) != 0 ||
+	    memcmp(a->member_node, b->member_node, sizeof(int32_t) * (size_t)a->nmembers) != 0 ||
+	    memcmp(a->member_role, b->member_role, (size_t)a->nmembers) != 0 ||
+	    memcmp(a->node_start, b->node_start, sizeof(int32_t) * ((size_t)a->nnodes + 1)) != 0 ||
+	    memcmp(a->node_ent, b->node_ent, sizeof(int32_t) * (size_t)a->nmembers) != 0)
+		DIFF("chain membership");
+	size_t E = (size_t)a->nedges;
+	if (memcmp(a->edge_supplier, b->edge_supplier, sizeof(int32_t) * E) != 0 ||
+	    memcmp(a->edge_buyer, b->edge_buyer, sizeof(int32_t) * E) != 0 ||
+	    memcmp(a->edge_node, b->edge_node, sizeof(int32_t) * E) != 0 ||
+	    memcmp(a->node_edge_start, b->node_edge_start,
+		   sizeof(int32_t) * ((size_t)a->nnodes + 2)) != 0)
+		DIFF("supply edges");
+	for (size_t e = 0; e < E; e++)
+		if (!same_double(a->edge_value[e], b->edge_value[e]) ||
+		    !same_double(a->edge_share[e], b->edge_share[e]))
+			DIFF("supply edge %zu: value or share", e);
+	for (int j = 0; j < a->noutside; j++)
+		if (strcmp(a->outside_uscc[j], b->outside_uscc[j]) != 0 ||
+		    a->outside_region[j] != b->outside_region[j])
+			DIFF("outside supplier %d", j);
+	return 0;
+#undef DIFF
+}
+
+/* ---- the shared, followed frame ---- */
+
 struct cc_frame_cache {
 	pthread_mutex_t lock;
-	pthread_cond_t built;
+	pthread_cond_t built; /* a new version was published */
+	pthread_cond_t wake;  /* the follower is wanted */
 	struct cc_frame *cur;
 	int building;
 	int flags;
+	char *db_path;
+	/* The follower. */
+	pthread_t thread;
+	int started, stop, poll_ms;
+	int64_t want; /* a writer waits for this sequence number */
+	struct cc_frame_cache_stats stats;
+	char reader[96];
+	/* Caches dropped by a version that were in use, made again when the log is caught up. */
+	unsigned pending;
+	void *(*make[8])(const struct cc_frame *);
+	void (*free_fn[8])(void *);
 };
 
 int cc_frame_cache_new(struct cc_frame_cache **out, const char *db_path, int flags,
 		       struct cc_error *err)
 {
-	(void)db_path;
 	struct cc_frame_cache *c = calloc(1, sizeof *c);
 	if (!c)
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	c->db_path = db_path ? strdup(db_path) : NULL;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->built, NULL);
+	pthread_cond_init(&c->wake, NULL);
 	c->flags = flags;
 	*out = c;
 	return 0;
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Brings the cache to the store's position with ST (one follower at a time). Called without
+ * the lock; takes it to publish. */
+static int cache_follow(struct cc_frame_cache *c, struct cc_store *st, unsigned *remake,
+			struct cc_frame **published, struct cc_error *err)
+{
+	int rc = 0, rebuilt = 0;
+	int64_t t0 = now_ms();
+	struct cc_frame *f = NULL;
+	pthread_mutex_lock(&c->lock);
+	struct cc_frame *old = c->cur ? cc_frame_retain(c->cur) : NULL;
+	pthread_mutex_unlock(&c->lock);
+	*remake = 0;
+	*published = NULL;
+	if (old) {
+		rc = follow(st, old, &f, &rebuilt, remake, err);
+	} else {
+		rc = cc_frame_build(st, c->flags, &f, err);
+		rebuilt = 1;
+	}
+	if (rc == 0) {
+		pthread_mutex_lock(&c->lock);
+		if (f != old && (!c->cur || f->seq >= c->cur->seq)) {
+			cc_frame_release(c->cur);
+			c->cur = cc_frame_retain(f);
+			int64_t ms = now_ms() - t0;
+			c->stats.last_ms = ms;
+			if (ms > c->stats.max_ms)
+				c->stats.max_ms = ms;
+			if (rebuilt)
+				c->stats.rebuilds++;
+			else
+				c->stats.patches++;
+		}
+		c->stats.seq = c->cur ? c->cur->seq : 0;
+		pthread_cond_broadcast(&c->built);
+		pthread_mutex_unlock(&c->lock);
+		*published = f;
+	}
+	if (old && rc == 0 && *remake) {
+		/* The makers of dropped caches, taken from the old version, for the follower to
+		 * make them again once it has caught up with the log. */
+		pthread_mutex_lock(&c->lock);
+		for (int slot = 0; slot < 8; slot++)
+			if ((*remake >> slot & 1) && old->ext[slot]) {
+				c->pending |= 1u << slot;
+				c->make[slot] = old->ext[slot]->make;
+				c->free_fn[slot] = old->ext[slot]->free_fn;
+			}
+		pthread_mutex_unlock(&c->lock);
+	}
+	cc_frame_release(old);
+	return rc;
+}
+
 int cc_frame_cache_get(struct cc_frame_cache *c, struct cc_store *st, struct cc_frame **out,
 		       struct cc_error *err)
 {
-	int64_t gen = cc_store_generation(st);
-	int rc = 0;
 	pthread_mutex_lock(&c->lock);
+	if (c->started && c->cur) {
+		*out = cc_frame_retain(c->cur);
+		pthread_mutex_unlock(&c->lock);
+		return 0;
+	}
+	/* No follower: follow inline, one caller at a time; others keep the old version. */
+	int64_t seq = cc_store_log_seq(st);
 	for (;;) {
-		if (c->cur && c->cur->generation >= gen) {
+		if (c->cur && (c->cur->seq >= seq || c->building)) {
 			*out = cc_frame_retain(c->cur);
-			goto done;
+			pthread_mutex_unlock(&c->lock);
+			return 0;
 		}
 		if (!c->building)
 			break;
-		if (c->cur) {
-			/* Someone is building the new one: readers never wait, use the old. */
-			*out = cc_frame_retain(c->cur);
-			goto done;
-		}
 		pthread_cond_wait(&c->built, &c->lock);
 	}
 	c->building = 1;
 	pthread_mutex_unlock(&c->lock);
+	unsigned remake = 0;
 	struct cc_frame *f = NULL;
-	rc = cc_frame_build(st, c->flags, &f, err);
+	int rc = cache_follow(c, st, &remake, &f, err);
+	cc_frame_release(f);
 	pthread_mutex_lock(&c->lock);
 	c->building = 0;
-	if (rc == 0) {
-		if (!c->cur || f->generation >= c->cur->generation) {
-			cc_frame_release(c->cur);
-			c->cur = f;
-			*out = cc_frame_retain(f);
-		} else {
-			*out = cc_frame_retain(c->cur);
-			cc_frame_release(f);
-		}
-	}
+	if (rc == 0)
+		*out = cc_frame_retain(c->cur);
 	pthread_cond_broadcast(&c->built);
-done:
 	pthread_mutex_unlock(&c->lock);
 	return rc;
+}
+
+static void *follower(void *arg)
+{
+	struct cc_frame_cache *c = arg;
+	struct cc_store *st = NULL;
+	struct cc_error err = {0};
+	int64_t last_prune = 0;
+	if (cc_store_open(&st, c->db_path, 0, &err)) {
+		fprintf(stderr, "frame follower: %s\n", err.msg);
+		return NULL;
+	}
+	pthread_mutex_lock(&c->lock);
+	while (!c->stop) {
+		pthread_mutex_unlock(&c->lock);
+		int64_t seq = cc_store_log_seq(st);
+		pthread_mutex_lock(&c->lock);
+		int behind = !c->cur || c->cur->seq < seq;
+		pthread_mutex_unlock(&c->lock);
+		if (behind) {
+			unsigned remake = 0;
+			struct cc_frame *f = NULL;
+			if (cache_follow(c, st, &remake, &f, &err))
+				fprintf(stderr, "frame follower: %s\n", err.msg);
+			cc_frame_release(f);
+		} else {
+			/* Caught up: make again the caches the last versions dropped, on the
+			 * newest one, so a reader finds them made. */
+			pthread_mutex_lock(&c->lock);
+			unsigned pending = c->pending;
+			struct cc_frame *f = c->cur ? cc_frame_retain(c->cur) : NULL;
+			c->pending = 0;
+			pthread_mutex_unlock(&c->lock);
+			for (int slot = 0; f && slot < 8; slot++)
+				if (pending >> slot & 1)
+					cc_frame_ext(f, slot, c->make[slot], c->free_fn[slot]);
+			cc_frame_release(f);
+		}
+		int64_t t = now_ms();
+		if (t - last_prune > 5000) {
+			pthread_mutex_lock(&c->lock);
+			int64_t have = c->cur ? c->cur->seq : 0;
+			pthread_mutex_unlock(&c->lock);
+			/* Best effort: a busy store is pruned next time. */
+			cc_store_log_prune(st, c->reader, have, NULL);
+			last_prune = t;
+		}
+		pthread_mutex_lock(&c->lock);
+		if (c->stop)
+			break;
+		if (c->want <= (c->cur ? c->cur->seq : 0)) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += (long)c->poll_ms * 1000000L;
+			ts.tv_sec += ts.tv_nsec / 1000000000L;
+			ts.tv_nsec %= 1000000000L;
+			pthread_cond_timedwait(&c->wake, &c->lock, &ts);
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	cc_store_close(st);
+	return NULL;
+}
+
+int cc_frame_cache_start(struct cc_frame_cache *c, int poll_ms, struct cc_error *err)
+{
+	if (!c->db_path)
+		return cc_error_set(err, CC_EINVAL, "the frame cache has no database to follow");
+	char host[64] = "";
+	gethostname(host, sizeof host - 1);
+	snprintf(c->reader, sizeof c->reader, "serve:%ld@%s", (long)getpid(), host);
+	c->poll_ms = poll_ms > 0 ? poll_ms : 10;
+	if (pthread_create(&c->thread, NULL, follower, c) != 0)
+		return cc_error_set(err, CC_EIO, "cannot start the frame follower");
+	pthread_mutex_lock(&c->lock);
+	c->started = 1;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+int cc_frame_cache_wait(struct cc_frame_cache *c, int64_t seq, int timeout_ms)
+{
+	int64_t until = now_ms() + timeout_ms;
+	int ok;
+	pthread_mutex_lock(&c->lock);
+	if (seq > c->want)
+		c->want = seq;
+	pthread_cond_signal(&c->wake);
+	while (!(ok = c->cur && c->cur->seq >= seq) && c->started) {
+		int64_t left = until - now_ms();
+		if (left <= 0)
+			break;
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += (long)(left % 1000) * 1000000L;
+		ts.tv_sec += left / 1000 + ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&c->built, &c->lock, &ts);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return ok;
+}
+
+void cc_frame_cache_stats(struct cc_frame_cache *c, struct cc_frame_cache_stats *out)
+{
+	pthread_mutex_lock(&c->lock);
+	*out = c->stats;
+	pthread_mutex_unlock(&c->lock);
 }
 
 void cc_frame_cache_free(struct cc_frame_cache *c)
 {
 	if (!c)
 		return;
+	pthread_mutex_lock(&c->lock);
+	int started = c->started;
+	c->stop = 1;
+	pthread_cond_broadcast(&c->wake);
+	pthread_mutex_unlock(&c->lock);
+	if (started)
+		pthread_join(c->thread, NULL);
 	cc_frame_release(c->cur);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->built);
+	pthread_cond_destroy(&c->wake);
+	free(c->db_path);
 	free(c);
 }

@@ -5,10 +5,16 @@
  *
  * Enterprises are indexed 0..n-1 in uscc order. Unknown values are NaN.
  *
- * Sharing (struct cc_frame_cache): readers take the current frame with cc_frame_cache_get()
- * and give it back with cc_frame_release(); when the store's data generation moves on, the
- * next get builds a new frame (one builder at a time) while other readers keep using the old
- * one, which is freed when its last reader releases it.
+ * Versions: every write to a table the frame reads is logged in the store's change log
+ * (migration 12). cc_frame_follow turns a frame and the changes after it into the next
+ * version: the changed rows patched into new versions of the affected columns, whose
+ * unchanged blocks are shared with the old version (frame/col.h), or a full build when the
+ * change is structural (enterprises added or deleted, a new year, a bulk import) or large.
+ *
+ * Sharing (struct cc_frame_cache): readers take the newest complete version with
+ * cc_frame_cache_get() and give it back with cc_frame_release(); once started, a background
+ * thread follows the log, so no request builds. A version is freed when its last reader
+ * releases it.
  */
 #ifndef CC_FRAME_FRAME_H
 #define CC_FRAME_FRAME_H
@@ -35,9 +41,17 @@ static inline uint8_t cc_role_of(const char *r)
 					  : CC_ROLE_MEMBER;
 }
 
+/* Columns a frame owns (frame.c): ownership of the arrays below, shared between versions. */
+#define CC_FRAME_NCOLS (24 + CC_M_COUNT + CC_M_BASE_COUNT)
+struct cc_col;
+struct cc_frame_strings;
+struct cc_frame_extref;
+
 struct cc_frame {
-	int refs; /* atomic */
-	int64_t generation;
+	int refs;	    /* atomic */
+	int64_t generation; /* meta 'generation' when built or patched (informational) */
+	int64_t seq;	    /* every logged change up to this sequence number is in the frame */
+	int flags;	    /* enum cc_frame_flags_t it was built with */
 
 	/* Enterprises. */
 	int n;
@@ -88,12 +102,11 @@ struct cc_frame {
 	char (*outside_uscc)[19];
 	int32_t *outside_region;
 
-	struct cc_arena strings;
-
-	/* Caches that readers hang on a frame (e.g. the server's JSON fragments), freed with it.
-	 * The frame's data never change; these only memoise what is derived from them. */
-	void *ext[8];
-	void (*ext_free[8])(void *);
+	/* Owners: the columns behind the arrays above, the strings names and industry codes
+	 * point into, and the caches readers hang on the frame (cc_frame_ext). */
+	struct cc_col *own[CC_FRAME_NCOLS];
+	struct cc_frame_strings *str;
+	struct cc_frame_extref *ext[8];
 };
 
 /*
@@ -115,6 +128,51 @@ enum cc_frame_flags_t {
  * cc_frame_release) or a negative CC_E* with the reason in ERR.
  */
 int cc_frame_build(struct cc_store *st, int flags, struct cc_frame **out, struct cc_error *err);
+
+/*
+ * What a version changed against the one it follows, as cc_frame_ext policies see it.
+ */
+enum cc_delta_bits_t {
+	CC_DELTA_REG = 1,  /* registry fields of enterprises (name, region, industry, …) */
+	CC_DELTA_IND = 2,  /* indicator values: metrics says which (annual, derived included) */
+	CC_DELTA_MEM = 4,  /* chain membership */
+	CC_DELTA_EDGE = 8, /* supply edges */
+};
+struct cc_frame_delta {
+	unsigned what;
+	uint64_t metrics; /* bit m: annual metric m changed for some enterprise */
+	int n;
+	const int32_t *ent; /* enterprises (frame indices) whose values changed, ascending */
+};
+
+/*
+ * How cache slot SLOT follows a new version: when the delta touches nothing in WHAT (and, for
+ * CC_DELTA_IND in WHAT, no metric in METRICS) the cache is shared with the new version as it
+ * is; otherwise FOLLOW (if not NULL) makes the new version's cache from the old one (or
+ * returns NULL to drop it), and a dropped cache that was in use is made again by the thread
+ * that follows the log, before readers would. Slots without a policy are dropped on any
+ * change. Set once at start-up, before frames are followed.
+ */
+void cc_frame_ext_policy(int slot, unsigned what, uint64_t metrics,
+			 void *(*follow)(void *old, const struct cc_frame *from,
+					 const struct cc_frame *to,
+					 const struct cc_frame_delta *d));
+
+/*
+ * Makes the version of OLD that holds every change logged in ST after OLD->seq: OLD itself
+ * (retained) when nothing changed, a patched version, or a full build. Returns 0 and *OUT
+ * (one reference), or a negative CC_E* with the reason in ERR. *REBUILT (may be NULL) says
+ * whether it was a full build.
+ */
+int cc_frame_follow(struct cc_store *st, struct cc_frame *old, struct cc_frame **out, int *rebuilt,
+		    struct cc_error *err);
+
+/*
+ * Compares every column of A and B (bit for bit; NaN equal to NaN) and the caches both hold
+ * that can be compared (none yet beyond the data). Returns 0 when equal, else 1 with the first
+ * difference described in MSG (LEN bytes).
+ */
+int cc_frame_diff(const struct cc_frame *a, const struct cc_frame *b, char *msg, size_t len);
 
 /* Adds a reference; returns F. */
 struct cc_frame *cc_frame_retain(struct cc_frame *f);
@@ -141,11 +199,30 @@ struct cc_frame_cache;
 int cc_frame_cache_new(struct cc_frame_cache **out, const char *db_path, int flags,
 		       struct cc_error *err);
 /*
- * Returns a frame at least as new as the store's current generation (building one if needed;
- * ST is the caller's store handle, used to read the generation). Never NULL on success.
+ * Returns the newest complete frame. Before cc_frame_cache_start (or when it failed) it
+ * follows the log inline to the store's current position (ST is the caller's handle); after
+ * it, the newest version the background thread published, without waiting — only the very
+ * first frame is ever built by a caller. Never NULL on success.
  */
 int cc_frame_cache_get(struct cc_frame_cache *c, struct cc_store *st, struct cc_frame **out,
 		       struct cc_error *err);
+/*
+ * Starts the thread that follows the change log (its own store handle on the cache's
+ * database; it polls the log every POLL_MS milliseconds and is woken by cc_frame_cache_wait),
+ * registers it as a reader of the log and prunes what no reader needs.
+ */
+int cc_frame_cache_start(struct cc_frame_cache *c, int poll_ms, struct cc_error *err);
+/*
+ * Waits up to TIMEOUT_MS for the published frame to hold change SEQ (a writer reading its
+ * own write). Returns 1 when it does, 0 on time-out.
+ */
+int cc_frame_cache_wait(struct cc_frame_cache *c, int64_t seq, int timeout_ms);
+/* Counters of the following thread (for benchmarks and the admin page). */
+struct cc_frame_cache_stats {
+	int64_t seq, patches, rebuilds, last_ms, max_ms;
+};
+void cc_frame_cache_stats(struct cc_frame_cache *c, struct cc_frame_cache_stats *out);
+/* Stops the thread (if started) and frees the cache. Accepts NULL. */
 void cc_frame_cache_free(struct cc_frame_cache *c);
 
 #endif

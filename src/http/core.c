@@ -181,7 +181,11 @@ struct cc_frame *http_frame(struct http_req *req)
 
 int h_status_of(int rc)
 {
-	return rc == CC_ENOTFOUND ? 404 : rc == CC_EEXIST ? 409 : rc == CC_EINVAL ? 400 : 500;
+	return rc == CC_ENOTFOUND ? 404
+	       : rc == CC_EEXIST  ? 409
+	       : rc == CC_EINVAL  ? 400
+	       : rc == CC_EBUSY	  ? 503
+				  : 500;
 }
 
 const char *h_code_of(int rc)
@@ -189,6 +193,7 @@ const char *h_code_of(int rc)
 	return rc == CC_ENOTFOUND ? "not_found"
 	       : rc == CC_EEXIST  ? "conflict"
 	       : rc == CC_EINVAL  ? "invalid"
+	       : rc == CC_EBUSY	  ? "busy"
 				  : "internal";
 }
 
@@ -203,6 +208,19 @@ int http_audit(struct http_req *req, const char *action, const char *target, con
 static int is_write(const char *method)
 {
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+/*
+ * A writer reads its own writes: after a successful write the response waits (up to 2 s) until
+ * the shared frame holds every change logged so far, so this session's next reads — and
+ * everyone's — see it. A write the frame does not read logs nothing and waits for nothing.
+ * A full rebuild (a bulk import) may take longer; the response then goes without it.
+ */
+static void read_own_write(struct http_req *req)
+{
+	if (!req->srv || !req->srv->frames || !req->st || cc_store_in_tx(req->st))
+		return;
+	cc_frame_cache_wait(req->srv->frames, cc_store_log_seq(req->st), 2000);
 }
 
 int http_dispatch(struct http_req *req)
@@ -234,7 +252,10 @@ int http_dispatch(struct http_req *req)
 					"缺少或错误的 CSRF 令牌（请求头 X-CSRF-Token）",
 					"missing or wrong CSRF token (header X-CSRF-Token)");
 		}
-		return r->fn(req);
+		int status = r->fn(req);
+		if (is_write(req->method) && status < 400)
+			read_own_write(req);
+		return status;
 	}
 	if (path_known)
 		return http_error(req, 405, "method_not_allowed", NULL, "不支持的请求方法",

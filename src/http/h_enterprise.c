@@ -219,6 +219,12 @@ static int cmp_order(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static int cmp_order_index(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
 /* Returns the order of F's enterprises by KEY (metric M of YEAR) for DESC, or NULL. */
 static const int32_t *sorted_order(struct cc_frame *f, int m, int year, int desc, const double *key)
 {
@@ -248,6 +254,102 @@ static const int32_t *sorted_order(struct cc_frame *f, int m, int year, int desc
 	}
 	pthread_mutex_unlock(&lc->lock);
 	return found;
+}
+
+/*
+ * The list cache of a new frame version (cc_frame_ext_policy of slot 3): orders of metrics
+ * whose values did not change are copied, the others patched — the changed enterprises taken
+ * out and put back where their new value sorts (a sort again when many changed) — and the
+ * totals of filter combinations dropped (any registry, membership or metric change can move
+ * them; they are counted again on the next request, a scan that stops at the page).
+ */
+static void *list_cache_follow(void *old, const struct cc_frame *from, const struct cc_frame *to,
+			       const struct cc_frame_delta *d)
+{
+	struct list_cache *lo = old, *ln = list_cache_make(to);
+	(void)from;
+	if (!ln)
+		return NULL;
+	size_t N = (size_t)to->n;
+	pthread_mutex_lock(&lo->lock);
+	for (int k = 0; k < lo->nord; k++) {
+		int m = lo->ord[k].metric, year = lo->ord[k].year, desc = lo->ord[k].desc;
+		int32_t *o = malloc(sizeof *o * (N + 1));
+		if (!o)
+			break;
+		const double *key = cc_frame_annual(to, m, year);
+		if (!key || !(d->what & CC_DELTA_IND) || !(d->metrics >> m & 1)) {
+			memcpy(o, lo->ord[k].order, sizeof *o * N);
+		} else if (d->n > 256) {
+			for (size_t i = 0; i < N; i++)
+				o[i] = (int32_t)i;
+			order_key = key;
+			order_desc = desc;
+			qsort(o, N, sizeof *o, cmp_order);
+		} else {
+			size_t u = 0;
+			for (size_t i = 0; i < N; i++) {
+				int32_t e = lo->ord[k].order[i];
+				if (!bsearch(&e, d->ent, (size_t)d->n, sizeof e, cmp_order_index))
+					o[u++] = e;
+			}
+			order_key = key;
+			order_desc = desc;
+			for (int j = 0; j < d->n; j++) {
+				size_t lo_i = 0, hi = u;
+				while (lo_i < hi) {
+					size_t mid = (lo_i + hi) / 2;
+					if (cmp_order(&o[mid], &d->ent[j]) < 0)
+						lo_i = mid + 1;
+					else
+						hi = mid;
+				}
+				memmove(o + lo_i + 1, o + lo_i, sizeof *o * (u - lo_i));
+				o[lo_i] = d->ent[j];
+				u++;
+			}
+		}
+		ln->ord[ln->nord].metric = m;
+		ln->ord[ln->nord].year = year;
+		ln->ord[ln->nord].desc = desc;
+		ln->ord[ln->nord].order = o;
+		ln->nord++;
+	}
+	pthread_mutex_unlock(&lo->lock);
+	return ln;
+}
+
+void h_enterprise_follow_init(void)
+{
+	/* Fragments hold registry fields and chains; the name blob names; the chain masks
+	 * membership; the list cache follows by list_cache_follow. */
+	cc_frame_ext_policy(0, CC_DELTA_REG | CC_DELTA_MEM, 0, NULL);
+	cc_frame_ext_policy(1, CC_DELTA_REG, 0, NULL);
+	cc_frame_ext_policy(2, CC_DELTA_MEM, 0, NULL);
+	cc_frame_ext_policy(3, CC_DELTA_REG | CC_DELTA_MEM | CC_DELTA_IND, ~0ull,
+			    list_cache_follow);
+}
+
+int h_enterprise_order_check(struct cc_frame *f, int m, int year, int desc)
+{
+	struct list_cache *lc = cc_frame_ext(f, 3, list_cache_make, list_cache_free);
+	const double *key = cc_frame_annual(f, m, year);
+	if (!lc || !key)
+		return -1;
+	const int32_t *have = sorted_order(f, m, year, desc, key);
+	int32_t *o = malloc(sizeof *o * ((size_t)f->n + 1));
+	if (!have || !o) {
+		free(o);
+		return -1;
+	}
+	for (int i = 0; i < f->n; i++)
+		o[i] = i;
+	order_key = key;
+	order_desc = desc;
+	qsort(o, (size_t)f->n, sizeof *o, cmp_order);
+	int same = memcmp(o, have, sizeof *o * (size_t)f->n) == 0;
+	free(o);
+	return same ? 0 : 1;
 }
 
 /* The cached total of filter combination KEY, or -1. */

@@ -23,6 +23,19 @@
 #define SLOT_SPOF 5
 #define SLOT_TTS  6
 
+void h_risk_follow_init(void)
+{
+	/* The network, the chains' dominators and the time-to-survive index read regions,
+	 * membership, edges and the output, revenue and profit columns: dropped (and made again
+	 * by the follower) when one of these changes, shared otherwise. */
+	uint64_t metrics =
+		1ull << CC_M_OUTPUT_VALUE | 1ull << CC_M_REVENUE | 1ull << CC_M_NET_PROFIT;
+	unsigned what = CC_DELTA_REG | CC_DELTA_MEM | CC_DELTA_EDGE | CC_DELTA_IND;
+	cc_frame_ext_policy(SLOT_NET, what, metrics, NULL);
+	cc_frame_ext_policy(SLOT_SPOF, what, metrics, NULL);
+	cc_frame_ext_policy(SLOT_TTS, what, metrics, NULL);
+}
+
 static struct risk_net *net_of(struct http_req *req, struct cc_frame *f)
 {
 	struct risk_net *net = cc_frame_ext(f, SLOT_NET, risk_net_make, risk_net_free_ext);

@@ -84,5 +84,12 @@ int h_may_read_chain(const struct http_req *req, const char *chain);
 
 /* Shared by handlers: JSON of enterprise I of frame F for YEAR (list item fields). */
 json_t *h_enterprise_item(const struct cc_frame *f, int i, int year);
+/* Sets how the caches the handlers hang on frames follow a new version (cc_frame_ext_policy);
+ * called once before the server follows the change log. */
+void h_enterprise_follow_init(void);
+void h_risk_follow_init(void);
+/* For tests: 0 when F's cached order by metric M of YEAR (made or followed) equals a fresh
+ * sort, 1 when it differs, -1 when it cannot be made. */
+int h_enterprise_order_check(struct cc_frame *f, int m, int year, int desc);
 
 #endif

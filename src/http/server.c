@@ -19,7 +19,9 @@
 #include "base/progress.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
+#include "http/handlers.h"
 #include "http/http.h"
+#include "match/match.h"
 
 /* Upload bodies (imports) may be large; JSON bodies are far smaller, checked per route. */
 #define MAX_BODY (64u << 20)
@@ -309,6 +311,13 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 	fprintf(stderr, "frame: %d enterprises, %d edges, %.1f MB\n", f->n, f->nedges,
 		(double)cc_frame_bytes(f) / 1e6);
 	cc_frame_release(f);
+	/* From here on no request builds: a thread follows the change log. */
+	h_enterprise_follow_init();
+	h_risk_follow_init();
+	match_follow_init();
+	rc = cc_frame_cache_start(srv.frames, 10, err);
+	if (rc)
+		goto out;
 
 	/* Signals are taken by sigwait below, in this thread only. */
 	sigset_t set;

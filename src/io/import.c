@@ -1408,6 +1408,15 @@ int cc_import_file(struct cc_store *st, const char *path, const struct cc_import
 		if (rc)
 			goto out;
 	}
+	/* A big file logs one "everything changed" row instead of a row per row it writes: a
+	 * reader rebuilds its frame rather than patch it a row at a time (frame/frame.c). */
+	int log_bulk = !opts->dry_run && im.kind != CC_KIND_POSTINGS &&
+		       (im.bulk || cc_table_size(t) > (8u << 20));
+	if (log_bulk) {
+		rc = cc_store_log_bulk(st, 1, err);
+		if (rc)
+			goto out;
+	}
 	if (im.kind != CC_KIND_ENTERPRISES && cc_table_size(t) > (32u << 20)) {
 		/* A big file: one pass over the registry beats a B-tree seek per enterprise. */
 		struct cc_stmt *all = NULL;
@@ -1551,7 +1560,9 @@ stop:
 		in_tx = 0;
 	} else {
 		struct cc_stmt *log = NULL;
-		rc = cc_store_bump_generation(st, err);
+		rc = log_bulk ? cc_store_log_bulk(st, 0, err) : 0;
+		if (rc == 0)
+			rc = cc_store_bump_generation(st, err);
 		if (rc == 0)
 			rc = cc_stmt_prepare(
 				st, &log,

@@ -253,6 +253,13 @@ static void fields_free(void *p)
 	free(m);
 }
 
+void match_follow_init(void)
+{
+	/* The fields follow the postings by their own revision and name enterprises by frame
+	 * index, which only a full build (enterprises added or deleted) moves. */
+	cc_frame_ext_policy(FIELDS_SLOT, 0, 0, NULL);
+}
+
 struct match_fields *match_fields_get(struct cc_store *st, struct cc_frame *f, struct cc_error *err)
 {
 	static const char rev_sql[] =

@@ -276,4 +276,8 @@ json_t *match_deals(struct cc_store *st, const char *uscc, int limit, struct cc_
  */
 json_t *match_stats(struct cc_store *st, struct cc_error *err);
 
+/* Sets how matching's posting fields follow a new frame version (cc_frame_ext_policy): shared,
+ * since they follow the postings themselves. Called once before the server follows the log. */
+void match_follow_init(void);
+
 #endif

@@ -317,6 +317,77 @@ static const char *const migrations[] = {
 	"  GROUP BY user_id, what, value, coalesce(kind, ''));"
 	"CREATE UNIQUE INDEX subscriptions_once ON subscriptions(user_id, what, value,"
 	"  coalesce(kind, ''));",
+	/* 12: the change log (frame/follow.c): every write to a table the frame reads adds a row
+	 * in the same transaction, by triggers, whoever writes (a handler, the CLI, another
+	 * process, the sqlite3 shell). Kinds: 1 an enterprise added or its code or id changed,
+	 * 2 an enterprise's registry fields, 3 an enterprise deleted, 4 an indicator row
+	 * (enterprise, period), 5 chain membership, 6 supply edges (by buyer), 9 everything (a
+	 * bulk import, which turns row logging off for its own transaction by a meta row
+	 * 'log_bulk' that it deletes before it commits, so no other reader ever sees it).
+	 * AUTOINCREMENT: a sequence number is never reused once pruned. Readers holding a frame
+	 * register the sequence they have applied in change_readers; rows all of them have
+	 * applied are pruned. The first row makes every frame built before it rebuild. */
+	"CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL,"
+	"  entity INTEGER NOT NULL, period INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO changes(kind, entity) VALUES(9, 0);"
+	"CREATE TABLE change_readers(name TEXT PRIMARY KEY, seq INTEGER NOT NULL,"
+	"  seen_at INTEGER NOT NULL);"
+	"CREATE TRIGGER changes_ent_ai AFTER INSERT ON enterprises"
+	"  WHEN (SELECT 1 FROM meta WHERE key = 'log_bulk') IS NULL BEGIN"
+	"  INSERT INTO changes(kind, entity) VALUES(1, new.id);"
+	"  END;"
+	"CREATE TRIGGER changes_ent_au AFTER UPDATE ON enterprises"
+	"  WHEN (SELECT 1 FROM meta WHERE key = 'log_bulk') IS NULL BEGIN"
+	"  INSERT INTO changes(kind, entity) VALUES(CASE WHEN old.id = new.id AND"
+	"    old.uscc = new.uscc THEN 2 ELSE 1 END, new.id);"
+	"  INSERT INTO changes(kind, entity) SELECT 3, old.id WHERE old.id <> new.id;"
+	"  END;"
+	"CREATE TRIGGER changes_ent_ad AFTER DELETE ON enterprises"
+	"  WHEN (SELECT 1 FROM meta WHERE key = 'log_bulk') IS NULL BEGIN"
+	"  INSERT INTO changes(kind, entity) VALUES(3, old.id);"
+	"  END;"
+	"CREATE TRIGGER changes_ind_ai AFTER INSERT ON indicators"
+	"  WHEN (SELECT 1 FROM meta WHERE key = 'log_bulk') IS NULL BEGIN"
+	"  INSERT INTO changes(kind, entity, period) VALUES(4, new.enterprise_id, new.period);"
+	"  END;"
+	"CREATE TRIGGER changes_ind_au AFTER UPDATE ON indicators"
+	"  WHEN (SELECT 1 FROM meta WHERE key = 'log_bulk') IS NULL BEGIN"
+	"  INSERT INTO changes(kind, entity, period) VALUES(4, new.enterprise_id, new.period);"
+	"  INSERT INTO changes(kind, entity, period) SELECT 4, old.enterprise_id, old.period"
+	"    WHERE old.enterprise_id <> new.enterprise_id OR old.period <> new.period;"
+	"  END;"
+	"CREATE TRIGGER changes_ind_ad AFTER DELETE ON indicators"
+	"  WHEN (SELECT 1 FROM meta WHERE key = 'log_bulk') IS NULL BEGIN"
+	"  INSERT INTO changes(kind, entity, period) VALUES(4, old.enterprise_id, old.period);"
+	"  END;"
+	"CREATE TRIGGER changes_mem_ai AFTER INSERT ON chain_members"
+	"  WHEN (SELECT 1 FROM meta WHERE key = 'log_bulk') IS NULL BEGIN"
+	"  INSERT INTO changes(kind, entity) VALUES(5, new.enterprise_id);"
+	"  END;"
+	"CREATE TRIGGER changes_mem_au AFTER UPDATE ON chain_members"
+	"  WHEN (SELECT 1 FROM meta WHERE key = 'log_bulk') IS NULL BEGIN"
+	"  INSERT INTO changes(kind, entity) VALUES(5, new.enterprise_id);"
+	"  INSERT INTO changes(kind, entity) SELECT 5, old.enterprise_id"
+	"    WHERE old.enterprise_id <> new.enterprise_id;"
+	"  END;"
+	"CREATE TRIGGER changes_mem_ad AFTER DELETE ON chain_members"
+	"  WHEN (SELECT 1 FROM meta WHERE key = 'log_bulk') IS NULL BEGIN"
+	"  INSERT INTO changes(kind, entity) VALUES(5, old.enterprise_id);"
+	"  END;"
+	"CREATE TRIGGER changes_edge_ai AFTER INSERT ON supply_edges"
+	"  WHEN (SELECT 1 FROM meta WHERE key = 'log_bulk') IS NULL BEGIN"
+	"  INSERT INTO changes(kind, entity) VALUES(6, new.buyer_id);"
+	"  END;"
+	"CREATE TRIGGER changes_edge_au AFTER UPDATE ON supply_edges"
+	"  WHEN (SELECT 1 FROM meta WHERE key = 'log_bulk') IS NULL BEGIN"
+	"  INSERT INTO changes(kind, entity) VALUES(6, new.buyer_id);"
+	"  INSERT INTO changes(kind, entity) SELECT 6, old.buyer_id"
+	"    WHERE old.buyer_id <> new.buyer_id;"
+	"  END;"
+	"CREATE TRIGGER changes_edge_ad AFTER DELETE ON supply_edges"
+	"  WHEN (SELECT 1 FROM meta WHERE key = 'log_bulk') IS NULL BEGIN"
+	"  INSERT INTO changes(kind, entity) VALUES(6, old.buyer_id);"
+	"  END;",
 };
 
 int cc_schema_count(void)

@@ -265,6 +265,104 @@ int64_t cc_store_int(struct cc_store *st, const char *sql, int64_t def)
 	return v;
 }
 
+int64_t cc_store_log_seq(struct cc_store *st)
+{
+	static const char sql[] = "SELECT seq FROM sqlite_sequence WHERE name = 'changes'";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, NULL);
+	int64_t v = 0;
+	if (!s)
+		return 0;
+	if (cc_stmt_step(s, NULL) == 1)
+		v = cc_stmt_int64(s, 0);
+	cc_stmt_reset(s);
+	return v;
+}
+
+int cc_store_changes_since(struct cc_store *st, int64_t seq, int max, struct cc_change **out,
+			   int *n, struct cc_error *err)
+{
+	static const char first_sql[] = "SELECT min(seq) FROM changes";
+	static const char sql[] = "SELECT seq, kind, entity, period FROM changes WHERE seq > ?1 "
+				  "ORDER BY seq LIMIT ?2";
+	*out = NULL;
+	*n = 0;
+	int64_t last = cc_store_log_seq(st);
+	if (last <= seq)
+		return 0;
+	/* Rows after SEQ pruned: this reader was forgotten (not seen for an hour). */
+	struct cc_stmt *s = cc_stmt_cached(st, first_sql, err);
+	if (!s)
+		return CC_EDB;
+	int64_t first = cc_stmt_step(s, err) == 1 && !cc_stmt_is_null(s, 0) ? cc_stmt_int64(s, 0)
+									    : last + 1;
+	cc_stmt_reset(s);
+	if (first > seq + 1)
+		return 1;
+	if (last - seq > max)
+		return 1;
+	struct cc_change *ch = malloc(sizeof *ch * (size_t)(last - seq));
+	if (!ch)
+		return cc_error_set(err, CC_ENOMEM, "out of memory reading the change log");
+	s = cc_stmt_cached(st, sql, err);
+	if (!s) {
+		free(ch);
+		return CC_EDB;
+	}
+	cc_stmt_bind_int64(s, 1, seq);
+	cc_stmt_bind_int64(s, 2, last - seq);
+	int k = 0, rc;
+	while (k < last - seq && (rc = cc_stmt_step(s, err)) == 1) {
+		ch[k].seq = cc_stmt_int64(s, 0);
+		ch[k].kind = (int32_t)cc_stmt_int64(s, 1);
+		ch[k].entity = cc_stmt_int64(s, 2);
+		ch[k].period = (int32_t)cc_stmt_int64(s, 3);
+		k++;
+	}
+	cc_stmt_reset(s);
+	if (rc < 0) {
+		free(ch);
+		return rc;
+	}
+	*out = ch;
+	*n = k;
+	return 0;
+}
+
+int cc_store_log_bulk(struct cc_store *st, int on, struct cc_error *err)
+{
+	if (!on)
+		return cc_store_exec(st, "DELETE FROM meta WHERE key = 'log_bulk'", err);
+	return cc_store_exec(st,
+			     "INSERT INTO changes(kind, entity) VALUES(9, 0);"
+			     "INSERT OR REPLACE INTO meta(key, value) VALUES('log_bulk', '1')",
+			     err);
+}
+
+int cc_store_log_prune(struct cc_store *st, const char *name, int64_t seq, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(st, &s,
+				 "INSERT INTO change_readers(name, seq, seen_at) VALUES(?1, ?2, "
+				 "strftime('%s','now')) ON CONFLICT(name) DO UPDATE SET "
+				 "seq = excluded.seq, seen_at = excluded.seen_at",
+				 err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_text(s, 1, name, strlen(name));
+	cc_stmt_bind_int64(s, 2, seq);
+	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	cc_stmt_free(s);
+	if (rc == 0)
+		rc = cc_store_exec(
+			st,
+			"DELETE FROM change_readers WHERE seen_at < strftime('%s','now') - "
+			"3600;"
+			"DELETE FROM changes WHERE seq <= (SELECT min(seq) FROM "
+			"change_readers)",
+			err);
+	return rc;
+}
+
 int64_t cc_store_changes(struct cc_store *st)
 {
 	return sqlite3_changes64(st->db);

@@ -103,6 +103,41 @@ int cc_store_audit(struct cc_store *st, const char *actor, const char *action, c
 
 /* Rows changed by the last statement. */
 int64_t cc_store_changes(struct cc_store *st);
+
+/* The change log (migration 12; frame/frame.h follows it). */
+enum cc_change_kind_t {
+	CC_CH_ENT_ADD = 1,  /* an enterprise added (or its code or id changed) */
+	CC_CH_ENT_EDIT = 2, /* an enterprise's registry fields */
+	CC_CH_ENT_DEL = 3,  /* an enterprise deleted */
+	CC_CH_IND = 4,	    /* an indicator row: entity = enterprise id, period */
+	CC_CH_MEMBER = 5,   /* chain membership of enterprise entity */
+	CC_CH_EDGE = 6,	    /* supply edges bought by enterprise entity */
+	CC_CH_ALL = 9,	    /* everything may have changed (a bulk import) */
+};
+struct cc_change {
+	int64_t seq, entity;
+	int32_t kind, period;
+};
+/* The newest change's sequence number (0 when nothing was ever logged). */
+int64_t cc_store_log_seq(struct cc_store *st);
+/*
+ * Reads the changes after SEQ (at most MAX of them) into *OUT (malloc'd; the caller frees it)
+ * and their count into *N. Returns 0, 1 when there are more than MAX or when rows after SEQ
+ * were already pruned (the reader must rebuild; *OUT is then NULL), or a negative CC_E*.
+ */
+int cc_store_changes_since(struct cc_store *st, int64_t seq, int max, struct cc_change **out,
+			   int *n, struct cc_error *err);
+/*
+ * Inside a write transaction: turns row logging off for the rest of it (ON = 1; a bulk import)
+ * and logs one CC_CH_ALL row, or turns it on again (ON = 0; call before committing). The
+ * switch is a meta row written in the transaction, so no other connection ever sees it.
+ */
+int cc_store_log_bulk(struct cc_store *st, int on, struct cc_error *err);
+/*
+ * Records that reader NAME has applied every change up to SEQ and deletes the rows that every
+ * reader seen in the last hour has applied. Returns 0 or a negative CC_E*.
+ */
+int cc_store_log_prune(struct cc_store *st, const char *name, int64_t seq, struct cc_error *err);
 int64_t cc_store_last_id(struct cc_store *st);
 
 #endif

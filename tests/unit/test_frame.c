@@ -1,0 +1,520 @@
+/*
+ * Unit tests of the live frame (frame/frame.c, frame/col.c): the change log written by
+ * triggers, columns shared block by block between versions, and the differential test — a
+ * demo database takes thousands of random writes of every kind, the frame follows each batch
+ * through the change log, and the followed frame must equal a frame built from scratch at the
+ * same position, column for column, with the followed sorted orders equal to fresh sorts.
+ * A second test runs the background follower with a writer and readers on their own threads.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "testutil.h"
+#include "domain/catalogue.h"
+#include "domain/codes.h"
+#include "frame/col.h"
+#include "frame/frame.h"
+#include "http/handlers.h"
+#include "io/demo.h"
+#include "io/import.h"
+#include "store/store.h"
+
+static char dir[] = "/tmp/cc-frame-XXXXXX";
+static char db_path[300];
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+static int rnd_below(int n)
+{
+	return (int)(rnd() % (uint64_t)n);
+}
+
+/* A demo database of N enterprises at DIR/NAME (loaded through the importer). */
+static void make_demo(const char *name, int n)
+{
+	struct cc_demo_opts o;
+	struct cc_demo_counts counts;
+	struct cc_error err = {0};
+	cc_demo_defaults(&o);
+	o.enterprises = n;
+	o.seed = 7;
+	o.this_year = 2026;
+	o.this_month = 6;
+	assert_int_equal(cc_demo_write(dir, &o, &counts, &err), 0);
+	snprintf(db_path, sizeof db_path, "%s/%s", dir, name);
+	struct cc_store *st = NULL;
+	assert_int_equal(cc_store_open(&st, db_path, CC_STORE_CREATE, &err), 0);
+	static const char *const files[] = {"enterprises.csv", "indicators.csv",
+					    "chain_members.csv", "supply.csv", "postings.csv"};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char p[400];
+		struct cc_import_opts io = {0};
+		struct cc_import_result res;
+		snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+		io.kind = CC_KIND_AUTO;
+		int rc = cc_import_file(st, p, &io, &res, &err);
+		if (rc)
+			print_error("%s: %s\n", files[i], err.msg);
+		assert_int_equal(rc, 0);
+		cc_import_result_release(&res);
+	}
+	cc_store_close(st);
+}
+
+static void exec(struct cc_store *st, const char *fmt, ...)
+{
+	char sql[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	struct cc_error err = {0};
+	/* Some random writes are refused by a constraint (a duplicate, a foreign key): fine,
+	 * the log must then hold nothing of them either. */
+	cc_store_exec(st, sql, &err);
+}
+
+static int64_t random_id(struct cc_store *st)
+{
+	int64_t max = cc_store_int(st, "SELECT max(id) FROM enterprises", 1);
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT id FROM enterprises WHERE id >= %lld ORDER BY id LIMIT 1",
+		 (long long)(1 + rnd() % (uint64_t)max));
+	return cc_store_int(st, sql, 1);
+}
+
+/* One random write of any kind the frame reads (or does not: postings). */
+static void random_write(struct cc_store *st, int step, int year0, int nyears)
+{
+	static const char *const metrics[] = {"revenue",    "output_value", "employees",
+					      "rd_expense", "net_profit",   "tax",
+					      "rd_staff",   "total_assets", "energy_tce"};
+	int64_t id = random_id(st), other = random_id(st);
+	int year = year0 + 1 + rnd_below(nyears > 2 ? nyears - 2 : 1);
+	const char *m = metrics[rnd_below((int)(sizeof metrics / sizeof metrics[0]))];
+	int r = rnd_below(100);
+	if (r < 30) {
+		exec(st,
+		     "UPDATE indicators SET %s = %d.25 WHERE enterprise_id = %lld AND period = %d",
+		     m, rnd_below(100000), (long long)id, year * 100);
+	} else if (r < 38) {
+		exec(st,
+		     "INSERT INTO indicators(enterprise_id, period, %s) VALUES(%lld, %d, %d) "
+		     "ON CONFLICT DO UPDATE SET %s = excluded.%s",
+		     m, (long long)id, year * 100, rnd_below(5000), m, m);
+	} else if (r < 42) {
+		exec(st,
+		     "UPDATE indicators SET %s = NULL WHERE enterprise_id = %lld AND period = %d",
+		     m, (long long)id, year * 100);
+	} else if (r < 44) {
+		exec(st, "DELETE FROM indicators WHERE enterprise_id = %lld AND period = %d",
+		     (long long)id, year * 100);
+	} else if (r < 46) {
+		/* A boundary year: the frame may have to rebuild. */
+		exec(st, "DELETE FROM indicators WHERE enterprise_id = %lld AND period = %d",
+		     (long long)id, (year0 + nyears - 1) * 100);
+	} else if (r < 52) {
+		exec(st,
+		     "UPDATE indicators SET revenue = coalesce(revenue, 1) * 1.5 WHERE "
+		     "enterprise_id = %lld AND period = (SELECT max(period) FROM indicators WHERE "
+		     "enterprise_id = %lld AND period %% 100 <> 0)",
+		     (long long)id, (long long)id);
+	} else if (r < 55) {
+		exec(st, "UPDATE enterprises SET name = name || '%d' WHERE id = %lld", step,
+		     (long long)id);
+	} else if (r < 58) {
+		exec(st,
+		     "UPDATE enterprises SET region = (SELECT region FROM enterprises WHERE id = "
+		     "%lld), industry = (SELECT industry FROM enterprises WHERE id = %lld) WHERE "
+		     "id = %lld",
+		     (long long)other, (long long)other, (long long)id);
+	} else if (r < 61) {
+		static const char *const scales[] = {"large", "medium", "small", "micro"};
+		static const char *const certs[] = {"hightech", "hightech;srdi", "tech_sme", ""};
+		exec(st,
+		     "UPDATE enterprises SET scale = '%s', certs = '%s', listed = 'star', "
+		     "founded = '2001-0%d-11' WHERE id = %lld",
+		     scales[rnd_below(4)], certs[rnd_below(4)], 1 + rnd_below(9), (long long)id);
+	} else if (r < 65) {
+		exec(st,
+		     "INSERT OR IGNORE INTO chain_members(enterprise_id, chain, node, role) SELECT "
+		     "%lld, chain, node, 'member' FROM chain_members WHERE enterprise_id = %lld",
+		     (long long)id, (long long)other);
+	} else if (r < 67) {
+		exec(st, "DELETE FROM chain_members WHERE enterprise_id = %lld", (long long)id);
+	} else if (r < 69) {
+		exec(st, "UPDATE chain_members SET role = 'core' WHERE enterprise_id = %lld",
+		     (long long)id);
+	} else if (r < 73) {
+		exec(st,
+		     "INSERT OR IGNORE INTO supply_edges(supplier, buyer_id, product, chain, node, "
+		     "annual_value, share) SELECT uscc, %lld, 'p%d', NULL, NULL, 12.5, 0.1 FROM "
+		     "enterprises WHERE id = %lld",
+		     (long long)id, step, (long long)other);
+	} else if (r < 76) {
+		exec(st,
+		     "UPDATE supply_edges SET annual_value = annual_value * 2 WHERE buyer_id = %lld",
+		     (long long)id);
+	} else if (r < 78) {
+		exec(st, "DELETE FROM supply_edges WHERE buyer_id = %lld", (long long)id);
+	} else if (r < 84) {
+		exec(st,
+		     "UPDATE postings SET status = CASE status WHEN 'open' THEN 'withdrawn' ELSE "
+		     "'open' END WHERE id = (SELECT min(id) FROM postings WHERE enterprise_id = "
+		     "%lld)",
+		     (long long)id);
+	} else if (r < 86) {
+		char code[19];
+		tu_uscc(code, 500103, 900000 + step % 90000);
+		exec(st,
+		     "INSERT INTO enterprises(uscc, name, region) VALUES('%s', '新企业%d', 500103)",
+		     code, step);
+	} else if (r < 87) {
+		exec(st, "DELETE FROM enterprises WHERE id = %lld", (long long)id);
+	} else {
+		/* Writes several rows in one transaction. */
+		exec(st, "BEGIN");
+		for (int k = 0; k < 5; k++)
+			exec(st,
+			     "UPDATE indicators SET employees = %d WHERE enterprise_id = %lld AND "
+			     "period = %d",
+			     rnd_below(900), (long long)random_id(st), year * 100);
+		exec(st, "COMMIT");
+	}
+}
+
+static void assert_same(struct cc_store *st, struct cc_frame *f)
+{
+	struct cc_frame *fresh = NULL;
+	struct cc_error err = {0};
+	char msg[512];
+	assert_int_equal(cc_frame_build(st, f->flags, &fresh, &err), 0);
+	assert_int_equal(fresh->seq, f->seq);
+	if (cc_frame_diff(f, fresh, msg, sizeof msg)) {
+		print_error("followed frame differs from a build at seq %lld: %s\n",
+			    (long long)f->seq, msg);
+		fail();
+	}
+	cc_frame_release(fresh);
+	int year = cc_frame_latest_year(f);
+	assert_int_equal(h_enterprise_order_check(f, CC_M_REVENUE, year, 1), 0);
+	assert_int_equal(h_enterprise_order_check(f, CC_M_EMPLOYEES, year, 0), 0);
+	assert_int_equal(h_enterprise_order_check(f, CC_M_REVENUE_YOY, year, 1), 0);
+}
+
+static void test_change_log(void **state)
+{
+	(void)state;
+	struct cc_store *st = NULL;
+	struct cc_error err = {0};
+	char p[300], code[19];
+	snprintf(p, sizeof p, "%s/log.db", dir);
+	assert_int_equal(cc_store_open(&st, p, CC_STORE_CREATE, &err), 0);
+	int64_t s0 = cc_store_log_seq(st);
+	assert_true(s0 >= 1); /* the migration's "everything" row */
+	tu_uscc(code, 500103, 1);
+	exec(st, "INSERT INTO enterprises(uscc, name, region) VALUES('%s', 'A', 500103)", code);
+	exec(st, "INSERT INTO indicators(enterprise_id, period, revenue) VALUES(1, 202400, 5)");
+	exec(st, "UPDATE indicators SET revenue = 6 WHERE enterprise_id = 1");
+	exec(st, "UPDATE enterprises SET name = 'B' WHERE id = 1");
+	exec(st, "INSERT INTO chain_members(enterprise_id, chain, node) VALUES(1, 'nev', 'x')");
+	exec(st, "INSERT INTO supply_edges(supplier, buyer_id, product) VALUES('%s', 1, 'a')",
+	     code);
+	exec(st, "DELETE FROM enterprises WHERE id = 1");
+	struct cc_change *ch = NULL;
+	int n = 0;
+	assert_int_equal(cc_store_changes_since(st, s0, 1000, &ch, &n, &err), 0);
+	/* Insert, indicator twice, edit, member, edge, then the delete cascading to the
+	 * indicator, member and edge rows (foreign keys are on). */
+	static const int want[] = {CC_CH_ENT_ADD,  CC_CH_IND,	 CC_CH_IND,
+				   CC_CH_ENT_EDIT, CC_CH_MEMBER, CC_CH_EDGE};
+	assert_true(n >= 7);
+	for (int k = 0; k < 6; k++)
+		assert_int_equal(ch[k].kind, want[k]);
+	assert_int_equal(ch[1].period, 202400);
+	assert_int_equal(ch[1].entity, 1);
+	int dels = 0;
+	for (int k = 6; k < n; k++)
+		dels += ch[k].kind == CC_CH_ENT_DEL;
+	assert_int_equal(dels, 1);
+	free(ch);
+	/* Too many: the reader must rebuild. */
+	assert_int_equal(cc_store_changes_since(st, s0, 3, &ch, &n, &err), 1);
+	assert_null(ch);
+	/* A bulk transaction logs one row, and its switch never outlives it. */
+	int64_t s1 = cc_store_log_seq(st);
+	assert_int_equal(cc_store_begin(st, &err), 0);
+	assert_int_equal(cc_store_log_bulk(st, 1, &err), 0);
+	exec(st, "INSERT INTO enterprises(uscc, name, region) VALUES('%s', 'C', 500103)", code);
+	exec(st, "UPDATE enterprises SET name = 'D'");
+	assert_int_equal(cc_store_log_bulk(st, 0, &err), 0);
+	assert_int_equal(cc_store_commit(st, &err), 0);
+	assert_int_equal(cc_store_log_seq(st), s1 + 1);
+	assert_int_equal(cc_store_changes_since(st, s1, 10, &ch, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ch[0].kind, CC_CH_ALL);
+	free(ch);
+	assert_int_equal(cc_store_int(st, "SELECT count(*) FROM meta WHERE key = 'log_bulk'", 9),
+			 0);
+	/* Pruning keeps what a registered reader has not applied, and a reader pruned past must
+	 * rebuild. */
+	assert_int_equal(cc_store_log_prune(st, "r1", s1, &err), 0);
+	assert_int_equal(cc_store_int(st, "SELECT min(seq) FROM changes", 0), s1 + 1);
+	assert_int_equal(cc_store_changes_since(st, s0, 1000, &ch, &n, &err), 1);
+	assert_int_equal(cc_store_changes_since(st, s1, 1000, &ch, &n, &err), 0);
+	free(ch);
+	cc_store_close(st);
+}
+
+static void test_col_sharing(void **state)
+{
+	(void)state;
+	size_t n = 300000; /* 2.3 MB of doubles: 37 blocks */
+	struct cc_col *a = cc_col_new(n * sizeof(double));
+	assert_non_null(a);
+	double *d = a->data;
+	for (size_t i = 0; i < n; i++)
+		assert_true(d[i] == 0.0);
+	for (size_t i = 0; i < n; i++)
+		d[i] = (double)i;
+	cc_col_seal(a);
+	size_t before = cc_col_pool_blocks();
+	struct cc_col_patch *p = cc_col_patch_begin(a);
+	*(double *)cc_col_patch_at(p, 5 * sizeof(double)) = -5;
+	*(double *)cc_col_patch_at(p, (n - 1) * sizeof(double)) = -1;
+	struct cc_col *b = cc_col_patch_end(p);
+	assert_non_null(b);
+	const double *x = a->data, *y = b->data;
+	assert_true(x[5] == 5 && y[5] == -5);
+	assert_true(x[n - 1] == (double)(n - 1) && y[n - 1] == -1);
+	for (size_t i = 6; i < n - 1; i += 997)
+		assert_true(y[i] == (double)i);
+	if (cc_col_pooled())
+		assert_int_equal(cc_col_pool_blocks(), before + 2); /* two blocks, not 37 */
+	/* Many patches of the same column stay correct past the mapping limit. */
+	struct cc_col *cur = cc_col_retain(b);
+	for (int round = 0; round < 40; round++) {
+		p = cc_col_patch_begin(cur);
+		size_t at = (size_t)round * 7919 % n;
+		*(double *)cc_col_patch_at(p, at * sizeof(double)) = 1e6 + round;
+		struct cc_col *next = cc_col_patch_end(p);
+		assert_non_null(next);
+		assert_true(((const double *)next->data)[at] == 1e6 + round);
+		cc_col_release(cur);
+		cur = next;
+	}
+	y = cur->data;
+	assert_true(y[5] == -5 && y[n - 1] == -1);
+	assert_true(y[7919] == 1e6 + 1);
+	/* Nothing touched: the same column. */
+	p = cc_col_patch_begin(cur);
+	struct cc_col *same = cc_col_patch_end(p);
+	assert_ptr_equal(same, cur);
+	cc_col_release(same);
+	cc_col_release(cur);
+	cc_col_release(b);
+	cc_col_release(a);
+	if (cc_col_pooled())
+		assert_int_equal(cc_col_pool_blocks(), before - 37);
+}
+
+static void test_follow_differential(void **state)
+{
+	(void)state;
+	struct cc_store *st = NULL;
+	struct cc_error err = {0};
+	make_demo("diff.db", 1500);
+	assert_int_equal(cc_store_open(&st, db_path, 0, &err), 0);
+	h_enterprise_follow_init();
+	struct cc_frame *f = NULL;
+	assert_int_equal(cc_frame_build(st, CC_FRAME_MONTHLY, &f, &err), 0);
+	assert_true(f->nmonths > 0 && f->nyears >= 4);
+	int year0 = f->year0, nyears = f->nyears;
+	assert_same(st, f); /* makes the orders that the versions follow */
+	int steps = 3000, patched = 0, rebuilt_n = 0, shared = 0, checks = 0;
+	for (int step = 0; step < steps;) {
+		int batch = 1 + rnd_below(3);
+		for (int k = 0; k < batch; k++, step++)
+			random_write(st, step, year0, nyears);
+		struct cc_frame *next = NULL;
+		int rebuilt = 0;
+		int rc = cc_frame_follow(st, f, &next, &rebuilt, &err);
+		if (rc)
+			print_error("follow: %s\n", err.msg);
+		assert_int_equal(rc, 0);
+		if (next != f) {
+			rebuilt_n += rebuilt;
+			patched += !rebuilt;
+			if (!rebuilt && next->id == f->id && next->uscc == f->uscc)
+				shared++;
+		}
+		cc_frame_release(f);
+		f = next;
+		if (step % 30 < 3 || step >= steps) {
+			assert_same(st, f);
+			checks++;
+		}
+	}
+	assert_same(st, f);
+	print_message("      %d followed versions patched (%d sharing their registry columns), "
+		      "%d rebuilt, %d compared\n",
+		      patched, shared, rebuilt_n, checks + 1);
+	/* Most writes must be patched, not rebuilt, and a patch shares what it did not touch. */
+	assert_true(patched > 5 * rebuilt_n);
+	assert_true(shared > patched / 2);
+	cc_frame_release(f);
+	cc_store_close(st);
+}
+
+/* The follower thread with a writer and readers at once. */
+struct conc {
+	struct cc_frame_cache *cache;
+	int stop;
+	int64_t witness; /* store id whose revenue and employees the writer sets together */
+	int year;
+	int bad;
+	long reads;
+};
+
+static void *writer(void *arg)
+{
+	struct conc *c = arg;
+	struct cc_store *st = NULL;
+	struct cc_error err = {0};
+	assert_int_equal(cc_store_open(&st, db_path, 0, &err), 0);
+	for (int k = 1; k <= 300; k++) {
+		exec(st,
+		     "UPDATE indicators SET revenue = %d, employees = %d WHERE enterprise_id = %lld "
+		     "AND period = %d",
+		     k, k, (long long)c->witness, c->year * 100);
+		if (k % 50 == 0)
+			random_write(st, 100000 + k, c->year - 3, 4);
+		/* A writer reads its own write within the bound. */
+		if (!cc_frame_cache_wait(c->cache, cc_store_log_seq(st), 5000))
+			__atomic_add_fetch(&c->bad, 1, __ATOMIC_RELAXED);
+	}
+	cc_store_close(st);
+	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *reader(void *arg)
+{
+	struct conc *c = arg;
+	struct cc_store *st = NULL;
+	struct cc_error err = {0};
+	assert_int_equal(cc_store_open(&st, db_path, 0, &err), 0);
+	int64_t last = 0;
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		struct cc_frame *f = NULL;
+		if (cc_frame_cache_get(c->cache, st, &f, &err)) {
+			__atomic_add_fetch(&c->bad, 1, __ATOMIC_RELAXED);
+			break;
+		}
+		/* Versions only move forward, and one version is one consistent snapshot. */
+		if (f->seq < last)
+			__atomic_add_fetch(&c->bad, 1, __ATOMIC_RELAXED);
+		last = f->seq;
+		int i = cc_frame_of_id(f, c->witness);
+		const double *rev = cc_frame_annual(f, CC_M_REVENUE, c->year);
+		const double *emp = cc_frame_annual(f, CC_M_EMPLOYEES, c->year);
+		if (i >= 0 && rev && emp && !(isnan(rev[i]) && isnan(emp[i])) && rev[i] != emp[i])
+			__atomic_add_fetch(&c->bad, 1, __ATOMIC_RELAXED);
+		cc_frame_release(f);
+		__atomic_add_fetch(&c->reads, 1, __ATOMIC_RELAXED);
+	}
+	cc_store_close(st);
+	return NULL;
+}
+
+static void test_follower_concurrency(void **state)
+{
+	(void)state;
+	struct cc_store *st = NULL;
+	struct cc_error err = {0};
+	make_demo("conc.db", 800);
+	assert_int_equal(cc_store_open(&st, db_path, 0, &err), 0);
+	struct conc c = {0};
+	assert_int_equal(cc_frame_cache_new(&c.cache, db_path, CC_FRAME_MONTHLY, &err), 0);
+	struct cc_frame *f = NULL;
+	assert_int_equal(cc_frame_cache_get(c.cache, st, &f, &err), 0);
+	c.year = f->year0 + f->nyears - 1;
+	c.witness = f->id[f->n / 2];
+	cc_frame_release(f);
+	/* Revenue and employees of the witness are always equal from here on. */
+	exec(st,
+	     "INSERT INTO indicators(enterprise_id, period, revenue, employees) VALUES(%lld, %d, "
+	     "0, 0) ON CONFLICT DO UPDATE SET revenue = 0, employees = 0",
+	     (long long)c.witness, c.year * 100);
+	assert_int_equal(cc_frame_cache_get(c.cache, st, &f, &err), 0);
+	cc_frame_release(f);
+	assert_int_equal(cc_frame_cache_start(c.cache, 5, &err), 0);
+	pthread_t w, r[3];
+	pthread_create(&w, NULL, writer, &c);
+	for (int k = 0; k < 3; k++)
+		pthread_create(&r[k], NULL, reader, &c);
+	pthread_join(w, NULL);
+	for (int k = 0; k < 3; k++)
+		pthread_join(r[k], NULL);
+	assert_int_equal(c.bad, 0);
+	assert_true(c.reads > 0);
+	/* Caught up: the published frame equals a build. */
+	assert_int_equal(cc_frame_cache_wait(c.cache, cc_store_log_seq(st), 10000), 1);
+	assert_int_equal(cc_frame_cache_get(c.cache, st, &f, &err), 0);
+	assert_same(st, f);
+	int i = cc_frame_of_id(f, c.witness);
+	assert_true(cc_frame_annual(f, CC_M_REVENUE, c.year)[i] == 300);
+	struct cc_frame_cache_stats stats;
+	cc_frame_cache_stats(c.cache, &stats);
+	print_message("      follower: %lld patches, %lld rebuilds, longest %lld ms, %ld reads\n",
+		      (long long)stats.patches, (long long)stats.rebuilds, (long long)stats.max_ms,
+		      c.reads);
+	assert_true(stats.patches > 0);
+	cc_frame_release(f);
+	cc_frame_cache_free(c.cache);
+	cc_store_close(st);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	if (!mkdtemp(dir))
+		return -1;
+	if (cc_codes_load(&err) || !cc_catalogue_get(&err))
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_change_log),
+		cmocka_unit_test(test_col_sharing),
+		cmocka_unit_test(test_follow_differential),
+		cmocka_unit_test(test_follower_concurrency),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
