@@ -1241,6 +1241,55 @@ def test_edit_audit(ctx):
     check(ok, "the audit table refuses deletes")
 
 
+def test_live(ctx):
+    """A write reaches the pages at once: the writer's own next read, another session within a
+    bound, and a write by another process (here Python's sqlite3) with no request made."""
+    an = ctx.sessions["analyst"]
+    ad = ctx.sessions["admin"]
+    u = ctx.edit_uscc
+    top = "/api/v1/enterprises?sort=revenue&order=desc&year=2024&limit=1"
+    r = an.req("PUT", "/api/v1/enterprises/%s/indicators/2024" % u, {"revenue": 9.5e9})
+    check(r.status == 200, "live: PUT a record revenue", r.short())
+    r = an.get(top)
+    check(r.status == 200 and r.json["items"][0]["uscc"] == u
+          and r.json["items"][0]["revenue"] == 9.5e9,
+          "live: the writer's next read, sorted by the metric, shows its write", r.short())
+
+    def visible(sess, want, bound=3.0):
+        t = time.time()
+        while time.time() - t < bound:
+            r = sess.get(top)
+            if r.status == 200 and r.json["items"] and r.json["items"][0]["uscc"] == want[0] \
+                    and r.json["items"][0]["revenue"] == want[1]:
+                return time.time() - t
+            time.sleep(0.005)
+        return None
+    dt = visible(ad, (u, 9.5e9))
+    check(dt is not None and dt < 0.5, "live: another session sees it (%.3f s)" % (dt or -1))
+    # Another process writes straight into the database: the change log carries it.
+    other = db_query("SELECT e.uscc, e.id FROM enterprises e JOIN indicators i ON "
+                     "i.enterprise_id = e.id AND i.period = 202400 WHERE e.uscc <> ? LIMIT 1",
+                     (u,))
+    check(bool(other), "live: another enterprise with 2024 indicators")
+    if other:
+        ou, oid = other[0]
+        t0 = time.time()
+        db_exec("UPDATE indicators SET revenue = 9.7e9 WHERE enterprise_id = ? AND period = 202400",
+                (oid,))
+        dt = visible(ad, (ou, 9.7e9))
+        check(dt is not None and dt < 1.0,
+              "live: a write by another process reaches the list (%.3f s)" % (time.time() - t0))
+        r = ad.get("/api/v1/enterprises/" + ou)
+        y = [x for x in r.json["annual"] if x["year"] == 2024] if r.status == 200 else []
+        check(y and y[0]["revenue"] == 9.7e9, "live: and the profile", y[:1])
+        db_exec("UPDATE indicators SET revenue = 1 WHERE enterprise_id = ? AND period = 202400",
+                (oid,))
+    r = an.req("PUT", "/api/v1/enterprises/%s/indicators/2024" % u, {"revenue": 1})
+    r = an.get(top)
+    check(r.status == 200 and r.json["items"][0]["uscc"] != u,
+          "live: the order follows the value down again", r.short())
+
+
 def test_import_export(ctx):
     a = ctx.sessions["analyst"]
     good = ctx.good_row
@@ -1833,6 +1882,7 @@ def main():
         test_sql_injection(ctx, ops)
         test_paging_filters(ctx)
         test_edit_audit(ctx)
+        test_live(ctx)
         test_import_export(ctx)
         test_catalogues(ctx)
         test_sessions(ctx)
