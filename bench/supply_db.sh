@@ -11,7 +11,9 @@ prepare_supply_db() {
     have=$(sqlite3 "$W/db" 'select count(*) from supply_edges')
     echo "demo wrote $have supply edges; copying edges under new product names up to $EDGES ..."
     while [ "$have" -lt "$EDGES" ]; do
-      sqlite3 "$W/db" "INSERT INTO supply_edges SELECT supplier, buyer_id, product || '#$k', chain, node, annual_value, share FROM supply_edges WHERE rowid <= $EDGES - $have AND product NOT LIKE '%#%'; UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';"
+      # One transaction logged as one "everything changed" row (as a bulk import does), not
+      # a change-log row per copied edge.
+      sqlite3 "$W/db" "BEGIN; INSERT INTO changes(kind, entity) VALUES(9, 0); INSERT OR REPLACE INTO meta(key, value) VALUES('log_bulk', '1'); INSERT INTO supply_edges SELECT supplier, buyer_id, product || '#$k', chain, node, annual_value, share FROM supply_edges WHERE rowid <= $EDGES - $have AND product NOT LIKE '%#%'; DELETE FROM meta WHERE key = 'log_bulk'; UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'; COMMIT;"
       have=$(sqlite3 "$W/db" 'select count(*) from supply_edges')
       k=$((k + 1))
     done

@@ -305,11 +305,15 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 		goto out;
 	/* Build the first frame before accepting requests. */
 	struct cc_frame *f = NULL;
+	struct timespec tb0, tb1;
+	clock_gettime(CLOCK_MONOTONIC, &tb0);
 	rc = cc_frame_cache_get(srv.frames, st, &f, err);
 	if (rc)
 		goto out;
-	fprintf(stderr, "frame: %d enterprises, %d edges, %.1f MB\n", f->n, f->nedges,
-		(double)cc_frame_bytes(f) / 1e6);
+	clock_gettime(CLOCK_MONOTONIC, &tb1);
+	fprintf(stderr, "frame: %d enterprises, %d edges, %.1f MB, built in %.2f s\n", f->n,
+		f->nedges, (double)cc_frame_bytes(f) / 1e6,
+		(double)(tb1.tv_sec - tb0.tv_sec) + (double)(tb1.tv_nsec - tb0.tv_nsec) / 1e9);
 	cc_frame_release(f);
 	/* From here on no request builds: a thread follows the change log. */
 	h_enterprise_follow_init();
@@ -348,6 +352,12 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 	MHD_quiesce_daemon(d);
 	MHD_stop_daemon(d); /* waits for the worker threads, which finish their requests */
 	d = NULL;
+	struct cc_frame_cache_stats fs;
+	cc_frame_cache_stats(srv.frames, &fs);
+	fprintf(stderr,
+		"frame follower: %lld versions patched, %lld rebuilt, longest %lld ms, at change "
+		"%lld\n",
+		(long long)fs.patches, (long long)fs.rebuilds, (long long)fs.max_ms, (long long)fs.seq);
 	fprintf(stderr, "chainchief: stopped cleanly\n");
 out:
 	if (d)
