@@ -16,8 +16,10 @@
 #include <unistd.h>
 #include "frame/col.h"
 
-#define B	 CC_COL_BLOCK
-#define MAX_RUNS 32
+static size_t B = 65536;
+/* A patch past this many mappings writes the whole column out (the follower compacts columns
+ * past CC_COL_SOFT_RUNS when idle, so a write rarely pays for it). */
+#define MAX_RUNS 512
 
 static struct {
 	pthread_once_t once;
@@ -31,6 +33,9 @@ static struct {
 
 static void pool_init(void)
 {
+	const char *kb = getenv("CC_COL_BLOCK_KB");
+	if (kb && atoi(kb) >= 4 && atoi(kb) % 4 == 0 && atoi(kb) <= 1 << 20)
+		B = (size_t)atoi(kb) * 1024;
 	const char *heap = getenv("CC_COL_HEAP");
 	if (heap && *heap && strcmp(heap, "0") != 0)
 		return;
@@ -49,6 +54,12 @@ static void pool_init(void)
 	}
 	munmap(p, B);
 	pool.fd = fd;
+}
+
+size_t cc_col_block(void)
+{
+	pthread_once(&pool.once, pool_init);
+	return B;
 }
 
 int cc_col_pooled(void)
@@ -445,5 +456,22 @@ struct cc_col *cc_col_patch_end(struct cc_col_patch *p)
 			c = end_heap(p);
 	}
 	cc_col_patch_abort(p);
+	return c;
+}
+
+size_t cc_col_runs(const struct cc_col *c)
+{
+	return c && c->blk ? runs_of(c->blk, c->nblk) : 1;
+}
+
+struct cc_col *cc_col_compact(struct cc_col *old)
+{
+	if (!old->blk)
+		return cc_col_retain(old);
+	struct cc_col *c = cc_col_new(old->bytes);
+	if (!c)
+		return NULL;
+	memcpy(c->data, old->data, old->bytes);
+	cc_col_seal(c);
 	return c;
 }

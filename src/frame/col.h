@@ -17,7 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CC_COL_BLOCK ((size_t)65536)
+/* Bytes per block: 64 KB, or CC_COL_BLOCK_KB (a multiple of 4) read once from the environment
+ * (tests use small blocks to exercise fragmentation on small data). */
+size_t cc_col_block(void);
+#define CC_COL_BLOCK cc_col_block()
 
 struct cc_col {
 	int refs; /* atomic */
@@ -51,6 +54,13 @@ void *cc_col_patch_at(struct cc_col_patch *p, size_t off);
 struct cc_col *cc_col_patch_end(struct cc_col_patch *p);
 /* Discards a patch (NULL accepted). */
 void cc_col_patch_abort(struct cc_col_patch *p);
+
+/* The number of mappings (runs of consecutive blocks) behind C: 1 for a heap column. */
+size_t cc_col_runs(const struct cc_col *c);
+/* A copy of C in one run of new blocks (same data, one mapping), or NULL when out of memory. */
+struct cc_col *cc_col_compact(struct cc_col *c);
+/* Above this many runs a column is worth compacting (the follower does it when idle). */
+#define CC_COL_SOFT_RUNS 32
 
 /* Statistics for benchmarks and tests: blocks in use in the pool (0 without one). */
 size_t cc_col_pool_blocks(void);

@@ -101,13 +101,20 @@ static struct {
 	uint64_t metrics;
 	void *(*follow)(void *, const struct cc_frame *, const struct cc_frame *,
 			const struct cc_frame_delta *);
-} policies[8];
+	void (*idle)(void *, const struct cc_frame *);
+} policies[CC_FRAME_SLOTS];
+
+void cc_frame_ext_idle(int slot, void (*idle)(void *cache, const struct cc_frame *f))
+{
+	if (slot >= 0 && slot < CC_FRAME_SLOTS)
+		policies[slot].idle = idle;
+}
 
 void cc_frame_ext_policy(int slot, unsigned what, uint64_t metrics,
 			 void *(*follow)(void *old, const struct cc_frame *from,
 					 const struct cc_frame *to, const struct cc_frame_delta *d))
 {
-	if (slot < 0 || slot >= 8)
+	if (slot < 0 || slot >= CC_FRAME_SLOTS)
 		return;
 	policies[slot].set = 1;
 	policies[slot].what = what;
@@ -212,7 +219,7 @@ void *cc_frame_ext(struct cc_frame *f, int slot, void *(*make)(const struct cc_f
 
 static void frame_free(struct cc_frame *f)
 {
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < CC_FRAME_SLOTS; i++)
 		extref_release(f->ext[i]);
 	for (int k = 0; k < COL_END; k++)
 		cc_col_release(f->own[k]);
@@ -749,6 +756,13 @@ static int reload_supply(struct cc_store *st, struct cc_frame *f, const struct c
 	return rc;
 }
 
+static double mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void seal_all(struct cc_frame *f)
 {
 	for (int k = 0; k < COL_END; k++)
@@ -764,17 +778,32 @@ static int build_in_tx(struct cc_store *st, struct cc_frame *f, int flags,
 	f->generation = cc_store_generation(st);
 	f->seq = cc_store_log_seq(st);
 	f->flags = flags;
+	/* CC_FRAME_TIMING=1 prints each phase's seconds on stderr (benchmarks). */
+	static int timing = -1;
+	if (timing < 0)
+		timing = getenv("CC_FRAME_TIMING") != NULL;
+	double t[5];
+	t[0] = mono_seconds();
 	int rc = load_enterprises(st, f, &idmap, &maxid, err);
 	/* Kept: readers map a store id to the frame's index with cc_frame_of_id. */
 	f->index_of_id = idmap;
 	f->max_id = maxid;
+	t[1] = mono_seconds();
 	if (rc == 0)
 		rc = load_indicators(st, f, idmap, maxid, flags, err);
+	t[2] = mono_seconds();
 	if (rc == 0)
 		rc = reload_members(st, f, cat, err);
+	t[3] = mono_seconds();
 	if (rc == 0)
 		rc = reload_supply(st, f, cat, err);
 	seal_all(f);
+	t[4] = mono_seconds();
+	if (timing)
+		fprintf(stderr,
+			"frame build: enterprises %.2f s, indicators %.2f s, members %.2f s, supply "
+			"%.2f s\n",
+			t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3]);
 	return rc;
 }
 
@@ -1121,7 +1150,7 @@ static void follow_ext(struct cc_frame *old, struct cc_frame *f, const struct cc
 		       unsigned *remake)
 {
 	*remake = 0;
-	for (int slot = 0; slot < 8; slot++) {
+	for (int slot = 0; slot < CC_FRAME_SLOTS; slot++) {
 		struct cc_frame_extref *e = __atomic_load_n(&old->ext[slot], __ATOMIC_ACQUIRE);
 		if (!e)
 			continue;
@@ -1174,7 +1203,7 @@ static int frame_patch(struct cc_store *st, struct cc_frame *old, const struct c
 	f->refs = 1;
 	for (int k = 0; k < COL_END; k++)
 		cc_col_retain(f->own[k]);
-	for (int slot = 0; slot < 8; slot++)
+	for (int slot = 0; slot < CC_FRAME_SLOTS; slot++)
 		f->ext[slot] = NULL;
 	f->str = NULL;
 	struct patcher pt = {.f = f};
@@ -1329,7 +1358,7 @@ int cc_frame_follow(struct cc_store *st, struct cc_frame *old, struct cc_frame *
 	unsigned remake = 0;
 	int rc = follow(st, old, out, rebuilt, &remake, err);
 	/* Dropped caches made again here (the server's follower does it after publishing). */
-	for (int slot = 0; rc == 0 && slot < 8; slot++)
+	for (int slot = 0; rc == 0 && slot < CC_FRAME_SLOTS; slot++)
 		if (remake >> slot & 1)
 			cc_frame_ext(*out, slot, old->ext[slot]->make, old->ext[slot]->free_fn);
 	return rc;
@@ -1411,6 +1440,46 @@ int cc_frame_diff(const struct cc_frame *a, const struct cc_frame *b, char *msg,
 #undef DIFF
 }
 
+/*
+ * A version of F with its fragmented pooled columns (more than CC_COL_SOFT_RUNS mappings)
+ * copied into one run each: the same data, caches shared. Returns NULL when nothing is
+ * fragmented or memory is short.
+ */
+static struct cc_frame *frame_compacted(struct cc_frame *f)
+{
+	int any = 0;
+	for (int k = 0; k < COL_END && !any; k++)
+		any = f->own[k] && cc_col_runs(f->own[k]) > CC_COL_SOFT_RUNS;
+	if (!any)
+		return NULL;
+	struct cc_frame *g = malloc(sizeof *g);
+	if (!g)
+		return NULL;
+	memcpy(g, f, sizeof *g);
+	g->refs = 1;
+	for (int k = 0; k < COL_END; k++) {
+		if (f->own[k] && cc_col_runs(f->own[k]) > CC_COL_SOFT_RUNS)
+			g->own[k] = cc_col_compact(f->own[k]);
+		else
+			g->own[k] = cc_col_retain(f->own[k]);
+		if (f->own[k] && !g->own[k]) {
+			for (int j = 0; j < k; j++)
+				cc_col_release(g->own[j]);
+			free(g);
+			return NULL;
+		}
+	}
+	__atomic_add_fetch(&f->str->refs, 1, __ATOMIC_RELAXED);
+	for (int slot = 0; slot < CC_FRAME_SLOTS; slot++) {
+		struct cc_frame_extref *e = __atomic_load_n(&f->ext[slot], __ATOMIC_ACQUIRE);
+		if (e)
+			__atomic_add_fetch(&e->refs, 1, __ATOMIC_RELAXED);
+		g->ext[slot] = e;
+	}
+	repoint(g);
+	return g;
+}
+
 /* ---- the shared, followed frame ---- */
 
 struct cc_frame_cache {
@@ -1429,8 +1498,8 @@ struct cc_frame_cache {
 	char reader[96];
 	/* Caches dropped by a version that were in use, made again when the log is caught up. */
 	unsigned pending;
-	void *(*make[8])(const struct cc_frame *);
-	void (*free_fn[8])(void *);
+	void *(*make[CC_FRAME_SLOTS])(const struct cc_frame *);
+	void (*free_fn[CC_FRAME_SLOTS])(void *);
 };
 
 int cc_frame_cache_new(struct cc_frame_cache **out, const char *db_path, int flags,
@@ -1497,7 +1566,7 @@ static int cache_follow(struct cc_frame_cache *c, struct cc_store *st, unsigned 
 		/* The makers of dropped caches, taken from the old version, for the follower to
 		 * make them again once it has caught up with the log. */
 		pthread_mutex_lock(&c->lock);
-		for (int slot = 0; slot < 8; slot++)
+		for (int slot = 0; slot < CC_FRAME_SLOTS; slot++)
 			if ((*remake >> slot & 1) && old->ext[slot]) {
 				c->pending |= 1u << slot;
 				c->make[slot] = old->ext[slot]->make;
@@ -1576,9 +1645,29 @@ static void *follower(void *arg)
 			struct cc_frame *f = c->cur ? cc_frame_retain(c->cur) : NULL;
 			c->pending = 0;
 			pthread_mutex_unlock(&c->lock);
-			for (int slot = 0; f && slot < 8; slot++)
+			for (int slot = 0; f && slot < CC_FRAME_SLOTS; slot++)
 				if (pending >> slot & 1)
 					cc_frame_ext(f, slot, c->make[slot], c->free_fn[slot]);
+			/* Caches that catch up when idle (e.g. chains a change reached). */
+			for (int slot = 0; f && slot < CC_FRAME_SLOTS; slot++) {
+				struct cc_frame_extref *e =
+					__atomic_load_n(&f->ext[slot], __ATOMIC_ACQUIRE);
+				if (e && policies[slot].idle)
+					policies[slot].idle(e->p, f);
+			}
+			/* And columns patched into many pieces written out whole, so the
+			 * mappings stay few and a write rarely pays for a whole column. */
+			struct cc_frame *g = f ? frame_compacted(f) : NULL;
+			if (g) {
+				pthread_mutex_lock(&c->lock);
+				if (c->cur == f) {
+					c->cur = g;
+					g = f; /* the cache's reference to the old one goes */
+					c->stats.compactions++;
+				}
+				pthread_mutex_unlock(&c->lock);
+				cc_frame_release(g);
+			}
 			cc_frame_release(f);
 		}
 		int64_t t = now_ms();

@@ -43,6 +43,7 @@ static inline uint8_t cc_role_of(const char *r)
 
 /* Columns a frame owns (frame.c): ownership of the arrays below, shared between versions. */
 #define CC_FRAME_NCOLS (24 + CC_M_COUNT + CC_M_BASE_COUNT)
+#define CC_FRAME_SLOTS 16 /* cache slots (cc_frame_ext) */
 struct cc_col;
 struct cc_frame_strings;
 struct cc_frame_extref;
@@ -106,13 +107,14 @@ struct cc_frame {
 	 * point into, and the caches readers hang on the frame (cc_frame_ext). */
 	struct cc_col *own[CC_FRAME_NCOLS];
 	struct cc_frame_strings *str;
-	struct cc_frame_extref *ext[8];
+	struct cc_frame_extref *ext[CC_FRAME_SLOTS];
 };
 
 /*
- * Returns cache slot SLOT (0..7; 0 server fragments, 1 name blob, 2 chain mask, 3 list cache,
+ * Returns cache slot SLOT (0..15; 0 server fragments, 1 name blob, 2 chain mask, 3 list cache,
  * 4 risk network, 5 chains' dominators, 6 time-to-survive index, 7 the postings' fields of
- * matching, which unlike the others follow later writes under their own lock) of F, creating it
+ * matching, which unlike the others follow later writes under their own lock; 8 chain analyses)
+ * of F, creating it
  * with MAKE(F) on first use (thread-safe: if two threads race, one result is kept and the other
  * freed with FREE). NULL when MAKE fails.
  */
@@ -153,6 +155,10 @@ struct cc_frame_delta {
  * that follows the log, before readers would. Slots without a policy are dropped on any
  * change. Set once at start-up, before frames are followed.
  */
+/* IDLE(CACHE, F) is called by the follower, when it has caught up with the log, for slot SLOT
+ * of the newest version: a cache brings itself up to date there (thread-safe against
+ * readers) instead of on a reader's request. Set once at start-up. */
+void cc_frame_ext_idle(int slot, void (*idle)(void *cache, const struct cc_frame *f));
 void cc_frame_ext_policy(int slot, unsigned what, uint64_t metrics,
 			 void *(*follow)(void *old, const struct cc_frame *from,
 					 const struct cc_frame *to,
@@ -219,7 +225,7 @@ int cc_frame_cache_start(struct cc_frame_cache *c, int poll_ms, struct cc_error 
 int cc_frame_cache_wait(struct cc_frame_cache *c, int64_t seq, int timeout_ms);
 /* Counters of the following thread (for benchmarks and the admin page). */
 struct cc_frame_cache_stats {
-	int64_t seq, patches, rebuilds, last_ms, max_ms;
+	int64_t seq, patches, rebuilds, compactions, last_ms, max_ms;
 };
 void cc_frame_cache_stats(struct cc_frame_cache *c, struct cc_frame_cache_stats *out);
 /* Stops the thread (if started) and frees the cache. Accepts NULL. */

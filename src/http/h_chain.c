@@ -4,6 +4,7 @@
  * A chief reads only the chains assigned to them.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,216 @@ static json_t *scope_json(const struct chain_scope *s, int year)
 			 "regions", codes, "year", year);
 }
 
+/*
+ * Chain analyses memoised per frame (slot 8): a chain's node metrics for a scope and year are
+ * computed once, not per request. A new frame version keeps the analyses of the chains its
+ * change did not reach (an indicator or membership change reaches the chains the enterprise
+ * is a member of, before or after; a registry or supply-edge change reaches every chain:
+ * regions and edges weigh on coverage); those it reached are marked stale and computed again
+ * by the follower when it has caught up (cc_frame_ext_idle), or by the first request.
+ */
+#define SLOT_CHAINS 8
+#define MEMO	    256
+struct chain_memo {
+	pthread_mutex_t lock;
+	int n;
+	struct memo_entry {
+		int chain, year;
+		struct chain_scope scope;
+		struct chain_node_metrics *m; /* NULL: stale */
+		struct chain_summary s;
+	} e[MEMO];
+};
+
+static void *memo_make(const struct cc_frame *f)
+{
+	(void)f;
+	struct chain_memo *cm = calloc(1, sizeof *cm);
+	if (cm)
+		pthread_mutex_init(&cm->lock, NULL);
+	return cm;
+}
+
+static void memo_free(void *p)
+{
+	struct chain_memo *cm = p;
+	for (int k = 0; k < cm->n; k++)
+		free(cm->e[k].m);
+	pthread_mutex_destroy(&cm->lock);
+	free(cm);
+}
+
+static int same_scope(const struct chain_scope *a, const struct chain_scope *b)
+{
+	return a->n == b->n && memcmp(a->codes, b->codes, sizeof a->codes[0] * (size_t)a->n) == 0;
+}
+
+/* Marks in HIT (one byte per chain) the chains enterprise I of F is a member of. */
+static void chains_of(const struct cc_frame *f, int i, const struct cc_catalogue *cat,
+		      unsigned char *hit)
+{
+	for (int k = f->member_start[i]; k < f->member_start[i + 1]; k++)
+		hit[cat->nodes[f->member_node[k]].chain] = 1;
+}
+
+static void *memo_follow(void *old, const struct cc_frame *from, const struct cc_frame *to,
+			 const struct cc_frame_delta *d)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	struct chain_memo *om = old, *nm = memo_make(to);
+	unsigned char *hit = cat ? calloc((size_t)cat->nchains + 1, 1) : NULL;
+	if (!nm || !hit) {
+		free(hit);
+		if (nm)
+			memo_free(nm);
+		return NULL;
+	}
+	int all = (d->what & (CC_DELTA_REG | CC_DELTA_EDGE)) != 0;
+	for (int k = 0; !all && k < d->n; k++) {
+		chains_of(from, d->ent[k], cat, hit);
+		chains_of(to, d->ent[k], cat, hit);
+	}
+	pthread_mutex_lock(&om->lock);
+	for (int k = 0; k < om->n; k++) {
+		struct memo_entry *e = &nm->e[nm->n];
+		*e = om->e[k];
+		e->m = NULL;
+		if (!all && !hit[e->chain] && om->e[k].m) {
+			size_t bytes = sizeof *e->m * (size_t)cat->chains[e->chain].nnodes;
+			e->m = malloc(bytes);
+			if (e->m)
+				memcpy(e->m, om->e[k].m, bytes);
+		}
+		nm->n++;
+	}
+	pthread_mutex_unlock(&om->lock);
+	free(hit);
+	return nm;
+}
+
+/*
+ * The analysis of CHAIN for SCOPE and YEAR on F into M (room for the chain's nodes) and S:
+ * from the memo, or computed and remembered. Returns 0 or a negative CC_E*.
+ */
+static int analyse_memo(struct cc_frame *f, int chain, const struct chain_scope *scope, int year,
+			struct chain_node_metrics *m, struct chain_summary *s, struct cc_error *err)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(err);
+	struct chain_memo *cm = cc_frame_ext(f, SLOT_CHAINS, memo_make, memo_free);
+	if (!cat)
+		return CC_EINVAL;
+	size_t bytes = sizeof *m * (size_t)cat->chains[chain].nnodes;
+	int slot = -1;
+	if (cm) {
+		pthread_mutex_lock(&cm->lock);
+		for (int k = 0; k < cm->n && slot < 0; k++)
+			if (cm->e[k].chain == chain && cm->e[k].year == year &&
+			    same_scope(&cm->e[k].scope, scope))
+				slot = k;
+		if (slot >= 0 && cm->e[slot].m) {
+			memcpy(m, cm->e[slot].m, bytes);
+			*s = cm->e[slot].s;
+			pthread_mutex_unlock(&cm->lock);
+			return 0;
+		}
+		pthread_mutex_unlock(&cm->lock);
+	}
+	int rc = chain_analyse(f, chain, scope, year, chain_rules_get(NULL), m, s, err);
+	if (rc || !cm)
+		return rc;
+	struct chain_node_metrics *copy = malloc(bytes);
+	if (!copy)
+		return 0;
+	memcpy(copy, m, bytes);
+	pthread_mutex_lock(&cm->lock);
+	slot = -1;
+	for (int k = 0; k < cm->n && slot < 0; k++)
+		if (cm->e[k].chain == chain && cm->e[k].year == year &&
+		    same_scope(&cm->e[k].scope, scope))
+			slot = k;
+	if (slot < 0) {
+		/* Full: one entry goes (a frame version rarely sees this many scopes). */
+		slot = cm->n < MEMO ? cm->n++ : (int)(((unsigned)chain * 2654435761u) % MEMO);
+		cm->e[slot].chain = chain;
+		cm->e[slot].year = year;
+		cm->e[slot].scope = *scope;
+	}
+	free(cm->e[slot].m);
+	cm->e[slot].m = copy;
+	cm->e[slot].s = *s;
+	pthread_mutex_unlock(&cm->lock);
+	return 0;
+}
+
+/* The follower's idle work: stale analyses computed again on the newest version. */
+static void memo_idle(void *p, const struct cc_frame *fc)
+{
+	struct chain_memo *cm = p;
+	struct cc_frame *f = (struct cc_frame *)fc; /* cc_frame_ext only memoises on it */
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	for (int k = 0; cat; k++) {
+		pthread_mutex_lock(&cm->lock);
+		while (k < cm->n && cm->e[k].m)
+			k++;
+		if (k >= cm->n) {
+			pthread_mutex_unlock(&cm->lock);
+			break;
+		}
+		struct memo_entry e = cm->e[k];
+		pthread_mutex_unlock(&cm->lock);
+		struct chain_node_metrics *m =
+			malloc(sizeof *m * (size_t)cat->chains[e.chain].nnodes);
+		struct chain_summary s;
+		struct cc_error err = {0};
+		if (!m)
+			break;
+		if (analyse_memo(f, e.chain, &e.scope, e.year, m, &s, &err) != 0) {
+			free(m);
+			break;
+		}
+		free(m);
+	}
+}
+
+int h_chain_memo_check(struct cc_frame *f, int chain, const char *scope_name)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	struct chain_scope scope;
+	struct cc_error err = {0};
+	if (!cat || chain_scope_parse(scope_name, &scope, &err))
+		return -1;
+	int year = cc_frame_latest_year(f), n = cat->chains[chain].nnodes, same = 1;
+	struct chain_node_metrics *a = malloc(sizeof *a * (size_t)n);
+	struct chain_node_metrics *b = malloc(sizeof *b * (size_t)n);
+	struct chain_summary sa, sb;
+	if (!a || !b || analyse_memo(f, chain, &scope, year, a, &sa, &err) ||
+	    chain_analyse(f, chain, &scope, year, chain_rules_get(NULL), b, &sb, &err)) {
+		free(a);
+		free(b);
+		return -1;
+	}
+#define SAME(x, y) (memcmp(&(x), &(y), sizeof(x)) == 0 || (isnan(x) && isnan(y)))
+	for (int k = 0; k < n && same; k++)
+		same = a[k].enterprises == b[k].enterprises && a[k].masters == b[k].masters &&
+		       a[k].cls == b[k].cls && SAME(a[k].output, b[k].output) &&
+		       SAME(a[k].yoy, b[k].yoy) && SAME(a[k].local_coverage, b[k].local_coverage) &&
+		       SAME(a[k].rd_intensity, b[k].rd_intensity) &&
+		       strcmp(a[k].reason_en, b[k].reason_en) == 0;
+	same = same && sa.enterprises == sb.enterprises && SAME(sa.output, sb.output) &&
+	       SAME(sa.hhi, sb.hhi) && sa.weak == sb.weak && sa.missing == sb.missing;
+#undef SAME
+	free(a);
+	free(b);
+	return same ? 0 : 1;
+}
+
+void h_chain_follow_init(void)
+{
+	cc_frame_ext_policy(SLOT_CHAINS, CC_DELTA_REG | CC_DELTA_IND | CC_DELTA_MEM | CC_DELTA_EDGE,
+			    ~0ull, memo_follow);
+	cc_frame_ext_idle(SLOT_CHAINS, memo_idle);
+}
+
 /* What the per-chain routes share: the frame, the chain of the path, scope and year, and
  * the chain analysed (M holds a metrics row per node; free it with analysed_release). */
 struct analysed {
@@ -137,8 +348,7 @@ static int analyse_path_chain(struct http_req *req, struct analysed *a)
 	if (!a->f || params(req, a->f, &a->scope, &a->year))
 		return req->status;
 	a->m = malloc(sizeof *a->m * (size_t)a->ch->nnodes);
-	if (!a->m || chain_analyse(a->f, a->ch->index, &a->scope, a->year, chain_rules_get(NULL),
-				   a->m, &a->s, &err)) {
+	if (!a->m || analyse_memo(a->f, a->ch->index, &a->scope, a->year, a->m, &a->s, &err)) {
 		free(a->m);
 		a->m = NULL;
 		return http_error(req, 500, "internal", NULL, "分析失败", "%s",
@@ -172,7 +382,7 @@ int h_chain_compare(struct http_req *req)
 		struct cc_error err = {0};
 		if (!h_may_read_chain(req, cat->chains[c].id))
 			continue;
-		if (chain_analyse(f, c, &scope, year, rules, m, &s, &err) == 0)
+		if (analyse_memo(f, c, &scope, year, m, &s, &err) == 0)
 			json_array_append_new(items, summary_json(&cat->chains[c], &s));
 	}
 	free(m);

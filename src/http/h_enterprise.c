@@ -260,8 +260,8 @@ static const int32_t *sorted_order(struct cc_frame *f, int m, int year, int desc
  * The list cache of a new frame version (cc_frame_ext_policy of slot 3): orders of metrics
  * whose values did not change are copied, the others patched — the changed enterprises taken
  * out and put back where their new value sorts (a sort again when many changed) — and the
- * totals of filter combinations dropped (any registry, membership or metric change can move
- * them; they are counted again on the next request, a scan that stops at the page).
+ * totals of filter combinations kept when only indicators changed (their filters are registry
+ * fields and membership) or dropped (counted again on the next request).
  */
 static void *list_cache_follow(void *old, const struct cc_frame *from, const struct cc_frame *to,
 			       const struct cc_frame_delta *d)
@@ -314,6 +314,13 @@ static void *list_cache_follow(void *old, const struct cc_frame *from, const str
 		ln->ord[ln->nord].desc = desc;
 		ln->ord[ln->nord].order = o;
 		ln->nord++;
+	}
+	/* Totals count registry and membership filters only: indicator changes keep them. */
+	for (int k = 0; !(d->what & (CC_DELTA_REG | CC_DELTA_MEM)) && k < lo->ntot; k++) {
+		ln->tot[ln->ntot].key = strdup(lo->tot[k].key);
+		if (!ln->tot[ln->ntot].key)
+			break;
+		ln->tot[ln->ntot++].total = lo->tot[k].total;
 	}
 	pthread_mutex_unlock(&lo->lock);
 	return ln;

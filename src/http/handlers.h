@@ -88,6 +88,11 @@ json_t *h_enterprise_item(const struct cc_frame *f, int i, int year);
  * called once before the server follows the change log. */
 void h_enterprise_follow_init(void);
 void h_risk_follow_init(void);
+void h_chain_follow_init(void);
+/* For tests: 0 when F's memoised analysis of CHAIN (catalogue index) for SCOPE (a name or
+ * codes; NULL the default) in the latest year equals a fresh chain_analyse, 1 when it
+ * differs, -1 on error. */
+int h_chain_memo_check(struct cc_frame *f, int chain, const char *scope);
 /* For tests: 0 when F's cached order by metric M of YEAR (made or followed) equals a fresh
  * sort, 1 when it differs, -1 when it cannot be made. */
 int h_enterprise_order_check(struct cc_frame *f, int m, int year, int desc);

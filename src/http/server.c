@@ -318,6 +318,7 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 	/* From here on no request builds: a thread follows the change log. */
 	h_enterprise_follow_init();
 	h_risk_follow_init();
+	h_chain_follow_init();
 	match_follow_init();
 	rc = cc_frame_cache_start(srv.frames, 10, err);
 	if (rc)
@@ -357,7 +358,8 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 	fprintf(stderr,
 		"frame follower: %lld versions patched, %lld rebuilt, longest %lld ms, at change "
 		"%lld\n",
-		(long long)fs.patches, (long long)fs.rebuilds, (long long)fs.max_ms, (long long)fs.seq);
+		(long long)fs.patches, (long long)fs.rebuilds, (long long)fs.max_ms,
+		(long long)fs.seq);
 	fprintf(stderr, "chainchief: stopped cleanly\n");
 out:
 	if (d)
