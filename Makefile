@@ -38,4 +38,4 @@ format:
 	@clang-format -i --style=file $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-tsan

@@ -81,11 +81,12 @@ int main(int argc, char **argv)
 		double *ms = malloc(sizeof *ms * (size_t)follow);
 		for (int k = 0; k < follow; k++) {
 			char sql[256];
-			snprintf(sql, sizeof sql,
-				 "UPDATE indicators SET employees = %d WHERE enterprise_id = %lld AND "
-				 "period = %d",
-				 1000 + k, (long long)f->id[(size_t)k * 7919 % (size_t)f->n],
-				 year * 100);
+			snprintf(
+				sql, sizeof sql,
+				"UPDATE indicators SET employees = %d WHERE enterprise_id = %lld AND "
+				"period = %d",
+				1000 + k, (long long)f->id[(size_t)k * 7919 % (size_t)f->n],
+				year * 100);
 			cc_store_exec(st, sql, NULL);
 			struct cc_frame *next = NULL;
 			int rebuilt = 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make test` and CI run it:
 #   1. release build + unit and CLI tests (CTest)
-#   2. ASan + UBSan build + the same tests
+#   2. ASan + UBSan build + the same tests; a ThreadSanitizer build of the frame's concurrency test
 #   3. libFuzzer smoke run of every fuzz target (clang, a few seconds each)
 #   4. end-to-end browser tests (node's test runner + playwright-core + Debian chromium)
 #   5. the C style: every tracked .c / .h as .clang-format has it (`make format` fixes it)
@@ -49,6 +49,19 @@ if cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCC_SANITIZE=ON >/dev/null
   count_ctest "$LOGS/asan.log" "sanitizers"
 else
   tail -40 build-asan.log; failed=$((failed + 1)); failures+=("sanitizer build failed")
+fi
+
+step "ThreadSanitizer: the live frame under concurrent writers and readers"
+if cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DCC_TSAN=ON >/dev/null && cmake --build build-tsan -j"$JOBS" --target test_frame >build-tsan.log 2>&1; then
+  # The concurrency tests only (the differential test is single-threaded and slow under TSan).
+  if (cd build-tsan && CC_TEST_CONCURRENCY_ONLY=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+        ./test_frame > "$LOGS/tsan.log" 2>&1); then
+    echo "tsan test_frame: ok"; passed=$((passed + 1))
+  else
+    echo "tsan test_frame: FAILED"; tail -60 "$LOGS/tsan.log"; failed=$((failed + 1)); failures+=("tsan test_frame")
+  fi
+else
+  tail -40 build-tsan.log; failed=$((failed + 1)); failures+=("tsan build failed")
 fi
 
 step "fuzz smoke (${FUZZ_SECONDS}s per target)"

@@ -5,6 +5,7 @@
  * rows it names into new versions of the columns they touch (frame/col.h).
  */
 #include <math.h>
+#include <stddef.h>
 #include <time.h>
 #include <unistd.h>
 #include <pthread.h>
@@ -756,6 +757,15 @@ static int reload_supply(struct cc_store *st, struct cc_frame *f, const struct c
 	return rc;
 }
 
+/* Copies OLD's data fields into F: not the reference count or the caches, which readers of OLD
+ * change concurrently (atomically). */
+static void copy_fields(struct cc_frame *f, const struct cc_frame *old)
+{
+	size_t from = offsetof(struct cc_frame, generation), to = offsetof(struct cc_frame, ext);
+	memset(f, 0, sizeof *f);
+	memcpy((char *)f + from, (const char *)old + from, to - from);
+}
+
 static double mono_seconds(void)
 {
 	struct timespec ts;
@@ -779,9 +789,7 @@ static int build_in_tx(struct cc_store *st, struct cc_frame *f, int flags,
 	f->seq = cc_store_log_seq(st);
 	f->flags = flags;
 	/* CC_FRAME_TIMING=1 prints each phase's seconds on stderr (benchmarks). */
-	static int timing = -1;
-	if (timing < 0)
-		timing = getenv("CC_FRAME_TIMING") != NULL;
+	int timing = getenv("CC_FRAME_TIMING") != NULL;
 	double t[5];
 	t[0] = mono_seconds();
 	int rc = load_enterprises(st, f, &idmap, &maxid, err);
@@ -1199,12 +1207,10 @@ static int frame_patch(struct cc_store *st, struct cc_frame *old, const struct c
 	struct cc_frame *f = malloc(sizeof *f);
 	if (!f)
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
-	memcpy(f, old, sizeof *f);
+	copy_fields(f, old);
 	f->refs = 1;
 	for (int k = 0; k < COL_END; k++)
 		cc_col_retain(f->own[k]);
-	for (int slot = 0; slot < CC_FRAME_SLOTS; slot++)
-		f->ext[slot] = NULL;
 	f->str = NULL;
 	struct patcher pt = {.f = f};
 	int32_t *ents = malloc(sizeof *ents * (size_t)(n + 1));
@@ -1455,7 +1461,7 @@ static struct cc_frame *frame_compacted(struct cc_frame *f)
 	struct cc_frame *g = malloc(sizeof *g);
 	if (!g)
 		return NULL;
-	memcpy(g, f, sizeof *g);
+	copy_fields(g, f);
 	g->refs = 1;
 	for (int k = 0; k < COL_END; k++) {
 		if (f->own[k] && cc_col_runs(f->own[k]) > CC_COL_SOFT_RUNS)

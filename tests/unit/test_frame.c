@@ -546,5 +546,12 @@ int main(void)
 		cmocka_unit_test(test_follow_differential),
 		cmocka_unit_test(test_follower_concurrency),
 	};
+	/* The ThreadSanitizer run of scripts/test.sh: the threaded tests only. */
+	const struct CMUnitTest threaded[] = {
+		cmocka_unit_test(test_col_sharing),
+		cmocka_unit_test(test_follower_concurrency),
+	};
+	if (getenv("CC_TEST_CONCURRENCY_ONLY"))
+		return cmocka_run_group_tests(threaded, setup, teardown);
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
