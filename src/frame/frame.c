@@ -1504,6 +1504,9 @@ struct cc_frame_cache {
 	char reader[96];
 	/* Caches dropped by a version that were in use, made again when the log is caught up. */
 	unsigned pending;
+	pthread_t care_thread;
+	pthread_cond_t care; /* the caretaker is wanted */
+	int care_wanted, published;
 	void *(*make[CC_FRAME_SLOTS])(const struct cc_frame *);
 	void (*free_fn[CC_FRAME_SLOTS])(void *);
 };
@@ -1518,6 +1521,7 @@ int cc_frame_cache_new(struct cc_frame_cache **out, const char *db_path, int fla
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->built, NULL);
 	pthread_cond_init(&c->wake, NULL);
+	pthread_cond_init(&c->care, NULL);
 	c->flags = flags;
 	*out = c;
 	return 0;
@@ -1564,6 +1568,7 @@ static int cache_follow(struct cc_frame_cache *c, struct cc_store *st, unsigned 
 				c->stats.patches++;
 		}
 		c->stats.seq = c->cur ? c->cur->seq : 0;
+		c->published = 1;
 		pthread_cond_broadcast(&c->built);
 		pthread_mutex_unlock(&c->lock);
 		*published = f;
@@ -1620,6 +1625,55 @@ int cc_frame_cache_get(struct cc_frame_cache *c, struct cc_store *st, struct cc_
 	return rc;
 }
 
+/*
+ * The caretaker thread: once the follower has caught up, it makes again the caches the last
+ * versions dropped, lets caches catch up (cc_frame_ext_idle: stale chain analyses), and swaps
+ * in a compacted version when columns are fragmented — on its own thread, so the follower is
+ * never held up by this work and the next write becomes visible as fast as the first.
+ */
+static void *caretaker(void *arg)
+{
+	struct cc_frame_cache *c = arg;
+	pthread_mutex_lock(&c->lock);
+	while (!c->stop) {
+		if (!c->care_wanted) {
+			pthread_cond_wait(&c->care, &c->lock);
+			continue;
+		}
+		c->care_wanted = 0;
+		unsigned pending = c->pending;
+		struct cc_frame *f = c->cur ? cc_frame_retain(c->cur) : NULL;
+		c->pending = 0;
+		pthread_mutex_unlock(&c->lock);
+		for (int slot = 0; f && slot < CC_FRAME_SLOTS; slot++)
+			if (pending >> slot & 1)
+				cc_frame_ext(f, slot, c->make[slot], c->free_fn[slot]);
+		for (int slot = 0; f && slot < CC_FRAME_SLOTS; slot++) {
+			struct cc_frame_extref *e =
+				__atomic_load_n(&f->ext[slot], __ATOMIC_ACQUIRE);
+			if (e && policies[slot].idle)
+				policies[slot].idle(e->p, f);
+		}
+		/* Columns patched into many pieces written out whole, so the mappings stay few
+		 * and a write rarely pays for a whole column. */
+		struct cc_frame *g = f ? frame_compacted(f) : NULL;
+		if (g) {
+			pthread_mutex_lock(&c->lock);
+			if (c->cur == f) {
+				c->cur = g;
+				g = f; /* the cache's reference to the old one goes */
+				c->stats.compactions++;
+			}
+			pthread_mutex_unlock(&c->lock);
+			cc_frame_release(g);
+		}
+		cc_frame_release(f);
+		pthread_mutex_lock(&c->lock);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
 static void *follower(void *arg)
 {
 	struct cc_frame_cache *c = arg;
@@ -1644,37 +1698,14 @@ static void *follower(void *arg)
 				fprintf(stderr, "frame follower: %s\n", err.msg);
 			cc_frame_release(f);
 		} else {
-			/* Caught up: make again the caches the last versions dropped, on the
-			 * newest one, so a reader finds them made. */
+			/* Caught up: the caretaker may tend the newest version now. */
 			pthread_mutex_lock(&c->lock);
-			unsigned pending = c->pending;
-			struct cc_frame *f = c->cur ? cc_frame_retain(c->cur) : NULL;
-			c->pending = 0;
+			if (c->published) {
+				c->published = 0;
+				c->care_wanted = 1;
+				pthread_cond_signal(&c->care);
+			}
 			pthread_mutex_unlock(&c->lock);
-			for (int slot = 0; f && slot < CC_FRAME_SLOTS; slot++)
-				if (pending >> slot & 1)
-					cc_frame_ext(f, slot, c->make[slot], c->free_fn[slot]);
-			/* Caches that catch up when idle (e.g. chains a change reached). */
-			for (int slot = 0; f && slot < CC_FRAME_SLOTS; slot++) {
-				struct cc_frame_extref *e =
-					__atomic_load_n(&f->ext[slot], __ATOMIC_ACQUIRE);
-				if (e && policies[slot].idle)
-					policies[slot].idle(e->p, f);
-			}
-			/* And columns patched into many pieces written out whole, so the
-			 * mappings stay few and a write rarely pays for a whole column. */
-			struct cc_frame *g = f ? frame_compacted(f) : NULL;
-			if (g) {
-				pthread_mutex_lock(&c->lock);
-				if (c->cur == f) {
-					c->cur = g;
-					g = f; /* the cache's reference to the old one goes */
-					c->stats.compactions++;
-				}
-				pthread_mutex_unlock(&c->lock);
-				cc_frame_release(g);
-			}
-			cc_frame_release(f);
 		}
 		int64_t t = now_ms();
 		if (t - last_prune > 5000) {
@@ -1712,6 +1743,14 @@ int cc_frame_cache_start(struct cc_frame_cache *c, int poll_ms, struct cc_error 
 	c->poll_ms = poll_ms > 0 ? poll_ms : 10;
 	if (pthread_create(&c->thread, NULL, follower, c) != 0)
 		return cc_error_set(err, CC_EIO, "cannot start the frame follower");
+	if (pthread_create(&c->care_thread, NULL, caretaker, c) != 0) {
+		pthread_mutex_lock(&c->lock);
+		c->stop = 1;
+		pthread_cond_broadcast(&c->wake);
+		pthread_mutex_unlock(&c->lock);
+		pthread_join(c->thread, NULL);
+		return cc_error_set(err, CC_EIO, "cannot start the frame caretaker");
+	}
 	pthread_mutex_lock(&c->lock);
 	c->started = 1;
 	pthread_mutex_unlock(&c->lock);
@@ -1756,13 +1795,17 @@ void cc_frame_cache_free(struct cc_frame_cache *c)
 	int started = c->started;
 	c->stop = 1;
 	pthread_cond_broadcast(&c->wake);
+	pthread_cond_broadcast(&c->care);
 	pthread_mutex_unlock(&c->lock);
-	if (started)
+	if (started) {
 		pthread_join(c->thread, NULL);
+		pthread_join(c->care_thread, NULL);
+	}
 	cc_frame_release(c->cur);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->built);
 	pthread_cond_destroy(&c->wake);
+	pthread_cond_destroy(&c->care);
 	free(c->db_path);
 	free(c);
 }

@@ -1006,7 +1006,7 @@ int h_enterprise_patch(struct http_req *req)
 	if (rc == 0)
 		rc = http_audit(req, "enterprise.update", f->uscc[i], before_json, after_json);
 	if (rc == 0)
-		rc = cc_store_bump_generation(req->st, &err);
+		rc = cc_store_bump_generation_values(req->st, &err);
 	if (rc == 0)
 		rc = cc_store_commit(req->st, &err);
 	else
@@ -1121,7 +1121,7 @@ int h_indicators_put(struct http_req *req)
 	if (rc == 0)
 		rc = http_audit(req, "indicators.update", target, NULL, req->body);
 	if (rc == 0)
-		rc = cc_store_bump_generation(req->st, &err);
+		rc = cc_store_bump_generation_values(req->st, &err);
 	if (rc == 0)
 		rc = cc_store_commit(req->st, &err);
 	else

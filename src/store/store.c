@@ -190,6 +190,17 @@ int cc_store_bump_generation(struct cc_store *st, struct cc_error *err)
 			     err);
 }
 
+int cc_store_bump_generation_values(struct cc_store *st, struct cc_error *err)
+{
+	return cc_store_exec(st,
+			     "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+			     "WHERE key = 'match_index_generation' AND value = "
+			     "(SELECT value FROM meta WHERE key = 'generation');"
+			     "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+			     "WHERE key = 'generation'",
+			     err);
+}
+
 int64_t cc_store_generation(struct cc_store *st)
 {
 	static const char sql[] = "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'";

@@ -45,6 +45,12 @@ int cc_store_in_tx(struct cc_store *st);
  * generation their frame was built from.
  */
 int cc_store_bump_generation(struct cc_store *st, struct cc_error *err);
+/*
+ * The same for a write of values no derived index reads (registry fields, indicators): an
+ * index that was current (matching's product index, meta 'match_index_generation') stays
+ * current, so the next import or server start does not rebuild it for nothing.
+ */
+int cc_store_bump_generation_values(struct cc_store *st, struct cc_error *err);
 int64_t cc_store_generation(struct cc_store *st);
 
 /* Schema version applied (PRAGMA user_version). */
