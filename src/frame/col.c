@@ -137,22 +137,59 @@ static uint64_t pool_alloc(uint64_t k, int single)
 
 /* Drops one reference of each of the N blocks BLK; freed blocks' memory goes back to the
  * kernel. Takes the lock. */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
 static void pool_unref(const uint64_t *blk, size_t n)
 {
+	/* Blocks whose last reference goes are held (refs = UINT32_MAX, so no allocation takes
+	 * them) while their memory is returned outside the lock — a run of neighbours in one
+	 * call — then marked free. */
+	uint64_t *gone = malloc(sizeof *gone * (n + 1));
+	size_t ngone = 0;
 	pthread_mutex_lock(&pool.lock);
 	for (size_t j = 0; j < n; j++) {
 		uint64_t b = blk[j];
-		if (b >= pool.nblocks || pool.refs[b] == 0)
+		if (b >= pool.nblocks || pool.refs[b] == 0 || pool.refs[b] == UINT32_MAX)
 			continue; /* NEVER: a column releases what it holds */
 		if (--pool.refs[b] == 0) {
-			pool.used--;
-			if (b < pool.hint)
-				pool.hint = b;
-			fallocate(pool.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-				  (off_t)(b * B), (off_t)B);
+			if (gone) {
+				pool.refs[b] = UINT32_MAX;
+				gone[ngone++] = b;
+			} else {
+				/* Out of memory for the list: return it here, under the lock. */
+				pool.used--;
+				if (b < pool.hint)
+					pool.hint = b;
+				fallocate(pool.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+					  (off_t)(b * B), (off_t)B);
+			}
 		}
 	}
 	pthread_mutex_unlock(&pool.lock);
+	if (!gone)
+		return;
+	qsort(gone, ngone, sizeof *gone, cmp_u64);
+	for (size_t j = 0; j < ngone;) {
+		size_t k = j + 1;
+		while (k < ngone && gone[k] == gone[k - 1] + 1)
+			k++;
+		fallocate(pool.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)(gone[j] * B),
+			  (off_t)((k - j) * B));
+		j = k;
+	}
+	pthread_mutex_lock(&pool.lock);
+	for (size_t j = 0; j < ngone; j++) {
+		pool.refs[gone[j]] = 0;
+		pool.used--;
+		if (gone[j] < pool.hint)
+			pool.hint = gone[j];
+	}
+	pthread_mutex_unlock(&pool.lock);
+	free(gone);
 }
 
 static size_t runs_of(const uint64_t *blk, size_t n)

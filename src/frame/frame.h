@@ -108,6 +108,7 @@ struct cc_frame {
 	struct cc_col *own[CC_FRAME_NCOLS];
 	struct cc_frame_strings *str;
 	struct cc_frame_extref *ext[CC_FRAME_SLOTS];
+	struct cc_frame *grave_next; /* frame.c: waiting to be freed by the caretaker */
 };
 
 /*
