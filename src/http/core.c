@@ -87,6 +87,17 @@ int http_error(struct http_req *req, int status, const char *code, const char *f
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	if (status == 500 && req->st && cc_store_busy(req->st)) {
+		/* The store stayed locked past its busy timeout (another writer held it): a clear
+		 * 503 the client may retry, never "database is locked" as an internal error. */
+		status = 503;
+		code = "busy";
+		field = NULL;
+		msg_zh = "数据库正忙（另一项写入正在进行），请稍后重试";
+		snprintf(raw, sizeof raw,
+			 "the database is busy (another write is in progress); try again shortly");
+		http_header(req, "Retry-After", "2");
+	}
 	utf8_clean(raw, msg, sizeof msg);
 	json_t *e = json_pack("{s:s, s:s, s:s}", "code", code, "message", msg, "message_zh",
 			      msg_zh ? msg_zh : msg);

@@ -105,7 +105,8 @@ int cc_store_open(struct cc_store **out, const char *path, int flags, struct cc_
 				  st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto out;
 	}
-	sqlite3_busy_timeout(st->db, 10000);
+	const char *bt = getenv("CC_BUSY_TIMEOUT_MS");
+	sqlite3_busy_timeout(st->db, bt && atoi(bt) > 0 ? atoi(bt) : 10000);
 	sqlite3_extended_result_codes(st->db, 0);
 	if (!(flags & CC_STORE_READONLY)) {
 		rc = cc_store_exec(st, "PRAGMA journal_mode=WAL", err);
@@ -372,6 +373,12 @@ int cc_store_log_prune(struct cc_store *st, const char *name, int64_t seq, struc
 			"change_readers)",
 			err);
 	return rc;
+}
+
+int cc_store_busy(struct cc_store *st)
+{
+	int code = st && st->db ? sqlite3_errcode(st->db) & 0xff : 0;
+	return code == SQLITE_BUSY || code == SQLITE_LOCKED;
 }
 
 int64_t cc_store_changes(struct cc_store *st)
