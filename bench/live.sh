@@ -5,6 +5,8 @@
 # during a CLI import of 10,000 indicator rows, (d) the frame's full build (server start to
 # listening) and the server's peak RSS. Each figure is printed beside its no-write baseline.
 #   bench/live.sh [ENTERPRISES] [EDGES]        (defaults 1000000 and 10000000)
+# REPEAT=5 runs the measurements five times against the same server (and the build five
+# times with bench_frame, alternating with nothing else) for medians and spread.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
@@ -33,5 +35,16 @@ rss_start=$(awk '/VmRSS/ {print $2}' /proc/$SPID/status)
 echo
 echo "(d) server start to listening (match index check + full frame build): $(echo "$t1 - $t0" | bc -l | cut -c1-6) s; RSS then $((rss_start / 1024)) MB"
 grep '^frame:' "$W/serve.err" || true
-PORT=$PORT DB="$W/db" CC="$CC" WORK="$W" python3 bench/live.py
+for r in $(seq 1 "${REPEAT:-1}"); do
+  echo "-- run $r"
+  PORT=$PORT DB="$W/db" CC="$CC" WORK="$W" python3 bench/live.py
+done
 echo "    server peak RSS over the run: $(($(awk '/VmHWM/ {print $2}' /proc/$SPID/status) / 1024)) MB"
+kill $SPID; wait $SPID 2>/dev/null || true
+trap - EXIT
+grep '^frame follower' "$W/serve.err" || true
+echo
+echo "(d) full build, bench_frame (server stopped), ${REPEAT:-1} run(s):"
+for r in $(seq 1 "${REPEAT:-1}"); do
+  "$B/bench_frame" "$W/db" 2>&1 | grep -E '^(frame build|RESULT)'
+done
