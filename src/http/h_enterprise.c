@@ -280,13 +280,7 @@ static void *list_cache_follow(void *old, const struct cc_frame *from, const str
 		const double *key = cc_frame_annual(to, m, year);
 		if (!key || !(d->what & CC_DELTA_IND) || !(d->metrics >> m & 1)) {
 			memcpy(o, lo->ord[k].order, sizeof *o * N);
-		} else if (d->n > 256) {
-			for (size_t i = 0; i < N; i++)
-				o[i] = (int32_t)i;
-			order_key = key;
-			order_desc = desc;
-			qsort(o, N, sizeof *o, cmp_order);
-		} else {
+		} else if (d->n <= 256) {
 			size_t u = 0;
 			for (size_t i = 0; i < N; i++) {
 				int32_t e = lo->ord[k].order[i];
@@ -308,6 +302,35 @@ static void *list_cache_follow(void *old, const struct cc_frame *from, const str
 				o[lo_i] = d->ent[j];
 				u++;
 			}
+		} else {
+			/* Many changed: the others keep their order; the changed ones are sorted
+			 * apart and merged in (n + k log k, not a sort of all n). */
+			unsigned char *moved = calloc(N + 1, 1);
+			int32_t *ch = malloc(sizeof *ch * ((size_t)d->n + 1));
+			if (!moved || !ch) {
+				free(moved);
+				free(ch);
+				free(o);
+				break;
+			}
+			for (int j = 0; j < d->n; j++)
+				moved[d->ent[j]] = 1;
+			memcpy(ch, d->ent, sizeof *ch * (size_t)d->n);
+			order_key = key;
+			order_desc = desc;
+			qsort(ch, (size_t)d->n, sizeof *ch, cmp_order);
+			size_t u = 0, a = 0, b = 0, nb = (size_t)d->n;
+			const int32_t *old_o = lo->ord[k].order;
+			while (a < N || b < nb) {
+				while (a < N && moved[old_o[a]])
+					a++;
+				if (a < N && (b == nb || cmp_order(&old_o[a], &ch[b]) < 0))
+					o[u++] = old_o[a++];
+				else if (b < nb)
+					o[u++] = ch[b++];
+			}
+			free(moved);
+			free(ch);
 		}
 		ln->ord[ln->nord].metric = m;
 		ln->ord[ln->nord].year = year;

@@ -185,6 +185,12 @@ static void random_write(struct cc_store *st, int step, int year0, int nyears)
 		     code, step);
 	} else if (r < 87) {
 		exec(st, "DELETE FROM enterprises WHERE id = %lld", (long long)id);
+	} else if (r >= 98) {
+		/* A third of the firms at once: the sorted orders are merged, not patched. */
+		exec(st,
+		     "UPDATE indicators SET employees = coalesce(employees, 0) + %d, revenue = "
+		     "coalesce(revenue, 0) * 1.01 WHERE period = %d AND enterprise_id %% 3 = %d",
+		     1 + rnd_below(50), year * 100, rnd_below(3));
 	} else {
 		/* Writes several rows in one transaction. */
 		exec(st, "BEGIN");
