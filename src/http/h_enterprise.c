@@ -271,19 +271,42 @@ static void *list_cache_follow(void *old, const struct cc_frame *from, const str
 	if (!ln)
 		return NULL;
 	size_t N = (size_t)to->n;
+	/* The old version's readers keep using its cache: take what it holds under its lock
+	 * (orders are never changed once made, and live as long as the old version, which the
+	 * follower holds), then work without the lock. */
+	int nord;
+	struct {
+		int metric, year, desc;
+		const int32_t *order;
+	} ord[ORDERS];
 	pthread_mutex_lock(&lo->lock);
-	for (int k = 0; k < lo->nord; k++) {
-		int m = lo->ord[k].metric, year = lo->ord[k].year, desc = lo->ord[k].desc;
+	nord = lo->nord;
+	for (int k = 0; k < nord; k++) {
+		ord[k].metric = lo->ord[k].metric;
+		ord[k].year = lo->ord[k].year;
+		ord[k].desc = lo->ord[k].desc;
+		ord[k].order = lo->ord[k].order;
+	}
+	/* Totals count registry and membership filters only: indicator changes keep them. */
+	for (int k = 0; !(d->what & (CC_DELTA_REG | CC_DELTA_MEM)) && k < lo->ntot; k++) {
+		ln->tot[ln->ntot].key = strdup(lo->tot[k].key);
+		if (!ln->tot[ln->ntot].key)
+			break;
+		ln->tot[ln->ntot++].total = lo->tot[k].total;
+	}
+	pthread_mutex_unlock(&lo->lock);
+	for (int k = 0; k < nord; k++) {
+		int m = ord[k].metric, year = ord[k].year, desc = ord[k].desc;
 		int32_t *o = malloc(sizeof *o * (N + 1));
 		if (!o)
 			break;
 		const double *key = cc_frame_annual(to, m, year);
 		if (!key || !(d->what & CC_DELTA_IND) || !(d->metrics >> m & 1)) {
-			memcpy(o, lo->ord[k].order, sizeof *o * N);
+			memcpy(o, ord[k].order, sizeof *o * N);
 		} else if (d->n <= 256) {
 			size_t u = 0;
 			for (size_t i = 0; i < N; i++) {
-				int32_t e = lo->ord[k].order[i];
+				int32_t e = ord[k].order[i];
 				if (!bsearch(&e, d->ent, (size_t)d->n, sizeof e, cmp_order_index))
 					o[u++] = e;
 			}
@@ -320,7 +343,7 @@ static void *list_cache_follow(void *old, const struct cc_frame *from, const str
 			order_desc = desc;
 			qsort(ch, (size_t)d->n, sizeof *ch, cmp_order);
 			size_t u = 0, a = 0, b = 0, nb = (size_t)d->n;
-			const int32_t *old_o = lo->ord[k].order;
+			const int32_t *old_o = ord[k].order;
 			while (a < N || b < nb) {
 				while (a < N && moved[old_o[a]])
 					a++;
@@ -338,14 +361,6 @@ static void *list_cache_follow(void *old, const struct cc_frame *from, const str
 		ln->ord[ln->nord].order = o;
 		ln->nord++;
 	}
-	/* Totals count registry and membership filters only: indicator changes keep them. */
-	for (int k = 0; !(d->what & (CC_DELTA_REG | CC_DELTA_MEM)) && k < lo->ntot; k++) {
-		ln->tot[ln->ntot].key = strdup(lo->tot[k].key);
-		if (!ln->tot[ln->ntot].key)
-			break;
-		ln->tot[ln->ntot++].total = lo->tot[k].total;
-	}
-	pthread_mutex_unlock(&lo->lock);
 	return ln;
 }
 
