@@ -1916,7 +1916,7 @@ static void *follower(void *arg)
 			pthread_mutex_unlock(&c->lock);
 		}
 		int64_t t = now_ms();
-		if (t - last_prune > 5000) {
+		if (t - last_prune > 60000) {
 			pthread_mutex_lock(&c->lock);
 			int64_t have = c->cur ? c->cur->seq : 0;
 			pthread_mutex_unlock(&c->lock);
