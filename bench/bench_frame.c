@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include "base/parse.h"
 #include "base/progress.h"
 #include "domain/codes.h"
 #include "domain/metric.h"
@@ -39,8 +40,17 @@ int main(int argc, char **argv)
 	for (int a = 2; a < argc; a++)
 		if (strcmp(argv[a], "--monthly") == 0)
 			flags = CC_FRAME_MONTHLY;
-		else if (strcmp(argv[a], "--follow") == 0 && a + 1 < argc)
-			follow = atoi(argv[++a]);
+		else if (strcmp(argv[a], "--follow") == 0 && a + 1 < argc) {
+			long long k;
+			a++;
+			if (cc_parse_int64(argv[a], strlen(argv[a]), &k) || k < 1 || k > 1000000) {
+				fprintf(stderr,
+					"bench_frame: --follow wants 1..1000000, not '%s'\n",
+					argv[a]);
+				return 1;
+			}
+			follow = (int)k;
+		}
 	double t0 = cc_now();
 	if (cc_frame_build(st, flags, &f, &err)) {
 		fprintf(stderr, "bench_frame: %s\n", err.msg);

@@ -399,3 +399,12 @@ int cc_parse_int64(const char *s, size_t n, long long *out)
 	*out = neg ? (v ? -(long long)(v - 1) - 1 : 0) : (long long)v;
 	return 0;
 }
+
+long long cc_env_int(const char *name, long long def, long long min, long long max)
+{
+	const char *v = getenv(name);
+	long long x;
+	if (!v || cc_parse_int64(v, strlen(v), &x) || x < min || x > max)
+		return def;
+	return x;
+}

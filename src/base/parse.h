@@ -46,4 +46,10 @@ void cc_format_date(int ymd, char *out);
 /* Parses a decimal integer of the whole (trimmed) string; 0 or CC_EINVAL (also on overflow). */
 int cc_parse_int64(const char *s, size_t n, long long *out);
 
+/*
+ * The integer in environment variable NAME when it is set, a whole decimal integer and within
+ * MIN..MAX; DEF otherwise (tuning knobs for tests and benchmarks).
+ */
+long long cc_env_int(const char *name, long long def, long long min, long long max);
+
 #endif

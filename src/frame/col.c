@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "base/parse.h"
 #include "frame/col.h"
 
 static size_t B = 65536;
@@ -33,9 +34,8 @@ static struct {
 
 static void pool_init(void)
 {
-	const char *kb = getenv("CC_COL_BLOCK_KB");
-	if (kb && atoi(kb) >= 4 && atoi(kb) % 4 == 0 && atoi(kb) <= 1 << 20)
-		B = (size_t)atoi(kb) * 1024;
+	long long kb = cc_env_int("CC_COL_BLOCK_KB", 64, 4, 1 << 20);
+	B = (size_t)(kb % 4 == 0 ? kb : 64) * 1024;
 	const char *heap = getenv("CC_COL_HEAP");
 	if (heap && *heap && strcmp(heap, "0") != 0)
 		return;

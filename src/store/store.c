@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sqlite3.h>
+#include "base/parse.h"
 #include "store/schema.h"
 #include "store/store.h"
 
@@ -105,8 +106,7 @@ int cc_store_open(struct cc_store **out, const char *path, int flags, struct cc_
 				  st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto out;
 	}
-	const char *bt = getenv("CC_BUSY_TIMEOUT_MS");
-	sqlite3_busy_timeout(st->db, bt && atoi(bt) > 0 ? atoi(bt) : 10000);
+	sqlite3_busy_timeout(st->db, (int)cc_env_int("CC_BUSY_TIMEOUT_MS", 10000, 1, 600000));
 	sqlite3_extended_result_codes(st->db, 0);
 	if (!(flags & CC_STORE_READONLY)) {
 		rc = cc_store_exec(st, "PRAGMA journal_mode=WAL", err);

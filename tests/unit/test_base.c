@@ -870,6 +870,19 @@ static void test_trim_int(void **state)
 	assert_int_equal(cc_parse_int64("", 0, &v), CC_EINVAL);
 	assert_int_equal(cc_parse_int64("-", 1, &v), CC_EINVAL);
 	assert_int_equal(cc_parse_int64("1.0", 3, &v), CC_EINVAL);
+
+	/* Environment knobs: the default unless set, whole and in range. */
+	unsetenv("CC_TEST_KNOB");
+	assert_true(cc_env_int("CC_TEST_KNOB", 7, 1, 100) == 7);
+	setenv("CC_TEST_KNOB", "42", 1);
+	assert_true(cc_env_int("CC_TEST_KNOB", 7, 1, 100) == 42);
+	setenv("CC_TEST_KNOB", "42ms", 1);
+	assert_true(cc_env_int("CC_TEST_KNOB", 7, 1, 100) == 7);
+	setenv("CC_TEST_KNOB", "0", 1);
+	assert_true(cc_env_int("CC_TEST_KNOB", 7, 1, 100) == 7);
+	setenv("CC_TEST_KNOB", "101", 1);
+	assert_true(cc_env_int("CC_TEST_KNOB", 7, 1, 100) == 7);
+	unsetenv("CC_TEST_KNOB");
 }
 
 /* ---- buffers and arenas ---- */
