@@ -317,7 +317,7 @@ static const char *const migrations[] = {
 	"  GROUP BY user_id, what, value, coalesce(kind, ''));"
 	"CREATE UNIQUE INDEX subscriptions_once ON subscriptions(user_id, what, value,"
 	"  coalesce(kind, ''));",
-	/* 12: the change log (frame/follow.c): every write to a table the frame reads adds a row
+	/* 12: the change log (followed by frame/frame.c): every write to a table the frame reads adds a row
 	 * in the same transaction, by triggers, whoever writes (a handler, the CLI, another
 	 * process, the sqlite3 shell). Kinds: 1 an enterprise added or its code or id changed,
 	 * 2 an enterprise's registry fields, 3 an enterprise deleted, 4 an indicator row

@@ -16,6 +16,7 @@ struct cc_store {
 	sqlite3 *db;
 	char *path;
 	int in_tx;
+	int busy; /* the last failure was a lock held past the busy timeout (cc_store_busy) */
 	/* Prepared statements kept for the life of the handle, keyed by their SQL text's
 	 * address (static strings of the hot paths: generation, sessions). */
 	const char *cached_sql[STMT_CACHE];
@@ -27,12 +28,20 @@ struct cc_stmt {
 	sqlite3_stmt *s;
 };
 
-static int db_error(struct cc_store *st, struct cc_error *err, const char *what)
+/* The CC_E* of ST's failed call, remembering whether it was a lock (cc_store_busy). */
+static int failure_rc(struct cc_store *st)
 {
 	int code = sqlite3_errcode(st->db);
 	int rc = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? CC_EBUSY : CC_EDB;
 	if (code == SQLITE_CONSTRAINT)
 		rc = CC_EINVAL;
+	st->busy = rc == CC_EBUSY;
+	return rc;
+}
+
+static int db_error(struct cc_store *st, struct cc_error *err, const char *what)
+{
+	int rc = failure_rc(st);
 	return cc_error_set(err, rc, "%s: %s", what, sqlite3_errmsg(st->db));
 }
 
@@ -40,8 +49,9 @@ int cc_store_exec(struct cc_store *st, const char *sql, struct cc_error *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		int code = sqlite3_errcode(st->db);
-		int rc = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? CC_EBUSY : CC_EDB;
+		int rc = failure_rc(st);
+		if (rc == CC_EINVAL)
+			rc = CC_EDB; /* as before: exec reports constraint failures as database errors */
 		cc_error_set(err, rc, "database error: %s", msg ? msg : "unknown");
 		sqlite3_free(msg);
 		return rc;
@@ -157,8 +167,10 @@ const char *cc_store_path(const struct cc_store *st)
 int cc_store_begin(struct cc_store *st, struct cc_error *err)
 {
 	int rc = cc_store_exec(st, "BEGIN IMMEDIATE", err);
-	if (rc == 0)
+	if (rc == 0) {
 		st->in_tx = 1;
+		st->busy = 0; /* a new write: an earlier lock-out no longer speaks for it */
+	}
 	return rc;
 }
 
@@ -377,8 +389,7 @@ int cc_store_log_prune(struct cc_store *st, const char *name, int64_t seq, struc
 
 int cc_store_busy(struct cc_store *st)
 {
-	int code = st && st->db ? sqlite3_errcode(st->db) & 0xff : 0;
-	return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+	return st && st->busy;
 }
 
 int64_t cc_store_changes(struct cc_store *st)

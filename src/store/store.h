@@ -109,8 +109,9 @@ int cc_store_audit(struct cc_store *st, const char *actor, const char *action, c
 
 /* Rows changed by the last statement. */
 int64_t cc_store_changes(struct cc_store *st);
-/* Whether ST's last call failed because the database was locked past the busy timeout (10 s,
- * or CC_BUSY_TIMEOUT_MS from the environment). */
+/* Whether ST's last failed call (since its last successful cc_store_begin) failed because the
+ * database was locked past the busy timeout (10 s, or CC_BUSY_TIMEOUT_MS from the
+ * environment). */
 int cc_store_busy(struct cc_store *st);
 
 /* The change log (migration 12; frame/frame.h follows it). */
