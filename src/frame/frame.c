@@ -330,6 +330,38 @@ static int atoi_safe_date(const char *s)
 	return v;
 }
 
+/* The registry columns the frame reads, in the order registry_row decodes them. */
+#define REGISTRY_COLS                                                                              \
+	"SELECT id, uscc, name, region, industry, founded, scale, listed, certs, "                 \
+	"substr(created_at, 1, 10) FROM enterprises"
+
+/* One registry row as the frame holds it (strings point into the statement's row). */
+struct registry_row {
+	int64_t id;
+	const char *uscc, *name, *industry; /* industry NULL when unknown */
+	size_t name_len;
+	int32_t region, founded, created;
+	uint8_t scale, listed, certs;
+};
+
+static void registry_row(struct cc_stmt *s, struct registry_row *r)
+{
+	static const char *const scales[] = {"large", "medium", "small", "micro"};
+	static const char *const boards[] = {"none", "main", "star", "gem", "bse", "neeq"};
+	r->id = cc_stmt_int64(s, 0);
+	r->uscc = cc_stmt_text(s, 1);
+	r->name = cc_stmt_text(s, 2);
+	r->name_len = cc_stmt_bytes(s, 2);
+	r->region = (int32_t)cc_stmt_int64(s, 3);
+	r->industry = cc_stmt_is_null(s, 4) ? NULL : cc_stmt_text(s, 4);
+	const char *fd = cc_stmt_text(s, 5), *cd = cc_stmt_text(s, 9);
+	r->founded = strlen(fd) == 10 ? atoi_safe_date(fd) : 0;
+	r->created = strlen(cd) == 10 ? atoi_safe_date(cd) : 0;
+	r->scale = (uint8_t)word_index(cc_stmt_text(s, 6), scales, 4);
+	r->listed = (uint8_t)word_index(cc_stmt_text(s, 7), boards, 6);
+	r->certs = cert_bits(cc_stmt_text(s, 8));
+}
+
 /* Credit-code order of the rows read (scan order): qsort over indices. */
 static __thread const char (*sort_uscc)[19];
 static __thread const int64_t *sort_id;
@@ -356,8 +388,6 @@ static void permute(void *p, size_t size, const int32_t *perm, size_t n, char *t
 static int load_enterprises(struct cc_store *st, struct cc_frame *f, int32_t **idmap,
 			    int64_t *maxid, struct cc_error *err)
 {
-	static const char *const scales[] = {"large", "medium", "small", "micro"};
-	static const char *const boards[] = {"none", "main", "star", "gem", "bse", "neeq"};
 	struct cc_stmt *s = NULL;
 	int64_t n = cc_store_int(st, "SELECT count(*) FROM enterprises", 0);
 	*maxid = cc_store_int(st, "SELECT max(id) FROM enterprises", 0);
@@ -385,11 +415,7 @@ static int load_enterprises(struct cc_store *st, struct cc_frame *f, int32_t **i
 	}
 	for (int64_t k = 0; k <= *maxid; k++)
 		(*idmap)[k] = -1;
-	rc = cc_stmt_prepare(
-		st, &s,
-		"SELECT id, uscc, name, region, industry, founded, scale, listed, certs, "
-		"substr(created_at, 1, 10) FROM enterprises",
-		err);
+	rc = cc_stmt_prepare(st, &s, REGISTRY_COLS, err);
 	if (rc) {
 		free(perm);
 		free(tmp);
@@ -397,28 +423,23 @@ static int load_enterprises(struct cc_store *st, struct cc_frame *f, int32_t **i
 	}
 	int i = 0;
 	const char *last_ind = NULL;
+	struct registry_row r;
 	while (i < f->n && (rc = cc_stmt_step(s, err)) == 1) {
-		f->id[i] = cc_stmt_int64(s, 0);
-		memcpy(f->uscc[i], cc_stmt_text(s, 1), 18);
+		registry_row(s, &r);
+		f->id[i] = r.id;
+		memcpy(f->uscc[i], r.uscc, 18);
 		f->uscc[i][18] = '\0';
-		f->name[i] = cc_arena_strndup(&f->str->a, cc_stmt_text(s, 2), cc_stmt_bytes(s, 2));
-		f->region[i] = (int32_t)cc_stmt_int64(s, 3);
-		if (cc_stmt_is_null(s, 4)) {
-			f->industry[i] = NULL;
-		} else {
-			/* Industry codes repeat: keep one copy of consecutive equal ones. */
-			const char *code = cc_stmt_text(s, 4);
-			if (!last_ind || strcmp(last_ind, code) != 0)
-				last_ind = cc_arena_strdup(&f->str->a, code);
-			f->industry[i] = last_ind;
-		}
-		const char *fd = cc_stmt_text(s, 5);
-		f->founded[i] = strlen(fd) == 10 ? (int32_t)(atoi_safe_date(fd)) : 0;
-		const char *cd = cc_stmt_text(s, 9);
-		f->created[i] = strlen(cd) == 10 ? (int32_t)(atoi_safe_date(cd)) : 0;
-		f->scale[i] = (uint8_t)word_index(cc_stmt_text(s, 6), scales, 4);
-		f->listed[i] = (uint8_t)word_index(cc_stmt_text(s, 7), boards, 6);
-		f->certs[i] = cert_bits(cc_stmt_text(s, 8));
+		f->name[i] = cc_arena_strndup(&f->str->a, r.name, r.name_len);
+		f->region[i] = r.region;
+		/* Industry codes repeat: keep one copy of consecutive equal ones. */
+		if (r.industry && (!last_ind || strcmp(last_ind, r.industry) != 0))
+			last_ind = cc_arena_strdup(&f->str->a, r.industry);
+		f->industry[i] = r.industry ? last_ind : NULL;
+		f->founded[i] = r.founded;
+		f->created[i] = r.created;
+		f->scale[i] = r.scale;
+		f->listed[i] = r.listed;
+		f->certs[i] = r.certs;
 		if (!f->name[i]) {
 			rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 			break;
@@ -1077,45 +1098,23 @@ static void *patch_at(struct patcher *pt, int k, size_t off)
 	return q;
 }
 
-static void patch_double(struct patcher *pt, int k, size_t idx, double v)
+/* Element IDX (SIZE bytes) of column K of the new version set to the bytes at V, when they
+ * differ from the old version's (only changed bits cost a block). */
+static void patch_value(struct patcher *pt, int k, size_t idx, const void *v, size_t size)
 {
-	const double *cur = pt->f->own[k]->data;
-	if (same_double(cur[idx], v))
+	const char *cur = (const char *)pt->f->own[k]->data + idx * size;
+	if (memcmp(cur, v, size) == 0)
 		return;
-	double *q = patch_at(pt, k, idx * sizeof(double));
+	void *q = patch_at(pt, k, idx * size);
 	if (q)
-		*q = v;
+		memcpy(q, v, size);
 }
 
-static void patch_i32(struct patcher *pt, int k, size_t idx, int32_t v)
-{
-	const int32_t *cur = pt->f->own[k]->data;
-	if (cur[idx] == v)
-		return;
-	int32_t *q = patch_at(pt, k, idx * sizeof(int32_t));
-	if (q)
-		*q = v;
-}
-
-static void patch_u8(struct patcher *pt, int k, size_t idx, uint8_t v)
-{
-	const uint8_t *cur = pt->f->own[k]->data;
-	if (cur[idx] == v)
-		return;
-	uint8_t *q = patch_at(pt, k, idx);
-	if (q)
-		*q = v;
-}
-
-static void patch_ptr(struct patcher *pt, int k, size_t idx, const char *v)
-{
-	const char *const *cur = pt->f->own[k]->data;
-	if (cur[idx] == v)
-		return;
-	const char **q = patch_at(pt, k, idx * sizeof(char *));
-	if (q)
-		*q = v;
-}
+#define PATCH(pt, k, idx, type, val)                                                               \
+	do {                                                                                       \
+		type v_ = (val);                                                                   \
+		patch_value(pt, k, idx, &v_, sizeof v_);                                           \
+	} while (0)
 
 /* Ends every column patch: the new version's columns replace the shared ones. */
 static int patcher_end(struct patcher *pt)
@@ -1173,12 +1172,10 @@ static int cmp_i32(const void *a, const void *b)
 static int patch_registry(struct cc_store *st, struct patcher *pt, int i, int64_t id,
 			  struct cc_error *err)
 {
-	static const char sql[] = "SELECT name, region, industry, founded, scale, listed, certs, "
-				  "substr(created_at, 1, 10), uscc FROM enterprises WHERE id = ?1";
-	static const char *const scales[] = {"large", "medium", "small", "micro"};
-	static const char *const boards[] = {"none", "main", "star", "gem", "bse", "neeq"};
+	static const char sql[] = REGISTRY_COLS " WHERE id = ?1";
 	struct cc_frame *f = pt->f;
 	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	struct registry_row r;
 	if (!s)
 		return CC_EDB;
 	cc_stmt_bind_int64(s, 1, id);
@@ -1187,35 +1184,33 @@ static int patch_registry(struct cc_store *st, struct patcher *pt, int i, int64_
 		cc_stmt_reset(s);
 		return rc < 0 ? rc : 1;
 	}
-	if (memcmp(cc_stmt_text(s, 8), f->uscc[i], 18) != 0) {
+	registry_row(s, &r);
+	if (memcmp(r.uscc, f->uscc[i], 18) != 0) {
 		cc_stmt_reset(s);
 		return 1;
 	}
-	const char *name = cc_stmt_text(s, 0);
-	if (strcmp(name, f->name[i]) != 0) {
-		const char *copy = cc_arena_strndup(&f->str->a, name, cc_stmt_bytes(s, 0));
+	if (strcmp(r.name, f->name[i]) != 0) {
+		const char *copy = cc_arena_strndup(&f->str->a, r.name, r.name_len);
 		if (!copy)
 			pt->failed = 1;
 		else
-			patch_ptr(pt, COL_NAME, (size_t)i, copy);
+			PATCH(pt, COL_NAME, (size_t)i, const char *, copy);
 	}
-	patch_i32(pt, COL_REGION, (size_t)i, (int32_t)cc_stmt_int64(s, 1));
-	if (cc_stmt_is_null(s, 2)) {
-		patch_ptr(pt, COL_INDUSTRY, (size_t)i, NULL);
-	} else if (!f->industry[i] || strcmp(f->industry[i], cc_stmt_text(s, 2)) != 0) {
-		const char *copy = cc_arena_strdup(&f->str->a, cc_stmt_text(s, 2));
+	if (!r.industry) {
+		PATCH(pt, COL_INDUSTRY, (size_t)i, const char *, NULL);
+	} else if (!f->industry[i] || strcmp(f->industry[i], r.industry) != 0) {
+		const char *copy = cc_arena_strdup(&f->str->a, r.industry);
 		if (!copy)
 			pt->failed = 1;
 		else
-			patch_ptr(pt, COL_INDUSTRY, (size_t)i, copy);
+			PATCH(pt, COL_INDUSTRY, (size_t)i, const char *, copy);
 	}
-	const char *fd = cc_stmt_text(s, 3);
-	patch_i32(pt, COL_FOUNDED, (size_t)i, strlen(fd) == 10 ? atoi_safe_date(fd) : 0);
-	const char *cd = cc_stmt_text(s, 7);
-	patch_i32(pt, COL_CREATED, (size_t)i, strlen(cd) == 10 ? atoi_safe_date(cd) : 0);
-	patch_u8(pt, COL_SCALE, (size_t)i, (uint8_t)word_index(cc_stmt_text(s, 4), scales, 4));
-	patch_u8(pt, COL_LISTED, (size_t)i, (uint8_t)word_index(cc_stmt_text(s, 5), boards, 6));
-	patch_u8(pt, COL_CERTS, (size_t)i, cert_bits(cc_stmt_text(s, 6)));
+	PATCH(pt, COL_REGION, (size_t)i, int32_t, r.region);
+	PATCH(pt, COL_FOUNDED, (size_t)i, int32_t, r.founded);
+	PATCH(pt, COL_CREATED, (size_t)i, int32_t, r.created);
+	PATCH(pt, COL_SCALE, (size_t)i, uint8_t, r.scale);
+	PATCH(pt, COL_LISTED, (size_t)i, uint8_t, r.listed);
+	PATCH(pt, COL_CERTS, (size_t)i, uint8_t, r.certs);
 	cc_stmt_reset(s);
 	return 0;
 }
@@ -1268,7 +1263,7 @@ static int patch_indicator(struct cc_store *st, struct patcher *pt, int i, int64
 		if (!present && (y == 0 || y == f->nyears - 1))
 			return 1; /* the year may be gone: a build would not hold it */
 		for (int m = 0; m < CC_M_BASE_COUNT; m++)
-			patch_double(pt, COL_ANNUAL0 + m, (size_t)y * N + (size_t)i, v[m]);
+			PATCH(pt, COL_ANNUAL0 + m, (size_t)y * N + (size_t)i, double, v[m]);
 		*year = y;
 		return 0;
 	}
@@ -1288,7 +1283,7 @@ static int patch_indicator(struct cc_store *st, struct patcher *pt, int i, int64
 		double old = f->monthly[m][(size_t)k * N + (size_t)i];
 		if (!isnan(old) && isnan(v[m]))
 			return 1; /* it may have been the column's last value */
-		patch_double(pt, COL_MONTHLY0 + m, (size_t)k * N + (size_t)i, v[m]);
+		PATCH(pt, COL_MONTHLY0 + m, (size_t)k * N + (size_t)i, double, v[m]);
 	}
 	return 0;
 }
@@ -1327,7 +1322,7 @@ static void rederive(struct patcher *pt, int i, int y)
 	}
 	cc_derive(cur, y >= 1 ? prev : NULL, y >= 3 ? prev3 : NULL, cur);
 	for (int m = CC_M_BASE_COUNT; m < CC_M_COUNT; m++)
-		patch_double(pt, COL_ANNUAL0 + m, (size_t)y * N + (size_t)i, cur[m]);
+		PATCH(pt, COL_ANNUAL0 + m, (size_t)y * N + (size_t)i, double, cur[m]);
 }
 
 /* Which annual metrics differ between A and B for the enterprises ENT (bit m). */

@@ -317,10 +317,10 @@ static const char *const migrations[] = {
 	"  GROUP BY user_id, what, value, coalesce(kind, ''));"
 	"CREATE UNIQUE INDEX subscriptions_once ON subscriptions(user_id, what, value,"
 	"  coalesce(kind, ''));",
-	/* 12: the change log (followed by frame/frame.c): every write to a table the frame reads adds a row
-	 * in the same transaction, by triggers, whoever writes (a handler, the CLI, another
-	 * process, the sqlite3 shell). Kinds: 1 an enterprise added or its code or id changed,
-	 * 2 an enterprise's registry fields, 3 an enterprise deleted, 4 an indicator row
+	/* 12: the change log (followed by frame/frame.c): every write to a table the frame reads
+	 * adds a row in the same transaction, by triggers, whoever writes (a handler, the CLI,
+	 * another process, the sqlite3 shell). Kinds: 1 an enterprise added or its code or id
+	 * changed, 2 an enterprise's registry fields, 3 an enterprise deleted, 4 an indicator row
 	 * (enterprise, period), 5 chain membership, 6 supply edges (by buyer), 9 everything (a
 	 * bulk import, which turns row logging off for its own transaction by a meta row
 	 * 'log_bulk' that it deletes before it commits, so no other reader ever sees it).

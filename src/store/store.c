@@ -51,7 +51,8 @@ int cc_store_exec(struct cc_store *st, const char *sql, struct cc_error *err)
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		int rc = failure_rc(st);
 		if (rc == CC_EINVAL)
-			rc = CC_EDB; /* as before: exec reports constraint failures as database errors */
+			rc = CC_EDB; /* as before: exec reports constraint failures as database
+					errors */
 		cc_error_set(err, rc, "database error: %s", msg ? msg : "unknown");
 		sqlite3_free(msg);
 		return rc;
