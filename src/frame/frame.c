@@ -898,13 +898,23 @@ static int reload_supply(struct cc_store *st, struct cc_frame *f, const struct c
 	return rc;
 }
 
-/* Copies OLD's data fields into F: not the reference count or the caches, which readers of OLD
- * change concurrently (atomically). */
-static void copy_fields(struct cc_frame *f, const struct cc_frame *old)
+/*
+ * A new version holding OLD's data: its fields (not the reference count or the caches, which
+ * readers of OLD change concurrently), every column and the strings shared. NULL when out of
+ * memory.
+ */
+static struct cc_frame *frame_clone(struct cc_frame *old)
 {
+	struct cc_frame *f = calloc(1, sizeof *f);
+	if (!f)
+		return NULL;
 	size_t from = offsetof(struct cc_frame, generation), to = offsetof(struct cc_frame, ext);
-	memset(f, 0, sizeof *f);
 	memcpy((char *)f + from, (const char *)old + from, to - from);
+	f->refs = 1;
+	for (int k = 0; k < COL_END; k++)
+		cc_col_retain(f->own[k]);
+	__atomic_add_fetch(&f->str->refs, 1, __ATOMIC_RELAXED);
+	return f;
 }
 
 static double mono_seconds(void)
@@ -1399,14 +1409,9 @@ static int frame_patch(struct cc_store *st, struct cc_frame *old, const struct c
 		if (ch[k].kind == CC_CH_ENT_ADD || ch[k].kind == CC_CH_ENT_DEL ||
 		    ch[k].kind == CC_CH_ALL || ch[k].kind < 1 || ch[k].kind > CC_CH_EDGE)
 			return 1;
-	struct cc_frame *f = malloc(sizeof *f);
+	struct cc_frame *f = frame_clone(old);
 	if (!f)
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
-	copy_fields(f, old);
-	f->refs = 1;
-	for (int k = 0; k < COL_END; k++)
-		cc_col_retain(f->own[k]);
-	f->str = NULL;
 	struct patcher pt = {.f = f};
 	int32_t *ents = malloc(sizeof *ents * (size_t)(n + 1));
 	/* (enterprise, year) pairs whose derived metrics are computed again. */
@@ -1417,13 +1422,13 @@ static int frame_patch(struct cc_store *st, struct cc_frame *old, const struct c
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
 	}
-	__atomic_add_fetch(&old->str->refs, 1, __ATOMIC_RELAXED);
-	f->str = strings_new(4096, old->str);
-	if (!f->str) {
-		strings_release(old->str);
+	/* Strings this version adds (names, industry codes) keep the older ones alive. */
+	struct cc_frame_strings *str = strings_new(4096, f->str);
+	if (!str) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
 	}
+	f->str = str;
 	for (int k = 0; k < n && rc == 0; k++) {
 		int i = cc_frame_of_id(f, ch[k].entity);
 		switch (ch[k].kind) {
@@ -1653,24 +1658,20 @@ static struct cc_frame *frame_compacted(struct cc_frame *f)
 		any = f->own[k] && cc_col_runs(f->own[k]) > CC_COL_SOFT_RUNS;
 	if (!any)
 		return NULL;
-	struct cc_frame *g = malloc(sizeof *g);
+	struct cc_frame *g = frame_clone(f);
 	if (!g)
 		return NULL;
-	copy_fields(g, f);
-	g->refs = 1;
 	for (int k = 0; k < COL_END; k++) {
-		if (f->own[k] && cc_col_runs(f->own[k]) > CC_COL_SOFT_RUNS)
-			g->own[k] = cc_col_compact(f->own[k]);
-		else
-			g->own[k] = cc_col_retain(f->own[k]);
-		if (f->own[k] && !g->own[k]) {
-			for (int j = 0; j < k; j++)
-				cc_col_release(g->own[j]);
-			free(g);
+		if (!g->own[k] || cc_col_runs(g->own[k]) <= CC_COL_SOFT_RUNS)
+			continue;
+		struct cc_col *c = cc_col_compact(g->own[k]);
+		if (!c) {
+			cc_frame_release(g);
 			return NULL;
 		}
+		cc_col_release(g->own[k]);
+		g->own[k] = c;
 	}
-	__atomic_add_fetch(&f->str->refs, 1, __ATOMIC_RELAXED);
 	for (int slot = 0; slot < CC_FRAME_SLOTS; slot++) {
 		struct cc_frame_extref *e = __atomic_load_n(&f->ext[slot], __ATOMIC_ACQUIRE);
 		if (e)
