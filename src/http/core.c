@@ -224,14 +224,17 @@ static int is_write(const char *method)
 /*
  * A writer reads its own writes: after a successful write the response waits (up to 2 s) until
  * the shared frame holds every change logged so far, so this session's next reads — and
- * everyone's — see it. A write the frame does not read logs nothing and waits for nothing.
+ * everyone's — see it. A write the frame does not read logs nothing and waits for nothing (not
+ * even for other writers' changes still being followed).
  * A full rebuild (a bulk import) may take longer; the response then goes without it.
  */
-static void read_own_write(struct http_req *req)
+static void read_own_write(struct http_req *req, int64_t before)
 {
 	if (!req->srv || !req->srv->frames || !req->st || cc_store_in_tx(req->st))
 		return;
-	cc_frame_cache_wait(req->srv->frames, cc_store_log_seq(req->st), 2000);
+	int64_t after = cc_store_log_seq(req->st);
+	if (after > before)
+		cc_frame_cache_wait(req->srv->frames, after, 2000);
 }
 
 int http_dispatch(struct http_req *req)
@@ -263,9 +266,11 @@ int http_dispatch(struct http_req *req)
 					"缺少或错误的 CSRF 令牌（请求头 X-CSRF-Token）",
 					"missing or wrong CSRF token (header X-CSRF-Token)");
 		}
+		int write = is_write(req->method) && req->st;
+		int64_t before = write ? cc_store_log_seq(req->st) : 0;
 		int status = r->fn(req);
-		if (is_write(req->method) && status < 400)
-			read_own_write(req);
+		if (write && status < 400)
+			read_own_write(req, before);
 		return status;
 	}
 	if (path_known)

@@ -259,7 +259,7 @@ static const int32_t *sorted_order(struct cc_frame *f, int m, int year, int desc
 /*
  * The list cache of a new frame version (cc_frame_ext_policy of slot 3): orders of metrics
  * whose values did not change are copied, the others patched — the changed enterprises taken
- * out and put back where their new value sorts (a sort again when many changed) — and the
+ * out and put back by binary search (a few of them) or sorted apart and merged in — and the
  * totals of filter combinations kept when only indicators changed (their filters are registry
  * fields and membership) or dropped (counted again on the next request).
  */
@@ -303,7 +303,9 @@ static void *list_cache_follow(void *old, const struct cc_frame *from, const str
 		const double *key = cc_frame_annual(to, m, year);
 		if (!key || !(d->what & CC_DELTA_IND) || !(d->metrics >> m & 1)) {
 			memcpy(o, ord[k].order, sizeof *o * N);
-		} else if (d->n <= 256) {
+		} else if (d->n <= 8) {
+			/* A few changed: taken out, then each put back where a binary search
+			 * puts it (no key read for the others). */
 			size_t u = 0;
 			for (size_t i = 0; i < N; i++) {
 				int32_t e = ord[k].order[i];
