@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/buf.h"
+#include "base/parse.h"
 #include "cli/commands.h"
 #include "domain/codes.h"
 #include "domain/derive.h"
@@ -32,9 +33,23 @@ static int enterprise_list(struct cli_ctx *ctx, const char **val)
 		    "WHERE 1");
 	if (val[0])
 		cc_buf_printf(&sql, " AND e.name LIKE '%%' || ?%d || '%%'", k++);
-	if (val[1])
-		cc_buf_printf(&sql, " AND CAST(e.region AS TEXT) LIKE rtrim(?%d, '0') || '%%'",
-			      k++);
+	if (val[1]) {
+		long long region = 0;
+		if (cc_codes_load(&err)) {
+			cli_error("enterprise: %s", err.msg);
+			rc = CLI_FAIL;
+			goto out;
+		}
+		if (cc_parse_int64(val[1], strlen(val[1]), &region) || region <= 0 ||
+		    region > 999999 || !cc_region_find((int)region)) {
+			cli_error("enterprise: --region: '%s' is not a GB/T 2260 region code (6 "
+				  "digits, e.g. 500000)",
+				  val[1]);
+			rc = CLI_USAGE;
+			goto out;
+		}
+		cc_region_sql(&sql, "e.region", (int)region);
+	}
 	if (val[2])
 		cc_buf_printf(&sql, " AND e.industry LIKE ?%d || '%%'", k++);
 	if (val[3])
@@ -52,7 +67,7 @@ static int enterprise_list(struct cli_ctx *ctx, const char **val)
 	}
 	k = 1;
 	for (int i = 0; i < 4; i++)
-		if (val[i])
+		if (val[i] && i != 1)
 			cc_stmt_bind_text(s, k++, val[i], strlen(val[i]));
 	static const char *const cols[] = {"uscc",  "name",   "region", "industry",
 					   "scale", "listed", "certs",	"revenue#"};

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/builtin.h"
 #include "base/csv.h"
 #include "base/parse.h"
@@ -171,15 +172,37 @@ int cc_region_prefecture(int code)
 	return code / 100 * 100;
 }
 
+int cc_region_span(int scope, int *lo, int *hi)
+{
+	*lo = 1;
+	*hi = 0;
+	if (scope >= 10 && scope <= 99)
+		scope *= 10000;
+	else if (scope >= 1000 && scope <= 9999)
+		scope *= 100;
+	else if (scope < 100000 || scope > 999999)
+		return -1;
+	int span = scope % 10000 == 0 ? 10000 : scope % 100 == 0 ? 100 : 1;
+	*lo = scope;
+	*hi = scope + span - 1;
+	return 0;
+}
+
 int cc_region_within(int code, int scope)
 {
-	if (code == scope)
-		return 1;
-	if (scope % 10000 == 0)
-		return code / 10000 == scope / 10000;
-	if (scope % 100 == 0)
-		return code / 100 == scope / 100;
-	return 0;
+	int lo, hi;
+	if (cc_region_span(scope, &lo, &hi))
+		return 0;
+	return code >= lo && code <= hi;
+}
+
+void cc_region_sql(struct cc_buf *b, const char *column, int scope)
+{
+	int lo, hi;
+	if (cc_region_span(scope, &lo, &hi))
+		cc_buf_puts(b, " AND 0");
+	else
+		cc_buf_printf(b, " AND %s BETWEEN %d AND %d", column, lo, hi);
 }
 
 int cc_region_list_parse(const char *s, size_t n, char *out, size_t cap, const char **bad,

@@ -35,8 +35,25 @@ void cc_region_fullname(int code, char *out, size_t n);
 int cc_region_province(int code);
 /* Returns the prefecture code (first four digits × 100) of CODE. */
 int cc_region_prefecture(int code);
+/*
+ * The one rule for "region SCOPE contains code": the codes inside SCOPE form one range. A
+ * province or municipality (xx0000: 500000, 110000) holds xx0000..xx9999, a prefecture-level
+ * unit (xxxx00: 510100, and a municipality's 500100 市辖区) xxxx00..xxxx99, a district or county
+ * only itself. A 2- or 4-digit prefix ("50", "5101") stands for its province or prefecture.
+ * Fills *LO and *HI (inclusive) and returns 0; returns -1 (range empty) when SCOPE is not a
+ * code of that shape (negative, more than 6 digits). Every filter by region uses this range:
+ * in C through cc_region_within, in SQL through cc_region_sql.
+ */
+int cc_region_span(int scope, int *lo, int *hi);
 /* Returns 1 when CODE equals SCOPE or lies inside it (province 500000 holds 500112). */
 int cc_region_within(int code, int scope);
+struct cc_buf;
+/*
+ * Appends " AND COLUMN BETWEEN lo AND hi" for SCOPE's range to B (integers only, nothing of
+ * the caller's text but COLUMN, which must be a column name). An invalid SCOPE appends
+ * " AND 0" (matches nothing).
+ */
+void cc_region_sql(struct cc_buf *b, const char *column, int scope);
 /*
  * Parses a list of region codes separated by ';', ',', spaces or tabs (S, N bytes) into OUT
  * (size CAP) as "510100;500000". Every code must be a 6-digit GB/T 2260 code in the list.

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "base/buf.h"
 #include "domain/metric.h"
+#include "domain/codes.h"
 #include "io/export.h"
 #include "io/import.h"
 
@@ -200,14 +201,8 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 			cc_buf_puts(b, " AND p.chain = ?1");
 		break;
 	}
-	if (o->region) {
-		if (o->region % 10000 == 0)
-			cc_buf_printf(b, " AND e.region / 10000 = %d", o->region / 10000);
-		else if (o->region % 100 == 0)
-			cc_buf_printf(b, " AND e.region / 100 = %d", o->region / 100);
-		else
-			cc_buf_printf(b, " AND e.region = %d", o->region);
-	}
+	if (o->region)
+		cc_region_sql(b, "e.region", o->region);
 	switch (o->kind) {
 	case CC_KIND_ENTERPRISES: cc_buf_puts(b, " ORDER BY e.uscc"); break;
 	case CC_KIND_INDICATORS: cc_buf_puts(b, " ORDER BY e.uscc, i.period"); break;

@@ -715,15 +715,8 @@ json_t *posting_search(struct cc_store *st, const struct posting_query *q, struc
 		if (q->node && *q->node)
 			cc_stmt_bind_text(s, 4, q->node, strlen(q->node));
 		if (q->region > 0) {
-			int r = q->region, lo = r, hi = r;
-			if (r < 100)
-				lo = r * 10000, hi = lo + 9999;
-			else if (r < 10000)
-				lo = r * 100, hi = lo + 99;
-			else if (r % 10000 == 0)
-				hi = r + 9999;
-			else if (r % 100 == 0)
-				hi = r + 99;
+			int lo, hi;
+			cc_region_span(q->region, &lo, &hi);
 			cc_stmt_bind_int64(s, 5, lo);
 			cc_stmt_bind_int64(s, 6, hi);
 		}

@@ -145,13 +145,9 @@ int match_follow(struct cc_store *st, const char *user, const char *what, const 
 			return cc_error_set(
 				err, CC_EINVAL,
 				"value: '%.40s' is not a GB/T 2260 region code (6 digits)", value);
-		/* Stored as the prefix every code inside the region starts with. */
-		if (code % 10000 == 0)
-			snprintf(norm, sizeof norm, "%02lld", code / 10000);
-		else if (code % 100 == 0)
-			snprintf(norm, sizeof norm, "%04lld", code / 100);
-		else
-			snprintf(norm, sizeof norm, "%06lld", code);
+		/* Stored as the code; delivery tests region_within (cc_region_within's rule),
+		 * which also reads the 2- and 4-digit prefixes older versions stored. */
+		snprintf(norm, sizeof norm, "%06lld", code);
 	} else if (what && !strcmp(what, "keyword")) {
 		size_t n = strlen(value);
 		const char *v = value;
@@ -266,7 +262,7 @@ int64_t match_deliver(struct cc_store *st, int64_t after, struct cc_error *err)
 		"JOIN enterprises e ON e.id = p.enterprise_id "
 		"JOIN subscriptions s ON (s.kind IS NULL OR s.kind = p.kind) AND ("
 		"  (s.what = 'node' AND (p.chain = s.value OR p.chain || '.' || p.node = s.value)) OR"
-		"  (s.what = 'region' AND substr(CAST(e.region AS TEXT), 1, length(s.value)) = s.value) OR"
+		"  (s.what = 'region' AND region_within(e.region, s.value)) OR"
 		"  (s.what = 'keyword' AND instr(lower(p.title || ' ' || coalesce(p.description, '')),"
 		"     lower(s.value)) > 0)) "
 		"JOIN users u ON u.id = s.user_id AND u.disabled = 0 AND (u.uscc IS NULL OR u.uscc <> e.uscc) "

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include "base/parse.h"
 #include "store/schema.h"
+#include "domain/codes.h"
 #include "store/store.h"
 
 #define STMT_CACHE 64 /* distinct static queries using cc_stmt_cached: about 30 */
@@ -90,6 +91,25 @@ static int migrate(struct cc_store *st, struct cc_error *err)
 	return rc;
 }
 
+/*
+ * SQL region_within(code, scope): cc_region_within's rule for queries whose scope is a column
+ * (a subscription's region, say). NULL when either argument is NULL. Queries with one known
+ * scope use cc_region_sql's BETWEEN instead, which an index can serve.
+ */
+static void sql_region_within(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL ||
+	    sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_int64 code = sqlite3_value_int64(argv[0]), scope = sqlite3_value_int64(argv[1]);
+	int in = code >= 0 && code <= 999999 && scope >= 0 && scope <= 999999 &&
+		 cc_region_within((int)code, (int)scope);
+	sqlite3_result_int(ctx, in);
+}
+
 int cc_store_open(struct cc_store **out, const char *path, int flags, struct cc_error *err)
 {
 	int rc = 0;
@@ -119,6 +139,9 @@ int cc_store_open(struct cc_store **out, const char *path, int flags, struct cc_
 	}
 	sqlite3_busy_timeout(st->db, (int)cc_env_int("CC_BUSY_TIMEOUT_MS", 10000, 1, 600000));
 	sqlite3_extended_result_codes(st->db, 0);
+	sqlite3_create_function(st->db, "region_within", 2,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_region_within, NULL, NULL);
 	if (!(flags & CC_STORE_READONLY)) {
 		rc = cc_store_exec(st, "PRAGMA journal_mode=WAL", err);
 		if (rc) {

@@ -7,16 +7,20 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 /* cmocka 1.1 compares floats in single precision; these tests need doubles. */
 #define near(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
+#include "base/buf.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "domain/derive.h"
 #include "domain/metric.h"
 #include "domain/uscc.h"
+#include "store/store.h"
 
 static int check(const char *code, char out[19], int *warn)
 {
@@ -168,6 +172,85 @@ static void test_codes(void **state)
 	assert_null(cc_industry_find("C9999"));
 }
 
+/*
+ * The one region rule (issue 13: "LIKE rtrim(code,'0')" made 500000 a prefix "5" and 500110 a
+ * prefix "50011"): province, municipality, prefecture, a municipality's 市辖区 and a district
+ * ending in 0, in C, in SQL text and through the SQL function of a real store.
+ */
+static void test_region_rule(void **state)
+{
+	(void)state;
+	int lo, hi;
+	/* A municipality (直辖市) holds its own districts and counties, not Sichuan's. */
+	assert_int_equal(cc_region_span(500000, &lo, &hi), 0);
+	assert_int_equal(lo, 500000);
+	assert_int_equal(hi, 509999);
+	assert_true(cc_region_within(500110, 500000));
+	assert_true(cc_region_within(500241, 500000));
+	assert_false(cc_region_within(510116, 500000));
+	assert_false(cc_region_within(510000, 500000));
+	/* A province. */
+	assert_true(cc_region_within(510116, 510000));
+	assert_false(cc_region_within(500112, 510000));
+	/* A prefecture-level city and a municipality's 市辖区 (500100). */
+	assert_true(cc_region_within(510116, 510100));
+	assert_false(cc_region_within(510705, 510100));
+	assert_true(cc_region_within(500112, 500100));
+	assert_false(cc_region_within(500241, 500100));
+	/* A district whose code ends in 0 is only itself (500110 is 綦江区, not 500110..500119). */
+	assert_int_equal(cc_region_span(500110, &lo, &hi), 0);
+	assert_int_equal(lo, 500110);
+	assert_int_equal(hi, 500110);
+	assert_true(cc_region_within(500110, 500110));
+	assert_false(cc_region_within(500111, 500110));
+	assert_false(cc_region_within(500112, 500110));
+	/* Municipalities elsewhere, and the 2-/4-digit prefixes older subscriptions stored. */
+	assert_true(cc_region_within(110105, 110000));
+	assert_false(cc_region_within(120101, 110000));
+	assert_true(cc_region_within(500112, 50));
+	assert_true(cc_region_within(510116, 5101));
+	assert_false(cc_region_within(510116, 5001));
+	/* Not codes: nothing is inside them. */
+	assert_int_equal(cc_region_span(0, &lo, &hi), -1);
+	assert_int_equal(cc_region_span(-500000, &lo, &hi), -1);
+	assert_int_equal(cc_region_span(12345, &lo, &hi), -1);
+	assert_int_equal(cc_region_span(1000000, &lo, &hi), -1);
+	assert_false(cc_region_within(500112, 0));
+	/* The SQL forms. */
+	struct cc_buf b = CC_BUF_INIT(256);
+	cc_region_sql(&b, "e.region", 500000);
+	cc_region_sql(&b, "r", 500110);
+	cc_region_sql(&b, "r", 7);
+	assert_string_equal(cc_buf_str(&b), " AND e.region BETWEEN 500000 AND 509999"
+					    " AND r BETWEEN 500110 AND 500110 AND 0");
+	cc_buf_release(&b);
+	char path[] = "/tmp/cc-test-region-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	struct cc_store *st = NULL;
+	struct cc_error err = {0};
+	assert_int_equal(cc_store_open(&st, path, CC_STORE_CREATE, &err), 0);
+	struct cc_stmt *s = NULL;
+	assert_int_equal(
+		cc_stmt_prepare(st, &s,
+				"SELECT region_within(500110, 500000), region_within(510116, "
+				"500000), region_within(500112, '50'), region_within(500111, "
+				"500110), region_within(NULL, 500000) IS NULL",
+				&err),
+		0);
+	assert_int_equal(cc_stmt_step(s, &err), 1);
+	assert_int_equal(cc_stmt_int64(s, 0), 1);
+	assert_int_equal(cc_stmt_int64(s, 1), 0);
+	assert_int_equal(cc_stmt_int64(s, 2), 1);
+	assert_int_equal(cc_stmt_int64(s, 3), 0);
+	assert_int_equal(cc_stmt_int64(s, 4), 1);
+	cc_stmt_free(s);
+	cc_store_close(st);
+	unlink(path);
+}
+
 static void test_catalogue(void **state)
 {
 	(void)state;
@@ -208,7 +291,7 @@ int main(void)
 		cmocka_unit_test(test_uscc_valid),	 cmocka_unit_test(test_uscc_invalid),
 		cmocka_unit_test(test_orgcode),		 cmocka_unit_test(test_derive),
 		cmocka_unit_test(test_metric_catalogue), cmocka_unit_test(test_codes),
-		cmocka_unit_test(test_catalogue),
+		cmocka_unit_test(test_catalogue),	 cmocka_unit_test(test_region_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
