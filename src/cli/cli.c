@@ -30,6 +30,11 @@ void cli_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void cli_usage(const char *usage)
+{
+	fprintf(stderr, "usage: chainchief %s\n", usage);
+}
+
 const struct cli_command *cli_find(const char *name)
 {
 	for (const struct cli_command *c = cli_commands; c->name; c++)
@@ -61,11 +66,18 @@ static void print_overview(void)
 
 int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 {
+	const struct cli_command *cmd = cli_find("help");
+	const char *pos[1];
+	int npos;
+	int rc = cli_parse(cmd, argc, argv, NULL, NULL, pos, 1, &npos);
 	(void)ctx;
-	if (argc > 1) {
-		const struct cli_command *c = cli_find(argv[1]);
+	if (rc)
+		return rc;
+	if (npos) {
+		const struct cli_command *c = cli_find(pos[0]);
 		if (!c) {
-			cli_error("unknown command '%s'", argv[1]);
+			cli_error("unknown command '%s'", pos[0]);
+			cli_usage(cmd->usage);
 			return CLI_USAGE;
 		}
 		cli_print_help(c);
@@ -77,8 +89,11 @@ int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 
 int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	const char *pos[1];
+	int npos;
+	int rc = cli_parse(cli_find("version"), argc, argv, NULL, NULL, pos, 0, &npos);
+	if (rc)
+		return rc;
 	if (ctx->format == CLI_FMT_JSON)
 		printf("{\"version\":\"%s\",\"builtin_files\":%d}\n", CC_VERSION, cc_builtin_count);
 	else
@@ -89,6 +104,7 @@ int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
 int cli_parse(const struct cli_command *cmd, int argc, char **argv, const struct cli_option *opts,
 	      const char **values, const char **pos, int maxpos, int *npos)
 {
+	const char *extra = NULL;
 	*npos = 0;
 	for (int i = 0; opts && opts[i].name; i++)
 		values[i] = NULL;
@@ -96,6 +112,7 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, const struct
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0) {
 			for (i++; i < argc; i++) {
+				extra = argv[i];
 				if (*npos >= maxpos)
 					goto too_many;
 				pos[(*npos)++] = argv[i];
@@ -113,8 +130,7 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, const struct
 					found = k;
 			if (found < 0) {
 				cli_error("%s: unknown option '%s'", cmd->name, a);
-				fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
-				return CLI_USAGE;
+				goto usage;
 			}
 			if (opts[found].has_arg) {
 				if (eq) {
@@ -124,27 +140,106 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, const struct
 				} else {
 					cli_error("%s: option '--%s' needs a value", cmd->name,
 						  opts[found].name);
-					return CLI_USAGE;
+					goto usage;
 				}
 			} else {
 				if (eq) {
 					cli_error("%s: option '--%s' takes no value", cmd->name,
 						  opts[found].name);
-					return CLI_USAGE;
+					goto usage;
 				}
 				values[found] = "1";
 			}
 			continue;
 		}
+		extra = a;
 		if (*npos >= maxpos)
 			goto too_many;
 		pos[(*npos)++] = a;
 	}
 	return 0;
 too_many:
-	cli_error("%s: too many arguments", cmd->name);
-	fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
+	cli_error("%s: unexpected argument '%s'%s", cmd->name, extra,
+		  maxpos == 0 ? " (it takes none)" : "");
+usage:
+	cli_usage(cmd->usage);
 	return CLI_USAGE;
+}
+
+/* Prints the subcommand words of SUBS as "a, b or c" after MSG. */
+static void list_words(const char *msg, const struct cli_sub *subs)
+{
+	int n = 0;
+	for (const struct cli_sub *s = subs; s->name; s++)
+		if (s->name[0])
+			n++;
+	fprintf(stderr, "chainchief: %s", msg);
+	for (const struct cli_sub *s = subs; s->name; s++) {
+		if (!s->name[0])
+			continue;
+		n--;
+		fprintf(stderr, "%s%s", s->name, n > 1 ? ", " : n == 1 ? " or " : ")\n");
+	}
+}
+
+int cli_dispatch(struct cli_ctx *ctx, const struct cli_command *cmd, const struct cli_sub *subs,
+		 const struct cli_option *opts, int argc, char **argv)
+{
+	const char *val[CLI_MAX_OPTS] = {0};
+	const char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	const struct cli_sub *sub = NULL;
+	int npos = 0, rc;
+	char usage[512], name[64];
+	if (!pos) {
+		cli_error("%s: out of memory", cmd->name);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	rc = cli_parse(cmd, argc, argv, opts, val, pos, argc, &npos);
+	if (rc)
+		goto out;
+	const char *word = npos ? pos[0] : "";
+	for (const struct cli_sub *s = subs; s->name && !sub; s++)
+		if (strcmp(s->name, word) == 0)
+			sub = s;
+	if (!sub) {
+		char msg[160];
+		if (npos)
+			snprintf(msg, sizeof msg, "%s: unknown subcommand '%s' (", cmd->name, word);
+		else
+			snprintf(msg, sizeof msg, "%s: name a subcommand (", cmd->name);
+		list_words(msg, subs);
+		cli_usage(cmd->usage);
+		rc = CLI_USAGE;
+		goto out;
+	}
+	snprintf(usage, sizeof usage, "%s %s", cmd->name, sub->usage);
+	snprintf(name, sizeof name, "%s%s%s", cmd->name, sub->name[0] ? " " : "", sub->name);
+	int nargs = npos ? npos - 1 : 0;
+	if (nargs > sub->max_args) {
+		cli_error("%s: unexpected argument '%s'", name, pos[1 + sub->max_args]);
+		cli_usage(usage);
+		rc = CLI_USAGE;
+		goto out;
+	}
+	if (nargs < sub->min_args) {
+		cli_error("%s: missing argument%s", name, sub->min_args - nargs > 1 ? "s" : "");
+		cli_usage(usage);
+		rc = CLI_USAGE;
+		goto out;
+	}
+	for (int i = 0; opts && opts[i].name; i++) {
+		if (val[i] && !(sub->opts & CLI_OPT(i))) {
+			cli_error("%s: option '--%s' does not apply here", name, opts[i].name);
+			cli_usage(usage);
+			rc = CLI_USAGE;
+			goto out;
+		}
+	}
+	rc = sub->fn(ctx, val, pos + (npos ? 1 : 0), nargs);
+out:
+	free(pos);
+	return rc;
 }
 
 long long cli_int_option(const char *name, const char *value, long long min, long long max)
@@ -236,6 +331,9 @@ int cli_main(int argc, char **argv)
 	const struct cli_command *cmd = cli_find(rest[0]);
 	if (!cmd) {
 		cli_error("unknown command '%s' (see 'chainchief help')", rest[0]);
+		fprintf(stderr,
+			"usage: chainchief [--db PATH] [--format table|json|csv] [--data DIR] "
+			"COMMAND [ARGS]\n");
 		rc = CLI_USAGE;
 		goto out;
 	}

@@ -55,6 +55,38 @@ struct cli_option {
 int cli_parse(const struct cli_command *cmd, int argc, char **argv, const struct cli_option *opts,
 	      const char **values, const char **pos, int maxpos, int *npos);
 
+/*
+ * A subcommand of a command that has several (`match search`, `list show NAME`), as one row of
+ * the command's static table. The table says, once, what each subcommand accepts, and
+ * cli_dispatch refuses anything else: a word it does not know, more or fewer positional
+ * arguments than MIN_ARGS..MAX_ARGS, an option it does not take.
+ */
+struct cli_sub {
+	const char *name; /* the word; "" is what runs without one (`list`); NULL ends a table */
+	int (*fn)(struct cli_ctx *ctx, const char **val, const char **args, int nargs);
+	int min_args, max_args;	 /* positional arguments after the word */
+	unsigned long long opts; /* the command's options it takes: CLI_OPT(i) for opts[i] */
+	const char *usage;	 /* "show ID [--version V]", for its error messages */
+};
+
+/* The bit of option I of a command's option table in cli_sub.opts (at most 64 options). */
+#define CLI_OPT(i)   (1ULL << (i))
+#define CLI_MAX_OPTS 64
+
+/*
+ * Runs the subcommand of CMD named by the first positional word of ARGV (argv[0] is the command
+ * name) from SUBS, after parsing ARGV against OPTS as cli_parse does. The subcommand's FN gets
+ * VAL indexed as OPTS (NULL when not given) and the positional arguments after the word.
+ * Returns what FN returns, or CLI_USAGE after printing what was wrong and the usage on stderr:
+ * an unknown option or word, an option the subcommand does not take, too few or too many
+ * arguments.
+ */
+int cli_dispatch(struct cli_ctx *ctx, const struct cli_command *cmd, const struct cli_sub *subs,
+		 const struct cli_option *opts, int argc, char **argv);
+
+/* Prints "usage: chainchief USAGE" on stderr (after a usage error). */
+void cli_usage(const char *usage);
+
 /* Finds a command by name. */
 const struct cli_command *cli_find(const char *name);
 

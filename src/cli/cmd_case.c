@@ -52,141 +52,190 @@ static long long case_id(const char *s)
 	return id;
 }
 
+/* Options, as val[] holds them. */
+enum {
+	KIND,
+	TITLE,
+	DETAIL,
+	DEPARTMENT,
+	OWNER,
+	DEADLINE,
+	STATUS,
+	TO,
+	COMMENT,
+	USCC,
+	OVERDUE,
+};
+
+static int sub_add(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	struct cc_error err = {0};
+	struct case_new c = {args[0],	      val[KIND],  val[TITLE],	 val[DETAIL],
+			     val[DEPARTMENT], val[OWNER], val[DEADLINE], actor_name()};
+	int64_t id = 0;
+	int rc = cli_open_store(ctx, 0);
+	(void)nargs;
+	if (rc)
+		return rc;
+	rc = case_open(ctx->store, &c, &id, &err);
+	if (rc) {
+		cli_error("case add: %s", err.msg);
+		return rc == CC_ENOTFOUND ? CLI_FAIL : CLI_USAGE;
+	}
+	if (ctx->format == CLI_FMT_JSON)
+		printf("{\"id\":%lld}\n", (long long)id);
+	else
+		printf("case %lld opened\n", (long long)id);
+	return CLI_OK;
+}
+
+/* move ID (--to, --comment) and comment ID TEXT. */
+static int change(struct cli_ctx *ctx, const char **val, const char **args, int move)
+{
+	struct cc_error err = {0};
+	const char *sub = move ? "move" : "comment";
+	long long id = case_id(args[0]);
+	int rc;
+	if (id < 0)
+		return CLI_USAGE;
+	if ((rc = cli_open_store(ctx, 0)))
+		return rc;
+	rc = move ? case_move(ctx->store, id, val[TO], val[COMMENT], actor_name(), &err)
+		  : case_comment(ctx->store, id, args[1], actor_name(), &err);
+	if (rc) {
+		cli_error("case %s: %s", sub, err.msg);
+		return rc == CC_ENOTFOUND ? CLI_FAIL : CLI_USAGE;
+	}
+	printf("case %lld %s\n", id, move ? "moved" : "commented");
+	return CLI_OK;
+}
+
+static int sub_move(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	return change(ctx, val, args, 1);
+}
+
+static int sub_comment(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	return change(ctx, val, args, 0);
+}
+
+static int sub_show(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	static const char *const cols[] = {"id#",    "uscc",	   "name",  "kind",
+					   "title",  "department", "owner", "deadline",
+					   "status", "overdue",	   "detail"};
+	static const char *const ccols[] = {"at", "actor", "from", "to", "comment"};
+	struct cc_error err = {0};
+	struct cc_stmt *s = NULL;
+	long long id = case_id(args[0]);
+	char ids[32];
+	int rc;
+	(void)val;
+	(void)nargs;
+	if (id < 0)
+		return CLI_USAGE;
+	if ((rc = cli_open_store(ctx, 0)))
+		return rc;
+	snprintf(ids, sizeof ids, "%lld", id);
+	if (cc_stmt_prepare(ctx->store, &s, "SELECT 1 FROM cases WHERE id = ?1", &err) == 0) {
+		cc_stmt_bind_int64(s, 1, id);
+		int found = cc_stmt_step(s, &err) == 1;
+		cc_stmt_free(s);
+		if (!found) {
+			cli_error("case show: no case %lld", id);
+			return CLI_FAIL;
+		}
+	}
+	const char *b1[1] = {ids};
+	rc = print_query(ctx,
+			 "SELECT c.id, e.uscc, e.name, c.kind, c.title, c.department, c.owner, "
+			 "c.deadline, c.status, CASE WHEN c.status IN ('open','in_progress') AND "
+			 "c.deadline < date('now') THEN 'yes' ELSE 'no' END, c.detail FROM cases c "
+			 "JOIN enterprises e ON e.id = c.enterprise_id WHERE c.id = ?1",
+			 b1, 1, 11, cols);
+	if (rc == CLI_OK && ctx->format == CLI_FMT_TABLE)
+		printf("\n");
+	if (rc == CLI_OK)
+		rc = print_query(
+			ctx,
+			"SELECT at, actor, status_from, status_to, text FROM case_comments "
+			"WHERE case_id = ?1 ORDER BY id",
+			b1, 1, 5, ccols);
+	return rc;
+}
+
+static int sub_list(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	static const char *const cols[] = {"id#",	 "uscc",     "name",   "kind",	 "title",
+					   "department", "deadline", "status", "overdue"};
+	struct cc_buf sql = CC_BUF_INIT(4096);
+	int rc = cli_open_store(ctx, 0);
+	(void)args;
+	(void)nargs;
+	if (rc)
+		return rc;
+	cc_buf_puts(&sql, "SELECT c.id, e.uscc, e.name, c.kind, c.title, c.department, "
+			  "c.deadline, c.status, CASE WHEN c.status IN ('open','in_progress') "
+			  "AND c.deadline < date('now') THEN 'yes' ELSE 'no' END FROM cases c "
+			  "JOIN enterprises e ON e.id = c.enterprise_id WHERE (?1 IS NULL OR "
+			  "c.status = ?1) AND (?2 IS NULL OR c.department = ?2) AND (?3 IS NULL "
+			  "OR e.uscc = upper(?3))");
+	if (val[OVERDUE])
+		cc_buf_puts(&sql, " AND c.status IN ('open','in_progress') AND "
+				  "c.deadline < date('now')");
+	cc_buf_puts(&sql, " ORDER BY c.deadline IS NULL, c.deadline, c.id");
+	const char *b[3] = {val[STATUS], val[DEPARTMENT], val[USCC]};
+	rc = print_query(ctx, cc_buf_str(&sql), b, 3, 9, cols);
+	cc_buf_release(&sql);
+	return rc;
+}
+
+static int sub_departments(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	static const char *const cols[] = {"department",	"open#",     "in_progress#",
+					   "overdue#",		"resolved#", "declined#",
+					   "avg_days_to_close#"};
+	int rc = cli_open_store(ctx, 0);
+	(void)val;
+	(void)args;
+	(void)nargs;
+	if (rc)
+		return rc;
+	return print_query(ctx,
+			   "SELECT department, sum(status = 'open'), sum(status = 'in_progress'), "
+			   "sum(status IN ('open','in_progress') AND deadline < date('now')), "
+			   "sum(status = 'resolved'), sum(status = 'declined'), "
+			   "round(avg(CASE WHEN closed_at IS NOT NULL THEN julianday(closed_at) - "
+			   "julianday(created_at) END), 1) FROM cases GROUP BY department ORDER BY "
+			   "department",
+			   NULL, 0, 7, cols);
+}
+
+#define LIST_OPTS (CLI_OPT(STATUS) | CLI_OPT(DEPARTMENT) | CLI_OPT(USCC) | CLI_OPT(OVERDUE))
+static const struct cli_sub case_subs[] = {
+	{"add", sub_add, 1, 1,
+	 CLI_OPT(KIND) | CLI_OPT(TITLE) | CLI_OPT(DETAIL) | CLI_OPT(DEPARTMENT) | CLI_OPT(OWNER) |
+		 CLI_OPT(DEADLINE),
+	 "add USCC --kind K --title T --department D [--owner O] [--deadline YYYY-MM-DD] "
+	 "[--detail X]"},
+	{"", sub_list, 0, 0, LIST_OPTS, "[--status S] [--department D] [--uscc U] [--overdue]"},
+	{"list", sub_list, 0, 0, LIST_OPTS,
+	 "list [--status S] [--department D] [--uscc U] [--overdue]"},
+	{"show", sub_show, 1, 1, 0, "show ID"},
+	{"move", sub_move, 1, 1, CLI_OPT(TO) | CLI_OPT(COMMENT), "move ID --to STATUS --comment C"},
+	{"comment", sub_comment, 2, 2, 0, "comment ID TEXT"},
+	{"departments", sub_departments, 0, 0, 0, "departments"},
+	{NULL, NULL, 0, 0, 0, NULL},
+};
+
 int cmd_case(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {{"kind", 1},	    {"title", 1},   {"detail", 1},
 						 {"department", 1}, {"owner", 1},   {"deadline", 1},
 						 {"status", 1},	    {"to", 1},	    {"comment", 1},
 						 {"uscc", 1},	    {"overdue", 0}, {NULL, 0}};
-	const char *val[11], *pos[3];
-	int npos;
-	struct cc_error err = {0};
-	const struct cli_command *cmd = cli_find("case");
-	int rc = cli_parse(cmd, argc, argv, opts, val, pos, 3, &npos);
-	if (rc)
-		return rc;
-	const char *sub = npos ? pos[0] : "list";
-	if ((rc = cli_open_store(ctx, 0)))
-		return rc;
-	if (strcmp(sub, "add") == 0) {
-		if (npos != 2) {
-			cli_error("case add: give the enterprise's credit code");
-			return CLI_USAGE;
-		}
-		struct case_new c = {pos[1], val[0], val[1], val[2],
-				     val[3], val[4], val[5], actor_name()};
-		int64_t id = 0;
-		rc = case_open(ctx->store, &c, &id, &err);
-		if (rc) {
-			cli_error("case add: %s", err.msg);
-			return rc == CC_ENOTFOUND ? CLI_FAIL : CLI_USAGE;
-		}
-		if (ctx->format == CLI_FMT_JSON)
-			printf("{\"id\":%lld}\n", (long long)id);
-		else
-			printf("case %lld opened\n", (long long)id);
-		return CLI_OK;
-	}
-	if (strcmp(sub, "move") == 0 || strcmp(sub, "comment") == 0) {
-		int move = sub[0] == 'm';
-		if (npos != (move ? 2 : 3)) {
-			cli_error(
-				move ? "case move: give the case number, --to STATUS and --comment TEXT"
-				     : "case comment: give the case number and the text");
-			return CLI_USAGE;
-		}
-		long long id = case_id(pos[1]);
-		if (id < 0)
-			return CLI_USAGE;
-		rc = move ? case_move(ctx->store, id, val[7], val[8], actor_name(), &err)
-			  : case_comment(ctx->store, id, pos[2], actor_name(), &err);
-		if (rc) {
-			cli_error("case %s: %s", sub, err.msg);
-			return rc == CC_ENOTFOUND ? CLI_FAIL : CLI_USAGE;
-		}
-		printf("case %lld %s\n", id, move ? "moved" : "commented");
-		return CLI_OK;
-	}
-	if (strcmp(sub, "show") == 0) {
-		if (npos != 2) {
-			cli_error("case show: give the case number");
-			return CLI_USAGE;
-		}
-		long long id = case_id(pos[1]);
-		if (id < 0)
-			return CLI_USAGE;
-		char ids[32];
-		snprintf(ids, sizeof ids, "%lld", id);
-		struct cc_stmt *s = NULL;
-		if (cc_stmt_prepare(ctx->store, &s, "SELECT 1 FROM cases WHERE id = ?1", &err) ==
-		    0) {
-			cc_stmt_bind_int64(s, 1, id);
-			int found = cc_stmt_step(s, &err) == 1;
-			cc_stmt_free(s);
-			if (!found) {
-				cli_error("case show: no case %lld", id);
-				return CLI_FAIL;
-			}
-		}
-		static const char *const cols[] = {"id#",    "uscc",	   "name",  "kind",
-						   "title",  "department", "owner", "deadline",
-						   "status", "overdue",	   "detail"};
-		const char *b1[1] = {ids};
-		rc = print_query(
-			ctx,
-			"SELECT c.id, e.uscc, e.name, c.kind, c.title, c.department, c.owner, "
-			"c.deadline, c.status, CASE WHEN c.status IN ('open','in_progress') AND "
-			"c.deadline < date('now') THEN 'yes' ELSE 'no' END, c.detail FROM cases c "
-			"JOIN enterprises e ON e.id = c.enterprise_id WHERE c.id = ?1",
-			b1, 1, 11, cols);
-		if (rc == CLI_OK && ctx->format == CLI_FMT_TABLE)
-			printf("\n");
-		static const char *const ccols[] = {"at", "actor", "from", "to", "comment"};
-		if (rc == CLI_OK)
-			rc = print_query(
-				ctx,
-				"SELECT at, actor, status_from, status_to, text FROM case_comments "
-				"WHERE case_id = ?1 ORDER BY id",
-				b1, 1, 5, ccols);
-		return rc;
-	}
-	if (strcmp(sub, "list") == 0) {
-		static const char *const cols[] = {"id#",      "uscc",	 "name",
-						   "kind",     "title",	 "department",
-						   "deadline", "status", "overdue"};
-		struct cc_buf sql = CC_BUF_INIT(4096);
-		cc_buf_puts(&sql,
-			    "SELECT c.id, e.uscc, e.name, c.kind, c.title, c.department, "
-			    "c.deadline, c.status, CASE WHEN c.status IN ('open','in_progress') "
-			    "AND c.deadline < date('now') THEN 'yes' ELSE 'no' END FROM cases c "
-			    "JOIN enterprises e ON e.id = c.enterprise_id WHERE (?1 IS NULL OR "
-			    "c.status = ?1) AND (?2 IS NULL OR c.department = ?2) AND (?3 IS NULL "
-			    "OR e.uscc = upper(?3))");
-		if (val[10])
-			cc_buf_puts(&sql, " AND c.status IN ('open','in_progress') AND "
-					  "c.deadline < date('now')");
-		cc_buf_puts(&sql, " ORDER BY c.deadline IS NULL, c.deadline, c.id");
-		const char *b[3] = {val[6], val[3], val[9]};
-		rc = print_query(ctx, cc_buf_str(&sql), b, 3, 9, cols);
-		cc_buf_release(&sql);
-		return rc;
-	}
-	if (strcmp(sub, "departments") == 0) {
-		static const char *const cols[] = {"department",	"open#",     "in_progress#",
-						   "overdue#",		"resolved#", "declined#",
-						   "avg_days_to_close#"};
-		return print_query(
-			ctx,
-			"SELECT department, sum(status = 'open'), sum(status = 'in_progress'), "
-			"sum(status IN ('open','in_progress') AND deadline < date('now')), "
-			"sum(status = 'resolved'), sum(status = 'declined'), "
-			"round(avg(CASE WHEN closed_at IS NOT NULL THEN julianday(closed_at) - "
-			"julianday(created_at) END), 1) FROM cases GROUP BY department ORDER BY "
-			"department",
-			NULL, 0, 7, cols);
-	}
-	cli_error("case: unknown subcommand '%s' (add, list, show, move, comment, departments)",
-		  sub);
-	fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
-	return CLI_USAGE;
+	return cli_dispatch(ctx, cli_find("case"), case_subs, opts, argc, argv);
 }

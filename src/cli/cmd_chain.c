@@ -244,49 +244,32 @@ static int chain_report(struct cli_ctx *ctx, struct chain_cli *c, const struct c
 	return CLI_OK;
 }
 
-int cmd_chain(struct cli_ctx *ctx, int argc, char **argv)
+static int sub_list(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
 {
-	static const struct cli_option opts[] = {{"scope", 1}, {"year", 1}, {"node", 1},
-						 {"limit", 1}, {"out", 1},  {NULL, 0}};
-	const char *val[5], *pos[2];
-	int npos, rc;
 	struct chain_cli c;
-	const struct cli_command *cmd = cli_find("chain");
-	rc = cli_parse(cmd, argc, argv, opts, val, pos, 2, &npos);
-	if (rc)
-		return rc;
-	const char *sub = npos ? pos[0] : "list";
+	int rc = chain_cli_open(ctx, val[0], val[1], &c);
+	(void)args;
+	(void)nargs;
+	if (rc == CLI_OK)
+		rc = chain_list(ctx, &c);
+	cc_frame_release(c.f);
+	return rc;
+}
+
+/* show, gaps, targets and report of chain NAME. */
+static int chain_one(struct cli_ctx *ctx, const char *sub, const char *name, const char **val)
+{
+	int rc;
+	struct chain_cli c;
 	long long limit = 10;
 	if (val[3] && (limit = cli_int_option("limit", val[3], 1, 1000)) < 0)
 		return CLI_USAGE;
-	if (strcmp(sub, "list") == 0) {
-		if (npos > 1) {
-			cli_error("chain list takes no chain");
-			return CLI_USAGE;
-		}
-		rc = chain_cli_open(ctx, val[0], val[1], &c);
-		if (rc == CLI_OK)
-			rc = chain_list(ctx, &c);
-		cc_frame_release(c.f);
-		return rc;
-	}
-	if (strcmp(sub, "show") && strcmp(sub, "gaps") && strcmp(sub, "targets") &&
-	    strcmp(sub, "report")) {
-		cli_error("chain: unknown subcommand '%s' (list, show, gaps, targets, report)",
-			  sub);
-		fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
-		return CLI_USAGE;
-	}
-	if (npos != 2) {
-		cli_error("chain %s: name the chain (see 'chainchief chain list')", sub);
-		return CLI_USAGE;
-	}
 	if (strcmp(sub, "report") == 0 && !val[4]) {
 		cli_error("chain report: --out FILE.xlsx is required");
 		return CLI_USAGE;
 	}
 	rc = chain_cli_open(ctx, val[0], val[1], &c);
-	const struct cc_chain *ch = rc ? NULL : find_chain(&c, pos[1]);
+	const struct cc_chain *ch = rc ? NULL : find_chain(&c, name);
 	struct chain_node_metrics *m = NULL;
 	struct chain_summary s;
 	struct cc_error err = {0};
@@ -362,4 +345,49 @@ out:
 	free(m);
 	cc_frame_release(c.f);
 	return rc;
+}
+
+static int sub_show(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	return chain_one(ctx, "show", args[0], val);
+}
+
+static int sub_gaps(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	return chain_one(ctx, "gaps", args[0], val);
+}
+
+static int sub_targets(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	return chain_one(ctx, "targets", args[0], val);
+}
+
+static int sub_report(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	return chain_one(ctx, "report", args[0], val);
+}
+
+/* Options: 0 scope, 1 year, 2 node, 3 limit, 4 out. */
+#define SCOPE_YEAR (CLI_OPT(0) | CLI_OPT(1))
+static const struct cli_sub chain_subs[] = {
+	{"", sub_list, 0, 0, SCOPE_YEAR, "[--scope S] [--year Y]"},
+	{"list", sub_list, 0, 0, SCOPE_YEAR, "list [--scope S] [--year Y]"},
+	{"show", sub_show, 1, 1, SCOPE_YEAR, "show CHAIN [--scope S] [--year Y]"},
+	{"gaps", sub_gaps, 1, 1, SCOPE_YEAR, "gaps CHAIN [--scope S] [--year Y]"},
+	{"targets", sub_targets, 1, 1, SCOPE_YEAR | CLI_OPT(2) | CLI_OPT(3),
+	 "targets CHAIN [--scope S] [--year Y] [--node N] [--limit K]"},
+	{"report", sub_report, 1, 1, SCOPE_YEAR | CLI_OPT(3) | CLI_OPT(4),
+	 "report CHAIN --out F.xlsx [--scope S] [--year Y] [--limit K]"},
+	{NULL, NULL, 0, 0, 0, NULL},
+};
+
+int cmd_chain(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct cli_option opts[] = {{"scope", 1}, {"year", 1}, {"node", 1},
+						 {"limit", 1}, {"out", 1},  {NULL, 0}};
+	return cli_dispatch(ctx, cli_find("chain"), chain_subs, opts, argc, argv);
 }

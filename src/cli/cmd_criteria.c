@@ -527,53 +527,63 @@ out:
 	return rc;
 }
 
+/* Options: 0 set, 1 year, 2 margin, 3 near, 4 region, 5 chain, 6 limit, 7 market-value. */
+static int sub_list(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	struct crit_cli c;
+	int rc = crit_cli_open(ctx, val[0], NULL, NULL, 0, &c);
+	(void)args;
+	(void)nargs;
+	if (rc == CLI_OK)
+		rc = crit_list(ctx, &c);
+	crit_cli_release(&c);
+	return rc;
+}
+
+static int sub_check(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	struct crit_cli c;
+	int rc = crit_cli_open(ctx, val[0], val[1], val[2], 1, &c);
+	(void)nargs;
+	if (rc == CLI_OK)
+		rc = crit_check(ctx, &c, args[0], val[7]);
+	crit_cli_release(&c);
+	return rc;
+}
+
+static int sub_scan(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	struct crit_cli c;
+	long long limit = 100;
+	int rc;
+	(void)args;
+	(void)nargs;
+	if (val[6] && (limit = cli_int_option("limit", val[6], 1, 100000000)) < 0)
+		return CLI_USAGE;
+	rc = crit_cli_open(ctx, val[0], val[1], val[2], 1, &c);
+	if (rc == CLI_OK)
+		rc = crit_scan(ctx, &c, val[3] != NULL, val[4], val[5], limit);
+	crit_cli_release(&c);
+	return rc;
+}
+
+#define SCAN_OPTS                                                                                  \
+	(CLI_OPT(0) | CLI_OPT(1) | CLI_OPT(2) | CLI_OPT(3) | CLI_OPT(4) | CLI_OPT(5) | CLI_OPT(6))
+static const struct cli_sub criteria_subs[] = {
+	{"", sub_list, 0, 0, CLI_OPT(0), "[--set ID]"},
+	{"list", sub_list, 0, 0, CLI_OPT(0), "list [--set ID]"},
+	{"check", sub_check, 1, 1, CLI_OPT(0) | CLI_OPT(1) | CLI_OPT(2) | CLI_OPT(7),
+	 "check USCC [--set ID] [--year Y] [--market-value N] [--margin 0.1]"},
+	{"scan", sub_scan, 0, 0, SCAN_OPTS,
+	 "scan [--set ID] [--year Y] [--margin 0.1] [--near] [--region CODE] [--chain ID] "
+	 "[--limit N]"},
+	{NULL, NULL, 0, 0, 0, NULL},
+};
+
 int cmd_criteria(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {{"set", 1},   {"year", 1},	    {"margin", 1},
 						 {"near", 0},  {"region", 1},	    {"chain", 1},
 						 {"limit", 1}, {"market-value", 1}, {NULL, 0}};
-	const char *val[8], *pos[3];
-	int npos, rc;
-	struct crit_cli c;
-	const struct cli_command *cmd = cli_find("criteria");
-	rc = cli_parse(cmd, argc, argv, opts, val, pos, 3, &npos);
-	if (rc)
-		return rc;
-	const char *sub = npos ? pos[0] : "list";
-	long long limit = 100;
-	if (val[6] && (limit = cli_int_option("limit", val[6], 1, 100000000)) < 0)
-		return CLI_USAGE;
-	if (strcmp(sub, "list") == 0) {
-		if (npos > 1) {
-			cli_error("criteria list takes no argument");
-			return CLI_USAGE;
-		}
-		rc = crit_cli_open(ctx, val[0], NULL, val[2], 0, &c);
-		if (rc == CLI_OK)
-			rc = crit_list(ctx, &c);
-	} else if (strcmp(sub, "check") == 0) {
-		if (npos != 2) {
-			cli_error("criteria check: name one enterprise by its credit code");
-			fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
-			return CLI_USAGE;
-		}
-		rc = crit_cli_open(ctx, val[0], val[1], val[2], 1, &c);
-		if (rc == CLI_OK)
-			rc = crit_check(ctx, &c, pos[1], val[7]);
-	} else if (strcmp(sub, "scan") == 0) {
-		if (npos != 1) {
-			cli_error("criteria scan takes no argument (filter with --set, --region, "
-				  "--chain)");
-			return CLI_USAGE;
-		}
-		rc = crit_cli_open(ctx, val[0], val[1], val[2], 1, &c);
-		if (rc == CLI_OK)
-			rc = crit_scan(ctx, &c, val[3] != NULL, val[4], val[5], limit);
-	} else {
-		cli_error("criteria: unknown subcommand '%s' (list, check, scan)", sub);
-		fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
-		return CLI_USAGE;
-	}
-	crit_cli_release(&c);
-	return rc;
+	return cli_dispatch(ctx, cli_find("criteria"), criteria_subs, opts, argc, argv);
 }

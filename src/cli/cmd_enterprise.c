@@ -40,10 +40,14 @@ static int enterprise_list(struct cli_ctx *ctx, const char **val)
 			rc = CLI_FAIL;
 			goto out;
 		}
-		if (cc_parse_int64(val[1], strlen(val[1]), &region) || region <= 0 ||
-		    region > 999999 || !cc_region_find((int)region)) {
-			cli_error("enterprise: --region: '%s' is not a GB/T 2260 region code (6 "
-				  "digits, e.g. 500000)",
+		/* 50 and 5001 are short for 500000 and 500100, as in `criteria scan`. */
+		size_t len = strlen(val[1]);
+		int bad = cc_parse_int64(val[1], len, &region) || region <= 0;
+		if (!bad && (len == 2 || len == 4))
+			region *= len == 2 ? 10000 : 100;
+		if (bad || region > 999999 || !cc_region_find((int)region)) {
+			cli_error("enterprise: --region: '%s' is not a GB/T 2260 region code (e.g. "
+				  "500000, or 50; 510100, or 5101; 500112)",
 				  val[1]);
 			rc = CLI_USAGE;
 			goto out;
@@ -269,21 +273,30 @@ static int enterprise_show(struct cli_ctx *ctx, const char *code)
 	return CLI_OK;
 }
 
+static int sub_list(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)args;
+	(void)nargs;
+	return enterprise_list(ctx, val);
+}
+
+static int sub_show(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)val;
+	(void)nargs;
+	return enterprise_show(ctx, args[0]);
+}
+
+static const struct cli_sub enterprise_subs[] = {
+	{"list", sub_list, 0, 0, CLI_OPT(0) | CLI_OPT(1) | CLI_OPT(2) | CLI_OPT(3) | CLI_OPT(4),
+	 "list [--name S] [--region R] [--industry C] [--chain C] [--limit N]"},
+	{"show", sub_show, 1, 1, 0, "show USCC"},
+	{NULL, NULL, 0, 0, 0, NULL},
+};
+
 int cmd_enterprise(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {{"name", 1},  {"region", 1}, {"industry", 1},
 						 {"chain", 1}, {"limit", 1},  {NULL, 0}};
-	const char *val[5], *pos[2];
-	int npos;
-	const struct cli_command *cmd = cli_find("enterprise");
-	int rc = cli_parse(cmd, argc, argv, opts, val, pos, 2, &npos);
-	if (rc)
-		return rc;
-	if (npos >= 1 && strcmp(pos[0], "list") == 0 && npos == 1)
-		return enterprise_list(ctx, val);
-	if (npos == 2 && strcmp(pos[0], "show") == 0)
-		return enterprise_show(ctx, pos[1]);
-	cli_error("enterprise: expected 'list [filters]' or 'show USCC'");
-	fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
-	return CLI_USAGE;
+	return cli_dispatch(ctx, cli_find("enterprise"), enterprise_subs, opts, argc, argv);
 }

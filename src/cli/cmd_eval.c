@@ -202,20 +202,29 @@ out_model:
 	return rc;
 }
 
+static int sub_list(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)val;
+	(void)args;
+	(void)nargs;
+	return eval_list(ctx);
+}
+
+static int sub_run(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	return eval_run_cmd(ctx, args[0], val);
+}
+
+static const struct cli_sub eval_subs[] = {
+	{"", sub_list, 0, 0, 0, ""},
+	{"list", sub_list, 0, 0, 0, "list"},
+	{"run", sub_run, 1, 1, CLI_OPT(0) | CLI_OPT(1), "run MODEL [--year Y] [--limit N]"},
+	{NULL, NULL, 0, 0, 0, NULL},
+};
+
 int cmd_eval(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {{"year", 1}, {"limit", 1}, {NULL, 0}};
-	const char *val[2], *pos[2];
-	int npos;
-	const struct cli_command *cmd = cli_find("eval");
-	int rc = cli_parse(cmd, argc, argv, opts, val, pos, 2, &npos);
-	if (rc)
-		return rc;
-	if (npos == 0 || (npos == 1 && strcmp(pos[0], "list") == 0))
-		return eval_list(ctx);
-	if (npos == 2 && strcmp(pos[0], "run") == 0)
-		return eval_run_cmd(ctx, pos[1], val);
-	cli_error("eval: expected 'list' or 'run MODEL'");
-	fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
-	return CLI_USAGE;
+	return cli_dispatch(ctx, cli_find("eval"), eval_subs, opts, argc, argv);
 }

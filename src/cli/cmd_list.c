@@ -109,17 +109,13 @@ static int from_model(struct cli_ctx *ctx, const char *sub, const char *name, in
 	return rc;
 }
 
-static int manual(struct cli_ctx *ctx, const char *sub, int kind, const char **pos, int npos,
+/* add, remove, tier NAME USCC: a new version with one manual change. */
+static int manual(struct cli_ctx *ctx, const char *sub, int kind, const char **args,
 		  const char **val)
 {
 	struct cc_error err = {0};
-	struct list_change c = {kind, NULL, val[O_TIER], val[O_REASON]};
+	struct list_change c = {kind, args[1], val[O_TIER], val[O_REASON]};
 	int number = 0, rc;
-	if (npos != 3) {
-		cli_error("list %s: expected a list name and a credit code", sub);
-		return CLI_USAGE;
-	}
-	c.uscc = pos[2];
 	if (kind != LIST_REMOVE && !val[O_TIER]) {
 		cli_error("list %s: a tier is required (--tier T)", sub);
 		return CLI_USAGE;
@@ -130,9 +126,9 @@ static int manual(struct cli_ctx *ctx, const char *sub, int kind, const char **p
 	}
 	if ((rc = cli_open_store(ctx, 0)))
 		return rc;
-	if (lists_version_manual(ctx->store, pos[1], &c, 1, actor(), val[O_NOTE], &number, &err))
+	if (lists_version_manual(ctx->store, args[0], &c, 1, actor(), val[O_NOTE], &number, &err))
 		return fail(sub, &err);
-	return report_written(ctx, sub, pos[1], number);
+	return report_written(ctx, sub, args[0], number);
 }
 
 static int show(struct cli_ctx *ctx, const char *name, const char **val)
@@ -210,14 +206,15 @@ static int versions(struct cli_ctx *ctx, const char *name)
 	return CLI_OK;
 }
 
-static int diff(struct cli_ctx *ctx, const char **pos)
+/* diff NAME V1 V2. */
+static int diff(struct cli_ctx *ctx, const char **args)
 {
 	struct cc_error err = {0};
 	struct list_diff d;
-	int from = version_option(pos[2]), to = version_option(pos[3]);
+	int from = version_option(args[1]), to = version_option(args[2]);
 	if (from < 0 || to < 0)
 		return CLI_USAGE;
-	if (lists_diff(ctx->store, pos[1], from, to, &d, &err))
+	if (lists_diff(ctx->store, args[0], from, to, &d, &err))
 		return fail("diff", &err);
 	static const char *const cols[] = {"change", "uscc", "name", "from", "to", "reason"};
 	static const char *const kinds[] = {"", "entered", "exited", "changed"};
@@ -230,7 +227,7 @@ static int diff(struct cli_ctx *ctx, const char **pos)
 		cli_table_add(&t, row);
 	}
 	if (ctx->format == CLI_FMT_TABLE)
-		printf("%s: version %d -> %d: entered %d, exited %d, changed tier %d\n", pos[1],
+		printf("%s: version %d -> %d: entered %d, exited %d, changed tier %d\n", args[0],
 		       from, to, d.entered, d.exited, d.changed);
 	cli_table_print(&t, stdout, ctx->format);
 	cli_table_release(&t);
@@ -291,49 +288,109 @@ static int export(struct cli_ctx *ctx, const char *name, const char *out, const 
 	return rc;
 }
 
+/* The subcommands, as the table below calls them: VAL by O_*, ARGS after the word. */
+static int sub_all(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	int rc = cli_open_store(ctx, 0);
+	(void)val;
+	(void)args;
+	(void)nargs;
+	return rc ? rc : versions(ctx, NULL);
+}
+
+static int sub_create(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	return from_model(ctx, "create", args[0], 1, val);
+}
+
+static int sub_rerun(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	return from_model(ctx, "rerun", args[0], 0, val);
+}
+
+static int sub_add(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	return manual(ctx, "add", LIST_ADD, args, val);
+}
+
+static int sub_remove(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	return manual(ctx, "remove", LIST_REMOVE, args, val);
+}
+
+static int sub_tier(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	return manual(ctx, "tier", LIST_TIER, args, val);
+}
+
+static int sub_show(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	int rc = cli_open_store(ctx, 0);
+	(void)nargs;
+	return rc ? rc : show(ctx, args[0], val);
+}
+
+static int sub_versions(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	int rc = cli_open_store(ctx, 0);
+	(void)val;
+	(void)nargs;
+	return rc ? rc : versions(ctx, args[0]);
+}
+
+static int sub_diff(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	int rc = cli_open_store(ctx, 0);
+	(void)val;
+	(void)nargs;
+	return rc ? rc : diff(ctx, args);
+}
+
+static int sub_history(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	int rc = cli_open_store(ctx, 0);
+	(void)val;
+	(void)nargs;
+	return rc ? rc : history(ctx, args[0]);
+}
+
+static int sub_export(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	int rc = cli_open_store(ctx, 0);
+	(void)nargs;
+	return rc ? rc : export(ctx, args[0], args[1], val);
+}
+
+#define NEW_VERSION (CLI_OPT(O_NOTE))
+static const struct cli_sub list_subs[] = {
+	{"", sub_all, 0, 0, 0, ""},
+	{"create", sub_create, 1, 1, CLI_OPT(O_MODEL) | CLI_OPT(O_YEAR) | NEW_VERSION,
+	 "create NAME --model MODEL [--year Y] [--note N]"},
+	{"rerun", sub_rerun, 1, 1, CLI_OPT(O_YEAR) | NEW_VERSION,
+	 "rerun NAME [--year Y] [--note N]"},
+	{"add", sub_add, 2, 2, CLI_OPT(O_TIER) | CLI_OPT(O_REASON) | NEW_VERSION,
+	 "add NAME USCC --tier T --reason R [--note N]"},
+	{"remove", sub_remove, 2, 2, CLI_OPT(O_REASON) | NEW_VERSION,
+	 "remove NAME USCC --reason R [--note N]"},
+	{"tier", sub_tier, 2, 2, CLI_OPT(O_TIER) | CLI_OPT(O_REASON) | NEW_VERSION,
+	 "tier NAME USCC --tier T --reason R [--note N]"},
+	{"show", sub_show, 1, 1, CLI_OPT(O_VERSION), "show NAME [--version V]"},
+	{"versions", sub_versions, 1, 1, 0, "versions NAME"},
+	{"diff", sub_diff, 3, 3, 0, "diff NAME V1 V2"},
+	{"history", sub_history, 1, 1, 0, "history USCC"},
+	{"export", sub_export, 2, 2, CLI_OPT(O_VERSION), "export NAME OUT.xlsx [--version V]"},
+	{NULL, NULL, 0, 0, 0, NULL},
+};
+
 int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {{"model", 1},	{"note", 1},	{"tier", 1},
 						 {"reason", 1}, {"version", 1}, {"year", 1},
 						 {NULL, 0}};
-	const char *val[O_COUNT], *pos[5];
-	int npos, rc;
-	const struct cli_command *cmd = cli_find("list");
-	if ((rc = cli_parse(cmd, argc, argv, opts, val, pos, 5, &npos)))
-		return rc;
-	const char *sub = npos ? pos[0] : "";
-	if (strcmp(sub, "create") == 0 && npos == 2)
-		return from_model(ctx, sub, pos[1], 1, val);
-	if (strcmp(sub, "rerun") == 0 && npos == 2)
-		return from_model(ctx, sub, pos[1], 0, val);
-	if (strcmp(sub, "add") == 0)
-		return manual(ctx, sub, LIST_ADD, pos, npos, val);
-	if (strcmp(sub, "remove") == 0)
-		return manual(ctx, sub, LIST_REMOVE, pos, npos, val);
-	if (strcmp(sub, "tier") == 0)
-		return manual(ctx, sub, LIST_TIER, pos, npos, val);
-	int ok = (npos == 0) || (strcmp(sub, "show") == 0 && npos == 2) ||
-		 (strcmp(sub, "versions") == 0 && npos == 2) ||
-		 (strcmp(sub, "diff") == 0 && npos == 4) ||
-		 (strcmp(sub, "history") == 0 && npos == 2) ||
-		 (strcmp(sub, "export") == 0 && npos == 3);
-	if (!ok) {
-		cli_error("list: expected create, rerun, add, remove, tier, show, versions, diff, "
-			  "history or export with their arguments");
-		fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
-		return CLI_USAGE;
-	}
-	if ((rc = cli_open_store(ctx, 0)))
-		return rc;
-	if (npos == 0)
-		return versions(ctx, NULL);
-	if (strcmp(sub, "show") == 0)
-		return show(ctx, pos[1], val);
-	if (strcmp(sub, "versions") == 0)
-		return versions(ctx, pos[1]);
-	if (strcmp(sub, "diff") == 0)
-		return diff(ctx, pos);
-	if (strcmp(sub, "history") == 0)
-		return history(ctx, pos[1]);
-	return export(ctx, pos[1], pos[2], val);
+	return cli_dispatch(ctx, cli_find("list"), list_subs, opts, argc, argv);
 }

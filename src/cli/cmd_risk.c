@@ -534,62 +534,91 @@ static int risk_neighbours_cmd(struct cli_ctx *ctx, struct risk_net *net, const 
 	return CLI_OK;
 }
 
+/* Options: 0 chain, 1 scope, 2 buyer, 3 limit, 4 suppliers, 5 region, 6 node, 7 spare,
+ * 8 tiers, 9 max. Each subcommand opens the supply network, runs and frees it. */
+enum { CONCENTRATION, SPOF, ARTICULATION, DISRUPT, NEIGHBOURS };
+
+static int run(struct cli_ctx *ctx, int what, const char **val, const char *uscc)
+{
+	struct risk_net *net = NULL;
+	long long limit = 10, max = 200;
+	int rc;
+	if (val[3] && (limit = cli_int_option("limit", val[3], 1, 1000000)) < 0)
+		return CLI_USAGE;
+	if (val[9] && (max = cli_int_option("max", val[9], 2, 5000)) < 0)
+		return CLI_USAGE;
+	if ((rc = open_net(ctx, &net)))
+		return rc;
+	switch (what) {
+	case CONCENTRATION: rc = risk_concentration_cmd(ctx, net, val[0], val[1], val[2]); break;
+	case SPOF: rc = risk_spof_cmd(ctx, net, val[0], limit); break;
+	case ARTICULATION: rc = risk_articulation_cmd(ctx, net, val[0], limit); break;
+	case DISRUPT:
+		rc = risk_disrupt_cmd(ctx, net, val[4], val[5], val[6], val[7], val[8], limit);
+		break;
+	default: rc = risk_neighbours_cmd(ctx, net, uscc, max); break;
+	}
+	risk_net_free(net);
+	return rc;
+}
+
+static int sub_concentration(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)args;
+	(void)nargs;
+	return run(ctx, CONCENTRATION, val, NULL);
+}
+
+static int sub_spof(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)args;
+	(void)nargs;
+	return run(ctx, SPOF, val, NULL);
+}
+
+static int sub_articulation(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)args;
+	(void)nargs;
+	return run(ctx, ARTICULATION, val, NULL);
+}
+
+static int sub_disrupt(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)args;
+	(void)nargs;
+	return run(ctx, DISRUPT, val, NULL);
+}
+
+static int sub_neighbours(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	return run(ctx, NEIGHBOURS, val, args[0]);
+}
+
+/* `risk tts` has options of its own and is dispatched before these (cmd_risk_tts.c). */
+static const struct cli_sub risk_subs[] = {
+	{"concentration", sub_concentration, 0, 0, CLI_OPT(0) | CLI_OPT(1) | CLI_OPT(2),
+	 "concentration [--chain C] [--scope S] [--buyer USCC]"},
+	{"spof", sub_spof, 0, 0, CLI_OPT(0) | CLI_OPT(3), "spof [--chain C] [--limit K]"},
+	{"articulation", sub_articulation, 0, 0, CLI_OPT(0) | CLI_OPT(3),
+	 "articulation [--chain C] [--limit K]"},
+	{"disrupt", sub_disrupt, 0, 0,
+	 CLI_OPT(3) | CLI_OPT(4) | CLI_OPT(5) | CLI_OPT(6) | CLI_OPT(7) | CLI_OPT(8),
+	 "disrupt [--suppliers U1,U2] [--region 51,5001] [--node CHAIN.NODE] [--spare 0.2] "
+	 "[--tiers N] [--limit K]"},
+	{"neighbours", sub_neighbours, 1, 1, CLI_OPT(9), "neighbours USCC [--max 200]"},
+	{"neighbors", sub_neighbours, 1, 1, CLI_OPT(9), "neighbors USCC [--max 200]"},
+	{NULL, NULL, 0, 0, 0, NULL},
+};
+
 int cmd_risk(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {{"chain", 1}, {"scope", 1},	 {"buyer", 1},
 						 {"limit", 1}, {"suppliers", 1}, {"region", 1},
 						 {"node", 1},  {"spare", 1},	 {"tiers", 1},
 						 {"max", 1},   {NULL, 0}};
-	const char *val[10] = {0}, *pos[3];
-	int npos, rc;
-	const struct cli_command *cmd = cli_find("risk");
 	if (argc >= 2 && strcmp(argv[1], "tts") == 0)
 		return cli_risk_tts(ctx, argc - 1, argv + 1);
-	rc = cli_parse(cmd, argc, argv, opts, val, pos, 3, &npos);
-	if (rc)
-		return rc;
-	if (npos == 0) {
-		cli_error("risk: name a subcommand (concentration, spof, articulation, disrupt, "
-			  "neighbours, tts)");
-		fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
-		return CLI_USAGE;
-	}
-	const char *sub = pos[0];
-	long long limit = 10, max = 200;
-	if (val[3] && (limit = cli_int_option("limit", val[3], 1, 1000000)) < 0)
-		return CLI_USAGE;
-	if (val[9] && (max = cli_int_option("max", val[9], 2, 5000)) < 0)
-		return CLI_USAGE;
-	int known = !strcmp(sub, "concentration") || !strcmp(sub, "spof") ||
-		    !strcmp(sub, "articulation") || !strcmp(sub, "disrupt") ||
-		    !strcmp(sub, "neighbours") || !strcmp(sub, "neighbors");
-	if (!known) {
-		cli_error("risk: unknown subcommand '%s' (concentration, spof, articulation, "
-			  "disrupt, neighbours, tts)",
-			  sub);
-		fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
-		return CLI_USAGE;
-	}
-	int want = sub[0] == 'n' ? 2 : 1;
-	if (npos != want) {
-		cli_error(want == 2 ? "risk %s: name one credit code" : "risk %s takes no argument",
-			  sub);
-		return CLI_USAGE;
-	}
-	struct risk_net *net = NULL;
-	rc = open_net(ctx, &net);
-	if (rc)
-		return rc;
-	if (!strcmp(sub, "concentration"))
-		rc = risk_concentration_cmd(ctx, net, val[0], val[1], val[2]);
-	else if (!strcmp(sub, "spof"))
-		rc = risk_spof_cmd(ctx, net, val[0], limit);
-	else if (!strcmp(sub, "articulation"))
-		rc = risk_articulation_cmd(ctx, net, val[0], limit);
-	else if (!strcmp(sub, "disrupt"))
-		rc = risk_disrupt_cmd(ctx, net, val[4], val[5], val[6], val[7], val[8], limit);
-	else
-		rc = risk_neighbours_cmd(ctx, net, pos[1], max);
-	risk_net_free(net);
-	return rc;
+	return cli_dispatch(ctx, cli_find("risk"), risk_subs, opts, argc, argv);
 }

@@ -41,87 +41,116 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	return CLI_OK;
 }
 
+static int sub_list(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	static const char *const cols[] = {"username", "role",	   "uscc",
+					   "chains",   "disabled", "created_at"};
+	struct cc_stmt *s = NULL;
+	struct cc_error err = {0};
+	struct cli_table t;
+	int rc = cli_open_store(ctx, 0);
+	(void)val;
+	(void)args;
+	(void)nargs;
+	if (rc)
+		return rc;
+	if (cc_stmt_prepare(ctx->store, &s,
+			    "SELECT username, role, uscc, chains, CASE disabled WHEN 0 THEN 'no' "
+			    "ELSE 'yes' END, created_at FROM users ORDER BY username",
+			    &err)) {
+		cli_error("user: %s", err.msg);
+		return CLI_FAIL;
+	}
+	cli_table_init(&t, 6, cols);
+	while (cc_stmt_step(s, &err) == 1) {
+		const char *v[6];
+		for (int i = 0; i < 6; i++)
+			v[i] = cc_stmt_is_null(s, i) ? NULL : cc_stmt_text(s, i);
+		cli_table_add(&t, v);
+	}
+	cc_stmt_free(s);
+	cli_table_print(&t, stdout, ctx->format);
+	cli_table_release(&t);
+	return CLI_OK;
+}
+
+/* Options: 0 role, 1 password, 2 uscc, 3 chains. */
+static int sub_add(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	struct cc_error err = {0};
+	int rc;
+	(void)nargs;
+	if (!val[0] || !val[1]) {
+		cli_error("user add: --role and --password are required");
+		return CLI_USAGE;
+	}
+	if ((rc = cli_open_store(ctx, 0)))
+		return rc;
+	if (http_user_create(ctx->store, args[0], val[1], val[0], val[2], val[3], &err)) {
+		cli_error("user add: %s", err.msg);
+		return CLI_FAIL;
+	}
+	printf("user '%s' (%s) created\n", args[0], val[0]);
+	return CLI_OK;
+}
+
+/* passwd, disable and enable NAME. */
+static int update(struct cli_ctx *ctx, const char *sub, const char *name, const char *password)
+{
+	struct cc_error err = {0};
+	int passwd = strcmp(sub, "passwd") == 0;
+	int rc;
+	if (passwd && !password) {
+		cli_error("user passwd: --password is required");
+		return CLI_USAGE;
+	}
+	if ((rc = cli_open_store(ctx, 0)))
+		return rc;
+	if (http_user_update(ctx->store, name, passwd ? password : NULL,
+			     passwd ? -1 : strcmp(sub, "disable") == 0, &err)) {
+		cli_error("user %s: %s", sub, err.msg);
+		return CLI_FAIL;
+	}
+	printf("user '%s' %s\n", name,
+	       passwd			     ? "has a new password"
+	       : strcmp(sub, "disable") == 0 ? "disabled"
+					     : "enabled");
+	return CLI_OK;
+}
+
+static int sub_passwd(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	return update(ctx, "passwd", args[0], val[1]);
+}
+
+static int sub_disable(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)val;
+	(void)nargs;
+	return update(ctx, "disable", args[0], NULL);
+}
+
+static int sub_enable(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)val;
+	(void)nargs;
+	return update(ctx, "enable", args[0], NULL);
+}
+
+static const struct cli_sub user_subs[] = {
+	{"add", sub_add, 1, 1, CLI_OPT(0) | CLI_OPT(1) | CLI_OPT(2) | CLI_OPT(3),
+	 "add NAME --role admin|analyst|chief|enterprise --password P [--uscc CODE] [--chains a,b]"},
+	{"list", sub_list, 0, 0, 0, "list"},
+	{"passwd", sub_passwd, 1, 1, CLI_OPT(1), "passwd NAME --password P"},
+	{"disable", sub_disable, 1, 1, 0, "disable NAME"},
+	{"enable", sub_enable, 1, 1, 0, "enable NAME"},
+	{NULL, NULL, 0, 0, 0, NULL},
+};
+
 int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
 		{"role", 1}, {"password", 1}, {"uscc", 1}, {"chains", 1}, {NULL, 0}};
-	const char *val[4], *pos[2];
-	int npos;
-	struct cc_error err = {0};
-	const struct cli_command *cmd = cli_find("user");
-	int rc = cli_parse(cmd, argc, argv, opts, val, pos, 2, &npos);
-	if (rc)
-		return rc;
-	if (npos < 1) {
-		cli_error("user: expected add, list, passwd or disable");
-		fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
-		return CLI_USAGE;
-	}
-	rc = cli_open_store(ctx, 0);
-	if (rc)
-		return rc;
-	const char *sub = pos[0];
-	if (strcmp(sub, "list") == 0) {
-		struct cc_stmt *s = NULL;
-		static const char *const cols[] = {"username", "role",	   "uscc",
-						   "chains",   "disabled", "created_at"};
-		struct cli_table t;
-		if (cc_stmt_prepare(
-			    ctx->store, &s,
-			    "SELECT username, role, uscc, chains, CASE disabled WHEN 0 THEN 'no' "
-			    "ELSE 'yes' END, created_at FROM users ORDER BY username",
-			    &err)) {
-			cli_error("user: %s", err.msg);
-			return CLI_FAIL;
-		}
-		cli_table_init(&t, 6, cols);
-		while (cc_stmt_step(s, &err) == 1) {
-			const char *v[6];
-			for (int i = 0; i < 6; i++)
-				v[i] = cc_stmt_is_null(s, i) ? NULL : cc_stmt_text(s, i);
-			cli_table_add(&t, v);
-		}
-		cc_stmt_free(s);
-		cli_table_print(&t, stdout, ctx->format);
-		cli_table_release(&t);
-		return CLI_OK;
-	}
-	if (npos != 2) {
-		cli_error("user %s: name the user", sub);
-		return CLI_USAGE;
-	}
-	if (strcmp(sub, "add") == 0) {
-		if (!val[0] || !val[1]) {
-			cli_error("user add: --role and --password are required");
-			return CLI_USAGE;
-		}
-		rc = http_user_create(ctx->store, pos[1], val[1], val[0], val[2], val[3], &err);
-		if (rc) {
-			cli_error("user add: %s", err.msg);
-			return CLI_FAIL;
-		}
-		printf("user '%s' (%s) created\n", pos[1], val[0]);
-		return CLI_OK;
-	}
-	if (strcmp(sub, "passwd") == 0 || strcmp(sub, "disable") == 0 ||
-	    strcmp(sub, "enable") == 0) {
-		int passwd = strcmp(sub, "passwd") == 0;
-		if (passwd && !val[1]) {
-			cli_error("user passwd: --password is required");
-			return CLI_USAGE;
-		}
-		rc = http_user_update(ctx->store, pos[1], passwd ? val[1] : NULL,
-				      passwd ? -1 : strcmp(sub, "disable") == 0, &err);
-		if (rc) {
-			cli_error("user %s: %s", sub, err.msg);
-			return CLI_FAIL;
-		}
-		printf("user '%s' %s\n", pos[1],
-		       passwd			     ? "has a new password"
-		       : strcmp(sub, "disable") == 0 ? "disabled"
-						     : "enabled");
-		return CLI_OK;
-	}
-	cli_error("user: unknown subcommand '%s' (add, list, passwd, disable, enable)", sub);
-	return CLI_USAGE;
+	return cli_dispatch(ctx, cli_find("user"), user_subs, opts, argc, argv);
 }
