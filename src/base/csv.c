@@ -7,12 +7,21 @@
  * never rescanned, and the buffer grows only while one record is longer than what it holds
  * (up to CC_CSV_MAX_RECORD). Unquoted runs are scanned with a byte-class table and quoted
  * runs with memchr: no per-byte calls.
+ *
+ * A malformed record (see the rule in csv.h) is skipped when the caller asked for that
+ * (cc_csv_skip_bad). Going back to the line where an open quote began needs the input as it
+ * was, which the in-place folding overwrites; so once a quoted field of a record runs past a
+ * newline, the bytes from that point are saved (the "shadow") just before they are first
+ * overwritten, and put back if the record turns out malformed. Only multi-line records pay
+ * for this, and only readers that skip bad records.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/csv.h"
 
 #define CSV_CHUNK (64u << 10)
+#define NONE	  ((size_t)-1)
 
 /* Where the parser stands inside the current record. */
 enum csv_state {
@@ -20,6 +29,7 @@ enum csv_state {
 	ST_UNQ,	  /* inside an unquoted field */
 	ST_QUO,	  /* inside a quoted field */
 	ST_QEND,  /* just after a quote inside a quoted field: end, or the first of a pair */
+	ST_SKIP,  /* in a malformed record: skipping to the end of the line */
 };
 
 struct cc_csv {
@@ -42,6 +52,14 @@ struct cc_csv {
 	size_t *foff;	   /* field start offsets */
 	size_t *flen;	   /* field lengths */
 	const char **fptr; /* field pointers handed out in struct cc_row */
+
+	/* Malformed records (csv.h): skipped when SKIP_BAD, with the reason in BADMSG. */
+	int skip_bad;
+	size_t qeol;	/* offset of the first newline inside the current quoted field, or NONE */
+	size_t sh_from; /* offset from which overwritten input is saved in SHADOW, or NONE */
+	char *shadow;
+	size_t sh_len, sh_cap;
+	char badmsg[256];
 };
 
 /* Bytes that end an unquoted run: the separators and the quote. */
@@ -74,6 +92,8 @@ int cc_csv_open(struct cc_csv **out, struct cc_source *src, struct cc_error *err
 	}
 	c->src = src;
 	c->line = 1;
+	c->qeol = NONE;
+	c->sh_from = NONE;
 	*out = c;
 	return 0;
 }
@@ -92,8 +112,52 @@ void cc_csv_free(struct cc_csv *c)
 	free(c->foff);
 	free(c->flen);
 	free(c->fptr);
+	free(c->shadow);
 	free(c);
 }
+
+void cc_csv_skip_bad(struct cc_csv *c, int on)
+{
+	c->skip_bad = on;
+}
+
+/*
+ * Saves the input bytes up to offset UPTO (relative to the record's start B) that are about to
+ * be overwritten for the first time, when the record is being shadowed. The bytes at and past
+ * the write offset are still the input as read, and writes only move forward, so the saved
+ * bytes are always the original ones. Returns 0 or CC_ENOMEM.
+ */
+static int shadow_keep(struct cc_csv *c, const unsigned char *b, size_t upto, struct cc_error *err)
+{
+	size_t have = c->sh_from + c->sh_len;
+	if (upto <= have)
+		return 0;
+	size_t n = upto - have;
+	if (c->sh_len + n > c->sh_cap) {
+		size_t cap = c->sh_cap ? c->sh_cap : CSV_CHUNK;
+		while (cap < c->sh_len + n)
+			cap *= 2;
+		char *p = realloc(c->shadow, cap);
+		if (!p)
+			return cc_error_set(err, CC_ENOMEM, "out of memory reading CSV line %ld",
+					    c->line);
+		c->shadow = p;
+		c->sh_cap = cap;
+	}
+	memcpy(c->shadow + c->sh_len, b + have, n);
+	c->sh_len += n;
+	return 0;
+}
+
+/* Calls shadow_keep only when the record is shadowed (the common case costs one compare). */
+#define KEEP(upto)                                                                                 \
+	do {                                                                                       \
+		if (c->sh_from != NONE) {                                                          \
+			rc = shadow_keep(c, b, (upto), err);                                       \
+			if (rc)                                                                    \
+				goto out;                                                          \
+		}                                                                                  \
+	} while (0)
 
 /* Makes room for one more field. Returns 0 or CC_ENOMEM. */
 static int grow_fields(struct cc_csv *c, struct cc_error *err)
@@ -114,13 +178,15 @@ static int grow_fields(struct cc_csv *c, struct cc_error *err)
 	return 0;
 }
 
-/* Result of parse(): a whole record, or the input ran out before its end. */
-enum { PARSE_MORE = 0, PARSE_RECORD = 1 };
+/* Result of parse(): a whole record, the input ran out before its end, or a malformed one. */
+enum { PARSE_MORE = 0, PARSE_RECORD = 1, PARSE_BAD = 2 };
 
 /*
  * Continues the current record from the saved state. Returns PARSE_RECORD with the record's
  * fields NUL-terminated in place and c->r past its terminator, PARSE_MORE when the buffer
- * ends inside it (more input is needed, unless c->eof), or CC_EPARSE / CC_ENOMEM.
+ * ends inside it (more input is needed, unless c->eof), PARSE_BAD when the record is
+ * malformed and skipped (c->r is where reading resumes, c->nl the lines skipped, c->badmsg
+ * why), or CC_EPARSE (malformed, when bad records are not skipped) / CC_ENOMEM.
  */
 static int parse(struct cc_csv *c, struct cc_error *err)
 {
@@ -129,7 +195,8 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 	size_t r = c->r, w = c->w, fs = c->fs;
 	enum csv_state st = c->st;
 	int rc = PARSE_MORE;
-	int last; /* the field just ended is the record's last */
+	int last;     /* the field just ended is the record's last */
+	int back = 0; /* a malformed record goes back to the line its open quote began on */
 	unsigned char ch;
 
 	for (;;) {
@@ -141,6 +208,7 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 			if (b[r] == '"') {
 				r++;
 				c->qline = c->line + c->nl;
+				c->qeol = NONE;
 				st = ST_QUO;
 				continue;
 			}
@@ -150,6 +218,7 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 			size_t s = r;
 			while (r < avail && !special[b[r]])
 				r++;
+			KEEP(w + (r - s));
 			if (w != s)
 				memmove(b + w, b + s, r - s);
 			w += r - s;
@@ -157,17 +226,18 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 				goto more;
 			ch = b[r];
 			if (ch == '"') {
-				rc = cc_error_set(
-					err, CC_EPARSE,
-					"stray quote inside an unquoted field on CSV line %ld "
-					"(field %zu)",
-					c->line + c->nl, c->nfields + 1);
-				goto out;
+				snprintf(c->badmsg, sizeof c->badmsg,
+					 "stray quote inside an unquoted field on CSV line %ld "
+					 "(field %zu)",
+					 c->line + c->nl, c->nfields + 1);
+				back = 0;
+				goto bad;
 			}
 			if (ch == '\r') {
 				if (r + 1 == avail && !c->eof)
 					goto more; /* is it CRLF? come back with the next byte */
 				if (r + 1 < avail && b[r + 1] != '\n') {
+					KEEP(w + 1);
 					b[w++] = '\r'; /* a lone CR is data */
 					r++;
 					continue;
@@ -184,9 +254,15 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 				p = memchr(p, '\n', (size_t)(e - p));
 				if (!p)
 					break;
+				if (c->qeol == NONE) {
+					c->qeol = (size_t)(p - b);
+					if (c->skip_bad && c->sh_from == NONE)
+						c->sh_from = c->qeol + 1;
+				}
 				c->nl++;
 				p++;
 			}
+			KEEP(w + (r - s));
 			if (w != s)
 				memmove(b + w, b + s, r - s);
 			w += r - s;
@@ -201,6 +277,7 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 				goto more;
 			ch = b[r];
 			if (ch == '"') {
+				KEEP(w + 1);
 				b[w++] = '"';
 				r++;
 				st = ST_QUO;
@@ -211,12 +288,23 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 			if (ch == ',' || ch == '\n' ||
 			    (ch == '\r' && (r + 1 == avail || b[r + 1] == '\n')))
 				goto end_field;
-			rc = cc_error_set(
-				err, CC_EPARSE,
-				"unexpected character after the closing quote on CSV line %ld "
-				"(field %zu)",
-				c->line + c->nl, c->nfields + 1);
+			snprintf(c->badmsg, sizeof c->badmsg,
+				 "unexpected character after the closing quote on CSV line %ld "
+				 "(field %zu)",
+				 c->line + c->nl, c->nfields + 1);
+			back = 1;
+			goto bad;
+		case ST_SKIP: {
+			const unsigned char *q = memchr(b + r, '\n', avail - r);
+			if (!q) {
+				r = avail;
+				goto more;
+			}
+			r = (size_t)(q - b) + 1;
+			c->nl++;
+			rc = PARSE_BAD;
 			goto out;
+		}
 		}
 
 	end_field:
@@ -236,6 +324,7 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 			if (rc)
 				goto out;
 		}
+		KEEP(w + 1);
 		b[w] = '\0';
 		c->foff[c->nfields] = fs;
 		c->flen[c->nfields] = w - fs;
@@ -249,18 +338,53 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 		continue;
 
 	more:
-		if (!c->eof)
+		if (st == ST_SKIP) {
+			if (c->eof)
+				rc = PARSE_BAD; /* the malformed record runs to the end */
 			goto out;
+		}
+		if (!c->eof) {
+			if (r <= CC_CSV_MAX_RECORD)
+				goto out;
+			snprintf(c->badmsg, sizeof c->badmsg,
+				 "CSV record starting on line %ld is longer than %u bytes", c->line,
+				 CC_CSV_MAX_RECORD);
+			back = st == ST_QUO || st == ST_QEND;
+			goto bad;
+		}
 		/* The input ends: it ends the record too, unless a quoted field is open. */
 		if (st == ST_QUO) {
-			rc = cc_error_set(err, CC_EPARSE,
-					  "unterminated quoted field starting on CSV line %ld",
-					  c->qline);
-			goto out;
+			snprintf(c->badmsg, sizeof c->badmsg,
+				 "unterminated quoted field starting on CSV line %ld", c->qline);
+			back = 1;
+			goto bad;
 		}
 		if (st == ST_FIELD && c->nfields == 0 && r == 0)
 			goto out; /* nothing left at all */
 		goto end_field;
+
+	bad:
+		/*
+		 * A malformed record. The rule (csv.h): when the quoted field at fault ran past
+		 * the end of the line its quote began on, the record ends with that line and
+		 * reading resumes on the next one (the input saved in the shadow is put back
+		 * first); otherwise the rest of the current line is skipped.
+		 */
+		if (!c->skip_bad) {
+			rc = cc_error_set(err, CC_EPARSE, "%s", c->badmsg);
+			goto out;
+		}
+		if (back && c->qeol != NONE) {
+			if (c->sh_from != NONE && c->sh_len)
+				memcpy(b + c->sh_from, c->shadow, c->sh_len);
+			r = c->qeol + 1;
+			c->nl = c->qline - c->line + 1;
+			rc = PARSE_BAD;
+			goto out;
+		}
+		c->sh_from = NONE;
+		c->sh_len = 0;
+		st = ST_SKIP;
 	}
 out:
 	c->r = r;
@@ -316,17 +440,26 @@ int cc_csv_next(struct cc_csv *c, struct cc_row *row, struct cc_error *err)
 		if (rc == PARSE_MORE) {
 			if (c->eof)
 				return 0;
+			if (c->st == ST_SKIP) {
+				/* What a skipped record has read so far is not needed again. */
+				c->start += c->r;
+				c->r = c->w = 0;
+			}
 			rc = refill(c, err);
 			if (rc)
 				break;
 			continue;
 		}
-		if (c->r > CC_CSV_MAX_RECORD) {
-			rc = cc_error_set(err, CC_EPARSE,
-					  "CSV record starting on line %ld is longer "
-					  "than %u bytes",
-					  c->line, CC_CSV_MAX_RECORD);
-			break;
+		if (rc == PARSE_RECORD && c->r > CC_CSV_MAX_RECORD) {
+			/* A whole record, but too long (it ended with the input). */
+			snprintf(c->badmsg, sizeof c->badmsg,
+				 "CSV record starting on line %ld is longer than %u bytes", c->line,
+				 CC_CSV_MAX_RECORD);
+			if (!c->skip_bad) {
+				rc = cc_error_set(err, CC_EPARSE, "%s", c->badmsg);
+				break;
+			}
+			rc = PARSE_BAD;
 		}
 		long line = c->line;
 		char *base = c->buf + c->start;
@@ -337,6 +470,17 @@ int cc_csv_next(struct cc_csv *c, struct cc_row *row, struct cc_error *err)
 		c->nl = 0;
 		c->nfields = 0;
 		c->st = ST_FIELD;
+		c->qeol = NONE;
+		c->sh_from = NONE;
+		c->sh_len = 0;
+		if (rc == PARSE_BAD) {
+			row->nfields = 0;
+			row->fields = c->fptr;
+			row->lens = c->flen;
+			row->line = line;
+			cc_error_set(err, CC_EPARSE, "%s", c->badmsg);
+			return CC_CSV_BAD;
+		}
 		if (n == 1 && c->flen[0] == 0)
 			continue; /* a blank line */
 		for (size_t i = 0; i < n; i++)

@@ -663,6 +663,138 @@ static void test_csv_edge(void **state)
 	cc_csv_free(NULL);
 }
 
+/* Expects a malformed record skipped at LINE whose reason mentions WHY. */
+static void expect_bad(struct cc_csv *c, long line, const char *why)
+{
+	struct cc_row row;
+	struct cc_error err;
+	int rc = cc_csv_next(c, &row, &err);
+	if (rc != CC_CSV_BAD)
+		print_error("cc_csv_next: %d %s\n", rc, rc < 0 ? err.msg : "");
+	assert_int_equal(rc, CC_CSV_BAD);
+	assert_int_equal(row.line, line);
+	assert_int_equal(row.nfields, 0);
+	assert_non_null(strstr(err.msg, why));
+}
+
+static struct cc_csv *csv_lenient(const char *s, size_t n)
+{
+	struct cc_csv *c = csv_mem(s, n);
+	cc_csv_skip_bad(c, 1);
+	return c;
+}
+
+/*
+ * Skipping malformed records (issue 13): an unclosed quote at the end or in the middle, a
+ * stray quote, a stray character after a closing quote and an over-long record each become
+ * one bad record at a line boundary, and every other record is read.
+ */
+static void test_csv_resync(void **state)
+{
+	(void)state;
+	/* Many good rows, then a last record whose quote never closes. */
+	struct cc_buf b = CC_BUF_INIT(64u << 20);
+	cc_buf_puts(&b, "id,name\n");
+	for (int i = 0; i < 20000; i++)
+		cc_buf_printf(&b, "%d,\"n%d\"\n", i, i);
+	cc_buf_puts(&b, "20000,\"never closed\n");
+	struct cc_csv *c = csv_lenient(b.data, b.len);
+	expect_row(c, 1, 2, "id", "name");
+	for (int i = 0; i < 20000; i++) {
+		char id[16], name[16];
+		snprintf(id, sizeof id, "%d", i);
+		snprintf(name, sizeof name, "n%d", i);
+		expect_row(c, i + 2, 2, id, name);
+	}
+	expect_bad(c, 20002, "unterminated quoted field starting on CSV line 20002");
+	expect_end(c);
+	cc_csv_free(c);
+
+	/* Without a final newline, and strict readers still stop. */
+	c = csv_lenient("a\n\"x", 4);
+	expect_row(c, 1, 1, "a");
+	expect_bad(c, 2, "unterminated");
+	expect_end(c);
+	cc_csv_free(c);
+
+	/*
+	 * An unclosed quote in the middle swallows lines (with doubled quotes folded on the way)
+	 * until a later quote closes it and a stray character follows: the bad record is line
+	 * 2 alone and lines 3.. are read again as they are.
+	 */
+	const char m[] = "a,b\n1,\"open\n5,\"\",\"\"\n2,x\n3,\"y\"\n4,z\n";
+	c = csv_lenient(m, sizeof m - 1);
+	expect_row(c, 1, 2, "a", "b");
+	expect_bad(c, 2, "after the closing quote on CSV line 5");
+	expect_row(c, 3, 3, "5", "", "");
+	expect_row(c, 4, 2, "2", "x");
+	expect_row(c, 5, 2, "3", "y");
+	expect_row(c, 6, 2, "4", "z");
+	expect_end(c);
+	cc_csv_free(c);
+
+	/* A record with a good multi-line field before the one at fault. */
+	const char ml[] = "\"two\nlines\",\"bad\n1,2\n";
+	c = csv_lenient(ml, sizeof ml - 1);
+	expect_bad(c, 1, "unterminated quoted field starting on CSV line 2");
+	expect_row(c, 3, 2, "1", "2");
+	expect_end(c);
+	cc_csv_free(c);
+
+	/* Stray quotes and stray characters on one line: that line goes. */
+	const char st[] = "1,ab\"c,d\n2,e\r\n3,\"f\"g,h\r\n4,\"i\"\n";
+	c = csv_lenient(st, sizeof st - 1);
+	expect_bad(c, 1, "stray quote");
+	expect_row(c, 2, 2, "2", "e");
+	expect_bad(c, 3, "after the closing quote on CSV line 3");
+	expect_row(c, 4, 2, "4", "i");
+	expect_end(c);
+	cc_csv_free(c);
+
+	/*
+	 * An unclosed quote swallowing many chunks of input: the saved input is put back, so
+	 * the 30,000 lines after it read as written, with their lines.
+	 */
+	cc_buf_reset(&b);
+	cc_buf_puts(&b, "h1,h2,h3\n0,\"open,x\n");
+	for (int i = 1; i <= 30000; i++)
+		cc_buf_printf(&b, "%d,\"\",name %d\r\n", i, i);
+	c = csv_lenient(b.data, b.len);
+	expect_row(c, 1, 3, "h1", "h2", "h3");
+	expect_bad(c, 2, "unterminated quoted field starting on CSV line 2");
+	for (int i = 1; i <= 30000; i++) {
+		char id[16], name[32];
+		snprintf(id, sizeof id, "%d", i);
+		snprintf(name, sizeof name, "name %d", i);
+		expect_row(c, i + 2, 3, id, "", name);
+	}
+	expect_end(c);
+	cc_csv_free(c);
+
+	/* Over-long records: one unquoted line, and an open quote running past the limit. */
+	cc_buf_reset(&b);
+	cc_buf_puts(&b, "x\n");
+	for (size_t i = 0; i < CC_CSV_MAX_RECORD + 100; i++)
+		cc_buf_putc(&b, 'a');
+	cc_buf_puts(&b, "\ny\n1,\"open\n");
+	size_t nlines = CC_CSV_MAX_RECORD / 8 + 10;
+	for (size_t i = 0; i < nlines; i++)
+		cc_buf_printf(&b, "%07zu\n", i);
+	c = csv_lenient(b.data, b.len);
+	expect_row(c, 1, 1, "x");
+	expect_bad(c, 2, "longer than");
+	expect_row(c, 3, 1, "y");
+	expect_bad(c, 4, "longer than");
+	for (size_t i = 0; i < nlines; i++) {
+		char v[16];
+		snprintf(v, sizeof v, "%07zu", i);
+		expect_row(c, (long)i + 5, 1, v);
+	}
+	expect_end(c);
+	cc_csv_free(c);
+	cc_buf_release(&b);
+}
+
 /* ---- cell parsers ---- */
 
 static double num_ok(const char *s)
@@ -995,15 +1127,25 @@ static void test_arena(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_utf8_validator),	cmocka_unit_test(test_gb18030_validator),
-		cmocka_unit_test(test_detect_basic),	cmocka_unit_test(test_detect_errors),
-		cmocka_unit_test(test_detect_bytewise), cmocka_unit_test(test_gb18030_to_utf8),
-		cmocka_unit_test(test_source_mem),	cmocka_unit_test(test_source_file_gb18030),
-		cmocka_unit_test(test_csv_basic),	cmocka_unit_test(test_csv_quotes),
-		cmocka_unit_test(test_csv_errors),	cmocka_unit_test(test_csv_chunks),
-		cmocka_unit_test(test_csv_edge),	cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_dates),		cmocka_unit_test(test_periods),
-		cmocka_unit_test(test_trim_int),	cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_utf8_validator),
+		cmocka_unit_test(test_gb18030_validator),
+		cmocka_unit_test(test_detect_basic),
+		cmocka_unit_test(test_detect_errors),
+		cmocka_unit_test(test_detect_bytewise),
+		cmocka_unit_test(test_gb18030_to_utf8),
+		cmocka_unit_test(test_source_mem),
+		cmocka_unit_test(test_source_file_gb18030),
+		cmocka_unit_test(test_csv_basic),
+		cmocka_unit_test(test_csv_quotes),
+		cmocka_unit_test(test_csv_errors),
+		cmocka_unit_test(test_csv_chunks),
+		cmocka_unit_test(test_csv_edge),
+		cmocka_unit_test(test_csv_resync),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_periods),
+		cmocka_unit_test(test_trim_int),
+		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
