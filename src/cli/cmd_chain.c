@@ -76,9 +76,9 @@ static const struct cc_chain *find_chain(const struct chain_cli *c, const char *
 static int chain_list(struct cli_ctx *ctx, struct chain_cli *c)
 {
 	static const char *const cols[] = {
-		"id",		"名称",	   "name",	"status",	 "nodes#",
-		"enterprises#", "output#", "yoy#",	"completeness#", "local_coverage#",
-		"hhi#",		"strong#", "adequate#", "weak#",	 "missing#"};
+		"id",		"name_zh=名称", "name",	     "status",	      "nodes#",
+		"enterprises#", "output#",	"yoy#",	     "completeness#", "local_coverage#",
+		"hhi#",		"strong#",	"adequate#", "weak#",	      "missing#"};
 	struct cli_table t;
 	struct chain_node_metrics *m = malloc(sizeof *m * (size_t)c->cat->nnodes);
 	if (!m)
@@ -124,10 +124,10 @@ static void node_rows(const struct chain_cli *c, const struct cc_chain *ch,
 		      const struct chain_node_metrics *m, int gaps, int table, struct cli_table *t)
 {
 	static const char *const cols[] = {
-		"node",		"名称",	     "stage",	      "class",		 "等级",
-		"enterprises#", "masters#",  "core#",	      "output#",	 "output_share#",
-		"yoy#",		"cagr3#",    "rd_intensity#", "local_coverage#", "hightech#",
-		"srdi#",	"reason_zh", "reason_en"};
+		"node",		"name_zh=名称", "stage",	 "class",	    "class_zh=等级",
+		"enterprises#", "masters#",	"core#",	 "output#",	    "output_share#",
+		"yoy#",		"cagr3#",	"rd_intensity#", "local_coverage#", "hightech#",
+		"srdi#",	"reason_zh",	"reason_en"};
 	cli_table_init(t, 18, cols);
 	for (int k = 0; k < ch->nnodes; k++) {
 		const struct chain_node_metrics *x = &m[k];
@@ -177,10 +177,11 @@ static int target_rows(const struct chain_cli *c, const struct cc_chain *ch,
 		       const struct chain_node_metrics *m, const struct cc_node *only, int limit,
 		       struct cli_table *t)
 {
-	static const char *const cols[] = {
-		"node",	     "环节",	 "rank#",	    "uscc",	     "name",	 "region",
-		"kind",	     "score#",	 "value_to_local#", "local_buyers#", "revenue#", "yoy#",
-		"reason_zh", "reason_en"};
+	static const char *const cols[] = {"node",	    "node_zh=环节", "rank#",
+					   "uscc",	    "name",	    "region",
+					   "kind",	    "score#",	    "value_to_local#",
+					   "local_buyers#", "revenue#",	    "yoy#",
+					   "reason_zh",	    "reason_en"};
 	struct chain_target *tg = malloc(sizeof *tg * (size_t)limit);
 	if (!tg)
 		return CLI_FAIL;
@@ -301,7 +302,7 @@ static int chain_one(struct cli_ctx *ctx, const char *sub, const char *name, con
 			int ne = ch->nnodes <= 256
 					 ? chain_extension(c.f, ch->index, c.rules, m, ext, demand)
 					 : 0;
-			static const char *const cols[] = {"node", "环节", "stage",
+			static const char *const cols[] = {"node", "node_zh=环节", "stage",
 							   "local_demand#"};
 			cli_table_init(&t, 4, cols);
 			for (int i = 0; i < ne; i++) {

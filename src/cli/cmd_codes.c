@@ -166,8 +166,8 @@ int cmd_metrics(struct cli_ctx *ctx, int argc, char **argv)
 	int rc = cli_parse(cli_find("metrics"), argc, argv, NULL, NULL, pos, 0, &npos);
 	if (rc)
 		return rc;
-	static const char *const cols[] = {"id",   "名称",    "name",	"unit",
-					   "单位", "derived", "formula"};
+	static const char *const cols[] = {"id",	   "name_zh=名称", "name",   "unit",
+					   "unit_zh=单位", "derived",	   "formula"};
 	struct cli_table t;
 	cli_table_init(&t, 7, cols);
 	for (int i = 0; i < CC_M_COUNT; i++) {

@@ -97,8 +97,8 @@ static int crit_cli_open(struct cli_ctx *ctx, const char *set, const char *year,
 
 static int crit_list(struct cli_ctx *ctx, struct crit_cli *c)
 {
-	static const char *const cols[] = {"id",      "名称",	  "name",	 "effective",
-					   "mode",    "clauses#", "assessable#", "score",
+	static const char *const cols[] = {"id",      "name_zh=名称", "name",	     "effective",
+					   "mode",    "clauses#",     "assessable#", "score",
 					   "direct#", "source"};
 	struct cli_table t;
 	cli_table_init(&t, 10, cols);
@@ -430,7 +430,8 @@ static int crit_scan(struct cli_ctx *ctx, struct crit_cli *c, int near, const ch
 	struct criteria_result *r = malloc(sizeof *r);
 	struct cli_table t;
 	struct cc_error err = {0};
-	static const char *const pass_cols[] = {"uscc", "name", "region", "set", "名称", "result"};
+	static const char *const pass_cols[] = {
+		"uscc", "name", "region", "set", "set_name_zh=名称", "result"};
 	static const char *const near_cols[] = {"uscc",	   "name",     "region", "set",
 						"relaxed", "rel_gap#", "failed"};
 	cli_table_init(&t, near ? 7 : 6, near ? near_cols : pass_cols);

@@ -321,7 +321,7 @@ int cmd_summary(struct cli_ctx *ctx, int argc, char **argv)
 		 "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'"},
 		{"schema_version", "模式版本", "PRAGMA user_version"},
 	};
-	static const char *const cols[] = {"item", "名称", "count#"};
+	static const char *const cols[] = {"item", "name_zh=名称", "count#"};
 	struct cli_table t;
 	cli_table_init(&t, 3, cols);
 	size_t n = sizeof counts / sizeof counts[0];

@@ -237,7 +237,7 @@ static int enterprise_show(struct cli_ctx *ctx, const char *code)
 		const char *cols[66];
 		char yl[64][8];
 		cols[0] = "metric";
-		cols[1] = "指标";
+		cols[1] = "name_zh=指标";
 		for (int y = 0; y < ny; y++) {
 			snprintf(yl[y], sizeof yl[y], "%d#", years[y]);
 			cols[2 + y] = yl[y];

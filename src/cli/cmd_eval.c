@@ -31,8 +31,8 @@ static int eval_list(struct cli_ctx *ctx)
 		cli_error("eval: %s", err.msg);
 		return CLI_FAIL;
 	}
-	static const char *const cols[] = {"id",      "名称",	"name",	 "indicators#",
-					   "weights", "method", "tiers", "source"};
+	static const char *const cols[] = {"id",      "name_zh=名称", "name",  "indicators#",
+					   "weights", "method",	      "tiers", "source"};
 	struct cli_table t;
 	cli_table_init(&t, 8, cols);
 	for (int i = 0; i < n; i++) {

@@ -11,18 +11,21 @@ int cli_table_init(struct cli_table *t, size_t n, const char *const *names)
 	memset(t, 0, sizeof *t);
 	t->ncols = n;
 	t->cols = calloc(n, sizeof *t->cols);
+	t->heads = calloc(n, sizeof *t->heads);
 	t->numeric = calloc(n, sizeof *t->numeric);
-	if (!t->cols || !t->numeric)
+	if (!t->cols || !t->heads || !t->numeric)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(names[i]);
+		const char *eq = strchr(names[i], '=');
+		size_t len = eq ? (size_t)(eq - names[i]) : strlen(names[i]);
 		if (len && names[i][len - 1] == '#') {
-			char *copy = strndup(names[i], len - 1);
-			t->cols[i] = copy;
-			t->numeric[i] = 2; /* 2: numeric and the name is owned */
-		} else {
-			t->cols[i] = names[i];
+			t->numeric[i] = 1;
+			len--;
 		}
+		t->cols[i] = strndup(names[i], len);
+		if (!t->cols[i])
+			return -1;
+		t->heads[i] = eq ? eq + 1 : t->cols[i];
 	}
 	return 0;
 }
@@ -115,7 +118,7 @@ void cli_table_print(const struct cli_table *t, FILE *f, int format)
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (c)
 				cc_buf_putc(&b, ',');
-			cc_buf_csv_field(&b, t->cols[c], strlen(t->cols[c]));
+			cc_buf_csv_field(&b, t->heads[c], strlen(t->heads[c]));
 		}
 		cc_buf_puts(&b, "\r\n");
 		for (size_t r = 0; r < t->nrows; r++) {
@@ -133,7 +136,7 @@ void cli_table_print(const struct cli_table *t, FILE *f, int format)
 		if (!w)
 			return;
 		for (size_t c = 0; c < t->ncols; c++)
-			w[c] = cli_display_width(t->cols[c]);
+			w[c] = cli_display_width(t->heads[c]);
 		for (size_t r = 0; r < t->nrows; r++)
 			for (size_t c = 0; c < t->ncols; c++) {
 				const char *v = cellv(t, r, c);
@@ -143,7 +146,7 @@ void cli_table_print(const struct cli_table *t, FILE *f, int format)
 			}
 		for (size_t r = 0; r <= t->nrows; r++) {
 			for (size_t c = 0; c < t->ncols; c++) {
-				const char *v = r == 0 ? t->cols[c] : cellv(t, r - 1, c);
+				const char *v = r == 0 ? t->heads[c] : cellv(t, r - 1, c);
 				if (!v)
 					v = "";
 				size_t dw = cli_display_width(v);
@@ -182,11 +185,11 @@ void cli_table_release(struct cli_table *t)
 		return;
 	for (size_t i = 0; i < t->nrows * t->ncols; i++)
 		free(t->cells[i]);
-	for (size_t c = 0; c < t->ncols; c++)
-		if (t->numeric && t->numeric[c] == 2)
-			free((char *)t->cols[c]);
+	for (size_t c = 0; t->cols && c < t->ncols; c++)
+		free(t->cols[c]);
 	free(t->cells);
 	free(t->cols);
+	free(t->heads);
 	free(t->numeric);
 	memset(t, 0, sizeof *t);
 }
