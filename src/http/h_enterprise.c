@@ -20,6 +20,7 @@
 #include "domain/metric.h"
 #include "domain/uscc.h"
 #include "http/handlers.h"
+#include "store/check.h"
 
 static const char *const scale_names[] = {NULL, "large", "medium", "small", "micro"};
 static const char *const listed_names[] = {NULL, "none", "main", "star", "gem", "bse", "neeq"};
@@ -890,6 +891,18 @@ int h_enterprise_patch(struct http_req *req)
 			json_decref(body);
 			return st_;
 		}
+		/* Scale, listing and certificates are official findings (a statistics bureau's
+		 * classification, an exchange's listing, a ministry's certificate) that criteria
+		 * and lists read: staff record them, an enterprise cannot award them to itself. */
+		if (fi >= 4 && !(req->user.role & HTTP_ROLES_EDIT)) {
+			int st_ = http_error(
+				req, 403, "forbidden", key,
+				"企业规模、上市板块和资质由工作人员核定",
+				"'%s' is an official field: only an analyst or admin may change it",
+				key);
+			json_decref(body);
+			return st_;
+		}
 		const char *s = json_string_value(val);
 		char tmp[32];
 		if (fi == 1 && json_is_integer(val)) {
@@ -1063,6 +1076,46 @@ int h_enterprise_patch(struct http_req *req)
 	return http_json(req, 200, json_pack("{s:o}", "enterprise", out));
 }
 
+/* 400 for a row that breaks the indicator rules: the field is the metric at fault, or the
+ * other of a rule between two when only that one was sent (employees lowered below R&D staff). */
+static int indicator_refused(struct http_req *req, const struct cc_indicator_problem *p,
+			     const int *sent)
+{
+	int m = p->other >= 0 && !sent[p->metric] && sent[p->other] ? p->other : p->metric;
+	const char *key = cc_metric_get(m)->key;
+	return http_error(req, 400, "invalid", key, p->zh, "'%s' is out of range: %s", key, p->en);
+}
+
+/* Reads the stored indicator row of enterprise ID and PERIOD into ROW (NaN when NULL). */
+static int stored_indicators(struct cc_store *st, int64_t id, int64_t period, double *row,
+			     struct cc_error *err)
+{
+	char sql[1024];
+	size_t used = (size_t)snprintf(sql, sizeof sql, "SELECT enterprise_id");
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		used += (size_t)snprintf(sql + used, sizeof sql - used, ", %s",
+					 cc_metric_get(m)->key);
+	snprintf(sql + used, sizeof sql - used,
+		 " FROM indicators WHERE enterprise_id = ?1 AND period = ?2");
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(st, &s, sql, err);
+	if (rc)
+		goto out;
+	cc_stmt_bind_int64(s, 1, id);
+	cc_stmt_bind_int64(s, 2, period);
+	rc = cc_stmt_step(s, err);
+	if (rc == 1) {
+		for (int m = 0; m < CC_M_BASE_COUNT; m++)
+			row[m] = cc_stmt_is_null(s, 1 + m) ? NAN : cc_stmt_double(s, 1 + m);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = cc_error_set(err, CC_EDB, "the indicator row just written is missing");
+	}
+out:
+	cc_stmt_free(s);
+	return rc < 0 ? rc : 0;
+}
+
 int h_indicators_put(struct http_req *req)
 {
 	struct cc_frame *f = http_frame(req);
@@ -1097,14 +1150,6 @@ int h_indicators_put(struct http_req *req)
 			isnull[m->id] = 1;
 		} else if (json_is_number(val)) {
 			vals[m->id] = json_number_value(val);
-			int neg_ok = m->id == CC_M_NET_PROFIT || m->id == CC_M_OP_CASH_FLOW;
-			if (!isfinite(vals[m->id]) || fabs(vals[m->id]) > 1e13 ||
-			    (!neg_ok && vals[m->id] < 0)) {
-				int st_ = http_error(req, 400, "invalid", key, "数值超出范围",
-						     "'%s' is out of range", key);
-				json_decref(body);
-				return st_;
-			}
 		} else {
 			int st_ = http_error(req, 400, "invalid", key, "指标值应为数字或 null",
 					     "'%s' must be a number or null", key);
@@ -1118,6 +1163,14 @@ int h_indicators_put(struct http_req *req)
 	if (!n)
 		return http_error(req, 400, "invalid", NULL, "没有要修改的指标",
 				  "nothing to change");
+	/* The rules of `chainchief check`, first on the values sent (so a bad one is named), then
+	 * on the row as stored with them (R&D staff against employees kept from before). */
+	double sent[CC_M_BASE_COUNT];
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		sent[m] = present[m] && !isnull[m] ? vals[m] : NAN;
+	struct cc_indicator_problem bad;
+	if (cc_indicator_check(sent, &bad))
+		return indicator_refused(req, &bad, present);
 	char sql[2048], set[1500] = "";
 	size_t u = 0;
 	for (int m = 0; m < CC_M_BASE_COUNT; m++)
@@ -1156,6 +1209,17 @@ int h_indicators_put(struct http_req *req)
 		rc = cc_stmt_step(s, &err) < 0 ? CC_EDB : 0;
 	}
 	cc_stmt_free(s);
+	s = NULL;
+	int refused = 0;
+	if (rc == 0) {
+		double row[CC_M_BASE_COUNT];
+		rc = stored_indicators(req->st, f->id[i], (int64_t)year * 100 + month, row, &err);
+		refused = rc == 0 && cc_indicator_check(row, &bad);
+	}
+	if (refused) {
+		cc_store_rollback(req->st);
+		return indicator_refused(req, &bad, present);
+	}
 	char target[64];
 	snprintf(target, sizeof target, "%s/%s", f->uscc[i], p);
 	if (rc == 0)

@@ -465,23 +465,27 @@ int h_deal_mark(struct http_req *req)
 					  "an enterprise account marks only its own matches");
 		}
 	}
-	int64_t id = 0;
-	int rc = match_deal_mark(req->st, posting, cp, cp_uscc, status, value, comment,
-				 req->user.username, &id, &err);
-	char st_copy[16];
-	snprintf(st_copy, sizeof st_copy, "%s", status ? status : "");
-	status = st_copy;
+	/* Staff record a deal both parties reported; an enterprise confirms its own side. */
+	struct match_deal_state d;
+	int rc = match_deal_mark_as(req->st, posting, cp, cp_uscc, status, value, comment,
+				    req->user.username, is_staff(req) ? NULL : req->user.uscc, &d,
+				    &err);
 	json_decref(b);
 	if (rc) {
 		const char *f = strncmp(err.msg, "status", 6) == 0	   ? "status"
 				: strncmp(err.msg, "value", 5) == 0	   ? "value"
 				: strncmp(err.msg, "counterpart", 11) == 0 ? "cp_posting"
 									   : "posting";
-		return http_error(req, h_status_of(rc), h_code_of(rc), f,
-				  "无法记录对接（状态应为 contacted / agreed / failed）", "%s",
-				  err.msg);
+		const char *zh =
+			strcmp(f, "value") == 0
+				? "订单金额（万元）应大于 0 且不超过 10000000（即 1000 亿元）"
+				: "无法记录对接（状态应为 contacted / agreed / failed）";
+		return http_error(req, h_status_of(rc), h_code_of(rc), f, zh, "%s", err.msg);
 	}
-	return http_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", status));
+	return http_json(req, 200,
+			 json_pack("{s:I, s:s, s:b, s:b}", "id", (json_int_t)d.id, "status",
+				   d.status, "supplier_confirmed", d.supplier_confirmed,
+				   "buyer_confirmed", d.buyer_confirmed));
 }
 
 int h_match_stats(struct http_req *req)

@@ -634,7 +634,18 @@ int h_risk_disrupt(struct http_req *req)
 	struct risk_net *net;
 	if (risk_request(req, NULL, &f, &net))
 		return req->status;
-	struct risk_disrupt_spec spec = {sup, ns, reg, nr, nds, nn, spare, 0};
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	/* A chief sees the disruption as it reaches its own chains: totals, tiers and the firms
+	 * most at risk count only members of those chains (the propagation runs city-wide). */
+	uint8_t *mine = NULL;
+	if (req->user.role == HTTP_ROLE_CHIEF && cat) {
+		mine = cc_arena_alloc(&req->arena, (size_t)cat->nchains + 1);
+		if (!mine)
+			return http_error(req, 500, "internal", NULL, "内部错误", "out of memory");
+		for (int c = 0; c < cat->nchains; c++)
+			mine[c] = (uint8_t)h_may_read_chain(req, cat->chains[c].id);
+	}
+	struct risk_disrupt_spec spec = {sup, ns, reg, nr, nds, nn, spare, 0, mine};
 	struct risk_disrupt_result r;
 	struct cc_error err = {0};
 	int rc = risk_disrupt(net, &spec, &r, &err);
@@ -646,7 +657,6 @@ int h_risk_disrupt(struct http_req *req)
 				  rc == CC_EINVAL ? "invalid" : "internal", field,
 				  "中断对象无效（未知的信用代码、地区或环节）", "%s", err.msg);
 	}
-	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
 	json_t *tiers = json_array();
 	for (int k = 0; k < r.ntiers; k++)
 		json_array_append_new(tiers, json_pack("{s:i, s:i, s:o}", "tier", r.tiers[k].tier,
@@ -694,7 +704,7 @@ int h_risk_disrupt(struct http_req *req)
 	int *top = malloc(sizeof *top * (size_t)topn);
 	double *topv = malloc(sizeof *topv * (size_t)topn);
 	for (int v = 0; top && topv && v < net->nent; v++) {
-		if (!(r.loss[v] > 0))
+		if (!(r.loss[v] > 0) || !risk_net_in_chains(net, v, mine))
 			continue;
 		double val = isfinite(net->output[v]) ? net->output[v] * r.loss[v] : 0;
 		if (nt == topn && val <= topv[nt - 1])
@@ -718,11 +728,12 @@ int h_risk_disrupt(struct http_req *req)
 	}
 	free(top);
 	free(topv);
-	json_t *out = json_pack("{s:i, s:i, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:f}", "removed",
-				r.removed, "affected", r.affected, "value_at_risk",
-				cc_json_num(r.value), "removed_value", cc_json_num(r.removed_value),
-				"rounds", r.rounds, "tiers", tiers, "chains", chains, "nodes",
-				nodes, "enterprises", ents, "spare", spare < 0 ? 0.2 : spare);
+	json_t *out = json_pack("{s:s, s:i, s:i, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:f}", "scope",
+				mine ? "own_chains" : "all", "removed", r.removed, "affected",
+				r.affected, "value_at_risk", cc_json_num(r.value), "removed_value",
+				cc_json_num(r.removed_value), "rounds", r.rounds, "tiers", tiers,
+				"chains", chains, "nodes", nodes, "enterprises", ents, "spare",
+				spare < 0 ? 0.2 : spare);
 	risk_disrupt_release(&r);
 	return http_json(req, 200, out);
 }

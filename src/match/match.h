@@ -255,18 +255,45 @@ int64_t match_inbox_read(struct cc_store *st, const char *user, int64_t id, stru
 
 /* ---- deals ---- */
 
+/* The largest order value a deal may carry, in 万元: 10^7 万元 = 1,000 亿元, beyond any one
+ * order between the region's firms; larger values are typing or unit errors (or an attempt to
+ * swamp the statistics). A value is above 0 and at most this. */
+#define MATCH_DEAL_VALUE_MAX 1e7
+
+/* A deal after a mark: its id, status ("contacted", "proposed", "agreed" or "failed") and
+ * which sides have confirmed the agreement. */
+struct match_deal_state {
+	int64_t id;
+	char status[16];
+	int supplier_confirmed, buyer_confirmed;
+};
+
 /*
  * Records that posting POSTING and its counterpart (posting CP_POSTING, or when 0 the
  * enterprise CP_USCC) were contacted / agreed / failed, with an optional order VALUE (万元,
- * < 0: none) and comment. Creates the deal on first mark; every mark is an event (audited).
- * Returns 0 and *ID.
+ * NaN: none; else above 0 and at most MATCH_DEAL_VALUE_MAX) and comment. Creates the deal on
+ * first mark; every mark is an event (audited).
+ *
+ * A deal is agreed only when both sides confirm it. PARTY is the credit code of the enterprise
+ * marking (one of the two sides, else CC_EPERM), or NULL for staff and the CLI, who record a
+ * deal both parties reported. A party's "agreed" confirms its side of the agreement at the
+ * deal's value (a new value replaces the old one and withdraws the other side's
+ * confirmation); the deal stays "proposed" until the other side confirms too. NULL's
+ * "agreed" confirms both sides. "contacted" and "failed" withdraw both confirmations. Only
+ * agreed deals count as agreed in match_stats. Returns 0 and fills *OUT.
  */
+int match_deal_mark_as(struct cc_store *st, int64_t posting, int64_t cp_posting,
+		       const char *cp_uscc, const char *status, double value, const char *comment,
+		       const char *actor, const char *party, struct match_deal_state *out,
+		       struct cc_error *err);
+/* match_deal_mark_as for staff and the CLI (PARTY NULL); sets *ID. */
 int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, const char *cp_uscc,
 		    const char *status, double value, const char *comment, const char *actor,
 		    int64_t *id, struct cc_error *err);
 /* The two credit codes of deal ID (the poster's and the counterpart's). */
 int match_deal_parties(struct cc_store *st, int64_t id, char *a, char *b, struct cc_error *err);
-/* Deals (optionally of one enterprise USCC) with their events, newest first. */
+/* Deals (optionally of one enterprise USCC) with their events and confirmations, newest
+ * first. */
 json_t *match_deals(struct cc_store *st, const char *uscc, int limit, struct cc_error *err);
 
 /*

@@ -374,15 +374,41 @@ static int pinfo_load(struct cc_store *st, int64_t id, struct pinfo *p, struct c
 	return rc == 1 ? 0 : cc_error_set(err, CC_ENOTFOUND, "id: no posting %lld", (long long)id);
 }
 
-int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, const char *cp_uscc,
-		    const char *status, double value, const char *comment, const char *actor,
-		    int64_t *id, struct cc_error *err)
+/* The deal's state after a mark: SIDE 1 is the supplier marking, 2 the buyer, 0 staff or the
+ * CLI; OLD_VALUE the stored value (NaN none), VALUE the mark's (NaN none). */
+static void deal_next(struct match_deal_state *d, const char *status, int side, double old_value,
+		      double value)
 {
+	if (strcmp(status, "agreed") != 0) {
+		d->supplier_confirmed = d->buyer_confirmed = 0;
+		snprintf(d->status, sizeof d->status, "%s", status);
+		return;
+	}
+	/* A new value is a new proposal: the other side has not agreed to it. */
+	if (!isnan(value) && (isnan(old_value) || value != old_value))
+		d->supplier_confirmed = d->buyer_confirmed = 0;
+	if (side != 2)
+		d->supplier_confirmed = 1;
+	if (side != 1)
+		d->buyer_confirmed = 1;
+	snprintf(d->status, sizeof d->status, "%s",
+		 d->supplier_confirmed && d->buyer_confirmed ? "agreed" : "proposed");
+}
+
+int match_deal_mark_as(struct cc_store *st, int64_t posting, int64_t cp_posting,
+		       const char *cp_uscc, const char *status, double value, const char *comment,
+		       const char *actor, const char *party, struct match_deal_state *out,
+		       struct cc_error *err)
+{
+	memset(out, 0, sizeof *out);
 	if (!status ||
 	    (strcmp(status, "contacted") && strcmp(status, "agreed") && strcmp(status, "failed")))
 		return cc_error_set(err, CC_EINVAL, "status: must be contacted, agreed or failed");
-	if (!isnan(value) && (value < 0 || value > 1e12))
-		return cc_error_set(err, CC_EINVAL, "value: an order value in 万元, 0 or more");
+	if (!isnan(value) && !(value > 0 && value <= MATCH_DEAL_VALUE_MAX))
+		return cc_error_set(err, CC_EINVAL,
+				    "value: an order value in 万元, above 0 and at most %.0f "
+				    "(1,000 亿元)",
+				    MATCH_DEAL_VALUE_MAX);
 	struct pinfo a, b = {0};
 	int rc = pinfo_load(st, posting, &a, err);
 	if (rc)
@@ -426,22 +452,35 @@ int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, co
 		supplier = poster, buyer = counter;
 	else
 		supplier = counter, buyer = poster;
+	int side = 0;
+	if (party) {
+		int64_t pid = match_enterprise_id(st, party, err);
+		if (pid < 0)
+			return (int)pid;
+		side = pid == supplier ? 1 : pid == buyer ? 2 : -1;
+		if (side < 0)
+			return cc_error_set(
+				err, CC_EPERM,
+				"posting: an enterprise marks only deals it is a party of");
+	}
 	static const char find_sql[] =
-		"SELECT id FROM deals WHERE posting_id = ?1 AND cp_enterprise_id = ?2 "
-		"AND cp_posting_id IS ?3";
+		"SELECT id, value, supplier_confirmed, buyer_confirmed FROM deals "
+		"WHERE posting_id = ?1 AND cp_enterprise_id = ?2 AND cp_posting_id IS ?3";
 	static const char insert_sql[] =
 		"INSERT INTO deals(posting_id, cp_posting_id, cp_enterprise_id, supplier_id, buyer_id, "
-		"chain, status, value) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+		"chain, status, value, supplier_confirmed, buyer_confirmed) "
+		"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 	static const char update_sql[] =
-		"UPDATE deals SET status = ?2, value = coalesce(?3, value), "
-		"updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1";
+		"UPDATE deals SET status = ?2, value = ?3, supplier_confirmed = ?4, "
+		"buyer_confirmed = ?5, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+		"WHERE id = ?1";
 	static const char event_sql[] = "INSERT INTO deal_events(deal_id, actor, status, value, "
 					"comment) VALUES(?1, ?2, ?3, ?4, ?5)";
 	if ((rc = cc_store_begin(st, err)))
 		return rc;
 	/* One deal per pair, whichever side marks it: looked up first inside the transaction (a
 	 * UNIQUE constraint cannot do it, as an enterprise counterpart has no posting: NULL). */
-	*id = 0;
+	double old_value = NAN;
 	struct cc_stmt *s = cc_stmt_cached(st, find_sql, err);
 	if (!s) {
 		rc = CC_EDB;
@@ -451,23 +490,31 @@ int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, co
 	cc_stmt_bind_int64(s, 2, counter);
 	if (cp_posting > 0)
 		cc_stmt_bind_int64(s, 3, b.id);
-	if ((rc = cc_stmt_step(s, err)) == 1)
-		*id = cc_stmt_int64(s, 0);
+	if ((rc = cc_stmt_step(s, err)) == 1) {
+		out->id = cc_stmt_int64(s, 0);
+		old_value = cc_stmt_is_null(s, 1) ? NAN : cc_stmt_double(s, 1);
+		out->supplier_confirmed = (int)cc_stmt_int64(s, 2);
+		out->buyer_confirmed = (int)cc_stmt_int64(s, 3);
+	}
 	cc_stmt_reset(s);
 	if (rc < 0) {
 		rc = CC_EDB;
 		goto done;
 	}
-	s = cc_stmt_cached(st, *id ? update_sql : insert_sql, err);
+	deal_next(out, status, side, old_value, value);
+	double stored = isnan(value) ? old_value : value;
+	s = cc_stmt_cached(st, out->id ? update_sql : insert_sql, err);
 	if (!s) {
 		rc = CC_EDB;
 		goto done;
 	}
-	if (*id) {
-		cc_stmt_bind_int64(s, 1, *id);
-		cc_stmt_bind_text(s, 2, status, strlen(status));
-		if (!isnan(value))
-			cc_stmt_bind_double(s, 3, value);
+	if (out->id) {
+		cc_stmt_bind_int64(s, 1, out->id);
+		cc_stmt_bind_text(s, 2, out->status, strlen(out->status));
+		if (!isnan(stored))
+			cc_stmt_bind_double(s, 3, stored);
+		cc_stmt_bind_int64(s, 4, out->supplier_confirmed);
+		cc_stmt_bind_int64(s, 5, out->buyer_confirmed);
 	} else {
 		cc_stmt_bind_int64(s, 1, a.id);
 		if (cp_posting > 0)
@@ -478,23 +525,25 @@ int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, co
 		const char *ch = a.chain[0] ? a.chain : b.chain;
 		if (ch[0])
 			cc_stmt_bind_text(s, 6, ch, strlen(ch));
-		cc_stmt_bind_text(s, 7, status, strlen(status));
-		if (!isnan(value))
-			cc_stmt_bind_double(s, 8, value);
+		cc_stmt_bind_text(s, 7, out->status, strlen(out->status));
+		if (!isnan(stored))
+			cc_stmt_bind_double(s, 8, stored);
+		cc_stmt_bind_int64(s, 9, out->supplier_confirmed);
+		cc_stmt_bind_int64(s, 10, out->buyer_confirmed);
 	}
 	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	cc_stmt_reset(s);
 	if (rc)
 		goto done;
-	if (!*id)
-		*id = cc_store_last_id(st);
+	if (!out->id)
+		out->id = cc_store_last_id(st);
 	s = cc_stmt_cached(st, event_sql, err);
 	if (!s) {
 		rc = CC_EDB;
 		goto done;
 	}
 	const char *ac = actor && *actor ? actor : "cli";
-	cc_stmt_bind_int64(s, 1, *id);
+	cc_stmt_bind_int64(s, 1, out->id);
 	cc_stmt_bind_text(s, 2, ac, strlen(ac));
 	cc_stmt_bind_text(s, 3, status, strlen(status));
 	if (!isnan(value))
@@ -504,13 +553,16 @@ int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, co
 	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	cc_stmt_reset(s);
 	if (rc == 0) {
-		char target[40], after[160];
-		snprintf(target, sizeof target, "deal %lld", (long long)*id);
-		if (isnan(value))
-			snprintf(after, sizeof after, "{\"status\":\"%s\"}", status);
-		else
-			snprintf(after, sizeof after, "{\"status\":\"%s\",\"value\":%.17g}", status,
-				 value);
+		char target[40], after[200], num[40] = "null";
+		snprintf(target, sizeof target, "deal %lld", (long long)out->id);
+		if (!isnan(stored))
+			snprintf(num, sizeof num, "%.17g", stored);
+		snprintf(
+			after, sizeof after,
+			"{\"mark\":\"%s\",\"status\":\"%s\",\"value\":%s,\"supplier_confirmed\":%s,"
+			"\"buyer_confirmed\":%s}",
+			status, out->status, num, out->supplier_confirmed ? "true" : "false",
+			out->buyer_confirmed ? "true" : "false");
 		rc = cc_store_audit(st, actor, "deal.mark", target, NULL, after, err);
 	}
 done:
@@ -518,6 +570,17 @@ done:
 		rc = cc_store_commit(st, err);
 	if (rc)
 		cc_store_rollback(st);
+	return rc;
+}
+
+int match_deal_mark(struct cc_store *st, int64_t posting, int64_t cp_posting, const char *cp_uscc,
+		    const char *status, double value, const char *comment, const char *actor,
+		    int64_t *id, struct cc_error *err)
+{
+	struct match_deal_state d;
+	int rc = match_deal_mark_as(st, posting, cp_posting, cp_uscc, status, value, comment, actor,
+				    NULL, &d, err);
+	*id = d.id;
 	return rc;
 }
 
@@ -550,7 +613,7 @@ json_t *match_deals(struct cc_store *st, const char *uscc, int limit, struct cc_
 		    "d.cp_posting_id, sp.uscc, sp.name, sp.region, bu.uscc, bu.name, bu.region, p.title, "
 		    "(SELECT json_group_array(json_object('at', at, 'actor', actor, 'status', status, "
 		    "  'value', value, 'comment', comment)) FROM (SELECT * FROM deal_events "
-		    "  WHERE deal_id = d.id ORDER BY id)) "
+		    "  WHERE deal_id = d.id ORDER BY id)), d.supplier_confirmed, d.buyer_confirmed "
 		    "FROM deals d JOIN enterprises sp ON sp.id = d.supplier_id "
 		    "JOIN enterprises bu ON bu.id = d.buyer_id JOIN postings p ON p.id = d.posting_id "
 		    "WHERE ?1 = '' OR sp.uscc = ?1 OR bu.uscc = ?1 ORDER BY d.updated_at DESC, d.id DESC "
@@ -589,6 +652,9 @@ json_t *match_deals(struct cc_store *st, const char *uscc, int limit, struct cc_
 		json_object_set_new(o, "title", json_string(cc_stmt_text(s, 14)));
 		json_t *ev = json_loads(cc_stmt_text(s, 15), 0, NULL);
 		json_object_set_new(o, "events", ev ? ev : json_array());
+		json_object_set_new(o, "supplier_confirmed",
+				    json_boolean(cc_stmt_int64(s, 16) != 0));
+		json_object_set_new(o, "buyer_confirmed", json_boolean(cc_stmt_int64(s, 17) != 0));
 		json_array_append_new(a, o);
 	}
 	cc_stmt_free(s);

@@ -441,6 +441,19 @@ static double buyer_loss(const struct risk_net *net, int b, const double *x, dou
 	return worst;
 }
 
+int risk_net_in_chains(const struct risk_net *net, int v, const uint8_t *chains)
+{
+	const struct cc_catalogue *cat = chains ? cc_catalogue_get(NULL) : NULL;
+	if (!chains)
+		return 1;
+	if (!cat || v < 0 || v >= net->nent)
+		return 0;
+	for (int32_t m = net->member_start[v]; m < net->member_start[v + 1]; m++)
+		if (chains[cat->nodes[net->member_node[m]].chain])
+			return 1;
+	return 0;
+}
+
 int risk_disrupt(const struct risk_net *net, const struct risk_disrupt_spec *spec,
 		 struct risk_disrupt_result *out, struct cc_error *err)
 {
@@ -536,10 +549,14 @@ int risk_disrupt(const struct risk_net *net, const struct risk_disrupt_spec *spe
 	}
 	for (int k = 0; k < cat->nnodes; k++)
 		out->nodes[k].node = k;
+	if (spec->chains)
+		out->removed = 0; /* counted below, in the chains' scope */
 	for (int v = 0; v < n; v++) {
 		out->loss[v] = (float)x[v];
-		if (x[v] <= 0)
+		if (x[v] <= 0 || !risk_net_in_chains(net, v, spec->chains))
 			continue;
+		if (spec->chains && removed[v])
+			out->removed++;
 		double o = isnan(net->output[v]) ? 0 : net->output[v];
 		double val = o * x[v];
 		out->affected++;
@@ -553,6 +570,8 @@ int risk_disrupt(const struct risk_net *net, const struct risk_disrupt_spec *spe
 			continue;
 		for (int32_t m = net->member_start[v]; m < net->member_start[v + 1]; m++) {
 			int nd = net->member_node[m], c = cat->nodes[nd].chain;
+			if (spec->chains && !spec->chains[c])
+				continue;
 			out->nodes[nd].affected++;
 			out->nodes[nd].value += val;
 			if (stamp[c] != v) {
@@ -562,6 +581,9 @@ int risk_disrupt(const struct risk_net *net, const struct risk_disrupt_spec *spe
 			}
 		}
 	}
+	/* In a chains' scope, tiers past the last one that reached it say nothing of it. */
+	while (spec->chains && out->ntiers > 1 && out->tiers[out->ntiers - 1].affected == 0)
+		out->ntiers--;
 out:
 	free(removed);
 	free(x);

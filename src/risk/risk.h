@@ -233,6 +233,10 @@ struct risk_disrupt_spec {
 	int nnodes;
 	double spare;  /* alternative-supplier spare fraction 0..1; default (< 0) 0.2 */
 	int max_tiers; /* default (<= 0) 50 */
+	/* When not NULL, one flag per catalogue chain: the totals, tiers and chain and node
+	 * roll-ups count only registry enterprises that are members of a flagged chain (a chief's
+	 * view; the propagation itself still runs over the whole network). NULL: every node. */
+	const uint8_t *chains;
 };
 
 /*
@@ -275,6 +279,9 @@ struct risk_disrupt_result {
 	struct risk_node_loss *nodes;  /* per global catalogue node */
 	int nchains, nnodes;
 };
+/* Returns 1 when net node V is a registry enterprise that is a member of a chain flagged in
+ * CHAINS (one flag per catalogue chain), 1 for every node when CHAINS is NULL, else 0. */
+int risk_net_in_chains(const struct risk_net *net, int v, const uint8_t *chains);
 /*
  * Runs the disruption SPEC. Unknown credit codes, region codes not in GB/T 2260 and unknown
  * nodes give CC_EINVAL with the bad value in ERR. Returns 0 with OUT filled

@@ -1,15 +1,46 @@
 /*
  * `chainchief check`: SQLite's own integrity and foreign-key checks, then the domain checks a
  * database must pass (every code valid, every chain and node in the catalogue, supply shares
- * that add up, indicators in range). Each problem is reported once with where it is.
+ * that add up, indicators in range). Each problem is reported once with where it is. The
+ * indicator rules are cc_indicator_check (store/check.h), which writes of indicators apply too.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "domain/uscc.h"
+#include "store/check.h"
 #include "store/store.h"
+
+int cc_indicator_check(const double *values, struct cc_indicator_problem *problem)
+{
+	struct cc_indicator_problem p = {-1, -1, NULL, NULL};
+	for (int m = 0; m < CC_M_BASE_COUNT && p.metric < 0; m++) {
+		double v = values[m];
+		/* Profit and cash flow are losses when negative; every other indicator is an
+		 * amount, a count or a quantity. */
+		int may_be_negative = m == CC_M_NET_PROFIT || m == CC_M_OP_CASH_FLOW;
+		if (isnan(v))
+			continue;
+		if (!isfinite(v) || fabs(v) > CC_INDICATOR_MAX)
+			p = (struct cc_indicator_problem){
+				m, -1, "数值大得不合理（超过 10^13）",
+				"value is implausibly large (over 10^13)"};
+		else if (v < 0 && !may_be_negative)
+			p = (struct cc_indicator_problem){m, -1, "数值不能为负",
+							  "value must not be negative"};
+	}
+	if (p.metric < 0 && !isnan(values[CC_M_RD_STAFF]) && !isnan(values[CC_M_EMPLOYEES]) &&
+	    values[CC_M_RD_STAFF] > values[CC_M_EMPLOYEES])
+		p = (struct cc_indicator_problem){CC_M_RD_STAFF, CC_M_EMPLOYEES,
+						  "研发人员多于从业人员",
+						  "R&D staff exceed employees"};
+	if (problem)
+		*problem = p;
+	return p.metric >= 0;
+}
 
 struct check {
 	struct cc_store *st;
@@ -50,6 +81,33 @@ static int rows_are_problems(struct check *c, const char *sql, const char *prefi
 			used += (size_t)w;
 		}
 		problem(c, "%s%s", prefix, line);
+	}
+	cc_stmt_free(s);
+	return rc;
+}
+
+/* Reports every indicator row that breaks a rule of cc_indicator_check, with its rule. */
+static int indicator_problems(struct check *c)
+{
+	char sql[1024];
+	size_t used = (size_t)snprintf(sql, sizeof sql, "SELECT e.uscc, i.period");
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		used += (size_t)snprintf(sql + used, sizeof sql - used, ", i.%s",
+					 cc_metric_get(m)->key);
+	snprintf(sql + used, sizeof sql - used,
+		 " FROM indicators i JOIN enterprises e ON e.id = i.enterprise_id");
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(c->st, &s, sql, c->err);
+	if (rc)
+		return rc;
+	while ((rc = cc_stmt_step(s, c->err)) == 1) {
+		double v[CC_M_BASE_COUNT];
+		struct cc_indicator_problem p;
+		for (int m = 0; m < CC_M_BASE_COUNT; m++)
+			v[m] = cc_stmt_is_null(s, 2 + m) ? NAN : cc_stmt_double(s, 2 + m);
+		if (cc_indicator_check(v, &p))
+			problem(c, "indicator out of range (%s, %s): %s: %s", cc_stmt_text(s, 0),
+				cc_stmt_text(s, 1), cc_metric_get(p.metric)->key, p.en);
 	}
 	cc_stmt_free(s);
 	return rc;
@@ -132,13 +190,7 @@ int cc_store_check(struct cc_store *st, void (*report)(void *ctx, const char *pr
 		"supply shares add up to more than 1 (buyer, product, sum): ");
 	if (rc)
 		goto out;
-	rc = rows_are_problems(
-		&c,
-		"SELECT e.uscc, i.period FROM indicators i JOIN enterprises e ON "
-		"e.id = i.enterprise_id WHERE i.employees < 0 OR i.rd_staff < 0 OR "
-		"i.rd_staff > i.employees OR i.invention_patents < 0 OR "
-		"i.energy_tce < 0 OR i.total_assets < 0",
-		"indicator out of range (negative count, or R&D staff above employees): ");
+	rc = indicator_problems(&c);
 out:
 	cc_stmt_free(s);
 	return rc < 0 ? rc : c.problems;

@@ -388,6 +388,48 @@ static const char *const migrations[] = {
 	"  WHEN (SELECT 1 FROM meta WHERE key = 'log_bulk') IS NULL BEGIN"
 	"  INSERT INTO changes(kind, entity) VALUES(6, old.buyer_id);"
 	"  END;",
+	/* 13: a deal is agreed only when both sides confirm it (match/social.c): until then an
+	 * agreement one side marked is 'proposed', with the side that confirmed it in
+	 * supplier_confirmed / buyer_confirmed. SQLite cannot change a CHECK in place, so deals
+	 * is rebuilt (its events kept aside meanwhile, as they reference it). Deals agreed before
+	 * keep their status, confirmed by both sides, except those valued above the cap of
+	 * MATCH_DEAL_VALUE_MAX (10^7 万元): they become proposed, to be confirmed again. */
+	"CREATE TABLE deals_new("
+	"  id INTEGER PRIMARY KEY,"
+	"  posting_id INTEGER NOT NULL REFERENCES postings(id) ON DELETE CASCADE,"
+	"  cp_posting_id INTEGER REFERENCES postings(id) ON DELETE CASCADE,"
+	"  cp_enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  supplier_id INTEGER NOT NULL REFERENCES enterprises(id),"
+	"  buyer_id INTEGER NOT NULL REFERENCES enterprises(id),"
+	"  chain TEXT,"
+	"  status TEXT NOT NULL CHECK(status='contacted' OR status='proposed' OR status='agreed'"
+	"    OR status='failed'),"
+	"  value REAL CHECK(value IS NULL OR value >= 0),"
+	"  supplier_confirmed INTEGER NOT NULL DEFAULT 0 CHECK(supplier_confirmed IN (0, 1)),"
+	"  buyer_confirmed INTEGER NOT NULL DEFAULT 0 CHECK(buyer_confirmed IN (0, 1)),"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  UNIQUE(posting_id, cp_enterprise_id, cp_posting_id));"
+	"INSERT INTO deals_new(id, posting_id, cp_posting_id, cp_enterprise_id, supplier_id,"
+	"  buyer_id, chain, status, value, supplier_confirmed, buyer_confirmed, created_at,"
+	"  updated_at)"
+	"  SELECT id, posting_id, cp_posting_id, cp_enterprise_id, supplier_id, buyer_id, chain,"
+	"    CASE WHEN status = 'agreed' AND value > 1e7 THEN 'proposed' ELSE status END, value,"
+	"    status = 'agreed' AND coalesce(value, 0) <= 1e7,"
+	"    status = 'agreed' AND coalesce(value, 0) <= 1e7, created_at, updated_at FROM deals;"
+	"CREATE TABLE deal_events_kept AS SELECT * FROM deal_events;"
+	"DROP TABLE deal_events;"
+	"DROP TABLE deals;"
+	"ALTER TABLE deals_new RENAME TO deals;"
+	"CREATE TABLE deal_events("
+	"  id INTEGER PRIMARY KEY,"
+	"  deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,"
+	"  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  actor TEXT NOT NULL, status TEXT NOT NULL, value REAL, comment TEXT);"
+	"INSERT INTO deal_events(id, deal_id, at, actor, status, value, comment)"
+	"  SELECT id, deal_id, at, actor, status, value, comment FROM deal_events_kept;"
+	"DROP TABLE deal_events_kept;"
+	"CREATE INDEX deal_events_deal ON deal_events(deal_id);",
 };
 
 int cc_schema_count(void)

@@ -386,7 +386,9 @@ def sample(ctx, method, pattern, role):
         # A throwaway session, so the role's main session survives.
         sess = login(ROLE_USER[role]) if role != "anonymous" else ANON
     elif key == ("PATCH", "/api/v1/enterprises/{uscc}"):
-        body = {"listed": "none"}
+        # Listing, scale and certificates are staff-only (test_authority): an enterprise edits
+        # its registry record's other fields.
+        body = {"founded": "2003-04-05"} if role == "enterprise" else {"listed": "none"}
     elif key == ("PUT", "/api/v1/enterprises/{uscc}/indicators/{period}"):
         body = {"rd_staff": 12}
     elif key == ("POST", "/api/v1/imports"):
@@ -1759,6 +1761,135 @@ def test_risk(ctx):
                  "invalid", "regions that are not strings -> 400", "regions")
 
 
+def test_authority(ctx):
+    """Issue 13 item 10 and 11: what a role may see and record. A chief's what-if disruption
+    reports its own chains only; an enterprise cannot award itself official fields; a deal is
+    agreed only when both sides confirm, with a bounded value; indicator writes keep the rules
+    of `chainchief check`."""
+    a, c, e = ctx.sessions["analyst"], ctx.sessions["chief"], ctx.sessions["enterprise"]
+    # (a) A chief's disruption: totals, tiers, chains and firms of chief1's chains (nev, icv).
+    members = {u for (u,) in db_query(
+        "SELECT DISTINCT e.uscc FROM chain_members m JOIN enterprises e ON e.id = m.enterprise_id "
+        "WHERE m.chain IN ('nev', 'icv')")}
+    ra = a.req("POST", "/api/v1/risk/disruptions", {"regions": ["51"]})
+    rc = c.req("POST", "/api/v1/risk/disruptions", {"regions": ["51"]})
+    check(ra.status == 200 and rc.status == 200, "analyst and chief run the same disruption",
+          rc.short())
+    ja, jc = ra.json or {}, rc.json or {}
+    check(any(x["uscc"] not in members for x in ja.get("enterprises", [])),
+          "(set-up) the city-wide answer names firms outside nev and icv")
+    check(jc.get("scope") == "own_chains" and ja.get("scope") == "all",
+          "the chief's answer says it is scoped to its chains", jc.get("scope"))
+    outside = [x["uscc"] for x in jc.get("enterprises", []) if x["uscc"] not in members]
+    check(jc.get("enterprises") and not outside,
+          "a chief's firms most at risk are members of its own chains only", outside[:5])
+    check({x["chain"] for x in jc.get("chains", [])} <= {"nev", "icv"},
+          "a chief's chain roll-up holds its own chains only", jc.get("chains"))
+    check(0 < jc.get("affected", 0) < ja.get("affected", 0) and
+          jc.get("value_at_risk", 0) < ja.get("value_at_risk", 0) and
+          jc.get("removed", 0) <= ja.get("removed", 0),
+          "a chief's totals are those of its chains, not the city's",
+          (jc.get("affected"), ja.get("affected"), jc.get("value_at_risk"), ja.get("value_at_risk")))
+    check(sum(t["affected"] for t in jc.get("tiers", [])) == jc.get("affected"),
+          "a chief's tiers add up to its own total", jc.get("tiers"))
+
+    # (b) Official fields: an enterprise cannot award itself a listing, a scale or certificates.
+    before = db_query("SELECT scale, listed, certs FROM enterprises WHERE uscc = ?", (ctx.own_uscc,))
+    for body, field in [({"certs": "hightech;srdi_giant"}, "certs"), ({"listed": "star"}, "listed"),
+                        ({"scale": "large"}, "scale"),
+                        ({"founded": "2003-04-05", "listed": "main"}, "listed")]:
+        r = e.req("PATCH", "/api/v1/enterprises/" + ctx.own_uscc, body)
+        expect_error(r, 403, "forbidden", "an enterprise cannot set its own %s -> 403" % field,
+                     field)
+        check(field in ((r.json or {}).get("error") or {}).get("message", ""),
+              "the refusal names the official field %s" % field, r.short())
+    check(db_query("SELECT scale, listed, certs FROM enterprises WHERE uscc = ?",
+                   (ctx.own_uscc,)) == before, "refused official fields changed nothing")
+    r = a.req("PATCH", "/api/v1/enterprises/" + ctx.own_uscc, {"certs": "hightech"})
+    check(r.status == 200 and r.json["enterprise"]["certs"] == "hightech",
+          "an analyst records a certificate", r.short())
+    a.req("PATCH", "/api/v1/enterprises/" + ctx.own_uscc, {"certs": before[0][2]})
+
+    # (c) Deals: agreed only when both sides confirm; values bounded.
+    them = db_query("SELECT uscc FROM enterprises WHERE uscc NOT IN (?, ?) ORDER BY uscc LIMIT 1 "
+                    "OFFSET 70", (ctx.own_uscc, ctx.other_uscc))[0][0]
+    run_cc("user", "add", "ent2", "--role", "enterprise", "--password", "enterprise-pass-2-long",
+           "--uscc", them)
+    e2 = login("ent2", "enterprise-pass-2-long")
+    r = e.req("POST", "/api/v1/postings", {"kind": "demand", "title": "采购伺服驱动器（确认测试）",
+                                           "valid_until": "2099-12-31"})
+    mine = (r.json or {}).get("id", 0)
+    r = e2.req("POST", "/api/v1/postings", {"kind": "supply", "title": "供应伺服驱动器（确认测试）",
+                                            "valid_until": "2099-12-31"})
+    theirs = (r.json or {}).get("id", 0)
+    check(mine and theirs, "(set-up) a demand of ent1 and a supply of ent2", r.short())
+
+    def totals():
+        t = a.get("/api/v1/match/stats").json["totals"]
+        return t["agreed"], t["value"]
+
+    t0 = totals()
+    for v in (1e12, 1e7 + 1, 0, -5):
+        expect_error(e.req("POST", "/api/v1/deals", {"posting": theirs, "cp_posting": mine,
+                                                     "status": "agreed", "value": v}),
+                     400, "invalid", "a deal value of %g -> 400" % v, "value")
+    check(totals() == t0, "refused deal values changed no statistics")
+    r = e.req("POST", "/api/v1/deals", {"posting": theirs, "cp_posting": mine, "status": "agreed",
+                                        "value": 500})
+    j = r.json or {}
+    check(r.status == 200 and j.get("status") == "proposed" and j.get("buyer_confirmed") is True
+          and j.get("supplier_confirmed") is False,
+          "one side's agreement is a proposal, confirmed by that side only", r.short())
+    deal = j.get("id", 0)
+    check(totals() == t0, "a proposed deal is not in the agreed statistics", totals())
+    r = e.req("POST", "/api/v1/deals", {"posting": mine, "cp_posting": theirs, "status": "agreed"})
+    check(r.status == 200 and r.json["status"] == "proposed",
+          "marking agreed twice from one side is still a proposal", r.short())
+    d = [x for x in e2.get("/api/v1/deals").json["items"] if x["id"] == deal]
+    check(d and d[0]["status"] == "proposed" and d[0]["buyer_confirmed"] and
+          not d[0]["supplier_confirmed"], "the counterpart sees the proposal awaiting it", d)
+    r = e2.req("POST", "/api/v1/deals", {"posting": theirs, "cp_posting": mine, "status": "agreed"})
+    check(r.status == 200 and r.json["id"] == deal and r.json["status"] == "agreed",
+          "the other side's confirmation makes it agreed", r.short())
+    check(totals() == (t0[0] + 1, t0[1] + 500), "an agreed deal counts, with its value", totals())
+    r = e2.req("POST", "/api/v1/deals", {"posting": theirs, "cp_posting": mine, "status": "agreed",
+                                         "value": 800})
+    check(r.status == 200 and r.json["status"] == "proposed" and r.json["buyer_confirmed"] is False,
+          "a new value is a new proposal: the other side must confirm it again", r.short())
+    check(totals() == t0, "a changed value leaves the statistics until confirmed", totals())
+    r = e.req("POST", "/api/v1/deals", {"posting": mine, "cp_posting": theirs, "status": "agreed"})
+    check(r.status == 200 and r.json["status"] == "agreed", "confirmed at the new value", r.short())
+    check(totals() == (t0[0] + 1, t0[1] + 800), "the statistics carry the confirmed value", totals())
+
+    # 11. Indicator writes keep the rules of `chainchief check` (R&D staff within employees
+    # also against the values stored before).
+    pi = "/api/v1/enterprises/%s/indicators/2019" % ctx.edit_uscc
+    expect_error(a.req("PUT", pi, {"employees": 10, "rd_staff": 20}), 400, "invalid",
+                 "R&D staff above employees -> 400", "rd_staff")
+    r = a.req("PUT", pi, {"employees": 100, "rd_staff": 20})
+    check(r.status == 200, "R&D staff within employees is stored", r.short())
+    expect_error(a.req("PUT", pi, {"employees": 10}), 400, "invalid",
+                 "employees lowered below the stored R&D staff -> 400", "employees")
+    expect_error(a.req("PUT", pi, {"rd_staff": 150}), 400, "invalid",
+                 "R&D staff raised above the stored employees -> 400", "rd_staff")
+    expect_error(a.req("PUT", pi, {"invention_patents": -1}), 400, "invalid",
+                 "a negative patent count -> 400", "invention_patents")
+    row = db_query("SELECT i.employees, i.rd_staff FROM indicators i JOIN enterprises e ON "
+                   "e.id = i.enterprise_id WHERE e.uscc = ? AND i.period = 201900",
+                   (ctx.edit_uscc,))
+    check(row == [(100.0, 20.0)], "refused indicator writes changed nothing", row)
+    # The same rule as `check`: a row written past the API is what check calls out of range.
+    db_exec("UPDATE indicators SET rd_staff = 500 WHERE period = 201900 AND enterprise_id = "
+            "(SELECT id FROM enterprises WHERE uscc = ?)", (ctx.edit_uscc,))
+    p = subprocess.run([CC, "--db", DB, "check"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=120)
+    out = (p.stdout + p.stderr).decode(errors="replace")
+    check(p.returncode != 0 and ctx.edit_uscc in out and "R&D staff exceed employees" in out,
+          "check reports the row with the write's rule", out[-800:])
+    db_exec("UPDATE indicators SET rd_staff = 20 WHERE period = 201900 AND enterprise_id = "
+            "(SELECT id FROM enterprises WHERE uscc = ?)", (ctx.edit_uscc,))
+
+
 def test_lists_cases(ctx):
     """Cultivation lists and cases over HTTP: versions, a manual change with its reason, the
     diff; cases opened, moved and commented; roles."""
@@ -1899,6 +2030,7 @@ def main():
         test_lists_cases(ctx)
         test_matching(ctx)
         test_risk(ctx)
+        test_authority(ctx)
         test_route_matrix(ctx, ops)
         test_session_payloads(ctx)
         test_enterprise_role(ctx)

@@ -19,7 +19,9 @@
 #include "domain/catalogue.h"
 #include "domain/uscc.h"
 #include "frame/frame.h"
+#include <sqlite3.h>
 #include "io/import.h"
+#include "store/check.h"
 #include "store/schema.h"
 #include "store/store.h"
 
@@ -220,6 +222,133 @@ static void test_import_and_frame(void **state)
 	cc_store_close(st);
 }
 
+/* The rules of one indicator row (store/check.h), which `check` and writes share. */
+static void test_indicator_rules(void **state)
+{
+	(void)state;
+	double v[CC_M_BASE_COUNT];
+	struct cc_indicator_problem p;
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		v[m] = NAN;
+	assert_int_equal(cc_indicator_check(v, &p), 0); /* nothing known breaks nothing */
+	assert_int_equal(p.metric, -1);
+	v[CC_M_EMPLOYEES] = 10;
+	v[CC_M_RD_STAFF] = 10;
+	v[CC_M_NET_PROFIT] = -5e6; /* a loss */
+	v[CC_M_OP_CASH_FLOW] = -1;
+	assert_int_equal(cc_indicator_check(v, NULL), 0);
+	v[CC_M_RD_STAFF] = 11;
+	assert_int_equal(cc_indicator_check(v, &p), 1);
+	assert_int_equal(p.metric, CC_M_RD_STAFF);
+	assert_int_equal(p.other, CC_M_EMPLOYEES);
+	assert_string_equal(p.en, "R&D staff exceed employees");
+	v[CC_M_EMPLOYEES] = NAN; /* unknown employees: nothing to compare with */
+	assert_int_equal(cc_indicator_check(v, NULL), 0);
+	static const int counts[] = {
+		CC_M_EMPLOYEES,	   CC_M_RD_STAFF, CC_M_INVENTION_PATENTS, CC_M_ENERGY_TCE,
+		CC_M_TOTAL_ASSETS, CC_M_REVENUE,  CC_M_LOCAL_PURCHASE,	  CC_M_HIGHTECH_REVENUE};
+	for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+		double keep = v[counts[k]];
+		v[counts[k]] = -1;
+		assert_int_equal(cc_indicator_check(v, &p), 1);
+		assert_int_equal(p.metric, counts[k]);
+		assert_int_equal(p.other, -1);
+		v[counts[k]] = keep;
+	}
+	v[CC_M_NET_PROFIT] = -2 * CC_INDICATOR_MAX; /* a loss, but not of that size */
+	assert_int_equal(cc_indicator_check(v, &p), 1);
+	assert_int_equal(p.metric, CC_M_NET_PROFIT);
+	v[CC_M_NET_PROFIT] = INFINITY;
+	assert_int_equal(cc_indicator_check(v, &p), 1);
+	v[CC_M_NET_PROFIT] = CC_INDICATOR_MAX;
+	assert_int_equal(cc_indicator_check(v, NULL), 0);
+}
+
+/* `check` reports an indicator row that breaks the rules, with the rule. */
+static void report_count(void *ctx, const char *problem)
+{
+	if (strstr(problem, "R&D staff exceed employees"))
+		(*(int *)ctx)++;
+}
+
+static void test_check_indicators(void **state)
+{
+	(void)state;
+	struct cc_store *st = open_db("chk.db");
+	struct cc_error err = {0};
+	assert_int_equal(cc_store_exec(st,
+				       "INSERT INTO enterprises(id, uscc, name, region) VALUES(1, "
+				       "'91500000MA00000001', 'x', 500000);"
+				       "INSERT INTO indicators(enterprise_id, period, employees, "
+				       "rd_staff) VALUES(1, 202400, 5, 6), (1, 202300, 6, 5)",
+				       &err),
+			 0);
+	int n = 0;
+	assert_int_equal(cc_store_check(st, report_count, &n, &err) >= 1, 1);
+	assert_int_equal(n, 1);
+	cc_store_close(st);
+}
+
+/* Migration 13 rebuilds deals: events kept, earlier agreed deals confirmed by both sides,
+ * except one above the value cap, which becomes a proposal. */
+static void test_deal_migration(void **state)
+{
+	(void)state;
+	char p[256];
+	path_of(p, sizeof p, "deals12.db");
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	for (int v = 1; v <= 12; v++)
+		assert_int_equal(sqlite3_exec(db, cc_schema_migration(v), NULL, NULL, NULL),
+				 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(
+			db,
+			"PRAGMA user_version=12;"
+			"INSERT INTO enterprises(id, uscc, name, region) VALUES"
+			" (1, '91500000MA00000001', 'a', 500000),"
+			" (2, '91500000MA00000002', 'b', 510000);"
+			"INSERT INTO postings(id, enterprise_id, kind, title, status) VALUES"
+			" (1, 1, 'supply', 's', 'open'), (2, 2, 'demand', 'd', 'open');"
+			"INSERT INTO deals(id, posting_id, cp_posting_id, cp_enterprise_id,"
+			" supplier_id, buyer_id, status, value) VALUES"
+			" (1, 1, 2, 2, 1, 2, 'agreed', 350), (2, 2, NULL, 1, 1, 2, 'agreed', 1e12),"
+			" (3, 1, NULL, 2, 1, 2, 'contacted', NULL);"
+			"INSERT INTO deal_events(deal_id, actor, status, value) VALUES"
+			" (1, 'a', 'agreed', 350), (2, 'b', 'agreed', 1e12), (3, 'a', 'contacted',"
+			" NULL);",
+			NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(db);
+	struct cc_store *st = NULL;
+	struct cc_error err = {0};
+	assert_int_equal(cc_store_open(&st, p, 0, &err), 0);
+	assert_true(cc_store_schema_version(st) >= 13);
+	assert_int_equal(cc_store_int(st, "SELECT count(*) FROM deal_events", 0), 3);
+	assert_int_equal(
+		cc_store_int(st,
+			     "SELECT count(*) FROM deals WHERE id = 1 AND status = 'agreed' "
+			     "AND supplier_confirmed = 1 AND buyer_confirmed = 1",
+			     0),
+		1);
+	assert_int_equal(
+		cc_store_int(st,
+			     "SELECT count(*) FROM deals WHERE id = 2 AND status = "
+			     "'proposed' AND supplier_confirmed = 0 AND buyer_confirmed = 0",
+			     0),
+		1);
+	assert_int_equal(cc_store_int(st,
+				      "SELECT count(*) FROM deals WHERE id = 3 AND status = "
+				      "'contacted' AND supplier_confirmed = 0",
+				      0),
+			 1);
+	/* The events still belong to their deals. */
+	assert_int_equal(cc_store_exec(st, "DELETE FROM deals WHERE id = 2", &err), 0);
+	assert_int_equal(cc_store_int(st, "SELECT count(*) FROM deal_events", 0), 2);
+	assert_int_equal(cc_store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0), 0);
+	cc_store_close(st);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -237,8 +366,9 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_migrations),
-		cmocka_unit_test(test_import_and_frame),
+		cmocka_unit_test(test_migrations),	cmocka_unit_test(test_import_and_frame),
+		cmocka_unit_test(test_indicator_rules), cmocka_unit_test(test_check_indicators),
+		cmocka_unit_test(test_deal_migration),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
