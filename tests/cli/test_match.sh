@@ -48,8 +48,8 @@ expect_eq "$(json 'd["mode"]+" "+str(d["total"])' < "$T/s3.json")" "fts 2" "a mi
 $CC match search --q 车规级mcu --state all --format json > "$T/s4.json"
 expect_eq "$(json 'd["total"]' < "$T/s4.json")" "3" "case-insensitive; --state all includes the expired one"
 # Subscriptions and the inbox.
-$CC user add ana --role analyst --password ana-pass-12345 > /dev/null
-$CC user add ent --role enterprise --uscc "$cq" --password ent-pass-12345 > /dev/null
+$CC user add ana --role analyst --password Kv8-pass-73619 > /dev/null
+$CC user add ent --role enterprise --uscc "$cq" --password Rz4-pass-51827 > /dev/null
 expect_status 0 "follow a keyword" $CC match follow --user ana --keyword 伺服电机
 expect_status 0 "follow it again" $CC match follow --user ana --keyword 伺服电机
 expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from subscriptions where value = '伺服电机'")" "1" "following twice (no kind) keeps one subscription"
