@@ -48,9 +48,15 @@ static int demo_accounts(struct cli_ctx *ctx)
 	for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++) {
 		unsigned char raw[9];
 		char pass[32];
-		randombytes_buf(raw, sizeof raw);
-		sodium_bin2base64(pass, sizeof pass, raw, sizeof raw,
-				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		/* 12 random characters, drawn again until the password policy takes them (a draw
+		 * of letters only, say). */
+		for (int tries = 0; tries < 100; tries++) {
+			randombytes_buf(raw, sizeof raw);
+			sodium_bin2base64(pass, sizeof pass, raw, sizeof raw,
+					  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+			if (http_password_check(accounts[i].name, pass, NULL) == 0)
+				break;
+		}
 		if (http_user_create(ctx->store, accounts[i].name, pass, accounts[i].role,
 				     accounts[i].role[0] == 'e' ? uscc : NULL, accounts[i].chains,
 				     &err)) {

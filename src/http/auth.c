@@ -4,12 +4,21 @@
  * Passwords: Argon2id through libsodium's crypto_pwhash_str (interactive limits). Sessions: a
  * random 32-byte token in the cookie; the store keeps only its BLAKE2b hash, so a copy of the
  * database does not hand out live sessions. A session expires after SESSION_IDLE seconds
- * without use; last_seen is written at most once a minute so reads stay reads.
+ * without use and SESSION_MAX seconds after login whatever its use; last_seen is written at
+ * most once a minute so reads stay reads. The cookie is Secure when the request came over TLS
+ * (a proxy in front says so with X-Forwarded-Proto: https).
+ *
+ * Login: a JSON body only (a cross-site form cannot send one without a CORS preflight, so
+ * nobody is logged in to an attacker's account: login CSRF); an unknown user name costs the
+ * same Argon2id verification as a known one, so timing does not tell which names exist; the
+ * failures of a (client, user name) pair are counted in an open-addressed table keyed by a
+ * hash seeded at random per process, where a live window is never evicted.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <sodium.h>
 #include "domain/catalogue.h"
@@ -17,8 +26,10 @@
 #include "http/handlers.h"
 
 #define SESSION_IDLE   (12 * 3600)
+#define SESSION_MAX    (24 * 3600)
 #define RATE_WINDOW    300
 #define RATE_MAX_FAILS 5
+#define RATE_SLOTS     4096 /* live (client, user) windows; beyond, logins wait (never evict) */
 
 int http_hash_password(const char *password, char out[128])
 {
@@ -68,7 +79,7 @@ int http_auth_resolve(struct http_req *req)
 		return 0;
 	token_hash(tok, th);
 	static const char sql[] =
-		"SELECT u.id, u.username, u.role, u.uscc, u.chains, s.csrf, s.last_seen "
+		"SELECT u.id, u.username, u.role, u.uscc, u.chains, s.csrf, s.last_seen, s.created "
 		"FROM sessions s JOIN users u ON u.id = s.user_id "
 		"WHERE s.token_hash = ?1 AND u.disabled = 0";
 	s = cc_stmt_cached(req->st, sql, &err);
@@ -77,8 +88,8 @@ int http_auth_resolve(struct http_req *req)
 	cc_stmt_bind_text(s, 1, th, 64);
 	time_t now = time(NULL);
 	if (cc_stmt_step(s, &err) == 1) {
-		int64_t last = cc_stmt_int64(s, 6);
-		if (now - last <= SESSION_IDLE) {
+		int64_t last = cc_stmt_int64(s, 6), created = cc_stmt_int64(s, 7);
+		if (now - last <= SESSION_IDLE && now - created <= SESSION_MAX) {
 			req->user.id = cc_stmt_int64(s, 0);
 			snprintf(req->user.username, sizeof req->user.username, "%s",
 				 cc_stmt_text(s, 1));
@@ -104,32 +115,72 @@ int http_auth_resolve(struct http_req *req)
 	return 0;
 }
 
-/* Login rate limit: per key (client address + user name), failures within a window. */
+/*
+ * Login rate limit: per key (client address + user name), failures within a window. Open
+ * addressing with linear probing over RATE_SLOTS; the hash is keyed by a random per-process
+ * key (BLAKE2b), so nobody can choose names that land on a victim's slot, and a slot whose
+ * window is live is never taken by another key: a colliding name probes on. Expired windows
+ * are reused. When every slot holds a live window (an attack on the table itself) new keys are
+ * told to wait for the oldest window to end rather than reset anyone's count.
+ */
 struct rl_entry {
 	char key[160];
 	time_t first;
 	int fails;
 };
 
-static struct rl_entry rl_table[1024];
+static struct rl_entry rl_table[RATE_SLOTS];
+static unsigned char rl_seed[crypto_shorthash_KEYBYTES];
+static int rl_seeded;
 static pthread_mutex_t rl_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int http_ratelimit_check(struct http_server *srv, const char *key, int failed)
 {
 	(void)srv;
-	unsigned h = 5381;
-	for (const char *p = key; *p; p++)
-		h = h * 33 + (unsigned char)*p;
-	struct rl_entry *e = &rl_table[h % 1024];
 	time_t now = time(NULL);
 	int wait = 0;
+	size_t klen = strnlen(key, sizeof rl_table[0].key - 1);
 	pthread_mutex_lock(&rl_lock);
-	if (strcmp(e->key, key) != 0 || now - e->first > RATE_WINDOW) {
-		snprintf(e->key, sizeof e->key, "%s", key);
+	if (!rl_seeded) {
+		if (sodium_init() < 0)
+			abort();
+		randombytes_buf(rl_seed, sizeof rl_seed);
+		rl_seeded = 1;
+	}
+	unsigned char h[crypto_shorthash_BYTES];
+	crypto_shorthash(h, (const unsigned char *)key, klen, rl_seed);
+	uint64_t hv = 0;
+	memcpy(&hv, h, sizeof hv);
+	struct rl_entry *e = NULL, *free_slot = NULL;
+	time_t oldest = now;
+	for (size_t k = 0; k < RATE_SLOTS; k++) {
+		struct rl_entry *c = &rl_table[(hv + k) % RATE_SLOTS];
+		int live = c->key[0] && now - c->first <= RATE_WINDOW;
+		if (c->key[0] && strncmp(c->key, key, klen) == 0 && c->key[klen] == '\0') {
+			e = c;
+			break;
+		}
+		if (!live && !free_slot)
+			free_slot = c;
+		if (!c->key[0])
+			break; /* the probe sequence of KEY ends at an empty slot */
+		if (live && c->first < oldest)
+			oldest = c->first;
+	}
+	if (e && now - e->first > RATE_WINDOW) {
 		e->first = now;
 		e->fails = 0;
 	}
-	if (failed)
+	if (!e && free_slot) {
+		e = free_slot;
+		memcpy(e->key, key, klen);
+		e->key[klen] = '\0';
+		e->first = now;
+		e->fails = 0;
+	}
+	if (!e)
+		wait = (int)(RATE_WINDOW - (now - oldest)) + 1; /* table full of live windows */
+	else if (failed)
 		e->fails++;
 	else if (e->fails >= RATE_MAX_FAILS)
 		wait = (int)(RATE_WINDOW - (now - e->first));
@@ -159,10 +210,39 @@ static json_t *user_json(const struct http_user *u)
 			 "chains", chains);
 }
 
+/*
+ * A hash of a random password, verified when the user name is unknown so that a login costs
+ * the same Argon2id work whether the name exists or not. Made once, on first use.
+ */
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[128];
+
+static void make_dummy(void)
+{
+	unsigned char raw[16];
+	char pw[33];
+	if (sodium_init() < 0)
+		return;
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(pw, sizeof pw, raw, sizeof raw);
+	if (http_hash_password(pw, dummy_hash))
+		dummy_hash[0] = '\0';
+}
+
+/* Returns 1 when the request arrived over TLS: a proxy in front says so. */
+static int over_tls(const struct http_req *req)
+{
+	return req->forwarded_proto && strcasecmp(req->forwarded_proto, "https") == 0;
+}
+
 int h_login(struct http_req *req)
 {
-	json_t *body = http_body_json(req);
 	int rc;
+	if (!req->content_type || strncasecmp(req->content_type, "application/json", 16) != 0)
+		return http_error(req, 415, "unsupported_media_type", NULL,
+				  "登录请求应为 JSON（Content-Type: application/json）",
+				  "log in with a JSON body (Content-Type: application/json)");
+	json_t *body = http_body_json(req);
 	if (!body)
 		return req->status;
 	const char *user = json_string_value(json_object_get(body, "username"));
@@ -205,7 +285,11 @@ int h_login(struct http_req *req)
 	cc_stmt_bind_text(s, 1, user, strlen(user));
 	int ok = 0;
 	struct http_user u = {0};
-	if (cc_stmt_step(s, &err) == 1 && http_verify_password(cc_stmt_text(s, 1), pass)) {
+	pthread_once(&dummy_once, make_dummy);
+	int found = cc_stmt_step(s, &err) == 1;
+	if (!found && dummy_hash[0])
+		http_verify_password(dummy_hash, pass); /* the same work for an unknown name */
+	if (found && http_verify_password(cc_stmt_text(s, 1), pass)) {
 		ok = 1;
 		u.id = cc_stmt_int64(s, 0);
 		snprintf(u.username, sizeof u.username, "%s", user);
@@ -247,10 +331,10 @@ int h_login(struct http_req *req)
 	snprintf(sql, sizeof sql, "DELETE FROM sessions WHERE last_seen < %lld",
 		 (long long)time(NULL) - SESSION_IDLE);
 	cc_store_exec(req->st, sql, NULL);
-	char cookie[200];
+	char cookie[220];
 	snprintf(cookie, sizeof cookie,
-		 "cc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
-		 SESSION_IDLE);
+		 "cc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
+		 SESSION_MAX, over_tls(req) ? "; Secure" : "");
 	http_header(req, "Set-Cookie", cookie);
 	req->user = u;
 	/* BODY (and USER, which points into it) is gone by now: audit the copied name. */
@@ -264,7 +348,10 @@ int h_logout(struct http_req *req)
 	snprintf(sql, sizeof sql, "DELETE FROM sessions WHERE token_hash = '%s'",
 		 req->user.session);
 	cc_store_exec(req->st, sql, NULL);
-	http_header(req, "Set-Cookie", "cc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	http_header(req, "Set-Cookie",
+		    over_tls(req)
+			    ? "cc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+			    : "cc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	http_audit(req, "logout", req->user.username, NULL, NULL);
 	return http_json(req, 200, json_pack("{s:b}", "ok", 1));
 }
@@ -276,6 +363,47 @@ int h_session(struct http_req *req)
 	return http_json(
 		req, 200,
 		json_pack("{s:o, s:s}", "user", user_json(&req->user), "csrf", req->user.csrf));
+}
+
+int http_password_check(const char *username, const char *password, struct cc_error *err)
+{
+	/* A short list of the passwords most tried against Chinese sites and in general
+	 * (leaked-password rankings); the length and class rules catch the rest of that kind. */
+	static const char *const common[] = {
+		"1234567890",  "12345678910",  "0123456789", "1qaz2wsx3edc", "qwertyuiop",
+		"password123", "password1234", "1q2w3e4r5t", "abc1234567",   "a123456789",
+		"woaini1314",  "5201314520",   "qwer123456", "admin12345",   "admin123456",
+	};
+	size_t n = password ? strlen(password) : 0;
+	if (n < 10)
+		return cc_error_set(err, CC_EINVAL, "password must have at least 10 characters");
+	if (n > 128)
+		return cc_error_set(err, CC_EINVAL, "password must have at most 128 characters");
+	int letters = 0, digits = 0, others = 0, same = 1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)password[i];
+		if (c < ' ' || c == 0x7f)
+			return cc_error_set(err, CC_EINVAL,
+					    "password may not hold control characters");
+		letters |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+		digits |= c >= '0' && c <= '9';
+		others |= c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+					(c >= '0' && c <= '9'));
+		same &= password[i] == password[0];
+	}
+	if (letters + digits + others < 2 || same)
+		return cc_error_set(
+			err, CC_EINVAL,
+			"password must mix at least two of letters, digits and symbols");
+	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+		if (strcasecmp(password, common[i]) == 0)
+			return cc_error_set(err, CC_EINVAL, "password is too common");
+	size_t un = username ? strlen(username) : 0;
+	for (size_t i = 0; un && i + un <= n; i++)
+		if (strncasecmp(password + i, username, un) == 0)
+			return cc_error_set(err, CC_EINVAL,
+					    "password may not contain the user name");
+	return 0;
 }
 
 int http_user_create(struct cc_store *st, const char *username, const char *password,
@@ -290,8 +418,8 @@ int http_user_create(struct cc_store *st, const char *username, const char *pass
 		if ((unsigned char)*p <= ' ' || *p == '/' || *p == '"' || *p == '\'')
 			return cc_error_set(err, CC_EINVAL,
 					    "user name may not hold spaces, quotes or slashes");
-	if (!password || strlen(password) < 8)
-		return cc_error_set(err, CC_EINVAL, "password must have at least 8 characters");
+	if (http_password_check(username, password, err))
+		return CC_EINVAL;
 	if (!role_bit(role ? role : ""))
 		return cc_error_set(err, CC_EINVAL,
 				    "role must be admin, analyst, chief or enterprise, not '%s'",
@@ -355,9 +483,8 @@ int http_user_update(struct cc_store *st, const char *username, const char *pass
 	char hash[128];
 	int rc = 0;
 	if (password) {
-		if (strlen(password) < 8)
-			return cc_error_set(err, CC_EINVAL,
-					    "password must have at least 8 characters");
+		if (http_password_check(username, password, err))
+			return CC_EINVAL;
 		if (http_hash_password(password, hash))
 			return cc_error_set(err, CC_ENOMEM, "cannot hash the password");
 	}

@@ -2,10 +2,13 @@
  * Request helpers and the dispatcher (see http.h): JSON responses and errors, route matching
  * with {params}, role and CSRF checks, the audit trail.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <sodium.h>
 #include "base/text.h"
 #include "http/handlers.h"
@@ -126,7 +129,7 @@ void http_header(struct http_req *req, const char *name, const char *value)
 json_t *http_body_json(struct http_req *req)
 {
 	json_error_t je;
-	if (req->body_len > (1u << 20)) {
+	if (req->body_len > HTTP_MAX_JSON) {
 		http_error(req, 413, "too_large", NULL, "请求体过大（JSON 不超过 1 MB）",
 			   "JSON body is larger than 1 MB");
 		return NULL;
@@ -237,66 +240,106 @@ static void read_own_write(struct http_req *req, int64_t before)
 		cc_frame_cache_wait(req->srv->frames, after, 2000);
 }
 
-int http_dispatch(struct http_req *req)
+const struct http_route *http_route_find(const char *method, const char *path, int *path_known)
 {
-	int path_known = 0;
+	*path_known = 0;
 	for (int i = 0; i < http_nroutes; i++) {
 		const struct http_route *r = &http_routes[i];
-		if (!http_match(r->pattern, req->path, NULL))
+		if (!http_match(r->pattern, path, NULL))
 			continue;
-		path_known = 1;
-		if (strcmp(r->method, req->method) != 0)
-			continue;
-		http_match(r->pattern, req->path, req);
-		if (!(r->roles & HTTP_ROLE_ANYONE)) {
-			if (!req->user.id)
-				return http_error(req, 401, "unauthorized", NULL, "请先登录",
-						  "log in first (no session, or it has expired)");
-			if (!(r->roles & req->user.role))
-				return http_error(req, 403, "forbidden", NULL, "当前角色无权访问",
-						  "your role may not use %s %s", r->method,
-						  r->pattern);
-			if (is_write(req->method) &&
-			    (!req->csrf_header ||
-			     strlen(req->csrf_header) != strlen(req->user.csrf) ||
-			     sodium_memcmp(req->csrf_header, req->user.csrf,
-					   strlen(req->user.csrf)) != 0))
-				return http_error(
-					req, 403, "csrf", NULL,
-					"缺少或错误的 CSRF 令牌（请求头 X-CSRF-Token）",
-					"missing or wrong CSRF token (header X-CSRF-Token)");
-		}
-		int write = is_write(req->method) && req->st;
-		int64_t before = write ? cc_store_log_seq(req->st) : 0;
-		int status = r->fn(req);
-		if (write && status < 400)
-			read_own_write(req, before);
-		return status;
+		*path_known = 1;
+		if (strcmp(r->method, method) == 0)
+			return r;
 	}
-	if (path_known)
-		return http_error(req, 405, "method_not_allowed", NULL, "不支持的请求方法",
-				  "method %s is not allowed on %s", req->method, req->path);
-	return http_error(req, 404, "not_found", NULL, "没有这个接口", "no such API route: %s",
-			  req->path);
+	return NULL;
 }
 
-/* Reads a whole file into the response body. */
+size_t http_body_cap(const struct http_route *r)
+{
+	if (!r || (r->roles & HTTP_ROLE_ANYONE))
+		return HTTP_MAX_ANON;
+	return (r->roles & HTTP_BODY_UPLOAD) ? HTTP_MAX_UPLOAD : HTTP_MAX_JSON;
+}
+
+int http_gate(struct http_req *req, const struct http_route *r, int path_known)
+{
+	if (!r) {
+		if (path_known)
+			return http_error(req, 405, "method_not_allowed", NULL, "不支持的请求方法",
+					  "method %s is not allowed on %s", req->method, req->path);
+		return http_error(req, 404, "not_found", NULL, "没有这个接口",
+				  "no such API route: %s", req->path);
+	}
+	if (r->roles & HTTP_ROLE_ANYONE)
+		return 0;
+	if (!req->user.id)
+		return http_error(req, 401, "unauthorized", NULL, "请先登录",
+				  "log in first (no session, or it has expired)");
+	if (!(r->roles & req->user.role))
+		return http_error(req, 403, "forbidden", NULL, "当前角色无权访问",
+				  "your role may not use %s %s", r->method, r->pattern);
+	if (is_write(req->method) &&
+	    (!req->csrf_header || strlen(req->csrf_header) != strlen(req->user.csrf) ||
+	     sodium_memcmp(req->csrf_header, req->user.csrf, strlen(req->user.csrf)) != 0))
+		return http_error(req, 403, "csrf", NULL,
+				  "缺少或错误的 CSRF 令牌（请求头 X-CSRF-Token）",
+				  "missing or wrong CSRF token (header X-CSRF-Token)");
+	return 0;
+}
+
+int http_dispatch(struct http_req *req)
+{
+	int path_known;
+	const struct http_route *r = http_route_find(req->method, req->path, &path_known);
+	int status = http_gate(req, r, path_known);
+	if (status)
+		return status;
+	http_match(r->pattern, req->path, req);
+	int write = is_write(req->method) && req->st;
+	int64_t before = write ? cc_store_log_seq(req->st) : 0;
+	status = r->fn(req);
+	if (write && status < 400)
+		read_own_write(req, before);
+	return status;
+}
+
+int http_file_new(struct http_req *req, const char *prefix, const char *ext, char *path, size_t n)
+{
+	int id = __atomic_add_fetch(&req->srv->file_id, 1, __ATOMIC_RELAXED);
+	snprintf(path, n, "%s/%s-%d%s", req->srv->tmpdir, prefix, id, ext);
+	return id;
+}
+
+/*
+ * Answers with the file: the server streams it from an open descriptor (the caller may unlink
+ * PATH at once; the open file lives until it is sent), so a download of any size costs no
+ * memory. Without a server (unit tests) the file is read into the body.
+ */
 int http_send_file(struct http_req *req, const char *path, const char *type,
 		   const char *download_name)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		if (fd >= 0)
+			close(fd);
 		return http_error(req, 404, "not_found", NULL, "文件不存在", "no such file");
-	char chunk[65536];
-	size_t n;
+	}
 	cc_buf_reset(&req->resp);
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		if (cc_buf_append(&req->resp, chunk, n)) {
-			fclose(fp);
-			return http_error(req, 413, "too_large", NULL, "文件过大",
-					  "file too large");
-		}
-	fclose(fp);
+	if (req->stream_files) {
+		req->resp_fd = fd;
+		req->resp_fd_len = (uint64_t)sb.st_size;
+	} else {
+		char chunk[65536];
+		ssize_t n;
+		while ((n = read(fd, chunk, sizeof chunk)) > 0)
+			if (cc_buf_append(&req->resp, chunk, (size_t)n)) {
+				close(fd);
+				return http_error(req, 413, "too_large", NULL, "文件过大",
+						  "file too large");
+			}
+		close(fd);
+	}
 	req->status = 200;
 	req->resp_type = type;
 	char disp[300];

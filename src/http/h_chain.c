@@ -588,10 +588,8 @@ int h_chain_report(struct http_req *req)
 	int year;
 	if (!ch || !f || params(req, f, &scope, &year))
 		return req->status;
-	static int counter;
 	struct cc_error err = {0};
-	int id = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
-	snprintf(path, sizeof path, "%s/chain-%d.xlsx", req->srv->tmpdir, id);
+	http_file_new(req, "chain", ".xlsx", path, sizeof path);
 	if (chain_report_write(f, ch->index, &scope, year, chain_rules_get(NULL), 10, path, &err)) {
 		unlink(path);
 		return http_error(req, 500, "internal", NULL, "无法生成报告",

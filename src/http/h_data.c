@@ -206,18 +206,22 @@ int h_import(struct http_req *req)
 		return http_error(req, 400, "invalid", "body", "没有上传文件内容",
 				  "the body is empty");
 	safe_name(http_query(req, "filename"), name, sizeof name);
-	static int counter;
-	int id = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
-	snprintf(path, sizeof path, "%s/upload-%d", req->srv->tmpdir, id);
-	snprintf(rejects, sizeof rejects, "%s/rejects-%d.csv", req->srv->tmpdir, id);
-	FILE *fp = fopen(path, "wb");
-	if (!fp || fwrite(req->body, 1, req->body_len, fp) != req->body_len) {
-		if (fp)
-			fclose(fp);
-		return http_error(req, 500, "internal", NULL, "无法保存上传文件",
-				  "cannot store the upload");
+	int id = http_file_new(req, "rejects", ".csv", rejects, sizeof rejects);
+	if (req->body_file) {
+		/* The server streamed the body to this file while it arrived. */
+		snprintf(path, sizeof path, "%s", req->body_file);
+	} else {
+		snprintf(path, sizeof path, "%s/upload-%d", req->srv->tmpdir, id);
+		FILE *fp = fopen(path, "wb");
+		if (!fp || fwrite(req->body, 1, req->body_len, fp) != req->body_len) {
+			if (fp)
+				fclose(fp);
+			unlink(path);
+			return http_error(req, 500, "internal", NULL, "无法保存上传文件",
+					  "cannot store the upload");
+		}
+		fclose(fp);
 	}
-	fclose(fp);
 	o.rejects_path = rejects;
 	o.actor = req->user.username;
 	int64_t gen_before = cc_store_generation(req->st);
@@ -250,6 +254,7 @@ int h_import(struct http_req *req)
 	free(summary);
 	if (!res.rejected)
 		unlink(rejects);
+	http_files_clean(req->srv, 0, NULL); /* the reports' retention rule */
 	cc_import_result_release(&res);
 	return http_json(req, 200, out);
 }
@@ -304,10 +309,7 @@ int h_export(struct http_req *req)
 					  "unknown region code '%s'", region);
 		o.region = (int)r;
 	}
-	static int counter;
-	int id = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
-	snprintf(path, sizeof path, "%s/export-%d.%s", req->srv->tmpdir, id,
-		 o.format == CC_OUT_XLSX ? "xlsx" : "csv");
+	http_file_new(req, "export", o.format == CC_OUT_XLSX ? ".xlsx" : ".csv", path, sizeof path);
 	if (cc_export_file(req->st, path, &o, &rows, &err)) {
 		unlink(path);
 		return http_error(req, 500, "internal", NULL, "导出失败", "export failed: %s",

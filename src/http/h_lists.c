@@ -237,9 +237,7 @@ int h_list_export(struct http_req *req)
 	if (rc)
 		return http_error(req, h_status_of(rc), h_code_of(rc), "list", "没有该名单或版本",
 				  "%s", err.msg);
-	static int counter;
-	int id = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
-	snprintf(path, sizeof path, "%s/list-%d.xlsx", req->srv->tmpdir, id);
+	http_file_new(req, "list", ".xlsx", path, sizeof path);
 	rc = lists_export_xlsx(&v, path, &err);
 	snprintf(name, sizeof name, "list-v%d.xlsx", v.number);
 	lists_version_release(&v);

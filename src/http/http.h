@@ -25,6 +25,9 @@ enum http_role_bits_t {
 	HTTP_ROLES_ALL = 15,
 	HTTP_ROLES_STAFF = 7, /* admin, analyst, chief */
 	HTTP_ROLES_EDIT = 3,  /* admin, analyst */
+	/* Not a role: the route's body is a file upload, streamed to disk up to the upload
+	 * cap (other routes take a small JSON body, held in memory). */
+	HTTP_BODY_UPLOAD = 256,
 };
 
 /* The logged-in user of a request (id 0 when there is none). */
@@ -53,6 +56,7 @@ struct http_req {
 	const char *cookie_session;
 	const char *csrf_header;
 	const char *content_type;
+	const char *forwarded_proto; /* X-Forwarded-Proto of a proxy in front ("https") */
 	const char *body;
 	size_t body_len;
 	/* Path parameters captured by the route pattern ({uscc}, {id} ...). */
@@ -66,6 +70,10 @@ struct http_req {
 	const char *resp_type; /* content type */
 	char *resp_headers[8]; /* "Name: value" lines, malloc'd */
 	int nresp_headers;
+	int resp_fd;	       /* a file to stream (http_send_file), when stream_files */
+	uint64_t resp_fd_len;  /* its length */
+	int stream_files;      /* set by the server: http_send_file answers with resp_fd */
+	const char *body_file; /* an upload route's body, streamed to this file (else body) */
 	const unsigned char *resp_static; /* a built-in file served as is (not copied) */
 	size_t resp_static_len;
 	int cacheable;
@@ -117,6 +125,32 @@ json_t *http_body_json(struct http_req *req);
  */
 int http_dispatch(struct http_req *req);
 
+/* Body caps: uploads (streamed to a file), JSON bodies, routes open to anyone (log in). */
+#define HTTP_MAX_UPLOAD (64u << 20)
+#define HTTP_MAX_JSON	(1u << 20)
+#define HTTP_MAX_ANON	(16u << 10)
+/* The largest body route R accepts (static files: HTTP_MAX_ANON). */
+size_t http_body_cap(const struct http_route *r);
+
+/*
+ * The route for METHOD and PATH, or NULL; *PATH_KNOWN tells whether PATH exists under another
+ * method (405 rather than 404).
+ */
+const struct http_route *http_route_find(const char *method, const char *path, int *path_known);
+/*
+ * The checks made before a handler runs, from the headers alone: 404/405 when R is NULL, 401
+ * without a session, 403 for a role R does not allow or a write without its CSRF token. Sets
+ * the error response and returns its status, or returns 0 when the request may go on. The
+ * server runs it before reading a body, so nobody without a session can make it buffer one.
+ */
+int http_gate(struct http_req *req, const struct http_route *r, int path_known);
+
+/*
+ * A new path in the server's file folder (uploads, reports, exports): FOLDER/PREFIX-ID EXT.
+ * Returns ID, unique for the folder (numbering goes on from what the folder holds at start).
+ */
+int http_file_new(struct http_req *req, const char *prefix, const char *ext, char *path, size_t n);
+
 /* Matches PATH against PATTERN, capturing {params}. Returns 1 on a match. */
 int http_match(const char *pattern, const char *path, struct http_req *req);
 
@@ -136,14 +170,25 @@ struct http_server {
 	int log_requests;
 	/* Login rate limiting. */
 	void *ratelimit;
-	/* Imports' reject reports live here until the server stops. */
+	/*
+	 * The server's files, beside the database (chainchief.db.files/): uploads while they are
+	 * imported, exports while they are sent, reject reports for HTTP_REPORT_DAYS days.
+	 * Cleaned at start (what a crash left) and after each import (the retention rule).
+	 */
 	char tmpdir[256];
+	int file_id; /* the last id handed out by http_file_new */
 };
 
 /* Session and account functions (http/auth.c). */
 int http_auth_resolve(struct http_req *req);
 int http_hash_password(const char *password, char out[128]);
 int http_verify_password(const char *hash, const char *password);
+/*
+ * The password policy, for a new account or a new password: 10 to 128 characters, at least
+ * two of letters, digits and symbols, not one character repeated, not a well-known password,
+ * not holding the user name. Returns 0, or CC_EINVAL with the rule broken in ERR.
+ */
+int http_password_check(const char *username, const char *password, struct cc_error *err);
 /* Returns 0 when allowed, else the seconds to wait; counts one attempt. */
 int http_ratelimit_check(struct http_server *srv, const char *key, int failed);
 
@@ -163,6 +208,13 @@ int http_static(struct http_req *req);
 
 /* The OpenAPI document built from http_routes (http/openapi.c). */
 json_t *http_openapi(void);
+
+/*
+ * Cleans the server's file folder SRV->tmpdir: at start (AT_START) it is created if missing,
+ * uploads and exports a crash left are removed and the id counter goes past what remains;
+ * always, reject reports older than the retention (7 days) are removed. Returns 0 or CC_EIO.
+ */
+int http_files_clean(struct http_server *srv, int at_start, struct cc_error *err);
 
 /* Starts serving; blocks until SIGINT/SIGTERM. Returns 0 or a negative CC_E*. */
 int http_serve(const char *db_path, const char *listen, int threads, const char *web_dir,

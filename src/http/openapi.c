@@ -72,6 +72,19 @@ json_t *http_openapi(void)
 			"$ref", "#/components/schemas/Error");
 		if (strcmp(r->method, "GET") != 0 && !(r->roles & HTTP_ROLE_ANYONE))
 			json_object_set_new(op, "x-csrf", json_true());
+		if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "DELETE") != 0) {
+			/* The body: a file upload or a JSON object, with the cap the server
+			 * enforces from the headers (413 before reading more). */
+			int up = (r->roles & HTTP_BODY_UPLOAD) != 0;
+			json_object_set_new(op, "x-max-body",
+					    json_integer((json_int_t)http_body_cap(r)));
+			json_object_set_new(
+				op, "requestBody",
+				json_pack("{s:{s:{s:{s:s, s:s?}}}}", "content",
+					  up ? "application/octet-stream" : "application/json",
+					  "schema", "type", up ? "string" : "object", "format",
+					  up ? "binary" : NULL));
+		}
 		json_object_set_new(item, method, op);
 	}
 	return json_pack(

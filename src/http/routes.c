@@ -33,7 +33,7 @@ const struct http_route http_routes[] = {
 	 EDIT | HTTP_ROLE_ENTERPRISE,
 	 "Set indicator values of one period (audited); the row as stored with them must keep the rules of `chainchief check` (400 naming the metric)",
 	 "", "enterprises"},
-	{"POST", "/api/v1/imports", h_import, EDIT,
+	{"POST", "/api/v1/imports", h_import, EDIT | HTTP_BODY_UPLOAD,
 	 "Import an interchange file (body: CSV or XLSX bytes)", "kind:string,filename:string",
 	 "data"},
 	{"GET", "/api/v1/imports/{id}/rejects", h_import_rejects, EDIT,
