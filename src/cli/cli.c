@@ -190,8 +190,12 @@ int cli_dispatch(struct cli_ctx *ctx, const struct cli_command *cmd, const struc
 	const struct cli_sub *sub = NULL;
 	int npos = 0, rc;
 	char usage[512], name[64];
-	if (!pos) {
-		cli_error("%s: out of memory", cmd->name);
+	int nopts = 0;
+	while (opts && opts[nopts].name)
+		nopts++;
+	if (!pos || nopts > CLI_MAX_OPTS) {
+		cli_error("%s: %s", cmd->name,
+			  pos ? "too many options in its table" : "out of memory");
 		rc = CLI_FAIL;
 		goto out;
 	}
