@@ -129,7 +129,10 @@ def request(method, path, body=None, headers=None, cookie=None, csrf=None, timeo
             conn.putheader("Content-Length", str(len(body)))
         conn.endheaders()
         if body is not None:
-            conn.send(body)
+            try:
+                conn.send(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # answered from the headers (413, 401 ...) and closed: read that answer
         r = conn.getresponse()
         data = r.read()
         hdrs = {}
@@ -704,10 +707,12 @@ def test_bodies(ctx):
     for route, method in [("/api/v1/users", "POST"), ("/api/v1/users/target1", "PATCH"),
                           (pi, "PUT"), ("/api/v1/login", "POST")]:
         for body in [b"", b"{", b"[1]"]:
-            expect_error(a.req(method, route, body), 400, "bad_request",
+            expect_error(a.req(method, route, body, {"Content-Type": "application/json"}), 400,
+                         "bad_request",
                          "%s %s body %r -> 400 bad_request" % (method, route, body))
     # The parser's message quotes the bad token: it must still come back as JSON.
-    expect_error(request("POST", "/api/v1/login", b"{\"username\":\"\\u0e\xc7\xa3\"}"), 400,
+    expect_error(request("POST", "/api/v1/login", b"{\"username\":\"\\u0e\xc7\xa3\"}",
+                         {"Content-Type": "application/json"}), 400,
                  "bad_request", "login body with a bad escape before a 2-byte character -> 400 "
                  "with the error shape")
     # Wrong types and values.
