@@ -613,7 +613,8 @@ json_t *match_deals(struct cc_store *st, const char *uscc, int limit, struct cc_
 		    "d.cp_posting_id, sp.uscc, sp.name, sp.region, bu.uscc, bu.name, bu.region, p.title, "
 		    "(SELECT json_group_array(json_object('at', at, 'actor', actor, 'status', status, "
 		    "  'value', value, 'comment', comment)) FROM (SELECT * FROM deal_events "
-		    "  WHERE deal_id = d.id ORDER BY id)), d.supplier_confirmed, d.buyer_confirmed "
+		    "  WHERE deal_id = d.id ORDER BY id)), d.supplier_confirmed, d.buyer_confirmed, "
+		    "p.kind "
 		    "FROM deals d JOIN enterprises sp ON sp.id = d.supplier_id "
 		    "JOIN enterprises bu ON bu.id = d.buyer_id JOIN postings p ON p.id = d.posting_id "
 		    "WHERE ?1 = '' OR sp.uscc = ?1 OR bu.uscc = ?1 ORDER BY d.updated_at DESC, d.id DESC "
@@ -655,6 +656,8 @@ json_t *match_deals(struct cc_store *st, const char *uscc, int limit, struct cc_
 		json_object_set_new(o, "supplier_confirmed",
 				    json_boolean(cc_stmt_int64(s, 16) != 0));
 		json_object_set_new(o, "buyer_confirmed", json_boolean(cc_stmt_int64(s, 17) != 0));
+		/* The kind of POSTING_ID, so a party knows which side posted it. */
+		json_object_set_new(o, "kind", json_string(cc_stmt_text(s, 18)));
 		json_array_append_new(a, o);
 	}
 	cc_stmt_free(s);

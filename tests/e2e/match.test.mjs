@@ -1,6 +1,7 @@
 // Supply–demand in a browser: an analyst posts on an enterprise's behalf; the enterprise user
 // gets a field-named error for a bad quantity, then posts a demand and sees the analyst's
 // supply ranked first with its explanation and contribution chart, and marks it contacted; an
+// agreement it marks is only proposed until the supplier's own account confirms it; an
 // analyst's keyword subscription receives a new posting in the inbox; the statistics draw.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,6 +81,41 @@ test('the enterprise gets a field error, posts a demand and sees explained match
   await ent.locator(tid('deals-table') + ' ' + tid('deal-row')).first().waitFor();
   assert.equal(await ent.locator(tid('deal-row')).first().getAttribute('data-status'), 'contacted');
   assert.deepEqual(ent.errors, []);
+});
+
+test('an agreement is proposed until the other side confirms it', async () => {
+  // The enterprise marks the analyst's supply agreed at 350 万元 from its demand's matches.
+  await ent.goto(srv.base + '/#/match?mine=1');
+  await ent.locator(tid('posting-row')).first().waitFor();
+  await ent.locator(tid('posting-row'), { hasText: '采购车规级MCU' }).first().click();
+  const first = ent.locator(tid('matches-table') + ' ' + tid('match-row')).first();
+  await first.waitFor();
+  ent.once('dialog', (d) => d.accept('350'));
+  await first.locator(tid('deal-agreed')).click();
+  await ent.locator(tid('deal-status') + '.status-ok').waitFor();
+  assert.match(await ent.locator(tid('deal-status')).innerText(), /待对方确认/);
+  await ent.goto(srv.base + '/#/match?tab=inbox');
+  const mine = ent.locator(tid('deal-row')).first();
+  await mine.waitFor();
+  assert.equal(await mine.getAttribute('data-status'), 'proposed', 'one side\'s agreement is a proposal');
+  assert.equal(await mine.locator(tid('deal-confirm')).count(), 0, 'the proposer cannot confirm for the other side');
+  // The supplier's own account confirms it; then it is agreed.
+  await srv.cli(['user', 'add', 'ent2', '--role', 'enterprise', '--password', 'Ent-pass-2', '--uscc', srv.otherUscc]);
+  const ent2 = await newPage(browser);
+  await login(ent2, srv.base, { username: 'ent2', password: 'Ent-pass-2' });
+  await ent2.goto(srv.base + '/#/match?tab=inbox');
+  const theirs = ent2.locator(tid('deal-row')).first();
+  await theirs.waitFor();
+  assert.equal(await theirs.getAttribute('data-status'), 'proposed');
+  await theirs.locator(tid('deal-confirm')).click();
+  await ent2.waitForFunction(() => document.querySelector('[data-testid="deal-row"]')?.dataset.status === 'agreed');
+  assert.equal(await theirs.locator(tid('deal-confirm')).count(), 0);
+  await screenshot(ent2, 'match-deal-confirmed');
+  await ent.reload();
+  await ent.locator(tid('deal-row') + '[data-status="agreed"]').first().waitFor();
+  assert.deepEqual(ent.errors, []);
+  assert.deepEqual(ent2.errors, []);
+  await ent2.close();
 });
 
 test('a subscription delivers a new posting to the inbox', async () => {

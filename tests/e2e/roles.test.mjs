@@ -25,6 +25,12 @@ test('an enterprise user lands on its own profile and cannot open another one', 
   assert.equal((await page.locator(tid('profile-uscc')).innerText()).trim(), srv.ownUscc);
   await chartDrawn(page, tid('profile-chart'));
   assert.ok(await page.locator(tid('edit-form')).isVisible(), 'an enterprise may edit its own record');
+  // Scale, listing and certificates are recorded by staff (PATCH answers 403): shown, locked.
+  assert.ok(await page.locator(tid('edit-scale')).isDisabled(), 'an enterprise cannot set its scale');
+  assert.ok(await page.locator(tid('edit-listed')).isDisabled(), 'nor its listing');
+  assert.ok(await page.locator(tid('edit-cert-hightech')).isDisabled(), 'nor its certificates');
+  assert.ok(await page.locator(tid('edit-official-hint')).isVisible());
+  assert.ok(await page.locator(tid('edit-name')).isEnabled(), 'its name stays editable');
   const nav = await page.locator(tid('nav')).innerText();
   assert.ok(!nav.includes('系统管理') && !nav.includes('数据导入'), 'no admin or import entries');
   await screenshot(page, 'enterprise-user-own');

@@ -140,7 +140,7 @@ export async function render({ main, params, user, alive }) {
   }
 
   main.appendChild(criteriaPanel(crit));
-  if (p.can_edit) main.appendChild(editForm(e, certs));
+  if (p.can_edit) main.appendChild(editForm(e, certs, user.role === 'enterprise'));
 }
 
 // 认定标准: every criteria set with its result; a set opens to its clauses and their parts.
@@ -192,7 +192,9 @@ function criteriaPanel(crit) {
   return panel;
 }
 
-function editForm(e, certs) {
+// OFFICIAL_LOCKED: scale, listing and certificates are staff-only (PATCH answers 403 to an
+// enterprise account), so an enterprise sees them but cannot change them.
+function editForm(e, certs, officialLocked) {
   const status = statusBox('edit-status');
   const opt = (value, label) => h('option', { value }, label);
   const sel = (id, values, prefix, cur) => {
@@ -208,13 +210,15 @@ function editForm(e, certs) {
     scale: sel('scale', ref.SCALES, 'scale.', e.scale),
     listed: sel('listed', ref.LISTED, 'listed.', e.listed),
   };
-  const certBoxes = ref.CERTS.map((c) => h('input', { type: 'checkbox', name: 'certs', value: c, testid: 'edit-cert-' + c, checked: certs.includes(c) }));
+  const certBoxes = ref.CERTS.map((c) => h('input', { type: 'checkbox', name: 'certs', value: c, testid: 'edit-cert-' + c, checked: certs.includes(c), disabled: officialLocked }));
+  if (officialLocked) { els.scale.disabled = true; els.listed.disabled = true; }
   const field = (label, el, wide) => h('div', { class: 'field' + (wide ? ' field-wide' : '') }, h('label', { for: el.id }, t(label)), el);
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'edit-submit' }, t('common.save'));
 
   const form = h('form', { class: 'panel', testid: 'edit-form', style: { marginTop: '16px' }, novalidate: true },
     h('h2', null, t('prof.edit')),
     h('p', { class: 'lead small' }, t('prof.edit_hint')),
+    officialLocked ? h('p', { class: 'muted small', testid: 'edit-official-hint' }, t('prof.official_hint')) : null,
     h('div', { class: 'form-grid' },
       field('prof.name', els.name, true),
       field('prof.region_code', els.region),

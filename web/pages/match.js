@@ -9,6 +9,8 @@ import { h, clear, fmtNum, fmtInt, fmtTime, errorPanel, statusBox, hashWith, cha
 const COMPONENTS = ['text', 'node', 'industry', 'region_pref', 'cross_city', 'quantity', 'credibility'];
 const COLORS = ['#2f6fdd', '#2bb38a', '#8d5bd1', '#f0a020', '#e0533d', '#17a2b8', '#8a8f98'];
 const PAGE = 20;
+// The largest order value of a deal, 万元 (MATCH_DEAL_VALUE_MAX in match/match.h: 1,000 亿元).
+const DEAL_VALUE_MAX = 1e7;
 
 const kindBadge = (k) => h('span', { class: 'badge badge-' + (k === 'supply' ? 'supply' : 'demand'), dataset: { kind: k } }, t('match.kind.' + k));
 const statusBadge = (s) => h('span', { class: 'badge' + (s === 'open' ? '' : ' badge-off'), testid: 'posting-status', dataset: { status: s } }, t('match.state.' + s));
@@ -21,7 +23,7 @@ export async function render({ main, query, alive }) {
   if (staff) tabs.push(['stats', 'match.tab.stats']);
   main.appendChild(h('nav', { class: 'tabs', testid: 'match-tabs' }, tabs.map(([id, key]) =>
     h('a', { href: hashWith('/match', { tab: id }), class: 'tab' + (id === tab ? ' active' : ''), testid: 'tab-' + id }, t(key)))));
-  if (tab === 'inbox') return inbox(main, alive, staff);
+  if (tab === 'inbox') return inbox(main, alive, staff, user);
   if (tab === 'stats' && staff) return stats(main, alive);
   return board(main, query, alive, user, staff);
 }
@@ -267,14 +269,15 @@ function dealButtons(p, m, status) {
       if (v === null) return;
       if (v.trim()) {
         const x = Number(v.trim());
-        if (!Number.isFinite(x) || x < 0) { status.show('error', t('match.deal_value_bad')); return; }
+        if (!Number.isFinite(x) || x <= 0 || x > DEAL_VALUE_MAX) { status.show('error', t('match.deal_value_bad')); return; }
         body.value = x;
       }
     }
     btn.disabled = true;
     try {
-      await api('/deals', { json: body });
-      status.show('ok', t('match.deal_marked', { status: t('match.deal.' + st) }));
+      const r = await api('/deals', { json: body });
+      // An enterprise's agreement waits for the other side's confirmation.
+      status.show('ok', t(r.status === 'proposed' ? 'match.deal_proposed' : 'match.deal_marked', { status: t('match.deal.' + (r.status || st)) }));
       btn.closest('td').querySelectorAll('button').forEach((b) => b.classList.toggle('btn-primary', b === btn));
     } catch (e) {
       status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
@@ -290,7 +293,7 @@ function dealButtons(p, m, status) {
 
 // ---- subscriptions and inbox ----
 
-async function inbox(main, alive, staff) {
+async function inbox(main, alive, staff, user) {
   const status = statusBox('follow-status');
   const whatSel = h('select', { id: 'f-what', testid: 'follow-what' }, ['keyword', 'node', 'region'].map((w) => h('option', { value: w }, t('match.follow.' + w))));
   const valueIn = h('input', { type: 'text', id: 'f-value', testid: 'follow-value', placeholder: t('match.follow_hint') });
@@ -346,20 +349,56 @@ async function inbox(main, alive, staff) {
         h('td', null, h('a', { href: hashWith('/match', { id: it.posting.id }) }, it.posting.title)),
         h('td', null, it.posting.enterprise), h('td', { class: 'small muted' }, t('match.follow.' + it.subscription.what) + '：' + it.subscription.value))))))
       : h('p', { class: 'muted', testid: 'inbox-empty' }, t('match.inbox_empty'))));
-  main.appendChild(dealsPanel(itemsOf(deals), staff));
+  main.appendChild(dealsPanel(itemsOf(deals), staff, user));
 }
 
-function dealsPanel(items, staff) {
+// A deal is agreed only when both sides confirm it: a party's agreement is "proposed" until the
+// other side confirms it here (POST /deals with status agreed, no value: the value proposed).
+function dealsPanel(items, staff, user = {}) {
+  const status = statusBox('deal-confirm-status');
+  const mark = (ok) => (ok ? '✓' : '…');
+  const confirmButton = (d, row) => {
+    const mySide = d.supplier.uscc === user.uscc ? 'supplier' : d.buyer.uscc === user.uscc ? 'buyer' : null;
+    if (staff || d.status !== 'proposed' || !mySide || d[mySide + '_confirmed']) return null;
+    const body = { posting: d.posting_id, status: 'agreed' };
+    if (d.cp_posting_id) body.cp_posting = d.cp_posting_id;
+    else body.cp_uscc = (d.kind === 'supply' ? d.buyer : d.supplier).uscc;
+    const b = h('button', { type: 'button', class: 'btn btn-xs btn-primary', testid: 'deal-confirm', onclick: async () => {
+      b.disabled = true;
+      try {
+        const r = await api('/deals', { json: body });
+        row.dataset.status = r.status;
+        const badge = row.querySelector('.badge');
+        badge.className = 'badge badge-deal-' + r.status;
+        badge.textContent = t('match.deal.' + r.status);
+        row.querySelector('[data-testid="deal-sides"]').textContent = t('match.deal_sides', { s: mark(r.supplier_confirmed), b: mark(r.buyer_confirmed) });
+        b.remove();
+        status.show('ok', t('match.deal_marked', { status: t('match.deal.' + r.status) }));
+      } catch (e) {
+        b.disabled = false;
+        status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+      }
+    } }, t('match.deal_confirm'));
+    return b;
+  };
   return h('section', { class: 'panel', testid: 'deals' },
     h('h2', null, t(staff ? 'match.deals' : 'match.my_deals')),
+    h('p', { class: 'muted small' }, t('match.deal_rule')),
+    status,
     items.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'deals-table' },
       h('thead', null, h('tr', null, h('th', null, t('match.col.title')), h('th', null, t('match.col.supplier')), h('th', null, t('match.col.buyer')),
         h('th', null, t('match.col.status')), h('th', { class: 'num' }, t('match.col.value')), h('th', null, t('match.col.updated')))),
-      h('tbody', null, items.map((d) => h('tr', { testid: 'deal-row', dataset: { status: d.status } },
-        h('td', null, h('a', { href: hashWith('/match', { id: d.posting_id }) }, d.title)),
-        h('td', null, d.supplier.name), h('td', null, d.buyer.name),
-        h('td', null, h('span', { class: 'badge badge-deal-' + d.status }, t('match.deal.' + d.status))),
-        h('td', { class: 'num' }, isNum(d.value) ? fmtNum(d.value) : '—'), h('td', null, fmtTime(d.updated_at)))))))
+      h('tbody', null, items.map((d) => {
+        const row = h('tr', { testid: 'deal-row', dataset: { status: d.status } },
+          h('td', null, h('a', { href: hashWith('/match', { id: d.posting_id }) }, d.title)),
+          h('td', null, d.supplier.name), h('td', null, d.buyer.name),
+          h('td', null, h('span', { class: 'badge badge-deal-' + d.status }, t('match.deal.' + d.status)),
+            h('div', { class: 'small muted', testid: 'deal-sides' }, t('match.deal_sides', { s: mark(d.supplier_confirmed), b: mark(d.buyer_confirmed) }))),
+          h('td', { class: 'num' }, isNum(d.value) ? fmtNum(d.value) : '—'), h('td', null, fmtTime(d.updated_at)));
+        const b = confirmButton(d, row);
+        if (b) row.children[3].appendChild(h('div', null, b));
+        return row;
+      }))))
       : h('p', { class: 'muted' }, t('match.no_deals')));
 }
 
