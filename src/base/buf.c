@@ -156,7 +156,8 @@ int cc_buf_json_str(struct cc_buf *b, const char *s, size_t n)
 	return rc;
 }
 
-int cc_buf_csv_field(struct cc_buf *b, const char *s, size_t n)
+/* Appends S as one CSV field, behind a single quote when GUARD (inside the field's quotes). */
+static int csv_put(struct cc_buf *b, const char *s, size_t n, int guard)
 {
 	int quote = 0;
 	for (size_t i = 0; i < n; i++)
@@ -164,9 +165,13 @@ int cc_buf_csv_field(struct cc_buf *b, const char *s, size_t n)
 			quote = 1;
 			break;
 		}
-	if (!quote)
-		return cc_buf_append(b, s, n);
+	if (!quote) {
+		int rc = guard ? cc_buf_putc(b, '\'') : 0;
+		return rc ? rc : cc_buf_append(b, s, n);
+	}
 	int rc = cc_buf_putc(b, '"');
+	if (rc == 0 && guard)
+		rc = cc_buf_putc(b, '\'');
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (s[i] == '"')
 			rc = cc_buf_putc(b, '"');
@@ -176,6 +181,35 @@ int cc_buf_csv_field(struct cc_buf *b, const char *s, size_t n)
 	if (rc == 0)
 		rc = cc_buf_putc(b, '"');
 	return rc;
+}
+
+int cc_buf_csv_field(struct cc_buf *b, const char *s, size_t n)
+{
+	return csv_put(b, s, n, 0);
+}
+
+int cc_csv_needs_guard(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && s[i] == '\'')
+		i++;
+	if (i == n)
+		return 0;
+	return s[i] == '=' || s[i] == '+' || s[i] == '-' || s[i] == '@' || s[i] == '\t' ||
+	       s[i] == '\r';
+}
+
+int cc_buf_csv_cell(struct cc_buf *b, const char *s, size_t n, int as_text)
+{
+	return csv_put(b, s, n, as_text && cc_csv_needs_guard(s, n));
+}
+
+void cc_csv_unguard(const char **s, size_t *n)
+{
+	if (*n >= 2 && (*s)[0] == '\'' && cc_csv_needs_guard(*s + 1, *n - 1)) {
+		(*s)++;
+		(*n)--;
+	}
 }
 
 void cc_buf_reset(struct cc_buf *b)

@@ -34,8 +34,28 @@ int cc_buf_json_str(struct cc_buf *b, const char *s, size_t n);
 /* Appends V as a JSON number, null when NaN or infinite: a value that is exactly the double
  * nearest a decimal with at most 8 decimals as that decimal (without printf), else %.12g. */
 int cc_buf_num(struct cc_buf *b, double v);
-/* Appends S as one CSV field (quoted when it holds a comma, quote, CR or LF). */
+/*
+ * Appends S as one CSV field (quoted when it holds a comma, quote, CR or LF), as it is. Files
+ * that people open in a spreadsheet use cc_buf_csv_cell instead.
+ */
 int cc_buf_csv_field(struct cc_buf *b, const char *s, size_t n);
+/*
+ * Appends S as one cell of a CSV file people open in a spreadsheet: every CSV export writes
+ * its cells with this. AS_TEXT non-zero: S is text, and when a spreadsheet would take it for a
+ * formula (cc_csv_needs_guard) a single quote goes in front, as OWASP advises against CSV
+ * injection; the importers take it off again (cc_csv_unguard), so export -> import gives the
+ * text back exactly. AS_TEXT zero: S is a number written by us (such as "-5.2") and stays as
+ * it is. Quoting as cc_buf_csv_field. Returns 0 or CC_ENOMEM.
+ */
+int cc_buf_csv_cell(struct cc_buf *b, const char *s, size_t n, int as_text);
+/*
+ * Returns 1 when text S[0..N) is guarded by cc_buf_csv_cell: it begins with '=', '+', '-',
+ * '@', a tab or a CR, possibly behind single quotes (so that a text that itself begins with
+ * a quote before one of those still reads back exactly).
+ */
+int cc_csv_needs_guard(const char *s, size_t n);
+/* Takes off the single quote cc_buf_csv_cell put in front of *S (*N bytes), if there is one. */
+void cc_csv_unguard(const char **s, size_t *n);
 /* Empties the buffer but keeps its memory. */
 void cc_buf_reset(struct cc_buf *b);
 /* Returns the content ("" when empty; never NULL). */

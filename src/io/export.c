@@ -98,6 +98,19 @@ out:
 	return 0;
 }
 
+/*
+ * Returns whether S is a plain decimal number ("-5.2", "1e-07"): only such a cell of a number
+ * column goes out without the guard against formulas (cc_buf_csv_cell).
+ */
+static int is_number(const char *s)
+{
+	char *end;
+	if (!*s || strspn(s, "0123456789+-.eE") != strlen(s))
+		return 0;
+	(void)strtod(s, &end);
+	return *end == '\0';
+}
+
 int cc_tablew_row(struct cc_tablew *w, size_t n, const char *const *values,
 		  const enum cc_cell_type *types, struct cc_error *err)
 {
@@ -109,7 +122,9 @@ int cc_tablew_row(struct cc_tablew *w, size_t n, const char *const *values,
 		if (i)
 			cc_buf_putc(b, ',');
 		if (values[i])
-			cc_buf_csv_field(b, values[i], strlen(values[i]));
+			cc_buf_csv_cell(
+				b, values[i], strlen(values[i]),
+				!(types && types[i] == CC_CELL_NUMBER && is_number(values[i])));
 	}
 	if (cc_buf_puts(b, "\r\n"))
 		return cc_error_set(err, CC_ENOMEM, "row too long");

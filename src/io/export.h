@@ -22,7 +22,11 @@ struct cc_tablew;
  */
 int cc_tablew_open(struct cc_tablew **out, const char *path, int format, const char *encoding,
 		   const char *sheet, struct cc_error *err);
-/* Writes one row; VALUES[i] NULL means an empty cell. TYPES may be NULL (all text). */
+/*
+ * Writes one row; VALUES[i] NULL means an empty cell. TYPES may be NULL (all text). In CSV,
+ * text cells that a spreadsheet would run as formulas are guarded (cc_buf_csv_cell); a
+ * CC_CELL_NUMBER cell that is a plain number is written as it is.
+ */
 int cc_tablew_row(struct cc_tablew *w, size_t n, const char *const *values,
 		  const enum cc_cell_type *types, struct cc_error *err);
 /* Finishes the file. W is freed either way. Returns 0 or CC_EIO. */

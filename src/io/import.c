@@ -4,6 +4,11 @@
  * One pass over the file: the header is mapped to the kind's columns, then each row is
  * validated completely into a struct rowval before anything is bound, so a row either loads
  * whole or goes to the reject report whole. The whole file is one transaction.
+ *
+ * What one file can cost is bounded (import.h): its rows (CC_IMPORT_MAX_ROWS, past which the
+ * file is refused) and its reject report (CC_IMPORT_REPORT_MAX_ROWS rejected rows and
+ * CC_IMPORT_REPORT_MAX_BYTES, past which rejected rows are only counted). A malformed CSV
+ * record is a rejected row like any other (the reader re-synchronises: base/csv.h).
  */
 #include <math.h>
 #include <pthread.h>
@@ -146,9 +151,16 @@ struct imp {
 	int ncols;
 	int map[MAXCOLS]; /* column index in the file for each kind column, or -1 */
 	long line;
-	int row_bad; /* the current row has at least one problem */
+	int row_bad;	  /* the current row has at least one problem */
+	const char *name; /* the file as its user knows it, for messages */
 	FILE *rejects;
 	struct cc_buf rejbuf;
+	/* The reject report's limits: rows listed so far, bytes written, the line of the last
+	 * problem written, and whether a limit was reached (nothing more is written). */
+	int64_t rep_rows;
+	size_t rep_bytes;
+	long rep_last_line;
+	int rep_full;
 	struct cc_stmt *upsert, *lookup;
 	/* Last enterprise looked up (files are usually sorted by code). */
 	char last_uscc[19];
@@ -229,20 +241,72 @@ static void reject_at(struct imp *im, long line, int col, const char *value, con
 	if (!im->rejects)
 		return;
 	pthread_mutex_lock(&im->reject_lock);
+	long at = line >= 0 ? line : im->line;
+	if (!im->rep_full && at != im->rep_last_line) {
+		/* A new rejected row: is there room for it in the report? */
+		if (im->rep_rows >= CC_IMPORT_REPORT_MAX_ROWS ||
+		    im->rep_bytes >= CC_IMPORT_REPORT_MAX_BYTES)
+			im->rep_full = 1;
+		else
+			im->rep_rows++;
+		im->rep_last_line = at;
+	}
 	struct cc_buf *b = &im->rejbuf;
 	const char *colname = col >= 0 ? im->cols[col].id : "";
 	cc_buf_reset(b);
-	cc_buf_printf(b, "%ld,", line >= 0 ? line : im->line);
-	cc_buf_csv_field(b, colname, strlen(colname));
+	cc_buf_printf(b, "%ld,", at);
+	cc_buf_csv_cell(b, colname, strlen(colname), 1);
 	cc_buf_putc(b, ',');
-	cc_buf_csv_field(b, value ? value : "", value ? strlen(value) : 0);
+	cc_buf_csv_cell(b, value ? value : "", value ? strlen(value) : 0, 1);
 	cc_buf_putc(b, ',');
-	cc_buf_csv_field(b, zh, strlen(zh));
+	cc_buf_csv_cell(b, zh, strlen(zh), 1);
 	cc_buf_putc(b, ',');
-	cc_buf_csv_field(b, en, strlen(en));
+	cc_buf_csv_cell(b, en, strlen(en), 1);
+	cc_buf_puts(b, "\r\n");
+	if (!im->rep_full && im->rep_bytes + b->len > CC_IMPORT_REPORT_MAX_BYTES)
+		im->rep_full = 1; /* the rest of this row's problems are not listed either */
+	if (!im->rep_full) {
+		fwrite(b->data, 1, b->len, im->rejects);
+		im->rep_bytes += b->len;
+	}
+	pthread_mutex_unlock(&im->reject_lock);
+}
+
+/*
+ * Ends the reject report: when its limits left rejected rows out, a last line (no line
+ * number) says how many, and so does a warning in the result. REJECTED counts every rejected
+ * row of the file.
+ */
+static void report_finish(struct imp *im, int64_t rejected)
+{
+	char zh[512], en[512];
+	int64_t unlisted = rejected - im->rep_rows;
+	if (!im->rejects || !im->rep_full || unlisted <= 0)
+		return;
+	im->res->unlisted = unlisted;
+	snprintf(zh, sizeof zh,
+		 "报告已截断：只列出前 %lld 个被拒绝的行，另有 %lld 行被拒绝但未列出（报告最多列 "
+		 "%d 行、%u MB；导入摘要中的计数是完整的）",
+		 (long long)im->rep_rows, (long long)unlisted, CC_IMPORT_REPORT_MAX_ROWS,
+		 CC_IMPORT_REPORT_MAX_BYTES >> 20);
+	snprintf(en, sizeof en,
+		 "report cut: it lists the first %lld rejected rows; %lld more rejected rows are "
+		 "not listed (a report lists at most %d rows and %u MB; the import summary counts "
+		 "every row)",
+		 (long long)im->rep_rows, (long long)unlisted, CC_IMPORT_REPORT_MAX_ROWS,
+		 CC_IMPORT_REPORT_MAX_BYTES >> 20);
+	struct cc_buf *b = &im->rejbuf;
+	cc_buf_reset(b);
+	cc_buf_puts(b, ",,,");
+	cc_buf_csv_cell(b, zh, strlen(zh), 1);
+	cc_buf_putc(b, ',');
+	cc_buf_csv_cell(b, en, strlen(en), 1);
 	cc_buf_puts(b, "\r\n");
 	fwrite(b->data, 1, b->len, im->rejects);
-	pthread_mutex_unlock(&im->reject_lock);
+	add_warning(im->res,
+		    "the reject report lists the first %lld rejected rows; %lld more are counted "
+		    "but not listed",
+		    (long long)im->rep_rows, (long long)unlisted);
 }
 
 static void reject(struct imp *im, int col, const char *value, const char *zh, const char *en)
@@ -265,8 +329,70 @@ static const char *cell(struct imp *im, const struct cc_row *row, int col, size_
 	const char *s = row->fields[fi];
 	size_t n = row->lens[fi];
 	cc_trim(&s, &n);
+	cc_csv_unguard(&s, &n); /* the quote our CSV exports put before a formula-like text */
 	*len = n;
 	return s;
+}
+
+/*
+ * Copies S[0..N) into BUF (CAP bytes) for the reject report with control characters and NUL
+ * shown as \xNN, cut to fit.
+ */
+static const char *shown_value(const char *s, size_t n, char *buf, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 5 < cap; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch < 0x20 || ch == 0x7F)
+			o += (size_t)snprintf(buf + o, cap - o, "\\x%02X", ch);
+		else
+			buf[o++] = (char)ch;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/*
+ * Rejects the row when a cell of a known column holds a NUL byte or a control character other
+ * than tab (line breaks are allowed in a posting's description, which is free text). Such
+ * bytes come from broken exports or from attempts to forge text elsewhere (logs, reports);
+ * stripping them would store something the file did not say. Returns 1 after recording a
+ * reject, else 0.
+ */
+static int check_controls(struct imp *im, const struct cc_row *row)
+{
+	int bad = 0;
+	for (int c = 0; c < im->ncols; c++) {
+		int fi = im->map[c];
+		if (fi < 0 || (size_t)fi >= row->nfields)
+			continue;
+		const unsigned char *s = (const unsigned char *)row->fields[fi];
+		size_t n = row->lens[fi];
+		int lines_ok = strcmp(im->cols[c].id, "description") == 0;
+		size_t i = 0;
+		while (i < n && s[i] >= 0x20 && s[i] != 0x7F)
+			i++; /* the common case: no control character at all */
+		for (; i < n; i++) {
+			unsigned char ch = s[i];
+			if (ch >= 0x20 && ch != 0x7F)
+				continue;
+			if (ch == '\t' || (lines_ok && (ch == '\n' || ch == '\r')))
+				continue;
+			char raw[256], en[128];
+			shown_value((const char *)s, n, raw, sizeof raw);
+			if (ch == 0) {
+				snprintf(en, sizeof en, "%s contains a NUL byte", im->cols[c].id);
+				reject(im, c, raw, "含有空字符（NUL）", en);
+			} else {
+				snprintf(en, sizeof en, "%s contains a control character (U+%04X)",
+					 im->cols[c].id, ch);
+				reject(im, c, raw, "含有控制字符", en);
+			}
+			bad = 1;
+			break;
+		}
+	}
+	return bad;
 }
 
 /* Copies a cell into a NUL-terminated bounded buffer (cells are not NUL-terminated after trim). */
@@ -1276,6 +1402,31 @@ static void *writer_main(void *arg)
 
 /* ---- the driver ---- */
 
+/*
+ * Rewrites ERR's message so that it names the file as NAME wherever it says PATH: messages
+ * from the readers name the path they opened, which for an upload is a temporary file the
+ * user never saw.
+ */
+static void name_file(struct cc_error *err, const char *path, const char *name)
+{
+	if (!err || !*path || strcmp(path, name) == 0)
+		return;
+	char out[sizeof err->msg];
+	size_t o = 0, np = strlen(path), nn = strlen(name);
+	for (const char *p = err->msg; *p && o + 1 < sizeof out;) {
+		if (strncmp(p, path, np) == 0) {
+			size_t k = nn < sizeof out - 1 - o ? nn : sizeof out - 1 - o;
+			memcpy(out + o, name, k);
+			o += k;
+			p += np;
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	out[o] = '\0';
+	memcpy(err->msg, out, o + 1);
+}
+
 void cc_import_result_release(struct cc_import_result *res)
 {
 	if (!res)
@@ -1309,6 +1460,13 @@ int cc_import_file(struct cc_store *st, const char *path, const struct cc_import
 	im.res = res;
 	im.err = err;
 	im.kind = opts->kind;
+	im.rep_last_line = -1;
+	if (opts->display_name && *opts->display_name) {
+		im.name = opts->display_name;
+	} else {
+		const char *slash = strrchr(path, '/');
+		im.name = slash && slash[1] ? slash + 1 : path;
+	}
 	cc_buf_init(&im.rejbuf, 1 << 20);
 	cc_buf_init(&im.sql, 1 << 16);
 
@@ -1326,7 +1484,8 @@ int cc_import_file(struct cc_store *st, const char *path, const struct cc_import
 	res->format = cc_table_format(t);
 	rc = cc_table_next(t, &row, err);
 	if (rc == 0) {
-		rc = cc_error_set(err, CC_EINVAL, "'%s' is empty: a header row is required", path);
+		rc = cc_error_set(err, CC_EINVAL, "'%s' is empty: a header row is required",
+				  im.name);
 		goto out;
 	}
 	if (rc < 0)
@@ -1334,6 +1493,8 @@ int cc_import_file(struct cc_store *st, const char *path, const struct cc_import
 	rc = map_header(&im, &row);
 	if (rc)
 		goto out;
+	/* Past the header, a malformed record is one rejected row, not the end of the file. */
+	cc_table_skip_bad(t);
 	if (opts->rejects_path) {
 		im.rejects = fopen(opts->rejects_path, "wb");
 		if (!im.rejects) {
@@ -1461,7 +1622,7 @@ int cc_import_file(struct cc_store *st, const char *path, const struct cc_import
 			break;
 		rc = cc_table_next(t, &row, err);
 		if (rc < 0) {
-			/* A broken file (unterminated quote, bad XML) stops the whole import. */
+			/* A broken file (bad XML, bad encoding, a failed read) stops the import. */
 			goto stop;
 		}
 		if (rc == 0)
@@ -1469,8 +1630,22 @@ int cc_import_file(struct cc_store *st, const char *path, const struct cc_import
 		im.line = row.line;
 		im.row_bad = 0;
 		im.cur = &cb->rows[cb->n];
-		res->rows++;
-		if (row_fn(&im, &row) || im.row_bad) {
+		if (++res->rows > CC_IMPORT_MAX_ROWS) {
+			rc = cc_error_set(err, CC_EINVAL,
+					  "'%s' has more than %lld rows (line %ld): nothing was "
+					  "loaded; split it into files of at most that many rows",
+					  im.name, (long long)CC_IMPORT_MAX_ROWS, row.line);
+			goto stop;
+		}
+		if (rc == CC_CSV_BAD) {
+			/* The reader skipped a malformed record; ERR says what was wrong. */
+			reject(&im, -1, "",
+			       "CSV 记录格式错误（引号不配对或记录过长），整条记录未导入",
+			       err ? err->msg : "malformed CSV record");
+			res->rejected++;
+			continue;
+		}
+		if (check_controls(&im, &row) || row_fn(&im, &row) || im.row_bad) {
 			res->rejected++;
 		} else if (!writer_started) {
 			if (write_row(&im, im.cur))
@@ -1521,6 +1696,7 @@ stop:
 	}
 	res->accepted = im.accepted;
 	res->rejected += im.db_rejected;
+	report_finish(&im, res->rejected);
 	if (opts->progress)
 		cc_progress_finish(&prog, (uint64_t)res->rows);
 	if (im.org_warnings)
@@ -1572,7 +1748,8 @@ stop:
 		if (rc == 0) {
 			const char *actor = opts->actor ? opts->actor : "cli";
 			cc_stmt_bind_text(log, 1, actor, strlen(actor));
-			cc_stmt_bind_text(log, 2, path, strlen(path));
+			const char *logged = opts->display_name ? opts->display_name : path;
+			cc_stmt_bind_text(log, 2, logged, strlen(logged));
 			cc_stmt_bind_text(log, 3, cc_kind_name(im.kind),
 					  strlen(cc_kind_name(im.kind)));
 			cc_stmt_bind_text(log, 4, res->format, strlen(res->format));
@@ -1598,6 +1775,8 @@ stop:
 out:
 	if (in_tx)
 		cc_store_rollback(st);
+	if (rc && rc != CC_EREJECT)
+		name_file(err, path, im.name);
 	if (rc && rc != CC_EREJECT && res->accepted) {
 		/* Nothing of a failed file stays: say so plainly. */
 		res->accepted = 0;

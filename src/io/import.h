@@ -32,6 +32,9 @@ int cc_kind_parse(const char *s);
 
 struct cc_import_opts {
 	int kind;		  /* enum cc_kind_t; CC_KIND_AUTO guesses from the header */
+	const char *display_name; /* the file's name as its user knows it (an upload's original
+				     name), for messages and the import log; NULL: PATH's base
+				     name in messages, PATH in the log */
 	const char *rejects_path; /* reject report CSV to write, or NULL for none */
 	const char *actor;	  /* who imports, for the audit trail ("cli" if NULL) */
 	int progress;		  /* draw a progress bar on a terminal */
@@ -43,10 +46,22 @@ struct cc_import_opts {
 
 #define CC_IMPORT_MAX_WARNINGS 32
 
+/*
+ * Bounds on what one file can make an import do (FORMATS.md, "Limits"). A file of more rows
+ * than CC_IMPORT_MAX_ROWS is refused whole (nothing loaded). The reject report lists the
+ * problems of the first CC_IMPORT_REPORT_MAX_ROWS rejected rows and at most
+ * CC_IMPORT_REPORT_MAX_BYTES bytes; past either, rejected rows are counted but not listed, and
+ * the report's last line and a warning in the result say how many were left out.
+ */
+#define CC_IMPORT_MAX_ROWS	   20000000LL
+#define CC_IMPORT_REPORT_MAX_ROWS  10000
+#define CC_IMPORT_REPORT_MAX_BYTES (16u << 20)
+
 struct cc_import_result {
 	int kind;
 	const char *format; /* "utf-8", "gb18030", "xlsx" */
 	int64_t rows, accepted, rejected;
+	int64_t unlisted; /* rejected rows not listed in the reject report (its limits) */
 	double seconds;
 	int nwarnings;
 	char *warnings[CC_IMPORT_MAX_WARNINGS]; /* malloc'd; cc_import_result_release frees */
@@ -55,8 +70,13 @@ struct cc_import_result {
 /*
  * Imports PATH into ST. Returns 0 when every row loaded, CC_EREJECT when the file loaded but
  * some rows were rejected, or another negative CC_E* when nothing was loaded (unreadable file,
- * wrong encoding, missing columns, database failure: ERR says which and where). RES is filled
- * in every case as far as the import got.
+ * wrong encoding, missing columns, too many rows, database failure: ERR says which and where,
+ * naming the file by OPTS->display_name or PATH's base name, never by a path the user did not
+ * give). RES is filled in every case as far as the import got.
+ *
+ * A row is rejected, never the file, for a malformed CSV record (an unclosed quote, a stray
+ * quote: see cc_csv_next for where the record ends), a NUL byte in any cell, or a control
+ * character other than tab in any cell (line breaks are allowed in a posting's description).
  */
 int cc_import_file(struct cc_store *st, const char *path, const struct cc_import_opts *opts,
 		   struct cc_import_result *res, struct cc_error *err);

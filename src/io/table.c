@@ -76,6 +76,12 @@ int cc_table_next(struct cc_table *t, struct cc_row *row, struct cc_error *err)
 	return t->xlsx ? cc_xlsx_next(t->xlsx, row, err) : cc_csv_next(t->csv, row, err);
 }
 
+void cc_table_skip_bad(struct cc_table *t)
+{
+	if (t->csv)
+		cc_csv_skip_bad(t->csv, 1);
+}
+
 const char *cc_table_format(const struct cc_table *t)
 {
 	if (t->xlsx)

@@ -13,8 +13,10 @@ struct cc_table;
 int cc_table_open(struct cc_table **out, const char *path, struct cc_error *err);
 /* Same for CSV text held in memory (kept alive by the caller). */
 int cc_table_open_mem(struct cc_table **out, const void *p, size_t n, struct cc_error *err);
-/* As cc_csv_next / cc_xlsx_next. */
+/* As cc_csv_next / cc_xlsx_next (CC_CSV_BAD only after cc_table_skip_bad). */
 int cc_table_next(struct cc_table *t, struct cc_row *row, struct cc_error *err);
+/* Malformed CSV records are returned as CC_CSV_BAD and skipped (cc_csv_skip_bad). */
+void cc_table_skip_bad(struct cc_table *t);
 /* "utf-8", "utf-8-bom", "gb18030" or "xlsx". */
 const char *cc_table_format(const struct cc_table *t);
 /* Fraction done, 0..1, and bytes of input in all (for progress). */

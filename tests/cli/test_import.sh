@@ -132,6 +132,106 @@ expect_eq "$($CC --db "$T/dup.db" summary --format json | json 'd["enterprises"]
 expect_eq "$($CC --db "$T/dup.db" enterprise list --name 重复测试 --format json | json 'len(d)')" 1 "last row of a repeated code wins"
 expect_status 0 "check clean after a repeated code" $CC --db "$T/dup.db" check
 
+# Generates enterprises files for the tests below: valid credit codes (check character
+# computed), region 500112. gen_ent FILE N [BAD_LINE_TEXT_AT_END]
+gen_ent() {
+  /usr/bin/python3 - "$@" <<'PY'
+import sys
+path, n = sys.argv[1], int(sys.argv[2])
+A="0123456789ABCDEFGHJKLMNPQRTUWXY"; W=[1,3,9,27,19,26,16,17,20,29,25,13,8,24,10,30,28]
+def code(i):
+    c="91500112MA%07d" % i
+    return c + A[(31-sum(A.index(x)*w for x,w in zip(c,W))%31)%31]
+with open(path, "w", encoding="utf-8") as f:
+    f.write("uscc,name,region\n")
+    for i in range(n):
+        # every tenth name quoted, as spreadsheets write names with commas
+        f.write('%s,%s,500112\n' % (code(i), '"测试,企业%d有限公司"' % i if i % 10 == 0 else "测试企业%d有限公司" % i))
+PY
+}
+
+# Issue 13.1: a last record whose quote never closes is one rejected row; 20,000 good rows load.
+gen_ent "$T/unterm.csv" 20000
+printf '91500112MA99999990,"坏企业有限公司,500112\n' >> "$T/unterm.csv"
+$CC --db "$T/unterm.db" import "$T/unterm.csv" --format json > "$T/unterm.json"; st=$?
+expect_eq "$st" 3 "unterminated last quote: exit 3 (rows rejected), not a refused file"
+expect_eq "$(json 'd["accepted"]' < "$T/unterm.json")" 20000 "unterminated last quote: 20,000 good rows accepted"
+expect_eq "$(json 'd["rejected"]' < "$T/unterm.json")" 1 "unterminated last quote: one row rejected"
+expect_grep '^20002,,,.*unterminated quoted field starting on CSV line 20002' "$T/unterm.csv.rejects.csv" "reject names the line and the reason"
+expect_eq "$($CC --db "$T/unterm.db" summary --format json | json 'd["enterprises"]')" 20000 "20,000 enterprises stored"
+
+# A quote left open in the middle: its line is rejected, the lines it swallowed load.
+gen_ent "$T/mid.csv" 100
+sed -i '51s/^\([^,]*\),/\1,"/' "$T/mid.csv"   # line 51: name opens a quote and never closes it
+$CC --db "$T/mid.db" import "$T/mid.csv" --format json > "$T/mid.json"
+expect_eq "$(json 'd["accepted"]' < "$T/mid.json")" 99 "open quote in the middle: the 99 other rows load"
+expect_eq "$(json 'd["rejected"]' < "$T/mid.json")" 1 "open quote in the middle: one row rejected"
+expect_grep '^51,,' "$T/mid.csv.rejects.csv" "open quote in the middle: the reject is line 51"
+expect_eq "$($CC --db "$T/mid.db" enterprise list --name 测试企业52有限公司 --format json | json 'len(d)')" 1 "the line after the open quote is read as a row"
+
+# Issue 13.11: NUL bytes and control characters in a name reject the row; a tab is kept.
+gen_ent "$T/ctl.csv" 4   # line 2 is row 0, line 3 row 1 ...
+sed -i '3s/测试企业1/测\x00试企业1/; 4s/测试企业2/测\x01试企业2/; 5s/测试企业3/测\t试企业3/' "$T/ctl.csv"
+$CC --db "$T/ctl.db" import "$T/ctl.csv" --format json > "$T/ctl.json"
+expect_eq "$(json 'd["accepted"]' < "$T/ctl.json")" 2 "NUL and control character rows rejected, tab row kept"
+expect_grep '^3,name,.*\\x00.*name contains a NUL byte' "$T/ctl.csv.rejects.csv" "NUL byte: reason and escaped value"
+expect_grep '^4,name,.*control character \(U\+0001\)' "$T/ctl.csv.rejects.csv" "control character: reason"
+if grep -qaP '\x00|\x01' "$T/ctl.csv.rejects.csv"; then fail "report carries raw control bytes"; else pass "report shows control bytes escaped"; fi
+
+# Issue 13.5: the reject report is bounded; the counts are not. 30,000 rows of junk.
+{ echo "uscc,name,region"; yes x | head -30000; } > "$T/junk.csv"
+$CC --db "$T/junk.db" import "$T/junk.csv" --format json > "$T/junk.json"
+expect_eq "$(json 'd["rejected"]' < "$T/junk.json")" 30000 "junk: every row counted as rejected"
+expect_grep 'lists the first 10000 rejected rows; 20000 more' "$T/junk.json" "junk: summary warns what the report leaves out"
+expect_eq "$(grep -c '^[0-9]' "$T/junk.csv.rejects.csv" | tr -d ' ' ; )" "$((10000 * 3))" "junk: three problems each for the first 10,000 rows listed"
+expect_grep '^,,,.*20000 more rejected rows are not listed' <(tail -1 "$T/junk.csv.rejects.csv") "junk: report's last line says what was cut"
+sz=$(stat -c %s "$T/junk.csv.rejects.csv")
+[ "$sz" -le $((16 << 20)) ] && pass "junk: report within 16 MB ($sz bytes)" || fail "junk: report $sz bytes"
+
+# Issue 13.11: errors name the file as the user gave it, not a folder.
+mkdir -p "$T/some/deep/folder"
+: > "$T/some/deep/folder/empty.csv"
+$CC import "$T/some/deep/folder/empty.csv" --format json > "$T/empty.json"
+expect_grep "'empty.csv' is empty" <(json 'd["error"]' < "$T/empty.json") "error names the file"
+if json 'd["error"]' < "$T/empty.json" | grep -q "deep/folder"; then fail "error shows a folder"; else pass "error shows no folder"; fi
+printf 'uscc,name,region\n\xff\xfe\x80,x,500112\n' > "$T/some/deep/folder/bin.csv"
+$CC import "$T/some/deep/folder/bin.csv" --format json > "$T/bin.json"
+if json 'd["error"]' < "$T/bin.json" | grep -q "deep/folder"; then fail "encoding error shows a folder"; else pass "encoding error shows no folder"; fi
+
+# Issue 13.8: a name a spreadsheet would run as a formula goes out guarded by a quote, numbers
+# do not, and the export reads back exactly.
+cat > "$T/formula.csv" <<'CSV'
+uscc,name,region
+91500112MA0000000X,"=HYPERLINK(""http://evil.example"",""点我"")",500112
+91500112MA0000001X,+1 公司,500112
+91500112MA0000002X,''@SUM 公司,500112
+CSV
+/usr/bin/python3 - "$T/formula.csv" <<'PY'
+import sys
+p=sys.argv[1]
+A="0123456789ABCDEFGHJKLMNPQRTUWXY"; W=[1,3,9,27,19,26,16,17,20,29,25,13,8,24,10,30,28]
+def chk(s): return A[(31-sum(A.index(c)*w for c,w in zip(s,W))%31)%31]
+lines=open(p,encoding='utf-8').read().split('\n')
+for i in (1,2,3):
+    c=lines[i][:17]; lines[i]=c+chk(c)+lines[i][18:]
+open(p,'w',encoding='utf-8').write('\n'.join(lines))
+PY
+expect_status 0 "formula-like names import" $CC --db "$T/f.db" import "$T/formula.csv"
+$CC --db "$T/f.db" export enterprises "$T/f_out.csv" 2>/dev/null
+expect_grep '^[^,]*,"'"'"'=HYPERLINK' "$T/f_out.csv" "export guards =HYPERLINK with a quote"
+expect_grep "^[^,]*,'\\+1 公司," "$T/f_out.csv" "export guards a leading +"
+expect_grep "^[^,]*,''@SUM 公司," "$T/f_out.csv" "a text that begins with a quote before @ keeps it"
+if grep -q '^[^,]*,=\|^[^,]*,"=' "$T/f_out.csv"; then fail "a cell starts with ="; else pass "no exported cell starts with ="; fi
+expect_status 0 "guarded export re-imports" $CC --db "$T/f2.db" import "$T/f_out.csv"
+$CC --db "$T/f2.db" export enterprises "$T/f_out2.csv" 2>/dev/null
+cmp -s "$T/f_out.csv" "$T/f_out2.csv" && pass "formula names round-trip exactly" || fail "formula names changed in a round trip"
+expect_eq "$($CC --db "$T/f2.db" enterprise list --name HYPERLINK --format json | json 'd[0]["name"]')" '=HYPERLINK("http://evil.example","点我")' "stored name is the text, without the guard"
+u2=$($CC --db "$T/f.db" enterprise list --limit 1 --format json | json 'd[0]["uscc"]')
+printf 'uscc,period,net_profit,revenue\n%s,2020,-5.2,-0\n' "$u2" > "$T/neg.csv"
+$CC --db "$T/f.db" import "$T/neg.csv" > /dev/null
+$CC --db "$T/f.db" export indicators "$T/neg_out.csv" 2>/dev/null
+expect_grep ',2020,.*,-5.2,' "$T/neg_out.csv" "a negative number is exported as a number, unguarded"
+
 # Global options after the command words, and usage errors exit 1.
 expect_status 0 "global --db after the command" $CC summary --db "$CHAINCHIEF_DB"
 expect_status 1 "unknown option is a usage error" $CC import --bogus x
