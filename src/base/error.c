@@ -11,6 +11,7 @@ int cc_error_set(struct cc_error *err, int code, const char *fmt, ...)
 		va_list ap;
 		va_start(ap, fmt);
 		err->code = code;
+		err->internal = 0;
 		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 		va_end(ap);
 	}
@@ -21,6 +22,7 @@ void cc_error_clear(struct cc_error *err)
 {
 	if (err) {
 		err->code = 0;
+		err->internal = 0;
 		err->msg[0] = '\0';
 	}
 }

@@ -24,6 +24,9 @@ enum cc_errcode {
 struct cc_error {
 	int code;
 	char msg[1024];
+	/* The message holds a library's own words (SQLite's): fine for a log or a terminal,
+	 * not for a web client (http_error_from sends a generic message instead). */
+	int internal;
 };
 
 /* Sets ERR (may be NULL) to CODE and the printf-style message; returns CODE. */

@@ -82,6 +82,64 @@ static void utf8_clean(const char *s, char *out, size_t n)
 	out[o] = '\0';
 }
 
+/*
+ * The one table from an error code (CC_E*) to what a client sees: HTTP status, error code and
+ * a Chinese message for when the handler has none better. Internal failures (database, I/O,
+ * memory) are 500 with a generic message: their own words go to the server's log only.
+ */
+static const struct {
+	int rc, status;
+	const char *code, *zh;
+} errmap[] = {
+	{CC_EINVAL, 400, "invalid", "请求无效"},
+	{CC_EPARSE, 400, "invalid", "无法解析"},
+	{CC_EENCODING, 400, "invalid", "编码无效（应为 UTF-8 或 GB18030）"},
+	{CC_EPERM, 403, "forbidden", "无权进行此操作"},
+	{CC_ENOTFOUND, 404, "not_found", "没有找到"},
+	{CC_EEXIST, 409, "conflict", "已经存在"},
+	{CC_EREJECT, 422, "invalid", "部分内容被拒收"},
+	{CC_EBUSY, 503, "busy", "数据库正忙（另一项写入正在进行），请稍后重试"},
+	{CC_ENOMEM, 500, "internal", "服务器内部错误"},
+	{CC_EIO, 500, "internal", "服务器内部错误"},
+	{CC_EDB, 500, "internal", "服务器内部错误"},
+};
+
+static int errmap_find(int rc)
+{
+	for (size_t i = 0; i < sizeof errmap / sizeof errmap[0]; i++)
+		if (errmap[i].rc == rc)
+			return (int)i;
+	return (int)(sizeof errmap / sizeof errmap[0]) - 1; /* unknown: internal */
+}
+
+int h_status_of(int rc)
+{
+	return errmap[errmap_find(rc)].status;
+}
+
+const char *h_code_of(int rc)
+{
+	return errmap[errmap_find(rc)].code;
+}
+
+int http_error_from(struct http_req *req, const struct cc_error *err, const char *field,
+		    const char *msg_zh)
+{
+	int rc = err && err->code ? err->code : CC_EDB;
+	int k = errmap_find(rc);
+	if (err && err->internal && errmap[k].status < 500) {
+		/* A constraint SQLite refused, in its own words: the status stands, the words
+		 * go to the log. */
+		fprintf(stderr, "chainchief: %d on %s %s: %s\n", errmap[k].status,
+			req->method ? req->method : "-", req->path ? req->path : "-", err->msg);
+		return http_error(req, errmap[k].status, errmap[k].code, field,
+				  msg_zh ? msg_zh : errmap[k].zh,
+				  "the request conflicts with stored data");
+	}
+	return http_error(req, errmap[k].status, errmap[k].code, field,
+			  msg_zh ? msg_zh : errmap[k].zh, "%s", err ? err->msg : "internal error");
+}
+
 int http_error(struct http_req *req, int status, const char *code, const char *field,
 	       const char *msg_zh, const char *fmt, ...)
 {
@@ -90,16 +148,27 @@ int http_error(struct http_req *req, int status, const char *code, const char *f
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	if (status == 500 && req->st && cc_store_busy(req->st)) {
+	if (status == 503 || (status == 500 && req->st && cc_store_busy(req->st))) {
 		/* The store stayed locked past its busy timeout (another writer held it): a clear
-		 * 503 the client may retry, never "database is locked" as an internal error. */
-		status = 503;
-		code = "busy";
-		field = NULL;
-		msg_zh = "数据库正忙（另一项写入正在进行），请稍后重试";
-		snprintf(raw, sizeof raw,
-			 "the database is busy (another write is in progress); try again shortly");
+		 * 503 the client may retry, never "database is locked" as an internal error, nor
+		 * a handler's message about its own subject ("invalid subscription") for a
+		 * lock. */
+		if (status == 500 || strcmp(code, "busy") == 0 || strcmp(code, "internal") == 0) {
+			status = 503;
+			code = "busy";
+			field = NULL;
+			msg_zh = errmap[errmap_find(CC_EBUSY)].zh;
+			snprintf(raw, sizeof raw,
+				 "the database is busy (another write is in progress); try again "
+				 "shortly");
+		}
 		http_header(req, "Retry-After", "2");
+	} else if (status >= 500) {
+		/* An internal failure: its words (SQLite's message, a path) go to the server's
+		 * log; the client gets a generic message it can quote to an administrator. */
+		fprintf(stderr, "chainchief: %d on %s %s: %s\n", status,
+			req->method ? req->method : "-", req->path ? req->path : "-", raw);
+		snprintf(raw, sizeof raw, "internal error (the server's log has the details)");
 	}
 	utf8_clean(raw, msg, sizeof msg);
 	json_t *e = json_pack("{s:s, s:s, s:s}", "code", code, "message", msg, "message_zh",
@@ -191,24 +260,6 @@ struct cc_frame *http_frame(struct http_req *req)
 		}
 	}
 	return req->frame;
-}
-
-int h_status_of(int rc)
-{
-	return rc == CC_ENOTFOUND ? 404
-	       : rc == CC_EEXIST  ? 409
-	       : rc == CC_EINVAL  ? 400
-	       : rc == CC_EBUSY	  ? 503
-				  : 500;
-}
-
-const char *h_code_of(int rc)
-{
-	return rc == CC_ENOTFOUND ? "not_found"
-	       : rc == CC_EEXIST  ? "conflict"
-	       : rc == CC_EINVAL  ? "invalid"
-	       : rc == CC_EBUSY	  ? "busy"
-				  : "internal";
 }
 
 int http_audit(struct http_req *req, const char *action, const char *target, const char *before,

@@ -182,9 +182,7 @@ int h_model_run(struct http_req *req)
 	if (!f)
 		return req->status;
 	if (eval_model_load(req->params[0], &m, &err))
-		return http_error(req, err.code == CC_ENOTFOUND ? 404 : 500,
-				  err.code == CC_ENOTFOUND ? "not_found" : "internal", "model",
-				  "没有该评价模型", "%s", err.msg);
+		return http_error_from(req, &err, "model", "没有该评价模型");
 	int year;
 	long long limit = 50, offset = 0;
 	const char *v;

@@ -496,8 +496,8 @@ int h_risk_tts(struct http_req *req)
 	 * and end without telling us, so free it after every use (its solvers are gone by now). */
 	tts_thread_done();
 	if (rc)
-		return http_error(req, h_status_of(rc), h_code_of(rc), "supplier",
-				  "该企业没有记录金额的下游客户，无法计算", "%s", err.msg);
+		return http_error_from(req, &err, "supplier",
+				       "该企业没有记录金额的下游客户，无法计算");
 	json_t *nodes = json_array();
 	for (int k = 0; k < r.nnodes; k++) {
 		const struct tts_report_node *n = &r.nodes[k];
@@ -653,9 +653,8 @@ int h_risk_disrupt(struct http_req *req)
 		const char *field = strstr(err.msg, "region") ? "regions"
 				    : strstr(err.msg, "node") ? "nodes"
 							      : "suppliers";
-		return http_error(req, rc == CC_EINVAL ? 400 : 500,
-				  rc == CC_EINVAL ? "invalid" : "internal", field,
-				  "中断对象无效（未知的信用代码、地区或环节）", "%s", err.msg);
+		return http_error_from(req, &err, field,
+				       "中断对象无效（未知的信用代码、地区或环节）");
 	}
 	json_t *tiers = json_array();
 	for (int k = 0; k < r.ntiers; k++)

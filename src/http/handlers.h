@@ -76,8 +76,17 @@ int h_path_enterprise(struct http_req *req, struct cc_frame *f);
 
 /* Shared by handlers: the HTTP status and error code of an engine's CC_E* (not found 404,
  * exists 409, invalid 400, anything else 500). */
+/* The HTTP status and error code of a CC_E* code (core.c's one table). */
 int h_status_of(int rc);
 const char *h_code_of(int rc);
+/*
+ * Answers the error ERR (its code through the same table; NULL or no code: internal). The
+ * message is ERR's, except where it holds internals (ERR->internal: SQLite's words) or the
+ * status is 5xx: then a generic one, and ERR's goes to the server's log. MSG_ZH may be NULL
+ * (the table's). Returns the status.
+ */
+int http_error_from(struct http_req *req, const struct cc_error *err, const char *field,
+		    const char *msg_zh);
 
 /* Shared by handlers: whether the user may read chain CHAIN (a chief only their own chains). */
 int h_may_read_chain(const struct http_req *req, const char *chain);

@@ -43,7 +43,10 @@ static int failure_rc(struct cc_store *st)
 static int db_error(struct cc_store *st, struct cc_error *err, const char *what)
 {
 	int rc = failure_rc(st);
-	return cc_error_set(err, rc, "%s: %s", what, sqlite3_errmsg(st->db));
+	cc_error_set(err, rc, "%s: %s", what, sqlite3_errmsg(st->db));
+	if (err)
+		err->internal = 1;
+	return rc;
 }
 
 int cc_store_exec(struct cc_store *st, const char *sql, struct cc_error *err)
@@ -55,6 +58,8 @@ int cc_store_exec(struct cc_store *st, const char *sql, struct cc_error *err)
 			rc = CC_EDB; /* as before: exec reports constraint failures as database
 					errors */
 		cc_error_set(err, rc, "database error: %s", msg ? msg : "unknown");
+		if (err)
+			err->internal = 1;
 		sqlite3_free(msg);
 		return rc;
 	}

@@ -711,6 +711,65 @@ static void test_ratelimit(void **state)
 	assert_true(http_ratelimit_check(NULL, "10.1.2.3|late-comer", 0) > 0);
 }
 
+/*
+ * One table from error codes to answers; internals never reach a client (issue 13: SQLite's
+ * messages were sent in 16 places, and a lock was answered "invalid subscription").
+ */
+static void test_error_table(void **state)
+{
+	(void)state;
+	struct http_req r;
+	struct cc_error err = {0};
+	static const struct {
+		int rc, status;
+		const char *code;
+	} want[] = {{CC_EINVAL, 400, "invalid"},  {CC_EPARSE, 400, "invalid"},
+		    {CC_EPERM, 403, "forbidden"}, {CC_ENOTFOUND, 404, "not_found"},
+		    {CC_EEXIST, 409, "conflict"}, {CC_EBUSY, 503, "busy"},
+		    {CC_EDB, 500, "internal"},	  {CC_EIO, 500, "internal"},
+		    {-999, 500, "internal"}};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		assert_int_equal(h_status_of(want[i].rc), want[i].status);
+		assert_string_equal(h_code_of(want[i].rc), want[i].code);
+	}
+	/* A validation message reaches the client as it is. */
+	req_init(&r, "GET", "/x");
+	cc_error_set(&err, CC_EINVAL, "region: '99' is not a code");
+	assert_int_equal(http_error_from(&r, &err, "region", NULL), 400);
+	assert_error(&r, 400, "invalid", "region");
+	assert_non_null(strstr(r.resp.data, "is not a code"));
+	req_done(&r);
+	/* A database's own words do not, whatever the status. */
+	req_init(&r, "GET", "/x");
+	cc_error_set(&err, CC_EINVAL, "step: UNIQUE constraint failed: users.username");
+	err.internal = 1;
+	assert_int_equal(http_error_from(&r, &err, NULL, NULL), 400);
+	assert_null(strstr(r.resp.data, "UNIQUE"));
+	req_done(&r);
+	req_init(&r, "GET", "/x");
+	assert_int_equal(http_error(&r, 500, "internal", NULL, "数据库错误",
+				    "prepare: no such table: secret_table at /srv/db"),
+			 500);
+	assert_error(&r, 500, "internal", NULL);
+	assert_null(strstr(r.resp.data, "secret_table"));
+	assert_null(strstr(r.resp.data, "/srv/db"));
+	assert_non_null(strstr(r.resp.data, "数据库错误"));
+	req_done(&r);
+	/* A lock is "busy", 503 with Retry-After, whatever the handler called its subject. */
+	req_init(&r, "POST", "/x");
+	cc_error_set(&err, CC_EBUSY, "step: database is locked");
+	assert_int_equal(http_error_from(&r, &err, "value", "订阅无效（环节、地区代码或关键词）"),
+			 503);
+	assert_error(&r, 503, "busy", NULL);
+	assert_null(strstr(r.resp.data, "订阅无效"));
+	assert_null(strstr(r.resp.data, "locked"));
+	int retry = 0;
+	for (int i = 0; i < r.nresp_headers; i++)
+		retry |= strncmp(r.resp_headers[i], "Retry-After: ", 13) == 0;
+	assert_true(retry);
+	req_done(&r);
+}
+
 /* The password policy (issue 13: "12345678" was accepted). */
 static void test_password_policy(void **state)
 {
@@ -872,6 +931,7 @@ int main(void)
 		cmocka_unit_test(test_login_audit),
 		cmocka_unit_test(test_ratelimit),
 		cmocka_unit_test(test_password_policy),
+		cmocka_unit_test(test_error_table),
 		cmocka_unit_test(test_enterprise_handlers),
 		cmocka_unit_test(test_edit_errors),
 	};
