@@ -1,7 +1,11 @@
 /*
- * 一企一策 cases (see cases.h): writes in one transaction each, with an audit row.
+ * 一企一策 cases (see cases.h): writes in one transaction each, with an audit row, and the
+ * reads the CLI and the API share (the list, one case, its comments, the department view),
+ * all built on one SQL expression of the overdue rule.
  */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "base/buf.h"
 #include "base/parse.h"
@@ -230,4 +234,304 @@ int case_comment(struct cc_store *st, int64_t id, const char *text, const char *
 	else
 		cc_store_rollback(st);
 	return rc;
+}
+
+/* ---- reads ---- */
+
+/*
+ * The overdue rule of cases.h over a case row aliased `c`: 0 or 1, never NULL (a missing
+ * deadline is not overdue). The only statement of the rule: every read below uses it.
+ */
+#define OVERDUE_SQL                                                                                \
+	"(c.status IN ('open','in_progress') AND c.deadline IS NOT NULL AND "                      \
+	"c.deadline < date('now'))"
+
+/* The columns of a struct case_row, in the order row_read takes them. */
+#define CASE_SELECT                                                                                \
+	"SELECT c.id, e.uscc, e.name, c.kind, c.title, c.detail, c.department, c.owner, "          \
+	"c.deadline, c.status, c.created_at, " OVERDUE_SQL " FROM cases c JOIN enterprises e ON "  \
+	"e.id = c.enterprise_id "
+
+/* A malloc'd copy of column COL of S, NULL for SQL NULL; sets *NOMEM when the copy failed. */
+static char *col_dup(struct cc_stmt *s, int col, int *nomem)
+{
+	if (cc_stmt_is_null(s, col))
+		return NULL;
+	const char *t = cc_stmt_text(s, col);
+	size_t n = cc_stmt_bytes(s, col);
+	char *p = malloc(n + 1);
+	if (!p) {
+		*nomem = 1;
+		return NULL;
+	}
+	memcpy(p, t, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* Fills R from the current row of a CASE_SELECT statement. Returns 0 or CC_ENOMEM. */
+static int row_read(struct cc_stmt *s, struct case_row *r, struct cc_error *err)
+{
+	int nomem = 0;
+	memset(r, 0, sizeof *r);
+	r->id = cc_stmt_int64(s, 0);
+	r->uscc = col_dup(s, 1, &nomem);
+	r->name = col_dup(s, 2, &nomem);
+	r->kind = col_dup(s, 3, &nomem);
+	r->title = col_dup(s, 4, &nomem);
+	r->detail = col_dup(s, 5, &nomem);
+	r->department = col_dup(s, 6, &nomem);
+	r->owner = col_dup(s, 7, &nomem);
+	r->deadline = col_dup(s, 8, &nomem);
+	r->status = col_dup(s, 9, &nomem);
+	r->created_at = col_dup(s, 10, &nomem);
+	r->overdue = cc_stmt_int64(s, 11) != 0;
+	if (!nomem)
+		return 0;
+	case_row_release(r);
+	return cc_error_set(err, CC_ENOMEM, "out of memory reading a case");
+}
+
+void case_row_release(struct case_row *r)
+{
+	if (!r)
+		return;
+	free(r->uscc);
+	free(r->name);
+	free(r->kind);
+	free(r->title);
+	free(r->detail);
+	free(r->department);
+	free(r->owner);
+	free(r->deadline);
+	free(r->status);
+	free(r->created_at);
+	memset(r, 0, sizeof *r);
+}
+
+void case_rows_free(struct case_row *rows, int n)
+{
+	for (int i = 0; rows && i < n; i++)
+		case_row_release(&rows[i]);
+	free(rows);
+}
+
+/*
+ * ARR (holding N elements of SIZE bytes in room for *CAP) with room for one more: ARR itself,
+ * or a larger copy (ARR is then freed). Returns NULL when out of memory (ARR is left as it was).
+ */
+static void *grow(void *arr, int n, int *cap, size_t size)
+{
+	if (n < *cap)
+		return arr;
+	int ncap = *cap ? *cap * 2 : 16;
+	void *p = realloc(arr, (size_t)ncap * size);
+	if (p)
+		*cap = ncap;
+	return p;
+}
+
+/* Binds text V to parameter IDX of S unless V is NULL or empty (the parameter stays NULL). */
+static void bind_opt(struct cc_stmt *s, int idx, const char *v)
+{
+	if (v && *v)
+		cc_stmt_bind_text(s, idx, v, strlen(v));
+}
+
+int case_list(struct cc_store *st, const struct case_filter *f, struct case_row **out, int *n,
+	      struct cc_error *err)
+{
+	static const struct case_filter all = {0};
+	struct cc_stmt *s = NULL;
+	struct case_row *rows = NULL;
+	int count = 0, cap = 0, step;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (!f)
+		f = &all;
+	rc = cc_stmt_prepare(st, &s,
+			     CASE_SELECT
+			     "WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR "
+			     "c.department = ?2) AND (?3 IS NULL OR e.uscc = upper(?3)) "
+			     "AND (?4 = 0 OR " OVERDUE_SQL ") ORDER BY c.deadline IS "
+			     "NULL, c.deadline, c.id LIMIT ?5",
+			     err);
+	if (rc)
+		goto out;
+	bind_opt(s, 1, f->status);
+	bind_opt(s, 2, f->department);
+	bind_opt(s, 3, f->uscc);
+	cc_stmt_bind_int64(s, 4, f->overdue != 0);
+	cc_stmt_bind_int64(s, 5, f->limit > 0 ? f->limit : -1);
+	for (;;) {
+		step = cc_stmt_step(s, err);
+		if (step != 1)
+			break;
+		void *more = grow(rows, count, &cap, sizeof *rows);
+		rc = more ? 0 : cc_error_set(err, CC_ENOMEM, "out of memory reading cases");
+		if (rc)
+			goto out;
+		rows = more;
+		rc = row_read(s, &rows[count], err);
+		if (rc)
+			goto out;
+		count++;
+	}
+	if (step < 0)
+		rc = step;
+out:
+	cc_stmt_free(s);
+	if (rc) {
+		case_rows_free(rows, count);
+		return rc;
+	}
+	*out = rows;
+	*n = count;
+	return 0;
+}
+
+int case_get(struct cc_store *st, int64_t id, struct case_row *out, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int rc, step;
+	memset(out, 0, sizeof *out);
+	rc = cc_stmt_prepare(st, &s, CASE_SELECT "WHERE c.id = ?1", err);
+	if (rc)
+		goto out;
+	cc_stmt_bind_int64(s, 1, id);
+	step = cc_stmt_step(s, err);
+	if (step == 1)
+		rc = row_read(s, out, err);
+	else if (step == 0)
+		rc = cc_error_set(err, CC_ENOTFOUND, "no case %lld", (long long)id);
+	else
+		rc = step;
+out:
+	cc_stmt_free(s);
+	return rc;
+}
+
+void case_comments_free(struct case_comment_row *rows, int n)
+{
+	for (int i = 0; rows && i < n; i++) {
+		free(rows[i].at);
+		free(rows[i].actor);
+		free(rows[i].text);
+		free(rows[i].from);
+		free(rows[i].to);
+	}
+	free(rows);
+}
+
+int case_comments_list(struct cc_store *st, int64_t id, struct case_comment_row **out, int *n,
+		       struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	struct case_comment_row *rows = NULL;
+	int count = 0, cap = 0, step;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	rc = cc_stmt_prepare(st, &s,
+			     "SELECT at, actor, text, status_from, status_to FROM case_comments "
+			     "WHERE case_id = ?1 ORDER BY id",
+			     err);
+	if (rc)
+		goto out;
+	cc_stmt_bind_int64(s, 1, id);
+	for (;;) {
+		step = cc_stmt_step(s, err);
+		if (step != 1)
+			break;
+		int nomem = 0;
+		void *more = grow(rows, count, &cap, sizeof *rows);
+		rc = more ? 0 : cc_error_set(err, CC_ENOMEM, "out of memory reading cases");
+		if (rc)
+			goto out;
+		rows = more;
+		struct case_comment_row *c = &rows[count++];
+		c->at = col_dup(s, 0, &nomem);
+		c->actor = col_dup(s, 1, &nomem);
+		c->text = col_dup(s, 2, &nomem);
+		c->from = col_dup(s, 3, &nomem);
+		c->to = col_dup(s, 4, &nomem);
+		if (nomem) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory reading case comments");
+			goto out;
+		}
+	}
+	if (step < 0)
+		rc = step;
+out:
+	cc_stmt_free(s);
+	if (rc) {
+		case_comments_free(rows, count);
+		return rc;
+	}
+	*out = rows;
+	*n = count;
+	return 0;
+}
+
+void case_departments_free(struct case_department *rows, int n)
+{
+	for (int i = 0; rows && i < n; i++)
+		free(rows[i].department);
+	free(rows);
+}
+
+int case_departments(struct cc_store *st, struct case_department **out, int *n,
+		     struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	struct case_department *rows = NULL;
+	int count = 0, cap = 0, step;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	rc = cc_stmt_prepare(
+		st, &s,
+		"SELECT c.department, sum(c.status = 'open'), sum(c.status = 'in_progress'), "
+		"sum(" OVERDUE_SQL "), sum(c.status = 'resolved'), sum(c.status = 'declined'), "
+		"round(avg(CASE WHEN c.closed_at IS NOT NULL THEN julianday(c.closed_at) - "
+		"julianday(c.created_at) END), 1) FROM cases c GROUP BY c.department ORDER BY "
+		"c.department",
+		err);
+	if (rc)
+		goto out;
+	for (;;) {
+		step = cc_stmt_step(s, err);
+		if (step != 1)
+			break;
+		int nomem = 0;
+		void *more = grow(rows, count, &cap, sizeof *rows);
+		rc = more ? 0 : cc_error_set(err, CC_ENOMEM, "out of memory reading cases");
+		if (rc)
+			goto out;
+		rows = more;
+		struct case_department *d = &rows[count++];
+		d->department = col_dup(s, 0, &nomem);
+		d->open = cc_stmt_int64(s, 1);
+		d->in_progress = cc_stmt_int64(s, 2);
+		d->overdue = cc_stmt_int64(s, 3);
+		d->resolved = cc_stmt_int64(s, 4);
+		d->declined = cc_stmt_int64(s, 5);
+		d->avg_days_to_close = cc_stmt_is_null(s, 6) ? NAN : cc_stmt_double(s, 6);
+		if (nomem) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory reading departments");
+			goto out;
+		}
+	}
+	if (step < 0)
+		rc = step;
+out:
+	cc_stmt_free(s);
+	if (rc) {
+		case_departments_free(rows, count);
+		return rc;
+	}
+	*out = rows;
+	*n = count;
+	return 0;
 }

@@ -1,12 +1,14 @@
 /*
  * `chainchief case`: 一企一策 cases from the command line — open, list (overdue, by department),
- * show with comments, move through the statuses, comment, and the per-department view.
+ * show with comments, move through the statuses, comment, and the per-department view. The
+ * reads and the overdue rule are cases/'s (the API's handlers call the same functions); this
+ * file turns their rows into tables.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/parse.h"
-#include "base/buf.h"
 #include "cases/cases.h"
 #include "cli/commands.h"
 
@@ -16,30 +18,25 @@ static const char *actor_name(void)
 	return u && *u ? u : "cli";
 }
 
-static int print_query(struct cli_ctx *ctx, const char *sql, const char *const *binds, int nb,
-		       size_t ncols, const char *const *cols)
+/* Prints a table of N rows of NCOLS cells (CELLS row by row; a NULL cell is empty). */
+static int print_cells(struct cli_ctx *ctx, size_t ncols, const char *const *cols,
+		       const char *const *cells, int n)
 {
-	struct cc_stmt *s = NULL;
-	struct cc_error err = {0};
 	struct cli_table t;
-	if (cc_stmt_prepare(ctx->store, &s, sql, &err)) {
-		cli_error("case: %s", err.msg);
+	int rc = CLI_OK;
+	if (cli_table_init(&t, ncols, cols)) {
+		cli_error("case: out of memory");
 		return CLI_FAIL;
 	}
-	for (int i = 0; i < nb; i++)
-		if (binds[i])
-			cc_stmt_bind_text(s, i + 1, binds[i], strlen(binds[i]));
-	cli_table_init(&t, ncols, cols);
-	while (cc_stmt_step(s, &err) == 1) {
-		const char *v[16];
-		for (size_t c = 0; c < ncols && c < 16; c++)
-			v[c] = cc_stmt_is_null(s, (int)c) ? NULL : cc_stmt_text(s, (int)c);
-		cli_table_add(&t, v);
-	}
-	cc_stmt_free(s);
-	cli_table_print(&t, stdout, ctx->format);
+	for (int i = 0; i < n && rc == CLI_OK; i++)
+		if (cli_table_add(&t, cells + (size_t)i * ncols)) {
+			cli_error("case: out of memory");
+			rc = CLI_FAIL;
+		}
+	if (rc == CLI_OK)
+		cli_table_print(&t, stdout, ctx->format);
 	cli_table_release(&t);
-	return CLI_OK;
+	return rc;
 }
 
 static long long case_id(const char *s)
@@ -98,7 +95,8 @@ static int change(struct cli_ctx *ctx, const char **val, const char **args, int 
 	int rc;
 	if (id < 0)
 		return CLI_USAGE;
-	if ((rc = cli_open_store(ctx, 0)))
+	rc = cli_open_store(ctx, 0);
+	if (rc)
 		return rc;
 	rc = move ? case_move(ctx->store, id, val[TO], val[COMMENT], actor_name(), &err)
 		  : case_comment(ctx->store, id, args[1], actor_name(), &err);
@@ -129,41 +127,51 @@ static int sub_show(struct cli_ctx *ctx, const char **val, const char **args, in
 					   "status", "overdue",	   "detail"};
 	static const char *const ccols[] = {"at", "actor", "from", "to", "comment"};
 	struct cc_error err = {0};
-	struct cc_stmt *s = NULL;
+	struct case_row r;
+	struct case_comment_row *cm = NULL;
+	const char **cells = NULL;
 	long long id = case_id(args[0]);
 	char ids[32];
-	int rc;
+	int n = 0, rc;
 	(void)val;
 	(void)nargs;
+	memset(&r, 0, sizeof r);
 	if (id < 0)
 		return CLI_USAGE;
-	if ((rc = cli_open_store(ctx, 0)))
+	rc = cli_open_store(ctx, 0);
+	if (rc)
 		return rc;
-	snprintf(ids, sizeof ids, "%lld", id);
-	if (cc_stmt_prepare(ctx->store, &s, "SELECT 1 FROM cases WHERE id = ?1", &err) == 0) {
-		cc_stmt_bind_int64(s, 1, id);
-		int found = cc_stmt_step(s, &err) == 1;
-		cc_stmt_free(s);
-		if (!found) {
-			cli_error("case show: no case %lld", id);
-			return CLI_FAIL;
-		}
+	if (case_get(ctx->store, id, &r, &err) ||
+	    case_comments_list(ctx->store, id, &cm, &n, &err)) {
+		cli_error("case show: %s", err.msg);
+		rc = CLI_FAIL;
+		goto out;
 	}
-	const char *b1[1] = {ids};
-	rc = print_query(ctx,
-			 "SELECT c.id, e.uscc, e.name, c.kind, c.title, c.department, c.owner, "
-			 "c.deadline, c.status, CASE WHEN c.status IN ('open','in_progress') AND "
-			 "c.deadline < date('now') THEN 'yes' ELSE 'no' END, c.detail FROM cases c "
-			 "JOIN enterprises e ON e.id = c.enterprise_id WHERE c.id = ?1",
-			 b1, 1, 11, cols);
+	snprintf(ids, sizeof ids, "%lld", (long long)r.id);
+	const char *v[11] = {ids,	   r.uscc,  r.name,	r.kind,	  r.title,
+			     r.department, r.owner, r.deadline, r.status, r.overdue ? "yes" : "no",
+			     r.detail};
+	rc = print_cells(ctx, 11, cols, v, 1);
 	if (rc == CLI_OK && ctx->format == CLI_FMT_TABLE)
 		printf("\n");
+	cells = n ? calloc((size_t)n * 5, sizeof *cells) : NULL;
+	if (rc == CLI_OK && n && !cells) {
+		cli_error("case show: out of memory");
+		rc = CLI_FAIL;
+	}
+	for (int i = 0; rc == CLI_OK && i < n; i++) {
+		cells[i * 5] = cm[i].at;
+		cells[i * 5 + 1] = cm[i].actor;
+		cells[i * 5 + 2] = cm[i].from;
+		cells[i * 5 + 3] = cm[i].to;
+		cells[i * 5 + 4] = cm[i].text;
+	}
 	if (rc == CLI_OK)
-		rc = print_query(
-			ctx,
-			"SELECT at, actor, status_from, status_to, text FROM case_comments "
-			"WHERE case_id = ?1 ORDER BY id",
-			b1, 1, 5, ccols);
+		rc = print_cells(ctx, 5, ccols, cells, n);
+out:
+	free(cells);
+	case_comments_free(cm, n);
+	case_row_release(&r);
 	return rc;
 }
 
@@ -171,25 +179,51 @@ static int sub_list(struct cli_ctx *ctx, const char **val, const char **args, in
 {
 	static const char *const cols[] = {"id#",	 "uscc",     "name",   "kind",	 "title",
 					   "department", "deadline", "status", "overdue"};
-	struct cc_buf sql = CC_BUF_INIT(4096);
-	int rc = cli_open_store(ctx, 0);
+	struct cc_error err = {0};
+	struct case_filter f = {.status = val[STATUS],
+				.department = val[DEPARTMENT],
+				.uscc = val[USCC],
+				.overdue = val[OVERDUE] != NULL};
+	struct case_row *rows = NULL;
+	const char **cells = NULL;
+	char(*ids)[24] = NULL;
+	int n = 0, rc;
 	(void)args;
 	(void)nargs;
+	rc = cli_open_store(ctx, 0);
 	if (rc)
 		return rc;
-	cc_buf_puts(&sql, "SELECT c.id, e.uscc, e.name, c.kind, c.title, c.department, "
-			  "c.deadline, c.status, CASE WHEN c.status IN ('open','in_progress') "
-			  "AND c.deadline < date('now') THEN 'yes' ELSE 'no' END FROM cases c "
-			  "JOIN enterprises e ON e.id = c.enterprise_id WHERE (?1 IS NULL OR "
-			  "c.status = ?1) AND (?2 IS NULL OR c.department = ?2) AND (?3 IS NULL "
-			  "OR e.uscc = upper(?3))");
-	if (val[OVERDUE])
-		cc_buf_puts(&sql, " AND c.status IN ('open','in_progress') AND "
-				  "c.deadline < date('now')");
-	cc_buf_puts(&sql, " ORDER BY c.deadline IS NULL, c.deadline, c.id");
-	const char *b[3] = {val[STATUS], val[DEPARTMENT], val[USCC]};
-	rc = print_query(ctx, cc_buf_str(&sql), b, 3, 9, cols);
-	cc_buf_release(&sql);
+	if (case_list(ctx->store, &f, &rows, &n, &err)) {
+		cli_error("case: %s", err.msg);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	cells = n ? calloc((size_t)n * 9, sizeof *cells) : NULL;
+	ids = n ? calloc((size_t)n, sizeof *ids) : NULL;
+	if (n && (!cells || !ids)) {
+		cli_error("case: out of memory");
+		rc = CLI_FAIL;
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct case_row *r = &rows[i];
+		const char **c = cells + (size_t)i * 9;
+		snprintf(ids[i], sizeof ids[i], "%lld", (long long)r->id);
+		c[0] = ids[i];
+		c[1] = r->uscc;
+		c[2] = r->name;
+		c[3] = r->kind;
+		c[4] = r->title;
+		c[5] = r->department;
+		c[6] = r->deadline;
+		c[7] = r->status;
+		c[8] = r->overdue ? "yes" : "no";
+	}
+	rc = print_cells(ctx, 9, cols, cells, n);
+out:
+	free(ids);
+	free(cells);
+	case_rows_free(rows, n);
 	return rc;
 }
 
@@ -198,20 +232,50 @@ static int sub_departments(struct cli_ctx *ctx, const char **val, const char **a
 	static const char *const cols[] = {"department",	"open#",     "in_progress#",
 					   "overdue#",		"resolved#", "declined#",
 					   "avg_days_to_close#"};
-	int rc = cli_open_store(ctx, 0);
+	struct cc_error err = {0};
+	struct case_department *d = NULL;
+	const char **cells = NULL;
+	char(*nums)[6][32] = NULL;
+	int n = 0, rc;
 	(void)val;
 	(void)args;
 	(void)nargs;
+	rc = cli_open_store(ctx, 0);
 	if (rc)
 		return rc;
-	return print_query(ctx,
-			   "SELECT department, sum(status = 'open'), sum(status = 'in_progress'), "
-			   "sum(status IN ('open','in_progress') AND deadline < date('now')), "
-			   "sum(status = 'resolved'), sum(status = 'declined'), "
-			   "round(avg(CASE WHEN closed_at IS NOT NULL THEN julianday(closed_at) - "
-			   "julianday(created_at) END), 1) FROM cases GROUP BY department ORDER BY "
-			   "department",
-			   NULL, 0, 7, cols);
+	if (case_departments(ctx->store, &d, &n, &err)) {
+		cli_error("case: %s", err.msg);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	cells = n ? calloc((size_t)n * 7, sizeof *cells) : NULL;
+	nums = n ? calloc((size_t)n, sizeof *nums) : NULL;
+	if (n && (!cells || !nums)) {
+		cli_error("case: out of memory");
+		rc = CLI_FAIL;
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		const char **c = cells + (size_t)i * 7;
+		int64_t k[5] = {d[i].open, d[i].in_progress, d[i].overdue, d[i].resolved,
+				d[i].declined};
+		c[0] = d[i].department;
+		for (int j = 0; j < 5; j++) {
+			snprintf(nums[i][j], sizeof nums[i][j], "%lld", (long long)k[j]);
+			c[1 + j] = nums[i][j];
+		}
+		/* As SQLite printed the rounded mean before the view moved to cases/. */
+		if (!isnan(d[i].avg_days_to_close)) {
+			snprintf(nums[i][5], sizeof nums[i][5], "%.1f", d[i].avg_days_to_close);
+			c[6] = nums[i][5];
+		}
+	}
+	rc = print_cells(ctx, 7, cols, cells, n);
+out:
+	free(nums);
+	free(cells);
+	case_departments_free(d, n);
+	return rc;
 }
 
 #define LIST_OPTS (CLI_OPT(STATUS) | CLI_OPT(DEPARTMENT) | CLI_OPT(USCC) | CLI_OPT(OVERDUE))
