@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/buf.h"
+#include "base/text.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "eval/model.h"
@@ -376,6 +377,27 @@ int lists_diff(struct cc_store *st, const char *name, int from, int to, struct l
 
 /* ---- Writing ---- */
 
+int lists_name_check(const char *name, struct cc_error *err)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (!has_text(name) || n > 100)
+		return cc_error_set(err, CC_EINVAL, "a list name must have 1 to 100 characters");
+	if (cc_utf8_valid_prefix((const unsigned char *)name, n) != n)
+		return cc_error_set(err, CC_EINVAL, "a list name must be UTF-8 text");
+	if (name[0] == ' ' || name[n - 1] == ' ')
+		return cc_error_set(err, CC_EINVAL,
+				    "a list name may not begin or end with a space");
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return cc_error_set(err, CC_EINVAL, "a list name may not be '.' or '..'");
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '/')
+			return cc_error_set(
+				err, CC_EINVAL,
+				"a list name may not hold '/' or control characters (it is "
+				"a part of the list's web address)");
+	return 0;
+}
+
 int lists_version_write(struct cc_store *st, const char *name, const char *model, int manual,
 			int year, const struct list_entry *e, int n, const struct list_exit *x,
 			int nx, const char *actor, const char *note, int *number,
@@ -413,6 +435,8 @@ int lists_version_write(struct cc_store *st, const char *name, const char *model
 			rc = cc_error_set(err, CC_ENOTFOUND, "no list '%s'", name);
 			goto out;
 		}
+		if ((rc = lists_name_check(name, err)))
+			goto out;
 		if ((rc = cc_stmt_prepare(st, &s, "INSERT INTO lists(name, model) VALUES(?1, ?2)",
 					  err)))
 			goto out;
@@ -583,6 +607,8 @@ int lists_version_from_model(struct cc_store *st, const struct cc_frame *f, cons
 			return (int)id;
 		if (id > 0)
 			return cc_error_set(err, CC_EEXIST, "list '%s' already exists", name);
+		if ((rc = lists_name_check(name, err)))
+			return rc;
 		if (!model || !*model)
 			return cc_error_set(err, CC_EINVAL, "a model is required (--model)");
 	} else {

@@ -97,6 +97,14 @@ struct list_history {
  * source. *NUMBER (may be NULL) gets the version number. Returns 0, CC_EINVAL (a manual entry
  * or removal without a reason, an empty name) or CC_EDB. Nothing is consumed.
  */
+/*
+ * The rule for a new list's name: 1 to 100 characters of UTF-8, no leading or trailing space,
+ * no "/" or control characters, not "." or ".." (the name is a segment of its web address,
+ * /api/v1/lists/{list}: a "/" made a list nobody could open). Returns 0 or CC_EINVAL with
+ * the reason. Lists named before the rule keep their names.
+ */
+int lists_name_check(const char *name, struct cc_error *err);
+
 int lists_version_write(struct cc_store *st, const char *name, const char *model, int manual,
 			int year, const struct list_entry *e, int n, const struct list_exit *x,
 			int nx, const char *actor, const char *note, int *number,

@@ -73,6 +73,17 @@ static void test_write_and_immutable(void **state)
 	assert_int_equal(lists_version_write(st, "u", NULL, 0, 2023, e, 3, NULL, 0, "tester", NULL,
 					     &number, &err),
 			 CC_ENOTFOUND);
+	/* A new list's name is a segment of its web address (issue 13: "a/b" made a list that
+	 * /api/v1/lists/{list} could never open). */
+	static const char *const bad_names[] = {"a/b", "x\ny", " lead", "trail ", "..", "\xff\xfe"};
+	for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
+		assert_int_equal(lists_version_write(st, bad_names[i], "listing_reserve", 0, 2023,
+						     e, 3, NULL, 0, "tester", NULL, &number, &err),
+				 CC_EINVAL);
+		assert_int_equal(lists_name_check(bad_names[i], &err), CC_EINVAL);
+	}
+	assert_int_equal(lists_name_check("2026 上市后备 (第一批) #1 10%", &err), 0);
+	assert_int_equal(cc_store_int(st, "SELECT count(*) FROM lists WHERE name <> 't'", -1), 0);
 	/* A manual entry without a reason is refused before anything is written. */
 	struct list_entry bad = entry(id_a, "seed", NAN, 0, "  ");
 	bad.manual = 1;
