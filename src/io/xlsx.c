@@ -30,16 +30,27 @@
 /* Excel's limits: columns per row (XFD) and rows per sheet. */
 #define XLSX_MAX_COLS 16384
 #define XLSX_MAX_ROWS 1048576L
-/* Bounds on what a (possibly hostile) file can make us hold. */
-#define XLSX_MAX_CELL	      CC_CSV_MAX_RECORD /* text of one cell */
-#define XLSX_MAX_ROW_TEXT     CC_CSV_MAX_RECORD /* text of one row, shared strings excepted */
-#define XLSX_MAX_SHARED	      ((size_t)1 << 30) /* text of all shared strings */
-#define XLSX_MAX_SHARED_COUNT ((size_t)1 << 26) /* number of shared strings */
-#define XLSX_MAX_XF	      65536u		/* cell styles (Excel allows 64000) */
-#define XLSX_MAX_NUMFMT	      4096		/* custom number formats */
-#define XLSX_MAX_RELS	      4096		/* relationships in one .rels part */
-#define XLSX_MAX_SHEETS	      4096		/* <sheet> entries in the workbook */
-#define XLSX_PART_MAX	      1024		/* longest part name we follow */
+/*
+ * Bounds on what a (possibly hostile) file can make us hold. A zip part can inflate a
+ * thousandfold (a 1.5 MB shared-strings "bomb" held 1 GB before this), so every part read
+ * whole has a ceiling on its uncompressed size, checked against the size the zip directory
+ * declares before inflating (a bomb is refused at once) and against the bytes inflated while
+ * reading (minizip itself stops at the declared size; this is the second line of defence);
+ * the shared strings kept in memory have their own budget (text and index). A legitimate
+ * sheet of Excel's 1,048,576 rows with a few text columns of unique strings needs about
+ * 100 MB of shared strings.
+ */
+#define XLSX_MAX_CELL	      CC_CSV_MAX_RECORD	    /* text of one cell */
+#define XLSX_MAX_ROW_TEXT     CC_CSV_MAX_RECORD	    /* text of one row, shared strings excepted */
+#define XLSX_MAX_SHARED	      ((size_t)256 << 20)   /* shared strings in memory: text + index */
+#define XLSX_MAX_SHARED_COUNT ((size_t)1 << 24)	    /* number of shared strings */
+#define XLSX_MAX_SHARED_XML   ((uint64_t)512 << 20) /* xl/sharedStrings.xml, uncompressed */
+#define XLSX_MAX_SMALL_XML    ((uint64_t)64 << 20)  /* relationships, workbook, styles */
+#define XLSX_MAX_XF	      65536u		    /* cell styles (Excel allows 64000) */
+#define XLSX_MAX_NUMFMT	      4096		    /* custom number formats */
+#define XLSX_MAX_RELS	      4096		    /* relationships in one .rels part */
+#define XLSX_MAX_SHEETS	      4096		    /* <sheet> entries in the workbook */
+#define XLSX_PART_MAX	      1024		    /* longest part name we follow */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Reader state                                                                               */
@@ -102,6 +113,7 @@ struct cc_xlsx_reader {
 	int in_cellxfs, in_numfmts;
 
 	/* Shared strings: NUL-terminated strings packed in one buffer. */
+	const char *sst_part; /* its part name, for messages */
 	struct cc_buf pool;
 	size_t *sst;
 	size_t nsst, sst_cap;
@@ -300,15 +312,33 @@ static int xml_error(struct cc_xlsx_reader *x, XML_Parser p, const char *part, s
 			    XML_ErrorString(XML_GetErrorCode(p)));
 }
 
-/* Opens PART in the zip as the current file. Returns 0, CC_ENOTFOUND (no message) or CC_EIO. */
-static int part_open(struct cc_xlsx_reader *x, const char *part, uint64_t *size,
+/* The error for PART inflating past LIMIT bytes (the file is refused). */
+static int too_large(struct cc_xlsx_reader *x, const char *part, uint64_t limit,
+		     struct cc_error *err)
+{
+	return cc_error_set(err, CC_EINVAL,
+			    "'%s' is refused: %s expands beyond %llu MB (a damaged or hostile "
+			    "workbook?)",
+			    x->path, part, (unsigned long long)(limit >> 20));
+}
+
+/*
+ * Opens PART in the zip as the current file. LIMIT (0: none) is the most it may inflate to:
+ * a larger size declared in the zip directory is refused before anything is inflated.
+ * Returns 0, CC_ENOTFOUND (no message), CC_EINVAL (too large) or CC_EIO.
+ */
+static int part_open(struct cc_xlsx_reader *x, const char *part, uint64_t limit, uint64_t *size,
 		     struct cc_error *err)
 {
 	unz_file_info64 info;
 	if (unzLocateFile(x->zip, part, 2) != UNZ_OK)
 		return CC_ENOTFOUND;
-	if (unzGetCurrentFileInfo64(x->zip, &info, NULL, 0, NULL, 0, NULL, 0) != UNZ_OK ||
-	    unzOpenCurrentFile(x->zip) != UNZ_OK)
+	if (unzGetCurrentFileInfo64(x->zip, &info, NULL, 0, NULL, 0, NULL, 0) != UNZ_OK)
+		return cc_error_set(err, CC_EIO, "cannot read '%s' in '%s' (damaged zip?)", part,
+				    x->path);
+	if (limit && info.uncompressed_size > limit)
+		return too_large(x, part, limit, err);
+	if (unzOpenCurrentFile(x->zip) != UNZ_OK)
 		return cc_error_set(err, CC_EIO, "cannot read '%s' in '%s' (damaged zip?)", part,
 				    x->path);
 	if (size)
@@ -329,14 +359,16 @@ static int part_close(struct cc_xlsx_reader *x, const char *part, struct cc_erro
 }
 
 /*
- * Parses the whole of PART with the given handlers (user data X). Returns 0, CC_ENOTFOUND
- * when the part is absent (no message), or a negative CC_E* with ERR set.
+ * Parses the whole of PART with the given handlers (user data X), refusing it once it
+ * inflates past LIMIT bytes (declared or read). Returns 0, CC_ENOTFOUND when the part is
+ * absent (no message), or a negative CC_E* with ERR set.
  */
-static int part_parse(struct cc_xlsx_reader *x, const char *part, XML_StartElementHandler start,
-		      XML_EndElementHandler end, XML_CharacterDataHandler text,
-		      struct cc_error *err)
+static int part_parse(struct cc_xlsx_reader *x, const char *part, uint64_t limit,
+		      XML_StartElementHandler start, XML_EndElementHandler end,
+		      XML_CharacterDataHandler text, struct cc_error *err)
 {
-	int rc = part_open(x, part, NULL, err);
+	uint64_t total = 0;
+	int rc = part_open(x, part, limit, NULL, err);
 	if (rc)
 		return rc;
 	XML_Parser p = XML_ParserCreate(NULL);
@@ -360,6 +392,11 @@ static int part_parse(struct cc_xlsx_reader *x, const char *part, XML_StartEleme
 		if (n < 0) {
 			rc = cc_error_set(err, CC_EIO, "cannot read '%s' in '%s' (damaged zip?)",
 					  part, x->path);
+			break;
+		}
+		total += (uint64_t)n;
+		if (total > limit) {
+			rc = too_large(x, part, limit, err); /* the zip directory understated it */
 			break;
 		}
 		if (XML_ParseBuffer(p, n, n == 0) != XML_STATUS_OK) {
@@ -440,7 +477,7 @@ static int rels_load(struct cc_xlsx_reader *x, const char *part, struct cc_error
 	rels_clear(x);
 	if (n < 0 || (size_t)n >= sizeof rels)
 		return 0;
-	int rc = part_parse(x, rels, rels_start, ignore_end, NULL, err);
+	int rc = part_parse(x, rels, XLSX_MAX_SMALL_XML, rels_start, ignore_end, NULL, err);
 	return rc == CC_ENOTFOUND ? 0 : rc;
 }
 
@@ -643,6 +680,20 @@ static int styles_resolve(struct cc_xlsx_reader *x, struct cc_error *err)
 
 /* --- shared strings ----------------------------------------------------------------------- */
 
+/*
+ * Returns 1 (after failing the parser) when MORE bytes of text and an index of CAP entries
+ * would take the shared strings past their memory budget, XLSX_MAX_SHARED; else 0.
+ */
+static int sst_over(struct cc_xlsx_reader *x, size_t more, size_t cap)
+{
+	if (x->pool.len + more + cap * sizeof *x->sst <= XLSX_MAX_SHARED)
+		return 0;
+	fail_parser(x, CC_EINVAL,
+		    "'%s' is refused: the shared strings of %s need more than %zu MB of memory",
+		    x->path, x->sst_part, XLSX_MAX_SHARED >> 20);
+	return 1;
+}
+
 static void XMLCALL sst_start(void *ud, const char *name, const char **atts)
 {
 	struct cc_xlsx_reader *x = ud;
@@ -676,11 +727,15 @@ static void XMLCALL sst_end(void *ud, const char *name)
 	} else if (strcmp(l, "si") == 0) {
 		x->in_si = 0;
 		if (x->nsst >= XLSX_MAX_SHARED_COUNT) {
-			fail_parser(x, CC_ENOMEM, "too many shared strings in '%s'", x->path);
+			fail_parser(x, CC_EINVAL,
+				    "'%s' is refused: %s holds more than %zu shared strings",
+				    x->path, x->sst_part, XLSX_MAX_SHARED_COUNT);
 			return;
 		}
 		if (x->nsst == x->sst_cap) {
 			size_t cap = x->sst_cap ? x->sst_cap * 2 : 1024;
+			if (sst_over(x, 0, cap))
+				return;
 			size_t *s = realloc(x->sst, cap * sizeof *s);
 			if (!s) {
 				fail_oom(x);
@@ -692,8 +747,10 @@ static void XMLCALL sst_end(void *ud, const char *name)
 		size_t n = x->pool.len - x->si_start;
 		if (n)
 			x->pool.len = x->si_start + unescape_x(x->pool.data + x->si_start, n);
+		if (sst_over(x, 1, x->sst_cap))
+			return;
 		if (cc_buf_putc(&x->pool, '\0')) {
-			fail_parser(x, CC_ENOMEM, "shared strings of '%s' are too large", x->path);
+			fail_oom(x);
 			return;
 		}
 		x->sst[x->nsst++] = x->si_start;
@@ -703,8 +760,10 @@ static void XMLCALL sst_end(void *ud, const char *name)
 static void XMLCALL sst_text(void *ud, const char *s, int len)
 {
 	struct cc_xlsx_reader *x = ud;
-	if (x->in_si && x->in_t && cc_buf_append(&x->pool, s, (size_t)len))
-		fail_parser(x, CC_ENOMEM, "shared strings of '%s' are too large", x->path);
+	if (!x->in_si || !x->in_t || sst_over(x, (size_t)len, x->sst_cap))
+		return;
+	if (cc_buf_append(&x->pool, s, (size_t)len))
+		fail_oom(x);
 }
 
 /* Returns shared string I and its length. */
@@ -1060,7 +1119,7 @@ static int open_parts(struct cc_xlsx_reader *x, struct cc_error *err)
 	if (!part_exists(x, workbook))
 		return cc_error_set(err, CC_EPARSE, "'%s' is not an XLSX workbook (no %s)", x->path,
 				    workbook);
-	rc = part_parse(x, workbook, workbook_start, ignore_end, NULL, err);
+	rc = part_parse(x, workbook, XLSX_MAX_SMALL_XML, workbook_start, ignore_end, NULL, err);
 	if (rc)
 		return rc;
 	const char *slash = strrchr(workbook, '/');
@@ -1086,7 +1145,9 @@ static int open_parts(struct cc_xlsx_reader *x, struct cc_error *err)
 	if (!r || part_resolve(part, sizeof part, dir, r->target) != 0)
 		if (part_resolve(part, sizeof part, dir, "sharedStrings.xml") != 0)
 			part[0] = '\0';
-	rc = part_parse(x, part, sst_start, sst_end, sst_text, err);
+	x->sst_part = part;
+	rc = part_parse(x, part, XLSX_MAX_SHARED_XML, sst_start, sst_end, sst_text, err);
+	x->sst_part = NULL;
 	if (rc && rc != CC_ENOTFOUND)
 		return rc;
 
@@ -1094,7 +1155,7 @@ static int open_parts(struct cc_xlsx_reader *x, struct cc_error *err)
 	if (!r || part_resolve(part, sizeof part, dir, r->target) != 0)
 		if (part_resolve(part, sizeof part, dir, "styles.xml") != 0)
 			part[0] = '\0';
-	rc = part_parse(x, part, styles_start, styles_end, NULL, err);
+	rc = part_parse(x, part, XLSX_MAX_SMALL_XML, styles_start, styles_end, NULL, err);
 	if (rc && rc != CC_ENOTFOUND)
 		return rc;
 	rc = styles_resolve(x, err);
@@ -1133,7 +1194,7 @@ int cc_xlsx_open(struct cc_xlsx_reader **out, const char *path, struct cc_error 
 	rc = open_parts(x, err);
 	if (rc)
 		goto out;
-	rc = part_open(x, x->sheet_part, &x->sheet_size, err);
+	rc = part_open(x, x->sheet_part, 0, &x->sheet_size, err);
 	if (rc) {
 		if (rc == CC_ENOTFOUND)
 			rc = cc_error_set(err, CC_EPARSE, "no worksheet in '%s'", path);

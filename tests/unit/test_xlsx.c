@@ -16,9 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include <minizip/unzip.h>
 #include <minizip/zip.h>
+#include <zlib.h>
 #include "io/xlsx.h"
 
 static char dir[64];
@@ -438,6 +440,155 @@ static void test_handbuilt(void **state)
 }
 
 /* The 1904 date system, a relative sheet path, a package without _rels/.rels or styles. */
+/*
+ * Writes an XLSX whose shared-strings part inflates to REPEAT copies of CHUNK (a "zip bomb":
+ * a few MB on disk). The deflate data is made once: CHUNK compressed with a full flush is a
+ * block that refers to nothing before it, so the stream is that block REPEAT times and an
+ * empty final block, with the true size and CRC in the zip directory.
+ */
+static void make_bomb(const char *path, const char *chunk, unsigned repeat)
+{
+	static const char workbook[] =
+		"<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+		"xmlns:r=\"" REL_NS "\"><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/>"
+		"</sheets></workbook>";
+	static const char workbook_rels[] =
+		"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+		"<Relationship Id=\"rId1\" Type=\"" REL_NS
+		"/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+		"<Relationship Id=\"rId2\" Type=\"" REL_NS
+		"/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>";
+	static const char sheet[] =
+		"<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+		"<sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row></sheetData>"
+		"</worksheet>";
+	static const char head[] =
+		"<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">";
+	static const char tail[] = "</sst>";
+	const struct entry e[] = {{"[Content_Types].xml", content_types},
+				  {"_rels/.rels", root_rels},
+				  {"xl/workbook.xml", workbook},
+				  {"xl/_rels/workbook.xml.rels", workbook_rels},
+				  {"xl/worksheets/sheet1.xml", sheet}};
+	size_t n = strlen(chunk);
+	unsigned char *block = malloc(n + 1024);
+	unsigned char *hb = malloc(1024);
+	assert_non_null(block);
+	assert_non_null(hb);
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
+	/* The head, then the chunk: each its own flushed block(s). */
+	zs.next_in = (unsigned char *)head;
+	zs.avail_in = (unsigned)strlen(head);
+	zs.next_out = hb;
+	zs.avail_out = 1024;
+	assert_int_equal(deflate(&zs, Z_FULL_FLUSH), Z_OK);
+	size_t nh = 1024 - zs.avail_out;
+	zs.next_in = (unsigned char *)chunk;
+	zs.avail_in = (unsigned)n;
+	zs.next_out = block;
+	zs.avail_out = (unsigned)(n + 1024);
+	assert_int_equal(deflate(&zs, Z_FULL_FLUSH), Z_OK);
+	size_t nb = n + 1024 - zs.avail_out;
+	deflateEnd(&zs);
+	/* The tail as a final fixed-Huffman block of stored bytes is simplest done by zlib too. */
+	unsigned char tb[64];
+	memset(&zs, 0, sizeof zs);
+	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = (unsigned char *)tail;
+	zs.avail_in = (unsigned)strlen(tail);
+	zs.next_out = tb;
+	zs.avail_out = sizeof tb;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	size_t nt = sizeof tb - zs.avail_out;
+	deflateEnd(&zs);
+
+	uLong crc = crc32(0L, (const Bytef *)head, (uInt)strlen(head));
+	uLong cc = crc32(0L, (const Bytef *)chunk, (uInt)n);
+	for (unsigned i = 0; i < repeat; i++)
+		crc = crc32_combine(crc, cc, (z_off_t)n);
+	crc = crc32_combine(crc, crc32(0L, (const Bytef *)tail, (uInt)strlen(tail)),
+			    (z_off_t)strlen(tail));
+	ZPOS64_T total = strlen(head) + (ZPOS64_T)n * repeat + strlen(tail);
+
+	zipFile z = zipOpen64(path, APPEND_STATUS_CREATE);
+	assert_non_null(z);
+	for (size_t i = 0; i < sizeof e / sizeof e[0]; i++) {
+		assert_int_equal(zipOpenNewFileInZip(z, e[i].name, NULL, NULL, 0, NULL, 0, NULL,
+						     Z_DEFLATED, Z_DEFAULT_COMPRESSION),
+				 ZIP_OK);
+		assert_int_equal(zipWriteInFileInZip(z, e[i].data, (unsigned)strlen(e[i].data)),
+				 ZIP_OK);
+		assert_int_equal(zipCloseFileInZip(z), ZIP_OK);
+	}
+	assert_int_equal(zipOpenNewFileInZip2_64(z, "xl/sharedStrings.xml", NULL, NULL, 0, NULL, 0,
+						 NULL, Z_DEFLATED, 9, 1, total > 0xFFFFFFFFu),
+			 ZIP_OK);
+	assert_int_equal(zipWriteInFileInZip(z, hb, (unsigned)nh), ZIP_OK);
+	for (unsigned i = 0; i < repeat; i++)
+		assert_int_equal(zipWriteInFileInZip(z, block, (unsigned)nb), ZIP_OK);
+	assert_int_equal(zipWriteInFileInZip(z, tb, (unsigned)nt), ZIP_OK);
+	assert_int_equal(zipCloseFileInZipRaw64(z, total, crc), ZIP_OK);
+	assert_int_equal(zipClose(z, NULL), ZIP_OK);
+	free(block);
+	free(hb);
+}
+
+/*
+ * Decompression bombs (issue 13.6): a shared-strings part that declares 1.5 GB is refused
+ * before anything is inflated, and one that stays under the declared-size ceiling but whose
+ * strings exceed the memory budget is refused when the budget is reached; both name the part.
+ */
+static void test_bomb(void **state)
+{
+	(void)state;
+	struct cc_xlsx_reader *x = NULL;
+	struct cc_error err = {0};
+	char *chunk = malloc((1u << 20) + 1);
+	assert_non_null(chunk);
+	/* 1 MiB of <si><t>AAA…</t></si> strings. */
+	size_t k = 0;
+	while (k + 1016 <= (1u << 20)) {
+		memcpy(chunk + k, "<si><t>", 7);
+		memset(chunk + k + 7, 'A', 1000);
+		memcpy(chunk + k + 1007, "</t></si>", 9);
+		k += 1016;
+	}
+	chunk[k] = '\0';
+
+	const char *path = tmp_path("bomb.xlsx");
+	make_bomb(path, chunk, 1500);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_true(sb.st_size < (8 << 20)); /* a few MB on disk */
+	assert_int_equal(cc_xlsx_open(&x, path, &err), CC_EINVAL);
+	assert_null(x);
+	if (!strstr(err.msg, "xl/sharedStrings.xml expands beyond 512 MB"))
+		print_error("message: %s\n", err.msg);
+	assert_non_null(strstr(err.msg, "xl/sharedStrings.xml expands beyond 512 MB"));
+
+	/* 300 MB of strings: under the declared-size ceiling, over the 256 MB memory budget. */
+	path = tmp_path("bomb2.xlsx");
+	make_bomb(path, chunk, 300);
+	assert_int_equal(cc_xlsx_open(&x, path, &err), CC_EINVAL);
+	assert_null(x);
+	if (!strstr(err.msg, "shared strings of xl/sharedStrings.xml need more than 256 MB"))
+		print_error("message: %s\n", err.msg);
+	assert_non_null(
+		strstr(err.msg, "shared strings of xl/sharedStrings.xml need more than 256 MB"));
+
+	/* The same package with a small part reads fine (the bomb maker makes valid packages). */
+	path = tmp_path("small.xlsx");
+	make_bomb(path, "<si><t>ok</t></si>", 3);
+	assert_int_equal(cc_xlsx_open(&x, path, &err), 0);
+	struct cc_row row;
+	assert_int_equal(cc_xlsx_next(x, &row, &err), 1);
+	assert_string_equal(row.fields[0], "ok");
+	cc_xlsx_close(x);
+	free(chunk);
+}
+
 static void test_date1904(void **state)
 {
 	(void)state;
@@ -658,8 +809,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_write_read), cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_handbuilt),  cmocka_unit_test(test_date1904),
-		cmocka_unit_test(test_errors),	   cmocka_unit_test(test_many_rows),
+		cmocka_unit_test(test_handbuilt),  cmocka_unit_test(test_bomb),
+		cmocka_unit_test(test_date1904),   cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_many_rows),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
