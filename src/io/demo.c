@@ -266,180 +266,224 @@ static const char *node_word(const struct cc_node *n)
 	return n->name_zh[0] ? n->name_zh : "科技";
 }
 
-int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_counts *counts,
-		  struct cc_error *err)
+/*
+ * One generation in progress: the options, the random stream every step draws from in turn
+ * (so the order of the steps below is part of the output), the enterprises made so far and
+ * their index by node.
+ */
+struct demo {
+	const char *dir;
+	const struct cc_demo_opts *o;
+	const struct cc_catalogue *cat;
+	struct cc_demo_counts *counts;
+	struct rng r;
+	struct ent *E;
+	int n;
+	int *by_node;	 /* enterprise numbers grouped by node */
+	int *node_start; /* a node's first place in by_node */
+	int *node_count; /* how many enterprises make a node */
+};
+
+/* A chain's share of the registry: its weight, doubled for long chains. */
+static int chain_share(const struct cc_chain *ch)
 {
-	struct rng r = {o->seed * 0x2545F4914F6CDD1Dull + 12345};
-	struct writer we = {0}, wi = {0}, wm = {0}, ws = {0}, wp = {0};
-	struct ent *E = NULL;
-	int *by_node = NULL, *node_start = NULL, *node_count = NULL;
-	int rc = 0, n = o->enterprises;
-	memset(counts, 0, sizeof *counts);
+	return chain_weight(ch->id) * (ch->nnodes > 8 ? 2 : 1);
+}
 
-	const struct cc_catalogue *cat = cc_catalogue_get(err);
-	if (!cat)
-		return CC_EINVAL;
-	rc = cc_codes_load(err);
-	if (rc)
-		return rc;
-	E = calloc((size_t)n, sizeof *E);
-	if (!E)
-		return cc_error_set(err, CC_ENOMEM, "out of memory");
+/* Chooses the chain of the next enterprise by the chains' shares (TOTAL_W their sum). */
+static const struct cc_chain *pick_chain(struct demo *g, int total_w)
+{
+	const struct cc_catalogue *cat = g->cat;
+	int x = pick(&g->r, total_w), c = 0;
+	for (; c < cat->nchains; c++) {
+		int w = chain_share(&cat->chains[c]);
+		if (x < w)
+			break;
+		x -= w;
+	}
+	if (c >= cat->nchains)
+		c = cat->nchains - 1;
+	return &cat->chains[c];
+}
 
-	/* Chain weights. */
+/*
+ * Draws enterprise I's facts (nodes, region, size, growth, R&D intensity) into E[I] and
+ * returns the place it is registered in.
+ */
+static const struct place *draw_enterprise(struct demo *g, int i, const struct cc_chain *ch)
+{
+	struct rng *r = &g->r;
+	struct ent *e = &g->E[i];
+	e->node = pick_node(r, g->cat, ch);
+	e->node2 = uniform(r) < 0.12 ? pick_node(r, g->cat, ch) : -1;
+	if (e->node2 == e->node ||
+	    (e->node2 >= 0 && (int)(((uint64_t)e->node2 * 2654435761u >> 7) % 7) == 0))
+		e->node2 = -1; /* a second link never fills one of the region's gaps */
+	/* Some links are gaps of the region (about one in seven, fixed per node): their makers
+	 * sit in other provinces, or now and then in Sichuan, so chain maps show missing and
+	 * weak links as a real region has them. */
+	int gap = (int)(((uint64_t)e->node * 2654435761u >> 7) % 7) == 0;
+	double where = uniform(r);
+	const struct place *pl;
+	if (gap ? where < 0.12 : where < 0.9) {
+		pl = &places[weighted_place(r, places, (int)(sizeof places / sizeof places[0]))];
+		if (gap)
+			while (pl->code / 10000 == 50)
+				pl = &places[weighted_place(
+					r, places, (int)(sizeof places / sizeof places[0]))];
+		e->local = 1;
+	} else {
+		pl = &elsewhere[weighted_place(r, elsewhere,
+					       (int)(sizeof elsewhere / sizeof elsewhere[0]))];
+	}
+	e->region = pl->code;
+	make_uscc(e->uscc, e->region, (uint64_t)i + 1, g->o->seed);
+	const struct cc_node *nd = &g->cat->nodes[e->node];
+	/* Downstream makers are bigger; heavy tail by a log-normal. */
+	double mu = 8.3 + 0.5 * nd->stage;
+	e->size = exp(mu + 1.35 * normal(r));
+	if (e->size < 200)
+		e->size = 200 + uniform(r) * 300;
+	e->growth = 0.06 + 0.12 * normal(r) * 0.8;
+	int tech = strcmp(ch->id, "ic") == 0 || strcmp(ch->id, "software") == 0 ||
+		   strcmp(ch->id, "biopharma") == 0 || strcmp(ch->id, "display") == 0 ||
+		   strcmp(ch->id, "icv") == 0 || strcmp(ch->id, "power_semi") == 0 ||
+		   strcmp(ch->id, "sensor") == 0;
+	e->rd = exp(log(tech ? 0.055 : 0.028) + 0.6 * normal(r));
+	if (e->rd > 0.35)
+		e->rd = 0.35;
+	e->role = 2;
+	return pl;
+}
+
+/* Writes E's certificates (';'-separated, possibly none) into CERTS of N bytes. */
+static void draw_certs(struct rng *r, const struct ent *e, char *certs, size_t n)
+{
+	size_t cu = 0;
+	certs[0] = '\0';
+	if (e->rd > 0.03 && uniform(r) < 0.6)
+		cu += (size_t)snprintf(certs + cu, n - cu, "hightech");
+	if (e->size < 20000 && e->rd > 0.02 && uniform(r) < 0.4)
+		cu += (size_t)snprintf(certs + cu, n - cu, "%stech_sme", cu ? ";" : "");
+	if (e->size < 100000 && e->rd > 0.03 && uniform(r) < 0.15) {
+		cu += (size_t)snprintf(certs + cu, n - cu, "%ssrdi", cu ? ";" : "");
+		if (uniform(r) < 0.15)
+			cu += (size_t)snprintf(certs + cu, n - cu, ";srdi_giant");
+	}
+	if (e->size < 100000 && e->rd > 0.025 && uniform(r) < 0.2)
+		cu += (size_t)snprintf(certs + cu, n - cu, "%sinnovative_sme", cu ? ";" : "");
+}
+
+/* Draws enterprise I's registry row (name, industry, founding, scale, listing, certificates)
+ * and writes it. */
+static void write_enterprise(struct demo *g, struct writer *w, int i, const struct place *pl)
+{
+	struct rng *r = &g->r;
+	struct ent *e = &g->E[i];
+	const struct cc_node *nd = &g->cat->nodes[e->node];
+	char name[512], founded[40], *industry = NULL;
+	snprintf(name, sizeof name, "%s%s%s%s", pl->prefix,
+		 brands[pick(r, (int)(sizeof brands / sizeof brands[0]))], node_word(nd),
+		 suffixes[pick(r, 5)]);
+	if (uniform(r) < 0.3) {
+		/* Some names carry a serial to read like real registries' branch names. */
+		char tmp[512];
+		snprintf(tmp, sizeof tmp, "%s%s第%d分公司", pl->prefix,
+			 brands[pick(r, (int)(sizeof brands / sizeof brands[0]))], 1 + i % 97);
+		if (uniform(r) < 0.1)
+			snprintf(name, sizeof name, "%s", tmp);
+	}
+	for (int k = 0; k < nd->nindustries; k++)
+		if (cc_industry_find(nd->industries[k])) {
+			industry = (char *)nd->industries[k];
+			break;
+		}
+	snprintf(founded, sizeof founded, "%04d-%02d-%02d", 1992 + pick(r, 31), 1 + pick(r, 12),
+		 1 + pick(r, 28));
+	const char *scale = e->size >= 40000  ? "large"
+			    : e->size >= 2000 ? "medium"
+			    : e->size >= 300  ? "small"
+					      : "micro";
+	const char *listed = "none";
+	double lu = uniform(r);
+	if (e->size > 80000 && lu < 0.35)
+		listed = lu < 0.15 ? "main" : lu < 0.25 ? "star" : "gem";
+	else if (e->size > 3000 && lu < 0.04)
+		listed = "neeq";
+	char certs[128];
+	draw_certs(r, e, certs, sizeof certs);
+	char region[8];
+	snprintf(region, sizeof region, "%06d", e->region);
+	w_field(w, e->uscc, 0);
+	w_field(w, name, 0);
+	w_field(w, region, 0);
+	w_field(w, uniform(r) < 0.02 ? NULL : industry, 0);
+	w_field(w, uniform(r) < 0.03 ? NULL : founded, 0);
+	w_field(w, scale, 0);
+	w_field(w, listed, 0);
+	w_field(w, certs, 1);
+}
+
+/* The registry: draws every enterprise and writes enterprises.csv. */
+static int write_registry(struct demo *g, struct cc_error *err)
+{
+	struct writer w = {0};
 	int total_w = 0;
-	for (int c = 0; c < cat->nchains; c++)
-		total_w += chain_weight(cat->chains[c].id) * (cat->chains[c].nnodes > 8 ? 2 : 1);
-
-	rc = w_open(&we, dir, "enterprises.csv",
-		    "uscc,name,region,industry,founded,scale,listed,certs", err);
+	for (int c = 0; c < g->cat->nchains; c++)
+		total_w += chain_share(&g->cat->chains[c]);
+	int rc = w_open(&w, g->dir, "enterprises.csv",
+			"uscc,name,region,industry,founded,scale,listed,certs", err);
 	if (rc)
 		goto out;
-	for (int i = 0; i < n; i++) {
-		struct ent *e = &E[i];
-		int x = pick(&r, total_w), c = 0;
-		for (; c < cat->nchains; c++) {
-			int w = chain_weight(cat->chains[c].id) *
-				(cat->chains[c].nnodes > 8 ? 2 : 1);
-			if (x < w)
-				break;
-			x -= w;
-		}
-		if (c >= cat->nchains)
-			c = cat->nchains - 1;
-		const struct cc_chain *ch = &cat->chains[c];
-		e->node = pick_node(&r, cat, ch);
-		e->node2 = uniform(&r) < 0.12 ? pick_node(&r, cat, ch) : -1;
-		if (e->node2 == e->node ||
-		    (e->node2 >= 0 && (int)(((uint64_t)e->node2 * 2654435761u >> 7) % 7) == 0))
-			e->node2 = -1; /* a second link never fills one of the region's gaps */
-		/* Some links are gaps of the region (about one in seven, fixed per node): their
-		 * makers sit in other provinces, or now and then in Sichuan, so chain maps show
-		 * missing and weak links as a real region has them. */
-		int gap = (int)(((uint64_t)e->node * 2654435761u >> 7) % 7) == 0;
-		double where = uniform(&r);
-		const struct place *pl;
-		if (gap ? where < 0.12 : where < 0.9) {
-			pl = &places[weighted_place(&r, places,
-						    (int)(sizeof places / sizeof places[0]))];
-			if (gap)
-				while (pl->code / 10000 == 50)
-					pl = &places[weighted_place(
-						&r, places,
-						(int)(sizeof places / sizeof places[0]))];
-			e->local = 1;
-		} else {
-			pl = &elsewhere[weighted_place(
-				&r, elsewhere, (int)(sizeof elsewhere / sizeof elsewhere[0]))];
-		}
-		e->region = pl->code;
-		make_uscc(e->uscc, e->region, (uint64_t)i + 1, o->seed);
-		const struct cc_node *nd = &cat->nodes[e->node];
-		/* Downstream makers are bigger; heavy tail by a log-normal. */
-		double mu = 8.3 + 0.5 * nd->stage;
-		e->size = exp(mu + 1.35 * normal(&r));
-		if (e->size < 200)
-			e->size = 200 + uniform(&r) * 300;
-		e->growth = 0.06 + 0.12 * normal(&r) * 0.8;
-		int tech = strcmp(ch->id, "ic") == 0 || strcmp(ch->id, "software") == 0 ||
-			   strcmp(ch->id, "biopharma") == 0 || strcmp(ch->id, "display") == 0 ||
-			   strcmp(ch->id, "icv") == 0 || strcmp(ch->id, "power_semi") == 0 ||
-			   strcmp(ch->id, "sensor") == 0;
-		e->rd = exp(log(tech ? 0.055 : 0.028) + 0.6 * normal(&r));
-		if (e->rd > 0.35)
-			e->rd = 0.35;
-		e->role = 2;
-
-		char name[512], founded[40], *industry = NULL;
-		snprintf(name, sizeof name, "%s%s%s%s", pl->prefix,
-			 brands[pick(&r, (int)(sizeof brands / sizeof brands[0]))], node_word(nd),
-			 suffixes[pick(&r, 5)]);
-		if (uniform(&r) < 0.3) {
-			/* Some names carry a serial to read like real registries' branch names. */
-			char tmp[512];
-			snprintf(tmp, sizeof tmp, "%s%s第%d分公司", pl->prefix,
-				 brands[pick(&r, (int)(sizeof brands / sizeof brands[0]))],
-				 1 + i % 97);
-			if (uniform(&r) < 0.1)
-				snprintf(name, sizeof name, "%s", tmp);
-		}
-		for (int k = 0; k < nd->nindustries; k++)
-			if (cc_industry_find(nd->industries[k])) {
-				industry = (char *)nd->industries[k];
-				break;
-			}
-		snprintf(founded, sizeof founded, "%04d-%02d-%02d", 1992 + pick(&r, 31),
-			 1 + pick(&r, 12), 1 + pick(&r, 28));
-		const char *scale = e->size >= 40000  ? "large"
-				    : e->size >= 2000 ? "medium"
-				    : e->size >= 300  ? "small"
-						      : "micro";
-		const char *listed = "none";
-		double lu = uniform(&r);
-		if (e->size > 80000 && lu < 0.35)
-			listed = lu < 0.15 ? "main" : lu < 0.25 ? "star" : "gem";
-		else if (e->size > 3000 && lu < 0.04)
-			listed = "neeq";
-		char certs[128] = "";
-		size_t cu = 0;
-		if (e->rd > 0.03 && uniform(&r) < 0.6)
-			cu += (size_t)snprintf(certs + cu, sizeof certs - cu, "hightech");
-		if (e->size < 20000 && e->rd > 0.02 && uniform(&r) < 0.4)
-			cu += (size_t)snprintf(certs + cu, sizeof certs - cu, "%stech_sme",
-					       cu ? ";" : "");
-		if (e->size < 100000 && e->rd > 0.03 && uniform(&r) < 0.15) {
-			cu += (size_t)snprintf(certs + cu, sizeof certs - cu, "%ssrdi",
-					       cu ? ";" : "");
-			if (uniform(&r) < 0.15)
-				cu += (size_t)snprintf(certs + cu, sizeof certs - cu,
-						       ";srdi_giant");
-		}
-		if (e->size < 100000 && e->rd > 0.025 && uniform(&r) < 0.2)
-			cu += (size_t)snprintf(certs + cu, sizeof certs - cu, "%sinnovative_sme",
-					       cu ? ";" : "");
-		char region[8];
-		snprintf(region, sizeof region, "%06d", e->region);
-		w_field(&we, e->uscc, 0);
-		w_field(&we, name, 0);
-		w_field(&we, region, 0);
-		w_field(&we, uniform(&r) < 0.02 ? NULL : industry, 0);
-		w_field(&we, uniform(&r) < 0.03 ? NULL : founded, 0);
-		w_field(&we, scale, 0);
-		w_field(&we, listed, 0);
-		w_field(&we, certs, 1);
-		counts->enterprises++;
+	for (int i = 0; i < g->n; i++) {
+		const struct cc_chain *ch = pick_chain(g, total_w);
+		const struct place *pl = draw_enterprise(g, i, ch);
+		write_enterprise(g, &w, i, pl);
+		g->counts->enterprises++;
 	}
-	rc = w_close(&we, err);
-	if (rc)
-		goto out;
+	rc = w_close(&w, err);
+out:
+	w_close(&w, NULL);
+	return rc;
+}
 
-	/* Index enterprises by node to pick suppliers and masters. */
-	by_node = malloc(sizeof *by_node * (size_t)n);
-	node_start = calloc((size_t)cat->nnodes + 1, sizeof *node_start);
-	node_count = calloc((size_t)cat->nnodes + 1, sizeof *node_count);
-	if (!by_node || !node_start || !node_count) {
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-		goto out;
+/* Groups the enterprises by the node they make (by_node, node_start, node_count). */
+static int index_by_node(struct demo *g, struct cc_error *err)
+{
+	int n = g->n, nnodes = g->cat->nnodes;
+	g->by_node = malloc(sizeof *g->by_node * (size_t)n);
+	g->node_start = calloc((size_t)nnodes + 1, sizeof *g->node_start);
+	g->node_count = calloc((size_t)nnodes + 1, sizeof *g->node_count);
+	if (!g->by_node || !g->node_start || !g->node_count)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	for (int i = 0; i < n; i++)
+		g->node_count[g->E[i].node]++;
+	for (int k = 0, acc = 0; k < nnodes; k++) {
+		g->node_start[k] = acc;
+		acc += g->node_count[k];
+		g->node_count[k] = 0;
 	}
 	for (int i = 0; i < n; i++)
-		node_count[E[i].node]++;
-	for (int k = 0, acc = 0; k < cat->nnodes; k++) {
-		node_start[k] = acc;
-		acc += node_count[k];
-		node_count[k] = 0;
-	}
-	for (int i = 0; i < n; i++)
-		by_node[node_start[E[i].node] + node_count[E[i].node]++] = i;
+		g->by_node[g->node_start[g->E[i].node] + g->node_count[g->E[i].node]++] = i;
+	return 0;
+}
 
-	/* Masters: per chain, the two or three largest local downstream (or midstream) makers. */
+/*
+ * Roles: per chain, the two or three largest local downstream (or midstream) makers are its
+ * masters (and grow), and most other large enterprises are core members.
+ */
+static void choose_roles(struct demo *g)
+{
+	const struct cc_catalogue *cat = g->cat;
+	struct ent *E = g->E;
 	for (int c = 0; c < cat->nchains; c++) {
 		const struct cc_chain *ch = &cat->chains[c];
 		int best[3] = {-1, -1, -1};
 		for (int k = ch->first_node; k < ch->first_node + ch->nnodes; k++) {
 			if (cat->nodes[k].stage == CC_STAGE_UPSTREAM)
 				continue;
-			for (int j = 0; j < node_count[k]; j++) {
-				int i = by_node[node_start[k] + j];
+			for (int j = 0; j < g->node_count[k]; j++) {
+				int i = g->by_node[g->node_start[k] + j];
 				if (!E[i].local)
 					continue;
 				for (int b = 0; b < 3; b++)
@@ -458,306 +502,431 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 				E[best[b]].size *= 2.5; /* masters anchor their chain */
 			}
 	}
-	for (int i = 0; i < n; i++)
-		if (E[i].role == 2 && E[i].size > 30000 && uniform(&r) < 0.7)
+	for (int i = 0; i < g->n; i++)
+		if (E[i].role == 2 && E[i].size > 30000 && uniform(&g->r) < 0.7)
 			E[i].role = 1;
+}
 
-	/* Indicators. */
-	rc = w_open(
-		&wi, dir, "indicators.csv",
+/* An enterprise's steady traits behind its yearly and monthly figures. */
+struct profile {
+	double margin, assets_ratio, debt;
+	double productivity; /* 万元 per person */
+	double rd_share;     /* share of staff in R&D */
+	double energy;	     /* tce per 万元 of output */
+	double patents;	     /* invention patents held before the first year */
+	double exports_share, local_share;
+};
+
+/* Draws E's traits (NODE its node). */
+static void draw_profile(struct rng *r, const struct ent *e, const struct cc_node *nd,
+			 struct profile *p)
+{
+	p->margin = 0.06 + 0.05 * normal(r);
+	p->assets_ratio = uni(r, 0.8, 2.0);
+	p->debt = uni(r, 0.3, 0.78);
+	p->productivity = exp(log(90) + 0.4 * normal(r));
+	p->rd_share = e->rd * uni(r, 2.5, 4.5);
+	if (p->rd_share > 0.6)
+		p->rd_share = 0.6;
+	p->energy = (nd->stage == CC_STAGE_UPSTREAM ? 0.12 : 0.03) * exp(0.5 * normal(r));
+	p->patents = floor(e->size * e->rd / 400 * uni(r, 0.3, 1.5));
+	p->exports_share = uniform(r) < 0.3 ? uni(r, 0.02, 0.4) : 0;
+	p->local_share = e->local ? uni(r, 0.1, 0.55) : uni(r, 0.0, 0.1);
+}
+
+/* Writes E's annual rows: REV[0..NY) its revenue by year, the last one LAST_YEAR. */
+static void write_annual(struct demo *g, struct writer *w, const struct ent *e, struct profile *p,
+			 const double *rev, int ny, int last_year)
+{
+	struct rng *r = &g->r;
+	for (int y = 0; y < ny; y++) {
+		char v[CC_M_BASE_COUNT][40], period[16];
+		const char *cells[CC_M_BASE_COUNT];
+		double R = rev[y];
+		double out_v = R * uni(r, 0.92, 1.12);
+		double emp = floor(out_v / p->productivity) + 5;
+		double rds = floor(emp * p->rd_share);
+		double profit = R * (p->margin + 0.02 * normal(r));
+		double assets = R * p->assets_ratio;
+		p->patents += floor(uniform(r) * (1 + R * e->rd / 2000));
+		double vals[CC_M_BASE_COUNT] = {
+			R,
+			R * uni(r, 0.75, 0.98),
+			out_v,
+			profit,
+			assets,
+			assets * p->debt,
+			profit * uni(r, 0.4, 1.6),
+			emp,
+			rds,
+			R * e->rd * uni(r, 0.9, 1.1),
+			p->patents,
+			R * (e->rd > 0.03 ? uni(r, 0.5, 0.9) : uni(r, 0, 0.3)),
+			R * p->exports_share,
+			out_v * p->energy,
+			R * uni(r, 0.02, 0.06),
+			R * p->local_share,
+			uniform(r) < 0.06 ? R * uni(r, 0.05, 0.5) : 0};
+		for (int m = 0; m < CC_M_BASE_COUNT; m++) {
+			int dec = cc_metric_get(m)->integer ? 0 : 2;
+			fmt_num(v[m], sizeof v[m], vals[m], dec);
+			cells[m] = uniform(r) < 0.015 ? NULL : v[m];
+		}
+		snprintf(period, sizeof period, "%d", last_year - ny + 1 + y);
+		w_field(w, e->uscc, 0);
+		w_field(w, period, 0);
+		for (int m = 0; m < CC_M_BASE_COUNT; m++)
+			w_field(w, cells[m], m == CC_M_BASE_COUNT - 1);
+		g->counts->indicators++;
+	}
+}
+
+/* Writes E's monthly rows: the month alone (never cumulative), with seasonality. */
+static void write_monthly(struct demo *g, struct writer *w, const struct ent *e,
+			  const struct profile *p, int last_year)
+{
+	struct rng *r = &g->r;
+	const struct cc_demo_opts *o = g->o;
+	for (int k = o->months; k >= 1; k--) {
+		int mi = (o->this_year * 12 + (o->this_month - 1)) - k;
+		int yy = mi / 12, mm = mi % 12 + 1;
+		double season = 1 + 0.12 * cos(2 * M_PI * (mm - 12) / 12.0) - (mm == 2 ? 0.15 : 0);
+		double base = e->size * pow(1 + e->growth, (yy - last_year) + (mm - 6.5) / 12.0);
+		double R = base / 12 * season * (1 + 0.06 * normal(r));
+		char period[16], rv[40], ov[40], en[40], em[40], ex[40];
+		snprintf(period, sizeof period, "%04d-%02d", yy, mm);
+		fmt_num(rv, sizeof rv, R, 2);
+		fmt_num(ov, sizeof ov, R * uni(r, 0.95, 1.1), 2);
+		fmt_num(en, sizeof en, R * p->energy, 2);
+		fmt_num(em, sizeof em, floor(e->size / p->productivity) + 5, 0);
+		fmt_num(ex, sizeof ex, R * p->exports_share, 2);
+		const char *cells[19] = {e->uscc, period, rv,	NULL, ov,   NULL, NULL,
+					 NULL,	  NULL,	  em,	NULL, NULL, NULL, NULL,
+					 ex,	  en,	  NULL, NULL, NULL};
+		for (int c = 0; c < 19; c++)
+			w_field(w, cells[c], c == 18);
+		g->counts->indicators++;
+	}
+}
+
+/* Indicators: annual years and then months, enterprise by enterprise, into indicators.csv. */
+static int write_indicators(struct demo *g, struct cc_error *err)
+{
+	struct writer w = {0};
+	int rc = w_open(
+		&w, g->dir, "indicators.csv",
 		"uscc,period,revenue,main_revenue,output_value,net_profit,total_assets,"
 		"total_liabilities,op_cash_flow,employees,rd_staff,rd_expense,invention_patents,"
 		"hightech_revenue,exports,energy_tce,tax,local_purchase,financing",
 		err);
 	if (rc)
 		goto out;
-	int last_year = o->this_year - 1;
-	for (int i = 0; i < n; i++) {
-		struct ent *e = &E[i];
-		const struct cc_node *nd = &cat->nodes[e->node];
+	int last_year = g->o->this_year - 1;
+	for (int i = 0; i < g->n; i++) {
+		const struct ent *e = &g->E[i];
 		double rev[64];
-		int ny = o->annual_years < 64 ? o->annual_years : 64;
+		int ny = g->o->annual_years < 64 ? g->o->annual_years : 64;
 		/* Walk back from the latest size with the enterprise's own trend plus noise. */
 		if (ny > 0) {
 			rev[ny - 1] = e->size;
 			for (int y = ny - 2; y >= 0; y--) {
-				double g = e->growth + 0.08 * normal(&r);
-				if (g < -0.5)
-					g = -0.5;
-				rev[y] = rev[y + 1] / (1 + g);
+				double gr = e->growth + 0.08 * normal(&g->r);
+				if (gr < -0.5)
+					gr = -0.5;
+				rev[y] = rev[y + 1] / (1 + gr);
 			}
 		}
-		double margin = 0.06 + 0.05 * normal(&r);
-		double assets_ratio = uni(&r, 0.8, 2.0), debt = uni(&r, 0.3, 0.78);
-		double productivity = exp(log(90) + 0.4 * normal(&r)); /* 万元 per person */
-		double rd_share = e->rd * uni(&r, 2.5, 4.5);
-		if (rd_share > 0.6)
-			rd_share = 0.6;
-		double energy =
-			(nd->stage == CC_STAGE_UPSTREAM ? 0.12 : 0.03) * exp(0.5 * normal(&r));
-		double patents = floor(e->size * e->rd / 400 * uni(&r, 0.3, 1.5));
-		double exports_share = uniform(&r) < 0.3 ? uni(&r, 0.02, 0.4) : 0;
-		double local_share = e->local ? uni(&r, 0.1, 0.55) : uni(&r, 0.0, 0.1);
-		for (int y = 0; y < ny; y++) {
-			char v[CC_M_BASE_COUNT][40], period[16];
-			const char *cells[CC_M_BASE_COUNT];
-			double R = rev[y];
-			double out_v = R * uni(&r, 0.92, 1.12);
-			double emp = floor(out_v / productivity) + 5;
-			double rds = floor(emp * rd_share);
-			double profit = R * (margin + 0.02 * normal(&r));
-			double assets = R * assets_ratio;
-			patents += floor(uniform(&r) * (1 + R * e->rd / 2000));
-			double vals[CC_M_BASE_COUNT] = {
-				R,
-				R * uni(&r, 0.75, 0.98),
-				out_v,
-				profit,
-				assets,
-				assets * debt,
-				profit * uni(&r, 0.4, 1.6),
-				emp,
-				rds,
-				R * e->rd * uni(&r, 0.9, 1.1),
-				patents,
-				R * (e->rd > 0.03 ? uni(&r, 0.5, 0.9) : uni(&r, 0, 0.3)),
-				R * exports_share,
-				out_v * energy,
-				R * uni(&r, 0.02, 0.06),
-				R * local_share,
-				uniform(&r) < 0.06 ? R * uni(&r, 0.05, 0.5) : 0};
-			for (int m = 0; m < CC_M_BASE_COUNT; m++) {
-				int dec = cc_metric_get(m)->integer ? 0 : 2;
-				fmt_num(v[m], sizeof v[m], vals[m], dec);
-				cells[m] = uniform(&r) < 0.015 ? NULL : v[m];
-			}
-			snprintf(period, sizeof period, "%d", last_year - ny + 1 + y);
-			w_field(&wi, e->uscc, 0);
-			w_field(&wi, period, 0);
-			for (int m = 0; m < CC_M_BASE_COUNT; m++)
-				w_field(&wi, cells[m], m == CC_M_BASE_COUNT - 1);
-			counts->indicators++;
-		}
-		/* Monthly: the month alone (never cumulative), with seasonality. */
-		for (int k = o->months; k >= 1; k--) {
-			int mi = (o->this_year * 12 + (o->this_month - 1)) - k;
-			int yy = mi / 12, mm = mi % 12 + 1;
-			double season =
-				1 + 0.12 * cos(2 * M_PI * (mm - 12) / 12.0) - (mm == 2 ? 0.15 : 0);
-			double base =
-				e->size * pow(1 + e->growth, (yy - last_year) + (mm - 6.5) / 12.0);
-			double R = base / 12 * season * (1 + 0.06 * normal(&r));
-			char period[16], rv[40], ov[40], en[40], em[40], ex[40];
-			snprintf(period, sizeof period, "%04d-%02d", yy, mm);
-			fmt_num(rv, sizeof rv, R, 2);
-			fmt_num(ov, sizeof ov, R * uni(&r, 0.95, 1.1), 2);
-			fmt_num(en, sizeof en, R * energy, 2);
-			fmt_num(em, sizeof em, floor(e->size / productivity) + 5, 0);
-			fmt_num(ex, sizeof ex, R * exports_share, 2);
-			const char *cells[19] = {e->uscc, period, rv,	NULL, ov,   NULL, NULL,
-						 NULL,	  NULL,	  em,	NULL, NULL, NULL, NULL,
-						 ex,	  en,	  NULL, NULL, NULL};
-			for (int c = 0; c < 19; c++)
-				w_field(&wi, cells[c], c == 18);
-			counts->indicators++;
-		}
+		struct profile p;
+		draw_profile(&g->r, e, &g->cat->nodes[e->node], &p);
+		write_annual(g, &w, e, &p, rev, ny, last_year);
+		write_monthly(g, &w, e, &p, last_year);
 	}
-	rc = w_close(&wi, err);
-	if (rc)
-		goto out;
+	rc = w_close(&w, err);
+out:
+	w_close(&w, NULL);
+	return rc;
+}
 
-	/* Chain members. */
-	rc = w_open(&wm, dir, "chain_members.csv", "uscc,chain,node,role,product", err);
+/* Chain members: each enterprise on its node (with its role) and on its second node. */
+static int write_members(struct demo *g, struct cc_error *err)
+{
+	static const char *const roles[] = {"master", "core", "member"};
+	const struct cc_catalogue *cat = g->cat;
+	struct writer w = {0};
+	int rc = w_open(&w, g->dir, "chain_members.csv", "uscc,chain,node,role,product", err);
 	if (rc)
 		goto out;
-	static const char *const roles[] = {"master", "core", "member"};
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < g->n; i++) {
 		for (int k = 0; k < 2; k++) {
-			int ni = k ? E[i].node2 : E[i].node;
+			int ni = k ? g->E[i].node2 : g->E[i].node;
 			if (ni < 0)
 				continue;
 			const struct cc_node *nd = &cat->nodes[ni];
-			w_field(&wm, E[i].uscc, 0);
-			w_field(&wm, cat->chains[nd->chain].id, 0);
-			w_field(&wm, nd->id, 0);
-			w_field(&wm, roles[k ? 2 : E[i].role], 0);
-			w_field(&wm, nd->nproducts ? nd->products[pick(&r, nd->nproducts)] : NULL,
+			w_field(&w, g->E[i].uscc, 0);
+			w_field(&w, cat->chains[nd->chain].id, 0);
+			w_field(&w, nd->id, 0);
+			w_field(&w, roles[k ? 2 : g->E[i].role], 0);
+			w_field(&w, nd->nproducts ? nd->products[pick(&g->r, nd->nproducts)] : NULL,
 				1);
-			counts->members++;
+			g->counts->members++;
 		}
 	}
-	rc = w_close(&wm, err);
-	if (rc)
-		goto out;
-
-	/* Supply edges: buyers on midstream/downstream nodes buy from earlier-stage nodes. */
-	rc = w_open(&ws, dir, "supply.csv", "supplier,buyer,product,node,annual_value,share", err);
-	if (rc)
-		goto out;
-	for (int i = 0; i < n; i++) {
-		struct ent *b = &E[i];
-		const struct cc_node *bn = &cat->nodes[b->node];
-		const struct cc_chain *ch = &cat->chains[bn->chain];
-		if (bn->stage == CC_STAGE_UPSTREAM && uniform(&r) < 0.7)
-			continue;
-		int inputs = 1 + pick(&r, 3), used_nodes[4], nused = 0;
-		const char *used_products[4];
-		for (int in = 0; in < inputs; in++) {
-			/* An input node of an earlier stage (or the same stage for upstream
-			 * buyers). */
-			int sn = -1;
-			for (int t = 0; t < 8 && sn < 0; t++) {
-				int cand = ch->first_node + pick(&r, ch->nnodes);
-				if (cand != b->node && cat->nodes[cand].stage <= bn->stage &&
-				    (cat->nodes[cand].stage < bn->stage ||
-				     bn->stage == CC_STAGE_UPSTREAM))
-					sn = cand;
-			}
-			for (int q = 0; q < nused; q++)
-				if (used_nodes[q] == sn)
-					sn = -1;
-			if (sn < 0)
-				continue;
-			used_nodes[nused++] = sn;
-			const struct cc_node *snd = &cat->nodes[sn];
-			double need = b->size * uni(&r, 0.05, 0.25); /* this input's yearly spend */
-			int nsup = 1 + pick(&r, 3) + (uniform(&r) < 0.2 ? 2 : 0);
-			double w[8], wsum = 0;
-			char sup[8][19];
-			int ns = 0;
-			for (int s = 0; s < nsup && ns < 8; s++) {
-				char code[19];
-				if (uniform(&r) < 0.2 || node_count[sn] == 0) {
-					/* Outside the registry: a supplier of another province. */
-					int pi = weighted_place(
-						&r, elsewhere,
-						(int)(sizeof elsewhere / sizeof elsewhere[0]));
-					make_uscc(code, elsewhere[pi].code,
-						  (uint64_t)n + 1 +
-							  (uint64_t)pick(&r, 400 + n / 20),
-						  o->seed);
-				} else {
-					/* Preferential attachment (the biggest of three tries:
-					 * hubs), and most buyers source in their own province when
-					 * they can. */
-					int best = -1, near = uniform(&r) < 0.75;
-					for (int t = 0;
-					     t < 3 || (near && best >= 0 && t < 8 &&
-						       E[best].region / 10000 != b->region / 10000);
-					     t++) {
-						int cand = by_node[node_start[sn] +
-								   pick(&r, node_count[sn])];
-						int same =
-							E[cand].region / 10000 == b->region / 10000;
-						int best_same =
-							best >= 0 &&
-							E[best].region / 10000 == b->region / 10000;
-						if (best < 0 || (near && same && !best_same) ||
-						    ((!near || same == best_same) &&
-						     E[cand].size > E[best].size))
-							best = cand;
-					}
-					if (best == i)
-						continue;
-					memcpy(code, E[best].uscc, 19);
-				}
-				int dup = 0;
-				for (int q = 0; q < ns; q++)
-					dup |= strcmp(sup[q], code) == 0;
-				if (dup)
-					continue;
-				memcpy(sup[ns], code, 19);
-				w[ns] = exp(normal(&r));
-				wsum += w[ns];
-				ns++;
-			}
-			double covered = uniform(&r) < 0.8 ? 1.0 : uni(&r, 0.6, 0.95);
-			const char *product = snd->nproducts
-						      ? snd->products[pick(&r, snd->nproducts)]
-						      : snd->name_zh;
-			/* Shares are per buyer and product: one product name, one set of shares. */
-			int seen = 0;
-			for (int q = 0; q < nused - 1; q++)
-				seen |= strcmp(used_products[q], product) == 0;
-			if (seen)
-				continue;
-			used_products[nused - 1] = product;
-			for (int q = 0; q < ns; q++) {
-				char nodeid[256], value[40], share[40];
-				double sh = floor(w[q] / wsum * covered * 10000) / 10000;
-				snprintf(nodeid, sizeof nodeid, "%s.%s", ch->id, snd->id);
-				fmt_num(value, sizeof value, need * sh, 2);
-				fmt_num(share, sizeof share, sh, 4);
-				w_field(&ws, sup[q], 0);
-				w_field(&ws, b->uscc, 0);
-				w_field(&ws, product, 0);
-				w_field(&ws, nodeid, 0);
-				w_field(&ws, value, 0);
-				w_field(&ws, share, 1);
-				counts->supply++;
-			}
-		}
-	}
-	rc = w_close(&ws, err);
-	if (rc)
-		goto out;
-
-	/* Postings: about one enterprise in twelve says what it sells or needs. */
-	rc = w_open(&wp, dir, "postings.csv",
-		    "kind,uscc,title,description,node,quantity,unit,region_pref,valid_until", err);
-	if (rc)
-		goto out;
-	static const char *const units[] = {"件", "套", "吨", "片", "台", "米"};
-	for (int i = 0; i < n; i++) {
-		if (!E[i].local || uniform(&r) > 0.085)
-			continue;
-		const struct cc_node *nd = &cat->nodes[E[i].node];
-		const struct cc_chain *ch = &cat->chains[nd->chain];
-		int demand = uniform(&r) < 0.45 && nd->parent >= 0;
-		const struct cc_node *pn = nd;
-		if (demand) {
-			/* Need something from an earlier node of the chain. */
-			int cand = ch->first_node + pick(&r, ch->nnodes);
-			if (cat->nodes[cand].stage <= nd->stage)
-				pn = &cat->nodes[cand];
-		}
-		const char *prod =
-			pn->nproducts ? pn->products[pick(&r, pn->nproducts)] : pn->name_zh;
-		char title[512], desc[1024], nodeid[256], qty[32], until[40], pref[64] = "";
-		snprintf(title, sizeof title, "%s%s", demand ? "采购" : "供应", prod);
-		snprintf(desc, sizeof desc,
-			 demand ? "长期%s需求，要求具备%s配套经验，川渝地区优先，可签年度框架协议。"
-				: "可稳定供应%s，产能充足，具备%s行业配套经验，支持川渝两地送货。",
-			 prod, ch->name_zh);
-		snprintf(nodeid, sizeof nodeid, "%s.%s", ch->id, pn->id);
-		snprintf(qty, sizeof qty, "%d", (1 + pick(&r, 50)) * 100);
-		int expired = uniform(&r) < 0.1;
-		snprintf(until, sizeof until, "%04d-%02d-28", o->this_year + (expired ? -1 : 1),
-			 1 + pick(&r, 12));
-		if (uniform(&r) < 0.5)
-			snprintf(pref, sizeof pref, "%s",
-				 E[i].region / 10000 == 50 ? "510100" : "500000");
-		w_field(&wp, demand ? "demand" : "supply", 0);
-		w_field(&wp, E[i].uscc, 0);
-		w_field(&wp, title, 0);
-		w_field(&wp, desc, 0);
-		w_field(&wp, nodeid, 0);
-		w_field(&wp, qty, 0);
-		w_field(&wp, units[pick(&r, 6)], 0);
-		w_field(&wp, pref, 0);
-		w_field(&wp, until, 1);
-		counts->postings++;
-	}
-	rc = w_close(&wp, err);
+	rc = w_close(&w, err);
 out:
-	w_close(&we, NULL);
-	w_close(&wi, NULL);
-	w_close(&wm, NULL);
-	w_close(&ws, NULL);
-	w_close(&wp, NULL);
-	free(E);
-	free(by_node);
-	free(node_start);
-	free(node_count);
+	w_close(&w, NULL);
+	return rc;
+}
+
+/*
+ * Picks an input node for BUYER (on node BN of chain CH): a node of an earlier stage, or of
+ * the same stage for upstream buyers. Returns its index or -1 when eight tries find none.
+ */
+static int pick_input_node(struct demo *g, const struct ent *buyer, const struct cc_node *bn,
+			   const struct cc_chain *ch)
+{
+	const struct cc_catalogue *cat = g->cat;
+	int sn = -1;
+	for (int t = 0; t < 8 && sn < 0; t++) {
+		int cand = ch->first_node + pick(&g->r, ch->nnodes);
+		if (cand != buyer->node && cat->nodes[cand].stage <= bn->stage &&
+		    (cat->nodes[cand].stage < bn->stage || bn->stage == CC_STAGE_UPSTREAM))
+			sn = cand;
+	}
+	return sn;
+}
+
+/*
+ * Picks a registry supplier of node SN for buyer I: preferential attachment (the biggest of
+ * three tries: hubs), and most buyers source in their own province when they can. Returns
+ * the enterprise's number (which may be I itself).
+ */
+static int pick_hub(struct demo *g, int i, int sn)
+{
+	const struct ent *E = g->E, *b = &g->E[i];
+	int best = -1, near = uniform(&g->r) < 0.75;
+	for (int t = 0;
+	     t < 3 || (near && best >= 0 && t < 8 && E[best].region / 10000 != b->region / 10000);
+	     t++) {
+		int cand = g->by_node[g->node_start[sn] + pick(&g->r, g->node_count[sn])];
+		int same = E[cand].region / 10000 == b->region / 10000;
+		int best_same = best >= 0 && E[best].region / 10000 == b->region / 10000;
+		if (best < 0 || (near && same && !best_same) ||
+		    ((!near || same == best_same) && E[cand].size > E[best].size))
+			best = cand;
+	}
+	return best;
+}
+
+/*
+ * Draws the suppliers of node SN to buyer I: up to 8 distinct credit codes into SUP with
+ * their weights in W (WSUM their sum). Returns how many.
+ */
+static int pick_suppliers(struct demo *g, int i, int sn, char sup[8][19], double w[8], double *wsum)
+{
+	struct rng *r = &g->r;
+	int nsup = 1 + pick(r, 3) + (uniform(r) < 0.2 ? 2 : 0);
+	int ns = 0;
+	*wsum = 0;
+	for (int s = 0; s < nsup && ns < 8; s++) {
+		char code[19];
+		if (uniform(r) < 0.2 || g->node_count[sn] == 0) {
+			/* Outside the registry: a supplier of another province. */
+			int pi = weighted_place(r, elsewhere,
+						(int)(sizeof elsewhere / sizeof elsewhere[0]));
+			make_uscc(code, elsewhere[pi].code,
+				  (uint64_t)g->n + 1 + (uint64_t)pick(r, 400 + g->n / 20),
+				  g->o->seed);
+		} else {
+			int best = pick_hub(g, i, sn);
+			if (best == i)
+				continue;
+			memcpy(code, g->E[best].uscc, 19);
+		}
+		int dup = 0;
+		for (int q = 0; q < ns; q++)
+			dup |= strcmp(sup[q], code) == 0;
+		if (dup)
+			continue;
+		memcpy(sup[ns], code, 19);
+		w[ns] = exp(normal(r));
+		*wsum += w[ns];
+		ns++;
+	}
+	return ns;
+}
+
+/* Writes buyer I's supply edges: one to three inputs, each from a few suppliers. */
+static void write_buyer_supply(struct demo *g, struct writer *wr, int i)
+{
+	struct rng *r = &g->r;
+	const struct ent *b = &g->E[i];
+	const struct cc_node *bn = &g->cat->nodes[b->node];
+	const struct cc_chain *ch = &g->cat->chains[bn->chain];
+	if (bn->stage == CC_STAGE_UPSTREAM && uniform(r) < 0.7)
+		return;
+	int inputs = 1 + pick(r, 3), used_nodes[4], nused = 0;
+	const char *used_products[4];
+	for (int in = 0; in < inputs; in++) {
+		int sn = pick_input_node(g, b, bn, ch);
+		for (int q = 0; q < nused; q++)
+			if (used_nodes[q] == sn)
+				sn = -1;
+		if (sn < 0)
+			continue;
+		used_nodes[nused++] = sn;
+		const struct cc_node *snd = &g->cat->nodes[sn];
+		double need = b->size * uni(r, 0.05, 0.25); /* this input's yearly spend */
+		double w[8], wsum;
+		char sup[8][19];
+		int ns = pick_suppliers(g, i, sn, sup, w, &wsum);
+		double covered = uniform(r) < 0.8 ? 1.0 : uni(r, 0.6, 0.95);
+		const char *product =
+			snd->nproducts ? snd->products[pick(r, snd->nproducts)] : snd->name_zh;
+		/* Shares are per buyer and product: one product name, one set of shares. */
+		int seen = 0;
+		for (int q = 0; q < nused - 1; q++)
+			seen |= strcmp(used_products[q], product) == 0;
+		if (seen)
+			continue;
+		used_products[nused - 1] = product;
+		for (int q = 0; q < ns; q++) {
+			char nodeid[256], value[40], share[40];
+			double sh = floor(w[q] / wsum * covered * 10000) / 10000;
+			snprintf(nodeid, sizeof nodeid, "%s.%s", ch->id, snd->id);
+			fmt_num(value, sizeof value, need * sh, 2);
+			fmt_num(share, sizeof share, sh, 4);
+			w_field(wr, sup[q], 0);
+			w_field(wr, b->uscc, 0);
+			w_field(wr, product, 0);
+			w_field(wr, nodeid, 0);
+			w_field(wr, value, 0);
+			w_field(wr, share, 1);
+			g->counts->supply++;
+		}
+	}
+}
+
+/* Supply edges: buyers on midstream/downstream nodes buy from earlier-stage nodes. */
+static int write_supply(struct demo *g, struct cc_error *err)
+{
+	struct writer w = {0};
+	int rc = w_open(&w, g->dir, "supply.csv", "supplier,buyer,product,node,annual_value,share",
+			err);
+	if (rc)
+		goto out;
+	for (int i = 0; i < g->n; i++)
+		write_buyer_supply(g, &w, i);
+	rc = w_close(&w, err);
+out:
+	w_close(&w, NULL);
+	return rc;
+}
+
+/* Writes one posting of local enterprise I: what it sells, or what it needs. */
+static void write_posting(struct demo *g, struct writer *w, int i)
+{
+	static const char *const units[] = {"件", "套", "吨", "片", "台", "米"};
+	struct rng *r = &g->r;
+	const struct cc_node *nd = &g->cat->nodes[g->E[i].node];
+	const struct cc_chain *ch = &g->cat->chains[nd->chain];
+	int demand = uniform(r) < 0.45 && nd->parent >= 0;
+	const struct cc_node *pn = nd;
+	if (demand) {
+		/* Need something from an earlier node of the chain. */
+		int cand = ch->first_node + pick(r, ch->nnodes);
+		if (g->cat->nodes[cand].stage <= nd->stage)
+			pn = &g->cat->nodes[cand];
+	}
+	const char *prod = pn->nproducts ? pn->products[pick(r, pn->nproducts)] : pn->name_zh;
+	char title[512], desc[1024], nodeid[256], qty[32], until[40], pref[64] = "";
+	snprintf(title, sizeof title, "%s%s", demand ? "采购" : "供应", prod);
+	snprintf(desc, sizeof desc,
+		 demand ? "长期%s需求，要求具备%s配套经验，川渝地区优先，可签年度框架协议。"
+			: "可稳定供应%s，产能充足，具备%s行业配套经验，支持川渝两地送货。",
+		 prod, ch->name_zh);
+	snprintf(nodeid, sizeof nodeid, "%s.%s", ch->id, pn->id);
+	snprintf(qty, sizeof qty, "%d", (1 + pick(r, 50)) * 100);
+	int expired = uniform(r) < 0.1;
+	snprintf(until, sizeof until, "%04d-%02d-28", g->o->this_year + (expired ? -1 : 1),
+		 1 + pick(r, 12));
+	if (uniform(r) < 0.5)
+		snprintf(pref, sizeof pref, "%s",
+			 g->E[i].region / 10000 == 50 ? "510100" : "500000");
+	w_field(w, demand ? "demand" : "supply", 0);
+	w_field(w, g->E[i].uscc, 0);
+	w_field(w, title, 0);
+	w_field(w, desc, 0);
+	w_field(w, nodeid, 0);
+	w_field(w, qty, 0);
+	w_field(w, units[pick(r, 6)], 0);
+	w_field(w, pref, 0);
+	w_field(w, until, 1);
+	g->counts->postings++;
+}
+
+/* Postings: about one local enterprise in twelve says what it sells or needs. */
+static int write_postings(struct demo *g, struct cc_error *err)
+{
+	struct writer w = {0};
+	int rc = w_open(&w, g->dir, "postings.csv",
+			"kind,uscc,title,description,node,quantity,unit,region_pref,valid_until",
+			err);
+	if (rc)
+		goto out;
+	for (int i = 0; i < g->n; i++) {
+		if (!g->E[i].local || uniform(&g->r) > 0.085)
+			continue;
+		write_posting(g, &w, i);
+	}
+	rc = w_close(&w, err);
+out:
+	w_close(&w, NULL);
+	return rc;
+}
+
+int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_counts *counts,
+		  struct cc_error *err)
+{
+	struct demo g = {.dir = dir, .o = o, .counts = counts, .n = o->enterprises};
+	int rc = 0;
+	g.r.s = o->seed * 0x2545F4914F6CDD1Dull + 12345;
+	memset(counts, 0, sizeof *counts);
+
+	g.cat = cc_catalogue_get(err);
+	if (!g.cat) {
+		rc = CC_EINVAL;
+		goto out;
+	}
+	rc = cc_codes_load(err);
+	if (rc)
+		goto out;
+	g.E = calloc((size_t)g.n, sizeof *g.E);
+	if (!g.E) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* The order of the steps is the order of their draws from the one random stream. */
+	rc = write_registry(&g, err);
+	if (rc)
+		goto out;
+	rc = index_by_node(&g, err);
+	if (rc)
+		goto out;
+	choose_roles(&g);
+	rc = write_indicators(&g, err);
+	if (rc)
+		goto out;
+	rc = write_members(&g, err);
+	if (rc)
+		goto out;
+	rc = write_supply(&g, err);
+	if (rc)
+		goto out;
+	rc = write_postings(&g, err);
+out:
+	free(g.E);
+	free(g.by_node);
+	free(g.node_start);
+	free(g.node_count);
 	return rc;
 }
