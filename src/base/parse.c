@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/parse.h"
+#include "base/text.h"
 
 /* Longest number accepted once normalised (digits, sign, point, exponent). */
 #define NUM_MAX 320
@@ -58,16 +59,11 @@ int cc_is_blank(const char *s, size_t n)
 
 /*
  * Length of S[0..N) to quote in a message: at most 60 bytes, not cutting a UTF-8 sequence
- * (the value may be any bytes, so this only backs off over continuation bytes).
+ * (cc_utf8_cut, which also copes with values that are not UTF-8).
  */
 static int quote_len(const char *s, size_t n)
 {
-	if (n <= 60)
-		return (int)n;
-	size_t k = 60;
-	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
-		k--;
-	return (int)k;
+	return (int)cc_utf8_cut(s, n, 60);
 }
 
 static const double pow10_tab[23] = {

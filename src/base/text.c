@@ -662,3 +662,20 @@ size_t cc_utf8_len(const char *s, size_t n)
 		k += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return k;
 }
+
+size_t cc_utf8_cut(const char *s, size_t n, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t k = max;
+	if (n <= max)
+		return n;
+	/* Back over at most three continuation bytes to the lead byte of the character at MAX. */
+	while (k > 0 && max - k < 3 && (p[k] & 0xC0) == 0x80)
+		k--;
+	if (k < max && p[k] >= 0xC0) {
+		size_t len = p[k] < 0xE0 ? 2 : p[k] < 0xF0 ? 3 : 4;
+		if (k + len > max)
+			return k;
+	}
+	return max;
+}

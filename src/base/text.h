@@ -88,4 +88,14 @@ int cc_gb18030_to_utf8(const char *p, size_t n, char **out, size_t *outlen, stru
 /* Number of Unicode code points in the valid UTF-8 string S of N bytes. */
 size_t cc_utf8_len(const char *s, size_t n);
 
+/*
+ * Where to cut S (N bytes of UTF-8) to keep at most MAX bytes without splitting a character:
+ * returns N when N <= MAX, else the largest length <= MAX that does not end inside a
+ * multi-byte sequence (MAX itself when S[MAX] starts a character). Only a lead byte whose
+ * sequence would run past MAX moves the cut back, so bytes that are not UTF-8 (a stray
+ * continuation byte) are cut like any byte rather than swallowing the text before them.
+ * MAX 0 gives 0. S need not be NUL-terminated; it must hold N bytes.
+ */
+size_t cc_utf8_cut(const char *s, size_t n, size_t max);
+
 #endif

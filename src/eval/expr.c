@@ -306,12 +306,7 @@ static void fail_nomem(struct parser *p)
 /* Quotes the source text of [START, END) into OUT for a message, cut at a character. */
 static const char *quote(const struct parser *p, size_t start, size_t end, char *out, size_t cap)
 {
-	size_t n = end - start, i = 0;
-	if (n > 32) {
-		n = 32;
-		while (n > 0 && ((unsigned char)p->s[start + n] & 0xC0) == 0x80)
-			n--;
-	}
+	size_t n = cc_utf8_cut(p->s + start, end - start, 32), i = 0;
 	out[i++] = '\'';
 	for (size_t k = 0; k < n && i + 5 < cap; k++) {
 		unsigned char b = (unsigned char)p->s[start + k];

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/parse.h"
+#include "base/text.h"
 #include "eval/mcda.h"
 #include "io/table.h"
 
@@ -1142,12 +1143,7 @@ static char *dup_n(const char *s, size_t n)
 /* Length of S to quote in a message (at most 40 bytes, not cutting a UTF-8 sequence). */
 static int qlen(const char *s, size_t n)
 {
-	if (n <= 40)
-		return (int)n;
-	size_t k = 40;
-	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
-		k--;
-	return (int)k;
+	return (int)cc_utf8_cut(s, n, 40);
 }
 
 int eval_dataset_read(struct eval_dataset *d, struct cc_table *t, struct cc_error *err)

@@ -67,9 +67,7 @@ static void utf8_clean(const char *s, char *out, size_t n)
 		}
 		if (ok > n - 1 - o) {
 			/* Out of room: keep whole characters only. */
-			ok = n - 1 - o;
-			while (ok && (p[ok] & 0xC0) == 0x80)
-				ok--;
+			ok = cc_utf8_cut((const char *)p, ok, n - 1 - o);
 			memcpy(out + o, p, ok);
 			o += ok;
 			break;

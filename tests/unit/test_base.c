@@ -124,6 +124,42 @@ static void test_utf8_validator(void **state)
 	assert_string_equal(cc_encoding_name(CC_ENC_UTF8), "utf-8");
 }
 
+/*
+ * The one UTF-8 cut (cc_utf8_cut, issue 13.16): a cut inside a 2-, 3- or 4-byte character
+ * moves back to its first byte, a cut between characters stays, a string that fits is kept
+ * whole, limit 0 gives 0, and bytes that are not UTF-8 are cut as bytes.
+ */
+static void test_utf8_cut(void **state)
+{
+	(void)state;
+	/* "a" + é (2 bytes) + 中 (3) + 😀 (4) + "b": boundaries at 0, 1, 3, 6, 10, 11. */
+	const char s[] = "a\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80"
+			 "b";
+	size_t n = sizeof s - 1;
+	static const size_t want[] = {0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10, 11, 11, 11};
+	for (size_t max = 0; max < sizeof want / sizeof want[0]; max++)
+		assert_int_equal(cc_utf8_cut(s, n, max), want[max]);
+	/* Exact fit and shorter strings: kept whole (S[N] is never read). */
+	assert_int_equal(cc_utf8_cut(s, n, n), n);
+	assert_int_equal(cc_utf8_cut(s, 3, 3), 3);
+	assert_int_equal(cc_utf8_cut("\xE4\xB8", 2, 5), 2);
+	assert_int_equal(cc_utf8_cut("", 0, 0), 0);
+	assert_int_equal(cc_utf8_cut(NULL, 0, 4), 0);
+	/* Limit 0. */
+	assert_int_equal(cc_utf8_cut("\xE4\xB8\xAD", 3, 0), 0);
+	assert_int_equal(cc_utf8_cut("abc", 3, 0), 0);
+	/* Only Chinese: every cut lands on a multiple of 3. */
+	const char zh[] = "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97";
+	for (size_t max = 0; max <= 9; max++)
+		assert_int_equal(cc_utf8_cut(zh, 9, max), max / 3 * 3);
+	/* Not UTF-8: stray continuation bytes do not pull the cut back to the start. */
+	assert_int_equal(cc_utf8_cut("ab\x80\x80\x80\x80\x80", 7, 4), 4);
+	assert_int_equal(cc_utf8_cut("\x80\x80\x80\x80\x80\x80", 6, 5), 5);
+	/* A lead byte whose sequence is complete before the limit does not move it. */
+	assert_int_equal(cc_utf8_cut("\xC3\xA9\x80x", 4, 2), 2);
+	assert_int_equal(cc_utf8_cut("\xC3\xA9\x80x", 4, 3), 3);
+}
+
 static void test_gb18030_validator(void **state)
 {
 	(void)state;
@@ -1181,6 +1217,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_validator),
+		cmocka_unit_test(test_utf8_cut),
 		cmocka_unit_test(test_gb18030_validator),
 		cmocka_unit_test(test_detect_basic),
 		cmocka_unit_test(test_detect_errors),
