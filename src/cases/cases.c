@@ -363,7 +363,7 @@ int case_list(struct cc_store *st, const struct case_filter *f, struct case_row 
 	bind_opt(s, 2, f->department);
 	bind_opt(s, 3, f->uscc);
 	cc_stmt_bind_int64(s, 4, f->overdue != 0);
-	cc_stmt_bind_int64(s, 5, f->limit > 0 ? f->limit : -1);
+	cc_stmt_bind_int64(s, 5, f->limit > 0 ? f->limit : INT64_MAX);
 	for (;;) {
 		step = cc_stmt_step(s, err);
 		if (step != 1)
