@@ -1,7 +1,23 @@
 /*
- * The store: the record of everything (SQLite in WAL mode by default). Capability modules use
- * this interface and portable SQL only, so a PostgreSQL backend is a second implementation of
- * this header, not a rewrite. No sqlite3 type appears here.
+ * The store: the record of everything (SQLite in WAL mode by default). Every other module
+ * reaches the database through this interface: no sqlite3 type appears here, and src/store
+ * is the only place that includes sqlite3.h.
+ *
+ * The SQL the other modules pass through it is SQLite's, not portable SQL, so another engine
+ * (PostgreSQL, say) would mean rewriting those statements as well as implementing this
+ * header. SQLite-specific SQL outside src/store today, by kind (not every statement listed):
+ *   - FTS5 full-text queries: `MATCH`, `bm25()`, `ORDER BY rank` and the index's `rowid`
+ *     (match/posting.c, match/rank.c), over the trigram tables schema.c creates;
+ *   - date functions: `strftime('%Y-%m-%dT%H:%M:%SZ','now')` stamps (cases/cases.c,
+ *     match/posting.c, match/social.c, http/h_enterprise.c, io/import.c); `date('now')` and
+ *     `julianday()` in the cases' overdue rule and department view (cases/cases.c);
+ *   - SQLite's forms and functions: `INSERT OR IGNORE` (match/social.c), `IS NOT` between
+ *     values in upserts (io/import.c), `instr()` (match/posting.c, match/social.c),
+ *     `group_concat()` (lists/lists.c, match/rank.c), sums of comparisons (cases/cases.c);
+ *   - PRAGMAs: `journal_mode` and `foreign_keys` around a big import (io/import.c),
+ *     `user_version` (cli/cmd_data.c).
+ * Inside src/store the schema (schema.c: FTS5 tables, WITHOUT ROWID, triggers) and the change
+ * log's reads of `sqlite_sequence` (store.c) are SQLite's as well.
  *
  * Threads: one struct cc_store per thread (the server keeps one per worker).
  */
