@@ -1505,20 +1505,349 @@ static int add_alternative(struct tts_model *m, const char *id, int h, const cha
 	return e < 0 ? e : 0;
 }
 
+/*
+ * One neighbourhood being modelled: the frame, the options, and per production node H
+ * (breadth-first order, 0 the disrupted supplier) its enterprise, tier, weekly output,
+ * weekly sales to the next tier and margin rate.
+ */
+struct hood {
+	const struct cc_frame *f;
+	const struct tts_index *index;
+	const struct tts_options *o;
+	const double *rev, *profit; /* the year's revenue and net profit, or NULL */
+	struct tts_model m;
+	int np;		/* production nodes */
+	int32_t *place; /* per supplier key: its node H, or -1 */
+	int32_t *ents;
+	int *tier;
+	double *outp, *fwd_sales, *margin;
+	struct input *inputs; /* one buyer's inputs (scratch) */
+	int cap_inputs;
+};
+
+/* Frees what HOOD holds (not the report). */
+static void hood_release(struct hood *hd)
+{
+	tts_model_release(&hd->m);
+	free(hd->place);
+	free(hd->ents);
+	free(hd->tier);
+	free(hd->outp);
+	free(hd->fwd_sales);
+	free(hd->margin);
+	free(hd->inputs);
+}
+
+/*
+ * Gathers the buyers of SUPPLIER breadth first, up to the options' tiers and max_nodes (then
+ * OUT->truncated). Returns 0, CC_ENOTFOUND when it sells to no one with a recorded value, or
+ * CC_ENOMEM.
+ */
+static int reach_buyers(struct hood *hd, int32_t supplier, struct tts_report *out,
+			struct cc_error *err)
+{
+	const struct cc_frame *f = hd->f;
+	const struct tts_index *index = hd->index;
+	const struct tts_options *o = hd->o;
+	int nk = f->n + f->noutside;
+	hd->place = malloc(sizeof *hd->place * ((size_t)nk + 1));
+	hd->ents = malloc(sizeof *hd->ents * (size_t)o->max_nodes);
+	hd->tier = malloc(sizeof *hd->tier * (size_t)o->max_nodes);
+	hd->outp = calloc((size_t)o->max_nodes, sizeof *hd->outp);
+	hd->fwd_sales = calloc((size_t)o->max_nodes, sizeof *hd->fwd_sales);
+	hd->margin = calloc((size_t)o->max_nodes, sizeof *hd->margin);
+	if (!hd->place || !hd->ents || !hd->tier || !hd->outp || !hd->fwd_sales || !hd->margin)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	for (int k = 0; k < nk; k++)
+		hd->place[k] = -1;
+	hd->ents[0] = supplier;
+	hd->tier[0] = 0;
+	hd->place[sup_key(f->n, supplier)] = 0;
+	hd->np = 1;
+	for (int h = 0; h < hd->np; h++) {
+		if (hd->tier[h] >= o->tiers)
+			break;
+		int key = sup_key(f->n, hd->ents[h]);
+		for (int q = index->sup_start[key]; q < index->sup_start[key + 1]; q++) {
+			int e = index->sup_edge[q], b = f->edge_buyer[e];
+			if (!edge_ok(f, e) || b < 0 || b >= f->n || hd->place[b] >= 0)
+				continue;
+			if (hd->np == o->max_nodes) {
+				out->truncated = 1;
+				continue;
+			}
+			hd->place[b] = hd->np;
+			hd->ents[hd->np] = b;
+			hd->tier[hd->np] = hd->tier[h] + 1;
+			hd->np++;
+		}
+	}
+	if (hd->np == 1)
+		return cc_error_set(err, CC_ENOTFOUND,
+				    "supplier '%s' has no buyer with a recorded annual value",
+				    ent_uscc(f, supplier));
+	return 0;
+}
+
+/*
+ * Weekly output of each production node (the largest of its revenue, its recorded sales and
+ * its recorded purchases, over 52), its weekly sales to the next tier, and its margin rate
+ * (net profit over revenue when that is a rate, else the options' default).
+ */
+static void weigh_nodes(struct hood *hd)
+{
+	const struct cc_frame *f = hd->f;
+	const struct tts_index *index = hd->index;
+	for (int h = 0; h < hd->np; h++) {
+		int32_t x = hd->ents[h];
+		int key = sup_key(f->n, x);
+		double sales = 0, purchases = 0;
+		for (int q = index->sup_start[key]; q < index->sup_start[key + 1]; q++) {
+			int e = index->sup_edge[q];
+			if (!edge_ok(f, e))
+				continue;
+			sales += f->edge_value[e];
+			int b = f->edge_buyer[e];
+			if (b >= 0 && b < f->n && hd->place[b] >= 0 &&
+			    hd->tier[hd->place[b]] == hd->tier[h] + 1)
+				hd->fwd_sales[h] += f->edge_value[e] / 52;
+		}
+		if (x >= 0)
+			for (int q = index->buy_start[x]; q < index->buy_start[x + 1]; q++)
+				if (edge_ok(f, index->buy_edge[q]))
+					purchases += f->edge_value[index->buy_edge[q]];
+		double r = x >= 0 && hd->rev ? hd->rev[x] : NAN;
+		double annual = isfinite(r) && r > 0 ? r : 0;
+		if (sales > annual)
+			annual = sales;
+		if (purchases > annual)
+			annual = purchases;
+		hd->outp[h] = annual / 52;
+		double p = x >= 0 && hd->profit ? hd->profit[x] : NAN;
+		double rate = isfinite(p) && isfinite(r) && r > 0 ? p / r : NAN;
+		hd->margin[h] = rate > 0 && rate < 1 ? rate : hd->o->margin_rate;
+	}
+}
+
+/* Adds the model node of each production node: inventory and capacity from the options or
+ * the enterprise's override, demand the output not sold on to the next tier. */
+static int add_nodes(struct hood *hd, struct cc_error *err)
+{
+	const struct tts_options *o = hd->o;
+	for (int h = 0; h < hd->np; h++) {
+		const struct tts_override *ov = find_override(o, ent_uscc(hd->f, hd->ents[h]));
+		double weeks = o->inventory_weeks, slack = o->capacity_slack;
+		if (ov && isfinite(ov->inventory_weeks))
+			weeks = ov->inventory_weeks;
+		if (ov && isfinite(ov->capacity_slack))
+			slack = ov->capacity_slack;
+		double inv = weeks * hd->outp[h], cap = hd->outp[h] * (1 + slack);
+		if (ov && isfinite(ov->inventory))
+			inv = ov->inventory;
+		if (ov && isfinite(ov->capacity))
+			cap = ov->capacity;
+		double demand = h == 0 ? 0 : hd->outp[h] - hd->fwd_sales[h];
+		if (demand <= 1e-12 * hd->outp[h])
+			demand = 0;
+		int k = tts_model_add_node(&hd->m, ent_uscc(hd->f, hd->ents[h]),
+					   h == 0 ? TTS_SUPPLIER : TTS_PLANT, cap, inv, demand,
+					   hd->margin[h], err);
+		if (k < 0)
+			return k;
+	}
+	return 0;
+}
+
+/*
+ * Adds buyer H's material group INPUTS[A..Z) when a modelled supplier feeds it: the model
+ * edges from modelled suppliers, an alternative for each other supplier, and one for the
+ * share of the need no recorded supplier covers. Returns 0 or a negative CC_E*.
+ */
+static int add_group(struct hood *hd, int h, int a, int z, struct tts_report *out,
+		     struct cc_error *err)
+{
+	const struct cc_frame *f = hd->f;
+	const struct input *inputs = hd->inputs;
+	int64_t mk = inputs[a].mk;
+	int fed = 0, rc = 0;
+	double sum_v = 0, sum_vs = 0, sum_s = 0;
+	for (int q = a; q < z; q++) {
+		double v = f->edge_value[inputs[q].e], sh = f->edge_share[inputs[q].e];
+		fed |= inputs[q].from >= 0;
+		sum_v += v;
+		if (isfinite(sh) && sh > 0) {
+			sum_vs += v;
+			sum_s += sh > 1 ? 1 : sh;
+		}
+	}
+	if (!fed)
+		return 0;
+	double need = sum_s > 0 ? sum_vs / sum_s : sum_v;
+	if (need < sum_v)
+		need = sum_v;
+	double r = hd->outp[h] > 0 ? need / (52 * hd->outp[h]) : 1;
+	char mat[48], id[96];
+	if (mk >= 0)
+		snprintf(mat, sizeof mat, "node:%lld", (long long)mk);
+	else
+		snprintf(mat, sizeof mat, "own:%lld", (long long)(-1 - mk));
+	for (int q = a; q < z; q++) {
+		int e2 = inputs[q].e;
+		if (inputs[q].from >= 0) {
+			rc = tts_model_add_edge(&hd->m, inputs[q].from, h, mat, r, err);
+			rc = rc < 0 ? rc : 0;
+		} else {
+			snprintf(id, sizeof id, "alt:%d", e2);
+			rc = add_alternative(&hd->m, id, h, mat,
+					     f->edge_value[e2] / need + hd->o->spare_share, need, r,
+					     err);
+			out->nalternatives++;
+		}
+		if (rc)
+			return rc;
+	}
+	double rest = 1 - sum_v / need;
+	if (rest > 1e-6) {
+		snprintf(id, sizeof id, "rest:%d:%s", h, mat);
+		rc = add_alternative(&hd->m, id, h, mat, rest + hd->o->spare_share, need, r, err);
+		if (rc)
+			return rc;
+		out->nalternatives++;
+	}
+	return 0;
+}
+
+/* Inputs of buyer H: groups its edges by material and adds the groups a modelled supplier
+ * feeds (add_group). Returns 0 or a negative CC_E*. */
+static int add_inputs(struct hood *hd, int h, struct tts_report *out, struct cc_error *err)
+{
+	const struct cc_frame *f = hd->f;
+	int32_t b = hd->ents[h];
+	int lo = hd->index->buy_start[b], hi = hd->index->buy_start[b + 1], ni = 0;
+	if (hi - lo > hd->cap_inputs) {
+		struct input *p = realloc(hd->inputs, sizeof *hd->inputs * (size_t)(hi - lo));
+		if (!p)
+			return cc_error_set(err, CC_ENOMEM, "out of memory");
+		hd->inputs = p;
+		hd->cap_inputs = hi - lo;
+	}
+	for (int q = lo; q < hi; q++) {
+		int e = hd->index->buy_edge[q];
+		if (!edge_ok(f, e))
+			continue;
+		int sp = hd->place[sup_key(f->n, f->edge_supplier[e])];
+		hd->inputs[ni].mk = material_key(f, e);
+		hd->inputs[ni].e = e;
+		hd->inputs[ni].from = sp >= 0 && hd->tier[sp] == hd->tier[h] - 1 ? sp : -1;
+		ni++;
+	}
+	if (ni > 1)
+		qsort(hd->inputs, (size_t)ni, sizeof *hd->inputs, cmp_input);
+	for (int a = 0, z; a < ni; a = z) {
+		for (z = a; z < ni && hd->inputs[z].mk == hd->inputs[a].mk; z++)
+			;
+		int rc = add_group(hd, h, a, z, out, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Solves the supplier's disruption and fills OUT's system figures and its nodes. */
+static int report_nodes(struct hood *hd, struct tts_solver *sv, struct tts_report *out,
+			struct cc_error *err)
+{
+	const struct tts_model *m = &hd->m;
+	double *lost_units = calloc((size_t)m->nnodes + 1, sizeof *lost_units);
+	int rc = 0, zero = 0;
+	out->nodes = calloc((size_t)hd->np, sizeof *out->nodes);
+	if (!lost_units || !out->nodes) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = tts_solve_tts(sv, &zero, 1, -1, &out->tts, err);
+	if (rc == 0)
+		rc = tts_solve_ttr(sv, &zero, 1, hd->o->ttr, &out->lost, lost_units, err);
+	if (rc)
+		goto out;
+	out->at_risk = short_of(out->tts, hd->o->ttr);
+	out->nnodes = hd->np;
+	for (int h = 0; h < hd->np; h++) {
+		struct tts_report_node *rn = &out->nodes[h];
+		const struct tts_node *nd = &m->nodes[h];
+		rn->ent = hd->ents[h];
+		rn->tier = hd->tier[h];
+		rn->demand = nd->demand;
+		rn->output = hd->outp[h];
+		rn->inventory = nd->inventory;
+		rn->capacity = nd->capacity;
+		rn->margin = nd->margin;
+		rn->tts = INFINITY;
+		if (nd->demand > 0) {
+			rc = tts_node_tts(m, &zero, 1, h, &rn->tts, err);
+			if (rc)
+				goto out;
+		}
+		/* Below a billionth of the demand over the TTR is the simplex's rounding. */
+		rn->lost_units = lost_units[h] > 1e-9 * nd->demand * hd->o->ttr ? lost_units[h] : 0;
+		rn->lost = rn->lost_units * nd->margin;
+		rn->affected = isfinite(rn->tts) || rn->lost_units > 0;
+		rn->at_risk = short_of(rn->tts, hd->o->ttr);
+	}
+out:
+	free(lost_units);
+	return rc;
+}
+
+/* Ranks the production nodes by the loss of each one's own disruption (REI, the largest 1). */
+static int report_rank(struct hood *hd, struct tts_solver *sv, struct tts_report *out,
+		       struct cc_error *err)
+{
+	int np = hd->np, rc = 0;
+	double *tts = malloc(sizeof *tts * (size_t)np);
+	double *lost = malloc(sizeof *lost * (size_t)np);
+	int *nodes = calloc((size_t)np, sizeof *nodes);
+	out->rank = calloc((size_t)np, sizeof *out->rank);
+	if (!tts || !lost || !nodes || !out->rank) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (int h = 0; h < np; h++)
+		nodes[h] = h;
+	rc = scenarios(sv, nodes, np, hd->o->ttr, tts, lost, err);
+	if (rc)
+		goto out;
+	double max = 0;
+	for (int h = 0; h < np; h++) {
+		struct tts_report_rank *rk = &out->rank[h];
+		rk->ent = hd->ents[h];
+		rk->tier = hd->tier[h];
+		rk->tts = tts[h];
+		rk->lost = lost[h];
+		if (rk->lost > max)
+			max = rk->lost;
+	}
+	for (int h = 0; h < np; h++)
+		out->rank[h].rei = max > 0 ? out->rank[h].lost / max : 0;
+	out->nrank = np;
+	/* Equal REI: lower tier first, then frame order (deterministic). */
+	qsort(out->rank, (size_t)np, sizeof *out->rank, cmp_rank);
+out:
+	free(tts);
+	free(lost);
+	free(nodes);
+	return rc;
+}
+
 int tts_from_frame(const struct cc_frame *f, const struct tts_index *index, int32_t supplier,
 		   const struct tts_options *o, struct tts_report *out, struct cc_error *err)
 {
 	struct tts_index *own = NULL;
-	struct tts_model m;
+	struct hood hd = {.f = f, .o = o};
 	struct tts_solver *sv = NULL;
-	int32_t *place = NULL, *ents = NULL;
-	int *tier = NULL;
-	struct input *inputs = NULL;
-	int cap_inputs = 0;
-	double *outp = NULL, *fwd_sales = NULL, *lost_units = NULL, *margin = NULL;
-	int rc = 0, np = 0;
+	int rc = 0;
 	memset(out, 0, sizeof *out);
-	tts_model_init(&m);
+	tts_model_init(&hd.m);
 	rc = check_options(o, err);
 	if (rc)
 		goto out;
@@ -1534,280 +1863,42 @@ int tts_from_frame(const struct cc_frame *f, const struct tts_index *index, int3
 		}
 		index = own;
 	}
+	hd.index = index;
 	int year = o->year ? o->year : cc_frame_latest_year(f);
-	const double *rev = year ? cc_frame_annual(f, CC_M_REVENUE, year) : NULL;
-	const double *profit = year ? cc_frame_annual(f, CC_M_NET_PROFIT, year) : NULL;
-	if (o->year && !rev) {
+	hd.rev = year ? cc_frame_annual(f, CC_M_REVENUE, year) : NULL;
+	hd.profit = year ? cc_frame_annual(f, CC_M_NET_PROFIT, year) : NULL;
+	if (o->year && !hd.rev) {
 		rc = cc_error_set(err, CC_EINVAL, "no data for year %d", o->year);
 		goto out;
 	}
-	int nk = f->n + f->noutside;
-	place = malloc(sizeof *place * ((size_t)nk + 1));
-	ents = malloc(sizeof *ents * (size_t)o->max_nodes);
-	tier = malloc(sizeof *tier * (size_t)o->max_nodes);
-	outp = calloc((size_t)o->max_nodes, sizeof *outp);
-	fwd_sales = calloc((size_t)o->max_nodes, sizeof *fwd_sales);
-	margin = calloc((size_t)o->max_nodes, sizeof *margin);
-	if (!place || !ents || !tier || !outp || !fwd_sales || !margin) {
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+	rc = reach_buyers(&hd, supplier, out, err);
+	if (rc)
 		goto out;
-	}
-	for (int k = 0; k < nk; k++)
-		place[k] = -1;
-	/* Breadth first over buyers. */
-	ents[0] = supplier;
-	tier[0] = 0;
-	place[sup_key(f->n, supplier)] = 0;
-	np = 1;
-	for (int h = 0; h < np; h++) {
-		if (tier[h] >= o->tiers)
-			break;
-		int key = sup_key(f->n, ents[h]);
-		for (int q = index->sup_start[key]; q < index->sup_start[key + 1]; q++) {
-			int e = index->sup_edge[q], b = f->edge_buyer[e];
-			if (!edge_ok(f, e) || b < 0 || b >= f->n || place[b] >= 0)
-				continue;
-			if (np == o->max_nodes) {
-				out->truncated = 1;
-				continue;
-			}
-			place[b] = np;
-			ents[np] = b;
-			tier[np] = tier[h] + 1;
-			np++;
-		}
-	}
-	if (np == 1) {
-		rc = cc_error_set(err, CC_ENOTFOUND,
-				  "supplier '%s' has no buyer with a recorded annual value",
-				  ent_uscc(f, supplier));
+	weigh_nodes(&hd);
+	rc = add_nodes(&hd, err);
+	if (rc)
 		goto out;
-	}
-	/* Weekly output and margin of each production node. */
-	for (int h = 0; h < np; h++) {
-		int32_t x = ents[h];
-		int key = sup_key(f->n, x);
-		double sales = 0, purchases = 0;
-		for (int q = index->sup_start[key]; q < index->sup_start[key + 1]; q++) {
-			int e = index->sup_edge[q];
-			if (!edge_ok(f, e))
-				continue;
-			sales += f->edge_value[e];
-			int b = f->edge_buyer[e];
-			if (b >= 0 && b < f->n && place[b] >= 0 && tier[place[b]] == tier[h] + 1)
-				fwd_sales[h] += f->edge_value[e] / 52;
-		}
-		if (x >= 0)
-			for (int q = index->buy_start[x]; q < index->buy_start[x + 1]; q++)
-				if (edge_ok(f, index->buy_edge[q]))
-					purchases += f->edge_value[index->buy_edge[q]];
-		double r = x >= 0 && rev ? rev[x] : NAN;
-		double annual = isfinite(r) && r > 0 ? r : 0;
-		if (sales > annual)
-			annual = sales;
-		if (purchases > annual)
-			annual = purchases;
-		outp[h] = annual / 52;
-		double p = x >= 0 && profit ? profit[x] : NAN;
-		double rate = isfinite(p) && isfinite(r) && r > 0 ? p / r : NAN;
-		margin[h] = rate > 0 && rate < 1 ? rate : o->margin_rate;
-	}
-	for (int h = 0; h < np; h++) {
-		const struct tts_override *ov = find_override(o, ent_uscc(f, ents[h]));
-		double weeks = o->inventory_weeks, slack = o->capacity_slack;
-		if (ov && isfinite(ov->inventory_weeks))
-			weeks = ov->inventory_weeks;
-		if (ov && isfinite(ov->capacity_slack))
-			slack = ov->capacity_slack;
-		double inv = weeks * outp[h], cap = outp[h] * (1 + slack);
-		if (ov && isfinite(ov->inventory))
-			inv = ov->inventory;
-		if (ov && isfinite(ov->capacity))
-			cap = ov->capacity;
-		double demand = h == 0 ? 0 : outp[h] - fwd_sales[h];
-		if (demand <= 1e-12 * outp[h])
-			demand = 0;
-		int k = tts_model_add_node(&m, ent_uscc(f, ents[h]),
-					   h == 0 ? TTS_SUPPLIER : TTS_PLANT, cap, inv, demand,
-					   margin[h], err);
-		if (k < 0) {
-			rc = k;
+	for (int h = 1; h < hd.np; h++) {
+		rc = add_inputs(&hd, h, out, err);
+		if (rc)
 			goto out;
-		}
-	}
-	/* Inputs of each buyer: group its edges by material; keep the groups a modelled supplier
-	 * feeds; add the model edges and the alternatives. */
-	for (int h = 1; h < np; h++) {
-		int32_t b = ents[h];
-		int lo = index->buy_start[b], hi = index->buy_start[b + 1], ni = 0;
-		if (hi - lo > cap_inputs) {
-			struct input *p = realloc(inputs, sizeof *inputs * (size_t)(hi - lo));
-			if (!p) {
-				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-				goto out;
-			}
-			inputs = p;
-			cap_inputs = hi - lo;
-		}
-		for (int q = lo; q < hi; q++) {
-			int e = index->buy_edge[q];
-			if (!edge_ok(f, e))
-				continue;
-			int sp = place[sup_key(f->n, f->edge_supplier[e])];
-			inputs[ni].mk = material_key(f, e);
-			inputs[ni].e = e;
-			inputs[ni].from = sp >= 0 && tier[sp] == tier[h] - 1 ? sp : -1;
-			ni++;
-		}
-		if (ni > 1)
-			qsort(inputs, (size_t)ni, sizeof *inputs, cmp_input);
-		for (int a = 0, z; a < ni; a = z) {
-			int64_t mk = inputs[a].mk;
-			int fed = 0;
-			double sum_v = 0, sum_vs = 0, sum_s = 0;
-			for (z = a; z < ni && inputs[z].mk == mk; z++) {
-				double v = f->edge_value[inputs[z].e],
-				       sh = f->edge_share[inputs[z].e];
-				fed |= inputs[z].from >= 0;
-				sum_v += v;
-				if (isfinite(sh) && sh > 0) {
-					sum_vs += v;
-					sum_s += sh > 1 ? 1 : sh;
-				}
-			}
-			if (!fed)
-				continue;
-			double need = sum_s > 0 ? sum_vs / sum_s : sum_v;
-			if (need < sum_v)
-				need = sum_v;
-			double r = outp[h] > 0 ? need / (52 * outp[h]) : 1;
-			char mat[48], id[96];
-			if (mk >= 0)
-				snprintf(mat, sizeof mat, "node:%lld", (long long)mk);
-			else
-				snprintf(mat, sizeof mat, "own:%lld", (long long)(-1 - mk));
-			for (int q = a; q < z; q++) {
-				int e2 = inputs[q].e;
-				if (inputs[q].from >= 0) {
-					rc = tts_model_add_edge(&m, inputs[q].from, h, mat, r, err);
-					rc = rc < 0 ? rc : 0;
-				} else {
-					snprintf(id, sizeof id, "alt:%d", e2);
-					rc = add_alternative(&m, id, h, mat,
-							     f->edge_value[e2] / need +
-								     o->spare_share,
-							     need, r, err);
-					out->nalternatives++;
-				}
-				if (rc)
-					goto out;
-			}
-			double rest = 1 - sum_v / need;
-			if (rest > 1e-6) {
-				snprintf(id, sizeof id, "rest:%d:%s", h, mat);
-				rc = add_alternative(&m, id, h, mat, rest + o->spare_share, need, r,
-						     err);
-				if (rc)
-					goto out;
-				out->nalternatives++;
-			}
-		}
 	}
 	out->supplier = supplier;
 	out->year = year;
 	out->ttr = o->ttr;
-	out->nmodel_nodes = m.nnodes;
-	out->nmodel_edges = m.nedges;
-	rc = tts_solver_new(&sv, &m, err);
+	out->nmodel_nodes = hd.m.nnodes;
+	out->nmodel_edges = hd.m.nedges;
+	rc = tts_solver_new(&sv, &hd.m, err);
 	if (rc)
 		goto out;
-	lost_units = calloc((size_t)m.nnodes + 1, sizeof *lost_units);
-	out->nodes = calloc((size_t)np, sizeof *out->nodes);
-	if (!lost_units || !out->nodes) {
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-		goto out;
-	}
-	int zero = 0;
-	rc = tts_solve_tts(sv, &zero, 1, -1, &out->tts, err);
-	if (rc == 0)
-		rc = tts_solve_ttr(sv, &zero, 1, o->ttr, &out->lost, lost_units, err);
-	if (rc)
-		goto out;
-	out->at_risk = short_of(out->tts, o->ttr);
-	out->nnodes = np;
-	for (int h = 0; h < np; h++) {
-		struct tts_report_node *rn = &out->nodes[h];
-		const struct tts_node *nd = &m.nodes[h];
-		rn->ent = ents[h];
-		rn->tier = tier[h];
-		rn->demand = nd->demand;
-		rn->output = outp[h];
-		rn->inventory = nd->inventory;
-		rn->capacity = nd->capacity;
-		rn->margin = nd->margin;
-		rn->tts = INFINITY;
-		if (nd->demand > 0) {
-			rc = tts_node_tts(&m, &zero, 1, h, &rn->tts, err);
-			if (rc)
-				goto out;
-		}
-		/* Below a billionth of the demand over the TTR is the simplex's rounding. */
-		rn->lost_units = lost_units[h] > 1e-9 * nd->demand * o->ttr ? lost_units[h] : 0;
-		rn->lost = rn->lost_units * nd->margin;
-		rn->affected = isfinite(rn->tts) || rn->lost_units > 0;
-		rn->at_risk = short_of(rn->tts, o->ttr);
-	}
-	if (o->rank) {
-		out->rank = calloc((size_t)np, sizeof *out->rank);
-		if (!out->rank) {
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-			goto out;
-		}
-		double *tts = malloc(sizeof *tts * (size_t)np);
-		double *lost = malloc(sizeof *lost * (size_t)np);
-		int *nodes = malloc(sizeof *nodes * (size_t)np);
-		if (tts && lost && nodes) {
-			for (int h = 0; h < np; h++)
-				nodes[h] = h;
-			rc = scenarios(sv, nodes, np, o->ttr, tts, lost, err);
-		} else {
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-		}
-		double max = 0;
-		for (int h = 0; h < np && rc == 0; h++) {
-			struct tts_report_rank *rk = &out->rank[h];
-			rk->ent = ents[h];
-			rk->tier = tier[h];
-			rk->tts = tts[h];
-			rk->lost = lost[h];
-			if (rk->lost > max)
-				max = rk->lost;
-		}
-		free(tts);
-		free(lost);
-		free(nodes);
-		if (rc)
-			goto out;
-		for (int h = 0; h < np; h++)
-			out->rank[h].rei = max > 0 ? out->rank[h].lost / max : 0;
-		out->nrank = np;
-		/* Equal REI: lower tier first, then frame order (deterministic). */
-		qsort(out->rank, (size_t)np, sizeof *out->rank, cmp_rank);
-	}
-	rc = 0;
+	rc = report_nodes(&hd, sv, out, err);
+	if (rc == 0 && o->rank)
+		rc = report_rank(&hd, sv, out, err);
 out:
 	if (rc)
 		tts_report_release(out);
 	tts_solver_free(sv);
-	tts_model_release(&m);
+	hood_release(&hd);
 	tts_index_free(own);
-	free(place);
-	free(ents);
-	free(tier);
-	free(inputs);
-	free(outp);
-	free(fwd_sales);
-	free(margin);
-	free(lost_units);
 	return rc;
 }
