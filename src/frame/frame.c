@@ -105,17 +105,18 @@ static struct {
 	void (*idle)(void *, const struct cc_frame *);
 } policies[CC_FRAME_SLOTS];
 
-void cc_frame_ext_idle(int slot, void (*idle)(void *cache, const struct cc_frame *f))
+void cc_frame_ext_idle(enum cc_frame_slot_t slot,
+		       void (*idle)(void *cache, const struct cc_frame *f))
 {
-	if (slot >= 0 && slot < CC_FRAME_SLOTS)
+	if ((int)slot >= 0 && slot < CC_FRAME_SLOT_COUNT)
 		policies[slot].idle = idle;
 }
 
-void cc_frame_ext_policy(int slot, unsigned what, uint64_t metrics,
+void cc_frame_ext_policy(enum cc_frame_slot_t slot, unsigned what, uint64_t metrics,
 			 void *(*follow)(void *old, const struct cc_frame *from,
 					 const struct cc_frame *to, const struct cc_frame_delta *d))
 {
-	if (slot < 0 || slot >= CC_FRAME_SLOTS)
+	if ((int)slot < 0 || slot >= CC_FRAME_SLOT_COUNT)
 		return;
 	policies[slot].set = 1;
 	policies[slot].what = what;
@@ -193,9 +194,11 @@ struct cc_frame *cc_frame_retain(struct cc_frame *f)
 	return f;
 }
 
-void *cc_frame_ext(struct cc_frame *f, int slot, void *(*make)(const struct cc_frame *),
-		   void (*free_fn)(void *))
+void *cc_frame_ext(struct cc_frame *f, enum cc_frame_slot_t slot,
+		   void *(*make)(const struct cc_frame *), void (*free_fn)(void *))
 {
+	if ((int)slot < 0 || slot >= CC_FRAME_SLOT_COUNT)
+		return NULL;
 	struct cc_frame_extref *cur = __atomic_load_n(&f->ext[slot], __ATOMIC_ACQUIRE);
 	if (cur)
 		return cur->p;

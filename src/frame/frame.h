@@ -43,7 +43,29 @@ static inline uint8_t cc_role_of(const char *r)
 
 /* Columns a frame owns (frame.c): ownership of the arrays below, shared between versions. */
 #define CC_FRAME_NCOLS (24 + CC_M_COUNT + CC_M_BASE_COUNT)
-#define CC_FRAME_SLOTS 16 /* cache slots (cc_frame_ext) */
+#define CC_FRAME_SLOTS 16 /* room for cache slots (cc_frame_ext): enum cc_frame_slot_t */
+
+/*
+ * The caches hung on a frame (cc_frame_ext), one slot each: what the slot holds and the module
+ * that makes it and sets how it follows a new version (cc_frame_ext_policy). The module that
+ * makes a slot's cache owns it; the frame frees it with the maker's free function when the
+ * last version sharing it goes.
+ */
+enum cc_frame_slot_t {
+	CC_FRAME_SLOT_FRAGMENTS,      /* http/h_enterprise.c: each enterprise's fixed JSON fields */
+	CC_FRAME_SLOT_NAME_BLOB,      /* http/h_enterprise.c: every name in one buffer (search) */
+	CC_FRAME_SLOT_CHAIN_MASKS,    /* http/h_enterprise.c: each enterprise's chains as bits */
+	CC_FRAME_SLOT_SEARCH,	      /* http/h_enterprise.c: sorted orders by metric, totals */
+	CC_FRAME_SLOT_RISK_NET,	      /* risk/risk_net.c (via http/h_risk.c): the supply network */
+	CC_FRAME_SLOT_DOMINATORS,     /* http/h_risk.c: the chains' dominators (single points) */
+	CC_FRAME_SLOT_TTS_INDEX,      /* risk/tts.c (via http/h_risk.c): time-to-survive index */
+	CC_FRAME_SLOT_POSTING_FIELDS, /* match/fields.c: the postings' fields; unlike the others
+				       * they follow later writes under their own lock */
+	CC_FRAME_SLOT_CHAIN_ANALYSES, /* http/h_chain.c: memoised chain analyses */
+	CC_FRAME_SLOT_COUNT
+};
+_Static_assert(CC_FRAME_SLOT_COUNT <= CC_FRAME_SLOTS,
+	       "every enum cc_frame_slot_t slot needs room in struct cc_frame's ext[]");
 struct cc_col;
 struct cc_frame_strings;
 struct cc_frame_extref;
@@ -112,15 +134,12 @@ struct cc_frame {
 };
 
 /*
- * Returns cache slot SLOT (0..15; 0 server fragments, 1 name blob, 2 chain mask, 3 list cache,
- * 4 risk network, 5 chains' dominators, 6 time-to-survive index, 7 the postings' fields of
- * matching, which unlike the others follow later writes under their own lock; 8 chain analyses)
- * of F, creating it
- * with MAKE(F) on first use (thread-safe: if two threads race, one result is kept and the other
- * freed with FREE). NULL when MAKE fails.
+ * Returns the cache in slot SLOT (enum cc_frame_slot_t) of F, creating it with MAKE(F) on first
+ * use (thread-safe: if two threads race, one result is kept and the other freed with FREE).
+ * NULL when MAKE fails or SLOT is not a slot of the enum.
  */
-void *cc_frame_ext(struct cc_frame *f, int slot, void *(*make)(const struct cc_frame *),
-		   void (*free_fn)(void *));
+void *cc_frame_ext(struct cc_frame *f, enum cc_frame_slot_t slot,
+		   void *(*make)(const struct cc_frame *), void (*free_fn)(void *));
 
 enum cc_frame_flags_t {
 	CC_FRAME_MONTHLY = 1, /* also load monthly indicators */
@@ -159,8 +178,9 @@ struct cc_frame_delta {
 /* IDLE(CACHE, F) is called by the follower, when it has caught up with the log, for slot SLOT
  * of the newest version: a cache brings itself up to date there (thread-safe against
  * readers) instead of on a reader's request. Set once at start-up. */
-void cc_frame_ext_idle(int slot, void (*idle)(void *cache, const struct cc_frame *f));
-void cc_frame_ext_policy(int slot, unsigned what, uint64_t metrics,
+void cc_frame_ext_idle(enum cc_frame_slot_t slot,
+		       void (*idle)(void *cache, const struct cc_frame *f));
+void cc_frame_ext_policy(enum cc_frame_slot_t slot, unsigned what, uint64_t metrics,
 			 void *(*follow)(void *old, const struct cc_frame *from,
 					 const struct cc_frame *to,
 					 const struct cc_frame_delta *d));

@@ -123,8 +123,7 @@ static json_t *scope_json(const struct chain_scope *s, int year)
  * regions and edges weigh on coverage); those it reached are marked stale and computed again
  * by the follower when it has caught up (cc_frame_ext_idle), or by the first request.
  */
-#define SLOT_CHAINS 8
-#define MEMO	    256
+#define MEMO 256
 struct chain_memo {
 	pthread_mutex_t lock;
 	int n;
@@ -210,7 +209,7 @@ static int analyse_memo(struct cc_frame *f, int chain, const struct chain_scope 
 			struct chain_node_metrics *m, struct chain_summary *s, struct cc_error *err)
 {
 	const struct cc_catalogue *cat = cc_catalogue_get(err);
-	struct chain_memo *cm = cc_frame_ext(f, SLOT_CHAINS, memo_make, memo_free);
+	struct chain_memo *cm = cc_frame_ext(f, CC_FRAME_SLOT_CHAIN_ANALYSES, memo_make, memo_free);
 	if (!cat)
 		return CC_EINVAL;
 	size_t bytes = sizeof *m * (size_t)cat->chains[chain].nnodes;
@@ -320,9 +319,10 @@ int h_chain_memo_check(struct cc_frame *f, int chain, const char *scope_name)
 
 void h_chain_follow_init(void)
 {
-	cc_frame_ext_policy(SLOT_CHAINS, CC_DELTA_REG | CC_DELTA_IND | CC_DELTA_MEM | CC_DELTA_EDGE,
-			    ~0ull, memo_follow);
-	cc_frame_ext_idle(SLOT_CHAINS, memo_idle);
+	cc_frame_ext_policy(CC_FRAME_SLOT_CHAIN_ANALYSES,
+			    CC_DELTA_REG | CC_DELTA_IND | CC_DELTA_MEM | CC_DELTA_EDGE, ~0ull,
+			    memo_follow);
+	cc_frame_ext_idle(CC_FRAME_SLOT_CHAIN_ANALYSES, memo_idle);
 }
 
 /* What the per-chain routes share: the frame, the chain of the path, scope and year, and

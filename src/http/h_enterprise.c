@@ -121,7 +121,7 @@ static void frags_free(void *p)
 /* Returns the fixed JSON fields of enterprise I ("uscc":…,…,"chains":[…]), or NULL. */
 static const char *fragment(struct cc_frame *f, int i, size_t *len)
 {
-	struct frags *fr = cc_frame_ext(f, 0, frags_make, frags_free);
+	struct frags *fr = cc_frame_ext(f, CC_FRAME_SLOT_FRAGMENTS, frags_make, frags_free);
 	if (!fr)
 		return NULL;
 	char *cur = __atomic_load_n(&fr->s[i], __ATOMIC_ACQUIRE);
@@ -229,7 +229,8 @@ static int cmp_order_index(const void *a, const void *b)
 /* Returns the order of F's enterprises by KEY (metric M of YEAR) for DESC, or NULL. */
 static const int32_t *sorted_order(struct cc_frame *f, int m, int year, int desc, const double *key)
 {
-	struct list_cache *lc = cc_frame_ext(f, 3, list_cache_make, list_cache_free);
+	struct list_cache *lc =
+		cc_frame_ext(f, CC_FRAME_SLOT_SEARCH, list_cache_make, list_cache_free);
 	const int32_t *found = NULL;
 	if (!lc)
 		return NULL;
@@ -258,9 +259,9 @@ static const int32_t *sorted_order(struct cc_frame *f, int m, int year, int desc
 }
 
 /*
- * The list cache of a new frame version (cc_frame_ext_policy of slot 3): orders of metrics
- * whose values did not change are copied, the others patched — the changed enterprises taken
- * out and put back by binary search (a few of them) or sorted apart and merged in — and the
+ * The list cache of a new frame version (cc_frame_ext_policy of CC_FRAME_SLOT_SEARCH): orders of
+ * metrics whose values did not change are copied, the others patched — the changed enterprises
+ * taken out and put back by binary search (a few of them) or sorted apart and merged in — and the
  * totals of filter combinations kept when only indicators changed (their filters are registry
  * fields and membership) or dropped (counted again on the next request).
  */
@@ -371,16 +372,17 @@ void h_enterprise_follow_init(void)
 {
 	/* Fragments hold registry fields and chains; the name blob names; the chain masks
 	 * membership; the list cache follows by list_cache_follow. */
-	cc_frame_ext_policy(0, CC_DELTA_REG | CC_DELTA_MEM, 0, NULL);
-	cc_frame_ext_policy(1, CC_DELTA_REG, 0, NULL);
-	cc_frame_ext_policy(2, CC_DELTA_MEM, 0, NULL);
-	cc_frame_ext_policy(3, CC_DELTA_REG | CC_DELTA_MEM | CC_DELTA_IND, ~0ull,
+	cc_frame_ext_policy(CC_FRAME_SLOT_FRAGMENTS, CC_DELTA_REG | CC_DELTA_MEM, 0, NULL);
+	cc_frame_ext_policy(CC_FRAME_SLOT_NAME_BLOB, CC_DELTA_REG, 0, NULL);
+	cc_frame_ext_policy(CC_FRAME_SLOT_CHAIN_MASKS, CC_DELTA_MEM, 0, NULL);
+	cc_frame_ext_policy(CC_FRAME_SLOT_SEARCH, CC_DELTA_REG | CC_DELTA_MEM | CC_DELTA_IND, ~0ull,
 			    list_cache_follow);
 }
 
 int h_enterprise_order_check(struct cc_frame *f, int m, int year, int desc)
 {
-	struct list_cache *lc = cc_frame_ext(f, 3, list_cache_make, list_cache_free);
+	struct list_cache *lc =
+		cc_frame_ext(f, CC_FRAME_SLOT_SEARCH, list_cache_make, list_cache_free);
 	const double *key = cc_frame_annual(f, m, year);
 	if (!lc || !key)
 		return -1;
@@ -403,7 +405,8 @@ int h_enterprise_order_check(struct cc_frame *f, int m, int year, int desc)
 /* The cached total of filter combination KEY, or -1. */
 static int cached_total(struct cc_frame *f, const char *key)
 {
-	struct list_cache *lc = cc_frame_ext(f, 3, list_cache_make, list_cache_free);
+	struct list_cache *lc =
+		cc_frame_ext(f, CC_FRAME_SLOT_SEARCH, list_cache_make, list_cache_free);
 	int t = -1;
 	if (!lc)
 		return -1;
@@ -417,7 +420,8 @@ static int cached_total(struct cc_frame *f, const char *key)
 
 static void remember_total(struct cc_frame *f, const char *key, int total)
 {
-	struct list_cache *lc = cc_frame_ext(f, 3, list_cache_make, list_cache_free);
+	struct list_cache *lc =
+		cc_frame_ext(f, CC_FRAME_SLOT_SEARCH, list_cache_make, list_cache_free);
 	if (!lc)
 		return;
 	pthread_mutex_lock(&lc->lock);
@@ -487,7 +491,7 @@ static void blob_free(void *p)
  */
 static int name_hits(struct cc_frame *f, const char *q, size_t qlen, unsigned char *hit)
 {
-	struct name_blob *nb = cc_frame_ext(f, 1, blob_make, blob_free);
+	struct name_blob *nb = cc_frame_ext(f, CC_FRAME_SLOT_NAME_BLOB, blob_make, blob_free);
 	if (!nb)
 		return -1;
 	memset(hit, 0, (size_t)f->n);
@@ -632,7 +636,7 @@ int h_enterprises(struct http_req *req)
 	const uint64_t *cmask = NULL;
 	uint64_t cbit = 0;
 	if (chain >= 0 && chain < 64) {
-		cmask = cc_frame_ext(f, 2, chain_mask_make, free);
+		cmask = cc_frame_ext(f, CC_FRAME_SLOT_CHAIN_MASKS, chain_mask_make, free);
 		cbit = 1ull << chain;
 	}
 	unsigned char *hit = NULL;

@@ -19,10 +19,6 @@
 #include "risk/risk.h"
 #include "risk/tts.h"
 
-#define SLOT_NET  4
-#define SLOT_SPOF 5
-#define SLOT_TTS  6
-
 void h_risk_follow_init(void)
 {
 	/* The network, the chains' dominators and the time-to-survive index read regions,
@@ -31,14 +27,15 @@ void h_risk_follow_init(void)
 	uint64_t metrics =
 		1ull << CC_M_OUTPUT_VALUE | 1ull << CC_M_REVENUE | 1ull << CC_M_NET_PROFIT;
 	unsigned what = CC_DELTA_REG | CC_DELTA_MEM | CC_DELTA_EDGE | CC_DELTA_IND;
-	cc_frame_ext_policy(SLOT_NET, what, metrics, NULL);
-	cc_frame_ext_policy(SLOT_SPOF, what, metrics, NULL);
-	cc_frame_ext_policy(SLOT_TTS, what, metrics, NULL);
+	cc_frame_ext_policy(CC_FRAME_SLOT_RISK_NET, what, metrics, NULL);
+	cc_frame_ext_policy(CC_FRAME_SLOT_DOMINATORS, what, metrics, NULL);
+	cc_frame_ext_policy(CC_FRAME_SLOT_TTS_INDEX, what, metrics, NULL);
 }
 
 static struct risk_net *net_of(struct http_req *req, struct cc_frame *f)
 {
-	struct risk_net *net = cc_frame_ext(f, SLOT_NET, risk_net_make, risk_net_free_ext);
+	struct risk_net *net =
+		cc_frame_ext(f, CC_FRAME_SLOT_RISK_NET, risk_net_make, risk_net_free_ext);
 	if (!net)
 		http_error(req, 500, "internal", NULL, "无法构建供应网络",
 			   "cannot build the supply network");
@@ -133,7 +130,8 @@ struct chain_spof {
 static void *spof_make(const struct cc_frame *fc)
 {
 	struct cc_frame *f = (struct cc_frame *)fc; /* cc_frame_ext only memoises on it */
-	struct risk_net *net = cc_frame_ext(f, SLOT_NET, risk_net_make, risk_net_free_ext);
+	struct risk_net *net =
+		cc_frame_ext(f, CC_FRAME_SLOT_RISK_NET, risk_net_make, risk_net_free_ext);
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
 	if (!net || !cat)
 		return NULL;
@@ -175,7 +173,7 @@ int h_risk_overview(struct http_req *req)
 		return req->status;
 	struct cc_error err = {0};
 	const struct cc_catalogue *cat = cc_catalogue_get(&err);
-	const struct chain_spof *cs = cc_frame_ext(f, SLOT_SPOF, spof_make, free);
+	const struct chain_spof *cs = cc_frame_ext(f, CC_FRAME_SLOT_DOMINATORS, spof_make, free);
 	struct risk_conc *nodes = malloc(sizeof *nodes * 256);
 	struct top *tops = NULL;
 	int ntops = 0, cap = 0;
@@ -487,7 +485,8 @@ int h_risk_tts(struct http_req *req)
 		return req->status;
 	o.tiers = (int)tiers;
 	o.rank = rank >= 1;
-	const struct tts_index *index = cc_frame_ext(f, SLOT_TTS, tts_index_make, tts_index_free);
+	const struct tts_index *index =
+		cc_frame_ext(f, CC_FRAME_SLOT_TTS_INDEX, tts_index_make, tts_index_free);
 	int32_t sup = v < f->n ? v : -(v - f->n + 1);
 	struct tts_report r;
 	struct cc_error err = {0};

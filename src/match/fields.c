@@ -25,8 +25,7 @@
 #include "domain/catalogue.h"
 #include "match/match_internal.h"
 
-#define FIELDS_SLOT 7
-#define UNIT_KEY    64
+#define UNIT_KEY 64
 #define FIELDS_COLS                                                                                \
 	"SELECT id, kind, status, valid_until, chain, node, quantity, unit, enterprise_id "        \
 	"FROM postings"
@@ -257,14 +256,15 @@ void match_follow_init(void)
 {
 	/* The fields follow the postings by their own revision and name enterprises by frame
 	 * index, which only a full build (enterprises added or deleted) moves. */
-	cc_frame_ext_policy(FIELDS_SLOT, 0, 0, NULL);
+	cc_frame_ext_policy(CC_FRAME_SLOT_POSTING_FIELDS, 0, 0, NULL);
 }
 
 struct match_fields *match_fields_get(struct cc_store *st, struct cc_frame *f, struct cc_error *err)
 {
 	static const char rev_sql[] =
 		"SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'postings_rev'";
-	struct match_fields *m = cc_frame_ext(f, FIELDS_SLOT, fields_make, fields_free);
+	struct match_fields *m =
+		cc_frame_ext(f, CC_FRAME_SLOT_POSTING_FIELDS, fields_make, fields_free);
 	if (!m) {
 		cc_error_set(err, CC_ENOMEM, "out of memory");
 		return NULL;

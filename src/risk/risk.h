@@ -120,7 +120,7 @@ int risk_net_from_frame(const struct cc_frame *f, struct risk_net **out, struct 
  * inside a transaction), without a frame. */
 int risk_net_load(struct cc_store *st, struct risk_net **out, struct cc_error *err);
 void risk_net_free(struct risk_net *net);
-/* cc_frame_ext-compatible maker (slot 4) and free: the network of F, or NULL. */
+/* cc_frame_ext-compatible maker (CC_FRAME_SLOT_RISK_NET) and free: the network of F, or NULL. */
 void *risk_net_make(const struct cc_frame *f);
 void risk_net_free_ext(void *net);
 /* Bytes held (for benchmarks). */
