@@ -245,25 +245,23 @@ void cc_buf_release(struct cc_buf *b)
 }
 
 /*
- * Appends V as a JSON number (null when unknown) without printf in the common case: a value
- * that is exactly the double nearest some decimal with at most 8 decimals (money in 万元 with
- * cents, ratios) is written as that decimal; anything else falls back to %.12g.
+ * The exact fast path of cc_num_format: V is exactly the double nearest a decimal with at most
+ * 8 decimals and |V| < 1e9 (money in 万元 with cents, ratios, counts). Writes it without
+ * printf and returns its length, or 0 when V is not such a value.
  */
-int cc_buf_num(struct cc_buf *b, double v)
+static size_t num_exact(double v, char *out)
 {
 	static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
 	static const uint64_t i10[] = {1,      10,	100,	  1000,	    10000,
 				       100000, 1000000, 10000000, 100000000};
-	if (isnan(v) || isinf(v))
-		return cc_buf_puts(b, "null");
 	double a = fabs(v);
 	for (int d = 0; a < 1e9 && d <= 8; d += 2) {
 		double r = floor(a * p10[d] + 0.5);
 		if (r / p10[d] != a)
 			continue;
 		uint64_t n = (uint64_t)r, whole = n / i10[d], frac = n % i10[d];
-		char out[48], tmp[24];
-		int o = 0, t = 0;
+		char tmp[24];
+		size_t o = 0, t = 0;
 		if (v < 0 && n)
 			out[o++] = '-';
 		do {
@@ -280,12 +278,53 @@ int cc_buf_num(struct cc_buf *b, double v)
 			}
 			out[o++] = '.';
 			for (int j = len - 1; j >= 0; j--) {
-				out[o + j] = (char)('0' + (int)(frac % 10));
+				out[o + (size_t)j] = (char)('0' + (int)(frac % 10));
 				frac /= 10;
 			}
-			o += len;
+			o += (size_t)len;
 		}
-		return cc_buf_append(b, out, (size_t)o);
+		out[o] = '\0';
+		return o;
 	}
-	return cc_buf_printf(b, "%.12g", v);
+	return 0;
+}
+
+size_t cc_num_format(double v, int sig, char *out, size_t n)
+{
+	char tmp[48];
+	size_t len = 0;
+	if (n == 0)
+		return 0;
+	out[0] = '\0';
+	if (isnan(v) || isinf(v))
+		return 0;
+	if (v == 0) {
+		len = 1;
+		memcpy(tmp, "0", 2); /* also -0 */
+	} else if (sig > 0) {
+		int w = snprintf(tmp, sizeof tmp, "%.*g", sig > 17 ? 17 : sig, v);
+		len = w > 0 ? (size_t)w : 0;
+	} else if ((len = num_exact(v, tmp)) == 0) {
+		/* The shortest of 15, 16 or 17 significant digits that reads back as V. */
+		for (int prec = 15; prec <= 17; prec++) {
+			int w = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+			len = w > 0 ? (size_t)w : 0;
+			if (prec == 17 || strtod(tmp, NULL) == v)
+				break;
+		}
+	}
+	if (len >= n)
+		len = 0; /* OUT too small: nothing rather than a cut number */
+	memcpy(out, tmp, len);
+	out[len] = '\0';
+	return len;
+}
+
+int cc_buf_num(struct cc_buf *b, double v)
+{
+	char out[48];
+	if (isnan(v) || isinf(v))
+		return cc_buf_puts(b, "null");
+	size_t len = cc_num_format(v, 0, out, sizeof out);
+	return cc_buf_append(b, out, len);
 }

@@ -31,8 +31,16 @@ int cc_buf_putc(struct cc_buf *b, char c);
 int cc_buf_printf(struct cc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends S as a JSON string literal, quotes included; invalid UTF-8 becomes U+FFFD. */
 int cc_buf_json_str(struct cc_buf *b, const char *s, size_t n);
-/* Appends V as a JSON number, null when NaN or infinite: a value that is exactly the double
- * nearest a decimal with at most 8 decimals as that decimal (without printf), else %.12g. */
+/*
+ * The one number formatter of the platform (JSON, CSV, XLSX cells, the CLI's tables): writes V
+ * into OUT (size N; 32 is always enough) and returns the length. SIG 0: the shortest decimal
+ * that reads back as exactly V — a value that is exactly the double nearest a decimal with at
+ * most 8 decimals as that decimal, without printf; else the shortest of %.15g, %.16g, %.17g
+ * that round-trips. SIG 1..17: rounded to SIG significant digits, for people. Zero (and -0)
+ * is "0". NaN and infinities, or an OUT too small, write "" and return 0.
+ */
+size_t cc_num_format(double v, int sig, char *out, size_t n);
+/* Appends V as a JSON number (cc_num_format's shortest form), null when NaN or infinite. */
 int cc_buf_num(struct cc_buf *b, double v);
 /*
  * Appends S as one CSV field (quoted when it holds a comma, quote, CR or LF), as it is. Files

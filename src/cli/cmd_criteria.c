@@ -10,6 +10,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "base/json.h"
+#include "base/buf.h"
 #include "cli/commands.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
@@ -18,10 +19,7 @@
 
 static void num(char *out, size_t n, double v)
 {
-	if (isnan(v))
-		out[0] = '\0';
-	else
-		snprintf(out, n, "%.6g", v);
+	cc_num_format(v, 6, out, n); /* "" when unknown */
 }
 
 static json_t *jstr_or_null(const char *s)

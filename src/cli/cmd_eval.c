@@ -16,10 +16,7 @@
 
 static void num(char *out, size_t n, double v)
 {
-	if (isnan(v))
-		out[0] = '\0';
-	else
-		cc_format_double(v, out, n);
+	cc_num_format(v, 0, out, n); /* "" when unknown */
 }
 
 static int eval_list(struct cli_ctx *ctx)

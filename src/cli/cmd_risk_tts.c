@@ -31,7 +31,7 @@ static void fmt_num(char *out, size_t n, double v)
 	if (isinf(v))
 		snprintf(out, n, "none");
 	else
-		snprintf(out, n, "%.6g", v);
+		cc_num_format(v, 6, out, n);
 }
 
 /* Prints the scenarios as {"scenarios":[...]}. Returns 0 or -1 when out of memory. */

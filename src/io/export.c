@@ -32,15 +32,7 @@ int cc_out_format_for(const char *path)
 
 void cc_format_double(double v, char *out, size_t n)
 {
-	if (v == floor(v) && fabs(v) < 1e15) {
-		snprintf(out, n, "%.0f", v);
-		return;
-	}
-	for (int prec = 6; prec <= 17; prec++) {
-		snprintf(out, n, "%.*g", prec, v);
-		if (strtod(out, NULL) == v)
-			return;
-	}
+	cc_num_format(v, 0, out, n);
 }
 
 int cc_tablew_open(struct cc_tablew **out, const char *path, int format, const char *encoding,

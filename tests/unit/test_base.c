@@ -1159,17 +1159,33 @@ static void test_buf(void **state)
 	assert_int_equal(cc_buf_putc(&t, '}'), CC_ENOMEM);
 	assert_string_equal(cc_buf_str(&t), "12345");
 	cc_buf_release(&t);
-	/* Numbers: short decimals without printf, the rest %.12g, null for NaN / infinity. */
-	struct cc_buf n = CC_BUF_INIT(256);
-	const double vals[] = {0,    1,	   -2,	    0.35,	    0.175, 12111,
-			       -0.5, 1e-9, 1.0 / 3, 123456789012.5, NAN,   INFINITY};
+	/* Numbers (the one formatter, cc_num_format): short decimals without printf, the rest
+	 * the shortest form that reads back exactly (%.12g lost 123456789012.5's half), null for
+	 * NaN / infinity. */
+	struct cc_buf n = CC_BUF_INIT(512);
+	const double vals[] = {0,	  1,	-2,    0.35,	0.175,
+			       12111,	  -0.5, 1e-9,  1.0 / 3, 123456789012.5,
+			       0.1 + 0.2, -0.0, 1e300, NAN,	INFINITY};
 	for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++) {
 		assert_int_equal(cc_buf_num(&n, vals[k]), 0);
 		assert_int_equal(cc_buf_putc(&n, ' '), 0);
 	}
-	assert_string_equal(cc_buf_str(&n), "0 1 -2 0.35 0.175 12111 -0.5 1e-09 0.333333333333 "
-					    "123456789012 null null ");
+	assert_string_equal(cc_buf_str(&n),
+			    "0 1 -2 0.35 0.175 12111 -0.5 1e-09 0.3333333333333333 "
+			    "123456789012.5 0.30000000000000004 0 1e+300 null null ");
 	cc_buf_release(&n);
+	/* Every form reads back as the same double; SIG digits round for people. */
+	char out[48];
+	for (size_t k = 0; k + 2 < sizeof vals / sizeof vals[0]; k++) {
+		assert_true(cc_num_format(vals[k], 0, out, sizeof out) > 0);
+		assert_true(strtod(out, NULL) == vals[k]);
+	}
+	assert_int_equal(cc_num_format(1.0 / 3, 6, out, sizeof out), 8);
+	assert_string_equal(out, "0.333333");
+	assert_int_equal(cc_num_format(NAN, 0, out, sizeof out), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(cc_num_format(123456.5, 0, out, 4), 0); /* too small: nothing, not cut */
+	assert_string_equal(out, "");
 	cc_buf_reset(&s);
 	assert_int_equal(cc_buf_printf(&s, "%s", "123456789"), CC_ENOMEM);
 	assert_int_equal(cc_buf_json_str(&s, "abcdefgh", 8), CC_ENOMEM);
