@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/buf.h"
+#include "base/jw.h"
 #include "base/parse.h"
 #include "cli/commands.h"
 #include "eval/mcda.h"
@@ -22,51 +23,31 @@ static const char *weighting_name(int k)
 	return names[k];
 }
 
-/* Writes S as a JSON string to stdout. */
-static void json_str(const char *s)
+static void jw_nums(struct cc_jw *w, const char *key, const double *v, int n)
 {
-	struct cc_buf b = CC_BUF_INIT(1 << 20);
-	cc_buf_json_str(&b, s, strlen(s));
-	fputs(cc_buf_str(&b), stdout);
-	cc_buf_release(&b);
-}
-
-static void json_num(double v)
-{
-	if (isfinite(v))
-		printf("%.12g", v);
-	else
-		fputs("null", stdout);
-}
-
-static void json_nums(const char *key, const double *v, int n, int first)
-{
-	printf("%s\"%s\":[", first ? "" : ",", key);
-	for (int i = 0; i < n; i++) {
-		if (i)
-			putchar(',');
-		json_num(v[i]);
-	}
-	putchar(']');
-}
-
-static void json_ints(const char *key, const int *v, int n)
-{
-	printf(",\"%s\":[", key);
+	cc_jw_key(w, key);
+	cc_jw_array(w);
 	for (int i = 0; i < n; i++)
-		printf(i ? ",%d" : "%d", v[i]);
-	putchar(']');
+		cc_jw_num(w, v[i]);
+	cc_jw_end(w);
 }
 
-static void json_names(const char *key, char *const *names, int n)
+static void jw_ints(struct cc_jw *w, const char *key, const int *v, int n)
 {
-	printf(",\"%s\":[", key);
-	for (int i = 0; i < n; i++) {
-		if (i)
-			putchar(',');
-		json_str(names[i]);
-	}
-	putchar(']');
+	cc_jw_key(w, key);
+	cc_jw_array(w);
+	for (int i = 0; i < n; i++)
+		cc_jw_int(w, v[i]);
+	cc_jw_end(w);
+}
+
+static void jw_names(struct cc_jw *w, const char *key, char *const *names, int n)
+{
+	cc_jw_key(w, key);
+	cc_jw_array(w);
+	for (int i = 0; i < n; i++)
+		cc_jw_str(w, names[i]);
+	cc_jw_end(w);
 }
 
 /*
@@ -181,64 +162,78 @@ static void print_sensitivity_table(struct cli_ctx *ctx, const struct eval_datas
 	cli_table_release(&t);
 }
 
-static void print_json(const struct eval_dataset *d, const struct eval_result *r, int method,
-		       int norm, double v, int weighting, const struct eval_ahp *ahp,
-		       const struct eval_sensitivity *sens)
+/* Prints the result as one JSON object. Returns 0 or CC_ENOMEM. */
+static int print_json(const struct eval_dataset *d, const struct eval_result *r, int method,
+		      int norm, double v, int weighting, const struct eval_ahp *ahp,
+		      const struct eval_sensitivity *sens)
 {
-	printf("{\"method\":\"%s\"", eval_method_name(method));
+	struct cc_buf b = CC_BUF_INIT((size_t)1 << 30);
+	struct cc_jw w;
+	cc_jw_init(&w, &b);
+	cc_jw_object(&w);
+	cc_jw_kstr(&w, "method", eval_method_name(method));
 	if (method != EVAL_VIKOR)
-		printf(",\"normalize\":\"%s\"", eval_norm_name(norm));
+		cc_jw_kstr(&w, "normalize", eval_norm_name(norm));
 	else
-		printf(",\"v\":%.12g", v);
-	printf(",\"weighting\":\"%s\"", weighting_name(weighting));
-	json_names("criteria", d->criteria, d->mx.n);
-	json_names("alternatives", d->alternatives, d->mx.m);
-	putchar(',');
-	json_nums("weights", r->weights, r->n, 1);
-	putchar(',');
-	json_nums("scores", r->scores, r->m, 1);
-	json_ints("ranks", r->ranks, r->m);
+		cc_jw_knum(&w, "v", v);
+	cc_jw_kstr(&w, "weighting", weighting_name(weighting));
+	jw_names(&w, "criteria", d->criteria, d->mx.n);
+	jw_names(&w, "alternatives", d->alternatives, d->mx.m);
+	jw_nums(&w, "weights", r->weights, r->n);
+	jw_nums(&w, "scores", r->scores, r->m);
+	jw_ints(&w, "ranks", r->ranks, r->m);
 	if (method == EVAL_VIKOR) {
-		putchar(',');
-		json_nums("S", r->S, r->m, 1);
-		putchar(',');
-		json_nums("R", r->R, r->m, 1);
-		putchar(',');
-		json_nums("Q", r->Q, r->m, 1);
-		printf(",\"acceptable_advantage\":%s,\"acceptable_stability\":%s",
-		       r->advantage ? "true" : "false", r->stability ? "true" : "false");
-		printf(",\"compromise\":[");
-		for (int k = 0; k < r->ncompromise; k++) {
-			if (k)
-				putchar(',');
-			json_str(d->alternatives[r->compromise[k]]);
-		}
-		putchar(']');
+		/* S, R and Q are the method's own names (Opricovic & Tzeng 2004). */
+		jw_nums(&w, "S", r->S, r->m);
+		jw_nums(&w, "R", r->R, r->m);
+		jw_nums(&w, "Q", r->Q, r->m);
+		cc_jw_kbool(&w, "acceptable_advantage", r->advantage);
+		cc_jw_kbool(&w, "acceptable_stability", r->stability);
+		cc_jw_key(&w, "compromise");
+		cc_jw_array(&w);
+		for (int k = 0; k < r->ncompromise; k++)
+			cc_jw_str(&w, d->alternatives[r->compromise[k]]);
+		cc_jw_end(&w);
 	}
-	if (ahp)
-		printf(",\"ahp\":{\"lambda_max\":%.12g,\"ci\":%.12g,\"ri\":%.12g,\"cr\":%.12g}",
-		       ahp->lambda_max, ahp->ci, ahp->ri, ahp->cr);
+	if (ahp) {
+		cc_jw_key(&w, "ahp");
+		cc_jw_object(&w);
+		cc_jw_knum(&w, "lambda_max", ahp->lambda_max);
+		cc_jw_knum(&w, "ci", ahp->ci);
+		cc_jw_knum(&w, "ri", ahp->ri);
+		cc_jw_knum(&w, "cr", ahp->cr);
+		cc_jw_end(&w);
+	}
 	if (sens) {
-		printf(",\"sensitivity\":{\"steps\":[");
-		for (int k = 0; k < sens->nsteps; k++)
-			printf(k ? ",%g" : "%g", eval_sens_steps[k]);
-		printf("],\"scenarios\":[");
+		cc_jw_key(&w, "sensitivity");
+		cc_jw_object(&w);
+		jw_nums(&w, "steps", eval_sens_steps, sens->nsteps);
+		cc_jw_key(&w, "scenarios");
+		cc_jw_array(&w);
 		for (int j = 0; j < sens->n; j++)
 			for (int k = 0; k < sens->nsteps; k++) {
 				size_t sc = (size_t)j * (size_t)sens->nsteps + (size_t)k;
-				printf("%s{\"criterion\":", sc ? "," : "");
-				json_str(d->criteria[j]);
-				printf(",\"change\":%g,", eval_sens_steps[k]);
-				json_nums("weights", sens->weights + sc * (size_t)sens->n, sens->n,
-					  1);
-				json_ints("ranks", sens->ranks + sc * (size_t)sens->m, sens->m);
-				printf(",\"largest_move\":%d}", sens->moves[sc]);
+				cc_jw_object(&w);
+				cc_jw_kstr(&w, "criterion", d->criteria[j]);
+				cc_jw_knum(&w, "change", eval_sens_steps[k]);
+				jw_nums(&w, "weights", sens->weights + sc * (size_t)sens->n,
+					sens->n);
+				jw_ints(&w, "ranks", sens->ranks + sc * (size_t)sens->m, sens->m);
+				cc_jw_kint(&w, "largest_move", sens->moves[sc]);
+				cc_jw_end(&w);
 			}
-		printf("]");
-		json_ints("largest_move", sens->max_move, sens->m);
-		printf("}");
+		cc_jw_end(&w);
+		jw_ints(&w, "largest_move", sens->max_move, sens->m);
+		cc_jw_end(&w);
 	}
-	printf("}\n");
+	cc_jw_end(&w);
+	int rc = cc_jw_finish(&w);
+	if (rc == 0) {
+		fputs(cc_buf_str(&b), stdout);
+		fputc('\n', stdout);
+	}
+	cc_buf_release(&b);
+	return rc;
 }
 
 int cmd_mcda(struct cli_ctx *ctx, int argc, char **argv)
@@ -376,8 +371,12 @@ int cmd_mcda(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (ctx->format == CLI_FMT_JSON) {
-		print_json(&d, &res, o.method, o.norm, o.v, weighting,
-			   weighting == W_AHP ? &ahp : NULL, val[4] ? &sens : NULL);
+		if (print_json(&d, &res, o.method, o.norm, o.v, weighting,
+			       weighting == W_AHP ? &ahp : NULL, val[4] ? &sens : NULL)) {
+			cli_error("mcda '%s': out of memory writing the result", pos[0]);
+			rc = CLI_FAIL;
+			goto out;
+		}
 	} else if (ctx->format == CLI_FMT_CSV) {
 		print_table(ctx, &d, &res, o.method, val[4] ? &sens : NULL);
 	} else {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/buf.h"
+#include "base/jw.h"
 #include "base/parse.h"
 #include "cli/cli.h"
 #include "risk/tts.h"
@@ -38,20 +39,26 @@ static void fmt_num(char *out, size_t n, double v)
 static int print_json(const struct tts_model *m, const struct tts_scenario *sc)
 {
 	struct cc_buf b = CC_BUF_INIT((size_t)1 << 30);
-	int bad = cc_buf_puts(&b, "{\"scenarios\":[");
-	for (int j = 0; j < m->nnodes && !bad; j++) {
-		const char *id = m->nodes[sc[j].disrupted].id;
-		bad |= cc_buf_puts(&b, j ? ",{\"disrupted\":" : "{\"disrupted\":");
-		bad |= cc_buf_json_str(&b, id, strlen(id));
-		if (isinf(sc[j].tts))
-			bad |= cc_buf_puts(&b, ",\"tts\":null");
-		else
-			bad |= cc_buf_printf(&b, ",\"tts\":%.12g", sc[j].tts);
-		bad |= cc_buf_printf(&b, ",\"lost\":%.12g,\"rei\":%.12g}", sc[j].lost, sc[j].rei);
+	struct cc_jw w;
+	cc_jw_init(&w, &b);
+	cc_jw_object(&w);
+	cc_jw_key(&w, "scenarios");
+	cc_jw_array(&w);
+	for (int j = 0; j < m->nnodes; j++) {
+		cc_jw_object(&w);
+		cc_jw_kstr(&w, "disrupted", m->nodes[sc[j].disrupted].id);
+		cc_jw_knum(&w, "tts", sc[j].tts); /* null when met indefinitely */
+		cc_jw_knum(&w, "lost", sc[j].lost);
+		cc_jw_knum(&w, "rei", sc[j].rei);
+		cc_jw_end(&w);
 	}
-	bad |= cc_buf_puts(&b, "]}\n");
-	if (!bad)
+	cc_jw_end(&w);
+	cc_jw_end(&w);
+	int bad = cc_jw_finish(&w);
+	if (!bad) {
 		fputs(cc_buf_str(&b), stdout);
+		fputc('\n', stdout);
+	}
 	cc_buf_release(&b);
 	return bad ? -1 : 0;
 }

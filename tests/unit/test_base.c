@@ -19,6 +19,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/jw.h"
 #include "base/csv.h"
 #include "base/error.h"
 #include "base/parse.h"
@@ -1108,6 +1109,65 @@ static void test_csv_cell(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* The JSON writer: separators, nesting, strings, numbers, misuse and a full buffer. */
+static void test_jw(void **state)
+{
+	(void)state;
+	struct cc_buf b = CC_BUF_INIT(4096);
+	struct cc_jw w;
+	cc_jw_init(&w, &b);
+	cc_jw_object(&w);
+	cc_jw_kstr(&w, "name", "重庆\"甲\"\n");
+	cc_jw_knum(&w, "v", 0.1 + 0.2);
+	cc_jw_knum(&w, "nan", NAN);
+	cc_jw_kint(&w, "n", -9007199254740993LL);
+	cc_jw_kbool(&w, "ok", 1);
+	cc_jw_key(&w, "list");
+	cc_jw_array(&w);
+	cc_jw_int(&w, 1);
+	cc_jw_str(&w, NULL);
+	cc_jw_object(&w);
+	cc_jw_end(&w);
+	cc_jw_array(&w);
+	cc_jw_end(&w);
+	cc_jw_raw(&w, "{\"x\":1}", 7);
+	cc_jw_end(&w);
+	cc_jw_key(&w, "bad\xff");
+	cc_jw_null(&w);
+	cc_jw_end(&w);
+	assert_int_equal(cc_jw_finish(&w), 0);
+	assert_string_equal(
+		cc_buf_str(&b),
+		"{\"name\":\"重庆\\\"甲\\\"\\n\",\"v\":0.30000000000000004,\"nan\":null,"
+		"\"n\":-9007199254740993,\"ok\":true,\"list\":[1,null,{},[],{\"x\":1}],"
+		"\"bad\xEF\xBF\xBD\":null}");
+	/* Misuse sticks and is reported once. */
+	cc_buf_reset(&b);
+	cc_jw_init(&w, &b);
+	cc_jw_object(&w);
+	cc_jw_int(&w, 1); /* a value without its key */
+	cc_jw_end(&w);
+	assert_int_equal(cc_jw_finish(&w), CC_EINVAL);
+	cc_buf_reset(&b);
+	cc_jw_init(&w, &b);
+	cc_jw_array(&w);
+	assert_int_equal(cc_jw_finish(&w), CC_EINVAL); /* not closed */
+	cc_buf_reset(&b);
+	cc_jw_init(&w, &b);
+	cc_jw_end(&w);
+	assert_int_equal(cc_jw_finish(&w), CC_EINVAL); /* nothing to close */
+	cc_buf_release(&b);
+	/* A full buffer: CC_ENOMEM, never a cut document passed as whole. */
+	struct cc_buf small = CC_BUF_INIT(16);
+	cc_jw_init(&w, &small);
+	cc_jw_array(&w);
+	for (int i = 0; i < 100; i++)
+		cc_jw_int(&w, i);
+	cc_jw_end(&w);
+	assert_int_equal(cc_jw_finish(&w), CC_ENOMEM);
+	cc_buf_release(&small);
+}
+
 static void test_buf(void **state)
 {
 	(void)state;
@@ -1252,6 +1312,7 @@ int main(void)
 		cmocka_unit_test(test_periods),
 		cmocka_unit_test(test_trim_int),
 		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_jw),
 		cmocka_unit_test(test_csv_cell),
 		cmocka_unit_test(test_arena),
 	};
