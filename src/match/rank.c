@@ -526,301 +526,383 @@ static int product_pass(struct cc_store *st, struct cands *c, const char *query,
 	return rc < 0 || rw < 0 ? CC_EDB : taken;
 }
 
-int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *today_in,
-	       struct match_result *out, struct cc_error *err)
-{
-	memset(out, 0, sizeof *out);
-	out->posting_id = id;
-	const struct match_weights *W = match_weights_get(err);
-	const struct cc_catalogue *cat = cc_catalogue_get(err);
-	if (!W || !cat)
-		return CC_EINVAL;
+/* One ranking in progress: the posting, its candidates and what scoring them needs. */
+struct ranking {
+	struct cc_store *st;
+	struct cc_frame *f;
+	const struct match_weights *W;
+	const struct cc_catalogue *cat;
+	struct match_result *out;
+	struct match_fields *mf;
+	struct cands c;
 	char today[11];
-	if (today_in && strlen(today_in) == 10)
-		snprintf(today, sizeof today, "%s", today_in);
-	else
-		match_today(today);
+	int tymd;	/* today as YYYYMMDD */
+	int opposite;	/* the kind of posting that answers this one */
+	int64_t self;	/* the poster's enterprise id */
+	char chain[64]; /* the posting's chain and node ids */
+	char node[96];
+	char loose[512];  /* the partial query's trigrams */
+	double best_p[3]; /* best bm25 of postings taken, by pass */
+	double best_e[3]; /* best bm25 of enterprises taken, by pass */
+	int ent_taken;
+	unsigned char *buys_on; /* supply posting: enterprises buying on its node */
+	struct industry_memo *imemo;
+};
 
-	/* The posting. */
+/*
+ * Reads posting OUT->posting_id into OUT (kind, quantity, unit, regions, poster), RK (chain,
+ * node, poster id) and TITLE (N bytes). Returns 0, CC_ENOTFOUND, CC_EINVAL when it is
+ * withdrawn or expired, or CC_EDB.
+ */
+static int read_posting(struct ranking *rk, char *title, size_t n, struct cc_error *err)
+{
 	static const char psql[] =
 		"SELECT p.kind, p.title, coalesce(p.description, ''), p.chain, p.node, p.quantity, "
 		"p.unit, p.region_pref, p.status, p.valid_until, e.uscc, e.id "
 		"FROM postings p JOIN enterprises e ON e.id = p.enterprise_id WHERE p.id = ?1";
-	struct cc_stmt *s = cc_stmt_cached(st, psql, err);
+	struct match_result *out = rk->out;
+	long long id = (long long)out->posting_id;
+	struct cc_stmt *s = cc_stmt_cached(rk->st, psql, err);
 	if (!s)
 		return CC_EDB;
-	cc_stmt_bind_int64(s, 1, id);
+	cc_stmt_bind_int64(s, 1, out->posting_id);
 	int rc = cc_stmt_step(s, err);
 	if (rc <= 0) {
 		cc_stmt_reset(s);
-		return rc < 0 ? CC_EDB
-			      : cc_error_set(err, CC_ENOTFOUND, "id: no posting %lld",
-					     (long long)id);
+		return rc < 0 ? CC_EDB : cc_error_set(err, CC_ENOTFOUND, "id: no posting %lld", id);
 	}
 	out->kind = match_kind_parse(cc_stmt_text(s, 0));
-	char title[1024], chain[64], node[96];
-	snprintf(title, sizeof title, "%s", cc_stmt_text(s, 1));
-	snprintf(chain, sizeof chain, "%s", cc_stmt_text(s, 3));
-	snprintf(node, sizeof node, "%s", cc_stmt_text(s, 4));
+	snprintf(title, n, "%s", cc_stmt_text(s, 1));
+	snprintf(rk->chain, sizeof rk->chain, "%s", cc_stmt_text(s, 3));
+	snprintf(rk->node, sizeof rk->node, "%s", cc_stmt_text(s, 4));
 	out->qty = cc_stmt_is_null(s, 5) ? NAN : cc_stmt_double(s, 5);
 	snprintf(out->unit, sizeof out->unit, "%s", cc_stmt_text(s, 6));
 	snprintf(out->regions, sizeof out->regions, "%s", cc_stmt_text(s, 7));
 	int withdrawn = strcmp(cc_stmt_text(s, 8), "open") != 0;
-	int expired = !cc_stmt_is_null(s, 9) && strcmp(cc_stmt_text(s, 9), today) < 0;
+	int expired = !cc_stmt_is_null(s, 9) && strcmp(cc_stmt_text(s, 9), rk->today) < 0;
 	snprintf(out->uscc, sizeof out->uscc, "%s", cc_stmt_text(s, 10));
-	int64_t self = cc_stmt_int64(s, 11);
+	rk->self = cc_stmt_int64(s, 11);
 	cc_stmt_reset(s);
 	if (withdrawn || expired)
-		return cc_error_set(err, CC_EINVAL, "id: posting %lld is %s: it has no matches",
-				    (long long)id, withdrawn ? "withdrawn" : "expired");
-	out->ent = cc_frame_find(f, out->uscc);
-	out->region = out->ent >= 0 ? f->region[out->ent] : 0;
-	out->node = cc_node_index(cat, chain, node);
-	int opposite = out->kind == MATCH_SUPPLY ? MATCH_DEMAND : MATCH_SUPPLY;
-	int tymd = 0;
-	if (cc_parse_date(today, 10, &tymd, NULL))
-		return cc_error_set(err, CC_EINVAL, "today: '%s' is not a date (YYYY-MM-DD)",
-				    today);
+		return cc_error_set(err, CC_EINVAL, "id: posting %lld is %s: it has no matches", id,
+				    withdrawn ? "withdrawn" : "expired");
+	return 0;
+}
 
-	char *topic = out->topic;
-	match_strip_stopwords(title, topic, sizeof out->topic);
-	char loose[512];
-	match_query_phrases(topic, out->query, sizeof out->query);
-	match_query_build(topic, loose, sizeof loose);
+/* 1. Opposite postings sharing text: the exact pass, then the partial one if it found fewer
+ * than the weights' partial_below. Returns 0 or a negative CC_E*. */
+static int text_candidates(struct ranking *rk, struct cc_error *err)
+{
+	const struct match_weights *W = rk->W;
+	struct match_result *out = rk->out;
+	if (!out->query[0] || W->cand_text <= 0)
+		return 0;
+	int got = text_pass(rk->st, &rk->c, rk->mf, out->query, W->cand_text, 1, rk->opposite,
+			    rk->tymd, out->ent, &rk->best_p[1], err);
+	if (got < 0)
+		return got;
+	int kept = 0;
+	if (got < W->partial_below && strcmp(rk->loose, out->query) != 0) {
+		kept = rare_trigrams(rk->st, rk->mf, rk->opposite, rk->loose, W->partial_max_df,
+				     W->partial_terms, out->partial, sizeof out->partial, err);
+		if (kept < 0)
+			return kept;
+	}
+	if (kept > 0) {
+		int more = text_pass(rk->st, &rk->c, rk->mf, out->partial, W->cand_text - got, 2,
+				     rk->opposite, rk->tymd, out->ent, &rk->best_p[2], err);
+		if (more < 0)
+			return more;
+	}
+	return 0;
+}
 
-	struct match_fields *mf = match_fields_get(st, f, err);
-	if (!mf)
-		return err && err->code ? err->code : CC_EDB;
-	const struct match_field *own = match_fields_of(mf, id);
-	out->unit_id = own ? own->unit : match_fields_unit(mf, out->unit);
-	struct cands c = {0};
-	c.cap = W->cand_text + 2 * W->cand_node + W->cand_enterprises + 1;
-	c.nslot = 1;
-	while (c.nslot < 2 * c.cap)
-		c.nslot <<= 1;
-	c.v = calloc((size_t)c.cap, sizeof *c.v);
-	c.slot = calloc((size_t)c.nslot, sizeof *c.slot);
-	if (!c.v || !c.slot) {
-		free(c.v);
-		free(c.slot);
-		match_fields_release(mf);
-		return cc_error_set(err, CC_ENOMEM, "out of memory");
-	}
-	double best_p[3] = {0, 0, 0}, best_e[3] = {0, 0, 0}; /* by pass */
-	unsigned char *buys_on = NULL; /* supply posting: enterprises buying on its node */
-	struct industry_memo *imemo = NULL;
-	int ent_taken = 0;
-	rc = 0;
+/* 2. Opposite postings on the same node, newest first (the index alone; their fields in
+ * memory say which are open and not the poster's). Returns 0 or CC_EDB. */
+static int node_posting_candidates(struct ranking *rk, struct cc_error *err)
+{
+	static const char sql[] = "SELECT id FROM postings WHERE chain = ?1 AND node = ?2 AND "
+				  "kind = ?3 ORDER BY id DESC";
+	if (rk->out->node < 0 || rk->W->cand_node <= 0)
+		return 0;
+	struct cc_stmt *s = cc_stmt_cached(rk->st, sql, err);
+	if (!s)
+		return CC_EDB;
+	const char *kind = rk->opposite == MATCH_SUPPLY ? "supply" : "demand";
+	cc_stmt_bind_text(s, 1, rk->chain, strlen(rk->chain));
+	cc_stmt_bind_text(s, 2, rk->node, strlen(rk->node));
+	cc_stmt_bind_text(s, 3, kind, strlen(kind));
+	int taken = 0, rc = 0;
+	while (taken < rk->W->cand_node && (rc = cc_stmt_step(s, err)) == 1)
+		taken += !!take_posting(&rk->c, rk->mf, cc_stmt_int64(s, 0), rk->opposite, rk->tymd,
+					rk->out->ent);
+	cc_stmt_reset(s);
+	return rc < 0 ? CC_EDB : 0;
+}
 
-	/* 1. Opposite postings sharing text: the exact pass, then the partial one if it found
-	 * fewer than half of what is wanted. */
-	if (out->query[0] && W->cand_text > 0) {
-		int got = text_pass(st, &c, mf, out->query, W->cand_text, 1, opposite, tymd,
-				    out->ent, &best_p[1], err);
-		if (got < 0) {
-			rc = got;
-			goto out;
-		}
-		int kept = 0;
-		if (got < W->partial_below && strcmp(loose, out->query) != 0) {
-			kept = rare_trigrams(st, mf, opposite, loose, W->partial_max_df,
-					     W->partial_terms, out->partial, sizeof out->partial,
-					     err);
-			if (kept < 0) {
-				rc = kept;
-				goto out;
-			}
-		}
-		if (kept > 0) {
-			int more = text_pass(st, &c, mf, out->partial, W->cand_text - got, 2,
-					     opposite, tymd, out->ent, &best_p[2], err);
-			if (more < 0) {
-				rc = more;
-				goto out;
-			}
-		}
-	}
-	/* 2. Opposite postings on the same node, newest first (the index alone; their fields in
-	 * memory say which are open and not the poster's). */
-	if (out->node >= 0 && W->cand_node > 0) {
-		static const char sql[] =
-			"SELECT id FROM postings WHERE chain = ?1 AND node = ?2 AND "
-			"kind = ?3 ORDER BY id DESC";
-		s = cc_stmt_cached(st, sql, err);
-		if (!s) {
-			rc = CC_EDB;
-			goto out;
-		}
-		const char *kind = opposite == MATCH_SUPPLY ? "supply" : "demand";
-		cc_stmt_bind_text(s, 1, chain, strlen(chain));
-		cc_stmt_bind_text(s, 2, node, strlen(node));
-		cc_stmt_bind_text(s, 3, kind, strlen(kind));
-		int taken = 0;
-		while (taken < W->cand_node && (rc = cc_stmt_step(s, err)) == 1)
-			taken += !!take_posting(&c, mf, cc_stmt_int64(s, 0), opposite, tymd,
-						out->ent);
-		cc_stmt_reset(s);
-		if (rc < 0) {
-			rc = CC_EDB;
-			goto out;
-		}
-		rc = 0;
-	}
-	/* 3. Registered enterprises whose products share text: sellers for a demand posting,
-	 * buyers for a supply posting; the exact pass, then the partial one. */
+/* 3. Registered enterprises whose products share text: sellers for a demand posting, buyers
+ * for a supply posting; the exact pass, then the partial one. Returns 0 or a negative CC_E*. */
+static int product_candidates(struct ranking *rk, struct cc_error *err)
+{
+	const struct match_weights *W = rk->W;
+	struct match_result *out = rk->out;
 	for (int pass = 1; pass <= 2 && out->query[0] && W->cand_enterprises > 0; pass++) {
 		char rare[512];
 		if (pass == 2) {
-			if (ent_taken >= W->partial_below || !strcmp(loose, out->query))
+			if (rk->ent_taken >= W->partial_below || !strcmp(rk->loose, out->query))
 				break;
-			int kept = rare_trigrams(st, NULL, RARE_PRODUCTS, loose, W->partial_max_df,
-						 W->partial_terms, rare, sizeof rare, err);
-			if (kept < 0) {
-				rc = kept;
-				goto out;
-			}
+			int kept = rare_trigrams(rk->st, NULL, RARE_PRODUCTS, rk->loose,
+						 W->partial_max_df, W->partial_terms, rare,
+						 sizeof rare, err);
+			if (kept < 0)
+				return kept;
 			if (kept == 0)
 				break;
 		}
-		int got = product_pass(st, &c, pass == 1 ? out->query : rare, pass,
-				       out->kind == MATCH_DEMAND, W->cand_enterprises - ent_taken,
-				       self, f, &best_e[pass], err);
-		if (got < 0) {
-			rc = got;
-			goto out;
-		}
-		ent_taken += got;
+		int got =
+			product_pass(rk->st, &rk->c, pass == 1 ? out->query : rare, pass,
+				     out->kind == MATCH_DEMAND, W->cand_enterprises - rk->ent_taken,
+				     rk->self, rk->f, &rk->best_e[pass], err);
+		if (got < 0)
+			return got;
+		rk->ent_taken += got;
 	}
-	match_fields_release(mf);
-	mf = NULL;
-	/* 4. Registered enterprises on the node: its members (demand) or its buyers (supply). */
-	if (out->node >= 0 && W->cand_node > 0) {
-		int taken = 0;
-		if (out->kind == MATCH_DEMAND) {
-			for (int j = f->node_start[out->node];
-			     j < f->node_start[out->node + 1] && taken < W->cand_node; j++) {
-				int e = f->node_ent[j], fresh;
-				if (e == out->ent)
-					continue;
-				struct match_item *it = cand_get(&c, 0, f->id[e], &fresh);
-				if (!it)
-					break;
-				it->ent = e;
-				taken += fresh;
-			}
-		} else {
-			buys_on = calloc((size_t)f->n + 1, 1);
-			if (!buys_on) {
-				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-				goto out;
-			}
-			for (int j = f->node_edge_start[out->node];
-			     j < f->node_edge_start[out->node + 1]; j++)
-				if (f->edge_buyer[j] >= 0)
-					buys_on[f->edge_buyer[j]] = 1;
-			for (int j = f->node_edge_start[out->node];
-			     j < f->node_edge_start[out->node + 1] && taken < W->cand_node; j++) {
-				int e = f->edge_buyer[j], fresh;
-				if (e < 0 || e == out->ent)
-					continue;
-				struct match_item *it = cand_get(&c, 0, f->id[e], &fresh);
-				if (!it)
-					break;
-				it->ent = e;
-				taken += fresh;
-			}
-		}
-	}
+	return 0;
+}
 
-	/* Components. */
-	const struct cc_node *pn = out->node >= 0 ? &cat->nodes[out->node] : NULL;
-	int tday = days_of(today);
-	/* A demand posting wants a maker of the node: the node's industries. A supply posting
-	 * wants a buyer anywhere down the chain: the industries of the chain's nodes. */
-	int n_lo = pn ? pn->index : 0, n_hi = pn ? pn->index + 1 : 0;
-	if (pn && out->kind == MATCH_SUPPLY) {
-		n_lo = cat->chains[pn->chain].first_node;
-		n_hi = n_lo + cat->chains[pn->chain].nnodes;
+/* 4. Registered enterprises on the node: its members (demand) or its buyers (supply, marked
+ * in RK->buys_on). Returns 0 or CC_ENOMEM. */
+static int node_enterprise_candidates(struct ranking *rk, struct cc_error *err)
+{
+	const struct cc_frame *f = rk->f;
+	struct match_result *out = rk->out;
+	int taken = 0;
+	if (out->node < 0 || rk->W->cand_node <= 0)
+		return 0;
+	if (out->kind == MATCH_DEMAND) {
+		for (int j = f->node_start[out->node];
+		     j < f->node_start[out->node + 1] && taken < rk->W->cand_node; j++) {
+			int e = f->node_ent[j], fresh;
+			if (e == out->ent)
+				continue;
+			struct match_item *it = cand_get(&rk->c, 0, f->id[e], &fresh);
+			if (!it)
+				break;
+			it->ent = e;
+			taken += fresh;
+		}
+		return 0;
 	}
+	rk->buys_on = calloc((size_t)f->n + 1, 1);
+	if (!rk->buys_on)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	for (int j = f->node_edge_start[out->node]; j < f->node_edge_start[out->node + 1]; j++)
+		if (f->edge_buyer[j] >= 0)
+			rk->buys_on[f->edge_buyer[j]] = 1;
+	for (int j = f->node_edge_start[out->node];
+	     j < f->node_edge_start[out->node + 1] && taken < rk->W->cand_node; j++) {
+		int e = f->edge_buyer[j], fresh;
+		if (e < 0 || e == out->ent)
+			continue;
+		struct match_item *it = cand_get(&rk->c, 0, f->id[e], &fresh);
+		if (!it)
+			break;
+		it->ent = e;
+		taken += fresh;
+	}
+	return 0;
+}
+
+/* The node of enterprise candidate IT (frame index E): the posting's when it buys on it (a
+ * supply posting) or is a member, else its member node closest to the posting's. */
+static void enterprise_node(struct ranking *rk, struct match_item *it, int e)
+{
+	const struct cc_frame *f = rk->f;
+	if (rk->buys_on && rk->buys_on[e]) {
+		it->node = rk->out->node;
+		return;
+	}
+	double bestn = 0;
+	for (int m = f->member_start[e]; m < f->member_start[e + 1]; m++) {
+		double a = node_agreement(rk->cat, rk->out->node, f->member_node[m],
+					  rk->W->node_related);
+		if (a > bestn) {
+			bestn = a;
+			it->node = f->member_node[m];
+		}
+	}
+}
+
+/* The industries a counterpart should have: a demand posting wants a maker of the node (the
+ * node's industries), a supply posting a buyer anywhere down the chain (the chain's nodes'). */
+static void industry_span(const struct ranking *rk, int *lo, int *hi)
+{
+	const struct cc_node *pn = rk->out->node >= 0 ? &rk->cat->nodes[rk->out->node] : NULL;
+	*lo = pn ? pn->index : 0;
+	*hi = pn ? pn->index + 1 : 0;
+	if (pn && rk->out->kind == MATCH_SUPPLY) {
+		*lo = rk->cat->chains[pn->chain].first_node;
+		*hi = *lo + rk->cat->chains[pn->chain].nnodes;
+	}
+}
+
+/*
+ * The components and score of candidate IT (frame index E): N_LO..N_HI the industries'
+ * nodes, RCODES (NRCODES) the preferred regions, TDAY today in days.
+ */
+static void score_item(struct ranking *rk, struct match_item *it, int e, int n_lo, int n_hi,
+		       const int *rcodes, int nrcodes, int tday)
+{
+	const struct match_weights *W = rk->W;
+	const struct cc_frame *f = rk->f;
+	const struct match_result *out = rk->out;
+	if (it->pass && it->bm25 < 0) {
+		double best = it->is_posting ? rk->best_p[it->pass] : rk->best_e[it->pass];
+		it->comp[0] = (it->pass == 2 ? W->partial_text : 1) * it->bm25 / best;
+	}
+	it->comp[1] = node_agreement(rk->cat, out->node, it->node, W->node_related);
+	if (f->industry[e] && n_hi > n_lo)
+		it->comp[2] = industry_memo_get(rk->imemo, rk->cat, n_lo, n_hi, f->industry[e],
+						W->industry_division);
+	it->comp[3] = region_in(f->region[e], rcodes, nrcodes);
+	int pa = out->region / 10000, pb = f->region[e] / 10000;
+	it->comp[4] = pa != pb && ((pa == W->pair[0] && pb == W->pair[1]) ||
+				   (pa == W->pair[1] && pb == W->pair[0]))
+			      ? 1
+			      : 0;
+	if (it->is_posting && out->qty > 0 && it->qty > 0 && out->unit_id > 0 &&
+	    it->unit_id == out->unit_id)
+		it->comp[5] = fmin(out->qty, it->qty) / fmax(out->qty, it->qty);
+	int certs = __builtin_popcount(f->certs[e]);
+	if (f->created[e]) {
+		int d = days_from_civil(f->created[e] / 10000, f->created[e] / 100 % 100,
+					f->created[e] % 100);
+		it->days = tday >= d ? tday - d : -1;
+	}
+	double cred = fmin(1, certs / W->certs_full) + W->scale[f->scale[e] < 5 ? f->scale[e] : 0] +
+		      (it->days > 0 ? fmin(1, it->days / W->platform_days_full) : 0);
+	it->comp[6] = cred / 3;
+	double sc = 0;
+	for (int j = 0; j < MATCH_NCOMP; j++)
+		sc += W->w[j] * it->comp[j];
+	/* Round to 1e-9 so that sums in a different order cannot flip a tie. */
+	it->score = round(sc * 1e9) / 1e9;
+}
+
+/* Scores every candidate in the frame, drops the others and sorts: OUT takes the items. */
+static int score_candidates(struct ranking *rk, struct cc_error *err)
+{
+	struct cands *c = &rk->c;
+	int n_lo, n_hi;
+	industry_span(rk, &n_lo, &n_hi);
+	int tday = days_of(rk->today);
 	int rcodes[40]; /* regions[256]: at most 36 codes of 6 digits */
-	int nrcodes = region_codes(out->regions, rcodes, 40);
-	imemo = calloc(1, sizeof *imemo);
-	if (!imemo) {
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (int k = 0; k < c.n; k++) {
-		struct match_item *it = &c.v[k];
+	int nrcodes = region_codes(rk->out->regions, rcodes, 40);
+	rk->imemo = calloc(1, sizeof *rk->imemo);
+	if (!rk->imemo)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	for (int k = 0; k < c->n; k++) {
+		struct match_item *it = &c->v[k];
 		int e = it->ent;
 		if (e < 0)
 			continue; /* not in the frame yet (written since it was built) */
 		if (!it->is_posting) {
-			snprintf(it->title, sizeof it->title, "%s", f->name[e]);
-			if (buys_on && buys_on[e]) {
-				it->node = out->node; /* a supply posting: it buys on the node */
-				goto scored_node;
-			}
-			/* The enterprise's node: the posting's when it is a member, else a related
-			 * one. */
-			double bestn = 0;
-			for (int m = f->member_start[e]; m < f->member_start[e + 1]; m++) {
-				double a = node_agreement(cat, out->node, f->member_node[m],
-							  W->node_related);
-				if (a > bestn) {
-					bestn = a;
-					it->node = f->member_node[m];
-				}
-			}
+			snprintf(it->title, sizeof it->title, "%s", rk->f->name[e]);
+			enterprise_node(rk, it, e);
 		}
-	scored_node:
-		if (it->pass && it->bm25 < 0) {
-			double best = it->is_posting ? best_p[it->pass] : best_e[it->pass];
-			it->comp[0] = (it->pass == 2 ? W->partial_text : 1) * it->bm25 / best;
-		}
-		it->comp[1] = node_agreement(cat, out->node, it->node, W->node_related);
-		if (f->industry[e] && n_hi > n_lo)
-			it->comp[2] = industry_memo_get(imemo, cat, n_lo, n_hi, f->industry[e],
-							W->industry_division);
-		it->comp[3] = region_in(f->region[e], rcodes, nrcodes);
-		int pa = out->region / 10000, pb = f->region[e] / 10000;
-		it->comp[4] = pa != pb && ((pa == W->pair[0] && pb == W->pair[1]) ||
-					   (pa == W->pair[1] && pb == W->pair[0]))
-				      ? 1
-				      : 0;
-		if (it->is_posting && out->qty > 0 && it->qty > 0 && out->unit_id > 0 &&
-		    it->unit_id == out->unit_id)
-			it->comp[5] = fmin(out->qty, it->qty) / fmax(out->qty, it->qty);
-		int certs = __builtin_popcount(f->certs[e]);
-		if (f->created[e]) {
-			int d = days_from_civil(f->created[e] / 10000, f->created[e] / 100 % 100,
-						f->created[e] % 100);
-			it->days = tday >= d ? tday - d : -1;
-		}
-		double cred = fmin(1, certs / W->certs_full) +
-			      W->scale[f->scale[e] < 5 ? f->scale[e] : 0] +
-			      (it->days > 0 ? fmin(1, it->days / W->platform_days_full) : 0);
-		it->comp[6] = cred / 3;
-		double sc = 0;
-		for (int j = 0; j < MATCH_NCOMP; j++)
-			sc += W->w[j] * it->comp[j];
-		/* Round to 1e-9 so that sums in a different order cannot flip a tie. */
-		it->score = round(sc * 1e9) / 1e9;
+		score_item(rk, it, e, n_lo, n_hi, rcodes, nrcodes, tday);
 	}
-	/* Drop candidates outside the frame, sort. */
 	int m = 0;
-	for (int k = 0; k < c.n; k++)
-		if (c.v[k].ent >= 0)
-			c.v[m++] = c.v[k];
-	qsort(c.v, (size_t)m, sizeof *c.v, cmp_items);
-	out->n = m;
-	out->items = c.v;
-	c.v = NULL;
+	for (int k = 0; k < c->n; k++)
+		if (c->v[k].ent >= 0)
+			c->v[m++] = c->v[k];
+	qsort(c->v, (size_t)m, sizeof *c->v, cmp_items);
+	rk->out->n = m;
+	rk->out->items = c->v;
+	c->v = NULL;
+	return 0;
+}
+
+/* Sizes RK's candidate table for the weights' candidate counts. */
+static int cands_init(struct ranking *rk, struct cc_error *err)
+{
+	const struct match_weights *W = rk->W;
+	struct cands *c = &rk->c;
+	c->cap = W->cand_text + 2 * W->cand_node + W->cand_enterprises + 1;
+	c->nslot = 1;
+	while (c->nslot < 2 * c->cap)
+		c->nslot <<= 1;
+	c->v = calloc((size_t)c->cap, sizeof *c->v);
+	c->slot = calloc((size_t)c->nslot, sizeof *c->slot);
+	if (!c->v || !c->slot)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	return 0;
+}
+
+int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *today_in,
+	       struct match_result *out, struct cc_error *err)
+{
+	struct ranking rk = {.st = st, .f = f, .out = out};
+	int rc = 0;
+	memset(out, 0, sizeof *out);
+	out->posting_id = id;
+	rk.W = match_weights_get(err);
+	rk.cat = cc_catalogue_get(err);
+	if (!rk.W || !rk.cat) {
+		rc = CC_EINVAL;
+		goto out;
+	}
+	if (today_in && strlen(today_in) == 10)
+		snprintf(rk.today, sizeof rk.today, "%s", today_in);
+	else
+		match_today(rk.today);
+	char title[1024];
+	rc = read_posting(&rk, title, sizeof title, err);
+	if (rc)
+		goto out;
+	out->ent = cc_frame_find(f, out->uscc);
+	out->region = out->ent >= 0 ? f->region[out->ent] : 0;
+	out->node = cc_node_index(rk.cat, rk.chain, rk.node);
+	rk.opposite = out->kind == MATCH_SUPPLY ? MATCH_DEMAND : MATCH_SUPPLY;
+	if (cc_parse_date(rk.today, 10, &rk.tymd, NULL)) {
+		rc = cc_error_set(err, CC_EINVAL, "today: '%s' is not a date (YYYY-MM-DD)",
+				  rk.today);
+		goto out;
+	}
+	/* The topic: the title without the buy/sell words. */
+	match_strip_stopwords(title, out->topic, sizeof out->topic);
+	match_query_phrases(out->topic, out->query, sizeof out->query);
+	match_query_build(out->topic, rk.loose, sizeof rk.loose);
+
+	rk.mf = match_fields_get(st, f, err);
+	if (!rk.mf) {
+		rc = err && err->code ? err->code : CC_EDB;
+		goto out;
+	}
+	const struct match_field *own = match_fields_of(rk.mf, id);
+	out->unit_id = own ? own->unit : match_fields_unit(rk.mf, out->unit);
+	rc = cands_init(&rk, err);
+	if (rc)
+		goto out;
+	rc = text_candidates(&rk, err);
+	if (rc == 0)
+		rc = node_posting_candidates(&rk, err);
+	if (rc == 0)
+		rc = product_candidates(&rk, err);
+	if (rc)
+		goto out;
+	/* The postings' fields are not needed past here: give them back before scoring. */
+	match_fields_release(rk.mf);
+	rk.mf = NULL;
+	rc = node_enterprise_candidates(&rk, err);
+	if (rc == 0)
+		rc = score_candidates(&rk, err);
 out:
-	match_fields_release(mf);
-	free(c.v);
-	free(c.slot);
-	free(buys_on);
-	free(imemo);
+	match_fields_release(rk.mf);
+	free(rk.c.v);
+	free(rk.c.slot);
+	free(rk.buys_on);
+	free(rk.imemo);
 	return rc;
 }
 
