@@ -171,3 +171,13 @@ int cc_jw_finish(struct cc_jw *w)
 		w->failed = CC_EINVAL;
 	return w->failed;
 }
+
+int cc_jw_print(struct cc_jw *w, FILE *fp)
+{
+	int rc = cc_jw_finish(w);
+	if (rc == 0) {
+		fputs(cc_buf_str(w->b), fp);
+		fputc('\n', fp);
+	}
+	return rc;
+}

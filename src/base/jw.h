@@ -14,6 +14,7 @@
 #define CC_BASE_JW_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "base/buf.h"
 
 #define CC_JW_DEPTH 32
@@ -56,5 +57,10 @@ void cc_jw_kbool(struct cc_jw *w, const char *key, int v);
  * than CC_JW_DEPTH, a value without its key in an object).
  */
 int cc_jw_finish(struct cc_jw *w);
+/*
+ * Finishes W and, when it is whole, prints its buffer and a newline to FP. Returns what
+ * cc_jw_finish returns (nothing is printed on an error).
+ */
+int cc_jw_print(struct cc_jw *w, FILE *fp);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/jw.h"
 #include "base/builtin.h"
 #include "base/parse.h"
 #include "cli/cli.h"
@@ -94,9 +95,17 @@ int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
 	int rc = cli_parse(cli_find("version"), argc, argv, NULL, NULL, pos, 0, &npos);
 	if (rc)
 		return rc;
-	if (ctx->format == CLI_FMT_JSON)
-		printf("{\"version\":\"%s\",\"builtin_files\":%d}\n", CC_VERSION, cc_builtin_count);
-	else
+	if (ctx->format == CLI_FMT_JSON) {
+		struct cc_buf b = CC_BUF_INIT(4096);
+		struct cc_jw w;
+		cc_jw_init(&w, &b);
+		cc_jw_object(&w);
+		cc_jw_kstr(&w, "version", CC_VERSION);
+		cc_jw_kint(&w, "builtin_files", cc_builtin_count);
+		cc_jw_end(&w);
+		cc_jw_print(&w, stdout);
+		cc_buf_release(&b);
+	} else
 		printf("chainchief %s\n", CC_VERSION);
 	return CLI_OK;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/jw.h"
 #include "base/parse.h"
 #include "cases/cases.h"
 #include "cli/commands.h"
@@ -79,9 +80,16 @@ static int sub_add(struct cli_ctx *ctx, const char **val, const char **args, int
 		cli_error("case add: %s", err.msg);
 		return rc == CC_ENOTFOUND ? CLI_FAIL : CLI_USAGE;
 	}
-	if (ctx->format == CLI_FMT_JSON)
-		printf("{\"id\":%lld}\n", (long long)id);
-	else
+	if (ctx->format == CLI_FMT_JSON) {
+		struct cc_buf b = CC_BUF_INIT(256);
+		struct cc_jw w;
+		cc_jw_init(&w, &b);
+		cc_jw_object(&w);
+		cc_jw_kint(&w, "id", id);
+		cc_jw_end(&w);
+		cc_jw_print(&w, stdout);
+		cc_buf_release(&b);
+	} else
 		printf("case %lld opened\n", (long long)id);
 	return CLI_OK;
 }

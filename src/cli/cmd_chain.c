@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/jw.h"
 #include "chain/chain.h"
 #include "cli/commands.h"
 #include "domain/codes.h"
@@ -237,10 +238,19 @@ static int chain_report(struct cli_ctx *ctx, struct chain_cli *c, const struct c
 		cli_error("chain report: %s", err.msg);
 		return CLI_FAIL;
 	}
-	if (ctx->format == CLI_FMT_JSON)
-		printf("{\"file\":\"%s\",\"chain\":\"%s\",\"nodes\":%d,\"gaps\":%d}\n", out, ch->id,
-		       ch->nnodes, s->weak + s->missing);
-	else
+	if (ctx->format == CLI_FMT_JSON) {
+		struct cc_buf b = CC_BUF_INIT(8192);
+		struct cc_jw w;
+		cc_jw_init(&w, &b);
+		cc_jw_object(&w);
+		cc_jw_kstr(&w, "file", out);
+		cc_jw_kstr(&w, "chain", ch->id);
+		cc_jw_kint(&w, "nodes", ch->nnodes);
+		cc_jw_kint(&w, "gaps", s->weak + s->missing);
+		cc_jw_end(&w);
+		cc_jw_print(&w, stdout);
+		cc_buf_release(&b);
+	} else
 		printf("report on %s (%s) written to %s\n", ch->name_zh, c->scope.name_zh, out);
 	return CLI_OK;
 }

@@ -2,11 +2,13 @@
  * `chainchief demo`: generate the demo dataset and load it through the importer.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "base/jw.h"
 #include "base/progress.h"
 #include "cli/commands.h"
 #include "match/match.h"
@@ -147,13 +149,22 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	double t_gen = cc_now() - t0;
 	if (val[4]) {
-		if (ctx->format == CLI_FMT_JSON)
-			printf("{\"dir\":\"%s\",\"enterprises\":%lld,\"indicators\":%lld,\"chain_members\":"
-			       "%lld,\"supply\":%lld,\"postings\":%lld,\"seconds\":%.2f}\n",
-			       dir, (long long)counts.enterprises, (long long)counts.indicators,
-			       (long long)counts.members, (long long)counts.supply,
-			       (long long)counts.postings, t_gen);
-		else
+		if (ctx->format == CLI_FMT_JSON) {
+			struct cc_buf b = CC_BUF_INIT(8192);
+			struct cc_jw w;
+			cc_jw_init(&w, &b);
+			cc_jw_object(&w);
+			cc_jw_kstr(&w, "dir", dir); /* a path may hold quotes or backslashes */
+			cc_jw_kint(&w, "enterprises", counts.enterprises);
+			cc_jw_kint(&w, "indicators", counts.indicators);
+			cc_jw_kint(&w, "chain_members", counts.members);
+			cc_jw_kint(&w, "supply", counts.supply);
+			cc_jw_kint(&w, "postings", counts.postings);
+			cc_jw_knum(&w, "seconds", floor(t_gen * 100 + 0.5) / 100);
+			cc_jw_end(&w);
+			cc_jw_print(&w, stdout);
+			cc_buf_release(&b);
+		} else
 			printf("wrote %s: %lld enterprises, %lld indicator rows, %lld chain members, "
 			       "%lld supply edges, %lld postings in %.1f s\n",
 			       dir, (long long)counts.enterprises, (long long)counts.indicators,

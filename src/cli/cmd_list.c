@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/jw.h"
 #include "base/buf.h"
 #include "cli/commands.h"
 #include "domain/catalogue.h"
@@ -279,8 +280,17 @@ static int export(struct cli_ctx *ctx, const char *name, const char *out, const 
 		cli_error("list export: %s", err.msg);
 		rc = CLI_FAIL;
 	} else if (ctx->format == CLI_FMT_JSON) {
-		printf("{\"list\":\"%s\",\"version\":%d,\"entries\":%d,\"file\":\"%s\"}\n", v.list,
-		       v.number, v.n, out);
+		struct cc_buf b = CC_BUF_INIT(8192);
+		struct cc_jw w;
+		cc_jw_init(&w, &b);
+		cc_jw_object(&w);
+		cc_jw_kstr(&w, "list", v.list);
+		cc_jw_kint(&w, "version", v.number);
+		cc_jw_kint(&w, "entries", v.n);
+		cc_jw_kstr(&w, "file", out);
+		cc_jw_end(&w);
+		cc_jw_print(&w, stdout);
+		cc_buf_release(&b);
 	} else {
 		printf("wrote %s: list '%s' version %d, %d entries\n", out, v.list, v.number, v.n);
 	}
