@@ -117,13 +117,13 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 				cc_buf_puts(
 					&b,
 					"file,kind,format,rows,accepted,rejected,seconds,error\r\n");
-			cc_buf_csv_field(&b, pos[i], strlen(pos[i]));
+			cc_buf_csv_cell(&b, pos[i], strlen(pos[i]), 1);
 			cc_buf_printf(&b, ",%s,%s,%lld,%lld,%lld,%.3f,", cc_kind_name(res.kind),
 				      res.format ? res.format : "", (long long)res.rows,
 				      (long long)res.accepted, (long long)res.rejected,
 				      res.seconds);
 			if (rc && rc != CC_EREJECT)
-				cc_buf_csv_field(&b, err.msg, strlen(err.msg));
+				cc_buf_csv_cell(&b, err.msg, strlen(err.msg), 1);
 			cc_buf_puts(&b, "\r\n");
 			fputs(cc_buf_str(&b), stdout);
 			cc_buf_release(&b);

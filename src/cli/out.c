@@ -118,7 +118,7 @@ void cli_table_print(const struct cli_table *t, FILE *f, int format)
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (c)
 				cc_buf_putc(&b, ',');
-			cc_buf_csv_field(&b, t->heads[c], strlen(t->heads[c]));
+			cc_buf_csv_cell(&b, t->heads[c], strlen(t->heads[c]), 1);
 		}
 		cc_buf_puts(&b, "\r\n");
 		for (size_t r = 0; r < t->nrows; r++) {
@@ -126,8 +126,8 @@ void cli_table_print(const struct cli_table *t, FILE *f, int format)
 				const char *v = cellv(t, r, c);
 				if (c)
 					cc_buf_putc(&b, ',');
-				if (v)
-					cc_buf_csv_field(&b, v, strlen(v));
+				if (v) /* text guarded against formulas, numbers as they are */
+					cc_buf_csv_cell(&b, v, strlen(v), !t->numeric[c]);
 			}
 			cc_buf_puts(&b, "\r\n");
 		}

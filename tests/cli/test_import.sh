@@ -226,6 +226,8 @@ expect_status 0 "guarded export re-imports" $CC --db "$T/f2.db" import "$T/f_out
 $CC --db "$T/f2.db" export enterprises "$T/f_out2.csv" 2>/dev/null
 cmp -s "$T/f_out.csv" "$T/f_out2.csv" && pass "formula names round-trip exactly" || fail "formula names changed in a round trip"
 expect_eq "$($CC --db "$T/f2.db" enterprise list --name HYPERLINK --format json | json 'd[0]["name"]')" '=HYPERLINK("http://evil.example","点我")' "stored name is the text, without the guard"
+$CC --db "$T/f.db" enterprise list --name HYPERLINK --format csv > "$T/f_list.csv"
+expect_grep ",\"'=HYPERLINK" "$T/f_list.csv" "CLI CSV output guards a formula-like name too"
 u2=$($CC --db "$T/f.db" enterprise list --limit 1 --format json | json 'd[0]["uscc"]')
 printf 'uscc,period,net_profit,revenue\n%s,2020,-5.2,-0\n' "$u2" > "$T/neg.csv"
 $CC --db "$T/f.db" import "$T/neg.csv" > /dev/null
