@@ -34,9 +34,12 @@ export function classLegend() {
     h('span', { class: 'muted small' }, ' · ' + t('chain.class_hint.' + c)))));
 }
 
-// A signed percentage, coloured: +4.1% green, −3.0% red.
-export function growthCell(v, extraClass = '') {
-  return h('td', { class: ('num ' + extraClass + ' ' + (isNum(v) ? (v < 0 ? 'neg' : 'pos') : '')).trim() }, signedPct(v));
+// A table column (table.js) of a signed percentage, coloured: +4.1% green, −3.0% red.
+export function growthColumn(key, label, extra = {}) {
+  return {
+    key, label, align: 'num', render: (r) => signedPct(r[key]),
+    class: (r) => (isNum(r[key]) ? (r[key] < 0 ? 'neg' : 'pos') : ''), ...extra,
+  };
 }
 
 export function signedPct(v) {

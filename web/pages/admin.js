@@ -3,6 +3,7 @@ import { t, pick } from '../i18n.js';
 import { api, ApiError, errorText, itemsOf } from '../api.js';
 import { h, clear, fmtTime, fmtNum, statusBox, errorPanel, isNum } from '../util.js';
 import * as ref from '../ref.js';
+import { table, pager, cursorTrail } from '../table.js';
 
 function parseObj(s) {
   if (s && typeof s === 'object') return s;
@@ -33,24 +34,27 @@ export async function render({ main, user, alive }) {
     const chainName = new Map(chains.map((c) => [c.id, pick(c.name_zh, c.name_en)]));
     clear(usersBox).append(
       h('h2', null, t('adm.users')),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'users-table' },
-        h('thead', null, h('tr', null,
-          h('th', null, t('adm.username')), h('th', null, t('adm.role')), h('th', null, t('adm.bound')),
-          h('th', null, t('adm.status')), h('th', null, t('common.actions')))),
-        h('tbody', null, list.map((u) => {
-          const chainsOf = Array.isArray(u.chains) ? u.chains : (u.chains ? String(u.chains).split(',') : []);
-          const disabled = !!u.disabled;
-          return h('tr', { dataset: { username: u.username } },
-            h('td', null, h('strong', null, u.username),
-              u.created_at ? h('div', { class: 'muted small' }, t('adm.created_at') + ' ' + fmtTime(u.created_at)) : null),
-            h('td', null, h('span', { class: 'badge badge-role' }, t('role.' + u.role))),
-            h('td', null, u.uscc ? h('a', { class: 'mono', href: '#/enterprise/' + u.uscc }, u.uscc) : null,
-              chainsOf.filter(Boolean).map((c) => h('span', { class: 'badge badge-chain' }, chainName.get(c) || c))),
-            h('td', null, h('span', { class: 'badge ' + (disabled ? 'badge-off' : 'badge-on') }, t(disabled ? 'adm.disabled' : 'adm.active'))),
-            h('td', null, !disabled && u.username !== user.username
+      table(list, {
+        testid: 'users-table',
+        row: (u) => ({ dataset: { username: u.username } }),
+        columns: [
+          { key: 'username', label: t('adm.username'), sort: true,
+            render: (u) => [h('strong', null, u.username),
+              u.created_at ? h('div', { class: 'muted small' }, t('adm.created_at') + ' ' + fmtTime(u.created_at)) : null] },
+          { key: 'role', label: t('adm.role'), sort: (u) => t('role.' + u.role), render: (u) => h('span', { class: 'badge badge-role' }, t('role.' + u.role)) },
+          { key: 'bound', label: t('adm.bound'), render: (u) => {
+            const chainsOf = Array.isArray(u.chains) ? u.chains : (u.chains ? String(u.chains).split(',') : []);
+            return [u.uscc ? h('a', { class: 'mono', href: '#/enterprise/' + u.uscc }, u.uscc) : null,
+              chainsOf.filter(Boolean).map((c) => h('span', { class: 'badge badge-chain' }, chainName.get(c) || c))];
+          } },
+          { key: 'status', label: t('adm.status'), sort: (u) => (u.disabled ? 1 : 0),
+            render: (u) => h('span', { class: 'badge ' + (u.disabled ? 'badge-off' : 'badge-on') }, t(u.disabled ? 'adm.disabled' : 'adm.active')) },
+          { key: 'actions', label: t('common.actions'),
+            render: (u) => (!u.disabled && u.username !== user.username
               ? h('button', { type: 'button', class: 'btn btn-sm btn-danger', testid: 'disable-' + u.username, onclick: () => disableUser(u.username) }, t('adm.disable'))
-              : null));
-        })))),
+              : null) },
+        ],
+      }),
       pageStatus);
   }
 
@@ -114,8 +118,6 @@ export async function render({ main, user, alive }) {
   formBox.appendChild(form);
 
   // The audit log, paged with a cursor trail.
-  const trail = [''];
-  let pageNo = 1;
   async function loadAudit(cursor, page = 1) {
     clear(auditBox).append(h('h2', null, t('adm.audit')), h('div', { class: 'muted' }, t('common.loading')));
     let data;
@@ -126,15 +128,13 @@ export async function render({ main, user, alive }) {
       return;
     }
     if (!alive()) return;
-    pageNo = page;
-    trail[page - 1] = cursor;
-    trail.length = page;
+    const prevCursor = cursorTrail('audit', page, cursor);
     const items = itemsOf(data);
     const cell = (v, full) => {
-      if (v === null || v === undefined || v === '') return h('td', { class: 'json' }, '');
+      if (v === null || v === undefined || v === '') return { title: null, text: '' };
       const s = typeof v === 'string' ? v : JSON.stringify(v);
       const title = full === undefined ? s : (typeof full === 'string' ? full : JSON.stringify(full));
-      return h('td', { class: 'json', title }, s.length > 160 ? s.slice(0, 160) + '…' : s);
+      return { title, text: s.length > 160 ? s.slice(0, 160) + '…' : s };
     };
     // For an update, only the fields that changed (the whole record is in the tooltip).
     const changed = (a) => {
@@ -146,25 +146,26 @@ export async function render({ main, user, alive }) {
       }
       return [JSON.stringify(b), JSON.stringify(n)];
     };
+    const rows = items.map((a) => { const [b, n] = changed(a); return { ...a, b: cell(b, a.before), n: cell(n, a.after) }; });
     clear(auditBox).append(
       h('div', { class: 'panel-head' }, h('h2', null, t('adm.audit')),
         isNum(data.total) ? h('span', { class: 'muted' }, t('common.total', { n: fmtNum(data.total, 0) })) : null),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'audit-table' },
-        h('thead', null, h('tr', null,
-          h('th', null, t('adm.audit.at')), h('th', null, t('adm.audit.actor')), h('th', null, t('adm.audit.action')),
-          h('th', null, t('adm.audit.target')), h('th', null, t('adm.audit.before')), h('th', null, t('adm.audit.after')))),
-        h('tbody', null, items.length ? items.map((a) => h('tr', null,
-          h('td', { class: 'nowrap' }, fmtTime(a.at)),
-          h('td', null, a.actor || ''),
-          h('td', { class: 'mono' }, a.action || ''),
-          h('td', { class: 'mono' }, a.target || ''),
-          ...(() => { const [b, n] = changed(a); return [cell(b, a.before), cell(n, a.after)]; })()))
-          : h('tr', null, h('td', { class: 'empty', colspan: 6 }, t('common.empty')))))),
-      h('div', { class: 'pager' },
-        h('span', { class: 'muted small', testid: 'audit-page' }, t('common.page', { n: pageNo })),
-        h('div', { class: 'pager-buttons' },
-          h('button', { type: 'button', class: 'btn', testid: 'audit-prev', disabled: pageNo <= 1, onclick: () => loadAudit(trail[pageNo - 2] || '', pageNo - 1) }, t('common.prev')),
-          h('button', { type: 'button', class: 'btn', testid: 'audit-next', disabled: !data.next_cursor, onclick: () => loadAudit(data.next_cursor, pageNo + 1) }, t('common.next')))));
+      table(rows, {
+        testid: 'audit-table',
+        columns: [
+          { key: 'at', label: t('adm.audit.at'), class: 'nowrap', render: (a) => fmtTime(a.at) },
+          { key: 'actor', label: t('adm.audit.actor'), render: (a) => a.actor || '' },
+          { key: 'action', label: t('adm.audit.action'), class: 'mono', render: (a) => a.action || '' },
+          { key: 'target', label: t('adm.audit.target'), class: 'mono', render: (a) => a.target || '' },
+          { key: 'before', label: t('adm.audit.before'), class: 'json', attrs: (a) => ({ title: a.b.title }), render: (a) => a.b.text },
+          { key: 'after', label: t('adm.audit.after'), class: 'json', attrs: (a) => ({ title: a.n.title }), render: (a) => a.n.text },
+        ],
+      }),
+      pager({
+        page, testid: 'audit',
+        prev: page > 1 ? () => loadAudit(prevCursor(page - 1), page - 1) : null,
+        next: data.next_cursor ? () => loadAudit(data.next_cursor, page + 1) : null,
+      }));
   }
 
   await Promise.all([loadUsers(), loadAudit('')]);

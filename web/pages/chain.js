@@ -7,8 +7,9 @@ import { api, apiUrl, ApiError, errorText } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtMoney, fmtPct, chart, hashWith, errorPanel, isNum, escapeHtml } from '../util.js';
 import {
   CLASS_COLOR, STAGES, scopeSelector, classBadge, classCounts, classLegend, className, stageName, kindName,
-  growthCell, signedPct, unit, targetsCsv, downloadText,
+  growthColumn, signedPct, unit, targetsCsv, downloadText,
 } from '../chainkit.js';
+import { table } from '../table.js';
 
 const TOP_ENTERPRISES = 10;
 
@@ -95,58 +96,54 @@ export async function render({ main, params, query, alive }) {
       h('div', { class: 'panel-head' },
         h('h2', null, t('chain.gaps', { n: fmtInt(gapRows.length) })),
         h('span', { class: 'muted small' }, t('chain.gaps_hint'))),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'data data-click wrap-head', testid: 'gaps-table' },
-        h('thead', null, h('tr', null,
-          h('th', null, t('chain.col.node')), h('th', null, t('chain.col.stage')), h('th', null, t('chain.col.class')),
-          h('th', { class: 'num' }, t('chain.col.enterprises')), h('th', { class: 'num' }, t('chain.col.output_share')),
-          h('th', { class: 'num' }, t('chain.col.local_coverage')), h('th', null, t('chain.col.reason')))),
-        h('tbody', null, gapRows.length ? gapRows.map((n) => h('tr', {
-          dataset: { node: n.id, cls: n.class }, testid: 'gap-row', tabindex: '0',
-          onclick: () => openNode(n.id), onkeydown: (ev) => { if (ev.key === 'Enter') openNode(n.id); },
-        },
-        h('td', { class: 'col-name' }, h('strong', null, pick(n.name_zh, n.name_en)), parentOf(byId, n)),
-        h('td', { class: 'nowrap' }, stageName(n.stage)),
-        h('td', null, classBadge(n.class)),
-        h('td', { class: 'num' }, fmtInt(n.enterprises)),
-        h('td', { class: 'num' }, fmtPct(n.output_share)),
-        h('td', { class: 'num' }, fmtPct(n.local_coverage)),
-        h('td', { class: 'reason-cell' }, pick(n.reason_zh, n.reason_en))))
-          : h('tr', null, h('td', { class: 'empty', colspan: 7 }, t('chain.no_gaps'))))))),
+      table(gapRows, {
+        testid: 'gaps-table', class: 'wrap-head', empty: t('chain.no_gaps'),
+        row: (n) => ({ dataset: { node: n.id, cls: n.class }, testid: 'gap-row' }),
+        open: (n) => openNode(n.id),
+        columns: [
+          { key: 'name', label: t('chain.col.node'), class: 'col-name', sort: (n) => pick(n.name_zh, n.name_en),
+            render: (n) => [h('strong', null, pick(n.name_zh, n.name_en)), parentOf(byId, n)] },
+          { key: 'stage', label: t('chain.col.stage'), class: 'nowrap', render: (n) => stageName(n.stage) },
+          { key: 'class', label: t('chain.col.class'), render: (n) => classBadge(n.class) },
+          { key: 'enterprises', label: t('chain.col.enterprises'), align: 'num', sort: true, render: (n) => fmtInt(n.enterprises) },
+          { key: 'output_share', label: t('chain.col.output_share'), align: 'num', sort: true, render: (n) => fmtPct(n.output_share) },
+          { key: 'local_coverage', label: t('chain.col.local_coverage'), align: 'num', sort: true, render: (n) => fmtPct(n.local_coverage) },
+          { key: 'reason', label: t('chain.col.reason'), class: 'reason-cell', render: (n) => pick(n.reason_zh, n.reason_en) },
+        ],
+      })),
     h('section', { class: 'panel', testid: 'extension-panel' },
       h('div', { class: 'panel-head' }, h('h2', null, t('chain.extension'))),
       h('p', { class: 'muted small' }, t('chain.extension_hint')),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'data data-click', testid: 'extension-table' },
-        h('thead', null, h('tr', null,
-          h('th', null, t('chain.col.node')), h('th', null, t('chain.col.stage')),
-          h('th', { class: 'num' }, t('chain.col.local_demand') + unit(t('common.unit_wan'))))),
-        h('tbody', null, ext.length ? ext.map((x) => h('tr', { dataset: { node: x.id }, tabindex: '0', onclick: () => openNode(x.id), onkeydown: (ev) => { if (ev.key === 'Enter') openNode(x.id); } },
-          h('td', null, pick(x.name_zh, x.name_en)),
-          h('td', { class: 'nowrap' }, stageName(x.stage)),
-          h('td', { class: 'num' }, fmtMoney(x.local_demand))))
-          : h('tr', null, h('td', { class: 'empty', colspan: 3 }, t('chain.no_extension')))))))));
+      table(ext, {
+        testid: 'extension-table', empty: t('chain.no_extension'),
+        row: (x) => ({ dataset: { node: x.id } }),
+        open: (x) => openNode(x.id),
+        columns: [
+          { key: 'name', label: t('chain.col.node'), render: (x) => pick(x.name_zh, x.name_en) },
+          { key: 'stage', label: t('chain.col.stage'), class: 'nowrap', render: (x) => stageName(x.stage) },
+          { key: 'local_demand', label: t('chain.col.local_demand') + unit(t('common.unit_wan')), align: 'num', sort: true,
+            render: (x) => fmtMoney(x.local_demand) },
+        ],
+      }))));
 
   /* ---------- targets ---------- */
   const tItems = targets.items || [];
   const nTargets = tItems.reduce((a, it) => a + (it.targets || []).length, 0);
   const csvName = `chain-${id}-targets${scope ? '-' + scope.replace(/[^0-9A-Za-z]+/g, '_') : ''}.csv`;
-  const tBody = h('tbody');
   const nodeFilter = h('select', { id: 'targets-node', testid: 'targets-node', 'aria-label': t('chain.col.node') },
     h('option', { value: '' }, t('chain.targets_all', { n: fmtInt(nTargets) })),
     tItems.map((it) => h('option', { value: it.node }, pick(it.name_zh, byId.get(it.node)?.name_en) + ' · ' + className(it.class) + ' (' + fmtInt((it.targets || []).length) + ')')));
-  const drawTargets = () => {
-    const only = nodeFilter.value;
-    const list = tItems.filter((it) => (!only || it.node === only) && it.targets && it.targets.length);
-    clear(tBody);
-    if (!list.length) { tBody.appendChild(h('tr', null, h('td', { class: 'empty', colspan: 7 }, t('chain.no_targets')))); return; }
-    for (const it of list) {
-      tBody.appendChild(h('tr', { class: 'group-row', dataset: { node: it.node } }, h('td', { colspan: 7 },
-        h('button', { type: 'button', class: 'link-btn', onclick: () => openNode(it.node) }, pick(it.name_zh, byId.get(it.node)?.name_en)),
-        ' ', classBadge(it.class), ' ', h('span', { class: 'muted small' }, stageName(byId.get(it.node)?.stage)))));
-      for (const x of it.targets) tBody.appendChild(targetRow(x, false));
-    }
-  };
-  nodeFilter.addEventListener('change', drawTargets);
-  drawTargets();
+  // One row per target, grouped by node: the first target of a node brings the node's row.
+  const targetsOf = (only) => tItems.filter((it) => !only || it.node === only)
+    .flatMap((it) => (it.targets || []).map((x, i) => ({ ...x, group: i === 0 ? it : null })));
+  const targetsTable = table(targetsOf(''), {
+    testid: 'targets-table', wrap: { class: 'table-scroll' }, empty: t('chain.no_targets'),
+    ...targetsTableOptions(false),
+    expand: (x, tr) => (x.group ? [h('tr', { class: 'group-row', dataset: { node: x.group.node } }, h('td', { colspan: 7 },
+      h('button', { type: 'button', class: 'link-btn', onclick: () => openNode(x.group.node) }, pick(x.group.name_zh, byId.get(x.group.node)?.name_en)),
+      ' ', classBadge(x.group.class), ' ', h('span', { class: 'muted small' }, stageName(byId.get(x.group.node)?.stage)))), tr] : tr),
+  });
+  nodeFilter.addEventListener('change', () => targetsTable.update(targetsOf(nodeFilter.value)));
   main.appendChild(h('section', { class: 'panel', testid: 'targets-panel' },
     h('div', { class: 'panel-head' },
       h('h2', null, t('chain.targets', { n: fmtInt(nTargets) })),
@@ -156,7 +153,7 @@ export async function render({ main, params, query, alive }) {
           onclick: () => downloadText(csvName, targetsCsv(tItems)) }, t('chain.export_csv')),
         h('a', { class: 'btn', testid: 'report-xlsx-2', href: reportHref, download: '' }, t('chain.report')))),
     h('p', { class: 'muted small' }, t('chain.targets_hint')),
-    h('div', { class: 'table-wrap table-scroll' }, h('table', { class: 'data', testid: 'targets-table' }, targetsHead(false), tBody))));
+    targetsTable));
 
   /* ---------- the side panel ---------- */
   const drawer = h('aside', { class: 'drawer', testid: 'node-panel', hidden: true, 'aria-labelledby': 'node-panel-title', role: 'complementary' });
@@ -228,33 +225,27 @@ function parentOf(byId, n) {
   return p ? h('div', { class: 'muted small' }, pick(p.name_zh, p.name_en)) : null;
 }
 
-// The targets table head. COMPACT (the side panel): the reason goes on a line of its own.
-function targetsHead(compact) {
-  return h('thead', null, h('tr', null,
-    h('th', { class: 'num' }, t('chain.col.rank')),
-    h('th', null, t('chain.col.target')),
-    h('th', null, t('chain.col.region')),
-    h('th', null, t('chain.col.kind')),
-    h('th', { class: 'num', title: t('chain.score_hint') }, t('chain.col.score')),
-    h('th', { class: 'num' }, t('chain.col.value_to_local') + unit(t('common.unit_wan'))),
-    compact ? null : h('th', null, t('chain.col.reason'))));
-}
-
-function targetRow(x, compact) {
-  const reason = pick(x.reason_zh, x.reason_en);
-  const row = h('tr', { dataset: { uscc: x.uscc, kind: x.kind }, testid: 'target-row', class: compact ? 'has-sub' : null },
-    h('td', { class: 'num' }, fmtInt(x.rank)),
-    h('td', { class: 'col-name' },
-      x.name ? h('a', { href: '#/enterprise/' + encodeURIComponent(x.uscc) }, x.name) : h('span', { class: 'muted' }, t('chain.not_registered')),
-      h('div', { class: 'mono muted small' }, x.uscc)),
-    h('td', { class: 'col-region' }, x.region_name || String(x.region ?? '')),
-    h('td', { class: 'nowrap' }, h('span', { class: 'badge badge-kind-' + x.kind }, kindName(x.kind))),
-    h('td', { class: 'num' }, scoreBar(x.score)),
-    h('td', { class: 'num' }, x.value_to_local ? fmtMoney(x.value_to_local) : t('common.unknown'),
-      x.local_buyers ? h('div', { class: 'muted small' }, t('chain.buyers', { n: fmtInt(x.local_buyers) })) : null),
-    compact ? null : h('td', { class: 'reason-cell' }, reason));
-  if (!compact) return row;
-  return [row, h('tr', { class: 'sub-row' }, h('td'), h('td', { colspan: 5, class: 'reason-cell', testid: 'target-reason' }, reason))];
+// The columns and rows of a targets table. COMPACT (the side panel): the reason goes on a line of
+// its own under the row.
+function targetsTableOptions(compact) {
+  return {
+    row: (x) => ({ dataset: { uscc: x.uscc, kind: x.kind }, testid: 'target-row', class: compact ? 'has-sub' : null }),
+    columns: [
+      { key: 'rank', label: t('chain.col.rank'), align: 'num', render: (x) => fmtInt(x.rank) },
+      { key: 'name', label: t('chain.col.target'), class: 'col-name',
+        render: (x) => [x.name ? h('a', { href: '#/enterprise/' + encodeURIComponent(x.uscc) }, x.name) : h('span', { class: 'muted' }, t('chain.not_registered')),
+          h('div', { class: 'mono muted small' }, x.uscc)] },
+      { key: 'region', label: t('chain.col.region'), class: 'col-region', render: (x) => x.region_name || String(x.region ?? '') },
+      { key: 'kind', label: t('chain.col.kind'), class: 'nowrap', render: (x) => h('span', { class: 'badge badge-kind-' + x.kind }, kindName(x.kind)) },
+      { key: 'score', label: t('chain.col.score'), title: t('chain.score_hint'), align: 'num', render: (x) => scoreBar(x.score) },
+      { key: 'value_to_local', label: t('chain.col.value_to_local') + unit(t('common.unit_wan')), align: 'num',
+        render: (x) => [x.value_to_local ? fmtMoney(x.value_to_local) : t('common.unknown'),
+          x.local_buyers ? h('div', { class: 'muted small' }, t('chain.buyers', { n: fmtInt(x.local_buyers) })) : null] },
+      compact ? null : { key: 'reason', label: t('chain.col.reason'), class: 'reason-cell', render: (x) => pick(x.reason_zh, x.reason_en) },
+    ],
+    expand: compact ? (x, tr) => [tr, h('tr', { class: 'sub-row' }, h('td'),
+      h('td', { colspan: 5, class: 'reason-cell', testid: 'target-reason' }, pick(x.reason_zh, x.reason_en)))] : undefined,
+  };
 }
 
 function scoreBar(v) {
@@ -269,24 +260,21 @@ function nodeBody(chainId, n, nd) {
     h('div', { class: 'stat-label' }, t(label)), h('div', { class: 'stat-value ' + cls }, value));
   const ents = nd.enterprises || [];
   const total = isNum(nd.enterprises_total) ? nd.enterprises_total : ents.length;
-  const entBody = h('tbody');
-  const drawEnts = (all) => {
-    clear(entBody);
-    const list = all ? ents : ents.slice(0, TOP_ENTERPRISES);
-    if (!list.length) { entBody.appendChild(h('tr', null, h('td', { class: 'empty', colspan: 4 }, t('chain.no_enterprises')))); return; }
-    for (const e of list) {
-      const role = (e.chains || []).find((m) => m.chain === chainId && (m.role === 'master' || m.role === 'core'));
-      entBody.appendChild(h('tr', { dataset: { uscc: e.uscc } },
-        h('td', { class: 'col-name' }, h('a', { href: '#/enterprise/' + encodeURIComponent(e.uscc), testid: 'node-enterprise-link' }, e.name),
-          role ? h('span', { class: 'badge' + (role.role === 'master' ? ' badge-master' : '') }, t('chainrole.' + role.role)) : null),
-        h('td', { class: 'col-region' }, (e.region_name || '').replace(/^重庆市|^四川省/, '')),
-        h('td', { class: 'num' }, fmtMoney(e.output_value)),
-        growthCell(e.revenue_yoy)));
-    }
-  };
-  drawEnts(false);
-  const more = ents.length > TOP_ENTERPRISES ? h('button', { type: 'button', class: 'btn btn-sm', testid: 'node-enterprises-more',
-    onclick: (ev) => { drawEnts(true); ev.currentTarget.remove(); } }, t('chain.show_all', { n: fmtInt(ents.length) })) : null;
+  // The enterprises of the node, ten a page.
+  const entTable = table(ents, {
+    testid: 'node-enterprises', class: 'wrap-head', empty: t('chain.no_enterprises'), pageSize: TOP_ENTERPRISES, pagerTestid: 'node-enterprises-pager',
+    row: (e) => ({ dataset: { uscc: e.uscc } }),
+    columns: [
+      { key: 'name', label: t('ent.col.name'), class: 'col-name', render: (e) => {
+        const role = (e.chains || []).find((m) => m.chain === chainId && (m.role === 'master' || m.role === 'core'));
+        return [h('a', { href: '#/enterprise/' + encodeURIComponent(e.uscc), testid: 'node-enterprise-link' }, e.name),
+          role ? h('span', { class: 'badge' + (role.role === 'master' ? ' badge-master' : '') }, t('chainrole.' + role.role)) : null];
+      } },
+      { key: 'region', label: t('ent.col.region'), class: 'col-region', render: (e) => (e.region_name || '').replace(/^重庆市|^四川省/, '') },
+      { key: 'output_value', label: t('chain.m.output_short') + unit(t('common.unit_wan')), align: 'num', sort: true, render: (e) => fmtMoney(e.output_value) },
+      growthColumn('revenue_yoy', t('ent.col.yoy'), { sort: true }),
+    ],
+  });
 
   const targets = nd.targets || [];
   return h('div', { class: 'drawer-body' },
@@ -305,17 +293,10 @@ function nodeBody(chainId, n, nd) {
       stat('chain.m.purchases_in', fmtMoney(n.purchases_in)),
       stat('chain.m.purchases_out', fmtMoney(n.purchases_out))),
     h('h3', null, t('chain.node_enterprises', { n: fmtInt(total) })),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'data wrap-head', testid: 'node-enterprises' },
-      h('thead', null, h('tr', null, h('th', null, t('ent.col.name')), h('th', null, t('ent.col.region')),
-        h('th', { class: 'num' }, t('chain.m.output_short') + unit(t('common.unit_wan'))), h('th', { class: 'num' }, t('ent.col.yoy')))),
-      entBody)),
-    more ? h('div', { class: 'more-row' }, more) : null,
+    entTable,
     h('h3', null, t('chain.node_targets', { n: fmtInt(targets.length) })),
     h('p', { class: 'muted small' }, t('chain.node_targets_hint')),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'data wrap-head', testid: 'node-targets' },
-      targetsHead(true),
-      h('tbody', null, targets.length ? targets.map((x) => targetRow(x, true))
-        : h('tr', null, h('td', { class: 'empty', colspan: 6 }, t('chain.no_targets_node')))))));
+    table(targets, { testid: 'node-targets', class: 'wrap-head', empty: t('chain.no_targets_node'), ...targetsTableOptions(true) }));
 }
 
 /* ---------- the tree ---------- */

@@ -4,26 +4,15 @@
 import { t, pick } from '../i18n.js';
 import { api, ApiError, errorText } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtMoney, fmtPct, chart, hashWith, errorPanel, isNum, escapeHtml } from '../util.js';
-import { scopeSelector, classCounts, growthCell, signedPct, unit } from '../chainkit.js';
-
-// Sortable columns: key → value of an item.
-const COLS = [
-  { key: 'name', label: 'chain.col.chain', get: (it) => pick(it.name_zh, it.name_en), text: true },
-  { key: 'nodes', label: 'chain.col.nodes', get: (it) => it.nodes },
-  { key: 'enterprises', label: 'chain.col.enterprises', get: (it) => it.enterprises },
-  { key: 'output', label: 'chain.col.output', get: (it) => it.output, unit: true },
-  { key: 'yoy', label: 'chain.col.yoy', get: (it) => it.yoy },
-  { key: 'completeness', label: 'chain.col.completeness', get: (it) => it.completeness },
-  { key: 'local_coverage', label: 'chain.col.local_coverage', get: (it) => it.local_coverage },
-  { key: 'hhi', label: 'chain.col.hhi', get: (it) => it.hhi, title: 'chain.hhi_hint' },
-  { key: 'gaps', label: 'chain.col.classes', get: (it) => (it.weak || 0) + (it.missing || 0), title: 'chain.classes_hint' },
-];
+import { scopeSelector, classCounts, growthColumn, signedPct, unit } from '../chainkit.js';
+import { table } from '../table.js';
 
 export async function render({ main, query, alive }) {
   const scope = query.scope || '';
   const year = query.year || '';
-  let sort = COLS.some((c) => c.key === query.sort) ? query.sort : 'output';
-  let order = query.order === 'asc' || query.order === 'desc' ? query.order : (sort === 'name' ? 'asc' : 'desc');
+  const SORTS = ['name', 'nodes', 'enterprises', 'output', 'yoy', 'completeness', 'local_coverage', 'hhi', 'gaps'];
+  const sort = SORTS.includes(query.sort) ? query.sort : 'output';
+  const order = query.order === 'asc' || query.order === 'desc' ? query.order : (sort === 'name' ? 'asc' : 'desc');
 
   main.appendChild(h('div', { class: 'muted', testid: 'loading' }, t('common.loading')));
   let d;
@@ -66,73 +55,33 @@ export async function render({ main, query, alive }) {
     if (c) c.on('click', (p) => { if (p.data && p.data.id) go(p.data.id); });
   }
 
-  // The table.
-  const tbody = h('tbody');
-  const headRow = h('tr');
-  const table = h('table', { class: 'data data-click', testid: 'compare-table', id: 'compare-table' }, h('thead', null, headRow), tbody);
+  // The table: sorted here, the order kept in the address (no navigation) so a reload keeps it.
   main.appendChild(h('section', { class: 'panel' },
     h('div', { class: 'panel-head' },
       h('h2', { testid: 'compare-total' }, t('chain.compare_table', { n: fmtInt(items.length) })),
       h('span', { class: 'muted small' }, t('chain.compare_table_hint'))),
-    h('div', { class: 'table-wrap' }, table)));
-
-  function drawHead() {
-    clear(headRow);
-    for (const col of COLS) {
-      const active = col.key === sort;
-      headRow.appendChild(h('th', {
-        class: col.text ? '' : 'num', 'aria-sort': active ? (order === 'asc' ? 'ascending' : 'descending') : 'none',
-        title: col.title ? t(col.title) : null,
-      }, h('button', { type: 'button', class: 'th-sort' + (active ? ' active' : ''), testid: 'sort-' + col.key, onclick: () => setSort(col.key) },
-        t(col.label) + (col.unit ? unit(t('common.unit_wan')) : ''),
-        h('span', { class: 'sort-arrow', 'aria-hidden': 'true' }, active ? (order === 'asc' ? '▲' : '▼') : '↕'))));
-    }
-  }
-
-  function drawBody() {
-    const col = COLS.find((c) => c.key === sort);
-    const rows = items.slice().sort((a, b) => {
-      const x = col.get(a), y = col.get(b);
-      let r;
-      if (col.text) r = String(x).localeCompare(String(y), 'zh-CN');
-      else if (!isNum(x) || !isNum(y)) return isNum(x) ? -1 : isNum(y) ? 1 : 0; // unknown last
-      else r = x - y;
-      return order === 'asc' ? r : -r;
-    });
-    clear(tbody);
-    if (!rows.length) {
-      tbody.appendChild(h('tr', null, h('td', { class: 'empty', colspan: COLS.length }, t('common.empty'))));
-      return;
-    }
-    for (const it of rows) {
-      tbody.appendChild(h('tr', { dataset: { chain: it.id }, testid: 'compare-row', tabindex: '0',
-        onclick: (ev) => { if (!ev.target.closest('a')) go(it.id); },
-        onkeydown: (ev) => { if (ev.key === 'Enter') go(it.id); } },
-      h('td', { class: 'col-name' },
-        h('a', { href: hashWith('/chain/' + encodeURIComponent(it.id), { scope, year }), testid: 'chain-link' }, pick(it.name_zh, it.name_en)),
-        it.status === 'working' ? h('span', { class: 'badge badge-working', title: t('chain.status_hint.working') }, t('chain.status.working')) : null),
-      h('td', { class: 'num' }, fmtInt(it.nodes)),
-      h('td', { class: 'num' }, fmtInt(it.enterprises)),
-      h('td', { class: 'num' }, fmtMoney(it.output)),
-      growthCell(it.yoy),
-      h('td', { class: 'num' }, meter(it.completeness)),
-      h('td', { class: 'num' }, meter(it.local_coverage)),
-      h('td', { class: 'num' }, isNum(it.hhi) ? fmtNum(it.hhi, 0) : t('common.unknown')),
-      h('td', { class: 'num' }, classCounts(it))));
-    }
-  }
-
-  function setSort(key) {
-    if (key === sort) order = order === 'asc' ? 'desc' : 'asc';
-    else { sort = key; order = key === 'name' ? 'asc' : 'desc'; }
-    // Kept in the address (no navigation) so a reload keeps the order.
-    history.replaceState(null, '', hashWith('/chains', { scope, year, sort, order }));
-    drawHead();
-    drawBody();
-  }
-
-  drawHead();
-  drawBody();
+    table(items, {
+      testid: 'compare-table', id: 'compare-table',
+      row: (it) => ({ dataset: { chain: it.id }, testid: 'compare-row' }),
+      open: (it) => go(it.id),
+      sort: { key: sort, order },
+      onSort: (key, ord) => { history.replaceState(null, '', hashWith('/chains', { scope, year, sort: key, order: ord })); },
+      columns: [
+        { key: 'name', label: t('chain.col.chain'), sort: (it) => pick(it.name_zh, it.name_en), class: 'col-name',
+          render: (it) => [h('a', { href: hashWith('/chain/' + encodeURIComponent(it.id), { scope, year }), testid: 'chain-link' }, pick(it.name_zh, it.name_en)),
+            it.status === 'working' ? h('span', { class: 'badge badge-working', title: t('chain.status_hint.working') }, t('chain.status.working')) : null] },
+        { key: 'nodes', label: t('chain.col.nodes'), align: 'num', sort: true, render: (it) => fmtInt(it.nodes) },
+        { key: 'enterprises', label: t('chain.col.enterprises'), align: 'num', sort: true, render: (it) => fmtInt(it.enterprises) },
+        { key: 'output', label: t('chain.col.output') + unit(t('common.unit_wan')), align: 'num', sort: true, render: (it) => fmtMoney(it.output) },
+        growthColumn('yoy', t('chain.col.yoy'), { sort: true }),
+        { key: 'completeness', label: t('chain.col.completeness'), align: 'num', sort: true, render: (it) => meter(it.completeness) },
+        { key: 'local_coverage', label: t('chain.col.local_coverage'), align: 'num', sort: true, render: (it) => meter(it.local_coverage) },
+        { key: 'hhi', label: t('chain.col.hhi'), title: t('chain.hhi_hint'), align: 'num', sort: true,
+          render: (it) => (isNum(it.hhi) ? fmtNum(it.hhi, 0) : t('common.unknown')) },
+        { key: 'gaps', label: t('chain.col.classes'), title: t('chain.classes_hint'), align: 'num',
+          sort: (it) => (it.weak || 0) + (it.missing || 0), render: (it) => classCounts(it) },
+      ],
+    })));
 }
 
 function card(label, value, sub) {

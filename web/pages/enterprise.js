@@ -5,6 +5,7 @@ import { api, ApiError, errorText } from '../api.js';
 import { h, clear, fmtMetric, fmtPct, chart, axisNum, axisTooltip, statusBox, errorPanel, isNum, isRatio } from '../util.js';
 import * as ref from '../ref.js';
 import { resultBadge, fmtVal } from '../evalkit.js';
+import { table } from '../table.js';
 
 let flash = null; // a message to show after the page reloads itself (e.g. "saved")
 
@@ -67,16 +68,15 @@ export async function render({ main, params, user, alive }) {
   const members = e.chains || [];
   const chainsPanel = h('section', { class: 'panel', testid: 'profile-chains' },
     h('h2', null, t('prof.chains')),
-    members.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
-      h('thead', null, h('tr', null, h('th', null, t('prof.chain')), h('th', null, t('prof.node')), h('th', null, t('prof.role')))),
-      h('tbody', null, members.map((m) => {
-        const c = chainById.get(m.chain);
-        return h('tr', null,
-          h('td', null, c ? pick(c.name_zh, c.name_en) : m.chain),
-          h('td', null, m.node_name || m.node_name_zh ? pick(m.node_name_zh || m.node_name, m.node_name_en) : h('span', { class: 'mono' }, m.node || '')),
-          h('td', null, h('span', { class: 'badge' + (m.role === 'master' ? ' badge-master' : '') }, t('chainrole.' + (m.role || 'member')))));
-      }))))
-      : h('p', { class: 'muted' }, t('prof.no_chains')));
+    table(members, {
+      emptyBlock: true, empty: t('prof.no_chains'),
+      columns: [
+        { key: 'chain', label: t('prof.chain'), render: (m) => { const c = chainById.get(m.chain); return c ? pick(c.name_zh, c.name_en) : m.chain; } },
+        { key: 'node', label: t('prof.node'),
+          render: (m) => (m.node_name || m.node_name_zh ? pick(m.node_name_zh || m.node_name, m.node_name_en) : h('span', { class: 'mono' }, m.node || '')) },
+        { key: 'role', label: t('prof.role'), render: (m) => h('span', { class: 'badge' + (m.role === 'master' ? ' badge-master' : '') }, t('chainrole.' + (m.role || 'member'))) },
+      ],
+    }));
   main.appendChild(h('div', { class: 'grid-2' }, registry, chainsPanel));
 
   // Charts.
@@ -120,23 +120,22 @@ export async function render({ main, params, user, alive }) {
 
   // All metrics by year.
   if (annual.length) {
-    const years = annual.map((a) => a.year);
     const ids = metrics.length ? metrics.map((m) => m.id) : Object.keys(annual[0]).filter((k) => k !== 'year');
     main.appendChild(h('section', { class: 'panel', style: { marginTop: '16px' } },
       h('h2', null, t('prof.metrics_table')),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'metrics-table' },
-        h('thead', null, h('tr', null, h('th', null, t('prof.metric')), h('th', null, t('prof.unit')),
-          years.map((y) => h('th', { class: 'num' }, String(y))))),
-        h('tbody', null, ids.map((id) => {
-          const m = metricById.get(id) || { id };
-          return h('tr', { dataset: { metric: id } },
-            h('td', null, mname(id), m.derived ? h('span', { class: 'muted small' }, ' · ' + t('prof.derived')) : null),
-            h('td', { class: 'muted nowrap' }, isRatio(m) ? '%' : (isZh() ? (m.unit_zh || m.unit) : (m.unit || m.unit_zh)) || ''),
-            annual.map((a) => {
-              const v = a[id];
-              return h('td', { class: 'num' + (isNum(v) && v < 0 ? ' neg' : '') }, fmtMetric(m, v));
-            }));
-        }))))));
+      table(ids.map((id) => metricById.get(id) || { id }), {
+        testid: 'metrics-table', cards: false,
+        row: (m) => ({ dataset: { metric: m.id } }),
+        columns: [
+          { key: 'metric', label: t('prof.metric'), render: (m) => [mname(m.id), m.derived ? h('span', { class: 'muted small' }, ' · ' + t('prof.derived')) : null] },
+          { key: 'unit', label: t('prof.unit'), class: 'muted nowrap',
+            render: (m) => (isRatio(m) ? '%' : (isZh() ? (m.unit_zh || m.unit) : (m.unit || m.unit_zh)) || '') },
+          ...annual.map((a) => ({
+            key: 'y' + a.year, label: String(a.year), align: 'num',
+            class: (m) => (isNum(a[m.id]) && a[m.id] < 0 ? 'neg' : ''), render: (m) => fmtMetric(m, a[m.id]),
+          })),
+        ],
+      })));
   }
 
   main.appendChild(criteriaPanel(crit));
@@ -156,28 +155,35 @@ function criteriaPanel(crit) {
   if (!sets.length) { panel.appendChild(h('p', { class: 'muted' }, t('crit.none'))); return panel; }
   const isPct = (part) => /%/.test(part.text || '');
   const val = (part, v) => (isNum(v) && isPct(part) ? fmtPct(v, 2) : fmtVal(v));
-  const clauseRows = (c) => {
+  // One row per part of a clause (a clause without parts: one row saying why); the clause's
+  // label spans its parts.
+  const clauseParts = (c) => {
     const parts = c.parts || [];
-    const label = h('td', { rowspan: Math.max(1, parts.length) }, pick(c.label_zh, c.label_en), h('div', null, resultBadge(c.result)));
-    if (!parts.length) {
-      return [h('tr', { testid: 'criteria-clause', dataset: { clause: c.id, result: c.result } }, label,
-        h('td', { colspan: 6, class: 'muted' }, c.result === 'unknown' ? t('crit.no_data_clause') : t('crit.no_parts')))];
-    }
-    return parts.map((x, i) => h('tr', { testid: i === 0 ? 'criteria-clause' : 'criteria-part', dataset: { clause: c.id, result: x.result } },
-      i === 0 ? label : null,
-      h('td', { class: 'mono small' }, x.text || ''),
-      h('td', { class: 'num' }, x.result === 'unknown' && !isNum(x.value) ? h('span', { class: 'badge badge-res badge-res-unknown' }, t('crit.result.unknown')) : val(x, x.value)),
-      h('td', { class: 'mono' }, x.op || ''),
-      h('td', { class: 'num' }, val(x, x.threshold)),
-      h('td', { class: 'num' }, val(x, x.gap)),
-      h('td', null, resultBadge(x.result))));
+    if (!parts.length) return [{ clause: c, first: true, span: 1, none: true }];
+    return parts.map((x, i) => ({ clause: c, part: x, first: i === 0, span: parts.length }));
   };
+  const partCol = (key, label, render, extra = {}) => ({
+    key, label, ...extra, render: (r) => render(r.part),
+    attrs: (r) => (r.none ? null : {}),
+  });
+  const clauseColumns = [
+    { key: 'clause', label: t('crit.col.clause'), attrs: (r) => (r.first ? { rowspan: r.span } : null),
+      render: (r) => [pick(r.clause.label_zh, r.clause.label_en), h('div', null, resultBadge(r.clause.result))] },
+    { key: 'expr', label: t('crit.col.expr'), class: 'mono small', attrs: (r) => (r.none ? { colspan: 6, class: 'muted' } : {}),
+      render: (r) => (r.none ? (r.clause.result === 'unknown' ? t('crit.no_data_clause') : t('crit.no_parts')) : r.part.text || '') },
+    partCol('value', t('crit.col.value'), (x) => (x.result === 'unknown' && !isNum(x.value)
+      ? h('span', { class: 'badge badge-res badge-res-unknown' }, t('crit.result.unknown')) : val(x, x.value)), { align: 'num' }),
+    partCol('op', t('crit.col.op'), (x) => x.op || '', { class: 'mono' }),
+    partCol('threshold', t('crit.col.threshold'), (x) => val(x, x.threshold), { align: 'num' }),
+    partCol('gap', t('crit.col.gap'), (x) => val(x, x.gap), { align: 'num' }),
+    partCol('result', t('crit.col.result'), (x) => resultBadge(x.result)),
+  ];
   panel.appendChild(h('p', { class: 'lead small' }, t('crit.hint')));
   panel.appendChild(h('div', { class: 'crit-sets' }, sets.map((s) => {
-    const body = h('div', { class: 'table-wrap', testid: 'criteria-clauses', hidden: true }, h('table', { class: 'data' },
-      h('thead', null, h('tr', null, h('th', null, t('crit.col.clause')), h('th', null, t('crit.col.expr')), h('th', { class: 'num' }, t('crit.col.value')),
-        h('th', null, t('crit.col.op')), h('th', { class: 'num' }, t('crit.col.threshold')), h('th', { class: 'num' }, t('crit.col.gap')), h('th', null, t('crit.col.result')))),
-      h('tbody', null, (s.clauses || []).map(clauseRows))));
+    const body = table((s.clauses || []).flatMap(clauseParts), {
+      wrap: { testid: 'criteria-clauses', hidden: true }, columns: clauseColumns, cards: false,
+      row: (r) => ({ testid: r.first ? 'criteria-clause' : 'criteria-part', dataset: { clause: r.clause.id, result: r.none ? r.clause.result : r.part.result } }),
+    });
     const head = h('button', {
       type: 'button', class: 'crit-head', testid: 'criteria-toggle', 'aria-expanded': 'false',
       onclick: () => { body.hidden = !body.hidden; head.setAttribute('aria-expanded', body.hidden ? 'false' : 'true'); },

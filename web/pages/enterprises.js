@@ -3,11 +3,11 @@ import { t, pick, isZh } from '../i18n.js';
 import { api, apiUrl, errorText } from '../api.js';
 import { h, clear, fmtNum, fmtMoney, fmtPct, fmtMetric, hashWith, errorPanel, isNum } from '../util.js';
 import * as ref from '../ref.js';
+import { table, pager, cursorTrail } from '../table.js';
+import { can, EDIT } from '../routes.js';
 
 const FILTERS = ['q', 'region', 'industry', 'chain', 'cert', 'listed', 'sort', 'order', 'limit'];
 const LIMITS = ['20', '50', '100', '200'];
-// Cursors seen per filter set, so "previous page" can go back: key → [cursor of page 1, 2, …].
-const cursorTrail = new Map();
 
 export async function render({ main, query, user, alive }) {
   const f = {};
@@ -65,7 +65,7 @@ export async function render({ main, query, user, alive }) {
       h('button', { type: 'submit', class: 'btn btn-primary', testid: 'search-submit' }, t('common.search')),
       h('button', { type: 'button', class: 'btn', testid: 'search-reset', onclick: () => { location.hash = '#/enterprises'; } }, t('common.reset')),
       h('span', { class: 'spacer' }),
-      user.role === 'admin' || user.role === 'analyst' ? exportLinks() : null));
+      can(user, EDIT) ? exportLinks() : null));
 
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -96,70 +96,62 @@ export async function render({ main, query, user, alive }) {
   }
   if (!alive()) return;
 
-  const trailKey = FILTERS.map((k) => f[k]).join('\u0001');
-  const trail = cursorTrail.get(trailKey) || [''];
-  trail[page - 1] = cursor;
-  trail.length = page;
-  cursorTrail.set(trailKey, trail);
+  const prevCursor = cursorTrail('enterprises\u0001' + FILTERS.map((k) => f[k]).join('\u0001'), page, cursor);
 
   const items = data.items || [];
   const sortMetric = f.sort && !['name', 'uscc', 'revenue', 'revenue_yoy', 'rd_intensity'].includes(f.sort) ? metricById.get(f.sort) : null;
   const year = items.find((it) => it.year) ? items.find((it) => it.year).year : null;
   const chainName = new Map(chains.map((c) => [c.id, pick(c.name_zh, c.name_en)]));
 
-  const head = h('tr', null,
-    h('th', null, t('ent.col.name')),
-    h('th', null, t('ent.col.uscc')),
-    h('th', null, t('ent.col.region')),
-    h('th', null, t('ent.col.industry')),
-    h('th', null, t('ent.col.scale')),
-    h('th', null, t('ent.col.certs')),
-    h('th', null, t('ent.col.chains')),
-    h('th', { class: 'num' }, t('ent.col.revenue'), year ? h('div', { class: 'muted small' }, String(year)) : null),
-    h('th', { class: 'num' }, t('ent.col.yoy')),
-    h('th', { class: 'num' }, t('ent.col.rd')),
-    sortMetric ? h('th', { class: 'num', testid: 'sort-col' }, pick(sortMetric.name_zh, sortMetric.name_en) + unitSuffix(sortMetric)) : null);
-
-  const rows = items.map((it) => h('tr', { dataset: { uscc: it.uscc } },
-    h('td', { class: 'col-name' }, h('a', { href: '#/enterprise/' + encodeURIComponent(it.uscc), testid: 'result-link' }, it.name)),
-    h('td', { class: 'mono nowrap' }, it.uscc),
-    h('td', { class: 'col-region' }, it.region_name || String(it.region ?? '')),
-    h('td', { class: 'col-industry', title: it.industry_name || '' }, h('span', { class: 'mono' }, it.industry || ''),
-      it.industry_name ? h('div', { class: 'muted small ellipsis' }, it.industry_name) : null),
-    h('td', { class: 'nowrap' }, it.scale ? t('scale.' + it.scale) : '', it.listed && it.listed !== 'none' ? h('div', null, h('span', { class: 'badge' }, t('listed.' + it.listed))) : null),
-    h('td', null, certList(it.certs).map((c) => h('span', { class: 'badge badge-cert' }, t('cert.' + c)))),
-    h('td', null, uniqueChains(it.chains).map((m) => h('span', { class: 'badge badge-chain' + (m.role === 'master' ? ' badge-master' : ''), title: m.node_name || m.node || '' },
-      (chainName.get(m.chain) || m.chain) + (m.role === 'master' ? ' · ' + t('chainrole.master') : '')))),
-    h('td', { class: 'num' }, fmtMoney(it.revenue)),
-    h('td', { class: 'num ' + (isNum(it.revenue_yoy) ? (it.revenue_yoy < 0 ? 'neg' : 'pos') : '') }, fmtPct(it.revenue_yoy)),
-    h('td', { class: 'num' }, fmtPct(it.rd_intensity)),
-    sortMetric ? h('td', { class: 'num' }, fmtMetric(sortMetric, it.sort_value)) : null));
-
-  const ncols = sortMetric ? 11 : 10;
-  const table = h('table', { class: 'data', testid: 'results-table', id: 'results-table' },
-    h('thead', null, head),
-    h('tbody', null, rows.length ? rows : h('tr', null, h('td', { class: 'empty', colspan: ncols, testid: 'results-empty' }, t('common.empty')))));
-
-  const go = (cur, pg) => {
+  // PATCH: a new address from the filters as shown (a new sort or page; a new sort starts over).
+  const go = (patch) => {
     const qq = {};
     for (const k of FILTERS) qq[k] = f[k];
-    qq.cursor = cur || '';
-    qq.page = pg > 1 ? String(pg) : '';
-    location.hash = hashWith('/enterprises', qq);
+    location.hash = hashWith('/enterprises', { ...qq, ...patch });
   };
-  const prevBtn = h('button', { type: 'button', class: 'btn', testid: 'prev-page', disabled: page <= 1,
-    onclick: () => go(trail[page - 2] || '', page - 1) }, t('common.prev'));
-  const nextBtn = h('button', { type: 'button', class: 'btn', testid: 'next-page', disabled: !data.next_cursor,
-    onclick: () => go(data.next_cursor, page + 1) }, t('common.next'));
+  // The register sorts on the server: a header click asks for page 1 in that order.
+  const list = table(items, {
+    testid: 'results-table', id: 'results-table', empty: t('common.empty'), emptyTestid: 'results-empty',
+    row: (it) => ({ dataset: { uscc: it.uscc } }),
+    sort: f.sort ? { key: f.sort, order: f.order || ((f.sort === 'name' || f.sort === 'uscc') ? 'asc' : 'desc') } : null,
+    serverSort: true,
+    onSort: (key, order) => go({ sort: key, order, cursor: '', page: '' }),
+    columns: [
+      { key: 'name', label: t('ent.col.name'), sort: true, class: 'col-name',
+        render: (it) => h('a', { href: '#/enterprise/' + encodeURIComponent(it.uscc), testid: 'result-link' }, it.name) },
+      { key: 'uscc', label: t('ent.col.uscc'), sort: true, class: 'mono nowrap' },
+      { key: 'region', label: t('ent.col.region'), class: 'col-region', render: (it) => it.region_name || String(it.region ?? '') },
+      { key: 'industry', label: t('ent.col.industry'), class: 'col-industry', attrs: (it) => ({ title: it.industry_name || '' }),
+        render: (it) => [h('span', { class: 'mono' }, it.industry || ''),
+          it.industry_name ? h('div', { class: 'muted small ellipsis' }, it.industry_name) : null] },
+      { key: 'scale', label: t('ent.col.scale'), class: 'nowrap',
+        render: (it) => [it.scale ? t('scale.' + it.scale) : '',
+          it.listed && it.listed !== 'none' ? h('div', null, h('span', { class: 'badge' }, t('listed.' + it.listed))) : null] },
+      { key: 'certs', label: t('ent.col.certs'), render: (it) => certList(it.certs).map((c) => h('span', { class: 'badge badge-cert' }, t('cert.' + c))) },
+      { key: 'chains', label: t('ent.col.chains'),
+        render: (it) => uniqueChains(it.chains).map((m) => h('span', { class: 'badge badge-chain' + (m.role === 'master' ? ' badge-master' : ''), title: m.node_name || m.node || '' },
+          (chainName.get(m.chain) || m.chain) + (m.role === 'master' ? ' · ' + t('chainrole.master') : ''))) },
+      { key: 'revenue', label: year ? h('span', null, t('ent.col.revenue'), h('div', { class: 'muted small' }, String(year))) : t('ent.col.revenue'),
+        align: 'num', sort: true, render: (it) => fmtMoney(it.revenue) },
+      { key: 'revenue_yoy', label: t('ent.col.yoy'), align: 'num', sort: true,
+        class: (it) => (isNum(it.revenue_yoy) ? (it.revenue_yoy < 0 ? 'neg' : 'pos') : ''), render: (it) => fmtPct(it.revenue_yoy) },
+      { key: 'rd_intensity', label: t('ent.col.rd'), align: 'num', sort: true, render: (it) => fmtPct(it.rd_intensity) },
+      sortMetric ? { key: sortMetric.id, label: pick(sortMetric.name_zh, sortMetric.name_en) + unitSuffix(sortMetric), align: 'num', sort: true,
+        testid: 'sort-col', render: (it) => fmtMetric(sortMetric, it.sort_value) } : null,
+    ],
+  });
 
   clear(results).append(
     h('div', { class: 'panel-head' },
       h('h2', { testid: 'results-total' }, isNum(data.total) ? t('ent.total', { n: fmtNum(data.total, 0) }) : ''),
       h('span', { class: 'muted', testid: 'results-page' }, t('common.page', { n: page }))),
-    h('div', { class: 'table-wrap' }, table),
-    h('div', { class: 'pager' },
-      h('span', { class: 'muted small' }, isNum(data.total) ? t('common.total', { n: fmtNum(data.total, 0) }) : ''),
-      h('div', { class: 'pager-buttons' }, prevBtn, nextBtn)));
+    list,
+    pager({
+      page, ids: { prev: 'prev-page', next: 'next-page', page: 'results-pager-total' },
+      info: isNum(data.total) ? t('common.total', { n: fmtNum(data.total, 0) }) : '',
+      prev: page > 1 ? () => go({ cursor: prevCursor(page - 1), page: page > 2 ? String(page - 1) : '' }) : null,
+      next: data.next_cursor ? () => go({ cursor: data.next_cursor, page: String(page + 1) }) : null,
+    }));
 }
 
 function unitSuffix(m) {

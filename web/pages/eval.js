@@ -4,6 +4,7 @@ import { t, pick } from '../i18n.js';
 import { api, ApiError, errorText } from '../api.js';
 import { h, clear, chart, fmtNum, fmtInt, errorPanel, hashWith, escapeHtml, isNum } from '../util.js';
 import { evalTabs, tierBadge, nearBadge, fmtVal } from '../evalkit.js';
+import { table, pager } from '../table.js';
 
 const PAGE = 50;
 
@@ -41,12 +42,12 @@ export async function render({ main, query, alive }) {
 
   const summary = h('div', { class: 'muted', testid: 'run-summary' });
   const tableBox = h('div');
-  const pager = h('div', { class: 'pager' });
+  const pagerBox = h('div');
   const weightsEl = h('div', { class: 'chart chart-short', testid: 'weights-chart', id: 'weights-chart' });
   const breakdown = h('section', { class: 'panel', testid: 'breakdown' },
     h('h2', null, t('eval.breakdown')), h('p', { class: 'muted', testid: 'breakdown-hint' }, t('eval.breakdown_hint')));
   main.appendChild(h('div', { class: 'grid-2' },
-    h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', null, t('eval.ranking')), summary), tableBox, pager),
+    h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', null, t('eval.ranking')), summary), tableBox, pagerBox),
     h('div', { class: 'stack' }, breakdown,
       h('section', { class: 'panel' }, h('h2', null, t('eval.weights')), weightsEl))));
 
@@ -68,31 +69,24 @@ export async function render({ main, query, alive }) {
     summary.textContent = t('eval.run_summary', { year: run.year, selected: fmtInt(run.selected), total: fmtInt(run.total) });
     drawWeights(run.weights || {});
     const items = run.items || [];
-    clear(tableBox).appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'data data-click', testid: 'run-table' },
-      h('thead', null, h('tr', null,
-        h('th', { class: 'num' }, t('eval.col.rank')), h('th', null, t('ent.col.name')), h('th', null, t('eval.col.tier')),
-        h('th', { class: 'num' }, t('eval.col.score')), h('th', null, t('eval.col.flags')))),
-      h('tbody', null, items.length ? items.map((it) => {
-        const tr = h('tr', {
-          tabindex: '0', testid: 'run-row', dataset: { uscc: it.uscc },
-          onclick: (ev) => { if (!ev.target.closest('a')) show(it, tr); },
-          onkeydown: (ev) => { if (ev.key === 'Enter') show(it, tr); },
-        },
-        h('td', { class: 'num' }, fmtInt(it.rank)),
-        h('td', { class: 'col-name' }, h('a', { href: '#/enterprise/' + encodeURIComponent(it.uscc), testid: 'profile-link' }, it.name || it.uscc)),
-        h('td', null, it.tier ? tierBadge(model, it.tier) : h('span', { class: 'muted' }, t('eval.no_tier'))),
-        h('td', { class: 'num' }, fmtNum(it.score, 4)),
-        h('td', null, it.near_candidate ? nearBadge() : null));
-        return tr;
-      }) : h('tr', null, h('td', { class: 'empty', colspan: 5 }, t('eval.no_rows')))))));
-    clear(pager).append(
-      h('span', { class: 'muted small' }, t('common.page', { n: pageNo + 1 })),
-      h('div', { class: 'pager-buttons' },
-        h('button', { type: 'button', class: 'btn btn-sm', testid: 'run-prev', disabled: pageNo === 0, onclick: () => { pageNo--; load(trail[pageNo]); } }, t('common.prev')),
-        h('button', {
-          type: 'button', class: 'btn btn-sm', testid: 'run-next', disabled: !run.next_cursor,
-          onclick: () => { pageNo++; trail[pageNo] = run.next_cursor; load(run.next_cursor); },
-        }, t('common.next'))));
+    clear(tableBox).appendChild(table(items, {
+      testid: 'run-table', empty: t('eval.no_rows'),
+      row: (it) => ({ testid: 'run-row', dataset: { uscc: it.uscc } }),
+      open: (it, tr) => show(it, tr),
+      columns: [
+        { key: 'rank', label: t('eval.col.rank'), align: 'num', render: (it) => fmtInt(it.rank) },
+        { key: 'name', label: t('ent.col.name'), class: 'col-name',
+          render: (it) => h('a', { href: '#/enterprise/' + encodeURIComponent(it.uscc), testid: 'profile-link' }, it.name || it.uscc) },
+        { key: 'tier', label: t('eval.col.tier'), render: (it) => (it.tier ? tierBadge(model, it.tier) : h('span', { class: 'muted' }, t('eval.no_tier'))) },
+        { key: 'score', label: t('eval.col.score'), align: 'num', render: (it) => fmtNum(it.score, 4) },
+        { key: 'flags', label: t('eval.col.flags'), render: (it) => (it.near_candidate ? nearBadge() : null) },
+      ],
+    }));
+    clear(pagerBox).appendChild(pager({
+      page: pageNo + 1, testid: 'run', small: true,
+      prev: pageNo > 0 ? () => { pageNo--; load(trail[pageNo]); } : null,
+      next: run.next_cursor ? () => { pageNo++; trail[pageNo] = run.next_cursor; load(run.next_cursor); } : null,
+    }));
     if (items.length) show(items[0], tableBox.querySelector('tbody tr'));
   }
 
@@ -118,12 +112,16 @@ export async function render({ main, query, alive }) {
         h('h2', null, t('eval.breakdown_of', { name: it.name || it.uscc })),
         h('span', null, it.tier ? tierBadge(model, it.tier) : null, ' ', h('strong', { testid: 'breakdown-score' }, fmtNum(it.score, 4)))),
       el,
-      h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'breakdown-table' },
-        h('thead', null, h('tr', null, h('th', null, t('eval.col.indicator')), h('th', { class: 'num' }, t('eval.col.value')),
-          h('th', { class: 'num' }, t('eval.col.normalized')), h('th', { class: 'num' }, t('eval.col.contribution')))),
-        h('tbody', null, inds.map((x) => h('tr', { dataset: { indicator: x.id } },
-          h('td', null, indName(x.id)), h('td', { class: 'num' }, fmtVal(x.value)),
-          h('td', { class: 'num' }, fmtNum(x.normalized, 4)), h('td', { class: 'num' }, fmtNum(x.contribution, 4))))))));
+      table(inds, {
+        testid: 'breakdown-table',
+        row: (x) => ({ dataset: { indicator: x.id } }),
+        columns: [
+          { key: 'indicator', label: t('eval.col.indicator'), sort: (x) => indName(x.id), render: (x) => indName(x.id) },
+          { key: 'value', label: t('eval.col.value'), align: 'num', sort: true, render: (x) => fmtVal(x.value) },
+          { key: 'normalized', label: t('eval.col.normalized'), align: 'num', sort: true, render: (x) => fmtNum(x.normalized, 4) },
+          { key: 'contribution', label: t('eval.col.contribution'), align: 'num', sort: true, render: (x) => fmtNum(x.contribution, 4) },
+        ],
+      }));
     chart(el, {
       tooltip: {
         trigger: 'item',

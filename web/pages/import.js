@@ -2,6 +2,7 @@
 import { t } from '../i18n.js';
 import { api, ApiError, errorText } from '../api.js';
 import { h, clear, fmtNum, statusBox, isNum } from '../util.js';
+import { table } from '../table.js';
 
 const KINDS = ['auto', 'enterprises', 'indicators', 'chain_members', 'supply', 'postings'];
 const history = []; // summaries of this page session's imports, newest first
@@ -91,13 +92,16 @@ function drawHistory(el) {
   if (history.length < 2) return;
   el.appendChild(h('section', { class: 'panel' },
     h('h2', null, t('imp.history')),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'import-history' },
-      h('thead', null, h('tr', null,
-        h('th', null, t('imp.file_name')), h('th', null, t('imp.kind')), h('th', null, t('imp.format')),
-        h('th', { class: 'num' }, t('imp.rows')), h('th', { class: 'num' }, t('imp.accepted')), h('th', { class: 'num' }, t('imp.rejected')), h('th', null, ''))),
-      h('tbody', null, history.map((r) => h('tr', null,
-        h('td', null, r.file || ''), h('td', null, r.kind ? t('imp.kind.' + r.kind) : ''), h('td', null, r.format || ''),
-        h('td', { class: 'num' }, fmtNum(r.rows, 0)), h('td', { class: 'num' }, fmtNum(r.accepted, 0)),
-        h('td', { class: 'num' }, fmtNum(r.rejected, 0)),
-        h('td', null, r.rejected > 0 && r.rejects_url ? h('a', { href: r.rejects_url, download: '' }, t('imp.rejects')) : ''))))))));
+    table(history, {
+      testid: 'import-history',
+      columns: [
+        { key: 'file', label: t('imp.file_name'), render: (r) => r.file || '' },
+        { key: 'kind', label: t('imp.kind'), render: (r) => (r.kind ? t('imp.kind.' + r.kind) : '') },
+        { key: 'format', label: t('imp.format'), render: (r) => r.format || '' },
+        { key: 'rows', label: t('imp.rows'), align: 'num', render: (r) => fmtNum(r.rows, 0) },
+        { key: 'accepted', label: t('imp.accepted'), align: 'num', render: (r) => fmtNum(r.accepted, 0) },
+        { key: 'rejected', label: t('imp.rejected'), align: 'num', render: (r) => fmtNum(r.rejected, 0) },
+        { key: 'rejects', label: '', render: (r) => (r.rejected > 0 && r.rejects_url ? h('a', { href: r.rejects_url, download: '' }, t('imp.rejects')) : '') },
+      ],
+    })));
 }

@@ -5,12 +5,12 @@ import { t, pick } from '../i18n.js';
 import { api, ApiError, errorText, itemsOf, apiUrl } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtTime, errorPanel, statusBox, hashWith } from '../util.js';
 import { evalTabs, tierBadge, tierName } from '../evalkit.js';
-
-const EDIT = ['admin', 'analyst'];
+import { table } from '../table.js';
+import { can, EDIT } from '../routes.js';
 
 export async function render({ main, query, user, alive }) {
   main.appendChild(evalTabs('lists'));
-  const canEdit = EDIT.includes(user.role);
+  const canEdit = can(user, EDIT);
   const [listsRes, models] = await Promise.all([api('/lists'), api('/models').catch(() => [])]);
   if (!alive()) return;
   const lists = itemsOf(listsRes);
@@ -19,16 +19,18 @@ export async function render({ main, query, user, alive }) {
 
   const listsPanel = h('section', { class: 'panel', testid: 'lists-panel' },
     h('h2', null, t('lists.title')),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'data data-click', testid: 'lists-table' },
-      h('thead', null, h('tr', null, h('th', null, t('lists.col.name')), h('th', null, t('lists.col.model')),
-        h('th', { class: 'num' }, t('lists.col.version')), h('th', { class: 'num' }, t('lists.col.entries')), h('th', null, t('lists.col.created')))),
-      h('tbody', null, lists.length ? lists.map((l) => h('tr', {
-        tabindex: '0', testid: 'list-row', dataset: { list: l.name }, class: l.name === query.list ? 'selected' : null,
-        onclick: () => { location.hash = hashWith('/lists', { list: l.name }); },
-        onkeydown: (ev) => { if (ev.key === 'Enter') location.hash = hashWith('/lists', { list: l.name }); },
-      }, h('td', null, h('strong', null, l.name)), h('td', null, modelName(l.model)), h('td', { class: 'num' }, 'v' + l.version),
-      h('td', { class: 'num' }, fmtInt(l.entries)), h('td', { class: 'nowrap' }, fmtTime(l.created_at))))
-        : h('tr', null, h('td', { class: 'empty', colspan: 5 }, t('lists.none')))))));
+    table(lists, {
+      testid: 'lists-table', empty: t('lists.none'),
+      row: (l) => ({ testid: 'list-row', dataset: { list: l.name }, class: l.name === query.list ? 'selected' : null }),
+      open: (l) => { location.hash = hashWith('/lists', { list: l.name }); },
+      columns: [
+        { key: 'name', label: t('lists.col.name'), sort: true, render: (l) => h('strong', null, l.name) },
+        { key: 'model', label: t('lists.col.model'), sort: (l) => modelName(l.model), render: (l) => modelName(l.model) },
+        { key: 'version', label: t('lists.col.version'), align: 'num', sort: true, render: (l) => 'v' + l.version },
+        { key: 'entries', label: t('lists.col.entries'), align: 'num', sort: true, render: (l) => fmtInt(l.entries) },
+        { key: 'created_at', label: t('lists.col.created'), class: 'nowrap', sort: true, first: 'desc', render: (l) => fmtTime(l.created_at) },
+      ],
+    }));
   main.appendChild(canEdit ? h('div', { class: 'grid-2' }, listsPanel, createForm(models)) : listsPanel);
 
   if (!query.list) return;
@@ -57,20 +59,22 @@ export async function render({ main, query, user, alive }) {
         h('span', { class: 'muted small' }, modelName(list.model) + ' · ' + t('lists.year', { year: list.year ?? '—' }) + ' · ' + (list.actor || '') + ' · ' + fmtTime(list.created_at)),
         h('a', { class: 'btn btn-sm', href: exportHref, download: `${name}-v${list.version}.xlsx`, testid: 'list-export' }, t('lists.export')))),
     list.note ? h('p', { class: 'lead small' }, t('lists.note') + '：' + list.note) : null,
-    h('div', { class: 'table-wrap table-scroll' }, h('table', { class: 'data', testid: 'entries-table' },
-      h('thead', null, h('tr', null, h('th', { class: 'num' }, t('eval.col.rank')), h('th', null, t('ent.col.name')), h('th', null, t('eval.col.tier')),
-        h('th', { class: 'num' }, t('eval.col.score')), h('th', null, t('lists.col.reason')), canEdit && list.version === latest ? h('th', null, t('common.actions')) : null)),
-      h('tbody', null, entries.length ? entries.map((en) => h('tr', { testid: 'entry-row', dataset: { uscc: en.uscc } },
-        h('td', { class: 'num' }, en.rank ?? ''),
-        h('td', { class: 'col-name' }, h('a', { href: '#/enterprise/' + encodeURIComponent(en.uscc) }, en.name || en.uscc),
-          en.manual ? h('span', { class: 'badge badge-manual' }, t('lists.manual')) : null),
-        h('td', null, en.tier ? tierBadge(model, en.tier) : null),
-        h('td', { class: 'num' }, fmtNum(en.score, 4)),
-        h('td', { class: 'small' }, en.reason || ''),
-        canEdit && list.version === latest ? h('td', { class: 'nowrap' },
+    table(entries, {
+      testid: 'entries-table', wrap: { class: 'table-scroll' },
+      row: (en) => ({ testid: 'entry-row', dataset: { uscc: en.uscc } }),
+      columns: [
+        { key: 'rank', label: t('eval.col.rank'), align: 'num', sort: true, first: 'asc', render: (en) => en.rank ?? '' },
+        { key: 'name', label: t('ent.col.name'), class: 'col-name', sort: (en) => en.name || en.uscc,
+          render: (en) => [h('a', { href: '#/enterprise/' + encodeURIComponent(en.uscc) }, en.name || en.uscc),
+            en.manual ? h('span', { class: 'badge badge-manual' }, t('lists.manual')) : null] },
+        { key: 'tier', label: t('eval.col.tier'), sort: (en) => tierName(model, en.tier), render: (en) => (en.tier ? tierBadge(model, en.tier) : null) },
+        { key: 'score', label: t('eval.col.score'), align: 'num', sort: true, render: (en) => fmtNum(en.score, 4) },
+        { key: 'reason', label: t('lists.col.reason'), class: 'small', render: (en) => en.reason || '' },
+        canEdit && list.version === latest ? { key: 'actions', label: t('common.actions'), class: 'nowrap', render: (en) => [
           h('button', { type: 'button', class: 'btn btn-sm', testid: 'entry-tier', onclick: () => change.prefill('tier', en) }, t('lists.action.tier')), ' ',
-          h('button', { type: 'button', class: 'btn btn-sm btn-danger', testid: 'entry-remove', onclick: () => change.prefill('remove', en) }, t('lists.action.remove'))) : null))
-        : h('tr', null, h('td', { class: 'empty', colspan: 6 }, t('common.empty'))))))));
+          h('button', { type: 'button', class: 'btn btn-sm btn-danger', testid: 'entry-remove', onclick: () => change.prefill('remove', en) }, t('lists.action.remove'))] } : null,
+      ],
+    })));
 
   const change = canEdit ? changeForm(name, model, latest) : null;
 
@@ -82,14 +86,19 @@ export async function render({ main, query, user, alive }) {
   const diffBox = h('div', { testid: 'diff' });
   const versionsPanel = h('section', { class: 'panel', testid: 'versions-panel' },
     h('h2', null, t('lists.versions')),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'versions-table' },
-      h('thead', null, h('tr', null, h('th', null, t('lists.col.version')), h('th', null, t('lists.col.created')), h('th', null, t('lists.col.actor')),
-        h('th', null, t('lists.note')), h('th', { class: 'num' }, t('lists.col.entries')))),
-      h('tbody', null, versions.map((v) => h('tr', { dataset: { version: String(v.version) }, class: v.version === list.version ? 'selected' : null },
-        h('td', null, h('a', { href: hashWith('/lists', { list: name, version: v.version }) }, 'v' + v.version),
-          v.manual ? h('span', { class: 'badge badge-manual' }, t('lists.manual')) : null),
-        h('td', { class: 'nowrap' }, fmtTime(v.created_at)), h('td', null, v.actor || ''), h('td', { class: 'small' }, v.note || ''),
-        h('td', { class: 'num' }, fmtInt(v.entries))))))));
+    table(versions, {
+      testid: 'versions-table',
+      row: (v) => ({ dataset: { version: String(v.version) }, class: v.version === list.version ? 'selected' : null }),
+      columns: [
+        { key: 'version', label: t('lists.col.version'),
+          render: (v) => [h('a', { href: hashWith('/lists', { list: name, version: v.version }) }, 'v' + v.version),
+            v.manual ? h('span', { class: 'badge badge-manual' }, t('lists.manual')) : null] },
+        { key: 'created_at', label: t('lists.col.created'), class: 'nowrap', render: (v) => fmtTime(v.created_at) },
+        { key: 'actor', label: t('lists.col.actor'), render: (v) => v.actor || '' },
+        { key: 'note', label: t('lists.note'), class: 'small', render: (v) => v.note || '' },
+        { key: 'entries', label: t('lists.col.entries'), align: 'num', render: (v) => fmtInt(v.entries) },
+      ],
+    }));
   const diffPanel = h('section', { class: 'panel', testid: 'diff-panel' },
     h('h2', null, t('lists.diff')),
     h('div', { class: 'form-actions', style: { marginTop: 0, marginBottom: '12px' } },
@@ -111,12 +120,16 @@ export async function render({ main, query, user, alive }) {
     if (!alive()) return;
     const section = (key, rows, cols) => h('div', { class: 'diff-part diff-' + key, testid: 'diff-' + key },
       h('h3', null, t('lists.diff.' + key), ' ', h('span', { class: 'badge' }, fmtInt(rows.length))),
-      rows.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
-        h('thead', null, h('tr', null, h('th', null, t('ent.col.name')), cols.map(([k]) => h('th', null, t(k))), h('th', null, t('lists.col.reason')))),
-        h('tbody', null, rows.map((r) => h('tr', { testid: 'diff-row', dataset: { uscc: r.uscc } },
-          h('td', { class: 'col-name' }, h('a', { href: '#/enterprise/' + encodeURIComponent(r.uscc) }, r.name || r.uscc)),
-          cols.map(([, f]) => h('td', null, f(r))), h('td', { class: 'small' }, r.reason || ''))))))
-        : h('p', { class: 'muted small' }, t('common.none')));
+      table(rows, {
+        emptyBlock: true, empty: t('common.none'),
+        row: (r) => ({ testid: 'diff-row', dataset: { uscc: r.uscc } }),
+        columns: [
+          { key: 'name', label: t('ent.col.name'), class: 'col-name',
+            render: (r) => h('a', { href: '#/enterprise/' + encodeURIComponent(r.uscc) }, r.name || r.uscc) },
+          ...cols.map(([k, f]) => ({ key: k, label: t(k), render: f })),
+          { key: 'reason', label: t('lists.col.reason'), class: 'small', render: (r) => r.reason || '' },
+        ],
+      }));
     clear(diffBox).append(
       h('p', { class: 'muted small', testid: 'diff-range' }, t('lists.diff_range', { from, to })),
       h('div', { class: 'diff-grid' },

@@ -5,6 +5,8 @@
 import { t, isZh } from '../i18n.js';
 import { api, ApiError, errorText, itemsOf, currentUser } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtTime, errorPanel, statusBox, hashWith, chart, escapeHtml, isNum } from '../util.js';
+import { table, pager, cursorTrail } from '../table.js';
+import { can, STAFF } from '../routes.js';
 
 const COMPONENTS = ['text', 'node', 'industry', 'region_pref', 'cross_city', 'quantity', 'credibility'];
 const COLORS = ['#2f6fdd', '#2bb38a', '#8d5bd1', '#f0a020', '#e0533d', '#17a2b8', '#8a8f98'];
@@ -17,7 +19,7 @@ const statusBadge = (s) => h('span', { class: 'badge' + (s === 'open' ? '' : ' b
 
 export async function render({ main, query, alive }) {
   const user = currentUser() || {};
-  const staff = user.role !== 'enterprise';
+  const staff = can(user, STAFF);
   const tab = ['board', 'inbox', 'stats'].includes(query.tab) ? query.tab : 'board';
   const tabs = [['board', 'match.tab.board'], ['inbox', 'match.tab.inbox']];
   if (staff) tabs.push(['stats', 'match.tab.stats']);
@@ -70,24 +72,31 @@ async function board(main, query, alive, user, staff) {
   }
   if (!alive()) return;
   const items = itemsOf(res);
+  const page = Math.max(1, parseInt(query.page || '1', 10) || 1);
+  const prevCursor = cursorTrail('postings\u0001' + Object.values(f).join('\u0001'), page, query.cursor);
   listBox.appendChild(h('section', { class: 'panel' },
     h('div', { class: 'panel-head' }, h('h2', null, t('match.postings')),
       h('span', { class: 'muted small', testid: 'postings-total' }, t('match.total', { n: fmtInt(res.total) }),
         f.q ? ' · ' + t('match.mode.' + res.mode) : '')),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'data data-click', testid: 'postings-table' },
-      h('thead', null, h('tr', null, h('th', null, t('match.col.kind')), h('th', null, t('match.col.title')),
-        h('th', null, t('match.col.enterprise')), h('th', null, t('match.col.node')), h('th', { class: 'num' }, t('match.col.quantity')),
-        h('th', null, t('match.col.valid_until')), h('th', null, t('match.col.status')))),
-      h('tbody', null, items.length ? items.map((p) => h('tr', {
-        tabindex: '0', testid: 'posting-row', dataset: { id: String(p.id) }, class: String(p.id) === query.id ? 'selected' : '',
-        onclick: () => go({ ...f, id: p.id }), onkeydown: (ev) => { if (ev.key === 'Enter') go({ ...f, id: p.id }); },
-      },
-      h('td', null, kindBadge(p.kind)), h('td', null, p.title), h('td', null, p.enterprise),
-      h('td', null, p.node_name || h('span', { class: 'muted' }, '—')),
-      h('td', { class: 'num' }, isNum(p.quantity) ? fmtNum(p.quantity) + ' ' + (p.unit || '') : '—'),
-      h('td', null, p.valid_until || '—'), h('td', null, statusBadge(p.status))))
-        : h('tr', null, h('td', { class: 'empty', colspan: 7 }, t('match.none'))))),
-    res.next_cursor ? h('div', { class: 'pager' }, h('a', { class: 'btn btn-sm', testid: 'postings-next', href: hashWith('/match', { ...f, cursor: res.next_cursor }) }, t('common.next'))) : null)));
+    table(items, {
+      testid: 'postings-table', empty: t('match.none'),
+      row: (p) => ({ testid: 'posting-row', dataset: { id: String(p.id) }, class: String(p.id) === query.id ? 'selected' : null }),
+      open: (p) => go({ ...f, cursor: query.cursor, page: query.page, id: p.id }),
+      columns: [
+        { key: 'kind', label: t('match.col.kind'), render: (p) => kindBadge(p.kind) },
+        { key: 'title', label: t('match.col.title') },
+        { key: 'enterprise', label: t('match.col.enterprise') },
+        { key: 'node', label: t('match.col.node'), render: (p) => p.node_name || h('span', { class: 'muted' }, '—') },
+        { key: 'quantity', label: t('match.col.quantity'), align: 'num', render: (p) => (isNum(p.quantity) ? fmtNum(p.quantity) + ' ' + (p.unit || '') : '—') },
+        { key: 'valid_until', label: t('match.col.valid_until'), render: (p) => p.valid_until || '—' },
+        { key: 'status', label: t('match.col.status'), render: (p) => statusBadge(p.status) },
+      ],
+    }),
+    page > 1 || res.next_cursor ? pager({
+      page, testid: 'postings', small: true,
+      prev: page > 1 ? hashWith('/match', { ...f, cursor: prevCursor(page - 1), page: page > 2 ? page - 1 : '' }) : null,
+      next: res.next_cursor ? hashWith('/match', { ...f, cursor: res.next_cursor, page: page + 1 }) : null,
+    }) : null));
   if (query.id) await detail(detailBox, query.id, alive, user, staff);
   else detailBox.appendChild(h('section', { class: 'panel muted' }, t('match.pick')));
 }
@@ -201,7 +210,7 @@ async function detail(box, id, alive, user, staff) {
   await matches(matchBox, p, '', alive);
 }
 
-async function matches(box, p, cursor, alive) {
+async function matches(box, p, cursor, alive, page = 1) {
   let r;
   try {
     r = await api('/postings/' + p.id + '/matches', { query: { limit: PAGE, cursor } });
@@ -211,6 +220,7 @@ async function matches(box, p, cursor, alive) {
   }
   if (!alive()) return;
   const items = r.items || [];
+  const prevCursor = cursorTrail('matches\u0001' + p.id, page, cursor);
   const chartEl = h('div', { class: 'chart chart-tall', testid: 'match-chart', id: 'match-chart' });
   const status = statusBox('deal-status');
   const name = (c) => (isZh() ? c.name_zh : t('match.comp.' + c.component));
@@ -218,25 +228,37 @@ async function matches(box, p, cursor, alive) {
     h('div', { class: 'panel-head' }, h('h2', null, t('match.matches')),
       h('span', { class: 'muted small', testid: 'matches-total' }, t('match.total_matches', { n: fmtInt(r.total) }))),
     h('p', { class: 'muted small' }, t('match.how')),
-    items.length ? chartEl : h('p', { class: 'muted', testid: 'matches-empty' }, t('match.no_matches')),
+    items.length ? chartEl : null,
     status,
-    h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'matches-table' },
-      h('thead', null, h('tr', null, h('th', { class: 'num' }, '#'), h('th', null, t('match.col.counterpart')),
-        h('th', null, t('match.col.region')), h('th', { class: 'num' }, t('match.col.score')), h('th', null, t('match.col.why')), h('th', null, t('match.col.deal')))),
-      h('tbody', null, items.map((m) => h('tr', { testid: 'match-row', dataset: { type: m.type, id: String(m.id) } },
-        h('td', { class: 'num' }, fmtInt(m.rank)),
-        h('td', null, h('div', null, m.type === 'posting' ? kindBadge(p.kind === 'supply' ? 'demand' : 'supply') : h('span', { class: 'badge' }, t('match.registered')), ' ', m.title),
-          h('div', { class: 'small muted' }, m.enterprise, m.node_name ? ' · ' + m.node_name : '')),
-        h('td', null, m.region_name || m.region),
-        h('td', { class: 'num' }, h('strong', null, fmtNum(m.score, 3))),
-        h('td', null, h('details', { testid: 'match-why' }, h('summary', null, t('match.explain')),
-          h('table', { class: 'data data-compact', testid: 'explanation' }, h('tbody', null, (m.explanation || []).map((c) =>
-            h('tr', { dataset: { component: c.component } }, h('td', null, name(c)), h('td', { class: 'num' }, fmtNum(c.value, 2) + ' × ' + fmtNum(c.weight, 2)),
-              h('td', { class: 'num' }, fmtNum(c.contribution, 3)), h('td', { class: 'small' }, isZh() ? c.reason_zh : c.reason_en))))))),
-        h('td', null, dealButtons(p, m, status))))))),
-    r.next_cursor || cursor ? h('div', { class: 'pager' },
-      cursor ? h('button', { type: 'button', class: 'btn btn-sm', onclick: () => matches(box, p, '', alive) }, t('common.first')) : null,
-      r.next_cursor ? h('button', { type: 'button', class: 'btn btn-sm', testid: 'matches-next', onclick: () => matches(box, p, r.next_cursor, alive) }, t('common.next')) : null) : null,
+    table(items, {
+      testid: 'matches-table', empty: t('match.no_matches'), emptyTestid: 'matches-empty',
+      row: (m) => ({ testid: 'match-row', dataset: { type: m.type, id: String(m.id) } }),
+      columns: [
+        { key: 'rank', label: '#', align: 'num', render: (m) => fmtInt(m.rank) },
+        { key: 'counterpart', label: t('match.col.counterpart'),
+          render: (m) => [h('div', null, m.type === 'posting' ? kindBadge(p.kind === 'supply' ? 'demand' : 'supply') : h('span', { class: 'badge' }, t('match.registered')), ' ', m.title),
+            h('div', { class: 'small muted' }, m.enterprise, m.node_name ? ' · ' + m.node_name : '')] },
+        { key: 'region', label: t('match.col.region'), render: (m) => m.region_name || m.region },
+        { key: 'score', label: t('match.col.score'), align: 'num', render: (m) => h('strong', null, fmtNum(m.score, 3)) },
+        { key: 'why', label: t('match.col.why'), render: (m) => h('details', { testid: 'match-why' }, h('summary', null, t('match.explain')),
+          table(m.explanation || [], {
+            testid: 'explanation', class: 'data-compact', head: false, cards: false,
+            row: (c) => ({ dataset: { component: c.component } }),
+            columns: [
+              { key: 'name', label: '', render: name },
+              { key: 'value', label: '', align: 'num', render: (c) => fmtNum(c.value, 2) + ' × ' + fmtNum(c.weight, 2) },
+              { key: 'contribution', label: '', align: 'num', render: (c) => fmtNum(c.contribution, 3) },
+              { key: 'reason', label: '', class: 'small', render: (c) => (isZh() ? c.reason_zh : c.reason_en) },
+            ],
+          }).table) },
+        { key: 'deal', label: t('match.col.deal'), render: (m) => dealButtons(p, m, status) },
+      ],
+    }),
+    page > 1 || r.next_cursor ? pager({
+      page, testid: 'matches', small: true,
+      prev: page > 1 ? () => matches(box, p, prevCursor(page - 1), alive, page - 1) : null,
+      next: r.next_cursor ? () => matches(box, p, r.next_cursor, alive, page + 1) : null,
+    }) : null,
   ].filter(Boolean));
   if (!items.length) return;
   // Stacked bars: each match's score split into its components' contributions.
@@ -341,14 +363,17 @@ async function inbox(main, alive, staff, user) {
         type: 'button', class: 'btn btn-sm', testid: 'inbox-read-all',
         onclick: async () => { await api('/inbox/read', { json: {} }); reload(); },
       }, t('match.read_all')) : null),
-    items.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
-      h('thead', null, h('tr', null, h('th', null, t('match.col.at')), h('th', null, t('match.col.kind')), h('th', null, t('match.col.title')),
-        h('th', null, t('match.col.enterprise')), h('th', null, t('match.col.because')))),
-      h('tbody', null, items.map((it) => h('tr', { testid: 'inbox-item', class: it.read ? '' : 'unread', dataset: { posting: String(it.posting.id) } },
-        h('td', null, fmtTime(it.at)), h('td', null, kindBadge(it.posting.kind)),
-        h('td', null, h('a', { href: hashWith('/match', { id: it.posting.id }) }, it.posting.title)),
-        h('td', null, it.posting.enterprise), h('td', { class: 'small muted' }, t('match.follow.' + it.subscription.what) + '：' + it.subscription.value))))))
-      : h('p', { class: 'muted', testid: 'inbox-empty' }, t('match.inbox_empty'))));
+    table(items, {
+      emptyBlock: true, empty: t('match.inbox_empty'), emptyTestid: 'inbox-empty',
+      row: (it) => ({ testid: 'inbox-item', class: it.read ? null : 'unread', dataset: { posting: String(it.posting.id) } }),
+      columns: [
+        { key: 'at', label: t('match.col.at'), render: (it) => fmtTime(it.at) },
+        { key: 'kind', label: t('match.col.kind'), render: (it) => kindBadge(it.posting.kind) },
+        { key: 'title', label: t('match.col.title'), render: (it) => h('a', { href: hashWith('/match', { id: it.posting.id }) }, it.posting.title) },
+        { key: 'enterprise', label: t('match.col.enterprise'), render: (it) => it.posting.enterprise },
+        { key: 'because', label: t('match.col.because'), class: 'small muted', render: (it) => t('match.follow.' + it.subscription.what) + '：' + it.subscription.value },
+      ],
+    })));
   main.appendChild(dealsPanel(itemsOf(deals), staff, user));
 }
 
@@ -385,21 +410,22 @@ function dealsPanel(items, staff, user = {}) {
     h('h2', null, t(staff ? 'match.deals' : 'match.my_deals')),
     h('p', { class: 'muted small' }, t('match.deal_rule')),
     status,
-    items.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'deals-table' },
-      h('thead', null, h('tr', null, h('th', null, t('match.col.title')), h('th', null, t('match.col.supplier')), h('th', null, t('match.col.buyer')),
-        h('th', null, t('match.col.status')), h('th', { class: 'num' }, t('match.col.value')), h('th', null, t('match.col.updated')))),
-      h('tbody', null, items.map((d) => {
-        const row = h('tr', { testid: 'deal-row', dataset: { status: d.status } },
-          h('td', null, h('a', { href: hashWith('/match', { id: d.posting_id }) }, d.title)),
-          h('td', null, d.supplier.name), h('td', null, d.buyer.name),
-          h('td', null, h('span', { class: 'badge badge-deal-' + d.status }, t('match.deal.' + d.status)),
-            h('div', { class: 'small muted', testid: 'deal-sides' }, t('match.deal_sides', { s: mark(d.supplier_confirmed), b: mark(d.buyer_confirmed) }))),
-          h('td', { class: 'num' }, isNum(d.value) ? fmtNum(d.value) : '—'), h('td', null, fmtTime(d.updated_at)));
-        const b = confirmButton(d, row);
-        if (b) row.children[3].appendChild(h('div', null, b));
-        return row;
-      }))))
-      : h('p', { class: 'muted' }, t('match.no_deals')));
+    table(items, {
+      testid: 'deals-table', emptyBlock: true, empty: t('match.no_deals'),
+      row: (d) => ({ testid: 'deal-row', dataset: { status: d.status } }),
+      // The confirm button needs the row (it updates the row's status in place).
+      expand: (d, row) => { const b = confirmButton(d, row); if (b) row.children[3].appendChild(h('div', null, b)); return row; },
+      columns: [
+        { key: 'title', label: t('match.col.title'), render: (d) => h('a', { href: hashWith('/match', { id: d.posting_id }) }, d.title) },
+        { key: 'supplier', label: t('match.col.supplier'), render: (d) => d.supplier.name },
+        { key: 'buyer', label: t('match.col.buyer'), render: (d) => d.buyer.name },
+        { key: 'status', label: t('match.col.status'),
+          render: (d) => [h('span', { class: 'badge badge-deal-' + d.status }, t('match.deal.' + d.status)),
+            h('div', { class: 'small muted', testid: 'deal-sides' }, t('match.deal_sides', { s: mark(d.supplier_confirmed), b: mark(d.buyer_confirmed) }))] },
+        { key: 'value', label: t('match.col.value'), align: 'num', sort: true, render: (d) => (isNum(d.value) ? fmtNum(d.value) : '—') },
+        { key: 'updated_at', label: t('match.col.updated'), sort: true, first: 'desc', render: (d) => fmtTime(d.updated_at) },
+      ],
+    }));
 }
 
 // ---- statistics ----
@@ -426,9 +452,16 @@ async function stats(main, alive) {
     h('section', { class: 'panel' }, h('h2', null, t('match.by_chain')), chainEl),
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', null, t('match.by_direction')), dirEl,
-        h('table', { class: 'data data-compact', testid: 'direction-table' }, h('tbody', null, (s.by_direction || []).map((d) =>
-          h('tr', { dataset: { direction: d.direction } }, h('td', null, isZh() ? d.name_zh : d.name_en), h('td', { class: 'num' }, fmtInt(d.deals)),
-            h('td', { class: 'num' }, fmtInt(d.agreed)), h('td', { class: 'num' }, fmtNum(d.value))))))),
+        table(s.by_direction || [], {
+          testid: 'direction-table', class: 'data-compact', head: false, cards: false,
+          row: (d) => ({ dataset: { direction: d.direction } }),
+          columns: [
+            { key: 'name', label: '', render: (d) => (isZh() ? d.name_zh : d.name_en) },
+            { key: 'deals', label: t('match.st.deals'), align: 'num', render: (d) => fmtInt(d.deals) },
+            { key: 'agreed', label: t('match.st.agreed'), align: 'num', render: (d) => fmtInt(d.agreed) },
+            { key: 'value', label: t('match.st.value'), align: 'num', render: (d) => fmtNum(d.value) },
+          ],
+        }).table),
       h('section', { class: 'panel' }, h('h2', null, t('match.by_month')), monthEl)),
     dealsPanel(itemsOf(deals), true));
   const chains = (s.by_chain || []).slice(0, 15);

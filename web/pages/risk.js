@@ -5,6 +5,7 @@
 import { t, isZh, pick } from '../i18n.js';
 import { api, ApiError, errorText } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtPct, fmtWan, errorPanel, statusBox, hashWith, chart, escapeHtml, isNum } from '../util.js';
+import { table } from '../table.js';
 
 const TABS = ['overview', 'chain', 'supplier', 'whatif'];
 
@@ -47,34 +48,46 @@ async function overview(main, query, alive) {
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel', testid: 'riskiest' }, h('h2', null, t('risk.riskiest')),
         h('p', { class: 'muted small' }, t('risk.riskiest_help')),
-        h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'riskiest-table' },
-          h('thead', null, h('tr', null, h('th', null, t('risk.col.supplier')), h('th', null, t('risk.col.chain')),
-            h('th', { class: 'num' }, t('risk.col.dominated')), h('th', { class: 'num' }, t('risk.col.value_at_risk')))),
-          h('tbody', null, (d.riskiest || []).map((x) => h('tr', { testid: 'riskiest-row' },
-            h('td', null, supplierLink(x), h('div', { class: 'small muted' }, x.region_name || x.region)),
-            h('td', null, h('a', { href: hashWith('/risk', { tab: 'chain', chain: x.chain, scope: query.scope }) }, x.chain_name)),
-            h('td', { class: 'num' }, fmtInt(x.dominated)), h('td', { class: 'num' }, fmtWan(x.value_at_risk)))))))),
+        table(d.riskiest || [], {
+          testid: 'riskiest-table', row: () => ({ testid: 'riskiest-row' }),
+          columns: [
+            { key: 'supplier', label: t('risk.col.supplier'), render: (x) => [supplierLink(x), h('div', { class: 'small muted' }, x.region_name || x.region)] },
+            { key: 'chain', label: t('risk.col.chain'), sort: (x) => x.chain_name,
+              render: (x) => h('a', { href: hashWith('/risk', { tab: 'chain', chain: x.chain, scope: query.scope }) }, x.chain_name) },
+            { key: 'dominated', label: t('risk.col.dominated'), align: 'num', sort: true, render: (x) => fmtInt(x.dominated) },
+            { key: 'value_at_risk', label: t('risk.col.value_at_risk'), align: 'num', sort: true, render: (x) => fmtWan(x.value_at_risk) },
+          ],
+        })),
       h('section', { class: 'panel', testid: 'single-sourced' }, h('h2', null, t('risk.single_sourced')),
         h('p', { class: 'muted small' }, t('risk.single_help', { n: fmtInt(single.total), outside: fmtInt(single.supplier_outside) })),
-        h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'single-table' },
-          h('thead', null, h('tr', null, h('th', null, t('risk.col.buyer')), h('th', null, t('risk.col.node')), h('th', null, t('risk.col.only_supplier')), h('th', { class: 'num' }, t('risk.col.value')))),
-          h('tbody', null, (single.items || []).map((x) => h('tr', { testid: 'single-row' },
-            h('td', null, nameOf(x.buyer)), h('td', null, x.node_name || '—'),
-            h('td', null, supplierLink(x.supplier), x.supplier_outside ? [' ', h('span', { class: 'badge badge-off' }, t('risk.outside'))] : null),
-            h('td', { class: 'num' }, fmtWan(x.value))))))))),
+        table(single.items || [], {
+          testid: 'single-table', row: () => ({ testid: 'single-row' }),
+          columns: [
+            { key: 'buyer', label: t('risk.col.buyer'), render: (x) => nameOf(x.buyer) },
+            { key: 'node', label: t('risk.col.node'), sort: (x) => x.node_name, render: (x) => x.node_name || '—' },
+            { key: 'supplier', label: t('risk.col.only_supplier'),
+              render: (x) => [supplierLink(x.supplier), x.supplier_outside ? [' ', h('span', { class: 'badge badge-off' }, t('risk.outside'))] : null] },
+            { key: 'value', label: t('risk.col.value'), align: 'num', sort: true, render: (x) => fmtWan(x.value) },
+          ],
+        }))),
     h('section', { class: 'panel' }, h('h2', null, t('risk.by_chain')),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'data data-click', testid: 'risk-chain-table' },
-        h('thead', null, h('tr', null, h('th', null, t('risk.col.chain')), h('th', { class: 'num' }, t('risk.col.inputs')), h('th', { class: 'num' }, t('risk.col.single')),
-          h('th', { class: 'num' }, t('risk.col.concentrated')), h('th', { class: 'num' }, t('risk.col.hhi')), h('th', { class: 'num' }, t('risk.col.outside_share')),
-          h('th', { class: 'num' }, t('risk.col.spof')), h('th', null, t('risk.col.top_spof')))),
-        h('tbody', null, chains.map((c) => h('tr', {
-          testid: 'risk-chain-row', dataset: { chain: c.chain }, tabindex: '0',
-          onclick: (ev) => { if (!ev.target.closest('a')) location.hash = hashWith('/risk', { tab: 'chain', chain: c.chain, scope: query.scope }); },
-        },
-        h('td', null, pick(c.name_zh, c.name_en)), h('td', { class: 'num' }, fmtInt(c.inputs)), h('td', { class: 'num' }, fmtInt(c.single)),
-        h('td', { class: 'num' }, fmtInt(c.concentrated)), h('td', { class: 'num' }, isNum(c.hhi) ? fmtInt(c.hhi) : '—'),
-        h('td', { class: 'num' }, isNum(c.outside_share) ? fmtPct(c.outside_share) : '—'), h('td', { class: 'num' }, fmtInt(c.spof)),
-        h('td', null, (c.top_spof || [])[0] ? supplierLink(c.top_spof[0]) : '—'))))))));
+      table(chains, {
+        testid: 'risk-chain-table',
+        row: (c) => ({ testid: 'risk-chain-row', dataset: { chain: c.chain } }),
+        open: (c) => { location.hash = hashWith('/risk', { tab: 'chain', chain: c.chain, scope: query.scope }); },
+        sort: { key: 'outside_share', order: 'desc' },
+        columns: [
+          { key: 'name', label: t('risk.col.chain'), sort: (c) => pick(c.name_zh, c.name_en), render: (c) => pick(c.name_zh, c.name_en) },
+          { key: 'inputs', label: t('risk.col.inputs'), align: 'num', sort: true, render: (c) => fmtInt(c.inputs) },
+          { key: 'single', label: t('risk.col.single'), align: 'num', sort: true, render: (c) => fmtInt(c.single) },
+          { key: 'concentrated', label: t('risk.col.concentrated'), align: 'num', sort: true, render: (c) => fmtInt(c.concentrated) },
+          { key: 'hhi', label: t('risk.col.hhi'), align: 'num', sort: true, render: (c) => (isNum(c.hhi) ? fmtInt(c.hhi) : '—') },
+          { key: 'outside_share', label: t('risk.col.outside_share'), align: 'num', sort: (c) => c.outside_share || 0,
+            render: (c) => (isNum(c.outside_share) ? fmtPct(c.outside_share) : '—') },
+          { key: 'spof', label: t('risk.col.spof'), align: 'num', sort: true, render: (c) => fmtInt(c.spof) },
+          { key: 'top_spof', label: t('risk.col.top_spof'), render: (c) => ((c.top_spof || [])[0] ? supplierLink(c.top_spof[0]) : '—') },
+        ],
+      })));
   chart(chartEl, {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { top: 0 },
@@ -113,16 +126,24 @@ async function chainTab(main, query, alive) {
     h('section', { class: 'panel' }, h('h2', null, t('risk.by_node')), nodeEl),
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', null, t('risk.spof')), h('p', { class: 'muted small' }, t('risk.spof_help')),
-        h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'spof-table' },
-          h('thead', null, h('tr', null, h('th', null, t('risk.col.supplier')), h('th', { class: 'num' }, t('risk.col.dominated')), h('th', { class: 'num' }, t('risk.col.value_at_risk')))),
-          h('tbody', null, (d.spof || []).map((x) => h('tr', { testid: 'spof-row' },
-            h('td', null, supplierLink(x), x.final_producer ? [' ', h('span', { class: 'badge' }, t('risk.final_producer'))] : null, h('div', { class: 'small muted' }, x.region_name)),
-            h('td', { class: 'num' }, fmtInt(x.dominated)), h('td', { class: 'num' }, fmtWan(x.value_at_risk)))))))),
+        table(d.spof || [], {
+          testid: 'spof-table', row: () => ({ testid: 'spof-row' }),
+          columns: [
+            { key: 'supplier', label: t('risk.col.supplier'),
+              render: (x) => [supplierLink(x), x.final_producer ? [' ', h('span', { class: 'badge' }, t('risk.final_producer'))] : null, h('div', { class: 'small muted' }, x.region_name)] },
+            { key: 'dominated', label: t('risk.col.dominated'), align: 'num', sort: true, render: (x) => fmtInt(x.dominated) },
+            { key: 'value_at_risk', label: t('risk.col.value_at_risk'), align: 'num', sort: true, render: (x) => fmtWan(x.value_at_risk) },
+          ],
+        })),
       h('section', { class: 'panel' }, h('h2', null, t('risk.articulation')), h('p', { class: 'muted small' }, t('risk.articulation_help')),
-        h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'ap-table' },
-          h('thead', null, h('tr', null, h('th', null, t('risk.col.supplier')), h('th', { class: 'num' }, t('risk.col.separates')), h('th', { class: 'num' }, t('risk.col.value')))),
-          h('tbody', null, (d.articulation || []).map((x) => h('tr', null,
-            h('td', null, supplierLink(x)), h('td', { class: 'num' }, fmtInt(x.separates)), h('td', { class: 'num' }, fmtWan(x.value_separated))))))))));
+        table(d.articulation || [], {
+          testid: 'ap-table',
+          columns: [
+            { key: 'supplier', label: t('risk.col.supplier'), render: (x) => supplierLink(x) },
+            { key: 'separates', label: t('risk.col.separates'), align: 'num', sort: true, render: (x) => fmtInt(x.separates) },
+            { key: 'value_separated', label: t('risk.col.value'), align: 'num', sort: true, render: (x) => fmtWan(x.value_separated) },
+          ],
+        }))));
   const nodes = (d.nodes || []).filter((n) => n.inputs > 0);
   chart(nodeEl, {
     tooltip: {
@@ -190,11 +211,17 @@ async function supplierTab(main, query, alive) {
       t('risk.tts_summary', { tts: fmtT(r.tts), ttr: fmtNum(r.ttr, 1), lost: fmtWan(r.lost), nodes: fmtInt(r.model_nodes), alts: fmtInt(r.alternatives) })),
     h('p', { class: 'muted small' }, t('risk.tts_help')),
     rows.length ? ttsEl : null,
-    h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'tts-table' },
-      h('thead', null, h('tr', null, h('th', null, t('risk.col.enterprise')), h('th', { class: 'num' }, t('risk.col.tier')), h('th', { class: 'num' }, t('risk.col.tts')), h('th', { class: 'num' }, t('risk.col.lost')), h('th', null, ''))),
-      h('tbody', null, rows.slice(0, 60).map((n) => h('tr', { testid: 'tts-row', dataset: { risk: n.at_risk ? '1' : '0' } },
-        h('td', null, nameOf(n)), h('td', { class: 'num' }, n.tier), h('td', { class: 'num' }, fmtT(n.tts)), h('td', { class: 'num' }, fmtWan(n.lost)),
-        h('td', null, n.at_risk ? h('span', { class: 'badge badge-off' }, t('risk.at_risk')) : null)))))));
+    table(rows, {
+      testid: 'tts-table', pageSize: 60, pagerTestid: 'tts-pager',
+      row: (n) => ({ testid: 'tts-row', dataset: { risk: n.at_risk ? '1' : '0' } }),
+      columns: [
+        { key: 'name', label: t('risk.col.enterprise'), render: (n) => nameOf(n) },
+        { key: 'tier', label: t('risk.col.tier'), align: 'num', sort: true, first: 'asc' },
+        { key: 'tts', label: t('risk.col.tts'), align: 'num', sort: true, first: 'asc', render: (n) => fmtT(n.tts) },
+        { key: 'lost', label: t('risk.col.lost'), align: 'num', sort: true, render: (n) => fmtWan(n.lost) },
+        { key: 'at_risk', label: '', render: (n) => (n.at_risk ? h('span', { class: 'badge badge-off' }, t('risk.at_risk')) : null) },
+      ],
+    }));
   if (!rows.length) return;
   const shown = rows.slice(0, 30);
   const cap = Math.max(r.ttr * 3, ...shown.map((n) => (isNum(n.tts) ? n.tts : 0)));
@@ -261,12 +288,23 @@ function showResult(out, r) {
       card('risk.value_at_risk', fmtWan(r.value_at_risk), 'wi-value'), card('risk.removed_value', fmtWan(r.removed_value), 'wi-removed-value')),
     h('div', { class: 'grid-2' }, h('section', { class: 'panel' }, h('h2', null, t('risk.by_tier')), tierEl), h('section', { class: 'panel' }, h('h2', null, t('risk.by_chain_loss')), chainEl)),
     h('div', { class: 'grid-2' },
-      h('section', { class: 'panel' }, h('h2', null, t('risk.by_node_loss')), h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'whatif-nodes-table' },
-        h('thead', null, h('tr', null, h('th', null, t('risk.col.node')), h('th', { class: 'num' }, t('risk.affected')), h('th', { class: 'num' }, t('risk.value_at_risk')))),
-        h('tbody', null, (r.nodes || []).map((n) => h('tr', null, h('td', null, pick(n.name_zh, n.name_en)), h('td', { class: 'num' }, fmtInt(n.affected)), h('td', { class: 'num' }, fmtWan(n.value)))))))),
-      h('section', { class: 'panel' }, h('h2', null, t('risk.most_affected')), h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'whatif-ent-table' },
-        h('thead', null, h('tr', null, h('th', null, t('risk.col.enterprise')), h('th', { class: 'num' }, t('risk.col.tier')), h('th', { class: 'num' }, t('risk.col.loss')), h('th', { class: 'num' }, t('risk.value_at_risk')))),
-        h('tbody', null, (r.enterprises || []).map((x) => h('tr', { testid: 'whatif-ent-row' }, h('td', null, supplierLink(x)), h('td', { class: 'num' }, x.tier), h('td', { class: 'num' }, fmtPct(x.loss)), h('td', { class: 'num' }, fmtWan(x.value_at_risk))))))))));
+      h('section', { class: 'panel' }, h('h2', null, t('risk.by_node_loss')), table(r.nodes || [], {
+        testid: 'whatif-nodes-table',
+        columns: [
+          { key: 'name', label: t('risk.col.node'), render: (n) => pick(n.name_zh, n.name_en) },
+          { key: 'affected', label: t('risk.affected'), align: 'num', sort: true, render: (n) => fmtInt(n.affected) },
+          { key: 'value', label: t('risk.value_at_risk'), align: 'num', sort: true, render: (n) => fmtWan(n.value) },
+        ],
+      })),
+      h('section', { class: 'panel' }, h('h2', null, t('risk.most_affected')), table(r.enterprises || [], {
+        testid: 'whatif-ent-table', row: () => ({ testid: 'whatif-ent-row' }),
+        columns: [
+          { key: 'name', label: t('risk.col.enterprise'), render: (x) => supplierLink(x) },
+          { key: 'tier', label: t('risk.col.tier'), align: 'num', sort: true, first: 'asc' },
+          { key: 'loss', label: t('risk.col.loss'), align: 'num', sort: true, render: (x) => fmtPct(x.loss) },
+          { key: 'value_at_risk', label: t('risk.value_at_risk'), align: 'num', sort: true, render: (x) => fmtWan(x.value_at_risk) },
+        ],
+      }))));
   const tiers = r.tiers || [];
   chart(tierEl, {
     tooltip: { trigger: 'axis' },
