@@ -223,6 +223,7 @@ int h_import(struct http_req *req)
 		fclose(fp);
 	}
 	o.rejects_path = rejects;
+	o.display_name = name; /* errors name the upload as the user named it */
 	o.actor = req->user.username;
 	int64_t gen_before = cc_store_generation(req->st);
 	int rc = cc_import_file(req->st, path, &o, &res, &err);

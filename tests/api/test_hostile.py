@@ -231,6 +231,13 @@ def test_upload_streamed(auth):
           "(%d KB for %d MB)" % (grow, len(body) >> 20), grow)
     left = [f for f in os.listdir(FILES) if f.startswith("upload-")]
     check(not left, "no upload file is left after the import", left)
+    # An upload that cannot be imported is named as the user named it, never by the server's
+    # file ("upload-N") or folder.
+    st, _, data, j2 = request("POST", "/api/v1/imports?kind=enterprises&filename=" +
+                              "%E6%88%91%E7%9A%84.xlsx", b"PK\x03\x04 not a workbook", auth)
+    msg = json.dumps(j2, ensure_ascii=False) if j2 else data.decode(errors="replace")
+    check(st == 422 and "我的.xlsx" in msg and "upload-" not in msg and FILES not in msg,
+          "an unimportable upload's error names the user's file, not the server's", msg)
     url = j.get("rejects_url", "")
     st, h, data, _ = request("GET", url, headers=auth)
     check(st == 200 and int(h.get("content-length", "0")) == len(data) and len(data) > 1000,
