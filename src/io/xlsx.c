@@ -51,6 +51,7 @@
 #define XLSX_MAX_RELS	      4096		    /* relationships in one .rels part */
 #define XLSX_MAX_SHEETS	      4096		    /* <sheet> entries in the workbook */
 #define XLSX_PART_MAX	      1024		    /* longest part name we follow */
+#define XLSX_MAX_XML_MEM      ((size_t)64 << 20)    /* the XML parsers' own memory, per thread */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Reader state                                                                               */
@@ -299,6 +300,72 @@ static int part_resolve(char *out, size_t cap, const char *dir, const char *targ
 	return 0;
 }
 
+/*
+ * The XML parser's memory, counted. Expat keeps a whole token (a tag with its attributes, a
+ * name) in its buffer however large it is, so a worksheet holding one 1 GB attribute would
+ * grow it to 1 GB before any handler could refuse anything. Every parser allocates through
+ * these functions, which keep a per-thread total (expat gives no user data to its allocator;
+ * a parser lives on the thread that made it) and refuse past XLSX_MAX_XML_MEM: expat then
+ * stops with "out of memory", which xml_error reports as the part being too large.
+ */
+static _Thread_local size_t xml_mem_used;
+static _Thread_local int xml_mem_refused;
+
+#define XML_MEM_HEAD 16 /* a size header that keeps the block's alignment */
+
+static void *xml_malloc(size_t n)
+{
+	if (n > XLSX_MAX_XML_MEM - xml_mem_used) {
+		xml_mem_refused = 1;
+		return NULL;
+	}
+	unsigned char *p = malloc(n + XML_MEM_HEAD);
+	if (!p)
+		return NULL;
+	memcpy(p, &n, sizeof n);
+	xml_mem_used += n;
+	return p + XML_MEM_HEAD;
+}
+
+static void xml_free(void *q)
+{
+	if (!q)
+		return;
+	unsigned char *p = (unsigned char *)q - XML_MEM_HEAD;
+	size_t n;
+	memcpy(&n, p, sizeof n);
+	xml_mem_used -= n;
+	free(p);
+}
+
+static void *xml_realloc(void *q, size_t n)
+{
+	if (!q)
+		return xml_malloc(n);
+	unsigned char *p = (unsigned char *)q - XML_MEM_HEAD;
+	size_t old;
+	memcpy(&old, p, sizeof old);
+	if (n > old && n - old > XLSX_MAX_XML_MEM - xml_mem_used) {
+		xml_mem_refused = 1;
+		return NULL;
+	}
+	unsigned char *r = realloc(p, n + XML_MEM_HEAD);
+	if (!r)
+		return NULL;
+	memcpy(r, &n, sizeof n);
+	xml_mem_used = xml_mem_used - old + n;
+	return r + XML_MEM_HEAD;
+}
+
+static const XML_Memory_Handling_Suite xml_mem = {xml_malloc, xml_realloc, xml_free};
+
+/* A parser whose memory is counted (see above). */
+static XML_Parser xml_parser_new(void)
+{
+	xml_mem_refused = 0;
+	return XML_ParserCreate_MM(NULL, &xml_mem, NULL);
+}
+
 /* Reports an expat error of parser P on PART into ERR; returns the code. */
 static int xml_error(struct cc_xlsx_reader *x, XML_Parser p, const char *part, struct cc_error *err)
 {
@@ -307,6 +374,13 @@ static int xml_error(struct cc_xlsx_reader *x, XML_Parser p, const char *part, s
 			*err = x->ferr;
 		return x->fail;
 	}
+	if (XML_GetErrorCode(p) == XML_ERROR_NO_MEMORY && xml_mem_refused)
+		return cc_error_set(
+			err, CC_EINVAL,
+			"'%s' is refused: %s holds a tag or name larger than the %zu MB "
+			"an XML token may take (line %lu; a damaged or hostile workbook?)",
+			x->path, part, XLSX_MAX_XML_MEM >> 20,
+			(unsigned long)XML_GetCurrentLineNumber(p));
 	return cc_error_set(err, CC_EPARSE, "bad XML in '%s' (%s, line %lu): %s", x->path, part,
 			    (unsigned long)XML_GetCurrentLineNumber(p),
 			    XML_ErrorString(XML_GetErrorCode(p)));
@@ -371,7 +445,7 @@ static int part_parse(struct cc_xlsx_reader *x, const char *part, uint64_t limit
 	int rc = part_open(x, part, limit, NULL, err);
 	if (rc)
 		return rc;
-	XML_Parser p = XML_ParserCreate(NULL);
+	XML_Parser p = xml_parser_new();
 	if (!p) {
 		unzCloseCurrentFile(x->zip);
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
@@ -385,7 +459,8 @@ static int part_parse(struct cc_xlsx_reader *x, const char *part, uint64_t limit
 	for (;;) {
 		void *buf = XML_GetBuffer(p, XLSX_CHUNK);
 		if (!buf) {
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+			rc = xml_mem_refused ? xml_error(x, p, part, err)
+					     : cc_error_set(err, CC_ENOMEM, "out of memory");
 			break;
 		}
 		int n = unzReadCurrentFile(x->zip, buf, XLSX_CHUNK);
@@ -1200,7 +1275,7 @@ int cc_xlsx_open(struct cc_xlsx_reader **out, const char *path, struct cc_error 
 			rc = cc_error_set(err, CC_EPARSE, "no worksheet in '%s'", path);
 		goto out;
 	}
-	x->parser = XML_ParserCreate(NULL);
+	x->parser = xml_parser_new();
 	if (!x->parser) {
 		unzCloseCurrentFile(x->zip);
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
@@ -1276,7 +1351,9 @@ int cc_xlsx_next(struct cc_xlsx_reader *x, struct cc_row *row, struct cc_error *
 		} else {
 			void *buf = XML_GetBuffer(x->parser, XLSX_CHUNK);
 			if (!buf) {
-				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+				rc = xml_mem_refused
+					     ? xml_error(x, x->parser, x->sheet_part, err)
+					     : cc_error_set(err, CC_ENOMEM, "out of memory");
 				goto fail;
 			}
 			int n = unzReadCurrentFile(x->zip, buf, XLSX_CHUNK);

@@ -446,7 +446,8 @@ static void test_handbuilt(void **state)
  * block that refers to nothing before it, so the stream is that block REPEAT times and an
  * empty final block, with the true size and CRC in the zip directory.
  */
-static void make_bomb(const char *path, const char *chunk, unsigned repeat)
+static void make_bomb_in(const char *path, const char *head, const char *chunk, unsigned repeat,
+			 const char *tail)
 {
 	static const char workbook[] =
 		"<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
@@ -462,9 +463,6 @@ static void make_bomb(const char *path, const char *chunk, unsigned repeat)
 		"<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
 		"<sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row></sheetData>"
 		"</worksheet>";
-	static const char head[] =
-		"<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">";
-	static const char tail[] = "</sst>";
 	const struct entry e[] = {{"[Content_Types].xml", content_types},
 				  {"_rels/.rels", root_rels},
 				  {"xl/workbook.xml", workbook},
@@ -535,6 +533,13 @@ static void make_bomb(const char *path, const char *chunk, unsigned repeat)
 	free(hb);
 }
 
+static void make_bomb(const char *path, const char *chunk, unsigned repeat)
+{
+	make_bomb_in(path,
+		     "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">",
+		     chunk, repeat, "</sst>");
+}
+
 /*
  * Decompression bombs (issue 13.6): a shared-strings part that declares 1.5 GB is refused
  * before anything is inflated, and one that stays under the declared-size ceiling but whose
@@ -577,6 +582,21 @@ static void test_bomb(void **state)
 		print_error("message: %s\n", err.msg);
 	assert_non_null(
 		strstr(err.msg, "shared strings of xl/sharedStrings.xml need more than 256 MB"));
+
+	/* One 200 MB attribute: under every size ceiling, but expat holds a whole tag in its
+	 * buffer; its memory is counted and refused at 64 MB, the part named. */
+	path = tmp_path("bomb3.xlsx");
+	memset(chunk, 'A', 1u << 20);
+	chunk[1u << 20] = '\0';
+	make_bomb_in(path,
+		     "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+		     "<si><t x=\"",
+		     chunk, 200, "\">a</t></si></sst>");
+	assert_int_equal(cc_xlsx_open(&x, path, &err), CC_EINVAL);
+	assert_null(x);
+	if (!strstr(err.msg, "xl/sharedStrings.xml holds a tag or name larger than the 64 MB"))
+		print_error("message: %s\n", err.msg);
+	assert_non_null(strstr(err.msg, "xl/sharedStrings.xml holds a tag or name larger than"));
 
 	/* The same package with a small part reads fine (the bomb maker makes valid packages). */
 	path = tmp_path("small.xlsx");
