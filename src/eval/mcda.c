@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/header.h"
 #include "base/parse.h"
 #include "base/text.h"
 #include "eval/mcda.h"
@@ -1099,28 +1100,11 @@ static const char *cell(const struct cc_row *row, size_t k, size_t *len)
 	return s;
 }
 
-/* 1 when S[0..N) equals WORD, ignoring ASCII case. */
-static int word_is(const char *s, size_t n, const char *word)
-{
-	size_t wl = strlen(word);
-	if (n != wl)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char a = s[i], b = word[i];
-		if (a >= 'A' && a <= 'Z')
-			a = (char)(a - 'A' + 'a');
-		if (a != b)
-			return 0;
-	}
-	return 1;
-}
-
+/* 1 when S[0..N) names one of WORDS (NULL-terminated) as a column header would
+ * (base/header.h): the row labels 'type' and 'weight' play a header's part. */
 static int name_is_any(const char *s, size_t n, const char *const *words)
 {
-	for (; *words; words++)
-		if (word_is(s, n, *words))
-			return 1;
-	return 0;
+	return cc_header_find(s, n, words, -1) >= 0;
 }
 
 static const char *const type_names[] = {"type", "types", "direction", "类型", "方向", NULL};

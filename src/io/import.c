@@ -19,6 +19,7 @@
 #include <time.h>
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/header.h"
 #include "base/parse.h"
 #include "base/progress.h"
 #include "base/text.h"
@@ -409,31 +410,6 @@ static const char *cstr(const char *s, size_t n, char *buf, size_t cap)
 
 /* ---- header mapping ---- */
 
-/* Normalises a header cell: trims, lower-cases ASCII, drops a trailing "(万元)" / "（万元）". */
-static void norm_header(const char *s, size_t n, char *out, size_t cap)
-{
-	cc_trim(&s, &n);
-	const char *p = NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '(' || (i + 3 <= n && memcmp(s + i, "（", 3) == 0)) {
-			p = s + i;
-			break;
-		}
-	}
-	if (p && p > s)
-		n = (size_t)(p - s);
-	cc_trim(&s, &n);
-	if (n >= cap)
-		n = cap - 1;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		out[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-		if (out[i] == ' ' || out[i] == '-')
-			out[i] = '_';
-	}
-	out[n] = '\0';
-}
-
 static int guess_kind(char names[][128], size_t n)
 {
 	int has[16] = {0};
@@ -445,7 +421,8 @@ static int guess_kind(char names[][128], size_t n)
 		"企业名称",	    "行政区划代码"};
 	for (size_t i = 0; i < n; i++)
 		for (int k = 0; k < 10; k++)
-			if (strcmp(names[i], keys[k]) == 0 || strcmp(names[i], keys_zh[k]) == 0)
+			if (cc_header_is(names[i], strlen(names[i]), keys[k]) ||
+			    cc_header_is(names[i], strlen(names[i]), keys_zh[k]))
 				has[k] = 1;
 	if (has[2] && has[3])
 		return CC_KIND_SUPPLY;
@@ -460,6 +437,12 @@ static int guess_kind(char names[][128], size_t n)
 	return -1;
 }
 
+/*
+ * Maps the header ROW onto the kind's columns (guessing the kind first when it is auto):
+ * matched by the one header rule (base/header.h). Each cell is normalised once, for the
+ * matching and for naming unknown columns in the warning. Returns 0 or CC_EINVAL (the kind
+ * cannot be told, a column twice, required columns missing) or CC_ENOMEM.
+ */
 static int map_header(struct imp *im, const struct cc_row *row)
 {
 	char(*names)[128] = calloc(row->nfields ? row->nfields : 1, sizeof *names);
@@ -467,7 +450,7 @@ static int map_header(struct imp *im, const struct cc_row *row)
 	if (!names)
 		return cc_error_set(im->err, CC_ENOMEM, "out of memory");
 	for (size_t i = 0; i < row->nfields; i++)
-		norm_header(row->fields[i], row->lens[i], names[i], sizeof names[i]);
+		cc_header_norm(row->fields[i], row->lens[i], names[i], sizeof names[i]);
 	if (im->kind == CC_KIND_AUTO) {
 		im->kind = guess_kind(names, row->nfields);
 		if (im->kind < 0) {
@@ -492,8 +475,8 @@ static int map_header(struct imp *im, const struct cc_row *row)
 		if (!names[i][0])
 			continue;
 		for (int c = 0; c < im->ncols && found < 0; c++)
-			if (strcmp(names[i], im->cols[c].id) == 0 ||
-			    strcmp(names[i], im->cols[c].name_zh) == 0)
+			if (cc_header_is(names[i], strlen(names[i]), im->cols[c].id) ||
+			    cc_header_is(names[i], strlen(names[i]), im->cols[c].name_zh))
 				found = c;
 		if (found < 0) {
 			cc_buf_printf(&unknown, "%s'%s'", unknown.len ? ", " : "", names[i]);

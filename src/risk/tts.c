@@ -11,11 +11,13 @@
 #include <string.h>
 #include "base/csv.h"
 #include "base/hash.h"
+#include "base/header.h"
 #include "base/parse.h"
 #include "base/text.h"
 #include "domain/metric.h"
 #include "domain/uscc.h"
 #include "frame/frame.h"
+#include "io/table.h"
 #include "risk/risk.h"
 #include "risk/tts.h"
 
@@ -319,40 +321,16 @@ out:
 
 /* ---- The analyst's CSV files ------------------------------------------------------------ */
 
-/* A column of a file: English id and Chinese names. */
+/* A column of a file: its English id and Chinese names, matched as column headers are
+ * everywhere (base/header.h). */
 struct colspec {
 	const char *names[6];
 	int required;
 };
 
-/* Compares cell S (N bytes) with NAME: ASCII case-insensitive, after trimming and dropping a
- * unit suffix "(…)" or "（…）". */
-static int header_is(const char *s, size_t n, const char *name)
-{
-	cc_trim(&s, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '(' || (i + 3 <= n && memcmp(s + i, "\xEF\xBC\x88", 3) == 0)) {
-			n = i;
-			cc_trim(&s, &n);
-			break;
-		}
-	}
-	size_t k = strlen(name);
-	if (k != n)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char a = (unsigned char)s[i], b = (unsigned char)name[i];
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char)(a - 'A' + 'a');
-		if (a != b)
-			return 0;
-	}
-	return 1;
-}
-
-/* A reader over one file held in memory. */
+/* A file held in memory, read through the importer's table reader (io/table.h). */
 struct table {
-	struct cc_csv *csv;
+	struct cc_table *tab;
 	const char *name;
 	int map[8]; /* column of each colspec, -1 when absent */
 	size_t ncols;
@@ -360,8 +338,8 @@ struct table {
 
 static void table_close(struct table *t)
 {
-	cc_csv_free(t->csv);
-	t->csv = NULL;
+	cc_table_free(t->tab);
+	t->tab = NULL;
 }
 
 /* Prefixes ERR's message with the file NAME; returns RC. */
@@ -372,24 +350,19 @@ static int file_error(struct cc_error *err, int rc, const char *name)
 	return cc_error_set(err, rc, "'%s': %s", name, msg);
 }
 
-/* Opens DATA as CSV and maps its header onto SPECS (NSPECS). */
+/* Opens DATA as CSV and maps its header onto SPECS (NSPECS): a spec takes the first column
+ * that one of its names names. */
 static int table_open(struct table *t, const void *data, size_t size, const char *name,
 		      const struct colspec *specs, int nspecs, struct cc_error *err)
 {
-	struct cc_source *src = NULL;
 	struct cc_row row;
 	int rc;
 	memset(t, 0, sizeof *t);
 	t->name = name;
-	rc = cc_source_open_mem(&src, data, size, err);
+	rc = cc_table_open_mem(&t->tab, data, size, err);
 	if (rc)
 		return file_error(err, rc, name);
-	rc = cc_csv_open(&t->csv, src, err);
-	if (rc) {
-		cc_source_free(src);
-		return rc;
-	}
-	rc = cc_csv_next(t->csv, &row, err);
+	rc = cc_table_next(t->tab, &row, err);
 	if (rc < 0)
 		return file_error(err, rc, name);
 	if (rc == 0)
@@ -398,11 +371,8 @@ static int table_open(struct table *t, const void *data, size_t size, const char
 	for (int s = 0; s < nspecs; s++) {
 		t->map[s] = -1;
 		for (size_t c = 0; c < row.nfields && t->map[s] < 0; c++)
-			for (int k = 0; k < 6 && specs[s].names[k]; k++)
-				if (header_is(row.fields[c], row.lens[c], specs[s].names[k])) {
-					t->map[s] = (int)c;
-					break;
-				}
+			if (cc_header_find(row.fields[c], row.lens[c], specs[s].names, 6) >= 0)
+				t->map[s] = (int)c;
 		if (t->map[s] < 0 && specs[s].required)
 			return cc_error_set(err, CC_EINVAL,
 					    "'%s' line %ld: missing column '%s' (%s)", name,
@@ -476,7 +446,7 @@ static int parse_kind(const char *p, size_t n)
 	} kinds[] = {{"supplier", TTS_SUPPLIER}, {"供应商", TTS_SUPPLIER}, {"plant", TTS_PLANT},
 		     {"工厂", TTS_PLANT},	 {"product", TTS_PRODUCT}, {"产品", TTS_PRODUCT}};
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-		if (header_is(p, n, kinds[k].name))
+		if (cc_header_is(p, n, kinds[k].name))
 			return kinds[k].kind;
 	return -1;
 }
@@ -510,7 +480,7 @@ int tts_parse_nodes(struct tts_model *m, const void *data, size_t size, const ch
 	if (rc)
 		goto out;
 	int start = m->nnodes;
-	while ((rc = cc_csv_next(t.csv, &row, err)) == 1) {
+	while ((rc = cc_table_next(t.tab, &row, err)) == 1) {
 		const char *p;
 		size_t n;
 		char id[256];
@@ -593,7 +563,7 @@ int tts_parse_edges(struct tts_model *m, const void *data, size_t size, const ch
 	int rc = table_open(&t, data, size, name, specs, EC_COUNT, err);
 	if (rc)
 		goto out;
-	while ((rc = cc_csv_next(t.csv, &row, err)) == 1) {
+	while ((rc = cc_table_next(t.tab, &row, err)) == 1) {
 		const char *p;
 		size_t n;
 		char id[256], mat[256];
@@ -1365,7 +1335,7 @@ int tts_overrides_parse(const void *data, size_t size, const char *name, struct 
 	*nout = 0;
 	if (rc)
 		goto out;
-	while ((rc = cc_csv_next(t.csv, &row, err)) == 1) {
+	while ((rc = cc_table_next(t.tab, &row, err)) == 1) {
 		const char *p;
 		size_t len;
 		struct cc_error e;
