@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/text.h"
 #include "base/hash.h"
 #include "base/parse.h"
 #include "domain/catalogue.h"
@@ -70,8 +71,7 @@ static size_t unit_norm(const char *unit, char out[UNIT_KEY])
 	const char *s = unit ? unit : "";
 	size_t n = strlen(s);
 	cc_trim(&s, &n);
-	if (n >= UNIT_KEY)
-		n = UNIT_KEY - 1;
+	n = cc_utf8_cut(s, n, UNIT_KEY - 1);
 	for (size_t i = 0; i < n; i++)
 		out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
 	out[n] = '\0';

@@ -541,10 +541,10 @@ void match_strip_stopwords(const char *in, char *out, size_t n)
 			out[used++] = *in++;
 		}
 	}
-	/* Never end inside a UTF-8 sequence. */
-	while (used > 0 && (unsigned char)out[used - 1] >= 0x80 && *in &&
-	       ((unsigned char)*in & 0xC0) == 0x80)
-		in++, used--;
+	/* Never end inside a UTF-8 sequence: the next input byte (in the terminator's slot)
+	 * tells cc_utf8_cut whether the last character was cut. */
+	out[used] = *in;
+	used = cc_utf8_cut(out, used + 1, used);
 	out[used] = '\0';
 }
 

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include "testutil.h"
 #include "match/match.h"
+#include "match/match_internal.h"
 
 #define near(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
 
@@ -325,6 +326,16 @@ static void test_chinese_queries(void **state)
 	assert_int_equal(match_query_build("阀 铝合", q, sizeof q), 0);
 	assert_int_equal(match_query_phrases("车规级MCU 阀 6061铝合金", q, sizeof q), 2);
 	assert_string_equal(q, "\"车规级mcu\" OR \"6061铝合金\"");
+	/* Stop words become spaces; a short output never ends inside a character. */
+	char o[32];
+	match_strip_stopwords("采购铝合金型材", o, sizeof o);
+	assert_string_equal(o, " 铝合金型材");
+	match_strip_stopwords("铝合金铝合金铝合金", o, 8); /* 7 bytes of room: 2 characters */
+	assert_string_equal(o, "铝合");
+	match_strip_stopwords("ab铝合金", o, 6); /* 5 bytes: "ab" and one character */
+	assert_string_equal(o, "ab铝");
+	match_strip_stopwords("abcd铝", o, 6); /* 5 bytes: the character does not fit */
+	assert_string_equal(o, "abcd");
 	world_end();
 }
 
