@@ -1419,84 +1419,93 @@ void cc_import_result_release(struct cc_import_result *res)
 	res->nwarnings = 0;
 }
 
-int cc_import_file(struct cc_store *st, const char *path, const struct cc_import_opts *opts,
-		   struct cc_import_result *res, struct cc_error *err)
-{
-	struct imp im;
-	struct cc_table *t = NULL;
-	struct cc_row row;
-	struct cc_progress prog;
-	int rc = 0, in_tx = 0, journal_switched = 0, fk_off = 0, threaded = 0, writer_started = 0;
-	struct batch *batches = NULL;
+/* One import's file, transaction and writer pipeline, for cc_import_file and its steps. */
+struct load {
+	struct cc_table *t;
+	int (*row_fn)(struct imp *, const struct cc_row *); /* the kind's row validator */
+	int in_tx, journal_switched, fk_off;
+	int log_bulk;	       /* the change log says "everything changed" once */
+	struct batch *batches; /* NBATCH; the queue is set up with them */
 	struct queue q;
 	pthread_t writer;
-	double t0 = cc_now();
+	int writer_started;
+	struct cc_progress prog;
+	double t0;
+};
 
-	memset(&im, 0, sizeof im);
+/* Sets IM up for importing PATH (its name for messages: the display name, else the base). */
+static void imp_init(struct imp *im, struct cc_store *st, const char *path,
+		     const struct cc_import_opts *opts, struct cc_import_result *res,
+		     struct cc_error *err)
+{
+	memset(im, 0, sizeof *im);
 	memset(res, 0, sizeof *res);
-	memset(&q, 0, sizeof q);
-	pthread_mutex_init(&im.reject_lock, NULL);
+	pthread_mutex_init(&im->reject_lock, NULL);
 	res->kind = opts->kind;
 	res->format = "";
-	im.st = st;
-	im.opts = opts;
-	im.res = res;
-	im.err = err;
-	im.kind = opts->kind;
-	im.rep_last_line = -1;
+	im->st = st;
+	im->opts = opts;
+	im->res = res;
+	im->err = err;
+	im->kind = opts->kind;
+	im->rep_last_line = -1;
 	if (opts->display_name && *opts->display_name) {
-		im.name = opts->display_name;
+		im->name = opts->display_name;
 	} else {
 		const char *slash = strrchr(path, '/');
-		im.name = slash && slash[1] ? slash + 1 : path;
+		im->name = slash && slash[1] ? slash + 1 : path;
 	}
-	cc_buf_init(&im.rejbuf, 1 << 20);
-	cc_buf_init(&im.sql, 1 << 16);
+	cc_buf_init(&im->rejbuf, 1 << 20);
+	cc_buf_init(&im->sql, 1 << 16);
+}
 
-	rc = cc_codes_load(err);
+/*
+ * Opens PATH, maps its header (which settles the kind), opens the reject report and the
+ * registry look-up, and for a big exclusive import leaves WAL mode. Returns 0 or a negative
+ * CC_E*.
+ */
+static int open_input(struct imp *im, struct load *ld, const char *path)
+{
+	const struct cc_import_opts *opts = im->opts;
+	struct cc_store *st = im->st;
+	struct cc_error *err = im->err;
+	struct cc_row row;
+	int rc = cc_codes_load(err);
 	if (rc)
-		goto out;
-	im.cat = cc_catalogue_get(err);
-	if (!im.cat) {
-		rc = err ? err->code : CC_EINVAL;
-		goto out;
-	}
-	rc = cc_table_open(&t, path, err);
+		return rc;
+	im->cat = cc_catalogue_get(err);
+	if (!im->cat)
+		return err ? err->code : CC_EINVAL;
+	rc = cc_table_open(&ld->t, path, err);
 	if (rc)
-		goto out;
-	res->format = cc_table_format(t);
-	rc = cc_table_next(t, &row, err);
-	if (rc == 0) {
-		rc = cc_error_set(err, CC_EINVAL, "'%s' is empty: a header row is required",
-				  im.name);
-		goto out;
-	}
+		return rc;
+	im->res->format = cc_table_format(ld->t);
+	rc = cc_table_next(ld->t, &row, err);
+	if (rc == 0)
+		return cc_error_set(err, CC_EINVAL, "'%s' is empty: a header row is required",
+				    im->name);
 	if (rc < 0)
-		goto out;
-	rc = map_header(&im, &row);
+		return rc;
+	rc = map_header(im, &row);
 	if (rc)
-		goto out;
+		return rc;
 	/* Past the header, a malformed record is one rejected row, not the end of the file. */
-	cc_table_skip_bad(t);
+	cc_table_skip_bad(ld->t);
 	if (opts->rejects_path) {
-		im.rejects = fopen(opts->rejects_path, "wb");
-		if (!im.rejects) {
-			rc = cc_error_set(err, CC_EIO, "cannot write reject report '%s'",
-					  opts->rejects_path);
-			goto out;
-		}
-		fputs("\xEF\xBB\xBFline,column,value,reason_zh,reason_en\r\n", im.rejects);
+		im->rejects = fopen(opts->rejects_path, "wb");
+		if (!im->rejects)
+			return cc_error_set(err, CC_EIO, "cannot write reject report '%s'",
+					    opts->rejects_path);
+		fputs("\xEF\xBB\xBFline,column,value,reason_zh,reason_en\r\n", im->rejects);
 	}
-	rc = cc_stmt_prepare(st, &im.lookup, "SELECT id FROM enterprises WHERE uscc = ?1", err);
+	rc = cc_stmt_prepare(st, &im->lookup, "SELECT id FROM enterprises WHERE uscc = ?1", err);
 	if (rc)
-		goto out;
-	{
-		time_t now = time(NULL);
-		struct tm tm;
-		gmtime_r(&now, &tm);
-		strftime(im.now, sizeof im.now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	}
-	if (opts->exclusive && !opts->dry_run && cc_table_size(t) > (8u << 20)) {
+		return rc;
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(im->now, sizeof im->now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (opts->exclusive && !opts->dry_run && cc_table_size(ld->t) > (8u << 20)) {
 		/* Only succeeds when no other connection has the database open. */
 		if (cc_store_int(st,
 				 "SELECT count(*) FROM pragma_journal_mode "
@@ -1507,256 +1516,365 @@ int cc_import_file(struct cc_store *st, const char *path, const struct cc_import
 				 "SELECT count(*) FROM pragma_journal_mode "
 				 "WHERE journal_mode = 'delete'",
 				 0) == 1)
-			journal_switched = 1;
+			ld->journal_switched = 1;
 	}
-	int (*row_fn)(struct imp *, const struct cc_row *) = NULL;
-	switch (im.kind) {
-	case CC_KIND_ENTERPRISES:
-		rc = prepare_enterprises(&im);
-		row_fn = row_enterprise;
-		break;
-	case CC_KIND_INDICATORS:
-		rc = prepare_indicators(&im);
-		row_fn = row_indicator;
-		break;
-	case CC_KIND_MEMBERS:
-		rc = prepare_members(&im);
-		row_fn = row_member;
-		break;
-	case CC_KIND_SUPPLY:
-		rc = prepare_supply(&im);
-		row_fn = row_supply;
-		break;
-	case CC_KIND_POSTINGS:
-		rc = prepare_postings(&im);
-		row_fn = row_posting;
-		break;
-	default: rc = cc_error_set(err, CC_EINVAL, "unknown file kind"); break;
+	return 0;
+}
+
+/* Prepares the statements of IM's kind and chooses its row validator. */
+static int prepare_kind(struct imp *im, struct load *ld)
+{
+	switch (im->kind) {
+	case CC_KIND_ENTERPRISES: ld->row_fn = row_enterprise; return prepare_enterprises(im);
+	case CC_KIND_INDICATORS: ld->row_fn = row_indicator; return prepare_indicators(im);
+	case CC_KIND_MEMBERS: ld->row_fn = row_member; return prepare_members(im);
+	case CC_KIND_SUPPLY: ld->row_fn = row_supply; return prepare_supply(im);
+	case CC_KIND_POSTINGS: ld->row_fn = row_posting; return prepare_postings(im);
+	default: return cc_error_set(im->err, CC_EINVAL, "unknown file kind");
 	}
+}
+
+/* A big file of another kind: one pass over the registry into the map beats a B-tree seek
+ * per enterprise. */
+static int map_registry(struct imp *im)
+{
+	struct cc_stmt *all = NULL;
+	int rc = cc_stmt_prepare(im->st, &all, "SELECT id, uscc FROM enterprises", im->err);
 	if (rc)
-		goto out;
+		return rc;
+	while (cc_stmt_step(all, im->err) == 1) {
+		struct bulk_slot *slot = bulk_find(im, cc_stmt_text(all, 1));
+		if (!slot)
+			break;
+		if (!slot->id)
+			im->used_slots++;
+		memcpy(slot->uscc, cc_stmt_text(all, 1), 18);
+		slot->id = cc_stmt_int64(all, 0);
+	}
+	cc_stmt_free(all);
+	im->idmap = 1;
+	return 0;
+}
+
+/*
+ * Begins the write transaction (foreign keys off: every reference is checked row by row), and
+ * for the first registry load drops the credit-code index to build it once at the end.
+ */
+static int begin_load(struct imp *im, struct load *ld)
+{
+	const struct cc_import_opts *opts = im->opts;
+	struct cc_store *st = im->st;
+	int rc;
 	/* Every reference is checked against the registry row by row (enterprise_id), so the
 	 * foreign-key checks would only repeat that work; `check` runs foreign_key_check. */
 	cc_store_exec(st, "PRAGMA foreign_keys=OFF", NULL);
-	fk_off = 1;
-	rc = cc_store_begin(st, err);
+	ld->fk_off = 1;
+	rc = cc_store_begin(st, im->err);
 	if (rc)
-		goto out;
-	in_tx = 1;
-	if (im.kind == CC_KIND_ENTERPRISES && !opts->dry_run &&
+		return rc;
+	ld->in_tx = 1;
+	if (im->kind == CC_KIND_ENTERPRISES && !opts->dry_run &&
 	    cc_store_int(st, "SELECT count(*) FROM (SELECT 1 FROM enterprises LIMIT 1)", 1) == 0) {
-		im.bulk = 1;
-		rc = cc_store_exec(st, "DROP INDEX enterprises_uscc", err);
+		im->bulk = 1;
+		rc = cc_store_exec(st, "DROP INDEX enterprises_uscc", im->err);
 		if (rc == 0)
-			rc = prepare_enterprises(&im);
+			rc = prepare_enterprises(im);
 		if (rc)
-			goto out;
+			return rc;
 	}
 	/* A big file logs one "everything changed" row instead of a row per row it writes: a
 	 * reader rebuilds its frame rather than patch it a row at a time (frame/frame.c). */
-	int log_bulk = !opts->dry_run && im.kind != CC_KIND_POSTINGS &&
-		       (im.bulk || cc_table_size(t) > (8u << 20));
-	if (log_bulk) {
-		rc = cc_store_log_bulk(st, 1, err);
+	ld->log_bulk = !opts->dry_run && im->kind != CC_KIND_POSTINGS &&
+		       (im->bulk || cc_table_size(ld->t) > (8u << 20));
+	if (ld->log_bulk) {
+		rc = cc_store_log_bulk(st, 1, im->err);
 		if (rc)
-			goto out;
+			return rc;
 	}
-	if (im.kind != CC_KIND_ENTERPRISES && cc_table_size(t) > (32u << 20)) {
-		/* A big file: one pass over the registry beats a B-tree seek per enterprise. */
-		struct cc_stmt *all = NULL;
-		rc = cc_stmt_prepare(st, &all, "SELECT id, uscc FROM enterprises", err);
-		if (rc)
-			goto out;
-		while (cc_stmt_step(all, err) == 1) {
-			struct bulk_slot *slot = bulk_find(&im, cc_stmt_text(all, 1));
-			if (!slot)
-				break;
-			if (!slot->id)
-				im.used_slots++;
-			memcpy(slot->uscc, cc_stmt_text(all, 1), 18);
-			slot->id = cc_stmt_int64(all, 0);
-		}
-		cc_stmt_free(all);
-		im.idmap = 1;
-	}
-	if (opts->progress)
-		cc_progress_start(&prog, cc_kind_name(im.kind), 1000000);
-	/* Big files run the writer on its own thread; the reader then never touches SQLite (its
-	 * look-ups go through the registry map), as one connection is not shared by threads. */
-	threaded = cc_table_size(t) > (32u << 20) && (im.idmap || im.kind == CC_KIND_ENTERPRISES);
-	batches = calloc(NBATCH, sizeof *batches);
-	if (!batches) {
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-		goto out;
-	}
+	if (im->kind != CC_KIND_ENTERPRISES && cc_table_size(ld->t) > (32u << 20))
+		return map_registry(im);
+	return 0;
+}
+
+/*
+ * Allocates the batches and the queue, and for a big file starts the writer thread: the
+ * reader then never touches SQLite (its look-ups go through the registry map), as one
+ * connection is not shared by threads.
+ */
+static int start_writer(struct imp *im, struct load *ld)
+{
+	int threaded = cc_table_size(ld->t) > (32u << 20) &&
+		       (im->idmap || im->kind == CC_KIND_ENTERPRISES);
+	ld->batches = calloc(NBATCH, sizeof *ld->batches);
+	if (!ld->batches)
+		return cc_error_set(im->err, CC_ENOMEM, "out of memory");
 	for (int b = 0; b < NBATCH; b++)
 		for (int i = 0; i < BATCH; i++)
-			cc_buf_init(&batches[b].rows[i].text, CC_CSV_MAX_RECORD + 1024);
-	q.im = &im;
-	pthread_mutex_init(&q.lock, NULL);
-	pthread_cond_init(&q.changed, NULL);
-	if (threaded && pthread_create(&writer, NULL, writer_main, &q) == 0)
-		writer_started = 1;
-	int fill = 0; /* the batch the reader fills */
-	struct batch *cb = &batches[0];
+			cc_buf_init(&ld->batches[b].rows[i].text, CC_CSV_MAX_RECORD + 1024);
+	ld->q.im = im;
+	pthread_mutex_init(&ld->q.lock, NULL);
+	pthread_cond_init(&ld->q.changed, NULL);
+	if (threaded && pthread_create(&ld->writer, NULL, writer_main, &ld->q) == 0)
+		ld->writer_started = 1;
+	return 0;
+}
+
+/* Queues the full batch CB and waits for a free one (into *CB, *FILL its number). */
+static void hand_over(struct load *ld, struct batch **cb, int *fill)
+{
+	struct queue *q = &ld->q;
+	pthread_mutex_lock(&q->lock);
+	while (q->count == NBATCH)
+		pthread_cond_wait(&q->changed, &q->lock);
+	q->b[(q->head + q->count) % NBATCH] = *cb;
+	q->count++;
+	pthread_cond_broadcast(&q->changed);
+	/* The next free batch: one not queued (the ring has NBATCH slots, and we have NBATCH
+	 * batches, so wait until one is consumed). */
+	while (q->count == NBATCH)
+		pthread_cond_wait(&q->changed, &q->lock);
+	*fill = (*fill + 1) % NBATCH;
+	pthread_mutex_unlock(&q->lock);
+	*cb = &ld->batches[*fill];
+	(*cb)->n = 0;
+}
+
+/* Queues the last batch CB (when it has rows), tells the writer the file is done and waits
+ * for it to finish. */
+static void stop_writer(struct load *ld, struct batch *cb)
+{
+	struct queue *q = &ld->q;
+	if (!ld->writer_started)
+		return;
+	pthread_mutex_lock(&q->lock);
+	if (cb->n) {
+		while (q->count == NBATCH)
+			pthread_cond_wait(&q->changed, &q->lock);
+		q->b[(q->head + q->count) % NBATCH] = cb;
+		q->count++;
+	}
+	q->done = 1;
+	pthread_cond_broadcast(&q->changed);
+	pthread_mutex_unlock(&q->lock);
+	pthread_join(ld->writer, NULL);
+	ld->writer_started = 0;
+}
+
+/*
+ * Reads every row past the header: a malformed record or a row that fails validation is
+ * rejected, a good row is written (here, or in batches by the writer thread). Returns 0, or a
+ * negative CC_E* when the file is broken or too long (a fatal write is left in IM->fatal).
+ */
+static int read_rows(struct imp *im, struct load *ld)
+{
+	const struct cc_import_opts *opts = im->opts;
+	struct cc_import_result *res = im->res;
+	struct cc_error *err = im->err;
+	struct cc_row row;
+	int rc = 0, fill = 0; /* the batch the reader fills */
+	struct batch *cb = &ld->batches[0];
 	cb->n = 0;
 	for (;;) {
-		if (__atomic_load_n(&im.fatal, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&im->fatal, __ATOMIC_ACQUIRE))
 			break;
-		rc = cc_table_next(t, &row, err);
-		if (rc < 0) {
-			/* A broken file (bad XML, bad encoding, a failed read) stops the import. */
-			goto stop;
-		}
+		rc = cc_table_next(ld->t, &row, err);
+		if (rc < 0)
+			break; /* a broken file (bad XML, bad encoding, a failed read) stops it */
 		if (rc == 0)
 			break;
-		im.line = row.line;
-		im.row_bad = 0;
-		im.cur = &cb->rows[cb->n];
+		im->line = row.line;
+		im->row_bad = 0;
+		im->cur = &cb->rows[cb->n];
 		if (++res->rows > CC_IMPORT_MAX_ROWS) {
 			rc = cc_error_set(err, CC_EINVAL,
 					  "'%s' has more than %lld rows (line %ld): nothing was "
 					  "loaded; split it into files of at most that many rows",
-					  im.name, (long long)CC_IMPORT_MAX_ROWS, row.line);
-			goto stop;
+					  im->name, (long long)CC_IMPORT_MAX_ROWS, row.line);
+			break;
 		}
 		if (rc == CC_CSV_BAD) {
 			/* The reader skipped a malformed record; ERR says what was wrong. */
-			reject(&im, -1, "",
+			reject(im, -1, "",
 			       "CSV 记录格式错误（引号不配对或记录过长），整条记录未导入",
 			       err ? err->msg : "malformed CSV record");
 			res->rejected++;
 			continue;
 		}
-		if (check_controls(&im, &row) || row_fn(&im, &row) || im.row_bad) {
+		if (check_controls(im, &row) || ld->row_fn(im, &row) || im->row_bad) {
 			res->rejected++;
-		} else if (!writer_started) {
-			if (write_row(&im, im.cur))
-				im.fatal = 1;
+		} else if (!ld->writer_started) {
+			if (write_row(im, im->cur))
+				im->fatal = 1;
 		} else if (++cb->n == BATCH) {
-			/* Hand the batch over and wait for a free one. */
-			pthread_mutex_lock(&q.lock);
-			while (q.count == NBATCH)
-				pthread_cond_wait(&q.changed, &q.lock);
-			q.b[(q.head + q.count) % NBATCH] = cb;
-			q.count++;
-			pthread_cond_broadcast(&q.changed);
-			/* The next free batch: one not queued (the ring has NBATCH slots, and we
-			 * have NBATCH batches, so wait until one is consumed). */
-			while (q.count == NBATCH)
-				pthread_cond_wait(&q.changed, &q.lock);
-			fill = (fill + 1) % NBATCH;
-			pthread_mutex_unlock(&q.lock);
-			cb = &batches[fill];
-			cb->n = 0;
+			hand_over(ld, &cb, &fill);
 		}
 		if (opts->progress && (res->rows & 1023) == 0)
-			cc_progress_update(&prog, (uint64_t)res->rows,
-					   (uint64_t)(cc_table_progress(t) * 1000000));
+			cc_progress_update(&ld->prog, (uint64_t)res->rows,
+					   (uint64_t)(cc_table_progress(ld->t) * 1000000));
 	}
-	rc = 0;
-stop:
-	if (writer_started) {
-		pthread_mutex_lock(&q.lock);
-		if (cb->n) {
-			while (q.count == NBATCH)
-				pthread_cond_wait(&q.changed, &q.lock);
-			q.b[(q.head + q.count) % NBATCH] = cb;
-			q.count++;
-		}
-		q.done = 1;
-		pthread_cond_broadcast(&q.changed);
-		pthread_mutex_unlock(&q.lock);
-		pthread_join(writer, NULL);
-		writer_started = 0;
+	if (rc > 0)
+		rc = 0;
+	stop_writer(ld, cb);
+	return rc < 0 ? rc : 0;
+}
+
+/* The rows are in: counts, the report, warnings, and the registry's credit-code index rebuilt
+ * after a first load (the last row of a repeated code wins). */
+static int finish_rows(struct imp *im, struct load *ld)
+{
+	struct cc_import_result *res = im->res;
+	struct cc_store *st = im->st;
+	int rc;
+	res->accepted = im->accepted;
+	res->rejected += im->db_rejected;
+	report_finish(im, res->rejected);
+	if (im->opts->progress)
+		cc_progress_finish(&ld->prog, (uint64_t)res->rows);
+	if (im->org_warnings)
+		add_warning(
+			res,
+			"%lld credit codes fail the organisation-code check (GB 11714) and were "
+			"loaded anyway",
+			(long long)im->org_warnings);
+	if (im->orphan_suppliers)
+		add_warning(res,
+			    "%lld supply rows name suppliers not in the registry (kept as outside "
+			    "suppliers)",
+			    (long long)im->orphan_suppliers);
+	if (!im->bulk)
+		return 0;
+	cc_stmt_free(im->upsert);
+	im->upsert = NULL;
+	rc = cc_store_exec(st, "CREATE UNIQUE INDEX enterprises_uscc ON enterprises(uscc)", NULL);
+	if (rc) {
+		/* The file repeats some codes: the last row of each wins, as in an upsert. The
+		 * registry was empty, so nothing refers to the rows dropped. */
+		rc = cc_store_exec(st,
+				   "DELETE FROM enterprises WHERE id NOT IN "
+				   "(SELECT max(id) FROM enterprises GROUP BY uscc)",
+				   im->err);
+		if (rc == 0)
+			rc = cc_store_exec(st,
+					   "CREATE UNIQUE INDEX enterprises_uscc ON "
+					   "enterprises(uscc)",
+					   im->err);
 	}
-	if (rc < 0)
+	return rc;
+}
+
+/* Rolls a dry run back; else records the import (imports table, generation, change log) and
+ * commits. */
+static int commit_load(struct imp *im, struct load *ld, const char *path)
+{
+	const struct cc_import_opts *opts = im->opts;
+	struct cc_import_result *res = im->res;
+	struct cc_store *st = im->st;
+	struct cc_error *err = im->err;
+	struct cc_stmt *log = NULL;
+	if (opts->dry_run) {
+		cc_store_rollback(st);
+		ld->in_tx = 0;
+		return 0;
+	}
+	int rc = ld->log_bulk ? cc_store_log_bulk(st, 0, err) : 0;
+	if (rc == 0)
+		rc = cc_store_bump_generation(st, err);
+	if (rc == 0)
+		rc = cc_stmt_prepare(st, &log,
+				     "INSERT INTO imports(actor,file,kind,format,rows,accepted,"
+				     "rejected,seconds) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+				     err);
+	if (rc == 0) {
+		const char *actor = opts->actor ? opts->actor : "cli";
+		cc_stmt_bind_text(log, 1, actor, strlen(actor));
+		const char *logged = opts->display_name ? opts->display_name : path;
+		cc_stmt_bind_text(log, 2, logged, strlen(logged));
+		cc_stmt_bind_text(log, 3, cc_kind_name(im->kind), strlen(cc_kind_name(im->kind)));
+		cc_stmt_bind_text(log, 4, res->format, strlen(res->format));
+		cc_stmt_bind_int64(log, 5, res->rows);
+		cc_stmt_bind_int64(log, 6, res->accepted);
+		cc_stmt_bind_int64(log, 7, res->rejected);
+		cc_stmt_bind_double(log, 8, cc_now() - ld->t0);
+		rc = cc_stmt_step(log, err) < 0 ? CC_EDB : 0;
+	}
+	cc_stmt_free(log);
+	/* Statements must be finished before COMMIT releases the write lock cleanly. */
+	cc_stmt_free(im->upsert);
+	im->upsert = NULL;
+	cc_stmt_free(im->plain);
+	im->plain = NULL;
+	if (rc == 0)
+		rc = cc_store_commit(st, err);
+	if (rc == 0)
+		ld->in_tx = 0;
+	return rc;
+}
+
+/* Undoes what the import left open (a transaction, the journal mode, foreign keys) and frees
+ * what IM and LD hold. */
+static void load_release(struct imp *im, struct load *ld)
+{
+	struct cc_store *st = im->st;
+	cc_stmt_free(im->upsert);
+	im->upsert = NULL;
+	cc_stmt_free(im->plain);
+	if (ld->journal_switched)
+		cc_store_exec(st, "PRAGMA journal_mode=WAL", NULL);
+	if (ld->fk_off)
+		cc_store_exec(st, "PRAGMA foreign_keys=ON", NULL);
+	if (ld->batches) {
+		for (int b = 0; b < NBATCH; b++)
+			for (int i = 0; i < BATCH; i++)
+				cc_buf_release(&ld->batches[b].rows[i].text);
+		free(ld->batches);
+		pthread_mutex_destroy(&ld->q.lock);
+		pthread_cond_destroy(&ld->q.changed);
+	}
+	pthread_mutex_destroy(&im->reject_lock);
+	free(im->slots);
+	if (im->rejects)
+		fclose(im->rejects);
+	cc_stmt_free(im->lookup);
+	cc_buf_release(&im->rejbuf);
+	cc_buf_release(&im->sql);
+	cc_table_free(ld->t);
+}
+
+int cc_import_file(struct cc_store *st, const char *path, const struct cc_import_opts *opts,
+		   struct cc_import_result *res, struct cc_error *err)
+{
+	struct imp im;
+	struct load ld;
+	int rc = 0;
+	memset(&ld, 0, sizeof ld);
+	ld.t0 = cc_now();
+	imp_init(&im, st, path, opts, res, err);
+	rc = open_input(&im, &ld, path);
+	if (rc == 0)
+		rc = prepare_kind(&im, &ld);
+	if (rc == 0)
+		rc = begin_load(&im, &ld);
+	if (rc)
+		goto out;
+	if (opts->progress)
+		cc_progress_start(&ld.prog, cc_kind_name(im.kind), 1000000);
+	rc = start_writer(&im, &ld);
+	if (rc == 0)
+		rc = read_rows(&im, &ld);
+	if (rc)
 		goto out;
 	if (im.fatal) {
 		rc = cc_error_set(err, im.fatal_err.code ? im.fatal_err.code : CC_EDB, "%s",
 				  im.fatal_err.msg);
 		goto out;
 	}
-	res->accepted = im.accepted;
-	res->rejected += im.db_rejected;
-	report_finish(&im, res->rejected);
-	if (opts->progress)
-		cc_progress_finish(&prog, (uint64_t)res->rows);
-	if (im.org_warnings)
-		add_warning(
-			res,
-			"%lld credit codes fail the organisation-code check (GB 11714) and were "
-			"loaded anyway",
-			(long long)im.org_warnings);
-	if (im.orphan_suppliers)
-		add_warning(res,
-			    "%lld supply rows name suppliers not in the registry (kept as outside "
-			    "suppliers)",
-			    (long long)im.orphan_suppliers);
-	if (im.bulk) {
-		cc_stmt_free(im.upsert);
-		im.upsert = NULL;
-		rc = cc_store_exec(st, "CREATE UNIQUE INDEX enterprises_uscc ON enterprises(uscc)",
-				   NULL);
-		if (rc) {
-			/* The file repeats some codes: the last row of each wins, as in an upsert.
-			 * The registry was empty, so nothing refers to the rows dropped. */
-			rc = cc_store_exec(st,
-					   "DELETE FROM enterprises WHERE id NOT IN "
-					   "(SELECT max(id) FROM enterprises GROUP BY uscc)",
-					   err);
-			if (rc == 0)
-				rc = cc_store_exec(st,
-						   "CREATE UNIQUE INDEX enterprises_uscc ON "
-						   "enterprises(uscc)",
-						   err);
-			if (rc)
-				goto out;
-		}
-	}
-	if (opts->dry_run) {
-		cc_store_rollback(st);
-		in_tx = 0;
-	} else {
-		struct cc_stmt *log = NULL;
-		rc = log_bulk ? cc_store_log_bulk(st, 0, err) : 0;
-		if (rc == 0)
-			rc = cc_store_bump_generation(st, err);
-		if (rc == 0)
-			rc = cc_stmt_prepare(
-				st, &log,
-				"INSERT INTO imports(actor,file,kind,format,rows,accepted,"
-				"rejected,seconds) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
-				err);
-		if (rc == 0) {
-			const char *actor = opts->actor ? opts->actor : "cli";
-			cc_stmt_bind_text(log, 1, actor, strlen(actor));
-			const char *logged = opts->display_name ? opts->display_name : path;
-			cc_stmt_bind_text(log, 2, logged, strlen(logged));
-			cc_stmt_bind_text(log, 3, cc_kind_name(im.kind),
-					  strlen(cc_kind_name(im.kind)));
-			cc_stmt_bind_text(log, 4, res->format, strlen(res->format));
-			cc_stmt_bind_int64(log, 5, res->rows);
-			cc_stmt_bind_int64(log, 6, res->accepted);
-			cc_stmt_bind_int64(log, 7, res->rejected);
-			cc_stmt_bind_double(log, 8, cc_now() - t0);
-			rc = cc_stmt_step(log, err) < 0 ? CC_EDB : 0;
-		}
-		cc_stmt_free(log);
-		/* Statements must be finished before COMMIT releases the write lock cleanly. */
-		cc_stmt_free(im.upsert);
-		im.upsert = NULL;
-		cc_stmt_free(im.plain);
-		im.plain = NULL;
-		if (rc == 0)
-			rc = cc_store_commit(st, err);
-		if (rc)
-			goto out;
-		in_tx = 0;
-	}
-	rc = res->rejected ? CC_EREJECT : 0;
+	rc = finish_rows(&im, &ld);
+	if (rc == 0)
+		rc = commit_load(&im, &ld, path);
+	if (rc == 0)
+		rc = res->rejected ? CC_EREJECT : 0;
 out:
-	if (in_tx)
+	if (ld.in_tx)
 		cc_store_rollback(st);
 	if (rc && rc != CC_EREJECT)
 		name_file(err, path, im.name);
@@ -1764,30 +1882,7 @@ out:
 		/* Nothing of a failed file stays: say so plainly. */
 		res->accepted = 0;
 	}
-	cc_stmt_free(im.upsert);
-	im.upsert = NULL;
-	cc_stmt_free(im.plain);
-	if (journal_switched)
-		cc_store_exec(st, "PRAGMA journal_mode=WAL", NULL);
-	if (fk_off)
-		cc_store_exec(st, "PRAGMA foreign_keys=ON", NULL);
-	if (batches) {
-		for (int b = 0; b < NBATCH; b++)
-			for (int i = 0; i < BATCH; i++)
-				cc_buf_release(&batches[b].rows[i].text);
-		free(batches);
-		pthread_mutex_destroy(&q.lock);
-		pthread_cond_destroy(&q.changed);
-	}
-	pthread_mutex_destroy(&im.reject_lock);
-	free(im.slots);
-	res->seconds = cc_now() - t0;
-	if (im.rejects)
-		fclose(im.rejects);
-	cc_stmt_free(im.upsert);
-	cc_stmt_free(im.lookup);
-	cc_buf_release(&im.rejbuf);
-	cc_buf_release(&im.sql);
-	cc_table_free(t);
+	res->seconds = cc_now() - ld.t0;
+	load_release(&im, &ld);
 	return rc;
 }
