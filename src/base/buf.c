@@ -255,6 +255,8 @@ static size_t num_exact(double v, char *out)
 	static const uint64_t i10[] = {1,      10,	100,	  1000,	    10000,
 				       100000, 1000000, 10000000, 100000000};
 	double a = fabs(v);
+	if (a < 1e-4)
+		return 0; /* %g writes these with an exponent: so do we (one form per value) */
 	for (int d = 0; a < 1e9 && d <= 8; d += 2) {
 		double r = floor(a * p10[d] + 0.5);
 		if (r / p10[d] != a)

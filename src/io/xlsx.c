@@ -853,18 +853,10 @@ static const char *sst_get(const struct cc_xlsx_reader *x, size_t i, size_t *len
 /* Worksheet                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 
-/* Writes the shortest "%.Ng" form of V that reads back as V ("12", "0.25", "1e+20"). */
+/* Writes V as the platform's one number formatter does ("12", "0.25", "1e+20"). */
 static void format_number(double v, char *out, size_t cap)
 {
-	if (v == 0) {
-		snprintf(out, cap, "0"); /* also -0 */
-		return;
-	}
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(out, cap, "%.*g", prec, v);
-		if (strtod(out, NULL) == v)
-			return;
-	}
+	cc_num_format(v, 0, out, cap);
 }
 
 /*
