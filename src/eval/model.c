@@ -268,37 +268,35 @@ static int network_counts(const struct cc_frame *f, int which, double *out)
 	return 0;
 }
 
-int eval_model_run(const struct eval_model *m, const struct cc_frame *f, int year,
-		   struct eval_model_run *run, struct cc_error *err)
+/*
+ * Selects the enterprises of RUN: the filter met, and the candidate condition met or within
+ * its margin (CSTATE: the candidate condition per enterprise, kept for 'near'). Fills SEL
+ * (frame indices) and RUN->n, and allocates RUN's arrays.
+ */
+static int select_rows(const struct eval_model *m, const struct cc_frame *f,
+		       struct eval_model_run *run, uint8_t *cstate, int *sel, struct cc_error *err)
 {
-	int rc = 0, n = 0, k = m->nind;
 	size_t N = (size_t)f->n;
-	uint8_t *fstate = NULL, *cstate = NULL, *nstate = NULL;
-	double *col = NULL;
-	int *sel = NULL;
-	struct eval_result res = {0};
-	memset(run, 0, sizeof *run);
-	run->year = expr_resolve_year(f, year);
-	run->nind = k;
-	fstate = malloc(N + 1);
-	cstate = malloc(N + 1);
-	nstate = malloc(N + 1);
-	sel = malloc(sizeof *sel * (N + 1));
-	col = malloc(sizeof *col * (N + 1));
-	if (!fstate || !cstate || !nstate || !sel || !col) {
+	int rc = 0, n = 0, k = m->nind;
+	uint8_t *fstate = malloc(N + 1), *nstate = malloc(N + 1);
+	if (!fstate || !nstate) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
 	}
 	memset(fstate, EXPR_TRUE, N);
 	memset(cstate, EXPR_TRUE, N);
 	memset(nstate, EXPR_TRUE, N);
-	if (m->filter && (rc = expr_eval_column(m->filter, f, run->year, NULL, fstate, err)))
-		goto out;
-	if (m->candidate) {
-		if ((rc = expr_eval_column(m->candidate, f, run->year, NULL, cstate, err)))
+	if (m->filter) {
+		rc = expr_eval_column(m->filter, f, run->year, NULL, fstate, err);
+		if (rc)
 			goto out;
-		if ((rc = expr_near_miss_column(m->candidate, f, run->year, m->near_margin, nstate,
-						err)))
+	}
+	if (m->candidate) {
+		rc = expr_eval_column(m->candidate, f, run->year, NULL, cstate, err);
+		if (rc)
+			goto out;
+		rc = expr_near_miss_column(m->candidate, f, run->year, m->near_margin, nstate, err);
+		if (rc)
 			goto out;
 	}
 	for (size_t i = 0; i < N; i++)
@@ -315,13 +313,22 @@ int eval_model_run(const struct eval_model *m, const struct cc_frame *f, int yea
 	run->tier = malloc(sizeof *run->tier * ((size_t)n + 1));
 	run->chain = malloc(sizeof *run->chain * ((size_t)n + 1));
 	if (!run->ent || !run->near || !run->x || !run->norm || !run->weights || !run->score ||
-	    !run->rank || !run->tier || !run->chain) {
+	    !run->rank || !run->tier || !run->chain)
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-		goto out;
-	}
-	if (n == 0)
-		goto out;
-	/* The indicator matrix, column by column from the frame. */
+out:
+	free(fstate);
+	free(nstate);
+	return rc;
+}
+
+/* The indicator matrix RUN->x, column by column from the frame, for the rows SEL. */
+static int fill_matrix(const struct eval_model *m, const struct cc_frame *f,
+		       struct eval_model_run *run, const int *sel, struct cc_error *err)
+{
+	int n = run->n, k = m->nind, rc = 0;
+	double *col = malloc(sizeof *col * ((size_t)f->n + 1));
+	if (!col)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	for (int j = 0; j < k; j++) {
 		const struct eval_indicator *ind = &m->ind[j];
 		if (ind->e)
@@ -330,49 +337,37 @@ int eval_model_run(const struct eval_model *m, const struct cc_frame *f, int yea
 			rc = network_counts(f, ind->network, col);
 		if (rc) {
 			cc_error_set(err, rc, "indicator '%s' could not be computed", ind->id);
-			goto out;
+			break;
 		}
 		for (int r = 0; r < n; r++)
 			run->x[(size_t)r * (size_t)k + (size_t)j] = col[sel[r]];
 	}
-	int benefit[EVAL_MODEL_MAX_IND];
-	double given[EVAL_MODEL_MAX_IND];
-	for (int j = 0; j < k; j++) {
-		benefit[j] = m->ind[j].benefit;
-		given[j] = m->ind[j].weight;
-	}
-	/* An indicator unknown for everyone cannot rank anyone: it gets weight 0 (and mcda would
-	 * refuse a column without values), so it is filled with zeros. */
-	int known[EVAL_MODEL_MAX_IND] = {0};
-	for (int j = 0; j < k; j++)
-		for (int r = 0; r < n && !known[j]; r++)
-			known[j] = !isnan(run->x[(size_t)r * (size_t)k + (size_t)j]);
-	double *x = malloc(sizeof *x * ((size_t)n * (size_t)k + 1));
-	if (!x) {
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (int r = 0; r < n; r++)
-		for (int j = 0; j < k; j++) {
-			double v = run->x[(size_t)r * (size_t)k + (size_t)j];
-			x[(size_t)r * (size_t)k + (size_t)j] = known[j] ? v : 0;
-		}
-	struct eval_matrix mx = {n, k, x, benefit};
-	double w[EVAL_MODEL_MAX_IND];
-	rc = eval_normalize(&mx, m->norm, run->norm, err);
-	/* Entropy works on shares, so it needs values >= 0, which growth rates are not: it is
-	 * computed on the min-max normalised columns (directions already applied), the usual
-	 * reading in indicator-system papers. */
-	double *nm = NULL;
+	free(col);
+	return rc;
+}
+
+/*
+ * The weights W of the model's weighting over MX (KNOWN: the columns with a value for
+ * someone; the others weigh 0). Entropy works on shares, so it needs values >= 0, which
+ * growth rates are not: it is computed on the min-max normalised columns (directions already
+ * applied), the usual reading in indicator-system papers.
+ */
+static int model_weights(const struct eval_model *m, const struct eval_matrix *mx, const int *known,
+			 double *w, struct cc_error *err)
+{
+	int n = mx->m, k = mx->n, rc = 0;
+	double given[EVAL_MODEL_MAX_IND], *nm = NULL;
 	int ones[EVAL_MODEL_MAX_IND];
-	for (int j = 0; j < k; j++)
+	for (int j = 0; j < k; j++) {
+		given[j] = m->ind[j].weight;
 		ones[j] = 1;
-	if (rc == 0 && m->weighting == EVAL_W_ENTROPY) {
+	}
+	if (m->weighting == EVAL_W_ENTROPY) {
 		nm = malloc(sizeof *nm * ((size_t)n * (size_t)k + 1));
 		if (!nm)
 			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		else
-			rc = eval_normalize(&mx, EVAL_NORM_MINMAX, nm, err);
+			rc = eval_normalize(mx, EVAL_NORM_MINMAX, nm, err);
 	}
 	struct eval_matrix mn = {n, k, nm, ones};
 	if (rc == 0) {
@@ -381,7 +376,7 @@ int eval_model_run(const struct eval_model *m, const struct cc_frame *f, int yea
 		case EVAL_W_GIVEN: rc = eval_weights_given(given, k, w, err); break;
 		case EVAL_W_CRITIC:
 			if (n > 1)
-				rc = eval_weights_critic(&mx, w, err);
+				rc = eval_weights_critic(mx, w, err);
 			else
 				eval_weights_equal(k, w);
 			break;
@@ -404,46 +399,73 @@ int eval_model_run(const struct eval_model *m, const struct cc_frame *f, int yea
 		if (sum <= 0)
 			eval_weights_equal(k, w);
 	}
+	return rc;
+}
+
+/* Normalises RUN->x into RUN->norm, weighs and scores it into RES (and RUN->weights). */
+static int score_rows(const struct eval_model *m, struct eval_model_run *run,
+		      struct eval_result *res, struct cc_error *err)
+{
+	int n = run->n, k = m->nind, rc = 0;
+	int benefit[EVAL_MODEL_MAX_IND];
+	for (int j = 0; j < k; j++)
+		benefit[j] = m->ind[j].benefit;
+	/* An indicator unknown for everyone cannot rank anyone: it gets weight 0 (and mcda would
+	 * refuse a column without values), so it is filled with zeros. */
+	int known[EVAL_MODEL_MAX_IND] = {0};
+	for (int j = 0; j < k; j++)
+		for (int r = 0; r < n && !known[j]; r++)
+			known[j] = !isnan(run->x[(size_t)r * (size_t)k + (size_t)j]);
+	double *x = malloc(sizeof *x * ((size_t)n * (size_t)k + 1));
+	if (!x)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	for (int r = 0; r < n; r++)
+		for (int j = 0; j < k; j++) {
+			double v = run->x[(size_t)r * (size_t)k + (size_t)j];
+			x[(size_t)r * (size_t)k + (size_t)j] = known[j] ? v : 0;
+		}
+	struct eval_matrix mx = {n, k, x, benefit};
+	double w[EVAL_MODEL_MAX_IND];
+	rc = eval_normalize(&mx, m->norm, run->norm, err);
+	if (rc == 0)
+		rc = model_weights(m, &mx, known, w, err);
 	struct eval_options opt = {m->method, m->norm, m->v};
 	if (rc == 0)
-		rc = eval_run(&mx, w, &opt, &res, err);
+		rc = eval_run(&mx, w, &opt, res, err);
 	free(x);
-	if (rc)
-		goto out;
-	memcpy(run->weights, res.weights, sizeof *run->weights * (size_t)k);
-	/* Order rows by rank (then frame index), and permute everything the same way. */
+	if (rc == 0)
+		memcpy(run->weights, res->weights, sizeof *run->weights * (size_t)k);
+	return rc;
+}
+
+/* Orders RUN's rows by rank (then frame index: a counting sort keeps rows of one rank in
+ * frame order) and permutes everything the same way. SEL and CSTATE as select_rows left. */
+static int order_rows(struct eval_model_run *run, const struct eval_result *res, const int *sel,
+		      const uint8_t *cstate, struct cc_error *err)
+{
+	int n = run->n, k = run->nind, rc = 0;
 	int *perm = malloc(sizeof *perm * (size_t)n);
 	double *tx = malloc(sizeof *tx * (size_t)n * (size_t)k);
 	double *tn = malloc(sizeof *tn * (size_t)n * (size_t)k);
-	if (!perm || !tx || !tn) {
-		free(perm);
-		free(tx);
-		free(tn);
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-		goto out;
-	}
-	/* Counting sort by rank keeps rows of one rank in frame order. */
 	int *start = calloc((size_t)n + 2, sizeof *start);
-	if (!start) {
-		free(perm);
+	if (!perm || !tx || !tn || !start) {
 		free(tx);
 		free(tn);
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
 	}
 	for (int r = 0; r < n; r++)
-		start[res.ranks[r] + 1]++;
+		start[res->ranks[r] + 1]++;
 	for (int r = 0; r <= n; r++)
 		start[r + 1] += start[r];
 	for (int r = 0; r < n; r++)
-		perm[start[res.ranks[r]]++] = r;
-	free(start);
+		perm[start[res->ranks[r]]++] = r;
 	for (int p = 0; p < n; p++) {
 		int r = perm[p];
 		run->ent[p] = sel[r];
 		run->near[p] = cstate[sel[r]] != EXPR_TRUE;
-		run->score[p] = res.scores[r];
-		run->rank[p] = res.ranks[r];
+		run->score[p] = res->scores[r];
+		run->rank[p] = res->ranks[r];
 		memcpy(tx + (size_t)p * (size_t)k, run->x + (size_t)r * (size_t)k,
 		       sizeof *tx * (size_t)k);
 		memcpy(tn + (size_t)p * (size_t)k, run->norm + (size_t)r * (size_t)k,
@@ -453,8 +475,18 @@ int eval_model_run(const struct eval_model *m, const struct cc_frame *f, int yea
 	free(run->norm);
 	run->x = tx;
 	run->norm = tn;
+out:
 	free(perm);
-	/* The chain each enterprise is ranked in: its first membership. */
+	free(start);
+	return rc;
+}
+
+/* The chain each enterprise is ranked in (its first membership), and its tier, best first:
+ * each enterprise takes the first tier it qualifies for. */
+static void assign_tiers(const struct eval_model *m, const struct cc_frame *f,
+			 struct eval_model_run *run)
+{
+	int n = run->n;
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
 	for (int p = 0; p < n; p++) {
 		int i = run->ent[p];
@@ -463,7 +495,6 @@ int eval_model_run(const struct eval_model *m, const struct cc_frame *f, int yea
 					: -1;
 		run->tier[p] = -1;
 	}
-	/* Tiers, best first: each enterprise takes the first tier it qualifies for. */
 	int *chain_seen = cat ? calloc((size_t)cat->nchains + 1, sizeof *chain_seen) : NULL;
 	for (int t = 0; t < m->ntiers; t++) {
 		const struct eval_tier *tier = &m->tiers[t];
@@ -487,13 +518,39 @@ int eval_model_run(const struct eval_model *m, const struct cc_frame *f, int yea
 		}
 	}
 	free(chain_seen);
+}
+
+int eval_model_run(const struct eval_model *m, const struct cc_frame *f, int year,
+		   struct eval_model_run *run, struct cc_error *err)
+{
+	int rc = 0;
+	size_t N = (size_t)f->n;
+	uint8_t *cstate = NULL;
+	int *sel = NULL;
+	struct eval_result res = {0};
+	memset(run, 0, sizeof *run);
+	run->year = expr_resolve_year(f, year);
+	run->nind = m->nind;
+	cstate = malloc(N + 1);
+	sel = malloc(sizeof *sel * (N + 1));
+	if (!cstate || !sel) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = select_rows(m, f, run, cstate, sel, err);
+	if (rc || run->n == 0)
+		goto out;
+	rc = fill_matrix(m, f, run, sel, err);
+	if (rc == 0)
+		rc = score_rows(m, run, &res, err);
+	if (rc == 0)
+		rc = order_rows(run, &res, sel, cstate, err);
+	if (rc == 0)
+		assign_tiers(m, f, run);
 out:
 	eval_result_release(&res);
-	free(fstate);
 	free(cstate);
-	free(nstate);
 	free(sel);
-	free(col);
 	if (rc)
 		eval_model_run_release(run);
 	return rc;
