@@ -105,222 +105,281 @@ static int cmp_bentry(const void *pa, const void *pb)
 	return a->sup < b->sup ? -1 : a->sup > b->sup;
 }
 
+/* The builder's state: the raw edges sorted by buyer, and the links (supplier, buyer, value)
+ * as they are made, grouped by buyer. */
+struct builder {
+	struct risk_net *net;
+	struct raw *r;
+	int n;
+	int64_t m;
+	int32_t *bstart; /* n + 2: a buyer's first edge in PERM */
+	int32_t *perm;	 /* edges in buyer order */
+	struct bentry *be;
+	size_t becap;
+	int32_t *lsup, *lbuy;
+	float *lval;
+	int32_t ni, ne, nl; /* inputs, entries and links so far */
+};
+
+/* Counting sort of the raw edges by buyer (BD->bstart, BD->perm). */
+static int sort_by_buyer(struct builder *bd, struct cc_error *err)
+{
+	const struct raw *r = bd->r;
+	int n = bd->n;
+	int32_t *fill = calloc((size_t)n + 1, sizeof *fill);
+	if (!fill)
+		return cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+	for (int64_t e = 0; e < bd->m; e++)
+		bd->bstart[r->buy[e] + 1]++;
+	for (int v = 0; v < n; v++)
+		bd->bstart[v + 1] += bd->bstart[v];
+	for (int64_t e = 0; e < bd->m; e++)
+		bd->perm[bd->bstart[r->buy[e]] + fill[r->buy[e]]++] = (int32_t)e;
+	free(fill);
+	return 0;
+}
+
+/*
+ * Buyer B's entries BE[0..KK) (sorted by node, then supplier) into inputs: one per node, one
+ * entry per supplier of it (its edges merged, the share by the rule in risk.h), and a link per
+ * entry.
+ */
+static void group_inputs(struct builder *bd, int b, size_t kk)
+{
+	struct risk_net *net = bd->net;
+	const struct bentry *be = bd->be;
+	for (size_t i = 0; i < kk;) {
+		/* One input: be[i .. j). */
+		size_t j = i;
+		while (j < kk && be[j].node == be[i].node)
+			j++;
+		net->input_node[bd->ni] = be[i].node;
+		net->entry_start[bd->ni] = bd->ne;
+		int32_t e0 = bd->ne, mmax = 1;
+		double vtot = 0;
+		for (size_t a = i; a < j;) {
+			/* One supplier of the input: be[a .. c). */
+			size_t c = a;
+			double v = 0, s = 0;
+			int vnan = 1, snan = 0;
+			while (c < j && be[c].sup == be[a].sup) {
+				if (!isnan(be[c].value)) {
+					v += be[c].value;
+					vnan = 0;
+				}
+				if (isnan(be[c].share))
+					snan = 1;
+				else
+					s += be[c].share;
+				c++;
+			}
+			if ((int32_t)(c - a) > mmax)
+				mmax = (int32_t)(c - a);
+			net->entry_supplier[bd->ne] = be[a].sup;
+			net->entry_value[bd->ne] = vnan ? NAN : (float)v;
+			net->entry_share[bd->ne] = snan ? NAN : (float)s;
+			if (!vnan)
+				vtot += v;
+			bd->ne++;
+			a = c;
+		}
+		for (int32_t q = e0; q < bd->ne; q++) {
+			if (!isnan(net->entry_share[q]))
+				net->entry_share[q] /= (float)mmax;
+			else if (vtot > 0 && !isnan(net->entry_value[q]))
+				net->entry_share[q] = (float)(net->entry_value[q] / vtot);
+			else
+				net->entry_share[q] = 1.0f / (float)(bd->ne - e0);
+			if (net->entry_share[q] > 1)
+				net->entry_share[q] = 1;
+			bd->lsup[bd->nl] = net->entry_supplier[q];
+			bd->lbuy[bd->nl] = b;
+			bd->lval[bd->nl] = net->entry_value[q];
+			bd->nl++;
+		}
+		bd->ni++;
+		i = j;
+	}
+}
+
+/* Links of buyer B from LINK0 on: one per supplier over all its inputs (values summed),
+ * sorted by supplier. BE is free again and at least as long. */
+static void merge_links(struct builder *bd, int b, int32_t link0)
+{
+	struct bentry *be = bd->be;
+	int32_t *lsup = bd->lsup, *lbuy = bd->lbuy;
+	float *lval = bd->lval;
+	int32_t cnt = bd->nl - link0;
+	if (cnt <= 1)
+		return;
+	for (int32_t q = 0; q < cnt; q++) {
+		be[q].node = 0;
+		be[q].sup = lsup[link0 + q];
+		be[q].value = lval[link0 + q];
+	}
+	qsort(be, (size_t)cnt, sizeof *be, cmp_bentry);
+	int32_t w = link0;
+	for (int32_t q = 0; q < cnt; q++) {
+		if (w > link0 && lsup[w - 1] == be[q].sup) {
+			if (!isnan(be[q].value))
+				lval[w - 1] = isnan(lval[w - 1]) ? be[q].value
+								 : lval[w - 1] + be[q].value;
+			continue;
+		}
+		lsup[w] = be[q].sup;
+		lbuy[w] = b;
+		lval[w] = be[q].value;
+		w++;
+	}
+	bd->nl = w;
+}
+
+/* Inputs, entries and links of every buyer (self-supply left out: it says nothing about
+ * dependence). */
+static int group_buyers(struct builder *bd, struct cc_error *err)
+{
+	const struct raw *r = bd->r;
+	struct risk_net *net = bd->net;
+	for (int b = 0; b < bd->n; b++) {
+		net->input_start[b] = bd->ni;
+		size_t k = (size_t)(bd->bstart[b + 1] - bd->bstart[b]);
+		if (k == 0)
+			continue;
+		if (k > bd->becap) {
+			bd->becap = k * 2;
+			free(bd->be);
+			bd->be = malloc(sizeof *bd->be * bd->becap);
+			if (!bd->be)
+				return cc_error_set(err, CC_ENOMEM,
+						    "out of memory building the network");
+		}
+		size_t kk = 0;
+		for (int32_t p = bd->bstart[b]; p < bd->bstart[b + 1]; p++) {
+			int32_t e = bd->perm[p];
+			if (r->sup[e] == b)
+				continue;
+			bd->be[kk].node = r->node[e];
+			bd->be[kk].sup = r->sup[e];
+			bd->be[kk].value = r->value[e];
+			bd->be[kk].share = r->share[e];
+			kk++;
+		}
+		qsort(bd->be, kk, sizeof *bd->be, cmp_bentry);
+		int32_t link0 = bd->nl;
+		group_inputs(bd, b, kk);
+		merge_links(bd, b, link0);
+	}
+	return 0;
+}
+
+/* Gives back what the upper bounds of NET's inputs and entries did not use (NI, NE used). */
+static void trim_inputs(struct risk_net *net, int32_t ni, int32_t ne)
+{
+	void *p = realloc(net->input_node, sizeof(int32_t) * ((size_t)ni + 1));
+	if (p)
+		net->input_node = p;
+	p = realloc(net->entry_start, sizeof(int32_t) * ((size_t)ni + 1));
+	if (p)
+		net->entry_start = p;
+	p = realloc(net->entry_supplier, sizeof(int32_t) * ((size_t)ne + 1));
+	if (p)
+		net->entry_supplier = p;
+	p = realloc(net->entry_share, sizeof(float) * ((size_t)ne + 1));
+	if (p)
+		net->entry_share = p;
+	p = realloc(net->entry_value, sizeof(float) * ((size_t)ne + 1));
+	if (p)
+		net->entry_value = p;
+}
+
+/* The link graphs: UP (buyer -> suppliers: links come grouped by buyer, suppliers sorted),
+ * DOWN its transpose, and the values in DOWN's order. */
+static int link_graphs(struct builder *bd, struct cc_error *err)
+{
+	struct risk_net *net = bd->net;
+	int rc = risk_csr_build(&net->up, bd->n, bd->nl, bd->lbuy, bd->lsup, err);
+	if (rc)
+		return rc;
+	rc = risk_csr_transpose(&net->up, &net->down, err);
+	if (rc)
+		return rc;
+	/* Values in DOWN's order: links walked by buyer, as the transpose did. */
+	net->down_value = malloc(sizeof(float) * ((size_t)bd->nl + 1));
+	int32_t *fill = calloc((size_t)bd->n + 1, sizeof *fill);
+	if (!net->down_value || !fill) {
+		free(fill);
+		return cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+	}
+	for (int32_t l = 0; l < bd->nl; l++) {
+		int32_t s = bd->lsup[l];
+		net->down_value[net->down.start[s] + fill[s]++] = bd->lval[l];
+	}
+	free(fill);
+	return 0;
+}
+
 /*
  * The builder: R's edges (consumed: freed here) into NET's inputs, entries and link graphs.
  * NET already holds n, nent and the node arrays.
  */
 static int build(struct risk_net *net, struct raw *r, struct cc_error *err)
 {
-	int rc = 0, n = net->n;
+	struct builder bd = {.net = net, .r = r, .n = net->n, .m = r->n};
+	int rc = 0;
 	int64_t m = r->n;
-	int32_t *bstart = calloc((size_t)n + 2, sizeof *bstart);
-	int32_t *perm = malloc(sizeof *perm * (size_t)(m + 1));
-	struct bentry *be = NULL;
-	int32_t *lsup = NULL, *lbuy = NULL;
-	float *lval = NULL;
-	size_t becap = 0;
+	bd.bstart = calloc((size_t)bd.n + 2, sizeof *bd.bstart);
+	bd.perm = malloc(sizeof *bd.perm * (size_t)(m + 1));
 	if (m >= INT32_MAX) {
 		rc = cc_error_set(err, CC_EINVAL, "too many supply edges (%lld)", (long long)m);
 		goto out;
 	}
-	if (!bstart || !perm) {
+	if (!bd.bstart || !bd.perm) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
 		goto out;
 	}
 	double t = cc_now();
 	net->nedges = m;
-	/* Counting sort of the edges by buyer. */
-	for (int64_t e = 0; e < m; e++)
-		bstart[r->buy[e] + 1]++;
-	for (int v = 0; v < n; v++)
-		bstart[v + 1] += bstart[v];
-	{
-		int32_t *fill = calloc((size_t)n + 1, sizeof *fill);
-		if (!fill) {
-			rc = cc_error_set(err, CC_ENOMEM,
-					  "out of memory building the supply network");
-			goto out;
-		}
-		for (int64_t e = 0; e < m; e++)
-			perm[bstart[r->buy[e]] + fill[r->buy[e]]++] = (int32_t)e;
-		free(fill);
-	}
+	rc = sort_by_buyer(&bd, err);
+	if (rc)
+		goto out;
 	/* Upper bounds: an input and an entry per edge at most; trimmed at the end. */
-	net->input_start = calloc((size_t)n + 1, sizeof(int32_t));
+	net->input_start = calloc((size_t)bd.n + 1, sizeof(int32_t));
 	net->input_node = malloc(sizeof(int32_t) * (size_t)(m + 1));
 	net->entry_start = malloc(sizeof(int32_t) * (size_t)(m + 2));
 	net->entry_supplier = malloc(sizeof(int32_t) * (size_t)(m + 1));
 	net->entry_share = malloc(sizeof(float) * (size_t)(m + 1));
 	net->entry_value = malloc(sizeof(float) * (size_t)(m + 1));
-	lsup = malloc(sizeof *lsup * (size_t)(m + 1));
-	lbuy = malloc(sizeof *lbuy * (size_t)(m + 1));
-	lval = malloc(sizeof *lval * (size_t)(m + 1));
+	bd.lsup = malloc(sizeof *bd.lsup * (size_t)(m + 1));
+	bd.lbuy = malloc(sizeof *bd.lbuy * (size_t)(m + 1));
+	bd.lval = malloc(sizeof *bd.lval * (size_t)(m + 1));
 	if (!net->input_start || !net->input_node || !net->entry_start || !net->entry_supplier ||
-	    !net->entry_share || !net->entry_value || !lsup || !lbuy || !lval) {
+	    !net->entry_share || !net->entry_value || !bd.lsup || !bd.lbuy || !bd.lval) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
 		goto out;
 	}
-	int32_t ni = 0, ne = 0, nl = 0;
-	for (int b = 0; b < n; b++) {
-		net->input_start[b] = ni;
-		size_t k = (size_t)(bstart[b + 1] - bstart[b]);
-		if (k == 0)
-			continue;
-		if (k > becap) {
-			becap = k * 2;
-			free(be);
-			be = malloc(sizeof *be * becap);
-			if (!be) {
-				rc = cc_error_set(err, CC_ENOMEM,
-						  "out of memory building the network");
-				goto out;
-			}
-		}
-		size_t kk = 0;
-		for (int32_t p = bstart[b]; p < bstart[b + 1]; p++) {
-			int32_t e = perm[p];
-			if (r->sup[e] == b)
-				continue; /* self-supply says nothing about dependence */
-			be[kk].node = r->node[e];
-			be[kk].sup = r->sup[e];
-			be[kk].value = r->value[e];
-			be[kk].share = r->share[e];
-			kk++;
-		}
-		qsort(be, kk, sizeof *be, cmp_bentry);
-		int32_t link0 = nl;
-		for (size_t i = 0; i < kk;) {
-			/* One input: be[i .. j). */
-			size_t j = i;
-			while (j < kk && be[j].node == be[i].node)
-				j++;
-			net->input_node[ni] = be[i].node;
-			net->entry_start[ni] = ne;
-			int32_t e0 = ne, mmax = 1;
-			double vtot = 0;
-			for (size_t a = i; a < j;) {
-				/* One supplier of the input: be[a .. c). */
-				size_t c = a;
-				double v = 0, s = 0;
-				int vnan = 1, snan = 0;
-				while (c < j && be[c].sup == be[a].sup) {
-					if (!isnan(be[c].value)) {
-						v += be[c].value;
-						vnan = 0;
-					}
-					if (isnan(be[c].share))
-						snan = 1;
-					else
-						s += be[c].share;
-					c++;
-				}
-				if ((int32_t)(c - a) > mmax)
-					mmax = (int32_t)(c - a);
-				net->entry_supplier[ne] = be[a].sup;
-				net->entry_value[ne] = vnan ? NAN : (float)v;
-				net->entry_share[ne] = snan ? NAN : (float)s;
-				if (!vnan)
-					vtot += v;
-				ne++;
-				a = c;
-			}
-			for (int32_t q = e0; q < ne; q++) {
-				if (!isnan(net->entry_share[q]))
-					net->entry_share[q] /= (float)mmax;
-				else if (vtot > 0 && !isnan(net->entry_value[q]))
-					net->entry_share[q] = (float)(net->entry_value[q] / vtot);
-				else
-					net->entry_share[q] = 1.0f / (float)(ne - e0);
-				if (net->entry_share[q] > 1)
-					net->entry_share[q] = 1;
-				lsup[nl] = net->entry_supplier[q];
-				lbuy[nl] = b;
-				lval[nl] = net->entry_value[q];
-				nl++;
-			}
-			ni++;
-			i = j;
-		}
-		/* Links of B: one per supplier over all its inputs (values summed), sorted. BE
-		 * is free again and at least as long. */
-		int32_t cnt = nl - link0;
-		if (cnt > 1) {
-			for (int32_t q = 0; q < cnt; q++) {
-				be[q].node = 0;
-				be[q].sup = lsup[link0 + q];
-				be[q].value = lval[link0 + q];
-			}
-			qsort(be, (size_t)cnt, sizeof *be, cmp_bentry);
-			int32_t w = link0;
-			for (int32_t q = 0; q < cnt; q++) {
-				if (w > link0 && lsup[w - 1] == be[q].sup) {
-					if (!isnan(be[q].value))
-						lval[w - 1] = isnan(lval[w - 1])
-								      ? be[q].value
-								      : lval[w - 1] + be[q].value;
-					continue;
-				}
-				lsup[w] = be[q].sup;
-				lbuy[w] = b;
-				lval[w] = be[q].value;
-				w++;
-			}
-			nl = w;
-		}
-	}
+	rc = group_buyers(&bd, err);
+	if (rc)
+		goto out;
 	trace("group", &t);
-	net->input_start[n] = ni;
-	net->entry_start[ni] = ne;
-	net->ninputs = ni;
-	net->nentries = ne;
-	/* Give back what the upper bounds did not use. */
-	{
-		void *p;
-		if ((p = realloc(net->input_node, sizeof(int32_t) * ((size_t)ni + 1))))
-			net->input_node = p;
-		if ((p = realloc(net->entry_start, sizeof(int32_t) * ((size_t)ni + 1))))
-			net->entry_start = p;
-		if ((p = realloc(net->entry_supplier, sizeof(int32_t) * ((size_t)ne + 1))))
-			net->entry_supplier = p;
-		if ((p = realloc(net->entry_share, sizeof(float) * ((size_t)ne + 1))))
-			net->entry_share = p;
-		if ((p = realloc(net->entry_value, sizeof(float) * ((size_t)ne + 1))))
-			net->entry_value = p;
-	}
-	free(perm);
-	perm = NULL;
+	net->input_start[bd.n] = bd.ni;
+	net->entry_start[bd.ni] = bd.ne;
+	net->ninputs = bd.ni;
+	net->nentries = bd.ne;
+	trim_inputs(net, bd.ni, bd.ne);
+	free(bd.perm);
+	bd.perm = NULL;
 	raw_release(r);
-	/* UP: buyer -> suppliers (links come grouped by buyer, suppliers sorted). */
-	rc = risk_csr_build(&net->up, n, nl, lbuy, lsup, err);
+	rc = link_graphs(&bd, err);
 	if (rc)
 		goto out;
-	rc = risk_csr_transpose(&net->up, &net->down, err);
-	if (rc)
-		goto out;
-	/* Values in DOWN's order: links walked by buyer, as the transpose did. */
-	net->down_value = malloc(sizeof(float) * ((size_t)nl + 1));
-	{
-		int32_t *fill = calloc((size_t)n + 1, sizeof *fill);
-		if (!net->down_value || !fill) {
-			free(fill);
-			rc = cc_error_set(err, CC_ENOMEM,
-					  "out of memory building the supply network");
-			goto out;
-		}
-		for (int32_t l = 0; l < nl; l++) {
-			int32_t s = lsup[l];
-			net->down_value[net->down.start[s] + fill[s]++] = lval[l];
-		}
-		free(fill);
-	}
 	trace("links", &t);
 out:
-	free(bstart);
-	free(perm);
-	free(be);
-	free(lsup);
-	free(lbuy);
-	free(lval);
+	free(bd.bstart);
+	free(bd.perm);
+	free(bd.be);
+	free(bd.lsup);
+	free(bd.lbuy);
+	free(bd.lval);
 	raw_release(r);
 	return rc;
 }
@@ -541,117 +600,87 @@ out:
 	return rc;
 }
 
-int risk_net_load(struct cc_store *st, struct risk_net **out, struct cc_error *err)
+/* The light loader's state: the registry's size, the map from store id to node, the map from
+ * credit code to node, and the raw edges. */
+struct loader {
+	struct cc_store *st;
+	struct risk_net *net;
+	const struct cc_catalogue *cat;
+	int64_t nent, maxid, nedges;
+	size_t cap;	/* nodes NET's uscc and region have room for */
+	int32_t *idmap; /* maxid + 1: store id -> node, -1 none */
+	struct codemap map;
+	struct raw r;
+	int n; /* nodes so far: enterprises, then outside suppliers */
+};
+
+/*
+ * Enterprises in credit-code order: the frame's order, so node i is frame index i. Read in
+ * table order and sorted here: ORDER BY uscc walks the index and visits the table's pages in
+ * random order, several times slower at a million rows.
+ */
+static int load_enterprises(struct loader *ld, struct cc_error *err)
 {
-	int rc = 0, began = 0;
-	struct raw r = {0};
+	struct risk_net *net = ld->net;
 	struct cc_stmt *s = NULL;
-	struct codemap map = {0};
-	int32_t *idmap = NULL, *best_year = NULL;
-	size_t cap = 0;
-	struct risk_net *net = calloc(1, sizeof *net);
-	*out = NULL;
-	const struct cc_catalogue *cat = cc_catalogue_get(err);
-	if (!net) {
-		return cc_error_set(err, CC_ENOMEM, "out of memory");
-	}
-	if (!cat) {
-		free(net);
-		return CC_EINVAL;
-	}
-	double t = cc_now();
-	/* One read transaction: every table seen at the same generation. */
-	rc = cc_store_exec(st, "BEGIN", err);
+	struct ent_row *rows = malloc(sizeof *rows * ((size_t)ld->nent + 1));
+	int k = 0, rc = 0;
+	if (!rows)
+		return cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+	rc = cc_stmt_prepare(ld->st, &s, "SELECT id, uscc, region FROM enterprises", err);
 	if (rc)
 		goto out;
-	began = 1;
-	int64_t nent = cc_store_int(st, "SELECT count(*) FROM enterprises", 0);
-	int64_t maxid = cc_store_int(st, "SELECT max(id) FROM enterprises", 0);
-	int64_t nedges = cc_store_int(st, "SELECT count(*) FROM supply_edges", 0);
-	if (nent >= INT32_MAX / 4 || maxid >= INT32_MAX || maxid < 0 || nedges >= INT32_MAX) {
-		rc = cc_error_set(err, CC_EINVAL, "registry too large for the supply network");
+	while (k < ld->nent && (rc = cc_stmt_step(s, err)) == 1) {
+		int64_t id = cc_stmt_int64(s, 0);
+		if (id < 0 || id > ld->maxid || cc_stmt_bytes(s, 1) != 18)
+			continue;
+		memcpy(rows[k].uscc, cc_stmt_text(s, 1), 18);
+		rows[k].id = (int32_t)id;
+		rows[k].region = (int32_t)cc_stmt_int64(s, 2);
+		k++;
+	}
+	if (rc < 0)
 		goto out;
+	rc = 0;
+	qsort(rows, (size_t)k, sizeof *rows, cmp_ent_row);
+	for (int i = 0; i < k; i++) {
+		ld->idmap[rows[i].id] = i;
+		memcpy(net->uscc[i], rows[i].uscc, 18);
+		net->uscc[i][18] = '\0';
+		net->region[i] = rows[i].region;
+		codemap_put(&ld->map, net->uscc, i);
 	}
-	cap = (size_t)nent + 1024;
-	net->uscc = malloc(sizeof *net->uscc * cap);
-	net->region = malloc(sizeof(int32_t) * cap);
-	idmap = malloc(sizeof(int32_t) * ((size_t)maxid + 1));
-	/* Slots for every enterprise and outside supplier at a load factor of 1/2 or less (an
-	 * outside supplier has at least one edge; the bound is checked as they come). */
-	map.mask = 1023;
-	while (map.mask + 1 < (size_t)(nent + nedges / 4 + 1) * 2)
-		map.mask = map.mask * 2 + 1;
-	map.slot = calloc(map.mask + 1, sizeof(int32_t));
-	if (!net->uscc || !net->region || !idmap || !map.slot || raw_alloc(&r, nedges)) {
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
-		goto out;
-	}
-	for (int64_t i = 0; i <= maxid; i++)
-		idmap[i] = -1;
-	/* Enterprises in credit-code order: the frame's order, so node i is frame index i. Read
-	 * in table order and sorted here: ORDER BY uscc walks the index and visits the table's
-	 * pages in random order, several times slower at a million rows. */
-	{
-		struct ent_row *rows = malloc(sizeof *rows * ((size_t)nent + 1));
-		if (!rows) {
-			rc = cc_error_set(err, CC_ENOMEM,
-					  "out of memory building the supply network");
-			goto out;
-		}
-		int k = 0;
-		rc = cc_stmt_prepare(st, &s, "SELECT id, uscc, region FROM enterprises", err);
-		if (rc) {
-			free(rows);
-			goto out;
-		}
-		while (k < nent && (rc = cc_stmt_step(s, err)) == 1) {
-			int64_t id = cc_stmt_int64(s, 0);
-			if (id < 0 || id > maxid || cc_stmt_bytes(s, 1) != 18)
-				continue;
-			memcpy(rows[k].uscc, cc_stmt_text(s, 1), 18);
-			rows[k].id = (int32_t)id;
-			rows[k].region = (int32_t)cc_stmt_int64(s, 2);
-			k++;
-		}
-		cc_stmt_free(s);
-		s = NULL;
-		if (rc < 0) {
-			free(rows);
-			goto out;
-		}
-		rc = 0;
-		qsort(rows, (size_t)k, sizeof *rows, cmp_ent_row);
-		for (int i = 0; i < k; i++) {
-			idmap[rows[i].id] = i;
-			memcpy(net->uscc[i], rows[i].uscc, 18);
-			net->uscc[i][18] = '\0';
-			net->region[i] = rows[i].region;
-			codemap_put(&map, net->uscc, i);
-		}
-		free(rows);
-		net->nent = k;
-	}
-	trace("enterprises", &t);
-	/* Output of the latest year with revenue (as cc_frame_latest_year), in one scan keeping
-	 * each enterprise's latest year's output value (or revenue). */
-	net->output = malloc(sizeof(double) * cap);
-	best_year = calloc(cap, sizeof *best_year);
+	net->nent = k;
+out:
+	cc_stmt_free(s);
+	free(rows);
+	return rc;
+}
+
+/* Output of the latest year with revenue (as cc_frame_latest_year), in one scan keeping each
+ * enterprise's latest year's output value (or revenue). */
+static int load_output(struct loader *ld, struct cc_error *err)
+{
+	struct risk_net *net = ld->net;
+	struct cc_stmt *s = NULL;
+	int rc = 0, year = 0;
+	int32_t *best_year = calloc(ld->cap, sizeof *best_year);
+	net->output = malloc(sizeof(double) * ld->cap);
 	if (!net->output || !best_year) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
 		goto out;
 	}
-	rc = cc_stmt_prepare(st, &s,
+	rc = cc_stmt_prepare(ld->st, &s,
 			     "SELECT enterprise_id, period, output_value, revenue FROM indicators "
 			     "WHERE period % 100 = 0 AND revenue IS NOT NULL",
 			     err);
 	if (rc)
 		goto out;
-	int year = 0;
 	while ((rc = cc_stmt_step(s, err)) == 1) {
 		int64_t id = cc_stmt_int64(s, 0);
-		if (id < 0 || id > maxid || idmap[id] < 0)
+		if (id < 0 || id > ld->maxid || ld->idmap[id] < 0)
 			continue;
-		int i = idmap[id], y = (int)(cc_stmt_int64(s, 1) / 100);
+		int i = ld->idmap[id], y = (int)(cc_stmt_int64(s, 1) / 100);
 		if (y < best_year[i])
 			continue;
 		best_year[i] = y;
@@ -660,8 +689,6 @@ int risk_net_load(struct cc_store *st, struct risk_net **out, struct cc_error *e
 		if (y > year)
 			year = y;
 	}
-	cc_stmt_free(s);
-	s = NULL;
 	if (rc < 0)
 		goto out;
 	rc = 0;
@@ -669,81 +696,153 @@ int risk_net_load(struct cc_store *st, struct risk_net **out, struct cc_error *e
 	for (int i = 0; i < net->nent; i++)
 		if (best_year[i] != year || year == 0)
 			net->output[i] = NAN;
-	trace("indicators", &t);
-	rc = load_members(st, net, idmap, maxid, cat, err);
+out:
+	cc_stmt_free(s);
+	free(best_year);
+	return rc;
+}
+
+/* Supply edges into LD->r; suppliers outside the registry become nodes after the enterprises
+ * (LD->n counts them in). */
+static int load_edges(struct loader *ld, struct cc_error *err)
+{
+	struct raw *r = &ld->r;
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(ld->st, &s,
+				 "SELECT supplier, buyer_id, chain, node, annual_value, share FROM "
+				 "supply_edges",
+				 err);
 	if (rc)
-		goto out;
-	trace("members", &t);
-	/* Supply edges; suppliers outside the registry become nodes after the enterprises. */
-	rc = cc_stmt_prepare(st, &s,
-			     "SELECT supplier, buyer_id, chain, node, annual_value, share FROM "
-			     "supply_edges",
-			     err);
-	if (rc)
-		goto out;
-	int n = net->nent;
+		return rc;
 	struct batch *bt = malloc(sizeof *bt);
 	if (!bt) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
 	}
 	bt->n = 0;
-	while (r.n < nedges && (rc = cc_stmt_step(s, err)) == 1) {
+	while (r->n < ld->nedges && (rc = cc_stmt_step(s, err)) == 1) {
 		int64_t id = cc_stmt_int64(s, 1);
-		if (id < 0 || id > maxid || idmap[id] < 0 || cc_stmt_bytes(s, 0) != 18)
+		if (id < 0 || id > ld->maxid || ld->idmap[id] < 0 || cc_stmt_bytes(s, 0) != 18)
 			continue;
-		int64_t e = r.n++;
+		int64_t e = r->n++;
 		memcpy(bt->code[bt->n], cc_stmt_text(s, 0), 18);
 		bt->edge[bt->n++] = e;
-		r.buy[e] = idmap[id];
-		r.node[e] = cc_stmt_is_null(s, 2)
-				    ? -1
-				    : cc_node_index(cat, cc_stmt_text(s, 2), cc_stmt_text(s, 3));
-		r.value[e] = cc_stmt_is_null(s, 4) ? NAN : (float)cc_stmt_double(s, 4);
-		r.share[e] = cc_stmt_is_null(s, 5) ? NAN : (float)cc_stmt_double(s, 5);
-		if (bt->n == BATCH && (rc = resolve_batch(net, &map, bt, &r, &n, &cap, err)) < 0)
-			break;
+		r->buy[e] = ld->idmap[id];
+		r->node[e] = cc_stmt_is_null(s, 2) ? -1
+						   : cc_node_index(ld->cat, cc_stmt_text(s, 2),
+								   cc_stmt_text(s, 3));
+		r->value[e] = cc_stmt_is_null(s, 4) ? NAN : (float)cc_stmt_double(s, 4);
+		r->share[e] = cc_stmt_is_null(s, 5) ? NAN : (float)cc_stmt_double(s, 5);
+		if (bt->n == BATCH) {
+			rc = resolve_batch(ld->net, &ld->map, bt, r, &ld->n, &ld->cap, err);
+			if (rc < 0)
+				break;
+		}
 	}
 	if (rc >= 0 && bt->n)
-		rc = resolve_batch(net, &map, bt, &r, &n, &cap, err);
+		rc = resolve_batch(ld->net, &ld->map, bt, r, &ld->n, &ld->cap, err);
+out:
 	free(bt);
 	cc_stmt_free(s);
-	s = NULL;
-	if (rc < 0)
+	return rc < 0 ? rc : 0;
+}
+
+/* Reads the registry's sizes and allocates the node arrays, the id map and the code map. */
+static int loader_start(struct loader *ld, struct cc_error *err)
+{
+	struct cc_store *st = ld->st;
+	struct risk_net *net = ld->net;
+	ld->nent = cc_store_int(st, "SELECT count(*) FROM enterprises", 0);
+	ld->maxid = cc_store_int(st, "SELECT max(id) FROM enterprises", 0);
+	ld->nedges = cc_store_int(st, "SELECT count(*) FROM supply_edges", 0);
+	if (ld->nent >= INT32_MAX / 4 || ld->maxid >= INT32_MAX || ld->maxid < 0 ||
+	    ld->nedges >= INT32_MAX)
+		return cc_error_set(err, CC_EINVAL, "registry too large for the supply network");
+	ld->cap = (size_t)ld->nent + 1024;
+	net->uscc = malloc(sizeof *net->uscc * ld->cap);
+	net->region = malloc(sizeof(int32_t) * ld->cap);
+	ld->idmap = malloc(sizeof(int32_t) * ((size_t)ld->maxid + 1));
+	/* Slots for every enterprise and outside supplier at a load factor of 1/2 or less (an
+	 * outside supplier has at least one edge; the bound is checked as they come). */
+	ld->map.mask = 1023;
+	while (ld->map.mask + 1 < (size_t)(ld->nent + ld->nedges / 4 + 1) * 2)
+		ld->map.mask = ld->map.mask * 2 + 1;
+	ld->map.slot = calloc(ld->map.mask + 1, sizeof(int32_t));
+	if (!net->uscc || !net->region || !ld->idmap || !ld->map.slot ||
+	    raw_alloc(&ld->r, ld->nedges))
+		return cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
+	for (int64_t i = 0; i <= ld->maxid; i++)
+		ld->idmap[i] = -1;
+	return 0;
+}
+
+int risk_net_load(struct cc_store *st, struct risk_net **out, struct cc_error *err)
+{
+	int rc = 0, began = 0;
+	struct loader ld = {.st = st};
+	*out = NULL;
+	ld.net = calloc(1, sizeof *ld.net);
+	ld.cat = cc_catalogue_get(err);
+	if (!ld.net) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
-	rc = 0;
+	}
+	if (!ld.cat) {
+		rc = CC_EINVAL;
+		goto out;
+	}
+	double t = cc_now();
+	/* One read transaction: every table seen at the same generation. */
+	rc = cc_store_exec(st, "BEGIN", err);
+	if (rc)
+		goto out;
+	began = 1;
+	rc = loader_start(&ld, err);
+	if (rc == 0)
+		rc = load_enterprises(&ld, err);
+	if (rc)
+		goto out;
+	trace("enterprises", &t);
+	rc = load_output(&ld, err);
+	if (rc)
+		goto out;
+	trace("indicators", &t);
+	rc = load_members(st, ld.net, ld.idmap, ld.maxid, ld.cat, err);
+	if (rc)
+		goto out;
+	trace("members", &t);
+	ld.n = ld.net->nent;
+	rc = load_edges(&ld, err);
+	if (rc)
+		goto out;
 	trace("edges", &t);
 	cc_store_rollback(st); /* ends the read transaction */
 	began = 0;
-	free(map.slot);
-	map.slot = NULL;
-	free(idmap);
-	idmap = NULL;
-	net->n = n;
-	{
-		void *p = realloc(net->output, sizeof(double) * ((size_t)n + 1));
-		if (!p) {
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-			goto out;
-		}
-		net->output = p;
-		for (int i = net->nent; i < n; i++)
-			net->output[i] = NAN;
+	free(ld.map.slot);
+	ld.map.slot = NULL;
+	free(ld.idmap);
+	ld.idmap = NULL;
+	ld.net->n = ld.n;
+	void *p = realloc(ld.net->output, sizeof(double) * ((size_t)ld.n + 1));
+	if (!p) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
 	}
-	rc = build(net, &r, err);
+	ld.net->output = p;
+	for (int i = ld.net->nent; i < ld.n; i++)
+		ld.net->output[i] = NAN;
+	rc = build(ld.net, &ld.r, err);
 out:
-	cc_stmt_free(s);
 	if (began)
 		cc_store_rollback(st);
-	raw_release(&r);
-	free(map.slot);
-	free(idmap);
-	free(best_year);
+	raw_release(&ld.r);
+	free(ld.map.slot);
+	free(ld.idmap);
 	if (rc) {
-		risk_net_free(net);
+		risk_net_free(ld.net);
 		return rc;
 	}
-	*out = net;
+	*out = ld.net;
 	return 0;
 }
 
