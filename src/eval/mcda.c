@@ -1130,10 +1130,151 @@ static int qlen(const char *s, size_t n)
 	return (int)cc_utf8_cut(s, n, 40);
 }
 
+/* The header ROW: the first cell is free, then one criterion per cell (trailing empty cells do
+ * not count; an empty one is named C<j>). */
+static int read_criteria(struct eval_dataset *d, const struct cc_row *row, struct cc_error *err)
+{
+	size_t nf = row->nfields, len;
+	while (nf > 1 && cc_is_blank(row->fields[nf - 1], row->lens[nf - 1]))
+		nf--;
+	if (nf < 2)
+		return cc_error_set(err, CC_EINVAL,
+				    "line %ld: the header names no criteria (first "
+				    "column the alternative, then one column per criterion)",
+				    row->line);
+	if (nf - 1 > EVAL_MAX_CRITERIA)
+		return cc_error_set(err, CC_EINVAL, "line %ld: %zu criteria, at most %d", row->line,
+				    nf - 1, EVAL_MAX_CRITERIA);
+	int n = (int)(nf - 1);
+	d->criteria = calloc((size_t)n, sizeof *d->criteria);
+	d->benefit = calloc((size_t)n, sizeof *d->benefit);
+	if (!d->criteria || !d->benefit)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	d->mx.n = n;
+	for (int j = 0; j < n; j++) {
+		const char *s = cell(row, (size_t)j + 1, &len);
+		char gen[32];
+		if (len == 0) {
+			snprintf(gen, sizeof gen, "C%d", j + 1);
+			s = gen;
+			len = strlen(gen);
+		}
+		d->criteria[j] = dup_n(s, len);
+		if (!d->criteria[j])
+			return cc_error_set(err, CC_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* The 'type' row: max or min (or their synonyms) under each criterion. */
+static int read_type_row(struct eval_dataset *d, const struct cc_row *row, struct cc_error *err)
+{
+	for (int j = 0; j < d->mx.n; j++) {
+		size_t cl;
+		const char *c = cell(row, (size_t)j + 1, &cl);
+		if (name_is_any(c, cl, max_words))
+			d->benefit[j] = 1;
+		else if (name_is_any(c, cl, min_words))
+			d->benefit[j] = 0;
+		else
+			return cc_error_set(err, CC_EINVAL,
+					    "line %ld, column '%s': type '%.*s' is "
+					    "neither max nor min (also benefit/cost, "
+					    "效益/成本)",
+					    row->line, d->criteria[j], qlen(c, cl), c);
+	}
+	return 0;
+}
+
+/* The 'weight' row: a number >= 0 under each criterion. */
+static int read_weight_row(struct eval_dataset *d, const struct cc_row *row, struct cc_error *err)
+{
+	int n = d->mx.n;
+	d->weights = calloc((size_t)n, sizeof *d->weights);
+	if (!d->weights)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	for (int j = 0; j < n; j++) {
+		size_t cl;
+		struct cc_error e2;
+		const char *c = cell(row, (size_t)j + 1, &cl);
+		if (cl == 0 || cc_parse_number(c, cl, &d->weights[j], &e2) || d->weights[j] < 0)
+			return cc_error_set(err, CC_EINVAL,
+					    "line %ld, column '%s': weight '%.*s' is not "
+					    "a number >= 0",
+					    row->line, d->criteria[j], qlen(c, cl), c);
+	}
+	return 0;
+}
+
+/* An alternative's row (its name NAME[0..LEN)): its values, empty cells unknown (NaN). */
+static int read_alternative(struct eval_dataset *d, const struct cc_row *row, const char *name,
+			    size_t len, struct cc_error *err)
+{
+	int m = d->mx.m, n = d->mx.n;
+	if (m == d->cap) {
+		int cap = d->cap ? d->cap * 2 : 64;
+		if ((size_t)cap > SIZE_MAX / sizeof(double) / (size_t)n || cap < d->cap)
+			return cc_error_set(err, CC_ENOMEM, "too many alternatives");
+		double *nx = realloc(d->x, sizeof(double) * (size_t)cap * (size_t)n);
+		if (!nx)
+			return cc_error_set(err, CC_ENOMEM, "out of memory");
+		d->x = nx;
+		char **na = realloc(d->alternatives, sizeof(char *) * (size_t)cap);
+		if (!na)
+			return cc_error_set(err, CC_ENOMEM, "out of memory");
+		d->alternatives = na;
+		d->cap = cap;
+	}
+	d->alternatives[m] = dup_n(name, len);
+	if (!d->alternatives[m])
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	double *xr = d->x + (size_t)m * (size_t)n;
+	d->mx.m = m + 1;
+	for (int j = 0; j < n; j++) {
+		size_t cl;
+		struct cc_error e2;
+		const char *c = cell(row, (size_t)j + 1, &cl);
+		if (cl == 0) {
+			xr[j] = NAN;
+			continue;
+		}
+		if (cc_parse_number(c, cl, &xr[j], &e2))
+			return cc_error_set(err, CC_EINVAL,
+					    "line %ld, column '%s' (alternative '%s'): '%.*s' is "
+					    "not a number",
+					    row->line, d->criteria[j], d->alternatives[m],
+					    qlen(c, cl), c);
+	}
+	return 0;
+}
+
+/* The whole file read: a type row, an alternative, and a value in every column. */
+static int check_dataset(const struct eval_dataset *d, int have_type, struct cc_error *err)
+{
+	int m = d->mx.m, n = d->mx.n;
+	if (!have_type)
+		return cc_error_set(err, CC_EINVAL,
+				    "no 'type' row: add a row named type with max or min under "
+				    "each criterion");
+	if (m == 0)
+		return cc_error_set(err, CC_EINVAL,
+				    "no alternatives: add one row per alternative "
+				    "under the header");
+	for (int j = 0; j < n; j++) {
+		int present = 0;
+		for (int i = 0; i < m && !present; i++)
+			present = !isnan(d->x[(size_t)i * (size_t)n + (size_t)j]);
+		if (!present)
+			return cc_error_set(err, CC_EINVAL, "column '%s' has no values",
+					    d->criteria[j]);
+	}
+	return 0;
+}
+
 int eval_dataset_read(struct eval_dataset *d, struct cc_table *t, struct cc_error *err)
 {
 	struct cc_row row;
-	int rc, n = 0, m = 0, have_type = 0;
+	int rc, have_type = 0;
 	long type_line = 0, weight_line = 0;
 	memset(d, 0, sizeof *d);
 	rc = cc_table_next(t, &row, err);
@@ -1145,52 +1286,17 @@ int eval_dataset_read(struct eval_dataset *d, struct cc_table *t, struct cc_erro
 				  "the criteria");
 		goto out;
 	}
-	/* Header: the first cell is free; trailing empty cells do not count. */
-	size_t nf = row.nfields, len;
-	while (nf > 1 && cc_is_blank(row.fields[nf - 1], row.lens[nf - 1]))
-		nf--;
-	if (nf < 2) {
-		rc = cc_error_set(err, CC_EINVAL,
-				  "line %ld: the header names no criteria (first "
-				  "column the alternative, then one column per criterion)",
-				  row.line);
+	rc = read_criteria(d, &row, err);
+	if (rc)
 		goto out;
-	}
-	if (nf - 1 > EVAL_MAX_CRITERIA) {
-		rc = cc_error_set(err, CC_EINVAL, "line %ld: %zu criteria, at most %d", row.line,
-				  nf - 1, EVAL_MAX_CRITERIA);
-		goto out;
-	}
-	n = (int)(nf - 1);
-	d->criteria = calloc((size_t)n, sizeof *d->criteria);
-	d->benefit = calloc((size_t)n, sizeof *d->benefit);
-	if (!d->criteria || !d->benefit) {
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-		goto out;
-	}
-	d->mx.n = n;
-	for (int j = 0; j < n; j++) {
-		const char *s = cell(&row, (size_t)j + 1, &len);
-		char gen[32];
-		if (len == 0) {
-			snprintf(gen, sizeof gen, "C%d", j + 1);
-			s = gen;
-			len = strlen(gen);
-		}
-		d->criteria[j] = dup_n(s, len);
-		if (!d->criteria[j]) {
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-			goto out;
-		}
-	}
 	while ((rc = cc_table_next(t, &row, err)) == 1) {
-		size_t last = row.nfields;
+		size_t len, last = row.nfields;
 		while (last > 1 && cc_is_blank(row.fields[last - 1], row.lens[last - 1]))
 			last--;
-		if (last > (size_t)n + 1) {
+		if (last > (size_t)d->mx.n + 1) {
 			rc = cc_error_set(err, CC_EINVAL,
 					  "line %ld: %zu cells, but the header names %d criteria",
-					  row.line, last, n);
+					  row.line, last, d->mx.n);
 			goto out;
 		}
 		const char *name = cell(&row, 0, &len);
@@ -1215,25 +1321,8 @@ int eval_dataset_read(struct eval_dataset *d, struct cc_table *t, struct cc_erro
 			}
 			have_type = 1;
 			type_line = row.line;
-			for (int j = 0; j < n; j++) {
-				size_t cl;
-				const char *c = cell(&row, (size_t)j + 1, &cl);
-				if (name_is_any(c, cl, max_words)) {
-					d->benefit[j] = 1;
-				} else if (name_is_any(c, cl, min_words)) {
-					d->benefit[j] = 0;
-				} else {
-					rc = cc_error_set(err, CC_EINVAL,
-							  "line %ld, column '%s': type '%.*s' is "
-							  "neither max nor min (also benefit/cost, "
-							  "效益/成本)",
-							  row.line, d->criteria[j], qlen(c, cl), c);
-					goto out;
-				}
-			}
-			continue;
-		}
-		if (name_is_any(name, len, weight_names)) {
+			rc = read_type_row(d, &row, err);
+		} else if (name_is_any(name, len, weight_names)) {
 			if (d->weights) {
 				rc = cc_error_set(
 					err, CC_EINVAL,
@@ -1243,100 +1332,18 @@ int eval_dataset_read(struct eval_dataset *d, struct cc_table *t, struct cc_erro
 				goto out;
 			}
 			weight_line = row.line;
-			d->weights = calloc((size_t)n, sizeof *d->weights);
-			if (!d->weights) {
-				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-				goto out;
-			}
-			for (int j = 0; j < n; j++) {
-				size_t cl;
-				struct cc_error e2;
-				const char *c = cell(&row, (size_t)j + 1, &cl);
-				if (cl == 0 || cc_parse_number(c, cl, &d->weights[j], &e2) ||
-				    d->weights[j] < 0) {
-					rc = cc_error_set(
-						err, CC_EINVAL,
-						"line %ld, column '%s': weight '%.*s' is not "
-						"a number >= 0",
-						row.line, d->criteria[j], qlen(c, cl), c);
-					goto out;
-				}
-			}
-			continue;
+			rc = read_weight_row(d, &row, err);
+		} else {
+			rc = read_alternative(d, &row, name, len, err);
 		}
-		/* An alternative. */
-		if (m == d->cap) {
-			int cap = d->cap ? d->cap * 2 : 64;
-			if ((size_t)cap > SIZE_MAX / sizeof(double) / (size_t)n || cap < d->cap) {
-				rc = cc_error_set(err, CC_ENOMEM, "too many alternatives");
-				goto out;
-			}
-			double *nx = realloc(d->x, sizeof(double) * (size_t)cap * (size_t)n);
-			if (!nx) {
-				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-				goto out;
-			}
-			d->x = nx;
-			char **na = realloc(d->alternatives, sizeof(char *) * (size_t)cap);
-			if (!na) {
-				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-				goto out;
-			}
-			d->alternatives = na;
-			d->cap = cap;
-		}
-		d->alternatives[m] = dup_n(name, len);
-		if (!d->alternatives[m]) {
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		if (rc)
 			goto out;
-		}
-		double *xr = d->x + (size_t)m * (size_t)n;
-		m++;
-		d->mx.m = m;
-		for (int j = 0; j < n; j++) {
-			size_t cl;
-			struct cc_error e2;
-			const char *c = cell(&row, (size_t)j + 1, &cl);
-			if (cl == 0) {
-				xr[j] = NAN;
-				continue;
-			}
-			if (cc_parse_number(c, cl, &xr[j], &e2)) {
-				rc = cc_error_set(
-					err, CC_EINVAL,
-					"line %ld, column '%s' (alternative '%s'): '%.*s' is "
-					"not a number",
-					row.line, d->criteria[j], d->alternatives[m - 1],
-					qlen(c, cl), c);
-				goto out;
-			}
-		}
 	}
 	if (rc < 0)
 		goto out;
-	rc = 0;
-	if (!have_type) {
-		rc = cc_error_set(err, CC_EINVAL,
-				  "no 'type' row: add a row named type with max or min under each "
-				  "criterion");
+	rc = check_dataset(d, have_type, err);
+	if (rc)
 		goto out;
-	}
-	if (m == 0) {
-		rc = cc_error_set(err, CC_EINVAL,
-				  "no alternatives: add one row per alternative "
-				  "under the header");
-		goto out;
-	}
-	for (int j = 0; j < n; j++) {
-		int present = 0;
-		for (int i = 0; i < m && !present; i++)
-			present = !isnan(d->x[(size_t)i * (size_t)n + (size_t)j]);
-		if (!present) {
-			rc = cc_error_set(err, CC_EINVAL, "column '%s' has no values",
-					  d->criteria[j]);
-			goto out;
-		}
-	}
 	d->mx.x = d->x;
 	d->mx.benefit = d->benefit;
 out:
