@@ -395,137 +395,151 @@ static void classify(struct chain_node_metrics *m, const struct chain_rules *r,
 	}
 }
 
-int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope *scope, int year,
-		  const struct chain_rules *rules, struct chain_node_metrics *out,
-		  struct chain_summary *sum, struct cc_error *err)
+/* One chain being analysed: the frame, the scope, the year, and a stamp per enterprise that
+ * says which node (or the chain, -1) last counted it. */
+struct analysis {
+	const struct cc_frame *f;
+	const struct cc_catalogue *cat;
+	const struct chain_scope *scope;
+	int chain, first, nn, year;
+	int *stamp;
+};
+
+/* Enterprise I's best role on the chain (0 master, 1 core, 2 member). */
+static int chain_role(const struct analysis *a, int i)
 {
-	const struct cc_catalogue *cat = cc_catalogue_get(err);
-	if (!cat)
-		return CC_EINVAL;
-	if (chain < 0 || chain >= cat->nchains)
-		return cc_error_set(err, CC_ENOTFOUND, "no chain %d", chain);
-	if (!year)
-		year = cc_frame_latest_year(f);
-	const struct cc_chain *ch = &cat->chains[chain];
-	int first = ch->first_node, nn = ch->nnodes;
-	/* Per enterprise: in scope? (computed once for the frame's members of this chain) */
-	int *stamp = calloc((size_t)f->n + 1, sizeof *stamp);
-	if (!stamp)
-		return cc_error_set(err, CC_ENOMEM, "out of memory");
-	/* Chain totals over distinct members in scope. */
-	double chain_output = 0;
-	double *ent_out = NULL;
-	int nents = 0;
-	for (int k = 0; k < nn; k++) {
-		struct chain_node_metrics *m = &out[k];
-		memset(m, 0, sizeof *m);
-		m->node = first + k;
-		m->yoy = m->cagr3 = m->rd_intensity = m->local_coverage = NAN;
-		double rd = 0, rev = 0, now1 = 0, now3 = 0;
-		/* Members of the subtree (catalogue order does not make subtrees contiguous, so
-		 * every later node of the chain is tested). */
-		for (int j = k; j < nn; j++) {
-			int node = first + j;
-			if (!in_subtree(cat, node, first + k))
-				continue;
-			for (int p = f->node_start[node]; p < f->node_start[node + 1]; p++) {
-				int i = f->node_ent[p];
-				if (stamp[i] == first + k + 1 ||
-				    !chain_scope_has(scope, f->region[i]))
-					continue;
-				stamp[i] = first + k + 1;
-				m->enterprises++;
-				/* The role at this chain: the best one the enterprise holds here.
-				 */
-				int best = 2;
-				for (int q = f->member_start[i]; q < f->member_start[i + 1]; q++)
-					if (cat->nodes[f->member_node[q]].chain == chain &&
-					    f->member_role[q] < best)
-						best = f->member_role[q];
-				m->masters += best == 0;
-				m->core += best == 1;
-				m->hightech += (f->certs[i] & CC_CERT_HIGHTECH) != 0;
-				m->srdi += (f->certs[i] & (CC_CERT_SRDI | CC_CERT_SRDI_GIANT)) != 0;
-				double o = col(f, CC_M_OUTPUT_VALUE, year, i);
-				double o1 = col(f, CC_M_OUTPUT_VALUE, year - 1, i);
-				double o3 = col(f, CC_M_OUTPUT_VALUE, year - 3, i);
-				m->output = add(m->output, o);
-				/* Growth compares the same enterprises: those known in both years.
-				 */
-				if (!isnan(o) && !isnan(o1)) {
-					m->output_prev += o1;
-					now1 += o;
-				}
-				if (!isnan(o) && !isnan(o3)) {
-					m->output_3y += o3;
-					now3 += o;
-				}
-				double r = col(f, CC_M_REVENUE, year, i),
-				       d = col(f, CC_M_RD_EXPENSE, year, i);
-				if (!isnan(r) && !isnan(d)) {
-					rev += r;
-					rd += d;
-				}
-			}
-		}
-		if (m->output_prev > 0)
-			m->yoy = now1 / m->output_prev - 1;
-		if (m->output_3y > 0 && now3 > 0)
-			m->cagr3 = pow(now3 / m->output_3y, 1.0 / 3) - 1;
-		m->rd_intensity = rev > 0 ? rd / rev : NAN;
-	}
-	/* Chain output, HHI and growth over distinct members in scope (a stamp no node uses). */
-	ent_out = malloc(sizeof *ent_out *
-			 ((size_t)f->node_start[first + nn] - (size_t)f->node_start[first] + 1));
-	if (!ent_out) {
-		free(stamp);
-		return cc_error_set(err, CC_ENOMEM, "out of memory");
-	}
-	int distinct = 0;
-	double grow_now = 0, grow_prev = 0;
-	const double *o_now = cc_frame_annual(f, CC_M_OUTPUT_VALUE, year);
-	const double *o_prev = cc_frame_annual(f, CC_M_OUTPUT_VALUE, year - 1);
-	for (int node = first; node < first + nn; node++)
+	const struct cc_frame *f = a->f;
+	int best = 2;
+	for (int q = f->member_start[i]; q < f->member_start[i + 1]; q++)
+		if (a->cat->nodes[f->member_node[q]].chain == a->chain && f->member_role[q] < best)
+			best = f->member_role[q];
+	return best;
+}
+
+/*
+ * Node K's member metrics (M, zeroed here): the enterprises in scope on its subtree, their
+ * roles and certificates, output and its growth (over enterprises known in both years), and
+ * R&D intensity.
+ */
+static void node_members(struct analysis *a, int k, struct chain_node_metrics *m)
+{
+	const struct cc_frame *f = a->f;
+	int first = a->first, year = a->year;
+	memset(m, 0, sizeof *m);
+	m->node = first + k;
+	m->yoy = m->cagr3 = m->rd_intensity = m->local_coverage = NAN;
+	double rd = 0, rev = 0, now1 = 0, now3 = 0;
+	/* Members of the subtree (catalogue order does not make subtrees contiguous, so every
+	 * later node of the chain is tested). */
+	for (int j = k; j < a->nn; j++) {
+		int node = first + j;
+		if (!in_subtree(a->cat, node, first + k))
+			continue;
 		for (int p = f->node_start[node]; p < f->node_start[node + 1]; p++) {
 			int i = f->node_ent[p];
-			if (stamp[i] == -1 || !chain_scope_has(scope, f->region[i]))
+			if (a->stamp[i] == first + k + 1 ||
+			    !chain_scope_has(a->scope, f->region[i]))
 				continue;
-			stamp[i] = -1;
+			a->stamp[i] = first + k + 1;
+			m->enterprises++;
+			/* The role at this chain: the best one the enterprise holds here. */
+			int best = chain_role(a, i);
+			m->masters += best == 0;
+			m->core += best == 1;
+			m->hightech += (f->certs[i] & CC_CERT_HIGHTECH) != 0;
+			m->srdi += (f->certs[i] & (CC_CERT_SRDI | CC_CERT_SRDI_GIANT)) != 0;
+			double o = col(f, CC_M_OUTPUT_VALUE, year, i);
+			double o1 = col(f, CC_M_OUTPUT_VALUE, year - 1, i);
+			double o3 = col(f, CC_M_OUTPUT_VALUE, year - 3, i);
+			m->output = add(m->output, o);
+			/* Growth compares the same enterprises: those known in both years. */
+			if (!isnan(o) && !isnan(o1)) {
+				m->output_prev += o1;
+				now1 += o;
+			}
+			if (!isnan(o) && !isnan(o3)) {
+				m->output_3y += o3;
+				now3 += o;
+			}
+			double r = col(f, CC_M_REVENUE, year, i),
+			       d = col(f, CC_M_RD_EXPENSE, year, i);
+			if (!isnan(r) && !isnan(d)) {
+				rev += r;
+				rd += d;
+			}
+		}
+	}
+	if (m->output_prev > 0)
+		m->yoy = now1 / m->output_prev - 1;
+	if (m->output_3y > 0 && now3 > 0)
+		m->cagr3 = pow(now3 / m->output_3y, 1.0 / 3) - 1;
+	m->rd_intensity = rev > 0 ? rd / rev : NAN;
+}
+
+/* Chain totals over distinct members in scope (a stamp no node uses): SUM's enterprises,
+ * output and growth, and ENT_OUT (NENTS) the positive outputs for the HHI. */
+static void chain_totals(struct analysis *a, double *ent_out, int *nents, struct chain_summary *sum)
+{
+	const struct cc_frame *f = a->f;
+	int distinct = 0;
+	double output = 0, grow_now = 0, grow_prev = 0;
+	const double *o_now = cc_frame_annual(f, CC_M_OUTPUT_VALUE, a->year);
+	const double *o_prev = cc_frame_annual(f, CC_M_OUTPUT_VALUE, a->year - 1);
+	*nents = 0;
+	for (int node = a->first; node < a->first + a->nn; node++)
+		for (int p = f->node_start[node]; p < f->node_start[node + 1]; p++) {
+			int i = f->node_ent[p];
+			if (a->stamp[i] == -1 || !chain_scope_has(a->scope, f->region[i]))
+				continue;
+			a->stamp[i] = -1;
 			distinct++;
 			double o = o_now ? o_now[i] : NAN, o1 = o_prev ? o_prev[i] : NAN;
 			if (!isnan(o) && o > 0) {
-				ent_out[nents++] = o;
-				chain_output += o;
+				ent_out[(*nents)++] = o;
+				output += o;
 			}
 			if (!isnan(o) && !isnan(o1)) {
 				grow_now += o;
 				grow_prev += o1;
 			}
 		}
-	/* Purchases at each node by buyers in scope, split by the supplier's place. */
-	double *pin = calloc((size_t)nn, sizeof *pin), *pout = calloc((size_t)nn, sizeof *pout);
-	if (!pin || !pout) {
-		free(pin);
-		free(pout);
-		free(stamp);
-		free(ent_out);
-		return cc_error_set(err, CC_ENOMEM, "out of memory");
-	}
-	for (int e = f->node_edge_start[first]; e < f->node_edge_start[first + nn]; e++) {
+	sum->enterprises = distinct;
+	sum->output = output;
+	sum->yoy = grow_prev > 0 ? grow_now / grow_prev - 1 : NAN;
+}
+
+/* Purchases at each node (and its ancestors) by buyers in scope, split by the supplier's
+ * place: in scope into PIN, outside into POUT (NN each, zeroed). */
+static void node_purchases(const struct analysis *a, double *pin, double *pout)
+{
+	const struct cc_frame *f = a->f;
+	int first = a->first;
+	for (int e = f->node_edge_start[first]; e < f->node_edge_start[first + a->nn]; e++) {
 		int node = f->edge_node[e];
 		if (isnan(f->edge_value[e]))
 			continue;
-		if (!chain_scope_has(scope, f->region[f->edge_buyer[e]]))
+		if (!chain_scope_has(a->scope, f->region[f->edge_buyer[e]]))
 			continue;
 		int s = f->edge_supplier[e];
 		int sreg = s >= 0 ? f->region[s] : f->outside_region[-s - 1];
-		double *into = chain_scope_has(scope, sreg) ? pin : pout;
+		double *into = chain_scope_has(a->scope, sreg) ? pin : pout;
 		/* Credit the node and each of its ancestors. */
-		for (int k = node; k >= 0; k = cat->nodes[k].parent)
+		for (int k = node; k >= 0; k = a->cat->nodes[k].parent)
 			into[k - first] += f->edge_value[e];
 	}
-	double tin = 0, tout = 0;
-	int leaves = 0, present = 0;
+}
+
+/*
+ * Each node's purchases, coverage, output share and class (OUT), and the chain's summary
+ * (SUM, its totals already set by chain_totals): leaves present, coverage at the roots, HHI
+ * over ENT_OUT (NENTS) and the count of each class.
+ */
+static void classify_nodes(const struct analysis *a, const struct chain_rules *rules,
+			   const double *pin, const double *pout, const double *ent_out, int nents,
+			   struct chain_node_metrics *out, struct chain_summary *sum)
+{
+	int first = a->first, nn = a->nn, leaves = 0, present = 0;
+	double tin = 0, tout = 0, chain_output = sum->output;
 	for (int k = 0; k < nn; k++) {
 		struct chain_node_metrics *m = &out[k];
 		m->purchases_in = pin[k];
@@ -533,49 +547,80 @@ int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope 
 		if (pin[k] + pout[k] > 0)
 			m->local_coverage = pin[k] / (pin[k] + pout[k]);
 		m->output_share = chain_output > 0 ? m->output / chain_output : 0;
-		classify(m, rules, scope);
+		classify(m, rules, a->scope);
 		int leaf = 1;
 		for (int j = 0; j < nn; j++)
-			if (cat->nodes[first + j].parent == first + k)
+			if (a->cat->nodes[first + j].parent == first + k)
 				leaf = 0;
 		if (leaf) {
 			leaves++;
 			present += m->enterprises > 0;
 		}
-		if (cat->nodes[first + k].parent < 0) {
+		if (a->cat->nodes[first + k].parent < 0) {
 			tin += pin[k];
 			tout += pout[k];
 		}
 	}
-	if (sum) {
-		memset(sum, 0, sizeof *sum);
-		sum->chain = chain;
-		sum->nodes = nn;
-		sum->leaves = leaves;
-		sum->leaves_present = present;
-		sum->completeness = leaves ? (double)present / leaves : 0;
-		sum->local_coverage = tin + tout > 0 ? tin / (tin + tout) : NAN;
-		sum->output = chain_output;
-		double hhi = 0;
-		for (int i = 0; i < nents; i++) {
-			double s = ent_out[i] / chain_output * 100;
-			hhi += s * s;
-		}
-		sum->hhi = nents ? hhi : NAN;
-		sum->enterprises = distinct;
-		sum->yoy = grow_prev > 0 ? grow_now / grow_prev - 1 : NAN;
-		for (int k = 0; k < nn; k++) {
-			sum->strong += out[k].cls == CHAIN_STRONG;
-			sum->adequate += out[k].cls == CHAIN_ADEQUATE;
-			sum->weak += out[k].cls == CHAIN_WEAK;
-			sum->missing += out[k].cls == CHAIN_MISSING;
-		}
+	sum->chain = a->chain;
+	sum->nodes = nn;
+	sum->leaves = leaves;
+	sum->leaves_present = present;
+	sum->completeness = leaves ? (double)present / leaves : 0;
+	sum->local_coverage = tin + tout > 0 ? tin / (tin + tout) : NAN;
+	double hhi = 0;
+	for (int i = 0; i < nents; i++) {
+		double s = ent_out[i] / chain_output * 100;
+		hhi += s * s;
 	}
+	sum->hhi = nents ? hhi : NAN;
+	for (int k = 0; k < nn; k++) {
+		sum->strong += out[k].cls == CHAIN_STRONG;
+		sum->adequate += out[k].cls == CHAIN_ADEQUATE;
+		sum->weak += out[k].cls == CHAIN_WEAK;
+		sum->missing += out[k].cls == CHAIN_MISSING;
+	}
+}
+
+int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope *scope, int year,
+		  const struct chain_rules *rules, struct chain_node_metrics *out,
+		  struct chain_summary *sum, struct cc_error *err)
+{
+	struct analysis a = {.f = f, .scope = scope, .chain = chain};
+	struct chain_summary own;
+	double *ent_out = NULL, *pin = NULL, *pout = NULL;
+	int rc = 0, nents = 0;
+	a.cat = cc_catalogue_get(err);
+	if (!a.cat)
+		return CC_EINVAL;
+	if (chain < 0 || chain >= a.cat->nchains)
+		return cc_error_set(err, CC_ENOTFOUND, "no chain %d", chain);
+	a.year = year ? year : cc_frame_latest_year(f);
+	a.first = a.cat->chains[chain].first_node;
+	a.nn = a.cat->chains[chain].nnodes;
+	/* Per enterprise: in scope? (computed once for the frame's members of this chain) */
+	a.stamp = calloc((size_t)f->n + 1, sizeof *a.stamp);
+	ent_out = malloc(sizeof *ent_out * ((size_t)f->node_start[a.first + a.nn] -
+					    (size_t)f->node_start[a.first] + 1));
+	pin = calloc((size_t)a.nn, sizeof *pin);
+	pout = calloc((size_t)a.nn, sizeof *pout);
+	if (!a.stamp || !ent_out || !pin || !pout) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (int k = 0; k < a.nn; k++)
+		node_members(&a, k, &out[k]);
+	memset(&own, 0, sizeof own);
+	chain_totals(&a, ent_out, &nents, &own);
+	node_purchases(&a, pin, pout);
+	classify_nodes(&a, rules, pin, pout, ent_out, nents, out, &own);
+	if (sum)
+		*sum = own;
+out:
 	free(pin);
 	free(pout);
-	free(stamp);
+	free(a.stamp);
 	free(ent_out);
-	return 0;
+	return rc;
 }
 
 /* ---- targets ---- */
