@@ -20,6 +20,7 @@
 #include "domain/metric.h"
 #include "frame/col.h"
 #include "frame/frame.h"
+#include "frame/search.h"
 #include "http/handlers.h"
 
 int main(int argc, char **argv)
@@ -86,8 +87,8 @@ int main(int argc, char **argv)
 	if (follow > 0) {
 		h_enterprise_follow_init();
 		int year = cc_frame_latest_year(f);
-		h_enterprise_order_check(f, CC_M_EMPLOYEES, year, 1);
-		h_enterprise_order_check(f, CC_M_REVENUE, year, 1);
+		cc_enterprise_order_check(f, CC_M_EMPLOYEES, year, 1);
+		cc_enterprise_order_check(f, CC_M_REVENUE, year, 1);
 		double *ms = malloc(sizeof *ms * (size_t)follow);
 		/* Values no earlier run wrote, so every write changes something. */
 		int salt = (int)((long long)(cc_now() * 1000) % 1000000) * 1000;

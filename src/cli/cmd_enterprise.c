@@ -1,5 +1,7 @@
 /*
- * `chainchief enterprise list|show`: registry search and one enterprise's profile.
+ * `chainchief enterprise list|show`: registry search and one enterprise's profile. The list is
+ * the API's enterprise search (frame/search.h) over a frame of the store, its options the
+ * same query fields as GET /api/v1/enterprises' parameters; show reads the store.
  */
 #include <math.h>
 #include <stdio.h>
@@ -8,96 +10,241 @@
 #include "base/buf.h"
 #include "base/parse.h"
 #include "cli/commands.h"
+#include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "domain/derive.h"
 #include "domain/metric.h"
 #include "domain/uscc.h"
+#include "frame/frame.h"
+#include "frame/search.h"
 #include "io/export.h"
 
-static int enterprise_list(struct cli_ctx *ctx, const char **val)
+enum {
+	O_NAME,
+	O_REGION,
+	O_INDUSTRY,
+	O_CHAIN,
+	O_LIMIT,
+	O_NODE,
+	O_CERT,
+	O_LISTED,
+	O_SCALE,
+	O_USCC,
+	O_SORT,
+	O_ORDER,
+	O_YEAR,
+	O_OFFSET,
+	O_COUNT
+};
+
+/*
+ * Fills Q from the options in VAL but the year, which needs the frame (CAT is the catalogue,
+ * CANON room for a credit code). Returns CLI_OK, or CLI_USAGE after saying which value is
+ * wrong.
+ */
+static int list_query(const char **val, const struct cc_catalogue *cat,
+		      struct cc_enterprise_query *q, char *canon)
 {
-	struct cc_buf sql = CC_BUF_INIT(4096);
-	struct cc_stmt *s = NULL;
 	struct cc_error err = {0};
-	int rc = CLI_OK, k = 1;
-	long long limit = 20;
-	if (val[4]) {
-		limit = cli_int_option("limit", val[4], 1, 1000000);
-		if (limit < 0)
-			return CLI_USAGE;
-	}
-	cc_buf_puts(&sql,
-		    "SELECT e.uscc, e.name, e.region, e.industry, e.scale, e.listed, e.certs, "
-		    "(SELECT i.revenue FROM indicators i WHERE i.enterprise_id = e.id AND "
-		    "i.period % 100 = 0 ORDER BY i.period DESC LIMIT 1) FROM enterprises e "
-		    "WHERE 1");
-	if (val[0])
-		cc_buf_printf(&sql, " AND e.name LIKE '%%' || ?%d || '%%'", k++);
-	if (val[1]) {
-		long long region = 0;
-		if (cc_codes_load(&err)) {
-			cli_error("enterprise: %s", err.msg);
-			rc = CLI_FAIL;
-			goto out;
-		}
+	int rc = CLI_OK;
+	q->name = val[O_NAME];
+	q->industry = val[O_INDUSTRY];
+	q->limit = 20;
+	if (val[O_LIMIT] && (q->limit = cli_int_option("limit", val[O_LIMIT], 1, 1000000)) < 0)
+		return CLI_USAGE;
+	if (val[O_OFFSET] &&
+	    (q->offset = cli_int_option("offset", val[O_OFFSET], 0, 100000000)) < 0)
+		return CLI_USAGE;
+	if (val[O_REGION]) {
 		/* 50 and 5001 are short for 500000 and 500100, as in `criteria scan`. */
-		size_t len = strlen(val[1]);
-		int bad = cc_parse_int64(val[1], len, &region) || region <= 0;
+		long long region = 0;
+		size_t len = strlen(val[O_REGION]);
+		int bad = cc_parse_int64(val[O_REGION], len, &region) || region <= 0;
 		if (!bad && (len == 2 || len == 4))
 			region *= len == 2 ? 10000 : 100;
 		if (bad || region > 999999 || !cc_region_find((int)region)) {
 			cli_error("enterprise: --region: '%s' is not a GB/T 2260 region code (e.g. "
 				  "500000, or 50; 510100, or 5101; 500112)",
-				  val[1]);
+				  val[O_REGION]);
+			return CLI_USAGE;
+		}
+		q->region = (int)region;
+	}
+	if (val[O_CHAIN]) {
+		const struct cc_chain *ch = cc_chain_find(cat, val[O_CHAIN]);
+		if (!ch) {
+			cli_error("enterprise: --chain: unknown chain '%s' (see 'chainchief chain "
+				  "list')",
+				  val[O_CHAIN]);
+			return CLI_USAGE;
+		}
+		q->chain = ch->index;
+	}
+	if (val[O_NODE]) {
+		const struct cc_node *nd = cc_node_resolve(cat, val[O_NODE], val[O_CHAIN], &err);
+		if (!nd) {
+			cli_error("enterprise: --node: %s", err.msg);
+			return CLI_USAGE;
+		}
+		q->node = nd->index;
+	}
+	struct {
+		int opt, *field;
+		const char *const *words;
+		int n;
+		const char *say;
+	} codes[] = {
+		{O_CERT, &q->cert, cc_cert_words, CC_CERT_WORDS,
+		 "hightech, tech_sme, srdi, srdi_giant or innovative_sme"},
+		{O_LISTED, &q->listed, cc_listed_words, CC_LISTED_WORDS,
+		 "none, main, star, gem, bse or neeq"},
+		{O_SCALE, &q->scale, cc_scale_words, CC_SCALE_WORDS,
+		 "large, medium, small or micro"},
+	};
+	for (size_t k = 0; rc == CLI_OK && k < sizeof codes / sizeof codes[0]; k++) {
+		const char *v = val[codes[k].opt];
+		if (v &&
+		    (*codes[k].field = cc_enterprise_word(v, codes[k].words, codes[k].n)) < 0) {
+			cli_error("enterprise: '%s' is not one of %s", v, codes[k].say);
+			rc = CLI_USAGE;
+		}
+	}
+	if (rc)
+		return rc;
+	if (val[O_USCC]) {
+		if (cc_uscc_validate(val[O_USCC], strlen(val[O_USCC]), canon, NULL, &err)) {
+			cli_error("enterprise: --uscc: '%s' is not a valid credit code: %s",
+				  val[O_USCC], err.msg);
+			return CLI_USAGE;
+		}
+		q->uscc = canon;
+	}
+	const char *sort = val[O_SORT], *order = val[O_ORDER];
+	if (sort) {
+		const struct cc_metric *m = cc_metric_find(sort);
+		if (m) {
+			q->sort = CC_ENTERPRISE_BY_METRIC;
+			q->metric = m->id;
+		} else if (strcmp(sort, "name") == 0) {
+			q->sort = CC_ENTERPRISE_BY_NAME;
+		} else if (strcmp(sort, "uscc") != 0) {
+			cli_error("enterprise: --sort: cannot sort by '%s' (a metric id, name or "
+				  "uscc; see 'chainchief metrics')",
+				  sort);
+			return CLI_USAGE;
+		}
+		q->desc = m != NULL;
+	}
+	if (order) {
+		if (strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0) {
+			cli_error("enterprise: --order must be asc or desc, not '%s'", order);
+			return CLI_USAGE;
+		}
+		q->desc = strcmp(order, "desc") == 0;
+	}
+	return CLI_OK;
+}
+
+/*
+ * The revenue column of enterprise I: of YEAR when given, else of its latest year holding
+ * any indicator (as the registry's latest annual row). Writes "" when unknown.
+ */
+static void revenue_cell(const struct cc_frame *f, int i, int year, char *out, size_t cap)
+{
+	double v = NAN;
+	if (year) {
+		const double *col = cc_frame_annual(f, CC_M_REVENUE, year);
+		v = col ? col[i] : NAN;
+	} else {
+		int found = 0;
+		for (int y = f->nyears - 1; y >= 0 && !found; y--) {
+			size_t at = (size_t)y * (size_t)f->n + (size_t)i;
+			for (int m = 0; m < CC_M_BASE_COUNT && !found; m++)
+				found = !isnan(f->annual[m][at]);
+			if (found)
+				v = f->annual[CC_M_REVENUE][at];
+		}
+	}
+	out[0] = '\0';
+	if (!isnan(v))
+		cc_format_double(v, out, cap);
+}
+
+/* `enterprise list`: the search engine of the API's enterprise list (frame/search.h) over a
+ * frame of the store, printed as the registry's columns. */
+static int enterprise_list(struct cli_ctx *ctx, const char **val)
+{
+	struct cc_error err = {0};
+	struct cc_frame *f = NULL;
+	struct cc_enterprise_query q;
+	struct cc_enterprise_page page = {0};
+	struct cli_table t;
+	char canon[19];
+	int rc = CLI_OK;
+	static const char *const cols[] = {"uscc",  "name",   "region", "industry",
+					   "scale", "listed", "certs",	"revenue#"};
+	cli_table_init(&t, 8, cols);
+	cc_enterprise_query_init(&q);
+	const struct cc_catalogue *cat = NULL;
+	if (cc_codes_load(&err) || !(cat = cc_catalogue_get(&err))) {
+		cli_error("enterprise: %s", err.msg);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	/* Every option but the year is checked before the store is opened. */
+	rc = list_query(val, cat, &q, canon);
+	if (rc == CLI_OK)
+		rc = cli_open_store(ctx, 0);
+	if (rc)
+		goto out;
+	if (cc_frame_build(ctx->store, 0, &f, &err)) {
+		cli_error("enterprise: %s", err.msg);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	/* The year of a metric sort and of the revenue column: --year when the frame holds
+	 * it, else the latest (as the API's year). */
+	q.year = cc_frame_latest_year(f);
+	if (val[O_YEAR]) {
+		long long year = cli_int_option("year", val[O_YEAR], 1900, 2200);
+		if (year < 0 || !cc_frame_annual(f, 0, (int)year)) {
+			if (year >= 0)
+				cli_error("enterprise: --year: no data for year %lld", year);
 			rc = CLI_USAGE;
 			goto out;
 		}
-		cc_region_sql(&sql, "e.region", (int)region);
+		q.year = (int)year;
 	}
-	if (val[2])
-		cc_buf_printf(&sql, " AND e.industry LIKE ?%d || '%%'", k++);
-	if (val[3])
-		cc_buf_printf(&sql,
-			      " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
-			      "m.enterprise_id = e.id AND m.chain = ?%d)",
-			      k++);
-	cc_buf_printf(&sql, " ORDER BY e.uscc LIMIT %lld", limit);
-	if ((rc = cli_open_store(ctx, 0)))
-		goto out;
-	if (cc_stmt_prepare(ctx->store, &s, cc_buf_str(&sql), &err)) {
+	if (cc_enterprise_search(f, &q, &page, &err)) {
 		cli_error("enterprise: %s", err.msg);
 		rc = CLI_FAIL;
 		goto out;
 	}
-	k = 1;
-	for (int i = 0; i < 4; i++)
-		if (val[i] && i != 1)
-			cc_stmt_bind_text(s, k++, val[i], strlen(val[i]));
-	static const char *const cols[] = {"uscc",  "name",   "region", "industry",
-					   "scale", "listed", "certs",	"revenue#"};
-	struct cli_table t;
-	cli_table_init(&t, 8, cols);
-	int step;
-	while ((step = cc_stmt_step(s, &err)) == 1) {
-		const char *v[8];
-		char rev[40] = "";
-		for (int i = 0; i < 7; i++)
-			v[i] = cc_stmt_is_null(s, i) ? NULL : cc_stmt_text(s, i);
-		if (!cc_stmt_is_null(s, 7))
-			cc_format_double(cc_stmt_double(s, 7), rev, sizeof rev);
-		v[7] = rev;
+	for (int k = 0; k < page.nrows; k++) {
+		int i = page.rows[k];
+		char region[16], certs[128] = "", revenue[40];
+		snprintf(region, sizeof region, "%d", (int)f->region[i]);
+		size_t used = 0;
+		for (int c = 0; c < CC_CERT_WORDS; c++)
+			if (f->certs[i] & (1 << c))
+				used += (size_t)snprintf(certs + used, sizeof certs - used, "%s%s",
+							 used ? ";" : "", cc_cert_words[c]);
+		revenue_cell(f, i, val[O_YEAR] ? q.year : 0, revenue, sizeof revenue);
+		const char *v[8] = {f->uscc[i],
+				    f->name[i],
+				    region,
+				    f->industry[i],
+				    cc_scale_words[f->scale[i]],
+				    cc_listed_words[f->listed[i]],
+				    used ? certs : NULL,
+				    revenue};
 		cli_table_add(&t, v);
 	}
-	if (step < 0) {
-		cli_error("enterprise: %s", err.msg);
-		rc = CLI_FAIL;
-	} else {
-		cli_table_print(&t, stdout, ctx->format);
-	}
-	cli_table_release(&t);
+	cli_table_print(&t, stdout, ctx->format);
 out:
-	cc_stmt_free(s);
-	cc_buf_release(&sql);
+	cc_enterprise_page_release(&page);
+	cli_table_release(&t);
+	cc_frame_release(f);
 	return rc;
 }
 
@@ -288,15 +435,20 @@ static int sub_show(struct cli_ctx *ctx, const char **val, const char **args, in
 }
 
 static const struct cli_sub enterprise_subs[] = {
-	{"list", sub_list, 0, 0, CLI_OPT(0) | CLI_OPT(1) | CLI_OPT(2) | CLI_OPT(3) | CLI_OPT(4),
-	 "list [--name S] [--region R] [--industry C] [--chain C] [--limit N]"},
+	{"list", sub_list, 0, 0, (CLI_OPT(O_COUNT) - 1),
+	 "list [--name S] [--region R] [--industry C] [--chain C] [--node N] [--cert C] "
+	 "[--listed L] [--scale S] [--uscc CODE] [--sort uscc|name|METRIC] [--order asc|desc] "
+	 "[--year Y] [--offset N] [--limit N]"},
 	{"show", sub_show, 1, 1, 0, "show USCC"},
 	{NULL, NULL, 0, 0, 0, NULL},
 };
 
 int cmd_enterprise(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {{"name", 1},  {"region", 1}, {"industry", 1},
-						 {"chain", 1}, {"limit", 1},  {NULL, 0}};
+	/* Indexed by the O_* values above. */
+	static const struct cli_option opts[] = {
+		{"name", 1}, {"region", 1}, {"industry", 1}, {"chain", 1},  {"limit", 1},
+		{"node", 1}, {"cert", 1},   {"listed", 1},   {"scale", 1},  {"uscc", 1},
+		{"sort", 1}, {"order", 1},  {"year", 1},     {"offset", 1}, {NULL, 0}};
 	return cli_dispatch(ctx, cli_find("enterprise"), enterprise_subs, opts, argc, argv);
 }

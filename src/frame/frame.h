@@ -53,9 +53,9 @@ static inline uint8_t cc_role_of(const char *r)
  */
 enum cc_frame_slot_t {
 	CC_FRAME_SLOT_FRAGMENTS,      /* http/h_enterprise.c: each enterprise's fixed JSON fields */
-	CC_FRAME_SLOT_NAME_BLOB,      /* http/h_enterprise.c: every name in one buffer (search) */
-	CC_FRAME_SLOT_CHAIN_MASKS,    /* http/h_enterprise.c: each enterprise's chains as bits */
-	CC_FRAME_SLOT_SEARCH,	      /* http/h_enterprise.c: sorted orders by metric, totals */
+	CC_FRAME_SLOT_NAME_BLOB,      /* frame/search.c: every name in one buffer (name search) */
+	CC_FRAME_SLOT_CHAIN_MASKS,    /* frame/search.c: each enterprise's chains as bits */
+	CC_FRAME_SLOT_SEARCH,	      /* frame/search.c: sorted orders by metric, totals */
 	CC_FRAME_SLOT_RISK_NET,	      /* risk/risk_net.c (via http/h_risk.c): the supply network */
 	CC_FRAME_SLOT_DOMINATORS,     /* http/h_risk.c: the chains' dominators (single points) */
 	CC_FRAME_SLOT_TTS_INDEX,      /* risk/tts.c (via http/h_risk.c): time-to-survive index */

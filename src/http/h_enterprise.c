@@ -1,14 +1,12 @@
 /*
- * Enterprise routes: search over the frame (no SQL per request), profiles, and audited edits.
+ * Enterprise routes: the list (GET /enterprises: its parameters, the account's confinement and
+ * the JSON; the search itself is frame/search.c's engine), profiles, and audited edits.
  *
- * Search reads the frame's columns: filters are scans over int/uint8 arrays and a substring
- * search over names (memmem, so 1- and 2-character Chinese fragments work — the FTS5 trigram
- * index cannot answer those); metric sorts walk a per-frame sorted order and stop at the
- * page once the filter combination's total is known (also cached per frame).
+ * The list is written straight into the response: each enterprise's fixed fields are JSON
+ * text cached per frame (CC_FRAME_SLOT_FRAGMENTS), and numbers are written without printf.
  */
 #define _GNU_SOURCE
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +17,10 @@
 #include "domain/codes.h"
 #include "domain/metric.h"
 #include "domain/uscc.h"
+#include "frame/search.h"
 #include "http/handlers.h"
 #include "store/check.h"
 
-static const char *const scale_names[] = {NULL, "large", "medium", "small", "micro"};
-static const char *const listed_names[] = {NULL, "none", "main", "star", "gem", "bse", "neeq"};
-static const char *const cert_names[] = {"hightech", "tech_sme", "srdi", "srdi_giant",
-					 "innovative_sme"};
 static const char *const role_names[] = {"master", "core", "member"};
 
 json_t *h_enterprise_item(const struct cc_frame *f, int i, int year)
@@ -37,7 +32,7 @@ json_t *h_enterprise_item(const struct cc_frame *f, int i, int year)
 	json_t *certs = json_array();
 	for (int k = 0; k < 5; k++)
 		if (f->certs[i] & (1 << k))
-			json_array_append_new(certs, json_string(cert_names[k]));
+			json_array_append_new(certs, json_string(cc_cert_words[k]));
 	json_t *chains = json_array();
 	for (int k = f->member_start[i]; k < f->member_start[i + 1]; k++) {
 		const struct cc_node *nd = &cat->nodes[f->member_node[k]];
@@ -46,11 +41,12 @@ json_t *h_enterprise_item(const struct cc_frame *f, int i, int year)
 							"node_name", nd->name_zh, "role",
 							role_names[f->member_role[k]]));
 	}
-	json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:o}", "uscc",
-			      f->uscc[i], "name", f->name[i], "region", (int)f->region[i],
-			      "region_name", rname, "industry", f->industry[i], "industry_name",
-			      ind ? ind->name : NULL, "scale", scale_names[f->scale[i]], "listed",
-			      listed_names[f->listed[i]], "certs", certs, "chains", chains);
+	json_t *o =
+		json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:o}", "uscc",
+			  f->uscc[i], "name", f->name[i], "region", (int)f->region[i],
+			  "region_name", rname, "industry", f->industry[i], "industry_name",
+			  ind ? ind->name : NULL, "scale", cc_scale_words[f->scale[i]], "listed",
+			  cc_listed_words[f->listed[i]], "certs", certs, "chains", chains);
 	if (year) {
 		json_object_set_new(o, "year", json_integer(year));
 		static const int show[] = {CC_M_REVENUE, CC_M_OUTPUT_VALUE, CC_M_REVENUE_YOY,
@@ -68,23 +64,6 @@ json_t *h_enterprise_item(const struct cc_frame *f, int i, int year)
 static int may_see(const struct http_req *req, const struct cc_frame *f, int i)
 {
 	return req->user.role != HTTP_ROLE_ENTERPRISE || strcmp(req->user.uscc, f->uscc[i]) == 0;
-}
-
-/* Name order (bytes of the UTF-8 names, then code order for equal names). */
-static __thread const struct cc_frame *name_frame;
-static int cmp_names(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	int c = strcmp(name_frame->name[x], name_frame->name[y]);
-	return c ? c : (x > y) - (x < y);
-}
-
-static int word_of(const char *s, const char *const *names, int n)
-{
-	for (int k = 1; k < n; k++)
-		if (names[k] && strcmp(s, names[k]) == 0)
-			return k;
-	return -1;
 }
 
 /* ---- the list's fast path: cached JSON fragments and direct writing ---- */
@@ -148,373 +127,12 @@ static const char *fragment(struct cc_frame *f, int i, size_t *len)
 	return cur;
 }
 
-/* Per frame: each enterprise's chains as a bit mask (catalogues of up to 64 chains; beyond
- * that the filter falls back to the membership lists). */
-static void *chain_mask_make(const struct cc_frame *f)
-{
-	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
-	uint64_t *mask = calloc((size_t)f->n + 1, sizeof *mask);
-	if (!mask || !cat)
-		return mask;
-	for (int i = 0; i < f->n; i++)
-		for (int k = f->member_start[i]; k < f->member_start[i + 1]; k++) {
-			int c = cat->nodes[f->member_node[k]].chain;
-			if (c < 64)
-				mask[i] |= 1ull << c;
-		}
-	return mask;
-}
-
-/*
- * Per frame: sorted orders of enterprises by a metric of a year (best first for the
- * direction, unknown values last, ties by code), and totals of filter combinations already
- * counted — so paging through a list, or asking again, walks only as far as the page.
- */
-#define ORDERS 48
-#define TOTALS 512
-struct list_cache {
-	pthread_mutex_t lock;
-	struct {
-		int metric, year, desc;
-		int32_t *order;
-	} ord[ORDERS];
-	int nord;
-	struct {
-		char *key;
-		int total;
-	} tot[TOTALS];
-	int ntot;
-};
-
-static void *list_cache_make(const struct cc_frame *f)
-{
-	(void)f;
-	struct list_cache *lc = calloc(1, sizeof *lc);
-	if (lc)
-		pthread_mutex_init(&lc->lock, NULL);
-	return lc;
-}
-
-static void list_cache_free(void *p)
-{
-	struct list_cache *lc = p;
-	for (int i = 0; i < lc->nord; i++)
-		free(lc->ord[i].order);
-	for (int i = 0; i < lc->ntot; i++)
-		free(lc->tot[i].key);
-	pthread_mutex_destroy(&lc->lock);
-	free(lc);
-}
-
-static __thread const double *order_key;
-static __thread int order_desc;
-static int cmp_order(const void *a, const void *b)
-{
-	int x = *(const int32_t *)a, y = *(const int32_t *)b;
-	double kx = order_key[x], ky = order_key[y];
-	int nx = isnan(kx), ny = isnan(ky);
-	if (nx != ny)
-		return nx - ny;
-	if (!nx && kx != ky)
-		return order_desc ? (kx > ky ? -1 : 1) : (kx < ky ? -1 : 1);
-	return (x > y) - (x < y);
-}
-
-static int cmp_order_index(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Returns the order of F's enterprises by KEY (metric M of YEAR) for DESC, or NULL. */
-static const int32_t *sorted_order(struct cc_frame *f, int m, int year, int desc, const double *key)
-{
-	struct list_cache *lc =
-		cc_frame_ext(f, CC_FRAME_SLOT_SEARCH, list_cache_make, list_cache_free);
-	const int32_t *found = NULL;
-	if (!lc)
-		return NULL;
-	pthread_mutex_lock(&lc->lock);
-	for (int i = 0; i < lc->nord && !found; i++)
-		if (lc->ord[i].metric == m && lc->ord[i].year == year && lc->ord[i].desc == desc)
-			found = lc->ord[i].order;
-	if (!found && lc->nord < ORDERS) {
-		int32_t *o = malloc(sizeof *o * ((size_t)f->n + 1));
-		if (o) {
-			for (int i = 0; i < f->n; i++)
-				o[i] = i;
-			order_key = key;
-			order_desc = desc;
-			qsort(o, (size_t)f->n, sizeof *o, cmp_order);
-			lc->ord[lc->nord].metric = m;
-			lc->ord[lc->nord].year = year;
-			lc->ord[lc->nord].desc = desc;
-			lc->ord[lc->nord].order = o;
-			lc->nord++;
-			found = o;
-		}
-	}
-	pthread_mutex_unlock(&lc->lock);
-	return found;
-}
-
-/*
- * The list cache of a new frame version (cc_frame_ext_policy of CC_FRAME_SLOT_SEARCH): orders of
- * metrics whose values did not change are copied, the others patched — the changed enterprises
- * taken out and put back by binary search (a few of them) or sorted apart and merged in — and the
- * totals of filter combinations kept when only indicators changed (their filters are registry
- * fields and membership) or dropped (counted again on the next request).
- */
-static void *list_cache_follow(void *old, const struct cc_frame *from, const struct cc_frame *to,
-			       const struct cc_frame_delta *d)
-{
-	struct list_cache *lo = old, *ln = list_cache_make(to);
-	(void)from;
-	if (!ln)
-		return NULL;
-	size_t N = (size_t)to->n;
-	/* The old version's readers keep using its cache: take what it holds under its lock
-	 * (orders are never changed once made, and live as long as the old version, which the
-	 * follower holds), then work without the lock. */
-	int nord;
-	struct {
-		int metric, year, desc;
-		const int32_t *order;
-	} ord[ORDERS];
-	pthread_mutex_lock(&lo->lock);
-	nord = lo->nord;
-	for (int k = 0; k < nord; k++) {
-		ord[k].metric = lo->ord[k].metric;
-		ord[k].year = lo->ord[k].year;
-		ord[k].desc = lo->ord[k].desc;
-		ord[k].order = lo->ord[k].order;
-	}
-	/* Totals count registry and membership filters only: indicator changes keep them. */
-	for (int k = 0; !(d->what & (CC_DELTA_REG | CC_DELTA_MEM)) && k < lo->ntot; k++) {
-		ln->tot[ln->ntot].key = strdup(lo->tot[k].key);
-		if (!ln->tot[ln->ntot].key)
-			break;
-		ln->tot[ln->ntot++].total = lo->tot[k].total;
-	}
-	pthread_mutex_unlock(&lo->lock);
-	for (int k = 0; k < nord; k++) {
-		int m = ord[k].metric, year = ord[k].year, desc = ord[k].desc;
-		int32_t *o = malloc(sizeof *o * (N + 1));
-		if (!o)
-			break;
-		const double *key = cc_frame_annual(to, m, year);
-		if (!key || !(d->what & CC_DELTA_IND) || !(d->metrics >> m & 1)) {
-			memcpy(o, ord[k].order, sizeof *o * N);
-		} else if (d->n <= 8) {
-			/* A few changed: taken out, then each put back where a binary search
-			 * puts it (no key read for the others). */
-			size_t u = 0;
-			for (size_t i = 0; i < N; i++) {
-				int32_t e = ord[k].order[i];
-				if (!bsearch(&e, d->ent, (size_t)d->n, sizeof e, cmp_order_index))
-					o[u++] = e;
-			}
-			order_key = key;
-			order_desc = desc;
-			for (int j = 0; j < d->n; j++) {
-				size_t lo_i = 0, hi = u;
-				while (lo_i < hi) {
-					size_t mid = (lo_i + hi) / 2;
-					if (cmp_order(&o[mid], &d->ent[j]) < 0)
-						lo_i = mid + 1;
-					else
-						hi = mid;
-				}
-				memmove(o + lo_i + 1, o + lo_i, sizeof *o * (u - lo_i));
-				o[lo_i] = d->ent[j];
-				u++;
-			}
-		} else {
-			/* Many changed: the others keep their order; the changed ones are sorted
-			 * apart and merged in (n + k log k, not a sort of all n). */
-			unsigned char *moved = calloc(N + 1, 1);
-			int32_t *ch = malloc(sizeof *ch * ((size_t)d->n + 1));
-			if (!moved || !ch) {
-				free(moved);
-				free(ch);
-				free(o);
-				break;
-			}
-			for (int j = 0; j < d->n; j++)
-				moved[d->ent[j]] = 1;
-			memcpy(ch, d->ent, sizeof *ch * (size_t)d->n);
-			order_key = key;
-			order_desc = desc;
-			qsort(ch, (size_t)d->n, sizeof *ch, cmp_order);
-			size_t u = 0, a = 0, b = 0, nb = (size_t)d->n;
-			const int32_t *old_o = ord[k].order;
-			while (a < N || b < nb) {
-				while (a < N && moved[old_o[a]])
-					a++;
-				if (a < N && (b == nb || cmp_order(&old_o[a], &ch[b]) < 0))
-					o[u++] = old_o[a++];
-				else if (b < nb)
-					o[u++] = ch[b++];
-			}
-			free(moved);
-			free(ch);
-		}
-		ln->ord[ln->nord].metric = m;
-		ln->ord[ln->nord].year = year;
-		ln->ord[ln->nord].desc = desc;
-		ln->ord[ln->nord].order = o;
-		ln->nord++;
-	}
-	return ln;
-}
-
 void h_enterprise_follow_init(void)
 {
-	/* Fragments hold registry fields and chains; the name blob names; the chain masks
-	 * membership; the list cache follows by list_cache_follow. */
+	/* Fragments hold registry fields and chains; the search engine's caches follow by its
+	 * own policies. */
 	cc_frame_ext_policy(CC_FRAME_SLOT_FRAGMENTS, CC_DELTA_REG | CC_DELTA_MEM, 0, NULL);
-	cc_frame_ext_policy(CC_FRAME_SLOT_NAME_BLOB, CC_DELTA_REG, 0, NULL);
-	cc_frame_ext_policy(CC_FRAME_SLOT_CHAIN_MASKS, CC_DELTA_MEM, 0, NULL);
-	cc_frame_ext_policy(CC_FRAME_SLOT_SEARCH, CC_DELTA_REG | CC_DELTA_MEM | CC_DELTA_IND, ~0ull,
-			    list_cache_follow);
-}
-
-int h_enterprise_order_check(struct cc_frame *f, int m, int year, int desc)
-{
-	struct list_cache *lc =
-		cc_frame_ext(f, CC_FRAME_SLOT_SEARCH, list_cache_make, list_cache_free);
-	const double *key = cc_frame_annual(f, m, year);
-	if (!lc || !key)
-		return -1;
-	const int32_t *have = sorted_order(f, m, year, desc, key);
-	int32_t *o = malloc(sizeof *o * ((size_t)f->n + 1));
-	if (!have || !o) {
-		free(o);
-		return -1;
-	}
-	for (int i = 0; i < f->n; i++)
-		o[i] = i;
-	order_key = key;
-	order_desc = desc;
-	qsort(o, (size_t)f->n, sizeof *o, cmp_order);
-	int same = memcmp(o, have, sizeof *o * (size_t)f->n) == 0;
-	free(o);
-	return same ? 0 : 1;
-}
-
-/* The cached total of filter combination KEY, or -1. */
-static int cached_total(struct cc_frame *f, const char *key)
-{
-	struct list_cache *lc =
-		cc_frame_ext(f, CC_FRAME_SLOT_SEARCH, list_cache_make, list_cache_free);
-	int t = -1;
-	if (!lc)
-		return -1;
-	pthread_mutex_lock(&lc->lock);
-	for (int i = 0; i < lc->ntot && t < 0; i++)
-		if (strcmp(lc->tot[i].key, key) == 0)
-			t = lc->tot[i].total;
-	pthread_mutex_unlock(&lc->lock);
-	return t;
-}
-
-static void remember_total(struct cc_frame *f, const char *key, int total)
-{
-	struct list_cache *lc =
-		cc_frame_ext(f, CC_FRAME_SLOT_SEARCH, list_cache_make, list_cache_free);
-	if (!lc)
-		return;
-	pthread_mutex_lock(&lc->lock);
-	if (lc->ntot == TOTALS) {
-		/* Full: start over (a frame lives until the next write anyway). */
-		for (int i = 0; i < lc->ntot; i++)
-			free(lc->tot[i].key);
-		lc->ntot = 0;
-	}
-	lc->tot[lc->ntot].key = strdup(key);
-	if (lc->tot[lc->ntot].key)
-		lc->tot[lc->ntot++].total = total;
-	pthread_mutex_unlock(&lc->lock);
-}
-
-/* Per frame: every name in one buffer ("name\n" each), for substring search in one pass. */
-struct name_blob {
-	char *text;
-	size_t len;
-	uint32_t *start; /* start[i] = offset of name i; start[n] = len */
-	int n;
-};
-
-static void *blob_make(const struct cc_frame *f)
-{
-	struct name_blob *nb = calloc(1, sizeof *nb);
-	size_t total = 0;
-	if (!nb)
-		return NULL;
-	for (int i = 0; i < f->n; i++)
-		total += strlen(f->name[i]) + 1;
-	nb->text = malloc(total + 1);
-	nb->start = malloc(sizeof *nb->start * ((size_t)f->n + 1));
-	if (!nb->text || !nb->start || total > UINT32_MAX) {
-		free(nb->text);
-		free(nb->start);
-		free(nb);
-		return NULL;
-	}
-	size_t at = 0;
-	for (int i = 0; i < f->n; i++) {
-		size_t n = strlen(f->name[i]);
-		nb->start[i] = (uint32_t)at;
-		memcpy(nb->text + at, f->name[i], n);
-		at += n;
-		nb->text[at++] = '\n';
-	}
-	nb->start[f->n] = (uint32_t)at;
-	nb->text[at] = '\0';
-	nb->len = at;
-	nb->n = f->n;
-	return nb;
-}
-
-static void blob_free(void *p)
-{
-	struct name_blob *nb = p;
-	free(nb->text);
-	free(nb->start);
-	free(nb);
-}
-
-/*
- * Marks in HIT (one byte per enterprise) the names holding Q: memmem over all names at once,
- * each hit mapped to its name by binary search (a query holding '\n' matches nothing).
- * Returns 0, or -1 when the cache cannot be made.
- */
-static int name_hits(struct cc_frame *f, const char *q, size_t qlen, unsigned char *hit)
-{
-	struct name_blob *nb = cc_frame_ext(f, CC_FRAME_SLOT_NAME_BLOB, blob_make, blob_free);
-	if (!nb)
-		return -1;
-	memset(hit, 0, (size_t)f->n);
-	if (memchr(q, '\n', qlen))
-		return 0;
-	const char *p = nb->text, *end = nb->text + nb->len;
-	while (p < end) {
-		const char *m = memmem(p, (size_t)(end - p), q, qlen);
-		if (!m)
-			break;
-		uint32_t off = (uint32_t)(m - nb->text);
-		int lo = 0, hi = nb->n - 1;
-		while (lo < hi) {
-			int mid = (lo + hi + 1) / 2;
-			if (nb->start[mid] <= off)
-				lo = mid;
-			else
-				hi = mid - 1;
-		}
-		hit[lo] = 1;
-		p = nb->text + nb->start[lo + 1]; /* next name */
-	}
-	return 0;
+	cc_enterprise_search_follow_init();
 }
 
 int h_enterprises(struct http_req *req)
@@ -523,9 +141,12 @@ int h_enterprises(struct http_req *req)
 	if (!f)
 		return req->status;
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
-	const char *q = http_query(req, "q"), *v;
+	const char *v;
 	long long limit = 50, offset = 0, region = 0, year = 0;
-	int listed = -1, scale = -1, cert = -1, chain = -1, node = -1, uscc_i = -2;
+	char canon[19];
+	struct cc_enterprise_query q;
+	cc_enterprise_query_init(&q);
+	q.name = http_query(req, "q");
 	if ((v = http_query(req, "limit")) &&
 	    (cc_parse_int64(v, strlen(v), &limit) || limit < 1 || limit > 500))
 		return http_error(req, 400, "invalid", "limit", "limit 应为 1–500 的整数",
@@ -544,163 +165,79 @@ int h_enterprises(struct http_req *req)
 				  "no data for year '%s'", v);
 	if (!year)
 		year = cc_frame_latest_year(f);
-	if ((v = http_query(req, "listed")) && *v && (listed = word_of(v, listed_names, 7)) < 0)
+	if ((v = http_query(req, "listed")) && *v &&
+	    (q.listed = cc_enterprise_word(v, cc_listed_words, CC_LISTED_WORDS)) < 0)
 		return http_error(req, 400, "invalid", "listed", "未知的上市板块",
 				  "listed must be none, main, star, gem, bse or neeq");
-	if ((v = http_query(req, "scale")) && *v && (scale = word_of(v, scale_names, 5)) < 0)
+	if ((v = http_query(req, "scale")) && *v &&
+	    (q.scale = cc_enterprise_word(v, cc_scale_words, CC_SCALE_WORDS)) < 0)
 		return http_error(req, 400, "invalid", "scale", "未知的企业规模",
 				  "scale must be large, medium, small or micro");
-	if ((v = http_query(req, "cert")) && *v) {
-		for (int k = 0; k < 5; k++)
-			if (strcmp(v, cert_names[k]) == 0)
-				cert = k;
-		if (cert < 0)
-			return http_error(req, 400, "invalid", "cert", "未知的资质",
-					  "unknown certificate '%s'", v);
-	}
+	if ((v = http_query(req, "cert")) && *v &&
+	    (q.cert = cc_enterprise_word(v, cc_cert_words, CC_CERT_WORDS)) < 0)
+		return http_error(req, 400, "invalid", "cert", "未知的资质",
+				  "unknown certificate '%s'", v);
 	if ((v = http_query(req, "chain")) && *v) {
 		const struct cc_chain *ch = cc_chain_find(cat, v);
 		if (!ch)
 			return http_error(req, 400, "invalid", "chain", "未知的产业链",
 					  "unknown chain '%s'", v);
-		chain = ch->index;
+		q.chain = ch->index;
 	}
 	if ((v = http_query(req, "node")) && *v) {
 		struct cc_error e;
 		const struct cc_node *nd = cc_node_resolve(cat, v, NULL, &e);
 		if (!nd)
 			return http_error(req, 400, "invalid", "node", "未知的环节", "%s", e.msg);
-		node = nd->index;
+		q.node = nd->index;
 	}
 	if ((v = http_query(req, "uscc")) && *v) {
-		char canon[19];
 		struct cc_error e;
 		if (cc_uscc_validate(v, strlen(v), canon, NULL, &e))
 			return http_error(req, 400, "invalid", "uscc", "统一社会信用代码无效", "%s",
 					  e.msg);
-		uscc_i = cc_frame_find(f, canon);
+		q.uscc = canon;
 	}
-	const char *industry = http_query(req, "industry");
-	size_t ind_len = industry ? strlen(industry) : 0;
-	/* Sort key. */
-	int sort_metric = -1, sort_name = 0, desc = 0;
+	q.industry = http_query(req, "industry");
 	const char *sort = http_query(req, "sort");
 	if (sort && *sort) {
 		const struct cc_metric *m = cc_metric_find(sort);
-		if (m)
-			sort_metric = m->id;
-		else if (strcmp(sort, "name") == 0)
-			sort_name = 1;
-		else if (strcmp(sort, "uscc") != 0)
+		if (m) {
+			q.sort = CC_ENTERPRISE_BY_METRIC;
+			q.metric = m->id;
+		} else if (strcmp(sort, "name") == 0) {
+			q.sort = CC_ENTERPRISE_BY_NAME;
+		} else if (strcmp(sort, "uscc") != 0) {
 			return http_error(req, 400, "invalid", "sort", "无法按该字段排序",
 					  "cannot sort by '%s' (a metric id, name or uscc)", sort);
-		desc = sort_metric >= 0;
+		}
+		q.desc = m != NULL;
 	}
 	if ((v = http_query(req, "order")) && *v) {
 		if (strcmp(v, "asc") == 0)
-			desc = 0;
+			q.desc = 0;
 		else if (strcmp(v, "desc") == 0)
-			desc = 1;
+			q.desc = 1;
 		else
 			return http_error(req, 400, "invalid", "order", "排序方向应为 asc 或 desc",
 					  "order must be asc or desc");
 	}
-	const double *key = sort_metric >= 0 ? cc_frame_annual(f, sort_metric, (int)year) : NULL;
-	size_t qlen = q ? strlen(q) : 0;
-	/*
-	 * The walk: in the metric's sorted order (cached per frame) or in code order (the
-	 * frame's), keeping the first offset+limit matches; the count of all matches is cached
-	 * per filter combination, so a walk whose total is known stops at the page's end. Name
-	 * order needs every match and sorts them.
-	 */
-	int by_metric = key != NULL;
-	const int32_t *ord = by_metric ? sorted_order(f, sort_metric, (int)year, desc, key) : NULL;
-	if (by_metric && !ord)
+	/* An enterprise account sees only itself, whatever it asks for. */
+	if (req->user.role == HTTP_ROLE_ENTERPRISE)
+		q.confine = req->user.uscc;
+	q.region = (int)region;
+	q.year = (int)year;
+	q.offset = offset;
+	q.limit = limit;
+	struct cc_enterprise_page page = {0};
+	struct cc_error err = {0};
+	if (cc_enterprise_search(f, &q, &page, &err))
 		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
-	char tkey[1024];
-	snprintf(tkey, sizeof tkey, "%s|%lld|%d|%d|%d|%s|%d|%d|%d|%s",
-		 req->user.role == HTTP_ROLE_ENTERPRISE ? req->user.uscc : "", region, listed,
-		 scale, cert, industry ? industry : "", chain, node, uscc_i, q ? q : "");
-	int known_total = sort_name ? -1 : cached_total(f, tkey);
-	long long want = offset + limit;
-	size_t room = sort_name ? (size_t)f->n : (size_t)(want < f->n ? want : f->n);
-	int *all = malloc(sizeof *all * (room + 1));
-	int total = 0, npicked = 0;
-	if (!all)
-		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
-	/* A region filter as cc_region_span's range of codes (no call or division per row: the
-	 * division alone was half the time of a 1M-row scan). */
-	int region_lo = 0, region_hi = 0;
-	if (region)
-		cc_region_span((int)region, &region_lo, &region_hi);
-	const uint64_t *cmask = NULL;
-	uint64_t cbit = 0;
-	if (chain >= 0 && chain < 64) {
-		cmask = cc_frame_ext(f, CC_FRAME_SLOT_CHAIN_MASKS, chain_mask_make, free);
-		cbit = 1ull << chain;
-	}
-	unsigned char *hit = NULL;
-	if (qlen) {
-		hit = malloc((size_t)f->n + 1);
-		if (!hit || name_hits(f, q, qlen, hit)) {
-			free(hit);
-			free(all);
-			return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
-		}
-	}
-	int lo = 0, hi = f->n;
-	if (uscc_i != -2) {
-		lo = uscc_i < 0 ? 0 : uscc_i;
-		hi = uscc_i < 0 ? 0 : uscc_i + 1;
-	}
-	int span = hi - lo;
-	for (int step = 0; step < span; step++) {
-		int i;
-		if (uscc_i != -2)
-			i = lo + step;
-		else if (ord)
-			i = ord[step];
-		else
-			i = desc && !sort_name ? f->n - 1 - step : step;
-		if (known_total >= 0 && npicked >= want)
-			break;
-		if (req->user.role == HTTP_ROLE_ENTERPRISE && !may_see(req, f, i))
-			continue;
-		if (region && (f->region[i] < region_lo || f->region[i] > region_hi))
-			continue;
-		if (listed >= 0 && f->listed[i] != listed)
-			continue;
-		if (scale >= 0 && f->scale[i] != scale)
-			continue;
-		if (cert >= 0 && !(f->certs[i] & (1 << cert)))
-			continue;
-		if (ind_len &&
-		    (!f->industry[i] || strncasecmp(f->industry[i], industry, ind_len) != 0))
-			continue;
-		if (cmask && !(cmask[i] & cbit))
-			continue;
-		if (node >= 0 || (chain >= 0 && !cmask)) {
-			int hit = 0;
-			for (int k = f->member_start[i]; k < f->member_start[i + 1] && !hit; k++) {
-				int nd = f->member_node[k];
-				hit = node >= 0 ? nd == node : cat->nodes[nd].chain == chain;
-			}
-			if (!hit)
-				continue;
-		}
-		if (hit && !hit[i])
-			continue;
-		total++;
-		if (sort_name || npicked < want)
-			all[npicked++] = i;
-	}
-	if (known_total >= 0)
-		total = known_total;
-	else if (!sort_name)
-		remember_total(f, tkey, total);
-	free(hit);
 	/* Written straight into the response: fixed fields from the frame's fragment cache,
-	 * then this year's figures. */
+	 * then this year's figures (and the sort key's value when sorted by a metric of a year
+	 * the frame holds). */
+	const double *key =
+		q.sort == CC_ENTERPRISE_BY_METRIC ? cc_frame_annual(f, q.metric, q.year) : NULL;
 	static const int show[] = {CC_M_REVENUE, CC_M_OUTPUT_VALUE, CC_M_REVENUE_YOY,
 				   CC_M_RD_INTENSITY, CC_M_EMPLOYEES};
 	const double *cols[5];
@@ -709,24 +246,15 @@ int h_enterprises(struct http_req *req)
 	struct cc_buf *b = &req->resp;
 	cc_buf_reset(b);
 	cc_buf_puts(b, "{\"items\":[");
-	int first = 1;
-	if (sort_name) {
-		name_frame = f;
-		qsort(all, (size_t)npicked, sizeof *all, cmp_names);
-	}
-	for (long long k = 0; k < limit && offset + k < npicked; k++) {
-		long long at = offset + k;
-		/* Name order reads the sorted matches from the end when descending. */
-		int i = sort_name && desc ? all[npicked - 1 - at] : all[at];
-		double sv = by_metric ? key[i] : NAN;
+	for (int k = 0; k < page.nrows; k++) {
+		int i = page.rows[k];
 		size_t flen;
 		const char *frag = fragment(f, i, &flen);
 		if (!frag) {
-			free(all);
+			cc_enterprise_page_release(&page);
 			return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 		}
-		cc_buf_puts(b, first ? "{" : ",{");
-		first = 0;
+		cc_buf_puts(b, k ? ",{" : "{");
 		cc_buf_append(b, frag, flen);
 		cc_buf_printf(b, ",\"year\":%lld", year);
 		for (int m = 0; m < 5; m++) {
@@ -736,13 +264,14 @@ int h_enterprises(struct http_req *req)
 			cc_buf_puts(b, "\":");
 			cc_buf_num(b, cols[m] ? cols[m][i] : NAN);
 		}
-		if (by_metric) {
+		if (key) {
 			cc_buf_puts(b, ",\"sort_value\":");
-			cc_buf_num(b, sv);
+			cc_buf_num(b, key[i]);
 		}
 		cc_buf_putc(b, '}');
 	}
-	free(all);
+	int total = page.total;
+	cc_enterprise_page_release(&page);
 	if (offset + limit < total)
 		cc_buf_printf(b, "],\"next_cursor\":\"%lld\"", offset + limit);
 	else
@@ -969,7 +498,7 @@ int h_enterprise_patch(struct http_req *req)
 				bound = date_buf;
 				break;
 			case 4:
-				if (word_of(s, scale_names, 5) < 0) {
+				if (cc_enterprise_word(s, cc_scale_words, CC_SCALE_WORDS) < 0) {
 					int st_ = http_error(
 						req, 400, "invalid", key, "未知的企业规模",
 						"scale must be large, medium, small or micro");
@@ -978,7 +507,7 @@ int h_enterprise_patch(struct http_req *req)
 				}
 				break;
 			case 5:
-				if (word_of(s, listed_names, 7) < 0) {
+				if (cc_enterprise_word(s, cc_listed_words, CC_LISTED_WORDS) < 0) {
 					int st_ = http_error(
 						req, 400, "invalid", key, "未知的上市板块",
 						"listed must be none, main, star, gem, bse or neeq");
@@ -997,7 +526,7 @@ int h_enterprise_patch(struct http_req *req)
 						*semi = '\0';
 					int k = -1;
 					for (int c = 0; c < 5; c++)
-						if (strcmp(p, cert_names[c]) == 0)
+						if (strcmp(p, cc_cert_words[c]) == 0)
 							k = c;
 					if (k < 0 && *p) {
 						int st_ = http_error(req, 400, "invalid", key,
@@ -1016,9 +545,9 @@ int h_enterprise_patch(struct http_req *req)
 				certs_buf[0] = '\0';
 				for (int c = 0; c < 5; c++)
 					if (have[c])
-						u += (size_t)snprintf(certs_buf + u,
-								      sizeof certs_buf - u, "%s%s",
-								      u ? ";" : "", cert_names[c]);
+						u += (size_t)snprintf(
+							certs_buf + u, sizeof certs_buf - u, "%s%s",
+							u ? ";" : "", cc_cert_words[c]);
 				bound = certs_buf;
 				break;
 			}

@@ -94,7 +94,8 @@ int h_may_read_chain(const struct http_req *req, const char *chain);
 /* Shared by handlers: JSON of enterprise I of frame F for YEAR (list item fields). */
 json_t *h_enterprise_item(const struct cc_frame *f, int i, int year);
 /* Sets how the caches the handlers hang on frames follow a new version (cc_frame_ext_policy);
- * called once before the server follows the change log. */
+ * called once before the server follows the change log. h_enterprise_follow_init also sets
+ * the enterprise search engine's (cc_enterprise_search_follow_init). */
 void h_enterprise_follow_init(void);
 void h_risk_follow_init(void);
 void h_chain_follow_init(void);
@@ -102,8 +103,5 @@ void h_chain_follow_init(void);
  * codes; NULL the default) in the latest year equals a fresh chain_analyse, 1 when it
  * differs, -1 on error. */
 int h_chain_memo_check(struct cc_frame *f, int chain, const char *scope);
-/* For tests: 0 when F's cached order by metric M of YEAR (made or followed) equals a fresh
- * sort, 1 when it differs, -1 when it cannot be made. */
-int h_enterprise_order_check(struct cc_frame *f, int m, int year, int desc);
 
 #endif

@@ -22,6 +22,7 @@
 #include "domain/codes.h"
 #include "frame/col.h"
 #include "frame/frame.h"
+#include "frame/search.h"
 #include "http/handlers.h"
 #include "io/demo.h"
 #include "io/import.h"
@@ -217,9 +218,9 @@ static void assert_same(struct cc_store *st, struct cc_frame *f)
 	}
 	cc_frame_release(fresh);
 	int year = cc_frame_latest_year(f);
-	assert_int_equal(h_enterprise_order_check(f, CC_M_REVENUE, year, 1), 0);
-	assert_int_equal(h_enterprise_order_check(f, CC_M_EMPLOYEES, year, 0), 0);
-	assert_int_equal(h_enterprise_order_check(f, CC_M_REVENUE_YOY, year, 1), 0);
+	assert_int_equal(cc_enterprise_order_check(f, CC_M_REVENUE, year, 1), 0);
+	assert_int_equal(cc_enterprise_order_check(f, CC_M_EMPLOYEES, year, 0), 0);
+	assert_int_equal(cc_enterprise_order_check(f, CC_M_REVENUE_YOY, year, 1), 0);
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
 	for (int c = 0; c < cat->nchains; c++) {
 		int rc = h_chain_memo_check(f, c, NULL);
