@@ -29,6 +29,7 @@
 #include "domain/uscc.h"
 #include "io/import.h"
 #include "io/table.h"
+#include "store/check.h"
 
 #define MAXCOLS 32
 
@@ -601,7 +602,7 @@ static int v_number(struct imp *im, const struct cc_row *row, int col, double mi
 		       "value must not be negative");
 		return 1;
 	}
-	if (fabs(*out) > 1e13) {
+	if (fabs(*out) > CC_INDICATOR_MAX) {
 		reject(im, col, cstr(s, n, raw, sizeof raw), "数值大得不合理（超过 10^13）",
 		       "value is implausibly large (over 10^13)");
 		return 1;
@@ -971,6 +972,53 @@ static int prepare_indicators(struct imp *im)
 	return cc_stmt_prepare(im->st, &im->plain, b->data, im->err);
 }
 
+/*
+ * Applies cc_indicator_check to one row's values (NaN: not given): rejects the row at the
+ * metric at fault with the rule's words. Returns 1 when rejected.
+ */
+static int indicator_rules(struct imp *im, const double *vals)
+{
+	struct cc_indicator_problem p;
+	if (!cc_indicator_check(vals, &p))
+		return 0;
+	char v[48];
+	cc_num_format(vals[p.metric], 0, v, sizeof v);
+	reject(im, 2 + p.metric, v, p.zh, p.en);
+	return 1;
+}
+
+/* Whether an indicators file gives one of R&D staff and employees but not the other. */
+static int pair_partial(const struct imp *im)
+{
+	return im->kind == CC_KIND_INDICATORS &&
+	       (im->map[2 + CC_M_RD_STAFF] >= 0) != (im->map[2 + CC_M_EMPLOYEES] >= 0);
+}
+
+/*
+ * Fills the NaN one of R&D staff and employees in VALS with the stored value of enterprise ID
+ * and PERIOD, if any. Returns 0 or a negative CC_E* (ERR set).
+ */
+static int stored_pair(struct imp *im, int64_t id, int64_t period, double *vals,
+		       struct cc_error *err)
+{
+	static const char sql[] =
+		"SELECT employees, rd_staff FROM indicators WHERE enterprise_id = ?1 AND period = ?2";
+	struct cc_stmt *s = cc_stmt_cached(im->st, sql, err);
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_int64(s, 1, id);
+	cc_stmt_bind_int64(s, 2, period);
+	int rc = cc_stmt_step(s, err);
+	if (rc == 1) {
+		if (isnan(vals[CC_M_EMPLOYEES]) && !cc_stmt_is_null(s, 0))
+			vals[CC_M_EMPLOYEES] = cc_stmt_double(s, 0);
+		if (isnan(vals[CC_M_RD_STAFF]) && !cc_stmt_is_null(s, 1))
+			vals[CC_M_RD_STAFF] = cc_stmt_double(s, 1);
+	}
+	cc_stmt_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
 static int row_indicator(struct imp *im, const struct cc_row *row)
 {
 	char uscc[19], raw[64];
@@ -991,27 +1039,37 @@ static int row_indicator(struct imp *im, const struct cc_row *row)
 		reject(im, 1, cstr(p, n, raw, sizeof raw), zh, e.msg);
 		bad = 1;
 	}
+	double row_vals[CC_M_BASE_COUNT];
 	for (int m = 0; m < CC_M_BASE_COUNT; m++) {
 		nulls[m] = 1;
+		row_vals[m] = NAN;
 		if (im->map[2 + m] < 0)
 			continue;
-		/* Profit, cash flow and financing may be negative; the rest may not. */
-		double min_ok = (m == CC_M_NET_PROFIT || m == CC_M_OP_CASH_FLOW) ? -INFINITY : 0;
-		bad |= v_number(im, row, 2 + m, min_ok, &vals[m], &nulls[m]);
-	}
-	if (!nulls[CC_M_RD_STAFF] && !nulls[CC_M_EMPLOYEES] &&
-	    vals[CC_M_RD_STAFF] > vals[CC_M_EMPLOYEES]) {
-		char v[64];
-		snprintf(v, sizeof v, "%.15g", vals[CC_M_RD_STAFF]);
-		reject(im, 2 + CC_M_RD_STAFF, v, "研发人员多于从业人员",
-		       "R&D staff exceed employees");
-		bad = 1;
+		bad |= v_number(im, row, 2 + m, -INFINITY, &vals[m], &nulls[m]);
+		if (!nulls[m])
+			row_vals[m] = vals[m];
 	}
 	if (bad)
+		return 1;
+	/* The indicator rules of `chainchief check` and of the API's writes, one function. */
+	if (indicator_rules(im, row_vals))
 		return 1;
 	int64_t id = enterprise_id(im, 0, uscc, 0);
 	if (!id)
 		return 1;
+	/* A file with one of R&D staff and employees but not the other is checked against the
+	 * stored other one (an indexed read per row, only for such files). */
+	if (pair_partial(im)) {
+		struct cc_error e;
+		int src = stored_pair(im, id, (int64_t)year * 100 + month, row_vals, &e);
+		if (src) {
+			cc_error_set(&im->fatal_err, src, "line %ld: %s", row->line, e.msg);
+			im->fatal = 1; /* a failed read of the store stops the file */
+			return 1;
+		}
+		if (indicator_rules(im, row_vals))
+			return 1;
+	}
 	/* New rows go through the plain INSERT (no statement journal, so much cheaper); a row
 	 * that exists already fails it with a constraint error and is then upserted. */
 	rb_begin(im);
@@ -1599,12 +1657,13 @@ static int begin_load(struct imp *im, struct load *ld)
 /*
  * Allocates the batches and the queue, and for a big file starts the writer thread: the
  * reader then never touches SQLite (its look-ups go through the registry map), as one
- * connection is not shared by threads.
+ * connection is not shared by threads. An indicators file that gives one of R&D staff and
+ * employees reads the stored other one per row, so it is written without the thread.
  */
 static int start_writer(struct imp *im, struct load *ld)
 {
 	int threaded = cc_table_size(ld->t) > (32u << 20) &&
-		       (im->idmap || im->kind == CC_KIND_ENTERPRISES);
+		       (im->idmap || im->kind == CC_KIND_ENTERPRISES) && !pair_partial(im);
 	ld->batches = calloc(NBATCH, sizeof *ld->batches);
 	if (!ld->batches)
 		return cc_error_set(im->err, CC_ENOMEM, "out of memory");

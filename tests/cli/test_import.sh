@@ -234,6 +234,24 @@ $CC --db "$T/f.db" import "$T/neg.csv" > /dev/null
 $CC --db "$T/f.db" export indicators "$T/neg_out.csv" 2>/dev/null
 expect_grep ',2020,.*,-5.2,' "$T/neg_out.csv" "a negative number is exported as a number, unguarded"
 
+# The indicator rules of `check` on import (issue 13, item 11): within a row, and a file that
+# gives one of R&D staff and employees against the stored other one.
+printf 'uscc,period,employees,rd_staff\n%s,2019,100,20\n' "$u2" > "$T/pair.csv"
+expect_status 0 "employees 100, R&D staff 20 load" $CC --db "$T/f.db" import "$T/pair.csv"
+printf 'uscc,period,employees\n%s,2019,10\n' "$u2" > "$T/pair_emp.csv"
+$CC --db "$T/f.db" import "$T/pair_emp.csv" --rejects "$T/pair_emp.rej" > "$T/out" 2>&1
+expect_grep "R&D staff exceed employees|研发人员多于从业人员" "$T/pair_emp.rej" "employees lowered below the stored R&D staff is rejected"
+printf 'uscc,period,rd_staff,invention_patents\n%s,2019,500,3\n%s,2020,5,-1\n' "$u2" "$u2" > "$T/pair_rd.csv"
+$CC --db "$T/f.db" import "$T/pair_rd.csv" --rejects "$T/pair_rd.rej" > "$T/out" 2>&1
+expect_grep "R&D staff exceed employees|研发人员多于从业人员" "$T/pair_rd.rej" "R&D staff raised above the stored employees is rejected"
+expect_grep "must not be negative|数值不能为负" "$T/pair_rd.rej" "a negative patent count is rejected"
+$CC --db "$T/f.db" export indicators "$T/pair_out.csv" 2>/dev/null
+expect_eq "$(/usr/bin/python3 -c "
+import csv,sys
+for r in csv.DictReader(open('$T/pair_out.csv', encoding='utf-8-sig')):
+    if r['uscc'] == '$u2' and r['period'] == '2019': print(r['employees'], r['rd_staff'])")" "100 20" "refused rows changed nothing"
+expect_status 0 "check agrees the database is clean" $CC --db "$T/f.db" check
+
 # Global options after the command words, and usage errors exit 1.
 expect_status 0 "global --db after the command" $CC summary --db "$CHAINCHIEF_DB"
 expect_status 1 "unknown option is a usage error" $CC import --bogus x
