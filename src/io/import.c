@@ -402,8 +402,7 @@ static const char *cstr(const char *s, size_t n, char *buf, size_t cap)
 {
 	if (!s)
 		return NULL;
-	if (n >= cap)
-		n = cap - 1;
+	n = cc_utf8_cut(s, n, cap - 1); /* a reject message never ends inside a character */
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	return buf;
