@@ -173,18 +173,20 @@ int match_regions_parse(const char *s, char *out, size_t n, struct cc_error *err
 	return 0;
 }
 
-int posting_save(struct cc_store *st, const struct posting_in *in, int64_t *id,
-		 struct cc_error *err)
+/*
+ * Fills P with the posting IN describes: for an update the stored row (whose kind and poster
+ * cannot change), for a new one its kind and poster; then IN's fields over it.
+ */
+static int posting_merge(struct cc_store *st, const struct posting_in *in, struct prow *p,
+			 struct cc_error *err)
 {
-	struct prow p;
-	memset(&p, 0, sizeof p);
 	int rc = 0;
 	if (in->id > 0) {
-		rc = prow_load(st, in->id, &p, err);
+		rc = prow_load(st, in->id, p, err);
 		if (rc)
-			return rc;
+			goto out;
 		if (in->kind && match_kind_parse(in->kind) >= 0 &&
-		    match_kind_parse(in->kind) != match_kind_parse(p.kind)) {
+		    match_kind_parse(in->kind) != match_kind_parse(p->kind)) {
 			rc = ferr(err, CC_EINVAL, "kind", "a posting cannot change its kind");
 			goto out;
 		}
@@ -192,7 +194,7 @@ int posting_save(struct cc_store *st, const struct posting_in *in, int64_t *id,
 			char u[19];
 			struct cc_error e2;
 			if (cc_uscc_validate(in->uscc, strlen(in->uscc), u, NULL, &e2) ||
-			    strcmp(u, p.uscc) != 0) {
+			    strcmp(u, p->uscc) != 0) {
 				rc = ferr(err, CC_EINVAL, "uscc",
 					  "a posting cannot change its poster");
 				goto out;
@@ -204,87 +206,124 @@ int posting_save(struct cc_store *st, const struct posting_in *in, int64_t *id,
 			rc = ferr(err, CC_EINVAL, "kind", "must be supply or demand (供 or 需)");
 			goto out;
 		}
-		snprintf(p.kind, sizeof p.kind, "%s", k == MATCH_SUPPLY ? "supply" : "demand");
+		snprintf(p->kind, sizeof p->kind, "%s", k == MATCH_SUPPLY ? "supply" : "demand");
 		struct cc_error e2 = {0};
-		if (!in->uscc || cc_uscc_validate(in->uscc, strlen(in->uscc), p.uscc, NULL, &e2)) {
+		if (!in->uscc || cc_uscc_validate(in->uscc, strlen(in->uscc), p->uscc, NULL, &e2)) {
 			rc = ferr(err, CC_EINVAL, "uscc", "%s",
 				  in->uscc ? e2.msg : "the poster's credit code is required");
 			goto out;
 		}
 	}
-	overlay(&p.title, in->title);
-	overlay(&p.description, in->description);
-	overlay(&p.node, in->node);
-	overlay(&p.quantity, in->quantity);
-	overlay(&p.unit, in->unit);
-	overlay(&p.region_pref, in->region_pref);
-	overlay(&p.valid_until, in->valid_until);
-	overlay(&p.contact, in->contact);
+	overlay(&p->title, in->title);
+	overlay(&p->description, in->description);
+	overlay(&p->node, in->node);
+	overlay(&p->quantity, in->quantity);
+	overlay(&p->unit, in->unit);
+	overlay(&p->region_pref, in->region_pref);
+	overlay(&p->valid_until, in->valid_until);
+	overlay(&p->contact, in->contact);
+out:
+	return rc;
+}
 
-	/* Validate the merged posting. */
-	const char *title = p.title;
-	size_t tn = title ? strlen(title) : 0;
-	cc_trim(&title, &tn);
-	if (!title || tn == 0) {
+/* A merged posting's values as they are written: pointers into the prow, or its own. */
+struct pvalues {
+	const char *title; /* trimmed; TN bytes */
+	size_t tn;
+	const char *chain, *node; /* the catalogue's ids, or NULL */
+	double qty;		  /* NAN when none */
+	char regions[256];
+	char until[16];
+	int64_t eid; /* the poster */
+};
+
+/* Checks the texts' lengths and the title of P; V->title and V->tn are the trimmed title. */
+static int check_texts(const struct prow *p, struct pvalues *v, struct cc_error *err)
+{
+	int rc = 0;
+	v->title = p->title;
+	v->tn = v->title ? strlen(v->title) : 0;
+	cc_trim(&v->title, &v->tn);
+	if (!v->title || v->tn == 0) {
 		rc = ferr(err, CC_EINVAL, "title", "a posting needs a title");
 		goto out;
 	}
-	if ((rc = text_limit(p.title, "title", 200, err)) ||
-	    (rc = text_limit(p.description, "description", 4000, err)) ||
-	    (rc = text_limit(p.unit, "unit", 20, err)) ||
-	    (rc = text_limit(p.contact, "contact", 200, err)))
+	rc = text_limit(p->title, "title", 200, err);
+	if (!rc)
+		rc = text_limit(p->description, "description", 4000, err);
+	if (!rc)
+		rc = text_limit(p->unit, "unit", 20, err);
+	if (!rc)
+		rc = text_limit(p->contact, "contact", 200, err);
+out:
+	return rc;
+}
+
+/* Checks the merged posting P and fills V with the values to write, in the order of fields. */
+static int posting_check(struct cc_store *st, const struct prow *p, struct pvalues *v,
+			 struct cc_error *err)
+{
+	v->chain = v->node = NULL;
+	v->qty = NAN;
+	v->until[0] = '\0';
+	int rc = check_texts(p, v, err);
+	if (rc)
 		goto out;
-	const char *chain = NULL, *node = NULL;
-	if (p.node) {
+	if (p->node) {
 		struct cc_error e2 = {0};
 		const struct cc_catalogue *cat = cc_catalogue_get(&e2);
-		const struct cc_node *nd = cat ? cc_node_resolve(cat, p.node, NULL, &e2) : NULL;
+		const struct cc_node *nd = cat ? cc_node_resolve(cat, p->node, NULL, &e2) : NULL;
 		if (!nd) {
 			rc = ferr(err, CC_EINVAL, "node", "%s", e2.msg);
 			goto out;
 		}
-		chain = cat->chains[nd->chain].id;
-		node = nd->id;
+		v->chain = cat->chains[nd->chain].id;
+		v->node = nd->id;
 	}
-	double qty = NAN;
-	if (p.quantity) {
+	if (p->quantity) {
 		struct cc_error e2 = {0};
-		if (cc_parse_number(p.quantity, strlen(p.quantity), &qty, &e2)) {
+		if (cc_parse_number(p->quantity, strlen(p->quantity), &v->qty, &e2)) {
 			rc = ferr(err, CC_EINVAL, "quantity", "'%.40s' is not a number",
-				  p.quantity);
+				  p->quantity);
 			goto out;
 		}
-		if (!(qty >= 0) || qty > 1e15) {
+		if (!(v->qty >= 0) || v->qty > 1e15) {
 			rc = ferr(err, CC_EINVAL, "quantity", "must be between 0 and 1e15");
 			goto out;
 		}
 	}
-	char regions[256];
-	if ((rc = match_regions_parse(p.region_pref, regions, sizeof regions, err)))
+	rc = match_regions_parse(p->region_pref, v->regions, sizeof v->regions, err);
+	if (rc)
 		goto out;
-	char until[16] = "";
-	if (p.valid_until) {
+	if (p->valid_until) {
 		int ymd;
 		struct cc_error e2 = {0};
-		if (cc_parse_date(p.valid_until, strlen(p.valid_until), &ymd, &e2)) {
+		if (cc_parse_date(p->valid_until, strlen(p->valid_until), &ymd, &e2)) {
 			rc = ferr(err, CC_EINVAL, "valid_until", "%s", e2.msg);
 			goto out;
 		}
-		cc_format_date(ymd, until);
+		cc_format_date(ymd, v->until);
 	}
-	int64_t eid = match_enterprise_id(st, p.uscc, err);
-	if (eid < 0) {
-		rc = (int)eid;
+	v->eid = match_enterprise_id(st, p->uscc, err);
+	if (v->eid < 0) {
+		rc = (int)v->eid;
 		goto out;
 	}
-	if (eid == 0) {
-		rc = ferr(err, CC_ENOTFOUND, "uscc", "no enterprise with credit code %s", p.uscc);
-		goto out;
-	}
+	if (v->eid == 0)
+		rc = ferr(err, CC_ENOTFOUND, "uscc", "no enterprise with credit code %s", p->uscc);
+out:
+	return rc;
+}
 
-	if ((rc = cc_store_begin(st, err)))
-		goto out;
+/*
+ * Writes the posting: an UPDATE of IN->id, or an INSERT by the poster. A second posting of one
+ * kind and title by one enterprise is CC_EEXIST.
+ */
+static int posting_write(struct cc_store *st, const struct posting_in *in, const struct prow *p,
+			 const struct pvalues *v, struct cc_error *err)
+{
 	struct cc_stmt *s = NULL;
+	int rc;
 	if (in->id > 0)
 		rc = cc_stmt_prepare(
 			st, &s,
@@ -299,49 +338,77 @@ int posting_save(struct cc_store *st, const struct posting_in *in, int64_t *id,
 			"node, quantity, unit, region_pref, valid_until, contact, kind, "
 			"created_by) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
 			err);
-	if (rc == 0) {
-		cc_stmt_bind_int64(s, 1, in->id > 0 ? in->id : eid);
-		cc_stmt_bind_text(s, 2, title, tn);
-		if (p.description)
-			cc_stmt_bind_text(s, 3, p.description, strlen(p.description));
-		if (chain) {
-			cc_stmt_bind_text(s, 4, chain, strlen(chain));
-			cc_stmt_bind_text(s, 5, node, strlen(node));
-		}
-		if (!isnan(qty))
-			cc_stmt_bind_double(s, 6, qty);
-		if (p.unit)
-			cc_stmt_bind_text(s, 7, p.unit, strlen(p.unit));
-		if (regions[0])
-			cc_stmt_bind_text(s, 8, regions, strlen(regions));
-		if (until[0])
-			cc_stmt_bind_text(s, 9, until, strlen(until));
-		if (p.contact)
-			cc_stmt_bind_text(s, 10, p.contact, strlen(p.contact));
-		if (in->id <= 0) {
-			cc_stmt_bind_text(s, 11, p.kind, strlen(p.kind));
-			const char *a = in->actor ? in->actor : "cli";
-			cc_stmt_bind_text(s, 12, a, strlen(a));
-		}
-		if (cc_stmt_step(s, err) < 0) {
-			rc = CC_EDB;
-			if (strstr(err->msg, "UNIQUE"))
-				rc = ferr(err, CC_EEXIST, "title",
-					  "this enterprise already has a %s posting titled '%.*s'",
-					  p.kind, (int)(tn > 80 ? 80 : tn), title);
-		}
+	if (rc)
+		goto out;
+	cc_stmt_bind_int64(s, 1, in->id > 0 ? in->id : v->eid);
+	cc_stmt_bind_text(s, 2, v->title, v->tn);
+	if (p->description)
+		cc_stmt_bind_text(s, 3, p->description, strlen(p->description));
+	if (v->chain) {
+		cc_stmt_bind_text(s, 4, v->chain, strlen(v->chain));
+		cc_stmt_bind_text(s, 5, v->node, strlen(v->node));
 	}
+	if (!isnan(v->qty))
+		cc_stmt_bind_double(s, 6, v->qty);
+	if (p->unit)
+		cc_stmt_bind_text(s, 7, p->unit, strlen(p->unit));
+	if (v->regions[0])
+		cc_stmt_bind_text(s, 8, v->regions, strlen(v->regions));
+	if (v->until[0])
+		cc_stmt_bind_text(s, 9, v->until, strlen(v->until));
+	if (p->contact)
+		cc_stmt_bind_text(s, 10, p->contact, strlen(p->contact));
+	if (in->id <= 0) {
+		cc_stmt_bind_text(s, 11, p->kind, strlen(p->kind));
+		const char *a = in->actor ? in->actor : "cli";
+		cc_stmt_bind_text(s, 12, a, strlen(a));
+	}
+	if (cc_stmt_step(s, err) < 0) {
+		rc = CC_EDB;
+		if (strstr(err->msg, "UNIQUE"))
+			rc = ferr(err, CC_EEXIST, "title",
+				  "this enterprise already has a %s posting titled '%.*s'", p->kind,
+				  (int)(v->tn > 80 ? 80 : v->tn), v->title);
+	}
+out:
 	cc_stmt_free(s);
+	return rc;
+}
+
+/* The audit row of a posting's create or update: the posting as it is now. */
+static int posting_audit(struct cc_store *st, const struct posting_in *in, int64_t id,
+			 struct cc_error *err)
+{
+	char target[40];
+	snprintf(target, sizeof target, "posting %lld", (long long)id);
+	json_t *after = posting_get(st, id, 1, err);
+	char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
+	int rc = cc_store_audit(st, in->actor, in->id > 0 ? "posting.update" : "posting.create",
+				target, NULL, a, err);
+	free(a);
+	json_decref(after);
+	return rc;
+}
+
+int posting_save(struct cc_store *st, const struct posting_in *in, int64_t *id,
+		 struct cc_error *err)
+{
+	struct prow p;
+	struct pvalues v;
+	memset(&p, 0, sizeof p);
+	int rc = posting_merge(st, in, &p, err);
+	if (rc)
+		goto out;
+	rc = posting_check(st, &p, &v, err);
+	if (rc)
+		goto out;
+	rc = cc_store_begin(st, err);
+	if (rc)
+		goto out;
+	rc = posting_write(st, in, &p, &v, err);
 	if (rc == 0) {
 		*id = in->id > 0 ? in->id : cc_store_last_id(st);
-		char target[40];
-		snprintf(target, sizeof target, "posting %lld", (long long)*id);
-		json_t *after = posting_get(st, *id, 1, err);
-		char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
-		rc = cc_store_audit(st, in->actor, in->id > 0 ? "posting.update" : "posting.create",
-				    target, NULL, a, err);
-		free(a);
-		json_decref(after);
+		rc = posting_audit(st, in, *id, err);
 	}
 	if (rc == 0 && in->id <= 0) {
 		int64_t d = match_deliver(st, *id - 1, err);

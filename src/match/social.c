@@ -395,77 +395,130 @@ static void deal_next(struct match_deal_state *d, const char *status, int side, 
 		 d->supplier_confirmed && d->buyer_confirmed ? "agreed" : "proposed");
 }
 
-int match_deal_mark_as(struct cc_store *st, int64_t posting, int64_t cp_posting,
-		       const char *cp_uscc, const char *status, double value, const char *comment,
-		       const char *actor, const char *party, struct match_deal_state *out,
-		       struct cc_error *err)
+/* The two sides of a deal as a mark names them. */
+struct deal_pair {
+	struct pinfo a, b;	 /* the deal's posting and the counterpart posting, if any */
+	int has_b;		 /* the counterpart is a posting (else an enterprise) */
+	int64_t counter;	 /* the counterpart enterprise */
+	int64_t supplier, buyer; /* enterprises */
+	int side;		 /* 1 the supplier marks, 2 the buyer, 0 staff or the CLI */
+};
+
+/*
+ * Resolves the counterpart of POSTING (the posting CP_POSTING when above 0, else the enterprise
+ * CP_USCC) into P, the pair of postings in one order whichever side marks it, and the side of
+ * PARTY (a credit code, or NULL for staff). CC_EPERM when PARTY is neither side.
+ */
+static int deal_resolve(struct cc_store *st, int64_t posting, int64_t cp_posting,
+			const char *cp_uscc, const char *party, struct deal_pair *p,
+			struct cc_error *err)
 {
-	memset(out, 0, sizeof *out);
-	if (!status ||
-	    (strcmp(status, "contacted") && strcmp(status, "agreed") && strcmp(status, "failed")))
-		return cc_error_set(err, CC_EINVAL, "status: must be contacted, agreed or failed");
-	if (!isnan(value) && !(value > 0 && value <= MATCH_DEAL_VALUE_MAX))
-		return cc_error_set(err, CC_EINVAL,
-				    "value: an order value in 万元, above 0 and at most %.0f "
-				    "(1,000 亿元)",
-				    MATCH_DEAL_VALUE_MAX);
-	struct pinfo a, b = {0};
-	int rc = pinfo_load(st, posting, &a, err);
+	memset(p, 0, sizeof *p);
+	int rc = pinfo_load(st, posting, &p->a, err);
 	if (rc)
-		return rc;
+		goto out;
 	int64_t cp_eid;
 	if (cp_posting > 0) {
-		if ((rc = pinfo_load(st, cp_posting, &b, err)))
-			return rc;
-		if (b.kind == a.kind)
-			return cc_error_set(
+		rc = pinfo_load(st, cp_posting, &p->b, err);
+		if (rc)
+			goto out;
+		if (p->b.kind == p->a.kind) {
+			rc = cc_error_set(
 				err, CC_EINVAL,
 				"counterpart: a deal pairs a supply posting with a demand posting");
-		cp_eid = b.eid;
+			goto out;
+		}
+		p->has_b = 1;
+		cp_eid = p->b.eid;
 		/* One deal per pair of postings, whichever side marks it. */
 		if (cp_posting < posting) {
-			struct pinfo t = a;
-			a = b;
-			b = t;
+			struct pinfo t = p->a;
+			p->a = p->b;
+			p->b = t;
 		}
 	} else {
 		char u[19];
 		struct cc_error e2 = {0};
-		if (!cp_uscc || cc_uscc_validate(cp_uscc, strlen(cp_uscc), u, NULL, &e2))
-			return cc_error_set(
-				err, CC_EINVAL, "counterpart: %s",
-				cp_uscc ? e2.msg : "name the counterpart posting or credit code");
+		if (!cp_uscc || cc_uscc_validate(cp_uscc, strlen(cp_uscc), u, NULL, &e2)) {
+			rc = cc_error_set(err, CC_EINVAL, "counterpart: %s",
+					  cp_uscc ? e2.msg
+						  : "name the counterpart posting or credit code");
+			goto out;
+		}
 		cp_eid = match_enterprise_id(st, u, err);
-		if (cp_eid < 0)
-			return (int)cp_eid;
-		if (cp_eid == 0)
-			return cc_error_set(err, CC_ENOTFOUND, "counterpart: no enterprise %s", u);
+		if (cp_eid < 0) {
+			rc = (int)cp_eid;
+			goto out;
+		}
+		if (cp_eid == 0) {
+			rc = cc_error_set(err, CC_ENOTFOUND, "counterpart: no enterprise %s", u);
+			goto out;
+		}
 	}
-	if (cp_eid == a.eid && cp_posting <= 0)
-		return cc_error_set(err, CC_EINVAL,
-				    "counterpart: a posting cannot deal with its own poster");
-	int64_t supplier, buyer, poster = a.eid, counter = cp_posting > 0 ? b.eid : cp_eid;
-	if (poster == counter)
-		return cc_error_set(err, CC_EINVAL,
-				    "counterpart: both postings are by the same enterprise");
-	if (a.kind == MATCH_SUPPLY)
-		supplier = poster, buyer = counter;
-	else
-		supplier = counter, buyer = poster;
-	int side = 0;
+	if (cp_eid == p->a.eid && cp_posting <= 0) {
+		rc = cc_error_set(err, CC_EINVAL,
+				  "counterpart: a posting cannot deal with its own poster");
+		goto out;
+	}
+	int64_t poster = p->a.eid;
+	p->counter = cp_posting > 0 ? p->b.eid : cp_eid;
+	if (poster == p->counter) {
+		rc = cc_error_set(err, CC_EINVAL,
+				  "counterpart: both postings are by the same enterprise");
+		goto out;
+	}
+	p->supplier = p->a.kind == MATCH_SUPPLY ? poster : p->counter;
+	p->buyer = p->a.kind == MATCH_SUPPLY ? p->counter : poster;
 	if (party) {
 		int64_t pid = match_enterprise_id(st, party, err);
-		if (pid < 0)
-			return (int)pid;
-		side = pid == supplier ? 1 : pid == buyer ? 2 : -1;
-		if (side < 0)
-			return cc_error_set(
+		if (pid < 0) {
+			rc = (int)pid;
+			goto out;
+		}
+		p->side = pid == p->supplier ? 1 : pid == p->buyer ? 2 : -1;
+		if (p->side < 0)
+			rc = cc_error_set(
 				err, CC_EPERM,
 				"posting: an enterprise marks only deals it is a party of");
 	}
+out:
+	return rc;
+}
+
+/*
+ * Reads the pair's deal, if there is one, into OUT (id and confirmations) and *OLD_VALUE (NaN
+ * none). One deal per pair, whichever side marks it: looked up inside the transaction (a
+ * UNIQUE constraint cannot do it, as an enterprise counterpart has no posting: NULL).
+ */
+static int deal_find(struct cc_store *st, const struct deal_pair *p, struct match_deal_state *out,
+		     double *old_value, struct cc_error *err)
+{
 	static const char find_sql[] =
 		"SELECT id, value, supplier_confirmed, buyer_confirmed FROM deals "
 		"WHERE posting_id = ?1 AND cp_enterprise_id = ?2 AND cp_posting_id IS ?3";
+	*old_value = NAN;
+	struct cc_stmt *s = cc_stmt_cached(st, find_sql, err);
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_int64(s, 1, p->a.id);
+	cc_stmt_bind_int64(s, 2, p->counter);
+	if (p->has_b)
+		cc_stmt_bind_int64(s, 3, p->b.id);
+	int rc = cc_stmt_step(s, err);
+	if (rc == 1) {
+		out->id = cc_stmt_int64(s, 0);
+		*old_value = cc_stmt_is_null(s, 1) ? NAN : cc_stmt_double(s, 1);
+		out->supplier_confirmed = (int)cc_stmt_int64(s, 2);
+		out->buyer_confirmed = (int)cc_stmt_int64(s, 3);
+	}
+	cc_stmt_reset(s);
+	return rc < 0 ? CC_EDB : 0;
+}
+
+/* Writes the deal OUT describes: an update of OUT->id, or a new deal whose id OUT takes. */
+static int deal_store(struct cc_store *st, const struct deal_pair *p, struct match_deal_state *out,
+		      double stored, struct cc_error *err)
+{
 	static const char insert_sql[] =
 		"INSERT INTO deals(posting_id, cp_posting_id, cp_enterprise_id, supplier_id, buyer_id, "
 		"chain, status, value, supplier_confirmed, buyer_confirmed) "
@@ -474,40 +527,9 @@ int match_deal_mark_as(struct cc_store *st, int64_t posting, int64_t cp_posting,
 		"UPDATE deals SET status = ?2, value = ?3, supplier_confirmed = ?4, "
 		"buyer_confirmed = ?5, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
 		"WHERE id = ?1";
-	static const char event_sql[] = "INSERT INTO deal_events(deal_id, actor, status, value, "
-					"comment) VALUES(?1, ?2, ?3, ?4, ?5)";
-	if ((rc = cc_store_begin(st, err)))
-		return rc;
-	/* One deal per pair, whichever side marks it: looked up first inside the transaction (a
-	 * UNIQUE constraint cannot do it, as an enterprise counterpart has no posting: NULL). */
-	double old_value = NAN;
-	struct cc_stmt *s = cc_stmt_cached(st, find_sql, err);
-	if (!s) {
-		rc = CC_EDB;
-		goto done;
-	}
-	cc_stmt_bind_int64(s, 1, a.id);
-	cc_stmt_bind_int64(s, 2, counter);
-	if (cp_posting > 0)
-		cc_stmt_bind_int64(s, 3, b.id);
-	if ((rc = cc_stmt_step(s, err)) == 1) {
-		out->id = cc_stmt_int64(s, 0);
-		old_value = cc_stmt_is_null(s, 1) ? NAN : cc_stmt_double(s, 1);
-		out->supplier_confirmed = (int)cc_stmt_int64(s, 2);
-		out->buyer_confirmed = (int)cc_stmt_int64(s, 3);
-	}
-	cc_stmt_reset(s);
-	if (rc < 0) {
-		rc = CC_EDB;
-		goto done;
-	}
-	deal_next(out, status, side, old_value, value);
-	double stored = isnan(value) ? old_value : value;
-	s = cc_stmt_cached(st, out->id ? update_sql : insert_sql, err);
-	if (!s) {
-		rc = CC_EDB;
-		goto done;
-	}
+	struct cc_stmt *s = cc_stmt_cached(st, out->id ? update_sql : insert_sql, err);
+	if (!s)
+		return CC_EDB;
 	if (out->id) {
 		cc_stmt_bind_int64(s, 1, out->id);
 		cc_stmt_bind_text(s, 2, out->status, strlen(out->status));
@@ -516,13 +538,13 @@ int match_deal_mark_as(struct cc_store *st, int64_t posting, int64_t cp_posting,
 		cc_stmt_bind_int64(s, 4, out->supplier_confirmed);
 		cc_stmt_bind_int64(s, 5, out->buyer_confirmed);
 	} else {
-		cc_stmt_bind_int64(s, 1, a.id);
-		if (cp_posting > 0)
-			cc_stmt_bind_int64(s, 2, b.id);
-		cc_stmt_bind_int64(s, 3, counter);
-		cc_stmt_bind_int64(s, 4, supplier);
-		cc_stmt_bind_int64(s, 5, buyer);
-		const char *ch = a.chain[0] ? a.chain : b.chain;
+		cc_stmt_bind_int64(s, 1, p->a.id);
+		if (p->has_b)
+			cc_stmt_bind_int64(s, 2, p->b.id);
+		cc_stmt_bind_int64(s, 3, p->counter);
+		cc_stmt_bind_int64(s, 4, p->supplier);
+		cc_stmt_bind_int64(s, 5, p->buyer);
+		const char *ch = p->a.chain[0] ? p->a.chain : p->b.chain;
 		if (ch[0])
 			cc_stmt_bind_text(s, 6, ch, strlen(ch));
 		cc_stmt_bind_text(s, 7, out->status, strlen(out->status));
@@ -531,45 +553,95 @@ int match_deal_mark_as(struct cc_store *st, int64_t posting, int64_t cp_posting,
 		cc_stmt_bind_int64(s, 9, out->supplier_confirmed);
 		cc_stmt_bind_int64(s, 10, out->buyer_confirmed);
 	}
-	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	int rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	cc_stmt_reset(s);
-	if (rc)
-		goto done;
-	if (!out->id)
+	if (rc == 0 && !out->id)
 		out->id = cc_store_last_id(st);
-	s = cc_stmt_cached(st, event_sql, err);
-	if (!s) {
-		rc = CC_EDB;
-		goto done;
-	}
+	return rc;
+}
+
+/* Records the mark in the deal's history (deal_events). */
+static int deal_event(struct cc_store *st, int64_t id, const char *actor, const char *status,
+		      double value, const char *comment, struct cc_error *err)
+{
+	static const char event_sql[] = "INSERT INTO deal_events(deal_id, actor, status, value, "
+					"comment) VALUES(?1, ?2, ?3, ?4, ?5)";
+	struct cc_stmt *s = cc_stmt_cached(st, event_sql, err);
+	if (!s)
+		return CC_EDB;
 	const char *ac = actor && *actor ? actor : "cli";
-	cc_stmt_bind_int64(s, 1, out->id);
+	cc_stmt_bind_int64(s, 1, id);
 	cc_stmt_bind_text(s, 2, ac, strlen(ac));
 	cc_stmt_bind_text(s, 3, status, strlen(status));
 	if (!isnan(value))
 		cc_stmt_bind_double(s, 4, value);
 	if (comment && *comment)
 		cc_stmt_bind_text(s, 5, comment, strlen(comment));
-	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	int rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	cc_stmt_reset(s);
-	if (rc == 0) {
-		char target[40], after[200], num[40] = "null";
-		snprintf(target, sizeof target, "deal %lld", (long long)out->id);
-		if (!isnan(stored))
-			snprintf(num, sizeof num, "%.17g", stored);
-		snprintf(
-			after, sizeof after,
-			"{\"mark\":\"%s\",\"status\":\"%s\",\"value\":%s,\"supplier_confirmed\":%s,"
-			"\"buyer_confirmed\":%s}",
-			status, out->status, num, out->supplier_confirmed ? "true" : "false",
-			out->buyer_confirmed ? "true" : "false");
-		rc = cc_store_audit(st, actor, "deal.mark", target, NULL, after, err);
+	return rc;
+}
+
+/* The audit row of a mark: the mark and the deal's state after it. */
+static int deal_audit(struct cc_store *st, const char *actor, const char *status,
+		      const struct match_deal_state *d, double stored, struct cc_error *err)
+{
+	char target[40], after[200], num[40] = "null";
+	snprintf(target, sizeof target, "deal %lld", (long long)d->id);
+	if (!isnan(stored))
+		snprintf(num, sizeof num, "%.17g", stored);
+	snprintf(after, sizeof after,
+		 "{\"mark\":\"%s\",\"status\":\"%s\",\"value\":%s,\"supplier_confirmed\":%s,"
+		 "\"buyer_confirmed\":%s}",
+		 status, d->status, num, d->supplier_confirmed ? "true" : "false",
+		 d->buyer_confirmed ? "true" : "false");
+	return cc_store_audit(st, actor, "deal.mark", target, NULL, after, err);
+}
+
+int match_deal_mark_as(struct cc_store *st, int64_t posting, int64_t cp_posting,
+		       const char *cp_uscc, const char *status, double value, const char *comment,
+		       const char *actor, const char *party, struct match_deal_state *out,
+		       struct cc_error *err)
+{
+	struct deal_pair p;
+	int rc = 0;
+	memset(out, 0, sizeof *out);
+	if (!status ||
+	    (strcmp(status, "contacted") && strcmp(status, "agreed") && strcmp(status, "failed"))) {
+		rc = cc_error_set(err, CC_EINVAL, "status: must be contacted, agreed or failed");
+		goto out;
 	}
+	if (!isnan(value) && !(value > 0 && value <= MATCH_DEAL_VALUE_MAX)) {
+		rc = cc_error_set(err, CC_EINVAL,
+				  "value: an order value in 万元, above 0 and at most %.0f "
+				  "(1,000 亿元)",
+				  MATCH_DEAL_VALUE_MAX);
+		goto out;
+	}
+	rc = deal_resolve(st, posting, cp_posting, cp_uscc, party, &p, err);
+	if (rc)
+		goto out;
+	rc = cc_store_begin(st, err);
+	if (rc)
+		goto out;
+	double old_value;
+	rc = deal_find(st, &p, out, &old_value, err);
+	if (rc)
+		goto done;
+	deal_next(out, status, p.side, old_value, value);
+	double stored = isnan(value) ? old_value : value;
+	rc = deal_store(st, &p, out, stored, err);
+	if (rc)
+		goto done;
+	rc = deal_event(st, out->id, actor, status, value, comment, err);
+	if (rc == 0)
+		rc = deal_audit(st, actor, status, out, stored, err);
 done:
 	if (rc == 0)
 		rc = cc_store_commit(st, err);
 	if (rc)
 		cc_store_rollback(st);
+out:
 	return rc;
 }
 
