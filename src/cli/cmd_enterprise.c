@@ -170,6 +170,29 @@ static void revenue_cell(const struct cc_frame *f, int i, int year, char *out, s
 		cc_format_double(v, out, cap);
 }
 
+/*
+ * The revenue column of the enterprise USCC read from the store: of its latest annual row
+ * (revenue_cell's rule for a frame without indicators). Writes "" when unknown. Returns 0 or
+ * a negative CC_E*.
+ */
+static int stored_revenue(struct cc_store *st, const char *uscc, char *out, size_t cap,
+			  struct cc_error *err)
+{
+	static const char sql[] =
+		"SELECT i.revenue FROM indicators i JOIN enterprises e ON e.id = i.enterprise_id "
+		"WHERE e.uscc = ?1 AND i.period % 100 = 0 ORDER BY i.period DESC LIMIT 1";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	out[0] = '\0';
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_text(s, 1, uscc, strlen(uscc));
+	int rc = cc_stmt_step(s, err);
+	if (rc == 1 && !cc_stmt_is_null(s, 0))
+		cc_num_format(cc_stmt_double(s, 0), 0, out, cap);
+	cc_stmt_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
 /* `enterprise list`: the search engine of the API's enterprise list (frame/search.h) over a
  * frame of the store, printed as the registry's columns. */
 static int enterprise_list(struct cli_ctx *ctx, const char **val)
@@ -197,7 +220,13 @@ static int enterprise_list(struct cli_ctx *ctx, const char **val)
 		rc = cli_open_store(ctx, 0);
 	if (rc)
 		goto out;
-	if (cc_frame_build(ctx->store, 0, &f, &err)) {
+	/* The search reads the registry and memberships, and indicators only for a metric sort
+	 * or a given year: without those, a frame of the registry alone (no indicators, no
+	 * edges: at 200,000 firms 0.5 s instead of 2.9 s), the revenue column read from the
+	 * store for the printed rows only. */
+	int with_indicators = q.sort == CC_ENTERPRISE_BY_METRIC || val[O_YEAR];
+	if (cc_frame_build(ctx->store, with_indicators ? CC_FRAME_NO_SUPPLY : CC_FRAME_REGISTRY, &f,
+			   &err)) {
 		cli_error("enterprise: %s", err.msg);
 		rc = CLI_FAIL;
 		goto out;
@@ -229,7 +258,13 @@ static int enterprise_list(struct cli_ctx *ctx, const char **val)
 			if (f->certs[i] & (1 << c))
 				used += (size_t)snprintf(certs + used, sizeof certs - used, "%s%s",
 							 used ? ";" : "", cc_cert_words[c]);
-		revenue_cell(f, i, val[O_YEAR] ? q.year : 0, revenue, sizeof revenue);
+		if (with_indicators)
+			revenue_cell(f, i, val[O_YEAR] ? q.year : 0, revenue, sizeof revenue);
+		else if (stored_revenue(ctx->store, f->uscc[i], revenue, sizeof revenue, &err)) {
+			cli_error("enterprise: %s", err.msg);
+			rc = CLI_FAIL;
+			goto out;
+		}
 		const char *v[8] = {f->uscc[i],
 				    f->name[i],
 				    region,

@@ -1001,7 +1001,8 @@ static int build_in_tx(struct cc_store *st, struct cc_frame *f, int flags,
 	f->nnodes = cat->nnodes; /* before the threads: both sections read it */
 	sd.st = second_reader(st, f->seq);
 	pthread_t th;
-	int threaded = sd.st && pthread_create(&th, NULL, side_periods, &sd) == 0;
+	int registry_only = (flags & CC_FRAME_REGISTRY) != 0;
+	int threaded = !registry_only && sd.st && pthread_create(&th, NULL, side_periods, &sd) == 0;
 	t_open = mono_seconds();
 	int rc = load_enterprises(st, f, &idmap, &maxid, err);
 	/* Kept: readers map a store id to the frame's index with cc_frame_of_id. */
@@ -1012,14 +1013,15 @@ static int build_in_tx(struct cc_store *st, struct cc_frame *f, int flags,
 		pthread_join(th, NULL);
 		if (rc == 0 && sd.rc)
 			rc = cc_error_set(err, sd.rc, "%s", sd.err.msg);
-	} else if (rc == 0) {
+	} else if (rc == 0 && !registry_only) {
 		rc = read_periods(st, sd.monthly, &sd.per, err);
 	}
 	if (rc == 0)
 		rc = make_period_columns(f, &sd.per, err);
 	t[1] = mono_seconds();
-	threaded = rc == 0 && sd.st && pthread_create(&th, NULL, side_supply, &sd) == 0;
-	if (rc == 0)
+	int supply = !(flags & (CC_FRAME_NO_SUPPLY | CC_FRAME_REGISTRY));
+	threaded = supply && rc == 0 && sd.st && pthread_create(&th, NULL, side_supply, &sd) == 0;
+	if (rc == 0 && !registry_only)
 		rc = load_indicators(st, f, idmap, maxid, err);
 	t[2] = mono_seconds();
 	if (rc == 0)
@@ -1029,7 +1031,7 @@ static int build_in_tx(struct cc_store *st, struct cc_frame *f, int flags,
 		pthread_join(th, NULL);
 		if (rc == 0 && sd.rc)
 			rc = cc_error_set(err, sd.rc, "%s", sd.err.msg);
-	} else if (rc == 0) {
+	} else if (rc == 0 && supply) {
 		rc = reload_supply(st, f, cat, err);
 	}
 	if (sd.st) {

@@ -142,7 +142,10 @@ void *cc_frame_ext(struct cc_frame *f, enum cc_frame_slot_t slot,
 		   void *(*make)(const struct cc_frame *), void (*free_fn)(void *));
 
 enum cc_frame_flags_t {
-	CC_FRAME_MONTHLY = 1, /* also load monthly indicators */
+	CC_FRAME_MONTHLY = 1,	/* also load monthly indicators */
+	CC_FRAME_NO_SUPPLY = 2, /* leave out the supply edges (a one-off search: the CLI) */
+	CC_FRAME_REGISTRY = 4,	/* the registry and memberships only: no periods, indicators
+				 * or edges (nyears 0), for a search that needs no metric */
 };
 
 /*

@@ -360,6 +360,52 @@ static void test_random_combinations(void **state)
 	}
 }
 
+/*
+ * A frame of the registry alone (CC_FRAME_REGISTRY, the CLI's when no metric is asked):
+ * no periods, indicators or edges, and the same answers as the full frame to every search
+ * without a metric.
+ */
+static void test_registry_frame(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	struct cc_store *st = NULL;
+	struct cc_frame *r = NULL;
+	char db[300];
+	snprintf(db, sizeof db, "%s/search.db", dir);
+	assert_int_equal(cc_store_open(&st, db, 0, &err), 0);
+	assert_int_equal(cc_frame_build(st, CC_FRAME_REGISTRY, &r, &err), 0);
+	assert_int_equal(r->n, frame->n);
+	assert_int_equal(r->nyears, 0);
+	assert_int_equal(r->nedges, 0);
+	assert_true(frame->nyears > 0);
+	for (int t = 0; t < 500; t++) {
+		struct cc_enterprise_query q;
+		cc_enterprise_query_init(&q);
+		int i = rnd_below(frame->n);
+		switch (t % 4) {
+		case 0: q.region = frame->region[i] / 100 * 100; break;
+		case 1: q.scale = 1 + rnd_below(CC_SCALE_WORDS - 1); break;
+		case 2: q.chain = rnd_below(cc_catalogue_get(NULL)->nchains); break;
+		default: break;
+		}
+		q.sort = rnd_below(2) ? CC_ENTERPRISE_BY_NAME : q.sort;
+		q.desc = rnd_below(2);
+		q.limit = 1 + rnd_below(80);
+		struct cc_enterprise_page a = {0}, b = {0};
+		assert_int_equal(cc_enterprise_search(frame, &q, &a, &err), 0);
+		assert_int_equal(cc_enterprise_search(r, &q, &b, &err), 0);
+		assert_int_equal(a.total, b.total);
+		assert_int_equal(a.nrows, b.nrows);
+		for (int k = 0; k < a.nrows; k++)
+			assert_string_equal(frame->uscc[a.rows[k]], r->uscc[b.rows[k]]);
+		cc_enterprise_page_release(&a);
+		cc_enterprise_page_release(&b);
+	}
+	cc_frame_release(r);
+	cc_store_close(st);
+}
+
 /* More sorted orders than the frame caches (48): the later ones are made for their caller
  * alone and still answer (they were refused as out of memory before). */
 static void test_many_orders(void **state)
@@ -418,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_many_orders),
 		cmocka_unit_test(test_random_combinations),
 		cmocka_unit_test(test_bad_pages),
+		cmocka_unit_test(test_registry_frame),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
