@@ -469,6 +469,24 @@ static void codemap_put(struct codemap *m, char (*uscc)[19], int32_t i)
 }
 
 /*
+ * Doubles M and puts the N codes of USCC back (every node is in the map). Returns 0 or
+ * CC_ENOMEM (M unchanged).
+ */
+static int codemap_grow(struct codemap *m, char (*uscc)[19], int32_t n)
+{
+	size_t mask = m->mask * 2 + 1;
+	int32_t *slot = calloc(mask + 1, sizeof *slot);
+	if (!slot)
+		return CC_ENOMEM;
+	free(m->slot);
+	m->slot = slot;
+	m->mask = mask;
+	for (int32_t i = 0; i < n; i++)
+		codemap_put(m, uscc, i);
+	return 0;
+}
+
+/*
  * Supplier codes are resolved in batches: hashing a batch first and prefetching its slots and
  * then the codes they point to lets the memory system fetch them in parallel, instead of
  * waiting for two cache misses per edge, ten million times.
@@ -493,9 +511,10 @@ static int resolve_batch(struct risk_net *net, struct codemap *map, struct batch
 		if (x)
 			__builtin_prefetch(net->uscc[x - 1]);
 	}
+	int grown = 0; /* the map grew during this batch: its precomputed slots are stale */
 	for (int i = 0; i < b->n; i++) {
 		const char *sup = b->code[i];
-		size_t h = b->slot[i];
+		size_t h = grown ? cc_hash(sup, 18) & map->mask : b->slot[i];
 		int32_t si = -1;
 		while (map->slot[h]) {
 			if (memcmp(net->uscc[map->slot[h] - 1], sup, 18) == 0) {
@@ -518,8 +537,16 @@ static int resolve_batch(struct risk_net *net, struct codemap *map, struct batch
 					return cc_error_set(err, CC_ENOMEM, "out of memory");
 				*cap = ncap;
 			}
-			if ((size_t)(*n + 1) * 2 > map->mask)
-				return cc_error_set(err, CC_ENOMEM, "too many outside suppliers");
+			if ((size_t)(*n + 1) * 2 > map->mask) {
+				/* More outside suppliers than the first size guessed: keep the
+				 * load factor at 1/2 and probe again in the larger map. */
+				if (codemap_grow(map, net->uscc, *n))
+					return cc_error_set(err, CC_ENOMEM, "out of memory");
+				grown = 1;
+				h = cc_hash(sup, 18) & map->mask;
+				while (map->slot[h])
+					h = (h + 1) & map->mask;
+			}
 			memcpy(net->uscc[*n], sup, 18);
 			net->uscc[*n][18] = '\0';
 			int reg = cc_uscc_region(sup);

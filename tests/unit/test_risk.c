@@ -134,6 +134,48 @@ static int cat_node(const char *ref)
 	return nd->index;
 }
 
+/*
+ * Many more outside suppliers than edges / 4 (the first guess of the code map's size): the
+ * map grows instead of failing (a 600-firm demo with seed 3 failed "too many outside
+ * suppliers").
+ */
+static void test_many_outside(void **state)
+{
+	(void)state;
+	char d[] = "/tmp/cc-risk-out-XXXXXX", p[300], code[19], buyer[19];
+	struct cc_store *s2 = NULL;
+	struct risk_net *n2 = NULL;
+	struct cc_error err = {0};
+	assert_non_null(mkdtemp(d));
+	snprintf(p, sizeof p, "%s/o.db", d);
+	assert_int_equal(cc_store_open(&s2, p, CC_STORE_CREATE, &err), 0);
+	tu_uscc(buyer, 500112, 1);
+	char t[256];
+	snprintf(t, sizeof t, "uscc,name,region\n%s,B,500112\n", buyer);
+	tu_load(s2, d, "e.csv", t);
+	enum { NOUT = 3000 };
+	char *big = malloc((size_t)NOUT * 80 + 100);
+	assert_non_null(big);
+	size_t cap = (size_t)NOUT * 80 + 100;
+	size_t k = (size_t)snprintf(big, cap, "supplier,buyer,product,annual_value\n");
+	for (int i = 0; i < NOUT; i++) {
+		tu_uscc(code, 320506, 1000 + i);
+		k += (size_t)snprintf(big + k, cap - k, "%s,%s,p,1\n", code, buyer);
+	}
+	tu_load(s2, d, "s.csv", big);
+	assert_int_equal(risk_net_load(s2, &n2, &err), 0);
+	for (int i = 0; i < NOUT; i += 7) {
+		tu_uscc(code, 320506, 1000 + i);
+		assert_true(risk_net_find(n2, code) >= 0);
+	}
+	assert_true(risk_net_find(n2, buyer) >= 0);
+	free(big);
+	risk_net_free(n2);
+	cc_store_close(s2);
+	snprintf(p, sizeof p, "rm -rf %s", d);
+	assert_int_equal(system(p), 0);
+}
+
 /* Both constructors give the same network; outside suppliers keep their code's region. */
 static void test_network(void **state)
 {
@@ -467,15 +509,11 @@ static void test_neighbourhood(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_network),
-		cmocka_unit_test(test_concentration),
-		cmocka_unit_test(test_spof),
-		cmocka_unit_test(test_articulation),
-		cmocka_unit_test(test_graph_algorithms),
-		cmocka_unit_test(test_disrupt),
-		cmocka_unit_test(test_disrupt_cycle),
-		cmocka_unit_test(test_disrupt_errors),
-		cmocka_unit_test(test_neighbourhood),
+		cmocka_unit_test(test_network),	       cmocka_unit_test(test_many_outside),
+		cmocka_unit_test(test_concentration),  cmocka_unit_test(test_spof),
+		cmocka_unit_test(test_articulation),   cmocka_unit_test(test_graph_algorithms),
+		cmocka_unit_test(test_disrupt),	       cmocka_unit_test(test_disrupt_cycle),
+		cmocka_unit_test(test_disrupt_errors), cmocka_unit_test(test_neighbourhood),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
