@@ -724,34 +724,46 @@ static int cand_add(const struct cc_frame *f, struct cand **c, int *n, int *cap,
 	return 1;
 }
 
-int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *scope, int year,
-		  const struct chain_rules *rules, struct chain_target *out, int max,
-		  struct cc_error *err)
+/* The candidates of one chain_targets call, each once: KM maps a supplier key to 1 + its index. */
+struct cands {
+	struct cand *c;
+	int n, cap;
+	struct keymap km;
+};
+
+static void cands_release(struct cands *cs)
 {
-	const struct cc_catalogue *cat = cc_catalogue_get(err);
-	if (!cat)
-		return CC_EINVAL;
-	if (node < 0 || node >= cat->nnodes)
-		return cc_error_set(err, CC_ENOTFOUND, "no node %d", node);
-	if (!year)
-		year = cc_frame_latest_year(f);
-	/* Candidates keyed by registry index (>= 0) or outside index (< 0). */
-	int cap = 1024, n = 0;
-	struct cand *c = malloc(sizeof *c * (size_t)cap);
+	free(cs->c);
+	free(cs->km.key);
+	free(cs->km.val);
+}
+
+/* Room for the candidates of NODE's subtree: at most one per edge and per maker in it. */
+static int cands_init(const struct cc_frame *f, const struct cc_catalogue *cat, int node,
+		      struct cands *cs)
+{
+	memset(cs, 0, sizeof *cs);
+	cs->cap = 1024;
+	cs->c = malloc(sizeof *cs->c * (size_t)cs->cap);
 	const struct cc_chain *ch = &cat->chains[cat->nodes[node].chain];
 	size_t want = 16;
 	for (int k = node; k < ch->first_node + ch->nnodes; k++)
 		if (in_subtree(cat, k, node))
 			want += (size_t)(f->node_edge_start[k + 1] - f->node_edge_start[k]) +
 				(size_t)(f->node_start[k + 1] - f->node_start[k]);
-	struct keymap km = {0};
-	if (!c || keymap_init(&km, want)) {
-		free(c);
-		free(km.key);
-		free(km.val);
-		return cc_error_set(err, CC_ENOMEM, "out of memory");
-	}
-	/* The node's subtree: nodes of its chain from NODE on whose ancestors include NODE. */
+	if (!cs->c || keymap_init(&cs->km, want))
+		return CC_ENOMEM;
+	return 0;
+}
+
+/*
+ * Suppliers outside the scope that sell to buyers in it, within NODE's subtree (nodes of its
+ * chain from NODE on whose ancestors include NODE), with their sales and buyers summed.
+ */
+static void add_suppliers(const struct cc_frame *f, const struct cc_catalogue *cat, int node,
+			  const struct chain_scope *scope, int year, struct cands *cs)
+{
+	const struct cc_chain *ch = &cat->chains[cat->nodes[node].chain];
 	for (int e = f->node_edge_start[node]; e < f->node_edge_start[ch->first_node + ch->nnodes];
 	     e++) {
 		int en = f->edge_node[e];
@@ -764,31 +776,42 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 		int sreg = s >= 0 ? f->region[s] : f->outside_region[-s - 1];
 		if (chain_scope_has(scope, sreg))
 			continue;
-		int *slot = keymap_slot(&km, s);
+		int *slot = keymap_slot(&cs->km, s);
 		if (!*slot) {
-			if (!cand_add(f, &c, &n, &cap, node, CHAIN_TARGET_SUPPLIER, s, year))
+			if (!cand_add(f, &cs->c, &cs->n, &cs->cap, node, CHAIN_TARGET_SUPPLIER, s,
+				      year))
 				break;
-			*slot = n;
+			*slot = cs->n;
 		}
-		struct cand *t = &c[*slot - 1];
+		struct cand *t = &cs->c[*slot - 1];
 		if (!isnan(f->edge_value[e]))
 			t->value_to_local += f->edge_value[e];
 		t->local_buyers++;
 	}
-	/* Registered makers of the node outside the scope. */
+}
+
+/* Registered makers of NODE's subtree outside the scope not already candidates. */
+static void add_makers(const struct cc_frame *f, const struct cc_catalogue *cat, int node,
+		       const struct chain_scope *scope, int year, struct cands *cs)
+{
 	for (int k = node; k < cat->nnodes && cat->nodes[k].chain == cat->nodes[node].chain; k++) {
 		if (!in_subtree(cat, k, node))
 			continue;
 		for (int p = f->node_start[k]; p < f->node_start[k + 1]; p++) {
 			int i = f->node_ent[p];
-			if (chain_scope_has(scope, f->region[i]) || *keymap_slot(&km, i))
+			if (chain_scope_has(scope, f->region[i]) || *keymap_slot(&cs->km, i))
 				continue;
-			if (!cand_add(f, &c, &n, &cap, node, CHAIN_TARGET_MAKER, i, year))
+			if (!cand_add(f, &cs->c, &cs->n, &cs->cap, node, CHAIN_TARGET_MAKER, i,
+				      year))
 				break;
-			*keymap_slot(&km, i) = n;
+			*keymap_slot(&cs->km, i) = cs->n;
 		}
 	}
-	/* Scores: each component scaled to 0..1 over the candidates. */
+}
+
+/* Scores: each component scaled to 0..1 over the candidates, weighted by RULES. */
+static void score_cands(struct cand *c, int n, const struct chain_rules *rules)
+{
 	double mv = 0, ms = 0;
 	for (int i = 0; i < n; i++) {
 		if (c[i].value_to_local > mv)
@@ -809,8 +832,15 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 		t->score = rules->w_value * v + rules->w_size * sz + rules->w_growth * g +
 			   rules->w_certs * ce;
 	}
-	/* Only the best MAX need an order and a reason: select them (a heap of the kept ones whose
-	 * root is the worst), then sort that few. */
+}
+
+/*
+ * Moves the best MAX of the N candidates to the front, best first, and returns their count.
+ * Only those few need an order and a reason: select them (a heap of the kept ones whose root
+ * is the worst), then sort that few.
+ */
+static int best_cands(struct cand *c, int n, int max)
+{
 	int k = n < max ? n : max;
 	for (int i = k / 2 - 1; i >= 0; i--)
 		cand_sift(c, k, i);
@@ -820,74 +850,108 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 			cand_sift(c, k, 0);
 		}
 	qsort(c, (size_t)k, sizeof *c, cmp_cand);
-	for (int i = 0; i < k; i++) {
-		const struct cand *t = &c[i];
-		struct chain_target *o = &out[i];
-		o->node = t->node;
-		o->kind = t->kind;
-		o->ent = t->ent;
-		o->outside = t->outside;
-		memcpy(o->uscc, t->uscc, 18);
-		o->uscc[18] = '\0';
-		o->region = t->region;
-		o->value_to_local = t->value_to_local;
-		o->local_buyers = t->local_buyers;
-		o->revenue = t->revenue;
-		o->yoy = t->yoy;
-		o->certs = t->certs;
-		o->score = t->score;
-		char place[128];
-		cc_region_fullname(t->region, place, sizeof place);
-		if (!place[0])
-			snprintf(place, sizeof place, "%06d", t->region);
-		char zh[512] = "", en[512] = "", part[300];
-		snprintf(part, sizeof part, "位于%s", place);
-		append(zh, sizeof zh, "，", part);
-		snprintf(part, sizeof part, "based in region %06d", t->region);
-		append(en, sizeof en, ", ", part);
-		if (t->kind == CHAIN_TARGET_SUPPLIER) {
-			snprintf(part, sizeof part, "每年向%s %d 家企业供货 %.0f 万元", "本地",
-				 t->local_buyers, t->value_to_local);
-			append(zh, sizeof zh, "，", part);
-			snprintf(part, sizeof part,
-				 "sells %.0f (10k CNY) a year to %d buyer%s in the scope",
-				 t->value_to_local, t->local_buyers,
-				 t->local_buyers == 1 ? "" : "s");
-			append(en, sizeof en, ", ", part);
-		} else {
-			append(zh, sizeof zh, "，", "在外地生产该环节产品");
-			append(en, sizeof en, ", ", "makes this node's products outside the scope");
-		}
-		if (!isnan(t->revenue)) {
-			snprintf(part, sizeof part, "营业收入 %.0f 万元", t->revenue);
-			append(zh, sizeof zh, "，", part);
-			snprintf(part, sizeof part, "revenue %.0f (10k CNY)", t->revenue);
-			append(en, sizeof en, ", ", part);
-		}
-		if (!isnan(t->yoy)) {
-			snprintf(part, sizeof part, "同比 %+.1f%%", t->yoy * 100);
-			append(zh, sizeof zh, "，", part);
-			snprintf(part, sizeof part, "%+.1f%% year on year", t->yoy * 100);
-			append(en, sizeof en, ", ", part);
-		}
-		if (t->certs) {
-			snprintf(part, sizeof part, "%d 项资质认定", t->certs);
-			append(zh, sizeof zh, "，", part);
-			snprintf(part, sizeof part, "%d certificate%s", t->certs,
-				 t->certs == 1 ? "" : "s");
-			append(en, sizeof en, ", ", part);
-		}
-		if (t->ent < 0) {
-			append(zh, sizeof zh, "，", "不在企业名录中");
-			append(en, sizeof en, ", ", "not in the registry");
-		}
-		snprintf(o->reason_zh, sizeof o->reason_zh, "%s", zh);
-		snprintf(o->reason_en, sizeof o->reason_en, "%s", en);
-	}
-	free(c);
-	free(km.key);
-	free(km.val);
 	return k;
+}
+
+/* The reason a target is proposed, in Chinese and in English. */
+static void target_reason(const struct cand *t, struct chain_target *o)
+{
+	char place[128];
+	cc_region_fullname(t->region, place, sizeof place);
+	if (!place[0])
+		snprintf(place, sizeof place, "%06d", t->region);
+	char zh[512] = "", en[512] = "", part[300];
+	snprintf(part, sizeof part, "位于%s", place);
+	append(zh, sizeof zh, "，", part);
+	snprintf(part, sizeof part, "based in region %06d", t->region);
+	append(en, sizeof en, ", ", part);
+	if (t->kind == CHAIN_TARGET_SUPPLIER) {
+		snprintf(part, sizeof part, "每年向%s %d 家企业供货 %.0f 万元", "本地",
+			 t->local_buyers, t->value_to_local);
+		append(zh, sizeof zh, "，", part);
+		snprintf(part, sizeof part,
+			 "sells %.0f (10k CNY) a year to %d buyer%s in the scope",
+			 t->value_to_local, t->local_buyers, t->local_buyers == 1 ? "" : "s");
+		append(en, sizeof en, ", ", part);
+	} else {
+		append(zh, sizeof zh, "，", "在外地生产该环节产品");
+		append(en, sizeof en, ", ", "makes this node's products outside the scope");
+	}
+	if (!isnan(t->revenue)) {
+		snprintf(part, sizeof part, "营业收入 %.0f 万元", t->revenue);
+		append(zh, sizeof zh, "，", part);
+		snprintf(part, sizeof part, "revenue %.0f (10k CNY)", t->revenue);
+		append(en, sizeof en, ", ", part);
+	}
+	if (!isnan(t->yoy)) {
+		snprintf(part, sizeof part, "同比 %+.1f%%", t->yoy * 100);
+		append(zh, sizeof zh, "，", part);
+		snprintf(part, sizeof part, "%+.1f%% year on year", t->yoy * 100);
+		append(en, sizeof en, ", ", part);
+	}
+	if (t->certs) {
+		snprintf(part, sizeof part, "%d 项资质认定", t->certs);
+		append(zh, sizeof zh, "，", part);
+		snprintf(part, sizeof part, "%d certificate%s", t->certs, t->certs == 1 ? "" : "s");
+		append(en, sizeof en, ", ", part);
+	}
+	if (t->ent < 0) {
+		append(zh, sizeof zh, "，", "不在企业名录中");
+		append(en, sizeof en, ", ", "not in the registry");
+	}
+	snprintf(o->reason_zh, sizeof o->reason_zh, "%s", zh);
+	snprintf(o->reason_en, sizeof o->reason_en, "%s", en);
+}
+
+/* Writes candidate T as the target O, with its reason. */
+static void target_write(const struct cand *t, struct chain_target *o)
+{
+	o->node = t->node;
+	o->kind = t->kind;
+	o->ent = t->ent;
+	o->outside = t->outside;
+	memcpy(o->uscc, t->uscc, 18);
+	o->uscc[18] = '\0';
+	o->region = t->region;
+	o->value_to_local = t->value_to_local;
+	o->local_buyers = t->local_buyers;
+	o->revenue = t->revenue;
+	o->yoy = t->yoy;
+	o->certs = t->certs;
+	o->score = t->score;
+	target_reason(t, o);
+}
+
+int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *scope, int year,
+		  const struct chain_rules *rules, struct chain_target *out, int max,
+		  struct cc_error *err)
+{
+	struct cands cs = {0};
+	int rc = 0;
+	const struct cc_catalogue *cat = cc_catalogue_get(err);
+	if (!cat) {
+		rc = CC_EINVAL;
+		goto out;
+	}
+	if (node < 0 || node >= cat->nnodes) {
+		rc = cc_error_set(err, CC_ENOTFOUND, "no node %d", node);
+		goto out;
+	}
+	if (!year)
+		year = cc_frame_latest_year(f);
+	if (cands_init(f, cat, node, &cs)) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	add_suppliers(f, cat, node, scope, year, &cs);
+	add_makers(f, cat, node, scope, year, &cs);
+	score_cands(cs.c, cs.n, rules);
+	rc = best_cands(cs.c, cs.n, max);
+	for (int i = 0; i < rc; i++)
+		target_write(&cs.c[i], &out[i]);
+out:
+	cands_release(&cs);
+	return rc;
 }
 
 int chain_extension(const struct cc_frame *f, int chain, const struct chain_rules *rules,
