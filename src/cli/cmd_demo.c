@@ -73,109 +73,132 @@ static int demo_accounts(struct cli_ctx *ctx)
 	return CLI_OK;
 }
 
-int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
-{
-	static const struct cli_option opts[] = {
-		{"enterprises", 1}, {"seed", 1},   {"csv-out", 1},     {"force", 0}, {"no-load", 0},
-		{"years", 1},	    {"months", 1}, {"no-accounts", 0}, {NULL, 0}};
-	const char *val[8], *pos[1];
-	int npos, rc;
-	struct cc_error err = {0};
-	struct cc_demo_opts o;
-	struct cc_demo_counts counts;
-	char tmpdir[] = "/tmp/chainchief-demo-XXXXXX";
-	const char *dir = NULL;
-	int made_tmp = 0;
-	const struct cli_command *cmd = cli_find("demo");
+/* The options of `demo`, in the order of cmd_demo's table. */
+enum {
+	OPT_ENTERPRISES,
+	OPT_SEED,
+	OPT_CSV_OUT,
+	OPT_FORCE,
+	OPT_NO_LOAD,
+	OPT_YEARS,
+	OPT_MONTHS,
+	OPT_NO_ACCOUNTS
+};
 
-	rc = cli_parse(cmd, argc, argv, opts, val, pos, 0, &npos);
-	if (rc)
-		return rc;
-	cc_demo_defaults(&o);
-	if (val[0] &&
-	    (o.enterprises = (int)cli_int_option("enterprises", val[0], 10, 20000000)) < 0)
-		return CLI_USAGE;
-	if (val[1]) {
-		long long s = cli_int_option("seed", val[1], 0, 1000000000000LL);
+/* Reads the generator's options from VAL into O. CLI_USAGE (said) when one is out of range. */
+static int demo_options(const char *const *val, struct cc_demo_opts *o)
+{
+	int rc = CLI_OK;
+	cc_demo_defaults(o);
+	if (val[OPT_ENTERPRISES]) {
+		o->enterprises =
+			(int)cli_int_option("enterprises", val[OPT_ENTERPRISES], 10, 20000000);
+		if (o->enterprises < 0)
+			rc = CLI_USAGE;
+	}
+	if (!rc && val[OPT_SEED]) {
+		long long s = cli_int_option("seed", val[OPT_SEED], 0, 1000000000000LL);
 		if (s < 0)
-			return CLI_USAGE;
-		o.seed = (uint64_t)s;
+			rc = CLI_USAGE;
+		else
+			o->seed = (uint64_t)s;
 	}
-	if (val[5] && (o.annual_years = (int)cli_int_option("years", val[5], 0, 30)) < 0)
-		return CLI_USAGE;
-	if (val[6] && (o.months = (int)cli_int_option("months", val[6], 0, 120)) < 0)
-		return CLI_USAGE;
-	if (val[4] && !val[2]) {
+	if (!rc && val[OPT_YEARS]) {
+		o->annual_years = (int)cli_int_option("years", val[OPT_YEARS], 0, 30);
+		if (o->annual_years < 0)
+			rc = CLI_USAGE;
+	}
+	if (!rc && val[OPT_MONTHS]) {
+		o->months = (int)cli_int_option("months", val[OPT_MONTHS], 0, 120);
+		if (o->months < 0)
+			rc = CLI_USAGE;
+	}
+	if (!rc && val[OPT_NO_LOAD] && !val[OPT_CSV_OUT]) {
 		cli_error("demo: --no-load needs --csv-out DIR");
-		return CLI_USAGE;
+		rc = CLI_USAGE;
 	}
-	if (!val[4] && access(ctx->db_path, F_OK) == 0) {
-		if (!val[3]) {
-			cli_error(
-				"demo: database '%s' exists; use --force to replace it, or --db to "
-				"name another",
-				ctx->db_path);
+	return rc;
+}
+
+/* Removes an existing database (and its WAL and shared-memory files) when FORCE says so. */
+static int demo_replace_db(struct cli_ctx *ctx, int force)
+{
+	if (access(ctx->db_path, F_OK) != 0)
+		return CLI_OK;
+	if (!force) {
+		cli_error("demo: database '%s' exists; use --force to replace it, or --db to "
+			  "name another",
+			  ctx->db_path);
+		return CLI_FAIL;
+	}
+	char side[4200];
+	unlink(ctx->db_path);
+	snprintf(side, sizeof side, "%s-wal", ctx->db_path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", ctx->db_path);
+	unlink(side);
+	return CLI_OK;
+}
+
+/*
+ * The folder the files are written to: OUT (created if need be), else a new temporary folder
+ * made from TMPDIR's template (*MADE_TMP is then 1: the caller removes it).
+ */
+static int demo_folder(const char *out, char *tmpdir, const char **dir, int *made_tmp)
+{
+	if (out) {
+		*dir = out;
+		if (mkdir(out, 0777) != 0 && errno != EEXIST) {
+			cli_error("demo: cannot create folder '%s': %s", out, strerror(errno));
 			return CLI_FAIL;
 		}
-		char side[4200];
-		unlink(ctx->db_path);
-		snprintf(side, sizeof side, "%s-wal", ctx->db_path);
-		unlink(side);
-		snprintf(side, sizeof side, "%s-shm", ctx->db_path);
-		unlink(side);
+		return CLI_OK;
 	}
-	if (val[2]) {
-		dir = val[2];
-		if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-			cli_error("demo: cannot create folder '%s': %s", dir, strerror(errno));
-			return CLI_FAIL;
-		}
-	} else {
-		dir = mkdtemp(tmpdir);
-		if (!dir) {
-			cli_error("demo: cannot create a temporary folder");
-			return CLI_FAIL;
-		}
-		made_tmp = 1;
+	*dir = mkdtemp(tmpdir);
+	if (!*dir) {
+		cli_error("demo: cannot create a temporary folder");
+		return CLI_FAIL;
 	}
-	double t0 = cc_now();
-	fprintf(stderr, "generating %d enterprises (seed %llu) into %s ...\n", o.enterprises,
-		(unsigned long long)o.seed, dir);
-	rc = cc_demo_write(dir, &o, &counts, &err);
-	if (rc) {
-		cli_error("demo: %s", err.msg);
-		rc = CLI_FAIL;
-		goto out;
-	}
-	double t_gen = cc_now() - t0;
-	if (val[4]) {
-		if (ctx->format == CLI_FMT_JSON) {
-			struct cc_buf b = CC_BUF_INIT(8192);
-			struct cc_jw w;
-			cc_jw_init(&w, &b);
-			cc_jw_object(&w);
-			cc_jw_kstr(&w, "dir", dir); /* a path may hold quotes or backslashes */
-			cc_jw_kint(&w, "enterprises", counts.enterprises);
-			cc_jw_kint(&w, "indicators", counts.indicators);
-			cc_jw_kint(&w, "chain_members", counts.members);
-			cc_jw_kint(&w, "supply", counts.supply);
-			cc_jw_kint(&w, "postings", counts.postings);
-			cc_jw_knum(&w, "seconds", floor(t_gen * 100 + 0.5) / 100);
-			cc_jw_end(&w);
-			cc_jw_print(&w, stdout);
-			cc_buf_release(&b);
-		} else
-			printf("wrote %s: %lld enterprises, %lld indicator rows, %lld chain members, "
-			       "%lld supply edges, %lld postings in %.1f s\n",
-			       dir, (long long)counts.enterprises, (long long)counts.indicators,
-			       (long long)counts.members, (long long)counts.supply,
-			       (long long)counts.postings, t_gen);
-		rc = CLI_OK;
-		goto out;
-	}
-	rc = cli_open_store(ctx, 1);
-	if (rc)
-		goto out;
+	*made_tmp = 1;
+	return CLI_OK;
+}
+
+/* Says what --no-load wrote, as text or JSON. */
+static void demo_print_written(const struct cli_ctx *ctx, const char *dir,
+			       const struct cc_demo_counts *counts, double t_gen)
+{
+	if (ctx->format == CLI_FMT_JSON) {
+		struct cc_buf b = CC_BUF_INIT(8192);
+		struct cc_jw w;
+		cc_jw_init(&w, &b);
+		cc_jw_object(&w);
+		cc_jw_kstr(&w, "dir", dir); /* a path may hold quotes or backslashes */
+		cc_jw_kint(&w, "enterprises", counts->enterprises);
+		cc_jw_kint(&w, "indicators", counts->indicators);
+		cc_jw_kint(&w, "chain_members", counts->members);
+		cc_jw_kint(&w, "supply", counts->supply);
+		cc_jw_kint(&w, "postings", counts->postings);
+		cc_jw_knum(&w, "seconds", floor(t_gen * 100 + 0.5) / 100);
+		cc_jw_end(&w);
+		cc_jw_print(&w, stdout);
+		cc_buf_release(&b);
+	} else
+		printf("wrote %s: %lld enterprises, %lld indicator rows, %lld chain members, "
+		       "%lld supply edges, %lld postings in %.1f s\n",
+		       dir, (long long)counts->enterprises, (long long)counts->indicators,
+		       (long long)counts->members, (long long)counts->supply,
+		       (long long)counts->postings, t_gen);
+}
+
+/*
+ * Imports the files of DIR into the open store, one line (or JSON object) each, then builds
+ * the matching index. The generator only writes valid rows: any reject is a bug worth stopping
+ * on.
+ */
+static int demo_load(struct cli_ctx *ctx, const char *dir)
+{
+	struct cc_error err = {0};
+	int rc = CLI_OK;
 	if (ctx->format == CLI_FMT_JSON)
 		printf("[");
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -199,8 +222,6 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 			       (long long)res.rejected, res.seconds);
 		cc_import_result_release(&res);
 		if (irc) {
-			/* The generator only writes valid rows: any reject is a bug worth stopping
-			 * on. */
 			if (ctx->format == CLI_FMT_JSON)
 				printf("]\n");
 			cli_error("demo: importing %s failed: %s", files[i],
@@ -216,23 +237,78 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (ctx->format == CLI_FMT_JSON)
 		printf("]\n");
-	else
-		printf("demo database '%s' ready in %.1f s (generation %.1f s)\n", ctx->db_path,
-		       cc_now() - t0, t_gen);
-	if (!val[7]) {
-		rc = demo_accounts(ctx);
+out:
+	return rc;
+}
+
+/* Removes the files written to the temporary folder DIR, and the folder. */
+static void demo_remove_tmp(const char *dir)
+{
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char path[4200];
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct cli_option opts[] = {
+		{"enterprises", 1}, {"seed", 1},   {"csv-out", 1},     {"force", 0}, {"no-load", 0},
+		{"years", 1},	    {"months", 1}, {"no-accounts", 0}, {NULL, 0}};
+	const char *val[8], *pos[1];
+	int npos, rc;
+	struct cc_error err = {0};
+	struct cc_demo_opts o;
+	struct cc_demo_counts counts;
+	char tmpdir[] = "/tmp/chainchief-demo-XXXXXX";
+	const char *dir = NULL;
+	int made_tmp = 0;
+	const struct cli_command *cmd = cli_find("demo");
+
+	rc = cli_parse(cmd, argc, argv, opts, val, pos, 0, &npos);
+	if (rc)
+		goto out;
+	rc = demo_options(val, &o);
+	if (rc)
+		goto out;
+	if (!val[OPT_NO_LOAD]) {
+		rc = demo_replace_db(ctx, val[OPT_FORCE] != NULL);
 		if (rc)
 			goto out;
 	}
-	rc = CLI_OK;
-out:
-	if (made_tmp) {
-		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-			char path[4200];
-			snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-			unlink(path);
-		}
-		rmdir(dir);
+	rc = demo_folder(val[OPT_CSV_OUT], tmpdir, &dir, &made_tmp);
+	if (rc)
+		goto out;
+	double t0 = cc_now();
+	fprintf(stderr, "generating %d enterprises (seed %llu) into %s ...\n", o.enterprises,
+		(unsigned long long)o.seed, dir);
+	rc = cc_demo_write(dir, &o, &counts, &err);
+	if (rc) {
+		cli_error("demo: %s", err.msg);
+		rc = CLI_FAIL;
+		goto out;
 	}
+	double t_gen = cc_now() - t0;
+	if (val[OPT_NO_LOAD]) {
+		demo_print_written(ctx, dir, &counts, t_gen);
+		rc = CLI_OK;
+		goto out;
+	}
+	rc = cli_open_store(ctx, 1);
+	if (rc)
+		goto out;
+	rc = demo_load(ctx, dir);
+	if (rc)
+		goto out;
+	if (ctx->format != CLI_FMT_JSON)
+		printf("demo database '%s' ready in %.1f s (generation %.1f s)\n", ctx->db_path,
+		       cc_now() - t0, t_gen);
+	if (!val[OPT_NO_ACCOUNTS])
+		rc = demo_accounts(ctx);
+out:
+	if (made_tmp)
+		demo_remove_tmp(dir);
 	return rc;
 }
