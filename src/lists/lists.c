@@ -398,16 +398,10 @@ int lists_name_check(const char *name, struct cc_error *err)
 	return 0;
 }
 
-int lists_version_write(struct cc_store *st, const char *name, const char *model, int manual,
-			int year, const struct list_entry *e, int n, const struct list_exit *x,
-			int nx, const char *actor, const char *note, int *number,
-			struct cc_error *err)
+/* Checks what a version is given: a name, each entry's reason and tier, each removal's reason. */
+static int version_check(const char *name, const struct list_entry *e, int n,
+			 const struct list_exit *x, int nx, struct cc_error *err)
 {
-	struct cc_stmt *s = NULL;
-	struct list_diff d = {0};
-	struct cc_buf after = CC_BUF_INIT(4096);
-	int64_t list_id, prev_id = 0, version_id;
-	int prev_num = 0, rc = 0, in_tx = 0;
 	if (!has_text(name) || strlen(name) > 100)
 		return cc_error_set(err, CC_EINVAL, "a list name must have 1 to 100 characters");
 	for (int i = 0; i < n; i++) {
@@ -422,55 +416,76 @@ int lists_version_write(struct cc_store *st, const char *name, const char *model
 		if (!has_text(x[i].reason))
 			return cc_error_set(err, CC_EINVAL, "a reason is required for removal %lld",
 					    (long long)x[i].enterprise_id);
-	if ((rc = cc_store_begin(st, err)))
-		return rc;
-	in_tx = 1;
-	list_id = lookup_id(st, "SELECT id FROM lists WHERE name=?1", name, err);
-	if (list_id < 0) {
-		rc = (int)list_id;
+	return 0;
+}
+
+/*
+ * The list NAME (*LIST_ID), created for MODEL when there is none and MODEL is given, and its
+ * latest version (*PREV_ID and *PREV_NUM, left as they are when it has none). Inside the
+ * caller's transaction.
+ */
+static int list_open(struct cc_store *st, const char *name, const char *model, int64_t *list_id,
+		     int64_t *prev_id, int *prev_num, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int rc = 0;
+	*list_id = lookup_id(st, "SELECT id FROM lists WHERE name=?1", name, err);
+	if (*list_id < 0) {
+		rc = (int)*list_id;
 		goto out;
 	}
-	if (list_id == 0) {
+	if (*list_id == 0) {
 		if (!model || !*model) {
 			rc = cc_error_set(err, CC_ENOTFOUND, "no list '%s'", name);
 			goto out;
 		}
-		if ((rc = lists_name_check(name, err)))
+		rc = lists_name_check(name, err);
+		if (rc)
 			goto out;
-		if ((rc = cc_stmt_prepare(st, &s, "INSERT INTO lists(name, model) VALUES(?1, ?2)",
-					  err)))
+		rc = cc_stmt_prepare(st, &s, "INSERT INTO lists(name, model) VALUES(?1, ?2)", err);
+		if (rc)
 			goto out;
 		bind_str(s, 1, name);
 		bind_str(s, 2, model);
-		if ((rc = cc_stmt_step(s, err)) < 0)
+		rc = cc_stmt_step(s, err);
+		if (rc < 0)
 			goto out;
-		cc_stmt_free(s);
-		s = NULL;
-		list_id = cc_store_last_id(st);
+		*list_id = cc_store_last_id(st);
 	} else {
-		if ((rc = cc_stmt_prepare(st, &s,
-					  "SELECT id, version FROM list_versions WHERE list_id=?1 "
-					  "ORDER BY version DESC LIMIT 1",
-					  err)))
+		rc = cc_stmt_prepare(st, &s,
+				     "SELECT id, version FROM list_versions WHERE list_id=?1 "
+				     "ORDER BY version DESC LIMIT 1",
+				     err);
+		if (rc)
 			goto out;
-		cc_stmt_bind_int64(s, 1, list_id);
-		if ((rc = cc_stmt_step(s, err)) < 0)
+		cc_stmt_bind_int64(s, 1, *list_id);
+		rc = cc_stmt_step(s, err);
+		if (rc < 0)
 			goto out;
 		if (rc == 1) {
-			prev_id = cc_stmt_int64(s, 0);
-			prev_num = (int)cc_stmt_int64(s, 1);
+			*prev_id = cc_stmt_int64(s, 0);
+			*prev_num = (int)cc_stmt_int64(s, 1);
 		}
-		cc_stmt_free(s);
-		s = NULL;
 	}
-	if ((rc = cc_stmt_prepare(
-		     st, &s,
-		     "INSERT INTO list_versions(list_id, version, actor, note, source, "
-		     "year) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-		     err)))
+out:
+	cc_stmt_free(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* Inserts version NUMBER of LIST_ID; *VERSION_ID gets its row id. */
+static int version_insert(struct cc_store *st, int64_t list_id, int number, const char *actor,
+			  const char *note, int manual, int year, int64_t *version_id,
+			  struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(st, &s,
+				 "INSERT INTO list_versions(list_id, version, actor, note, source, "
+				 "year) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+				 err);
+	if (rc)
 		goto out;
 	cc_stmt_bind_int64(s, 1, list_id);
-	cc_stmt_bind_int64(s, 2, prev_num + 1);
+	cc_stmt_bind_int64(s, 2, number);
 	bind_str(s, 3, actor && *actor ? actor : "cli");
 	bind_str(s, 4, note && *note ? note : NULL);
 	bind_str(s, 5, manual ? "manual" : "model");
@@ -478,17 +493,25 @@ int lists_version_write(struct cc_store *st, const char *name, const char *model
 		cc_stmt_bind_int64(s, 6, year);
 	else
 		cc_stmt_bind_null(s, 6);
-	if ((rc = cc_stmt_step(s, err)) < 0)
+	rc = cc_stmt_step(s, err);
+	if (rc < 0)
 		goto out;
+	*version_id = cc_store_last_id(st);
+out:
 	cc_stmt_free(s);
-	s = NULL;
-	version_id = cc_store_last_id(st);
+	return rc < 0 ? rc : 0;
+}
 
-	if ((rc = cc_stmt_prepare(
-		     st, &s,
-		     "INSERT INTO list_entries(version_id, enterprise_id, tier, score, "
-		     "rank, source, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-		     err)))
+/* Inserts the N entries E of version VERSION_ID. */
+static int entries_insert(struct cc_store *st, int64_t version_id, const struct list_entry *e,
+			  int n, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(st, &s,
+				 "INSERT INTO list_entries(version_id, enterprise_id, tier, score, "
+				 "rank, source, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+				 err);
+	if (rc)
 		goto out;
 	for (int i = 0; i < n; i++) {
 		cc_stmt_reset(s);
@@ -505,28 +528,52 @@ int lists_version_write(struct cc_store *st, const char *name, const char *model
 			cc_stmt_bind_null(s, 5);
 		bind_str(s, 6, e[i].manual ? "manual" : "model");
 		bind_str(s, 7, e[i].reason);
-		if ((rc = cc_stmt_step(s, err)) < 0)
+		rc = cc_stmt_step(s, err);
+		if (rc < 0)
 			goto out;
 	}
+out:
 	cc_stmt_free(s);
-	s = NULL;
-	if ((rc = cc_stmt_prepare(st, &s,
-				  "INSERT INTO list_exits(version_id, enterprise_id, reason) "
-				  "VALUES(?1, ?2, ?3)",
-				  err)))
+	return rc < 0 ? rc : 0;
+}
+
+/* Inserts the NX removals X of version VERSION_ID. */
+static int exits_insert(struct cc_store *st, int64_t version_id, const struct list_exit *x, int nx,
+			struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(st, &s,
+				 "INSERT INTO list_exits(version_id, enterprise_id, reason) "
+				 "VALUES(?1, ?2, ?3)",
+				 err);
+	if (rc)
 		goto out;
 	for (int i = 0; i < nx; i++) {
 		cc_stmt_reset(s);
 		cc_stmt_bind_int64(s, 1, version_id);
 		cc_stmt_bind_int64(s, 2, x[i].enterprise_id);
 		bind_str(s, 3, x[i].reason);
-		if ((rc = cc_stmt_step(s, err)) < 0)
+		rc = cc_stmt_step(s, err);
+		if (rc < 0)
 			goto out;
 	}
+out:
 	cc_stmt_free(s);
-	s = NULL;
+	return rc < 0 ? rc : 0;
+}
 
-	if ((rc = diff_ids(st, list_id, prev_id, prev_num, version_id, prev_num + 1, &d, err)))
+/*
+ * The audit row of a new version: the previous version's number before (none for the first),
+ * and after, the counts entered, exited and changed against it (PREV_ID 0: an empty one).
+ */
+static int version_audit(struct cc_store *st, const char *name, const char *actor, int manual,
+			 int n, int64_t list_id, int64_t prev_id, int prev_num, int64_t version_id,
+			 struct cc_error *err)
+{
+	struct list_diff d = {0};
+	struct cc_buf after = CC_BUF_INIT(4096);
+	int rc = diff_ids(st, list_id, prev_id, prev_num, version_id, prev_num + 1, &d, err);
+	if (rc)
 		goto out;
 	cc_buf_puts(&after, "{\"list\":");
 	cc_buf_json_str(&after, name, strlen(name));
@@ -536,19 +583,50 @@ int lists_version_write(struct cc_store *st, const char *name, const char *model
 		      prev_num + 1, manual ? "manual" : "model", n, d.entered, d.exited, d.changed);
 	char before[64];
 	snprintf(before, sizeof before, "{\"version\":%d}", prev_num);
-	if ((rc = cc_store_audit(st, actor, "list.version", name, prev_num ? before : NULL,
-				 cc_buf_str(&after), err)))
+	rc = cc_store_audit(st, actor, "list.version", name, prev_num ? before : NULL,
+			    cc_buf_str(&after), err);
+out:
+	lists_diff_release(&d);
+	cc_buf_release(&after);
+	return rc;
+}
+
+int lists_version_write(struct cc_store *st, const char *name, const char *model, int manual,
+			int year, const struct list_entry *e, int n, const struct list_exit *x,
+			int nx, const char *actor, const char *note, int *number,
+			struct cc_error *err)
+{
+	int64_t list_id = 0, prev_id = 0, version_id = 0;
+	int prev_num = 0, in_tx = 0;
+	int rc = version_check(name, e, n, x, nx, err);
+	if (rc)
+		goto out;
+	rc = cc_store_begin(st, err);
+	if (rc)
+		goto out;
+	in_tx = 1;
+	rc = list_open(st, name, model, &list_id, &prev_id, &prev_num, err);
+	if (rc)
+		goto out;
+	rc = version_insert(st, list_id, prev_num + 1, actor, note, manual, year, &version_id, err);
+	if (rc)
+		goto out;
+	rc = entries_insert(st, version_id, e, n, err);
+	if (rc)
+		goto out;
+	rc = exits_insert(st, version_id, x, nx, err);
+	if (rc)
+		goto out;
+	rc = version_audit(st, name, actor, manual, n, list_id, prev_id, prev_num, version_id, err);
+	if (rc)
 		goto out;
 	rc = cc_store_commit(st, err);
 	in_tx = 0;
 	if (!rc && number)
 		*number = prev_num + 1;
 out:
-	cc_stmt_free(s);
 	if (in_tx)
 		cc_store_rollback(st);
-	lists_diff_release(&d);
-	cc_buf_release(&after);
 	return rc < 0 ? rc : 0;
 }
 
