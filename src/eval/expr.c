@@ -1651,40 +1651,184 @@ static void fill(double *o, size_t n, double v)
 
 static const uint8_t *cond(const struct ctx *c, const struct node *nd, int year, int s);
 
+static const double *num(const struct ctx *c, const struct node *nd, int year, int s);
+
+/* Age in years at the end of YEAR, from the founding date (NaN without one). */
+static const double *num_age(const struct ctx *c, int year, double *o)
+{
+	const struct cc_frame *f = c->f;
+	size_t n = c->cnt;
+	int ly = leap(year), ln = leap((long)year + 1);
+	if (!f->founded) {
+		fill(o, n, NAN);
+		return o;
+	}
+	for (size_t k = 0; k < n; k++)
+		o[k] = age_at(f->founded[c->base + k], year, ly, ln);
+	return o;
+}
+
+/* The region code as a number (NaN when unknown). */
+static const double *num_region(const struct ctx *c, double *o)
+{
+	const struct cc_frame *f = c->f;
+	size_t n = c->cnt;
+	if (!f->region) {
+		fill(o, n, NAN);
+		return o;
+	}
+	for (size_t k = 0; k < n; k++) {
+		int32_t r = f->region[c->base + k];
+		o[k] = r > 0 ? (double)r : NAN;
+	}
+	return o;
+}
+
+/* + - * / of two operands; a division by zero is NaN. */
+static const double *num_arith(const struct ctx *c, const struct node *nd, int year, int s,
+			       double *o)
+{
+	size_t n = c->cnt, k;
+	const double *a = num(c, nd->kids[0], year, s);
+	const double *b = num(c, nd->kids[1], year, s + 1);
+	switch (nd->kind) {
+	case K_ADD:
+		for (k = 0; k < n; k++)
+			o[k] = fix(a[k] + b[k]);
+		break;
+	case K_SUB:
+		for (k = 0; k < n; k++)
+			o[k] = fix(a[k] - b[k]);
+		break;
+	case K_MUL:
+		for (k = 0; k < n; k++)
+			o[k] = fix(a[k] * b[k]);
+		break;
+	default:
+		for (k = 0; k < n; k++)
+			o[k] = b[k] == 0 ? NAN : fix(a[k] / b[k]);
+		break;
+	}
+	return o;
+}
+
+/* min() and max() of two or more operands: NaN when any is NaN. */
+static const double *num_minmax(const struct ctx *c, const struct node *nd, int year, int s,
+				double *o)
+{
+	size_t n = c->cnt;
+	const double *a = num(c, nd->kids[0], year, s);
+	if (a != o)
+		memcpy(o, a, sizeof *o * n);
+	for (int i = 1; i < nd->nkids; i++) {
+		const double *b = num(c, nd->kids[i], year, s + 1);
+		for (size_t k = 0; k < n; k++) {
+			double x = o[k], y = b[k];
+			if (isnan(x) || isnan(y))
+				o[k] = NAN;
+			else if (nd->kind == K_MIN ? y < x : y > x)
+				o[k] = y;
+		}
+	}
+	return o;
+}
+
+/* if(condition, then, else): NaN where the condition is unknown. */
+static const double *num_if(const struct ctx *c, const struct node *nd, int year, int s, double *o)
+{
+	const uint8_t *t = cond(c, nd->kids[0], year, s);
+	const double *a = num(c, nd->kids[1], year, s + 1);
+	const double *b = num(c, nd->kids[2], year, s + 2);
+	for (size_t k = 0; k < c->cnt; k++)
+		o[k] = t[k] == EXPR_TRUE ? a[k] : t[k] == EXPR_FALSE ? b[k] : NAN;
+	return o;
+}
+
+/* bands(x, t1, v1, t2, v2, ..., else): the value of the first threshold X reaches. */
+static const double *num_bands(const struct ctx *c, const struct node *nd, int year, int s,
+			       double *o)
+{
+	const double *a = num(c, nd->kids[0], year, s);
+	for (size_t k = 0; k < c->cnt; k++) {
+		double x = a[k], v = nd->consts[nd->nconsts - 1];
+		if (isnan(x)) {
+			o[k] = NAN;
+			continue;
+		}
+		for (int j = 0; j + 1 < nd->nconsts; j += 2)
+			if (x >= nd->consts[j]) {
+				v = nd->consts[j + 1];
+				break;
+			}
+		o[k] = v;
+	}
+	return o;
+}
+
+/* yoy(x) and cagr(x, years): growth against one year or IVAL years before. */
+static const double *num_growth(const struct ctx *c, const struct node *nd, int year, int s,
+				double *o)
+{
+	int back = nd->kind == K_YOY ? 1 : nd->ival;
+	const double *a = num(c, nd->kids[0], year, s);
+	const double *b = num(c, nd->kids[0], year - back, s + 1);
+	for (size_t k = 0; k < c->cnt; k++)
+		o[k] = fix(nd->kind == K_YOY ? cc_growth(a[k], b[k])
+					     : cc_cagr(a[k], b[k], (double)back));
+	return o;
+}
+
+/* sum, avg, min and max over the IVAL years up to YEAR (the window's min/max: NaN when a year
+ * is NaN). */
+static const double *num_window(const struct ctx *c, const struct node *nd, int year, int s,
+				double *o)
+{
+	size_t n = c->cnt, k;
+	const double *a = num(c, nd->kids[0], year, s);
+	if (a != o)
+		memcpy(o, a, sizeof *o * n);
+	for (int j = 1; j < nd->ival; j++) {
+		const double *b = num(c, nd->kids[0], year - j, s + 1);
+		if (nd->kind == K_SUM || nd->kind == K_AVG) {
+			for (k = 0; k < n; k++)
+				o[k] += b[k];
+		} else {
+			for (k = 0; k < n; k++) {
+				double x = o[k], y = b[k];
+				if (isnan(y))
+					o[k] = NAN;
+				else if (nd->kind == K_MINL ? y < x : y > x)
+					o[k] = y;
+			}
+		}
+	}
+	if (nd->kind == K_AVG)
+		for (k = 0; k < n; k++)
+			o[k] /= nd->ival;
+	for (k = 0; k < n; k++)
+		o[k] = fix(o[k]);
+	return o;
+}
+
+/*
+ * The value of the numeric node ND for YEAR over the rows of C: a column of the frame itself,
+ * or slot S (the slots above S are the operands' scratch).
+ */
 static const double *num(const struct ctx *c, const struct node *nd, int year, int s)
 {
 	double *o = dslot(c, s);
-	const double *a, *b;
+	const double *a;
 	size_t n = c->cnt, k;
-	const struct cc_frame *f = c->f;
 	switch (nd->kind) {
 	case K_NUM: fill(o, n, nd->num); return o;
 	case K_METRIC:
-		a = column(f, nd->ival, year);
+		a = column(c->f, nd->ival, year);
 		if (a)
 			return a + c->base;
 		fill(o, n, NAN);
 		return o;
-	case K_AGE: {
-		int ly = leap(year), ln = leap((long)year + 1);
-		if (!f->founded) {
-			fill(o, n, NAN);
-			return o;
-		}
-		for (k = 0; k < n; k++)
-			o[k] = age_at(f->founded[c->base + k], year, ly, ln);
-		return o;
-	}
-	case K_REGION:
-		if (!f->region) {
-			fill(o, n, NAN);
-			return o;
-		}
-		for (k = 0; k < n; k++) {
-			int32_t r = f->region[c->base + k];
-			o[k] = r > 0 ? (double)r : NAN;
-		}
-		return o;
+	case K_AGE: return num_age(c, year, o);
+	case K_REGION: return num_region(c, o);
 	case K_NEG:
 		a = num(c, nd->kids[0], year, s);
 		for (k = 0; k < n; k++)
@@ -1698,106 +1842,17 @@ static const double *num(const struct ctx *c, const struct node *nd, int year, i
 	case K_ADD:
 	case K_SUB:
 	case K_MUL:
-	case K_DIV:
-		a = num(c, nd->kids[0], year, s);
-		b = num(c, nd->kids[1], year, s + 1);
-		switch (nd->kind) {
-		case K_ADD:
-			for (k = 0; k < n; k++)
-				o[k] = fix(a[k] + b[k]);
-			break;
-		case K_SUB:
-			for (k = 0; k < n; k++)
-				o[k] = fix(a[k] - b[k]);
-			break;
-		case K_MUL:
-			for (k = 0; k < n; k++)
-				o[k] = fix(a[k] * b[k]);
-			break;
-		default:
-			for (k = 0; k < n; k++)
-				o[k] = b[k] == 0 ? NAN : fix(a[k] / b[k]);
-			break;
-		}
-		return o;
+	case K_DIV: return num_arith(c, nd, year, s, o);
 	case K_MIN:
-	case K_MAX:
-		a = num(c, nd->kids[0], year, s);
-		if (a != o)
-			memcpy(o, a, sizeof *o * n);
-		for (int i = 1; i < nd->nkids; i++) {
-			b = num(c, nd->kids[i], year, s + 1);
-			for (k = 0; k < n; k++) {
-				double x = o[k], y = b[k];
-				if (isnan(x) || isnan(y))
-					o[k] = NAN;
-				else if (nd->kind == K_MIN ? y < x : y > x)
-					o[k] = y;
-			}
-		}
-		return o;
-	case K_IF: {
-		const uint8_t *t = cond(c, nd->kids[0], year, s);
-		a = num(c, nd->kids[1], year, s + 1);
-		b = num(c, nd->kids[2], year, s + 2);
-		for (k = 0; k < n; k++)
-			o[k] = t[k] == EXPR_TRUE ? a[k] : t[k] == EXPR_FALSE ? b[k] : NAN;
-		return o;
-	}
-	case K_BANDS:
-		a = num(c, nd->kids[0], year, s);
-		for (k = 0; k < n; k++) {
-			double x = a[k], v = nd->consts[nd->nconsts - 1];
-			if (isnan(x)) {
-				o[k] = NAN;
-				continue;
-			}
-			for (int j = 0; j + 1 < nd->nconsts; j += 2)
-				if (x >= nd->consts[j]) {
-					v = nd->consts[j + 1];
-					break;
-				}
-			o[k] = v;
-		}
-		return o;
+	case K_MAX: return num_minmax(c, nd, year, s, o);
+	case K_IF: return num_if(c, nd, year, s, o);
+	case K_BANDS: return num_bands(c, nd, year, s, o);
 	case K_YOY:
-	case K_CAGR: {
-		int back = nd->kind == K_YOY ? 1 : nd->ival;
-		a = num(c, nd->kids[0], year, s);
-		b = num(c, nd->kids[0], year - back, s + 1);
-		for (k = 0; k < n; k++)
-			o[k] = fix(nd->kind == K_YOY ? cc_growth(a[k], b[k])
-						     : cc_cagr(a[k], b[k], (double)back));
-		return o;
-	}
+	case K_CAGR: return num_growth(c, nd, year, s, o);
 	case K_SUM:
 	case K_AVG:
 	case K_MINL:
-	case K_MAXL:
-		a = num(c, nd->kids[0], year, s);
-		if (a != o)
-			memcpy(o, a, sizeof *o * n);
-		for (int j = 1; j < nd->ival; j++) {
-			b = num(c, nd->kids[0], year - j, s + 1);
-			if (nd->kind == K_SUM || nd->kind == K_AVG) {
-				for (k = 0; k < n; k++)
-					o[k] += b[k];
-			} else {
-				for (k = 0; k < n; k++) {
-					double x = o[k], y = b[k];
-					if (isnan(y))
-						o[k] = NAN;
-					else if (nd->kind == K_MINL ? y < x : y > x)
-						o[k] = y;
-				}
-			}
-		}
-		if (nd->kind == K_AVG)
-			for (k = 0; k < n; k++)
-				o[k] /= nd->ival;
-		for (k = 0; k < n; k++)
-			o[k] = fix(o[k]);
-		return o;
+	case K_MAXL: return num_window(c, nd, year, s, o);
 	case K_VALUE: return num(c, nd->kids[0], year + nd->ival, s);
 	default: /* a condition where a number is wanted: the parser never builds one */
 		fill(o, n, NAN);
