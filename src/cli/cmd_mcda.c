@@ -236,85 +236,79 @@ static int print_json(const struct eval_dataset *d, const struct eval_result *r,
 	return rc;
 }
 
-int cmd_mcda(struct cli_ctx *ctx, int argc, char **argv)
+/* The options of `mcda`, in the order of cmd_mcda's table. */
+enum { OPT_METHOD, OPT_WEIGHTS, OPT_NORMALIZE, OPT_V, OPT_SENSITIVITY };
+
+/*
+ * Reads --method, --normalize and --v into O, and the kind of --weights into *WEIGHTING (the
+ * file's weight row, when it has one and --weights is not given, is decided once it is read).
+ * Returns CLI_OK, or CLI_USAGE (said).
+ */
+static int mcda_options(const char *const *val, struct eval_options *o, int *weighting)
 {
-	static const struct cli_option opts[] = {{"method", 1},	     {"weights", 1},
-						 {"normalize", 1},   {"v", 1},
-						 {"sensitivity", 0}, {NULL, 0}};
-	const char *val[5], *pos[1];
-	int npos, rc;
-	const struct cli_command *cmd = cli_find("mcda");
-	struct eval_dataset d = {0};
-	struct eval_result res = {0};
-	struct eval_sensitivity sens = {0};
-	struct eval_ahp ahp = {0};
 	struct cc_error err = {0};
-	struct cc_table *t = NULL;
-	double *w = NULL, *amat = NULL;
-	rc = cli_parse(cmd, argc, argv, opts, val, pos, 1, &npos);
-	if (rc)
-		return rc;
-	if (npos != 1) {
-		cli_error("mcda: name one decision matrix file (CSV or XLSX)");
-		fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
-		return CLI_USAGE;
-	}
-	struct eval_options o = {EVAL_TOPSIS, EVAL_NORM_VECTOR, 0.5};
-	if (val[0]) {
-		o.method = eval_method_parse(val[0]);
-		if (o.method < 0) {
-			cli_error("mcda: unknown method '%s' (topsis, vikor or wsum)", val[0]);
-			return CLI_USAGE;
+	int rc = CLI_OK;
+	if (val[OPT_METHOD]) {
+		o->method = eval_method_parse(val[OPT_METHOD]);
+		if (o->method < 0) {
+			cli_error("mcda: unknown method '%s' (topsis, vikor or wsum)",
+				  val[OPT_METHOD]);
+			rc = CLI_USAGE;
+			goto out;
 		}
 	}
-	if (val[2]) {
-		o.norm = eval_norm_parse(val[2]);
-		if (o.norm < 0) {
+	if (val[OPT_NORMALIZE]) {
+		o->norm = eval_norm_parse(val[OPT_NORMALIZE]);
+		if (o->norm < 0) {
 			cli_error("mcda: unknown normalisation '%s' (vector, minmax, max, sum or "
 				  "zscore)",
-				  val[2]);
-			return CLI_USAGE;
+				  val[OPT_NORMALIZE]);
+			rc = CLI_USAGE;
+			goto out;
 		}
 	}
-	if (val[3]) {
-		if (cc_parse_number(val[3], strlen(val[3]), &o.v, &err) || o.v < 0 || o.v > 1) {
-			cli_error("mcda: --v must be a number from 0 to 1, not '%s'", val[3]);
-			return CLI_USAGE;
+	if (val[OPT_V]) {
+		if (cc_parse_number(val[OPT_V], strlen(val[OPT_V]), &o->v, &err) || o->v < 0 ||
+		    o->v > 1) {
+			cli_error("mcda: --v must be a number from 0 to 1, not '%s'", val[OPT_V]);
+			rc = CLI_USAGE;
+			goto out;
 		}
 	}
-	const char *wspec = val[1];
-	int weighting = W_ENTROPY;
+	const char *wspec = val[OPT_WEIGHTS];
+	*weighting = W_ENTROPY;
 	if (wspec) {
 		if (strcmp(wspec, "entropy") == 0)
-			weighting = W_ENTROPY;
+			*weighting = W_ENTROPY;
 		else if (strcmp(wspec, "equal") == 0)
-			weighting = W_EQUAL;
+			*weighting = W_EQUAL;
 		else if (strcmp(wspec, "critic") == 0)
-			weighting = W_CRITIC;
+			*weighting = W_CRITIC;
 		else if (strncmp(wspec, "ahp:", 4) == 0 && wspec[4])
-			weighting = W_AHP;
+			*weighting = W_AHP;
 		else
-			weighting = W_GIVEN;
+			*weighting = W_GIVEN;
 	}
-	rc = eval_dataset_open(&d, pos[0], &err);
-	if (rc) {
-		cli_error("mcda '%s': %s", pos[0], err.msg);
-		return CLI_FAIL;
-	}
-	int m = d.mx.m, n = d.mx.n;
-	w = malloc(sizeof *w * (size_t)n);
-	if (!w) {
-		cli_error("mcda: out of memory");
-		rc = CLI_FAIL;
-		goto out;
-	}
-	if (!wspec && d.weights)
-		weighting = W_ROW;
+out:
+	return rc;
+}
+
+/*
+ * Computes the weights of D's criteria into W as WEIGHTING says (WSPEC is --weights, PATH the
+ * matrix file for messages). Returns CLI_OK, CLI_USAGE or CLI_FAIL (said).
+ */
+static int mcda_weights(const struct eval_dataset *d, const char *path, const char *wspec,
+			int weighting, double *w, struct eval_ahp *ahp)
+{
+	struct cc_error err = {0};
+	struct cc_table *t = NULL;
+	double *amat = NULL;
+	int n = d->mx.n, rc = 0;
 	switch (weighting) {
-	case W_ENTROPY: rc = eval_weights_entropy(&d.mx, w, &err); break;
+	case W_ENTROPY: rc = eval_weights_entropy(&d->mx, w, &err); break;
 	case W_EQUAL: eval_weights_equal(n, w); break;
-	case W_CRITIC: rc = eval_weights_critic(&d.mx, w, &err); break;
-	case W_ROW: rc = eval_weights_given(d.weights, n, w, &err); break;
+	case W_CRITIC: rc = eval_weights_critic(&d->mx, w, &err); break;
+	case W_ROW: rc = eval_weights_given(d->weights, n, w, &err); break;
 	case W_GIVEN: {
 		int k = parse_weight_list(wspec, w, n);
 		if (k < 0) {
@@ -322,8 +316,8 @@ int cmd_mcda(struct cli_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 		if (k != n) {
-			cli_error("mcda: --weights has %d values but '%s' has %d criteria", k,
-				  pos[0], n);
+			cli_error("mcda: --weights has %d values but '%s' has %d criteria", k, path,
+				  n);
 			rc = CLI_USAGE;
 			goto out;
 		}
@@ -340,9 +334,9 @@ int cmd_mcda(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		rc = cc_table_open(&t, file, &err);
 		if (rc == 0)
-			rc = eval_ahp_read(t, n, d.criteria, amat, &err);
+			rc = eval_ahp_read(t, n, d->criteria, amat, &err);
 		if (rc == 0)
-			rc = eval_weights_ahp(amat, n, w, &ahp, &err);
+			rc = eval_weights_ahp(amat, n, w, ahp, &err);
 		if (rc) {
 			cli_error("mcda: AHP matrix '%s': %s", file, err.msg);
 			rc = CLI_FAIL;
@@ -352,67 +346,125 @@ int cmd_mcda(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	}
 	if (rc) {
-		cli_error("mcda '%s': %s weights: %s", pos[0], weighting_name(weighting), err.msg);
+		cli_error("mcda '%s': %s weights: %s", path, weighting_name(weighting), err.msg);
+		rc = CLI_FAIL;
+	}
+out:
+	cc_table_free(t);
+	free(amat);
+	return rc;
+}
+
+/* Prints the result for people: the weights, the method, the ranking and what goes with it. */
+static void print_text(struct cli_ctx *ctx, const struct eval_dataset *d,
+		       const struct eval_result *res, const struct eval_options *o, int weighting,
+		       const struct eval_ahp *ahp, const struct eval_sensitivity *sens)
+{
+	int m = d->mx.m, n = d->mx.n;
+	printf("%s, %d alternatives, %d criteria; weights (%s):\n", eval_method_name(o->method), m,
+	       n, weighting_name(weighting));
+	for (int j = 0; j < n; j++)
+		printf("  %-20s %-4s %.4f\n", d->criteria[j], d->mx.benefit[j] ? "max" : "min",
+		       res->weights[j]);
+	if (weighting == W_AHP)
+		printf("AHP: lambda_max %.4f, CI %.4f, RI %.2f, CR %.4f (<= 0.1: consistent)\n",
+		       ahp->lambda_max, ahp->ci, ahp->ri, ahp->cr);
+	if (o->method == EVAL_VIKOR)
+		printf("VIKOR v = %g; rank by Q (lower is better)\n", o->v);
+	else
+		printf("normalisation %s; %s\n", eval_norm_name(o->norm),
+		       o->method == EVAL_TOPSIS
+			       ? "score = closeness to the ideal (higher is better)"
+			       : "score = weighted sum (higher is better)");
+	putchar('\n');
+	print_table(ctx, d, res, o->method, sens);
+	if (o->method == EVAL_VIKOR) {
+		printf("\nacceptable advantage (C1): %s\nacceptable stability (C2): %s\n"
+		       "compromise solution:",
+		       res->advantage ? "yes" : "no", res->stability ? "yes" : "no");
+		for (int k = 0; k < res->ncompromise; k++)
+			printf("%s %s", k ? "," : "", d->alternatives[res->compromise[k]]);
+		putchar('\n');
+	}
+	if (sens)
+		print_sensitivity_table(ctx, d, res, sens);
+}
+
+int cmd_mcda(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct cli_option opts[] = {{"method", 1},	     {"weights", 1},
+						 {"normalize", 1},   {"v", 1},
+						 {"sensitivity", 0}, {NULL, 0}};
+	const char *val[5], *pos[1];
+	int npos, rc;
+	const struct cli_command *cmd = cli_find("mcda");
+	struct eval_dataset d = {0};
+	struct eval_result res = {0};
+	struct eval_sensitivity sens = {0};
+	struct eval_ahp ahp = {0};
+	struct cc_error err = {0};
+	struct eval_options o = {EVAL_TOPSIS, EVAL_NORM_VECTOR, 0.5};
+	int weighting = W_ENTROPY;
+	double *w = NULL;
+	rc = cli_parse(cmd, argc, argv, opts, val, pos, 1, &npos);
+	if (rc)
+		goto out;
+	if (npos != 1) {
+		cli_error("mcda: name one decision matrix file (CSV or XLSX)");
+		fprintf(stderr, "usage: chainchief %s\n", cmd->usage);
+		rc = CLI_USAGE;
+		goto out;
+	}
+	rc = mcda_options(val, &o, &weighting);
+	if (rc)
+		goto out;
+	rc = eval_dataset_open(&d, pos[0], &err);
+	if (rc) {
+		cli_error("mcda '%s': %s", pos[0], err.msg);
 		rc = CLI_FAIL;
 		goto out;
 	}
+	w = malloc(sizeof *w * (size_t)d.mx.n);
+	if (!w) {
+		cli_error("mcda: out of memory");
+		rc = CLI_FAIL;
+		goto out;
+	}
+	if (!val[OPT_WEIGHTS] && d.weights)
+		weighting = W_ROW;
+	rc = mcda_weights(&d, pos[0], val[OPT_WEIGHTS], weighting, w, &ahp);
+	if (rc)
+		goto out;
 	rc = eval_run(&d.mx, w, &o, &res, &err);
 	if (rc) {
 		cli_error("mcda '%s': %s", pos[0], err.msg);
 		rc = CLI_FAIL;
 		goto out;
 	}
-	if (val[4]) {
+	const struct eval_sensitivity *sp = NULL;
+	if (val[OPT_SENSITIVITY]) {
 		rc = eval_sensitivity_run(&d.mx, w, &o, res.ranks, &sens, &err);
 		if (rc) {
 			cli_error("mcda '%s': sensitivity: %s", pos[0], err.msg);
 			rc = CLI_FAIL;
 			goto out;
 		}
+		sp = &sens;
 	}
 	if (ctx->format == CLI_FMT_JSON) {
 		if (print_json(&d, &res, o.method, o.norm, o.v, weighting,
-			       weighting == W_AHP ? &ahp : NULL, val[4] ? &sens : NULL)) {
+			       weighting == W_AHP ? &ahp : NULL, sp)) {
 			cli_error("mcda '%s': out of memory writing the result", pos[0]);
 			rc = CLI_FAIL;
 			goto out;
 		}
 	} else if (ctx->format == CLI_FMT_CSV) {
-		print_table(ctx, &d, &res, o.method, val[4] ? &sens : NULL);
+		print_table(ctx, &d, &res, o.method, sp);
 	} else {
-		printf("%s, %d alternatives, %d criteria; weights (%s):\n",
-		       eval_method_name(o.method), m, n, weighting_name(weighting));
-		for (int j = 0; j < n; j++)
-			printf("  %-20s %-4s %.4f\n", d.criteria[j],
-			       d.mx.benefit[j] ? "max" : "min", res.weights[j]);
-		if (weighting == W_AHP)
-			printf("AHP: lambda_max %.4f, CI %.4f, RI %.2f, CR %.4f (<= 0.1: consistent)\n",
-			       ahp.lambda_max, ahp.ci, ahp.ri, ahp.cr);
-		if (o.method == EVAL_VIKOR)
-			printf("VIKOR v = %g; rank by Q (lower is better)\n", o.v);
-		else
-			printf("normalisation %s; %s\n", eval_norm_name(o.norm),
-			       o.method == EVAL_TOPSIS
-				       ? "score = closeness to the ideal (higher is "
-					 "better)"
-				       : "score = weighted sum (higher is better)");
-		putchar('\n');
-		print_table(ctx, &d, &res, o.method, val[4] ? &sens : NULL);
-		if (o.method == EVAL_VIKOR) {
-			printf("\nacceptable advantage (C1): %s\nacceptable stability (C2): %s\n"
-			       "compromise solution:",
-			       res.advantage ? "yes" : "no", res.stability ? "yes" : "no");
-			for (int k = 0; k < res.ncompromise; k++)
-				printf("%s %s", k ? "," : "", d.alternatives[res.compromise[k]]);
-			putchar('\n');
-		}
-		if (val[4])
-			print_sensitivity_table(ctx, &d, &res, &sens);
+		print_text(ctx, &d, &res, &o, weighting, &ahp, sp);
 	}
 	rc = CLI_OK;
 out:
-	cc_table_free(t);
-	free(amat);
 	free(w);
 	eval_sensitivity_release(&sens);
 	eval_result_release(&res);
