@@ -182,6 +182,115 @@ static int grow_fields(struct cc_csv *c, struct cc_error *err)
 enum { PARSE_MORE = 0, PARSE_RECORD = 1, PARSE_BAD = 2 };
 
 /*
+ * Counts the newlines of a quoted field's input B[S..R) into the record's lines, noting the
+ * first one (where a malformed record goes back to) and, for readers that skip bad records,
+ * starting the shadow after it.
+ */
+static inline void quoted_newlines(struct cc_csv *c, const unsigned char *b, size_t s, size_t r)
+{
+	const unsigned char *p = b + s, *e = b + r;
+	for (;;) {
+		p = memchr(p, '\n', (size_t)(e - p));
+		if (!p)
+			break;
+		if (c->qeol == NONE) {
+			c->qeol = (size_t)(p - b);
+			if (c->skip_bad && c->sh_from == NONE)
+				c->sh_from = c->qeol + 1;
+		}
+		c->nl++;
+		p++;
+	}
+}
+
+/*
+ * Records the field that started at FS and ends at W (NUL-terminated there), making room for
+ * it first. Returns 0 or CC_ENOMEM.
+ */
+static inline int field_add(struct cc_csv *c, unsigned char *b, size_t w, size_t fs,
+			    struct cc_error *err)
+{
+	int rc = 0;
+	if (c->nfields == c->fcap) {
+		rc = grow_fields(c, err);
+		if (rc)
+			goto out;
+	}
+	if (c->sh_from != NONE) {
+		rc = shadow_keep(c, b, w + 1, err);
+		if (rc)
+			goto out;
+	}
+	b[w] = '\0';
+	c->foff[c->nfields] = fs;
+	c->flen[c->nfields] = w - fs;
+	c->nfields++;
+out:
+	return rc;
+}
+
+/* Says in c->badmsg that the current field of the record holds a character it may not: WHAT. */
+static void bad_char(struct cc_csv *c, const char *what)
+{
+	snprintf(c->badmsg, sizeof c->badmsg, "%s on CSV line %ld (field %zu)", what,
+		 c->line + c->nl, c->nfields + 1);
+}
+
+/* What parse() does when the buffer ends at R in state ST (input_end's answer). */
+enum { END_WAIT, END_SKIPPED, END_BAD, END_BAD_BACK, END_FIELD };
+
+/*
+ * The buffer ends inside the record: wait for more input (END_WAIT), or the input ends too and
+ * the record with it (END_FIELD), or a record being skipped is over (END_SKIPPED), or the
+ * record is malformed (END_BAD, with c->badmsg and *BACK set): longer than the limit, or a
+ * quoted field never closed.
+ */
+static int input_end(struct cc_csv *c, size_t r, enum csv_state st)
+{
+	if (st == ST_SKIP)
+		return c->eof ? END_SKIPPED : END_WAIT; /* the malformed record runs to the end */
+	if (!c->eof) {
+		if (r <= CC_CSV_MAX_RECORD)
+			return END_WAIT;
+		snprintf(c->badmsg, sizeof c->badmsg,
+			 "CSV record starting on line %ld is longer than %u bytes", c->line,
+			 CC_CSV_MAX_RECORD);
+		return st == ST_QUO || st == ST_QEND ? END_BAD_BACK : END_BAD;
+	}
+	/* The input ends: it ends the record too, unless a quoted field is open. */
+	if (st == ST_QUO) {
+		snprintf(c->badmsg, sizeof c->badmsg,
+			 "unterminated quoted field starting on CSV line %ld", c->qline);
+		return END_BAD_BACK;
+	}
+	if (st == ST_FIELD && c->nfields == 0 && r == 0)
+		return END_WAIT; /* nothing left at all */
+	return END_FIELD;
+}
+
+/*
+ * A malformed record (c->badmsg says why). The rule (csv.h): when the quoted field at fault
+ * ran past the end of the line its quote began on (BACK), the record ends with that line and
+ * reading resumes on the next one (the input saved in the shadow is put back first): returns
+ * PARSE_BAD with *R there. Otherwise returns PARSE_MORE: the caller skips the rest of the
+ * current line. CC_EPARSE when bad records are not skipped.
+ */
+static int record_bad(struct cc_csv *c, unsigned char *b, int back, struct cc_error *err)
+{
+	if (!c->skip_bad)
+		return cc_error_set(err, CC_EPARSE, "%s", c->badmsg);
+	if (back && c->qeol != NONE) {
+		if (c->sh_from != NONE && c->sh_len)
+			memcpy(b + c->sh_from, c->shadow, c->sh_len);
+		c->nl = c->qline - c->line + 1;
+		return PARSE_BAD;
+	}
+	c->sh_from = NONE;
+	c->sh_len = 0;
+	return PARSE_MORE;
+}
+
+/*
  * Continues the current record from the saved state. Returns PARSE_RECORD with the record's
  * fields NUL-terminated in place and c->r past its terminator, PARSE_MORE when the buffer
  * ends inside it (more input is needed, unless c->eof), PARSE_BAD when the record is
@@ -195,7 +304,7 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 	size_t r = c->r, w = c->w, fs = c->fs;
 	enum csv_state st = c->st;
 	int rc = PARSE_MORE;
-	int last;     /* the field just ended is the record's last */
+	int last;
 	int back = 0; /* a malformed record goes back to the line its open quote began on */
 	unsigned char ch;
 
@@ -226,10 +335,7 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 				goto more;
 			ch = b[r];
 			if (ch == '"') {
-				snprintf(c->badmsg, sizeof c->badmsg,
-					 "stray quote inside an unquoted field on CSV line %ld "
-					 "(field %zu)",
-					 c->line + c->nl, c->nfields + 1);
+				bad_char(c, "stray quote inside an unquoted field");
 				back = 0;
 				goto bad;
 			}
@@ -249,19 +355,7 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 			size_t s = r;
 			const unsigned char *q = memchr(b + r, '"', avail - r);
 			r = q ? (size_t)(q - b) : avail;
-			const unsigned char *p = b + s, *e = b + r;
-			for (;;) {
-				p = memchr(p, '\n', (size_t)(e - p));
-				if (!p)
-					break;
-				if (c->qeol == NONE) {
-					c->qeol = (size_t)(p - b);
-					if (c->skip_bad && c->sh_from == NONE)
-						c->sh_from = c->qeol + 1;
-				}
-				c->nl++;
-				p++;
-			}
+			quoted_newlines(c, b, s, r);
 			KEEP(w + (r - s));
 			if (w != s)
 				memmove(b + w, b + s, r - s);
@@ -288,10 +382,7 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 			if (ch == ',' || ch == '\n' ||
 			    (ch == '\r' && (r + 1 == avail || b[r + 1] == '\n')))
 				goto end_field;
-			snprintf(c->badmsg, sizeof c->badmsg,
-				 "unexpected character after the closing quote on CSV line %ld "
-				 "(field %zu)",
-				 c->line + c->nl, c->nfields + 1);
+			bad_char(c, "unexpected character after the closing quote");
 			back = 1;
 			goto bad;
 		case ST_SKIP: {
@@ -319,16 +410,9 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 			if (last && b[r - 1] == '\n')
 				c->nl++; /* the record's own terminator */
 		}
-		if (c->nfields == c->fcap) {
-			rc = grow_fields(c, err);
-			if (rc)
-				goto out;
-		}
-		KEEP(w + 1);
-		b[w] = '\0';
-		c->foff[c->nfields] = fs;
-		c->flen[c->nfields] = w - fs;
-		c->nfields++;
+		rc = field_add(c, b, w, fs, err);
+		if (rc)
+			goto out;
 		w++;
 		st = ST_FIELD;
 		if (last) {
@@ -338,52 +422,20 @@ static int parse(struct cc_csv *c, struct cc_error *err)
 		continue;
 
 	more:
-		if (st == ST_SKIP) {
-			if (c->eof)
-				rc = PARSE_BAD; /* the malformed record runs to the end */
-			goto out;
+		switch (input_end(c, r, st)) {
+		case END_FIELD: goto end_field;
+		case END_BAD: back = 0; goto bad;
+		case END_BAD_BACK: back = 1; goto bad;
+		case END_SKIPPED: rc = PARSE_BAD; goto out;
+		default: goto out;
 		}
-		if (!c->eof) {
-			if (r <= CC_CSV_MAX_RECORD)
-				goto out;
-			snprintf(c->badmsg, sizeof c->badmsg,
-				 "CSV record starting on line %ld is longer than %u bytes", c->line,
-				 CC_CSV_MAX_RECORD);
-			back = st == ST_QUO || st == ST_QEND;
-			goto bad;
-		}
-		/* The input ends: it ends the record too, unless a quoted field is open. */
-		if (st == ST_QUO) {
-			snprintf(c->badmsg, sizeof c->badmsg,
-				 "unterminated quoted field starting on CSV line %ld", c->qline);
-			back = 1;
-			goto bad;
-		}
-		if (st == ST_FIELD && c->nfields == 0 && r == 0)
-			goto out; /* nothing left at all */
-		goto end_field;
 
 	bad:
-		/*
-		 * A malformed record. The rule (csv.h): when the quoted field at fault ran past
-		 * the end of the line its quote began on, the record ends with that line and
-		 * reading resumes on the next one (the input saved in the shadow is put back
-		 * first); otherwise the rest of the current line is skipped.
-		 */
-		if (!c->skip_bad) {
-			rc = cc_error_set(err, CC_EPARSE, "%s", c->badmsg);
-			goto out;
-		}
-		if (back && c->qeol != NONE) {
-			if (c->sh_from != NONE && c->sh_len)
-				memcpy(b + c->sh_from, c->shadow, c->sh_len);
+		rc = record_bad(c, b, back, err);
+		if (rc == PARSE_BAD)
 			r = c->qeol + 1;
-			c->nl = c->qline - c->line + 1;
-			rc = PARSE_BAD;
+		if (rc)
 			goto out;
-		}
-		c->sh_from = NONE;
-		c->sh_len = 0;
 		st = ST_SKIP;
 	}
 out:
