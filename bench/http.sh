@@ -17,13 +17,13 @@ mkdir -p "$W"
 if [ ! -f "$W/db" ]; then
   $CC --db "$W/db" demo --enterprises "$N" --no-accounts >/dev/null 2>&1
 fi
-$CC --db "$W/db" user add bench --role analyst --password bench-pass-1 >/dev/null 2>&1 || true
+$CC --db "$W/db" user add bench --role analyst --password load-test-pass-1 >/dev/null 2>&1 || true
 CC_NO_ACCESS_LOG=1 $CC --db "$W/db" serve --listen 127.0.0.1:$PORT --threads 2 2>"$W/serve.log" &
 SPID=$!
 trap 'kill $SPID 2>/dev/null; [ -f "$W/nginx.pid" ] && kill $(cat "$W/nginx.pid") 2>/dev/null; true' EXIT
 # The first frame is built before the server listens (a minute at 1M enterprises).
 for i in $(seq 1 900); do curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/session" && break; sleep 0.2; done
-cookie=$(curl -s -i -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench-pass-1"}' \
+cookie=$(curl -s -i -H 'Content-Type: application/json' -d '{"username":"bench","password":"load-test-pass-1"}' \
   "http://127.0.0.1:$PORT/api/v1/login" | tr -d '\r' | sed -n 's/^Set-Cookie: \(cc_session=[0-9a-f]*\).*/\1/p')
 uscc=$(curl -s -H "Cookie: $cookie" "http://127.0.0.1:$PORT/api/v1/enterprises?limit=1&sort=revenue" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["uscc"])')
 

@@ -110,12 +110,12 @@ $B/bench_match "$W/db" "$SAMPLE" "$SPLIT" | tee "$W/latency.txt"
 echo
 
 # 2. Throughput: the server, an analyst, wrk rotating through open posting ids.
-$CC --db "$W/db" user add bench --role analyst --password bench-pass-1 >/dev/null 2>&1 || true
+$CC --db "$W/db" user add bench --role analyst --password load-test-pass-1 >/dev/null 2>&1 || true
 CC_NO_ACCESS_LOG=1 $CC --db "$W/db" serve --listen 127.0.0.1:$PORT --threads 2 2>"$W/serve.log" &
 SPID=$!
 trap 'kill $SPID 2>/dev/null; true' EXIT
 for i in $(seq 1 900); do curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/session" && break; sleep 0.2; done
-cookie=$(curl -s -i -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench-pass-1"}' \
+cookie=$(curl -s -i -H 'Content-Type: application/json' -d '{"username":"bench","password":"load-test-pass-1"}' \
   "http://127.0.0.1:$PORT/api/v1/login" | tr -d '\r' | sed -n 's/^Set-Cookie: \(cc_session=[0-9a-f]*\).*/\1/p')
 # The same kind of sample: open, unexpired postings in a seeded random order.
 sqlite3 "$W/db" "SELECT id FROM postings WHERE status = 'open' AND (valid_until IS NULL OR valid_until >= date('now')) ORDER BY (id * 2654435761) % 1000003 LIMIT 5000" > "$W/ids.txt"
