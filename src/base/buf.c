@@ -307,8 +307,13 @@ size_t cc_num_format(double v, int sig, char *out, size_t n)
 		int w = snprintf(tmp, sizeof tmp, "%.*g", sig > 17 ? 17 : sig, v);
 		len = w > 0 ? (size_t)w : 0;
 	} else if ((len = num_exact(v, tmp)) == 0) {
-		/* The shortest of 15, 16 or 17 significant digits that reads back as V. */
-		for (int prec = 15; prec <= 17; prec++) {
+		/* The values of everyday data (ratios, growth, scores) with 17 significant digits,
+		 * which always read back as V: one printf, no strtod looking for a shorter form
+		 * (that search cost the enterprise list 40% of its throughput). The rare very
+		 * small or very large values get the shortest of 15, 16 or 17 digits ("1e-09",
+		 * not "1.0000000000000001e-09"). */
+		double a = fabs(v);
+		for (int prec = a >= 1e-4 && a < 1e15 ? 17 : 15; prec <= 17; prec++) {
 			int w = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
 			len = w > 0 ? (size_t)w : 0;
 			if (prec == 17 || strtod(tmp, NULL) == v)

@@ -33,10 +33,12 @@ int cc_buf_printf(struct cc_buf *b, const char *fmt, ...) __attribute__((format(
 int cc_buf_json_str(struct cc_buf *b, const char *s, size_t n);
 /*
  * The one number formatter of the platform (JSON, CSV, XLSX cells, the CLI's tables): writes V
- * into OUT (size N; 32 is always enough) and returns the length. SIG 0: the shortest decimal
- * that reads back as exactly V, in %g's notation: the shortest of %.15g, %.16g, %.17g that
- * round-trips (a value that is exactly the double nearest a decimal with at most 8 decimals,
- * from 0.0001 to 1e9, is written without printf, to the same text). SIG 1..17: rounded to SIG significant digits, for people. Zero (and -0)
+ * into OUT (size N; 32 is always enough) and returns the length. SIG 0: text that reads back
+ * as exactly V, in %g's notation: a value that is exactly the double nearest a decimal with at
+ * most 8 decimals, from 0.0001 to 1e9 (amounts in 万元 with cents, counts, shares), as that
+ * decimal, without printf; any other value from 0.0001 to 1e15 with %.17g (1.0 / 3 is
+ * 0.33333333333333331: one printf, no search); beyond, the shortest of %.15g-%.17g that
+ * round-trips ("1e-09"). SIG 1..17: rounded to SIG significant digits, for people. Zero (and -0)
  * is "0". NaN and infinities, or an OUT too small, write "" and return 0.
  */
 size_t cc_num_format(double v, int sig, char *out, size_t n);
