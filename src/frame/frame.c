@@ -321,6 +321,7 @@ size_t cc_frame_bytes(const struct cc_frame *f)
 struct outside_map {
 	int32_t *slot; /* index + 1, 0 empty */
 	size_t cap;
+	size_t room; /* the capacity of the frame's outside_uscc and outside_region */
 };
 
 /* "YYYY-MM-DD" (as the store keeps dates) to YYYYMMDD. */
@@ -689,97 +690,124 @@ out:
 	return rc;
 }
 
-static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *idmap, int64_t maxid,
-		       const struct cc_catalogue *cat, struct cc_error *err)
+/* Open-addressing map from a registry code to its frame index + 1 (0 empty): a supplier is
+ * looked up once per edge. */
+struct registry_map {
+	int32_t *slot;
+	size_t cap;
+};
+
+/* Allocates F's edge arrays for TOTAL edges, its outside-supplier arrays and MAP (sized for
+ * TOTAL codes, the most there can be). 0 or CC_ENOMEM; what was allocated is F's or MAP's
+ * either way, freed by the caller. */
+static int edges_alloc(struct cc_frame *f, int64_t total, struct outside_map *map,
+		       struct cc_error *err)
 {
-	struct cc_stmt *s = NULL;
-	int64_t total = cc_store_int(st, "SELECT count(*) FROM supply_edges", 0);
 	size_t T = (size_t)total + 1;
-	struct outside_map map = {0};
-	size_t outside_cap = 1024;
-	int rc = 0;
 	f->edge_supplier = malloc(sizeof(int32_t) * T);
 	f->edge_buyer = malloc(sizeof(int32_t) * T);
 	f->edge_node = malloc(sizeof(int32_t) * T);
 	f->edge_value = malloc(sizeof(double) * T);
 	f->edge_share = malloc(sizeof(double) * T);
-	f->outside_uscc = malloc(sizeof *f->outside_uscc * outside_cap);
-	f->outside_region = malloc(sizeof *f->outside_region * outside_cap);
-	map.cap = 4096;
-	while (map.cap < T)
-		map.cap *= 2;
-	map.slot = calloc(map.cap, sizeof *map.slot);
+	map->room = 1024;
+	f->outside_uscc = malloc(sizeof *f->outside_uscc * map->room);
+	f->outside_region = malloc(sizeof *f->outside_region * map->room);
+	map->cap = 4096;
+	while (map->cap < T)
+		map->cap *= 2;
+	map->slot = calloc(map->cap, sizeof *map->slot);
 	if (!f->edge_supplier || !f->edge_buyer || !f->edge_node || !f->edge_value ||
-	    !f->edge_share || !f->outside_uscc || !f->outside_region || !map.slot) {
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
-		goto out;
-	}
-	/* Registry codes by hash: a supplier is looked up once per edge. */
-	size_t reg_cap = 1024;
-	while (reg_cap < (size_t)f->n * 2)
-		reg_cap *= 2;
-	int32_t *reg = calloc(reg_cap, sizeof *reg);
-	if (!reg) {
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
-		goto out;
-	}
+	    !f->edge_share || !f->outside_uscc || !f->outside_region || !map->slot)
+		return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
+	return 0;
+}
+
+/* Fills REG with F's registry codes, at most half full. 0 or CC_ENOMEM; REG->slot is the
+ * caller's to free (NULL on failure). */
+static int registry_map_build(const struct cc_frame *f, struct registry_map *reg,
+			      struct cc_error *err)
+{
+	reg->cap = 1024;
+	while (reg->cap < (size_t)f->n * 2)
+		reg->cap *= 2;
+	reg->slot = calloc(reg->cap, sizeof *reg->slot);
+	if (!reg->slot)
+		return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 	for (int i = 0; i < f->n; i++) {
-		size_t h = cc_hash(f->uscc[i], 18) & (reg_cap - 1);
-		while (reg[h])
-			h = (h + 1) & (reg_cap - 1);
-		reg[h] = i + 1;
+		size_t h = cc_hash(f->uscc[i], 18) & (reg->cap - 1);
+		while (reg->slot[h])
+			h = (h + 1) & (reg->cap - 1);
+		reg->slot[h] = i + 1;
 	}
-	rc = cc_stmt_prepare(st, &s,
-			     "SELECT supplier, buyer_id, chain, node, annual_value, share FROM "
-			     "supply_edges",
-			     err);
-	if (rc) {
-		free(reg);
-		goto out;
+	return 0;
+}
+
+/* The outside supplier SUP's index + 1 in F, added (its region from the code) when new.
+ * 0 when out of memory growing the arrays. */
+static int32_t outside_index(struct cc_frame *f, struct outside_map *map, const char *sup)
+{
+	size_t h = cc_hash(sup, 18) & (map->cap - 1);
+	while (map->slot[h] && strcmp(f->outside_uscc[map->slot[h] - 1], sup) != 0)
+		h = (h + 1) & (map->cap - 1);
+	if (map->slot[h])
+		return map->slot[h];
+	if ((size_t)f->noutside == map->room) {
+		map->room *= 2;
+		void *a = realloc(f->outside_uscc, sizeof *f->outside_uscc * map->room);
+		void *b = a ? realloc(f->outside_region, sizeof *f->outside_region * map->room)
+			    : NULL;
+		if (a)
+			f->outside_uscc = a;
+		if (b)
+			f->outside_region = b;
+		if (!a || !b)
+			return 0;
 	}
-	int k = 0;
-	while (k < total && (rc = cc_stmt_step(s, err)) == 1) {
+	memcpy(f->outside_uscc[f->noutside], sup, 19);
+	int r = cc_uscc_region(sup);
+	f->outside_region[f->noutside] = r < 0 ? 0 : r;
+	map->slot[h] = ++f->noutside;
+	return map->slot[h];
+}
+
+/* The supplier SUP as an edge holds it: its frame index when registered, else minus its outside
+ * index + 1. Sets *SI; 0 or CC_ENOMEM. */
+static int supplier_index(struct cc_frame *f, const struct registry_map *reg,
+			  struct outside_map *map, const char *sup, int *si, struct cc_error *err)
+{
+	size_t h = cc_hash(sup, 18) & (reg->cap - 1);
+	while (reg->slot[h] && memcmp(f->uscc[reg->slot[h] - 1], sup, 18) != 0)
+		h = (h + 1) & (reg->cap - 1);
+	if (reg->slot[h]) {
+		*si = reg->slot[h] - 1;
+		return 0;
+	}
+	int32_t o = outside_index(f, map, sup);
+	if (!o)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	*si = -(int)o;
+	return 0;
+}
+
+/* Reads at most TOTAL supply edges from S into F's arrays in the store's order, skipping those
+ * whose buyer is not in the frame; sets f->nedges to the number kept, also on failure. 0 or a
+ * negative CC_E*. */
+static int edges_read(struct cc_stmt *s, struct cc_frame *f, const int32_t *idmap, int64_t maxid,
+		      const struct cc_catalogue *cat, int64_t total, const struct registry_map *reg,
+		      struct outside_map *map, struct cc_error *err)
+{
+	int k = 0, rc = 0;
+	while (k < total) {
+		rc = cc_stmt_step(s, err);
+		if (rc != 1)
+			break;
 		int64_t id = cc_stmt_int64(s, 1);
 		if (id < 0 || id > maxid || idmap[id] < 0)
 			continue;
-		const char *sup = cc_stmt_text(s, 0);
-		int si = -1;
-		{
-			size_t h = cc_hash(sup, 18) & (reg_cap - 1);
-			while (reg[h] && memcmp(f->uscc[reg[h] - 1], sup, 18) != 0)
-				h = (h + 1) & (reg_cap - 1);
-			if (reg[h])
-				si = reg[h] - 1;
-		}
-		if (si < 0) {
-			size_t h = cc_hash(sup, 18) & (map.cap - 1);
-			while (map.slot[h] && strcmp(f->outside_uscc[map.slot[h] - 1], sup) != 0)
-				h = (h + 1) & (map.cap - 1);
-			if (!map.slot[h]) {
-				if ((size_t)f->noutside == outside_cap) {
-					outside_cap *= 2;
-					void *a = realloc(f->outside_uscc,
-							  sizeof *f->outside_uscc * outside_cap);
-					void *b =
-						a ? realloc(f->outside_region,
-							    sizeof *f->outside_region * outside_cap)
-						  : NULL;
-					if (a)
-						f->outside_uscc = a;
-					if (b)
-						f->outside_region = b;
-					if (!a || !b) {
-						rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-						break;
-					}
-				}
-				memcpy(f->outside_uscc[f->noutside], sup, 19);
-				int r = cc_uscc_region(sup);
-				f->outside_region[f->noutside] = r < 0 ? 0 : r;
-				map.slot[h] = ++f->noutside;
-			}
-			si = -(int)map.slot[h];
-		}
+		int si = 0;
+		rc = supplier_index(f, reg, map, cc_stmt_text(s, 0), &si, err);
+		if (rc)
+			break;
 		f->edge_supplier[k] = si;
 		f->edge_buyer[k] = idmap[id];
 		f->edge_node[k] = cc_stmt_is_null(s, 2) ? -1
@@ -789,20 +817,21 @@ static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *i
 		f->edge_share[k] = cc_stmt_is_null(s, 5) ? NAN : cc_stmt_double(s, 5);
 		k++;
 	}
-	cc_stmt_free(s);
-	free(reg);
 	f->nedges = k;
-	if (rc > 0)
-		rc = 0;
-	/* Edges sorted by node (a stable counting sort; edges without a node go last), so a node's
-	 * edges are one contiguous run: analytics walk them in order instead of jumping around
-	 * ten million edges. Arrays are permuted one at a time to bound the extra memory. */
+	return rc > 0 ? 0 : rc;
+}
+
+/* Builds f->node_edge_start for F's edges by node (edges without a node go last) and *PERM, the
+ * edges in that order (a stable counting sort). 0 or CC_ENOMEM; *PERM is the caller's to free. */
+static int edges_index(struct cc_frame *f, const struct cc_catalogue *cat, int32_t **perm,
+		       struct cc_error *err)
+{
+	int k = f->nedges;
 	f->node_edge_start = calloc((size_t)cat->nnodes + 2, sizeof *f->node_edge_start);
-	int32_t *perm = malloc(sizeof *perm * (size_t)(k + 1));
+	*perm = malloc(sizeof **perm * (size_t)(k + 1));
 	int32_t *fill = calloc((size_t)cat->nnodes + 2, sizeof *fill);
-	if (!f->node_edge_start || !perm || !fill) {
-		free(perm);
-		free(fill);
+	int rc = 0;
+	if (!f->node_edge_start || !*perm || !fill) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 		goto out;
 	}
@@ -812,35 +841,80 @@ static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *i
 		f->node_edge_start[n + 1] += f->node_edge_start[n];
 	for (int e = 0; e < k; e++) {
 		int n = f->edge_node[e] >= 0 ? f->edge_node[e] : cat->nnodes;
-		perm[f->node_edge_start[n] + fill[n]++] = e;
+		(*perm)[f->node_edge_start[n] + fill[n]++] = e;
 	}
+out:
 	free(fill);
+	return rc;
+}
+
+/* Puts F's edge arrays in the order PERM, one array at a time to bound the extra memory.
+ * 0 or CC_ENOMEM (the arrays done so far permuted, the others not). */
+static int edges_permute(struct cc_frame *f, const int32_t *perm, struct cc_error *err)
+{
+	int k = f->nedges;
 	int32_t **i32[] = {&f->edge_supplier, &f->edge_buyer, &f->edge_node};
-	for (int a = 0; a < 3 && rc == 0; a++) {
+	for (int a = 0; a < 3; a++) {
 		int32_t *to = malloc(sizeof *to * (size_t)(k + 1));
-		if (!to) {
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
-			break;
-		}
+		if (!to)
+			return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 		for (int e = 0; e < k; e++)
 			to[e] = (*i32[a])[perm[e]];
 		free(*i32[a]);
 		*i32[a] = to;
 	}
 	double **dbl[] = {&f->edge_value, &f->edge_share};
-	for (int a = 0; a < 2 && rc == 0; a++) {
+	for (int a = 0; a < 2; a++) {
 		double *to = malloc(sizeof *to * (size_t)(k + 1));
-		if (!to) {
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
-			break;
-		}
+		if (!to)
+			return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 		for (int e = 0; e < k; e++)
 			to[e] = (*dbl[a])[perm[e]];
 		free(*dbl[a]);
 		*dbl[a] = to;
 	}
-	free(perm);
+	return 0;
+}
+
+/* Loads the supply edges whose buyer is in F (IDMAP maps store ids up to MAXID to frame
+ * indexes), their suppliers outside the registry and the edges' index by node. 0 or a
+ * negative CC_E*; the arrays are F's, also on failure. */
+static int load_supply(struct cc_store *st, struct cc_frame *f, const int32_t *idmap, int64_t maxid,
+		       const struct cc_catalogue *cat, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int64_t total = cc_store_int(st, "SELECT count(*) FROM supply_edges", 0);
+	struct outside_map map = {0};
+	struct registry_map reg = {0};
+	int32_t *perm = NULL;
+	int rc = edges_alloc(f, total, &map, err);
+	if (rc == 0)
+		rc = registry_map_build(f, &reg, err);
+	if (rc == 0)
+		rc = cc_stmt_prepare(
+			st, &s,
+			"SELECT supplier, buyer_id, chain, node, annual_value, share FROM "
+			"supply_edges",
+			err);
+	if (rc)
+		goto out;
+	rc = edges_read(s, f, idmap, maxid, cat, total, &reg, &map, err);
+	cc_stmt_free(s);
+	s = NULL;
+	free(reg.slot);
+	reg.slot = NULL;
+	/* Edges sorted by node, so a node's edges are one contiguous run: analytics walk them in
+	 * order instead of jumping around ten million edges. The index is built after a failed
+	 * step too (the frame is dropped then anyway). */
+	int ri = edges_index(f, cat, &perm, err);
+	if (ri)
+		rc = ri;
+	if (rc == 0)
+		rc = edges_permute(f, perm, err);
 out:
+	cc_stmt_free(s);
+	free(reg.slot);
+	free(perm);
 	free(map.slot);
 	return rc;
 }
