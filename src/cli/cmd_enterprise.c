@@ -283,176 +283,236 @@ out:
 	return rc;
 }
 
-static int enterprise_show(struct cli_ctx *ctx, const char *code)
+/* An enterprise's annual indicators, oldest first, with the derived metrics. */
+struct show_years {
+	int n;
+	int year[64];
+	double v[64][CC_M_COUNT];
+};
+
+/*
+ * Looks up USCC in ST: the registry fields go to REC (one row each, then region_name) and
+ * open the JSON object in JSON; *ID is the enterprise's store id. Returns CLI_OK, or CLI_FAIL
+ * after saying why.
+ */
+static int show_record(struct cc_store *st, const char *uscc, int64_t *id, struct cli_table *rec,
+		       struct cc_buf *json, struct cc_error *err)
 {
-	char uscc[19], num[40];
-	struct cc_error err = {0};
-	struct cc_stmt *s = NULL;
-	int rc;
-	if (cc_uscc_validate(code, strlen(code), uscc, NULL, &err)) {
-		cli_error("enterprise: '%s' is not a valid credit code: %s", code, err.msg);
-		return CLI_USAGE;
-	}
-	if ((rc = cli_open_store(ctx, 0)))
-		return rc;
-	cc_codes_load(&err);
-	rc = cc_stmt_prepare(
-		ctx->store, &s,
-		"SELECT id, uscc, name, region, industry, founded, scale, listed, certs "
-		"FROM enterprises WHERE uscc = ?1",
-		&err);
-	if (rc) {
-		cli_error("enterprise: %s", err.msg);
-		return CLI_FAIL;
-	}
-	cc_stmt_bind_text(s, 1, uscc, 18);
-	if (cc_stmt_step(s, &err) != 1) {
-		cc_stmt_free(s);
-		cli_error("enterprise: no enterprise with credit code %s", uscc);
-		return CLI_FAIL;
-	}
-	int64_t id = cc_stmt_int64(s, 0);
-	char rname[256];
-	cc_region_fullname((int)cc_stmt_int64(s, 3), rname, sizeof rname);
 	static const char *const fields[] = {"id",	"uscc",	 "name",   "region", "industry",
 					     "founded", "scale", "listed", "certs"};
-	struct cc_buf json = CC_BUF_INIT(1 << 24);
-	struct cli_table rec;
-	static const char *const rcols[] = {"field", "value"};
-	cli_table_init(&rec, 2, rcols);
-	cc_buf_puts(&json, "{");
+	struct cc_stmt *s = NULL;
+	int rc = CLI_OK;
+	if (cc_stmt_prepare(
+		    st, &s,
+		    "SELECT id, uscc, name, region, industry, founded, scale, listed, certs "
+		    "FROM enterprises WHERE uscc = ?1",
+		    err)) {
+		cli_error("enterprise: %s", err->msg);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	cc_stmt_bind_text(s, 1, uscc, 18);
+	if (cc_stmt_step(s, err) != 1) {
+		cli_error("enterprise: no enterprise with credit code %s", uscc);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	*id = cc_stmt_int64(s, 0);
+	char rname[256];
+	cc_region_fullname((int)cc_stmt_int64(s, 3), rname, sizeof rname);
+	cc_buf_puts(json, "{");
 	for (int i = 1; i < 9; i++) {
 		const char *v = cc_stmt_is_null(s, i) ? NULL : cc_stmt_text(s, i);
 		const char *row[2] = {fields[i], v};
-		cli_table_add(&rec, row);
-		cc_buf_printf(&json, "%s\"%s\":", i > 1 ? "," : "", fields[i]);
+		cli_table_add(rec, row);
+		cc_buf_printf(json, "%s\"%s\":", i > 1 ? "," : "", fields[i]);
 		if (i == 3)
-			cc_buf_printf(&json, "%s", v);
+			cc_buf_printf(json, "%s", v);
 		else if (v)
-			cc_buf_json_str(&json, v, strlen(v));
+			cc_buf_json_str(json, v, strlen(v));
 		else
-			cc_buf_puts(&json, "null");
+			cc_buf_puts(json, "null");
 	}
 	const char *rrow[2] = {"region_name", rname};
-	cli_table_add(&rec, rrow);
-	cc_buf_puts(&json, ",\"region_name\":");
-	cc_buf_json_str(&json, rname, strlen(rname));
+	cli_table_add(rec, rrow);
+	cc_buf_puts(json, ",\"region_name\":");
+	cc_buf_json_str(json, rname, strlen(rname));
+out:
 	cc_stmt_free(s);
-	s = NULL;
+	return rc;
+}
 
-	/* Chain memberships. */
-	cc_buf_puts(&json, ",\"chains\":[");
-	rc = cc_stmt_prepare(ctx->store, &s,
-			     "SELECT chain, node, role, product FROM chain_members WHERE "
-			     "enterprise_id = ?1 ORDER BY chain, node",
-			     &err);
-	if (rc == 0) {
-		cc_stmt_bind_int64(s, 1, id);
-		int first = 1;
-		while (cc_stmt_step(s, &err) == 1) {
-			char line[512];
-			snprintf(line, sizeof line, "%s.%s (%s)", cc_stmt_text(s, 0),
-				 cc_stmt_text(s, 1), cc_stmt_text(s, 2));
-			const char *row[2] = {"chain", line};
-			cli_table_add(&rec, row);
-			cc_buf_printf(&json, "%s{\"chain\":", first ? "" : ",");
-			cc_buf_json_str(&json, cc_stmt_text(s, 0), cc_stmt_bytes(s, 0));
-			cc_buf_puts(&json, ",\"node\":");
-			cc_buf_json_str(&json, cc_stmt_text(s, 1), cc_stmt_bytes(s, 1));
-			cc_buf_puts(&json, ",\"role\":");
-			cc_buf_json_str(&json, cc_stmt_text(s, 2), cc_stmt_bytes(s, 2));
-			cc_buf_puts(&json, "}");
-			first = 0;
-		}
+/* The chain memberships of enterprise ID: a row each in REC ("chain.node (role)") and the
+ * "chains" array in JSON. A query that fails leaves the list empty. */
+static void show_chains(struct cc_store *st, int64_t id, struct cli_table *rec, struct cc_buf *json,
+			struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	cc_buf_puts(json, ",\"chains\":[");
+	if (cc_stmt_prepare(st, &s,
+			    "SELECT chain, node, role, product FROM chain_members WHERE "
+			    "enterprise_id = ?1 ORDER BY chain, node",
+			    err))
+		goto out;
+	cc_stmt_bind_int64(s, 1, id);
+	int first = 1;
+	while (cc_stmt_step(s, err) == 1) {
+		char line[512];
+		snprintf(line, sizeof line, "%s.%s (%s)", cc_stmt_text(s, 0), cc_stmt_text(s, 1),
+			 cc_stmt_text(s, 2));
+		const char *row[2] = {"chain", line};
+		cli_table_add(rec, row);
+		cc_buf_printf(json, "%s{\"chain\":", first ? "" : ",");
+		cc_buf_json_str(json, cc_stmt_text(s, 0), cc_stmt_bytes(s, 0));
+		cc_buf_puts(json, ",\"node\":");
+		cc_buf_json_str(json, cc_stmt_text(s, 1), cc_stmt_bytes(s, 1));
+		cc_buf_puts(json, ",\"role\":");
+		cc_buf_json_str(json, cc_stmt_text(s, 2), cc_stmt_bytes(s, 2));
+		cc_buf_puts(json, "}");
+		first = 0;
 	}
+out:
+	cc_buf_puts(json, "]");
 	cc_stmt_free(s);
-	s = NULL;
-	cc_buf_puts(&json, "],\"annual\":[");
+}
 
-	/* Annual indicators with derived metrics, oldest first. */
+/* Reads the annual indicators of enterprise ID (at most 64 years) into YS and derives the
+ * other metrics, each year from those before it. A query that fails leaves YS empty. */
+static void show_years_read(struct cc_store *st, int64_t id, struct show_years *ys,
+			    struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
 	struct cc_buf sql = CC_BUF_INIT(4096);
+	ys->n = 0;
 	cc_buf_puts(&sql, "SELECT period");
 	for (int m = 0; m < CC_M_BASE_COUNT; m++)
 		cc_buf_printf(&sql, ", %s", cc_metric_get(m)->key);
 	cc_buf_puts(&sql, " FROM indicators WHERE enterprise_id = ?1 AND period % 100 = 0 "
 			  "ORDER BY period");
-	rc = cc_stmt_prepare(ctx->store, &s, cc_buf_str(&sql), &err);
+	int rc = cc_stmt_prepare(st, &s, cc_buf_str(&sql), err);
 	cc_buf_release(&sql);
-	double rows[64][CC_M_COUNT];
-	int years[64], ny = 0;
-	if (rc == 0) {
-		cc_stmt_bind_int64(s, 1, id);
-		while (ny < 64 && cc_stmt_step(s, &err) == 1) {
-			years[ny] = (int)(cc_stmt_int64(s, 0) / 100);
-			for (int m = 0; m < CC_M_BASE_COUNT; m++)
-				rows[ny][m] =
-					cc_stmt_is_null(s, m + 1) ? NAN : cc_stmt_double(s, m + 1);
-			ny++;
-		}
+	if (rc)
+		goto out;
+	cc_stmt_bind_int64(s, 1, id);
+	while (ys->n < 64 && cc_stmt_step(s, err) == 1) {
+		ys->year[ys->n] = (int)(cc_stmt_int64(s, 0) / 100);
+		for (int m = 0; m < CC_M_BASE_COUNT; m++)
+			ys->v[ys->n][m] =
+				cc_stmt_is_null(s, m + 1) ? NAN : cc_stmt_double(s, m + 1);
+		ys->n++;
 	}
-	cc_stmt_free(s);
-	for (int y = 0; y < ny; y++) {
+	for (int y = 0; y < ys->n; y++) {
 		const double *prev = NULL, *prev3 = NULL;
 		for (int k = 0; k < y; k++) {
-			if (years[k] == years[y] - 1)
-				prev = rows[k];
-			if (years[k] == years[y] - 3)
-				prev3 = rows[k];
+			if (ys->year[k] == ys->year[y] - 1)
+				prev = ys->v[k];
+			if (ys->year[k] == ys->year[y] - 3)
+				prev3 = ys->v[k];
 		}
-		cc_derive(rows[y], prev, prev3, rows[y]);
-		cc_buf_printf(&json, "%s{\"year\":%d", y ? "," : "", years[y]);
-		for (int m = 0; m < CC_M_COUNT; m++) {
-			if (isnan(rows[y][m]))
-				cc_buf_printf(&json, ",\"%s\":null", cc_metric_get(m)->key);
-			else
-				cc_buf_printf(&json, ",\"%s\":%.10g", cc_metric_get(m)->key,
-					      rows[y][m]);
-		}
-		cc_buf_puts(&json, "}");
+		cc_derive(ys->v[y], prev, prev3, ys->v[y]);
 	}
-	cc_buf_puts(&json, "]}\n");
+out:
+	cc_stmt_free(s);
+}
+
+/* Appends the "annual" array of YS to JSON and closes the object. */
+static void show_years_json(const struct show_years *ys, struct cc_buf *json)
+{
+	cc_buf_puts(json, ",\"annual\":[");
+	for (int y = 0; y < ys->n; y++) {
+		cc_buf_printf(json, "%s{\"year\":%d", y ? "," : "", ys->year[y]);
+		for (int m = 0; m < CC_M_COUNT; m++) {
+			if (isnan(ys->v[y][m]))
+				cc_buf_printf(json, ",\"%s\":null", cc_metric_get(m)->key);
+			else
+				cc_buf_printf(json, ",\"%s\":%.10g", cc_metric_get(m)->key,
+					      ys->v[y][m]);
+		}
+		cc_buf_puts(json, "}");
+	}
+	cc_buf_puts(json, "]}\n");
+}
+
+/* Prints YS as a table in FORMAT (enum cli_format_t): one row per metric, one column per year,
+ * ratios as percentages; in the table format a blank line first. */
+static void show_years_print(const struct show_years *ys, int format)
+{
+	const char *cols[66];
+	char yl[64][8];
+	cols[0] = "metric";
+	cols[1] = "name_zh=指标";
+	for (int y = 0; y < ys->n; y++) {
+		snprintf(yl[y], sizeof yl[y], "%d#", ys->year[y]);
+		cols[2 + y] = yl[y];
+	}
+	struct cli_table t;
+	cli_table_init(&t, (size_t)(2 + ys->n), cols);
+	for (int m = 0; m < CC_M_COUNT; m++) {
+		const char *v[66];
+		char cells[64][40];
+		const struct cc_metric *mt = cc_metric_get(m);
+		v[0] = mt->key;
+		v[1] = mt->name_zh;
+		for (int y = 0; y < ys->n; y++) {
+			double x = ys->v[y][m];
+			if (isnan(x))
+				cells[y][0] = '\0';
+			else if (!strcmp(mt->unit, "ratio"))
+				snprintf(cells[y], sizeof cells[y], "%.2f%%", x * 100);
+			else
+				snprintf(cells[y], sizeof cells[y], "%.2f", x);
+			v[2 + y] = cells[y];
+		}
+		cli_table_add(&t, v);
+	}
+	if (format == CLI_FMT_TABLE)
+		putchar('\n');
+	cli_table_print(&t, stdout, format);
+	cli_table_release(&t);
+}
+
+/*
+ * `enterprise show CODE`: the registry record, chain memberships and annual indicators of one
+ * enterprise, as JSON or as two tables. Returns CLI_OK, CLI_USAGE for a bad code, CLI_FAIL
+ * when it is not in the store.
+ */
+static int enterprise_show(struct cli_ctx *ctx, const char *code)
+{
+	static const char *const rcols[] = {"field", "value"};
+	char uscc[19];
+	struct cc_error err = {0};
+	struct cc_buf json = CC_BUF_INIT(1 << 24);
+	struct cli_table rec;
+	struct show_years ys;
+	int64_t id = 0;
+	int rc = CLI_OK;
+	ys.n = 0;
+	cli_table_init(&rec, 2, rcols);
+	if (cc_uscc_validate(code, strlen(code), uscc, NULL, &err)) {
+		cli_error("enterprise: '%s' is not a valid credit code: %s", code, err.msg);
+		rc = CLI_USAGE;
+		goto out;
+	}
+	rc = cli_open_store(ctx, 0);
+	if (rc)
+		goto out;
+	cc_codes_load(&err);
+	rc = show_record(ctx->store, uscc, &id, &rec, &json, &err);
+	if (rc)
+		goto out;
+	show_chains(ctx->store, id, &rec, &json, &err);
+	show_years_read(ctx->store, id, &ys, &err);
+	show_years_json(&ys, &json);
 	if (ctx->format == CLI_FMT_JSON) {
 		fputs(cc_buf_str(&json), stdout);
 	} else {
 		cli_table_print(&rec, stdout, ctx->format);
-		/* Indicators: one row per metric, one column per year. */
-		const char *cols[66];
-		char yl[64][8];
-		cols[0] = "metric";
-		cols[1] = "name_zh=指标";
-		for (int y = 0; y < ny; y++) {
-			snprintf(yl[y], sizeof yl[y], "%d#", years[y]);
-			cols[2 + y] = yl[y];
-		}
-		struct cli_table t;
-		cli_table_init(&t, (size_t)(2 + ny), cols);
-		for (int m = 0; m < CC_M_COUNT; m++) {
-			const char *v[66];
-			char cells[64][40];
-			const struct cc_metric *mt = cc_metric_get(m);
-			v[0] = mt->key;
-			v[1] = mt->name_zh;
-			for (int y = 0; y < ny; y++) {
-				if (isnan(rows[y][m]))
-					cells[y][0] = '\0';
-				else if (!strcmp(mt->unit, "ratio"))
-					snprintf(cells[y], sizeof cells[y], "%.2f%%",
-						 rows[y][m] * 100);
-				else
-					snprintf(cells[y], sizeof cells[y], "%.2f", rows[y][m]);
-				v[2 + y] = cells[y];
-			}
-			cli_table_add(&t, v);
-		}
-		if (ctx->format == CLI_FMT_TABLE)
-			putchar('\n');
-		cli_table_print(&t, stdout, ctx->format);
-		cli_table_release(&t);
+		show_years_print(&ys, ctx->format);
 	}
-	(void)num;
+out:
 	cli_table_release(&rec);
 	cc_buf_release(&json);
-	return CLI_OK;
+	return rc;
 }
 
 static int sub_list(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
