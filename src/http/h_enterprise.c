@@ -392,221 +392,263 @@ static char *row_json(struct cc_store *st, const char *sql, const char *arg)
 	return out;
 }
 
-int h_enterprise_patch(struct http_req *req)
+/* The fields an edit may change, as the store's columns; from PATCH_SCALE on, official ones. */
+enum {
+	PATCH_NAME,
+	PATCH_REGION,
+	PATCH_INDUSTRY,
+	PATCH_FOUNDED,
+	PATCH_SCALE,
+	PATCH_LISTED,
+	PATCH_CERTS,
+	PATCH_FIELDS
+};
+static const char *const patch_fields[PATCH_FIELDS] = {"name",	"region", "industry", "founded",
+						       "scale", "listed", "certs"};
+
+/* An edit read from a request body: the UPDATE's SET clause, the values bound to its
+ * parameters (NULL binds SQL NULL), and room for the values written in canonical form. */
+struct patch {
+	char set[1024];
+	size_t used;
+	const char *binds[8];
+	int nb;
+	char region[16], date[16], certs[128], industry[16];
+};
+
+/*
+ * Writes the certificate list S (words separated by ';', empty ones ignored) to OUT in the
+ * canonical order of cc_cert_words, each once. Returns 0, or the status of the 400 set for an
+ * unknown word (KEY is the field).
+ */
+static int patch_certs(struct http_req *req, const char *key, const char *s, char *out, size_t size)
 {
-	struct cc_frame *f = http_frame(req);
-	if (!f)
-		return req->status;
-	int i = h_path_enterprise(req, f);
-	if (i < 0)
-		return req->status;
-	json_t *body = http_body_json(req);
-	if (!body)
-		return req->status;
-	static const char *const fields[] = {"name",  "region", "industry", "founded",
-					     "scale", "listed", "certs"};
+	int have[5] = {0};
+	char copy[256];
+	snprintf(copy, sizeof copy, "%s", s);
+	for (char *p = copy; *p;) {
+		char *semi = strchr(p, ';');
+		if (semi)
+			*semi = '\0';
+		int k = -1;
+		for (int c = 0; c < 5; c++)
+			if (strcmp(p, cc_cert_words[c]) == 0)
+				k = c;
+		if (k < 0 && *p)
+			return http_error(req, 400, "invalid", key, "未知的资质",
+					  "unknown certificate '%s'", p);
+		if (k >= 0)
+			have[k] = 1;
+		if (!semi)
+			break;
+		p = semi + 1;
+	}
+	size_t u = 0;
+	out[0] = '\0';
+	for (int c = 0; c < 5; c++)
+		if (have[c])
+			u += (size_t)snprintf(out + u, size - u, "%s%s", u ? ";" : "",
+					      cc_cert_words[c]);
+	return 0;
+}
+
+/*
+ * Checks the string S given for field FI (KEY) and sets *BOUND to what is stored: S itself, or
+ * its canonical form written into P's room. Returns 0, or the status of the 400 set.
+ */
+static int patch_check(struct http_req *req, struct patch *p, int fi, const char *key,
+		       const char *s, const char **bound)
+{
+	long long r;
+	int ymd;
+	struct cc_error e;
+	const struct cc_industry *ind;
+	*bound = s;
+	switch (fi) {
+	case PATCH_NAME:
+		if (!*s || cc_utf8_len(s, strlen(s)) > 200)
+			return http_error(req, 400, "invalid", key, "企业名称不能为空或过长",
+					  "name must be 1-200 characters");
+		break;
+	case PATCH_REGION:
+		if (cc_parse_int64(s, strlen(s), &r) || !cc_region_find((int)r))
+			return http_error(req, 400, "invalid", key, "未知的行政区划代码",
+					  "unknown region code '%s'", s);
+		snprintf(p->region, sizeof p->region, "%lld", r);
+		*bound = p->region;
+		break;
+	case PATCH_INDUSTRY:
+		ind = cc_industry_find(s);
+		if (!ind)
+			return http_error(req, 400, "invalid", key, "未知的行业代码",
+					  "unknown industry code '%s'", s);
+		snprintf(p->industry, sizeof p->industry, "%s", ind->code);
+		*bound = p->industry;
+		break;
+	case PATCH_FOUNDED:
+		if (cc_parse_date(s, strlen(s), &ymd, &e))
+			return http_error(req, 400, "invalid", key, "日期无效", "%s", e.msg);
+		cc_format_date(ymd, p->date);
+		*bound = p->date;
+		break;
+	case PATCH_SCALE:
+		if (cc_enterprise_word(s, cc_scale_words, CC_SCALE_WORDS) < 0)
+			return http_error(req, 400, "invalid", key, "未知的企业规模",
+					  "scale must be large, medium, small or micro");
+		break;
+	case PATCH_LISTED:
+		if (cc_enterprise_word(s, cc_listed_words, CC_LISTED_WORDS) < 0)
+			return http_error(req, 400, "invalid", key, "未知的上市板块",
+					  "listed must be none, main, star, gem, bse or neeq");
+		break;
+	case PATCH_CERTS:
+		*bound = p->certs;
+		return patch_certs(req, key, s, p->certs, sizeof p->certs);
+	}
+	return 0;
+}
+
+/*
+ * Adds the field KEY with value VAL to P: known and writable by the account, a string (the
+ * region may be an integer, the fields after it null), valid. Returns 0, or the status of the
+ * 400 or 403 set.
+ */
+static int patch_field(struct http_req *req, struct patch *p, const char *key, json_t *val)
+{
+	int fi = -1;
+	for (int k = 0; k < PATCH_FIELDS; k++)
+		if (strcmp(key, patch_fields[k]) == 0)
+			fi = k;
+	if (fi < 0)
+		return http_error(req, 400, "invalid", key, "不能修改该字段",
+				  "unknown or read-only field '%s'", key);
+	/* Scale, listing and certificates are official findings (a statistics bureau's
+	 * classification, an exchange's listing, a ministry's certificate) that criteria and
+	 * lists read: staff record them, an enterprise cannot award them to itself. */
+	if (fi >= PATCH_SCALE && !(req->user.role & HTTP_ROLES_EDIT))
+		return http_error(
+			req, 403, "forbidden", key, "企业规模、上市板块和资质由工作人员核定",
+			"'%s' is an official field: only an analyst or admin may change it", key);
+	const char *s = json_string_value(val);
+	char tmp[32];
+	if (fi == PATCH_REGION && json_is_integer(val)) {
+		snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(val));
+		s = tmp;
+	}
+	if (!s && !(json_is_null(val) && fi >= PATCH_INDUSTRY))
+		return http_error(req, 400, "invalid", key, "字段类型错误",
+				  "field '%s' must be a string", key);
+	const char *bound = NULL;
+	int status = s ? patch_check(req, p, fi, key, s, &bound) : 0;
+	if (status)
+		return status;
+	p->used += (size_t)snprintf(p->set + p->used, sizeof p->set - p->used, "%s%s = ?%d",
+				    p->nb ? ", " : "", patch_fields[fi], p->nb + 1);
+	p->binds[p->nb++] = bound;
+	return 0;
+}
+
+/* Reads the edit in BODY into P, field by field in the body's order; the first refused field
+ * answers. Returns 0, or the status of the 400 or 403 set (also for an empty edit). */
+static int patch_parse(struct http_req *req, json_t *body, struct patch *p)
+{
 	const char *key;
 	json_t *val;
-	char set[1024] = "";
-	size_t used = 0;
-	const char *binds[8];
-	int nb = 0, rc = 0;
-	char region_buf[16], date_buf[16], certs_buf[128], ind_buf[16];
 	json_object_foreach(body, key, val)
 	{
-		int fi = -1;
-		for (int k = 0; k < 7; k++)
-			if (strcmp(key, fields[k]) == 0)
-				fi = k;
-		if (fi < 0) {
-			int st_ = http_error(req, 400, "invalid", key, "不能修改该字段",
-					     "unknown or read-only field '%s'", key);
-			json_decref(body);
-			return st_;
-		}
-		/* Scale, listing and certificates are official findings (a statistics bureau's
-		 * classification, an exchange's listing, a ministry's certificate) that criteria
-		 * and lists read: staff record them, an enterprise cannot award them to itself. */
-		if (fi >= 4 && !(req->user.role & HTTP_ROLES_EDIT)) {
-			int st_ = http_error(
-				req, 403, "forbidden", key,
-				"企业规模、上市板块和资质由工作人员核定",
-				"'%s' is an official field: only an analyst or admin may change it",
-				key);
-			json_decref(body);
-			return st_;
-		}
-		const char *s = json_string_value(val);
-		char tmp[32];
-		if (fi == 1 && json_is_integer(val)) {
-			snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(val));
-			s = tmp;
-		}
-		if (!s && !(json_is_null(val) && fi >= 2)) {
-			int st_ = http_error(req, 400, "invalid", key, "字段类型错误",
-					     "field '%s' must be a string", key);
-			json_decref(body);
-			return st_;
-		}
-		const char *bound = s;
-		if (s) {
-			long long r;
-			int ymd;
-			struct cc_error e;
-			switch (fi) {
-			case 0:
-				if (!*s || cc_utf8_len(s, strlen(s)) > 200) {
-					int st_ = http_error(req, 400, "invalid", key,
-							     "企业名称不能为空或过长",
-							     "name must be 1-200 characters");
-					json_decref(body);
-					return st_;
-				}
-				break;
-			case 1:
-				if (cc_parse_int64(s, strlen(s), &r) || !cc_region_find((int)r)) {
-					int st_ = http_error(req, 400, "invalid", key,
-							     "未知的行政区划代码",
-							     "unknown region code '%s'", s);
-					json_decref(body);
-					return st_;
-				}
-				snprintf(region_buf, sizeof region_buf, "%lld", r);
-				bound = region_buf;
-				break;
-			case 2: {
-				const struct cc_industry *ind = cc_industry_find(s);
-				if (!ind) {
-					int st_ = http_error(req, 400, "invalid", key,
-							     "未知的行业代码",
-							     "unknown industry code '%s'", s);
-					json_decref(body);
-					return st_;
-				}
-				snprintf(ind_buf, sizeof ind_buf, "%s", ind->code);
-				bound = ind_buf;
-				break;
-			}
-			case 3:
-				if (cc_parse_date(s, strlen(s), &ymd, &e)) {
-					int st_ = http_error(req, 400, "invalid", key, "日期无效",
-							     "%s", e.msg);
-					json_decref(body);
-					return st_;
-				}
-				cc_format_date(ymd, date_buf);
-				bound = date_buf;
-				break;
-			case 4:
-				if (cc_enterprise_word(s, cc_scale_words, CC_SCALE_WORDS) < 0) {
-					int st_ = http_error(
-						req, 400, "invalid", key, "未知的企业规模",
-						"scale must be large, medium, small or micro");
-					json_decref(body);
-					return st_;
-				}
-				break;
-			case 5:
-				if (cc_enterprise_word(s, cc_listed_words, CC_LISTED_WORDS) < 0) {
-					int st_ = http_error(
-						req, 400, "invalid", key, "未知的上市板块",
-						"listed must be none, main, star, gem, bse or neeq");
-					json_decref(body);
-					return st_;
-				}
-				break;
-			case 6: {
-				/* Canonical order, known words only. */
-				int have[5] = {0};
-				char copy[256];
-				snprintf(copy, sizeof copy, "%s", s);
-				for (char *p = copy; *p;) {
-					char *semi = strchr(p, ';');
-					if (semi)
-						*semi = '\0';
-					int k = -1;
-					for (int c = 0; c < 5; c++)
-						if (strcmp(p, cc_cert_words[c]) == 0)
-							k = c;
-					if (k < 0 && *p) {
-						int st_ = http_error(req, 400, "invalid", key,
-								     "未知的资质",
-								     "unknown certificate '%s'", p);
-						json_decref(body);
-						return st_;
-					}
-					if (k >= 0)
-						have[k] = 1;
-					if (!semi)
-						break;
-					p = semi + 1;
-				}
-				size_t u = 0;
-				certs_buf[0] = '\0';
-				for (int c = 0; c < 5; c++)
-					if (have[c])
-						u += (size_t)snprintf(
-							certs_buf + u, sizeof certs_buf - u, "%s%s",
-							u ? ";" : "", cc_cert_words[c]);
-				bound = certs_buf;
-				break;
-			}
-			}
-		}
-		used += (size_t)snprintf(set + used, sizeof set - used, "%s%s = ?%d",
-					 nb ? ", " : "", fields[fi], nb + 1);
-		binds[nb++] = bound;
+		int status = patch_field(req, p, key, val);
+		if (status)
+			return status;
 	}
-	if (nb == 0) {
-		int st_ = http_error(req, 400, "invalid", NULL, "没有要修改的字段",
-				     "nothing to change");
-		json_decref(body);
-		return st_;
-	}
+	if (p->nb == 0)
+		return http_error(req, 400, "invalid", NULL, "没有要修改的字段",
+				  "nothing to change");
+	return 0;
+}
+
+/*
+ * Applies P to enterprise I of F in one transaction, with its audit row (the record before and
+ * after) and a new generation of values. Returns 0 or a negative CC_E* (rolled back);
+ * *AFTER_JSON is the record after (malloc'd, the caller frees it, also on failure).
+ */
+static int patch_save(struct http_req *req, const struct cc_frame *f, int i, const struct patch *p,
+		      char **after_json, struct cc_error *err)
+{
 	static const char *const snapshot =
 		"SELECT uscc, name, region, industry, founded, scale, listed, certs FROM enterprises "
 		"WHERE uscc = ?1";
-	struct cc_error err = {0};
+	struct cc_stmt *s = NULL;
 	char sql[1400];
 	snprintf(
 		sql, sizeof sql,
 		"UPDATE enterprises SET %s, updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ','now') "
 		"WHERE uscc = ?%d",
-		set, nb + 1);
-	rc = cc_store_begin(req->st, &err);
+		p->set, p->nb + 1);
+	int rc = cc_store_begin(req->st, err);
 	char *before_json = rc ? NULL : row_json(req->st, snapshot, f->uscc[i]);
-	struct cc_stmt *s = NULL;
 	if (rc == 0)
-		rc = cc_stmt_prepare(req->st, &s, sql, &err);
+		rc = cc_stmt_prepare(req->st, &s, sql, err);
 	if (rc == 0) {
-		for (int k = 0; k < nb; k++)
-			if (binds[k])
-				cc_stmt_bind_text(s, k + 1, binds[k], strlen(binds[k]));
+		for (int k = 0; k < p->nb; k++)
+			if (p->binds[k])
+				cc_stmt_bind_text(s, k + 1, p->binds[k], strlen(p->binds[k]));
 			else
 				cc_stmt_bind_null(s, k + 1);
-		cc_stmt_bind_text(s, nb + 1, f->uscc[i], 18);
-		rc = cc_stmt_step(s, &err) < 0 ? CC_EDB : 0;
+		cc_stmt_bind_text(s, p->nb + 1, f->uscc[i], 18);
+		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	}
 	cc_stmt_free(s);
-	char *after_json = rc ? NULL : row_json(req->st, snapshot, f->uscc[i]);
+	*after_json = rc ? NULL : row_json(req->st, snapshot, f->uscc[i]);
 	if (rc == 0)
-		rc = http_audit(req, "enterprise.update", f->uscc[i], before_json, after_json);
+		rc = http_audit(req, "enterprise.update", f->uscc[i], before_json, *after_json);
 	if (rc == 0)
-		rc = cc_store_bump_generation_values(req->st, &err);
+		rc = cc_store_bump_generation_values(req->st, err);
 	if (rc == 0)
-		rc = cc_store_commit(req->st, &err);
+		rc = cc_store_commit(req->st, err);
 	else
 		cc_store_rollback(req->st);
-	json_decref(body);
 	free(before_json);
-	if (rc) {
-		free(after_json);
-		return http_error(req, 500, "internal", NULL, "保存失败", "cannot save: %s",
-				  err.msg);
+	return rc;
+}
+
+/*
+ * PATCH /enterprises/{uscc}: changes registry fields of one enterprise (an enterprise account
+ * its own, and not the official ones) and answers the record as stored. Returns the status.
+ */
+int h_enterprise_patch(struct http_req *req)
+{
+	struct cc_frame *f = http_frame(req);
+	json_t *body = NULL;
+	struct patch p = {.used = 0};
+	struct cc_error err = {0};
+	char *after_json = NULL;
+	int status = req->status;
+	if (!f)
+		goto out;
+	int i = h_path_enterprise(req, f);
+	if (i < 0) {
+		status = req->status;
+		goto out;
 	}
-	json_t *out = json_loads(after_json ? after_json : "{}", 0, NULL);
+	body = http_body_json(req);
+	if (!body) {
+		status = req->status;
+		goto out;
+	}
+	status = patch_parse(req, body, &p);
+	if (status)
+		goto out;
+	if (patch_save(req, f, i, &p, &after_json, &err)) {
+		status = http_error(req, 500, "internal", NULL, "保存失败", "cannot save: %s",
+				    err.msg);
+		goto out;
+	}
+	json_t *ent = json_loads(after_json ? after_json : "{}", 0, NULL);
+	status = http_json(req, 200, json_pack("{s:o}", "enterprise", ent));
+out:
+	json_decref(body);
 	free(after_json);
-	return http_json(req, 200, json_pack("{s:o}", "enterprise", out));
+	return status;
 }
 
 /* 400 for a row that breaks the indicator rules: the field is the metric at fault, or the
