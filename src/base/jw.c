@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <jansson.h>
 #include "base/error.h"
 #include "base/jw.h"
 
@@ -139,6 +140,35 @@ void cc_jw_raw(struct cc_jw *w, const char *json, size_t n)
 {
 	before_value(w);
 	put(w, json, n);
+}
+
+void cc_jw_json(struct cc_jw *w, const json_t *j)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+	switch (j ? json_typeof(j) : JSON_NULL) {
+	case JSON_OBJECT:
+		cc_jw_object(w);
+		json_object_foreach((json_t *)j, key, v)
+		{
+			cc_jw_key(w, key);
+			cc_jw_json(w, v);
+		}
+		cc_jw_end(w);
+		break;
+	case JSON_ARRAY:
+		cc_jw_array(w);
+		json_array_foreach(j, i, v) cc_jw_json(w, v);
+		cc_jw_end(w);
+		break;
+	case JSON_STRING: cc_jw_strn(w, json_string_value(j), json_string_length(j)); break;
+	case JSON_INTEGER: cc_jw_int(w, (int64_t)json_integer_value(j)); break;
+	case JSON_REAL: cc_jw_num(w, json_real_value(j)); break;
+	case JSON_TRUE: cc_jw_bool(w, 1); break;
+	case JSON_FALSE: cc_jw_bool(w, 0); break;
+	default: cc_jw_null(w); break;
+	}
 }
 
 void cc_jw_kstr(struct cc_jw *w, const char *key, const char *s)

@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include "base/buf.h"
 
-#define CC_JW_DEPTH 32
+#define CC_JW_DEPTH 64
 
 struct cc_jw {
 	struct cc_buf *b;
@@ -46,6 +46,13 @@ void cc_jw_bool(struct cc_jw *w, int v);
 void cc_jw_null(struct cc_jw *w);
 /* Writes JSON text that is already valid (another writer's output) as one value. */
 void cc_jw_raw(struct cc_jw *w, const char *json, size_t n);
+/*
+ * Writes the jansson value J (objects in their insertion order) as one value, its numbers
+ * through cc_num_format: how a tree a handler built becomes text, so that every JSON the
+ * platform sends is written here. NULL writes null.
+ */
+struct json_t;
+void cc_jw_json(struct cc_jw *w, const struct json_t *j);
 /* Key and value in one call. */
 void cc_jw_kstr(struct cc_jw *w, const char *key, const char *s);
 void cc_jw_knum(struct cc_jw *w, const char *key, double v);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sodium.h>
+#include "base/jw.h"
 #include "base/text.h"
 #include "http/handlers.h"
 #include "http/http.h"
@@ -27,16 +28,23 @@ int http_json(struct http_req *req, int status, json_t *j)
 	req->status = status;
 	req->resp_type = "application/json; charset=utf-8";
 	cc_buf_reset(&req->resp);
-	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
-	if (s) {
-		cc_buf_puts(&req->resp, s);
-		free(s);
-	} else if (status >= 400) {
+	/* The text is written by the one JSON writer (numbers by cc_num_format), not by
+	 * jansson's own dumper: the tree is only the handler's way of holding its answer. */
+	int bad = !j;
+	if (j) {
+		struct cc_jw w;
+		cc_jw_init(&w, &req->resp);
+		cc_jw_json(&w, j);
+		bad = cc_jw_finish(&w) != 0;
+		if (bad)
+			cc_buf_reset(&req->resp);
+	}
+	if (bad && status >= 400) {
 		/* The error itself could not be encoded: still answer with the error shape. */
 		cc_buf_puts(&req->resp,
 			    "{\"error\":{\"code\":\"internal\",\"message\":\"unencodable "
 			    "error\",\"message_zh\":\"错误无法编码\"}}");
-	} else {
+	} else if (bad) {
 		req->status = status = 500;
 		cc_buf_puts(&req->resp, "{\"error\":{\"code\":\"internal\",\"message\":\"response "
 					"could not be encoded\",\"message_zh\":\"响应无法编码\"}}");

@@ -732,6 +732,16 @@ static void test_error_table(void **state)
 		assert_int_equal(h_status_of(want[i].rc), want[i].status);
 		assert_string_equal(h_code_of(want[i].rc), want[i].code);
 	}
+	/* Every answer is written by the one JSON writer: jansson's own dumper wrote reals with
+	 * 12 digits (123456789012.5 came out 1.23456789012e+11). */
+	req_init(&r, "GET", "/x");
+	assert_int_equal(http_json(&r, 200,
+				   json_pack("{s:f, s:f, s:i, s:s, s:[b, n]}", "v", 123456789012.5,
+					     "ratio", 0.25, "n", 7, "s", "重庆\"", "a", 1)),
+			 200);
+	assert_string_equal(cc_buf_str(&r.resp), "{\"v\":123456789012.5,\"ratio\":0.25,\"n\":7,"
+						 "\"s\":\"重庆\\\"\",\"a\":[true,null]}");
+	req_done(&r);
 	/* A validation message reaches the client as it is. */
 	req_init(&r, "GET", "/x");
 	cc_error_set(&err, CC_EINVAL, "region: '99' is not a code");
