@@ -171,6 +171,30 @@ void cc_jw_json(struct cc_jw *w, const json_t *j)
 	}
 }
 
+char *cc_jw_text(const json_t *j)
+{
+	struct cc_buf b = CC_BUF_INIT((size_t)1 << 30);
+	struct cc_jw w;
+	cc_jw_init(&w, &b);
+	cc_jw_json(&w, j);
+	if (cc_jw_finish(&w) || !b.data) {
+		cc_buf_release(&b);
+		return NULL;
+	}
+	return cc_buf_detach(&b);
+}
+
+int cc_jw_print_json(const json_t *j, FILE *fp)
+{
+	struct cc_buf b = CC_BUF_INIT((size_t)1 << 30);
+	struct cc_jw w;
+	cc_jw_init(&w, &b);
+	cc_jw_json(&w, j);
+	int rc = cc_jw_print(&w, fp);
+	cc_buf_release(&b);
+	return rc;
+}
+
 void cc_jw_kstr(struct cc_jw *w, const char *key, const char *s)
 {
 	cc_jw_key(w, key);

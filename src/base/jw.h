@@ -53,6 +53,10 @@ void cc_jw_raw(struct cc_jw *w, const char *json, size_t n);
  */
 struct json_t;
 void cc_jw_json(struct cc_jw *w, const struct json_t *j);
+/* J as compact JSON text by cc_jw_json (malloc'd, the caller frees), or NULL. */
+char *cc_jw_text(const struct json_t *j);
+/* Prints J by cc_jw_json and a newline to FP. Returns 0 or a negative CC_E*. */
+int cc_jw_print_json(const struct json_t *j, FILE *fp);
 /* Key and value in one call. */
 void cc_jw_kstr(struct cc_jw *w, const char *key, const char *s);
 void cc_jw_knum(struct cc_jw *w, const char *key, double v);

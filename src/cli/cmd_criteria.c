@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "base/jw.h"
 #include "base/json.h"
 #include "base/buf.h"
 #include "cli/commands.h"
@@ -317,8 +318,7 @@ static int crit_check(struct cli_ctx *ctx, struct crit_cli *c, const char *code,
 		json_object_set_new(o, "market_value", cc_json_num(in.market_value));
 		json_object_set_new(o, "sets", sets);
 		sets = NULL;
-		json_dumpf(o, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
-		putchar('\n');
+		cc_jw_print_json(o, stdout);
 		json_decref(o);
 	} else if (ctx->format == CLI_FMT_CSV) {
 		cli_table_print(&t, stdout, ctx->format);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/jw.h"
 #include "base/parse.h"
 #include "cli/commands.h"
 #include "match/match.h"
@@ -19,8 +20,7 @@ static const char *actor_name(void)
 
 static void print_json(json_t *j)
 {
-	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	fputc('\n', stdout);
+	cc_jw_print_json(j, stdout);
 }
 
 static long long id_arg(const char *what, const char *s)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/jw.h"
 #include "base/json.h"
 #include "cli/commands.h"
 #include "domain/catalogue.h"
@@ -405,8 +406,7 @@ static int risk_disrupt_cmd(struct cli_ctx *ctx, struct risk_net *net, const cha
 		json_object_set_new(o, "tiers", ta);
 		json_object_set_new(o, "chains", ca);
 		json_object_set_new(o, "nodes", na);
-		json_dumpf(o, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
-		putchar('\n');
+		cc_jw_print_json(o, stdout);
 		json_decref(o);
 		risk_disrupt_release(&r);
 		goto out;
@@ -496,8 +496,7 @@ static int risk_neighbours_cmd(struct cli_ctx *ctx, struct risk_net *net, const 
 		}
 		json_object_set_new(o, "nodes", na);
 		json_object_set_new(o, "links", la);
-		json_dumpf(o, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
-		putchar('\n');
+		cc_jw_print_json(o, stdout);
 		json_decref(o);
 	} else {
 		static const char *const cols[] = {"role",	     "uscc",	"name",

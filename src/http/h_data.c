@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "base/jw.h"
 #include "base/parse.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
@@ -250,7 +251,7 @@ int h_import(struct http_req *req)
 				"rows", (json_int_t)res.rows, "accepted", (json_int_t)res.accepted,
 				"rejected", (json_int_t)res.rejected, "warnings", warnings,
 				"seconds", res.seconds, "rejects_url", res.rejected ? url : NULL);
-	char *summary = json_dumps(out, JSON_COMPACT);
+	char *summary = cc_jw_text(out);
 	http_audit(req, "import", name, NULL, summary);
 	free(summary);
 	if (!res.rejected)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/jw.h"
 #include "base/json.h"
 #include "base/parse.h"
 #include "base/text.h"
@@ -106,7 +107,7 @@ static const char *fragment(struct cc_frame *f, int i, size_t *len)
 	char *cur = __atomic_load_n(&fr->s[i], __ATOMIC_ACQUIRE);
 	if (!cur) {
 		json_t *o = h_enterprise_item(f, i, 0);
-		char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		char *text = cc_jw_text(o);
 		json_decref(o);
 		if (!text)
 			return NULL;

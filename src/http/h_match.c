@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/jw.h"
 #include "base/parse.h"
 #include "domain/uscc.h"
 #include "base/buf.h"
@@ -299,7 +300,7 @@ int h_posting_matches(struct http_req *req)
 	json_t *head = json_pack("{s:o?, s:s, s:s?, s:i}", "posting",
 				 posting_get(req->st, id, 1, &err), "query", r.query,
 				 "query_partial", r.partial[0] ? r.partial : NULL, "total", r.n);
-	char *hs = head ? json_dumps(head, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+	char *hs = head ? cc_jw_text(head) : NULL;
 	json_decref(head);
 	struct cc_buf *b = &req->resp;
 	cc_buf_reset(b);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "base/jw.h"
 #include "base/buf.h"
 #include "base/parse.h"
 #include "base/text.h"
@@ -382,7 +383,7 @@ static int posting_audit(struct cc_store *st, const struct posting_in *in, int64
 	char target[40];
 	snprintf(target, sizeof target, "posting %lld", (long long)id);
 	json_t *after = posting_get(st, id, 1, err);
-	char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
+	char *a = after ? cc_jw_text(after) : NULL;
 	int rc = cc_store_audit(st, in->actor, in->id > 0 ? "posting.update" : "posting.create",
 				target, NULL, a, err);
 	free(a);

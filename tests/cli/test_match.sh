@@ -65,7 +65,7 @@ expect_status 0 "mark contacted" $CC match deal "$dem" --with "$sup" --status co
 expect_status 0 "mark agreed with a value (from the other side)" $CC match deal "$sup" --with "$dem" --status agreed --value 120
 expect_status 2 "unknown status" $CC match deal "$dem" --with "$sup" --status won
 $CC match stats --format json > "$T/st.json"
-expect_eq "$(json '[(x["direction"], x["agreed"], x["value"]) for x in d["by_direction"]]' < "$T/st.json")" "[('cd_to_cq', 1, 120.0)]" "one agreed Sichuan->Chongqing deal of 120"
+expect_eq "$(json '[(x["direction"], x["agreed"], float(x["value"])) for x in d["by_direction"]]' < "$T/st.json")" "[('cd_to_cq', 1, 120.0)]" "one agreed Sichuan->Chongqing deal of 120"
 expect_eq "$(json 'd["totals"]["deals"]' < "$T/st.json")" "1" "one deal, marked from both sides"
 expect_status 0 "withdraw" $CC match withdraw "$sup"
 expect_status 2 "a withdrawn posting has no matches" $CC match find "$sup"
