@@ -322,17 +322,37 @@ static int sub_find(struct cli_ctx *ctx, const char **val, const char **args, in
 		return fail("find", &err);
 	}
 	if (ctx->format == CLI_FMT_JSON) {
-		json_t *o = json_object(), *items = json_array();
-		json_object_set_new(o, "posting", json_integer(id));
-		json_object_set_new(o, "query", json_string(r.query));
-		json_object_set_new(o, "query_partial",
-				    r.partial[0] ? json_string(r.partial) : json_null());
-		json_object_set_new(o, "total", json_integer(r.n));
-		for (int i = (int)offset; i < r.n && i < offset + limit; i++)
-			json_array_append_new(items, match_item_json(ctx->store, f, &r, i));
-		json_object_set_new(o, "items", items);
-		print_json(o);
-		json_decref(o);
+		/* The items as the API writes them (match_item_write), straight into the text:
+		 * no tree built from text parsed again. */
+		struct cc_buf b = CC_BUF_INIT((size_t)1 << 30), item = CC_BUF_INIT((size_t)1 << 24);
+		struct cc_jw w;
+		cc_jw_init(&w, &b);
+		cc_jw_object(&w);
+		cc_jw_kint(&w, "posting", id);
+		cc_jw_kstr(&w, "query", r.query);
+		cc_jw_kstr(&w, "query_partial", r.partial[0] ? r.partial : NULL);
+		cc_jw_kint(&w, "total", r.n);
+		cc_jw_key(&w, "items");
+		cc_jw_array(&w);
+		int bad = 0;
+		for (int i = (int)offset; i < r.n && i < offset + limit && !bad; i++) {
+			cc_buf_reset(&item);
+			bad = match_item_write(ctx->store, f, &r, i, &item);
+			cc_jw_raw(&w, item.data ? item.data : "null", item.data ? item.len : 4);
+		}
+		cc_jw_end(&w);
+		cc_jw_end(&w);
+		if (bad || cc_jw_print(&w, stdout)) {
+			cc_error_set(&err, CC_ENOMEM, "out of memory writing the matches");
+			rc = CLI_FAIL;
+		}
+		cc_buf_release(&item);
+		cc_buf_release(&b);
+		if (rc) {
+			match_result_free(&r);
+			cc_frame_release(f);
+			return fail("find", &err);
+		}
 	} else {
 		find_table(ctx, f, &r, limit, offset);
 	}

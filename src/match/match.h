@@ -198,9 +198,6 @@ void match_result_free(struct match_result *r);
 struct cc_buf;
 int match_item_write(struct cc_store *st, const struct cc_frame *f, struct match_result *r, int i,
 		     struct cc_buf *b);
-/* The same as a jansson value (NULL when out of memory). */
-json_t *match_item_json(struct cc_store *st, const struct cc_frame *f, struct match_result *r,
-			int i);
 /* Fills item I's matched text (the query's terms found in its title and description, or its
  * products), reading them again: ranking does not keep the texts of hundreds of candidates. */
 void match_item_text(struct cc_store *st, struct match_result *r, int i);

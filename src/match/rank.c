@@ -1115,12 +1115,3 @@ int match_item_write(struct cc_store *st, const struct cc_frame *f, struct match
 	}
 	return cc_buf_puts(b, "]}");
 }
-
-json_t *match_item_json(struct cc_store *st, const struct cc_frame *f, struct match_result *r,
-			int i)
-{
-	struct cc_buf b = CC_BUF_INIT(1 << 20);
-	json_t *o = match_item_write(st, f, r, i, &b) ? NULL : json_loads(cc_buf_str(&b), 0, NULL);
-	cc_buf_release(&b);
-	return o;
-}

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "testutil.h"
+#include "base/buf.h"
 #include "match/match.h"
 #include "match/match_internal.h"
 
@@ -426,7 +427,11 @@ static void test_enterprise_candidates(void **state)
 	assert_string_equal(frame->uscc[r.items[0].ent], U[6]);
 	assert_string_equal(frame->uscc[r.items[1].ent], U[5]);
 	near(r.items[1].comp[1], 1, 0);
-	json_t *j = match_item_json(st, frame, &r, 0);
+	struct cc_buf ib = CC_BUF_INIT(1 << 20);
+	assert_int_equal(match_item_write(st, frame, &r, 0, &ib), 0);
+	json_t *j = json_loads(cc_buf_str(&ib), 0, NULL); /* the test reads the text back */
+	cc_buf_release(&ib);
+	assert_non_null(j);
 	assert_string_equal(json_string_value(json_object_get(j, "type")), "enterprise");
 	json_t *ex = json_object_get(j, "explanation");
 	assert_int_equal(json_array_size(ex), MATCH_NCOMP);
