@@ -370,27 +370,26 @@ int h_enterprise(struct http_req *req)
 				   "monthly", monthly, "metrics", metrics, "can_edit", can_edit));
 }
 
-/* Runs SQL with one text binding and returns the row as a JSON object string (malloc'd). */
-static char *row_json(struct cc_store *st, const char *sql, const char *arg)
+/* Runs SQL with one text binding and returns the row as a JSON object of its columns in
+ * their order, values as text (the caller owns it), or NULL. */
+static json_t *row_object(struct cc_store *st, const char *sql, const char *arg)
 {
 	struct cc_stmt *s = NULL;
 	struct cc_error e;
-	char *out = NULL;
+	json_t *o = NULL;
 	if (cc_stmt_prepare(st, &s, sql, &e))
 		return NULL;
 	cc_stmt_bind_text(s, 1, arg, strlen(arg));
 	if (cc_stmt_step(s, &e) == 1) {
-		json_t *o = json_object();
+		o = json_object();
 		for (int c = 0; c < cc_stmt_columns(s); c++)
 			json_object_set_new(o, cc_stmt_column_name(s, c),
 					    cc_stmt_is_null(s, c)
 						    ? json_null()
 						    : json_string(cc_stmt_text(s, c)));
-		out = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-		json_decref(o);
 	}
 	cc_stmt_free(s);
-	return out;
+	return o;
 }
 
 /* The fields an edit may change, as the store's columns; from PATCH_SCALE on, official ones. */
@@ -570,10 +569,10 @@ static int patch_parse(struct http_req *req, json_t *body, struct patch *p)
 /*
  * Applies P to enterprise I of F in one transaction, with its audit row (the record before and
  * after) and a new generation of values. Returns 0 or a negative CC_E* (rolled back);
- * *AFTER_JSON is the record after (malloc'd, the caller frees it, also on failure).
+ * *AFTER is the record after (the caller owns it, NULL on failure).
  */
 static int patch_save(struct http_req *req, const struct cc_frame *f, int i, const struct patch *p,
-		      char **after_json, struct cc_error *err)
+		      json_t **after, struct cc_error *err)
 {
 	static const char *const snapshot =
 		"SELECT uscc, name, region, industry, founded, scale, listed, certs FROM enterprises "
@@ -586,7 +585,7 @@ static int patch_save(struct http_req *req, const struct cc_frame *f, int i, con
 		"WHERE uscc = ?%d",
 		p->set, p->nb + 1);
 	int rc = cc_store_begin(req->st, err);
-	char *before_json = rc ? NULL : row_json(req->st, snapshot, f->uscc[i]);
+	json_t *before = rc ? NULL : row_object(req->st, snapshot, f->uscc[i]);
 	if (rc == 0)
 		rc = cc_stmt_prepare(req->st, &s, sql, err);
 	if (rc == 0) {
@@ -599,16 +598,24 @@ static int patch_save(struct http_req *req, const struct cc_frame *f, int i, con
 		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	}
 	cc_stmt_free(s);
-	*after_json = rc ? NULL : row_json(req->st, snapshot, f->uscc[i]);
+	*after = rc ? NULL : row_object(req->st, snapshot, f->uscc[i]);
+	char *before_text = before ? cc_jw_text(before) : NULL;
+	char *after_text = *after ? cc_jw_text(*after) : NULL;
 	if (rc == 0)
-		rc = http_audit(req, "enterprise.update", f->uscc[i], before_json, *after_json);
+		rc = http_audit(req, "enterprise.update", f->uscc[i], before_text, after_text);
 	if (rc == 0)
 		rc = cc_store_bump_generation_values(req->st, err);
 	if (rc == 0)
 		rc = cc_store_commit(req->st, err);
 	else
 		cc_store_rollback(req->st);
-	free(before_json);
+	json_decref(before);
+	free(before_text);
+	free(after_text);
+	if (rc) {
+		json_decref(*after);
+		*after = NULL;
+	}
 	return rc;
 }
 
@@ -622,7 +629,7 @@ int h_enterprise_patch(struct http_req *req)
 	json_t *body = NULL;
 	struct patch p = {.used = 0};
 	struct cc_error err = {0};
-	char *after_json = NULL;
+	json_t *after = NULL;
 	int status = req->status;
 	if (!f)
 		goto out;
@@ -639,16 +646,17 @@ int h_enterprise_patch(struct http_req *req)
 	status = patch_parse(req, body, &p);
 	if (status)
 		goto out;
-	if (patch_save(req, f, i, &p, &after_json, &err)) {
+	if (patch_save(req, f, i, &p, &after, &err)) {
 		status = http_error(req, 500, "internal", NULL, "保存失败", "cannot save: %s",
 				    err.msg);
 		goto out;
 	}
-	json_t *ent = json_loads(after_json ? after_json : "{}", 0, NULL);
-	status = http_json(req, 200, json_pack("{s:o}", "enterprise", ent));
+	status = http_json(req, 200,
+			   json_pack("{s:o}", "enterprise", after ? after : json_object()));
+	after = NULL; /* the answer took it */
 out:
 	json_decref(body);
-	free(after_json);
+	json_decref(after);
 	return status;
 }
 
