@@ -251,44 +251,41 @@ void cc_buf_release(struct cc_buf *b)
  */
 static size_t num_exact(double v, char *out)
 {
-	static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
-	static const uint64_t i10[] = {1,      10,	100,	  1000,	    10000,
-				       100000, 1000000, 10000000, 100000000};
+	/* One test at 8 decimals: a value exact with fewer decimals is exact with 8 too, and
+	 * the trailing zeros of the fraction are dropped below (a loop over 0, 2, ... 8
+	 * decimals cost five tries for every value that is not such a decimal). */
 	double a = fabs(v);
-	if (a < 1e-4)
-		return 0; /* %g writes these with an exponent: so do we (one form per value) */
-	for (int d = 0; a < 1e9 && d <= 8; d += 2) {
-		double r = floor(a * p10[d] + 0.5);
-		if (r / p10[d] != a)
-			continue;
-		uint64_t n = (uint64_t)r, whole = n / i10[d], frac = n % i10[d];
-		char tmp[24];
-		size_t o = 0, t = 0;
-		if (v < 0 && n)
-			out[o++] = '-';
-		do {
-			tmp[t++] = (char)('0' + (int)(whole % 10));
-			whole /= 10;
-		} while (whole);
-		while (t)
-			out[o++] = tmp[--t];
-		if (frac) {
-			int len = d;
-			while (frac % 10 == 0) {
-				frac /= 10;
-				len--;
-			}
-			out[o++] = '.';
-			for (int j = len - 1; j >= 0; j--) {
-				out[o + (size_t)j] = (char)('0' + (int)(frac % 10));
-				frac /= 10;
-			}
-			o += (size_t)len;
+	if (a < 1e-4 || a >= 1e9)
+		return 0; /* %g writes small values with an exponent: so do we */
+	double r = floor(a * 1e8 + 0.5);
+	if (r / 1e8 != a)
+		return 0;
+	uint64_t n = (uint64_t)r, whole = n / 100000000u, frac = n % 100000000u;
+	char tmp[24];
+	size_t o = 0, t = 0;
+	if (v < 0)
+		out[o++] = '-';
+	do {
+		tmp[t++] = (char)('0' + (int)(whole % 10));
+		whole /= 10;
+	} while (whole);
+	while (t)
+		out[o++] = tmp[--t];
+	if (frac) {
+		int len = 8;
+		while (frac % 10 == 0) {
+			frac /= 10;
+			len--;
 		}
-		out[o] = '\0';
-		return o;
+		out[o++] = '.';
+		for (int j = len - 1; j >= 0; j--) {
+			out[o + (size_t)j] = (char)('0' + (int)(frac % 10));
+			frac /= 10;
+		}
+		o += (size_t)len;
 	}
-	return 0;
+	out[o] = '\0';
+	return o;
 }
 
 size_t cc_num_format(double v, int sig, char *out, size_t n)
@@ -307,16 +304,13 @@ size_t cc_num_format(double v, int sig, char *out, size_t n)
 		int w = snprintf(tmp, sizeof tmp, "%.*g", sig > 17 ? 17 : sig, v);
 		len = w > 0 ? (size_t)w : 0;
 	} else if ((len = num_exact(v, tmp)) == 0) {
-		/* The values of everyday data (ratios, growth, scores) with 17 significant digits,
-		 * which always read back as V: one printf, no strtod looking for a shorter form
-		 * (that search cost the enterprise list 40% of its throughput). The rare very
-		 * small or very large values get the shortest of 15, 16 or 17 digits ("1e-09",
-		 * not "1.0000000000000001e-09"). */
-		double a = fabs(v);
-		for (int prec = a >= 1e-4 && a < 1e15 ? 17 : 15; prec <= 17; prec++) {
+		/* CC_NUM_TEXT: 15 significant digits, one printf (every decimal of up to 15 digits
+		 * comes back exactly, as Excel keeps them). CC_NUM_EXACT: the shortest of 15, 16
+		 * or 17 digits that reads back as V, found with strtod (a file must round-trip). */
+		for (int prec = 15; prec <= 17; prec++) {
 			int w = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
 			len = w > 0 ? (size_t)w : 0;
-			if (prec == 17 || strtod(tmp, NULL) == v)
+			if (sig == CC_NUM_TEXT || prec == 17 || strtod(tmp, NULL) == v)
 				break;
 		}
 	}
@@ -332,6 +326,6 @@ int cc_buf_num(struct cc_buf *b, double v)
 	char out[48];
 	if (isnan(v) || isinf(v))
 		return cc_buf_puts(b, "null");
-	size_t len = cc_num_format(v, 0, out, sizeof out);
+	size_t len = cc_num_format(v, CC_NUM_TEXT, out, sizeof out);
 	return cc_buf_append(b, out, len);
 }

@@ -33,16 +33,20 @@ int cc_buf_printf(struct cc_buf *b, const char *fmt, ...) __attribute__((format(
 int cc_buf_json_str(struct cc_buf *b, const char *s, size_t n);
 /*
  * The one number formatter of the platform (JSON, CSV, XLSX cells, the CLI's tables): writes V
- * into OUT (size N; 32 is always enough) and returns the length. SIG 0: text that reads back
- * as exactly V, in %g's notation: a value that is exactly the double nearest a decimal with at
- * most 8 decimals, from 0.0001 to 1e9 (amounts in 万元 with cents, counts, shares), as that
- * decimal, without printf; any other value from 0.0001 to 1e15 with %.17g (1.0 / 3 is
- * 0.33333333333333331: one printf, no search); beyond, the shortest of %.15g-%.17g that
- * round-trips ("1e-09"). SIG 1..17: rounded to SIG significant digits, for people. Zero (and -0)
- * is "0". NaN and infinities, or an OUT too small, write "" and return 0.
+ * into OUT (size N; 32 is always enough) and returns the length, in %g's notation. A value that
+ * is exactly the double nearest a decimal with at most 8 decimals, from 0.0001 to 1e9 (amounts
+ * in 万元 with cents, counts, shares), is written as that decimal without printf; others by SIG:
+ *   CC_NUM_TEXT (0)   15 significant digits, one printf: what people, the API and Excel get
+ *                     (any decimal of up to 15 digits, as typed or imported, comes back
+ *                     exactly; a computed 1.0 / 3 is 0.333333333333333);
+ *   CC_NUM_EXACT (-1) the shortest of 15, 16 or 17 digits that reads back as exactly V (files
+ *                     that must round-trip: exports, an XLSX cell read);
+ *   1..17             rounded to SIG significant digits, for tables.
+ * Zero (and -0) is "0". NaN and infinities, or an OUT too small, write "" and return 0.
  */
+enum { CC_NUM_EXACT = -1, CC_NUM_TEXT = 0 };
 size_t cc_num_format(double v, int sig, char *out, size_t n);
-/* Appends V as a JSON number (cc_num_format's shortest form), null when NaN or infinite. */
+/* Appends V as a JSON number (cc_num_format, CC_NUM_TEXT), null when NaN or infinite. */
 int cc_buf_num(struct cc_buf *b, double v);
 /*
  * Appends S as one CSV field (quoted when it holds a comma, quote, CR or LF), as it is. Files

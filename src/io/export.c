@@ -32,7 +32,7 @@ int cc_out_format_for(const char *path)
 
 void cc_format_double(double v, char *out, size_t n)
 {
-	cc_num_format(v, 0, out, n);
+	cc_num_format(v, CC_NUM_EXACT, out, n); /* an export must import back to the same values */
 }
 
 int cc_tablew_open(struct cc_tablew **out, const char *path, int format, const char *encoding,

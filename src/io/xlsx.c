@@ -856,7 +856,7 @@ static const char *sst_get(const struct cc_xlsx_reader *x, size_t i, size_t *len
 /* Writes V as the platform's one number formatter does ("12", "0.25", "1e+20"). */
 static void format_number(double v, char *out, size_t cap)
 {
-	cc_num_format(v, 0, out, cap);
+	cc_num_format(v, CC_NUM_EXACT, out, cap);
 }
 
 /*

@@ -1136,11 +1136,10 @@ static void test_jw(void **state)
 	cc_jw_null(&w);
 	cc_jw_end(&w);
 	assert_int_equal(cc_jw_finish(&w), 0);
-	assert_string_equal(
-		cc_buf_str(&b),
-		"{\"name\":\"重庆\\\"甲\\\"\\n\",\"v\":0.30000000000000004,\"nan\":null,"
-		"\"n\":-9007199254740993,\"ok\":true,\"list\":[1,null,{},[],{\"x\":1}],"
-		"\"bad\xEF\xBF\xBD\":null}");
+	assert_string_equal(cc_buf_str(&b),
+			    "{\"name\":\"重庆\\\"甲\\\"\\n\",\"v\":0.3,\"nan\":null,"
+			    "\"n\":-9007199254740993,\"ok\":true,\"list\":[1,null,{},[],{\"x\":1}],"
+			    "\"bad\xEF\xBF\xBD\":null}");
 	/* Misuse sticks and is reported once. */
 	cc_buf_reset(&b);
 	cc_jw_init(&w, &b);
@@ -1220,8 +1219,8 @@ static void test_buf(void **state)
 	assert_string_equal(cc_buf_str(&t), "12345");
 	cc_buf_release(&t);
 	/* Numbers (the one formatter, cc_num_format): short decimals without printf, the rest
-	 * the shortest form that reads back exactly (%.12g lost 123456789012.5's half), null for
-	 * NaN / infinity. */
+	 * with 15 significant digits (%.12g lost 123456789012.5's half), null for NaN /
+	 * infinity. */
 	struct cc_buf n = CC_BUF_INIT(512);
 	const double vals[] = {0,	  1,	-2,    0.35,	0.175,
 			       12111,	  -0.5, 1e-9,  1.0 / 3, 123456789012.5,
@@ -1230,15 +1229,24 @@ static void test_buf(void **state)
 		assert_int_equal(cc_buf_num(&n, vals[k]), 0);
 		assert_int_equal(cc_buf_putc(&n, ' '), 0);
 	}
-	assert_string_equal(cc_buf_str(&n),
-			    "0 1 -2 0.35 0.175 12111 -0.5 1e-09 0.33333333333333331 "
-			    "123456789012.5 0.30000000000000004 0 1e+300 null null ");
+	assert_string_equal(cc_buf_str(&n), "0 1 -2 0.35 0.175 12111 -0.5 1e-09 0.333333333333333 "
+					    "123456789012.5 0.3 0 1e+300 null null ");
 	cc_buf_release(&n);
-	/* Every form reads back as the same double; SIG digits round for people. */
+	/* The exact form reads back as the same double (0.30000000000000004, 1/3 with 17
+	 * digits); any decimal of up to 15 digits comes back from the text form; SIG digits
+	 * round for people. */
 	char out[48];
 	for (size_t k = 0; k + 2 < sizeof vals / sizeof vals[0]; k++) {
-		assert_true(cc_num_format(vals[k], 0, out, sizeof out) > 0);
+		assert_true(cc_num_format(vals[k], CC_NUM_EXACT, out, sizeof out) > 0);
 		assert_true(strtod(out, NULL) == vals[k]);
+	}
+	assert_int_equal(cc_num_format(0.1 + 0.2, CC_NUM_EXACT, out, sizeof out), 19);
+	assert_string_equal(out, "0.30000000000000004");
+	static const char *const typed[] = {"0.123456789012345", "98765.4321098765", "1.5e-07",
+					    "123456789012345", "-0.000123456789"};
+	for (size_t k = 0; k < sizeof typed / sizeof typed[0]; k++) {
+		cc_num_format(strtod(typed[k], NULL), CC_NUM_TEXT, out, sizeof out);
+		assert_string_equal(out, typed[k]);
 	}
 	assert_int_equal(cc_num_format(1.0 / 3, 6, out, sizeof out), 8);
 	assert_string_equal(out, "0.333333");
