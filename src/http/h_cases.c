@@ -147,8 +147,7 @@ int h_case_open(struct http_req *req)
 	int rc = case_open(req->st, &c, &id, &err);
 	json_decref(b);
 	if (rc)
-		return http_error(req, h_status_of(rc), h_code_of(rc), NULL, "无法建立案例", "%s",
-				  err.msg);
+		return http_error_from(req, &err, NULL, "无法建立案例");
 	return http_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
@@ -168,8 +167,7 @@ int h_case_move(struct http_req *req)
 			   &err);
 	json_decref(b);
 	if (rc)
-		return http_error(req, h_status_of(rc), h_code_of(rc), NULL, "无法变更状态", "%s",
-				  err.msg);
+		return http_error_from(req, &err, NULL, "无法变更状态");
 	return http_json(req, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -188,7 +186,6 @@ int h_case_comment(struct http_req *req)
 			      req->user.username, &err);
 	json_decref(b);
 	if (rc)
-		return http_error(req, h_status_of(rc), h_code_of(rc), "text", "无法添加备注", "%s",
-				  err.msg);
+		return http_error_from(req, &err, "text", "无法添加备注");
 	return http_json(req, 201, json_pack("{s:b}", "ok", 1));
 }
