@@ -95,19 +95,20 @@ static void utf8_clean(const char *s, char *out, size_t n)
  */
 static const struct {
 	int rc, status;
-	const char *code, *zh;
+	const char *code, *zh, *en;
 } errmap[] = {
-	{CC_EINVAL, 400, "invalid", "请求无效"},
-	{CC_EPARSE, 400, "invalid", "无法解析"},
-	{CC_EENCODING, 400, "invalid", "编码无效（应为 UTF-8 或 GB18030）"},
-	{CC_EPERM, 403, "forbidden", "无权进行此操作"},
-	{CC_ENOTFOUND, 404, "not_found", "没有找到"},
-	{CC_EEXIST, 409, "conflict", "已经存在"},
-	{CC_EREJECT, 422, "invalid", "部分内容被拒收"},
-	{CC_EBUSY, 503, "busy", "数据库正忙（另一项写入正在进行），请稍后重试"},
-	{CC_ENOMEM, 500, "internal", "服务器内部错误"},
-	{CC_EIO, 500, "internal", "服务器内部错误"},
-	{CC_EDB, 500, "internal", "服务器内部错误"},
+	{CC_EINVAL, 400, "invalid", "请求无效", "invalid request"},
+	{CC_EPARSE, 400, "invalid", "无法解析", "cannot be parsed"},
+	{CC_EENCODING, 400, "invalid", "编码无效（应为 UTF-8 或 GB18030）",
+	 "text is neither UTF-8 nor GB18030"},
+	{CC_EPERM, 403, "forbidden", "无权进行此操作", "not allowed"},
+	{CC_ENOTFOUND, 404, "not_found", "没有找到", "not found"},
+	{CC_EEXIST, 409, "conflict", "已经存在", "already exists"},
+	{CC_EREJECT, 422, "invalid", "部分内容被拒收", "some rows were rejected"},
+	{CC_EBUSY, 503, "busy", "数据库正忙（另一项写入正在进行），请稍后重试", "busy"},
+	{CC_ENOMEM, 500, "internal", "服务器内部错误", "internal error"},
+	{CC_EIO, 500, "internal", "服务器内部错误", "internal error"},
+	{CC_EDB, 500, "internal", "服务器内部错误", "internal error"},
 };
 
 static int errmap_find(int rc)
@@ -128,10 +129,9 @@ const char *h_code_of(int rc)
 	return errmap[errmap_find(rc)].code;
 }
 
-int http_error_from(struct http_req *req, const struct cc_error *err, const char *field,
+int http_error_from(struct http_req *req, int rc, const struct cc_error *err, const char *field,
 		    const char *msg_zh)
 {
-	int rc = err && err->code ? err->code : CC_EDB;
 	int k = errmap_find(rc);
 	if (err && err->internal && errmap[k].status < 500) {
 		/* A constraint SQLite refused, in its own words: the status stands, the words
@@ -142,8 +142,9 @@ int http_error_from(struct http_req *req, const struct cc_error *err, const char
 				  msg_zh ? msg_zh : errmap[k].zh,
 				  "the request conflicts with stored data");
 	}
+	const char *msg = err && err->msg[0] ? err->msg : errmap[k].en;
 	return http_error(req, errmap[k].status, errmap[k].code, field,
-			  msg_zh ? msg_zh : errmap[k].zh, "%s", err ? err->msg : "internal error");
+			  msg_zh ? msg_zh : errmap[k].zh, "%s", msg);
 }
 
 int http_error(struct http_req *req, int status, const char *code, const char *field,

@@ -80,7 +80,7 @@ int h_user_create(struct http_req *req)
 	if (rc == CC_EEXIST)
 		return http_error(req, 409, "conflict", "username", "用户名已存在", "%s", err.msg);
 	if (rc)
-		return http_error_from(req, &err, NULL, "无法创建用户");
+		return http_error_from(req, rc, &err, NULL, "无法创建用户");
 	return http_json(req, 201, json_pack("{s:b}", "ok", 1));
 }
 
@@ -109,7 +109,7 @@ int h_user_patch(struct http_req *req)
 	if (rc == CC_ENOTFOUND)
 		return http_error(req, 404, "not_found", "username", "没有该用户", "%s", err.msg);
 	if (rc)
-		return http_error_from(req, &err, NULL, "无法修改用户");
+		return http_error_from(req, rc, &err, NULL, "无法修改用户");
 	return http_json(req, 200, json_pack("{s:b}", "ok", 1));
 }
 

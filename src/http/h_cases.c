@@ -51,7 +51,7 @@ int h_cases(struct http_req *req)
 	};
 	int rc = case_list(req->st, &f, &rows, &n, &err);
 	if (rc)
-		return http_error_from(req, &err, NULL, "无法读取案例");
+		return http_error_from(req, rc, &err, NULL, "无法读取案例");
 	json_t *a = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(a, case_row_json(&rows[i]));
@@ -79,7 +79,7 @@ static int case_of_path(struct http_req *req, struct case_row *r)
 	if (rc == CC_ENOTFOUND)
 		return http_error(req, 404, "not_found", "id", "没有该案例", "no case %lld", id);
 	if (rc)
-		return http_error_from(req, &err, "id", "无法读取案例");
+		return http_error_from(req, rc, &err, "id", "无法读取案例");
 	if (req->user.role == HTTP_ROLE_ENTERPRISE &&
 	    (!r->uscc || strcmp(r->uscc, req->user.uscc) != 0)) {
 		case_row_release(r);
@@ -100,7 +100,7 @@ int h_case(struct http_req *req)
 	int rc = case_comments_list(req->st, r.id, &cm, &n, &err);
 	if (rc) {
 		case_row_release(&r);
-		return http_error_from(req, &err, NULL, "无法读取案例备注");
+		return http_error_from(req, rc, &err, NULL, "无法读取案例备注");
 	}
 	json_t *comments = json_array();
 	for (int i = 0; i < n; i++)
@@ -147,7 +147,7 @@ int h_case_open(struct http_req *req)
 	int rc = case_open(req->st, &c, &id, &err);
 	json_decref(b);
 	if (rc)
-		return http_error_from(req, &err, NULL, "无法建立案例");
+		return http_error_from(req, rc, &err, NULL, "无法建立案例");
 	return http_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
@@ -167,7 +167,7 @@ int h_case_move(struct http_req *req)
 			   &err);
 	json_decref(b);
 	if (rc)
-		return http_error_from(req, &err, NULL, "无法变更状态");
+		return http_error_from(req, rc, &err, NULL, "无法变更状态");
 	return http_json(req, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -186,6 +186,6 @@ int h_case_comment(struct http_req *req)
 			      req->user.username, &err);
 	json_decref(b);
 	if (rc)
-		return http_error_from(req, &err, "text", "无法添加备注");
+		return http_error_from(req, rc, &err, "text", "无法添加备注");
 	return http_json(req, 201, json_pack("{s:b}", "ok", 1));
 }

@@ -182,7 +182,7 @@ int h_model_run(struct http_req *req)
 	if (!f)
 		return req->status;
 	if (eval_model_load(req->params[0], &m, &err))
-		return http_error_from(req, &err, "model", "没有该评价模型");
+		return http_error_from(req, err.code, &err, "model", "没有该评价模型");
 	int year;
 	long long limit = 50, offset = 0;
 	const char *v;

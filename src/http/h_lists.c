@@ -58,7 +58,7 @@ int h_list(struct http_req *req)
 		return req->status;
 	int rc = lists_version_read(req->st, req->params[0], number, &v, &err);
 	if (rc)
-		return http_error_from(req, &err, "list", "没有该名单或版本");
+		return http_error_from(req, rc, &err, "list", "没有该名单或版本");
 	json_t *entries = json_array();
 	for (int i = 0; i < v.n; i++) {
 		const struct list_entry *e = &v.e[i];
@@ -85,7 +85,7 @@ int h_list_versions(struct http_req *req)
 	struct cc_error err = {0};
 	int rc = lists_versions(req->st, req->params[0], &v, &n, &err);
 	if (rc)
-		return http_error_from(req, &err, "list", "没有该名单");
+		return http_error_from(req, rc, &err, "list", "没有该名单");
 	json_t *a = json_array();
 	for (int i = 0; i < n; i++) {
 		json_array_append_new(a,
@@ -111,7 +111,7 @@ int h_list_diff(struct http_req *req)
 		struct list_version latest;
 		int rc0 = lists_version_read(req->st, req->params[0], 0, &latest, &err);
 		if (rc0)
-			return http_error_from(req, &err, "list", "没有该名单");
+			return http_error_from(req, rc0, &err, "list", "没有该名单");
 		to = latest.number;
 		lists_version_release(&latest);
 	}
@@ -119,7 +119,7 @@ int h_list_diff(struct http_req *req)
 		from = to > 1 ? to - 1 : 1;
 	int rc = lists_diff(req->st, req->params[0], from, to, &d, &err);
 	if (rc)
-		return http_error_from(req, &err, "list", "没有该名单或版本");
+		return http_error_from(req, rc, &err, "list", "没有该名单或版本");
 	json_t *entered = json_array(), *exited = json_array(), *changed = json_array();
 	for (int i = 0; i < d.n; i++) {
 		const struct list_diff_item *x = &d.items[i];
@@ -167,7 +167,7 @@ int h_list_create(struct http_req *req)
 					  &number, &err);
 	json_decref(b);
 	if (rc)
-		return http_error_from(req, &err, NULL, "无法创建名单");
+		return http_error_from(req, rc, &err, NULL, "无法创建名单");
 	return http_json(req, 201, json_pack("{s:i}", "version", number));
 }
 
@@ -208,7 +208,7 @@ int h_list_change(struct http_req *req)
 	int rc = lists_version_manual(req->st, req->params[0], &ch, 1, req->user.username, NULL,
 				      &number, &err);
 	if (rc) {
-		st_ = http_error_from(req, &err, NULL, "无法调整名单");
+		st_ = http_error_from(req, rc, &err, NULL, "无法调整名单");
 		json_decref(b);
 		return st_;
 	}
@@ -226,7 +226,7 @@ int h_list_export(struct http_req *req)
 		return req->status;
 	int rc = lists_version_read(req->st, req->params[0], number, &v, &err);
 	if (rc)
-		return http_error_from(req, &err, "list", "没有该名单或版本");
+		return http_error_from(req, rc, &err, "list", "没有该名单或版本");
 	http_file_new(req, "list", ".xlsx", path, sizeof path);
 	rc = lists_export_xlsx(&v, path, &err);
 	snprintf(name, sizeof name, "list-v%d.xlsx", v.number);

@@ -32,7 +32,7 @@ static long long path_posting(struct http_req *req, char *owner)
 		return -1;
 	}
 	if (posting_owner(req->st, id, owner, &err)) {
-		http_error_from(req, &err, "posting", "没有该供需发布");
+		http_error_from(req, err.code, &err, "posting", "没有该供需发布");
 		return -1;
 	}
 	return id;
@@ -155,7 +155,7 @@ static int save(struct http_req *req, int64_t id)
 		for (size_t k = 0; f && k < sizeof zh / sizeof zh[0]; k++)
 			if (!strcmp(f, zh[k].field))
 				m = zh[k].zh;
-		return http_error_from(req, &err, f, m);
+		return http_error_from(req, rc, &err, f, m);
 	}
 	json_t *p = posting_get(req->st, out, 1, &err);
 	return http_json(req, id ? 200 : 201, p ? p : json_pack("{s:I}", "id", (json_int_t)out));
@@ -216,7 +216,7 @@ int h_postings(struct http_req *req)
 	struct cc_error err = {0};
 	json_t *r = posting_search(req->st, &q, &err);
 	if (!r)
-		return http_error_from(req, &err, "state", "查询失败");
+		return http_error_from(req, err.code, &err, "state", "查询失败");
 	int64_t total = json_integer_value(json_object_get(r, "total"));
 	char next[32];
 	snprintf(next, sizeof next, "%d", q.offset + q.limit);
@@ -267,7 +267,7 @@ int h_posting_withdraw(struct http_req *req)
 		return req->status;
 	struct cc_error err = {0};
 	if (posting_withdraw(req->st, id, req->user.username, &err))
-		return http_error_from(req, &err, NULL, "撤回失败");
+		return http_error_from(req, err.code, &err, NULL, "撤回失败");
 	return http_json(req, 200, posting_get(req->st, id, 1, &err));
 }
 
@@ -355,7 +355,7 @@ int h_subscription_create(struct http_req *req)
 		const char *f = strncmp(err.msg, "what", 4) == 0   ? "what"
 				: strncmp(err.msg, "kind", 4) == 0 ? "kind"
 								   : "value";
-		return http_error_from(req, &err, f, "订阅无效（环节、地区代码或关键词）");
+		return http_error_from(req, rc, &err, f, "订阅无效（环节、地区代码或关键词）");
 	}
 	http_audit(req, "subscription.create", "subscription", NULL, NULL);
 	return http_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
@@ -371,7 +371,7 @@ int h_subscription_delete(struct http_req *req)
 	struct cc_error err = {0};
 	int rc = match_unfollow(req->st, req->user.username, id, &err);
 	if (rc)
-		return http_error_from(req, &err, "subscription", "没有该订阅");
+		return http_error_from(req, rc, &err, "subscription", "没有该订阅");
 	return http_json(req, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -448,7 +448,7 @@ int h_deal_mark(struct http_req *req)
 		if (posting_owner(req->st, posting, a, &err) ||
 		    (cp > 0 && posting_owner(req->st, cp, c, &err))) {
 			json_decref(b);
-			return http_error_from(req, &err, "posting", "没有该供需发布");
+			return http_error_from(req, err.code, &err, "posting", "没有该供需发布");
 		}
 		if (cp <= 0 && cp_uscc)
 			snprintf(c, sizeof c, "%.18s", cp_uscc);
@@ -474,7 +474,7 @@ int h_deal_mark(struct http_req *req)
 			strcmp(f, "value") == 0
 				? "订单金额（万元）应大于 0 且不超过 10000000（即 1000 亿元）"
 				: "无法记录对接（状态应为 contacted / agreed / failed）";
-		return http_error_from(req, &err, f, zh);
+		return http_error_from(req, rc, &err, f, zh);
 	}
 	return http_json(req, 200,
 			 json_pack("{s:I, s:s, s:b, s:b}", "id", (json_int_t)d.id, "status",

@@ -495,7 +495,7 @@ int h_risk_tts(struct http_req *req)
 	 * and end without telling us, so free it after every use (its solvers are gone by now). */
 	tts_thread_done();
 	if (rc)
-		return http_error_from(req, &err, "supplier",
+		return http_error_from(req, rc, &err, "supplier",
 				       "该企业没有记录金额的下游客户，无法计算");
 	json_t *nodes = json_array();
 	for (int k = 0; k < r.nnodes; k++) {
@@ -652,7 +652,7 @@ int h_risk_disrupt(struct http_req *req)
 		const char *field = strstr(err.msg, "region") ? "regions"
 				    : strstr(err.msg, "node") ? "nodes"
 							      : "suppliers";
-		return http_error_from(req, &err, field,
+		return http_error_from(req, rc, &err, field,
 				       "中断对象无效（未知的信用代码、地区或环节）");
 	}
 	json_t *tiers = json_array();

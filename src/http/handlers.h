@@ -80,12 +80,13 @@ int h_path_enterprise(struct http_req *req, struct cc_frame *f);
 int h_status_of(int rc);
 const char *h_code_of(int rc);
 /*
- * Answers the error ERR (its code through the same table; NULL or no code: internal). The
- * message is ERR's, except where it holds internals (ERR->internal: SQLite's words) or the
- * status is 5xx: then a generic one, and ERR's goes to the server's log. MSG_ZH may be NULL
- * (the table's). Returns the status.
+ * Answers the failure RC (a CC_E* code, through the same table) with ERR's message (may be
+ * NULL or empty: the table's), except where it holds internals (ERR->internal: SQLite's
+ * words) or the status is 5xx: then a generic one, and ERR's goes to the server's log. RC,
+ * not ERR->code, decides: a function may fail without setting ERR. MSG_ZH may be NULL (the
+ * table's). Returns the status.
  */
-int http_error_from(struct http_req *req, const struct cc_error *err, const char *field,
+int http_error_from(struct http_req *req, int rc, const struct cc_error *err, const char *field,
 		    const char *msg_zh);
 
 /* Shared by handlers: whether the user may read chain CHAIN (a chief only their own chains). */

@@ -745,15 +745,22 @@ static void test_error_table(void **state)
 	/* A validation message reaches the client as it is. */
 	req_init(&r, "GET", "/x");
 	cc_error_set(&err, CC_EINVAL, "region: '99' is not a code");
-	assert_int_equal(http_error_from(&r, &err, "region", NULL), 400);
+	assert_int_equal(http_error_from(&r, CC_EINVAL, &err, "region", NULL), 400);
 	assert_error(&r, 400, "invalid", "region");
 	assert_non_null(strstr(r.resp.data, "is not a code"));
+	req_done(&r);
+	/* RC decides, not ERR: a function may fail without filling ERR (a case without its
+	 * credit code was answered 500 "internal" for an empty ERR). */
+	req_init(&r, "POST", "/x");
+	struct cc_error empty = {0};
+	assert_int_equal(http_error_from(&r, CC_EINVAL, &empty, "uscc", NULL), 400);
+	assert_error(&r, 400, "invalid", "uscc");
 	req_done(&r);
 	/* A database's own words do not, whatever the status. */
 	req_init(&r, "GET", "/x");
 	cc_error_set(&err, CC_EINVAL, "step: UNIQUE constraint failed: users.username");
 	err.internal = 1;
-	assert_int_equal(http_error_from(&r, &err, NULL, NULL), 400);
+	assert_int_equal(http_error_from(&r, CC_EINVAL, &err, NULL, NULL), 400);
 	assert_null(strstr(r.resp.data, "UNIQUE"));
 	req_done(&r);
 	req_init(&r, "GET", "/x");
@@ -768,8 +775,9 @@ static void test_error_table(void **state)
 	/* A lock is "busy", 503 with Retry-After, whatever the handler called its subject. */
 	req_init(&r, "POST", "/x");
 	cc_error_set(&err, CC_EBUSY, "step: database is locked");
-	assert_int_equal(http_error_from(&r, &err, "value", "订阅无效（环节、地区代码或关键词）"),
-			 503);
+	assert_int_equal(
+		http_error_from(&r, CC_EBUSY, &err, "value", "订阅无效（环节、地区代码或关键词）"),
+		503);
 	assert_error(&r, 503, "busy", NULL);
 	assert_null(strstr(r.resp.data, "订阅无效"));
 	assert_null(strstr(r.resp.data, "locked"));
