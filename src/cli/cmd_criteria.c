@@ -405,10 +405,15 @@ static void failed_text(const struct criteria_result *r, char *out, size_t n)
 			if (x->parts[p].truth == EXPR_FALSE && !q)
 				q = &x->parts[p];
 		int w;
+		char qv[32], qt[32];
+		if (q) {
+			cc_num_format(q->value, 6, qv, sizeof qv);
+			cc_num_format(q->threshold, 6, qt, sizeof qt);
+		}
 		if (q)
-			w = snprintf(out + len, n - len, "%s%s: %.6g %s %.6g (%.1f%% short)",
-				     len ? "; " : "", x->clause->id, q->value, expr_op_name(q->op),
-				     q->threshold, x->rel_gap * 100);
+			w = snprintf(out + len, n - len, "%s%s: %s %s %s (%.1f%% short)",
+				     len ? "; " : "", x->clause->id, qv, expr_op_name(q->op), qt,
+				     x->rel_gap * 100);
 		else
 			w = snprintf(out + len, n - len, "%s%s (%.1f%% short)", len ? "; " : "",
 				     x->clause->id, x->rel_gap * 100);

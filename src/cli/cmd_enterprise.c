@@ -422,11 +422,8 @@ static void show_years_json(const struct show_years *ys, struct cc_buf *json)
 	for (int y = 0; y < ys->n; y++) {
 		cc_buf_printf(json, "%s{\"year\":%d", y ? "," : "", ys->year[y]);
 		for (int m = 0; m < CC_M_COUNT; m++) {
-			if (isnan(ys->v[y][m]))
-				cc_buf_printf(json, ",\"%s\":null", cc_metric_get(m)->key);
-			else
-				cc_buf_printf(json, ",\"%s\":%.10g", cc_metric_get(m)->key,
-					      ys->v[y][m]);
+			cc_buf_printf(json, ",\"%s\":", cc_metric_get(m)->key);
+			cc_buf_num(json, ys->v[y][m]); /* null when unknown */
 		}
 		cc_buf_puts(json, "}");
 	}

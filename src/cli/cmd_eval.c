@@ -173,10 +173,7 @@ static int eval_run_cmd(struct cli_ctx *ctx, const char *id, const char **val)
 			row[5] = run.near[p] ? "near" : "";
 			for (int j = 0; j < m.nind; j++) {
 				double x = run.x[(size_t)p * (size_t)m.nind + (size_t)j];
-				if (isnan(x))
-					vals[j][0] = '\0';
-				else
-					snprintf(vals[j], sizeof vals[j], "%.6g", x);
+				cc_num_format(x, 6, vals[j], sizeof vals[j]); /* "" when unknown */
 				row[6 + j] = vals[j];
 			}
 			cli_table_add(&t, row);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/buf.h"
 #include "base/jw.h"
 #include "base/parse.h"
 #include "cli/commands.h"
@@ -57,7 +58,7 @@ static void postings_table(struct cli_ctx *ctx, json_t *items)
 			 (long long)json_integer_value(json_object_get(p, "region")));
 		json_t *q = json_object_get(p, "quantity");
 		if (json_is_number(q))
-			snprintf(qty, sizeof qty, "%g", json_number_value(q));
+			cc_num_format(json_number_value(q), CC_NUM_TEXT, qty, sizeof qty);
 		if (*js(p, "chain"))
 			snprintf(node, sizeof node, "%s.%s", js(p, "chain"), js(p, "node"));
 		const char *v[10] = {
@@ -562,7 +563,8 @@ static int sub_deals(struct cli_ctx *ctx, const char **val, const char **args, i
 		snprintf(id, sizeof id, "%lld",
 			 (long long)json_integer_value(json_object_get(d, "id")));
 		if (json_is_number(json_object_get(d, "value")))
-			snprintf(v, sizeof v, "%g", json_number_value(json_object_get(d, "value")));
+			cc_num_format(json_number_value(json_object_get(d, "value")), CC_NUM_TEXT,
+				      v, sizeof v);
 		const char *row[7] = {id,
 				      js(d, "status"),
 				      v,

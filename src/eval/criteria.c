@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "base/buf.h"
 #include "base/builtin.h"
 #include "eval/criteria.h"
 
@@ -39,7 +40,9 @@ static int parse_scored(const char *file, const char *id, const char *what, cons
 	char *text = malloc(n);
 	if (!text)
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
-	snprintf(text, n, "(%s) >= %.17g", src, min);
+	char num[48];
+	cc_num_format(min, CC_NUM_EXACT, num, sizeof num);
+	snprintf(text, n, "(%s) >= %s", src, num);
 	rc = parse_expr(file, id, what, text, EXPR_WANT_CONDITION, cond, err);
 	free(text);
 	return rc;

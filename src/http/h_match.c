@@ -61,7 +61,7 @@ static int body_str(struct http_req *req, json_t *b, const char *key, const char
 		return 0;
 	}
 	if (json_is_number(v)) {
-		snprintf(tmp, n, "%.17g", json_number_value(v));
+		cc_num_format(json_number_value(v), CC_NUM_EXACT, tmp, n);
 		*out = tmp;
 		return 0;
 	}

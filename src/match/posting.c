@@ -118,7 +118,7 @@ static int prow_load(struct cc_store *st, int64_t id, struct prow *p, struct cc_
 		p->node = dup_or_null(cc_stmt_text(s, 4));
 		if (!cc_stmt_is_null(s, 5)) {
 			char q[64];
-			snprintf(q, sizeof q, "%.17g", cc_stmt_double(s, 5));
+			cc_num_format(cc_stmt_double(s, 5), CC_NUM_EXACT, q, sizeof q);
 			p->quantity = strdup(q);
 		}
 		p->unit = dup_or_null(cc_stmt_text(s, 6));

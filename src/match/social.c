@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/buf.h"
 #include "base/parse.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
@@ -589,7 +590,7 @@ static int deal_audit(struct cc_store *st, const char *actor, const char *status
 	char target[40], after[200], num[40] = "null";
 	snprintf(target, sizeof target, "deal %lld", (long long)d->id);
 	if (!isnan(stored))
-		snprintf(num, sizeof num, "%.17g", stored);
+		cc_num_format(stored, CC_NUM_EXACT, num, sizeof num);
 	snprintf(after, sizeof after,
 		 "{\"mark\":\"%s\",\"status\":\"%s\",\"value\":%s,\"supplier_confirmed\":%s,"
 		 "\"buyer_confirmed\":%s}",
