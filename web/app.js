@@ -1,15 +1,19 @@
 // The single-page shell: layout (left navigation, top bar), the hash router and the session.
+// On a narrow screen (style.css, max-width 800px) the navigation is a drawer behind the top
+// bar's menu button (aria-expanded); it closes on navigation, on Escape and on a tap beside it.
 import { t, onLangChange } from './i18n.js';
 import { loadSession, currentUser, logout, errorText } from './api.js';
-import { h, clear, parseHash, disposeCharts, errorPanel, langButton } from './util.js';
+import { h, clear, parseHash, hashWith, disposeCharts, errorPanel, langButton } from './util.js';
 import { findRoute, homeFor, navFor } from './routes.js';
 
 const root = document.getElementById('app');
 let gen = 0;          // bumps on every navigation; a page's work is dropped when it is stale
 let cleanup = null;   // the current page's teardown
 
+let menuOpen = null;  // (open) → void of the current shell's menu; null on the login page
+
 function layout(user, activeNav, titleKey) {
-  const nav = h('nav', { class: 'sidenav', 'aria-label': t('app.title'), testid: 'nav' }, h('div', { class: 'sidenav-inner' },
+  const nav = h('nav', { class: 'sidenav', id: 'sidenav', 'aria-label': t('app.title'), testid: 'nav' }, h('div', { class: 'sidenav-inner' },
     h('a', { class: 'brand', href: homeFor(user) },
       h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '链'),
       h('span', { class: 'brand-text' },
@@ -21,9 +25,17 @@ function layout(user, activeNav, titleKey) {
         class: 'nav-item' + (it.id === activeNav ? ' active' : ''),
         href: it.href, testid: it.testid,
         'aria-current': it.id === activeNav ? 'page' : null,
-      }, t(it.label)))))));
+        onclick: () => setMenu(false),
+      }, t(it.label))))),
+    user ? h('div', { class: 'nav-user' }, user.username, ' · ', t('role.' + user.role)) : null));
 
+  const menuBtn = h('button', {
+    type: 'button', class: 'menu-btn', testid: 'menu-toggle', 'aria-controls': 'sidenav', 'aria-expanded': 'false',
+    'aria-label': t('top.menu'), title: t('top.menu'), onclick: () => setMenu(!shell.classList.contains('nav-open')),
+  }, h('span', { class: 'menu-icon', 'aria-hidden': 'true' }));
+  const backdrop = h('div', { class: 'nav-backdrop', testid: 'nav-backdrop', onclick: () => setMenu(false) });
   const top = h('header', { class: 'topbar' },
+    menuBtn,
     h('h1', { class: 'page-title', testid: 'page-title' }, t(titleKey)),
     h('div', { class: 'topbar-right' },
       user ? h('span', { class: 'user', testid: 'current-user', title: t('top.user') },
@@ -33,9 +45,41 @@ function layout(user, activeNav, titleKey) {
       user ? h('button', { type: 'button', class: 'btn btn-ghost', testid: 'logout', onclick: doLogout }, t('top.logout')) : null));
 
   const main = h('main', { class: 'page', id: 'page', testid: 'page' });
-  clear(root).appendChild(h('div', { class: 'shell' }, nav, h('div', { class: 'main-col' }, top, main)));
+  const shell = h('div', { class: 'shell' }, nav, backdrop, h('div', { class: 'main-col' }, top, main));
+  function setMenu(open) {
+    shell.classList.toggle('nav-open', open);
+    menuBtn.setAttribute('aria-expanded', open ? 'true' : 'false');
+    // below the top bar, whatever its height
+    nav.style.setProperty('--nav-top', Math.round(top.getBoundingClientRect().bottom) + 'px');
+  }
+  menuOpen = setMenu;
+  clear(root).appendChild(shell);
   return main;
 }
+
+// A page's detail shown over its list on a narrow screen (style.css: .detail-pane.detail-open):
+// a bar with a way back to the list (the address without id=), which Escape takes too.
+function detailBars(main) {
+  for (const pane of main.querySelectorAll('.detail-pane.detail-open')) {
+    if (pane.querySelector(':scope > .detail-bar')) continue;
+    pane.prepend(h('div', { class: 'detail-bar' },
+      h('button', { type: 'button', class: 'btn btn-sm', testid: 'detail-back', onclick: closeDetail }, '← ' + t('common.back'))));
+  }
+}
+
+function closeDetail() {
+  const { path, query } = parseHash(location.hash);
+  delete query.id;
+  location.hash = hashWith(path, query);
+}
+
+document.addEventListener('keydown', (ev) => {
+  if (ev.key !== 'Escape') return;
+  const shell = root.querySelector('.shell.nav-open');
+  if (shell && menuOpen) { menuOpen(false); return; }
+  const pane = root.querySelector('.detail-pane.detail-open');
+  if (pane && getComputedStyle(pane).position === 'fixed' && !ev.defaultPrevented) closeDetail();
+});
 
 async function doLogout() {
   try { await logout(); } catch (_) { /* the session is dropped locally either way */ }
@@ -44,6 +88,7 @@ async function doLogout() {
 
 async function route() {
   const my = ++gen;
+  menuOpen = null;
   if (cleanup) { try { cleanup(); } catch (_) { /* ignore */ } cleanup = null; }
   disposeCharts();
 
@@ -79,6 +124,7 @@ async function route() {
       main, params: found.params, query, user, alive: () => my === gen,
     });
     if (my === gen && typeof out === 'function') cleanup = out;
+    if (my === gen) detailBars(main);
   } catch (e) {
     if (my === gen) main.appendChild(errorPanel(errorText(e)));
     console.error(e);

@@ -43,6 +43,7 @@ const SHELL = {
   'top.lang_title': ['切换为英文界面', 'Switch to Chinese'],
   'top.logout': ['退出登录', 'Log out'],
   'top.user': ['当前用户', 'Signed in as'],
+  'top.menu': ['菜单', 'Menu'],
 
   'role.admin': ['管理员', 'Administrator'],
   'role.analyst': ['分析员', 'Analyst'],

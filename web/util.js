@@ -104,12 +104,70 @@ const charts = new Set();
 let resizeTimer = null;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => { for (const c of charts) if (!c.isDisposed()) c.resize(); }, 60);
+  resizeTimer = setTimeout(() => { for (const c of charts) fit(c); }, 60);
 });
+
+/*
+ * A chart narrower than NARROW px (a phone) gets axes it can read: category labels smaller,
+ * cut short with an ellipsis, thinned out (hideOverlap, interval auto) and slanted when there
+ * are many; value axes with three ticks in compact numbers (1.2万, 3.4亿); a scrolling legend.
+ * fit() re-applies this, or the page's own settings, when the width crosses the line (a turn of
+ * the phone, a resized window).
+ */
+const NARROW = 560;
+const axesOf = (a) => (a == null ? [] : Array.isArray(a) ? a : [a]);
+const compactCache = new Map();
+function compactNum(v) {
+  const key = locale();
+  if (!compactCache.has(key)) compactCache.set(key, new Intl.NumberFormat(key, { notation: 'compact', maximumFractionDigits: 1 }));
+  return compactCache.get(key).format(v);
+}
+function axisFit(a, dim, narrow) {
+  const lab = a.axisLabel || {};
+  const type = a.type || (dim === 'xAxis' ? 'category' : 'value');
+  if (type === 'category') {
+    const many = (a.data || []).length > 5;
+    if (dim === 'xAxis') {
+      return narrow
+        ? { axisLabel: { hideOverlap: true, fontSize: 10, interval: 'auto', width: 64, overflow: 'truncate', rotate: many ? (lab.rotate || 40) : (lab.rotate || 0) } }
+        : { axisLabel: { hideOverlap: lab.hideOverlap ?? false, fontSize: lab.fontSize ?? 12, interval: lab.interval ?? 'auto', width: lab.width ?? null, overflow: lab.overflow ?? 'none', rotate: lab.rotate ?? 0 } };
+    }
+    return narrow
+      ? { axisLabel: { hideOverlap: true, fontSize: 11, width: 84, overflow: 'truncate' } }
+      : { axisLabel: { hideOverlap: lab.hideOverlap ?? false, fontSize: lab.fontSize ?? 12, width: lab.width ?? null, overflow: lab.overflow ?? 'none' } };
+  }
+  if (type !== 'value') return {};
+  const plain = !lab.formatter || lab.formatter === axisNum;
+  return narrow
+    ? { splitNumber: 3, nameTextStyle: { fontSize: 10 }, axisLabel: { hideOverlap: true, fontSize: 10, formatter: plain ? compactNum : lab.formatter } }
+    : { splitNumber: a.splitNumber ?? 5, nameTextStyle: { fontSize: (a.nameTextStyle || {}).fontSize ?? 12 }, axisLabel: { hideOverlap: lab.hideOverlap ?? false, fontSize: lab.fontSize ?? 12, formatter: lab.formatter ?? null } };
+}
+function fitPatch(option, narrow) {
+  const patch = {};
+  for (const dim of ['xAxis', 'yAxis']) {
+    const axes = axesOf(option[dim]);
+    if (axes.length) patch[dim] = axes.map((a) => axisFit(a, dim, narrow));
+  }
+  if (option.legend && !Array.isArray(option.legend)) patch.legend = { type: narrow ? 'scroll' : (option.legend.type || 'plain') };
+  return patch;
+}
+const isNarrow = (el) => el.clientWidth > 0 && el.clientWidth < NARROW;
+
+// Resizes chart C to its element, first changing its axes when the width crossed NARROW.
+function fit(c) {
+  if (c.isDisposed()) return;
+  const narrow = isNarrow(c.getDom());
+  if (narrow !== c.__narrow) {
+    c.__narrow = narrow;
+    c.setOption(fitPatch(c.__option, narrow));
+  }
+  c.resize();
+}
 
 export function hasECharts() { return typeof window.echarts !== 'undefined'; }
 
-// Draws OPTION into EL (a sized div), keeps it sized with the window and the element.
+// Draws OPTION into EL (a sized div), keeps it sized with the window and the element, its axes
+// fitted to a narrow screen (fit()).
 // Returns the ECharts instance, or null when the library is missing (EL then says so).
 export function chart(el, option) {
   if (!hasECharts()) {
@@ -125,9 +183,12 @@ export function chart(el, option) {
     animationDuration: 400,
     ...option,
   });
+  c.__option = option;
+  c.__narrow = false;
+  if (isNarrow(el)) fit(c);
   charts.add(c);
   if (typeof ResizeObserver !== 'undefined') {
-    const ro = new ResizeObserver(() => { if (!c.isDisposed()) c.resize(); });
+    const ro = new ResizeObserver(() => fit(c));
     ro.observe(el);
     c.__ro = ro;
   }

@@ -37,7 +37,7 @@ export async function render({ main, query, alive }) {
   newForm.hidden = true;
   main.append(filterForm, newForm);
 
-  const detailBox = h('div');
+  const detailBox = h('div', { class: 'detail-pane' + (query.id ? ' detail-open' : '') }); // a drawer on a narrow screen (app.js)
   main.appendChild(detailBox);
   const res = await api('/cases', { query: filters });
   if (!alive()) return;

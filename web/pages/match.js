@@ -60,7 +60,7 @@ async function board(main, query, alive, user, staff) {
   const newForm = postingForm(null, staff, (id) => go({ id }));
   newForm.hidden = true;
   const listBox = h('div');
-  const detailBox = h('div');
+  const detailBox = h('div', { class: 'detail-pane' + (query.id ? ' detail-open' : '') }); // a drawer on a narrow screen (app.js)
   main.append(form, newForm, h('div', { class: 'split' }, listBox, detailBox));
 
   let res;
