@@ -65,9 +65,11 @@ export function findRoute(path) {
   return null;
 }
 
-// Where USER starts: an enterprise account on its own profile, everyone else on the dashboard.
+// Where USER starts: an enterprise account on its own profile, a chief on their chains (the
+// comparison shows only the chains assigned to them), everyone else on the dashboard.
 export function homeFor(user) {
   if (user && user.role === 'enterprise' && user.uscc) return '#/enterprise/' + user.uscc;
+  if (user && user.role === 'chief') return '#/chains';
   return '#/';
 }
 

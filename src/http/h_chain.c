@@ -16,9 +16,8 @@
 #include "domain/metric.h"
 #include "http/handlers.h"
 
-/* Parses scope and year; sets a 400 and returns -1 on bad input. */
-static int params(struct http_req *req, const struct cc_frame *f, struct chain_scope *scope,
-		  int *year)
+int h_chain_params(struct http_req *req, const struct cc_frame *f, struct chain_scope *scope,
+		   int *year)
 {
 	struct cc_error err = {0};
 	if (chain_scope_parse(http_query(req, "scope"), scope, &err)) {
@@ -106,7 +105,7 @@ static json_t *node_json(const struct cc_catalogue *cat, const struct chain_node
 			 m->reason_en);
 }
 
-static json_t *scope_json(const struct chain_scope *s, int year)
+json_t *h_chain_scope_json(const struct chain_scope *s, int year)
 {
 	json_t *codes = json_array();
 	for (int i = 0; i < s->n; i++)
@@ -255,6 +254,34 @@ static int analyse_memo(struct cc_frame *f, int chain, const struct chain_scope 
 	return 0;
 }
 
+int h_chain_totals(struct cc_frame *f, int chain, const struct chain_scope *scope, int year,
+		   int *enterprises, double *output, struct cc_error *err)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(err);
+	struct chain_node_metrics *m = NULL;
+	struct chain_summary s;
+	int rc = 0;
+	*enterprises = 0;
+	*output = NAN;
+	if (!cat) {
+		rc = CC_EINVAL;
+		goto out;
+	}
+	m = malloc(sizeof *m * (size_t)cat->chains[chain].nnodes);
+	if (!m) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = analyse_memo(f, chain, scope, year, m, &s, err);
+	if (rc)
+		goto out;
+	*enterprises = s.enterprises;
+	*output = s.output;
+out:
+	free(m);
+	return rc;
+}
+
 /* The follower's idle work: stale analyses computed again on the newest version. */
 static void memo_idle(void *p, const struct cc_frame *fc)
 {
@@ -345,7 +372,7 @@ static int analyse_path_chain(struct http_req *req, struct analysed *a)
 	if (!a->ch)
 		return req->status;
 	a->f = http_frame(req);
-	if (!a->f || params(req, a->f, &a->scope, &a->year))
+	if (!a->f || h_chain_params(req, a->f, &a->scope, &a->year))
 		return req->status;
 	a->m = malloc(sizeof *a->m * (size_t)a->ch->nnodes);
 	if (!a->m || analyse_memo(a->f, a->ch->index, &a->scope, a->year, a->m, &a->s, &err)) {
@@ -368,7 +395,7 @@ int h_chain_compare(struct http_req *req)
 	struct cc_frame *f = http_frame(req);
 	struct chain_scope scope;
 	int year;
-	if (!f || params(req, f, &scope, &year))
+	if (!f || h_chain_params(req, f, &scope, &year))
 		return req->status;
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
 	const struct chain_rules *rules = chain_rules_get(NULL);
@@ -388,7 +415,7 @@ int h_chain_compare(struct http_req *req)
 	free(m);
 	return http_json(
 		req, 200,
-		json_pack("{s:o, s:o}", "scope", scope_json(&scope, year), "items", items));
+		json_pack("{s:o, s:o}", "scope", h_chain_scope_json(&scope, year), "items", items));
 }
 
 int h_chain(struct http_req *req)
@@ -402,8 +429,9 @@ int h_chain(struct http_req *req)
 		json_array_append_new(nodes, node_json(cat, &a.m[k]));
 	analysed_release(&a);
 	return http_json(req, 200,
-			 json_pack("{s:o, s:o, s:o, s:s}", "scope", scope_json(&a.scope, a.year),
-				   "chain", summary_json(a.ch, &a.s), "nodes", nodes, "source",
+			 json_pack("{s:o, s:o, s:o, s:s}", "scope",
+				   h_chain_scope_json(&a.scope, a.year), "chain",
+				   summary_json(a.ch, &a.s), "nodes", nodes, "source",
 				   a.ch->source));
 }
 
@@ -487,9 +515,10 @@ int h_chain_node(struct http_req *req)
 	struct chain_target t[50];
 	int nt = chain_targets(f, nd->index, &scope, year, chain_rules_get(NULL), t, 50, &err);
 	return http_json(req, 200,
-			 json_pack("{s:o, s:o, s:o, s:i, s:o}", "scope", scope_json(&scope, year),
-				   "node", node, "enterprises", ents, "enterprises_total", nl,
-				   "targets", targets_json(f, t, nt > 0 ? nt : 0)));
+			 json_pack("{s:o, s:o, s:o, s:i, s:o}", "scope",
+				   h_chain_scope_json(&scope, year), "node", node, "enterprises",
+				   ents, "enterprises_total", nl, "targets",
+				   targets_json(f, t, nt > 0 ? nt : 0)));
 }
 
 int h_chain_gaps(struct http_req *req)
@@ -523,9 +552,9 @@ int h_chain_gaps(struct http_req *req)
 	free(demand);
 	analysed_release(&a);
 	return http_json(req, 200,
-			 json_pack("{s:o, s:o, s:o, s:o}", "scope", scope_json(&a.scope, a.year),
-				   "chain", summary_json(a.ch, &a.s), "gaps", gaps, "extension",
-				   extension));
+			 json_pack("{s:o, s:o, s:o, s:o}", "scope",
+				   h_chain_scope_json(&a.scope, a.year), "chain",
+				   summary_json(a.ch, &a.s), "gaps", gaps, "extension", extension));
 }
 
 int h_chain_targets(struct http_req *req)
@@ -576,7 +605,7 @@ int h_chain_targets(struct http_req *req)
 	free(t);
 	return http_json(
 		req, 200,
-		json_pack("{s:o, s:o}", "scope", scope_json(&scope, year), "items", items));
+		json_pack("{s:o, s:o}", "scope", h_chain_scope_json(&scope, year), "items", items));
 }
 
 int h_chain_report(struct http_req *req)
@@ -586,7 +615,7 @@ int h_chain_report(struct http_req *req)
 	struct cc_frame *f = http_frame(req);
 	struct chain_scope scope;
 	int year;
-	if (!ch || !f || params(req, f, &scope, &year))
+	if (!ch || !f || h_chain_params(req, f, &scope, &year))
 		return req->status;
 	struct cc_error err = {0};
 	http_file_new(req, "chain", ".xlsx", path, sizeof path);

@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "base/buf.h"
+#include "base/json.h"
 #include "base/jw.h"
 #include "base/parse.h"
+#include "chain/chain.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "domain/metric.h"
@@ -15,35 +18,60 @@
 #include "match/match.h"
 #include "io/export.h"
 #include "io/import.h"
+#include "io/table.h"
 
+/*
+ * The open postings of enterprises registered in SCOPE (the store, not the frame, holds
+ * postings). Returns the count, or -1 when the database cannot answer.
+ */
+static long long postings_in_scope(struct cc_store *st, const struct chain_scope *scope)
+{
+	struct cc_buf sql = CC_BUF_INIT(1 << 12);
+	cc_buf_puts(&sql, "SELECT count(*) FROM postings p JOIN enterprises e ON e.id = "
+			  "p.enterprise_id WHERE p.status = 'open' AND (0");
+	for (int i = 0; i < scope->n; i++) {
+		cc_buf_puts(&sql, " OR (1");
+		cc_region_sql(&sql, "e.region", scope->codes[i]);
+		cc_buf_puts(&sql, ")");
+	}
+	cc_buf_puts(&sql, ")");
+	long long n = cc_store_int(st, cc_buf_str(&sql), -1);
+	cc_buf_release(&sql);
+	return n;
+}
+
+/*
+ * GET /api/v1/dashboard?scope=&year=: counts and series for the home page, every one of them
+ * for the scope the chain pages use (the same parameter, the same default: the platform's
+ * home region), stated in the answer's "scope". The per-chain figures come from
+ * h_chain_totals, the function the chain pages answer with, so the same question gives the
+ * same number on every page.
+ */
 int h_dashboard(struct http_req *req)
 {
 	struct cc_frame *f = http_frame(req);
-	if (!f)
+	struct chain_scope scope;
+	int year;
+	if (!f || h_chain_params(req, f, &scope, &year))
 		return req->status;
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
-	int year = cc_frame_latest_year(f);
-	const char *v = http_query(req, "year");
-	long long y;
-	if (v && *v) {
-		if (cc_parse_int64(v, strlen(v), &y) || !cc_frame_annual(f, 0, (int)y))
-			return http_error(req, 400, "invalid", "year", "没有该年份的数据",
-					  "no data for year '%s'", v);
-		year = (int)y;
-	}
 	const double *out = cc_frame_annual(f, CC_M_OUTPUT_VALUE, year);
-	int cq = 0, sc = 0, masters = 0;
-	/* By region: Chongqing districts and Sichuan prefectures. */
+	char *in = calloc((size_t)f->n + 1, 1); /* enterprise i lies in the scope */
+	if (!in)
+		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
+	int n_in = 0, masters = 0, edges = 0;
+	/* By region: Chongqing's districts, elsewhere prefectures (Sichuan's cities). */
 	enum { MAXR = 512 };
 	int rcode[MAXR], rcount[MAXR], nr = 0;
 	double rout[MAXR];
 	for (int i = 0; i < f->n; i++) {
-		int prov = f->region[i] / 10000;
-		cq += prov == 50;
-		sc += prov == 51;
-		int key = prov == 50 ? f->region[i] : prov == 51 ? f->region[i] / 100 * 100 : 0;
-		if (!key)
+		in[i] = (char)chain_scope_has(&scope, f->region[i]);
+		if (!in[i])
 			continue;
+		n_in++;
+		for (int k = f->member_start[i]; k < f->member_start[i + 1]; k++)
+			masters += f->member_role[k] == 0;
+		int key = f->region[i] / 10000 == 50 ? f->region[i] : f->region[i] / 100 * 100;
 		int k = 0;
 		while (k < nr && rcode[k] != key)
 			k++;
@@ -59,6 +87,10 @@ int h_dashboard(struct http_req *req)
 		if (out && !isnan(out[i]))
 			rout[k] += out[i];
 	}
+	for (int e = 0; e < f->nedges; e++) {
+		int s = f->edge_supplier[e], b = f->edge_buyer[e];
+		edges += (s >= 0 && s < f->n && in[s]) || (b >= 0 && b < f->n && in[b]);
+	}
 	json_t *by_region = json_array();
 	for (int k = 0; k < nr; k++) {
 		char name[256];
@@ -68,37 +100,28 @@ int h_dashboard(struct http_req *req)
 							   "name", name, "enterprises", rcount[k],
 							   "output_value", rout[k]));
 	}
-	/* By chain: distinct enterprises per chain and their output. */
-	int *seen = calloc((size_t)f->n + 1, sizeof *seen);
 	json_t *by_chain = json_array();
-	for (int c = 0; seen && c < cat->nchains; c++) {
+	for (int c = 0; cat && c < cat->nchains; c++) {
 		const struct cc_chain *ch = &cat->chains[c];
-		int count = 0;
-		double sum = 0;
-		for (int k = ch->first_node; k < ch->first_node + ch->nnodes; k++)
-			for (int j = f->node_start[k]; j < f->node_start[k + 1]; j++) {
-				int i = f->node_ent[j];
-				if (seen[i] == c + 1)
-					continue;
-				seen[i] = c + 1;
-				count++;
-				if (out && !isnan(out[i]))
-					sum += out[i];
-			}
-		json_array_append_new(by_chain,
-				      json_pack("{s:s, s:s, s:s, s:i, s:f}", "id", ch->id,
-						"name_zh", ch->name_zh, "name_en", ch->name_en,
-						"enterprises", count, "output_value", sum));
+		struct cc_error err = {0};
+		int count;
+		double sum;
+		if (!h_may_read_chain(req, ch->id) ||
+		    h_chain_totals(f, c, &scope, year, &count, &sum, &err))
+			continue;
+		json_array_append_new(by_chain, json_pack("{s:s, s:s, s:s, s:i, s:o}", "id", ch->id,
+							  "name_zh", ch->name_zh, "name_en",
+							  ch->name_en, "enterprises", count,
+							  "output_value", cc_json_num(sum)));
 	}
-	free(seen);
-	for (int k = 0; k < f->nmembers; k++)
-		masters += f->member_role[k] == 0;
 	json_t *growth = json_array();
 	for (int yy = 0; yy < f->nyears; yy++) {
 		double so = 0, sr = 0;
 		const double *o = f->annual[CC_M_OUTPUT_VALUE] + (size_t)yy * (size_t)f->n;
 		const double *r = f->annual[CC_M_REVENUE] + (size_t)yy * (size_t)f->n;
 		for (int i = 0; i < f->n; i++) {
+			if (!in[i])
+				continue;
 			if (!isnan(o[i]))
 				so += o[i];
 			if (!isnan(r[i]))
@@ -107,15 +130,14 @@ int h_dashboard(struct http_req *req)
 		json_array_append_new(growth, json_pack("{s:i, s:f, s:f}", "year", f->year0 + yy,
 							"output_value", so, "revenue", sr));
 	}
+	free(in);
 	json_t *counts =
-		json_pack("{s:i, s:i, s:i, s:i, s:i, s:I}", "enterprises", f->n, "chongqing", cq,
-			  "sichuan", sc, "masters", masters, "supply_edges", f->nedges, "postings",
-			  (json_int_t)cc_store_int(req->st,
-						   "SELECT count(*) FROM postings "
-						   "WHERE status = 'open'",
-						   0));
+		json_pack("{s:i, s:i, s:i, s:I, s:i}", "enterprises", n_in, "masters", masters,
+			  "supply_edges", edges, "postings",
+			  (json_int_t)postings_in_scope(req->st, &scope), "registered", f->n);
 	return http_json(req, 200,
-			 json_pack("{s:o, s:i, s:o, s:o, s:o}", "counts", counts, "year", year,
+			 json_pack("{s:o, s:o, s:i, s:o, s:o, s:o}", "scope",
+				   h_chain_scope_json(&scope, year), "counts", counts, "year", year,
 				   "by_region", by_region, "by_chain", by_chain, "growth", growth));
 }
 
@@ -191,6 +213,53 @@ static void safe_name(const char *in, char *out, size_t n)
 		snprintf(out, n, "upload.csv");
 }
 
+/* Rejected rows the import answer lists itself; the rest are in the reject report (CSV). */
+#define SHOWN_REJECTS 100
+
+/*
+ * The problems of the first SHOWN_REJECTS rejected rows of the reject report at PATH (written
+ * by the importer for KIND: line,column,value,reason_zh,reason_en), as JSON objects with the
+ * column's Chinese name beside its id. *ROWS is set to the rows listed. An unreadable report
+ * gives an empty array: the CSV link still carries it.
+ */
+static json_t *rejects_json(const char *path, int kind, int *rows)
+{
+	struct cc_table *t = NULL;
+	struct cc_error err = {0};
+	struct cc_row row;
+	const struct cc_column *cols = cc_kind_columns(kind);
+	json_t *a = json_array();
+	long long last = -1;
+	*rows = 0;
+	if (cc_table_open(&t, path, &err))
+		goto out;
+	if (cc_table_next(t, &row, &err) != 1) /* the header */
+		goto out;
+	while (cc_table_next(t, &row, &err) == 1) {
+		long long line;
+		if (row.nfields < 5 || cc_parse_int64(row.fields[0], row.lens[0], &line))
+			continue; /* the report's closing note (no line number) */
+		if (line != last) {
+			if (*rows == SHOWN_REJECTS)
+				break;
+			(*rows)++;
+			last = line;
+		}
+		const char *zh = NULL;
+		for (int c = 0; cols && cols[c].id && !zh; c++)
+			if (strcmp(cols[c].id, row.fields[1]) == 0)
+				zh = cols[c].name_zh;
+		json_array_append_new(a, json_pack("{s:I, s:s, s:s?, s:s, s:s, s:s}", "line",
+						   (json_int_t)line, "column", row.fields[1],
+						   "column_zh", zh, "value", row.fields[2],
+						   "reason_zh", row.fields[3], "reason_en",
+						   row.fields[4]));
+	}
+out:
+	cc_table_free(t);
+	return a;
+}
+
 int h_import(struct http_req *req)
 {
 	char name[256], path[512], rejects[512];
@@ -251,7 +320,12 @@ int h_import(struct http_req *req)
 				"rows", (json_int_t)res.rows, "accepted", (json_int_t)res.accepted,
 				"rejected", (json_int_t)res.rejected, "warnings", warnings,
 				"seconds", res.seconds, "rejects_url", res.rejected ? url : NULL);
-	char *summary = cc_jw_text(out);
+	char *summary = cc_jw_text(out); /* the audit keeps the summary, not the rows */
+	if (res.rejected) {
+		int shown = 0;
+		json_object_set_new(out, "rejects", rejects_json(rejects, res.kind, &shown));
+		json_object_set_new(out, "rejects_shown", json_integer(shown));
+	}
 	http_audit(req, "import", name, NULL, summary);
 	free(summary);
 	if (!res.rejected)
@@ -274,6 +348,33 @@ int h_import_rejects(struct http_req *req)
 				  "no reject report for import %lld", id);
 	snprintf(name, sizeof name, "rejects-%lld.csv", id);
 	return http_send_file(req, path, "text/csv; charset=utf-8", name);
+}
+
+/*
+ * GET /api/v1/imports/templates/{kind}: the XLSX template of an interchange file, with
+ * Chinese headers, an example row and the values each column takes (cc_export_template).
+ */
+int h_import_template(struct http_req *req)
+{
+	struct cc_error err = {0};
+	char path[512], name[128];
+	int kind = cc_kind_parse(req->params[0]);
+	if (kind < 0)
+		return http_error(
+			req, 404, "not_found", "kind", "没有这种导入模板",
+			"no template called '%s' (enterprises, indicators, chain_members, "
+			"supply, postings)",
+			req->params[0]);
+	http_file_new(req, "template", ".xlsx", path, sizeof path);
+	if (cc_export_template(req->st, kind, path, &err)) {
+		unlink(path);
+		return http_error(req, 500, "internal", NULL, "无法生成导入模板",
+				  "cannot write the template: %s", err.msg);
+	}
+	snprintf(name, sizeof name, "template-%s.xlsx", cc_kind_name(kind));
+	int rc = http_send_file(req, path, HTTP_TYPE_XLSX, name);
+	unlink(path);
+	return rc;
 }
 
 int h_export(struct http_req *req)

@@ -16,6 +16,7 @@ int h_enterprise_patch(struct http_req *req);
 int h_indicators_put(struct http_req *req);
 int h_import(struct http_req *req);
 int h_import_rejects(struct http_req *req);
+int h_import_template(struct http_req *req);
 int h_export(struct http_req *req);
 int h_chains(struct http_req *req);
 int h_regions(struct http_req *req);
@@ -91,6 +92,25 @@ int http_error_from(struct http_req *req, int rc, const struct cc_error *err, co
 
 /* Shared by handlers: whether the user may read chain CHAIN (a chief only their own chains). */
 int h_may_read_chain(const struct http_req *req, const char *chain);
+
+struct chain_scope;
+/*
+ * Shared by the chain pages and the dashboard: parses the request's scope (chongqing, chengdu,
+ * both or region codes; absent: the rules' default, the platform's home region) and year
+ * (absent: F's latest). Returns 0, or -1 after setting a 400 on REQ.
+ */
+int h_chain_params(struct http_req *req, const struct cc_frame *f, struct chain_scope *scope,
+		   int *year);
+/* The scope of a response as JSON: {"name_zh", "name_en", "regions": [codes], "year"}. */
+json_t *h_chain_scope_json(const struct chain_scope *s, int year);
+/*
+ * The one answer to "how many firms, and what output, has chain CHAIN (catalogue index) in
+ * SCOPE in YEAR": the distinct members in scope and their output value (万元; NaN when no
+ * member reports it), as the chain pages show them (the memoised chain analysis). Returns 0 or
+ * a negative CC_E* with ERR filled.
+ */
+int h_chain_totals(struct cc_frame *f, int chain, const struct chain_scope *scope, int year,
+		   int *enterprises, double *output, struct cc_error *err);
 
 /* Shared by handlers: JSON of enterprise I of frame F for YEAR (list item fields). */
 json_t *h_enterprise_item(const struct cc_frame *f, int i, int year);

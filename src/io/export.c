@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/buf.h"
-#include "domain/metric.h"
+#include "domain/catalogue.h"
 #include "domain/codes.h"
+#include "domain/metric.h"
 #include "io/export.h"
 #include "io/import.h"
 
@@ -219,6 +220,30 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 	}
 }
 
+/*
+ * The N cells of the current row of S (export_sql's SELECT for KIND) as VALUES and TYPES:
+ * numbers of number columns in their exact form (written into NUMS), the rest as text, NULL
+ * for an empty cell. VALUES point into S or NUMS until the next step.
+ */
+static void row_cells(int kind, struct cc_stmt *s, size_t n, const char **values,
+		      enum cc_cell_type *types, char (*nums)[40])
+{
+	for (size_t i = 0; i < n; i++) {
+		types[i] = CC_CELL_TEXT;
+		if (cc_stmt_is_null(s, (int)i)) {
+			values[i] = NULL;
+		} else if ((kind == CC_KIND_INDICATORS && i >= 2) ||
+			   (kind == CC_KIND_SUPPLY && i >= 4) ||
+			   (kind == CC_KIND_POSTINGS && i == 5)) {
+			cc_format_double(cc_stmt_double(s, (int)i), nums[i], 40);
+			values[i] = nums[i];
+			types[i] = CC_CELL_NUMBER;
+		} else {
+			values[i] = cc_stmt_text(s, (int)i);
+		}
+	}
+}
+
 int cc_export_file(struct cc_store *st, const char *path, const struct cc_export_opts *opts,
 		   int64_t *rows, struct cc_error *err)
 {
@@ -251,25 +276,7 @@ int cc_export_file(struct cc_store *st, const char *path, const struct cc_export
 	}
 	rc = cc_tablew_row(w, n, values, NULL, err);
 	while (rc == 0 && (rc = cc_stmt_step(s, err)) == 1) {
-		for (size_t i = 0; i < n; i++) {
-			types[i] = CC_CELL_TEXT;
-			if (cc_stmt_is_null(s, (int)i)) {
-				values[i] = NULL;
-			} else if (opts->kind == CC_KIND_INDICATORS && i >= 2) {
-				cc_format_double(cc_stmt_double(s, (int)i), nums[i],
-						 sizeof nums[i]);
-				values[i] = nums[i];
-				types[i] = CC_CELL_NUMBER;
-			} else if ((opts->kind == CC_KIND_SUPPLY && i >= 4) ||
-				   (opts->kind == CC_KIND_POSTINGS && i == 5)) {
-				cc_format_double(cc_stmt_double(s, (int)i), nums[i],
-						 sizeof nums[i]);
-				values[i] = nums[i];
-				types[i] = CC_CELL_NUMBER;
-			} else {
-				values[i] = cc_stmt_text(s, (int)i);
-			}
-		}
+		row_cells(opts->kind, s, n, values, types, nums);
 		rc = cc_tablew_row(w, n, values, types, err);
 		if (rc == 0)
 			(*rows)++;
@@ -284,5 +291,140 @@ out:
 	}
 	cc_stmt_free(s);
 	cc_buf_release(&sql);
+	return rc;
+}
+
+/* The name of KIND's data sheet in a template, as the import page names the kind. */
+static const char *kind_zh(int kind)
+{
+	static const char *const names[CC_KIND_COUNT] = {"企业名录", "经营指标", "产业链成员",
+							 "供应关系", "供需信息"};
+	return kind >= 0 && kind < CC_KIND_COUNT ? names[kind] : "数据";
+}
+
+/* Writes the sheet of the chains and their nodes: the codes a chain or node column takes. */
+static int sheet_nodes(struct cc_xlsx_writer *x, struct cc_error *err)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(err);
+	static const char *const head[] = {"产业链代码", "产业链", "环节代码", "环节",
+					   "填写（产业链.环节）"};
+	static const double widths[] = {12, 22, 22, 26, 30};
+	char ref[160];
+	int rc = cat ? cc_xlsx_add_sheet(x, "产业链环节", err) : CC_EINVAL;
+	if (rc == 0)
+		rc = cc_xlsx_row(x, 5, head, NULL, 1, err);
+	cc_xlsx_widths(x, 5, widths);
+	for (int k = 0; rc == 0 && k < cat->nnodes; k++) {
+		const struct cc_node *nd = &cat->nodes[k];
+		const struct cc_chain *ch = &cat->chains[nd->chain];
+		snprintf(ref, sizeof ref, "%s.%s", ch->id, nd->id);
+		const char *v[] = {ch->id, ch->name_zh, nd->id, nd->name_zh, ref};
+		rc = cc_xlsx_row(x, 5, v, NULL, 0, err);
+	}
+	return rc;
+}
+
+/* Writes the sheet of region codes: Chongqing's districts and Sichuan's cities and counties. */
+static int sheet_regions(struct cc_xlsx_writer *x, struct cc_error *err)
+{
+	static const char *const head[] = {"行政区划代码", "名称"};
+	static const double widths[] = {14, 40};
+	char code[16], name[256];
+	int rc = cc_xlsx_add_sheet(x, "行政区划", err);
+	if (rc == 0)
+		rc = cc_xlsx_row(x, 2, head, NULL, 1, err);
+	cc_xlsx_widths(x, 2, widths);
+	for (int i = 0; rc == 0 && i < cc_region_count(); i++) {
+		const struct cc_region *r = cc_region_at(i);
+		if (r->code / 10000 != 50 && r->code / 10000 != 51)
+			continue;
+		snprintf(code, sizeof code, "%d", r->code);
+		cc_region_fullname(r->code, name, sizeof name);
+		const char *v[] = {code, name};
+		rc = cc_xlsx_row(x, 2, v, NULL, 0, err);
+	}
+	return rc;
+}
+
+int cc_export_template(struct cc_store *st, int kind, const char *path, struct cc_error *err)
+{
+	struct cc_buf sql = CC_BUF_INIT(1 << 16), rule = CC_BUF_INIT(1 << 12);
+	struct cc_stmt *s = NULL;
+	struct cc_xlsx_writer *x = NULL;
+	struct cc_export_opts o = {.kind = kind, .format = CC_OUT_XLSX};
+	const struct cc_column *cols = cc_kind_columns(kind);
+	const char *values[64], *example[64];
+	enum cc_cell_type types[64];
+	char nums[64][40];
+	double widths[64];
+	int rc = 0, have = 0;
+	size_t n = 0;
+	if (!cols)
+		return cc_error_set(err, CC_EINVAL, "unknown template kind");
+	while (cols[n].id && n < 64)
+		n++;
+	/* The example: the first record of the registry, exactly as an export writes it, so the
+	 * template imported unchanged loads one row and changes nothing. */
+	export_sql(&o, &sql);
+	cc_buf_puts(&sql, " LIMIT 1");
+	rc = cc_stmt_prepare(st, &s, cc_buf_str(&sql), err);
+	if (rc)
+		goto out;
+	rc = cc_stmt_step(s, err);
+	if (rc < 0)
+		goto out;
+	have = rc == 1;
+	rc = 0;
+	if (have)
+		row_cells(kind, s, n, example, types, nums);
+	rc = cc_xlsx_create(&x, path, err);
+	if (rc == 0)
+		rc = cc_xlsx_add_sheet(x, kind_zh(kind), err);
+	for (size_t i = 0; i < n; i++) {
+		values[i] = cols[i].name_zh;
+		widths[i] = 14 + 2.0 * (double)(strlen(cols[i].name_zh) / 3);
+	}
+	if (rc == 0)
+		rc = cc_xlsx_row(x, n, values, NULL, 1, err);
+	cc_xlsx_widths(x, n, widths);
+	if (rc == 0 && have)
+		rc = cc_xlsx_row(x, n, example, types, 0, err);
+	/* What each column takes. */
+	static const char *const head[] = {"列名", "字段", "必填", "可填写的值", "示例"};
+	static const double hw[] = {18, 16, 6, 70, 30};
+	if (rc == 0)
+		rc = cc_xlsx_add_sheet(x, "填写说明", err);
+	if (rc == 0)
+		rc = cc_xlsx_row(x, 5, head, NULL, 1, err);
+	cc_xlsx_widths(x, 5, hw);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		cc_buf_reset(&rule);
+		cc_column_rule_zh(kind, (int)i, &rule);
+		const char *v[] = {cols[i].name_zh, cols[i].id, cols[i].required ? "是" : "否",
+				   cc_buf_str(&rule), have ? example[i] : NULL};
+		rc = cc_xlsx_row(x, 5, v, NULL, 0, err);
+	}
+	if (rc == 0) {
+		const char *v[] = {
+			"说明", NULL, NULL,
+			"第一行为表头（中文列名或字段名均可），第二行为示例（取自平台现有数据，"
+			"原样导入不会改变数据），从第三行起填写。只导入第一个工作表。",
+			NULL};
+		rc = cc_xlsx_row(x, 5, v, NULL, 0, err);
+	}
+	if (rc == 0 &&
+	    (kind == CC_KIND_MEMBERS || kind == CC_KIND_SUPPLY || kind == CC_KIND_POSTINGS))
+		rc = sheet_nodes(x, err);
+	if (rc == 0 && (kind == CC_KIND_ENTERPRISES || kind == CC_KIND_POSTINGS))
+		rc = sheet_regions(x, err);
+out:
+	if (x) {
+		int crc = cc_xlsx_close(x, rc ? NULL : err);
+		if (rc == 0)
+			rc = crc;
+	}
+	cc_stmt_free(s);
+	cc_buf_release(&sql);
+	cc_buf_release(&rule);
 	return rc;
 }

@@ -51,4 +51,14 @@ struct cc_export_opts {
 int cc_export_file(struct cc_store *st, const char *path, const struct cc_export_opts *opts,
 		   int64_t *rows, struct cc_error *err);
 
+/*
+ * Writes the import template of KIND to PATH (XLSX): a first sheet with the Chinese column
+ * names and one example row (the first record of ST, as cc_export_file writes it, so the
+ * template imported unchanged loads that row again and changes nothing; no example when ST
+ * has none), a sheet "填写说明" of what every column takes (cc_column_rule_zh), and where a
+ * column takes codes the sheets of chains and nodes ("产业链环节") or region codes
+ * ("行政区划"). Returns 0 or a negative CC_E*.
+ */
+int cc_export_template(struct cc_store *st, int kind, const char *path, struct cc_error *err);
+
 #endif

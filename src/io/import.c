@@ -1944,3 +1944,71 @@ out:
 	load_release(&im, &ld);
 	return rc;
 }
+
+/* Appends "大型、中型 …（或 large、medium …）" for N words to B. */
+static void words_zh(struct cc_buf *b, const char *const *zh, const char *const *ids, int n)
+{
+	for (int i = 0; i < n; i++)
+		cc_buf_printf(b, "%s%s", i ? "、" : "", zh[i]);
+	cc_buf_puts(b, "（或 ");
+	for (int i = 0; i < n; i++)
+		cc_buf_printf(b, "%s%s", i ? "、" : "", ids[i]);
+	cc_buf_puts(b, "）");
+}
+
+void cc_column_rule_zh(int kind, int col, struct cc_buf *b)
+{
+	const struct cc_column *cols = cc_kind_columns(kind);
+	const char *id = cols ? cols[col].id : NULL;
+	if (!id)
+		return;
+	if (kind == CC_KIND_INDICATORS && col >= 2) {
+		const struct cc_metric *mt = cc_metric_get(col - 2);
+		cc_buf_printf(b, "数值（%s），不能为负；空着表示未知", mt->unit_zh);
+	} else if (!strcmp(id, "uscc") || !strcmp(id, "supplier") || !strcmp(id, "buyer")) {
+		cc_buf_puts(b, "18 位统一社会信用代码（GB 32100，校验位须正确）");
+		if (kind != CC_KIND_ENTERPRISES && strcmp(id, "supplier") != 0)
+			cc_buf_puts(b, "；企业须已在企业名录中");
+	} else if (!strcmp(id, "name")) {
+		cc_buf_puts(b, "企业全称，不超过 200 字");
+	} else if (!strcmp(id, "region")) {
+		cc_buf_puts(b, "6 位行政区划代码（GB/T 2260），如 500112；见“行政区划”表");
+	} else if (!strcmp(id, "industry")) {
+		cc_buf_puts(b, "国民经济行业代码（GB/T 4754-2017），如 C3670");
+	} else if (!strcmp(id, "founded") || !strcmp(id, "valid_until")) {
+		cc_buf_puts(b, "日期，写作 YYYY-MM-DD，如 2024-06-30");
+	} else if (!strcmp(id, "scale")) {
+		words_zh(b, scale_zh, scale_ids, 4);
+	} else if (!strcmp(id, "listed")) {
+		words_zh(b, listed_zh, listed_ids, 6);
+	} else if (!strcmp(id, "certs")) {
+		cc_buf_puts(b, "可多项，用 ；、或 , 分隔：");
+		words_zh(b, cert_zh, cert_ids, 5);
+	} else if (!strcmp(id, "period")) {
+		cc_buf_puts(b, "年度 YYYY（如 2024）或月份 YYYY-MM（如 2024-06）");
+	} else if (!strcmp(id, "chain")) {
+		cc_buf_puts(b, "产业链代码，见“产业链环节”表");
+	} else if (!strcmp(id, "node")) {
+		cc_buf_puts(b, kind == CC_KIND_MEMBERS
+				       ? "环节代码，见“产业链环节”表"
+				       : "写作 产业链.环节（如 nev.battery），见“产业链环节”表");
+	} else if (!strcmp(id, "role")) {
+		words_zh(b, role_zh, role_ids, 3);
+	} else if (!strcmp(id, "annual_value")) {
+		cc_buf_puts(b, "数值（万元），不能为负");
+	} else if (!strcmp(id, "share")) {
+		cc_buf_puts(b, "0–1 之间的小数，或百分数（如 45%）");
+	} else if (!strcmp(id, "kind")) {
+		words_zh(b, kind_zh, kind_ids, 2);
+	} else if (!strcmp(id, "quantity")) {
+		cc_buf_puts(b, "数值，不能为负");
+	} else if (!strcmp(id, "unit")) {
+		cc_buf_puts(b, "数量的单位，如 台、套、吨、件、万元");
+	} else if (!strcmp(id, "region_pref")) {
+		cc_buf_puts(b, "6 位行政区划代码，多个用 ; 分隔，如 500112;510100");
+	} else if (!strcmp(id, "title")) {
+		cc_buf_puts(b, "不超过 600 字节（约 200 个汉字）");
+	} else {
+		cc_buf_puts(b, "文字");
+	}
+}

@@ -92,4 +92,13 @@ struct cc_column {
 /* The columns of KIND in file order (NULL-terminated by id). */
 const struct cc_column *cc_kind_columns(int kind);
 
+struct cc_buf;
+/*
+ * Appends to B, in Chinese for the people who fill in a file, what column COL (index into
+ * cc_kind_columns(KIND)) accepts: the words of a coded column in both spellings the importer
+ * reads (大型 or large ...), or the form of a value (dates, codes, numbers and their unit). The
+ * import templates print it.
+ */
+void cc_column_rule_zh(int kind, int col, struct cc_buf *b);
+
 #endif

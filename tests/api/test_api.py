@@ -1407,8 +1407,11 @@ def test_catalogues(ctx):
     check(r.status == 200 and any(x["id"] == "revenue" for x in r.json), "metrics lists revenue")
     r = c.get("/api/v1/dashboard")
     j = r.json or {}
+    # The default scope is the platform's home region (Chongqing), as on the chain pages.
     check(r.status == 200 and j.get("counts", {}).get("enterprises") ==
-          db_query("SELECT count(*) FROM enterprises")[0][0]
+          db_query("SELECT count(*) FROM enterprises WHERE region BETWEEN 500000 AND 509999")[0][0]
+          and j["counts"].get("registered") == db_query("SELECT count(*) FROM enterprises")[0][0]
+          and j.get("scope", {}).get("regions") == [500000]
           and isinstance(j.get("by_region"), list) and isinstance(j.get("by_chain"), list)
           and isinstance(j.get("growth"), list), "dashboard counts and series", r.short())
     expect_error(c.get("/api/v1/dashboard?year=1800"), 400, "invalid", "dashboard year=1800 -> 400",

@@ -1,24 +1,44 @@
-// Home dashboard: counts, and charts by region, by chain and over time (GET /api/v1/dashboard).
+// Home dashboard: counts, and charts by region, by chain and over time (GET /api/v1/dashboard),
+// all for one scope: the chain pages' scope parameter and selector, the platform's home region by
+// default, so a chain's firms and output here are the chain page's (the server counts both with
+// one function).
 import { t, pick } from '../i18n.js';
-import { api } from '../api.js';
-import { h, fmtInt, chart, axisNum, axisTooltip, isNum } from '../util.js';
+import { api, ApiError, errorText } from '../api.js';
+import { h, clear, fmtInt, chart, axisNum, axisTooltip, isNum, hashWith, errorPanel } from '../util.js';
+import { scopeSelector } from '../chainkit.js';
 
-const COUNTS = ['enterprises', 'chongqing', 'sichuan', 'masters', 'supply_edges', 'postings'];
+const COUNTS = ['enterprises', 'masters', 'supply_edges', 'postings'];
 
-export async function render({ main, alive }) {
+export async function render({ main, query, alive }) {
+  const scope = (query && query.scope) || '';
+  const year = (query && query.year) || '';
+  const go = (s) => { location.hash = hashWith('/', { scope: s, year }); };
   main.appendChild(h('div', { class: 'muted', testid: 'loading' }, t('common.loading')));
-  const d = await api('/dashboard');
+  let d;
+  try {
+    d = await api('/dashboard', { query: { scope, year } });
+  } catch (e) {
+    if (!alive()) return;
+    clear(main).append(scopeSelector(scope, null, go),
+      errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    return;
+  }
   if (!alive()) return;
   main.textContent = '';
 
+  // Every number below is for this scope; the selector says which.
+  main.appendChild(h('section', { class: 'panel panel-tight', testid: 'dashboard-scope' }, scopeSelector(scope, d.scope, go)));
   const counts = d.counts || {};
+  const where = d.scope ? pick(d.scope.name_zh, d.scope.name_en) : '';
   main.appendChild(h('div', { class: 'cards', testid: 'dashboard-counts' },
     COUNTS.filter((k) => k in counts).map((k) => h('div', { class: 'card', testid: 'count-' + k },
       h('div', { class: 'card-label' }, t('dash.count.' + k)),
       h('div', { class: 'card-value' }, fmtInt(counts[k]),
-        k === 'enterprises' || k === 'chongqing' || k === 'sichuan' || k === 'masters'
-          ? h('span', { class: 'card-unit' }, t('dash.unit.count')) : null)))));
-  if (d.year) main.appendChild(h('p', { class: 'muted small', testid: 'dashboard-year' }, t('dash.year', { year: d.year })));
+        k === 'enterprises' || k === 'masters' ? h('span', { class: 'card-unit' }, t('dash.unit.count')) : null)))));
+  if (d.year) {
+    main.appendChild(h('p', { class: 'muted small', testid: 'dashboard-year' },
+      t('dash.scope_note', { scope: where, year: d.year, registered: fmtInt(counts.registered) })));
+  }
 
   const elRegion = h('div', { class: 'chart chart-tall', testid: 'chart-region' });
   const elChain = h('div', { class: 'chart chart-tall', testid: 'chart-chain' });
@@ -32,6 +52,9 @@ export async function render({ main, alive }) {
 
   const chains = (d.by_chain || []).slice().sort((a, b) => (b.enterprises || 0) - (a.enterprises || 0));
   chart(elChain, twoBars(chains.map((c) => pick(c.name_zh, c.name_en) || c.id), chains));
+  // The same figures as a table with links: a chain's row opens its page in the same scope.
+  elChain.after(h('p', { class: 'muted small', testid: 'dashboard-chain-links' }, chains.slice(0, 12).map((c, i) => [i ? ' · ' : '',
+    h('a', { href: hashWith('/chain/' + encodeURIComponent(c.id), { scope, year }), testid: 'dash-chain-' + c.id }, pick(c.name_zh, c.name_en))])));
 
   const growth = (d.growth || []).slice().sort((a, b) => a.year - b.year);
   chart(elGrowth, {

@@ -1,6 +1,7 @@
-// Import: upload a CSV/XLSX file → POST /api/v1/imports → summary, reject report download.
-import { t } from '../i18n.js';
-import { api, ApiError, errorText } from '../api.js';
+// Import: upload a CSV/XLSX file → POST /api/v1/imports → summary, the reasons of the first
+// rejected rows in a table (the rest in the reject report CSV); a template to download per kind.
+import { t, pick } from '../i18n.js';
+import { api, apiUrl, ApiError, errorText } from '../api.js';
 import { h, clear, fmtNum, statusBox, isNum } from '../util.js';
 import { table } from '../table.js';
 
@@ -26,8 +27,16 @@ export async function render({ main }) {
   const summary = h('div', { testid: 'import-result' });
   const hist = h('div');
 
+  // One template per kind: Chinese headers, an example row and the values each column takes.
+  const templates = h('div', { class: 'form-actions', testid: 'import-templates' },
+    h('span', { class: 'muted' }, t('imp.templates')),
+    KINDS.filter((k) => k !== 'auto').map((k) => h('a', {
+      class: 'btn btn-ghost', href: apiUrl('/imports/templates/' + k), download: 'template-' + k + '.xlsx', testid: 'template-' + k,
+    }, '⬇ ' + t('imp.kind.' + k))));
+
   const form = h('form', { class: 'panel', testid: 'import-form' },
     h('p', { class: 'lead' }, t('imp.intro')),
+    templates,
     h('div', { class: 'form-grid' },
       h('div', { class: 'field' }, h('label', { for: 'import-kind' }, t('imp.kind')), kind),
       h('div', { class: 'field field-wide' }, h('span', { class: 'field-label' }, t('imp.file')), picker)),
@@ -81,10 +90,30 @@ function summaryPanel(r) {
     warnings.length ? h('div', { class: 'status status-info', testid: 'import-warnings' },
       h('strong', null, t('imp.warnings')), h('ul', { style: { margin: '4px 0 0', paddingLeft: '20px' } },
         warnings.map((w) => h('li', null, typeof w === 'string' ? w : (w.message_zh && w.message ? w.message_zh + ' / ' + w.message : JSON.stringify(w)))))) : null,
-    r.rejected > 0 && r.rejects_url
-      ? h('div', { class: 'form-actions' },
-        h('a', { class: 'btn', href: r.rejects_url, download: 'rejects-' + (r.id ?? '') + '.csv', testid: 'rejects-link' }, '⬇ ' + t('imp.rejects')))
-      : (r.rejected > 0 ? null : h('div', { class: 'status status-ok' }, t('imp.all_ok'))));
+    r.rejected > 0 ? rejectsBlock(r) : h('div', { class: 'status status-ok' }, t('imp.all_ok')));
+}
+
+// The reasons of the first rejected rows (the server sends up to 100 rows), the rest in the CSV.
+function rejectsBlock(r) {
+  const list = Array.isArray(r.rejects) ? r.rejects : [];
+  const shown = isNum(r.rejects_shown) ? r.rejects_shown : 0;
+  return h('div', { testid: 'import-rejects' },
+    h('h3', null, t('imp.reasons')),
+    h('p', { class: 'muted small', testid: 'import-rejects-note' },
+      shown < r.rejected ? t('imp.reasons_some', { shown: fmtNum(shown, 0), total: fmtNum(r.rejected, 0) }) : t('imp.reasons_all')),
+    table(list, {
+      testid: 'rejects-table',
+      pageSize: 20,
+      pagerTestid: 'rejects-pager',
+      columns: [
+        { key: 'line', label: t('imp.col.line'), align: 'num', sort: true },
+        { key: 'column', label: t('imp.col.column'), sort: (x) => x.column_zh || x.column, render: (x) => (x.column ? pick(x.column_zh || x.column, x.column) : t('imp.whole_row')) },
+        { key: 'value', label: t('imp.col.value'), render: (x) => x.value || '' },
+        { key: 'reason', label: t('imp.col.reason'), render: (x) => pick(x.reason_zh, x.reason_en) },
+      ],
+    }),
+    r.rejects_url ? h('div', { class: 'form-actions' },
+      h('a', { class: 'btn', href: r.rejects_url, download: 'rejects-' + (r.id ?? '') + '.csv', testid: 'rejects-link' }, '⬇ ' + t('imp.rejects'))) : null);
 }
 
 function drawHistory(el) {
