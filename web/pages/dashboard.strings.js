@@ -19,5 +19,5 @@ export default {
 
   'dash.match': ['供需对接（川渝互采互供）', 'Supply–demand (Chengdu–Chongqing)'],
   'dash.match_more': ['详细统计', 'Details'],
-  'dash.match_totals': ['有效供给 {supply} 条、需求 {demand} 条；对接 {deals} 次，达成 {agreed} 次', 'Open supply {supply}, demand {demand}; {deals} deals, {agreed} agreed'],
+  'dash.match_totals': ['全平台（不限分析范围）：有效供给 {supply} 条、需求 {demand} 条；对接 {deals} 次，达成 {agreed} 次', 'The whole platform (any scope): open supply {supply}, demand {demand}; {deals} deals, {agreed} agreed'],
 };
