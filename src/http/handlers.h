@@ -21,6 +21,8 @@ int h_export(struct http_req *req);
 int h_chains(struct http_req *req);
 int h_regions(struct http_req *req);
 int h_metrics(struct http_req *req);
+int h_region_search(struct http_req *req);
+int h_nodes(struct http_req *req);
 int h_users(struct http_req *req);
 int h_user_create(struct http_req *req);
 int h_user_patch(struct http_req *req);

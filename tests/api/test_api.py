@@ -399,6 +399,8 @@ def sample(ctx, method, pattern, role):
         body = ctx.good_csv
     elif key == ("GET", "/api/v1/exports/{kind}"):
         path += "?format=csv"
+    elif key == ("GET", "/api/v1/regions/search"):
+        path += "?q=" + q("成都")
     elif key == ("POST", "/api/v1/users"):
         ctx.nusers += 1
         body = {"username": "matrix%d" % ctx.nusers, "password": "matrix-pass-1",
@@ -422,6 +424,7 @@ def test_route_matrix(ctx, ops):
                    ("POST", "/api/v1/imports"), ("GET", "/api/v1/imports/{id}/rejects"),
                    ("GET", "/api/v1/exports/{kind}"), ("GET", "/api/v1/chains"),
                    ("GET", "/api/v1/regions"), ("GET", "/api/v1/metrics"),
+                   ("GET", "/api/v1/nodes"), ("GET", "/api/v1/regions/search"),
                    ("GET", "/api/v1/users"), ("POST", "/api/v1/users"),
                    ("PATCH", "/api/v1/users/{username}"), ("GET", "/api/v1/audit")}
     for (method, pattern) in sorted(ops, key=lambda k: (k[1], k[0])):
@@ -1403,6 +1406,30 @@ def test_catalogues(ctx):
           "regions under 500000 include 500112", r.short())
     expect_error(c.get("/api/v1/regions?parent=123"), 400, "invalid", "unknown parent -> 400",
                  "parent")
+    # The pickers' look-ups: regions by a name fragment or a code prefix, every chain node.
+    e = ctx.sessions["enterprise"]
+    r = e.get("/api/v1/regions/search?q=" + q("武侯"))
+    check(r.status == 200 and r.json and r.json[0]["code"] == 510107
+          and r.json[0]["full_name"] == "四川省成都市武侯区", "regions/search 武侯 -> 510107",
+          r.short())
+    r = e.get("/api/v1/regions/search?q=" + q("重庆"))
+    check(r.status == 200 and r.json and r.json[0]["code"] == 500000,
+          "regions/search 重庆: the municipality first", r.short())
+    r = e.get("/api/v1/regions/search?q=5101&limit=3")
+    check(r.status == 200 and [x["code"] for x in r.json][:1] == [510100] and len(r.json) == 3
+          and all(str(x["code"]).startswith("5101") for x in r.json),
+          "regions/search by code prefix, the prefecture first, limit kept", r.short())
+    r = e.get("/api/v1/regions/search?q=" + q("市辖区"))
+    check(r.status == 200 and r.json == [], "placeholder prefectures are never answers", r.short())
+    expect_error(e.get("/api/v1/regions/search"), 400, "invalid", "regions/search without q -> 400",
+                 "q")
+    expect_error(e.get("/api/v1/regions/search?q=x&limit=0"), 400, "invalid",
+                 "regions/search limit=0 -> 400", "limit")
+    r = e.get("/api/v1/nodes")
+    motor = [x for x in (r.json or []) if x["chain"] == "nev" and x["id"] == "motor"]
+    check(r.status == 200 and len(motor) == 1 and motor[0]["name_zh"] == "驱动电机"
+          and motor[0]["chain_name_zh"] == "新能源汽车", "nodes lists nev.motor 驱动电机",
+          r.short())
     r = c.get("/api/v1/metrics")
     check(r.status == 200 and any(x["id"] == "revenue" for x in r.json), "metrics lists revenue")
     r = c.get("/api/v1/dashboard")

@@ -67,6 +67,8 @@ test('what-if: a region-wide disruption, and an unknown region explained', async
   await page.locator(tid('whatif-run')).click();
   await page.locator(tid('whatif-status') + '.status-error').waitFor();
   assert.match(await page.locator(tid('whatif-status')).innerText(), /999999/);
+  // The code typed became a chip (web/pickers.js); its × removes it.
+  await page.locator(tid('whatif-regions-chip') + '[data-value="999999"] button').click();
   await page.locator(tid('whatif-regions')).fill('51');
   await page.locator(tid('whatif-run')).click();
   await chartDrawn(page, tid('whatif-tiers'));

@@ -7,6 +7,7 @@ import { h, clear, fmtNum, fmtInt, fmtTime, errorPanel, statusBox, hashWith } fr
 import { evalTabs, tierBadge, tierName } from '../evalkit.js';
 import { table } from '../table.js';
 import { can, EDIT } from '../routes.js';
+import { enterprisePicker } from '../pickers.js';
 
 export async function render({ main, query, user, alive }) {
   main.appendChild(evalTabs('lists'));
@@ -179,7 +180,7 @@ function changeForm(name, model, latest) {
   const status = statusBox('change-status');
   const action = h('select', { id: 'change-action', testid: 'change-action' },
     ['add', 'remove', 'tier'].map((a) => h('option', { value: a }, t('lists.action.' + a))));
-  const usccIn = h('input', { type: 'text', id: 'change-uscc', testid: 'change-uscc', maxlength: 18, class: 'mono' });
+  const usccIn = enterprisePicker({ id: 'change-uscc', testid: 'change-uscc' });
   const tierSel = h('select', { id: 'change-tier', testid: 'change-tier' },
     ((model && model.tiers) || []).map((tr) => h('option', { value: tr.id }, pick(tr.name_zh, tr.name_en))));
   const reasonIn = h('textarea', { id: 'change-reason', testid: 'change-reason', rows: 2, maxlength: 500 });
@@ -192,13 +193,13 @@ function changeForm(name, model, latest) {
     h('p', { class: 'lead small' }, t('lists.change_hint')),
     h('div', { class: 'form-grid' },
       h('div', { class: 'field' }, h('label', { for: 'change-action' }, t('lists.action')), action),
-      h('div', { class: 'field' }, h('label', { for: 'change-uscc' }, t('ent.col.uscc')), usccIn),
+      h('div', { class: 'field' }, h('label', { for: 'change-uscc' }, t('lists.col.enterprise')), usccIn.el),
       tierField,
       h('div', { class: 'field field-wide' }, h('label', { for: 'change-reason' }, t('lists.col.reason') + ' *'), reasonIn)),
     h('div', { class: 'form-actions' }, submit), status);
   form.prefill = (act, entry) => {
     action.value = act;
-    usccIn.value = entry.uscc;
+    usccIn.set(entry.uscc, entry.name || undefined);
     if (entry.tier) tierSel.value = entry.tier;
     sync();
     status.hide();
@@ -207,9 +208,9 @@ function changeForm(name, model, latest) {
   };
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const uscc = usccIn.value.trim().toUpperCase();
+    const uscc = ((await usccIn.commit())[0] || '').toUpperCase();
     const reason = reasonIn.value.trim();
-    if (!uscc) { status.show('error', t('lists.uscc_required')); usccIn.focus(); return; }
+    if (!uscc) { status.show('error', t('lists.uscc_required')); usccIn.input.focus(); return; }
     if (!reason) { status.show('error', t('lists.reason_required')); reasonIn.focus(); return; }
     const body = { action: action.value, uscc, reason };
     if (action.value !== 'remove') body.tier = tierSel.value;

@@ -10,6 +10,7 @@ export default {
   'lists.col.created': ['生成时间', 'Created'],
   'lists.col.actor': ['操作人', 'By'],
   'lists.col.reason': ['理由', 'Reason'],
+  'lists.col.enterprise': ['企业（名称或信用代码）', 'Enterprise (name or credit code)'],
   'lists.note': ['说明', 'Note'],
   'lists.year': ['{year} 年数据', '{year} data'],
   'lists.manual': ['人工调整', 'manual'],
@@ -38,5 +39,5 @@ export default {
   'lists.change_hint': ['每项调整都会生成新版本，并必须说明理由。', 'Every change makes a new version and needs a reason.'],
   'lists.change_submit': ['提交调整', 'Apply change'],
   'lists.reason_required': ['请填写调整理由。', 'Enter a reason for the change.'],
-  'lists.uscc_required': ['请填写统一社会信用代码。', 'Enter a credit code.'],
+  'lists.uscc_required': ['请选择企业（输入名称关键字）或填写统一社会信用代码。', 'Pick an enterprise (type part of its name) or enter a credit code.'],
 };

@@ -7,6 +7,7 @@ import { api, ApiError, errorText, itemsOf, currentUser } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtTime, errorPanel, statusBox, hashWith, chart, escapeHtml, isNum } from '../util.js';
 import { table, pager, cursorTrail } from '../table.js';
 import { can, STAFF } from '../routes.js';
+import { enterprisePicker, nodePicker, regionPicker } from '../pickers.js';
 
 const COMPONENTS = ['text', 'node', 'industry', 'region_pref', 'cross_city', 'quantity', 'credibility'];
 const COLORS = ['#2f6fdd', '#2bb38a', '#8d5bd1', '#f0a020', '#e0533d', '#17a2b8', '#8a8f98'];
@@ -106,17 +107,17 @@ function postingForm(p, staff, done) {
   const v = p || {};
   const status = statusBox('posting-status-box');
   const field = (name, el, label, hint) => h('div', { class: 'field', dataset: { field: name } },
-    h('label', { for: 'pf-' + name, class: 'field-label' }, t(label)), el, hint ? h('div', { class: 'muted small' }, hint) : null);
+    h('label', { for: 'pf-' + name, class: 'field-label' }, t(label)), el.el || el, hint ? h('div', { class: 'muted small' }, hint) : null);
   const inp = (name, attrs) => h('input', { id: 'pf-' + name, testid: 'pf-' + name, name, ...attrs });
   const els = {
     kind: h('select', { id: 'pf-kind', testid: 'pf-kind', disabled: !!p }, ['demand', 'supply'].map((k) => h('option', { value: k, selected: v.kind === k }, t('match.kind.' + k)))),
-    uscc: staff && !p ? inp('uscc', { type: 'text', maxlength: 18, size: 20, placeholder: '91500000…' }) : null,
+    uscc: staff && !p ? enterprisePicker({ id: 'pf-uscc', testid: 'pf-uscc' }) : null,
     title: inp('title', { type: 'text', maxlength: 200, value: v.title || '', required: true }),
     description: h('textarea', { id: 'pf-description', testid: 'pf-description', rows: 2, maxlength: 4000 }, v.description || ''),
-    node: inp('node', { type: 'text', value: v.chain ? v.chain + '.' + v.node : '', placeholder: 'ic.mcu_soc' }),
+    node: nodePicker({ id: 'pf-node', testid: 'pf-node', initial: v.chain ? v.chain + '.' + v.node : null, initialLabel: v.node_name || undefined }),
     quantity: inp('quantity', { type: 'text', inputmode: 'decimal', value: isNum(v.quantity) ? String(v.quantity) : '', size: 8 }),
     unit: inp('unit', { type: 'text', value: v.unit || '', size: 4, maxlength: 20 }),
-    region_pref: inp('region_pref', { type: 'text', value: v.region_pref || '', placeholder: '510100;500000' }),
+    region_pref: regionPicker({ id: 'pf-region_pref', testid: 'pf-region_pref', multiple: true, initial: v.region_pref || null }),
     valid_until: inp('valid_until', { type: 'date', value: v.valid_until || '' }),
     contact: inp('contact', { type: 'text', value: v.contact || '', maxlength: 200 }),
   };
@@ -139,7 +140,8 @@ function postingForm(p, staff, done) {
     const body = {};
     for (const [k, el] of Object.entries(els)) {
       if (!el || (p && k === 'kind')) continue;
-      const val = el.value.trim();
+      // A picker gives codes (several joined with ';'); what is still typed is resolved first.
+      const val = el.commit ? (await el.commit()).join(';') : el.value.trim();
       if (p) body[k] = val; // an edit sends every field ("" clears it)
       else if (val) body[k] = val;
     }

@@ -6,6 +6,7 @@ import { t, isZh, pick } from '../i18n.js';
 import { api, ApiError, errorText } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtPct, fmtWan, errorPanel, statusBox, hashWith, chart, escapeHtml, isNum } from '../util.js';
 import { table } from '../table.js';
+import { enterprisePicker, nodePicker, regionPicker } from '../pickers.js';
 
 const TABS = ['overview', 'chain', 'supplier', 'whatif'];
 
@@ -167,13 +168,13 @@ async function chainTab(main, query, alive) {
 // ---- one supplier: network and time-to-survive ----
 
 async function supplierTab(main, query, alive) {
-  const uIn = h('input', { type: 'text', id: 'r-uscc', testid: 'risk-uscc', value: query.uscc || '', maxlength: 18, size: 22, placeholder: t('risk.uscc_hint') });
+  const uIn = enterprisePicker({ id: 'r-uscc', testid: 'risk-uscc', initial: query.uscc || null, size: 28, placeholder: t('risk.uscc_hint') });
   const ttrIn = h('input', { type: 'number', id: 'r-ttr', testid: 'risk-ttr', value: query.ttr || '4', min: '0.1', step: 'any', style: { width: '6em' } });
   const form = h('form', { class: 'panel panel-tight', testid: 'supplier-form', novalidate: true }, h('div', { class: 'form-actions', style: { marginTop: 0 } },
-    h('label', { for: 'r-uscc', class: 'muted' }, t('risk.col.supplier')), uIn,
+    h('label', { for: 'r-uscc', class: 'muted' }, t('risk.col.supplier')), uIn.el,
     h('label', { for: 'r-ttr', class: 'muted' }, t('risk.ttr')), ttrIn,
     h('button', { type: 'submit', class: 'btn btn-sm btn-primary', testid: 'supplier-go' }, t('risk.analyse'))));
-  form.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = hashWith('/risk', { tab: 'supplier', uscc: uIn.value.trim().toUpperCase(), ttr: ttrIn.value }); });
+  form.addEventListener('submit', async (ev) => { ev.preventDefault(); location.hash = hashWith('/risk', { tab: 'supplier', uscc: ((await uIn.commit())[0] || '').toUpperCase(), ttr: ttrIn.value }); });
   main.appendChild(form);
   if (!query.uscc) { main.appendChild(h('p', { class: 'muted' }, t('risk.pick_supplier'))); return; }
   const graphEl = h('div', { class: 'chart chart-graph', testid: 'risk-graph', id: 'risk-graph' });
@@ -242,25 +243,25 @@ async function supplierTab(main, query, alive) {
 
 async function whatIf(main, query, alive) {
   const status = statusBox('whatif-status');
-  const supIn = h('textarea', { id: 'w-sup', testid: 'whatif-suppliers', rows: 2, placeholder: t('risk.whatif_suppliers_hint') }, query.uscc || '');
-  const regIn = h('input', { type: 'text', id: 'w-reg', testid: 'whatif-regions', placeholder: '51 / 5101 / 510104' });
-  const nodeIn = h('input', { type: 'text', id: 'w-node', testid: 'whatif-nodes', placeholder: 'ic.fab' });
+  const supIn = enterprisePicker({ id: 'w-sup', testid: 'whatif-suppliers', multiple: true, initial: query.uscc ? [query.uscc] : null, placeholder: t('risk.whatif_suppliers_hint') });
+  const regIn = regionPicker({ id: 'w-reg', testid: 'whatif-regions', multiple: true, prefix: true });
+  const nodeIn = nodePicker({ id: 'w-node', testid: 'whatif-nodes', multiple: true });
   const spareIn = h('input', { type: 'number', id: 'w-spare', testid: 'whatif-spare', value: '0.2', min: '0', max: '1', step: 'any', style: { width: '6em' } });
   const go = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'whatif-run' }, t('risk.whatif_run'));
   const form = h('form', { class: 'panel form-grid', testid: 'whatif-form', novalidate: true },
     h('h2', null, t('risk.whatif_title')),
-    h('div', { class: 'field field-wide' }, h('label', { for: 'w-sup', class: 'field-label' }, t('risk.whatif_suppliers')), supIn),
-    h('div', { class: 'field' }, h('label', { for: 'w-reg', class: 'field-label' }, t('risk.whatif_regions')), regIn),
-    h('div', { class: 'field' }, h('label', { for: 'w-node', class: 'field-label' }, t('risk.whatif_nodes')), nodeIn),
+    h('div', { class: 'field field-wide' }, h('label', { for: 'w-sup', class: 'field-label' }, t('risk.whatif_suppliers')), supIn.el),
+    h('div', { class: 'field' }, h('label', { for: 'w-reg', class: 'field-label' }, t('risk.whatif_regions')), regIn.el),
+    h('div', { class: 'field' }, h('label', { for: 'w-node', class: 'field-label' }, t('risk.whatif_nodes')), nodeIn.el),
     h('div', { class: 'field' }, h('label', { for: 'w-spare', class: 'field-label' }, t('risk.whatif_spare')), spareIn),
     h('p', { class: 'muted small', style: { gridColumn: '1 / -1', margin: 0 } }, t('risk.whatif_help')),
     h('div', { class: 'form-actions' }, go), status);
   const out = h('div', { testid: 'whatif-result' });
   main.append(form, out);
-  const split = (s) => s.split(/[\s,;，；]+/).map((x) => x.trim()).filter(Boolean);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const body = { suppliers: split(supIn.value.toUpperCase()), regions: split(regIn.value), nodes: split(nodeIn.value), spare: Number(spareIn.value) };
+    const [suppliers, regions, nodes] = await Promise.all([supIn.commit(), regIn.commit(), nodeIn.commit()]);
+    const body = { suppliers, regions, nodes, spare: Number(spareIn.value) };
     if (!body.suppliers.length && !body.regions.length && !body.nodes.length) { status.show('error', t('risk.whatif_empty')); return; }
     if (!Number.isFinite(body.spare) || body.spare < 0 || body.spare > 1) { status.show('error', t('risk.whatif_spare_bad')); return; }
     go.disabled = true;
