@@ -6,7 +6,7 @@
 //   regionPicker      province → city → district by name, or a name typed → GB/T 2260 code
 // Codes typed as they are (a credit code, "ic.fab", "5101") are still accepted.
 //
-// Each returns {el, input, value(), values(), set(codes), commit()}: EL goes in the form, the
+// Each returns {el, input, value(), values(), set(codes), commit(), focus()}: EL goes in the form, the
 // input keeps the ID and TESTID given (labels and tests find it), options are
 // `${testid}-option`, chips `${testid}-chip`. commit() turns what is still typed into a value
 // (a code as typed, else the one option or the option of exactly that name) and returns
@@ -205,6 +205,7 @@ function combobox(o) {
       return vals.map((v) => (o.out ? o.out(v) : v));
     },
     value() { return api_.values()[0] || ''; },
+    focus() { input.focus(); },
     // Sets the values (codes), naming them when known.
     set(codes, label) {
       const list_ = (Array.isArray(codes) ? codes : String(codes || '').split(SPLIT)).filter(Boolean);

@@ -163,3 +163,21 @@ test('the supplier tab takes a firm by name', async () => {
   await ana.waitForFunction((n) => document.querySelector('[data-testid="risk-uscc"]').value === n, firm.name);
   assert.deepEqual(ana.errors, []);
 });
+
+test('the board filters by a region picked by name; a subscription follows a node picked by name', async () => {
+  await ana.goto(srv.base + '/#/match');
+  await pickByName(ana, 'match-region', '成都', /四川省成都市/);
+  await ana.locator(tid('match-search-go')).click();
+  await ana.waitForFunction(() => location.hash.includes('region=5101'));
+  // Back on the page the filter names the city.
+  await ana.waitForFunction(() => document.querySelector('[data-testid="match-region"]').value === '四川省成都市');
+
+  await ana.goto(srv.base + '/#/match?tab=inbox');
+  await ana.locator(tid('follow-what')).selectOption('node');
+  await pickByName(ana, 'follow-node', '驱动电机', /新能源汽车 › 驱动电机/);
+  const body = await bodyOf(ana, '/api/v1/subscriptions', () => ana.locator(tid('follow-submit')).click());
+  assert.deepEqual(body.what, 'node');
+  assert.deepEqual(body.value, 'nev.motor');
+  await ana.locator(tid('subscription')).filter({ hasText: 'nev.motor' }).waitFor();
+  assert.deepEqual(ana.errors, []);
+});

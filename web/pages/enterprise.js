@@ -6,6 +6,7 @@ import { h, clear, fmtMetric, fmtPct, chart, axisNum, axisTooltip, statusBox, er
 import * as ref from '../ref.js';
 import { resultBadge, fmtVal } from '../evalkit.js';
 import { table } from '../table.js';
+import { regionPicker } from '../pickers.js';
 
 let flash = null; // a message to show after the page reloads itself (e.g. "saved")
 
@@ -210,7 +211,7 @@ function editForm(e, certs, officialLocked) {
   };
   const els = {
     name: h('input', { type: 'text', id: 'edit-name', name: 'name', testid: 'edit-name', value: e.name || '', required: true }),
-    region: h('input', { type: 'text', id: 'edit-region', name: 'region', testid: 'edit-region', value: e.region ? String(e.region) : '', inputmode: 'numeric', maxlength: 6 }),
+    region: regionPicker({ id: 'edit-region', testid: 'edit-region', initial: e.region ? String(e.region) : null, initialLabel: e.region_name || undefined }),
     industry: h('input', { type: 'text', id: 'edit-industry', name: 'industry', testid: 'edit-industry', value: e.industry || '', maxlength: 5 }),
     founded: h('input', { type: 'date', id: 'edit-founded', name: 'founded', testid: 'edit-founded', value: e.founded || '' }),
     scale: sel('scale', ref.SCALES, 'scale.', e.scale),
@@ -218,7 +219,7 @@ function editForm(e, certs, officialLocked) {
   };
   const certBoxes = ref.CERTS.map((c) => h('input', { type: 'checkbox', name: 'certs', value: c, testid: 'edit-cert-' + c, checked: certs.includes(c), disabled: officialLocked }));
   if (officialLocked) { els.scale.disabled = true; els.listed.disabled = true; }
-  const field = (label, el, wide) => h('div', { class: 'field' + (wide ? ' field-wide' : '') }, h('label', { for: el.id }, t(label)), el);
+  const field = (label, el, wide) => h('div', { class: 'field' + (wide ? ' field-wide' : '') }, h('label', { for: el.input ? el.input.id : el.id }, t(label)), el.el || el);
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'edit-submit' }, t('common.save'));
 
   const form = h('form', { class: 'panel', testid: 'edit-form', style: { marginTop: '16px' }, novalidate: true },
@@ -245,7 +246,7 @@ function editForm(e, certs, officialLocked) {
     const patch = {};
     const name = els.name.value.trim();
     if (name !== (e.name || '')) patch.name = name;
-    const region = els.region.value.trim();
+    const region = (await els.region.commit())[0] || '';
     if (region !== (e.region ? String(e.region) : '')) patch.region = /^\d+$/.test(region) ? Number(region) : region;
     const industry = els.industry.value.trim().toUpperCase();
     if (industry !== (e.industry || '')) patch.industry = industry;

@@ -28,7 +28,7 @@ export default {
   'prof.edit_hint': ['只提交修改过的字段；每次修改都记入审计日志。', 'Only changed fields are sent; every change is written to the audit log.'],
   'prof.official_hint': ['企业规模、上市板块和资质认定由工作人员核定，企业账号不能修改。', 'Scale, listing and certificates are recorded by staff; an enterprise account cannot change them.'],
   'prof.edit_none': ['没有修改任何字段。', 'Nothing was changed.'],
-  'prof.region_code': ['地区代码（6 位）', 'Region code (6 digits)'],
+  'prof.region_code': ['地区（名称或 6 位代码）', 'Region (name or 6-digit code)'],
   'prof.industry_code': ['行业代码（如 C3670）', 'Industry code (e.g. C3670)'],
   'prof.back': ['返回企业列表', 'Back to the list'],
 };

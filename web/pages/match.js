@@ -39,7 +39,7 @@ async function board(main, query, alive, user, staff) {
   const qIn = h('input', { type: 'search', id: 'm-q', testid: 'match-q', value: f.q, placeholder: t('match.q_hint') });
   const kindSel = h('select', { id: 'm-kind', testid: 'match-kind' }, h('option', { value: '' }, t('common.all')),
     ['supply', 'demand'].map((k) => h('option', { value: k, selected: f.kind === k }, t('match.kind.' + k))));
-  const regionIn = h('input', { type: 'text', id: 'm-region', testid: 'match-region', value: f.region, placeholder: '50 / 5101 / 500112', size: 10 });
+  const regionIn = regionPicker({ id: 'm-region', testid: 'match-region', initial: f.region || null, prefix: true, size: 14 });
   const stateSel = h('select', { id: 'm-state', testid: 'match-state' },
     ['open', 'expired', 'withdrawn', 'all'].map((s) => h('option', { value: s, selected: (f.state || 'open') === s }, t('match.state.' + s))));
   const mineBox = staff ? null : h('input', { type: 'checkbox', id: 'm-mine', testid: 'match-mine', checked: f.mine === '1' });
@@ -47,16 +47,16 @@ async function board(main, query, alive, user, staff) {
     h('div', { class: 'form-actions', style: { marginTop: 0 } },
       h('label', { for: 'm-q', class: 'muted' }, t('match.q')), qIn,
       h('label', { for: 'm-kind', class: 'muted' }, t('match.col.kind')), kindSel,
-      h('label', { for: 'm-region', class: 'muted' }, t('match.col.region')), regionIn,
+      h('label', { for: 'm-region', class: 'muted' }, t('match.col.region')), regionIn.el,
       h('label', { for: 'm-state', class: 'muted' }, t('match.col.status')), stateSel,
       mineBox ? h('label', { class: 'checks' }, mineBox, t('match.mine')) : null,
       h('button', { type: 'submit', class: 'btn btn-sm btn-primary', testid: 'match-search-go' }, t('common.search')),
       h('a', { class: 'btn btn-sm btn-ghost', href: '#/match' }, t('common.reset')),
       h('span', { class: 'spacer' }),
       staff || user.uscc ? h('button', { type: 'button', class: 'btn btn-sm', testid: 'posting-new', onclick: () => { newForm.hidden = !newForm.hidden; } }, '+ ' + t('match.new')) : null));
-  form.addEventListener('submit', (ev) => {
+  form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    go({ q: qIn.value.trim(), kind: kindSel.value, region: regionIn.value.trim(), state: stateSel.value === 'open' ? '' : stateSel.value, mine: mineBox && mineBox.checked ? '1' : '' });
+    go({ q: qIn.value.trim(), kind: kindSel.value, region: (await regionIn.commit())[0] || '', state: stateSel.value === 'open' ? '' : stateSel.value, mine: mineBox && mineBox.checked ? '1' : '' });
   });
   const newForm = postingForm(null, staff, (id) => go({ id }));
   newForm.hidden = true;
@@ -320,18 +320,26 @@ function dealButtons(p, m, status) {
 async function inbox(main, alive, staff, user) {
   const status = statusBox('follow-status');
   const whatSel = h('select', { id: 'f-what', testid: 'follow-what' }, ['keyword', 'node', 'region'].map((w) => h('option', { value: w }, t('match.follow.' + w))));
+  // A keyword is typed; a node or a region is picked by name (pickers.js), or its code typed.
   const valueIn = h('input', { type: 'text', id: 'f-value', testid: 'follow-value', placeholder: t('match.follow_hint') });
+  const nodeIn = nodePicker({ id: 'f-node', testid: 'follow-node', size: 24 });
+  const regionIn = regionPicker({ id: 'f-region', testid: 'follow-region', size: 24 });
+  const valueBox = h('span', { class: 'follow-value' }, valueIn);
+  whatSel.addEventListener('change', () => {
+    clear(valueBox).appendChild(whatSel.value === 'node' ? nodeIn.el : whatSel.value === 'region' ? regionIn.el : valueIn);
+  });
   const kindSel = h('select', { id: 'f-kind', testid: 'follow-kind' }, h('option', { value: '' }, t('common.all')),
     ['supply', 'demand'].map((k) => h('option', { value: k }, t('match.kind.' + k))));
   const form = h('form', { class: 'panel panel-tight', testid: 'follow-form', novalidate: true },
     h('div', { class: 'form-actions', style: { marginTop: 0 } },
-      h('label', { for: 'f-what', class: 'muted' }, t('match.follow_what')), whatSel, valueIn, kindSel,
+      h('label', { for: 'f-what', class: 'muted' }, t('match.follow_what')), whatSel, valueBox, kindSel,
       h('button', { type: 'submit', class: 'btn btn-sm btn-primary', testid: 'follow-submit' }, t('match.follow')), status));
   const reload = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const value = valueIn.value.trim();
-    if (!value) { status.show('error', t('match.follow_value_required')); valueIn.focus(); return; }
+    const picker = whatSel.value === 'node' ? nodeIn : whatSel.value === 'region' ? regionIn : null;
+    const value = picker ? (await picker.commit())[0] || '' : valueIn.value.trim();
+    if (!value) { status.show('error', t('match.follow_value_required')); (picker ? picker.input : valueIn).focus(); return; }
     try {
       await api('/subscriptions', { json: { what: whatSel.value, value, kind: kindSel.value || undefined } });
       reload();
