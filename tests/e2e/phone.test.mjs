@@ -146,6 +146,18 @@ for (const role of ['admin', 'analyst', 'chief', 'enterprise']) {
   });
 }
 
+test('phone 390×844: the login page fits the width', async () => {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(srv.base + '/#/login');
+  await page.locator(tid('login-user')).waitFor();
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w <= PHONE.width, `the login page is ${w} px wide`);
+  const card = await page.locator('.login-card').boundingBox();
+  assert.ok(card.x >= 0 && card.x + card.width <= PHONE.width, 'the form on the screen');
+  await context.close();
+});
+
 for (const role of ['analyst', 'enterprise']) {
   test(`phone 390×844, ${role}: a tapped posting's detail is drawn within the screen`, async () => {
     const page = await open(PHONE, users[role]);
