@@ -1,7 +1,7 @@
 // Pieces the chain pages share: the scope selector, link classes and their colours, badges,
 // and the client-side CSV of investment targets.
 import { t, pick, isZh } from './i18n.js';
-import { h, fmtNum, fmtPct, isNum } from './util.js';
+import { h, fmtNum, fmtPct, isNum, signedPct as fmtSigned } from './util.js';
 import * as ref from './ref.js';
 
 export const SCOPES = ['chongqing', 'chengdu', 'both'];
@@ -42,10 +42,7 @@ export function growthColumn(key, label, extra = {}) {
   };
 }
 
-export function signedPct(v) {
-  if (!isNum(v)) return t('common.unknown');
-  return (v > 0 ? '+' : '') + fmtPct(v);
-}
+export function signedPct(v) { return fmtSigned(v); }
 
 /*
  * The scope selector: the three named scopes as a segmented control, and a select of the

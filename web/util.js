@@ -37,56 +37,17 @@ export function clear(el) { while (el.firstChild) el.removeChild(el.firstChild);
 
 function locale() { return lang() === 'en' ? 'en-US' : 'zh-CN'; }
 
-const nfCache = new Map();
-function nf(digits, fixed) {
-  const key = locale() + digits + (fixed ? 'f' : '');
-  if (!nfCache.has(key)) {
-    nfCache.set(key, new Intl.NumberFormat(locale(), { maximumFractionDigits: digits, minimumFractionDigits: fixed ? digits : 0 }));
-  }
-  return nfCache.get(key);
-}
-
-export function isNum(v) { return typeof v === 'number' && Number.isFinite(v); }
-
-// 12345.678 → "12,345.68" (thousands separators, up to DIGITS decimals).
-export function fmtNum(v, digits = 2) {
-  if (!isNum(v)) return t('common.unknown');
-  return nf(digits).format(v);
-}
-
-// A count: no decimals.
-export function fmtInt(v) { return fmtNum(v, 0); }
-
-// An amount with exactly two decimals: 1400.4 → "1,400.40".
-export function fmtMoney(v) {
-  if (!isNum(v)) return t('common.unknown');
-  return nf(2, true).format(v);
-}
-
-// 0.1234 → "12.3%".
-export function fmtPct(v, digits = 1) {
-  if (!isNum(v)) return t('common.unknown');
-  return nf(digits, true).format(v * 100) + '%';
-}
-
-// A value in 万元 with its unit: "12,345.60 万元".
-export function fmtWan(v) {
-  if (!isNum(v)) return t('common.unknown');
-  return fmtMoney(v) + ' ' + t('common.unit_wan');
-}
-
-// Is this metric a ratio (shown as %)?
-export function isRatio(metric) {
-  return !!metric && (metric.unit === 'ratio' || metric.unit_zh === '比率');
-}
-
-// A metric value formatted by its unit.
-export function fmtMetric(metric, v) {
-  if (isRatio(metric)) return fmtPct(v);
-  if (metric && (metric.unit === 'persons' || metric.unit === 'count')) return fmtNum(v, 0);
-  if (metric && (metric.unit === '10k CNY' || metric.unit_zh === '万元')) return fmtMoney(v);
-  return fmtNum(v, 2);
-}
+// Numbers for people: web/format.js, under the names the pages have long used.
+import { isNum, num, count, fixed2, money, moneyAxis, pct, signedPct, score, years, isRatio, metric } from './format.js';
+export { isNum, isRatio, money, moneyAxis, pct, signedPct, score, years, count };
+export const fmtNum = num;
+export const fmtInt = (v) => count(v);
+// Money in 万元 with its unit by magnitude: "1,096.58亿元" / "3,456.70万元".
+export const fmtMoney = money;
+export const fmtWan = money;
+export const fmtPct = pct;
+export const fmtMetric = metric;
+export { fixed2 };
 
 export function fmtTime(s) {
   if (!s) return t('common.unknown');
@@ -96,7 +57,7 @@ export function fmtTime(s) {
 }
 
 // Compact axis labels: thousands separators, no decimals.
-export function axisNum(v) { return nf(0).format(v); }
+export function axisNum(v) { return num(v, 0); }
 
 /* ---------- charts ---------- */
 
@@ -212,7 +173,9 @@ export function axisTooltip(unitFor) {
     const lines = [escapeHtml(list[0].axisValueLabel ?? list[0].name)];
     for (const p of list) {
       const v = Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value;
+      // unitFor(i) gives a unit to write after the number, or a formatter (money) that writes both.
       const unit = unitFor ? unitFor(p.seriesIndex) : '';
+      if (typeof unit === 'function') { lines.push(`${p.marker}${escapeHtml(p.seriesName)}: <b>${escapeHtml(unit(v))}</b>`); continue; }
       lines.push(`${p.marker}${escapeHtml(p.seriesName)}: <b>${fmtNum(v)}</b>${unit ? ' ' + escapeHtml(unit) : ''}`);
     }
     return lines.join('<br>');

@@ -21,8 +21,8 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-// "12,345.60" → 12345.6; "—" (unknown) → null.
-const num = (s) => { const v = parseFloat(s.replace(/[^\d.-]/g, '')); return Number.isFinite(v) ? v : null; };
+// "12,345.60万元" → 12345.6; "1,096.58亿元" → 10965800 (万元); "—" (unknown) → null.
+const num = (s) => { const v = parseFloat(s.replace(/[^\d.-]/g, '')); return Number.isFinite(v) ? (s.includes('亿') ? v * 1e4 : v) : null; };
 const known = (xs) => xs.filter((v) => v !== null);
 const monotonic = (xs, order) => xs.every((v, i) => i === 0 || (order === 'asc' ? xs[i - 1] <= v : xs[i - 1] >= v));
 
@@ -94,7 +94,8 @@ test("a node's enterprises sort in the browser and page ten at a time", async ()
   assert.ok(monotonic(desc, 'desc'), `highest first: ${desc.join(', ')}`);
   const all = (await (await page.request.get(srv.base + `/api/v1/chains/${chain}/nodes/${node.id}`)).json()).enterprises
     .map((e) => e.output_value).filter((v) => typeof v === 'number');
-  assert.ok(Math.abs(desc[0] - Math.max(...all)) < 0.01, 'the largest of all pages comes first');
+  // Shown in 亿元 with two decimals when large: equal to within half of 0.01亿 (50 万元).
+  assert.ok(Math.abs(desc[0] - Math.max(...all)) <= 50.01, 'the largest of all pages comes first');
   await panel.locator(tid('sort-output_value')).click();
   await panel.locator(tid('node-enterprises') + ' th[aria-sort="ascending"]').waitFor();
   assert.ok(monotonic(known(await output()), 'asc'), 'lowest first');

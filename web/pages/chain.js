@@ -4,7 +4,7 @@
 // links, the targets with a CSV export, and the XLSX report.
 import { t, pick, isZh } from '../i18n.js';
 import { api, apiUrl, ApiError, errorText } from '../api.js';
-import { h, clear, fmtNum, fmtInt, fmtMoney, fmtPct, chart, hashWith, errorPanel, isNum, escapeHtml } from '../util.js';
+import { h, clear, fmtNum, fmtInt, fmtMoney, fmtPct, score, chart, hashWith, errorPanel, isNum, escapeHtml } from '../util.js';
 import {
   CLASS_COLOR, STAGES, scopeSelector, classBadge, classCounts, classLegend, className, stageName, kindName,
   growthColumn, signedPct, unit, targetsCsv, downloadText,
@@ -59,7 +59,7 @@ export async function render({ main, params, query, alive }) {
 
   main.appendChild(h('div', { class: 'cards cards-7', testid: 'chain-cards' },
     card('enterprises', 'chain.col.enterprises', fmtInt(c.enterprises), t('dash.unit.count')),
-    card('output', 'chain.col.output', fmtNum(c.output, 0), null, '', fmtMoney(c.output) + ' ' + t('common.unit_wan'), unit(t('common.unit_wan'))),
+    card('output', 'chain.col.output', fmtMoney(c.output), null, '', isNum(c.output) ? fmtNum(c.output, 2) + ' ' + t('common.unit_wan') : ''),
     card('yoy', 'chain.col.yoy', signedPct(c.yoy), null, isNum(c.yoy) ? (c.yoy < 0 ? 'neg' : 'pos') : ''),
     card('completeness', 'chain.col.completeness', fmtPct(c.completeness), null, '', t('chain.completeness_hint')),
     card('local_coverage', 'chain.col.local_coverage', fmtPct(c.local_coverage), null, '', t('chain.coverage_hint')),
@@ -121,7 +121,7 @@ export async function render({ main, params, query, alive }) {
         columns: [
           { key: 'name', label: t('chain.col.node'), render: (x) => pick(x.name_zh, x.name_en) },
           { key: 'stage', label: t('chain.col.stage'), class: 'nowrap', render: (x) => stageName(x.stage) },
-          { key: 'local_demand', label: t('chain.col.local_demand') + unit(t('common.unit_wan')), align: 'num', sort: true,
+          { key: 'local_demand', label: t('chain.col.local_demand'), align: 'num', sort: true, class: 'nowrap',
             render: (x) => fmtMoney(x.local_demand) },
         ],
       }))));
@@ -237,8 +237,8 @@ function targetsTableOptions(compact) {
           h('div', { class: 'mono muted small' }, x.uscc)] },
       { key: 'region', label: t('chain.col.region'), class: 'col-region', render: (x) => x.region_name || String(x.region ?? '') },
       { key: 'kind', label: t('chain.col.kind'), class: 'nowrap', render: (x) => h('span', { class: 'badge badge-kind-' + x.kind }, kindName(x.kind)) },
-      { key: 'score', label: t('chain.col.score'), title: t('chain.score_hint'), align: 'num', render: (x) => scoreBar(x.score) },
-      { key: 'value_to_local', label: t('chain.col.value_to_local') + unit(t('common.unit_wan')), align: 'num',
+      { key: 'score', label: t('chain.col.score') + t('fmt.score_scale'), title: t('chain.score_hint'), align: 'num', render: (x) => scoreBar(x.score) },
+      { key: 'value_to_local', label: t('chain.col.value_to_local'), align: 'num',
         render: (x) => [x.value_to_local ? fmtMoney(x.value_to_local) : t('common.unknown'),
           x.local_buyers ? h('div', { class: 'muted small' }, t('chain.buyers', { n: fmtInt(x.local_buyers) })) : null] },
       compact ? null : { key: 'reason', label: t('chain.col.reason'), class: 'reason-cell', render: (x) => pick(x.reason_zh, x.reason_en) },
@@ -250,7 +250,7 @@ function targetsTableOptions(compact) {
 
 function scoreBar(v) {
   if (!isNum(v)) return t('common.unknown');
-  return h('span', { class: 'meter' }, fmtMoney(v),
+  return h('span', { class: 'meter' }, score(v),
     h('span', { class: 'meter-bar', 'aria-hidden': 'true' }, h('span', { style: { width: Math.max(0, Math.min(100, v * 100)) + '%' } })));
 }
 
@@ -271,7 +271,7 @@ function nodeBody(chainId, n, nd) {
           role ? h('span', { class: 'badge' + (role.role === 'master' ? ' badge-master' : '') }, t('chainrole.' + role.role)) : null];
       } },
       { key: 'region', label: t('ent.col.region'), class: 'col-region', render: (e) => (e.region_name || '').replace(/^重庆市|^四川省/, '') },
-      { key: 'output_value', label: t('chain.m.output_short') + unit(t('common.unit_wan')), align: 'num', sort: true, render: (e) => fmtMoney(e.output_value) },
+      { key: 'output_value', label: t('chain.m.output_short'), align: 'num', sort: true, class: 'nowrap', render: (e) => fmtMoney(e.output_value) },
       growthColumn('revenue_yoy', t('ent.col.yoy'), { sort: true }),
     ],
   });

@@ -72,7 +72,7 @@ export async function render({ main, query, alive }) {
             it.status === 'working' ? h('span', { class: 'badge badge-working', title: t('chain.status_hint.working') }, t('chain.status.working')) : null] },
         { key: 'nodes', label: t('chain.col.nodes'), align: 'num', sort: true, render: (it) => fmtInt(it.nodes) },
         { key: 'enterprises', label: t('chain.col.enterprises'), align: 'num', sort: true, render: (it) => fmtInt(it.enterprises) },
-        { key: 'output', label: t('chain.col.output') + unit(t('common.unit_wan')), align: 'num', sort: true, render: (it) => fmtMoney(it.output) },
+        { key: 'output', label: t('chain.col.output'), class: 'nowrap', align: 'num', sort: true, render: (it) => fmtMoney(it.output) },
         growthColumn('yoy', t('chain.col.yoy'), { sort: true }),
         { key: 'completeness', label: t('chain.col.completeness'), align: 'num', sort: true, render: (it) => meter(it.completeness) },
         { key: 'local_coverage', label: t('chain.col.local_coverage'), align: 'num', sort: true, render: (it) => meter(it.local_coverage) },
@@ -123,7 +123,7 @@ function bubbleOption(items) {
         return `<b>${escapeHtml(p.name)}</b><br>`
           + `${t('chain.col.completeness')}: <b>${fmtPct(v[0])}</b><br>`
           + `${t('chain.col.local_coverage')}: <b>${fmtPct(v[1])}</b><br>`
-          + `${t('chain.col.output')}: <b>${fmtMoney(v[2])}</b> ${escapeHtml(t('common.unit_wan'))}<br>`
+          + `${t('chain.col.output')}: <b>${fmtMoney(v[2])}</b><br>`
           + `${t('chain.col.yoy')}: <b>${signedPct(v[3])}</b><br>`
           + `${t('chain.col.enterprises')}: <b>${fmtInt(v[4])}</b><br>`
           + `${t('chain.card.gaps')}: <b>${fmtInt(v[5])}</b>`;

@@ -4,7 +4,7 @@
 // one function).
 import { t, pick } from '../i18n.js';
 import { api, ApiError, errorText } from '../api.js';
-import { h, clear, fmtInt, chart, axisNum, axisTooltip, isNum, hashWith, errorPanel } from '../util.js';
+import { h, clear, fmtInt, chart, axisNum, money, moneyAxis, axisTooltip, isNum, hashWith, errorPanel } from '../util.js';
 import { scopeSelector } from '../chainkit.js';
 
 const COUNTS = ['enterprises', 'masters', 'supply_edges', 'postings'];
@@ -58,13 +58,13 @@ export async function render({ main, query, alive }) {
 
   const growth = (d.growth || []).slice().sort((a, b) => a.year - b.year);
   chart(elGrowth, {
-    tooltip: { trigger: 'axis', formatter: axisTooltip() },
+    tooltip: { trigger: 'axis', formatter: axisTooltip(() => money) },
     legend: { top: 0 },
     grid: { left: 16, right: 48, top: 40, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: growth.map((g) => String(g.year)), boundaryGap: false },
-    yAxis: { type: 'value', name: t('common.unit_wan'), scale: true, axisLabel: { formatter: axisNum } },
+    yAxis: { type: 'value', scale: true, axisLabel: { formatter: moneyAxis } },
     series: [
-      { name: t('dash.series.output'), type: 'line', smooth: 0.2, symbolSize: 7, data: growth.map((g) => num(g.output_value)), label: { show: growth.length <= 8, position: 'top', formatter: (p) => axisNum(p.value), fontSize: 11 } },
+      { name: t('dash.series.output'), type: 'line', smooth: 0.2, symbolSize: 7, data: growth.map((g) => num(g.output_value)), label: { show: growth.length <= 8, position: 'top', formatter: (p) => moneyAxis(p.value), fontSize: 11 } },
       { name: t('dash.series.revenue'), type: 'line', smooth: 0.2, symbolSize: 7, data: growth.map((g) => num(g.revenue)) },
     ],
   });
@@ -105,7 +105,7 @@ function num(v) { return isNum(v) ? v : null; }
 function twoBars(names, rows) {
   const many = names.length > 18;
   return {
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: axisTooltip() },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: axisTooltip((i) => (i === 1 ? money : '')) },
     legend: { top: 0 },
     grid: { left: 40, right: 16, top: 44, bottom: many ? 44 : 8, containLabel: true },
     xAxis: {
@@ -114,7 +114,7 @@ function twoBars(names, rows) {
     },
     yAxis: [
       { type: 'value', name: t('dash.series.enterprises'), axisLabel: { formatter: axisNum } },
-      { type: 'value', name: t('common.unit_wan'), axisLabel: { formatter: axisNum }, splitLine: { show: false } },
+      { type: 'value', name: t('dash.series.output'), axisLabel: { formatter: moneyAxis }, splitLine: { show: false } },
     ],
     dataZoom: many ? [{ type: 'slider', start: 0, end: Math.min(100, Math.round(1800 / names.length)), height: 18, bottom: 6 }, { type: 'inside' }] : [],
     series: [

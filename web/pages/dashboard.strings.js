@@ -13,8 +13,8 @@ export default {
   'dash.by_chain': ['各产业链企业数与工业总产值', 'Enterprises and output value by chain'],
   'dash.growth': ['工业总产值与营业收入增长', 'Growth of output value and revenue'],
   'dash.series.enterprises': ['企业数（家）', 'Enterprises'],
-  'dash.series.output': ['工业总产值（万元）', 'Output value (10k CNY)'],
-  'dash.series.revenue': ['营业收入（万元）', 'Revenue (10k CNY)'],
+  'dash.series.output': ['工业总产值', 'Output value'],
+  'dash.series.revenue': ['营业收入', 'Revenue'],
   'dash.unit.count': ['家', ''],
 
   'dash.match': ['供需对接（川渝互采互供）', 'Supply–demand (Chengdu–Chongqing)'],

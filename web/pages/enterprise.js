@@ -2,7 +2,7 @@
 // and the edit form for those who may edit (GET/PATCH /api/v1/enterprises/{uscc}).
 import { t, pick, isZh } from '../i18n.js';
 import { api, ApiError, errorText } from '../api.js';
-import { h, clear, fmtMetric, fmtPct, chart, axisNum, axisTooltip, statusBox, errorPanel, isNum, isRatio } from '../util.js';
+import { h, clear, fmtMetric, fmtPct, chart, money, moneyAxis, axisTooltip, statusBox, errorPanel, isNum, isRatio } from '../util.js';
 import * as ref from '../ref.js';
 import { resultBadge, fmtVal } from '../evalkit.js';
 import { table } from '../table.js';
@@ -89,13 +89,13 @@ export async function render({ main, params, user, alive }) {
   const val = (v) => (isNum(v) ? v : null);
   if (annual.length) {
     chart(elAnnual, {
-      tooltip: { trigger: 'axis', formatter: axisTooltip(() => t('common.unit_wan')) },
+      tooltip: { trigger: 'axis', formatter: axisTooltip(() => money) },
       legend: { top: 0 },
       grid: { left: 12, right: 12, top: 44, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: annual.map((a) => String(a.year)) },
       yAxis: [
-        { type: 'value', name: t('common.unit_wan'), axisLabel: { formatter: axisNum } },
-        { type: 'value', name: mname('rd_expense'), nameTextStyle: { align: 'right' }, axisLabel: { formatter: axisNum }, splitLine: { show: false } },
+        { type: 'value', axisLabel: { formatter: moneyAxis } },
+        { type: 'value', name: mname('rd_expense'), nameTextStyle: { align: 'right' }, axisLabel: { formatter: moneyAxis }, splitLine: { show: false } },
       ],
       series: [
         { name: mname('revenue'), type: 'bar', data: annual.map((a) => val(a.revenue)), barMaxWidth: 28 },
@@ -106,11 +106,11 @@ export async function render({ main, params, user, alive }) {
   }
   if (monthly.length) {
     chart(elMonthly, {
-      tooltip: { trigger: 'axis', formatter: axisTooltip(() => t('common.unit_wan')) },
+      tooltip: { trigger: 'axis', formatter: axisTooltip(() => money) },
       legend: { top: 0 },
       grid: { left: 12, right: 16, top: 44, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: monthly.map((m) => String(m.period)), boundaryGap: false },
-      yAxis: { type: 'value', name: t('common.unit_wan'), axisLabel: { formatter: axisNum } },
+      yAxis: { type: 'value', axisLabel: { formatter: moneyAxis } },
       series: [
         { name: mname('revenue'), type: 'line', smooth: true, symbolSize: 6, areaStyle: { opacity: 0.08 }, data: monthly.map((m) => val(m.revenue)) },
         monthly.some((m) => isNum(m.output_value))

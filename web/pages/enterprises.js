@@ -131,12 +131,12 @@ export async function render({ main, query, user, alive }) {
       { key: 'chains', label: t('ent.col.chains'),
         render: (it) => uniqueChains(it.chains).map((m) => h('span', { class: 'badge badge-chain' + (m.role === 'master' ? ' badge-master' : ''), title: m.node_name || m.node || '' },
           (chainName.get(m.chain) || m.chain) + (m.role === 'master' ? ' · ' + t('chainrole.master') : ''))) },
-      { key: 'revenue', label: year ? h('span', null, t('ent.col.revenue'), h('div', { class: 'muted small' }, String(year))) : t('ent.col.revenue'),
-        align: 'num', sort: true, render: (it) => fmtMoney(it.revenue) },
+      { key: 'revenue', label: year ? h('span', null, t('ent.col.revenue_amt'), h('div', { class: 'muted small' }, String(year))) : t('ent.col.revenue_amt'),
+        align: 'num', sort: true, class: 'nowrap', render: (it) => fmtMoney(it.revenue) },
       { key: 'revenue_yoy', label: t('ent.col.yoy'), align: 'num', sort: true,
         class: (it) => (isNum(it.revenue_yoy) ? (it.revenue_yoy < 0 ? 'neg' : 'pos') : ''), render: (it) => fmtPct(it.revenue_yoy) },
       { key: 'rd_intensity', label: t('ent.col.rd'), align: 'num', sort: true, render: (it) => fmtPct(it.rd_intensity) },
-      sortMetric ? { key: sortMetric.id, label: pick(sortMetric.name_zh, sortMetric.name_en) + unitSuffix(sortMetric), align: 'num', sort: true,
+      sortMetric ? { key: sortMetric.id, label: pick(sortMetric.name_zh, sortMetric.name_en), align: 'num', sort: true, class: 'nowrap',
         testid: 'sort-col', render: (it) => fmtMetric(sortMetric, it.sort_value) } : null,
     ],
   });
@@ -152,13 +152,6 @@ export async function render({ main, query, user, alive }) {
       prev: page > 1 ? () => go({ cursor: prevCursor(page - 1), page: page > 2 ? String(page - 1) : '' }) : null,
       next: data.next_cursor ? () => go({ cursor: data.next_cursor, page: String(page + 1) }) : null,
     }));
-}
-
-function unitSuffix(m) {
-  if (m.unit === 'ratio') return '';
-  const u = isZh() ? (m.unit_zh || m.unit) : (m.unit || m.unit_zh);
-  if (!u) return '';
-  return isZh() ? `（${u}）` : ` (${u})`;
 }
 
 // One badge per chain (an enterprise may sit on several nodes of one chain); master wins.

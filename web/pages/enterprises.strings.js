@@ -34,6 +34,7 @@ export default {
   'ent.col.certs': ['资质', 'Certificates'],
   'ent.col.chains': ['产业链', 'Chains'],
   'ent.col.revenue': ['营业收入（万元）', 'Revenue (10k CNY)'],
+  'ent.col.revenue_amt': ['营业收入', 'Revenue'],
   'ent.col.yoy': ['同比', 'YoY'],
   'ent.col.rd': ['研发强度', 'R&D intensity'],
   'ent.col.sort_value': ['{metric}', '{metric}'],

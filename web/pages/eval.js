@@ -2,7 +2,7 @@
 // and see one enterprise's score broken down by indicator; the model's weights as a bar chart.
 import { t, pick } from '../i18n.js';
 import { api, ApiError, errorText } from '../api.js';
-import { h, clear, chart, fmtNum, fmtInt, errorPanel, hashWith, escapeHtml, isNum } from '../util.js';
+import { h, clear, chart, fmtNum, fmtInt, score, errorPanel, hashWith, escapeHtml, isNum } from '../util.js';
 import { evalTabs, tierBadge, nearBadge, fmtVal } from '../evalkit.js';
 import { table, pager } from '../table.js';
 
@@ -78,7 +78,7 @@ export async function render({ main, query, alive }) {
         { key: 'name', label: t('ent.col.name'), class: 'col-name',
           render: (it) => h('a', { href: '#/enterprise/' + encodeURIComponent(it.uscc), testid: 'profile-link' }, it.name || it.uscc) },
         { key: 'tier', label: t('eval.col.tier'), render: (it) => (it.tier ? tierBadge(model, it.tier) : h('span', { class: 'muted' }, t('eval.no_tier'))) },
-        { key: 'score', label: t('eval.col.score'), align: 'num', render: (it) => fmtNum(it.score, 4) },
+        { key: 'score', label: t('eval.col.score') + t('fmt.score_scale'), align: 'num', render: (it) => score(it.score) },
         { key: 'flags', label: t('eval.col.flags'), render: (it) => (it.near_candidate ? nearBadge() : null) },
       ],
     }));
@@ -110,7 +110,7 @@ export async function render({ main, query, alive }) {
     clear(breakdown).append(
       h('div', { class: 'panel-head' },
         h('h2', null, t('eval.breakdown_of', { name: it.name || it.uscc })),
-        h('span', null, it.tier ? tierBadge(model, it.tier) : null, ' ', h('strong', { testid: 'breakdown-score' }, fmtNum(it.score, 4)))),
+        h('span', null, it.tier ? tierBadge(model, it.tier) : null, ' ', h('strong', { testid: 'breakdown-score' }, score(it.score)))),
       el,
       table(inds, {
         testid: 'breakdown-table',

@@ -3,7 +3,7 @@
 // Address: #/lists?list=NAME&version=N&from=A&to=B
 import { t, pick } from '../i18n.js';
 import { api, ApiError, errorText, itemsOf, apiUrl } from '../api.js';
-import { h, clear, fmtNum, fmtInt, fmtTime, errorPanel, statusBox, hashWith } from '../util.js';
+import { h, clear, fmtNum, score, fmtInt, fmtTime, errorPanel, statusBox, hashWith } from '../util.js';
 import { evalTabs, tierBadge, tierName } from '../evalkit.js';
 import { table } from '../table.js';
 import { can, EDIT } from '../routes.js';
@@ -69,7 +69,7 @@ export async function render({ main, query, user, alive }) {
           render: (en) => [h('a', { href: '#/enterprise/' + encodeURIComponent(en.uscc) }, en.name || en.uscc),
             en.manual ? h('span', { class: 'badge badge-manual' }, t('lists.manual')) : null] },
         { key: 'tier', label: t('eval.col.tier'), sort: (en) => tierName(model, en.tier), render: (en) => (en.tier ? tierBadge(model, en.tier) : null) },
-        { key: 'score', label: t('eval.col.score'), align: 'num', sort: true, render: (en) => fmtNum(en.score, 4) },
+        { key: 'score', label: t('eval.col.score') + t('fmt.score_scale'), align: 'num', sort: true, render: (en) => score(en.score) },
         { key: 'reason', label: t('lists.col.reason'), class: 'small', render: (en) => en.reason || '' },
         canEdit && list.version === latest ? { key: 'actions', label: t('common.actions'), class: 'nowrap', render: (en) => [
           h('button', { type: 'button', class: 'btn btn-sm', testid: 'entry-tier', onclick: () => change.prefill('tier', en) }, t('lists.action.tier')), ' ',

@@ -4,7 +4,7 @@
 // Address: #/match?tab=board|inbox|stats&q=&kind=&region=&state=&mine=1&id=N&cursor=
 import { t, isZh } from '../i18n.js';
 import { api, ApiError, errorText, itemsOf, currentUser } from '../api.js';
-import { h, clear, fmtNum, fmtInt, fmtTime, errorPanel, statusBox, hashWith, chart, escapeHtml, isNum } from '../util.js';
+import { h, clear, fmtNum, fmtInt, fmtMoney, score, fmtTime, errorPanel, statusBox, hashWith, chart, escapeHtml, isNum } from '../util.js';
 import { table, pager, cursorTrail } from '../table.js';
 import { can, STAFF } from '../routes.js';
 import { enterprisePicker, nodePicker, regionPicker } from '../pickers.js';
@@ -241,7 +241,7 @@ async function matches(box, p, cursor, alive, page = 1) {
           render: (m) => [h('div', null, m.type === 'posting' ? kindBadge(p.kind === 'supply' ? 'demand' : 'supply') : h('span', { class: 'badge' }, t('match.registered')), ' ', m.title),
             h('div', { class: 'small muted' }, m.enterprise, m.node_name ? ' · ' + m.node_name : '')] },
         { key: 'region', label: t('match.col.region'), render: (m) => m.region_name || m.region },
-        { key: 'score', label: t('match.col.score'), align: 'num', render: (m) => h('strong', null, fmtNum(m.score, 3)) },
+        { key: 'score', label: t('match.col.score') + t('fmt.score_scale'), align: 'num', render: (m) => h('strong', null, score(m.score)) },
         { key: 'why', label: t('match.col.why'), render: (m) => h('details', { testid: 'match-why' }, h('summary', null, t('match.explain')),
           table(m.explanation || [], {
             testid: 'explanation', class: 'data-compact', head: false, cards: false,
@@ -270,7 +270,7 @@ async function matches(box, p, cursor, alive, page = 1) {
       trigger: 'axis', axisPointer: { type: 'shadow' },
       formatter: (ps) => {
         const m = top[ps[0].dataIndex];
-        return `<b>${escapeHtml(m.title)}</b> ${escapeHtml(fmtNum(m.score, 3))}<br>` + ps.map((x) => `${x.marker}${escapeHtml(x.seriesName)}: ${escapeHtml(fmtNum(x.value, 3))}`).join('<br>');
+        return `<b>${escapeHtml(m.title)}</b> ${escapeHtml(score(m.score))}<br>` + ps.map((x) => `${x.marker}${escapeHtml(x.seriesName)}: ${escapeHtml(fmtNum(x.value, 3))}`).join('<br>');
       },
     },
     legend: { top: 0, type: 'scroll' },
@@ -432,7 +432,7 @@ function dealsPanel(items, staff, user = {}) {
         { key: 'status', label: t('match.col.status'),
           render: (d) => [h('span', { class: 'badge badge-deal-' + d.status }, t('match.deal.' + d.status)),
             h('div', { class: 'small muted', testid: 'deal-sides' }, t('match.deal_sides', { s: mark(d.supplier_confirmed), b: mark(d.buyer_confirmed) }))] },
-        { key: 'value', label: t('match.col.value'), align: 'num', sort: true, render: (d) => (isNum(d.value) ? fmtNum(d.value) : '—') },
+        { key: 'value', label: t('match.col.value'), align: 'num', sort: true, class: 'nowrap', render: (d) => fmtMoney(d.value) },
         { key: 'updated_at', label: t('match.col.updated'), sort: true, first: 'desc', render: (d) => fmtTime(d.updated_at) },
       ],
     }));
@@ -454,7 +454,7 @@ async function stats(main, alive) {
   main.appendChild(h('div', { class: 'stats' },
     card('match.st.open_supply', fmtInt(tot.open_supply), 'st-supply'), card('match.st.open_demand', fmtInt(tot.open_demand), 'st-demand'),
     card('match.st.deals', fmtInt(tot.deals), 'st-deals'), card('match.st.agreed', fmtInt(tot.agreed), 'st-agreed'),
-    card('match.st.value', fmtNum(tot.value), 'st-value')));
+    card('match.st.value', fmtMoney(tot.value), 'st-value')));
   const chainEl = h('div', { class: 'chart chart-tall', id: 'stats-chain', testid: 'stats-chain' });
   const dirEl = h('div', { class: 'chart', id: 'stats-direction', testid: 'stats-direction' });
   const monthEl = h('div', { class: 'chart', id: 'stats-month', testid: 'stats-month' });
@@ -469,7 +469,7 @@ async function stats(main, alive) {
             { key: 'name', label: '', render: (d) => (isZh() ? d.name_zh : d.name_en) },
             { key: 'deals', label: t('match.st.deals'), align: 'num', render: (d) => fmtInt(d.deals) },
             { key: 'agreed', label: t('match.st.agreed'), align: 'num', render: (d) => fmtInt(d.agreed) },
-            { key: 'value', label: t('match.st.value'), align: 'num', render: (d) => fmtNum(d.value) },
+            { key: 'value', label: t('match.st.value'), align: 'num', class: 'nowrap', render: (d) => fmtMoney(d.value) },
           ],
         }).table),
       h('section', { class: 'panel' }, h('h2', null, t('match.by_month')), monthEl)),

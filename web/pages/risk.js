@@ -4,7 +4,7 @@
 // Address: #/risk?tab=overview|chain|supplier|whatif&scope=&chain=&uscc=
 import { t, isZh, pick } from '../i18n.js';
 import { api, ApiError, errorText } from '../api.js';
-import { h, clear, fmtNum, fmtInt, fmtPct, fmtWan, errorPanel, statusBox, hashWith, chart, escapeHtml, isNum } from '../util.js';
+import { h, clear, fmtNum, fmtInt, fmtPct, fmtWan, moneyAxis, axisTooltip, errorPanel, statusBox, hashWith, chart, escapeHtml, isNum } from '../util.js';
 import { table } from '../table.js';
 import { enterprisePicker, nodePicker, regionPicker } from '../pickers.js';
 
@@ -308,11 +308,11 @@ function showResult(out, r) {
       }))));
   const tiers = r.tiers || [];
   chart(tierEl, {
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', formatter: axisTooltip((i) => (i === 1 ? fmtWan : '')) },
     legend: { top: 0 },
     grid: { left: 8, right: 40, top: 36, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: tiers.map((x) => t('risk.tier_n', { n: x.tier })) },
-    yAxis: [{ type: 'value', name: t('risk.affected'), minInterval: 1 }, { type: 'value', name: t('common.unit_wan'), splitLine: { show: false } }],
+    yAxis: [{ type: 'value', name: t('risk.affected'), minInterval: 1 }, { type: 'value', name: t('risk.value_at_risk'), axisLabel: { formatter: moneyAxis }, splitLine: { show: false } }],
     series: [
       { name: t('risk.affected'), type: 'bar', data: tiers.map((x) => x.affected), color: '#f0a020', barMaxWidth: 28 },
       { name: t('risk.value_at_risk'), type: 'line', yAxisIndex: 1, data: tiers.map((x) => x.value), color: '#e0533d' },
@@ -320,9 +320,9 @@ function showResult(out, r) {
   });
   const chains = (r.chains || []).slice().sort((a, b) => b.value - a.value).slice(0, 15);
   chart(chainEl, {
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: axisTooltip(() => fmtWan) },
     grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', name: t('common.unit_wan') },
+    xAxis: { type: 'value', axisLabel: { formatter: moneyAxis } },
     yAxis: { type: 'category', inverse: true, data: chains.map((c) => (isZh() ? c.name_zh : c.name_en)) },
     series: [{ name: t('risk.value_at_risk'), type: 'bar', data: chains.map((c) => c.value), color: '#e0533d', barMaxWidth: 16 }],
   });
