@@ -347,11 +347,14 @@ int http_gate(struct http_req *req, const struct http_route *r, int path_known)
 
 int http_dispatch(struct http_req *req)
 {
-	int path_known;
-	const struct http_route *r = http_route_find(req->method, req->path, &path_known);
-	int status = http_gate(req, r, path_known);
-	if (status)
-		return status;
+	int path_known, status;
+	const struct http_route *r = req->gated;
+	if (!r) {
+		r = http_route_find(req->method, req->path, &path_known);
+		status = http_gate(req, r, path_known);
+		if (status)
+			return status;
+	}
 	http_match(r->pattern, req->path, req);
 	int write = is_write(req->method) && req->st;
 	int64_t before = write ? cc_store_log_seq(req->st) : 0;

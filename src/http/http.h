@@ -74,6 +74,9 @@ struct http_req {
 	uint64_t resp_fd_len;  /* its length */
 	int stream_files;      /* set by the server: http_send_file answers with resp_fd */
 	const char *body_file; /* an upload route's body, streamed to this file (else body) */
+	/* The route found and gated from the headers (the server, before the body): the
+	 * dispatcher then runs it without looking it up and checking it again. */
+	const struct http_route *gated;
 	const unsigned char *resp_static; /* a built-in file served as is (not copied) */
 	size_t resp_static_len;
 	int cacheable;

@@ -336,6 +336,7 @@ static int decide_from_headers(struct http_server *srv, struct MHD_Connection *c
 		const struct http_route *r = http_route_find(req->method, req->path, &known);
 		if (http_gate(req, r, known))
 			return 1;
+		req->gated = r;
 		upload = (r->roles & HTTP_BODY_UPLOAD) != 0;
 		cap = http_body_cap(r);
 		if (upload && srv->max_body < cap)
