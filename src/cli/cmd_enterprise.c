@@ -167,7 +167,7 @@ static void revenue_cell(const struct cc_frame *f, int i, int year, char *out, s
 	}
 	out[0] = '\0';
 	if (!isnan(v))
-		cc_format_double(v, out, cap);
+		cc_num_format(v, CC_NUM_EXACT, out, cap);
 }
 
 /*
@@ -188,7 +188,7 @@ static int stored_revenue(struct cc_store *st, const char *uscc, char *out, size
 	cc_stmt_bind_text(s, 1, uscc, strlen(uscc));
 	int rc = cc_stmt_step(s, err);
 	if (rc == 1 && !cc_stmt_is_null(s, 0))
-		cc_num_format(cc_stmt_double(s, 0), 0, out, cap);
+		cc_num_format(cc_stmt_double(s, 0), CC_NUM_EXACT, out, cap); /* as revenue_cell */
 	cc_stmt_reset(s);
 	return rc < 0 ? rc : 0;
 }

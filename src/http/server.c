@@ -495,8 +495,10 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
  */
 static void refuse_now(int fd)
 {
-	static const char body[] = "{\"error\":{\"code\":\"invalid\",\"message\":\"more than "
-				   "64 query parameters\",\"message_zh\":\"查询参数过多\"}}";
+#define STR_(x) #x
+#define STR(x)	STR_(x)
+	static const char body[] = "{\"error\":{\"code\":\"invalid\",\"message\":\"more than " STR(
+		MAX_QUERY) " query parameters\",\"message_zh\":\"查询参数过多\"}}";
 	char resp[512];
 	int n = snprintf(resp, sizeof resp,
 			 "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; "

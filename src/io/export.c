@@ -31,11 +31,6 @@ int cc_out_format_for(const char *path)
 	return CC_OUT_CSV;
 }
 
-void cc_format_double(double v, char *out, size_t n)
-{
-	cc_num_format(v, CC_NUM_EXACT, out, n); /* an export must import back to the same values */
-}
-
 int cc_tablew_open(struct cc_tablew **out, const char *path, int format, const char *encoding,
 		   const char *sheet, struct cc_error *err)
 {
@@ -235,7 +230,7 @@ static void row_cells(int kind, struct cc_stmt *s, size_t n, const char **values
 		} else if ((kind == CC_KIND_INDICATORS && i >= 2) ||
 			   (kind == CC_KIND_SUPPLY && i >= 4) ||
 			   (kind == CC_KIND_POSTINGS && i == 5)) {
-			cc_format_double(cc_stmt_double(s, (int)i), nums[i], 40);
+			cc_num_format(cc_stmt_double(s, (int)i), CC_NUM_EXACT, nums[i], 40);
 			values[i] = nums[i];
 			types[i] = CC_CELL_NUMBER;
 		} else {

@@ -35,9 +35,6 @@ int cc_tablew_close(struct cc_tablew *w, struct cc_error *err);
 /* Guesses the format from PATH's extension (.xlsx -> XLSX, else CSV). */
 int cc_out_format_for(const char *path);
 
-/* cc_num_format(V, CC_NUM_EXACT, ...): the exact form files are written with. */
-void cc_format_double(double v, char *out, size_t n);
-
 struct cc_export_opts {
 	int kind;	      /* enum cc_kind_t of import.h */
 	int format;	      /* enum cc_out_format_t */
