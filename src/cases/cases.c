@@ -317,18 +317,46 @@ void case_rows_free(struct case_row *rows, int n)
 }
 
 /*
- * ARR (holding N elements of SIZE bytes in room for *CAP) with room for one more: ARR itself,
- * or a larger copy (ARR is then freed). Returns NULL when out of memory (ARR is left as it was).
+ * Steps S to its end, each row filled into a new element of SIZE bytes by FILL (which may set
+ * ERR and return a negative CC_E*, having released what it filled of that row). Returns 0 with the
+ * array in *OUT (the caller frees it with RELEASE) and its length in *N, or a negative CC_E*: then
+ * the elements read are released.
  */
-static void *grow(void *arr, int n, int *cap, size_t size)
+static int read_rows(struct cc_stmt *s, size_t size,
+		     int (*fill)(struct cc_stmt *s, void *row, struct cc_error *err),
+		     void (*release)(void *rows, int n), void **out, int *n, struct cc_error *err)
 {
-	if (n < *cap)
-		return arr;
-	int ncap = *cap ? *cap * 2 : 16;
-	void *p = realloc(arr, (size_t)ncap * size);
-	if (p)
-		*cap = ncap;
-	return p;
+	char *rows = NULL;
+	int count = 0, cap = 0, step, rc = 0;
+	for (;;) {
+		step = cc_stmt_step(s, err);
+		if (step != 1)
+			break;
+		if (count == cap) {
+			int ncap = cap ? cap * 2 : 16;
+			char *more = realloc(rows, (size_t)ncap * size);
+			if (!more) {
+				rc = cc_error_set(err, CC_ENOMEM, "out of memory reading cases");
+				break;
+			}
+			rows = more;
+			cap = ncap;
+		}
+		memset(rows + (size_t)count * size, 0, size);
+		rc = fill(s, rows + (size_t)count * size, err);
+		if (rc)
+			break; /* FILL released what it filled of that row */
+		count++;
+	}
+	if (rc == 0 && step < 0)
+		rc = step;
+	if (rc) {
+		release(rows, count);
+		return rc;
+	}
+	*out = rows;
+	*n = count;
+	return 0;
 }
 
 /* Binds text V to parameter IDX of S unless V is NULL or empty (the parameter stays NULL). */
@@ -338,13 +366,70 @@ static void bind_opt(struct cc_stmt *s, int idx, const char *v)
 		cc_stmt_bind_text(s, idx, v, strlen(v));
 }
 
+/* read_rows' FILL and RELEASE for the three kinds of rows. */
+static int fill_case(struct cc_stmt *s, void *row, struct cc_error *err)
+{
+	return row_read(s, row, err);
+}
+
+static void release_cases(void *rows, int n)
+{
+	case_rows_free(rows, n);
+}
+
+static int fill_comment(struct cc_stmt *s, void *row, struct cc_error *err)
+{
+	struct case_comment_row *c = row;
+	int nomem = 0;
+	c->at = col_dup(s, 0, &nomem);
+	c->actor = col_dup(s, 1, &nomem);
+	c->text = col_dup(s, 2, &nomem);
+	c->from = col_dup(s, 3, &nomem);
+	c->to = col_dup(s, 4, &nomem);
+	if (!nomem)
+		return 0;
+	free(c->at);
+	free(c->actor);
+	free(c->text);
+	free(c->from);
+	free(c->to);
+	memset(c, 0, sizeof *c);
+	return cc_error_set(err, CC_ENOMEM, "out of memory reading case comments");
+}
+
+static void release_comments(void *rows, int n)
+{
+	case_comments_free(rows, n);
+}
+
+static int fill_department(struct cc_stmt *s, void *row, struct cc_error *err)
+{
+	struct case_department *d = row;
+	int nomem = 0;
+	d->department = col_dup(s, 0, &nomem);
+	d->open = cc_stmt_int64(s, 1);
+	d->in_progress = cc_stmt_int64(s, 2);
+	d->overdue = cc_stmt_int64(s, 3);
+	d->resolved = cc_stmt_int64(s, 4);
+	d->declined = cc_stmt_int64(s, 5);
+	d->avg_days_to_close = cc_stmt_is_null(s, 6) ? NAN : cc_stmt_double(s, 6);
+	if (!nomem)
+		return 0;
+	free(d->department);
+	d->department = NULL;
+	return cc_error_set(err, CC_ENOMEM, "out of memory reading departments");
+}
+
+static void release_departments(void *rows, int n)
+{
+	case_departments_free(rows, n);
+}
+
 int case_list(struct cc_store *st, const struct case_filter *f, struct case_row **out, int *n,
 	      struct cc_error *err)
 {
 	static const struct case_filter all = {0};
 	struct cc_stmt *s = NULL;
-	struct case_row *rows = NULL;
-	int count = 0, cap = 0, step;
 	int rc;
 	*out = NULL;
 	*n = 0;
@@ -364,31 +449,13 @@ int case_list(struct cc_store *st, const struct case_filter *f, struct case_row 
 	bind_opt(s, 3, f->uscc);
 	cc_stmt_bind_int64(s, 4, f->overdue != 0);
 	cc_stmt_bind_int64(s, 5, f->limit > 0 ? f->limit : INT64_MAX);
-	for (;;) {
-		step = cc_stmt_step(s, err);
-		if (step != 1)
-			break;
-		void *more = grow(rows, count, &cap, sizeof *rows);
-		rc = more ? 0 : cc_error_set(err, CC_ENOMEM, "out of memory reading cases");
-		if (rc)
-			goto out;
-		rows = more;
-		rc = row_read(s, &rows[count], err);
-		if (rc)
-			goto out;
-		count++;
-	}
-	if (step < 0)
-		rc = step;
+	void *rows = NULL;
+	rc = read_rows(s, sizeof **out, fill_case, release_cases, &rows, n, err);
+	if (rc == 0)
+		*out = rows;
 out:
 	cc_stmt_free(s);
-	if (rc) {
-		case_rows_free(rows, count);
-		return rc;
-	}
-	*out = rows;
-	*n = count;
-	return 0;
+	return rc;
 }
 
 int case_get(struct cc_store *st, int64_t id, struct case_row *out, struct cc_error *err)
@@ -428,8 +495,6 @@ int case_comments_list(struct cc_store *st, int64_t id, struct case_comment_row 
 		       struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
-	struct case_comment_row *rows = NULL;
-	int count = 0, cap = 0, step;
 	int rc;
 	*out = NULL;
 	*n = 0;
@@ -440,38 +505,13 @@ int case_comments_list(struct cc_store *st, int64_t id, struct case_comment_row 
 	if (rc)
 		goto out;
 	cc_stmt_bind_int64(s, 1, id);
-	for (;;) {
-		step = cc_stmt_step(s, err);
-		if (step != 1)
-			break;
-		int nomem = 0;
-		void *more = grow(rows, count, &cap, sizeof *rows);
-		rc = more ? 0 : cc_error_set(err, CC_ENOMEM, "out of memory reading cases");
-		if (rc)
-			goto out;
-		rows = more;
-		struct case_comment_row *c = &rows[count++];
-		c->at = col_dup(s, 0, &nomem);
-		c->actor = col_dup(s, 1, &nomem);
-		c->text = col_dup(s, 2, &nomem);
-		c->from = col_dup(s, 3, &nomem);
-		c->to = col_dup(s, 4, &nomem);
-		if (nomem) {
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory reading case comments");
-			goto out;
-		}
-	}
-	if (step < 0)
-		rc = step;
+	void *rows = NULL;
+	rc = read_rows(s, sizeof **out, fill_comment, release_comments, &rows, n, err);
+	if (rc == 0)
+		*out = rows;
 out:
 	cc_stmt_free(s);
-	if (rc) {
-		case_comments_free(rows, count);
-		return rc;
-	}
-	*out = rows;
-	*n = count;
-	return 0;
+	return rc;
 }
 
 void case_departments_free(struct case_department *rows, int n)
@@ -485,8 +525,6 @@ int case_departments(struct cc_store *st, struct case_department **out, int *n,
 		     struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
-	struct case_department *rows = NULL;
-	int count = 0, cap = 0, step;
 	int rc;
 	*out = NULL;
 	*n = 0;
@@ -500,38 +538,11 @@ int case_departments(struct cc_store *st, struct case_department **out, int *n,
 		err);
 	if (rc)
 		goto out;
-	for (;;) {
-		step = cc_stmt_step(s, err);
-		if (step != 1)
-			break;
-		int nomem = 0;
-		void *more = grow(rows, count, &cap, sizeof *rows);
-		rc = more ? 0 : cc_error_set(err, CC_ENOMEM, "out of memory reading cases");
-		if (rc)
-			goto out;
-		rows = more;
-		struct case_department *d = &rows[count++];
-		d->department = col_dup(s, 0, &nomem);
-		d->open = cc_stmt_int64(s, 1);
-		d->in_progress = cc_stmt_int64(s, 2);
-		d->overdue = cc_stmt_int64(s, 3);
-		d->resolved = cc_stmt_int64(s, 4);
-		d->declined = cc_stmt_int64(s, 5);
-		d->avg_days_to_close = cc_stmt_is_null(s, 6) ? NAN : cc_stmt_double(s, 6);
-		if (nomem) {
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory reading departments");
-			goto out;
-		}
-	}
-	if (step < 0)
-		rc = step;
+	void *rows = NULL;
+	rc = read_rows(s, sizeof **out, fill_department, release_departments, &rows, n, err);
+	if (rc == 0)
+		*out = rows;
 out:
 	cc_stmt_free(s);
-	if (rc) {
-		case_departments_free(rows, count);
-		return rc;
-	}
-	*out = rows;
-	*n = count;
-	return 0;
+	return rc;
 }
