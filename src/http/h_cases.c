@@ -151,15 +151,25 @@ int h_case_open(struct http_req *req)
 	return http_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
-int h_case_move(struct http_req *req)
+/*
+ * The case of the path (as the caller may see it) and the request's JSON body, for a write to
+ * a case: returns the body (the caller releases it) with *ID set, or NULL with the answer set.
+ */
+static json_t *case_write(struct http_req *req, int64_t *id)
 {
 	struct case_row r;
 	if (case_of_path(req, &r))
-		return req->status;
-	int64_t id = r.id;
+		return NULL;
+	*id = r.id;
 	case_row_release(&r);
-	json_t *b = http_body_json(req);
+	return http_body_json(req);
+}
+
+int h_case_move(struct http_req *req)
+{
+	int64_t id;
 	struct cc_error err = {0};
+	json_t *b = case_write(req, &id);
 	if (!b)
 		return req->status;
 	int rc = case_move(req->st, id, json_string_value(json_object_get(b, "to")),
@@ -173,13 +183,9 @@ int h_case_move(struct http_req *req)
 
 int h_case_comment(struct http_req *req)
 {
-	struct case_row r;
-	if (case_of_path(req, &r))
-		return req->status;
-	int64_t id = r.id;
-	case_row_release(&r);
-	json_t *b = http_body_json(req);
+	int64_t id;
 	struct cc_error err = {0};
+	json_t *b = case_write(req, &id);
 	if (!b)
 		return req->status;
 	int rc = case_comment(req->st, id, json_string_value(json_object_get(b, "text")),
