@@ -1041,16 +1041,14 @@ static struct cc_store *second_reader(struct cc_store *st, int64_t seq)
 	const char *path = cc_store_path(st);
 	struct cc_store *st2 = NULL;
 	struct cc_error e = {0};
-	if (!path || !*path || getenv("CC_FRAME_SERIAL") || cc_store_open(&st2, path, 0, &e))
+	if (!path || !*path || getenv("CC_FRAME_SERIAL") ||
+	    cc_store_open(&st2, path, CC_STORE_READONLY, &e))
 		return NULL;
-	for (int attempt = 0; attempt < 5; attempt++) {
-		if (cc_store_exec(st2, "BEGIN", NULL))
-			break;
-		if (cc_store_log_seq(st2) == seq)
-			return st2;
-		cc_store_exec(st2, "COMMIT", NULL);
-	}
-	cc_store_close(st2);
+	/* One try: the snapshot begins at the first read and can only be the first
+	 * connection's or a newer one, so trying again would not bring it back. */
+	if (cc_store_exec(st2, "BEGIN", NULL) == 0 && cc_store_log_seq(st2) == seq)
+		return st2;
+	cc_store_close(st2); /* rolls back an open transaction */
 	return NULL;
 }
 

@@ -155,20 +155,18 @@ int http_error(struct http_req *req, int status, const char *code, const char *f
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	if (status == 503 || (status == 500 && req->st && cc_store_busy(req->st))) {
+	if ((status == 503 && strcmp(code, "busy") == 0) ||
+	    (status == 500 && req->st && cc_store_busy(req->st))) {
 		/* The store stayed locked past its busy timeout (another writer held it): a clear
 		 * 503 the client may retry, never "database is locked" as an internal error, nor
 		 * a handler's message about its own subject ("invalid subscription") for a
 		 * lock. */
-		if (status == 500 || strcmp(code, "busy") == 0 || strcmp(code, "internal") == 0) {
-			status = 503;
-			code = "busy";
-			field = NULL;
-			msg_zh = errmap[errmap_find(CC_EBUSY)].zh;
-			snprintf(raw, sizeof raw,
-				 "the database is busy (another write is in progress); try again "
-				 "shortly");
-		}
+		status = 503;
+		code = "busy";
+		field = NULL;
+		msg_zh = errmap[errmap_find(CC_EBUSY)].zh;
+		snprintf(raw, sizeof raw,
+			 "the database is busy (another write is in progress); try again shortly");
 		http_header(req, "Retry-After", "2");
 	} else if (status >= 500) {
 		/* An internal failure: its words (SQLite's message, a path) go to the server's
@@ -349,6 +347,9 @@ int http_dispatch(struct http_req *req)
 {
 	int path_known, status;
 	const struct http_route *r = req->gated;
+	/* A lock-out of an earlier request on this thread's store speaks for none of this one's
+	 * failures. */
+	cc_store_busy_forget(req->st);
 	if (!r) {
 		r = http_route_find(req->method, req->path, &path_known);
 		status = http_gate(req, r, path_known);

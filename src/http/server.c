@@ -232,11 +232,11 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct conn *cn)
 	struct http_req *req = &cn->req;
 	struct MHD_Response *r;
 	size_t len;
-	if (req->resp_fd > 0) {
+	if (req->resp_fd >= 0) {
 		len = (size_t)req->resp_fd_len;
 		r = MHD_create_response_from_fd64(req->resp_fd_len, req->resp_fd);
 		if (r)
-			req->resp_fd = 0; /* the response owns it now */
+			req->resp_fd = -1; /* the response owns it now */
 	} else if (req->resp_static) {
 		len = req->resp_static_len;
 		r = MHD_create_response_from_buffer(len, (void *)req->resp_static,
@@ -381,7 +381,7 @@ static void body_append(struct conn *cn, const char *data, size_t n)
 		cn->too_large = 1;
 		return;
 	}
-	if (cn->upload_fd > 0) {
+	if (cn->upload_fd >= 0) {
 		for (size_t done = 0; done < n;) {
 			ssize_t w = write(cn->upload_fd, data + done, n - done);
 			if (w < 0 && errno == EINTR)
@@ -411,6 +411,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		if (!cn)
 			return MHD_NO;
 		cn->t0 = cc_now();
+		cn->upload_fd = -1; /* no file yet (0 is a descriptor like any other) */
+		cn->req.resp_fd = -1;
 		cc_arena_init(&cn->req.arena, 16 * 1024);
 		cc_buf_init(&cn->req.resp, (size_t)1 << 30);
 		*con_cls = cn;
@@ -434,9 +436,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 	struct http_req *req = &cn->req;
 	watch_phase(conn_watch(c), 0); /* the handler's time is not the client's fault */
-	if (cn->upload_fd > 0) {
+	if (cn->upload_fd >= 0) {
 		close(cn->upload_fd);
-		cn->upload_fd = 0;
+		cn->upload_fd = -1;
 		req->body_file = cn->upload_path;
 	} else {
 		req->body = cn->body.data ? cn->body.data : "";
@@ -468,11 +470,11 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	cc_buf_release(&cn->body);
 	cc_buf_release(&cn->req.resp);
-	if (cn->upload_fd > 0)
+	if (cn->upload_fd >= 0)
 		close(cn->upload_fd);
 	if (cn->upload_path[0])
 		unlink(cn->upload_path);
-	if (cn->req.resp_fd > 0)
+	if (cn->req.resp_fd >= 0)
 		close(cn->req.resp_fd);
 	struct watch *w = conn_watch(c);
 	watch_phase(w, IDLE_SECONDS); /* waiting for the next request */

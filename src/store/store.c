@@ -416,6 +416,12 @@ int cc_store_log_prune(struct cc_store *st, const char *name, int64_t seq, struc
 	return rc;
 }
 
+void cc_store_busy_forget(struct cc_store *st)
+{
+	if (st)
+		st->busy = 0;
+}
+
 int cc_store_busy(struct cc_store *st)
 {
 	return st && st->busy;

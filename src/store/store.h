@@ -129,6 +129,8 @@ int64_t cc_store_changes(struct cc_store *st);
  * database was locked past the busy timeout (10 s, or CC_BUSY_TIMEOUT_MS from the
  * environment). */
 int cc_store_busy(struct cc_store *st);
+/* Forgets that (a new request on a long-lived handle: a server thread's). ST may be NULL. */
+void cc_store_busy_forget(struct cc_store *st);
 
 /* The change log (migration 12; frame/frame.h follows it). */
 enum cc_change_kind_t {

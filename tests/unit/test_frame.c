@@ -359,6 +359,34 @@ static void test_col_sharing(void **state)
 		assert_int_equal(cc_col_pool_blocks(), before - nblk);
 }
 
+/*
+ * The one-connection build (when no second connection on the same snapshot can be had, or
+ * CC_FRAME_SERIAL) gives the same frame as the two-connection build.
+ */
+static void test_serial_build(void **state)
+{
+	(void)state;
+	struct cc_store *st = NULL;
+	struct cc_error err = {0};
+	struct cc_frame *two = NULL, *one = NULL;
+	char msg[512];
+	make_demo("serial.db", 800);
+	assert_int_equal(cc_store_open(&st, db_path, 0, &err), 0);
+	assert_int_equal(cc_frame_build(st, CC_FRAME_MONTHLY, &two, &err), 0);
+	setenv("CC_FRAME_SERIAL", "1", 1);
+	int rc = cc_frame_build(st, CC_FRAME_MONTHLY, &one, &err);
+	unsetenv("CC_FRAME_SERIAL");
+	assert_int_equal(rc, 0);
+	assert_true(one->n > 0 && one->nedges > 0);
+	if (cc_frame_diff(two, one, msg, sizeof msg)) {
+		print_error("one-connection build differs: %s\n", msg);
+		fail();
+	}
+	cc_frame_release(one);
+	cc_frame_release(two);
+	cc_store_close(st);
+}
+
 static void test_follow_differential(void **state)
 {
 	(void)state;
@@ -550,6 +578,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_change_log),
 		cmocka_unit_test(test_col_sharing),
+		cmocka_unit_test(test_serial_build),
 		cmocka_unit_test(test_follow_differential),
 		cmocka_unit_test(test_follower_concurrency),
 	};
