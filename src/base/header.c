@@ -6,6 +6,7 @@
 #include <string.h>
 #include "base/header.h"
 #include "base/parse.h"
+#include "base/text.h"
 
 /* Headers longer than this are cut before comparing: no expected name comes near it. */
 #define HEADER_MAX 256
@@ -25,8 +26,7 @@ size_t cc_header_norm(const char *s, size_t n, char *out, size_t cap)
 		}
 	}
 	cc_trim(&s, &n);
-	if (n >= cap)
-		n = cap - 1;
+	n = cc_utf8_cut(s, n, cap - 1); /* a long Chinese header is never cut inside a character */
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (c >= 'A' && c <= 'Z')

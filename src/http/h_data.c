@@ -249,11 +249,14 @@ static json_t *rejects_json(const char *path, int kind, int *rows)
 		for (int c = 0; cols && cols[c].id && !zh; c++)
 			if (strcmp(cols[c].id, row.fields[1]) == 0)
 				zh = cols[c].name_zh;
-		json_array_append_new(a, json_pack("{s:I, s:s, s:s?, s:s, s:s, s:s}", "line",
-						   (json_int_t)line, "column", row.fields[1],
-						   "column_zh", zh, "value", row.fields[2],
-						   "reason_zh", row.fields[3], "reason_en",
-						   row.fields[4]));
+		/* The report is our CSV: a value is read back as the importer reads it. */
+		const char *value = row.fields[2];
+		size_t vlen = row.lens[2];
+		cc_csv_unguard(&value, &vlen);
+		json_array_append_new(
+			a, json_pack("{s:I, s:s, s:s?, s:s%, s:s, s:s}", "line", (json_int_t)line,
+				     "column", row.fields[1], "column_zh", zh, "value", value, vlen,
+				     "reason_zh", row.fields[3], "reason_en", row.fields[4]));
 	}
 out:
 	cc_table_free(t);

@@ -109,10 +109,15 @@ int cc_tablew_row(struct cc_tablew *w, size_t n, const char *const *values,
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			cc_buf_putc(b, ',');
-		if (values[i])
-			cc_buf_csv_cell(
-				b, values[i], strlen(values[i]),
-				!(types && types[i] == CC_CELL_NUMBER && is_number(values[i])));
+		if (!values[i])
+			continue;
+		size_t len = strlen(values[i]);
+		/* A number-typed cell is written as it is; its text is checked only when it looks
+		 * like a formula to a spreadsheet (a negative number), not for every number. */
+		int number = types && types[i] == CC_CELL_NUMBER;
+		int as_text =
+			!number || (cc_csv_needs_guard(values[i], len) && !is_number(values[i]));
+		cc_buf_csv_cell(b, values[i], len, as_text);
 	}
 	if (cc_buf_puts(b, "\r\n"))
 		return cc_error_set(err, CC_ENOMEM, "row too long");

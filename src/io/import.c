@@ -143,6 +143,7 @@ struct batch {
 
 /* The state of one import. */
 struct imp {
+	int csv; /* the file is CSV: cells may carry our exports' formula guard (XLSX never) */
 	struct cc_store *st;
 	const struct cc_import_opts *opts;
 	struct cc_import_result *res;
@@ -151,6 +152,7 @@ struct imp {
 	int kind;
 	const struct cc_column *cols;
 	int ncols;
+	int lines_col;	  /* the column whose text may hold line breaks (description), or -1 */
 	int map[MAXCOLS]; /* column index in the file for each kind column, or -1 */
 	long line;
 	int row_bad;	  /* the current row has at least one problem */
@@ -161,7 +163,7 @@ struct imp {
 	 * problem written, and whether a limit was reached (nothing more is written). */
 	int64_t rep_rows;
 	size_t rep_bytes;
-	long rep_last_line;
+	long rep_last_line[2]; /* per source: the reader [0], the writer thread [1] */
 	int rep_full;
 	struct cc_stmt *upsert, *lookup;
 	/* Last enterprise looked up (files are usually sorted by code). */
@@ -244,14 +246,17 @@ static void reject_at(struct imp *im, long line, int col, const char *value, con
 		return;
 	pthread_mutex_lock(&im->reject_lock);
 	long at = line >= 0 ? line : im->line;
-	if (!im->rep_full && at != im->rep_last_line) {
+	/* The reader and the writer thread report rows of different lines in turn: each keeps
+	 * its own last line, so a row is counted once however their reports interleave. */
+	long *last = &im->rep_last_line[line >= 0];
+	if (!im->rep_full && at != *last) {
 		/* A new rejected row: is there room for it in the report? */
 		if (im->rep_rows >= CC_IMPORT_REPORT_MAX_ROWS ||
 		    im->rep_bytes >= CC_IMPORT_REPORT_MAX_BYTES)
 			im->rep_full = 1;
 		else
 			im->rep_rows++;
-		im->rep_last_line = at;
+		*last = at;
 	}
 	struct cc_buf *b = &im->rejbuf;
 	const char *colname = col >= 0 ? im->cols[col].id : "";
@@ -331,7 +336,9 @@ static const char *cell(struct imp *im, const struct cc_row *row, int col, size_
 	const char *s = row->fields[fi];
 	size_t n = row->lens[fi];
 	cc_trim(&s, &n);
-	cc_csv_unguard(&s, &n); /* the quote our CSV exports put before a formula-like text */
+	if (im->csv)
+		cc_csv_unguard(&s,
+			       &n); /* the quote our CSV exports put before a formula-like text */
 	*len = n;
 	return s;
 }
@@ -370,7 +377,7 @@ static int check_controls(struct imp *im, const struct cc_row *row)
 			continue;
 		const unsigned char *s = (const unsigned char *)row->fields[fi];
 		size_t n = row->lens[fi];
-		int lines_ok = strcmp(im->cols[c].id, "description") == 0;
+		int lines_ok = c == im->lines_col;
 		size_t i = 0;
 		while (i < n && s[i] >= 0x20 && s[i] != 0x7F)
 			i++; /* the common case: no control character at all */
@@ -465,8 +472,12 @@ static int map_header(struct imp *im, const struct cc_row *row)
 	im->res->kind = im->kind;
 	im->cols = cc_kind_columns(im->kind);
 	im->ncols = 0;
-	while (im->cols[im->ncols].id)
+	im->lines_col = -1;
+	while (im->cols[im->ncols].id) {
+		if (strcmp(im->cols[im->ncols].id, "description") == 0)
+			im->lines_col = im->ncols;
 		im->ncols++;
+	}
 	for (int c = 0; c < im->ncols; c++)
 		im->map[c] = -1;
 	struct cc_buf unknown = CC_BUF_INIT(4096);
@@ -1058,7 +1069,8 @@ static int row_indicator(struct imp *im, const struct cc_row *row)
 		return 1;
 	/* A file with one of R&D staff and employees but not the other is checked against the
 	 * stored other one (an indexed read per row, only for such files). */
-	if (pair_partial(im)) {
+	int given = im->map[2 + CC_M_RD_STAFF] >= 0 ? CC_M_RD_STAFF : CC_M_EMPLOYEES;
+	if (pair_partial(im) && !isnan(row_vals[given])) { /* an empty cell compares with nothing */
 		struct cc_error e;
 		int src = stored_pair(im, id, (int64_t)year * 100 + month, row_vals, &e);
 		if (src) {
@@ -1505,7 +1517,7 @@ static void imp_init(struct imp *im, struct cc_store *st, const char *path,
 	im->res = res;
 	im->err = err;
 	im->kind = opts->kind;
-	im->rep_last_line = -1;
+	im->rep_last_line[0] = im->rep_last_line[1] = -1;
 	if (opts->display_name && *opts->display_name) {
 		im->name = opts->display_name;
 	} else {
@@ -1537,6 +1549,7 @@ static int open_input(struct imp *im, struct load *ld, const char *path)
 	if (rc)
 		return rc;
 	im->res->format = cc_table_format(ld->t);
+	im->csv = strcmp(im->res->format, "xlsx") != 0;
 	rc = cc_table_next(ld->t, &row, err);
 	if (rc == 0)
 		return cc_error_set(err, CC_EINVAL, "'%s' is empty: a header row is required",
@@ -1964,7 +1977,9 @@ void cc_column_rule_zh(int kind, int col, struct cc_buf *b)
 		return;
 	if (kind == CC_KIND_INDICATORS && col >= 2) {
 		const struct cc_metric *mt = cc_metric_get(col - 2);
-		cc_buf_printf(b, "数值（%s），不能为负；空着表示未知", mt->unit_zh);
+		cc_buf_printf(b, "数值（%s）%s；空着表示未知", mt->unit_zh,
+			      cc_indicator_may_be_negative(col - 2) ? "，可为负（亏损）"
+								    : "，不能为负");
 	} else if (!strcmp(id, "uscc") || !strcmp(id, "supplier") || !strcmp(id, "buyer")) {
 		cc_buf_puts(b, "18 位统一社会信用代码（GB 32100，校验位须正确）");
 		if (kind != CC_KIND_ENTERPRISES && strcmp(id, "supplier") != 0)

@@ -14,14 +14,19 @@
 #include "store/check.h"
 #include "store/store.h"
 
+int cc_indicator_may_be_negative(int metric)
+{
+	/* Profit and cash flow are losses when negative; every other indicator is an amount, a
+	 * count or a quantity. */
+	return metric == CC_M_NET_PROFIT || metric == CC_M_OP_CASH_FLOW;
+}
+
 int cc_indicator_check(const double *values, struct cc_indicator_problem *problem)
 {
 	struct cc_indicator_problem p = {-1, -1, NULL, NULL};
 	for (int m = 0; m < CC_M_BASE_COUNT && p.metric < 0; m++) {
 		double v = values[m];
-		/* Profit and cash flow are losses when negative; every other indicator is an
-		 * amount, a count or a quantity. */
-		int may_be_negative = m == CC_M_NET_PROFIT || m == CC_M_OP_CASH_FLOW;
+		int may_be_negative = cc_indicator_may_be_negative(m);
 		if (isnan(v))
 			continue;
 		if (!isfinite(v) || fabs(v) > CC_INDICATOR_MAX)

@@ -29,5 +29,8 @@ struct cc_indicator_problem {
  * first problem in *PROBLEM (which may be NULL).
  */
 int cc_indicator_check(const double *values, struct cc_indicator_problem *problem);
+/* Whether METRIC (enum cc_metric_id_t) may be negative under those rules (net profit and
+ * operating cash flow). */
+int cc_indicator_may_be_negative(int metric);
 
 #endif

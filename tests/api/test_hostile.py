@@ -238,11 +238,27 @@ def test_upload_streamed(auth):
     msg = json.dumps(j2, ensure_ascii=False) if j2 else data.decode(errors="replace")
     check(st == 422 and "我的.xlsx" in msg and "upload-" not in msg and FILES not in msg,
           "an unimportable upload's error names the user's file, not the server's", msg)
+    # A rejected value is shown as the file had it: the report's formula guard ('-5 in the
+    # CSV) is taken off when the page's list is read from it.
+    st, _, data, j3 = request("POST", "/api/v1/imports?kind=indicators&filename=neg.csv",
+                              ("uscc,period,employees\n%s,2024,-5\n" % first_uscc()).encode(),
+                              dict(auth, **{"Content-Type": "text/csv"}))
+    shown = [x.get("value") for x in (j3 or {}).get("rejects", [])]
+    check(st == 200 and shown == ["-5"], "a rejected -5 is listed as -5, not the report's '-5",
+          (st, shown))
     url = j.get("rejects_url", "")
     st, h, data, _ = request("GET", url, headers=auth)
     check(st == 200 and int(h.get("content-length", "0")) == len(data) and len(data) > 1000,
           "the reject report downloads with its length (streamed from its file)",
           (st, h.get("content-length"), len(data)))
+
+
+def first_uscc():
+    con = sqlite3.connect(DB, timeout=10)
+    try:
+        return con.execute("SELECT uscc FROM enterprises ORDER BY id LIMIT 1").fetchone()[0]
+    finally:
+        con.close()
 
 
 def test_connections():
