@@ -105,11 +105,39 @@ static void *search_cache_make(const struct cc_frame *f)
 	return lc;
 }
 
+/*
+ * Orders are shared between frame versions when their metric did not change (at 1M firms one
+ * is 4 MB, and a version may hold 48): an order is an int32_t array with its reference count
+ * in the slot before it. order_new makes one with count 1; order_share adds a reference;
+ * order_free drops one and frees the array with the last (NULL is accepted).
+ */
+static int32_t *order_new(size_t n)
+{
+	int32_t *p = malloc(sizeof *p * (n + 2));
+	if (!p)
+		return NULL;
+	p[0] = 1;
+	return p + 1;
+}
+
+static int32_t *order_share(const int32_t *o)
+{
+	int32_t *p = (int32_t *)o;
+	__atomic_add_fetch(p - 1, 1, __ATOMIC_RELAXED);
+	return p;
+}
+
+static void order_free(int32_t *o)
+{
+	if (o && __atomic_sub_fetch(o - 1, 1, __ATOMIC_ACQ_REL) == 0)
+		free(o - 1);
+}
+
 static void search_cache_free(void *p)
 {
 	struct search_cache *lc = p;
 	for (int i = 0; i < lc->nord; i++)
-		free(lc->ord[i].order);
+		order_free(lc->ord[i].order);
 	for (int i = 0; i < lc->ntot; i++)
 		free(lc->tot[i].key);
 	pthread_mutex_destroy(&lc->lock);
@@ -136,10 +164,10 @@ static int cmp_order_index(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* A fresh order of F's enterprises by KEY for DESC (malloc'd), or NULL. */
+/* A fresh order of F's enterprises by KEY for DESC (order_free it), or NULL. */
 static int32_t *sort_order(const struct cc_frame *f, const double *key, int desc)
 {
-	int32_t *o = malloc(sizeof *o * ((size_t)f->n + 1));
+	int32_t *o = order_new((size_t)f->n);
 	if (!o)
 		return NULL;
 	for (int i = 0; i < f->n; i++)
@@ -153,7 +181,8 @@ static int32_t *sort_order(const struct cc_frame *f, const double *key, int desc
 /*
  * Returns the order of F's enterprises by KEY (metric M of YEAR) for DESC: the one cached on
  * F, made now if need be; once the cache holds ORDERS orders, one made for this caller alone
- * and left in *OWN for the caller to free (*OWN is NULL otherwise). NULL when out of memory.
+ * and left in *OWN for the caller to order_free (*OWN is NULL otherwise). NULL when out of
+ * memory.
  */
 static const int32_t *sorted_order(struct cc_frame *f, int m, int year, int desc, const double *key,
 				   int32_t **own)
@@ -169,31 +198,46 @@ static const int32_t *sorted_order(struct cc_frame *f, int m, int year, int desc
 	for (int i = 0; i < lc->nord && !found; i++)
 		if (lc->ord[i].metric == m && lc->ord[i].year == year && lc->ord[i].desc == desc)
 			found = lc->ord[i].order;
+	pthread_mutex_unlock(&lc->lock);
+	if (found)
+		return found;
+	/* Sorted without the lock (a sort of 1M takes a tenth of a second, and every search
+	 * of this version takes the lock); then kept, unless another reader kept the same
+	 * order meanwhile (its copy is used) or the cache is full. */
+	int32_t *o = sort_order(f, key, desc);
+	if (!o)
+		return NULL;
+	pthread_mutex_lock(&lc->lock);
+	for (int i = 0; i < lc->nord && !found; i++)
+		if (lc->ord[i].metric == m && lc->ord[i].year == year && lc->ord[i].desc == desc)
+			found = lc->ord[i].order;
 	full = lc->nord == ORDERS;
 	if (!found && !full) {
-		int32_t *o = sort_order(f, key, desc);
-		if (o) {
-			lc->ord[lc->nord].metric = m;
-			lc->ord[lc->nord].year = year;
-			lc->ord[lc->nord].desc = desc;
-			lc->ord[lc->nord].order = o;
-			lc->nord++;
-			found = o;
-		}
+		lc->ord[lc->nord].metric = m;
+		lc->ord[lc->nord].year = year;
+		lc->ord[lc->nord].desc = desc;
+		lc->ord[lc->nord].order = o;
+		lc->nord++;
+		found = o;
+		o = NULL;
 	}
 	pthread_mutex_unlock(&lc->lock);
-	/* Full: cached orders may be in use by other readers, so none is evicted. */
-	if (!found && full)
-		found = *own = sort_order(f, key, desc);
+	if (!found) {
+		/* Full: cached orders may be in use by other readers, so none is evicted; this
+		 * one is the caller's. */
+		found = *own = o;
+		o = NULL;
+	}
+	order_free(o); /* another reader's copy won */
 	return found;
 }
 
 /*
  * The search cache of a new frame version (cc_frame_ext_policy of CC_FRAME_SLOT_SEARCH): orders of
- * metrics whose values did not change are copied, the others patched — the changed enterprises
- * taken out and put back by binary search (a few of them) or sorted apart and merged in — and the
- * totals of filter combinations kept when only indicators changed (their filters are registry
- * fields and membership) or dropped (counted again on the next request).
+ * metrics whose values did not change are shared (order_share), the others patched — the changed
+ * enterprises taken out and put back by binary search (a few of them) or sorted apart and merged in
+ * — and the totals of filter combinations kept when only indicators changed (their filters are
+ * registry fields and membership) or dropped (counted again on the next request).
  */
 static void *search_cache_follow(void *old, const struct cc_frame *from, const struct cc_frame *to,
 				 const struct cc_frame_delta *d)
@@ -229,12 +273,12 @@ static void *search_cache_follow(void *old, const struct cc_frame *from, const s
 	pthread_mutex_unlock(&lo->lock);
 	for (int k = 0; k < nord; k++) {
 		int m = ord[k].metric, year = ord[k].year, desc = ord[k].desc;
-		int32_t *o = malloc(sizeof *o * (N + 1));
-		if (!o)
-			break;
 		const double *key = cc_frame_annual(to, m, year);
+		int32_t *o = NULL;
 		if (!key || !(d->what & CC_DELTA_IND) || !(d->metrics >> m & 1)) {
-			memcpy(o, ord[k].order, sizeof *o * N);
+			o = order_share(ord[k].order); /* unchanged: the same array, shared */
+		} else if (!(o = order_new(N))) {
+			break;
 		} else if (d->n <= 8) {
 			/* A few changed: taken out, then each put back where a binary search
 			 * puts it (no key read for the others). */
@@ -267,7 +311,7 @@ static void *search_cache_follow(void *old, const struct cc_frame *from, const s
 			if (!moved || !ch) {
 				free(moved);
 				free(ch);
-				free(o);
+				order_free(o);
 				break;
 			}
 			for (int j = 0; j < d->n; j++)
@@ -319,8 +363,8 @@ int cc_enterprise_order_check(struct cc_frame *f, int m, int year, int desc)
 	const int32_t *have = sorted_order(f, m, year, desc, key, &own);
 	int32_t *o = sort_order(f, key, desc);
 	int rc = !have || !o ? -1 : memcmp(o, have, sizeof *o * (size_t)f->n) != 0;
-	free(o);
-	free(own);
+	order_free(o);
+	order_free(own);
 	return rc;
 }
 
@@ -598,7 +642,7 @@ out:
 		cc_enterprise_page_release(page);
 	free(hit);
 	free(all);
-	free(own);
+	order_free(own);
 	cc_buf_release(&tkey);
 	return rc;
 }
