@@ -1203,6 +1203,15 @@ static void patch_value(struct patcher *pt, int k, size_t idx, const void *v, si
 		patch_value(pt, k, idx, &v_, sizeof v_);                                           \
 	} while (0)
 
+/* A double column's value: unchanged also when both are NaN whatever their bits (the rule of
+ * same_double, which the delta uses too), so an unknown value never copies a block. */
+static void patch_double(struct patcher *pt, int k, size_t idx, double v)
+{
+	const double *cur = (const double *)pt->f->own[k]->data + idx;
+	if (!same_double(*cur, v))
+		patch_value(pt, k, idx, &v, sizeof v);
+}
+
 /* Ends every column patch: the new version's columns replace the shared ones. */
 static int patcher_end(struct patcher *pt)
 {
@@ -1350,7 +1359,7 @@ static int patch_indicator(struct cc_store *st, struct patcher *pt, int i, int64
 		if (!present && (y == 0 || y == f->nyears - 1))
 			return 1; /* the year may be gone: a build would not hold it */
 		for (int m = 0; m < CC_M_BASE_COUNT; m++)
-			PATCH(pt, COL_ANNUAL0 + m, (size_t)y * N + (size_t)i, double, v[m]);
+			patch_double(pt, COL_ANNUAL0 + m, (size_t)y * N + (size_t)i, v[m]);
 		*year = y;
 		return 0;
 	}
@@ -1370,7 +1379,7 @@ static int patch_indicator(struct cc_store *st, struct patcher *pt, int i, int64
 		double old = f->monthly[m][(size_t)k * N + (size_t)i];
 		if (!isnan(old) && isnan(v[m]))
 			return 1; /* it may have been the column's last value */
-		PATCH(pt, COL_MONTHLY0 + m, (size_t)k * N + (size_t)i, double, v[m]);
+		patch_double(pt, COL_MONTHLY0 + m, (size_t)k * N + (size_t)i, v[m]);
 	}
 	return 0;
 }
@@ -1409,7 +1418,7 @@ static void rederive(struct patcher *pt, int i, int y)
 	}
 	cc_derive(cur, y >= 1 ? prev : NULL, y >= 3 ? prev3 : NULL, cur);
 	for (int m = CC_M_BASE_COUNT; m < CC_M_COUNT; m++)
-		PATCH(pt, COL_ANNUAL0 + m, (size_t)y * N + (size_t)i, double, cur[m]);
+		patch_double(pt, COL_ANNUAL0 + m, (size_t)y * N + (size_t)i, cur[m]);
 }
 
 /* Which annual metrics differ between A and B for the enterprises ENT (bit m). */
