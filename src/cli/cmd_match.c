@@ -380,9 +380,11 @@ static int sub_follow(struct cli_ctx *ctx, const char **val, const char **args, 
 	}
 	if ((rc = open_match(ctx, "follow", 1)))
 		return rc;
-	if (match_follow(ctx->store, val[USER], what, value, val[KIND], &id, &err))
+	int64_t delivered = 0;
+	if (match_follow(ctx->store, val[USER], what, value, val[KIND], &id, &delivered, &err))
 		return fail("follow", &err);
-	printf("subscription %lld: %s follows %s %s\n", (long long)id, val[USER], what, value);
+	printf("subscription %lld: %s follows %s %s (%lld open postings delivered)\n",
+	       (long long)id, val[USER], what, value, (long long)delivered);
 	return CLI_OK;
 }
 

@@ -344,12 +344,12 @@ int h_subscription_create(struct http_req *req)
 	if (!b)
 		return req->status;
 	struct cc_error err = {0};
-	int64_t id = 0;
+	int64_t id = 0, delivered = 0;
 	const char *what = json_string_value(json_object_get(b, "what"));
 	const char *value = json_string_value(json_object_get(b, "value"));
 	const char *kind = json_string_value(json_object_get(b, "kind"));
-	int rc =
-		match_follow(req->st, req->user.username, what ? what : "", value, kind, &id, &err);
+	int rc = match_follow(req->st, req->user.username, what ? what : "", value, kind, &id,
+			      &delivered, &err);
 	json_decref(b);
 	if (rc) {
 		const char *f = strncmp(err.msg, "what", 4) == 0   ? "what"
@@ -358,7 +358,9 @@ int h_subscription_create(struct http_req *req)
 		return http_error_from(req, rc, &err, f, "订阅无效（环节、地区代码或关键词）");
 	}
 	http_audit(req, "subscription.create", "subscription", NULL, NULL);
-	return http_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
+	return http_json(
+		req, 201,
+		json_pack("{s:I, s:I}", "id", (json_int_t)id, "delivered", (json_int_t)delivered));
 }
 
 int h_subscription_delete(struct http_req *req)

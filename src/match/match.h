@@ -232,9 +232,11 @@ int match_refresh_after(struct cc_store *st, int64_t before, int products, struc
 /* ---- subscriptions and inbox ---- */
 
 /* Follows WHAT (node, region, keyword) = VALUE, optionally only KIND postings, for USER.
- * Validates the node / region. Returns 0 and *ID. */
+ * Validates the node / region. A new subscription receives at once every open, unexpired
+ * posting it matches (match_deliver_open); *DELIVERED (may be NULL) says how many (0 when the
+ * subscription already existed). Returns 0 and *ID. */
 int match_follow(struct cc_store *st, const char *user, const char *what, const char *value,
-		 const char *kind, int64_t *id, struct cc_error *err);
+		 const char *kind, int64_t *id, int64_t *delivered, struct cc_error *err);
 int match_unfollow(struct cc_store *st, const char *user, int64_t id, struct cc_error *err);
 /* The subscriptions of USER as a JSON array. */
 json_t *match_subscriptions(struct cc_store *st, const char *user, struct cc_error *err);
@@ -243,6 +245,12 @@ json_t *match_subscriptions(struct cc_store *st, const char *user, struct cc_err
  * poster's own accounts). Returns the number of inbox rows written, or a negative CC_E*.
  */
 int64_t match_deliver(struct cc_store *st, int64_t after, struct cc_error *err);
+/*
+ * Delivers to subscription SUBSCRIPTION every posting that is open and not past its
+ * valid_until today and that it matches (the rule of match_deliver). Returns the number of
+ * inbox rows written, or a negative CC_E*.
+ */
+int64_t match_deliver_open(struct cc_store *st, int64_t subscription, struct cc_error *err);
 /* USER's inbox, newest first: {"items":[{id, posting{...}, subscription{...}, read}],
  * "unread":N}. */
 json_t *match_inbox(struct cc_store *st, const char *user, int limit, int unread_only,

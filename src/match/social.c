@@ -114,8 +114,68 @@ static int64_t user_id(struct cc_store *st, const char *user, struct cc_error *e
 	return id;
 }
 
+/*
+ * Writes subscription (UID, WHAT, NORM, KIND) unless it exists, and fills a new one at once
+ * with the open postings that match it (match_deliver_open), in one transaction: a new
+ * subscription's count is what it matches today, not 0 until the next posting. Sets *ID (also
+ * of an existing one) and *DELIVERED (0 for an existing one). Returns 0 or a negative CC_E*.
+ */
+static int follow_write(struct cc_store *st, int64_t uid, const char *what, const char *norm,
+			const char *k, int64_t *id, int64_t *delivered, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int64_t got = 0;
+	int rc = cc_store_begin(st, err);
+	if (rc)
+		return rc;
+	rc = cc_stmt_prepare(st, &s,
+			     "INSERT INTO subscriptions(user_id, what, value, kind) "
+			     "VALUES(?1,?2,?3,?4) ON CONFLICT DO NOTHING",
+			     err);
+	if (rc)
+		goto out;
+	cc_stmt_bind_int64(s, 1, uid);
+	cc_stmt_bind_text(s, 2, what, strlen(what));
+	cc_stmt_bind_text(s, 3, norm, strlen(norm));
+	if (k)
+		cc_stmt_bind_text(s, 4, k, strlen(k));
+	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	int fresh = rc == 0 && cc_store_changes(st) > 0;
+	cc_stmt_free(s);
+	s = NULL;
+	if (rc)
+		goto out;
+	/* The id (also when it already existed). */
+	rc = cc_stmt_prepare(st, &s,
+			     "SELECT id FROM subscriptions WHERE user_id=?1 AND what=?2 AND "
+			     "value=?3 AND kind IS ?4",
+			     err);
+	if (rc)
+		goto out;
+	cc_stmt_bind_int64(s, 1, uid);
+	cc_stmt_bind_text(s, 2, what, strlen(what));
+	cc_stmt_bind_text(s, 3, norm, strlen(norm));
+	if (k)
+		cc_stmt_bind_text(s, 4, k, strlen(k));
+	*id = cc_stmt_step(s, err) == 1 ? cc_stmt_int64(s, 0) : 0;
+	if (fresh && *id) {
+		got = match_deliver_open(st, *id, err);
+		if (got < 0)
+			rc = (int)got;
+	}
+	if (rc == 0)
+		rc = cc_store_commit(st, err);
+out:
+	cc_stmt_free(s);
+	if (rc)
+		cc_store_rollback(st);
+	if (delivered)
+		*delivered = rc ? 0 : got;
+	return rc;
+}
+
 int match_follow(struct cc_store *st, const char *user, const char *what, const char *value,
-		 const char *kind, int64_t *id, struct cc_error *err)
+		 const char *kind, int64_t *id, int64_t *delivered, struct cc_error *err)
 {
 	int64_t uid = user_id(st, user, err);
 	if (uid < 0)
@@ -165,39 +225,7 @@ int match_follow(struct cc_store *st, const char *user, const char *what, const 
 	const char *k = kind && *kind
 				? (match_kind_parse(kind) == MATCH_SUPPLY ? "supply" : "demand")
 				: NULL;
-	struct cc_stmt *s = NULL;
-	int rc = cc_stmt_prepare(
-		st, &s,
-		"INSERT INTO subscriptions(user_id, what, value, kind) VALUES(?1,?2,?3,?4) "
-		"ON CONFLICT DO NOTHING",
-		err);
-	if (rc)
-		return rc;
-	cc_stmt_bind_int64(s, 1, uid);
-	cc_stmt_bind_text(s, 2, what, strlen(what));
-	cc_stmt_bind_text(s, 3, norm, strlen(norm));
-	if (k)
-		cc_stmt_bind_text(s, 4, k, strlen(k));
-	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
-	cc_stmt_free(s);
-	if (rc)
-		return rc;
-	/* The id (also when it already existed). */
-	rc = cc_stmt_prepare(
-		st, &s,
-		"SELECT id FROM subscriptions WHERE user_id=?1 AND what=?2 AND value=?3 "
-		"AND kind IS ?4",
-		err);
-	if (rc)
-		return rc;
-	cc_stmt_bind_int64(s, 1, uid);
-	cc_stmt_bind_text(s, 2, what, strlen(what));
-	cc_stmt_bind_text(s, 3, norm, strlen(norm));
-	if (k)
-		cc_stmt_bind_text(s, 4, k, strlen(k));
-	*id = cc_stmt_step(s, err) == 1 ? cc_stmt_int64(s, 0) : 0;
-	cc_stmt_free(s);
-	return 0;
+	return follow_write(st, uid, what, norm, k, id, delivered, err);
 }
 
 int match_unfollow(struct cc_store *st, const char *user, int64_t id, struct cc_error *err)
@@ -255,23 +283,44 @@ json_t *match_subscriptions(struct cc_store *st, const char *user, struct cc_err
 	return a;
 }
 
+/* The one rule of what a subscription receives: the postings P (with poster E) that match
+ * subscription S, never the subscriber's own, for an account still enabled. Both deliveries
+ * below use it, so a new subscription is filled by the rule that later postings follow. */
+#define DELIVER_SELECT                                                                             \
+	"INSERT OR IGNORE INTO inbox(user_id, subscription_id, posting_id) "                       \
+	"SELECT s.user_id, s.id, p.id FROM postings p "                                            \
+	"JOIN enterprises e ON e.id = p.enterprise_id "                                            \
+	"JOIN subscriptions s ON (s.kind IS NULL OR s.kind = p.kind) AND ("                        \
+	"  (s.what = 'node' AND (p.chain = s.value OR p.chain || '.' || p.node = s.value)) OR"     \
+	"  (s.what = 'region' AND region_within(e.region, s.value)) OR"                            \
+	"  (s.what = 'keyword' AND instr(lower(p.title || ' ' || coalesce(p.description, '')),"    \
+	"     lower(s.value)) > 0)) "                                                              \
+	"JOIN users u ON u.id = s.user_id AND u.disabled = 0 AND (u.uscc IS NULL OR u.uscc <> "    \
+	"e.uscc) "
+
 int64_t match_deliver(struct cc_store *st, int64_t after, struct cc_error *err)
 {
-	static const char sql[] =
-		"INSERT OR IGNORE INTO inbox(user_id, subscription_id, posting_id) "
-		"SELECT s.user_id, s.id, p.id FROM postings p "
-		"JOIN enterprises e ON e.id = p.enterprise_id "
-		"JOIN subscriptions s ON (s.kind IS NULL OR s.kind = p.kind) AND ("
-		"  (s.what = 'node' AND (p.chain = s.value OR p.chain || '.' || p.node = s.value)) OR"
-		"  (s.what = 'region' AND region_within(e.region, s.value)) OR"
-		"  (s.what = 'keyword' AND instr(lower(p.title || ' ' || coalesce(p.description, '')),"
-		"     lower(s.value)) > 0)) "
-		"JOIN users u ON u.id = s.user_id AND u.disabled = 0 AND (u.uscc IS NULL OR u.uscc <> e.uscc) "
-		"WHERE p.id > ?1 AND p.status = 'open'";
+	static const char sql[] = DELIVER_SELECT "WHERE p.id > ?1 AND p.status = 'open'";
 	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
 	if (!s)
 		return CC_EDB;
 	cc_stmt_bind_int64(s, 1, after);
+	int rc = cc_stmt_step(s, err);
+	cc_stmt_reset(s);
+	return rc < 0 ? CC_EDB : cc_store_changes(st);
+}
+
+int64_t match_deliver_open(struct cc_store *st, int64_t subscription, struct cc_error *err)
+{
+	static const char sql[] = DELIVER_SELECT "WHERE s.id = ?1 AND p.status = 'open' AND "
+						 "(p.valid_until IS NULL OR p.valid_until >= ?2)";
+	char today[11];
+	match_today(today);
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_int64(s, 1, subscription);
+	cc_stmt_bind_text(s, 2, today, strlen(today));
 	int rc = cc_stmt_step(s, err);
 	cc_stmt_reset(s);
 	return rc < 0 ? CC_EDB : cc_store_changes(st);

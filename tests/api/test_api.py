@@ -1655,6 +1655,25 @@ def test_matching(ctx):
     r = a.req("POST", "/api/v1/inbox/read", {})
     check(r.status == 200 and r.json["marked"] >= 1, "mark the inbox read", r.short())
     check(a.get("/api/v1/inbox").json["unread"] == 0, "nothing unread after")
+    # A new subscription is matched against the open postings at once (issue 14): its count
+    # is what it matches today, the same number its list and the inbox show.
+    open_supply = a.get("/api/v1/match/stats").json["totals"]["open_supply"]
+    r = a.req("POST", "/api/v1/subscriptions", {"what": "keyword", "value": "供应", "kind": "supply"})
+    got = (r.json or {}).get("delivered", 0)
+    check(r.status == 201 and 0 < got <= open_supply, "a new subscription receives the open postings it matches",
+          r.short())
+    sub2 = (r.json or {}).get("id", 0)
+    listed = [x for x in a.get("/api/v1/subscriptions").json["items"] if x["id"] == sub2]
+    check(listed and listed[0]["delivered"] == got, "its list shows the same count", str(listed))
+    r = a.get("/api/v1/inbox?limit=500&unread=1")
+    check(r.status == 200 and r.json["unread"] >= got and
+          all(x["posting"]["kind"] == "supply" for x in r.json["items"]), "they are in the inbox, unread",
+          r.short())
+    r = a.req("POST", "/api/v1/subscriptions", {"what": "keyword", "value": "供应", "kind": "supply"})
+    check(r.status == 201 and r.json["id"] == sub2 and r.json["delivered"] == 0,
+          "following again delivers nothing twice", r.short())
+    a.req("DELETE", "/api/v1/subscriptions/%d" % sub2)
+    a.req("POST", "/api/v1/inbox/read", {})
     r = a.req("DELETE", "/api/v1/subscriptions/%d" % sub)
     check(r.status == 200, "unfollow", r.short())
     expect_error(e.req("DELETE", "/api/v1/subscriptions/%d" % sub), 404, "not_found",

@@ -53,13 +53,18 @@ $CC user add ent --role enterprise --uscc "$cq" --password Rz4-pass-51827 > /dev
 expect_status 0 "follow a keyword" $CC match follow --user ana --keyword 伺服电机
 expect_status 0 "follow it again" $CC match follow --user ana --keyword 伺服电机
 expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from subscriptions where value = '伺服电机'")" "1" "following twice (no kind) keeps one subscription"
-expect_status 0 "follow a region" $CC match follow --user ent --region 510000 --kind supply
+$CC match follow --user ent --region 510000 --kind supply > "$T/fr.txt"
+expect_eq "$?" "0" "follow a region"
+# A new subscription is filled at once with the open Sichuan supply postings it matches.
+open_sc=$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from postings p join enterprises e on e.id = p.enterprise_id where p.kind = 'supply' and p.status = 'open' and (p.valid_until is null or p.valid_until >= date('now')) and e.region / 10000 = 51")
+expect_eq "$(grep -o '([0-9]* open' "$T/fr.txt")" "($open_sc open" "the region subscription received the open postings it matches at once"
+expect_eq "$(( open_sc > 0 ))" "1" "the demo has open Sichuan supply postings"
 expect_status 2 "follow an unknown region" $CC match follow --user ana --region 999999
 expect_status 0 "a new Chengdu supply" $CC match post --kind supply --uscc "$cd" --title 供应伺服电机 --valid-until 2099-12-31
 $CC match inbox --user ana --format json > "$T/ia.json"
 expect_eq "$(json '[x["posting"]["title"] for x in d["items"]]' < "$T/ia.json")" "['供应伺服电机']" "the keyword subscription got it"
 $CC match inbox --user ent --format json > "$T/ie.json"
-expect_eq "$(json 'len(d["items"])' < "$T/ie.json")" "1" "the region subscription got it too"
+expect_eq "$(json 'len(d["items"]), d["items"][0]["posting"]["title"]' < "$T/ie.json")" "$((open_sc + 1)) 供应伺服电机" "the region subscription got it too"
 # Deals and statistics.
 expect_status 0 "mark contacted" $CC match deal "$dem" --with "$sup" --status contacted --comment 已联系
 expect_status 0 "mark agreed with a value (from the other side)" $CC match deal "$sup" --with "$dem" --status agreed --value 120

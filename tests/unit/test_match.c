@@ -632,11 +632,13 @@ static void test_partial_counts_follow_text(void **state)
 	world_end();
 }
 
-/* Subscriptions deliver new postings; deals feed the statistics by direction. */
+/* Subscriptions deliver new postings, and a new subscription at once the open postings it
+ * matches (not the expired ones); deals feed the statistics by direction. */
 static void test_follow_deal_stats(void **state)
 {
 	(void)state;
-	world("supply,%2,供应车规级MCU,,ic.mcu_soc,,,,2027-01-01\n");
+	world("supply,%2,供应车规级MCU,,ic.mcu_soc,,,,2099-01-01\n"
+	      "supply,%3,供应MCU库存,,ic.mcu_soc,,,,2020-01-01\n");
 	struct cc_error err = {0};
 	assert_int_equal(
 		cc_store_exec(
@@ -650,24 +652,37 @@ static void test_follow_deal_stats(void **state)
 		"INSERT INTO users(username, password_hash, role, uscc) VALUES('ent', 'x', 'enterprise', '%s')",
 		U[0]);
 	assert_int_equal(cc_store_exec(st, sql, &err), 0);
-	int64_t s1, s2, s3, id;
-	assert_int_equal(match_follow(st, "ana", "keyword", "MCU", NULL, &s1, &err), 0);
-	assert_int_equal(match_follow(st, "ana", "region", "510000", "demand", &s2, &err), 0);
-	assert_int_equal(match_follow(st, "ent", "node", "ic", NULL, &s3, &err), 0);
-	assert_int_equal(match_follow(st, "ana", "region", "999999", NULL, &s3, &err), CC_EINVAL);
-	assert_int_equal(match_follow(st, "ana", "node", "ic.nope", NULL, &s3, &err), CC_EINVAL);
-	assert_int_equal(match_follow(st, "nobody", "keyword", "x", NULL, &s3, &err), CC_ENOTFOUND);
+	int64_t s1, s2, s3, id, got = -1;
+	/* The Chengdu supply posting matches at once; the expired one (2020) does not. */
+	assert_int_equal(match_follow(st, "ana", "keyword", "MCU", NULL, &s1, &got, &err), 0);
+	assert_int_equal(got, 1);
+	assert_int_equal(match_follow(st, "ana", "keyword", "MCU", NULL, &s1, &got, &err), 0);
+	assert_int_equal(got, 0); /* an existing subscription: nothing again */
+	json_t *subs = match_subscriptions(st, "ana", &err);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(subs, 0), "delivered")),
+			 1);
+	json_decref(subs);
+	assert_int_equal(match_follow(st, "ana", "region", "510000", "demand", &s2, &got, &err), 0);
+	assert_int_equal(got, 0); /* Sichuan has supply only */
+	assert_int_equal(match_follow(st, "ent", "node", "ic", NULL, &s3, &got, &err), 0);
+	assert_int_equal(got, 1);
+	assert_int_equal(match_follow(st, "ana", "region", "999999", NULL, &s3, NULL, &err),
+			 CC_EINVAL);
+	assert_int_equal(match_follow(st, "ana", "node", "ic.nope", NULL, &s3, NULL, &err),
+			 CC_EINVAL);
+	assert_int_equal(match_follow(st, "nobody", "keyword", "x", NULL, &s3, NULL, &err),
+			 CC_ENOTFOUND);
 	/* U0 (Chongqing, the 'ent' account) needs MCU on ic: ana's keyword matches; ana's region
 	 * (Sichuan demand) does not; ent's own posting is not delivered to ent. */
 	struct posting_in in = {
 		.kind = "demand", .uscc = U[0], .title = "采购车规级mcu", .node = "ic.mcu_soc"};
 	assert_int_equal(posting_save(st, &in, &id, &err), 0);
 	json_t *inbox = match_inbox(st, "ana", 10, 0, &err);
-	assert_int_equal(json_array_size(json_object_get(inbox, "items")), 1);
-	assert_int_equal(json_integer_value(json_object_get(inbox, "unread")), 1);
+	assert_int_equal(json_array_size(json_object_get(inbox, "items")), 2);
+	assert_int_equal(json_integer_value(json_object_get(inbox, "unread")), 2);
 	json_decref(inbox);
 	inbox = match_inbox(st, "ent", 10, 0, &err);
-	assert_int_equal(json_array_size(json_object_get(inbox, "items")), 0);
+	assert_int_equal(json_array_size(json_object_get(inbox, "items")), 1);
 	json_decref(inbox);
 	/* A Chengdu (U2) demand posting reaches ana twice (keyword and region), ent once (node). */
 	struct posting_in in2 = {
@@ -675,11 +690,11 @@ static void test_follow_deal_stats(void **state)
 	int64_t id2;
 	assert_int_equal(posting_save(st, &in2, &id2, &err), 0);
 	inbox = match_inbox(st, "ana", 10, 0, &err);
-	assert_int_equal(json_array_size(json_object_get(inbox, "items")), 3);
+	assert_int_equal(json_array_size(json_object_get(inbox, "items")), 4);
 	json_decref(inbox);
-	assert_int_equal(match_inbox_read(st, "ana", 0, &err), 3);
+	assert_int_equal(match_inbox_read(st, "ana", 0, &err), 4);
 	inbox = match_inbox(st, "ent", 10, 1, &err);
-	assert_int_equal(json_array_size(json_object_get(inbox, "items")), 1);
+	assert_int_equal(json_array_size(json_object_get(inbox, "items")), 2);
 	json_decref(inbox);
 	/* Deals: U0's demand and U2's supply (Chengdu sells to Chongqing: cd_to_cq). Marked from
 	 * either side it is one deal. */
