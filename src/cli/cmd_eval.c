@@ -100,8 +100,10 @@ static int eval_run_cmd(struct cli_ctx *ctx, const char *id, const char **val)
 	if (ctx->format == CLI_FMT_JSON) {
 		struct cc_buf b = CC_BUF_INIT((size_t)1 << 30);
 		char v[64];
-		cc_buf_printf(&b, "{\"model\":\"%s\",\"year\":%d,\"selected\":%d,\"weights\":{",
-			      m.id, run.year, run.n);
+		cc_buf_printf(&b,
+			      "{\"model\":\"%s\",\"year\":%d,\"screened\":%d,\"evaluated\":%d,"
+			      "\"met\":%d,\"selected\":%d,\"weights\":{",
+			      m.id, run.year, run.screened, run.n, run.met, run.tiered);
 		for (int j = 0; j < m.nind; j++) {
 			num(v, sizeof v, run.weights[j]);
 			cc_buf_printf(&b, "%s\"%s\":%s", j ? "," : "", m.ind[j].id,
@@ -122,9 +124,10 @@ static int eval_run_cmd(struct cli_ctx *ctx, const char *id, const char **val)
 			cc_buf_printf(&b, ",\"near_candidate\":%s,\"chain\":",
 				      run.near[p] ? "true" : "false");
 			if (run.chain[p] >= 0)
-				cc_buf_printf(&b, "\"%s\"", cat->chains[run.chain[p]].id);
+				cc_buf_printf(&b, "\"%s\",\"chain_rank\":%d",
+					      cat->chains[run.chain[p]].id, run.chain_rank[p]);
 			else
-				cc_buf_puts(&b, "null");
+				cc_buf_puts(&b, "null,\"chain_rank\":null");
 			cc_buf_puts(&b, ",\"indicators\":[");
 			for (int j = 0; j < m.nind; j++) {
 				double x = run.x[(size_t)p * (size_t)m.nind + (size_t)j];
@@ -179,8 +182,9 @@ static int eval_run_cmd(struct cli_ctx *ctx, const char *id, const char **val)
 			cli_table_add(&t, row);
 		}
 		if (ctx->format == CLI_FMT_TABLE) {
-			printf("%s (%s), year %d: %d selected; weights", m.name_zh, m.id, run.year,
-			       run.n);
+			printf("%s (%s), year %d: %d screened, %d evaluated (%d meet the candidate "
+			       "condition), %d selected into a tier; weights",
+			       m.name_zh, m.id, run.year, run.screened, run.n, run.met, run.tiered);
 			for (int j = 0; j < m.nind; j++)
 				printf(" %s=%.3f", m.ind[j].id, run.weights[j]);
 			printf("\n");

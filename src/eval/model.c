@@ -227,6 +227,7 @@ void eval_model_run_release(struct eval_model_run *run)
 	free(run->rank);
 	free(run->tier);
 	free(run->chain);
+	free(run->chain_rank);
 	memset(run, 0, sizeof *run);
 }
 
@@ -299,9 +300,14 @@ static int select_rows(const struct eval_model *m, const struct cc_frame *f,
 		if (rc)
 			goto out;
 	}
-	for (size_t i = 0; i < N; i++)
-		if (fstate[i] == EXPR_TRUE && (cstate[i] == EXPR_TRUE || nstate[i] == EXPR_TRUE))
+	for (size_t i = 0; i < N; i++) {
+		if (fstate[i] != EXPR_TRUE)
+			continue;
+		run->screened++;
+		run->met += cstate[i] == EXPR_TRUE;
+		if (cstate[i] == EXPR_TRUE || nstate[i] == EXPR_TRUE)
 			sel[n++] = (int)i;
+	}
 	run->n = n;
 	run->ent = malloc(sizeof *run->ent * ((size_t)n + 1));
 	run->near = malloc(sizeof *run->near * ((size_t)n + 1));
@@ -312,8 +318,9 @@ static int select_rows(const struct eval_model *m, const struct cc_frame *f,
 	run->rank = malloc(sizeof *run->rank * ((size_t)n + 1));
 	run->tier = malloc(sizeof *run->tier * ((size_t)n + 1));
 	run->chain = malloc(sizeof *run->chain * ((size_t)n + 1));
+	run->chain_rank = malloc(sizeof *run->chain_rank * ((size_t)n + 1));
 	if (!run->ent || !run->near || !run->x || !run->norm || !run->weights || !run->score ||
-	    !run->rank || !run->tier || !run->chain)
+	    !run->rank || !run->tier || !run->chain || !run->chain_rank)
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 out:
 	free(fstate);
@@ -481,21 +488,26 @@ out:
 	return rc;
 }
 
-/* The chain each enterprise is ranked in (its first membership), and its tier, best first:
- * each enterprise takes the first tier it qualifies for. */
+/* The chain each enterprise is ranked in (its first membership) and its place in it, and its
+ * tier, best first: each enterprise takes the first tier it qualifies for. A tier by score
+ * share or minimum follows the overall rank; a per-chain tier follows the place in the chain,
+ * so it can hold an enterprise ranked below one of a later tier (the API states each tier's
+ * rule). */
 static void assign_tiers(const struct eval_model *m, const struct cc_frame *f,
 			 struct eval_model_run *run)
 {
 	int n = run->n;
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	int *chain_seen = cat ? calloc((size_t)cat->nchains + 1, sizeof *chain_seen) : NULL;
 	for (int p = 0; p < n; p++) {
 		int i = run->ent[p];
 		run->chain[p] = (cat && f->member_start[i] < f->member_start[i + 1])
 					? cat->nodes[f->member_node[f->member_start[i]]].chain
 					: -1;
+		run->chain_rank[p] =
+			run->chain[p] >= 0 && chain_seen ? ++chain_seen[run->chain[p]] : 0;
 		run->tier[p] = -1;
 	}
-	int *chain_seen = cat ? calloc((size_t)cat->nchains + 1, sizeof *chain_seen) : NULL;
 	for (int t = 0; t < m->ntiers; t++) {
 		const struct eval_tier *tier = &m->tiers[t];
 		if (chain_seen)
@@ -513,8 +525,10 @@ static void assign_tiers(const struct eval_model *m, const struct cc_frame *f,
 				if (c >= 0 && chain_seen && run->tier[p] < 0)
 					chain_seen[c]++;
 			}
-			if (ok && run->tier[p] < 0)
+			if (ok && run->tier[p] < 0) {
 				run->tier[p] = t;
+				run->tiered++;
+			}
 		}
 	}
 	free(chain_seen);

@@ -60,9 +60,18 @@ int eval_model_load(const char *id, struct eval_model *m, struct cc_error *err);
 int eval_model_parse(const char *json, struct eval_model *m, struct cc_error *err);
 void eval_model_release(struct eval_model *m);
 
+/*
+ * A run's counts, from the widest to the narrowest: SCREENED enterprises meet the filter (the
+ * population the model looks at); N of them are evaluated (ranked): the candidate condition
+ * met (MET of them) or near; TIERED of those are selected, i.e. placed in a tier. A model
+ * whose last tier takes every candidate (top_share 1) selects all N, by its own rule.
+ */
 struct eval_model_run {
 	int year;
-	int n; /* enterprises selected (filter met, candidate met or near) */
+	int screened; /* enterprises meeting the filter */
+	int n;	      /* enterprises evaluated (filter met, candidate met or near) */
+	int met;      /* of them, meeting the candidate condition (the others are near) */
+	int tiered;   /* of them, selected: placed in a tier */
 	int nind;
 	int *ent;	 /* n frame indices, in rank order (best first) */
 	int *near;	 /* n: 1 when only near the candidate condition */
@@ -73,6 +82,8 @@ struct eval_model_run {
 	int *rank;	 /* n: 1 = best (competition ranks) */
 	int *tier;	 /* n: tier index, or -1 for none */
 	int *chain;	 /* n: the chain (catalogue index) the enterprise is ranked in, or -1 */
+	int *chain_rank; /* n: its place among the run's enterprises of that chain (1 = best), 0
+			    without a chain; a per-chain tier (top_k_per_chain) follows it */
 };
 
 /*

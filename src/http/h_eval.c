@@ -159,11 +159,21 @@ int h_models(struct http_req *req)
 				json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", m.ind[j].id, "name_zh",
 					  m.ind[j].name_zh, "name_en", m.ind[j].name_en, "group",
 					  m.ind[j].group, "benefit", m.ind[j].benefit));
-		for (int t = 0; t < m.ntiers; t++)
-			json_array_append_new(tiers,
-					      json_pack("{s:s, s:s, s:s}", "id", m.tiers[t].id,
-							"name_zh", m.tiers[t].name_zh, "name_en",
-							m.tiers[t].name_en));
+		/* Each tier with its rule (the ones it does not use are null): the page says why a
+		 * per-chain tier can hold an enterprise ranked below one of a later tier. */
+		for (int t = 0; t < m.ntiers; t++) {
+			const struct eval_tier *tr = &m.tiers[t];
+			json_array_append_new(
+				tiers,
+				json_pack(
+					"{s:s, s:s, s:s, s:o, s:o, s:o}", "id", tr->id, "name_zh",
+					tr->name_zh, "name_en", tr->name_en, "top_share",
+					tr->top_share > 0 ? json_real(tr->top_share) : json_null(),
+					"top_k_per_chain",
+					tr->top_k_per_chain > 0 ? json_integer(tr->top_k_per_chain)
+								: json_null(),
+					"min_score", cc_json_num(tr->min_score)));
+		}
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "id", m.id,
 						   "name_zh", m.name_zh, "name_en", m.name_en,
 						   "source", m.source, "indicators", inds, "tiers",
@@ -220,12 +230,15 @@ int h_model_run(struct http_req *req)
 		}
 		json_array_append_new(
 			items,
-			json_pack("{s:i, s:s, s:s, s:o, s:s?, s:b, s:s?, s:o}", "rank", run.rank[p],
-				  "uscc", f->uscc[i], "name", f->name[i], "score",
+			json_pack("{s:i, s:s, s:s, s:o, s:s?, s:b, s:s?, s:o, s:o}", "rank",
+				  run.rank[p], "uscc", f->uscc[i], "name", f->name[i], "score",
 				  cc_json_num(run.score[p]), "tier",
 				  run.tier[p] >= 0 ? m.tiers[run.tier[p]].id : NULL,
 				  "near_candidate", run.near[p], "chain",
 				  run.chain[p] >= 0 && cat ? cat->chains[run.chain[p]].id : NULL,
+				  "chain_rank",
+				  run.chain_rank[p] > 0 ? json_integer(run.chain_rank[p])
+							: json_null(),
 				  "indicators", inds));
 	}
 	json_t *next = json_null();
@@ -234,9 +247,11 @@ int h_model_run(struct http_req *req)
 		snprintf(cbuf, sizeof cbuf, "%lld", offset + limit);
 		next = json_string(cbuf);
 	}
-	json_t *out = json_pack("{s:s, s:i, s:i, s:o, s:o, s:o, s:i}", "model", m.id, "year",
-				run.year, "selected", run.n, "weights", weights, "items", items,
-				"next_cursor", next, "total", run.n);
+	/* screened ⊇ evaluated (= total, what the pages count) ⊇ selected (in a tier). */
+	json_t *out = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:i}", "model", m.id,
+				"year", run.year, "screened", run.screened, "evaluated", run.n,
+				"met", run.met, "selected", run.tiered, "weights", weights, "items",
+				items, "next_cursor", next, "total", run.n);
 	eval_model_run_release(&run);
 	eval_model_release(&m);
 	return http_json(req, 200, out);

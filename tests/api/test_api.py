@@ -1533,8 +1533,20 @@ def test_evaluation(ctx):
         ok = (abs(sum(v for v in r.json["weights"].values() if v is not None) - 1) < 1e-9
               and [x["rank"] for x in items] == sorted(x["rank"] for x in items)
               and all(x["tier"] in ("reserve", "seed") for x in items)
-              and r.json["total"] == r.json["selected"])
+              and r.json["screened"] > r.json["evaluated"] == r.json["total"] >= r.json["selected"] > 0)
     check(ok, "model run: weights sum to 1, ranks ascending, tiers known", r.short())
+    # 'selected' is the tiered, not everyone evaluated (issue 14: 807 of 807); each tier
+    # states its rule, and a per-chain tier's members carry their place in the chain.
+    r = a.get("/api/v1/models/leader/run?limit=500")
+    items = r.json["items"] if r.status == 200 else []
+    tiered = sum(1 for x in items if x["tier"])
+    check(r.status == 200 and 0 < r.json["selected"] < r.json["evaluated"] and
+          (r.json["next_cursor"] or r.json["selected"] == tiered) and
+          all(x["chain_rank"] <= 2 for x in items if x["tier"] == "master"),
+          "leader run: selected < evaluated, chain masters are the best 2 of their chain", r.short())
+    ld = [m for m in a.get("/api/v1/models").json if m["id"] == "leader"][0]
+    check([(t["id"], t["top_k_per_chain"], t["top_share"]) for t in ld["tiers"]] ==
+          [("master", 2, None), ("leader", None, 0.25)], "each tier states its rule", str(ld["tiers"]))
     if r.status == 200 and r.json.get("next_cursor"):
         r2 = a.get("/api/v1/models/listing_reserve/run?limit=20&cursor=" + r.json["next_cursor"])
         check(r2.status == 200 and r2.json["items"] and

@@ -9,7 +9,11 @@ $CC eval run listing_reserve --format json --limit 100000 > "$T/lr.json" || fail
 import json, math, sys
 d = json.load(open(sys.argv[1]))
 items = d["items"]
-print("selected", d["selected"] == len(items) and len(items) > 0)
+# The counts, widest first: screened (the filter) >= evaluated (ranked: candidate met or near)
+# >= selected (in a tier); every candidate is in a tier here, by the model's last tier (100%).
+print("selected", d["evaluated"] == len(items) > 0 and d["screened"] > d["evaluated"]
+      and d["selected"] == sum(1 for x in items if x["tier"]) == len(items)
+      and d["met"] == sum(1 for x in items if not x["near_candidate"]))
 print("weights_sum", abs(sum(d["weights"].values()) - 1) < 1e-9)
 ranks = [x["rank"] for x in items]
 print("ranks_sorted", ranks == sorted(ranks) and ranks[0] == 1)
@@ -35,12 +39,24 @@ $CC eval run leader --format json --limit 100000 > "$T/ld.json" || fail "eval ru
 /usr/bin/python3 - "$T/ld.json" > "$T/ld.check" <<'PY'
 import json, sys, collections
 d = json.load(open(sys.argv[1]))
-masters = collections.Counter(x["chain"] for x in d["items"] if x["tier"] == "master")
+items = d["items"]
+masters = collections.Counter(x["chain"] for x in items if x["tier"] == "master")
 print("top_k", all(v <= 2 for v in masters.values()) and len(masters) > 0)
+# Selected is the tiered, not everyone evaluated; the per-chain tier follows the place in the
+# chain (chain_rank), the share tier the overall rank: nobody untiered ranks inside the top 25%.
+print("selected", d["selected"] == sum(1 for x in items if x["tier"]) < d["evaluated"] == len(items))
+print("chain_rank", all(x["chain_rank"] <= 2 for x in items if x["tier"] == "master")
+      and all(x["chain_rank"] > 2 for x in items if x["tier"] != "master" and x["chain"]))
+cut = -(-len(items) * 25 // 100)
+print("share_follows_rank", all(x["tier"] for x in items if x["rank"] <= cut)
+      and all(x["rank"] <= cut for x in items if x["tier"] == "leader"))
 print("given_weights", abs(d["weights"]["tax"] - 0.15) < 1e-9)
 PY
 expect_grep "^top_k True" "$T/ld.check" "leader: at most 2 chain-master candidates per chain"
 expect_grep "^given_weights True" "$T/ld.check" "leader: expert weights as given"
+expect_grep "^selected True" "$T/ld.check" "leader: selected counts the tiered only"
+expect_grep "^chain_rank True" "$T/ld.check" "leader: the chain-master tier follows the place in the chain"
+expect_grep "^share_follows_rank True" "$T/ld.check" "leader: the top-25% tier follows the overall rank"
 expect_status 1 "unknown model is a usage error" $CC eval run no_such_model
 expect_grep "no model" "$T/err" "unknown model named"
 expect_status 1 "eval without a subcommand word is usage" $CC eval frobnicate x y

@@ -50,6 +50,28 @@ test('a model run ranks enterprises and draws the breakdown and the weights', as
   await screenshot(page, 'eval-run');
 });
 
+test('a run says what it screened, evaluated and selected, and each tier its rule (issue 14)', async () => {
+  await page.goto(srv.base + '/#/eval?model=leader');
+  await page.locator(tid('run-table') + ' tbody ' + tid('run-row')).first().waitFor();
+  const run = await (await page.request.get(srv.base + '/api/v1/models/leader/run?limit=500')).json();
+  assert.ok(run.selected > 0 && run.selected < run.evaluated, `selected ${run.selected} of ${run.evaluated}`);
+  const summary = await page.locator(tid('run-summary')).innerText();
+  const n = (v) => new Intl.NumberFormat('zh-CN').format(v);
+  assert.ok(summary.includes('入选 ' + n(run.selected) + ' 家') && summary.includes(n(run.evaluated)), summary);
+  const rules = await page.locator(tid('tier-rule')).allInnerTexts();
+  assert.deepEqual(rules.length, 2, rules.join());
+  assert.match(rules[0], /每条产业链前 2 名/);
+  assert.match(rules[1], /前 25%/);
+  // A chain-master row ranked below a leader row names its place in its chain.
+  const master = run.items.find((x, i) => x.tier === 'master' && run.items.slice(0, i).some((y) => y.tier === 'leader'));
+  if (master) {
+    const row = page.locator(`${tid('run-row')}[data-uscc="${master.uscc}"]`);
+    if (await row.count()) assert.equal((await row.locator(tid("chain-rank")).innerText()).trim(), `链内第 ${master.chain_rank} 名`);
+  }
+  const firstMaster = page.locator(tid('run-row')).filter({ has: page.locator(tid('chain-rank')) }).first();
+  assert.match(await firstMaster.locator(tid('chain-rank')).innerText(), /链内第 [12] 名/);
+});
+
 test('a profile lists the criteria sets with results, and a set opens to its clauses', async () => {
   await page.locator(tid('run-table') + ' ' + tid('profile-link')).first().click();
   const sets = page.locator(tid('profile-criteria') + ' ' + tid('criteria-set'));

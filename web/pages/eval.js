@@ -2,8 +2,8 @@
 // and see one enterprise's score broken down by indicator; the model's weights as a bar chart.
 import { t, pick } from '../i18n.js';
 import { api, ApiError, errorText } from '../api.js';
-import { h, clear, chart, fmtNum, fmtInt, score, errorPanel, hashWith, escapeHtml, isNum } from '../util.js';
-import { evalTabs, tierBadge, nearBadge, fmtVal } from '../evalkit.js';
+import { h, clear, chart, fmtNum, fmtInt, fmtPct, score, errorPanel, hashWith, escapeHtml, isNum } from '../util.js';
+import { evalTabs, tierBadge, tierName, nearBadge, fmtVal } from '../evalkit.js';
 import { table, pager } from '../table.js';
 
 const PAGE = 50;
@@ -37,17 +37,26 @@ export async function render({ main, query, alive }) {
     return;
   }
 
+  const perChain = (id) => { const tr = (model.tiers || []).find((x) => x.id === id); return !!tr && isNum(tr.top_k_per_chain); };
   const indById = new Map((model.indicators || []).map((i) => [i.id, i]));
   const indName = (id) => { const i = indById.get(id); return i ? pick(i.name_zh, i.name_en) : id; };
 
   const summary = h('div', { class: 'muted', testid: 'run-summary' });
+  // Each tier's rule, so a tier that does not follow the overall rank says why.
+  const rule = (tr) => [
+    isNum(tr.top_k_per_chain) ? t('eval.rule.top_k', { k: tr.top_k_per_chain }) : null,
+    isNum(tr.top_share) ? (tr.top_share >= 1 ? t('eval.rule.top_share_all') : t('eval.rule.top_share', { share: fmtPct(tr.top_share, 0) })) : null,
+    isNum(tr.min_score) ? t('eval.rule.min_score', { score: score(tr.min_score) }) : null,
+  ].filter(Boolean).join(' · ');
+  const tierRules = h('p', { class: 'muted small', testid: 'tier-rules' }, t('eval.tier_rules'),
+    (model.tiers || []).map((tr, i) => [i ? t('eval.rule.sep') : '', h('span', { testid: 'tier-rule', dataset: { tier: tr.id } }, tierName(model, tr.id) + ' = ' + rule(tr))]));
   const tableBox = h('div');
   const pagerBox = h('div');
   const weightsEl = h('div', { class: 'chart chart-short', testid: 'weights-chart', id: 'weights-chart' });
   const breakdown = h('section', { class: 'panel', testid: 'breakdown' },
     h('h2', null, t('eval.breakdown')), h('p', { class: 'muted', testid: 'breakdown-hint' }, t('eval.breakdown_hint')));
   main.appendChild(h('div', { class: 'grid-2' },
-    h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', null, t('eval.ranking')), summary), tableBox, pagerBox),
+    h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', null, t('eval.ranking')), summary), tierRules, tableBox, pagerBox),
     h('div', { class: 'stack' }, breakdown,
       h('section', { class: 'panel' }, h('h2', null, t('eval.weights')), weightsEl))));
 
@@ -66,7 +75,9 @@ export async function render({ main, query, alive }) {
       return;
     }
     if (!alive()) return;
-    summary.textContent = t('eval.run_summary', { year: run.year, selected: fmtInt(run.selected), total: fmtInt(run.total) });
+    summary.textContent = t(run.screened === run.evaluated ? 'eval.run_summary_all' : 'eval.run_summary', {
+      year: run.year, screened: fmtInt(run.screened), evaluated: fmtInt(run.evaluated), met: fmtInt(run.met), selected: fmtInt(run.selected),
+    });
     drawWeights(run.weights || {});
     const items = run.items || [];
     clear(tableBox).appendChild(table(items, {
@@ -77,7 +88,7 @@ export async function render({ main, query, alive }) {
         { key: 'rank', label: t('eval.col.rank'), align: 'num', render: (it) => fmtInt(it.rank) },
         { key: 'name', label: t('ent.col.name'), class: 'col-name',
           render: (it) => h('a', { href: '#/enterprise/' + encodeURIComponent(it.uscc), testid: 'profile-link' }, it.name || it.uscc) },
-        { key: 'tier', label: t('eval.col.tier'), render: (it) => (it.tier ? tierBadge(model, it.tier) : h('span', { class: 'muted' }, t('eval.no_tier'))) },
+        { key: 'tier', label: t('eval.col.tier'), render: (it) => (it.tier ? [tierBadge(model, it.tier), perChain(it.tier) && isNum(it.chain_rank) ? h('span', { class: 'muted small', testid: 'chain-rank' }, ' ' + t('eval.chain_rank', { n: it.chain_rank })) : null] : h('span', { class: 'muted' }, t('eval.no_tier'))) },
         { key: 'score', label: t('eval.col.score') + t('fmt.score_scale'), align: 'num', render: (it) => score(it.score) },
         { key: 'flags', label: t('eval.col.flags'), render: (it) => (it.near_candidate ? nearBadge() : null) },
       ],
