@@ -18,7 +18,7 @@ command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 if [ "$what" = test ]; then
   pkgs+=(clang clang-format libclang-rt-14-dev chromium python3-numpy python3-igraph python3-networkx
          fonts-noto-cjk
-         libreoffice-calc-nogui wrk nginx-light hyperfine time bc)
+         libreoffice-calc-nogui poppler-utils wrk nginx-light hyperfine time bc)
 fi
 
 missing=()

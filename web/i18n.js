@@ -111,6 +111,21 @@ const SHELL = {
   'chainrole.master': ['链主', 'Master'],
   'chainrole.core': ['核心', 'Core'],
   'chainrole.member': ['成员', 'Member'],
+
+  // the export of tables (web/export.js) and printing
+  'export.xlsx': ['导出 Excel', 'Export to Excel'],
+  'export.hint': ['按当前筛选和排序导出本表全部行（XLSX，数值以数字保存）', 'Exports every row of this table with the current filters and sort (XLSX, numbers kept as numbers)'],
+  'export.working': ['正在导出…', 'Exporting…'],
+  'export.done': ['已导出 {n} 行。', 'Exported {n} rows.'],
+  'export.about.sheet': ['说明', 'About'],
+  'export.about.title': ['表格', 'Table'],
+  'export.about.any': ['不限', 'Any'],
+  'export.about.page': ['页面', 'Page'],
+  'export.about.time': ['导出时间', 'Exported at'],
+  'export.about.rows': ['行数', 'Rows'],
+  'export.about.lang': ['语言', 'Language'],
+  'export.about.lang_value': ['中文（金额单位：万元；比率以百分比显示）', 'English (money in 10k CNY; ratios shown as percentages)'],
+  'print.button': ['打印', 'Print'],
 };
 
 // Every string: key → [zh-CN, English]. A key defined twice is a mistake (duplicateKeys).

@@ -4,6 +4,7 @@
 // lists use. On a narrow screen each row becomes a card (the column names come from data-label).
 import { t } from './i18n.js';
 import { h, clear, isNum } from './util.js';
+import { exportButton } from './export.js';
 
 /*
  * table(rows, options) → a div.table-wrap holding the table (and its pager when it pages).
@@ -39,6 +40,13 @@ import { h, clear, isNum } from './util.js';
  *   pageSize                  pages the rows, this many a page, with the pager below
  *   pagerTestid               the pager's test id prefix (PREFIX-prev, -next, -page)
  *   cards                     false: keeps the table a table on a narrow screen
+ *   export                    {name, title, filters, rows, testid}: an export button above the
+ *                             table writes it to XLSX as shown (web/export.js: every page, in
+ *                             the order shown, numbers as numbers); NAME the file's name,
+ *                             FILTERS [[label, value]] what the page is filtered by, ROWS
+ *                             async () → all rows when the table holds one page of a longer
+ *                             list. Columns may set export: false, exportValue(row),
+ *                             exportType ('number' | 'percent' | 'text') and exportLabel.
  *
  * The returned element has update(rows): draws other rows (sort and page kept when they can be).
  */
@@ -152,11 +160,12 @@ export function table(rows, o = {}) {
     }
   }
 
-  out.update = (next) => { list = next || []; drawBody(); };
-  out.table = el;
+  const root = o.export ? h('div', { class: 'table-export' }, exportButton(o.export, cols, sorted), out) : out;
+  root.update = (next) => { list = next || []; drawBody(); };
+  root.table = el;
   drawHead();
   drawBody();
-  return out;
+  return root;
 }
 
 function firstOrder(c) {

@@ -138,10 +138,12 @@ int chain_extension(const struct cc_frame *f, int chain, const struct chain_rule
 
 /*
  * Writes the chain report workbook to PATH: summary, nodes (with a column chart of output by
- * node), gaps, and up to LIMIT targets per weak or missing node. Returns 0 or a negative CC_E*.
+ * node), gaps, and up to LIMIT targets per weak or missing node, in one language: English
+ * when EN, else Chinese (headers, names, classes, reasons); figures are number cells, ratios
+ * shown as percentages. Returns 0 or a negative CC_E*.
  */
 int chain_report_write(const struct cc_frame *f, int chain, const struct chain_scope *scope,
-		       int year, const struct chain_rules *rules, int limit, const char *path,
-		       struct cc_error *err);
+		       int year, const struct chain_rules *rules, int limit, int en,
+		       const char *path, struct cc_error *err);
 
 #endif

@@ -2,6 +2,8 @@
  * The chain report workbook (`chain report`, GET /api/v1/chains/{id}/report): a summary sheet,
  * every node with its metrics and a column chart of output by node, the gaps, and the
  * investment targets of every weak or missing node — what an analyst hands a chain chief.
+ * A workbook is in one language (EN: English, else Chinese): headers, classes, stages, names
+ * and reasons; figures are numbers (money in 万元, ratios as numbers shown as percentages).
  */
 #include <math.h>
 #include <stdio.h>
@@ -19,64 +21,225 @@ static void fmt(char *out, size_t n, double v, const char *spec)
 		snprintf(out, n, spec, v);
 }
 
+/* The Chinese or the English of a pair. */
+#define L(zh_, en_) (en ? (en_) : (zh_))
+
+static const char *stage_label(int stage, int en)
+{
+	static const char *const zh[] = {"上游", "中游", "下游"};
+	if (stage < 0 || stage > 2)
+		return "";
+	return en ? cc_stage_name(stage) : zh[stage];
+}
+
 static int node_sheet(struct cc_xlsx_writer *w, const char *name, const struct cc_catalogue *cat,
 		      const struct cc_chain *ch, const struct chain_node_metrics *m, int gaps_only,
-		      int *rows, struct cc_error *err)
+		      int en, int *rows, struct cc_error *err)
 {
-	static const char *const head[] = {"环节 node",
-					   "名称 name",
-					   "阶段 stage",
-					   "等级 class",
-					   "企业数 enterprises",
-					   "链主 masters",
-					   "骨干 core",
-					   "产值(万元) output",
-					   "占全链 share",
-					   "同比 YoY",
-					   "三年复合 CAGR3",
-					   "研发强度 R&D",
-					   "本地配套率 local coverage",
-					   "原因 reason",
-					   "reason"};
-	enum cc_cell_type types[15] = {0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
+	static const char *const head_zh[] = {
+		"环节编号",	"环节",	    "阶段",	    "判定",	  "企业数",
+		"链主",		"骨干",	    "产值（万元）", "占全链产值", "产值同比",
+		"三年复合增速", "研发强度", "本地配套率",   "判定依据"};
+	static const char *const head_en[] = {"Node id",
+					      "Node",
+					      "Stage",
+					      "Class",
+					      "Enterprises",
+					      "Masters",
+					      "Core firms",
+					      "Output (10k CNY)",
+					      "Share of chain output",
+					      "Output YoY",
+					      "CAGR (3 years)",
+					      "R&D intensity",
+					      "Local supply coverage",
+					      "Reason"};
+	enum cc_cell_type types[14] = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 0};
 	int rc = cc_xlsx_add_sheet(w, name, err);
 	if (rc == 0)
-		rc = cc_xlsx_row(w, 15, head, NULL, 1, err);
+		rc = cc_xlsx_row(w, 14, en ? head_en : head_zh, NULL, 1, err);
 	*rows = 0;
 	for (int k = 0; rc == 0 && k < ch->nnodes; k++) {
 		const struct chain_node_metrics *x = &m[k];
 		const struct cc_node *nd = &cat->nodes[x->node];
 		if (gaps_only && x->cls != CHAIN_WEAK && x->cls != CHAIN_MISSING)
 			continue;
-		char v[10][40], label[160], cls[40];
+		char v[10][40], label[160], named[300];
 		snprintf(label, sizeof label, "%*s%s", nd->depth * 2, "", nd->id);
-		snprintf(cls, sizeof cls, "%s %s", chain_class_zh(x->cls),
-			 chain_class_name(x->cls));
+		snprintf(named, sizeof named, "%*s%s", nd->depth * 2, "",
+			 en ? nd->name_en : nd->name_zh);
 		snprintf(v[0], 40, "%d", x->enterprises);
 		snprintf(v[1], 40, "%d", x->masters);
 		snprintf(v[2], 40, "%d", x->core);
 		fmt(v[3], 40, x->output, "%.2f");
-		fmt(v[4], 40, x->output_share, "%.4f");
-		fmt(v[5], 40, x->yoy, "%.4f");
-		fmt(v[6], 40, x->cagr3, "%.4f");
-		fmt(v[7], 40, x->rd_intensity, "%.4f");
-		fmt(v[8], 40, x->local_coverage, "%.4f");
-		const char *row[15] = {label, nd->name_zh,  cc_stage_name(nd->stage),
-				       cls,   v[0],	    v[1],
-				       v[2],  v[3],	    v[4],
-				       v[5],  v[6],	    v[7],
-				       v[8],  x->reason_zh, x->reason_en};
-		rc = cc_xlsx_row(w, 15, row, types, 0, err);
+		fmt(v[4], 40, x->output_share, "%.6f");
+		fmt(v[5], 40, x->yoy, "%.6f");
+		fmt(v[6], 40, x->cagr3, "%.6f");
+		fmt(v[7], 40, x->rd_intensity, "%.6f");
+		fmt(v[8], 40, x->local_coverage, "%.6f");
+		const char *row[14] = {label,
+				       named,
+				       stage_label(nd->stage, en),
+				       en ? chain_class_name(x->cls) : chain_class_zh(x->cls),
+				       v[0],
+				       v[1],
+				       v[2],
+				       v[3],
+				       v[4],
+				       v[5],
+				       v[6],
+				       v[7],
+				       v[8],
+				       en ? x->reason_en : x->reason_zh};
+		rc = cc_xlsx_row(w, 14, row, types, 0, err);
 		(*rows)++;
 	}
-	static const double widths[15] = {22, 16, 11, 14, 10, 8, 8, 14, 10, 10, 10, 10, 12, 60, 60};
-	cc_xlsx_widths(w, 15, widths);
+	static const double widths[14] = {22, 24, 8, 10, 10, 8, 8, 16, 12, 10, 12, 10, 12, 70};
+	cc_xlsx_widths(w, 14, widths);
+	return rc;
+}
+
+/* The summary sheet: one item a row, its value a number where it is one. */
+static int summary_sheet(struct cc_xlsx_writer *w, const struct cc_chain *ch,
+			 const struct chain_scope *scope, int year, const struct chain_summary *s,
+			 int en, struct cc_error *err)
+{
+	char v[11][300];
+	snprintf(v[0], 300, "%s", en ? ch->name_en : ch->name_zh);
+	snprintf(v[1], 300, "%s", en ? scope->name_en : scope->name_zh);
+	snprintf(v[2], 300, "%d", year);
+	snprintf(v[3], 300, "%d", s->enterprises);
+	fmt(v[4], 300, s->output, "%.2f");
+	fmt(v[5], 300, s->yoy, "%.6f");
+	fmt(v[6], 300, s->completeness, "%.6f");
+	fmt(v[7], 300, s->local_coverage, "%.6f");
+	fmt(v[8], 300, s->hhi, "%.0f");
+	snprintf(v[9], 300, "%d", s->strong);
+	snprintf(v[10], 300, "%d", s->adequate);
+	char weak[32], missing[32];
+	snprintf(weak, sizeof weak, "%d", s->weak);
+	snprintf(missing, sizeof missing, "%d", s->missing);
+	static const char *const zh[13] = {"产业链",
+					   "范围",
+					   "年度",
+					   "企业数",
+					   "工业总产值（万元）",
+					   "产值增速",
+					   "完整度（末端环节有企业的比例）",
+					   "本地配套率",
+					   "产值集中度 HHI（0–10000）",
+					   "优势环节数",
+					   "一般环节数",
+					   "薄弱环节数",
+					   "缺失环节数"};
+	static const char *const en_[13] = {"Chain",
+					    "Scope",
+					    "Year",
+					    "Enterprises",
+					    "Output (10k CNY)",
+					    "Output growth",
+					    "Completeness (leaf links present)",
+					    "Local supply coverage",
+					    "Output concentration HHI (0-10000)",
+					    "Strong links",
+					    "Adequate links",
+					    "Weak links",
+					    "Missing links"};
+	const char *vals[13] = {v[0], v[1], v[2], v[3],	 v[4], v[5],   v[6],
+				v[7], v[8], v[9], v[10], weak, missing};
+	static const enum cc_cell_type types[13] = {0, 0, 1, 1, 1, 2, 2, 2, 1, 1, 1, 1, 1};
+	const char *head[2] = {L("项目", "Item"), L("值", "Value")};
+	int rc = cc_xlsx_add_sheet(w, L("概况", "Summary"), err);
+	if (rc == 0)
+		rc = cc_xlsx_row(w, 2, head, NULL, 1, err);
+	for (int i = 0; rc == 0 && i < 13; i++) {
+		const char *row[2] = {en ? en_[i] : zh[i], vals[i]};
+		const enum cc_cell_type tp[2] = {CC_CELL_TEXT, types[i]};
+		rc = cc_xlsx_row(w, 2, row, tp, 0, err);
+	}
+	static const double sw[2] = {40, 36};
+	cc_xlsx_widths(w, 2, sw);
+	return rc;
+}
+
+/* The targets sheet: up to LIMIT targets of every weak or missing node. */
+static int targets_sheet(struct cc_xlsx_writer *w, const struct cc_frame *f,
+			 const struct cc_catalogue *cat, const struct cc_chain *ch,
+			 const struct chain_node_metrics *m, const struct chain_scope *scope,
+			 int year, const struct chain_rules *rules, struct chain_target *t,
+			 int limit, int en, struct cc_error *err)
+{
+	static const char *const th_zh[] = {"环节编号",
+					    "环节",
+					    "排名",
+					    "统一社会信用代码",
+					    "企业名称",
+					    "地区",
+					    "类型",
+					    "得分",
+					    "向本地供货（万元）",
+					    "本地客户数",
+					    "营业收入（万元）",
+					    "营收同比",
+					    "理由"};
+	static const char *const th_en[] = {"Node id",
+					    "Node",
+					    "Rank",
+					    "Credit code",
+					    "Enterprise",
+					    "Region",
+					    "Kind",
+					    "Score",
+					    "Sales to local buyers (10k CNY)",
+					    "Local buyers",
+					    "Revenue (10k CNY)",
+					    "Revenue YoY",
+					    "Reason"};
+	static const enum cc_cell_type tt[13] = {0, 0, 1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 0};
+	int rc = cc_xlsx_add_sheet(w, L("招商目标", "Targets"), err);
+	if (rc == 0)
+		rc = cc_xlsx_row(w, 13, en ? th_en : th_zh, NULL, 1, err);
+	for (int k = 0; rc == 0 && k < ch->nnodes; k++) {
+		if (m[k].cls != CHAIN_WEAK && m[k].cls != CHAIN_MISSING)
+			continue;
+		const struct cc_node *nd = &cat->nodes[m[k].node];
+		int n = chain_targets(f, nd->index, scope, year, rules, t, limit, err);
+		for (int i = 0; rc == 0 && i < n; i++) {
+			char c[7][40], region[160];
+			snprintf(c[0], 40, "%d", i + 1);
+			snprintf(c[1], 40, "%.4f", t[i].score);
+			snprintf(c[2], 40, "%.2f", t[i].value_to_local);
+			snprintf(c[3], 40, "%d", t[i].local_buyers);
+			fmt(c[4], 40, t[i].revenue, "%.2f");
+			fmt(c[5], 40, t[i].yoy, "%.6f");
+			cc_region_fullname(t[i].region, region, sizeof region);
+			int sup = t[i].kind == CHAIN_TARGET_SUPPLIER;
+			const char *row[13] = {
+				nd->id,
+				en ? nd->name_en : nd->name_zh,
+				c[0],
+				t[i].uscc,
+				t[i].ent >= 0 ? f->name[t[i].ent] : "",
+				region,
+				sup ? L("向本地供货的企业", "Supplier to local firms")
+				    : L("外地同类企业", "Maker elsewhere"),
+				c[1],
+				c[2],
+				c[3],
+				c[4],
+				c[5],
+				en ? t[i].reason_en : t[i].reason_zh};
+			rc = cc_xlsx_row(w, 13, row, tt, 0, err);
+		}
+	}
+	static const double tw[13] = {18, 18, 6, 20, 30, 20, 18, 8, 16, 10, 16, 10, 70};
+	cc_xlsx_widths(w, 13, tw);
 	return rc;
 }
 
 int chain_report_write(const struct cc_frame *f, int chain, const struct chain_scope *scope,
-		       int year, const struct chain_rules *rules, int limit, const char *path,
-		       struct cc_error *err)
+		       int year, const struct chain_rules *rules, int limit, int en,
+		       const char *path, struct cc_error *err)
 {
 	const struct cc_catalogue *cat = cc_catalogue_get(err);
 	if (!cat)
@@ -95,101 +258,18 @@ int chain_report_write(const struct cc_frame *f, int chain, const struct chain_s
 		rc = cc_xlsx_create(&w, path, err);
 	if (rc)
 		goto out;
-	/* Summary. */
-	char v[10][300];
-	snprintf(v[0], 300, "%s %s", ch->name_zh, ch->name_en);
-	snprintf(v[1], 300, "%s %s", scope->name_zh, scope->name_en);
-	snprintf(v[2], 300, "%d", year);
-	snprintf(v[3], 300, "%d", s.enterprises);
-	fmt(v[4], 300, s.output, "%.2f");
-	fmt(v[5], 300, s.yoy * 100, "%.1f%%");
-	fmt(v[6], 300, s.completeness * 100, "%.1f%%");
-	fmt(v[7], 300, s.local_coverage * 100, "%.1f%%");
-	fmt(v[8], 300, s.hhi, "%.0f");
-	snprintf(v[9], 300, "%d / %d / %d / %d", s.strong, s.adequate, s.weak, s.missing);
-	const char *labels[10] = {"产业链 chain",
-				  "范围 scope",
-				  "年度 year",
-				  "企业数 enterprises",
-				  "工业总产值(万元) output",
-				  "产值增速 output growth",
-				  "完整度 completeness (leaf links present)",
-				  "本地配套率 local supply coverage",
-				  "集中度 HHI (0-10000)",
-				  "优势/一般/薄弱/缺失 strong/adequate/weak/missing"};
-	static const char *const head[] = {"项目 item", "值 value"};
-	rc = cc_xlsx_add_sheet(w, "概况 Summary", err);
-	if (rc == 0)
-		rc = cc_xlsx_row(w, 2, head, NULL, 1, err);
-	for (int i = 0; rc == 0 && i < 10; i++) {
-		const char *row[2] = {labels[i], v[i]};
-		rc = cc_xlsx_row(w, 2, row, NULL, 0, err);
-	}
-	static const double sw[2] = {44, 40};
-	cc_xlsx_widths(w, 2, sw);
+	rc = summary_sheet(w, ch, scope, year, &s, en, err);
 	int rows = 0;
+	const char *nodes = L("环节", "Nodes");
 	if (rc == 0)
-		rc = node_sheet(w, "环节 Nodes", cat, ch, m, 0, &rows, err);
+		rc = node_sheet(w, nodes, cat, ch, m, 0, en, &rows, err);
 	if (rc == 0 && rows)
-		rc = cc_xlsx_bar_chart(w, "环节 Nodes", 1, 7, 1, rows,
-				       "各环节产值（万元） Output by node", 1, 15);
+		rc = cc_xlsx_bar_chart(w, nodes, 1, 7, 1, rows,
+				       L("各环节产值（万元）", "Output by node (10k CNY)"), 1, 15);
 	if (rc == 0)
-		rc = node_sheet(w, "短板 Gaps", cat, ch, m, 1, &rows, err);
-	/* Targets. */
-	static const char *const th[] = {"环节 node",
-					 "名称 node name",
-					 "排名 rank",
-					 "信用代码 uscc",
-					 "企业 name",
-					 "地区 region",
-					 "类型 kind",
-					 "得分 score",
-					 "向本地供货(万元) sales to local",
-					 "本地客户 local buyers",
-					 "营业收入(万元) revenue",
-					 "同比 YoY",
-					 "理由 reason",
-					 "reason"};
-	enum cc_cell_type tt[14] = {0, 0, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0};
+		rc = node_sheet(w, L("短板", "Gaps"), cat, ch, m, 1, en, &rows, err);
 	if (rc == 0)
-		rc = cc_xlsx_add_sheet(w, "招商目标 Targets", err);
-	if (rc == 0)
-		rc = cc_xlsx_row(w, 14, th, NULL, 1, err);
-	for (int k = 0; rc == 0 && k < ch->nnodes; k++) {
-		if (m[k].cls != CHAIN_WEAK && m[k].cls != CHAIN_MISSING)
-			continue;
-		const struct cc_node *nd = &cat->nodes[m[k].node];
-		int n = chain_targets(f, nd->index, scope, year, rules, t, limit, err);
-		for (int i = 0; rc == 0 && i < n; i++) {
-			char c[7][40], region[160];
-			snprintf(c[0], 40, "%d", i + 1);
-			snprintf(c[1], 40, "%.4f", t[i].score);
-			snprintf(c[2], 40, "%.2f", t[i].value_to_local);
-			snprintf(c[3], 40, "%d", t[i].local_buyers);
-			fmt(c[4], 40, t[i].revenue, "%.2f");
-			fmt(c[5], 40, t[i].yoy, "%.4f");
-			cc_region_fullname(t[i].region, region, sizeof region);
-			const char *row[14] = {nd->id,
-					       nd->name_zh,
-					       c[0],
-					       t[i].uscc,
-					       t[i].ent >= 0 ? f->name[t[i].ent] : "",
-					       region,
-					       t[i].kind == CHAIN_TARGET_SUPPLIER
-						       ? "供货商 supplier"
-						       : "外地同类企业 maker",
-					       c[1],
-					       c[2],
-					       c[3],
-					       c[4],
-					       c[5],
-					       t[i].reason_zh,
-					       t[i].reason_en};
-			rc = cc_xlsx_row(w, 14, row, tt, 0, err);
-		}
-	}
-	static const double tw[14] = {18, 14, 6, 20, 30, 20, 16, 8, 14, 10, 14, 8, 60, 60};
-	cc_xlsx_widths(w, 14, tw);
+		rc = targets_sheet(w, f, cat, ch, m, scope, year, rules, t, limit, en, err);
 	{
 		int crc = cc_xlsx_writer_close(w, rc ? NULL : err);
 		w = NULL;

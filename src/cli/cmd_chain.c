@@ -231,10 +231,11 @@ static int target_rows(const struct chain_cli *c, const struct cc_chain *ch,
 }
 
 static int chain_report(struct cli_ctx *ctx, struct chain_cli *c, const struct cc_chain *ch,
-			const struct chain_summary *s, const char *out, int limit)
+			const struct chain_summary *s, const char *out, int limit, int en)
 {
 	struct cc_error err = {0};
-	if (chain_report_write(c->f, ch->index, &c->scope, c->year, c->rules, limit, out, &err)) {
+	if (chain_report_write(c->f, ch->index, &c->scope, c->year, c->rules, limit, en, out,
+			       &err)) {
 		cli_error("chain report: %s", err.msg);
 		return CLI_FAIL;
 	}
@@ -277,6 +278,10 @@ static int chain_one(struct cli_ctx *ctx, const char *sub, const char *name, con
 		return CLI_USAGE;
 	if (strcmp(sub, "report") == 0 && !val[4]) {
 		cli_error("chain report: --out FILE.xlsx is required");
+		return CLI_USAGE;
+	}
+	if (val[5] && strcmp(val[5], "zh") != 0 && strcmp(val[5], "en") != 0) {
+		cli_error("chain: --lang must be zh or en");
 		return CLI_USAGE;
 	}
 	rc = chain_cli_open(ctx, val[0], val[1], &c);
@@ -350,7 +355,8 @@ static int chain_one(struct cli_ctx *ctx, const char *sub, const char *name, con
 			cli_table_release(&t);
 		}
 	} else {
-		rc = chain_report(ctx, &c, ch, &s, val[4], (int)limit);
+		rc = chain_report(ctx, &c, ch, &s, val[4], (int)limit,
+				  val[5] && strcmp(val[5], "en") == 0);
 	}
 out:
 	free(m);
@@ -382,7 +388,7 @@ static int sub_report(struct cli_ctx *ctx, const char **val, const char **args, 
 	return chain_one(ctx, "report", args[0], val);
 }
 
-/* Options: 0 scope, 1 year, 2 node, 3 limit, 4 out. */
+/* Options: 0 scope, 1 year, 2 node, 3 limit, 4 out, 5 lang. */
 #define SCOPE_YEAR (CLI_OPT(0) | CLI_OPT(1))
 static const struct cli_sub chain_subs[] = {
 	{"", sub_list, 0, 0, SCOPE_YEAR, "[--scope S] [--year Y]"},
@@ -391,14 +397,15 @@ static const struct cli_sub chain_subs[] = {
 	{"gaps", sub_gaps, 1, 1, SCOPE_YEAR, "gaps CHAIN [--scope S] [--year Y]"},
 	{"targets", sub_targets, 1, 1, SCOPE_YEAR | CLI_OPT(2) | CLI_OPT(3),
 	 "targets CHAIN [--scope S] [--year Y] [--node N] [--limit K]"},
-	{"report", sub_report, 1, 1, SCOPE_YEAR | CLI_OPT(3) | CLI_OPT(4),
-	 "report CHAIN --out F.xlsx [--scope S] [--year Y] [--limit K]"},
+	{"report", sub_report, 1, 1, SCOPE_YEAR | CLI_OPT(3) | CLI_OPT(4) | CLI_OPT(5),
+	 "report CHAIN --out F.xlsx [--scope S] [--year Y] [--limit K] [--lang zh|en]"},
 	{NULL, NULL, 0, 0, 0, NULL},
 };
 
 int cmd_chain(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {{"scope", 1}, {"year", 1}, {"node", 1},
-						 {"limit", 1}, {"out", 1},  {NULL, 0}};
+						 {"limit", 1}, {"out", 1},  {"lang", 1},
+						 {NULL, 0}};
 	return cli_dispatch(ctx, cli_find("chain"), chain_subs, opts, argc, argv);
 }

@@ -203,7 +203,13 @@ void http_header(struct http_req *req, const char *name, const char *value)
 json_t *http_body_json(struct http_req *req)
 {
 	json_error_t je;
-	if (req->body_len > HTTP_MAX_JSON) {
+	if (req->gated && (req->gated->roles & HTTP_BODY_LARGE)) {
+		if (req->body_len > HTTP_MAX_JSON_LARGE) {
+			http_error(req, 413, "too_large", NULL, "请求体过大（不超过 16 MB）",
+				   "JSON body is larger than 16 MB");
+			return NULL;
+		}
+	} else if (req->body_len > HTTP_MAX_JSON) {
 		http_error(req, 413, "too_large", NULL, "请求体过大（JSON 不超过 1 MB）",
 			   "JSON body is larger than 1 MB");
 		return NULL;
@@ -314,7 +320,9 @@ size_t http_body_cap(const struct http_route *r)
 {
 	if (!r || (r->roles & HTTP_ROLE_ANYONE))
 		return HTTP_MAX_ANON;
-	return (r->roles & HTTP_BODY_UPLOAD) ? HTTP_MAX_UPLOAD : HTTP_MAX_JSON;
+	if (r->roles & HTTP_BODY_UPLOAD)
+		return HTTP_MAX_UPLOAD;
+	return (r->roles & HTTP_BODY_LARGE) ? HTTP_MAX_JSON_LARGE : HTTP_MAX_JSON;
 }
 
 int http_gate(struct http_req *req, const struct http_route *r, int path_known)
@@ -355,6 +363,7 @@ int http_dispatch(struct http_req *req)
 		status = http_gate(req, r, path_known);
 		if (status)
 			return status;
+		req->gated = r; /* the body's cap (http_body_json) is the route's */
 	}
 	http_match(r->pattern, req->path, req);
 	int write = is_write(req->method) && req->st;

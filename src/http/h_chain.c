@@ -618,8 +618,14 @@ int h_chain_report(struct http_req *req)
 	if (!ch || !f || h_chain_params(req, f, &scope, &year))
 		return req->status;
 	struct cc_error err = {0};
+	const char *lang = http_query(req, "lang");
+	if (lang && strcmp(lang, "en") != 0 && strcmp(lang, "zh") != 0)
+		return http_error(req, 400, "invalid", "lang", "lang 应为 zh 或 en",
+				  "lang must be zh or en");
+	int en = lang && strcmp(lang, "en") == 0;
 	http_file_new(req, "chain", ".xlsx", path, sizeof path);
-	if (chain_report_write(f, ch->index, &scope, year, chain_rules_get(NULL), 10, path, &err)) {
+	if (chain_report_write(f, ch->index, &scope, year, chain_rules_get(NULL), 10, en, path,
+			       &err)) {
 		unlink(path);
 		return http_error(req, 500, "internal", NULL, "无法生成报告",
 				  "cannot write the report: %s", err.msg);

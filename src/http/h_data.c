@@ -1,6 +1,7 @@
 /*
  * Dashboard, catalogue look-ups, imports and exports over HTTP.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -426,6 +427,42 @@ int h_export(struct http_req *req)
 	int rc = http_send_file(
 		req, path, o.format == CC_OUT_XLSX ? HTTP_TYPE_XLSX : "text/csv; charset=utf-8",
 		name);
+	unlink(path);
+	return rc;
+}
+
+/*
+ * POST /api/v1/exports/table: the table a page shows, as XLSX (cc_export_grid). The body is
+ * the table itself (columns, rows, sheet, about) as the page drew it: its filters, sort and
+ * language; "filename" (without extension) names the download. Everything in it came from
+ * the API answers the user could read, so it needs no other check than its shape.
+ */
+int h_export_table(struct http_req *req)
+{
+	struct cc_error err = {0};
+	char path[512], name[128];
+	int64_t rows = 0;
+	json_t *spec = http_body_json(req);
+	if (!spec)
+		return req->status;
+	/* The page saves the file under its own (Chinese) name; the header's is plain ASCII. */
+	const char *fn = json_string_value(json_object_get(spec, "filename"));
+	size_t k = 0;
+	for (const char *p = fn ? fn : ""; *p && k < 80; p++)
+		name[k++] = (isalnum((unsigned char)*p) || *p == '-' || *p == '.') ? *p : '_';
+	snprintf(name + k, sizeof name - k, "%s.xlsx", k ? "" : "table");
+	http_file_new(req, "table", ".xlsx", path, sizeof path);
+	int rc = cc_export_grid(spec, path, &rows, &err);
+	json_decref(spec);
+	if (rc) {
+		unlink(path);
+		if (rc == CC_EINVAL)
+			return http_error(req, 400, "invalid", NULL, "表格格式不正确", "%s",
+					  err.msg);
+		return http_error(req, 500, "internal", NULL, "导出失败", "export failed: %s",
+				  err.msg);
+	}
+	rc = http_send_file(req, path, HTTP_TYPE_XLSX, name);
 	unlink(path);
 	return rc;
 }

@@ -18,6 +18,7 @@ int h_import(struct http_req *req);
 int h_import_rejects(struct http_req *req);
 int h_import_template(struct http_req *req);
 int h_export(struct http_req *req);
+int h_export_table(struct http_req *req);
 int h_chains(struct http_req *req);
 int h_regions(struct http_req *req);
 int h_metrics(struct http_req *req);

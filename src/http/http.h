@@ -28,6 +28,9 @@ enum http_role_bits_t {
 	/* Not a role: the route's body is a file upload, streamed to disk up to the upload
 	 * cap (other routes take a small JSON body, held in memory). */
 	HTTP_BODY_UPLOAD = 256,
+	/* Not a role: the route takes a JSON body of up to HTTP_MAX_JSON_LARGE (a table to
+	 * export), held in memory like any JSON body. */
+	HTTP_BODY_LARGE = 512,
 };
 
 /* The logged-in user of a request (id 0 when there is none). */
@@ -129,9 +132,10 @@ json_t *http_body_json(struct http_req *req);
 int http_dispatch(struct http_req *req);
 
 /* Body caps: uploads (streamed to a file), JSON bodies, routes open to anyone (log in). */
-#define HTTP_MAX_UPLOAD (64u << 20)
-#define HTTP_MAX_JSON	(1u << 20)
-#define HTTP_MAX_ANON	(16u << 10)
+#define HTTP_MAX_UPLOAD	    (64u << 20)
+#define HTTP_MAX_JSON	    (1u << 20)
+#define HTTP_MAX_JSON_LARGE (16u << 20)
+#define HTTP_MAX_ANON	    (16u << 10)
 /* The largest body route R accepts (static files: HTTP_MAX_ANON). */
 size_t http_body_cap(const struct http_route *r);
 

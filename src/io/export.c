@@ -114,7 +114,7 @@ int cc_tablew_row(struct cc_tablew *w, size_t n, const char *const *values,
 		size_t len = strlen(values[i]);
 		/* A number-typed cell is written as it is; its text is checked only when it looks
 		 * like a formula to a spreadsheet (a negative number), not for every number. */
-		int number = types && types[i] == CC_CELL_NUMBER;
+		int number = types && (types[i] == CC_CELL_NUMBER || types[i] == CC_CELL_PERCENT);
 		int as_text =
 			!number || (cc_csv_needs_guard(values[i], len) && !is_number(values[i]));
 		cc_buf_csv_cell(b, values[i], len, as_text);

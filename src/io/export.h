@@ -7,6 +7,7 @@
 #define CC_IO_EXPORT_H
 #include <stddef.h>
 #include <stdint.h>
+#include <jansson.h>
 #include "base/error.h"
 #include "io/xlsx.h"
 #include "store/store.h"
@@ -57,5 +58,20 @@ int cc_export_file(struct cc_store *st, const char *path, const struct cc_export
  * ("行政区划"). Returns 0 or a negative CC_E*.
  */
 int cc_export_template(struct cc_store *st, int kind, const char *path, struct cc_error *err);
+
+/*
+ * Writes a table a page shows (web/table.js's export button, POST /api/v1/exports/table) to
+ * PATH as XLSX (io/grid.c). SPEC is a JSON object (not consumed):
+ *   "columns": [{"label": "企业名称", "type": "text" | "number" | "percent"}]   1..256
+ *   "rows":    [[cell, ...], ...]  at most 1,000,000; a cell is a string, a number or null
+ *   "sheet":   the first sheet's name (default "Sheet1")
+ *   "about":   [[label, value], ...] optional, written to a second sheet "about_sheet"
+ *              (default "About"): the title, the filters, the time of the export
+ * The first row holds the labels in bold. A number in a number column is stored as a number,
+ * in a percent column as a number shown "0.0%"; a string in a number column (an unknown
+ * value written "—") stays text; null is an empty cell. Returns 0 and *ROWS (data rows), or
+ * CC_EINVAL naming the bad column or row, or CC_EIO / CC_ENOMEM.
+ */
+int cc_export_grid(const json_t *spec, const char *path, int64_t *rows, struct cc_error *err);
 
 #endif

@@ -1420,6 +1420,7 @@ struct cc_xlsx_writer {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
 	lxw_format *bold;
+	lxw_format *pct, *pct_bold; /* CC_CELL_PERCENT: "0.0%" */
 	char *path;
 	char sheet[XLSX_SHEET_NAME_MAX * 4 + 1];
 	lxw_row_t row;
@@ -1483,9 +1484,12 @@ int cc_xlsx_create(struct cc_xlsx_writer **out, const char *path, struct cc_erro
 	lxw_workbook_options opt = {
 		.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
 	w->wb = w->path ? workbook_new_opt(path, &opt) : NULL;
-	if (w->wb)
+	if (w->wb) {
 		w->bold = workbook_add_format(w->wb);
-	if (!w->bold) {
+		w->pct = workbook_add_format(w->wb);
+		w->pct_bold = workbook_add_format(w->wb);
+	}
+	if (!w->bold || !w->pct || !w->pct_bold) {
 		if (w->wb)
 			lxw_workbook_free(w->wb);
 		free(w->path);
@@ -1493,6 +1497,9 @@ int cc_xlsx_create(struct cc_xlsx_writer **out, const char *path, struct cc_erro
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	}
 	format_set_bold(w->bold);
+	format_set_num_format(w->pct, "0.0%");
+	format_set_num_format(w->pct_bold, "0.0%");
+	format_set_bold(w->pct_bold);
 	*out = w;
 	return 0;
 }
@@ -1557,6 +1564,9 @@ int cc_xlsx_row(struct cc_xlsx_writer *w, size_t n, const char *const *values,
 			e = fmt ? worksheet_write_blank(w->ws, w->row, col, fmt) : LXW_NO_ERROR;
 		else if (types && types[i] == CC_CELL_NUMBER && parse_number(v, &d))
 			e = worksheet_write_number(w->ws, w->row, col, d, fmt);
+		else if (types && types[i] == CC_CELL_PERCENT && parse_number(v, &d))
+			e = worksheet_write_number(w->ws, w->row, col, d,
+						   bold ? w->pct_bold : w->pct);
 		else
 			e = worksheet_write_string(w->ws, w->row, col, v, fmt);
 		if (e == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED)

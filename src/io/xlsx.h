@@ -33,8 +33,11 @@ double cc_xlsx_progress(const struct cc_xlsx_reader *x);
 /* Frees X (may be NULL) and closes the file. Spelled cc_xlsx_close(x) by callers. */
 void cc_xlsx_reader_close(struct cc_xlsx_reader *x);
 
-/* Column types for writing. */
-enum cc_cell_type { CC_CELL_TEXT = 0, CC_CELL_NUMBER = 1 };
+/*
+ * Column types for writing. CC_CELL_PERCENT is a number (a ratio, 0.125) that the sheet shows
+ * as a percentage ("12.5%"): the cell still holds the ratio, so sums and charts work.
+ */
+enum cc_cell_type { CC_CELL_TEXT = 0, CC_CELL_NUMBER = 1, CC_CELL_PERCENT = 2 };
 
 struct cc_xlsx_writer;
 
@@ -44,8 +47,8 @@ int cc_xlsx_create(struct cc_xlsx_writer **out, const char *path, struct cc_erro
 int cc_xlsx_add_sheet(struct cc_xlsx_writer *w, const char *name, struct cc_error *err);
 /*
  * Appends one row to the current sheet. VALUES[i] may be NULL (an empty cell). TYPES may be
- * NULL (all text); a CC_CELL_NUMBER value is written as a number when it parses as one, as
- * text otherwise. BOLD non-zero writes the row in bold (headers).
+ * NULL (all text); a CC_CELL_NUMBER or CC_CELL_PERCENT value is written as a number when it
+ * parses as one, as text otherwise. BOLD non-zero writes the row in bold (headers).
  */
 int cc_xlsx_row(struct cc_xlsx_writer *w, size_t n, const char *const *values,
 		const enum cc_cell_type *types, int bold, struct cc_error *err);

@@ -1020,7 +1020,7 @@ static void chain_names(const char *ids, char *out, size_t n)
 int lists_export_xlsx(const struct list_version *v, const char *path, struct cc_error *err)
 {
 	static const char *const head[] = {"序号",     "企业名称", "统一社会信用代码",
-					   "所在地区", "产业链",   "梯队 tier",
+					   "所在地区", "产业链",   "梯队",
 					   "得分",     "入选理由"};
 	static const enum cc_cell_type types[] = {CC_CELL_NUMBER, CC_CELL_TEXT, CC_CELL_TEXT,
 						  CC_CELL_TEXT,	  CC_CELL_TEXT, CC_CELL_TEXT,
@@ -1053,7 +1053,7 @@ int lists_export_xlsx(const struct list_version *v, const char *path, struct cc_
 		snprintf(tier, sizeof tier, "%s", e->tier);
 		for (int k = 0; have_model && k < m.ntiers; k++)
 			if (strcmp(m.tiers[k].id, e->tier) == 0)
-				snprintf(tier, sizeof tier, "%s %s", m.tiers[k].name_zh, e->tier);
+				snprintf(tier, sizeof tier, "%s", m.tiers[k].name_zh);
 		if (isnan(e->score))
 			score[0] = '\0';
 		else

@@ -38,9 +38,12 @@ export async function render({ main, params, query, alive }) {
   clear(main);
 
   const c = d.chain || {};
+  // What an export of this page's tables says it was filtered by (web/export.js).
+  const exportOf = (key, vars) => ({ name: pick(c.name_zh, c.name_en) + ' ' + t(key, vars),
+    filters: () => [[t('chain.col.chain'), pick(c.name_zh, c.name_en)], [t('chain.scope'), d.scope ? pick(d.scope.name_zh, d.scope.name_en) : scope], [t('common.year'), d.scope ? d.scope.year : year]] });
   const nodes = d.nodes || [];
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const reportHref = apiUrl('/chains/' + encodeURIComponent(id) + '/report', { scope, year });
+  const reportHref = apiUrl('/chains/' + encodeURIComponent(id) + '/report', { scope, year, lang: isZh() ? 'zh' : 'en' });
 
   /* ---------- header, scope, cards ---------- */
   main.appendChild(h('section', { class: 'panel' },
@@ -97,7 +100,7 @@ export async function render({ main, params, query, alive }) {
         h('h2', null, t('chain.gaps', { n: fmtInt(gapRows.length) })),
         h('span', { class: 'muted small' }, t('chain.gaps_hint'))),
       table(gapRows, {
-        testid: 'gaps-table', class: 'wrap-head', empty: t('chain.no_gaps'),
+        testid: 'gaps-table', class: 'wrap-head', empty: t('chain.no_gaps'), export: exportOf('chain.gaps', { n: gapRows.length }),
         row: (n) => ({ dataset: { node: n.id, cls: n.class }, testid: 'gap-row' }),
         open: (n) => openNode(n.id),
         columns: [
@@ -115,7 +118,7 @@ export async function render({ main, params, query, alive }) {
       h('div', { class: 'panel-head' }, h('h2', null, t('chain.extension'))),
       h('p', { class: 'muted small' }, t('chain.extension_hint')),
       table(ext, {
-        testid: 'extension-table', empty: t('chain.no_extension'),
+        testid: 'extension-table', empty: t('chain.no_extension'), export: exportOf('chain.extension'),
         row: (x) => ({ dataset: { node: x.id } }),
         open: (x) => openNode(x.id),
         columns: [

@@ -62,6 +62,7 @@ export async function render({ main, query, alive }) {
       h('span', { class: 'muted small' }, t('chain.compare_table_hint'))),
     table(items, {
       testid: 'compare-table', id: 'compare-table',
+      export: { name: t('chain.compare_title'), filters: () => [[t('chain.scope'), d.scope ? pick(d.scope.name_zh, d.scope.name_en) : scope], [t('common.year'), d.scope ? d.scope.year : year]] },
       row: (it) => ({ dataset: { chain: it.id }, testid: 'compare-row' }),
       open: (it) => go(it.id),
       sort: { key: sort, order },

@@ -112,6 +112,22 @@ export async function render({ main, query, user, alive }) {
   // The register sorts on the server: a header click asks for page 1 in that order.
   const list = table(items, {
     testid: 'results-table', id: 'results-table', empty: t('common.empty'), emptyTestid: 'results-empty',
+    // every row of the search, not just this page, in the order of the search (web/export.js)
+    export: {
+      name: t('nav.enterprises'), testid: 'results-export',
+      filters: () => ['q', 'region', 'industry', 'chain', 'cert', 'listed', 'sort', 'order'].map((k) => [t('ent.' + k),
+        f[k] ? (els[k].tagName === 'SELECT' ? els[k].selectedOptions[0]?.textContent || f[k] : f[k]) : '']),
+      rows: async () => {
+        const all = [];
+        let cur = '';
+        do {
+          const p = await api('/enterprises', { query: { ...q, cursor: cur, limit: 500 } });
+          all.push(...(p.items || []));
+          cur = p.next_cursor || '';
+        } while (cur && all.length < 100000);
+        return all;
+      },
+    },
     row: (it) => ({ dataset: { uscc: it.uscc } }),
     sort: f.sort ? { key: f.sort, order: f.order || ((f.sort === 'name' || f.sort === 'uscc') ? 'asc' : 'desc') } : null,
     serverSort: true,
@@ -132,6 +148,7 @@ export async function render({ main, query, user, alive }) {
         render: (it) => uniqueChains(it.chains).map((m) => h('span', { class: 'badge badge-chain' + (m.role === 'master' ? ' badge-master' : ''), title: m.node_name || m.node || '' },
           (chainName.get(m.chain) || m.chain) + (m.role === 'master' ? ' · ' + t('chainrole.master') : ''))) },
       { key: 'revenue', label: year ? h('span', null, t('ent.col.revenue_amt'), h('div', { class: 'muted small' }, String(year))) : t('ent.col.revenue_amt'),
+        exportLabel: t('ent.col.revenue_amt') + (year ? ' ' + year : ''),
         align: 'num', sort: true, class: 'nowrap', render: (it) => fmtMoney(it.revenue) },
       { key: 'revenue_yoy', label: t('ent.col.yoy'), align: 'num', sort: true,
         class: (it) => (isNum(it.revenue_yoy) ? (it.revenue_yoy < 0 ? 'neg' : 'pos') : ''), render: (it) => fmtPct(it.revenue_yoy) },

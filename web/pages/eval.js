@@ -82,6 +82,21 @@ export async function render({ main, query, alive }) {
     const items = run.items || [];
     clear(tableBox).appendChild(table(items, {
       testid: 'run-table', empty: t('eval.no_rows'),
+      // the whole run, every page of it, in rank order
+      export: {
+        name: t('eval.ranking') + ' ' + pick(model.name_zh, model.name_en),
+        filters: [[t('eval.model'), pick(model.name_zh, model.name_en)], [t('common.year'), run.year]],
+        rows: async () => {
+          const all = [];
+          let cur = '';
+          do {
+            const p = await api('/models/' + encodeURIComponent(model.id) + '/run', { query: { limit: 500, cursor: cur } });
+            all.push(...(p.items || []));
+            cur = p.next_cursor || '';
+          } while (cur && all.length < 200000);
+          return all;
+        },
+      },
       row: (it) => ({ testid: 'run-row', dataset: { uscc: it.uscc } }),
       open: (it, tr) => show(it, tr),
       columns: [
@@ -124,7 +139,7 @@ export async function render({ main, query, alive }) {
         h('span', null, it.tier ? tierBadge(model, it.tier) : null, ' ', h('strong', { testid: 'breakdown-score' }, score(it.score)))),
       el,
       table(inds, {
-        testid: 'breakdown-table',
+        testid: 'breakdown-table', export: { name: t('eval.breakdown_of', { name: it.name || it.uscc }), filters: [[t('eval.model'), pick(model.name_zh, model.name_en)]] },
         row: (x) => ({ dataset: { indicator: x.id } }),
         columns: [
           { key: 'indicator', label: t('eval.col.indicator'), sort: (x) => indName(x.id), render: (x) => indName(x.id) },

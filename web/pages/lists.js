@@ -62,6 +62,8 @@ export async function render({ main, query, user, alive }) {
     list.note ? h('p', { class: 'lead small' }, t('lists.note') + '：' + list.note) : null,
     table(entries, {
       testid: 'entries-table', wrap: { class: 'table-scroll' },
+      export: { name: t('lists.detail', { name, version: list.version }), testid: 'entries-export',
+        filters: [[t('lists.col.model'), modelName(list.model)], [t('common.year'), list.year]] },
       row: (en) => ({ testid: 'entry-row', dataset: { uscc: en.uscc } }),
       columns: [
         { key: 'rank', label: t('eval.col.rank'), align: 'num', sort: true, first: 'asc', render: (en) => en.rank ?? '' },
@@ -123,6 +125,7 @@ export async function render({ main, query, user, alive }) {
       h('h3', null, t('lists.diff.' + key), ' ', h('span', { class: 'badge' }, fmtInt(rows.length))),
       table(rows, {
         emptyBlock: true, empty: t('common.none'),
+        export: { name: t('lists.diff.' + key) + ' v' + from + '–v' + to, filters: [[t('lists.col.name'), name]] },
         row: (r) => ({ testid: 'diff-row', dataset: { uscc: r.uscc } }),
         columns: [
           { key: 'name', label: t('ent.col.name'), class: 'col-name',

@@ -6,6 +6,7 @@ import { t, isZh } from '../i18n.js';
 import { api, ApiError, errorText, itemsOf, currentUser } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtMoney, score, fmtTime, errorPanel, statusBox, hashWith, chart, escapeHtml, isNum } from '../util.js';
 import { table, pager, cursorTrail } from '../table.js';
+import { exportButton } from '../export.js';
 import { can, STAFF } from '../routes.js';
 import { enterprisePicker, nodePicker, regionPicker } from '../pickers.js';
 
@@ -440,6 +441,20 @@ function dealsPanel(items, staff, user = {}) {
 
 // ---- statistics ----
 
+// The statistics behind the charts as XLSX: by chain, and by direction and month in the same
+// columns' spirit (web/export.js).
+function statsExport(s) {
+  const cols = [
+    { key: 'name', label: t('chain.col.chain'), render: (c) => (isZh() ? c.name_zh : c.name_en) },
+    { key: 'supply', label: t('match.kind.supply'), align: 'num', render: (c) => fmtInt(c.supply) },
+    { key: 'demand', label: t('match.kind.demand'), align: 'num', render: (c) => fmtInt(c.demand) },
+    { key: 'deals', label: t('match.st.deals'), align: 'num', render: (c) => fmtInt(c.deals) },
+    { key: 'agreed', label: t('match.st.agreed'), align: 'num', render: (c) => fmtInt(c.agreed) },
+    { key: 'value', label: t('match.st.value'), align: 'num', render: (c) => fmtMoney(c.value) },
+  ];
+  return exportButton({ name: t('match.by_chain'), testid: 'stats-export' }, cols, () => s.by_chain || []);
+}
+
 async function stats(main, alive) {
   let s, deals;
   try {
@@ -459,7 +474,7 @@ async function stats(main, alive) {
   const dirEl = h('div', { class: 'chart', id: 'stats-direction', testid: 'stats-direction' });
   const monthEl = h('div', { class: 'chart', id: 'stats-month', testid: 'stats-month' });
   main.append(
-    h('section', { class: 'panel' }, h('h2', null, t('match.by_chain')), chainEl),
+    h('section', { class: 'panel' }, h('h2', null, t('match.by_chain')), statsExport(s), chainEl),
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', null, t('match.by_direction')), dirEl,
         table(s.by_direction || [], {

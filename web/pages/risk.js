@@ -13,6 +13,9 @@ const TABS = ['overview', 'chain', 'supplier', 'whatif'];
 const nameOf = (x) => x.name || x.uscc + (x.registered === false ? ' ' + t('risk.outside_registry') : '');
 const supplierLink = (x) => h('a', { href: hashWith('/risk', { tab: 'supplier', uscc: x.uscc }), testid: 'supplier-link', dataset: { uscc: x.uscc } }, nameOf(x));
 const errBox = (e) => errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : '');
+// What an export of this page says it was filtered by (web/export.js).
+const scopeFilter = (query) => [[t('risk.scope'), t('risk.scope.' + (query.scope || 'chongqing'))]];
+const exportOf = (key, query, more = []) => ({ name: t(key), filters: () => [...scopeFilter(query), ...more] });
 
 export async function render({ main, query, alive }) {
   const tab = TABS.includes(query.tab) ? query.tab : 'overview';
@@ -50,7 +53,7 @@ async function overview(main, query, alive) {
       h('section', { class: 'panel', testid: 'riskiest' }, h('h2', null, t('risk.riskiest')),
         h('p', { class: 'muted small' }, t('risk.riskiest_help')),
         table(d.riskiest || [], {
-          testid: 'riskiest-table', row: () => ({ testid: 'riskiest-row' }),
+          testid: 'riskiest-table', row: () => ({ testid: 'riskiest-row' }), export: exportOf('risk.riskiest', query),
           columns: [
             { key: 'supplier', label: t('risk.col.supplier'), render: (x) => [supplierLink(x), h('div', { class: 'small muted' }, x.region_name || x.region)] },
             { key: 'chain', label: t('risk.col.chain'), sort: (x) => x.chain_name,
@@ -62,7 +65,7 @@ async function overview(main, query, alive) {
       h('section', { class: 'panel', testid: 'single-sourced' }, h('h2', null, t('risk.single_sourced')),
         h('p', { class: 'muted small' }, t('risk.single_help', { n: fmtInt(single.total), outside: fmtInt(single.supplier_outside) })),
         table(single.items || [], {
-          testid: 'single-table', row: () => ({ testid: 'single-row' }),
+          testid: 'single-table', row: () => ({ testid: 'single-row' }), export: exportOf('risk.single_sourced', query),
           columns: [
             { key: 'buyer', label: t('risk.col.buyer'), render: (x) => nameOf(x.buyer) },
             { key: 'node', label: t('risk.col.node'), sort: (x) => x.node_name, render: (x) => x.node_name || '—' },
@@ -73,7 +76,7 @@ async function overview(main, query, alive) {
         }))),
     h('section', { class: 'panel' }, h('h2', null, t('risk.by_chain')),
       table(chains, {
-        testid: 'risk-chain-table',
+        testid: 'risk-chain-table', export: exportOf('risk.by_chain', query),
         row: (c) => ({ testid: 'risk-chain-row', dataset: { chain: c.chain } }),
         open: (c) => { location.hash = hashWith('/risk', { tab: 'chain', chain: c.chain, scope: query.scope }); },
         sort: { key: 'outside_share', order: 'desc' },
@@ -128,7 +131,7 @@ async function chainTab(main, query, alive) {
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', null, t('risk.spof')), h('p', { class: 'muted small' }, t('risk.spof_help')),
         table(d.spof || [], {
-          testid: 'spof-table', row: () => ({ testid: 'spof-row' }),
+          testid: 'spof-table', row: () => ({ testid: 'spof-row' }), export: exportOf('risk.spof', query, [[t('risk.col.chain'), sel.selectedOptions[0] ? sel.selectedOptions[0].textContent : chainId]]),
           columns: [
             { key: 'supplier', label: t('risk.col.supplier'),
               render: (x) => [supplierLink(x), x.final_producer ? [' ', h('span', { class: 'badge' }, t('risk.final_producer'))] : null, h('div', { class: 'small muted' }, x.region_name)] },
@@ -138,7 +141,7 @@ async function chainTab(main, query, alive) {
         })),
       h('section', { class: 'panel' }, h('h2', null, t('risk.articulation')), h('p', { class: 'muted small' }, t('risk.articulation_help')),
         table(d.articulation || [], {
-          testid: 'ap-table',
+          testid: 'ap-table', export: exportOf('risk.articulation', query, [[t('risk.col.chain'), sel.selectedOptions[0] ? sel.selectedOptions[0].textContent : chainId]]),
           columns: [
             { key: 'supplier', label: t('risk.col.supplier'), render: (x) => supplierLink(x) },
             { key: 'separates', label: t('risk.col.separates'), align: 'num', sort: true, render: (x) => fmtInt(x.separates) },
@@ -214,6 +217,7 @@ async function supplierTab(main, query, alive) {
     rows.length ? ttsEl : null,
     table(rows, {
       testid: 'tts-table', pageSize: 60, pagerTestid: 'tts-pager',
+      export: { name: t('risk.tts_title'), filters: [[t('risk.col.supplier'), query.uscc], ['TTR', query.ttr || 4]] },
       row: (n) => ({ testid: 'tts-row', dataset: { risk: n.at_risk ? '1' : '0' } }),
       columns: [
         { key: 'name', label: t('risk.col.enterprise'), render: (n) => nameOf(n) },
@@ -269,7 +273,7 @@ async function whatIf(main, query, alive) {
     try {
       const r = await api('/risk/disruptions', { json: body });
       status.hide();
-      showResult(out, r);
+      showResult(out, r, body);
     } catch (e) {
       status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
       clear(out);
@@ -280,7 +284,10 @@ async function whatIf(main, query, alive) {
   if (query.uscc) form.requestSubmit();
 }
 
-function showResult(out, r) {
+function showResult(out, r, body = {}) {
+  const list = (a) => (a && a.length ? a.join('; ') : '');
+  const whatIfFilters = () => [[t('risk.whatif_suppliers'), list(body.suppliers)], [t('risk.whatif_regions'), list(body.regions)],
+    [t('risk.whatif_nodes'), list(body.nodes)], [t('risk.whatif_spare'), body.spare]];
   const card = (key, v, id) => h('div', { class: 'stat', testid: id }, h('div', { class: 'stat-value' }, v), h('div', { class: 'stat-label' }, t(key)));
   const tierEl = h('div', { class: 'chart', testid: 'whatif-tiers', id: 'whatif-tiers' });
   const chainEl = h('div', { class: 'chart chart-tall', testid: 'whatif-chains', id: 'whatif-chains' });
@@ -290,7 +297,7 @@ function showResult(out, r) {
     h('div', { class: 'grid-2' }, h('section', { class: 'panel' }, h('h2', null, t('risk.by_tier')), tierEl), h('section', { class: 'panel' }, h('h2', null, t('risk.by_chain_loss')), chainEl)),
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', null, t('risk.by_node_loss')), table(r.nodes || [], {
-        testid: 'whatif-nodes-table',
+        testid: 'whatif-nodes-table', export: { name: t('risk.by_node_loss'), filters: whatIfFilters() },
         columns: [
           { key: 'name', label: t('risk.col.node'), render: (n) => pick(n.name_zh, n.name_en) },
           { key: 'affected', label: t('risk.affected'), align: 'num', sort: true, render: (n) => fmtInt(n.affected) },
@@ -298,7 +305,7 @@ function showResult(out, r) {
         ],
       })),
       h('section', { class: 'panel' }, h('h2', null, t('risk.most_affected')), table(r.enterprises || [], {
-        testid: 'whatif-ent-table', row: () => ({ testid: 'whatif-ent-row' }),
+        testid: 'whatif-ent-table', row: () => ({ testid: 'whatif-ent-row' }), export: { name: t('risk.most_affected'), filters: whatIfFilters() },
         columns: [
           { key: 'name', label: t('risk.col.enterprise'), render: (x) => supplierLink(x) },
           { key: 'tier', label: t('risk.col.tier'), align: 'num', sort: true, first: 'asc' },

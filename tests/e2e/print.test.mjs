@@ -1,0 +1,183 @@
+// Export and print (issue 14, item 7). Exports are opened by LibreOffice (converted to CSV with
+// text cells quoted and numbers not, so a number stored as text shows): an enterprise search
+// exported follows the page's filter (every row of it, not one page), in Chinese with Chinese
+// headers and labels and in English with English ones; a risk table and the chain report store
+// numbers as numbers. The monthly chain brief printed to PDF by Chromium, rendered to PNG with
+// pdftoppm: its pages, its charts drawn on paper.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { startServer, launchBrowser, newPage, login, screenshot, chartDrawn, SHOTS } from './helpers.mjs';
+
+let srv, browser, page;
+const tid = (id) => `[data-testid="${id}"]`;
+const CJK = /[\u4e00-\u9fff]/;
+
+before(async () => {
+  srv = await startServer({ enterprises: 800, seed: 21 });
+  browser = await launchBrowser();
+  page = await newPage(browser);
+  await login(page, srv.base, srv.users.analyst);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+const apiJson = async (url) => (await page.request.get(srv.base + url)).json();
+
+function sh(bin, args, timeout = 180000) {
+  return new Promise((resolve, reject) => {
+    execFile(bin, args, { timeout, maxBuffer: 256 << 20, encoding: 'buffer' }, (err, stdout, stderr) => {
+      if (err) { err.message += `\n$ ${bin} ${args.join(' ')}\n${stderr}`; reject(err); } else resolve(stdout);
+    });
+  });
+}
+
+/*
+ * Sheet SHEET (1-based) of the workbook FILE as LibreOffice reads it: CSV in UTF-8 with every
+ * text cell quoted and numbers as stored (not as shown). → rows of {v, quoted}.
+ */
+let loRun = 0;
+async function libreSheet(file, sheet = 1) {
+  const out = path.join(srv.dir, 'lo-' + (++loRun));
+  await mkdir(out, { recursive: true });
+  // a profile of its own, so that another LibreOffice on the machine does not hold it
+  await sh('libreoffice', ['-env:UserInstallation=file://' + path.join(srv.dir, 'lo-profile'), '--headless',
+    '--convert-to', `csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true,true,false,false,false,${sheet}`, file, '--outdir', out]);
+  const files = (await readdir(out)).filter((f) => f.endsWith('.csv'));
+  assert.equal(files.length, 1, `LibreOffice wrote one CSV of sheet ${sheet}: ${files.join(', ')}`);
+  return parseCsv(await readFile(path.join(out, files[0]), 'utf8'));
+}
+
+function parseCsv(text) {
+  const rows = [];
+  let row = [], i = 0;
+  while (i < text.length) {
+    let v = '', quoted = false;
+    if (text[i] === '"') {
+      quoted = true;
+      i++;
+      for (;;) {
+        if (text[i] === '"' && text[i + 1] === '"') { v += '"'; i += 2; } else if (text[i] === '"') { i++; break; } else v += text[i++];
+      }
+    } else {
+      while (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') v += text[i++];
+    }
+    row.push({ v, quoted });
+    if (text[i] === ',') { i++; continue; }
+    if (text[i] === '\r') i++;
+    if (text[i] === '\n') i++;
+    rows.push(row);
+    row = [];
+  }
+  return rows;
+}
+
+// A cell stored as a number: LibreOffice writes it unquoted (a percentage with its sign).
+const isNumberCell = (c) => !c.quoted && /^-?\d+(\.\d+)?(E[+-]?\d+)?%?$/i.test(c.v);
+
+async function download(click, name) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), click()]);
+  const file = path.join(srv.dir, name);
+  await dl.saveAs(file);
+  return { file, suggested: dl.suggestedFilename() };
+}
+
+test('an enterprise search exports every row of its filter, in Chinese, numbers as numbers', async () => {
+  const chain = 'nev', region = '500000';
+  const api = await apiJson(`/api/v1/enterprises?chain=${chain}&region=${region}&limit=20`);
+  assert.ok(api.total > 20, `the filter has more than a page (${api.total})`);
+  await page.goto(srv.base + `/#/enterprises?chain=${chain}&region=${region}&limit=20`);
+  await page.locator(tid('results-table') + ' tbody tr').first().waitFor();
+  assert.equal(await page.locator(tid('results-table') + ' tbody tr').count(), 20, 'the page shows one page');
+  const { file, suggested } = await download(() => page.locator(tid('results-export')).click(), 'ents-zh.xlsx');
+  assert.match(suggested, /^企业\.xlsx$/, 'named in the page\'s language');
+  const rows = await libreSheet(file);
+  const head = rows[0].map((c) => c.v);
+  assert.equal(rows.length - 1, api.total, 'every row of the filter, not the page shown');
+  assert.ok(head.every((x) => CJK.test(x) && !/[A-Za-z]{3,}/.test(x)), `Chinese headers only: ${head.join(' | ')}`);
+  assert.ok(head.includes('营业收入 2025（万元）') || head.some((x) => /^营业收入.*（万元）$/.test(x)), `the money column names its unit: ${head.join(' | ')}`);
+  const rev = head.findIndex((x) => x.startsWith('营业收入'));
+  const uscc = head.indexOf('统一社会信用代码');
+  assert.ok(uscc >= 0, 'the credit code column');
+  const body = rows.slice(1);
+  assert.ok(body.filter((r) => r[rev].v !== '').every((r) => isNumberCell(r[rev])), 'revenue stored as numbers');
+  const yoy = head.findIndex((x) => /同比|增速/.test(x));
+  assert.ok(yoy >= 0 && body.some((r) => /%$/.test(r[yoy].v) && isNumberCell(r[yoy])), 'growth a number shown as a percentage');
+  // the rows are the filter's: each one is on the chain and in the region
+  const all = await apiJson(`/api/v1/enterprises?chain=${chain}&region=${region}&limit=500`);
+  const want = new Set(all.items.map((e) => e.uscc));
+  assert.ok(body.every((r) => want.has(r[uscc].v)), 'every row is one of the filter');
+  const chainCol = head.indexOf('产业链');
+  if (chainCol >= 0) assert.ok(body.every((r) => r[chainCol].v.includes('新能源汽车')), 'chains as Chinese names');
+  // the filters are written down beside the table
+  const about = await libreSheet(file, 2);
+  const aboutText = about.map((r) => r.map((c) => c.v).join('=')).join('\n');
+  assert.match(aboutText, /新能源汽车/, 'the about sheet names the chain filter');
+  assert.match(aboutText, /重庆/, 'and the region filter');
+});
+
+test('in English the same export has English headers and labels only', async () => {
+  await page.goto(srv.base + '/#/enterprises?chain=nev&region=500000&limit=20');
+  await page.locator(tid('lang-switch')).click();
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await page.locator(tid('results-table') + ' tbody tr').first().waitFor();
+  const { file } = await download(() => page.locator(tid('results-export')).click(), 'ents-en.xlsx');
+  const rows = await libreSheet(file);
+  const head = rows[0].map((c) => c.v);
+  assert.ok(head.every((x) => !CJK.test(x)), `English headers only: ${head.join(' | ')}`);
+  const scale = head.indexOf('Size');
+  if (scale >= 0) assert.ok(rows.slice(1).every((r) => !CJK.test(r[scale].v)), 'sizes as English labels');
+  await page.locator(tid('lang-switch')).click();
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+});
+
+test('a risk table exports all its rows with numbers as numbers', async () => {
+  await page.goto(srv.base + '/#/risk?tab=chain&chain=nev');
+  await page.locator(tid('spof-table') + ' tbody tr').first().waitFor();
+  const d = await apiJson('/api/v1/risk/chains/nev');
+  const { file } = await download(() => page.locator(tid('spof-table')).locator('xpath=ancestor::div[contains(@class,"table-export")]').locator(tid('table-export')).click(), 'spof.xlsx');
+  const rows = await libreSheet(file);
+  assert.equal(rows.length - 1, d.spof.length, 'one row per single point of failure shown');
+  const head = rows[0].map((c) => c.v);
+  assert.ok(head.every((x) => CJK.test(x)), `Chinese headers: ${head.join(' | ')}`);
+  const nums = head.map((_, k) => rows.slice(1).every((r) => r[k].v === '' || isNumberCell(r[k])));
+  assert.ok(nums.filter(Boolean).length >= 2, 'the counts and values are number cells');
+  const money = head.findIndex((x) => x.includes('（万元）'));
+  assert.ok(money >= 0, 'the money column states 万元');
+  const first = d.spof[0];
+  assert.ok(Math.abs(Number(rows[1][money].v) - first.value_at_risk) < 0.01, 'the value is the API\'s, in 万元, not the rounded text');
+});
+
+test('the chain report is in one language and its summary holds numbers', async () => {
+  await page.goto(srv.base + '/#/chain/nev');
+  await page.locator(tid('report-xlsx')).waitFor();
+  const { file } = await download(() => page.locator(tid('report-xlsx')).click(), 'report-zh.xlsx');
+  const summary = await libreSheet(file, 1);
+  const item = (name) => summary.find((r) => r[0].v === name);
+  assert.equal(summary[0][0].v, '项目');
+  for (const name of ['企业数', '工业总产值（万元）', '产值增速', '完整度（末端环节有企业的比例）', '本地配套率']) {
+    assert.ok(item(name), `the summary has ${name}`);
+    assert.ok(isNumberCell(item(name)[1]), `${name} is a number: ${JSON.stringify(item(name)[1])}`);
+  }
+  const api = await apiJson('/api/v1/chains/nev');
+  assert.equal(Number(item('企业数')[1].v), api.chain.enterprises, 'the count is the chain page\'s');
+  for (const sheet of [2, 3, 4]) {
+    const rows = await libreSheet(file, sheet);
+    const text = rows.map((r) => r.map((c) => c.v).join(' ')).join('\n');
+    assert.ok(!/\b(upstream|midstream|downstream|strong|adequate|weak|missing|enterprises|reason)\b/.test(text), `sheet ${sheet} has no English words`);
+  }
+  const en = await page.request.get(srv.base + '/api/v1/chains/nev/report?lang=en');
+  assert.equal(en.status(), 200);
+  const enFile = path.join(srv.dir, 'report-en.xlsx');
+  await writeFile(enFile, await en.body());
+  for (const sheet of [1, 2, 3, 4]) {
+    const rows = await libreSheet(enFile, sheet);
+    const cjk = rows[0].filter((c) => CJK.test(c.v));
+    assert.deepEqual(cjk, [], `English report sheet ${sheet} has English headers`);
+  }
+});
