@@ -16,6 +16,7 @@ import evalStrings from './pages/eval.strings.js';
 import listsStrings from './pages/lists.strings.js';
 import casesStrings from './pages/cases.strings.js';
 import pickerStrings from './pickers.strings.js';
+import mapStrings from './map.strings.js';
 
 const STORE_KEY = 'cc.lang';
 
@@ -129,7 +130,7 @@ const SHELL = {
 };
 
 // Every string: key → [zh-CN, English]. A key defined twice is a mistake (duplicateKeys).
-const PAGES = [loginStrings, dashboardStrings, enterprisesStrings, enterpriseStrings, importStrings, adminStrings, chainStrings, matchStrings, riskStrings, evalStrings, listsStrings, casesStrings, pickerStrings];
+const PAGES = [loginStrings, dashboardStrings, enterprisesStrings, enterpriseStrings, importStrings, adminStrings, chainStrings, matchStrings, riskStrings, evalStrings, listsStrings, casesStrings, pickerStrings, mapStrings];
 const STRINGS = Object.assign({}, SHELL, ...PAGES);
 const DUPLICATES = [SHELL, ...PAGES].flatMap((d) => Object.keys(d)).filter((k, i, all) => all.indexOf(k) !== i);
 const zh = {}, en = {};

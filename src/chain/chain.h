@@ -136,6 +136,32 @@ int chain_targets(const struct cc_frame *f, int node, const struct chain_scope *
 int chain_extension(const struct cc_frame *f, int chain, const struct chain_rules *rules,
 		    const struct chain_node_metrics *metrics, int *out, double *demand);
 
+/* One area of the district map (cc_region_area): its figures within a scope. */
+struct chain_area {
+	int code;	    /* the area's region code; 0 for the firms of no area */
+	int enterprises;    /* firms in scope there (a chain's distinct members when asked) */
+	double output;	    /* their output value in the year, 万元 (unknown values left out) */
+	double yoy;	    /* output growth over the firms known in both years; NaN if none */
+	double growth_prev; /* the previous year's output of those firms */
+	double growth_now;  /* and theirs this year */
+	int missing;	    /* a chain's nodes with no member in the area, -1 without a chain */
+};
+
+/*
+ * The figures of the district map: for every area that overlaps SCOPE (the area inside the
+ * scope, or the scope inside the area), the firms in scope there and their output and growth
+ * in YEAR (0 = the frame's latest), counted as the dashboard counts (CHAIN -1: every
+ * enterprise in scope) or as the chain page counts (CHAIN a catalogue index: distinct members,
+ * plus the nodes missing in the area by the chain page's rule: no member on the node or below
+ * it). Areas with no firm are listed with zeros. Firms in scope whose code names no area (a
+ * bare 500000) are summed into *UNPLACED (code 0), so the areas and UNPLACED add up to the
+ * scope's totals. *AREAS is allocated (free() it), sorted by code, *N entries. Returns 0 or a
+ * negative CC_E*.
+ */
+int chain_areas(const struct cc_frame *f, int chain, const struct chain_scope *scope, int year,
+		struct chain_area **areas, int *n, struct chain_area *unplaced,
+		struct cc_error *err);
+
 /*
  * Writes the chain report workbook to PATH: summary, nodes (with a column chart of output by
  * node), gaps, and up to LIMIT targets per weak or missing node, in one language: English

@@ -167,6 +167,17 @@ int cc_region_province(int code)
 	return code / 10000 * 10000;
 }
 
+int cc_region_area(int code)
+{
+	const struct cc_region *r = cc_region_find(code);
+	if (!r || r->level < 2)
+		return 0;
+	int province = cc_region_province(code);
+	if (province == 110000 || province == 120000 || province == 310000 || province == 500000)
+		return r->level == 3 ? code : 0;
+	return r->level == 2 ? code : r->parent;
+}
+
 int cc_region_prefecture(int code)
 {
 	return code / 100 * 100;

@@ -47,6 +47,14 @@ int cc_region_prefecture(int code);
 int cc_region_span(int scope, int *lo, int *hi);
 /* Returns 1 when CODE equals SCOPE or lies inside it (province 500000 holds 500112). */
 int cc_region_within(int code, int scope);
+/*
+ * The area of the district map that holds CODE: a municipality's district or county itself
+ * (Chongqing's 38), elsewhere the prefecture-level unit (Sichuan's 21 cities), a province's
+ * directly administered counties grouped under their level-2 row (419000). Returns 0 when CODE
+ * names no such area: a province, a municipality's placeholder (500100 市辖区, 500200 县), an
+ * unknown code. Every area lies inside one province and is an area of itself.
+ */
+int cc_region_area(int code);
 struct cc_buf;
 /*
  * Appends " AND COLUMN BETWEEN lo AND hi" for SCOPE's range to B (integers only, nothing of

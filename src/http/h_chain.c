@@ -635,3 +635,69 @@ int h_chain_report(struct http_req *req)
 	unlink(path);
 	return rc;
 }
+
+/* One area's JSON; MISSING only when a chain was asked. */
+static json_t *area_json(const struct chain_area *a)
+{
+	const struct cc_region *r = a->code ? cc_region_find(a->code) : NULL;
+	json_t *o = json_pack("{s:i, s:s, s:i, s:o, s:o}", "code", a->code, "name",
+			      r ? r->name : "", "enterprises", a->enterprises, "output_value",
+			      cc_json_num(a->output), "yoy", cc_json_num(a->yoy));
+	if (a->missing >= 0)
+		json_object_set_new(o, "missing", json_integer(a->missing));
+	return o;
+}
+
+/*
+ * GET /api/v1/areas?scope=&year=&chain=: the district map's figures (chain_areas): every
+ * area overlapping the scope (Chongqing's districts and counties, elsewhere cities) with its
+ * firms in scope, their output and its growth; with a chain, the chain page's counts and the
+ * chain's nodes missing in each area. "unplaced" holds the firms in scope of no area (a bare
+ * province code), so areas and unplaced add up to "total", which is the dashboard's count
+ * (or the chain page's).
+ */
+int h_areas(struct http_req *req)
+{
+	struct cc_frame *f = http_frame(req);
+	struct chain_scope scope;
+	struct chain_area *areas = NULL, unplaced;
+	struct cc_error err = {0};
+	int year, n = 0, chain = -1;
+	if (!f || h_chain_params(req, f, &scope, &year))
+		return req->status;
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	const char *id = http_query(req, "chain");
+	const struct cc_chain *ch = id && *id && cat ? cc_chain_find(cat, id) : NULL;
+	if (id && *id && !ch)
+		return http_error(req, 400, "invalid", "chain", "没有该产业链",
+				  "no chain '%s' (GET /api/v1/chains lists them)", id);
+	if (ch && !h_may_read_chain(req, ch->id))
+		return http_error(req, 403, "forbidden", "chain", "链长只能查看分管的产业链",
+				  "a chief account reads only its own chains");
+	if (ch)
+		chain = ch->index;
+	int rc = chain_areas(f, chain, &scope, year, &areas, &n, &unplaced, &err);
+	if (rc)
+		return http_error_from(req, rc, &err, NULL, NULL);
+	json_t *list = json_array();
+	struct chain_area total = unplaced;
+	for (int k = 0; k < n; k++) {
+		json_array_append_new(list, area_json(&areas[k]));
+		total.enterprises += areas[k].enterprises;
+		total.output += areas[k].output;
+		total.growth_now += areas[k].growth_now;
+		total.growth_prev += areas[k].growth_prev;
+	}
+	free(areas);
+	total.yoy = total.growth_prev > 0 ? total.growth_now / total.growth_prev - 1 : NAN;
+	json_t *chain_o = ch ? json_pack("{s:s, s:s, s:s, s:i}", "id", ch->id, "name_zh",
+					 ch->name_zh, "name_en", ch->name_en, "nodes", ch->nnodes)
+			     : json_null();
+	return http_json(req, 200,
+			 json_pack("{s:o, s:i, s:o, s:o, s:{s:i, s:o}, s:{s:i, s:o, s:o}}", "scope",
+				   h_chain_scope_json(&scope, year), "year", year, "chain", chain_o,
+				   "areas", list, "unplaced", "enterprises", unplaced.enterprises,
+				   "output_value", cc_json_num(unplaced.output), "total",
+				   "enterprises", total.enterprises, "output_value",
+				   cc_json_num(total.output), "yoy", cc_json_num(total.yoy)));
+}

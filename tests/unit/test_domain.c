@@ -173,6 +173,39 @@ static void test_codes(void **state)
 }
 
 /*
+ * The areas of the district map (issue 14, item 8): Chongqing by district and county, Sichuan
+ * by city; no area for provinces and a municipality's placeholders; every area is its own.
+ */
+static void test_region_area(void **state)
+{
+	(void)state;
+	assert_int_equal(cc_region_area(500112), 500112);
+	assert_int_equal(cc_region_area(500110), 500110); /* 綦江区 since 2011 */
+	assert_int_equal(cc_region_area(500155), 500155); /* 梁平区 since 2016 */
+	assert_int_equal(cc_region_area(500241), 500241);
+	assert_int_equal(cc_region_area(500000), 0);
+	assert_int_equal(cc_region_area(500100), 0);
+	assert_int_equal(cc_region_area(500200), 0);
+	assert_int_equal(cc_region_area(500228), 0); /* 梁平县, gone */
+	assert_int_equal(cc_region_area(510116), 510100);
+	assert_int_equal(cc_region_area(510100), 510100);
+	assert_int_equal(cc_region_area(513401), 513400);
+	assert_int_equal(cc_region_area(510000), 0);
+	assert_int_equal(cc_region_area(110105), 110105);
+	assert_int_equal(cc_region_area(0), 0);
+	int cq = 0, sc = 0;
+	for (int i = 0; i < cc_region_count(); i++) {
+		int code = cc_region_at(i)->code, area = cc_region_area(code);
+		if (area)
+			assert_int_equal(cc_region_area(area), area);
+		cq += area == code && code / 10000 == 50;
+		sc += area == code && code / 10000 == 51;
+	}
+	assert_int_equal(cq, 38);
+	assert_int_equal(sc, 21);
+}
+
+/*
  * The one region rule (issue 13: "LIKE rtrim(code,'0')" made 500000 a prefix "5" and 500110 a
  * prefix "50011"): province, municipality, prefecture, a municipality's 市辖区 and a district
  * ending in 0, in C, in SQL text and through the SQL function of a real store.
@@ -292,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_orgcode),		 cmocka_unit_test(test_derive),
 		cmocka_unit_test(test_metric_catalogue), cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_catalogue),	 cmocka_unit_test(test_region_rule),
+		cmocka_unit_test(test_region_area),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

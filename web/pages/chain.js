@@ -10,6 +10,7 @@ import {
   growthColumn, signedPct, unit, targetsCsv, downloadText,
 } from '../chainkit.js';
 import { table } from '../table.js';
+import { districtMap } from '../map.js';
 
 const TOP_ENTERPRISES = 10;
 
@@ -90,6 +91,12 @@ export async function render({ main, params, query, alive }) {
   const markSelected = () => {
     if (tree && !tree.isDisposed()) tree.setOption({ series: [{ data: [treeData(c, nodes, selected)] }] });
   };
+
+  /* ---------- the chain by district: a click makes the district the scope ---------- */
+  main.appendChild(districtMap({
+    scope, year, chain: id, testid: 'chain-map',
+    onPick: (code) => { location.hash = hashWith('/chain/' + encodeURIComponent(id), { scope: String(code), year, node: selected }); },
+  }));
 
   /* ---------- gaps and extension ---------- */
   const gapRows = gaps.gaps || [];

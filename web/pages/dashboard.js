@@ -6,6 +6,7 @@ import { t, pick } from '../i18n.js';
 import { api, ApiError, errorText } from '../api.js';
 import { h, clear, fmtInt, chart, axisNum, money, moneyAxis, axisTooltip, isNum, hashWith, errorPanel } from '../util.js';
 import { scopeSelector } from '../chainkit.js';
+import { districtMap } from '../map.js';
 
 const COUNTS = ['enterprises', 'masters', 'supply_edges', 'postings'];
 
@@ -39,6 +40,9 @@ export async function render({ main, query, alive }) {
     main.appendChild(h('p', { class: 'muted small', testid: 'dashboard-year' },
       t('dash.scope_note', { scope: where, year: d.year, registered: fmtInt(counts.registered) })));
   }
+
+  // The district map: a click makes the district (or city) the scope of the whole page.
+  main.appendChild(districtMap({ scope, year, onPick: (code) => go(String(code)) }));
 
   const elRegion = h('div', { class: 'chart chart-tall', testid: 'chart-region' });
   const elChain = h('div', { class: 'chart chart-tall', testid: 'chart-chain' });
