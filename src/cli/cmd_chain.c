@@ -1,5 +1,5 @@
 /*
- * `chainchief chain list|show|gaps|targets|report`: the chain catalogue and chain maps
+ * `chainchief chain list|show|gaps|targets|areas|report`: the chain catalogue and chain maps
  * (强链、补链、延链) from the command line. The analytics are chain/chain.c's; this file only
  * turns them into tables and a workbook.
  */
@@ -268,6 +268,61 @@ static int sub_list(struct cli_ctx *ctx, const char **val, const char **args, in
 	return rc;
 }
 
+/*
+ * The district map's figures (chain_areas): every area overlapping the scope with its firms,
+ * output and growth, as the dashboard counts them, or a chain's with its missing links; then
+ * the firms of no area, when there are any.
+ */
+static int chain_areas_print(struct cli_ctx *ctx, struct chain_cli *c, const struct cc_chain *ch)
+{
+	static const char *const cols[] = {"code#",	    "name_zh=名称", "enterprises#",
+					   "output_value#", "yoy#",	    "missing#"};
+	struct chain_area *areas = NULL, unplaced;
+	struct cc_error err = {0};
+	struct cli_table t;
+	int n = 0, ncols = ch ? 6 : 5;
+	if (chain_areas(c->f, ch ? ch->index : -1, &c->scope, c->year, &areas, &n, &unplaced,
+			&err)) {
+		cli_error("chain: %s", err.msg);
+		return CLI_FAIL;
+	}
+	cli_table_init(&t, ncols, cols);
+	for (int k = 0; k <= n; k++) {
+		const struct chain_area *a = k < n ? &areas[k] : &unplaced;
+		if (k == n && !a->enterprises)
+			break;
+		const struct cc_region *r = a->code ? cc_region_find(a->code) : NULL;
+		char v[5][32];
+		snprintf(v[0], 32, "%d", a->code);
+		snprintf(v[1], 32, "%d", a->enterprises);
+		fmt(v[2], 32, a->output, "%.2f");
+		fmt(v[3], 32, a->yoy, "%.4f");
+		fmt(v[4], 32, a->missing, "%.0f");
+		const char *row[6] = {v[0], r ? r->name : "（无区县）", v[1], v[2], v[3], v[4]};
+		cli_table_add(&t, row);
+	}
+	if (ctx->format == CLI_FMT_TABLE)
+		printf("%s%sscope %s (%s), year %d\n", ch ? ch->name_zh : "", ch ? ", " : "",
+		       c->scope.name_zh, c->scope.name_en, c->year);
+	cli_table_print(&t, stdout, ctx->format);
+	cli_table_release(&t);
+	free(areas);
+	return CLI_OK;
+}
+
+static int sub_areas(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	struct chain_cli c;
+	int rc = chain_cli_open(ctx, val[0], val[1], &c);
+	const struct cc_chain *ch = NULL;
+	if (rc == CLI_OK && nargs > 0 && !(ch = find_chain(&c, args[0])))
+		rc = CLI_USAGE;
+	if (rc == CLI_OK)
+		rc = chain_areas_print(ctx, &c, ch);
+	cc_frame_release(c.f);
+	return rc;
+}
+
 /* show, gaps, targets and report of chain NAME. */
 static int chain_one(struct cli_ctx *ctx, const char *sub, const char *name, const char **val)
 {
@@ -397,6 +452,7 @@ static const struct cli_sub chain_subs[] = {
 	{"gaps", sub_gaps, 1, 1, SCOPE_YEAR, "gaps CHAIN [--scope S] [--year Y]"},
 	{"targets", sub_targets, 1, 1, SCOPE_YEAR | CLI_OPT(2) | CLI_OPT(3),
 	 "targets CHAIN [--scope S] [--year Y] [--node N] [--limit K]"},
+	{"areas", sub_areas, 0, 1, SCOPE_YEAR, "areas [CHAIN] [--scope S] [--year Y]"},
 	{"report", sub_report, 1, 1, SCOPE_YEAR | CLI_OPT(3) | CLI_OPT(4) | CLI_OPT(5),
 	 "report CHAIN --out F.xlsx [--scope S] [--year Y] [--limit K] [--lang zh|en]"},
 	{NULL, NULL, 0, 0, 0, NULL},

@@ -32,6 +32,7 @@ chain|list|-
 chain|show|ic
 chain|gaps|ic
 chain|targets|ic
+chain|areas|ic
 chain|report|ic
 serve||-
 user|add|ana
