@@ -76,6 +76,8 @@ const SHELL = {
   'common.page': ['第 {n} 页', 'Page {n}'],
   'common.range': ['第 {from}–{to} 条，共 {n} 条', '{from}–{to} of {n}'],
   'common.empty': ['没有符合条件的记录。', 'Nothing matches.'],
+  'common.no_data': ['暂无数据', 'No data'],
+  'common.no_data_why': ['所选范围内没有可画的数值。', 'There are no values to draw for this selection.'],
   'common.loading': ['正在加载…', 'Loading…'],
   'common.unit_wan': ['万元', '10k CNY'],
   'common.year': ['年份', 'Year'],

@@ -127,16 +127,56 @@ function fit(c) {
 
 export function hasECharts() { return typeof window.echarts !== 'undefined'; }
 
+// Whether a value of a series' data is something to draw: a finite number, an array holding
+// one ([x, y] pairs), an object with such a value, or an object without a value at all (the
+// nodes of a tree or graph).
+function drawable(d) {
+  if (d == null) return false;
+  if (typeof d === 'number') return Number.isFinite(d);
+  if (typeof d === 'string') return d !== '' && d !== '-';
+  if (Array.isArray(d)) return d.some((x) => typeof x === 'number' && Number.isFinite(x));
+  if (typeof d === 'object') return 'value' in d ? drawable(d.value) : true;
+  return false;
+}
+
+// Whether OPTION has anything to draw: a dataset, or a series with a drawable value or node.
+export function hasChartData(option) {
+  if (!option) return false;
+  if (option.dataset) return true;
+  return axesOf(option.series).some((s) => {
+    const d = s.data ?? s.nodes;
+    return Array.isArray(d) ? d.some(drawable) : !!d;
+  });
+}
+
+/*
+ * The empty state of every chart: EL says 暂无数据 (No data) and WHY (the page's reason: what
+ * is missing and where it comes from), instead of an empty frame of axes. chart() calls it when
+ * its option has nothing to draw; a page may call it directly.
+ */
+export function noData(el, why) {
+  const old = hasECharts() && window.echarts.getInstanceByDom(el);
+  if (old) { charts.delete(old); if (old.__ro) old.__ro.disconnect(); old.dispose(); }
+  clear(el).appendChild(h('div', { class: 'chart-empty', testid: 'chart-empty' },
+    h('strong', null, t('common.no_data')), why ? h('span', { testid: 'chart-empty-why' }, why) : null));
+  return null;
+}
+
 // Draws OPTION into EL (a sized div), keeps it sized with the window and the element, its axes
-// fitted to a narrow screen (fit()).
-// Returns the ECharts instance, or null when the library is missing (EL then says so).
-export function chart(el, option) {
+// fitted to a narrow screen (fit()). With nothing to draw (hasChartData) EL shows the empty
+// state instead, with the reason OPTS.empty (noData).
+// Returns the ECharts instance, or null when the library is missing (EL then says so) or the
+// chart is empty.
+export function chart(el, option, opts = {}) {
+  if (!hasChartData(option)) return noData(el, opts.empty || t('common.no_data_why'));
   if (!hasECharts()) {
     clear(el).appendChild(h('div', { class: 'chart-missing' }, t('err.no_echarts')));
     return null;
   }
   const existing = window.echarts.getInstanceByDom(el);
   if (existing) existing.dispose();
+  const stale = el.querySelector(':scope > .chart-empty');
+  if (stale) stale.remove();
   const c = window.echarts.init(el, null, { renderer: 'canvas', locale: lang() === 'en' ? 'EN' : 'ZH' });
   c.setOption({
     textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },

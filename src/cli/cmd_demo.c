@@ -191,6 +191,71 @@ static void demo_print_written(const struct cli_ctx *ctx, const char *dir,
 }
 
 /*
+ * A year of matching history, so the statistics of the dashboard and the matching page have
+ * something to show (an imported posting is stamped with the day of the import, and deals are
+ * never imported): each posting's date is spread over the last 12 months, and every other
+ * demand becomes a deal with a supply posting of its chain from another enterprise (at its
+ * node when there is one; every other one across the Chongqing–Sichuan line when it can),
+ * marked through match_deal_mark as staff would (half agreed with an order value, three in ten
+ * contacted, two in ten failed), dated some days after the later of the two postings.
+ * Deterministic: everything follows the posting ids. Returns 0 or a negative CC_E*.
+ */
+static int demo_history(struct cc_store *st, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int rc = cc_store_exec(
+		st,
+		"UPDATE postings SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
+		"'-' || ((id * 137) % 360) || ' days', '-' || ((id * 31) % 86400) || ' seconds')",
+		err);
+	if (rc)
+		return rc;
+	rc = cc_stmt_prepare(
+		st, &s,
+		"SELECT d.id, (SELECT c.id FROM (SELECT x.id AS id, x.node IS d.node AS same, "
+		"  (ex.region / 10000 <> ed.region / 10000) = (d.id % 4 = 0) AS side "
+		"  FROM postings x JOIN enterprises ex ON ex.id = x.enterprise_id "
+		"  WHERE x.kind = 'supply' AND x.chain = d.chain AND "
+		"  x.enterprise_id <> d.enterprise_id) c ORDER BY c.same DESC, c.side DESC, c.id "
+		"  LIMIT 1) "
+		"FROM postings d JOIN enterprises ed ON ed.id = d.enterprise_id "
+		"WHERE d.kind = 'demand' AND d.id % 2 = 0 ORDER BY d.id",
+		err);
+	if (rc)
+		return rc;
+	int64_t pairs[2][512];
+	int n = 0;
+	while (n < 512 && (rc = cc_stmt_step(s, err)) == 1)
+		if (!cc_stmt_is_null(s, 1)) {
+			pairs[0][n] = cc_stmt_int64(s, 0);
+			pairs[1][n++] = cc_stmt_int64(s, 1);
+		}
+	cc_stmt_free(s);
+	if (rc < 0)
+		return CC_EDB;
+	for (int k = 0; k < n; k++) {
+		int64_t id, d = pairs[0][k];
+		int pick = (int)((d / 2) % 10);
+		const char *status = pick < 5 ? "agreed" : pick < 8 ? "contacted" : "failed";
+		double value = pick < 5 ? (double)(20 + (d * 37) % 980) : NAN;
+		rc = match_deal_mark(st, d, pairs[1][k], NULL, status, value, NULL, "demo", &id,
+				     err);
+		if (rc)
+			return rc;
+	}
+	return cc_store_exec(
+		st,
+		"UPDATE deals SET created_at = min(strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
+		"  strftime('%Y-%m-%dT%H:%M:%SZ', max((SELECT created_at FROM postings WHERE id = "
+		"  posting_id), (SELECT created_at FROM postings WHERE id = cp_posting_id)), '+' || "
+		"  (3 + id % 20) || ' days'));"
+		"UPDATE deals SET updated_at = min(strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
+		"  strftime('%Y-%m-%dT%H:%M:%SZ', created_at, '+' || (id % 25) || ' days'));"
+		"UPDATE deal_events SET at = (SELECT updated_at FROM deals WHERE deals.id = deal_id);",
+		err);
+}
+
+/*
  * Imports the files of DIR into the open store, one line (or JSON object) each, then builds
  * the matching index. The generator only writes valid rows: any reject is a bug worth stopping
  * on.
@@ -232,6 +297,11 @@ static int demo_load(struct cli_ctx *ctx, const char *dir)
 	}
 	if (match_refresh(ctx->store, &err)) {
 		cli_error("demo: matching index: %s", err.msg);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	if (demo_history(ctx->store, &err)) {
+		cli_error("demo: matching history: %s", err.msg);
 		rc = CLI_FAIL;
 		goto out;
 	}

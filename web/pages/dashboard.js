@@ -52,10 +52,10 @@ export async function render({ main, query, alive }) {
   main.appendChild(h('section', { class: 'panel' }, h('h2', null, t('dash.growth')), elGrowth));
 
   const regions = (d.by_region || []).slice().sort((a, b) => (b.enterprises || 0) - (a.enterprises || 0));
-  chart(elRegion, twoBars(regions.map((r) => r.name || String(r.code)), regions));
+  chart(elRegion, twoBars(regions.map((r) => r.name || String(r.code)), regions), { empty: t('dash.empty.scope') });
 
   const chains = (d.by_chain || []).slice().sort((a, b) => (b.enterprises || 0) - (a.enterprises || 0));
-  chart(elChain, twoBars(chains.map((c) => pick(c.name_zh, c.name_en) || c.id), chains));
+  chart(elChain, twoBars(chains.map((c) => pick(c.name_zh, c.name_en) || c.id), chains), { empty: t('dash.empty.scope') });
   // The same figures as a table with links: a chain's row opens its page in the same scope.
   elChain.after(h('p', { class: 'muted small', testid: 'dashboard-chain-links' }, chains.slice(0, 12).map((c, i) => [i ? ' · ' : '',
     h('a', { href: hashWith('/chain/' + encodeURIComponent(c.id), { scope, year }), testid: 'dash-chain-' + c.id }, pick(c.name_zh, c.name_en))])));
@@ -71,36 +71,48 @@ export async function render({ main, query, alive }) {
       { name: t('dash.series.output'), type: 'line', smooth: 0.2, symbolSize: 7, data: growth.map((g) => num(g.output_value)), label: { show: growth.length <= 8, position: 'top', formatter: (p) => moneyAxis(p.value), fontSize: 11 } },
       { name: t('dash.series.revenue'), type: 'line', smooth: 0.2, symbolSize: 7, data: growth.map((g) => num(g.revenue)) },
     ],
-  });
+  }, { empty: t('dash.empty.growth') });
 
   // Supply–demand (川渝互采互供): postings and deals by chain, direction and month.
   let m;
   try { m = await api('/match/stats'); } catch (_) { return; }
   if (!alive()) return;
   const tot = m.totals || {};
+  const elDir = h('div', { class: 'chart', testid: 'chart-match-direction' });
   const elMatch = h('div', { class: 'chart', testid: 'chart-match' });
   main.appendChild(h('section', { class: 'panel', testid: 'dashboard-match' },
     h('div', { class: 'panel-head' }, h('h2', null, t('dash.match')), h('a', { href: '#/match?tab=stats' }, t('dash.match_more'))),
     h('p', { class: 'muted small', testid: 'dashboard-match-totals' }, t('dash.match_totals', {
       supply: fmtInt(tot.open_supply), demand: fmtInt(tot.open_demand), deals: fmtInt(tot.deals), agreed: fmtInt(tot.agreed),
-    })), elMatch));
+    })),
+    h('div', { class: 'grid-2' },
+      h('div', null, h('h3', { class: 'small' }, t('dash.match_by_direction')), elDir),
+      h('div', null, h('h3', { class: 'small' }, t('dash.match_by_month')), elMatch))));
   const dirs = m.by_direction || [];
   const months = m.by_month || [];
+  chart(elDir, {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { top: 0 },
+    grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: dirs.map((d) => pick(d.name_zh, d.name_en)), axisLabel: { interval: 0, width: 80, overflow: 'break', fontSize: 11 } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      { name: t('match.st.deals'), type: 'bar', data: dirs.map((d) => d.deals), barMaxWidth: 22 },
+      { name: t('match.st.agreed'), type: 'bar', data: dirs.map((d) => d.agreed), barMaxWidth: 22 },
+    ],
+  }, { empty: t('dash.empty.direction') });
   chart(elMatch, {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
-    grid: [{ left: 8, width: '42%', top: 40, bottom: 8, containLabel: true }, { right: 8, width: '46%', top: 40, bottom: 8, containLabel: true }],
-    xAxis: [
-      { gridIndex: 0, type: 'category', data: dirs.map((d) => pick(d.name_zh, d.name_en)), axisLabel: { interval: 0, width: 80, overflow: 'break', fontSize: 11 } },
-      { gridIndex: 1, type: 'category', data: months.map((x) => x.month) },
-    ],
-    yAxis: [{ gridIndex: 0, type: 'value', minInterval: 1 }, { gridIndex: 1, type: 'value', minInterval: 1 }],
+    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: months.map((x) => x.month), boundaryGap: months.length < 2 },
+    yAxis: { type: 'value', minInterval: 1 },
     series: [
-      { name: t('match.st.deals'), type: 'bar', xAxisIndex: 0, yAxisIndex: 0, data: dirs.map((d) => d.deals), barMaxWidth: 22 },
-      { name: t('match.st.agreed'), type: 'bar', xAxisIndex: 0, yAxisIndex: 0, data: dirs.map((d) => d.agreed), barMaxWidth: 22 },
-      { name: t('match.st.postings'), type: 'line', xAxisIndex: 1, yAxisIndex: 1, data: months.map((x) => x.postings) },
+      { name: t('match.st.postings'), type: 'line', data: months.map((x) => x.postings) },
+      { name: t('match.st.deals'), type: 'line', data: months.map((x) => x.deals) },
+      { name: t('match.st.agreed'), type: 'line', data: months.map((x) => x.agreed) },
     ],
-  });
+  }, { empty: t('dash.empty.month') });
 }
 
 function num(v) { return isNum(v) ? v : null; }

@@ -19,5 +19,11 @@ export default {
 
   'dash.match': ['供需对接（川渝互采互供）', 'Supply–demand (Chengdu–Chongqing)'],
   'dash.match_more': ['详细统计', 'Details'],
+  'dash.match_by_direction': ['对接统计（按方向）', 'Deals by direction'],
+  'dash.match_by_month': ['供需信息与对接（按月份）', 'Postings and deals by month'],
+  'dash.empty.scope': ['所选范围内没有登记企业或产值数据，可换一个统计范围。', 'No registered firm or output figure in this scope; try another scope.'],
+  'dash.empty.growth': ['所选范围内的企业没有年度产值或营业收入数据（导入年度指标后显示）。', 'The firms in this scope have no annual output or revenue yet (they appear once annual indicators are imported).'],
+  'dash.empty.direction': ['尚无对接记录：在“供需对接”中把匹配标记为已联系或已达成后，按供需双方所在地（渝→川、川→渝、市内）计入。', 'No deals yet: once a match is marked contacted or agreed under Supply–demand, it counts here by where the two sides are (Chongqing → Sichuan, Sichuan → Chongqing, within).'],
+  'dash.empty.month': ['尚无供需信息或对接记录。', 'No postings or deals yet.'],
   'dash.match_totals': ['全平台（不限分析范围）：有效供给 {supply} 条、需求 {demand} 条；对接 {deals} 次，达成 {agreed} 次', 'The whole platform (any scope): open supply {supply}, demand {demand}; {deals} deals, {agreed} agreed'],
 };

@@ -84,10 +84,10 @@ export async function render({ main, params, user, alive }) {
   const elAnnual = h('div', { class: 'chart', testid: 'profile-chart', id: 'profile-chart' });
   const elMonthly = h('div', { class: 'chart', testid: 'monthly-chart', id: 'monthly-chart' });
   main.appendChild(h('div', { class: 'grid-2', style: { marginTop: '16px' } },
-    h('section', { class: 'panel' }, h('h2', null, t('prof.annual_chart')), annual.length ? elAnnual : h('p', { class: 'muted' }, t('prof.no_annual'))),
-    h('section', { class: 'panel' }, h('h2', null, t('prof.monthly_chart')), monthly.length ? elMonthly : h('p', { class: 'muted', testid: 'no-monthly' }, t('prof.no_monthly')))));
+    h('section', { class: 'panel' }, h('h2', null, t('prof.annual_chart')), elAnnual),
+    h('section', { class: 'panel' }, h('h2', null, t('prof.monthly_chart')), elMonthly)));
   const val = (v) => (isNum(v) ? v : null);
-  if (annual.length) {
+  {
     chart(elAnnual, {
       tooltip: { trigger: 'axis', formatter: axisTooltip(() => money) },
       legend: { top: 0 },
@@ -102,9 +102,9 @@ export async function render({ main, params, user, alive }) {
         { name: mname('output_value'), type: 'bar', data: annual.map((a) => val(a.output_value)), barMaxWidth: 28 },
         { name: mname('rd_expense'), type: 'line', yAxisIndex: 1, symbolSize: 8, data: annual.map((a) => val(a.rd_expense)) },
       ],
-    });
+    }, { empty: t('prof.no_annual') });
   }
-  if (monthly.length) {
+  {
     chart(elMonthly, {
       tooltip: { trigger: 'axis', formatter: axisTooltip(() => money) },
       legend: { top: 0 },
@@ -116,7 +116,7 @@ export async function render({ main, params, user, alive }) {
         monthly.some((m) => isNum(m.output_value))
           ? { name: mname('output_value'), type: 'line', smooth: true, symbolSize: 6, data: monthly.map((m) => val(m.output_value)) } : null,
       ].filter(Boolean),
-    });
+    }, { empty: t('prof.no_monthly') });
   }
 
   // All metrics by year.

@@ -501,7 +501,7 @@ async function stats(main, alive) {
       { name: t('match.kind.demand'), type: 'bar', stack: 'p', data: chains.map((c) => c.demand), color: '#2f6fdd' },
       { name: t('match.st.deals'), type: 'bar', data: chains.map((c) => c.deals), color: '#f0a020' },
     ],
-  });
+  }, { empty: t('dash.empty.month') });
   const dirs = s.by_direction || [];
   chart(dirEl, {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -513,7 +513,7 @@ async function stats(main, alive) {
       { name: t('match.st.deals'), type: 'bar', data: dirs.map((d) => d.deals), color: '#8a8f98' },
       { name: t('match.st.agreed'), type: 'bar', data: dirs.map((d) => d.agreed), color: '#e0533d' },
     ],
-  });
+  }, { empty: t('dash.empty.direction') });
   const months = s.by_month || [];
   chart(monthEl, {
     tooltip: { trigger: 'axis' },
@@ -526,5 +526,5 @@ async function stats(main, alive) {
       { name: t('match.st.deals'), type: 'line', data: months.map((m) => m.deals) },
       { name: t('match.st.agreed'), type: 'line', data: months.map((m) => m.agreed) },
     ],
-  });
+  }, { empty: t('dash.empty.month') });
 }
