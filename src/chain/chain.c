@@ -572,7 +572,7 @@ static void classify_nodes(const struct analysis *a, const struct chain_rules *r
 		double s = ent_out[i] / chain_output * 100;
 		hhi += s * s;
 	}
-	sum->hhi = nents ? hhi : NAN;
+	sum->output_hhi = nents ? hhi : NAN;
 	for (int k = 0; k < nn; k++) {
 		sum->strong += out[k].cls == CHAIN_STRONG;
 		sum->adequate += out[k].cls == CHAIN_ADEQUATE;

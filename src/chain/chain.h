@@ -84,7 +84,7 @@ struct chain_summary {
 	int nodes, leaves, leaves_present;
 	double completeness;   /* leaves_present / leaves */
 	double local_coverage; /* over the whole chain */
-	double hhi;	       /* of member output shares, 0..10000 */
+	double output_hhi;     /* of member output shares, 0..10000 (output concentration) */
 	double output, yoy;
 	int enterprises, strong, adequate, weak, missing;
 };

@@ -113,7 +113,7 @@ static int summary_sheet(struct cc_xlsx_writer *w, const struct cc_chain *ch,
 	fmt(v[5], 300, s->yoy, "%.6f");
 	fmt(v[6], 300, s->completeness, "%.6f");
 	fmt(v[7], 300, s->local_coverage, "%.6f");
-	fmt(v[8], 300, s->hhi, "%.0f");
+	fmt(v[8], 300, s->output_hhi, "%.0f");
 	snprintf(v[9], 300, "%d", s->strong);
 	snprintf(v[10], 300, "%d", s->adequate);
 	char weak[32], missing[32];

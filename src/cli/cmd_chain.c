@@ -79,7 +79,7 @@ static int chain_list(struct cli_ctx *ctx, struct chain_cli *c)
 	static const char *const cols[] = {
 		"id",		"name_zh=名称", "name",	     "status",	      "nodes#",
 		"enterprises#", "output#",	"yoy#",	     "completeness#", "local_coverage#",
-		"hhi#",		"strong#",	"adequate#", "weak#",	      "missing#"};
+		"output_hhi#",	"strong#",	"adequate#", "weak#",	      "missing#"};
 	struct cli_table t;
 	struct chain_node_metrics *m = malloc(sizeof *m * (size_t)c->cat->nnodes);
 	if (!m)
@@ -102,7 +102,7 @@ static int chain_list(struct cli_ctx *ctx, struct chain_cli *c)
 		fmt(v[3], 32, s.yoy, "%.4f");
 		fmt(v[4], 32, s.completeness, "%.4f");
 		fmt(v[5], 32, s.local_coverage, "%.4f");
-		fmt(v[6], 32, s.hhi, "%.0f");
+		fmt(v[6], 32, s.output_hhi, "%.0f");
 		snprintf(v[7], 32, "%d", s.strong);
 		snprintf(v[8], 32, "%d", s.adequate);
 		snprintf(v[9], 32, "%d", s.weak);

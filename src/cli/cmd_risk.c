@@ -74,16 +74,17 @@ static const struct cc_chain *find_chain(const char *id)
 static void conc_row(struct cli_table *t, const char *id, const char *name,
 		     const struct risk_conc *c)
 {
-	char v[8][40];
+	char v[9][40];
 	snprintf(v[0], 40, "%d", c->buyers);
 	snprintf(v[1], 40, "%d", c->inputs);
 	snprintf(v[2], 40, "%d", c->single);
 	snprintf(v[3], 40, "%d", c->concentrated);
-	fmt(v[4], 40, c->hhi, "%.0f");
-	fmt(v[5], 40, c->value, "%.2f");
-	fmt(v[6], 40, c->outside_value, "%.2f");
-	fmt(v[7], 40, c->outside_share, "%.4f");
-	const char *row[10] = {id, name, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
+	fmt(v[4], 40, c->sourcing_hhi, "%.0f");
+	fmt(v[5], 40, c->market_hhi, "%.0f");
+	fmt(v[6], 40, c->value, "%.2f");
+	fmt(v[7], 40, c->outside_value, "%.2f");
+	fmt(v[8], 40, c->outside_share, "%.4f");
+	const char *row[11] = {id, name, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
 	cli_table_add(t, row);
 }
 
@@ -96,7 +97,8 @@ static int risk_concentration_cmd(struct cli_ctx *ctx, struct risk_net *net, con
 					   "inputs#",
 					   "single_sourced#",
 					   "concentrated#",
-					   "hhi#",
+					   "sourcing_hhi#",
+					   "market_hhi#",
 					   "value#",
 					   "outside_value#",
 					   "outside_share#"};
@@ -154,7 +156,7 @@ static int risk_concentration_cmd(struct cli_ctx *ctx, struct risk_net *net, con
 	const struct cc_chain *only = NULL;
 	if (chain && !(only = find_chain(chain)))
 		return CLI_USAGE;
-	cli_table_init(&t, 10, cols);
+	cli_table_init(&t, 11, cols);
 	struct risk_conc *nodes = malloc(sizeof *nodes * (size_t)(cat->nnodes + 1));
 	if (!nodes) {
 		cli_table_release(&t);
@@ -187,8 +189,11 @@ static int risk_concentration_cmd(struct cli_ctx *ctx, struct risk_net *net, con
 		conc_row(&t, "(chain)", ch->name_zh, &total);
 	}
 	if (ctx->format == CLI_FMT_TABLE)
-		printf("buyers in %s (%s); HHI of shares in %% (0-10000, > 2500 highly concentrated),"
-		       " value-weighted; outside = suppliers outside the scope\n",
+		printf("buyers in %s (%s); sourcing_hhi: a buyer's own sourcing of an input, HHI "
+		       "of its suppliers' shares in %% (0-10000; k equal suppliers give 10000/k), "
+		       "value-weighted mean; market_hhi: the node's supplier market, HHI of each "
+		       "supplier's share of the value all buyers bought (> 2500 highly "
+		       "concentrated); outside = suppliers outside the scope\n",
 		       scope.name_zh, scope.name_en);
 	cli_table_print(&t, stdout, ctx->format);
 	cli_table_release(&t);

@@ -82,8 +82,8 @@ static json_t *summary_json(const struct cc_chain *ch, const struct chain_summar
 		"nodes", ch->nnodes, "enterprises", s->enterprises, "output",
 		cc_json_num(s->output), "yoy", cc_json_num(s->yoy), "completeness",
 		cc_json_num(s->completeness), "local_coverage", cc_json_num(s->local_coverage),
-		"hhi", cc_json_num(s->hhi), "strong", s->strong, "adequate", s->adequate, "weak",
-		s->weak, "missing", s->missing);
+		"output_hhi", cc_json_num(s->output_hhi), "strong", s->strong, "adequate",
+		s->adequate, "weak", s->weak, "missing", s->missing);
 }
 
 static json_t *node_json(const struct cc_catalogue *cat, const struct chain_node_metrics *m)
@@ -337,7 +337,7 @@ int h_chain_memo_check(struct cc_frame *f, int chain, const char *scope_name)
 		       SAME(a[k].rd_intensity, b[k].rd_intensity) &&
 		       strcmp(a[k].reason_en, b[k].reason_en) == 0;
 	same = same && sa.enterprises == sb.enterprises && SAME(sa.output, sb.output) &&
-	       SAME(sa.hhi, sb.hhi) && sa.weak == sb.weak && sa.missing == sb.missing;
+	       SAME(sa.output_hhi, sb.output_hhi) && sa.weak == sb.weak && sa.missing == sb.missing;
 #undef SAME
 	free(a);
 	free(b);

@@ -86,10 +86,13 @@ static json_t *node_json(const struct risk_net *net, const struct cc_frame *f, i
 
 static json_t *conc_json(const struct risk_conc *c)
 {
-	return json_pack("{s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:o}", "inputs", c->inputs, "single",
-			 c->single, "concentrated", c->concentrated, "buyers", c->buyers, "hhi",
-			 cc_json_num(c->hhi), "value", cc_json_num(c->value), "outside_value",
-			 cc_json_num(c->outside_value), "outside_share",
+	/* Two concentrations, named apart (risk.h): a buyer's own sourcing, and the node's
+	 * supplier market (the one the 2,500 line is about). */
+	return json_pack("{s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:o, s:o}", "inputs", c->inputs,
+			 "single", c->single, "concentrated", c->concentrated, "buyers", c->buyers,
+			 "sourcing_hhi", cc_json_num(c->sourcing_hhi), "market_hhi",
+			 cc_json_num(c->market_hhi), "value", cc_json_num(c->value),
+			 "outside_value", cc_json_num(c->outside_value), "outside_share",
 			 cc_json_num(c->outside_share));
 }
 

@@ -123,7 +123,7 @@ const struct http_route http_routes[] = {
 	 "Postings, deals and agreed value by chain, direction (Chongqing/Sichuan) and month", "",
 	 "matching"},
 	{"GET", "/api/v1/risk/overview", h_risk_overview, STAFF,
-	 "Resilience by chain: input concentration (HHI), single-sourced inputs, outside dependence, the riskiest suppliers (dominators)",
+	 "Resilience by chain: sourcing and supplier-market concentration (sourcing_hhi, market_hhi), single-sourced inputs, outside dependence, the riskiest suppliers (dominators)",
 	 "scope:string", "resilience"},
 	{"GET", "/api/v1/risk/chains/{chain}", h_risk_chain, STAFF,
 	 "One chain: concentration per node, single points of failure (dominators) ranked by dependent output, articulation points",

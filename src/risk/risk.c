@@ -50,17 +50,73 @@ static void conc_add(struct risk_conc *c, const struct risk_input_stat *s, doubl
 	c->concentrated += s->hhi > 2500;
 	c->value += s->value;
 	c->outside_value += s->outside_value;
-	c->hhi += s->hhi * s->value; /* a weighted sum until risk_concentration divides */
+	c->sourcing_hhi += s->hhi * s->value; /* a weighted sum until risk_concentration divides */
 	*plain += s->hhi;
 }
 
 static void conc_finish(struct risk_conc *c, double plain)
 {
 	if (c->value > 0)
-		c->hhi /= c->value;
+		c->sourcing_hhi /= c->value;
 	else
-		c->hhi = c->inputs ? plain / c->inputs : NAN;
+		c->sourcing_hhi = c->inputs ? plain / c->inputs : NAN;
 	c->outside_share = c->value > 0 ? c->outside_value / c->value : NAN;
+}
+
+/* One purchase for the market concentration: the value bought from SUPPLIER at chain node
+ * NODE (index within the chain). */
+struct buy {
+	int32_t node, supplier;
+	double value;
+};
+
+static int cmp_buy(const void *pa, const void *pb)
+{
+	const struct buy *a = pa, *b = pb;
+	if (a->node != b->node)
+		return a->node < b->node ? -1 : 1;
+	return (a->supplier > b->supplier) - (a->supplier < b->supplier);
+}
+
+/* The HHI (shares in %) of the suppliers' summed values in BUYS[0..N), which are sorted by
+ * supplier; NaN when nothing has a value. */
+static double market_hhi(const struct buy *buys, size_t n)
+{
+	double total = 0, sum = 0;
+	for (size_t i = 0; i < n; i++)
+		total += buys[i].value;
+	if (!(total > 0))
+		return NAN;
+	for (size_t i = 0; i < n;) {
+		double v = 0;
+		size_t j = i;
+		for (; j < n && buys[j].supplier == buys[i].supplier; j++)
+			v += buys[j].value;
+		sum += (v / total * 100) * (v / total * 100);
+		i = j;
+	}
+	return sum;
+}
+
+/* Fills the market_hhi of NODES (NN of them) and TOTAL from BUYS[0..N) (sorted here). */
+static void market_finish(struct buy *buys, size_t n, struct risk_conc *nodes, int nn,
+			  struct risk_conc *total)
+{
+	for (int k = 0; k < nn; k++)
+		nodes[k].market_hhi = NAN;
+	qsort(buys, n, sizeof *buys, cmp_buy);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && buys[j].node == buys[i].node)
+			j++;
+		nodes[buys[i].node].market_hhi = market_hhi(buys + i, j - i);
+		i = j;
+	}
+	/* The chain: every node's purchases by supplier alone. */
+	for (size_t i = 0; i < n; i++)
+		buys[i].node = 0;
+	qsort(buys, n, sizeof *buys, cmp_buy);
+	total->market_hhi = market_hhi(buys, n);
 }
 
 int risk_concentration(const struct risk_net *net, int chain, const struct chain_scope *scope,
@@ -70,8 +126,13 @@ int risk_concentration(const struct risk_net *net, int chain, const struct chain
 	if (!ch)
 		return CC_EINVAL;
 	double *plain = calloc((size_t)ch->nnodes + 1, sizeof *plain);
-	if (!plain)
+	size_t nbuys = 0, cap = 1024;
+	struct buy *buys = malloc(sizeof *buys * cap);
+	if (!plain || !buys) {
+		free(plain);
+		free(buys);
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	}
 	memset(total, 0, sizeof *total);
 	total->node = -1;
 	for (int k = 0; k < ch->nnodes; k++) {
@@ -88,6 +149,23 @@ int risk_concentration(const struct risk_net *net, int chain, const struct chain
 				continue;
 			struct risk_input_stat s;
 			risk_input_stat(net, k, scope, &s);
+			for (int32_t e = net->entry_start[k]; e < net->entry_start[k + 1]; e++) {
+				if (isnan(net->entry_value[e]))
+					continue;
+				if (nbuys == cap) {
+					struct buy *p = realloc(buys, sizeof *buys * cap * 2);
+					if (!p) {
+						free(plain);
+						free(buys);
+						return cc_error_set(err, CC_ENOMEM,
+								    "out of memory");
+					}
+					buys = p;
+					cap *= 2;
+				}
+				buys[nbuys++] = (struct buy){nd, net->entry_supplier[e],
+							     net->entry_value[e]};
+			}
 			conc_add(&nodes[nd], &s, &plain[nd]);
 			nodes[nd].buyers++;
 			conc_add(total, &s, &plain[ch->nnodes]);
@@ -98,7 +176,9 @@ int risk_concentration(const struct risk_net *net, int chain, const struct chain
 	for (int k = 0; k < ch->nnodes; k++)
 		conc_finish(&nodes[k], plain[k]);
 	conc_finish(total, plain[ch->nnodes]);
+	market_finish(buys, nbuys, nodes, ch->nnodes, total);
 	free(plain);
+	free(buys);
 	return 0;
 }
 

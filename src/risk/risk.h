@@ -147,15 +147,28 @@ void risk_input_stat(const struct risk_net *net, int k, const struct chain_scope
 
 /*
  * Roll-up over the inputs of buyers in SCOPE at one chain node (or over a chain's nodes):
- * inputs counted, single-sourced ones, value-weighted mean HHI (weights: input values; the
- * plain mean when no value is known), the share of purchase value from outside the scope,
- * and the number of highly concentrated inputs (HHI > 2,500).
+ * inputs counted, single-sourced ones, the share of purchase value from outside the scope,
+ * and two concentrations that answer different questions:
+ *
+ *   sourcing_hhi  how concentrated a buyer's own sourcing of an input is: each input's HHI
+ *                 (above), averaged with the input values as weights (the plain mean when no
+ *                 value is known). A buyer with k equal suppliers has 10,000 / k, so a typical
+ *                 buyer with two or three suppliers is at 3,300-5,000: this is not a market
+ *                 and the merger guidelines' 2,500 line does not apply to it. CONCENTRATED
+ *                 counts the inputs above 2,500 (fewer than four equal suppliers).
+ *   market_hhi    how concentrated the supplier market of the node is for the scope's buyers:
+ *                 each supplier's share of the value all of them buy there (entries without a
+ *                 value left out; NaN when none has one), shares in %, 0..10,000. This is the
+ *                 index the 2,500 line (2010 US Horizontal Merger Guidelines) is about. A chain
+ *                 total takes each supplier's share of the value bought at all the chain's
+ *                 nodes.
  */
 struct risk_conc {
 	int node; /* global catalogue node, or -1 for a chain total */
 	int inputs, single, concentrated, buyers;
 	double value, outside_value;
-	double hhi;	      /* value-weighted mean */
+	double sourcing_hhi;  /* value-weighted mean of the inputs' HHI */
+	double market_hhi;    /* of the suppliers' shares of the value bought */
 	double outside_share; /* outside_value / value, NaN without value */
 };
 /*

@@ -14,9 +14,34 @@ expect_status 1 "unknown subcommand" $CC risk explode
 expect_grep "explode" "$T/err" "unknown subcommand named"
 
 expect_status 0 "concentration per chain" $CC risk concentration --format json
-expect_eq "$(json 'len(d) == 33 and all(0 <= (x["hhi"] or 0) <= 10000 for x in d) and sum(x["inputs"] for x in d) > 0' < "$T/out")" "True" "33 chains with HHI in 0..10000"
+expect_eq "$(json 'len(d) == 33 and all(0 <= (x[k] or 0) <= 10000 for x in d for k in ("sourcing_hhi", "market_hhi")) and sum(x["inputs"] for x in d) > 0' < "$T/out")" "True" "33 chains with both HHIs in 0..10000"
 expect_status 0 "concentration of one chain" $CC risk concentration --chain ic --format json
-expect_eq "$(json 'd[-1]["id"] == "(chain)" and set(d[0]) >= {"id","inputs","single_sourced","hhi","outside_share"}' < "$T/out")" "True" "node rows and the chain total"
+expect_eq "$(json 'd[-1]["id"] == "(chain)" and set(d[0]) >= {"id","inputs","single_sourced","sourcing_hhi","market_hhi","outside_share"}' < "$T/out")" "True" "node rows and the chain total"
+# The market HHI by hand from the store (issue 14: every node was above 2,500 because the only
+# HHI was the mean of each buyer's own sourcing, a buyer with two or three suppliers being at
+# 3,300-5,000): each supplier's share in % of what Chongqing's buyers bought at the node.
+/usr/bin/python3 - "$CHAINCHIEF_DB" "$T/out" > "$T/hhi.check" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = {r["id"].strip(): r for r in json.load(open(sys.argv[2]))}
+bad, checked = [], 0
+for node, in db.execute("SELECT DISTINCT node FROM supply_edges WHERE chain = 'ic'"):
+    v = dict(db.execute("SELECT s.supplier, sum(s.annual_value) FROM supply_edges s JOIN enterprises e "
+                        "ON e.id = s.buyer_id WHERE s.chain = 'ic' AND s.node = ? AND e.region / 10000 = 50 "
+                        "AND s.annual_value IS NOT NULL GROUP BY s.supplier", (node,)).fetchall())
+    total = sum(v.values())
+    if total <= 0 or node not in rows:
+        continue
+    hand = sum((x / total * 100) ** 2 for x in v.values())
+    checked += 1
+    if abs(hand - rows[node]["market_hhi"]) > 0.5:
+        bad.append((node, hand, rows[node]["market_hhi"]))
+print("market", checked > 3 and not bad, bad[:3])
+print("below_line", any(r["market_hhi"] is not None and r["market_hhi"] < 2500 for r in rows.values())
+      and all(r["sourcing_hhi"] is None or r["sourcing_hhi"] > 2500 for r in rows.values() if r["inputs"] > 0))
+PY
+expect_grep "^market True" "$T/hhi.check" "market HHI per node equals the hand computation"
+expect_grep "^below_line True" "$T/hhi.check" "some supplier markets are below 2,500 while every buyer's sourcing is above it"
 expect_status 1 "concentration of an unknown chain" $CC risk concentration --chain nochain
 expect_grep "nochain" "$T/err" "unknown chain named"
 expect_status 1 "unknown scope" $CC risk concentration --scope atlantis

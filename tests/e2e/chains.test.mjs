@@ -107,7 +107,7 @@ test('a row opens the chain: summary cards and the tree drawn, coloured by class
   await page.waitForFunction((c) => location.hash.startsWith('#/chain/' + c), CHAIN);
   const d = await chartDrawn(page, tid('chain-tree'));
   assert.ok(d.width > 0 && d.height > 0, 'the tree canvas has a size');
-  for (const k of ['enterprises', 'output', 'yoy', 'completeness', 'local_coverage', 'hhi']) {
+  for (const k of ['enterprises', 'output', 'yoy', 'completeness', 'local_coverage', 'output_hhi']) {
     assert.match(await page.locator(tid('card-' + k) + ' .card-value').innerText(), /\d/, `card ${k} has a number`);
   }
   assert.equal(await page.locator(tid('class-legend') + ' .cls-legend-item').count(), 4, 'the legend explains four colours');

@@ -178,7 +178,7 @@ static void test_node_metrics(void **state)
 	/* Chain summary. */
 	near(sum.output, 1050, 1e-9);
 	double a = 800.0 / 1050 * 100, b = 200.0 / 1050 * 100, c = 50.0 / 1050 * 100;
-	near(sum.hhi, a * a + b * b + c * c, 1e-6);
+	near(sum.output_hhi, a * a + b * b + c * c, 1e-6);
 	assert_int_equal(sum.leaves_present, 2);
 	near(sum.completeness, 2.0 / sum.leaves, 1e-12);
 	assert_int_equal(sum.enterprises, 3);

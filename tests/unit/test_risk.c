@@ -25,6 +25,11 @@
  *     HHI (5200*1000 + 10000*300) / 1300 = 6307.6923
  *   chain: 5 inputs, 4 single, value 1430, outside 440, 4 buyers,
  *     HHI (5200*1000 + 10000*430) / 1430 = 6643.3566
+ *   These are sourcing HHIs (each buyer's own input). The market HHIs, by hand: the lcd_panel
+ *   node's buyers bought 900 from P and 400 from Q of 1300: (900^2 + 400^2) / 1300^2 * 10^4
+ *   = 5739.6450; polarizer: X alone, 10000; the chain: P 900, Q 400, G 80, X 40, T 10 of 1430:
+ *   (810000 + 160000 + 6400 + 1600 + 100) / 1430^2 * 10^4 = 4783.1190; driver_ic (only Q, in
+ *   Chengdu, buys it): nothing bought in scope, NaN.
  *
  * Dominators (reversed graph T->P,Q; M->P; P->G,X; Q->G,X,Y; G->T; virtual root -> T, M):
  *   P is reached from both roots, G and X from P and Q: all dominated by the root only;
@@ -234,18 +239,22 @@ static void test_concentration(void **state)
 	assert_int_equal(lcd->single, 1);
 	assert_int_equal(lcd->concentrated, 2);
 	near(lcd->value, 1300, 1e-3);
-	near(lcd->hhi, 6307.6923, 1e-3);
+	near(lcd->sourcing_hhi, 6307.6923, 1e-3);
+	near(lcd->market_hhi, 5739.6450, 1e-3);
 	near(lcd->outside_share, 400.0 / 1300, 1e-6);
 	const struct risk_conc *pol = &nodes[cat_node("display.polarizer") - ch->first_node];
 	assert_int_equal(pol->single, 1);
 	near(pol->outside_share, 1.0, 1e-9);
-	near(pol->hhi, 10000, 1e-2);
+	near(pol->sourcing_hhi, 10000, 1e-2);
+	near(pol->market_hhi, 10000, 1e-2);
+	assert_true(isnan(nodes[cat_node("display.driver_ic") - ch->first_node].market_hhi));
 	assert_int_equal(total.inputs, 5);
 	assert_int_equal(total.single, 4);
 	assert_int_equal(total.buyers, 4);
 	near(total.value, 1430, 1e-3);
 	near(total.outside_value, 440, 1e-3);
-	near(total.hhi, 6643.3566, 1e-3);
+	near(total.sourcing_hhi, 6643.3566, 1e-3);
+	near(total.market_hhi, 4783.1190, 1e-3);
 	/* One input: T's panels, HHI 5200, two suppliers. */
 	int t = node_of(T);
 	struct risk_input_stat s;

@@ -67,7 +67,7 @@ export async function render({ main, params, query, alive }) {
     card('yoy', 'chain.col.yoy', signedPct(c.yoy), null, isNum(c.yoy) ? (c.yoy < 0 ? 'neg' : 'pos') : ''),
     card('completeness', 'chain.col.completeness', fmtPct(c.completeness), null, '', t('chain.completeness_hint')),
     card('local_coverage', 'chain.col.local_coverage', fmtPct(c.local_coverage), null, '', t('chain.coverage_hint')),
-    card('hhi', 'chain.col.hhi', isNum(c.hhi) ? fmtNum(c.hhi, 0) : t('common.unknown'), null, '', t('chain.hhi_hint')),
+    card('output_hhi', 'chain.col.output_hhi', isNum(c.output_hhi) ? fmtNum(c.output_hhi, 0) : t('common.unknown'), null, '', t('chain.hhi_hint')),
     h('div', { class: 'card', testid: 'card-classes' },
       h('div', { class: 'card-label' }, t('chain.card.classes')),
       h('div', { class: 'card-value card-value-badges' }, classCounts(c)))));

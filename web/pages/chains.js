@@ -10,7 +10,7 @@ import { table } from '../table.js';
 export async function render({ main, query, alive }) {
   const scope = query.scope || '';
   const year = query.year || '';
-  const SORTS = ['name', 'nodes', 'enterprises', 'output', 'yoy', 'completeness', 'local_coverage', 'hhi', 'gaps'];
+  const SORTS = ['name', 'nodes', 'enterprises', 'output', 'yoy', 'completeness', 'local_coverage', 'output_hhi', 'gaps'];
   const sort = SORTS.includes(query.sort) ? query.sort : 'output';
   const order = query.order === 'asc' || query.order === 'desc' ? query.order : (sort === 'name' ? 'asc' : 'desc');
 
@@ -77,8 +77,8 @@ export async function render({ main, query, alive }) {
         growthColumn('yoy', t('chain.col.yoy'), { sort: true }),
         { key: 'completeness', label: t('chain.col.completeness'), align: 'num', sort: true, render: (it) => meter(it.completeness) },
         { key: 'local_coverage', label: t('chain.col.local_coverage'), align: 'num', sort: true, render: (it) => meter(it.local_coverage) },
-        { key: 'hhi', label: t('chain.col.hhi'), title: t('chain.hhi_hint'), align: 'num', sort: true,
-          render: (it) => (isNum(it.hhi) ? fmtNum(it.hhi, 0) : t('common.unknown')) },
+        { key: 'output_hhi', label: t('chain.col.output_hhi'), title: t('chain.hhi_hint'), align: 'num', sort: true,
+          render: (it) => (isNum(it.output_hhi) ? fmtNum(it.output_hhi, 0) : t('common.unknown')) },
         { key: 'gaps', label: t('chain.col.classes'), title: t('chain.classes_hint'), align: 'num',
           sort: (it) => (it.weak || 0) + (it.missing || 0), render: (it) => classCounts(it) },
       ],

@@ -85,7 +85,8 @@ async function overview(main, query, alive) {
           { key: 'inputs', label: t('risk.col.inputs'), align: 'num', sort: true, render: (c) => fmtInt(c.inputs) },
           { key: 'single', label: t('risk.col.single'), align: 'num', sort: true, render: (c) => fmtInt(c.single) },
           { key: 'concentrated', label: t('risk.col.concentrated'), align: 'num', sort: true, render: (c) => fmtInt(c.concentrated) },
-          { key: 'hhi', label: t('risk.col.hhi'), align: 'num', sort: true, render: (c) => (isNum(c.hhi) ? fmtInt(c.hhi) : '—') },
+          { key: 'sourcing_hhi', label: t('risk.col.sourcing_hhi'), align: 'num', sort: true, render: (c) => (isNum(c.sourcing_hhi) ? fmtInt(c.sourcing_hhi) : '—') },
+          { key: 'market_hhi', label: t('risk.col.market_hhi'), align: 'num', sort: true, render: (c) => (isNum(c.market_hhi) ? fmtInt(c.market_hhi) : '—') },
           { key: 'outside_share', label: t('risk.col.outside_share'), align: 'num', sort: (c) => c.outside_share || 0,
             render: (c) => (isNum(c.outside_share) ? fmtPct(c.outside_share) : '—') },
           { key: 'spof', label: t('risk.col.spof'), align: 'num', sort: true, render: (c) => fmtInt(c.spof) },
@@ -124,10 +125,11 @@ async function chainTab(main, query, alive) {
   const nodeEl = h('div', { class: 'chart chart-tall', testid: 'risk-node-chart', id: 'risk-node-chart' });
   main.append(
     h('p', { class: 'muted', testid: 'risk-chain-summary' }, t('risk.chain_summary', {
-      inputs: fmtInt(tot.inputs), single: fmtInt(tot.single), hhi: isNum(tot.hhi) ? fmtInt(tot.hhi) : '—',
+      inputs: fmtInt(tot.inputs), single: fmtInt(tot.single), sourcing: isNum(tot.sourcing_hhi) ? fmtInt(tot.sourcing_hhi) : '—',
+      market: isNum(tot.market_hhi) ? fmtInt(tot.market_hhi) : '—',
       outside: isNum(tot.outside_share) ? fmtPct(tot.outside_share) : '—', finals: fmtInt(d.final_producers), spof: fmtInt(d.spof_count),
     })),
-    h('section', { class: 'panel' }, h('h2', null, t('risk.by_node')), nodeEl),
+    h('section', { class: 'panel' }, h('h2', null, t('risk.by_node')), h('p', { class: 'muted small', testid: 'hhi-note' }, t('risk.hhi_note')), nodeEl),
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', null, t('risk.spof')), h('p', { class: 'muted small' }, t('risk.spof_help')),
         table(d.spof || [], {
@@ -154,7 +156,7 @@ async function chainTab(main, query, alive) {
       trigger: 'axis', axisPointer: { type: 'shadow' },
       formatter: (ps) => {
         const n = nodes[ps[0].dataIndex];
-        return `<b>${escapeHtml(pick(n.name_zh, n.name_en))}</b><br>HHI ${escapeHtml(fmtInt(n.hhi))} · ${escapeHtml(t('risk.col.single'))} ${n.single}/${n.inputs}<br>${escapeHtml(t('risk.col.outside_share'))} ${escapeHtml(isNum(n.outside_share) ? fmtPct(n.outside_share) : '—')}`;
+        return `<b>${escapeHtml(pick(n.name_zh, n.name_en))}</b><br>${escapeHtml(t('risk.col.market_hhi'))} ${escapeHtml(isNum(n.market_hhi) ? fmtInt(n.market_hhi) : '—')}<br>${escapeHtml(t('risk.col.sourcing_hhi'))} ${escapeHtml(fmtInt(n.sourcing_hhi))} · ${escapeHtml(t('risk.col.single'))} ${n.single}/${n.inputs}<br>${escapeHtml(t('risk.col.outside_share'))} ${escapeHtml(isNum(n.outside_share) ? fmtPct(n.outside_share) : '—')}`;
       },
     },
     legend: { top: 0 },
@@ -162,7 +164,8 @@ async function chainTab(main, query, alive) {
     xAxis: { type: 'category', data: nodes.map((n) => pick(n.name_zh, n.name_en)), axisLabel: { interval: 0, rotate: 40, fontSize: 11 } },
     yAxis: [{ type: 'value', name: 'HHI', max: 10000 }, { type: 'value', name: t('risk.col.outside_share'), max: 1, splitLine: { show: false }, axisLabel: { formatter: (v) => Math.round(v * 100) + '%' } }],
     series: [
-      { name: t('risk.col.hhi'), type: 'bar', data: nodes.map((n) => (isNum(n.hhi) ? Math.round(n.hhi) : 0)), color: '#8d5bd1', barMaxWidth: 20, markLine: { silent: true, symbol: 'none', data: [{ yAxis: 2500, name: '2500' }], lineStyle: { color: '#e0533d', type: 'dashed' }, label: { formatter: t('risk.hhi_line') } } },
+      { name: t('risk.col.sourcing_hhi'), type: 'bar', data: nodes.map((n) => (isNum(n.sourcing_hhi) ? Math.round(n.sourcing_hhi) : null)), color: '#c9b6ec', barMaxWidth: 14 },
+      { name: t('risk.col.market_hhi'), type: 'bar', data: nodes.map((n) => (isNum(n.market_hhi) ? Math.round(n.market_hhi) : null)), color: '#8d5bd1', barMaxWidth: 14, markLine: { silent: true, symbol: 'none', data: [{ yAxis: 2500, name: '2500' }], lineStyle: { color: '#e0533d', type: 'dashed' }, label: { formatter: t('risk.hhi_line') } } },
       { name: t('risk.col.outside_share'), type: 'line', yAxisIndex: 1, data: nodes.map((n) => (isNum(n.outside_share) ? n.outside_share : null)), color: '#e0533d' },
     ],
   });
