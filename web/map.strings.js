@@ -17,6 +17,7 @@ export default {
   'map.click': ['点击区县即按该区县统计本页', 'Click a district to show this page for it'],
   'map.click_tip': ['点击查看该区县', 'Click to show this district'],
   'map.no_map': ['当前范围不在重庆、四川，暂无地图。', 'The scope is outside Chongqing and Sichuan: no map.'],
+  'map.no_area': ['未落到区县', 'No district'],
   'map.unplaced': ['另有 {n} 家企业只登记到省级代码，未落到区县。', '{n} more firms are registered with a province code only, in no district.'],
   'map.tt.enterprises': ['企业', 'Firms'],
   'map.tt.output_value': ['工业总产值', 'Output value'],

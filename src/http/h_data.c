@@ -42,6 +42,31 @@ static long long postings_in_scope(struct cc_store *st, const struct chain_scope
 }
 
 /*
+ * The dashboard's firms and output by region: the district map's areas (chain_areas: Chongqing's
+ * districts and counties, elsewhere cities) that hold firms of the scope, then the firms of no
+ * area (code 0), so the rows add up to the scope's count. NULL when memory ran out.
+ */
+static json_t *regions_json(const struct cc_frame *f, const struct chain_scope *scope, int year)
+{
+	struct chain_area *areas = NULL, unplaced;
+	int n = 0;
+	if (chain_areas(f, -1, scope, year, &areas, &n, &unplaced, NULL))
+		return NULL;
+	json_t *a = json_array();
+	for (int k = 0; k <= n; k++) {
+		const struct chain_area *x = k < n ? &areas[k] : &unplaced;
+		const struct cc_region *r = x->code ? cc_region_find(x->code) : NULL;
+		if (x->enterprises)
+			json_array_append_new(a,
+					      json_pack("{s:i, s:s, s:i, s:f}", "code", x->code,
+							"name", r ? r->name : "", "enterprises",
+							x->enterprises, "output_value", x->output));
+	}
+	free(areas);
+	return a;
+}
+
+/*
  * GET /api/v1/dashboard?scope=&year=: counts and series for the home page, every one of them
  * for the scope the chain pages use (the same parameter, the same default: the platform's
  * home region), stated in the answer's "scope". The per-chain figures come from
@@ -56,15 +81,10 @@ int h_dashboard(struct http_req *req)
 	if (!f || h_chain_params(req, f, &scope, &year))
 		return req->status;
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
-	const double *out = cc_frame_annual(f, CC_M_OUTPUT_VALUE, year);
 	char *in = calloc((size_t)f->n + 1, 1); /* enterprise i lies in the scope */
 	if (!in)
 		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 	int n_in = 0, masters = 0, edges = 0;
-	/* By region: Chongqing's districts, elsewhere prefectures (Sichuan's cities). */
-	enum { MAXR = 512 };
-	int rcode[MAXR], rcount[MAXR], nr = 0;
-	double rout[MAXR];
 	for (int i = 0; i < f->n; i++) {
 		in[i] = (char)chain_scope_has(&scope, f->region[i]);
 		if (!in[i])
@@ -72,34 +92,15 @@ int h_dashboard(struct http_req *req)
 		n_in++;
 		for (int k = f->member_start[i]; k < f->member_start[i + 1]; k++)
 			masters += f->member_role[k] == 0;
-		int key = f->region[i] / 10000 == 50 ? f->region[i] : f->region[i] / 100 * 100;
-		int k = 0;
-		while (k < nr && rcode[k] != key)
-			k++;
-		if (k == nr) {
-			if (nr == MAXR)
-				continue;
-			rcode[nr] = key;
-			rcount[nr] = 0;
-			rout[nr] = 0;
-			nr++;
-		}
-		rcount[k]++;
-		if (out && !isnan(out[i]))
-			rout[k] += out[i];
 	}
 	for (int e = 0; e < f->nedges; e++) {
 		int s = f->edge_supplier[e], b = f->edge_buyer[e];
 		edges += (s >= 0 && s < f->n && in[s]) || (b >= 0 && b < f->n && in[b]);
 	}
-	json_t *by_region = json_array();
-	for (int k = 0; k < nr; k++) {
-		char name[256];
-		const struct cc_region *r = cc_region_find(rcode[k]);
-		snprintf(name, sizeof name, "%s", r ? r->name : "");
-		json_array_append_new(by_region, json_pack("{s:i, s:s, s:i, s:f}", "code", rcode[k],
-							   "name", name, "enterprises", rcount[k],
-							   "output_value", rout[k]));
+	json_t *by_region = regions_json(f, &scope, year);
+	if (!by_region) {
+		free(in);
+		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 	}
 	json_t *by_chain = json_array();
 	for (int c = 0; cat && c < cat->nchains; c++) {
