@@ -95,7 +95,6 @@ export function districtMap({ scope, year, chain, onPick, testid = 'district-map
     if (d.unplaced && d.unplaced.enterprises) note.textContent = t('map.unplaced', { n: count(d.unplaced.enterprises) });
     note.appendChild(h('span', { class: 'map-source' }, ' ' + t('map.source', { version: geo.source.version, published: geo.source.published })));
 
-    let c = null;
     const render = () => {
       seg.replaceChildren(...metrics.map((m) => h('button', {
         type: 'button', class: 'seg-btn' + (m === chosen ? ' active' : ''), 'aria-pressed': m === chosen ? 'true' : 'false',
@@ -129,11 +128,10 @@ export function districtMap({ scope, year, chain, onPick, testid = 'district-map
           emphasis: { label: { show: true, fontSize: 11, formatter: (pt) => label(geo.byCode.get(Number(pt.name))) }, itemStyle: { areaColor: '#f2c14e' } },
         }],
       };
-      if (c && !c.isDisposed()) c.setOption(option, { replaceMerge: ['series', 'visualMap'] });
-      else {
-        c = chart(el, option);
-        if (c) c.on('click', (pt) => { const code = Number(pt.name); if (code && onPick) onPick(code); });
-      }
+      // Drawn anew for each metric; with no area of a value, chart() says 暂无数据 and why.
+      const why = d.chain && (chosen === 'enterprises' || chosen === 'missing') ? 'map.empty.chain' : 'map.empty.' + chosen;
+      const c = chart(el, option, { empty: t(why) });
+      if (c) c.on('click', (pt) => { const code = Number(pt.name); if (code && onPick) onPick(code); });
       el.dataset.map = mapName;
       el.dataset.metric = chosen;
       el.dataset.areas = String(data.length);

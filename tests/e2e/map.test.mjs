@@ -170,6 +170,14 @@ test('the chain page\'s map counts the chain, shows missing links, and filters b
   const page2 = await apiJson(page, '/api/v1/chains/nev?scope=' + pickArea.code);
   assert.equal(page2.chain.missing, pickArea.missing, 'and its missing links are the map\'s');
   await screenshot(page, 'map-chain');
+
+  // A district without a member of the chain: the map says 暂无数据 and why.
+  const none = areas.areas.find((a) => a.enterprises === 0);
+  assert.ok(none, 'some district has no member of the chain');
+  await page.goto(srv.base + '/#/chain/nev?scope=' + none.code);
+  const empty = page.locator(tid('chain-map') + ' ' + tid('chart-empty'));
+  await empty.waitFor();
+  assert.match(await empty.innerText(), /暂无数据[\s\S]*没有本链企业/);
   assert.deepEqual(page.errors, []);
 });
 
