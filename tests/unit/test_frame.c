@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "testutil.h"
+#include "base/hash.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "frame/col.h"
@@ -387,6 +388,149 @@ static void test_serial_build(void **state)
 	cc_store_close(st);
 }
 
+/* Whether X (a frame value) is the SQL value in column COL of S (NaN for NULL). */
+static int same_sql(double x, struct cc_stmt *s, int col)
+{
+	if (cc_stmt_is_null(s, col))
+		return isnan(x);
+	return x == cc_stmt_double(s, col);
+}
+
+/*
+ * The built frame against SQL, cell by cell: every annual and monthly value of every
+ * enterprise at its credit-code position (the build reads the indicators in key order, which
+ * is not the code order, and puts the columns in order afterwards), every supply edge (as a
+ * multiset per node), and the outside suppliers in order of first appearance. With two
+ * connections and with one.
+ */
+static void check_against_sql(struct cc_store *st, const struct cc_frame *f)
+{
+	struct cc_error err = {0};
+	struct cc_stmt *s = NULL;
+	/* Credit-code order. */
+	for (int i = 1; i < f->n; i++)
+		assert_true(memcmp(f->uscc[i - 1], f->uscc[i], 18) < 0);
+	/* Indicators: every row of the store is in the frame, and nothing else. */
+	char sql[1200];
+	size_t used = (size_t)snprintf(sql, sizeof sql, "SELECT enterprise_id, period");
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		used += (size_t)snprintf(sql + used, sizeof sql - used, ", %s",
+					 cc_metric_get(m)->key);
+	snprintf(sql + used, sizeof sql - used, " FROM indicators");
+	assert_int_equal(cc_stmt_prepare(st, &s, sql, &err), 0);
+	size_t N = (size_t)f->n, known = 0, rows = 0, months = 0;
+	while (cc_stmt_step(s, &err) == 1) {
+		int i = cc_frame_of_id(f, cc_stmt_int64(s, 0));
+		assert_true(i >= 0);
+		int period = (int)cc_stmt_int64(s, 1);
+		rows++;
+		for (int m = 0; m < CC_M_BASE_COUNT; m++) {
+			double x;
+			if (period % 100 == 0) {
+				x = f->annual[m][(size_t)(period / 100 - f->year0) * N + (size_t)i];
+			} else {
+				size_t k =
+					(size_t)(period / 100 * 12 + period % 100 - 1 - f->month0);
+				months++;
+				x = f->monthly[m] ? f->monthly[m][k * N + (size_t)i] : NAN;
+			}
+			if (!same_sql(x, s, m + 2)) {
+				print_error("enterprise %s period %d metric %s: frame %g\n",
+					    f->uscc[i], period, cc_metric_get(m)->key, x);
+				fail();
+			}
+			known += !isnan(x);
+		}
+	}
+	cc_stmt_free(s);
+	assert_true(rows > N && months > 0);
+	/* No value the store does not hold. */
+	size_t held = 0;
+	for (int m = 0; m < CC_M_BASE_COUNT; m++) {
+		for (size_t j = 0; j < N * (size_t)f->nyears; j++)
+			held += !isnan(f->annual[m][j]);
+		for (size_t j = 0; f->monthly[m] && j < N * (size_t)f->nmonths; j++)
+			held += !isnan(f->monthly[m][j]);
+	}
+	assert_int_equal(held, known);
+	/* Edges: the store's, one for one (buyer, supplier, node, value, share), as sums of a
+	 * fingerprint, and the outside suppliers in order of first appearance. */
+	assert_int_equal(f->nedges, cc_store_int(st, "SELECT count(*) FROM supply_edges", -1));
+	uint64_t want = 0, got = 0;
+	assert_int_equal(cc_stmt_prepare(st, &s,
+					 "SELECT e.supplier, b.uscc, coalesce(e.chain || '/' || "
+					 "e.node, ''), e.annual_value, e.share FROM supply_edges e "
+					 "JOIN enterprises b ON b.id = e.buyer_id ORDER BY e.rowid",
+					 &err),
+			 0);
+	int nout = 0;
+	const struct cc_catalogue *cat = cc_catalogue_get(&err);
+	while (cc_stmt_step(s, &err) == 1) {
+		char line[200];
+		double v = cc_stmt_is_null(s, 3) ? -1 : cc_stmt_double(s, 3);
+		double sh = cc_stmt_is_null(s, 4) ? -1 : cc_stmt_double(s, 4);
+		snprintf(line, sizeof line, "%s %s %s %.17g %.17g", cc_stmt_text(s, 0),
+			 cc_stmt_text(s, 1), cc_stmt_text(s, 2), v, sh);
+		want += cc_hash(line, strlen(line)) * 0x9e3779b97f4a7c15ull;
+		if (cc_frame_find(f, cc_stmt_text(s, 0)) < 0) {
+			int seen = 0;
+			for (int j = 0; j < nout && !seen; j++)
+				seen = strcmp(f->outside_uscc[j], cc_stmt_text(s, 0)) == 0;
+			if (!seen) {
+				assert_true(nout < f->noutside);
+				assert_string_equal(f->outside_uscc[nout], cc_stmt_text(s, 0));
+				nout++;
+			}
+		}
+	}
+	cc_stmt_free(s);
+	assert_int_equal(nout, f->noutside);
+	assert_true(nout > 0);
+	for (int e = 0; e < f->nedges; e++) {
+		char line[200], node[128] = "";
+		int sup = f->edge_supplier[e];
+		const char *su = sup >= 0 ? f->uscc[sup] : f->outside_uscc[-sup - 1];
+		if (f->edge_node[e] >= 0) {
+			const struct cc_node *nd = &cat->nodes[f->edge_node[e]];
+			snprintf(node, sizeof node, "%s/%s", cat->chains[nd->chain].id, nd->id);
+		}
+		double v = isnan(f->edge_value[e]) ? -1 : f->edge_value[e];
+		double sh = isnan(f->edge_share[e]) ? -1 : f->edge_share[e];
+		snprintf(line, sizeof line, "%s %s %s %.17g %.17g", su, f->uscc[f->edge_buyer[e]],
+			 node, v, sh);
+		got += cc_hash(line, strlen(line)) * 0x9e3779b97f4a7c15ull;
+		if (e > 0) /* sorted by node, the edges without one last */
+			assert_true((unsigned)f->edge_node[e - 1] <= (unsigned)f->edge_node[e]);
+	}
+	assert_true(want == got);
+}
+
+static void test_build_against_sql(void **state)
+{
+	(void)state;
+	struct cc_store *st = NULL;
+	struct cc_error err = {0};
+	make_demo("sql.db", 900);
+	assert_int_equal(cc_store_open(&st, db_path, 0, &err), 0);
+	/* The ids must not follow the credit codes, or a wrong permutation would go unseen. */
+	assert_true(
+		cc_store_int(st,
+			     "SELECT count(*) FROM (SELECT uscc, lag(uscc) OVER (ORDER BY id) p "
+			     "FROM enterprises) WHERE uscc < p",
+			     0) > 100);
+	for (int serial = 0; serial < 2; serial++) {
+		struct cc_frame *f = NULL;
+		if (serial)
+			setenv("CC_FRAME_SERIAL", "1", 1);
+		int rc = cc_frame_build(st, CC_FRAME_MONTHLY, &f, &err);
+		unsetenv("CC_FRAME_SERIAL");
+		assert_int_equal(rc, 0);
+		check_against_sql(st, f);
+		cc_frame_release(f);
+	}
+	cc_store_close(st);
+}
+
 static void test_follow_differential(void **state)
 {
 	(void)state;
@@ -579,6 +723,7 @@ int main(void)
 		cmocka_unit_test(test_change_log),
 		cmocka_unit_test(test_col_sharing),
 		cmocka_unit_test(test_serial_build),
+		cmocka_unit_test(test_build_against_sql),
 		cmocka_unit_test(test_follow_differential),
 		cmocka_unit_test(test_follower_concurrency),
 	};
