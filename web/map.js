@@ -24,10 +24,40 @@ function loadOutlines() {
       window.echarts.registerMap('cc-50', { type: 'FeatureCollection', features: of(50) });
       window.echarts.registerMap('cc-51', { type: 'FeatureCollection', features: of(51) });
       window.echarts.registerMap('cc-50-51', { type: 'FeatureCollection', features: of(0) });
-      return { source: g.source, byCode: new Map(g.features.map((f) => [f.properties.code, f.properties])) };
+      return {
+        source: g.source,
+        byCode: new Map(g.features.map((f) => [f.properties.code, f.properties])),
+        boxes: new Map(g.features.map((f) => [f.properties.code, bbox(f.geometry)])),
+      };
     }).catch((e) => { outlines = null; throw e; });
   }
   return outlines;
+}
+
+// [west, south, east, north] of a Polygon or MultiPolygon.
+function bbox(geometry) {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  for (const rings of polys) {
+    for (const [x, y] of rings[0]) {
+      b[0] = Math.min(b[0], x); b[1] = Math.min(b[1], y); b[2] = Math.max(b[2], x); b[3] = Math.max(b[3], y);
+    }
+  }
+  return b;
+}
+
+// The view of a scope of several areas: their box with a margin, as ECharts' boundingCoords
+// ([[west, north], [east, south]]), so a scope such as the Chengdu area fills the map and its
+// neighbours stay at the edges; one area (a district clicked) keeps the whole province around it.
+function focus(codes, boxes) {
+  if (codes.length < 2) return undefined;
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const c of codes) {
+    const x = boxes.get(c);
+    b[0] = Math.min(b[0], x[0]); b[1] = Math.min(b[1], x[1]); b[2] = Math.max(b[2], x[2]); b[3] = Math.max(b[3], x[3]);
+  }
+  const mx = (b[2] - b[0]) * 0.04, my = (b[3] - b[1]) * 0.04;
+  return [[b[0] - mx, b[3] + my], [b[2] + mx, b[1] - my]];
 }
 
 // How a value of METRIC is written in tooltips and on the legend.
@@ -122,9 +152,10 @@ export function districtMap({ scope, year, chain, onPick, testid = 'district-map
         visualMap: visual(chosen, values, narrow),
         series: [{
           type: 'map', map: mapName, roam: false, selectedMode: false, data,
-          layoutCenter: ['50%', '50%'], layoutSize: '96%',
+          layoutCenter: ['50%', '50%'], layoutSize: '96%', boundingCoords: focus(areas.map((a) => a.code), geo.boxes),
+          labelLayout: { hideOverlap: true },
           itemStyle: { areaColor: '#dedede', borderColor: '#ffffff', borderWidth: 0.8 },
-          label: { show: !narrow, fontSize: 10, color: '#28303d', formatter: (pt) => label(geo.byCode.get(Number(pt.name))) },
+          label: { show: !narrow, fontSize: 10, color: '#1d2430', textBorderColor: 'rgba(255,255,255,0.85)', textBorderWidth: 2, formatter: (pt) => label(geo.byCode.get(Number(pt.name))) },
           emphasis: { label: { show: true, fontSize: 11, formatter: (pt) => label(geo.byCode.get(Number(pt.name))) }, itemStyle: { areaColor: '#f2c14e' } },
         }],
       };

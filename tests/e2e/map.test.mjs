@@ -6,7 +6,8 @@
 // follow the language; at 390×844 the map fits the screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, login, screenshot, chartDrawn } from './helpers.mjs';
+import path from 'node:path';
+import { startServer, launchBrowser, newPage, login, screenshot, chartDrawn, SHOTS } from './helpers.mjs';
 
 let srv, browser, page;
 const tid = (id) => `[data-testid="${id}"]`;
@@ -195,6 +196,7 @@ test('English names in English; at 390×844 the map fits the screen', async () =
   assert.equal(m.data.filter((d) => !d.out).length, 38 + 4, 'the scope: Chongqing and the four cities of the Chengdu area');
   assert.match(m.labels.join(' '), /Wanzhou/, 'pinyin names in English');
   assert.doesNotMatch(await p.locator(tid('district-map')).innerText(), /[\u4e00-\u9fff]/, 'no Chinese around the English map');
+  await p.locator(tid('district-map')).screenshot({ path: path.join(SHOTS, 'map-english-both.png') });
 
   await p.setViewportSize({ width: 390, height: 844 });
   await p.goto(srv.base + '/#/');
