@@ -47,6 +47,11 @@ import { exportButton } from './export.js';
  *                             async () → all rows when the table holds one page of a longer
  *                             list. Columns may set export: false, exportValue(row),
  *                             exportType ('number' | 'percent' | 'text') and exportLabel.
+ *   filter                    {text: (row) → string, placeholder, testid}: a search box above
+ *                             the table keeps the rows whose TEXT holds what is typed (any
+ *                             case; several words: all of them), e.g. a name, a credit code and
+ *                             a region name, so one box filters by name or region. Sorting,
+ *                             paging (back to page 1), the count and the export follow it.
  *
  * The returned element has update(rows): draws other rows (sort and page kept when they can be).
  */
@@ -56,6 +61,7 @@ export function table(rows, o = {}) {
   let sort = o.sort && o.sort.key ? { key: o.sort.key, order: o.sort.order || firstOrder(cols.find((c) => c.key === o.sort.key)) } : null;
   let page = 1;
   let list = rows || [];
+  let words = [];
 
   const headRow = h('tr');
   const tbody = h('tbody');
@@ -97,12 +103,19 @@ export function table(rows, o = {}) {
     if (!o.serverSort) { drawHead(); drawBody(); }
   }
 
+  // The rows the filter keeps (all of them without a filter or words).
+  function kept() {
+    if (!o.filter || !words.length) return list;
+    return list.filter((r) => { const s = String(o.filter.text(r) ?? '').toLowerCase(); return words.every((w) => s.includes(w)); });
+  }
+
   function sorted() {
-    if (!sort || o.serverSort) return list;
+    const rowsIn = kept();
+    if (!sort || o.serverSort) return rowsIn;
     const c = cols.find((x) => x.key === sort.key);
-    if (!c || !c.sort) return list;
+    if (!c || !c.sort) return rowsIn;
     const get = typeof c.sort === 'function' ? c.sort : (r) => r[c.key];
-    return list.map((r, i) => [get(r), i, r]).sort((a, b) => {
+    return rowsIn.map((r, i) => [get(r), i, r]).sort((a, b) => {
       const x = a[0], y = b[0];
       const xu = x === undefined || x === null || x === '' || (typeof x === 'number' && !isNum(x));
       const yu = y === undefined || y === null || y === '' || (typeof y === 'number' && !isNum(y));
@@ -160,7 +173,28 @@ export function table(rows, o = {}) {
     }
   }
 
-  const root = o.export ? h('div', { class: 'table-export' }, exportButton(o.export, cols, sorted), out) : out;
+  let filterBox = null;
+  if (o.filter) {
+    const count = h('span', { class: 'muted small', testid: (o.filter.testid || 'table-filter') + '-count' });
+    const input = h('input', {
+      type: 'search', class: 'table-filter-input', testid: o.filter.testid || 'table-filter',
+      placeholder: o.filter.placeholder || t('table.filter_hint'), 'aria-label': o.filter.placeholder || t('table.filter_hint'),
+      oninput: () => {
+        words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+        page = 1;
+        drawBody();
+        count.textContent = words.length ? t('table.filter_count', { n: kept().length, total: list.length }) : '';
+      },
+    });
+    filterBox = h('div', { class: 'table-filter no-print' }, input, count);
+  }
+  const exportOpts = o.export && o.filter ? {
+    ...o.export,
+    filters: () => [...((typeof o.export.filters === 'function' ? o.export.filters() : o.export.filters) || []),
+      ...(words.length ? [[t('table.filter_label'), words.join(' ')]] : [])],
+  } : o.export;
+  const body = filterBox ? h('div', { class: 'table-filtered' }, filterBox, out) : out;
+  const root = o.export ? h('div', { class: 'table-export' }, exportButton(exportOpts, cols, sorted), body) : body;
   root.update = (next) => { list = next || []; drawBody(); };
   root.table = el;
   drawHead();

@@ -278,10 +278,11 @@ int h_risk_chain(struct http_req *req)
 		json_array_append_new(jn, o);
 	}
 	json_t *js = json_array();
-	for (int k = 0; k < sp.n && k < 50; k++)
+	/* Every one of them (a chain can have a thousand): the page pages and filters them. */
+	for (int k = 0; k < sp.n; k++)
 		json_array_append_new(js, spof_json(net, f, &sp.items[k]));
 	json_t *ja = json_array();
-	for (int k = 0; k < nap && k < 20; k++) {
+	for (int k = 0; k < nap; k++) {
 		json_t *o = node_json(net, f, aps[k].node);
 		json_object_set_new(o, "separates", json_integer(aps[k].cut));
 		json_object_set_new(o, "value_separated", cc_json_num(aps[k].value));

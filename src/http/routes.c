@@ -126,7 +126,7 @@ const struct http_route http_routes[] = {
 	 "Resilience by chain: sourcing and supplier-market concentration (sourcing_hhi, market_hhi), single-sourced inputs, outside dependence, the riskiest suppliers (dominators)",
 	 "scope:string", "resilience"},
 	{"GET", "/api/v1/risk/chains/{chain}", h_risk_chain, STAFF,
-	 "One chain: concentration per node, single points of failure (dominators) ranked by dependent output, articulation points",
+	 "One chain: concentration per node, every single point of failure (dominators) ranked by dependent output, every articulation point",
 	 "scope:string", "resilience"},
 	{"GET", "/api/v1/risk/single-sourced", h_risk_single, STAFF,
 	 "Inputs bought from a single supplier, largest first",

@@ -1797,6 +1797,8 @@ def test_risk(ctx):
           len(r.json["nodes"]) > 5, "a chain's nodes, final producers and dominators", r.short())
     vals = [x["value_at_risk"] or 0 for x in (r.json or {}).get("spof", [])]
     check(vals == sorted(vals, reverse=True), "dominators ranked by the output depending on them")
+    check(r.status == 200 and len(r.json["spof"]) == r.json["spof_count"],
+          "every single point of failure is listed (the page pages them)", r.short())
     expect_error(c.get("/api/v1/risk/chains/ic"), 403, "forbidden", "a chief cannot read another chain")
     expect_error(a.get("/api/v1/risk/chains/no_such"), 404, "not_found", "unknown chain -> 404")
     expect_error(a.get("/api/v1/risk/overview?scope=nowhere"), 400, "invalid", "bad scope -> 400",

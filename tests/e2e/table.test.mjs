@@ -1,7 +1,7 @@
 // The shared table and pager (web/table.js) on real pages: the enterprise register sorted by a
-// header click (on the server, aria-sort on the header) and paged forward and back in that order;
-// a chain node's enterprises sorted in the browser and paged ten at a time; the users sorted by
-// name both ways.
+// header click (on the server, aria-sort on the header) and paged forward and back in that order,
+// the sorted metric's column in view; a chain node's enterprises sorted in the browser and paged
+// ten at a time; the users sorted by name both ways; the risk tables paged, sorted and filtered.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newPage, login, screenshot } from './helpers.mjs';
@@ -36,7 +36,9 @@ test('the register sorts by a header click and pages in that order', async () =>
   await page.locator(tid('sort-revenue')).click();
   await page.waitForFunction(() => location.hash.includes('sort=revenue') && location.hash.includes('order=desc'));
   await page.locator(tid('results-table') + ' th[aria-sort="descending"] ' + tid('sort-revenue')).waitFor();
-  const revenue = () => page.locator(tid('results-table') + ' tbody tr td:nth-child(8)').allInnerTexts().then((xs) => xs.map(num));
+  // The sorted metric's column comes right after the name, in view (issue 14).
+  assert.equal(await page.locator(tid('results-table') + ' thead th:nth-child(2) ' + tid('sort-revenue')).count(), 1, 'revenue is the second column');
+  const revenue = () => page.locator(tid('results-table') + ' tbody tr td:nth-child(2)').allInnerTexts().then((xs) => xs.map(num));
   const p1 = await revenue();
   assert.equal(p1.length, 20);
   assert.ok(known(p1).length >= 10 && monotonic(known(p1), 'desc'), `page 1 by revenue, highest first: ${p1.join(', ')}`);
@@ -63,6 +65,25 @@ test('the register sorts by a header click and pages in that order', async () =>
   await page.locator(tid('results-table') + ' th[aria-sort="ascending"] ' + tid('sort-revenue')).waitFor();
   assert.ok(monotonic(known(await revenue()), 'asc'), 'lowest first');
   await screenshot(page, 'table-register-sorted');
+});
+
+test('the register sorted by any metric shows that metric in view, at the desk and on a laptop', async () => {
+  for (const width of [1440, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(srv.base + '/#/enterprises?sort=employees&order=desc');
+    const col = page.locator(tid('results-table') + ' ' + tid('sort-col'));
+    await col.waitFor();
+    const box = await page.evaluate(() => {
+      const th = document.querySelector('[data-testid="sort-col"]').getBoundingClientRect();
+      const wrap = document.querySelector('[data-testid="sort-col"]').closest('.table-wrap').getBoundingClientRect();
+      return { left: th.left, right: th.right, wrapLeft: wrap.left, wrapRight: wrap.right };
+    });
+    assert.ok(box.left >= box.wrapLeft && box.right <= box.wrapRight, `the employees column is in view at ${width}: ${JSON.stringify(box)}`);
+    assert.equal(await page.locator(tid('results-table') + ' thead th:nth-child(2)').getAttribute('data-testid'), 'sort-col');
+    const vals = (await page.locator(tid('results-table') + ' tbody tr td:nth-child(2)').allInnerTexts()).map(num);
+    assert.ok(known(vals).length > 5 && monotonic(known(vals), 'desc'), vals.join());
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
 });
 
 test("a node's enterprises sort in the browser and page ten at a time", async () => {
@@ -116,4 +137,77 @@ test('the users sort by name both ways', async () => {
   await page.locator(tid('users-table') + ' th[aria-sort="descending"]').waitFor();
   assert.deepEqual(await names(), [...asc].reverse());
   assert.deepEqual(page.errors, [], 'no script errors');
+});
+
+// The risk tables (issue 14, item 9): a chain's single points of failure (a thousand in one
+// chain of the full demo) page twenty at a time, sort by a header click, and a text box filters
+// them by name, credit code or region, the pager and the count following the filter.
+test('the single points of failure page, sort and filter by name or region', async () => {
+  const ov = await (await page.request.get(srv.base + '/api/v1/risk/overview')).json();
+  const top = ov.chains.slice().sort((a, b) => b.spof - a.spof)[0];
+  const d = await (await page.request.get(srv.base + `/api/v1/risk/chains/${top.chain}`)).json();
+  assert.ok(d.spof_count > 20, `a chain with more than 20 single points of failure (${top.chain}: ${d.spof_count})`);
+  assert.equal(d.spof.length, d.spof_count, 'the API lists them all');
+  await page.goto(srv.base + `/#/risk?tab=chain&chain=${top.chain}`);
+  const rows = page.locator(tid('spof-table') + ' tbody ' + tid('spof-row'));
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 20, 'twenty a page');
+  const info = page.locator(tid('spof-pager-page'));
+  assert.equal(await info.innerText(), `第 1–20 条，共 ${new Intl.NumberFormat('zh-CN').format(d.spof_count)} 条`);
+  const ids = () => rows.evaluateAll((rs) => rs.map((r) => r.dataset.uscc));
+  const p1 = await ids();
+  assert.deepEqual(p1, d.spof.slice(0, 20).map((x) => x.uscc), 'page 1 in the API\'s order (value at risk)');
+  await page.locator(tid('spof-pager-next')).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="spof-pager-page"]').textContent.includes('21'));
+  assert.deepEqual(await ids(), d.spof.slice(20, 40).map((x) => x.uscc), 'page 2 goes on');
+
+  // A header click sorts all of them (not only the page) and starts at page 1.
+  await page.locator(tid('spof-table') + ' ' + tid('sort-dominated')).click();
+  await page.locator(tid('spof-table') + ' th[aria-sort="descending"] ' + tid('sort-dominated')).waitFor();
+  assert.match(await info.innerText(), /^第 1–20 条/);
+  const dom = await page.locator(tid('spof-table') + ' tbody tr td:nth-child(2)').allInnerTexts().then((xs) => xs.map(num));
+  assert.equal(dom[0], Math.max(...d.spof.map((x) => x.dominated)), 'the most dominating first, of all pages');
+  assert.ok(monotonic(dom, 'desc'), dom.join());
+  await page.locator(tid('spof-table') + ' ' + tid('sort-dominated')).click();
+  await page.locator(tid('spof-table') + ' th[aria-sort="ascending"] ' + tid('sort-dominated')).waitFor();
+  assert.ok(monotonic(await page.locator(tid('spof-table') + ' tbody tr td:nth-child(2)').allInnerTexts().then((xs) => xs.map(num)), 'asc'));
+
+  // The filter by region: the rows, the pager and the count follow it.
+  const region = d.spof.map((x) => x.region_name).find((r) => r && r.startsWith('四川省成都市')) || d.spof[0].region_name;
+  const place = region.startsWith('四川省成都市') ? '成都市' : region;
+  const want = d.spof.filter((x) => [x.name, x.uscc, x.region_name, x.region].filter(Boolean).join(' ').toLowerCase().includes(place.toLowerCase()));
+  await page.locator(tid('spof-filter')).fill(place);
+  await page.locator(tid('spof-filter-count')).filter({ hasText: String(want.length) }).waitFor();
+  assert.equal(await page.locator(tid('spof-filter-count')).innerText(), `筛选出 ${new Intl.NumberFormat('zh-CN').format(want.length)} 条，共 ${new Intl.NumberFormat('zh-CN').format(d.spof_count)} 条`);
+  assert.equal(await rows.count(), Math.min(20, want.length));
+  for (const txt of await rows.allInnerTexts()) assert.ok(txt.includes(place), `a row of ${place}: ${txt}`);
+  if (want.length > 20) assert.match(await info.innerText(), new RegExp(`共 ${new Intl.NumberFormat('zh-CN').format(want.length)} 条`));
+  // By name: one supplier, found by a fragment of its name.
+  const one = d.spof.find((x) => x.name && x.name.length > 6);
+  await page.locator(tid('spof-filter')).fill(one.name.slice(2, 6));
+  await page.locator(`${tid('spof-row')}[data-uscc="${one.uscc}"]`).waitFor();
+  for (const txt of await rows.allInnerTexts()) assert.ok(txt.includes(one.name.slice(2, 6)), txt);
+  // Nothing matches: the empty line, no pager.
+  await page.locator(tid('spof-filter')).fill('没有这样的企业名称');
+  await page.locator(tid('spof-table') + ' td.empty').waitFor();
+  assert.equal(await page.locator(tid('spof-pager-page')).count(), 0);
+  await page.locator(tid('spof-filter')).fill('');
+  await rows.nth(19).waitFor();
+  await screenshot(page, 'table-risk-spof');
+});
+
+test('the risk overview tables page and filter too', async () => {
+  await page.goto(srv.base + '/#/risk');
+  const chains = page.locator(tid('risk-chain-table') + ' tbody ' + tid('risk-chain-row'));
+  await chains.first().waitFor();
+  assert.equal(await chains.count(), 20, 'the 33 chains, twenty a page');
+  await page.locator(tid('risk-chain-filter')).fill('汽车');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="risk-chain-table"] tbody [data-testid="risk-chain-row"]').length < 20);
+  for (const txt of await chains.allInnerTexts()) assert.ok(txt.includes('汽车'), txt);
+  const single = await (await page.request.get(srv.base + '/api/v1/risk/single-sourced?limit=500')).json();
+  if (single.items.length > 10) {
+    assert.equal(await page.locator(tid('single-table') + ' tbody ' + tid('single-row')).count(), 10, 'single-sourced inputs, ten a page');
+    await page.locator(tid('single-pager-next')).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="single-pager-page"]').textContent.includes('11'));
+  }
 });

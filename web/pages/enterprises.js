@@ -103,6 +103,15 @@ export async function render({ main, query, user, alive }) {
   const year = items.find((it) => it.year) ? items.find((it) => it.year).year : null;
   const chainName = new Map(chains.map((c) => [c.id, pick(c.name_zh, c.name_en)]));
 
+  // The column of the metric the list is sorted by comes right after the name, so it is in view
+  // whatever the width (at the end of eleven columns it was cut off at 1440 px).
+  const inView = (cols) => {
+    const k = f.sort && f.sort !== 'name' && f.sort !== 'uscc' ? cols.findIndex((c) => c && c.key === f.sort) : -1;
+    if (k < 1) return cols;
+    const c = { ...cols[k], thClass: ((cols[k].thClass || '') + ' col-sorted').trim(), class: cols[k].class };
+    return [cols[0], c, ...cols.slice(1, k), ...cols.slice(k + 1)];
+  };
+
   // PATCH: a new address from the filters as shown (a new sort or page; a new sort starts over).
   const go = (patch) => {
     const qq = {};
@@ -132,7 +141,7 @@ export async function render({ main, query, user, alive }) {
     sort: f.sort ? { key: f.sort, order: f.order || ((f.sort === 'name' || f.sort === 'uscc') ? 'asc' : 'desc') } : null,
     serverSort: true,
     onSort: (key, order) => go({ sort: key, order, cursor: '', page: '' }),
-    columns: [
+    columns: inView([
       { key: 'name', label: t('ent.col.name'), sort: true, class: 'col-name',
         render: (it) => h('a', { href: '#/enterprise/' + encodeURIComponent(it.uscc), testid: 'result-link' }, it.name) },
       { key: 'uscc', label: t('ent.col.uscc'), sort: true, class: 'mono nowrap' },
@@ -155,7 +164,7 @@ export async function render({ main, query, user, alive }) {
       { key: 'rd_intensity', label: t('ent.col.rd'), align: 'num', sort: true, render: (it) => fmtPct(it.rd_intensity) },
       sortMetric ? { key: sortMetric.id, label: pick(sortMetric.name_zh, sortMetric.name_en), align: 'num', sort: true, class: 'nowrap',
         testid: 'sort-col', render: (it) => fmtMetric(sortMetric, it.sort_value) } : null,
-    ],
+    ]),
   });
 
   clear(results).append(

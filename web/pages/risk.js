@@ -12,6 +12,9 @@ const TABS = ['overview', 'chain', 'supplier', 'whatif'];
 
 const nameOf = (x) => x.name || x.uscc + (x.registered === false ? ' ' + t('risk.outside_registry') : '');
 const supplierLink = (x) => h('a', { href: hashWith('/risk', { tab: 'supplier', uscc: x.uscc }), testid: 'supplier-link', dataset: { uscc: x.uscc } }, nameOf(x));
+// What a risk table's filter searches: the name, credit code and region of each party named.
+const findText = (...xs) => xs.filter(Boolean).map((x) => (typeof x === 'string' ? x : [x.name, x.uscc, x.region_name, x.region].filter(Boolean).join(' '))).join(' ');
+const PAGE = 20;
 const errBox = (e) => errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : '');
 // What an export of this page says it was filtered by (web/export.js).
 const scopeFilter = (query) => [[t('risk.scope'), t('risk.scope.' + (query.scope || 'chongqing'))]];
@@ -38,7 +41,7 @@ function scopePicker(query, tab) {
 async function overview(main, query, alive) {
   let d, single;
   try {
-    [d, single] = await Promise.all([api('/risk/overview', { query: { scope: query.scope } }), api('/risk/single-sourced', { query: { scope: query.scope, limit: 20 } })]);
+    [d, single] = await Promise.all([api('/risk/overview', { query: { scope: query.scope } }), api('/risk/single-sourced', { query: { scope: query.scope, limit: 500 } })]);
   } catch (e) {
     if (alive()) main.appendChild(errBox(e));
     return;
@@ -54,8 +57,9 @@ async function overview(main, query, alive) {
         h('p', { class: 'muted small' }, t('risk.riskiest_help')),
         table(d.riskiest || [], {
           testid: 'riskiest-table', row: () => ({ testid: 'riskiest-row' }), export: exportOf('risk.riskiest', query),
+          pageSize: 10, pagerTestid: 'riskiest-pager', filter: { text: (x) => findText(x, x.chain_name), testid: 'riskiest-filter' },
           columns: [
-            { key: 'supplier', label: t('risk.col.supplier'), render: (x) => [supplierLink(x), h('div', { class: 'small muted' }, x.region_name || x.region)] },
+            { key: 'supplier', label: t('risk.col.supplier'), sort: (x) => nameOf(x), render: (x) => [supplierLink(x), h('div', { class: 'small muted' }, x.region_name || x.region)] },
             { key: 'chain', label: t('risk.col.chain'), sort: (x) => x.chain_name,
               render: (x) => h('a', { href: hashWith('/risk', { tab: 'chain', chain: x.chain, scope: query.scope }) }, x.chain_name) },
             { key: 'dominated', label: t('risk.col.dominated'), align: 'num', sort: true, render: (x) => fmtInt(x.dominated) },
@@ -66,10 +70,11 @@ async function overview(main, query, alive) {
         h('p', { class: 'muted small' }, t('risk.single_help', { n: fmtInt(single.total), outside: fmtInt(single.supplier_outside) })),
         table(single.items || [], {
           testid: 'single-table', row: () => ({ testid: 'single-row' }), export: exportOf('risk.single_sourced', query),
+          pageSize: 10, pagerTestid: 'single-pager', filter: { text: (x) => findText(x.buyer, x.supplier, x.node_name), testid: 'single-filter' },
           columns: [
-            { key: 'buyer', label: t('risk.col.buyer'), render: (x) => nameOf(x.buyer) },
+            { key: 'buyer', label: t('risk.col.buyer'), sort: (x) => nameOf(x.buyer), render: (x) => nameOf(x.buyer) },
             { key: 'node', label: t('risk.col.node'), sort: (x) => x.node_name, render: (x) => x.node_name || '—' },
-            { key: 'supplier', label: t('risk.col.only_supplier'),
+            { key: 'supplier', label: t('risk.col.only_supplier'), sort: (x) => nameOf(x.supplier),
               render: (x) => [supplierLink(x.supplier), x.supplier_outside ? [' ', h('span', { class: 'badge badge-off' }, t('risk.outside'))] : null] },
             { key: 'value', label: t('risk.col.value'), align: 'num', sort: true, render: (x) => fmtWan(x.value) },
           ],
@@ -77,6 +82,7 @@ async function overview(main, query, alive) {
     h('section', { class: 'panel' }, h('h2', null, t('risk.by_chain')),
       table(chains, {
         testid: 'risk-chain-table', export: exportOf('risk.by_chain', query),
+        pageSize: PAGE, pagerTestid: 'risk-chain-pager', filter: { text: (c) => [c.name_zh, c.name_en, c.chain].join(' '), testid: 'risk-chain-filter', placeholder: t('risk.filter_chain') },
         row: (c) => ({ testid: 'risk-chain-row', dataset: { chain: c.chain } }),
         open: (c) => { location.hash = hashWith('/risk', { tab: 'chain', chain: c.chain, scope: query.scope }); },
         sort: { key: 'outside_share', order: 'desc' },
@@ -133,9 +139,10 @@ async function chainTab(main, query, alive) {
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', null, t('risk.spof')), h('p', { class: 'muted small' }, t('risk.spof_help')),
         table(d.spof || [], {
-          testid: 'spof-table', row: () => ({ testid: 'spof-row' }), export: exportOf('risk.spof', query, [[t('risk.col.chain'), sel.selectedOptions[0] ? sel.selectedOptions[0].textContent : chainId]]),
+          testid: 'spof-table', row: (x) => ({ testid: 'spof-row', dataset: { uscc: x.uscc } }), pageSize: PAGE, pagerTestid: 'spof-pager',
+          filter: { text: (x) => findText(x), testid: 'spof-filter' }, export: exportOf('risk.spof', query, [[t('risk.col.chain'), sel.selectedOptions[0] ? sel.selectedOptions[0].textContent : chainId]]),
           columns: [
-            { key: 'supplier', label: t('risk.col.supplier'),
+            { key: 'supplier', label: t('risk.col.supplier'), sort: (x) => nameOf(x),
               render: (x) => [supplierLink(x), x.final_producer ? [' ', h('span', { class: 'badge' }, t('risk.final_producer'))] : null, h('div', { class: 'small muted' }, x.region_name)] },
             { key: 'dominated', label: t('risk.col.dominated'), align: 'num', sort: true, render: (x) => fmtInt(x.dominated) },
             { key: 'value_at_risk', label: t('risk.col.value_at_risk'), align: 'num', sort: true, render: (x) => fmtWan(x.value_at_risk) },
@@ -143,9 +150,10 @@ async function chainTab(main, query, alive) {
         })),
       h('section', { class: 'panel' }, h('h2', null, t('risk.articulation')), h('p', { class: 'muted small' }, t('risk.articulation_help')),
         table(d.articulation || [], {
-          testid: 'ap-table', export: exportOf('risk.articulation', query, [[t('risk.col.chain'), sel.selectedOptions[0] ? sel.selectedOptions[0].textContent : chainId]]),
+          testid: 'ap-table', row: () => ({ testid: 'ap-row' }), pageSize: PAGE, pagerTestid: 'ap-pager',
+          filter: { text: (x) => findText(x), testid: 'ap-filter' }, export: exportOf('risk.articulation', query, [[t('risk.col.chain'), sel.selectedOptions[0] ? sel.selectedOptions[0].textContent : chainId]]),
           columns: [
-            { key: 'supplier', label: t('risk.col.supplier'), render: (x) => supplierLink(x) },
+            { key: 'supplier', label: t('risk.col.supplier'), sort: (x) => nameOf(x), render: (x) => [supplierLink(x), h('div', { class: 'small muted' }, x.region_name)] },
             { key: 'separates', label: t('risk.col.separates'), align: 'num', sort: true, render: (x) => fmtInt(x.separates) },
             { key: 'value_separated', label: t('risk.col.value'), align: 'num', sort: true, render: (x) => fmtWan(x.value_separated) },
           ],
@@ -219,11 +227,11 @@ async function supplierTab(main, query, alive) {
     h('p', { class: 'muted small' }, t('risk.tts_help')),
     rows.length ? ttsEl : null,
     table(rows, {
-      testid: 'tts-table', pageSize: 60, pagerTestid: 'tts-pager',
+      testid: 'tts-table', pageSize: 60, pagerTestid: 'tts-pager', filter: { text: (n) => findText(n), testid: 'tts-filter' },
       export: { name: t('risk.tts_title'), filters: [[t('risk.col.supplier'), query.uscc], ['TTR', query.ttr || 4]] },
       row: (n) => ({ testid: 'tts-row', dataset: { risk: n.at_risk ? '1' : '0' } }),
       columns: [
-        { key: 'name', label: t('risk.col.enterprise'), render: (n) => nameOf(n) },
+        { key: 'name', label: t('risk.col.enterprise'), sort: (n) => nameOf(n), render: (n) => nameOf(n) },
         { key: 'tier', label: t('risk.col.tier'), align: 'num', sort: true, first: 'asc' },
         { key: 'tts', label: t('risk.col.tts'), align: 'num', sort: true, first: 'asc', render: (n) => fmtT(n.tts) },
         { key: 'lost', label: t('risk.col.lost'), align: 'num', sort: true, render: (n) => fmtWan(n.lost) },
@@ -300,17 +308,19 @@ function showResult(out, r, body = {}) {
     h('div', { class: 'grid-2' }, h('section', { class: 'panel' }, h('h2', null, t('risk.by_tier')), tierEl), h('section', { class: 'panel' }, h('h2', null, t('risk.by_chain_loss')), chainEl)),
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', null, t('risk.by_node_loss')), table(r.nodes || [], {
-        testid: 'whatif-nodes-table', export: { name: t('risk.by_node_loss'), filters: whatIfFilters() },
+        testid: 'whatif-nodes-table', export: { name: t('risk.by_node_loss'), filters: whatIfFilters() }, pageSize: PAGE, pagerTestid: 'whatif-nodes-pager',
+        filter: { text: (n) => [n.name_zh, n.name_en, n.id].join(' '), testid: 'whatif-nodes-filter', placeholder: t('risk.filter_node') },
         columns: [
-          { key: 'name', label: t('risk.col.node'), render: (n) => pick(n.name_zh, n.name_en) },
+          { key: 'name', label: t('risk.col.node'), sort: (n) => pick(n.name_zh, n.name_en), render: (n) => pick(n.name_zh, n.name_en) },
           { key: 'affected', label: t('risk.affected'), align: 'num', sort: true, render: (n) => fmtInt(n.affected) },
           { key: 'value', label: t('risk.value_at_risk'), align: 'num', sort: true, render: (n) => fmtWan(n.value) },
         ],
       })),
       h('section', { class: 'panel' }, h('h2', null, t('risk.most_affected')), table(r.enterprises || [], {
         testid: 'whatif-ent-table', row: () => ({ testid: 'whatif-ent-row' }), export: { name: t('risk.most_affected'), filters: whatIfFilters() },
+        pageSize: PAGE, pagerTestid: 'whatif-ent-pager', filter: { text: (x) => findText(x), testid: 'whatif-ent-filter' },
         columns: [
-          { key: 'name', label: t('risk.col.enterprise'), render: (x) => supplierLink(x) },
+          { key: 'name', label: t('risk.col.enterprise'), sort: (x) => nameOf(x), render: (x) => supplierLink(x) },
           { key: 'tier', label: t('risk.col.tier'), align: 'num', sort: true, first: 'asc' },
           { key: 'loss', label: t('risk.col.loss'), align: 'num', sort: true, render: (x) => fmtPct(x.loss) },
           { key: 'value_at_risk', label: t('risk.value_at_risk'), align: 'num', sort: true, render: (x) => fmtWan(x.value_at_risk) },

@@ -24,6 +24,8 @@ export default {
   'risk.articulation': ['关节点', 'Articulation points'],
   'risk.articulation_help': ['无向供应网络中的割点：去掉它，网络分裂成互不相连的部分。', 'Cut vertices of the undirected supply network: removing one splits it apart.'],
   'risk.final_producer': ['终端生产企业', 'final producer'],
+  'risk.filter_chain': ['筛选产业链', 'Filter chains'],
+  'risk.filter_node': ['筛选环节', 'Filter nodes'],
   'risk.hhi_line': ['市场高度集中 2500', 'highly concentrated market 2,500'],
   'risk.col.supplier': ['供应商', 'Supplier'],
   'risk.col.chain': ['产业链', 'Chain'],
