@@ -522,8 +522,13 @@ static int make_period_columns(struct cc_frame *f, const struct periods *p, stru
 	size_t N = (size_t)f->n;
 	f->year0 = (int)(p->ymin / 100);
 	f->nyears = p->ymin ? (int)(p->ymax / 100 - p->ymin / 100 + 1) : 0;
+	/* The derived metrics' columns are written whole by the build (derive_range): not filled
+	 * here, their pages are first touched there. */
 	for (int m = 0; m < CC_M_COUNT; m++) {
-		f->annual[m] = nan_col(f, COL_ANNUAL0 + m, N * (size_t)f->nyears);
+		size_t cells = N * (size_t)f->nyears;
+		f->annual[m] = m < CC_M_BASE_COUNT
+				       ? nan_col(f, COL_ANNUAL0 + m, cells)
+				       : col_make(f, COL_ANNUAL0 + m, sizeof(double) * cells);
 		if (!f->annual[m])
 			return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 	}
@@ -1183,31 +1188,65 @@ out:
 	return rc;
 }
 
-/* Puts F's edge arrays in the order PERM, one array at a time to bound the extra memory.
- * 0 or CC_ENOMEM (the arrays done so far permuted, the others not). */
-static int edges_permute(struct cc_frame *f, const int32_t *perm, struct cc_error *err)
+/* Half of edges_permute: the integer arrays (WHICH 0) or the values and shares (1). */
+struct permute_job {
+	struct cc_frame *f;
+	const int32_t *perm;
+	int which, rc;
+};
+
+static void *permute_edges(void *arg)
 {
+	struct permute_job *j = arg;
+	struct cc_frame *f = j->f;
 	int k = f->nedges;
-	int32_t **i32[] = {&f->edge_supplier, &f->edge_buyer, &f->edge_node};
-	for (int a = 0; a < 3; a++) {
-		int32_t *to = malloc(sizeof *to * (size_t)(k + 1));
-		if (!to)
-			return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
-		for (int e = 0; e < k; e++)
-			to[e] = (*i32[a])[perm[e]];
-		free(*i32[a]);
-		*i32[a] = to;
+	const int32_t *perm = j->perm;
+	if (j->which == 0) {
+		int32_t **i32[] = {&f->edge_supplier, &f->edge_buyer, &f->edge_node};
+		for (int a = 0; a < 3; a++) {
+			int32_t *to = malloc(sizeof *to * (size_t)(k + 1));
+			if (!to) {
+				j->rc = -1;
+				return NULL;
+			}
+			for (int e = 0; e < k; e++)
+				to[e] = (*i32[a])[perm[e]];
+			free(*i32[a]);
+			*i32[a] = to;
+		}
+		return NULL;
 	}
 	double **dbl[] = {&f->edge_value, &f->edge_share};
 	for (int a = 0; a < 2; a++) {
 		double *to = malloc(sizeof *to * (size_t)(k + 1));
-		if (!to)
-			return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
+		if (!to) {
+			j->rc = -1;
+			return NULL;
+		}
 		for (int e = 0; e < k; e++)
 			to[e] = (*dbl[a])[perm[e]];
 		free(*dbl[a]);
 		*dbl[a] = to;
 	}
+	return NULL;
+}
+
+/* Puts F's edge arrays in the order PERM, the integer arrays and the values on two threads,
+ * one array at a time each to bound the extra memory. 0 or CC_ENOMEM (the arrays done so far
+ * permuted, the others not). */
+static int edges_permute(struct cc_frame *f, const int32_t *perm, struct cc_error *err)
+{
+	struct permute_job j[2] = {{.f = f, .perm = perm, .which = 0},
+				   {.f = f, .perm = perm, .which = 1}};
+	pthread_t th;
+	int two = f->nedges > 100000 && pthread_create(&th, NULL, permute_edges, &j[1]) == 0;
+	permute_edges(&j[0]);
+	if (two)
+		pthread_join(th, NULL);
+	else
+		permute_edges(&j[1]);
+	if (j[0].rc || j[1].rc)
+		return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 	return 0;
 }
 
