@@ -6,6 +6,7 @@
 import { t, pick, lang } from './i18n.js';
 import { api } from './api.js';
 import { h, chart, escapeHtml } from './util.js';
+import { table } from './table.js';
 import { count, money, moneyAxis, signedPct, isNum } from './format.js';
 
 const METRICS = ['enterprises', 'output_value', 'yoy', 'missing'];
@@ -99,9 +100,12 @@ export function districtMap({ scope, year, chain, onPick, testid = 'district-map
     h('span', { class: 'map-key' }, h('i', { class: 'map-swatch map-swatch-none' }), t('map.no_data')),
     h('span', { class: 'map-key' }, h('i', { class: 'map-swatch map-swatch-out' }), t('map.outside')),
     h('span', { class: 'muted' }, t('map.click')));
+  // The same figures as a table (keyboard and screen readers, sorting, export): a row opens
+  // the district as the click on the map does.
+  const list = h('details', { class: 'map-list', testid: 'map-list' }, h('summary', null, t('map.list')));
   const panel = h('section', { class: 'panel', testid },
     h('div', { class: 'panel-head' }, h('h2', null, t(chain ? 'map.title_chain' : 'map.title')), seg),
-    unit, el, keys, note);
+    unit, el, keys, list, note);
 
   Promise.all([api('/areas', { query: { scope, year, chain } }), loadOutlines()]).then(([d, geo]) => {
     if (!panel.isConnected) return; // the page has changed meanwhile
@@ -125,6 +129,7 @@ export function districtMap({ scope, year, chain, onPick, testid = 'district-map
     if (d.unplaced && d.unplaced.enterprises) note.textContent = t('map.unplaced', { n: count(d.unplaced.enterprises) });
     note.appendChild(h('span', { class: 'map-source' }, ' ' + t('map.source', { version: geo.source.version, published: geo.source.published })));
 
+    list.appendChild(areaTable(areas, geo, d, onPick));
     const render = () => {
       seg.replaceChildren(...metrics.map((m) => h('button', {
         type: 'button', class: 'seg-btn' + (m === chosen ? ' active' : ''), 'aria-pressed': m === chosen ? 'true' : 'false',
@@ -170,6 +175,25 @@ export function districtMap({ scope, year, chain, onPick, testid = 'district-map
     render();
   }
   return panel;
+}
+
+// The areas of the scope as a table, most firms first.
+function areaTable(areas, geo, d, onPick) {
+  const name = (a) => { const p = geo.byCode.get(a.code); return p ? pick(p.name_zh, p.name_en) : a.name; };
+  const scopeName = d.scope ? pick(d.scope.name_zh, d.scope.name_en) : '';
+  return table(areas, {
+    testid: 'map-table', pageSize: 10, pagerTestid: 'map-pager', sort: { key: 'enterprises', order: 'desc' },
+    row: (a) => ({ dataset: { code: String(a.code) } }),
+    open: (a) => { if (onPick) onPick(a.code); },
+    export: { name: t(d.chain ? 'map.title_chain' : 'map.title'), filters: () => [[t('map.export_scope'), scopeName], [t('map.export_year'), d.year]].concat(d.chain ? [[t('map.export_chain'), pick(d.chain.name_zh, d.chain.name_en)]] : []) },
+    columns: [
+      { key: 'name', label: t('map.col.area'), sort: name, class: 'col-name', render: name },
+      { key: 'enterprises', label: t('map.tt.enterprises'), align: 'num', sort: true, render: (a) => fmt('enterprises', a.enterprises) },
+      { key: 'output_value', label: t('map.tt.output_value'), align: 'num', sort: true, render: (a) => (a.enterprises ? fmt('output_value', a.output_value) : t('map.no_data')) },
+      { key: 'yoy', label: t('map.tt.yoy'), align: 'num', sort: true, render: (a) => (a.enterprises ? fmt('yoy', a.yoy) : t('map.no_data')) },
+      d.chain ? { key: 'missing', label: t('map.tt.missing'), align: 'num', sort: true, render: (a) => t('map.of_nodes', { n: count(a.missing), total: count(d.chain.nodes) }), exportValue: (a) => a.missing, exportType: 'number' } : null,
+    ],
+  });
 }
 
 function label(p) { return p ? (lang() === 'en' ? p.short_en : p.short_zh) : ''; }

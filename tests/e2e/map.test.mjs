@@ -182,6 +182,25 @@ test('the chain page\'s map counts the chain, shows missing links, and filters b
   assert.deepEqual(page.errors, []);
 });
 
+test('the same figures as a table, whose row opens the district too', async () => {
+  await page.goto(srv.base + '/#/');
+  const sel = tid('district-map') + ' ' + tid('map-chart');
+  await chartDrawn(page, sel);
+  const areas = (await apiJson(page, '/api/v1/areas')).areas.slice().sort((a, b) => b.enterprises - a.enterprises);
+  await page.locator(tid('map-list') + ' summary').click();
+  const rows = page.locator(tid('map-table') + ' tbody tr');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 10, 'ten districts a page');
+  const codes = await rows.evaluateAll((rs) => rs.map((r) => Number(r.dataset.code)));
+  assert.deepEqual(codes.slice(0, 1), [areas[0].code], 'most firms first');
+  assert.match(await rows.first().innerText(), new RegExp(areas[0].name + '[\\s\\S]*' + areas[0].enterprises + '家'));
+  await rows.nth(1).click();
+  await page.waitForFunction((c) => location.hash.includes('scope=' + c), codes[1]);
+  const shown = (await page.locator(tid('count-enterprises') + ' .card-value').innerText()).replace(/[^\d]/g, '');
+  assert.equal(Number(shown), areas.find((a) => a.code === codes[1]).enterprises, 'the row opened that district');
+  assert.deepEqual(page.errors, []);
+});
+
 test('English names in English; at 390×844 the map fits the screen', async () => {
   const p = await newPage(browser);
   await login(p, srv.base, srv.users.analyst);
