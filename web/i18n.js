@@ -10,6 +10,7 @@ import enterpriseStrings from './pages/enterprise.strings.js';
 import importStrings from './pages/import.strings.js';
 import adminStrings from './pages/admin.strings.js';
 import chainStrings from './pages/chain.strings.js';
+import briefStrings from './pages/brief.strings.js';
 import matchStrings from './pages/match.strings.js';
 import riskStrings from './pages/risk.strings.js';
 import evalStrings from './pages/eval.strings.js';
@@ -131,11 +132,10 @@ const SHELL = {
   'export.about.rows': ['行数', 'Rows'],
   'export.about.lang': ['语言', 'Language'],
   'export.about.lang_value': ['中文（金额单位：万元；比率以百分比显示）', 'English (money in 10k CNY; ratios shown as percentages)'],
-  'print.button': ['打印', 'Print'],
 };
 
 // Every string: key → [zh-CN, English]. A key defined twice is a mistake (duplicateKeys).
-const PAGES = [loginStrings, dashboardStrings, enterprisesStrings, enterpriseStrings, importStrings, adminStrings, chainStrings, matchStrings, riskStrings, evalStrings, listsStrings, casesStrings, pickerStrings, mapStrings];
+const PAGES = [loginStrings, dashboardStrings, enterprisesStrings, enterpriseStrings, importStrings, adminStrings, chainStrings, briefStrings, matchStrings, riskStrings, evalStrings, listsStrings, casesStrings, pickerStrings, mapStrings];
 const STRINGS = Object.assign({}, SHELL, ...PAGES);
 const DUPLICATES = [SHELL, ...PAGES].flatMap((d) => Object.keys(d)).filter((k, i, all) => all.indexOf(k) !== i);
 const zh = {}, en = {};

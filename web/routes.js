@@ -30,6 +30,7 @@ export const ROUTES = [
   { path: '/chains', load: () => import('./pages/chains.js'), title: 'chain.compare_title', roles: STAFF, nav: 'chains',
     menu: { group: 'nav.group.analysis', label: 'nav.chains' } },
   { path: '/chain/:chain', load: () => import('./pages/chain.js'), title: 'chain.title', roles: STAFF, nav: 'chains' },
+  { path: '/brief', load: () => import('./pages/brief.js'), title: 'brief.title', roles: STAFF, nav: 'chains' },
   { path: '/eval', load: () => import('./pages/eval.js'), title: 'nav.eval', roles: STAFF, nav: 'eval',
     menu: { group: 'nav.group.analysis', label: 'nav.eval' } },
   { path: '/lists', load: () => import('./pages/lists.js'), title: 'nav.eval', roles: STAFF, nav: 'eval' },

@@ -67,6 +67,20 @@ window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => { for (const c of charts) fit(c); }, 60);
 });
+// Printing (style.css @media print): charts are drawn again at the paper's width (A4 less its
+// margins is about 700 CSS px, less a panel's padding; panels side by side print one under the
+// other), then back.
+const PAPER_PX = 640;
+window.addEventListener('beforeprint', () => {
+  for (const c of charts) {
+    if (c.isDisposed()) continue;
+    const el = c.getDom();
+    if (el.clientWidth <= PAPER_PX && !el.closest('.grid-2, .split, .grid-gaps')) continue;
+    c.resize({ width: PAPER_PX, height: el.clientHeight || undefined, animation: { duration: 0 } });
+    c.getZr().refreshImmediately(); // painted now: printing does not wait for the next frame
+  }
+});
+window.addEventListener('afterprint', () => { for (const c of charts) fit(c); });
 
 /*
  * A chart narrower than NARROW px (a phone) gets axes it can read: category labels smaller,

@@ -8,6 +8,7 @@
  */
 #ifndef CC_CHAIN_CHAIN_H
 #define CC_CHAIN_CHAIN_H
+#include <jansson.h>
 #include "base/error.h"
 #include "domain/catalogue.h"
 #include "frame/frame.h"
@@ -171,5 +172,31 @@ int chain_areas(const struct cc_frame *f, int chain, const struct chain_scope *s
 int chain_report_write(const struct cc_frame *f, int chain, const struct chain_scope *scope,
 		       int year, const struct chain_rules *rules, int limit, int en,
 		       const char *path, struct cc_error *err);
+
+struct risk_net;
+
+/* What a brief covers (chain_brief). */
+struct chain_brief_opts {
+	const struct chain_scope *scope;
+	int year;	       /* the annual figures' year; 0 = the frame's latest */
+	int month;	       /* YYYYMM of "this month"; 0 = the latest with output data */
+	const uint8_t *chains; /* by catalogue index, non-zero = in the brief; NULL = all */
+	int detail;	       /* nodes, targets and single points of failure (one chain) */
+};
+
+/*
+ * The monthly chain brief (brief.c) as a new JSON object in *OUT: title, scope, year, month
+ * and previous_month ("YYYY-MM"), basis (what "last month" is computed from, zh and en),
+ * and per chain: names, figures (chain_analyse's summary), month (output of this month and
+ * the last over the same reporting firms, change, firms, year_ago), new_enterprises, gaps
+ * (with up to 3 targets each when DETAIL), nodes (when DETAIL: class, output, month) and
+ * resilience (concentration totals — sourcing_hhi and market_hhi as risk.h defines them — and
+ * single points of failure from NET; null when NET is
+ * NULL). F must hold monthly indicators. Returns 0, or CC_EINVAL when the frame has no two
+ * months of output data (or not the month asked), or another negative CC_E*.
+ */
+int chain_brief(const struct cc_frame *f, const struct risk_net *net,
+		const struct chain_rules *rules, const struct chain_brief_opts *o, json_t **out,
+		struct cc_error *err);
 
 #endif

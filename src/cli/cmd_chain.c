@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/jw.h"
+#include "base/parse.h"
 #include "chain/chain.h"
 #include "cli/commands.h"
 #include "domain/codes.h"
+#include "risk/risk.h"
 
 static void fmt(char *out, size_t n, double v, const char *spec)
 {
@@ -29,7 +31,7 @@ struct chain_cli {
 	int year;
 };
 
-static int chain_cli_open(struct cli_ctx *ctx, const char *scope, const char *year,
+static int chain_cli_open(struct cli_ctx *ctx, const char *scope, const char *year, int flags,
 			  struct chain_cli *c)
 {
 	struct cc_error err = {0};
@@ -46,7 +48,7 @@ static int chain_cli_open(struct cli_ctx *ctx, const char *scope, const char *ye
 	int rc = cli_open_store(ctx, 0);
 	if (rc)
 		return rc;
-	if (cc_frame_build(ctx->store, 0, &c->f, &err)) {
+	if (cc_frame_build(ctx->store, flags, &c->f, &err)) {
 		cli_error("chain: %s", err.msg);
 		return CLI_FAIL;
 	}
@@ -259,7 +261,7 @@ static int chain_report(struct cli_ctx *ctx, struct chain_cli *c, const struct c
 static int sub_list(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
 {
 	struct chain_cli c;
-	int rc = chain_cli_open(ctx, val[0], val[1], &c);
+	int rc = chain_cli_open(ctx, val[0], val[1], 0, &c);
 	(void)args;
 	(void)nargs;
 	if (rc == CLI_OK)
@@ -313,7 +315,7 @@ static int chain_areas_print(struct cli_ctx *ctx, struct chain_cli *c, const str
 static int sub_areas(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
 {
 	struct chain_cli c;
-	int rc = chain_cli_open(ctx, val[0], val[1], &c);
+	int rc = chain_cli_open(ctx, val[0], val[1], 0, &c);
 	const struct cc_chain *ch = NULL;
 	if (rc == CLI_OK && nargs > 0 && !(ch = find_chain(&c, args[0])))
 		rc = CLI_USAGE;
@@ -335,11 +337,11 @@ static int chain_one(struct cli_ctx *ctx, const char *sub, const char *name, con
 		cli_error("chain report: --out FILE.xlsx is required");
 		return CLI_USAGE;
 	}
-	if (val[5] && strcmp(val[5], "zh") != 0 && strcmp(val[5], "en") != 0) {
+	if (val[6] && strcmp(val[6], "zh") != 0 && strcmp(val[6], "en") != 0) {
 		cli_error("chain: --lang must be zh or en");
 		return CLI_USAGE;
 	}
-	rc = chain_cli_open(ctx, val[0], val[1], &c);
+	rc = chain_cli_open(ctx, val[0], val[1], 0, &c);
 	const struct cc_chain *ch = rc ? NULL : find_chain(&c, name);
 	struct chain_node_metrics *m = NULL;
 	struct chain_summary s;
@@ -411,7 +413,7 @@ static int chain_one(struct cli_ctx *ctx, const char *sub, const char *name, con
 		}
 	} else {
 		rc = chain_report(ctx, &c, ch, &s, val[4], (int)limit,
-				  val[5] && strcmp(val[5], "en") == 0);
+				  val[6] && strcmp(val[6], "en") == 0);
 	}
 out:
 	free(m);
@@ -443,7 +445,115 @@ static int sub_report(struct cli_ctx *ctx, const char **val, const char **args, 
 	return chain_one(ctx, "report", args[0], val);
 }
 
-/* Options: 0 scope, 1 year, 2 node, 3 limit, 4 out, 5 lang. */
+/* One line per chain of a brief: the table format of `chain brief`. */
+static void brief_table(const json_t *b, int format)
+{
+	static const char *const cols[] = {"chain",	    "chain_zh=产业链",	"enterprises#",
+					   "output#",	    "month_output#",	"previous_output#",
+					   "month_change#", "new_enterprises#", "gaps#",
+					   "spof#"};
+	struct cli_table t;
+	size_t i;
+	const json_t *c;
+	cli_table_init(&t, 10, cols);
+	json_array_foreach(json_object_get(b, "chains"), i, c)
+	{
+		const json_t *fg = json_object_get(c, "figures"), *m = json_object_get(c, "month");
+		const json_t *res = json_object_get(c, "resilience");
+		char v[8][40];
+		snprintf(v[0], 40, "%lld",
+			 (long long)json_integer_value(json_object_get(fg, "enterprises")));
+		snprintf(v[1], 40, "%.2f", json_number_value(json_object_get(fg, "output")));
+		snprintf(v[2], 40, "%.2f", json_number_value(json_object_get(m, "output")));
+		snprintf(v[3], 40, "%.2f", json_number_value(json_object_get(m, "previous")));
+		const json_t *ch = json_object_get(m, "change");
+		if (json_is_number(ch))
+			cc_num_format(json_number_value(ch), 4, v[4], 40);
+		else
+			v[4][0] = '\0';
+		snprintf(v[5], 40, "%lld",
+			 (long long)json_integer_value(json_object_get(c, "new_enterprises")));
+		snprintf(v[6], 40, "%zu", json_array_size(json_object_get(c, "gaps")));
+		snprintf(v[7], 40, "%lld",
+			 (long long)json_integer_value(json_object_get(res, "spof_count")));
+		const char *row[10] = {
+			json_string_value(json_object_get(c, "id")),
+			json_string_value(json_object_get(json_object_get(c, "name"), "zh")),
+			v[0],
+			v[1],
+			v[2],
+			v[3],
+			v[4],
+			v[5],
+			v[6],
+			v[7]};
+		cli_table_add(&t, row);
+	}
+	if (format == CLI_FMT_TABLE)
+		printf("%s — %s, %s (vs %s)\n%s\n\n",
+		       json_string_value(json_object_get(json_object_get(b, "title"), "zh")),
+		       json_string_value(json_object_get(json_object_get(b, "scope"), "zh")),
+		       json_string_value(json_object_get(b, "month")),
+		       json_string_value(json_object_get(b, "previous_month")),
+		       json_string_value(json_object_get(json_object_get(b, "basis"), "zh")));
+	cli_table_print(&t, stdout, format);
+	cli_table_release(&t);
+}
+
+/* `chain brief [CHAIN|all]`: the monthly brief's data (chain_brief); JSON with --format json. */
+static int sub_brief(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	struct chain_cli c;
+	struct cc_error err = {0};
+	struct risk_net *net = NULL;
+	json_t *b = NULL;
+	uint8_t *mask = NULL;
+	struct chain_brief_opts o = {.scope = &c.scope};
+	int rc = chain_cli_open(ctx, val[0], val[1], CC_FRAME_MONTHLY, &c);
+	const char *id = nargs ? args[0] : "all";
+	if (rc)
+		goto out;
+	o.year = c.year;
+	o.detail = strcmp(id, "all") != 0;
+	if (o.detail) {
+		const struct cc_chain *ch = find_chain(&c, id);
+		if (!ch) {
+			rc = CLI_USAGE;
+			goto out;
+		}
+		mask = calloc((size_t)c.cat->nchains, 1);
+		if (mask)
+			mask[ch->index] = 1;
+		o.chains = mask;
+	}
+	if (val[5]) {
+		long long y, m;
+		if (strlen(val[5]) != 7 || val[5][4] != '-' || cc_parse_int64(val[5], 4, &y) ||
+		    cc_parse_int64(val[5] + 5, 2, &m) || m < 1 || m > 12) {
+			cli_error("chain brief: --month must be YYYY-MM, not '%s'", val[5]);
+			rc = CLI_USAGE;
+			goto out;
+		}
+		o.month = (int)(y * 100 + m);
+	}
+	if (risk_net_from_frame(c.f, &net, &err) || chain_brief(c.f, net, c.rules, &o, &b, &err)) {
+		cli_error("chain brief: %s", err.msg);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	if (ctx->format == CLI_FMT_JSON)
+		cc_jw_print_json(b, stdout);
+	else
+		brief_table(b, ctx->format);
+out:
+	json_decref(b);
+	risk_net_free(net);
+	free(mask);
+	cc_frame_release(c.f);
+	return rc;
+}
+
+/* Options: 0 scope, 1 year, 2 node, 3 limit, 4 out, 5 month, 6 lang. */
 #define SCOPE_YEAR (CLI_OPT(0) | CLI_OPT(1))
 static const struct cli_sub chain_subs[] = {
 	{"", sub_list, 0, 0, SCOPE_YEAR, "[--scope S] [--year Y]"},
@@ -453,15 +563,17 @@ static const struct cli_sub chain_subs[] = {
 	{"targets", sub_targets, 1, 1, SCOPE_YEAR | CLI_OPT(2) | CLI_OPT(3),
 	 "targets CHAIN [--scope S] [--year Y] [--node N] [--limit K]"},
 	{"areas", sub_areas, 0, 1, SCOPE_YEAR, "areas [CHAIN] [--scope S] [--year Y]"},
-	{"report", sub_report, 1, 1, SCOPE_YEAR | CLI_OPT(3) | CLI_OPT(4) | CLI_OPT(5),
+	{"report", sub_report, 1, 1, SCOPE_YEAR | CLI_OPT(3) | CLI_OPT(4) | CLI_OPT(6),
 	 "report CHAIN --out F.xlsx [--scope S] [--year Y] [--limit K] [--lang zh|en]"},
+	{"brief", sub_brief, 0, 1, SCOPE_YEAR | CLI_OPT(5),
+	 "brief [CHAIN|all] [--scope S] [--year Y] [--month YYYY-MM]"},
 	{NULL, NULL, 0, 0, 0, NULL},
 };
 
 int cmd_chain(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {{"scope", 1}, {"year", 1}, {"node", 1},
-						 {"limit", 1}, {"out", 1},  {"lang", 1},
-						 {NULL, 0}};
+						 {"limit", 1}, {"out", 1},  {"month", 1},
+						 {"lang", 1},  {NULL, 0}};
 	return cli_dispatch(ctx, cli_find("chain"), chain_subs, opts, argc, argv);
 }

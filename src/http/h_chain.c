@@ -15,6 +15,7 @@
 #include "domain/codes.h"
 #include "domain/metric.h"
 #include "http/handlers.h"
+#include "risk/risk.h"
 
 int h_chain_params(struct http_req *req, const struct cc_frame *f, struct chain_scope *scope,
 		   int *year)
@@ -700,4 +701,64 @@ int h_areas(struct http_req *req)
 				   "output_value", cc_json_num(unplaced.output), "total",
 				   "enterprises", total.enterprises, "output_value",
 				   cc_json_num(total.output), "yoy", cc_json_num(total.yoy)));
+}
+
+/* "YYYY-MM" → YYYYMM, or -1. */
+static int parse_month(const char *s)
+{
+	long long y, m;
+	if (strlen(s) != 7 || s[4] != '-' || cc_parse_int64(s, 4, &y) ||
+	    cc_parse_int64(s + 5, 2, &m) || y < 1900 || y > 2200 || m < 1 || m > 12)
+		return -1;
+	return (int)(y * 100 + m);
+}
+
+/*
+ * GET /api/v1/brief: the monthly chain brief (chain_brief) of one chain (chain=ID, with its
+ * nodes, targets and single points of failure) or of all chains the user may read (a chief:
+ * their own).
+ */
+int h_brief(struct http_req *req)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	struct cc_frame *f = http_frame(req);
+	struct chain_scope scope;
+	struct chain_brief_opts o = {.scope = &scope};
+	if (!cat || !f || h_chain_params(req, f, &scope, &o.year))
+		return req->status ? req->status
+				   : http_error(req, 500, "internal", NULL, "目录不可用",
+						"no catalogue");
+	uint8_t *mask = cc_arena_alloc(&req->arena, (size_t)cat->nchains + 1);
+	if (!mask)
+		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
+	const char *id = http_query(req, "chain");
+	o.detail = id && *id && strcmp(id, "all") != 0;
+	for (int i = 0; i < cat->nchains; i++)
+		mask[i] = !o.detail && h_may_read_chain(req, cat->chains[i].id);
+	if (o.detail) {
+		const struct cc_chain *ch = cc_chain_find(cat, id);
+		if (!ch)
+			return http_error(req, 404, "not_found", "chain", "没有该产业链",
+					  "no chain '%s'", id);
+		if (!h_may_read_chain(req, ch->id))
+			return http_error(req, 403, "forbidden", "chain", "只能查看分管的产业链",
+					  "a chain chief reads only their own chains");
+		mask[ch->index] = 1;
+	}
+	o.chains = mask;
+	const char *month = http_query(req, "month");
+	if (month && *month && (o.month = parse_month(month)) < 0)
+		return http_error(req, 400, "invalid", "month", "月份应为 YYYY-MM",
+				  "month must be YYYY-MM");
+	struct risk_net *net =
+		cc_frame_ext(f, CC_FRAME_SLOT_RISK_NET, risk_net_make, risk_net_free_ext);
+	struct cc_error err = {0};
+	json_t *out = NULL;
+	int rc = chain_brief(f, net, chain_rules_get(NULL), &o, &out, &err);
+	if (rc == CC_EINVAL)
+		return http_error(req, 404, "no_data", "month", "没有该月及上月的月度数据", "%s",
+				  err.msg);
+	if (rc)
+		return http_error(req, 500, "internal", NULL, "简报生成失败", "%s", err.msg);
+	return http_json(req, 200, out);
 }

@@ -35,6 +35,7 @@ int h_chain_gaps(struct http_req *req);
 int h_chain_targets(struct http_req *req);
 int h_chain_report(struct http_req *req);
 int h_areas(struct http_req *req);
+int h_brief(struct http_req *req);
 int h_criteria(struct http_req *req);
 int h_enterprise_criteria(struct http_req *req);
 int h_models(struct http_req *req);

@@ -1482,6 +1482,47 @@ def test_catalogues(ctx):
           "users lists accounts without password hashes", r.short())
 
 
+def test_brief(ctx):
+    """The monthly chain brief (issue 14, item 7): this month against last over the same firms."""
+    a = ctx.sessions["analyst"]
+    r = a.get("/api/v1/brief?chain=nev")
+    j = r.json or {}
+    check(r.status == 200 and j.get("detail") is True and [c["id"] for c in j.get("chains", [])] == ["nev"],
+          "the brief of one chain", r.short())
+    check(re.match(r"^\d{4}-\d{2}$", j.get("month", "")) and "上月" in j.get("basis", {}).get("zh", "")
+          and "last month" in j.get("basis", {}).get("en", ""),
+          "the brief names its month and says what last month is computed from", r.short())
+    cur, prev = (int(j[k].replace("-", "")) for k in ("month", "previous_month"))
+    row = db_query("SELECT sum(c.output_value), sum(p.output_value), count(*) FROM enterprises e "
+                   "JOIN indicators c ON c.enterprise_id = e.id AND c.period = ? "
+                   "JOIN indicators p ON p.enterprise_id = e.id AND p.period = ? "
+                   "WHERE e.region BETWEEN 500000 AND 509999 AND c.output_value IS NOT NULL "
+                   "AND p.output_value IS NOT NULL AND e.id IN "
+                   "(SELECT enterprise_id FROM chain_members WHERE chain = 'nev')", (cur, prev))[0]
+    m = j["chains"][0]["month"]
+    check(row[2] == m["firms"] and abs(row[0] - m["output"]) < 0.01 and abs(row[1] - m["previous"]) < 0.01
+          and abs(m["change"] - (row[0] / row[1] - 1)) < 1e-9,
+          "this month and last month are the SQL sums over the same reporting firms", (row, m))
+    c = j["chains"][0]
+    check(c["nodes"] and all("month" in n for n in c["nodes"]) and c["resilience"]["spof_count"] >= 0
+          and all(len(g["targets"]) <= 3 for g in c["gaps"]),
+          "nodes with their month, gaps with up to 3 targets, resilience", r.short())
+    r = a.get("/api/v1/brief")
+    check(r.status == 200 and len(r.json["chains"]) == 33 and r.json["detail"] is False,
+          "the brief of all chains", r.short())
+    r = a.get("/api/v1/brief?chain=nev&month=%04d-%02d" % (prev // 100, prev % 100))
+    check(r.status == 200 and r.json["month"] == j["previous_month"], "an earlier month", r.short())
+    expect_error(a.get("/api/v1/brief?month=2026-13"), 400, "invalid", "a bad month -> 400", "month")
+    expect_error(a.get("/api/v1/brief?month=1990-01"), 404, "no_data", "a month without data -> 404")
+    expect_error(a.get("/api/v1/brief?chain=nope"), 404, "not_found", "an unknown chain -> 404")
+    ch = ctx.sessions["chief"]
+    r = ch.get("/api/v1/brief")
+    check(r.status == 200 and {c["id"] for c in r.json["chains"]} == {"nev", "icv"} and r.json["chains"],
+          "a chief's brief holds only their chains", r.short())
+    expect_error(ch.get("/api/v1/brief?chain=ic"), 403, "forbidden",
+                 "a chief is refused another chain's brief")
+
+
 def test_chains(ctx):
     """Chain maps: scope filters change the numbers as the data say; bad ids and scopes are
     clear errors."""
@@ -2126,6 +2167,7 @@ def main():
 
         ops = test_openapi()
         test_chains(ctx)
+        test_brief(ctx)
         test_evaluation(ctx)
         test_lists_cases(ctx)
         test_matching(ctx)

@@ -34,6 +34,7 @@ chain|gaps|ic
 chain|targets|ic
 chain|areas|ic
 chain|report|ic
+chain|brief|ic
 serve||-
 user|add|ana
 user|list|-

@@ -32,6 +32,8 @@ chain list
 chain show ic
 chain gaps ic
 chain targets ic
+chain brief ic
+chain brief
 user list
 criteria list
 criteria check $U

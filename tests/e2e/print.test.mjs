@@ -181,3 +181,143 @@ test('the chain report is in one language and its summary holds numbers', async 
     assert.deepEqual(cjk, [], `English report sheet ${sheet} has English headers`);
   }
 });
+
+/* ---------- the monthly brief, printed ---------- */
+
+// A PPM (P6) file → {width, height, data}.
+function readPpm(buf) {
+  const parts = [];
+  let i = 0;
+  while (parts.length < 4) {
+    while (/\s/.test(String.fromCharCode(buf[i]))) i++;
+    if (buf[i] === 0x23) { while (buf[i] !== 0x0a) i++; continue; }
+    let s = '';
+    while (!/\s/.test(String.fromCharCode(buf[i]))) s += String.fromCharCode(buf[i++]);
+    parts.push(s);
+  }
+  assert.equal(parts[0], 'P6');
+  return { width: Number(parts[1]), height: Number(parts[2]), data: buf.subarray(i + 1) };
+}
+
+// The share of pixels that are not (near) white in a rectangle of a PPM image.
+function inkShare(img, x0, y0, x1, y1) {
+  let ink = 0, all = 0;
+  for (let y = Math.max(0, Math.floor(y0)); y < Math.min(img.height, Math.ceil(y1)); y++) {
+    for (let x = Math.max(0, Math.floor(x0)); x < Math.min(img.width, Math.ceil(x1)); x++) {
+      const p = (y * img.width + x) * 3;
+      all++;
+      if (img.data[p] < 235 || img.data[p + 1] < 235 || img.data[p + 2] < 235) ink++;
+    }
+  }
+  return all ? ink / all : 0;
+}
+
+// The lines of text of every page of a PDF with their boxes (pdftotext -bbox-layout), in points.
+async function pdfLines(file) {
+  const html = (await sh('pdftotext', ['-bbox-layout', file, '-'])).toString('utf8');
+  const pages = [];
+  for (const pm of html.matchAll(/<page [^>]*>([\s\S]*?)<\/page>/g)) {
+    const lines = [];
+    for (const lm of pm[1].matchAll(/<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([\s\S]*?)<\/line>/g)) {
+      const text = [...lm[5].matchAll(/<word [^>]*>([^<]*)<\/word>/g)].map((w) => w[1]).join('');
+      lines.push({ x0: +lm[1], y0: +lm[2], x1: +lm[3], y1: +lm[4], text });
+    }
+    pages.push(lines);
+  }
+  return pages;
+}
+
+/*
+ * Prints the page shown to PDF (Chromium, A4), renders it at 72 dpi (1 px = 1 pt) with pdftoppm,
+ * and returns {pages, images, lines}; a copy at 60 dpi goes to the screenshots as PNG.
+ */
+async function printed(name) {
+  const file = path.join(srv.dir, name + '.pdf');
+  await writeFile(file, await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true }));
+  const dir = path.join(srv.dir, name + '-ppm');
+  await mkdir(dir, { recursive: true });
+  await sh('pdftoppm', ['-r', '72', file, path.join(dir, 'p')]);
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.ppm')).sort();
+  const images = await Promise.all(files.map(async (f) => readPpm(await readFile(path.join(dir, f)))));
+  await mkdir(SHOTS, { recursive: true });
+  await sh('pdftoppm', ['-r', '60', '-png', file, path.join(SHOTS, name)]);
+  return { pages: files.length, images, lines: await pdfLines(file) };
+}
+
+// The region under the heading TITLE (a chart's h3) down to HEIGHT points: its ink share.
+function chartInk(doc, title, height) {
+  for (let p = 0; p < doc.lines.length; p++) {
+    const line = doc.lines[p].find((l) => l.text.includes(title));
+    if (!line) continue;
+    const img = doc.images[p];
+    const y0 = line.y1 + 4, y1 = Math.min(img.height - 30, y0 + height);
+    return { page: p + 1, share: inkShare(img, 40, y0, img.width - 40, y1), y0, y1 };
+  }
+  return null;
+}
+
+test('the brief of a chain opens from the chain page and prints to A4 pages with its charts', async () => {
+  await page.goto(srv.base + '/#/chain/nev');
+  await page.locator(tid('brief-link')).click();
+  await page.locator(tid('brief') + ' ' + tid('brief-figures')).waitFor();
+  assert.match(page.url(), /#\/brief\?chain=nev/);
+  await chartDrawn(page, tid('brief-chart-nodes'));
+  await chartDrawn(page, tid('brief-chart-classes'));
+  const api = await apiJson('/api/v1/brief?chain=nev');
+  assert.equal(await page.locator(tid('brief-name')).innerText(), api.chains[0].name.zh);
+  assert.match(await page.locator(tid('brief-subtitle')).innerText(), new RegExp(api.month + '.*' + api.previous_month));
+  assert.match(await page.locator(tid('brief-basis')).innerText(), /上月/, 'the brief says what last month is');
+  assert.equal(await page.locator(tid('brief-nodes') + ' tbody tr').count(), api.chains[0].nodes.length, 'every link with its change');
+  await screenshot(page, 'brief-nev');
+
+  const doc = await printed('brief-nev');
+  assert.ok(doc.pages >= 2 && doc.pages <= 6, `a few A4 pages (${doc.pages})`);
+  for (const img of doc.images) {
+    assert.ok(Math.abs(img.width - 595) <= 1 && Math.abs(img.height - 842) <= 1, `A4 portrait (${img.width}×${img.height} pt)`);
+  }
+  const text = doc.lines.flat().map((l) => l.text).join('\n');
+  assert.ok(text.includes('产业链运行监测简报'), 'the title is printed');
+  assert.ok(!text.includes('退出登录') && !text.includes('评价与名单'), 'no navigation or top bar on paper');
+  for (const [title, h] of [['各环节本月与上月产值', 190], ['环节判定', 145]]) {
+    const ink = chartInk(doc, title, h);
+    assert.ok(ink, `the chart "${title}" is printed`);
+    assert.ok(ink.share > 0.02, `the chart "${title}" is drawn on paper (page ${ink.page}, ${(ink.share * 100).toFixed(1)}% ink)`);
+  }
+  // a blank control: the bottom margin of the first page holds no ink
+  assert.ok(inkShare(doc.images[0], 40, 842 - 30, 555, 842) < 0.005, 'the margins are blank');
+});
+
+test('the brief of all chains prints every chain with the chart of their change', async () => {
+  await page.goto(srv.base + '/#/brief?chain=all');
+  await chartDrawn(page, tid('brief-chart-change'));
+  await chartDrawn(page, tid('brief-chart-output'));
+  const api = await apiJson('/api/v1/brief');
+  assert.equal(await page.locator(tid('brief-chains') + ' tbody tr').count(), api.chains.length, 'one row per chain');
+  const doc = await printed('brief-all');
+  assert.ok(doc.pages >= 2, `pages: ${doc.pages}`);
+  const ink = chartInk(doc, '各产业链本月产值较上月变化', 380);
+  assert.ok(ink && ink.share > 0.02, `the change chart is drawn on paper (${ink && (ink.share * 100).toFixed(1)}%)`);
+  const text = doc.lines.flat().map((l) => l.text).join('');
+  for (const c of api.chains.slice(0, 5)) assert.ok(text.includes(c.name.zh), `${c.name.zh} is printed`);
+});
+
+test('other pages print on A4 without the navigation, their charts kept', async () => {
+  for (const [name, hash, chartSel, title] of [
+    ['print-chain', '#/chain/nev', 'chain-tree', '产业链图谱'],
+    ['print-risk', '#/risk', 'risk-outside-chart', '各产业链外部依赖'],
+    ['print-dashboard', '#/', 'chart-chain', '各区县（城市）企业数与工业总产值'],
+  ]) {
+    await page.goto(srv.base + '/' + hash);
+    await chartDrawn(page, tid(chartSel));
+    const doc = await printed(name);
+    const text = doc.lines.flat().map((l) => l.text).join('\n');
+    assert.ok(!/评价与名单|退出登录/.test(text), `${name}: no navigation or top bar on paper`);
+    assert.ok(doc.images.every((img) => Math.abs(img.width - 595) <= 1), `${name}: A4 pages`);
+    const ink = chartInk(doc, title, 150);
+    assert.ok(ink, `${name}: the chart's title "${title}" is printed`);
+    assert.ok(ink.share > 0.03, `${name}: its chart is drawn below it (page ${ink.page}, ${(ink.share * 100).toFixed(1)}% ink)`);
+    // the chart is not cut at the paper's right edge: ink stops before the right margin
+    const img = doc.images[ink.page - 1];
+    assert.ok(inkShare(img, img.width - 30, ink.y0, img.width, ink.y1) < 0.002, `${name}: nothing printed in the right margin`);
+  }
+});

@@ -45,6 +45,7 @@ export async function render({ main, params, query, alive }) {
   const nodes = d.nodes || [];
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const reportHref = apiUrl('/chains/' + encodeURIComponent(id) + '/report', { scope, year, lang: isZh() ? 'zh' : 'en' });
+  const briefHref = hashWith('/brief', { chain: id, scope });
 
   /* ---------- header, scope, cards ---------- */
   main.appendChild(h('section', { class: 'panel' },
@@ -56,6 +57,7 @@ export async function render({ main, params, query, alive }) {
           d.source ? [' · ', t('chain.source'), d.source] : null)),
       h('div', { class: 'chain-head-actions' },
         back,
+        h('a', { class: 'btn', testid: 'brief-link', href: briefHref, title: t('brief.link_hint') }, t('brief.link')),
         h('a', { class: 'btn btn-primary', testid: 'report-xlsx', href: reportHref, download: '', title: t('chain.report_hint') }, t('chain.report')))),
     h('div', { class: 'chain-scope' },
       // A new scope keeps the open node open.
