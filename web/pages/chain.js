@@ -275,6 +275,7 @@ function nodeBody(chainId, n, nd) {
   // The enterprises of the node, ten a page.
   const entTable = table(ents, {
     testid: 'node-enterprises', class: 'wrap-head', empty: t('chain.no_enterprises'), pageSize: TOP_ENTERPRISES, pagerTestid: 'node-enterprises-pager',
+    export: { name: pick(n.name_zh, n.name_en) + ' ' + t('chain.node_enterprises', { n: total }), filters: [[t('chain.col.chain'), chainId], [t('chain.col.node'), pick(n.name_zh, n.name_en)]] },
     row: (e) => ({ dataset: { uscc: e.uscc } }),
     columns: [
       { key: 'name', label: t('ent.col.name'), class: 'col-name', render: (e) => {

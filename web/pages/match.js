@@ -82,6 +82,22 @@ async function board(main, query, alive, user, staff) {
         f.q ? ' · ' + t('match.mode.' + res.mode) : '')),
     table(items, {
       testid: 'postings-table', empty: t('match.none'),
+      // every posting of the search, all pages (web/export.js)
+      export: {
+        name: t('match.postings'), testid: 'postings-export',
+        filters: () => [[t('match.q'), f.q], [t('match.col.kind'), f.kind ? t('match.kind.' + f.kind) : ''],
+          [t('match.col.region'), f.region], [t('match.col.status'), t('match.state.' + (f.state || 'open'))]],
+        rows: async () => {
+          const all = [];
+          let cur = '';
+          do {
+            const p = await api('/postings', { query: { q: f.q, kind: f.kind, region: f.region, state: f.state, mine: f.mine, limit: 500, cursor: cur } });
+            all.push(...itemsOf(p));
+            cur = p.next_cursor || '';
+          } while (cur && all.length < 100000);
+          return all;
+        },
+      },
       row: (p) => ({ testid: 'posting-row', dataset: { id: String(p.id) }, class: String(p.id) === query.id ? 'selected' : null }),
       open: (p) => go({ ...f, cursor: query.cursor, page: query.page, id: p.id }),
       columns: [
@@ -422,7 +438,7 @@ function dealsPanel(items, staff, user = {}) {
     h('p', { class: 'muted small' }, t('match.deal_rule')),
     status,
     table(items, {
-      testid: 'deals-table', emptyBlock: true, empty: t('match.no_deals'),
+      testid: 'deals-table', emptyBlock: true, empty: t('match.no_deals'), export: { name: t(staff ? 'match.deals' : 'match.my_deals') },
       row: (d) => ({ testid: 'deal-row', dataset: { status: d.status } }),
       // The confirm button needs the row (it updates the row's status in place).
       expand: (d, row) => { const b = confirmButton(d, row); if (b) row.children[3].appendChild(h('div', null, b)); return row; },
