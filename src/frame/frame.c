@@ -618,9 +618,9 @@ static int indicators_part(struct part *p)
 			if (period / 100 < f->year0 || period / 100 >= f->year0 + f->nyears)
 				continue; /* written after the build's snapshot began: not ours */
 			size_t off = (size_t)(period / 100 - f->year0) * N + i;
+			/* Unknown cells are NaN already: a NULL writes the NaN it reads as. */
 			for (int m = 0; m < CC_M_BASE_COUNT; m++)
-				if (!cc_stmt_is_null(s, m + 2))
-					f->annual[m][off] = cc_stmt_double(s, m + 2);
+				f->annual[m][off] = cc_stmt_double_nan(s, m + 2);
 		} else if (mmin) {
 			int64_t k = (int64_t)period / 100 * 12 + period % 100 - 1 - f->month0;
 			if (k < 0 || k >= f->nmonths)
@@ -1082,8 +1082,8 @@ static int edges_read(struct cc_stmt *s, const struct cc_frame *f, const struct 
 			}
 			o->node[k] = last_index;
 		}
-		o->val[k] = cc_stmt_is_null(s, 4) ? NAN : cc_stmt_double(s, 4);
-		o->share[k] = cc_stmt_is_null(s, 5) ? NAN : cc_stmt_double(s, 5);
+		o->val[k] = cc_stmt_double_nan(s, 4);
+		o->share[k] = cc_stmt_double_nan(s, 5);
 		if (b->n == EDGE_BATCH && (rc = edge_batch_resolve(f, reg, o, b, err)) != 0)
 			break;
 	}

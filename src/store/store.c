@@ -1,6 +1,7 @@
 /*
  * SQLite implementation of the store interface (see store.h).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -540,6 +541,15 @@ int64_t cc_stmt_int64(struct cc_stmt *s, int col)
 double cc_stmt_double(struct cc_stmt *s, int col)
 {
 	return sqlite3_column_double(s->s, col);
+}
+
+double cc_stmt_double_nan(struct cc_stmt *s, int col)
+{
+	/* Reading a NULL as a double converts nothing in place, so its type is still NULL. */
+	double v = sqlite3_column_double(s->s, col);
+	if (v == 0 && sqlite3_column_type(s->s, col) == SQLITE_NULL)
+		return NAN;
+	return v;
 }
 
 const char *cc_stmt_text(struct cc_stmt *s, int col)

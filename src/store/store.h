@@ -98,6 +98,9 @@ const char *cc_stmt_column_name(struct cc_stmt *s, int col);
 int cc_stmt_is_null(struct cc_stmt *s, int col);
 int64_t cc_stmt_int64(struct cc_stmt *s, int col);
 double cc_stmt_double(struct cc_stmt *s, int col);
+/* The column as a double, NaN when NULL: one call into SQLite for a value other than 0 (the
+ * type is asked only of a 0, which is what NULL reads as) — for loops over millions of rows. */
+double cc_stmt_double_nan(struct cc_stmt *s, int col);
 /* Text of a column (valid until the next step or reset); "" for NULL. */
 const char *cc_stmt_text(struct cc_stmt *s, int col);
 size_t cc_stmt_bytes(struct cc_stmt *s, int col);
