@@ -102,21 +102,26 @@ static json_t *spof_json(const struct risk_net *net, const struct cc_frame *f,
 	json_t *o = node_json(net, f, s->node);
 	json_object_set_new(o, "dominated", json_integer(s->dominated));
 	json_object_set_new(o, "value_at_risk", cc_json_num(s->value));
+	json_object_set_new(o, "downstream_loss", cc_json_num(s->downstream));
+	json_object_set_new(o, "downstream_affected", json_integer(s->affected));
 	json_object_set_new(o, "final_producer", json_boolean(s->final_producer));
 	return o;
 }
 
 struct top {
-	int chain, node, dominated;
-	double value;
+	int chain;
+	struct risk_spof s;
 };
 
+/* The riskiest first: the largest downstream loss (risk_spof's order across chains). */
 static int top_cmp(const void *a, const void *b)
 {
 	const struct top *x = a, *y = b;
-	if (x->value != y->value)
-		return x->value > y->value ? -1 : 1;
-	return x->node - y->node;
+	if (x->s.downstream != y->s.downstream)
+		return x->s.downstream > y->s.downstream ? -1 : 1;
+	if (x->s.value != y->s.value)
+		return x->s.value > y->s.value ? -1 : 1;
+	return x->s.node - y->s.node;
 }
 
 /*
@@ -127,7 +132,8 @@ struct chain_spof {
 	int ok, nfinal, reachable, n;
 	int ntop3, ntops;
 	struct risk_spof top3[3];  /* the first three that are not final producers */
-	struct risk_spof tops[20]; /* of the first 20, those not final producers with a value */
+	struct risk_spof tops[20]; /* of the first 20, those not final producers that cost the
+				      chain something downstream */
 };
 
 static void *spof_make(const struct cc_frame *fc)
@@ -159,7 +165,7 @@ static void *spof_make(const struct cc_frame *fc)
 			if (!sp.items[k].final_producer)
 				x->top3[x->ntop3++] = sp.items[k];
 		for (int k = 0; k < sp.n && k < 20; k++)
-			if (!sp.items[k].final_producer && sp.items[k].value > 0)
+			if (!sp.items[k].final_producer && sp.items[k].downstream > 0)
 				x->tops[x->ntops++] = sp.items[k];
 		risk_spof_release(&sp);
 	}
@@ -205,8 +211,7 @@ int h_risk_overview(struct http_req *req)
 					break;
 				tops = t2;
 			}
-			const struct risk_spof *x = &cs[c].tops[k];
-			tops[ntops++] = (struct top){c, x->node, x->dominated, x->value};
+			tops[ntops++] = (struct top){c, cs[c].tops[k]};
 		}
 		json_t *o = conc_json(&total);
 		json_object_set_new(o, "chain", json_string(ch->id));
@@ -222,12 +227,10 @@ int h_risk_overview(struct http_req *req)
 	qsort(tops, (size_t)ntops, sizeof *tops, top_cmp);
 	json_t *riskiest = json_array();
 	for (int k = 0; k < ntops && json_array_size(riskiest) < 20; k++) {
-		json_t *o = node_json(net, f, tops[k].node);
+		json_t *o = spof_json(net, f, &tops[k].s);
 		json_object_set_new(o, "chain", json_string(cat->chains[tops[k].chain].id));
 		json_object_set_new(o, "chain_name",
 				    json_string(cat->chains[tops[k].chain].name_zh));
-		json_object_set_new(o, "dominated", json_integer(tops[k].dominated));
-		json_object_set_new(o, "value_at_risk", cc_json_num(tops[k].value));
 		json_array_append_new(riskiest, o);
 	}
 	free(tops);

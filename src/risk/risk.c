@@ -225,11 +225,147 @@ int risk_final_producers(const struct risk_net *net, int chain, int32_t **out, s
 static int cmp_spof(const void *pa, const void *pb)
 {
 	const struct risk_spof *a = pa, *b = pb;
+	if (a->downstream != b->downstream)
+		return a->downstream > b->downstream ? -1 : 1;
 	if (a->value != b->value)
 		return a->value > b->value ? -1 : 1;
 	if (a->dominated != b->dominated)
 		return a->dominated > b->dominated ? -1 : 1;
 	return a->node < b->node ? -1 : a->node > b->node;
+}
+
+static double buyer_loss(const struct risk_net *net, int b, const double *x, double spare);
+
+struct risk_loss_work {
+	int n;
+	double *x;     /* loss fraction per node, 0 outside the last run's reach */
+	int32_t *seen; /* the tick at which a buyer was last looked at */
+	int32_t tick;  /* grows with every tier of every run */
+	int32_t *front, *next, *touched;
+	double *nx;
+};
+
+struct risk_loss_work *risk_loss_work_new(int n)
+{
+	struct risk_loss_work *w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	size_t N = (size_t)n + 1;
+	w->n = n;
+	w->x = calloc(N, sizeof *w->x);
+	w->seen = calloc(N, sizeof *w->seen);
+	w->front = malloc(sizeof *w->front * N);
+	w->next = malloc(sizeof *w->next * N);
+	w->touched = malloc(sizeof *w->touched * N);
+	w->nx = malloc(sizeof *w->nx * N);
+	if (!w->x || !w->seen || !w->front || !w->next || !w->touched || !w->nx) {
+		risk_loss_work_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void risk_loss_work_free(struct risk_loss_work *w)
+{
+	if (!w)
+		return;
+	free(w->x);
+	free(w->seen);
+	free(w->front);
+	free(w->next);
+	free(w->touched);
+	free(w->nx);
+	free(w);
+}
+
+double risk_downstream_loss(const struct risk_net *net, int v, double spare, int max_tiers,
+			    const uint8_t *in, struct risk_loss_work *w, int *affected)
+{
+	if (affected)
+		*affected = 0;
+	if (!w || v < 0 || v >= net->n)
+		return NAN;
+	int nf = 1, nt = 1;
+	w->x[v] = 1;
+	w->front[0] = w->touched[0] = v;
+	/* Tier by tier, as risk_disrupt (Jacobi: a tier's buyers see the losses of the last). */
+	for (int t = 1; t <= max_tiers && nf > 0; t++) {
+		int nn = 0;
+		int32_t tick = ++w->tick;
+		for (int i = 0; i < nf; i++) {
+			int s = w->front[i];
+			for (int32_t e = net->down.start[s]; e < net->down.start[s + 1]; e++) {
+				int b = net->down.adj[e];
+				if (w->seen[b] == tick || b == v)
+					continue;
+				w->seen[b] = tick;
+				double l = buyer_loss(net, b, w->x, spare);
+				if (l > w->x[b] + 1e-6) {
+					w->nx[nn] = l;
+					w->next[nn++] = b;
+				}
+			}
+		}
+		for (int i = 0; i < nn; i++) {
+			if (w->x[w->next[i]] == 0)
+				w->touched[nt++] = w->next[i];
+			w->x[w->next[i]] = w->nx[i];
+		}
+		int32_t *tmp = w->front;
+		w->front = w->next;
+		w->next = tmp;
+		nf = nn;
+	}
+	double sum = 0;
+	for (int i = 0; i < nt; i++) {
+		int u = w->touched[i];
+		if (u != v && (!in || in[u])) {
+			sum += (isnan(net->output[u]) ? 0 : net->output[u]) * w->x[u];
+			if (affected)
+				(*affected)++;
+		}
+		w->x[u] = 0;
+	}
+	return sum;
+}
+
+/*
+ * Fills OUT->items from the dominator tree (ORDER, REACH, subtree counts CNT and values VAL,
+ * IDOM, ISFP), each with its downstream loss among the members of CHAIN. Returns 0 or
+ * CC_ENOMEM.
+ */
+static int spof_losses(const struct risk_net *net, int chain, struct risk_spof_result *out,
+		       const int32_t *order, int reach, const int32_t *cnt, const double *val,
+		       const int32_t *idom, const uint8_t *isfp, struct cc_error *err)
+{
+	int n = net->n;
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	uint8_t *in = calloc((size_t)n + 1, 1);
+	struct risk_loss_work *lw = risk_loss_work_new(n);
+	if (!in || !lw || !cat) {
+		free(in);
+		risk_loss_work_free(lw);
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	}
+	for (int u = 0; u < net->nent; u++)
+		for (int32_t m = net->member_start[u]; m < net->member_start[u + 1]; m++)
+			if (cat->nodes[net->member_node[m]].chain == chain)
+				in[u] = 1;
+	for (int i = 0; i < reach; i++) {
+		int v = order[i];
+		if (cnt[v] < 2)
+			continue;
+		struct risk_spof *s = &out->items[out->n++];
+		s->node = v;
+		s->dominated = cnt[v] - 1;
+		s->value = val[v] - (isnan(net->output[v]) ? 0 : net->output[v]);
+		s->idom = idom[v] >= n ? -1 : idom[v];
+		s->final_producer = isfp[v];
+		s->downstream = risk_downstream_loss(net, v, 0.2, 50, in, lw, &s->affected);
+	}
+	free(in);
+	risk_loss_work_free(lw);
+	return 0;
 }
 
 int risk_spof(const struct risk_net *net, int chain, struct risk_dom_work *w,
@@ -286,17 +422,9 @@ int risk_spof(const struct risk_net *net, int chain, struct risk_dom_work *w,
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (int i = 0; i < reach; i++) {
-		int v = order[i];
-		if (cnt[v] < 2)
-			continue;
-		struct risk_spof *s = &out->items[out->n++];
-		s->node = v;
-		s->dominated = cnt[v] - 1;
-		s->value = val[v] - (isnan(net->output[v]) ? 0 : net->output[v]);
-		s->idom = idom[v] >= n ? -1 : idom[v];
-		s->final_producer = isfp[v];
-	}
+	rc = spof_losses(net, chain, out, order, reach, cnt, val, idom, isfp, err);
+	if (rc)
+		goto out;
 	qsort(out->items, (size_t)out->n, sizeof *out->items, cmp_spof);
 out:
 	free(fp);

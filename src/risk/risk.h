@@ -193,14 +193,23 @@ int risk_final_producers(const struct risk_net *net, int chain, int32_t **out,
 struct risk_spof {
 	int node;	    /* the dominator (net node) */
 	int dominated;	    /* suppliers whose every route to the final producers passes it */
-	double value;	    /* their summed output (NaN counted 0): what depends on NODE */
+	double value;	    /* their summed output (NaN counted 0): the upstream output that
+			       reaches the chain only through NODE */
+	double downstream;  /* what the chain's members downstream lose when NODE alone stops:
+			       risk_downstream_loss (the disruption rule, spare 0.2), NODE excluded
+			     */
+	int affected;	    /* how many of them lose anything */
 	int idom;	    /* its own immediate dominator (net node), -1 the virtual root */
 	int final_producer; /* NODE is itself a final producer */
 };
 struct risk_spof_result {
 	int chain, nfinal, reachable;
-	int n;			 /* dominators found (nodes dominating at least one other node) */
-	struct risk_spof *items; /* by value, then dominated, descending */
+	int n; /* dominators found (nodes dominating at least one other node) */
+	/* By downstream loss, then value, then dominated, descending: the riskiest first is the
+	 * one whose failure costs the chain most, which its time-to-survive then shows (a
+	 * supplier dominating much upstream output can sell a small share to one buyer with
+	 * other suppliers, and cost the chain nothing). */
+	struct risk_spof *items;
 };
 /*
  * Single points of failure of CHAIN: immediate dominators in the reversed supply graph (buyer
@@ -213,6 +222,19 @@ struct risk_spof_result {
 int risk_spof(const struct risk_net *net, int chain, struct risk_dom_work *w,
 	      struct risk_spof_result *out, struct cc_error *err);
 void risk_spof_release(struct risk_spof_result *r);
+
+/*
+ * The downstream loss of node V failing alone: the propagation of risk_disrupt (its rule,
+ * SPARE, at most MAX_TIERS tiers) from V, summed as output x loss over the nodes flagged in
+ * IN (one flag per net node; NULL: every node), V excluded; *AFFECTED (may be NULL) counts
+ * them. Works in W (risk_loss_work_new(net->n)), touching only the nodes reached, so a caller
+ * runs it for every dominator of a chain. Returns the loss (万元), or NaN when W is NULL.
+ */
+struct risk_loss_work;
+struct risk_loss_work *risk_loss_work_new(int n);
+void risk_loss_work_free(struct risk_loss_work *w);
+double risk_downstream_loss(const struct risk_net *net, int v, double spare, int max_tiers,
+			    const uint8_t *in, struct risk_loss_work *w, int *affected);
 
 /*
  * Articulation points of the undirected supply graph: the whole network (CHAIN -1) or the

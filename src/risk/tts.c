@@ -1214,10 +1214,16 @@ out:
  *   need is the recorded value / recorded share (FORMATS.md: share of the buyer's need of the
  *   product from that supplier), or the sum of values when no share is known; the
  *   requirement is r = need / (52 x output) 万元 of material per 万元 of j's output.
- * - Alternatives: every other recorded supplier of that material to j, and the part of the
- *   need no recorded supplier covers, is an alternative source dedicated to j that can
- *   deliver min(1, share + spare_share) of j's need per week (default spare 0.2: twenty points
- *   more than today), with no inventory.
+ * - Alternatives: every other recorded supplier of that material to j is an alternative
+ *   source dedicated to j that can deliver its share x (1 + spare_share) of j's need per week
+ *   (default spare 0.2: a fifth more than today), with no inventory; the part of the need no
+ *   recorded supplier covers is one more source delivering that part, no more. This is the
+ *   alternative-supplier rule of the disruption what-if (risk.h: the remaining suppliers
+ *   raise deliveries by up to SPARE of their own share; shares not recorded are neither lost
+ *   nor spare), so a supplier's time-to-survive and the loss the chain pages rank it by agree.
+ *   (It was share + 0.2 of the need for each, plus 0.2 for a "rest" even when the recorded
+ *   shares summed to 1: a buyer with two other suppliers was never short, and the riskiest
+ *   supplier showed an unbounded TTS and no loss while the what-if lost a third of its buyer.)
  * - Margin per 万元 of lost output: net profit / revenue when known and in (0, 1), else
  *   options.margin_rate (default 0.1).
  * - Per-node TTS: the TTS programme with only that node's demand enforced (the node has
@@ -1669,8 +1675,8 @@ static int add_group(struct hood *hd, int h, int a, int z, struct tts_report *ou
 		} else {
 			snprintf(id, sizeof id, "alt:%d", e2);
 			rc = add_alternative(&hd->m, id, h, mat,
-					     f->edge_value[e2] / need + hd->o->spare_share, need, r,
-					     err);
+					     f->edge_value[e2] / need * (1 + hd->o->spare_share),
+					     need, r, err);
 			out->nalternatives++;
 		}
 		if (rc)
@@ -1679,7 +1685,7 @@ static int add_group(struct hood *hd, int h, int a, int z, struct tts_report *ou
 	double rest = 1 - sum_v / need;
 	if (rest > 1e-6) {
 		snprintf(id, sizeof id, "rest:%d:%s", h, mat);
-		rc = add_alternative(&hd->m, id, h, mat, rest + hd->o->spare_share, need, r, err);
+		rc = add_alternative(&hd->m, id, h, mat, rest, need, r, err);
 		if (rc)
 			return rc;
 		out->nalternatives++;

@@ -218,7 +218,8 @@ struct tts_options {
 	double ttr;		/* time to recover, weeks (default 4) */
 	double inventory_weeks; /* default 2 weeks of a node's weekly output */
 	double capacity_slack;	/* default 0.2: capacity = weekly output x 1.2 */
-	double spare_share;	/* default 0.2: an alternative may add 20 points of share */
+	double spare_share;	/* default 0.2: an alternative may deliver 20% more than its
+				   share (the disruption's rule, risk.h) */
 	double margin_rate;	/* default 0.1 of output when the net margin is unknown */
 	int year;		/* revenue year; 0 = latest */
 	int rank;		/* also disrupt every production node in turn (REI ranking) */

@@ -1830,14 +1830,32 @@ def test_risk(ctx):
     check(all(0 <= (x["outside_share"] if x["outside_share"] is not None else 0) <= 1 and
               x["single"] <= x["inputs"] for x in (r.json or {}).get("chains", [])),
           "shares in 0..1 and single-sourced inputs within inputs")
+    # The riskiest suppliers (issue 14): ranked by what their failure costs the chain downstream,
+    # and their own time-to-survive agrees: finite, and a recovery slower than it loses margin.
+    # (They were ranked by the upstream output they dominate, and the time-to-survive gave every
+    # other supplier 20 points of spare share: the first one showed 无期限 and a loss of 0.)
+    risky = r.json["riskiest"] if r.status == 200 else []
+    losses = [x["downstream_loss"] for x in risky]
+    check(len(risky) >= 3 and losses == sorted(losses, reverse=True) and losses[-1] > 0,
+          "the riskiest suppliers are ranked by their downstream loss", str(losses[:5]))
+    for x in risky[:3]:
+        t = a.get("/api/v1/risk/suppliers/%s/tts" % x["uscc"])
+        tts = (t.json or {}).get("tts")
+        check(t.status == 200 and tts is not None and tts > 0,
+              "a riskiest supplier's time-to-survive is finite: %s" % x["uscc"], t.short())
+        if tts:
+            t2 = a.get("/api/v1/risk/suppliers/%s/tts?ttr=%g" % (x["uscc"], round(tts * 2 + 1, 2)))
+            check(t2.status == 200 and t2.json["at_risk"] and t2.json["lost"] > 0,
+                  "and a recovery slower than it loses margin: %s" % x["uscc"], t2.short())
     r = c.get("/api/v1/risk/overview")
     check(r.status == 200 and sorted(x["chain"] for x in r.json["chains"]) == ["icv", "nev"],
           "a chief sees only their own chains", r.short())
     r = a.get("/api/v1/risk/chains/nev")
     check(r.status == 200 and r.json["final_producers"] > 0 and isinstance(r.json["spof"], list) and
           len(r.json["nodes"]) > 5, "a chain's nodes, final producers and dominators", r.short())
-    vals = [x["value_at_risk"] or 0 for x in (r.json or {}).get("spof", [])]
-    check(vals == sorted(vals, reverse=True), "dominators ranked by the output depending on them")
+    vals = [x["downstream_loss"] or 0 for x in (r.json or {}).get("spof", [])]
+    check(vals == sorted(vals, reverse=True) and vals[0] > 0,
+          "dominators ranked by what the chain loses downstream when one stops")
     check(r.status == 200 and len(r.json["spof"]) == r.json["spof_count"],
           "every single point of failure is listed (the page pages them)", r.short())
     expect_error(c.get("/api/v1/risk/chains/ic"), 403, "forbidden", "a chief cannot read another chain")

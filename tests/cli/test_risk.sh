@@ -50,7 +50,13 @@ expect_status 0 "concentration of one buyer" $CC risk concentration --buyer "$BU
 expect_eq "$(json 'len(d) >= 1 and all(x["suppliers"] >= 1 for x in d)' < "$T/out")" "True" "the buyer's inputs"
 
 expect_status 0 "spof" $CC risk spof --chain fuel_vehicle --limit 5 --format json
-expect_eq "$(json 'len(d) >= 1 and d[0]["rank"] == 1 and all(x["chain"] == "fuel_vehicle" and x["dominated"] >= 1 for x in d) and d[0]["value"] >= d[-1]["value"]' < "$T/out")" "True" "dominators ranked by value"
+expect_eq "$(json 'len(d) >= 1 and d[0]["rank"] == 1 and all(x["chain"] == "fuel_vehicle" and x["dominated"] >= 1 for x in d) and d[0]["downstream_loss"] >= d[-1]["downstream_loss"] and d[0]["downstream_loss"] > 0' < "$T/out")" "True" "dominators ranked by their downstream loss"
+# The downstream loss is the what-if's: disrupting the first one alone loses the chain that much
+# (its own output, when it is a member, on top).
+top=$(json 'd[0]["uscc"]' < "$T/out")
+loss=$(json 'd[0]["downstream_loss"]' < "$T/out")
+$CC risk disrupt --suppliers "$top" --format json > "$T/dis.json"
+expect_eq "$(json "[abs(c['value'] - $loss) <= d['removed_value'] + 0.01 and c['value'] >= $loss - 0.01 for c in d['chains'] if c['chain'] == 'fuel_vehicle']" < "$T/dis.json")" "[True]" "the downstream loss equals the what-if of that supplier alone"
 expect_status 0 "spof of every chain" $CC risk spof --limit 2 --format json
 expect_eq "$(json 'len({x["chain"] for x in d}) > 20' < "$T/out")" "True" "most chains have a dominator"
 

@@ -52,6 +52,9 @@ test('a supplier: network graph and time-to-survive', async () => {
   assert.ok(n > 1, 'the supplier and its neighbours');
   await page.locator(tid('tts-summary')).waitFor();
   assert.match(await page.locator(tid('tts-summary')).innerText(), /恢复时间 4 周/);
+  // The riskiest supplier's own time-to-survive is finite (issue 14: it said 无限期, loss 0).
+  assert.doesNotMatch(await page.locator(tid('tts-summary')).innerText(), /无限期/);
+  assert.match(await page.locator(tid('tts-summary')).innerText(), /完全满足 [\d.,]+ 周/);
   if (await page.locator(tid('tts-row')).count()) await chartDrawn(page, tid('tts-chart'));
   await screenshot(page, 'risk-supplier');
   // A shorter time to recover can only leave fewer nodes at risk.

@@ -288,6 +288,31 @@ static void test_spof(void **state)
 	assert_int_equal(r.items[1].dominated, 1);
 	near(r.items[1].value, 50, 1e-9);
 	assert_int_equal(r.items[1].idom, node_of(T));
+	/* Each one's downstream loss is the what-if of it alone over the chain's members, itself
+	 * left out; the work area is reset between runs (the same answer twice, in any order). */
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	uint8_t *flags = calloc((size_t)cat->nchains, 1);
+	assert_non_null(flags);
+	flags[ch->index] = 1;
+	struct risk_loss_work *lw = risk_loss_work_new(net->n);
+	assert_non_null(lw);
+	for (int k = 0; k < r.n; k++) {
+		const char *code = net->uscc[r.items[k].node];
+		struct risk_disrupt_spec spec = {
+			.suppliers = &code, .nsuppliers = 1, .spare = 0.2, .chains = flags};
+		struct risk_disrupt_result d;
+		assert_int_equal(risk_disrupt(net, &spec, &d, &err), 0);
+		assert_true(r.items[k].downstream > 0);
+		near(r.items[k].downstream, d.value - d.removed_value, 1e-6);
+		(void)risk_downstream_loss(net, node_of(Q), 0.2, 50, NULL, lw, NULL);
+		near(risk_downstream_loss(net, r.items[k].node, 0.2, 50, NULL, lw, NULL),
+		     d.value - d.removed_value, 1e-6);
+		risk_disrupt_release(&d);
+	}
+	/* Ranked by that loss: T (a final producer, cutting off Q and Y) before Q. */
+	assert_true(r.items[0].downstream >= r.items[1].downstream);
+	risk_loss_work_free(lw);
+	free(flags);
 	risk_spof_release(&r);
 	risk_spof_release(NULL);
 }

@@ -358,17 +358,18 @@ static const struct tts_report_node *rnode(const struct tts_report *r, const cha
  * Weekly: A 100, B 200 (demand 200 - 100 sold to D = 100), D 200 (demand 200). One week of
  * stock (inventory_weeks = 1): A 100, B 200, D 200; capacity x 1.2.
  * B's need of polarizer = 3900 / 0.75 = 5200 a year = 100 a week: r = 100/200 = 0.5.
- * C, the alternative, may deliver (0.25 + 0.2) x 100 = 45 a week: 90 B-units a week.
- * A disrupted: u_B <= 2 (100 + 45t) = 200 + 90t; D needs y_BD >= (200t - 200)/2 = 100t - 100;
- * B: y_BD + 100t <= u_B + 200. So 200t - 100 <= 90t + 400: TTS = 500/110 = 4.545454...
- * B alone (D may go short): 100t <= 90t + 400: 40 weeks. D alone (B's whole output to D):
- * 200t <= 2 (400 + 90t) + 200: 50 weeks. Both under the TTR of 10 weeks? No: 40, 50 > 10.
- * TTR = 10: B has at most 1100 + 200 = 1300; B's demand 1000 and D's y_BD = 900 - l_D/2:
- * l_B + l_D/2 >= 600; a unit of the row costs 0.2 at B and 0.15 x 2 = 0.3 at D: l_B = 600,
- * lost = 120.
+ * C, the alternative, may deliver its share and a fifth more (the disruption's rule):
+ * 0.25 x 1.2 x 100 = 30 a week: 60 B-units a week.
+ * A disrupted: u_B <= 2 (100 + 30t) = 200 + 60t; D needs y_BD >= (200t - 200)/2 = 100t - 100;
+ * B: y_BD + 100t <= u_B + 200. So 200t - 100 <= 60t + 400: TTS = 500/140 = 3.571428...
+ * B alone (D may go short): 100t <= 60t + 400: 10 weeks. D alone (B's whole output to D):
+ * 200t <= 2 (400 + 60t) + 200: 12.5 weeks. Under the TTR of 10 weeks? No (at_risk is strict).
+ * TTR = 10: B has at most 800 + 200 = 1000; B's demand 1000 and D's y_BD = 900 - l_D/2:
+ * l_B + l_D/2 >= 900; a unit of the row costs 0.2 at B and 0.15 x 2 = 0.3 at D: l_B = 900,
+ * lost = 180.
  * Ranking: B down: its 200 on hand: l_B = 1000, l_D = 1400: 200 + 210 = 410 (TTS: 200t - 100
- * <= 200: 1.5). D down: D's 200 on hand: l_D = 1800: 270 (TTS 1). A: 120. REI B 1, D
- * 270/410, A 120/410.
+ * <= 200: 1.5). D down: D's 200 on hand: l_D = 1800: 270 (TTS 1). A: 180. REI B 1, D
+ * 270/410, A 180/410.
  */
 static void test_from_frame(void **state)
 {
@@ -390,8 +391,8 @@ static void test_from_frame(void **state)
 	assert_int_equal(r.nnodes, 3);
 	assert_int_equal(r.nalternatives, 1);
 	assert_int_equal(r.truncated, 0);
-	near(r.tts, 500.0 / 110, 1e-6);
-	near(r.lost, 120, 1e-5);
+	near(r.tts, 500.0 / 140, 1e-6);
+	near(r.lost, 180, 1e-5);
 	assert_int_equal(r.at_risk, 1);
 	const struct tts_report_node *nb = rnode(&r, B), *nd = rnode(&r, D), *na = rnode(&r, A);
 	assert_int_equal(na->tier, 0);
@@ -404,11 +405,11 @@ static void test_from_frame(void **state)
 	near(na->margin, 0.1, 1e-12);
 	near(nb->capacity, 240, 1e-9);
 	near(nb->inventory, 200, 1e-9);
-	near(nb->tts, 40, 1e-5);
-	near(nd->tts, 50, 1e-5);
+	near(nb->tts, 10, 1e-5);
+	near(nd->tts, 12.5, 1e-5);
 	assert_int_equal(nb->at_risk, 0);
-	near(nb->lost_units, 600, 1e-4);
-	near(nb->lost, 120, 1e-5);
+	near(nb->lost_units, 900, 1e-4);
+	near(nb->lost, 180, 1e-5);
 	near(nd->lost_units, 0, 1e-6);
 	assert_int_equal(nb->affected, 1);
 	assert_true(isinf(na->tts));
@@ -421,16 +422,16 @@ static void test_from_frame(void **state)
 	near(r.rank[1].rei, 270.0 / 410, 1e-6);
 	near(r.rank[1].tts, 1, 1e-6);
 	assert_string_equal(frame->uscc[r.rank[2].ent], A);
-	near(r.rank[2].rei, 120.0 / 410, 1e-6);
+	near(r.rank[2].rei, 180.0 / 410, 1e-6);
 	tts_report_release(&r);
 
 	/* One tier only: B alone, D outside: B's demand is its whole output (200 a week):
-	 * 200t <= 90t + 400: TTS = 400/110. */
+	 * 200t <= 60t + 400: TTS = 400/140. */
 	o.tiers = 1;
 	o.rank = 0;
 	assert_int_equal(tts_from_frame(frame, NULL, a, &o, &r, &err), 0);
 	assert_int_equal(r.nnodes, 2);
-	near(r.tts, 400.0 / 110, 1e-6);
+	near(r.tts, 400.0 / 140, 1e-6);
 	assert_int_equal(r.nrank, 0);
 	tts_report_release(&r);
 
@@ -440,11 +441,11 @@ static void test_from_frame(void **state)
 	assert_int_equal(tts_from_frame(frame, NULL, a, &o, &r, &err), 0);
 	assert_int_equal(r.nnodes, 2);
 	assert_int_equal(r.truncated, 1);
-	near(r.tts, 400.0 / 110, 1e-6);
+	near(r.tts, 400.0 / 140, 1e-6);
 	tts_report_release(&r);
 	o.max_nodes = 300;
 
-	/* Overrides: A holds no stock: 200t - 100 <= 90t + 200: TTS = 300/110. */
+	/* Overrides: A holds no stock: 200t - 100 <= 60t + 200: TTS = 300/140. */
 	char csv[256];
 	struct tts_override *ov;
 	int nov;
@@ -457,7 +458,7 @@ static void test_from_frame(void **state)
 	struct tts_index *ix = tts_index_make(frame);
 	assert_non_null(ix);
 	assert_int_equal(tts_from_frame(frame, ix, a, &o, &r, &err), 0);
-	near(r.tts, 300.0 / 110, 1e-6);
+	near(r.tts, 300.0 / 140, 1e-6);
 	tts_report_release(&r);
 	free(ov);
 
@@ -526,7 +527,7 @@ static void test_threads(void **state)
 		assert_int_equal(pthread_create(&th[k], NULL, thread_run, &got[k]), 0);
 	for (int k = 0; k < 4; k++) {
 		pthread_join(th[k], NULL);
-		near(got[k], 500.0 / 110 + 410, 1e-4);
+		near(got[k], 500.0 / 140 + 410, 1e-4);
 	}
 }
 
