@@ -194,10 +194,11 @@ static json_t *resilience_json(struct brief_ctx *c, const struct cc_chain *ch, s
 		char rn[160];
 		cc_region_fullname(c->net->region[v], rn, sizeof rn);
 		json_array_append_new(
-			top, json_pack("{s:s, s:s?, s:s, s:i, s:o}", "uscc", c->net->uscc[v],
+			top, json_pack("{s:s, s:s?, s:s, s:i, s:o, s:o}", "uscc", c->net->uscc[v],
 				       "name", reg ? c->f->name[v] : NULL, "region_name", rn,
 				       "dominated", sp.items[k].dominated, "value_at_risk",
-				       cc_json_num(sp.items[k].value)));
+				       cc_json_num(sp.items[k].value), "downstream_loss",
+				       cc_json_num(sp.items[k].downstream)));
 	}
 	json_object_set_new(out, "spof", top);
 out:

@@ -150,7 +150,7 @@ test('a risk table exports all its rows with numbers as numbers', async () => {
   const money = head.findIndex((x) => x.includes('（万元）'));
   assert.ok(money >= 0, 'the money column states 万元');
   const first = d.spof[0];
-  assert.ok(Math.abs(Number(rows[1][money].v) - first.value_at_risk) < 0.01, 'the value is the API\'s, in 万元, not the rounded text');
+  assert.ok(Math.abs(Number(rows[1][money].v) - first.downstream_loss) < 0.01, 'the value (the first money column: the downstream loss) is the API\'s, in 万元, not the rounded text');
 });
 
 test('the chain report is in one language and its summary holds numbers', async () => {

@@ -153,6 +153,7 @@ function resilience(r) {
       testid: 'brief-spof', cards: false, class: 'data-compact',
       columns: [
         { key: 'name', label: t('brief.col.supplier'), render: (x) => (x.name || x.uscc) + ' · ' + x.region_name },
+        { key: 'downstream_loss', label: t('risk.col.downstream_loss'), align: 'num', render: (x) => fmtMoney(x.downstream_loss) },
         { key: 'dominated', label: t('brief.col.dominated'), align: 'num', render: (x) => fmtInt(x.dominated) },
         { key: 'value_at_risk', label: t('brief.col.value_at_risk'), align: 'num', render: (x) => fmtMoney(x.value_at_risk) },
       ],

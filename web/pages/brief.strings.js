@@ -48,7 +48,7 @@ export default {
   'brief.col.outside': ['外地采购占比', 'Bought outside'],
   'brief.col.supplier': ['关键供应商', 'Key supplier'],
   'brief.col.dominated': ['依赖它的企业', 'Firms depending on it'],
-  'brief.col.value_at_risk': ['受影响产值', 'Output at risk'],
+  'brief.col.value_at_risk': ['受其支配的上游产值', 'Upstream output through it'],
   'brief.r.inputs': ['采购品类（买方×环节）', 'Inputs (buyer × link)'],
   'brief.r.single': ['单一来源品类', 'Single-sourced inputs'],
   'brief.r.market_hhi': ['供应商市场集中度（HHI，0–10000，2500 以上为高度集中）', 'Supplier market concentration (HHI, 0–10,000; above 2,500 highly concentrated)'],
