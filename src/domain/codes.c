@@ -86,7 +86,26 @@ static int region_row(const struct cc_row *row)
 	r->parent = (int)parent;
 	r->level = (int)level;
 	r->name = cc_arena_strndup(&arena, row->fields[1], row->lens[1]);
+	r->name_en = r->short_en = NULL;
 	return r->name ? 0 : CC_ENOMEM;
+}
+
+static int cmp_region(const void *a, const void *b);
+
+/* A row of regions.en.csv (code, short_en, name_en) for a region already loaded. */
+static int region_en_row(const struct cc_row *row)
+{
+	long long code;
+	if (row->nfields < 3 || cc_parse_int64(row->fields[0], row->lens[0], &code) ||
+	    !row->lens[1] || !row->lens[2])
+		return CC_EINVAL;
+	struct cc_region key = {.code = (int)code};
+	struct cc_region *r = bsearch(&key, regions, (size_t)nregions, sizeof *regions, cmp_region);
+	if (!r)
+		return CC_EINVAL;
+	r->short_en = cc_arena_strndup(&arena, row->fields[1], row->lens[1]);
+	r->name_en = cc_arena_strndup(&arena, row->fields[2], row->lens[2]);
+	return r->short_en && r->name_en ? 0 : CC_ENOMEM;
 }
 
 static int industry_row(const struct cc_row *row)
@@ -130,6 +149,10 @@ static void load_once(void)
 	if (load_rc == 0) {
 		qsort(regions, (size_t)nregions, sizeof *regions, cmp_region);
 		qsort(industries, (size_t)nindustries, sizeof *industries, cmp_industry);
+		/* English names, where the platform has them (the district map's areas). */
+		load_rc = each_row("regions.en.csv", region_en_row, &load_err);
+	}
+	if (load_rc == 0) {
 		char *meta = NULL;
 		size_t len;
 		snprintf(regions_version, sizeof regions_version, "unknown");

@@ -12,6 +12,9 @@ struct cc_region {
 	int parent;	  /* 0 for a province */
 	int level;	  /* 1 province, 2 prefecture, 3 county/district */
 	const char *name; /* 渝北区 */
+	/* "Yubei District" and "Yubei" (pinyin, data/regions.en.csv); NULL where the platform has
+	 * no English name (it has them for Chongqing's and Sichuan's map areas). */
+	const char *name_en, *short_en;
 };
 
 struct cc_industry {

@@ -641,9 +641,10 @@ int h_chain_report(struct http_req *req)
 static json_t *area_json(const struct chain_area *a)
 {
 	const struct cc_region *r = a->code ? cc_region_find(a->code) : NULL;
-	json_t *o = json_pack("{s:i, s:s, s:i, s:o, s:o}", "code", a->code, "name",
-			      r ? r->name : "", "enterprises", a->enterprises, "output_value",
-			      cc_json_num(a->output), "yoy", cc_json_num(a->yoy));
+	json_t *o = json_pack("{s:i, s:s, s:s?, s:i, s:o, s:o}", "code", a->code, "name",
+			      r ? r->name : "", "name_en", r ? r->name_en : NULL, "enterprises",
+			      a->enterprises, "output_value", cc_json_num(a->output), "yoy",
+			      cc_json_num(a->yoy));
 	if (a->missing >= 0)
 		json_object_set_new(o, "missing", json_integer(a->missing));
 	return o;

@@ -57,10 +57,11 @@ static json_t *regions_json(const struct cc_frame *f, const struct chain_scope *
 		const struct chain_area *x = k < n ? &areas[k] : &unplaced;
 		const struct cc_region *r = x->code ? cc_region_find(x->code) : NULL;
 		if (x->enterprises)
-			json_array_append_new(a,
-					      json_pack("{s:i, s:s, s:i, s:f}", "code", x->code,
-							"name", r ? r->name : "", "enterprises",
-							x->enterprises, "output_value", x->output));
+			json_array_append_new(a, json_pack("{s:i, s:s, s:s?, s:i, s:f}", "code",
+							   x->code, "name", r ? r->name : "",
+							   "name_en", r ? r->name_en : NULL,
+							   "enterprises", x->enterprises,
+							   "output_value", x->output));
 	}
 	free(areas);
 	return a;
@@ -180,8 +181,9 @@ int h_regions(struct http_req *req)
 				       parent == 500000)))
 				  : r->level == 1;
 		if (show)
-			json_array_append_new(a, json_pack("{s:i, s:s, s:i}", "code", r->code,
-							   "name", r->name, "level", r->level));
+			json_array_append_new(a, json_pack("{s:i, s:s, s:s?, s:i}", "code", r->code,
+							   "name", r->name, "name_en", r->name_en,
+							   "level", r->level));
 	}
 	req->cacheable = 1;
 	return http_json(req, 200, a);

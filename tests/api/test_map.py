@@ -149,6 +149,19 @@ def test_scopes(ana):
         check(st == 200 and e["total"] == x["enterprises"],
               "%s: the enterprise search finds its %d firms" % (x["name"], x["enterprises"]),
               (st, e and e.get("total")))
+    check(all(x["name_en"] for x in a["areas"]), "every area has its English name")
+    st, y = ana.json("/api/v1/areas?scope=500112")
+    check(y["areas"][0]["name_en"] == "Yubei District" and y["scope"]["name_en"] == "Yubei District"
+          and y["scope"]["name_zh"] == "渝北区", "a district's scope is named in both languages",
+          y["scope"])
+    st, y = ana.json("/api/v1/areas?scope=500112,510100")
+    check(y["scope"]["name_en"] == "Yubei District, Chengdu", "and a list of areas", y["scope"])
+    st, y = ana.json("/api/v1/areas?scope=510107")
+    check(y["scope"]["name_en"] == "regions 510107", "a region without an English name keeps its code",
+          y["scope"])
+    st, regs = ana.json("/api/v1/regions?parent=500000")
+    check(st == 200 and all(r.get("name_en") for r in regs if r["level"] == 3),
+          "the region list gives Chongqing's districts in English too")
     empty = [x for x in a["areas"] if x["enterprises"] == 0]
     check(all(x["output_value"] == 0 and x["yoy"] is None for x in empty),
           "an area without firms has output 0 and no growth (%d such)" % len(empty))

@@ -217,6 +217,11 @@ test('English names in English; at 390×844 the map fits the screen', async () =
   assert.doesNotMatch(await p.locator(tid('district-map')).innerText(), /[\u4e00-\u9fff]/, 'no Chinese around the English map');
   await p.locator(tid('district-map')).screenshot({ path: path.join(SHOTS, 'map-english-both.png') });
 
+  await p.goto(srv.base + '/#/?scope=500112');
+  await p.locator(tid('dashboard-scope') + ' ' + tid('scope-name')).filter({ hasText: 'Yubei District' }).waitFor();
+  await p.waitForFunction(() => document.querySelectorAll('[data-testid="scope-region"] option').length > 30);
+  assert.doesNotMatch(await p.locator(tid('dashboard-scope')).innerText(), /[\u4e00-\u9fff]/, 'a district scope is named in English, its choices too');
+
   await p.setViewportSize({ width: 390, height: 844 });
   await p.goto(srv.base + '/#/');
   await chartDrawn(p, sel);

@@ -203,6 +203,20 @@ static void test_region_area(void **state)
 	}
 	assert_int_equal(cq, 38);
 	assert_int_equal(sc, 21);
+	/* Every area has its English name (data/regions.en.csv); others have none. */
+	for (int i = 0; i < cc_region_count(); i++) {
+		const struct cc_region *r = cc_region_at(i);
+		int prov = r->code / 10000;
+		if (cc_region_area(r->code) == r->code && (prov == 50 || prov == 51)) {
+			assert_non_null(r->name_en);
+			assert_non_null(r->short_en);
+		}
+	}
+	assert_string_equal(cc_region_find(500112)->name_en, "Yubei District");
+	assert_string_equal(cc_region_find(500155)->short_en, "Liangping");
+	assert_string_equal(cc_region_find(513200)->short_en, "Aba");
+	assert_string_equal(cc_region_find(500000)->name_en, "Chongqing");
+	assert_null(cc_region_find(510116)->name_en);
 }
 
 /*

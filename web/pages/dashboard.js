@@ -53,7 +53,7 @@ export async function render({ main, query, alive }) {
 
   const regions = (d.by_region || []).slice().sort((a, b) => (b.enterprises || 0) - (a.enterprises || 0));
   // Code 0: the firms registered with a province code only, in no district (GET /api/v1/areas' unplaced).
-  chart(elRegion, twoBars(regions.map((r) => (r.code ? r.name || String(r.code) : t('map.no_area'))), regions), { empty: t('dash.empty.scope') });
+  chart(elRegion, twoBars(regions.map((r) => (r.code ? pick(r.name, r.name_en) || String(r.code) : t('map.no_area'))), regions), { empty: t('dash.empty.scope') });
 
   const chains = (d.by_chain || []).slice().sort((a, b) => (b.enterprises || 0) - (a.enterprises || 0));
   chart(elChain, twoBars(chains.map((c) => pick(c.name_zh, c.name_en) || c.id), chains), { empty: t('dash.empty.scope') });

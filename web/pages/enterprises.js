@@ -36,7 +36,7 @@ export async function render({ main, query, user, alive }) {
     region: select('region', [opt('', t('common.all')),
       regionGroups.map((g) => h('optgroup', { label: t(g.label) },
         opt(String(g.code), t(g.label)),
-        g.items.map((r) => opt(String(r.code), r.name))))]),
+        g.items.map((r) => opt(String(r.code), pick(r.name, r.name_en)))))]),
     industry: input('industry', { type: 'text', placeholder: t('ent.industry_ph'), autocomplete: 'off', maxlength: 5 }),
     chain: select('chain', [opt('', t('common.all')), chains.map((c) => opt(c.id, pick(c.name_zh, c.name_en)))]),
     cert: select('cert', [opt('', t('common.any')), ref.CERTS.map((c) => opt(c, t('cert.' + c)))]),
