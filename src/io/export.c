@@ -244,6 +244,38 @@ static void row_cells(int kind, struct cc_stmt *s, size_t n, const char **values
 	}
 }
 
+/*
+ * With Chinese headers, coded values go as the Chinese labels the importer also reads (大型,
+ * 主板, 高新技术企业;专精特新, 链主, 供): one language per file, and the file still imports back
+ * unchanged. A list of certificates is rewritten into ZH (a value not known stays as it is).
+ */
+static void zh_values(const struct cc_column *cols, size_t n, const char **values, char *zh,
+		      size_t cap)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *v = values[i];
+		if (!v || !*v)
+			continue;
+		if (strcmp(cols[i].id, "certs") != 0) {
+			const char *w = cc_value_zh(cols[i].id, v, strlen(v));
+			if (w)
+				values[i] = w;
+			continue;
+		}
+		size_t o = 0;
+		for (const char *p = v; *p && o < cap;) {
+			size_t k = strcspn(p, ";");
+			const char *w = cc_value_zh("certs", p, k);
+			int m = w ? snprintf(zh + o, cap - o, "%s%s", o ? ";" : "", w)
+				  : snprintf(zh + o, cap - o, "%s%.*s", o ? ";" : "", (int)k, p);
+			o += m > 0 ? (size_t)m : 0;
+			p += k + (p[k] == ';');
+		}
+		if (o < cap)
+			values[i] = zh;
+	}
+}
+
 int cc_export_file(struct cc_store *st, const char *path, const struct cc_export_opts *opts,
 		   int64_t *rows, struct cc_error *err)
 {
@@ -253,7 +285,7 @@ int cc_export_file(struct cc_store *st, const char *path, const struct cc_export
 	const struct cc_column *cols = cc_kind_columns(opts->kind);
 	const char *values[64];
 	enum cc_cell_type types[64];
-	char nums[64][40];
+	char nums[64][40], zh[512];
 	int rc = 0;
 	size_t n = 0;
 	*rows = 0;
@@ -277,6 +309,8 @@ int cc_export_file(struct cc_store *st, const char *path, const struct cc_export
 	rc = cc_tablew_row(w, n, values, NULL, err);
 	while (rc == 0 && (rc = cc_stmt_step(s, err)) == 1) {
 		row_cells(opts->kind, s, n, values, types, nums);
+		if (opts->zh_headers)
+			zh_values(cols, n, values, zh, sizeof zh);
 		rc = cc_tablew_row(w, n, values, types, err);
 		if (rc == 0)
 			(*rows)++;

@@ -1291,6 +1291,26 @@ static int row_supply(struct imp *im, const struct cc_row *row)
 static const char *const kind_ids[] = {"supply", "demand"};
 static const char *const kind_zh[] = {"供", "需"};
 
+const char *cc_value_zh(const char *column, const char *id, size_t n)
+{
+	static const struct {
+		const char *column;
+		const char *const *ids, *const *zh;
+		int count;
+	} words[] = {{"scale", scale_ids, scale_zh, 4},
+		     {"listed", listed_ids, listed_zh, 6},
+		     {"certs", cert_ids, cert_zh, 5},
+		     {"role", role_ids, role_zh, 3},
+		     {"kind", kind_ids, kind_zh, 2}};
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+		if (strcmp(column, words[w].column) != 0)
+			continue;
+		int k = match_word(id, n, words[w].ids, words[w].zh, words[w].count);
+		return k < 0 ? NULL : words[w].zh[k];
+	}
+	return NULL;
+}
+
 static int prepare_postings(struct imp *im)
 {
 	return begin_row_statement(

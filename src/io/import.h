@@ -29,6 +29,12 @@ enum cc_kind_t {
 const char *cc_kind_name(int kind);
 /* Parses a kind name (also "members", the file stem "chain_members" ...); -1 if unknown. */
 int cc_kind_parse(const char *s);
+/*
+ * The Chinese label the importer also reads for coded value ID (N bytes) of COLUMN (scale,
+ * listed, certs — one certificate —, role, kind): "large" → "大型". NULL for another column or
+ * an unknown value. A static string.
+ */
+const char *cc_value_zh(const char *column, const char *id, size_t n);
 
 struct cc_import_opts {
 	int kind;		  /* enum cc_kind_t; CC_KIND_AUTO guesses from the header */

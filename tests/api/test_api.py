@@ -1418,6 +1418,16 @@ def test_import_export(ctx):
     r = a.get("/api/v1/exports/enterprises?format=csv&zh=1")
     check(r.status == 200 and "统一社会信用代码" in r.body.decode("utf-8", "replace")[:200],
           "zh=1 exports Chinese headers", r.body[:100])
+    body = r.body.decode("utf-8", "replace")
+    check(re.search(r",(大型|中型|小型|微型),(未上市|主板|科创板|创业板|北交所|新三板),", body)
+          and not re.search(r",(large|medium|small|micro),|,none,", body),
+          "zh=1 writes coded values as their Chinese labels (one language per file)", body[:300])
+    changed = db_query("SELECT count(*) FROM enterprises WHERE updated_at IS NOT NULL")[0][0]
+    r2 = a.req("POST", "/api/v1/imports?kind=enterprises&filename=zh.csv", r.body,
+               {"Content-Type": "text/csv"})
+    check(r2.status == 200 and r2.json.get("rejected") == 0 and r2.json.get("accepted", 0) > 0
+          and db_query("SELECT count(*) FROM enterprises WHERE updated_at IS NOT NULL")[0][0] == changed,
+          "the Chinese export imports back unchanged", r2.short())
     for kind in ("indicators", "chain_members", "supply", "postings"):
         r = a.get("/api/v1/exports/%s?format=csv" % kind)
         check(r.status == 200 and len(r.body) > 20, "export %s" % kind, r.short())
