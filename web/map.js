@@ -65,7 +65,7 @@ function focus(codes, boxes) {
 function fmt(metricId, v, short) {
   if (!isNum(v)) return t('common.unknown');
   if (metricId === 'enterprises') return count(v, t('dash.unit.count'));
-  if (metricId === 'output_value') return short ? moneyAxis(v) : money(v);
+  if (metricId === 'output_value') return short ? (v === 0 ? '0' : moneyAxis(v)) : money(v);
   if (metricId === 'yoy') return signedPct(v);
   return count(v);
 }

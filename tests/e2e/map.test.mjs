@@ -162,6 +162,7 @@ test('the chain page\'s map counts the chain, shows missing links, and filters b
     assert.equal(m.data.find((x) => Number(x.name) === a.code).value, a.missing, `${a.name}: its missing links`);
   }
   assert.match(await page.locator(tid('map-unit')).innerText(), new RegExp('本链 ' + areas.chain.nodes + ' 个环节'));
+  await page.locator(tid('chain-map')).screenshot({ path: path.join(SHOTS, 'map-chain-missing.png') });
   const pickArea = areas.areas.filter((a) => a.enterprises).sort((a, b) => b.enterprises - a.enterprises)[0];
   await atArea(page, sel, geo, pickArea.code);
   await page.waitForFunction((c) => location.hash.startsWith('#/chain/nev') && location.hash.includes('scope=' + c), pickArea.code);
