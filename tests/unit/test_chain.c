@@ -46,7 +46,7 @@
 static char dir[] = "/tmp/cc-chain-XXXXXX";
 static struct cc_store *st;
 static struct cc_frame *frame;
-static char A[19], B[19], C[19], D[19], E[19], X[19];
+static char A[19], B[19], C[19], D[19], E[19], F[19], X[19];
 
 static void load(const char *name, const char *text)
 {
@@ -69,10 +69,11 @@ static int setup(void **state)
 	tu_uscc(D, 440305, 4);
 	tu_uscc(E, 510116, 5);
 	tu_uscc(X, 320506, 6);
+	tu_uscc(F, 500000, 7); /* registered with the municipality's code only: of no district */
 	snprintf(t, sizeof t,
 		 "uscc,name,region,certs\n%s,A,500112,\n%s,B,500107,\n%s,C,500106,hightech\n"
-		 "%s,D,440305,\n%s,E,510116,\n",
-		 A, B, C, D, E);
+		 "%s,D,440305,\n%s,E,510116,\n%s,F,500000,\n",
+		 A, B, C, D, E, F);
 	load("e.csv", t);
 	snprintf(t, sizeof t,
 		 "uscc,period,output_value,revenue,rd_expense\n"
@@ -80,8 +81,8 @@ static int setup(void **state)
 		 "%s,2023,160,,\n%s,2024,200,300,9\n"
 		 "%s,2023,50,,\n%s,2024,50,60,3\n"
 		 "%s,2024,1000,,\n"
-		 "%s,2023,,250,\n%s,2024,300,350,\n",
-		 A, A, A, B, B, C, C, D, E, E);
+		 "%s,2023,,250,\n%s,2024,300,350,\n%s,2024,70,,\n",
+		 A, A, A, B, B, C, C, D, E, E, F);
 	load("i.csv", t);
 	snprintf(t, sizeof t,
 		 "uscc,chain,node,role\n%s,display,lcd_panel,master\n%s,display,lcd_panel,core\n"
@@ -209,6 +210,81 @@ static void test_scope(void **state)
 	assert_int_equal(chain_scope_parse("999999", &scope, &err), CC_EINVAL);
 }
 
+/* The area of CODE in AREAS (N), or a failure. */
+static const struct chain_area *area(const struct chain_area *areas, int n, int code)
+{
+	for (int k = 0; k < n; k++)
+		if (areas[k].code == code)
+			return &areas[k];
+	fail_msg("no area %d", code);
+	return NULL;
+}
+
+/*
+ * The district map's figures (chain_areas): Chongqing's 38 areas with A, B, C in theirs and
+ * growth over the same firms (A 640 -> 800, B 160 -> 200, C 50 -> 50); F (500000) of no area;
+ * Guangdong by city (D in 440300); with the chain, each area's missing links are
+ * chain_analyse's with the area as the scope, and E's area is Chengdu (510116 -> 510100).
+ */
+static void test_areas(void **state)
+{
+	(void)state;
+	struct chain_area *areas = NULL, unplaced;
+	struct chain_scope scope;
+	struct cc_error err = {0};
+	int n = 0;
+	assert_int_equal(chain_scope_parse("chongqing", &scope, &err), 0);
+	assert_int_equal(chain_areas(frame, -1, &scope, 2024, &areas, &n, &unplaced, &err), 0);
+	assert_int_equal(n, 38);
+	const struct chain_area *a = area(areas, n, 500112);
+	assert_int_equal(a->enterprises, 1);
+	near(a->output, 800, 1e-9);
+	near(a->yoy, 0.25, 1e-12);
+	assert_int_equal(a->missing, -1);
+	near(area(areas, n, 500106)->yoy, 0, 1e-12);
+	assert_int_equal(area(areas, n, 500101)->enterprises, 0);
+	assert_true(isnan(area(areas, n, 500101)->yoy));
+	assert_int_equal(unplaced.enterprises, 1);
+	near(unplaced.output, 70, 1e-9);
+	int total = unplaced.enterprises;
+	for (int k = 0; k < n; k++)
+		total += areas[k].enterprises;
+	assert_int_equal(total, 4); /* A, B, C and F: every firm in Chongqing */
+	free(areas);
+
+	assert_int_equal(chain_scope_parse("440000", &scope, &err), 0);
+	assert_int_equal(chain_areas(frame, -1, &scope, 2024, &areas, &n, &unplaced, &err), 0);
+	assert_int_equal(area(areas, n, 440300)->enterprises, 1);
+	near(area(areas, n, 440300)->output, 1000, 1e-9);
+	assert_true(isnan(area(areas, n, 440300)->yoy)); /* no output in 2023 */
+	free(areas);
+
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	const struct cc_chain *ch = cc_chain_find(cat, "display");
+	const struct chain_rules *rules = chain_rules_get(NULL);
+	struct chain_node_metrics m[64];
+	struct chain_summary sum;
+	assert_int_equal(chain_scope_parse("both", &scope, &err), 0);
+	assert_int_equal(chain_areas(frame, ch->index, &scope, 2024, &areas, &n, &unplaced, &err),
+			 0);
+	assert_int_equal(n, 38 + 4);
+	assert_int_equal(area(areas, n, 510100)->enterprises, 1);
+	near(area(areas, n, 510100)->output, 300, 1e-9);
+	assert_int_equal(unplaced.enterprises, 0); /* F is a member of no chain */
+	static const int codes[] = {500112, 500107, 500106, 510100, 500101};
+	for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++) {
+		char s[16];
+		int nn;
+		snprintf(s, sizeof s, "%d", codes[k]);
+		analyse(s, rules, m, &sum, &nn);
+		a = area(areas, n, codes[k]);
+		assert_int_equal(a->missing, sum.missing);
+		assert_int_equal(a->enterprises, sum.enterprises);
+	}
+	assert_int_equal(area(areas, n, 500101)->missing, ch->nnodes);
+	free(areas);
+}
+
 static void test_threshold_change(void **state)
 {
 	(void)state;
@@ -285,6 +361,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_node_metrics),
 		cmocka_unit_test(test_scope),
+		cmocka_unit_test(test_areas),
 		cmocka_unit_test(test_threshold_change),
 		cmocka_unit_test(test_targets_and_extension),
 	};
