@@ -200,13 +200,19 @@ int h_model_run(struct http_req *req)
 		eval_model_release(&m);
 		return req->status;
 	}
+	/* indicators=0 leaves each row's indicators out, and then a page may hold the whole run
+	 * (the page sorts, filters and pages it; a row's breakdown is asked for by position). */
+	const char *iv = http_query(req, "indicators");
+	int with_ind = !(iv && !strcmp(iv, "0"));
+	long long max = with_ind ? 500 : 20000;
 	if (((v = http_query(req, "limit")) &&
-	     (cc_parse_int64(v, strlen(v), &limit) || limit < 1 || limit > 500)) ||
+	     (cc_parse_int64(v, strlen(v), &limit) || limit < 1 || limit > max)) ||
 	    ((v = http_query(req, "cursor")) && *v &&
 	     (cc_parse_int64(v, strlen(v), &offset) || offset < 0))) {
 		eval_model_release(&m);
 		return http_error(req, 400, "invalid", "limit", "分页参数无效",
-				  "limit must be 1 to 500 and cursor a position");
+				  "limit must be 1 to 500 (20000 with indicators=0) and cursor a "
+				  "position");
 	}
 	if (eval_model_run(&m, f, year, &run, &err)) {
 		eval_model_release(&m);
@@ -220,7 +226,7 @@ int h_model_run(struct http_req *req)
 	for (long long p = offset; p < run.n && p < offset + limit; p++) {
 		int i = run.ent[p];
 		json_t *inds = json_array();
-		for (int j = 0; j < m.nind; j++) {
+		for (int j = 0; with_ind && j < m.nind; j++) {
 			double x = run.x[(size_t)p * (size_t)m.nind + (size_t)j];
 			double nv = run.norm[(size_t)p * (size_t)m.nind + (size_t)j];
 			json_array_append_new(
@@ -230,8 +236,9 @@ int h_model_run(struct http_req *req)
 		}
 		json_array_append_new(
 			items,
-			json_pack("{s:i, s:s, s:s, s:o, s:s?, s:b, s:s?, s:o, s:o}", "rank",
-				  run.rank[p], "uscc", f->uscc[i], "name", f->name[i], "score",
+			json_pack("{s:I, s:i, s:s, s:s, s:o, s:s?, s:b, s:s?, s:o, s:o}",
+				  "position", (json_int_t)p, "rank", run.rank[p], "uscc",
+				  f->uscc[i], "name", f->name[i], "score",
 				  cc_json_num(run.score[p]), "tier",
 				  run.tier[p] >= 0 ? m.tiers[run.tier[p]].id : NULL,
 				  "near_candidate", run.near[p], "chain",

@@ -1627,6 +1627,20 @@ def test_evaluation(ctx):
           (r.json["next_cursor"] or r.json["selected"] == tiered) and
           all(x["chain_rank"] <= 2 for x in items if x["tier"] == "master"),
           "leader run: selected < evaluated, chain masters are the best 2 of their chain", r.short())
+    # The whole run in one page without the indicators (the page sorts and pages it), and one
+    # row's breakdown by its position.
+    r = a.get("/api/v1/models/leader/run?limit=20000&indicators=0")
+    check(r.status == 200 and len(r.json["items"]) == r.json["evaluated"] and r.json["next_cursor"] is None and
+          all(x["indicators"] == [] for x in r.json["items"]) and
+          [x["position"] for x in r.json["items"]] == list(range(r.json["evaluated"])),
+          "a run without indicators comes whole, each row with its position", r.short())
+    if r.status == 200 and len(r.json["items"]) > 7:
+        x = r.json["items"][7]
+        r2 = a.get("/api/v1/models/leader/run?limit=1&cursor=%d" % x["position"])
+        check(r2.status == 200 and r2.json["items"][0]["uscc"] == x["uscc"] and
+              len(r2.json["items"][0]["indicators"]) == 8, "a row's breakdown by its position", r2.short())
+    expect_error(a.get("/api/v1/models/leader/run?limit=501"), 400, "invalid",
+                 "more than 500 rows a page need indicators=0", "limit")
     ld = [m for m in a.get("/api/v1/models").json if m["id"] == "leader"][0]
     check([(t["id"], t["top_k_per_chain"], t["top_share"]) for t in ld["tiers"]] ==
           [("master", 2, None), ("leader", None, 0.25)], "each tier states its rule", str(ld["tiers"]))

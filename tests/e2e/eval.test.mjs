@@ -72,6 +72,38 @@ test('a run says what it screened, evaluated and selected, and each tier its rul
   assert.match(await firstMaster.locator(tid('chain-rank')).innerText(), /链内第 [12] 名/);
 });
 
+test('the ranking sorts by a header click over the whole run, pages and filters (issue 14)', async () => {
+  await page.goto(srv.base + '/#/eval?model=leader');
+  const rows = page.locator(tid('run-table') + ' tbody ' + tid('run-row'));
+  await rows.first().waitFor();
+  const all = (await (await page.request.get(srv.base + '/api/v1/models/leader/run?limit=20000&indicators=0')).json()).items;
+  assert.ok(all.length > 50, 'more than a page: ' + all.length);
+  assert.equal(await rows.count(), 50);
+  assert.equal(await page.locator(tid('run-page')).innerText(), `第 1–50 条，共 ${new Intl.NumberFormat('zh-CN').format(all.length)} 条`);
+  // Lowest score first: the last of the ranking, from every page.
+  await page.locator(tid('run-table') + ' ' + tid('sort-score')).click();
+  await page.locator(tid('run-table') + ' th[aria-sort="descending"] ' + tid('sort-score')).waitFor();
+  await page.locator(tid('run-table') + ' ' + tid('sort-score')).click();
+  await page.locator(tid('run-table') + ' th[aria-sort="ascending"] ' + tid('sort-score')).waitFor();
+  const worst = all.slice().sort((a, b) => a.score - b.score)[0];
+  assert.equal(await rows.first().getAttribute('data-uscc'), worst.uscc, 'the lowest score of the whole run first');
+  // By tier: the chain-master candidates first, then the leaders.
+  await page.locator(tid('run-table') + ' ' + tid('sort-tier')).click();
+  const tiers = await rows.locator(tid('tier-badge')).evaluateAll((bs) => bs.map((b) => b.dataset.tier));
+  assert.equal(tiers[0], 'master');
+  // Page 2 of that order, then a filter by name.
+  await page.locator(tid('run-next')).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="run-page"]').textContent.includes('51'));
+  const one = all.find((x) => x.name && x.name.length > 6);
+  await page.locator(tid('run-filter')).fill(one.name);
+  await page.locator(`${tid('run-row')}[data-uscc="${one.uscc}"]`).waitFor();
+  assert.equal(await rows.count(), all.filter((x) => x.name.includes(one.name)).length);
+  // Its breakdown comes from the run at its position.
+  await page.locator(`${tid('run-row')}[data-uscc="${one.uscc}"] td`).first().click();
+  await page.waitForFunction((n) => document.querySelector('[data-testid="breakdown"] h2').textContent.includes(n), one.name);
+  await chartDrawn(page, tid('breakdown-chart'));
+});
+
 test('a profile lists the criteria sets with results, and a set opens to its clauses', async () => {
   await page.locator(tid('run-table') + ' ' + tid('profile-link')).first().click();
   const sets = page.locator(tid('profile-criteria') + ' ' + tid('criteria-set'));

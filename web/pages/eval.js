@@ -4,7 +4,7 @@ import { t, pick } from '../i18n.js';
 import { api, ApiError, errorText } from '../api.js';
 import { h, clear, chart, fmtNum, fmtInt, fmtPct, score, errorPanel, hashWith, escapeHtml, isNum } from '../util.js';
 import { evalTabs, tierBadge, tierName, nearBadge, fmtVal } from '../evalkit.js';
-import { table, pager } from '../table.js';
+import { table } from '../table.js';
 
 const PAGE = 50;
 
@@ -60,15 +60,23 @@ export async function render({ main, query, alive }) {
     h('div', { class: 'stack' }, breakdown,
       h('section', { class: 'panel' }, h('h2', null, t('eval.weights')), weightsEl))));
 
-  const trail = [''];   // cursors of the pages seen, to go back
-  let pageNo = 0;
   let selected = null;
+  let shown = 0; // the breakdown asked for last (a quicker click wins)
+  const tierIndex = (id) => { const k = (model.tiers || []).findIndex((x) => x.id === id); return k < 0 ? null : k; };
 
-  async function load(cursor) {
+  // The whole run in one request without the indicators (the table sorts, filters and pages
+  // it); a row's breakdown is the run's row at its position, asked for when it is opened.
+  async function load() {
     clear(tableBox).appendChild(h('div', { class: 'muted' }, t('common.loading')));
     let run;
+    const items = [];
     try {
-      run = await api('/models/' + encodeURIComponent(model.id) + '/run', { query: { limit: PAGE, cursor } });
+      let cur = '';
+      do {
+        run = await api('/models/' + encodeURIComponent(model.id) + '/run', { query: { limit: 20000, cursor: cur, indicators: 0 } });
+        items.push(...(run.items || []));
+        cur = run.next_cursor || '';
+      } while (cur && items.length < 200000);
     } catch (e) {
       if (!alive()) return;
       clear(tableBox).appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
@@ -79,40 +87,28 @@ export async function render({ main, query, alive }) {
       year: run.year, screened: fmtInt(run.screened), evaluated: fmtInt(run.evaluated), met: fmtInt(run.met), selected: fmtInt(run.selected),
     });
     drawWeights(run.weights || {});
-    const items = run.items || [];
     clear(tableBox).appendChild(table(items, {
-      testid: 'run-table', empty: t('eval.no_rows'),
-      // the whole run, every page of it, in rank order
+      testid: 'run-table', empty: t('eval.no_rows'), pageSize: PAGE, pagerTestid: 'run',
+      sort: { key: 'rank', order: 'asc' },
+      filter: { text: (it) => [it.name, it.uscc, it.tier ? tierName(model, it.tier) : ''].join(' '), testid: 'run-filter', placeholder: t('eval.filter') },
+      // the whole run (as filtered and sorted here)
       export: {
         name: t('eval.ranking') + ' ' + pick(model.name_zh, model.name_en),
         filters: [[t('eval.model'), pick(model.name_zh, model.name_en)], [t('common.year'), run.year]],
-        rows: async () => {
-          const all = [];
-          let cur = '';
-          do {
-            const p = await api('/models/' + encodeURIComponent(model.id) + '/run', { query: { limit: 500, cursor: cur } });
-            all.push(...(p.items || []));
-            cur = p.next_cursor || '';
-          } while (cur && all.length < 200000);
-          return all;
-        },
       },
       row: (it) => ({ testid: 'run-row', dataset: { uscc: it.uscc } }),
       open: (it, tr) => show(it, tr),
       columns: [
-        { key: 'rank', label: t('eval.col.rank'), align: 'num', render: (it) => fmtInt(it.rank) },
-        { key: 'name', label: t('ent.col.name'), class: 'col-name',
+        { key: 'rank', label: t('eval.col.rank'), align: 'num', sort: true, first: 'asc', render: (it) => fmtInt(it.rank) },
+        { key: 'name', label: t('ent.col.name'), class: 'col-name', sort: (it) => it.name || it.uscc,
           render: (it) => h('a', { href: '#/enterprise/' + encodeURIComponent(it.uscc), testid: 'profile-link' }, it.name || it.uscc) },
-        { key: 'tier', label: t('eval.col.tier'), render: (it) => (it.tier ? [tierBadge(model, it.tier), perChain(it.tier) && isNum(it.chain_rank) ? h('span', { class: 'muted small', testid: 'chain-rank' }, ' ' + t('eval.chain_rank', { n: it.chain_rank })) : null] : h('span', { class: 'muted' }, t('eval.no_tier'))) },
-        { key: 'score', label: t('eval.col.score') + t('fmt.score_scale'), align: 'num', render: (it) => score(it.score) },
-        { key: 'flags', label: t('eval.col.flags'), render: (it) => (it.near_candidate ? nearBadge() : null) },
+        { key: 'tier', label: t('eval.col.tier'), sort: (it) => tierIndex(it.tier), first: 'asc', exportValue: (it) => (it.tier ? tierName(model, it.tier) : t('eval.no_tier')),
+          render: (it) => (it.tier ? [tierBadge(model, it.tier), perChain(it.tier) && isNum(it.chain_rank) ? h('span', { class: 'muted small', testid: 'chain-rank' }, ' ' + t('eval.chain_rank', { n: it.chain_rank })) : null] : h('span', { class: 'muted' }, t('eval.no_tier'))) },
+        { key: 'score', label: t('eval.col.score') + t('fmt.score_scale'), align: 'num', sort: true, render: (it) => score(it.score) },
+        { key: 'flags', label: t('eval.col.flags'), sort: (it) => (it.near_candidate ? 1 : 0), render: (it) => (it.near_candidate ? nearBadge() : null) },
       ],
     }));
-    clear(pagerBox).appendChild(pager({
-      page: pageNo + 1, testid: 'run', small: true,
-      prev: pageNo > 0 ? () => { pageNo--; load(trail[pageNo]); } : null,
-      next: run.next_cursor ? () => { pageNo++; trail[pageNo] = run.next_cursor; load(run.next_cursor); } : null,
-    }));
+    clear(pagerBox);
     if (items.length) show(items[0], tableBox.querySelector('tbody tr'));
   }
 
@@ -127,10 +123,17 @@ export async function render({ main, query, alive }) {
     });
   }
 
-  function show(it, tr) {
+  async function show(row, tr) {
     if (selected) selected.classList.remove('selected');
     selected = tr;
     if (tr) tr.classList.add('selected');
+    const ask = ++shown;
+    let it = row;
+    try {
+      const r = await api('/models/' + encodeURIComponent(model.id) + '/run', { query: { limit: 1, cursor: String(row.position) } });
+      if ((r.items || [])[0] && r.items[0].uscc === row.uscc) it = r.items[0];
+    } catch (_) { /* the breakdown stays without indicators */ }
+    if (!alive() || ask !== shown) return;
     const inds = it.indicators || [];
     const el = h('div', { class: 'chart', testid: 'breakdown-chart', id: 'breakdown-chart' });
     clear(breakdown).append(
@@ -169,5 +172,5 @@ export async function render({ main, query, alive }) {
     });
   }
 
-  await load('');
+  await load();
 }

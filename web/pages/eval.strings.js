@@ -21,6 +21,7 @@ export default {
   'eval.rule.min_score': ['得分不低于 {score}', 'a score of at least {score}'],
   'eval.chain_rank': ['链内第 {n} 名', '#{n} in its chain'],
   'eval.rule.sep': ['；', '; '],
+  'eval.filter': ['筛选：企业名称、代码或分档', 'Filter: name, code or tier'],
   'eval.weights': ['指标权重', 'Indicator weights'],
   'eval.weight': ['权重', 'Weight'],
   'eval.breakdown': ['得分构成', 'Score breakdown'],
