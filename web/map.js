@@ -204,11 +204,12 @@ function tooltip(p, item, nodes) {
   if (!item || item.out) return `${title}<br>${escapeHtml(t('map.outside'))}<br><span style="opacity:.7">${escapeHtml(t('map.click_tip'))}</span>`;
   const a = item.area;
   if (!a || !a.enterprises) return `${title}<br>${escapeHtml(t('map.no_data'))} · ${escapeHtml(t('map.no_data_hint'))}`;
+  const sep = lang() === 'en' ? ': ' : '：';
   const lines = [title,
-    `${escapeHtml(t('map.tt.enterprises'))}: <b>${escapeHtml(fmt('enterprises', a.enterprises))}</b>`,
-    `${escapeHtml(t('map.tt.output_value'))}: <b>${escapeHtml(fmt('output_value', a.output_value))}</b>`,
-    `${escapeHtml(t('map.tt.yoy'))}: <b>${escapeHtml(fmt('yoy', a.yoy))}</b>`];
-  if (isNum(a.missing)) lines.push(`${escapeHtml(t('map.tt.missing'))}: <b>${escapeHtml(t('map.of_nodes', { n: count(a.missing), total: count(nodes) }))}</b>`);
+    `${escapeHtml(t('map.tt.enterprises'))}${sep}<b>${escapeHtml(fmt('enterprises', a.enterprises))}</b>`,
+    `${escapeHtml(t('map.tt.output_value'))}${sep}<b>${escapeHtml(fmt('output_value', a.output_value))}</b>`,
+    `${escapeHtml(t('map.tt.yoy'))}${sep}<b>${escapeHtml(fmt('yoy', a.yoy))}</b>`];
+  if (isNum(a.missing)) lines.push(`${escapeHtml(t('map.tt.missing'))}${sep}<b>${escapeHtml(t('map.of_nodes', { n: count(a.missing), total: count(nodes) }))}</b>`);
   lines.push(`<span style="opacity:.7">${escapeHtml(t('map.click_tip'))}</span>`);
   return lines.join('<br>');
 }

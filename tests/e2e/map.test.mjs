@@ -138,6 +138,7 @@ test('the dashboard\'s map draws Chongqing\'s 38 districts, and a click makes on
   await tip.waitFor();
   assert.match(await tip.innerText(), new RegExp(top.name + '[\\s\\S]*' + top.enterprises + '家'), 'the tooltip names the district and its firms');
   await screenshot(page, 'map-dashboard');
+  await page.locator(tid('district-map')).screenshot({ path: path.join(SHOTS, 'map-dashboard-panel.png') });
   await atArea(page, sel, geo, top.code);
   await page.waitForFunction((c) => location.hash.includes('scope=' + c), top.code);
   await page.locator(tid('dashboard-scope') + ' ' + tid('scope-name')).filter({ hasText: top.name }).waitFor();
