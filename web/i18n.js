@@ -124,6 +124,7 @@ const SHELL = {
   'export.hint': ['按当前筛选和排序导出本表全部行（XLSX，数值以数字保存）', 'Exports every row of this table with the current filters and sort (XLSX, numbers kept as numbers)'],
   'export.working': ['正在导出…', 'Exporting…'],
   'export.done': ['已导出 {n} 行。', 'Exported {n} rows.'],
+  'export.cut': ['仅导出前 {n} 行（共 {total} 行），请缩小筛选范围。', 'Only the first {n} of {total} rows were exported; narrow the filters.'],
   'export.about.sheet': ['说明', 'About'],
   'export.about.title': ['表格', 'Table'],
   'export.about.any': ['不限', 'Any'],

@@ -4,6 +4,7 @@ import { api, apiUrl, errorText } from '../api.js';
 import { h, clear, fmtNum, fmtMoney, fmtPct, fmtMetric, hashWith, errorPanel, isNum } from '../util.js';
 import * as ref from '../ref.js';
 import { table, pager, cursorTrail } from '../table.js';
+import { allPages } from '../export.js';
 import { can, EDIT } from '../routes.js';
 
 const FILTERS = ['q', 'region', 'industry', 'chain', 'cert', 'listed', 'sort', 'order', 'limit'];
@@ -126,16 +127,7 @@ export async function render({ main, query, user, alive }) {
       name: t('nav.enterprises'), testid: 'results-export',
       filters: () => ['q', 'region', 'industry', 'chain', 'cert', 'listed', 'sort', 'order'].map((k) => [t('ent.' + k),
         f[k] ? (els[k].tagName === 'SELECT' ? els[k].selectedOptions[0]?.textContent || f[k] : f[k]) : '']),
-      rows: async () => {
-        const all = [];
-        let cur = '';
-        do {
-          const p = await api('/enterprises', { query: { ...q, cursor: cur, limit: 500 } });
-          all.push(...(p.items || []));
-          cur = p.next_cursor || '';
-        } while (cur && all.length < 100000);
-        return all;
-      },
+      rows: () => allPages((cursor, limit) => api('/enterprises', { query: { ...q, cursor, limit } })),
     },
     row: (it) => ({ dataset: { uscc: it.uscc } }),
     sort: f.sort ? { key: f.sort, order: f.order || ((f.sort === 'name' || f.sort === 'uscc') ? 'asc' : 'desc') } : null,

@@ -6,7 +6,7 @@ import { t, isZh } from '../i18n.js';
 import { api, ApiError, errorText, itemsOf, currentUser } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtMoney, score, fmtTime, errorPanel, statusBox, hashWith, chart, escapeHtml, isNum } from '../util.js';
 import { table, pager, cursorTrail } from '../table.js';
-import { exportButton } from '../export.js';
+import { exportButton, allPages } from '../export.js';
 import { can, STAFF } from '../routes.js';
 import { enterprisePicker, nodePicker, regionPicker } from '../pickers.js';
 
@@ -87,16 +87,7 @@ async function board(main, query, alive, user, staff) {
         name: t('match.postings'), testid: 'postings-export',
         filters: () => [[t('match.q'), f.q], [t('match.col.kind'), f.kind ? t('match.kind.' + f.kind) : ''],
           [t('match.col.region'), f.region], [t('match.col.status'), t('match.state.' + (f.state || 'open'))]],
-        rows: async () => {
-          const all = [];
-          let cur = '';
-          do {
-            const p = await api('/postings', { query: { q: f.q, kind: f.kind, region: f.region, state: f.state, mine: f.mine, limit: 500, cursor: cur } });
-            all.push(...itemsOf(p));
-            cur = p.next_cursor || '';
-          } while (cur && all.length < 100000);
-          return all;
-        },
+        rows: () => allPages((cursor, limit) => api('/postings', { query: { q: f.q, kind: f.kind, region: f.region, state: f.state, mine: f.mine, limit, cursor } })),
       },
       row: (p) => ({ testid: 'posting-row', dataset: { id: String(p.id) }, class: String(p.id) === query.id ? 'selected' : null }),
       open: (p) => go({ ...f, cursor: query.cursor, page: query.page, id: p.id }),
