@@ -5,6 +5,7 @@
  */
 #ifndef CC_DOMAIN_DERIVE_H
 #define CC_DOMAIN_DERIVE_H
+#include <stddef.h>
 
 /*
  * Fills OUT[CC_M_BASE_COUNT .. CC_M_COUNT) from CUR (this period's base metrics), PREV (the
@@ -13,6 +14,26 @@
  * array (indexed by metric id, CC_M_COUNT long).
  */
 void cc_derive(const double *cur, const double *prev, const double *prev3, double *out);
+
+/* How a derived metric is computed: a ratio A / B of this period's base metrics, or the growth
+ * (LAG 1) or CAGR (LAG 3) of A against the same period LAG years earlier. */
+enum cc_derive_kind_t { CC_DERIVE_RATIO, CC_DERIVE_GROWTH, CC_DERIVE_CAGR };
+struct cc_derive_rule {
+	int kind; /* enum cc_derive_kind_t */
+	int a, b; /* base metrics (B -1 for growth and CAGR) */
+	int lag;  /* years: 0 for a ratio */
+};
+/* The rule of derived metric M, or NULL when M is not derived. */
+const struct cc_derive_rule *cc_derive_rule(int m);
+
+/*
+ * Derived metric M over N enterprises at once (a frame column): A and B are this period's
+ * columns of the rule's base metrics (B NULL for growth and CAGR), A_THEN the column of A LAG
+ * years earlier (NULL when that year is not held: the result is unknown). The same values
+ * cc_derive gives cell by cell.
+ */
+void cc_derive_column(int m, const double *a, const double *b, const double *a_then, size_t n,
+		      double *out);
 
 /* A / B, or NaN when either is unknown or B is zero. */
 double cc_ratio(double a, double b);

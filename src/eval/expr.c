@@ -1609,10 +1609,7 @@ static uint8_t *tslot(const struct ctx *c, int s)
 
 static const double *column(const struct cc_frame *f, int m, int year)
 {
-	if (m < 0 || m >= CC_M_COUNT || !f->annual[m] || year < f->year0 ||
-	    year - f->year0 >= f->nyears)
-		return NULL;
-	return f->annual[m] + (size_t)(year - f->year0) * (size_t)f->n;
+	return cc_frame_annual(f, m, year); /* NULL out of range; a derived column made here */
 }
 
 static int leap(long y)

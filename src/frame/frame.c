@@ -288,11 +288,78 @@ int cc_frame_find(const struct cc_frame *f, const char *uscc)
 	return -1;
 }
 
+/*
+ * Derived metrics are made when first read: a frame holds the base metrics' columns, and a
+ * derived metric's column (every year) is computed from them by the first reader that asks for
+ * it (cc_derive_column: a pass over two columns, ~10 ms at 1M) and kept, then patched with
+ * the base metrics in later versions. A frame of 1M enterprises and 5 years holds 11 derived
+ * metrics of 40 MB each that most pages never read.
+ *
+ * DERIVE_LOCK orders a column being made against the threads that copy a frame's columns
+ * (frame_clone, frame_compacted, cc_frame_bytes); readers find a made column with an acquire
+ * load of f->annual[m].
+ */
+static pthread_mutex_t derive_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* F's column of derived metric M (all years), made when missing. NULL when out of memory. */
+static double *frame_derived(struct cc_frame *f, int m)
+{
+	double *c = __atomic_load_n(&f->annual[m], __ATOMIC_ACQUIRE);
+	if (c || m < CC_M_BASE_COUNT)
+		return c;
+	const struct cc_derive_rule *r = cc_derive_rule(m);
+	size_t N = (size_t)f->n;
+	pthread_mutex_lock(&derive_lock);
+	c = f->annual[m];
+	if (!c) {
+		struct cc_col *col = cc_col_new(sizeof(double) * N * (size_t)f->nyears);
+		if (col) {
+			c = col->data;
+			for (int y = 0; y < f->nyears; y++) {
+				size_t at = (size_t)y * N;
+				const double *then =
+					r->lag > 0 && y >= r->lag
+						? f->annual[r->a] + (size_t)(y - r->lag) * N
+						: NULL;
+				cc_derive_column(m, f->annual[r->a] + at,
+						 r->b >= 0 ? f->annual[r->b] + at : NULL, then, N,
+						 c + at);
+			}
+			cc_col_seal(col);
+			f->own[COL_ANNUAL0 + m] = col;
+			__atomic_store_n(&f->annual[m], c, __ATOMIC_RELEASE);
+		}
+	}
+	pthread_mutex_unlock(&derive_lock);
+	return c;
+}
+
 const double *cc_frame_annual(const struct cc_frame *f, int m, int year)
 {
 	if (m < 0 || m >= CC_M_COUNT || year < f->year0 || year >= f->year0 + f->nyears)
 		return NULL;
-	return f->annual[m] + (size_t)(year - f->year0) * (size_t)f->n;
+	/* Logically read-only: a derived column is made once and never changes. */
+	const double *c = frame_derived((struct cc_frame *)f, m);
+	return c ? c + (size_t)(year - f->year0) * (size_t)f->n : NULL;
+}
+
+void cc_frame_row(const struct cc_frame *f, int i, int y, double *out)
+{
+	size_t N = (size_t)f->n;
+	double prev[CC_M_COUNT], prev3[CC_M_COUNT];
+	for (int m = 0; m < CC_M_BASE_COUNT; m++) {
+		out[m] = f->annual[m][(size_t)y * N + (size_t)i];
+		prev[m] = y >= 1 ? f->annual[m][(size_t)(y - 1) * N + (size_t)i] : NAN;
+		prev3[m] = y >= 3 ? f->annual[m][(size_t)(y - 3) * N + (size_t)i] : NAN;
+	}
+	cc_derive(out, y >= 1 ? prev : NULL, y >= 3 ? prev3 : NULL, out);
+}
+
+const double *cc_frame_metric(const struct cc_frame *f, int m)
+{
+	if (m < 0 || m >= CC_M_COUNT || f->nyears == 0)
+		return NULL;
+	return frame_derived((struct cc_frame *)f, m);
 }
 
 int cc_frame_latest_year(const struct cc_frame *f)
@@ -309,9 +376,11 @@ int cc_frame_latest_year(const struct cc_frame *f)
 size_t cc_frame_bytes(const struct cc_frame *f)
 {
 	size_t b = 0;
+	pthread_mutex_lock(&derive_lock);
 	for (int k = 0; k < COL_END; k++)
 		if (f->own[k])
 			b += f->own[k]->bytes;
+	pthread_mutex_unlock(&derive_lock);
 	for (const struct cc_frame_strings *s = f->str; s; s = s->prev)
 		b += s->a.total;
 	return b;
@@ -522,13 +591,9 @@ static int make_period_columns(struct cc_frame *f, const struct periods *p, stru
 	size_t N = (size_t)f->n;
 	f->year0 = (int)(p->ymin / 100);
 	f->nyears = p->ymin ? (int)(p->ymax / 100 - p->ymin / 100 + 1) : 0;
-	/* The derived metrics' columns are written whole by the build (derive_range): not filled
-	 * here, their pages are first touched there. */
-	for (int m = 0; m < CC_M_COUNT; m++) {
-		size_t cells = N * (size_t)f->nyears;
-		f->annual[m] = m < CC_M_BASE_COUNT
-				       ? nan_col(f, COL_ANNUAL0 + m, cells)
-				       : col_make(f, COL_ANNUAL0 + m, sizeof(double) * cells);
+	/* The derived metrics' columns are made when first read (frame_derived). */
+	for (int m = 0; m < CC_M_BASE_COUNT; m++) {
+		f->annual[m] = nan_col(f, COL_ANNUAL0 + m, N * (size_t)f->nyears);
 		if (!f->annual[m])
 			return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 	}
@@ -661,14 +726,13 @@ static size_t indicator_blocks(struct cc_frame *f, double ***out)
 	return nb;
 }
 
-/* What a helper thread of columns_to_frame_order and derive_all does: blocks FIRST, FIRST +
- * STEP, … of the list, or the enterprises [lo, hi). */
+/* What a helper thread of columns_to_frame_order does: blocks FIRST, FIRST + STEP, … of the
+ * list. */
 struct order_job {
 	struct cc_frame *f;
 	double **blocks;
 	size_t nblocks, first, step;
 	const int32_t *perm;
-	size_t lo, hi;
 	int rc;
 };
 
@@ -688,31 +752,9 @@ static void *order_blocks(void *arg)
 	return NULL;
 }
 
-/* Derived metrics of enterprises [lo, hi), year by year. */
-static void *derive_range(void *arg)
-{
-	struct order_job *j = arg;
-	struct cc_frame *f = j->f;
-	size_t N = (size_t)f->n;
-	double cur[CC_M_COUNT], prev[CC_M_COUNT], prev3[CC_M_COUNT];
-	for (int y = 0; y < f->nyears; y++)
-		for (size_t i = j->lo; i < j->hi; i++) {
-			for (int m = 0; m < CC_M_BASE_COUNT; m++) {
-				cur[m] = f->annual[m][(size_t)y * N + i];
-				prev[m] = y >= 1 ? f->annual[m][(size_t)(y - 1) * N + i] : NAN;
-				prev3[m] = y >= 3 ? f->annual[m][(size_t)(y - 3) * N + i] : NAN;
-			}
-			cc_derive(cur, y >= 1 ? prev : NULL, y >= 3 ? prev3 : NULL, cur);
-			for (int m = CC_M_BASE_COUNT; m < CC_M_COUNT; m++)
-				f->annual[m][(size_t)y * N + i] = cur[m];
-		}
-	return NULL;
-}
-
 /*
  * Puts F's indicator columns, read in storage order, in the frame's (credit-code) order with
- * PERM (frame index -> storage position), and computes the derived metrics; on two threads
- * when THREADS is 2. 0 or CC_ENOMEM.
+ * PERM (frame index -> storage position); on two threads when THREADS is 2. 0 or CC_ENOMEM.
  */
 static int columns_to_frame_order(struct cc_frame *f, const int32_t *perm, int threads,
 				  struct cc_error *err)
@@ -738,17 +780,6 @@ static int columns_to_frame_order(struct cc_frame *f, const int32_t *perm, int t
 	free(blocks);
 	if (j[0].rc || (two && j[1].rc))
 		return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
-	size_t N = (size_t)f->n;
-	j[0].lo = 0;
-	j[0].hi = threads > 1 ? N / 2 : N;
-	j[1].lo = j[0].hi;
-	j[1].hi = N;
-	two = threads > 1 && pthread_create(&th, NULL, derive_range, &j[1]) == 0;
-	if (!two)
-		j[0].hi = N;
-	derive_range(&j[0]);
-	if (two)
-		pthread_join(th, NULL);
 	return 0;
 }
 
@@ -1355,10 +1386,13 @@ static struct cc_frame *frame_clone(struct cc_frame *old)
 	if (!f)
 		return NULL;
 	size_t from = offsetof(struct cc_frame, generation), to = offsetof(struct cc_frame, ext);
+	/* Under the lock: a reader of OLD may be making a derived column of it. */
+	pthread_mutex_lock(&derive_lock);
 	memcpy((char *)f + from, (const char *)old + from, to - from);
 	f->refs = 1;
 	for (int k = 0; k < COL_END; k++)
 		cc_col_retain(f->own[k]);
+	pthread_mutex_unlock(&derive_lock);
 	__atomic_add_fetch(&f->str->refs, 1, __ATOMIC_RELAXED);
 	return f;
 }
@@ -1519,7 +1553,7 @@ static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame
 	if (getenv("CC_FRAME_TIMING"))
 		fprintf(stderr,
 			"frame parts (%d thread%s): indicators %.2f / %.2f s, edges %.2f / %.2f s, "
-			"members %.2f s; frame order and derived metrics %.2f s, edges by node "
+			"members %.2f s; columns in frame order %.2f s, edges by node "
 			"%.2f s\n",
 			two ? 2 : 1, two ? "s" : "", p[0].seconds[0], p[1].seconds[0],
 			p[0].seconds[1], p[1].seconds[1], p[0].seconds[2], t1 - t0,
@@ -1877,8 +1911,11 @@ static void rederive(struct patcher *pt, int i, int y)
 		prev3[m] = at_3 ? *at_3 : NAN;
 	}
 	cc_derive(cur, y >= 1 ? prev : NULL, y >= 3 ? prev3 : NULL, cur);
+	/* The derived columns the version holds (made before it was cloned); the others are
+	 * made from the patched base columns when first read. */
 	for (int m = CC_M_BASE_COUNT; m < CC_M_COUNT; m++)
-		patch_double(pt, COL_ANNUAL0 + m, (size_t)y * N + (size_t)i, cur[m]);
+		if (f->own[COL_ANNUAL0 + m])
+			patch_double(pt, COL_ANNUAL0 + m, (size_t)y * N + (size_t)i, cur[m]);
 }
 
 /* Which annual metrics differ between A and B for the enterprises ENT (bit m). */
@@ -1887,6 +1924,15 @@ static uint64_t metrics_changed(const struct cc_frame *a, const struct cc_frame 
 {
 	uint64_t bits = 0;
 	for (int m = 0; m < CC_M_COUNT; m++) {
+		const struct cc_derive_rule *r = cc_derive_rule(m);
+		if (r && (!__atomic_load_n(&a->annual[m], __ATOMIC_ACQUIRE) ||
+			  !__atomic_load_n(&b->annual[m], __ATOMIC_ACQUIRE))) {
+			/* Not made in one of them (A may have made it since B was cloned): changed
+			 * when an input changed. Base metrics come first, so their bits are set. */
+			if ((bits >> r->a & 1) || (r->b >= 0 && (bits >> r->b & 1)))
+				bits |= 1ull << m;
+			continue;
+		}
 		if (a->own[COL_ANNUAL0 + m] == b->own[COL_ANNUAL0 + m])
 			continue;
 		for (int y = 0; y < a->nyears && !(bits >> m & 1); y++)
@@ -2152,6 +2198,10 @@ int cc_frame_diff(const struct cc_frame *a, const struct cc_frame *b, char *msg,
 	for (int64_t k = 0; k <= a->max_id; k++)
 		if (a->index_of_id[k] != b->index_of_id[k])
 			DIFF("index of id %lld", (long long)k);
+	/* Derived columns made in both (the followed one patched, the other computed now). */
+	for (int m = CC_M_BASE_COUNT; m < CC_M_COUNT && a->nyears; m++)
+		if (!cc_frame_metric(a, m) || !cc_frame_metric(b, m))
+			DIFF("out of memory making %s", cc_metric_get(m)->key);
 	for (int m = 0; m < CC_M_COUNT; m++)
 		for (size_t j = 0; j < N * (size_t)a->nyears; j++)
 			if (!same_double(a->annual[m][j], b->annual[m][j]))
@@ -2200,8 +2250,10 @@ int cc_frame_diff(const struct cc_frame *a, const struct cc_frame *b, char *msg,
 static struct cc_frame *frame_compacted(struct cc_frame *f)
 {
 	int any = 0;
+	pthread_mutex_lock(&derive_lock);
 	for (int k = 0; k < COL_END && !any; k++)
 		any = f->own[k] && cc_col_runs(f->own[k]) > CC_COL_SOFT_RUNS;
+	pthread_mutex_unlock(&derive_lock);
 	if (!any)
 		return NULL;
 	struct cc_frame *g = frame_clone(f);
@@ -2295,6 +2347,11 @@ static int cache_follow(struct cc_frame_cache *c, struct cc_store *st, unsigned 
 		rc = cc_frame_build(st, c->flags, &f, err);
 		rebuilt = 1;
 	}
+	/* A rebuilt version makes the derived columns the old one had made, before readers see
+	 * it (a patched one holds them, patched). */
+	for (int m = CC_M_BASE_COUNT; rc == 0 && rebuilt && old && m < CC_M_COUNT; m++)
+		if (__atomic_load_n(&old->annual[m], __ATOMIC_ACQUIRE))
+			cc_frame_metric(f, m);
 	if (rc == 0) {
 		pthread_mutex_lock(&c->lock);
 		if (f != old && (!c->cur || f->seq >= c->cur->seq)) {

@@ -92,8 +92,9 @@ struct cc_frame {
 	uint8_t *listed; /* 0 unknown, 1 none, 2 main, 3 star, 4 gem, 5 bse, 6 neeq */
 	uint8_t *certs;	 /* enum cc_cert_bits_t */
 
-	/* Annual values: annual[m][y * n + i] for metric m (all CC_M_COUNT, derived included),
-	 * year year0 + y. */
+	/* Annual values: annual[m][y * n + i] for metric m, year year0 + y. The derived metrics'
+	 * columns (m >= CC_M_BASE_COUNT) are NULL until first read through cc_frame_annual or
+	 * cc_frame_metric, which make them. */
 	int year0, nyears;
 	double *annual[CC_M_COUNT];
 
@@ -215,8 +216,16 @@ int cc_frame_of_id(const struct cc_frame *f, int64_t id);
 /* Returns the index of the enterprise with USCC, or -1 (binary search). */
 int cc_frame_find(const struct cc_frame *f, const char *uscc);
 
-/* Returns the column of metric M for YEAR (n values), or NULL when the year is not held. */
+/* Returns the column of metric M for YEAR (n values), or NULL when the year is not held.
+ * A derived metric's column is made on first use (thread-safe), so read derived metrics
+ * through this or cc_frame_metric, never f->annual[m] directly. */
 const double *cc_frame_annual(const struct cc_frame *f, int m, int year);
+/* Every year of metric M (annual[m][y * n + i]), made when derived and first read; NULL when
+ * the frame holds no year (or out of memory). */
+const double *cc_frame_metric(const struct cc_frame *f, int m);
+/* Every metric (CC_M_COUNT values, derived ones computed as the columns hold them) of
+ * enterprise I in year index Y (0 .. nyears-1) into OUT, without making a column. */
+void cc_frame_row(const struct cc_frame *f, int i, int y, double *out);
 
 /* The latest year holding any revenue value, or 0. */
 int cc_frame_latest_year(const struct cc_frame *f);

@@ -325,8 +325,10 @@ int h_enterprise(struct http_req *req)
 	for (int y = 0; y < f->nyears; y++) {
 		json_t *row = json_pack("{s:i}", "year", f->year0 + y);
 		int any = 0;
+		double row_v[CC_M_COUNT];
+		cc_frame_row(f, i, y, row_v);
 		for (int m = 0; m < CC_M_COUNT; m++) {
-			double v = f->annual[m][(size_t)y * (size_t)f->n + (size_t)i];
+			double v = row_v[m];
 			any |= m < CC_M_BASE_COUNT && !isnan(v);
 			json_object_set_new(row, cc_metric_get(m)->key, cc_json_num(v));
 		}

@@ -21,6 +21,7 @@
 #include "base/hash.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
+#include "domain/derive.h"
 #include "frame/col.h"
 #include "frame/frame.h"
 #include "frame/search.h"
@@ -638,6 +639,14 @@ static void *reader(void *arg)
 		const double *rev = cc_frame_annual(f, CC_M_REVENUE, c->year);
 		const double *emp = cc_frame_annual(f, CC_M_EMPLOYEES, c->year);
 		if (i >= 0 && rev && emp && !(isnan(rev[i]) && isnan(emp[i])) && rev[i] != emp[i])
+			__atomic_add_fetch(&c->bad, 1, __ATOMIC_RELAXED);
+		/* A derived column, made by whichever reader asks first while the follower clones
+		 * versions: it agrees with the version's own base columns. */
+		const double *yoy = cc_frame_annual(f, CC_M_REVENUE_YOY, c->year);
+		const double *before = cc_frame_annual(f, CC_M_REVENUE, c->year - 1);
+		if (i >= 0 && yoy && before &&
+		    !(isnan(yoy[i]) ? isnan(cc_growth(rev[i], before[i]))
+				    : yoy[i] == cc_growth(rev[i], before[i])))
 			__atomic_add_fetch(&c->bad, 1, __ATOMIC_RELAXED);
 		cc_frame_release(f);
 		__atomic_add_fetch(&c->reads, 1, __ATOMIC_RELAXED);
