@@ -6,7 +6,7 @@ import { t, pick, isZh } from '../i18n.js';
 import { api, apiUrl, ApiError, errorText } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtMoney, fmtPct, score, chart, hashWith, errorPanel, isNum, escapeHtml } from '../util.js';
 import {
-  CLASS_COLOR, STAGES, scopeSelector, classBadge, classCounts, classLegend, className, stageName, kindName,
+  CLASS_COLOR, CLASSES, STAGES, scopeSelector, classBadge, classCounts, classLegend, className, stageName, kindName,
   growthColumn, signedPct, unit, targetsCsv, downloadText,
 } from '../chainkit.js';
 import { table } from '../table.js';
@@ -110,13 +110,14 @@ export async function render({ main, params, query, alive }) {
         h('span', { class: 'muted small' }, t('chain.gaps_hint'))),
       table(gapRows, {
         testid: 'gaps-table', class: 'wrap-head', empty: t('chain.no_gaps'), export: exportOf('chain.gaps', { n: gapRows.length }),
+        pageSize: 20, pagerTestid: 'gaps-pager',
         row: (n) => ({ dataset: { node: n.id, cls: n.class }, testid: 'gap-row' }),
         open: (n) => openNode(n.id),
         columns: [
           { key: 'name', label: t('chain.col.node'), class: 'col-name', sort: (n) => pick(n.name_zh, n.name_en),
             render: (n) => [h('strong', null, pick(n.name_zh, n.name_en)), parentOf(byId, n)] },
-          { key: 'stage', label: t('chain.col.stage'), class: 'nowrap', render: (n) => stageName(n.stage) },
-          { key: 'class', label: t('chain.col.class'), render: (n) => classBadge(n.class) },
+          { key: 'stage', label: t('chain.col.stage'), class: 'nowrap', sort: (n) => STAGES.indexOf(n.stage), first: 'asc', render: (n) => stageName(n.stage) },
+          { key: 'class', label: t('chain.col.class'), sort: (n) => CLASSES.indexOf(n.class), first: 'asc', render: (n) => classBadge(n.class) },
           { key: 'enterprises', label: t('chain.col.enterprises'), align: 'num', sort: true, render: (n) => fmtInt(n.enterprises) },
           { key: 'output_share', label: t('chain.col.output_share'), align: 'num', sort: true, render: (n) => fmtPct(n.output_share) },
           { key: 'local_coverage', label: t('chain.col.local_coverage'), align: 'num', sort: true, render: (n) => fmtPct(n.local_coverage) },
@@ -127,12 +128,12 @@ export async function render({ main, params, query, alive }) {
       h('div', { class: 'panel-head' }, h('h2', null, t('chain.extension'))),
       h('p', { class: 'muted small' }, t('chain.extension_hint')),
       table(ext, {
-        testid: 'extension-table', empty: t('chain.no_extension'), export: exportOf('chain.extension'),
+        testid: 'extension-table', empty: t('chain.no_extension'), export: exportOf('chain.extension'), pageSize: 20, pagerTestid: 'extension-pager',
         row: (x) => ({ dataset: { node: x.id } }),
         open: (x) => openNode(x.id),
         columns: [
-          { key: 'name', label: t('chain.col.node'), render: (x) => pick(x.name_zh, x.name_en) },
-          { key: 'stage', label: t('chain.col.stage'), class: 'nowrap', render: (x) => stageName(x.stage) },
+          { key: 'name', label: t('chain.col.node'), sort: (x) => pick(x.name_zh, x.name_en), render: (x) => pick(x.name_zh, x.name_en) },
+          { key: 'stage', label: t('chain.col.stage'), class: 'nowrap', sort: (x) => STAGES.indexOf(x.stage), first: 'asc', render: (x) => stageName(x.stage) },
           { key: 'local_demand', label: t('chain.col.local_demand'), align: 'num', sort: true, class: 'nowrap',
             render: (x) => fmtMoney(x.local_demand) },
         ],

@@ -122,14 +122,14 @@ function drawHistory(el) {
   el.appendChild(h('section', { class: 'panel' },
     h('h2', null, t('imp.history')),
     table(history, {
-      testid: 'import-history',
+      testid: 'import-history', pageSize: 20, pagerTestid: 'import-history-pager',
       columns: [
-        { key: 'file', label: t('imp.file_name'), render: (r) => r.file || '' },
-        { key: 'kind', label: t('imp.kind'), render: (r) => (r.kind ? t('imp.kind.' + r.kind) : '') },
+        { key: 'file', label: t('imp.file_name'), sort: (r) => r.file || '', render: (r) => r.file || '' },
+        { key: 'kind', label: t('imp.kind'), sort: (r) => (r.kind ? t('imp.kind.' + r.kind) : ''), render: (r) => (r.kind ? t('imp.kind.' + r.kind) : '') },
         { key: 'format', label: t('imp.format'), render: (r) => r.format || '' },
-        { key: 'rows', label: t('imp.rows'), align: 'num', render: (r) => fmtNum(r.rows, 0) },
-        { key: 'accepted', label: t('imp.accepted'), align: 'num', render: (r) => fmtNum(r.accepted, 0) },
-        { key: 'rejected', label: t('imp.rejected'), align: 'num', render: (r) => fmtNum(r.rejected, 0) },
+        { key: 'rows', label: t('imp.rows'), align: 'num', sort: true, render: (r) => fmtNum(r.rows, 0) },
+        { key: 'accepted', label: t('imp.accepted'), align: 'num', sort: true, render: (r) => fmtNum(r.accepted, 0) },
+        { key: 'rejected', label: t('imp.rejected'), align: 'num', sort: true, render: (r) => fmtNum(r.rejected, 0) },
         { key: 'rejects', label: '', render: (r) => (r.rejected > 0 && r.rejects_url ? h('a', { href: r.rejects_url, download: '' }, t('imp.rejects')) : '') },
       ],
     })));

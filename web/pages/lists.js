@@ -61,7 +61,8 @@ export async function render({ main, query, user, alive }) {
         h('a', { class: 'btn btn-sm', href: exportHref, download: `${name}-v${list.version}.xlsx`, testid: 'list-export' }, t('lists.export')))),
     list.note ? h('p', { class: 'lead small' }, t('lists.note') + '：' + list.note) : null,
     table(entries, {
-      testid: 'entries-table', wrap: { class: 'table-scroll' },
+      testid: 'entries-table', wrap: { class: 'table-scroll' }, pageSize: 50, pagerTestid: 'entries-pager',
+      filter: { text: (en) => [en.name, en.uscc, en.tier ? tierName(model, en.tier) : '', en.reason].join(' '), testid: 'entries-filter' },
       export: { name: t('lists.detail', { name, version: list.version }), testid: 'entries-export',
         filters: [[t('lists.col.model'), modelName(list.model)], [t('common.year'), list.year]] },
       row: (en) => ({ testid: 'entry-row', dataset: { uscc: en.uscc } }),

@@ -430,14 +430,15 @@ function dealsPanel(items, staff, user = {}) {
     status,
     table(items, {
       testid: 'deals-table', emptyBlock: true, empty: t('match.no_deals'), export: { name: t(staff ? 'match.deals' : 'match.my_deals') },
+      pageSize: 20, pagerTestid: 'deals-pager', filter: { text: (d) => [d.title, d.supplier.name, d.buyer.name, t('match.deal.' + d.status)].join(' '), testid: 'deals-filter' },
       row: (d) => ({ testid: 'deal-row', dataset: { status: d.status } }),
       // The confirm button needs the row (it updates the row's status in place).
       expand: (d, row) => { const b = confirmButton(d, row); if (b) row.children[3].appendChild(h('div', null, b)); return row; },
       columns: [
-        { key: 'title', label: t('match.col.title'), render: (d) => h('a', { href: hashWith('/match', { id: d.posting_id }) }, d.title) },
-        { key: 'supplier', label: t('match.col.supplier'), render: (d) => d.supplier.name },
-        { key: 'buyer', label: t('match.col.buyer'), render: (d) => d.buyer.name },
-        { key: 'status', label: t('match.col.status'),
+        { key: 'title', label: t('match.col.title'), sort: (d) => d.title, render: (d) => h('a', { href: hashWith('/match', { id: d.posting_id }) }, d.title) },
+        { key: 'supplier', label: t('match.col.supplier'), sort: (d) => d.supplier.name, render: (d) => d.supplier.name },
+        { key: 'buyer', label: t('match.col.buyer'), sort: (d) => d.buyer.name, render: (d) => d.buyer.name },
+        { key: 'status', label: t('match.col.status'), sort: (d) => t('match.deal.' + d.status),
           render: (d) => [h('span', { class: 'badge badge-deal-' + d.status }, t('match.deal.' + d.status)),
             h('div', { class: 'small muted', testid: 'deal-sides' }, t('match.deal_sides', { s: mark(d.supplier_confirmed), b: mark(d.buyer_confirmed) }))] },
         { key: 'value', label: t('match.col.value'), align: 'num', sort: true, class: 'nowrap', render: (d) => fmtMoney(d.value) },
