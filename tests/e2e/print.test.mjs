@@ -283,8 +283,11 @@ test('the brief of a chain opens from the chain page and prints to A4 pages with
     assert.ok(ink, `the chart "${title}" is printed`);
     assert.ok(ink.share > 0.02, `the chart "${title}" is drawn on paper (page ${ink.page}, ${(ink.share * 100).toFixed(1)}% ink)`);
   }
-  // a blank control: the bottom margin of the first page holds no ink
-  assert.ok(inkShare(doc.images[0], 40, 842 - 30, 555, 842) < 0.005, 'the margins are blank');
+  // nothing runs into the margins (a table or chart wider than the paper would)
+  doc.images.forEach((img, i) => {
+    assert.ok(inkShare(img, img.width - 28, 0, img.width, img.height) < 0.002, `page ${i + 1}: the right margin is blank`);
+    assert.ok(inkShare(img, 40, img.height - 28, img.width - 40, img.height) < 0.005, `page ${i + 1}: the bottom margin is blank`);
+  });
 });
 
 test('the brief of all chains prints every chain with the chart of their change', async () => {
@@ -299,6 +302,23 @@ test('the brief of all chains prints every chain with the chart of their change'
   assert.ok(ink && ink.share > 0.02, `the change chart is drawn on paper (${ink && (ink.share * 100).toFixed(1)}%)`);
   const text = doc.lines.flat().map((l) => l.text).join('');
   for (const c of api.chains.slice(0, 5)) assert.ok(text.includes(c.name.zh), `${c.name.zh} is printed`);
+});
+
+test('the brief in English is in English: headings, labels, reasons and the basis', async () => {
+  await page.goto(srv.base + '/#/brief?chain=nev');
+  await page.locator(tid('brief-figures')).waitFor();
+  await page.locator(tid('lang-switch')).click();
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await page.locator(tid('brief-figures')).waitFor();
+  await chartDrawn(page, tid('brief-chart-nodes'));
+  const texts = await page.locator(tid('brief') + ' :is(h1, h2, h3, th, .card-label, .stat-label, ' + tid('brief-basis') + ' p, ' + tid('brief-name') + ')').allInnerTexts();
+  const cjk = texts.filter((x) => CJK.test(x));
+  assert.deepEqual(cjk, [], 'no Chinese in the brief\'s own words');
+  const reasons = await page.locator(tid('brief-gaps') + ' tbody td:nth-child(2)').allInnerTexts();
+  assert.ok(reasons.length && reasons.every((x) => !CJK.test(x)), 'the gaps\' reasons in English');
+  await screenshot(page, 'brief-nev-en');
+  await page.locator(tid('lang-switch')).click();
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
 });
 
 test('other pages print on A4 without the navigation, their charts kept', async () => {

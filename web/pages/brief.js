@@ -10,6 +10,8 @@ import { scopeSelector, className, classBadge, kindName, signedPct, CLASS_COLOR,
 import { table } from '../table.js';
 
 const nm = (o) => (o ? pick(o.zh, o.en) : '');
+// "A（B，C）" in Chinese, "A (B, C)" in English.
+const paren = (a, ...rest) => (isZh() ? a + '（' + rest.join('，') + '）' : a + ' (' + rest.join(', ') + ')');
 
 export async function render({ main, query, alive }) {
   const chainId = query.chain && query.chain !== 'all' ? query.chain : '';
@@ -133,7 +135,7 @@ function chainBrief(paper, b, c, charts) {
       { key: 'node', label: t('brief.col.node'), render: (g) => [h('strong', null, nm(g.name)), ' ', classBadge(g.class)] },
       { key: 'reason', label: t('brief.col.reason'), class: 'small', render: (g) => nm(g.reason) },
       { key: 'targets', label: t('brief.col.targets'), class: 'small', render: (g) => (g.targets.length
-        ? h('ol', { class: 'brief-targets' }, g.targets.map((x) => h('li', null, (x.name || x.uscc) + '（' + x.region_name + '，' + kindName(x.kind) + '）')))
+        ? h('ol', { class: 'brief-targets' }, g.targets.map((x) => h('li', null, paren(x.name || x.uscc, x.region_name, kindName(x.kind)))))
         : t('brief.no_targets')) },
     ],
   }) : h('p', { class: 'muted' }, t('brief.no_gaps'))));
@@ -206,7 +208,7 @@ function allBrief(paper, b, charts, scope) {
     testid: 'brief-gaps', cards: false, class: 'data-compact',
     columns: [
       { key: 'name', label: t('brief.col.chain'), render: (c) => nm(c.name) },
-      { key: 'gaps', label: t('brief.col.gaps'), class: 'small', render: (c) => c.gaps.map((g) => nm(g.name) + '（' + className(g.class) + '）').join(isZh() ? '、' : ', ') },
+      { key: 'gaps', label: t('brief.col.gaps'), class: 'small', render: (c) => c.gaps.map((g) => paren(nm(g.name), className(g.class))).join(isZh() ? '、' : ', ') },
     ],
   }) : h('p', { class: 'muted' }, t('brief.no_gaps'))));
 }
