@@ -246,7 +246,9 @@ static int sub_search(struct cli_ctx *ctx, const char **val, const char **args, 
 				  val[USCC],
 				  val[STATE],
 				  (int)limit,
-				  (int)offset};
+				  (int)offset,
+				  NULL,
+				  0};
 	if (val[NODE]) {
 		const char *dot = strchr(val[NODE], '.');
 		q.node = dot ? dot + 1 : val[NODE];

@@ -200,6 +200,15 @@ int h_postings(struct http_req *req)
 		return http_error(
 			req, 403, "forbidden", "state", "只能查看本企业已撤回或过期的发布",
 			"an enterprise account sees only its own withdrawn or expired postings");
+	if ((v = http_query(req, "sort")) && *v) {
+		if (!posting_sort_known(v))
+			return http_error(req, 400, "invalid", "sort", "排序字段无效",
+					  "sort must be title, enterprise, kind, node, quantity, "
+					  "valid_until, created or status");
+		q.sort = v;
+		const char *o = http_query(req, "order");
+		q.desc = o && !strcmp(o, "desc");
+	}
 	q.limit = 50;
 	if ((v = http_query(req, "limit")) && *v) {
 		if (cc_parse_int64(v, strlen(v), &x) || x < 1 || x > 500)

@@ -117,10 +117,18 @@ struct posting_query {
 	const char *uscc;  /* only this poster's postings */
 	const char *state; /* open (default: open and not expired), expired, withdrawn, all */
 	int limit, offset;
+	const char *sort; /* NULL or "": newest first (by relevance with q); else one of
+			     posting_sort_keys: title, enterprise, kind, node, quantity,
+			     valid_until, created, status (unknown values last) */
+	int desc;	  /* with SORT: descending */
 };
 
+/* Whether KEY is a sort key of posting_search. */
+int posting_sort_known(const char *key);
+
 /* Searches postings: {"items":[...],"total":N,"mode":"fts"|"scan"|"none"}; newest first
- * (or by text relevance when q is given). Contact details are never included. */
+ * (or by text relevance when q is given, or by Q->sort, then newest first). Contact details
+ * are never included. */
 json_t *posting_search(struct cc_store *st, const struct posting_query *q, struct cc_error *err);
 
 /* ---- ranking ---- */

@@ -695,6 +695,38 @@ int match_query_phrases(const char *text, char *out, size_t n)
 
 /* ---- search ---- */
 
+/* The sort keys of posting_search and their columns (a whitelist: only these reach SQL). */
+static const struct {
+	const char *key, *asc, *desc;
+} sorts[] = {
+	{"title", "p.title COLLATE NOCASE", "p.title COLLATE NOCASE DESC"},
+	{"enterprise", "e.name", "e.name DESC"},
+	{"kind", "p.kind", "p.kind DESC"},
+	{"node", "p.chain NULLS LAST, p.node NULLS LAST",
+	 "p.chain DESC NULLS LAST, p.node DESC NULLS LAST"},
+	{"quantity", "p.quantity NULLS LAST", "p.quantity DESC NULLS LAST"},
+	{"valid_until", "p.valid_until NULLS LAST", "p.valid_until DESC NULLS LAST"},
+	{"created", "p.created_at", "p.created_at DESC"},
+	{"status", "p.status", "p.status DESC"},
+};
+
+int posting_sort_known(const char *key)
+{
+	for (size_t k = 0; key && k < sizeof sorts / sizeof sorts[0]; k++)
+		if (!strcmp(key, sorts[k].key))
+			return 1;
+	return 0;
+}
+
+/* The ORDER BY terms of sort KEY (DESC: descending), or "" for none or an unknown key. */
+static const char *sort_sql(const char *key, int desc)
+{
+	for (size_t k = 0; key && k < sizeof sorts / sizeof sorts[0]; k++)
+		if (!strcmp(key, sorts[k].key))
+			return desc ? sorts[k].desc : sorts[k].asc;
+	return "";
+}
+
 json_t *posting_search(struct cc_store *st, const struct posting_query *q, struct cc_error *err)
 {
 	struct match_term t[MATCH_MAX_TERMS];
@@ -765,8 +797,10 @@ json_t *posting_search(struct cc_store *st, const struct posting_query *q, struc
 			cc_buf_printf(&sql, "SELECT count(*)%s%s", from, cc_buf_str(&where));
 		else
 			cc_buf_printf(&sql,
-				      "SELECT " POSTING_COLS "%s%s ORDER BY %s LIMIT %d OFFSET %d",
-				      from, cc_buf_str(&where),
+				      "SELECT " POSTING_COLS
+				      "%s%s ORDER BY %s%s%s LIMIT %d OFFSET %d",
+				      from, cc_buf_str(&where), sort_sql(q->sort, q->desc),
+				      *sort_sql(q->sort, q->desc) ? ", " : "",
 				      fts[0] ? "bm25(postings_fts), p.id" : "p.id DESC",
 				      q->limit > 0 ? q->limit : 50, q->offset > 0 ? q->offset : 0);
 		struct cc_stmt *s = NULL;

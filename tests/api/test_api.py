@@ -1745,6 +1745,15 @@ def test_matching(ctx):
     check(r.status == 200 and r.json["mode"] == "fts" and
           {mine, theirs} <= {x["id"] for x in r.json["items"]}, "a mixed query uses FTS and finds",
           r.short())
+    # Sorted on the server by a column of the page, over every page of the search.
+    r = a.get("/api/v1/postings?sort=quantity&order=desc&limit=30")
+    qs = [x["quantity"] for x in (r.json or {}).get("items", []) if x["quantity"] is not None]
+    check(r.status == 200 and len(qs) > 5 and qs == sorted(qs, reverse=True), "postings sorted by quantity, largest first",
+          r.short())
+    r2 = a.get("/api/v1/postings?sort=quantity&order=desc&limit=30&cursor=30")
+    qs2 = [x["quantity"] for x in (r2.json or {}).get("items", []) if x["quantity"] is not None]
+    check(r2.status == 200 and (not qs2 or qs2[0] <= qs[-1]), "the next page goes on in that order", r2.short())
+    expect_error(a.get("/api/v1/postings?sort=contact"), 400, "invalid", "an unknown sort -> 400", "sort")
     # Subscriptions: the analyst follows a keyword; a new enterprise posting lands in its inbox.
     r = a.req("POST", "/api/v1/subscriptions", {"what": "keyword", "value": "伺服电机"})
     check(r.status == 201, "follow a keyword", r.short())

@@ -211,3 +211,29 @@ test('the risk overview tables page and filter too', async () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="single-pager-page"]').textContent.includes('11'));
   }
 });
+
+// The postings search sorts on the server by a header click (every page of the search).
+test('the postings sort by a header click, page 2 going on in that order', async () => {
+  await page.goto(srv.base + '/#/match');
+  const rows = page.locator(tid('postings-table') + ' tbody ' + tid('posting-row'));
+  await rows.first().waitFor();
+  await page.locator(tid('postings-table') + ' ' + tid('sort-quantity')).click();
+  await page.waitForFunction(() => location.hash.includes('sort=quantity') && location.hash.includes('order=desc'));
+  await page.locator(tid('postings-table') + ' th[aria-sort="descending"] ' + tid('sort-quantity')).waitFor();
+  const qty = () => page.locator(tid('postings-table') + ' tbody tr td:nth-child(5)').allInnerTexts().then((xs) => xs.map(num));
+  await page.waitForFunction(() => {
+    const xs = [...document.querySelectorAll('[data-testid="postings-table"] tbody tr td:nth-child(5)')].map((td) => parseFloat(td.textContent.replace(/[^\d.]/g, '')));
+    return xs.length > 1 && xs.every((v, i) => i === 0 || !(v > xs[i - 1]));
+  });
+  const p1 = known(await qty());
+  assert.ok(p1.length > 5 && monotonic(p1, 'desc'), p1.join());
+  const api = await (await page.request.get(srv.base + '/api/v1/postings?sort=quantity&order=desc&limit=50')).json();
+  assert.equal(await rows.first().getAttribute('data-id'), String(api.items[0].id), 'the server\'s order');
+  if (api.next_cursor) {
+    await page.locator(tid('postings-next')).click();
+    await page.waitForFunction(() => location.hash.includes('page=2'));
+    await page.locator(tid('postings-table') + ' th[aria-sort="descending"] ' + tid('sort-quantity')).waitFor();
+    const p2 = known(await qty());
+    assert.ok(p2.length && p2[0] <= p1.at(-1) && monotonic(p2, 'desc'), 'page 2 goes on: ' + p2.join());
+  }
+});

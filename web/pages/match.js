@@ -35,7 +35,11 @@ export async function render({ main, query, alive }) {
 // ---- postings ----
 
 async function board(main, query, alive, user, staff) {
-  const f = { q: query.q || '', kind: query.kind || '', region: query.region || '', state: query.state || '', mine: query.mine === '1' ? '1' : '' };
+  const SORTS = ['title', 'enterprise', 'kind', 'node', 'quantity', 'valid_until', 'status'];
+  const f = {
+    q: query.q || '', kind: query.kind || '', region: query.region || '', state: query.state || '', mine: query.mine === '1' ? '1' : '',
+    sort: SORTS.includes(query.sort) ? query.sort : '', order: query.order === 'desc' ? 'desc' : (query.order === 'asc' ? 'asc' : ''),
+  };
   const go = (q) => { location.hash = hashWith('/match', q); };
   const qIn = h('input', { type: 'search', id: 'm-q', testid: 'match-q', value: f.q, placeholder: t('match.q_hint') });
   const kindSel = h('select', { id: 'm-kind', testid: 'match-kind' }, h('option', { value: '' }, t('common.all')),
@@ -57,7 +61,7 @@ async function board(main, query, alive, user, staff) {
       staff || user.uscc ? h('button', { type: 'button', class: 'btn btn-sm', testid: 'posting-new', onclick: () => { newForm.hidden = !newForm.hidden; } }, '+ ' + t('match.new')) : null));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    go({ q: qIn.value.trim(), kind: kindSel.value, region: (await regionIn.commit())[0] || '', state: stateSel.value === 'open' ? '' : stateSel.value, mine: mineBox && mineBox.checked ? '1' : '' });
+    go({ q: qIn.value.trim(), kind: kindSel.value, region: (await regionIn.commit())[0] || '', state: stateSel.value === 'open' ? '' : stateSel.value, mine: mineBox && mineBox.checked ? '1' : '', sort: f.sort, order: f.order });
   });
   const newForm = postingForm(null, staff, (id) => go({ id }));
   newForm.hidden = true;
@@ -67,7 +71,7 @@ async function board(main, query, alive, user, staff) {
 
   let res;
   try {
-    res = await api('/postings', { query: { q: f.q, kind: f.kind, region: f.region, state: f.state, mine: f.mine, limit: 50, cursor: query.cursor } });
+    res = await api('/postings', { query: { q: f.q, kind: f.kind, region: f.region, state: f.state, mine: f.mine, sort: f.sort, order: f.order, limit: 50, cursor: query.cursor } });
   } catch (e) {
     if (alive()) listBox.appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
     return;
@@ -87,18 +91,22 @@ async function board(main, query, alive, user, staff) {
         name: t('match.postings'), testid: 'postings-export',
         filters: () => [[t('match.q'), f.q], [t('match.col.kind'), f.kind ? t('match.kind.' + f.kind) : ''],
           [t('match.col.region'), f.region], [t('match.col.status'), t('match.state.' + (f.state || 'open'))]],
-        rows: () => allPages((cursor, limit) => api('/postings', { query: { q: f.q, kind: f.kind, region: f.region, state: f.state, mine: f.mine, limit, cursor } })),
+        rows: () => allPages((cursor, limit) => api('/postings', { query: { q: f.q, kind: f.kind, region: f.region, state: f.state, mine: f.mine, sort: f.sort, order: f.order, limit, cursor } })),
       },
+      // Sorted on the server (every page of the search): a header click asks for page 1 in that order.
+      serverSort: true,
+      sort: f.sort ? { key: f.sort, order: f.order || 'asc' } : null,
+      onSort: (key, order) => go({ ...f, sort: key, order, cursor: '', page: '' }),
       row: (p) => ({ testid: 'posting-row', dataset: { id: String(p.id) }, class: String(p.id) === query.id ? 'selected' : null }),
       open: (p) => go({ ...f, cursor: query.cursor, page: query.page, id: p.id }),
       columns: [
-        { key: 'kind', label: t('match.col.kind'), render: (p) => kindBadge(p.kind) },
-        { key: 'title', label: t('match.col.title') },
-        { key: 'enterprise', label: t('match.col.enterprise') },
-        { key: 'node', label: t('match.col.node'), render: (p) => p.node_name || h('span', { class: 'muted' }, '—') },
-        { key: 'quantity', label: t('match.col.quantity'), align: 'num', render: (p) => (isNum(p.quantity) ? fmtNum(p.quantity) + ' ' + (p.unit || '') : '—') },
-        { key: 'valid_until', label: t('match.col.valid_until'), render: (p) => p.valid_until || '—' },
-        { key: 'status', label: t('match.col.status'), render: (p) => statusBadge(p.status) },
+        { key: 'kind', label: t('match.col.kind'), sort: true, first: 'asc', render: (p) => kindBadge(p.kind) },
+        { key: 'title', label: t('match.col.title'), sort: true },
+        { key: 'enterprise', label: t('match.col.enterprise'), sort: true },
+        { key: 'node', label: t('match.col.node'), sort: true, render: (p) => p.node_name || h('span', { class: 'muted' }, '—') },
+        { key: 'quantity', label: t('match.col.quantity'), align: 'num', sort: true, render: (p) => (isNum(p.quantity) ? fmtNum(p.quantity) + ' ' + (p.unit || '') : '—') },
+        { key: 'valid_until', label: t('match.col.valid_until'), sort: true, first: 'asc', render: (p) => p.valid_until || '—' },
+        { key: 'status', label: t('match.col.status'), sort: true, first: 'asc', render: (p) => statusBadge(p.status) },
       ],
     }),
     page > 1 || res.next_cursor ? pager({
