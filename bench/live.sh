@@ -5,8 +5,9 @@
 # during a CLI import of 10,000 indicator rows, (d) the frame's full build (server start to
 # listening) and the server's peak RSS. Each figure is printed beside its no-write baseline.
 #   bench/live.sh [ENTERPRISES] [EDGES]        (defaults 1000000 and 10000000)
-# REPEAT=5 runs the measurements five times against the same server (and the build five
-# times with bench_frame, alternating with nothing else) for medians and spread.
+# REPEAT=5 runs the measurements five times against the same server, for medians and spread;
+# the build is run RUNS times (default 5) with bench_frame, alternating with PREV_BUILD's
+# bench_frame when PREV_BUILD names the build folder of an earlier commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
@@ -44,7 +45,11 @@ kill $SPID; wait $SPID 2>/dev/null || true
 trap - EXIT
 grep '^frame follower' "$W/serve.err" || true
 echo
-echo "(d) full build, bench_frame (server stopped), ${REPEAT:-1} run(s):"
-for r in $(seq 1 "${REPEAT:-1}"); do
-  "$B/bench_frame" "$W/db" 2>&1 | grep -E '^(frame build|RESULT)'
-done
+echo "(d) full build, bench_frame (server stopped), ${RUNS:-5} runs$([ -n "${PREV_BUILD:-}" ] && echo ", alternating with $PREV_BUILD/bench_frame"):"
+# PREV_BUILD=DIR: a build folder of an earlier commit (its bench_frame) as the peer.
+peer=()
+[ -n "${PREV_BUILD:-}" ] && peer=(-- before "$PREV_BUILD/bench_frame $W/db")
+bench/alternate.py --runs "${RUNS:-5}" \
+  --metric frame_seconds:"full build, seconds" --metric frame_mb:"frame as built, MB" \
+  --metric frame_all_mb:"frame with every derived metric made, MB" --metric rss:"peak RSS, MB" \
+  -- now "$B/bench_frame $W/db" "${peer[@]}"
