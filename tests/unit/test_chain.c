@@ -356,6 +356,71 @@ static void test_targets_and_extension(void **state)
 	assert_true(saw_lcm);
 }
 
+/*
+ * The monthly brief (chain_brief): monthly output A 60 -> 66, B 20 -> 18 (Oct -> Nov 2024),
+ * C only in November, D (Shenzhen) 100 -> 110. In Chongqing this month is 2024-11 (the latest
+ * with data), last month 2024-10, over the firms that reported both: A and B, 84 against 80,
+ * +5%; C is left out (no October), D is outside. lcd_panel holds A and B (the same); polarizer
+ * holds only C, so it has no comparable firm. No firm a year earlier: year_ago is null.
+ */
+static void test_brief(void **state)
+{
+	(void)state;
+	char t[1024];
+	struct cc_error err = {0};
+	struct cc_frame *f = NULL;
+	struct chain_scope scope;
+	snprintf(t, sizeof t,
+		 "uscc,period,output_value\n%s,2024-10,60\n%s,2024-11,66\n%s,2024-10,20\n"
+		 "%s,2024-11,18\n%s,2024-11,5\n%s,2024-10,100\n%s,2024-11,110\n",
+		 A, A, B, B, C, D, D);
+	load("mi.csv", t);
+	assert_int_equal(cc_frame_build(st, CC_FRAME_MONTHLY, &f, &err), 0);
+	assert_int_equal(chain_scope_parse("chongqing", &scope, &err), 0);
+	const struct cc_catalogue *cat = cc_catalogue_get(&err);
+	const struct cc_chain *ch = cc_chain_find(cat, "display");
+	uint8_t *mask = calloc((size_t)cat->nchains, 1);
+	mask[ch->index] = 1;
+	struct chain_brief_opts o = {.scope = &scope, .year = 2024, .chains = mask, .detail = 1};
+	json_t *b = NULL;
+	assert_int_equal(chain_brief(f, NULL, chain_rules_get(NULL), &o, &b, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(b, "month")), "2024-11");
+	assert_string_equal(json_string_value(json_object_get(b, "previous_month")), "2024-10");
+	assert_int_equal(json_array_size(json_object_get(b, "chains")), 1);
+	const json_t *c = json_array_get(json_object_get(b, "chains"), 0);
+	const json_t *m = json_object_get(c, "month");
+	near(json_number_value(json_object_get(m, "output")), 84, 1e-9);
+	near(json_number_value(json_object_get(m, "previous")), 80, 1e-9);
+	near(json_number_value(json_object_get(m, "change")), 0.05, 1e-12);
+	assert_int_equal(json_integer_value(json_object_get(m, "firms")), 2);
+	assert_true(json_is_null(json_object_get(m, "year_ago")));
+	assert_true(json_is_null(json_object_get(c, "resilience")));
+	const json_t *n, *nodes = json_object_get(c, "nodes");
+	size_t i;
+	int seen = 0;
+	json_array_foreach(nodes, i, n)
+	{
+		const char *id = json_string_value(json_object_get(n, "node"));
+		const json_t *nm = json_object_get(n, "month");
+		if (strcmp(id, "lcd_panel") == 0) {
+			near(json_number_value(json_object_get(nm, "output")), 84, 1e-9);
+			seen++;
+		} else if (strcmp(id, "polarizer") == 0) {
+			assert_int_equal(json_integer_value(json_object_get(nm, "firms")), 0);
+			assert_true(json_is_null(json_object_get(nm, "output")));
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 2);
+	json_decref(b);
+	/* A month without the month before it in the data is refused. */
+	o.month = 202410;
+	assert_int_equal(chain_brief(f, NULL, chain_rules_get(NULL), &o, &b, &err), CC_EINVAL);
+	assert_null(b);
+	free(mask);
+	cc_frame_release(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_areas),
 		cmocka_unit_test(test_threshold_change),
 		cmocka_unit_test(test_targets_and_extension),
+		cmocka_unit_test(test_brief),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

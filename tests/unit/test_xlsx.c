@@ -21,6 +21,7 @@
 #include <minizip/unzip.h>
 #include <minizip/zip.h>
 #include <zlib.h>
+#include "io/export.h"
 #include "io/xlsx.h"
 
 static char dir[64];
@@ -825,13 +826,86 @@ static void test_many_rows(void **state)
 	cc_xlsx_close(x);
 }
 
+/*
+ * A page's table (cc_export_grid, the web's export): labels, then number cells as numbers
+ * (<v>), a percent column as numbers with a percent format, text as text even when it looks
+ * like a formula, null as an empty cell; the about pairs on a second sheet; a bad shape is
+ * CC_EINVAL naming it.
+ */
+static void test_grid(void **state)
+{
+	(void)state;
+	const char *path = tmp_path("grid.xlsx");
+	struct cc_error err = {0};
+	int64_t rows = 0;
+	json_error_t je;
+	json_t *spec = json_loads(
+		"{\"sheet\":\"单点风险\",\"about_sheet\":\"说明\",\"about\":[[\"范围\",\"重庆市\"]],"
+		"\"columns\":[{\"label\":\"企业\"},{\"label\":\"产值（万元）\",\"type\":\"number\"},"
+		"{\"label\":\"占比\",\"type\":\"percent\"}],"
+		"\"rows\":[[\"甲公司\",1234.5,0.125],[\"=1+1\",null,\"—\"],[\"乙\",-5]]}",
+		0, &je);
+	assert_non_null(spec);
+	assert_int_equal(cc_export_grid(spec, path, &rows, &err), 0);
+	assert_int_equal(rows, 3);
+	struct cc_xlsx_reader *x = NULL;
+	struct cc_row row;
+	assert_int_equal(cc_xlsx_open(&x, path, &err), 0);
+	assert_int_equal(cc_xlsx_next(x, &row, &err), 1);
+	assert_string_equal(row.fields[1], "产值（万元）");
+	assert_int_equal(cc_xlsx_next(x, &row, &err), 1);
+	assert_string_equal(row.fields[0], "甲公司");
+	assert_string_equal(row.fields[1], "1234.5");
+	assert_string_equal(row.fields[2], "0.125");
+	assert_int_equal(cc_xlsx_next(x, &row, &err), 1);
+	assert_string_equal(row.fields[0], "=1+1");
+	assert_string_equal(row.fields[1], "");
+	assert_string_equal(row.fields[2], "—");
+	assert_int_equal(cc_xlsx_next(x, &row, &err), 1);
+	assert_string_equal(row.fields[1], "-5");
+	expect_end(x);
+	cc_xlsx_close(x);
+	char *sheet = zip_part(path, "xl/worksheets/sheet1.xml");
+	char *styles = zip_part(path, "xl/styles.xml");
+	char *about = zip_part(path, "xl/worksheets/sheet2.xml");
+	assert_non_null(sheet);
+	assert_non_null(strstr(sheet, "<v>1234.5</v>"));
+	assert_non_null(strstr(sheet, "<v>0.125</v>"));
+	assert_non_null(strstr(sheet, "<v>-5</v>"));
+	assert_null(strstr(sheet, "<f>"));
+	assert_non_null(styles);
+	assert_non_null(strstr(styles, "0.0%"));
+	assert_non_null(about);
+	assert_non_null(strstr(about, "重庆市"));
+	free(sheet);
+	free(styles);
+	free(about);
+	static const char *const bad[] = {
+		"{\"columns\":[],\"rows\":[]}",
+		"{\"columns\":[{\"label\":\"a\",\"type\":\"date\"}],\"rows\":[]}",
+		"{\"columns\":[{\"type\":\"text\"}],\"rows\":[]}",
+		"{\"columns\":[{\"label\":\"a\"}],\"rows\":[[1,2]]}",
+		"{\"columns\":[{\"label\":\"a\"}],\"rows\":[[[1]]]}",
+		"{\"columns\":[{\"label\":\"a\"}],\"rows\":{}}",
+		NULL};
+	for (int i = 0; bad[i]; i++) {
+		json_t *b = json_loads(bad[i], 0, &je);
+		assert_non_null(b);
+		memset(&err, 0, sizeof err);
+		assert_int_equal(cc_export_grid(b, tmp_path("bad.xlsx"), &rows, &err), CC_EINVAL);
+		assert_true(err.msg[0] != '\0');
+		json_decref(b);
+	}
+	json_decref(spec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_write_read), cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_handbuilt),  cmocka_unit_test(test_bomb),
 		cmocka_unit_test(test_date1904),   cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_many_rows),
+		cmocka_unit_test(test_many_rows),  cmocka_unit_test(test_grid),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
