@@ -10,12 +10,15 @@ them alike. Every command is timed by /usr/bin/time (keys `wall` in seconds and 
 its peak resident memory) and may print lines `RESULT key=value ...` of its own.
 
 A metric SPEC is `KEY[:LABEL[:lower|higher]]`, or `KEYA=KEYB[...]` when a peer names it
-otherwise (KEYA ours, KEYB every peer's). For each metric the table shows, per command, the
+otherwise (KEYA ours, KEYB every peer's). A `--pair OURS,PEER[:LABEL[:lower|higher]]` compares
+two keys of the same command's output (a program that times ours and the peer side by side,
+query by query), with their ratio run by run. For each metric the table shows, per command, the
 median and the spread [min-max] over the runs, and for each peer the ratio of the peer to
 ours computed round by round (lower-is-better metrics: peer / ours, so above 1 means ours is
 faster; higher-is-better: ours / peer), again as median [min-max].
 
-With --keep DIR the output of the last run of each command is kept as DIR/LABEL.txt (for
+--no-ratio leaves the ratios out (commands that are not ours against a peer, say the same
+route under different loads). With --keep DIR the output of the last run of each command is kept as DIR/LABEL.txt (for
 checks that compare results). Standard library only (runs on Debian's python3).
 """
 import os
@@ -33,7 +36,7 @@ def usage(msg):
 
 
 def parse_args(argv):
-    runs, metrics, keep = 5, [], None
+    runs, metrics, keep, pairs = 5, [], None, []
     i = 0
     while i < len(argv) and argv[i] != "--":
         a = argv[i]
@@ -43,6 +46,17 @@ def parse_args(argv):
         elif a == "--metric" and i + 1 < len(argv):
             metrics.append(argv[i + 1])
             i += 2
+        elif a == "--pair" and i + 1 < len(argv):
+            parts = argv[i + 1].split(":")
+            keys = parts[0].split(",")
+            if len(keys) != 2:
+                usage("--pair OURS,PEER")
+            pairs.append((keys[0], keys[1], parts[1] if len(parts) > 1 and parts[1] else parts[0],
+                          parts[2] if len(parts) > 2 else "lower"))
+            i += 2
+        elif a == "--no-ratio":
+            metrics.append("!noratio")
+            i += 1
         elif a == "--keep" and i + 1 < len(argv):
             keep = argv[i + 1]
             i += 2
@@ -58,8 +72,10 @@ def parse_args(argv):
         usage("no command")
     if runs < 1:
         usage("--runs must be at least 1")
+    noratio = "!noratio" in metrics
+    metrics = [m for m in metrics if m != "!noratio"]
     specs = []
-    for m in metrics or ["wall:seconds:lower", "rss:peak RSS MB:lower"]:
+    for m in metrics or ([] if pairs else ["wall:seconds:lower", "rss:peak RSS MB:lower"]):
         parts = m.split(":")
         keys = parts[0].split("=")
         label = parts[1] if len(parts) > 1 and parts[1] else keys[0]
@@ -67,7 +83,7 @@ def parse_args(argv):
         if better not in ("lower", "higher"):
             usage("metric %r: lower or higher" % m)
         specs.append((keys[0], keys[1] if len(keys) > 1 else keys[0], label, better))
-    return runs, specs, keep, cmds
+    return runs, specs, keep, cmds, pairs, noratio
 
 
 RESULT = re.compile(r"^RESULT\s+(.*)$")
@@ -110,7 +126,7 @@ def num(x):
 
 
 def main():
-    runs, specs, keep, cmds = parse_args(sys.argv[1:])
+    runs, specs, keep, cmds, pairs, noratio = parse_args(sys.argv[1:])
     got = [[] for _ in cmds]
     for r in range(runs):
         for c, (label, cmd) in enumerate(cmds):
@@ -136,7 +152,7 @@ def main():
                 print("  %-34s %s" % (clabel, spread(xs, num)))
             else:
                 print("  %-34s (no %s in its output)" % (clabel, key))
-        for c in range(1, len(cmds)):
+        for c in range(1, 1 if noratio else len(cmds)):
             a, b = series[0], series[c]
             if len(a) != runs or len(b) != runs or any(x == 0 for x in a + b):
                 continue
@@ -145,6 +161,22 @@ def main():
                     else "%s / %s" % (cmds[0][0], cmds[c][0]))
             print("  %-34s %s  (above 1: %s is better)" % (name, spread(ratios, lambda v: "%.2fx" % v),
                                                           cmds[0][0]))
+
+    for ours, peer, label, better in pairs:
+        for c, (clabel, _) in enumerate(cmds):
+            a = [v[ours] for v in got[c] if ours in v]
+            b = [v[peer] for v in got[c] if peer in v]
+            if len(a) != runs or len(b) != runs:
+                print("%s: %s lacks %s or %s" % (label, clabel, ours, peer))
+                continue
+            print("%s (%s is better; %s)" % (label, better, clabel))
+            print("  %-34s %s" % (ours, spread(a, num)))
+            print("  %-34s %s" % (peer, spread(b, num)))
+            if all(x != 0 for x in a + b):
+                ratios = [(y / x if better == "lower" else x / y) for x, y in zip(a, b)]
+                print("  %-34s %s  (above 1: %s is better)" % (
+                    "%s / %s" % ((peer, ours) if better == "lower" else (ours, peer)),
+                    spread(ratios, lambda v: "%.2fx" % v), ours))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP benchmark (issue 3), wrk on loopback, in one run:
+# HTTP benchmark (issue 3), wrk on loopback, each line RUNS times (default 5), alternating:
 #   GET /api/v1/enterprises?limit=50 with a filter and a sort, an enterprise profile, and a
 #   static file served by chainchief and by nginx (the same bytes).
 #   bench/http.sh [ENTERPRISES] [SECONDS]     (defaults 20000 and 10)
@@ -46,22 +46,26 @@ NG
 /usr/sbin/nginx -c "$W/nginx/nginx.conf" -p "$W/nginx"
 sleep 0.5
 
-run() { # label url [cookie]
-  local label=$1 url=$2
-  local out
-  out=$(wrk -t2 -c32 -d"${D}s" --latency ${3:+-H "Cookie: $3"} "$url" 2>&1)
-  local rps p99 p50
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
-  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  printf "%-52s %12s req/s  p50 %8s  p99 %8s\n" "$label" "$rps" "$p50" "$p99"
-}
-echo "chainchief on $N enterprises, wrk -t2 -c32 -d${D}s on loopback (2 cores shared by client and server)"
-run "list: region=500000 sort=revenue limit=50" "http://127.0.0.1:$PORT/api/v1/enterprises?limit=50&region=500000&sort=revenue" "$cookie"
-run "list: chain=nev cert=hightech sort=rd_intensity" "http://127.0.0.1:$PORT/api/v1/enterprises?limit=50&chain=nev&cert=hightech&sort=rd_intensity" "$cookie"
-run "list: q=科技 (2-char name fragment) sort=revenue" "http://127.0.0.1:$PORT/api/v1/enterprises?limit=50&q=%E7%A7%91%E6%8A%80&sort=revenue" "$cookie"
-run "profile /api/v1/enterprises/{uscc}" "http://127.0.0.1:$PORT/api/v1/enterprises/$uscc" "$cookie"
-run "static index.html (chainchief)" "http://127.0.0.1:$PORT/web/index.html"
-run "static index.html (nginx)" "http://127.0.0.1:$NGPORT/index.html"
-run "static echarts.min.js 1 MB (chainchief)" "http://127.0.0.1:$PORT/vendor/echarts.min.js"
-run "static echarts.min.js 1 MB (nginx)" "http://127.0.0.1:$NGPORT/vendor/echarts.min.js"
+# Each line alternately RUNS times (default 5) with bench/wrk_result.sh: medians and spread.
+R=${RUNS:-5}
+P="http://127.0.0.1:$PORT"
+wr="bench/wrk_result.sh"
+echo "chainchief on $N enterprises, wrk -t2 -c32 -d${D}s on loopback (2 cores shared by client and server), $R runs each"
+echo
+echo "== the API (no peer: the same routes, alternating)"
+bench/alternate.py --runs "$R" --no-ratio \
+  --metric rps:"requests per second":higher --metric p50_ms:"p50, ms" --metric p99_ms:"p99, ms" \
+  -- "list region sort=revenue" "$wr '$P/api/v1/enterprises?limit=50&region=500000&sort=revenue' $cookie $D" \
+  -- "list chain cert sort=rd_intensity" "$wr '$P/api/v1/enterprises?limit=50&chain=nev&cert=hightech&sort=rd_intensity' $cookie $D" \
+  -- "list q=科技 sort=revenue" "$wr '$P/api/v1/enterprises?limit=50&q=%E7%A7%91%E6%8A%80&sort=revenue' $cookie $D" \
+  -- "profile" "$wr '$P/api/v1/enterprises/$uscc' $cookie $D"
+echo
+echo "== static files, chainchief against nginx (the same bytes)"
+bench/alternate.py --runs "$R" \
+  --metric rps:"index.html, requests per second":higher --metric p99_ms:"index.html, p99, ms" \
+  -- chainchief "$wr $P/web/index.html '' $D" -- nginx "$wr http://127.0.0.1:$NGPORT/index.html '' $D"
+bench/alternate.py --runs "$R" \
+  --metric rps:"echarts.min.js 1 MB, requests per second":higher --metric p99_ms:"echarts.min.js, p99, ms" \
+  -- chainchief "$wr $P/vendor/echarts.min.js '' $D" -- nginx "$wr http://127.0.0.1:$NGPORT/vendor/echarts.min.js '' $D"
+echo
+echo "build: $(grep -m1 CMAKE_BUILD_TYPE "$(dirname "$CC")/CMakeCache.txt" 2>/dev/null | cut -d= -f2) ($CC)"

@@ -105,8 +105,16 @@ fi
 echo "$(sqlite3 "$W/db" 'select count(*) from postings') postings ($(sqlite3 "$W/db" 'select count(distinct title) from postings') distinct titles), $(sqlite3 "$W/db" 'select count(*) from enterprises') enterprises, DB $(du -m "$W/db" | cut -f1) MB"
 echo
 
-# 1. Single queries, ours and bare FTS5 in one run.
-$B/bench_match "$W/db" "$SAMPLE" "$SPLIT" | tee "$W/latency.txt"
+# 1. Single queries, ours and bare FTS5 side by side in each run (bench_match times both, query
+# by query), RUNS runs (default 5): medians and spread of each percentile and of the ratio.
+# The full table of the last run follows.
+bench/alternate.py --runs "${RUNS:-5}" --keep "$W/keep" \
+  --pair ours_p50_ms,fts_p50_ms:"single query p50, ms" \
+  --pair ours_p99_ms,fts_p99_ms:"single query p99, ms" \
+  --pair ours_mean_ms,fts_mean_ms:"single query mean, ms" \
+  -- bench_match "$B/bench_match $W/db $SAMPLE $SPLIT"
+cp "$W/keep/bench_match.txt" "$W/latency.txt"
+echo; echo "the last run's table:"; cat "$W/latency.txt"
 echo
 
 # 2. Throughput: the server, an analyst, wrk rotating through open posting ids.
@@ -131,19 +139,12 @@ LUA
 } > "$W/ids.lua"
 curl -s -o "$W/one.json" -w "one request: HTTP %{http_code}, %{size_download} bytes, %{time_total} s\n" \
   -H "Cookie: $cookie" "http://127.0.0.1:$PORT/api/v1/postings/$(head -1 "$W/ids.txt")/matches?limit=20"
-run() { # label connections
-  local out rps p50 p90 p99 non2xx
-  out=$(wrk -t"$(( $2 < 2 ? $2 : 2 ))" -c"$2" -d"${D}s" --latency -H "Cookie: $cookie" -s "$W/ids.lua" "http://127.0.0.1:$PORT" 2>&1)
-  echo "$out" > "$W/wrk-c$2.txt"
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
-  p90=$(echo "$out" | awk '$1=="90%" {print $2}')
-  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-  printf "%-52s %10s req/s  p50 %8s  p90 %8s  p99 %8s  non-2xx %s\n" "$1" "$rps" "$p50" "$p90" "$p99" "${non2xx:-0}"
-}
 echo "chainchief serve --threads 2, wrk -t2 (-t1 for 1 connection) -d${D}s on loopback (2 cores shared by client and server)"
-run "GET /postings/{id}/matches?limit=20, 1 connection" 1
-run "GET /postings/{id}/matches?limit=20, 8 connections" 8
-run "GET /postings/{id}/matches?limit=20, 32 connections" 32
+echo "GET /postings/{id}/matches?limit=20 with 1, 8 and 32 connections, alternately ${RUNS:-5} times:"
+wr="bench/wrk_result.sh http://127.0.0.1:$PORT $cookie $D"
+bench/alternate.py --runs "${RUNS:-5}" --no-ratio \
+  --metric rps:"requests per second":higher --metric p50_ms:"p50, ms" --metric p99_ms:"p99, ms" \
+  --metric non2xx:"non-2xx answers" \
+  -- "1 connection" "$wr 1 $W/ids.lua" -- "8 connections" "$wr 8 $W/ids.lua" \
+  -- "32 connections" "$wr 32 $W/ids.lua"
 echo "peer: no HTTP full-text server; the bare FTS5 query above (in-process) is the floor"
