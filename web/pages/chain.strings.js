@@ -35,6 +35,7 @@ export default {
   'chain.col.yoy': ['产值同比', 'Output YoY'],
   'chain.col.completeness': ['链条完整度', 'Completeness'],
   'chain.col.local_coverage': ['本地配套率', 'Local coverage'],
+  'chain.empty.compare': ['所选范围内没有产业链成员企业的产值数据，可换一个统计范围。', 'No chain member in this scope has output figures; try another scope.'],
   'chain.col.output_hhi': ['产值集中度（HHI）', 'Output concentration (HHI)'],
   'chain.col.classes': ['优势 / 一般 / 薄弱 / 缺失', 'Strong / adequate / weak / missing'],
   'chain.col.node': ['环节', 'Node'],

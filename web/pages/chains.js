@@ -49,11 +49,9 @@ export async function render({ main, query, alive }) {
     h('div', { class: 'panel-head' },
       h('h2', null, t('chain.compare_chart')),
       h('span', { class: 'muted small' }, t('chain.compare_chart_hint'))),
-    items.length ? elChart : h('p', { class: 'muted' }, t('common.empty'))));
-  if (items.length) {
-    const c = chart(elChart, bubbleOption(items));
-    if (c) c.on('click', (p) => { if (p.data && p.data.id) go(p.data.id); });
-  }
+    elChart));
+  const c = chart(elChart, bubbleOption(items), { empty: t('chain.empty.compare') });
+  if (c) c.on('click', (p) => { if (p.data && p.data.id) go(p.data.id); });
 
   // The table: sorted here, the order kept in the address (no navigation) so a reload keeps it.
   main.appendChild(h('section', { class: 'panel' },

@@ -111,7 +111,7 @@ async function overview(main, query, alive) {
       { name: t('risk.col.outside_share'), type: 'bar', data: chains.map((c) => (isNum(c.outside_share) ? c.outside_share : 0)), color: '#e0533d', barMaxWidth: 20 },
       { name: t('risk.col.single'), type: 'line', yAxisIndex: 1, data: chains.map((c) => c.single), color: '#2f6fdd' },
     ],
-  });
+  }, { empty: t('risk.empty.overview') });
 }
 
 // ---- one chain ----
@@ -178,7 +178,7 @@ async function chainTab(main, query, alive) {
       { name: t('risk.col.market_hhi'), type: 'bar', data: nodes.map((n) => (isNum(n.market_hhi) ? Math.round(n.market_hhi) : null)), color: '#8d5bd1', barMaxWidth: 14, markLine: { silent: true, symbol: 'none', data: [{ yAxis: 2500, name: '2500' }], lineStyle: { color: '#e0533d', type: 'dashed' }, label: { formatter: t('risk.hhi_line') } } },
       { name: t('risk.col.outside_share'), type: 'line', yAxisIndex: 1, data: nodes.map((n) => (isNum(n.outside_share) ? n.outside_share : null)), color: '#e0533d' },
     ],
-  });
+  }, { empty: t('risk.empty.nodes') });
 }
 
 // ---- one supplier: network and time-to-survive ----
@@ -339,7 +339,7 @@ function showResult(out, r, body = {}) {
       { name: t('risk.affected'), type: 'bar', data: tiers.map((x) => x.affected), color: '#f0a020', barMaxWidth: 28 },
       { name: t('risk.value_at_risk'), type: 'line', yAxisIndex: 1, data: tiers.map((x) => x.value), color: '#e0533d' },
     ],
-  });
+  }, { empty: t('risk.empty.whatif') });
   const chains = (r.chains || []).slice().sort((a, b) => b.value - a.value).slice(0, 15);
   chart(chainEl, {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: axisTooltip(() => fmtWan) },
@@ -347,5 +347,5 @@ function showResult(out, r, body = {}) {
     xAxis: { type: 'value', axisLabel: { formatter: moneyAxis } },
     yAxis: { type: 'category', inverse: true, data: chains.map((c) => (isZh() ? c.name_zh : c.name_en)) },
     series: [{ name: t('risk.value_at_risk'), type: 'bar', data: chains.map((c) => c.value), color: '#e0533d', barMaxWidth: 16 }],
-  });
+  }, { empty: t('risk.empty.whatif') });
 }
