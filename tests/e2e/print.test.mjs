@@ -153,6 +153,27 @@ test('a risk table exports all its rows with numbers as numbers', async () => {
   assert.ok(Math.abs(Number(rows[1][money].v) - first.downstream_loss) < 0.01, 'the value (the first money column: the downstream loss) is the API\'s, in 万元, not the rounded text');
 });
 
+test('a profile\'s metrics by year export with their units: money in 万元, ratios in %', async () => {
+  const uscc = srv.ownUscc;
+  const prof = await apiJson('/api/v1/enterprises/' + uscc);
+  await page.goto(srv.base + '/#/enterprise/' + uscc);
+  await page.locator(tid('metrics-table') + ' tbody tr').first().waitFor();
+  const box = page.locator(tid('metrics-table')).locator('xpath=ancestor::div[contains(@class,"table-export")][1]');
+  const { file } = await download(() => box.locator('.table-tools button').click(), 'metrics.xlsx');
+  const rows = await libreSheet(file);
+  const head = rows[0].map((c) => c.v);
+  const annual = prof.annual || prof.indicators || [];
+  const last = annual[annual.length - 1];
+  const col = head.indexOf(String(last.year));
+  assert.ok(col > 1, `a column per year: ${head.join(' | ')}`);
+  const rowOf = (label) => rows.find((r) => r[0].v.startsWith(label));
+  const rev = rowOf('营业收入'), rd = rowOf('研发投入强度');
+  assert.equal(rev[1].v, '万元');
+  assert.ok(isNumberCell(rev[col]) && Math.abs(Number(rev[col].v) - last.revenue) < 0.01, `revenue ${rev[col].v} 万元 is the API's ${last.revenue}`);
+  assert.equal(rd[1].v, '%');
+  assert.ok(isNumberCell(rd[col]) && Math.abs(Number(rd[col].v) - last.rd_intensity * 100) < 1e-6, `R&D intensity ${rd[col].v} % is the API's ${last.rd_intensity}`);
+});
+
 test('the chain report is in one language and its summary holds numbers', async () => {
   await page.goto(srv.base + '/#/chain/nev');
   await page.locator(tid('report-xlsx')).waitFor();

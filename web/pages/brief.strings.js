@@ -3,6 +3,7 @@ export default {
   'brief.title': ['产业链运行监测简报', 'Chain monitoring brief'],
   'brief.link': ['月度简报', 'Monthly brief'],
   'brief.link_hint': ['本链的产业链运行监测简报（可打印）', 'This chain\'s monitoring brief (printable)'],
+  'brief.link_all': ['全部产业链月度简报', 'Monthly brief of all chains'],
   'brief.all': ['全部产业链', 'All chains'],
   'brief.chain': ['产业链', 'Chain'],
   'brief.month': ['月份', 'Month'],

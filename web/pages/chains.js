@@ -57,6 +57,7 @@ export async function render({ main, query, alive }) {
   main.appendChild(h('section', { class: 'panel' },
     h('div', { class: 'panel-head' },
       h('h2', { testid: 'compare-total' }, t('chain.compare_table', { n: fmtInt(items.length) })),
+      h('a', { class: 'btn btn-sm', testid: 'brief-all-link', href: hashWith('/brief', { chain: 'all', scope }) }, t('brief.link_all')),
       h('span', { class: 'muted small' }, t('chain.compare_table_hint'))),
     table(items, {
       testid: 'compare-table', id: 'compare-table',

@@ -126,6 +126,8 @@ export async function render({ main, params, user, alive }) {
       h('h2', null, t('prof.metrics_table')),
       table(ids.map((id) => metricById.get(id) || { id }), {
         testid: 'metrics-table', cards: false,
+        // units in their own column: a ratio goes in percent (its unit says %), money in 万元
+        export: { name: (e.name || uscc) + ' ' + t('prof.metrics_table'), filters: [[t('ent.col.uscc'), uscc]] },
         row: (m) => ({ dataset: { metric: m.id } }),
         columns: [
           { key: 'metric', label: t('prof.metric'), render: (m) => [mname(m.id), m.derived ? h('span', { class: 'muted small' }, ' · ' + t('prof.derived')) : null] },
@@ -134,6 +136,7 @@ export async function render({ main, params, user, alive }) {
           ...annual.map((a) => ({
             key: 'y' + a.year, label: String(a.year), align: 'num',
             class: (m) => (isNum(a[m.id]) && a[m.id] < 0 ? 'neg' : ''), render: (m) => fmtMetric(m, a[m.id]),
+            exportType: 'number', exportValue: (m) => (isNum(a[m.id]) ? (isRatio(m) ? a[m.id] * 100 : a[m.id]) : null),
           })),
         ],
       })));
