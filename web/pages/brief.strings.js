@@ -23,6 +23,8 @@ export default {
   'brief.k.yoy': ['产值同比', 'Output YoY'],
   'brief.k.completeness': ['链条完整度', 'Completeness'],
   'brief.k.coverage': ['本地配套率', 'Local supply coverage'],
+  'brief.k.output_sum': ['年度产值（各链相加）', 'Output in the year (summed over chains)'],
+  'brief.k.month_output_sum': ['本月产值（各链相加）', 'Output this month (summed over chains)'],
   'brief.k.month_output': ['本月产值', 'Output this month'],
   'brief.k.month_change': ['较上月', 'Against last month'],
   'brief.k.month_yoy': ['较去年同月', 'Against the same month last year'],
