@@ -10,6 +10,7 @@
  * [0.5, 1) before sums of squares are formed, so no finite input overflows.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,45 @@
 
 /* Rows per block of the blocked sums. */
 #define BLOCK 2048
+
+/*
+ * Passes over a large matrix run on two threads (the machine's cores), each over half of the
+ * rows: par_rows(M, FN, ARG) calls FN(ARG, lo, hi) for [0, h) on the calling thread and [h, M)
+ * on another, h a multiple of BLOCK. Results do not depend on the split: extremes and counts
+ * are merged exactly, blocked sums keep each block's total (block_sums) and add them in block
+ * order as one thread would, and per-row results are the row's own.
+ */
+#define PAR_MIN_ROWS 65536
+
+struct par_job {
+	void (*fn)(void *, int, int);
+	void *arg;
+	int lo, hi;
+};
+
+static void *par_main(void *a)
+{
+	struct par_job *j = a;
+	j->fn(j->arg, j->lo, j->hi);
+	return NULL;
+}
+
+static void par_rows(int m, void (*fn)(void *, int, int), void *arg)
+{
+	if (m < PAR_MIN_ROWS) {
+		fn(arg, 0, m);
+		return;
+	}
+	int h = (m / 2 + BLOCK - 1) / BLOCK * BLOCK;
+	struct par_job j = {fn, arg, h, m};
+	pthread_t th;
+	int two = pthread_create(&th, NULL, par_main, &j) == 0;
+	fn(arg, 0, h);
+	if (two)
+		pthread_join(th, NULL);
+	else
+		fn(arg, h, m);
+}
 
 const double eval_sens_steps[EVAL_SENS_STEPS] = {-0.20, -0.10, 0.10, 0.20};
 
@@ -122,6 +162,37 @@ int eval_matrix_check(const struct eval_matrix *mx, struct cc_error *err)
 	return 0;
 }
 
+/* Each column's extremes and missing cells over a part of the rows: part 0 is the rows from
+ * 0, part 1 those from the split (par_rows). */
+struct extremes_job {
+	const double *x;
+	int n;
+	struct {
+		double *min, *max;
+		int *missing;
+	} part[2];
+};
+
+static void extremes_rows(void *arg, int lo, int hi)
+{
+	struct extremes_job *e = arg;
+	int n = e->n, k = lo == 0 ? 0 : 1;
+	double *mn = e->part[k].min, *mx = e->part[k].max;
+	int *miss = e->part[k].missing;
+	for (int i = lo; i < hi; i++) {
+		const double *row = e->x + (size_t)i * (size_t)n;
+		for (int j = 0; j < n; j++) {
+			double v = row[j];
+			if (v != v) {
+				miss[j]++;
+				continue;
+			}
+			mn[j] = v < mn[j] ? v : mn[j];
+			mx[j] = v > mx[j] ? v : mx[j];
+		}
+	}
+}
+
 /* Fills P for MX; returns 0 or a negative CC_E* with ERR set. */
 static int prep_init(struct prep *p, const struct eval_matrix *mx, struct cc_error *err)
 {
@@ -148,20 +219,27 @@ static int prep_init(struct prep *p, const struct eval_matrix *mx, struct cc_err
 		missing[j] = 0;
 	}
 	const double *x = mx->x;
-	for (int i = 0; i < m; i++) {
-		const double *row = x + (size_t)i * (size_t)n;
-		for (int j = 0; j < n; j++) {
-			double v = row[j];
-			if (v != v) {
-				missing[j]++;
-				continue;
-			}
-			if (v < p->min[j])
-				p->min[j] = v;
-			if (v > p->max[j])
-				p->max[j] = v;
-		}
+	struct extremes_job ej = {x, n, {{p->min, p->max, missing}, {NULL, NULL, NULL}}};
+	double *second = malloc((sizeof(double) * 2 + sizeof(int)) * (size_t)n);
+	if (!second) {
+		prep_release(p);
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	}
+	ej.part[1].min = second;
+	ej.part[1].max = second + n;
+	ej.part[1].missing = (int *)(second + 2 * (size_t)n);
+	for (int j = 0; j < n; j++) {
+		ej.part[1].min[j] = HUGE_VAL;
+		ej.part[1].max[j] = -HUGE_VAL;
+		ej.part[1].missing[j] = 0;
+	}
+	par_rows(m, extremes_rows, &ej);
+	for (int j = 0; j < n; j++) {
+		p->min[j] = fmin(p->min[j], ej.part[1].min[j]);
+		p->max[j] = fmax(p->max[j], ej.part[1].max[j]);
+		missing[j] += ej.part[1].missing[j];
+	}
+	free(second);
 	int any_missing = 0;
 	for (int j = 0; j < n; j++) {
 		if (missing[j] == m) {
@@ -209,76 +287,84 @@ static int prep_init(struct prep *p, const struct eval_matrix *mx, struct cc_err
 }
 
 /*
- * Column sums of the scaled values (y = x * scale) and, when SUMSQ is not NULL, of their
- * squares, in blocks of rows.
+ * Blocked column sums over the scaled values y = x * scale: each block of BLOCK rows keeps
+ * its own totals (in TOT, 2n per block), which the caller adds in block order, so the sums are
+ * the same whichever thread summed a block.
  */
-static void column_sums(const struct prep *p, double *sum, double *sumsq)
+enum { SUMS, SUMS_SQUARES, SQDEV, ENTROPY };
+struct blocks_job {
+	const struct prep *p;
+	int kind;
+	const double *mean; /* SQDEV */
+	double *tot;
+};
+
+static void blocks_rows(void *arg, int lo, int hi)
 {
-	int m = p->m, n = p->n;
-	double *bs = calloc((size_t)n * 2, sizeof *bs);
-	double *bq = bs ? bs + n : NULL;
-	for (int j = 0; j < n; j++) {
-		sum[j] = 0;
-		if (sumsq)
-			sumsq[j] = 0;
-	}
-	for (int i0 = 0; i0 < m; i0 += BLOCK) {
-		int i1 = i0 + BLOCK < m ? i0 + BLOCK : m;
-		double local_s[64], local_q[64];
-		double *s = n <= 64 ? local_s : bs, *q = n <= 64 ? local_q : bq;
-		if (!s) /* no memory for a wide matrix: accumulate straight into the totals */
-			s = sum, q = sumsq;
-		else
-			for (int j = 0; j < n; j++)
-				s[j] = q[j] = 0;
+	struct blocks_job *b = arg;
+	const struct prep *p = b->p;
+	int n = p->n;
+	for (int i0 = lo; i0 < hi; i0 += BLOCK) {
+		int i1 = i0 + BLOCK < hi ? i0 + BLOCK : hi;
+		double *s = b->tot + (size_t)(i0 / BLOCK) * 2 * (size_t)n, *q = s + n;
 		for (int i = i0; i < i1; i++) {
 			const double *row = p->x + (size_t)i * (size_t)n;
-			if (sumsq) {
+			switch (b->kind) {
+			case SUMS:
+				for (int j = 0; j < n; j++)
+					s[j] += row[j] * p->scale[j];
+				break;
+			case SUMS_SQUARES:
 				for (int j = 0; j < n; j++) {
 					double y = row[j] * p->scale[j];
 					s[j] += y;
 					q[j] += y * y;
 				}
-			} else {
-				for (int j = 0; j < n; j++)
-					s[j] += row[j] * p->scale[j];
+				break;
+			case SQDEV:
+				for (int j = 0; j < n; j++) {
+					double d = row[j] * p->scale[j] - b->mean[j];
+					s[j] += d * d;
+				}
+				break;
+			default: /* ENTROPY: sum y and sum y ln y (0 ln 0 = 0) */
+				for (int j = 0; j < n; j++) {
+					double y = row[j] * p->scale[j];
+					s[j] += y;
+					if (y > 0)
+						q[j] += y * log(y);
+				}
 			}
 		}
-		if (s != sum)
-			for (int j = 0; j < n; j++) {
-				sum[j] += s[j];
-				if (sumsq)
-					sumsq[j] += q[j];
-			}
 	}
-	free(bs);
 }
 
-/* Sum over rows of (y - mean)^2 per column (population variance times m). */
-static void column_sqdev(const struct prep *p, const double *mean, double *out)
+/* The totals of pass KIND over P's rows into OUT1 (and OUT2: squares, or y ln y). 0 or
+ * CC_ENOMEM. */
+static int block_sums(const struct prep *p, int kind, const double *mean, double *out1,
+		      double *out2)
 {
-	int m = p->m, n = p->n;
-	for (int j = 0; j < n; j++)
-		out[j] = 0;
-	double *blk = calloc((size_t)n, sizeof *blk);
-	for (int i0 = 0; i0 < m; i0 += BLOCK) {
-		int i1 = i0 + BLOCK < m ? i0 + BLOCK : m;
-		double *b = blk ? blk : out;
-		if (blk)
-			for (int j = 0; j < n; j++)
-				b[j] = 0;
-		for (int i = i0; i < i1; i++) {
-			const double *row = p->x + (size_t)i * (size_t)n;
-			for (int j = 0; j < n; j++) {
-				double d = row[j] * p->scale[j] - mean[j];
-				b[j] += d * d;
-			}
-		}
-		if (blk)
-			for (int j = 0; j < n; j++)
-				out[j] += b[j];
+	int n = p->n;
+	size_t nb = ((size_t)p->m + BLOCK - 1) / BLOCK;
+	struct blocks_job b = {p, kind, mean, calloc(nb * 2 * (size_t)n, sizeof(double))};
+	if (!b.tot)
+		return CC_ENOMEM;
+	par_rows(p->m, blocks_rows, &b);
+	for (int j = 0; j < n; j++) {
+		out1[j] = 0;
+		if (out2)
+			out2[j] = 0;
 	}
-	free(blk);
+	for (size_t k = 0; k < nb; k++) {
+		const double *s = b.tot + k * 2 * (size_t)n, *q = s + n;
+		for (int j = 0; j < n; j++) {
+			out1[j] += s[j];
+			if (out2)
+				out2[j] += q[j];
+		}
+	}
+	free(b.tot);
+	return 0;
 }
 
 /*
@@ -319,13 +405,22 @@ static int affine_init(struct affine *f, const struct prep *p, const int *benefi
 				goto out;
 			}
 	}
-	if (norm == EVAL_NORM_VECTOR || norm == EVAL_NORM_SUM)
-		column_sums(p, s1, norm == EVAL_NORM_VECTOR ? s2 : NULL);
+	if ((norm == EVAL_NORM_VECTOR || norm == EVAL_NORM_SUM) &&
+	    block_sums(p, norm == EVAL_NORM_VECTOR ? SUMS_SQUARES : SUMS, NULL, s1, s2)) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
 	if (norm == EVAL_NORM_ZSCORE) {
-		column_sums(p, s1, NULL);
+		if (block_sums(p, SUMS, NULL, s1, NULL)) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+			goto out;
+		}
 		for (int j = 0; j < n; j++)
 			s1[j] /= m;
-		column_sqdev(p, s1, s2);
+		if (block_sums(p, SQDEV, s1, s2, NULL)) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+			goto out;
+		}
 	}
 	for (int j = 0; j < n; j++) {
 		double scale = 0, c = 0, b = 0; /* u = sign * (y - c) / scale + b */
@@ -454,33 +549,16 @@ int eval_weights_entropy(const struct eval_matrix *mx, double *w, struct cc_erro
 		eval_weights_equal(n, w);
 		goto out;
 	}
-	double *acc = calloc((size_t)n * 4, sizeof *acc);
-	if (!acc) {
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-		goto out;
-	}
-	double *sy = acc, *sylny = acc + n, *bs = acc + 2 * (size_t)n, *bl = acc + 3 * (size_t)n;
+	double *acc = calloc((size_t)n * 3, sizeof *acc);
 	/*
 	 * With y = x * scale and S = sum y: H = -sum (y/S) ln(y/S) = ln S - (sum y ln y) / S, so
 	 * one pass gives both sums. 0 ln 0 = 0: a zero cell adds nothing.
 	 */
-	for (int i0 = 0; i0 < m; i0 += BLOCK) {
-		int i1 = i0 + BLOCK < m ? i0 + BLOCK : m;
-		for (int j = 0; j < n; j++)
-			bs[j] = bl[j] = 0;
-		for (int i = i0; i < i1; i++) {
-			const double *row = p.x + (size_t)i * (size_t)n;
-			for (int j = 0; j < n; j++) {
-				double y = row[j] * p.scale[j];
-				bs[j] += y;
-				if (y > 0)
-					bl[j] += y * log(y);
-			}
-		}
-		for (int j = 0; j < n; j++) {
-			sy[j] += bs[j];
-			sylny[j] += bl[j];
-		}
+	double *sy = acc, *sylny = acc ? acc + n : NULL, *bs = acc ? acc + 2 * (size_t)n : NULL;
+	if (!acc || block_sums(&p, ENTROPY, NULL, sy, sylny)) {
+		free(acc);
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
 	}
 	double lnm = log((double)m);
 	for (int j = 0; j < n; j++) {
@@ -691,6 +769,58 @@ static int same_score(double a, double g)
 	return fabs(a - g) <= 1e-10 * scale;
 }
 
+#define RADIX_BITS 11
+#define RADIX_MASK ((1 << RADIX_BITS) - 1)
+/* One pass of eval_rank's radix sort: counts per part (par_rows' halves), then positions. */
+struct radix_job {
+	int m, shift;
+	const uint64_t *key;
+	const int *idx;
+	uint64_t *key2;
+	int *idx2;
+	size_t count[2][RADIX_MASK + 1];
+};
+
+static void radix_count(void *arg, int lo, int hi)
+{
+	struct radix_job *r = arg;
+	size_t *count = r->count[lo == 0 ? 0 : 1];
+	for (int i = lo; i < hi; i++)
+		count[(r->key[i] >> r->shift) & RADIX_MASK]++;
+}
+
+static void radix_scatter(void *arg, int lo, int hi)
+{
+	struct radix_job *r = arg;
+	size_t *count = r->count[lo == 0 ? 0 : 1];
+	for (int i = lo; i < hi; i++) {
+		size_t at = count[(r->key[i] >> r->shift) & RADIX_MASK]++;
+		r->key2[at] = r->key[i];
+		r->idx2[at] = r->idx[i];
+	}
+}
+
+/* The sort keys of rows [lo, hi) (eval_rank). */
+struct keys_job {
+	const double *scores;
+	int lower_is_better;
+	uint64_t *key;
+	int *idx;
+};
+
+static void rank_keys(void *arg, int lo, int hi)
+{
+	struct keys_job *kj = arg;
+	for (int i = lo; i < hi; i++) {
+		uint64_t k = order_key(kj->scores[i]);
+		/* Best first: ascending keys for lower-is-better, else descending (NaN last). */
+		if (!kj->lower_is_better && k != UINT64_MAX)
+			k = ~k - 1; /* stays below UINT64_MAX, the NaN key */
+		kj->key[i] = k;
+		kj->idx[i] = i;
+	}
+}
+
 int eval_rank(const double *scores, int m, int lower_is_better, int *ranks)
 {
 	if (m <= 0)
@@ -705,14 +835,8 @@ int eval_rank(const double *scores, int m, int lower_is_better, int *ranks)
 	}
 	uint64_t *key2 = key + sm;
 	int *idx2 = idx + sm;
-	for (int i = 0; i < m; i++) {
-		uint64_t k = order_key(scores[i]);
-		/* Best first: ascending keys for lower-is-better, else descending (NaN last). */
-		if (!lower_is_better && k != UINT64_MAX)
-			k = ~k - 1; /* stays below UINT64_MAX, the NaN key */
-		key[i] = k;
-		idx[i] = i;
-	}
+	struct keys_job kj = {scores, lower_is_better, key, idx};
+	par_rows(m, rank_keys, &kj);
 	if (m < 64) {
 		/* Insertion sort, stable: order inside a tie is by row. */
 		for (int i = 1; i < m; i++) {
@@ -727,26 +851,30 @@ int eval_rank(const double *scores, int m, int lower_is_better, int *ranks)
 			idx[j + 1] = v;
 		}
 	} else {
-		/* LSD radix sort, 11-bit digits, stable; digits shared by all keys are skipped. */
-		static const int bits = 11;
-		size_t count[1 << 11];
-		for (int shift = 0; shift < 64; shift += bits) {
-			memset(count, 0, sizeof count);
-			for (size_t i = 0; i < sm; i++)
-				count[(key[i] >> shift) & 2047]++;
-			if (count[(key[0] >> shift) & 2047] == sm)
+		/* LSD radix sort, 11-bit digits, stable; digits shared by all keys are skipped.
+		 * Each pass counts and scatters on two threads (radix_count, radix_scatter), the
+		 * first half's keys placed before the second's within a digit, as one thread
+		 * would. */
+		struct radix_job r = {.m = m};
+		for (int shift = 0; shift < 64; shift += RADIX_BITS) {
+			r.key = key;
+			r.idx = idx;
+			r.key2 = key2;
+			r.idx2 = idx2;
+			r.shift = shift;
+			memset(r.count, 0, sizeof r.count);
+			par_rows(m, radix_count, &r);
+			int d0 = (int)((key[0] >> shift) & RADIX_MASK);
+			if (r.count[0][d0] + r.count[1][d0] == sm)
 				continue;
 			size_t pos = 0;
-			for (int d = 0; d < 2048; d++) {
-				size_t c = count[d];
-				count[d] = pos;
-				pos += c;
-			}
-			for (size_t i = 0; i < sm; i++) {
-				size_t at = count[(key[i] >> shift) & 2047]++;
-				key2[at] = key[i];
-				idx2[at] = idx[i];
-			}
+			for (int d = 0; d <= RADIX_MASK; d++)
+				for (int k = 0; k < 2; k++) {
+					size_t c = r.count[k][d];
+					r.count[k][d] = pos;
+					pos += c;
+				}
+			par_rows(m, radix_scatter, &r);
 			uint64_t *tk = key;
 			key = key2;
 			key2 = tk;
@@ -788,6 +916,50 @@ void eval_result_release(struct eval_result *res)
 	memset(res, 0, sizeof *res);
 }
 
+/* A scoring pass over rows [lo, hi): TOPSIS (H, L, W2 set) or the weighted sum. */
+struct score_job {
+	const struct prep *p;
+	const struct affine *f;
+	const double *w, *H, *L, *W2;
+	double *scores;
+};
+
+static void topsis_rows(void *arg, int lo, int hi)
+{
+	const struct score_job *sj = arg;
+	const struct prep *p = sj->p;
+	const struct affine *f = sj->f;
+	int n = p->n;
+	for (int i = lo; i < hi; i++) {
+		const double *row = p->x + (size_t)i * (size_t)n;
+		double dp = 0, dm = 0;
+		for (int j = 0; j < n; j++) {
+			double u = f->a[j] * (row[j] * p->scale[j] - f->c[j]) + f->b[j];
+			double t1 = u - sj->H[j], t2 = u - sj->L[j];
+			dp += sj->W2[j] * t1 * t1;
+			dm += sj->W2[j] * t2 * t2;
+		}
+		dp = sqrt(dp);
+		dm = sqrt(dm);
+		sj->scores[i] = dp + dm > 0 ? dm / (dp + dm) : 1.0;
+	}
+}
+
+static void wsum_rows(void *arg, int lo, int hi)
+{
+	const struct score_job *sj = arg;
+	const struct prep *p = sj->p;
+	const struct affine *f = sj->f;
+	int n = p->n;
+	for (int i = lo; i < hi; i++) {
+		const double *row = p->x + (size_t)i * (size_t)n;
+		double s = 0;
+		for (int j = 0; j < n; j++)
+			s += sj->w[j] * (f->a[j] * (row[j] * p->scale[j] - f->c[j]) + f->b[j]);
+		sj->scores[i] = s;
+	}
+}
+
 static int topsis_scores(const struct prep *p, const struct affine *f, const double *w,
 			 double *scores, struct cc_error *err)
 {
@@ -804,19 +976,8 @@ static int topsis_scores(const struct prep *p, const struct affine *f, const dou
 		L[j] = fmin(u1, u2);
 		W2[j] = w[j] * w[j];
 	}
-	for (int i = 0; i < p->m; i++) {
-		const double *row = p->x + (size_t)i * (size_t)n;
-		double dp = 0, dm = 0;
-		for (int j = 0; j < n; j++) {
-			double u = f->a[j] * (row[j] * p->scale[j] - f->c[j]) + f->b[j];
-			double t1 = u - H[j], t2 = u - L[j];
-			dp += W2[j] * t1 * t1;
-			dm += W2[j] * t2 * t2;
-		}
-		dp = sqrt(dp);
-		dm = sqrt(dm);
-		scores[i] = dp + dm > 0 ? dm / (dp + dm) : 1.0;
-	}
+	struct score_job sj = {p, f, w, H, L, W2, scores};
+	par_rows(p->m, topsis_rows, &sj);
 	free(H);
 	return 0;
 }
@@ -824,14 +985,8 @@ static int topsis_scores(const struct prep *p, const struct affine *f, const dou
 static void wsum_scores(const struct prep *p, const struct affine *f, const double *w,
 			double *scores)
 {
-	int n = p->n;
-	for (int i = 0; i < p->m; i++) {
-		const double *row = p->x + (size_t)i * (size_t)n;
-		double s = 0;
-		for (int j = 0; j < n; j++)
-			s += w[j] * (f->a[j] * (row[j] * p->scale[j] - f->c[j]) + f->b[j]);
-		scores[i] = s;
-	}
+	struct score_job sj = {p, f, w, NULL, NULL, NULL, scores};
+	par_rows(p->m, wsum_rows, &sj);
 }
 
 /* VIKOR's S, R and Q (see mcda.h), then the two conditions and the compromise set. */

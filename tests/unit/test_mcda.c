@@ -702,6 +702,98 @@ static void test_rank_radix(void **state)
 }
 
 /*
+ * A matrix large enough for the passes to run on two threads (eval/mcda.c's par_rows):
+ * entropy weights, TOPSIS scores and the ranks equal a plain one-thread computation written
+ * here from the textbook formulas.
+ */
+static void test_two_threads(void **state)
+{
+	(void)state;
+	enum { M = 150001, N = 5 };
+	double *x = malloc(sizeof *x * M * N), *ref = malloc(sizeof *ref * M);
+	int *rk = malloc(sizeof *rk * M);
+	assert_true(x && ref && rk);
+	uint64_t seed = 99;
+	for (int k = 0; k < M * N; k++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		x[k] = (double)(1 + (seed >> 40) % 5000) / 7.0; /* ties in every column */
+	}
+	/* Each column's extremes only in the second half of the rows (the second thread's). */
+	for (int j = 0; j < N; j++) {
+		x[(M - 1) * N + j] = 2000 + j;
+		x[(M - 2) * N + j] = 0.001 * (j + 1);
+	}
+	int benefit[N] = {1, 0, 1, 1, 0};
+	struct eval_matrix mx = {M, N, x, benefit};
+	struct cc_error err = {0};
+	double w[N], we[N], sum[N] = {0}, plnp[N] = {0}, norm[N] = {0};
+	assert_int_equal(eval_weights_entropy(&mx, w, &err), 0);
+	for (int i = 0; i < M; i++)
+		for (int j = 0; j < N; j++) {
+			sum[j] += x[i * N + j];
+			norm[j] += x[i * N + j] * x[i * N + j];
+		}
+	double dsum = 0;
+	for (int j = 0; j < N; j++) {
+		for (int i = 0; i < M; i++) {
+			double q = x[i * N + j] / sum[j];
+			plnp[j] += q * log(q);
+		}
+		we[j] = 1 + plnp[j] / log((double)M);
+		dsum += we[j];
+	}
+	for (int j = 0; j < N; j++)
+		assert_true(fabs(w[j] - we[j] / dsum) < 1e-9);
+	struct eval_options o = {EVAL_TOPSIS, EVAL_NORM_VECTOR, 0.5};
+	struct eval_result r;
+	assert_int_equal(eval_run(&mx, w, &o, &r, &err), 0);
+	double best[N], worst[N];
+	for (int j = 0; j < N; j++) {
+		norm[j] = sqrt(norm[j]);
+		best[j] = benefit[j] ? -HUGE_VAL : HUGE_VAL;
+		worst[j] = -best[j];
+	}
+	for (int i = 0; i < M; i++)
+		for (int j = 0; j < N; j++) {
+			double v = w[j] * x[i * N + j] / norm[j];
+			best[j] = benefit[j] ? fmax(best[j], v) : fmin(best[j], v);
+			worst[j] = benefit[j] ? fmin(worst[j], v) : fmax(worst[j], v);
+		}
+	for (int i = 0; i < M; i++) {
+		double dp = 0, dm = 0;
+		for (int j = 0; j < N; j++) {
+			double v = w[j] * x[i * N + j] / norm[j];
+			dp += (v - best[j]) * (v - best[j]);
+			dm += (v - worst[j]) * (v - worst[j]);
+		}
+		ref[i] = sqrt(dm) / (sqrt(dp) + sqrt(dm));
+		assert_true(fabs(r.scores[i] - ref[i]) < 1e-9);
+	}
+	/* Ranks: one more than the rows with a better score (ties share the rank), checked for
+	 * rows across both halves. */
+	for (int i = 0; i < M; i += 1499) {
+		int better = 0;
+		for (int k = 0; k < M; k++)
+			better += r.scores[k] > r.scores[i] &&
+				  fabs(r.scores[k] - r.scores[i]) > 1e-10;
+		assert_int_equal(r.ranks[i], better + 1);
+	}
+	/* Lower is better on the same scores: the order reversed. */
+	assert_int_equal(eval_rank(r.scores, M, 1, rk), 0);
+	for (int i = 0; i < M; i += 1499) {
+		int better = 0;
+		for (int k = 0; k < M; k++)
+			better += r.scores[k] < r.scores[i] &&
+				  fabs(r.scores[k] - r.scores[i]) > 1e-10;
+		assert_int_equal(rk[i], better + 1);
+	}
+	eval_result_release(&r);
+	free(x);
+	free(ref);
+	free(rk);
+}
+
+/*
  * A missing cell scores as the worst present value of its column: the result equals that of
  * the matrix with the value filled in, for every method and normalisation, and entropy and
  * CRITIC weights see the same imputed matrix.
@@ -1140,6 +1232,7 @@ int main(void)
 		cmocka_unit_test(test_wsum),
 		cmocka_unit_test(test_rank_ties),
 		cmocka_unit_test(test_rank_radix),
+		cmocka_unit_test(test_two_threads),
 		cmocka_unit_test(test_missing_values),
 		cmocka_unit_test(test_constant_column),
 		cmocka_unit_test(test_one_alternative_one_criterion),
