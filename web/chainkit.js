@@ -81,8 +81,11 @@ export function scopeSelector(current, info, onChange) {
 
 /* ---------- CSV of targets ---------- */
 
+// A text a spreadsheet would run as a formula gets a quote in front (as the server's CSV cells,
+// cc_buf_csv_cell); a number we format ("-7.2") is written as it is.
 function csvCell(v) {
-  const s = v === undefined || v === null ? '' : String(v);
+  let s = v === undefined || v === null ? '' : String(v);
+  if (/^['\s]*[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = "'" + s;
   return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
 }
 
