@@ -165,12 +165,14 @@ test('the single points of failure page, sort and filter by name or region', asy
   await page.locator(tid('spof-table') + ' ' + tid('sort-dominated')).click();
   await page.locator(tid('spof-table') + ' th[aria-sort="descending"] ' + tid('sort-dominated')).waitFor();
   assert.match(await info.innerText(), /^第 1–20 条/);
-  const dom = await page.locator(tid('spof-table') + ' tbody tr td:nth-child(2)').allInnerTexts().then((xs) => xs.map(num));
+  // The column of the header clicked (the supplier, its downstream loss, then the dominated count).
+  const col = await page.locator(tid('spof-table') + ' thead th').evaluateAll((ths) => ths.findIndex((th) => th.querySelector('[data-testid="sort-dominated"]')) + 1);
+  const dom = await page.locator(tid('spof-table') + ` tbody tr td:nth-child(${col})`).allInnerTexts().then((xs) => xs.map(num));
   assert.equal(dom[0], Math.max(...d.spof.map((x) => x.dominated)), 'the most dominating first, of all pages');
   assert.ok(monotonic(dom, 'desc'), dom.join());
   await page.locator(tid('spof-table') + ' ' + tid('sort-dominated')).click();
   await page.locator(tid('spof-table') + ' th[aria-sort="ascending"] ' + tid('sort-dominated')).waitFor();
-  assert.ok(monotonic(await page.locator(tid('spof-table') + ' tbody tr td:nth-child(2)').allInnerTexts().then((xs) => xs.map(num)), 'asc'));
+  assert.ok(monotonic(await page.locator(tid('spof-table') + ` tbody tr td:nth-child(${col})`).allInnerTexts().then((xs) => xs.map(num)), 'asc'));
 
   // The filter by region: the rows, the pager and the count follow it.
   const region = d.spof.map((x) => x.region_name).find((r) => r && r.startsWith('四川省成都市')) || d.spof[0].region_name;
