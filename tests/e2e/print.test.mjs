@@ -174,6 +174,24 @@ test('a profile\'s metrics by year export with their units: money in 万元, rat
   assert.ok(isNumberCell(rd[col]) && Math.abs(Number(rd[col].v) - last.rd_intensity * 100) < 1e-6, `R&D intensity ${rd[col].v} % is the API's ${last.rd_intensity}`);
 });
 
+test('the interchange export in Chinese: Chinese headers and labels, numbers as numbers', async () => {
+  const get = async (url, name) => {
+    const r = await page.request.get(srv.base + url);
+    assert.equal(r.status(), 200, url);
+    const f = path.join(srv.dir, name);
+    await writeFile(f, await r.body());
+    return libreSheet(f);
+  };
+  const ind = await get('/api/v1/exports/indicators?format=xlsx&zh=1', 'indicators-zh.xlsx');
+  const head = ind[0].map((c) => c.v);
+  assert.ok(head.every((x) => CJK.test(x)), `Chinese headers: ${head.join(' | ')}`);
+  const rev = head.indexOf('营业收入');
+  assert.ok(rev > 0 && ind.slice(1).filter((r) => r[rev].v !== '').every((r) => isNumberCell(r[rev])), 'revenue cells are numbers');
+  const ent = await get('/api/v1/exports/enterprises?format=xlsx&zh=1', 'enterprises-zh.xlsx');
+  const scale = ent[0].map((c) => c.v).indexOf('企业规模');
+  assert.ok(scale > 0 && ent.slice(1).every((r) => r[scale].v === '' || /^(大型|中型|小型|微型)$/.test(r[scale].v)), 'sizes as Chinese labels');
+});
+
 test('the chain report is in one language and its summary holds numbers', async () => {
   await page.goto(srv.base + '/#/chain/nev');
   await page.locator(tid('report-xlsx')).waitFor();
