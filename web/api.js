@@ -26,18 +26,13 @@ export class ApiError extends Error {
     this.messageZh = e.message_zh || '';
   }
 
-  // The message in the current language, falling back to the other one, then to a generic text.
+  // The message in the current language, falling back to the other one, then to a generic
+  // text. One language at a time: the other language's message and the field's id (a
+  // developer's word) are not shown; forms use .field to focus the field.
   text() {
     let s = isZh() ? (this.messageZh || this.messageEn) : (this.messageEn || this.messageZh);
     if (!s) s = this.status ? t('err.http', { status: this.status }) : t('err.network');
-    if (this.field) s += isZh() ? '（' + t('err.field', { field: this.field }) + '）' : ' (' + t('err.field', { field: this.field }) + ')';
     return s;
-  }
-
-  // The message in the language not shown, for the places that show both.
-  otherText() {
-    const s = isZh() ? this.messageEn : this.messageZh;
-    return s && s !== this.text() ? s : '';
   }
 }
 

@@ -15,7 +15,7 @@ let menuOpen = null;  // (open) → void of the current shell's menu; null on th
 function layout(user, activeNav, titleKey) {
   const nav = h('nav', { class: 'sidenav', id: 'sidenav', 'aria-label': t('app.title'), testid: 'nav' }, h('div', { class: 'sidenav-inner' },
     h('a', { class: 'brand', href: homeFor(user) },
-      h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '链'),
+      h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, t('app.mark')),
       h('span', { class: 'brand-text' },
         h('span', { class: 'brand-title' }, t('app.title')),
         h('span', { class: 'brand-sub' }, t('app.subtitle')))),

@@ -75,3 +75,13 @@ export function metric(m, v) {
   const u = m ? (lang() === 'en' ? m.unit : m.unit_zh) : '';
   return num(v, 2) + (u ? (lang() === 'en' ? ' ' : '') + u : '');
 }
+
+// A unit as a poster typed it (件, 吨, m…), in the current language when it is one of the common
+// units (the typed text is kept when it is not): 600 吨 reads "600 t" in English.
+const UNITS = { 件: 'piece', 个: 'piece', 片: 'sheet', 米: 'metre', 吨: 'tonne', 台: 'set', 套: 'kit',
+  千克: 'kg', 公斤: 'kg', 箱: 'box', 批: 'batch', 辆: 'vehicle', 平方米: 'sqm', 立方米: 'cbm' };
+export function unitName(u) {
+  if (!u) return '';
+  const id = UNITS[u.trim()];
+  return id ? t('unit.' + id) : u;
+}

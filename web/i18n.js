@@ -18,6 +18,7 @@ import listsStrings from './pages/lists.strings.js';
 import casesStrings from './pages/cases.strings.js';
 import pickerStrings from './pickers.strings.js';
 import mapStrings from './map.strings.js';
+import methodStrings from './methods.strings.js';
 
 const STORE_KEY = 'cc.lang';
 
@@ -27,6 +28,9 @@ const SHELL = {
   'app.title': ['链长制产业链平台', 'ChainChief'],
   'app.subtitle': ['ChainChief · 重庆链长制', 'Chongqing chain chiefs'],
   'app.loading': ['加载中…', 'Loading…'],
+  'app.mark': ['链', 'C'],
+  'actor.cli': ['命令行', 'command line'],
+  'actor.demo': ['演示数据', 'demo data'],
 
   'nav.dashboard': ['总览', 'Dashboard'],
   'nav.enterprises': ['企业', 'Enterprises'],
@@ -55,7 +59,6 @@ const SHELL = {
 
   'err.network': ['无法连接服务器，请检查网络或稍后再试。', 'Cannot reach the server. Check the connection or try again later.'],
   'err.http': ['服务器返回错误（HTTP {status}）。', 'The server answered with an error (HTTP {status}).'],
-  'err.field': ['字段：{field}', 'Field: {field}'],
   'err.not_found_page': ['没有这个页面：{path}', 'No such page: {path}'],
   'err.forbidden_page': ['当前角色无权访问此页面。', 'Your role may not open this page.'],
   'err.no_echarts': ['图表库未加载（/vendor/echarts.min.js），无法绘制图表。', 'The chart library (/vendor/echarts.min.js) did not load; charts cannot be drawn.'],
@@ -99,6 +102,18 @@ const SHELL = {
   'fmt.unit.count': ['件', 'items'],
   'fmt.score_scale': ['（0–100）', ' (0–100)'],
   'common.back': ['返回', 'Back'],
+  'unit.piece': ['件', 'pcs'],
+  'unit.sheet': ['片', 'pcs'],
+  'unit.metre': ['米', 'm'],
+  'unit.tonne': ['吨', 't'],
+  'unit.set': ['台', 'units'],
+  'unit.kit': ['套', 'sets'],
+  'unit.kg': ['千克', 'kg'],
+  'unit.box': ['箱', 'boxes'],
+  'unit.batch': ['批', 'batches'],
+  'unit.vehicle': ['辆', 'vehicles'],
+  'unit.sqm': ['平方米', 'm²'],
+  'unit.cbm': ['立方米', 'm³'],
 
   'scale.large': ['大型', 'Large'],
   'scale.medium': ['中型', 'Medium'],
@@ -136,7 +151,7 @@ const SHELL = {
 };
 
 // Every string: key → [zh-CN, English]. A key defined twice is a mistake (duplicateKeys).
-const PAGES = [loginStrings, dashboardStrings, enterprisesStrings, enterpriseStrings, importStrings, adminStrings, chainStrings, briefStrings, matchStrings, riskStrings, evalStrings, listsStrings, casesStrings, pickerStrings, mapStrings];
+const PAGES = [loginStrings, dashboardStrings, enterprisesStrings, enterpriseStrings, importStrings, adminStrings, chainStrings, briefStrings, matchStrings, riskStrings, evalStrings, listsStrings, casesStrings, pickerStrings, mapStrings, methodStrings];
 const STRINGS = Object.assign({}, SHELL, ...PAGES);
 const DUPLICATES = [SHELL, ...PAGES].flatMap((d) => Object.keys(d)).filter((k, i, all) => all.indexOf(k) !== i);
 const zh = {}, en = {};

@@ -49,6 +49,10 @@ export const fmtPct = pct;
 export const fmtMetric = metric;
 export { fixed2 };
 
+// Who did something (an audit row, a list version, a case note): a user name as it is; 'cli',
+// the command line's actor when no user is given, and 'demo', the demo data's, in words.
+export function actorName(a) { return a === 'cli' || a === 'demo' ? t('actor.' + a) : (a || ''); }
+
 export function fmtTime(s) {
   if (!s) return t('common.unknown');
   const d = new Date(s);

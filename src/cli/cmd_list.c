@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
+#include "domain/reason.h"
 #include "frame/frame.h"
 #include "lists/lists.h"
 
@@ -132,6 +133,14 @@ static int manual(struct cli_ctx *ctx, const char *sub, int kind, const char **a
 	return report_written(ctx, sub, args[0], number);
 }
 
+/* STORED (a structured reason or free text, domain/reason.h) in LANG, in B (reset first). */
+static const char *reason_in(struct cc_buf *b, const char *stored, enum cc_lang lang)
+{
+	cc_buf_reset(b);
+	cc_reason_render(stored, lang, b);
+	return cc_buf_str(b);
+}
+
 static int show(struct cli_ctx *ctx, const char *name, const char **val)
 {
 	struct cc_error err = {0};
@@ -141,10 +150,11 @@ static int show(struct cli_ctx *ctx, const char *name, const char **val)
 		return CLI_USAGE;
 	if (lists_version_read(ctx->store, name, number, &v, &err))
 		return fail("show", &err);
-	static const char *const cols[] = {"rank#",  "uscc",   "name",	"tier",
-					   "score#", "manual", "reason"};
+	static const char *const cols[] = {"rank#",  "uscc",   "name",	 "tier",
+					   "score#", "manual", "reason", "reason_en"};
 	struct cli_table t;
-	cli_table_init(&t, 7, cols);
+	struct cc_buf zh = CC_BUF_INIT(4096), en = CC_BUF_INIT(4096);
+	cli_table_init(&t, 8, cols);
 	for (int i = 0; i < v.n; i++) {
 		const struct list_entry *e = &v.e[i];
 		char r[16] = "", sc[32] = "";
@@ -152,8 +162,14 @@ static int show(struct cli_ctx *ctx, const char *name, const char **val)
 			snprintf(r, sizeof r, "%d", e->rank);
 		if (!isnan(e->score))
 			snprintf(sc, sizeof sc, "%.4f", e->score);
-		const char *row[7] = {
-			r, e->uscc, e->name, e->tier, sc, e->manual ? "manual" : "", e->reason};
+		const char *row[8] = {r,
+				      e->uscc,
+				      e->name,
+				      e->tier,
+				      sc,
+				      e->manual ? "manual" : "",
+				      reason_in(&zh, e->reason, CC_LANG_ZH),
+				      reason_in(&en, e->reason, CC_LANG_EN)};
 		cli_table_add(&t, row);
 	}
 	if (ctx->format == CLI_FMT_TABLE)
@@ -162,6 +178,8 @@ static int show(struct cli_ctx *ctx, const char *name, const char **val)
 		       v.created_at, v.actor, v.note[0] ? " — " : "", v.note, v.n);
 	cli_table_print(&t, stdout, ctx->format);
 	cli_table_release(&t);
+	cc_buf_release(&zh);
+	cc_buf_release(&en);
 	lists_version_release(&v);
 	return CLI_OK;
 }
@@ -217,14 +235,21 @@ static int diff(struct cli_ctx *ctx, const char **args)
 		return CLI_USAGE;
 	if (lists_diff(ctx->store, args[0], from, to, &d, &err))
 		return fail("diff", &err);
-	static const char *const cols[] = {"change", "uscc", "name", "from", "to", "reason"};
+	static const char *const cols[] = {"change", "uscc",   "name",	   "from",
+					   "to",     "reason", "reason_en"};
 	static const char *const kinds[] = {"", "entered", "exited", "changed"};
 	struct cli_table t;
-	cli_table_init(&t, 6, cols);
+	struct cc_buf zh = CC_BUF_INIT(4096), en = CC_BUF_INIT(4096);
+	cli_table_init(&t, 7, cols);
 	for (int i = 0; i < d.n; i++) {
 		const struct list_diff_item *it = &d.items[i];
-		const char *row[6] = {kinds[it->kind], it->uscc,     it->name,
-				      it->old_tier,    it->new_tier, it->reason};
+		const char *row[7] = {kinds[it->kind],
+				      it->uscc,
+				      it->name,
+				      it->old_tier,
+				      it->new_tier,
+				      reason_in(&zh, it->reason, CC_LANG_ZH),
+				      reason_in(&en, it->reason, CC_LANG_EN)};
 		cli_table_add(&t, row);
 	}
 	if (ctx->format == CLI_FMT_TABLE)
@@ -232,6 +257,8 @@ static int diff(struct cli_ctx *ctx, const char **args)
 		       from, to, d.entered, d.exited, d.changed);
 	cli_table_print(&t, stdout, ctx->format);
 	cli_table_release(&t);
+	cc_buf_release(&zh);
+	cc_buf_release(&en);
 	lists_diff_release(&d);
 	return CLI_OK;
 }
@@ -242,22 +269,30 @@ static int history(struct cli_ctx *ctx, const char *uscc)
 	struct list_history h;
 	if (lists_history(ctx->store, uscc, &h, &err))
 		return fail("history", &err);
-	static const char *const cols[] = {"list",   "version#", "created_at",
-					   "status", "tier",	 "reason"};
+	static const char *const cols[] = {"list", "version#", "created_at", "status",
+					   "tier", "reason",   "reason_en"};
 	struct cli_table t;
-	cli_table_init(&t, 6, cols);
+	struct cc_buf zh = CC_BUF_INIT(4096), en = CC_BUF_INIT(4096);
+	cli_table_init(&t, 7, cols);
 	for (int i = 0; i < h.n; i++) {
 		const struct list_history_item *it = &h.items[i];
 		char num[16];
 		snprintf(num, sizeof num, "%d", it->version);
-		const char *row[6] = {it->list,	  num,	    it->created_at,
-				      it->status, it->tier, it->reason};
+		const char *row[7] = {it->list,
+				      num,
+				      it->created_at,
+				      it->status,
+				      it->tier,
+				      reason_in(&zh, it->reason, CC_LANG_ZH),
+				      reason_in(&en, it->reason, CC_LANG_EN)};
 		cli_table_add(&t, row);
 	}
 	if (ctx->format == CLI_FMT_TABLE && h.n == 0)
 		printf("%s has never been on a list\n", uscc);
 	cli_table_print(&t, stdout, ctx->format);
 	cli_table_release(&t);
+	cc_buf_release(&zh);
+	cc_buf_release(&en);
 	lists_history_release(&h);
 	return CLI_OK;
 }

@@ -91,6 +91,12 @@ static int load_chain(int ci, const char *id, const char *framework, struct cc_e
 	ch->name_zh = dup_str(json_object_get(j, "name_zh"));
 	ch->name_en = dup_str(json_object_get(j, "name_en"));
 	ch->source = dup_str(json_object_get(j, "source"));
+	ch->source_zh = dup_str(json_object_get(j, "source_zh"));
+	ch->source_en = dup_str(json_object_get(j, "source_en"));
+	if (!*ch->source_zh)
+		ch->source_zh = ch->source;
+	if (!*ch->source_en)
+		ch->source_en = ch->source;
 	const char *fid = json_string_value(json_object_get(j, "id"));
 	if (!fid || strcmp(fid, id) != 0) {
 		rc = cc_error_set(err, CC_EINVAL, "data file '%s': id should be '%s'", name, id);

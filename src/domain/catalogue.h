@@ -32,7 +32,8 @@ struct cc_chain {
 	const char *framework;
 	const char *status; /* "confirmed" or "working" */
 	const char *name_zh, *name_en;
-	const char *source;
+	const char *source;		   /* the citation, as the data file gives it */
+	const char *source_zh, *source_en; /* the same for readers, in each language */
 	int first_node, nnodes; /* nodes of this chain: [first_node, first_node + nnodes) */
 };
 

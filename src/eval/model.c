@@ -53,6 +53,12 @@ int eval_model_parse(const char *text, struct eval_model *m, struct cc_error *er
 	copy_str(m->name_zh, sizeof m->name_zh, json_object_get(j, "name_zh"));
 	copy_str(m->name_en, sizeof m->name_en, json_object_get(j, "name_en"));
 	copy_str(m->source, sizeof m->source, json_object_get(j, "source"));
+	copy_str(m->source_zh, sizeof m->source_zh, json_object_get(j, "source_zh"));
+	copy_str(m->source_en, sizeof m->source_en, json_object_get(j, "source_en"));
+	if (!m->source_zh[0])
+		copy_str(m->source_zh, sizeof m->source_zh, json_object_get(j, "source"));
+	if (!m->source_en[0])
+		copy_str(m->source_en, sizeof m->source_en, json_object_get(j, "source"));
 	if (!m->id[0]) {
 		rc = cc_error_set(err, CC_EINVAL, "model has no id");
 		goto out;

@@ -35,8 +35,9 @@ struct eval_tier {
 
 struct eval_model {
 	char id[64], name_zh[128], name_en[128], source[1024];
-	struct expr *filter;	/* NULL: everyone */
-	struct expr *candidate; /* NULL: no candidate test */
+	char source_zh[1024], source_en[1024]; /* the source for readers, by language */
+	struct expr *filter;		       /* NULL: everyone */
+	struct expr *candidate;		       /* NULL: no candidate test */
 	double near_margin;
 	int nind;
 	struct eval_indicator ind[EVAL_MODEL_MAX_IND];

@@ -430,10 +430,10 @@ int h_chain(struct http_req *req)
 		json_array_append_new(nodes, node_json(cat, &a.m[k]));
 	analysed_release(&a);
 	return http_json(req, 200,
-			 json_pack("{s:o, s:o, s:o, s:s}", "scope",
+			 json_pack("{s:o, s:o, s:o, s:s, s:s, s:s}", "scope",
 				   h_chain_scope_json(&a.scope, a.year), "chain",
-				   summary_json(a.ch, &a.s), "nodes", nodes, "source",
-				   a.ch->source));
+				   summary_json(a.ch, &a.s), "nodes", nodes, "source", a.ch->source,
+				   "source_zh", a.ch->source_zh, "source_en", a.ch->source_en));
 }
 
 static json_t *targets_json(const struct cc_frame *f, const struct chain_target *t, int n)

@@ -37,9 +37,10 @@ json_t *h_enterprise_item(const struct cc_frame *f, int i, int year)
 	json_t *chains = json_array();
 	for (int k = f->member_start[i]; k < f->member_start[i + 1]; k++) {
 		const struct cc_node *nd = &cat->nodes[f->member_node[k]];
-		json_array_append_new(chains, json_pack("{s:s, s:s, s:s, s:s}", "chain",
+		json_array_append_new(chains, json_pack("{s:s, s:s, s:s, s:s, s:s}", "chain",
 							cat->chains[nd->chain].id, "node", nd->id,
-							"node_name", nd->name_zh, "role",
+							"node_name", nd->name_zh, "node_name_en",
+							nd->name_en, "role",
 							role_names[f->member_role[k]]));
 	}
 	json_t *o =

@@ -174,10 +174,11 @@ int h_models(struct http_req *req)
 								: json_null(),
 					"min_score", cc_json_num(tr->min_score)));
 		}
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "id", m.id,
-						   "name_zh", m.name_zh, "name_en", m.name_en,
-						   "source", m.source, "indicators", inds, "tiers",
-						   tiers));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "id",
+						   m.id, "name_zh", m.name_zh, "name_en", m.name_en,
+						   "source", m.source, "source_zh", m.source_zh,
+						   "source_en", m.source_en, "indicators", inds,
+						   "tiers", tiers));
 		eval_model_release(&m);
 	}
 	return http_json(req, 200, a);

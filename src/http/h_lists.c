@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "base/json.h"
 #include "base/parse.h"
+#include "domain/reason.h"
 #include "http/handlers.h"
 #include "lists/lists.h"
 
@@ -62,13 +63,12 @@ int h_list(struct http_req *req)
 	json_t *entries = json_array();
 	for (int i = 0; i < v.n; i++) {
 		const struct list_entry *e = &v.e[i];
-		json_array_append_new(entries,
-				      json_pack("{s:i, s:s, s:s, s:s, s:o, s:b, s:s, s:i, s:s}",
-						"rank", e->rank, "uscc", e->uscc, "name",
-						e->name ? e->name : "", "tier", e->tier, "score",
-						cc_json_num(e->score), "manual", e->manual,
-						"reason", e->reason ? e->reason : "", "region",
-						e->region, "chains", e->chains ? e->chains : ""));
+		json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:o, s:b, s:i, s:s}", "rank", e->rank,
+				      "uscc", e->uscc, "name", e->name ? e->name : "", "tier",
+				      e->tier, "score", cc_json_num(e->score), "manual", e->manual,
+				      "region", e->region, "chains", e->chains ? e->chains : "");
+		cc_reason_json_set(o, e->reason);
+		json_array_append_new(entries, o);
 	}
 	json_t *out = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:i, s:o}", "name", v.list,
 				"model", v.model, "version", v.number, "created_at", v.created_at,
@@ -123,19 +123,20 @@ int h_list_diff(struct http_req *req)
 	json_t *entered = json_array(), *exited = json_array(), *changed = json_array();
 	for (int i = 0; i < d.n; i++) {
 		const struct list_diff_item *x = &d.items[i];
+		json_t *o;
 		if (x->kind == LIST_TIER)
-			json_array_append_new(changed,
-					      json_pack("{s:s, s:s, s:s, s:s, s:s}", "uscc",
-							x->uscc, "name", x->name ? x->name : "",
-							"from", x->old_tier, "to", x->new_tier,
-							"reason", x->reason ? x->reason : ""));
+			o = json_pack("{s:s, s:s, s:s, s:s}", "uscc", x->uscc, "name",
+				      x->name ? x->name : "", "from", x->old_tier, "to",
+				      x->new_tier);
 		else
-			json_array_append_new(
-				x->kind == LIST_ADD ? entered : exited,
-				json_pack("{s:s, s:s, s:s, s:s}", "uscc", x->uscc, "name",
-					  x->name ? x->name : "", "tier",
-					  x->kind == LIST_ADD ? x->new_tier : x->old_tier, "reason",
-					  x->reason ? x->reason : ""));
+			o = json_pack("{s:s, s:s, s:s}", "uscc", x->uscc, "name",
+				      x->name ? x->name : "", "tier",
+				      x->kind == LIST_ADD ? x->new_tier : x->old_tier);
+		cc_reason_json_set(o, x->reason);
+		json_array_append_new(x->kind == LIST_TIER  ? changed
+				      : x->kind == LIST_ADD ? entered
+							    : exited,
+				      o);
 	}
 	lists_diff_release(&d);
 	return http_json(req, 200,

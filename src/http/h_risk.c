@@ -231,6 +231,8 @@ int h_risk_overview(struct http_req *req)
 		json_object_set_new(o, "chain", json_string(cat->chains[tops[k].chain].id));
 		json_object_set_new(o, "chain_name",
 				    json_string(cat->chains[tops[k].chain].name_zh));
+		json_object_set_new(o, "chain_name_en",
+				    json_string(cat->chains[tops[k].chain].name_en));
 		json_array_append_new(riskiest, o);
 	}
 	free(tops);
@@ -391,9 +393,11 @@ int h_risk_single(struct http_req *req)
 				 cat->nodes[nd].id);
 			json_object_set_new(o, "node", json_string(ref));
 			json_object_set_new(o, "node_name", json_string(cat->nodes[nd].name_zh));
+			json_object_set_new(o, "node_name_en", json_string(cat->nodes[nd].name_en));
 		} else {
 			json_object_set_new(o, "node", json_null());
 			json_object_set_new(o, "node_name", json_null());
+			json_object_set_new(o, "node_name_en", json_null());
 		}
 		json_object_set_new(o, "value", cc_json_num(s[k].value));
 		json_array_append_new(items, o);
@@ -659,8 +663,17 @@ int h_risk_disrupt(struct http_req *req)
 		const char *field = strstr(err.msg, "region") ? "regions"
 				    : strstr(err.msg, "node") ? "nodes"
 							      : "suppliers";
-		return http_error_from(req, rc, &err, field,
-				       "中断对象无效（未知的信用代码、地区或环节）");
+		/* The Chinese message names what was not known, as the English one does (the
+		 * first quoted word of the engine's message): one language shows it all. */
+		const char *q = strchr(err.msg, '\''), *q2 = q ? strchr(q + 1, '\'') : NULL;
+		char zh[512];
+		snprintf(zh, sizeof zh, "中断对象无效：未知的%s%s%.*s%s",
+			 field[0] == 'r'   ? "地区"
+			 : field[0] == 'n' ? "环节"
+					   : "信用代码",
+			 q2 ? "「" : "", q2 ? (int)(q2 - q - 1) : 0, q2 ? q + 1 : "",
+			 q2 ? "」" : "");
+		return http_error_from(req, rc, &err, field, zh);
 	}
 	json_t *tiers = json_array();
 	for (int k = 0; k < r.ntiers; k++)

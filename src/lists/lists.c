@@ -7,6 +7,7 @@
  * and the lists never disagree. Nothing here updates or deletes a list row: the schema's
  * triggers would refuse it anyway.
  */
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +16,13 @@
 #include "base/text.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
+#include "domain/reason.h"
 #include "eval/model.h"
 #include "io/xlsx.h"
 #include "lists/lists.h"
 
-static const char exit_default[] = "模型重算未入选 (dropped out of the model run)";
+/* The reason of a removal by a rerun (a structured reason, domain/reason.h). */
+static const char exit_default[] = "{\"code\":\"list.dropped_out\"}";
 
 static char *dup(const char *s)
 {
@@ -676,7 +679,7 @@ int lists_version_from_model(struct cc_store *st, const struct cc_frame *f, cons
 	struct eval_model m;
 	struct eval_model_run run;
 	struct list_entry *e = NULL;
-	char(*reasons)[160] = NULL;
+	char(*reasons)[640] = NULL;
 	int64_t *idx = NULL, *removed = NULL;
 	int n = 0, nremoved = 0, rc, have_prev = 0, have_run = 0;
 	if (create) {
@@ -714,9 +717,19 @@ int lists_version_from_model(struct cc_store *st, const struct cc_frame *f, cons
 		copy(x->tier, sizeof x->tier, m.tiers[run.tier[p]].id);
 		x->score = run.score[p];
 		x->rank = run.rank[p];
-		snprintf(reasons[n], sizeof reasons[n],
-			 "模型 %s 排名 %d，得分 %.4f (model rank %d, score %.4f)", m.id,
-			 run.rank[p], run.score[p], run.rank[p], run.score[p]);
+		/* A structured reason (domain/reason.h): the model's names, rank and score. */
+		json_t *why = json_pack("{s:s, s:{s:s, s:s}, s:i, s:f}", "code", "list.model_rank",
+					"model", "zh", m.name_zh, "en", m.name_en, "rank",
+					run.rank[p], "score", round(run.score[p] * 10000) / 100);
+		size_t len = why ? json_dumpb(why, reasons[n], sizeof reasons[n] - 1,
+					      JSON_COMPACT | JSON_PRESERVE_ORDER)
+				 : 0;
+		json_decref(why);
+		if (!len || len >= sizeof reasons[n]) {
+			rc = cc_error_set(err, CC_ENOMEM, "cannot write the reason of an entry");
+			goto out;
+		}
+		reasons[n][len] = '\0';
 		x->reason = reasons[n];
 		n++;
 	}
@@ -1029,6 +1042,7 @@ int lists_export_xlsx(const struct list_version *v, const char *path, struct cc_
 	struct cc_xlsx_writer *w = NULL;
 	struct eval_model m;
 	int have_model = eval_model_load(v->model, &m, NULL) == 0;
+	struct cc_buf why = CC_BUF_INIT(64 * 1024);
 	char title[512];
 	int rc = cc_xlsx_create(&w, path, err);
 	if (rc)
@@ -1058,7 +1072,10 @@ int lists_export_xlsx(const struct list_version *v, const char *path, struct cc_
 			score[0] = '\0';
 		else
 			snprintf(score, sizeof score, "%.4f", e->score);
-		const char *row[8] = {no, e->name, e->uscc, region, chains, tier, score, e->reason};
+		cc_buf_reset(&why);
+		cc_reason_render(e->reason, CC_LANG_ZH, &why);
+		const char *row[8] = {no,     e->name, e->uscc, region,
+				      chains, tier,    score,	cc_buf_str(&why)};
 		if ((rc = cc_xlsx_row(w, 8, row, types, 0, err)))
 			goto out;
 	}
@@ -1067,6 +1084,7 @@ int lists_export_xlsx(const struct list_version *v, const char *path, struct cc_
 out:
 	if (w)
 		cc_xlsx_close(w, NULL);
+	cc_buf_release(&why);
 	if (have_model)
 		eval_model_release(&m);
 	return rc;

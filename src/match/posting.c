@@ -492,15 +492,14 @@ json_t *match_posting_row_json(struct cc_stmt *s, const char *today, int with_pr
 	json_object_set_new(o, "description", str_or_null(s, 6));
 	json_object_set_new(o, "chain", str_or_null(s, 7));
 	json_object_set_new(o, "node", str_or_null(s, 8));
-	const char *node_name = NULL;
+	const struct cc_node *nd = NULL;
 	if (!cc_stmt_is_null(s, 7) && !cc_stmt_is_null(s, 8)) {
 		const struct cc_catalogue *cat = cc_catalogue_get(NULL);
 		const struct cc_chain *ch = cat ? cc_chain_find(cat, cc_stmt_text(s, 7)) : NULL;
-		const struct cc_node *nd = ch ? cc_node_find(cat, ch, cc_stmt_text(s, 8)) : NULL;
-		if (nd)
-			node_name = nd->name_zh;
+		nd = ch ? cc_node_find(cat, ch, cc_stmt_text(s, 8)) : NULL;
 	}
-	json_object_set_new(o, "node_name", node_name ? json_string(node_name) : json_null());
+	json_object_set_new(o, "node_name", nd ? json_string(nd->name_zh) : json_null());
+	json_object_set_new(o, "node_name_en", nd ? json_string(nd->name_en) : json_null());
 	json_object_set_new(o, "quantity",
 			    cc_stmt_is_null(s, 9) ? json_null() : json_real(cc_stmt_double(s, 9)));
 	json_object_set_new(o, "unit", str_or_null(s, 10));

@@ -1004,6 +1004,7 @@ int match_item_write(struct cc_store *st, const struct cc_frame *f, struct match
 		snprintf(ref, sizeof ref, "%s.%s", cat->chains[nd->chain].id, nd->id);
 		put_str(b, "node", ref);
 		put_str(b, "node_name", nd->name_zh);
+		put_str(b, "node_name_en", nd->name_en);
 	} else {
 		cc_buf_puts(b, ",\"node\":null");
 	}
@@ -1019,7 +1020,8 @@ int match_item_write(struct cc_store *st, const struct cc_frame *f, struct match
 		case 0:
 			if (it->matched[0]) {
 				snprintf(zh, sizeof zh, "标题/描述/产品含：%s", it->matched);
-				snprintf(en, sizeof en, "text contains: %s", it->matched);
+				snprintf(en, sizeof en, "text contains \u201c%s\u201d",
+					 it->matched);
 			} else {
 				snprintf(zh, sizeof zh, "%s", v > 0 ? "文本相似" : "无共同文字");
 				snprintf(en, sizeof en, "%s",

@@ -2092,8 +2092,14 @@ def test_lists_cases(ctx):
     r = a.get("/api/v1/lists/reserve")
     check(r.status == 200 and r.json["version"] >= 1 and len(r.json["entries"]) > 0,
           "a list's latest version with entries", r.short())
+    ents = (r.json or {}).get("entries") or [{}]
+    check(all(x.get("reason_zh", "").startswith("模型「") and
+              x.get("reason_en", "").startswith("Rank %d in the model" % x.get("rank", 0)) and
+              x.get("reason") == x.get("reason_zh") and "{" not in x.get("reason_en", "")
+              for x in ents if not x.get("manual")),
+          "an entry's reason from the model run comes in Chinese and in English", ents[0])
     v1 = (r.json or {}).get("version", 1)
-    first = (r.json or {}).get("entries", [{}])[0].get("uscc")
+    first = ents[0].get("uscc")
     expect_error(a.req("POST", "/api/v1/lists/reserve/changes",
                        {"action": "remove", "uscc": first}), 400, "invalid",
                  "a change without a reason -> 400", "reason")
@@ -2103,7 +2109,8 @@ def test_lists_cases(ctx):
     v2 = (r.json or {}).get("version", v1 + 1)
     r = a.get("/api/v1/lists/reserve/diff?from=%d&to=%d" % (v1, v2))
     check(r.status == 200 and [x["uscc"] for x in r.json["exited"]] == [first] and
-          r.json["exited"][0]["reason"] == "已上市，移出后备库" and not r.json["entered"],
+          r.json["exited"][0]["reason"] == "已上市，移出后备库" and
+          r.json["exited"][0]["reason_en"] == "已上市，移出后备库" and not r.json["entered"],
           "the diff shows exactly the removal with its reason", r.short())
     r = a.get("/api/v1/lists/reserve/versions")
     check(r.status == 200 and len(r.json["items"]) >= 2, "versions listed", r.short())

@@ -36,9 +36,21 @@ test('the login page refuses a wrong password, in both languages, then logs in',
   await err.waitFor({ state: 'visible' });
   const text = (await err.innerText()).trim();
   assert.ok(text.length > 0, 'an error message is shown');
-  assert.match(text, /[\u4e00-\u9fff]/, 'the message is in Chinese first');
-  assert.match(text, /[A-Za-z]{3,}/, 'and in English below it');
+  assert.match(text, /[\u4e00-\u9fff]/, 'the message is in Chinese');
+  assert.doesNotMatch(text, /[A-Za-z]{3,}/, 'and only in Chinese (one language at a time)');
   await screenshot(page, 'login-error');
+  // In English the same refusal is in English only.
+  await page.locator(tid('lang-switch')).click();
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await page.locator(tid('login-user')).fill(srv.users.admin.username);
+  await page.locator(tid('login-pass')).fill('not-the-password');
+  await page.locator(tid('login-submit')).click();
+  await page.waitForFunction(() => /[A-Za-z]{3,}/.test(document.querySelector('[data-testid=login-error]').innerText));
+  const en = (await err.innerText()).trim();
+  assert.doesNotMatch(en, /[\u4e00-\u9fff]/, `the English message has no Chinese: ${en}`);
+  await page.locator(tid('lang-switch')).click();
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+  await page.locator(tid('login-user')).fill(srv.users.admin.username); // the form was drawn again
 
   await page.locator(tid('login-pass')).fill(srv.users.admin.password);
   await page.locator(tid('login-submit')).click();

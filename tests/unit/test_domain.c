@@ -19,6 +19,7 @@
 #include "domain/codes.h"
 #include "domain/derive.h"
 #include "domain/metric.h"
+#include "domain/reason.h"
 #include "domain/uscc.h"
 #include "store/store.h"
 
@@ -332,6 +333,51 @@ static void test_catalogue(void **state)
 	assert_null(cc_node_resolve(cat, "nochain.x", NULL, &err));
 }
 
+/* Structured reasons render in each language; free text, unknown codes and missing
+ * parameters come out as they are. */
+static void test_reason(void **state)
+{
+	(void)state;
+	struct cc_buf b = CC_BUF_INIT(4096);
+	const char *rank = "{\"code\":\"list.model_rank\",\"model\":{\"zh\":\"上市后备\","
+			   "\"en\":\"Listing reserve\"},\"rank\":3,\"score\":57.06}";
+	assert_int_equal(cc_reason_render(rank, CC_LANG_ZH, &b), 0);
+	assert_string_equal(cc_buf_str(&b), "模型「上市后备」排名第 3，得分 57.06（0–100）");
+	cc_buf_reset(&b);
+	assert_int_equal(cc_reason_render(rank, CC_LANG_EN, &b), 0);
+	assert_string_equal(cc_buf_str(&b),
+			    "Rank 3 in the model \"Listing reserve\", score 57.06 (0–100)");
+	char code[64];
+	assert_int_equal(cc_reason_code(rank, code, sizeof code), 1);
+	assert_string_equal(code, "list.model_rank");
+	/* A pair with one language only falls back to the other. */
+	cc_buf_reset(&b);
+	cc_reason_render("{\"code\":\"list.model_rank\",\"model\":{\"zh\":\"甲\"},\"rank\":1}",
+			 CC_LANG_EN, &b);
+	assert_string_equal(cc_buf_str(&b), "Rank 1 in the model \"甲\", score {score} (0–100)");
+	cc_buf_reset(&b);
+	cc_reason_render("{\"code\":\"list.dropped_out\"}", CC_LANG_EN, &b);
+	assert_string_equal(cc_buf_str(&b), "Dropped out of the model run");
+	/* Free text, old stored reasons, broken JSON and unknown codes. */
+	const char *as_is[] = {"区县推荐 added",
+			       "模型 lr 排名 1，得分 0.5706 (model rank 1, score 0.5706)",
+			       "{not json", "{\"x\":1}", ""};
+	for (size_t i = 0; i < sizeof as_is / sizeof as_is[0]; i++) {
+		cc_buf_reset(&b);
+		assert_int_equal(cc_reason_render(as_is[i], CC_LANG_EN, &b), 0);
+		assert_string_equal(cc_buf_str(&b), as_is[i]);
+		assert_int_equal(cc_reason_code(as_is[i], NULL, 0), 0);
+	}
+	cc_buf_reset(&b);
+	cc_reason_render(NULL, CC_LANG_ZH, &b);
+	assert_string_equal(cc_buf_str(&b), "");
+	cc_buf_reset(&b);
+	cc_reason_render("{\"code\":\"no.such\"}", CC_LANG_ZH, &b);
+	assert_string_equal(cc_buf_str(&b), "no.such");
+	assert_int_equal(cc_reason_code("{\"code\":\"no.such\"}", NULL, 0), 0);
+	cc_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,7 +385,7 @@ int main(void)
 		cmocka_unit_test(test_orgcode),		 cmocka_unit_test(test_derive),
 		cmocka_unit_test(test_metric_catalogue), cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_catalogue),	 cmocka_unit_test(test_region_rule),
-		cmocka_unit_test(test_region_area),
+		cmocka_unit_test(test_region_area),	 cmocka_unit_test(test_reason),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 #include "base/csv.h"
 #include "domain/codes.h"
 #include "domain/uscc.h"
+#include "domain/reason.h"
 #include "io/import.h"
 #include "io/xlsx.h"
 #include "lists/lists.h"
@@ -204,7 +205,14 @@ static void test_manual_and_diff(void **state)
 	assert_int_equal(d.n, 1);
 	assert_int_equal(d.exited, 1);
 	assert_string_equal(d.items[0].uscc, code_a);
-	assert_non_null(strstr(d.items[0].reason, "dropped out of the model run"));
+	/* The removal by a rerun keeps a structured reason, rendered per language. */
+	struct cc_buf why = CC_BUF_INIT(1024);
+	assert_int_equal(cc_reason_render(d.items[0].reason, CC_LANG_EN, &why), 0);
+	assert_string_equal(cc_buf_str(&why), "Dropped out of the model run");
+	cc_buf_reset(&why);
+	assert_int_equal(cc_reason_render(d.items[0].reason, CC_LANG_ZH, &why), 0);
+	assert_string_equal(cc_buf_str(&why), "模型重算未入选");
+	cc_buf_release(&why);
 	lists_diff_release(&d);
 	/* From 1 to 3 the removal of C keeps its reason. */
 	assert_int_equal(lists_diff(st, "t", 1, 3, &d, &err), 0);

@@ -1,7 +1,7 @@
 // Admin: users (list, create, disable) and the audit log (newest first, paged).
-import { t, pick } from '../i18n.js';
-import { api, ApiError, errorText, itemsOf } from '../api.js';
-import { h, clear, fmtTime, fmtNum, statusBox, errorPanel, isNum } from '../util.js';
+import { t, pick, isZh } from '../i18n.js';
+import { api, errorText, itemsOf } from '../api.js';
+import { h, clear, fmtTime, fmtNum, statusBox, errorPanel, isNum, actorName } from '../util.js';
 import * as ref from '../ref.js';
 import { table, pager, cursorTrail } from '../table.js';
 
@@ -66,7 +66,7 @@ export async function render({ main, user, alive }) {
       pageStatus.show('ok', t('adm.disabled_ok', { name }));
       loadAudit('');
     } catch (e) {
-      pageStatus.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+      pageStatus.show('error', errorText(e));
     }
   }
 
@@ -110,7 +110,7 @@ export async function render({ main, user, alive }) {
       loadUsers();
       loadAudit('');
     } catch (e) {
-      createStatus.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+      createStatus.show('error', errorText(e));
     } finally {
       createBtn.disabled = false;
     }
@@ -134,7 +134,8 @@ export async function render({ main, user, alive }) {
       if (v === null || v === undefined || v === '') return { title: null, text: '' };
       const s = typeof v === 'string' ? v : JSON.stringify(v);
       const title = full === undefined ? s : (typeof full === 'string' ? full : JSON.stringify(full));
-      return { title, text: s.length > 160 ? s.slice(0, 160) + '…' : s };
+      const text = recordText(s);
+      return { title, text: text.length > 160 ? text.slice(0, 160) + '…' : text };
     };
     // For an update, only the fields that changed (the whole record is in the tooltip).
     const changed = (a) => {
@@ -154,9 +155,9 @@ export async function render({ main, user, alive }) {
         testid: 'audit-table',
         columns: [
           { key: 'at', label: t('adm.audit.at'), class: 'nowrap', render: (a) => fmtTime(a.at) },
-          { key: 'actor', label: t('adm.audit.actor'), render: (a) => a.actor || '' },
-          { key: 'action', label: t('adm.audit.action'), class: 'mono', render: (a) => a.action || '' },
-          { key: 'target', label: t('adm.audit.target'), class: 'mono', render: (a) => a.target || '' },
+          { key: 'actor', label: t('adm.audit.actor'), render: (a) => actorName(a.actor) },
+          { key: 'action', label: t('adm.audit.action'), render: (a) => actionName(a.action) },
+          { key: 'target', label: t('adm.audit.target'), render: (a) => targetText(a.target) },
           { key: 'before', label: t('adm.audit.before'), class: 'json', attrs: (a) => ({ title: a.b.title }), render: (a) => a.b.text },
           { key: 'after', label: t('adm.audit.after'), class: 'json', attrs: (a) => ({ title: a.n.title }), render: (a) => a.n.text },
         ],
@@ -169,4 +170,40 @@ export async function render({ main, user, alive }) {
   }
 
   await Promise.all([loadUsers(), loadAudit('')]);
+}
+
+// An audit action id ('user.create') by its name in the current language; an action without a
+// name (one added later) shows its id.
+function actionName(id) {
+  if (!id) return '';
+  const k = 'adm.action.' + id;
+  const s = t(k);
+  return s === k ? id : s;
+}
+
+// An audit record (JSON text) in words: each field by its name and its value, coded values by
+// their names ('model' → 模型计算), in the current language; the record as stored stays in the
+// cell's tooltip. Text that is not a JSON object is shown as it is.
+function recordText(s) {
+  const o = parseObj(s);
+  if (!o) return s;
+  const word = (prefix, v) => { const k = prefix + v; const x = t(k); return x === k ? null : x; };
+  const value = (v) => {
+    if (v === null || v === undefined || v === '') return t('common.unknown');
+    if (typeof v === 'boolean') return t(v ? 'common.yes' : 'common.no');
+    if (typeof v === 'number') return fmtNum(v, 4);
+    if (Array.isArray(v)) return v.map(value).join(isZh() ? '、' : ', ');
+    if (typeof v === 'object') return JSON.stringify(v);
+    return word('adm.value.', v) || word('role.', v) || String(v);
+  };
+  return Object.entries(o).map(([k, v]) => (word('adm.field.', k) || k) + (isZh() ? '：' : ': ') + value(v)).join(isZh() ? '；' : '; ');
+}
+
+// An audit target ('case 12', 'list lang_list') with its kind in words: 案例 12.
+function targetText(s) {
+  const m = /^([a-z_]+) (.+)$/.exec(s || '');
+  if (!m) return s || '';
+  const k = 'adm.field.' + m[1];
+  const w = t(k);
+  return (w === k ? m[1] : w) + ' ' + m[2];
 }

@@ -4,7 +4,7 @@
 // resilience, and how "last month" is computed. Its data is GET /api/v1/brief (the CLI's
 // `chain brief --format json`). Address: #/brief?chain=ID|all&scope=&month=YYYY-MM
 import { t, pick, isZh } from '../i18n.js';
-import { api, ApiError, errorText } from '../api.js';
+import { api, errorText } from '../api.js';
 import { h, fmtInt, fmtMoney, fmtPct, moneyAxis, chart, hashWith, errorPanel, isNum } from '../util.js';
 import { scopeSelector, className, classBadge, kindName, signedPct, CLASS_COLOR, CLASSES } from '../chainkit.js';
 import { table } from '../table.js';
@@ -26,7 +26,7 @@ export async function render({ main, query, alive }) {
       api('/brief', { query: { chain: chainId || 'all', scope, month } }),
     ]);
   } catch (e) {
-    if (alive()) main.appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    if (alive()) main.appendChild(errorPanel(errorText(e)));
     return;
   }
   if (!alive()) return;

@@ -3,7 +3,7 @@
 // Address: #/cases?status=&department=&overdue=1&id=N
 import { t } from '../i18n.js';
 import { api, ApiError, errorText, itemsOf } from '../api.js';
-import { h, clear, fmtTime, errorPanel, statusBox, hashWith } from '../util.js';
+import { h, clear, fmtTime, errorPanel, statusBox, hashWith, actorName } from '../util.js';
 
 export const STATUSES = ['open', 'in_progress', 'resolved', 'declined'];
 export const KINDS = ['finance', 'land', 'talent', 'permits', 'technology', 'market'];
@@ -69,7 +69,7 @@ async function detail(box, id, filters, alive) {
   try {
     d = await api('/cases/' + encodeURIComponent(id));
   } catch (e) {
-    if (alive()) box.appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    if (alive()) box.appendChild(errorPanel(errorText(e)));
     return;
   }
   if (!alive()) return;
@@ -95,7 +95,7 @@ async function detail(box, id, filters, alive) {
         await api('/cases/' + encodeURIComponent(c.id) + '/moves', { json: { to, comment } });
         reload();
       } catch (e) {
-        status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+        status.show('error', errorText(e));
         ok.disabled = false;
       }
     });
@@ -116,7 +116,7 @@ async function detail(box, id, filters, alive) {
       await api('/cases/' + encodeURIComponent(c.id) + '/comments', { json: { text } });
       reload();
     } catch (e) {
-      status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+      status.show('error', errorText(e));
     }
   });
 
@@ -145,7 +145,7 @@ async function detail(box, id, filters, alive) {
       h('div', null,
         h('h3', { class: 'panel-title' }, t('cases.comments', { n: comments.length })),
         h('ol', { class: 'timeline', testid: 'case-comments' }, comments.length ? comments.map((m) => h('li', { testid: 'case-comment' },
-          h('div', { class: 'small muted' }, fmtTime(m.at), ' · ', m.actor || '',
+          h('div', { class: 'small muted' }, fmtTime(m.at), ' · ', actorName(m.actor),
             m.from || m.to ? [' · ', t('cases.status.' + (m.from || 'open')), ' → ', h('strong', null, t('cases.status.' + m.to))] : null),
           h('div', null, m.text))) : h('li', { class: 'muted' }, t('cases.no_comments'))),
         commentForm))));
@@ -185,7 +185,7 @@ function openForm(filters) {
       const r = await api('/cases', { json: body });
       location.hash = hashWith('/cases', { ...filters, id: r && r.id });
     } catch (e) {
-      status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+      status.show('error', errorText(e));
       if (e instanceof ApiError && e.field && els[e.field]) els[e.field].focus();
     } finally {
       submit.disabled = false;

@@ -3,7 +3,8 @@
 // reason, its enterprises and investment targets from …/nodes/{node}), the gaps and extension
 // links, the targets with a CSV export, and the XLSX report.
 import { t, pick, isZh } from '../i18n.js';
-import { api, apiUrl, ApiError, errorText } from '../api.js';
+import { methodNotes } from '../methods.js';
+import { api, apiUrl, errorText } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtMoney, fmtPct, score, chart, hashWith, errorPanel, isNum, escapeHtml } from '../util.js';
 import {
   CLASS_COLOR, CLASSES, STAGES, scopeSelector, classBadge, classCounts, classLegend, className, stageName, kindName,
@@ -32,7 +33,7 @@ export async function render({ main, params, query, alive }) {
     ]);
   } catch (e) {
     if (!alive()) return;
-    clear(main).append(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''), back);
+    clear(main).append(errorPanel(errorText(e)), back);
     return;
   }
   if (!alive()) return;
@@ -53,8 +54,7 @@ export async function render({ main, params, query, alive }) {
       h('div', null,
         h('h2', { class: 'chain-name', testid: 'chain-name' }, pick(c.name_zh, c.name_en),
           c.status ? h('span', { class: 'badge ' + (c.status === 'working' ? 'badge-working' : 'badge-on') }, t('chain.status.' + c.status)) : null),
-        h('div', { class: 'muted small' }, isZh() ? c.name_en : c.name_zh, ' · ', h('span', { class: 'mono' }, c.id),
-          d.source ? [' · ', t('chain.source'), d.source] : null)),
+        pick(d.source_zh, d.source_en) ? h('div', { class: 'muted small', testid: 'chain-source' }, t('chain.source'), pick(d.source_zh, d.source_en)) : null),
       h('div', { class: 'chain-head-actions' },
         back,
         h('a', { class: 'btn', testid: 'brief-link', href: briefHref, title: t('brief.link_hint') }, t('brief.link')),
@@ -169,6 +169,7 @@ export async function render({ main, params, query, alive }) {
     targetsTable));
 
   /* ---------- the side panel ---------- */
+  main.appendChild(methodNotes(['concentration']));
   const drawer = h('aside', { class: 'drawer', testid: 'node-panel', hidden: true, 'aria-labelledby': 'node-panel-title', role: 'complementary' });
   main.appendChild(drawer);
   let reqNo = 0;
@@ -210,7 +211,6 @@ export async function render({ main, params, query, alive }) {
       h('div', { class: 'drawer-title' },
         h('h2', { id: 'node-panel-title', testid: 'node-name' }, pick(n.name_zh, n.name_en) || n.id),
         h('div', { class: 'muted small' },
-          n.name_en && isZh() ? n.name_en + ' · ' : (n.name_zh && !isZh() ? n.name_zh + ' · ' : ''),
           stageName(n.stage),
           n.parent && byId.get(n.parent) ? ' · ' + pick(byId.get(n.parent).name_zh, byId.get(n.parent).name_en) : ''),
         n.class ? h('div', { style: { marginTop: '6px' } }, classBadge(n.class)) : null),

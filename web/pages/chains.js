@@ -2,7 +2,7 @@
 // local supply coverage (size = output value, colour = growth) and a sortable table; a row or a
 // bubble opens the chain. A chief sees only their own chains (the API filters).
 import { t, pick } from '../i18n.js';
-import { api, ApiError, errorText } from '../api.js';
+import { api, errorText } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtMoney, fmtPct, chart, hashWith, errorPanel, isNum, escapeHtml } from '../util.js';
 import { scopeSelector, classCounts, growthColumn, signedPct, unit } from '../chainkit.js';
 import { table } from '../table.js';
@@ -22,7 +22,7 @@ export async function render({ main, query, alive }) {
     if (!alive()) return;
     clear(main).append(
       scopeSelector(scope, null, (s) => { location.hash = hashWith('/chains', { scope: s, year }); }),
-      errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+      errorPanel(errorText(e)));
     return;
   }
   if (!alive()) return;

@@ -3,7 +3,7 @@
 // default, so a chain's firms and output here are the chain page's (the server counts both with
 // one function).
 import { t, pick } from '../i18n.js';
-import { api, ApiError, errorText } from '../api.js';
+import { api, errorText } from '../api.js';
 import { h, clear, fmtInt, chart, axisNum, money, moneyAxis, axisTooltip, isNum, hashWith, errorPanel } from '../util.js';
 import { scopeSelector } from '../chainkit.js';
 import { districtMap } from '../map.js';
@@ -21,7 +21,7 @@ export async function render({ main, query, alive }) {
   } catch (e) {
     if (!alive()) return;
     clear(main).append(scopeSelector(scope, null, go),
-      errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+      errorPanel(errorText(e)));
     return;
   }
   if (!alive()) return;

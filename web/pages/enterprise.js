@@ -19,7 +19,7 @@ export async function render({ main, params, user, alive }) {
   } catch (e) {
     if (!alive()) return;
     clear(main).append(
-      errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''),
+      errorPanel(errorText(e)),
       user.role !== 'enterprise'
         ? h('a', { href: '#/enterprises', class: 'btn' }, '← ' + t('prof.back'))
         : (user.uscc && user.uscc !== uscc ? h('a', { href: '#/enterprise/' + user.uscc, class: 'btn', testid: 'own-profile-link' }, '← ' + t('nav.my_enterprise')) : ''));
@@ -267,7 +267,7 @@ function editForm(e, certs, officialLocked) {
       flash = { kind: 'ok', text: t('common.saved') };
       window.dispatchEvent(new HashChangeEvent('hashchange')); // reload the profile
     } catch (err) {
-      status.show('error', errorText(err), err instanceof ApiError ? err.otherText() : '');
+      status.show('error', errorText(err));
       if (err instanceof ApiError && err.field && els[err.field]) els[err.field].focus();
     } finally {
       submit.disabled = false;

@@ -3,7 +3,7 @@
 export default {
   'ent.title': ['企业查询', 'Enterprises'],
   'ent.q': ['企业名称', 'Name'],
-  'ent.q_ph': ['输入名称中的任意文字，如“汽车”', 'Any part of the name, e.g. 汽车'],
+  'ent.q_ph': ['输入名称中的任意文字，如“汽车”', 'Any part of the name, as registered in Chinese'],
   'ent.region': ['地区', 'Region'],
   'ent.region_cq': ['重庆市（全市）', 'Chongqing (all)'],
   'ent.region_sc': ['四川省（全省）', 'Sichuan (all)'],

@@ -1,10 +1,11 @@
 // Evaluation: pick a model, run it (GET /api/v1/models/{model}/run), page through the ranking,
 // and see one enterprise's score broken down by indicator; the model's weights as a bar chart.
 import { t, pick } from '../i18n.js';
-import { api, ApiError, errorText } from '../api.js';
+import { api, errorText } from '../api.js';
 import { h, clear, chart, fmtNum, fmtInt, fmtPct, score, errorPanel, hashWith, escapeHtml, isNum } from '../util.js';
 import { evalTabs, tierBadge, tierName, nearBadge, fmtVal } from '../evalkit.js';
 import { table } from '../table.js';
+import { methodNotes } from '../methods.js';
 
 const PAGE = 50;
 
@@ -31,7 +32,7 @@ export async function render({ main, query, alive }) {
       h('div', { class: 'field field-wide' }, h('label', { for: 'model-select' }, t('eval.model')), select),
       h('div', { class: 'field' }, runBtn)),
     model ? h('p', { class: 'muted small', testid: 'model-source', style: { marginTop: '10px', marginBottom: 0 } },
-      t('eval.source') + '：' + (model.source || t('common.unknown'))) : null));
+      t('eval.source') + (pick(model.source_zh, model.source_en) || t('common.unknown'))) : null));
   if (!model) {
     main.appendChild(h('p', { class: 'muted', testid: 'eval-hint' }, t('eval.pick_hint')));
     return;
@@ -59,6 +60,7 @@ export async function render({ main, query, alive }) {
     h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', null, t('eval.ranking')), summary), tierRules, tableBox, pagerBox),
     h('div', { class: 'stack' }, breakdown,
       h('section', { class: 'panel' }, h('h2', null, t('eval.weights')), weightsEl))));
+  main.appendChild(methodNotes(['ranking', 'weights']));
 
   let selected = null;
   let shown = 0; // the breakdown asked for last (a quicker click wins)
@@ -79,7 +81,7 @@ export async function render({ main, query, alive }) {
       } while (cur && items.length < 200000);
     } catch (e) {
       if (!alive()) return;
-      clear(tableBox).appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+      clear(tableBox).appendChild(errorPanel(errorText(e)));
       return;
     }
     if (!alive()) return;

@@ -8,7 +8,7 @@ export default {
   'eval.run': ['运行模型', 'Run model'],
   'eval.pick_hint': ['选择一个评价模型并点击“运行模型”，查看企业排名与得分构成。', 'Choose an evaluation model and press “Run model” to see the ranking and how each score is made up.'],
   'eval.no_models': ['尚未配置评价模型。', 'No evaluation models are configured.'],
-  'eval.source': ['依据', 'Basis'],
+  'eval.source': ['依据：', 'Basis: '],
   'eval.ranking': ['排名', 'Ranking'],
   'eval.run_summary': ['{year} 年数据 · 筛选范围 {screened} 家 · 参评 {evaluated} 家（{met} 家达到候选条件，其余接近）· 入选 {selected} 家（进入分档）',
     '{year} data · {screened} within the filter · {evaluated} evaluated ({met} meet the candidate condition, the others are near) · {selected} selected (in a tier)'],

@@ -1,7 +1,7 @@
 // Import: upload a CSV/XLSX file → POST /api/v1/imports → summary, the reasons of the first
 // rejected rows in a table (the rest in the reject report CSV); a template to download per kind.
 import { t, pick } from '../i18n.js';
-import { api, apiUrl, ApiError, errorText } from '../api.js';
+import { api, apiUrl, errorText } from '../api.js';
 import { h, clear, fmtNum, statusBox, isNum } from '../util.js';
 import { table } from '../table.js';
 
@@ -62,7 +62,7 @@ export async function render({ main }) {
       file.value = '';
       file.dispatchEvent(new Event('change'));
     } catch (err) {
-      status.show('error', errorText(err), err instanceof ApiError ? err.otherText() : '');
+      status.show('error', errorText(err));
     } finally {
       submit.disabled = false;
     }

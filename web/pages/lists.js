@@ -2,8 +2,8 @@
 // versions, and (analysts, admins) creating a list from a model and changing entries with a reason.
 // Address: #/lists?list=NAME&version=N&from=A&to=B
 import { t, pick } from '../i18n.js';
-import { api, ApiError, errorText, itemsOf, apiUrl } from '../api.js';
-import { h, clear, fmtNum, score, fmtInt, fmtTime, errorPanel, statusBox, hashWith } from '../util.js';
+import { api, errorText, itemsOf, apiUrl } from '../api.js';
+import { h, clear, fmtNum, score, fmtInt, fmtTime, errorPanel, statusBox, hashWith, actorName } from '../util.js';
 import { evalTabs, tierBadge, tierName } from '../evalkit.js';
 import { table } from '../table.js';
 import { can, EDIT } from '../routes.js';
@@ -42,7 +42,7 @@ export async function render({ main, query, user, alive }) {
     [list, versions] = await Promise.all([api(base, { query: { version: query.version } }), api(base + '/versions')]);
   } catch (e) {
     if (!alive()) return;
-    main.appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    main.appendChild(errorPanel(errorText(e)));
     return;
   }
   if (!alive()) return;
@@ -57,7 +57,7 @@ export async function render({ main, query, user, alive }) {
     h('div', { class: 'panel-head' },
       h('h2', { testid: 'list-title' }, t('lists.detail', { name, version: list.version })),
       h('div', { class: 'form-actions', style: { marginTop: 0 } },
-        h('span', { class: 'muted small' }, modelName(list.model) + ' · ' + t('lists.year', { year: list.year ?? '—' }) + ' · ' + (list.actor || '') + ' · ' + fmtTime(list.created_at)),
+        h('span', { class: 'muted small' }, modelName(list.model) + ' · ' + t('lists.year', { year: list.year ?? '—' }) + ' · ' + actorName(list.actor) + ' · ' + fmtTime(list.created_at)),
         h('a', { class: 'btn btn-sm', href: exportHref, download: `${name}-v${list.version}.xlsx`, testid: 'list-export' }, t('lists.export')))),
     list.note ? h('p', { class: 'lead small' }, t('lists.note') + '：' + list.note) : null,
     table(entries, {
@@ -73,7 +73,7 @@ export async function render({ main, query, user, alive }) {
             en.manual ? h('span', { class: 'badge badge-manual' }, t('lists.manual')) : null] },
         { key: 'tier', label: t('eval.col.tier'), sort: (en) => tierName(model, en.tier), render: (en) => (en.tier ? tierBadge(model, en.tier) : null) },
         { key: 'score', label: t('eval.col.score') + t('fmt.score_scale'), align: 'num', sort: true, render: (en) => score(en.score) },
-        { key: 'reason', label: t('lists.col.reason'), class: 'small', render: (en) => en.reason || '' },
+        { key: 'reason', label: t('lists.col.reason'), class: 'small', render: (en) => pick(en.reason_zh, en.reason_en) || en.reason || '' },
         canEdit && list.version === latest ? { key: 'actions', label: t('common.actions'), class: 'nowrap', render: (en) => [
           h('button', { type: 'button', class: 'btn btn-sm', testid: 'entry-tier', onclick: () => change.prefill('tier', en) }, t('lists.action.tier')), ' ',
           h('button', { type: 'button', class: 'btn btn-sm btn-danger', testid: 'entry-remove', onclick: () => change.prefill('remove', en) }, t('lists.action.remove'))] } : null,
@@ -98,7 +98,7 @@ export async function render({ main, query, user, alive }) {
           render: (v) => [h('a', { href: hashWith('/lists', { list: name, version: v.version }) }, 'v' + v.version),
             v.manual ? h('span', { class: 'badge badge-manual' }, t('lists.manual')) : null] },
         { key: 'created_at', label: t('lists.col.created'), class: 'nowrap', render: (v) => fmtTime(v.created_at) },
-        { key: 'actor', label: t('lists.col.actor'), render: (v) => v.actor || '' },
+        { key: 'actor', label: t('lists.col.actor'), render: (v) => actorName(v.actor) },
         { key: 'note', label: t('lists.note'), class: 'small', render: (v) => v.note || '' },
         { key: 'entries', label: t('lists.col.entries'), align: 'num', render: (v) => fmtInt(v.entries) },
       ],
@@ -132,7 +132,7 @@ export async function render({ main, query, user, alive }) {
           { key: 'name', label: t('ent.col.name'), class: 'col-name',
             render: (r) => h('a', { href: '#/enterprise/' + encodeURIComponent(r.uscc) }, r.name || r.uscc) },
           ...cols.map(([k, f]) => ({ key: k, label: t(k), render: f })),
-          { key: 'reason', label: t('lists.col.reason'), class: 'small', render: (r) => r.reason || '' },
+          { key: 'reason', label: t('lists.col.reason'), class: 'small', render: (r) => pick(r.reason_zh, r.reason_en) || r.reason || '' },
         ],
       }));
     clear(diffBox).append(
@@ -142,7 +142,7 @@ export async function render({ main, query, user, alive }) {
         section('exited', d.exited || [], [['eval.col.tier', (r) => tierName(model, r.tier)]]),
         section('changed', d.changed || [], [['lists.diff.from_to', (r) => tierName(model, r.from) + ' → ' + tierName(model, r.to)]])));
   } catch (e) {
-    if (alive()) clear(diffBox).appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    if (alive()) clear(diffBox).appendChild(errorPanel(errorText(e)));
   }
 }
 
@@ -171,7 +171,7 @@ function createForm(models) {
       await api('/lists', { json: { name, model: modelSel.value, note: noteIn.value.trim() } });
       location.hash = hashWith('/lists', { list: name });
     } catch (e) {
-      status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+      status.show('error', errorText(e));
     } finally {
       submit.disabled = false;
     }
@@ -225,7 +225,7 @@ function changeForm(name, model, latest) {
       const v = r && r.version ? r.version : latest + 1;
       location.hash = hashWith('/lists', { list: name, from: v - 1, to: v });
     } catch (e) {
-      status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+      status.show('error', errorText(e));
     } finally {
       submit.disabled = false;
     }

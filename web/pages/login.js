@@ -1,6 +1,6 @@
 // Login: user name + password → POST /api/v1/login, then on to where the user was going.
 import { t } from '../i18n.js';
-import { login, ApiError, errorText } from '../api.js';
+import { login, errorText } from '../api.js';
 import { h, statusBox, langButton } from '../util.js';
 
 export async function render({ root, query, home }) {
@@ -28,7 +28,7 @@ export async function render({ root, query, home }) {
       location.hash = query.next && query.next.startsWith('/') && !query.next.startsWith('/login') ? '#' + query.next : home(s.user);
     } catch (e) {
       // Errors in both languages: the current one first, the other below it.
-      status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+      status.show('error', errorText(e));
       pass.value = '';
       pass.focus();
     } finally {
@@ -41,7 +41,7 @@ export async function render({ root, query, home }) {
     h('div', { class: 'login-top' }, langButton()),
     h('div', { class: 'login-card' },
       h('div', { class: 'brand' },
-        h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '链'),
+        h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, t('app.mark')),
         h('span', { class: 'brand-text' },
           h('span', { class: 'brand-title' }, t('app.title')),
           h('span', { class: 'brand-sub' }, t('app.subtitle')))),

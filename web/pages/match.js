@@ -2,7 +2,8 @@
 // with its ranked matches (a contribution chart and each match's explanation, deal marks),
 // subscriptions with the inbox, and the statistics (staff).
 // Address: #/match?tab=board|inbox|stats&q=&kind=&region=&state=&mine=1&id=N&cursor=
-import { t, isZh } from '../i18n.js';
+import { t, isZh, pick } from '../i18n.js';
+import { unitName } from '../format.js';
 import { api, ApiError, errorText, itemsOf, currentUser } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtMoney, score, fmtTime, errorPanel, statusBox, hashWith, chart, escapeHtml, isNum } from '../util.js';
 import { table, pager, cursorTrail } from '../table.js';
@@ -73,7 +74,7 @@ async function board(main, query, alive, user, staff) {
   try {
     res = await api('/postings', { query: { q: f.q, kind: f.kind, region: f.region, state: f.state, mine: f.mine, sort: f.sort, order: f.order, limit: 50, cursor: query.cursor } });
   } catch (e) {
-    if (alive()) listBox.appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    if (alive()) listBox.appendChild(errorPanel(errorText(e)));
     return;
   }
   if (!alive()) return;
@@ -103,8 +104,8 @@ async function board(main, query, alive, user, staff) {
         { key: 'kind', label: t('match.col.kind'), sort: true, first: 'asc', render: (p) => kindBadge(p.kind) },
         { key: 'title', label: t('match.col.title'), sort: true },
         { key: 'enterprise', label: t('match.col.enterprise'), sort: true },
-        { key: 'node', label: t('match.col.node'), sort: true, render: (p) => p.node_name || h('span', { class: 'muted' }, '—') },
-        { key: 'quantity', label: t('match.col.quantity'), align: 'num', sort: true, render: (p) => (isNum(p.quantity) ? fmtNum(p.quantity) + ' ' + (p.unit || '') : '—') },
+        { key: 'node', label: t('match.col.node'), sort: true, render: (p) => pick(p.node_name, p.node_name_en) || h('span', { class: 'muted' }, '—') },
+        { key: 'quantity', label: t('match.col.quantity'), align: 'num', sort: true, render: (p) => (isNum(p.quantity) ? fmtNum(p.quantity) + ' ' + unitName(p.unit) : '—') },
         { key: 'valid_until', label: t('match.col.valid_until'), sort: true, first: 'asc', render: (p) => p.valid_until || '—' },
         { key: 'status', label: t('match.col.status'), sort: true, first: 'asc', render: (p) => statusBadge(p.status) },
       ],
@@ -173,7 +174,7 @@ function postingForm(p, staff, done) {
       status.show('ok', t('match.saved'));
       done(r.id);
     } catch (e) {
-      status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+      status.show('error', errorText(e));
       const fe = e instanceof ApiError && e.field && form.querySelector(`[data-field="${e.field}"]`);
       if (fe) fe.classList.add('invalid');
       submit.disabled = false;
@@ -187,7 +188,7 @@ async function detail(box, id, alive, user, staff) {
   try {
     p = await api('/postings/' + encodeURIComponent(id));
   } catch (e) {
-    if (alive()) box.appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    if (alive()) box.appendChild(errorPanel(errorText(e)));
     return;
   }
   if (!alive()) return;
@@ -201,8 +202,8 @@ async function detail(box, id, alive, user, staff) {
     h('div', { class: 'panel-head' }, h('h2', null, kindBadge(p.kind), ' ', p.title), statusBadge(p.status)),
     h('dl', { class: 'kv' },
       kv('match.col.enterprise', own || staff ? h('a', { href: '#/enterprise/' + encodeURIComponent(p.uscc) }, p.enterprise) : p.enterprise),
-      kv('match.col.node', p.node_name ? p.node_name + ' (' + p.chain + '.' + p.node + ')' : ''),
-      kv('match.col.quantity', isNum(p.quantity) ? fmtNum(p.quantity) + ' ' + (p.unit || '') : ''),
+      kv('match.col.node', pick(p.node_name, p.node_name_en) || ''),
+      kv('match.col.quantity', isNum(p.quantity) ? fmtNum(p.quantity) + ' ' + unitName(p.unit) : ''),
       kv('match.col.region_pref', p.region_pref), kv('match.col.valid_until', p.valid_until),
       'contact' in p ? kv('match.col.contact', p.contact) : null,
       kv('match.col.created', fmtTime(p.created_at))),
@@ -233,7 +234,7 @@ async function matches(box, p, cursor, alive, page = 1) {
   try {
     r = await api('/postings/' + p.id + '/matches', { query: { limit: PAGE, cursor } });
   } catch (e) {
-    if (alive()) clear(box).appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    if (alive()) clear(box).appendChild(errorPanel(errorText(e)));
     return;
   }
   if (!alive()) return;
@@ -255,7 +256,7 @@ async function matches(box, p, cursor, alive, page = 1) {
         { key: 'rank', label: '#', align: 'num', render: (m) => fmtInt(m.rank) },
         { key: 'counterpart', label: t('match.col.counterpart'),
           render: (m) => [h('div', null, m.type === 'posting' ? kindBadge(p.kind === 'supply' ? 'demand' : 'supply') : h('span', { class: 'badge' }, t('match.registered')), ' ', m.title),
-            h('div', { class: 'small muted' }, m.enterprise, m.node_name ? ' · ' + m.node_name : '')] },
+            h('div', { class: 'small muted' }, m.enterprise, m.node_name ? ' · ' + pick(m.node_name, m.node_name_en) : '')] },
         { key: 'region', label: t('match.col.region'), render: (m) => m.region_name || m.region },
         { key: 'score', label: t('match.col.score') + t('fmt.score_scale'), align: 'num', render: (m) => h('strong', null, score(m.score)) },
         { key: 'why', label: t('match.col.why'), render: (m) => h('details', { testid: 'match-why' }, h('summary', null, t('match.explain')),
@@ -320,7 +321,7 @@ function dealButtons(p, m, status) {
       status.show('ok', t(r.status === 'proposed' ? 'match.deal_proposed' : 'match.deal_marked', { status: t('match.deal.' + (r.status || st)) }));
       btn.closest('td').querySelectorAll('button').forEach((b) => b.classList.toggle('btn-primary', b === btn));
     } catch (e) {
-      status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+      status.show('error', errorText(e));
     } finally {
       btn.disabled = false;
     }
@@ -360,7 +361,7 @@ async function inbox(main, alive, staff, user) {
       await api('/subscriptions', { json: { what: whatSel.value, value, kind: kindSel.value || undefined } });
       reload();
     } catch (e) {
-      status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+      status.show('error', errorText(e));
     }
   });
   main.appendChild(form);
@@ -368,7 +369,7 @@ async function inbox(main, alive, staff, user) {
   try {
     [subs, box, deals] = await Promise.all([api('/subscriptions'), api('/inbox'), api('/deals')]);
   } catch (e) {
-    if (alive()) main.appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    if (alive()) main.appendChild(errorPanel(errorText(e)));
     return;
   }
   if (!alive()) return;
@@ -427,7 +428,7 @@ function dealsPanel(items, staff, user = {}) {
         status.show('ok', t('match.deal_marked', { status: t('match.deal.' + r.status) }));
       } catch (e) {
         b.disabled = false;
-        status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+        status.show('error', errorText(e));
       }
     } }, t('match.deal_confirm'));
     return b;
@@ -476,7 +477,7 @@ async function stats(main, alive) {
   try {
     [s, deals] = await Promise.all([api('/match/stats'), api('/deals')]);
   } catch (e) {
-    if (alive()) main.appendChild(errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : ''));
+    if (alive()) main.appendChild(errorPanel(errorText(e)));
     return;
   }
   if (!alive()) return;

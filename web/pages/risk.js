@@ -3,9 +3,10 @@
 // supplier's neighbourhood as a network graph with its time-to-survive, and the what-if form.
 // Address: #/risk?tab=overview|chain|supplier|whatif&scope=&chain=&uscc=
 import { t, isZh, pick } from '../i18n.js';
-import { api, ApiError, errorText } from '../api.js';
+import { api, errorText, currentUser } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtPct, fmtWan, moneyAxis, axisTooltip, errorPanel, statusBox, hashWith, chart, escapeHtml, isNum } from '../util.js';
 import { table } from '../table.js';
+import { methodNotes } from '../methods.js';
 import { enterprisePicker, nodePicker, regionPicker } from '../pickers.js';
 
 const TABS = ['overview', 'chain', 'supplier', 'whatif'];
@@ -15,7 +16,7 @@ const supplierLink = (x) => h('a', { href: hashWith('/risk', { tab: 'supplier', 
 // What a risk table's filter searches: the name, credit code and region of each party named.
 const findText = (...xs) => xs.filter(Boolean).map((x) => (typeof x === 'string' ? x : [x.name, x.uscc, x.region_name, x.region].filter(Boolean).join(' '))).join(' ');
 const PAGE = 20;
-const errBox = (e) => errorPanel(errorText(e), e instanceof ApiError ? e.otherText() : '');
+const errBox = (e) => errorPanel(errorText(e));
 // What an export of this page says it was filtered by (web/export.js).
 const scopeFilter = (query) => [[t('risk.scope'), t('risk.scope.' + (query.scope || 'chongqing'))]];
 const exportOf = (key, query, more = []) => ({ name: t(key), filters: () => [...scopeFilter(query), ...more] });
@@ -24,11 +25,18 @@ export async function render({ main, query, alive }) {
   const tab = TABS.includes(query.tab) ? query.tab : 'overview';
   main.appendChild(h('nav', { class: 'tabs', testid: 'risk-tabs' }, TABS.map((id) =>
     h('a', { href: hashWith('/risk', { tab: id, scope: query.scope }), class: 'tab' + (id === tab ? ' active' : ''), testid: 'tab-' + id }, t('risk.tab.' + id)))));
-  if (tab === 'chain') return chainTab(main, query, alive);
-  if (tab === 'supplier') return supplierTab(main, query, alive);
-  if (tab === 'whatif') return whatIf(main, query, alive);
-  return overview(main, query, alive);
+  const draw = { overview, chain: chainTab, supplier: supplierTab, whatif: whatIf }[tab];
+  await draw(main, query, alive);
+  // The methods the tab uses, explained in plain words at its end (方法说明).
+  if (alive()) main.appendChild(methodNotes(METHODS_OF[tab]));
 }
+
+const METHODS_OF = {
+  overview: ['concentration', 'dependency'],
+  chain: ['concentration', 'dependency', 'cutpoint'],
+  supplier: ['survive'],
+  whatif: ['shortage'],
+};
 
 function scopePicker(query, tab) {
   const sel = h('select', { id: 'r-scope', testid: 'risk-scope', onchange: () => { location.hash = hashWith('/risk', { ...query, tab, scope: sel.value }); } },
@@ -57,11 +65,11 @@ async function overview(main, query, alive) {
         h('p', { class: 'muted small' }, t('risk.riskiest_help')),
         table(d.riskiest || [], {
           testid: 'riskiest-table', row: () => ({ testid: 'riskiest-row' }), export: exportOf('risk.riskiest', query),
-          pageSize: 10, pagerTestid: 'riskiest-pager', filter: { text: (x) => findText(x, x.chain_name), testid: 'riskiest-filter' },
+          pageSize: 10, pagerTestid: 'riskiest-pager', filter: { text: (x) => findText(x, x.chain_name, x.chain_name_en), testid: 'riskiest-filter' },
           columns: [
             { key: 'supplier', label: t('risk.col.supplier'), sort: (x) => nameOf(x), render: (x) => [supplierLink(x), h('div', { class: 'small muted' }, x.region_name || x.region)] },
-            { key: 'chain', label: t('risk.col.chain'), sort: (x) => x.chain_name,
-              render: (x) => h('a', { href: hashWith('/risk', { tab: 'chain', chain: x.chain, scope: query.scope }) }, x.chain_name) },
+            { key: 'chain', label: t('risk.col.chain'), sort: (x) => pick(x.chain_name, x.chain_name_en),
+              render: (x) => h('a', { href: hashWith('/risk', { tab: 'chain', chain: x.chain, scope: query.scope }) }, pick(x.chain_name, x.chain_name_en)) },
             { key: 'downstream_loss', label: t('risk.col.downstream_loss'), title: t('risk.downstream_hint'), align: 'num', sort: true, render: (x) => fmtWan(x.downstream_loss) },
             { key: 'dominated', label: t('risk.col.dominated'), align: 'num', sort: true, render: (x) => fmtInt(x.dominated) },
             { key: 'value_at_risk', label: t('risk.col.value_at_risk'), title: t('risk.upstream_hint'), align: 'num', sort: true, render: (x) => fmtWan(x.value_at_risk) },
@@ -71,10 +79,10 @@ async function overview(main, query, alive) {
         h('p', { class: 'muted small' }, t('risk.single_help', { n: fmtInt(single.total), outside: fmtInt(single.supplier_outside) })),
         table(single.items || [], {
           testid: 'single-table', row: () => ({ testid: 'single-row' }), export: exportOf('risk.single_sourced', query),
-          pageSize: 10, pagerTestid: 'single-pager', filter: { text: (x) => findText(x.buyer, x.supplier, x.node_name), testid: 'single-filter' },
+          pageSize: 10, pagerTestid: 'single-pager', filter: { text: (x) => findText(x.buyer, x.supplier, x.node_name, x.node_name_en), testid: 'single-filter' },
           columns: [
             { key: 'buyer', label: t('risk.col.buyer'), sort: (x) => nameOf(x.buyer), render: (x) => nameOf(x.buyer) },
-            { key: 'node', label: t('risk.col.node'), sort: (x) => x.node_name, render: (x) => x.node_name || '—' },
+            { key: 'node', label: t('risk.col.node'), sort: (x) => pick(x.node_name, x.node_name_en), render: (x) => pick(x.node_name, x.node_name_en) || '—' },
             { key: 'supplier', label: t('risk.col.only_supplier'), sort: (x) => nameOf(x.supplier),
               render: (x) => [supplierLink(x.supplier), x.supplier_outside ? [' ', h('span', { class: 'badge badge-off' }, t('risk.outside'))] : null] },
             { key: 'value', label: t('risk.col.value'), align: 'num', sort: true, render: (x) => fmtWan(x.value) },
@@ -120,7 +128,10 @@ async function chainTab(main, query, alive) {
   let cat;
   try { cat = await api('/chains'); } catch (e) { if (alive()) main.appendChild(errBox(e)); return; }
   if (!alive()) return;
-  const list = Array.isArray(cat) ? cat : (cat.items || cat.chains || []);
+  // A chief reads only their own chains: the selector offers those (the server refuses others).
+  const user = currentUser();
+  const mine = user && user.role === 'chief' && (user.chains || []).length ? new Set(user.chains) : null;
+  const list = (Array.isArray(cat) ? cat : (cat.items || cat.chains || [])).filter((c) => !mine || mine.has(c.id));
   const chainId = query.chain || (list[0] && list[0].id);
   const sel = h('select', { id: 'r-chain', testid: 'risk-chain-select', onchange: () => { location.hash = hashWith('/risk', { tab: 'chain', chain: sel.value, scope: query.scope }); } },
     list.map((c) => h('option', { value: c.id, selected: c.id === chainId }, pick(c.name_zh, c.name_en))));
@@ -288,7 +299,7 @@ async function whatIf(main, query, alive) {
       status.hide();
       showResult(out, r, body);
     } catch (e) {
-      status.show('error', errorText(e), e instanceof ApiError ? e.otherText() : '');
+      status.show('error', errorText(e));
       clear(out);
     } finally {
       go.disabled = false;
