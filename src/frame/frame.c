@@ -1450,18 +1450,7 @@ static void *part_run(void *arg)
  */
 static struct cc_store *second_reader(struct cc_store *st, int64_t seq)
 {
-	const char *path = cc_store_path(st);
-	struct cc_store *st2 = NULL;
-	struct cc_error e = {0};
-	if (!path || !*path || getenv("CC_FRAME_SERIAL") ||
-	    cc_store_open(&st2, path, CC_STORE_READONLY, &e))
-		return NULL;
-	/* One try: the snapshot begins at the first read and can only be the first
-	 * connection's or a newer one, so trying again would not bring it back. */
-	if (cc_store_exec(st2, "BEGIN", NULL) == 0 && cc_store_log_seq(st2) == seq)
-		return st2;
-	cc_store_close(st2); /* rolls back an open transaction */
-	return NULL;
+	return getenv("CC_FRAME_SERIAL") ? NULL : cc_store_same_snapshot(st, seq);
 }
 
 /*

@@ -22,7 +22,9 @@
  *
  *   Two constructors share one builder: risk_net_from_frame (the server: cached on the frame)
  *   and risk_net_load, which reads only what the network needs from the store with SQL (no
- *   frame: a fraction of its memory at 1M enterprises and 10M edges).
+ *   frame: a fraction of its memory at 1M enterprises and 10M edges); after the registry it
+ *   reads the edges on the caller's connection while a second connection on the same
+ *   snapshot (cc_store_same_snapshot) reads the output and memberships on another thread.
  *
  * Graph algorithms work on a plain struct risk_csr (so tests can cross-check them against
  * igraph and networkx) and never recurse: graphs have a million nodes.

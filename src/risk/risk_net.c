@@ -7,6 +7,7 @@
  * in risk.h) and makes the link graph in both directions.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -803,6 +804,52 @@ static int loader_start(struct loader *ld, struct cc_error *err)
 	return 0;
 }
 
+/* What a second thread of risk_net_load reads: the output and the memberships, through a
+ * connection on the same snapshot, while the first reads the edges. */
+struct side_load {
+	struct loader ld; /* a copy: its own connection; cap fixed before the threads start */
+	int rc;
+	struct cc_error err;
+};
+
+static void *side_load(void *arg)
+{
+	struct side_load *sl = arg;
+	sl->rc = load_output(&sl->ld, &sl->err);
+	if (sl->rc == 0)
+		sl->rc = load_members(sl->ld.st, sl->ld.net, sl->ld.idmap, sl->ld.maxid, sl->ld.cat,
+				      &sl->err);
+	return NULL;
+}
+
+/*
+ * The output, memberships and edges after the enterprises: the edges on this thread and the
+ * other two on a second connection on the same snapshot and thread when one can be had (they
+ * write disjoint parts of the network: the edges add outside suppliers to the node arrays,
+ * the output and memberships fill the enterprises' own), else one after the other.
+ */
+static int load_rest(struct loader *ld, struct cc_error *err)
+{
+	struct side_load sl = {.ld = *ld};
+	sl.ld.st = cc_store_same_snapshot(ld->st, cc_store_log_seq(ld->st));
+	pthread_t th;
+	int two = sl.ld.st && pthread_create(&th, NULL, side_load, &sl) == 0;
+	if (!two) {
+		if (sl.ld.st)
+			cc_store_close(sl.ld.st);
+		sl.ld.st = ld->st;
+		side_load(&sl);
+	}
+	int rc = two || sl.rc == 0 ? load_edges(ld, err) : 0;
+	if (two) {
+		pthread_join(th, NULL);
+		cc_store_close(sl.ld.st);
+	}
+	if (rc == 0 && sl.rc)
+		rc = cc_error_set(err, sl.rc, "%s", sl.err.msg);
+	return rc;
+}
+
 int risk_net_load(struct cc_store *st, struct risk_net **out, struct cc_error *err)
 {
 	int rc = 0, began = 0;
@@ -830,19 +877,11 @@ int risk_net_load(struct cc_store *st, struct risk_net **out, struct cc_error *e
 	if (rc)
 		goto out;
 	trace("enterprises", &t);
-	rc = load_output(&ld, err);
-	if (rc)
-		goto out;
-	trace("indicators", &t);
-	rc = load_members(st, ld.net, ld.idmap, ld.maxid, ld.cat, err);
-	if (rc)
-		goto out;
-	trace("members", &t);
 	ld.n = ld.net->nent;
-	rc = load_edges(&ld, err);
+	rc = load_rest(&ld, err);
 	if (rc)
 		goto out;
-	trace("edges", &t);
+	trace("indicators, members and edges", &t);
 	cc_store_rollback(st); /* ends the read transaction */
 	began = 0;
 	free(ld.map.slot);

@@ -332,6 +332,21 @@ int64_t cc_store_log_seq(struct cc_store *st)
 	return v;
 }
 
+struct cc_store *cc_store_same_snapshot(struct cc_store *st, int64_t seq)
+{
+	const char *path = cc_store_path(st);
+	struct cc_store *st2 = NULL;
+	struct cc_error e = {0};
+	if (!path || !*path || cc_store_open(&st2, path, CC_STORE_READONLY, &e))
+		return NULL;
+	/* One try: the snapshot begins at the first read and can only be the first
+	 * connection's or a newer one, so trying again would not bring it back. */
+	if (cc_store_exec(st2, "BEGIN", NULL) == 0 && cc_store_log_seq(st2) == seq)
+		return st2;
+	cc_store_close(st2); /* rolls back an open transaction */
+	return NULL;
+}
+
 int cc_store_changes_since(struct cc_store *st, int64_t seq, int max, struct cc_change **out,
 			   int *n, struct cc_error *err)
 {

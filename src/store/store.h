@@ -152,6 +152,14 @@ struct cc_change {
 /* The newest change's sequence number (0 when nothing was ever logged). */
 int64_t cc_store_log_seq(struct cc_store *st);
 /*
+ * A second, read-only connection to ST's database inside a read transaction on the same
+ * snapshot as ST's open read transaction (ST's change-log position SEQ: every write to a
+ * logged table moves it, so equal positions mean equal tables), for a second thread reading
+ * the same data. NULL when none can be had (an in-memory database, a write in between): the
+ * caller reads on one connection. Close it with cc_store_close (which ends its transaction).
+ */
+struct cc_store *cc_store_same_snapshot(struct cc_store *st, int64_t seq);
+/*
  * Reads the changes after SEQ (at most MAX of them) into *OUT (malloc'd; the caller frees it)
  * and their count into *N. Returns 0, 1 when there are more than MAX or when rows after SEQ
  * were already pruned (the reader must rebuild; *OUT is then NULL), or a negative CC_E*.
