@@ -4,6 +4,7 @@ import { api, errorText, itemsOf } from '../api.js';
 import { h, clear, fmtTime, fmtNum, statusBox, errorPanel, isNum, actorName } from '../util.js';
 import * as ref from '../ref.js';
 import { table, pager, cursorTrail } from '../table.js';
+import { allPages } from '../export.js';
 
 function parseObj(s) {
   if (s && typeof s === 'object') return s;
@@ -35,7 +36,7 @@ export async function render({ main, user, alive }) {
     clear(usersBox).append(
       h('h2', null, t('adm.users')),
       table(list, {
-        testid: 'users-table',
+        testid: 'users-table', export: { name: t('adm.users') },
         row: (u) => ({ dataset: { username: u.username } }),
         columns: [
           { key: 'username', label: t('adm.username'), sort: true,
@@ -153,6 +154,17 @@ export async function render({ main, user, alive }) {
         isNum(data.total) ? h('span', { class: 'muted' }, t('common.total', { n: fmtNum(data.total, 0) })) : null),
       table(rows, {
         testid: 'audit-table',
+        // the whole log, every page, with whole values (the page cuts them at 160 characters)
+        export: {
+          name: t('adm.audit'),
+          rows: async () => {
+            const all = await allPages((c, limit) => api('/audit', { query: { limit, cursor: c } }));
+            const whole = (v) => ({ title: null, text: v === null || v === undefined ? '' : (typeof v === 'string' ? v : JSON.stringify(v)) });
+            const out = all.map((a) => { const [b, n] = changed(a); return { ...a, b: whole(b), n: whole(n) }; });
+            out.cut = all.cut;
+            return out;
+          },
+        },
         columns: [
           { key: 'at', label: t('adm.audit.at'), class: 'nowrap', render: (a) => fmtTime(a.at) },
           { key: 'actor', label: t('adm.audit.actor'), render: (a) => actorName(a.actor) },

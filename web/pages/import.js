@@ -122,7 +122,7 @@ function drawHistory(el) {
   el.appendChild(h('section', { class: 'panel' },
     h('h2', null, t('imp.history')),
     table(history, {
-      testid: 'import-history', pageSize: 20, pagerTestid: 'import-history-pager',
+      testid: 'import-history', pageSize: 20, pagerTestid: 'import-history-pager', export: { name: t('imp.history') },
       columns: [
         { key: 'file', label: t('imp.file_name'), sort: (r) => r.file || '', render: (r) => r.file || '' },
         { key: 'kind', label: t('imp.kind'), sort: (r) => (r.kind ? t('imp.kind.' + r.kind) : ''), render: (r) => (r.kind ? t('imp.kind.' + r.kind) : '') },

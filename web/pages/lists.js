@@ -21,7 +21,7 @@ export async function render({ main, query, user, alive }) {
   const listsPanel = h('section', { class: 'panel', testid: 'lists-panel' },
     h('h2', null, t('lists.title')),
     table(lists, {
-      testid: 'lists-table', empty: t('lists.none'),
+      testid: 'lists-table', empty: t('lists.none'), export: { name: t('lists.title') },
       row: (l) => ({ testid: 'list-row', dataset: { list: l.name }, class: l.name === query.list ? 'selected' : null }),
       open: (l) => { location.hash = hashWith('/lists', { list: l.name }); },
       columns: [
@@ -91,7 +91,7 @@ export async function render({ main, query, user, alive }) {
   const versionsPanel = h('section', { class: 'panel', testid: 'versions-panel' },
     h('h2', null, t('lists.versions')),
     table(versions, {
-      testid: 'versions-table',
+      testid: 'versions-table', export: { name: name + ' ' + t('lists.versions') },
       row: (v) => ({ dataset: { version: String(v.version) }, class: v.version === list.version ? 'selected' : null }),
       columns: [
         { key: 'version', label: t('lists.col.version'),
