@@ -1299,26 +1299,6 @@ static int edges_finish(struct cc_frame *f, const struct cc_catalogue *cat, stru
 	return rc;
 }
 
-/* Loads the supply edges whose buyer is in F, their suppliers outside the registry and the
- * edges' index by node, on one thread (a follow that reloads the edges). 0 or a negative
- * CC_E*; the arrays are F's, also on failure. */
-static int load_supply(struct cc_store *st, struct cc_frame *f, const struct cc_catalogue *cat,
-		       struct cc_error *err)
-{
-	int64_t total = cc_store_int(st, "SELECT count(*) FROM supply_edges", 0);
-	struct registry_map reg = {0};
-	struct edge_out o;
-	int rc = edge_out_init(&o, total + 1, err);
-	if (rc)
-		return rc;
-	rc = registry_map_build(f, &reg, err);
-	if (rc == 0)
-		rc = supply_part(st, f, cat, &reg, INT64_MIN, INT64_MAX, &o, err);
-	free(reg.slot);
-	int rf = edges_finish(f, cat, &o, err);
-	return rc ? rc : rf;
-}
-
 /* The member and edge arrays of F (malloc'd by load_members and load_supply) handed to owned
  * heap columns: these sections are loaded whole, never patched in place. */
 static int adopt_members(struct cc_frame *f)
@@ -1361,6 +1341,13 @@ static int reload_members(struct cc_store *st, struct cc_frame *f, const struct 
 	return rc;
 }
 
+/* What a build reads on one or two connections (load_parts, below). */
+enum { PART_INDICATORS = 1, PART_EDGES = 2, PART_MEMBERS = 4 };
+static struct cc_store *second_reader(struct cc_store *st, int64_t seq);
+static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame *f, unsigned what,
+		      const struct cc_catalogue *cat, const int32_t *scan_perm, int64_t id_mid,
+		      struct cc_error *err);
+
 static int reload_supply(struct cc_store *st, struct cc_frame *f, const struct cc_catalogue *cat,
 			 struct cc_error *err)
 {
@@ -1369,9 +1356,12 @@ static int reload_supply(struct cc_store *st, struct cc_frame *f, const struct c
 	f->outside_uscc = NULL;
 	f->outside_region = NULL;
 	f->nedges = f->noutside = 0;
-	int rc = load_supply(st, f, cat, err);
-	if (adopt_edges(f) && rc == 0)
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
+	/* On two connections when a second one on the same snapshot can be had (the follow's
+	 * read transaction is open), as a build reads them. */
+	struct cc_store *st2 = second_reader(st, cc_store_log_seq(st));
+	int rc = load_parts(st, st2, f, PART_EDGES, cat, NULL, 0, err);
+	if (st2)
+		cc_store_close(st2);
 	return rc;
 }
 
@@ -1460,12 +1450,12 @@ static struct cc_store *second_reader(struct cc_store *st, int64_t seq)
  * memberships; then the indicator columns are put in frame order and the edges of the second
  * part appended to the first's. 0 or a negative CC_E*.
  */
-static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame *f, int flags,
+static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame *f, unsigned what,
 		      const struct cc_catalogue *cat, const int32_t *scan_perm, int64_t id_mid,
 		      struct cc_error *err)
 {
-	int supply = !(flags & (CC_FRAME_NO_SUPPLY | CC_FRAME_REGISTRY));
-	int inds = !(flags & CC_FRAME_REGISTRY);
+	int supply = (what & PART_EDGES) != 0;
+	int inds = (what & PART_INDICATORS) != 0;
 	int two = st2 != NULL;
 	pthread_mutex_t month_lock = PTHREAD_MUTEX_INITIALIZER;
 	struct registry_map reg = {0};
@@ -1495,7 +1485,7 @@ static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame
 			     .row_hi = row_mid,
 			     .indicators = inds,
 			     .supply = supply,
-			     .members = 1,
+			     .members = (what & PART_MEMBERS) != 0,
 			     .eo = &eo[0],
 			     .month_lock = &month_lock},
 			    {.st = st2,
@@ -1587,9 +1577,11 @@ static int build_in_tx(struct cc_store *st, struct cc_frame *f, int flags,
 	}
 	if (rc == 0)
 		rc = make_period_columns(f, &sd.per, err);
+	unsigned parts = PART_MEMBERS | (registry_only ? 0 : PART_INDICATORS) |
+			 (flags & (CC_FRAME_NO_SUPPLY | CC_FRAME_REGISTRY) ? 0 : PART_EDGES);
 	t[2] = mono_seconds();
 	if (rc == 0)
-		rc = load_parts(st, sd.st, f, flags, cat, scan_perm, id_mid, err);
+		rc = load_parts(st, sd.st, f, parts, cat, scan_perm, id_mid, err);
 	free(scan_perm);
 	if (sd.st) {
 		cc_store_exec(sd.st, "COMMIT", NULL);
