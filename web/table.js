@@ -29,8 +29,9 @@ import { exportButton } from './export.js';
  *   row                       (row, index) → attributes of the <tr> (dataset, testid, class…)
  *   open                      (row, tr) → void: the row opens something on a click or Enter (a
  *                             click on a link or a button inside it is left to that)
- *   expand                    (row, tr, index) → the nodes that stand for the row (extra rows
- *                             before or after it)
+ *   expand                    (row, tr, index, {sort}) → the nodes that stand for the row
+ *                             (extra rows before or after it); SORT is the sort a header click
+ *                             chose (null before any), e.g. to drop group rows once sorted
  *   head                      false: no <thead>
  *   empty, emptyTestid        the empty-state text (default common.empty) and its test id;
  *   emptyBlock                true: an empty list is a paragraph instead of a table
@@ -141,7 +142,7 @@ export function table(rows, o = {}) {
       attrs.onkeydown = (ev) => { if (ev.key === 'Enter' && ev.target === ev.currentTarget) o.open(r, ev.currentTarget); };
     }
     const tr = h('tr', attrs, cols.map((c) => cell(c, r, i)));
-    return o.expand ? o.expand(r, tr, i) : tr;
+    return o.expand ? o.expand(r, tr, i, { sort }) : tr;
   }
 
   function drawBody() {

@@ -239,3 +239,20 @@ test('the postings sort by a header click, page 2 going on in that order', async
     assert.ok(p2.length && p2[0] <= p1.at(-1) && monotonic(p2, 'desc'), 'page 2 goes on: ' + p2.join());
   }
 });
+
+// A chain's investment targets, grouped by node, sort over all nodes by a header click (the
+// groups give way and each target names its node).
+test('the targets sort by score across nodes', async () => {
+  await page.goto(srv.base + '/#/chain/nev');
+  const rows = page.locator(tid('targets-table') + ' tbody ' + tid('target-row'));
+  await rows.first().waitFor();
+  const n = await rows.count();
+  assert.ok(await page.locator(tid('targets-table') + ' tr.group-row').count() > 0, 'grouped by node at first');
+  await page.locator(tid('targets-table') + ' ' + tid('sort-score')).click();
+  await page.locator(tid('targets-table') + ' th[aria-sort="descending"] ' + tid('sort-score')).waitFor();
+  assert.equal(await page.locator(tid('targets-table') + ' tr.group-row').count(), 0, 'no group rows once sorted');
+  assert.equal(await rows.count(), n, 'every target still there');
+  const scores = (await rows.locator('td:nth-child(5)').allInnerTexts()).map(num);
+  assert.ok(monotonic(known(scores), 'desc'), scores.join());
+  assert.equal(await rows.locator(tid('target-node')).count(), n, 'each names its node');
+});

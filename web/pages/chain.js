@@ -148,11 +148,12 @@ export async function render({ main, params, query, alive }) {
     tItems.map((it) => h('option', { value: it.node }, pick(it.name_zh, byId.get(it.node)?.name_en) + ' · ' + className(it.class) + ' (' + fmtInt((it.targets || []).length) + ')')));
   // One row per target, grouped by node: the first target of a node brings the node's row.
   const targetsOf = (only) => tItems.filter((it) => !only || it.node === only)
-    .flatMap((it) => (it.targets || []).map((x, i) => ({ ...x, group: i === 0 ? it : null })));
+    .flatMap((it) => (it.targets || []).map((x, i) => ({ ...x, group: i === 0 ? it : null, nodeName: pick(it.name_zh, byId.get(it.node)?.name_en) })));
   const targetsTable = table(targetsOf(''), {
     testid: 'targets-table', wrap: { class: 'table-scroll' }, empty: t('chain.no_targets'),
     ...targetsTableOptions(false),
-    expand: (x, tr) => (x.group ? [h('tr', { class: 'group-row', dataset: { node: x.group.node } }, h('td', { colspan: 7 },
+    // Grouped by node until a header sorts them all; then each target names its node.
+    expand: (x, tr, i, st) => (st.sort ? (tr.children[1].appendChild(h('div', { class: 'muted small', testid: 'target-node' }, x.nodeName)), tr) : x.group ? [h('tr', { class: 'group-row', dataset: { node: x.group.node } }, h('td', { colspan: 7 },
       h('button', { type: 'button', class: 'link-btn', onclick: () => openNode(x.group.node) }, pick(x.group.name_zh, byId.get(x.group.node)?.name_en)),
       ' ', classBadge(x.group.class), ' ', h('span', { class: 'muted small' }, stageName(byId.get(x.group.node)?.stage)))), tr] : tr),
   });
@@ -244,14 +245,14 @@ function targetsTableOptions(compact) {
   return {
     row: (x) => ({ dataset: { uscc: x.uscc, kind: x.kind }, testid: 'target-row', class: compact ? 'has-sub' : null }),
     columns: [
-      { key: 'rank', label: t('chain.col.rank'), align: 'num', render: (x) => fmtInt(x.rank) },
-      { key: 'name', label: t('chain.col.target'), class: 'col-name',
+      { key: 'rank', label: t('chain.col.rank'), align: 'num', sort: compact ? undefined : true, first: 'asc', render: (x) => fmtInt(x.rank) },
+      { key: 'name', label: t('chain.col.target'), class: 'col-name', sort: compact ? undefined : (x) => x.name || x.uscc,
         render: (x) => [x.name ? h('a', { href: '#/enterprise/' + encodeURIComponent(x.uscc) }, x.name) : h('span', { class: 'muted' }, t('chain.not_registered')),
           h('div', { class: 'mono muted small' }, x.uscc)] },
-      { key: 'region', label: t('chain.col.region'), class: 'col-region', render: (x) => x.region_name || String(x.region ?? '') },
-      { key: 'kind', label: t('chain.col.kind'), class: 'nowrap', render: (x) => h('span', { class: 'badge badge-kind-' + x.kind }, kindName(x.kind)) },
-      { key: 'score', label: t('chain.col.score') + t('fmt.score_scale'), title: t('chain.score_hint'), align: 'num', render: (x) => scoreBar(x.score) },
-      { key: 'value_to_local', label: t('chain.col.value_to_local'), align: 'num',
+      { key: 'region', label: t('chain.col.region'), class: 'col-region', sort: compact ? undefined : (x) => x.region_name || '', render: (x) => x.region_name || String(x.region ?? '') },
+      { key: 'kind', label: t('chain.col.kind'), class: 'nowrap', sort: compact ? undefined : (x) => kindName(x.kind), render: (x) => h('span', { class: 'badge badge-kind-' + x.kind }, kindName(x.kind)) },
+      { key: 'score', label: t('chain.col.score') + t('fmt.score_scale'), title: t('chain.score_hint'), align: 'num', sort: compact ? undefined : true, render: (x) => scoreBar(x.score) },
+      { key: 'value_to_local', label: t('chain.col.value_to_local'), align: 'num', sort: compact ? undefined : true,
         render: (x) => [x.value_to_local ? fmtMoney(x.value_to_local) : t('common.unknown'),
           x.local_buyers ? h('div', { class: 'muted small' }, t('chain.buyers', { n: fmtInt(x.local_buyers) })) : null] },
       compact ? null : { key: 'reason', label: t('chain.col.reason'), class: 'reason-cell', render: (x) => pick(x.reason_zh, x.reason_en) },
