@@ -288,6 +288,78 @@ static size_t num_exact(double v, char *out)
 	return o;
 }
 
+/*
+ * What printf's "%.15g" writes for V, without printf, for 1e-4 <= |V| < 1e15 (fixed notation):
+ * the 15 significant digits come from |V| * 10^k in long double (64-bit mantissa, so the
+ * product is off by far less than a thousandth of the last digit: the rounding of a digit is
+ * decided exactly unless the product sits that close to a half, where 0 is returned and the
+ * caller uses printf). Returns the length, or 0 when V is not such a value.
+ */
+static size_t num_g15(double v, char *out)
+{
+	static const long double p10[] = {1e0L,	 1e1L,	1e2L,  1e3L,  1e4L,  1e5L,  1e6L,
+					  1e7L,	 1e8L,	1e9L,  1e10L, 1e11L, 1e12L, 1e13L,
+					  1e14L, 1e15L, 1e16L, 1e17L, 1e18L};
+	double a = fabs(v);
+	if (!(a >= 1e-4 && a < 1e15))
+		return 0;
+	int e2;
+	frexp(a, &e2);
+	int e10 = (int)floor((e2 - 1) * 0.30102999566398120); /* 10^e10 <= a, give or take one */
+	long double p = 0;
+	for (int tries = 0; tries < 3; tries++) {
+		if (e10 < -4 || e10 > 14)
+			return 0;
+		p = (long double)a * p10[14 - e10];
+		if (p >= 1e15L)
+			e10++;
+		else if (p < 1e14L)
+			e10--;
+		else
+			break;
+	}
+	if (!(p >= 1e14L && p < 1e15L))
+		return 0;
+	long double fl = floorl(p), frac = p - fl;
+	if (frac > 0.499L && frac < 0.501L)
+		return 0; /* too close to a half to round without the exact value */
+	uint64_t r = (uint64_t)fl + (frac > 0.5L);
+	if (r >= 1000000000000000ull) { /* rounded up to the next power of ten */
+		r /= 10;
+		if (++e10 > 14)
+			return 0; /* printf writes 1e+15 */
+	}
+	char d[16];
+	for (int k = 14; k >= 0; k--) {
+		d[k] = (char)('0' + (int)(r % 10));
+		r /= 10;
+	}
+	int last = 14; /* the last digit to write: trailing zeros after the point go */
+	while (last > e10 && last > 0 && d[last] == '0')
+		last--;
+	size_t o = 0;
+	if (v < 0)
+		out[o++] = '-';
+	if (e10 < 0) {
+		out[o++] = '0';
+		out[o++] = '.';
+		for (int k = 0; k < -e10 - 1; k++)
+			out[o++] = '0';
+		for (int k = 0; k <= last; k++)
+			out[o++] = d[k];
+	} else {
+		for (int k = 0; k <= e10; k++)
+			out[o++] = d[k];
+		if (last > e10) {
+			out[o++] = '.';
+			for (int k = e10 + 1; k <= last; k++)
+				out[o++] = d[k];
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
 size_t cc_num_format(double v, int sig, char *out, size_t n)
 {
 	char tmp[48];
@@ -304,9 +376,13 @@ size_t cc_num_format(double v, int sig, char *out, size_t n)
 		int w = snprintf(tmp, sizeof tmp, "%.*g", sig > 17 ? 17 : sig, v);
 		len = w > 0 ? (size_t)w : 0;
 	} else if ((len = num_exact(v, tmp)) == 0) {
-		/* CC_NUM_TEXT: 15 significant digits, one printf (every decimal of up to 15 digits
-		 * comes back exactly, as Excel keeps them). CC_NUM_EXACT: the shortest of 15, 16
-		 * or 17 digits that reads back as V, found with strtod (a file must round-trip). */
+		/* CC_NUM_TEXT: 15 significant digits (every decimal of up to 15 digits comes back
+		 * exactly, as Excel keeps them), printf's "%.15g" without printf where num_g15 can.
+		 * CC_NUM_EXACT: the shortest of 15, 16 or 17 digits that reads back as V, found
+		 * with strtod (a file must round-trip). */
+		len = num_g15(v, tmp);
+		if (len && (sig == CC_NUM_TEXT || strtod(tmp, NULL) == v))
+			goto done;
 		for (int prec = 15; prec <= 17; prec++) {
 			int w = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
 			len = w > 0 ? (size_t)w : 0;
@@ -314,6 +390,7 @@ size_t cc_num_format(double v, int sig, char *out, size_t n)
 				break;
 		}
 	}
+done:
 	if (len >= n)
 		len = 0; /* OUT too small: nothing rather than a cut number */
 	memcpy(out, tmp, len);

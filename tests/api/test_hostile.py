@@ -316,8 +316,13 @@ def test_connections():
         st, _, _, j = request("GET", "/api/v1/openapi.json?" + qs, timeout=10)
     except (OSError, http.client.HTTPException) as e:
         st, j = 0, str(e)
-    check(st in (400, 431) and time.time() - t0 < 2,
+    # 414 from libmicrohttpd when the line outgrows its 32 KB pool, 400 from ours below that.
+    check(st in (400, 414, 431) and time.time() - t0 < 2,
           "5,000 query parameters are refused at once (%d in %.2f s)" % (st, time.time() - t0), j)
+    t0 = time.time()
+    st, _, _, j = request("GET", "/api/v1/openapi.json?" + "&".join(
+        "a%d=1" % i for i in range(3000)), timeout=10)  # 20 KB: within the pool, ours refuses
+    check(st == 400 and time.time() - t0 < 2, "3,000 query parameters -> 400 at once", j)
     st, _, _, j = request("GET", "/api/v1/openapi.json?" + "&".join(
         "a%d=1" % i for i in range(70)))
     check(st == 400 and j and "64" in j["error"]["message"], "70 query parameters -> 400", j)

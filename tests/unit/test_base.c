@@ -1248,6 +1248,31 @@ static void test_buf(void **state)
 		cc_num_format(strtod(typed[k], NULL), CC_NUM_TEXT, out, sizeof out);
 		assert_string_equal(out, typed[k]);
 	}
+	/* The text form is printf's "%.15g" (written without printf for most values): random
+	 * doubles of every magnitude the fast path covers and beyond, values next to powers of
+	 * ten and to halves of the 15th digit. */
+	uint64_t rs = 88172645463325252ull;
+	for (int k = 0; k < 300000; k++) {
+		rs ^= rs << 13;
+		rs ^= rs >> 7;
+		rs ^= rs << 17;
+		double m = (double)(rs >> 11) / 9007199254740992.0; /* [0, 1) */
+		double v = ldexp(0.5 + m / 2, (int)(rs % 70) - 20) * (rs & 1 ? -1 : 1);
+		if (k % 7 == 0)
+			v = pow(10, (int)(rs % 24) - 6) * (k % 2 ? 1 + 1e-15 : 1 - 1e-16);
+		if (k % 11 == 0)
+			v = (floor(m * 1e14) + 0.5) / pow(10, (int)(rs % 20));
+		char want[48];
+		snprintf(want, sizeof want, "%.15g", v);
+		cc_num_format(v, CC_NUM_TEXT, out, sizeof out);
+		/* Short exact decimals (up to 8 decimals below 1e9) are written whole instead. */
+		double a = fabs(v);
+		int exact8 = a >= 1e-4 && a < 1e9 && floor(a * 1e8 + 0.5) / 1e8 == a;
+		if (strcmp(out, want) != 0 && !(exact8 && strtod(out, NULL) == v)) {
+			print_error("%.17g: '%s', printf '%s'\n", v, out, want);
+			fail();
+		}
+	}
 	assert_int_equal(cc_num_format(1.0 / 3, 6, out, sizeof out), 8);
 	assert_string_equal(out, "0.333333");
 	assert_int_equal(cc_num_format(NAN, 0, out, sizeof out), 0);
