@@ -243,8 +243,14 @@ int h_enterprises(struct http_req *req)
 	static const int show[] = {CC_M_REVENUE, CC_M_OUTPUT_VALUE, CC_M_REVENUE_YOY,
 				   CC_M_RD_INTENSITY, CC_M_EMPLOYEES};
 	const double *cols[5];
-	for (int k = 0; k < 5; k++)
+	/* The per-row constant text, made once: ,"year":2025 and ,"revenue": ... */
+	char yearf[32], keyf[5][40];
+	size_t yearl = (size_t)snprintf(yearf, sizeof yearf, ",\"year\":%lld", year), keyl[5];
+	for (int k = 0; k < 5; k++) {
 		cols[k] = cc_frame_annual(f, show[k], (int)year);
+		keyl[k] = (size_t)snprintf(keyf[k], sizeof keyf[k],
+					   ",\"%s\":", cc_metric_get(show[k])->key);
+	}
 	struct cc_buf *b = &req->resp;
 	cc_buf_reset(b);
 	cc_buf_puts(b, "{\"items\":[");
@@ -256,14 +262,11 @@ int h_enterprises(struct http_req *req)
 			cc_enterprise_page_release(&page);
 			return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 		}
-		cc_buf_puts(b, k ? ",{" : "{");
+		cc_buf_append(b, ",{" + (k == 0), k ? 2 : 1);
 		cc_buf_append(b, frag, flen);
-		cc_buf_printf(b, ",\"year\":%lld", year);
+		cc_buf_append(b, yearf, yearl);
 		for (int m = 0; m < 5; m++) {
-			cc_buf_putc(b, ',');
-			cc_buf_putc(b, '"');
-			cc_buf_puts(b, cc_metric_get(show[m])->key);
-			cc_buf_puts(b, "\":");
+			cc_buf_append(b, keyf[m], keyl[m]);
 			cc_buf_num(b, cols[m] ? cols[m][i] : NAN);
 		}
 		if (key) {
