@@ -90,6 +90,22 @@ static int region_row(const struct cc_row *row)
 	return r->name ? 0 : CC_ENOMEM;
 }
 
+static int industry_en_row(const struct cc_row *row)
+{
+	char code[16];
+	if (row->nfields < 2 || !row->lens[0] || !row->lens[1] || row->lens[0] >= sizeof code)
+		return CC_EINVAL;
+	memcpy(code, row->fields[0], row->lens[0]);
+	code[row->lens[0]] = '\0';
+	for (int i = 0; i < nindustries; i++)
+		if (strcmp(industries[i].code, code) == 0) {
+			industries[i].name_en =
+				cc_arena_strndup(&arena, row->fields[1], row->lens[1]);
+			return industries[i].name_en ? 0 : CC_ENOMEM;
+		}
+	return CC_EINVAL; /* a code the list does not hold */
+}
+
 static int cmp_region(const void *a, const void *b);
 
 /* A row of regions.en.csv (code, short_en, name_en) for a region already loaded. */
@@ -125,6 +141,7 @@ static int industry_row(const struct cc_row *row)
 	d->name = cc_arena_strndup(&arena, row->fields[1], row->lens[1]);
 	d->parent = cc_arena_strndup(&arena, row->fields[3], row->lens[3]);
 	d->level = (int)level;
+	d->name_en = NULL;
 	return (d->code && d->name && d->parent) ? 0 : CC_ENOMEM;
 }
 
@@ -151,6 +168,9 @@ static void load_once(void)
 		qsort(industries, (size_t)nindustries, sizeof *industries, cmp_industry);
 		/* English names, where the platform has them (the district map's areas). */
 		load_rc = each_row("regions.en.csv", region_en_row, &load_err);
+		/* English names of the sections and divisions (GB/T 4754-2017's 门类 and 大类). */
+		if (load_rc == 0)
+			load_rc = each_row("industries.en.csv", industry_en_row, &load_err);
 	}
 	if (load_rc == 0) {
 		char *meta = NULL;
@@ -334,4 +354,27 @@ int cc_industry_count(void)
 const struct cc_industry *cc_industry_at(int i)
 {
 	return (i >= 0 && i < nindustries) ? &industries[i] : NULL;
+}
+
+const char *cc_industry_name_en(const struct cc_industry *ind, char *out, size_t n)
+{
+	if (n == 0)
+		return out;
+	out[0] = '\0';
+	if (!ind)
+		return out;
+	if (ind->name_en) {
+		snprintf(out, n, "%s", ind->name_en);
+		return out;
+	}
+	/* A group or class: its division (the section letter and two digits). */
+	char div[4];
+	if (strlen(ind->code) < 3)
+		return out;
+	memcpy(div, ind->code, 3);
+	div[3] = '\0';
+	const struct cc_industry *d = cc_industry_find(div);
+	if (d && d->name_en)
+		snprintf(out, n, "%s (division %s)", d->name_en, div);
+	return out;
 }

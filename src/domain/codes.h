@@ -20,8 +20,9 @@ struct cc_region {
 struct cc_industry {
 	const char *code; /* "C", "C36", "C367", "C3670" */
 	const char *name;
-	const char *parent; /* "" for a section */
-	int level;	    /* 1 section, 2 division, 3 group, 4 class */
+	const char *parent;  /* "" for a section */
+	int level;	     /* 1 section, 2 division, 3 group, 4 class */
+	const char *name_en; /* sections and divisions (data/industries.en.csv), else NULL */
 };
 
 /*
@@ -82,6 +83,12 @@ const char *cc_regions_version(void);
 
 /* Returns the industry with CODE (case-insensitive letter), or NULL. */
 const struct cc_industry *cc_industry_find(const char *code);
+/*
+ * The English name of IND into OUT (N bytes): its own for a section or division, else its
+ * division's with the division named ("Automobiles (division C36)"); "" when none is known.
+ * Returns OUT.
+ */
+const char *cc_industry_name_en(const struct cc_industry *ind, char *out, size_t n);
 int cc_industry_count(void);
 const struct cc_industry *cc_industry_at(int i);
 

@@ -49,6 +49,9 @@ json_t *h_enterprise_item(const struct cc_frame *f, int i, int year)
 			  "region_name", rname, "industry", f->industry[i], "industry_name",
 			  ind ? ind->name : NULL, "scale", cc_scale_words[f->scale[i]], "listed",
 			  cc_listed_words[f->listed[i]], "certs", certs, "chains", chains);
+	char ind_en[256];
+	if (ind && *cc_industry_name_en(ind, ind_en, sizeof ind_en))
+		json_object_set_new(o, "industry_name_en", json_string(ind_en));
 	if (year) {
 		json_object_set_new(o, "year", json_integer(year));
 		static const int show[] = {CC_M_REVENUE, CC_M_OUTPUT_VALUE, CC_M_REVENUE_YOY,
@@ -262,7 +265,7 @@ int h_enterprises(struct http_req *req)
 			cc_enterprise_page_release(&page);
 			return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 		}
-		cc_buf_append(b, ",{" + (k == 0), k ? 2 : 1);
+		cc_buf_append(b, k ? ",{" : "{", k ? 2 : 1);
 		cc_buf_append(b, frag, flen);
 		cc_buf_append(b, yearf, yearl);
 		for (int m = 0; m < 5; m++) {

@@ -171,6 +171,23 @@ static void test_codes(void **state)
 	assert_string_equal(d->name, "汽车零部件及配件制造");
 	assert_non_null(cc_industry_find("c3973"));
 	assert_null(cc_industry_find("C9999"));
+	/* English names: every section and division has one; a group or class takes its
+	 * division's, named as such. */
+	char en[256];
+	int named = 0;
+	for (int k = 0; k < cc_industry_count(); k++) {
+		const struct cc_industry *ind = cc_industry_at(k);
+		if (ind->level <= 2) {
+			assert_non_null(ind->name_en);
+			named++;
+		}
+		assert_true(*cc_industry_name_en(ind, en, sizeof en) != '\0');
+	}
+	assert_int_equal(named, 20 + 97);
+	assert_string_equal(cc_industry_name_en(cc_industry_find("C36"), en, sizeof en),
+			    "Automobiles");
+	assert_string_equal(cc_industry_name_en(cc_industry_find("C3670"), en, sizeof en),
+			    "Automobiles (division C36)");
 }
 
 /*

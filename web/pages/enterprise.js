@@ -60,7 +60,7 @@ export async function render({ main, params, user, alive }) {
       kv('prof.uscc', h('span', { class: 'mono' }, e.uscc)),
       kv('prof.name', e.name),
       kv('prof.region', [e.region_name || '', ' ', h('span', { class: 'muted mono' }, e.region ? String(e.region) : '')]),
-      kv('prof.industry', [h('span', { class: 'mono' }, e.industry || ''), ' ', e.industry_name || '']),
+      kv('prof.industry', [h('span', { class: 'mono' }, e.industry || ''), ' ', pick(e.industry_name, e.industry_name_en) || '']),
       kv('prof.founded', e.founded),
       kv('prof.scale', e.scale ? t('scale.' + e.scale) : null),
       kv('prof.listed', e.listed ? t('listed.' + e.listed) : null),
