@@ -242,6 +242,29 @@ int h_risk_overview(struct http_req *req)
 				   riskiest));
 }
 
+/* Whether network node V matches the text Q (a fragment of its name, credit code or region
+ * name; NULL or "" matches everything). */
+static int node_matches(const struct risk_net *net, const struct cc_frame *f, int v, const char *q)
+{
+	if (!q || !*q)
+		return 1;
+	if (strstr(net->uscc[v], q) || (v < net->nent && v < f->n && strstr(f->name[v], q)))
+		return 1;
+	char rn[160];
+	cc_region_fullname(net->region[v], rn, sizeof rn);
+	return strstr(rn, q) != NULL;
+}
+
+/*
+ * A chain's single points of failure and articulation points can number tens of thousands at
+ * 1M enterprises (50,979 and 56,310 for nev: a 25 MB answer): each list is cut at LIMIT
+ * (default 2,000, at most 20,000), riskiest first, after the filter Q, and says how many
+ * matched (spof_matching, articulation_matching), so a page shows the riskiest and finds any
+ * other by the filter.
+ */
+#define RISK_LIST_DEFAULT 2000
+#define RISK_LIST_MAX	  20000
+
 int h_risk_chain(struct http_req *req)
 {
 	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
@@ -253,6 +276,12 @@ int h_risk_chain(struct http_req *req)
 	if (!h_may_read_chain(req, ch->id))
 		return http_error(req, 403, "forbidden", "chain", "只能查看分管的产业链",
 				  "a chain chief reads only their own chains");
+	long long limit = RISK_LIST_DEFAULT;
+	const char *v = http_query(req, "limit");
+	if (v && *v && (cc_parse_int64(v, strlen(v), &limit) || limit < 1 || limit > RISK_LIST_MAX))
+		return http_error(req, 400, "invalid", "limit", "条数应为 1–20000",
+				  "limit must be 1 to 20000");
+	const char *q = http_query(req, "q");
 	struct chain_scope scope;
 	struct cc_frame *f;
 	struct risk_net *net;
@@ -283,21 +312,26 @@ int h_risk_chain(struct http_req *req)
 		json_array_append_new(jn, o);
 	}
 	json_t *js = json_array();
-	/* Every one of them (a chain can have a thousand): the page pages and filters them. */
+	int ms = 0, ma = 0; /* matching the filter */
 	for (int k = 0; k < sp.n; k++)
-		json_array_append_new(js, spof_json(net, f, &sp.items[k]));
+		if (node_matches(net, f, sp.items[k].node, q) && ms++ < limit)
+			json_array_append_new(js, spof_json(net, f, &sp.items[k]));
 	json_t *ja = json_array();
 	for (int k = 0; k < nap; k++) {
+		if (!node_matches(net, f, aps[k].node, q) || ma++ >= limit)
+			continue;
 		json_t *o = node_json(net, f, aps[k].node);
 		json_object_set_new(o, "separates", json_integer(aps[k].cut));
 		json_object_set_new(o, "value_separated", cc_json_num(aps[k].value));
 		json_array_append_new(ja, o);
 	}
-	json_t *out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:i, s:o, s:o}", "chain",
-				ch->id, "name_zh", ch->name_zh, "scope", scope.name_zh, "total",
-				conc_json(&total), "nodes", jn, "final_producers", sp.nfinal,
-				"suppliers_reached", sp.reachable, "spof_count", sp.n, "spof", js,
-				"articulation", ja);
+	json_t *out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:i, s:o, s:i, s:o, s:i, "
+				"s:i}",
+				"chain", ch->id, "name_zh", ch->name_zh, "scope", scope.name_zh,
+				"total", conc_json(&total), "nodes", jn, "final_producers",
+				sp.nfinal, "suppliers_reached", sp.reachable, "spof_count", sp.n,
+				"spof", js, "spof_matching", ms, "articulation", ja,
+				"articulation_count", nap, "articulation_matching", ma);
 	free(nodes);
 	free(aps);
 	risk_spof_release(&sp);

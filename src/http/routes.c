@@ -11,6 +11,9 @@
 #define ADMIN  HTTP_ROLE_ADMIN
 #define ANYONE HTTP_ROLE_ANYONE
 
+/* The table is kept as written: clang-format 14 lays a table of long description strings out
+ * one token per line. */
+// clang-format off
 const struct http_route http_routes[] = {
 	{"POST", "/api/v1/login", h_login, ANYONE,
 	 "Log in; sets the session cookie, returns the CSRF token", "", "session"},
@@ -128,8 +131,8 @@ const struct http_route http_routes[] = {
 	 "Resilience by chain: sourcing and supplier-market concentration (sourcing_hhi, market_hhi), single-sourced inputs, outside dependence, the riskiest suppliers (dominators)",
 	 "scope:string", "resilience"},
 	{"GET", "/api/v1/risk/chains/{chain}", h_risk_chain, STAFF,
-	 "One chain: concentration per node, every single point of failure (dominators) ranked by dependent output, every articulation point",
-	 "scope:string", "resilience"},
+	 "One chain: concentration per node, its single points of failure (dominators, riskiest first by downstream loss) and articulation points, each list the first limit (default 2000, at most 20000) of those matching q (a fragment of name, credit code or region name), with how many matched",
+	 "scope:string,limit:integer,q:string", "resilience"},
 	{"GET", "/api/v1/risk/single-sourced", h_risk_single, STAFF,
 	 "Inputs bought from a single supplier, largest first",
 	 "scope:string,chain:string,limit:integer", "resilience"},
@@ -181,5 +184,6 @@ const struct http_route http_routes[] = {
 	{"GET", "/api/v1/audit", h_audit, ADMIN, "The audit log, newest first",
 	 "limit:integer,cursor:string", "admin"},
 };
+// clang-format on
 
 const int http_nroutes = (int)(sizeof http_routes / sizeof http_routes[0]);

@@ -1889,8 +1889,23 @@ def test_risk(ctx):
     vals = [x["downstream_loss"] or 0 for x in (r.json or {}).get("spof", [])]
     check(vals == sorted(vals, reverse=True) and vals[0] > 0,
           "dominators ranked by what the chain loses downstream when one stops")
-    check(r.status == 200 and len(r.json["spof"]) == r.json["spof_count"],
-          "every single point of failure is listed (the page pages them)", r.short())
+    check(r.status == 200 and len(r.json["spof"]) == r.json["spof_count"] == r.json["spof_matching"]
+          and len(r.json["articulation"]) == r.json["articulation_count"],
+          "below the limit every single point of failure and articulation point is listed", r.short())
+    full = r.json
+    r = a.get("/api/v1/risk/chains/nev?limit=7")
+    check(r.status == 200 and [x["uscc"] for x in r.json["spof"]] == [x["uscc"] for x in full["spof"][:7]]
+          and r.json["spof_matching"] == full["spof_count"] and len(r.json["articulation"]) <= 7,
+          "limit=7: the riskiest seven, and how many there are", r.short())
+    frag = full["spof"][5]["name"][1:3] if full["spof"][5].get("name") else full["spof"][5]["uscc"][4:12]
+    want = [x["uscc"] for x in full["spof"] if frag in (x.get("name") or "") or frag in x["uscc"]
+            or frag in (x.get("region_name") or "")]
+    r = a.get("/api/v1/risk/chains/nev?q=" + urllib.parse.quote(frag))
+    check(r.status == 200 and [x["uscc"] for x in r.json["spof"]] == want and
+          r.json["spof_matching"] == len(want) and 0 < len(want) < full["spof_count"],
+          "q=%s finds the single points whose name, code or region holds it (%d)" % (frag, len(want)),
+          r.short())
+    expect_error(a.get("/api/v1/risk/chains/nev?limit=0"), 400, "invalid", "limit 0 -> 400")
     expect_error(c.get("/api/v1/risk/chains/ic"), 403, "forbidden", "a chief cannot read another chain")
     expect_error(a.get("/api/v1/risk/chains/no_such"), 404, "not_found", "unknown chain -> 404")
     expect_error(a.get("/api/v1/risk/overview?scope=nowhere"), 400, "invalid", "bad scope -> 400",

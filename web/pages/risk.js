@@ -137,9 +137,21 @@ async function chainTab(main, query, alive) {
     list.map((c) => h('option', { value: c.id, selected: c.id === chainId }, pick(c.name_zh, c.name_en))));
   main.appendChild(h('div', { class: 'panel-head' }, h('label', { class: 'muted small' }, t('risk.col.chain'), ' ', sel), scopePicker({ ...query, chain: chainId }, 'chain')));
   let d;
-  try { d = await api('/risk/chains/' + encodeURIComponent(chainId), { query: { scope: query.scope } }); } catch (e) { if (alive()) main.appendChild(errBox(e)); return; }
+  try { d = await api('/risk/chains/' + encodeURIComponent(chainId), { query: { scope: query.scope, q: query.q } }); } catch (e) { if (alive()) main.appendChild(errBox(e)); return; }
   if (!alive()) return;
   const tot = d.total || {};
+  // At 1M firms a chain has tens of thousands of single points: the server sends the riskiest
+  // (a limit) and finds any other by a text (q); the tables page and filter what came.
+  const cut = (d.spof_matching || 0) > (d.spof || []).length || (d.articulation_matching || 0) > (d.articulation || []).length;
+  let serverFind = null;
+  if (cut || query.q) {
+    const box = h('input', { type: 'search', testid: 'risk-server-q', value: query.q || '', placeholder: t('risk.find_ph') });
+    const go = () => { location.hash = hashWith('/risk', { tab: 'chain', chain: chainId, scope: query.scope, q: box.value.trim() || undefined }); };
+    box.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') go(); });
+    serverFind = h('p', { class: 'muted small', testid: 'risk-cut-note' },
+      t('risk.cut_note', { spof: fmtInt((d.spof || []).length), spof_all: fmtInt(d.spof_matching), ap: fmtInt((d.articulation || []).length), ap_all: fmtInt(d.articulation_matching) }),
+      ' ', box, ' ', h('button', { type: 'button', testid: 'risk-server-find', onclick: go }, t('risk.find')));
+  }
   const nodeEl = h('div', { class: 'chart chart-tall', testid: 'risk-node-chart', id: 'risk-node-chart' });
   main.append(
     h('p', { class: 'muted', testid: 'risk-chain-summary' }, t('risk.chain_summary', {
@@ -148,6 +160,7 @@ async function chainTab(main, query, alive) {
       outside: isNum(tot.outside_share) ? fmtPct(tot.outside_share) : '—', finals: fmtInt(d.final_producers), spof: fmtInt(d.spof_count),
     })),
     h('section', { class: 'panel' }, h('h2', null, t('risk.by_node')), h('p', { class: 'muted small', testid: 'hhi-note' }, t('risk.hhi_note')), nodeEl),
+    serverFind || '',
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', null, t('risk.spof')), h('p', { class: 'muted small' }, t('risk.spof_help')),
         table(d.spof || [], {
