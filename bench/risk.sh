@@ -33,10 +33,12 @@ bench/alternate.py --runs "${RUNS:-5}" --keep "$W/keep" \
   --metric total_seconds:"end to end, seconds (ours incl. a disruption)" \
   --metric rss:"peak RSS, MB" \
   -- ours "$B/bench_risk $W/db $REGION $W/risk" \
+  -- ours-frame "CC_RISK_FROM_FRAME=1 $B/bench_risk $W/db $REGION" \
   -- igraph "/usr/bin/python3 bench/risk_igraph.py $W/risk named" \
   -- igraph-ids "/usr/bin/python3 bench/risk_igraph.py $W/risk ids"
 echo
 echo "build: $(grep -m1 CMAKE_BUILD_TYPE "$B/CMakeCache.txt" | cut -d= -f2) ($B, as make builds it)"
 echo "disruption of region $REGION (ours only): $(sed -n 's/.*disrupt_seconds=\([0-9.]*\).*/\1/p' "$W/keep/ours.txt") s in the last run"
+echo "ours-frame: the network from a frame built first and not timed, as the server has it;"
 echo "igraph: builds from the same 10M edge records (codes, exported with sqlite3 beforehand);"
 echo "igraph-ids: given chainchief's merged integer graph, so its build is only reading integers."
