@@ -115,6 +115,20 @@ static int64_t user_id(struct cc_store *st, const char *user, struct cc_error *e
 }
 
 /*
+ * Binds a subscription's key (UID, WHAT, NORM, KIND) to ?1..?4 of S; a NULL K leaves ?4 NULL,
+ * which "kind IS ?4" matches. The insert and the look-up of follow_write bind the same key.
+ */
+static void bind_subscription(struct cc_stmt *s, int64_t uid, const char *what, const char *norm,
+			      const char *k)
+{
+	cc_stmt_bind_int64(s, 1, uid);
+	cc_stmt_bind_text(s, 2, what, strlen(what));
+	cc_stmt_bind_text(s, 3, norm, strlen(norm));
+	if (k)
+		cc_stmt_bind_text(s, 4, k, strlen(k));
+}
+
+/*
  * Writes subscription (UID, WHAT, NORM, KIND) unless it exists, and fills a new one at once
  * with the open postings that match it (match_deliver_open), in one transaction: a new
  * subscription's count is what it matches today, not 0 until the next posting. Sets *ID (also
@@ -134,11 +148,7 @@ static int follow_write(struct cc_store *st, int64_t uid, const char *what, cons
 			     err);
 	if (rc)
 		goto out;
-	cc_stmt_bind_int64(s, 1, uid);
-	cc_stmt_bind_text(s, 2, what, strlen(what));
-	cc_stmt_bind_text(s, 3, norm, strlen(norm));
-	if (k)
-		cc_stmt_bind_text(s, 4, k, strlen(k));
+	bind_subscription(s, uid, what, norm, k);
 	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	int fresh = rc == 0 && cc_store_changes(st) > 0;
 	cc_stmt_free(s);
@@ -152,11 +162,7 @@ static int follow_write(struct cc_store *st, int64_t uid, const char *what, cons
 			     err);
 	if (rc)
 		goto out;
-	cc_stmt_bind_int64(s, 1, uid);
-	cc_stmt_bind_text(s, 2, what, strlen(what));
-	cc_stmt_bind_text(s, 3, norm, strlen(norm));
-	if (k)
-		cc_stmt_bind_text(s, 4, k, strlen(k));
+	bind_subscription(s, uid, what, norm, k);
 	*id = cc_stmt_step(s, err) == 1 ? cc_stmt_int64(s, 0) : 0;
 	if (fresh && *id) {
 		got = match_deliver_open(st, *id, err);
