@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "base/hash.h"
+#include "base/codemap.h"
 #include "domain/catalogue.h"
 #include "domain/derive.h"
 #include "domain/uscc.h"
@@ -386,13 +386,6 @@ size_t cc_frame_bytes(const struct cc_frame *f)
 	return b;
 }
 
-/* Open-addressing map from outside-supplier code to its index. */
-struct outside_map {
-	int32_t *slot; /* index + 1, 0 empty */
-	size_t cap;
-	size_t room; /* the capacity of the frame's outside_uscc and outside_region */
-};
-
 /* "YYYY-MM-DD" (as the store keeps dates) to YYYYMMDD. */
 static int atoi_safe_date(const char *s)
 {
@@ -616,7 +609,7 @@ struct part {
 	struct cc_frame *f;
 	const struct cc_catalogue *cat;
 	const int32_t *scan_perm; /* frame index -> position in storage order */
-	const struct registry_map *reg;
+	const struct cc_codemap *reg;
 	int64_t id_lo, id_hi, row_lo, row_hi;
 	int indicators, supply, members;
 	struct edge_out *eo;
@@ -861,13 +854,6 @@ out:
 	return rc;
 }
 
-/* Open-addressing map from a registry code to its frame index + 1 (0 empty): a supplier is
- * looked up once per edge. */
-struct registry_map {
-	int32_t *slot;
-	size_t cap;
-};
-
 /*
  * Edges as one part of a build reads them, in the store's order, with the suppliers outside
  * the registry they name (numbered in order of first appearance; MAP finds them).
@@ -879,7 +865,8 @@ struct edge_out {
 	char (*ouscc)[19];
 	int32_t *oregion;
 	int nout;
-	struct outside_map map;
+	size_t room;	       /* of ouscc and oregion */
+	struct cc_codemap map; /* outside code -> index in ouscc */
 };
 
 static void edge_out_free(struct edge_out *o)
@@ -891,7 +878,7 @@ static void edge_out_free(struct edge_out *o)
 	free(o->share);
 	free(o->ouscc);
 	free(o->oregion);
-	free(o->map.slot);
+	cc_codemap_free(&o->map);
 	memset(o, 0, sizeof *o);
 }
 
@@ -907,13 +894,14 @@ static int edge_out_init(struct edge_out *o, int64_t cap, struct cc_error *err)
 	o->node = malloc(sizeof(int32_t) * T);
 	o->val = malloc(sizeof(double) * T);
 	o->share = malloc(sizeof(double) * T);
-	o->map.room = 1024;
-	o->ouscc = malloc(sizeof *o->ouscc * o->map.room);
-	o->oregion = malloc(sizeof *o->oregion * o->map.room);
-	o->map.cap = 4096;
-	o->map.slot = calloc(o->map.cap, sizeof *o->map.slot);
+	o->room = 1024;
+	o->ouscc = malloc(sizeof *o->ouscc * o->room);
+	o->oregion = malloc(sizeof *o->oregion * o->room);
+	/* Small: it grows with the outside suppliers found (a map the size of ten million edges
+	 * would be a cache miss a probe). */
+	int mrc = cc_codemap_init(&o->map, 1024);
 	if (!o->sup || !o->buy || !o->node || !o->val || !o->share || !o->ouscc || !o->oregion ||
-	    !o->map.slot) {
+	    mrc) {
 		edge_out_free(o);
 		return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 	}
@@ -950,123 +938,68 @@ static int edge_out_reserve(struct edge_out *o, int64_t want)
 	return 0;
 }
 
-/* Fills REG with F's registry codes, at most half full. 0 or CC_ENOMEM; REG->slot is the
- * caller's to free (NULL on failure). */
-static int registry_map_build(const struct cc_frame *f, struct registry_map *reg,
+/* REG filled with F's registry codes. 0 or CC_ENOMEM; REG is the caller's to free. */
+static int registry_map_build(const struct cc_frame *f, struct cc_codemap *reg,
 			      struct cc_error *err)
 {
-	reg->cap = 1024;
-	while (reg->cap < (size_t)f->n * 2)
-		reg->cap *= 2;
-	reg->slot = calloc(reg->cap, sizeof *reg->slot);
-	if (!reg->slot)
+	if (cc_codemap_init(reg, (size_t)f->n))
 		return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
-	for (int i = 0; i < f->n; i++) {
-		size_t h = cc_hash(f->uscc[i], 18) & (reg->cap - 1);
-		while (reg->slot[h])
-			h = (h + 1) & (reg->cap - 1);
-		reg->slot[h] = i + 1;
-	}
+	for (int i = 0; i < f->n; i++)
+		cc_codemap_put(reg, (const char(*)[19])f->uscc, i);
 	return 0;
 }
 
-/* Doubles O's outside map (rehashing its codes). 0 or -1 when out of memory. */
-static int outside_grow(struct edge_out *o)
+/* The outside supplier SUP's (18 bytes) index + 1 in O, added (its region from the code) when
+ * new. 0 when out of memory growing the arrays. */
+static int32_t outside_index(struct edge_out *o, const char *sup)
 {
-	size_t cap = o->map.cap * 2;
-	int32_t *slot = calloc(cap, sizeof *slot);
-	if (!slot)
-		return -1;
-	for (int j = 0; j < o->nout; j++) {
-		size_t h = cc_hash(o->ouscc[j], 18) & (cap - 1);
-		while (slot[h])
-			h = (h + 1) & (cap - 1);
-		slot[h] = j + 1;
-	}
-	free(o->map.slot);
-	o->map.slot = slot;
-	o->map.cap = cap;
-	return 0;
-}
-
-/* The outside supplier SUP's (18 bytes, hash HASH) index + 1 in O, added (its region from
- * the code) when new. 0 when out of memory growing the arrays. */
-static int32_t outside_index(struct edge_out *o, const char *sup, uint64_t hash)
-{
-	struct outside_map *map = &o->map;
-	size_t h = hash & (map->cap - 1);
-	while (map->slot[h] && memcmp(o->ouscc[map->slot[h] - 1], sup, 18) != 0)
-		h = (h + 1) & (map->cap - 1);
-	if (map->slot[h])
-		return map->slot[h];
+	int32_t j = cc_codemap_find(&o->map, (const char(*)[19])o->ouscc, sup);
+	if (j >= 0)
+		return j + 1;
 	/* Room for one more than held, so the arrays always have an entry to spare. */
-	if ((size_t)o->nout + 1 >= map->room) {
-		map->room *= 2;
-		void *a = realloc(o->ouscc, sizeof *o->ouscc * map->room);
+	if ((size_t)o->nout + 1 >= o->room) {
+		o->room *= 2;
+		void *a = realloc(o->ouscc, sizeof *o->ouscc * o->room);
 		if (a)
 			o->ouscc = a;
-		void *b = a ? realloc(o->oregion, sizeof *o->oregion * map->room) : NULL;
+		void *b = a ? realloc(o->oregion, sizeof *o->oregion * o->room) : NULL;
 		if (b)
 			o->oregion = b;
 		if (!a || !b)
 			return 0;
 	}
+	if (cc_codemap_full(&o->map, (size_t)o->nout) &&
+	    cc_codemap_grow(&o->map, (const char(*)[19])o->ouscc, o->nout))
+		return 0;
 	memcpy(o->ouscc[o->nout], sup, 18);
 	o->ouscc[o->nout][18] = '\0';
 	int r = cc_uscc_region(o->ouscc[o->nout]);
 	o->oregion[o->nout] = r < 0 ? 0 : r;
-	map->slot[h] = ++o->nout;
-	int32_t got = map->slot[h];
-	/* At most half full, so probes stay short (grown as outside codes turn up rather than
-	 * sized for every edge: a table the size of ten million edges is a cache miss a probe). */
-	if ((size_t)o->nout * 2 > map->cap && outside_grow(o))
-		return 0;
-	return got;
+	cc_codemap_put(&o->map, (const char(*)[19])o->ouscc, o->nout);
+	return ++o->nout;
 }
 
-/*
- * Suppliers are resolved in batches of EDGE_BATCH: a probe of the code maps is a cache miss
- * (the edges come in no order of supplier), so a batch first prefetches every row's slot,
- * then every slot's code, and only then compares — the misses overlap instead of queueing
- * (7.3 s of CPU at 10M edges one by one, 3 s in batches).
- */
-#define EDGE_BATCH 64
+/* Suppliers are resolved CC_CODEMAP_BATCH at a time (cc_codemap_find_batch: 7.3 s of CPU at
+ * 10M edges one by one, 3 s in batches). */
 struct edge_batch {
 	int n;
-	int64_t k[EDGE_BATCH];
-	uint64_t h[EDGE_BATCH];
-	char sup[EDGE_BATCH][18];
+	int64_t k[CC_CODEMAP_BATCH];
+	char sup[CC_CODEMAP_BATCH][18];
 };
 
 /* Sets o->sup[k] for the batch B's rows: the frame index when registered in F, else minus
  * the outside index + 1. 0 or CC_ENOMEM. */
-static int edge_batch_resolve(const struct cc_frame *f, const struct registry_map *reg,
+static int edge_batch_resolve(const struct cc_frame *f, const struct cc_codemap *reg,
 			      struct edge_out *o, struct edge_batch *b, struct cc_error *err)
 {
-	size_t mask = reg->cap - 1;
-	int32_t first[EDGE_BATCH];
-	for (int j = 0; j < b->n; j++)
-		__builtin_prefetch(&reg->slot[b->h[j] & mask]);
+	int32_t at[CC_CODEMAP_BATCH];
+	cc_codemap_find_batch(reg, (const char(*)[19])f->uscc, (const char(*)[18])b->sup, b->n, at);
 	for (int j = 0; j < b->n; j++) {
-		first[j] = reg->slot[b->h[j] & mask];
-		if (first[j])
-			__builtin_prefetch(f->uscc[first[j] - 1]);
-		else
-			__builtin_prefetch(&o->map.slot[b->h[j] & (o->map.cap - 1)]);
-	}
-	for (int j = 0; j < b->n; j++) {
-		const char *sup = b->sup[j];
-		size_t h = b->h[j] & mask;
-		int32_t s = first[j];
-		while (s && memcmp(f->uscc[s - 1], sup, 18) != 0) {
-			h = (h + 1) & mask;
-			s = reg->slot[h];
-		}
-		if (s) {
-			o->sup[b->k[j]] = s - 1;
+		if (at[j] >= 0) {
+			o->sup[b->k[j]] = at[j];
 			continue;
 		}
-		int32_t x = outside_index(o, sup, b->h[j]);
+		int32_t x = outside_index(o, b->sup[j]);
 		if (!x)
 			return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 		o->sup[b->k[j]] = -(int)x;
@@ -1078,7 +1011,7 @@ static int edge_batch_resolve(const struct cc_frame *f, const struct registry_ma
 /* Reads the supply edges of S into O in the store's order, skipping those whose buyer is not
  * in F. 0 or a negative CC_E*. */
 static int edges_read(struct cc_stmt *s, const struct cc_frame *f, const struct cc_catalogue *cat,
-		      const struct registry_map *reg, struct edge_out *o, struct cc_error *err)
+		      const struct cc_codemap *reg, struct edge_out *o, struct cc_error *err)
 {
 	int rc = 0;
 	const int32_t *idmap = f->index_of_id;
@@ -1099,7 +1032,6 @@ static int edges_read(struct cc_stmt *s, const struct cc_frame *f, const struct 
 		}
 		int64_t k = o->k++;
 		memcpy(b->sup[b->n], cc_stmt_text(s, 0), 18); /* CHECK(length(supplier)=18) */
-		b->h[b->n] = cc_hash(b->sup[b->n], 18);
 		b->k[b->n++] = k;
 		o->buy[k] = idmap[id];
 		if (cc_stmt_is_null(s, 2)) {
@@ -1115,7 +1047,7 @@ static int edges_read(struct cc_stmt *s, const struct cc_frame *f, const struct 
 		}
 		o->val[k] = cc_stmt_double_nan(s, 4);
 		o->share[k] = cc_stmt_double_nan(s, 5);
-		if (b->n == EDGE_BATCH && (rc = edge_batch_resolve(f, reg, o, b, err)) != 0)
+		if (b->n == CC_CODEMAP_BATCH && (rc = edge_batch_resolve(f, reg, o, b, err)) != 0)
 			break;
 	}
 	if (rc == 0 && b->n)
@@ -1126,7 +1058,7 @@ static int edges_read(struct cc_stmt *s, const struct cc_frame *f, const struct 
 
 /* The supply edges of rowids in [LO, HI) into O. 0 or a negative CC_E*. */
 static int supply_part(struct cc_store *st, const struct cc_frame *f,
-		       const struct cc_catalogue *cat, const struct registry_map *reg, int64_t lo,
+		       const struct cc_catalogue *cat, const struct cc_codemap *reg, int64_t lo,
 		       int64_t hi, struct edge_out *o, struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
@@ -1154,7 +1086,7 @@ static int edge_out_append(struct edge_out *a, const struct edge_out *b, struct 
 		return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 	}
 	for (int j = 0; j < b->nout; j++) {
-		remap[j] = outside_index(a, b->ouscc[j], cc_hash(b->ouscc[j], 18));
+		remap[j] = outside_index(a, b->ouscc[j]);
 		if (!remap[j]) {
 			free(remap);
 			return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
@@ -1458,7 +1390,7 @@ static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame
 	int inds = (what & PART_INDICATORS) != 0;
 	int two = st2 != NULL;
 	pthread_mutex_t month_lock = PTHREAD_MUTEX_INITIALIZER;
-	struct registry_map reg = {0};
+	struct cc_codemap reg = {0};
 	struct edge_out eo[2];
 	memset(eo, 0, sizeof eo);
 	int64_t row_lo = 0, row_hi = 0, total = 0;
@@ -1514,7 +1446,7 @@ static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame
 		     : two && p[1].rc ? cc_error_set(err, p[1].rc, "%s", p[1].err.msg)
 				      : 0;
 	}
-	free(reg.slot);
+	cc_codemap_free(&reg);
 	double t0 = mono_seconds();
 	if (rc == 0 && inds)
 		rc = columns_to_frame_order(f, scan_perm, st2 ? 2 : 1, err);

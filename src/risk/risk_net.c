@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "base/hash.h"
+#include "base/codemap.h"
 #include "domain/catalogue.h"
 #include "domain/metric.h"
 #include "domain/uscc.h"
@@ -455,75 +455,28 @@ void *risk_net_make(const struct cc_frame *f)
 
 /* --- The light loader ---------------------------------------------------------------- */
 
-/* Open addressing from credit code to node (index + 1 in SLOT, 0 empty). */
-struct codemap {
-	int32_t *slot;
-	size_t mask;
-};
-
-static void codemap_put(struct codemap *m, char (*uscc)[19], int32_t i)
-{
-	size_t h = cc_hash(uscc[i], 18) & m->mask;
-	while (m->slot[h])
-		h = (h + 1) & m->mask;
-	m->slot[h] = i + 1;
-}
-
 /*
- * Doubles M and puts the N codes of USCC back (every node is in the map). Returns 0 or
- * CC_ENOMEM (M unchanged).
+ * Supplier codes are resolved CC_CODEMAP_BATCH at a time through the code map
+ * (cc_codemap_find_batch: its slots and codes prefetched, instead of two cache misses per edge,
+ * ten million times); a code not found becomes a new node after the enterprises.
  */
-static int codemap_grow(struct codemap *m, char (*uscc)[19], int32_t n)
-{
-	size_t mask = m->mask * 2 + 1;
-	int32_t *slot = calloc(mask + 1, sizeof *slot);
-	if (!slot)
-		return CC_ENOMEM;
-	free(m->slot);
-	m->slot = slot;
-	m->mask = mask;
-	for (int32_t i = 0; i < n; i++)
-		codemap_put(m, uscc, i);
-	return 0;
-}
-
-/*
- * Supplier codes are resolved in batches: hashing a batch first and prefetching its slots and
- * then the codes they point to lets the memory system fetch them in parallel, instead of
- * waiting for two cache misses per edge, ten million times.
- */
-enum { BATCH = 256 };
 struct batch {
 	int n;
-	char code[BATCH][18];
-	int64_t edge[BATCH];
-	size_t slot[BATCH];
+	char code[CC_CODEMAP_BATCH][18];
+	int64_t edge[CC_CODEMAP_BATCH];
 };
 
-static int resolve_batch(struct risk_net *net, struct codemap *map, struct batch *b, struct raw *r,
-			 int *n, size_t *cap, struct cc_error *err)
+static int resolve_batch(struct risk_net *net, struct cc_codemap *map, struct batch *b,
+			 struct raw *r, int *n, size_t *cap, struct cc_error *err)
 {
-	for (int i = 0; i < b->n; i++) {
-		b->slot[i] = cc_hash(b->code[i], 18) & map->mask;
-		__builtin_prefetch(&map->slot[b->slot[i]]);
-	}
-	for (int i = 0; i < b->n; i++) {
-		int32_t x = map->slot[b->slot[i]];
-		if (x)
-			__builtin_prefetch(net->uscc[x - 1]);
-	}
-	int grown = 0; /* the map grew during this batch: its precomputed slots are stale */
+	int32_t at[CC_CODEMAP_BATCH];
+	cc_codemap_find_batch(map, (const char(*)[19])net->uscc, (const char(*)[18])b->code, b->n,
+			      at);
 	for (int i = 0; i < b->n; i++) {
 		const char *sup = b->code[i];
-		size_t h = grown ? cc_hash(sup, 18) & map->mask : b->slot[i];
-		int32_t si = -1;
-		while (map->slot[h]) {
-			if (memcmp(net->uscc[map->slot[h] - 1], sup, 18) == 0) {
-				si = map->slot[h] - 1;
-				break;
-			}
-			h = (h + 1) & map->mask;
-		}
+		/* A miss is looked up again: an earlier row of the batch may have added it. */
+		int32_t si = at[i] >= 0 ? at[i]
+					: cc_codemap_find(map, (const char(*)[19])net->uscc, sup);
 		if (si < 0) {
 			/* A supplier outside the registry: a new node after the enterprises. */
 			if ((size_t)*n == *cap) {
@@ -538,21 +491,16 @@ static int resolve_batch(struct risk_net *net, struct codemap *map, struct batch
 					return cc_error_set(err, CC_ENOMEM, "out of memory");
 				*cap = ncap;
 			}
-			if ((size_t)(*n + 1) * 2 > map->mask) {
-				/* More outside suppliers than the first size guessed: keep the
-				 * load factor at 1/2 and probe again in the larger map. */
-				if (codemap_grow(map, net->uscc, *n))
-					return cc_error_set(err, CC_ENOMEM, "out of memory");
-				grown = 1;
-				h = cc_hash(sup, 18) & map->mask;
-				while (map->slot[h])
-					h = (h + 1) & map->mask;
-			}
+			/* More outside suppliers than the first size guessed: keep the load at 1/2.
+			 */
+			if (cc_codemap_full(map, (size_t)*n) &&
+			    cc_codemap_grow(map, (const char(*)[19])net->uscc, *n))
+				return cc_error_set(err, CC_ENOMEM, "out of memory");
 			memcpy(net->uscc[*n], sup, 18);
 			net->uscc[*n][18] = '\0';
 			int reg = cc_uscc_region(sup);
 			net->region[*n] = reg < 0 ? 0 : reg;
-			map->slot[h] = *n + 1;
+			cc_codemap_put(map, (const char(*)[19])net->uscc, *n);
 			si = (*n)++;
 		}
 		r->sup[b->edge[i]] = si;
@@ -637,7 +585,7 @@ struct loader {
 	int64_t nent, maxid, nedges;
 	size_t cap;	/* nodes NET's uscc and region have room for */
 	int32_t *idmap; /* maxid + 1: store id -> node, -1 none */
-	struct codemap map;
+	struct cc_codemap map;
 	struct raw r;
 	int n; /* nodes so far: enterprises, then outside suppliers */
 };
@@ -676,7 +624,7 @@ static int load_enterprises(struct loader *ld, struct cc_error *err)
 		memcpy(net->uscc[i], rows[i].uscc, 18);
 		net->uscc[i][18] = '\0';
 		net->region[i] = rows[i].region;
-		codemap_put(&ld->map, net->uscc, i);
+		cc_codemap_put(&ld->map, (const char(*)[19])net->uscc, i);
 	}
 	net->nent = k;
 out:
@@ -761,7 +709,7 @@ static int load_edges(struct loader *ld, struct cc_error *err)
 								   cc_stmt_text(s, 3));
 		r->value[e] = cc_stmt_is_null(s, 4) ? NAN : (float)cc_stmt_double(s, 4);
 		r->share[e] = cc_stmt_is_null(s, 5) ? NAN : (float)cc_stmt_double(s, 5);
-		if (bt->n == BATCH) {
+		if (bt->n == CC_CODEMAP_BATCH) {
 			rc = resolve_batch(ld->net, &ld->map, bt, r, &ld->n, &ld->cap, err);
 			if (rc < 0)
 				break;
@@ -792,12 +740,8 @@ static int loader_start(struct loader *ld, struct cc_error *err)
 	ld->idmap = malloc(sizeof(int32_t) * ((size_t)ld->maxid + 1));
 	/* Slots for every enterprise and outside supplier at a load factor of 1/2 or less (an
 	 * outside supplier has at least one edge; the bound is checked as they come). */
-	ld->map.mask = 1023;
-	while (ld->map.mask + 1 < (size_t)(ld->nent + ld->nedges / 4 + 1) * 2)
-		ld->map.mask = ld->map.mask * 2 + 1;
-	ld->map.slot = calloc(ld->map.mask + 1, sizeof(int32_t));
-	if (!net->uscc || !net->region || !ld->idmap || !ld->map.slot ||
-	    raw_alloc(&ld->r, ld->nedges))
+	int mrc = cc_codemap_init(&ld->map, (size_t)(ld->nent + ld->nedges / 4 + 1));
+	if (!net->uscc || !net->region || !ld->idmap || mrc || raw_alloc(&ld->r, ld->nedges))
 		return cc_error_set(err, CC_ENOMEM, "out of memory building the supply network");
 	for (int64_t i = 0; i <= ld->maxid; i++)
 		ld->idmap[i] = -1;
@@ -884,8 +828,7 @@ int risk_net_load(struct cc_store *st, struct risk_net **out, struct cc_error *e
 	trace("indicators, members and edges", &t);
 	cc_store_rollback(st); /* ends the read transaction */
 	began = 0;
-	free(ld.map.slot);
-	ld.map.slot = NULL;
+	cc_codemap_free(&ld.map);
 	free(ld.idmap);
 	ld.idmap = NULL;
 	ld.net->n = ld.n;
@@ -902,7 +845,7 @@ out:
 	if (began)
 		cc_store_rollback(st);
 	raw_release(&ld.r);
-	free(ld.map.slot);
+	cc_codemap_free(&ld.map);
 	free(ld.idmap);
 	if (rc) {
 		risk_net_free(ld.net);
