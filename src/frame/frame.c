@@ -295,9 +295,9 @@ int cc_frame_find(const struct cc_frame *f, const char *uscc)
  * the base metrics in later versions. A frame of 1M enterprises and 5 years holds 11 derived
  * metrics of 40 MB each that most pages never read.
  *
- * DERIVE_LOCK orders a column being made against the threads that copy a frame's columns
- * (frame_clone, frame_compacted, cc_frame_bytes); readers find a made column with an acquire
- * load of f->annual[m].
+ * DERIVE_LOCK orders a made column's publication against the threads that copy a frame's
+ * columns (frame_clone, frame_compacted, cc_frame_bytes); readers find a made column with an
+ * acquire load of f->annual[m].
  */
 static pthread_mutex_t derive_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -307,30 +307,34 @@ static double *frame_derived(struct cc_frame *f, int m)
 	double *c = __atomic_load_n(&f->annual[m], __ATOMIC_ACQUIRE);
 	if (c || m < CC_M_BASE_COUNT)
 		return c;
+	/* Computed outside the lock (the base columns never change): the lock is held only to
+	 * publish, so the follower cloning this version does not wait ~60 ms at 1M. Two readers
+	 * racing both compute; the first to publish wins and the other's column is dropped. */
 	const struct cc_derive_rule *r = cc_derive_rule(m);
 	size_t N = (size_t)f->n;
+	struct cc_col *col = cc_col_new(sizeof(double) * N * (size_t)f->nyears);
+	if (!col)
+		return NULL;
+	double *mine = col->data;
+	for (int y = 0; y < f->nyears; y++) {
+		size_t at = (size_t)y * N;
+		const double *then = r->lag > 0 && y >= r->lag
+					     ? f->annual[r->a] + (size_t)(y - r->lag) * N
+					     : NULL;
+		cc_derive_column(m, f->annual[r->a] + at, r->b >= 0 ? f->annual[r->b] + at : NULL,
+				 then, N, mine + at);
+	}
+	cc_col_seal(col);
 	pthread_mutex_lock(&derive_lock);
 	c = f->annual[m];
 	if (!c) {
-		struct cc_col *col = cc_col_new(sizeof(double) * N * (size_t)f->nyears);
-		if (col) {
-			c = col->data;
-			for (int y = 0; y < f->nyears; y++) {
-				size_t at = (size_t)y * N;
-				const double *then =
-					r->lag > 0 && y >= r->lag
-						? f->annual[r->a] + (size_t)(y - r->lag) * N
-						: NULL;
-				cc_derive_column(m, f->annual[r->a] + at,
-						 r->b >= 0 ? f->annual[r->b] + at : NULL, then, N,
-						 c + at);
-			}
-			cc_col_seal(col);
-			f->own[COL_ANNUAL0 + m] = col;
-			__atomic_store_n(&f->annual[m], c, __ATOMIC_RELEASE);
-		}
+		f->own[COL_ANNUAL0 + m] = col;
+		__atomic_store_n(&f->annual[m], mine, __ATOMIC_RELEASE);
+		c = mine;
+		col = NULL;
 	}
 	pthread_mutex_unlock(&derive_lock);
+	cc_col_release(col); /* another reader published first (NULL accepted) */
 	return c;
 }
 
