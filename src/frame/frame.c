@@ -1279,7 +1279,6 @@ static int reload_members(struct cc_store *st, struct cc_frame *f, const struct 
 
 /* What a build reads on one or two connections (load_parts, below). */
 enum { PART_INDICATORS = 1, PART_EDGES = 2, PART_MEMBERS = 4 };
-static struct cc_store *second_reader(struct cc_store *st, int64_t seq);
 static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame *f, unsigned what,
 		      const struct cc_catalogue *cat, const int32_t *scan_perm, int64_t id_mid,
 		      struct cc_error *err);
@@ -1294,7 +1293,7 @@ static int reload_supply(struct cc_store *st, struct cc_frame *f, const struct c
 	f->nedges = f->noutside = 0;
 	/* On two connections when a second one on the same snapshot can be had (the follow's
 	 * read transaction is open), as a build reads them. */
-	struct cc_store *st2 = second_reader(st, cc_store_log_seq(st));
+	struct cc_store *st2 = cc_store_same_snapshot(st, cc_store_log_seq(st));
 	int rc = load_parts(st, st2, f, PART_EDGES, cat, NULL, 0, err);
 	if (st2)
 		cc_store_close(st2);
@@ -1367,16 +1366,6 @@ static void *part_run(void *arg)
 	p->seconds[1] = t2 - t1;
 	p->seconds[2] = mono_seconds() - t2;
 	return NULL;
-}
-
-/*
- * A second connection to ST's database reading the same snapshot: its read transaction holds
- * the same change-log position SEQ (every write to a table the frame reads moves it, so equal
- * positions mean equal tables). NULL when none can be had (the caller builds on one thread).
- */
-static struct cc_store *second_reader(struct cc_store *st, int64_t seq)
-{
-	return getenv("CC_FRAME_SERIAL") ? NULL : cc_store_same_snapshot(st, seq);
 }
 
 /*
@@ -1496,7 +1485,7 @@ static int build_in_tx(struct cc_store *st, struct cc_frame *f, int flags,
 	struct side sd = {.monthly = (flags & CC_FRAME_MONTHLY) != 0};
 	f->nnodes = cat->nnodes; /* before the threads: both sections read it */
 	int registry_only = (flags & CC_FRAME_REGISTRY) != 0;
-	sd.st = registry_only ? NULL : second_reader(st, f->seq);
+	sd.st = registry_only ? NULL : cc_store_same_snapshot(st, f->seq);
 	pthread_t th;
 	int threaded = sd.st && pthread_create(&th, NULL, side_periods, &sd) == 0;
 	int rc = load_enterprises(st, f, &idmap, &maxid, &scan_perm, &id_mid, err);

@@ -155,8 +155,9 @@ int64_t cc_store_log_seq(struct cc_store *st);
  * A second, read-only connection to ST's database inside a read transaction on the same
  * snapshot as ST's open read transaction (ST's change-log position SEQ: every write to a
  * logged table moves it, so equal positions mean equal tables), for a second thread reading
- * the same data. NULL when none can be had (an in-memory database, a write in between): the
- * caller reads on one connection. Close it with cc_store_close (which ends its transaction).
+ * the same data. NULL when none can be had (an in-memory database, a write in between, or
+ * CC_FRAME_SERIAL set): the caller reads on one connection. Close it with cc_store_close (which
+ * ends its transaction).
  */
 struct cc_store *cc_store_same_snapshot(struct cc_store *st, int64_t seq);
 /*

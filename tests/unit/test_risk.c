@@ -174,6 +174,17 @@ static void test_many_outside(void **state)
 		assert_true(risk_net_find(n2, code) >= 0);
 	}
 	assert_true(risk_net_find(n2, buyer) >= 0);
+	/* On one connection (no second reader on the snapshot): the same network. */
+	struct risk_net *n1 = NULL;
+	setenv("CC_FRAME_SERIAL", "1", 1);
+	int rc1 = risk_net_load(s2, &n1, &err);
+	unsetenv("CC_FRAME_SERIAL");
+	assert_int_equal(rc1, 0);
+	assert_int_equal(n1->n, n2->n);
+	assert_int_equal(n1->down.start[n1->n], n2->down.start[n2->n]);
+	for (int v = 0; v < n1->n; v++)
+		assert_string_equal(n1->uscc[v], n2->uscc[v]);
+	risk_net_free(n1);
 	free(big);
 	risk_net_free(n2);
 	cc_store_close(s2);
