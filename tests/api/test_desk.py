@@ -16,89 +16,27 @@ Chinese and English reason), the CSV report holding all 130.
 
 Python 3 standard library only. $CC is the chainchief binary (set by CTest).
 """
-import http.client
 import io
 import json
-import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 import urllib.parse
 import zipfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.environ.get("CC_SOURCE_DIR") or os.path.normpath(os.path.join(HERE, "..", ".."))
-CC = os.environ.get("CC") or os.path.join(SRC, "build", "chainchief")
-TMP = tempfile.mkdtemp(prefix="cc-desk-")
-DB = os.path.join(TMP, "desk.db")
+from harness import Harness
+
 PASSWORD = "desk-test-pass-2026"
+H = Harness("desk", PASSWORD)
+check, run_cc = H.check, H.run_cc
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-passed = failed = 0
-
-
-def check(cond, msg, detail=None):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok - " + msg)
-    else:
-        failed += 1
-        print("FAIL - " + msg + ("" if detail is None else ": " + str(detail)[:600]))
-    return bool(cond)
-
-
-def run_cc(*args):
-    p = subprocess.run([CC, "--db", DB] + list(args), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=300)
-    if p.returncode != 0:
-        raise RuntimeError("chainchief %s: exit %d: %s" % (" ".join(args), p.returncode,
-                                                          p.stderr.decode(errors="replace")))
-    return p
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-PORT = free_port()
 
 
 class Session:
     def __init__(self, user):
-        st, hd, body = self.raw("POST", "/api/v1/login", {"username": user, "password": PASSWORD})
-        m = re.search(r"cc_session=([0-9a-f]{64})", hd.get("set-cookie", ""))
-        if st != 200 or not m:
-            raise RuntimeError("login %s: %d %r" % (user, st, body[:200]))
-        self.cookie, self.csrf = m.group(1), json.loads(body)["csrf"]
+        self.cookie, self.csrf = H.login(user)
 
     def raw(self, method, path, body=None, ctype=None):
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
-        try:
-            h = {}
-            if getattr(self, "cookie", None):
-                h["Cookie"] = "cc_session=" + self.cookie
-                if method != "GET":
-                    h["X-CSRF-Token"] = self.csrf
-            if isinstance(body, dict):
-                body = json.dumps(body).encode()
-                h["Content-Type"] = "application/json"
-            elif ctype:
-                h["Content-Type"] = ctype
-            conn.request(method, path, body=body, headers=h)
-            r = conn.getresponse()
-            return r.status, dict((k.lower(), v) for k, v in r.getheaders()), r.read()
-        finally:
-            conn.close()
+        return H.request(method, path, body, self.cookie, self.csrf, ctype)
 
     def json(self, path):
         st, _, body = self.raw("GET", path)
@@ -243,36 +181,19 @@ def test_rejects(ana):
 
 
 def main():
-    server = None
     try:
         run_cc("demo", "--enterprises", "1500", "--seed", "4", "--no-accounts")
         run_cc("user", "add", "desk1", "--role", "analyst", "--password", PASSWORD)
         run_cc("user", "add", "chief7", "--role", "chief", "--password", PASSWORD,
                "--chains", "nev,icv")
-        env = dict(os.environ, CC_NO_ACCESS_LOG="1")
-        server = subprocess.Popen([CC, "--db", DB, "serve", "--listen", "127.0.0.1:%d" % PORT],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if Session.raw(Session.__new__(Session), "GET", "/api/v1/openapi.json")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+        H.serve()
         ana, chief = Session("desk1"), Session("chief7")
         test_totals(ana, chief)
         test_templates(ana)
         test_rejects(ana)
     finally:
-        if server:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        shutil.rmtree(TMP, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+        H.close()
+    return H.summary()
 
 
 if __name__ == "__main__":

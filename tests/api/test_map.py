@@ -13,80 +13,20 @@ its 21 cities. A chief reads only their chains; bad parameters are 400s.
 
 Python 3 standard library only. $CC is the chainchief binary (set by CTest).
 """
-import http.client
 import json
 import os
-import re
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.environ.get("CC_SOURCE_DIR") or os.path.normpath(os.path.join(HERE, "..", ".."))
-CC = os.environ.get("CC") or os.path.join(SRC, "build", "chainchief")
-TMP = tempfile.mkdtemp(prefix="cc-map-")
-DB = os.path.join(TMP, "map.db")
+from harness import Harness, SRC
+
 PASSWORD = "map-test-pass-2026"
-
-passed = failed = 0
-
-
-def check(cond, msg, detail=None):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok - " + msg)
-    else:
-        failed += 1
-        print("FAIL - " + msg + ("" if detail is None else ": " + str(detail)[:600]))
-    return bool(cond)
-
-
-def run_cc(*args):
-    p = subprocess.run([CC, "--db", DB] + list(args), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=300)
-    if p.returncode != 0:
-        raise RuntimeError("chainchief %s: exit %d: %s" % (" ".join(args), p.returncode,
-                                                          p.stderr.decode(errors="replace")))
-    return p
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-PORT = free_port()
-
-
-def request(method, path, body=None, cookie=None):
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
-    try:
-        h = {"Cookie": "cc_session=" + cookie} if cookie else {}
-        if body is not None:
-            body = json.dumps(body).encode()
-            h["Content-Type"] = "application/json"
-        conn.request(method, path, body=body, headers=h)
-        r = conn.getresponse()
-        return r.status, dict((k.lower(), v) for k, v in r.getheaders()), r.read()
-    finally:
-        conn.close()
+H = Harness("map", PASSWORD)
+check, run_cc, request = H.check, H.run_cc, H.request
 
 
 class Session:
     def __init__(self, user):
-        st, hd, body = request("POST", "/api/v1/login", {"username": user, "password": PASSWORD})
-        m = re.search(r"cc_session=([0-9a-f]{64})", hd.get("set-cookie", ""))
-        if st != 200 or not m:
-            raise RuntimeError("login %s: %d %r" % (user, st, body[:200]))
-        self.cookie = m.group(1)
+        self.cookie, _ = H.login(user)
 
     def json(self, path):
         st, _, body = request("GET", path, cookie=self.cookie)
@@ -224,7 +164,6 @@ def test_access(ana, chief, ent):
 
 
 def main():
-    server = None
     try:
         run_cc("demo", "--enterprises", "1200", "--seed", "7", "--no-accounts")
         run_cc("user", "add", "map1", "--role", "analyst", "--password", PASSWORD)
@@ -234,30 +173,14 @@ def main():
                           .stdout)[0]["uscc"]
         run_cc("user", "add", "ent8", "--role", "enterprise", "--password", PASSWORD,
                "--uscc", uscc)
-        env = dict(os.environ, CC_NO_ACCESS_LOG="1")
-        server = subprocess.Popen([CC, "--db", DB, "serve", "--listen", "127.0.0.1:%d" % PORT],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if request("GET", "/api/v1/openapi.json")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+        H.serve()
         ana, chief, ent = Session("map1"), Session("chief8"), Session("ent8")
         test_scopes(ana)
         test_chains(ana)
         test_access(ana, chief, ent)
     finally:
-        if server:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        shutil.rmtree(TMP, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+        H.close()
+    return H.summary()
 
 
 if __name__ == "__main__":

@@ -12,74 +12,15 @@ caches all answer (the 49th was a 500 before), and the CLI refuses an unknown ch
 
 Python 3 standard library only. $CC is the chainchief binary (set by CTest).
 """
-import http.client
 import json
-import os
-import re
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 import urllib.parse
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.environ.get("CC_SOURCE_DIR") or os.path.normpath(os.path.join(HERE, "..", ".."))
-CC = os.environ.get("CC") or os.path.join(SRC, "build", "chainchief")
-TMP = tempfile.mkdtemp(prefix="cc-search-")
-DB = os.path.join(TMP, "search.db")
+from harness import Harness
+
 PASSWORD = "search-test-pass-2026"
-
-passed = failed = 0
-
-
-def check(cond, msg, detail=None):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok - " + msg)
-    else:
-        failed += 1
-        print("FAIL - " + msg + ("" if detail is None else ": " + str(detail)[:600]))
-
-
-def run_cc(*args, ok=True):
-    p = subprocess.run([CC, "--db", DB] + list(args), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=300)
-    if ok and p.returncode != 0:
-        raise RuntimeError("chainchief %s: exit %d: %s" % (" ".join(args), p.returncode,
-                                                          p.stderr.decode(errors="replace")))
-    return p
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-PORT = free_port()
-
-
-def request(method, path, body=None, cookie=None):
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-    try:
-        h = {}
-        if cookie:
-            h["Cookie"] = "cc_session=" + cookie
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            h["Content-Type"] = "application/json"
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        return r.status, dict((k.lower(), v) for k, v in r.getheaders()), r.read()
-    finally:
-        conn.close()
+H = Harness("search", PASSWORD, timeout=60)
+check, run_cc, request = H.check, H.run_cc, H.request
 
 
 # API parameter -> CLI option (the same query field of the engine).
@@ -96,7 +37,6 @@ def cli_list(params):
     return json.loads(run_cc(*args).stdout)
 
 
-server = None
 try:
     run_cc("demo", "--enterprises", "1500", "--seed", "4", "--no-accounts")
     firms = cli_list({"limit": 1000000})
@@ -104,23 +44,10 @@ try:
     run_cc("user", "add", "ana", "--role", "analyst", "--password", PASSWORD)
     mine = firms[700]["uscc"]
     run_cc("user", "add", "firm", "--role", "enterprise", "--uscc", mine, "--password", PASSWORD)
-    env = dict(os.environ, CC_NO_ACCESS_LOG="1")
-    server = subprocess.Popen([CC, "--db", DB, "serve", "--listen", "127.0.0.1:%d" % PORT],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if request("GET", "/api/v1/openapi.json")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.1)
+    H.serve()
 
     def login(user):
-        st, hd, body = request("POST", "/api/v1/login", {"username": user, "password": PASSWORD})
-        m = re.search(r"cc_session=([0-9a-f]{64})", hd.get("set-cookie", ""))
-        if st != 200 or not m:
-            raise RuntimeError("login %s: %d %r" % (user, st, body[:200]))
-        return m.group(1)
+        return H.login(user)[0]
 
     ana = login("ana")
 
@@ -217,13 +144,6 @@ try:
     p = run_cc("enterprise", "list", "--sort", "nonsense", ok=False)
     check(p.returncode == 1, "the CLI refuses an unknown sort key", p.stderr)
 finally:
-    if server is not None and server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-    shutil.rmtree(TMP, ignore_errors=True)
+    H.close()
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(H.summary())

@@ -6,23 +6,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { startServer, launchBrowser, newPage, login, screenshot, chartDrawn } from './helpers.mjs';
+import { openAnalyst, closeAnalyst, newPage, login, screenshot, chartDrawn } from './helpers.mjs';
 
 let srv, browser, page;
 const tid = (id) => `[data-testid="${id}"]`;
 const CHIEF = { username: 'chief5', password: 'Chief-pass-5', role: 'chief' };
 
-before(async () => {
-  srv = await startServer({ enterprises: 600, seed: 11 });
-  browser = await launchBrowser();
-  page = await newPage(browser);
-  await login(page, srv.base, srv.users.analyst);
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.stop();
-});
+before(async () => { ({ srv, browser, page } = await openAnalyst({ enterprises: 600, seed: 11 })); });
+after(() => closeAnalyst({ srv, browser }));
 
 const apiJson = async (p, url) => (await p.request.get(srv.base + url)).json();
 

@@ -204,6 +204,29 @@ export async function login(page, base, user) {
   await page.locator('[data-testid=logout]').waitFor();
 }
 
+// The set-up most page tests share: startServer(OPTS), one browser, a page logged in as the
+// analyst; returns {srv, browser, page}. If a step fails, what was started is stopped again.
+// Pair it with closeAnalyst in the file's after hook.
+export async function openAnalyst(opts) {
+  const srv = await startServer(opts);
+  let browser;
+  try {
+    browser = await launchBrowser();
+    const page = await newPage(browser);
+    await login(page, srv.base, srv.users.analyst);
+    return { srv, browser, page };
+  } catch (e) {
+    if (browser) await browser.close();
+    await srv.stop();
+    throw e;
+  }
+}
+
+export async function closeAnalyst({ srv, browser }) {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+}
+
 // Waits until the ECharts chart in SELECTOR has drawn on a canvas of non-zero size; returns
 // {width, height, series}.
 export async function chartDrawn(page, selector) {

@@ -7,22 +7,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer, launchBrowser, newPage, login, screenshot, chartDrawn, SHOTS } from './helpers.mjs';
+import { openAnalyst, closeAnalyst, newPage, login, screenshot, chartDrawn, SHOTS } from './helpers.mjs';
 
 let srv, browser, page;
 const tid = (id) => `[data-testid="${id}"]`;
 
-before(async () => {
-  srv = await startServer({ enterprises: 800, seed: 12 });
-  browser = await launchBrowser();
-  page = await newPage(browser);
-  await login(page, srv.base, srv.users.analyst);
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.stop();
-});
+before(async () => { ({ srv, browser, page } = await openAnalyst({ enterprises: 800, seed: 12 })); });
+after(() => closeAnalyst({ srv, browser }));
 
 const apiJson = async (p, url) => {
   const r = await p.request.get(srv.base + url);

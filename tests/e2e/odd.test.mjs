@@ -6,22 +6,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { startServer, launchBrowser, newPage, login, screenshot, chartDrawn, makeUscc } from './helpers.mjs';
+import { openAnalyst, closeAnalyst, newPage, login, screenshot, chartDrawn, makeUscc } from './helpers.mjs';
 
 let srv, browser, page;
 const tid = (id) => `[data-testid="${id}"]`;
 
-before(async () => {
-  srv = await startServer({ enterprises: 1500, seed: 7 });
-  browser = await launchBrowser();
-  page = await newPage(browser);
-  await login(page, srv.base, srv.users.analyst);
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.stop();
-});
+before(async () => { ({ srv, browser, page } = await openAnalyst({ enterprises: 1500, seed: 7 })); });
+after(() => closeAnalyst({ srv, browser }));
 
 const apiJson = async (url) => (await page.request.get(srv.base + url)).json();
 const categories = (sel) => page.evaluate((s) => {

@@ -9,23 +9,14 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { startServer, launchBrowser, newPage, login, screenshot, chartDrawn, SHOTS } from './helpers.mjs';
+import { openAnalyst, closeAnalyst, screenshot, chartDrawn, SHOTS } from './helpers.mjs';
 
 let srv, browser, page;
 const tid = (id) => `[data-testid="${id}"]`;
 const CJK = /[\u4e00-\u9fff]/;
 
-before(async () => {
-  srv = await startServer({ enterprises: 800, seed: 21 });
-  browser = await launchBrowser();
-  page = await newPage(browser);
-  await login(page, srv.base, srv.users.analyst);
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.stop();
-});
+before(async () => { ({ srv, browser, page } = await openAnalyst({ enterprises: 800, seed: 21 })); });
+after(() => closeAnalyst({ srv, browser }));
 
 const apiJson = async (url) => (await page.request.get(srv.base + url)).json();
 
