@@ -9,6 +9,7 @@
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "domain/metric.h"
+#include "domain/patent.h"
 #include "domain/uscc.h"
 
 static int load_codes(void)
@@ -64,6 +65,43 @@ int cmd_uscc(struct cli_ctx *ctx, int argc, char **argv)
 				    region,
 				    rname,
 				    ok ? (warn ? "fails (warning)" : "ok") : "",
+				    ok ? "" : err.msg};
+		cli_table_add(&t, v);
+	}
+	cli_table_print(&t, stdout, ctx->format);
+	cli_table_release(&t);
+	return bad ? CLI_FAIL : CLI_OK;
+}
+
+/*
+ * `patent NUMBER...`: one row per number, as `uscc` does. "valid" is a JSON boolean (the
+ * column is marked numeric so that true/false print bare); kind and year are null for an
+ * invalid number.
+ */
+int cmd_patent(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *pos[256];
+	int npos, bad = 0;
+	int rc = cli_parse(cli_find("patent"), argc, argv, NULL, NULL, pos, 256, &npos);
+	if (rc)
+		return rc;
+	if (npos == 0) {
+		cli_error("patent: give one or more application numbers");
+		return CLI_USAGE;
+	}
+	static const char *const cols[] = {"number", "valid#", "kind", "year#", "reason"};
+	struct cli_table t;
+	cli_table_init(&t, 5, cols);
+	for (int i = 0; i < npos; i++) {
+		struct cc_patent_no p;
+		struct cc_error err = {0};
+		char year[8] = "";
+		int ok = cc_patent_no_parse(pos[i], strlen(pos[i]), &p, &err) == 0;
+		if (ok)
+			snprintf(year, sizeof year, "%d", p.year);
+		bad |= !ok;
+		const char *v[5] = {ok ? p.canon : pos[i], ok ? "true" : "false",
+				    ok ? cc_patent_kind_id(p.kind) : NULL, ok ? year : NULL,
 				    ok ? "" : err.msg};
 		cli_table_add(&t, v);
 	}

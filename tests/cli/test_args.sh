@@ -24,6 +24,7 @@ summary||-
 enterprise|list|-
 enterprise|show|$U
 uscc||VARIADIC
+patent||VARIADIC
 region||500000
 industry||C
 metrics||-
