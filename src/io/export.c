@@ -208,6 +208,16 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 		if (o->chain)
 			cc_buf_puts(b, " AND p.chain = ?1");
 		break;
+	case CC_KIND_ENERGY:
+		/* Quantities in the carrier's canonical unit, which an empty unit cell means. */
+		cc_buf_puts(b, "SELECT e.uscc, CAST(a.period / 100 AS TEXT), a.carrier, a.quantity, "
+			       "NULL, g.value_added FROM energy_accounts a JOIN enterprises e ON "
+			       "e.id = a.enterprise_id LEFT JOIN green_periods g ON g.enterprise_id "
+			       "= a.enterprise_id AND g.period = a.period WHERE 1");
+		if (o->chain)
+			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
+				       "m.enterprise_id = e.id AND m.chain = ?1)");
+		break;
 	}
 	if (o->region)
 		cc_region_sql(b, "e.region", o->region);
@@ -217,6 +227,7 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 	case CC_KIND_MEMBERS: cc_buf_puts(b, " ORDER BY e.uscc, m.chain, m.node"); break;
 	case CC_KIND_SUPPLY: cc_buf_puts(b, " ORDER BY s.supplier, e.uscc, s.product"); break;
 	case CC_KIND_POSTINGS: cc_buf_puts(b, " ORDER BY p.id"); break;
+	case CC_KIND_ENERGY: cc_buf_puts(b, " ORDER BY e.uscc, a.period, a.carrier"); break;
 	}
 }
 
@@ -234,7 +245,8 @@ static void row_cells(int kind, struct cc_stmt *s, size_t n, const char **values
 			values[i] = NULL;
 		} else if ((kind == CC_KIND_INDICATORS && i >= 2) ||
 			   (kind == CC_KIND_SUPPLY && i >= 4) ||
-			   (kind == CC_KIND_POSTINGS && i == 5)) {
+			   (kind == CC_KIND_POSTINGS && i == 5) ||
+			   (kind == CC_KIND_ENERGY && (i == 3 || i == 5))) {
 			cc_num_format(cc_stmt_double(s, (int)i), CC_NUM_EXACT, nums[i], 40);
 			values[i] = nums[i];
 			types[i] = CC_CELL_NUMBER;
@@ -332,7 +344,7 @@ out:
 static const char *kind_zh(int kind)
 {
 	static const char *const names[CC_KIND_COUNT] = {"企业名录", "经营指标", "产业链成员",
-							 "供应关系", "供需信息"};
+							 "供应关系", "供需信息", "能耗台账"};
 	return kind >= 0 && kind < CC_KIND_COUNT ? names[kind] : "数据";
 }
 

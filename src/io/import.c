@@ -27,6 +27,7 @@
 #include "domain/codes.h"
 #include "domain/metric.h"
 #include "domain/uscc.h"
+#include "green/green.h"
 #include "io/import.h"
 #include "io/table.h"
 #include "store/check.h"
@@ -67,8 +68,18 @@ static const struct cc_column posting_cols[] = {{"kind", "类型", 1},
 						{"valid_until", "有效期至", 0},
 						{NULL, NULL, 0}};
 
+/* energy.csv (issue 16): one row per enterprise, year and carrier; value_added on any row of
+ * the enterprise's year. */
+static const struct cc_column energy_cols[] = {{"uscc", "统一社会信用代码", 1},
+					       {"period", "期间", 1},
+					       {"carrier", "能源品种", 1},
+					       {"quantity", "消费量", 1},
+					       {"unit", "计量单位", 0},
+					       {"value_added", "工业增加值", 0},
+					       {NULL, NULL, 0}};
+
 static const char *const kind_names[CC_KIND_COUNT] = {"enterprises", "indicators", "chain_members",
-						      "supply", "postings"};
+						      "supply",	     "postings",   "energy"};
 
 const char *cc_kind_name(int kind)
 {
@@ -109,6 +120,7 @@ const struct cc_column *cc_kind_columns(int kind)
 	case CC_KIND_MEMBERS: return member_cols;
 	case CC_KIND_SUPPLY: return supply_cols;
 	case CC_KIND_POSTINGS: return posting_cols;
+	case CC_KIND_ENERGY: return energy_cols;
 	default: return NULL;
 	}
 }
@@ -420,19 +432,21 @@ static const char *cstr(const char *s, size_t n, char *buf, size_t cap)
 static int guess_kind(char names[][128], size_t n)
 {
 	int has[16] = {0};
-	static const char *const keys[] = {"uscc", "period", "supplier", "buyer", "chain",
-					   "node", "title",  "kind",	 "name",  "region"};
+	static const char *const keys[] = {"uscc", "period", "supplier", "buyer",  "chain",  "node",
+					   "title", "kind",   "name",	  "region", "carrier"};
 	static const char *const keys_zh[] = {
 		"统一社会信用代码", "期间",	   "供方信用代码", "需方信用代码",
 		"产业链",	    "环节",	   "标题",	   "类型",
-		"企业名称",	    "行政区划代码"};
+		"企业名称",	    "行政区划代码", "能源品种"};
 	for (size_t i = 0; i < n; i++)
-		for (int k = 0; k < 10; k++)
+		for (int k = 0; k < 11; k++)
 			if (cc_header_is(names[i], strlen(names[i]), keys[k]) ||
 			    cc_header_is(names[i], strlen(names[i]), keys_zh[k]))
 				has[k] = 1;
 	if (has[2] && has[3])
 		return CC_KIND_SUPPLY;
+	if (has[0] && has[1] && has[10])
+		return CC_KIND_ENERGY;
 	if (has[0] && has[1])
 		return CC_KIND_INDICATORS;
 	if (has[6] && has[7])
@@ -464,7 +478,7 @@ static int map_header(struct imp *im, const struct cc_row *row)
 			rc = cc_error_set(
 				im->err, CC_EINVAL,
 				"cannot tell what kind of file this is from its header "
-				"(give --kind enterprises|indicators|chain_members|supply|"
+				"(give --kind enterprises|indicators|chain_members|supply|energy|"
 				"postings)");
 			goto out;
 		}
@@ -1407,6 +1421,111 @@ static int row_posting(struct imp *im, const struct cc_row *row)
 	return 0;
 }
 
+/* ---- energy accounts ---- */
+
+static int prepare_energy(struct imp *im)
+{
+	/* The view's INSTEAD OF trigger (store/schema.c, migration 14) writes the carrier row
+	 * and the year's value added, each only when it changes. */
+	return begin_row_statement(im, "INSERT INTO energy_rows(enterprise_id,period,carrier,"
+				       "quantity,tce,value_added) VALUES(?1,?2,?3,?4,?5,?6)");
+}
+
+static int row_energy(struct imp *im, const struct cc_row *row)
+{
+	char uscc[19], raw[256];
+	size_t n, nc, nq, nu;
+	int bad = 0, year = 0, month = 0, c = -1, null_q = 1, null_va = 1;
+	double qty = 0, va = 0, mult = 1;
+	struct cc_error e;
+	const struct green_factors *g = green_factors_get(&e);
+	if (!g) {
+		reject(im, -1, "", "能耗折算系数文件无法读取", e.msg);
+		return 1;
+	}
+	bad |= v_uscc(im, row, 0, uscc);
+	const char *p = cell(im, row, 1, &n);
+	if (!p || n == 0) {
+		reject(im, 1, "", "期间为空", "period is empty");
+		bad = 1;
+	} else if (cc_parse_period(p, n, &year, &month, &e)) {
+		char zh[1200];
+		snprintf(zh, sizeof zh, "期间无效（应为 YYYY）：%s", e.msg);
+		reject(im, 1, cstr(p, n, raw, sizeof raw), zh, e.msg);
+		bad = 1;
+	} else if (month) {
+		reject(im, 1, cstr(p, n, raw, sizeof raw), "能耗台账按年度填报（期间应为 YYYY）",
+		       "energy accounts are annual: the period must be YYYY");
+		bad = 1;
+	}
+	const char *cs = cell(im, row, 2, &nc);
+	const char *qs = cell(im, row, 3, &nq);
+	bad |= v_number(im, row, 5, 0, &va, &null_va);
+	if ((!cs || nc == 0) && (!qs || nq == 0) && !null_va) {
+		/* A row of the year's value added alone. */
+	} else if (!cs || nc == 0) {
+		reject(im, 2, "", "能源品种为空", "carrier is empty");
+		bad = 1;
+	} else {
+		c = green_carrier_find(g, cs, nc);
+		if (c < 0) {
+			reject(im, 2, cstr(cs, nc, raw, sizeof raw),
+			       "未知能源品种（见 chainchief green factors）",
+			       "unknown carrier (see chainchief green factors)");
+			bad = 1;
+		}
+		bad |= v_number(im, row, 3, 0, &qty, &null_q);
+		if (null_q && !(qs && nq)) {
+			reject(im, 3, "", "消费量为空", "quantity is empty");
+			bad = 1;
+		}
+		const char *us = cell(im, row, 4, &nu);
+		if (c >= 0 && us && nu && green_unit_find(&g->carriers[c], us, nu, &mult)) {
+			char zh[1200], en[1200];
+			struct cc_buf ok = CC_BUF_INIT(600);
+			for (int k = 0; k < g->carriers[c].nunits; k++)
+				cc_buf_printf(&ok, "%s%s", k ? " " : "",
+					      g->carriers[c].units[k].name);
+			snprintf(zh, sizeof zh, "%s的计量单位应为：%s", g->carriers[c].name_zh,
+				 cc_buf_str(&ok));
+			snprintf(en, sizeof en, "unit of %s must be one of: %s", g->carriers[c].id,
+				 cc_buf_str(&ok));
+			cc_buf_release(&ok);
+			reject(im, 4, cstr(us, nu, raw, sizeof raw), zh, en);
+			bad = 1;
+		}
+	}
+	if (bad)
+		return 1;
+	if (!null_q && qty * mult > CC_INDICATOR_MAX) {
+		reject(im, 3, cstr(qs, nq, raw, sizeof raw), "数值大得不合理（超过 10^13）",
+		       "value is implausibly large (over 10^13)");
+		return 1;
+	}
+	int64_t id = enterprise_id(im, 0, uscc, 0);
+	if (!id)
+		return 1;
+	rb_begin(im);
+	rb_int(im, 1, id);
+	rb_int(im, 2, (int64_t)year * 100);
+	if (c >= 0) {
+		const struct green_carrier *k = &g->carriers[c];
+		rb_text(im, 3, k->id, strlen(k->id));
+		rb_double(im, 4, qty * mult);
+		double t = k->energy ? green_tce(g, c, qty * mult) : 0;
+		rb_double(im, 5, t);
+	} else {
+		rb_null(im, 3);
+		rb_null(im, 4);
+		rb_null(im, 5);
+	}
+	if (!null_va)
+		rb_double(im, 6, va);
+	else
+		rb_null(im, 6);
+	return 0;
+}
+
 /* ---- the writer ---- */
 
 /* Binds and steps one row; counts it. Returns 0, or a fatal CC_E* (database failure). */
@@ -1620,6 +1739,7 @@ static int prepare_kind(struct imp *im, struct load *ld)
 	case CC_KIND_MEMBERS: ld->row_fn = row_member; return prepare_members(im);
 	case CC_KIND_SUPPLY: ld->row_fn = row_supply; return prepare_supply(im);
 	case CC_KIND_POSTINGS: ld->row_fn = row_posting; return prepare_postings(im);
+	case CC_KIND_ENERGY: ld->row_fn = row_energy; return prepare_energy(im);
 	default: return cc_error_set(im->err, CC_EINVAL, "unknown file kind");
 	}
 }
@@ -2041,6 +2161,22 @@ void cc_column_rule_zh(int kind, int col, struct cc_buf *b)
 		cc_buf_puts(b, "数量的单位，如 台、套、吨、件、万元");
 	} else if (!strcmp(id, "region_pref")) {
 		cc_buf_puts(b, "6 位行政区划代码，多个用 ; 分隔，如 500112;510100");
+	} else if (kind == CC_KIND_ENERGY && !strcmp(id, "carrier")) {
+		const struct green_factors *g = green_factors_get(NULL);
+		for (int k = 0; g && k < g->ncarriers; k++)
+			cc_buf_printf(b, "%s%s（%s）", k ? "、" : "", g->carriers[k].name_zh,
+				      g->carriers[k].id);
+	} else if (kind == CC_KIND_ENERGY && !strcmp(id, "quantity")) {
+		cc_buf_puts(b, "数值，不能为负；单位见“计量单位”");
+	} else if (kind == CC_KIND_ENERGY && !strcmp(id, "unit")) {
+		const struct green_factors *g = green_factors_get(NULL);
+		cc_buf_puts(b, "空着表示该品种的基本单位：");
+		for (int k = 0; g && k < g->ncarriers; k++)
+			cc_buf_printf(b, "%s%s %s", k ? "，" : "", g->carriers[k].name_zh,
+				      g->carriers[k].unit);
+		cc_buf_puts(b, "；也可写 吨、万千瓦时、万立方米、GJ 等（见 chainchief green factors）");
+	} else if (!strcmp(id, "value_added")) {
+		cc_buf_puts(b, "数值（万元），不能为负；每企业每年填在任一行即可");
 	} else if (!strcmp(id, "title")) {
 		cc_buf_puts(b, "不超过 600 字节（约 200 个汉字）");
 	} else {

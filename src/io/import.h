@@ -1,6 +1,6 @@
 /*
  * Import of the interchange files of FORMATS.md (enterprises, indicators, chain members,
- * supply edges, postings) from CSV (UTF-8 or GB18030) or XLSX.
+ * supply edges, postings, energy accounts) from CSV (UTF-8 or GB18030) or XLSX.
  *
  * Rules: headers by English id or Chinese name, in any order; unknown columns are warned about
  * once and ignored; missing required columns fail the file before any row is read. Every good
@@ -22,10 +22,11 @@ enum cc_kind_t {
 	CC_KIND_MEMBERS,
 	CC_KIND_SUPPLY,
 	CC_KIND_POSTINGS,
+	CC_KIND_ENERGY, /* energy.csv: energy use by carrier (green/, issue 16) */
 	CC_KIND_COUNT
 };
 
-/* "enterprises", "indicators", "chain_members", "supply", "postings". */
+/* "enterprises", "indicators", "chain_members", "supply", "postings", "energy". */
 const char *cc_kind_name(int kind);
 /* Parses a kind name (also "members", the file stem "chain_members" ...); -1 if unknown. */
 int cc_kind_parse(const char *s);

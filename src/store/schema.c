@@ -430,6 +430,78 @@ static const char *const migrations[] = {
 	"  SELECT id, deal_id, at, actor, status, value, comment FROM deal_events_kept;"
 	"DROP TABLE deal_events_kept;"
 	"CREATE INDEX deal_events_deal ON deal_events(deal_id);",
+	/* 14: energy and carbon accounts (green/, issue 16). One row per enterprise, year and
+	 * carrier (data/green/factors.json), the quantity in the carrier's canonical unit and its
+	 * equivalent-value tce as converted when imported. Carriers win over an imported
+	 * energy_tce: the triggers keep indicators.energy_tce equal to the sum of the year's
+	 * carriers (inserting the indicators row when missing) whoever writes either table, and
+	 * the indicators' own triggers (migration 12) log the change for the frame. Value added
+	 * (工业增加值, 万元) is per enterprise and year, a denominator of the intensities. */
+	"CREATE TABLE energy_accounts("
+	"  enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  period INTEGER NOT NULL CHECK(period % 100 = 0),"
+	"  carrier TEXT NOT NULL CHECK(carrier <> ''),"
+	"  quantity REAL NOT NULL CHECK(quantity >= 0),"
+	"  tce REAL NOT NULL CHECK(tce >= 0),"
+	"  PRIMARY KEY(enterprise_id, period, carrier)) WITHOUT ROWID;"
+	"CREATE TABLE green_periods("
+	"  enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  period INTEGER NOT NULL CHECK(period % 100 = 0),"
+	"  value_added REAL CHECK(value_added IS NULL OR value_added >= 0),"
+	"  PRIMARY KEY(enterprise_id, period)) WITHOUT ROWID;"
+	"CREATE TRIGGER energy_total_ai AFTER INSERT ON energy_accounts BEGIN"
+	"  INSERT INTO indicators(enterprise_id, period, energy_tce)"
+	"    VALUES(new.enterprise_id, new.period, (SELECT sum(tce) FROM energy_accounts"
+	"      WHERE enterprise_id = new.enterprise_id AND period = new.period))"
+	"    ON CONFLICT(enterprise_id, period) DO UPDATE SET energy_tce = excluded.energy_tce"
+	"    WHERE energy_tce IS NOT excluded.energy_tce;"
+	"  END;"
+	"CREATE TRIGGER energy_total_au AFTER UPDATE ON energy_accounts BEGIN"
+	"  INSERT INTO indicators(enterprise_id, period, energy_tce)"
+	"    VALUES(new.enterprise_id, new.period, (SELECT sum(tce) FROM energy_accounts"
+	"      WHERE enterprise_id = new.enterprise_id AND period = new.period))"
+	"    ON CONFLICT(enterprise_id, period) DO UPDATE SET energy_tce = excluded.energy_tce"
+	"    WHERE energy_tce IS NOT excluded.energy_tce;"
+	"  END;"
+	"CREATE TRIGGER energy_total_ad AFTER DELETE ON energy_accounts BEGIN"
+	"  UPDATE indicators SET energy_tce = (SELECT sum(tce) FROM energy_accounts"
+	"    WHERE enterprise_id = old.enterprise_id AND period = old.period)"
+	"    WHERE enterprise_id = old.enterprise_id AND period = old.period;"
+	"  END;"
+	"CREATE TRIGGER energy_wins_iu AFTER UPDATE OF energy_tce ON indicators"
+	"  WHEN EXISTS(SELECT 1 FROM energy_accounts WHERE enterprise_id = new.enterprise_id"
+	"    AND period = new.period) BEGIN"
+	"  UPDATE indicators SET energy_tce = (SELECT sum(tce) FROM energy_accounts"
+	"    WHERE enterprise_id = new.enterprise_id AND period = new.period)"
+	"    WHERE enterprise_id = new.enterprise_id AND period = new.period"
+	"    AND energy_tce IS NOT (SELECT sum(tce) FROM energy_accounts"
+	"    WHERE enterprise_id = new.enterprise_id AND period = new.period);"
+	"  END;"
+	/* The importer's one statement per row (io/import.c): the carrier and the year's value
+	 * added, each written only when given and only when it changes (a re-import writes
+	 * nothing). */
+	"CREATE VIEW energy_rows AS SELECT enterprise_id, period, carrier, quantity, tce,"
+	"  NULL AS value_added FROM energy_accounts;"
+	"CREATE TRIGGER energy_rows_ins INSTEAD OF INSERT ON energy_rows BEGIN"
+	"  INSERT INTO energy_accounts(enterprise_id, period, carrier, quantity, tce)"
+	"    SELECT new.enterprise_id, new.period, new.carrier, new.quantity, new.tce"
+	"    WHERE new.carrier IS NOT NULL"
+	"    ON CONFLICT(enterprise_id, period, carrier) DO UPDATE SET quantity = excluded.quantity,"
+	"    tce = excluded.tce WHERE quantity IS NOT excluded.quantity OR tce IS NOT excluded.tce;"
+	"  INSERT INTO green_periods(enterprise_id, period, value_added)"
+	"    SELECT new.enterprise_id, new.period, new.value_added WHERE new.value_added IS NOT NULL"
+	"    ON CONFLICT(enterprise_id, period) DO UPDATE SET value_added = excluded.value_added"
+	"    WHERE value_added IS NOT excluded.value_added;"
+	"  END;"
+	"CREATE TRIGGER energy_wins_ii AFTER INSERT ON indicators"
+	"  WHEN EXISTS(SELECT 1 FROM energy_accounts WHERE enterprise_id = new.enterprise_id"
+	"    AND period = new.period) BEGIN"
+	"  UPDATE indicators SET energy_tce = (SELECT sum(tce) FROM energy_accounts"
+	"    WHERE enterprise_id = new.enterprise_id AND period = new.period)"
+	"    WHERE enterprise_id = new.enterprise_id AND period = new.period"
+	"    AND energy_tce IS NOT (SELECT sum(tce) FROM energy_accounts"
+	"    WHERE enterprise_id = new.enterprise_id AND period = new.period);"
+	"  END;",
 };
 
 int cc_schema_count(void)

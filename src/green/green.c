@@ -1,0 +1,707 @@
+/*
+ * Energy and carbon accounting and industry benchmarks (see green.h for the conventions).
+ * The factors come from data/green/factors.json; nothing numeric about a carrier is in C.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "base/builtin.h"
+#include "green/green.h"
+
+/* ---- factors ---- */
+
+static const char *jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+/* A number field; NaN when absent or not a number. */
+static double jnum(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* Fills S from an object of "YYYY": value; CC_EPARSE on a bad year or value. */
+static int parse_series(json_t *o, struct green_series *s, const char *what, struct cc_error *err)
+{
+	const char *k;
+	json_t *v;
+	s->n = 0;
+	if (!o)
+		return 0;
+	if (!json_is_object(o))
+		return cc_error_set(err, CC_EPARSE, "factors.json: %s must be an object", what);
+	json_object_foreach(o, k, v)
+	{
+		char *end = NULL;
+		long y = strtol(k, &end, 10);
+		if (!end || *end || y < 1900 || y > 2200 || !json_is_number(v) ||
+		    json_number_value(v) < 0 || s->n >= GREEN_MAX_YEARS)
+			return cc_error_set(err, CC_EPARSE,
+					    "factors.json: %s: '%s' must be a year with a number "
+					    "not below 0",
+					    what, k);
+		/* Insertion keeps the years ascending. */
+		int j = s->n++;
+		while (j > 0 && s->year[j - 1] > (int)y) {
+			s->year[j] = s->year[j - 1];
+			s->v[j] = s->v[j - 1];
+			j--;
+		}
+		s->year[j] = (int)y;
+		s->v[j] = json_number_value(v);
+	}
+	return 0;
+}
+
+static int parse_carrier(json_t *o, struct green_carrier *c, struct cc_error *err)
+{
+	memset(c, 0, sizeof *c);
+	c->id = jstr(o, "id");
+	c->name_zh = jstr(o, "name_zh");
+	c->name_en = jstr(o, "name_en");
+	c->unit = jstr(o, "unit");
+	if (!*c->id || !*c->unit)
+		return cc_error_set(err, CC_EPARSE, "factors.json: a carrier needs id and unit");
+	c->energy = json_is_true(json_object_get(o, "energy"));
+	c->verified = json_is_true(json_object_get(o, "verified"));
+	c->kgce_source = jstr(o, "kgce_source");
+	c->co2_source = jstr(o, "co2_source");
+	c->kgce = c->energy ? jnum(o, "kgce") : NAN;
+	if (c->energy && !(c->kgce >= 0))
+		return cc_error_set(err, CC_EPARSE, "factors.json: carrier '%s': kgce must be >= 0",
+				    c->id);
+	const char *co2 = json_string_value(json_object_get(o, "co2"));
+	c->grid = co2 && strcmp(co2, "grid") == 0;
+	c->co2_kg = NAN;
+	if (!c->grid) {
+		double ncv = jnum(o, "ncv_gj"), cc = jnum(o, "carbon_kg_per_gj"),
+		       ox = jnum(o, "oxidation");
+		if (isfinite(ncv) && isfinite(cc) && isfinite(ox))
+			c->co2_kg = ncv * cc * ox * 44.0 / 12.0;
+		else if (isfinite(jnum(o, "co2_kg")))
+			c->co2_kg = jnum(o, "co2_kg");
+		else
+			c->co2_kg = 0; /* not energy (water) */
+		if (!*c->co2_source && isfinite(ncv))
+			c->co2_source = "NCV x carbon content x oxidation x 44/12";
+		if (c->co2_kg < 0)
+			return cc_error_set(err, CC_EPARSE,
+					    "factors.json: carrier '%s': CO2 factor below 0",
+					    c->id);
+	}
+	json_t *units = json_object_get(o, "units");
+	const char *k;
+	json_t *v;
+	json_object_foreach(units, k, v)
+	{
+		if (c->nunits >= GREEN_MAX_UNITS || !json_is_number(v) ||
+		    !(json_number_value(v) > 0))
+			return cc_error_set(err, CC_EPARSE,
+					    "factors.json: carrier '%s': unit '%s' needs a "
+					    "multiplier above 0 (at most %d units)",
+					    c->id, k, GREEN_MAX_UNITS);
+		c->units[c->nunits].name = k;
+		c->units[c->nunits].mult = json_number_value(v);
+		c->nunits++;
+	}
+	if (!c->nunits)
+		return cc_error_set(err, CC_EPARSE, "factors.json: carrier '%s' accepts no unit",
+				    c->id);
+	return 0;
+}
+
+int green_factors_parse(struct green_factors *g, const char *text, struct cc_error *err)
+{
+	int rc = 0;
+	json_error_t je;
+	memset(g, 0, sizeof *g);
+	json_t *root = json_loads(text, 0, &je);
+	if (!root)
+		return cc_error_set(err, CC_EPARSE, "factors.json: line %d: %s", je.line, je.text);
+	g->json = root;
+	g->electricity = g->renewable = g->water = -1;
+	json_t *cs = json_object_get(root, "carriers");
+	if (!json_is_array(cs) || json_array_size(cs) == 0 ||
+	    json_array_size(cs) > GREEN_MAX_CARRIERS) {
+		rc = cc_error_set(err, CC_EPARSE, "factors.json: carriers: 1 to %d expected",
+				  GREEN_MAX_CARRIERS);
+		goto out;
+	}
+	for (size_t i = 0; i < json_array_size(cs); i++) {
+		struct green_carrier *c = &g->carriers[g->ncarriers];
+		rc = parse_carrier(json_array_get(cs, i), c, err);
+		if (rc)
+			goto out;
+		if (green_carrier_find(g, c->id, strlen(c->id)) >= 0) {
+			rc = cc_error_set(err, CC_EPARSE, "factors.json: carrier '%s' twice",
+					  c->id);
+			goto out;
+		}
+		if (!strcmp(c->id, "electricity"))
+			g->electricity = g->ncarriers;
+		if (!strcmp(c->id, "renewable"))
+			g->renewable = g->ncarriers;
+		if (!strcmp(c->id, "water"))
+			g->water = g->ncarriers;
+		g->ncarriers++;
+	}
+	g->tce_source = jstr(root, "tce_source");
+	g->co2_source = jstr(root, "co2_source");
+	g->basis_note = jstr(root, "basis_note");
+	json_t *eq = json_object_get(root, "equal_value");
+	g->equal_source = jstr(eq, "source");
+	rc = parse_series(json_object_get(eq, "gce_per_kwh"), &g->equal_value,
+			  "equal_value.gce_per_kwh", err);
+	if (rc)
+		goto out;
+	json_t *grid = json_object_get(root, "grid");
+	g->grid_source = jstr(grid, "source");
+	rc = parse_series(json_object_get(grid, "national"), &g->grid, "grid.national", err);
+	if (rc)
+		goto out;
+	const char *k;
+	json_t *v;
+	json_object_foreach(json_object_get(grid, "provinces"), k, v)
+	{
+		char *end = NULL;
+		long p = strtol(k, &end, 10);
+		if (!end || *end || p < 11 || p > 82 || g->nprovinces >= GREEN_MAX_PROVINCES) {
+			rc = cc_error_set(err, CC_EPARSE,
+					  "factors.json: grid.provinces: '%s' is not a two-digit "
+					  "province code",
+					  k);
+			goto out;
+		}
+		g->province[g->nprovinces] = (int)p;
+		rc = parse_series(v, &g->grid_province[g->nprovinces], "grid.provinces", err);
+		if (rc)
+			goto out;
+		g->nprovinces++;
+	}
+	json_t *b = json_object_get(root, "benchmark");
+	double mg = jnum(b, "min_group"), wd = jnum(b, "worst_decile");
+	g->min_group = isfinite(mg) && mg >= 1 && mg <= 1e6 ? (int)mg : 5;
+	g->worst_decile = isfinite(wd) && wd > 0 && wd < 1 ? wd : 0.9;
+out:
+	if (rc)
+		green_factors_release(g);
+	return rc;
+}
+
+void green_factors_release(struct green_factors *g)
+{
+	if (!g)
+		return;
+	json_decref(g->json);
+	memset(g, 0, sizeof *g);
+}
+
+static struct green_factors shared;
+static struct cc_error shared_err;
+static int shared_rc;
+static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
+
+static void load_shared(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	shared_rc = cc_data_read("green/factors.json", &text, &len);
+	if (shared_rc) {
+		cc_error_set(&shared_err, shared_rc, "cannot read 'green/factors.json'");
+		return;
+	}
+	shared_rc = green_factors_parse(&shared, text, &shared_err);
+	free(text);
+}
+
+const struct green_factors *green_factors_get(struct cc_error *err)
+{
+	pthread_once(&shared_once, load_shared);
+	if (shared_rc) {
+		if (err)
+			*err = shared_err;
+		return NULL;
+	}
+	return &shared;
+}
+
+int green_carrier_find(const struct green_factors *g, const char *s, size_t n)
+{
+	for (int i = 0; i < g->ncarriers; i++) {
+		const struct green_carrier *c = &g->carriers[i];
+		if ((strlen(c->id) == n && strncasecmp(c->id, s, n) == 0) ||
+		    (*c->name_zh && strlen(c->name_zh) == n && memcmp(c->name_zh, s, n) == 0))
+			return i;
+	}
+	return -1;
+}
+
+int green_unit_find(const struct green_carrier *c, const char *s, size_t n, double *mult)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	for (int i = 0; i < c->nunits; i++)
+		if (strlen(c->units[i].name) == n && memcmp(c->units[i].name, s, n) == 0) {
+			*mult = c->units[i].mult;
+			return 0;
+		}
+	return CC_EINVAL;
+}
+
+double green_series_at(const struct green_series *s, int year, int *used)
+{
+	if (!s->n) {
+		if (used)
+			*used = 0;
+		return NAN;
+	}
+	int best = 0;
+	for (int i = 1; i < s->n; i++)
+		if (abs(s->year[i] - year) < abs(s->year[best] - year))
+			best = i;
+	if (used)
+		*used = s->year[best];
+	return s->v[best];
+}
+
+double green_tce(const struct green_factors *g, int c, double qty)
+{
+	if (c < 0 || c >= g->ncarriers || !g->carriers[c].energy)
+		return NAN;
+	return qty * g->carriers[c].kgce / 1000.0;
+}
+
+double green_tce_equal(const struct green_factors *g, int c, double qty, int year)
+{
+	if (c >= 0 && (c == g->electricity || c == g->renewable)) {
+		double gce = green_series_at(&g->equal_value, year, NULL);
+		if (isfinite(gce))
+			return qty * gce / 1e6; /* g per kWh -> t */
+	}
+	return green_tce(g, c, qty);
+}
+
+double green_grid_factor(const struct green_factors *g, int year, int province, int *provincial)
+{
+	for (int p = 0; p < g->nprovinces; p++)
+		if (g->province[p] == province && g->grid_province[p].n) {
+			if (provincial)
+				*provincial = 1;
+			return green_series_at(&g->grid_province[p], year, NULL);
+		}
+	if (provincial)
+		*provincial = 0;
+	return green_series_at(&g->grid, year, NULL);
+}
+
+double green_co2(const struct green_factors *g, int c, double qty, int year, int province)
+{
+	if (c < 0 || c >= g->ncarriers)
+		return NAN;
+	const struct green_carrier *k = &g->carriers[c];
+	double ef = k->grid ? green_grid_factor(g, year, province, NULL) : k->co2_kg;
+	return qty * ef / 1000.0;
+}
+
+/* ---- accounts ---- */
+
+static double ratio(double a, double b)
+{
+	return isfinite(a) && isfinite(b) && b > 0 ? a / b : NAN;
+}
+
+static double growth(double cur, double prev)
+{
+	return isfinite(cur) && isfinite(prev) && prev > 0 ? cur / prev - 1 : NAN;
+}
+
+static struct green_year *year_slot(struct green_account *a, int year, int *cap)
+{
+	for (int i = 0; i < a->n; i++)
+		if (a->years[i].year == year)
+			return &a->years[i];
+	if (a->n == *cap) {
+		int nc = *cap ? *cap * 2 : 8;
+		struct green_year *ny = realloc(a->years, sizeof *ny * (size_t)nc);
+		if (!ny)
+			return NULL;
+		a->years = ny;
+		*cap = nc;
+	}
+	int j = a->n++;
+	while (j > 0 && a->years[j - 1].year > year) {
+		a->years[j] = a->years[j - 1];
+		j--;
+	}
+	struct green_year *y = &a->years[j];
+	memset(y, 0, sizeof *y);
+	y->year = year;
+	for (int c = 0; c < GREEN_MAX_CARRIERS; c++)
+		y->qty[c] = y->co2_by[c] = y->tce_by[c] = NAN;
+	y->tce = y->tce_equal = y->tce_renewable = y->co2 = y->water = NAN;
+	y->output_value = y->value_added = y->grid_factor = NAN;
+	return y;
+}
+
+int green_account_read(struct cc_store *st, const struct green_factors *g, int64_t id, int region,
+		       struct green_account *out, struct cc_error *err)
+{
+	int rc = 0, cap = 0;
+	struct cc_stmt *s = NULL;
+	memset(out, 0, sizeof *out);
+	int province = region / 10000;
+	rc = cc_stmt_prepare(st, &s,
+			     "SELECT period / 100, carrier, quantity FROM energy_accounts "
+			     "WHERE enterprise_id = ?1",
+			     err);
+	if (rc)
+		goto out;
+	cc_stmt_bind_int64(s, 1, id);
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		int year = (int)cc_stmt_int64(s, 0);
+		const char *cid = cc_stmt_text(s, 1);
+		int c = green_carrier_find(g, cid, strlen(cid));
+		struct green_year *y = year_slot(out, year, &cap);
+		if (!y) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+			goto out;
+		}
+		if (c < 0)
+			continue; /* a carrier the factors no longer list */
+		y->qty[c] = cc_stmt_double(s, 2);
+		y->carriers++;
+	}
+	if (rc < 0)
+		goto out;
+	cc_stmt_free(s);
+	s = NULL;
+	rc = cc_stmt_prepare(
+		st, &s,
+		"SELECT i.period / 100, i.output_value, i.energy_tce, p.value_added "
+		"FROM indicators i LEFT JOIN green_periods p ON p.enterprise_id = "
+		"i.enterprise_id AND p.period = i.period WHERE i.enterprise_id = ?1 "
+		"AND i.period % 100 = 0"
+		" UNION ALL SELECT p.period / 100, NULL, NULL, p.value_added FROM "
+		"green_periods p WHERE p.enterprise_id = ?1 AND NOT EXISTS (SELECT 1 "
+		"FROM indicators i WHERE i.enterprise_id = ?1 AND i.period = p.period)",
+		err);
+	if (rc)
+		goto out;
+	cc_stmt_bind_int64(s, 1, id);
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		int year = (int)cc_stmt_int64(s, 0);
+		double tce = cc_stmt_double_nan(s, 2);
+		struct green_year *y = NULL;
+		for (int i = 0; i < out->n; i++)
+			if (out->years[i].year == year)
+				y = &out->years[i];
+		if (!y && !isfinite(tce) && cc_stmt_is_null(s, 3))
+			continue; /* a year with nothing green to say */
+		if (!y)
+			y = year_slot(out, year, &cap);
+		if (!y) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+			goto out;
+		}
+		y->output_value = cc_stmt_double_nan(s, 1);
+		y->value_added = cc_stmt_double_nan(s, 3);
+		if (!y->carriers)
+			y->tce = tce;
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	for (int i = 0; i < out->n; i++) {
+		struct green_year *y = &out->years[i];
+		if (y->carriers) {
+			y->tce = y->tce_equal = y->co2 = 0;
+			y->grid_factor =
+				green_grid_factor(g, y->year, province, &y->grid_provincial);
+			for (int c = 0; c < g->ncarriers; c++) {
+				if (!isfinite(y->qty[c]))
+					continue;
+				if (c == g->water) {
+					y->water = y->qty[c];
+					continue;
+				}
+				y->tce_by[c] = green_tce(g, c, y->qty[c]);
+				y->co2_by[c] = green_co2(g, c, y->qty[c], y->year, province);
+				if (isfinite(y->tce_by[c])) {
+					y->tce += y->tce_by[c];
+					y->tce_equal += green_tce_equal(g, c, y->qty[c], y->year);
+				}
+				if (isfinite(y->co2_by[c]))
+					y->co2 += y->co2_by[c];
+				if (c == g->renewable)
+					y->tce_renewable = y->tce_by[c];
+			}
+		}
+		y->energy_per_output = ratio(y->tce, y->output_value);
+		y->energy_per_va = ratio(y->tce, y->value_added);
+		y->carbon_per_output = ratio(y->co2, y->output_value);
+		y->carbon_per_va = ratio(y->co2, y->value_added);
+		y->tce_yoy = y->co2_yoy = y->energy_per_output_yoy = y->carbon_per_output_yoy = NAN;
+		if (i > 0 && out->years[i - 1].year == y->year - 1) {
+			const struct green_year *p = &out->years[i - 1];
+			y->tce_yoy = growth(y->tce, p->tce);
+			y->co2_yoy = growth(y->co2, p->co2);
+			y->energy_per_output_yoy =
+				growth(y->energy_per_output, p->energy_per_output);
+			y->carbon_per_output_yoy =
+				growth(y->carbon_per_output, p->carbon_per_output);
+		}
+	}
+out:
+	cc_stmt_free(s);
+	if (rc)
+		green_account_release(out);
+	return rc;
+}
+
+void green_account_release(struct green_account *a)
+{
+	if (!a)
+		return;
+	free(a->years);
+	a->years = NULL;
+	a->n = 0;
+}
+
+/* ---- benchmarks ---- */
+
+double green_quantile(const double *x, int n, double q)
+{
+	if (n <= 0)
+		return NAN;
+	double h = (n - 1) * q;
+	int lo = (int)floor(h);
+	if (lo >= n - 1)
+		return x[n - 1];
+	return x[lo] + (h - lo) * (x[lo + 1] - x[lo]);
+}
+
+/*
+ * The numeric key of a GB/T 4754 code at LEVEL digits (2, 3 or 4): the section letter and
+ * the code's first LEVEL digits; -1 when the code is malformed or shorter.
+ */
+static int industry_key(const char *code, int level)
+{
+	if (!code || code[0] < 'A' || code[0] > 'Z')
+		return -1;
+	int v = 0;
+	for (int k = 1; k <= level; k++) {
+		if (code[k] < '0' || code[k] > '9')
+			return -1;
+		v = v * 10 + (code[k] - '0');
+	}
+	return (code[0] - 'A') * 10000 + v;
+}
+
+#define KEYSPACE (26 * 10000)
+
+struct pair {
+	double v;
+	int32_t i;
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+	if (x->v < y->v)
+		return -1;
+	if (x->v > y->v)
+		return 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+int green_rank(const char *const *industry, const double *v, int n, int min_group,
+	       struct green_ranking *out, struct cc_error *err)
+{
+	static const int levels[3] = {4, 3, 2};
+	int rc = 0;
+	int32_t *cnt[3] = {NULL, NULL, NULL}; /* by level 4, 3, 2: values per key */
+	int32_t *slot = NULL, *start = NULL, *chosen = NULL;
+	struct pair *pairs = NULL;
+	double *xs = NULL;
+	memset(out, 0, sizeof *out);
+	if (min_group < 1)
+		min_group = 1;
+	size_t nn = (size_t)(n > 0 ? n : 1);
+	out->n = n;
+	out->pct = malloc(sizeof *out->pct * nn);
+	out->group = malloc(sizeof *out->group * nn);
+	chosen = malloc(sizeof *chosen * nn);
+	slot = malloc(sizeof *slot * 3 * KEYSPACE);
+	for (int l = 0; l < 3; l++)
+		cnt[l] = calloc(KEYSPACE, sizeof *cnt[l]);
+	if (!out->pct || !out->group || !chosen || !slot || !cnt[0] || !cnt[1] || !cnt[2])
+		goto oom;
+	for (int i = 0; i < n; i++) {
+		out->pct[i] = NAN;
+		out->group[i] = -1;
+		if (!isfinite(v[i]))
+			continue;
+		for (int l = 0; l < 3; l++) {
+			int k = industry_key(industry[i], levels[l]);
+			if (k >= 0)
+				cnt[l][k]++;
+		}
+	}
+	/* Each enterprise's level: the finest with min_group values, else the division. Its
+	 * group is then every enterprise with a value under that code (the class's members
+	 * ranked at 4 digits are in their group's reference population too). */
+	for (int k = 0; k < 3 * KEYSPACE; k++)
+		slot[k] = -1;
+	int ng = 0;
+	for (int i = 0; i < n; i++) {
+		chosen[i] = -1;
+		if (!isfinite(v[i]))
+			continue;
+		for (int l = 0; l < 3; l++) {
+			int k = industry_key(industry[i], levels[l]);
+			if (k >= 0 && (cnt[l][k] >= min_group || l == 2)) {
+				chosen[i] = l * KEYSPACE + k;
+				break;
+			}
+		}
+		if (chosen[i] >= 0 && slot[chosen[i]] < 0)
+			slot[chosen[i]] = ng++;
+	}
+	out->groups = calloc((size_t)(ng ? ng : 1), sizeof *out->groups);
+	start = calloc((size_t)ng + 1, sizeof *start);
+	pairs = malloc(sizeof *pairs * 3 * nn);
+	xs = malloc(sizeof *xs * 3 * nn);
+	if (!out->groups || !start || !pairs || !xs)
+		goto oom;
+	out->ngroups = ng;
+	/* Counting sort of every (group, value) of the groups in use into PAIRS. */
+	for (int i = 0; i < n; i++) {
+		if (!isfinite(v[i]))
+			continue;
+		for (int l = 0; l < 3; l++) {
+			int k = industry_key(industry[i], levels[l]);
+			int g = k >= 0 ? slot[l * KEYSPACE + k] : -1;
+			if (g < 0)
+				continue;
+			struct green_group *gr = &out->groups[g];
+			if (!gr->level) {
+				gr->level = levels[l];
+				memcpy(gr->code, industry[i], (size_t)levels[l] + 1);
+				gr->code[levels[l] + 1] = '\0';
+			}
+			start[g + 1]++;
+		}
+	}
+	for (int g = 0; g < ng; g++)
+		start[g + 1] += start[g];
+	for (int i = 0; i < n; i++) {
+		if (!isfinite(v[i]))
+			continue;
+		for (int l = 0; l < 3; l++) {
+			int k = industry_key(industry[i], levels[l]);
+			int g = k >= 0 ? slot[l * KEYSPACE + k] : -1;
+			if (g < 0)
+				continue;
+			struct pair *p = &pairs[start[g] + out->groups[g].n++];
+			p->v = v[i];
+			p->i = i;
+		}
+	}
+	/* Each group sorted by value and ranked (ties at their lowest rank); only the
+	 * enterprises ranked at this group's level take its percentile. */
+	for (int g = 0; g < ng; g++) {
+		struct green_group *gr = &out->groups[g];
+		struct pair *p = pairs + start[g];
+		double *x = xs + start[g];
+		int m = gr->n;
+		int key = industry_key(gr->code, gr->level) + (gr->level == 4	? 0
+							       : gr->level == 3 ? KEYSPACE
+										: 2 * KEYSPACE);
+		qsort(p, (size_t)m, sizeof *p, cmp_pair);
+		int first = 0; /* first index of the current run of equal values */
+		for (int k = 0; k < m; k++) {
+			if (k > 0 && p[k].v != p[k - 1].v)
+				first = k;
+			x[k] = p[k].v;
+			if (chosen[p[k].i] == key) {
+				out->pct[p[k].i] = m > 1 ? (double)first / (m - 1) : 0.0;
+				out->group[p[k].i] = g;
+			}
+		}
+		gr->small = m < min_group;
+		gr->min = x[0];
+		gr->max = x[m - 1];
+		gr->q1 = green_quantile(x, m, 0.25);
+		gr->median = green_quantile(x, m, 0.5);
+		gr->q3 = green_quantile(x, m, 0.75);
+		gr->p90 = green_quantile(x, m, 0.9);
+	}
+	goto out;
+oom:
+	rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+out:
+	for (int l = 0; l < 3; l++)
+		free(cnt[l]);
+	free(chosen);
+	free(slot);
+	free(start);
+	free(pairs);
+	free(xs);
+	if (rc)
+		green_ranking_release(out);
+	return rc;
+}
+
+void green_ranking_release(struct green_ranking *r)
+{
+	if (!r)
+		return;
+	free(r->pct);
+	free(r->group);
+	free(r->groups);
+	memset(r, 0, sizeof *r);
+}
+
+int green_co2_column(struct cc_store *st, const struct cc_frame *f, const struct green_factors *g,
+		     int year, double *out, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	for (int i = 0; i < f->n; i++)
+		out[i] = NAN;
+	int rc = cc_stmt_prepare(st, &s,
+				 "SELECT enterprise_id, carrier, quantity FROM energy_accounts "
+				 "WHERE period = ?1",
+				 err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_int64(s, 1, (int64_t)year * 100);
+	int c = -1;
+	char last[32] = "";
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		int i = cc_frame_of_id(f, cc_stmt_int64(s, 0));
+		if (i < 0)
+			continue;
+		const char *cid = cc_stmt_text(s, 1);
+		if (strcmp(cid, last) != 0) {
+			c = green_carrier_find(g, cid, strlen(cid));
+			snprintf(last, sizeof last, "%s", cid);
+		}
+		if (c < 0 || c == g->water)
+			continue;
+		double t = green_co2(g, c, cc_stmt_double(s, 2), year, f->region[i] / 10000);
+		out[i] = isfinite(out[i]) ? out[i] + t : t;
+	}
+	cc_stmt_free(s);
+	return rc < 0 ? rc : 0;
+}
