@@ -521,19 +521,20 @@ static void node_purchases(const struct analysis *a, double *pin, double *pout)
 {
 	const struct cc_frame *f = a->f;
 	int first = a->first;
-	for (int e = f->node_edge_start[first]; e < f->node_edge_start[first + a->nn]; e++) {
-		int node = f->edge_node[e];
-		if (isnan(f->edge_value[e]))
-			continue;
-		if (!chain_scope_has(a->scope, f->region[f->edge_buyer[e]]))
-			continue;
-		int s = f->edge_supplier[e];
-		int sreg = s >= 0 ? f->region[s] : f->outside_region[-s - 1];
-		double *into = chain_scope_has(a->scope, sreg) ? pin : pout;
-		/* Credit the node and each of its ancestors. */
-		for (int k = node; k >= 0; k = a->cat->nodes[k].parent)
-			into[k - first] += f->edge_value[e];
-	}
+	for (int node = first; node < first + a->nn; node++)
+		for (int e = f->node_edge_start[node]; e < f->node_edge_start[node + 1]; e++) {
+			double v = cc_frame_edge_value(f, e);
+			if (isnan(v))
+				continue;
+			if (!chain_scope_has(a->scope, f->region[f->edge_buyer[e]]))
+				continue;
+			int s = f->edge_supplier[e];
+			int sreg = s >= 0 ? f->region[s] : f->outside_region[-s - 1];
+			double *into = chain_scope_has(a->scope, sreg) ? pin : pout;
+			/* Credit the node and each of its ancestors. */
+			for (int k = node; k >= 0; k = a->cat->nodes[k].parent)
+				into[k - first] += v;
+		}
 }
 
 /*
@@ -771,9 +772,11 @@ static void add_suppliers(const struct cc_frame *f, const struct cc_catalogue *c
 			  const struct chain_scope *scope, int year, struct cands *cs)
 {
 	const struct cc_chain *ch = &cat->chains[cat->nodes[node].chain];
+	int en = node;
 	for (int e = f->node_edge_start[node]; e < f->node_edge_start[ch->first_node + ch->nnodes];
 	     e++) {
-		int en = f->edge_node[e];
+		while (e >= f->node_edge_start[en + 1])
+			en++; /* the node whose run holds e */
 		if (!in_subtree(cat, en, node))
 			continue;
 		int b = f->edge_buyer[e];
@@ -791,8 +794,9 @@ static void add_suppliers(const struct cc_frame *f, const struct cc_catalogue *c
 			*slot = cs->n;
 		}
 		struct cand *t = &cs->c[*slot - 1];
-		if (!isnan(f->edge_value[e]))
-			t->value_to_local += f->edge_value[e];
+		double v = cc_frame_edge_value(f, e);
+		if (!isnan(v))
+			t->value_to_local += v;
 		t->local_buyers++;
 	}
 }

@@ -39,7 +39,6 @@ enum {
 	COL_NENT,
 	COL_ESUP,
 	COL_EBUY,
-	COL_ENODE,
 	COL_EVAL,
 	COL_ESHARE,
 	COL_NESTART,
@@ -1110,28 +1109,25 @@ static int edge_out_append(struct edge_out *a, const struct edge_out *b, struct 
 	return 0;
 }
 
-/* Hands O's arrays to F (O is emptied). */
+/* Hands O's suppliers, buyers and outside suppliers to F (O keeps its nodes, values and shares,
+ * which edges_finish packs). */
 static void edge_out_give(struct edge_out *o, struct cc_frame *f)
 {
 	f->edge_supplier = o->sup;
 	f->edge_buyer = o->buy;
-	f->edge_node = o->node;
-	f->edge_value = o->val;
-	f->edge_share = o->share;
 	f->nedges = (int)o->k;
 	f->outside_uscc = o->ouscc;
 	f->outside_region = o->oregion;
 	f->noutside = o->nout;
-	o->sup = o->buy = o->node = o->oregion = NULL;
-	o->val = o->share = NULL;
+	o->sup = o->buy = o->oregion = NULL;
 	o->ouscc = NULL;
-	edge_out_free(o);
 }
 
-/* Builds f->node_edge_start for F's edges by node (edges without a node go last) and *PERM, the
- * edges in that order (a stable counting sort). 0 or CC_ENOMEM; *PERM is the caller's to free. */
-static int edges_index(struct cc_frame *f, const struct cc_catalogue *cat, int32_t **perm,
-		       struct cc_error *err)
+/* Builds f->node_edge_start for the edges of NODE (O's, node -1 for none; those go last) and
+ * *PERM, the edges in that order (a stable counting sort). 0 or CC_ENOMEM; *PERM is the
+ * caller's to free. */
+static int edges_index(struct cc_frame *f, const struct cc_catalogue *cat, const int32_t *node,
+		       int32_t **perm, struct cc_error *err)
 {
 	int k = f->nedges;
 	f->node_edge_start = calloc((size_t)cat->nnodes + 2, sizeof *f->node_edge_start);
@@ -1143,11 +1139,11 @@ static int edges_index(struct cc_frame *f, const struct cc_catalogue *cat, int32
 		goto out;
 	}
 	for (int e = 0; e < k; e++)
-		f->node_edge_start[(f->edge_node[e] >= 0 ? f->edge_node[e] : cat->nnodes) + 1]++;
+		f->node_edge_start[(node[e] >= 0 ? node[e] : cat->nnodes) + 1]++;
 	for (int n = 0; n <= cat->nnodes; n++)
 		f->node_edge_start[n + 1] += f->node_edge_start[n];
 	for (int e = 0; e < k; e++) {
-		int n = f->edge_node[e] >= 0 ? f->edge_node[e] : cat->nnodes;
+		int n = node[e] >= 0 ? node[e] : cat->nnodes;
 		(*perm)[f->node_edge_start[n] + fill[n]++] = e;
 	}
 out:
@@ -1155,12 +1151,40 @@ out:
 	return rc;
 }
 
-/* Half of edges_permute: the integer arrays (WHICH 0) or the values and shares (1). */
+/* Part of edges_permute: the suppliers and buyers (WHICH 0), or the values and shares (1) from
+ * VAL and SHARE, packed as fixed point when exact (base/fixed.h). */
 struct permute_job {
 	struct cc_frame *f;
 	const int32_t *perm;
+	const double *val, *share;
 	int which, rc;
 };
+
+/* TO (an edge column of F) from the doubles V in the order PERM: fixed point when exact, else
+ * doubles. 0 or -1 when out of memory. */
+static int pack_edges(const struct cc_frame *f, const double *v, const int32_t *perm,
+		      struct cc_fixed *to)
+{
+	size_t k = (size_t)f->nedges;
+	memset(to, 0, sizeof *to);
+	double scale = cc_fixed_scale(v, k);
+	if (scale > 0) {
+		to->q = malloc(sizeof *to->q * (k + 1));
+		if (!to->q)
+			return -1;
+		to->scale = scale;
+		if (cc_fixed_pack(v, perm, k, scale, to->q) == 0)
+			return 0;
+		free(to->q);
+		to->q = NULL;
+	}
+	to->d = malloc(sizeof *to->d * (k + 1));
+	if (!to->d)
+		return -1;
+	for (size_t e = 0; e < k; e++)
+		to->d[e] = v[perm[e]];
+	return 0;
+}
 
 static void *permute_edges(void *arg)
 {
@@ -1169,8 +1193,8 @@ static void *permute_edges(void *arg)
 	int k = f->nedges;
 	const int32_t *perm = j->perm;
 	if (j->which == 0) {
-		int32_t **i32[] = {&f->edge_supplier, &f->edge_buyer, &f->edge_node};
-		for (int a = 0; a < 3; a++) {
+		int32_t **i32[] = {&f->edge_supplier, &f->edge_buyer};
+		for (int a = 0; a < 2; a++) {
 			int32_t *to = malloc(sizeof *to * (size_t)(k + 1));
 			if (!to) {
 				j->rc = -1;
@@ -1183,28 +1207,19 @@ static void *permute_edges(void *arg)
 		}
 		return NULL;
 	}
-	double **dbl[] = {&f->edge_value, &f->edge_share};
-	for (int a = 0; a < 2; a++) {
-		double *to = malloc(sizeof *to * (size_t)(k + 1));
-		if (!to) {
-			j->rc = -1;
-			return NULL;
-		}
-		for (int e = 0; e < k; e++)
-			to[e] = (*dbl[a])[perm[e]];
-		free(*dbl[a]);
-		*dbl[a] = to;
-	}
+	if (pack_edges(f, j->val, perm, &f->edge_value) ||
+	    pack_edges(f, j->share, perm, &f->edge_share))
+		j->rc = -1;
 	return NULL;
 }
 
-/* Puts F's edge arrays in the order PERM, the integer arrays and the values on two threads,
- * one array at a time each to bound the extra memory. 0 or CC_ENOMEM (the arrays done so far
- * permuted, the others not). */
-static int edges_permute(struct cc_frame *f, const int32_t *perm, struct cc_error *err)
+/* Puts F's edge arrays in the order PERM and packs VAL and SHARE (in the store's order) into
+ * its value and share columns, on two threads. 0 or CC_ENOMEM. */
+static int edges_permute(struct cc_frame *f, const int32_t *perm, const double *val,
+			 const double *share, struct cc_error *err)
 {
 	struct permute_job j[2] = {{.f = f, .perm = perm, .which = 0},
-				   {.f = f, .perm = perm, .which = 1}};
+				   {.f = f, .perm = perm, .val = val, .share = share, .which = 1}};
 	pthread_t th;
 	int two = f->nedges > 100000 && pthread_create(&th, NULL, permute_edges, &j[1]) == 0;
 	permute_edges(&j[0]);
@@ -1218,20 +1233,21 @@ static int edges_permute(struct cc_frame *f, const int32_t *perm, struct cc_erro
 }
 
 /*
- * Finishes F's supply edges from A (the parts' edges, appended in storage order): hands them to
- * F, then sorts them by node, so a node's edges are one contiguous run (analytics walk them in
- * order instead of jumping around ten million edges). 0 or a negative CC_E*; the arrays are
- * F's either way.
+ * Finishes F's supply edges from A (the parts' edges, appended in storage order, freed here):
+ * hands them to F, sorted by node, so a node's edges are one contiguous run (analytics walk
+ * them in order instead of jumping around ten million edges) and each edge's node is where it
+ * lies. 0 or a negative CC_E*; the arrays are F's either way.
  */
 static int edges_finish(struct cc_frame *f, const struct cc_catalogue *cat, struct edge_out *a,
 			struct cc_error *err)
 {
 	int32_t *perm = NULL;
 	edge_out_give(a, f);
-	int rc = edges_index(f, cat, &perm, err);
+	int rc = edges_index(f, cat, a->node, &perm, err);
 	if (rc == 0)
-		rc = edges_permute(f, perm, err);
+		rc = edges_permute(f, perm, a->val, a->share, err);
 	free(perm);
+	edge_out_free(a);
 	return rc;
 }
 
@@ -1255,9 +1271,10 @@ static int adopt_edges(struct cc_frame *f)
 	int bad = 0;
 	bad |= col_adopt(f, COL_ESUP, f->edge_supplier, sizeof(int32_t) * e);
 	bad |= col_adopt(f, COL_EBUY, f->edge_buyer, sizeof(int32_t) * e);
-	bad |= col_adopt(f, COL_ENODE, f->edge_node, sizeof(int32_t) * e);
-	bad |= col_adopt(f, COL_EVAL, f->edge_value, sizeof(double) * e);
-	bad |= col_adopt(f, COL_ESHARE, f->edge_share, sizeof(double) * e);
+	bad |= f->edge_value.q ? col_adopt(f, COL_EVAL, f->edge_value.q, sizeof(int32_t) * e)
+			       : col_adopt(f, COL_EVAL, f->edge_value.d, sizeof(double) * e);
+	bad |= f->edge_share.q ? col_adopt(f, COL_ESHARE, f->edge_share.q, sizeof(int32_t) * e)
+			       : col_adopt(f, COL_ESHARE, f->edge_share.d, sizeof(double) * e);
 	bad |= col_adopt(f, COL_NESTART, f->node_edge_start,
 			 sizeof(int32_t) * ((size_t)f->nnodes + 2));
 	bad |= col_adopt(f, COL_OUSCC, f->outside_uscc, 19 * o);
@@ -1286,8 +1303,9 @@ static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame
 static int reload_supply(struct cc_store *st, struct cc_frame *f, const struct cc_catalogue *cat,
 			 struct cc_error *err)
 {
-	f->edge_supplier = f->edge_buyer = f->edge_node = f->node_edge_start = NULL;
-	f->edge_value = f->edge_share = NULL;
+	f->edge_supplier = f->edge_buyer = f->node_edge_start = NULL;
+	memset(&f->edge_value, 0, sizeof f->edge_value);
+	memset(&f->edge_share, 0, sizeof f->edge_share);
 	f->outside_uscc = NULL;
 	f->outside_region = NULL;
 	f->nedges = f->noutside = 0;
@@ -1447,6 +1465,7 @@ static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame
 	if (supply) {
 		if (rc == 0 && two)
 			rc = edge_out_append(&eo[0], &eo[1], err);
+		edge_out_free(&eo[1]); /* before packing: the peak is lower */
 		int rf = edges_finish(f, cat, &eo[0], err);
 		rc = rc ? rc : rf;
 		if (adopt_edges(f) && rc == 0)
@@ -2132,13 +2151,12 @@ int cc_frame_diff(const struct cc_frame *a, const struct cc_frame *b, char *msg,
 	size_t E = (size_t)a->nedges;
 	if (memcmp(a->edge_supplier, b->edge_supplier, sizeof(int32_t) * E) != 0 ||
 	    memcmp(a->edge_buyer, b->edge_buyer, sizeof(int32_t) * E) != 0 ||
-	    memcmp(a->edge_node, b->edge_node, sizeof(int32_t) * E) != 0 ||
 	    memcmp(a->node_edge_start, b->node_edge_start,
 		   sizeof(int32_t) * ((size_t)a->nnodes + 2)) != 0)
 		DIFF("supply edges");
 	for (size_t e = 0; e < E; e++)
-		if (!same_double(a->edge_value[e], b->edge_value[e]) ||
-		    !same_double(a->edge_share[e], b->edge_share[e]))
+		if (!same_double(cc_frame_edge_value(a, (int)e), cc_frame_edge_value(b, (int)e)) ||
+		    !same_double(cc_frame_edge_share(a, (int)e), cc_frame_edge_share(b, (int)e)))
 			DIFF("supply edge %zu: value or share", e);
 	for (int j = 0; j < a->noutside; j++)
 		if (strcmp(a->outside_uscc[j], b->outside_uscc[j]) != 0 ||

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include "base/arena.h"
 #include "base/error.h"
+#include "base/fixed.h"
 #include "domain/metric.h"
 #include "store/store.h"
 
@@ -42,7 +43,7 @@ static inline uint8_t cc_role_of(const char *r)
 }
 
 /* Columns a frame owns (frame.c): ownership of the arrays below, shared between versions. */
-#define CC_FRAME_NCOLS (24 + CC_M_COUNT + CC_M_BASE_COUNT)
+#define CC_FRAME_NCOLS (23 + CC_M_COUNT + CC_M_BASE_COUNT)
 #define CC_FRAME_SLOTS 16 /* room for cache slots (cc_frame_ext): enum cc_frame_slot_t */
 
 /*
@@ -116,11 +117,14 @@ struct cc_frame {
 	/* Supply edges. A supplier outside the registry has supplier < 0: -(j+1) indexes
 	 * outside_uscc / outside_region. */
 	int nedges;
-	int32_t *edge_supplier, *edge_buyer, *edge_node; /* node -1 when not given */
-	double *edge_value, *edge_share;		 /* NaN when unknown */
+	int32_t *edge_supplier, *edge_buyer;
+	/* Values and shares, NaN when unknown: read them with cc_frame_edge_value and
+	 * cc_frame_edge_share (exact fixed point when the data allows, base/fixed.h: 4 bytes an
+	 * edge instead of 8). */
+	struct cc_fixed edge_value, edge_share;
 	/* Edges are sorted by node: the edges of node k are node_edge_start[k] ..
 	 * node_edge_start[k+1] - 1; edges without a node come last (from node_edge_start[nnodes]).
-	 */
+	 * An edge's node is where it lies (cc_frame_edge_node): no array of nodes is kept. */
 	int32_t *node_edge_start;
 	int noutside;
 	char (*outside_uscc)[19];
@@ -133,6 +137,33 @@ struct cc_frame {
 	struct cc_frame_extref *ext[CC_FRAME_SLOTS];
 	struct cc_frame *grave_next; /* frame.c: waiting to be freed by the caretaker */
 };
+
+/* Edge E's value and share (NaN when unknown). */
+static inline double cc_frame_edge_value(const struct cc_frame *f, int e)
+{
+	return cc_fixed_get(&f->edge_value, (size_t)e);
+}
+static inline double cc_frame_edge_share(const struct cc_frame *f, int e)
+{
+	return cc_fixed_get(&f->edge_share, (size_t)e);
+}
+/* Edge E's node (global catalogue index), or -1 when the edge names none: the node whose run
+ * of node_edge_start holds E (a binary search; walk the runs to visit many edges). */
+static inline int cc_frame_edge_node(const struct cc_frame *f, int e)
+{
+	const int32_t *s = f->node_edge_start;
+	if (e >= s[f->nnodes])
+		return -1;
+	int lo = 0, hi = f->nnodes - 1; /* the last k with s[k] <= e */
+	while (lo < hi) {
+		int mid = lo + (hi - lo + 1) / 2;
+		if (s[mid] <= e)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
 
 /*
  * Returns the cache in slot SLOT (enum cc_frame_slot_t) of F, creating it with MAKE(F) on first

@@ -428,10 +428,15 @@ int risk_net_from_frame(const struct cc_frame *f, struct risk_net **out, struct 
 		int32_t s = f->edge_supplier[e];
 		r.sup[e] = s >= 0 ? s : f->n + (-s - 1);
 		r.buy[e] = f->edge_buyer[e];
-		r.node[e] = f->edge_node[e];
-		r.value[e] = (float)f->edge_value[e];
-		r.share[e] = (float)f->edge_share[e];
+		r.value[e] = (float)cc_frame_edge_value(f, e);
+		r.share[e] = (float)cc_frame_edge_share(f, e);
 	}
+	/* Edges lie in runs by node (those without one last). */
+	for (int k = 0; k < f->nnodes && f->nedges; k++)
+		for (int e = f->node_edge_start[k]; e < f->node_edge_start[k + 1]; e++)
+			r.node[e] = k;
+	for (int e = f->nedges ? f->node_edge_start[f->nnodes] : 0; e < f->nedges; e++)
+		r.node[e] = -1;
 	r.n = f->nedges;
 	rc = build(net, &r, err);
 out:

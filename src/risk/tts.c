@@ -1394,7 +1394,7 @@ static int short_of(double tts, double ttr)
 
 static int edge_ok(const struct cc_frame *f, int e)
 {
-	double v = f->edge_value[e];
+	double v = cc_frame_edge_value(f, e);
 	return isfinite(v) && v > 0;
 }
 
@@ -1415,8 +1415,9 @@ static const char *ent_uscc(const struct cc_frame *f, int32_t ent)
 /* Material key of edge E for grouping a buyer's inputs: its node, or its own supplier. */
 static int64_t material_key(const struct cc_frame *f, int e)
 {
-	if (f->edge_node[e] >= 0)
-		return f->edge_node[e];
+	int node = cc_frame_edge_node(f, e);
+	if (node >= 0)
+		return node;
 	return -1 - (int64_t)sup_key(f->n, f->edge_supplier[e]);
 }
 
@@ -1582,16 +1583,17 @@ static void weigh_nodes(struct hood *hd)
 			int e = index->sup_edge[q];
 			if (!edge_ok(f, e))
 				continue;
-			sales += f->edge_value[e];
+			double v = cc_frame_edge_value(f, e);
+			sales += v;
 			int b = f->edge_buyer[e];
 			if (b >= 0 && b < f->n && hd->place[b] >= 0 &&
 			    hd->tier[hd->place[b]] == hd->tier[h] + 1)
-				hd->fwd_sales[h] += f->edge_value[e] / 52;
+				hd->fwd_sales[h] += v / 52;
 		}
 		if (x >= 0)
 			for (int q = index->buy_start[x]; q < index->buy_start[x + 1]; q++)
 				if (edge_ok(f, index->buy_edge[q]))
-					purchases += f->edge_value[index->buy_edge[q]];
+					purchases += cc_frame_edge_value(f, index->buy_edge[q]);
 		double r = x >= 0 && hd->rev ? hd->rev[x] : NAN;
 		double annual = isfinite(r) && r > 0 ? r : 0;
 		if (sales > annual)
@@ -1648,7 +1650,8 @@ static int add_group(struct hood *hd, int h, int a, int z, struct tts_report *ou
 	int fed = 0, rc = 0;
 	double sum_v = 0, sum_vs = 0, sum_s = 0;
 	for (int q = a; q < z; q++) {
-		double v = f->edge_value[inputs[q].e], sh = f->edge_share[inputs[q].e];
+		double v = cc_frame_edge_value(f, inputs[q].e),
+		       sh = cc_frame_edge_share(f, inputs[q].e);
 		fed |= inputs[q].from >= 0;
 		sum_v += v;
 		if (isfinite(sh) && sh > 0) {
@@ -1675,7 +1678,8 @@ static int add_group(struct hood *hd, int h, int a, int z, struct tts_report *ou
 		} else {
 			snprintf(id, sizeof id, "alt:%d", e2);
 			rc = add_alternative(&hd->m, id, h, mat,
-					     f->edge_value[e2] / need * (1 + hd->o->spare_share),
+					     cc_frame_edge_value(f, e2) / need *
+						     (1 + hd->o->spare_share),
 					     need, r, err);
 			out->nalternatives++;
 		}

@@ -22,6 +22,7 @@
 #include "base/jw.h"
 #include "base/csv.h"
 #include "base/error.h"
+#include "base/fixed.h"
 #include "base/parse.h"
 #include "base/text.h"
 
@@ -1322,6 +1323,68 @@ static void test_arena(void **state)
 	cc_arena_release(&a);
 }
 
+/* Exact decimal fixed point: values parsed from decimal text come back bit for bit, the
+ * scale is the smallest that holds every value, and anything that would not come back
+ * exactly (more decimals, out of range, -0) keeps the column as doubles. */
+static void test_fixed(void **state)
+{
+	(void)state;
+	double amounts[] = {35.53, 24.29, 2726496.28, 12.2, 0, NAN, 9.27, 1e-2};
+	size_t n = sizeof amounts / sizeof amounts[0];
+	assert_true(cc_fixed_scale(amounts, n) == 100);
+	int32_t q[8];
+	assert_int_equal(cc_fixed_pack(amounts, NULL, n, 100, q), 0);
+	for (size_t i = 0; i < n; i++) {
+		struct cc_fixed c = {.q = q, .scale = 100};
+		double back = cc_fixed_get(&c, i);
+		if (isnan(amounts[i]))
+			assert_true(isnan(back) && q[i] == CC_FIXED_NAN);
+		else
+			assert_memory_equal(&back, &amounts[i], sizeof back);
+	}
+	/* Shares with four decimals, in a permuted order; the text's double each time. */
+	double shares[] = {0.1214, 0.083, 1, 0.0001, 0.4243};
+	int32_t perm[] = {4, 3, 2, 1, 0}, qs[5];
+	assert_true(cc_fixed_scale(shares, 5) == 1e4);
+	assert_int_equal(cc_fixed_pack(shares, perm, 5, 1e4, qs), 0);
+	assert_int_equal(qs[0], 4243);
+	assert_int_equal(qs[4], 1214);
+	char text[32];
+	for (int i = 0; i < 5; i++) {
+		struct cc_fixed c = {.q = qs, .scale = 1e4};
+		double back = cc_fixed_get(&c, (size_t)i);
+		snprintf(text, sizeof text, "%.4f", shares[perm[i]]);
+		assert_true(back == strtod(text, NULL));
+	}
+	/* Integers take scale 1; all unknown too. */
+	double counts[] = {3, 17, 250000, NAN};
+	assert_true(cc_fixed_scale(counts, 4) == 1);
+	double unknown[] = {NAN, NAN};
+	assert_true(cc_fixed_scale(unknown, 2) == 1);
+	/* No exact form: a computed third, ten decimals, too large at its scale, -0, inf. */
+	double third[] = {1.5, 1.0 / 3};
+	assert_true(cc_fixed_scale(third, 2) == 0);
+	double tiny[] = {1e-10};
+	assert_true(cc_fixed_scale(tiny, 1) == 0);
+	double big[] = {2147483647.0, 0.5}; /* fits alone, not at scale 10 */
+	assert_true(cc_fixed_scale(big, 2) == 0);
+	double edge[] = {2147483647.0, 5};
+	assert_true(cc_fixed_scale(edge, 2) == 1);
+	double negzero[] = {-0.0};
+	assert_true(cc_fixed_scale(negzero, 1) == 0);
+	double inf[] = {INFINITY};
+	assert_true(cc_fixed_scale(inf, 1) == 0);
+	/* pack refuses a value its scale does not hold. */
+	double more[] = {1.25, 1.125};
+	int32_t qm[2];
+	assert_int_equal(cc_fixed_pack(more, NULL, 2, 100, qm), -1);
+	assert_true(cc_fixed_scale(more, 2) == 1000);
+	assert_int_equal(cc_fixed_pack(more, NULL, 2, 1000, qm), 0);
+	/* Negative amounts (profits) too. */
+	double neg[] = {-1234.56, 78.9};
+	assert_true(cc_fixed_scale(neg, 2) == 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1348,6 +1411,7 @@ int main(void)
 		cmocka_unit_test(test_jw),
 		cmocka_unit_test(test_csv_cell),
 		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_fixed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

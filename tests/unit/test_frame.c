@@ -491,17 +491,20 @@ static void check_against_sql(struct cc_store *st, const struct cc_frame *f)
 		char line[200], node[128] = "";
 		int sup = f->edge_supplier[e];
 		const char *su = sup >= 0 ? f->uscc[sup] : f->outside_uscc[-sup - 1];
-		if (f->edge_node[e] >= 0) {
-			const struct cc_node *nd = &cat->nodes[f->edge_node[e]];
+		int en = cc_frame_edge_node(f, e);
+		if (en >= 0) {
+			const struct cc_node *nd = &cat->nodes[en];
 			snprintf(node, sizeof node, "%s/%s", cat->chains[nd->chain].id, nd->id);
 		}
-		double v = isnan(f->edge_value[e]) ? -1 : f->edge_value[e];
-		double sh = isnan(f->edge_share[e]) ? -1 : f->edge_share[e];
+		double v = cc_frame_edge_value(f, e), sh = cc_frame_edge_share(f, e);
+		v = isnan(v) ? -1 : v;
+		sh = isnan(sh) ? -1 : sh;
 		snprintf(line, sizeof line, "%s %s %s %.17g %.17g", su, f->uscc[f->edge_buyer[e]],
 			 node, v, sh);
 		got += cc_hash(line, strlen(line)) * 0x9e3779b97f4a7c15ull;
 		if (e > 0) /* sorted by node, the edges without one last */
-			assert_true((unsigned)f->edge_node[e - 1] <= (unsigned)f->edge_node[e]);
+			assert_true((unsigned)cc_frame_edge_node(f, e - 1) <=
+				    (unsigned)cc_frame_edge_node(f, e));
 	}
 	assert_true(want == got);
 }

@@ -188,7 +188,7 @@ static void test_import_and_frame(void **state)
 		if (f->edge_supplier[e] < 0) {
 			found_outside = 1;
 			assert_int_equal(f->outside_region[-f->edge_supplier[e] - 1], 320506);
-			near(f->edge_share[e], 0.4, 1e-12);
+			near(cc_frame_edge_share(f, e), 0.4, 1e-12);
 		} else {
 			assert_int_equal(f->edge_supplier[e], ib);
 		}
