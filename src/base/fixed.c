@@ -4,14 +4,20 @@
 static const double pow10s[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 #define NPOW ((int)(sizeof pow10s / sizeof pow10s[0]))
 
+/* X * SCALE rounded to the nearest integer (halves away from zero; a misrounding only makes
+ * the exactness check fail), or 0 when out of 32-bit range. */
+static inline int32_t round_at(double x, double scale)
+{
+	double y = x * scale;
+	if (!(y > -2147483647.5 && y < 2147483647.5))
+		return 0;
+	return (int32_t)(y < 0 ? y - 0.5 : y + 0.5);
+}
+
 /* Whether V is an exact fixed-point number at SCALE within 32 bits (CC_FIXED_NAN excluded). */
 static int exact_at(double v, double scale)
 {
-	double x = v * scale;
-	if (!(x > -2147483647.5 && x < 2147483647.5))
-		return 0;
-	long long k = llround(x);
-	return (double)k / scale == v && !(v == 0 && signbit(v));
+	return (double)round_at(v, scale) / scale == v && !(v == 0 && signbit(v));
 }
 
 double cc_fixed_scale(const double *v, size_t n)
@@ -46,8 +52,7 @@ int cc_fixed_pack(const double *v, const int32_t *perm, size_t n, double scale, 
 			q[i] = CC_FIXED_NAN;
 			continue;
 		}
-		double y = x * scale;
-		int32_t k = y > -2147483647.5 && y < 2147483647.5 ? (int32_t)llround(y) : 0;
+		int32_t k = round_at(x, scale);
 		bad |= (double)k / scale != x || (x == 0 && signbit(x));
 		q[i] = k;
 	}

@@ -1167,17 +1167,20 @@ static int pack_edges(const struct cc_frame *f, const double *v, const int32_t *
 {
 	size_t k = (size_t)f->nedges;
 	memset(to, 0, sizeof *to);
-	double scale = cc_fixed_scale(v, k);
-	if (scale > 0) {
-		to->q = malloc(sizeof *to->q * (k + 1));
-		if (!to->q)
+	/* The scale the first values need is nearly always the column's: one pass packs and
+	 * checks; only when it fails is the whole column's scale found first. */
+	double guess = cc_fixed_scale(v, k < 4096 ? k : 4096), scale = guess;
+	for (int pass = 0; pass < 2 && scale > 0; pass++) {
+		if (!to->q && !(to->q = malloc(sizeof *to->q * (k + 1))))
 			return -1;
 		to->scale = scale;
 		if (cc_fixed_pack(v, perm, k, scale, to->q) == 0)
 			return 0;
-		free(to->q);
-		to->q = NULL;
+		double all = pass == 0 ? cc_fixed_scale(v, k) : 0;
+		scale = all > guess ? all : 0;
 	}
+	free(to->q);
+	to->q = NULL;
 	to->d = malloc(sizeof *to->d * (k + 1));
 	if (!to->d)
 		return -1;
