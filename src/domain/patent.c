@@ -239,6 +239,11 @@ int cc_ipc_parse(const char *s, size_t n, int allow_prefix, struct cc_ipc *out,
 		return cc_error_set(err, CC_EINVAL, "IPC main group 0 does not exist");
 	while (i < n && s[i] == ' ')
 		i++;
+	if (i == n && allow_prefix) {
+		out->main_group = g;
+		snprintf(out->canon, sizeof out->canon, "%c%02d%c %d", sec, out->klass, sub, g);
+		return 0;
+	}
 	if (i == n || s[i] != '/')
 		return cc_error_set(err, CC_EINVAL,
 				    "IPC group needs '/' and a subgroup (10/0525) at position %zu",
@@ -252,7 +257,7 @@ int cc_ipc_parse(const char *s, size_t n, int allow_prefix, struct cc_ipc *out,
 		ns++;
 		i++;
 	}
-	if (ns < 2 || ns > 6)
+	if (ns < (allow_prefix ? 1u : 2u) || ns > 6)
 		return cc_error_set(err, CC_EINVAL, "IPC subgroup must be 2-6 digits, not %zu", ns);
 	out->subgroup[ns] = '\0';
 	if (i != n)
@@ -288,7 +293,8 @@ int cc_ipc_list_parse(const char *s, size_t n, char *out, size_t cap, struct cc_
 				size_t wl = strnlen(err->msg, sizeof why - 1);
 				memcpy(why, err->msg, wl);
 				why[wl] = '\0';
-				snprintf(err->msg, sizeof err->msg, "'%.*s': %.900s", k, s + a, why);
+				snprintf(err->msg, sizeof err->msg, "'%.*s': %.900s", k, s + a,
+					 why);
 				return -1;
 			}
 			size_t len = strlen(ipc.canon);

@@ -71,8 +71,9 @@ struct cc_ipc {
 /*
  * Parses the IPC code at S (N bytes): spaces between subclass and group optional (also a
  * full-width space is not accepted: the caller normalises text), letters in any case. When
- * ALLOW_PREFIX is 1, a bare section ("H"), section + class ("H01") or subclass ("H01M") is
- * accepted (what the IPC → node map uses); otherwise a subclass at least. Returns 0 with *OUT
+ * ALLOW_PREFIX is 1, a bare section ("H"), section + class ("H01"), a main group without
+ * subgroup ("H01M 10") or a subgroup of 1 digit ("H01M 4/5", a prefix of 4/58 ... 4/5825) is
+ * accepted too (what the IPC → node map uses); otherwise a subclass at least. Returns 0 with *OUT
  * filled, or CC_EINVAL with the reason and the position in ERR.
  */
 int cc_ipc_parse(const char *s, size_t n, int allow_prefix, struct cc_ipc *out,

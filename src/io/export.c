@@ -210,10 +210,19 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 		break;
 	case CC_KIND_ENERGY:
 		/* Quantities in the carrier's canonical unit, which an empty unit cell means. */
-		cc_buf_puts(b, "SELECT e.uscc, CAST(a.period / 100 AS TEXT), a.carrier, a.quantity, "
-			       "NULL, g.value_added FROM energy_accounts a JOIN enterprises e ON "
-			       "e.id = a.enterprise_id LEFT JOIN green_periods g ON g.enterprise_id "
-			       "= a.enterprise_id AND g.period = a.period WHERE 1");
+		cc_buf_puts(b,
+			    "SELECT e.uscc, CAST(a.period / 100 AS TEXT), a.carrier, a.quantity, "
+			    "NULL, g.value_added FROM energy_accounts a JOIN enterprises e ON "
+			    "e.id = a.enterprise_id LEFT JOIN green_periods g ON g.enterprise_id "
+			    "= a.enterprise_id AND g.period = a.period WHERE 1");
+		if (o->chain)
+			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
+				       "m.enterprise_id = e.id AND m.chain = ?1)");
+		break;
+	case CC_KIND_PATENTS:
+		cc_buf_puts(b, "SELECT p.number, p.kind, p.title, p.ipc, p.filed, p.granted, "
+			       "p.lapsed, p.status, e.uscc FROM patents p JOIN enterprises e ON "
+			       "e.id = p.holder_id WHERE 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
@@ -228,6 +237,7 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 	case CC_KIND_SUPPLY: cc_buf_puts(b, " ORDER BY s.supplier, e.uscc, s.product"); break;
 	case CC_KIND_POSTINGS: cc_buf_puts(b, " ORDER BY p.id"); break;
 	case CC_KIND_ENERGY: cc_buf_puts(b, " ORDER BY e.uscc, a.period, a.carrier"); break;
+	case CC_KIND_PATENTS: cc_buf_puts(b, " ORDER BY p.number"); break;
 	}
 }
 
@@ -343,8 +353,8 @@ out:
 /* The name of KIND's data sheet in a template, as the import page names the kind. */
 static const char *kind_zh(int kind)
 {
-	static const char *const names[CC_KIND_COUNT] = {"企业名录", "经营指标", "产业链成员",
-							 "供应关系", "供需信息", "能耗台账"};
+	static const char *const names[CC_KIND_COUNT] = {
+		"企业名录", "经营指标", "产业链成员", "供应关系", "供需信息", "能耗台账", "专利"};
 	return kind >= 0 && kind < CC_KIND_COUNT ? names[kind] : "数据";
 }
 

@@ -26,6 +26,7 @@
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "domain/metric.h"
+#include "domain/patent.h"
 #include "domain/uscc.h"
 #include "green/green.h"
 #include "io/import.h"
@@ -78,8 +79,15 @@ static const struct cc_column energy_cols[] = {{"uscc", "统一社会信用代�
 					       {"value_added", "工业增加值", 0},
 					       {NULL, NULL, 0}};
 
-static const char *const kind_names[CC_KIND_COUNT] = {"enterprises", "indicators", "chain_members",
-						      "supply",	     "postings",   "energy"};
+/* patents.csv (issue 17): key number; FORMATS.md. */
+static const struct cc_column patent_cols[] = {
+	{"number", "申请号", 1}, {"kind", "专利类型", 0},   {"title", "专利名称", 0},
+	{"ipc", "IPC分类号", 0}, {"filed", "申请日", 0},    {"granted", "授权日", 0},
+	{"lapsed", "失效日", 0}, {"status", "法律状态", 0}, {"holder", "专利权人信用代码", 1},
+	{NULL, NULL, 0}};
+
+static const char *const kind_names[CC_KIND_COUNT] = {
+	"enterprises", "indicators", "chain_members", "supply", "postings", "energy", "patents"};
 
 const char *cc_kind_name(int kind)
 {
@@ -99,6 +107,8 @@ int cc_kind_parse(const char *s)
 		return CC_KIND_POSTINGS;
 	if (strcmp(s, "supply_edges") == 0)
 		return CC_KIND_SUPPLY;
+	if (strcmp(s, "patent") == 0)
+		return CC_KIND_PATENTS;
 	return -1;
 }
 
@@ -121,6 +131,7 @@ const struct cc_column *cc_kind_columns(int kind)
 	case CC_KIND_SUPPLY: return supply_cols;
 	case CC_KIND_POSTINGS: return posting_cols;
 	case CC_KIND_ENERGY: return energy_cols;
+	case CC_KIND_PATENTS: return patent_cols;
 	default: return NULL;
 	}
 }
@@ -432,17 +443,21 @@ static const char *cstr(const char *s, size_t n, char *buf, size_t cap)
 static int guess_kind(char names[][128], size_t n)
 {
 	int has[16] = {0};
-	static const char *const keys[] = {"uscc", "period", "supplier", "buyer",  "chain",  "node",
-					   "title", "kind",   "name",	  "region", "carrier"};
+	static const char *const keys[] = {"uscc",    "period", "supplier", "buyer", "chain",
+					   "node",    "title",	"kind",	    "name",  "region",
+					   "carrier", "number", "holder"};
 	static const char *const keys_zh[] = {
-		"统一社会信用代码", "期间",	   "供方信用代码", "需方信用代码",
-		"产业链",	    "环节",	   "标题",	   "类型",
-		"企业名称",	    "行政区划代码", "能源品种"};
+		"统一社会信用代码", "期间",	    "供方信用代码", "需方信用代码",
+		"产业链",	    "环节",	    "标题",	    "类型",
+		"企业名称",	    "行政区划代码", "能源品种",	    "申请号",
+		"专利权人信用代码"};
 	for (size_t i = 0; i < n; i++)
-		for (int k = 0; k < 11; k++)
+		for (int k = 0; k < 13; k++)
 			if (cc_header_is(names[i], strlen(names[i]), keys[k]) ||
 			    cc_header_is(names[i], strlen(names[i]), keys_zh[k]))
 				has[k] = 1;
+	if (has[11] && has[12])
+		return CC_KIND_PATENTS;
 	if (has[2] && has[3])
 		return CC_KIND_SUPPLY;
 	if (has[0] && has[1] && has[10])
@@ -479,7 +494,7 @@ static int map_header(struct imp *im, const struct cc_row *row)
 				im->err, CC_EINVAL,
 				"cannot tell what kind of file this is from its header "
 				"(give --kind enterprises|indicators|chain_members|supply|energy|"
-				"postings)");
+				"postings|patents)");
 			goto out;
 		}
 	}
@@ -1526,6 +1541,177 @@ static int row_energy(struct imp *im, const struct cc_row *row)
 	return 0;
 }
 
+/* ---- patents ---- */
+
+static const char *const status_ids[] = {"pending", "valid", "invalid"};
+static const char *const status_zh[] = {"审中", "有效", "失效"};
+
+static int prepare_patents(struct imp *im)
+{
+	/* Columns absent from the file leave stored values alone (kind and holder always come:
+	 * the kind from the number). */
+	static const int cols[] = {2, 3, 4, 5, 6, 7};
+	static const char *const names[] = {"title", "ipc", "filed", "granted", "lapsed", "status"};
+	struct cc_buf *b = &im->sql;
+	cc_buf_reset(b);
+	cc_buf_puts(b, "INSERT INTO patents(number,kind,title,ipc,filed,granted,lapsed,status,"
+		       "holder_id) VALUES(?1,?2,?3,?4,?5,?6,?7,coalesce(?8,'valid'),?9) "
+		       "ON CONFLICT(number) DO UPDATE SET kind=excluded.kind,"
+		       "holder_id=excluded.holder_id");
+	for (int i = 0; i < 6; i++)
+		if (im->map[cols[i]] >= 0)
+			cc_buf_printf(b, ",%s=excluded.%s", names[i], names[i]);
+	cc_buf_puts(b, " WHERE patents.kind IS NOT excluded.kind OR patents.holder_id IS NOT "
+		       "excluded.holder_id");
+	for (int i = 0; i < 6; i++)
+		if (im->map[cols[i]] >= 0)
+			cc_buf_printf(b, " OR patents.%s IS NOT excluded.%s", names[i], names[i]);
+	return begin_row_statement(im, cc_buf_str(b));
+}
+
+/* The kind words a file may give; the 发明 / 实用新型 of a PCT number are accepted for it. */
+static const char *const pkind_ids[] = {"invention",	 "utility_model",     "design",
+					"pct_invention", "pct_utility_model", "utility"};
+static const char *const pkind_zh[] = {"发明",	  "实用新型",	 "外观设计",
+				       "PCT发明", "PCT实用新型", "实用"};
+static const int pkind_digit[] = {1, 2, 3, 8, 9, 2};
+
+static int row_patent(struct imp *im, const struct cc_row *row)
+{
+	char holder[19], raw[256], ipc[512], filed[11], granted[11], lapsed[11];
+	size_t n, nt;
+	int bad = 0, nf, ng, nl, status = -1;
+	struct cc_error e;
+	struct cc_patent_no no;
+
+	const char *num = cell(im, row, 0, &n);
+	if (!num || n == 0) {
+		reject(im, 0, "", "申请号为空", "application number is empty");
+		bad = 1;
+	} else if (cc_patent_no_parse(num, n, &no, &e)) {
+		char zh[1200];
+		snprintf(zh, sizeof zh, "专利申请号无效（ZC 0006-2003）：%s", e.msg);
+		reject(im, 0, cstr(num, n, raw, sizeof raw), zh, e.msg);
+		bad = 1;
+	}
+	const char *k = cell(im, row, 1, &n);
+	if (!bad && k && n) {
+		int w = match_word(k, n, pkind_ids, pkind_zh, 6);
+		int d = w >= 0 ? pkind_digit[w] : -1;
+		int agrees = d == no.kind || (d == 1 && no.kind == CC_PATENT_PCT_INVENTION) ||
+			     (d == 2 && no.kind == CC_PATENT_PCT_UTILITY);
+		if (w < 0) {
+			reject(im, 1, cstr(k, n, raw, sizeof raw),
+			       "专利类型应为 发明/实用新型/外观设计/PCT发明/PCT实用新型",
+			       "kind must be invention, utility_model, design, pct_invention or "
+			       "pct_utility_model");
+			bad = 1;
+		} else if (!agrees) {
+			char zh[256], en[256];
+			snprintf(zh, sizeof zh, "专利类型与申请号第 %d 位（%s）不符",
+				 no.old_form ? 3 : 5, cc_patent_kind_zh(no.kind));
+			snprintf(en, sizeof en,
+				 "kind disagrees with digit %d of the application number (%s)",
+				 no.old_form ? 3 : 5, cc_patent_kind_id(no.kind));
+			reject(im, 1, cstr(k, n, raw, sizeof raw), zh, en);
+			bad = 1;
+		}
+	}
+	const char *title = cell(im, row, 2, &nt);
+	if (title && nt > 600) {
+		reject(im, 2, cstr(title, nt, raw, sizeof raw), "专利名称过长",
+		       "title is too long");
+		bad = 1;
+	}
+	const char *ic = cell(im, row, 3, &n);
+	ipc[0] = '\0';
+	if (ic && n) {
+		int c = cc_ipc_list_parse(ic, n, ipc, sizeof ipc, &e);
+		if (c < 0) {
+			char zh[1200];
+			snprintf(zh, sizeof zh, "IPC分类号无效（如 H01M 10/0525，多个用;分隔）：%s",
+				 c == -2 ? "too many codes" : e.msg);
+			reject(im, 3, cstr(ic, n, raw, sizeof raw), zh,
+			       c == -2 ? "too many IPC codes" : e.msg);
+			bad = 1;
+		}
+	}
+	bad |= v_date(im, row, 4, filed, &nf);
+	bad |= v_date(im, row, 5, granted, &ng);
+	bad |= v_date(im, row, 6, lapsed, &nl);
+	const char *st = cell(im, row, 7, &n);
+	if (st && n) {
+		status = match_word(st, n, status_ids, status_zh, 3);
+		if (status < 0) {
+			reject(im, 7, cstr(st, n, raw, sizeof raw), "法律状态应为 审中/有效/失效",
+			       "status must be pending, valid or invalid");
+			bad = 1;
+		}
+	}
+	if (!bad) {
+		/* The status a file leaves empty follows from the dates. */
+		if (status < 0)
+			status = !nl ? 2 : !ng ? 1 : 0;
+		if (!nf &&
+		    (!no.old_form && no.kind != CC_PATENT_PCT_INVENTION &&
+		     no.kind != CC_PATENT_PCT_UTILITY) &&
+		    (filed[0] - '0') * 1000 + (filed[1] - '0') * 100 + (filed[2] - '0') * 10 +
+				    (filed[3] - '0') !=
+			    no.year) {
+			reject(im, 4, filed, "申请日的年份与申请号的年份不符",
+			       "the filing year differs from the year in the application number");
+			bad = 1;
+		} else if (!ng && !nf && strcmp(granted, filed) < 0) {
+			reject(im, 5, granted, "授权日早于申请日", "granted before it was filed");
+			bad = 1;
+		} else if (!nl && (ng || strcmp(lapsed, granted) < 0)) {
+			reject(im, 6, lapsed, "失效日需在授权日之后（未授权的专利无失效日）",
+			       "a lapse date needs an earlier grant date");
+			bad = 1;
+		} else if (status == 0 && !ng) {
+			reject(im, 7, "审中", "审中的专利不应有授权日",
+			       "a pending application has no grant date");
+			bad = 1;
+		} else if (status == 1 && ng) {
+			reject(im, 7, "有效", "有效专利需有授权日",
+			       "a valid patent needs a grant date");
+			bad = 1;
+		} else if (status == 1 && !nl) {
+			reject(im, 7, "有效", "有失效日的专利不是有效专利",
+			       "a patent with a lapse date is not valid");
+			bad = 1;
+		}
+	}
+	if (v_uscc(im, row, 8, holder))
+		bad = 1;
+	if (bad)
+		return 1;
+	int64_t id = enterprise_id(im, 8, holder, 0);
+	if (!id)
+		return 1;
+	const char *kid = cc_patent_kind_id(no.kind);
+	rb_begin(im);
+	rb_text(im, 1, no.canon, strlen(no.canon));
+	rb_text(im, 2, kid, strlen(kid));
+	rb_opt_text(im, 3, title, title ? nt : 0);
+	rb_opt_text(im, 4, ipc, strlen(ipc));
+	if (!nf)
+		rb_text(im, 5, filed, 10);
+	else
+		rb_null(im, 5);
+	if (!ng)
+		rb_text(im, 6, granted, 10);
+	else
+		rb_null(im, 6);
+	if (!nl)
+		rb_text(im, 7, lapsed, 10);
+	else
+		rb_null(im, 7);
+	rb_text(im, 8, status_ids[status], strlen(status_ids[status]));
+	rb_int(im, 9, id);
+	return 0;
+}
+
 /* ---- the writer ---- */
 
 /* Binds and steps one row; counts it. Returns 0, or a fatal CC_E* (database failure). */
@@ -1740,6 +1926,7 @@ static int prepare_kind(struct imp *im, struct load *ld)
 	case CC_KIND_SUPPLY: ld->row_fn = row_supply; return prepare_supply(im);
 	case CC_KIND_POSTINGS: ld->row_fn = row_posting; return prepare_postings(im);
 	case CC_KIND_ENERGY: ld->row_fn = row_energy; return prepare_energy(im);
+	case CC_KIND_PATENTS: ld->row_fn = row_patent; return prepare_patents(im);
 	default: return cc_error_set(im->err, CC_EINVAL, "unknown file kind");
 	}
 }
@@ -1795,6 +1982,7 @@ static int begin_load(struct imp *im, struct load *ld)
 	/* A big file logs one "everything changed" row instead of a row per row it writes: a
 	 * reader rebuilds its frame rather than patch it a row at a time (frame/frame.c). */
 	ld->log_bulk = !opts->dry_run && im->kind != CC_KIND_POSTINGS &&
+		       im->kind != CC_KIND_PATENTS &&
 		       (im->bulk || cc_table_size(ld->t) > (8u << 20));
 	if (ld->log_bulk) {
 		rc = cc_store_log_bulk(st, 1, im->err);
@@ -2115,7 +2303,21 @@ void cc_column_rule_zh(int kind, int col, struct cc_buf *b)
 	const char *id = cols ? cols[col].id : NULL;
 	if (!id)
 		return;
-	if (kind == CC_KIND_INDICATORS && col >= 2) {
+	if (kind == CC_KIND_PATENTS) {
+		static const char *const rules[] = {
+			"专利申请号：12 位数字加校验位（如 201710601862.3），2003 年以前为 8 位加校验位；"
+			"可带 ZL",
+			"可空（按申请号第 5 位确定）：发明、实用新型、外观设计、PCT发明、PCT实用新型",
+			"专利名称，不超过 600 字节",
+			"IPC 分类号，如 H01M 10/0525；多个用 ; 分隔，主分类号在前",
+			"日期，写作 YYYY-MM-DD；年份须与申请号中的年份一致",
+			"日期，写作 YYYY-MM-DD；未授权的空着",
+			"日期，写作 YYYY-MM-DD；仍有效的空着",
+			"可空（按日期推定）：审中、有效、失效",
+			"18 位统一社会信用代码（GB 32100，校验位须正确）；企业须已在企业名录中"};
+		if (col >= 0 && col < 9)
+			cc_buf_puts(b, rules[col]);
+	} else if (kind == CC_KIND_INDICATORS && col >= 2) {
 		const struct cc_metric *mt = cc_metric_get(col - 2);
 		cc_buf_printf(b, "数值（%s）%s；空着表示未知", mt->unit_zh,
 			      cc_indicator_may_be_negative(col - 2) ? "，可为负（亏损）"
@@ -2174,7 +2376,8 @@ void cc_column_rule_zh(int kind, int col, struct cc_buf *b)
 		for (int k = 0; g && k < g->ncarriers; k++)
 			cc_buf_printf(b, "%s%s %s", k ? "，" : "", g->carriers[k].name_zh,
 				      g->carriers[k].unit);
-		cc_buf_puts(b, "；也可写 吨、万千瓦时、万立方米、GJ 等（见 chainchief green factors）");
+		cc_buf_puts(
+			b, "；也可写 吨、万千瓦时、万立方米、GJ 等（见 chainchief green factors）");
 	} else if (!strcmp(id, "value_added")) {
 		cc_buf_puts(b, "数值（万元），不能为负；每企业每年填在任一行即可");
 	} else if (!strcmp(id, "title")) {

@@ -23,10 +23,11 @@ enum cc_kind_t {
 	CC_KIND_SUPPLY,
 	CC_KIND_POSTINGS,
 	CC_KIND_ENERGY, /* energy.csv: energy use by carrier (green/, issue 16) */
+	CC_KIND_PATENTS, /* patents.csv: patents and their holders (innov/, issue 17) */
 	CC_KIND_COUNT
 };
 
-/* "enterprises", "indicators", "chain_members", "supply", "postings", "energy". */
+/* "enterprises", "indicators", "chain_members", "supply", "postings", "energy", "patents". */
 const char *cc_kind_name(int kind);
 /* Parses a kind name (also "members", the file stem "chain_members" ...); -1 if unknown. */
 int cc_kind_parse(const char *s);

@@ -502,6 +502,24 @@ static const char *const migrations[] = {
 	"    AND energy_tce IS NOT (SELECT sum(tce) FROM energy_accounts"
 	"    WHERE enterprise_id = new.enterprise_id AND period = new.period);"
 	"  END;",
+	/* 15: patents (issue 17; FORMATS.md patents.csv), keyed by the canonical application
+	 * number (domain/patent.h), each held by one registered enterprise. ipc holds the
+	 * canonical IPC codes joined by ';', the main classification first. Dates are
+	 * YYYY-MM-DD; lapsed is when a granted patent stopped being in force (失效日). A patent is
+	 * in force at a date D when granted <= D and (lapsed IS NULL OR lapsed > D), unless its
+	 * status is 'invalid' with no lapse date (then never: when it lapsed is unknown). Not in
+	 * the change log: the frame does not read patents (innov/ loads its own snapshot). */
+	"CREATE TABLE patents("
+	"  number TEXT PRIMARY KEY CHECK(length(number) IN (10, 14)),"
+	"  kind TEXT NOT NULL CHECK(kind IN ('invention','utility_model','design',"
+	"    'pct_invention','pct_utility_model')),"
+	"  title TEXT,"
+	"  ipc TEXT,"
+	"  filed TEXT, granted TEXT, lapsed TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'valid' CHECK(status IN ('pending','valid','invalid')),"
+	"  holder_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE"
+	") WITHOUT ROWID;"
+	"CREATE INDEX patents_holder ON patents(holder_id);",
 };
 
 int cc_schema_count(void)

@@ -89,6 +89,11 @@ risk|disrupt|-
 risk|neighbours|$U
 risk|neighbors|$U
 risk|tts|-
+innov||-
+innov|stock|-
+innov|holders|power_battery.cells
+innov|map|-
+innov|derive|-
 "
 have() { grep -qxF "$1" <<< "$(cut -d'|' -f1,2 <<< "$cases")"; }
 

@@ -14,4 +14,38 @@ expect_eq "$(json '[sorted(x.keys()) for x in d]' < "$T/out")" \
 expect_eq "$(json '[(x["valid"], x["kind"], x["year"]) for x in d]' < "$T/out")" \
   "[(True, 'utility_model', 2023), (False, None, None)]" "valid is a boolean; kind and year null when invalid"
 expect_status 1 "no number is a usage error" $CC patent
+
+# The patents file: Chinese headers in GB18030, every bad row rejected with line, column, reason.
+$CC init > /dev/null 2>&1 || fail "init"
+U=91500000MA0000000X
+U=$($CC --format json uscc 91500112MA00000010 | json 'd[0]["check"]')
+U="91500112MA0000001${U}"
+printf 'uscc,name,region\n%s,重庆电池,500112\n' "$U" > "$T/e.csv"
+expect_status 0 "registry" $CC import "$T/e.csv"
+cat > "$T/p.csv" <<CSV
+申请号,专利类型,专利名称,IPC分类号,申请日,授权日,失效日,法律状态,专利权人信用代码
+ZL201710601862.3,发明,一种锂离子电池,H01M 10/0525;H01M 4/5825,2017-08-01,2019-05-01,,,$U
+201710601862.4,发明,校验位错,H01M 10/0525,2017-08-01,,,,$U
+202322865413.3,发明,类型不符,F04B 37/14,2023-10-20,2024-05-01,,,$U
+202010566088.9,,IPC错,G06T 5/00;X12,2020-06-19,2021-01-01,,,$U
+201811564288.X,发明,已失效,H04W 74/08,2018-12-20,2020-03-01,2023-01-01,,$U
+201510958772.0,发明,申请日错,G06Q 30/02,2016-12-17,,,,$U
+CSV
+iconv -f UTF-8 -t GB18030 "$T/p.csv" > "$T/pg.csv"
+expect_status 3 "patents file with bad rows" $CC --format json import "$T/pg.csv"
+expect_eq "$(json '(d["kind"], d["accepted"], d["rejected"])' < "$T/out")" "('patents', 2, 4)" "two load, four rejected"
+R="$T/pg.csv.rejects.csv"
+expect_grep "^3,number,201710601862.4,.*should be '3', not '4'" "$R" "bad check character: line 3, number"
+expect_grep "^4,kind,.*(utility_model)" "$R" "kind against the number's kind digit"
+expect_grep "^5,ipc,.*'X12'" "$R" "a bad IPC code named"
+expect_grep "^7,filed,2016-12-17," "$R" "filing year against the number's year"
+expect_status 3 "re-import changes nothing" $CC --format json import "$T/pg.csv"
+expect_eq "$(/usr/bin/python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*), sum(status=\'valid\') from patents').fetchone())" "$CHAINCHIEF_DB")" "(2, 1)" "two patents, one in force"
+expect_status 0 "stock" $CC --format json innov stock --chain power_battery --year 2022
+expect_eq "$(json '[(x["node"], x["stock"]) for x in d if x["node"] in ("cells", "cathode", "recycling")]' < "$T/out")" \
+  "[('cathode', 1), ('cells', 1), ('recycling', None)]" "node stock; a node without IPC prefixes has none"
+expect_status 0 "derive" $CC innov derive --year 2022
+expect_status 0 "export" $CC export patents "$T/x.csv"
+expect_grep "^201710601862.3,invention,一种锂离子电池,H01M 10/0525;H01M 4/5825,2017-08-01,2019-05-01,,valid,$U" "$T/x.csv" "export writes what import reads"
+expect_status 1 "unknown chain" $CC innov stock --chain nope
 finish

@@ -1,0 +1,236 @@
+/*
+ * `innov`: the innovation chain's patent figures (innov/innov.h) — per node patent stock,
+ * growth and holders by the IPC → node map, the map's coverage, and the derived
+ * invention_patents indicator.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/commands.h"
+#include "domain/catalogue.h"
+#include "domain/codes.h"
+#include "innov/innov.h"
+
+enum { O_CHAIN, O_YEAR, O_SCOPE, O_LIMIT };
+
+struct innov_cli {
+	const struct cc_catalogue *cat;
+	const struct innov_map *map;
+	struct innov_patents *pat;
+	struct chain_scope scope;
+	int year;
+};
+
+/* Loads catalogue, map, scope, year and (when STORE) the patents. Prints the error. */
+static int setup(struct cli_ctx *ctx, const char **val, int store, struct innov_cli *c)
+{
+	struct cc_error err = {0};
+	memset(c, 0, sizeof *c);
+	if (cc_codes_load(&err) || !(c->cat = cc_catalogue_get(&err)) ||
+	    !(c->map = innov_map_get(c->cat, &err))) {
+		cli_error("%s", err.msg);
+		return CLI_FAIL;
+	}
+	if (chain_scope_parse(val[O_SCOPE], &c->scope, &err)) {
+		cli_error("innov: %s", err.msg);
+		return CLI_USAGE;
+	}
+	if (val[O_CHAIN] && !cc_chain_find(c->cat, val[O_CHAIN])) {
+		cli_error("innov: unknown chain '%s' (see chainchief chain list)", val[O_CHAIN]);
+		return CLI_USAGE;
+	}
+	if (val[O_YEAR]) {
+		long long y = cli_int_option("--year", val[O_YEAR], 1985, 2100);
+		if (y < 0)
+			return CLI_USAGE;
+		c->year = (int)y;
+	}
+	if (!store)
+		return CLI_OK;
+	int rc = cli_open_store(ctx, 0);
+	if (rc)
+		return rc;
+	if (!c->year)
+		c->year =
+			(int)cc_store_int(ctx->store,
+					  "SELECT coalesce(max(CAST(substr(granted, 1, 4) AS "
+					  "INTEGER)), CAST(strftime('%Y', 'now') AS INTEGER) - 1) "
+					  "FROM patents",
+					  2024);
+	if (innov_patents_load(ctx->store, c->cat, c->map, &c->pat, &err)) {
+		cli_error("innov: %s", err.msg);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+static int sub_stock(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)args;
+	(void)nargs;
+	struct innov_cli c;
+	int rc = setup(ctx, val, 1, &c);
+	if (rc)
+		return rc;
+	struct innov_node_stock *s = calloc((size_t)c.cat->nnodes, sizeof *s);
+	if (!s) {
+		innov_patents_free(c.pat);
+		return CLI_FAIL;
+	}
+	innov_stock(c.pat, c.map, &c.scope, c.year, s);
+	static const char *const cols[] = {"chain",    "node",	      "name_zh", "ipc",
+					   "stock#",   "stock_prev#", "growth#", "inventions#",
+					   "holders#", "filed#"};
+	struct cli_table t;
+	cli_table_init(&t, 10, cols);
+	for (int k = 0; k < c.cat->nnodes; k++) {
+		const struct cc_node *nd = &c.cat->nodes[k];
+		const struct cc_chain *ch = &c.cat->chains[nd->chain];
+		if (val[O_CHAIN] && strcmp(ch->id, val[O_CHAIN]) != 0)
+			continue;
+		char a[24], b[24], g[32], i[24], h[24], f[24];
+		int has = s[k].has_ipc;
+		snprintf(a, sizeof a, "%lld", (long long)s[k].stock);
+		snprintf(b, sizeof b, "%lld", (long long)s[k].stock_prev);
+		snprintf(g, sizeof g, "%.4f", s[k].growth);
+		snprintf(i, sizeof i, "%lld", (long long)s[k].inventions);
+		snprintf(h, sizeof h, "%lld", (long long)s[k].holders);
+		snprintf(f, sizeof f, "%lld", (long long)s[k].filed);
+		const char *v[10] = {ch->id,
+				     nd->id,
+				     nd->name_zh,
+				     innov_map_node_ipc(c.map, k),
+				     has ? a : NULL,
+				     has ? b : NULL,
+				     has && !isnan(s[k].growth) ? g : NULL,
+				     has ? i : NULL,
+				     has ? h : NULL,
+				     has ? f : NULL};
+		cli_table_add(&t, v);
+	}
+	cli_table_print(&t, stdout, ctx->format);
+	if (ctx->format == CLI_FMT_TABLE)
+		printf("(%lld patents; in force at the end of %d, holders in %s; nodes without IPC "
+		       "prefixes have no figures)\n",
+		       (long long)c.pat->n, c.year, c.scope.name_en);
+	cli_table_release(&t);
+	free(s);
+	innov_patents_free(c.pat);
+	return CLI_OK;
+}
+
+static int sub_holders(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	struct innov_cli c;
+	struct cc_error err = {0};
+	int rc = setup(ctx, val, 1, &c);
+	if (rc)
+		return rc;
+	const struct cc_node *nd = cc_node_resolve(c.cat, args[0], NULL, &err);
+	if (!nd) {
+		cli_error("innov holders: %s", err.msg);
+		innov_patents_free(c.pat);
+		return CLI_USAGE;
+	}
+	long long limit = val[O_LIMIT] ? cli_int_option("--limit", val[O_LIMIT], 1, 100000) : 20;
+	if (limit < 0) {
+		innov_patents_free(c.pat);
+		return CLI_USAGE;
+	}
+	struct innov_holder *h = calloc((size_t)limit, sizeof *h);
+	int n = h ? innov_node_holders(c.pat, &c.scope, c.year, nd->index, h, (int)limit) : 0;
+	static const char *const cols[] = {"uscc", "name", "region", "stock#", "inventions#"};
+	struct cli_table t;
+	cli_table_init(&t, 5, cols);
+	struct cc_stmt *q = NULL;
+	cc_stmt_prepare(ctx->store, &q, "SELECT uscc, name, region FROM enterprises WHERE id = ?1",
+			&err);
+	for (int i = 0; i < n && q; i++) {
+		char a[24], b[24], r[16] = "";
+		snprintf(a, sizeof a, "%lld", (long long)h[i].stock);
+		snprintf(b, sizeof b, "%lld", (long long)h[i].inventions);
+		cc_stmt_reset(q);
+		cc_stmt_bind_int64(q, 1, h[i].enterprise_id);
+		if (cc_stmt_step(q, &err) == 1) {
+			snprintf(r, sizeof r, "%lld", (long long)cc_stmt_int64(q, 2));
+			const char *v[5] = {cc_stmt_text(q, 0), cc_stmt_text(q, 1), r, a, b};
+			cli_table_add(&t, v);
+		}
+	}
+	cc_stmt_free(q);
+	cli_table_print(&t, stdout, ctx->format);
+	cli_table_release(&t);
+	free(h);
+	innov_patents_free(c.pat);
+	return CLI_OK;
+}
+
+static int sub_map(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)args;
+	(void)nargs;
+	struct innov_cli c;
+	int rc = setup(ctx, val, 0, &c);
+	if (rc)
+		return rc;
+	static const char *const cols[] = {"chain", "node", "name_zh", "ipc"};
+	struct cli_table t;
+	cli_table_init(&t, 4, cols);
+	for (int k = 0; k < c.cat->nnodes; k++) {
+		const struct cc_node *nd = &c.cat->nodes[k];
+		const struct cc_chain *ch = &c.cat->chains[nd->chain];
+		if (val[O_CHAIN] && strcmp(ch->id, val[O_CHAIN]) != 0)
+			continue;
+		const char *v[4] = {ch->id, nd->id, nd->name_zh, innov_map_node_ipc(c.map, k)};
+		cli_table_add(&t, v);
+	}
+	cli_table_print(&t, stdout, ctx->format);
+	if (ctx->format == CLI_FMT_TABLE)
+		printf("(%d of %d nodes have IPC prefixes: data/innovation/ipc_nodes.csv)\n",
+		       innov_map_nodes(c.map), c.cat->nnodes);
+	cli_table_release(&t);
+	return CLI_OK;
+}
+
+static int sub_derive(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)args;
+	(void)nargs;
+	struct innov_cli c;
+	struct cc_error err = {0};
+	if (!val[O_YEAR]) {
+		cli_error("innov derive: give --year Y");
+		return CLI_USAGE;
+	}
+	int rc = setup(ctx, val, 1, &c);
+	if (rc)
+		return rc;
+	int64_t n = innov_derive_inventions(ctx->store, c.pat, c.year, &err);
+	innov_patents_free(c.pat);
+	if (n < 0) {
+		cli_error("innov derive: %s", err.msg);
+		return CLI_FAIL;
+	}
+	printf("invention_patents of %d: %lld values written (imported values kept)\n", c.year,
+	       (long long)n);
+	return CLI_OK;
+}
+
+#define COMMON (CLI_OPT(O_YEAR) | CLI_OPT(O_SCOPE))
+static const struct cli_sub innov_subs[] = {
+	{"stock", sub_stock, 0, 0, COMMON | CLI_OPT(O_CHAIN),
+	 "stock [--chain C] [--year Y] [--scope S]"},
+	{"holders", sub_holders, 1, 1, COMMON | CLI_OPT(O_LIMIT),
+	 "holders CHAIN.NODE [--year Y] [--scope S] [--limit N]"},
+	{"map", sub_map, 0, 0, CLI_OPT(O_CHAIN), "map [--chain C]"},
+	{"derive", sub_derive, 0, 0, CLI_OPT(O_YEAR), "derive --year Y"},
+	{NULL, NULL, 0, 0, 0, NULL}};
+
+int cmd_innov(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct cli_option opts[] = {
+		{"chain", 1}, {"year", 1}, {"scope", 1}, {"limit", 1}, {NULL, 0}};
+	return cli_dispatch(ctx, cli_find("innov"), innov_subs, opts, argc, argv);
+}

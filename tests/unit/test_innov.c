@@ -1,0 +1,215 @@
+/*
+ * Unit tests of innov/: the IPC → node map and the node patent stock, growth, holders and
+ * derived invention counts against a hand count on a small set of patents.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "testutil.h"
+#include "chain/chain.h"
+#include "domain/catalogue.h"
+#include "domain/codes.h"
+#include "domain/patent.h"
+#include "innov/innov.h"
+
+static char dir[] = "/tmp/cc-innov-XXXXXX";
+static struct cc_store *st;
+static const struct cc_catalogue *cat;
+static const struct innov_map *map;
+static struct innov_patents *pat;
+static char A[19], B[19], D[19];
+static char P[8][16];
+
+/* A valid application number of YEAR, KIND and SERIAL. */
+static void pn(char out[16], int year, int kind, int serial)
+{
+	char d[13];
+	snprintf(d, sizeof d, "%04d%d%07d", year, kind, serial);
+	snprintf(out, 16, "%s.%c", d, cc_patent_check_char(d, 12));
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	char p[256], t[4096];
+	struct cc_error err = {0};
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(p, sizeof p, "%s/i.db", dir);
+	if (cc_codes_load(&err) || !(cat = cc_catalogue_get(&err)) ||
+	    !(map = innov_map_get(cat, &err)) || cc_store_open(&st, p, CC_STORE_CREATE, &err))
+		return -1;
+	tu_uscc(A, 500112, 1);
+	tu_uscc(B, 500107, 2);
+	tu_uscc(D, 440305, 4);
+	snprintf(t, sizeof t, "uscc,name,region\n%s,A,500112\n%s,B,500107\n%s,D,440305\n", A, B, D);
+	tu_load(st, dir, "e.csv", t);
+	/* B's 2023 invention count is imported: deriving must not overwrite it. */
+	snprintf(t, sizeof t, "uscc,period,invention_patents\n%s,2023,7\n", B);
+	tu_load(st, dir, "i.csv", t);
+	pn(P[1], 2019, 1, 100001);
+	pn(P[2], 2020, 2, 200002);
+	pn(P[3], 2021, 1, 300003);
+	pn(P[4], 2023, 1, 400004);
+	pn(P[5], 2019, 1, 500005);
+	pn(P[6], 2022, 3, 600006);
+	pn(P[7], 2018, 1, 700007);
+	snprintf(t, sizeof t,
+		 "申请号,专利类型,IPC分类号,申请日,授权日,失效日,法律状态,专利权人信用代码\n"
+		 /* 1: A, LFP cathode in a Li-ion cell, in force from 2021 */
+		 "%s,发明,H01M 10/0525;H01M 4/5825,2019-03-01,2021-06-01,,,%s\n"
+		 /* 2: A, utility model, lapsed early in 2023 */
+		 "%s,实用新型,H01M 10/0525,2020-05-01,2020-12-01,2023-02-01,,%s\n"
+		 /* 3: B, carbon anode, granted 2023 */
+		 "%s,发明,H01M 4/583,2021-02-01,2023-03-01,,,%s\n"
+		 /* 4: B, pending, filed 2023 */
+		 "%s,发明,H01M 10/0525,2023-01-01,,,,%s\n"
+		 /* 5: D in Shenzhen: outside Chongqing */
+		 "%s,发明,H01M 10/0525,2019-01-01,2020-01-01,,,%s\n"
+		 /* 6: A, a design: no IPC, no node */
+		 "%s,外观设计,,2022-01-01,2022-06-01,,,%s\n"
+		 /* 7: B, invalid with no lapse date: never counted */
+		 "%s,发明,H01M 10/0525,2018-01-01,2019-01-01,,失效,%s\n",
+		 P[1], A, P[2], A, P[3], B, P[4], B, P[5], D, P[6], A, P[7], B);
+	tu_load(st, dir, "p.csv", t);
+	return innov_patents_load(st, cat, map, &pat, &err);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[300];
+	innov_patents_free(pat);
+	cc_store_close(st);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int node(const char *chain, const char *id)
+{
+	int k = cc_node_index(cat, chain, id);
+	assert_true(k >= 0);
+	return k;
+}
+
+static void test_map(void **state)
+{
+	(void)state;
+	int out[16];
+	int cells = node("power_battery", "cells"), anode = node("power_battery", "anode");
+	assert_non_null(innov_map_node_ipc(map, cells));
+	/* Service nodes have no prefixes. */
+	assert_null(innov_map_node_ipc(map, node("nev", "finance")));
+	int n = innov_map_match(map, "H01M 4/583", 10, out, 16);
+	int has_anode = 0, has_cathode = 0;
+	for (int i = 0; i < n; i++) {
+		has_anode |= out[i] == anode;
+		has_cathode |= out[i] == node("power_battery", "cathode");
+	}
+	assert_true(has_anode);
+	assert_false(has_cathode); /* 4/5825 is the cathode's prefix, not 4/58 */
+	/* A main-group prefix "H01M 10" does not take group 100. */
+	assert_int_equal(innov_map_match(map, "Z99Z 1/00", 9, out, 16), 0);
+	assert_true(innov_map_nodes(map) > 300);
+}
+
+static void test_stock_hand_count(void **state)
+{
+	(void)state;
+	struct chain_scope cq;
+	struct cc_error err;
+	assert_int_equal(chain_scope_parse("chongqing", &cq, &err), 0);
+	struct innov_node_stock *s = calloc((size_t)cat->nnodes, sizeof *s);
+	assert_non_null(s);
+	assert_int_equal(pat->n, 7);
+	innov_stock(pat, map, &cq, 2023, s);
+	int cells = node("power_battery", "cells"), km = node("power_battery", "key_materials");
+	/* cells (H01M 10/05): 2023 patent 1 only (2 lapsed, 4 pending, 5 outside, 7 invalid);
+	 * 2022: patents 1 and 2; filed in 2023: patent 4. */
+	assert_int_equal(s[cells].has_ipc, 1);
+	assert_int_equal(s[cells].stock, 1);
+	assert_int_equal(s[cells].stock_prev, 2);
+	assert_int_equal(s[cells].inventions, 1);
+	assert_int_equal(s[cells].holders, 1);
+	assert_int_equal(s[cells].filed, 1);
+	assert_true(fabs(s[cells].growth - (-0.5)) < 1e-12);
+	/* key materials (H01M 4): patents 1 (A) and 3 (B); a year before only 1. */
+	assert_int_equal(s[km].stock, 2);
+	assert_int_equal(s[km].holders, 2);
+	assert_int_equal(s[km].inventions, 2);
+	assert_int_equal(s[km].stock_prev, 1);
+	assert_int_equal(s[node("power_battery", "anode")].stock, 1);
+	assert_int_equal(s[node("power_battery", "cathode")].stock, 1);
+	assert_int_equal(s[node("power_battery", "lfp_cells")].stock, 1);
+	/* A node without prefixes has none and no figures. */
+	assert_int_equal(s[node("nev", "finance")].has_ipc, 0);
+	/* 2022: patents 1 and 2 in cells, both A's: one holder; growth against 2021 (1 and 2). */
+	innov_stock(pat, map, &cq, 2022, s);
+	assert_int_equal(s[cells].stock, 2);
+	assert_int_equal(s[cells].holders, 1);
+	assert_int_equal(s[cells].stock_prev, 2);
+	assert_true(fabs(s[cells].growth) < 1e-12);
+	/* Shenzhen's district: patent 5 only. */
+	struct chain_scope sz;
+	assert_int_equal(chain_scope_parse("440305", &sz, &err), 0);
+	innov_stock(pat, map, &sz, 2023, s);
+	assert_int_equal(s[cells].stock, 1);
+	assert_int_equal(s[km].stock, 0);
+	assert_true(isnan(s[km].growth));
+	free(s);
+	/* Holders of key materials: one patent each, A before B (enterprise id). */
+	struct innov_holder h[4];
+	assert_int_equal(innov_node_holders(pat, &cq, 2023, km, h, 4), 2);
+	assert_true(h[0].enterprise_id < h[1].enterprise_id);
+	assert_int_equal(h[0].stock, 1);
+	assert_int_equal(h[1].inventions, 1);
+}
+
+static int sum_cb(void *ctx, int64_t id, int64_t count)
+{
+	(void)id;
+	*(int64_t *)ctx += count * 1000 + 1;
+	return 0;
+}
+
+static void test_derive(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	int64_t acc = 0;
+	/* 2023: A one (patent 1), B one (3), D one (5): three holders, three inventions. */
+	assert_int_equal(innov_inventions(pat, 2023, sum_cb, &acc), 0);
+	assert_int_equal(acc, 3003);
+	/* Written for A and D; B's imported 7 stays. */
+	assert_int_equal(innov_derive_inventions(st, pat, 2023, &err), 2);
+	char q[256];
+	snprintf(q, sizeof q,
+		 "SELECT invention_patents FROM indicators i JOIN enterprises e ON e.id = "
+		 "i.enterprise_id WHERE e.uscc = '%s' AND period = 202300",
+		 B);
+	assert_int_equal(cc_store_int(st, q, -1), 7);
+	snprintf(q, sizeof q,
+		 "SELECT invention_patents FROM indicators i JOIN enterprises e ON e.id = "
+		 "i.enterprise_id WHERE e.uscc = '%s' AND period = 202300",
+		 A);
+	assert_int_equal(cc_store_int(st, q, -1), 1);
+	/* Deriving again changes nothing. */
+	assert_int_equal(innov_derive_inventions(st, pat, 2023, &err), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_map),
+		cmocka_unit_test(test_stock_hand_count),
+		cmocka_unit_test(test_derive),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
