@@ -210,11 +210,10 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 		break;
 	case CC_KIND_ENERGY:
 		/* Quantities in the carrier's canonical unit, which an empty unit cell means. */
-		cc_buf_puts(b,
-			    "SELECT e.uscc, CAST(a.period / 100 AS TEXT), a.carrier, a.quantity, "
-			    "NULL, g.value_added FROM energy_accounts a JOIN enterprises e ON "
-			    "e.id = a.enterprise_id LEFT JOIN green_periods g ON g.enterprise_id "
-			    "= a.enterprise_id AND g.period = a.period WHERE 1");
+		cc_buf_puts(b, "SELECT e.uscc, CAST(a.period / 100 AS TEXT), a.carrier, a.quantity, "
+			       "NULL, g.value_added FROM energy_accounts a JOIN enterprises e ON "
+			       "e.id = a.enterprise_id LEFT JOIN green_periods g ON g.enterprise_id "
+			       "= a.enterprise_id AND g.period = a.period WHERE 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
