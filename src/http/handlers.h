@@ -130,4 +130,8 @@ void h_chain_follow_init(void);
  * differs, -1 on error. */
 int h_chain_memo_check(struct cc_frame *f, int chain, const char *scope);
 
+/* Innovation chain (h_innov.c, issue 17). */
+int h_innov_chain(struct http_req *req);
+int h_patent_check(struct http_req *req);
+
 #endif

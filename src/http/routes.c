@@ -183,6 +183,12 @@ const struct http_route http_routes[] = {
 	 "Disable an account or set its password (audited)", "", "admin"},
 	{"GET", "/api/v1/audit", h_audit, ADMIN, "The audit log, newest first",
 	 "limit:integer,cursor:string", "admin"},
+	{"GET", "/api/v1/innovation/chains/{chain}", h_innov_chain, STAFF,
+	 "A chain's technology map (创新链): per node its IPC prefixes (data/innovation/ipc_nodes.csv), key technologies, patents in force at the end of the year held in the scope (stock), a year before (stock_prev), growth, inventions, distinct holders, patents filed in the year and the leading holders; null figures for a node without IPC prefixes. A chief may ask only their chains",
+	 "scope:string,year:integer", "innovation"},
+	{"GET", "/api/v1/patents/check", h_patent_check, ALL,
+	 "Check Chinese patent application numbers (ZC 0006-2003 check character): number=N1,N2,… (up to 200) → [{number, valid, kind, year, reason}]",
+	 "number:string", "innovation"},
 };
 // clang-format on
 

@@ -21,7 +21,9 @@
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "domain/metric.h"
+#include "domain/patent.h"
 #include "domain/uscc.h"
+#include "innov/innov.h"
 #include "io/demo.h"
 #include "io/export.h"
 
@@ -884,6 +886,116 @@ out:
 	return rc;
 }
 
+/*
+ * One IPC code under PREFIX (canonical text of data/innovation/ipc_nodes.csv: a subclass, a
+ * main group or a subgroup prefix), completed with drawn digits.
+ */
+static void ipc_under(struct rng *r, const char *prefix, size_t n, char *out, size_t cap)
+{
+	const char *slash = memchr(prefix, '/', n);
+	const char *space = memchr(prefix, ' ', n);
+	if (slash) /* a subgroup prefix: make it at least two digits */
+		snprintf(out, cap, "%.*s%s", (int)n, prefix, (prefix + n - slash) < 3 ? "0" : "");
+	else if (space) /* a main group */
+		snprintf(out, cap, "%.*s/%02d", (int)n, prefix, 1 + pick(r, 40));
+	else if (n == 4) /* a subclass */
+		snprintf(out, cap, "%.*s %d/%02d", (int)n, prefix, 1 + pick(r, 30), pick(r, 20));
+	else /* a class or section: the map has none, but stay valid */
+		snprintf(out, cap, "H01M 10/0525");
+}
+
+/*
+ * Patents: local enterprises on a node with IPC prefixes hold a few, more for R&D-intensive
+ * ones; each with an IPC code under its node's prefixes (so the node's stock counts it), filed
+ * over the last twelve years, granted after examination (inventions 2-3 years, utility models
+ * one, designs half a year), about one in twelve lapsed since.
+ */
+static int write_patents(struct demo *g, struct cc_error *err)
+{
+	struct writer w = {0};
+	const struct innov_map *m = innov_map_get(g->cat, err);
+	int last = g->o->this_year - 1, serial = 0;
+	int rc = m ? w_open(&w, g->dir, "patents.csv",
+			    "number,kind,title,ipc,filed,granted,lapsed,status,holder", err)
+		   : CC_EINVAL;
+	if (rc)
+		goto out;
+	for (int i = 0; i < g->n; i++) {
+		const struct ent *e = &g->E[i];
+		const char *pre = e->local ? innov_map_node_ipc(m, e->node) : NULL;
+		if (!pre || uniform(&g->r) > 0.35 + 4 * e->rd)
+			continue;
+		const struct cc_node *nd = &g->cat->nodes[e->node];
+		int np = 1 + pick(&g->r, 3) + (int)(e->rd * 60);
+		if (np > 12)
+			np = 12;
+		for (int k = 0; k < np; k++) {
+			static const int kinds[] = {1, 1, 1, 2, 2, 2, 2, 3};
+			static const char *const kind_ids[] = {"", "invention", "utility_model",
+							       "design"};
+			int kind = kinds[pick(&g->r, 8)];
+			int fy = last - pick(&g->r, 12);
+			char d[32], num[40], ipc[64] = "", title[256], filed[32], granted[32] = "",
+					     lapsed[32] = "";
+			snprintf(d, sizeof d, "%04d%d%07d", fy, kind, 100000 + serial++);
+			snprintf(num, sizeof num, "%s.%c", d, cc_patent_check_char(d, 12));
+			if (kind != 3) {
+				/* One of the node's prefixes. */
+				int np2 = 1;
+				for (const char *c = pre; *c; c++)
+					np2 += *c == ';';
+				int want = pick(&g->r, np2);
+				const char *s = pre;
+				for (int j = 0; j < want; j++)
+					s = strchr(s, ';') + 1;
+				const char *end = strchr(s, ';');
+				ipc_under(&g->r, s, end ? (size_t)(end - s) : strlen(s), ipc,
+					  sizeof ipc);
+			}
+			const char *tech =
+				nd->ntechnologies ? nd->technologies[pick(&g->r, nd->ntechnologies)]
+						  : node_word(nd);
+			static const char *const forms[] = {"一种%s方法", "一种%s装置",
+							    "%s系统及方法", "基于%s的制备工艺"};
+			if (kind == 3)
+				snprintf(title, sizeof title, "%s（外观）", node_word(nd));
+			else
+				snprintf(title, sizeof title, forms[pick(&g->r, 4)], tech);
+			int fm = 1 + pick(&g->r, 12), fd = 1 + pick(&g->r, 28);
+			snprintf(filed, sizeof filed, "%04d-%02d-%02d", fy, fm, fd);
+			int months = kind == 1	 ? 20 + pick(&g->r, 18)
+				     : kind == 2 ? 8 + pick(&g->r, 6)
+						 : 4 + pick(&g->r, 4);
+			int gy = fy + (fm + months - 1) / 12, gm = (fm + months - 1) % 12 + 1;
+			const char *status = "pending";
+			if (gy <= last) {
+				snprintf(granted, sizeof granted, "%04d-%02d-%02d", gy, gm, fd);
+				status = "valid";
+				int ly = gy + 3 + pick(&g->r, 5);
+				if (uniform(&g->r) < 0.08 && ly <= last) {
+					snprintf(lapsed, sizeof lapsed, "%04d-%02d-%02d", ly, gm,
+						 fd);
+					status = "invalid";
+				}
+			}
+			w_field(&w, num, 0);
+			w_field(&w, kind_ids[kind], 0);
+			w_field(&w, title, 0);
+			w_field(&w, ipc, 0);
+			w_field(&w, filed, 0);
+			w_field(&w, granted, 0);
+			w_field(&w, lapsed, 0);
+			w_field(&w, status, 0);
+			w_field(&w, e->uscc, 1);
+			g->counts->patents++;
+		}
+	}
+	rc = w_close(&w, err);
+out:
+	w_close(&w, NULL);
+	return rc;
+}
+
 int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_counts *counts,
 		  struct cc_error *err)
 {
@@ -923,6 +1035,9 @@ int cc_demo_write(const char *dir, const struct cc_demo_opts *o, struct cc_demo_
 	if (rc)
 		goto out;
 	rc = write_postings(&g, err);
+	if (rc)
+		goto out;
+	rc = write_patents(&g, err);
 out:
 	free(g.E);
 	free(g.by_node);

@@ -18,14 +18,15 @@ struct cc_demo_opts {
 
 struct cc_demo_counts {
 	int64_t enterprises, indicators, members, supply, postings;
+	int64_t patents; /* patents.csv (issue 17), written last */
 };
 
 /* Fills OPTS with the defaults (today's date from the clock). */
 void cc_demo_defaults(struct cc_demo_opts *opts);
 
 /*
- * Writes enterprises.csv, indicators.csv, chain_members.csv, supply.csv and postings.csv into
- * DIR (which must exist). Returns 0 and the row counts, or a negative CC_E*.
+ * Writes enterprises.csv, indicators.csv, chain_members.csv, supply.csv, postings.csv and
+ * patents.csv into DIR (which must exist). Returns 0 and the row counts, or a negative CC_E*.
  */
 int cc_demo_write(const char *dir, const struct cc_demo_opts *opts, struct cc_demo_counts *counts,
 		  struct cc_error *err);

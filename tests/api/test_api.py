@@ -401,6 +401,8 @@ def sample(ctx, method, pattern, role):
         path += "?format=csv"
     elif key == ("POST", "/api/v1/exports/table"):
         body = {"filename": "m", "columns": [{"label": "企业", "type": "text"}], "rows": [["甲"]]}
+    elif key == ("GET", "/api/v1/patents/check"):
+        path += "?number=201710601862.3"
     elif key == ("GET", "/api/v1/regions/search"):
         path += "?q=" + q("成都")
     elif key == ("POST", "/api/v1/users"):
@@ -429,7 +431,8 @@ def test_route_matrix(ctx, ops):
                    ("GET", "/api/v1/regions"), ("GET", "/api/v1/metrics"),
                    ("GET", "/api/v1/nodes"), ("GET", "/api/v1/regions/search"),
                    ("GET", "/api/v1/users"), ("POST", "/api/v1/users"),
-                   ("PATCH", "/api/v1/users/{username}"), ("GET", "/api/v1/audit")}
+                   ("PATCH", "/api/v1/users/{username}"), ("GET", "/api/v1/audit"),
+                   ("GET", "/api/v1/patents/check")}
     for (method, pattern) in sorted(ops, key=lambda k: (k[1], k[0])):
         xroles = ops[(method, pattern)].get("x-roles", [])
         for role in ROLES:
@@ -525,6 +528,27 @@ def test_enterprise_role(ctx):
     r = ctx.sessions["chief"].get("/api/v1/enterprises/" + ctx.own_uscc)
     check(r.status == 200 and r.json["can_edit"] is False, "chief sees a profile, can_edit false",
           r.short())
+
+
+def test_innovation(ctx):
+    """Issue 17: the technology map of a chain and the application-number check."""
+    an = ctx.sessions["analyst"]
+    r = an.get("/api/v1/innovation/chains/nev?year=2030")
+    nodes = (r.json or {}).get("nodes", [])
+    check(r.status == 200 and len(nodes) > 10 and r.json["scope"]["year"] == 2030,
+          "GET /innovation/chains/nev: every node, the year asked", r.short())
+    fin = [x for x in nodes if x["id"] == "finance"]
+    check(fin and fin[0]["ipc"] is None and fin[0]["stock"] is None,
+          "a node without IPC prefixes has null figures, not zero", fin)
+    bat = [x for x in nodes if x["id"] == "battery"]
+    check(bat and bat[0]["ipc"] and isinstance(bat[0]["stock"], int)
+          and isinstance(bat[0]["top_holders"], list), "a mapped node has its stock", bat)
+    r = an.get("/api/v1/patents/check?number=ZL201710601862.3,201710601862.4")
+    check(r.status == 200 and [x["valid"] for x in r.json] == [True, False]
+          and r.json[0]["number"] == "201710601862.3" and r.json[0]["kind"] == "invention"
+          and "'3'" in r.json[1]["reason"], "patent numbers checked", r.short())
+    expect_error(an.get("/api/v1/innovation/chains/nope"), 404, "not_found", "unknown chain")
+    expect_error(an.get("/api/v1/innovation/chains/nev?year=abc"), 400, "invalid", "bad year")
 
 
 def test_chief_role(ctx, ops):
@@ -2247,6 +2271,7 @@ def main():
         test_risk(ctx)
         test_authority(ctx)
         test_route_matrix(ctx, ops)
+        test_innovation(ctx)
         test_session_payloads(ctx)
         test_enterprise_role(ctx)
         test_chief_role(ctx, ops)

@@ -1,0 +1,186 @@
+/*
+ * Innovation chain routes (issue 17): a chain's technology map — per node its IPC prefixes,
+ * key technologies, local patent stock in force, growth, inventions, holders and the leading
+ * holders — and patent application-number checks. The figures are innov/'s; the patents
+ * snapshot is shared between requests and rebuilt when the store's generation moves.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/json.h"
+#include "base/parse.h"
+#include "domain/catalogue.h"
+#include "domain/patent.h"
+#include "http/handlers.h"
+#include "innov/innov.h"
+
+#define TOP_HOLDERS 3
+
+/* One snapshot for the server, replaced when the generation moves; used under the lock (the
+ * figures of one chain take milliseconds, a rebuild one pass over the patents table). */
+static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct innov_patents *snap;
+static int64_t snap_gen = -1;
+
+/* Returns the snapshot under snap_lock (held on success; the caller unlocks), or NULL with an
+ * error response set and the lock released. */
+static struct innov_patents *snapshot(struct http_req *req, const struct cc_catalogue *cat,
+				      const struct innov_map *m)
+{
+	struct cc_error err = {0};
+	pthread_mutex_lock(&snap_lock);
+	int64_t gen = cc_store_generation(req->st);
+	if (!snap || gen != snap_gen) {
+		struct innov_patents *p = NULL;
+		if (innov_patents_load(req->st, cat, m, &p, &err)) {
+			pthread_mutex_unlock(&snap_lock);
+			http_error(req, 500, "internal", NULL, "读取专利失败", "%s", err.msg);
+			return NULL;
+		}
+		innov_patents_free(snap);
+		snap = p;
+		snap_gen = gen;
+	}
+	return snap;
+}
+
+static json_t *holders_json(struct http_req *req, const struct innov_holder *h, int n)
+{
+	json_t *a = json_array();
+	struct cc_stmt *q = NULL;
+	struct cc_error err;
+	if (cc_stmt_prepare(req->st, &q, "SELECT uscc, name FROM enterprises WHERE id = ?1", &err))
+		return a;
+	for (int i = 0; i < n; i++) {
+		cc_stmt_reset(q);
+		cc_stmt_bind_int64(q, 1, h[i].enterprise_id);
+		if (cc_stmt_step(q, &err) != 1)
+			continue;
+		json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:I}", "uscc",
+						   cc_stmt_text(q, 0), "name", cc_stmt_text(q, 1),
+						   "stock", (json_int_t)h[i].stock, "inventions",
+						   (json_int_t)h[i].inventions));
+	}
+	cc_stmt_free(q);
+	return a;
+}
+
+static json_t *opt_int(int has, int64_t v)
+{
+	return has ? json_integer((json_int_t)v) : json_null();
+}
+
+int h_innov_chain(struct http_req *req)
+{
+	struct cc_error err = {0};
+	const struct cc_catalogue *cat = cc_catalogue_get(&err);
+	const struct innov_map *m = cat ? innov_map_get(cat, &err) : NULL;
+	if (!m)
+		return http_error(req, 500, "internal", NULL, "数据文件无法读取", "%s", err.msg);
+	const struct cc_chain *ch = cc_chain_find(cat, req->params[0]);
+	if (!ch)
+		return http_error(req, 404, "not_found", "chain", "没有该产业链",
+				  "no chain '%s' (GET /api/v1/chains lists them)", req->params[0]);
+	if (!h_may_read_chain(req, ch->id))
+		return http_error(req, 403, "forbidden", "chain", "链长只能查看分管的产业链",
+				  "a chief account reads only its own chains");
+	struct chain_scope scope;
+	if (chain_scope_parse(http_query(req, "scope"), &scope, &err))
+		return http_error(req, 400, "invalid", "scope",
+				  "范围无效（chongqing、chengdu、both 或行政区划代码）", "%s",
+				  err.msg);
+	int year = 0;
+	const char *y = http_query(req, "year");
+	if (y && *y) {
+		long long v;
+		if (cc_parse_int64(y, strlen(y), &v) || v < 1985 || v > 2100)
+			return http_error(req, 400, "invalid", "year", "年份无效",
+					  "year must be 1985-2100, not '%s'", y);
+		year = (int)v;
+	}
+	if (!year)
+		year = (int)cc_store_int(req->st,
+					 "SELECT coalesce(max(CAST(substr(granted, 1, 4) AS "
+					 "INTEGER)), CAST(strftime('%Y', 'now') AS INTEGER) - 1) "
+					 "FROM patents",
+					 2024);
+	struct innov_node_stock *s = calloc((size_t)cat->nnodes, sizeof *s);
+	if (!s)
+		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
+	struct innov_patents *p = snapshot(req, cat, m);
+	if (!p) {
+		free(s);
+		return req->status;
+	}
+	innov_stock(p, m, &scope, year, s);
+	json_t *nodes = json_array();
+	int mapped = 0, without = 0;
+	int64_t total = p->n;
+	for (int k = ch->first_node; k < ch->first_node + ch->nnodes; k++) {
+		const struct cc_node *nd = &cat->nodes[k];
+		const struct innov_node_stock *x = &s[k];
+		json_t *tech = json_array();
+		for (int t = 0; t < nd->ntechnologies; t++)
+			json_array_append_new(tech, json_string(nd->technologies[t]));
+		json_t *top = json_array();
+		if (x->has_ipc) {
+			mapped++;
+			without += x->stock == 0;
+			if (x->stock) {
+				struct innov_holder h[TOP_HOLDERS];
+				int n = innov_node_holders(p, &scope, year, k, h, TOP_HOLDERS);
+				json_decref(top);
+				top = holders_json(req, h, n);
+			}
+		}
+		const char *ipc = innov_map_node_ipc(m, k);
+		json_array_append_new(
+			nodes,
+			json_pack("{s:s, s:s, s:s, s:s?, s:i, s:s, s:s?, s:o, s:o, s:o, s:o, s:o, "
+				  "s:o, s:o, s:o}",
+				  "id", nd->id, "name_zh", nd->name_zh, "name_en", nd->name_en,
+				  "parent", nd->parent >= 0 ? cat->nodes[nd->parent].id : NULL,
+				  "depth", nd->depth, "stage", cc_stage_name(nd->stage), "ipc", ipc,
+				  "technologies", tech, "stock", opt_int(x->has_ipc, x->stock),
+				  "stock_prev", opt_int(x->has_ipc, x->stock_prev), "growth",
+				  x->has_ipc ? cc_json_num(x->growth) : json_null(), "inventions",
+				  opt_int(x->has_ipc, x->inventions), "holders",
+				  opt_int(x->has_ipc, x->holders), "filed",
+				  opt_int(x->has_ipc, x->filed), "top_holders", top));
+	}
+	pthread_mutex_unlock(&snap_lock);
+	free(s);
+	return http_json(req, 200,
+			 json_pack("{s:s, s:s, s:s, s:o, s:I, s:i, s:i, s:i, s:o}", "chain", ch->id,
+				   "name_zh", ch->name_zh, "name_en", ch->name_en, "scope",
+				   h_chain_scope_json(&scope, year), "patents", (json_int_t)total,
+				   "nodes_mapped", mapped, "nodes_without_patents", without,
+				   "nodes_total", ch->nnodes, "nodes", nodes));
+}
+
+int h_patent_check(struct http_req *req)
+{
+	const char *q = http_query(req, "number");
+	if (!q || !*q)
+		return http_error(req, 400, "invalid", "number", "请给出专利申请号",
+				  "give number=APPLICATION_NUMBER (several separated by commas)");
+	json_t *a = json_array();
+	const char *s = q;
+	for (int count = 0; *s && count < 200; count++) {
+		const char *e = strchr(s, ',');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		struct cc_patent_no no;
+		struct cc_error err = {0};
+		int ok = cc_patent_no_parse(s, n, &no, &err) == 0;
+		json_t *o = json_pack("{s:s%, s:b}", "number", ok ? no.canon : s,
+				      ok ? strlen(no.canon) : n, "valid", ok);
+		json_object_set_new(o, "kind",
+				    ok ? json_string(cc_patent_kind_id(no.kind)) : json_null());
+		json_object_set_new(o, "year", ok ? json_integer(no.year) : json_null());
+		json_object_set_new(o, "reason", json_string(ok ? "" : err.msg));
+		json_array_append_new(a, o);
+		s = e ? e + 1 : s + n;
+	}
+	return http_json(req, 200, a);
+}
