@@ -20,6 +20,7 @@
 #include "domain/uscc.h"
 #include "frame/search.h"
 #include "http/handlers.h"
+#include "report/report.h"
 #include "store/check.h"
 
 static const char *const role_names[] = {"master", "core", "member"};
@@ -817,6 +818,12 @@ int h_indicators_put(struct http_req *req)
 	snprintf(target, sizeof target, "%s/%s", f->uscc[i], p);
 	if (rc == 0)
 		rc = http_audit(req, "indicators.update", target, NULL, req->body);
+	/* Each value set by hand records its provenance (report/report.h). */
+	for (int m = 0; rc == 0 && m < CC_M_BASE_COUNT; m++)
+		if (present[m] && !isnull[m])
+			rc = report_provenance_note(req->st, f->id[i], year * 100 + month, m,
+						    vals[m], "manual", 0, req->user.username,
+						    &err);
 	if (rc == 0)
 		rc = cc_store_bump_generation_values(req->st, &err);
 	if (rc == 0)

@@ -133,5 +133,19 @@ int h_chain_memo_check(struct cc_frame *f, int chain, const char *scope);
 /* Innovation chain (h_innov.c, issue 17). */
 int h_innov_chain(struct http_req *req);
 int h_patent_check(struct http_req *req);
+/* Enterprise reporting (h_report.c). */
+int h_report_plans(struct http_req *req);
+int h_report_plan_create(struct http_req *req);
+int h_report_open(struct http_req *req);
+int h_report_completion(struct http_req *req);
+int h_report_remind(struct http_req *req);
+int h_reports(struct http_req *req);
+int h_report(struct http_req *req);
+int h_report_save(struct http_req *req);
+int h_report_submit(struct http_req *req);
+int h_report_return(struct http_req *req);
+int h_report_accept(struct http_req *req);
+int h_report_notices(struct http_req *req);
+int h_enterprise_provenance(struct http_req *req);
 
 #endif

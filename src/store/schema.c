@@ -520,6 +520,59 @@ static const char *const migrations[] = {
 	"  holder_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE"
 	") WITHOUT ROWID;"
 	"CREATE INDEX patents_holder ON patents(holder_id);",
+	/* 16: enterprise reporting (report/): plans (metrics as comma-separated keys, an
+	 * enterprise rule, frequency, opening and due days after the period's end), one report
+	 * per plan, enterprise and period with its values, the notices an enterprise reads
+	 * (due, overdue, returned, accepted; a reminder once per report), and the provenance of
+	 * indicator values written by a report or a manual edit (the value it attests: a stored
+	 * value that differs came from an import since). None of these is read by the frame,
+	 * so none is in the change log; accepting a report writes indicators, which are. */
+	"CREATE TABLE report_plans("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE CHECK(trim(name)<>''),"
+	"  metrics TEXT NOT NULL CHECK(metrics<>''),"
+	"  rule TEXT NOT NULL,"
+	"  frequency TEXT NOT NULL CHECK(frequency='monthly' OR frequency='annual'),"
+	"  open_days INTEGER NOT NULL CHECK(open_days >= 0),"
+	"  due_days INTEGER NOT NULL CHECK(due_days >= open_days),"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  created_by TEXT);"
+	"CREATE TABLE reports("
+	"  id INTEGER PRIMARY KEY,"
+	"  plan_id INTEGER NOT NULL REFERENCES report_plans(id),"
+	"  enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  period INTEGER NOT NULL CHECK(period % 100 BETWEEN 0 AND 12),"
+	"  due TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK(status='open' OR status='draft' OR"
+	"    status='submitted' OR status='returned' OR status='accepted'),"
+	"  explanation TEXT, comment TEXT,"
+	"  opened_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  updated_at TEXT, submitted_at TEXT, submitted_by TEXT, reviewed_at TEXT,"
+	"  reviewed_by TEXT,"
+	"  UNIQUE(plan_id, period, enterprise_id));"
+	"CREATE INDEX reports_enterprise ON reports(enterprise_id, period);"
+	"CREATE TABLE report_values("
+	"  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,"
+	"  metric TEXT NOT NULL, value REAL,"
+	"  PRIMARY KEY(report_id, metric)) WITHOUT ROWID;"
+	"CREATE TABLE report_notices("
+	"  id INTEGER PRIMARY KEY,"
+	"  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL CHECK(kind='due' OR kind='overdue' OR kind='returned' OR"
+	"    kind='accepted'),"
+	"  comment TEXT,"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  read_at TEXT);"
+	"CREATE INDEX report_notices_report ON report_notices(report_id);"
+	"CREATE UNIQUE INDEX report_notices_once ON report_notices(report_id, kind)"
+	"  WHERE kind = 'due' OR kind = 'overdue';"
+	"CREATE TABLE indicator_sources("
+	"  enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  period INTEGER NOT NULL, metric TEXT NOT NULL, value REAL,"
+	"  kind TEXT NOT NULL CHECK(kind='report' OR kind='manual'),"
+	"  ref INTEGER, actor TEXT NOT NULL,"
+	"  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  PRIMARY KEY(enterprise_id, period, metric)) WITHOUT ROWID;",
 };
 
 int cc_schema_count(void)

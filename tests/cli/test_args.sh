@@ -94,6 +94,20 @@ innov|stock|-
 innov|holders|power_battery.cells
 innov|map|-
 innov|derive|-
+report||-
+report|plans|-
+report|plan|m
+report|open|1
+report|list|-
+report|show|1
+report|fill|1
+report|submit|1
+report|return|1
+report|accept|1
+report|status|1
+report|remind|-
+report|notices|$U
+report|provenance|$U
 "
 have() { grep -qxF "$1" <<< "$(cut -d'|' -f1,2 <<< "$cases")"; }
 

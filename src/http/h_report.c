@@ -1,0 +1,307 @@
+/*
+ * Enterprise reporting over HTTP (企业数据直报). The work is report/'s (the CLI's `report`
+ * command calls the same functions); these handlers check input and roles and send the
+ * JSON. An enterprise user sees and fills only its own enterprise's reports and notices; staff
+ * read every report and completion; admin and analyst create plans, open periods, fill on an
+ * enterprise's behalf, return and accept (the route table says which role may call what).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "base/parse.h"
+#include "domain/uscc.h"
+#include "http/handlers.h"
+#include "report/report.h"
+
+/* Reads path parameter IDX as a positive number into *ID; else answers 400 and returns -1. */
+static int path_id(struct http_req *req, int idx, const char *what, long long *id)
+{
+	const char *p = req->params[idx];
+	if (cc_parse_int64(p, strlen(p), id) || *id < 1) {
+		http_error(req, 400, "invalid", what, "编号无效", "invalid %s number", what);
+		return -1;
+	}
+	return 0;
+}
+
+/* The plan of path parameter 0 (a number or a name) into *ID; else answers and returns -1. */
+static int path_plan(struct http_req *req, int64_t *id)
+{
+	struct cc_error err = {0};
+	int rc = report_plan_find(req->st, req->params[0], id, &err);
+	if (rc) {
+		http_error_from(req, rc, &err, "plan", "没有该填报计划");
+		return -1;
+	}
+	return 0;
+}
+
+/* The report of path parameter 0 into *ID when the user may see it; else answers (400, 404,
+ * 403 for another enterprise's report, as cases do) and returns -1. */
+static int path_report(struct http_req *req, int64_t *id)
+{
+	long long n;
+	char uscc[19];
+	struct cc_error err = {0};
+	if (path_id(req, 0, "report", &n))
+		return -1;
+	int rc = report_owner(req->st, n, uscc, &err);
+	if (rc == 0 && req->user.role == HTTP_ROLE_ENTERPRISE && strcmp(uscc, req->user.uscc)) {
+		http_error(req, 403, "forbidden", "id", "只能查看和填报本企业的报表",
+			   "an enterprise account sees and fills only its own reports");
+		return -1;
+	}
+	if (rc) {
+		http_error_from(req, rc, &err, "id", "没有该报表");
+		return -1;
+	}
+	*id = n;
+	return 0;
+}
+
+/* The query's period, 0 when absent; -1 after a 400. */
+static int query_period(struct http_req *req)
+{
+	const char *p = http_query(req, "period");
+	int period = 0;
+	struct cc_error err = {0};
+	if (p && *p && report_period_parse(p, &period, &err)) {
+		http_error(req, 400, "invalid", "period", "期间无效（YYYY 或 YYYY-MM）", "%s",
+			   err.msg);
+		return -1;
+	}
+	return period;
+}
+
+int h_report_plans(struct http_req *req)
+{
+	struct cc_error err = {0};
+	json_t *j = report_plans(req->st, &err);
+	return j ? http_json(req, 200, j) : http_error_from(req, CC_EDB, &err, NULL, NULL);
+}
+
+int h_report_plan_create(struct http_req *req)
+{
+	struct cc_error err = {0};
+	json_t *b = http_body_json(req);
+	if (!b)
+		return req->status;
+	json_t *m = json_object_get(b, "metrics");
+	char metrics[1024] = "";
+	if (json_is_array(m)) {
+		size_t u = 0;
+		for (size_t i = 0; i < json_array_size(m) && u < sizeof metrics; i++)
+			u += (size_t)snprintf(metrics + u, sizeof metrics - u, "%s%s", i ? "," : "",
+					      json_string_value(json_array_get(m, i))
+						      ? json_string_value(json_array_get(m, i))
+						      : "?");
+	} else if (json_is_string(m)) {
+		snprintf(metrics, sizeof metrics, "%s", json_string_value(m));
+	}
+	struct report_plan_new p = {
+		json_string_value(json_object_get(b, "name")),
+		metrics,
+		json_string_value(json_object_get(b, "rule")),
+		json_string_value(json_object_get(b, "frequency")),
+		(int)json_integer_value(json_object_get(b, "open_days")),
+		(int)json_integer_value(json_object_get(b, "due_days")),
+		req->user.username,
+	};
+	int64_t id = 0;
+	int rc = report_plan_create(req->st, &p, &id, &err);
+	json_decref(b);
+	if (rc)
+		return http_error_from(req, rc, &err, NULL, "无法创建填报计划");
+	return http_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+int h_report_open(struct http_req *req)
+{
+	struct cc_error err = {0};
+	int64_t plan;
+	int period = 0, per = 0;
+	int64_t opened = 0;
+	if (path_plan(req, &plan))
+		return req->status;
+	json_t *b = req->body_len ? http_body_json(req) : json_object();
+	if (!b)
+		return req->status;
+	const char *ps = json_string_value(json_object_get(b, "period"));
+	int rc = ps && *ps ? report_period_parse(ps, &period, &err) : 0;
+	json_decref(b);
+	if (rc == 0)
+		rc = report_open(req->st, plan, period, 0, req->user.username, &per, &opened, &err);
+	if (rc)
+		return http_error_from(req, rc, &err, "period", "无法开启该期填报");
+	char out[8];
+	report_period_format(per, out);
+	return http_json(req, 200,
+			 json_pack("{s:s, s:I}", "period", out, "opened", (json_int_t)opened));
+}
+
+int h_report_completion(struct http_req *req)
+{
+	struct cc_error err = {0};
+	int64_t plan;
+	if (path_plan(req, &plan))
+		return req->status;
+	int period = query_period(req);
+	if (period < 0)
+		return req->status;
+	json_t *j = report_completion(req->st, plan, period, 0, &err);
+	return j ? http_json(req, 200, j) : http_error_from(req, CC_EDB, &err, NULL, NULL);
+}
+
+int h_report_remind(struct http_req *req)
+{
+	struct cc_error err = {0};
+	int64_t plan, n = 0;
+	if (path_plan(req, &plan))
+		return req->status;
+	int rc = report_remind(req->st, plan, 0, &n, &err);
+	if (rc)
+		return http_error_from(req, rc, &err, NULL, NULL);
+	return http_json(req, 200, json_pack("{s:I}", "notices", (json_int_t)n));
+}
+
+int h_reports(struct http_req *req)
+{
+	struct cc_error err = {0};
+	struct report_filter f = {0};
+	const char *plan = http_query(req, "plan"), *lim = http_query(req, "limit");
+	long long n = 0;
+	if (plan && *plan && report_plan_find(req->st, plan, &f.plan, &err))
+		return http_error_from(req, CC_ENOTFOUND, &err, "plan", "没有该填报计划");
+	f.period = query_period(req);
+	if (f.period < 0)
+		return req->status;
+	if (lim && (cc_parse_int64(lim, strlen(lim), &n) || n < 1))
+		return http_error(req, 400, "invalid", "limit", "limit 无效", "invalid limit");
+	f.limit = (int)n;
+	f.status = http_query(req, "status");
+	f.uscc = req->user.role == HTTP_ROLE_ENTERPRISE ? req->user.uscc : http_query(req, "uscc");
+	json_t *j = report_list(req->st, &f, &err);
+	return j ? http_json(req, 200, j) : http_error_from(req, CC_EDB, &err, NULL, NULL);
+}
+
+int h_report(struct http_req *req)
+{
+	struct cc_error err = {0};
+	int64_t id;
+	if (path_report(req, &id))
+		return req->status;
+	json_t *j = report_get(req->st, id, 0, &err);
+	return j ? http_json(req, 200, j) : http_error_from(req, err.code, &err, NULL, NULL);
+}
+
+/* PUT (a draft) and POST …/submit: body {values: {metric: number|null}, explanation}. */
+static int write_report(struct http_req *req, int submit)
+{
+	struct cc_error err = {0};
+	const char *field = NULL;
+	json_t *warnings = NULL;
+	int64_t id;
+	if (path_report(req, &id))
+		return req->status;
+	json_t *b = req->body_len ? http_body_json(req) : json_object();
+	if (!b)
+		return req->status;
+	json_t *values = json_object_get(b, "values");
+	const char *expl = json_string_value(json_object_get(b, "explanation"));
+	int rc = submit ? report_submit(req->st, id, values, expl, req->user.username, &field,
+					&warnings, &err)
+			: report_save(req->st, id, values, expl, req->user.username, &field, &err);
+	json_decref(b);
+	if (rc == CC_EREJECT) {
+		/* Soft rules: the client shows each warning beside its field and asks for an
+		 * explanation. */
+		json_t *e = json_pack("{s:s, s:s, s:s, s:o}", "code", "explanation_required",
+				      "message", err.msg, "message_zh", "请填写说明后再提交",
+				      "field", json_string("explanation"));
+		return http_json(req, 422,
+				 json_pack("{s:o, s:o}", "error", e, "warnings",
+					   warnings ? warnings : json_array()));
+	}
+	json_decref(warnings);
+	if (rc == CC_EINVAL && field)
+		return http_error(req, 400, "invalid", field, "数据不符合填报规则", "%s", err.msg);
+	if (rc == CC_EPERM)
+		return http_error(req, 409, "conflict", NULL, "该报表已提交或已通过，不能修改",
+				  "%s", err.msg);
+	if (rc)
+		return http_error_from(req, rc, &err, field, NULL);
+	json_t *j = report_get(req->st, id, 0, &err);
+	return j ? http_json(req, 200, j) : http_error_from(req, CC_EDB, &err, NULL, NULL);
+}
+
+int h_report_save(struct http_req *req)
+{
+	return write_report(req, 0);
+}
+
+int h_report_submit(struct http_req *req)
+{
+	return write_report(req, 1);
+}
+
+static int review(struct http_req *req, int accept)
+{
+	struct cc_error err = {0};
+	int64_t id;
+	if (path_report(req, &id))
+		return req->status;
+	const char *comment = NULL;
+	json_t *b = NULL;
+	if (!accept) {
+		b = http_body_json(req);
+		if (!b)
+			return req->status;
+		comment = json_string_value(json_object_get(b, "comment"));
+	}
+	int rc = accept ? report_accept(req->st, id, req->user.username, &err)
+			: report_return(req->st, id, comment, req->user.username, &err);
+	json_decref(b);
+	if (rc == CC_EPERM)
+		return http_error(req, 409, "conflict", "status", "该报表不是待审核状态", "%s",
+				  err.msg);
+	if (rc)
+		return http_error_from(req, rc, &err, accept ? NULL : "comment", NULL);
+	json_t *j = report_get(req->st, id, 0, &err);
+	return j ? http_json(req, 200, j) : http_error_from(req, CC_EDB, &err, NULL, NULL);
+}
+
+int h_report_return(struct http_req *req)
+{
+	return review(req, 0);
+}
+
+int h_report_accept(struct http_req *req)
+{
+	return review(req, 1);
+}
+
+int h_report_notices(struct http_req *req)
+{
+	struct cc_error err = {0};
+	const char *uscc =
+		req->user.role == HTTP_ROLE_ENTERPRISE ? req->user.uscc : http_query(req, "uscc");
+	json_t *j = report_notices(req->st, uscc, 100, &err);
+	return j ? http_json(req, 200, j) : http_error_from(req, CC_EDB, &err, NULL, NULL);
+}
+
+int h_enterprise_provenance(struct http_req *req)
+{
+	struct cc_error err = {0};
+	const char *uscc = req->params[0];
+	char canon[19];
+	if (cc_uscc_validate(uscc, strlen(uscc), canon, NULL, &err))
+		return http_error(req, 400, "invalid", "uscc", "统一社会信用代码无效", "%s",
+				  err.msg);
+	if (req->user.role == HTTP_ROLE_ENTERPRISE && strcmp(canon, req->user.uscc))
+		return http_error(req, 403, "forbidden", "uscc", "只能查看本企业的数据",
+				  "an enterprise account sees only its own enterprise");
+	int period = query_period(req);
+	if (period < 0)
+		return req->status;
+	json_t *j = report_provenance(req->st, canon, period, &err);
+	return j ? http_json(req, 200, j) : http_error_from(req, err.code, &err, "uscc", NULL);
+}

@@ -1,0 +1,228 @@
+#!/usr/bin/python3
+"""
+Enterprise reporting over the API (issue 15): an analyst creates a plan for three firms and
+opens two periods; an enterprise sees and fills only its own reports (403 on another's, on
+review and on plans); a hard rule refuses a submission naming the field, a soft one asks for
+an explanation (422 with the warnings); the analyst returns it with a comment the enterprise
+reads in its notices, the corrected report is accepted, and the value becomes the
+enterprise's indicator with its provenance and an audit row. Completion counts are checked
+against SQL run here on the database, and the districts add up to the total.
+
+Python 3 standard library only. $CC is the chainchief binary (set by CTest).
+"""
+import datetime
+import json
+import sqlite3
+import sys
+
+from harness import Harness
+
+PASSWORD = "report-test-pass-2026"
+H = Harness("report", PASSWORD)
+check, run_cc, request = H.check, H.run_cc, H.request
+
+
+class Session:
+    def __init__(self, user):
+        self.cookie, self.csrf = H.login(user)
+
+    def req(self, method, path, body=None):
+        st, _, raw = request(method, path, body, cookie=self.cookie, csrf=self.csrf)
+        return st, (json.loads(raw) if raw[:1] in (b"{", b"[") else None)
+
+
+def month_back(today, k):
+    y, m = today.year, today.month - k
+    while m < 1:
+        y, m = y - 1, m + 12
+    return "%04d-%02d" % (y, m)
+
+
+def fill_from_history(form):
+    """Values that trip no soft rule: each field's value a year earlier, else last period's."""
+    out = {}
+    for f in form["fields"]:
+        v = f["last_year"] if f["last_year"] is not None else f["last"]
+        out[f["metric"]] = v if v is not None else 1
+    out["rd_staff"] = 0
+    out["rd_expense"] = 0
+    if out.get("employees") is None or out["employees"] < 1:
+        out["employees"] = 5
+    return out
+
+
+def main():
+    try:
+        run_cc("demo", "--enterprises", "600", "--seed", "3", "--no-accounts")
+        codes = [e["uscc"] for e in json.loads(run_cc("--format", "json", "enterprise", "list",
+                                                      "--limit", "3").stdout)]
+        a, b, c = codes
+        run_cc("user", "add", "ana", "--role", "analyst", "--password", PASSWORD)
+        run_cc("user", "add", "boss", "--role", "admin", "--password", PASSWORD)
+        run_cc("user", "add", "chief1", "--role", "chief", "--password", PASSWORD,
+               "--chains", "nev")
+        run_cc("user", "add", "enta", "--role", "enterprise", "--password", PASSWORD,
+               "--uscc", a)
+        run_cc("user", "add", "entb", "--role", "enterprise", "--password", PASSWORD,
+               "--uscc", b)
+        H.serve()
+        ana, boss, chief = Session("ana"), Session("boss"), Session("chief1")
+        enta, entb = Session("enta"), Session("entb")
+
+        plan = {"name": "月度直报", "metrics": ["revenue", "employees", "rd_staff", "rd_expense"],
+                "rule": "list:%s;%s;%s" % (a, b, c), "frequency": "monthly", "due_days": 15}
+        for who, s in (("chief", chief), ("enterprise", enta)):
+            st, j = s.req("POST", "/api/v1/report-plans", plan)
+            check(st == 403, "a %s cannot create a plan (403)" % who, (st, j))
+        st, j = ana.req("POST", "/api/v1/report-plans", plan)
+        check(st == 201 and j["id"] >= 1, "the analyst creates a plan", (st, j))
+        pid = j["id"]
+        st, j = ana.req("POST", "/api/v1/report-plans", dict(plan, metrics=["revenue_yoy"],
+                                                              name="x"))
+        check(st == 400, "a derived metric is refused in a plan", (st, j))
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        p_late, p_now = month_back(today, 2), month_back(today, 1)
+        for p in (p_late, p_now):
+            st, j = ana.req("POST", "/api/v1/report-plans/%d/open" % pid, {"period": p})
+            check(st == 200 and j["opened"] == 3, "period %s opens three reports" % p, (st, j))
+        st, j = ana.req("POST", "/api/v1/report-plans/%d/open" % pid,
+                        {"period": month_back(today, -1)})
+        check(st == 400, "a period not yet open is refused", (st, j))
+
+        # The enterprise sees its own reports only.
+        st, j = enta.req("GET", "/api/v1/reports")
+        check(st == 200 and j["count"] == 2 and all(r["uscc"] == a for r in j["reports"]),
+              "an enterprise lists only its own reports", (st, j))
+        st, j = ana.req("GET", "/api/v1/reports?plan=%d&period=%s" % (pid, p_late))
+        check(st == 200 and j["count"] == 3, "the analyst lists every report of a period",
+              (st, j))
+        ids = {r["uscc"]: r["id"] for r in j["reports"]}
+        mine, theirs = ids[a], ids[b]
+        st, j = enta.req("GET", "/api/v1/reports/%d" % theirs)
+        check(st == 403, "another enterprise's report is refused (403)", (st, j))
+        st, j = enta.req("PUT", "/api/v1/reports/%d" % theirs, {"values": {"revenue": 1}})
+        check(st == 403, "another enterprise's report cannot be filled (403)", (st, j))
+        st, j = chief.req("PUT", "/api/v1/reports/%d" % mine, {"values": {"revenue": 1}})
+        check(st == 403, "a chief cannot fill a report (403)", (st, j))
+        st, form = enta.req("GET", "/api/v1/reports/%d" % mine)
+        check(st == 200 and [f["metric"] for f in form["fields"]] == plan["metrics"]
+              and form["overdue"] is True and "last_year" in form["fields"][0],
+              "the form: the plan's fields with last period and a year earlier; overdue",
+              (st, form))
+
+        # Draft, hard rule, soft rule.
+        good = fill_from_history(form)
+        st, j = enta.req("PUT", "/api/v1/reports/%d" % mine, {"values": {"revenue": 10}})
+        check(st == 200 and j["status"] == "draft", "a draft is saved", (st, j))
+        st, j = enta.req("PUT", "/api/v1/reports/%d" % mine, {"values": {"tax": 10}})
+        check(st == 400 and j["error"]["field"] == "tax", "a metric outside the plan is named",
+              (st, j))
+        bad = dict(good, revenue=100, rd_expense=101)
+        st, j = enta.req("POST", "/api/v1/reports/%d/submit" % mine, {"values": bad})
+        check(st == 400 and j["error"]["field"] == "rd_expense",
+              "R&D expense above revenue is refused naming rd_expense", (st, j))
+        bad = dict(good, employees=3, rd_staff=4)
+        st, j = enta.req("POST", "/api/v1/reports/%d/submit" % mine, {"values": bad})
+        check(st == 400 and j["error"]["field"] == "rd_staff",
+              "R&D staff above employees is refused naming rd_staff", (st, j))
+        st, j = enta.req("POST", "/api/v1/reports/%d/submit" % mine,
+                         {"values": dict(good, employees=-1)})
+        check(st == 400 and j["error"]["field"] == "employees",
+              "a negative value is refused naming it", (st, j))
+        base = good["revenue"] or 1
+        jump = dict(good, revenue=base * 20 + 1000)
+        st, j = enta.req("POST", "/api/v1/reports/%d/submit" % mine, {"values": jump})
+        check(st == 422 and j["error"]["code"] == "explanation_required"
+              and any(w["metric"] == "revenue" for w in j["warnings"]),
+              "a big jump needs an explanation (422 with warnings)", (st, j))
+        st, j = enta.req("POST", "/api/v1/reports/%d/submit" % mine,
+                         {"values": jump, "explanation": "新产线投产"})
+        check(st == 200 and j["status"] == "submitted", "with an explanation it is submitted",
+              (st, j))
+        st, j = enta.req("PUT", "/api/v1/reports/%d" % mine, {"values": {"revenue": 1}})
+        check(st == 409, "a submitted report cannot be edited (409)", (st, j))
+
+        # Review: return with a comment, correct, accept.
+        st, j = enta.req("POST", "/api/v1/reports/%d/accept" % mine)
+        check(st == 403, "an enterprise cannot accept (403)", (st, j))
+        st, j = ana.req("POST", "/api/v1/reports/%d/return" % mine, {"comment": ""})
+        check(st == 400, "returning needs a comment", (st, j))
+        st, j = ana.req("POST", "/api/v1/reports/%d/return" % mine,
+                        {"comment": "营业收入单位应为万元"})
+        check(st == 200 and j["status"] == "returned", "the analyst returns it", (st, j))
+        st, j = enta.req("GET", "/api/v1/report-notices")
+        check(st == 200 and j["notices"][0]["kind"] == "returned"
+              and j["notices"][0]["comment"] == "营业收入单位应为万元",
+              "the enterprise reads the comment in its notices", (st, j))
+        st, j = entb.req("GET", "/api/v1/report-notices")
+        check(st == 200 and j["notices"] == [], "another enterprise has no such notice", (st, j))
+        fixed = dict(good, revenue=base)
+        st, j = enta.req("POST", "/api/v1/reports/%d/submit" % mine, {"values": fixed})
+        check(st == 200 and j["status"] == "submitted", "the corrected report is submitted",
+              (st, j))
+        st, j = ana.req("POST", "/api/v1/reports/%d/accept" % mine)
+        check(st == 200 and j["status"] == "accepted" and j["reviewed_by"] == "ana",
+              "the analyst accepts it", (st, j))
+        period_int = int(p_late.replace("-", ""))
+        con = sqlite3.connect(H.db)
+        v = con.execute("SELECT i.revenue, i.rd_staff FROM indicators i JOIN enterprises e ON "
+                        "e.id = i.enterprise_id WHERE e.uscc = ? AND i.period = ?",
+                        (a, period_int)).fetchone()
+        check(v is not None and abs(v[0] - base) < 1e-9 and v[1] == 0,
+              "the accepted values are the indicators of the period", v)
+        st, j = enta.req("GET", "/api/v1/enterprises/%s/provenance?period=%s" % (a, p_late))
+        src = {x["metric"]: x for x in j["values"]} if st == 200 else {}
+        check(src.get("revenue", {}).get("source") == "report"
+              and src["revenue"].get("ref") == mine and src["revenue"].get("actor") == "ana",
+              "the value's provenance names the report and who accepted it", (st, j))
+        st, j = enta.req("GET", "/api/v1/enterprises/%s/provenance" % b)
+        check(st == 403, "another enterprise's provenance is refused", (st, j))
+        st, j = boss.req("GET", "/api/v1/audit?limit=50")
+        acts = [x["action"] for x in j["items"]] if st == 200 else []
+        check("report.accept" in acts and "report.return" in acts and "report.submit" in acts,
+              "submit, return and accept are audited", acts[:12])
+        # A manual edit records its own provenance.
+        st, j = ana.req("PUT", "/api/v1/enterprises/%s/indicators/%s" % (a, p_late),
+                        {"tax": 7})
+        st, j = ana.req("GET", "/api/v1/enterprises/%s/provenance?period=%s" % (a, p_late))
+        src = {x["metric"]: x for x in j["values"]} if st == 200 else {}
+        check(src.get("tax", {}).get("source") == "manual"
+              and src.get("revenue", {}).get("source") == "report",
+              "a manual edit is recorded as manual, the report's value stays the report's",
+              (st, j))
+
+        # Completion against SQL.
+        for p in (p_late, p_now):
+            st, j = chief.req("GET", "/api/v1/report-plans/%d/completion?period=%s" % (pid, p))
+            pi = int(p.replace("-", ""))
+            row = con.execute(
+                "SELECT count(*), sum(status IN ('submitted','accepted')), "
+                "sum(status NOT IN ('submitted','accepted') AND due < date('now')), "
+                "sum(status NOT IN ('submitted','accepted') AND due >= date('now')) "
+                "FROM reports WHERE plan_id = ? AND period = ?", (pid, pi)).fetchone()
+            ok = st == 200 and (j["total"], j["reported"], j["overdue"], j["pending"]) == row
+            check(ok, "completion of %s equals SQL's counts %r" % (p, row), (st, j))
+            if st == 200:
+                check(sum(d["total"] for d in j["by_district"]) == j["total"]
+                      and sum(d["overdue"] for d in j["by_district"]) == j["overdue"],
+                      "the districts add up to the total (%s)" % p)
+                check(len(j["overdue_firms"]) == j["overdue"],
+                      "every overdue firm is listed (%s)" % p)
+        st, j = ana.req("GET", "/api/v1/report-plans/%d/completion" % pid)
+        check(st == 200 and [s["period"] for s in j["series"]] == [p_late, p_now],
+              "the series holds both periods, oldest first", (st, j))
+        st, j = ana.req("POST", "/api/v1/report-plans/%d/remind" % pid)
+        check(st == 200 and j["notices"] >= 2, "reminders for the overdue reports", (st, j))
+        st, j = ana.req("POST", "/api/v1/report-plans/%d/remind" % pid)
+        check(st == 200 and j["notices"] == 0, "and only once", (st, j))
+        st, j = entb.req("GET", "/api/v1/report-notices")
+        check(st == 200 and any(n["kind"] == "overdue" for n in j["notices"]),
+              "the late enterprise has an overdue notice", (st, j))
+        con.close()
+    finally:
+        H.close()
+    return H.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,441 @@
+/*
+ * Unit tests of report/: the date and period arithmetic, the hard rules (cc_indicator_check's
+ * and R&D expense above revenue) and the soft rules at their boundaries, then on a temporary
+ * store a plan opened for its period by its rule, a report filled, refused by a hard rule
+ * (the field named), refused for want of an explanation, submitted, returned, corrected and
+ * accepted — the indicator written with its provenance and audit rows — and the completion
+ * counts checked against SQL written here independently, with reminders once per report.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "testutil.h"
+
+#include "domain/metric.h"
+#include "report/report.h"
+#include "store/store.h"
+
+static char dir[] = "/tmp/cc-report-XXXXXX";
+static struct cc_store *st;
+static char code_a[19], code_b[19], code_c[19];
+
+static void test_dates(void **state)
+{
+	(void)state;
+	assert_int_equal(report_period_end(202602), 20260228);
+	assert_int_equal(report_period_end(202402), 20240229);
+	assert_int_equal(report_period_end(202612), 20261231);
+	assert_int_equal(report_period_end(202600), 20261231);
+	assert_int_equal(report_period_prev(202601), 202512);
+	assert_int_equal(report_period_prev(202611), 202610);
+	assert_int_equal(report_period_prev(202600), 202500);
+	assert_int_equal(report_period_last_year(202611), 202511);
+	assert_int_equal(report_date_add(20261130, 15), 20261215);
+	assert_int_equal(report_date_add(20261231, 1), 20270101);
+	assert_int_equal(report_date_add(20240301, -1), 20240229);
+	assert_int_equal(report_date_diff(20261215, 20261220), 5);
+	char p[8];
+	report_period_format(202611, p);
+	assert_string_equal(p, "2026-11");
+	report_period_format(202600, p);
+	assert_string_equal(p, "2026");
+	int per;
+	assert_int_equal(report_period_parse("2026-11", &per, NULL), 0);
+	assert_int_equal(per, 202611);
+	assert_int_not_equal(report_period_parse("2026-13", &per, NULL), 0);
+}
+
+static void row_nan(double *row)
+{
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		row[m] = NAN;
+}
+
+static void test_hard_rules(void **state)
+{
+	(void)state;
+	double row[CC_M_BASE_COUNT];
+	struct cc_indicator_problem p;
+	row_nan(row);
+	assert_int_equal(report_hard_check(row, &p), 0);
+	/* Negative: 0 passes, -0.01 fails; net profit may be negative. */
+	row[CC_M_REVENUE] = 0;
+	assert_int_equal(report_hard_check(row, &p), 0);
+	row[CC_M_REVENUE] = -0.01;
+	assert_int_equal(report_hard_check(row, &p), 1);
+	assert_int_equal(p.metric, CC_M_REVENUE);
+	row[CC_M_REVENUE] = 100;
+	row[CC_M_NET_PROFIT] = -50;
+	assert_int_equal(report_hard_check(row, &p), 0);
+	/* R&D staff equal to employees passes, one more fails. */
+	row[CC_M_EMPLOYEES] = 10;
+	row[CC_M_RD_STAFF] = 10;
+	assert_int_equal(report_hard_check(row, &p), 0);
+	row[CC_M_RD_STAFF] = 11;
+	assert_int_equal(report_hard_check(row, &p), 1);
+	assert_int_equal(p.metric, CC_M_RD_STAFF);
+	assert_int_equal(p.other, CC_M_EMPLOYEES);
+	row[CC_M_RD_STAFF] = 5;
+	/* R&D expense equal to revenue passes, above fails; unknown revenue never fails. */
+	row[CC_M_RD_EXPENSE] = 100;
+	assert_int_equal(report_hard_check(row, &p), 0);
+	row[CC_M_RD_EXPENSE] = 100.01;
+	assert_int_equal(report_hard_check(row, &p), 1);
+	assert_int_equal(p.metric, CC_M_RD_EXPENSE);
+	assert_int_equal(p.other, CC_M_REVENUE);
+	row[CC_M_REVENUE] = NAN;
+	assert_int_equal(report_hard_check(row, &p), 0);
+	/* The range rule of `check`: at most 10^13. */
+	row[CC_M_TAX] = 1e13;
+	assert_int_equal(report_hard_check(row, &p), 0);
+	row[CC_M_TAX] = 1.0001e13;
+	assert_int_equal(report_hard_check(row, &p), 1);
+	assert_int_equal(p.metric, CC_M_TAX);
+}
+
+static void test_soft_rules(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	const struct report_rules *r = report_rules_get(&err);
+	assert_non_null(r);
+	assert_true(r->yoy_change == 0.5 && r->history_factor == 10);
+	/* A change of exactly 50% passes, a little over asks; both directions. */
+	assert_int_equal(report_soft_check(r, 150, 100, NAN, NAN), 0);
+	assert_int_equal(report_soft_check(r, 150.01, 100, NAN, NAN), REPORT_SOFT_YOY);
+	assert_int_equal(report_soft_check(r, 50, 100, NAN, NAN), 0);
+	assert_int_equal(report_soft_check(r, 49.99, 100, NAN, NAN), REPORT_SOFT_YOY);
+	/* Against a zero or unknown year-earlier value there is no ratio. */
+	assert_int_equal(report_soft_check(r, 5, 0, NAN, NAN), 0);
+	/* Ten times the history's mean asks, a little under does not. */
+	assert_int_equal(report_soft_check(r, 99.99, NAN, NAN, 10), 0);
+	assert_int_equal(report_soft_check(r, 100, NAN, NAN, 10), REPORT_SOFT_HISTORY);
+	assert_int_equal(report_soft_check(r, 100, 10, NAN, 10),
+			 REPORT_SOFT_HISTORY | REPORT_SOFT_YOY);
+	/* Empty: asks only when reported before (previous period or a year earlier). */
+	assert_int_equal(report_soft_check(r, NAN, NAN, NAN, 10), 0);
+	assert_int_equal(report_soft_check(r, NAN, NAN, 3, NAN), REPORT_SOFT_MISSING);
+	assert_int_equal(report_soft_check(r, NAN, 3, NAN, NAN), REPORT_SOFT_MISSING);
+}
+
+static int64_t plan_id;
+static int64_t report_a; /* code_a's report of 2026-11 */
+
+static int64_t report_of(const char *uscc, int period)
+{
+	struct cc_stmt *s = NULL;
+	int64_t id = 0;
+	assert_int_equal(cc_stmt_prepare(st, &s,
+					 "SELECT r.id FROM reports r JOIN enterprises e ON e.id = "
+					 "r.enterprise_id WHERE e.uscc = ?1 AND r.period = ?2",
+					 NULL),
+			 0);
+	cc_stmt_bind_text(s, 1, uscc, 18);
+	cc_stmt_bind_int64(s, 2, period);
+	if (cc_stmt_step(s, NULL) == 1)
+		id = cc_stmt_int64(s, 0);
+	cc_stmt_free(s);
+	return id;
+}
+
+static void test_plan_and_open(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	struct report_plan_new p = {"月报",
+				    "revenue,employees,rd_staff,rd_expense",
+				    "members:aviation",
+				    "monthly",
+				    1,
+				    15,
+				    "tester"};
+	if (report_plan_create(st, &p, &plan_id, &err))
+		print_error("%s\n", err.msg);
+	assert_int_equal(err.code, 0);
+	assert_true(plan_id > 0);
+	int64_t again;
+	assert_int_equal(report_plan_create(st, &p, &again, &err), CC_EEXIST);
+	struct report_plan_new bad = {"坏", "revenue_yoy", "all", "monthly", 0, 0, "t"};
+	assert_int_equal(report_plan_create(st, &bad, &again, &err), CC_EINVAL);
+	bad.metrics = "revenue";
+	bad.rule = "members:nosuchchain";
+	assert_int_equal(report_plan_create(st, &bad, &again, &err), CC_EINVAL);
+	int64_t found;
+	assert_int_equal(report_plan_find(st, "月报", &found, &err), 0);
+	assert_int_equal(found, plan_id);
+
+	/* 2026-11 opens on 2026-12-01 (one day after its end): not on 2026-11-30. */
+	int per = 0;
+	int64_t opened = 0;
+	assert_int_equal(report_open(st, plan_id, 202611, 20261130, "t", &per, &opened, &err),
+			 CC_EINVAL);
+	assert_int_equal(report_open(st, plan_id, 202600, 20261201, "t", &per, &opened, &err),
+			 CC_EINVAL);
+	/* Without a period: the latest one open on the day. */
+	assert_int_equal(report_open(st, plan_id, 0, 20261201, "t", &per, &opened, &err), 0);
+	assert_int_equal(per, 202611);
+	assert_int_equal(opened, 2); /* code_a and code_b are aviation members, code_c not */
+	assert_int_equal(report_open(st, plan_id, 202611, 20261201, "t", &per, &opened, &err), 0);
+	assert_int_equal(opened, 0); /* open already */
+	assert_int_equal(report_open(st, plan_id, 202610, 20261201, "t", &per, &opened, &err), 0);
+	assert_int_equal(opened, 2);
+	report_a = report_of(code_a, 202611);
+	assert_true(report_a > 0);
+	assert_int_equal(report_of(code_c, 202611), 0);
+}
+
+static json_t *vals(const char *text)
+{
+	json_error_t je;
+	json_t *j = json_loads(text, 0, &je);
+	assert_non_null(j);
+	return j;
+}
+
+static void test_fill_review_accept(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	const char *field = NULL;
+	json_t *w = NULL;
+
+	/* The form shows last period's and last year's stored values. */
+	json_t *form = report_get(st, report_a, 20261205, &err);
+	assert_non_null(form);
+	json_t *f0 = json_array_get(json_object_get(form, "fields"), 0);
+	assert_string_equal(json_string_value(json_object_get(f0, "metric")), "revenue");
+	assert_true(json_number_value(json_object_get(f0, "last")) == 120);
+	assert_true(json_number_value(json_object_get(f0, "last_year")) == 100);
+	assert_string_equal(json_string_value(json_object_get(form, "due")), "2026-12-15");
+	json_decref(form);
+
+	/* A metric outside the plan is refused, naming it. */
+	json_t *v = vals("{\"tax\": 5}");
+	assert_int_equal(report_save(st, report_a, v, NULL, "ent", &field, &err), CC_EINVAL);
+	json_decref(v);
+	/* A draft. */
+	v = vals("{\"revenue\": 200, \"employees\": 50}");
+	assert_int_equal(report_save(st, report_a, v, NULL, "ent", &field, &err), 0);
+	json_decref(v);
+
+	/* Hard: R&D expense above revenue, named. */
+	v = vals("{\"rd_expense\": 201}");
+	assert_int_equal(report_submit(st, report_a, v, NULL, "ent", &field, &w, &err), CC_EINVAL);
+	assert_string_equal(field, "rd_expense");
+	json_decref(v);
+	/* Hard on the row as stored: R&D staff above the stored employees of the period (the
+	 * report's employees are 50; 2026-11 stores none, so the report's count is the row's). */
+	v = vals("{\"rd_expense\": 20, \"rd_staff\": 51}");
+	assert_int_equal(report_submit(st, report_a, v, NULL, "ent", &field, &w, &err), CC_EINVAL);
+	assert_string_equal(field, "rd_staff");
+	json_decref(v);
+
+	/* Soft: revenue 200 against 100 a year earlier (+100%) needs an explanation. */
+	v = vals("{\"rd_staff\": 5, \"rd_expense\": 20}");
+	assert_int_equal(report_submit(st, report_a, v, NULL, "ent", &field, &w, &err), CC_EREJECT);
+	assert_non_null(w);
+	assert_true(json_array_size(w) >= 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(w, 0), "rule")),
+			    "yoy");
+	json_decref(w);
+	w = NULL;
+	assert_int_equal(report_submit(st, report_a, v, "新产线投产", "ent", &field, &w, &err), 0);
+	json_decref(v);
+	/* Submitted: no more edits. */
+	v = vals("{\"revenue\": 1}");
+	assert_int_equal(report_save(st, report_a, v, NULL, "ent", &field, &err), CC_EPERM);
+	json_decref(v);
+
+	/* Returned with a comment (required), which the enterprise sees as a notice. */
+	assert_int_equal(report_return(st, report_a, "", "analyst", &err), CC_EINVAL);
+	assert_int_equal(report_return(st, report_a, "收入单位应为万元", "analyst", &err), 0);
+	assert_int_equal(report_accept(st, report_a, "analyst", &err), CC_EPERM);
+	json_t *n = report_notices(st, code_a, 10, &err);
+	assert_non_null(n);
+	json_t *n0 = json_array_get(json_object_get(n, "notices"), 0);
+	assert_string_equal(json_string_value(json_object_get(n0, "kind")), "returned");
+	assert_string_equal(json_string_value(json_object_get(n0, "comment")), "收入单位应为万元");
+	json_decref(n);
+
+	/* Corrected: 140 (+40%) needs no explanation; accepted. */
+	v = vals("{\"revenue\": 140}");
+	assert_int_equal(report_submit(st, report_a, v, "", "ent", &field, &w, &err), 0);
+	json_decref(v);
+	assert_int_equal(report_accept(st, report_a, "analyst", &err), 0);
+
+	/* The indicator, its provenance and the audit rows. */
+	assert_int_equal(cc_store_int(st,
+				      "SELECT i.revenue FROM indicators i JOIN enterprises e ON "
+				      "e.id = i.enterprise_id WHERE i.period = 202611 AND e.name = "
+				      "'甲公司'",
+				      -1),
+			 140);
+	json_t *pv = report_provenance(st, code_a, 202611, &err);
+	assert_non_null(pv);
+	json_t *arr = json_object_get(pv, "values");
+	int seen = 0;
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		json_t *o = json_array_get(arr, i);
+		if (!strcmp(json_string_value(json_object_get(o, "metric")), "revenue")) {
+			assert_string_equal(json_string_value(json_object_get(o, "source")),
+					    "report");
+			assert_int_equal(json_integer_value(json_object_get(o, "ref")), report_a);
+			assert_string_equal(json_string_value(json_object_get(o, "actor")),
+					    "analyst");
+			seen = 1;
+		}
+	}
+	assert_true(seen);
+	json_decref(pv);
+	/* An imported period shows the import. */
+	pv = report_provenance(st, code_a, 202511, &err);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(pv, "values"), 0), "source")),
+			    "import");
+	json_decref(pv);
+	assert_int_equal(
+		cc_store_int(st,
+			     "SELECT count(*) FROM audit WHERE action IN ('report.submit', "
+			     "'report.return', 'report.accept', 'report.save')",
+			     -1),
+		5);
+	assert_int_equal(cc_store_int(st,
+				      "SELECT count(*) FROM changes WHERE kind = 4 AND "
+				      "period = 202611",
+				      -1),
+			 1);
+}
+
+/* The counts of one state computed here by SQL of its own. */
+static int64_t sql_count(const char *where)
+{
+	char sql[512];
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM reports WHERE plan_id = %lld AND period = 202611 AND %s",
+		 (long long)plan_id, where);
+	return cc_store_int(st, sql, -1);
+}
+
+static void test_completion_and_remind(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	/* On 2026-12-16 code_b's report (never filled) is overdue, code_a's reported. */
+	json_t *c = report_completion(st, plan_id, 202611, 20261216, &err);
+	assert_non_null(c);
+	assert_int_equal(json_integer_value(json_object_get(c, "total")), sql_count("1"));
+	assert_int_equal(json_integer_value(json_object_get(c, "reported")),
+			 sql_count("status IN ('submitted','accepted')"));
+	assert_int_equal(
+		json_integer_value(json_object_get(c, "overdue")),
+		sql_count("status NOT IN ('submitted','accepted') AND due < '2026-12-16'"));
+	assert_int_equal(json_integer_value(json_object_get(c, "reported")), 1);
+	assert_int_equal(json_integer_value(json_object_get(c, "overdue")), 1);
+	assert_int_equal(json_integer_value(json_object_get(c, "pending")), 0);
+	json_t *late = json_object_get(c, "overdue_firms");
+	assert_int_equal(json_array_size(late), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(late, 0), "uscc")),
+			    code_b);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_array_get(late, 0), "days_overdue")), 1);
+	/* Districts: one each, matching SQL by region. */
+	json_t *d = json_object_get(c, "by_district");
+	assert_int_equal(json_array_size(d),
+			 cc_store_int(st,
+				      "SELECT count(DISTINCT e.region) FROM reports r JOIN "
+				      "enterprises e ON e.id = r.enterprise_id WHERE r.period = "
+				      "202611",
+				      -1));
+	json_t *ch = json_array_get(json_object_get(c, "by_chain"), 0);
+	assert_string_equal(json_string_value(json_object_get(ch, "chain")), "aviation");
+	assert_int_equal(json_integer_value(json_object_get(ch, "total")), 2);
+	/* The series: two periods, oldest first. */
+	json_t *s = json_object_get(c, "series");
+	assert_int_equal(json_array_size(s), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(s, 0), "period")),
+			    "2026-10");
+	json_decref(c);
+	/* On the due day it is pending, not overdue. */
+	c = report_completion(st, plan_id, 202611, 20261215, &err);
+	assert_int_equal(json_integer_value(json_object_get(c, "overdue")), 0);
+	assert_int_equal(json_integer_value(json_object_get(c, "pending")), 1);
+	json_decref(c);
+
+	/* Reminders: 'due' within three days of the due date, 'overdue' after, each once. */
+	int64_t n = -1;
+	/* 2026-10's two reports were due 2026-11-15: overdue on 2026-12-11, when code_b's
+	 * 2026-11 (due 2026-12-15) is four days away: no reminder yet. */
+	assert_int_equal(report_remind(st, plan_id, 20261211, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(report_remind(st, plan_id, 20261212, &n, &err), 0);
+	assert_int_equal(n, 1); /* three days before */
+	assert_int_equal(report_remind(st, plan_id, 20261212, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(report_remind(st, plan_id, 20261216, &n, &err), 0);
+	assert_int_equal(n, 1); /* code_b's 2026-11, overdue */
+	json_t *no = report_notices(st, code_b, 10, &err);
+	assert_int_equal(json_array_size(json_object_get(no, "notices")), 3);
+	json_decref(no);
+	json_t *l = report_list(
+		st,
+		&(struct report_filter){.plan = plan_id, .status = "overdue", .today = 20261216},
+		&err);
+	assert_int_equal(json_integer_value(json_object_get(l, "count")), 3);
+	json_decref(l);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	char text[2048];
+	if (!mkdtemp(dir))
+		return -1;
+	tu_uscc(code_a, 500112, 1);
+	tu_uscc(code_b, 500103, 2);
+	tu_uscc(code_c, 510116, 3);
+	snprintf(text, sizeof text, "%s/c.db", dir);
+	if (cc_store_open(&st, text, CC_STORE_CREATE, NULL))
+		return -1;
+	snprintf(text, sizeof text,
+		 "uscc,name,region\n%s,甲公司,500112\n%s,乙公司,500103\n%s,丙公司,510116\n", code_a,
+		 code_b, code_c);
+	tu_load(st, dir, "e.csv", text);
+	snprintf(text, sizeof text,
+		 "uscc,period,revenue,employees\n%s,2025-11,100,40\n%s,2026-10,120,45\n"
+		 "%s,2025-11,30,10\n",
+		 code_a, code_a, code_b);
+	tu_load(st, dir, "i.csv", text);
+	snprintf(text, sizeof text,
+		 "uscc,chain,node\n%s,aviation,aircraft\n%s,aviation,materials_parts\n", code_a,
+		 code_b);
+	tu_load(st, dir, "m.csv", text);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[300];
+	cc_store_close(st);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_hard_rules),
+		cmocka_unit_test(test_soft_rules),
+		cmocka_unit_test(test_plan_and_open),
+		cmocka_unit_test(test_fill_review_accept),
+		cmocka_unit_test(test_completion_and_remind),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
