@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sqlite3.h>
+#include "base/buf.h"
 #include "base/parse.h"
 #include "store/schema.h"
 #include "domain/codes.h"
@@ -20,6 +21,9 @@ struct cc_store {
 	char *path;
 	int in_tx;
 	int busy; /* the last failure was a lock held past the busy timeout (cc_store_busy) */
+	/* The change-log triggers a bulk write dropped in its transaction (cc_store_log_bulk),
+	 * their CREATE statements, put back before it commits; NULL otherwise. */
+	char *bulk_triggers;
 	/* Prepared statements kept for the life of the handle, keyed by their SQL text's
 	 * address (static strings of the hot paths: generation, sessions). */
 	const char *cached_sql[STMT_CACHE];
@@ -195,6 +199,7 @@ void cc_store_close(struct cc_store *st)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close_v2(st->db);
 	}
+	free(st->bulk_triggers);
 	free(st->path);
 	free(st);
 }
@@ -216,7 +221,11 @@ int cc_store_begin(struct cc_store *st, struct cc_error *err)
 
 int cc_store_commit(struct cc_store *st, struct cc_error *err)
 {
-	int rc = cc_store_exec(st, "COMMIT", err);
+	/* A bulk write that did not turn logging on again: its triggers go back first. */
+	int rc = st->bulk_triggers ? cc_store_log_bulk(st, 0, err) : 0;
+	if (rc)
+		return rc;
+	rc = cc_store_exec(st, "COMMIT", err);
 	if (rc == 0)
 		st->in_tx = 0;
 	return rc;
@@ -226,8 +235,11 @@ void cc_store_rollback(struct cc_store *st)
 {
 	if (st && sqlite3_get_autocommit(st->db) == 0)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	if (st)
+	if (st) {
 		st->in_tx = 0;
+		free(st->bulk_triggers); /* the rollback put them back */
+		st->bulk_triggers = NULL;
+	}
 }
 
 int cc_store_in_tx(struct cc_store *st)
@@ -409,14 +421,57 @@ int cc_store_changes_since(struct cc_store *st, int64_t seq, int max, struct cc_
 	return 0;
 }
 
+/*
+ * A bulk write drops the change-log triggers (migration 12: every one is named changes_…) in
+ * its own transaction and creates them again before it commits. Their WHEN clause alone, a
+ * look-up in meta for every row written, cost ~0.85 us a row: 4 s of the 5M-row import. No
+ * other connection sees them gone (nor can it write meanwhile: the transaction holds the
+ * write lock); a rollback puts them back.
+ */
 int cc_store_log_bulk(struct cc_store *st, int on, struct cc_error *err)
 {
-	if (!on)
-		return cc_store_exec(st, "DELETE FROM meta WHERE key = 'log_bulk'", err);
-	return cc_store_exec(st,
-			     "INSERT INTO changes(kind, entity) VALUES(9, 0);"
-			     "INSERT OR REPLACE INTO meta(key, value) VALUES('log_bulk', '1')",
+	if (!on) {
+		int rc = 0;
+		if (st->bulk_triggers) {
+			rc = cc_store_exec(st, st->bulk_triggers, err);
+			if (rc == 0) {
+				free(st->bulk_triggers);
+				st->bulk_triggers = NULL;
+			}
+		}
+		return rc ? rc : cc_store_exec(st, "DELETE FROM meta WHERE key = 'log_bulk'", err);
+	}
+	int rc = cc_store_exec(st,
+			       "INSERT INTO changes(kind, entity) VALUES(9, 0);"
+			       "INSERT OR REPLACE INTO meta(key, value) VALUES('log_bulk', '1')",
+			       err);
+	if (rc || st->bulk_triggers)
+		return rc;
+	struct cc_buf create = CC_BUF_INIT(1u << 20), drop = CC_BUF_INIT(1u << 20);
+	struct cc_stmt *s = NULL;
+	rc = cc_stmt_prepare(st, &s,
+			     "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND "
+			     "name LIKE 'changes\\_%' ESCAPE '\\' ORDER BY name",
 			     err);
+	while (rc == 0 && (rc = cc_stmt_step(s, err)) == 1) {
+		const char *name = cc_stmt_text(s, 0), *sql = cc_stmt_text(s, 1);
+		if (cc_buf_puts(&create, sql) || cc_buf_puts(&create, ";\n") ||
+		    cc_buf_puts(&drop, "DROP TRIGGER ") || cc_buf_puts(&drop, name) ||
+		    cc_buf_puts(&drop, ";\n"))
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		else
+			rc = 0;
+	}
+	cc_stmt_free(s);
+	if (rc >= 0 && create.len) {
+		rc = cc_store_exec(st, drop.data, err);
+		if (rc == 0) {
+			st->bulk_triggers = cc_buf_detach(&create);
+		}
+	}
+	cc_buf_release(&create);
+	cc_buf_release(&drop);
+	return rc < 0 ? rc : 0;
 }
 
 int cc_store_log_prune(struct cc_store *st, const char *name, int64_t seq, struct cc_error *err)

@@ -295,6 +295,29 @@ static void test_change_log(void **state)
 	assert_int_equal(cc_store_changes_since(st, s0, 1000, &ch, &n, &err), 1);
 	assert_int_equal(cc_store_changes_since(st, s1, 1000, &ch, &n, &err), 0);
 	free(ch);
+	/* The bulk transaction drops the change-log triggers (their per-row WHEN was the cost)
+	 * and puts them back: after log_bulk(0), after a commit that forgot it, after a
+	 * rollback; and the next single write is logged again. */
+	static const char ntrig[] = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+				    "AND name LIKE 'changes\\_%' ESCAPE '\\'";
+	int64_t triggers = cc_store_int(st, ntrig, -1);
+	assert_true(triggers >= 12);
+	for (int way = 0; way < 2; way++) {
+		assert_int_equal(cc_store_begin(st, &err), 0);
+		assert_int_equal(cc_store_log_bulk(st, 1, &err), 0);
+		assert_int_equal(cc_store_int(st, ntrig, -1), 0);
+		exec(st, "UPDATE enterprises SET name = 'E'");
+		if (way == 0)
+			assert_int_equal(cc_store_commit(st, &err), 0); /* no log_bulk(0) */
+		else
+			cc_store_rollback(st);
+		assert_int_equal(cc_store_int(st, ntrig, -1), triggers);
+	}
+	int64_t s2 = cc_store_log_seq(st);
+	exec(st, "UPDATE enterprises SET name = 'F'");
+	assert_true(cc_store_log_seq(st) > s2);
+	assert_int_equal(cc_store_int(st, "SELECT count(*) FROM meta WHERE key = 'log_bulk'", 9),
+			 0);
 	cc_store_close(st);
 }
 
