@@ -18,7 +18,8 @@
 #include <sodium.h>
 
 static const char *const files[] = {"enterprises.csv", "indicators.csv", "chain_members.csv",
-				    "supply.csv",      "postings.csv",	 "patents.csv"};
+				    "supply.csv",      "postings.csv",	 "patents.csv",
+				    "energy.csv"};
 
 /*
  * Creates the demo accounts with random passwords and prints them once: an admin, an analyst,

@@ -246,4 +246,36 @@ struct green_rollup {
 int green_rollup_run(const struct cc_frame *f, int year, const double *co2, const uint8_t *flagged,
 		     int by_chain, struct green_rollup **out);
 
+/* ---- JSON answers (report.c), shared by the CLI's --format json and the API ---- */
+struct cc_jw;
+
+/* The factors table with sources. */
+void green_write_factors(struct cc_jw *w, const struct green_factors *g);
+
+/* Enterprise I's account by year with its percentile and industry quartiles. */
+int green_write_account(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
+			const struct green_factors *g, int i, struct cc_error *err);
+
+/* METRIC "energy" (tce per 万元 output, the frame's) or "carbon" (tCO2 per 万元 output, from the
+ * carriers) of YEAR per enterprise into V (f->n). CC_EINVAL for another metric. */
+int green_metric_column(struct cc_store *st, const struct cc_frame *f,
+			const struct green_factors *g, const char *metric, int year, double *v,
+			struct cc_error *err);
+
+/* Industry groups of METRIC in YEAR, largest first (LIMIT of them), those under INDUSTRY (a
+ * code prefix, NULL for all); with INDUSTRY also its enterprises, most intensive first. */
+int green_write_benchmarks(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
+			   const struct green_factors *g, int year, const char *metric,
+			   const char *industry, int limit, struct cc_error *err);
+
+/* The screen S's flagged enterprises and near misses (REGION: a code scope, 0 for all), at
+ * most LIMIT, each with its reasons in Chinese and English. */
+void green_write_screen(struct cc_jw *w, const struct cc_frame *f, const struct green_screen *s,
+			const struct green_factors *g, int region, int limit);
+
+/* The green page's summary of YEAR in REGION (0: all): totals, districts, chains, division
+ * quartiles, the carbon trend over the frame's years. */
+int green_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
+			const struct green_factors *g, int year, int region, struct cc_error *err);
+
 #endif

@@ -147,5 +147,11 @@ int h_report_return(struct http_req *req);
 int h_report_accept(struct http_req *req);
 int h_report_notices(struct http_req *req);
 int h_enterprise_provenance(struct http_req *req);
+/* Green routes (h_green.c, issue 16). */
+int h_green_factors(struct http_req *req);
+int h_enterprise_green(struct http_req *req);
+int h_green_benchmarks(struct http_req *req);
+int h_green_laggards(struct http_req *req);
+int h_green_summary(struct http_req *req);
 
 #endif

@@ -228,6 +228,21 @@ const struct http_route http_routes[] = {
 	{"GET", "/api/v1/enterprises/{uscc}/provenance", h_enterprise_provenance, ALL,
 	 "Where each stored indicator value came from: report (which, who, when), manual edit (who, when) or import (the latest indicators file) (an enterprise user: itself)",
 	 "period:string", "reporting"},
+	{"GET", "/api/v1/green/factors", h_green_factors, ALL,
+	 "The energy and carbon factors (data/green/factors.json): each carrier's canonical unit, accepted units, GB/T 2589-2020 kgce per unit (equivalent value), CO2 per unit or the grid factor, with sources and whether each was verified",
+	 "", "green"},
+	{"GET", "/api/v1/enterprises/{uscc}/green", h_enterprise_green, ALL,
+	 "An enterprise's energy and carbon account by year: tce (equivalent and equal value), CO2, water, intensities per 万元 of output and value added, year-on-year change, carriers, and its energy intensity's percentile and quartiles in its industry (an enterprise user: itself)",
+	 "", "green"},
+	{"GET", "/api/v1/green/benchmarks", h_green_benchmarks, EDIT,
+	 "Industry benchmarks of energy (tce/万元 output) or carbon (tCO2/万元 output) intensity: groups by GB/T 4754 class falling back to group and division when small, with quartiles and P90; with industry, that industry's enterprises with percentiles (PERCENT_RANK)",
+	 "year:integer,metric:string,industry:string,limit:integer", "green"},
+	{"GET", "/api/v1/green/laggards", h_green_laggards, EDIT,
+	 "The laggard screen (落后产能): the criteria set green_laggard and the industry's worst decile of energy intensity; near misses within margin; reasons in Chinese and English",
+	 "year:integer,margin:number,region:integer,limit:integer", "green"},
+	{"GET", "/api/v1/green/summary", h_green_summary, EDIT,
+	 "The green page's figures of a year: totals, by district and by chain (energy, output, CO2, intensities, flagged laggards), energy-intensity quartiles of the 12 largest industry divisions, and the energy and carbon trend over the years held",
+	 "year:integer,region:integer", "green"},
 };
 // clang-format on
 

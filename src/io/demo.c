@@ -26,6 +26,7 @@
 #include "innov/innov.h"
 #include "io/demo.h"
 #include "io/export.h"
+#include "green/green.h"
 
 struct rng {
 	uint64_t s;
@@ -538,7 +539,8 @@ static void draw_profile(struct rng *r, const struct ent *e, const struct cc_nod
 
 /* Writes E's annual rows: REV[0..NY) its revenue by year, the last one LAST_YEAR. */
 static void write_annual(struct demo *g, struct writer *w, const struct ent *e, struct profile *p,
-			 const double *rev, int ny, int last_year)
+			 const double *rev, int ny, int last_year, double *energy_out,
+			 double *output_out)
 {
 	struct rng *r = &g->r;
 	for (int y = 0; y < ny; y++) {
@@ -574,6 +576,9 @@ static void write_annual(struct demo *g, struct writer *w, const struct ent *e, 
 			fmt_num(v[m], sizeof v[m], vals[m], dec);
 			cells[m] = uniform(r) < 0.015 ? NULL : v[m];
 		}
+		/* What the energy accounts decompose: the values as written (NaN when left out). */
+		energy_out[y] = cells[CC_M_ENERGY_TCE] ? strtod(v[CC_M_ENERGY_TCE], NULL) : NAN;
+		output_out[y] = cells[CC_M_OUTPUT_VALUE] ? strtod(v[CC_M_OUTPUT_VALUE], NULL) : NAN;
 		snprintf(period, sizeof period, "%d", last_year - ny + 1 + y);
 		w_field(w, e->uscc, 0);
 		w_field(w, period, 0);
@@ -611,6 +616,127 @@ static void write_monthly(struct demo *g, struct writer *w, const struct ent *e,
 	}
 }
 
+/*
+ * How energy-hungry E's industry is: the six energy-intensive divisions of the statistics
+ * (petroleum C25, chemicals C26, non-metallic minerals C30, ferrous C31 and non-ferrous C32
+ * metals, power D44) use several times the energy per 万元 of output, electronics and software
+ * far less. The industry is the one write_enterprise gives E (its node's first known code).
+ */
+static const char *ent_industry(const struct cc_node *nd)
+{
+	for (int k = 0; k < nd->nindustries; k++)
+		if (cc_industry_find(nd->industries[k]))
+			return nd->industries[k];
+	return NULL;
+}
+
+static int heavy_industry(const char *ind)
+{
+	static const char *const heavy[] = {"C25", "C26", "C30", "C31", "C32", "D44"};
+	for (size_t k = 0; ind && k < sizeof heavy / sizeof heavy[0]; k++)
+		if (strncmp(ind, heavy[k], 3) == 0)
+			return 1;
+	return 0;
+}
+
+static double industry_energy_factor(const char *ind)
+{
+	if (heavy_industry(ind))
+		return 4.0;
+	if (ind && (!strncmp(ind, "C39", 3) || !strncmp(ind, "I6", 2) || !strncmp(ind, "C40", 3)))
+		return 0.5;
+	return 1.0;
+}
+
+/*
+ * Writes E's energy accounts (energy.csv) for the years whose energy_tce was written: that
+ * total split over carriers by a mix typical of its industry (heavy industry burns coal and
+ * gas; others mostly buy electricity), each carrier's quantity in a unit its files use, so
+ * that the carriers' tce sums to the written total (which they then stand for). R is the
+ * energy accounts' own random stream, so the other files are the same with or without them.
+ */
+static void write_energy(struct demo *g, struct writer *w, struct rng *r, const struct ent *e,
+			 const char *ind, const double *energy, const double *output, int ny,
+			 int last_year)
+{
+	const struct green_factors *gf = green_factors_get(NULL);
+	if (!gf)
+		return;
+	int heavy = heavy_industry(ind);
+	/* Shares of tce: electricity, coal, gas, diesel, heat; own solar for some. */
+	double mix[5];
+	if (heavy) {
+		mix[0] = uni(r, 0.2, 0.35), mix[1] = uni(r, 0.35, 0.55), mix[3] = uni(r, 0.02, 0.05);
+		mix[4] = 0;
+	} else {
+		mix[0] = uni(r, 0.6, 0.85), mix[1] = 0, mix[3] = uni(r, 0.02, 0.06);
+		mix[4] = uniform(r) < 0.3 ? uni(r, 0.03, 0.1) : 0;
+	}
+	mix[2] = 1 - mix[0] - mix[1] - mix[3] - mix[4];
+	double solar = uniform(r) < (e->size > 20000 ? 0.4 : 0.1) ? uni(r, 0.03, 0.12) : 0;
+	double water_per_out = (heavy ? 8 : 2) * exp(0.5 * normal(r)); /* t per 万元 */
+	double va_share = uni(r, 0.18, 0.35);
+	static const char *const ids[5] = {"electricity", "coal", "natural_gas", "diesel", "heat"};
+	static const char *const units[5] = {"kWh", "t", "m3", "t", "GJ"};
+	static const double per_unit[5] = {1, 1000, 1, 1000, 1000}; /* canonical units per unit */
+	for (int y = 0; y < ny; y++) {
+		if (!isfinite(energy[y]) || energy[y] <= 0)
+			continue;
+		char period[16], q[48], va[48];
+		snprintf(period, sizeof period, "%d", last_year - ny + 1 + y);
+		double drift = 1 + 0.03 * normal(r); /* the mix moves a little year to year */
+		for (int k = 0; k < 5; k++) {
+			double share = k == 0 ? mix[0] * drift : mix[k];
+			if (k == 2)
+				share = 1 - mix[0] * drift - mix[1] - mix[3] - mix[4];
+			if (share <= 0)
+				continue;
+			int c = green_carrier_find(gf, ids[k], strlen(ids[k]));
+			if (c < 0)
+				continue;
+			double tce = energy[y] * share;
+			double units_n = tce * 1000 / gf->carriers[c].kgce / per_unit[k];
+			if (k == 0 && solar > 0) {
+				/* Part of the electricity from the firm's own roof. */
+				int rc_ = green_carrier_find(gf, "renewable", 9);
+				if (rc_ >= 0) {
+					fmt_num(q, sizeof q, units_n * solar, 6);
+					w_field(w, e->uscc, 0);
+					w_field(w, period, 0);
+					w_field(w, "renewable", 0);
+					w_field(w, q, 0);
+					w_field(w, "kWh", 0);
+					w_field(w, NULL, 1);
+					units_n *= 1 - solar;
+				}
+			}
+			fmt_num(q, sizeof q, units_n, 6);
+			w_field(w, e->uscc, 0);
+			w_field(w, period, 0);
+			w_field(w, ids[k], 0);
+			w_field(w, q, 0);
+			w_field(w, units[k], 0);
+			if (k == 0 && isfinite(output[y])) {
+				fmt_num(va, sizeof va, output[y] * va_share * (1 + 0.02 * normal(r)),
+					2);
+				w_field(w, va, 1);
+			} else {
+				w_field(w, NULL, 1);
+			}
+		}
+		if (isfinite(output[y])) {
+			fmt_num(q, sizeof q, output[y] * water_per_out, 1);
+			w_field(w, e->uscc, 0);
+			w_field(w, period, 0);
+			w_field(w, "water", 0);
+			w_field(w, q, 0);
+			w_field(w, "t", 0);
+			w_field(w, NULL, 1);
+		}
+		g->counts->energy++;
+	}
+}
+
 /* Indicators: annual years and then months, enterprise by enterprise, into indicators.csv. */
 static int write_indicators(struct demo *g, struct cc_error *err)
 {
@@ -621,6 +747,13 @@ static int write_indicators(struct demo *g, struct cc_error *err)
 		"total_liabilities,op_cash_flow,employees,rd_staff,rd_expense,invention_patents,"
 		"hightech_revenue,exports,energy_tce,tax,local_purchase,financing",
 		err);
+	if (rc)
+		goto out;
+	/* The energy accounts (issue 16): their own file and random stream. */
+	struct writer ew = {0};
+	struct rng er = {g->o->seed * 0x9E3779B97F4A7C15ull + 16};
+	rc = w_open(&ew, g->dir, "energy.csv", "uscc,period,carrier,quantity,unit,value_added",
+		    err);
 	if (rc)
 		goto out;
 	int last_year = g->o->this_year - 1;
@@ -639,13 +772,22 @@ static int write_indicators(struct demo *g, struct cc_error *err)
 			}
 		}
 		struct profile p;
-		draw_profile(&g->r, e, &g->cat->nodes[e->node], &p);
-		write_annual(g, &w, e, &p, rev, ny, last_year);
+		double energy[64], output[64];
+		const struct cc_node *nd = &g->cat->nodes[e->node];
+		draw_profile(&g->r, e, nd, &p);
+		p.energy *= industry_energy_factor(ent_industry(nd));
+		write_annual(g, &w, e, &p, rev, ny, last_year, energy, output);
 		write_monthly(g, &w, e, &p, last_year);
+		/* Most firms report carriers; small light ones often only the total. */
+		if (heavy_industry(ent_industry(nd)) || uniform(&er) < 0.6)
+			write_energy(g, &ew, &er, e, ent_industry(nd), energy, output, ny, last_year);
 	}
 	rc = w_close(&w, err);
+	if (rc == 0)
+		rc = w_close(&ew, err);
 out:
 	w_close(&w, NULL);
+	w_close(&ew, NULL);
 	return rc;
 }
 

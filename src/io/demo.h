@@ -19,6 +19,7 @@ struct cc_demo_opts {
 struct cc_demo_counts {
 	int64_t enterprises, indicators, members, supply, postings;
 	int64_t patents; /* patents.csv (issue 17), written last */
+	int64_t energy; /* enterprise-years of energy.csv */
 };
 
 /* Fills OPTS with the defaults (today's date from the clock). */
@@ -26,7 +27,8 @@ void cc_demo_defaults(struct cc_demo_opts *opts);
 
 /*
  * Writes enterprises.csv, indicators.csv, chain_members.csv, supply.csv, postings.csv and
- * patents.csv into DIR (which must exist). Returns 0 and the row counts, or a negative CC_E*.
+ * patents.csv, and energy.csv (energy accounts by carrier for most enterprise-years) into
+ * DIR (which must exist). Returns 0 and the row counts, or a negative CC_E*.
  */
 int cc_demo_write(const char *dir, const struct cc_demo_opts *opts, struct cc_demo_counts *counts,
 		  struct cc_error *err);

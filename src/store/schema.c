@@ -435,7 +435,8 @@ static const char *const migrations[] = {
 	 * equivalent-value tce as converted when imported. Carriers win over an imported
 	 * energy_tce: the triggers keep indicators.energy_tce equal to the sum of the year's
 	 * carriers (inserting the indicators row when missing) whoever writes either table, and
-	 * the indicators' own triggers (migration 12) log the change for the frame. Value added
+	 * the indicators' own triggers (migration 12) log the change for the frame. The total is
+	 * rounded to 10^-6 tce (1 gce), so that it is a short decimal in files. Value added
 	 * (工业增加值, 万元) is per enterprise and year, a denominator of the intensities. */
 	"CREATE TABLE energy_accounts("
 	"  enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,"
@@ -451,30 +452,30 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY(enterprise_id, period)) WITHOUT ROWID;"
 	"CREATE TRIGGER energy_total_ai AFTER INSERT ON energy_accounts BEGIN"
 	"  INSERT INTO indicators(enterprise_id, period, energy_tce)"
-	"    VALUES(new.enterprise_id, new.period, (SELECT sum(tce) FROM energy_accounts"
+	"    VALUES(new.enterprise_id, new.period, (SELECT round(sum(tce), 6) FROM energy_accounts"
 	"      WHERE enterprise_id = new.enterprise_id AND period = new.period))"
 	"    ON CONFLICT(enterprise_id, period) DO UPDATE SET energy_tce = excluded.energy_tce"
 	"    WHERE energy_tce IS NOT excluded.energy_tce;"
 	"  END;"
 	"CREATE TRIGGER energy_total_au AFTER UPDATE ON energy_accounts BEGIN"
 	"  INSERT INTO indicators(enterprise_id, period, energy_tce)"
-	"    VALUES(new.enterprise_id, new.period, (SELECT sum(tce) FROM energy_accounts"
+	"    VALUES(new.enterprise_id, new.period, (SELECT round(sum(tce), 6) FROM energy_accounts"
 	"      WHERE enterprise_id = new.enterprise_id AND period = new.period))"
 	"    ON CONFLICT(enterprise_id, period) DO UPDATE SET energy_tce = excluded.energy_tce"
 	"    WHERE energy_tce IS NOT excluded.energy_tce;"
 	"  END;"
 	"CREATE TRIGGER energy_total_ad AFTER DELETE ON energy_accounts BEGIN"
-	"  UPDATE indicators SET energy_tce = (SELECT sum(tce) FROM energy_accounts"
+	"  UPDATE indicators SET energy_tce = (SELECT round(sum(tce), 6) FROM energy_accounts"
 	"    WHERE enterprise_id = old.enterprise_id AND period = old.period)"
 	"    WHERE enterprise_id = old.enterprise_id AND period = old.period;"
 	"  END;"
 	"CREATE TRIGGER energy_wins_iu AFTER UPDATE OF energy_tce ON indicators"
 	"  WHEN EXISTS(SELECT 1 FROM energy_accounts WHERE enterprise_id = new.enterprise_id"
 	"    AND period = new.period) BEGIN"
-	"  UPDATE indicators SET energy_tce = (SELECT sum(tce) FROM energy_accounts"
+	"  UPDATE indicators SET energy_tce = (SELECT round(sum(tce), 6) FROM energy_accounts"
 	"    WHERE enterprise_id = new.enterprise_id AND period = new.period)"
 	"    WHERE enterprise_id = new.enterprise_id AND period = new.period"
-	"    AND energy_tce IS NOT (SELECT sum(tce) FROM energy_accounts"
+	"    AND energy_tce IS NOT (SELECT round(sum(tce), 6) FROM energy_accounts"
 	"    WHERE enterprise_id = new.enterprise_id AND period = new.period);"
 	"  END;"
 	/* The importer's one statement per row (io/import.c): the carrier and the year's value
@@ -496,10 +497,10 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER energy_wins_ii AFTER INSERT ON indicators"
 	"  WHEN EXISTS(SELECT 1 FROM energy_accounts WHERE enterprise_id = new.enterprise_id"
 	"    AND period = new.period) BEGIN"
-	"  UPDATE indicators SET energy_tce = (SELECT sum(tce) FROM energy_accounts"
+	"  UPDATE indicators SET energy_tce = (SELECT round(sum(tce), 6) FROM energy_accounts"
 	"    WHERE enterprise_id = new.enterprise_id AND period = new.period)"
 	"    WHERE enterprise_id = new.enterprise_id AND period = new.period"
-	"    AND energy_tce IS NOT (SELECT sum(tce) FROM energy_accounts"
+	"    AND energy_tce IS NOT (SELECT round(sum(tce), 6) FROM energy_accounts"
 	"    WHERE enterprise_id = new.enterprise_id AND period = new.period);"
 	"  END;",
 	/* 15: patents (issue 17; FORMATS.md patents.csv), keyed by the canonical application

@@ -108,6 +108,12 @@ report|status|1
 report|remind|-
 report|notices|$U
 report|provenance|$U
+green||-
+green|factors|-
+green|account|$U
+green|bench|-
+green|laggards|-
+green|summary|-
 "
 have() { grep -qxF "$1" <<< "$(cut -d'|' -f1,2 <<< "$cases")"; }
 
