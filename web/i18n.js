@@ -19,6 +19,7 @@ import casesStrings from './pages/cases.strings.js';
 import pickerStrings from './pickers.strings.js';
 import mapStrings from './map.strings.js';
 import methodStrings from './methods.strings.js';
+import greenStrings from './pages/green.strings.js';
 
 const STORE_KEY = 'cc.lang';
 
@@ -151,7 +152,7 @@ const SHELL = {
 };
 
 // Every string: key → [zh-CN, English]. A key defined twice is a mistake (duplicateKeys).
-const PAGES = [loginStrings, dashboardStrings, enterprisesStrings, enterpriseStrings, importStrings, adminStrings, chainStrings, briefStrings, matchStrings, riskStrings, evalStrings, listsStrings, casesStrings, pickerStrings, mapStrings, methodStrings];
+const PAGES = [loginStrings, dashboardStrings, enterprisesStrings, enterpriseStrings, importStrings, adminStrings, chainStrings, briefStrings, matchStrings, riskStrings, evalStrings, listsStrings, casesStrings, pickerStrings, mapStrings, methodStrings, greenStrings];
 const STRINGS = Object.assign({}, SHELL, ...PAGES);
 const DUPLICATES = [SHELL, ...PAGES].flatMap((d) => Object.keys(d)).filter((k, i, all) => all.indexOf(k) !== i);
 const zh = {}, en = {};

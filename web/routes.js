@@ -40,6 +40,8 @@ export const ROUTES = [
     menu: { group: 'nav.group.analysis', label: 'nav.risk' } },
   { path: '/cases', load: () => import('./pages/cases.js'), title: 'nav.cases', roles: STAFF, nav: 'cases',
     menu: { group: 'nav.group.analysis', label: 'nav.cases' } },
+  { path: '/green', load: () => import('./pages/green.js'), title: 'nav.green', roles: EDIT, nav: 'green',
+    menu: { group: 'nav.group.analysis', label: 'nav.green' } },
   { path: '/import', load: () => import('./pages/import.js'), title: 'nav.import', roles: EDIT, nav: 'import',
     menu: { group: 'nav.group.data', label: 'nav.import' } },
   { path: '/admin', load: () => import('./pages/admin.js'), title: 'nav.admin', roles: ADMIN, nav: 'admin',
