@@ -22,7 +22,7 @@ if /usr/bin/python3 -c "import pandas" 2>/dev/null; then PEER=pandas; else PEER=
 echo "loading SQLite (untimed) ..."
 /usr/bin/python3 bench/green_peers.py sqlite "$W/data.csv" "$W/data.db" > /dev/null
 bench/alternate.py --runs "${RUNS:-5}" --keep "$W" \
-  --metric seconds:seconds:lower --metric rss:"peak RSS MB":lower \
+  --metric seconds:seconds:lower --metric cpu:"CPU seconds":lower --metric rss:"peak RSS MB (whole process, loading included)":lower \
   -- ours "$B/bench_green run $W/data.csv 1" \
   -- sqlite "/usr/bin/python3 bench/green_peers.py sqlite $W/data.csv $W/data.db" \
   -- $PEER "/usr/bin/python3 bench/green_peers.py $PEER $W/data.csv"
