@@ -97,7 +97,8 @@ static int run(const char *path, long m, int n, const char *dump_to)
 		return 2;
 	for (int j = 0; j < n; j++)
 		benefit[j] = !(j == 3 || j == 7);
-	struct eval_matrix mx = {(int)m, n, x, benefit};
+	/* With a memo, as the CLI runs it: weights then scores on one matrix share its passes. */
+	struct eval_matrix mx = {(int)m, n, x, benefit, eval_memo_new()};
 	struct eval_options o = {EVAL_TOPSIS, EVAL_NORM_VECTOR, 0.5};
 	struct eval_result r;
 	double t1 = cc_now();
@@ -135,6 +136,7 @@ static int run(const char *path, long m, int n, const char *dump_to)
 			dump(dump_to, ".ranks", r.ranks, sizeof(int), (size_t)m)))
 		fprintf(stderr, "bench_mcda: cannot write %s.scores / .ranks\n", dump_to);
 	eval_result_release(&r);
+	eval_memo_free(mx.memo);
 	free(w);
 	free(benefit);
 	free(x);

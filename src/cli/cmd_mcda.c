@@ -425,7 +425,8 @@ int cmd_mcda(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	w = malloc(sizeof *w * (size_t)d.mx.n);
-	if (!w) {
+	d.mx.memo = eval_memo_new(); /* weights, scores and sensitivity share the passes */
+	if (!w || !d.mx.memo) {
 		cli_error("mcda: out of memory");
 		rc = CLI_FAIL;
 		goto out;
@@ -468,6 +469,8 @@ out:
 	free(w);
 	eval_sensitivity_release(&sens);
 	eval_result_release(&res);
+	eval_memo_free(d.mx.memo);
+	d.mx.memo = NULL;
 	eval_dataset_release(&d);
 	return rc;
 }

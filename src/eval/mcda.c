@@ -127,19 +127,61 @@ const char *eval_method_name(int method)
 struct prep {
 	int m, n;
 	const double *x;
-	double *copy;  /* owned when cells were missing */
-	double *min;   /* n, raw units */
-	double *max;   /* n */
-	double *scale; /* n: exact power of two with max |x| * scale in [0.5, 1), or 1 */
-	double *smin;  /* n: min * scale */
-	double *smax;  /* n: max * scale */
-	double *buf;   /* one allocation behind the arrays above */
+	double *copy;		/* owned when cells were missing */
+	double *min;		/* n, raw units */
+	double *max;		/* n */
+	double *scale;		/* n: exact power of two with max |x| * scale in [0.5, 1), or 1 */
+	double *smin;		/* n: min * scale */
+	double *smax;		/* n: max * scale */
+	double *buf;		/* one allocation behind the arrays above */
+	struct eval_memo *memo; /* the matrix's memo (owns copy and buf then), or NULL */
 };
+
+/* What eval_matrix.memo keeps (mcda.h): the prep of the matrix it was made for, and the column
+ * sums of y and y^2 once a pass has given them. */
+struct eval_memo {
+	const double *x;
+	int m, n;
+	const int *benefit;
+	int have_prep, have_sums;
+	struct prep p;
+	double *sy, *sy2; /* n each, one allocation */
+};
+
+struct eval_memo *eval_memo_new(void)
+{
+	return calloc(1, sizeof(struct eval_memo));
+}
+
+void eval_memo_free(struct eval_memo *memo)
+{
+	if (!memo)
+		return;
+	free(memo->p.copy);
+	free(memo->p.buf);
+	free(memo->sy);
+	free(memo);
+}
+
+/* MX's memo when it was made for MX's matrix or is still empty, else NULL. */
+static struct eval_memo *memo_of(const struct eval_matrix *mx)
+{
+	struct eval_memo *mm = mx ? mx->memo : NULL;
+	if (!mm)
+		return NULL;
+	if (!mm->have_prep)
+		return mm;
+	return mm->x == mx->x && mm->m == mx->m && mm->n == mx->n && mm->benefit == mx->benefit
+		       ? mm
+		       : NULL;
+}
 
 static void prep_release(struct prep *p)
 {
-	free(p->copy);
-	free(p->buf);
+	if (!p->memo) {
+		free(p->copy);
+		free(p->buf);
+	}
 	memset(p, 0, sizeof *p);
 }
 
@@ -194,7 +236,39 @@ static void extremes_rows(void *arg, int lo, int hi)
 }
 
 /* Fills P for MX; returns 0 or a negative CC_E* with ERR set. */
+static int prep_compute(struct prep *p, const struct eval_matrix *mx, struct cc_error *err);
+
 static int prep_init(struct prep *p, const struct eval_matrix *mx, struct cc_error *err)
+{
+	struct eval_memo *mm = memo_of(mx);
+	if (mm && mm->have_prep) {
+		*p = mm->p;
+		return 0;
+	}
+	int rc = prep_compute(p, mx, err);
+	if (rc == 0 && mm) {
+		mm->x = mx->x;
+		mm->m = mx->m;
+		mm->n = mx->n;
+		mm->benefit = mx->benefit;
+		p->memo = mm; /* the memo owns the arrays from now on */
+		mm->p = *p;
+		mm->have_prep = 1;
+	}
+	return rc;
+}
+
+/* The memo's column sums of y and y^2 into S1 and S2 (P's memo has them: 1), else 0. */
+static int memo_sums(const struct prep *p, double *s1, double *s2)
+{
+	if (!p->memo || !p->memo->have_sums)
+		return 0;
+	memcpy(s1, p->memo->sy, sizeof(double) * (size_t)p->n);
+	memcpy(s2, p->memo->sy2, sizeof(double) * (size_t)p->n);
+	return 1;
+}
+
+static int prep_compute(struct prep *p, const struct eval_matrix *mx, struct cc_error *err)
 {
 	int rc = eval_matrix_check(mx, err);
 	memset(p, 0, sizeof *p);
@@ -306,7 +380,7 @@ static void blocks_rows(void *arg, int lo, int hi)
 	int n = p->n;
 	for (int i0 = lo; i0 < hi; i0 += BLOCK) {
 		int i1 = i0 + BLOCK < hi ? i0 + BLOCK : hi;
-		double *s = b->tot + (size_t)(i0 / BLOCK) * 2 * (size_t)n, *q = s + n;
+		double *s = b->tot + (size_t)(i0 / BLOCK) * 3 * (size_t)n, *q = s + n, *r = q + n;
 		for (int i = i0; i < i1; i++) {
 			const double *row = p->x + (size_t)i * (size_t)n;
 			switch (b->kind) {
@@ -327,10 +401,12 @@ static void blocks_rows(void *arg, int lo, int hi)
 					s[j] += d * d;
 				}
 				break;
-			default: /* ENTROPY: sum y and sum y ln y (0 ln 0 = 0) */
+			default: /* ENTROPY: sum y, sum y ln y (0 ln 0 = 0), and sum y^2 as
+				  * SUMS_SQUARES sums it (for the memo) */
 				for (int j = 0; j < n; j++) {
 					double y = row[j] * p->scale[j];
 					s[j] += y;
+					r[j] += y * y;
 					if (y > 0)
 						q[j] += y * log(y);
 				}
@@ -339,14 +415,14 @@ static void blocks_rows(void *arg, int lo, int hi)
 	}
 }
 
-/* The totals of pass KIND over P's rows into OUT1 (and OUT2: squares, or y ln y). 0 or
- * CC_ENOMEM. */
+/* The totals of pass KIND over P's rows into OUT1 (and OUT2: squares, or y ln y; OUT3: the
+ * squares of the ENTROPY pass). 0 or CC_ENOMEM. */
 static int block_sums(const struct prep *p, int kind, const double *mean, double *out1,
-		      double *out2)
+		      double *out2, double *out3)
 {
 	int n = p->n;
 	size_t nb = ((size_t)p->m + BLOCK - 1) / BLOCK;
-	struct blocks_job b = {p, kind, mean, calloc(nb * 2 * (size_t)n, sizeof(double))};
+	struct blocks_job b = {p, kind, mean, calloc(nb * 3 * (size_t)n, sizeof(double))};
 	if (!b.tot)
 		return CC_ENOMEM;
 	par_rows(p->m, blocks_rows, &b);
@@ -354,13 +430,17 @@ static int block_sums(const struct prep *p, int kind, const double *mean, double
 		out1[j] = 0;
 		if (out2)
 			out2[j] = 0;
+		if (out3)
+			out3[j] = 0;
 	}
 	for (size_t k = 0; k < nb; k++) {
-		const double *s = b.tot + k * 2 * (size_t)n, *q = s + n;
+		const double *s = b.tot + k * 3 * (size_t)n, *q = s + n, *r = q + n;
 		for (int j = 0; j < n; j++) {
 			out1[j] += s[j];
 			if (out2)
 				out2[j] += q[j];
+			if (out3)
+				out3[j] += r[j];
 		}
 	}
 	free(b.tot);
@@ -405,19 +485,19 @@ static int affine_init(struct affine *f, const struct prep *p, const int *benefi
 				goto out;
 			}
 	}
-	if ((norm == EVAL_NORM_VECTOR || norm == EVAL_NORM_SUM) &&
-	    block_sums(p, norm == EVAL_NORM_VECTOR ? SUMS_SQUARES : SUMS, NULL, s1, s2)) {
+	if ((norm == EVAL_NORM_VECTOR || norm == EVAL_NORM_SUM) && !memo_sums(p, s1, s2) &&
+	    block_sums(p, norm == EVAL_NORM_VECTOR ? SUMS_SQUARES : SUMS, NULL, s1, s2, NULL)) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
 	}
 	if (norm == EVAL_NORM_ZSCORE) {
-		if (block_sums(p, SUMS, NULL, s1, NULL)) {
+		if (block_sums(p, SUMS, NULL, s1, NULL, NULL)) {
 			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 			goto out;
 		}
 		for (int j = 0; j < n; j++)
 			s1[j] /= m;
-		if (block_sums(p, SQDEV, s1, s2, NULL)) {
+		if (block_sums(p, SQDEV, s1, s2, NULL, NULL)) {
 			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 			goto out;
 		}
@@ -555,10 +635,19 @@ int eval_weights_entropy(const struct eval_matrix *mx, double *w, struct cc_erro
 	 * one pass gives both sums. 0 ln 0 = 0: a zero cell adds nothing.
 	 */
 	double *sy = acc, *sylny = acc ? acc + n : NULL, *bs = acc ? acc + 2 * (size_t)n : NULL;
-	if (!acc || block_sums(&p, ENTROPY, NULL, sy, sylny)) {
+	struct eval_memo *mm = p.memo;
+	double *sy2 = mm && !mm->have_sums ? malloc(sizeof(double) * 2 * (size_t)n) : NULL;
+	if (!acc || block_sums(&p, ENTROPY, NULL, sy, sylny, sy2 ? sy2 + n : NULL)) {
 		free(acc);
+		free(sy2);
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
+	}
+	if (sy2) { /* the memo keeps sum y and sum y^2 for a vector normalisation next */
+		memcpy(sy2, sy, sizeof(double) * (size_t)n);
+		mm->sy = sy2;
+		mm->sy2 = sy2 + n;
+		mm->have_sums = 1;
 	}
 	double lnm = log((double)m);
 	for (int j = 0; j < n; j++) {
@@ -769,56 +858,168 @@ static int same_score(double a, double g)
 	return fabs(a - g) <= 1e-10 * scale;
 }
 
-#define RADIX_BITS 11
-#define RADIX_MASK ((1 << RADIX_BITS) - 1)
-/* One pass of eval_rank's radix sort: counts per part (par_rows' halves), then positions. */
-struct radix_job {
-	int m, shift;
-	const uint64_t *key;
-	const int *idx;
-	uint64_t *key2;
-	int *idx2;
-	size_t count[2][RADIX_MASK + 1];
-};
+/*
+ * eval_rank sorts (key, row) pairs by key, rows ascending within a key, with a most-significant
+ * digit radix sort over the keys' own range: the digit is the top bits of key - min (about
+ * log2 of the count, at most 16), so a narrow band of scores (TOPSIS's all lie in [0, 1]) still
+ * spreads over every bucket; a bucket of more than SMALL keys is sorted the same way over its
+ * own range, smaller ones by insertion. Every scatter is stable, so rows stay ascending within
+ * a key. Two passes over the keys instead of an LSD sort's six.
+ */
+#define SMALL	 32
+#define TOP_BITS 16
 
-static void radix_count(void *arg, int lo, int hi)
+/* Digit width for a run of N keys. */
+static int digit_bits(size_t n)
 {
-	struct radix_job *r = arg;
-	size_t *count = r->count[lo == 0 ? 0 : 1];
-	for (int i = lo; i < hi; i++)
-		count[(r->key[i] >> r->shift) & RADIX_MASK]++;
+	int b = 1;
+	while (b < TOP_BITS && ((size_t)1 << b) < n)
+		b++;
+	return b;
 }
 
-static void radix_scatter(void *arg, int lo, int hi)
+static void insertion(uint64_t *key, int *idx, size_t n)
 {
-	struct radix_job *r = arg;
+	for (size_t i = 1; i < n; i++) {
+		uint64_t k = key[i];
+		int v = idx[i];
+		size_t j = i;
+		while (j > 0 && key[j - 1] > k) {
+			key[j] = key[j - 1];
+			idx[j] = idx[j - 1];
+			j--;
+		}
+		key[j] = k;
+		idx[j] = v;
+	}
+}
+
+/* Sorts the N pairs (KEY, IDX) stably by key, TK / TI scratch of N. 0 or CC_ENOMEM. */
+static int msd_sort(uint64_t *key, int *idx, uint64_t *tk, int *ti, size_t n)
+{
+	if (n <= SMALL) {
+		insertion(key, idx, n);
+		return 0;
+	}
+	uint64_t lo = key[0], hi = key[0];
+	for (size_t i = 1; i < n; i++) {
+		lo = key[i] < lo ? key[i] : lo;
+		hi = key[i] > hi ? key[i] : hi;
+	}
+	uint64_t diff = hi - lo;
+	if (diff == 0)
+		return 0; /* one key: rows already ascending */
+	int bits = 64 - __builtin_clzll(diff), want = digit_bits(n);
+	int shift = bits > want ? bits - want : 0;
+	size_t nb = (size_t)(diff >> shift) + 1;
+	size_t *at = calloc(nb + 1, sizeof *at);
+	if (!at)
+		return CC_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		at[((key[i] - lo) >> shift) + 1]++;
+	for (size_t d = 0; d < nb; d++)
+		at[d + 1] += at[d];
+	for (size_t i = 0; i < n; i++) {
+		size_t to = at[(key[i] - lo) >> shift]++;
+		tk[to] = key[i];
+		ti[to] = idx[i];
+	}
+	memcpy(key, tk, sizeof *key * n);
+	memcpy(idx, ti, sizeof *idx * n);
+	/* at[d] is now the end of bucket d. */
+	int rc = 0;
+	for (size_t d = 0, start = 0; d < nb && rc == 0; start = at[d++])
+		if (at[d] - start > 1 && shift > 0)
+			rc = msd_sort(key + start, idx + start, tk + start, ti + start,
+				      at[d] - start);
+	free(at);
+	return rc;
+}
+
+/* The top level on two threads: the keys of rows [lo, hi) (best first: ascending keys for
+ * lower-is-better, else descending; NaN last), their range, counts and scatter by part. */
+struct rank_job {
+	const double *scores;
+	int lower_is_better, m, shift;
+	uint64_t base, *key, *key2;
+	int *idx, *idx2;
+	size_t nb;	  /* buckets, the last one NaN's */
+	size_t *count[2]; /* per part, nb each */
+	uint64_t lo[2], hi[2];
+	size_t split; /* first bucket of the second thread's share of the bucket sorts */
+	int rc[2];
+};
+
+static size_t rank_bucket(const struct rank_job *r, uint64_t k)
+{
+	return k == UINT64_MAX ? r->nb - 1 : (size_t)((k - r->base) >> r->shift);
+}
+
+static void rank_keys(void *arg, int lo, int hi)
+{
+	struct rank_job *r = arg;
+	int part = lo == 0 ? 0 : 1;
+	uint64_t mn = UINT64_MAX, mx = 0;
+	for (int i = lo; i < hi; i++) {
+		uint64_t k = order_key(r->scores[i]);
+		if (!r->lower_is_better && k != UINT64_MAX)
+			k = ~k - 1; /* stays below UINT64_MAX, the NaN key */
+		r->key[i] = k;
+		r->idx[i] = i;
+		if (k != UINT64_MAX) {
+			mn = k < mn ? k : mn;
+			mx = k > mx ? k : mx;
+		}
+	}
+	r->lo[part] = mn;
+	r->hi[part] = mx;
+}
+
+static void rank_count(void *arg, int lo, int hi)
+{
+	struct rank_job *r = arg;
+	size_t *count = r->count[lo == 0 ? 0 : 1];
+	for (int i = lo; i < hi; i++)
+		count[rank_bucket(r, r->key[i])]++;
+}
+
+static void rank_scatter(void *arg, int lo, int hi)
+{
+	struct rank_job *r = arg;
 	size_t *count = r->count[lo == 0 ? 0 : 1];
 	for (int i = lo; i < hi; i++) {
-		size_t at = count[(r->key[i] >> r->shift) & RADIX_MASK]++;
+		size_t at = count[rank_bucket(r, r->key[i])]++;
 		r->key2[at] = r->key[i];
 		r->idx2[at] = r->idx[i];
 	}
 }
 
-/* The sort keys of rows [lo, hi) (eval_rank). */
-struct keys_job {
-	const double *scores;
-	int lower_is_better;
-	uint64_t *key;
-	int *idx;
-};
-
-static void rank_keys(void *arg, int lo, int hi)
+/* The bucket sorts of buckets [0, split) (part 0) or [split, nb - 1) (part 1); count[0][d] is
+ * the end of bucket d after the scatter. */
+static void rank_buckets(void *arg, int lo, int hi)
 {
-	struct keys_job *kj = arg;
-	for (int i = lo; i < hi; i++) {
-		uint64_t k = order_key(kj->scores[i]);
-		/* Best first: ascending keys for lower-is-better, else descending (NaN last). */
-		if (!kj->lower_is_better && k != UINT64_MAX)
-			k = ~k - 1; /* stays below UINT64_MAX, the NaN key */
-		kj->key[i] = k;
-		kj->idx[i] = i;
+	(void)hi;
+	struct rank_job *r = arg;
+	int part = lo == 0 ? 0 : 1;
+	size_t *end = r->count[0];
+	size_t d0 = part ? r->split : 0, d1 = part ? r->nb - 1 : r->split;
+	for (size_t d = d0; d < d1 && r->rc[part] == 0; d++) {
+		size_t start = d ? end[d - 1] : 0;
+		if (end[d] - start > 1)
+			r->rc[part] = msd_sort(r->key2 + start, r->idx2 + start, r->key + start,
+					       r->idx + start, end[d] - start);
 	}
+}
+
+/* The score a key stands for (rank_keys' inverse; -0 comes back as +0). */
+static double key_score(uint64_t k, int lower_is_better)
+{
+	if (!lower_is_better)
+		k = ~(k + 1);
+	uint64_t u = (k & 0x8000000000000000ull) ? (k & ~0x8000000000000000ull) : ~k;
+	double v;
+	memcpy(&v, &u, sizeof v);
+	return v;
 }
 
 int eval_rank(const double *scores, int m, int lower_is_better, int *ranks)
@@ -833,70 +1034,79 @@ int eval_rank(const double *scores, int m, int lower_is_better, int *ranks)
 		free(idx);
 		return CC_ENOMEM;
 	}
-	uint64_t *key2 = key + sm;
-	int *idx2 = idx + sm;
-	struct keys_job kj = {scores, lower_is_better, key, idx};
-	par_rows(m, rank_keys, &kj);
-	if (m < 64) {
-		/* Insertion sort, stable: order inside a tie is by row. */
-		for (int i = 1; i < m; i++) {
-			uint64_t k = key[i];
-			int v = idx[i], j = i - 1;
-			while (j >= 0 && key[j] > k) {
-				key[j + 1] = key[j];
-				idx[j + 1] = idx[j];
-				j--;
-			}
-			key[j + 1] = k;
-			idx[j + 1] = v;
-		}
+	struct rank_job r = {.scores = scores,
+			     .lower_is_better = lower_is_better,
+			     .m = m,
+			     .key = key,
+			     .key2 = key + sm,
+			     .idx = idx,
+			     .idx2 = idx + sm,
+			     .lo = {UINT64_MAX, UINT64_MAX}};
+	par_rows(m, rank_keys, &r);
+	uint64_t *sorted = key;
+	int *order = idx, rc = 0;
+	if (m <= SMALL) {
+		insertion(key, idx, sm);
 	} else {
-		/* LSD radix sort, 11-bit digits, stable; digits shared by all keys are skipped.
-		 * Each pass counts and scatters on two threads (radix_count, radix_scatter), the
-		 * first half's keys placed before the second's within a digit, as one thread
-		 * would. */
-		struct radix_job r = {.m = m};
-		for (int shift = 0; shift < 64; shift += RADIX_BITS) {
-			r.key = key;
-			r.idx = idx;
-			r.key2 = key2;
-			r.idx2 = idx2;
-			r.shift = shift;
-			memset(r.count, 0, sizeof r.count);
-			par_rows(m, radix_count, &r);
-			int d0 = (int)((key[0] >> shift) & RADIX_MASK);
-			if (r.count[0][d0] + r.count[1][d0] == sm)
-				continue;
-			size_t pos = 0;
-			for (int d = 0; d <= RADIX_MASK; d++)
-				for (int k = 0; k < 2; k++) {
-					size_t c = r.count[k][d];
-					r.count[k][d] = pos;
-					pos += c;
-				}
-			par_rows(m, radix_scatter, &r);
-			uint64_t *tk = key;
-			key = key2;
-			key2 = tk;
-			int *ti = idx;
-			idx = idx2;
-			idx2 = ti;
+		uint64_t lo = r.lo[0] < r.lo[1] ? r.lo[0] : r.lo[1];
+		uint64_t hi = r.hi[0] > r.hi[1] ? r.hi[0] : r.hi[1];
+		if (lo == UINT64_MAX) /* every score NaN */
+			lo = hi = 0;
+		uint64_t diff = hi - lo;
+		int bits = diff ? 64 - __builtin_clzll(diff) : 0, want = digit_bits(sm);
+		r.base = lo;
+		r.shift = bits > want ? bits - want : 0;
+		r.nb = (size_t)(diff >> r.shift) + 2;
+		r.count[0] = calloc(r.nb * 2, sizeof(size_t));
+		if (!r.count[0]) {
+			rc = CC_ENOMEM;
+			goto out;
+		}
+		r.count[1] = r.count[0] + r.nb;
+		par_rows(m, rank_count, &r);
+		/* Positions: within a bucket the first part's keys before the second's. */
+		size_t pos = 0;
+		for (size_t d = 0; d < r.nb; d++)
+			for (int k = 0; k < 2; k++) {
+				size_t c = r.count[k][d];
+				r.count[k][d] = pos;
+				pos += c;
+			}
+		par_rows(m, rank_scatter, &r);
+		/* count[1][d] is now bucket d's end; the buckets split in two halves of rows. */
+		memcpy(r.count[0], r.count[1], sizeof(size_t) * r.nb);
+		/* One thread below par_rows' threshold (it then calls part 0 alone). */
+		r.split = m < PAR_MIN_ROWS ? r.nb - 1 : 0;
+		while (r.split < r.nb - 1 && r.count[0][r.split] < sm / 2)
+			r.split++;
+		par_rows(m, rank_buckets, &r);
+		free(r.count[0]);
+		if (r.rc[0] || r.rc[1]) {
+			rc = CC_ENOMEM;
+			goto out;
+		}
+		sorted = r.key2;
+		order = r.idx2;
+	}
+	{
+		double group =
+			sorted[0] == UINT64_MAX ? NAN : key_score(sorted[0], lower_is_better);
+		int rank = 1;
+		for (size_t pos = 0; pos < sm; pos++) {
+			double s = sorted[pos] == UINT64_MAX
+					   ? NAN
+					   : key_score(sorted[pos], lower_is_better);
+			if (pos > 0 && !same_score(s, group)) {
+				group = s;
+				rank = (int)pos + 1;
+			}
+			ranks[order[pos]] = rank;
 		}
 	}
-	double group = scores[idx[0]];
-	int rank = 1;
-	for (int pos = 0; pos < m; pos++) {
-		double s = scores[idx[pos]];
-		if (pos > 0 && !same_score(s, group)) {
-			group = s;
-			rank = pos + 1;
-		}
-		ranks[idx[pos]] = rank;
-	}
-	/* The buffers may have swapped: free whichever half starts each allocation. */
-	free(key < key2 ? key : key2);
-	free(idx < idx2 ? idx : idx2);
-	return 0;
+out:
+	free(key);
+	free(idx);
+	return rc;
 }
 
 /* ---------------------------------------------------------------------------------------- */

@@ -68,12 +68,24 @@ enum eval_method_t {
 	EVAL_WSUM = 2,
 };
 
+struct eval_memo;
+
 /* A decision matrix (borrowed arrays). */
 struct eval_matrix {
 	int m, n;	    /* alternatives, criteria; both >= 1 */
 	const double *x;    /* m * n, row-major: x[i * n + j]; NaN = missing */
 	const int *benefit; /* n: 1 maximise, 0 minimise */
+	/* Optional (NULL): what one computation on this matrix learns and the next reuses —
+	 * the columns' extremes and imputed copy, and the column sums the entropy pass gives
+	 * (so weights then TOPSIS with vector normalisation read the matrix three times, not
+	 * five). The results are the same bit for bit with or without it. Valid while X, M, N
+	 * and BENEFIT stay as they are. */
+	struct eval_memo *memo;
 };
+
+/* A new empty memo (NULL when out of memory) and its release (NULL accepted). */
+struct eval_memo *eval_memo_new(void);
+void eval_memo_free(struct eval_memo *memo);
 
 /* Parses "vector", "minmax", "max", "sum", "zscore" (and "min-max", "z-score"); -1 if unknown. */
 int eval_norm_parse(const char *s);

@@ -382,7 +382,7 @@ static int model_weights(const struct eval_model *m, const struct eval_matrix *m
 		else
 			rc = eval_normalize(mx, EVAL_NORM_MINMAX, nm, err);
 	}
-	struct eval_matrix mn = {n, k, nm, ones};
+	struct eval_matrix mn = {n, k, nm, ones, NULL};
 	if (rc == 0) {
 		switch (m->weighting) {
 		case EVAL_W_EQUAL: eval_weights_equal(k, w); break;
@@ -437,7 +437,7 @@ static int score_rows(const struct eval_model *m, struct eval_model_run *run,
 			double v = run->x[(size_t)r * (size_t)k + (size_t)j];
 			x[(size_t)r * (size_t)k + (size_t)j] = known[j] ? v : 0;
 		}
-	struct eval_matrix mx = {n, k, x, benefit};
+	struct eval_matrix mx = {n, k, x, benefit, NULL};
 	double w[EVAL_MODEL_MAX_IND];
 	rc = eval_normalize(&mx, m->norm, run->norm, err);
 	if (rc == 0)

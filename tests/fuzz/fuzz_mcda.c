@@ -184,7 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (avail > cells)
 			avail = cells;
 		memcpy(x, p + 3, avail * sizeof(double));
-		struct eval_matrix mx = {m, c, x, benefit};
+		struct eval_matrix mx = {m, c, x, benefit, NULL};
 		run_all(&mx, NULL);
 	}
 	return 0;

@@ -23,7 +23,7 @@
 
 static struct eval_matrix mat(int m, int n, const double *x, const int *benefit)
 {
-	struct eval_matrix mx = {m, n, x, benefit};
+	struct eval_matrix mx = {m, n, x, benefit, NULL};
 	return mx;
 }
 
@@ -701,6 +701,142 @@ static void test_rank_radix(void **state)
 	free(r);
 }
 
+/* The reference order for test_rank_skewed: best first (higher unless LOWER), NaN last, rows
+ * ascending within a score. */
+static const double *ref_scores;
+static int ref_lower;
+static int ref_cmp(const void *a, const void *b)
+{
+	int i = *(const int *)a, j = *(const int *)b;
+	double x = ref_scores[i], y = ref_scores[j];
+	int nx = x != x, ny = y != y;
+	if (nx != ny)
+		return nx - ny;
+	if (!nx && x != y)
+		return (ref_lower ? x < y : x > y) ? -1 : 1;
+	return (i > j) - (i < j);
+}
+
+/*
+ * Ranks on skewed scores, where a radix digit taken from the scores' range puts nearly every
+ * score in one bucket: a band of 1e-13 wide holding most rows, far outliers, exact ties, NaN,
+ * -0 and +0, on two threads (more rows than par_rows' threshold) and on one. Checked against
+ * a comparison sort walked with the same tie rule.
+ */
+static void test_rank_skewed(void **state)
+{
+	(void)state;
+	enum { M = 200003 };
+	double *s = malloc(sizeof *s * M);
+	int *r = malloc(sizeof *r * M), *ord = malloc(sizeof *ord * M),
+	    *want = malloc(sizeof *want * M);
+	assert_true(s && r && ord && want);
+	uint64_t seed = 7;
+	for (int i = 0; i < M; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		int k = (int)(seed >> 40) % 1000;
+		s[i] = k < 900	 ? 0.5 + (double)((seed >> 20) % 4096) * 1e-17 * 25
+		       : k < 930 ? (double)((seed >> 30) % 7) /* exact ties */
+		       : k < 940 ? NAN
+		       : k < 950 ? ((seed >> 25) & 1 ? 1e300 : -1e300)
+				 : (double)(int64_t)(seed >> 11) * 1e-9;
+	}
+	s[5] = -0.0;
+	s[6] = 0.0;
+	for (int sizes = 0; sizes < 2; sizes++) {
+		int m = sizes ? 40000 : M; /* 40,000: below the two-thread threshold */
+		for (int lower = 0; lower <= 1; lower++) {
+			assert_int_equal(eval_rank(s, m, lower, r), 0);
+			for (int i = 0; i < m; i++)
+				ord[i] = i;
+			ref_scores = s;
+			ref_lower = lower;
+			qsort(ord, (size_t)m, sizeof *ord, ref_cmp);
+			double group = s[ord[0]];
+			int rank = 1;
+			for (int pos = 0; pos < m; pos++) {
+				double v = s[ord[pos]];
+				int same = (v != v || group != group)
+						   ? (v != v && group != group)
+						   : fabs(v - group) <=
+							     1e-10 * fmax(1.0, fmax(fabs(v),
+										    fabs(group)));
+				if (pos > 0 && !same) {
+					group = v;
+					rank = pos + 1;
+				}
+				want[ord[pos]] = rank;
+			}
+			for (int i = 0; i < m; i++)
+				if (r[i] != want[i])
+					fail_msg("m %d lower %d row %d (%.17g): rank %d, want %d",
+						 m, lower, i, s[i], r[i], want[i]);
+			assert_int_equal(r[5], r[6]);
+		}
+	}
+	free(s);
+	free(r);
+	free(ord);
+	free(want);
+}
+
+/*
+ * eval_matrix.memo: weights then scores on one matrix share its passes, with the same results
+ * bit for bit as without (missing cells, every normalisation and method, two threads), and a
+ * memo made for another matrix is not used.
+ */
+static void test_memo(void **state)
+{
+	(void)state;
+	enum { M = 70001, N = 4 };
+	double *x = malloc(sizeof *x * M * N), *y = malloc(sizeof *y * M * N);
+	assert_true(x && y);
+	uint64_t seed = 3;
+	for (int k = 0; k < M * N; k++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		x[k] = (double)((seed >> 35) % 100000) / 3.0;
+		y[k] = x[k] * 2 + 1;
+	}
+	x[7] = NAN;
+	x[4 * 1000 + 2] = NAN;
+	int benefit[N] = {1, 0, 1, 0};
+	struct cc_error err = {0};
+	struct eval_memo *memo = eval_memo_new();
+	assert_non_null(memo);
+	for (int norm = EVAL_NORM_VECTOR; norm <= EVAL_NORM_ZSCORE; norm++)
+		for (int method = EVAL_TOPSIS; method <= EVAL_WSUM; method++) {
+			struct eval_matrix plain = {M, N, x, benefit, NULL};
+			struct eval_matrix memod = {M, N, x, benefit, memo};
+			double w1[N], w2[N];
+			struct eval_options o = {method, norm, 0.5};
+			struct eval_result a, b;
+			assert_int_equal(eval_weights_entropy(&plain, w1, &err), 0);
+			assert_int_equal(eval_weights_entropy(&memod, w2, &err), 0);
+			assert_memory_equal(w1, w2, sizeof w1);
+			assert_int_equal(eval_run(&plain, w1, &o, &a, &err), 0);
+			assert_int_equal(eval_run(&memod, w2, &o, &b, &err), 0);
+			assert_memory_equal(a.scores, b.scores, sizeof(double) * M);
+			assert_memory_equal(a.ranks, b.ranks, sizeof(int) * M);
+			eval_result_release(&a);
+			eval_result_release(&b);
+			/* Another matrix with the same memo: computed afresh, not from the memo. */
+			struct eval_matrix other = {M, N, y, benefit, memo}, other_plain = other;
+			other_plain.memo = NULL;
+			assert_int_equal(eval_weights_entropy(&other, w1, &err), 0);
+			assert_int_equal(eval_weights_entropy(&other_plain, w2, &err), 0);
+			assert_memory_equal(w1, w2, sizeof w1);
+			assert_int_equal(eval_run(&other, w1, &o, &a, &err), 0);
+			assert_int_equal(eval_run(&other_plain, w1, &o, &b, &err), 0);
+			assert_memory_equal(a.scores, b.scores, sizeof(double) * M);
+			eval_result_release(&a);
+			eval_result_release(&b);
+		}
+	eval_memo_free(memo);
+	eval_memo_free(NULL);
+	free(x);
+	free(y);
+}
+
 /*
  * A matrix large enough for the passes to run on two threads (eval/mcda.c's par_rows):
  * entropy weights, TOPSIS scores and the ranks equal a plain one-thread computation written
@@ -724,7 +860,7 @@ static void test_two_threads(void **state)
 		x[(M - 2) * N + j] = 0.001 * (j + 1);
 	}
 	int benefit[N] = {1, 0, 1, 1, 0};
-	struct eval_matrix mx = {M, N, x, benefit};
+	struct eval_matrix mx = {M, N, x, benefit, NULL};
 	struct cc_error err = {0};
 	double w[N], we[N], sum[N] = {0}, plnp[N] = {0}, norm[N] = {0};
 	assert_int_equal(eval_weights_entropy(&mx, w, &err), 0);
@@ -1232,6 +1368,8 @@ int main(void)
 		cmocka_unit_test(test_wsum),
 		cmocka_unit_test(test_rank_ties),
 		cmocka_unit_test(test_rank_radix),
+		cmocka_unit_test(test_rank_skewed),
+		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_two_threads),
 		cmocka_unit_test(test_missing_values),
 		cmocka_unit_test(test_constant_column),
