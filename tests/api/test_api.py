@@ -1929,6 +1929,34 @@ def test_risk(ctx):
           r.json["spof_matching"] == len(want) and 0 < len(want) < full["spof_count"],
           "q=%s finds the single points whose name, code or region holds it (%d)" % (frag, len(want)),
           r.short())
+    # The chain's dominators are memoised per frame: a write to the supply edges reaches them
+    # (the riskiest supplier's edges on the chain removed, then put back).
+    top = full["spof"][0]["uscc"]
+    cols = "supplier, buyer_id, product, chain, node, annual_value, share"
+    kept = db_query("SELECT %s FROM supply_edges WHERE supplier = ? AND chain = 'nev'" % cols, (top,))
+    db_exec("DELETE FROM supply_edges WHERE supplier = ? AND chain = 'nev'", (top,))
+
+    def spof_usccs():
+        r = a.get("/api/v1/risk/chains/nev")
+        return [x["uscc"] for x in (r.json or {}).get("spof", [])] if r.status == 200 else None
+    deadline, now = time.time() + 15, None
+    while time.time() < deadline:
+        now = spof_usccs()
+        if now is not None and top not in now:
+            break
+        time.sleep(0.1)
+    check(kept and now is not None and top not in now,
+          "the dominators follow a write: %s gone with its %d nev edges" % (top, len(kept)))
+    con = sqlite3.connect(DB, timeout=10)
+    con.executemany("INSERT INTO supply_edges(%s) VALUES (?, ?, ?, ?, ?, ?, ?)" % cols, kept)
+    con.commit()
+    con.close()
+    while time.time() < deadline + 15:
+        now = spof_usccs()
+        if now and now[0] == top:
+            break
+        time.sleep(0.1)
+    check(now == [x["uscc"] for x in full["spof"]], "and come back with its edges")
     expect_error(a.get("/api/v1/risk/chains/nev?limit=0"), 400, "invalid", "limit 0 -> 400")
     expect_error(c.get("/api/v1/risk/chains/ic"), 403, "forbidden", "a chief cannot read another chain")
     expect_error(a.get("/api/v1/risk/chains/no_such"), 404, "not_found", "unknown chain -> 404")
