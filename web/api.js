@@ -24,6 +24,7 @@ export class ApiError extends Error {
     this.field = e.field || null;
     this.messageEn = e.message || '';
     this.messageZh = e.message_zh || '';
+    this.body = body || null; // the whole answer (e.g. a 422's warnings beside its error)
   }
 
   // The message in the current language, falling back to the other one, then to a generic
