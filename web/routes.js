@@ -46,7 +46,6 @@ export const ROUTES = [
     menu: { group: 'nav.group.data', label: 'nav.import' } },
   { path: '/reports', load: () => import('./pages/reports.js'), title: 'rep.title', roles: ROLES, nav: 'reports',
     menu: { group: 'nav.group.data', label: 'nav.reports' } },
-  { path: '/report/:id', load: () => import('./pages/reports.js'), title: 'rep.title_form', roles: ROLES, nav: 'reports' },
   { path: '/completion', load: () => import('./pages/completion.js'), title: 'rep.title_completion', roles: STAFF, nav: 'completion',
     menu: { group: 'nav.group.data', label: 'nav.completion' } },
   { path: '/admin', load: () => import('./pages/admin.js'), title: 'nav.admin', roles: ADMIN, nav: 'admin',

@@ -101,6 +101,15 @@ test('fill, submit with an explanation, return, correct, accept', async () => {
   assert.equal(rev.source, 'report');
   assert.equal(rev.ref, reportId);
   assert.equal(rev.value, lastYear);
+  // The profile shows where the value came from.
+  await ent.goto(srv.base + '/#/enterprise/' + srv.ownUscc);
+  await ent.locator(tid('provenance-table')).waitFor();
+  await ent.locator(tid('provenance-filter')).fill(period + ' 营业收入');
+  const prow = ent.locator(`${tid('provenance-table')} tr[data-metric="revenue"][data-period="${period}"]`);
+  await prow.waitFor();
+  assert.equal(await prow.getAttribute('data-source'), 'report');
+  assert.match(await prow.innerText(), new RegExp('第 ' + reportId + ' 号报表'));
+  await screenshot(ent, 'report-provenance');
   assert.deepEqual(ent.errors, []);
   assert.deepEqual(ana.errors, []);
   await ent.context().close();

@@ -93,7 +93,7 @@ export async function render({ main, query, user, alive }) {
       filter: { text: (r) => [r.name, r.uscc, r.region_name, r.region_name_en].join(' '), testid: 'completion-overdue-filter' },
       export: { name: t('rep.overdue_firms'), filters: () => about, testid: 'completion-overdue-export' },
       columns: [
-        { key: 'name', label: t('rep.col.enterprise'), sort: true, render: (r) => h('a', { href: '#/report/' + r.report }, r.name), exportValue: (r) => r.name },
+        { key: 'name', label: t('rep.col.enterprise'), sort: true, render: (r) => h('a', { href: '#/reports?id=' + r.report }, r.name), exportValue: (r) => r.name },
         { key: 'uscc', label: t('rep.col.credit_code'), sort: true },
         { key: 'region_name', label: t('rep.col.district'), sort: true, render: (r) => pick(r.region_name, r.region_name_en), exportValue: (r) => pick(r.region_name, r.region_name_en) },
         { key: 'due', label: t('rep.col.due'), sort: true },

@@ -7,6 +7,7 @@ import * as ref from '../ref.js';
 import { resultBadge, fmtVal } from '../evalkit.js';
 import { table } from '../table.js';
 import { regionPicker } from '../pickers.js';
+import { provenancePanel } from '../provenance.js';
 
 let flash = null; // a message to show after the page reloads itself (e.g. "saved")
 
@@ -143,6 +144,7 @@ export async function render({ main, params, user, alive }) {
   }
 
   main.appendChild(criteriaPanel(crit));
+  main.appendChild(provenancePanel(e.uscc || uscc));
   if (p.can_edit) main.appendChild(editForm(e, certs, user.role === 'enterprise'));
 }
 

@@ -2,7 +2,7 @@
 // queue, and one report's form — each metric with last period's and the same period a year
 // earlier's value beside it, the soft rules' warnings beside the field, an explanation, save
 // and submit; for a reviewer, return with a comment or accept.
-// Addresses: #/reports?status=submitted (the list) and #/report/ID (the form).
+// Addresses: #/reports?status=submitted (the list) and #/reports?id=ID (the form).
 import { t, pick } from '../i18n.js';
 import { api, ApiError, errorText } from '../api.js';
 import { h, clear, fmtTime, errorPanel, statusBox, hashWith, fmtNum } from '../util.js';
@@ -14,7 +14,7 @@ const statusBadge = (s) => h('span', { class: 'badge badge-report badge-report-'
 const overdueBadge = () => h('span', { class: 'badge badge-off', testid: 'report-overdue' }, t('rep.overdue_badge'));
 
 export async function render(ctx) {
-  if (ctx.params && ctx.params.id) return form(ctx);
+  if (ctx.query.id) return form(ctx);
   return list(ctx);
 }
 
@@ -43,7 +43,7 @@ async function list({ main, query, user, alive }) {
       h('h2', null, t('rep.notices')),
       items.length ? h('ul', { class: 'timeline' }, items.map((n) => h('li', { testid: 'report-notice', dataset: { kind: n.kind } },
         h('div', { class: 'small muted' }, fmtTime(n.created_at)),
-        h('a', { href: '#/report/' + n.report }, noticeText(n)))))
+        h('a', { href: '#/reports?id=' + n.report }, noticeText(n)))))
         : h('p', { class: 'muted' }, t('rep.no_notices'))));
   }
 
@@ -58,23 +58,23 @@ async function list({ main, query, user, alive }) {
     table(rows, {
       testid: 'report-list', empty: t('rep.no_reports'), emptyTestid: 'report-list-empty', pageSize: 20,
       row: (r) => ({ dataset: { id: String(r.id), status: r.status }, testid: 'report-row' }),
-      open: (r) => { location.hash = '#/report/' + r.id; },
+      open: (r) => { location.hash = '#/reports?id=' + r.id; },
       columns: [
         { key: 'plan_name', label: t('rep.col.plan'), sort: true },
-        mine ? null : { key: 'name', label: t('rep.col.enterprise'), sort: true, render: (r) => h('a', { href: '#/report/' + r.id }, r.name) },
+        mine ? null : { key: 'name', label: t('rep.col.enterprise'), sort: true, render: (r) => h('a', { href: '#/reports?id=' + r.id }, r.name) },
         { key: 'period', label: t('rep.col.period'), sort: true },
         { key: 'due', label: t('rep.col.due'), sort: true },
         { key: 'status', label: t('rep.col.status'), sort: true, render: (r) => [statusBadge(r.status), r.overdue ? [' ', overdueBadge()] : null] },
         { key: 'submitted_at', label: t('rep.col.submitted'), sort: true, render: (r) => (r.submitted_at ? fmtTime(r.submitted_at) : '—') },
-        { key: 'open', label: '', render: (r) => h('a', { class: 'btn btn-sm', href: '#/report/' + r.id, testid: 'report-open' }, t('rep.open_form')) },
+        { key: 'open', label: '', render: (r) => h('a', { class: 'btn btn-sm', href: '#/reports?id=' + r.id, testid: 'report-open' }, t('rep.open_form')) },
       ],
     })));
 }
 
-async function form({ main, params, user, alive }) {
+async function form({ main, query, user, alive }) {
   let d;
   try {
-    d = await api('/reports/' + encodeURIComponent(params.id));
+    d = await api('/reports/' + encodeURIComponent(query.id));
   } catch (e) {
     if (alive()) main.appendChild(errorPanel(errorText(e)));
     return;

@@ -21,6 +21,7 @@ export default {
   'rep.col.value': ['本期', 'This period'],
   'rep.col.last': ['上期', 'Last period'],
   'rep.col.last_year': ['上年同期', 'A year earlier'],
+  'rep.col.at': ['时间', 'When'],
   'rep.col.check': ['提示', 'Check'],
   'rep.col.district': ['区县', 'District'],
   'rep.col.chain': ['产业链', 'Chain'],
