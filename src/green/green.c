@@ -515,14 +515,69 @@ struct pair {
 	int32_t i;
 };
 
-static int cmp_pair(const void *a, const void *b)
+/* The bits of a double as an unsigned key in the same order (for finite values). */
+static uint64_t order_key(double d)
 {
-	const struct pair *x = a, *y = b;
-	if (x->v < y->v)
-		return -1;
-	if (x->v > y->v)
-		return 1;
-	return (x->i > y->i) - (x->i < y->i);
+	uint64_t u;
+	memcpy(&u, &d, sizeof u);
+	return (u >> 63) ? ~u : u | (1ull << 63);
+}
+
+/*
+ * The indices of the finite values of V[0..N) in ascending order of value (equal values in
+ * index order): an LSD radix sort on the values' order-preserving bits, 16 bits a pass, a pass
+ * skipped when every key has the same digit. Returns the count, *OUT malloc'd; -1 when out of
+ * memory. A comparison sort of the groups took most of the benchmark's time.
+ */
+static int radix_order(const double *v, int n, int32_t **out)
+{
+	int m = 0, rc = -1;
+	uint64_t *k0 = malloc(sizeof *k0 * (size_t)(n ? n : 1));
+	uint64_t *k1 = malloc(sizeof *k1 * (size_t)(n ? n : 1));
+	int32_t *i0 = malloc(sizeof *i0 * (size_t)(n ? n : 1));
+	int32_t *i1 = malloc(sizeof *i1 * (size_t)(n ? n : 1));
+	uint32_t *hist = malloc(sizeof *hist * 65536);
+	if (!k0 || !k1 || !i0 || !i1 || !hist)
+		goto out;
+	for (int i = 0; i < n; i++)
+		if (isfinite(v[i])) {
+			k0[m] = order_key(v[i]);
+			i0[m++] = i;
+		}
+	for (int shift = 0; shift < 64; shift += 16) {
+		memset(hist, 0, sizeof *hist * 65536);
+		for (int j = 0; j < m; j++)
+			hist[(k0[j] >> shift) & 0xffff]++;
+		if (m && hist[(k0[0] >> shift) & 0xffff] == (uint32_t)m)
+			continue; /* one digit for all: the order stands */
+		uint32_t sum = 0;
+		for (int b = 0; b < 65536; b++) {
+			uint32_t c = hist[b];
+			hist[b] = sum;
+			sum += c;
+		}
+		for (int j = 0; j < m; j++) {
+			uint32_t pos = hist[(k0[j] >> shift) & 0xffff]++;
+			k1[pos] = k0[j];
+			i1[pos] = i0[j];
+		}
+		uint64_t *tk = k0;
+		k0 = k1;
+		k1 = tk;
+		int32_t *ti = i0;
+		i0 = i1;
+		i1 = ti;
+	}
+	*out = i0;
+	i0 = NULL;
+	rc = m;
+out:
+	free(k0);
+	free(k1);
+	free(i0);
+	free(i1);
+	free(hist);
+	return rc;
 }
 
 int green_rank(const char *const *industry, const double *v, int n, int min_group,
@@ -532,6 +587,7 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 	int rc = 0;
 	int32_t *cnt[3] = {NULL, NULL, NULL}; /* by level 4, 3, 2: values per key */
 	int32_t *slot = NULL, *start = NULL, *chosen = NULL;
+	int32_t *keys = NULL; /* keys[l * n + i]: enterprise i's key at level l, -1 for none */
 	struct pair *pairs = NULL;
 	double *xs = NULL;
 	memset(out, 0, sizeof *out);
@@ -542,18 +598,19 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 	out->pct = malloc(sizeof *out->pct * nn);
 	out->group = malloc(sizeof *out->group * nn);
 	chosen = malloc(sizeof *chosen * nn);
+	keys = malloc(sizeof *keys * 3 * nn);
 	slot = malloc(sizeof *slot * 3 * KEYSPACE);
 	for (int l = 0; l < 3; l++)
 		cnt[l] = calloc(KEYSPACE, sizeof *cnt[l]);
-	if (!out->pct || !out->group || !chosen || !slot || !cnt[0] || !cnt[1] || !cnt[2])
+	if (!out->pct || !out->group || !chosen || !keys || !slot || !cnt[0] || !cnt[1] || !cnt[2])
 		goto oom;
 	for (int i = 0; i < n; i++) {
 		out->pct[i] = NAN;
 		out->group[i] = -1;
-		if (!isfinite(v[i]))
-			continue;
+		int fin = isfinite(v[i]);
 		for (int l = 0; l < 3; l++) {
-			int k = industry_key(industry[i], levels[l]);
+			int k = fin ? industry_key(industry[i], levels[l]) : -1;
+			keys[(size_t)l * nn + (size_t)i] = k;
 			if (k >= 0)
 				cnt[l][k]++;
 		}
@@ -569,7 +626,7 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 		if (!isfinite(v[i]))
 			continue;
 		for (int l = 0; l < 3; l++) {
-			int k = industry_key(industry[i], levels[l]);
+			int k = keys[(size_t)l * nn + (size_t)i];
 			if (k >= 0 && (cnt[l][k] >= min_group || l == 2)) {
 				chosen[i] = l * KEYSPACE + k;
 				break;
@@ -590,7 +647,7 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 		if (!isfinite(v[i]))
 			continue;
 		for (int l = 0; l < 3; l++) {
-			int k = industry_key(industry[i], levels[l]);
+			int k = keys[(size_t)l * nn + (size_t)i];
 			int g = k >= 0 ? slot[l * KEYSPACE + k] : -1;
 			if (g < 0)
 				continue;
@@ -605,11 +662,16 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 	}
 	for (int g = 0; g < ng; g++)
 		start[g + 1] += start[g];
-	for (int i = 0; i < n; i++) {
-		if (!isfinite(v[i]))
-			continue;
+	/* Placed in ascending order of value, so each group's run comes out sorted (a stable
+	 * counting sort by group after a radix sort by value). */
+	int32_t *order = NULL;
+	int nord = radix_order(v, n, &order);
+	if (nord < 0)
+		goto oom;
+	for (int o = 0; o < nord; o++) {
+		int i = order[o];
 		for (int l = 0; l < 3; l++) {
-			int k = industry_key(industry[i], levels[l]);
+			int k = keys[(size_t)l * nn + (size_t)i];
 			int g = k >= 0 ? slot[l * KEYSPACE + k] : -1;
 			if (g < 0)
 				continue;
@@ -618,6 +680,7 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 			p->i = i;
 		}
 	}
+	free(order);
 	/* Each group sorted by value and ranked (ties at their lowest rank); only the
 	 * enterprises ranked at this group's level take its percentile. */
 	for (int g = 0; g < ng; g++) {
@@ -628,7 +691,6 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 		int key = industry_key(gr->code, gr->level) + (gr->level == 4	? 0
 							       : gr->level == 3 ? KEYSPACE
 										: 2 * KEYSPACE);
-		qsort(p, (size_t)m, sizeof *p, cmp_pair);
 		int first = 0; /* first index of the current run of equal values */
 		for (int k = 0; k < m; k++) {
 			if (k > 0 && p[k].v != p[k - 1].v)
@@ -654,6 +716,7 @@ out:
 	for (int l = 0; l < 3; l++)
 		free(cnt[l]);
 	free(chosen);
+	free(keys);
 	free(slot);
 	free(start);
 	free(pairs);
