@@ -70,3 +70,15 @@ test('an enterprise account is not shown the page', async () => {
   assert.equal(own.status(), 200, 'its own account it reads');
   await p.close();
 });
+
+test('a profile draws its energy per output against its industry\'s quartiles', async () => {
+  const acc = await (await page.request.get(ctx.srv.base + '/api/v1/green/laggards?limit=1')).json();
+  const uscc = acc.items[0].uscc;
+  await page.goto(ctx.srv.base + '/#/enterprise/' + uscc);
+  const d = await chartDrawn(page, tid('profile-green-chart'));
+  assert.equal(d.series, 4, 'the enterprise and three quartile lines');
+  const g = await (await page.request.get(ctx.srv.base + '/api/v1/enterprises/' + uscc + '/green')).json();
+  const last = g.years.filter((y) => y.energy_per_output != null).pop();
+  assert.match(await page.locator(tid('profile-green-note')).innerText(), new RegExp(String(last.year)));
+  await screenshot(page, 'profile-green');
+});

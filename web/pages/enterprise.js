@@ -145,7 +145,44 @@ export async function render({ main, params, user, alive }) {
 
   main.appendChild(criteriaPanel(crit));
   main.appendChild(provenancePanel(e.uscc || uscc));
+  main.appendChild(greenPanel(uscc, alive));
   if (p.can_edit) main.appendChild(editForm(e, certs, user.role === 'enterprise'));
+}
+
+// 能耗与碳排放 (issue 16): the enterprise's energy per output by year against its industry's
+// quartiles (GET /api/v1/enterprises/{uscc}/green), and the latest year's figures.
+function greenPanel(uscc, alive) {
+  const el = h('div', { class: 'chart', testid: 'profile-green-chart' });
+  const note = h('p', { class: 'muted small', testid: 'profile-green-note' });
+  const panel = h('section', { class: 'panel', testid: 'profile-green', style: { marginTop: '16px' } },
+    h('h2', null, t('prof.green.title')), note, el);
+  api('/enterprises/' + encodeURIComponent(uscc) + '/green').then((g) => {
+    if (!alive()) return;
+    const ys = (g.years || []).filter((y) => isNum(y.energy_per_output));
+    const q = (k) => ys.map((y) => (y.benchmark ? y.benchmark[k] : null));
+    const last = ys[ys.length - 1];
+    if (last) {
+      note.textContent = t('prof.green.note', {
+        year: last.year, tce: fmtMetric(null, last.tce), co2: isNum(last.co2) ? fmtMetric(null, last.co2) : t('common.unknown'),
+        pct: isNum(last.percentile) ? fmtPct(last.percentile) : t('common.unknown'),
+        group: last.benchmark ? last.benchmark.code : t('common.unknown'),
+      });
+    }
+    chart(el, {
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 16, right: 24, top: 40, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: ys.map((y) => String(y.year)) },
+      yAxis: { type: 'value', name: t('prof.green.unit'), scale: true },
+      series: [
+        { name: t('prof.green.self'), type: 'line', symbolSize: 8, data: ys.map((y) => y.energy_per_output) },
+        { name: t('prof.green.q1'), type: 'line', lineStyle: { type: 'dashed' }, data: q('q1') },
+        { name: t('prof.green.median'), type: 'line', lineStyle: { type: 'dashed' }, data: q('median') },
+        { name: t('prof.green.q3'), type: 'line', lineStyle: { type: 'dashed' }, data: q('q3') },
+      ],
+    }, { empty: t('prof.green.empty') });
+  }).catch((err) => { if (alive()) note.textContent = errorText(err); });
+  return panel;
 }
 
 // 认定标准: every criteria set with its result; a set opens to its clauses and their parts.

@@ -31,4 +31,12 @@ export default {
   'prof.region_code': ['地区（名称或 6 位代码）', 'Region (name or 6-digit code)'],
   'prof.industry_code': ['行业代码（如 C3670）', 'Industry code (e.g. C3670)'],
   'prof.back': ['返回企业列表', 'Back to the list'],
+  'prof.green.title': ['能耗与碳排放', 'Energy and carbon'],
+  'prof.green.note': ['{year} 年综合能耗 {tce} 吨标准煤，二氧化碳 {co2} 吨；单位产值能耗在行业（{group}）中的分位 {pct}（越高越耗能）。虚线为行业四分位。', 'In {year}: {tce} tce of energy, {co2} t of CO₂; energy per output at the {pct} percentile of its industry ({group}; higher uses more). Dashed: the industry quartiles.'],
+  'prof.green.unit': ['吨标准煤/万元', 'tce per 10k CNY'],
+  'prof.green.self': ['本企业', 'This enterprise'],
+  'prof.green.q1': ['行业下四分位', 'Industry Q1'],
+  'prof.green.median': ['行业中位数', 'Industry median'],
+  'prof.green.q3': ['行业上四分位', 'Industry Q3'],
+  'prof.green.empty': ['没有能耗数据：导入企业指标中的综合能耗或分品种能耗台账。', 'No energy data: import energy_tce with the indicators, or energy accounts by carrier.'],
 };
