@@ -101,6 +101,11 @@ def main():
             check(st == 400 and e["error"]["code"] == "invalid", path + " -> 400", st)
         st, _ = ana.json("/api/v1/enterprises/91500000000000000X/green")
         check(st in (400, 404), "an unknown code -> 400/404", st)
+        # The energy file through the data routes: its import template and its export.
+        st, _, body = request("GET", "/api/v1/imports/templates/energy", cookie=ana.cookie)
+        check(st == 200 and body[:2] == b"PK", "the energy import template (XLSX)", st)
+        st, _, body = request("GET", "/api/v1/exports/energy?format=csv", cookie=ana.cookie)
+        check(st == 200 and b"carrier" in body.split(b"\n")[0], "the energy export (CSV)", st)
         st, doc = ana.json("/api/v1/openapi.json")
         check(all(p in doc["paths"] for p in ["/api/v1/green/factors", "/api/v1/green/summary",
                                               "/api/v1/green/laggards", "/api/v1/green/benchmarks",

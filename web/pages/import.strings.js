@@ -10,6 +10,7 @@ export default {
   'imp.kind.chain_members': ['产业链成员', 'Chain members'],
   'imp.kind.supply': ['供应关系', 'Supply links'],
   'imp.kind.postings': ['供需信息', 'Postings'],
+  'imp.kind.energy': ['能耗台账', 'Energy accounts'],
   'imp.file': ['文件', 'File'],
   'imp.choose': ['选择文件…', 'Choose a file…'],
   'imp.no_file_chosen': ['未选择文件', 'No file chosen'],
