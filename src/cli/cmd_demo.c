@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "match/match.h"
 #include "io/demo.h"
+#include "digital/digital.h"
 #include "http/http.h"
 #include "io/import.h"
 #include <sodium.h>
@@ -261,6 +262,9 @@ static int demo_history(struct cc_store *st, struct cc_error *err)
  * the matching index. The generator only writes valid rows: any reject is a bug worth stopping
  * on.
  */
+/* The seed of the demo being made, for the steps drawn after the load. */
+static uint64_t demo_seed = 1;
+
 static int demo_load(struct cli_ctx *ctx, const char *dir)
 {
 	struct cc_error err = {0};
@@ -303,6 +307,13 @@ static int demo_load(struct cli_ctx *ctx, const char *dir)
 	}
 	if (demo_history(ctx->store, &err)) {
 		cli_error("demo: matching history: %s", err.msg);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	/* Maturity self-assessments (issue 16), drawn from the registry just loaded. */
+	const struct digital_model *dm = digital_model_get(&err);
+	if (!dm || digital_demo_fill(ctx->store, dm, demo_seed, &err)) {
+		cli_error("demo: maturity assessments: %s", err.msg);
 		rc = CLI_FAIL;
 		goto out;
 	}
@@ -370,6 +381,7 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	rc = cli_open_store(ctx, 1);
 	if (rc)
 		goto out;
+	demo_seed = o.seed;
 	rc = demo_load(ctx, dir);
 	if (rc)
 		goto out;

@@ -154,4 +154,10 @@ int h_green_benchmarks(struct http_req *req);
 int h_green_laggards(struct http_req *req);
 int h_green_summary(struct http_req *req);
 
+/* Digital maturity routes (h_digital.c, issue 16 item 4). */
+int h_digital_model(struct http_req *req);
+int h_enterprise_digital(struct http_req *req);
+int h_enterprise_digital_put(struct http_req *req);
+int h_digital_summary(struct http_req *req);
+
 #endif

@@ -243,6 +243,19 @@ const struct http_route http_routes[] = {
 	{"GET", "/api/v1/green/summary", h_green_summary, EDIT,
 	 "The green page's figures of a year: totals, by district and by chain (energy, output, CO2, intensities, flagged laggards), energy-intensity quartiles of the 12 largest industry divisions, and the energy and carbon trend over the years held",
 	 "year:integer,region:integer", "green"},
+	{"GET", "/api/v1/digital/model", h_digital_model, ALL,
+	 "The intelligent-manufacturing maturity self-assessment (GB/T 39116-2020 levels 1 规划级 … 5 引领级): questions by level and dimension, answer scale, pass mark, the 两化融合 indicators' national targets (data/digital/maturity.json)",
+	 "", "digital"},
+	{"GET", "/api/v1/enterprises/{uscc}/digital", h_enterprise_digital, ALL,
+	 "An enterprise's maturity self-assessments by year: level, composite score, each level's score, the gaps to the next level, CNC / R&D tool / networking rates and 5G, demonstration and lighthouse factory status (an enterprise user: itself)",
+	 "", "digital"},
+	{"PUT", "/api/v1/enterprises/{uscc}/digital/{year}", h_enterprise_digital_put,
+	 EDIT | HTTP_ROLE_ENTERPRISE,
+	 "Fill the year's self-assessment (audited): body {answers:{question id: 0|0.5|0.8|1}, cnc_rate, rd_tool_rate, networking_rate (0-1 or null), factory_5g, demonstration, lighthouse (booleans)}; an enterprise user only its own; answers with the scored result",
+	 "", "digital"},
+	{"GET", "/api/v1/digital/summary", h_digital_summary, EDIT,
+	 "The distribution of maturity levels (0-5) of a year's assessments overall, by district and by chain, with the mean CNC, R&D tool and networking rates and the counts of 5G, demonstration and lighthouse factories",
+	 "year:integer,region:integer", "digital"},
 };
 // clang-format on
 

@@ -574,6 +574,26 @@ static const char *const migrations[] = {
 	"  ref INTEGER, actor TEXT NOT NULL,"
 	"  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
 	"  PRIMARY KEY(enterprise_id, period, metric)) WITHOUT ROWID;",
+	/* 17: digital maturity self-assessments (digital/, issue 16 item 4): one per enterprise
+	 * and year, the answers as a JSON object of question id → value (the model is
+	 * data/digital/maturity.json), the level and score as computed when saved, and the
+	 * 两化融合 indicators (rates 0-1) and recognitions (5G factory, demonstration factory,
+	 * lighthouse). Not in the frame's change log: the frame does not read it. */
+	"CREATE TABLE maturity_assessments("
+	"  enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  year INTEGER NOT NULL CHECK(year BETWEEN 1900 AND 2200),"
+	"  answers TEXT NOT NULL,"
+	"  level INTEGER NOT NULL CHECK(level BETWEEN 0 AND 5),"
+	"  score REAL NOT NULL,"
+	"  cnc_rate REAL CHECK(cnc_rate IS NULL OR cnc_rate BETWEEN 0 AND 1),"
+	"  rd_tool_rate REAL CHECK(rd_tool_rate IS NULL OR rd_tool_rate BETWEEN 0 AND 1),"
+	"  networking_rate REAL CHECK(networking_rate IS NULL OR networking_rate BETWEEN 0 AND 1),"
+	"  factory_5g INTEGER NOT NULL DEFAULT 0 CHECK(factory_5g IN (0, 1)),"
+	"  demonstration INTEGER NOT NULL DEFAULT 0 CHECK(demonstration IN (0, 1)),"
+	"  lighthouse INTEGER NOT NULL DEFAULT 0 CHECK(lighthouse IN (0, 1)),"
+	"  updated_by TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  PRIMARY KEY(enterprise_id, year)) WITHOUT ROWID;",
 };
 
 int cc_schema_count(void)

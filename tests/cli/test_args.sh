@@ -114,6 +114,11 @@ green|account|$U
 green|bench|-
 green|laggards|-
 green|summary|-
+digital||-
+digital|model|-
+digital|show|$U
+digital|assess|$U
+digital|summary|-
 "
 have() { grep -qxF "$1" <<< "$(cut -d'|' -f1,2 <<< "$cases")"; }
 

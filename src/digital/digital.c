@@ -1,0 +1,358 @@
+/*
+ * The maturity model, its scoring and the stored assessments (see digital.h).
+ */
+#include <jansson.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/buf.h"
+#include "base/builtin.h"
+#include "digital/digital.h"
+
+static const char *jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+int digital_model_parse(struct digital_model *m, const char *text, struct cc_error *err)
+{
+	json_error_t je;
+	int rc = 0;
+	memset(m, 0, sizeof *m);
+	json_t *root = json_loads(text, 0, &je);
+	if (!root)
+		return cc_error_set(err, CC_EPARSE, "maturity.json: line %d: %s", je.line, je.text);
+	m->json = root;
+	m->id = jstr(root, "id");
+	m->name_zh = jstr(root, "name_zh");
+	m->name_en = jstr(root, "name_en");
+	m->source = jstr(root, "source");
+	m->note = jstr(root, "note");
+	json_t *pm = json_object_get(root, "pass_mark");
+	m->pass_mark = json_is_number(pm) ? json_number_value(pm) : NAN;
+	if (!(m->pass_mark > 0 && m->pass_mark <= 1)) {
+		rc = cc_error_set(err, CC_EPARSE, "maturity.json: pass_mark must be in (0, 1]");
+		goto out;
+	}
+	json_t *ans = json_object_get(root, "answers");
+	for (size_t i = 0; i < json_array_size(ans) && m->nanswers < DIGITAL_MAX_ANSWERS; i++) {
+		double v = json_number_value(json_array_get(ans, i));
+		if (!(v >= 0 && v <= 1)) {
+			rc = cc_error_set(err, CC_EPARSE, "maturity.json: answers lie in [0, 1]");
+			goto out;
+		}
+		m->answers[m->nanswers++] = v;
+	}
+	json_t *lv = json_object_get(root, "levels");
+	for (size_t i = 0; i < json_array_size(lv); i++) {
+		json_t *l = json_array_get(lv, i);
+		json_int_t k = json_integer_value(json_object_get(l, "level"));
+		if (k >= 1 && k <= DIGITAL_LEVELS) {
+			m->level_zh[k] = jstr(l, "name_zh");
+			m->level_en[k] = jstr(l, "name_en");
+		}
+	}
+	json_t *qs = json_object_get(root, "questions");
+	if (!m->nanswers || !json_array_size(qs) || json_array_size(qs) > DIGITAL_MAX_QUESTIONS) {
+		rc = cc_error_set(err, CC_EPARSE,
+				  "maturity.json: answers and 1 to %d questions are needed",
+				  DIGITAL_MAX_QUESTIONS);
+		goto out;
+	}
+	for (size_t i = 0; i < json_array_size(qs); i++) {
+		json_t *o = json_array_get(qs, i);
+		struct digital_question *q = &m->q[m->nquestions];
+		q->id = jstr(o, "id");
+		q->dimension = jstr(o, "dimension");
+		q->text_zh = jstr(o, "text_zh");
+		q->text_en = jstr(o, "text_en");
+		q->level = (int)json_integer_value(json_object_get(o, "level"));
+		json_t *w = json_object_get(o, "weight");
+		q->weight = json_is_number(w) ? json_number_value(w) : 1;
+		if (!*q->id || q->level < 1 || q->level > DIGITAL_LEVELS || !(q->weight > 0) ||
+		    digital_question_find(m, q->id, strlen(q->id)) >= 0) {
+			rc = cc_error_set(err, CC_EPARSE,
+					  "maturity.json: question %zu needs a new id, a level 1-5 "
+					  "and a weight above 0",
+					  i + 1);
+			goto out;
+		}
+		m->nquestions++;
+	}
+	m->target_cnc = m->target_rd_tool = NAN;
+	json_t *items = json_object_get(json_object_get(root, "indicators"), "items");
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		json_t *t = json_object_get(it, "target_2025");
+		if (!json_is_number(t))
+			continue;
+		if (!strcmp(jstr(it, "id"), "cnc_rate"))
+			m->target_cnc = json_number_value(t);
+		if (!strcmp(jstr(it, "id"), "rd_tool_rate"))
+			m->target_rd_tool = json_number_value(t);
+	}
+out:
+	if (rc)
+		digital_model_release(m);
+	return rc;
+}
+
+void digital_model_release(struct digital_model *m)
+{
+	if (!m)
+		return;
+	json_decref(m->json);
+	memset(m, 0, sizeof *m);
+}
+
+static struct digital_model shared;
+static struct cc_error shared_err;
+static int shared_rc;
+static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
+
+static void load_shared(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	shared_rc = cc_data_read("digital/maturity.json", &text, &len);
+	if (shared_rc) {
+		cc_error_set(&shared_err, shared_rc, "cannot read 'digital/maturity.json'");
+		return;
+	}
+	shared_rc = digital_model_parse(&shared, text, &shared_err);
+	free(text);
+}
+
+const struct digital_model *digital_model_get(struct cc_error *err)
+{
+	pthread_once(&shared_once, load_shared);
+	if (shared_rc) {
+		if (err)
+			*err = shared_err;
+		return NULL;
+	}
+	return &shared;
+}
+
+int digital_question_find(const struct digital_model *m, const char *id, size_t n)
+{
+	for (int i = 0; i < m->nquestions; i++)
+		if (strlen(m->q[i].id) == n && memcmp(m->q[i].id, id, n) == 0)
+			return i;
+	return -1;
+}
+
+int digital_answer_ok(const struct digital_model *m, double v)
+{
+	for (int k = 0; k < m->nanswers; k++)
+		if (fabs(m->answers[k] - v) < 1e-12)
+			return 1;
+	return 0;
+}
+
+void digital_score(const struct digital_model *m, const double *answers, struct digital_result *r)
+{
+	double sum[DIGITAL_LEVELS + 1] = {0}, wsum[DIGITAL_LEVELS + 1] = {0};
+	memset(r, 0, sizeof *r);
+	for (int i = 0; i < m->nquestions; i++) {
+		int l = m->q[i].level;
+		wsum[l] += m->q[i].weight;
+		if (isfinite(answers[i]))
+			sum[l] += m->q[i].weight * answers[i];
+	}
+	for (int l = 1; l <= DIGITAL_LEVELS; l++)
+		r->level_score[l] = wsum[l] > 0 ? sum[l] / wsum[l] : 0;
+	/* The highest level reached with every lower one (a level without questions counts as
+	 * passed only when a higher one exists: it cannot hold an enterprise back). */
+	for (int l = 1; l <= DIGITAL_LEVELS; l++) {
+		if (r->level_score[l] + 1e-12 < m->pass_mark && wsum[l] > 0)
+			break;
+		r->level = l;
+	}
+	r->score = r->level + (r->level < DIGITAL_LEVELS ? r->level_score[r->level + 1] : 0);
+	if (r->level < DIGITAL_LEVELS)
+		for (int i = 0; i < m->nquestions; i++)
+			if (m->q[i].level == r->level + 1 &&
+			    !(isfinite(answers[i]) && answers[i] >= 1))
+				r->gaps[r->ngaps++] = i;
+}
+
+static void bind_rate(struct cc_stmt *s, int idx, double v)
+{
+	if (isfinite(v))
+		cc_stmt_bind_double(s, idx, v);
+	else
+		cc_stmt_bind_null(s, idx);
+}
+
+int digital_save(struct cc_store *st, const struct digital_model *m, int64_t id,
+		 const struct digital_assessment *a, const char *actor, struct cc_error *err)
+{
+	struct cc_buf b = CC_BUF_INIT(1 << 16);
+	struct digital_result r;
+	struct cc_stmt *s = NULL;
+	digital_score(m, a->answers, &r);
+	cc_buf_putc(&b, '{');
+	int first = 1;
+	for (int i = 0; i < m->nquestions; i++)
+		if (isfinite(a->answers[i])) {
+			cc_buf_printf(&b, "%s\"%s\":", first ? "" : ",", m->q[i].id);
+			cc_buf_num(&b, a->answers[i]);
+			first = 0;
+		}
+	cc_buf_putc(&b, '}');
+	int rc = cc_stmt_prepare(
+		st, &s,
+		"INSERT INTO maturity_assessments(enterprise_id, year, answers, level, score, "
+		"cnc_rate, rd_tool_rate, networking_rate, factory_5g, demonstration, lighthouse, "
+		"updated_by) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
+		"ON CONFLICT(enterprise_id, year) DO UPDATE SET answers = excluded.answers, "
+		"level = excluded.level, score = excluded.score, cnc_rate = excluded.cnc_rate, "
+		"rd_tool_rate = excluded.rd_tool_rate, networking_rate = excluded.networking_rate, "
+		"factory_5g = excluded.factory_5g, demonstration = excluded.demonstration, "
+		"lighthouse = excluded.lighthouse, updated_by = excluded.updated_by, "
+		"updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+		err);
+	if (rc == 0) {
+		cc_stmt_bind_int64(s, 1, id);
+		cc_stmt_bind_int64(s, 2, a->year);
+		cc_stmt_bind_text(s, 3, cc_buf_str(&b), b.len);
+		cc_stmt_bind_int64(s, 4, r.level);
+		cc_stmt_bind_double(s, 5, r.score);
+		bind_rate(s, 6, a->cnc_rate);
+		bind_rate(s, 7, a->rd_tool_rate);
+		bind_rate(s, 8, a->networking_rate);
+		cc_stmt_bind_int64(s, 9, a->factory_5g != 0);
+		cc_stmt_bind_int64(s, 10, a->demonstration != 0);
+		cc_stmt_bind_int64(s, 11, a->lighthouse != 0);
+		cc_stmt_bind_text(s, 12, actor ? actor : "cli", strlen(actor ? actor : "cli"));
+		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	}
+	cc_stmt_free(s);
+	cc_buf_release(&b);
+	return rc;
+}
+
+int digital_read(struct cc_store *st, const struct digital_model *m, int64_t id,
+		 struct digital_assessment *out, int max, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int n = 0, rc = cc_stmt_prepare(st, &s,
+					"SELECT year, answers, cnc_rate, rd_tool_rate, "
+					"networking_rate, factory_5g, demonstration, lighthouse, "
+					"updated_by, updated_at FROM maturity_assessments WHERE "
+					"enterprise_id = ?1 ORDER BY year",
+					err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_int64(s, 1, id);
+	while (n < max && (rc = cc_stmt_step(s, err)) == 1) {
+		struct digital_assessment *a = &out[n++];
+		memset(a, 0, sizeof *a);
+		a->year = (int)cc_stmt_int64(s, 0);
+		for (int i = 0; i < DIGITAL_MAX_QUESTIONS; i++)
+			a->answers[i] = NAN;
+		json_t *j = json_loads(cc_stmt_text(s, 1), 0, NULL);
+		const char *k;
+		json_t *v;
+		json_object_foreach(j, k, v)
+		{
+			int q = digital_question_find(m, k, strlen(k));
+			if (q >= 0 && json_is_number(v))
+				a->answers[q] = json_number_value(v);
+		}
+		json_decref(j);
+		a->cnc_rate = cc_stmt_double_nan(s, 2);
+		a->rd_tool_rate = cc_stmt_double_nan(s, 3);
+		a->networking_rate = cc_stmt_double_nan(s, 4);
+		a->factory_5g = (int)cc_stmt_int64(s, 5);
+		a->demonstration = (int)cc_stmt_int64(s, 6);
+		a->lighthouse = (int)cc_stmt_int64(s, 7);
+		snprintf(a->updated_by, sizeof a->updated_by, "%s", cc_stmt_text(s, 8));
+		snprintf(a->updated_at, sizeof a->updated_at, "%s", cc_stmt_text(s, 9));
+		digital_score(m, a->answers, &a->result);
+	}
+	cc_stmt_free(s);
+	return rc < 0 ? rc : n;
+}
+
+/* splitmix64, for the demo's draws. */
+static uint64_t demo_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static double demo_u(uint64_t *s)
+{
+	return (double)(demo_next(s) >> 11) / 9007199254740992.0;
+}
+
+static double clamp01(double x)
+{
+	return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+int digital_demo_fill(struct cc_store *st, const struct digital_model *m, uint64_t seed,
+		      struct cc_error *err)
+{
+	uint64_t r = seed * 0x2545F4914F6CDD1Dull + 39116;
+	int year = (int)cc_store_int(st,
+				     "SELECT coalesce(max(period) / 100, 0) FROM indicators "
+				     "WHERE period % 100 = 0",
+				     0);
+	struct cc_stmt *s = NULL;
+	if (!year)
+		return 0;
+	int rc = cc_stmt_prepare(st, &s, "SELECT id, scale, founded FROM enterprises ORDER BY id",
+				 err);
+	if (rc)
+		return rc;
+	rc = cc_store_begin(st, err);
+	while (rc == 0 && (rc = cc_stmt_step(s, err)) == 1) {
+		rc = 0;
+		const char *scale = cc_stmt_text(s, 1), *founded = cc_stmt_text(s, 2);
+		/* Bigger and newer firms assess themselves more often and stand higher. */
+		double base = !scale			 ? 1.2
+			      : !strcmp(scale, "large")	 ? 3.0
+			      : !strcmp(scale, "medium") ? 2.2
+			      : !strcmp(scale, "small")	 ? 1.5
+							 : 0.9;
+		if (founded && strcmp(founded, "2012") > 0)
+			base += 0.5;
+		if (demo_u(&r) > 0.25 + 0.1 * base)
+			continue;
+		int t = (int)floor(base + 1.2 * (demo_u(&r) - 0.5) + 0.5);
+		t = t < 0 ? 0 : t > DIGITAL_LEVELS ? DIGITAL_LEVELS : t;
+		struct digital_assessment a;
+		memset(&a, 0, sizeof a);
+		a.year = year;
+		for (int i = 0; i < m->nquestions; i++) {
+			int l = m->q[i].level;
+			double u = demo_u(&r);
+			a.answers[i] = l <= t	    ? (u < 0.7 ? 1 : 0.8)
+				       : l == t + 1 ? (u < 0.5	 ? 0.5
+						       : u < 0.8 ? 0.8
+								 : 0)
+						    : (u < 0.7 ? 0 : 0.5);
+		}
+		a.cnc_rate = clamp01(0.3 + 0.1 * t + 0.15 * (demo_u(&r) - 0.5));
+		a.rd_tool_rate = clamp01(0.5 + 0.09 * t + 0.2 * (demo_u(&r) - 0.5));
+		a.networking_rate = clamp01(0.2 + 0.12 * t + 0.2 * (demo_u(&r) - 0.5));
+		a.factory_5g = t >= 3 && demo_u(&r) < 0.25;
+		a.demonstration = t >= 4 && demo_u(&r) < 0.3;
+		a.lighthouse = t >= 5 && demo_u(&r) < 0.3;
+		rc = digital_save(st, m, cc_stmt_int64(s, 0), &a, "demo", err);
+	}
+	cc_stmt_free(s);
+	if (rc < 0) {
+		cc_store_rollback(st);
+		return rc;
+	}
+	return cc_store_commit(st, err);
+}
