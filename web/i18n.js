@@ -20,6 +20,7 @@ import pickerStrings from './pickers.strings.js';
 import mapStrings from './map.strings.js';
 import methodStrings from './methods.strings.js';
 import greenStrings from './pages/green.strings.js';
+import digitalStrings from './pages/digital.strings.js';
 import reportsStrings from './pages/reports.strings.js';
 
 const STORE_KEY = 'cc.lang';
@@ -153,7 +154,7 @@ const SHELL = {
 };
 
 // Every string: key → [zh-CN, English]. A key defined twice is a mistake (duplicateKeys).
-const PAGES = [loginStrings, dashboardStrings, enterprisesStrings, enterpriseStrings, importStrings, adminStrings, chainStrings, briefStrings, matchStrings, riskStrings, evalStrings, listsStrings, casesStrings, pickerStrings, mapStrings, methodStrings, greenStrings, reportsStrings];
+const PAGES = [loginStrings, dashboardStrings, enterprisesStrings, enterpriseStrings, importStrings, adminStrings, chainStrings, briefStrings, matchStrings, riskStrings, evalStrings, listsStrings, casesStrings, pickerStrings, mapStrings, methodStrings, greenStrings, reportsStrings, digitalStrings];
 const STRINGS = Object.assign({}, SHELL, ...PAGES);
 const DUPLICATES = [SHELL, ...PAGES].flatMap((d) => Object.keys(d)).filter((k, i, all) => all.indexOf(k) !== i);
 const zh = {}, en = {};

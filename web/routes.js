@@ -42,6 +42,8 @@ export const ROUTES = [
     menu: { group: 'nav.group.analysis', label: 'nav.cases' } },
   { path: '/green', load: () => import('./pages/green.js'), title: 'nav.green', roles: EDIT, nav: 'green',
     menu: { group: 'nav.group.analysis', label: 'nav.green' } },
+  { path: '/digital', load: () => import('./pages/digital.js'), title: 'nav.digital', roles: EDIT, nav: 'digital',
+    menu: { group: 'nav.group.analysis', label: 'nav.digital' } },
   { path: '/import', load: () => import('./pages/import.js'), title: 'nav.import', roles: EDIT, nav: 'import',
     menu: { group: 'nav.group.data', label: 'nav.import' } },
   { path: '/reports', load: () => import('./pages/reports.js'), title: 'rep.title', roles: ROLES, nav: 'reports',

@@ -146,6 +146,7 @@ export async function render({ main, params, user, alive }) {
   main.appendChild(criteriaPanel(crit));
   main.appendChild(provenancePanel(e.uscc || uscc));
   main.appendChild(greenPanel(uscc, alive));
+  main.appendChild(digitalPanel(uscc, p.can_edit, alive));
   if (p.can_edit) main.appendChild(editForm(e, certs, user.role === 'enterprise'));
 }
 
@@ -315,3 +316,68 @@ function editForm(e, certs, officialLocked) {
   return form;
 }
 
+// 智能制造能力成熟度 (issue 16, item 4): the latest self-assessment's level, score and gaps to
+// the next level (GET /api/v1/enterprises/{uscc}/digital); those who may edit the enterprise
+// (the enterprise itself, admin, analyst) fill a year's assessment (PUT …/digital/{year}).
+function digitalPanel(uscc, canEdit, alive) {
+  const body = h('div', { testid: 'profile-digital-body' });
+  const panel = h('section', { class: 'panel', testid: 'profile-digital', style: { marginTop: '16px' } },
+    h('h2', null, t('digital.prof.title')), body);
+  const path = '/enterprises/' + encodeURIComponent(uscc) + '/digital';
+  const draw = (d, model) => {
+    clear(body);
+    const as = d.assessments || [];
+    const last = as[as.length - 1];
+    if (!last) body.appendChild(h('p', { class: 'muted', testid: 'digital-none' }, t('digital.prof.none')));
+    else {
+      body.appendChild(h('p', { testid: 'digital-level', dataset: { level: String(last.level) } },
+        t('digital.prof.level', { year: last.year, level: pick(last.level_zh, last.level_en), score: last.score.toFixed(2) })));
+      if (last.gaps && last.gaps.length) {
+        body.appendChild(h('p', { class: 'muted small' }, t('digital.prof.gaps', { next: pick(last.next_level_zh, last.next_level_en) })));
+        body.appendChild(h('ul', { class: 'small', testid: 'digital-gaps' }, last.gaps.map((g) => h('li', null, pick(g.text_zh, g.text_en)))));
+      }
+    }
+    if (!canEdit || !model) return;
+    const prev = last ? last.answers : {};
+    const yearIn = h('input', { type: 'number', id: 'dg-year', testid: 'digital-year', value: String(last ? last.year : new Date().getFullYear() - 1), min: 1900, max: 2200 });
+    const selects = model.questions.map((q) => {
+      const sel = h('select', { id: 'dq-' + q.id, testid: 'digital-q-' + q.id },
+        h('option', { value: '' }, '—'),
+        model.answers.map((a) => h('option', { value: String(a), selected: prev[q.id] === a }, t('digital.answer.' + a))));
+      return [q, sel];
+    });
+    const rateIn = (k) => h('input', { type: 'number', id: 'dr-' + k, testid: 'digital-rate-' + k, min: 0, max: 100, step: 1,
+      value: last && last[k] != null ? String(Math.round(last[k] * 100)) : '' });
+    const rates = ['cnc_rate', 'rd_tool_rate', 'networking_rate'].map((k) => [k, rateIn(k)]);
+    const flags = ['factory_5g', 'demonstration', 'lighthouse'].map((k) => [k, h('input', { type: 'checkbox', testid: 'digital-flag-' + k, checked: !!(last && last[k]) })]);
+    const msg = h('p', { class: 'small', testid: 'digital-status' });
+    const f = h('form', { testid: 'digital-form', novalidate: true },
+      h('details', null, h('summary', { testid: 'digital-fill' }, t('digital.prof.fill')),
+        h('div', { class: 'form-actions' }, h('label', { for: 'dg-year' }, t('digital.prof.year')), yearIn),
+        h('table', { class: 'data' }, h('tbody', null, selects.map(([q, sel]) => h('tr', null,
+          h('td', { class: 'small' }, 'L' + q.level), h('td', null, h('label', { for: 'dq-' + q.id }, pick(q.text_zh, q.text_en))), h('td', null, sel))))),
+        h('div', { class: 'form-actions' }, rates.map(([k, el]) => [h('label', { for: 'dr-' + k }, t('digital.total.' + k) + ' (%)'), el])),
+        h('div', { class: 'form-actions' }, flags.map(([k, el]) => h('label', { class: 'checks' }, el, t('digital.flag.' + k)))),
+        h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-sm btn-primary', testid: 'digital-save' }, t('digital.prof.save')), msg)));
+    f.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const answers = {};
+      for (const [q, sel] of selects) if (sel.value !== '') answers[q.id] = Number(sel.value);
+      const json = { answers };
+      for (const [k, el] of rates) json[k] = el.value === '' ? null : Number(el.value) / 100;
+      for (const [k, el] of flags) json[k] = el.checked;
+      try {
+        const d2 = await api(path + '/' + encodeURIComponent(yearIn.value), { method: 'PUT', json });
+        draw(d2, model);
+        body.appendChild(h('p', { class: 'small', testid: 'digital-saved' }, t('digital.prof.saved')));
+      } catch (e) {
+        msg.textContent = errorText(e);
+      }
+    });
+    body.appendChild(f);
+  };
+  Promise.all([api(path), canEdit ? api('/digital/model') : Promise.resolve(null)]).then(([d, model]) => {
+    if (alive()) draw(d, model);
+  }).catch((err) => { if (alive()) body.appendChild(errorPanel(errorText(err))); });
+  return panel;
+}

@@ -1,0 +1,87 @@
+// 智能制造 (issue 16, item 4): a year's maturity self-assessments (GET /api/v1/digital/summary):
+// the distribution of GB/T 39116 levels overall, by district and by chain (stacked bars), and
+// the 两化融合 indicators against the national targets. Address: #/digital?year=&region=
+import { t, pick } from '../i18n.js';
+import { api, errorText } from '../api.js';
+import { h, clear, chart, hashWith, errorPanel } from '../util.js';
+import { count, pct } from '../format.js';
+import { table } from '../table.js';
+
+export async function render({ main, query, alive }) {
+  const year = (query && query.year) || '';
+  const region = (query && query.region) || '';
+  main.appendChild(h('div', { class: 'muted', testid: 'loading' }, t('common.loading')));
+  let d;
+  try {
+    d = await api('/digital/summary', { query: { year, region } });
+  } catch (e) {
+    if (alive()) clear(main).appendChild(errorPanel(errorText(e)));
+    return;
+  }
+  if (!alive()) return;
+  main.textContent = '';
+  const regionIn = h('input', { type: 'text', id: 'd-region', testid: 'digital-region', value: region, size: 8, inputmode: 'numeric' });
+  const form = h('form', { class: 'panel panel-tight', testid: 'digital-scope' },
+    h('div', { class: 'form-actions', style: { marginTop: 0 } },
+      h('label', { for: 'd-region', class: 'muted' }, t('digital.region')), regionIn,
+      h('button', { type: 'submit', class: 'btn btn-sm btn-primary', testid: 'digital-apply' }, t('common.search')),
+      h('a', { class: 'btn btn-sm btn-ghost', href: '#/digital' }, t('common.reset'))));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = hashWith('/digital', { year, region: regionIn.value.trim() }); });
+  main.appendChild(form);
+
+  const tot = d.totals || {};
+  const names = (d.level_names || []).map((l) => pick(l.level_zh, l.level_en));
+  const cards = [
+    ['assessed', count(tot.assessed)],
+    ['cnc_rate', pct(tot.cnc_rate) + ' / ' + pct(d.target_cnc_rate, 0)],
+    ['rd_tool_rate', pct(tot.rd_tool_rate) + ' / ' + pct(d.target_rd_tool_rate, 0)],
+    ['networking_rate', pct(tot.networking_rate)],
+    ['factories', [tot.factory_5g, tot.demonstration, tot.lighthouse].map((x) => count(x)).join(' / ')],
+  ];
+  main.appendChild(h('div', { class: 'cards', testid: 'digital-totals' },
+    cards.map(([k, v]) => h('div', { class: 'card', testid: 'digital-total-' + k },
+      h('div', { class: 'card-label' }, t('digital.total.' + k)), h('div', { class: 'card-value' }, v)))));
+  main.appendChild(h('p', { class: 'muted small', testid: 'digital-note' }, t('digital.note', { year: d.year || '—' })));
+
+  const stacked = (rows, label) => {
+    const r = rows.filter((x) => x.assessed > 0).sort((a, b) => b.assessed - a.assessed).slice(0, 25).reverse();
+    return {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      legend: { top: 0 },
+      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: 'value' },
+      yAxis: { type: 'category', data: r.map(label) },
+      series: names.map((n, l) => ({ name: n, type: 'bar', stack: 'level', data: r.map((x) => x.levels[l]) })),
+    };
+  };
+  const elAll = h('div', { class: 'chart', testid: 'chart-digital-levels' });
+  const elDistrict = h('div', { class: 'chart chart-tall', testid: 'chart-digital-district' });
+  const elChain = h('div', { class: 'chart chart-tall', testid: 'chart-digital-chain' });
+  main.appendChild(h('section', { class: 'panel' }, h('h2', null, t('digital.levels')), elAll));
+  main.appendChild(h('section', { class: 'panel' }, h('h2', null, t('digital.by_district')), elDistrict));
+  main.appendChild(h('section', { class: 'panel' }, h('h2', null, t('digital.by_chain')), elChain));
+  chart(elAll, {
+    tooltip: { trigger: 'axis' },
+    grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: names },
+    yAxis: { type: 'value' },
+    series: [{ name: t('digital.total.assessed'), type: 'bar', data: tot.levels || [], label: { show: true, position: 'top' } }],
+  }, { empty: t('digital.empty') });
+  chart(elDistrict, stacked(d.districts || [], (x) => pick(x.name, x.name_en) || String(x.region)), { empty: t('digital.empty') });
+  chart(elChain, stacked(d.chains || [], (x) => pick(x.name, x.name_en) || x.chain), { empty: t('digital.empty') });
+
+  main.appendChild(h('section', { class: 'panel', testid: 'digital-chains' }, h('h2', null, t('digital.chain_table')),
+    table(d.chains || [], {
+      testid: 'digital-chain-table',
+      row: (x) => ({ testid: 'digital-chain-row', dataset: { chain: x.chain } }),
+      export: { name: t('digital.chain_table'), title: t('digital.chain_table') },
+      columns: [
+        { key: 'name', label: t('digital.col.chain'), sort: true, render: (x) => pick(x.name, x.name_en) },
+        { key: 'assessed', label: t('digital.total.assessed'), align: 'num', sort: true, exportType: 'number' },
+        { key: 'high', label: t('digital.col.high'), align: 'num', sort: (x) => x.levels[3] + x.levels[4] + x.levels[5], render: (x) => count(x.levels[3] + x.levels[4] + x.levels[5]), exportValue: (x) => x.levels[3] + x.levels[4] + x.levels[5], exportType: 'number' },
+        { key: 'cnc_rate', label: t('digital.total.cnc_rate'), align: 'num', sort: true, render: (x) => pct(x.cnc_rate), exportType: 'percent' },
+        { key: 'rd_tool_rate', label: t('digital.total.rd_tool_rate'), align: 'num', sort: true, render: (x) => pct(x.rd_tool_rate), exportType: 'percent' },
+        { key: 'factory_5g', label: t('digital.col.factory_5g'), align: 'num', sort: true, exportType: 'number' },
+      ],
+    })));
+}
