@@ -22,6 +22,7 @@ import methodStrings from './methods.strings.js';
 import greenStrings from './pages/green.strings.js';
 import digitalStrings from './pages/digital.strings.js';
 import reportsStrings from './pages/reports.strings.js';
+import innovStrings from './pages/innov.strings.js';
 
 const STORE_KEY = 'cc.lang';
 
@@ -42,6 +43,7 @@ const SHELL = {
   'nav.match': ['供需对接', 'Supply–demand'],
   'nav.risk': ['韧性与风险', 'Resilience'],
   'nav.cases': ['案例', 'Cases'],
+  'nav.innovation': ['创新链', 'Innovation'],
   'nav.import': ['数据导入', 'Import'],
   'nav.admin': ['系统管理', 'Admin'],
   'nav.my_enterprise': ['本企业', 'My enterprise'],
@@ -154,7 +156,7 @@ const SHELL = {
 };
 
 // Every string: key → [zh-CN, English]. A key defined twice is a mistake (duplicateKeys).
-const PAGES = [loginStrings, dashboardStrings, enterprisesStrings, enterpriseStrings, importStrings, adminStrings, chainStrings, briefStrings, matchStrings, riskStrings, evalStrings, listsStrings, casesStrings, pickerStrings, mapStrings, methodStrings, greenStrings, reportsStrings, digitalStrings];
+const PAGES = [loginStrings, dashboardStrings, enterprisesStrings, enterpriseStrings, importStrings, adminStrings, chainStrings, briefStrings, matchStrings, riskStrings, evalStrings, listsStrings, casesStrings, pickerStrings, mapStrings, methodStrings, greenStrings, reportsStrings, digitalStrings, innovStrings];
 const STRINGS = Object.assign({}, SHELL, ...PAGES);
 const DUPLICATES = [SHELL, ...PAGES].flatMap((d) => Object.keys(d)).filter((k, i, all) => all.indexOf(k) !== i);
 const zh = {}, en = {};

@@ -38,6 +38,8 @@ export const ROUTES = [
     menu: { group: 'nav.group.analysis', label: 'nav.match' } },
   { path: '/risk', load: () => import('./pages/risk.js'), title: 'nav.risk', roles: STAFF, nav: 'risk',
     menu: { group: 'nav.group.analysis', label: 'nav.risk' } },
+  { path: '/innovation', load: () => import('./pages/innov.js'), title: 'innov.title', roles: STAFF, nav: 'innovation',
+    menu: { group: 'nav.group.analysis', label: 'nav.innovation' } },
   { path: '/cases', load: () => import('./pages/cases.js'), title: 'nav.cases', roles: STAFF, nav: 'cases',
     menu: { group: 'nav.group.analysis', label: 'nav.cases' } },
   { path: '/green', load: () => import('./pages/green.js'), title: 'nav.green', roles: EDIT, nav: 'green',

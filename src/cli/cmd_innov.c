@@ -12,7 +12,7 @@
 #include "domain/codes.h"
 #include "innov/innov.h"
 
-enum { O_CHAIN, O_YEAR, O_SCOPE, O_LIMIT };
+enum { O_CHAIN, O_YEAR, O_SCOPE, O_LIMIT, O_STATUS, O_CHOKE, O_NOTE };
 
 struct innov_cli {
 	const struct cc_catalogue *cat;
@@ -202,6 +202,7 @@ static int sub_derive(struct cli_ctx *ctx, const char **val, const char **args, 
 	struct cc_error err = {0};
 	if (!val[O_YEAR]) {
 		cli_error("innov derive: give --year Y");
+		cli_usage("innov derive --year Y");
 		return CLI_USAGE;
 	}
 	int rc = setup(ctx, val, 1, &c);
@@ -218,6 +219,61 @@ static int sub_derive(struct cli_ctx *ctx, const char **val, const char **args, 
 	return CLI_OK;
 }
 
+/* `innov tech CHAIN.NODE`: the node's key technologies and their status; with TECH and
+ * --status, sets one (audited). */
+static int sub_tech(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	struct innov_cli c;
+	struct cc_error err = {0};
+	int rc = setup(ctx, val, 0, &c);
+	if (rc)
+		return rc;
+	const struct cc_node *nd = cc_node_resolve(c.cat, args[0], NULL, &err);
+	if (!nd) {
+		cli_error("innov tech: %s", err.msg);
+		return CLI_USAGE;
+	}
+	if ((rc = cli_open_store(ctx, 0)))
+		return rc;
+	if (nargs == 2) {
+		if (!val[O_STATUS]) {
+			cli_error("innov tech: give --status leading|catching_up|absent");
+			cli_usage("innov tech CHAIN.NODE [TECH --status leading|catching_up|absent "
+				  "[--chokepoint] [--note N]]");
+			return CLI_USAGE;
+		}
+		if (innov_tech_set(ctx->store, c.cat, nd->index, args[1], val[O_STATUS],
+				   val[O_CHOKE] != NULL, val[O_NOTE], "cli", &err)) {
+			cli_error("innov tech: %s", err.msg);
+			return err.code == CC_EINVAL ? CLI_USAGE : CLI_FAIL;
+		}
+	} else if (val[O_STATUS] || val[O_CHOKE] || val[O_NOTE]) {
+		cli_error("innov tech: name the technology to set");
+		cli_usage("innov tech CHAIN.NODE [TECH --status leading|catching_up|absent "
+			  "[--chokepoint] [--note N]]");
+		return CLI_USAGE;
+	}
+	struct innov_tech t[64];
+	int n = innov_tech_list(ctx->store, c.cat, nd->index, t, 64, &err);
+	if (n < 0) {
+		cli_error("innov tech: %s", err.msg);
+		return CLI_FAIL;
+	}
+	static const char *const cols[] = {"technology", "status", "chokepoint", "note",
+					   "in_catalogue"};
+	struct cli_table tb;
+	cli_table_init(&tb, 5, cols);
+	for (int i = 0; i < n; i++) {
+		const char *v[5] = {t[i].name, t[i].status[0] ? t[i].status : NULL,
+				    t[i].chokepoint ? "yes" : "no", t[i].note[0] ? t[i].note : NULL,
+				    t[i].in_catalogue ? "yes" : "no"};
+		cli_table_add(&tb, v);
+	}
+	cli_table_print(&tb, stdout, ctx->format);
+	cli_table_release(&tb);
+	return CLI_OK;
+}
+
 #define COMMON (CLI_OPT(O_YEAR) | CLI_OPT(O_SCOPE))
 static const struct cli_sub innov_subs[] = {
 	{"stock", sub_stock, 0, 0, COMMON | CLI_OPT(O_CHAIN),
@@ -226,11 +282,14 @@ static const struct cli_sub innov_subs[] = {
 	 "holders CHAIN.NODE [--year Y] [--scope S] [--limit N]"},
 	{"map", sub_map, 0, 0, CLI_OPT(O_CHAIN), "map [--chain C]"},
 	{"derive", sub_derive, 0, 0, CLI_OPT(O_YEAR), "derive --year Y"},
+	{"tech", sub_tech, 1, 2, CLI_OPT(O_STATUS) | CLI_OPT(O_CHOKE) | CLI_OPT(O_NOTE),
+	 "tech CHAIN.NODE [TECH --status leading|catching_up|absent [--chokepoint] [--note N]]"},
 	{NULL, NULL, 0, 0, 0, NULL}};
 
 int cmd_innov(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {
-		{"chain", 1}, {"year", 1}, {"scope", 1}, {"limit", 1}, {NULL, 0}};
+	static const struct cli_option opts[] = {{"chain", 1}, {"year", 1},   {"scope", 1},
+						 {"limit", 1}, {"status", 1}, {"chokepoint", 0},
+						 {"note", 1},  {NULL, 0}};
 	return cli_dispatch(ctx, cli_find("innov"), innov_subs, opts, argc, argv);
 }

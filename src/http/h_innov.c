@@ -121,8 +121,15 @@ int h_innov_chain(struct http_req *req)
 		const struct cc_node *nd = &cat->nodes[k];
 		const struct innov_node_stock *x = &s[k];
 		json_t *tech = json_array();
-		for (int t = 0; t < nd->ntechnologies; t++)
-			json_array_append_new(tech, json_string(nd->technologies[t]));
+		struct innov_tech tl[64];
+		int nt = innov_tech_list(req->st, cat, k, tl, 64, &err);
+		for (int t = 0; t < nt; t++)
+			json_array_append_new(
+				tech, json_pack("{s:s, s:s?, s:b, s:s?, s:b}", "name", tl[t].name,
+						"status", tl[t].status[0] ? tl[t].status : NULL,
+						"chokepoint", tl[t].chokepoint, "note",
+						tl[t].note[0] ? tl[t].note : NULL, "in_catalogue",
+						tl[t].in_catalogue));
 		json_t *top = json_array();
 		if (x->has_ipc) {
 			mapped++;
@@ -183,4 +190,52 @@ int h_patent_check(struct http_req *req)
 		s = e ? e + 1 : s + n;
 	}
 	return http_json(req, 200, a);
+}
+
+/* PUT /api/v1/innovation/chains/{chain}/nodes/{node}/technologies: body {technology, status,
+ * chokepoint, note}. */
+int h_innov_tech_put(struct http_req *req)
+{
+	struct cc_error err = {0};
+	const struct cc_catalogue *cat = cc_catalogue_get(&err);
+	if (!cat)
+		return http_error(req, 500, "internal", NULL, "数据文件无法读取", "%s", err.msg);
+	const struct cc_chain *ch = cc_chain_find(cat, req->params[0]);
+	const struct cc_node *nd = ch ? cc_node_find(cat, ch, req->params[1]) : NULL;
+	if (!nd)
+		return http_error(req, 404, "not_found", ch ? "node" : "chain", "没有该环节",
+				  "no node '%s.%s'", req->params[0], req->params[1]);
+	json_t *body = http_body_json(req);
+	if (!body)
+		return req->status;
+	const char *tech = json_string_value(json_object_get(body, "technology"));
+	const char *status = json_string_value(json_object_get(body, "status"));
+	json_t *ck = json_object_get(body, "chokepoint");
+	json_t *nj = json_object_get(body, "note");
+	int rc;
+	if (!tech || !*tech)
+		rc = http_error(req, 400, "invalid", "technology", "请填写技术名称",
+				"technology is required");
+	else if (!innov_tech_status_ok(status))
+		rc = http_error(req, 400, "invalid", "status",
+				"状态应为 leading（领先）、catching_up（跟跑）或 absent（空白）",
+				"status must be leading, catching_up or absent");
+	else if (ck && !json_is_boolean(ck))
+		rc = http_error(req, 400, "invalid", "chokepoint", "卡脖子标记应为 true 或 false",
+				"chokepoint must be true or false");
+	else if (nj && !json_is_null(nj) && !json_is_string(nj))
+		rc = http_error(req, 400, "invalid", "note", "备注应为文本", "note must be text");
+	else if (innov_tech_set(req->st, cat, nd->index, tech, status, json_is_true(ck),
+				json_string_value(nj), req->user.username, &err))
+		rc = err.code == CC_EINVAL
+			     ? http_error(req, 400, "invalid", "technology", "技术状态无效", "%s",
+					  err.msg)
+			     : http_error(req, 500, "internal", NULL, "保存失败", "%s", err.msg);
+	else
+		rc = http_json(req, 200,
+			       json_pack("{s:s, s:s, s:s, s:s, s:b}", "chain", ch->id, "node",
+					 nd->id, "technology", tech, "status", status, "chokepoint",
+					 json_is_true(ck)));
+	json_decref(body);
+	return rc;
 }

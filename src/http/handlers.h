@@ -159,5 +159,6 @@ int h_digital_model(struct http_req *req);
 int h_enterprise_digital(struct http_req *req);
 int h_enterprise_digital_put(struct http_req *req);
 int h_digital_summary(struct http_req *req);
+int h_innov_tech_put(struct http_req *req);
 
 #endif

@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/builtin.h"
 #include "base/csv.h"
+#include "base/json.h"
 #include "base/parse.h"
 #include "domain/patent.h"
 #include "innov/innov.h"
@@ -658,4 +659,137 @@ int64_t innov_derive_inventions(struct cc_store *st, const struct innov_patents 
 		return rc;
 	}
 	return d.written;
+}
+
+int innov_tech_status_ok(const char *s)
+{
+	return s && (strcmp(s, "leading") == 0 || strcmp(s, "catching_up") == 0 ||
+		     strcmp(s, "absent") == 0);
+}
+
+/* Copies S into OUT (CAP bytes), cut at CAP - 1. */
+static void copy_text(char *out, size_t cap, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n >= cap)
+		n = cap - 1;
+	if (n)
+		memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+int innov_tech_list(struct cc_store *st, const struct cc_catalogue *cat, int node,
+		    struct innov_tech *out, int max, struct cc_error *err)
+{
+	const struct cc_node *nd = &cat->nodes[node];
+	const char *chain = cat->chains[nd->chain].id;
+	struct cc_stmt *q = NULL;
+	int n = 0;
+	for (int t = 0; t < nd->ntechnologies && n < max; t++, n++) {
+		memset(&out[n], 0, sizeof out[n]);
+		copy_text(out[n].name, sizeof out[n].name, nd->technologies[t]);
+		out[n].in_catalogue = 1;
+	}
+	int rc = cc_stmt_prepare(st, &q,
+				 "SELECT technology, status, chokepoint, note FROM tech_status "
+				 "WHERE chain = ?1 AND node = ?2 ORDER BY technology",
+				 err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_text(q, 1, chain, strlen(chain));
+	cc_stmt_bind_text(q, 2, nd->id, strlen(nd->id));
+	while ((rc = cc_stmt_step(q, err)) == 1) {
+		const char *name = cc_stmt_text(q, 0);
+		int k = -1;
+		for (int i = 0; i < n && k < 0; i++)
+			if (strcmp(out[i].name, name) == 0)
+				k = i;
+		if (k < 0) {
+			if (n == max)
+				continue;
+			k = n++;
+			memset(&out[k], 0, sizeof out[k]);
+			copy_text(out[k].name, sizeof out[k].name, name);
+		}
+		copy_text(out[k].status, sizeof out[k].status, cc_stmt_text(q, 1));
+		out[k].chokepoint = (int)cc_stmt_int64(q, 2);
+		copy_text(out[k].note, sizeof out[k].note, cc_stmt_text(q, 3));
+	}
+	cc_stmt_free(q);
+	return rc < 0 ? rc : n;
+}
+
+int innov_tech_set(struct cc_store *st, const struct cc_catalogue *cat, int node, const char *tech,
+		   const char *status, int chokepoint, const char *note, const char *actor,
+		   struct cc_error *err)
+{
+	if (!innov_tech_status_ok(status))
+		return cc_error_set(err, CC_EINVAL,
+				    "status must be leading, catching_up or absent, not '%s'",
+				    status ? status : "");
+	if (!tech || !*tech || strlen(tech) > 200)
+		return cc_error_set(err, CC_EINVAL, "technology must be 1-200 bytes");
+	if (note && strlen(note) > 500)
+		return cc_error_set(err, CC_EINVAL, "note must be at most 500 bytes");
+	const struct cc_node *nd = &cat->nodes[node];
+	const char *chain = cat->chains[nd->chain].id;
+	const char *who = actor && *actor ? actor : "cli";
+	struct innov_tech before[64];
+	struct cc_stmt *q = NULL;
+	char target[512], *b = NULL, *a = NULL;
+	int rc = cc_store_begin(st, err);
+	if (rc)
+		return rc;
+	int nb = innov_tech_list(st, cat, node, before, 64, err);
+	if (nb < 0) {
+		rc = nb;
+		goto out;
+	}
+	json_t *old = json_null();
+	for (int i = 0; i < nb; i++)
+		if (strcmp(before[i].name, tech) == 0 && before[i].status[0]) {
+			json_decref(old);
+			old = json_pack("{s:s, s:b, s:s?}", "status", before[i].status,
+					"chokepoint", before[i].chokepoint, "note",
+					before[i].note[0] ? before[i].note : NULL);
+		}
+	json_t *neu = json_pack("{s:s, s:b, s:s?}", "status", status, "chokepoint", chokepoint,
+				"note", note && *note ? note : NULL);
+	b = json_is_null(old) ? NULL : json_dumps(old, JSON_COMPACT);
+	a = json_dumps(neu, JSON_COMPACT);
+	json_decref(old);
+	json_decref(neu);
+	rc = cc_stmt_prepare(
+		st, &q,
+		"INSERT INTO tech_status(chain, node, technology, status, chokepoint, "
+		"note, updated_by) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+		"ON CONFLICT(chain, node, technology) DO UPDATE SET status = "
+		"excluded.status, chokepoint = excluded.chokepoint, note = excluded.note, "
+		"updated_by = excluded.updated_by, updated_at = "
+		"strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+		err);
+	if (rc)
+		goto out;
+	cc_stmt_bind_text(q, 1, chain, strlen(chain));
+	cc_stmt_bind_text(q, 2, nd->id, strlen(nd->id));
+	cc_stmt_bind_text(q, 3, tech, strlen(tech));
+	cc_stmt_bind_text(q, 4, status, strlen(status));
+	cc_stmt_bind_int64(q, 5, chokepoint ? 1 : 0);
+	if (note && *note)
+		cc_stmt_bind_text(q, 6, note, strlen(note));
+	cc_stmt_bind_text(q, 7, who, strlen(who));
+	rc = cc_stmt_step(q, err) < 0 ? CC_EDB : 0;
+	if (rc)
+		goto out;
+	snprintf(target, sizeof target, "%s.%s/%.200s", chain, nd->id, tech);
+	rc = cc_store_audit(st, who, "innov.tech", target, b, a, err);
+	if (rc == 0)
+		rc = cc_store_commit(st, err);
+out:
+	cc_stmt_free(q);
+	free(b);
+	free(a);
+	if (rc)
+		cc_store_rollback(st);
+	return rc;
 }

@@ -112,4 +112,33 @@ int innov_inventions(const struct innov_patents *p, int year,
 int64_t innov_derive_inventions(struct cc_store *st, const struct innov_patents *p, int year,
 				struct cc_error *err);
 
+/* A key technology of a node and the status the commission set (innov_tech_list). */
+struct innov_tech {
+	char name[256];
+	char status[16]; /* "leading", "catching_up", "absent", or "" when not set */
+	int chokepoint;	 /* 卡脖子 */
+	char note[512];
+	int in_catalogue; /* named by the catalogue (data/chains), else added by the commission */
+};
+
+/* Returns 1 when S is "leading", "catching_up" or "absent". */
+int innov_tech_status_ok(const char *s);
+
+/*
+ * The key technologies of NODE (catalogue CAT): the catalogue's in its order, then those the
+ * commission added, each with its status. Writes at most MAX into OUT and returns how many, or
+ * a negative CC_E* with ERR.
+ */
+int innov_tech_list(struct cc_store *st, const struct cc_catalogue *cat, int node,
+		    struct innov_tech *out, int max, struct cc_error *err);
+
+/*
+ * Sets the status of technology TECH of NODE (STATUS as innov_tech_status_ok, CHOKEPOINT 0/1,
+ * NOTE may be NULL) for ACTOR, audited as "innov.tech" with the values before and after, in one
+ * transaction. Returns 0, or CC_EINVAL (bad status, empty or over-long technology) with ERR.
+ */
+int innov_tech_set(struct cc_store *st, const struct cc_catalogue *cat, int node, const char *tech,
+		   const char *status, int chokepoint, const char *note, const char *actor,
+		   struct cc_error *err);
+
 #endif

@@ -594,6 +594,19 @@ static const char *const migrations[] = {
 	"  updated_by TEXT NOT NULL,"
 	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
 	"  PRIMARY KEY(enterprise_id, year)) WITHOUT ROWID;",
+	/* 18: the status of each key technology of a node as the commission sets it (issue 17,
+	 * item 2): local capability leading / catching up / absent and the 卡脖子 flag. The
+	 * technologies are the catalogue's (data/chains) or ones the commission adds. Every change
+	 * is audited (innov.tech). */
+	"CREATE TABLE tech_status("
+	"  chain TEXT NOT NULL, node TEXT NOT NULL,"
+	"  technology TEXT NOT NULL CHECK(technology <> '' AND length(technology) <= 200),"
+	"  status TEXT NOT NULL CHECK(status IN ('leading','catching_up','absent')),"
+	"  chokepoint INTEGER NOT NULL DEFAULT 0 CHECK(chokepoint IN (0, 1)),"
+	"  note TEXT,"
+	"  updated_by TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  PRIMARY KEY(chain, node, technology)) WITHOUT ROWID;",
 };
 
 int cc_schema_count(void)

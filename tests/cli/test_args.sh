@@ -119,6 +119,7 @@ digital|model|-
 digital|show|$U
 digital|assess|$U
 digital|summary|-
+innov|tech|power_battery.cells
 "
 have() { grep -qxF "$1" <<< "$(cut -d'|' -f1,2 <<< "$cases")"; }
 

@@ -48,4 +48,11 @@ expect_status 0 "derive" $CC innov derive --year 2022
 expect_status 0 "export" $CC export patents "$T/x.csv"
 expect_grep "^201710601862.3,invention,一种锂离子电池,H01M 10/0525;H01M 4/5825,2017-08-01,2019-05-01,,valid,$U" "$T/x.csv" "export writes what import reads"
 expect_status 1 "unknown chain" $CC innov stock --chain nope
+# Key technologies: the commission's status, audited.
+expect_status 0 "set a status" $CC innov tech power_battery.separator 干法隔膜 --status absent --chokepoint --note 无本地企业
+expect_status 0 "list" $CC --format json innov tech power_battery.separator
+expect_eq "$(json '[(x["status"], x["chokepoint"], x["in_catalogue"]) for x in d if x["technology"] == "干法隔膜"]' < "$T/out")" \
+  "[('absent', 'yes', 'no')]" "a technology the commission added, absent, 卡脖子"
+expect_status 1 "a bad status" $CC innov tech power_battery.separator 干法隔膜 --status ahead
+expect_eq "$(/usr/bin/python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from audit where action='innov.tech'\").fetchone()[0])" "$CHAINCHIEF_DB")" "1" "audited once"
 finish

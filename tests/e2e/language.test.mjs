@@ -25,7 +25,12 @@ const tid = (id) => `[data-testid="${id}"]`;
 // Chinese writes as they are, as the chain catalogue's Chinese node names do (电池管理 BMS,
 // 车规级 MCU, Mini/Micro LED…).
 const ZH_ALLOWED_WORDS = new Set(['XLSX', 'CSV', 'PDF', 'UTF', 'Excel', 'ChainChief', 'English', 'HHI',
-  'MEMS', 'EDA', 'MCU', 'SoC', 'BMS', 'TFT', 'OLED', 'Mini', 'Micro', 'LED']);
+  'MEMS', 'EDA', 'MCU', 'SoC', 'BMS', 'TFT', 'OLED', 'Mini', 'Micro', 'LED',
+  // The innovation page: IPC (国际专利分类), PCT, and the abbreviations in the catalogue's key
+  // technologies (data/chains/*.json), written as Chinese writes them.
+  'IPC', 'PCT', 'AAV', 'ABS', 'ADC', 'AEC', 'AMOLED', 'AUTOSAR', 'BCD', 'BEV', 'CAN', 'CAR', 'CNC',
+  'COB', 'COF', 'CTB', 'CTP', 'GNSS', 'HDI', 'HUD', 'IGBT', 'ISO', 'LIN', 'LTPO', 'LTPS', 'MOSFET',
+  'NPU', 'ODM', 'OTA', 'PVA', 'RISC', 'SOA', 'SOC', 'TDDI', 'cell', 'mRNA']);
 
 let srv, browser;
 const users = {};

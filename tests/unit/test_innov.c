@@ -204,12 +204,60 @@ static void test_derive(void **state)
 	assert_int_equal(innov_derive_inventions(st, pat, 2023, &err), 0);
 }
 
+static void test_tech_status(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	struct innov_tech t[64];
+	int sep = node("power_battery", "separator");
+	int n0 = innov_tech_list(st, cat, sep, t, 64, &err);
+	assert_true(n0 >= 1);
+	assert_int_equal(t[0].in_catalogue, 1);
+	assert_string_equal(t[0].status, ""); /* not set yet */
+	char first[256];
+	snprintf(first, sizeof first, "%s", t[0].name);
+	/* A catalogue technology gets a status; a new one is added after the catalogue's. */
+	assert_int_equal(innov_tech_set(st, cat, sep, first, "catching_up", 0, NULL, "ana", &err),
+			 0);
+	assert_int_equal(
+		innov_tech_set(st, cat, sep, "干法隔膜", "absent", 1, "无本地企业", "ana", &err),
+		0);
+	int n = innov_tech_list(st, cat, sep, t, 64, &err);
+	assert_int_equal(n, n0 + 1);
+	assert_string_equal(t[0].status, "catching_up");
+	assert_string_equal(t[n - 1].name, "干法隔膜");
+	assert_string_equal(t[n - 1].status, "absent");
+	assert_int_equal(t[n - 1].chokepoint, 1);
+	assert_int_equal(t[n - 1].in_catalogue, 0);
+	assert_string_equal(t[n - 1].note, "无本地企业");
+	/* Changed again: one row, and each change audited with before and after. */
+	assert_int_equal(
+		innov_tech_set(st, cat, sep, "干法隔膜", "catching_up", 0, NULL, "ana", &err), 0);
+	assert_int_equal(innov_tech_list(st, cat, sep, t, 64, &err), n0 + 1);
+	assert_int_equal(cc_store_int(st,
+				      "SELECT count(*) FROM audit WHERE action = 'innov.tech' AND "
+				      "target LIKE 'power_battery.separator/%'",
+				      -1),
+			 3);
+	assert_int_equal(cc_store_int(st,
+				      "SELECT count(*) FROM audit WHERE action = 'innov.tech' AND "
+				      "before LIKE '%absent%' AND after LIKE '%catching_up%'",
+				      -1),
+			 1);
+	/* Refused: a status not in the list, an empty technology. */
+	assert_int_equal(innov_tech_set(st, cat, sep, "x", "ahead", 0, NULL, "ana", &err),
+			 CC_EINVAL);
+	assert_int_equal(innov_tech_set(st, cat, sep, "", "absent", 0, NULL, "ana", &err),
+			 CC_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_stock_hand_count),
 		cmocka_unit_test(test_derive),
+		cmocka_unit_test(test_tech_status),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

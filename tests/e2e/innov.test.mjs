@@ -1,0 +1,68 @@
+// The innovation page in a browser (issue 17): a chain's technology map draws local patents in
+// force per node from the demo's patents, the table lists every node (null figures for nodes
+// without IPC prefixes), the gaps list names mapped nodes with none, English labels switch, and
+// the application-number check tells a published number from a corrupted one.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPage, login, screenshot, chartDrawn } from './helpers.mjs';
+
+let srv, browser, page;
+const tid = (id) => `[data-testid="${id}"]`;
+
+before(async () => {
+  srv = await startServer({ enterprises: 1500 });
+  browser = await launchBrowser();
+  page = await newPage(browser);
+  await login(page, srv.base, srv.users.analyst);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+test('a chain technology map: chart, node table, gaps', async () => {
+  await page.goto(srv.base + '/#/innovation?chain=power_battery');
+  const d = await chartDrawn(page, tid('innov-chart'));
+  assert.equal(d.series, 2, 'patents in force and inventions');
+  const bars = await page.evaluate(() => window.echarts.getInstanceByDom(document.querySelector('[data-testid="innov-chart"]')).getOption().series[0].data);
+  assert.ok(bars.some((v) => v > 0), 'the demo patents reach some node');
+  const rows = page.locator(tid('innov-row'));
+  assert.ok(await rows.count() >= 20, 'a row per node of the chain');
+  assert.match(await page.locator(tid('innov-summary')).innerText(), /IPC/);
+  // A node without IPC prefixes shows no figures.
+  const sys = page.locator(tid('innov-row') + '[data-node="systems"]');
+  assert.match(await sys.innerText(), /未对应 IPC/);
+  await page.locator(tid('innov-gaps')).waitFor();
+  await screenshot(page, 'innovation-map');
+  // The chain selector moves to another chain.
+  await page.selectOption(tid('innov-chain-select'), 'ic');
+  await page.waitForFunction(() => location.hash.includes('chain=ic'));
+  await chartDrawn(page, tid('innov-chart'));
+});
+
+test('the application-number check', async () => {
+  await page.goto(srv.base + '/#/innovation?chain=nev');
+  await page.locator(tid('innov-check-input')).fill('ZL201710601862.3, 201710601862.4');
+  await page.locator(tid('innov-check')).click();
+  const rows = page.locator(tid('innov-check-row'));
+  await rows.nth(1).waitFor();
+  assert.equal(await rows.nth(0).getAttribute('data-valid'), 'true');
+  assert.match(await rows.nth(0).innerText(), /201710601862\.3.*发明.*2017/);
+  assert.equal(await rows.nth(1).getAttribute('data-valid'), 'false');
+  assert.match(await rows.nth(1).innerText(), /'3'/);
+});
+
+test('the commission marks a key technology absent and a choke point', async () => {
+  await page.goto(srv.base + '/#/innovation?chain=power_battery');
+  await page.locator(tid('tech-form')).waitFor();
+  await page.selectOption(tid('tech-node'), 'separator');
+  await page.locator(tid('tech-name')).fill('干法隔膜');
+  await page.selectOption(tid('tech-status'), 'absent');
+  await page.locator(tid('tech-chokepoint')).check();
+  await page.locator(tid('tech-save')).click();
+  const row = page.locator(tid('innov-absent') + '[data-node="separator"]');
+  await row.waitFor();
+  assert.match(await row.innerText(), /干法隔膜.*卡脖子/);
+  assert.match(await page.locator(tid('innov-row') + '[data-node="separator"]').innerText(), /干法隔膜（空白，卡脖子）/);
+});
