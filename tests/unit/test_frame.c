@@ -316,6 +316,39 @@ static void test_change_log(void **state)
 	int64_t s2 = cc_store_log_seq(st);
 	exec(st, "UPDATE enterprises SET name = 'F'");
 	assert_true(cc_store_log_seq(st) > s2);
+	/* The carriers-win rule (energy_wins_…) is dropped with them only while there are no
+	 * energy accounts; with one, a bulk write of energy_tce still gives way to the carriers. */
+	static const char nwins[] = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+				    "AND name LIKE 'energy\\_wins\\_%' ESCAPE '\\'";
+	int64_t wins = cc_store_int(st, nwins, -1), eid = cc_store_int(st,
+								       "SELECT min(id) FROM "
+								       "enterprises",
+								       0);
+	assert_true(wins >= 2 && eid > 0);
+	assert_int_equal(cc_store_begin(st, &err), 0);
+	assert_int_equal(cc_store_log_bulk(st, 1, &err), 0);
+	assert_int_equal(cc_store_int(st, nwins, -1), 0);
+	assert_int_equal(cc_store_log_bulk(st, 0, &err), 0);
+	assert_int_equal(cc_store_commit(st, &err), 0);
+	assert_int_equal(cc_store_int(st, nwins, -1), wins);
+	exec(st,
+	     "INSERT INTO energy_accounts(enterprise_id, period, carrier, quantity, tce) "
+	     "VALUES(%lld, 202300, 'electricity', 1000, 0.1229)",
+	     (long long)eid);
+	assert_int_equal(cc_store_begin(st, &err), 0);
+	assert_int_equal(cc_store_log_bulk(st, 1, &err), 0);
+	assert_int_equal(cc_store_int(st, nwins, -1), wins);
+	exec(st,
+	     "UPDATE indicators SET energy_tce = 99 WHERE enterprise_id = %lld AND period = "
+	     "202300",
+	     (long long)eid);
+	assert_int_equal(cc_store_log_bulk(st, 0, &err), 0);
+	assert_int_equal(cc_store_commit(st, &err), 0);
+	assert_int_equal(cc_store_int(st,
+				      "SELECT count(*) FROM indicators WHERE energy_tce = 0.1229 "
+				      "AND period = 202300",
+				      -1),
+			 1);
 	assert_int_equal(cc_store_int(st, "SELECT count(*) FROM meta WHERE key = 'log_bulk'", 9),
 			 0);
 	cc_store_close(st);
