@@ -274,7 +274,7 @@ static int sub_laggards(struct cli_ctx *ctx, const char **val, const char **args
 	int rc = setup(&c, ctx, val, 1);
 	if (rc)
 		goto out;
-	if (green_screen_run(c.f, c.g, c.year, c.margin, &s, &err)) {
+	if (green_screen_run(ctx->store, c.f, c.g, c.year, c.margin, &s, &err)) {
 		cli_error("green: %s", err.msg);
 		rc = CLI_FAIL;
 		goto out;

@@ -768,3 +768,77 @@ int green_co2_column(struct cc_store *st, const struct cc_frame *f, const struct
 	cc_stmt_free(s);
 	return rc < 0 ? rc : 0;
 }
+
+/* ---- compliance flag kinds ---- */
+
+static struct green_flagset flagset;
+static struct cc_error flagset_err;
+static int flagset_rc;
+static pthread_once_t flagset_once = PTHREAD_ONCE_INIT;
+
+static void load_flagset(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	json_error_t je;
+	flagset_rc = cc_data_read("green/flags.json", &text, &len);
+	if (flagset_rc) {
+		cc_error_set(&flagset_err, flagset_rc, "cannot read 'green/flags.json'");
+		return;
+	}
+	json_t *root = json_loads(text, 0, &je);
+	free(text);
+	json_t *fl = json_object_get(root, "flags");
+	if (!root || !json_is_array(fl) || !json_array_size(fl) ||
+	    json_array_size(fl) > GREEN_MAX_FLAGS) {
+		flagset_rc = cc_error_set(&flagset_err, CC_EPARSE,
+					  "flags.json: 'flags' must list 1 to %d kinds",
+					  GREEN_MAX_FLAGS);
+		json_decref(root);
+		return;
+	}
+	flagset.json = root;
+	for (size_t i = 0; i < json_array_size(fl); i++) {
+		json_t *o = json_array_get(fl, i);
+		struct green_flagkind *k = &flagset.k[flagset.n++];
+		k->id = jstr(o, "id");
+		k->name_zh = jstr(o, "name_zh");
+		k->name_en = jstr(o, "name_en");
+		k->source = jstr(o, "source");
+		json_t *al = json_object_get(o, "aliases");
+		for (size_t a = 0; a < json_array_size(al) && k->naliases < 4; a++)
+			if (json_is_string(json_array_get(al, a)))
+				k->aliases[k->naliases++] =
+					json_string_value(json_array_get(al, a));
+		if (!*k->id) {
+			flagset_rc = cc_error_set(&flagset_err, CC_EPARSE,
+						  "flags.json: flag %zu has no id", i + 1);
+			return;
+		}
+	}
+}
+
+const struct green_flagset *green_flagset_get(struct cc_error *err)
+{
+	pthread_once(&flagset_once, load_flagset);
+	if (flagset_rc) {
+		if (err)
+			*err = flagset_err;
+		return NULL;
+	}
+	return &flagset;
+}
+
+int green_flag_find(const struct green_flagset *fs, const char *s, size_t n)
+{
+	for (int i = 0; i < fs->n; i++) {
+		const struct green_flagkind *k = &fs->k[i];
+		if ((strlen(k->id) == n && strncasecmp(k->id, s, n) == 0) ||
+		    (strlen(k->name_zh) == n && memcmp(k->name_zh, s, n) == 0))
+			return i;
+		for (int a = 0; a < k->naliases; a++)
+			if (strlen(k->aliases[a]) == n && memcmp(k->aliases[a], s, n) == 0)
+				return i;
+	}
+	return -1;
+}

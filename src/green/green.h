@@ -196,6 +196,7 @@ struct green_flag {
 	int i;		 /* frame index */
 	int by_criteria; /* the laggard set (data/criteria/green_laggard.json) holds */
 	int by_decile;	 /* in its industry group's worst decile of energy intensity */
+	int by_flags;	 /* compliance flags of the year (bit k: flag kind k) */
 	int near;	 /* not flagged, but the set holds with thresholds relaxed by the margin */
 	double pct;	 /* percentile of energy intensity in its group (NaN: not ranked) */
 	int group;	 /* index into the screening's ranking groups, -1 */
@@ -212,6 +213,12 @@ struct green_screen {
 	int n;			   /* flags, flagged first then near misses */
 	int nflagged, nnear;
 	struct green_flag *flags;
+	/* The year's compliance flags (for the reasons): frame index, kind, texts. */
+	int nrecords;
+	struct green_record {
+		int i, kind;
+		char *description, *source;
+	} * records;
 };
 
 /* Loads data/criteria/green_laggard.json into S (release with criteria_set_release). */
@@ -219,12 +226,13 @@ int green_laggard_set(struct criteria_set *s, struct cc_error *err);
 
 /*
  * Screens every enterprise of F in YEAR (<= 0: the latest): the laggard set strictly and
- * relaxed by MARGIN, and the worst decile of each industry group (G's benchmark settings).
+ * relaxed by MARGIN, the worst decile of each industry group (G's benchmark settings), and
+ * the compliance flags of the year in ST (ST may be NULL: none).
  * Flagged enterprises come first by descending percentile, then near misses by relative gap.
  * Returns 0 or a negative CC_E*; release OUT with green_screen_release.
  */
-int green_screen_run(const struct cc_frame *f, const struct green_factors *g, int year,
-		     double margin, struct green_screen *out, struct cc_error *err);
+int green_screen_run(struct cc_store *st, const struct cc_frame *f, const struct green_factors *g,
+		     int year, double margin, struct green_screen *out, struct cc_error *err);
 void green_screen_release(struct green_screen *s);
 
 /* One row of a roll-up: a district (region code) or a chain (catalogue index). */
@@ -277,5 +285,25 @@ void green_write_screen(struct cc_jw *w, const struct cc_frame *f, const struct 
  * quartiles, the carbon trend over the frame's years. */
 int green_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
 			const struct green_factors *g, int year, int region, struct cc_error *err);
+
+/* ---- compliance flags (data/green/flags.json; flags.csv) ---- */
+#define GREEN_MAX_FLAGS 16
+
+struct green_flagkind {
+	const char *id, *name_zh, *name_en, *source;
+	int naliases;
+	const char *aliases[4];
+};
+
+struct green_flagset {
+	int n;
+	struct green_flagkind k[GREEN_MAX_FLAGS];
+	void *json;
+};
+
+/* The shared flag kinds from the data files, or NULL with ERR. */
+const struct green_flagset *green_flagset_get(struct cc_error *err);
+/* The kind whose id (any case), Chinese name or alias is the N bytes at S, or -1. */
+int green_flag_find(const struct green_flagset *fs, const char *s, size_t n);
 
 #endif

@@ -330,6 +330,27 @@ static void write_reasons(struct cc_jw *w, const struct cc_frame *f, const struc
 		cc_jw_kstr(w, "source", c->clause->source);
 		cc_jw_end(w);
 	}
+	if (fl->by_flags) {
+		const struct green_flagset *fs = green_flagset_get(NULL);
+		for (int k = 0; fs && k < s->nrecords; k++) {
+			const struct green_record *r = &s->records[k];
+			if (r->i != fl->i)
+				continue;
+			const struct green_flagkind *kd = &fs->k[r->kind];
+			snprintf(zh, sizeof zh, "%s%s%s%s%s", kd->name_zh,
+				 *r->description ? "：" : "", r->description,
+				 *r->source ? "，" : "", r->source);
+			snprintf(en, sizeof en, "%s%s%s%s%s", kd->name_en,
+				 *r->description ? ": " : "", r->description,
+				 *r->source ? ", " : "", r->source);
+			cc_jw_object(w);
+			cc_jw_kstr(w, "id", kd->id);
+			cc_jw_kstr(w, "reason_zh", zh);
+			cc_jw_kstr(w, "reason_en", en);
+			cc_jw_kstr(w, "source", kd->source);
+			cc_jw_end(w);
+		}
+	}
 	if (fl->by_decile) {
 		const struct green_group *gr = &s->rank.groups[fl->group];
 		snprintf(
@@ -437,7 +458,7 @@ int green_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = green_screen_run(f, g, year, 0.1, &s, err);
+	rc = green_screen_run(st, f, g, year, 0.1, &s, err);
 	if (rc)
 		goto out;
 	year = s.year;

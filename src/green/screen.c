@@ -28,7 +28,8 @@ int green_laggard_set(struct criteria_set *s, struct cc_error *err)
 static int cmp_flag(const void *a, const void *b)
 {
 	const struct green_flag *x = a, *y = b;
-	int fx = x->by_criteria || x->by_decile, fy = y->by_criteria || y->by_decile;
+	int fx = x->by_criteria || x->by_decile || x->by_flags;
+	int fy = y->by_criteria || y->by_decile || y->by_flags;
 	if (fx != fy)
 		return fy - fx;
 	if (fx) {
@@ -45,9 +46,53 @@ static int cmp_flag(const void *a, const void *b)
 	return x->i - y->i;
 }
 
-int green_screen_run(const struct cc_frame *f, const struct green_factors *g, int year,
-		     double margin, struct green_screen *out, struct cc_error *err)
+/* Reads the compliance flags of OUT->year from ST into OUT->records and BITS (f->n). */
+static int read_flags(struct cc_store *st, const struct cc_frame *f, struct green_screen *out,
+		      uint32_t *bits, struct cc_error *err)
 {
+	const struct green_flagset *fs = green_flagset_get(err);
+	struct cc_stmt *s = NULL;
+	if (!fs)
+		return CC_EPARSE;
+	int rc = cc_stmt_prepare(st, &s,
+				 "SELECT enterprise_id, flag, description, source FROM "
+				 "compliance_flags WHERE period = ?1 ORDER BY enterprise_id, flag",
+				 err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_int64(s, 1, (int64_t)out->year * 100);
+	int cap = 0;
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		int i = cc_frame_of_id(f, cc_stmt_int64(s, 0));
+		const char *id = cc_stmt_text(s, 1);
+		int k = green_flag_find(fs, id, strlen(id));
+		if (i < 0 || k < 0)
+			continue;
+		if (out->nrecords == cap) {
+			cap = cap ? cap * 2 : 32;
+			struct green_record *nr = realloc(out->records, sizeof *nr * (size_t)cap);
+			if (!nr) {
+				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+				break;
+			}
+			out->records = nr;
+		}
+		struct green_record *r = &out->records[out->nrecords++];
+		const char *d = cc_stmt_text(s, 2), *src = cc_stmt_text(s, 3);
+		r->i = i;
+		r->kind = k;
+		r->description = strdup(d ? d : "");
+		r->source = strdup(src ? src : "");
+		bits[i] |= 1u << k;
+	}
+	cc_stmt_free(s);
+	return rc < 0 ? rc : 0;
+}
+
+int green_screen_run(struct cc_store *st, const struct cc_frame *f, const struct green_factors *g,
+		     int year, double margin, struct green_screen *out, struct cc_error *err)
+{
+	uint32_t *bits = NULL;
 	int rc = 0;
 	uint8_t *strict = NULL, *relaxed = NULL;
 	memset(out, 0, sizeof *out);
@@ -75,6 +120,13 @@ int green_screen_run(const struct cc_frame *f, const struct green_factors *g, in
 	rc = criteria_eval_column(&out->set, f, out->year, margin, strict, relaxed, err);
 	if (rc)
 		goto out;
+	bits = calloc(nn, sizeof *bits);
+	if (!bits) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (st && (rc = read_flags(st, f, out, bits, err)))
+		goto out;
 	int cap = 0;
 	for (int i = 0; i < f->n; i++) {
 		double pct = out->rank.pct[i];
@@ -82,8 +134,9 @@ int green_screen_run(const struct cc_frame *f, const struct green_factors *g, in
 		int decile = isfinite(pct) && gi >= 0 && out->rank.groups[gi].n >= g->min_group &&
 			     pct >= g->worst_decile;
 		int crit = strict[i] == EXPR_TRUE;
-		int near = !crit && !decile && relaxed[i] == EXPR_TRUE;
-		if (!crit && !decile && !near)
+		int flagged = crit || decile || bits[i];
+		int near = !flagged && relaxed[i] == EXPR_TRUE;
+		if (!flagged && !near)
 			continue;
 		if (out->n == cap) {
 			int nc = cap ? cap * 2 : 64;
@@ -99,6 +152,7 @@ int green_screen_run(const struct cc_frame *f, const struct green_factors *g, in
 		fl->i = i;
 		fl->by_criteria = crit;
 		fl->by_decile = decile;
+		fl->by_flags = (int)bits[i];
 		fl->near = near;
 		fl->pct = pct;
 		fl->group = gi;
@@ -118,6 +172,7 @@ int green_screen_run(const struct cc_frame *f, const struct green_factors *g, in
 out:
 	free(strict);
 	free(relaxed);
+	free(bits);
 	if (rc)
 		green_screen_release(out);
 	return rc;
@@ -128,6 +183,11 @@ void green_screen_release(struct green_screen *s)
 	if (!s)
 		return;
 	criteria_set_release(&s->set);
+	for (int k = 0; k < s->nrecords; k++) {
+		free(s->records[k].description);
+		free(s->records[k].source);
+	}
+	free(s->records);
 	green_ranking_release(&s->rank);
 	free(s->intensity);
 	free(s->flags);

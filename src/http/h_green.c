@@ -146,7 +146,7 @@ int h_green_laggards(struct http_req *req)
 	}
 	struct cc_error err = {0};
 	struct green_screen s;
-	if (green_screen_run(f, g, year, margin, &s, &err))
+	if (green_screen_run(req->st, f, g, year, margin, &s, &err))
 		return http_error_from(req, err.code, &err, NULL, "落后产能筛查失败");
 	struct cc_jw w;
 	cc_buf_reset(&req->resp);

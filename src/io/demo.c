@@ -666,7 +666,8 @@ static void write_energy(struct demo *g, struct writer *w, struct rng *r, const 
 	/* Shares of tce: electricity, coal, gas, diesel, heat; own solar for some. */
 	double mix[5];
 	if (heavy) {
-		mix[0] = uni(r, 0.2, 0.35), mix[1] = uni(r, 0.35, 0.55), mix[3] = uni(r, 0.02, 0.05);
+		mix[0] = uni(r, 0.2, 0.35), mix[1] = uni(r, 0.35, 0.55),
+		mix[3] = uni(r, 0.02, 0.05);
 		mix[4] = 0;
 	} else {
 		mix[0] = uni(r, 0.6, 0.85), mix[1] = 0, mix[3] = uni(r, 0.02, 0.06);
@@ -717,8 +718,8 @@ static void write_energy(struct demo *g, struct writer *w, struct rng *r, const 
 			w_field(w, q, 0);
 			w_field(w, units[k], 0);
 			if (k == 0 && isfinite(output[y])) {
-				fmt_num(va, sizeof va, output[y] * va_share * (1 + 0.02 * normal(r)),
-					2);
+				fmt_num(va, sizeof va,
+					output[y] * va_share * (1 + 0.02 * normal(r)), 2);
 				w_field(w, va, 1);
 			} else {
 				w_field(w, NULL, 1);
@@ -740,7 +741,7 @@ static void write_energy(struct demo *g, struct writer *w, struct rng *r, const 
 /* Indicators: annual years and then months, enterprise by enterprise, into indicators.csv. */
 static int write_indicators(struct demo *g, struct cc_error *err)
 {
-	struct writer w = {0};
+	struct writer w = {0}, ew = {0}, fw = {0}; /* indicators, energy accounts, flags */
 	int rc = w_open(
 		&w, g->dir, "indicators.csv",
 		"uscc,period,revenue,main_revenue,output_value,net_profit,total_assets,"
@@ -750,10 +751,14 @@ static int write_indicators(struct demo *g, struct cc_error *err)
 	if (rc)
 		goto out;
 	/* The energy accounts (issue 16): their own file and random stream. */
-	struct writer ew = {0};
 	struct rng er = {g->o->seed * 0x9E3779B97F4A7C15ull + 16};
 	rc = w_open(&ew, g->dir, "energy.csv", "uscc,period,carrier,quantity,unit,value_added",
 		    err);
+	if (rc)
+		goto out;
+	/* Compliance flags of the latest year (issue 16): environmental and 淘汰类 findings in
+	 * heavy industry, quality and safety ones elsewhere, from the same stream. */
+	rc = w_open(&fw, g->dir, "flags.csv", "uscc,period,flag,description,source", err);
 	if (rc)
 		goto out;
 	int last_year = g->o->this_year - 1;
@@ -780,14 +785,41 @@ static int write_indicators(struct demo *g, struct cc_error *err)
 		write_monthly(g, &w, e, &p, last_year);
 		/* Most firms report carriers; small light ones often only the total. */
 		if (heavy_industry(ent_industry(nd)) || uniform(&er) < 0.6)
-			write_energy(g, &ew, &er, e, ent_industry(nd), energy, output, ny, last_year);
+			write_energy(g, &ew, &er, e, ent_industry(nd), energy, output, ny,
+				     last_year);
+		{
+			static const char *const kinds[4] = {"environment", "obsolete_process",
+							     "quality", "safety"};
+			int heavy = heavy_industry(ent_industry(nd));
+			double u = uniform(&er);
+			int k = heavy ? (u < 0.05   ? 0
+					 : u < 0.08 ? 1
+						    : -1)
+				      : (u < 0.006   ? 2
+					 : u < 0.012 ? 3
+						     : -1);
+			if (k >= 0) {
+				char period[16];
+				snprintf(period, sizeof period, "%d", last_year);
+				w_field(&fw, e->uscc, 0);
+				w_field(&fw, period, 0);
+				w_field(&fw, kinds[k], 0);
+				/* No description or document: the demo has no real finding to cite
+				 * (the reason then names the kind alone, in either language). */
+				w_field(&fw, NULL, 0);
+				w_field(&fw, NULL, 1);
+			}
+		}
 	}
 	rc = w_close(&w, err);
 	if (rc == 0)
 		rc = w_close(&ew, err);
+	if (rc == 0)
+		rc = w_close(&fw, err);
 out:
 	w_close(&w, NULL);
 	w_close(&ew, NULL);
+	w_close(&fw, NULL);
 	return rc;
 }
 

@@ -210,10 +210,11 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 		break;
 	case CC_KIND_ENERGY:
 		/* Quantities in the carrier's canonical unit, which an empty unit cell means. */
-		cc_buf_puts(b, "SELECT e.uscc, CAST(a.period / 100 AS TEXT), a.carrier, a.quantity, "
-			       "NULL, g.value_added FROM energy_accounts a JOIN enterprises e ON "
-			       "e.id = a.enterprise_id LEFT JOIN green_periods g ON g.enterprise_id "
-			       "= a.enterprise_id AND g.period = a.period WHERE 1");
+		cc_buf_puts(b,
+			    "SELECT e.uscc, CAST(a.period / 100 AS TEXT), a.carrier, a.quantity, "
+			    "NULL, g.value_added FROM energy_accounts a JOIN enterprises e ON "
+			    "e.id = a.enterprise_id LEFT JOIN green_periods g ON g.enterprise_id "
+			    "= a.enterprise_id AND g.period = a.period WHERE 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
@@ -222,6 +223,15 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 		cc_buf_puts(b, "SELECT p.number, p.kind, p.title, p.ipc, p.filed, p.granted, "
 			       "p.lapsed, p.status, e.uscc FROM patents p JOIN enterprises e ON "
 			       "e.id = p.holder_id WHERE 1");
+		if (o->chain)
+			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
+				       "m.enterprise_id = e.id AND m.chain = ?1)");
+		break;
+	case CC_KIND_FLAGS:
+		cc_buf_puts(b,
+			    "SELECT e.uscc, CAST(c.period / 100 AS TEXT), c.flag, c.description, "
+			    "c.source FROM compliance_flags c JOIN enterprises e ON e.id = "
+			    "c.enterprise_id WHERE 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
@@ -237,6 +247,7 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 	case CC_KIND_POSTINGS: cc_buf_puts(b, " ORDER BY p.id"); break;
 	case CC_KIND_ENERGY: cc_buf_puts(b, " ORDER BY e.uscc, a.period, a.carrier"); break;
 	case CC_KIND_PATENTS: cc_buf_puts(b, " ORDER BY p.number"); break;
+	case CC_KIND_FLAGS: cc_buf_puts(b, " ORDER BY e.uscc, c.period, c.flag"); break;
 	}
 }
 
@@ -352,8 +363,9 @@ out:
 /* The name of KIND's data sheet in a template, as the import page names the kind. */
 static const char *kind_zh(int kind)
 {
-	static const char *const names[CC_KIND_COUNT] = {
-		"企业名录", "经营指标", "产业链成员", "供应关系", "供需信息", "能耗台账", "专利"};
+	static const char *const names[CC_KIND_COUNT] = {"企业名录", "经营指标", "产业链成员",
+							 "供应关系", "供需信息", "能耗台账",
+							 "专利",     "合规问题"};
 	return kind >= 0 && kind < CC_KIND_COUNT ? names[kind] : "数据";
 }
 

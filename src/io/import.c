@@ -86,8 +86,14 @@ static const struct cc_column patent_cols[] = {
 	{"lapsed", "失效日", 0}, {"status", "法律状态", 0}, {"holder", "专利权人信用代码", 1},
 	{NULL, NULL, 0}};
 
-static const char *const kind_names[CC_KIND_COUNT] = {
-	"enterprises", "indicators", "chain_members", "supply", "postings", "energy", "patents"};
+static const char *const kind_names[CC_KIND_COUNT] = {"enterprises", "indicators", "chain_members",
+						      "supply",	     "postings",   "energy",
+						      "patents",     "flags"};
+
+/* flags.csv (issue 16): key uscc + period + flag. */
+static const struct cc_column flag_cols[] = {
+	{"uscc", "统一社会信用代码", 1}, {"period", "期间", 1},	    {"flag", "问题类型", 1},
+	{"description", "情况说明", 0},	 {"source", "依据文号", 0}, {NULL, NULL, 0}};
 
 const char *cc_kind_name(int kind)
 {
@@ -132,6 +138,7 @@ const struct cc_column *cc_kind_columns(int kind)
 	case CC_KIND_POSTINGS: return posting_cols;
 	case CC_KIND_ENERGY: return energy_cols;
 	case CC_KIND_PATENTS: return patent_cols;
+	case CC_KIND_FLAGS: return flag_cols;
 	default: return NULL;
 	}
 }
@@ -446,14 +453,14 @@ static int guess_kind(char names[][128], size_t n)
 	int has[16] = {0};
 	static const char *const keys[] = {"uscc",    "period", "supplier", "buyer", "chain",
 					   "node",    "title",	"kind",	    "name",  "region",
-					   "carrier", "number", "holder"};
+					   "carrier", "number", "holder",   "flag"};
 	static const char *const keys_zh[] = {
 		"统一社会信用代码", "期间",	    "供方信用代码", "需方信用代码",
 		"产业链",	    "环节",	    "标题",	    "类型",
 		"企业名称",	    "行政区划代码", "能源品种",	    "申请号",
-		"专利权人信用代码"};
+		"专利权人信用代码", "问题类型"};
 	for (size_t i = 0; i < n; i++)
-		for (int k = 0; k < 13; k++)
+		for (int k = 0; k < 14; k++)
 			if (cc_header_is(names[i], strlen(names[i]), keys[k]) ||
 			    cc_header_is(names[i], strlen(names[i]), keys_zh[k]))
 				has[k] = 1;
@@ -463,6 +470,8 @@ static int guess_kind(char names[][128], size_t n)
 		return CC_KIND_SUPPLY;
 	if (has[0] && has[1] && has[10])
 		return CC_KIND_ENERGY;
+	if (has[0] && has[1] && has[13])
+		return CC_KIND_FLAGS;
 	if (has[0] && has[1])
 		return CC_KIND_INDICATORS;
 	if (has[6] && has[7])
@@ -495,7 +504,7 @@ static int map_header(struct imp *im, const struct cc_row *row)
 				im->err, CC_EINVAL,
 				"cannot tell what kind of file this is from its header "
 				"(give --kind enterprises|indicators|chain_members|supply|energy|"
-				"postings|patents)");
+				"postings|patents|flags)");
 			goto out;
 		}
 	}
@@ -1724,6 +1733,82 @@ static int row_patent(struct imp *im, const struct cc_row *row)
 	return 0;
 }
 
+/* ---- compliance flags ---- */
+
+static int prepare_flags(struct imp *im)
+{
+	struct cc_buf *b = &im->sql;
+	cc_buf_reset(b);
+	cc_buf_puts(b,
+		    "INSERT INTO compliance_flags(enterprise_id,period,flag,description,source) "
+		    "VALUES(?1,?2,?3,?4,?5) ON CONFLICT(enterprise_id,period,flag) DO UPDATE SET ");
+	int first = 1;
+	if (im->map[3] >= 0) {
+		cc_buf_puts(b, "description=excluded.description");
+		first = 0;
+	}
+	if (im->map[4] >= 0) {
+		cc_buf_printf(b, "%ssource=excluded.source", first ? "" : ",");
+		first = 0;
+	}
+	if (first)
+		cc_buf_puts(b, "flag=flag");
+	cc_buf_puts(b, " WHERE compliance_flags.description IS NOT excluded.description OR "
+		       "compliance_flags.source IS NOT excluded.source");
+	return begin_row_statement(im, cc_buf_str(b));
+}
+
+static int row_flag(struct imp *im, const struct cc_row *row)
+{
+	char uscc[19], raw[256];
+	size_t n, nd, ns;
+	int bad = 0, year = 0, month = 0, k = -1;
+	struct cc_error e;
+	const struct green_flagset *fs = green_flagset_get(&e);
+	if (!fs) {
+		reject(im, -1, "", "问题类型文件无法读取", e.msg);
+		return 1;
+	}
+	bad |= v_uscc(im, row, 0, uscc);
+	const char *p = cell(im, row, 1, &n);
+	if (!p || n == 0) {
+		reject(im, 1, "", "期间为空", "period is empty");
+		bad = 1;
+	} else if (cc_parse_period(p, n, &year, &month, &e) || month) {
+		reject(im, 1, cstr(p, n, raw, sizeof raw), "期间应为年度 YYYY",
+		       "the period must be a year, YYYY");
+		bad = 1;
+	}
+	const char *f = cell(im, row, 2, &n);
+	if (!f || n == 0) {
+		reject(im, 2, "", "问题类型为空", "flag is empty");
+		bad = 1;
+	} else if ((k = green_flag_find(fs, f, n)) < 0) {
+		reject(im, 2, cstr(f, n, raw, sizeof raw),
+		       "问题类型应为 环保/质量/安全/淘汰类（见 data/green/flags.json）",
+		       "flag must be environment, quality, safety or obsolete_process");
+		bad = 1;
+	}
+	const char *d = cell(im, row, 3, &nd);
+	const char *src = cell(im, row, 4, &ns);
+	if (nd > 2000 || ns > 600) {
+		reject(im, nd > 2000 ? 3 : 4, "", "内容过长", "text is too long");
+		bad = 1;
+	}
+	if (bad)
+		return 1;
+	int64_t id = enterprise_id(im, 0, uscc, 0);
+	if (!id)
+		return 1;
+	rb_begin(im);
+	rb_int(im, 1, id);
+	rb_int(im, 2, (int64_t)year * 100);
+	rb_text(im, 3, fs->k[k].id, strlen(fs->k[k].id));
+	rb_opt_text(im, 4, d, nd);
+	rb_opt_text(im, 5, src, ns);
+	return 0;
+}
+
 /* ---- the writer ---- */
 
 /* Binds and steps one row; counts it. Returns 0, or a fatal CC_E* (database failure). */
@@ -1939,6 +2024,7 @@ static int prepare_kind(struct imp *im, struct load *ld)
 	case CC_KIND_POSTINGS: ld->row_fn = row_posting; return prepare_postings(im);
 	case CC_KIND_ENERGY: ld->row_fn = row_energy; return prepare_energy(im);
 	case CC_KIND_PATENTS: ld->row_fn = row_patent; return prepare_patents(im);
+	case CC_KIND_FLAGS: ld->row_fn = row_flag; return prepare_flags(im);
 	default: return cc_error_set(im->err, CC_EINVAL, "unknown file kind");
 	}
 }

@@ -607,6 +607,15 @@ static const char *const migrations[] = {
 	"  updated_by TEXT NOT NULL,"
 	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
 	"  PRIMARY KEY(chain, node, technology)) WITHOUT ROWID;",
+	/* 19: compliance flags (green/, issue 16 item 2): environmental, quality, safety
+	 * violations and 淘汰类 processes per enterprise and year (flags.csv; the kinds are
+	 * data/green/flags.json), which the laggard screen reads. Not in the frame's change log. */
+	"CREATE TABLE compliance_flags("
+	"  enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  period INTEGER NOT NULL CHECK(period % 100 = 0),"
+	"  flag TEXT NOT NULL CHECK(flag <> ''),"
+	"  description TEXT, source TEXT,"
+	"  PRIMARY KEY(enterprise_id, period, flag)) WITHOUT ROWID;",
 };
 
 int cc_schema_count(void)

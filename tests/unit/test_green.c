@@ -403,11 +403,40 @@ static void test_account(void **state)
 	struct cc_frame *f = NULL;
 	assert_int_equal(cc_frame_build(st, 0, &f, &err), 0);
 	struct green_screen s;
-	assert_int_equal(green_screen_run(f, factors(), 2024, 0.1, &s, &err), 0);
+	assert_int_equal(green_screen_run(st, f, factors(), 2024, 0.1, &s, &err), 0);
 	assert_int_equal(s.year, 2024);
 	assert_int_equal(s.nflagged, 1);
 	assert_int_equal(s.flags[0].by_criteria, 1);
 	assert_string_equal(f->uscc[s.flags[0].i], a);
+	/* A compliance flag of 2024 flags 乙 too, with the flag as its reason; a bad flag file's
+	 * rows are rejected (unknown kind, monthly period, empty kind). */
+	green_screen_release(&s);
+	snprintf(text, sizeof text,
+		 "统一社会信用代码,期间,问题类型,情况说明,依据文号\n"
+		 "%s,2024,环保,废水超标,渝环罚〔2024〕1号\n"
+		 "%s,2024,noise,,\n"
+		 "%s,2024-05,safety,,\n"
+		 "%s,2024,,,\n",
+		 b, b, b, b);
+	write_file("flags.csv", text);
+	struct cc_import_result res;
+	assert_int_equal(import(st, "flags.csv", &res), CC_EREJECT);
+	assert_int_equal(res.kind, CC_KIND_FLAGS);
+	assert_int_equal(res.accepted, 1);
+	assert_int_equal(res.rejected, 3);
+	cc_import_result_release(&res);
+	assert_int_equal(green_screen_run(st, f, factors(), 2024, 0.1, &s, &err), 0);
+	assert_int_equal(s.nflagged, 2);
+	int found = 0;
+	for (int k = 0; k < s.n; k++)
+		if (!strcmp(f->uscc[s.flags[k].i], b)) {
+			found = 1;
+			assert_int_equal(s.flags[k].by_flags, 1); /* kind 0: environment */
+			assert_int_equal(s.flags[k].by_criteria, 0);
+		}
+	assert_true(found);
+	assert_int_equal(s.nrecords, 1);
+	assert_string_equal(s.records[0].description, "废水超标");
 	/* Roll-up by district: one district, both firms. */
 	struct green_rollup *rows = NULL;
 	int nr = green_rollup_run(f, 2024, NULL, NULL, 0, &rows);

@@ -11,6 +11,7 @@ export default {
   'imp.kind.supply': ['供应关系', 'Supply links'],
   'imp.kind.postings': ['供需信息', 'Postings'],
   'imp.kind.energy': ['能耗台账', 'Energy accounts'],
+  'imp.kind.flags': ['合规问题', 'Compliance flags'],
   'imp.file': ['文件', 'File'],
   'imp.choose': ['选择文件…', 'Choose a file…'],
   'imp.no_file_chosen': ['未选择文件', 'No file chosen'],
