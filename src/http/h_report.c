@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "base/parse.h"
+#include "chain/chain.h"
+#include "domain/catalogue.h"
 #include "domain/uscc.h"
 #include "http/handlers.h"
 #include "report/report.h"
@@ -304,4 +306,32 @@ int h_enterprise_provenance(struct http_req *req)
 		return req->status;
 	json_t *j = report_provenance(req->st, canon, period, &err);
 	return j ? http_json(req, 200, j) : http_error_from(req, err.code, &err, "uscc", NULL);
+}
+
+int h_freshness(struct http_req *req)
+{
+	struct cc_frame *f = http_frame(req);
+	struct chain_scope scope;
+	int year, chain = -1;
+	if (!f)
+		return req->status;
+	if (h_chain_params(req, f, &scope, &year))
+		return req->status;
+	const char *c = http_query(req, "chain");
+	if (c && *c) {
+		const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+		const struct cc_chain *ch = cat ? cc_chain_find(cat, c) : NULL;
+		if (!ch)
+			return http_error(req, 404, "not_found", "chain", "没有该产业链",
+					  "no chain '%s'", c);
+		if (!h_may_read_chain(req, c))
+			return http_error(req, 403, "forbidden", "chain", "无权查看该产业链",
+					  "not one of your chains");
+		chain = ch->index;
+	}
+	json_t *j = report_freshness(req->st, f, &scope, chain);
+	if (!j)
+		return http_error(req, 500, "internal", NULL, "服务器内部错误", "out of memory");
+	json_object_set_new(j, "scope", h_chain_scope_json(&scope, year));
+	return http_json(req, 200, j);
 }

@@ -259,6 +259,9 @@ const struct http_route http_routes[] = {
 	{"GET", "/api/v1/digital/summary", h_digital_summary, EDIT,
 	 "The distribution of maturity levels (0-5) of a year's assessments overall, by district and by chain, with the mean CNC, R&D tool and networking rates and the counts of 5G, demonstration and lighthouse factories",
 	 "year:integer,region:integer", "digital"},
+	{"GET", "/api/v1/freshness", h_freshness, STAFF,
+	 "数据截至 of a page: the firms in scope (and of chain), and for the latest year and month holding any revenue or output value of them, the period, how many reported and how many have neither (missing); the latest accepted report's time",
+	 "scope:string,chain:string", "reporting"},
 };
 // clang-format on
 

@@ -18,6 +18,8 @@
 #include "domain/codes.h"
 #include "domain/metric.h"
 #include "domain/uscc.h"
+#include "chain/chain.h"
+#include "frame/frame.h"
 #include "report/report.h"
 
 /* ---- rules ---- */
@@ -1355,49 +1357,154 @@ json_t *report_list(struct cc_store *st, const struct report_filter *f, struct c
 	return json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(arr), "reports", arr);
 }
 
-/* Rows of (key, total, reported, pending, overdue) from SQL (?1 plan, ?2 period, ?9 today)
- * into an array of objects whose key is KEYNAME; NAMEFN names the key. */
-static json_t *counts(struct cc_store *st, const char *sql, int64_t plan, int period,
-		      const char *today, int by_region, struct cc_error *err)
+/* Counts of one group: all, reported, pending, overdue. */
+struct tally {
+	int64_t n[4];
+};
+
+static json_t *tally_json(const struct tally *t)
 {
-	struct cc_stmt *s = NULL;
-	if (cc_stmt_prepare(st, &s, sql, err))
-		return NULL;
+	return json_pack("{s:I, s:I, s:I, s:I}", "total", (json_int_t)t->n[0], "reported",
+			 (json_int_t)t->n[1], "pending", (json_int_t)t->n[2], "overdue",
+			 (json_int_t)t->n[3]);
+}
+
+struct region_state {
+	int region, state; /* state 1 reported, 2 pending, 3 overdue */
+};
+
+static int by_region(const void *a, const void *b)
+{
+	const struct region_state *x = a, *y = b;
+	return (x->region > y->region) - (x->region < y->region);
+}
+
+/*
+ * The period's counts in one pass over its reports (in enterprise order, by the index
+ * (plan, period, enterprise)) and one over the chain memberships (in enterprise order, the
+ * table's key), merged: the total into *TOT (an array of one object), by district (the
+ * enterprise's region code) into *DIST and by chain (distinct members) into *CHAIN. A join of
+ * reports with every membership let SQLite walk an enterprise's reports of every plan.
+ */
+static int tallies(struct cc_store *st, int64_t plan, int period, const char *today,
+		   json_t **tot, json_t **dist, json_t **chain, struct cc_error *err)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(err);
+	struct cc_stmt *s = NULL, *m = NULL;
+	struct region_state *rs = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	struct tally all = {{0}}, *ch = NULL;
+	int rc;
+	*tot = *dist = *chain = NULL;
+	if (!cat)
+		return CC_EINVAL;
+	ch = calloc((size_t)cat->nchains + 1, sizeof *ch);
+	if (!ch)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	rc = cc_stmt_prepare(st, &s,
+			     "SELECT r.enterprise_id, e.region, CASE WHEN r.status IN "
+			     "('submitted','accepted') THEN 1 WHEN r.due < ?3 THEN 3 ELSE 2 END "
+			     "FROM reports r JOIN enterprises e ON e.id = r.enterprise_id WHERE "
+			     "r.plan_id = ?1 AND r.period = ?2 ORDER BY r.enterprise_id",
+			     err);
+	if (rc)
+		goto out;
 	cc_stmt_bind_int64(s, 1, plan);
 	cc_stmt_bind_int64(s, 2, period);
-	cc_stmt_bind_text(s, 9, today, 10);
-	json_t *arr = json_array();
-	int rc;
-	const struct cc_catalogue *cat = by_region ? NULL : cc_catalogue_get(NULL);
+	cc_stmt_bind_text(s, 3, today, 10);
 	while ((rc = cc_stmt_step(s, err)) == 1) {
-		json_t *o =
-			json_pack("{s:I, s:I, s:I, s:I}", "total", (json_int_t)cc_stmt_int64(s, 1),
-				  "reported", (json_int_t)cc_stmt_int64(s, 2), "pending",
-				  (json_int_t)cc_stmt_int64(s, 3), "overdue",
-				  (json_int_t)cc_stmt_int64(s, 4));
-		if (by_region) {
-			int code = (int)cc_stmt_int64(s, 0);
-			const struct cc_region *rg = cc_region_find(code);
-			json_object_set_new(o, "region", json_integer(code));
-			json_object_set_new(o, "name", json_string(rg ? rg->name : ""));
-			json_object_set_new(o, "name_en",
-					    rg && rg->name_en ? json_string(rg->name_en)
-							      : json_null());
-		} else {
-			const char *id = cc_stmt_text(s, 0);
-			const struct cc_chain *ch = cat ? cc_chain_find(cat, id) : NULL;
-			json_object_set_new(o, "chain", json_string(id));
-			json_object_set_new(o, "name_zh", json_string(ch ? ch->name_zh : id));
-			json_object_set_new(o, "name_en", json_string(ch ? ch->name_en : id));
+		if (n == cap) {
+			size_t c2 = cap ? cap * 2 : 1024;
+			struct region_state *r2 = realloc(rs, c2 * sizeof *rs);
+			int64_t *i2 = r2 ? realloc(ids, c2 * sizeof *ids) : NULL;
+			if (r2)
+				rs = r2;
+			if (!r2 || !i2) {
+				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+				goto out;
+			}
+			ids = i2;
+			cap = c2;
 		}
-		json_array_append_new(arr, o);
+		ids[n] = cc_stmt_int64(s, 0);
+		rs[n].region = (int)cc_stmt_int64(s, 1);
+		rs[n].state = (int)cc_stmt_int64(s, 2);
+		all.n[0]++;
+		all.n[rs[n].state]++;
+		n++;
 	}
+	if (rc < 0)
+		goto out;
+	/* By chain: memberships in enterprise order against the reports' ids. */
+	rc = cc_stmt_prepare(st, &m,
+			     "SELECT DISTINCT enterprise_id, chain FROM chain_members ORDER BY "
+			     "enterprise_id",
+			     err);
+	if (rc)
+		goto out;
+	size_t k = 0;
+	while ((rc = cc_stmt_step(m, err)) == 1) {
+		int64_t id = cc_stmt_int64(m, 0);
+		while (k < n && ids[k] < id)
+			k++;
+		if (k >= n)
+			break;
+		if (ids[k] != id)
+			continue;
+		const struct cc_chain *c = cc_chain_find(cat, cc_stmt_text(m, 1));
+		int ci = c ? c->index : cat->nchains;
+		ch[ci].n[0]++;
+		ch[ci].n[rs[k].state]++;
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	*chain = json_array();
+	for (int i = 0; i < cat->nchains; i++) {
+		if (!ch[i].n[0])
+			continue;
+		json_t *o = tally_json(&ch[i]);
+		json_object_set_new(o, "chain", json_string(cat->chains[i].id));
+		json_object_set_new(o, "name_zh", json_string(cat->chains[i].name_zh));
+		json_object_set_new(o, "name_en", json_string(cat->chains[i].name_en));
+		json_array_append_new(*chain, o);
+	}
+	/* By district. */
+	if (n)
+		qsort(rs, n, sizeof *rs, by_region);
+	*dist = json_array();
+	for (size_t i = 0; i < n;) {
+		struct tally t = {{0}};
+		size_t j = i;
+		for (; j < n && rs[j].region == rs[i].region; j++) {
+			t.n[0]++;
+			t.n[rs[j].state]++;
+		}
+		const struct cc_region *rg = cc_region_find(rs[i].region);
+		json_t *o = tally_json(&t);
+		json_object_set_new(o, "region", json_integer(rs[i].region));
+		json_object_set_new(o, "name", json_string(rg ? rg->name : ""));
+		json_object_set_new(o, "name_en",
+				    rg && rg->name_en ? json_string(rg->name_en) : json_null());
+		json_array_append_new(*dist, o);
+		i = j;
+	}
+	*tot = json_array();
+	json_array_append_new(*tot, tally_json(&all));
+out:
 	cc_stmt_free(s);
-	if (rc < 0) {
-		json_decref(arr);
-		return NULL;
+	cc_stmt_free(m);
+	free(rs);
+	free(ids);
+	free(ch);
+	if (rc) {
+		json_decref(*tot);
+		json_decref(*dist);
+		json_decref(*chain);
+		*tot = *dist = *chain = NULL;
 	}
-	return arr;
+	return rc;
 }
 
 #define COUNT_COLS                                                                                 \
@@ -1424,24 +1531,8 @@ json_t *report_completion(struct cc_store *st, int64_t plan_id, int period, int 
 		cc_stmt_free(s);
 	}
 	report_period_format(period, per);
-	json_t *tot = counts(st,
-			     "SELECT 0, " COUNT_COLS " FROM reports r WHERE r.plan_id = ?1 AND "
-			     "r.period = ?2",
-			     plan_id, period, today, 1, err);
-	json_t *acc = NULL;
-	json_t *dist =
-		counts(st,
-		       "SELECT e.region, " COUNT_COLS " FROM reports r JOIN enterprises e ON "
-		       "e.id = r.enterprise_id WHERE r.plan_id = ?1 AND r.period = ?2 GROUP "
-		       "BY e.region ORDER BY e.region",
-		       plan_id, period, today, 1, err);
-	json_t *chain =
-		counts(st,
-		       "SELECT m.chain, " COUNT_COLS " FROM reports r JOIN (SELECT DISTINCT "
-		       "enterprise_id, chain FROM chain_members) m ON m.enterprise_id = "
-		       "r.enterprise_id WHERE r.plan_id = ?1 AND r.period = ?2 GROUP BY "
-		       "m.chain ORDER BY m.chain",
-		       plan_id, period, today, 0, err);
+	json_t *tot = NULL, *dist = NULL, *chain = NULL, *acc = NULL;
+	tallies(st, plan_id, period, today, &tot, &dist, &chain, err);
 	json_t *series = NULL, *late = NULL;
 	struct cc_stmt *s = NULL;
 	if (tot && dist && chain &&
@@ -1732,4 +1823,73 @@ json_t *report_provenance(struct cc_store *st, const char *uscc, int period, str
 		if (*c >= 'a' && *c <= 'z')
 			*c = (char)(*c - 'a' + 'A');
 	return json_pack("{s:s, s:o}", "uscc", canon, "values", arr);
+}
+
+/* ---- freshness ---- */
+
+/* Whether firm I has a revenue or output value in column block K of COLS (annual or monthly
+ * columns of the two metrics; NULL columns hold nothing). */
+static int known_at(double *const *cols, int n, int k, int i)
+{
+	for (int c = 0; c < 2; c++)
+		if (cols[c] && !isnan(cols[c][(size_t)k * (size_t)n + (size_t)i]))
+			return 1;
+	return 0;
+}
+
+json_t *report_freshness(struct cc_store *st, const struct cc_frame *f,
+			 const struct chain_scope *scope, int chain)
+{
+	const struct cc_catalogue *cat = chain >= 0 ? cc_catalogue_get(NULL) : NULL;
+	uint8_t *in = calloc((size_t)f->n + 1, 1);
+	if (!in)
+		return NULL;
+	int64_t firms = 0;
+	for (int i = 0; i < f->n; i++) {
+		int ok = !scope || chain_scope_has(scope, f->region[i]);
+		if (ok && chain >= 0) {
+			ok = 0;
+			for (int k = f->member_start[i]; k < f->member_start[i + 1] && !ok; k++)
+				ok = cat && cat->nodes[f->member_node[k]].chain == chain;
+		}
+		in[i] = (uint8_t)ok;
+		firms += ok;
+	}
+	double *annual[2] = {f->annual[CC_M_REVENUE], f->annual[CC_M_OUTPUT_VALUE]};
+	double *monthly[2] = {f->monthly[CC_M_REVENUE], f->monthly[CC_M_OUTPUT_VALUE]};
+	json_t *out = json_pack("{s:I}", "firms", (json_int_t)firms);
+	for (int pass = 0; pass < 2; pass++) {
+		double *const *cols = pass ? monthly : annual;
+		int nk = pass ? f->nmonths : f->nyears;
+		json_t *o = json_null();
+		for (int k = nk - 1; k >= 0 && json_is_null(o); k--) {
+			int64_t known = 0;
+			for (int i = 0; i < f->n; i++)
+				known += in[i] && known_at(cols, f->n, k, i);
+			if (!known)
+				continue;
+			char per[8];
+			if (pass) {
+				int mm = f->month0 + k;
+				report_period_format((mm / 12) * 100 + mm % 12 + 1, per);
+			} else {
+				report_period_format((f->year0 + k) * 100, per);
+			}
+			o = json_pack("{s:s, s:I, s:I}", "period", per, "reported",
+				      (json_int_t)known, "missing", (json_int_t)(firms - known));
+		}
+		json_object_set_new(out, pass ? "month" : "year", o);
+	}
+	free(in);
+	const char *at = NULL;
+	struct cc_stmt *s = NULL;
+	if (st && cc_stmt_prepare(st, &s,
+				  "SELECT max(reviewed_at) FROM reports WHERE status = 'accepted'",
+				  NULL) == 0) {
+		if (cc_stmt_step(s, NULL) == 1 && !cc_stmt_is_null(s, 0))
+			at = cc_stmt_text(s, 0);
+		json_object_set_new(out, "last_report_at", at ? json_string(at) : json_null());
+		cc_stmt_free(s);
+	}
+	return out;
 }

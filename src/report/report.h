@@ -212,4 +212,19 @@ int report_provenance_note(struct cc_store *st, int64_t eid, int period, int met
  */
 json_t *report_provenance(struct cc_store *st, const char *uscc, int period, struct cc_error *err);
 
+/* ---- freshness (数据截至) ---- */
+
+struct cc_frame;
+struct chain_scope;
+/*
+ * How fresh the figures of a page are, over frame F's enterprises in SCOPE (NULL: all) and,
+ * when CHAIN >= 0 (a catalogue index), members of that chain: the firms counted, and for the
+ * latest year and the latest month holding any revenue or output value of those firms, the
+ * period and how many of the firms have neither (missing). Also the latest accepted report
+ * (time) from ST when ST is not NULL. {"firms", "year":{"period","missing"}|null,
+ * "month":{"period","missing"}|null, "last_report_at"}.
+ */
+json_t *report_freshness(struct cc_store *st, const struct cc_frame *f,
+			 const struct chain_scope *scope, int chain);
+
 #endif

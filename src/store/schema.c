@@ -552,6 +552,8 @@ static const char *const migrations[] = {
 	"  reviewed_by TEXT,"
 	"  UNIQUE(plan_id, period, enterprise_id));"
 	"CREATE INDEX reports_enterprise ON reports(enterprise_id, period);"
+	/* The overdue list names each firm's accounts. */
+	"CREATE INDEX users_uscc ON users(uscc);"
 	"CREATE TABLE report_values("
 	"  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,"
 	"  metric TEXT NOT NULL, value REAL,"

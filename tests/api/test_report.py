@@ -218,6 +218,30 @@ def main():
         st, j = entb.req("GET", "/api/v1/report-notices")
         check(st == 200 and any(n["kind"] == "overdue" for n in j["notices"]),
               "the late enterprise has an overdue notice", (st, j))
+        # 数据截至 of a district against SQL: its firms, the latest month and year with any
+        # revenue or output value, and how many of its firms have neither.
+        district = con.execute("SELECT region FROM enterprises WHERE uscc = ?", (a,)).fetchone()[0]
+        st, j = ana.req("GET", "/api/v1/freshness?scope=%d" % district)
+        firms = con.execute("SELECT count(*) FROM enterprises WHERE region = ?",
+                            (district,)).fetchone()[0]
+        def known(where):
+            return con.execute(
+                "SELECT i.period, count(*) FROM indicators i JOIN enterprises e ON e.id = "
+                "i.enterprise_id WHERE e.region = ? AND (i.revenue IS NOT NULL OR "
+                "i.output_value IS NOT NULL) AND " + where + " GROUP BY i.period ORDER BY "
+                "i.period DESC LIMIT 1", (district,)).fetchone()
+        mp, mk = known("i.period % 100 <> 0")
+        yp, yk = known("i.period % 100 = 0")
+        ok = st == 200 and j["firms"] == firms
+        ok = ok and j["month"]["period"] == "%d-%02d" % (mp // 100, mp % 100)
+        ok = ok and j["month"]["missing"] == firms - mk and j["year"]["missing"] == firms - yk
+        ok = ok and j["year"]["period"] == str(yp // 100) and j["last_report_at"] is not None
+        check(ok, "freshness of district %d equals SQL's (%d firms, month %d missing %d)" % (
+            district, firms, mp, firms - mk), (st, j))
+        st, j = chief.req("GET", "/api/v1/freshness?chain=ic")
+        check(st == 403, "a chief asks freshness of its own chains only", (st, j))
+        st, j = enta.req("GET", "/api/v1/freshness")
+        check(st == 403, "an enterprise has no freshness of aggregates", (st, j))
         con.close()
     finally:
         H.close()

@@ -100,4 +100,11 @@ export default {
   'rep.source.manual': ['人工修改（{actor}）', 'Edited by {actor}'],
   'rep.source.import': ['批量导入', 'Imported'],
   'rep.source.unknown': ['未知', 'Unknown'],
+  'fresh.label': ['数据截至：', 'Data as of: '],
+  'fresh.year': ['年度 {period}（{missing} 家无数据）', 'year {period} ({missing} firms without figures)'],
+  'fresh.month': ['月度 {period}（{missing} 家无数据）', 'month {period} ({missing} firms without figures)'],
+  'fresh.none': ['暂无指标数据', 'no figures yet'],
+  'fresh.sep': ['；', '; '],
+  'fresh.firms': ['，共 {firms} 家企业', ', of {firms} firms'],
+  'fresh.report': ['；最近一次直报审核通过于 {at}', '; a report was last accepted at {at}'],
 };
