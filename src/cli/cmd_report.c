@@ -30,6 +30,8 @@ enum {
 	EXPLANATION,
 	COMMENT,
 	LIMIT,
+	REGION,
+	REJECTS,
 };
 
 static const char *actor_name(void)
@@ -523,6 +525,70 @@ static int sub_provenance(struct cli_ctx *ctx, const char **val, const char **ar
 	return rc;
 }
 
+static int sub_template(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	struct cc_error err = {0};
+	int period = 0;
+	int64_t plan = 0, rows = 0;
+	long long region = 0;
+	(void)nargs;
+	val[PLAN] = args[0];
+	int rc = common(ctx, val, NULL, &period, &plan);
+	if (rc)
+		return rc;
+	if (!period || (val[REGION] && cc_parse_int64(val[REGION], strlen(val[REGION]), &region))) {
+		cli_error("report template: --period P is required; --region takes a region code");
+		return CLI_USAGE;
+	}
+	rc = report_bulk_template(ctx->store, plan, period, (int)region, args[1], &rows, &err);
+	if (rc)
+		return fail("template", rc, &err);
+	printf("%s: %lld firms\n", args[1], (long long)rows);
+	return CLI_OK;
+}
+
+static int sub_upload(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	struct cc_error err = {0};
+	int period = 0;
+	int64_t plan = 0;
+	json_t *res = NULL;
+	char rejects[1024];
+	(void)nargs;
+	val[PLAN] = args[0];
+	int rc = common(ctx, val, NULL, &period, &plan);
+	if (rc)
+		return rc;
+	if (!period) {
+		cli_error("report upload: --period P is required");
+		return CLI_USAGE;
+	}
+	snprintf(rejects, sizeof rejects, "%s", val[REJECTS] ? val[REJECTS] : args[1]);
+	if (!val[REJECTS])
+		snprintf(rejects + strlen(rejects), sizeof rejects - strlen(rejects),
+			 ".rejects.csv");
+	rc = report_bulk_upload(ctx->store, plan, period, args[1], rejects, actor_name(), &res,
+				&err);
+	if (rc && rc != CC_EREJECT)
+		return fail("upload", rc, &err);
+	if (ctx->format == CLI_FMT_JSON) {
+		print_json(res);
+	} else {
+		printf("%s: %lld rows, %lld submitted, %lld rejected, %lld left empty\n", args[1],
+		       (long long)json_integer_value(json_object_get(res, "rows")),
+		       (long long)json_integer_value(json_object_get(res, "accepted")),
+		       (long long)json_integer_value(json_object_get(res, "rejected")),
+		       (long long)json_integer_value(json_object_get(res, "skipped")));
+		json_decref(res);
+	}
+	if (rc == CC_EREJECT) {
+		fprintf(stderr, "rejected rows: %s\n", rejects);
+		return 3;
+	}
+	remove(rejects);
+	return CLI_OK;
+}
+
 static const struct cli_sub report_subs[] = {
 	{"plans", sub_plans, 0, 0, 0, "plans"},
 	{"plan", sub_plan, 1, 1,
@@ -549,6 +615,10 @@ static const struct cli_sub report_subs[] = {
 	 "remind [--plan P] [--today D]"},
 	{"notices", sub_notices, 1, 1, 0, "notices USCC"},
 	{"provenance", sub_provenance, 1, 1, CLI_OPT(PERIOD), "provenance USCC [--period P]"},
+	{"template", sub_template, 2, 2, CLI_OPT(PERIOD) | CLI_OPT(REGION),
+	 "template PLAN OUT.xlsx --period P [--region R]"},
+	{"upload", sub_upload, 2, 2, CLI_OPT(PERIOD) | CLI_OPT(REJECTS),
+	 "upload PLAN FILE --period P [--rejects F]"},
 	{NULL, NULL, 0, 0, 0, NULL},
 };
 
@@ -558,6 +628,7 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 		{"metrics", 1},	 {"rule", 1},	{"frequency", 1}, {"open-days", 1},
 		{"due-days", 1}, {"period", 1}, {"today", 1},	  {"plan", 1},
 		{"status", 1},	 {"uscc", 1},	{"values", 1},	  {"explanation", 1},
-		{"comment", 1},	 {"limit", 1},	{NULL, 0}};
+		{"comment", 1},	 {"limit", 1},	{"region", 1},	  {"rejects", 1},
+		{NULL, 0}};
 	return cli_dispatch(ctx, cli_find("report"), report_subs, opts, argc, argv);
 }

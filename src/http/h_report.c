@@ -7,6 +7,8 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include "base/jw.h"
 #include "base/parse.h"
 #include "chain/chain.h"
 #include "domain/catalogue.h"
@@ -334,4 +336,99 @@ int h_freshness(struct http_req *req)
 		return http_error(req, 500, "internal", NULL, "服务器内部错误", "out of memory");
 	json_object_set_new(j, "scope", h_chain_scope_json(&scope, year));
 	return http_json(req, 200, j);
+}
+
+/* The query's period, required: else a 400 and -1. */
+static int required_period(struct http_req *req)
+{
+	int period = query_period(req);
+	if (period == 0) {
+		http_error(req, 400, "invalid", "period", "请指定期间（period）",
+			   "period is required");
+		return -1;
+	}
+	return period;
+}
+
+int h_report_template(struct http_req *req)
+{
+	struct cc_error err = {0};
+	int64_t plan, rows = 0;
+	char path[512], name[96];
+	long long region = 0;
+	if (path_plan(req, &plan))
+		return req->status;
+	int period = required_period(req);
+	if (period < 0)
+		return req->status;
+	const char *r = http_query(req, "region");
+	if (r && *r && (cc_parse_int64(r, strlen(r), &region) || region < 0))
+		return http_error(req, 400, "invalid", "region", "行政区划代码无效",
+				  "invalid region code");
+	http_file_new(req, "export", ".xlsx", path, sizeof path);
+	int rc = report_bulk_template(req->st, plan, period, (int)region, path, &rows, &err);
+	if (rc) {
+		unlink(path);
+		return http_error_from(req, rc, &err, NULL, "无法生成填报模板");
+	}
+	char per[8];
+	report_period_format(period, per);
+	snprintf(name, sizeof name, "report-%lld-%s.xlsx", (long long)plan, per);
+	rc = http_send_file(req, path, HTTP_TYPE_XLSX, name);
+	unlink(path); /* the answer streams from the open file */
+	return rc;
+}
+
+int h_report_upload(struct http_req *req)
+{
+	struct cc_error err = {0};
+	int64_t plan;
+	char path[512], rejects[512], url[128];
+	json_t *res = NULL;
+	if (path_plan(req, &plan))
+		return req->status;
+	int period = required_period(req);
+	if (period < 0)
+		return req->status;
+	if (req->body_len == 0)
+		return http_error(req, 400, "invalid", "body", "没有上传文件内容",
+				  "the body is empty");
+	int id = http_file_new(req, "rejects", ".csv", rejects, sizeof rejects);
+	if (req->body_file) {
+		snprintf(path, sizeof path, "%s", req->body_file);
+	} else {
+		snprintf(path, sizeof path, "%s/upload-%d", req->srv->tmpdir, id);
+		FILE *fp = fopen(path, "wb");
+		if (!fp || fwrite(req->body, 1, req->body_len, fp) != req->body_len) {
+			if (fp)
+				fclose(fp);
+			unlink(path);
+			return http_error(req, 500, "internal", NULL, "无法保存上传文件",
+					  "cannot store the upload");
+		}
+		fclose(fp);
+	}
+	int rc = report_bulk_upload(req->st, plan, period, path, rejects, req->user.username, &res,
+				    &err);
+	unlink(path);
+	if (rc && rc != CC_EREJECT) {
+		unlink(rejects);
+		return http_error(req, 422, "invalid", "file", "文件无法读取（未提交任何行）",
+				  "the file was not read (nothing submitted): %s", err.msg);
+	}
+	snprintf(url, sizeof url, "/api/v1/imports/%d/rejects", id);
+	json_object_set_new(res, "id", json_integer(id));
+	json_object_set_new(res, "rejects_url", rc ? json_string(url) : json_null());
+	if (!rc)
+		unlink(rejects);
+	char target[64], *summary = NULL;
+	snprintf(target, sizeof target, "plan %lld", (long long)plan);
+	json_t *brief = json_pack("{s:O, s:O, s:O}", "rows", json_object_get(res, "rows"),
+				  "accepted", json_object_get(res, "accepted"), "rejected",
+				  json_object_get(res, "rejected"));
+	summary = cc_jw_text(brief);
+	http_audit(req, "report.upload", target, NULL, summary);
+	free(summary);
+	json_decref(brief);
+	return http_json(req, 200, res);
 }

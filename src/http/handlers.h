@@ -148,6 +148,8 @@ int h_report_accept(struct http_req *req);
 int h_report_notices(struct http_req *req);
 int h_enterprise_provenance(struct http_req *req);
 int h_freshness(struct http_req *req);
+int h_report_template(struct http_req *req);
+int h_report_upload(struct http_req *req);
 /* Green routes (h_green.c, issue 16). */
 int h_green_factors(struct http_req *req);
 int h_enterprise_green(struct http_req *req);

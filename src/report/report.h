@@ -227,4 +227,28 @@ struct chain_scope;
 json_t *report_freshness(struct cc_store *st, const struct cc_frame *f,
 			 const struct chain_scope *scope, int chain);
 
+/* ---- bulk (bulk.c) ---- */
+
+/*
+ * Writes the XLSX a district officer fills for PLAN's PERIOD: one row per firm with a report,
+ * of REGION (a region code: 50 / 5001 / 500112 by its significant digits; 0 all), pre-filled
+ * with what each report holds; columns 统一社会信用代码, 企业名称, one per metric (Chinese name
+ * with its unit) and 情况说明. Returns 0 with the firms written in *ROWS.
+ */
+int report_bulk_template(struct cc_store *st, int64_t plan, int period, int region,
+			 const char *path, int64_t *rows, struct cc_error *err);
+
+/*
+ * Reads such a file back (CSV in UTF-8 or GB18030, or XLSX; headers by their Chinese names or
+ * English ids, in any order, units in parentheses ignored) and submits every row that holds a
+ * figure under the form's rules (report_submit, one transaction a row); rows with no figure
+ * are skipped. Refused rows go to REJECTS_PATH (may be NULL) as the importer's reject report
+ * (line, column, value, reason_zh, reason_en). *RESULT (new reference): {plan_name, rows,
+ * accepted, rejected, skipped, format, unknown_columns, rejects: the first 100}. Returns 0,
+ * CC_EREJECT when rows were refused (*RESULT set), or another CC_E* when nothing was read.
+ */
+int report_bulk_upload(struct cc_store *st, int64_t plan, int period, const char *path,
+		       const char *rejects_path, const char *actor, json_t **result,
+		       struct cc_error *err);
+
 #endif

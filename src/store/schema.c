@@ -552,8 +552,6 @@ static const char *const migrations[] = {
 	"  reviewed_by TEXT,"
 	"  UNIQUE(plan_id, period, enterprise_id));"
 	"CREATE INDEX reports_enterprise ON reports(enterprise_id, period);"
-	/* The overdue list names each firm's accounts. */
-	"CREATE INDEX users_uscc ON users(uscc);"
 	"CREATE TABLE report_values("
 	"  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,"
 	"  metric TEXT NOT NULL, value REAL,"
@@ -618,6 +616,11 @@ static const char *const migrations[] = {
 	"  flag TEXT NOT NULL CHECK(flag <> ''),"
 	"  description TEXT, source TEXT,"
 	"  PRIMARY KEY(enterprise_id, period, flag)) WITHOUT ROWID;",
+	/* 20: enterprise reporting's indexes (migration 16 had landed without them): completion
+	 * counts a plan's periods by status and due date from reports_state alone, and the
+	 * overdue list finds each firm's accounts by users_uscc. */
+	"CREATE INDEX reports_state ON reports(plan_id, period, status, due);"
+	"CREATE INDEX users_uscc ON users(uscc);",
 };
 
 int cc_schema_count(void)

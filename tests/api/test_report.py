@@ -218,6 +218,43 @@ def main():
         st, j = entb.req("GET", "/api/v1/report-notices")
         check(st == 200 and any(n["kind"] == "overdue" for n in j["notices"]),
               "the late enterprise has an overdue notice", (st, j))
+        # Bulk: the template, then a file with bad rows through the upload.
+        st, hd, raw = request("GET", "/api/v1/report-plans/%d/template?period=%s" % (pid, p_now),
+                              cookie=ana.cookie)
+        check(st == 200 and raw[:2] == b"PK", "the template is an XLSX", (st, raw[:80]))
+        st, hd, raw = request("GET", "/api/v1/report-plans/%d/template?period=%s" % (pid, p_now),
+                              cookie=enta.cookie)
+        check(st == 403, "an enterprise gets no template (403)", st)
+        head = "统一社会信用代码,企业名称,营业收入（万元）,从业人员,研发人员,研发费用,情况说明\n"
+        rows = ("%s,甲,,,,,\n"              # nothing filled: left for later
+                "%s,乙,abc,10,1,1,\n"        # not a number
+                "%s,丙,100,10,20,1,\n"       # R&D staff above employees
+                "91500000MA00000000,丁,1,1,1,1,\n"  # an invalid code
+                "%s,丙,100,10,2,1,核实无误\n")  # good
+        body = (head + rows % (a, b, c, c)).encode("utf-8")
+        st, _, raw = request("POST", "/api/v1/report-plans/%d/upload?period=%s&filename=up.csv"
+                             % (pid, p_now), body, cookie=ana.cookie, csrf=ana.csrf,
+                             ctype="text/csv")
+        j = json.loads(raw) if raw[:1] == b"{" else None
+        ok = st == 200 and j["rows"] == 4 and j["accepted"] == 1 and j["rejected"] == 3
+        ok = ok and j["skipped"] == 1 and j["rejects_url"]
+        check(ok, "the upload submits the good row, skips the empty one and rejects three",
+              (st, j))
+        if ok:
+            fields = sorted((x["line"], x["column"]) for x in j["rejects"])
+            check(fields == [(3, "revenue"), (4, "rd_staff"), (5, "uscc")],
+                  "each refused row names its line and column", fields)
+            st, _, csv = request("GET", j["rejects_url"], cookie=ana.cookie)
+            text = csv.decode("utf-8-sig")
+            check(st == 200 and text.startswith("line,column,value,reason_zh,reason_en")
+                  and "研发人员多于从业人员" in text and len(text.strip().splitlines()) == 4,
+                  "the reject report has the importer's shape, reasons in Chinese and English",
+                  text[:400])
+            r = con.execute("SELECT r.status FROM reports r JOIN enterprises e ON e.id = "
+                            "r.enterprise_id WHERE e.uscc = ? AND r.plan_id = ? AND r.period = ?",
+                            (c, pid, int(p_now.replace("-", "")))).fetchone()
+            check(r and r[0] == "submitted", "the good row's report is submitted", r)
+
         # 数据截至 of a district against SQL: its firms, the latest month and year with any
         # revenue or output value, and how many of its firms have neither.
         district = con.execute("SELECT region FROM enterprises WHERE uscc = ?", (a,)).fetchone()[0]

@@ -108,6 +108,8 @@ report|status|1
 report|remind|-
 report|notices|$U
 report|provenance|$U
+report|template|1 $T/t.xlsx
+report|upload|1 $T/m.csv
 green||-
 green|factors|-
 green|account|$U

@@ -133,6 +133,16 @@ test('completion: counts, chart and the overdue firm', async () => {
   assert.equal(await late.count(), 1);
   assert.match(await late.innerText(), new RegExp(srv.otherUscc));
   await screenshot(ana, 'report-completion');
+  // Bulk: a district's file with a bad row comes back with the row's line, column and reason.
+  const csv = '统一社会信用代码,营业收入（万元）,从业人员,研发人员,研发费用,情况说明\n' +
+    `${srv.otherUscc},100,10,20,1,\n`;
+  await ana.locator(tid('bulk-file')).setInputFiles({ name: 'district.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await ana.locator(tid('bulk-upload')).click();
+  await ana.locator(tid('bulk-rejects')).waitFor();
+  const bad = ana.locator(tid('bulk-rejects') + ' tbody tr');
+  assert.equal(await bad.count(), 1);
+  assert.match(await bad.innerText(), /rd_staff[\s\S]*研发人员多于从业人员/);
+  assert.ok(await ana.locator(tid('bulk-rejects-csv')).isVisible(), 'the reject report can be downloaded');
   // In English, the page's own words are English.
   await ana.locator(tid('lang-switch')).click();
   await ana.locator(tid('completion-counts')).waitFor();

@@ -103,7 +103,55 @@ export async function render({ main, query, user, alive }) {
       ],
     })));
 
+  if (editor) main.appendChild(bulk(plan, d.period));
   if (editor) main.appendChild(actions(plan, go));
+}
+
+// Bulk (a district officer): the period's XLSX of a region's firms, filled and uploaded back;
+// every filled row is submitted under the form's rules, refused rows listed with line, column
+// and reason (the importer's reject report).
+function bulk(plan, period) {
+  const status = statusBox('bulk-message');
+  const region = h('input', { type: 'text', id: 'b-region', testid: 'bulk-region', size: 8, inputmode: 'numeric', placeholder: '500112' });
+  const link = h('a', { class: 'btn', testid: 'bulk-template', href: '#' }, t('rep.bulk_template'));
+  link.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    const q = new URLSearchParams({ period });
+    if (region.value.trim()) q.set('region', region.value.trim());
+    location.href = '/api/v1/report-plans/' + plan.id + '/template?' + q;
+  });
+  const file = h('input', { type: 'file', id: 'b-file', testid: 'bulk-file', accept: '.csv,.xlsx' });
+  const result = h('div', { testid: 'bulk-result' });
+  const up = h('button', { type: 'button', class: 'btn btn-primary', testid: 'bulk-upload' }, t('rep.bulk_upload'));
+  up.addEventListener('click', async () => {
+    const f = file.files && file.files[0];
+    if (!f) { status.show('error', t('rep.bulk_no_file')); return; }
+    up.disabled = true;
+    try {
+      const type = /\.xlsx$/i.test(f.name) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
+      const r = await api('/report-plans/' + plan.id + '/upload', { method: 'POST', query: { period, filename: f.name }, body: f, headers: { 'Content-Type': type } });
+      status.show(r.rejected ? 'error' : 'ok', t('rep.bulk_done', { rows: fmtInt(r.rows), accepted: fmtInt(r.accepted), rejected: fmtInt(r.rejected), skipped: fmtInt(r.skipped) }));
+      result.replaceChildren(r.rejected ? table(r.rejects || [], {
+        testid: 'bulk-rejects', pageSize: 20,
+        columns: [
+          { key: 'line', label: t('rep.col.line'), align: 'num' },
+          { key: 'column', label: t('rep.col.column') },
+          { key: 'value', label: t('rep.col.cell') },
+          { key: 'reason', label: t('rep.col.reason'), render: (x) => pick(x.reason_zh, x.reason_en) },
+        ],
+      }) : '', r.rejects_url ? h('a', { href: r.rejects_url, testid: 'bulk-rejects-csv' }, t('rep.bulk_rejects_csv')) : '');
+    } catch (e) {
+      status.show('error', errorText(e));
+    } finally {
+      up.disabled = false;
+    }
+  });
+  return h('section', { class: 'panel', testid: 'completion-bulk' },
+    h('h2', null, t('rep.bulk')),
+    h('div', { class: 'form-actions', style: { marginTop: 0 } },
+      h('label', { for: 'b-region', class: 'muted' }, t('rep.bulk_region')), region, link,
+      h('label', { for: 'b-file', class: 'muted' }, t('rep.bulk_file')), file, up),
+    status, result);
 }
 
 // Reminders and opening a period (admin, analyst), and a new plan.
