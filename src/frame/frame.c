@@ -50,6 +50,9 @@ enum {
 };
 _Static_assert(COL_END == CC_FRAME_NCOLS, "CC_FRAME_NCOLS counts the owned columns");
 
+/* Ranges of enterprise ids a build reads the indicators in (load_parts). */
+#define PART_CHUNKS 16
+
 /* Strings of a version (names, industry codes): a patched version adds its own and keeps
  * those of the versions before it. */
 struct cc_frame_strings {
@@ -455,12 +458,13 @@ static void permute(void *p, size_t size, const int32_t *perm, size_t n, char *t
  * in memory.
  */
 static int load_enterprises(struct cc_store *st, struct cc_frame *f, int32_t **idmap,
-			    int64_t *maxid, int32_t **scan_perm, int64_t *id_mid,
+			    int64_t *maxid, int32_t **scan_perm, int64_t *id_cut,
 			    struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
 	*scan_perm = NULL;
-	*id_mid = 0;
+	for (int c = 0; c <= PART_CHUNKS; c++)
+		id_cut[c] = c ? INT64_MAX : INT64_MIN;
 	int64_t n = cc_store_int(st, "SELECT count(*) FROM enterprises", 0);
 	*maxid = cc_store_int(st, "SELECT max(id) FROM enterprises", 0);
 	int rc = 0;
@@ -527,9 +531,10 @@ static int load_enterprises(struct cc_store *st, struct cc_frame *f, int32_t **i
 			perm[k] = (int32_t)k;
 		sort_uscc = (const char(*)[19])f->uscc;
 		sort_id = f->id;
-		/* The middle id in storage order, where a build's two threads split the
-		 * indicators. */
-		*id_mid = M ? f->id[M / 2] : 0;
+		/* Ids in storage order at every PART_CHUNKS-th of the registry, where a build
+		 * splits the indicators in chunks of about as many enterprises. */
+		for (int c = 1; c < PART_CHUNKS; c++)
+			id_cut[c] = M ? f->id[M * (size_t)c / PART_CHUNKS] : INT64_MAX;
 		qsort(perm, M, sizeof *perm, cmp_uscc);
 		permute(f->id, sizeof *f->id, perm, M, tmp);
 		permute(f->uscc, sizeof *f->uscc, perm, M, tmp);
@@ -603,21 +608,21 @@ static int make_period_columns(struct cc_frame *f, const struct periods *p, stru
 }
 
 /*
- * One thread's share of a build (build_in_tx): a connection on the build's snapshot and what
- * it reads — the indicators of enterprise ids in [id_lo, id_hi), the supply edges of rowids in
- * [row_lo, row_hi) into EO, the memberships.
+ * A piece of a build's reading (load_parts): the indicators of enterprise ids in [id_lo,
+ * id_hi) on connection ST; or, as one of load_parts' threads, its connection, the queue of
+ * pieces it takes from, its timings and its error.
  */
+struct parts_queue;
 struct part {
 	struct cc_store *st;
 	struct cc_frame *f;
 	const struct cc_catalogue *cat;
 	const int32_t *scan_perm; /* frame index -> position in storage order */
 	const struct cc_codemap *reg;
-	int64_t id_lo, id_hi, row_lo, row_hi;
-	int indicators, supply, members;
-	struct edge_out *eo;
+	int64_t id_lo, id_hi;
 	pthread_mutex_t *month_lock; /* monthly columns are made by whichever part needs one */
-	double seconds[3];	     /* indicators, edges, members */
+	struct parts_queue *queue;
+	double seconds[3]; /* indicators, edges, members */
 	int rc;
 	struct cc_error err;
 };
@@ -1300,8 +1305,8 @@ static int reload_members(struct cc_store *st, struct cc_frame *f, const struct 
 /* What a build reads on one or two connections (load_parts, below). */
 enum { PART_INDICATORS = 1, PART_EDGES = 2, PART_MEMBERS = 4 };
 static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame *f, unsigned what,
-		      const struct cc_catalogue *cat, const int32_t *scan_perm, int64_t id_mid,
-		      struct cc_error *err);
+		      const struct cc_catalogue *cat, const int32_t *scan_perm,
+		      const int64_t *id_cut, struct cc_error *err);
 
 static int reload_supply(struct cc_store *st, struct cc_frame *f, const struct cc_catalogue *cat,
 			 struct cc_error *err)
@@ -1315,7 +1320,7 @@ static int reload_supply(struct cc_store *st, struct cc_frame *f, const struct c
 	/* On two connections when a second one on the same snapshot can be had (the follow's
 	 * read transaction is open), as a build reads them. */
 	struct cc_store *st2 = cc_store_same_snapshot(st, cc_store_log_seq(st));
-	int rc = load_parts(st, st2, f, PART_EDGES, cat, NULL, 0, err);
+	int rc = load_parts(st, st2, f, PART_EDGES, cat, NULL, NULL, err);
 	if (st2)
 		cc_store_close(st2);
 	return rc;
@@ -1371,37 +1376,83 @@ static void *side_periods(void *arg)
 	return NULL;
 }
 
+/*
+ * The work of load_parts as items two threads take in turn (each on its own connection): the
+ * two halves of the supply edges (by rowid), the memberships, then the indicators in
+ * PART_CHUNKS ranges of enterprise ids. A thread takes the next item when it is done with
+ * one, so the thread that read the registry (and starts later) does less: neither waits for
+ * the other at the end (a fixed half each left one thread idle for ~0.5 s at 1M).
+ */
+struct parts_queue {
+	struct part proto;	  /* what every item shares (f, cat, reg, scan_perm, …) */
+	const int64_t *id_cut;	  /* PART_CHUNKS + 1 enterprise ids: chunk k is [k, k+1) */
+	int64_t row_mid;	  /* the edges' halves: [INT64_MIN, mid) and [mid, max) */
+	struct edge_out *eo;	  /* eo[0] and eo[1]: each half's edges */
+	int nitems, next, failed; /* next and failed: atomic */
+	int inds, supply, members;
+};
+
+/* Item K of Q on connection ST, with timings added to SECONDS (indicators, edges,
+ * members). 0 or a negative CC_E* with the reason in ERR. */
+static int part_item(struct parts_queue *q, int k, struct cc_store *st, double *seconds,
+		     struct cc_error *err)
+{
+	struct part p = q->proto;
+	p.st = st;
+	double t0 = mono_seconds();
+	int rc, slot;
+	int nedge = q->supply ? 2 : 0, nmem = q->members ? 1 : 0;
+	if (k < nedge) {
+		rc = supply_part(st, p.f, p.cat, p.reg, k ? q->row_mid : INT64_MIN,
+				 k ? INT64_MAX : q->row_mid, &q->eo[k], err);
+		slot = 1;
+	} else if (k < nedge + nmem) {
+		rc = reload_members(st, p.f, p.cat, err);
+		slot = 2;
+	} else {
+		int c = k - nedge - nmem;
+		p.id_lo = q->id_cut[c];
+		p.id_hi = q->id_cut[c + 1];
+		rc = indicators_part(&p);
+		if (rc)
+			cc_error_set(err, rc, "%s", p.err.msg);
+		slot = 0;
+	}
+	seconds[slot] += mono_seconds() - t0;
+	return rc;
+}
+
+/* One thread's share of Q: items until none is left or one failed. */
 static void *part_run(void *arg)
 {
-	struct part *p = arg;
-	double t0 = mono_seconds(), t1, t2;
-	p->rc = p->indicators ? indicators_part(p) : 0;
-	t1 = mono_seconds();
-	if (p->rc == 0 && p->supply)
-		p->rc = supply_part(p->st, p->f, p->cat, p->reg, p->row_lo, p->row_hi, p->eo,
-				    &p->err);
-	t2 = mono_seconds();
-	if (p->rc == 0 && p->members)
-		p->rc = reload_members(p->st, p->f, p->cat, &p->err);
-	p->seconds[0] = t1 - t0;
-	p->seconds[1] = t2 - t1;
-	p->seconds[2] = mono_seconds() - t2;
+	struct part *me = arg; /* st, seconds, rc and err are this thread's */
+	struct parts_queue *q = me->queue;
+	for (;;) {
+		int k = __atomic_fetch_add(&q->next, 1, __ATOMIC_RELAXED);
+		if (k >= q->nitems || __atomic_load_n(&q->failed, __ATOMIC_RELAXED))
+			break;
+		me->rc = part_item(q, k, me->st, me->seconds, &me->err);
+		if (me->rc) {
+			__atomic_store_n(&q->failed, 1, __ATOMIC_RELAXED);
+			break;
+		}
+	}
 	return NULL;
 }
 
 /*
- * The indicators, supply edges and memberships of F on PARTS threads (1 or 2; the second
- * part reads through ST2, a connection on the same snapshot): each part reads half of the
- * indicators (by enterprise id) and half of the edges (by rowid), the first also the
- * memberships; then the indicator columns are put in frame order and the edges of the second
- * part appended to the first's. 0 or a negative CC_E*.
+ * The indicators, supply edges and memberships of F on one or two threads (the second reads
+ * through ST2, a connection on the same snapshot), as the items of a parts_queue; then the
+ * indicator columns are put in frame order and the second half's edges appended to the
+ * first's. ID_CUT (PART_CHUNKS + 1 ids, NULL when no indicators are read) splits the
+ * indicators. 0 or a negative CC_E*.
  */
 static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame *f, unsigned what,
-		      const struct cc_catalogue *cat, const int32_t *scan_perm, int64_t id_mid,
-		      struct cc_error *err)
+		      const struct cc_catalogue *cat, const int32_t *scan_perm,
+		      const int64_t *id_cut, struct cc_error *err)
 {
 	int supply = (what & PART_EDGES) != 0;
-	int inds = (what & PART_INDICATORS) != 0;
+	int inds = (what & PART_INDICATORS) != 0 && id_cut;
 	int two = st2 != NULL;
 	pthread_mutex_t month_lock = PTHREAD_MUTEX_INITIALIZER;
 	struct cc_codemap reg = {0};
@@ -1416,43 +1467,26 @@ static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame
 		rc = registry_map_build(f, &reg, err);
 		if (rc == 0)
 			rc = edge_out_init(&eo[0], total + 1, err);
-		if (rc == 0 && two)
+		if (rc == 0)
 			rc = edge_out_init(&eo[1], total / 2 + 1, err);
 	}
-	int64_t row_mid = two ? row_lo + (row_hi - row_lo) / 2 : INT64_MAX;
-	struct part p[2] = {{.st = st,
-			     .f = f,
-			     .cat = cat,
-			     .scan_perm = scan_perm,
-			     .reg = &reg,
-			     .id_lo = INT64_MIN,
-			     .id_hi = two ? id_mid : INT64_MAX,
-			     .row_lo = INT64_MIN,
-			     .row_hi = row_mid,
-			     .indicators = inds,
-			     .supply = supply,
-			     .members = (what & PART_MEMBERS) != 0,
-			     .eo = &eo[0],
-			     .month_lock = &month_lock},
-			    {.st = st2,
-			     .f = f,
-			     .cat = cat,
-			     .scan_perm = scan_perm,
-			     .reg = &reg,
-			     .id_lo = id_mid,
-			     .id_hi = INT64_MAX,
-			     .row_lo = row_mid,
-			     .row_hi = INT64_MAX,
-			     .indicators = inds,
-			     .supply = supply,
-			     .eo = &eo[1],
-			     .month_lock = &month_lock}};
+	struct parts_queue q = {.proto = {.f = f,
+					  .cat = cat,
+					  .scan_perm = scan_perm,
+					  .reg = &reg,
+					  .month_lock = &month_lock},
+				.id_cut = id_cut,
+				.row_mid = row_lo + (row_hi - row_lo) / 2,
+				.eo = eo,
+				.inds = inds,
+				.supply = supply,
+				.members = (what & PART_MEMBERS) != 0};
+	q.nitems = (supply ? 2 : 0) + (q.members ? 1 : 0) + (inds ? PART_CHUNKS : 0);
+	/* Each thread's own state: its connection, timings and error. */
+	struct part p[2] = {{.st = st, .queue = &q}, {.st = st2, .queue = &q}};
 	pthread_t th;
 	if (rc == 0) {
 		two = two && pthread_create(&th, NULL, part_run, &p[1]) == 0;
-		if (!two) { /* one thread reads everything */
-			p[0].id_hi = p[0].row_hi = INT64_MAX;
-		}
 		part_run(&p[0]);
 		if (two)
 			pthread_join(th, NULL);
@@ -1466,7 +1500,7 @@ static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame
 		rc = columns_to_frame_order(f, scan_perm, st2 ? 2 : 1, err);
 	double t1 = mono_seconds();
 	if (supply) {
-		if (rc == 0 && two)
+		if (rc == 0)
 			rc = edge_out_append(&eo[0], &eo[1], err);
 		edge_out_free(&eo[1]); /* before packing: the peak is lower */
 		int rf = edges_finish(f, cat, &eo[0], err);
@@ -1478,11 +1512,11 @@ static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame
 	edge_out_free(&eo[0]);
 	if (getenv("CC_FRAME_TIMING"))
 		fprintf(stderr,
-			"frame parts (%d thread%s): indicators %.2f / %.2f s, edges %.2f / %.2f s, "
-			"members %.2f s; columns in frame order %.2f s, edges by node "
-			"%.2f s\n",
+			"frame parts (%d thread%s, seconds of each): indicators %.2f / %.2f, "
+			"edges %.2f / %.2f, members %.2f / %.2f; columns in frame order %.2f s, "
+			"edges by node %.2f s\n",
 			two ? 2 : 1, two ? "s" : "", p[0].seconds[0], p[1].seconds[0],
-			p[0].seconds[1], p[1].seconds[1], p[0].seconds[2], t1 - t0,
+			p[0].seconds[1], p[1].seconds[1], p[0].seconds[2], p[1].seconds[2], t1 - t0,
 			mono_seconds() - t1);
 	return rc;
 }
@@ -1496,7 +1530,7 @@ static int build_in_tx(struct cc_store *st, struct cc_frame *f, int flags,
 		       const struct cc_catalogue *cat, struct cc_error *err)
 {
 	int32_t *idmap = NULL, *scan_perm = NULL;
-	int64_t maxid = 0, id_mid = 0;
+	int64_t maxid = 0, id_cut[PART_CHUNKS + 1];
 	f->generation = cc_store_generation(st);
 	f->seq = cc_store_log_seq(st);
 	f->flags = flags;
@@ -1510,7 +1544,7 @@ static int build_in_tx(struct cc_store *st, struct cc_frame *f, int flags,
 	sd.st = registry_only ? NULL : cc_store_same_snapshot(st, f->seq);
 	pthread_t th;
 	int threaded = sd.st && pthread_create(&th, NULL, side_periods, &sd) == 0;
-	int rc = load_enterprises(st, f, &idmap, &maxid, &scan_perm, &id_mid, err);
+	int rc = load_enterprises(st, f, &idmap, &maxid, &scan_perm, id_cut, err);
 	/* Kept: readers map a store id to the frame's index with cc_frame_of_id. */
 	f->index_of_id = idmap;
 	f->max_id = maxid;
@@ -1528,7 +1562,7 @@ static int build_in_tx(struct cc_store *st, struct cc_frame *f, int flags,
 			 (flags & (CC_FRAME_NO_SUPPLY | CC_FRAME_REGISTRY) ? 0 : PART_EDGES);
 	t[2] = mono_seconds();
 	if (rc == 0)
-		rc = load_parts(st, sd.st, f, parts, cat, scan_perm, id_mid, err);
+		rc = load_parts(st, sd.st, f, parts, cat, scan_perm, id_cut, err);
 	free(scan_perm);
 	if (sd.st) {
 		cc_store_exec(sd.st, "COMMIT", NULL);
