@@ -488,7 +488,11 @@ double green_quantile(const double *x, int n, double q)
 	int lo = (int)floor(h);
 	if (lo >= n - 1)
 		return x[n - 1];
-	return x[lo] + (h - lo) * (x[lo + 1] - x[lo]);
+	double a = x[lo], b = x[lo + 1], f = h - lo;
+	double v = a + f * (b - a);
+	if (!isfinite(v))
+		v = a * (1 - f) + b * f; /* b - a overflowed (values near ±DBL_MAX) */
+	return v < a ? a : v > b ? b : v;
 }
 
 /*

@@ -575,7 +575,7 @@ int green_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 		rc = green_co2_column(st, f, g, y, co2, err);
 		const double *t = cc_frame_annual(f, CC_M_ENERGY_TCE, y);
 		const double *o = cc_frame_annual(f, CC_M_OUTPUT_VALUE, y);
-		double sc = 0, st_ = 0, so = 0, all_tce = 0, all_out = 0;
+		double sc = 0, so = 0, all_tce = 0, all_out = 0;
 		int nc = 0;
 		for (int i = 0; rc == 0 && i < f->n; i++) {
 			if (region && !cc_region_within(f->region[i], region))
@@ -588,7 +588,6 @@ int green_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 				continue;
 			nc++;
 			sc += co2[i];
-			st_ += t && isfinite(t[i]) ? t[i] : 0;
 			so += o && isfinite(o[i]) ? o[i] : 0;
 		}
 		cc_jw_object(w);
