@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/builtin.h"
 #include "digital/digital.h"
+#include "digital/retrofit.h"
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -298,6 +299,52 @@ static double clamp01(double x)
 	return x < 0 ? 0 : x > 1 ? 1 : x;
 }
 
+/* One demo retrofit project of enterprise ID at maturity T, ending in or before YEAR. */
+static int demo_retrofit(struct cc_store *st, uint64_t *r, int64_t id, int t, int year,
+			 double cnc_now, struct cc_error *err)
+{
+	static const char *const titles[3] = {"余热回收与电机系统节能改造", "关键工序数控化改造",
+					      "智能工厂建设（节能与数字化）"};
+	int kind = demo_u(r) < 0.35 ? 0 : demo_u(r) < 0.75 ? 1 : 2;
+	static const char *const kinds[3] = {"green", "intelligent", "both"};
+	double u = demo_u(r);
+	const char *status = u < 0.5 ? "completed" : u < 0.85 ? "in_progress" : "planned";
+	char start[40], end[40];
+	int y0 = year - 1 - (int)(demo_u(r) * 2);
+	snprintf(start, sizeof start, "%04d-%02d-01", y0, 1 + (int)(demo_u(r) * 12));
+	snprintf(end, sizeof end, "%04d-%02d-28", y0 + 1, 1 + (int)(demo_u(r) * 12));
+	char provider[256] = "";
+	struct cc_stmt *p =
+		cc_stmt_cached(st,
+			       "SELECT name FROM enterprises WHERE industry LIKE 'I65%' "
+			       "ORDER BY id LIMIT 1 OFFSET ?1",
+			       NULL);
+	if (p) {
+		cc_stmt_reset(p);
+		cc_stmt_bind_int64(p, 1, (int64_t)(demo_u(r) * 50));
+		if (cc_stmt_step(p, NULL) == 1)
+			snprintf(provider, sizeof provider, "%s", cc_stmt_text(p, 0));
+		cc_stmt_reset(p);
+	}
+	struct retrofit x = {
+		.enterprise_id = id,
+		.title = titles[kind],
+		.kind = kinds[kind],
+		.status = status,
+		.provider = provider,
+		.start_date = start,
+		.end_date = end,
+		.investment = floor(200 + 3000 * demo_u(r) * (1 + t)),
+		.expected_saved = kind != 1 ? floor(50 + 800 * demo_u(r)) : NAN,
+		.measured_saved = NAN,
+		.cnc_before = kind != 0 ? clamp01(cnc_now - 0.05 - 0.1 * demo_u(r)) : NAN,
+		.cnc_after = kind != 0 && !strcmp(status, "completed") ? cnc_now : NAN,
+	};
+	if (kind != 1 && !strcmp(status, "completed"))
+		x.measured_saved = floor(x.expected_saved * (0.7 + 0.5 * demo_u(r)));
+	return retrofit_add(st, &x, "demo", NULL, err);
+}
+
 int digital_demo_fill(struct cc_store *st, const struct digital_model *m, uint64_t seed,
 		      struct cc_error *err)
 {
@@ -348,6 +395,11 @@ int digital_demo_fill(struct cc_store *st, const struct digital_model *m, uint64
 		a.demonstration = t >= 4 && demo_u(&r) < 0.3;
 		a.lighthouse = t >= 5 && demo_u(&r) < 0.3;
 		rc = digital_save(st, m, cc_stmt_int64(s, 0), &a, "demo", err);
+		/* A retrofit project for some (issue 16, item 5): the more digital, the likelier
+		 * an intelligent one; a software firm as the solution provider when there is one.
+		 */
+		if (rc == 0 && demo_u(&r) < 0.25)
+			rc = demo_retrofit(st, &r, cc_stmt_int64(s, 0), t, year, a.cnc_rate, err);
 	}
 	cc_stmt_free(s);
 	if (rc < 0) {

@@ -162,6 +162,10 @@ int h_digital_model(struct http_req *req);
 int h_enterprise_digital(struct http_req *req);
 int h_enterprise_digital_put(struct http_req *req);
 int h_digital_summary(struct http_req *req);
+int h_retrofits(struct http_req *req);
+int h_retrofit(struct http_req *req);
+int h_retrofit_create(struct http_req *req);
+int h_retrofit_summary(struct http_req *req);
 int h_innov_tech_put(struct http_req *req);
 
 #endif

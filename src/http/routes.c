@@ -268,6 +268,18 @@ const struct http_route http_routes[] = {
 	{"GET", "/api/v1/freshness", h_freshness, STAFF,
 	 "数据截至 of a page: the firms in scope (and of chain), and for the latest year and month holding any revenue or output value of them, the period, how many reported and how many have neither (missing); the latest accepted report's time",
 	 "scope:string,chain:string", "reporting"},
+	{"GET", "/api/v1/retrofits/summary", h_retrofit_summary, EDIT,
+	 "Retrofit projects (技改项目) in totals: projects, completed, investment (万元) and energy saved (tce; measured, else expected) overall, by kind (green / intelligent / both), by district and by chain; cancelled projects left out",
+	 "region:integer", "digital"},
+	{"GET", "/api/v1/retrofits", h_retrofits, ALL,
+	 "Retrofit projects, newest first: enterprise, title, kind, investment, dates, status, solution provider, energy saved expected and measured, CNC rate before and after (an enterprise user: its own)",
+	 "uscc:string,region:integer", "digital"},
+	{"POST", "/api/v1/retrofits", h_retrofit_create, EDIT | HTTP_ROLE_ENTERPRISE,
+	 "Register a retrofit project (audited): body {uscc, title, kind green|intelligent|both, investment, start_date, end_date (YYYY-MM-DD), status planned|in_progress|completed|cancelled, provider, expected_saved, measured_saved (tce), cnc_before, cnc_after (0-1)}; an enterprise user only its own; 201 with the project",
+	 "", "digital"},
+	{"GET", "/api/v1/retrofits/{project}", h_retrofit, ALL,
+	 "One retrofit project with its before/after view: the enterprise's energy per output, energy use and labour productivity of the year before the start and of the end year, and the CNC rate of its self-assessments of those years (an enterprise user: its own)",
+	 "", "digital"},
 };
 // clang-format on
 

@@ -2266,6 +2266,10 @@ def main():
         # A posting of the enterprise user's own (the route matrix's {posting}).
         run_cc("match", "post", "--kind", "supply", "--uscc", ctx.own_uscc, "--title",
                "供应精密注塑件", "--node", "ic.mcu_soc", "--valid-until", "2099-12-31")
+        # A retrofit project of the enterprise user's own (the route matrix's {project}).
+        with open(os.path.join(TMP, "retrofit.json"), "w", encoding="utf-8") as f:
+            json.dump({"uscc": ctx.own_uscc, "title": "节能改造", "kind": "green"}, f)
+        ctx.own_project = run_cc("retrofit", "add", "--file", os.path.join(TMP, "retrofit.json")).strip()
         start_server()
         note("server on port %d, set-up %.1f s" % (PORT, time.time() - t0))
         ctx.sessions = {role: login(user) for role, user in ROLE_USER.items()}
@@ -2286,6 +2290,7 @@ def main():
                      "node": node[0][0] if node else "1", "model": "listing_reserve",
                      "list": "reserve",
                      "posting": str(db_query("SELECT max(id) FROM postings")[0][0]),
+                     "project": ctx.own_project,
                      "supplier": db_query("SELECT s.supplier FROM supply_edges s JOIN enterprises e "
                                           "ON e.uscc = s.supplier GROUP BY s.supplier "
                                           "ORDER BY count(*) DESC, s.supplier LIMIT 1")[0][0]}

@@ -89,6 +89,50 @@ def main():
         small = db.execute("SELECT avg(m.level) FROM maturity_assessments m JOIN enterprises e ON "
                            "e.id = m.enterprise_id WHERE e.scale IN ('small', 'micro')").fetchone()[0]
         check(big > small, "the demo's bigger firms stand higher (%.2f > %.2f)" % (big, small))
+        # Retrofit projects: an enterprise registers and reads only its own; staff read all;
+        # the summary is for admin and analyst; bad fields are named.
+        proj = {"uscc": own, "title": "电机系统节能改造", "kind": "green", "investment": 350,
+                "start_date": "2023-03-01", "end_date": "2024-06-30", "status": "completed",
+                "provider": "某系统解决方案供应商", "expected_saved": 120, "measured_saved": 110}
+        st, made = s["enterprise"].req("POST", "/api/v1/retrofits", proj)
+        check(st == 201 and made["items"][0]["title"] == proj["title"]
+              and made["items"][0]["before_after"]["years"][0] == 2022,
+              "an enterprise registers its own project (201, before/after from 2022)", (st, made))
+        pid = made["items"][0]["id"] if made else 0
+        st, _ = s["enterprise"].req("POST", "/api/v1/retrofits", dict(proj, uscc=other))
+        check(st == 403, "not another's", st)
+        st, _ = s["chief"].req("POST", "/api/v1/retrofits", proj)
+        check(st == 403, "a chief does not register projects", st)
+        oid = db.execute("SELECT e.id FROM enterprises e WHERE e.uscc = ?", (other,)).fetchone()[0]
+        st, made2 = s["analyst"].req("POST", "/api/v1/retrofits", dict(proj, uscc=other, kind="intelligent"))
+        check(st == 201, "an analyst registers for any enterprise", st)
+        pid2 = made2["items"][0]["id"] if made2 else 0
+        st, mine = s["enterprise"].req("GET", "/api/v1/retrofits")
+        check(st == 200 and mine["items"] and all(x["uscc"] == own for x in mine["items"]),
+              "an enterprise lists only its own projects", mine and mine["total"])
+        st, _ = s["enterprise"].req("GET", "/api/v1/retrofits/%d" % pid2)
+        check(st == 403, "an enterprise may not open another's project", st)
+        st, _ = s["chief"].req("GET", "/api/v1/retrofits/%d" % pid2)
+        check(st == 200, "a chief reads any project", st)
+        st, _ = s["analyst"].req("GET", "/api/v1/retrofits/999999")
+        check(st == 404, "an unknown project is 404", st)
+        for bad, field in [(dict(proj, kind="blue"), "kind"), (dict(proj, title=""), "title"),
+                           (dict(proj, end_date="2022-01-01"), "end_date"),
+                           (dict(proj, cnc_after=1.5), "cnc_after"), (dict(proj, color=1), "color")]:
+            st, e = s["analyst"].req("POST", "/api/v1/retrofits", bad)
+            check(st == 400 and e["error"]["field"] == field, "a project refused naming " + field, e)
+        for role, want in [("admin", 200), ("analyst", 200), ("chief", 403), ("enterprise", 403),
+                           ("anonymous", 401)]:
+            st, summ = s[role].req("GET", "/api/v1/retrofits/summary")
+            check(st == want, "retrofit summary as %s -> %d" % (role, want), st)
+        st, summ = s["admin"].req("GET", "/api/v1/retrofits/summary")
+        n = db.execute("SELECT count(*) FROM retrofit_projects WHERE status <> 'cancelled'").fetchone()[0]
+        check(summ["totals"]["projects"] == n
+              and sum(k["projects"] for k in summ["kinds"]) == n
+              and sum(d["projects"] for d in summ["districts"]) == n,
+              "the summary counts every live project once by kind and district", (summ["totals"], n))
+        n = db.execute("SELECT count(*) FROM audit WHERE action = 'retrofit.create'").fetchone()[0]
+        check(n >= 2, "projects are audited", n)
         st, doc = s["analyst"].req("GET", "/api/v1/openapi.json")
         check("/api/v1/enterprises/{uscc}/digital/{year}" in doc["paths"], "the routes are in OpenAPI")
     finally:

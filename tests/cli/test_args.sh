@@ -121,6 +121,11 @@ digital|model|-
 digital|show|$U
 digital|assess|$U
 digital|summary|-
+retrofit||-
+retrofit|list|-
+retrofit|show|1
+retrofit|add|-
+retrofit|summary|-
 innov|tech|power_battery.cells
 "
 have() { grep -qxF "$1" <<< "$(cut -d'|' -f1,2 <<< "$cases")"; }

@@ -18,6 +18,7 @@
 
 #define near(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
 #include "digital/digital.h"
+#include "digital/retrofit.h"
 #include "store/store.h"
 
 static char dir[] = "/tmp/cc-digital-XXXXXX";
@@ -184,15 +185,51 @@ static void test_store(void **state)
 	cc_store_close(st);
 }
 
+/* A retrofit project's fields: required, enumerated, ranged, dated in order. */
+static void test_retrofit_parse(void **state)
+{
+	(void)state;
+	struct retrofit r;
+	struct cc_error err = {0};
+	char field[64];
+	static const struct {
+		const char *body, *field;
+	} bad[] = {
+		{"{\"kind\":\"green\"}", "title"},
+		{"{\"title\":\"x\",\"kind\":\"red\"}", "kind"},
+		{"{\"title\":\"x\",\"kind\":\"both\",\"status\":\"done\"}", "status"},
+		{"{\"title\":\"x\",\"kind\":\"both\",\"investment\":-1}", "investment"},
+		{"{\"title\":\"x\",\"kind\":\"both\",\"cnc_before\":2}", "cnc_before"},
+		{"{\"title\":\"x\",\"kind\":\"both\",\"start_date\":\"2024-13-01\"}", "start_date"},
+		{"{\"title\":\"x\",\"kind\":\"both\",\"start_date\":\"2024-05-01\","
+		 "\"end_date\":\"2024-04-30\"}",
+		 "end_date"},
+		{"{\"title\":\"x\",\"kind\":\"both\",\"owner\":1}", "owner"}};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		json_t *j = json_loads(bad[k].body, 0, NULL);
+		assert_non_null(j);
+		assert_int_equal(retrofit_parse(j, &r, field, &err), CC_EINVAL);
+		assert_string_equal(field, bad[k].field);
+		json_decref(j);
+	}
+	json_t *j = json_loads("{\"title\":\"节能改造\",\"kind\":\"green\",\"investment\":300,"
+			       "\"start_date\":\"2024-01-01\",\"end_date\":\"2024-12-31\"}",
+			       0, NULL);
+	assert_int_equal(retrofit_parse(j, &r, field, &err), 0);
+	assert_string_equal(r.status, "planned");
+	near(r.investment, 300, 0);
+	assert_true(isnan(r.expected_saved));
+	json_decref(j);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_model),
-		cmocka_unit_test(test_score),
-		cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_store),
+		cmocka_unit_test(test_model),	       cmocka_unit_test(test_score),
+		cmocka_unit_test(test_parse),	       cmocka_unit_test(test_store),
+		cmocka_unit_test(test_retrofit_parse),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[300];

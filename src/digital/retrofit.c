@@ -1,0 +1,435 @@
+/*
+ * The retrofit register (see retrofit.h).
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/jw.h"
+#include "base/parse.h"
+#include "digital/retrofit.h"
+#include "domain/catalogue.h"
+#include "domain/codes.h"
+#include "domain/metric.h"
+#include "frame/frame.h"
+
+static int opt_num(json_t *o, const char *k, double lo, double hi, double *out)
+{
+	json_t *v = json_object_get(o, k);
+	*out = NAN;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_number(v))
+		return -1;
+	*out = json_number_value(v);
+	return *out >= lo && *out <= hi ? 0 : -1;
+}
+
+static int opt_date(json_t *o, const char *k, const char **out)
+{
+	json_t *v = json_object_get(o, k);
+	int ymd;
+	struct cc_error e;
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v) ||
+	    cc_parse_date(json_string_value(v), strlen(json_string_value(v)), &ymd, &e))
+		return -1;
+	*out = json_string_value(v);
+	return 0;
+}
+
+int retrofit_parse(const void *body, struct retrofit *r, char *field, struct cc_error *err)
+{
+	json_t *o = (json_t *)body;
+	static const char *const known[] = {
+		"title",    "kind",	      "investment",	"start_date", "end_date",  "status",
+		"provider", "expected_saved", "measured_saved", "cnc_before", "cnc_after", "uscc"};
+	memset(r, 0, sizeof r[0]);
+	field[0] = '\0';
+	if (!json_is_object(o))
+		return cc_error_set(err, CC_EINVAL, "the body must be a JSON object");
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v)
+	{
+		int ok = 0;
+		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+			ok |= !strcmp(k, known[i]);
+		if (!ok) {
+			snprintf(field, 64, "%.60s", k);
+			return cc_error_set(err, CC_EINVAL, "unknown field '%.60s'", k);
+		}
+	}
+	r->title = json_string_value(json_object_get(o, "title"));
+	if (!r->title || !*r->title || strlen(r->title) > 600) {
+		snprintf(field, 64, "title");
+		return cc_error_set(err, CC_EINVAL, "title is required (at most 600 bytes)");
+	}
+	r->kind = json_string_value(json_object_get(o, "kind"));
+	if (!r->kind || (strcmp(r->kind, "green") && strcmp(r->kind, "intelligent") &&
+			 strcmp(r->kind, "both"))) {
+		snprintf(field, 64, "kind");
+		return cc_error_set(err, CC_EINVAL, "kind is green, intelligent or both");
+	}
+	r->status = json_string_value(json_object_get(o, "status"));
+	if (!r->status)
+		r->status = "planned";
+	if (strcmp(r->status, "planned") && strcmp(r->status, "in_progress") &&
+	    strcmp(r->status, "completed") && strcmp(r->status, "cancelled")) {
+		snprintf(field, 64, "status");
+		return cc_error_set(err, CC_EINVAL,
+				    "status is planned, in_progress, completed or cancelled");
+	}
+	r->provider = json_string_value(json_object_get(o, "provider"));
+	if (r->provider && strlen(r->provider) > 600) {
+		snprintf(field, 64, "provider");
+		return cc_error_set(err, CC_EINVAL, "provider is at most 600 bytes");
+	}
+	static const struct {
+		const char *k;
+		double hi;
+	} nums[] = {{"investment", 1e9},
+		    {"expected_saved", 1e9},
+		    {"measured_saved", 1e9},
+		    {"cnc_before", 1},
+		    {"cnc_after", 1}};
+	double *dst[] = {&r->investment, &r->expected_saved, &r->measured_saved, &r->cnc_before,
+			 &r->cnc_after};
+	for (size_t i = 0; i < 5; i++)
+		if (opt_num(o, nums[i].k, 0, nums[i].hi, dst[i])) {
+			snprintf(field, 64, "%s", nums[i].k);
+			return cc_error_set(err, CC_EINVAL, "%s is a number from 0 to %g (or null)",
+					    nums[i].k, nums[i].hi);
+		}
+	if (opt_date(o, "start_date", &r->start_date) || opt_date(o, "end_date", &r->end_date)) {
+		snprintf(field, 64,
+			 opt_date(o, "start_date", &r->start_date) ? "start_date" : "end_date");
+		return cc_error_set(err, CC_EINVAL, "dates are YYYY-MM-DD");
+	}
+	if (r->start_date && r->end_date && strcmp(r->end_date, r->start_date) < 0) {
+		snprintf(field, 64, "end_date");
+		return cc_error_set(err, CC_EINVAL, "the end is before the start");
+	}
+	return 0;
+}
+
+static void bind_opt(struct cc_stmt *s, int idx, double v)
+{
+	if (isfinite(v))
+		cc_stmt_bind_double(s, idx, v);
+	else
+		cc_stmt_bind_null(s, idx);
+}
+
+static void bind_text(struct cc_stmt *s, int idx, const char *v)
+{
+	if (v && *v)
+		cc_stmt_bind_text(s, idx, v, strlen(v));
+	else
+		cc_stmt_bind_null(s, idx);
+}
+
+int retrofit_add(struct cc_store *st, const struct retrofit *r, const char *actor, int64_t *id,
+		 struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(
+		st, &s,
+		"INSERT INTO retrofit_projects(enterprise_id, title, kind, "
+		"investment, start_date, end_date, status, provider, expected_saved, "
+		"measured_saved, cnc_before, cnc_after, created_by) "
+		"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+		err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_int64(s, 1, r->enterprise_id);
+	bind_text(s, 2, r->title);
+	bind_text(s, 3, r->kind);
+	bind_opt(s, 4, r->investment);
+	bind_text(s, 5, r->start_date);
+	bind_text(s, 6, r->end_date);
+	bind_text(s, 7, r->status);
+	bind_text(s, 8, r->provider);
+	bind_opt(s, 9, r->expected_saved);
+	bind_opt(s, 10, r->measured_saved);
+	bind_opt(s, 11, r->cnc_before);
+	bind_opt(s, 12, r->cnc_after);
+	bind_text(s, 13, actor ? actor : "cli");
+	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	cc_stmt_free(s);
+	if (rc == 0 && id)
+		*id = cc_store_last_id(st);
+	return rc;
+}
+
+/* The year of a YYYY-MM-DD date (0 when it does not start with four digits). */
+static int year_of(const char *d)
+{
+	int y = 0;
+	for (int k = 0; k < 4; k++) {
+		if (d[k] < '0' || d[k] > '9')
+			return 0;
+		y = y * 10 + (d[k] - '0');
+	}
+	return y;
+}
+
+/* Writes metric M of enterprise I in YEAR (null when unknown or not held). */
+static void metric_at(struct cc_jw *w, const struct cc_frame *f, int m, int i, int year)
+{
+	const double *c = year ? cc_frame_annual(f, m, year) : NULL;
+	cc_jw_num(w, c ? c[i] : NAN);
+}
+
+/* The CNC rate of enterprise ID's assessment of YEAR (NaN when none). */
+static double cnc_of(struct cc_store *st, int64_t id, int year)
+{
+	struct cc_stmt *s = cc_stmt_cached(st,
+					   "SELECT cnc_rate FROM maturity_assessments WHERE "
+					   "enterprise_id = ?1 AND year = ?2",
+					   NULL);
+	double v = NAN;
+	if (!s)
+		return v;
+	cc_stmt_reset(s);
+	cc_stmt_bind_int64(s, 1, id);
+	cc_stmt_bind_int64(s, 2, year);
+	if (cc_stmt_step(s, NULL) == 1)
+		v = cc_stmt_double_nan(s, 0);
+	cc_stmt_reset(s);
+	return v;
+}
+
+int retrofit_write_list(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
+			int64_t enterprise, int region, int64_t only_id, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(
+		st, &s,
+		"SELECT id, enterprise_id, title, kind, investment, start_date, "
+		"end_date, status, provider, expected_saved, measured_saved, "
+		"cnc_before, cnc_after, created_by, created_at FROM retrofit_projects "
+		"WHERE (?1 = 0 OR enterprise_id = ?1) AND (?2 = 0 OR id = ?2) "
+		"ORDER BY id DESC",
+		err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_int64(s, 1, enterprise);
+	cc_stmt_bind_int64(s, 2, only_id);
+	int n = 0;
+	cc_jw_object(w);
+	cc_jw_key(w, "items");
+	cc_jw_array(w);
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		int i = cc_frame_of_id(f, cc_stmt_int64(s, 1));
+		if (i < 0 || (region && !cc_region_within(f->region[i], region)))
+			continue;
+		n++;
+		cc_jw_object(w);
+		cc_jw_kint(w, "id", cc_stmt_int64(s, 0));
+		cc_jw_kstr(w, "uscc", f->uscc[i]);
+		cc_jw_kstr(w, "name", f->name[i]);
+		cc_jw_kint(w, "region", f->region[i]);
+		static const char *const cols[] = {"title",    "kind",	 NULL,	    "start_date",
+						   "end_date", "status", "provider"};
+		for (int c = 0; c < 7; c++) {
+			if (!cols[c])
+				continue;
+			cc_jw_key(w, cols[c]);
+			if (cc_stmt_is_null(s, 2 + c))
+				cc_jw_null(w);
+			else
+				cc_jw_str(w, cc_stmt_text(s, 2 + c));
+		}
+		cc_jw_knum(w, "investment", cc_stmt_double_nan(s, 4));
+		cc_jw_knum(w, "expected_saved", cc_stmt_double_nan(s, 9));
+		cc_jw_knum(w, "measured_saved", cc_stmt_double_nan(s, 10));
+		cc_jw_knum(w, "cnc_before", cc_stmt_double_nan(s, 11));
+		cc_jw_knum(w, "cnc_after", cc_stmt_double_nan(s, 12));
+		cc_jw_kstr(w, "created_by", cc_stmt_text(s, 13));
+		cc_jw_kstr(w, "created_at", cc_stmt_text(s, 14));
+		if (only_id) {
+			/* Before: the year before the start; after: the year of the end (or the
+			 * frame's latest); each as the enterprise's own indicators hold it. */
+			const char *sd = cc_stmt_text(s, 5), *ed = cc_stmt_text(s, 6);
+			int y0 = sd ? year_of(sd) - 1 : 0, y1 = ed ? year_of(ed) : 0;
+			int latest = cc_frame_latest_year(f);
+			if (!y1 || y1 > latest)
+				y1 = latest;
+			if (y0 && !cc_frame_annual(f, 0, y0))
+				y0 = 0;
+			cc_jw_key(w, "before_after");
+			cc_jw_object(w);
+			cc_jw_key(w, "years");
+			cc_jw_array(w);
+			cc_jw_num(w, y0 ? y0 : NAN);
+			cc_jw_num(w, y1 ? y1 : NAN);
+			cc_jw_end(w);
+			cc_jw_key(w, "energy_intensity");
+			cc_jw_array(w);
+			metric_at(w, f, CC_M_ENERGY_INTENSITY, i, y0);
+			metric_at(w, f, CC_M_ENERGY_INTENSITY, i, y1);
+			cc_jw_end(w);
+			cc_jw_key(w, "energy_tce");
+			cc_jw_array(w);
+			metric_at(w, f, CC_M_ENERGY_TCE, i, y0);
+			metric_at(w, f, CC_M_ENERGY_TCE, i, y1);
+			cc_jw_end(w);
+			cc_jw_key(w, "labour_productivity");
+			cc_jw_array(w);
+			metric_at(w, f, CC_M_LABOUR_PRODUCTIVITY, i, y0);
+			metric_at(w, f, CC_M_LABOUR_PRODUCTIVITY, i, y1);
+			cc_jw_end(w);
+			cc_jw_key(w, "cnc_rate_assessed");
+			cc_jw_array(w);
+			cc_jw_num(w, y0 ? cnc_of(st, f->id[i], y0) : NAN);
+			cc_jw_num(w, y1 ? cnc_of(st, f->id[i], y1) : NAN);
+			cc_jw_end(w);
+			cc_jw_end(w);
+		}
+		cc_jw_end(w);
+	}
+	cc_jw_end(w);
+	cc_jw_kint(w, "total", n);
+	cc_jw_end(w);
+	cc_stmt_free(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* One row of the totals. */
+struct rtally {
+	int key, n, completed;
+	double investment, saved;
+};
+
+static void rt_add(struct rtally *t, double inv, double saved, int completed)
+{
+	t->n++;
+	t->completed += completed;
+	if (isfinite(inv))
+		t->investment += inv;
+	if (isfinite(saved))
+		t->saved += saved;
+}
+
+static void rt_write(struct cc_jw *w, const struct rtally *t)
+{
+	cc_jw_kint(w, "projects", t->n);
+	cc_jw_kint(w, "completed", t->completed);
+	cc_jw_knum(w, "investment", t->investment);
+	cc_jw_knum(w, "energy_saved", t->saved);
+}
+
+int retrofit_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
+			   int region, struct cc_error *err)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(err);
+	if (!cat)
+		return CC_EINVAL;
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(st, &s,
+				 "SELECT enterprise_id, kind, status, investment, "
+				 "coalesce(measured_saved, expected_saved) FROM retrofit_projects",
+				 err);
+	if (rc)
+		return rc;
+	struct rtally all = {0}, kinds[3] = {{0}}, *dist = NULL;
+	struct rtally *chains = calloc((size_t)cat->nchains + 1, sizeof *chains);
+	int *seen = calloc((size_t)cat->nchains + 1, sizeof *seen);
+	int nd = 0, capd = 0;
+	if (!chains || !seen) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		int i = cc_frame_of_id(f, cc_stmt_int64(s, 0));
+		if (i < 0 || (region && !cc_region_within(f->region[i], region)))
+			continue;
+		const char *kind = cc_stmt_text(s, 1), *status = cc_stmt_text(s, 2);
+		double inv = cc_stmt_double_nan(s, 3), saved = cc_stmt_double_nan(s, 4);
+		int done = !strcmp(status, "completed");
+		if (!strcmp(status, "cancelled"))
+			continue;
+		rt_add(&all, inv, saved, done);
+		rt_add(&kinds[!strcmp(kind, "green")	     ? 0
+			      : !strcmp(kind, "intelligent") ? 1
+							     : 2],
+		       inv, saved, done);
+		int k = 0;
+		while (k < nd && dist[k].key != f->region[i])
+			k++;
+		if (k == nd) {
+			if (nd == capd) {
+				capd = capd ? capd * 2 : 32;
+				struct rtally *nt = realloc(dist, sizeof *nt * (size_t)capd);
+				if (!nt) {
+					rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+					goto out;
+				}
+				dist = nt;
+			}
+			memset(&dist[nd], 0, sizeof dist[nd]);
+			dist[nd++].key = f->region[i];
+		}
+		rt_add(&dist[k], inv, saved, done);
+		for (int m = f->member_start[i]; m < f->member_start[i + 1]; m++) {
+			int c = cat->nodes[f->member_node[m]].chain;
+			if (seen[c] != i + 1) {
+				seen[c] = i + 1;
+				rt_add(&chains[c], inv, saved, done);
+			}
+		}
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	cc_jw_object(w);
+	cc_jw_kint(w, "region", region);
+	cc_jw_key(w, "totals");
+	cc_jw_object(w);
+	rt_write(w, &all);
+	cc_jw_end(w);
+	static const char *const kn[3] = {"green", "intelligent", "both"};
+	cc_jw_key(w, "kinds");
+	cc_jw_array(w);
+	for (int k = 0; k < 3; k++) {
+		cc_jw_object(w);
+		cc_jw_kstr(w, "kind", kn[k]);
+		rt_write(w, &kinds[k]);
+		cc_jw_end(w);
+	}
+	cc_jw_end(w);
+	cc_jw_key(w, "districts");
+	cc_jw_array(w);
+	for (int k = 0; k < nd; k++) {
+		const struct cc_region *rg = cc_region_find(dist[k].key);
+		cc_jw_object(w);
+		cc_jw_kint(w, "region", dist[k].key);
+		cc_jw_kstr(w, "name", rg ? rg->name : "");
+		rt_write(w, &dist[k]);
+		cc_jw_end(w);
+	}
+	cc_jw_end(w);
+	cc_jw_key(w, "chains");
+	cc_jw_array(w);
+	for (int c = 0; c < cat->nchains; c++)
+		if (chains[c].n) {
+			cc_jw_object(w);
+			cc_jw_kstr(w, "chain", cat->chains[c].id);
+			cc_jw_kstr(w, "name", cat->chains[c].name_zh);
+			cc_jw_kstr(w, "name_en", cat->chains[c].name_en);
+			rt_write(w, &chains[c]);
+			cc_jw_end(w);
+		}
+	cc_jw_end(w);
+	cc_jw_end(w);
+out:
+	cc_stmt_free(s);
+	free(dist);
+	free(chains);
+	free(seen);
+	return rc;
+}

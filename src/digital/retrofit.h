@@ -1,0 +1,48 @@
+/*
+ * Retrofit projects (技改项目, issue 16 item 5): a register of enterprises' green and
+ * intelligent retrofits with investment, dates, status, solution provider and effect, a
+ * before/after view that reads the enterprise's own indicators (energy per output and labour
+ * productivity of the year before the start and the year of the end, from the frame; the CNC
+ * rate of its maturity self-assessments), and totals by district and chain.
+ *
+ * Ownership: results are written as JSON into the caller's writer; nothing is kept.
+ */
+#ifndef CC_DIGITAL_RETROFIT_H
+#define CC_DIGITAL_RETROFIT_H
+#include <stdint.h>
+#include "base/error.h"
+#include "store/store.h"
+
+struct cc_jw;
+struct cc_frame;
+
+struct retrofit {
+	int64_t enterprise_id;
+	const char *title, *kind, *status, *provider; /* kind green|intelligent|both */
+	const char *start_date, *end_date;	      /* YYYY-MM-DD or NULL */
+	double investment, expected_saved, measured_saved, cnc_before, cnc_after; /* NaN unknown */
+};
+
+/*
+ * Parses a project from the JSON object BODY ({title, kind, investment, start_date, end_date,
+ * status, provider, expected_saved, measured_saved, cnc_before, cnc_after}; strings point into
+ * BODY) into R. Returns 0, or CC_EINVAL with ERR and the field's name in FIELD (size 64).
+ */
+int retrofit_parse(const void *body, struct retrofit *r, char *field, struct cc_error *err);
+
+/* Inserts R (in the caller's transaction); the new id in *ID. 0 or CC_EDB. */
+int retrofit_add(struct cc_store *st, const struct retrofit *r, const char *actor, int64_t *id,
+		 struct cc_error *err);
+
+/*
+ * Writes the projects (ONLY_ID > 0: that one, with its before/after view) of enterprise
+ * ENTERPRISE (0: all) in REGION (0: all) as {"items": [...], "total": n}. 0 or a CC_E*.
+ */
+int retrofit_write_list(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
+			int64_t enterprise, int region, int64_t only_id, struct cc_error *err);
+
+/* Totals by status, kind, district and chain: count, investment, energy saved. */
+int retrofit_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
+			   int region, struct cc_error *err);
+
+#endif
