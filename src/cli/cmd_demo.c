@@ -16,6 +16,7 @@
 #include "digital/digital.h"
 #include "http/http.h"
 #include "io/import.h"
+#include "innov/platform.h"
 #include <sodium.h>
 
 static const char *const files[] = {"enterprises.csv", "indicators.csv", "chain_members.csv",
@@ -385,6 +386,15 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	rc = demo_load(ctx, dir);
 	if (rc)
 		goto out;
+	{
+		struct cc_error err = {0};
+		const struct cc_catalogue *cat = cc_catalogue_get(&err);
+		if (!cat || innov_registries_demo(ctx->store, cat, &err)) {
+			cli_error("demo: innovation registries: %s", err.msg);
+			rc = CLI_FAIL;
+			goto out;
+		}
+	}
 	if (ctx->format != CLI_FMT_JSON)
 		printf("demo database '%s' ready in %.1f s (generation %.1f s)\n", ctx->db_path,
 		       cc_now() - t0, t_gen);

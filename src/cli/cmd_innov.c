@@ -11,8 +11,28 @@
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "innov/innov.h"
+#include "innov/platform.h"
 
-enum { O_CHAIN, O_YEAR, O_SCOPE, O_LIMIT, O_STATUS, O_CHOKE, O_NOTE };
+enum {
+	O_CHAIN,
+	O_YEAR,
+	O_SCOPE,
+	O_LIMIT,
+	O_STATUS,
+	O_CHOKE,
+	O_NOTE,
+	O_KIND,
+	O_LEVEL,
+	O_HOST,
+	O_NODES,
+	O_RECOGNISED,
+	O_REVIEWED,
+	O_LEADER,
+	O_MEMBERS,
+	O_NODE,
+	O_TECH,
+	O_MILESTONES
+};
 
 struct innov_cli {
 	const struct cc_catalogue *cat;
@@ -274,6 +294,146 @@ static int sub_tech(struct cli_ctx *ctx, const char **val, const char **args, in
 	return CLI_OK;
 }
 
+static int sub_platform(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	struct innov_cli c;
+	struct cc_error err = {0};
+	int rc = setup(ctx, val, 0, &c);
+	if (rc || (rc = cli_open_store(ctx, 0)))
+		return rc;
+	struct innov_platform_in in = {args[0],	     val[O_KIND],	val[O_LEVEL],	val[O_HOST],
+				       val[O_NODES], val[O_RECOGNISED], val[O_REVIEWED]};
+	int64_t id = innov_platform_put(ctx->store, c.cat, &in, "cli", &err);
+	if (id < 0) {
+		cli_error("innov platform: %s", err.msg);
+		return id == CC_EINVAL ? CLI_USAGE : CLI_FAIL;
+	}
+	printf("platform %lld: %s\n", (long long)id, args[0]);
+	return CLI_OK;
+}
+
+static int sub_consortium(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	struct innov_cli c;
+	struct cc_error err = {0};
+	int rc = setup(ctx, val, 0, &c);
+	if (rc || (rc = cli_open_store(ctx, 0)))
+		return rc;
+	struct innov_consortium_in in = {args[0],      val[O_LEADER], val[O_MEMBERS],
+					 val[O_NODE],  val[O_TECH],   val[O_MILESTONES],
+					 val[O_STATUS]};
+	int64_t id = innov_consortium_put(ctx->store, c.cat, &in, "cli", &err);
+	if (id < 0) {
+		cli_error("innov consortium: %s", err.msg);
+		return id == CC_EINVAL ? CLI_USAGE : CLI_FAIL;
+	}
+	printf("consortium %lld: %s\n", (long long)id, args[0]);
+	return CLI_OK;
+}
+
+/* Prints the rows of SQL (a query with no parameters) under COLS (at most 16). */
+static int print_query(struct cli_ctx *ctx, const char *sql, int n, const char *const *cols)
+{
+	struct cc_error err = {0};
+	struct cc_stmt *q = NULL;
+	if (cc_stmt_prepare(ctx->store, &q, sql, &err)) {
+		cli_error("%s", err.msg);
+		return CLI_FAIL;
+	}
+	struct cli_table t;
+	cli_table_init(&t, (size_t)n, cols);
+	while (cc_stmt_step(q, &err) == 1) {
+		const char *v[16];
+		for (int i = 0; i < n && i < 16; i++)
+			v[i] = cc_stmt_is_null(q, i) ? NULL : cc_stmt_text(q, i);
+		cli_table_add(&t, v);
+	}
+	cc_stmt_free(q);
+	cli_table_print(&t, stdout, ctx->format);
+	cli_table_release(&t);
+	return CLI_OK;
+}
+
+static int sub_platforms(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)val;
+	(void)args;
+	(void)nargs;
+	int rc = cli_open_store(ctx, 0);
+	if (rc)
+		return rc;
+	static const char *const cols[] = {"id#",	"name",	 "kind",       "level",	  "host",
+					   "host_name", "nodes", "recognised", "reviewed"};
+	return print_query(ctx,
+			   "SELECT p.id, p.name, p.kind, p.level, e.uscc, coalesce(e.name, "
+			   "p.host_name), p.nodes, p.recognised, p.reviewed FROM platforms p LEFT "
+			   "JOIN enterprises e ON e.id = p.host_id ORDER BY p.id",
+			   9, cols);
+}
+
+static int sub_consortia(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)val;
+	(void)args;
+	(void)nargs;
+	int rc = cli_open_store(ctx, 0);
+	if (rc)
+		return rc;
+	static const char *const cols[] = {"id#",	  "name",	"leader",
+					   "leader_name", "node",	"technology",
+					   "members",	  "milestones", "status"};
+	return print_query(ctx,
+			   "SELECT c.id, c.name, e.uscc, e.name, c.chain || '.' || c.node, "
+			   "c.technology, c.members, c.milestones, c.status FROM consortia c JOIN "
+			   "enterprises e ON e.id = c.leader_id ORDER BY c.id",
+			   9, cols);
+}
+
+/* `innov coverage [--chain C]`: per node its platforms and consortia; nodes with none. */
+static int sub_coverage(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)args;
+	(void)nargs;
+	struct innov_cli c;
+	struct cc_error err = {0};
+	int rc = setup(ctx, val, 0, &c);
+	if (rc || (rc = cli_open_store(ctx, 0)))
+		return rc;
+	struct innov_coverage *cv = calloc((size_t)c.cat->nnodes, sizeof *cv);
+	if (!cv || innov_coverage(ctx->store, c.cat, cv, &err)) {
+		free(cv);
+		cli_error("innov coverage: %s", err.msg[0] ? err.msg : "out of memory");
+		return CLI_FAIL;
+	}
+	static const char *const cols[] = {"chain",	 "node",      "name_zh",
+					   "platforms#", "national#", "consortia#"};
+	struct cli_table t;
+	cli_table_init(&t, 6, cols);
+	int none = 0, shown = 0;
+	for (int k = 0; k < c.cat->nnodes; k++) {
+		const struct cc_node *nd = &c.cat->nodes[k];
+		const struct cc_chain *ch = &c.cat->chains[nd->chain];
+		if (val[O_CHAIN] && strcmp(ch->id, val[O_CHAIN]) != 0)
+			continue;
+		char a[16], b[16], d[16];
+		snprintf(a, sizeof a, "%d", cv[k].platforms);
+		snprintf(b, sizeof b, "%d", cv[k].national);
+		snprintf(d, sizeof d, "%d", cv[k].consortia);
+		const char *v[6] = {ch->id, nd->id, nd->name_zh, a, b, d};
+		cli_table_add(&t, v);
+		shown++;
+		none += cv[k].platforms == 0;
+	}
+	cli_table_print(&t, stdout, ctx->format);
+	if (ctx->format == CLI_FMT_TABLE)
+		printf("(%d of %d nodes have no platform)\n", none, shown);
+	cli_table_release(&t);
+	free(cv);
+	return CLI_OK;
+}
+
 #define COMMON (CLI_OPT(O_YEAR) | CLI_OPT(O_SCOPE))
 static const struct cli_sub innov_subs[] = {
 	{"stock", sub_stock, 0, 0, COMMON | CLI_OPT(O_CHAIN),
@@ -284,12 +444,28 @@ static const struct cli_sub innov_subs[] = {
 	{"derive", sub_derive, 0, 0, CLI_OPT(O_YEAR), "derive --year Y"},
 	{"tech", sub_tech, 1, 2, CLI_OPT(O_STATUS) | CLI_OPT(O_CHOKE) | CLI_OPT(O_NOTE),
 	 "tech CHAIN.NODE [TECH --status leading|catching_up|absent [--chokepoint] [--note N]]"},
+	{"platform", sub_platform, 1, 1,
+	 CLI_OPT(O_KIND) | CLI_OPT(O_LEVEL) | CLI_OPT(O_HOST) | CLI_OPT(O_NODES) |
+		 CLI_OPT(O_RECOGNISED) | CLI_OPT(O_REVIEWED),
+	 "platform NAME --kind K --level L [--host USCC|NAME] [--nodes a.b;c.d] "
+	 "[--recognised DATE] [--reviewed DATE]"},
+	{"platforms", sub_platforms, 0, 0, 0, "platforms"},
+	{"consortium", sub_consortium, 1, 1,
+	 CLI_OPT(O_LEADER) | CLI_OPT(O_MEMBERS) | CLI_OPT(O_NODE) | CLI_OPT(O_TECH) |
+		 CLI_OPT(O_MILESTONES) | CLI_OPT(O_STATUS),
+	 "consortium NAME --leader USCC --node CHAIN.NODE --technology T [--members M1;M2] "
+	 "[--milestones X] [--status S]"},
+	{"consortia", sub_consortia, 0, 0, 0, "consortia"},
+	{"coverage", sub_coverage, 0, 0, CLI_OPT(O_CHAIN), "coverage [--chain C]"},
 	{NULL, NULL, 0, 0, 0, NULL}};
 
 int cmd_innov(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {{"chain", 1}, {"year", 1},   {"scope", 1},
-						 {"limit", 1}, {"status", 1}, {"chokepoint", 0},
-						 {"note", 1},  {NULL, 0}};
+	static const struct cli_option opts[] = {
+		{"chain", 1},	   {"year", 1},	      {"scope", 1},   {"limit", 1},
+		{"status", 1},	   {"chokepoint", 0}, {"note", 1},    {"kind", 1},
+		{"level", 1},	   {"host", 1},	      {"nodes", 1},   {"recognised", 1},
+		{"reviewed", 1},   {"leader", 1},     {"members", 1}, {"node", 1},
+		{"technology", 1}, {"milestones", 1}, {NULL, 0}};
 	return cli_dispatch(ctx, cli_find("innov"), innov_subs, opts, argc, argv);
 }

@@ -14,6 +14,7 @@
 #include "domain/patent.h"
 #include "http/handlers.h"
 #include "innov/innov.h"
+#include "innov/platform.h"
 
 #define TOP_HOLDERS 3
 
@@ -71,6 +72,68 @@ static json_t *opt_int(int has, int64_t v)
 	return has ? json_integer((json_int_t)v) : json_null();
 }
 
+/* Appends an empty {platforms: [], consortia: []} for NODE to BY if missing; returns it. */
+static json_t *node_slot(json_t *by, const char *node)
+{
+	json_t *slot = json_object_get(by, node);
+	if (!slot) {
+		slot = json_pack("{s:[], s:[]}", "platforms", "consortia");
+		json_object_set_new(by, node, slot);
+	}
+	return slot;
+}
+
+/* The platforms serving and consortia targeting the nodes of CH: {node: {platforms: [{id,
+ * name, kind, level}], consortia: [{id, name, technology, status}]}} (a new reference). */
+static json_t *registry_by_node(struct http_req *req, const struct cc_chain *ch)
+{
+	json_t *by = json_object();
+	struct cc_stmt *q = NULL;
+	struct cc_error err;
+	size_t cl = strlen(ch->id);
+	if (cc_stmt_prepare(req->st, &q, "SELECT id, name, kind, level, nodes FROM platforms",
+			    &err) == 0) {
+		while (cc_stmt_step(q, &err) == 1) {
+			const char *p = cc_stmt_text(q, 4);
+			while (p && *p) {
+				const char *e = strchr(p, ';');
+				size_t n = e ? (size_t)(e - p) : strlen(p);
+				if (n > cl + 1 && n - cl - 1 < 128 && memcmp(p, ch->id, cl) == 0 &&
+				    p[cl] == '.') {
+					char node[128];
+					memcpy(node, p + cl + 1, n - cl - 1);
+					node[n - cl - 1] = '\0';
+					json_array_append_new(
+						json_object_get(node_slot(by, node), "platforms"),
+						json_pack("{s:I, s:s, s:s, s:s}", "id",
+							  (json_int_t)cc_stmt_int64(q, 0), "name",
+							  cc_stmt_text(q, 1), "kind",
+							  cc_stmt_text(q, 2), "level",
+							  cc_stmt_text(q, 3)));
+				}
+				p = e ? e + 1 : NULL;
+			}
+		}
+		cc_stmt_free(q);
+		q = NULL;
+	}
+	if (cc_stmt_prepare(
+		    req->st, &q,
+		    "SELECT id, name, node, technology, status FROM consortia WHERE chain = ?1",
+		    &err) == 0) {
+		cc_stmt_bind_text(q, 1, ch->id, cl);
+		while (cc_stmt_step(q, &err) == 1)
+			json_array_append_new(
+				json_object_get(node_slot(by, cc_stmt_text(q, 2)), "consortia"),
+				json_pack("{s:I, s:s, s:s, s:s}", "id",
+					  (json_int_t)cc_stmt_int64(q, 0), "name",
+					  cc_stmt_text(q, 1), "technology", cc_stmt_text(q, 3),
+					  "status", cc_stmt_text(q, 4)));
+		cc_stmt_free(q);
+	}
+	return by;
+}
+
 int h_innov_chain(struct http_req *req)
 {
 	struct cc_error err = {0};
@@ -114,6 +177,7 @@ int h_innov_chain(struct http_req *req)
 		return req->status;
 	}
 	innov_stock(p, m, &scope, year, s);
+	json_t *plat = registry_by_node(req, ch);
 	json_t *nodes = json_array();
 	int mapped = 0, without = 0;
 	int64_t total = p->n;
@@ -155,7 +219,16 @@ int h_innov_chain(struct http_req *req)
 				  opt_int(x->has_ipc, x->inventions), "holders",
 				  opt_int(x->has_ipc, x->holders), "filed",
 				  opt_int(x->has_ipc, x->filed), "top_holders", top));
+		json_t *o = json_array_get(nodes, json_array_size(nodes) - 1);
+		json_t *pn = json_object_get(plat, nd->id);
+		json_object_set_new(o, "platforms",
+				    pn ? json_incref(json_object_get(pn, "platforms"))
+				       : json_array());
+		json_object_set_new(o, "consortia",
+				    pn ? json_incref(json_object_get(pn, "consortia"))
+				       : json_array());
 	}
+	json_decref(plat);
 	pthread_mutex_unlock(&snap_lock);
 	free(s);
 	return http_json(req, 200,
@@ -236,6 +309,101 @@ int h_innov_tech_put(struct http_req *req)
 			       json_pack("{s:s, s:s, s:s, s:s, s:b}", "chain", ch->id, "node",
 					 nd->id, "technology", tech, "status", status, "chokepoint",
 					 json_is_true(ck)));
+	json_decref(body);
+	return rc;
+}
+
+/* Rows of SQL as an array of objects keyed by the column names (the first column an integer). */
+static json_t *rows_json(struct http_req *req, const char *sql)
+{
+	json_t *a = json_array();
+	struct cc_stmt *q = NULL;
+	struct cc_error err;
+	if (cc_stmt_prepare(req->st, &q, sql, &err))
+		return a;
+	while (cc_stmt_step(q, &err) == 1) {
+		json_t *o = json_object();
+		for (int i = 0; i < cc_stmt_columns(q); i++)
+			json_object_set_new(o, cc_stmt_column_name(q, i),
+					    cc_stmt_is_null(q, i)
+						    ? json_null()
+						    : (i == 0 ? json_integer(cc_stmt_int64(q, i))
+							      : json_string(cc_stmt_text(q, i))));
+		json_array_append_new(a, o);
+	}
+	cc_stmt_free(q);
+	return a;
+}
+
+int h_innov_platforms(struct http_req *req)
+{
+	return http_json(req, 200,
+			 rows_json(req, "SELECT p.id, p.name, p.kind, p.level, e.uscc AS host, "
+					"coalesce(e.name, p.host_name) AS host_name, p.nodes, "
+					"p.recognised, p.reviewed FROM platforms p LEFT JOIN "
+					"enterprises e ON e.id = p.host_id ORDER BY p.id"));
+}
+
+int h_innov_consortia(struct http_req *req)
+{
+	return http_json(req, 200,
+			 rows_json(req,
+				   "SELECT c.id, c.name, e.uscc AS leader, e.name AS "
+				   "leader_name, c.chain, c.node, c.technology, c.members, "
+				   "c.milestones, c.status FROM consortia c JOIN enterprises e ON "
+				   "e.id = c.leader_id ORDER BY c.id"));
+}
+
+static const char *str_field(json_t *body, const char *key)
+{
+	return json_string_value(json_object_get(body, key));
+}
+
+/* Answers a registry write: 200 {id}, 400 naming the reason, or 500. */
+static int put_answer(struct http_req *req, int64_t id, const char *zh, struct cc_error *err)
+{
+	if (id >= 0)
+		return http_json(req, 200, json_pack("{s:I}", "id", (json_int_t)id));
+	if (id == CC_EINVAL)
+		return http_error(req, 400, "invalid", NULL, zh, "%s", err->msg);
+	return http_error(req, 500, "internal", NULL, "保存失败", "%s", err->msg);
+}
+
+int h_innov_platform_post(struct http_req *req)
+{
+	struct cc_error err = {0};
+	const struct cc_catalogue *cat = cc_catalogue_get(&err);
+	if (!cat)
+		return http_error(req, 500, "internal", NULL, "数据文件无法读取", "%s", err.msg);
+	json_t *body = http_body_json(req);
+	if (!body)
+		return req->status;
+	struct innov_platform_in in = {str_field(body, "name"),	   str_field(body, "kind"),
+				       str_field(body, "level"),   str_field(body, "host"),
+				       str_field(body, "nodes"),   str_field(body, "recognised"),
+				       str_field(body, "reviewed")};
+	int64_t id = innov_platform_put(req->st, cat, &in, req->user.username, &err);
+	int rc = put_answer(req, id, "平台信息无效", &err);
+	json_decref(body);
+	return rc;
+}
+
+int h_innov_consortium_post(struct http_req *req)
+{
+	struct cc_error err = {0};
+	const struct cc_catalogue *cat = cc_catalogue_get(&err);
+	if (!cat)
+		return http_error(req, 500, "internal", NULL, "数据文件无法读取", "%s", err.msg);
+	json_t *body = http_body_json(req);
+	if (!body)
+		return req->status;
+	struct innov_consortium_in in = {
+		str_field(body, "name"),       str_field(body, "leader"),
+		str_field(body, "members"),    str_field(body, "node"),
+		str_field(body, "technology"), str_field(body, "milestones"),
+		str_field(body, "status")};
+	int64_t id = innov_consortium_put(req->st, cat, &in, req->user.username, &err);
+	int rc = put_answer(req, id, "创新联合体信息无效", &err);
 	json_decref(body);
 	return rc;
 }

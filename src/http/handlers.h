@@ -167,5 +167,9 @@ int h_retrofit(struct http_req *req);
 int h_retrofit_create(struct http_req *req);
 int h_retrofit_summary(struct http_req *req);
 int h_innov_tech_put(struct http_req *req);
+int h_innov_platforms(struct http_req *req);
+int h_innov_platform_post(struct http_req *req);
+int h_innov_consortia(struct http_req *req);
+int h_innov_consortium_post(struct http_req *req);
 
 #endif

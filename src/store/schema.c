@@ -641,6 +641,35 @@ static const char *const migrations[] = {
 	"  created_by TEXT NOT NULL,"
 	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
 	"CREATE INDEX retrofit_projects_enterprise ON retrofit_projects(enterprise_id);",
+	/* 22: innovation platforms and consortia (issue 17, item 3). A platform has a kind and a
+	 * level, a host (a registered enterprise by credit code, or an institution by name, e.g. a
+	 * university), the chain nodes it serves ("chain.node" joined by ';') and its recognition
+	 * and review dates. A consortium (创新联合体) has a leading enterprise, members (credit
+	 * codes or institution names joined by ';'), the node and technology it targets, its
+	 * milestones as text and a status. Writes are audited (innov.platform, innov.consortium). */
+	"CREATE TABLE platforms("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE CHECK(trim(name) <> '' AND length(name) <= 200),"
+	"  kind TEXT NOT NULL CHECK(kind IN ('key_lab','tech_innovation_center',"
+	"    'mfg_innovation_center','eng_research_center','enterprise_tech_center',"
+	"    'new_rd_institution','incubator','maker_space','university_park')),"
+	"  level TEXT NOT NULL CHECK(level IN ('national','municipal','district')),"
+	"  host_id INTEGER REFERENCES enterprises(id) ON DELETE SET NULL,"
+	"  host_name TEXT,"
+	"  nodes TEXT NOT NULL DEFAULT '',"
+	"  recognised TEXT, reviewed TEXT,"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+	"CREATE TABLE consortia("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE CHECK(trim(name) <> '' AND length(name) <= 200),"
+	"  leader_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  members TEXT NOT NULL DEFAULT '',"
+	"  chain TEXT NOT NULL, node TEXT NOT NULL,"
+	"  technology TEXT NOT NULL CHECK(technology <> ''),"
+	"  milestones TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'forming' CHECK(status IN ('forming','active',"
+	"    'completed','dissolved')),"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));",
 };
 
 int cc_schema_count(void)

@@ -127,6 +127,11 @@ retrofit|show|1
 retrofit|add|-
 retrofit|summary|-
 innov|tech|power_battery.cells
+innov|platform|x
+innov|platforms|-
+innov|consortium|x
+innov|consortia|-
+innov|coverage|-
 "
 have() { grep -qxF "$1" <<< "$(cut -d'|' -f1,2 <<< "$cases")"; }
 

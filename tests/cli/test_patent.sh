@@ -55,4 +55,12 @@ expect_eq "$(json '[(x["status"], x["chokepoint"], x["in_catalogue"]) for x in d
   "[('absent', 'yes', 'no')]" "a technology the commission added, absent, 卡脖子"
 expect_status 1 "a bad status" $CC innov tech power_battery.separator 干法隔膜 --status ahead
 expect_eq "$(/usr/bin/python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from audit where action='innov.tech'\").fetchone()[0])" "$CHAINCHIEF_DB")" "1" "audited once"
+# Platforms and consortia: registered, refused with the field named, coverage.
+expect_status 0 "a platform" $CC innov platform 电池中心 --kind 技术创新中心 --level 市级 --host "$U" --nodes "power_battery.cells;power_battery.bms" --recognised 2021-06-01
+expect_status 1 "a bad level" $CC innov platform 电池中心 --kind key_lab --level city
+expect_grep "level: national, municipal or district" "$T/err" "the reason names the field"
+expect_status 0 "a consortium" $CC innov consortium 固态联合体 --leader "$U" --node power_battery.next_gen --technology 固态电解质 --members "重庆大学"
+expect_status 0 "coverage" $CC --format json innov coverage --chain power_battery
+expect_eq "$(json '[(x["node"], x["platforms"], x["consortia"]) for x in d if x["node"] in ("cells", "next_gen", "anode")]' < "$T/out")" \
+  "[('anode', 0, 0), ('cells', 1, 0), ('next_gen', 0, 1)]" "per node platforms and consortia"
 finish

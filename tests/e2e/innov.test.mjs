@@ -30,6 +30,10 @@ test('a chain technology map: chart, node table, gaps', async () => {
   const rows = page.locator(tid('innov-row'));
   assert.ok(await rows.count() >= 20, 'a row per node of the chain');
   assert.match(await page.locator(tid('innov-summary')).innerText(), /IPC/);
+  // Platforms and consortia (the demo registers some): coverage line and the cells.
+  assert.match(await page.locator(tid('innov-coverage')).innerText(), /个环节没有任何平台/);
+  assert.match(await page.locator(tid('innov-row') + '[data-node="cells"]').innerText(), /动力电池技术创新中心/);
+  assert.match(await page.locator(tid('innov-row') + '[data-node="next_gen"]').innerText(), /固态电池创新联合体/);
   // A node without IPC prefixes shows no figures.
   const sys = page.locator(tid('innov-row') + '[data-node="systems"]');
   assert.match(await sys.innerText(), /未对应 IPC/);

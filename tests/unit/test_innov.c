@@ -18,6 +18,7 @@
 #include "domain/codes.h"
 #include "domain/patent.h"
 #include "innov/innov.h"
+#include "innov/platform.h"
 
 static char dir[] = "/tmp/cc-innov-XXXXXX";
 static struct cc_store *st;
@@ -251,13 +252,63 @@ static void test_tech_status(void **state)
 			 CC_EINVAL);
 }
 
+static void test_platforms(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	struct innov_platform_in p = {
+		"电池中心", "技术创新中心", "市级", A, "power_battery.cells; bms", "2021-06-01",
+		NULL};
+	int64_t id = innov_platform_put(st, cat, &p, "ana", &err);
+	assert_true(id > 0);
+	/* Updated by name, not duplicated. */
+	p.level = "national";
+	assert_int_equal(innov_platform_put(st, cat, &p, "ana", &err), id);
+	struct innov_platform_in park = {"环大学园", "university_park",	    "district",
+					 "重庆大学", "power_battery.cells", NULL,
+					 NULL};
+	assert_true(innov_platform_put(st, cat, &park, "ana", &err) > id);
+	/* Refused: an unknown kind, level or node, a bad date. */
+	struct innov_platform_in bad = p;
+	bad.kind = "lab";
+	assert_int_equal(innov_platform_put(st, cat, &bad, "ana", &err), CC_EINVAL);
+	bad = p;
+	bad.nodes = "power_battery.nope";
+	assert_int_equal(innov_platform_put(st, cat, &bad, "ana", &err), CC_EINVAL);
+	bad = p;
+	bad.recognised = "2021-13-01";
+	assert_int_equal(innov_platform_put(st, cat, &bad, "ana", &err), CC_EINVAL);
+	struct innov_consortium_in c = {"固态联合体", B,    "重庆大学", "power_battery.next_gen",
+					"固态电解质", NULL, "active"};
+	assert_true(innov_consortium_put(st, cat, &c, "ana", &err) > 0);
+	struct innov_consortium_in nc = c;
+	nc.leader = "重庆大学"; /* the leader is an enterprise */
+	assert_int_equal(innov_consortium_put(st, cat, &nc, "ana", &err), CC_EINVAL);
+	/* Coverage: cells has two platforms (one national), bms one, next_gen a consortium. */
+	struct innov_coverage *cv = calloc((size_t)cat->nnodes, sizeof *cv);
+	assert_non_null(cv);
+	assert_int_equal(innov_coverage(st, cat, cv, &err), 0);
+	int cells = node("power_battery", "cells");
+	assert_int_equal(cv[cells].platforms, 2);
+	assert_int_equal(cv[cells].national, 1);
+	assert_int_equal(cv[node("power_battery", "bms")].platforms, 1);
+	assert_int_equal(cv[node("power_battery", "next_gen")].consortia, 1);
+	assert_int_equal(cv[node("power_battery", "anode")].platforms, 0);
+	free(cv);
+	assert_int_equal(
+		cc_store_int(st,
+			     "SELECT count(*) FROM audit WHERE action IN ('innov.platform', "
+			     "'innov.consortium')",
+			     -1),
+		4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_map),
-		cmocka_unit_test(test_stock_hand_count),
-		cmocka_unit_test(test_derive),
-		cmocka_unit_test(test_tech_status),
+		cmocka_unit_test(test_map),	  cmocka_unit_test(test_stock_hand_count),
+		cmocka_unit_test(test_derive),	  cmocka_unit_test(test_tech_status),
+		cmocka_unit_test(test_platforms),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

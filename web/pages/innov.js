@@ -48,6 +48,9 @@ export async function render({ main, query, alive }) {
     mapped: fmtInt(d.nodes_mapped), total: fmtInt(d.nodes_total), gaps: fmtInt(d.nodes_without_patents), patents: fmtInt(d.patents),
   })));
 
+  const bare = nodes.filter((n) => !(n.platforms || []).length);
+  main.appendChild(h('p', { class: 'muted', testid: 'innov-coverage' }, t('innov.coverage', { none: fmtInt(bare.length), total: fmtInt(nodes.length) })));
+
   // The technology map: one bar per mapped node.
   const elChart = h('div', { class: 'chart chart-tall', testid: 'innov-chart', id: 'innov-chart' });
   main.appendChild(h('section', { class: 'panel' },
@@ -84,6 +87,10 @@ export async function render({ main, query, alive }) {
         growthColumn('growth', t('innov.col.growth'), { sort: true }),
         { key: 'holders', label: t('innov.col.holders'), align: 'num', sort: true, render: (n) => (isNum(n.holders) ? fmtInt(n.holders) : t('common.unknown')) },
         { key: 'filed', label: t('innov.col.filed'), align: 'num', sort: true, render: (n) => (isNum(n.filed) ? fmtInt(n.filed) : t('common.unknown')) },
+        { key: 'platforms', label: t('innov.col.platforms'), class: 'small', sort: (n) => (n.platforms || []).length,
+          render: (n) => ((n.platforms || []).length ? registryText(n.platforms) : h('span', { class: 'muted' }, t('innov.none'))) },
+        { key: 'consortia', label: t('innov.col.consortia'), class: 'small', sort: (n) => (n.consortia || []).length,
+          render: (n) => ((n.consortia || []).length ? registryText(n.consortia) : '') },
         { key: 'top', label: t('innov.col.top'), class: 'small',
           render: (n) => (n.top_holders || []).map((x, i) => [i ? '、' : '', h('a', { href: '#/enterprise/' + encodeURIComponent(x.uscc) }, x.name), ' (' + fmtInt(x.stock) + ')']) },
       ].filter(Boolean),
@@ -121,6 +128,10 @@ function techForm(d, nodes, chainId) {
     h('p', null, nodeSel, ' ', techBox, names, ' ', status, ' ', h('label', null, choke, ' ', t('innov.chokepoint')), ' ',
       h('button', { type: 'button', testid: 'tech-save', onclick: save }, t('innov.tech_save')), ' ', msg));
 }
+
+// Platforms and consortia are registered under Chinese names: listed on the Chinese screen,
+// counted on the English one.
+function registryText(list) { return isZh() ? list.map((x) => x.name).join('；') : fmtInt(list.length); }
 
 // The catalogue names key technologies in Chinese only: shown on the Chinese screen.
 // A technology's status follows its name (领先 / 跟跑 / 空白, 卡脖子).

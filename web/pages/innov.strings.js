@@ -41,4 +41,8 @@ export default {
   'innov.tech_title': ['设置关键技术状态', 'Set a key technology’s status'],
   'innov.tech_ph': ['技术名称', 'Technology'],
   'innov.tech_save': ['保存', 'Save'],
+  'innov.col.platforms': ['创新平台', 'Platforms'],
+  'innov.col.consortia': ['创新联合体', 'Consortia'],
+  'innov.none': ['无', 'none'],
+  'innov.coverage': ['创新平台覆盖：{total} 个环节中 {none} 个环节没有任何平台', 'Platform coverage: {none} of {total} nodes have no platform at all'],
 };
