@@ -169,7 +169,7 @@ int64_t innov_platform_put(struct cc_store *st, const struct cc_catalogue *cat,
 			rc = CC_EDB;
 	}
 	cc_stmt_free(q);
-	if (rc == 0) {
+	if (rc == 0 && actor) {
 		char *after = NULL;
 		json_t *a = json_pack("{s:s, s:s, s:s, s:s?, s:s}", "name", in->name, "kind",
 				      innov_platform_kinds[k], "level", innov_platform_levels[l],
@@ -246,7 +246,7 @@ int64_t innov_consortium_put(struct cc_store *st, const struct cc_catalogue *cat
 			rc = CC_EDB;
 	}
 	cc_stmt_free(q);
-	if (rc == 0) {
+	if (rc == 0 && actor) {
 		json_t *a = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", in->name, "leader",
 				      in->leader, "node", nd->id, "technology", in->technology,
 				      "status", innov_consortium_statuses[s]);
@@ -358,7 +358,7 @@ int innov_registries_demo(struct cc_store *st, const struct cc_catalogue *cat, s
 					       nodes,
 					       "2020-06-30",
 					       "2023-06-30"};
-		if (name[0] && innov_platform_put(st, cat, &in, "demo", err) < 0)
+		if (name[0] && innov_platform_put(st, cat, &in, NULL, err) < 0)
 			rc = CC_EINVAL;
 	}
 	static const struct innov_platform_in named[] = {
@@ -373,7 +373,7 @@ int innov_registries_demo(struct cc_store *st, const struct cc_catalogue *cat, s
 		 "ic.analog_design;power_semi.design", "2019-09-01", "2022-09-01"},
 	};
 	for (size_t i = 0; i < sizeof named / sizeof *named && rc == 0; i++)
-		if (innov_platform_put(st, cat, &named[i], "demo", err) < 0)
+		if (innov_platform_put(st, cat, &named[i], NULL, err) < 0)
 			rc = CC_EINVAL;
 	static const struct {
 		const char *chain, *name, *node, *tech;
@@ -390,7 +390,7 @@ int innov_registries_demo(struct cc_store *st, const struct cc_catalogue *cat, s
 					cons[i].name, masters[k],   "重庆大学;重庆邮电大学",
 					cons[i].node, cons[i].tech, "2025: 样机；2026: 装车验证",
 					"active"};
-				if (innov_consortium_put(st, cat, &in, "demo", err) < 0)
+				if (innov_consortium_put(st, cat, &in, NULL, err) < 0)
 					rc = CC_EINVAL;
 			}
 	return rc;

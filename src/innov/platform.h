@@ -35,7 +35,8 @@ struct innov_platform_in {
 /*
  * Registers (or, by name, updates) platform IN for ACTOR, audited as innov.platform. Kind and
  * level may be ids or Chinese names; every node must resolve in CAT; the host is looked up as a
- * credit code first. Returns the platform id, or CC_EINVAL with ERR naming the field.
+ * credit code first. ACTOR NULL writes no audit row (the demo's data, like its imports).
+ * Returns the platform id, or CC_EINVAL with ERR naming the field.
  */
 int64_t innov_platform_put(struct cc_store *st, const struct cc_catalogue *cat,
 			   const struct innov_platform_in *in, const char *actor,
@@ -70,7 +71,7 @@ int innov_coverage(struct cc_store *st, const struct cc_catalogue *cat, struct i
 /*
  * Demo registries (chainchief demo): an enterprise technology centre hosted by each chain's
  * first master for its nodes, four named municipal platforms and three consortia, all marked
- * （演示）, registered as actor "demo". Returns 0 or a negative CC_E*.
+ * （演示）; not audited (no user wrote them). Returns 0 or a negative CC_E*.
  */
 int innov_registries_demo(struct cc_store *st, const struct cc_catalogue *cat,
 			  struct cc_error *err);
