@@ -822,8 +822,7 @@ int h_indicators_put(struct http_req *req)
 	for (int m = 0; rc == 0 && m < CC_M_BASE_COUNT; m++)
 		if (present[m] && !isnull[m])
 			rc = report_provenance_note(req->st, f->id[i], year * 100 + month, m,
-						    vals[m], "manual", 0, req->user.username,
-						    &err);
+						    vals[m], "manual", 0, req->user.username, &err);
 	if (rc == 0)
 		rc = cc_store_bump_generation_values(req->st, &err);
 	if (rc == 0)

@@ -1386,8 +1386,8 @@ static int by_region(const void *a, const void *b)
  * enterprise's region code) into *DIST and by chain (distinct members) into *CHAIN. A join of
  * reports with every membership let SQLite walk an enterprise's reports of every plan.
  */
-static int tallies(struct cc_store *st, int64_t plan, int period, const char *today,
-		   json_t **tot, json_t **dist, json_t **chain, struct cc_error *err)
+static int tallies(struct cc_store *st, int64_t plan, int period, const char *today, json_t **tot,
+		   json_t **dist, json_t **chain, struct cc_error *err)
 {
 	const struct cc_catalogue *cat = cc_catalogue_get(err);
 	struct cc_stmt *s = NULL, *m = NULL;
