@@ -34,6 +34,7 @@
 #include "http/handlers.h"
 #include "http/http.h"
 #include "match/match.h"
+#include "report/report.h"
 
 /* libmicrohttpd's memory pool per connection (request line and headers, its own response
  * headers; bodies are ours): 32 KB, its default. The pool is cleared whenever a kept-alive
@@ -196,6 +197,41 @@ static void *watchdog(void *arg)
 			}
 		pthread_mutex_unlock(&watch_lock);
 	}
+	return NULL;
+}
+
+static volatile int reminders_stop;
+
+/*
+ * Reporting reminders (report/report.h): written at start and then once an hour on a
+ * connection of this thread's own. A reminder is written once per report, so a run with
+ * nothing due writes nothing (and no audit row); a busy store is tried again next hour.
+ * CC_REMIND_SECONDS sets another interval (tests).
+ */
+static void *reminders(void *arg)
+{
+	const char *db = arg;
+	const char *env = getenv("CC_REMIND_SECONDS");
+	double every = env && *env ? strtod(env, NULL) : 3600, last = -1e18;
+	struct cc_store *st = NULL;
+	if (!(every > 0))
+		every = 3600;
+	while (!reminders_stop) {
+		double now = cc_now();
+		if (now - last >= every) {
+			struct cc_error err = {0};
+			int64_t n = 0;
+			if (!st && cc_store_open(&st, db, 0, &err))
+				st = NULL;
+			if (st && report_remind(st, 0, 0, &n, &err) == 0 && n)
+				fprintf(stderr, "chainchief: %lld reporting reminders written\n",
+					(long long)n);
+			last = now;
+		}
+		struct timespec ts = {0, 200 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	cc_store_close(st);
 	return NULL;
 }
 
@@ -699,6 +735,9 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 	pthread_t wd;
 	watchdog_stop = 0;
 	int wd_started = pthread_create(&wd, NULL, watchdog, NULL) == 0;
+	pthread_t rm;
+	reminders_stop = 0;
+	int rm_started = pthread_create(&rm, NULL, reminders, (void *)db_path) == 0;
 	fprintf(stderr, "chainchief serving %s on http://%s/ (%d threads); Ctrl-C stops\n", db_path,
 		listen, threads > 0 ? threads : 2);
 	int sig = 0;
@@ -710,6 +749,9 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 	watchdog_stop = 1;
 	if (wd_started)
 		pthread_join(wd, NULL);
+	reminders_stop = 1;
+	if (rm_started)
+		pthread_join(rm, NULL);
 	if (watchdog_cut)
 		fprintf(stderr, "chainchief: %lld slow connections cut\n", watchdog_cut);
 	struct cc_frame_cache_stats fs;

@@ -1676,7 +1676,7 @@ int report_remind(struct cc_store *st, int64_t plan, int today_ymd, int64_t *n,
 		cc_stmt_free(s);
 		s = NULL;
 	}
-	if (rc == 0) {
+	if (rc == 0 && *n) {
 		char after[64];
 		snprintf(after, sizeof after, "{\"notices\":%lld}", (long long)*n);
 		rc = cc_store_audit(st, NULL, "report.remind", today, NULL, after, err);

@@ -187,7 +187,8 @@ json_t *report_completion(struct cc_store *st, int64_t plan, int period, int tod
 /*
  * Writes reminders for reports not yet reported: "due" when the due date is within
  * remind_days of TODAY, "overdue" once it has passed; each at most once per report. PLAN 0:
- * every plan. Returns 0 with the number written in *N.
+ * every plan. An audit row when any was written. The server runs it at start and hourly.
+ * Returns 0 with the number written in *N.
  */
 int report_remind(struct cc_store *st, int64_t plan, int today, int64_t *n, struct cc_error *err);
 
