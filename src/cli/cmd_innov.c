@@ -4,12 +4,15 @@
  * invention_patents indicator.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli/commands.h"
 #include "domain/catalogue.h"
+#include "base/parse.h"
 #include "domain/codes.h"
+#include "innov/challenge.h"
 #include "innov/innov.h"
 #include "innov/platform.h"
 
@@ -31,7 +34,11 @@ enum {
 	O_MEMBERS,
 	O_NODE,
 	O_TECH,
-	O_MILESTONES
+	O_MILESTONES,
+	O_BUDGET,
+	O_DEADLINE,
+	O_POSTER,
+	O_USCC
 };
 
 struct innov_cli {
@@ -434,6 +441,141 @@ static int sub_coverage(struct cli_ctx *ctx, const char **val, const char **args
 	return CLI_OK;
 }
 
+static int sub_challenge(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	struct innov_cli c;
+	struct cc_error err = {0};
+	int rc = setup(ctx, val, 0, &c);
+	if (rc || (rc = cli_open_store(ctx, 0)))
+		return rc;
+	double budget = NAN;
+	if (val[O_BUDGET] && cc_parse_number(val[O_BUDGET], strlen(val[O_BUDGET]), &budget, &err)) {
+		cli_error("innov challenge: --budget: %s", err.msg);
+		return CLI_USAGE;
+	}
+	struct innov_challenge_in in = {args[0],	 val[O_NODE],	val[O_TECH],
+					val[O_DEADLINE], val[O_POSTER], budget};
+	int64_t id = innov_challenge_post(ctx->store, c.cat, &in, "cli", &err);
+	if (id < 0) {
+		cli_error("innov challenge: %s", err.msg);
+		return id == CC_EINVAL ? CLI_USAGE : CLI_FAIL;
+	}
+	printf("challenge %lld: %s\n", (long long)id, args[0]);
+	return CLI_OK;
+}
+
+static int sub_challenges(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)val;
+	(void)args;
+	(void)nargs;
+	int rc = cli_open_store(ctx, 0);
+	if (rc)
+		return rc;
+	static const char *const cols[] = {"id#",     "title",	   "node",   "technology",
+					   "budget#", "deadline",  "poster", "status",
+					   "winner",  "milestones"};
+	return print_query(
+		ctx,
+		"SELECT c.id, c.title, c.chain || '.' || c.node, c.technology, c.budget, "
+		"c.deadline, c.poster, c.status, e.uscc, c.milestones FROM challenges c "
+		"LEFT JOIN enterprises e ON e.id = c.winner_id ORDER BY c.id",
+		10, cols);
+}
+
+/* `innov applicants ID`: the ranked applicants with every component's value and weight. */
+static int sub_applicants(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	struct innov_cli c;
+	struct cc_error err = {0};
+	long long id = cli_int_option("challenge", args[0], 1, INT64_MAX);
+	if (id < 0)
+		return CLI_USAGE;
+	long long limit = val[O_LIMIT] ? cli_int_option("--limit", val[O_LIMIT], 1, 100000) : 20;
+	if (limit < 0)
+		return CLI_USAGE;
+	int rc = setup(ctx, val, 1, &c);
+	if (rc)
+		return rc;
+	struct innov_applicant *a = NULL;
+	int n = 0;
+	rc = innov_challenge_rank(ctx->store, c.cat, c.pat, &c.scope, c.year, id, (int)limit, &a,
+				  &n, &err);
+	innov_patents_free(c.pat);
+	if (rc) {
+		cli_error("innov applicants: %s", err.msg);
+		return rc == CC_ENOTFOUND ? CLI_USAGE : CLI_FAIL;
+	}
+	static const char *const cols[] = {
+		"rank#",      "uscc",	     "name",	      "score#",	 "inventions#",
+		"patents#",   "platform",    "role",	      "local",	 "c_inventions#",
+		"c_patents#", "c_platform#", "c_membership#", "c_local#"};
+	struct cli_table t;
+	cli_table_init(&t, 14, cols);
+	struct cc_stmt *q = NULL;
+	cc_stmt_prepare(ctx->store, &q, "SELECT uscc, name FROM enterprises WHERE id = ?1", &err);
+	for (int i = 0; i < n && q; i++) {
+		char r[16], sc[32], inv[24], pat[24], cv[INNOV_COMPONENTS][32];
+		snprintf(r, sizeof r, "%d", i + 1);
+		snprintf(sc, sizeof sc, "%.4f", a[i].score);
+		snprintf(inv, sizeof inv, "%lld", (long long)a[i].inventions);
+		snprintf(pat, sizeof pat, "%lld", (long long)a[i].patents);
+		/* Each component's contribution: weight × value. */
+		for (int k = 0; k < INNOV_COMPONENTS; k++)
+			snprintf(cv[k], sizeof cv[k], "%.4f", a[i].weight[k] * a[i].value[k]);
+		cc_stmt_reset(q);
+		cc_stmt_bind_int64(q, 1, a[i].enterprise_id);
+		if (cc_stmt_step(q, &err) != 1)
+			continue;
+		const char *v[14] = {r,
+				     cc_stmt_text(q, 0),
+				     cc_stmt_text(q, 1),
+				     sc,
+				     inv,
+				     pat,
+				     a[i].platform_level[0] ? a[i].platform_level : NULL,
+				     a[i].role[0] ? a[i].role : NULL,
+				     a[i].local ? "yes" : "no",
+				     cv[0],
+				     cv[1],
+				     cv[2],
+				     cv[3],
+				     cv[4]};
+		cli_table_add(&t, v);
+	}
+	cc_stmt_free(q);
+	cli_table_print(&t, stdout, ctx->format);
+	cli_table_release(&t);
+	free(a);
+	return CLI_OK;
+}
+
+static int sub_award(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	struct cc_error err = {0};
+	long long id = cli_int_option("challenge", args[0], 1, INT64_MAX);
+	if (id < 0)
+		return CLI_USAGE;
+	if (!val[O_USCC]) {
+		cli_error("innov award: give --uscc of the winner");
+		cli_usage("innov award ID --uscc USCC [--milestones M]");
+		return CLI_USAGE;
+	}
+	int rc = cli_open_store(ctx, 0);
+	if (rc)
+		return rc;
+	rc = innov_challenge_award(ctx->store, id, val[O_USCC], val[O_MILESTONES], "cli", &err);
+	if (rc) {
+		cli_error("innov award: %s", err.msg);
+		return CLI_FAIL;
+	}
+	printf("challenge %lld awarded to %s\n", id, val[O_USCC]);
+	return CLI_OK;
+}
+
 #define COMMON (CLI_OPT(O_YEAR) | CLI_OPT(O_SCOPE))
 static const struct cli_sub innov_subs[] = {
 	{"stock", sub_stock, 0, 0, COMMON | CLI_OPT(O_CHAIN),
@@ -457,6 +599,16 @@ static const struct cli_sub innov_subs[] = {
 	 "[--milestones X] [--status S]"},
 	{"consortia", sub_consortia, 0, 0, 0, "consortia"},
 	{"coverage", sub_coverage, 0, 0, CLI_OPT(O_CHAIN), "coverage [--chain C]"},
+	{"challenge", sub_challenge, 1, 1,
+	 CLI_OPT(O_NODE) | CLI_OPT(O_TECH) | CLI_OPT(O_BUDGET) | CLI_OPT(O_DEADLINE) |
+		 CLI_OPT(O_POSTER),
+	 "challenge TITLE --node CHAIN.NODE --technology T [--budget 万元] [--deadline DATE] "
+	 "[--poster P]"},
+	{"challenges", sub_challenges, 0, 0, 0, "challenges"},
+	{"applicants", sub_applicants, 1, 1, COMMON | CLI_OPT(O_LIMIT),
+	 "applicants ID [--year Y] [--scope S] [--limit N]"},
+	{"award", sub_award, 1, 1, CLI_OPT(O_USCC) | CLI_OPT(O_MILESTONES),
+	 "award ID --uscc USCC [--milestones M]"},
 	{NULL, NULL, 0, 0, 0, NULL}};
 
 int cmd_innov(struct cli_ctx *ctx, int argc, char **argv)
@@ -466,6 +618,7 @@ int cmd_innov(struct cli_ctx *ctx, int argc, char **argv)
 		{"status", 1},	   {"chokepoint", 0}, {"note", 1},    {"kind", 1},
 		{"level", 1},	   {"host", 1},	      {"nodes", 1},   {"recognised", 1},
 		{"reviewed", 1},   {"leader", 1},     {"members", 1}, {"node", 1},
-		{"technology", 1}, {"milestones", 1}, {NULL, 0}};
+		{"technology", 1}, {"milestones", 1}, {"budget", 1},  {"deadline", 1},
+		{"poster", 1},	   {"uscc", 1},	      {NULL, 0}};
 	return cli_dispatch(ctx, cli_find("innov"), innov_subs, opts, argc, argv);
 }

@@ -13,6 +13,7 @@
 #include "domain/catalogue.h"
 #include "domain/patent.h"
 #include "http/handlers.h"
+#include "innov/challenge.h"
 #include "innov/innov.h"
 #include "innov/platform.h"
 
@@ -406,4 +407,132 @@ int h_innov_consortium_post(struct http_req *req)
 	int rc = put_answer(req, id, "创新联合体信息无效", &err);
 	json_decref(body);
 	return rc;
+}
+
+int h_innov_challenges(struct http_req *req)
+{
+	return http_json(req, 200,
+			 rows_json(req,
+				   "SELECT c.id, c.title, c.chain, c.node, c.technology, "
+				   "CAST(c.budget AS TEXT) AS budget, c.deadline, c.poster, "
+				   "c.status, e.uscc AS winner, c.milestones FROM challenges c "
+				   "LEFT JOIN enterprises e ON e.id = c.winner_id ORDER BY c.id"));
+}
+
+int h_innov_challenge_post(struct http_req *req)
+{
+	struct cc_error err = {0};
+	const struct cc_catalogue *cat = cc_catalogue_get(&err);
+	if (!cat)
+		return http_error(req, 500, "internal", NULL, "数据文件无法读取", "%s", err.msg);
+	json_t *body = http_body_json(req);
+	if (!body)
+		return req->status;
+	json_t *b = json_object_get(body, "budget");
+	struct innov_challenge_in in = {
+		str_field(body, "title"),      str_field(body, "node"),
+		str_field(body, "technology"), str_field(body, "deadline"),
+		str_field(body, "poster"),     json_is_number(b) ? json_number_value(b) : NAN};
+	int64_t id = innov_challenge_post(req->st, cat, &in, req->user.username, &err);
+	int rc = put_answer(req, id, "揭榜挂帅榜单无效", &err);
+	json_decref(body);
+	return rc;
+}
+
+static int64_t path_challenge(struct http_req *req)
+{
+	long long v;
+	if (cc_parse_int64(req->params[0], strlen(req->params[0]), &v) || v < 1) {
+		http_error(req, 404, "not_found", "challenge", "没有该榜单", "no challenge '%s'",
+			   req->params[0]);
+		return -1;
+	}
+	return v;
+}
+
+int h_innov_applicants(struct http_req *req)
+{
+	struct cc_error err = {0};
+	int64_t id = path_challenge(req);
+	if (id < 0)
+		return req->status;
+	const struct cc_catalogue *cat = cc_catalogue_get(&err);
+	const struct innov_map *m = cat ? innov_map_get(cat, &err) : NULL;
+	if (!m)
+		return http_error(req, 500, "internal", NULL, "数据文件无法读取", "%s", err.msg);
+	struct chain_scope scope;
+	if (chain_scope_parse(http_query(req, "scope"), &scope, &err))
+		return http_error(req, 400, "invalid", "scope", "范围无效", "%s", err.msg);
+	int year = (int)cc_store_int(req->st,
+				     "SELECT coalesce(max(CAST(substr(granted, 1, 4) AS INTEGER)), "
+				     "CAST(strftime('%Y', 'now') AS INTEGER) - 1) FROM patents",
+				     2024);
+	struct innov_patents *p = snapshot(req, cat, m);
+	if (!p)
+		return req->status;
+	struct innov_applicant *a = NULL;
+	int n = 0;
+	int rc = innov_challenge_rank(req->st, cat, p, &scope, year, id, 50, &a, &n, &err);
+	pthread_mutex_unlock(&snap_lock);
+	if (rc == CC_ENOTFOUND)
+		return http_error(req, 404, "not_found", "challenge", "没有该榜单", "%s", err.msg);
+	if (rc)
+		return http_error(req, 500, "internal", NULL, "排序失败", "%s", err.msg);
+	json_t *items = json_array();
+	struct cc_stmt *q = NULL;
+	if (cc_stmt_prepare(req->st, &q, "SELECT uscc, name FROM enterprises WHERE id = ?1",
+			    &err) == 0) {
+		for (int i = 0; i < n; i++) {
+			cc_stmt_reset(q);
+			cc_stmt_bind_int64(q, 1, a[i].enterprise_id);
+			if (cc_stmt_step(q, &err) != 1)
+				continue;
+			json_t *comp = json_array();
+			for (int k = 0; k < INNOV_COMPONENTS; k++)
+				json_array_append_new(
+					comp,
+					json_pack("{s:s, s:o, s:o, s:o}", "id",
+						  innov_component_ids[k], "value",
+						  cc_json_num(a[i].value[k]), "weight",
+						  cc_json_num(a[i].weight[k]), "contribution",
+						  cc_json_num(a[i].weight[k] * a[i].value[k])));
+			json_array_append_new(
+				items,
+				json_pack("{s:i, s:s, s:s, s:o, s:I, s:I, s:s?, s:s?, s:b, s:o}",
+					  "rank", i + 1, "uscc", cc_stmt_text(q, 0), "name",
+					  cc_stmt_text(q, 1), "score", cc_json_num(a[i].score),
+					  "inventions", (json_int_t)a[i].inventions, "patents",
+					  (json_int_t)a[i].patents, "platform",
+					  a[i].platform_level[0] ? a[i].platform_level : NULL,
+					  "role", a[i].role[0] ? a[i].role : NULL, "local",
+					  a[i].local, "components", comp));
+		}
+		cc_stmt_free(q);
+	}
+	free(a);
+	return http_json(req, 200,
+			 json_pack("{s:I, s:i, s:o}", "challenge", (json_int_t)id, "year", year,
+				   "applicants", items));
+}
+
+int h_innov_award(struct http_req *req)
+{
+	struct cc_error err = {0};
+	int64_t id = path_challenge(req);
+	if (id < 0)
+		return req->status;
+	json_t *body = http_body_json(req);
+	if (!body)
+		return req->status;
+	int rc = innov_challenge_award(req->st, id, str_field(body, "uscc"),
+				       str_field(body, "milestones"), req->user.username, &err);
+	int out = rc == 0	    ? http_json(req, 200, json_pack("{s:I}", "id", (json_int_t)id))
+		  : rc == CC_EINVAL ? http_error(req, 400, "invalid", "uscc",
+						 "中标企业信用代码无效", "%s", err.msg)
+		  : rc == CC_ENOTFOUND
+			  ? http_error(req, 404, "not_found", "challenge",
+				       "没有待揭榜的该榜单或企业未登记", "%s", err.msg)
+			  : http_error(req, 500, "internal", NULL, "保存失败", "%s", err.msg);
+	json_decref(body);
+	return out;
 }

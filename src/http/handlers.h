@@ -171,5 +171,9 @@ int h_innov_platforms(struct http_req *req);
 int h_innov_platform_post(struct http_req *req);
 int h_innov_consortia(struct http_req *req);
 int h_innov_consortium_post(struct http_req *req);
+int h_innov_challenges(struct http_req *req);
+int h_innov_challenge_post(struct http_req *req);
+int h_innov_applicants(struct http_req *req);
+int h_innov_award(struct http_req *req);
 
 #endif

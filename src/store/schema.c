@@ -670,6 +670,21 @@ static const char *const migrations[] = {
 	"  status TEXT NOT NULL DEFAULT 'forming' CHECK(status IN ('forming','active',"
 	"    'completed','dissolved')),"
 	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));",
+	/* 23: technology challenges (揭榜挂帅, issue 17 item 4): posted on a node and technology
+	 * with a budget (万元) and a deadline by the commission or a master enterprise (poster,
+	 * text); awarded to one registered enterprise bound to milestones (text). Audited
+	 * (innov.challenge, innov.award). */
+	"CREATE TABLE challenges("
+	"  id INTEGER PRIMARY KEY,"
+	"  title TEXT NOT NULL CHECK(trim(title) <> '' AND length(title) <= 200),"
+	"  chain TEXT NOT NULL, node TEXT NOT NULL,"
+	"  technology TEXT NOT NULL CHECK(technology <> ''),"
+	"  budget REAL CHECK(budget IS NULL OR budget >= 0),"
+	"  deadline TEXT, poster TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK(status IN ('open','awarded','closed')),"
+	"  winner_id INTEGER REFERENCES enterprises(id) ON DELETE SET NULL,"
+	"  milestones TEXT,"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));",
 };
 
 int cc_schema_count(void)

@@ -132,6 +132,10 @@ innov|platforms|-
 innov|consortium|x
 innov|consortia|-
 innov|coverage|-
+innov|challenge|x
+innov|challenges|-
+innov|applicants|1
+innov|award|1
 "
 have() { grep -qxF "$1" <<< "$(cut -d'|' -f1,2 <<< "$cases")"; }
 

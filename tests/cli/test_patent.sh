@@ -63,4 +63,11 @@ expect_status 0 "a consortium" $CC innov consortium 固态联合体 --leader "$U
 expect_status 0 "coverage" $CC --format json innov coverage --chain power_battery
 expect_eq "$(json '[(x["node"], x["platforms"], x["consortia"]) for x in d if x["node"] in ("cells", "next_gen", "anode")]' < "$T/out")" \
   "[('anode', 0, 0), ('cells', 1, 0), ('next_gen', 0, 1)]" "per node platforms and consortia"
+# A challenge (揭榜挂帅): posted, applicants ranked with each component, awarded once.
+expect_status 0 "a challenge" $CC innov challenge 电芯攻关 --node power_battery.cells --technology 固态电解质 --budget 500 --deadline 2027-06-30
+expect_status 0 "applicants" $CC --format json innov applicants 1 --year 2022
+expect_eq "$(json '[(x["uscc"], x["platform"], x["c_inventions"], x["c_platform"]) for x in d]' < "$T/out")" \
+  "[('$U', 'municipal', 0.35, 0.14)]" "the holder and platform host ranked, its contributions"
+expect_status 0 "award" $CC innov award 1 --uscc "$U" --milestones "2026 样品"
+expect_status 2 "awarded once" $CC innov award 1 --uscc "$U"
 finish

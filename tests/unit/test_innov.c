@@ -17,6 +17,7 @@
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "domain/patent.h"
+#include "innov/challenge.h"
 #include "innov/innov.h"
 #include "innov/platform.h"
 
@@ -303,12 +304,49 @@ static void test_platforms(void **state)
 		4);
 }
 
+/* After test_platforms: A hosts the national platform serving cells. */
+static void test_challenge(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	struct chain_scope cq;
+	assert_int_equal(chain_scope_parse("chongqing", &cq, &err), 0);
+	struct innov_challenge_in in = {"电芯攻关",   "power_battery.cells", "固态电解质",
+					"2027-06-30", "市经济信息委",	     500};
+	int64_t id = innov_challenge_post(st, cat, &in, "ana", &err);
+	assert_true(id > 0);
+	struct innov_applicant *a = NULL;
+	int n = 0;
+	assert_int_equal(innov_challenge_rank(st, cat, pat, &cq, 2023, id, 10, &a, &n, &err), 0);
+	/* Candidates: A (patent 1 in force, the platform, in Chongqing) and D (patent 5, in
+	 * Shenzhen); B's patents under cells are pending or invalid. Scores by hand with the
+	 * weights file (0.35 inventions, 0.15 patents, 0.2 platform, 0.2 membership, 0.1 local,
+	 * 0.5 for a firm outside the scope): A 0.35 + 0.15 + 0.2 + 0 + 0.1 = 0.8, D 0.35 + 0.15 +
+	 * 0.05 = 0.55. */
+	assert_int_equal(n, 2);
+	assert_true(fabs(a[0].score - 0.8) < 1e-9);
+	assert_true(fabs(a[1].score - 0.55) < 1e-9);
+	assert_string_equal(a[0].platform_level, "national");
+	assert_int_equal(a[0].local, 1);
+	assert_int_equal(a[1].local, 0);
+	assert_int_equal(a[1].inventions, 1);
+	assert_true(fabs(a[1].weight[4] * a[1].value[4] - 0.05) < 1e-9);
+	free(a);
+	/* Award binds the winner once; an unknown challenge is not found. */
+	assert_int_equal(innov_challenge_award(st, id, A, "2026 样品", "ana", &err), 0);
+	assert_int_equal(innov_challenge_award(st, id, A, NULL, "ana", &err), CC_ENOTFOUND);
+	assert_int_equal(innov_challenge_rank(st, cat, pat, &cq, 2023, 999, 10, &a, &n, &err),
+			 CC_ENOTFOUND);
+	in.node = "power_battery.nope";
+	assert_int_equal(innov_challenge_post(st, cat, &in, "ana", &err), CC_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map),	  cmocka_unit_test(test_stock_hand_count),
 		cmocka_unit_test(test_derive),	  cmocka_unit_test(test_tech_status),
-		cmocka_unit_test(test_platforms),
+		cmocka_unit_test(test_platforms), cmocka_unit_test(test_challenge),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
