@@ -86,12 +86,12 @@ async function form({ main, query, user, alive }) {
   const inputs = {};
   const softCells = {};
 
-  const softText = (rules) => (rules || []).map((r) => t('rep.soft.' + r)).join('；');
+  // The server's words for each warning (its thresholds are data: data/report_rules.json).
   const showSoft = (warnings) => {
     const by = {};
-    for (const w of warnings || []) (by[w.metric] = by[w.metric] || []).push(w.rule);
+    for (const w of warnings || []) (by[w.metric] = by[w.metric] || []).push(pick(w.message_zh, w.message_en));
     for (const [k, cell] of Object.entries(softCells)) {
-      clear(cell).append(softText(by[k]));
+      clear(cell).append((by[k] || []).join(t('fresh.sep')));
       cell.classList.toggle('field-warn', !!by[k]);
     }
   };
@@ -104,10 +104,10 @@ async function form({ main, query, user, alive }) {
       'aria-label': pick(f.name_zh, f.name_en),
     });
     inputs[f.metric] = inp;
-    softCells[f.metric] = h('span', { class: 'small', testid: 'soft-' + f.metric }, softText(f.soft));
-    if ((f.soft || []).length) softCells[f.metric].classList.add('field-warn');
+    softCells[f.metric] = h('span', { class: 'small', testid: 'soft-' + f.metric });
     return { f, unit, inp };
   });
+  showSoft(d.status === 'open' ? [] : d.warnings); // nothing saved yet: nothing to warn of
 
   const explanation = h('textarea', { id: 'rep-explanation', testid: 'report-explanation', rows: 3, maxlength: 2000, disabled: !editable }, d.explanation || '');
   const collect = () => {
