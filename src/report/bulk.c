@@ -78,12 +78,14 @@ int report_bulk_template(struct cc_store *st, int64_t plan, int period, int regi
 		return err && err->code ? err->code : CC_ENOTFOUND;
 	/* A region code's prefix without its trailing zero pairs: 500000 -> "50", 500100 ->
 	 * "5001", 500112 stays whole. */
-	char prefix[8] = "";
+	char prefix[16] = "";
 	if (region > 0) {
-		snprintf(prefix, sizeof prefix, "%06d", region % 1000000);
-		size_t len = 6;
-		while (len > 2 && prefix[len - 1] == '0' && prefix[len - 2] == '0')
-			len -= 2;
+		snprintf(prefix, sizeof prefix, "%d", region);
+		size_t len = strlen(prefix);
+		while (len == 6 && prefix[4] == '0' && prefix[5] == '0')
+			len = 4;
+		while (len == 4 && prefix[2] == '0' && prefix[3] == '0')
+			len = 2;
 		prefix[len] = '\0';
 	}
 	rc = cc_xlsx_create(&w, path, err);

@@ -17,7 +17,9 @@
 #include <cmocka.h>
 #include "testutil.h"
 
+#include "chain/chain.h"
 #include "domain/metric.h"
+#include "frame/frame.h"
 #include "report/report.h"
 #include "store/store.h"
 
@@ -390,6 +392,92 @@ static void test_completion_and_remind(void **state)
 	json_decref(l);
 }
 
+/* Bulk: the template written and read back unchanged submits nothing (every row is left for
+ * later); a file with a bad row, an unknown firm and a good row submits the good one and
+ * reports the others with their line and column. */
+static void test_bulk(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	char path[300], rej[300], text[1024];
+	int64_t rows = 0;
+	json_t *res = NULL;
+	snprintf(path, sizeof path, "%s/t.xlsx", dir);
+	snprintf(rej, sizeof rej, "%s/t.rejects.csv", dir);
+	assert_int_equal(report_bulk_template(st, plan_id, 202610, 5001, path, &rows, &err), 0);
+	assert_int_equal(rows, 2); /* code_a (500112) and code_b (500103), both Chongqing */
+	assert_int_equal(report_bulk_template(st, plan_id, 202610, 500112, path, &rows, &err), 0);
+	assert_int_equal(rows, 1);
+	assert_int_equal(report_bulk_upload(st, plan_id, 202610, path, rej, "officer", &res, &err),
+			 0);
+	assert_int_equal(json_integer_value(json_object_get(res, "skipped")), 1);
+	assert_int_equal(json_integer_value(json_object_get(res, "rows")), 0);
+	json_decref(res);
+
+	char other[19];
+	tu_uscc(other, 500112, 77); /* valid, but not in the registry */
+	snprintf(path, sizeof path, "%s/up.csv", dir);
+	snprintf(text, sizeof text,
+		 "uscc,营业收入（万元）,employees,研发人员,rd_expense,情况说明,备注\n"
+		 "%s,12x,10,1,1,,\n%s,100,10,1,1,,\n%s,115,45,2,3,核实,\n",
+		 code_b, other, code_a);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(report_bulk_upload(st, plan_id, 202610, path, rej, "officer", &res, &err),
+			 CC_EREJECT);
+	assert_int_equal(json_integer_value(json_object_get(res, "rows")), 3);
+	assert_int_equal(json_integer_value(json_object_get(res, "accepted")), 1);
+	assert_int_equal(json_integer_value(json_object_get(res, "rejected")), 2);
+	json_t *r0 = json_array_get(json_object_get(res, "rejects"), 0);
+	assert_int_equal(json_integer_value(json_object_get(r0, "line")), 2);
+	assert_string_equal(json_string_value(json_object_get(r0, "column")), "revenue");
+	json_t *r1 = json_array_get(json_object_get(res, "rejects"), 1);
+	assert_string_equal(json_string_value(json_object_get(r1, "column")), "uscc");
+	assert_string_equal(
+		json_string_value(json_array_get(json_object_get(res, "unknown_columns"), 0)),
+		"备注");
+	json_decref(res);
+	assert_int_equal(cc_store_int(st,
+				      "SELECT count(*) FROM reports WHERE period = 202610 AND "
+				      "status = 'submitted'",
+				      -1),
+			 1);
+	f = fopen(rej, "rb");
+	assert_non_null(f);
+	size_t got = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[got] = '\0';
+	assert_non_null(strstr(text, "line,column,value,reason_zh,reason_en"));
+}
+
+/* 数据截至 over a frame: the latest year and month with figures, and who has none. */
+static void test_freshness(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	struct cc_frame *f = NULL;
+	assert_int_equal(cc_frame_build(st, CC_FRAME_MONTHLY, &f, &err), 0);
+	json_t *j = report_freshness(st, f, NULL, -1);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j, "firms")), 3);
+	json_t *m = json_object_get(j, "month");
+	assert_string_equal(json_string_value(json_object_get(m, "period")), "2026-11");
+	/* 2026-11 holds code_a's accepted report only. */
+	assert_int_equal(json_integer_value(json_object_get(m, "missing")), 2);
+	assert_true(json_is_null(json_object_get(j, "year")));
+	assert_true(json_is_string(json_object_get(j, "last_report_at")));
+	json_decref(j);
+	struct chain_scope sc;
+	assert_int_equal(chain_scope_parse("510116", &sc, &err), 0);
+	j = report_freshness(st, f, &sc, -1);
+	assert_int_equal(json_integer_value(json_object_get(j, "firms")), 1);
+	assert_true(json_is_null(json_object_get(j, "month"))); /* code_c has no figures */
+	json_decref(j);
+	cc_frame_release(f);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -436,6 +524,8 @@ int main(void)
 		cmocka_unit_test(test_plan_and_open),
 		cmocka_unit_test(test_fill_review_accept),
 		cmocka_unit_test(test_completion_and_remind),
+		cmocka_unit_test(test_bulk),
+		cmocka_unit_test(test_freshness),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
