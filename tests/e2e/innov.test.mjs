@@ -70,3 +70,17 @@ test('the commission marks a key technology absent and a choke point', async () 
   assert.match(await row.innerText(), /干法隔膜.*卡脖子/);
   assert.match(await page.locator(tid('innov-row') + '[data-node="separator"]').innerText(), /干法隔膜（空白，卡脖子）/);
 });
+
+test('a challenge: its applicants ranked with each component', async () => {
+  await srv.cli(['innov', 'challenge', '电芯攻关', '--node', 'power_battery.cells', '--technology', '固态电解质', '--budget', '500']);
+  // Another address than the page shows, so that it is drawn again.
+  await page.goto(srv.base + '/#/innovation?chain=power_battery&scope=chongqing');
+  const open = page.locator(tid('challenge-open')).first();
+  await open.waitFor();
+  await open.click();
+  const rows = page.locator(tid('applicant-row'));
+  await rows.first().waitFor();
+  assert.ok(await rows.count() > 0, 'applicants ranked');
+  assert.match(await page.locator(tid('applicant-table')).innerText(), /发明专利[\s\S]*创新平台[\s\S]*链上角色/);
+  await screenshot(page, 'innovation-challenge');
+});

@@ -5,7 +5,7 @@
 import { t, pick, isZh } from '../i18n.js';
 import { api, errorText, currentUser } from '../api.js';
 import { can, EDIT } from '../routes.js';
-import { h, clear, fmtInt, chart, hashWith, errorPanel, isNum } from '../util.js';
+import { h, clear, fmtInt, fmtNum, chart, hashWith, errorPanel, isNum } from '../util.js';
 import { scopeSelector, growthColumn } from '../chainkit.js';
 import { table } from '../table.js';
 
@@ -96,8 +96,45 @@ export async function render({ main, query, alive }) {
       ].filter(Boolean),
     })));
 
+  main.appendChild(await challengesPanel(chainId, nodes, alive));
   if (can(currentUser(), EDIT)) main.appendChild(techForm(d, nodes, chainId));
   main.appendChild(checkPanel());
+}
+
+// The chain's challenges (揭榜挂帅) and, for the one chosen, its applicants ranked with each
+// component's contribution (GET …/challenges/{id}/applicants).
+async function challengesPanel(chainId, nodes, alive) {
+  const box = h('section', { class: 'panel', testid: 'innov-challenges' }, h('h2', null, t('innov.challenges_title')));
+  let list = [];
+  try { list = (await api('/innovation/challenges')).filter((c) => c.chain === chainId); } catch (e) { box.appendChild(errorPanel(errorText(e))); return box; }
+  if (!alive()) return box;
+  if (!list.length) { box.appendChild(h('p', { class: 'muted' }, t('innov.no_challenges'))); return box; }
+  const nodeName = (id) => { const n = nodes.find((x) => x.id === id); return n ? pick(n.name_zh, n.name_en) : id; };
+  const out = h('div', { testid: 'innov-applicants' });
+  const show = async (c) => {
+    clear(out);
+    let r;
+    try { r = await api('/innovation/challenges/' + c.id + '/applicants'); } catch (e) { out.appendChild(errorPanel(errorText(e))); return; }
+    out.appendChild(table(r.applicants || [], {
+      testid: 'applicant-table',
+      row: (x) => ({ dataset: { uscc: x.uscc }, testid: 'applicant-row' }),
+      columns: [
+        { key: 'rank', label: t('innov.col.rank'), align: 'num', render: (x) => fmtInt(x.rank) },
+        { key: 'name', label: t('innov.col.applicant'), class: 'col-name', render: (x) => h('a', { href: '#/enterprise/' + encodeURIComponent(x.uscc) }, x.name) },
+        { key: 'score', label: t('innov.col.score'), align: 'num', render: (x) => fmtNum(x.score * 100, 1) },
+        ...['inventions', 'patents', 'platform', 'membership', 'local'].map((id, k) => ({
+          key: 'c_' + id, label: t('innov.comp.' + id), align: 'num', title: t('innov.comp_hint'),
+          render: (x) => fmtNum(((x.components || [])[k] || {}).contribution * 100, 1),
+        })),
+      ],
+    }));
+  };
+  box.appendChild(h('ul', { class: 'plain' }, list.map((c) => h('li', { testid: 'challenge-row', dataset: { id: String(c.id) } },
+    h('button', { type: 'button', class: 'btn btn-sm', testid: 'challenge-open', onclick: () => show(c) }, c.title), ' · ',
+    nodeName(c.node), isZh() ? ' · ' + c.technology : '', ' · ', t('innov.challenge_status.' + c.status)))));
+  box.appendChild(h('p', { class: 'muted small' }, t('innov.comp_hint')));
+  box.appendChild(out);
+  return box;
 }
 
 // The commission sets a key technology's status (PUT …/technologies), then the map reloads.
