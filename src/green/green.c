@@ -846,3 +846,63 @@ int green_flag_find(const struct green_flagset *fs, const char *s, size_t n)
 	}
 	return -1;
 }
+
+/* ---- green manufacturing recognitions ---- */
+
+static struct green_recogset recogset;
+static struct cc_error recogset_err;
+static int recogset_rc;
+static pthread_once_t recogset_once = PTHREAD_ONCE_INIT;
+
+static int read_terms(json_t *a, struct green_term *t, int max)
+{
+	int n = 0;
+	for (size_t i = 0; i < json_array_size(a) && n < max; i++) {
+		json_t *o = json_array_get(a, i);
+		t[n].id = jstr(o, "id");
+		t[n].name_zh = jstr(o, "name_zh");
+		t[n].name_en = jstr(o, "name_en");
+		if (*t[n].id)
+			n++;
+	}
+	return n;
+}
+
+static void load_recogset(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	recogset_rc = cc_data_read("green/recognitions.json", &text, &len);
+	if (recogset_rc) {
+		cc_error_set(&recogset_err, recogset_rc, "cannot read 'green/recognitions.json'");
+		return;
+	}
+	json_t *root = json_loads(text, 0, NULL);
+	free(text);
+	recogset.json = root;
+	recogset.nkinds = read_terms(json_object_get(root, "kinds"), recogset.kinds, 8);
+	recogset.nlevels = read_terms(json_object_get(root, "levels"), recogset.levels, 4);
+	if (!root || !recogset.nkinds || !recogset.nlevels)
+		recogset_rc = cc_error_set(&recogset_err, CC_EPARSE,
+					   "recognitions.json: kinds and levels are needed");
+}
+
+const struct green_recogset *green_recogset_get(struct cc_error *err)
+{
+	pthread_once(&recogset_once, load_recogset);
+	if (recogset_rc) {
+		if (err)
+			*err = recogset_err;
+		return NULL;
+	}
+	return &recogset;
+}
+
+int green_recog_find(const struct green_term *t, int n, const char *s, size_t len)
+{
+	for (int i = 0; i < n; i++)
+		if ((strlen(t[i].id) == len && strncasecmp(t[i].id, s, len) == 0) ||
+		    (strlen(t[i].name_zh) == len && memcmp(t[i].name_zh, s, len) == 0))
+			return i;
+	return -1;
+}

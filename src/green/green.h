@@ -306,4 +306,24 @@ const struct green_flagset *green_flagset_get(struct cc_error *err);
 /* The kind whose id (any case), Chinese name or alias is the N bytes at S, or -1. */
 int green_flag_find(const struct green_flagset *fs, const char *s, size_t n);
 
+/* ---- green manufacturing recognitions (data/green/recognitions.json) ---- */
+struct green_term {
+	const char *id, *name_zh, *name_en;
+};
+
+struct green_recogset {
+	int nkinds, nlevels;
+	struct green_term kinds[8], levels[4];
+	void *json;
+};
+
+/* The shared kinds and levels from the data files, or NULL with ERR. */
+const struct green_recogset *green_recogset_get(struct cc_error *err);
+/* The term of T[0..N) whose id (any case) or Chinese name is the LEN bytes at S, or -1. */
+int green_recog_find(const struct green_term *t, int n, const char *s, size_t len);
+
+/* Writes enterprise ID's recognitions as a JSON array. 0 or a CC_E*. */
+int green_write_recognitions(struct cc_jw *w, struct cc_store *st, int64_t id,
+			     struct cc_error *err);
+
 #endif

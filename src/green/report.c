@@ -165,6 +165,10 @@ int green_write_account(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 		cc_jw_end(w);
 	}
 	cc_jw_end(w);
+	if (rc == 0) {
+		cc_jw_key(w, "recognitions");
+		rc = green_write_recognitions(w, st, f->id[i], err);
+	}
 	cc_jw_end(w);
 	green_account_release(&acc);
 	return rc;
@@ -568,6 +572,51 @@ int green_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 		if (rc)
 			goto out;
 	}
+	/* Green manufacturing recognitions in the scope: enterprises by kind and level. */
+	{
+		const struct green_recogset *rs = green_recogset_get(err);
+		struct cc_stmt *q = NULL;
+		int cnt[8][4] = {{0}};
+		if (!rs) {
+			rc = CC_EPARSE;
+			goto out;
+		}
+		rc = cc_stmt_prepare(st, &q,
+				     "SELECT DISTINCT enterprise_id, kind, level FROM "
+				     "green_recognitions",
+				     err);
+		if (rc)
+			goto out;
+		while ((rc = cc_stmt_step(q, err)) == 1) {
+			int i = cc_frame_of_id(f, cc_stmt_int64(q, 0));
+			const char *k = cc_stmt_text(q, 1), *l = cc_stmt_text(q, 2);
+			int ki = green_recog_find(rs->kinds, rs->nkinds, k, strlen(k));
+			int li = green_recog_find(rs->levels, rs->nlevels, l, strlen(l));
+			if (i < 0 || ki < 0 || li < 0 ||
+			    (region && !cc_region_within(f->region[i], region)))
+				continue;
+			cnt[ki][li]++;
+		}
+		cc_stmt_free(q);
+		if (rc < 0)
+			goto out;
+		rc = 0;
+		cc_jw_key(w, "recognitions");
+		cc_jw_array(w);
+		for (int k = 0; k < rs->nkinds; k++)
+			for (int l = 0; l < rs->nlevels; l++) {
+				cc_jw_object(w);
+				cc_jw_kstr(w, "kind", rs->kinds[k].id);
+				cc_jw_kstr(w, "kind_zh", rs->kinds[k].name_zh);
+				cc_jw_kstr(w, "kind_en", rs->kinds[k].name_en);
+				cc_jw_kstr(w, "level", rs->levels[l].id);
+				cc_jw_kstr(w, "level_zh", rs->levels[l].name_zh);
+				cc_jw_kstr(w, "level_en", rs->levels[l].name_en);
+				cc_jw_kint(w, "enterprises", cnt[k][l]);
+				cc_jw_end(w);
+			}
+		cc_jw_end(w);
+	}
 	/* The carbon trend: every year the frame holds, over firms with carriers. */
 	cc_jw_key(w, "trend");
 	cc_jw_array(w);
@@ -607,4 +656,43 @@ out:
 	free(flagged);
 	green_screen_release(&s);
 	return rc;
+}
+
+int green_write_recognitions(struct cc_jw *w, struct cc_store *st, int64_t id, struct cc_error *err)
+{
+	const struct green_recogset *rs = green_recogset_get(err);
+	struct cc_stmt *s = NULL;
+	if (!rs)
+		return CC_EPARSE;
+	int rc = cc_stmt_prepare(st, &s,
+				 "SELECT kind, level, year, name, source FROM green_recognitions "
+				 "WHERE enterprise_id = ?1 ORDER BY year DESC, kind",
+				 err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_int64(s, 1, id);
+	cc_jw_array(w);
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		const char *k = cc_stmt_text(s, 0), *l = cc_stmt_text(s, 1);
+		int ki = green_recog_find(rs->kinds, rs->nkinds, k, strlen(k));
+		int li = green_recog_find(rs->levels, rs->nlevels, l, strlen(l));
+		cc_jw_object(w);
+		cc_jw_kstr(w, "kind", k);
+		cc_jw_kstr(w, "kind_zh", ki >= 0 ? rs->kinds[ki].name_zh : k);
+		cc_jw_kstr(w, "kind_en", ki >= 0 ? rs->kinds[ki].name_en : k);
+		cc_jw_kstr(w, "level", l);
+		cc_jw_kstr(w, "level_zh", li >= 0 ? rs->levels[li].name_zh : l);
+		cc_jw_kstr(w, "level_en", li >= 0 ? rs->levels[li].name_en : l);
+		cc_jw_kint(w, "year", cc_stmt_int64(s, 2));
+		cc_jw_kstr(w, "name", cc_stmt_text(s, 3));
+		cc_jw_key(w, "source");
+		if (cc_stmt_is_null(s, 4))
+			cc_jw_null(w);
+		else
+			cc_jw_str(w, cc_stmt_text(s, 4));
+		cc_jw_end(w);
+	}
+	cc_jw_end(w);
+	cc_stmt_free(s);
+	return rc < 0 ? rc : 0;
 }

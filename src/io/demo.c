@@ -741,7 +741,8 @@ static void write_energy(struct demo *g, struct writer *w, struct rng *r, const 
 /* Indicators: annual years and then months, enterprise by enterprise, into indicators.csv. */
 static int write_indicators(struct demo *g, struct cc_error *err)
 {
-	struct writer w = {0}, ew = {0}, fw = {0}; /* indicators, energy accounts, flags */
+	/* indicators, energy accounts, flags, green recognitions */
+	struct writer w = {0}, ew = {0}, fw = {0}, gw = {0};
 	int rc = w_open(
 		&w, g->dir, "indicators.csv",
 		"uscc,period,revenue,main_revenue,output_value,net_profit,total_assets,"
@@ -759,6 +760,10 @@ static int write_indicators(struct demo *g, struct cc_error *err)
 	/* Compliance flags of the latest year (issue 16): environmental and 淘汰类 findings in
 	 * heavy industry, quality and safety ones elsewhere, from the same stream. */
 	rc = w_open(&fw, g->dir, "flags.csv", "uscc,period,flag,description,source", err);
+	if (rc)
+		goto out;
+	rc = w_open(&gw, g->dir, "recognitions.csv", "uscc,recognition,level,year,name,source",
+		    err);
 	if (rc)
 		goto out;
 	int last_year = g->o->this_year - 1;
@@ -798,6 +803,18 @@ static int write_indicators(struct demo *g, struct cc_error *err)
 				      : (u < 0.006   ? 2
 					 : u < 0.012 ? 3
 						     : -1);
+			/* Green factories and design products among the frugal bigger firms. */
+			if (p.energy < 0.025 && e->size > 2000 && uniform(&er) < 0.3) {
+				char yr[16];
+				snprintf(yr, sizeof yr, "%d", last_year - (int)(uniform(&er) * 3));
+				int design = uniform(&er) < 0.25;
+				w_field(&gw, e->uscc, 0);
+				w_field(&gw, design ? "green_design_product" : "green_factory", 0);
+				w_field(&gw, uniform(&er) < 0.3 ? "national" : "municipal", 0);
+				w_field(&gw, yr, 0);
+				w_field(&gw, NULL, 0);
+				w_field(&gw, NULL, 1);
+			}
 			if (k >= 0) {
 				char period[16];
 				snprintf(period, sizeof period, "%d", last_year);
@@ -816,10 +833,13 @@ static int write_indicators(struct demo *g, struct cc_error *err)
 		rc = w_close(&ew, err);
 	if (rc == 0)
 		rc = w_close(&fw, err);
+	if (rc == 0)
+		rc = w_close(&gw, err);
 out:
 	w_close(&w, NULL);
 	w_close(&ew, NULL);
 	w_close(&fw, NULL);
+	w_close(&gw, NULL);
 	return rc;
 }
 

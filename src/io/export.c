@@ -227,6 +227,15 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
 		break;
+	case CC_KIND_RECOGNITIONS:
+		cc_buf_puts(
+			b, "SELECT e.uscc, r.kind, r.level, r.year, nullif(r.name, ''), r.source "
+			   "FROM green_recognitions r JOIN enterprises e ON e.id = r.enterprise_id "
+			   "WHERE 1");
+		if (o->chain)
+			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
+				       "m.enterprise_id = e.id AND m.chain = ?1)");
+		break;
 	case CC_KIND_FLAGS:
 		cc_buf_puts(b,
 			    "SELECT e.uscc, CAST(c.period / 100 AS TEXT), c.flag, c.description, "
@@ -248,6 +257,7 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 	case CC_KIND_ENERGY: cc_buf_puts(b, " ORDER BY e.uscc, a.period, a.carrier"); break;
 	case CC_KIND_PATENTS: cc_buf_puts(b, " ORDER BY p.number"); break;
 	case CC_KIND_FLAGS: cc_buf_puts(b, " ORDER BY e.uscc, c.period, c.flag"); break;
+	case CC_KIND_RECOGNITIONS: cc_buf_puts(b, " ORDER BY e.uscc, r.year, r.kind"); break;
 	}
 }
 
@@ -365,7 +375,7 @@ static const char *kind_zh(int kind)
 {
 	static const char *const names[CC_KIND_COUNT] = {"企业名录", "经营指标", "产业链成员",
 							 "供应关系", "供需信息", "能耗台账",
-							 "专利",     "合规问题"};
+							 "专利",     "合规问题", "绿色制造名单"};
 	return kind >= 0 && kind < CC_KIND_COUNT ? names[kind] : "数据";
 }
 

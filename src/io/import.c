@@ -88,7 +88,16 @@ static const struct cc_column patent_cols[] = {
 
 static const char *const kind_names[CC_KIND_COUNT] = {"enterprises", "indicators", "chain_members",
 						      "supply",	     "postings",   "energy",
-						      "patents",     "flags"};
+						      "patents",     "flags",	   "recognitions"};
+
+/* recognitions.csv (issue 16): key uscc + recognition + level + year + name. */
+static const struct cc_column recognition_cols[] = {{"uscc", "统一社会信用代码", 1},
+						    {"recognition", "名单类别", 1},
+						    {"level", "级别", 1},
+						    {"year", "年度", 1},
+						    {"name", "名称", 0},
+						    {"source", "文号", 0},
+						    {NULL, NULL, 0}};
 
 /* flags.csv (issue 16): key uscc + period + flag. */
 static const struct cc_column flag_cols[] = {
@@ -139,6 +148,7 @@ const struct cc_column *cc_kind_columns(int kind)
 	case CC_KIND_ENERGY: return energy_cols;
 	case CC_KIND_PATENTS: return patent_cols;
 	case CC_KIND_FLAGS: return flag_cols;
+	case CC_KIND_RECOGNITIONS: return recognition_cols;
 	default: return NULL;
 	}
 }
@@ -453,14 +463,14 @@ static int guess_kind(char names[][128], size_t n)
 	int has[16] = {0};
 	static const char *const keys[] = {"uscc",    "period", "supplier", "buyer", "chain",
 					   "node",    "title",	"kind",	    "name",  "region",
-					   "carrier", "number", "holder",   "flag"};
+					   "carrier", "number", "holder",   "flag",  "recognition"};
 	static const char *const keys_zh[] = {
 		"统一社会信用代码", "期间",	    "供方信用代码", "需方信用代码",
 		"产业链",	    "环节",	    "标题",	    "类型",
 		"企业名称",	    "行政区划代码", "能源品种",	    "申请号",
-		"专利权人信用代码", "问题类型"};
+		"专利权人信用代码", "问题类型",	    "名单类别"};
 	for (size_t i = 0; i < n; i++)
-		for (int k = 0; k < 14; k++)
+		for (int k = 0; k < 15; k++)
 			if (cc_header_is(names[i], strlen(names[i]), keys[k]) ||
 			    cc_header_is(names[i], strlen(names[i]), keys_zh[k]))
 				has[k] = 1;
@@ -472,6 +482,8 @@ static int guess_kind(char names[][128], size_t n)
 		return CC_KIND_ENERGY;
 	if (has[0] && has[1] && has[13])
 		return CC_KIND_FLAGS;
+	if (has[0] && has[14])
+		return CC_KIND_RECOGNITIONS;
 	if (has[0] && has[1])
 		return CC_KIND_INDICATORS;
 	if (has[6] && has[7])
@@ -504,7 +516,7 @@ static int map_header(struct imp *im, const struct cc_row *row)
 				im->err, CC_EINVAL,
 				"cannot tell what kind of file this is from its header "
 				"(give --kind enterprises|indicators|chain_members|supply|energy|"
-				"postings|patents|flags)");
+				"postings|patents|flags|recognitions)");
 			goto out;
 		}
 	}
@@ -1809,6 +1821,76 @@ static int row_flag(struct imp *im, const struct cc_row *row)
 	return 0;
 }
 
+/* ---- green manufacturing recognitions ---- */
+
+static int prepare_recognitions(struct imp *im)
+{
+	return begin_row_statement(
+		im,
+		im->map[5] >= 0
+			? "INSERT INTO green_recognitions(enterprise_id,kind,level,year,name,source) "
+			  "VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(enterprise_id,kind,level,year,name) "
+			  "DO UPDATE SET source=excluded.source WHERE green_recognitions.source IS "
+			  "NOT excluded.source"
+			: "INSERT INTO green_recognitions(enterprise_id,kind,level,year,name,source) "
+			  "VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(enterprise_id,kind,level,year,name) "
+			  "DO NOTHING");
+}
+
+static int row_recognition(struct imp *im, const struct cc_row *row)
+{
+	char uscc[19], raw[256];
+	size_t n, nn, ns;
+	int bad = 0, k = -1, l = -1;
+	long long year = 0;
+	struct cc_error e;
+	const struct green_recogset *rs = green_recogset_get(&e);
+	if (!rs) {
+		reject(im, -1, "", "绿色制造名单类别文件无法读取", e.msg);
+		return 1;
+	}
+	bad |= v_uscc(im, row, 0, uscc);
+	const char *c = cell(im, row, 1, &n);
+	if (!c || !n || (k = green_recog_find(rs->kinds, rs->nkinds, c, n)) < 0) {
+		reject(im, 1, c ? cstr(c, n, raw, sizeof raw) : "",
+		       "名单类别应为 绿色工厂/绿色工业园区/绿色供应链管理企业/绿色设计产品",
+		       "recognition must be green_factory, green_park, green_supply_chain or "
+		       "green_design_product");
+		bad = 1;
+	}
+	c = cell(im, row, 2, &n);
+	if (!c || !n || (l = green_recog_find(rs->levels, rs->nlevels, c, n)) < 0) {
+		reject(im, 2, c ? cstr(c, n, raw, sizeof raw) : "", "级别应为 国家级 或 市级",
+		       "level must be national or municipal");
+		bad = 1;
+	}
+	c = cell(im, row, 3, &n);
+	if (!c || !n || cc_parse_int64(c, n, &year) || year < 2000 || year > 2200) {
+		reject(im, 3, c ? cstr(c, n, raw, sizeof raw) : "", "年度应为 YYYY",
+		       "year must be YYYY");
+		bad = 1;
+	}
+	const char *nm = cell(im, row, 4, &nn);
+	const char *src = cell(im, row, 5, &ns);
+	if (nn > 600 || ns > 600) {
+		reject(im, nn > 600 ? 4 : 5, "", "内容过长", "text is too long");
+		bad = 1;
+	}
+	if (bad)
+		return 1;
+	int64_t id = enterprise_id(im, 0, uscc, 0);
+	if (!id)
+		return 1;
+	rb_begin(im);
+	rb_int(im, 1, id);
+	rb_text(im, 2, rs->kinds[k].id, strlen(rs->kinds[k].id));
+	rb_text(im, 3, rs->levels[l].id, strlen(rs->levels[l].id));
+	rb_int(im, 4, year);
+	rb_text(im, 5, nm ? nm : "", nm ? nn : 0);
+	rb_opt_text(im, 6, src, ns);
+	return 0;
+}
+
 /* ---- the writer ---- */
 
 /* Binds and steps one row; counts it. Returns 0, or a fatal CC_E* (database failure). */
@@ -2025,6 +2107,7 @@ static int prepare_kind(struct imp *im, struct load *ld)
 	case CC_KIND_ENERGY: ld->row_fn = row_energy; return prepare_energy(im);
 	case CC_KIND_PATENTS: ld->row_fn = row_patent; return prepare_patents(im);
 	case CC_KIND_FLAGS: ld->row_fn = row_flag; return prepare_flags(im);
+	case CC_KIND_RECOGNITIONS: ld->row_fn = row_recognition; return prepare_recognitions(im);
 	default: return cc_error_set(im->err, CC_EINVAL, "unknown file kind");
 	}
 }

@@ -685,6 +685,15 @@ static const char *const migrations[] = {
 	"  winner_id INTEGER REFERENCES enterprises(id) ON DELETE SET NULL,"
 	"  milestones TEXT,"
 	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));",
+	/* 24: green manufacturing recognitions (绿色制造名单, issue 16 item 3): green factory,
+	 * park, supply-chain enterprise or design product, national or municipal, by year
+	 * (recognitions.csv; kinds and levels in data/green/recognitions.json). */
+	"CREATE TABLE green_recognitions("
+	"  enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL, level TEXT NOT NULL,"
+	"  year INTEGER NOT NULL CHECK(year BETWEEN 2000 AND 2200),"
+	"  name TEXT NOT NULL DEFAULT '', source TEXT,"
+	"  PRIMARY KEY(enterprise_id, kind, level, year, name)) WITHOUT ROWID;",
 };
 
 int cc_schema_count(void)

@@ -70,6 +70,11 @@ def main():
               "the districts add up to the totals")
         check(len(summ["chains"]) > 10 and len(summ["divisions"]) > 3 and len(summ["trend"]) >= 3,
               "summary has chains, divisions and a trend")
+        want_rec = dict(((k, l), n) for k, l, n in db.execute(
+            "SELECT kind, level, count(DISTINCT enterprise_id) FROM green_recognitions GROUP BY 1, 2"))
+        got_rec = {(x["kind"], x["level"]): x["enterprises"] for x in summ["recognitions"]}
+        check(sum(want_rec.values()) > 0 and all(got_rec.get(k, 0) == n for k, n in want_rec.items()),
+              "the summary's recognitions are the store's", (got_rec, want_rec))
         st, sc = ana.json("/api/v1/green/summary?region=50")
         check(st == 200 and all(x["region"] // 10000 == 50 for x in sc["districts"]),
               "summary of Chongqing holds Chongqing's districts only")

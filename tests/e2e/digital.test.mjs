@@ -29,6 +29,14 @@ test('the page draws the level distribution by district and chain', async () => 
   assert.equal(d.series, 6, 'a stack per level 0-5');
   await chartDrawn(page, tid('chart-digital-chain'));
   assert.ok(await page.locator(tid('digital-chain-row')).count() > 0);
+  // The retrofit register: the API's projects, newest first, and its totals.
+  const rl = await (await page.request.get(ctx.srv.base + '/api/v1/retrofits')).json();
+  assert.ok(rl.total > 0, 'the demo has retrofit projects');
+  const first = page.locator(tid('retrofit-table') + ' tbody ' + tid('retrofit-row')).first();
+  await first.waitFor();
+  assert.equal(await first.getAttribute('data-id'), String(rl.items[0].id));
+  const rs = await (await page.request.get(ctx.srv.base + '/api/v1/retrofits/summary')).json();
+  assert.match(await page.locator(tid('retrofit-totals')).innerText(), new RegExp(String(rs.totals.projects)));
   await screenshot(page, 'digital');
 });
 

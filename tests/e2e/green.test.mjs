@@ -28,6 +28,7 @@ test('the green page draws its charts and lists laggards with reasons', async ()
   const boxes = await page.evaluate(() => window.echarts.getInstanceByDom(document.querySelector('[data-testid="chart-green-quartiles"]')).getOption().series[0].data.length);
   assert.equal(boxes, api.divisions.length, 'one box per division');
   await chartDrawn(page, tid('chart-green-trend'));
+  assert.equal(await page.locator(tid('recognition-row')).count(), api.recognitions.length, 'a row per kind and level');
   const lag = await (await page.request.get(ctx.srv.base + '/api/v1/green/laggards?limit=500')).json();
   assert.ok(lag.flagged > 0, 'the demo has laggards');
   const rows = page.locator(tid('green-laggard-table') + ' tbody ' + tid('laggard-row'));

@@ -62,6 +62,9 @@ before(async () => {
   for (const c of (Array.isArray(cases) ? cases : cases.items || [])) {
     for (const k of ['title', 'detail', 'department', 'owner', 'enterprise', 'name']) if (c[k]) names.add(String(c[k]));
   }
+  // Retrofit projects (issue 16): their titles and providers are what their users typed.
+  const retro = JSON.parse(await srv.cli(['--format', 'json', 'retrofit', 'list']));
+  for (const r of retro.items || []) for (const k of ['title', 'provider']) if (r[k]) names.add(String(r[k]));
   userTexts = [...names].filter((x) => x && x.length >= 2);
   // Place names (GB/T 2260) are proper names. Industry names are not: English mode shows the
   // division's English name (data/industries.en.csv), so they are not allowed here.

@@ -437,6 +437,26 @@ static void test_account(void **state)
 	assert_true(found);
 	assert_int_equal(s.nrecords, 1);
 	assert_string_equal(s.records[0].description, "废水超标");
+	/* Green manufacturing recognitions: kinds and levels by id or Chinese name; rejects. */
+	snprintf(text, sizeof text,
+		 "uscc,recognition,level,year,name\n"
+		 "%s,绿色工厂,国家级,2023,\n"
+		 "%s,green_design_product,municipal,2024,节能电机\n"
+		 "%s,green_mine,national,2024,\n"
+		 "%s,green_factory,provincial,2024,\n"
+		 "%s,green_factory,national,24,\n",
+		 a, b, a, a, a);
+	write_file("rec.csv", text);
+	assert_int_equal(import(st, "rec.csv", &res), CC_EREJECT);
+	assert_int_equal(res.kind, CC_KIND_RECOGNITIONS);
+	assert_int_equal(res.accepted, 2);
+	assert_int_equal(res.rejected, 3);
+	cc_import_result_release(&res);
+	assert_int_equal(cc_store_int(st,
+				      "SELECT count(*) FROM green_recognitions WHERE kind = "
+				      "'green_factory' AND level = 'national' AND year = 2023",
+				      0),
+			 1);
 	/* Roll-up by district: one district, both firms. */
 	struct green_rollup *rows = NULL;
 	int nr = green_rollup_run(f, 2024, NULL, NULL, 0, &rows);

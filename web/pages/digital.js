@@ -4,16 +4,20 @@
 import { t, pick } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { h, clear, chart, hashWith, errorPanel } from '../util.js';
-import { count, pct } from '../format.js';
+import { count, pct, money, num } from '../format.js';
 import { table } from '../table.js';
 
 export async function render({ main, query, alive }) {
   const year = (query && query.year) || '';
   const region = (query && query.region) || '';
   main.appendChild(h('div', { class: 'muted', testid: 'loading' }, t('common.loading')));
-  let d;
+  let d, rs, rl;
   try {
-    d = await api('/digital/summary', { query: { year, region } });
+    [d, rs, rl] = await Promise.all([
+      api('/digital/summary', { query: { year, region } }),
+      api('/retrofits/summary', { query: { region } }),
+      api('/retrofits', { query: { region } }),
+    ]);
   } catch (e) {
     if (alive()) clear(main).appendChild(errorPanel(errorText(e)));
     return;
@@ -83,5 +87,29 @@ export async function render({ main, query, alive }) {
         { key: 'rd_tool_rate', label: t('digital.total.rd_tool_rate'), align: 'num', sort: true, render: (x) => pct(x.rd_tool_rate), exportType: 'percent' },
         { key: 'factory_5g', label: t('digital.col.factory_5g'), align: 'num', sort: true, exportType: 'number' },
       ],
+    })));
+
+  // 技改项目: totals by kind and the register, newest first.
+  const rt = rs.totals || {};
+  main.appendChild(h('section', { class: 'panel', testid: 'retrofits' }, h('h2', null, t('retro.title')),
+    h('p', { class: 'muted small', testid: 'retrofit-totals' }, t('retro.totals', {
+      n: count(rt.projects), done: count(rt.completed), inv: money(rt.investment), saved: num(rt.energy_saved, 0),
+    })),
+    table(rl.items || [], {
+      testid: 'retrofit-table',
+      pageSize: 20,
+      row: (x) => ({ testid: 'retrofit-row', dataset: { id: String(x.id) } }),
+      filter: { text: (x) => [x.name, x.uscc, x.title, x.provider || ''].join(' '), placeholder: t('retro.filter'), testid: 'retrofit-filter' },
+      export: { name: t('retro.title'), title: t('retro.title') },
+      columns: [
+        { key: 'name', label: t('retro.col.enterprise'), sort: true, render: (x) => h('a', { href: '#/enterprise/' + encodeURIComponent(x.uscc) }, x.name) },
+        { key: 'title', label: t('retro.col.title'), sort: true },
+        { key: 'kind', label: t('retro.col.kind'), sort: true, render: (x) => t('retro.kind.' + x.kind), exportValue: (x) => t('retro.kind.' + x.kind) },
+        { key: 'status', label: t('retro.col.status'), sort: true, render: (x) => t('retro.status.' + x.status), exportValue: (x) => t('retro.status.' + x.status) },
+        { key: 'investment', label: t('retro.col.investment'), align: 'num', sort: true, render: (x) => money(x.investment), exportType: 'number' },
+        { key: 'saved', label: t('retro.col.saved'), align: 'num', sort: (x) => x.measured_saved ?? x.expected_saved, render: (x) => num(x.measured_saved ?? x.expected_saved, 0), exportValue: (x) => x.measured_saved ?? x.expected_saved, exportType: 'number' },
+        { key: 'provider', label: t('retro.col.provider'), sort: true, render: (x) => x.provider || '—' },
+      ],
+      empty: t('retro.empty'),
     })));
 }

@@ -169,6 +169,11 @@ function greenPanel(uscc, alive) {
         group: last.benchmark ? last.benchmark.code : t('common.unknown'),
       });
     }
+    const recs = g.recognitions || [];
+    if (recs.length) {
+      panel.insertBefore(h('p', { class: 'small', testid: 'profile-recognitions' }, recs.map((r, k) => [k ? ' · ' : '',
+        h('span', { class: 'badge' }, [r.year, pick(r.level_zh, r.level_en), pick(r.kind_zh, r.kind_en)].join(' '))])), el);
+    }
     chart(el, {
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },

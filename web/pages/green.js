@@ -111,6 +111,19 @@ export async function render({ main, query, alive }) {
     ],
   }, { empty: t('green.empty') });
 
+  // 绿色制造名单: enterprises recognised, by kind and level (national, municipal).
+  const rec = d.recognitions || [];
+  main.appendChild(h('section', { class: 'panel', testid: 'green-recognitions' }, h('h2', null, t('green.recognitions')),
+    table(rec, {
+      testid: 'green-recognition-table',
+      row: (x) => ({ testid: 'recognition-row', dataset: { kind: x.kind, level: x.level } }),
+      columns: [
+        { key: 'kind', label: t('green.col.kind'), render: (x) => pick(x.kind_zh, x.kind_en) },
+        { key: 'level', label: t('green.col.level'), render: (x) => pick(x.level_zh, x.level_en) },
+        { key: 'enterprises', label: t('green.col.enterprises'), align: 'num', sort: true, render: (x) => count(x.enterprises), exportType: 'number' },
+      ],
+    })));
+
   // The laggard screen: flagged first, then near misses, each with its reasons.
   const items = lag.items || [];
   const reasons = (x) => (x.reasons || []).map((r) => pick(r.reason_zh, r.reason_en));

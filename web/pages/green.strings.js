@@ -34,4 +34,8 @@ export default {
   'green.status.flagged': ['筛查对象', 'Flagged'],
   'green.status.near': ['接近', 'Near'],
   'green.no_laggards': ['没有筛查对象。', 'None flagged.'],
+  'green.recognitions': ['绿色制造名单', 'Green manufacturing lists'],
+  'green.col.kind': ['类别', 'Kind'],
+  'green.col.level': ['级别', 'Level'],
+  'green.col.enterprises': ['企业数', 'Enterprises'],
 };
