@@ -12,6 +12,7 @@ export default {
   'imp.kind.postings': ['供需信息', 'Postings'],
   'imp.kind.energy': ['能耗台账', 'Energy accounts'],
   'imp.kind.flags': ['合规问题', 'Compliance flags'],
+  'imp.kind.recognitions': ['绿色制造名单', 'Green manufacturing lists'],
   'imp.file': ['文件', 'File'],
   'imp.choose': ['选择文件…', 'Choose a file…'],
   'imp.no_file_chosen': ['未选择文件', 'No file chosen'],
