@@ -214,7 +214,7 @@ static int sub_summary(struct cli_ctx *ctx, const char **val, const char **args,
 	struct cc_jw w;
 	cc_jw_init(&w, &b);
 	int rc = CLI_OK;
-	if (digital_write_summary(&w, ctx->store, f, m, (int)year, (int)region, &err)) {
+	if (digital_write_summary(&w, ctx->store, f, m, (int)year, (int)region, NULL, &err)) {
 		cli_error("digital: %s", err.msg);
 		rc = CLI_FAIL;
 	} else {

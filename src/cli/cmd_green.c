@@ -282,7 +282,7 @@ static int sub_laggards(struct cli_ctx *ctx, const char **val, const char **args
 	struct cc_buf b = CC_BUF_INIT((size_t)1 << 28);
 	struct cc_jw w;
 	cc_jw_init(&w, &b);
-	green_write_screen(&w, c.f, &s, c.g, c.region, c.limit);
+	green_write_screen(&w, c.f, &s, c.g, c.region, NULL, c.limit);
 	static const char *const cols[] = {"status",	 "uscc",	"name=企业",   "industry",
 					   "intensity#", "percentile#", "reasons=理由"};
 	rc = finish(&w, &b);
@@ -307,7 +307,7 @@ static int sub_summary(struct cli_ctx *ctx, const char **val, const char **args,
 	struct cc_buf b = CC_BUF_INIT((size_t)1 << 26);
 	struct cc_jw w;
 	cc_jw_init(&w, &b);
-	if (green_write_summary(&w, ctx->store, c.f, c.g, c.year, c.region, &err)) {
+	if (green_write_summary(&w, ctx->store, c.f, c.g, c.year, c.region, NULL, &err)) {
 		cli_error("green: %s", err.msg);
 		rc = CLI_FAIL;
 	} else if (!(rc = finish(&w, &b))) {

@@ -103,7 +103,7 @@ static int sub_list(struct cli_ctx *ctx, const char **val, const char **args, in
 	struct cc_buf b = CC_BUF_INIT((size_t)1 << 28);
 	struct cc_jw w;
 	cc_jw_init(&w, &b);
-	if (retrofit_write_list(&w, ctx->store, f, ent, (int)region, 0, &err)) {
+	if (retrofit_write_list(&w, ctx->store, f, ent, (int)region, 0, NULL, &err)) {
 		cli_error("retrofit: %s", err.msg);
 		rc = CLI_FAIL;
 	} else {
@@ -128,7 +128,7 @@ static int sub_show(struct cli_ctx *ctx, const char **val, const char **args, in
 	struct cc_buf b = CC_BUF_INIT((size_t)1 << 22);
 	struct cc_jw w;
 	cc_jw_init(&w, &b);
-	if (retrofit_write_list(&w, ctx->store, f, 0, 0, id, &err)) {
+	if (retrofit_write_list(&w, ctx->store, f, 0, 0, id, NULL, &err)) {
 		cli_error("retrofit: %s", err.msg);
 		rc = CLI_FAIL;
 	} else if (cc_jw_finish(&w) == 0 && strstr(cc_buf_str(&b), "\"total\":0")) {
@@ -215,7 +215,7 @@ static int sub_summary(struct cli_ctx *ctx, const char **val, const char **args,
 	struct cc_buf b = CC_BUF_INIT((size_t)1 << 24);
 	struct cc_jw w;
 	cc_jw_init(&w, &b);
-	if (retrofit_write_summary(&w, ctx->store, f, (int)region, &err)) {
+	if (retrofit_write_summary(&w, ctx->store, f, (int)region, NULL, &err)) {
 		cli_error("retrofit: %s", err.msg);
 		rc = CLI_FAIL;
 	} else {

@@ -96,7 +96,7 @@ void digital_write_assessments(struct cc_jw *w, const struct digital_model *m, c
 /* The distribution of levels in YEAR (0: the latest year assessed) overall, by district and
  * by chain, with the indicators' means and the recognitions; REGION 0 for all. */
 int digital_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
-			  const struct digital_model *m, int year, int region,
+			  const struct digital_model *m, int year, int region, const uint8_t *only,
 			  struct cc_error *err);
 /*
  * Parses an assessment from the JSON object BODY ({"answers": {id: value}, "cnc_rate",

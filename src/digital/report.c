@@ -162,7 +162,8 @@ static void tally_write(struct cc_jw *w, const struct tally *t)
 }
 
 int digital_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
-			  const struct digital_model *m, int year, int region, struct cc_error *err)
+			  const struct digital_model *m, int year, int region, const uint8_t *only,
+			  struct cc_error *err)
 {
 	const struct cc_catalogue *cat = cc_catalogue_get(err);
 	if (!cat)
@@ -190,7 +191,8 @@ int digital_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_
 	}
 	while ((rc = cc_stmt_step(s, err)) == 1) {
 		int i = cc_frame_of_id(f, cc_stmt_int64(s, 0));
-		if (i < 0 || (region && !cc_region_within(f->region[i], region)))
+		if (i < 0 || (region && !cc_region_within(f->region[i], region)) ||
+		    (only && !only[i]))
 			continue;
 		int level = (int)cc_stmt_int64(s, 1);
 		if (level < 0 || level > DIGITAL_LEVELS)

@@ -204,7 +204,8 @@ static double cnc_of(struct cc_store *st, int64_t id, int year)
 }
 
 int retrofit_write_list(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
-			int64_t enterprise, int region, int64_t only_id, struct cc_error *err)
+			int64_t enterprise, int region, int64_t only_id, const uint8_t *only,
+			struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
 	int rc = cc_stmt_prepare(
@@ -225,7 +226,8 @@ int retrofit_write_list(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 	cc_jw_array(w);
 	while ((rc = cc_stmt_step(s, err)) == 1) {
 		int i = cc_frame_of_id(f, cc_stmt_int64(s, 1));
-		if (i < 0 || (region && !cc_region_within(f->region[i], region)))
+		if (i < 0 || (region && !cc_region_within(f->region[i], region)) ||
+		    (only && !only[i]))
 			continue;
 		n++;
 		cc_jw_object(w);
@@ -324,7 +326,7 @@ static void rt_write(struct cc_jw *w, const struct rtally *t)
 }
 
 int retrofit_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
-			   int region, struct cc_error *err)
+			   int region, const uint8_t *only, struct cc_error *err)
 {
 	const struct cc_catalogue *cat = cc_catalogue_get(err);
 	if (!cat)
@@ -346,7 +348,8 @@ int retrofit_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc
 	}
 	while ((rc = cc_stmt_step(s, err)) == 1) {
 		int i = cc_frame_of_id(f, cc_stmt_int64(s, 0));
-		if (i < 0 || (region && !cc_region_within(f->region[i], region)))
+		if (i < 0 || (region && !cc_region_within(f->region[i], region)) ||
+		    (only && !only[i]))
 			continue;
 		const char *kind = cc_stmt_text(s, 1), *status = cc_stmt_text(s, 2);
 		double inv = cc_stmt_double_nan(s, 3), saved = cc_stmt_double_nan(s, 4);

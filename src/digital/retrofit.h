@@ -36,13 +36,15 @@ int retrofit_add(struct cc_store *st, const struct retrofit *r, const char *acto
 
 /*
  * Writes the projects (ONLY_ID > 0: that one, with its before/after view) of enterprise
- * ENTERPRISE (0: all) in REGION (0: all) as {"items": [...], "total": n}. 0 or a CC_E*.
+ * ENTERPRISE (0: all) in REGION (0: all), of the enterprises ONLY marks (NULL: all), as
+ * {"items": [...], "total": n}. 0 or a CC_E*.
  */
 int retrofit_write_list(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
-			int64_t enterprise, int region, int64_t only_id, struct cc_error *err);
+			int64_t enterprise, int region, int64_t only_id, const uint8_t *only,
+			struct cc_error *err);
 
 /* Totals by status, kind, district and chain: count, investment, energy saved. */
 int retrofit_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
-			   int region, struct cc_error *err);
+			   int region, const uint8_t *only, struct cc_error *err);
 
 #endif

@@ -252,7 +252,14 @@ struct green_rollup {
  * caller frees), keys ascending, or a negative CC_ENOMEM.
  */
 int green_rollup_run(const struct cc_frame *f, int year, const double *co2, const uint8_t *flagged,
-		     int by_chain, struct green_rollup **out);
+		     int by_chain, const uint8_t *only, struct green_rollup **out);
+
+/*
+ * The enterprises of F that are members of any chain of CHAINS (comma-separated ids, as a
+ * chief account holds them): a malloc'd array of f->n flags the caller frees; NULL when out of
+ * memory. The summaries take it as ONLY (NULL: everyone).
+ */
+uint8_t *green_chain_mask(const struct cc_frame *f, const char *chains);
 
 /* ---- JSON answers (report.c), shared by the CLI's --format json and the API ---- */
 struct cc_jw;
@@ -279,12 +286,13 @@ int green_write_benchmarks(struct cc_jw *w, struct cc_store *st, const struct cc
 /* The screen S's flagged enterprises and near misses (REGION: a code scope, 0 for all), at
  * most LIMIT, each with its reasons in Chinese and English. */
 void green_write_screen(struct cc_jw *w, const struct cc_frame *f, const struct green_screen *s,
-			const struct green_factors *g, int region, int limit);
+			const struct green_factors *g, int region, const uint8_t *only, int limit);
 
 /* The green page's summary of YEAR in REGION (0: all): totals, districts, chains, division
  * quartiles, the carbon trend over the frame's years. */
 int green_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
-			const struct green_factors *g, int year, int region, struct cc_error *err);
+			const struct green_factors *g, int year, int region, const uint8_t *only,
+			struct cc_error *err);
 
 /* ---- compliance flags (data/green/flags.json; flags.csv) ---- */
 #define GREEN_MAX_FLAGS 16

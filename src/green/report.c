@@ -376,7 +376,7 @@ static void write_reasons(struct cc_jw *w, const struct cc_frame *f, const struc
 }
 
 void green_write_screen(struct cc_jw *w, const struct cc_frame *f, const struct green_screen *s,
-			const struct green_factors *g, int region, int limit)
+			const struct green_factors *g, int region, const uint8_t *only, int limit)
 {
 	cc_jw_object(w);
 	cc_jw_kint(w, "year", s->year);
@@ -386,7 +386,8 @@ void green_write_screen(struct cc_jw *w, const struct cc_frame *f, const struct 
 	int nf = 0, nn = 0;
 	for (int k = 0; k < s->n; k++) {
 		const struct green_flag *fl = &s->flags[k];
-		if (region && !cc_region_within(f->region[fl->i], region))
+		if ((region && !cc_region_within(f->region[fl->i], region)) ||
+		    (only && !only[fl->i]))
 			continue;
 		nf += !fl->near;
 		nn += fl->near;
@@ -399,7 +400,7 @@ void green_write_screen(struct cc_jw *w, const struct cc_frame *f, const struct 
 	for (int k = 0; k < s->n && shown < limit; k++) {
 		const struct green_flag *fl = &s->flags[k];
 		int i = fl->i;
-		if (region && !cc_region_within(f->region[i], region))
+		if ((region && !cc_region_within(f->region[i], region)) || (only && !only[i]))
 			continue;
 		shown++;
 		cc_jw_object(w);
@@ -450,7 +451,8 @@ static void write_rollup(struct cc_jw *w, const struct green_rollup *rows, int n
 }
 
 int green_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
-			const struct green_factors *g, int year, int region, struct cc_error *err)
+			const struct green_factors *g, int year, int region, const uint8_t *only,
+			struct cc_error *err)
 {
 	struct green_screen s;
 	struct green_rollup *rows = NULL;
@@ -481,7 +483,7 @@ int green_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 	cc_jw_kint(w, "year", year);
 	cc_jw_kint(w, "region", region);
 	/* By district: the region codes of the scope. */
-	int n = green_rollup_run(f, year, co2, flagged, 0, &rows);
+	int n = green_rollup_run(f, year, co2, flagged, 0, only, &rows);
 	if (n < 0) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
@@ -515,7 +517,7 @@ int green_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 	write_rollup(w, rows, kept, 0);
 	free(rows);
 	rows = NULL;
-	n = green_rollup_run(f, year, co2, flagged, 1, &rows);
+	n = green_rollup_run(f, year, co2, flagged, 1, only, &rows);
 	if (n < 0) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
@@ -542,7 +544,8 @@ int green_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 			v[i] = NAN;
 			if (!f->industry[i] || strlen(f->industry[i]) < 3 || !col)
 				continue;
-			if (region && !cc_region_within(f->region[i], region))
+			if ((region && !cc_region_within(f->region[i], region)) ||
+			    (only && !only[i]))
 				continue;
 			memcpy(buf[i], f->industry[i], 3);
 			buf[i][3] = '\0';
@@ -593,7 +596,8 @@ int green_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 			int ki = green_recog_find(rs->kinds, rs->nkinds, k, strlen(k));
 			int li = green_recog_find(rs->levels, rs->nlevels, l, strlen(l));
 			if (i < 0 || ki < 0 || li < 0 ||
-			    (region && !cc_region_within(f->region[i], region)))
+			    (region && !cc_region_within(f->region[i], region)) ||
+			    (only && !only[i]))
 				continue;
 			cnt[ki][li]++;
 		}
@@ -627,7 +631,8 @@ int green_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 		double sc = 0, so = 0, all_tce = 0, all_out = 0;
 		int nc = 0;
 		for (int i = 0; rc == 0 && i < f->n; i++) {
-			if (region && !cc_region_within(f->region[i], region))
+			if ((region && !cc_region_within(f->region[i], region)) ||
+			    (only && !only[i]))
 				continue;
 			if (t && o && isfinite(t[i]) && isfinite(o[i]) && o[i] > 0) {
 				all_tce += t[i];

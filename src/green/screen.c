@@ -214,7 +214,7 @@ static void add_to(struct green_rollup *row, double tce, double out, double co2,
 }
 
 int green_rollup_run(const struct cc_frame *f, int year, const double *co2, const uint8_t *flagged,
-		     int by_chain, struct green_rollup **out)
+		     int by_chain, const uint8_t *only, struct green_rollup **out)
 {
 	*out = NULL;
 	const double *tce = cc_frame_annual(f, CC_M_ENERGY_TCE, year);
@@ -238,7 +238,7 @@ int green_rollup_run(const struct cc_frame *f, int year, const double *co2, cons
 		nrows = cat->nchains;
 	}
 	for (int i = 0; i < f->n; i++) {
-		if (!isfinite(tce[i]) || !isfinite(outv[i]) || outv[i] <= 0)
+		if (!isfinite(tce[i]) || !isfinite(outv[i]) || outv[i] <= 0 || (only && !only[i]))
 			continue;
 		double c2 = co2 ? co2[i] : NAN;
 		int fl = flagged ? flagged[i] : 0;
@@ -287,4 +287,33 @@ oom:
 	free(last_seen);
 	free(rows);
 	return CC_ENOMEM;
+}
+
+uint8_t *green_chain_mask(const struct cc_frame *f, const char *chains)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	uint8_t *mask = calloc((size_t)(f->n ? f->n : 1), 1);
+	uint8_t *want = cat ? calloc((size_t)cat->nchains + 1, 1) : NULL;
+	if (!mask || !want) {
+		free(mask);
+		free(want);
+		return NULL;
+	}
+	for (int c = 0; c < cat->nchains; c++) {
+		size_t n = strlen(cat->chains[c].id);
+		for (const char *p = chains; p && *p;) {
+			const char *e = strchr(p, ',');
+			size_t len = e ? (size_t)(e - p) : strlen(p);
+			if (len == n && strncmp(p, cat->chains[c].id, n) == 0)
+				want[c] = 1;
+			if (!e)
+				break;
+			p = e + 1;
+		}
+	}
+	for (int i = 0; i < f->n; i++)
+		for (int m = f->member_start[i]; m < f->member_start[i + 1] && !mask[i]; m++)
+			mask[i] = want[cat->nodes[f->member_node[m]].chain];
+	free(want);
+	return mask;
 }

@@ -5,11 +5,13 @@
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "base/jw.h"
 #include "base/parse.h"
 #include "digital/digital.h"
 #include "digital/retrofit.h"
+#include "green/green.h"
 #include "http/handlers.h"
 
 static const struct digital_model *model(struct http_req *req)
@@ -135,7 +137,13 @@ int h_digital_summary(struct http_req *req)
 	struct cc_jw w;
 	cc_buf_reset(&req->resp);
 	cc_jw_init(&w, &req->resp);
-	if (digital_write_summary(&w, req->st, f, m, (int)year, (int)region, &err))
+	uint8_t *only =
+		req->user.role == HTTP_ROLE_CHIEF ? green_chain_mask(f, req->user.chains) : NULL;
+	if (req->user.role == HTTP_ROLE_CHIEF && !only)
+		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
+	int rc = digital_write_summary(&w, req->st, f, m, (int)year, (int)region, only, &err);
+	free(only);
+	if (rc)
 		return http_error_from(req, err.code, &err, NULL, "成熟度汇总失败");
 	return send_jw(req, &w);
 }
@@ -184,7 +192,13 @@ int h_retrofits(struct http_req *req)
 	struct cc_jw w;
 	cc_buf_reset(&req->resp);
 	cc_jw_init(&w, &req->resp);
-	if (retrofit_write_list(&w, req->st, f, ent, (int)region, 0, &err))
+	uint8_t *only =
+		req->user.role == HTTP_ROLE_CHIEF ? green_chain_mask(f, req->user.chains) : NULL;
+	if (req->user.role == HTTP_ROLE_CHIEF && !only)
+		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
+	int lrc = retrofit_write_list(&w, req->st, f, ent, (int)region, 0, only, &err);
+	free(only);
+	if (lrc)
 		return http_error_from(req, err.code, &err, NULL, "技改项目读取失败");
 	return send_jw(req, &w);
 }
@@ -212,7 +226,8 @@ int h_retrofit(struct http_req *req)
 		cc_stmt_reset(s);
 	}
 	if (!owner)
-		return http_error(req, 404, "not_found", "project", "没有该项目", "no project %lld", id);
+		return http_error(req, 404, "not_found", "project", "没有该项目", "no project %lld",
+				  id);
 	if (own && owner != own)
 		return http_error(req, 403, "forbidden", NULL, "只能查看本企业的项目",
 				  "an enterprise account reads only its own projects");
@@ -220,7 +235,7 @@ int h_retrofit(struct http_req *req)
 	struct cc_jw w;
 	cc_buf_reset(&req->resp);
 	cc_jw_init(&w, &req->resp);
-	if (retrofit_write_list(&w, req->st, f, 0, 0, id, &err))
+	if (retrofit_write_list(&w, req->st, f, 0, 0, id, NULL, &err))
 		return http_error_from(req, err.code, &err, NULL, "技改项目读取失败");
 	return send_jw(req, &w);
 }
@@ -276,7 +291,7 @@ int h_retrofit_create(struct http_req *req)
 	struct cc_jw w;
 	cc_buf_reset(&req->resp);
 	cc_jw_init(&w, &req->resp);
-	if (retrofit_write_list(&w, req->st, f, 0, 0, id, &err))
+	if (retrofit_write_list(&w, req->st, f, 0, 0, id, NULL, &err))
 		return http_error_from(req, err.code, &err, NULL, "技改项目读取失败");
 	send_jw(req, &w);
 	req->status = 201;
@@ -297,7 +312,13 @@ int h_retrofit_summary(struct http_req *req)
 	struct cc_jw w;
 	cc_buf_reset(&req->resp);
 	cc_jw_init(&w, &req->resp);
-	if (retrofit_write_summary(&w, req->st, f, (int)region, &err))
+	uint8_t *only =
+		req->user.role == HTTP_ROLE_CHIEF ? green_chain_mask(f, req->user.chains) : NULL;
+	if (req->user.role == HTTP_ROLE_CHIEF && !only)
+		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
+	int rc = retrofit_write_summary(&w, req->st, f, (int)region, only, &err);
+	free(only);
+	if (rc)
 		return http_error_from(req, err.code, &err, NULL, "技改项目汇总失败");
 	return send_jw(req, &w);
 }

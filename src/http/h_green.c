@@ -151,8 +151,16 @@ int h_green_laggards(struct http_req *req)
 	struct cc_jw w;
 	cc_buf_reset(&req->resp);
 	cc_jw_init(&w, &req->resp);
-	green_write_screen(&w, f, &s, g, region, limit);
+	/* A chief reads the members of their chains only. */
+	uint8_t *only =
+		req->user.role == HTTP_ROLE_CHIEF ? green_chain_mask(f, req->user.chains) : NULL;
+	green_write_screen(&w, f, &s, g, region, only, limit);
 	green_screen_release(&s);
+	if (req->user.role == HTTP_ROLE_CHIEF && !only) {
+		cc_buf_reset(&req->resp);
+		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
+	}
+	free(only);
 	return send_jw(req, &w);
 }
 
@@ -169,7 +177,13 @@ int h_green_summary(struct http_req *req)
 	struct cc_jw w;
 	cc_buf_reset(&req->resp);
 	cc_jw_init(&w, &req->resp);
-	if (green_write_summary(&w, req->st, f, g, year, region, &err))
+	uint8_t *only =
+		req->user.role == HTTP_ROLE_CHIEF ? green_chain_mask(f, req->user.chains) : NULL;
+	if (req->user.role == HTTP_ROLE_CHIEF && !only)
+		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
+	int rc = green_write_summary(&w, req->st, f, g, year, region, only, &err);
+	free(only);
+	if (rc)
 		return http_error_from(req, err.code, &err, NULL, "绿色低碳汇总失败");
 	return send_jw(req, &w);
 }

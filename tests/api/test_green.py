@@ -48,8 +48,8 @@ def main():
                   ("/api/v1/enterprises/%s/green" % own, {"admin", "analyst", "chief", "enterprise"}),
                   ("/api/v1/enterprises/%s/green" % other, {"admin", "analyst", "chief"}),
                   ("/api/v1/green/benchmarks", {"admin", "analyst"}),
-                  ("/api/v1/green/laggards", {"admin", "analyst"}),
-                  ("/api/v1/green/summary", {"admin", "analyst"})]
+                  ("/api/v1/green/laggards", {"admin", "analyst", "chief"}),
+                  ("/api/v1/green/summary", {"admin", "analyst", "chief"})]
         for path, allowed in routes:
             for role, sess in s.items():
                 st, _ = sess.json(path)
@@ -100,6 +100,17 @@ def main():
             for x in lag["items"]), "every laggard has reasons in both languages")
         check(sum(1 for x in lag["items"] if x["status"] == "flagged") == lag["flagged"],
               "the flagged count is the flagged items")
+        # A chief reads the members of their chains only (chief9: nev).
+        nev = {r[0] for r in db.execute("SELECT DISTINCT e.uscc FROM chain_members m JOIN "
+                                        "enterprises e ON e.id = m.enterprise_id WHERE m.chain = 'nev'")}
+        st, cl = s["chief"].json("/api/v1/green/laggards?limit=100000")
+        check(st == 200 and cl["items"] and all(x["uscc"] in nev for x in cl["items"])
+              and cl["flagged"] <= lag["flagged"], "a chief's laggards are members of its chain",
+              cl and cl["flagged"])
+        st, cs = s["chief"].json("/api/v1/green/summary")
+        check(st == 200 and 0 < cs["totals"]["firms"] < summ["totals"]["firms"]
+              and [c["chain"] for c in cs["chains"] if c["chain"] == "nev"] == ["nev"],
+              "a chief's summary covers its chain's members", cs and cs["totals"])
         for path in ["/api/v1/green/benchmarks?metric=water", "/api/v1/green/laggards?margin=-1",
                      "/api/v1/green/summary?year=1901", "/api/v1/green/laggards?limit=0"]:
             st, e = ana.json(path)

@@ -459,7 +459,7 @@ static void test_account(void **state)
 			 1);
 	/* Roll-up by district: one district, both firms. */
 	struct green_rollup *rows = NULL;
-	int nr = green_rollup_run(f, 2024, NULL, NULL, 0, &rows);
+	int nr = green_rollup_run(f, 2024, NULL, NULL, 0, NULL, &rows);
 	assert_int_equal(nr, 1);
 	assert_int_equal(rows[0].key, 500112);
 	assert_int_equal(rows[0].firms, 2);
