@@ -17,6 +17,7 @@
 #include "http/http.h"
 #include "io/import.h"
 #include "innov/platform.h"
+#include "listing/listing.h"
 #include <sodium.h>
 
 static const char *const files[] = {"enterprises.csv", "indicators.csv", "chain_members.csv",
@@ -65,7 +66,7 @@ static int demo_accounts(struct cli_ctx *ctx)
 		}
 		if (http_user_create(ctx->store, accounts[i].name, pass, accounts[i].role,
 				     accounts[i].role[0] == 'e' ? uscc : NULL, accounts[i].chains,
-				     &err)) {
+				     0, &err)) {
 			cli_error("demo: cannot create account '%s': %s", accounts[i].name,
 				  err.msg);
 			return CLI_FAIL;
@@ -392,6 +393,11 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 		const struct cc_catalogue *cat = cc_catalogue_get(&err);
 		if (!cat || innov_registries_demo(ctx->store, cat, &err)) {
 			cli_error("demo: innovation registries: %s", err.msg);
+			rc = CLI_FAIL;
+			goto out;
+		}
+		if (listing_demo(ctx->store, &err)) {
+			cli_error("demo: listing coordination: %s", err.msg);
 			rc = CLI_FAIL;
 			goto out;
 		}

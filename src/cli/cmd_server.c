@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/parse.h"
 #include "cli/commands.h"
 #include "match/match.h"
 #include "http/http.h"
@@ -74,7 +75,7 @@ static int sub_list(struct cli_ctx *ctx, const char **val, const char **args, in
 	return CLI_OK;
 }
 
-/* Options: 0 role, 1 password, 2 uscc, 3 chains. */
+/* Options: 0 role, 1 password, 2 uscc, 3 chains, 4 institution. */
 static int sub_add(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
 {
 	struct cc_error err = {0};
@@ -84,9 +85,15 @@ static int sub_add(struct cli_ctx *ctx, const char **val, const char **args, int
 		cli_error("user add: --role and --password are required");
 		return CLI_USAGE;
 	}
+	long long institution = 0;
+	if (val[4] && cc_parse_int64(val[4], strlen(val[4]), &institution)) {
+		cli_error("user add: --institution takes an institution id, not '%s'", val[4]);
+		return CLI_USAGE;
+	}
 	if ((rc = cli_open_store(ctx, 0)))
 		return rc;
-	if (http_user_create(ctx->store, args[0], val[1], val[0], val[2], val[3], &err)) {
+	if (http_user_create(ctx->store, args[0], val[1], val[0], val[2], val[3], institution,
+			     &err)) {
 		cli_error("user add: %s", err.msg);
 		return CLI_FAIL;
 	}
@@ -139,8 +146,9 @@ static int sub_enable(struct cli_ctx *ctx, const char **val, const char **args, 
 }
 
 static const struct cli_sub user_subs[] = {
-	{"add", sub_add, 1, 1, CLI_OPT(0) | CLI_OPT(1) | CLI_OPT(2) | CLI_OPT(3),
-	 "add NAME --role admin|analyst|chief|enterprise --password P [--uscc CODE] [--chains a,b]"},
+	{"add", sub_add, 1, 1, CLI_OPT(0) | CLI_OPT(1) | CLI_OPT(2) | CLI_OPT(3) | CLI_OPT(4),
+	 "add NAME --role admin|analyst|chief|enterprise|investor --password P [--uscc CODE] "
+	 "[--chains a,b] [--institution ID]"},
 	{"list", sub_list, 0, 0, 0, "list"},
 	{"passwd", sub_passwd, 1, 1, CLI_OPT(1), "passwd NAME --password P"},
 	{"disable", sub_disable, 1, 1, 0, "disable NAME"},
@@ -150,7 +158,7 @@ static const struct cli_sub user_subs[] = {
 
 int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {
-		{"role", 1}, {"password", 1}, {"uscc", 1}, {"chains", 1}, {NULL, 0}};
+	static const struct cli_option opts[] = {{"role", 1},	{"password", 1},    {"uscc", 1},
+						 {"chains", 1}, {"institution", 1}, {NULL, 0}};
 	return cli_dispatch(ctx, cli_find("user"), user_subs, opts, argc, argv);
 }

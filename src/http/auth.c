@@ -65,6 +65,8 @@ static int role_bit(const char *role)
 		return HTTP_ROLE_CHIEF;
 	if (strcmp(role, "enterprise") == 0)
 		return HTTP_ROLE_ENTERPRISE;
+	if (strcmp(role, "investor") == 0)
+		return HTTP_ROLE_INVESTOR;
 	return 0;
 }
 
@@ -79,7 +81,8 @@ int http_auth_resolve(struct http_req *req)
 		return 0;
 	token_hash(tok, th);
 	static const char sql[] =
-		"SELECT u.id, u.username, u.role, u.uscc, u.chains, s.csrf, s.last_seen, s.created "
+		"SELECT u.id, u.username, u.role, u.uscc, u.chains, s.csrf, s.last_seen, s.created, "
+		"u.institution_id "
 		"FROM sessions s JOIN users u ON u.id = s.user_id "
 		"WHERE s.token_hash = ?1 AND u.disabled = 0";
 	s = cc_stmt_cached(req->st, sql, &err);
@@ -99,6 +102,7 @@ int http_auth_resolve(struct http_req *req)
 				 cc_stmt_text(s, 4));
 			snprintf(req->user.csrf, sizeof req->user.csrf, "%s", cc_stmt_text(s, 5));
 			snprintf(req->user.session, sizeof req->user.session, "%s", th);
+			req->user.institution_id = cc_stmt_int64(s, 8);
 		}
 		cc_stmt_reset(s);
 		s = NULL;
@@ -205,9 +209,14 @@ static json_t *user_json(const struct http_user *u)
 			break;
 		p = c + 1;
 	}
-	return json_pack("{s:s, s:s, s:s?, s:o}", "username", u->username, "role",
-			 u->role <= 8 ? names[u->role] : "", "uscc", u->uscc[0] ? u->uscc : NULL,
-			 "chains", chains);
+	json_t *j = json_pack("{s:s, s:s, s:s?, s:o}", "username", u->username, "role",
+			      u->role == HTTP_ROLE_INVESTOR ? "investor"
+			      : u->role <= 8		    ? names[u->role]
+							    : "",
+			      "uscc", u->uscc[0] ? u->uscc : NULL, "chains", chains);
+	if (u->institution_id)
+		json_object_set_new(j, "institution", json_integer(u->institution_id));
+	return j;
 }
 
 /*
@@ -273,10 +282,11 @@ int h_login(struct http_req *req)
 	}
 	struct cc_stmt *s = NULL;
 	struct cc_error err;
-	rc = cc_stmt_prepare(req->st, &s,
-			     "SELECT id, password_hash, role, uscc, chains FROM users WHERE "
-			     "username = ?1 AND disabled = 0",
-			     &err);
+	rc = cc_stmt_prepare(
+		req->st, &s,
+		"SELECT id, password_hash, role, uscc, chains, institution_id FROM users WHERE "
+		"username = ?1 AND disabled = 0",
+		&err);
 	if (rc) {
 		int st_ = http_error(req, 500, "internal", NULL, "数据库错误", "%s", err.msg);
 		json_decref(body);
@@ -296,6 +306,7 @@ int h_login(struct http_req *req)
 		u.role = role_bit(cc_stmt_text(s, 2));
 		snprintf(u.uscc, sizeof u.uscc, "%s", cc_stmt_text(s, 3));
 		snprintf(u.chains, sizeof u.chains, "%s", cc_stmt_text(s, 4));
+		u.institution_id = cc_stmt_int64(s, 5);
 	}
 	cc_stmt_free(s);
 	json_decref(body);
@@ -407,7 +418,8 @@ int http_password_check(const char *username, const char *password, struct cc_er
 }
 
 int http_user_create(struct cc_store *st, const char *username, const char *password,
-		     const char *role, const char *uscc, const char *chains, struct cc_error *err)
+		     const char *role, const char *uscc, const char *chains, int64_t institution,
+		     struct cc_error *err)
 {
 	char hash[128], canon[19] = "";
 	struct cc_stmt *s = NULL;
@@ -421,9 +433,23 @@ int http_user_create(struct cc_store *st, const char *username, const char *pass
 	if (http_password_check(username, password, err))
 		return CC_EINVAL;
 	if (!role_bit(role ? role : ""))
-		return cc_error_set(err, CC_EINVAL,
-				    "role must be admin, analyst, chief or enterprise, not '%s'",
-				    role ? role : "");
+		return cc_error_set(
+			err, CC_EINVAL,
+			"role must be admin, analyst, chief, enterprise or investor, not '%s'",
+			role ? role : "");
+	if (strcmp(role, "investor") == 0) {
+		char sql[96];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM institutions WHERE id = %lld",
+			 (long long)institution);
+		if (institution <= 0)
+			return cc_error_set(err, CC_EINVAL,
+					    "an investor account needs --institution (an id)");
+		if (cc_store_int(st, sql, 0) != 1)
+			return cc_error_set(err, CC_EINVAL, "no institution with id %lld",
+					    (long long)institution);
+	} else {
+		institution = 0;
+	}
 	if (strcmp(role, "enterprise") == 0) {
 		if (!uscc || !*uscc)
 			return cc_error_set(err, CC_EINVAL, "an enterprise account needs --uscc");
@@ -457,8 +483,8 @@ int http_user_create(struct cc_store *st, const char *username, const char *pass
 	if (rc)
 		return cc_error_set(err, rc, "cannot hash the password");
 	rc = cc_stmt_prepare(st, &s,
-			     "INSERT INTO users(username, password_hash, role, uscc, chains) "
-			     "VALUES(?1, ?2, ?3, ?4, ?5)",
+			     "INSERT INTO users(username, password_hash, role, uscc, chains, "
+			     "institution_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 			     err);
 	if (rc)
 		return rc;
@@ -469,6 +495,8 @@ int http_user_create(struct cc_store *st, const char *username, const char *pass
 		cc_stmt_bind_text(s, 4, canon, strlen(canon));
 	if (chains && *chains)
 		cc_stmt_bind_text(s, 5, chains, strlen(chains));
+	if (institution > 0)
+		cc_stmt_bind_int64(s, 6, institution);
 	rc = cc_stmt_step(s, err);
 	cc_stmt_free(s);
 	if (rc == CC_EINVAL)

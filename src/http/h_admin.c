@@ -70,7 +70,15 @@ int h_user_create(struct http_req *req)
 			return st_;
 		}
 	}
-	int rc = http_user_create(req->st, v[0], v[1], v[2], v[3], v[4], &err);
+	/* institution: an investor's institution id (an integer). */
+	json_t *ji = json_object_get(b, "institution");
+	if (ji && !json_is_null(ji) && !json_is_integer(ji)) {
+		json_decref(b);
+		return http_error(req, 400, "invalid", "institution", "机构应为编号",
+				  "institution must be an institution id (an integer)");
+	}
+	int rc = http_user_create(req->st, v[0], v[1], v[2], v[3], v[4],
+				  ji ? (int64_t)json_integer_value(ji) : 0, &err);
 	if (rc == 0) {
 		char after[256];
 		snprintf(after, sizeof after, "{\"username\":\"%s\",\"role\":\"%s\"}", v[0], v[2]);

@@ -175,5 +175,15 @@ int h_innov_challenges(struct http_req *req);
 int h_innov_challenge_post(struct http_req *req);
 int h_innov_applicants(struct http_req *req);
 int h_innov_award(struct http_req *req);
+int h_listing_reserve(struct http_req *req);
+int h_listing_firm(struct http_req *req);
+int h_listing_engage(struct http_req *req);
+int h_listing_consent(struct http_req *req);
+int h_listing_progress(struct http_req *req);
+int h_listing_funnel(struct http_req *req);
+int h_listing_stalled(struct http_req *req);
+int h_listing_stalled_open(struct http_req *req);
+int h_listing_institutions(struct http_req *req);
+int h_listing_institution_add(struct http_req *req);
 
 #endif

@@ -22,6 +22,9 @@ enum http_role_bits_t {
 	HTTP_ROLE_CHIEF = 4,
 	HTTP_ROLE_ENTERPRISE = 8,
 	HTTP_ROLE_ANYONE = 16, /* no session needed */
+	/* A securities firm's or fund's user, bound to an institution: only the listing routes
+	 * that say so (never part of HTTP_ROLES_ALL, so every other route keeps it out). */
+	HTTP_ROLE_INVESTOR = 32,
 	HTTP_ROLES_ALL = 15,
 	HTTP_ROLES_STAFF = 7, /* admin, analyst, chief */
 	HTTP_ROLES_EDIT = 3,  /* admin, analyst */
@@ -37,9 +40,10 @@ enum http_role_bits_t {
 struct http_user {
 	int64_t id;
 	char username[64];
-	int role;	  /* one of enum http_role_bits_t */
-	char uscc[19];	  /* the enterprise user's enterprise */
-	char chains[512]; /* a chief's chains, comma-separated */
+	int role;		/* one of enum http_role_bits_t */
+	char uscc[19];		/* the enterprise user's enterprise */
+	char chains[512];	/* a chief's chains, comma-separated */
+	int64_t institution_id; /* an investor's institution (0 for other roles) */
 	char csrf[65];
 	char session[65];
 };
@@ -200,12 +204,14 @@ int http_password_check(const char *username, const char *password, struct cc_er
 int http_ratelimit_check(struct http_server *srv, const char *key, int failed);
 
 /*
- * Creates an account. ROLE is admin, analyst, chief or enterprise; an enterprise account needs
- * USCC (a registered enterprise); CHAINS (chief) is a comma-separated list of chain ids or
- * NULL. Returns 0, CC_EEXIST for a taken name, or CC_EINVAL with the reason in ERR.
+ * Creates an account. ROLE is admin, analyst, chief, enterprise or investor; an enterprise
+ * account needs USCC (a registered enterprise), an investor account INSTITUTION (the id of an
+ * institution; ignored for other roles); CHAINS (chief) is a comma-separated list of chain ids
+ * or NULL. Returns 0, CC_EEXIST for a taken name, or CC_EINVAL with the reason in ERR.
  */
 int http_user_create(struct cc_store *st, const char *username, const char *password,
-		     const char *role, const char *uscc, const char *chains, struct cc_error *err);
+		     const char *role, const char *uscc, const char *chains, int64_t institution,
+		     struct cc_error *err);
 /* Sets a new password or the disabled flag (-1 leaves it). Returns 0 or CC_ENOTFOUND. */
 int http_user_update(struct cc_store *st, const char *username, const char *password, int disabled,
 		     struct cc_error *err);

@@ -59,9 +59,9 @@ json_t *http_openapi(void)
 			method[k] = (char)(r->method[k] | 0x20);
 		method[k] = '\0';
 		json_t *roles = json_array();
-		static const char *const names[] = {"admin", "analyst", "chief", "enterprise",
-						    "anyone"};
-		for (int b = 0; b < 5; b++)
+		static const char *const names[] = {"admin",	  "analyst", "chief",
+						    "enterprise", "anyone",  "investor"};
+		for (int b = 0; b < 6; b++)
 			if (r->roles & (1 << b))
 				json_array_append_new(roles, json_string(names[b]));
 		json_t *op = json_pack(

@@ -694,6 +694,61 @@ static const char *const migrations[] = {
 	"  year INTEGER NOT NULL CHECK(year BETWEEN 2000 AND 2200),"
 	"  name TEXT NOT NULL DEFAULT '', source TEXT,"
 	"  PRIMARY KEY(enterprise_id, kind, level, year, name)) WITHOUT ROWID;",
+	/* 25: listing coordination (issue 17 item 5, listing/listing.c). Institutions (securities
+	 * firms, funds) and the role investor bound to one: users is rebuilt to widen its role
+	 * check (SQLite cannot alter a CHECK; migrate() runs with foreign keys off and checks them
+	 * before committing, so sessions and subscriptions keep their users). An enterprise's
+	 * consent to be shown to investors (granted or withdrawn by itself, audited), its listing
+	 * progress (stage, the date it was reached, target board, sponsoring institution, the
+	 * 一企一策 case opened when it stalled) with every stage reached kept in listing_stages,
+	 * and the investors' interest or counselling engagements. */
+	"CREATE TABLE institutions("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE CHECK(trim(name) <> '' AND length(name) <= 200),"
+	"  kind TEXT NOT NULL CHECK(kind IN ('securities','fund','bank','other')),"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+	"CREATE TABLE users_new("
+	"  id INTEGER PRIMARY KEY,"
+	"  username TEXT NOT NULL UNIQUE CHECK(length(username) BETWEEN 1 AND 60),"
+	"  password_hash TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK(role IN ('admin','analyst','chief','enterprise','investor')),"
+	"  uscc TEXT, chains TEXT,"
+	"  disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  institution_id INTEGER REFERENCES institutions(id),"
+	"  CHECK(role <> 'enterprise' OR uscc IS NOT NULL),"
+	"  CHECK(role <> 'investor' OR institution_id IS NOT NULL));"
+	"INSERT INTO users_new(id, username, password_hash, role, uscc, chains, disabled, created_at)"
+	"  SELECT id, username, password_hash, role, uscc, chains, disabled, created_at FROM users;"
+	"DROP TABLE users;"
+	"ALTER TABLE users_new RENAME TO users;"
+	"CREATE INDEX users_uscc ON users(uscc);"
+	"CREATE TABLE listing_consents("
+	"  enterprise_id INTEGER PRIMARY KEY REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  granted INTEGER NOT NULL CHECK(granted IN (0, 1)),"
+	"  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  actor TEXT NOT NULL);"
+	"CREATE TABLE listing_progress("
+	"  enterprise_id INTEGER PRIMARY KEY REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  stage TEXT NOT NULL CHECK(stage IN ('shareholding','tutoring','accepted','inquiry',"
+	"    'registered','listed','withdrawn')),"
+	"  since TEXT NOT NULL,"
+	"  board TEXT CHECK(board IS NULL OR board IN ('main','star','gem','bse','neeq')),"
+	"  sponsor_id INTEGER REFERENCES institutions(id) ON DELETE SET NULL,"
+	"  case_id INTEGER REFERENCES cases(id) ON DELETE SET NULL,"
+	"  updated_by TEXT NOT NULL);"
+	"CREATE TABLE listing_stages("
+	"  enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  stage TEXT NOT NULL, date TEXT NOT NULL, actor TEXT NOT NULL,"
+	"  PRIMARY KEY(enterprise_id, date, stage)) WITHOUT ROWID;"
+	"CREATE TABLE listing_engagements("
+	"  id INTEGER PRIMARY KEY,"
+	"  institution_id INTEGER NOT NULL REFERENCES institutions(id) ON DELETE CASCADE,"
+	"  enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL CHECK(kind IN ('interest','counselling')),"
+	"  note TEXT, actor TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  UNIQUE(institution_id, enterprise_id, kind));",
 };
 
 int cc_schema_count(void)

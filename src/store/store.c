@@ -85,9 +85,15 @@ static int migrate(struct cc_store *st, struct cc_error *err)
 			st->path, have, want);
 	if (have == want)
 		return 0;
-	rc = cc_store_begin(st, err);
+	/* Foreign keys off while migrating (SQLite's procedure for rebuilding a table: a DROP
+	 * would otherwise cascade to the rows that reference it); checked before the commit. The
+	 * pragma is a no-op inside a transaction, so it is set around it. */
+	rc = cc_store_exec(st, "PRAGMA foreign_keys=OFF", err);
 	if (rc)
 		return rc;
+	rc = cc_store_begin(st, err);
+	if (rc)
+		goto out;
 	for (int v = have + 1; v <= want && rc == 0; v++) {
 		char pragma[64];
 		rc = cc_store_exec(st, cc_schema_migration(v), err);
@@ -95,10 +101,23 @@ static int migrate(struct cc_store *st, struct cc_error *err)
 		if (rc == 0)
 			rc = cc_store_exec(st, pragma, err);
 	}
+	if (rc == 0) {
+		struct cc_stmt *s = NULL;
+		rc = cc_stmt_prepare(st, &s, "PRAGMA foreign_key_check", err);
+		if (rc == 0 && cc_stmt_step(s, err) == 1)
+			rc = cc_error_set(
+				err, CC_EDB,
+				"database '%s': the migration left a broken reference in %s",
+				st->path, cc_stmt_text(s, 0));
+		cc_stmt_free(s);
+	}
 	if (rc == 0)
 		rc = cc_store_commit(st, err);
 	else
 		cc_store_rollback(st);
+out:
+	if (cc_store_exec(st, "PRAGMA foreign_keys=ON", rc ? NULL : err) && rc == 0)
+		rc = CC_EDB;
 	return rc;
 }
 

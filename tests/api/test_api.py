@@ -40,18 +40,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.environ.get("CC_SOURCE_DIR") or os.path.normpath(os.path.join(HERE, "..", ".."))
 CC = os.environ.get("CC") or os.path.join(SRC, "build", "chainchief")
 
-ROLES = ["admin", "analyst", "chief", "enterprise", "anonymous"]
+ROLES = ["admin", "analyst", "chief", "enterprise", "investor", "anonymous"]
 PASSWORDS = {
     "admin1": "admin-pass-1",
     "analyst1": "analyst-pass-1",
     "chief1": "chief-pass-1",
     "ent1": "enterprise-pass-1",
+    "inv1": "investor-pass-1",
     "expiring1": "expiring-pass-1",
     "ratelim1": "ratelimit-pass-1",
     "target1": "target-pass-1",
     "target2": "target-pass-2",
 }
-ROLE_USER = {"admin": "admin1", "analyst": "analyst1", "chief": "chief1", "enterprise": "ent1"}
+ROLE_USER = {"admin": "admin1", "analyst": "analyst1", "chief": "chief1", "enterprise": "ent1",
+             "investor": "inv1"}
 
 passed = 0
 failed = 0
@@ -351,7 +353,8 @@ def test_openapi():
     bad = []
     for (m, p), op in ops.items():
         roles = op.get("x-roles")
-        if not roles or not set(roles) <= {"admin", "analyst", "chief", "enterprise", "anyone"}:
+        if not roles or not set(roles) <= {"admin", "analyst", "chief", "enterprise", "investor",
+                                              "anyone"}:
             bad.append("%s %s x-roles %r" % (m, p, roles))
         declared = {(x.get("name"), x.get("in")) for x in op.get("parameters", [])}
         for name in re.findall(r"\{([^}]+)\}", p):
@@ -411,6 +414,15 @@ def sample(ctx, method, pattern, role):
                 "role": "chief", "chains": "nev"}
     elif key == ("PATCH", "/api/v1/users/{username}"):
         body = {"disabled": False}
+    elif key == ("POST", "/api/v1/listing/reserve/{uscc}/engagements"):
+        body = {"kind": "interest", "note": "matrix"}
+    elif key == ("PUT", "/api/v1/listing/reserve/{uscc}/progress"):
+        body = {"stage": "tutoring", "board": "star"}
+    elif key == ("PUT", "/api/v1/listing/consent/{uscc}"):
+        body = {"granted": True}
+    elif key == ("POST", "/api/v1/listing/institutions"):
+        ctx.nusers += 1
+        body = {"name": "matrix institution %d" % ctx.nusers, "kind": "fund"}
     elif method != "GET":
         body = {}
     # A GET whose path parameters all have real values needs no more than its path.
@@ -432,7 +444,11 @@ def test_route_matrix(ctx, ops):
                    ("GET", "/api/v1/nodes"), ("GET", "/api/v1/regions/search"),
                    ("GET", "/api/v1/users"), ("POST", "/api/v1/users"),
                    ("PATCH", "/api/v1/users/{username}"), ("GET", "/api/v1/audit"),
-                   ("GET", "/api/v1/patents/check")}
+                   ("GET", "/api/v1/patents/check"),
+                   ("POST", "/api/v1/listing/reserve/{uscc}/engagements"),
+                   ("PUT", "/api/v1/listing/reserve/{uscc}/progress"),
+                   ("PUT", "/api/v1/listing/consent/{uscc}"), ("POST", "/api/v1/listing/stalled"),
+                   ("POST", "/api/v1/listing/institutions")}
     for (method, pattern) in sorted(ops, key=lambda k: (k[1], k[0])):
         xroles = ops[(method, pattern)].get("x-roles", [])
         for role in ROLES:
@@ -2261,6 +2277,18 @@ def main():
                "--uscc", ctx.own_uscc)
         # A cultivation list and a case (case 1: the route matrix's {id}) for their routes.
         run_cc("list", "create", "reserve", "--model", "listing_reserve", "--note", "set-up")
+        # The investor: bound to an institution; the enterprise user's firm on the listing
+        # reserve with its consent (the matrix's {uscc} of the listing routes).
+        inst = json.loads(run_cc("--format", "json", "listing", "institution", "矩阵证券",
+                                 "--kind", "securities"))["id"]
+        run_cc("user", "add", "inv1", "--role", "investor", "--password", PASSWORDS["inv1"],
+               "--institution", str(inst))
+        if not db_query("SELECT 1 FROM list_entries le JOIN list_versions v ON v.id = "
+                        "le.version_id JOIN lists l ON l.id = v.list_id JOIN enterprises e ON "
+                        "e.id = le.enterprise_id WHERE l.name = 'reserve' AND e.uscc = ?",
+                        (ctx.own_uscc,)):
+            run_cc("list", "add", "reserve", ctx.own_uscc, "--tier", "seed", "--reason", "set-up")
+        run_cc("listing", "consent", ctx.own_uscc, "--grant")
         run_cc("case", "add", ctx.own_uscc, "--kind", "finance", "--title", "贷款贴息",
                "--department", "市金融局", "--deadline", "2030-01-31")
         # A posting of the enterprise user's own (the route matrix's {posting}).

@@ -136,6 +136,16 @@ innov|challenge|x
 innov|challenges|-
 innov|applicants|1
 innov|award|1
+listing||-
+listing|institution|x
+listing|institutions|-
+listing|consent|$U
+listing|reserve|-
+listing|show|$U
+listing|progress|$U
+listing|engage|$U
+listing|funnel|-
+listing|stalled|-
 "
 have() { grep -qxF "$1" <<< "$(cut -d'|' -f1,2 <<< "$cases")"; }
 

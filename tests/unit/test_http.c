@@ -585,18 +585,18 @@ static void test_login_session(void **state)
 	struct cc_error err = {0};
 	struct http_req r;
 	assert_int_equal(
-		http_user_create(st, "unitadmin", "unit-pass-1", "admin", NULL, NULL, &err), 0);
+		http_user_create(st, "unitadmin", "unit-pass-1", "admin", NULL, NULL, 0, &err), 0);
 	assert_int_equal(
-		http_user_create(st, "unitadmin", "unit-pass-1", "admin", NULL, NULL, &err),
+		http_user_create(st, "unitadmin", "unit-pass-1", "admin", NULL, NULL, 0, &err),
 		CC_EEXIST);
 	assert_int_equal(
-		http_user_create(st, "unitent", "unit-pass-1", "enterprise", NULL, NULL, &err),
+		http_user_create(st, "unitent", "unit-pass-1", "enterprise", NULL, NULL, 0, &err),
 		CC_EINVAL);
 	assert_int_equal(http_user_create(st, "unitent", "unit-pass-1", "enterprise", "' OR 1=1 --",
-					  NULL, &err),
+					  NULL, 0, &err),
 			 CC_EINVAL);
 	assert_int_equal(
-		http_user_create(st, "unitent", "unit-pass-1", "enterprise", uscc_b, NULL, &err),
+		http_user_create(st, "unitent", "unit-pass-1", "enterprise", uscc_b, NULL, 0, &err),
 		0);
 	assert_int_equal(dispatch(&r, "POST", "/api/v1/login", 0, NULL,
 				  "{\"username\":\"unitadmin\",\"password\":\"unit-pass-1\"}"),
@@ -801,7 +801,7 @@ static void test_password_policy(void **state)
 			fail_msg("password '%s' was accepted", bad[i]);
 	assert_int_equal(http_password_check("policyuser", "ana-pass-12345", &err), 0);
 	assert_int_equal(http_password_check("policyuser", "链长制密码2026", &err), 0);
-	assert_int_equal(http_user_create(st, "weakpw", "12345678", "analyst", NULL, NULL, &err),
+	assert_int_equal(http_user_create(st, "weakpw", "12345678", "analyst", NULL, NULL, 0, &err),
 			 CC_EINVAL);
 	assert_non_null(strstr(err.msg, "10 characters"));
 	assert_int_equal(http_user_update(st, "unitadmin", "1234567890", -1, &err), CC_EINVAL);
