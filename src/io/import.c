@@ -2500,8 +2500,8 @@ void cc_column_rule_zh(int kind, int col, struct cc_buf *b)
 		return;
 	if (kind == CC_KIND_PATENTS) {
 		static const char *const rules[] = {
-			"专利申请号：12 位数字加校验位（如 201710601862.3），2003 年以前为 8 位加校验位；"
-			"可带 ZL",
+			("专利申请号：12 位数字加校验位（如 201710601862.3），2003 年以前为 8 位加校验位；"
+			 "可带 ZL"),
 			"可空（按申请号第 5 位确定）：发明、实用新型、外观设计、PCT发明、PCT实用新型",
 			"专利名称，不超过 600 字节",
 			"IPC 分类号，如 H01M 10/0525；多个用 ; 分隔，主分类号在前",
