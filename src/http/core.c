@@ -53,6 +53,23 @@ int http_json(struct http_req *req, int status, json_t *j)
 	return status;
 }
 
+void http_jw_begin(struct http_req *req, struct cc_jw *w)
+{
+	cc_buf_reset(&req->resp);
+	cc_jw_init(w, &req->resp);
+}
+
+int http_jw_send(struct http_req *req, struct cc_jw *w)
+{
+	if (cc_jw_finish(w)) {
+		cc_buf_reset(&req->resp);
+		return http_error(req, 500, "internal", NULL, "响应过大", "response too large");
+	}
+	req->status = 200;
+	req->resp_type = "application/json; charset=utf-8";
+	return 200;
+}
+
 /*
  * Copies S into OUT (size N) as valid UTF-8: invalid bytes (echoed from a URL, or a message cut
  * inside a character) become U+FFFD, so an error can always be put in JSON.

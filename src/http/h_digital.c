@@ -23,28 +23,16 @@ static const struct digital_model *model(struct http_req *req)
 	return m;
 }
 
-static int send_jw(struct http_req *req, struct cc_jw *w)
-{
-	if (cc_jw_finish(w)) {
-		cc_buf_reset(&req->resp);
-		return http_error(req, 500, "internal", NULL, "响应过大", "response too large");
-	}
-	req->status = 200;
-	req->resp_type = "application/json; charset=utf-8";
-	return 200;
-}
-
 int h_digital_model(struct http_req *req)
 {
 	const struct digital_model *m = model(req);
 	if (!m)
 		return req->status;
 	struct cc_jw w;
-	cc_buf_reset(&req->resp);
-	cc_jw_init(&w, &req->resp);
+	http_jw_begin(req, &w);
 	digital_write_model(&w, m);
 	req->cacheable = 1;
-	return send_jw(req, &w);
+	return http_jw_send(req, &w);
 }
 
 /* Writes enterprise I's assessments as the answer. */
@@ -57,10 +45,9 @@ static int answer_assessments(struct http_req *req, const struct digital_model *
 	if (n < 0)
 		return http_error_from(req, n, &err, NULL, "成熟度自评读取失败");
 	struct cc_jw w;
-	cc_buf_reset(&req->resp);
-	cc_jw_init(&w, &req->resp);
+	http_jw_begin(req, &w);
 	digital_write_assessments(&w, m, f->uscc[i], f->name[i], a, n);
-	return send_jw(req, &w);
+	return http_jw_send(req, &w);
 }
 
 int h_enterprise_digital(struct http_req *req)
@@ -135,8 +122,7 @@ int h_digital_summary(struct http_req *req)
 				  "region must be a region code");
 	struct cc_error err = {0};
 	struct cc_jw w;
-	cc_buf_reset(&req->resp);
-	cc_jw_init(&w, &req->resp);
+	http_jw_begin(req, &w);
 	uint8_t *only =
 		req->user.role == HTTP_ROLE_CHIEF ? green_chain_mask(f, req->user.chains) : NULL;
 	if (req->user.role == HTTP_ROLE_CHIEF && !only)
@@ -145,7 +131,7 @@ int h_digital_summary(struct http_req *req)
 	free(only);
 	if (rc)
 		return http_error_from(req, err.code, &err, NULL, "成熟度汇总失败");
-	return send_jw(req, &w);
+	return http_jw_send(req, &w);
 }
 
 /* ---- retrofit projects (issue 16, item 5) ---- */
@@ -190,8 +176,7 @@ int h_retrofits(struct http_req *req)
 	}
 	struct cc_error err = {0};
 	struct cc_jw w;
-	cc_buf_reset(&req->resp);
-	cc_jw_init(&w, &req->resp);
+	http_jw_begin(req, &w);
 	uint8_t *only =
 		req->user.role == HTTP_ROLE_CHIEF ? green_chain_mask(f, req->user.chains) : NULL;
 	if (req->user.role == HTTP_ROLE_CHIEF && !only)
@@ -200,7 +185,7 @@ int h_retrofits(struct http_req *req)
 	free(only);
 	if (lrc)
 		return http_error_from(req, err.code, &err, NULL, "技改项目读取失败");
-	return send_jw(req, &w);
+	return http_jw_send(req, &w);
 }
 
 int h_retrofit(struct http_req *req)
@@ -233,11 +218,10 @@ int h_retrofit(struct http_req *req)
 				  "an enterprise account reads only its own projects");
 	struct cc_error err = {0};
 	struct cc_jw w;
-	cc_buf_reset(&req->resp);
-	cc_jw_init(&w, &req->resp);
+	http_jw_begin(req, &w);
 	if (retrofit_write_list(&w, req->st, f, 0, 0, id, NULL, &err))
 		return http_error_from(req, err.code, &err, NULL, "技改项目读取失败");
-	return send_jw(req, &w);
+	return http_jw_send(req, &w);
 }
 
 int h_retrofit_create(struct http_req *req)
@@ -289,11 +273,10 @@ int h_retrofit_create(struct http_req *req)
 	if (rc)
 		return http_error_from(req, rc, &err, NULL, "技改项目保存失败");
 	struct cc_jw w;
-	cc_buf_reset(&req->resp);
-	cc_jw_init(&w, &req->resp);
+	http_jw_begin(req, &w);
 	if (retrofit_write_list(&w, req->st, f, 0, 0, id, NULL, &err))
 		return http_error_from(req, err.code, &err, NULL, "技改项目读取失败");
-	send_jw(req, &w);
+	http_jw_send(req, &w);
 	req->status = 201;
 	return 201;
 }
@@ -310,8 +293,7 @@ int h_retrofit_summary(struct http_req *req)
 				  "region must be a region code");
 	struct cc_error err = {0};
 	struct cc_jw w;
-	cc_buf_reset(&req->resp);
-	cc_jw_init(&w, &req->resp);
+	http_jw_begin(req, &w);
 	uint8_t *only =
 		req->user.role == HTTP_ROLE_CHIEF ? green_chain_mask(f, req->user.chains) : NULL;
 	if (req->user.role == HTTP_ROLE_CHIEF && !only)
@@ -320,5 +302,5 @@ int h_retrofit_summary(struct http_req *req)
 	free(only);
 	if (rc)
 		return http_error_from(req, err.code, &err, NULL, "技改项目汇总失败");
-	return send_jw(req, &w);
+	return http_jw_send(req, &w);
 }

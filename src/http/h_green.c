@@ -56,29 +56,16 @@ static int year_param(struct http_req *req, const struct cc_frame *f, int *year)
 	return 0;
 }
 
-/* Sends what W wrote into the response buffer. */
-static int send_jw(struct http_req *req, struct cc_jw *w)
-{
-	if (cc_jw_finish(w)) {
-		cc_buf_reset(&req->resp);
-		return http_error(req, 500, "internal", NULL, "响应过大", "response too large");
-	}
-	req->status = 200;
-	req->resp_type = "application/json; charset=utf-8";
-	return 200;
-}
-
 int h_green_factors(struct http_req *req)
 {
 	const struct green_factors *g = factors(req);
 	if (!g)
 		return req->status;
 	struct cc_jw w;
-	cc_buf_reset(&req->resp);
-	cc_jw_init(&w, &req->resp);
+	http_jw_begin(req, &w);
 	green_write_factors(&w, g);
 	req->cacheable = 1;
-	return send_jw(req, &w);
+	return http_jw_send(req, &w);
 }
 
 int h_enterprise_green(struct http_req *req)
@@ -92,11 +79,10 @@ int h_enterprise_green(struct http_req *req)
 		return req->status;
 	struct cc_error err = {0};
 	struct cc_jw w;
-	cc_buf_reset(&req->resp);
-	cc_jw_init(&w, &req->resp);
+	http_jw_begin(req, &w);
 	if (green_write_account(&w, req->st, f, g, i, &err))
 		return http_error_from(req, err.code, &err, NULL, "能耗账户读取失败");
-	return send_jw(req, &w);
+	return http_jw_send(req, &w);
 }
 
 int h_green_benchmarks(struct http_req *req)
@@ -119,11 +105,10 @@ int h_green_benchmarks(struct http_req *req)
 		industry = NULL;
 	struct cc_error err = {0};
 	struct cc_jw w;
-	cc_buf_reset(&req->resp);
-	cc_jw_init(&w, &req->resp);
+	http_jw_begin(req, &w);
 	if (green_write_benchmarks(&w, req->st, f, g, year, metric, industry, limit, &err))
 		return http_error_from(req, err.code, &err, NULL, "行业对标计算失败");
-	return send_jw(req, &w);
+	return http_jw_send(req, &w);
 }
 
 int h_green_laggards(struct http_req *req)
@@ -149,8 +134,7 @@ int h_green_laggards(struct http_req *req)
 	if (green_screen_run(req->st, f, g, year, margin, &s, &err))
 		return http_error_from(req, err.code, &err, NULL, "落后产能筛查失败");
 	struct cc_jw w;
-	cc_buf_reset(&req->resp);
-	cc_jw_init(&w, &req->resp);
+	http_jw_begin(req, &w);
 	/* A chief reads the members of their chains only. */
 	uint8_t *only =
 		req->user.role == HTTP_ROLE_CHIEF ? green_chain_mask(f, req->user.chains) : NULL;
@@ -161,7 +145,7 @@ int h_green_laggards(struct http_req *req)
 		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 	}
 	free(only);
-	return send_jw(req, &w);
+	return http_jw_send(req, &w);
 }
 
 int h_green_summary(struct http_req *req)
@@ -175,8 +159,7 @@ int h_green_summary(struct http_req *req)
 		return req->status;
 	struct cc_error err = {0};
 	struct cc_jw w;
-	cc_buf_reset(&req->resp);
-	cc_jw_init(&w, &req->resp);
+	http_jw_begin(req, &w);
 	uint8_t *only =
 		req->user.role == HTTP_ROLE_CHIEF ? green_chain_mask(f, req->user.chains) : NULL;
 	if (req->user.role == HTTP_ROLE_CHIEF && !only)
@@ -185,5 +168,5 @@ int h_green_summary(struct http_req *req)
 	free(only);
 	if (rc)
 		return http_error_from(req, err.code, &err, NULL, "绿色低碳汇总失败");
-	return send_jw(req, &w);
+	return http_jw_send(req, &w);
 }

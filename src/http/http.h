@@ -117,6 +117,13 @@ int http_error(struct http_req *req, int status, const char *code, const char *f
 /* Sets a JSON response from J (consumed). Returns STATUS. */
 int http_json(struct http_req *req, int status, json_t *j);
 
+/* A JSON answer written straight into the response (no tree): http_jw_begin(REQ, W) empties
+ * the response and points W at it; http_jw_send(REQ, W) ends it as a 200, or a 500 when it
+ * did not fit. Returns the status. */
+struct cc_jw;
+void http_jw_begin(struct http_req *req, struct cc_jw *w);
+int http_jw_send(struct http_req *req, struct cc_jw *w);
+
 /* Adds a response header line "NAME: VALUE". */
 void http_header(struct http_req *req, const char *name, const char *value);
 /* Answers 200 with the file at PATH as the body, of TYPE, to be saved as DOWNLOAD_NAME (404
