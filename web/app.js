@@ -110,7 +110,7 @@ async function route() {
     location.replace('#/login?next=' + encodeURIComponent(path + (location.hash.includes('?') ? location.hash.slice(location.hash.indexOf('?')) : '')));
     return;
   }
-  if (path === '/' && user.role === 'enterprise') { location.replace(homeFor(user)); return; }
+  if (path === '/' && (user.role === 'enterprise' || user.role === 'investor')) { location.replace(homeFor(user)); return; }
 
   const r = found ? found.route : null;
   const main = layout(user, r ? r.nav : null, r ? r.title : 'app.title');

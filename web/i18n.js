@@ -23,6 +23,7 @@ import greenStrings from './pages/green.strings.js';
 import digitalStrings from './pages/digital.strings.js';
 import reportsStrings from './pages/reports.strings.js';
 import innovStrings from './pages/innov.strings.js';
+import listingStrings from './pages/listing.strings.js';
 
 const STORE_KEY = 'cc.lang';
 
@@ -156,7 +157,7 @@ const SHELL = {
 };
 
 // Every string: key → [zh-CN, English]. A key defined twice is a mistake (duplicateKeys).
-const PAGES = [loginStrings, dashboardStrings, enterprisesStrings, enterpriseStrings, importStrings, adminStrings, chainStrings, briefStrings, matchStrings, riskStrings, evalStrings, listsStrings, casesStrings, pickerStrings, mapStrings, methodStrings, greenStrings, reportsStrings, digitalStrings, innovStrings];
+const PAGES = [loginStrings, dashboardStrings, enterprisesStrings, enterpriseStrings, importStrings, adminStrings, chainStrings, briefStrings, matchStrings, riskStrings, evalStrings, listsStrings, casesStrings, pickerStrings, mapStrings, methodStrings, greenStrings, reportsStrings, digitalStrings, innovStrings, listingStrings];
 const STRINGS = Object.assign({}, SHELL, ...PAGES);
 const DUPLICATES = [SHELL, ...PAGES].flatMap((d) => Object.keys(d)).filter((k, i, all) => all.indexOf(k) !== i);
 const zh = {}, en = {};

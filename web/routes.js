@@ -40,6 +40,8 @@ export const ROUTES = [
     menu: { group: 'nav.group.analysis', label: 'nav.risk' } },
   { path: '/innovation', load: () => import('./pages/innov.js'), title: 'innov.title', roles: STAFF, nav: 'innovation',
     menu: { group: 'nav.group.analysis', label: 'nav.innovation' } },
+  { path: '/listing', load: () => import('./pages/listing.js'), title: 'lst.title', roles: [...ROLES, 'investor'], nav: 'listing',
+    menu: { group: 'nav.group.analysis', label: 'nav.listing' } },
   { path: '/cases', load: () => import('./pages/cases.js'), title: 'nav.cases', roles: STAFF, nav: 'cases',
     menu: { group: 'nav.group.analysis', label: 'nav.cases' } },
   { path: '/green', load: () => import('./pages/green.js'), title: 'nav.green', roles: STAFF, nav: 'green',
@@ -81,6 +83,7 @@ export function findRoute(path) {
 export function homeFor(user) {
   if (user && user.role === 'enterprise' && user.uscc) return '#/enterprise/' + user.uscc;
   if (user && user.role === 'chief') return '#/chains';
+  if (user && user.role === 'investor') return '#/listing';
   return '#/';
 }
 

@@ -45,10 +45,15 @@ int h_listing_reserve(struct http_req *req)
 	int64_t inst = asker(req);
 	if (inst < 0)
 		return req->status;
-	json_t *a = listing_reserve(req->st, inst, &err);
-	if (!a)
+	json_t *names = listing_names(&err);
+	json_t *a = names ? listing_reserve(req->st, inst, &err) : NULL;
+	if (!a) {
+		json_decref(names);
 		return http_error_from(req, err.code, &err, NULL, "读取后备企业失败");
-	return http_json(req, 200, json_pack("{s:o, s:b}", "items", a, "consented_only", inst > 0));
+	}
+	json_object_set_new(names, "items", a);
+	json_object_set_new(names, "consented_only", json_boolean(inst > 0));
+	return http_json(req, 200, names);
 }
 
 int h_listing_firm(struct http_req *req)
@@ -60,6 +65,10 @@ int h_listing_firm(struct http_req *req)
 	json_t *j = listing_firm(req->st, req->params[0], inst, &err);
 	if (!j)
 		return http_error_from(req, err.code, &err, "uscc", "未找到该后备企业");
+	json_t *names = listing_names(&err);
+	if (names)
+		json_object_update(j, names);
+	json_decref(names);
 	return http_json(req, 200, j);
 }
 

@@ -65,6 +65,17 @@ static json_t *config(struct cc_error *err)
 	return j;
 }
 
+json_t *listing_names(struct cc_error *err)
+{
+	json_t *cfg = config(err);
+	if (!cfg)
+		return NULL;
+	json_t *j = json_pack("{s:O, s:O}", "stages", json_object_get(cfg, "stages"), "boards",
+			      json_object_get(cfg, "boards"));
+	json_decref(cfg);
+	return j;
+}
+
 /* The id of the registered enterprise USCC (any valid spelling), or 0. */
 static int64_t enterprise_id(struct cc_store *st, const char *uscc, char canon[19])
 {

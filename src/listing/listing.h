@@ -33,6 +33,10 @@ int listing_stage_index(const char *s);
 /* Returns 1 when B is a board id (main, star, gem, bse, neeq). */
 int listing_board_ok(const char *b);
 
+/* The names of the stages and boards ({stages:[{id, zh, en}], boards:[…]}, from
+ * data/listing/listing.json), or NULL with ERR. */
+json_t *listing_names(struct cc_error *err);
+
 /*
  * Registers an institution NAME of KIND (securities, fund, bank, other). Returns 0 and *ID,
  * CC_EINVAL (empty name, unknown kind) or CC_EEXIST (name taken). Audited.

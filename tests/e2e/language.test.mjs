@@ -65,6 +65,11 @@ before(async () => {
   // Retrofit projects (issue 16): their titles and providers are what their users typed.
   const retro = JSON.parse(await srv.cli(['--format', 'json', 'retrofit', 'list']));
   for (const r of retro.items || []) for (const k of ['title', 'provider']) if (r[k]) names.add(String(r[k]));
+  // Listing institutions (issue 17) and the lists' names and notes (the demo's reserve list):
+  // what the commission registered and typed.
+  const insts = JSON.parse(await srv.cli(['--format', 'json', 'listing', 'institutions']));
+  for (const i of insts.items || []) names.add(i.name);
+  for (const l of JSON.parse(await srv.cli(['--format', 'json', 'list']))) for (const k of ['list', 'note']) if (l[k]) names.add(l[k]);
   userTexts = [...names].filter((x) => x && x.length >= 2);
   // Place names (GB/T 2260) are proper names. Industry names are not: English mode shows the
   // division's English name (data/industries.en.csv), so they are not allowed here.

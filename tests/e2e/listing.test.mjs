@@ -1,0 +1,87 @@
+// The listing service page in a browser (issue 17 item 5): the analyst's funnel by stage drawn
+// from the demo's reserve (bars adding up to the reserve), the stalled firms opened as 一企一策
+// cases; an investor lands on the page, sees only the consenting firms and registers interest;
+// an enterprise grants and withdraws its own consent.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPage, login, screenshot, chartDrawn } from './helpers.mjs';
+
+let srv, browser;
+const tid = (id) => `[data-testid="${id}"]`;
+const INVESTOR = { username: 'inv1', password: 'Inv-pass-1', role: 'investor' };
+
+before(async () => {
+  srv = await startServer({ enterprises: 1500 });
+  browser = await launchBrowser();
+  const insts = JSON.parse(await srv.cli(['--format', 'json', 'listing', 'institutions'])).items;
+  const sec = insts.find((i) => i.kind === 'securities');
+  await srv.cli(['user', 'add', INVESTOR.username, '--role', 'investor', '--password', INVESTOR.password, '--institution', String(sec.id)]);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+test('the analyst sees the funnel and opens the stalled cases', async () => {
+  const page = await newPage(browser);
+  await login(page, srv.base, srv.users.analyst);
+  await page.goto(srv.base + '/#/listing');
+  await chartDrawn(page, tid('listing-funnel'));
+  const bars = await page.evaluate(() => window.echarts.getInstanceByDom(document.querySelector('[data-testid="listing-funnel"]')).getOption().series[0].data);
+  const reserve = JSON.parse(await srv.cli(['--format', 'json', 'listing', 'reserve'])).items;
+  assert.equal(bars.reduce((a, b) => a + b, 0), reserve.length, 'the bars add up to the reserve');
+  assert.equal(await page.locator(tid('listing-row')).count(), reserve.length, 'a row per reserve firm');
+  assert.match(await page.locator(tid('listing-total')).innerText(), new RegExp(String(reserve.length)));
+  const stalled = page.locator(tid('listing-stalled-row'));
+  const n = await stalled.count();
+  assert.ok(n > 0, 'the demo has stalled firms');
+  await screenshot(page, 'listing-funnel');
+  await page.locator(tid('listing-open-cases')).click();
+  await page.locator(tid('listing-stalled-status')).waitFor();
+  assert.match(await page.locator(tid('listing-stalled-status')).innerText(), new RegExp('新建 ' + n + ' 个问题'));
+  assert.equal(await page.locator(tid('listing-case')).count(), n, 'each stalled firm has its case');
+  // Again: nothing new.
+  await page.locator(tid('listing-open-cases')).click();
+  await page.waitForFunction(() => /新建 0 个问题/.test(document.querySelector('[data-testid="listing-stalled-status"]').innerText));
+  await page.close();
+});
+
+test('an investor sees the consenting firms only and registers interest', async () => {
+  const page = await newPage(browser);
+  await login(page, srv.base, INVESTOR);
+  await page.waitForFunction(() => location.hash.startsWith('#/listing'));
+  await page.locator(tid('listing-investor-hint')).waitFor();
+  const all = JSON.parse(await srv.cli(['--format', 'json', 'listing', 'reserve'])).items;
+  const consenting = all.filter((x) => x.consent).map((x) => x.uscc).sort();
+  const rows = page.locator(tid('listing-row'));
+  const shown = (await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.uscc))).sort();
+  assert.deepEqual(shown, consenting, 'exactly the consenting firms');
+  assert.ok(consenting.length < all.length, 'some firms did not consent');
+  assert.equal(await page.locator(tid('listing-funnel')).count(), 0, 'no funnel for an investor');
+  const first = rows.first();
+  const uscc = await first.getAttribute('data-uscc');
+  await first.locator(tid('listing-interest')).click();
+  await page.locator(tid('listing-status')).waitFor();
+  const rec = JSON.parse(await srv.cli(['--format', 'json', 'listing', 'show', uscc]));
+  assert.ok(rec.engagements.some((g) => g.kind === 'interest' && g.institution_name.startsWith('西南证券')), 'the interest is on record');
+  await screenshot(page, 'listing-investor');
+  // Staff pages stay closed to an investor.
+  await page.goto(srv.base + '/#/enterprises');
+  await page.locator(tid('page-error')).waitFor();
+  await page.close();
+});
+
+test('an enterprise grants and withdraws its consent', async () => {
+  const page = await newPage(browser);
+  await login(page, srv.base, srv.users.enterprise);
+  await page.goto(srv.base + '/#/listing');
+  const line = page.locator(tid('listing-consent'));
+  await line.waitFor();
+  const before = await line.getAttribute('data-granted');
+  await page.locator(tid('listing-consent-toggle')).click();
+  await page.waitForFunction((b) => document.querySelector('[data-testid="listing-consent"]').dataset.granted !== b, before);
+  await page.locator(tid('listing-consent-toggle')).click();
+  await page.waitForFunction((b) => document.querySelector('[data-testid="listing-consent"]').dataset.granted === b, before);
+  await page.close();
+});
