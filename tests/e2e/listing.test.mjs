@@ -1,7 +1,8 @@
 // The listing service page in a browser (issue 17 item 5): the analyst's funnel by stage drawn
-// from the demo's reserve (bars adding up to the reserve), the stalled firms opened as 一企一策
-// cases; an investor lands on the page, sees only the consenting firms and registers interest;
-// an enterprise grants and withdraws its own consent.
+// from the demo's reserve (bars adding up to the reserve; the same chart under the reserve list
+// on the lists page), the stalled firms opened as 一企一策 cases; an investor lands on the page,
+// sees only the consenting firms and registers interest; an enterprise grants and withdraws its
+// own consent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newPage, login, screenshot, chartDrawn } from './helpers.mjs';
@@ -44,6 +45,14 @@ test('the analyst sees the funnel and opens the stalled cases', async () => {
   // Again: nothing new.
   await page.locator(tid('listing-open-cases')).click();
   await page.waitForFunction(() => /新建 0 个问题/.test(document.querySelector('[data-testid="listing-stalled-status"]').innerText));
+  // The lists page shows the same funnel under the reserve list.
+  const lists = JSON.parse(await srv.cli(['--format', 'json', 'list']));
+  const reserveList = lists.find((l) => l.model === 'listing_reserve');
+  await page.goto(srv.base + '/#/lists?list=' + encodeURIComponent(reserveList.list));
+  await page.locator(tid('lists-listing-funnel')).waitFor();
+  await chartDrawn(page, tid('lists-listing-funnel') + ' ' + tid('listing-funnel'));
+  const bars2 = await page.evaluate(() => window.echarts.getInstanceByDom(document.querySelector('[data-testid="lists-listing-funnel"] [data-testid="listing-funnel"]')).getOption().series[0].data);
+  assert.deepEqual(bars2, bars, 'the same funnel on the lists page');
   await page.close();
 });
 

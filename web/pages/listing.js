@@ -37,6 +37,18 @@ export async function render({ main, alive }) {
   main.appendChild(reservePanel(reserve, names, user));
 }
 
+// The funnel panel on its own (the lists page shows it under a listing_reserve list), with a
+// link to this page; null when it cannot be read.
+export async function funnelSection() {
+  try {
+    const [f, cat] = await Promise.all([api('/listing/funnel'), api('/chains')]);
+    const box = funnelPanel(f, nameLookup(f), Array.isArray(cat) ? cat : (cat.items || cat.chains || []));
+    box.dataset.testid = 'lists-listing-funnel';
+    box.querySelector('.panel-head').appendChild(h('a', { href: '#/listing', class: 'btn btn-sm' }, t('lst.open_page')));
+    return box;
+  } catch (_) { return null; }
+}
+
 // Stage and board names of the server's data file: id → name in the language shown.
 function nameLookup(d) {
   const m = new Map();

@@ -11,6 +11,7 @@ export default {
   'lst.total': ['后备库共 {n} 家企业', '{n} firms on the reserve'],
   'lst.by_board': ['按目标板块', 'By target board'],
   'lst.by_chain': ['按产业链', 'By chain'],
+  'lst.open_page': ['打开上市服务', 'Open the listing service'],
   'lst.no_board': ['未定', 'Not set'],
   'lst.by_district': ['按区县', 'By district'],
   'lst.firms': ['企业数', 'Firms'],

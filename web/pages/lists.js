@@ -80,6 +80,13 @@ export async function render({ main, query, user, alive }) {
       ],
     })));
 
+  // A listing-reserve list: the reserve's listing progress (上市服务's funnel) below it.
+  if (list.model === 'listing_reserve') {
+    const funnel = await (await import('./listing.js')).funnelSection();
+    if (!alive()) return;
+    if (funnel) main.appendChild(h('div', { style: { marginTop: '16px' } }, funnel));
+  }
+
   const change = canEdit ? changeForm(name, model, latest) : null;
 
   // Versions and the diff.
