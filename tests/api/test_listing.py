@@ -214,6 +214,32 @@ def main():
         check(n[0] == n[1] == len(stalled), "one case per stalled enterprise in the store", n)
         st, _ = s["analyst"].call("GET", "/api/v1/listing/stalled?months=0")
         check(st == 400, "months=0 -> 400", st)
+
+        # Accounts and institutions over the API: an investor needs an existing institution.
+        adm = s["admin"]
+        st, j = adm.call("POST", "/api/v1/listing/institutions", {"name": "某基金", "kind": "fund"})
+        check(st == 201 and isinstance(j.get("id"), int), "admin registers an institution", j)
+        new_inst = j["id"]
+        st, _ = adm.call("POST", "/api/v1/listing/institutions", {"name": "某基金", "kind": "fund"})
+        check(st == 409, "the same institution name again -> 409", st)
+        st, _ = adm.call("POST", "/api/v1/listing/institutions", {"name": "x", "kind": "hedge"})
+        check(st == 400, "an unknown institution kind -> 400", st)
+        st, _ = s["analyst"].call("POST", "/api/v1/listing/institutions", {"name": "y", "kind": "fund"})
+        check(st == 403, "an analyst may not register institutions -> 403", st)
+        for body, want in [({"username": "inv9", "password": PASSWORD, "role": "investor"}, 400),
+                           ({"username": "inv9", "password": PASSWORD, "role": "investor",
+                             "institution": 999999}, 400),
+                           ({"username": "inv9", "password": PASSWORD, "role": "investor",
+                             "institution": "1"}, 400),
+                           ({"username": "inv9", "password": PASSWORD, "role": "investor",
+                             "institution": new_inst}, 201)]:
+            st, j = adm.call("POST", "/api/v1/users", body)
+            check(st == want, "POST /users %r -> %d" % (body.get("institution"), want), (st, j))
+        st, j = Session("inv9").call("GET", "/api/v1/listing/reserve")
+        check(st == 200 and {x["uscc"] for x in j["items"]} == set(consenting) - {ent_uscc},
+              "the new fund's investor sees the consenting firms", st)
+        check(db.execute("SELECT count(*) FROM audit WHERE action = 'listing.institution'")
+              .fetchone()[0] == 1, "the institution's registration audited")
     finally:
         H.close()
     return H.summary()
