@@ -45,6 +45,16 @@ test('the analyst sees the funnel and opens the stalled cases', async () => {
   // Again: nothing new.
   await page.locator(tid('listing-open-cases')).click();
   await page.waitForFunction(() => /新建 0 个问题/.test(document.querySelector('[data-testid="listing-stalled-status"]').innerText));
+  // The analyst records a stage reached: the row moves to 注册 with its date.
+  const target = reserve.find((x) => !x.stage);
+  await page.selectOption(tid('progress-firm'), target.uscc);
+  await page.selectOption(tid('progress-stage'), 'registered');
+  await page.locator(tid('progress-date')).fill('2026-03-15');
+  await page.selectOption(tid('progress-board'), 'star');
+  await page.locator(tid('progress-save')).click();
+  const row = page.locator(tid('listing-row') + `[data-uscc="${target.uscc}"][data-stage="registered"]`);
+  await row.waitFor();
+  assert.match(await row.innerText(), /注册[\s\S]*2026-03-15[\s\S]*科创板/);
   // The lists page shows the same funnel under the reserve list.
   const lists = JSON.parse(await srv.cli(['--format', 'json', 'list']));
   const reserveList = lists.find((l) => l.model === 'listing_reserve');
@@ -52,7 +62,9 @@ test('the analyst sees the funnel and opens the stalled cases', async () => {
   await page.locator(tid('lists-listing-funnel')).waitFor();
   await chartDrawn(page, tid('lists-listing-funnel') + ' ' + tid('listing-funnel'));
   const bars2 = await page.evaluate(() => window.echarts.getInstanceByDom(document.querySelector('[data-testid="lists-listing-funnel"] [data-testid="listing-funnel"]')).getOption().series[0].data);
-  assert.deepEqual(bars2, bars, 'the same funnel on the lists page');
+  const now = JSON.parse(await srv.cli(['--format', 'json', 'listing', 'funnel'])).by_stage.map((x) => x.count);
+  assert.deepEqual(bars2, now, 'the funnel on the lists page (after the move above)');
+  assert.equal(now[0], bars[0] - 1, 'one firm fewer not started');
   await page.close();
 });
 

@@ -35,6 +35,41 @@ export async function render({ main, alive }) {
     main.appendChild(await stalledPanel(user, funnel.stalled_months, names, alive));
   }
   main.appendChild(reservePanel(reserve, names, user));
+  if (can(user, EDIT)) {
+    let insts = [];
+    try { insts = (await api('/listing/institutions')).items || []; } catch (_) { /* the form without sponsors */ }
+    if (alive()) main.appendChild(progressForm(reserve, insts));
+  }
+}
+
+// Admin and analyst record a stage reached (PUT /listing/reserve/{uscc}/progress): the firm,
+// the stage, the date (default today), the target board and the sponsoring institution.
+function progressForm(d, insts) {
+  const opt = (v, label) => h('option', { value: v }, label);
+  const firm = h('select', { id: 'progress-firm', testid: 'progress-firm' }, (d.items || []).map((x) => opt(x.uscc, x.name)));
+  const stage = h('select', { id: 'progress-stage', testid: 'progress-stage' }, (d.stages || []).map((x) => opt(x.id, pick(x.zh, x.en))));
+  const date = h('input', { type: 'date', id: 'progress-date', testid: 'progress-date' });
+  const board = h('select', { id: 'progress-board', testid: 'progress-board' }, opt('', t('lst.keep')), (d.boards || []).map((x) => opt(x.id, pick(x.zh, x.en))));
+  const sponsor = h('select', { id: 'progress-sponsor', testid: 'progress-sponsor' }, opt('', t('lst.keep')), insts.map((x) => opt(String(x.id), x.name)));
+  const status = statusBox('progress-status');
+  const save = async () => {
+    const body = { stage: stage.value };
+    if (date.value) body.date = date.value;
+    if (board.value) body.board = board.value;
+    if (sponsor.value) body.sponsor = Number(sponsor.value);
+    try {
+      await api('/listing/reserve/' + encodeURIComponent(firm.value) + '/progress', { method: 'PUT', json: body });
+      location.reload();
+    } catch (e) { status.show('error', errorText(e)); }
+  };
+  const field = (label, el) => h('div', { class: 'field' }, h('label', { for: el.id }, label), el);
+  return h('section', { class: 'panel', testid: 'progress-form' },
+    h('h2', null, t('lst.progress_title')),
+    h('div', { class: 'form-grid' },
+      field(t('lst.col.name'), firm), field(t('lst.col.stage'), stage), field(t('lst.col.since'), date),
+      field(t('lst.col.board'), board), field(t('lst.col.sponsor'), sponsor)),
+    h('div', { class: 'form-actions' }, h('button', { type: 'button', class: 'btn btn-primary', testid: 'progress-save', onclick: save }, t('lst.progress_save'))),
+    status);
 }
 
 // The funnel panel on its own (the lists page shows it under a listing_reserve list), with a
