@@ -17,7 +17,7 @@ export function metrics() { return once('metrics', async () => itemsOf(await api
 export const CERTS = ['hightech', 'tech_sme', 'srdi', 'srdi_giant', 'innovative_sme'];
 export const LISTED = ['none', 'main', 'star', 'gem', 'bse', 'neeq'];
 export const SCALES = ['large', 'medium', 'small', 'micro'];
-export const ROLES = ['admin', 'analyst', 'chief', 'enterprise'];
+export const ROLES = ['admin', 'analyst', 'chief', 'enterprise', 'investor'];
 
 // Level-2 rows of GB/T 2260 that only group counties ("市辖区", "县"): their children are shown instead.
 const GROUPING = new Set(['市辖区', '县', '省直辖县级行政区划', '自治区直辖县级行政区划']);

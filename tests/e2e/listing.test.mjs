@@ -106,3 +106,22 @@ test('an enterprise grants and withdraws its consent', async () => {
   await page.waitForFunction((b) => document.querySelector('[data-testid="listing-consent"]').dataset.granted === b, before);
   await page.close();
 });
+
+test('the admin creates an investor account bound to an institution', async () => {
+  const page = await newPage(browser);
+  await login(page, srv.base, srv.users.admin);
+  await page.goto(srv.base + '/#/admin');
+  await page.locator(tid('user-username')).fill('inv2');
+  await page.locator(tid('user-password')).fill('Inv-pass-2x');
+  await page.locator(tid('user-role')).selectOption('investor');
+  await page.locator(tid('user-institution')).waitFor({ state: 'visible' });
+  await page.locator(tid('user-institution')).selectOption({ index: 1 });
+  await page.locator(tid('user-submit')).click();
+  await page.locator(tid('user-status') + '.status-ok').waitFor();
+  await page.close();
+  const inv = await newPage(browser);
+  await login(inv, srv.base, { username: 'inv2', password: 'Inv-pass-2x' });
+  await inv.waitForFunction(() => location.hash.startsWith('#/listing'));
+  await inv.locator(tid('listing-investor-hint')).waitFor();
+  await inv.close();
+});

@@ -19,6 +19,8 @@ export async function render({ main, user, alive }) {
   main.append(h('div', { class: 'grid-2' }, usersBox, formBox), h('div', { style: { height: '16px' } }), auditBox);
 
   const chains = await ref.chains().catch(() => []);
+  // Institutions an investor account is bound to (上市服务).
+  const insts = await api('/listing/institutions').then((d) => d.items || []).catch(() => []);
   if (!alive()) return;
   const pageStatus = statusBox('users-status');
 
@@ -78,13 +80,16 @@ export async function render({ main, user, alive }) {
     role: h('select', { id: 'user-role', testid: 'user-role' }, ref.ROLES.map((r) => h('option', { value: r, selected: r === 'analyst' }, t('role.' + r)))),
     uscc: h('input', { type: 'text', id: 'user-uscc', testid: 'user-uscc', maxlength: 18, autocomplete: 'off' }),
     chains: h('select', { id: 'user-chains', testid: 'user-chains', multiple: true, size: 6 }, chains.map((c) => h('option', { value: c.id }, pick(c.name_zh, c.name_en)))),
+    institution: h('select', { id: 'user-institution', testid: 'user-institution' }, insts.map((i) => h('option', { value: String(i.id) }, i.name))),
   };
   const ufield = (label, el) => h('div', { class: 'field' }, h('label', { for: el.id }, t(label)), el);
   const usccField = ufield('adm.uscc', f.uscc);
   const chainsField = ufield('adm.chains', f.chains);
+  const institutionField = ufield('adm.institution', f.institution);
   const syncRole = () => {
     usccField.hidden = f.role.value !== 'enterprise';
     chainsField.hidden = f.role.value !== 'chief';
+    institutionField.hidden = f.role.value !== 'investor';
   };
   f.role.addEventListener('change', syncRole);
   syncRole();
@@ -92,7 +97,7 @@ export async function render({ main, user, alive }) {
   const createBtn = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'user-submit' }, t('adm.create'));
   const form = h('form', { class: 'panel', testid: 'user-form', novalidate: true },
     h('h2', null, t('adm.new_user')),
-    h('div', { class: 'stack' }, ufield('adm.username', f.username), ufield('adm.password', f.password), ufield('adm.role', f.role), usccField, chainsField),
+    h('div', { class: 'stack' }, ufield('adm.username', f.username), ufield('adm.password', f.password), ufield('adm.role', f.role), usccField, chainsField, institutionField),
     h('div', { class: 'form-actions' }, createBtn),
     createStatus);
   form.addEventListener('submit', async (ev) => {
@@ -102,6 +107,7 @@ export async function render({ main, user, alive }) {
     if (body.role === 'enterprise') body.uscc = f.uscc.value.trim().toUpperCase();
     // The server takes the chains as one comma-separated string (as `user add --chains a,b`).
     if (body.role === 'chief') body.chains = Array.from(f.chains.selectedOptions).map((o) => o.value).join(',');
+    if (body.role === 'investor' && f.institution.value) body.institution = Number(f.institution.value);
     createBtn.disabled = true;
     try {
       await api('/users', { method: 'POST', json: body });

@@ -4,6 +4,7 @@
 export default {
   'nav.listing': ['上市服务', 'Listing service'],
   'role.investor': ['投资机构', 'Investor'],
+  'adm.institution': ['所属机构', 'Institution'],
   'lst.title': ['上市服务', 'Listing service'],
   'lst.funnel_title': ['上市进程漏斗', 'Listing funnel'],
   'lst.funnel_hint': ['后备库企业按上市阶段计数（未启动：尚无进程记录）', 'Reserve firms by listing stage (not started: no progress recorded)'],
