@@ -22,8 +22,7 @@
 
 static const char *const files[] = {"enterprises.csv", "indicators.csv", "chain_members.csv",
 				    "supply.csv",      "postings.csv",	 "patents.csv",
-				    "energy.csv",      "flags.csv",
-				    "recognitions.csv"};
+				    "energy.csv",      "flags.csv",	 "recognitions.csv"};
 
 /*
  * Creates the demo accounts with random passwords and prints them once: an admin, an analyst,

@@ -19,7 +19,7 @@ struct cc_demo_opts {
 struct cc_demo_counts {
 	int64_t enterprises, indicators, members, supply, postings;
 	int64_t patents; /* patents.csv (issue 17), written last */
-	int64_t energy; /* enterprise-years of energy.csv */
+	int64_t energy;	 /* enterprise-years of energy.csv */
 };
 
 /* Fills OPTS with the defaults (today's date from the clock). */

@@ -22,9 +22,9 @@ enum cc_kind_t {
 	CC_KIND_MEMBERS,
 	CC_KIND_SUPPLY,
 	CC_KIND_POSTINGS,
-	CC_KIND_ENERGY, /* energy.csv: energy use by carrier (green/, issue 16) */
-	CC_KIND_PATENTS, /* patents.csv: patents and their holders (innov/, issue 17) */
-	CC_KIND_FLAGS,	 /* flags.csv: compliance flags the laggard screen reads (green/) */
+	CC_KIND_ENERGY,	      /* energy.csv: energy use by carrier (green/, issue 16) */
+	CC_KIND_PATENTS,      /* patents.csv: patents and their holders (innov/, issue 17) */
+	CC_KIND_FLAGS,	      /* flags.csv: compliance flags the laggard screen reads (green/) */
 	CC_KIND_RECOGNITIONS, /* recognitions.csv: green manufacturing lists (green/) */
 	CC_KIND_COUNT
 };

@@ -646,7 +646,8 @@ static const char *const migrations[] = {
 	 * university), the chain nodes it serves ("chain.node" joined by ';') and its recognition
 	 * and review dates. A consortium (创新联合体) has a leading enterprise, members (credit
 	 * codes or institution names joined by ';'), the node and technology it targets, its
-	 * milestones as text and a status. Writes are audited (innov.platform, innov.consortium). */
+	 * milestones as text and a status. Writes are audited (innov.platform, innov.consortium).
+	 */
 	"CREATE TABLE platforms("
 	"  id INTEGER PRIMARY KEY,"
 	"  name TEXT NOT NULL UNIQUE CHECK(trim(name) <> '' AND length(name) <= 200),"
