@@ -48,13 +48,11 @@ int cc_fixed_pack(const double *v, const int32_t *perm, size_t n, double scale, 
 	int bad = 0;
 	for (size_t i = 0; i < n; i++) {
 		double x = perm ? v[perm[i]] : v[i];
-		if (isnan(x)) {
-			q[i] = CC_FIXED_NAN;
-			continue;
-		}
+		int nan = x != x;
 		int32_t k = round_at(x, scale);
-		bad |= (double)k / scale != x || (x == 0 && signbit(x));
-		q[i] = k;
+		/* Branch-free: a NaN packs as CC_FIXED_NAN and is never "bad". */
+		bad |= (nan == 0) & (((double)k / scale != x) | ((x == 0) & (signbit(x) != 0)));
+		q[i] = nan ? CC_FIXED_NAN : k;
 	}
 	return bad ? -1 : 0;
 }
