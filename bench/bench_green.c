@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 #include "base/builtin.h"
+#include "base/parse.h"
 #include "green/green.h"
 
 static double now(void)
@@ -163,12 +164,31 @@ static int run(const char *path, int min_group)
 	return 0;
 }
 
+/* ARG as a whole number in [LO, HI] into *OUT; 0, or -1 with a message naming WHAT. */
+static int arg_int(const char *arg, const char *what, long long lo, long long hi, long long *out)
+{
+	if (cc_parse_int64(arg, strlen(arg), out) || *out < lo || *out > hi) {
+		fprintf(stderr, "bench_green: %s must be %lld to %lld, not '%s'\n", what, lo, hi,
+			arg);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc == 5 && !strcmp(argv[1], "gen"))
-		return gen(argv[2], atol(argv[3]), atoi(argv[4]));
-	if (argc == 4 && !strcmp(argv[1], "run"))
-		return run(argv[2], atoi(argv[3]));
+	long long a, b;
+	if (argc == 5 && !strcmp(argv[1], "gen")) {
+		if (arg_int(argv[3], "N", 1, 100000000, &a) ||
+		    arg_int(argv[4], "YEARS", 1, 100, &b))
+			return 2;
+		return gen(argv[2], (long)a, (int)b);
+	}
+	if (argc == 4 && !strcmp(argv[1], "run")) {
+		if (arg_int(argv[3], "MIN_GROUP", 1, 1000000, &a))
+			return 2;
+		return run(argv[2], (int)a);
+	}
 	fprintf(stderr, "usage: bench_green gen FILE.csv N YEARS | run FILE.csv MIN_GROUP\n");
 	return 2;
 }
