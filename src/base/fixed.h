@@ -35,12 +35,6 @@ static inline double cc_fixed_get(const struct cc_fixed *c, size_t i)
  */
 double cc_fixed_scale(const double *v, size_t n);
 
-/* V's value at SCALE (a cc_fixed_scale result): its integer, or CC_FIXED_NAN for NaN. */
-static inline int32_t cc_fixed_encode(double v, double scale)
-{
-	return isnan(v) ? CC_FIXED_NAN : (int32_t)llround(v * scale);
-}
-
 /*
  * Packs V[PERM[i]] (V[i] when PERM is NULL), i < N, at SCALE into Q[0..N). 0, or -1 when a
  * value does not come back exactly (Q is then not usable).

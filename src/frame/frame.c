@@ -1412,7 +1412,7 @@ struct parts_queue {
 	int64_t row_mid;	  /* the edges' halves: [INT64_MIN, mid) and [mid, max) */
 	struct edge_out *eo;	  /* eo[0] and eo[1]: each half's edges */
 	int nitems, next, failed; /* next and failed: atomic */
-	int inds, supply, members;
+	int supply, members;
 };
 
 /* Item K of Q on connection ST, with timings added to SECONDS (indicators, edges,
@@ -1501,7 +1501,6 @@ static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame
 				.id_cut = id_cut,
 				.row_mid = row_lo + (row_hi - row_lo) / 2,
 				.eo = eo,
-				.inds = inds,
 				.supply = supply,
 				.members = (what & PART_MEMBERS) != 0};
 	q.nitems = (supply ? 2 : 0) + (q.members ? 1 : 0) + (inds ? PART_CHUNKS : 0);

@@ -588,6 +588,38 @@ static void test_build_against_sql(void **state)
 		check_against_sql(st, f);
 		cc_frame_release(f);
 	}
+	/* Edge values held as fixed point at the scale the data needs, found after the first
+	 * 4,096 values (a third decimal on the last edge: the second pass), and as doubles when a
+	 * value has no exact form; every value still the store's, bit for bit. */
+	assert_int_equal(
+		cc_store_exec(st,
+			      "INSERT INTO supply_edges(supplier, buyer_id, product, chain, "
+			      "node, annual_value, share) SELECT supplier, buyer_id, "
+			      "product || '/2', chain, node, annual_value, share FROM "
+			      "supply_edges",
+			      &err),
+		0);
+	assert_true(cc_store_int(st, "SELECT count(*) FROM supply_edges", 0) > 4096);
+	assert_int_equal(
+		cc_store_exec(st,
+			      "UPDATE supply_edges SET annual_value = 12.345 WHERE rowid = "
+			      "(SELECT max(rowid) FROM supply_edges)",
+			      &err),
+		0);
+	static const char *const third = "UPDATE supply_edges SET share = 1.0 / 3 WHERE rowid = "
+					 "(SELECT max(rowid) FROM supply_edges)";
+	for (int k = 0; k < 2; k++) {
+		if (k)
+			assert_int_equal(cc_store_exec(st, third, &err), 0);
+		struct cc_frame *f = NULL;
+		assert_int_equal(cc_frame_build(st, CC_FRAME_MONTHLY, &f, &err), 0);
+		assert_non_null(f->edge_value.q);
+		assert_true(f->edge_value.scale == 1000);
+		assert_true(k ? f->edge_share.q == NULL && f->edge_share.d != NULL
+			      : f->edge_share.q != NULL);
+		check_against_sql(st, f);
+		cc_frame_release(f);
+	}
 	cc_store_close(st);
 }
 
