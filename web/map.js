@@ -8,6 +8,7 @@ import { api } from './api.js';
 import { h, chart, escapeHtml } from './util.js';
 import { table } from './table.js';
 import { count, money, moneyAxis, signedPct, isNum } from './format.js';
+import { asOfLine } from './asof.js';
 
 const METRICS = ['enterprises', 'output_value', 'yoy', 'missing'];
 let chosen = 'enterprises'; // kept while the page changes, as a user expects
@@ -130,6 +131,7 @@ export function districtMap({ scope, year, chain, onPick, testid = 'district-map
     note.appendChild(h('span', { class: 'map-source' }, ' ' + t('map.source', { version: geo.source.version, published: geo.source.published })));
 
     list.appendChild(areaTable(areas, geo, d, onPick));
+    panel.insertBefore(asOfLine(d.as_of, 'map-as-of'), note); // 数据截至 (web/asof.js)
     const render = () => {
       seg.replaceChildren(...metrics.map((m) => h('button', {
         type: 'button', class: 'seg-btn' + (m === chosen ? ' active' : ''), 'aria-pressed': m === chosen ? 'true' : 'false',

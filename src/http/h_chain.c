@@ -15,6 +15,7 @@
 #include "domain/codes.h"
 #include "domain/metric.h"
 #include "http/handlers.h"
+#include "report/report.h"
 #include "risk/risk.h"
 
 int h_chain_params(struct http_req *req, const struct cc_frame *f, struct chain_scope *scope,
@@ -414,9 +415,20 @@ int h_chain_compare(struct http_req *req)
 			json_array_append_new(items, summary_json(&cat->chains[c], &s));
 	}
 	free(m);
-	return http_json(
-		req, 200,
-		json_pack("{s:o, s:o}", "scope", h_chain_scope_json(&scope, year), "items", items));
+	json_t *out =
+		json_pack("{s:o, s:o}", "scope", h_chain_scope_json(&scope, year), "items", items);
+	uint8_t *readable = calloc((size_t)cat->nchains + 1, 1);
+	uint8_t *in = NULL;
+	for (int c = 0; readable && c < cat->nchains; c++)
+		readable[c] = (uint8_t)h_may_read_chain(req, cat->chains[c].id);
+	if (readable)
+		in = report_scope_mask(f, &scope, readable);
+	if (in)
+		json_object_set_new(out, "as_of",
+				    h_as_of(f, NULL, -1, in, h_as_of_output, 2, 0, year));
+	free(in);
+	free(readable);
+	return http_json(req, 200, out);
 }
 
 int h_chain(struct http_req *req)
@@ -428,12 +440,15 @@ int h_chain(struct http_req *req)
 	json_t *nodes = json_array();
 	for (int k = 0; k < a.ch->nnodes; k++)
 		json_array_append_new(nodes, node_json(cat, &a.m[k]));
+	json_t *out = json_pack("{s:o, s:o, s:o, s:s, s:s, s:s}", "scope",
+				h_chain_scope_json(&a.scope, a.year), "chain",
+				summary_json(a.ch, &a.s), "nodes", nodes, "source", a.ch->source,
+				"source_zh", a.ch->source_zh, "source_en", a.ch->source_en);
+	json_object_set_new(
+		out, "as_of",
+		h_as_of(a.f, &a.scope, a.ch->index, NULL, h_as_of_output, 2, 0, a.year));
 	analysed_release(&a);
-	return http_json(req, 200,
-			 json_pack("{s:o, s:o, s:o, s:s, s:s, s:s}", "scope",
-				   h_chain_scope_json(&a.scope, a.year), "chain",
-				   summary_json(a.ch, &a.s), "nodes", nodes, "source", a.ch->source,
-				   "source_zh", a.ch->source_zh, "source_en", a.ch->source_en));
+	return http_json(req, 200, out);
 }
 
 static json_t *targets_json(const struct cc_frame *f, const struct chain_target *t, int n)
@@ -695,13 +710,15 @@ int h_areas(struct http_req *req)
 	json_t *chain_o = ch ? json_pack("{s:s, s:s, s:s, s:i}", "id", ch->id, "name_zh",
 					 ch->name_zh, "name_en", ch->name_en, "nodes", ch->nnodes)
 			     : json_null();
-	return http_json(req, 200,
-			 json_pack("{s:o, s:i, s:o, s:o, s:{s:i, s:o}, s:{s:i, s:o, s:o}}", "scope",
-				   h_chain_scope_json(&scope, year), "year", year, "chain", chain_o,
-				   "areas", list, "unplaced", "enterprises", unplaced.enterprises,
-				   "output_value", cc_json_num(unplaced.output), "total",
-				   "enterprises", total.enterprises, "output_value",
-				   cc_json_num(total.output), "yoy", cc_json_num(total.yoy)));
+	json_t *out =
+		json_pack("{s:o, s:i, s:o, s:o, s:{s:i, s:o}, s:{s:i, s:o, s:o}}", "scope",
+			  h_chain_scope_json(&scope, year), "year", year, "chain", chain_o, "areas",
+			  list, "unplaced", "enterprises", unplaced.enterprises, "output_value",
+			  cc_json_num(unplaced.output), "total", "enterprises", total.enterprises,
+			  "output_value", cc_json_num(total.output), "yoy", cc_json_num(total.yoy));
+	json_object_set_new(out, "as_of",
+			    h_as_of(f, &scope, chain, NULL, h_as_of_output, 2, 0, year));
+	return http_json(req, 200, out);
 }
 
 /* "YYYY-MM" → YYYYMM, or -1. */
@@ -761,5 +778,10 @@ int h_brief(struct http_req *req)
 				  err.msg);
 	if (rc)
 		return http_error(req, 500, "internal", NULL, "简报生成失败", "%s", err.msg);
+	uint8_t *in = report_scope_mask(f, &scope, mask);
+	if (in)
+		json_object_set_new(out, "as_of",
+				    h_as_of(f, NULL, -1, in, h_as_of_output, 2, 1, o.month));
+	free(in);
 	return http_json(req, 200, out);
 }

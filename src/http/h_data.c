@@ -138,10 +138,11 @@ int h_dashboard(struct http_req *req)
 		json_pack("{s:i, s:i, s:i, s:I, s:i}", "enterprises", n_in, "masters", masters,
 			  "supply_edges", edges, "postings",
 			  (json_int_t)postings_in_scope(req->st, &scope), "registered", f->n);
-	return http_json(req, 200,
-			 json_pack("{s:o, s:o, s:i, s:o, s:o, s:o}", "scope",
-				   h_chain_scope_json(&scope, year), "counts", counts, "year", year,
-				   "by_region", by_region, "by_chain", by_chain, "growth", growth));
+	json_t *out = json_pack("{s:o, s:o, s:i, s:o, s:o, s:o}", "scope",
+				h_chain_scope_json(&scope, year), "counts", counts, "year", year,
+				"by_region", by_region, "by_chain", by_chain, "growth", growth);
+	json_object_set_new(out, "as_of", h_as_of(f, &scope, -1, NULL, h_as_of_output, 2, 0, year));
+	return http_json(req, 200, out);
 }
 
 int h_chains(struct http_req *req)

@@ -12,7 +12,11 @@
 #include "digital/digital.h"
 #include "digital/retrofit.h"
 #include "green/green.h"
+#include "domain/codes.h"
+#include "frame/frame.h"
 #include "http/handlers.h"
+#include "report/report.h"
+#include "store/store.h"
 
 static const struct digital_model *model(struct http_req *req)
 {
@@ -105,6 +109,49 @@ int h_enterprise_digital_put(struct http_req *req)
 	return answer_assessments(req, m, f, i);
 }
 
+/*
+ * 数据截至 of the maturity figures: the firms of REGION (0: all) among ONLY (NULL: all) that
+ * hold a self-assessment of each year, by report_as_of_counts' rule. NULL on failure.
+ */
+static json_t *assessment_as_of(struct cc_store *st, const struct cc_frame *f, int region,
+				const uint8_t *only, int year)
+{
+	enum { Y0 = 1900, NY = 301 }; /* the table's years: 1900-2200 */
+	const struct report_rules *r = report_rules_get(NULL);
+	int64_t counts[NY] = {0}, firms = 0;
+	int periods[NY];
+	struct cc_stmt *s = NULL;
+	if (!r ||
+	    cc_stmt_prepare(st, &s, "SELECT enterprise_id, year FROM maturity_assessments", NULL))
+		return NULL;
+	uint8_t *in = calloc((size_t)f->n + 1, 1);
+	for (int i = 0; in && i < f->n; i++) {
+		in[i] = (uint8_t)((!only || only[i]) &&
+				  (!region || cc_region_within(f->region[i], region)));
+		firms += in[i];
+	}
+	while (in && cc_stmt_step(s, NULL) == 1) {
+		int i = cc_frame_of_id(f, cc_stmt_int64(s, 0));
+		int64_t y = cc_stmt_int64(s, 1) - Y0;
+		if (i >= 0 && in[i] && y >= 0 && y < NY)
+			counts[y]++;
+	}
+	cc_stmt_free(s);
+	json_t *j = NULL;
+	if (in) {
+		static const int none[1] = {-1};
+		struct report_as_of a;
+		for (int k = 0; k < NY; k++)
+			periods[k] = (Y0 + k) * 100;
+		report_as_of_counts(periods, counts, NY, firms, year > 0 ? year * 100 : 0,
+				    r->as_of_share, &a);
+		j = report_as_of_json(&a, r->as_of_share, none, 0);
+		json_object_set_new(j, "source", json_string("maturity_assessments"));
+	}
+	free(in);
+	return j;
+}
+
 int h_digital_summary(struct http_req *req)
 {
 	const struct digital_model *m = model(req);
@@ -128,10 +175,11 @@ int h_digital_summary(struct http_req *req)
 	if (req->user.role == HTTP_ROLE_CHIEF && !only)
 		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 	int rc = digital_write_summary(&w, req->st, f, m, (int)year, (int)region, only, &err);
+	json_t *as_of = rc ? NULL : assessment_as_of(req->st, f, (int)region, only, (int)year);
 	free(only);
 	if (rc)
 		return http_error_from(req, err.code, &err, NULL, "成熟度汇总失败");
-	return http_jw_send(req, &w);
+	return h_jw_send_as_of(req, &w, as_of);
 }
 
 /* ---- retrofit projects (issue 16, item 5) ---- */

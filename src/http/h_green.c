@@ -10,6 +10,7 @@
 #include "base/jw.h"
 #include "base/parse.h"
 #include "green/green.h"
+#include "domain/codes.h"
 #include "http/handlers.h"
 
 /* The factors, or NULL after setting a 500. */
@@ -111,6 +112,20 @@ int h_green_benchmarks(struct http_req *req)
 	return http_jw_send(req, &w);
 }
 
+/* 数据截至 of the energy figures over the firms of REGION (0: all) among ONLY (NULL: all). */
+static json_t *energy_as_of(const struct cc_frame *f, int region, const uint8_t *only, int year)
+{
+	uint8_t *in = calloc((size_t)f->n + 1, 1);
+	if (!in)
+		return NULL;
+	for (int i = 0; i < f->n; i++)
+		in[i] = (uint8_t)((!only || only[i]) &&
+				  (!region || cc_region_within(f->region[i], region)));
+	json_t *j = h_as_of(f, NULL, -1, in, h_as_of_energy, 1, 0, year);
+	free(in);
+	return j;
+}
+
 int h_green_laggards(struct http_req *req)
 {
 	const struct green_factors *g = factors(req);
@@ -144,8 +159,9 @@ int h_green_laggards(struct http_req *req)
 		cc_buf_reset(&req->resp);
 		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 	}
+	json_t *as_of = energy_as_of(f, region, only, year);
 	free(only);
-	return http_jw_send(req, &w);
+	return h_jw_send_as_of(req, &w, as_of);
 }
 
 int h_green_summary(struct http_req *req)
@@ -165,8 +181,9 @@ int h_green_summary(struct http_req *req)
 	if (req->user.role == HTTP_ROLE_CHIEF && !only)
 		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
 	int rc = green_write_summary(&w, req->st, f, g, year, region, only, &err);
+	json_t *as_of = rc ? NULL : energy_as_of(f, region, only, year);
 	free(only);
 	if (rc)
 		return http_error_from(req, err.code, &err, NULL, "绿色低碳汇总失败");
-	return http_jw_send(req, &w);
+	return h_jw_send_as_of(req, &w, as_of);
 }

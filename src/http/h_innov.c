@@ -232,12 +232,16 @@ int h_innov_chain(struct http_req *req)
 	json_decref(plat);
 	pthread_mutex_unlock(&snap_lock);
 	free(s);
-	return http_json(req, 200,
-			 json_pack("{s:s, s:s, s:s, s:o, s:I, s:i, s:i, s:i, s:o}", "chain", ch->id,
-				   "name_zh", ch->name_zh, "name_en", ch->name_en, "scope",
-				   h_chain_scope_json(&scope, year), "patents", (json_int_t)total,
-				   "nodes_mapped", mapped, "nodes_without_patents", without,
-				   "nodes_total", ch->nnodes, "nodes", nodes));
+	json_t *out = json_pack("{s:s, s:s, s:s, s:o, s:I, s:i, s:i, s:i, s:o}", "chain", ch->id,
+				"name_zh", ch->name_zh, "name_en", ch->name_en, "scope",
+				h_chain_scope_json(&scope, year), "patents", (json_int_t)total,
+				"nodes_mapped", mapped, "nodes_without_patents", without,
+				"nodes_total", ch->nnodes, "nodes", nodes);
+	struct cc_frame *f = http_frame(req);
+	if (f)
+		json_object_set_new(out, "as_of",
+				    h_as_of(f, &scope, ch->index, NULL, h_as_of_innov, 2, 0, year));
+	return http_json(req, 200, out);
 }
 
 int h_patent_check(struct http_req *req)

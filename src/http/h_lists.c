@@ -10,6 +10,7 @@
 #include "base/json.h"
 #include "base/parse.h"
 #include "domain/reason.h"
+#include "frame/frame.h"
 #include "http/handlers.h"
 #include "lists/lists.h"
 
@@ -74,6 +75,17 @@ int h_list(struct http_req *req)
 				"model", v.model, "version", v.number, "created_at", v.created_at,
 				"actor", v.actor, "note", v.note ? v.note : "", "manual", v.manual,
 				"year", v.year, "entries", entries);
+	struct cc_frame *f = http_frame(req);
+	uint8_t *in = f ? calloc((size_t)f->n + 1, 1) : NULL;
+	for (int i = 0; in && i < v.n; i++) {
+		int k = cc_frame_find(f, v.e[i].uscc);
+		if (k >= 0)
+			in[k] = 1;
+	}
+	if (in)
+		json_object_set_new(out, "as_of",
+				    h_as_of(f, NULL, -1, in, h_as_of_output, 2, 0, v.year));
+	free(in);
 	lists_version_release(&v);
 	return http_json(req, 200, out);
 }

@@ -6,12 +6,14 @@
  * enterprise's behalf, return and accept (the route table says which role may call what).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "base/jw.h"
 #include "base/parse.h"
 #include "chain/chain.h"
 #include "domain/catalogue.h"
+#include "domain/metric.h"
 #include "domain/uscc.h"
 #include "http/handlers.h"
 #include "report/report.h"
@@ -336,6 +338,64 @@ int h_freshness(struct http_req *req)
 		return http_error(req, 500, "internal", NULL, "服务器内部错误", "out of memory");
 	json_object_set_new(j, "scope", h_chain_scope_json(&scope, year));
 	return http_json(req, 200, j);
+}
+
+const int h_as_of_output[2] = {CC_M_OUTPUT_VALUE, CC_M_REVENUE};
+const int h_as_of_energy[1] = {CC_M_ENERGY_TCE};
+const int h_as_of_innov[2] = {CC_M_INVENTION_PATENTS, CC_M_RD_EXPENSE};
+
+json_t *h_as_of(const struct cc_frame *f, const struct chain_scope *scope, int chain,
+		const uint8_t *in, const int *metrics, int nmetrics, int monthly, int max_period)
+{
+	const struct report_rules *r = report_rules_get(NULL);
+	const struct cc_catalogue *cat = cc_catalogue_get(NULL);
+	uint8_t *mask = NULL, *chains = NULL;
+	if (!r || !f)
+		return NULL;
+	if (!in) {
+		if (chain >= 0 && cat && chain < cat->nchains) {
+			chains = calloc((size_t)cat->nchains, 1);
+			if (!chains)
+				return NULL;
+			chains[chain] = 1;
+		}
+		mask = report_scope_mask(f, scope, chains);
+		free(chains);
+		if (!mask)
+			return NULL;
+		in = mask;
+	}
+	struct report_as_of a;
+	json_t *j = NULL;
+	if (max_period > 0 && max_period < 10000)
+		max_period *= 100; /* a year */
+	if (report_as_of(f, in, metrics, nmetrics, monthly, max_period, r->as_of_share, &a) == 0)
+		j = report_as_of_json(&a, r->as_of_share, metrics, nmetrics);
+	free(mask);
+	return j;
+}
+
+int h_jw_send_as_of(struct http_req *req, struct cc_jw *w, json_t *as_of)
+{
+	int rc = http_jw_send(req, w);
+	struct cc_buf *b = &req->resp;
+	if (rc != 200 || !as_of || b->len < 2 || b->data[0] != '{' || b->data[b->len - 1] != '}') {
+		json_decref(as_of);
+		return rc;
+	}
+	char *text = cc_jw_text(as_of);
+	json_decref(as_of);
+	if (!text)
+		return rc;
+	b->len--; /* the object's closing brace */
+	int empty = b->len == 1;
+	if (cc_buf_printf(b, "%s\"as_of\":%s}", empty ? "" : ",", text)) {
+		free(text);
+		cc_buf_reset(b);
+		return http_error(req, 500, "internal", NULL, "响应过大", "response too large");
+	}
+	free(text);
+	return rc;
 }
 
 /* The query's period, required: else a 400 and -1. */

@@ -17,6 +17,7 @@
 #include "domain/codes.h"
 #include "domain/uscc.h"
 #include "http/handlers.h"
+#include "report/report.h"
 #include "risk/risk.h"
 #include "risk/tts.h"
 
@@ -238,10 +239,21 @@ int h_risk_overview(struct http_req *req)
 		json_array_append_new(riskiest, o);
 	}
 	free(tops);
-	return http_json(req, 200,
-			 json_pack("{s:s, s:s, s:i, s:o, s:o}", "scope", scope.name_zh, "scope_en",
-				   scope.name_en, "year", net->year, "chains", chains, "riskiest",
-				   riskiest));
+	json_t *out =
+		json_pack("{s:s, s:s, s:i, s:o, s:o}", "scope", scope.name_zh, "scope_en",
+			  scope.name_en, "year", net->year, "chains", chains, "riskiest", riskiest);
+	uint8_t *readable = calloc((size_t)cat->nchains + 1, 1);
+	uint8_t *in = NULL;
+	for (int c = 0; readable && c < cat->nchains; c++)
+		readable[c] = (uint8_t)h_may_read_chain(req, cat->chains[c].id);
+	if (readable)
+		in = report_scope_mask(f, &scope, readable);
+	if (in)
+		json_object_set_new(out, "as_of",
+				    h_as_of(f, NULL, -1, in, h_as_of_output, 2, 0, net->year));
+	free(in);
+	free(readable);
+	return http_json(req, 200, out);
 }
 
 /* Whether network node V matches the text Q (a fragment of its name, credit code or region
@@ -408,6 +420,8 @@ int h_risk_chain(struct http_req *req)
 				"spof", js, "spof_matching", ms, "articulation", ja,
 				"articulation_count", nap, "articulation_matching", ma);
 	free(nodes);
+	json_object_set_new(out, "as_of",
+			    h_as_of(f, &scope, c, NULL, h_as_of_output, 2, 0, net->year));
 	return http_json(req, 200, out);
 }
 

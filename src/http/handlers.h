@@ -148,6 +148,24 @@ int h_report_accept(struct http_req *req);
 int h_report_notices(struct http_req *req);
 int h_enterprise_provenance(struct http_req *req);
 int h_freshness(struct http_req *req);
+/*
+ * 数据截至 for an aggregating route (report_as_of, the rule of data/report_rules.json): the
+ * "as_of" object over the firms IN[i] != 0 when IN is not NULL, else those of SCOPE (NULL:
+ * any region) that are members of chain CHAIN (a catalogue index; -1: member or not), of the
+ * NMETRICS base metrics METRICS in the annual columns up to year MAX_YEAR (0: any), or the
+ * monthly ones up to month MAX_PERIOD (YYYYMM) when MONTHLY. New reference; NULL when out of
+ * memory (the caller's response then goes without it).
+ */
+json_t *h_as_of(const struct cc_frame *f, const struct chain_scope *scope, int chain,
+		const uint8_t *in, const int *metrics, int nmetrics, int monthly, int max_period);
+/* The metrics of the pages' 数据截至: output and revenue (the registry's figures), energy
+ * (green), R&D and invention patents (innovation). */
+extern const int h_as_of_output[2], h_as_of_energy[1], h_as_of_innov[2];
+/*
+ * Adds AS_OF (consumed; NULL adds nothing) as the last member "as_of" of the JSON object W
+ * wrote into REQ's response, and sends it as http_jw_send does.
+ */
+int h_jw_send_as_of(struct http_req *req, struct cc_jw *w, json_t *as_of);
 int h_report_template(struct http_req *req);
 int h_report_upload(struct http_req *req);
 /* Green routes (h_green.c, issue 16). */

@@ -53,13 +53,17 @@ static void rules_load(void)
 	rules.history_factor = json_number_value(json_object_get(soft, "history_factor"));
 	rules.history_periods = (int)json_integer_value(json_object_get(soft, "history_periods"));
 	rules.remind_days = (int)json_integer_value(json_object_get(j, "remind_days_before"));
+	rules.as_of_share =
+		json_number_value(json_object_get(json_object_get(j, "as_of"), "complete_share"));
 	if (!(rules.yoy_change > 0) || !(rules.history_factor > 1) || rules.history_periods < 1 ||
-	    rules.history_periods > 60 || rules.remind_days < 0 || !(rules.above_scale_min >= 0))
+	    rules.history_periods > 60 || rules.remind_days < 0 || !(rules.above_scale_min >= 0) ||
+	    !(rules.as_of_share > 0 && rules.as_of_share <= 1))
 		rules_rc =
 			cc_error_set(&rules_err, CC_EINVAL,
 				     "report_rules.json: soft.yoy_change > 0, soft.history_factor "
-				     "> 1, soft.history_periods 1-60, remind_days_before >= 0 and "
-				     "above_scale.min >= 0 are required");
+				     "> 1, soft.history_periods 1-60, remind_days_before >= 0, "
+				     "above_scale.min >= 0 and 0 < as_of.complete_share <= 1 are "
+				     "required");
 	json_decref(j);
 }
 
@@ -1892,4 +1896,129 @@ json_t *report_freshness(struct cc_store *st, const struct cc_frame *f,
 		cc_stmt_free(s);
 	}
 	return out;
+}
+
+/* ---- as of (数据截至) ---- */
+
+int report_as_of(const struct cc_frame *f, const uint8_t *in, const int *metrics, int nmetrics,
+		 int monthly, int max_period, double share, struct report_as_of *out)
+{
+	const double *cols[CC_M_BASE_COUNT];
+	int nc = 0;
+	memset(out, 0, sizeof *out);
+	for (int k = 0; k < nmetrics; k++) {
+		if (metrics[k] < 0 || metrics[k] >= CC_M_BASE_COUNT)
+			return CC_EINVAL;
+		const double *c = monthly ? f->monthly[metrics[k]] : f->annual[metrics[k]];
+		if (c && nc < CC_M_BASE_COUNT)
+			cols[nc++] = c;
+	}
+	for (int i = 0; i < f->n; i++)
+		out->firms += !in || in[i];
+	out->missing = out->firms;
+	int np = monthly ? f->nmonths : f->nyears;
+	if (!out->firms || !nc || np <= 0)
+		return 0;
+	/* ceil(share × firms) without the rounding of a double product at exact shares. */
+	int64_t need = (int64_t)ceil(share * (double)out->firms - 1e-9);
+	if (need < 1)
+		need = 1;
+	int64_t best = 0;
+	int best_period = 0;
+	size_t n = (size_t)f->n;
+	for (int p = np - 1; p >= 0; p--) {
+		int mm = f->month0 + p;
+		int period = monthly ? (mm / 12) * 100 + mm % 12 + 1 : (f->year0 + p) * 100;
+		if (max_period > 0 && period > max_period)
+			continue;
+		int64_t known = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (in && !in[i])
+				continue;
+			for (int c = 0; c < nc; c++)
+				if (!isnan(cols[c][(size_t)p * n + i])) {
+					known++;
+					break;
+				}
+		}
+		if (known >= need) {
+			out->period = period;
+			out->reported = known;
+			out->missing = out->firms - known;
+			out->complete = 1;
+			return 0;
+		}
+		if (known > best) {
+			best = known;
+			best_period = period;
+		}
+	}
+	if (best_period) {
+		out->period = best_period;
+		out->reported = best;
+		out->missing = out->firms - best;
+	}
+	return 0;
+}
+
+void report_as_of_counts(const int *periods, const int64_t *counts, int n, int64_t firms,
+			 int max_period, double share, struct report_as_of *out)
+{
+	memset(out, 0, sizeof *out);
+	out->firms = firms;
+	out->missing = firms;
+	int64_t need = (int64_t)ceil(share * (double)firms - 1e-9), best = 0;
+	if (need < 1)
+		need = 1;
+	for (int k = n - 1; k >= 0 && firms > 0; k--) {
+		if (max_period > 0 && periods[k] > max_period)
+			continue;
+		if (counts[k] >= need || (counts[k] > best && !out->complete)) {
+			best = counts[k];
+			out->period = periods[k];
+			out->reported = counts[k];
+			out->missing = firms - counts[k];
+			if (counts[k] >= need) {
+				out->complete = 1;
+				return;
+			}
+		}
+	}
+}
+
+uint8_t *report_scope_mask(const struct cc_frame *f, const struct chain_scope *scope,
+			   const uint8_t *chains)
+{
+	const struct cc_catalogue *cat = chains ? cc_catalogue_get(NULL) : NULL;
+	uint8_t *in = calloc((size_t)f->n + 1, 1);
+	if (!in || (chains && !cat)) {
+		free(in);
+		return NULL;
+	}
+	for (int i = 0; i < f->n; i++) {
+		int ok = !scope || chain_scope_has(scope, f->region[i]);
+		if (ok && chains) {
+			ok = 0;
+			for (int k = f->member_start[i]; k < f->member_start[i + 1] && !ok; k++)
+				ok = chains[cat->nodes[f->member_node[k]].chain] != 0;
+		}
+		in[i] = (uint8_t)ok;
+	}
+	return in;
+}
+
+json_t *report_as_of_json(const struct report_as_of *a, double share, const int *metrics,
+			  int nmetrics)
+{
+	json_t *keys = json_array();
+	for (int k = 0; k < nmetrics; k++)
+		if (metrics[k] >= 0 && metrics[k] < CC_M_COUNT)
+			json_array_append_new(keys, json_string(cc_metric_get(metrics[k])->key));
+	char per[8];
+	if (a->period)
+		report_period_format(a->period, per);
+	return json_pack("{s:s?, s:I, s:I, s:I, s:b, s:f, s:o}", "period", a->period ? per : NULL,
+			 "firms", (json_int_t)a->firms, "reported", (json_int_t)a->reported,
+			 "missing", (json_int_t)a->missing, "complete", a->complete, "share", share,
+			 "metrics", keys);
 }

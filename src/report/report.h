@@ -43,6 +43,7 @@ struct report_rules {
 	double history_factor;	/* 10: at least ten times the mean magnitude of the history */
 	int history_periods;	/* how many earlier periods make the history */
 	int remind_days;	/* a reminder this many days before the due date */
+	double as_of_share; /* 数据截至: a period is complete when this share of firms reported */
 };
 
 /* The rules, loaded once (built in, or the --data folder). NULL with the reason in ERR. */
@@ -227,6 +228,57 @@ struct chain_scope;
  */
 json_t *report_freshness(struct cc_store *st, const struct cc_frame *f,
 			 const struct chain_scope *scope, int chain);
+
+/* ---- as of (数据截至 on every aggregating page) ---- */
+
+/*
+ * The latest complete period of what a page shows. A firm of the scope has *reported* a
+ * period when it holds a value of at least one of the page's metrics in it; the period is
+ * *complete* when at least report_rules.as_of_share (data/report_rules.json, 0.8) of the
+ * scope's firms have reported it. The as-of period is the latest complete period not after
+ * the page's own (MAX_PERIOD); when none is complete, the one most firms reported (the later
+ * on a tie) with complete = 0; period 0 when the scope is empty or no firm holds a value.
+ */
+struct report_as_of {
+	int period;	  /* YYYY00 (annual) or YYYYMM (monthly); 0: none */
+	int64_t firms;	  /* the scope's firms (expected to report) */
+	int64_t reported; /* of them, with a value in PERIOD */
+	int64_t missing;  /* firms - reported */
+	int complete;
+};
+
+/*
+ * Computes *OUT over frame F's firms with IN[i] != 0 (IN NULL: every firm) and the NMETRICS
+ * base metrics METRICS, in the annual columns, or the monthly ones when MONTHLY; periods after
+ * MAX_PERIOD (YYYY00 or YYYYMM; 0: no bound) are not considered. SHARE is the completeness
+ * share (0 < SHARE <= 1). One pass over the scope's cells of the metrics' columns for each
+ * period looked at, latest first, stopping at the first complete one. Returns 0, or CC_EINVAL
+ * for a metric that is not a base metric.
+ */
+int report_as_of(const struct cc_frame *f, const uint8_t *in, const int *metrics, int nmetrics,
+		 int monthly, int max_period, double share, struct report_as_of *out);
+
+/*
+ * The same rule over counts the caller made (a source other than the frame's indicators, as
+ * the maturity self-assessments): PERIODS[k] (ascending) reported by COUNTS[k] of FIRMS.
+ */
+void report_as_of_counts(const int *periods, const int64_t *counts, int n, int64_t firms,
+			 int max_period, double share, struct report_as_of *out);
+
+/*
+ * The mask of F's firms in SCOPE (NULL: any region) that are members of a chain with
+ * CHAINS[c] != 0 (CHAINS NULL: member or not), for report_as_of. Caller frees; NULL when out
+ * of memory.
+ */
+uint8_t *report_scope_mask(const struct cc_frame *f, const struct chain_scope *scope,
+			   const uint8_t *chains);
+
+/*
+ * *A as the API's "as_of" object (new reference): {"period": "2024" | "2024-05" | null,
+ * "firms", "reported", "missing", "complete", "share", "metrics": [keys]}.
+ */
+json_t *report_as_of_json(const struct report_as_of *a, double share, const int *metrics,
+			  int nmetrics);
 
 /* ---- bulk (bulk.c) ---- */
 

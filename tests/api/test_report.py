@@ -16,6 +16,7 @@ import os
 import sqlite3
 import sys
 import time
+import urllib.parse
 
 from harness import Harness
 
@@ -288,6 +289,45 @@ def main():
         ok = ok and j["year"]["period"] == str(yp // 100) and j["last_report_at"] is not None
         check(ok, "freshness of district %d equals SQL's (%d firms, month %d missing %d)" % (
             district, firms, mp, firms - mk), (st, j))
+        # 数据截至 on every aggregating route: the "as_of" object, and the dashboard's for the
+        # district equal to SQL's rule (the latest year at least 80% of its firms report).
+        share = 0.8
+        need = -(-int(share * firms * 1000) // 1000)
+        years = con.execute(
+            "SELECT i.period, count(*) FROM indicators i JOIN enterprises e ON e.id = "
+            "i.enterprise_id WHERE e.region = ? AND i.period % 100 = 0 AND (i.revenue IS NOT "
+            "NULL OR i.output_value IS NOT NULL) GROUP BY i.period ORDER BY i.period DESC",
+            (district,)).fetchall()
+        want = next(((p, k) for p, k in years if k >= need), None)
+        st, j = ana.req("GET", "/api/v1/dashboard?scope=%d" % district)
+        ao = (j or {}).get("as_of") or {}
+        check(st == 200 and want and ao.get("period") == str(want[0] // 100)
+              and ao.get("firms") == firms and ao.get("missing") == firms - want[1]
+              and ao.get("complete") is True and ao.get("share") == share,
+              "the dashboard's as_of for district %d equals SQL's (%r)" % (district, want), ao)
+        lst = con.execute("SELECT name FROM lists LIMIT 1").fetchone()
+        routes = ["/api/v1/dashboard", "/api/v1/areas", "/api/v1/areas?chain=ic",
+                  "/api/v1/chains/compare", "/api/v1/chains/ic", "/api/v1/brief",
+                  "/api/v1/brief?chain=ic", "/api/v1/green/summary", "/api/v1/green/laggards",
+                  "/api/v1/digital/summary", "/api/v1/innovation/chains/ic",
+                  "/api/v1/risk/overview", "/api/v1/risk/chains/ic"]
+        if lst:
+            routes.append("/api/v1/lists/" + urllib.parse.quote(lst[0]))
+        check(lst is not None, "the demo has a list whose version shows as_of", lst)
+        for path in routes:
+            st, j = ana.req("GET", path)
+            ao = (j or {}).get("as_of") if isinstance(j, dict) else None
+            ok = st == 200 and isinstance(ao, dict) and isinstance(ao.get("firms"), int)
+            ok = ok and ao["firms"] >= ao["missing"] >= 0 and ao["reported"] + ao["missing"] \
+                == ao["firms"] and isinstance(ao.get("period"), str) and len(ao["period"]) in (4, 7)
+            check(ok, "%s answers as_of {period, firms, missing}" % path, (st, ao))
+        st, j = chief.req("GET", "/api/v1/chains/compare")
+        ao = (j or {}).get("as_of") or {}
+        members = con.execute(
+            "SELECT count(DISTINCT m.enterprise_id) FROM chain_members m JOIN enterprises e ON "
+            "e.id = m.enterprise_id WHERE m.chain = 'nev' AND (e.region / 10000 = 50)").fetchone()[0]
+        check(st == 200 and ao.get("firms") == members,
+              "a chief's comparison is as of the members of their chain (%d)" % members, ao)
         st, j = chief.req("GET", "/api/v1/freshness?chain=ic")
         check(st == 403, "a chief asks freshness of its own chains only", (st, j))
         st, j = enta.req("GET", "/api/v1/freshness")

@@ -150,3 +150,33 @@ test('completion: counts, chart and the overdue firm', async () => {
   assert.deepEqual(ana.errors, []);
   await ana.context().close();
 });
+
+// 数据截至 (web/asof.js): the home page, a chain's page and its district map, and the chain
+// comparison show the line of their route's "as_of" (period and firms missing), in Chinese and
+// with the rule in the help text.
+test('数据截至 on the home, chain and area pages', async () => {
+  const ana = await newPage(browser);
+  await login(ana, srv.base, srv.users.analyst);
+  const expect = (ao) => ao.missing > 0
+    ? `数据截至 ${ao.period}年（缺 ${ao.missing.toLocaleString('zh-CN')} 家）`
+    : `数据截至 ${ao.period}年（无缺报）`;
+  const pages = [
+    ['/#/', '/api/v1/dashboard', 'as-of'],
+    ['/#/', '/api/v1/areas', 'map-as-of'],
+    ['/#/chains', '/api/v1/chains/compare', 'as-of'],
+    ['/#/chain/nev', '/api/v1/chains/nev', 'as-of'],
+    ['/#/chain/nev', '/api/v1/areas?chain=nev', 'map-as-of'],
+  ];
+  for (const [hash, route, id] of pages) {
+    await ana.goto(srv.base + hash);
+    const line = ana.locator(tid(id)).first();
+    await line.waitFor();
+    await ana.waitForFunction((sel) => document.querySelector(sel)?.dataset.period, tid(id));
+    const ao = await ana.evaluate(async (r) => (await (await fetch(r)).json()).as_of, route);
+    assert.ok(ao && /^\d{4}$/.test(ao.period), `${route} answers an annual as_of`);
+    assert.equal((await line.innerText()).trim(), expect(ao), `${hash} shows ${route}'s as_of`);
+    assert.match(await line.getAttribute('title'), /80%/, 'the help text states the rule');
+  }
+  await screenshot(ana, 'as-of-chain');
+  await ana.close();
+});

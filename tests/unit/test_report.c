@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include "testutil.h"
 
+#include "base/buf.h"
 #include "chain/chain.h"
 #include "domain/metric.h"
 #include "frame/frame.h"
@@ -478,6 +479,155 @@ static void test_freshness(void **state)
 	cc_frame_release(f);
 }
 
+/*
+ * The SQL answer to 数据截至 for firms of REGION (0: all) over revenue and output, annual
+ * periods up to MAXP: the latest period with at least NEED reporters, else the most reported.
+ */
+static void sql_as_of(struct cc_store *db, int region, double share, int maxp, int *period,
+		      int64_t *firms, int64_t *reported)
+{
+	char q[1024];
+	snprintf(
+		q, sizeof q,
+		"SELECT count(*) FROM enterprises WHERE %d = 0 OR region / 10000 = %d OR region = %d",
+		region, region, region);
+	*firms = cc_store_int(db, q, -1);
+	int64_t need = (int64_t)ceil(share * (double)*firms - 1e-9), best = 0;
+	if (need < 1)
+		need = 1;
+	*period = 0;
+	*reported = 0;
+	for (int y = 2030; y >= 2015; y--) {
+		if (maxp && y * 100 > maxp)
+			continue;
+		snprintf(q, sizeof q,
+			 "SELECT count(*) FROM indicators i JOIN enterprises e ON e.id = "
+			 "i.enterprise_id WHERE i.period = %d AND (i.revenue IS NOT NULL OR "
+			 "i.output_value IS NOT NULL) AND (%d = 0 OR e.region / 10000 = %d OR "
+			 "e.region = %d)",
+			 y * 100, region, region, region);
+		int64_t k = cc_store_int(db, q, -1);
+		if (k >= need) {
+			*period = y * 100;
+			*reported = k;
+			return;
+		}
+		if (k > best) {
+			best = k;
+			*period = y * 100;
+			*reported = k;
+		}
+	}
+}
+
+/* report_as_of (数据截至 of every aggregating route) against SQL counts of the same rule. */
+static void test_as_of(void **state)
+{
+	(void)state;
+	char path[300], text[8192], code[19];
+	struct cc_store *db = NULL;
+	struct cc_error err = {0};
+	snprintf(path, sizeof path, "%s/asof.db", dir);
+	assert_int_equal(cc_store_open(&db, path, CC_STORE_CREATE, NULL), 0);
+	/* 10 firms, 6 in 500112 and 4 in 510116: 2023 all report, 2024 seven (three by output
+	 * only), 2025 three; firm 9 never reports. */
+	struct cc_buf e = CC_BUF_INIT(1 << 16), ind = CC_BUF_INIT(1 << 16);
+	cc_buf_puts(&e, "uscc,name,region\n");
+	cc_buf_puts(&ind, "uscc,period,revenue,output_value\n");
+	for (int i = 0; i < 10; i++) {
+		int region = i < 6 ? 500112 : 510116;
+		tu_uscc(code, region, 100 + i);
+		cc_buf_printf(&e, "%s,企业%d,%d\n", code, i, region);
+		if (i == 9)
+			continue;
+		cc_buf_printf(&ind, "%s,2023,%d,\n", code, 10 + i);
+		if (i < 7)
+			cc_buf_printf(&ind, i < 3 ? "%s,2024,,%d\n" : "%s,2024,%d,\n", code,
+				      20 + i);
+		if (i < 3)
+			cc_buf_printf(&ind, "%s,2025,%d,%d\n", code, 30 + i, 31 + i);
+	}
+	tu_load(db, dir, "ae.csv", cc_buf_str(&e));
+	tu_load(db, dir, "ai.csv", cc_buf_str(&ind));
+	cc_buf_release(&e);
+	cc_buf_release(&ind);
+	struct cc_frame *f = NULL;
+	assert_int_equal(cc_frame_build(db, 0, &f, &err), 0);
+	static const int metrics[2] = {CC_M_OUTPUT_VALUE, CC_M_REVENUE};
+	static const double shares[] = {0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1.0};
+	static const int regions[] = {0, 500112, 510116, 51};
+	int checked = 0;
+	for (size_t r = 0; r < sizeof regions / sizeof *regions; r++) {
+		struct chain_scope sc = {.n = 1, .codes = {regions[r]}};
+		uint8_t *in = regions[r] ? report_scope_mask(f, &sc, NULL) : NULL;
+		assert_true(!regions[r] || in);
+		for (size_t k = 0; k < sizeof shares / sizeof *shares; k++)
+			for (int maxp = 0; maxp <= 202400; maxp += 202400) {
+				struct report_as_of a;
+				int period;
+				int64_t firms, reported;
+				assert_int_equal(
+					report_as_of(f, in, metrics, 2, 0, maxp, shares[k], &a), 0);
+				sql_as_of(db, regions[r] == 51 ? 51 : regions[r], shares[k], maxp,
+					  &period, &firms, &reported);
+				snprintf(
+					text, sizeof text,
+					"region %d share %.1f max %d: C %d %lld/%lld, SQL %d %lld/%lld",
+					regions[r], shares[k], maxp, a.period,
+					(long long)a.reported, (long long)a.firms, period,
+					(long long)reported, (long long)firms);
+				if (a.period != period || a.firms != firms ||
+				    a.reported != reported || a.missing != firms - reported)
+					fail_msg("%s", text);
+				checked++;
+			}
+		free(in);
+	}
+	assert_int_equal(checked, 4 * 7 * 2);
+	/* The boundary: 7 of 10 in 2024 is complete at 0.7 and not at 0.71. */
+	struct report_as_of a;
+	assert_int_equal(report_as_of(f, NULL, metrics, 2, 0, 0, 0.7, &a), 0);
+	assert_int_equal(a.period, 202400);
+	assert_int_equal(a.missing, 3);
+	assert_true(a.complete);
+	assert_int_equal(report_as_of(f, NULL, metrics, 2, 0, 0, 0.71, &a), 0);
+	assert_int_equal(a.period, 202300);
+	assert_int_equal(a.missing, 1);
+	/* Revenue alone: 2024 has four (the output-only firms do not count). */
+	static const int rev[1] = {CC_M_REVENUE};
+	assert_int_equal(report_as_of(f, NULL, rev, 1, 0, 0, 0.4, &a), 0);
+	assert_int_equal(a.period, 202400);
+	assert_int_equal(a.reported, 4);
+	/* Nothing complete: the period most firms reported, marked incomplete. */
+	assert_int_equal(report_as_of(f, NULL, metrics, 2, 0, 0, 1.0, &a), 0);
+	assert_int_equal(a.period, 202300);
+	assert_int_equal(a.reported, 9);
+	assert_false(a.complete);
+	json_t *j = report_as_of_json(&a, 1.0, metrics, 2);
+	assert_string_equal(json_string_value(json_object_get(j, "period")), "2023");
+	assert_int_equal(json_integer_value(json_object_get(j, "missing")), 1);
+	assert_true(json_is_false(json_object_get(j, "complete")));
+	json_decref(j);
+	/* A metric outside the base ones is refused; an empty scope has no period. */
+	static const int derived[1] = {CC_M_REVENUE_YOY};
+	assert_int_equal(report_as_of(f, NULL, derived, 1, 0, 0, 0.8, &a), CC_EINVAL);
+	uint8_t none[16] = {0};
+	assert_int_equal(report_as_of(f, none, metrics, 2, 0, 0, 0.8, &a), 0);
+	assert_int_equal(a.period, 0);
+	assert_int_equal(a.firms, 0);
+	/* The counts' form: a tie goes to the later period. */
+	int periods[3] = {202300, 202400, 202500};
+	int64_t counts[3] = {5, 5, 2};
+	report_as_of_counts(periods, counts, 3, 10, 0, 0.8, &a);
+	assert_int_equal(a.period, 202400);
+	assert_false(a.complete);
+	report_as_of_counts(periods, counts, 3, 10, 0, 0.5, &a);
+	assert_int_equal(a.period, 202400);
+	assert_true(a.complete);
+	cc_frame_release(f);
+	cc_store_close(db);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -526,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_completion_and_remind),
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_freshness),
+		cmocka_unit_test(test_as_of),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -8,6 +8,7 @@ import { api, errorText } from '../api.js';
 import { h, fmtInt, fmtMoney, fmtPct, moneyAxis, chart, hashWith, errorPanel, isNum } from '../util.js';
 import { scopeSelector, className, classBadge, kindName, signedPct, CLASS_COLOR, CLASSES } from '../chainkit.js';
 import { table } from '../table.js';
+import { asOfLine } from '../asof.js';
 
 const nm = (o) => (o ? pick(o.zh, o.en) : '');
 // "A（B，C）" in Chinese, "A (B, C)" in English.
@@ -46,7 +47,7 @@ export async function render({ main, query, alive }) {
     scopeSelector(scope, null, (s) => go({ scope: s }))));
 
   const one = b.detail && b.chains.length === 1 ? b.chains[0] : null;
-  const paper = h('article', { class: 'brief', testid: 'brief' });
+  const paper = h('article', { class: 'brief', testid: 'brief' }, asOfLine(b.as_of));
   main.appendChild(paper);
   paper.appendChild(h('header', { class: 'brief-head' },
     h('h1', { testid: 'brief-title' }, nm(b.title)),

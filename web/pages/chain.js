@@ -12,6 +12,7 @@ import {
 } from '../chainkit.js';
 import { table } from '../table.js';
 import { districtMap } from '../map.js';
+import { asOfLine } from '../asof.js';
 
 const TOP_ENTERPRISES = 10;
 
@@ -73,6 +74,8 @@ export async function render({ main, params, query, alive }) {
     h('div', { class: 'card', testid: 'card-classes' },
       h('div', { class: 'card-label' }, t('chain.card.classes')),
       h('div', { class: 'card-value card-value-badges' }, classCounts(c)))));
+
+  main.appendChild(asOfLine(d.as_of)); // 数据截至 (web/asof.js)
 
   /* ---------- the tree ---------- */
   const leaves = nodes.filter((n) => !nodes.some((m) => m.parent === n.id)).length;

@@ -6,7 +6,7 @@ import { api, errorText } from '../api.js';
 import { h, clear, fmtNum, fmtInt, fmtMoney, fmtPct, chart, hashWith, errorPanel, isNum, escapeHtml } from '../util.js';
 import { scopeSelector, classCounts, growthColumn, signedPct, unit } from '../chainkit.js';
 import { table } from '../table.js';
-import { freshnessLine } from '../freshness.js';
+import { asOfLine } from '../asof.js';
 
 export async function render({ main, query, alive }) {
   const scope = query.scope || '';
@@ -43,7 +43,7 @@ export async function render({ main, query, alive }) {
     card('chain.card.avg_completeness', fmtPct(avg('completeness'))),
     card('chain.card.avg_coverage', fmtPct(avg('local_coverage'))),
     card('chain.card.avg_yoy', signedPct(avg('yoy')))));
-  main.appendChild(freshnessLine({ scope })); // 数据截至 (web/freshness.js)
+  main.appendChild(asOfLine(d.as_of)); // 数据截至 (web/asof.js)
 
   // The chart.
   const elChart = h('div', { class: 'chart chart-tall', testid: 'compare-chart', id: 'compare-chart' });

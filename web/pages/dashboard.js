@@ -7,7 +7,7 @@ import { api, errorText } from '../api.js';
 import { h, clear, fmtInt, chart, axisNum, money, moneyAxis, axisTooltip, isNum, hashWith, errorPanel } from '../util.js';
 import { scopeSelector } from '../chainkit.js';
 import { districtMap } from '../map.js';
-import { freshnessLine } from '../freshness.js';
+import { asOfLine } from '../asof.js';
 
 const COUNTS = ['enterprises', 'masters', 'supply_edges', 'postings'];
 
@@ -41,7 +41,7 @@ export async function render({ main, query, alive }) {
     main.appendChild(h('p', { class: 'muted small', testid: 'dashboard-year' },
       t('dash.scope_note', { scope: where, year: d.year, registered: fmtInt(counts.registered) })));
   }
-  main.appendChild(freshnessLine({ scope })); // 数据截至 (web/freshness.js)
+  main.appendChild(asOfLine(d.as_of)); // 数据截至 (web/asof.js)
 
   // The district map: a click makes the district (or city) the scope of the whole page.
   main.appendChild(districtMap({ scope, year, onPick: (code) => go(String(code)) }));

@@ -6,6 +6,7 @@ import { api, errorText } from '../api.js';
 import { h, clear, chart, hashWith, errorPanel } from '../util.js';
 import { count, pct, money, num } from '../format.js';
 import { table } from '../table.js';
+import { asOfLine } from '../asof.js';
 
 export async function render({ main, query, alive }) {
   const year = (query && query.year) || '';
@@ -32,6 +33,7 @@ export async function render({ main, query, alive }) {
       h('a', { class: 'btn btn-sm btn-ghost', href: '#/digital' }, t('common.reset'))));
   form.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = hashWith('/digital', { year, region: regionIn.value.trim() }); });
   main.appendChild(form);
+  main.appendChild(asOfLine(d.as_of)); // 数据截至 (web/asof.js)
 
   const tot = d.totals || {};
   const names = (d.level_names || []).map((l) => pick(l.level_zh, l.level_en));

@@ -8,6 +8,7 @@ import { api, errorText } from '../api.js';
 import { h, clear, chart, axisTooltip, hashWith, errorPanel } from '../util.js';
 import { num, count, pct } from '../format.js';
 import { table } from '../table.js';
+import { asOfLine } from '../asof.js';
 
 const intensity = (v) => num(v, 4);
 
@@ -40,6 +41,7 @@ export async function render({ main, query, alive }) {
       h('a', { class: 'btn btn-sm btn-ghost', href: '#/green' }, t('common.reset'))));
   form.addEventListener('submit', (ev) => { ev.preventDefault(); go({ year: yearIn.value.trim(), region: regionIn.value.trim() }); });
   main.appendChild(form);
+  main.appendChild(asOfLine(d.as_of)); // 数据截至 (web/asof.js)
 
   const tot = d.totals || {};
   const cards = [

@@ -8,6 +8,7 @@ import { can, EDIT } from '../routes.js';
 import { h, clear, fmtInt, fmtNum, chart, hashWith, errorPanel, isNum } from '../util.js';
 import { scopeSelector, growthColumn } from '../chainkit.js';
 import { table } from '../table.js';
+import { asOfLine } from '../asof.js';
 
 export async function render({ main, query, alive }) {
   main.appendChild(h('div', { class: 'muted', testid: 'loading' }, t('common.loading')));
@@ -36,6 +37,7 @@ export async function render({ main, query, alive }) {
   main.appendChild(h('section', { class: 'panel panel-tight' },
     h('div', { class: 'panel-head' }, h('label', { class: 'muted small' }, t('innov.chain'), ' ', sel)),
     scopeSelector(query.scope || '', d.scope, (s) => go({ scope: s }))));
+  main.appendChild(asOfLine(d.as_of)); // 数据截至 (web/asof.js)
 
   const nodes = d.nodes || [];
   const mapped = nodes.filter((n) => n.ipc);

@@ -8,6 +8,7 @@ import { evalTabs, tierBadge, tierName } from '../evalkit.js';
 import { table } from '../table.js';
 import { can, EDIT } from '../routes.js';
 import { enterprisePicker } from '../pickers.js';
+import { asOfLine } from '../asof.js';
 
 export async function render({ main, query, user, alive }) {
   main.appendChild(evalTabs('lists'));
@@ -51,6 +52,7 @@ export async function render({ main, query, user, alive }) {
   const model = modelById.get(list.model);
   const exportHref = apiUrl(base + '/export', { version: list.version });
 
+  main.appendChild(asOfLine(list.as_of)); // 数据截至 (web/asof.js)
   // Entries of the version shown.
   const entries = list.entries || [];
   main.appendChild(h('section', { class: 'panel', testid: 'list-detail', dataset: { list: name, version: String(list.version) }, style: { marginTop: '16px' } },

@@ -8,6 +8,7 @@ import { h, clear, fmtNum, fmtInt, fmtPct, fmtWan, moneyAxis, axisTooltip, error
 import { table } from '../table.js';
 import { methodNotes } from '../methods.js';
 import { enterprisePicker, nodePicker, regionPicker } from '../pickers.js';
+import { asOfLine } from '../asof.js';
 
 const TABS = ['overview', 'chain', 'supplier', 'whatif'];
 
@@ -59,6 +60,7 @@ async function overview(main, query, alive) {
   const chartEl = h('div', { class: 'chart chart-tall', testid: 'risk-outside-chart', id: 'risk-outside-chart' });
   main.append(
     h('div', { class: 'panel-head' }, h('p', { class: 'muted small' }, t('risk.overview_intro', { year: d.year || '—' })), scopePicker(query, 'overview')),
+    asOfLine(d.as_of),
     h('section', { class: 'panel' }, h('h2', null, t('risk.outside_by_chain')), chartEl),
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel', testid: 'riskiest' }, h('h2', null, t('risk.riskiest')),
@@ -139,6 +141,7 @@ async function chainTab(main, query, alive) {
   let d;
   try { d = await api('/risk/chains/' + encodeURIComponent(chainId), { query: { scope: query.scope, q: query.q } }); } catch (e) { if (alive()) main.appendChild(errBox(e)); return; }
   if (!alive()) return;
+  main.appendChild(asOfLine(d.as_of)); // 数据截至 (web/asof.js)
   const tot = d.total || {};
   // At 1M firms a chain has tens of thousands of single points: the server sends the riskiest
   // (a limit) and finds any other by a text (q); the tables page and filter what came.
