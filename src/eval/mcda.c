@@ -17,12 +17,16 @@
 #include <string.h>
 #include "base/header.h"
 #include "base/parse.h"
+#include "base/bigmem.h"
+#include "base/vlog.h"
 #include "base/text.h"
 #include "eval/mcda.h"
 #include "io/table.h"
 
 /* Rows per block of the blocked sums. */
 #define BLOCK 2048
+/* A block's totals keep N columns padded to a multiple of 4 (the vector passes' width). */
+#define PADDED(n) (((size_t)(n) + 3) & ~(size_t)3)
 
 /*
  * Passes over a large matrix run on two threads (the machine's cores), each over half of the
@@ -127,12 +131,15 @@ const char *eval_method_name(int method)
 struct prep {
 	int m, n;
 	const double *x;
-	double *copy;		/* owned when cells were missing */
-	double *min;		/* n, raw units */
-	double *max;		/* n */
-	double *scale;		/* n: exact power of two with max |x| * scale in [0.5, 1), or 1 */
-	double *smin;		/* n: min * scale */
-	double *smax;		/* n: max * scale */
+	double *copy;  /* owned when cells were missing */
+	double *min;   /* n, raw units */
+	double *max;   /* n */
+	double *scale; /* n: exact power of two with max |x| * scale in [0.5, 1), or 1 */
+	double *smin;  /* n: min * scale */
+	double *smax;  /* n: max * scale */
+	/* n each, set when the extremes pass also summed y, y^2 and y ln y (prep_init's SUMS;
+	 * missing cells counted as their imputed value), else NULL */
+	double *sy, *sy2, *sylny;
 	double *buf;		/* one allocation behind the arrays above */
 	struct eval_memo *memo; /* the matrix's memo (owns copy and buf then), or NULL */
 };
@@ -215,6 +222,88 @@ struct extremes_job {
 	} part[2];
 };
 
+/*
+ * Adds the four cells A (no NaN) of columns J.. to their column sums: S of a, R of a^2, Q of
+ * a ln a (0 ln 0 = 0; a negative cell adds nothing to Q) with base/vlog.h's logarithm (within
+ * one unit in the last place of libm's); a subnormal cell takes libm's log. The stats pass
+ * and the entropy pass both add through here, so that the same cells give the same sums.
+ */
+static inline __attribute__((always_inline)) void sums4(cc_v4d a, int j, double *s, double *q,
+							double *r)
+{
+	cc_v4d_store(s + j, cc_v4d_load(s + j) + a);
+	cc_v4d_store(r + j, cc_v4d_load(r + j) + a * a);
+	cc_v4l ok = cc_vlog_ok(a);
+	cc_v4l t = (cc_v4l)(a * cc_vlog(a)) & ok;
+	cc_v4d_store(q + j, cc_v4d_load(q + j) + (cc_v4d)t);
+	cc_v4l odd = (a > cc_v4d_splat(0)) & ~ok;
+	if (odd[0] | odd[1] | odd[2] | odd[3])
+		for (int l = 0; l < 4; l++)
+			if (odd[l] && a[l] < DBL_MIN)
+				q[j + l] += a[l] * log(a[l]);
+}
+
+/*
+ * The extremes pass that also sums x, x^2 and x ln x (0 ln 0 = 0; negative cells add nothing
+ * to the last) of each column over rows [I0, I1) into S, R and Q, four columns at a time with
+ * base/vlog.h's logarithm: the entropy weights then need no pass of their own. MN, MX and
+ * MISS as extremes_rows keeps them; every array PADDED. Cells that are NaN (missing) add to
+ * MISS only. A subnormal x takes libm's log.
+ */
+CC_VEC_CLONES
+static void stats_block(const double *x, int n, int i0, int i1, double *s, double *q, double *r,
+			double *mn, double *mx, int64_t *miss)
+{
+	const cc_v4d zero = cc_v4d_splat(0);
+	const cc_v4l one = {1, 1, 1, 1};
+	for (int i = i0; i < i1; i++) {
+		const double *row = x + (size_t)i * (size_t)n;
+		for (int j = 0; j < n; j += 4) {
+			cc_v4d v = zero;
+			if (j + 4 <= n)
+				v = cc_v4d_load(row + j);
+			else /* the last columns: the other lanes stay 0 and are never read */
+				memcpy(&v, row + j, sizeof(double) * (size_t)(n - j));
+			cc_v4l num = v == v, lt, gt;
+			cc_v4d a = (cc_v4d)((cc_v4l)v & num); /* NaN adds 0 */
+			cc_v4d lo = cc_v4d_load(mn + j), hi = cc_v4d_load(mx + j);
+			lt = v < lo;
+			gt = v > hi;
+			cc_v4d_store(mn + j, (cc_v4d)(((cc_v4l)v & lt) | ((cc_v4l)lo & ~lt)));
+			cc_v4d_store(mx + j, (cc_v4d)(((cc_v4l)v & gt) | ((cc_v4l)hi & ~gt)));
+			cc_v4l c;
+			memcpy(&c, miss + j, sizeof c);
+			c += ~num & one;
+			memcpy(miss + j, &c, sizeof c);
+			sums4(a, j, s, q, r);
+		}
+	}
+}
+
+/* The stats pass (par_rows): blocked sums as block_sums keeps them, extremes per part. */
+struct stats_job {
+	const double *x;
+	int n;
+	double *tot; /* 3 PADDED(n) per BLOCK rows: x, x ln x, x^2 */
+	struct {
+		double *min, *max;
+		int64_t *missing;
+	} part[2];
+};
+
+static void stats_rows(void *arg, int lo, int hi)
+{
+	struct stats_job *e = arg;
+	int k = lo == 0 ? 0 : 1;
+	size_t nn = PADDED(e->n);
+	for (int i0 = lo; i0 < hi; i0 += BLOCK) {
+		int i1 = i0 + BLOCK < hi ? i0 + BLOCK : hi;
+		double *s = e->tot + (size_t)(i0 / BLOCK) * 3 * nn, *q = s + nn, *r = q + nn;
+		stats_block(e->x, e->n, i0, i1, s, q, r, e->part[k].min, e->part[k].max,
+			    e->part[k].missing);
+	}
+}
+
 static void extremes_rows(void *arg, int lo, int hi)
 {
 	struct extremes_job *e = arg;
@@ -235,17 +324,32 @@ static void extremes_rows(void *arg, int lo, int hi)
 	}
 }
 
-/* Fills P for MX; returns 0 or a negative CC_E* with ERR set. */
-static int prep_compute(struct prep *p, const struct eval_matrix *mx, struct cc_error *err);
+/* Fills P for MX (with the column sums when SUMS); returns 0 or a negative CC_E* with ERR
+ * set. */
+static int prep_compute(struct prep *p, const struct eval_matrix *mx, int sums,
+			struct cc_error *err);
 
-static int prep_init(struct prep *p, const struct eval_matrix *mx, struct cc_error *err)
+/* P for MX: the memo's, or computed (and kept in the memo). SUMS asks the extremes pass for
+ * the column sums too (p->sy ...), which the entropy weights read; a memo made without them
+ * stays as it is (the caller then makes its own pass). */
+static int prep_init(struct prep *p, const struct eval_matrix *mx, int sums, struct cc_error *err)
 {
 	struct eval_memo *mm = memo_of(mx);
 	if (mm && mm->have_prep) {
 		*p = mm->p;
 		return 0;
 	}
-	int rc = prep_compute(p, mx, err);
+	int rc = prep_compute(p, mx, sums, err);
+	if (rc == 0 && mm && p->sy && !mm->have_sums) {
+		/* the memo keeps sum y and sum y^2 for a vector normalisation next */
+		mm->sy = malloc(sizeof(double) * 2 * (size_t)p->n);
+		if (mm->sy) {
+			mm->sy2 = mm->sy + p->n;
+			memcpy(mm->sy, p->sy, sizeof(double) * (size_t)p->n);
+			memcpy(mm->sy2, p->sy2, sizeof(double) * (size_t)p->n);
+			mm->have_sums = 1;
+		}
+	}
 	if (rc == 0 && mm) {
 		mm->x = mx->x;
 		mm->m = mx->m;
@@ -268,7 +372,87 @@ static int memo_sums(const struct prep *p, double *s1, double *s2)
 	return 1;
 }
 
-static int prep_compute(struct prep *p, const struct eval_matrix *mx, struct cc_error *err)
+/*
+ * The extremes of P's columns (P->min, P->max, MISSING) and their sums of x, x^2 and x ln x
+ * (SX, SX2, SXLNX) in one pass over X on both threads, in block order as block_sums adds.
+ * 0 or CC_ENOMEM.
+ */
+static int stats_pass(struct prep *p, const double *x, double *sx, double *sx2, double *sxlnx,
+		      int *missing)
+{
+	int n = p->n;
+	size_t nn = PADDED(n), nb = ((size_t)p->m + BLOCK - 1) / BLOCK;
+	struct stats_job sj = {x, n, calloc(nb * 3 * nn, sizeof(double)), {{0}}};
+	double *ext = malloc(sizeof(double) * 6 * nn);
+	if (!sj.tot || !ext) {
+		free(sj.tot);
+		free(ext);
+		return CC_ENOMEM;
+	}
+	for (int k = 0; k < 2; k++) {
+		sj.part[k].min = ext + (size_t)k * 3 * nn;
+		sj.part[k].max = sj.part[k].min + nn;
+		sj.part[k].missing = (int64_t *)(sj.part[k].max + nn);
+		for (size_t j = 0; j < nn; j++) {
+			sj.part[k].min[j] = HUGE_VAL;
+			sj.part[k].max[j] = -HUGE_VAL;
+			sj.part[k].missing[j] = 0;
+		}
+	}
+	par_rows(p->m, stats_rows, &sj);
+	for (int j = 0; j < n; j++) {
+		p->min[j] = fmin(sj.part[0].min[j], sj.part[1].min[j]);
+		p->max[j] = fmax(sj.part[0].max[j], sj.part[1].max[j]);
+		missing[j] = (int)(sj.part[0].missing[j] + sj.part[1].missing[j]);
+		sx[j] = sx2[j] = sxlnx[j] = 0;
+	}
+	for (size_t k = 0; k < nb; k++) {
+		const double *s = sj.tot + k * 3 * nn, *q = s + nn, *r = q + nn;
+		for (int j = 0; j < n; j++) {
+			sx[j] += s[j];
+			sxlnx[j] += q[j];
+			sx2[j] += r[j];
+		}
+	}
+	free(sj.tot);
+	free(ext);
+	return 0;
+}
+
+/* Whether P's column sums may be taken of x unscaled (scale_sums): every column's scale within
+ * 2^-256 .. 2^256, so that x^2 and x ln x neither overflow nor lose precision to underflow
+ * where y's would not. */
+static int sums_unscaled(const struct prep *p)
+{
+	for (int j = 0; j < p->n; j++)
+		if (!(p->scale[j] >= 0x1p-256 && p->scale[j] <= 0x1p256))
+			return 0;
+	return 1;
+}
+
+/*
+ * Sums of x over P's columns made those of y = x * scale, in place: sum y and sum y^2 are
+ * exact (scale is a power of two: every partial sum scales exactly, as long as nothing
+ * overflows or underflows), sum y ln y = scale (sum x ln x + ln(scale) sum x). 0, or -1 (and
+ * nothing changed) when a sum is not finite.
+ */
+static int scale_sums(const struct prep *p, double *sx, double *sx2, double *sxlnx)
+{
+	int n = p->n;
+	for (int j = 0; j < n; j++)
+		if (!isfinite(sx[j]) || !isfinite(sx2[j]) || !isfinite(sxlnx[j]))
+			return -1;
+	for (int j = 0; j < n; j++) {
+		double c = p->scale[j];
+		sxlnx[j] = c * (sxlnx[j] + log(c) * sx[j]);
+		sx[j] *= c;
+		sx2[j] *= c * c;
+	}
+	return 0;
+}
+
+static int prep_compute(struct prep *p, const struct eval_matrix *mx, int sums,
+			struct cc_error *err)
 {
 	int rc = eval_matrix_check(mx, err);
 	memset(p, 0, sizeof *p);
@@ -278,7 +462,7 @@ static int prep_compute(struct prep *p, const struct eval_matrix *mx, struct cc_
 	p->m = m;
 	p->n = n;
 	p->x = mx->x;
-	p->buf = malloc(sizeof(double) * 6 * (size_t)n + sizeof(int) * (size_t)n);
+	p->buf = malloc(sizeof(double) * 9 * (size_t)n + sizeof(int) * (size_t)n);
 	if (!p->buf)
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	p->min = p->buf;
@@ -286,34 +470,41 @@ static int prep_compute(struct prep *p, const struct eval_matrix *mx, struct cc_
 	p->scale = p->max + n;
 	p->smin = p->scale + n;
 	p->smax = p->smin + n;
-	int *missing = (int *)(p->smax + n);
+	double *sx = p->smax + n, *sx2 = sx + n, *sxlnx = sx2 + n;
+	int *missing = (int *)(sxlnx + n);
 	for (int j = 0; j < n; j++) {
 		p->min[j] = HUGE_VAL;
 		p->max[j] = -HUGE_VAL;
 		missing[j] = 0;
 	}
 	const double *x = mx->x;
-	struct extremes_job ej = {x, n, {{p->min, p->max, missing}, {NULL, NULL, NULL}}};
-	double *second = malloc((sizeof(double) * 2 + sizeof(int)) * (size_t)n);
-	if (!second) {
+	if (sums && stats_pass(p, x, sx, sx2, sxlnx, missing) != 0) {
 		prep_release(p);
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	}
-	ej.part[1].min = second;
-	ej.part[1].max = second + n;
-	ej.part[1].missing = (int *)(second + 2 * (size_t)n);
-	for (int j = 0; j < n; j++) {
-		ej.part[1].min[j] = HUGE_VAL;
-		ej.part[1].max[j] = -HUGE_VAL;
-		ej.part[1].missing[j] = 0;
+	if (!sums) {
+		struct extremes_job ej = {x, n, {{p->min, p->max, missing}, {NULL, NULL, NULL}}};
+		double *second = malloc((sizeof(double) * 2 + sizeof(int)) * (size_t)n);
+		if (!second) {
+			prep_release(p);
+			return cc_error_set(err, CC_ENOMEM, "out of memory");
+		}
+		ej.part[1].min = second;
+		ej.part[1].max = second + n;
+		ej.part[1].missing = (int *)(second + 2 * (size_t)n);
+		for (int j = 0; j < n; j++) {
+			ej.part[1].min[j] = HUGE_VAL;
+			ej.part[1].max[j] = -HUGE_VAL;
+			ej.part[1].missing[j] = 0;
+		}
+		par_rows(m, extremes_rows, &ej);
+		for (int j = 0; j < n; j++) {
+			p->min[j] = fmin(p->min[j], ej.part[1].min[j]);
+			p->max[j] = fmax(p->max[j], ej.part[1].max[j]);
+			missing[j] += ej.part[1].missing[j];
+		}
+		free(second);
 	}
-	par_rows(m, extremes_rows, &ej);
-	for (int j = 0; j < n; j++) {
-		p->min[j] = fmin(p->min[j], ej.part[1].min[j]);
-		p->max[j] = fmax(p->max[j], ej.part[1].max[j]);
-		missing[j] += ej.part[1].missing[j];
-	}
-	free(second);
 	int any_missing = 0;
 	for (int j = 0; j < n; j++) {
 		if (missing[j] == m) {
@@ -338,6 +529,13 @@ static int prep_compute(struct prep *p, const struct eval_matrix *mx, struct cc_
 		}
 		p->smin[j] = p->min[j] * p->scale[j];
 		p->smax[j] = p->max[j] * p->scale[j];
+	}
+	/* The stats pass's sums stand for the matrix when no cell was missing (else the
+	 * entropy pass sums the imputed copy). */
+	if (sums && !any_missing && sums_unscaled(p) && scale_sums(p, sx, sx2, sxlnx) == 0) {
+		p->sy = sx;
+		p->sy2 = sx2;
+		p->sylny = sxlnx;
 	}
 	if (any_missing) {
 		/* The worst present value of each column stands in for its missing cells. */
@@ -366,12 +564,43 @@ static int prep_compute(struct prep *p, const struct eval_matrix *mx, struct cc_
  * the same whichever thread summed a block.
  */
 enum { SUMS, SUMS_SQUARES, SQDEV, ENTROPY };
+
 struct blocks_job {
 	const struct prep *p;
 	int kind;
 	const double *mean; /* SQDEV */
+	const double *mul;  /* ENTROPY: n, y = x * mul */
 	double *tot;
 };
+
+/*
+ * The ENTROPY pass over rows [I0, I1): with y = x * MUL (MUL P's scales, or ones: multiplying
+ * by 1 or a power of two is exact), sum y, sum y ln y and sum y^2 (as SUMS_SQUARES sums it,
+ * for the memo) of each column into S, Q and R (PADDED), as the stats pass adds (sums4): the
+ * imputed copy of a matrix with missing cells gives the sums the stats pass gives the same
+ * matrix filled in.
+ */
+CC_VEC_CLONES
+static void entropy_block(const struct prep *p, const double *mul, int i0, int i1, double *s,
+			  double *q, double *r)
+{
+	int n = p->n;
+	const cc_v4d zero = cc_v4d_splat(0);
+	for (int i = i0; i < i1; i++) {
+		const double *row = p->x + (size_t)i * (size_t)n;
+		for (int j = 0; j < n; j += 4) {
+			cc_v4d x = zero, sc = zero;
+			if (j + 4 <= n) {
+				x = cc_v4d_load(row + j);
+				sc = cc_v4d_load(mul + j);
+			} else { /* the last columns: the other lanes stay 0 and add nothing */
+				memcpy(&x, row + j, sizeof(double) * (size_t)(n - j));
+				memcpy(&sc, mul + j, sizeof(double) * (size_t)(n - j));
+			}
+			sums4(x * sc, j, s, q, r);
+		}
+	}
+}
 
 static void blocks_rows(void *arg, int lo, int hi)
 {
@@ -380,7 +609,8 @@ static void blocks_rows(void *arg, int lo, int hi)
 	int n = p->n;
 	for (int i0 = lo; i0 < hi; i0 += BLOCK) {
 		int i1 = i0 + BLOCK < hi ? i0 + BLOCK : hi;
-		double *s = b->tot + (size_t)(i0 / BLOCK) * 3 * (size_t)n, *q = s + n, *r = q + n;
+		size_t nn = PADDED(n);
+		double *s = b->tot + (size_t)(i0 / BLOCK) * 3 * nn, *q = s + nn, *r = q + nn;
 		for (int i = i0; i < i1; i++) {
 			const double *row = p->x + (size_t)i * (size_t)n;
 			switch (b->kind) {
@@ -401,28 +631,24 @@ static void blocks_rows(void *arg, int lo, int hi)
 					s[j] += d * d;
 				}
 				break;
-			default: /* ENTROPY: sum y, sum y ln y (0 ln 0 = 0), and sum y^2 as
-				  * SUMS_SQUARES sums it (for the memo) */
-				for (int j = 0; j < n; j++) {
-					double y = row[j] * p->scale[j];
-					s[j] += y;
-					r[j] += y * y;
-					if (y > 0)
-						q[j] += y * log(y);
-				}
+			default: /* ENTROPY: one block at a time below */ break;
 			}
 		}
+		if (b->kind == ENTROPY)
+			entropy_block(p, b->mul, i0, i1, s, q, r);
 	}
 }
 
 /* The totals of pass KIND over P's rows into OUT1 (and OUT2: squares, or y ln y; OUT3: the
- * squares of the ENTROPY pass). 0 or CC_ENOMEM. */
-static int block_sums(const struct prep *p, int kind, const double *mean, double *out1,
-		      double *out2, double *out3)
+ * squares of the ENTROPY pass). VEC: SQDEV's column means, ENTROPY's multipliers (y = x *
+ * VEC). 0 or CC_ENOMEM. */
+static int block_sums(const struct prep *p, int kind, const double *vec, double *out1, double *out2,
+		      double *out3)
 {
 	int n = p->n;
 	size_t nb = ((size_t)p->m + BLOCK - 1) / BLOCK;
-	struct blocks_job b = {p, kind, mean, calloc(nb * 3 * (size_t)n, sizeof(double))};
+	size_t nn = PADDED(n);
+	struct blocks_job b = {p, kind, vec, vec, calloc(nb * 3 * nn, sizeof(double))};
 	if (!b.tot)
 		return CC_ENOMEM;
 	par_rows(p->m, blocks_rows, &b);
@@ -434,7 +660,7 @@ static int block_sums(const struct prep *p, int kind, const double *mean, double
 			out3[j] = 0;
 	}
 	for (size_t k = 0; k < nb; k++) {
-		const double *s = b.tot + k * 3 * (size_t)n, *q = s + n, *r = q + n;
+		const double *s = b.tot + k * 3 * nn, *q = s + nn, *r = q + nn;
 		for (int j = 0; j < n; j++) {
 			out1[j] += s[j];
 			if (out2)
@@ -548,7 +774,7 @@ int eval_normalize(const struct eval_matrix *mx, int norm, double *out, struct c
 {
 	struct prep p;
 	struct affine f;
-	int rc = prep_init(&p, mx, err);
+	int rc = prep_init(&p, mx, 0, err);
 	if (rc)
 		return rc;
 	rc = affine_init(&f, &p, mx->benefit, norm, err);
@@ -610,10 +836,35 @@ static void weights_from_scores(const double *d, int n, double *w)
 		w[j] = d[j] / total;
 }
 
+/*
+ * The entropy pass of P (when the stats pass could not give its sums: missing cells, or a
+ * column the stats pass could not sum unscaled): SY, SYLNY and SY2 of y = x * scale. Summed
+ * of x unscaled and scaled after, as the stats pass does, where that is safe (so that a matrix
+ * with missing cells gets the sums of the same matrix filled in); of y otherwise. 0 or
+ * CC_ENOMEM.
+ */
+static int entropy_sums(const struct prep *p, double *sy, double *sylny, double *sy2)
+{
+	if (sums_unscaled(p)) {
+		double *ones = malloc(sizeof(double) * (size_t)p->n);
+		if (!ones)
+			return CC_ENOMEM;
+		for (int j = 0; j < p->n; j++)
+			ones[j] = 1;
+		int rc = block_sums(p, ENTROPY, ones, sy, sylny, sy2);
+		free(ones);
+		if (rc)
+			return rc;
+		if (scale_sums(p, sy, sy2, sylny) == 0)
+			return 0;
+	}
+	return block_sums(p, ENTROPY, p->scale, sy, sylny, sy2);
+}
+
 int eval_weights_entropy(const struct eval_matrix *mx, double *w, struct cc_error *err)
 {
 	struct prep p;
-	int rc = prep_init(&p, mx, err);
+	int rc = prep_init(&p, mx, 1, err);
 	if (rc)
 		return rc;
 	int m = p.m, n = p.n;
@@ -629,19 +880,25 @@ int eval_weights_entropy(const struct eval_matrix *mx, double *w, struct cc_erro
 		eval_weights_equal(n, w);
 		goto out;
 	}
-	double *acc = calloc((size_t)n * 3, sizeof *acc);
+	double *acc = calloc((size_t)n * 4, sizeof *acc);
 	/*
 	 * With y = x * scale and S = sum y: H = -sum (y/S) ln(y/S) = ln S - (sum y ln y) / S, so
 	 * one pass gives both sums. 0 ln 0 = 0: a zero cell adds nothing.
 	 */
 	double *sy = acc, *sylny = acc ? acc + n : NULL, *bs = acc ? acc + 2 * (size_t)n : NULL;
+	double *sq = acc ? acc + 3 * (size_t)n : NULL;
 	struct eval_memo *mm = p.memo;
-	double *sy2 = mm && !mm->have_sums ? malloc(sizeof(double) * 2 * (size_t)n) : NULL;
-	if (!acc || block_sums(&p, ENTROPY, NULL, sy, sylny, sy2 ? sy2 + n : NULL)) {
+	double *sy2 = mm && !mm->have_sums && !p.sy ? malloc(sizeof(double) * 2 * (size_t)n) : NULL;
+	if (acc && p.sy) { /* the extremes pass summed them (prep_init's SUMS) */
+		memcpy(sy, p.sy, sizeof(double) * (size_t)n);
+		memcpy(sylny, p.sylny, sizeof(double) * (size_t)n);
+	} else if (!acc || entropy_sums(&p, sy, sylny, sq)) {
 		free(acc);
 		free(sy2);
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
+	} else if (sy2) {
+		memcpy(sy2 + n, sq, sizeof(double) * (size_t)n);
 	}
 	if (sy2) { /* the memo keeps sum y and sum y^2 for a vector normalisation next */
 		memcpy(sy2, sy, sizeof(double) * (size_t)n);
@@ -668,7 +925,7 @@ int eval_weights_critic(const struct eval_matrix *mx, double *w, struct cc_error
 {
 	struct prep p;
 	struct affine f;
-	int rc = prep_init(&p, mx, err);
+	int rc = prep_init(&p, mx, 0, err);
 	if (rc)
 		return rc;
 	rc = affine_init(&f, &p, mx->benefit, EVAL_NORM_MINMAX, err);
@@ -1027,8 +1284,8 @@ int eval_rank(const double *scores, int m, int lower_is_better, int *ranks)
 	if (m <= 0)
 		return 0;
 	size_t sm = (size_t)m;
-	uint64_t *key = malloc(sizeof *key * sm * 2);
-	int *idx = malloc(sizeof *idx * sm * 2);
+	uint64_t *key = cc_big_alloc(sizeof *key * sm * 2);
+	int *idx = cc_big_alloc(sizeof *idx * sm * 2);
 	if (!key || !idx) {
 		free(key);
 		free(idx);
@@ -1132,7 +1389,74 @@ struct score_job {
 	const struct affine *f;
 	const double *w, *H, *L, *W2;
 	double *scores;
+	const double *par; /* topsis_block's, or NULL */
 };
+
+/* Transposes the 4 x 4 block of rows R0..R3 into its columns C[0..3]. */
+static inline __attribute__((always_inline)) void transpose4(cc_v4d r0, cc_v4d r1, cc_v4d r2,
+							     cc_v4d r3, cc_v4d *c)
+{
+	cc_v4d t0 = __builtin_shufflevector(r0, r1, 0, 4, 2, 6);
+	cc_v4d t1 = __builtin_shufflevector(r0, r1, 1, 5, 3, 7);
+	cc_v4d t2 = __builtin_shufflevector(r2, r3, 0, 4, 2, 6);
+	cc_v4d t3 = __builtin_shufflevector(r2, r3, 1, 5, 3, 7);
+	c[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+	c[1] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+	c[2] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+	c[3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+}
+
+/* Four columns of row ROW from J (zeros past N). */
+static inline __attribute__((always_inline)) cc_v4d row4(const double *row, int j, int n)
+{
+	cc_v4d v = cc_v4d_splat(0);
+	if (j + 4 <= n)
+		return cc_v4d_load(row + j);
+	memcpy(&v, row + j, sizeof(double) * (size_t)(n - j));
+	return v;
+}
+
+/*
+ * TOPSIS scores of rows [LO, LO + 4 * (rows / 4)): four rows at a time, one vector lane per
+ * row, so each row's distances add its columns in column order as the scalar loop does. The
+ * rows' cells are read four columns at a time and transposed. PAR holds per column, PADDED,
+ * a, c, b, H, L, W2 and scale (zeros past n: a padded column adds nothing). Returns the first
+ * row not done.
+ */
+CC_VEC_CLONES
+static int topsis_block(const struct score_job *sj, const double *par, int lo, int hi)
+{
+	const struct prep *p = sj->p;
+	int n = p->n;
+	size_t nn = PADDED(n);
+	const double *pa = par, *pc = pa + nn, *pb = pc + nn, *ph = pb + nn, *pl = ph + nn,
+		     *pw = pl + nn, *ps = pw + nn;
+	int i = lo;
+	for (; i + 4 <= hi; i += 4) {
+		const double *r0 = p->x + (size_t)i * (size_t)n;
+		cc_v4d dp = cc_v4d_splat(0), dm = dp;
+		for (int j = 0; j < n; j += 4) {
+			cc_v4d col[4];
+			transpose4(row4(r0, j, n), row4(r0 + n, j, n), row4(r0 + 2 * n, j, n),
+				   row4(r0 + 3 * n, j, n), col);
+			for (int k = 0; k < 4; k++) { /* past n: all zero, adds +0 */
+				int c = j + k;
+				cc_v4d u = cc_v4d_splat(pa[c]) * (col[k] * cc_v4d_splat(ps[c]) -
+								  cc_v4d_splat(pc[c])) +
+					   cc_v4d_splat(pb[c]);
+				cc_v4d t1 = u - cc_v4d_splat(ph[c]), t2 = u - cc_v4d_splat(pl[c]);
+				cc_v4d w2 = cc_v4d_splat(pw[c]);
+				dp += w2 * t1 * t1;
+				dm += w2 * t2 * t2;
+			}
+		}
+		for (int l = 0; l < 4; l++) {
+			double a = sqrt(dp[l]), b = sqrt(dm[l]);
+			sj->scores[i + l] = a + b > 0 ? b / (a + b) : 1.0;
+		}
+	}
+	return i;
+}
 
 static void topsis_rows(void *arg, int lo, int hi)
 {
@@ -1140,6 +1464,8 @@ static void topsis_rows(void *arg, int lo, int hi)
 	const struct prep *p = sj->p;
 	const struct affine *f = sj->f;
 	int n = p->n;
+	if (sj->par)
+		lo = topsis_block(sj, sj->par, lo, hi);
 	for (int i = lo; i < hi; i++) {
 		const double *row = p->x + (size_t)i * (size_t)n;
 		double dp = 0, dm = 0;
@@ -1186,8 +1512,21 @@ static int topsis_scores(const struct prep *p, const struct affine *f, const dou
 		L[j] = fmin(u1, u2);
 		W2[j] = w[j] * w[j];
 	}
-	struct score_job sj = {p, f, w, H, L, W2, scores};
+	size_t nn = PADDED(n);
+	double *par = p->m >= 4 ? calloc(7 * nn, sizeof(double)) : NULL; /* none: scalar only */
+	if (par)
+		for (int j = 0; j < n; j++) {
+			par[j] = f->a[j];
+			par[nn + j] = f->c[j];
+			par[2 * nn + j] = f->b[j];
+			par[3 * nn + j] = H[j];
+			par[4 * nn + j] = L[j];
+			par[5 * nn + j] = W2[j];
+			par[6 * nn + j] = p->scale[j];
+		}
+	struct score_job sj = {p, f, w, H, L, W2, scores, par};
 	par_rows(p->m, topsis_rows, &sj);
+	free(par);
 	free(H);
 	return 0;
 }
@@ -1195,7 +1534,7 @@ static int topsis_scores(const struct prep *p, const struct affine *f, const dou
 static void wsum_scores(const struct prep *p, const struct affine *f, const double *w,
 			double *scores)
 {
-	struct score_job sj = {p, f, w, NULL, NULL, NULL, scores};
+	struct score_job sj = {p, f, w, NULL, NULL, NULL, scores, NULL};
 	par_rows(p->m, wsum_rows, &sj);
 }
 
@@ -1309,15 +1648,15 @@ int eval_run(const struct eval_matrix *mx, const double *weights, const struct e
 	if (opt->method == EVAL_VIKOR && !(opt->v >= 0 && opt->v <= 1))
 		return cc_error_set(err, CC_EINVAL, "VIKOR's v must be between 0 and 1, not %g",
 				    opt->v);
-	int rc = prep_init(&p, mx, err);
+	int rc = prep_init(&p, mx, 0, err);
 	if (rc)
 		return rc;
 	int m = p.m, n = p.n;
 	res->m = m;
 	res->n = n;
 	res->weights = malloc(sizeof(double) * (size_t)n);
-	res->scores = malloc(sizeof(double) * (size_t)m);
-	res->ranks = malloc(sizeof(int) * (size_t)m);
+	res->scores = cc_big_alloc(sizeof(double) * (size_t)m);
+	res->ranks = cc_big_alloc(sizeof(int) * (size_t)m);
 	if (!res->weights || !res->scores || !res->ranks) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;

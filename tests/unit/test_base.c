@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/arena.h"
+#include "base/bigmem.h"
 #include "base/buf.h"
 #include "base/jw.h"
 #include "base/csv.h"
@@ -25,6 +26,7 @@
 #include "base/fixed.h"
 #include "base/parse.h"
 #include "base/text.h"
+#include "base/vlog.h"
 
 /* ---- helpers ---- */
 
@@ -1385,6 +1387,89 @@ static void test_fixed(void **state)
 	assert_true(cc_fixed_scale(neg, 2) == 100);
 }
 
+/* Units in the last place between A and libm's B. */
+static double ulps(double a, double b)
+{
+	if (a == b)
+		return 0;
+	return fabs(a - b) / fabs(nextafter(b, INFINITY) - b);
+}
+
+/*
+ * base/vlog.h against libm's log: random bit patterns over the whole positive normal range,
+ * values just around 1 (where log's result is small and a careless reduction loses digits),
+ * powers of two and the ends of the range; within one unit in the last place everywhere.
+ * cc_vlog_ok marks zero, subnormals, infinities, NaN and negatives as outside the domain.
+ */
+CC_VEC_CLONES
+static double vlog_worst(void)
+{
+	uint64_t st = 88172645463325252ull;
+	double worst = 0;
+	for (int i = 0; i < 400000; i++) {
+		double v[4];
+		for (int l = 0; l < 4; l++) {
+			st ^= st << 13;
+			st ^= st >> 7;
+			st ^= st << 17;
+			uint64_t b = (st >> 12) | ((uint64_t)(1 + st % 2046) << 52);
+			memcpy(&v[l], &b, sizeof b);
+			if (i % 4 == 1)
+				v[l] = 1 + (double)(st >> 11) / 9007199254740992.0 * 1e-6 *
+						   (l % 2 ? 1 : -1);
+			if (i % 4 == 2)
+				v[l] = ldexp(1.0, (int)(st % 2044) - 1021);
+		}
+		if (i == 0) {
+			v[0] = DBL_MIN;
+			v[1] = DBL_MAX;
+			v[2] = 1.0;
+			v[3] = nextafter(1.0, 0);
+		}
+		cc_v4d r = cc_vlog(cc_v4d_load(v));
+		for (int l = 0; l < 4; l++)
+			worst = fmax(worst, ulps(r[l], log(v[l])));
+	}
+	return worst;
+}
+
+static void test_vlog(void **state)
+{
+	(void)state;
+	double worst = vlog_worst();
+	if (!(worst <= 1.0))
+		fail_msg("cc_vlog is %.3f units in the last place from libm's log", worst);
+	const double bad[4] = {0.0, 4e-320, INFINITY, -1.0};
+	cc_v4l ok = cc_vlog_ok(cc_v4d_load(bad));
+	for (int l = 0; l < 4; l++)
+		assert_int_equal(ok[l], 0);
+	const double good[4] = {DBL_MIN, 1.0, 3.5e200, DBL_MAX};
+	ok = cc_vlog_ok(cc_v4d_load(good));
+	for (int l = 0; l < 4; l++)
+		assert_int_equal(ok[l], -1);
+	const double nan4[4] = {NAN, NAN, NAN, NAN};
+	ok = cc_vlog_ok(cc_v4d_load(nan4));
+	assert_int_equal(ok[0], 0);
+}
+
+/* cc_big_alloc: small sizes as malloc, large ones aligned to 2 MiB, all usable and freed by
+ * free(). */
+static void test_big_alloc(void **state)
+{
+	(void)state;
+	assert_null(cc_big_alloc(0));
+	const size_t sizes[] = {1, 4096, (size_t)4 << 20, ((size_t)9 << 20) + 17};
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		unsigned char *p = cc_big_alloc(sizes[k]);
+		assert_non_null(p);
+		memset(p, 0xab, sizes[k]);
+		assert_int_equal(p[sizes[k] - 1], 0xab);
+		if (sizes[k] >= ((size_t)4 << 20))
+			assert_int_equal((uintptr_t)p % ((size_t)2 << 20), 0);
+		free(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1412,6 +1497,8 @@ int main(void)
 		cmocka_unit_test(test_csv_cell),
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_fixed),
+		cmocka_unit_test(test_vlog),
+		cmocka_unit_test(test_big_alloc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -837,6 +837,151 @@ static void test_memo(void **state)
 	free(y);
 }
 
+/* Entropy weights the textbook way, in long double: the reference for test_vector_edges. */
+static void naive_entropy(const double *x, int m, int n, double *w)
+{
+	long double d[64], total = 0;
+	for (int j = 0; j < n; j++) {
+		long double sum = 0, plnp = 0;
+		for (int i = 0; i < m; i++)
+			sum += x[(size_t)i * n + j];
+		for (int i = 0; i < m; i++) {
+			long double q = x[(size_t)i * n + j] / sum;
+			if (q > 0)
+				plnp += q * logl(q);
+		}
+		d[j] = 1 + plnp / logl((long double)m);
+		total += d[j];
+	}
+	for (int j = 0; j < n; j++)
+		w[j] = (double)(d[j] / total);
+}
+
+/*
+ * The vector passes at their edges (base/vlog.h, the stats pass, topsis_block): a row count
+ * not a multiple of four (the scalar rows after the blocks), column counts that leave a
+ * partial vector, zero and subnormal cells (0 ln 0; libm's log for a subnormal), a column of
+ * values near 1e300 (summed scaled, not as raw x), and missing cells (the entropy pass over
+ * the imputed copy gives the weights of the same matrix filled in, bit for bit).
+ */
+static void test_vector_edges(void **state)
+{
+	(void)state;
+	enum { M = 70003 };
+	const int ns[] = {1, 3, 4, 7};
+	for (int t = 0; t < NELEM(ns); t++) {
+		int n = ns[t];
+		double *x = malloc(sizeof *x * M * (size_t)n);
+		double *filled = malloc(sizeof *x * M * (size_t)n);
+		assert_true(x && filled);
+		int benefit[8];
+		uint64_t seed = 7 + (uint64_t)n;
+		for (int j = 0; j < n; j++)
+			benefit[j] = j % 2 == 0;
+		for (int i = 0; i < M; i++)
+			for (int j = 0; j < n; j++) {
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				double u = (double)(seed >> 11) / 9007199254740992.0;
+				double v = (1 + j) * u;
+				if (j == 2)
+					v = 1e300 * (0.5 + u); /* scale 2^-997: summed scaled */
+				if (i % 97 == 0)
+					v = 0; /* 0 ln 0 */
+				x[(size_t)i * n + j] = v;
+			}
+		x[5 * (size_t)n] = 1e-310; /* subnormal, in column 0 */
+		struct eval_matrix mx = {M, n, x, benefit, NULL};
+		double w[8], want[8];
+		struct cc_error err = {0};
+		assert_int_equal(eval_weights_entropy(&mx, w, &err), 0);
+		naive_entropy(x, M, n, want);
+		for (int j = 0; j < n; j++)
+			if (fabs(w[j] - want[j]) > 1e-11 * fmax(1e-3, fabs(want[j])))
+				fail_msg("n %d column %d: weight %.17g, want %.17g", n, j, w[j],
+					 want[j]);
+		/* TOPSIS: memo (sums from the stats pass) and plain agree to the bit. */
+		struct eval_memo *memo = eval_memo_new();
+		struct eval_matrix mm = {M, n, x, benefit, memo};
+		double w2[8];
+		struct eval_options o = {EVAL_TOPSIS, EVAL_NORM_VECTOR, 0.5};
+		struct eval_result a, b;
+		assert_int_equal(eval_weights_entropy(&mm, w2, &err), 0);
+		assert_memory_equal(w, w2, sizeof(double) * (size_t)n);
+		assert_int_equal(eval_run(&mx, w, &o, &a, &err), 0);
+		assert_int_equal(eval_run(&mm, w, &o, &b, &err), 0);
+		assert_memory_equal(a.scores, b.scores, sizeof(double) * M);
+		/* The last rows (after the blocks of four) scored as the others: check two
+		 * of them and two block rows against the formula. */
+		double norm[8], hi[8], lo[8];
+		for (int j = 0; j < n; j++) {
+			double big = 0; /* squares of 1e300 overflow: sum (x / big)^2 */
+			norm[j] = 0;
+			for (int i = 0; i < M; i++)
+				big = fmax(big, x[(size_t)i * n + j]);
+			for (int i = 0; i < M; i++)
+				norm[j] +=
+					(x[(size_t)i * n + j] / big) * (x[(size_t)i * n + j] / big);
+			norm[j] = sqrt(norm[j]) * big;
+			hi[j] = -HUGE_VAL;
+			lo[j] = HUGE_VAL;
+			for (int i = 0; i < M; i++) {
+				double v = w[j] * x[(size_t)i * n + j] / norm[j];
+				hi[j] = fmax(hi[j], v);
+				lo[j] = fmin(lo[j], v);
+			}
+		}
+		const int rows[] = {0, 1, M - 2, M - 1};
+		for (int k = 0; k < 4; k++) {
+			int i = rows[k];
+			double dp = 0, dm = 0;
+			for (int j = 0; j < n; j++) {
+				double v = w[j] * x[(size_t)i * n + j] / norm[j];
+				double best = benefit[j] ? hi[j] : lo[j],
+				       worst = benefit[j] ? lo[j] : hi[j];
+				dp += (v - best) * (v - best);
+				dm += (v - worst) * (v - worst);
+			}
+			if (!(fabs(a.scores[i] - sqrt(dm) / (sqrt(dp) + sqrt(dm))) <= 1e-12))
+				fail_msg("n %d row %d: score %.17g, want %.17g", n, i, a.scores[i],
+					 sqrt(dm) / (sqrt(dp) + sqrt(dm)));
+		}
+		eval_result_release(&a);
+		eval_result_release(&b);
+		eval_memo_free(memo);
+		/* Missing cells: the weights of the matrix with its imputed values filled in. */
+		memcpy(filled, x, sizeof *x * M * (size_t)n);
+		for (int i = 3; i < M; i += 1001) {
+			int j = i % n;
+			x[(size_t)i * n + j] = NAN;
+		}
+		struct eval_result r;
+		assert_int_equal(eval_run(&mx, w, &o, &r, &err), 0); /* any method: to impute */
+		eval_result_release(&r);
+		double mn[8], mxv[8];
+		for (int j = 0; j < n; j++) {
+			mn[j] = HUGE_VAL;
+			mxv[j] = -HUGE_VAL;
+			for (int i = 0; i < M; i++) {
+				double v = x[(size_t)i * n + j];
+				if (v == v) {
+					mn[j] = fmin(mn[j], v);
+					mxv[j] = fmax(mxv[j], v);
+				}
+			}
+		}
+		for (int i = 3; i < M; i += 1001) {
+			int j = i % n;
+			filled[(size_t)i * n + j] = benefit[j] ? mn[j] : mxv[j];
+		}
+		struct eval_matrix mf = {M, n, filled, benefit, NULL};
+		assert_int_equal(eval_weights_entropy(&mx, w, &err), 0);
+		assert_int_equal(eval_weights_entropy(&mf, w2, &err), 0);
+		assert_memory_equal(w, w2, sizeof(double) * (size_t)n);
+		free(x);
+		free(filled);
+	}
+}
+
 /*
  * A matrix large enough for the passes to run on two threads (eval/mcda.c's par_rows):
  * entropy weights, TOPSIS scores and the ranks equal a plain one-thread computation written
@@ -1376,6 +1521,7 @@ int main(void)
 		cmocka_unit_test(test_one_alternative_one_criterion),
 		cmocka_unit_test(test_bad_inputs),
 		cmocka_unit_test(test_extreme_values),
+		cmocka_unit_test(test_vector_edges),
 		cmocka_unit_test(test_sensitivity),
 		cmocka_unit_test(test_dataset_read),
 		cmocka_unit_test(test_ahp_read),
