@@ -1,6 +1,7 @@
 // Where each of an enterprise's stored values came from (issue 15, item 4): a panel for the
 // profile listing, newest period first, each value with its source — an accepted report (its
-// number and who accepted it), a manual edit (who) or an import (the latest indicators file) —
+// number and who accepted it), a manual edit (who) or an import (its file and line, and who
+// imported it; a value imported before per-row records, the latest indicators file) —
 // and when. GET /api/v1/enterprises/{uscc}/provenance.
 import { t, pick } from './i18n.js';
 import { api } from './api.js';
@@ -11,7 +12,7 @@ import * as ref from './ref.js';
 function sourceText(v) {
   if (v.source === 'report') return h('a', { href: '#/reports?id=' + v.ref }, t('rep.source.report', { ref: v.ref, actor: v.actor }));
   if (v.source === 'manual') return t('rep.source.manual', { actor: v.actor });
-  if (v.source === 'import') return t('rep.source.import');
+  if (v.source === 'import') return v.line ? t('rep.source.import_line', { file: String(v.file).split('/').pop(), line: v.line, actor: v.actor }) : (v.file ? t('rep.source.import_file', { file: String(v.file).split('/').pop() }) : t('rep.source.import'));
   return t('rep.source.unknown');
 }
 

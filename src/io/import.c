@@ -218,6 +218,12 @@ struct imp {
 	int patents_bulk; /* patents into an empty table: its holder index is built at the end */
 	int idmap;	  /* slots map the whole registry (code -> id) for lookups of a big file */
 	struct cc_stmt *plain;
+	/* Indicators: the imports row this import will be (its id is taken when the
+	 * transaction begins), the metrics the file gives (bit m: metric m) and the statement
+	 * recording per written row where its values came from (indicator_imports). */
+	int64_t import_id;
+	int64_t prov_mask;
+	struct cc_stmt *prov;
 	struct rowbuf *cur; /* the row being recorded */
 	/* The writer's side: counters and the first fatal error. */
 	int64_t accepted, db_rejected;
@@ -1909,6 +1915,21 @@ static int write_row(struct imp *im, const struct rowbuf *rb)
 	s = cc_stmt_step(im->upsert, &e);
 	cc_stmt_reset(im->upsert);
 done:
+	if (s >= 0 && im->prov && cc_store_changes(im->st) > 0) {
+		/* The row was inserted or changed: its values came from this file's line. */
+		cc_stmt_reset(im->prov);
+		cc_stmt_bind_int64(im->prov, 1, rb->v[0].i);
+		cc_stmt_bind_int64(im->prov, 2, rb->v[1].i);
+		cc_stmt_bind_int64(im->prov, 3, im->prov_mask);
+		cc_stmt_bind_int64(im->prov, 4, im->import_id);
+		cc_stmt_bind_int64(im->prov, 5, rb->line);
+		s = cc_stmt_step(im->prov, &e);
+		cc_stmt_reset(im->prov);
+		if (s < 0) {
+			cc_error_set(&im->fatal_err, s, "line %ld: %s", rb->line, e.msg);
+			return s;
+		}
+	}
 	if (s >= 0) {
 		im->accepted++;
 		return 0;
@@ -2178,6 +2199,26 @@ static int begin_load(struct imp *im, struct load *ld)
 		if (rc)
 			return rc;
 	}
+	if (im->kind == CC_KIND_INDICATORS && !opts->dry_run) {
+		/* The imports row is written at the end, in this transaction: its id is known now
+		 * (nobody else writes while the transaction holds the lock). */
+		im->import_id = cc_store_int(st, "SELECT coalesce(max(id), 0) + 1 FROM imports", 0);
+		im->prov_mask = 0;
+		for (int m = 0; m < CC_M_BASE_COUNT; m++)
+			if (im->map[2 + m] >= 0)
+				im->prov_mask |= (int64_t)1 << m;
+		if (im->import_id < 1)
+			return cc_error_set(im->err, CC_EDB, "cannot read the imports table");
+		if (im->prov_mask) {
+			rc = cc_stmt_prepare(
+				st, &im->prov,
+				"INSERT OR REPLACE INTO indicator_imports(enterprise_id,"
+				"period,mask,import_id,line) VALUES(?1,?2,?3,?4,?5)",
+				im->err);
+			if (rc)
+				return rc;
+		}
+	}
 	if (im->kind != CC_KIND_ENTERPRISES && cc_table_size(ld->t) > (32u << 20))
 		return map_registry(im);
 	return 0;
@@ -2376,7 +2417,7 @@ static int commit_load(struct imp *im, struct load *ld, const char *path)
 	if (rc == 0)
 		rc = cc_stmt_prepare(st, &log,
 				     "INSERT INTO imports(actor,file,kind,format,rows,accepted,"
-				     "rejected,seconds) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+				     "rejected,seconds,id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
 				     err);
 	if (rc == 0) {
 		const char *actor = opts->actor ? opts->actor : "cli";
@@ -2389,10 +2430,16 @@ static int commit_load(struct imp *im, struct load *ld, const char *path)
 		cc_stmt_bind_int64(log, 6, res->accepted);
 		cc_stmt_bind_int64(log, 7, res->rejected);
 		cc_stmt_bind_double(log, 8, cc_now() - ld->t0);
+		if (im->import_id > 0) /* the id indicator_imports names */
+			cc_stmt_bind_int64(log, 9, im->import_id);
+		else
+			cc_stmt_bind_null(log, 9);
 		rc = cc_stmt_step(log, err) < 0 ? CC_EDB : 0;
 	}
 	cc_stmt_free(log);
 	/* Statements must be finished before COMMIT releases the write lock cleanly. */
+	cc_stmt_free(im->prov);
+	im->prov = NULL;
 	cc_stmt_free(im->upsert);
 	im->upsert = NULL;
 	cc_stmt_free(im->plain);
@@ -2409,6 +2456,8 @@ static int commit_load(struct imp *im, struct load *ld, const char *path)
 static void load_release(struct imp *im, struct load *ld)
 {
 	struct cc_store *st = im->st;
+	cc_stmt_free(im->prov);
+	im->prov = NULL;
 	cc_stmt_free(im->upsert);
 	im->upsert = NULL;
 	cc_stmt_free(im->plain);

@@ -1761,13 +1761,19 @@ json_t *report_provenance(struct cc_store *st, const char *uscc, int period, str
 	snprintf(sql + u, sizeof sql - u,
 		 " FROM indicators WHERE enterprise_id = ?1 AND (?2 = 0 OR period = ?2) ORDER BY "
 		 "period DESC");
-	struct cc_stmt *src = NULL;
+	struct cc_stmt *src = NULL, *imp = NULL;
 	if (cc_stmt_prepare(st, &s, sql, err) ||
 	    cc_stmt_prepare(st, &src,
 			    "SELECT metric, value, kind, ref, actor, at FROM indicator_sources "
 			    "WHERE enterprise_id = ?1 AND period = ?2",
+			    err) ||
+	    cc_stmt_prepare(st, &imp,
+			    "SELECT ii.mask, ii.line, im.file, im.at, im.id, im.actor FROM "
+			    "indicator_imports ii JOIN imports im ON im.id = ii.import_id WHERE "
+			    "ii.enterprise_id = ?1 AND ii.period = ?2 ORDER BY ii.import_id",
 			    err)) {
 		cc_stmt_free(s);
+		cc_stmt_free(src);
 		return NULL;
 	}
 	cc_stmt_bind_int64(s, 1, eid);
@@ -1795,14 +1801,44 @@ json_t *report_provenance(struct cc_store *st, const char *uscc, int period, str
 							: json_integer(cc_stmt_int64(src, 3)),
 				"actor", cc_stmt_text(src, 4), "at", cc_stmt_text(src, 5));
 		}
+		/* Per metric, the latest import whose file gave it (its line): later rows of the
+		 * query are later imports. */
+		json_t *imported[CC_M_BASE_COUNT] = {0};
+		cc_stmt_reset(imp);
+		cc_stmt_bind_int64(imp, 1, eid);
+		cc_stmt_bind_int64(imp, 2, per);
+		while (cc_stmt_step(imp, err) == 1) {
+			int64_t mask = cc_stmt_int64(imp, 0);
+			json_t *o = json_pack(
+				"{s:s, s:s, s:I, s:s, s:I, s:s}", "source", "import", "file",
+				cc_stmt_text(imp, 2), "line", (json_int_t)cc_stmt_int64(imp, 1),
+				"at", cc_stmt_text(imp, 3), "ref",
+				(json_int_t)cc_stmt_int64(imp, 4), "actor", cc_stmt_text(imp, 5));
+			for (int m = 0; m < CC_M_BASE_COUNT; m++)
+				if (mask & ((int64_t)1 << m)) {
+					json_decref(imported[m]);
+					imported[m] = json_incref(o);
+				}
+			json_decref(o);
+		}
 		for (int m = 0; m < CC_M_BASE_COUNT; m++) {
 			double v = cc_stmt_double_nan(s, 1 + m);
 			if (isnan(v))
 				continue;
 			json_t *o = json_pack("{s:s, s:s, s:o}", "period", ps, "metric",
 					      cc_metric_get(m)->key, "value", cc_json_num(v));
-			if (att[m] && fabs(attv[m] - v) <= 1e-9 * fmax(1, fabs(v))) {
+			/* An attestation (report, manual edit) holds while the value is the one
+			 * attested and no import wrote the value since. */
+			const char *att_at =
+				att[m] ? json_string_value(json_object_get(att[m], "at")) : NULL;
+			const char *imp_at =
+				imported[m] ? json_string_value(json_object_get(imported[m], "at"))
+					    : NULL;
+			if (att[m] && fabs(attv[m] - v) <= 1e-9 * fmax(1, fabs(v)) &&
+			    (!imp_at || !att_at || strcmp(att_at, imp_at) >= 0)) {
 				json_object_update(o, att[m]);
+			} else if (imported[m]) {
+				json_object_update(o, imported[m]);
 			} else if (file[0]) {
 				json_object_set_new(o, "source", json_string("import"));
 				json_object_set_new(o, "file", json_string(file));
@@ -1812,11 +1848,14 @@ json_t *report_provenance(struct cc_store *st, const char *uscc, int period, str
 			}
 			json_array_append_new(arr, o);
 		}
-		for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		for (int m = 0; m < CC_M_BASE_COUNT; m++) {
 			json_decref(att[m]);
+			json_decref(imported[m]);
+		}
 	}
 	cc_stmt_free(s);
 	cc_stmt_free(src);
+	cc_stmt_free(imp);
 	if (rc < 0) {
 		json_decref(arr);
 		return NULL;

@@ -209,7 +209,11 @@ int report_provenance_note(struct cc_store *st, int64_t eid, int period, int met
 /*
  * Where each stored value of enterprise USCC came from, for PERIOD (0: every period):
  * {"uscc", "values":[{period, metric, value, source: report|manual|import|unknown, ref,
- * actor, at, file}]}; an import is named by the latest indicators import (file, at).
+ * actor, at, file, line}]}. An import is named by the import that last wrote the value's
+ * column for that row (indicator_imports: ref the imports id, file, line of the file, who,
+ * when); an attestation (report, manual) holds while the value is the one attested and no
+ * import wrote it later. A value with neither (imported before migration 26) is named by the
+ * latest indicators import (file, at; no line).
  * Also "as_of": the latest accepted report's period, if any.
  */
 json_t *report_provenance(struct cc_store *st, const char *uscc, int period, struct cc_error *err);

@@ -750,6 +750,16 @@ static const char *const migrations[] = {
 	"  note TEXT, actor TEXT NOT NULL,"
 	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
 	"  UNIQUE(institution_id, enterprise_id, kind));",
+	/* 26: where an imported indicator value came from (issue 15, item 4): per indicators row
+	 * an import inserted or changed, the import (imports.id) and the file's line, with the
+	 * metrics the file gave as a bit mask (bit m: metric m of the catalogue). Keyed by the
+	 * mask so that importing the same columns again replaces the row: a row per enterprise,
+	 * period and column set, not per import. report_provenance reads it per value. */
+	"CREATE TABLE indicator_imports("
+	"  enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  period INTEGER NOT NULL, mask INTEGER NOT NULL,"
+	"  import_id INTEGER NOT NULL, line INTEGER NOT NULL,"
+	"  PRIMARY KEY(enterprise_id, period, mask)) WITHOUT ROWID;",
 };
 
 int cc_schema_count(void)

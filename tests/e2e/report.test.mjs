@@ -110,6 +110,15 @@ test('fill, submit with an explanation, return, correct, accept', async () => {
   assert.equal(await prow.getAttribute('data-source'), 'report');
   assert.match(await prow.innerText(), new RegExp('第 ' + reportId + ' 号报表'));
   await screenshot(ent, 'report-provenance');
+  // An imported value names its file and line, as the API does (indicator_imports).
+  const all = await (await ana.request.get(`${srv.base}/api/v1/enterprises/${srv.ownUscc}/provenance`)).json();
+  const imp = all.values.find((v) => v.source === 'import' && v.metric === 'revenue' && v.period !== period);
+  assert.ok(imp && imp.line > 1 && /indicators\.csv$/.test(imp.file), 'the demo import recorded the file and line of the value');
+  await ent.locator(tid('provenance-filter')).fill(imp.period + ' 营业收入');
+  const irow = ent.locator(`${tid('provenance-table')} tr[data-metric="revenue"][data-period="${imp.period}"]`);
+  await irow.waitFor();
+  assert.equal(await irow.getAttribute('data-source'), 'import');
+  assert.match(await irow.innerText(), new RegExp(`导入文件 indicators\\.csv 第 ${imp.line} 行`));
   assert.deepEqual(ent.errors, []);
   assert.deepEqual(ana.errors, []);
   await ent.context().close();

@@ -628,6 +628,109 @@ static void test_as_of(void **state)
 	cc_store_close(db);
 }
 
+/* The source of value METRIC of CODE in PERIOD from report_provenance: *LINE its import's
+ * line (0 when none); returns the source kind's first letter and fills FILE's base name. */
+static char source_of(struct cc_store *db, const char *code, int period, const char *metric,
+		      long long *line, char file[64])
+{
+	struct cc_error err = {0};
+	json_t *pv = report_provenance(db, code, period, &err);
+	char kind = '?';
+	*line = 0;
+	file[0] = '\0';
+	assert_non_null(pv);
+	json_t *arr = json_object_get(pv, "values");
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		json_t *o = json_array_get(arr, i);
+		if (strcmp(json_string_value(json_object_get(o, "metric")), metric))
+			continue;
+		kind = json_string_value(json_object_get(o, "source"))[0];
+		*line = (long long)json_integer_value(json_object_get(o, "line"));
+		const char *f = json_string_value(json_object_get(o, "file"));
+		const char *b = f ? strrchr(f, '/') : NULL;
+		snprintf(file, 64, "%s", b ? b + 1 : f ? f : "");
+	}
+	json_decref(pv);
+	return kind;
+}
+
+/* An import records per row and column set the file and line each value came from. */
+static void test_import_provenance(void **state)
+{
+	(void)state;
+	char path[300], a[19], b[19], text[1024], file[64];
+	long long line;
+	struct cc_store *db = NULL;
+	struct cc_error err = {0};
+	snprintf(path, sizeof path, "%s/prov.db", dir);
+	assert_int_equal(cc_store_open(&db, path, CC_STORE_CREATE, NULL), 0);
+	tu_uscc(a, 500112, 201);
+	tu_uscc(b, 500103, 202);
+	snprintf(text, sizeof text, "uscc,name,region\n%s,甲,500112\n%s,乙,500103\n", a, b);
+	tu_load(db, dir, "pe.csv", text);
+	snprintf(text, sizeof text,
+		 "uscc,period,revenue,employees\n%s,2024,100,10\n%s,2024,200,20\n", a, b);
+	tu_load(db, dir, "p1.csv", text);
+	assert_int_equal(source_of(db, a, 202400, "revenue", &line, file), 'i');
+	assert_string_equal(file, "p1.csv");
+	assert_int_equal(line, 2);
+	assert_int_equal(source_of(db, b, 202400, "employees", &line, file), 'i');
+	assert_int_equal(line, 3);
+	/* Revenue only, B's changed and A's the same: B's revenue is the new file's line 2, its
+	 * employees still p1's line 3, and A's revenue (not changed) still p1's. */
+	snprintf(text, sizeof text, "uscc,period,revenue\n%s,2024,250\n%s,2024,100\n", b, a);
+	tu_load(db, dir, "p2.csv", text);
+	assert_int_equal(source_of(db, b, 202400, "revenue", &line, file), 'i');
+	assert_string_equal(file, "p2.csv");
+	assert_int_equal(line, 2);
+	assert_int_equal(source_of(db, b, 202400, "employees", &line, file), 'i');
+	assert_string_equal(file, "p1.csv");
+	assert_int_equal(line, 3);
+	assert_int_equal(source_of(db, a, 202400, "revenue", &line, file), 'i');
+	assert_string_equal(file, "p1.csv");
+	/* A manual edit attests its value; an import that changes it later takes over. */
+	int64_t ea = cc_store_int(db, "SELECT id FROM enterprises WHERE name = '甲'", -1);
+	assert_int_equal(cc_store_begin(db, &err), 0);
+	assert_int_equal(cc_store_exec(db,
+				       "UPDATE indicators SET revenue = 150 WHERE period = 202400 "
+				       "AND enterprise_id = (SELECT id FROM enterprises WHERE name "
+				       "= '甲')",
+				       &err),
+			 0);
+	assert_int_equal(
+		report_provenance_note(db, ea, 202400, CC_M_REVENUE, 150, "manual", 0, "ana", &err),
+		0);
+	assert_int_equal(cc_store_commit(db, &err), 0);
+	assert_int_equal(source_of(db, a, 202400, "revenue", &line, file), 'm');
+	assert_int_equal(source_of(db, a, 202400, "employees", &line, file), 'i');
+	snprintf(text, sizeof text, "uscc,period,revenue\n%s,2023,90\n%s,2024,160\n", a, a);
+	tu_load(db, dir, "p3.csv", text);
+	assert_int_equal(source_of(db, a, 202400, "revenue", &line, file), 'i');
+	assert_string_equal(file, "p3.csv");
+	assert_int_equal(line, 3);
+	/* The records against SQL: a row per enterprise, period and column set, each naming
+	 * its import's id. */
+	assert_int_equal(cc_store_int(db, "SELECT count(*) FROM indicator_imports", -1), 5);
+	assert_int_equal(
+		cc_store_int(db,
+			     "SELECT count(*) FROM indicator_imports ii JOIN imports im ON "
+			     "im.id = ii.import_id WHERE im.kind = 'indicators'",
+			     -1),
+		5);
+	/* A dry run records nothing. */
+	snprintf(path, sizeof path, "%s/p4.csv", dir);
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	fprintf(fp, "uscc,period,revenue\n%s,2022,1\n", b);
+	fclose(fp);
+	struct cc_import_opts o = {.kind = CC_KIND_AUTO, .dry_run = 1};
+	struct cc_import_result res;
+	assert_int_equal(cc_import_file(db, path, &o, &res, &err), 0);
+	cc_import_result_release(&res);
+	assert_int_equal(cc_store_int(db, "SELECT count(*) FROM indicator_imports", -1), 5);
+	cc_store_close(db);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -677,6 +780,7 @@ int main(void)
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_freshness),
 		cmocka_unit_test(test_as_of),
+		cmocka_unit_test(test_import_provenance),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

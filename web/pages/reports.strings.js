@@ -96,6 +96,8 @@ export default {
   'rep.source.report': ['企业直报（第 {ref} 号报表，{actor} 审核）', 'Report no. {ref} (accepted by {actor})'],
   'rep.source.manual': ['人工修改（{actor}）', 'Edited by {actor}'],
   'rep.source.import': ['批量导入', 'Imported'],
+  'rep.source.import_line': ['导入文件 {file} 第 {line} 行（{actor}）', 'Imported from {file}, line {line} ({actor})'],
+  'rep.source.import_file': ['导入文件 {file}', 'Imported from {file}'],
   'rep.source.unknown': ['未知', 'Unknown'],
   'rep.bulk': ['批量填报（区县）', 'Bulk reporting (district)'],
   'rep.bulk_region': ['区县代码', 'District code'],
