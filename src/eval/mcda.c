@@ -1279,6 +1279,39 @@ static double key_score(uint64_t k, int lower_is_better)
 	return v;
 }
 
+/* The score at sorted position POS (NaN for NaN's key). */
+static double slot_score(const uint64_t *sorted, size_t pos, int lower_is_better)
+{
+	return sorted[pos] == UINT64_MAX ? NAN : key_score(sorted[pos], lower_is_better);
+}
+
+/* Ranks of sorted positions [0, split) (part 0) or [split, m) (part 1). */
+struct assign_job {
+	const uint64_t *sorted;
+	const int *order;
+	int *ranks, lower_is_better;
+	size_t m, split;
+};
+
+static void assign_ranks(void *arg, int lo, int hi)
+{
+	(void)hi;
+	const struct assign_job *a = arg;
+	size_t p0 = lo == 0 ? 0 : a->split, p1 = lo == 0 ? a->split : a->m;
+	if (p0 >= p1)
+		return;
+	double group = slot_score(a->sorted, p0, a->lower_is_better);
+	int rank = (int)p0 + 1;
+	for (size_t pos = p0; pos < p1; pos++) {
+		double s = slot_score(a->sorted, pos, a->lower_is_better);
+		if (pos > p0 && !same_score(s, group)) {
+			group = s;
+			rank = (int)pos + 1;
+		}
+		a->ranks[a->order[pos]] = rank;
+	}
+}
+
 int eval_rank(const double *scores, int m, int lower_is_better, int *ranks)
 {
 	if (m <= 0)
@@ -1346,19 +1379,18 @@ int eval_rank(const double *scores, int m, int lower_is_better, int *ranks)
 		order = r.idx2;
 	}
 	{
-		double group =
-			sorted[0] == UINT64_MAX ? NAN : key_score(sorted[0], lower_is_better);
-		int rank = 1;
-		for (size_t pos = 0; pos < sm; pos++) {
-			double s = sorted[pos] == UINT64_MAX
-					   ? NAN
-					   : key_score(sorted[pos], lower_is_better);
-			if (pos > 0 && !same_score(s, group)) {
-				group = s;
-				rank = (int)pos + 1;
-			}
-			ranks[order[pos]] = rank;
+		/* Competition ranks in two halves: the second starts at a position whose score is
+		 * not the same as the one before it, so a group begins there whatever came
+		 * before (scores are sorted: the group's first is farther still). */
+		struct assign_job aj = {sorted, order, ranks, lower_is_better, sm, sm};
+		if (m >= PAR_MIN_ROWS) {
+			size_t at = sm / 2;
+			while (at < sm && same_score(slot_score(sorted, at, lower_is_better),
+						     slot_score(sorted, at - 1, lower_is_better)))
+				at++;
+			aj.split = at;
 		}
+		par_rows(m, assign_ranks, &aj);
 	}
 out:
 	free(key);

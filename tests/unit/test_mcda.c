@@ -781,6 +781,32 @@ static void test_rank_skewed(void **state)
 }
 
 /*
+ * Ranks on two threads where near-ties chain across the middle: triples a, a + 0.6e-10,
+ * a + 1.2e-10 (the second the same as the first within the 1e-10 tolerance, the third the
+ * same as the second but not as its group's first, so it starts a group). The second thread
+ * must start where a group surely starts, whichever element of a triple the middle falls on.
+ */
+static void test_rank_chain_split(void **state)
+{
+	(void)state;
+	for (int m = 150000; m < 150003; m++) {
+		double *s = malloc(sizeof *s * (size_t)m);
+		int *r = malloc(sizeof *r * (size_t)m);
+		assert_true(s && r);
+		for (int i = 0; i < m; i++) /* ascending in i: the lower-is-better order */
+			s[i] = (double)(i / 3) * 1e-6 + (i % 3) * 0.6e-10; /* below 1: absolute */
+		assert_int_equal(eval_rank(s, m, 1, r), 0);
+		for (int i = 0; i < m; i++) {
+			int want = i % 3 == 1 ? i : i + 1; /* the second joins the first's group */
+			if (r[i] != want)
+				fail_msg("m %d row %d: rank %d, want %d", m, i, r[i], want);
+		}
+		free(s);
+		free(r);
+	}
+}
+
+/*
  * eval_matrix.memo: weights then scores on one matrix share its passes, with the same results
  * bit for bit as without (missing cells, every normalisation and method, two threads), and a
  * memo made for another matrix is not used.
@@ -1514,6 +1540,7 @@ int main(void)
 		cmocka_unit_test(test_rank_ties),
 		cmocka_unit_test(test_rank_radix),
 		cmocka_unit_test(test_rank_skewed),
+		cmocka_unit_test(test_rank_chain_split),
 		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_two_threads),
 		cmocka_unit_test(test_missing_values),
