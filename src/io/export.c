@@ -220,9 +220,10 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
 		break;
 	case CC_KIND_PATENTS:
-		cc_buf_puts(b, "SELECT p.number, p.kind, p.title, p.ipc, p.filed, p.granted, "
-			       "p.lapsed, p.status, e.uscc FROM patents p JOIN enterprises e ON "
-			       "e.id = p.holder_id WHERE 1");
+		cc_buf_puts(
+			b, "SELECT p.number, p.kind, p.title, p.ipc, p.filed, p.granted, "
+			   "p.lapsed, p.status, e.uscc FROM patent_numbers p JOIN enterprises e ON "
+			   "e.id = p.holder_id WHERE 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
@@ -255,7 +256,7 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 	case CC_KIND_SUPPLY: cc_buf_puts(b, " ORDER BY s.supplier, e.uscc, s.product"); break;
 	case CC_KIND_POSTINGS: cc_buf_puts(b, " ORDER BY p.id"); break;
 	case CC_KIND_ENERGY: cc_buf_puts(b, " ORDER BY e.uscc, a.period, a.carrier"); break;
-	case CC_KIND_PATENTS: cc_buf_puts(b, " ORDER BY p.number"); break;
+	case CC_KIND_PATENTS: cc_buf_puts(b, " ORDER BY p.id"); break;
 	case CC_KIND_FLAGS: cc_buf_puts(b, " ORDER BY e.uscc, c.period, c.flag"); break;
 	case CC_KIND_RECOGNITIONS: cc_buf_puts(b, " ORDER BY e.uscc, r.year, r.kind"); break;
 	}

@@ -611,6 +611,11 @@ int cc_stmt_bind_text(struct cc_stmt *s, int idx, const char *v, size_t n)
 	return sqlite3_bind_text(s->s, idx, v, (int)n, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : CC_EDB;
 }
 
+int cc_stmt_bind_text_static(struct cc_stmt *s, int idx, const char *v, size_t n)
+{
+	return sqlite3_bind_text(s->s, idx, v, (int)n, SQLITE_STATIC) == SQLITE_OK ? 0 : CC_EDB;
+}
+
 int cc_stmt_bind_null(struct cc_stmt *s, int idx)
 {
 	return sqlite3_bind_null(s->s, idx) == SQLITE_OK ? 0 : CC_EDB;

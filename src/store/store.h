@@ -90,6 +90,10 @@ int cc_stmt_prepare(struct cc_store *st, struct cc_stmt **out, const char *sql,
 int cc_stmt_bind_int64(struct cc_stmt *s, int idx, int64_t v);
 int cc_stmt_bind_double(struct cc_stmt *s, int idx, double v);
 int cc_stmt_bind_text(struct cc_stmt *s, int idx, const char *v, size_t n);
+/* Binds the text at V without copying it: V must stay unchanged until the statement is reset
+ * (cc_stmt_reset clears the binding). For the importer's hot loop, where a copy per cell was a
+ * malloc and a free per cell. */
+int cc_stmt_bind_text_static(struct cc_stmt *s, int idx, const char *v, size_t n);
 int cc_stmt_bind_null(struct cc_stmt *s, int idx);
 /* Returns 1 when a row is ready, 0 when done, CC_EDB (or CC_EBUSY) with the reason in ERR. */
 int cc_stmt_step(struct cc_stmt *s, struct cc_error *err);

@@ -48,6 +48,43 @@ expect_status 0 "derive" $CC innov derive --year 2022
 expect_status 0 "export" $CC export patents "$T/x.csv"
 expect_grep "^201710601862.3,invention,一种锂离子电池,H01M 10/0525;H01M 4/5825,2017-08-01,2019-05-01,,valid,$U" "$T/x.csv" "export writes what import reads"
 expect_status 1 "unknown chain" $CC innov stock --chain nope
+# An updated row (new title, lapsed) is upserted by its number; the same file again changes
+# nothing; the number is kept as its digits and read back with its check character.
+sed -e 's/一种锂离子电池,H01M 10\/0525;H01M 4\/5825,2017-08-01,2019-05-01,,/一种固态锂电池,H01M 10\/0525,2017-08-01,2019-05-01,2024-03-01,/' "$T/p.csv" > "$T/p2.csv"
+grep -q 一种固态锂电池 "$T/p2.csv" || fail "the updated row was not written"
+expect_status 3 "the updated file" $CC --format json import "$T/p2.csv"
+expect_eq "$(json '(d["accepted"], d["rejected"])' < "$T/out")" "(2, 4)" "the same rows load"
+q() { /usr/bin/python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchall())" "$CHAINCHIEF_DB" "$1"; }
+expect_eq "$(q "select id, number, title, ipc, lapsed, status from patent_numbers order by id")" \
+  "[(201710601862, '201710601862.3', '一种固态锂电池', 'H01M 10/0525', '2024-03-01', 'invalid'), (201811564288, '201811564288.X', '已失效', 'H04W 74/08', '2023-01-01', 'invalid')]" \
+  "the row updated in place, keyed by its digits"
+before=$(q "select * from patents order by id")
+expect_status 3 "the updated file again" $CC --format json import "$T/p2.csv"
+expect_eq "$(q "select * from patents order by id")" "$before" "re-importing changes nothing"
+# A file big enough for the writer thread (over 32 MB), its rows out of number order and one
+# number twice: every row loads, the later row of the repeated number wins.
+/usr/bin/python3 - "$U" "$T/big.csv" <<'PY'
+import random, sys
+u, out = sys.argv[1], sys.argv[2]
+def num(serial):
+    d = "2019%d%07d" % (2, serial)
+    s = sum(int(c) * w for c, w in zip(d, (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5))) % 11
+    return d + "." + ("X" if s == 10 else str(s))
+rows = list(range(120000))
+random.Random(7).shuffle(rows)
+pad = "x" * 260
+with open(out, "w", encoding="utf-8") as f:
+    f.write("number,kind,title,ipc,filed,granted,status,holder\n")
+    for k in rows:
+        f.write("%s,utility_model,t%d %s,H01M 10/0525,2019-03-01,2019-09-01,valid,%s\n" % (num(k), k, pad, u))
+    f.write("%s,utility_model,the later row,H01M 10/0525,2019-03-01,2019-09-01,valid,%s\n" % (num(rows[5]), u))
+PY
+[ "$(stat -c %s "$T/big.csv")" -gt $((32 << 20)) ] || fail "big.csv is not over 32 MB"
+expect_status 0 "a big shuffled file" $CC --format json import "$T/big.csv" --no-progress
+expect_eq "$(json '(d["rows"], d["accepted"], d["rejected"])' < "$T/out")" "(120001, 120001, 0)" "every row loads"
+expect_eq "$(q "select count(*), min(number), max(number) from patent_numbers where id between 201920000000 and 201929999999")" \
+  "[(120000, '201920000000.X', '201920119999.X')]" "120,000 distinct numbers (both check characters X: sums 65 and 208)"
+expect_eq "$(q "select count(*) from patents where title = 'the later row'")" "[(1,)]" "the later row of a repeated number wins"
 # Key technologies: the commission's status, audited.
 expect_status 0 "set a status" $CC innov tech power_battery.separator 干法隔膜 --status absent --chokepoint --note 无本地企业
 expect_status 0 "list" $CC --format json innov tech power_battery.separator

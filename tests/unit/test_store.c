@@ -23,6 +23,7 @@
 #include "io/import.h"
 #include "store/check.h"
 #include "store/schema.h"
+#include "domain/patent.h"
 #include "store/store.h"
 
 static char dir[] = "/tmp/cc-unit-XXXXXX";
@@ -363,12 +364,102 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* Migration 27 keys patents by the number's digits: stored rows move over, and the view's
+ * number (check character computed in SQL) is the canonical text of domain/patent.c for the
+ * 12-digit form, the 8-digit one (a leading zero too) and a thousand generated numbers. */
+#define PATENT_KEY_MIGRATION 27
+static void test_patent_key_migration(void **state)
+{
+	(void)state;
+	char p[256], sql[256];
+	path_of(p, sizeof p, "patents25.db");
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	for (int v = 1; v < PATENT_KEY_MIGRATION; v++)
+		assert_int_equal(sqlite3_exec(db, cc_schema_migration(v), NULL, NULL, NULL),
+				 SQLITE_OK);
+	snprintf(sql, sizeof sql, "PRAGMA user_version=%d;", PATENT_KEY_MIGRATION - 1);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(
+			db,
+			"INSERT INTO enterprises(id, uscc, name, region) VALUES"
+			" (1, '91500000MA00000001', 'a', 500000);"
+			"INSERT INTO patents(number, kind, title, granted, status, holder_id)"
+			" VALUES ('201710601862.3', 'invention', 't1', '2019-05-01', 'valid', 1),"
+			" ('95115608.X', 'invention', 't2', '1997-01-01', 'invalid', 1),"
+			" ('01100001.5', 'utility_model', 't3', NULL, 'pending', 1);",
+			NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(db);
+	struct cc_store *st = NULL;
+	struct cc_error err = {0};
+	assert_int_equal(cc_store_open(&st, p, 0, &err), 0);
+	assert_true(cc_store_schema_version(st) >= PATENT_KEY_MIGRATION);
+	assert_int_equal(
+		cc_store_int(st,
+			     "SELECT count(*) FROM patent_numbers WHERE (id, number, title) IN"
+			     " (VALUES (201710601862, '201710601862.3', 't1'),"
+			     " (95115608, '95115608.X', 't2'), (1100001, '01100001.5', 't3'))",
+			     0),
+		3);
+	/* The CHECKs still hold without their IN lists. */
+	assert_int_not_equal(cc_store_exec(st,
+					   "INSERT INTO patents(id, kind, status, holder_id) "
+					   "VALUES (201810000001, 'utility', 'valid', 1)",
+					   NULL),
+			     0);
+	assert_int_not_equal(cc_store_exec(st,
+					   "INSERT INTO patents(id, kind, status, holder_id) "
+					   "VALUES (201810000001, 'design', 'lapsed', 1)",
+					   NULL),
+			     0);
+	/* The view against the C check character. */
+	struct cc_stmt *ins = NULL, *get = NULL;
+	assert_int_equal(cc_stmt_prepare(st, &ins,
+					 "INSERT INTO patents(id, kind, holder_id) "
+					 "VALUES (?1, 'design', 1)",
+					 &err),
+			 0);
+	assert_int_equal(
+		cc_stmt_prepare(st, &get, "SELECT number FROM patent_numbers WHERE id = ?1", &err),
+		0);
+	uint64_t x = 88172645463325252ull;
+	for (int i = 0; i < 1000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int old = i % 4 == 0;
+		char d[13], want[16];
+		long long key;
+		if (old) {
+			key = (long long)(x % 100000000ull);
+			snprintf(d, sizeof d, "%08lld", key);
+		} else {
+			key = 200300000000ll + (long long)(x % 79700000000ull);
+			snprintf(d, sizeof d, "%012lld", key);
+		}
+		snprintf(want, sizeof want, "%s.%c", d, cc_patent_check_char(d, strlen(d)));
+		cc_stmt_reset(ins);
+		cc_stmt_bind_int64(ins, 1, key);
+		if (cc_stmt_step(ins, &err) < 0)
+			continue; /* the same key drawn twice */
+		cc_stmt_reset(get);
+		cc_stmt_bind_int64(get, 1, key);
+		assert_int_equal(cc_stmt_step(get, &err), 1);
+		assert_string_equal(cc_stmt_text(get, 0), want);
+	}
+	cc_stmt_free(ins);
+	cc_stmt_free(get);
+	cc_store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migrations),	cmocka_unit_test(test_import_and_frame),
 		cmocka_unit_test(test_indicator_rules), cmocka_unit_test(test_check_indicators),
-		cmocka_unit_test(test_deal_migration),
+		cmocka_unit_test(test_deal_migration),	cmocka_unit_test(test_patent_key_migration),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
