@@ -5,7 +5,7 @@
 -- patents_ipc per prefix). The generated patents carry one IPC code each, so the column's text
 -- is that code. Output: chain.node<TAB>stock, the lines bench_patents writes.
 .mode tabs
-SELECT m.chain || '.' || m.node, count(DISTINCT p.number)
+SELECT m.chain || '.' || m.node, count(DISTINCT p.id)
 FROM ipc_map m
 JOIN patents p ON p.ipc >= m.prefix AND p.ipc < m.prefix || char(127)
 JOIN enterprises e ON e.id = p.holder_id
