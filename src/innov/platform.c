@@ -27,7 +27,7 @@ const char *const innov_platform_kinds_zh[] = {
 const char *const innov_platform_levels[] = {"national", "municipal", "district"};
 const char *const innov_platform_levels_zh[] = {"国家级", "市级", "区县级"};
 const char *const innov_consortium_statuses[] = {"forming", "active", "completed", "dissolved"};
-static const char *const consortium_statuses_zh[] = {"组建中", "运行中", "已完成", "已解散"};
+const char *const innov_consortium_statuses_zh[] = {"组建中", "运行中", "已完成", "已解散"};
 
 int innov_word(const char *word, const char *const *ids, const char *const *zh, int n)
 {
@@ -57,9 +57,8 @@ static int64_t enterprise_by_code(struct cc_store *st, const char *s)
 	return id;
 }
 
-/* Resolves the ';'-separated node list S into OUT as canonical "chain.node;…". */
-static int nodes_canon(const struct cc_catalogue *cat, const char *s, struct cc_buf *out,
-		       struct cc_error *err)
+int innov_nodes_canon(const struct cc_catalogue *cat, const char *s, struct cc_buf *out,
+		      struct cc_error *err)
 {
 	const char *p = s ? s : "";
 	while (*p) {
@@ -138,7 +137,7 @@ int64_t innov_platform_put(struct cc_store *st, const struct cc_catalogue *cat,
 				  in->level ? in->level : "");
 		goto out;
 	}
-	if ((rc = nodes_canon(cat, in->nodes, &nodes, err)) ||
+	if ((rc = innov_nodes_canon(cat, in->nodes, &nodes, err)) ||
 	    (rc = check_date(in->recognised, "recognised", err)) ||
 	    (rc = check_date(in->reviewed, "reviewed", err)))
 		goto out;
@@ -196,8 +195,8 @@ int64_t innov_consortium_put(struct cc_store *st, const struct cc_catalogue *cat
 	int64_t id = 0;
 	int rc = 0;
 	int s = in->status && *in->status
-			? innov_word(in->status, innov_consortium_statuses, consortium_statuses_zh,
-				     INNOV_CONSORTIUM_NSTATUSES)
+			? innov_word(in->status, innov_consortium_statuses,
+				     innov_consortium_statuses_zh, INNOV_CONSORTIUM_NSTATUSES)
 			: 0;
 	if (!in->name || !*in->name || strlen(in->name) > 200)
 		return cc_error_set(err, CC_EINVAL, "name: 1-200 bytes");

@@ -7,6 +7,7 @@
 #ifndef CC_INNOV_PLATFORM_H
 #define CC_INNOV_PLATFORM_H
 #include <stdint.h>
+#include "base/buf.h"
 #include "base/error.h"
 #include "domain/catalogue.h"
 #include "store/store.h"
@@ -19,10 +20,20 @@ extern const char *const innov_platform_levels[];
 extern const char *const innov_platform_levels_zh[];
 #define INNOV_PLATFORM_NLEVELS 3
 extern const char *const innov_consortium_statuses[];
+extern const char *const innov_consortium_statuses_zh[];
 #define INNOV_CONSORTIUM_NSTATUSES 4
 
 /* Returns the index of WORD (an id or its Chinese name) in IDS / ZH (N entries), or -1. */
 int innov_word(const char *word, const char *const *ids, const char *const *zh, int n);
+
+/*
+ * Resolves the node list S ("chain.node" or unambiguous bare node ids, separated by ';' or
+ * ',') into OUT (appended) as canonical "chain.node;chain.node". Returns 0, or CC_EINVAL with
+ * ERR naming the reference that does not resolve. The registries' importer (io/import.c) and
+ * innov_platform_put share it.
+ */
+int innov_nodes_canon(const struct cc_catalogue *cat, const char *s, struct cc_buf *out,
+		      struct cc_error *err);
 
 /* A platform to register (strings borrowed; NULL for none). */
 struct innov_platform_in {

@@ -237,6 +237,21 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
 		break;
+	case CC_KIND_PLATFORMS:
+		/* The host as the file gives it: a registered enterprise's code, else the name. */
+		cc_buf_puts(b, "SELECT p.name, p.kind, p.level, coalesce(e.uscc, p.host_name), "
+			       "nullif(p.nodes, ''), p.recognised, p.reviewed FROM platforms p "
+			       "LEFT JOIN enterprises e ON e.id = p.host_id WHERE 1");
+		if (o->chain)
+			cc_buf_puts(b, " AND instr(';' || p.nodes, ';' || ?1 || '.') > 0");
+		break;
+	case CC_KIND_CONSORTIA:
+		cc_buf_puts(b, "SELECT c.name, e.uscc, nullif(c.members, ''), c.chain || '.' || "
+			       "c.node, c.technology, c.milestones, c.status FROM consortia c JOIN "
+			       "enterprises e ON e.id = c.leader_id WHERE 1");
+		if (o->chain)
+			cc_buf_puts(b, " AND c.chain = ?1");
+		break;
 	case CC_KIND_FLAGS:
 		cc_buf_puts(b,
 			    "SELECT e.uscc, CAST(c.period / 100 AS TEXT), c.flag, c.description, "
@@ -259,6 +274,8 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 	case CC_KIND_PATENTS: cc_buf_puts(b, " ORDER BY p.id"); break;
 	case CC_KIND_FLAGS: cc_buf_puts(b, " ORDER BY e.uscc, c.period, c.flag"); break;
 	case CC_KIND_RECOGNITIONS: cc_buf_puts(b, " ORDER BY e.uscc, r.year, r.kind"); break;
+	case CC_KIND_PLATFORMS: cc_buf_puts(b, " ORDER BY p.name"); break;
+	case CC_KIND_CONSORTIA: cc_buf_puts(b, " ORDER BY c.name"); break;
 	}
 }
 
@@ -374,9 +391,9 @@ out:
 /* The name of KIND's data sheet in a template, as the import page names the kind. */
 static const char *kind_zh(int kind)
 {
-	static const char *const names[CC_KIND_COUNT] = {"企业名录", "经营指标", "产业链成员",
-							 "供应关系", "供需信息", "能耗台账",
-							 "专利",     "合规问题", "绿色制造名单"};
+	static const char *const names[CC_KIND_COUNT] = {
+		"企业名录", "经营指标", "产业链成员",	"供应关系", "供需信息",	 "能耗台账",
+		"专利",	    "合规问题", "绿色制造名单", "创新平台", "创新联合体"};
 	return kind >= 0 && kind < CC_KIND_COUNT ? names[kind] : "数据";
 }
 

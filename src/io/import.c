@@ -20,6 +20,7 @@
 #include <time.h>
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/json.h"
 #include "base/header.h"
 #include "base/parse.h"
 #include "base/progress.h"
@@ -30,6 +31,7 @@
 #include "domain/patent.h"
 #include "domain/uscc.h"
 #include "green/green.h"
+#include "innov/platform.h"
 #include "io/import.h"
 #include "io/table.h"
 #include "store/check.h"
@@ -87,9 +89,21 @@ static const struct cc_column patent_cols[] = {
 	{"lapsed", "失效日", 0}, {"status", "法律状态", 0}, {"holder", "专利权人信用代码", 1},
 	{NULL, NULL, 0}};
 
-static const char *const kind_names[CC_KIND_COUNT] = {"enterprises", "indicators", "chain_members",
-						      "supply",	     "postings",   "energy",
-						      "patents",     "flags",	   "recognitions"};
+static const char *const kind_names[CC_KIND_COUNT] = {
+	"enterprises", "indicators", "chain_members", "supply",	   "postings", "energy",
+	"patents",     "flags",	     "recognitions",  "platforms", "consortia"};
+
+/* platforms.csv and consortia.csv (issue 17, item 3): the innovation registries, key name;
+ * FORMATS-style description in docs/FORMATS-innovation.md. */
+static const struct cc_column platform_cols[] = {
+	{"name", "平台名称", 1},     {"kind", "平台类型", 1},  {"level", "级别", 1},
+	{"host", "依托单位", 0},     {"nodes", "服务环节", 0}, {"recognised", "认定日期", 0},
+	{"reviewed", "复核日期", 0}, {NULL, NULL, 0}};
+static const struct cc_column consortium_cols[] = {
+	{"name", "联合体名称", 1},     {"leader", "牵头企业信用代码", 1},
+	{"members", "成员单位", 0},    {"node", "目标环节", 1},
+	{"technology", "攻关技术", 1}, {"milestones", "里程碑", 0},
+	{"status", "状态", 0},	       {NULL, NULL, 0}};
 
 /* recognitions.csv (issue 16): key uscc + recognition + level + year + name. */
 static const struct cc_column recognition_cols[] = {{"uscc", "统一社会信用代码", 1},
@@ -125,6 +139,10 @@ int cc_kind_parse(const char *s)
 		return CC_KIND_SUPPLY;
 	if (strcmp(s, "patent") == 0)
 		return CC_KIND_PATENTS;
+	if (strcmp(s, "platform") == 0)
+		return CC_KIND_PLATFORMS;
+	if (strcmp(s, "consortium") == 0)
+		return CC_KIND_CONSORTIA;
 	return -1;
 }
 
@@ -150,6 +168,8 @@ const struct cc_column *cc_kind_columns(int kind)
 	case CC_KIND_PATENTS: return patent_cols;
 	case CC_KIND_FLAGS: return flag_cols;
 	case CC_KIND_RECOGNITIONS: return recognition_cols;
+	case CC_KIND_PLATFORMS: return platform_cols;
+	case CC_KIND_CONSORTIA: return consortium_cols;
 	default: return NULL;
 	}
 }
@@ -171,6 +191,10 @@ struct rowbuf {
 	int nv;
 	int plain_first; /* try im->plain, then im->upsert on a conflict */
 	long line;
+	/* A registry row is audited as its API route is (when the upsert changed something):
+	 * the action, and the target and after-JSON as spans of TEXT. */
+	const char *audit;
+	size_t aud_target, aud_target_len, aud_after, aud_after_len;
 	struct rb_val v[RB_MAXV];
 	struct cc_buf text;
 };
@@ -500,22 +524,30 @@ static const char *cstr(const char *s, size_t n, char *buf, size_t cap)
 
 static int guess_kind(char names[][128], size_t n)
 {
-	int has[16] = {0};
-	static const char *const keys[] = {"uscc",    "period", "supplier", "buyer", "chain",
-					   "node",    "title",	"kind",	    "name",  "region",
-					   "carrier", "number", "holder",   "flag",  "recognition"};
+	int has[24] = {0};
+	static const char *const keys[] = {
+		"uscc",	       "period", "supplier", "buyer",	"chain",      "node",	 "title",
+		"kind",	       "name",	 "region",   "carrier", "number",     "holder",	 "flag",
+		"recognition", "leader", "nodes",    "level",	"联合体名称", "平台名称"};
 	static const char *const keys_zh[] = {
 		"统一社会信用代码", "期间",	    "供方信用代码", "需方信用代码",
 		"产业链",	    "环节",	    "标题",	    "类型",
 		"企业名称",	    "行政区划代码", "能源品种",	    "申请号",
-		"专利权人信用代码", "问题类型",	    "名单类别"};
+		"专利权人信用代码", "问题类型",	    "名单类别",	    "牵头企业信用代码",
+		"服务环节",	    "级别",	    "联合体名称",   "平台名称"};
 	for (size_t i = 0; i < n; i++)
-		for (int k = 0; k < 15; k++)
+		for (int k = 0; k < 20; k++)
 			if (cc_header_is(names[i], strlen(names[i]), keys[k]) ||
 			    cc_header_is(names[i], strlen(names[i]), keys_zh[k]))
 				has[k] = 1;
 	if (has[11] && has[12])
 		return CC_KIND_PATENTS;
+	/* The registries: a consortium has a leader; a platform serves nodes, or has a name, a
+	 * kind and a level without a credit code (recognitions have a level and a code). */
+	if (has[15] || has[18])
+		return CC_KIND_CONSORTIA;
+	if (has[16] || has[19] || (has[8] && has[7] && has[17] && !has[0]))
+		return CC_KIND_PLATFORMS;
 	if (has[2] && has[3])
 		return CC_KIND_SUPPLY;
 	if (has[0] && has[1] && has[10])
@@ -556,7 +588,7 @@ static int map_header(struct imp *im, const struct cc_row *row)
 				im->err, CC_EINVAL,
 				"cannot tell what kind of file this is from its header "
 				"(give --kind enterprises|indicators|chain_members|supply|energy|"
-				"postings|patents|flags|recognitions)");
+				"postings|patents|flags|recognitions|platforms|consortia)");
 			goto out;
 		}
 	}
@@ -750,6 +782,7 @@ static void rb_begin(struct imp *im)
 {
 	im->cur->nv = 0;
 	im->cur->plain_first = 0;
+	im->cur->audit = NULL;
 	im->cur->line = im->line;
 	cc_buf_reset(&im->cur->text);
 }
@@ -1394,12 +1427,18 @@ const char *cc_value_zh(const char *column, const char *id, size_t n)
 		     {"listed", listed_ids, listed_zh, 6},
 		     {"certs", cert_ids, cert_zh, 5},
 		     {"role", role_ids, role_zh, 3},
-		     {"kind", kind_ids, kind_zh, 2}};
+		     {"kind", kind_ids, kind_zh, 2},
+		     {"kind", innov_platform_kinds, innov_platform_kinds_zh, INNOV_PLATFORM_NKINDS},
+		     {"status", innov_consortium_statuses, innov_consortium_statuses_zh,
+		      INNOV_CONSORTIUM_NSTATUSES}};
+	/* A column may have several word lists (a posting's kind, a platform's): the first that
+	 * knows ID. */
 	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
 		if (strcmp(column, words[w].column) != 0)
 			continue;
 		int k = match_word(id, n, words[w].ids, words[w].zh, words[w].count);
-		return k < 0 ? NULL : words[w].zh[k];
+		if (k >= 0)
+			return words[w].zh[k];
 	}
 	return NULL;
 }
@@ -1943,6 +1982,385 @@ static int row_recognition(struct imp *im, const struct cc_row *row)
 	return 0;
 }
 
+/* ---- innovation registries: platforms and consortia ---- */
+
+/* Copies cell COL (may be absent) into OUT (CAP bytes) as a string; returns its length. */
+static size_t cell_str(struct imp *im, const struct cc_row *row, int col, char *out, size_t cap)
+{
+	size_t n;
+	const char *v = cell(im, row, col, &n);
+	if (!v)
+		n = 0;
+	if (n >= cap)
+		n = cc_utf8_cut(v, n, cap - 1);
+	if (n)
+		memcpy(out, v, n);
+	out[n] = '\0';
+	return n;
+}
+
+/* Whether the N bytes at S look like a credit code (18 ASCII letters and digits). */
+static int code_like(const char *s, size_t n)
+{
+	if (n != 18)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= 'a' && s[i] <= 'z')))
+			return 0;
+	return 1;
+}
+
+/* Appends the audit record of the row being recorded: TARGET and the JSON object J (consumed),
+ * which must come last in the row's text (write_row reads it to the end). */
+static void rb_audit(struct imp *im, const char *action, const char *target, json_t *j)
+{
+	struct rowbuf *rb = im->cur;
+	char *after = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (!after)
+		return; /* not audited rather than not loaded: json_dumps fails only without memory
+			 */
+	rb->aud_target = rb->text.len;
+	rb->aud_target_len = strlen(target);
+	if (cc_buf_append(&rb->text, target, rb->aud_target_len) == 0) {
+		rb->aud_after = rb->text.len;
+		rb->aud_after_len = strlen(after);
+		if (cc_buf_append(&rb->text, after, rb->aud_after_len + 1) == 0)
+			rb->audit = action;
+	}
+	free(after);
+}
+
+static int prepare_platforms(struct imp *im)
+{
+	/* Optional columns absent from the file leave stored values alone; a row that changes
+	 * nothing is not written (nor audited), so re-importing a file changes nothing. */
+	struct cc_buf *b = &im->sql;
+	cc_buf_reset(b);
+	cc_buf_puts(b,
+		    "INSERT INTO platforms(name,kind,level,host_id,host_name,nodes,recognised,"
+		    "reviewed) VALUES(?1,?2,?3,?4,?5,coalesce(?6,''),?7,?8) ON CONFLICT(name) DO "
+		    "UPDATE SET kind=excluded.kind,level=excluded.level");
+	if (im->map[3] >= 0)
+		cc_buf_puts(b, ",host_id=excluded.host_id,host_name=excluded.host_name");
+	if (im->map[4] >= 0)
+		cc_buf_puts(b, ",nodes=excluded.nodes");
+	if (im->map[5] >= 0)
+		cc_buf_puts(b, ",recognised=excluded.recognised");
+	if (im->map[6] >= 0)
+		cc_buf_puts(b, ",reviewed=excluded.reviewed");
+	cc_buf_puts(b, " WHERE platforms.kind IS NOT excluded.kind OR platforms.level IS NOT "
+		       "excluded.level");
+	if (im->map[3] >= 0)
+		cc_buf_puts(b, " OR platforms.host_id IS NOT excluded.host_id OR "
+			       "platforms.host_name IS NOT excluded.host_name");
+	if (im->map[4] >= 0)
+		cc_buf_puts(b, " OR platforms.nodes IS NOT excluded.nodes");
+	if (im->map[5] >= 0)
+		cc_buf_puts(b, " OR platforms.recognised IS NOT excluded.recognised");
+	if (im->map[6] >= 0)
+		cc_buf_puts(b, " OR platforms.reviewed IS NOT excluded.reviewed");
+	return begin_row_statement(im, cc_buf_str(b));
+}
+
+static int row_platform(struct imp *im, const struct cc_row *row)
+{
+	char name[256], host[256], code[19], nodes_in[4096], rec[11], rev[11], raw[256];
+	struct cc_buf nodes = CC_BUF_INIT(8192);
+	struct cc_error e;
+	int bad = 0, nrec, nrev, k = -1, l = -1;
+	int64_t host_id = 0;
+	size_t n;
+	const char *v = cell(im, row, 0, &n);
+	if (!v || !n) {
+		reject(im, 0, "", "平台名称为空", "name is empty");
+		bad = 1;
+	} else if (n > 200) {
+		reject(im, 0, cstr(v, n, raw, sizeof raw), "平台名称过长（最多200字节）",
+		       "name is longer than 200 bytes");
+		bad = 1;
+	}
+	cell_str(im, row, 0, name, sizeof name);
+	v = cell(im, row, 1, &n);
+	k = v && n ? match_word(v, n, innov_platform_kinds, innov_platform_kinds_zh,
+				INNOV_PLATFORM_NKINDS)
+		   : -1;
+	if (k < 0) {
+		reject(im, 1, cstr(v ? v : "", v ? n : 0, raw, sizeof raw),
+		       "平台类型应为 重点实验室/技术创新中心/制造业创新中心/工程研究中心/"
+		       "企业技术中心/新型研发机构/科技企业孵化器/众创空间/环大学创新生态园",
+		       "kind must be key_lab, tech_innovation_center, mfg_innovation_center, "
+		       "eng_research_center, enterprise_tech_center, new_rd_institution, incubator, "
+		       "maker_space or university_park");
+		bad = 1;
+	}
+	v = cell(im, row, 2, &n);
+	l = v && n ? match_word(v, n, innov_platform_levels, innov_platform_levels_zh,
+				INNOV_PLATFORM_NLEVELS)
+		   : -1;
+	if (l < 0) {
+		reject(im, 2, cstr(v ? v : "", v ? n : 0, raw, sizeof raw),
+		       "级别应为 国家级/市级/区县级",
+		       "level must be national, municipal or district");
+		bad = 1;
+	}
+	v = cell(im, row, 3, &n);
+	host[0] = '\0';
+	if (v && n && code_like(v, n)) {
+		/* A credit code names a registered enterprise; anything else is an institution. */
+		if (v_uscc(im, row, 3, code))
+			bad = 1;
+		else
+			host_id = enterprise_id(im, 3, code, 0);
+		if (!host_id)
+			bad = 1;
+		if (host_id)
+			memcpy(host, code, 19);
+	} else if (v && n > 200) {
+		reject(im, 3, cstr(v, n, raw, sizeof raw), "依托单位名称过长（最多200字节）",
+		       "host is longer than 200 bytes");
+		bad = 1;
+	} else {
+		cell_str(im, row, 3, host, sizeof host);
+	}
+	v = cell(im, row, 4, &n);
+	if (v && n >= sizeof nodes_in) {
+		reject(im, 4, cstr(v, n, raw, sizeof raw), "服务环节过长", "nodes: too long");
+		bad = 1;
+	} else if (v && n) {
+		cell_str(im, row, 4, nodes_in, sizeof nodes_in);
+		if (innov_nodes_canon(im->cat, nodes_in, &nodes, &e)) {
+			char zh[1200];
+			snprintf(zh, sizeof zh, "服务环节无效（产业链.环节，多个用;分隔）：%s",
+				 e.msg);
+			reject(im, 4, cstr(v, n, raw, sizeof raw), zh, e.msg);
+			bad = 1;
+		}
+	}
+	bad |= v_date(im, row, 5, rec, &nrec);
+	bad |= v_date(im, row, 6, rev, &nrev);
+	if (!bad && !nrec && !nrev && strcmp(rev, rec) < 0) {
+		reject(im, 6, rev, "复核日期早于认定日期", "reviewed before it was recognised");
+		bad = 1;
+	}
+	if (bad) {
+		cc_buf_release(&nodes);
+		return 1;
+	}
+	rb_begin(im);
+	rb_text(im, 1, name, strlen(name));
+	rb_text(im, 2, innov_platform_kinds[k], strlen(innov_platform_kinds[k]));
+	rb_text(im, 3, innov_platform_levels[l], strlen(innov_platform_levels[l]));
+	if (host_id)
+		rb_int(im, 4, host_id);
+	else
+		rb_null(im, 4);
+	rb_opt_text(im, 5, host_id ? NULL : host, host_id ? 0 : strlen(host));
+	rb_text(im, 6, cc_buf_str(&nodes), nodes.len);
+	if (!nrec)
+		rb_text(im, 7, rec, 10);
+	else
+		rb_null(im, 7);
+	if (!nrev)
+		rb_text(im, 8, rev, 10);
+	else
+		rb_null(im, 8);
+	/* The after-image of POST /api/v1/innovation/platforms. */
+	rb_audit(im, "innov.platform", name,
+		 json_pack("{s:s, s:s, s:s, s:s?, s:s}", "name", name, "kind",
+			   innov_platform_kinds[k], "level", innov_platform_levels[l], "host",
+			   host[0] ? host : NULL, "nodes", cc_buf_str(&nodes)));
+	cc_buf_release(&nodes);
+	return 0;
+}
+
+static int prepare_consortia(struct imp *im)
+{
+	struct cc_buf *b = &im->sql;
+	cc_buf_reset(b);
+	cc_buf_puts(b, "INSERT INTO consortia(name,leader_id,members,chain,node,technology,"
+		       "milestones,status) VALUES(?1,?2,coalesce(?3,''),?4,?5,?6,?7,"
+		       "coalesce(?8,'forming')) ON CONFLICT(name) DO UPDATE SET "
+		       "leader_id=excluded.leader_id,chain=excluded.chain,node=excluded.node,"
+		       "technology=excluded.technology");
+	if (im->map[2] >= 0)
+		cc_buf_puts(b, ",members=excluded.members");
+	if (im->map[5] >= 0)
+		cc_buf_puts(b, ",milestones=excluded.milestones");
+	/* An empty status keeps the stored one (a new consortium is forming). */
+	if (im->map[6] >= 0)
+		cc_buf_puts(b, ",status=coalesce(?8,consortia.status)");
+	cc_buf_puts(b, " WHERE consortia.leader_id IS NOT excluded.leader_id OR consortia.chain "
+		       "IS NOT excluded.chain OR consortia.node IS NOT excluded.node OR "
+		       "consortia.technology IS NOT excluded.technology");
+	if (im->map[2] >= 0)
+		cc_buf_puts(b, " OR consortia.members IS NOT excluded.members");
+	if (im->map[5] >= 0)
+		cc_buf_puts(b, " OR consortia.milestones IS NOT excluded.milestones");
+	if (im->map[6] >= 0)
+		cc_buf_puts(b, " OR consortia.status IS NOT coalesce(?8,consortia.status)");
+	return begin_row_statement(im, cc_buf_str(b));
+}
+
+/*
+ * Canonicalises the member list S (N bytes; ';', '；', ',' or '、' between members) into OUT:
+ * trimmed members joined by ';'. A member written as a credit code must be a valid one (it may
+ * be outside the registry: universities and institutes carry codes too). Returns 0, or 1 with
+ * the row rejected at column COL.
+ */
+static int members_canon(struct imp *im, int col, const char *s, size_t n, struct cc_buf *out)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i, step = 0;
+		while (j < n) {
+			if (s[j] == ';' || s[j] == ',') {
+				step = 1;
+				break;
+			}
+			if (j + 3 <= n && (memcmp(s + j, "\xEF\xBC\x9B", 3) == 0 ||
+					   memcmp(s + j, "\xE3\x80\x81", 3) == 0)) {
+				step = 3; /* '；' or '、' */
+				break;
+			}
+			j++;
+		}
+		size_t a = i, z = j;
+		while (a < z && s[a] == ' ')
+			a++;
+		while (z > a && s[z - 1] == ' ')
+			z--;
+		if (z > a) {
+			char code[19], raw[256];
+			int warn = 0;
+			struct cc_error e;
+			if (code_like(s + a, z - a) &&
+			    cc_uscc_validate(s + a, z - a, code, &warn, &e)) {
+				char zh[1200];
+				snprintf(zh, sizeof zh, "成员单位的统一社会信用代码无效：%s",
+					 e.msg);
+				reject(im, col, cstr(s + a, z - a, raw, sizeof raw), zh, e.msg);
+				return 1;
+			}
+			if (out->len)
+				cc_buf_puts(out, ";");
+			if (code_like(s + a, z - a))
+				cc_buf_append(out, code, 18);
+			else
+				cc_buf_append(out, s + a, z - a);
+		}
+		i = j + step;
+		if (!step)
+			break;
+	}
+	return 0;
+}
+
+static int row_consortium(struct imp *im, const struct cc_row *row)
+{
+	char name[256], leader[19], ref[256], tech[256], raw[256];
+	struct cc_buf members = CC_BUF_INIT(8192);
+	struct cc_error e;
+	int bad = 0, st = -1;
+	int64_t leader_id = 0;
+	const struct cc_node *nd = NULL;
+	size_t n;
+	const char *v = cell(im, row, 0, &n);
+	if (!v || !n) {
+		reject(im, 0, "", "联合体名称为空", "name is empty");
+		bad = 1;
+	} else if (n > 200) {
+		reject(im, 0, cstr(v, n, raw, sizeof raw), "联合体名称过长（最多200字节）",
+		       "name is longer than 200 bytes");
+		bad = 1;
+	}
+	cell_str(im, row, 0, name, sizeof name);
+	if (v_uscc(im, row, 1, leader))
+		bad = 1;
+	else
+		leader_id = enterprise_id(im, 1, leader, 0);
+	if (!leader_id)
+		bad = 1;
+	v = cell(im, row, 2, &n);
+	if (v && n > 4000) {
+		reject(im, 2, cstr(v, n, raw, sizeof raw), "成员单位过长（最多4000字节）",
+		       "members: at most 4000 bytes");
+		bad = 1;
+	} else if (v && n && members_canon(im, 2, v, n, &members)) {
+		bad = 1;
+	}
+	v = cell(im, row, 3, &n);
+	if (!v || !n) {
+		reject(im, 3, "", "目标环节为空", "node is empty");
+		bad = 1;
+	} else {
+		cell_str(im, row, 3, ref, sizeof ref);
+		nd = n < sizeof ref ? cc_node_resolve(im->cat, ref, NULL, &e) : NULL;
+		if (!nd) {
+			char zh[1200];
+			snprintf(zh, sizeof zh, "目标环节无效（产业链.环节）：%s",
+				 n < sizeof ref ? e.msg : "too long");
+			reject(im, 3, cstr(v, n, raw, sizeof raw), zh,
+			       n < sizeof ref ? e.msg : "node reference too long");
+			bad = 1;
+		}
+	}
+	v = cell(im, row, 4, &n);
+	if (!v || !n) {
+		reject(im, 4, "", "攻关技术为空", "technology is empty");
+		bad = 1;
+	} else if (n > 200) {
+		reject(im, 4, cstr(v, n, raw, sizeof raw), "攻关技术过长（最多200字节）",
+		       "technology is longer than 200 bytes");
+		bad = 1;
+	}
+	cell_str(im, row, 4, tech, sizeof tech);
+	size_t nm;
+	const char *ms = cell(im, row, 5, &nm);
+	if (ms && nm > 4000) {
+		reject(im, 5, cstr(ms, nm, raw, sizeof raw), "里程碑过长（最多4000字节）",
+		       "milestones: at most 4000 bytes");
+		bad = 1;
+	}
+	v = cell(im, row, 6, &n);
+	if (v && n) {
+		st = match_word(v, n, innov_consortium_statuses, innov_consortium_statuses_zh,
+				INNOV_CONSORTIUM_NSTATUSES);
+		if (st < 0) {
+			reject(im, 6, cstr(v, n, raw, sizeof raw),
+			       "状态应为 组建中/运行中/已完成/已解散",
+			       "status must be forming, active, completed or dissolved");
+			bad = 1;
+		}
+	}
+	if (bad) {
+		cc_buf_release(&members);
+		return 1;
+	}
+	const char *chain = im->cat->chains[nd->chain].id;
+	rb_begin(im);
+	rb_text(im, 1, name, strlen(name));
+	rb_int(im, 2, leader_id);
+	rb_opt_text(im, 3, cc_buf_str(&members), members.len);
+	rb_text(im, 4, chain, strlen(chain));
+	rb_text(im, 5, nd->id, strlen(nd->id));
+	rb_text(im, 6, tech, strlen(tech));
+	rb_opt_text(im, 7, ms, ms ? nm : 0);
+	if (st >= 0)
+		rb_text(im, 8, innov_consortium_statuses[st],
+			strlen(innov_consortium_statuses[st]));
+	else
+		rb_null(im, 8);
+	/* The after-image of POST /api/v1/innovation/consortia. */
+	rb_audit(im, "innov.consortium", name,
+		 json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", name, "leader", leader, "node",
+			   nd->id, "technology", tech, "status",
+			   innov_consortium_statuses[st >= 0 ? st : 0]));
+	cc_buf_release(&members);
+	return 0;
+}
+
 /* ---- the writer ---- */
 
 /* Binds and steps one row; counts it. Returns 0, or a fatal CC_E* (database failure). */
@@ -1975,6 +2393,18 @@ done:
 			cc_error_set(&im->fatal_err, s, "line %ld: %s", rb->line, e.msg);
 			return s;
 		}
+	}
+	if (s >= 0 && rb->audit && cc_store_changes(im->st) > 0) {
+		char target[256];
+		const char *actor = im->opts->actor ? im->opts->actor : "cli";
+		size_t tn =
+			rb->aud_target_len < sizeof target ? rb->aud_target_len : sizeof target - 1;
+		memcpy(target, rb->text.data + rb->aud_target, tn);
+		target[tn] = '\0';
+		/* The after JSON is the last thing in TEXT, so it ends where TEXT does. */
+		if (cc_store_audit(im->st, actor, rb->audit, target, NULL,
+				   rb->text.data + rb->aud_after, &e))
+			s = CC_EDB;
 	}
 	if (s >= 0) {
 		im->accepted++;
@@ -2204,6 +2634,8 @@ static int prepare_kind(struct imp *im, struct load *ld)
 	case CC_KIND_PATENTS: ld->row_fn = row_patent; return prepare_patents(im);
 	case CC_KIND_FLAGS: ld->row_fn = row_flag; return prepare_flags(im);
 	case CC_KIND_RECOGNITIONS: ld->row_fn = row_recognition; return prepare_recognitions(im);
+	case CC_KIND_PLATFORMS: ld->row_fn = row_platform; return prepare_platforms(im);
+	case CC_KIND_CONSORTIA: ld->row_fn = row_consortium; return prepare_consortia(im);
 	default: return cc_error_set(im->err, CC_EINVAL, "unknown file kind");
 	}
 }
@@ -2621,6 +3053,29 @@ void cc_column_rule_zh(int kind, int col, struct cc_buf *b)
 			"可空（按日期推定）：审中、有效、失效",
 			"18 位统一社会信用代码（GB 32100，校验位须正确）；企业须已在企业名录中"};
 		if (col >= 0 && col < 9)
+			cc_buf_puts(b, rules[col]);
+	} else if (kind == CC_KIND_PLATFORMS) {
+		static const char *const rules[] = {
+			"平台名称，不超过 200 字节；按名称更新",
+			("重点实验室、技术创新中心、制造业创新中心、工程研究中心、企业技术中心、"
+			 "新型研发机构、科技企业孵化器、众创空间、环大学创新生态园"),
+			"国家级、市级、区县级",
+			"依托企业的统一社会信用代码（须在企业名录中），或高校、院所名称",
+			"服务的产业链环节，写作 产业链.环节，多个用 ; 分隔；见“产业链环节”表",
+			"日期，写作 YYYY-MM-DD",
+			"日期，写作 YYYY-MM-DD，不早于认定日期"};
+		if (col >= 0 && col < 7)
+			cc_buf_puts(b, rules[col]);
+	} else if (kind == CC_KIND_CONSORTIA) {
+		static const char *const rules[] = {
+			"创新联合体名称，不超过 200 字节；按名称更新",
+			"牵头企业的 18 位统一社会信用代码；企业须已在企业名录中",
+			"成员单位：信用代码或高校、院所名称，多个用 ; 分隔",
+			"目标环节，写作 产业链.环节；见“产业链环节”表",
+			"攻关的关键技术，不超过 200 字节",
+			"里程碑，自由文本",
+			"可空（组建中）：组建中、运行中、已完成、已解散"};
+		if (col >= 0 && col < 7)
 			cc_buf_puts(b, rules[col]);
 	} else if (kind == CC_KIND_INDICATORS && col >= 2) {
 		const struct cc_metric *mt = cc_metric_get(col - 2);

@@ -26,6 +26,8 @@ enum cc_kind_t {
 	CC_KIND_PATENTS,      /* patents.csv: patents and their holders (innov/, issue 17) */
 	CC_KIND_FLAGS,	      /* flags.csv: compliance flags the laggard screen reads (green/) */
 	CC_KIND_RECOGNITIONS, /* recognitions.csv: green manufacturing lists (green/) */
+	CC_KIND_PLATFORMS,    /* platforms.csv: innovation platforms (innov/, issue 17) */
+	CC_KIND_CONSORTIA,    /* consortia.csv: innovation consortia (innov/, issue 17) */
 	CC_KIND_COUNT
 };
 

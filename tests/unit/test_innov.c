@@ -2,6 +2,7 @@
  * Unit tests of innov/: the IPC → node map and the node patent stock, growth, holders and
  * derived invention counts against a hand count on a small set of patents.
  */
+#include <iconv.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include "innov/challenge.h"
 #include "innov/innov.h"
 #include "innov/platform.h"
+#include "io/import.h"
 
 static char dir[] = "/tmp/cc-innov-XXXXXX";
 static struct cc_store *st;
@@ -341,12 +343,172 @@ static void test_challenge(void **state)
 	assert_int_equal(innov_challenge_post(st, cat, &in, "ana", &err), CC_EINVAL);
 }
 
+/* Writes TEXT (UTF-8) to DIR/NAME, in GB18030 when GB is set (what Chinese Excel saves). */
+static void write_file(const char *name, const char *text, int gb)
+{
+	char p[256], out[8192];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	size_t n = strlen(text);
+	const char *data = text;
+	if (gb) {
+		iconv_t cd = iconv_open("GB18030", "UTF-8");
+		assert_true(cd != (iconv_t)-1);
+		char *in = (char *)text, *o = out;
+		size_t left = n, room = sizeof out;
+		assert_true(iconv(cd, &in, &left, &o, &room) != (size_t)-1);
+		iconv_close(cd);
+		data = out;
+		n = sizeof out - room;
+	}
+	FILE *f = fopen(p, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, n, f), n);
+	fclose(f);
+}
+
+/* Imports DIR/NAME as ACTOR (kind from the header) into *RES; the reject report is
+ * DIR/NAME.rej, read into REJ. Returns cc_import_file's code. */
+static int import_as(const char *name, const char *actor, struct cc_import_result *res, char *rej,
+		     size_t cap)
+{
+	char p[256], rp[300];
+	struct cc_import_opts o = {0};
+	struct cc_error err = {0};
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	snprintf(rp, sizeof rp, "%s.rej", p);
+	o.kind = CC_KIND_AUTO;
+	o.rejects_path = rp;
+	o.actor = actor;
+	int rc = cc_import_file(st, p, &o, res, &err);
+	cc_import_result_release(res);
+	FILE *f = fopen(rp, "rb");
+	assert_non_null(f);
+	size_t n = fread(rej, 1, cap - 1, f);
+	rej[n] = '\0';
+	fclose(f);
+	return rc;
+}
+
+static int64_t audits(void)
+{
+	return cc_store_int(st,
+			    "SELECT count(*) FROM audit WHERE action IN ('innov.platform', "
+			    "'innov.consortium') AND actor = 'imp'",
+			    -1);
+}
+
+/* platforms.csv and consortia.csv: told from their headers (Chinese in GB18030, English in
+ * UTF-8), every bad row rejected by line and column, upserted by name, audited as the POST
+ * routes are only when a row changed something, so the same file again changes nothing. */
+static void test_registry_import(void **state)
+{
+	(void)state;
+	char t[4096], rej[8192];
+	struct cc_import_result res;
+	snprintf(t, sizeof t,
+		 "平台名称,平台类型,级别,依托单位,服务环节,认定日期,复核日期\n"
+		 "导入中心,制造业创新中心,国家级,%s,power_battery.cells;bms,2020-01-01,2023-01-01\n"
+		 ",key_lab,市级,重庆大学,,,\n"
+		 "类型错,研究院,市级,重庆大学,,,\n"
+		 "级别错,key_lab,省级,重庆大学,,,\n"
+		 "环节错,key_lab,市级,重庆大学,power_battery.nope,,\n"
+		 "代码错,key_lab,市级,91500112MA00000011,,,\n"
+		 "未登记,key_lab,市级,91500112MA00000020,,,\n"
+		 "复核早,key_lab,市级,重庆大学,,2022-05-01,2021-05-01\n"
+		 "导入孵化器,科技企业孵化器,区县级,重庆大学,next_gen,2024-02-29,\n",
+		 A);
+	write_file("platforms.csv", t, 1);
+	long long before = (long long)audits();
+	assert_int_equal(import_as("platforms.csv", "imp", &res, rej, sizeof rej), CC_EREJECT);
+	assert_int_equal(res.kind, CC_KIND_PLATFORMS);
+	assert_string_equal(res.format, "gb18030");
+	assert_int_equal(res.accepted, 2);
+	assert_int_equal(res.rejected, 7);
+	assert_non_null(strstr(rej, "\n3,name,,"));
+	assert_non_null(strstr(rej, "\n4,kind,研究院,"));
+	assert_non_null(strstr(rej, "\n5,level,省级,"));
+	assert_non_null(strstr(rej, "\n6,nodes,power_battery.nope,"));
+	assert_non_null(strstr(rej, "\n7,host,91500112MA00000011,"));
+	assert_non_null(strstr(rej, "\n8,host,91500112MA00000020,企业不在名录中"));
+	assert_non_null(strstr(rej, "\n9,reviewed,2021-05-01,复核日期早于认定日期"));
+	assert_int_equal(audits(), before + 2);
+	assert_int_equal(cc_store_int(st,
+				      "SELECT count(*) FROM platforms WHERE name = '导入中心' AND "
+				      "kind = 'mfg_innovation_center' AND level = 'national' AND "
+				      "host_id IS NOT NULL AND host_name IS NULL AND nodes = "
+				      "'power_battery.cells;power_battery.bms'",
+				      -1),
+			 1);
+	/* The same file again: the same rows load, nothing is written or audited. */
+	assert_int_equal(import_as("platforms.csv", "imp", &res, rej, sizeof rej), CC_EREJECT);
+	assert_int_equal(res.accepted, 2);
+	assert_int_equal(audits(), before + 2);
+	/* An updated row: one audit row, the new level stored. */
+	snprintf(t, sizeof t, "name,kind,level,host\n导入孵化器,incubator,municipal,重庆大学\n");
+	write_file("platforms2.csv", t, 0);
+	assert_int_equal(import_as("platforms2.csv", "imp", &res, rej, sizeof rej), 0);
+	assert_int_equal(res.kind, CC_KIND_PLATFORMS);
+	assert_int_equal(audits(), before + 3);
+	assert_int_equal(
+		cc_store_int(st,
+			     "SELECT count(*) FROM platforms WHERE name = '导入孵化器' AND "
+			     "level = 'municipal' AND nodes = 'power_battery.next_gen' AND "
+			     "recognised = '2024-02-29'",
+			     -1),
+		1);
+
+	snprintf(
+		t, sizeof t,
+		"name,leader,members,node,technology,milestones,status\n"
+		"导入联合体,%s,重庆大学；%s、12500000450400000C,power_battery.next_gen,硫化物电解质,"
+		"2026 样机,运行中\n"
+		"无牵头,,重庆大学,power_battery.cells,隔膜,,\n"
+		"成员错,%s,12500000450400000G,power_battery.cells,隔膜,,\n"
+		"环节错,%s,,nope.x,隔膜,,\n"
+		"无技术,%s,,power_battery.cells,,,\n"
+		"状态错,%s,,power_battery.cells,隔膜,,paused\n"
+		"未登记,91500112MA00000020,,power_battery.cells,隔膜,,\n",
+		A, B, A, A, A, A);
+	write_file("consortia.csv", t, 0);
+	assert_int_equal(import_as("consortia.csv", "imp", &res, rej, sizeof rej), CC_EREJECT);
+	assert_int_equal(res.kind, CC_KIND_CONSORTIA);
+	assert_int_equal(res.accepted, 1);
+	assert_int_equal(res.rejected, 6);
+	assert_non_null(strstr(rej, "\n3,leader,,"));
+	assert_non_null(strstr(rej, "\n4,members,12500000450400000G,"));
+	assert_non_null(strstr(rej, "\n5,node,nope.x,"));
+	assert_non_null(strstr(rej, "\n6,technology,,"));
+	assert_non_null(strstr(rej, "\n7,status,paused,"));
+	assert_non_null(strstr(rej, "\n8,leader,91500112MA00000020,企业不在名录中"));
+	char want[512];
+	snprintf(want, sizeof want,
+		 "SELECT count(*) FROM consortia WHERE name = '导入联合体' AND members = "
+		 "'重庆大学;%s;12500000450400000C' AND chain = 'power_battery' AND node = "
+		 "'next_gen' AND status = 'active'",
+		 B);
+	assert_int_equal(cc_store_int(st, want, -1), 1);
+	assert_int_equal(audits(), before + 4);
+	assert_int_equal(import_as("consortia.csv", "imp", &res, rej, sizeof rej), CC_EREJECT);
+	assert_int_equal(audits(), before + 4);
+	/* Coverage counts the imported registries: next_gen gains the consortium. */
+	struct cc_error err = {0};
+	struct innov_coverage *cv = calloc((size_t)cat->nnodes, sizeof *cv);
+	assert_non_null(cv);
+	assert_int_equal(innov_coverage(st, cat, cv, &err), 0);
+	assert_int_equal(cv[node("power_battery", "next_gen")].consortia, 2);
+	free(cv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_map),	  cmocka_unit_test(test_stock_hand_count),
-		cmocka_unit_test(test_derive),	  cmocka_unit_test(test_tech_status),
-		cmocka_unit_test(test_platforms), cmocka_unit_test(test_challenge),
+		cmocka_unit_test(test_map),
+		cmocka_unit_test(test_stock_hand_count),
+		cmocka_unit_test(test_derive),
+		cmocka_unit_test(test_tech_status),
+		cmocka_unit_test(test_platforms),
+		cmocka_unit_test(test_challenge),
+		cmocka_unit_test(test_registry_import),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -5,7 +5,7 @@ import { api, apiUrl, errorText } from '../api.js';
 import { h, clear, fmtNum, statusBox, isNum } from '../util.js';
 import { table } from '../table.js';
 
-const KINDS = ['auto', 'enterprises', 'indicators', 'chain_members', 'supply', 'postings', 'energy', 'flags', 'recognitions'];
+const KINDS = ['auto', 'enterprises', 'indicators', 'chain_members', 'supply', 'postings', 'energy', 'flags', 'recognitions', 'patents', 'platforms', 'consortia'];
 const history = []; // summaries of this page session's imports, newest first
 
 export async function render({ main }) {
