@@ -148,6 +148,20 @@ int h_listing_funnel(struct http_req *req)
 	return http_json(req, 200, j);
 }
 
+int h_listing_funnel_history(struct http_req *req)
+{
+	struct cc_error err = {0};
+	long long months = 24;
+	const char *m = http_query(req, "months");
+	if (m && (cc_parse_int64(m, strlen(m), &months) || months < 1 || months > 120))
+		return http_error(req, 400, "invalid", "months", "months 应为 1 到 120",
+				  "months must be 1 to 120");
+	json_t *j = listing_funnel_history(req->st, (int)months, http_query(req, "today"), &err);
+	if (!j)
+		return http_error_from(req, err.code, &err, "today", "无法统计上市进程");
+	return http_json(req, 200, j);
+}
+
 /* GET lists the stalled firms; POST also opens their 一企一策 cases. */
 static int stalled(struct http_req *req, int open)
 {

@@ -199,6 +199,7 @@ int h_listing_engage(struct http_req *req);
 int h_listing_consent(struct http_req *req);
 int h_listing_progress(struct http_req *req);
 int h_listing_funnel(struct http_req *req);
+int h_listing_funnel_history(struct http_req *req);
 int h_listing_stalled(struct http_req *req);
 int h_listing_stalled_open(struct http_req *req);
 int h_listing_institutions(struct http_req *req);

@@ -604,6 +604,148 @@ json_t *listing_funnel(struct cc_store *st, struct cc_error *err)
 	return out;
 }
 
+static int month_days(int y, int m)
+{
+	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : d[m - 1];
+}
+
+/* One stage reached by the firm being counted. */
+struct reached {
+	char date[11];
+	int stage;
+};
+
+/* Adds the firm whose stages are R (N of them, by date) to COUNTS (NM month-ends DATES). */
+static void count_firm(const struct reached *r, size_t n, char (*dates)[16], int nm,
+		       int64_t *counts)
+{
+	size_t j = 0;
+	int cur = -1;
+	const char *cur_date = "";
+	for (int k = 0; k < nm; k++) {
+		for (; j < n && strcmp(r[j].date, dates[k]) <= 0; j++) {
+			int c = strcmp(r[j].date, cur_date);
+			if (c > 0 || (c == 0 && r[j].stage > cur)) {
+				cur = r[j].stage;
+				cur_date = r[j].date;
+			}
+		}
+		counts[(size_t)(cur + 1) * (size_t)nm + (size_t)k]++;
+	}
+}
+
+json_t *listing_funnel_history(struct cc_store *st, int months, const char *today,
+			       struct cc_error *err)
+{
+	char day[16] = "", (*dates)[16] = NULL;
+	int ymd = 0, nm = months <= 0 ? 24 : months;
+	int64_t total = 0, *counts = NULL, eid = 0;
+	struct reached *r = NULL;
+	size_t nr = 0, cap = 0;
+	struct cc_stmt *q = NULL;
+	json_t *cfg = NULL, *out = NULL;
+	if (nm > 120) {
+		cc_error_set(err, CC_EINVAL, "months must be 1 to 120, not %d", months);
+		goto out;
+	}
+	if (today && *today) {
+		if (cc_parse_date(today, strlen(today), &ymd, err))
+			goto out;
+	} else {
+		if (cc_stmt_prepare(st, &q, "SELECT date('now')", err))
+			goto out;
+		if (cc_stmt_step(q, err) != 1 ||
+		    cc_parse_date(cc_stmt_text(q, 0), strlen(cc_stmt_text(q, 0)), &ymd, err))
+			goto out;
+		cc_stmt_free(q);
+		q = NULL;
+	}
+	snprintf(day, sizeof day, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+	cfg = config(err);
+	dates = calloc((size_t)nm, sizeof *dates);
+	counts = calloc((size_t)nm * (LISTING_NSTAGES + 1), sizeof *counts);
+	if (!cfg || !dates || !counts) {
+		if (cfg)
+			cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* The month-ends, oldest first; the last is today. */
+	for (int k = 0; k < nm; k++) {
+		int back = nm - 1 - k, y = ymd / 10000, m = ymd / 100 % 100 - back;
+		while (m < 1) {
+			m += 12;
+			y--;
+		}
+		snprintf(dates[k], sizeof dates[k], "%04d-%02d-%02d", (y + 10000) % 10000, m % 100,
+			 back ? month_days(y, m) : ymd % 100);
+	}
+	if (cc_stmt_prepare(
+		    st, &q,
+		    "WITH " RESERVE " SELECT r.eid, s.stage, s.date FROM reserve r "
+		    "LEFT JOIN listing_stages s ON s.enterprise_id = r.eid AND s.date <= ?1 "
+		    "ORDER BY r.eid, s.date",
+		    err))
+		goto out;
+	cc_stmt_bind_text(q, 1, day, strlen(day));
+	int rc;
+	while ((rc = cc_stmt_step(q, err)) == 1) {
+		int64_t id = cc_stmt_int64(q, 0);
+		if (id != eid) {
+			if (eid)
+				count_firm(r, nr, dates, nm, counts);
+			eid = id;
+			nr = 0;
+			total++;
+		}
+		int stage = cc_stmt_is_null(q, 1) ? -1 : listing_stage_index(cc_stmt_text(q, 1));
+		const char *d = cc_stmt_is_null(q, 2) ? "" : cc_stmt_text(q, 2);
+		if (stage < 0 || strlen(d) != 10)
+			continue; /* no stage reached yet (the LEFT JOIN's NULL) */
+		if (nr == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct reached *g = realloc(r, nc * sizeof *g);
+			if (!g) {
+				cc_error_set(err, CC_ENOMEM, "out of memory");
+				goto out;
+			}
+			r = g;
+			cap = nc;
+		}
+		memcpy(r[nr].date, d, 11);
+		r[nr].stage = stage;
+		nr++;
+	}
+	if (rc < 0)
+		goto out;
+	if (eid)
+		count_firm(r, nr, dates, nm, counts);
+	json_t *labels = json_array(), *ends = json_array(), *series = json_array();
+	for (int k = 0; k < nm; k++) {
+		json_array_append_new(labels, json_stringn(dates[k], 7));
+		json_array_append_new(ends, json_string(dates[k]));
+	}
+	for (int i = -1; i < LISTING_NSTAGES; i++) {
+		json_t *c = json_array();
+		for (int k = 0; k < nm; k++)
+			json_array_append_new(
+				c, json_integer(counts[(size_t)(i + 1) * (size_t)nm + (size_t)k]));
+		json_array_append_new(series,
+				      json_pack("{s:s, s:o}", "stage",
+						i < 0 ? "none" : listing_stages[i], "counts", c));
+	}
+	out = json_pack("{s:s, s:o, s:o, s:I, s:o, s:O}", "today", day, "months", labels, "dates",
+			ends, "total", (json_int_t)total, "series", series, "stages",
+			json_object_get(cfg, "stages"));
+out:
+	cc_stmt_free(q);
+	json_decref(cfg);
+	free(dates);
+	free(counts);
+	free(r);
+	return out;
+}
+
 json_t *listing_stalled(struct cc_store *st, int months, const char *today, int open,
 			const char *actor, struct cc_error *err)
 {
@@ -770,6 +912,15 @@ int listing_demo(struct cc_store *st, struct cc_error *err)
 		"name = '西南证券（演示）'), 'demo' FROM r WHERE k < 16;"
 		"INSERT OR IGNORE INTO listing_stages(enterprise_id, stage, date, actor) "
 		"SELECT enterprise_id, stage, since, 'demo' FROM listing_progress;"
+		/* The stages before the current one, three months apart (a withdrawn firm had
+		 * reached 申报受理), so the funnel over time has a history to draw. */
+		"WITH s(id, i) AS (VALUES ('shareholding', 0), ('tutoring', 1), ('accepted', 2), "
+		"('inquiry', 3), ('registered', 4), ('listed', 5)) "
+		"INSERT OR IGNORE INTO listing_stages(enterprise_id, stage, date, actor) "
+		"SELECT p.enterprise_id, s.id, date(p.since, '-' || ((c.i - s.i) * 3) || "
+		"' months'), 'demo' FROM listing_progress p JOIN s c ON c.id = p.stage OR "
+		"(p.stage = 'withdrawn' AND c.id = 'accepted') JOIN s ON s.i < c.i "
+		"WHERE p.updated_by = 'demo';"
 		"INSERT OR IGNORE INTO listing_engagements(institution_id, enterprise_id, kind, note, "
 		"actor) SELECT (SELECT id FROM institutions WHERE name = '重庆产业引导基金（演示）'), "
 		"enterprise_id, 'interest', '演示：关注其科创板申报', 'demo' FROM listing_consents "

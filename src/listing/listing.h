@@ -102,6 +102,19 @@ int listing_engage(struct cc_store *st, int64_t institution, const char *uscc, c
 json_t *listing_funnel(struct cc_store *st, struct cc_error *err);
 
 /*
+ * The funnel over time: how many reserve firms stood at each stage at each of the MONTHS
+ * (1-120; <= 0: 24) month-ends up to TODAY (YYYY-MM-DD; NULL: today), the current month's point
+ * being TODAY itself. A firm's stage at a date is the last one listing_stages holds on or before
+ * it (the later stage in the funnel's order when two share a date), "none" before its first;
+ * the firms are the reserve as it is now (its past versions are not replayed). Returns {today,
+ * months:["YYYY-MM"…], dates:["YYYY-MM-DD"…], total, series:[{stage, counts:[…]}] (none, then
+ * the stages in order, withdrawn last; each month's counts add up to total), stages (names)},
+ * or NULL with ERR (a bad date or month count).
+ */
+json_t *listing_funnel_history(struct cc_store *st, int months, const char *today,
+			       struct cc_error *err);
+
+/*
  * The stalled firms: progress neither listed nor withdrawn whose stage date is MONTHS (<= 0:
  * the data file's) or more months before TODAY (YYYY-MM-DD; NULL: today). With OPEN, opens a
  * 一企一策 case (kind finance) for each that has no open or in-progress case from this rule

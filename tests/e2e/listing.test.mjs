@@ -65,6 +65,22 @@ test('the analyst sees the funnel and opens the stalled cases', async () => {
   const now = JSON.parse(await srv.cli(['--format', 'json', 'listing', 'funnel'])).by_stage.map((x) => x.count);
   assert.deepEqual(bars2, now, 'the funnel on the lists page (after the move above)');
   assert.equal(now[0], bars[0] - 1, 'one firm fewer not started');
+  // Below it, the funnel over the last 24 months: a stacked series per stage whose columns add
+  // up to the reserve, today's column being the funnel above; Chinese stage names, then English.
+  const hsel = tid('lists-listing-funnel') + ' ' + tid('listing-funnel-history');
+  const drawn = await chartDrawn(page, hsel);
+  assert.equal(drawn.series, 8, 'none, six stages and withdrawn');
+  const hist = await page.evaluate((sel) => {
+    const o = window.echarts.getInstanceByDom(document.querySelector(sel)).getOption();
+    return { months: o.xAxis[0].data, names: o.series.map((x) => x.name), data: o.series.map((x) => x.data), stack: o.series.map((x) => x.stack) };
+  }, hsel);
+  assert.equal(hist.months.length, 24);
+  assert.ok(hist.stack.every((x) => x === 'reserve'), 'stacked');
+  assert.deepEqual(hist.names.slice(0, 2), ['未启动', '股改'], 'stage names in Chinese');
+  for (let k = 0; k < 24; k++) assert.equal(hist.data.reduce((a, d) => a + d[k], 0), reserve.length, 'month ' + hist.months[k] + ' adds up to the reserve');
+  assert.deepEqual(hist.data.map((d) => d[23]), now, 'the last month-end (today) is the funnel now');
+  assert.ok(hist.data[0][0] > hist.data[0][23], 'fewer firms not started now than 24 months ago (the demo has a history)');
+  await screenshot(page, 'listing-funnel-history');
   await page.close();
 });
 

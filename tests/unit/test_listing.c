@@ -249,12 +249,87 @@ static void test_progress_funnel_stalled(void **state)
 	json_decref(s);
 }
 
+/*
+ * The funnel over time against a hand count. After test_progress_funnel_stalled the stages
+ * kept are A: shareholding 2025-01-10, tutoring 2025-04-01, listed 2025-05-01; B: accepted
+ * 2026-11-20; C: none. Added here: C shareholding and tutoring on the same day 2025-02-28 (the
+ * later stage counts), and B withdrawn on 2026-11-30, a month-end. Six month-ends to
+ * 2025-05-15: Dec 31 (A none), Jan 31 (A shareholding), Feb 28 (C tutoring), Mar 31, Apr 30 (A
+ * tutoring), and 2025-05-15 (A listed); B is "none" throughout.
+ */
+static void test_funnel_history(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	struct listing_move c1 = {C, "shareholding", "2025-02-28", NULL, 0, "ana"};
+	struct listing_move c2 = {C, "tutoring", "2025-02-28", NULL, 0, "ana"};
+	struct listing_move b = {B, "withdrawn", "2026-11-30", NULL, 0, "ana"};
+	assert_int_equal(listing_progress_set(st, &c1, &err), 0);
+	assert_int_equal(listing_progress_set(st, &c2, &err), 0);
+	assert_int_equal(listing_progress_set(st, &b, &err), 0);
+	json_t *h = listing_funnel_history(st, 6, "2025-05-15", &err);
+	assert_non_null(h);
+	assert_int_equal(json_integer_value(json_object_get(h, "total")), 3);
+	const char *want_dates[] = {"2024-12-31", "2025-01-31", "2025-02-28",
+				    "2025-03-31", "2025-04-30", "2025-05-15"};
+	json_t *dates = json_object_get(h, "dates");
+	assert_int_equal(json_array_size(dates), 6);
+	for (int k = 0; k < 6; k++)
+		assert_string_equal(json_string_value(json_array_get(dates, (size_t)k)),
+				    want_dates[k]);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(h, "months"), 0)),
+			    "2024-12");
+	/* Rows: none, shareholding, tutoring, accepted, inquiry, registered, listed, withdrawn. */
+	static const int want[8][6] = {
+		{3, 2, 1, 1, 1, 1}, /* none: B always; A until January; C until February */
+		{0, 1, 1, 1, 0, 0}, /* shareholding: A from Jan 10 to Apr 1 */
+		{0, 0, 1, 1, 2, 1}, /* tutoring: C from Feb 28, A in April */
+		{0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0},
+		{0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 1}, /* listed: A from May 1 */
+		{0, 0, 0, 0, 0, 0}};
+	json_t *series = json_object_get(h, "series");
+	assert_int_equal(json_array_size(series), 8);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(series, 0), "stage")),
+			    "none");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(series, 7), "stage")),
+			    "withdrawn");
+	for (int i = 0; i < 8; i++) {
+		json_t *c = json_object_get(json_array_get(series, (size_t)i), "counts");
+		for (int k = 0; k < 6; k++)
+			assert_int_equal(json_integer_value(json_array_get(c, (size_t)k)),
+					 want[i][k]);
+	}
+	json_decref(h);
+	/* Up to 2026-11-30: B accepted on Nov 20, withdrawn on the month-end itself. */
+	h = listing_funnel_history(st, 2, "2026-11-30", &err);
+	assert_non_null(h);
+	series = json_object_get(h, "series");
+	json_t *acc = json_object_get(json_array_get(series, 3), "counts");
+	json_t *wd = json_object_get(json_array_get(series, 7), "counts");
+	assert_int_equal(json_integer_value(json_array_get(acc, 0)), 0); /* October 31 */
+	assert_int_equal(json_integer_value(json_array_get(acc, 1)), 0);
+	assert_int_equal(json_integer_value(json_array_get(wd, 1)), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(h, "dates"), 0)),
+			    "2026-10-31");
+	json_decref(h);
+	/* A leap February, a year boundary; bad arguments. */
+	h = listing_funnel_history(st, 14, "2025-01-05", &err);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(h, "dates"), 1)),
+			    "2024-01-31");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(h, "dates"), 2)),
+			    "2024-02-29");
+	json_decref(h);
+	assert_null(listing_funnel_history(st, 121, NULL, &err));
+	assert_null(listing_funnel_history(st, 6, "2025-02-30", &err));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_consent_visibility),
 		cmocka_unit_test(test_progress_funnel_stalled),
+		cmocka_unit_test(test_funnel_history),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -76,12 +76,34 @@ function progressForm(d, insts) {
 // link to this page; null when it cannot be read.
 export async function funnelSection() {
   try {
-    const [f, cat] = await Promise.all([api('/listing/funnel'), api('/chains')]);
+    const [f, cat, hist] = await Promise.all([api('/listing/funnel'), api('/chains'), api('/listing/funnel/history?months=24')]);
     const box = funnelPanel(f, nameLookup(f), Array.isArray(cat) ? cat : (cat.items || cat.chains || []));
     box.dataset.testid = 'lists-listing-funnel';
     box.querySelector('.panel-head').appendChild(h('a', { href: '#/listing', class: 'btn btn-sm' }, t('lst.open_page')));
+    box.appendChild(historyChart(hist, nameLookup(hist)));
     return box;
   } catch (_) { return null; }
+}
+
+// The funnel over time (GET /listing/funnel/history): the reserve firms at each stage at each
+// month-end of the last 24 months, stacked, so each column adds up to the reserve.
+function historyChart(d, name) {
+  const el = h('div', { class: 'chart', testid: 'listing-funnel-history', id: 'listing-funnel-history' });
+  const wrap = h('div', null,
+    h('h3', null, t('lst.history_title')),
+    h('p', { class: 'muted small' }, t('lst.history_hint', { n: fmtInt(d.total) })),
+    el);
+  chart(el, {
+    grid: { left: 50, right: 20, top: 40, bottom: 30 },
+    tooltip: { trigger: 'axis' },
+    legend: { type: 'scroll', top: 0 },
+    xAxis: { type: 'category', boundaryGap: false, data: d.months || [] },
+    yAxis: { type: 'value', minInterval: 1, name: t('lst.firms') },
+    series: (d.series || []).map((s) => ({
+      type: 'line', stack: 'reserve', areaStyle: {}, symbol: 'none', name: name(s.stage), data: s.counts,
+    })),
+  });
+  return wrap;
 }
 
 // Stage and board names of the server's data file: id → name in the language shown.

@@ -9,6 +9,8 @@ export default {
   'lst.funnel_title': ['上市进程漏斗', 'Listing funnel'],
   'lst.funnel_hint': ['后备库企业按上市阶段计数（未启动：尚无进程记录）', 'Reserve firms by listing stage (not started: no progress recorded)'],
   'lst.none': ['未启动', 'Not started'],
+  'lst.history_title': ['近 24 个月上市进程', 'The funnel over the last 24 months'],
+  'lst.history_hint': ['每月末各阶段的后备库企业数（按现有 {n} 家后备企业的阶段日期推算）', 'Reserve firms at each stage at each month-end (from the stage dates of the {n} firms now on the reserve)'],
   'lst.total': ['后备库共 {n} 家企业', '{n} firms on the reserve'],
   'lst.by_board': ['按目标板块', 'By target board'],
   'lst.by_chain': ['按产业链', 'By chain'],
