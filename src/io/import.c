@@ -12,12 +12,12 @@
  */
 #include <math.h>
 #include <pthread.h>
-#include <sys/mman.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "base/bigmem.h"
 #include "base/buf.h"
 #include "base/hash.h"
 #include "base/json.h"
@@ -277,23 +277,15 @@ static size_t slot_hash(const char *uscc)
 }
 
 /*
- * N zeroed slots. A map of megabytes is asked for in huge pages where the kernel offers them
- * (madvise): a look-up per row at random in a 4 KB-paged map missed the TLB as well as the
- * cache, and those misses were the reader's biggest cost in a big patents file.
+ * N zeroed slots. A map of megabytes comes in huge pages (base/bigmem.h): a look-up per row at
+ * random in a 4 KB-paged map missed the TLB as well as the cache, and those misses were the
+ * reader's biggest cost in a big patents file.
  */
 static struct bulk_slot *slots_alloc(size_t n)
 {
-	size_t bytes = n * sizeof(struct bulk_slot), huge = (size_t)2 << 20;
-	void *p = NULL;
-	if (bytes < huge)
-		return calloc(n, sizeof(struct bulk_slot));
-	bytes = (bytes + huge - 1) & ~(huge - 1);
-	if (posix_memalign(&p, huge, bytes))
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-	memset(p, 0, bytes);
+	struct bulk_slot *p = cc_big_alloc(n * sizeof *p);
+	if (p)
+		memset(p, 0, n * sizeof *p);
 	return p;
 }
 
