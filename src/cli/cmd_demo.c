@@ -18,6 +18,7 @@
 #include "io/import.h"
 #include "innov/platform.h"
 #include "listing/listing.h"
+#include "report/report.h"
 #include <sodium.h>
 
 static const char *const files[] = {"enterprises.csv", "indicators.csv", "chain_members.csv",
@@ -316,6 +317,13 @@ static int demo_load(struct cli_ctx *ctx, const char *dir)
 	const struct digital_model *dm = digital_model_get(&err);
 	if (!dm || digital_demo_fill(ctx->store, dm, demo_seed, &err)) {
 		cli_error("demo: maturity assessments: %s", err.msg);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	/* A monthly reporting plan over a chain's members with periods open (issue 15). */
+	int64_t plan;
+	if (report_demo_fill(ctx->store, NULL, report_today(), &plan, &err)) {
+		cli_error("demo: reporting plan: %s", err.msg);
 		rc = CLI_FAIL;
 		goto out;
 	}

@@ -2061,3 +2061,134 @@ json_t *report_as_of_json(const struct report_as_of *a, double share, const int 
 			 "missing", (json_int_t)a->missing, "complete", a->complete, "share", share,
 			 "metrics", keys);
 }
+
+/* ---- the demo's plan ---- */
+
+enum { REPORT_DEMO_MAX = 500 };
+
+/* The enterprise's stored values of METRICS (keys) for PERIOD as a report's values. */
+static json_t *demo_values(struct cc_stmt *s, int64_t eid, int period)
+{
+	static const char *const keys[] = {"revenue", "output_value", "employees"};
+	json_t *v = json_object();
+	cc_stmt_reset(s);
+	cc_stmt_bind_int64(s, 1, eid);
+	cc_stmt_bind_int64(s, 2, period);
+	if (cc_stmt_step(s, NULL) == 1)
+		for (int k = 0; k < 3; k++)
+			if (!cc_stmt_is_null(s, k))
+				json_object_set_new(v, keys[k], json_real(cc_stmt_double(s, k)));
+	return v;
+}
+
+int report_demo_fill(struct cc_store *st, const char *chain, int today, int64_t *plan,
+		     struct cc_error *err)
+{
+	char rule[64];
+	if (chain) {
+		snprintf(rule, sizeof rule, "members:%s", chain);
+	} else {
+		struct cc_stmt *c = NULL;
+		int rc = cc_stmt_prepare(
+			st, &c,
+			"SELECT chain FROM (SELECT chain, count(DISTINCT enterprise_id) AS n FROM "
+			"chain_members GROUP BY chain) ORDER BY n >= 40 DESC, CASE WHEN n >= 40 THEN "
+			"n ELSE -n END, chain LIMIT 1",
+			err);
+		if (rc)
+			return rc;
+		rc = cc_stmt_step(c, err);
+		if (rc == 1)
+			snprintf(rule, sizeof rule, "members:%s", cc_stmt_text(c, 0));
+		cc_stmt_free(c);
+		if (rc != 1)
+			return rc < 0 ? rc
+				      : cc_error_set(err, CC_ENOTFOUND, "no chain has members");
+	}
+	struct report_plan_new p = {.name = "月度经济指标直报（演示）",
+				    .metrics = "revenue,output_value,employees",
+				    .rule = rule,
+				    .frequency = "monthly",
+				    .actor = "demo"};
+	struct cc_stmt *ids = NULL, *vals = NULL;
+	int64_t *rep = NULL, *ent = NULL, opened;
+	int periods[4], rc = report_plan_create(st, &p, plan, err);
+	if (rc == 0)
+		rc = report_open(st, *plan, 0, today, "demo", &periods[3], &opened, err);
+	for (int k = 2; rc == 0 && k >= 0; k--) {
+		periods[k] = report_period_prev(periods[k + 1]);
+		rc = report_open(st, *plan, periods[k], today, "demo", &periods[k], &opened, err);
+	}
+	if (rc == 0)
+		rc = cc_stmt_prepare(st, &ids,
+				     "SELECT id, enterprise_id FROM reports WHERE plan_id = ?1 AND "
+				     "period = ?2 ORDER BY id",
+				     err);
+	if (rc == 0)
+		rc = cc_stmt_prepare(
+			st, &vals,
+			"SELECT revenue, output_value, employees FROM indicators WHERE "
+			"enterprise_id = ?1 AND period = ?2",
+			err);
+	for (int k = 0; rc == 0 && k < 4; k++) {
+		int n = 0, cap = 0;
+		cc_stmt_reset(ids);
+		cc_stmt_bind_int64(ids, 1, *plan);
+		cc_stmt_bind_int64(ids, 2, periods[k]);
+		while (rc == 0 && cc_stmt_step(ids, err) == 1) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				int64_t *r2 = realloc(rep, sizeof *rep * (size_t)cap);
+				int64_t *e2 = r2 ? realloc(ent, sizeof *ent * (size_t)cap) : NULL;
+				if (r2)
+					rep = r2;
+				if (e2)
+					ent = e2;
+				if (!r2 || !e2) {
+					rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+					break;
+				}
+			}
+			rep[n] = cc_stmt_int64(ids, 0);
+			ent[n++] = cc_stmt_int64(ids, 1);
+		}
+		cc_stmt_reset(ids);
+		/* A transaction or two per report: at most REPORT_DEMO_MAX a period are worked
+		 * on, so a million-firm demo stays quick (the rest stay open). */
+		for (int i = 0; rc == 0 && i < n && i < REPORT_DEMO_MAX; i++) {
+			/* Of 20: older periods 13 accepted, 2 submitted, 1 returned, 1 draft, 3
+			 * overdue; the latest 6 submitted, 2 drafts, 12 pending. */
+			int pick = (int)((rep[i] * 7 + k) % 20), latest = k == 3;
+			int draft = latest ? pick >= 6 && pick < 8 : pick == 16;
+			int submit = latest ? pick < 6 : pick < 16;
+			const char *field = NULL;
+			json_t *w = NULL, *v = demo_values(vals, ent[i], periods[k]);
+			if (draft)
+				rc = report_save(st, rep[i], v, NULL, "demo", &field, err);
+			else if (submit)
+				rc = report_submit(st, rep[i], v, "演示数据：按企业统计月报填写",
+						   "demo", &field, &w, err);
+			json_decref(v);
+			json_decref(w);
+			if (rc == CC_EINVAL || rc == CC_EREJECT) {
+				rc = 0; /* a value a rule refuses stays open, as a real firm's would
+					 */
+				continue;
+			}
+			if (rc == 0 && submit && !latest && pick < 13)
+				rc = report_accept(st, rep[i], "demo", err);
+			else if (rc == 0 && submit && !latest && pick == 15)
+				rc = report_return(st, rep[i],
+						   "请核对营业收入与上年同期的差异（演示）", "demo",
+						   err);
+		}
+	}
+	int64_t reminded = 0;
+	if (rc == 0)
+		rc = report_remind(st, *plan, today, &reminded, err);
+	cc_stmt_free(ids);
+	cc_stmt_free(vals);
+	free(rep);
+	free(ent);
+	return rc;
+}

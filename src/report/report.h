@@ -197,6 +197,22 @@ int report_remind(struct cc_store *st, int64_t plan, int today, int64_t *n, stru
  * {"notices":[{id, report, plan_name, period, kind, comment, created_at, read}]}. */
 json_t *report_notices(struct cc_store *st, const char *uscc, int limit, struct cc_error *err);
 
+/* ---- the demo's plan ---- */
+
+/*
+ * The demo's reporting plan (cli/cmd_demo.c), so the reporting pages are not empty: a monthly
+ * plan of revenue, output value and employees over the members of chain CHAIN (NULL: the
+ * smallest chain with at least 40 members, else the largest: every state shows), its latest
+ * period on TODAY and the three before it opened; in the older periods most reports accepted
+ * (their values the enterprise's stored ones for the period), some submitted, returned or
+ * drafts and the rest overdue; in the latest, some submitted or drafts and the rest pending;
+ * reminders written. Deterministic (by report id); at most 500 reports a period are worked
+ * on (the rest stay open). Returns 0 with the plan in *PLAN, or a
+ * negative CC_E*.
+ */
+int report_demo_fill(struct cc_store *st, const char *chain, int today, int64_t *plan,
+		     struct cc_error *err);
+
 /* ---- provenance ---- */
 
 /*

@@ -70,6 +70,15 @@ before(async () => {
   const insts = JSON.parse(await srv.cli(['--format', 'json', 'listing', 'institutions']));
   for (const i of insts.items || []) names.add(i.name);
   for (const l of JSON.parse(await srv.cli(['--format', 'json', 'list']))) for (const k of ['list', 'note']) if (l[k]) names.add(l[k]);
+  // Reporting (issue 15): the plans' names (the demo's 月度经济指标直报（演示）), the comments and
+  // explanations typed on reports, and who imported which file (a value's source on a profile).
+  for (const pl of JSON.parse(await srv.cli(['--format', 'json', 'report', 'plans'])).plans || []) names.add(pl.name);
+  for (const r of JSON.parse(await srv.cli(['--format', 'json', 'report', 'list', '--limit', '100000'])).reports || []) {
+    for (const k of ['comment', 'explanation']) if (r[k]) names.add(String(r[k]));
+  }
+  names.add('demo');
+  names.add('演示数据：按企业统计月报填写'); // the demo's explanation on its reports (report_demo_fill)
+  for (const f of ['indicators.csv', 'enterprises.csv']) names.add(f);
   userTexts = [...names].filter((x) => x && x.length >= 2);
   // Place names (GB/T 2260) are proper names. Industry names are not: English mode shows the
   // division's English name (data/industries.en.csv), so they are not allowed here.

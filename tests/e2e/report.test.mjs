@@ -128,9 +128,12 @@ test('fill, submit with an explanation, return, correct, accept', async () => {
 test('completion: counts, chart and the overdue firm', async () => {
   const ana = await newPage(browser);
   await login(ana, srv.base, srv.users.analyst);
-  await ana.goto(srv.base + '/#/completion');
+  // The test's plan (the demo has its own, 月度经济指标直报（演示）).
+  const plans = await (await ana.request.get(`${srv.base}/api/v1/report-plans`)).json();
+  const planId = (plans.plans || plans).find((x) => x.name === '月度直报').id;
+  await ana.goto(srv.base + '/#/completion?plan=' + planId);
   await ana.locator(tid('completion-counts')).waitFor();
-  const api = await (await ana.request.get(`${srv.base}/api/v1/report-plans/1/completion?period=${period}`)).json();
+  const api = await (await ana.request.get(`${srv.base}/api/v1/report-plans/${planId}/completion?period=${period}`)).json();
   const card = async (k) => Number((await ana.locator(tid('completion-' + k) + ' .card-value').innerText()).replace(/,/g, ''));
   assert.equal(await card('total'), api.total);
   assert.equal(await card('reported'), api.reported);
