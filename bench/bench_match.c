@@ -167,6 +167,21 @@ int main(int argc, char **argv)
 		fail("posting fields");
 	match_fields_release(mf);
 	double tfields = cc_now() - t0;
+	/* The in-memory text index (match/textidx.c), as the server builds it at start, outside
+	 * the timing; BENCH_FTS=1 leaves it out, so ours asks FTS5 as before. */
+	double ttext = 0;
+	size_t text_bytes = 0;
+	if (!getenv("BENCH_FTS") || !*getenv("BENCH_FTS")) {
+		t0 = cc_now();
+		if (match_text_build(st, &err))
+			fail("text index");
+		ttext = cc_now() - t0;
+		struct match_text *tx = match_text_get(st, &err);
+		if (!tx)
+			fail("text index");
+		text_bytes = match_text_bytes(tx);
+		match_text_release(tx);
+	}
 	char today[11];
 	match_today(today);
 
@@ -196,6 +211,11 @@ int main(int argc, char **argv)
 	printf("%ld postings (%d open and unexpired), %ld enterprises; frame %d enterprises built "
 	       "in %.2f s, posting fields in %.2f s (outside the timing)\n",
 	       total, nids, nent, f->n, tframe, tfields);
+	if (ttext > 0)
+		printf("text index (in memory) built in %.2f s, %.0f MB (outside the timing)\n",
+		       ttext, (double)text_bytes / 1e6);
+	else
+		printf("no text index (BENCH_FTS): ours asks FTS5\n");
 	printf("sample: %d open postings (seeded), first page of %d\n\n", n, PAGE);
 
 	/* The index match_rank reads: the one of the opposite kind (migration 6). */
@@ -215,10 +235,12 @@ int main(int argc, char **argv)
 	double *ours = calloc((size_t)n, sizeof *ours), *ours_q = calloc((size_t)n, sizeof *ours_q);
 	double *fts = calloc((size_t)n, sizeof *fts), *ratio = calloc((size_t)n, sizeof *ratio);
 	char(*queries)[512] = calloc((size_t)n, sizeof *queries);
-	int nq = 0, nnoq = 0, nerr = 0;
+	int nq = 0, nnoq = 0, nerr = 0, nverified = 0, nmismatch = 0;
+	long nbits = 0;
 	long cands = 0, hits = 0;
 	size_t bytes = 0;
 	char(*partials)[512] = calloc((size_t)n, sizeof *partials);
+	double *slow = calloc((size_t)n, sizeof *slow);
 	int npartial = 0;
 	struct cc_buf page = CC_BUF_INIT(1 << 24);
 	for (int i = 0; i < n; i++) {
@@ -247,6 +269,7 @@ int main(int argc, char **argv)
 		struct cc_stmt *bare = r.kind == MATCH_SUPPLY ? bare_d : bare_s;
 		match_result_free(&r);
 		ours[i - nerr] = ta;
+		slow[i] = ta;
 		if (!queries[i][0]) {
 			nnoq++;
 			continue;
@@ -267,12 +290,57 @@ int main(int argc, char **argv)
 			hits += h;
 			npartial += pass;
 		}
+		/* Outside the timing: the index's top rows against the bare query's, id for id and
+		 * bm25 for bm25 (the same strings, LIMIT 20). */
+		if (ttext > 0) {
+			struct match_text *tx = match_text_get(st, &err);
+			for (int pass = 0; tx && pass < 2; pass++) {
+				const char *q = pass ? partials[i] : queries[i];
+				if (!q[0])
+					continue;
+				struct match_text_hit h[20];
+				int kind = bare == bare_s ? MATCH_SUPPLY : MATCH_DEMAND;
+				int nh = match_text_top(tx, kind, q, 20, h, &err);
+				cc_stmt_bind_text(bare, 1, q, strlen(q));
+				int k = 0, same = nh >= 0;
+				while (cc_stmt_step(bare, &err) == 1) {
+					if (k >= nh || h[k].rowid != cc_stmt_int64(bare, 0) ||
+					    fabs(h[k].bm25 - cc_stmt_double(bare, 1)) >
+						    1e-9 * fabs(cc_stmt_double(bare, 1)))
+						same = 0;
+					if (k < nh && h[k].bm25 != cc_stmt_double(bare, 1))
+						nbits++;
+					k++;
+				}
+				cc_stmt_reset(bare);
+				if (!same || k != nh) {
+					if (nmismatch++ < 5)
+						fprintf(stderr,
+							"mismatch: posting %lld, query %s\n",
+							(long long)ids[i], q);
+				}
+				nverified++;
+			}
+			match_text_release(tx);
+		}
 		ours_q[nq] = ta;
 		fts[nq] = tb;
 		ratio[nq] = ta / tb;
 		nq++;
 	}
 	int nours = n - nerr;
+	/* The slowest three of ours, with their query strings (where the tail comes from). */
+	for (int r = 0; r < 3 && r < n; r++) {
+		int w = -1;
+		for (int i = 0; i < n; i++)
+			if (slow[i] >= 0 && (w < 0 || slow[i] > slow[w]))
+				w = i;
+		if (w < 0)
+			break;
+		printf("slow: posting %lld %.2f ms, exact %s | partial %s\n", (long long)ids[w],
+		       slow[w] * 1e3, queries[w], partials[w]);
+		slow[w] = -1;
+	}
 	printf("ms per query                                      n       p50       p90       p99"
 	       "       max      mean\n");
 	struct stats so = stats_of(ours, nours), soq = stats_of(ours_q, nq), sf = stats_of(fts, nq),
@@ -297,6 +365,10 @@ int main(int argc, char **argv)
 	       sf.p50 > 0 ? soq.p50 / sf.p50 : 0, sf.p99 > 0 ? soq.p99 / sf.p99 : 0,
 	       sf.mean > 0 ? soq.mean / sf.mean : 0);
 
+	if (ttext > 0)
+		printf("text index against bare FTS5 (top 20 ids and bm25): %d of %d queries differ; "
+		       "%ld scores not bit-identical\n",
+		       nmismatch, nverified, nbits);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	printf("peak RSS %.0f MB\n", (double)ru.ru_maxrss / 1024);
@@ -306,5 +378,6 @@ int main(int argc, char **argv)
 	cc_store_close(st_bare);
 	cc_frame_release(f);
 	cc_store_close(st);
+	match_text_stop();
 	return 0;
 }

@@ -75,6 +75,47 @@ void match_fields_release(struct match_fields *m);
 int64_t match_fields_df(struct match_fields *m, int kind, const char *tri, size_t len);
 void match_fields_df_put(struct match_fields *m, int kind, const char *tri, size_t len, int64_t df);
 
+/*
+ * The postings' text index in memory (textidx.c): for each kind, what postings_fts_supply /
+ * postings_fts_demand hold, so that a text pass takes FTS5's top rows by its very bm25 without
+ * asking SQLite. One per database file, process-wide, made by match_text_build (in the
+ * caller's thread) or match_text_start (in a thread of its own); until one is made, ranking
+ * asks FTS5. It follows the postings by their revision (as match_fields do).
+ */
+struct match_text;
+struct match_text_hit {
+	int64_t rowid;
+	double bm25; /* as FTS5's bm25(): negative, lower is better */
+};
+/* Builds the index of ST's database and makes it the one rankings use. Returns 0 or a
+ * negative CC_E* (nothing changes then). */
+int match_text_build(struct cc_store *st, struct cc_error *err);
+/* Builds it in a thread of its own on a connection to PATH (the server); returns 0 or
+ * CC_ENOMEM. The thread says on standard error what it built, or why not. */
+int match_text_start(const char *path);
+/* Stops a build under way and frees every index (no ranking may be running). */
+void match_text_stop(void);
+/*
+ * The index of ST's database brought up to date with ST's postings, read-locked until
+ * match_text_release; NULL when there is none, when it is behind and ST is inside a
+ * transaction, or on an error (ERR set): then ask FTS5.
+ */
+struct match_text *match_text_get(struct cc_store *st, struct cc_error *err);
+void match_text_release(struct match_text *t);
+/* Whether T answers for postings of KIND (MATCH_SUPPLY / MATCH_DEMAND). */
+int match_text_serves(const struct match_text *t, int kind);
+/*
+ * The best LIMIT rows of kind KIND for QUERY (quoted phrases OR-ed, as match_query_phrases
+ * and the partial pass write them) as FTS5's MATCH ... ORDER BY rank LIMIT gives them: bm25
+ * ascending, ties by rowid. Fills OUT (LIMIT entries); returns how many, or a negative CC_E*.
+ */
+int match_text_top(const struct match_text *t, int kind, const char *query, int limit,
+		   struct match_text_hit *out, struct cc_error *err);
+/* The live documents of KIND holding trigram TRI (LEN bytes), or -1 when T cannot say. */
+int64_t match_text_df(const struct match_text *t, int kind, const char *tri, size_t len);
+size_t match_text_bytes(const struct match_text *t);
+double match_text_build_seconds(const struct match_text *t);
+
 /* The posting row of a statement selecting POSTING_COLS (posting.c) as JSON. */
 struct cc_stmt;
 json_t *match_posting_row_json(struct cc_stmt *s, const char *today, int with_private);

@@ -359,15 +359,16 @@ static struct match_item *take_posting(struct cands *c, const struct match_field
 }
 
 /*
- * One text pass over the postings: the best bm25 rows of the FTS5 index of kind OPPOSITE for
+ * One text pass over the postings: the best bm25 rows of the text index of kind OPPOSITE for
  * QUERY (the index's own top-k, LIMIT 1.5 x WANT + 8), of them those open on TODAY and not the
- * poster's (their fields in memory: no row reads), until WANT are taken. New candidates get
- * PASS and their bm25; BEST gets the best bm25 taken. Returns the number taken or a negative
- * CC_E*.
+ * poster's (their fields in memory: no row reads), until WANT are taken. The rows come from
+ * the in-memory index TX when it serves that kind (match/textidx.c: the same rows and bm25),
+ * else from the FTS5 index. New candidates get PASS and their bm25; BEST gets the best bm25
+ * taken. Returns the number taken or a negative CC_E*.
  */
-static int text_pass(struct cc_store *st, struct cands *c, const struct match_fields *mf,
-		     const char *query, int want, int pass, int opposite, int32_t today, int self,
-		     double *best, struct cc_error *err)
+static int text_pass(struct cc_store *st, const struct match_text *tx, struct cands *c,
+		     const struct match_fields *mf, const char *query, int want, int pass,
+		     int opposite, int32_t today, int self, double *best, struct cc_error *err)
 {
 	/* The index of the opposite kind only (migration 6): its top rows are all candidates but
 	 * for the closed and the poster's own, so a small over-fetch covers those. */
@@ -377,13 +378,31 @@ static int text_pass(struct cc_store *st, struct cands *c, const struct match_fi
 	static const char top_demand[] = "SELECT rowid, bm25(postings_fts_demand) FROM "
 					 "postings_fts_demand WHERE postings_fts_demand MATCH ?1 "
 					 "ORDER BY rank LIMIT ?2";
+	int limit = want + want / 2 + 8, taken = 0, rc = 0;
+	if (match_text_serves(tx, opposite)) {
+		struct match_text_hit *h = malloc(sizeof *h * (size_t)limit);
+		int n = h ? match_text_top(tx, opposite, query, limit, h, err)
+			  : cc_error_set(err, CC_ENOMEM, "out of memory");
+		for (int i = 0; i < n && taken < want; i++) {
+			struct match_item *it =
+				take_posting(c, mf, h[i].rowid, opposite, today, self);
+			if (it && !it->pass && h[i].bm25 < 0) {
+				it->pass = pass;
+				it->bm25 = h[i].bm25;
+				if (h[i].bm25 < *best)
+					*best = h[i].bm25;
+				taken++;
+			}
+		}
+		free(h);
+		return n < 0 ? n : taken;
+	}
 	struct cc_stmt *s =
 		cc_stmt_cached(st, opposite == MATCH_SUPPLY ? top_supply : top_demand, err);
 	if (!s)
 		return CC_EDB;
-	int taken = 0, rc = 0;
 	cc_stmt_bind_text(s, 1, query, strlen(query));
-	cc_stmt_bind_int64(s, 2, want + want / 2 + 8);
+	cc_stmt_bind_int64(s, 2, limit);
 	while (taken < want && (rc = cc_stmt_step(s, err)) == 1) {
 		double bm = cc_stmt_double(s, 1);
 		struct match_item *it =
@@ -406,14 +425,15 @@ static int text_pass(struct cc_store *st, struct cands *c, const struct match_fi
  * The partial pass's query: of the quoted trigrams of LOOSE, those in at most MAX_DF documents
  * of the FTS5 index INDEX (MATCH_SUPPLY / MATCH_DEMAND: the postings of that kind, with the
  * counts kept in MF; RARE_PRODUCTS: match_products_fts, MF NULL), the rarest KEEP of
- * them, OR-ed into OUT. Common trigrams add little to bm25 but every document holding them is
- * scored, so they set the cost. A trigram's documents are counted from its own doclist in rowid
- * order and no further than MAX_DF + 1 (fts5vocab counts the whole doclist, which for a common
- * trigram cost more than the query it serves). Returns how many were kept (0: skip the pass) or
- * CC_EDB.
+ * them, OR-ed into OUT (with TX serving INDEX, the counts are the in-memory index's). Common
+ * trigrams add little to bm25 but every document holding them is scored, so they set the cost. A
+ * trigram's documents are counted from its own doclist in rowid order and no further than MAX_DF +
+ * 1 (fts5vocab counts the whole doclist, which for a common trigram cost more than the query it
+ * serves). Returns how many were kept (0: skip the pass) or CC_EDB.
  */
-static int rare_trigrams(struct cc_store *st, struct match_fields *mf, int index, const char *loose,
-			 int max_df, int keep, char *out, size_t n, struct cc_error *err)
+static int rare_trigrams(struct cc_store *st, const struct match_text *tx, struct match_fields *mf,
+			 int index, const char *loose, int max_df, int keep, char *out, size_t n,
+			 struct cc_error *err)
 {
 	static const char *const sqls[] = {
 		[MATCH_SUPPLY] = "SELECT count(*) FROM (SELECT 1 FROM postings_fts_supply WHERE "
@@ -436,7 +456,10 @@ static int rare_trigrams(struct cc_store *st, struct match_fields *mf, int index
 		const char *e = strchr(p + 1, '"');
 		if (!e)
 			break;
-		int64_t df = mf ? match_fields_df(mf, index, p + 1, (size_t)(e - p - 1)) : -1;
+		int64_t df = index != RARE_PRODUCTS && match_text_serves(tx, index)
+				     ? match_text_df(tx, index, p + 1, (size_t)(e - p - 1))
+			     : mf ? match_fields_df(mf, index, p + 1, (size_t)(e - p - 1))
+				  : -1;
 		if (df <
 		    0) { /* not counted since the postings last changed (capped: MAX_DF is fixed) */
 			cc_stmt_bind_text(s, 1, p, (size_t)(e - p + 1));
@@ -534,6 +557,7 @@ struct ranking {
 	const struct cc_catalogue *cat;
 	struct match_result *out;
 	struct match_fields *mf;
+	struct match_text *tx; /* the in-memory text index, NULL: FTS5 */
 	struct cands c;
 	char today[11];
 	int tymd;	/* today as YYYYMMDD */
@@ -597,20 +621,22 @@ static int text_candidates(struct ranking *rk, struct cc_error *err)
 	struct match_result *out = rk->out;
 	if (!out->query[0] || W->cand_text <= 0)
 		return 0;
-	int got = text_pass(rk->st, &rk->c, rk->mf, out->query, W->cand_text, 1, rk->opposite,
-			    rk->tymd, out->ent, &rk->best_p[1], err);
+	int got = text_pass(rk->st, rk->tx, &rk->c, rk->mf, out->query, W->cand_text, 1,
+			    rk->opposite, rk->tymd, out->ent, &rk->best_p[1], err);
 	if (got < 0)
 		return got;
 	int kept = 0;
 	if (got < W->partial_below && strcmp(rk->loose, out->query) != 0) {
-		kept = rare_trigrams(rk->st, rk->mf, rk->opposite, rk->loose, W->partial_max_df,
-				     W->partial_terms, out->partial, sizeof out->partial, err);
+		kept = rare_trigrams(rk->st, rk->tx, rk->mf, rk->opposite, rk->loose,
+				     W->partial_max_df, W->partial_terms, out->partial,
+				     sizeof out->partial, err);
 		if (kept < 0)
 			return kept;
 	}
 	if (kept > 0) {
-		int more = text_pass(rk->st, &rk->c, rk->mf, out->partial, W->cand_text - got, 2,
-				     rk->opposite, rk->tymd, out->ent, &rk->best_p[2], err);
+		int more =
+			text_pass(rk->st, rk->tx, &rk->c, rk->mf, out->partial, W->cand_text - got,
+				  2, rk->opposite, rk->tymd, out->ent, &rk->best_p[2], err);
 		if (more < 0)
 			return more;
 	}
@@ -651,7 +677,7 @@ static int product_candidates(struct ranking *rk, struct cc_error *err)
 		if (pass == 2) {
 			if (rk->ent_taken >= W->partial_below || !strcmp(rk->loose, out->query))
 				break;
-			int kept = rare_trigrams(rk->st, NULL, RARE_PRODUCTS, rk->loose,
+			int kept = rare_trigrams(rk->st, NULL, NULL, RARE_PRODUCTS, rk->loose,
 						 W->partial_max_df, W->partial_terms, rare,
 						 sizeof rare, err);
 			if (kept < 0)
@@ -879,6 +905,8 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 		rc = err && err->code ? err->code : CC_EDB;
 		goto out;
 	}
+	/* The text index, when one was made (else FTS5 answers; err is left as it was). */
+	rk.tx = match_text_get(st, NULL);
 	const struct match_field *own = match_fields_of(rk.mf, id);
 	out->unit_id = own ? own->unit : match_fields_unit(rk.mf, out->unit);
 	rc = cands_init(&rk, err);
@@ -894,11 +922,14 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 	/* The postings' fields are not needed past here: give them back before scoring. */
 	match_fields_release(rk.mf);
 	rk.mf = NULL;
+	match_text_release(rk.tx);
+	rk.tx = NULL;
 	rc = node_enterprise_candidates(&rk, err);
 	if (rc == 0)
 		rc = score_candidates(&rk, err);
 out:
 	match_fields_release(rk.mf);
+	match_text_release(rk.tx);
 	free(rk.c.v);
 	free(rk.c.slot);
 	free(rk.buys_on);

@@ -548,6 +548,47 @@ int64_t cc_store_last_id(struct cc_store *st)
 	return sqlite3_last_insert_rowid(st->db);
 }
 
+struct trigram_call {
+	void (*token)(void *ctx, const char *tok, int len, int start, int end);
+	void *ctx;
+};
+
+static int trigram_token(void *ctx, int flags, const char *tok, int len, int start, int end)
+{
+	(void)flags;
+	struct trigram_call *c = ctx;
+	c->token(c->ctx, tok, len, start, end);
+	return SQLITE_OK;
+}
+
+int cc_store_trigram_tokenize(struct cc_store *st, const char *text, size_t n,
+			      void (*token)(void *ctx, const char *tok, int len, int start,
+					    int end),
+			      void *ctx, struct cc_error *err)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, "SELECT fts5(?1)", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
+		sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	if (!api || api->iVersion < 2)
+		return cc_error_set(err, CC_EDB, "fts5: no tokenizer API in this SQLite");
+	void *user = NULL;
+	fts5_tokenizer tk;
+	if (api->xFindTokenizer(api, "trigram", &user, &tk) != SQLITE_OK)
+		return cc_error_set(err, CC_EDB, "fts5: no trigram tokenizer");
+	Fts5Tokenizer *t = NULL;
+	if (tk.xCreate(user, NULL, 0, &t) != SQLITE_OK)
+		return cc_error_set(err, CC_EDB, "fts5: cannot make a trigram tokenizer");
+	struct trigram_call call = {token, ctx};
+	rc = tk.xTokenize(t, &call, FTS5_TOKENIZE_DOCUMENT, text, (int)n, trigram_token);
+	tk.xDelete(t);
+	return rc == SQLITE_OK ? 0 : cc_error_set(err, CC_EDB, "fts5: trigram tokenizer failed");
+}
+
 int cc_store_backup(struct cc_store *st, const char *path, struct cc_error *err)
 {
 	sqlite3 *dst = NULL;

@@ -183,5 +183,15 @@ int cc_store_log_bulk(struct cc_store *st, int on, struct cc_error *err);
  */
 int cc_store_log_prune(struct cc_store *st, const char *name, int64_t seq, struct cc_error *err);
 int64_t cc_store_last_id(struct cc_store *st);
+/*
+ * Cuts TEXT (N bytes) into tokens with SQLite FTS5's own trigram tokenizer (default options: case
+ * folded, as the postings' indexes are made) and calls TOKEN(CTX, TOK, LEN, START, END) for each
+ * (TOK: the folded UTF-8 bytes, not NUL-terminated; START/END: byte offsets in TEXT). Lets a
+ * module reproduce the indexes' folding exactly (match/textidx.c). Returns 0 or CC_EDB.
+ */
+int cc_store_trigram_tokenize(struct cc_store *st, const char *text, size_t n,
+			      void (*token)(void *ctx, const char *tok, int len, int start,
+					    int end),
+			      void *ctx, struct cc_error *err);
 
 #endif
