@@ -302,7 +302,20 @@ struct doc_buf {
 	uint32_t *cp;
 	uint64_t *keys;
 	size_t cap;
+	uint64_t *hk; /* distinct keys of a document: open addressing, HCAP slots, a slot */
+	uint32_t *hn; /* in use when its stamp HS is the document's STAMP */
+	uint32_t *hs, stamp;
+	size_t hcap;
 };
+
+static void doc_buf_release(struct doc_buf *b)
+{
+	free(b->cp);
+	free(b->keys);
+	free(b->hk);
+	free(b->hn);
+	free(b->hs);
+}
 
 static int doc_buf_fit(struct doc_buf *b, size_t n)
 {
@@ -320,7 +333,15 @@ static int doc_buf_fit(struct doc_buf *b, size_t n)
 	if (!cp || !k)
 		return CC_ENOMEM;
 	b->cap = c;
-	return 0;
+	free(b->hk);
+	free(b->hn);
+	free(b->hs);
+	b->hcap = 2 * c;
+	b->hk = calloc(b->hcap, sizeof *b->hk);
+	b->hn = calloc(b->hcap, sizeof *b->hn);
+	b->hs = calloc(b->hcap, sizeof *b->hs);
+	b->stamp = 0;
+	return b->hk && b->hn && b->hs ? 0 : CC_ENOMEM;
 }
 
 /* rowid map: the slot of ID (its entry, or the free slot). */
@@ -447,9 +468,9 @@ static int doc_add(struct match_text *t, int kind, int64_t id, const char *title
 	}
 	size_t need = 4 * (len[0] + len[1]) + 2;
 	if (k->tlen + need > k->tcap) {
-		uint64_t nc = k->tcap ? k->tcap : 1u << 20;
-		while (nc < k->tlen + need)
-			nc *= 2;
+		uint64_t nc = k->tcap ? k->tcap + k->tcap / 2 : 1u << 20;
+		if (nc < k->tlen + need)
+			nc = k->tlen + need;
 		unsigned char *tx = realloc(k->text, nc);
 		if (!tx)
 			return CC_ENOMEM;
@@ -474,12 +495,33 @@ static int doc_add(struct match_text *t, int kind, int64_t id, const char *title
 		ncp += nc;
 	}
 	k->off[d + 1] = k->tlen;
-	qsort(b->keys, nkeys, sizeof *b->keys, cmp_u64);
-	for (size_t i = 0; i < nkeys;) {
-		size_t j = i + 1;
-		while (j < nkeys && b->keys[j] == b->keys[i])
-			j++;
-		struct tlist *l = list_get(k, b->keys[i]);
+	/* Distinct trigrams and their counts through a small table (of at least 2 NKEYS slots,
+	 * those of other documents told apart by their stamp); each list gets one entry. */
+	size_t mask = 1;
+	while (mask < 2 * nkeys)
+		mask <<= 1;
+	mask--;
+	uint32_t stamp = ++b->stamp;
+	if (stamp == 0) { /* wrapped: every slot free again */
+		memset(b->hs, 0, sizeof *b->hs * b->hcap);
+		stamp = b->stamp = 1;
+	}
+	for (size_t i = 0; i < nkeys; i++) {
+		size_t h = hash64(b->keys[i]) & mask;
+		while (b->hs[h] == stamp && b->hk[h] != b->keys[i])
+			h = (h + 1) & mask;
+		if (b->hs[h] != stamp) {
+			b->hs[h] = stamp;
+			b->hk[h] = b->keys[i];
+			b->hn[h] = 0;
+		}
+		b->hn[h]++;
+	}
+	for (size_t h = 0; h <= mask; h++) {
+		if (b->hs[h] != stamp)
+			continue;
+		uint32_t tf = b->hn[h] < TF_SAT ? b->hn[h] : TF_SAT;
+		struct tlist *l = list_get(k, b->hk[h]);
 		if (!l)
 			return CC_ENOMEM;
 		if (l->n == l->cap) {
@@ -490,10 +532,8 @@ static int doc_add(struct match_text *t, int kind, int64_t id, const char *title
 			l->e = e;
 			l->cap = nc;
 		}
-		uint32_t tf = (uint32_t)(j - i) < TF_SAT ? (uint32_t)(j - i) : TF_SAT;
 		l->e[l->n++] = d | tf << 24;
 		l->live++;
-		i = j;
 	}
 	k->rowid[d] = id;
 	k->dlen[d] = tokens;
@@ -578,10 +618,30 @@ static int load_rows(struct match_text *t, struct cc_stmt *s, int64_t *nrows,
 			break;
 		}
 	}
-	free(b.cp);
-	free(b.keys);
+	doc_buf_release(&b);
 	*nrows = n;
 	return rc < 0 ? (err && err->code ? err->code : CC_EDB) : 0;
+}
+
+/* Gives back what growth left unused (the lists, the text) after a build. */
+static void text_compact(struct match_text *t)
+{
+	for (int j = 0; j < 2; j++) {
+		struct tkind *k = &t->k[j];
+		for (uint32_t i = 0; i < k->nterm; i++) {
+			struct tlist *l = &k->list[i];
+			uint32_t *e = l->n < l->cap ? realloc(l->e, sizeof *e * l->n) : NULL;
+			if (e) {
+				l->e = e;
+				l->cap = l->n;
+			}
+		}
+		unsigned char *tx = k->tlen && k->tlen < k->tcap ? realloc(k->text, k->tlen) : NULL;
+		if (tx) {
+			k->text = tx;
+			k->tcap = k->tlen;
+		}
+	}
 }
 
 /* Builds an index of ST's postings into *OUT (nothing registered). */
@@ -629,6 +689,7 @@ out:
 		text_free(t);
 		return rc;
 	}
+	text_compact(t);
 	t->build_seconds = cc_now() - t0;
 	*out = t;
 	return 0;
@@ -742,8 +803,7 @@ static int sweep_deleted(struct match_text *t, struct cc_store *st, struct cc_er
 	cc_stmt_free(q);
 	free(seen[0]);
 	free(seen[1]);
-	free(b.cp);
-	free(b.keys);
+	doc_buf_release(&b);
 	return rc;
 }
 
