@@ -706,6 +706,10 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 	rc = cc_frame_cache_start(srv.frames, 10, err);
 	if (rc)
 		goto out;
+	/* Matching's text index, built in the background (FTS5 answers until it is ready);
+	 * CC_MATCH_TEXT_INDEX=0 leaves it out (its size at 1M postings: PERFORMANCE.md). */
+	if (cc_env_int("CC_MATCH_TEXT_INDEX", 1, 0, 1))
+		match_text_start(db_path);
 
 	/* Signals are taken by sigwait below, in this thread only. */
 	sigset_t set;
@@ -765,6 +769,7 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 out:
 	if (d)
 		MHD_stop_daemon(d);
+	match_text_stop();
 	cc_frame_cache_free(srv.frames);
 	cc_store_close(st);
 	return rc;

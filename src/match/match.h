@@ -320,4 +320,14 @@ json_t *match_stats(struct cc_store *st, struct cc_error *err);
  * since they follow the postings themselves. Called once before the server follows the log. */
 void match_follow_init(void);
 
+/*
+ * The postings' text index in memory (match/textidx.c; match_internal.h), which the server
+ * keeps so that ranking need not ask FTS5: match_text_start builds it in a thread of its own
+ * on a connection to PATH (ranking asks FTS5 until it is ready) and returns 0 or CC_ENOMEM;
+ * the thread says on standard error what it built, or why not. match_text_stop stops a build
+ * under way and frees every index (no ranking may be running).
+ */
+int match_text_start(const char *path);
+void match_text_stop(void);
+
 #endif

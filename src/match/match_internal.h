@@ -90,11 +90,7 @@ struct match_text_hit {
 /* Builds the index of ST's database and makes it the one rankings use. Returns 0 or a
  * negative CC_E* (nothing changes then). */
 int match_text_build(struct cc_store *st, struct cc_error *err);
-/* Builds it in a thread of its own on a connection to PATH (the server); returns 0 or
- * CC_ENOMEM. The thread says on standard error what it built, or why not. */
-int match_text_start(const char *path);
-/* Stops a build under way and frees every index (no ranking may be running). */
-void match_text_stop(void);
+/* match_text_start / match_text_stop (the server's): match.h. */
 /*
  * The index of ST's database brought up to date with ST's postings, read-locked until
  * match_text_release; NULL when there is none, when it is behind and ST is inside a

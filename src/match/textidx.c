@@ -789,7 +789,7 @@ static int sweep_deleted(struct match_text *t, struct cc_store *st, struct cc_er
 	int rc = !seen[0] || !seen[1] ? cc_error_set(err, CC_ENOMEM, "out of memory") : 0;
 	if (rc == 0)
 		rc = cc_stmt_prepare(st, &q, "SELECT id FROM postings", err);
-	while (rc == 0 && (rc = cc_stmt_step(q, err)) == 1) {
+	while (q && (rc = cc_stmt_step(q, err)) == 1) {
 		uint32_t i = map_slot(t, cc_stmt_int64(q, 0));
 		uint32_t v = t->mdoc[i];
 		if (v != UINT32_MAX)
@@ -855,8 +855,12 @@ struct match_text *match_text_get(struct cc_store *st, struct cc_error *err)
 	if (rev_of(st, &rev, err))
 		return NULL;
 	pthread_rwlock_rdlock(&t->lock);
-	if (t->rev >= rev)
+	if (t->rev == rev)
 		return t;
+	if (t->rev > rev) { /* an older snapshot than the index's, or another database */
+		pthread_rwlock_unlock(&t->lock);
+		return NULL;
+	}
 	pthread_rwlock_unlock(&t->lock);
 	if (cc_store_in_tx(st))
 		return NULL; /* its rows could be rolled back: FTS5 answers, in the transaction */

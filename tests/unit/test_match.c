@@ -69,6 +69,10 @@ static void world(const char *postings)
 	}
 	assert_int_equal(match_refresh(st, &err), 0);
 	assert_int_equal(cc_frame_build(st, 0, &frame, &err), 0);
+	/* CC_TEST_TEXT_INDEX=1 (ctest test_match_textidx): the same tests with the text passes
+	 * answered by the in-memory index (match/textidx.c) instead of FTS5. */
+	if (getenv("CC_TEST_TEXT_INDEX"))
+		assert_int_equal(match_text_build(st, &err), 0);
 }
 
 static void world_end(void)
@@ -76,6 +80,7 @@ static void world_end(void)
 	char cmd[128];
 	cc_frame_release(frame);
 	frame = NULL;
+	match_text_stop();
 	cc_store_close(st);
 	st = NULL;
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
