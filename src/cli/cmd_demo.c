@@ -17,6 +17,7 @@
 #include "http/http.h"
 #include "io/import.h"
 #include "innov/platform.h"
+#include "digital/retrofit.h"
 #include "listing/listing.h"
 #include "report/report.h"
 #include <sodium.h>
@@ -324,6 +325,13 @@ static int demo_load(struct cli_ctx *ctx, const char *dir)
 	int64_t plan;
 	if (report_demo_fill(ctx->store, NULL, report_today(), &plan, &err)) {
 		cli_error("demo: reporting plan: %s", err.msg);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	/* Solution providers' service postings and the planned projects' needs (issue 16 item 6).
+	 */
+	if (retrofit_demo_services(ctx->store, &err)) {
+		cli_error("demo: solution providers: %s", err.msg);
 		rc = CLI_FAIL;
 		goto out;
 	}

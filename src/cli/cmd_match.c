@@ -102,6 +102,9 @@ enum {
 	COMMENT,
 	UNREAD,
 	TODAY,
+	CATEGORY,
+	CAPS,
+	INDUSTRIES,
 	NOPT
 };
 
@@ -153,6 +156,9 @@ static int save(struct cli_ctx *ctx, const char *sub, const char **val, const ch
 	in.region_pref = val[REGIONS];
 	in.valid_until = val[UNTIL];
 	in.contact = val[CONTACT];
+	in.category = val[CATEGORY];
+	in.capabilities = val[CAPS];
+	in.industries = val[INDUSTRIES];
 	in.actor = actor_name();
 	if (posting_save(ctx->store, &in, &id, &err))
 		return fail(sub, &err);
@@ -649,10 +655,12 @@ static int sub_reindex(struct cli_ctx *ctx, const char **val, const char **args,
 
 #define POSTING_OPTS                                                                               \
 	(CLI_OPT(KIND) | CLI_OPT(USCC) | CLI_OPT(TITLE) | CLI_OPT(DESC) | CLI_OPT(NODE) |          \
-	 CLI_OPT(QTY) | CLI_OPT(UNIT) | CLI_OPT(REGIONS) | CLI_OPT(UNTIL) | CLI_OPT(CONTACT))
+	 CLI_OPT(QTY) | CLI_OPT(UNIT) | CLI_OPT(REGIONS) | CLI_OPT(UNTIL) | CLI_OPT(CONTACT) |     \
+	 CLI_OPT(CATEGORY) | CLI_OPT(CAPS) | CLI_OPT(INDUSTRIES))
 #define POSTING_USAGE                                                                              \
 	"--kind supply|demand --uscc U --title T [--description D] [--node N] [--quantity Q] "     \
-	"[--unit U] [--regions R] [--valid-until DATE] [--contact C]"
+	"[--unit U] [--regions R] [--valid-until DATE] [--contact C] [--category product|service " \
+	"--capabilities C1;C2 [--industries C36;C34]]"
 
 static const struct cli_sub match_subs[] = {
 	{"post", sub_post, 0, 0, POSTING_OPTS, "post " POSTING_USAGE},
@@ -685,10 +693,12 @@ static const struct cli_sub match_subs[] = {
 int cmd_match(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
-		{"kind", 1},	 {"uscc", 1},	 {"title", 1},	 {"description", 1}, {"node", 1},
-		{"quantity", 1}, {"unit", 1},	 {"regions", 1}, {"valid-until", 1}, {"contact", 1},
-		{"q", 1},	 {"chain", 1},	 {"region", 1},	 {"state", 1},	     {"limit", 1},
-		{"offset", 1},	 {"user", 1},	 {"keyword", 1}, {"with", 1},	     {"status", 1},
-		{"value", 1},	 {"comment", 1}, {"unread", 0},	 {"today", 1},	     {NULL, 0}};
+		{"kind", 1},	    {"uscc", 1},	 {"title", 1},	    {"description", 1},
+		{"node", 1},	    {"quantity", 1},	 {"unit", 1},	    {"regions", 1},
+		{"valid-until", 1}, {"contact", 1},	 {"q", 1},	    {"chain", 1},
+		{"region", 1},	    {"state", 1},	 {"limit", 1},	    {"offset", 1},
+		{"user", 1},	    {"keyword", 1},	 {"with", 1},	    {"status", 1},
+		{"value", 1},	    {"comment", 1},	 {"unread", 0},	    {"today", 1},
+		{"category", 1},    {"capabilities", 1}, {"industries", 1}, {NULL, 0}};
 	return cli_dispatch(ctx, cli_find("match"), match_subs, opts, argc, argv);
 }

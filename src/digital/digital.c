@@ -340,6 +340,9 @@ static int demo_retrofit(struct cc_store *st, uint64_t *r, int64_t id, int t, in
 		.cnc_before = kind != 0 ? clamp01(cnc_now - 0.05 - 0.1 * demo_u(r)) : NAN,
 		.cnc_after = kind != 0 && !strcmp(status, "completed") ? cnc_now : NAN,
 	};
+	static const char *const caps[3] = {"energy_saving;energy_mgmt", "cnc;automation",
+					    "smart_factory;iiot;energy_saving"};
+	snprintf(x.capabilities, sizeof x.capabilities, "%s", caps[kind]);
 	if (kind != 1 && !strcmp(status, "completed"))
 		x.measured_saved = floor(x.expected_saved * (0.7 + 0.5 * demo_u(r)));
 	return retrofit_add(st, &x, "demo", NULL, err);

@@ -12,7 +12,9 @@
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "domain/metric.h"
+#include "base/text.h"
 #include "frame/frame.h"
+#include "match/match.h"
 
 static int opt_num(json_t *o, const char *k, double lo, double hi, double *out)
 {
@@ -45,8 +47,9 @@ int retrofit_parse(const void *body, struct retrofit *r, char *field, struct cc_
 {
 	json_t *o = (json_t *)body;
 	static const char *const known[] = {
-		"title",    "kind",	      "investment",	"start_date", "end_date",  "status",
-		"provider", "expected_saved", "measured_saved", "cnc_before", "cnc_after", "uscc"};
+		"title",     "kind",	 "investment",	   "start_date",     "end_date",
+		"status",    "provider", "expected_saved", "measured_saved", "cnc_before",
+		"cnc_after", "uscc",	 "capabilities"};
 	memset(r, 0, sizeof r[0]);
 	field[0] = '\0';
 	if (!json_is_object(o))
@@ -109,6 +112,34 @@ int retrofit_parse(const void *body, struct retrofit *r, char *field, struct cc_
 			 opt_date(o, "start_date", &r->start_date) ? "start_date" : "end_date");
 		return cc_error_set(err, CC_EINVAL, "dates are YYYY-MM-DD");
 	}
+	json_t *cv = json_object_get(o, "capabilities");
+	char joined[512] = "";
+	if (json_is_array(cv)) {
+		size_t used = 0, i;
+		json_t *x;
+		json_array_foreach(cv, i, x)
+		{
+			int wr = json_is_string(x)
+					 ? snprintf(joined + used, sizeof joined - used, "%s%s",
+						    used ? ";" : "", json_string_value(x))
+					 : -1;
+			if (wr < 0 || (size_t)wr >= sizeof joined - used) {
+				snprintf(field, 64, "capabilities");
+				return cc_error_set(err, CC_EINVAL,
+						    "capabilities is a list of capability codes");
+			}
+			used += (size_t)wr;
+		}
+	} else if (json_is_string(cv)) {
+		snprintf(joined, sizeof joined, "%s", json_string_value(cv));
+	} else if (cv && !json_is_null(cv)) {
+		snprintf(field, 64, "capabilities");
+		return cc_error_set(err, CC_EINVAL, "capabilities is a list of capability codes");
+	}
+	if (match_caps_parse(joined, r->capabilities, sizeof r->capabilities, err)) {
+		snprintf(field, 64, "capabilities");
+		return CC_EINVAL;
+	}
 	if (r->start_date && r->end_date && strcmp(r->end_date, r->start_date) < 0) {
 		snprintf(field, 64, "end_date");
 		return cc_error_set(err, CC_EINVAL, "the end is before the start");
@@ -140,8 +171,8 @@ int retrofit_add(struct cc_store *st, const struct retrofit *r, const char *acto
 		st, &s,
 		"INSERT INTO retrofit_projects(enterprise_id, title, kind, "
 		"investment, start_date, end_date, status, provider, expected_saved, "
-		"measured_saved, cnc_before, cnc_after, created_by) "
-		"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+		"measured_saved, cnc_before, cnc_after, created_by, capabilities) "
+		"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
 		err);
 	if (rc)
 		return rc;
@@ -158,10 +189,174 @@ int retrofit_add(struct cc_store *st, const struct retrofit *r, const char *acto
 	bind_opt(s, 11, r->cnc_before);
 	bind_opt(s, 12, r->cnc_after);
 	bind_text(s, 13, actor ? actor : "cli");
+	bind_text(s, 14, r->capabilities);
 	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	cc_stmt_free(s);
 	if (rc == 0 && id)
 		*id = cc_store_last_id(st);
+	return rc;
+}
+
+int retrofit_need_of(struct cc_store *st, int64_t id, int64_t *posting, int64_t *owner,
+		     struct cc_error *err)
+{
+	struct cc_stmt *s = cc_stmt_cached(st,
+					   "SELECT coalesce(need_posting, 0), enterprise_id FROM "
+					   "retrofit_projects WHERE id = ?1",
+					   err);
+	*posting = 0;
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_int64(s, 1, id);
+	int rc = cc_stmt_step(s, err);
+	if (rc == 1) {
+		*posting = cc_stmt_int64(s, 0);
+		if (owner)
+			*owner = cc_stmt_int64(s, 1);
+	}
+	cc_stmt_reset(s);
+	if (rc == 0)
+		return cc_error_set(err, CC_ENOTFOUND, "no retrofit project %lld", (long long)id);
+	return rc < 0 ? CC_EDB : 0;
+}
+
+int retrofit_need_post(struct cc_store *st, int64_t id, const char *actor, int64_t *posting,
+		       int *created, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	char uscc[19] = "", title[700] = "", kind[16] = "", status[16] = "", caps[512] = "";
+	double inv = NAN;
+	int rc = retrofit_need_of(st, id, posting, NULL, err);
+	if (created)
+		*created = 0;
+	if (rc || *posting)
+		return rc;
+	rc = cc_stmt_prepare(
+		st, &s,
+		"SELECT e.uscc, r.title, r.kind, r.status, coalesce(r.capabilities, ''), "
+		"r.investment FROM retrofit_projects r JOIN enterprises e ON "
+		"e.id = r.enterprise_id WHERE r.id = ?1",
+		err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_int64(s, 1, id);
+	if (cc_stmt_step(s, err) == 1) {
+		snprintf(uscc, sizeof uscc, "%s", cc_stmt_text(s, 0));
+		snprintf(title, sizeof title, "%s", cc_stmt_text(s, 1));
+		snprintf(kind, sizeof kind, "%s", cc_stmt_text(s, 2));
+		snprintf(status, sizeof status, "%s", cc_stmt_text(s, 3));
+		snprintf(caps, sizeof caps, "%s", cc_stmt_text(s, 4));
+		inv = cc_stmt_double_nan(s, 5);
+	}
+	cc_stmt_free(s);
+	if (!uscc[0])
+		return cc_error_set(err, CC_ENOTFOUND, "no retrofit project %lld", (long long)id);
+	if (strcmp(status, "planned") != 0)
+		return cc_error_set(err, CC_EINVAL,
+				    "project %lld is %s: only a planned project posts its need",
+				    (long long)id, status);
+	if (!caps[0])
+		snprintf(caps, sizeof caps, "%s",
+			 strcmp(kind, "both") == 0 ? "green;intelligent" : kind);
+	/* The title: at most 200 characters (a posting's limit), cut on a character. */
+	char ptitle[1024], desc[800];
+	snprintf(ptitle, sizeof ptitle, "技改需求 #%lld：%s", (long long)id, title);
+	size_t cut = cc_utf8_cut(ptitle, strlen(ptitle), 560);
+	int chars = 0;
+	for (size_t k = 0; k < cut; k++)
+		if (((unsigned char)ptitle[k] & 0xC0) != 0x80 && ++chars > 200) {
+			cut = k;
+			break;
+		}
+	ptitle[cut] = '\0';
+	if (isfinite(inv))
+		snprintf(desc, sizeof desc, "技改项目 #%lld（%s），计划投资 %g 万元", (long long)id,
+			 kind, inv);
+	else
+		snprintf(desc, sizeof desc, "技改项目 #%lld（%s）", (long long)id, kind);
+	struct posting_in in = {.kind = "demand",
+				.uscc = uscc,
+				.title = ptitle,
+				.description = desc,
+				.region_pref = "500000;510000",
+				.category = "service",
+				.capabilities = caps,
+				.actor = actor};
+	rc = posting_save(st, &in, posting, err);
+	if (rc)
+		return rc;
+	if (created)
+		*created = 1;
+	s = cc_stmt_cached(st, "UPDATE retrofit_projects SET need_posting = ?2 WHERE id = ?1", err);
+	if (!s)
+		return CC_EDB;
+	cc_stmt_bind_int64(s, 1, id);
+	cc_stmt_bind_int64(s, 2, *posting);
+	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	cc_stmt_reset(s);
+	return rc;
+}
+
+int retrofit_demo_services(struct cc_store *st, struct cc_error *err)
+{
+	static const struct {
+		const char *title, *caps, *industries;
+	} offers[] = {
+		{"数控化改造与自动化产线集成（演示）", "cnc;automation;mes", "C34;C35;C36;C33"},
+		{"工业互联网与智能工厂解决方案（演示）", "iiot;mes;smart_factory;digital_rd",
+		 "C38;C39;C36;C40"},
+		{"节能诊断与节能改造服务（演示）", "energy_saving;energy_mgmt;energy_audit",
+		 "C26;C30;C31;C32;C22"},
+		{"能源管控与碳管理平台（演示）", "energy_mgmt;carbon;iiot", "C"},
+		{"清洁生产审核与绿色工厂咨询（演示）", "clean_production;energy_audit;carbon",
+		 "C26;C27;C13;C14;C15"},
+		{"数字化研发设计与MES实施（演示）", "digital_rd;mes;cnc", "C36;C37;C38;C39;C34"},
+	};
+	struct cc_stmt *s = NULL;
+	char uscc[40][19];
+	int n = 0;
+	int rc = cc_stmt_prepare(st, &s,
+				 "SELECT uscc FROM enterprises WHERE industry LIKE 'I65%' "
+				 "ORDER BY id LIMIT 40",
+				 err);
+	if (rc)
+		return rc;
+	while (n < 40 && cc_stmt_step(s, err) == 1)
+		snprintf(uscc[n++], sizeof uscc[0], "%s", cc_stmt_text(s, 0));
+	cc_stmt_free(s);
+	s = NULL;
+	/* Each firm offers one or two of the offers; a provider's region preference stays open
+	 * (a need prefers 川渝). */
+	for (int i = 0; i < n && rc == 0; i++)
+		for (int k = 0; k < 1 + (i % 3 == 0) && rc == 0; k++) {
+			int o = (i + 2 * k) % (int)(sizeof offers / sizeof offers[0]);
+			int64_t id = 0;
+			struct posting_in in = {
+				.kind = "supply",
+				.uscc = uscc[i],
+				.title = offers[o].title,
+				.description = "智能制造/绿色制造系统解决方案供应商（演示数据）",
+				.category = "service",
+				.capabilities = offers[o].caps,
+				.industries = offers[o].industries,
+				.actor = "demo"};
+			rc = posting_save(st, &in, &id, err);
+		}
+	if (rc)
+		return rc;
+	rc = cc_stmt_prepare(st, &s,
+			     "SELECT id FROM retrofit_projects WHERE status = 'planned' AND "
+			     "need_posting IS NULL ORDER BY id",
+			     err);
+	int64_t ids[4096];
+	int m = 0;
+	while (rc == 0 && m < 4096 && cc_stmt_step(s, err) == 1)
+		ids[m++] = cc_stmt_int64(s, 0);
+	cc_stmt_free(s);
+	for (int i = 0; i < m && rc == 0; i++) {
+		int64_t posting;
+		rc = retrofit_need_post(st, ids[i], "demo", &posting, NULL, err);
+	}
 	return rc;
 }
 
@@ -212,7 +407,8 @@ int retrofit_write_list(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 		st, &s,
 		"SELECT id, enterprise_id, title, kind, investment, start_date, "
 		"end_date, status, provider, expected_saved, measured_saved, "
-		"cnc_before, cnc_after, created_by, created_at FROM retrofit_projects "
+		"cnc_before, cnc_after, created_by, created_at, capabilities, need_posting "
+		"FROM retrofit_projects "
 		"WHERE (?1 = 0 OR enterprise_id = ?1) AND (?2 = 0 OR id = ?2) "
 		"ORDER BY id DESC",
 		err);
@@ -253,6 +449,21 @@ int retrofit_write_list(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 		cc_jw_knum(w, "cnc_after", cc_stmt_double_nan(s, 12));
 		cc_jw_kstr(w, "created_by", cc_stmt_text(s, 13));
 		cc_jw_kstr(w, "created_at", cc_stmt_text(s, 14));
+		cc_jw_key(w, "capabilities");
+		cc_jw_array(w);
+		for (const char *p = cc_stmt_text(s, 15); p && *p;) {
+			size_t len = strcspn(p, ";");
+			char one[64];
+			snprintf(one, sizeof one, "%.*s", (int)(len < 63 ? len : 63), p);
+			cc_jw_str(w, one);
+			p += len + (p[len] == ';');
+		}
+		cc_jw_end(w);
+		cc_jw_key(w, "need_posting");
+		if (cc_stmt_is_null(s, 16))
+			cc_jw_null(w);
+		else
+			cc_jw_int(w, cc_stmt_int64(s, 16));
 		if (only_id) {
 			/* Before: the year before the start; after: the year of the end (or the
 			 * frame's latest); each as the enterprise's own indicators hold it. */

@@ -21,6 +21,7 @@ struct retrofit {
 	const char *title, *kind, *status, *provider; /* kind green|intelligent|both */
 	const char *start_date, *end_date;	      /* YYYY-MM-DD or NULL */
 	double investment, expected_saved, measured_saved, cnc_before, cnc_after; /* NaN unknown */
+	char capabilities[512]; /* needed (data/digital/capabilities.json ids, ';'), "" none */
 };
 
 /*
@@ -33,6 +34,31 @@ int retrofit_parse(const void *body, struct retrofit *r, char *field, struct cc_
 /* Inserts R (in the caller's transaction); the new id in *ID. 0 or CC_EDB. */
 int retrofit_add(struct cc_store *st, const struct retrofit *r, const char *actor, int64_t *id,
 		 struct cc_error *err);
+
+/*
+ * Posts project ID's retrofit need as a service demand (issue 16 item 6) unless it has one:
+ * kind demand, category service, titled "技改需求 #ID：title", with the project's capabilities
+ * (or its kind: green, intelligent or both), the Chengdu–Chongqing preference (500000;510000),
+ * by ACTOR; the posting's id is kept in the project (need_posting). Opens its own
+ * transactions: never inside the caller's. *POSTING gets the need's id and *CREATED (may be
+ * NULL) 1 when it was posted now. CC_ENOTFOUND when there is no project ID, CC_EINVAL when it
+ * has no need to post (it is not planned and has none).
+ */
+int retrofit_need_post(struct cc_store *st, int64_t id, const char *actor, int64_t *posting,
+		       int *created, struct cc_error *err);
+
+/*
+ * Demo data (issue 16 item 6): service supplies（演示）by the registry's first software and IT
+ * service firms (GB/T 4754 I65, the demo's retrofit providers) with capabilities and the
+ * industries they serve, and every planned project's need posted (retrofit_need_post). Opens
+ * its own transactions. 0 or a CC_E*.
+ */
+int retrofit_demo_services(struct cc_store *st, struct cc_error *err);
+
+/* The need posting of project ID into *POSTING (0 when none) and its enterprise into *OWNER
+ * (may be NULL). 0, CC_ENOTFOUND or CC_EDB. */
+int retrofit_need_of(struct cc_store *st, int64_t id, int64_t *posting, int64_t *owner,
+		     struct cc_error *err);
 
 /*
  * Writes the projects (ONLY_ID > 0: that one, with its before/after view) of enterprise

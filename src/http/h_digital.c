@@ -317,9 +317,15 @@ int h_retrofit_create(struct http_req *req)
 		rc = cc_store_commit(req->st, &err);
 	else
 		cc_store_rollback(req->st);
+	int planned = !strcmp(r.status, "planned"); /* r points into body */
 	json_decref(body);
 	if (rc)
 		return http_error_from(req, rc, &err, NULL, "技改项目保存失败");
+	/* A planned project's need goes to the solution providers (issue 16 item 6); when it
+	 * cannot be posted now, POST …/need posts it later. */
+	int64_t need = 0;
+	if (planned)
+		retrofit_need_post(req->st, id, req->user.username, &need, NULL, &err);
 	struct cc_jw w;
 	http_jw_begin(req, &w);
 	if (retrofit_write_list(&w, req->st, f, 0, 0, id, NULL, &err))

@@ -65,7 +65,9 @@ static int body_str(struct http_req *req, json_t *b, const char *key, const char
 		*out = tmp;
 		return 0;
 	}
-	if (json_is_array(v) && strcmp(key, "region_pref") == 0) {
+	if (json_is_array(v) &&
+	    (strcmp(key, "region_pref") == 0 || strcmp(key, "capabilities") == 0 ||
+	     strcmp(key, "industries") == 0)) {
 		size_t used = 0, i;
 		json_t *x;
 		tmp[0] = '\0';
@@ -73,7 +75,7 @@ static int body_str(struct http_req *req, json_t *b, const char *key, const char
 		{
 			char one[32];
 			if (json_is_string(x))
-				snprintf(one, sizeof one, "%.20s", json_string_value(x));
+				snprintf(one, sizeof one, "%.30s", json_string_value(x));
 			else if (json_is_integer(x))
 				snprintf(one, sizeof one, "%lld", (long long)json_integer_value(x));
 			else
@@ -97,12 +99,13 @@ static int save(struct http_req *req, int64_t id)
 	if (!b)
 		return req->status;
 	struct posting_in in = {0};
-	char t[10][1024];
-	static const char *const keys[] = {"kind",	  "uscc",     "title", "description",
-					   "node",	  "quantity", "unit",  "region_pref",
-					   "valid_until", "contact"};
-	const char *v[10];
-	for (int k = 0; k < 10; k++)
+	char t[13][1024];
+	static const char *const keys[] = {"kind",	  "uscc",     "title",	  "description",
+					   "node",	  "quantity", "unit",	  "region_pref",
+					   "valid_until", "contact",  "category", "capabilities",
+					   "industries"};
+	const char *v[13];
+	for (int k = 0; k < 13; k++)
 		if (body_str(req, b, keys[k], &v[k], t[k], sizeof t[k])) {
 			json_decref(b);
 			return req->status;
@@ -118,6 +121,9 @@ static int save(struct http_req *req, int64_t id)
 	in.region_pref = v[7];
 	in.valid_until = v[8];
 	in.contact = v[9];
+	in.category = v[10];
+	in.capabilities = v[11];
+	in.industries = v[12];
 	in.actor = req->user.username;
 	if (req->user.role == HTTP_ROLE_ENTERPRISE && id == 0) {
 		char canon[19];
@@ -150,6 +156,9 @@ static int save(struct http_req *req, int64_t id)
 			  {"node", "环节无效（写作 产业链.环节）"},
 			  {"valid_until", "有效期应为 YYYY-MM-DD 日期"},
 			  {"kind", "类型应为 供 或 需"},
+			  {"category", "类别应为 产品 或 服务"},
+			  {"capabilities", "服务能力代码无效或未填"},
+			  {"industries", "服务行业应为 GB/T 4754 代码"},
 			  {"uscc", "统一社会信用代码无效或企业未登记"}};
 		const char *f = posting_error_field(&err), *m = "无法保存供需发布";
 		for (size_t k = 0; f && k < sizeof zh / sizeof zh[0]; k++)

@@ -79,6 +79,10 @@ struct posting_in {
 	const char *valid_until; /* YYYY-MM-DD */
 	const char *contact;
 	const char *actor; /* who writes (audit) */
+	/* A service (issue 16 item 6): category "service" with capabilities (codes of
+	 * data/digital/capabilities.json, ';'-joined) and, for a provider, the GB/T 4754 codes
+	 * of the industries it serves. NULL category: "product", or as it was on an update. */
+	const char *category, *capabilities, *industries;
 };
 
 /*
@@ -133,13 +137,29 @@ json_t *posting_search(struct cc_store *st, const struct posting_query *q, struc
 
 /* ---- ranking ---- */
 
-#define MATCH_NCOMP 7
-/* Component names in order: text, node, industry, region_pref, cross_city, quantity, credibility.
- */
+#define MATCH_NCOMP 9
+/* Component names in order: text, node, industry, region_pref, cross_city, quantity,
+ * credibility, capability, track_record. A product posting is ranked on the first seven, a
+ * service posting (a retrofit need against solution providers, issue 16 item 6) on text,
+ * industry (the need's enterprise in an industry the provider serves, or its division: the
+ * weights' industry_division), region_pref, cross_city, credibility, capability (per capability
+ * needed: 1 offered, or a kind needed and a capability of it offered; kind_only of
+ * data/digital/capabilities.json when only the capability's kind is offered; the mean) and
+ * track_record (the provider's completed projects in the retrofit register, whose provider is
+ * its name or credit code, / track_full, capped at 1), weighted by service_weights. Candidates
+ * of a service demand are open service supplies offering some capability needed, and the text
+ * pass's service postings; a product ranking never takes a service posting. */
 extern const char *const match_component[MATCH_NCOMP];
+enum {
+	MATCH_C_INDUSTRY = 2,
+	MATCH_C_CAPABILITY = 7,
+	MATCH_C_TRACK = 8,
+};
 
 struct match_weights {
-	double w[MATCH_NCOMP];
+	double w[MATCH_NCOMP];	/* product postings */
+	double ws[MATCH_NCOMP]; /* service postings */
+	double track_full;	/* completed projects that make a full track record */
 	int cand_text, cand_node, cand_enterprises;
 	double node_related, industry_division;
 	double certs_full, platform_days_full;
@@ -189,7 +209,12 @@ struct match_result {
 	int unit_id;
 	char regions[256];
 	char topic[1024]; /* its title without the buy/sell words */
+	int service;	  /* a service posting (ranked on service_weights) */
+	char caps[512];	  /* its capabilities, ';'-joined */
 };
+
+/* Whether component K is part of R's ranking (the explanation lists those). */
+int match_component_applies(const struct match_result *r, int k);
 
 /*
  * Ranks the counterparts of posting ID over frame F (see the top of this file). An expired or
@@ -217,6 +242,11 @@ void match_item_text(struct cc_store *st, struct match_result *r, int i);
 int match_query_build(const char *text, char *out, size_t n);
 /* The same with each 3+ character term whole, as a phrase: '"轮毂轴承" OR "车规级mcu"'. */
 int match_query_phrases(const char *text, char *out, size_t n);
+
+/* Validates a capability list (ids or Chinese names of data/digital/capabilities.json
+ * separated by ';', ',' or spaces) into OUT (ids joined by ';', each once). CC_EINVAL names
+ * an unknown one. */
+int match_caps_parse(const char *in, char *out, size_t n, struct cc_error *err);
 
 /* ---- the enterprise text index ---- */
 

@@ -112,6 +112,44 @@ int64_t match_text_df(const struct match_text *t, int kind, const char *tri, siz
 size_t match_text_bytes(const struct match_text *t);
 double match_text_build_seconds(const struct match_text *t);
 
+/* ---- service postings (service.c) ---- */
+
+/* Loads data/digital/capabilities.json once. 0 or a CC_E* with ERR. */
+int match_caps_load(struct cc_error *err);
+/* Validates GB/T 4754 codes separated by ';', ',' or spaces into OUT (';'-joined). */
+int match_industries_parse(const char *in, char *out, size_t n, struct cc_error *err);
+/* Makes posting ID a service with CAPABILITIES (and INDUSTRIES served, may be NULL), in the
+ * caller's transaction. 0 or CC_EDB. */
+int match_service_save(struct cc_store *st, int64_t id, const char *capabilities,
+		       const char *industries, struct cc_error *err);
+/* Posting ID's capabilities and industries served into CAPABILITIES and INDUSTRIES (N bytes
+ * each): 1 when it is a service, 0 when not, CC_EDB. */
+int match_service_row(struct cc_store *st, int64_t id, char *capabilities, char *industries,
+		      size_t n);
+/* Adds to posting ID's JSON O its category ("product" / "service") and, for a service, its
+ * capabilities ([{id, kind, name_zh, name_en}]) and industries served. */
+void match_service_json(struct cc_store *st, int64_t id, json_t *o);
+/* The ids of the service postings, sorted (match_services_has looks one up). */
+struct match_services {
+	int64_t *ids;
+	int n, cap;
+};
+int match_services_load(struct cc_store *st, struct match_services *sv, struct cc_error *err);
+int match_services_has(const struct match_services *sv, int64_t id);
+void match_services_free(struct match_services *sv);
+/* The open service supply postings that offer some of NEED_CAPS, newest first, into *IDS
+ * (malloc'd, the caller frees) and *N. 0 or a negative CC_E*. */
+int match_service_candidates(struct cc_store *st, const char *need_caps, int64_t **ids, int *n,
+			     struct cc_error *err);
+/* Sets a service candidate's capability, industry and track-record components (its score is
+ * the caller's). */
+void match_service_score(struct cc_store *st, const struct cc_frame *f,
+			 const struct match_result *r, struct match_item *it);
+/* The reason of component K (capability, industry or track record) of service item IT. */
+void match_service_reason(struct cc_store *st, const struct cc_frame *f,
+			  const struct match_result *r, const struct match_item *it, int k,
+			  char *zh, char *en, size_t n);
+
 /* The posting row of a statement selecting POSTING_COLS (posting.c) as JSON. */
 struct cc_stmt;
 json_t *match_posting_row_json(struct cc_stmt *s, const char *today, int with_private);

@@ -63,9 +63,10 @@ static int ferr(struct cc_error *err, int code, const char *field, const char *f
 
 const char *posting_error_field(const struct cc_error *err)
 {
-	static const char *const fields[] = {"kind",	    "uscc",	"title", "description",
-					     "node",	    "quantity", "unit",	 "region_pref",
-					     "valid_until", "contact",	"id"};
+	static const char *const fields[] = {"kind",	     "uscc",	  "title", "description",
+					     "node",	     "quantity",  "unit",  "region_pref",
+					     "valid_until",  "contact",	  "id",	   "category",
+					     "capabilities", "industries"};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		size_t n = strlen(fields[i]);
 		if (strncmp(err->msg, fields[i], n) == 0 && err->msg[n] == ':')
@@ -391,6 +392,53 @@ static int posting_audit(struct cc_store *st, const struct posting_in *in, int64
 	return rc;
 }
 
+/*
+ * The service part of IN (issue 16 item 6): *SERVICE 1 with the capabilities and industries
+ * served in CAPS and INDS (N bytes each) when IN is a service (category "service", or an update
+ * of a service giving new capabilities or industries), else 0. A service needs a capability; a
+ * posting does not change its category.
+ */
+static int service_check(struct cc_store *st, const struct posting_in *in, char *caps, char *inds,
+			 size_t n, int *service, struct cc_error *err)
+{
+	char old_caps[512] = "", old_inds[512] = "";
+	int was = 0;
+	*service = 0;
+	caps[0] = inds[0] = '\0';
+	if (in->id > 0) {
+		was = match_service_row(st, in->id, old_caps, old_inds, sizeof old_caps);
+		if (was < 0)
+			return cc_error_set(err, CC_EDB, "cannot read posting %lld",
+					    (long long)in->id);
+	}
+	const char *cat = in->category && *in->category ? in->category : NULL;
+	if (cat && strcmp(cat, "service") && strcmp(cat, "服务") && strcmp(cat, "product") &&
+	    strcmp(cat, "产品"))
+		return ferr(err, CC_EINVAL, "category",
+			    "must be product or service (产品 or 服务)");
+	int want = cat ? !strcmp(cat, "service") || !strcmp(cat, "服务") : was;
+	if (in->id > 0 && cat && want != was)
+		return ferr(err, CC_EINVAL, "category", "a posting cannot change its category");
+	if (!want) {
+		if ((in->capabilities && *in->capabilities) || (in->industries && *in->industries))
+			return ferr(err, CC_EINVAL, "capabilities",
+				    "only a service posting (category service) has capabilities");
+		return 0;
+	}
+	struct cc_error e2 = {0};
+	const char *ci = in->capabilities && *in->capabilities ? in->capabilities : old_caps;
+	if (match_caps_parse(ci, caps, n, &e2))
+		return ferr(err, CC_EINVAL, "capabilities", "%s", e2.msg);
+	if (!caps[0])
+		return ferr(err, CC_EINVAL, "capabilities",
+			    "a service posting needs at least one capability");
+	const char *ii = in->industries ? in->industries : old_inds;
+	if (match_industries_parse(ii, inds, n, &e2))
+		return ferr(err, CC_EINVAL, "industries", "%s", e2.msg);
+	*service = 1;
+	return 0;
+}
+
 int posting_save(struct cc_store *st, const struct posting_in *in, int64_t *id,
 		 struct cc_error *err)
 {
@@ -403,14 +451,22 @@ int posting_save(struct cc_store *st, const struct posting_in *in, int64_t *id,
 	rc = posting_check(st, &p, &v, err);
 	if (rc)
 		goto out;
+	char caps[512], inds[512];
+	int service = 0;
+	rc = service_check(st, in, caps, inds, sizeof caps, &service, err);
+	if (rc)
+		goto out;
 	rc = cc_store_begin(st, err);
 	if (rc)
 		goto out;
 	rc = posting_write(st, in, &p, &v, err);
 	if (rc == 0) {
 		*id = in->id > 0 ? in->id : cc_store_last_id(st);
-		rc = posting_audit(st, in, *id, err);
+		if (service)
+			rc = match_service_save(st, *id, caps, inds, err);
 	}
+	if (rc == 0)
+		rc = posting_audit(st, in, *id, err);
 	if (rc == 0 && in->id <= 0) {
 		int64_t d = match_deliver(st, *id - 1, err);
 		if (d < 0)
@@ -532,6 +588,8 @@ json_t *posting_get(struct cc_store *st, int64_t id, int with_private, struct cc
 		ferr(err, CC_ENOTFOUND, "id", "no posting %lld", (long long)id);
 	json_t *o = rc == 1 ? match_posting_row_json(s, today, with_private) : NULL;
 	cc_stmt_reset(s);
+	if (o)
+		match_service_json(st, id, o);
 	return o;
 }
 

@@ -15,10 +15,12 @@
 #include "domain/codes.h"
 #include "match/match_internal.h"
 
-const char *const match_component[MATCH_NCOMP] = {
-	"text", "node", "industry", "region_pref", "cross_city", "quantity", "credibility"};
-static const char *const component_zh[MATCH_NCOMP] = {
-	"文本相关", "环节一致", "行业一致", "意向地区", "川渝互采", "数量匹配", "企业信用"};
+const char *const match_component[MATCH_NCOMP] = {"text",	 "node",       "industry",
+						  "region_pref", "cross_city", "quantity",
+						  "credibility", "capability", "track_record"};
+static const char *const component_zh[MATCH_NCOMP] = {"文本相关", "环节一致", "行业一致",
+						      "意向地区", "川渝互采", "数量匹配",
+						      "企业信用", "能力匹配", "技改业绩"};
 
 /* ---- weights ---- */
 
@@ -51,19 +53,26 @@ static void weights_load(void)
 					  je.line, je.text);
 		return;
 	}
-	json_t *w = json_object_get(root, "weights");
-	for (int k = 0; k < MATCH_NCOMP; k++) {
-		json_t *v = json_object_get(w, match_component[k]);
-		if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) > 100) {
-			weights_rc =
-				cc_error_set(&weights_err, CC_EINVAL,
-					     "match_weights.json: weights.%s must be a number >= 0",
-					     match_component[k]);
-			json_decref(root);
-			return;
+	for (int set = 0; set < 2; set++) {
+		const char *name = set ? "service_weights" : "weights";
+		json_t *w = json_object_get(root, name);
+		for (int k = 0; k < MATCH_NCOMP; k++) {
+			json_t *v = json_object_get(w, match_component[k]);
+			if (!json_is_number(v) || json_number_value(v) < 0 ||
+			    json_number_value(v) > 100) {
+				weights_rc = cc_error_set(
+					&weights_err, CC_EINVAL,
+					"match_weights.json: %s.%s must be a number >= 0", name,
+					match_component[k]);
+				json_decref(root);
+				return;
+			}
+			(set ? weights.ws : weights.w)[k] = json_number_value(v);
 		}
-		weights.w[k] = json_number_value(v);
 	}
+	weights.track_full = num(root, "track_full", 5);
+	if (weights.track_full <= 0)
+		weights.track_full = 1;
 	json_t *c = json_object_get(root, "candidates");
 	weights.cand_text = (int)num(c, "text", 200);
 	weights.cand_node = (int)num(c, "node", 300);
@@ -569,7 +578,8 @@ struct ranking {
 	double best_p[3]; /* best bm25 of postings taken, by pass */
 	double best_e[3]; /* best bm25 of enterprises taken, by pass */
 	int ent_taken;
-	unsigned char *buys_on; /* supply posting: enterprises buying on its node */
+	unsigned char *buys_on;	  /* supply posting: enterprises buying on its node */
+	struct match_services sv; /* the service postings (issue 16 item 6) */
 	struct industry_memo *imemo;
 };
 
@@ -815,6 +825,40 @@ static void score_item(struct ranking *rk, struct match_item *it, int e, int n_l
 	it->score = round(sc * 1e9) / 1e9;
 }
 
+/* Whether candidate IT is of the posting's category: a service need is answered by service
+ * postings only, a product posting never by one. */
+static int category_fits(const struct ranking *rk, const struct match_item *it)
+{
+	int svc = it->is_posting && match_services_has(&rk->sv, it->id);
+	return rk->out->service ? svc : !svc;
+}
+
+/* A service candidate's own components (match/service.c) and its score on the service
+ * weights. */
+static void service_rescore(struct ranking *rk, struct match_item *it)
+{
+	if (!category_fits(rk, it))
+		return;
+	match_service_score(rk->st, rk->f, rk->out, it);
+	double sc = 0;
+	for (int j = 0; j < MATCH_NCOMP; j++)
+		sc += rk->W->ws[j] * it->comp[j];
+	it->score = round(sc * 1e9) / 1e9;
+}
+
+/* 5. A service need's providers: open service supplies offering some capability it needs.
+ * Returns 0 or a negative CC_E*. */
+static int service_candidates(struct ranking *rk, struct cc_error *err)
+{
+	int64_t *ids = NULL;
+	int n = 0;
+	int rc = match_service_candidates(rk->st, rk->out->caps, &ids, &n, err);
+	for (int i = 0; rc == 0 && i < n && i < rk->W->cand_node; i++)
+		take_posting(&rk->c, rk->mf, ids[i], rk->opposite, rk->tymd, rk->out->ent);
+	free(ids);
+	return rc;
+}
+
 /* Scores every candidate in the frame, drops the others and sorts: OUT takes the items. */
 static int score_candidates(struct ranking *rk, struct cc_error *err)
 {
@@ -837,10 +881,12 @@ static int score_candidates(struct ranking *rk, struct cc_error *err)
 			enterprise_node(rk, it, e);
 		}
 		score_item(rk, it, e, n_lo, n_hi, rcodes, nrcodes, tday);
+		if (rk->out->service)
+			service_rescore(rk, it);
 	}
 	int m = 0;
 	for (int k = 0; k < c->n; k++)
-		if (c->v[k].ent >= 0)
+		if (c->v[k].ent >= 0 && category_fits(rk, &c->v[k]))
 			c->v[m++] = c->v[k];
 	qsort(c->v, (size_t)m, sizeof *c->v, cmp_items);
 	rk->out->n = m;
@@ -910,12 +956,22 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 	const struct match_field *own = match_fields_of(rk.mf, id);
 	out->unit_id = own ? own->unit : match_fields_unit(rk.mf, out->unit);
 	rc = cands_init(&rk, err);
+	if (rc == 0)
+		rc = match_services_load(st, &rk.sv, err);
+	if (rc == 0) {
+		char inds[512];
+		int got = match_service_row(st, id, out->caps, inds, sizeof out->caps);
+		out->service = got == 1;
+		rc = got < 0 ? cc_error_set(err, CC_EDB, "cannot read the service posting") : 0;
+	}
 	if (rc)
 		goto out;
 	rc = text_candidates(&rk, err);
-	if (rc == 0)
+	if (rc == 0 && out->service)
+		rc = service_candidates(&rk, err);
+	if (rc == 0 && !out->service)
 		rc = node_posting_candidates(&rk, err);
-	if (rc == 0)
+	if (rc == 0 && !out->service)
 		rc = product_candidates(&rk, err);
 	if (rc)
 		goto out;
@@ -924,10 +980,12 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 	rk.mf = NULL;
 	match_text_release(rk.tx);
 	rk.tx = NULL;
-	rc = node_enterprise_candidates(&rk, err);
+	if (!out->service)
+		rc = node_enterprise_candidates(&rk, err);
 	if (rc == 0)
 		rc = score_candidates(&rk, err);
 out:
+	match_services_free(&rk.sv);
 	match_fields_release(rk.mf);
 	match_text_release(rk.tx);
 	free(rk.c.v);
@@ -935,6 +993,13 @@ out:
 	free(rk.buys_on);
 	free(rk.imemo);
 	return rc;
+}
+
+int match_component_applies(const struct match_result *r, int k)
+{
+	if (r->service)
+		return k != 1 && k != 5; /* no node, no quantity */
+	return k < MATCH_C_CAPABILITY;
 }
 
 void match_result_free(struct match_result *r)
@@ -1044,9 +1109,16 @@ int match_item_write(struct cc_store *st, const struct cc_frame *f, struct match
 		put_str(b, "unit", it->unit);
 	}
 	cc_buf_puts(b, ",\"explanation\":[");
-	for (int k = 0; k < MATCH_NCOMP; k++) {
-		char zh[300], en[300];
+	const double *wk = r->service ? W->ws : W->w;
+	for (int k = 0, listed = 0; k < MATCH_NCOMP; k++) {
+		char zh[600], en[600];
 		double v = it->comp[k];
+		if (!match_component_applies(r, k))
+			continue;
+		if (r->service && (k == MATCH_C_INDUSTRY || k >= MATCH_C_CAPABILITY)) {
+			match_service_reason(st, f, r, it, k, zh, en, sizeof zh);
+			goto put;
+		}
 		switch (k) {
 		case 0:
 			if (it->matched[0]) {
@@ -1135,13 +1207,14 @@ int match_item_write(struct cc_store *st, const struct cc_frame *f, struct match
 				 it->days < 0 ? 0 : it->days);
 			break;
 		}
-		cc_buf_puts(b, k ? ",{\"component\":\"" : "{\"component\":\"");
+	put:
+		cc_buf_puts(b, listed++ ? ",{\"component\":\"" : "{\"component\":\"");
 		cc_buf_puts(b, match_component[k]);
 		cc_buf_putc(b, '"');
 		put_str(b, "name_zh", component_zh[k]);
 		put_num(b, "value", v);
-		put_num(b, "weight", W->w[k]);
-		put_num(b, "contribution", W->w[k] * v);
+		put_num(b, "weight", wk[k]);
+		put_num(b, "contribution", wk[k] * v);
 		put_str(b, "reason_zh", zh);
 		put_str(b, "reason_en", en);
 		cc_buf_putc(b, '}');

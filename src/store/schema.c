@@ -800,6 +800,19 @@ static const char *const migrations[] = {
 	"    id / 10000000 % 10 * 2 + id / 1000000 % 10 * 3 + id / 100000 % 10 * 4 + id / "
 	"    10000 % 10 * 5 + id / 1000 % 10 * 6 + id / 100 % 10 * 7 + id / 10 % 10 * 8 + "
 	"    id % 10 * 9) % 11, 1) END AS number FROM patents;",
+	/* 28: service postings (issue 16, item 6): a posting with a row here is a service (a
+	 * solution provider's offer when it supplies, an enterprise's retrofit need when it
+	 * demands) with the capabilities it offers or needs (codes of
+	 * data/digital/capabilities.json joined by ';') and, for a provider, the GB/T 4754 codes
+	 * of the industries it serves. A retrofit project keeps the capabilities it needs and the
+	 * service demand posted for it (match_rank ranks the providers of that posting). */
+	"CREATE TABLE service_postings("
+	"  posting_id INTEGER PRIMARY KEY REFERENCES postings(id) ON DELETE CASCADE,"
+	"  capabilities TEXT NOT NULL CHECK(capabilities <> ''),"
+	"  industries TEXT);"
+	"ALTER TABLE retrofit_projects ADD COLUMN capabilities TEXT;"
+	"ALTER TABLE retrofit_projects ADD COLUMN need_posting INTEGER"
+	"  REFERENCES postings(id) ON DELETE SET NULL;",
 };
 
 int cc_schema_count(void)
