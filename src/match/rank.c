@@ -826,7 +826,8 @@ static void score_item(struct ranking *rk, struct match_item *it, int e, int n_l
 }
 
 /* Whether candidate IT is of the posting's category: a service need is answered by service
- * postings only, a product posting never by one. */
+ * postings only (and, past scoring, only by those offering some capability it needs), a
+ * product posting never by one. */
 static int category_fits(const struct ranking *rk, const struct match_item *it)
 {
 	int svc = it->is_posting && match_services_has(&rk->sv, it->id);
@@ -886,7 +887,8 @@ static int score_candidates(struct ranking *rk, struct cc_error *err)
 	}
 	int m = 0;
 	for (int k = 0; k < c->n; k++)
-		if (c->v[k].ent >= 0 && category_fits(rk, &c->v[k]))
+		if (c->v[k].ent >= 0 && category_fits(rk, &c->v[k]) &&
+		    (!rk->out->service || c->v[k].comp[MATCH_C_CAPABILITY] > 0))
 			c->v[m++] = c->v[k];
 	qsort(c->v, (size_t)m, sizeof *c->v, cmp_items);
 	rk->out->n = m;
