@@ -1,7 +1,7 @@
 // 智能制造 (issue 16, item 4): a year's maturity self-assessments (GET /api/v1/digital/summary):
 // the distribution of GB/T 39116 levels overall, by district and by chain (stacked bars), and
 // the 两化融合 indicators against the national targets. Address: #/digital?year=&region=
-import { t, pick } from '../i18n.js';
+import { t, pick, isZh } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { h, clear, chart, hashWith, errorPanel } from '../util.js';
 import { count, pct, money, num } from '../format.js';
@@ -91,6 +91,9 @@ export async function render({ main, query, alive }) {
       ],
     })));
 
+  // 服务商匹配 (issue 16, item 6): the providers the matching engine ranks for a project's need
+  // (a planned project's need is posted as a service demand); shown below the register.
+  const box = h('section', { class: 'panel', testid: 'retrofit-providers', hidden: true });
   // 技改项目: totals by kind and the register, newest first.
   const rt = rs.totals || {};
   main.appendChild(h('section', { class: 'panel', testid: 'retrofits' }, h('h2', null, t('retro.title')),
@@ -111,7 +114,51 @@ export async function render({ main, query, alive }) {
         { key: 'investment', label: t('retro.col.investment'), align: 'num', sort: true, render: (x) => money(x.investment), exportType: 'number' },
         { key: 'saved', label: t('retro.col.saved'), align: 'num', sort: (x) => x.measured_saved ?? x.expected_saved, render: (x) => num(x.measured_saved ?? x.expected_saved, 0), exportValue: (x) => x.measured_saved ?? x.expected_saved, exportType: 'number' },
         { key: 'provider', label: t('retro.col.provider'), sort: true, render: (x) => x.provider || '—' },
+        { key: 'match', label: t('retro.col.match'), export: false,
+          render: (x) => (x.need_posting ? h('button', { type: 'button', class: 'btn btn-sm', testid: 'retrofit-match', onclick: () => providers(box, x, alive) }, t('retro.match')) : '—') },
       ],
       empty: t('retro.empty'),
     })));
+  main.appendChild(box);
+}
+
+// The solution providers of project X's need (GET /retrofits/{id}/providers) into BOX: rank,
+// provider, offer, score and each component's value, weight, contribution and reason.
+async function providers(box, x, alive) {
+  box.hidden = false;
+  clear(box).appendChild(h('div', { class: 'muted' }, t('common.loading')));
+  let r;
+  try {
+    r = await api('/retrofits/' + x.id + '/providers', { query: { limit: 20 } });
+  } catch (e) {
+    if (alive()) clear(box).appendChild(errorPanel(errorText(e)));
+    return;
+  }
+  if (!alive()) return;
+  const zh = isZh();
+  const score = (v) => (v * 100).toFixed(1);
+  clear(box).append(
+    h('h2', null, t('retro.providers', { title: x.title })),
+    h('p', { class: 'muted small', testid: 'providers-note' }, t('retro.providers_note', { n: count(r.total) })),
+    table(r.items || [], {
+      testid: 'provider-table',
+      pageSize: 20,
+      row: (m) => ({ testid: 'provider-row', dataset: { id: String(m.id), uscc: m.uscc } }),
+      export: { name: t('retro.providers', { title: x.title }), title: t('retro.providers', { title: x.title }) },
+      columns: [
+        { key: 'rank', label: '#', align: 'num', exportType: 'number' },
+        { key: 'enterprise', label: t('retro.col.provider_name'), render: (m) => [h('div', null, h('a', { href: '#/enterprise/' + encodeURIComponent(m.uscc) }, m.enterprise)), h('div', { class: 'small muted' }, m.region_name || m.region)] },
+        { key: 'title', label: t('retro.col.offer') },
+        { key: 'score', label: t('retro.col.score'), align: 'num', render: (m) => h('strong', null, score(m.score)), exportValue: (m) => m.score, exportType: 'number' },
+        { key: 'why', label: t('retro.col.why'), exportValue: (m) => (m.explanation || []).map((c) => (zh ? c.reason_zh : c.reason_en)).join('; '),
+          render: (m) => h('table', { class: 'data-compact', testid: 'provider-explanation' }, h('tbody', null, ...(m.explanation || []).map((c) =>
+            h('tr', { dataset: { component: c.component } },
+              h('td', null, zh ? c.name_zh : t('retro.comp.' + c.component)),
+              h('td', { class: 'num' }, num(c.value, 2) + ' × ' + num(c.weight, 2)),
+              h('td', { class: 'num' }, num(c.contribution, 3)),
+              h('td', { class: 'small' }, zh ? c.reason_zh : c.reason_en))))) },
+      ],
+      empty: t('retro.no_providers'),
+    }));
+  box.scrollIntoView({ block: 'start' });
 }

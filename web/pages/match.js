@@ -294,7 +294,8 @@ async function matches(box, p, cursor, alive, page = 1) {
     grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
     xAxis: { type: 'value', max: 1 },
     yAxis: { type: 'category', inverse: true, data: top.map((m) => (m.title.length > 16 ? m.title.slice(0, 16) + '…' : m.title)) },
-    series: COMPONENTS.map((c, k) => ({
+    // A service posting's explanation has its own components (capability, track record ...).
+    series: (top[0].explanation ? top[0].explanation.map((x) => x.component) : COMPONENTS).map((c, k) => ({
       name: isZh() ? ((top[0].explanation || [])[k] || {}).name_zh || c : t('match.comp.' + c), type: 'bar', stack: 'score', barMaxWidth: 18, color: COLORS[k],
       data: top.map((m) => ((m.explanation || []).find((x) => x.component === c) || {}).contribution || 0),
     })),

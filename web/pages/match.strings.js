@@ -69,6 +69,8 @@ export default {
   'match.comp.cross_city': ['川渝互采', 'Chengdu–Chongqing'],
   'match.comp.quantity': ['数量匹配', 'Quantity'],
   'match.comp.credibility': ['企业信用', 'Credibility'],
+  'match.comp.capability': ['能力匹配', 'Capability'],
+  'match.comp.track_record': ['技改业绩', 'Track record'],
   'match.deal.contacted': ['已联系', 'Contacted'],
   'match.deal.agreed': ['已达成', 'Agreed'],
   'match.deal.failed': ['未成', 'Failed'],
