@@ -509,11 +509,12 @@ static int sub_applicants(struct cli_ctx *ctx, const char **val, const char **ar
 		return rc == CC_ENOTFOUND ? CLI_USAGE : CLI_FAIL;
 	}
 	static const char *const cols[] = {
-		"rank#",      "uscc",	     "name",	      "score#",	 "inventions#",
-		"patents#",   "platform",    "role",	      "local",	 "c_inventions#",
-		"c_patents#", "c_platform#", "c_membership#", "c_local#"};
+		"rank#",	 "uscc",	  "name",	"score#",
+		"inventions#",	 "patents#",	  "platform",	"role",
+		"local",	 "c_inventions#", "c_patents#", "c_platform#",
+		"c_membership#", "c_local#",	  "c_text#",	"text_matched"};
 	struct cli_table t;
-	cli_table_init(&t, 14, cols);
+	cli_table_init(&t, 16, cols);
 	struct cc_stmt *q = NULL;
 	cc_stmt_prepare(ctx->store, &q, "SELECT uscc, name FROM enterprises WHERE id = ?1", &err);
 	for (int i = 0; i < n && q; i++) {
@@ -529,7 +530,7 @@ static int sub_applicants(struct cli_ctx *ctx, const char **val, const char **ar
 		cc_stmt_bind_int64(q, 1, a[i].enterprise_id);
 		if (cc_stmt_step(q, &err) != 1)
 			continue;
-		const char *v[14] = {r,
+		const char *v[16] = {r,
 				     cc_stmt_text(q, 0),
 				     cc_stmt_text(q, 1),
 				     sc,
@@ -542,7 +543,9 @@ static int sub_applicants(struct cli_ctx *ctx, const char **val, const char **ar
 				     cv[1],
 				     cv[2],
 				     cv[3],
-				     cv[4]};
+				     cv[4],
+				     cv[5],
+				     a[i].matched[0] ? a[i].matched : NULL};
 		cli_table_add(&t, v);
 	}
 	cc_stmt_free(q);

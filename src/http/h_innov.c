@@ -14,6 +14,7 @@
 #include "domain/patent.h"
 #include "http/handlers.h"
 #include "innov/challenge.h"
+#include "match/match.h"
 #include "innov/innov.h"
 #include "innov/platform.h"
 
@@ -491,25 +492,31 @@ int h_innov_applicants(struct http_req *req)
 			cc_stmt_bind_int64(q, 1, a[i].enterprise_id);
 			if (cc_stmt_step(q, &err) != 1)
 				continue;
+			/* The matching engine's explanation (match_demand_part), and "id" as
+			 * before. */
 			json_t *comp = json_array();
-			for (int k = 0; k < INNOV_COMPONENTS; k++)
-				json_array_append_new(
-					comp,
-					json_pack("{s:s, s:o, s:o, s:o}", "id",
-						  innov_component_ids[k], "value",
-						  cc_json_num(a[i].value[k]), "weight",
-						  cc_json_num(a[i].weight[k]), "contribution",
-						  cc_json_num(a[i].weight[k] * a[i].value[k])));
+			for (int k = 0; k < INNOV_COMPONENTS; k++) {
+				char zh[300], en[300];
+				innov_applicant_reason(&a[i], k, zh, en, sizeof zh);
+				json_t *part = match_demand_part(
+					innov_component_ids[k], innov_component_zh[k],
+					a[i].value[k], a[i].weight[k], zh, en);
+				json_object_set_new(part, "id",
+						    json_string(innov_component_ids[k]));
+				json_array_append_new(comp, part);
+			}
 			json_array_append_new(
 				items,
-				json_pack("{s:i, s:s, s:s, s:o, s:I, s:I, s:s?, s:s?, s:b, s:o}",
-					  "rank", i + 1, "uscc", cc_stmt_text(q, 0), "name",
-					  cc_stmt_text(q, 1), "score", cc_json_num(a[i].score),
-					  "inventions", (json_int_t)a[i].inventions, "patents",
-					  (json_int_t)a[i].patents, "platform",
-					  a[i].platform_level[0] ? a[i].platform_level : NULL,
-					  "role", a[i].role[0] ? a[i].role : NULL, "local",
-					  a[i].local, "components", comp));
+				json_pack(
+					"{s:i, s:s, s:s, s:o, s:I, s:I, s:s?, s:s?, s:b, s:s?, s:o}",
+					"rank", i + 1, "uscc", cc_stmt_text(q, 0), "name",
+					cc_stmt_text(q, 1), "score", cc_json_num(a[i].score),
+					"inventions", (json_int_t)a[i].inventions, "patents",
+					(json_int_t)a[i].patents, "platform",
+					a[i].platform_level[0] ? a[i].platform_level : NULL, "role",
+					a[i].role[0] ? a[i].role : NULL, "local", a[i].local,
+					"text_matched", a[i].matched[0] ? a[i].matched : NULL,
+					"components", comp));
 		}
 		cc_stmt_free(q);
 	}

@@ -10,10 +10,14 @@
 #include "base/json.h"
 #include "base/parse.h"
 #include "domain/uscc.h"
+#include "base/buf.h"
 #include "innov/challenge.h"
+#include "match/match.h"
 
 const char *const innov_component_ids[INNOV_COMPONENTS] = {"inventions", "patents", "platform",
-							   "membership", "local"};
+							   "membership", "local",   "text"};
+const char *const innov_component_zh[INNOV_COMPONENTS] = {"发明专利", "有效专利", "创新平台",
+							  "环节成员", "本地注册", "技术文本"};
 
 int64_t innov_challenge_post(struct cc_store *st, const struct cc_catalogue *cat,
 			     const struct innov_challenge_in *in, const char *actor,
@@ -141,9 +145,7 @@ static int cmp_id(const void *a, const void *b)
 static int cmp_score(const void *a, const void *b)
 {
 	const struct innov_applicant *x = a, *y = b;
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return cmp_id(a, b);
+	return match_demand_cmp(x->score, x->enterprise_id, y->score, y->enterprise_id);
 }
 
 struct pool {
@@ -203,6 +205,107 @@ static int list_has(const char *s, const char *ref)
 	return 0;
 }
 
+/*
+ * Sets value[5] and matched of every applicant of the sorted POOL: the best share of TECH's
+ * trigrams held by one of its patents' titles. Returns 0 or a negative CC_E*.
+ */
+static int text_component(struct cc_store *st, struct pool *pool, const char *tech,
+			  struct cc_error *err)
+{
+	struct cc_buf ids = CC_BUF_INIT((size_t)1 << 26);
+	struct cc_stmt *q = NULL;
+	int rc = 0;
+	if (!tech[0] || !pool->n)
+		return 0;
+	cc_buf_putc(&ids, '[');
+	for (int i = 0; i < pool->n; i++)
+		cc_buf_printf(&ids, "%s%lld", i ? "," : "", (long long)pool->a[i].enterprise_id);
+	cc_buf_putc(&ids, ']');
+	if (ids.failed) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = cc_stmt_prepare(st, &q,
+			     "SELECT holder_id, title FROM patents WHERE title IS NOT NULL AND "
+			     "title <> '' AND holder_id IN (SELECT value FROM json_each(?1))",
+			     err);
+	if (rc)
+		goto out;
+	cc_stmt_bind_text(q, 1, ids.data, ids.len);
+	while ((rc = cc_stmt_step(q, err)) == 1) {
+		struct innov_applicant *a = pool_get(pool, cc_stmt_int64(q, 0), 0);
+		char m[128];
+		double v = a ? match_text_share(tech, cc_stmt_text(q, 1), m, sizeof m) : 0;
+		if (a && v > a->value[5]) {
+			a->value[5] = v;
+			snprintf(a->matched, sizeof a->matched, "%s", m);
+		}
+	}
+	rc = rc < 0 ? CC_EDB : 0;
+out:
+	cc_stmt_free(q);
+	cc_buf_release(&ids);
+	return rc;
+}
+
+void innov_applicant_reason(const struct innov_applicant *a, int k, char *zh, char *en, size_t n)
+{
+	static const char *const lv_zh[] = {"national", "国家级",   "municipal",
+					    "市级",	"district", "区县级"};
+	static const char *const role_zh[] = {"master", "链主", "core",	 "核心企业",
+					      "member", "成员", "chain", "链上其他环节"};
+	const char *lz = a->platform_level, *rz = a->role;
+	for (int i = 0; i < 6; i += 2)
+		if (!strcmp(lz, lv_zh[i]))
+			lz = lv_zh[i + 1];
+	for (int i = 0; i < 8; i += 2)
+		if (!strcmp(rz, role_zh[i]))
+			rz = role_zh[i + 1];
+	switch (k) {
+	case 0:
+		snprintf(zh, n, "该环节有效发明专利 %lld 件", (long long)a->inventions);
+		snprintf(en, n, "%lld inventions in force under the node",
+			 (long long)a->inventions);
+		break;
+	case 1:
+		snprintf(zh, n, "该环节有效专利 %lld 件", (long long)a->patents);
+		snprintf(en, n, "%lld patents in force under the node", (long long)a->patents);
+		break;
+	case 2:
+		if (a->platform_level[0]) {
+			snprintf(zh, n, "建有服务该环节的%s创新平台", lz);
+			snprintf(en, n, "hosts a %s platform serving the node", a->platform_level);
+		} else {
+			snprintf(zh, n, "未建服务该环节的创新平台");
+			snprintf(en, n, "hosts no platform serving the node");
+		}
+		break;
+	case 3:
+		if (a->role[0]) {
+			snprintf(zh, n, "环节成员：%s", rz);
+			snprintf(en, n, "member: %s", a->role);
+		} else {
+			snprintf(zh, n, "非该产业链成员");
+			snprintf(en, n, "not a member of the chain");
+		}
+		break;
+	case 4:
+		snprintf(zh, n, "%s", a->local ? "在本地注册" : "外地企业");
+		snprintf(en, n, "%s",
+			 a->local ? "registered in the scope" : "registered elsewhere");
+		break;
+	default:
+		if (a->matched[0]) {
+			snprintf(zh, n, "专利名称含：%s", a->matched);
+			snprintf(en, n, "patent titles contain \u201c%s\u201d", a->matched);
+		} else {
+			snprintf(zh, n, "专利名称与攻关技术无共同文字");
+			snprintf(en, n, "no patent title shares the technology's text");
+		}
+		break;
+	}
+}
+
 int innov_challenge_rank(struct cc_store *st, const struct cc_catalogue *cat,
 			 const struct innov_patents *p, const struct chain_scope *scope, int year,
 			 int64_t id, int max, struct innov_applicant **out, int *n,
@@ -211,7 +314,7 @@ int innov_challenge_rank(struct cc_store *st, const struct cc_catalogue *cat,
 	struct cc_stmt *q = NULL;
 	struct pool pool = {0};
 	json_t *w = NULL;
-	char chain[64] = "", node[128] = "", ref[200];
+	char chain[64] = "", node[128] = "", ref[200], tech[512] = "";
 	char *text = NULL;
 	size_t len = 0;
 	int rc;
@@ -223,13 +326,15 @@ int innov_challenge_rank(struct cc_store *st, const struct cc_catalogue *cat,
 	free(text);
 	if (!w)
 		return cc_error_set(err, CC_EPARSE, "innovation/challenge_weights.json: bad JSON");
-	rc = cc_stmt_prepare(st, &q, "SELECT chain, node FROM challenges WHERE id = ?1", err);
+	rc = cc_stmt_prepare(st, &q, "SELECT chain, node, technology FROM challenges WHERE id = ?1",
+			     err);
 	if (rc)
 		goto out;
 	cc_stmt_bind_int64(q, 1, id);
 	if (cc_stmt_step(q, err) == 1) {
 		snprintf(chain, sizeof chain, "%s", cc_stmt_text(q, 0));
 		snprintf(node, sizeof node, "%s", cc_stmt_text(q, 1));
+		snprintf(tech, sizeof tech, "%s", cc_stmt_text(q, 2));
 	}
 	cc_stmt_free(q);
 	q = NULL;
@@ -305,6 +410,12 @@ int innov_challenge_rank(struct cc_store *st, const struct cc_catalogue *cat,
 	}
 	cc_stmt_free(q);
 	q = NULL;
+	/* The technology against the candidates' patent titles (the engine's text share; the
+	 * best title counts). One pass over the titles of the candidates' patents. */
+	pool_sort(&pool);
+	rc = text_component(st, &pool, tech, err);
+	if (rc)
+		goto out;
 	/* Scores. */
 	int64_t max_inv = 0, max_all = 0;
 	for (int i = 0; i < pool.n; i++) {
@@ -327,11 +438,9 @@ int innov_challenge_rank(struct cc_store *st, const struct cc_catalogue *cat,
 		a->value[2] = wnum(w, "platform_level", a->platform_level, 0);
 		a->value[3] = wnum(w, "membership_role", a->role, 0);
 		a->value[4] = a->local ? 1 : wnum(w, "local_outside", NULL, 0.5);
-		a->score = 0;
-		for (int c = 0; c < INNOV_COMPONENTS; c++) {
+		for (int c = 0; c < INNOV_COMPONENTS; c++)
 			a->weight[c] = wnum(w, "weights", innov_component_ids[c], 0);
-			a->score += a->weight[c] * a->value[c];
-		}
+		a->score = match_demand_score(a->weight, a->value, INNOV_COMPONENTS);
 	}
 	qsort(pool.a, (size_t)pool.n, sizeof *pool.a, cmp_score);
 	*n = pool.n < max ? pool.n : max;

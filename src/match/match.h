@@ -236,6 +236,32 @@ int match_item_write(struct cc_store *st, const struct cc_frame *f, struct match
 void match_item_text(struct cc_store *st, struct match_result *r, int i);
 
 /*
+ * The text component of a candidate that is not in a text index (a 揭榜挂帅 challenge's
+ * technology against an enterprise's patent titles): the share of TOPIC's trigrams (of its 3+
+ * character terms, buy/sell words dropped) that TEXT holds, 0..1, ASCII case ignored; MATCHED
+ * (N bytes, may be NULL) gets the maximal runs of shared trigrams, ';'-joined, as a posting's
+ * explanation reports them. 0 when TOPIC has no 3+ character term or TEXT is NULL.
+ */
+double match_text_share(const char *topic, const char *text, char *matched, size_t n);
+
+/* ---- posting-like demands (match/demand.c) ---- */
+
+/*
+ * A demand that is not a row of postings (a 揭榜挂帅 challenge, issue 17 item 4): its caller
+ * gathers the candidates and their components in 0..1; the engine scores them as match_rank
+ * does (sum of weight x component, rounded to 1e-9 so that sums in another order cannot flip a
+ * tie), orders them (best first, ties by the smaller id) and writes each component's
+ * explanation in the shape of a posting match's ({component, name_zh, value, weight,
+ * contribution, reason_zh, reason_en}).
+ */
+double match_demand_score(const double *weight, const double *value, int ncomp);
+/* Best first, then the smaller id: <0 when (SA, IDA) ranks before (SB, IDB). */
+int match_demand_cmp(double sa, int64_t ida, double sb, int64_t idb);
+/* One explanation entry as JSON (owned by the caller). */
+json_t *match_demand_part(const char *component, const char *name_zh, double value, double weight,
+			  const char *reason_zh, const char *reason_en);
+
+/*
  * Builds the FTS5 query of TEXT into OUT (size N): distinct trigrams of each 3+ character
  * term, quoted and OR-ed. Returns the number of trigrams (0: no 3+ character term).
  */

@@ -1057,6 +1057,44 @@ void match_item_text(struct cc_store *st, struct match_result *r, int i)
 	cc_stmt_reset(s);
 }
 
+double match_text_share(const char *topic, const char *text, char *matched, size_t n)
+{
+	struct match_term t[MATCH_MAX_TERMS];
+	char clean[1024];
+	struct match_item it;
+	int all = 0, found = 0;
+	memset(&it, 0, sizeof it);
+	match_strip_stopwords(topic, clean, sizeof clean);
+	int nt = match_terms(clean, t, MATCH_MAX_TERMS);
+	for (int k = 0; k < nt && text; k++) {
+		const char *p = t[k].text;
+		if (t[k].chars < 3)
+			continue;
+		for (size_t b = 0; p[b]; b += match_char_len((unsigned char)p[b])) {
+			size_t e = b;
+			int c = 0;
+			while (p[e] && c < 3) {
+				e += match_char_len((unsigned char)p[e]);
+				c++;
+			}
+			if (c < 3)
+				break;
+			char tri[16];
+			if (e - b >= sizeof tri)
+				continue;
+			memcpy(tri, p + b, e - b);
+			tri[e - b] = '\0';
+			all++;
+			found += has_ci(text, tri);
+		}
+	}
+	if (text && nt > 0)
+		note_terms(&it, t, nt, text);
+	if (matched)
+		snprintf(matched, n, "%s", it.matched);
+	return all ? (double)found / all : 0;
+}
+
 /* Appends ,"KEY": and the JSON string S. (A failed append makes the rest fail: the caller
  * checks the last.) */
 static void put_str(struct cc_buf *b, const char *key, const char *s)

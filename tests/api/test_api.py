@@ -2320,7 +2320,9 @@ def main():
                      "id": str(ctx.import_id), "username": "target1", "chain": "nev",
                      "node": node[0][0] if node else "1", "model": "listing_reserve",
                      "list": "reserve",
-                     "posting": str(db_query("SELECT max(id) FROM postings")[0][0]),
+                     # The supply posted above, not the retrofit project's need (a service).
+                     "posting": str(db_query("SELECT max(id) FROM postings WHERE id NOT IN "
+                                             "(SELECT posting_id FROM service_postings)")[0][0]),
                      "project": ctx.own_project,
                      "supplier": db_query("SELECT s.supplier FROM supply_edges s JOIN enterprises e "
                                           "ON e.uscc = s.supplier GROUP BY s.supplier "

@@ -82,5 +82,18 @@ test('a challenge: its applicants ranked with each component', async () => {
   await rows.first().waitFor();
   assert.ok(await rows.count() > 0, 'applicants ranked');
   assert.match(await page.locator(tid('applicant-table')).innerText(), /发明专利[\s\S]*创新平台[\s\S]*链上角色/);
+  // The matching engine's explanation: every component with its reason, as the API gives it.
+  const ch = (await (await page.request.get(srv.base + '/api/v1/innovation/challenges')).json()).find((c) => c.title === '电芯攻关');
+  const api = await (await page.request.get(srv.base + '/api/v1/innovation/challenges/' + ch.id + '/applicants')).json();
+  const first = rows.first();
+  assert.equal(await first.getAttribute('data-uscc'), api.applicants[0].uscc);
+  await first.locator(tid('applicant-why') + ' summary').click();
+  const parts = first.locator(tid('applicant-explanation') + ' tr');
+  assert.equal(await parts.count(), 6, 'six components');
+  for (const c of api.applicants[0].components) {
+    const tr = first.locator(`tr[data-component="${c.component}"]`);
+    assert.match(await tr.innerText(), new RegExp(c.reason_zh.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), c.component + ' explained');
+  }
+  assert.match(await first.locator('tr[data-component="text"]').innerText(), /专利名称/);
   await screenshot(page, 'innovation-challenge');
 });

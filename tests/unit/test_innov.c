@@ -19,6 +19,8 @@
 #include "domain/codes.h"
 #include "domain/patent.h"
 #include "innov/challenge.h"
+#include "match/match.h"
+#include "base/builtin.h"
 #include "innov/innov.h"
 #include "innov/platform.h"
 #include "io/import.h"
@@ -322,12 +324,12 @@ static void test_challenge(void **state)
 	assert_int_equal(innov_challenge_rank(st, cat, pat, &cq, 2023, id, 10, &a, &n, &err), 0);
 	/* Candidates: A (patent 1 in force, the platform, in Chongqing) and D (patent 5, in
 	 * Shenzhen); B's patents under cells are pending or invalid. Scores by hand with the
-	 * weights file (0.35 inventions, 0.15 patents, 0.2 platform, 0.2 membership, 0.1 local,
-	 * 0.5 for a firm outside the scope): A 0.35 + 0.15 + 0.2 + 0 + 0.1 = 0.8, D 0.35 + 0.15 +
-	 * 0.05 = 0.55. */
+	 * weights file (0.3 inventions, 0.1 patents, 0.2 platform, 0.2 membership, 0.1 local,
+	 * 0.5 for a firm outside the scope, 0.1 text: no titles here): A 0.3 + 0.1 + 0.2 + 0 +
+	 * 0.1 = 0.7, D 0.3 + 0.1 + 0.05 = 0.45. */
 	assert_int_equal(n, 2);
-	assert_true(fabs(a[0].score - 0.8) < 1e-9);
-	assert_true(fabs(a[1].score - 0.55) < 1e-9);
+	assert_true(fabs(a[0].score - 0.7) < 1e-9);
+	assert_true(fabs(a[1].score - 0.45) < 1e-9);
 	assert_string_equal(a[0].platform_level, "national");
 	assert_int_equal(a[0].local, 1);
 	assert_int_equal(a[1].local, 0);
@@ -499,6 +501,108 @@ static void test_registry_import(void **state)
 	free(cv);
 }
 
+/* Ranks challenge ID (scope Chongqing, 2023) into *A and *N. */
+static void rank_challenge(int64_t id, struct innov_applicant **a, int *n)
+{
+	struct cc_error err = {0};
+	struct chain_scope cq;
+	assert_int_equal(chain_scope_parse("chongqing", &cq, &err), 0);
+	int rc = innov_challenge_rank(st, cat, pat, &cq, 2023, id, 10, a, n, &err);
+	if (rc)
+		print_error("%s\n", err.msg);
+	assert_int_equal(rc, 0);
+}
+
+/*
+ * After test_challenge: the applicants go through the matching engine's score, order and
+ * text share. D's patent title names the technology (固态电解质), A's does not: D's text
+ * component is 1, A's 0. With the shipped weights A stays first (0.7 against 0.45 + 0.1);
+ * with text weighted 0.5 (a commission's data folder) D passes A (0.95 against 0.7): the order
+ * follows the components. Each component's reason names what it counted.
+ */
+static void test_challenge_engine(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	char sql[300];
+	snprintf(sql, sizeof sql,
+		 "UPDATE patents SET title = '一种硫化物固态电解质及全固态电池' WHERE holder_id = "
+		 "(SELECT id FROM enterprises WHERE uscc = '%s')",
+		 D);
+	assert_int_equal(cc_store_exec(st, sql, &err), 0);
+	snprintf(sql, sizeof sql,
+		 "UPDATE patents SET title = '磷酸铁锂正极材料及其制备方法' WHERE holder_id = "
+		 "(SELECT id FROM enterprises WHERE uscc = '%s')",
+		 A);
+	assert_int_equal(cc_store_exec(st, sql, &err), 0);
+	struct innov_challenge_in in = {"固态电池攻关", "power_battery.cells", "固态电解质",
+					"2027-06-30",	"市经济信息委",	       300};
+	int64_t id = innov_challenge_post(st, cat, &in, "ana", &err);
+	assert_true(id > 0);
+	struct innov_applicant *a = NULL;
+	int n = 0;
+	rank_challenge(id, &a, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(innov_component_ids[5], "text");
+	int ia = 0, id_ = 1;
+	assert_true(fabs(a[ia].value[5]) < 1e-12);
+	assert_true(fabs(a[id_].value[5] - 1) < 1e-12);
+	assert_non_null(strstr(a[id_].matched, "固态电解质"));
+	assert_true(fabs(a[ia].score - 0.7) < 1e-9);
+	assert_true(fabs(a[id_].score - 0.55) < 1e-9);
+	for (int i = 0; i < n; i++) {
+		double sum = 0;
+		for (int k = 0; k < INNOV_COMPONENTS; k++)
+			sum += a[i].weight[k] * a[i].value[k];
+		assert_true(fabs(sum - a[i].score) < 1e-9);
+		assert_true(i == 0 || a[i - 1].score >= a[i].score);
+	}
+	/* The explanation names each component's count. */
+	char zh[300], en[300];
+	innov_applicant_reason(&a[id_], 5, zh, en, sizeof zh);
+	assert_non_null(strstr(zh, "固态电解质"));
+	assert_non_null(strstr(en, "固态电解质"));
+	innov_applicant_reason(&a[ia], 5, zh, en, sizeof zh);
+	assert_non_null(strstr(zh, "无共同文字"));
+	innov_applicant_reason(&a[ia], 2, zh, en, sizeof zh);
+	assert_non_null(strstr(zh, "国家级"));
+	innov_applicant_reason(&a[id_], 4, zh, en, sizeof zh);
+	assert_string_equal(zh, "外地企业");
+	innov_applicant_reason(&a[id_], 0, zh, en, sizeof zh);
+	assert_string_equal(zh, "该环节有效发明专利 1 件");
+	json_t *part = match_demand_part(innov_component_ids[5], innov_component_zh[5],
+					 a[id_].value[5], a[id_].weight[5], zh, en);
+	assert_string_equal(json_string_value(json_object_get(part, "component")), "text");
+	assert_true(fabs(json_number_value(json_object_get(part, "contribution")) - 0.1) < 1e-12);
+	json_decref(part);
+	free(a);
+	/* Text weighted 0.5: D (0.45 + 0.5) passes A (0.7). */
+	char wdir[128], wpath[200];
+	snprintf(wdir, sizeof wdir, "%s/data", dir);
+	snprintf(wpath, sizeof wpath, "%s/innovation", wdir);
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "mkdir -p %s", wpath);
+	assert_int_equal(system(cmd), 0);
+	snprintf(wpath, sizeof wpath, "%s/innovation/challenge_weights.json", wdir);
+	FILE *fp = fopen(wpath, "w");
+	assert_non_null(fp);
+	fputs("{\"weights\": {\"inventions\": 0.3, \"patents\": 0.1, \"platform\": 0.2, "
+	      "\"membership\": 0.2, \"local\": 0.1, \"text\": 0.5}, \"platform_level\": "
+	      "{\"national\": 1.0, \"municipal\": 0.7, \"district\": 0.4}, "
+	      "\"membership_role\": {\"master\": 1.0, \"core\": 0.8, \"member\": 0.6, "
+	      "\"chain\": 0.3}, \"local_outside\": 0.5}",
+	      fp);
+	fclose(fp);
+	cc_data_set_dir(wdir);
+	rank_challenge(id, &a, &n);
+	cc_data_set_dir(NULL);
+	assert_int_equal(n, 2);
+	assert_true(fabs(a[0].value[5] - 1) < 1e-12); /* D first now */
+	assert_true(fabs(a[0].score - 0.95) < 1e-9);
+	assert_true(fabs(a[1].score - 0.7) < 1e-9);
+	free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +612,7 @@ int main(void)
 		cmocka_unit_test(test_tech_status),
 		cmocka_unit_test(test_platforms),
 		cmocka_unit_test(test_challenge),
+		cmocka_unit_test(test_challenge_engine),
 		cmocka_unit_test(test_registry_import),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

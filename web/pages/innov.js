@@ -124,10 +124,19 @@ async function challengesPanel(chainId, nodes, alive) {
         { key: 'rank', label: t('innov.col.rank'), align: 'num', render: (x) => fmtInt(x.rank) },
         { key: 'name', label: t('innov.col.applicant'), class: 'col-name', render: (x) => h('a', { href: '#/enterprise/' + encodeURIComponent(x.uscc) }, x.name) },
         { key: 'score', label: t('innov.col.score'), align: 'num', render: (x) => fmtNum(x.score * 100, 1) },
-        ...['inventions', 'patents', 'platform', 'membership', 'local'].map((id, k) => ({
+        ...['inventions', 'patents', 'platform', 'membership', 'local', 'text'].map((id) => ({
           key: 'c_' + id, label: t('innov.comp.' + id), align: 'num', title: t('innov.comp_hint'),
-          render: (x) => fmtNum(((x.components || [])[k] || {}).contribution * 100, 1),
+          render: (x) => fmtNum(((x.components || []).find((c) => c.id === id) || {}).contribution * 100, 1),
         })),
+        // The matching engine's explanation: each component's value × weight and its reason.
+        { key: 'why', label: t('innov.col.why'), class: 'small',
+          render: (x) => h('details', { testid: 'applicant-why' }, h('summary', null, t('innov.explain')),
+            h('table', { class: 'data-compact', testid: 'applicant-explanation' }, h('tbody', null, ...(x.components || []).map((c) =>
+              h('tr', { dataset: { component: c.component || c.id } },
+                h('td', null, isZh() ? c.name_zh : t('innov.comp.' + c.id)),
+                h('td', { class: 'num' }, fmtNum(c.value, 2) + ' × ' + fmtNum(c.weight, 2)),
+                h('td', { class: 'num' }, fmtNum(c.contribution * 100, 1)),
+                h('td', null, isZh() ? c.reason_zh : c.reason_en)))))) },
       ],
     }));
   };

@@ -58,5 +58,8 @@ export default {
   'innov.comp.platform': ['创新平台', 'Platform'],
   'innov.comp.membership': ['链上角色', 'Membership'],
   'innov.comp.local': ['本地注册', 'Local'],
-  'innov.comp_hint': ['各项为该项的权重×取值（满分 100），候选企业为该环节有效专利的权利人、服务该环节的平台依托企业和该环节企业', 'Each column is the component’s weight × value (out of 100); the applicants are the holders of patents in force under the node, the hosts of platforms serving it and its members'],
+  'innov.comp.text': ['技术文本', 'Text'],
+  'innov.col.why': ['匹配理由', 'Why'],
+  'innov.explain': ['各项说明', 'Explanation'],
+  'innov.comp_hint': ['各项为该项的权重×取值（满分 100），候选企业为该环节有效专利的权利人、服务该环节的平台依托企业和该环节企业；由供需匹配引擎评分排序，技术文本为攻关技术与其专利名称的文字匹配', 'Each column is the component’s weight × value (out of 100); the applicants are the holders of patents in force under the node, the hosts of platforms serving it and its members; scored and ordered by the matching engine, text being the technology matched against their patents’ titles'],
 };
