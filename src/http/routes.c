@@ -299,7 +299,7 @@ const struct http_route http_routes[] = {
 	 "Retrofit projects, newest first: enterprise, title, kind, investment, dates, status, solution provider, energy saved expected and measured, CNC rate before and after (an enterprise user: its own; a chief: their chains' members)",
 	 "uscc:string,region:integer", "digital"},
 	{"POST", "/api/v1/retrofits", h_retrofit_create, EDIT | HTTP_ROLE_ENTERPRISE,
-	 "Register a retrofit project (audited): body {uscc, title, kind green|intelligent|both, investment, start_date, end_date (YYYY-MM-DD), status planned|in_progress|completed|cancelled, provider, expected_saved, measured_saved (tce), cnc_before, cnc_after (0-1)}; an enterprise user only its own; 201 with the project",
+	 "Register a retrofit project (audited): body {uscc, title, kind green|intelligent|both, investment, start_date, end_date (YYYY-MM-DD), status planned|in_progress|completed|cancelled, provider, expected_saved, measured_saved (tce), cnc_before, cnc_after (0-1), capabilities (codes of data/digital/capabilities.json)}; a planned project's need is posted as a service demand at once; an enterprise user only its own; 201 with the project",
 	 "", "digital"},
 	{"GET", "/api/v1/retrofits/{project}", h_retrofit, ALL,
 	 "One retrofit project with its before/after view: the enterprise's energy per output, energy use and labour productivity of the year before the start and of the end year, and the CNC rate of its self-assessments of those years (an enterprise user: its own)",
