@@ -2,7 +2,7 @@
  * Service postings (issue 16, item 6): a solution provider's offer (a supply posting) and an
  * enterprise's retrofit need (a demand posting) carry capability codes
  * (data/digital/capabilities.json) and, for a provider, the GB/T 4754 industries it serves
- * (table service_postings, migration 27). match_rank ranks the providers of a need with the
+ * (table service_postings, migration 28). match_rank ranks the providers of a need with the
  * engine's components, three of them read here: capability (how much of the need the provider
  * covers), industry (the need's enterprise in an industry the provider serves) and track record
  * (the provider's completed retrofit projects in the register). See match.h.
