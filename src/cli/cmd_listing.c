@@ -301,6 +301,46 @@ static int sub_funnel(struct cli_ctx *ctx, const char **val, const char **args, 
 	return CLI_OK;
 }
 
+static int sub_history(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	struct cc_error err = {0};
+	int64_t months = 0;
+	int rc;
+	(void)args;
+	(void)nargs;
+	if ((rc = id_opt("months", val[O_MONTHS], &months)) || (rc = setup(ctx)))
+		return rc;
+	json_t *j = listing_funnel_history(ctx->store, (int)months, val[O_TODAY], &err);
+	if (!j)
+		return fail("history", err.code, &err);
+	if (ctx->format == CLI_FMT_JSON)
+		return print_json(j);
+	/* A row per month-end, a column per stage. */
+	static const char *const cols[] = {"date",	  "none#",     "shareholding#",
+					   "tutoring#",	  "accepted#", "inquiry#",
+					   "registered#", "listed#",   "withdrawn#"};
+	json_t *series = json_object_get(j, "series"), *dates = json_object_get(j, "dates");
+	struct cli_table t;
+	cli_table_init(&t, 9, cols);
+	for (size_t k = 0; k < json_array_size(dates); k++) {
+		char n[8][24];
+		const char *v[9] = {json_string_value(json_array_get(dates, k))};
+		for (size_t i = 0; i < 8; i++) {
+			json_t *c = json_object_get(json_array_get(series, i), "counts");
+			snprintf(n[i], sizeof n[i], "%lld",
+				 (long long)json_integer_value(json_array_get(c, k)));
+			v[i + 1] = n[i];
+		}
+		cli_table_add(&t, v);
+	}
+	cli_table_print(&t, stdout, ctx->format);
+	cli_table_release(&t);
+	printf("(%lld reserve firms at each month-end up to %s, from the stage dates kept)\n",
+	       (long long)json_integer_value(json_object_get(j, "total")), text(j, "today"));
+	json_decref(j);
+	return CLI_OK;
+}
+
 static int sub_stalled(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
 {
 	struct cc_error err = {0};
@@ -354,6 +394,8 @@ static const struct cli_sub listing_subs[] = {
 	{"engage", sub_engage, 1, 1, CLI_OPT(O_INSTITUTION) | CLI_OPT(O_KIND) | CLI_OPT(O_NOTE),
 	 "engage USCC --institution ID --kind interest|counselling [--note N]"},
 	{"funnel", sub_funnel, 0, 0, 0, "funnel"},
+	{"history", sub_history, 0, 0, CLI_OPT(O_MONTHS) | CLI_OPT(O_TODAY),
+	 "history [--months N] [--today D]"},
 	{"stalled", sub_stalled, 0, 0, CLI_OPT(O_MONTHS) | CLI_OPT(O_TODAY) | CLI_OPT(O_OPEN),
 	 "stalled [--months N] [--today YYYY-MM-DD] [--open]"},
 	{NULL, NULL, 0, 0, 0, NULL}};

@@ -26,6 +26,13 @@ expect_status 0 "a stage with date, board and sponsor" $CC listing progress "$U"
 expect_eq "$(json '" ".join([d["stage"], d["since"], d["board"]])' < "$T/out")" "tutoring 2025-01-05 star" "the firm carries it"
 expect_status 0 "the funnel" $CC listing funnel --format json
 expect_eq "$(json 'sum(x["count"] for x in d["by_stage"])' < "$T/out")" "$all" "the funnel's stages add up to the reserve"
+expect_status 0 "the funnel over time" $CC listing history --months 24 --format json
+expect_eq "$(json 'len(d["months"]), len(d["series"]), all(sum(s["counts"][k] for s in d["series"]) == d["total"] for k in range(24)), d["total"]' < "$T/out")" "24 8 True $all" "24 month-ends, each adding up to the reserve"
+expect_eq "$(json '[s["counts"][-1] for s in d["series"]]' < "$T/out")" "$($CC listing funnel --format json | json '[x["count"] for x in d["by_stage"]]')" "today's column is the funnel"
+expect_status 0 "history as a table" $CC listing history --months 3 --today 2025-03-10
+expect_grep "^2025-03-10 " "$T/out" "the last row is today"
+expect_grep "^2025-01-31 " "$T/out" "a month-end row"
+expect_status 1 "a bad --today" $CC listing history --today 2025-02-30
 expect_status 0 "stalled cases opened" $CC listing stalled --months 6 --today 2026-12-01 --open --format json
 n=$(json 'd["opened"]' < "$T/out")
 [ "$n" -ge 1 ] && pass "some stalled cases opened ($n)" || fail "no stalled case opened"
