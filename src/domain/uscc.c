@@ -9,10 +9,18 @@ static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
 static const int org_weights[8] = {3, 7, 9, 10, 5, 8, 4, 2};
 
+/* The value of C in the alphabet, or -1: a table (a strchr per character was a visible cost
+ * of a patents import, which checks a holder code per row). */
 static int value_of(char c)
 {
-	const char *p = c ? strchr(alphabet, c) : NULL;
-	return p ? (int)(p - alphabet) : -1;
+	static const signed char v[128] = {
+		['0'] = 1,  ['1'] = 2,	['2'] = 3,  ['3'] = 4,	['4'] = 5,  ['5'] = 6,	['6'] = 7,
+		['7'] = 8,  ['8'] = 9,	['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
+		['E'] = 15, ['F'] = 16, ['G'] = 17, ['H'] = 18, ['J'] = 19, ['K'] = 20, ['L'] = 21,
+		['M'] = 22, ['N'] = 23, ['P'] = 24, ['Q'] = 25, ['R'] = 26, ['T'] = 27, ['U'] = 28,
+		['W'] = 29, ['X'] = 30, ['Y'] = 31};
+	unsigned char u = (unsigned char)c;
+	return u < 128 ? v[u] - 1 : -1;
 }
 
 int cc_uscc_char_ok(char c)
