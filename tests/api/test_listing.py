@@ -195,6 +195,28 @@ def main():
               ["shareholding", "tutoring", "accepted", "inquiry", "registered", "listed"],
               "stage names come with the funnel in the listing order")
 
+        # The funnel over time: each month-end adds up to the reserve; at 2025-03-31 the
+        # firm moved above stands in 辅导备案 (its stage of 2025-03-02), against SQL.
+        st, hist = s["chief"].call("GET", "/api/v1/listing/funnel/history?months=6&today=2025-03-31")
+        check(st == 200 and hist["dates"][-1] == "2025-03-31" and len(hist["months"]) == 6 and
+              all(sum(x["counts"][k] for x in hist["series"]) == hist["total"] == len(reserve)
+                  for k in range(6)),
+              "history: six month-ends, each adding up to the reserve", hist.get("dates"))
+        want = dict(db.execute(
+            "SELECT (SELECT s.stage FROM listing_stages s WHERE s.enterprise_id = r.enterprise_id "
+            "AND s.date <= '2025-03-31' ORDER BY s.date DESC LIMIT 1) AS st, count(*) FROM (" +
+            RESERVE_SQL + ") r GROUP BY st").fetchall())
+        want = {("none" if k is None else k): v for k, v in want.items()}
+        got = {x["stage"]: x["counts"][-1] for x in hist["series"] if x["counts"][-1]}
+        check(got == want, "history's last month-end = SQL's latest stage on or before it",
+              (got, want))
+        st, _ = s["chief"].call("GET", "/api/v1/listing/funnel/history?months=500")
+        check(st == 400, "months above 120 -> 400", st)
+        st, _ = s["chief"].call("GET", "/api/v1/listing/funnel/history?today=2025-02-30")
+        check(st == 400, "a bad date -> 400", st)
+        st, _ = s["investor"].call("GET", "/api/v1/listing/funnel/history")
+        check(st == 403, "investors do not see the history -> 403", st)
+
         # Stalled cases: listed, then opened once per enterprise.
         st, j = s["chief"].call("POST", "/api/v1/listing/stalled", {})
         check(st == 403, "chief may not open stalled cases -> 403", st)
