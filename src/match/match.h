@@ -192,6 +192,7 @@ struct match_item {
 	char unit[96]; /* the posting's unit: filled by match_item_text, "" before */
 	int unit_id;   /* the unit as ranking compares it (match/fields.c), 0 none */
 	int days;      /* days the counterpart has been on the platform, -1 unknown */
+	int track;     /* a service provider's completed retrofit projects (track record) */
 };
 
 struct match_result {

@@ -129,7 +129,9 @@ int match_service_row(struct cc_store *st, int64_t id, char *capabilities, char 
 /* Adds to posting ID's JSON O its category ("product" / "service") and, for a service, its
  * capabilities ([{id, kind, name_zh, name_en}]) and industries served. */
 void match_service_json(struct cc_store *st, int64_t id, json_t *o);
-/* The ids of the service postings, sorted (match_services_has looks one up). */
+/* The ids of the service postings, sorted (match_services_has looks one up): a copy of a list
+ * kept per database and postings revision (the service rows are written with their posting, so
+ * the revision covers them). */
 struct match_services {
 	int64_t *ids;
 	int n, cap;
@@ -137,6 +139,15 @@ struct match_services {
 int match_services_load(struct cc_store *st, struct match_services *sv, struct cc_error *err);
 int match_services_has(const struct match_services *sv, int64_t id);
 void match_services_free(struct match_services *sv);
+/* The completed retrofit projects by provider (upper-cased, trimmed), read once per ranking of
+ * a service need. */
+struct match_track {
+	char **key;
+	int64_t *count;
+	int n;
+};
+int match_track_load(struct cc_store *st, struct match_track *t, struct cc_error *err);
+void match_track_free(struct match_track *t);
 /* The open service supply postings that offer some of NEED_CAPS, newest first, into *IDS
  * (malloc'd, the caller frees) and *N. 0 or a negative CC_E*. */
 int match_service_candidates(struct cc_store *st, const char *need_caps, int64_t **ids, int *n,
@@ -144,7 +155,8 @@ int match_service_candidates(struct cc_store *st, const char *need_caps, int64_t
 /* Sets a service candidate's capability, industry and track-record components (its score is
  * the caller's). */
 void match_service_score(struct cc_store *st, const struct cc_frame *f,
-			 const struct match_result *r, struct match_item *it);
+			 const struct match_result *r, const struct match_track *t,
+			 struct match_item *it);
 /* The reason of component K (capability, industry or track record) of service item IT. */
 void match_service_reason(struct cc_store *st, const struct cc_frame *f,
 			  const struct match_result *r, const struct match_item *it, int k,

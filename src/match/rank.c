@@ -580,6 +580,7 @@ struct ranking {
 	int ent_taken;
 	unsigned char *buys_on;	  /* supply posting: enterprises buying on its node */
 	struct match_services sv; /* the service postings (issue 16 item 6) */
+	struct match_track track; /* a service need's providers' completed projects */
 	struct industry_memo *imemo;
 };
 
@@ -840,7 +841,7 @@ static void service_rescore(struct ranking *rk, struct match_item *it)
 {
 	if (!category_fits(rk, it))
 		return;
-	match_service_score(rk->st, rk->f, rk->out, it);
+	match_service_score(rk->st, rk->f, rk->out, &rk->track, it);
 	double sc = 0;
 	for (int j = 0; j < MATCH_NCOMP; j++)
 		sc += rk->W->ws[j] * it->comp[j];
@@ -971,6 +972,8 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 	rc = text_candidates(&rk, err);
 	if (rc == 0 && out->service)
 		rc = service_candidates(&rk, err);
+	if (rc == 0 && out->service)
+		rc = match_track_load(st, &rk.track, err);
 	if (rc == 0 && !out->service)
 		rc = node_posting_candidates(&rk, err);
 	if (rc == 0 && !out->service)
@@ -988,6 +991,7 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 		rc = score_candidates(&rk, err);
 out:
 	match_services_free(&rk.sv);
+	match_track_free(&rk.track);
 	match_fields_release(rk.mf);
 	match_text_release(rk.tx);
 	free(rk.c.v);

@@ -263,9 +263,68 @@ static int cmp_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The last list read, by database path and postings revision. */
+static struct {
+	pthread_mutex_t lock;
+	char path[4096];
+	int64_t rev;
+	int64_t *ids;
+	int n;
+} svc_cache = {.lock = PTHREAD_MUTEX_INITIALIZER, .rev = -1};
+
+/* Copies the cached list into SV when it is of PATH at REV: 1, else 0 (or CC_ENOMEM). */
+static int services_cached(struct match_services *sv, const char *path, int64_t rev)
+{
+	int hit = 0;
+	pthread_mutex_lock(&svc_cache.lock);
+	if (svc_cache.rev == rev && !strcmp(svc_cache.path, path)) {
+		hit = 1;
+		if (svc_cache.n) {
+			sv->ids = malloc((size_t)svc_cache.n * sizeof *sv->ids);
+			if (sv->ids) {
+				memcpy(sv->ids, svc_cache.ids,
+				       (size_t)svc_cache.n * sizeof *sv->ids);
+				sv->n = sv->cap = svc_cache.n;
+			} else {
+				hit = CC_ENOMEM;
+			}
+		}
+	}
+	pthread_mutex_unlock(&svc_cache.lock);
+	return hit;
+}
+
+static void services_keep(const struct match_services *sv, const char *path, int64_t rev)
+{
+	int64_t *copy = sv->n ? malloc((size_t)sv->n * sizeof *copy) : NULL;
+	if (sv->n && !copy)
+		return;
+	if (copy)
+		memcpy(copy, sv->ids, (size_t)sv->n * sizeof *copy);
+	pthread_mutex_lock(&svc_cache.lock);
+	free(svc_cache.ids);
+	svc_cache.ids = copy;
+	svc_cache.n = sv->n;
+	svc_cache.rev = rev;
+	snprintf(svc_cache.path, sizeof svc_cache.path, "%s", path);
+	pthread_mutex_unlock(&svc_cache.lock);
+}
+
 int match_services_load(struct cc_store *st, struct match_services *sv, struct cc_error *err)
 {
 	memset(sv, 0, sizeof *sv);
+	const char *path = cc_store_path(st) ? cc_store_path(st) : "";
+	int64_t rev = cc_store_int(st,
+				   "SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
+				   "'postings_rev'",
+				   -2);
+	/* Inside a transaction the rows may yet be rolled back: read them, keep nothing. */
+	int keep = rev >= 0 && !cc_store_in_tx(st);
+	int hit = keep ? services_cached(sv, path, rev) : 0;
+	if (hit < 0)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	if (hit)
+		return 0;
 	struct cc_stmt *s = cc_stmt_cached(
 		st, "SELECT posting_id FROM service_postings ORDER BY posting_id", err);
 	if (!s)
@@ -285,7 +344,11 @@ int match_services_load(struct cc_store *st, struct match_services *sv, struct c
 		sv->ids[sv->n++] = cc_stmt_int64(s, 0);
 	}
 	cc_stmt_reset(s);
-	return rc < 0 ? CC_EDB : 0;
+	if (rc < 0)
+		return CC_EDB;
+	if (keep)
+		services_keep(sv, path, rev);
+	return 0;
 }
 
 int match_services_has(const struct match_services *sv, int64_t id)
@@ -383,21 +446,74 @@ int match_service_candidates(struct cc_store *st, const char *need_caps, int64_t
 	return 0;
 }
 
-/* The completed retrofit projects whose provider is the enterprise NAME or USCC. */
-static int64_t track_count(struct cc_store *st, const char *name, const char *uscc)
+int match_track_load(struct cc_store *st, struct match_track *t, struct cc_error *err)
 {
+	memset(t, 0, sizeof *t);
 	struct cc_stmt *s = cc_stmt_cached(
 		st,
-		"SELECT count(*) FROM retrofit_projects WHERE status = 'completed' AND "
-		"(trim(provider) = ?1 OR upper(trim(provider)) = ?2)",
-		NULL);
+		"SELECT upper(trim(provider)) AS k, count(*) FROM retrofit_projects WHERE "
+		"status = 'completed' AND provider IS NOT NULL AND trim(provider) <> '' "
+		"GROUP BY k ORDER BY k",
+		err);
 	if (!s)
-		return 0;
-	cc_stmt_bind_text(s, 1, name, strlen(name));
-	cc_stmt_bind_text(s, 2, uscc, strlen(uscc));
-	int64_t c = cc_stmt_step(s, NULL) == 1 ? cc_stmt_int64(s, 0) : 0;
+		return CC_EDB;
+	int rc, cap = 0;
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		if (t->n == cap) {
+			cap = cap ? 2 * cap : 64;
+			char **k = realloc(t->key, (size_t)cap * sizeof *k);
+			int64_t *c = k ? realloc(t->count, (size_t)cap * sizeof *c) : NULL;
+			if (k)
+				t->key = k;
+			if (c)
+				t->count = c;
+			if (!k || !c) {
+				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+				break;
+			}
+		}
+		t->key[t->n] = strdup(cc_stmt_text(s, 0));
+		if (!t->key[t->n]) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+			break;
+		}
+		t->count[t->n++] = cc_stmt_int64(s, 1);
+	}
 	cc_stmt_reset(s);
-	return c;
+	if (rc < 0) {
+		match_track_free(t);
+		return rc == -1 ? CC_EDB : rc;
+	}
+	return 0;
+}
+
+void match_track_free(struct match_track *t)
+{
+	if (!t)
+		return;
+	for (int i = 0; i < t->n; i++)
+		free(t->key[i]);
+	free(t->key);
+	free(t->count);
+	memset(t, 0, sizeof *t);
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The completed projects of T whose provider is KEY (as SQLite's upper(): ASCII only). */
+static int64_t track_of(const struct match_track *t, const char *key)
+{
+	char up[512];
+	size_t n = 0;
+	for (; key[n] && n + 1 < sizeof up; n++)
+		up[n] = key[n] >= 'a' && key[n] <= 'z' ? (char)(key[n] - 32) : key[n];
+	up[n] = '\0';
+	const char *k = up;
+	char **f = t->n ? bsearch(&k, t->key, (size_t)t->n, sizeof *t->key, cmp_key) : NULL;
+	return f ? t->count[f - t->key] : 0;
 }
 
 /* 1 when IND is (under) one of the ';'-joined codes SERVED, DIVISION when only the division
@@ -420,7 +536,8 @@ static double served_fit(const char *served, const char *ind, double division)
 }
 
 void match_service_score(struct cc_store *st, const struct cc_frame *f,
-			 const struct match_result *r, struct match_item *it)
+			 const struct match_result *r, const struct match_track *t,
+			 struct match_item *it)
 {
 	const struct match_weights *W = match_weights_get(NULL);
 	char cap[512], inds[512];
@@ -431,7 +548,8 @@ void match_service_score(struct cc_store *st, const struct cc_frame *f,
 	it->comp[MATCH_C_CAPABILITY] = coverage(need, nn, offer, no, NULL, NULL, 0);
 	const char *ind = r->ent >= 0 ? f->industry[r->ent] : NULL;
 	it->comp[MATCH_C_INDUSTRY] = served_fit(inds, ind, W->industry_division);
-	int64_t done = track_count(st, f->name[it->ent], f->uscc[it->ent]);
+	int64_t done = track_of(t, f->name[it->ent]) + track_of(t, f->uscc[it->ent]);
+	it->track = done > INT32_MAX ? INT32_MAX : (int)done;
 	it->comp[MATCH_C_TRACK] = fmin(1, (double)done / W->track_full);
 }
 
@@ -468,9 +586,8 @@ void match_service_reason(struct cc_store *st, const struct cc_frame *f,
 			 : v > 0 ? "shares a served division"
 				 : "is not served");
 	} else if (k == MATCH_C_TRACK) {
-		int64_t done = track_count(st, f->name[it->ent], f->uscc[it->ent]);
-		snprintf(zh, n, "已完成技改项目 %lld 个", (long long)done);
-		snprintf(en, n, "%lld completed retrofit project%s", (long long)done,
-			 done == 1 ? "" : "s");
+		snprintf(zh, n, "已完成技改项目 %d 个", it->track);
+		snprintf(en, n, "%d completed retrofit project%s", it->track,
+			 it->track == 1 ? "" : "s");
 	}
 }
