@@ -842,7 +842,7 @@ struct match_text *match_text_get(struct cc_store *st, struct cc_error *err)
 {
 	struct stat sb;
 	struct match_text *t = NULL;
-	if (!registry || stat(cc_store_path(st), &sb))
+	if (!__atomic_load_n(&registry, __ATOMIC_ACQUIRE) || stat(cc_store_path(st), &sb))
 		return NULL;
 	pthread_mutex_lock(&registry_lock);
 	for (t = registry; t; t = t->next)
