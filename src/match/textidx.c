@@ -50,8 +50,7 @@
 #include "match/match_internal.h"
 
 #define MAX_CP	0x110000
-#define TF_SAT	255u
-#define DOC_MAX (1u << 24) /* documents per kind: entries keep the doc in 24 bits */
+#define DOC_MAX (1u << 31) /* documents per kind (the rowid map keeps the kind in bit 31) */
 
 /* ---- folding (from the tokenizer) ---- */
 
@@ -183,11 +182,44 @@ static inline uint64_t tri_key(const uint32_t *c)
 
 /* ---- the index ---- */
 
+/* A trigram's documents, ascending, as varints: (gap from the previous document << 1 | the
+ * trigram occurs more than once), then the occurrences when more than once. */
 struct tlist {
-	uint32_t *e; /* doc | min(tf, 255) << 24, docs ascending */
-	uint32_t n, cap;
-	uint32_t live; /* entries of live docs */
+	uint8_t *b;
+	uint32_t nb, cap; /* bytes used, held */
+	uint32_t n;	  /* entries */
+	uint32_t live;	  /* entries of live docs */
+	uint32_t last;	  /* the last document added */
 };
+
+/* Appends V to L as a varint; 0 or CC_ENOMEM. */
+static int put_varint(struct tlist *l, uint32_t v)
+{
+	if (l->nb + 5 > l->cap) {
+		uint32_t nc = l->cap + l->cap / 2 + 8;
+		uint8_t *b = realloc(l->b, nc);
+		if (!b)
+			return CC_ENOMEM;
+		l->b = b;
+		l->cap = nc;
+	}
+	while (v >= 0x80) {
+		l->b[l->nb++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	l->b[l->nb++] = (uint8_t)v;
+	return 0;
+}
+
+static inline uint32_t get_varint(const uint8_t **p)
+{
+	const uint8_t *q = *p;
+	uint32_t v = *q & 0x7F;
+	for (int sh = 7; *q++ & 0x80; sh += 7)
+		v |= (uint32_t)(*q & 0x7F) << sh;
+	*p = q;
+	return v;
+}
 
 struct tkind {
 	int64_t *rowid;
@@ -520,19 +552,15 @@ static int doc_add(struct match_text *t, int kind, int64_t id, const char *title
 	for (size_t h = 0; h <= mask; h++) {
 		if (b->hs[h] != stamp)
 			continue;
-		uint32_t tf = b->hn[h] < TF_SAT ? b->hn[h] : TF_SAT;
+		uint32_t tf = b->hn[h];
 		struct tlist *l = list_get(k, b->hk[h]);
 		if (!l)
 			return CC_ENOMEM;
-		if (l->n == l->cap) {
-			uint32_t nc = l->cap ? l->cap + l->cap / 2 + 2 : 2;
-			uint32_t *e = realloc(l->e, sizeof *e * nc);
-			if (!e)
-				return CC_ENOMEM;
-			l->e = e;
-			l->cap = nc;
-		}
-		l->e[l->n++] = d | tf << 24;
+		uint32_t gap = d - (l->n ? l->last : 0);
+		if (put_varint(l, gap << 1 | (tf > 1)) || (tf > 1 && put_varint(l, tf)))
+			return CC_ENOMEM;
+		l->last = d;
+		l->n++;
 		l->live++;
 	}
 	k->rowid[d] = id;
@@ -568,7 +596,7 @@ static void text_free(struct match_text *t)
 	for (int j = 0; j < 2; j++) {
 		struct tkind *k = &t->k[j];
 		for (uint32_t i = 0; i < k->nterm; i++)
-			free(k->list[i].e);
+			free(k->list[i].b);
 		free(k->list);
 		free(k->key);
 		free(k->slot);
@@ -630,10 +658,10 @@ static void text_compact(struct match_text *t)
 		struct tkind *k = &t->k[j];
 		for (uint32_t i = 0; i < k->nterm; i++) {
 			struct tlist *l = &k->list[i];
-			uint32_t *e = l->n < l->cap ? realloc(l->e, sizeof *e * l->n) : NULL;
+			uint8_t *e = l->nb && l->nb < l->cap ? realloc(l->b, l->nb) : NULL;
 			if (e) {
-				l->e = e;
-				l->cap = l->n;
+				l->b = e;
+				l->cap = l->nb;
 			}
 		}
 		unsigned char *tx = k->tlen && k->tlen < k->tcap ? realloc(k->text, k->tlen) : NULL;
@@ -893,7 +921,7 @@ size_t match_text_bytes(const struct match_text *t)
 		s += k->tcap + (size_t)k->nslot * (sizeof *k->key + sizeof *k->slot);
 		s += (size_t)k->lcap * sizeof *k->list;
 		for (uint32_t i = 0; i < k->nterm; i++)
-			s += (size_t)k->list[i].cap * sizeof *k->list[i].e;
+			s += k->list[i].cap;
 	}
 	return s;
 }
@@ -1023,11 +1051,14 @@ static int phrase_docs(const struct tkind *k, const struct phrase *p, struct pli
 		if (!best || l->n < best->n)
 			best = l;
 	}
-	for (uint32_t j = 0; j < best->n; j++) {
-		uint32_t d = best->e[j] & 0xFFFFFF, tf = best->e[j] >> 24;
+	uint32_t d = 0;
+	for (const uint8_t *q = best->b, *e = q + best->nb; q < e;) {
+		uint32_t v = get_varint(&q);
+		d += v >> 1;
+		uint32_t tf = v & 1 ? get_varint(&q) : 1;
 		if (!k->alive[d])
 			continue;
-		if (p->nc > 3 || tf == TF_SAT)
+		if (p->nc > 3)
 			tf = count_in(k, d, p);
 		if (tf && plist_push(out, d, tf))
 			return CC_ENOMEM;

@@ -4,7 +4,7 @@
  * Differential: a generated set of postings (Chinese and Latin titles in mixed case, full-width
  * and Greek capitals that only Unicode folding equates, model codes, 1–2 character terms,
  * duplicate titles and descriptions for exact ties, terms repeated in a row, a description
- * holding one trigram 300 times, NULL and empty descriptions) is queried both ways with the
+ * holding one trigram 298 times, NULL and empty descriptions) is queried both ways with the
  * strings ranking writes (the exact pass's phrases, every trigram of the title OR-ed as the
  * partial pass writes them) and a few by hand; the top rows must be the same rowids in the same
  * order and bm25 equal within 1e-9 relative (the code aims at bit-identical values and the test
@@ -129,7 +129,7 @@ static void world(int n)
 		int64_t id = put((int)rnd(2), (int)rnd(NENT), title, rnd(7) ? desc : NULL);
 		(void)id;
 	}
-	/* One trigram 300 times in a row (the saturated count), and a NUL-free long text. */
+	/* One trigram 300 times in a row (a count of more than one varint byte). */
 	char big[301];
 	memset(big, 'a', 300);
 	big[300] = '\0';
@@ -223,7 +223,7 @@ static void compare_all(void)
 		"\"abc传感器\"",	    /* full-width ＡＢＣ folds to ａｂｃ, not abc */
 		"\"ａｂｃ\" OR \"αβγ\"",    /* Unicode case folding */
 		"\"mcu\" OR \"MCU\"",	    /* the same phrase twice: counted twice */
-		"\"aaa\"",		    /* 300 in one description: past the saturated count */
+		"\"aaa\"",		    /* 298 occurrences in one description */
 		"\"aaaa\" OR \"重复\"",
 		"\"型号a\" OR \"ab-1234\"",
 		"\"无此词语\"",
