@@ -11,6 +11,7 @@
 #include "base/jw.h"
 #include "cli/commands.h"
 #include "digital/digital.h"
+#include "digital/retrofit.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "frame/frame.h"
@@ -225,6 +226,31 @@ static int sub_summary(struct cli_ctx *ctx, const char **val, const char **args,
 	return rc;
 }
 
+/* need USCC: the enterprise's maturity gaps posted as a service demand (issue 16 item 6);
+ * prints the posting's id (match find ID ranks its solution providers). */
+static int sub_need(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)val, (void)nargs;
+	struct cc_frame *f = NULL;
+	struct cc_error err = {0};
+	int i = find(ctx, args[0], &f);
+	int64_t posting = 0;
+	int created = 0, rc = CLI_FAIL;
+	if (i >= 0 &&
+	    retrofit_gap_need_post(ctx->store, f->id[i], "cli", &posting, &created, &err) == 0) {
+		if (ctx->format == CLI_FMT_JSON)
+			printf("{\"need_posting\":%lld,\"created\":%s}\n", (long long)posting,
+			       created ? "true" : "false");
+		else
+			printf("%lld\n", (long long)posting);
+		rc = CLI_OK;
+	} else if (i >= 0) {
+		cli_error("digital need: %s", err.msg);
+	}
+	cc_frame_release(f);
+	return rc;
+}
+
 static const struct cli_sub digital_subs[] = {
 	{"model", sub_model, 0, 0, 0, "model"},
 	{"show", sub_show, 1, 1, 0, "show USCC"},
@@ -232,6 +258,7 @@ static const struct cli_sub digital_subs[] = {
 	 "assess USCC --year Y --answers FILE.json"},
 	{"summary", sub_summary, 0, 0, CLI_OPT(O_YEAR) | CLI_OPT(O_REGION),
 	 "summary [--year Y] [--region CODE]"},
+	{"need", sub_need, 1, 1, 0, "need USCC"},
 	{NULL, NULL, 0, 0, 0, NULL}};
 
 int cmd_digital(struct cli_ctx *ctx, int argc, char **argv)

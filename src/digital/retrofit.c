@@ -8,6 +8,7 @@
 #include <string.h>
 #include "base/jw.h"
 #include "base/parse.h"
+#include "digital/digital.h"
 #include "digital/retrofit.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
@@ -294,6 +295,86 @@ int retrofit_need_post(struct cc_store *st, int64_t id, const char *actor, int64
 	cc_stmt_bind_int64(s, 2, *posting);
 	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	cc_stmt_reset(s);
+	return rc;
+}
+
+int retrofit_gap_need_post(struct cc_store *st, int64_t enterprise_id, const char *actor,
+			   int64_t *posting, int *created, struct cc_error *err)
+{
+	const struct digital_model *m = digital_model_get(err);
+	struct digital_assessment *a = calloc(64, sizeof *a);
+	char caps[512] = "", uscc[19] = "", title[400], one[256];
+	int rc = 0;
+	*posting = 0;
+	if (created)
+		*created = 0;
+	if (!m || !a) {
+		rc = m ? cc_error_set(err, CC_ENOMEM, "out of memory") : CC_EINVAL;
+		goto out;
+	}
+	int n = digital_read(st, m, enterprise_id, a, 64, err);
+	if (n < 0) {
+		rc = n;
+		goto out;
+	}
+	if (n == 0) {
+		rc = cc_error_set(err, CC_EINVAL, "the enterprise has no maturity self-assessment");
+		goto out;
+	}
+	const struct digital_result *r = &a[n - 1].result;
+	size_t used = 0;
+	for (int g = 0; g < r->ngaps; g++)
+		if (match_caps_of_gap(m->q[r->gaps[g]].id, one, sizeof one) > 0) {
+			int w = snprintf(caps + used, sizeof caps - used, "%s%s", used ? ";" : "",
+					 one);
+			if (w > 0 && (size_t)w < sizeof caps - used)
+				used += (size_t)w;
+		}
+	if (!caps[0] || r->level >= DIGITAL_LEVELS) {
+		rc = cc_error_set(err, CC_EINVAL,
+				  "no gap of the latest self-assessment asks a solution provider");
+		goto out;
+	}
+	struct cc_stmt *u = cc_stmt_cached(st, "SELECT uscc FROM enterprises WHERE id = ?1", err);
+	if (!u) {
+		rc = CC_EDB;
+		goto out;
+	}
+	cc_stmt_bind_int64(u, 1, enterprise_id);
+	if (cc_stmt_step(u, err) == 1)
+		snprintf(uscc, sizeof uscc, "%s", cc_stmt_text(u, 0));
+	cc_stmt_reset(u);
+	snprintf(title, sizeof title, "智能化改造需求：迈向%s（成熟度差距）",
+		 m->level_zh[r->level + 1] ? m->level_zh[r->level + 1] : "下一级");
+	struct posting_in in = {.kind = "demand",
+				.uscc = uscc,
+				.title = title,
+				.description =
+					"由智能制造能力成熟度自评的差距生成（GB/T 39116-2020）",
+				.region_pref = "500000;510000",
+				.category = "service",
+				.capabilities = caps,
+				.actor = actor};
+	rc = posting_save(st, &in, posting, err);
+	if (rc == 0 && created)
+		*created = 1;
+	if (rc == CC_EEXIST) { /* posted before: that posting */
+		struct cc_stmt *s = cc_stmt_cached(
+			st,
+			"SELECT p.id FROM postings p WHERE p.enterprise_id = ?1 AND p.kind = 'demand' "
+			"AND p.title = ?2",
+			err);
+		rc = s ? 0 : CC_EDB;
+		if (s) {
+			cc_stmt_bind_int64(s, 1, enterprise_id);
+			cc_stmt_bind_text(s, 2, title, strlen(title));
+			if (cc_stmt_step(s, err) == 1)
+				*posting = cc_stmt_int64(s, 0);
+			cc_stmt_reset(s);
+		}
+	}
+out:
+	free(a);
 	return rc;
 }
 

@@ -55,6 +55,17 @@ int retrofit_need_post(struct cc_store *st, int64_t id, const char *actor, int64
  */
 int retrofit_demo_services(struct cc_store *st, struct cc_error *err);
 
+/*
+ * Posts enterprise ENTERPRISE_ID's maturity gaps (its latest self-assessment: the next level's
+ * questions answered below 1, each mapped to capabilities by data/digital/capabilities.json
+ * "maturity_gaps") as a service demand titled "智能化改造需求：迈向<level>（成熟度差距）",
+ * preferring Chongqing and Sichuan, by ACTOR; when that posting exists its id is given back
+ * (*CREATED 0). CC_EINVAL when there is no assessment or no gap a provider serves. Opens its
+ * own transactions.
+ */
+int retrofit_gap_need_post(struct cc_store *st, int64_t enterprise_id, const char *actor,
+			   int64_t *posting, int *created, struct cc_error *err);
+
 /* The need posting of project ID into *POSTING (0 when none) and its enterprise into *OWNER
  * (may be NULL). 0, CC_ENOTFOUND or CC_EDB. */
 int retrofit_need_of(struct cc_store *st, int64_t id, int64_t *posting, int64_t *owner,

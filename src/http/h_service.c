@@ -112,3 +112,28 @@ int h_retrofit_providers(struct http_req *req)
 	req->resp_type = "application/json; charset=utf-8";
 	return 200;
 }
+
+int h_digital_need(struct http_req *req)
+{
+	struct cc_frame *f = http_frame(req);
+	if (!f)
+		return req->status;
+	const char *u = req->params[0];
+	int i = cc_frame_find(f, u);
+	if (i < 0)
+		return http_error(req, 404, "not_found", "uscc", "企业不存在", "no enterprise '%s'",
+				  u);
+	if (req->user.role == HTTP_ROLE_ENTERPRISE && strcmp(f->uscc[i], req->user.uscc) != 0)
+		return http_error(req, 403, "forbidden", "uscc", "只能发布本企业的需求",
+				  "an enterprise account posts its own needs only");
+	struct cc_error err = {0};
+	int64_t posting = 0;
+	int created = 0;
+	if (retrofit_gap_need_post(req->st, f->id[i], req->user.username, &posting, &created, &err))
+		return http_error(req, err.code == CC_EINVAL ? 409 : h_status_of(err.code),
+				  err.code == CC_EINVAL ? "conflict" : h_code_of(err.code), "uscc",
+				  "没有可由服务商解决的成熟度差距", "%s", err.msg);
+	json_t *o = json_pack("{s:I, s:b, s:o?}", "need_posting", (json_int_t)posting, "created",
+			      created, "posting", posting_get(req->st, posting, 1, &err));
+	return http_json(req, created ? 201 : 200, o);
+}

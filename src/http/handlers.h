@@ -186,6 +186,7 @@ int h_retrofit_create(struct http_req *req);
 int h_retrofit_summary(struct http_req *req);
 int h_retrofit_need(struct http_req *req);
 int h_retrofit_providers(struct http_req *req);
+int h_digital_need(struct http_req *req);
 int h_innov_tech_put(struct http_req *req);
 int h_innov_platforms(struct http_req *req);
 int h_innov_platform_post(struct http_req *req);

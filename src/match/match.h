@@ -274,6 +274,9 @@ int match_query_phrases(const char *text, char *out, size_t n);
  * separated by ';', ',' or spaces) into OUT (ids joined by ';', each once). CC_EINVAL names
  * an unknown one. */
 int match_caps_parse(const char *in, char *out, size_t n, struct cc_error *err);
+/* The capabilities a maturity gap (question id QUESTION of data/digital/maturity.json) needs,
+ * ';'-joined into OUT (data/digital/capabilities.json "maturity_gaps"); returns how many. */
+int match_caps_of_gap(const char *question, char *out, size_t n);
 
 /* ---- the enterprise text index ---- */
 

@@ -102,6 +102,34 @@ static int cap_list(const char *s, int *idx, int max)
 	return n;
 }
 
+int match_caps_of_gap(const char *question, char *out, size_t n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	out[0] = '\0';
+	if (match_caps_load(NULL) || cc_data_read("digital/capabilities.json", &text, &len))
+		return 0;
+	json_t *root = json_loadb(text, len, 0, NULL);
+	free(text);
+	json_t *a = json_object_get(json_object_get(root, "maturity_gaps"), question);
+	size_t i, used = 0;
+	int k = 0;
+	json_t *x;
+	json_array_foreach(a, i, x)
+	{
+		const char *id = json_string_value(x);
+		if (!id || cap_find(id, strlen(id)) < 0)
+			continue;
+		int w = snprintf(out + used, n - used, "%s%s", used ? ";" : "", id);
+		if (w < 0 || (size_t)w >= n - used)
+			break;
+		used += (size_t)w;
+		k++;
+	}
+	json_decref(root);
+	return k;
+}
+
 int match_caps_load(struct cc_error *err)
 {
 	pthread_once(&caps_once, caps_load);

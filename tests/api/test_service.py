@@ -133,9 +133,26 @@ def main():
         st, pm = s["analyst"].req("GET", "/api/v1/postings/%d/matches?limit=200" % d["id"])
         check(st == 200 and not any(i["type"] == "posting" and i["id"] in svc | {p["id"]}
                                     for i in pm["items"]), "a product demand never meets services")
+        # A maturity gap posted as a need: the enterprise's own (assessed: its projects come
+        # from the demo's assessments), once; not another's; its providers via /matches.
+        for role, want in [("chief", 403), ("investor", 403), ("anonymous", 401)]:
+            st, _ = s[role].req("POST", "/api/v1/enterprises/%s/digital/need" % own, {})
+            check(st == want, "POST …/digital/need as %s -> %d" % (role, want), st)
+        st, _ = s["enterprise"].req("POST", "/api/v1/enterprises/%s/digital/need" % other, {})
+        check(st == 403, "an enterprise posts only its own gaps", st)
+        st, g = s["enterprise"].req("POST", "/api/v1/enterprises/%s/digital/need" % own, {})
+        check(st == 201 and g["created"] and g["posting"]["category"] == "service"
+              and g["posting"]["capabilities"], "its maturity gaps posted as a service need", (st, g))
+        st, g2 = s["analyst"].req("POST", "/api/v1/enterprises/%s/digital/need" % own, {})
+        check(st == 200 and g2["need_posting"] == (g or {}).get("need_posting"), "once", (st, g2))
+        st, gm = s["enterprise"].req("GET", "/api/v1/postings/%d/matches" % (g or {}).get("need_posting", 0))
+        check(st == 200 and all(i["id"] in svc for i in gm["items"])
+              and all(any(e["component"] == "capability" and e["value"] > 0 for e in i["explanation"])
+                      for i in gm["items"]), "its providers offer a capability the gaps ask", st)
         st, doc = s["analyst"].req("GET", "/api/v1/openapi.json")
         check("/api/v1/retrofits/{project}/providers" in doc["paths"]
-              and "/api/v1/retrofits/{project}/need" in doc["paths"], "the routes are in OpenAPI")
+              and "/api/v1/retrofits/{project}/need" in doc["paths"]
+              and "/api/v1/enterprises/{uscc}/digital/need" in doc["paths"], "the routes are in OpenAPI")
     finally:
         H.close()
     return H.summary()

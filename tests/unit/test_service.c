@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include "testutil.h"
 #include "base/buf.h"
+#include "digital/digital.h"
 #include "digital/retrofit.h"
 #include "match/match.h"
 
@@ -273,11 +274,70 @@ static void test_service_fields_refused(void **state)
 	world_end();
 }
 
+/* A maturity gap posted as a service need: the latest assessment's gaps (l2_equipment answered
+ * 0: CNC and automation asked) become the need's capabilities; a provider of CNC is ranked,
+ * one of energy saving or MES only is not; posting again gives the same posting back. */
+static void test_gap_need(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	world();
+	post(1, "supply", "数控化改造服务", "service", "cnc", "C36");
+	post(2, "supply", "节能改造服务", "service", "energy_saving", "C36");
+	post(3, "supply", "MES实施服务", "service", "mes", "C36");
+	const struct digital_model *m = digital_model_get(&err);
+	assert_non_null(m);
+	struct digital_assessment a;
+	memset(&a, 0, sizeof a);
+	a.year = 2024;
+	a.cnc_rate = a.rd_tool_rate = a.networking_rate = NAN;
+	for (int q = 0; q < m->nquestions; q++)
+		a.answers[q] = m->q[q].level == 1 ? 1 : m->q[q].level == 2 ? 1 : NAN;
+	a.answers[digital_question_find(m, "l2_equipment", strlen("l2_equipment"))] = 0;
+	int64_t e0 = cc_store_int(st, "SELECT id FROM enterprises WHERE name = '企业0'", 0);
+	int64_t e1 = cc_store_int(st, "SELECT id FROM enterprises WHERE name = '企业1'", 0);
+	assert_int_equal(cc_store_begin(st, &err), 0);
+	assert_int_equal(digital_save(st, m, e0, &a, "t", &err), 0);
+	assert_int_equal(cc_store_commit(st, &err), 0);
+	int64_t need = 0, again = 0;
+	int created = 0;
+	int rc = retrofit_gap_need_post(st, e0, "t", &need, &created, &err);
+	if (rc)
+		print_error("%s\n", err.msg);
+	assert_int_equal(rc, 0);
+	assert_int_equal(created, 1);
+	json_t *p = posting_get(st, need, 0, &err);
+	assert_string_equal(json_string_value(json_object_get(p, "category")), "service");
+	json_t *caps = json_object_get(p, "capabilities");
+	assert_int_equal(json_array_size(caps), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(caps, 0), "id")),
+			    "cnc");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(caps, 1), "id")),
+			    "automation");
+	assert_non_null(strstr(json_string_value(json_object_get(p, "title")), "迈向规范级"));
+	json_decref(p);
+	assert_int_equal(retrofit_gap_need_post(st, e0, "t", &again, &created, &err), 0);
+	assert_true(again == need && created == 0);
+	assert_int_equal(cc_frame_build(st, 0, &frame, &err), 0);
+	struct match_result r;
+	assert_int_equal(match_rank(st, frame, need, "2026-06-01", &r, &err), 0);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(pos_of(&r, 1), 0);
+	assert_true(fabs(r.items[0].comp[MATCH_C_CAPABILITY] - 0.5) <
+		    1e-12); /* cnc of cnc+automation */
+	match_result_free(&r);
+	/* No assessment: nothing to post. */
+	assert_int_equal(retrofit_gap_need_post(st, e1, "t", &need, NULL, &err), CC_EINVAL);
+	assert_non_null(strstr(err.msg, "self-assessment"));
+	world_end();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_need_ranked_against_providers),
 		cmocka_unit_test(test_service_fields_refused),
+		cmocka_unit_test(test_gap_need),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
