@@ -278,13 +278,14 @@ void innov_patents_free(struct innov_patents *p)
 	free(p->holder_id);
 	free(p->holder_region);
 	free(p->holder_first);
+	free(p->key);
 	free(p);
 }
 
 /* The rows as read, before grouping by holder. */
 struct staging {
 	int64_t n, cap, nn, capn;
-	int64_t *eid;
+	int64_t *eid, *key;
 	int32_t *granted, *lapsed, *filed;
 	uint8_t *inv;
 	int64_t *off;
@@ -294,6 +295,7 @@ struct staging {
 static void staging_release(struct staging *s)
 {
 	free(s->eid);
+	free(s->key);
 	free(s->granted);
 	free(s->lapsed);
 	free(s->filed);
@@ -317,6 +319,7 @@ static int staging_reserve(struct staging *s)
 		return 0;
 	int64_t cap = s->cap ? s->cap * 2 : 4096;
 	if (grow((void **)&s->eid, cap, sizeof *s->eid) ||
+	    grow((void **)&s->key, cap, sizeof *s->key) ||
 	    grow((void **)&s->granted, cap, sizeof *s->granted) ||
 	    grow((void **)&s->lapsed, cap, sizeof *s->lapsed) ||
 	    grow((void **)&s->filed, cap, sizeof *s->filed) ||
@@ -351,7 +354,7 @@ int innov_patents_load(struct cc_store *st, const struct cc_catalogue *cat,
 	int rc;
 	*out = NULL;
 	rc = cc_stmt_prepare(st, &q,
-			     "SELECT holder_id, kind, filed, granted, lapsed, status, ipc "
+			     "SELECT holder_id, kind, filed, granted, lapsed, status, ipc, id "
 			     "FROM patents",
 			     err);
 	if (rc)
@@ -365,6 +368,7 @@ int innov_patents_load(struct cc_store *st, const struct cc_catalogue *cat,
 			goto nomem;
 		int64_t i = s.n;
 		s.eid[i] = cc_stmt_int64(q, 0);
+		s.key[i] = cc_stmt_int64(q, 7);
 		if (s.eid[i] > maxid)
 			maxid = s.eid[i];
 		const char *kind = cc_stmt_text(q, 1);
@@ -439,9 +443,11 @@ int innov_patents_load(struct cc_store *st, const struct cc_catalogue *cat,
 	p->holder_id = malloc((size_t)(nh ? nh : 1) * sizeof *p->holder_id);
 	p->holder_region = malloc((size_t)(nh ? nh : 1) * sizeof *p->holder_region);
 	p->holder_first = malloc((size_t)(nh + 1) * sizeof *p->holder_first);
+	p->key = malloc((size_t)(s.n ? s.n : 1) * sizeof *p->key);
 	int64_t *pos = malloc((size_t)(s.n ? s.n : 1) * sizeof *pos);
 	if (!p->granted || !p->lapsed || !p->filed || !p->invention || !p->holder || !p->off ||
-	    !p->nodes || !p->holder_id || !p->holder_region || !p->holder_first || !pos) {
+	    !p->nodes || !p->holder_id || !p->holder_region || !p->holder_first || !p->key ||
+	    !pos) {
 		free(pos);
 		goto nomem;
 	}
@@ -476,6 +482,7 @@ int innov_patents_load(struct cc_store *st, const struct cc_catalogue *cat,
 		p->lapsed[d] = s.lapsed[i];
 		p->filed[d] = s.filed[i];
 		p->invention[d] = s.inv[i];
+		p->key[d] = s.key[i];
 		p->holder[d] = (int32_t)dense[s.eid[i]];
 		memcpy(p->nodes + p->off[d], s.nodes + s.off[i],
 		       (size_t)(s.off[i + 1] - s.off[i]) * sizeof *p->nodes);

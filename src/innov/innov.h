@@ -57,6 +57,7 @@ struct innov_patents {
 	int64_t *holder_id;	/* enterprises.id */
 	int32_t *holder_region; /* GB/T 2260 code */
 	int64_t *holder_first;	/* holder h's patents: [holder_first[h], holder_first[h+1]) */
+	int64_t *key;		/* patents.id (the application number's digits) */
 	int nnodes;
 };
 

@@ -771,9 +771,10 @@ static const char *const migrations[] = {
 	 * kind and status are OR chains: an IN list made SQLite build an ephemeral table on every
 	 * row inserted. No index on holder_id: building it cost more CPU than the rest of a 5M-row
 	 * import, and the readers scan (innov/'s snapshot, the export; the challenge ranking's
-	 * text component reads its applicants' titles in one scan: 1.4-1.8 s at 5M rows); enterprises are deleted only from an empty registry's first
-	 * load, so ON DELETE CASCADE never scans. Existing rows move over (the text number without
-	 * its dot and check character is the key). */
+	 * text component reads its applicants' titles in one scan: 1.4-1.8 s at 5M rows);
+	 * enterprises are deleted only from an empty registry's first load, so ON DELETE CASCADE
+	 * never scans. Existing rows move over (the text number without its dot and check character
+	 * is the key). */
 	"CREATE TABLE patents_new("
 	"  id INTEGER PRIMARY KEY CHECK(id >= 0 AND id < 1000000000000),"
 	"  kind TEXT NOT NULL CHECK(kind = 'invention' OR kind = 'utility_model' OR kind = 'design'"
