@@ -770,8 +770,8 @@ static const char *const migrations[] = {
 	 * computes even a VIRTUAL one on every insert (a fifth of the import's time). The CHECKs on
 	 * kind and status are OR chains: an IN list made SQLite build an ephemeral table on every
 	 * row inserted. No index on holder_id: building it cost more CPU than the rest of a 5M-row
-	 * import, and the readers scan (innov/'s snapshot, the export; the challenge ranking's
-	 * text component reads its applicants' titles in one scan: 1.4-1.8 s at 5M rows);
+	 * import, and the readers scan (innov/'s snapshot, the export) or read by key (the
+	 * challenge ranking's text component: its applicants' patents from the snapshot);
 	 * enterprises are deleted only from an empty registry's first load, so ON DELETE CASCADE
 	 * never scans. Existing rows move over (the text number without its dot and check character
 	 * is the key). */
