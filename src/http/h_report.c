@@ -153,7 +153,10 @@ int h_report_completion(struct http_req *req)
 	int period = query_period(req);
 	if (period < 0)
 		return req->status;
-	json_t *j = report_completion(req->st, plan, period, 0, &err);
+	struct cc_frame *f = http_frame(req); /* districts and chains from the snapshot */
+	if (!f)
+		return req->status;
+	json_t *j = report_completion_in(req->st, f, plan, period, 0, &err);
 	return j ? http_json(req, 200, j) : http_error_from(req, CC_EDB, &err, NULL, NULL);
 }
 

@@ -1390,6 +1390,150 @@ static int by_region(const void *a, const void *b)
  * enterprise's region code) into *DIST and by chain (distinct members) into *CHAIN. A join of
  * reports with every membership let SQLite walk an enterprise's reports of every plan.
  */
+/* The counts as JSON: the total ALL, by chain CH (catalogue order; none-member last, left
+ * out) and by district from RS (N firms' regions and states; sorted here). Returns 0. */
+static int tallies_json(const struct cc_catalogue *cat, const struct tally *all,
+			const struct tally *ch, struct region_state *rs, size_t n, json_t **tot,
+			json_t **dist, json_t **chain)
+{
+	*chain = json_array();
+	for (int i = 0; i < cat->nchains; i++) {
+		if (!ch[i].n[0])
+			continue;
+		json_t *o = tally_json(&ch[i]);
+		json_object_set_new(o, "chain", json_string(cat->chains[i].id));
+		json_object_set_new(o, "name_zh", json_string(cat->chains[i].name_zh));
+		json_object_set_new(o, "name_en", json_string(cat->chains[i].name_en));
+		json_array_append_new(*chain, o);
+	}
+	/* By district. */
+	if (n)
+		qsort(rs, n, sizeof *rs, by_region);
+	*dist = json_array();
+	for (size_t i = 0; i < n;) {
+		struct tally t = {{0}};
+		size_t j = i;
+		for (; j < n && rs[j].region == rs[i].region; j++) {
+			t.n[0]++;
+			t.n[rs[j].state]++;
+		}
+		const struct cc_region *rg = cc_region_find(rs[i].region);
+		json_t *o = tally_json(&t);
+		json_object_set_new(o, "region", json_integer(rs[i].region));
+		json_object_set_new(o, "name", json_string(rg ? rg->name : ""));
+		json_object_set_new(o, "name_en",
+				    rg && rg->name_en ? json_string(rg->name_en) : json_null());
+		json_array_append_new(*dist, o);
+		i = j;
+	}
+	*tot = json_array();
+	json_array_append_new(*tot, tally_json(all));
+	return 0;
+}
+
+/*
+ * The same counts with the enterprises' regions and chains read from frame F (the server's
+ * snapshot) instead of the store: one pass over the period's reports (no join, no order), each
+ * firm's region and distinct chains from the frame. A firm the frame does not hold yet (just
+ * registered) is looked up in the store.
+ */
+static int tallies_frame(struct cc_store *st, const struct cc_frame *f, int64_t plan, int period,
+			 const char *today, json_t **tot, json_t **dist, json_t **chain,
+			 struct cc_error *err)
+{
+	const struct cc_catalogue *cat = cc_catalogue_get(err);
+	struct cc_stmt *s = NULL, *reg = NULL, *mem = NULL;
+	struct region_state *rs = NULL;
+	size_t n = 0, cap = 0;
+	struct tally all = {{0}}, *ch = NULL;
+	uint8_t *seen = NULL;
+	int rc;
+	*tot = *dist = *chain = NULL;
+	if (!cat)
+		return CC_EINVAL;
+	ch = calloc((size_t)cat->nchains + 1, sizeof *ch);
+	seen = calloc((size_t)cat->nchains + 1, 1);
+	if (!ch || !seen) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = cc_stmt_prepare(st, &s,
+			     "SELECT r.enterprise_id, CASE WHEN r.status IN "
+			     "('submitted','accepted') THEN 1 WHEN r.due < ?3 THEN 3 ELSE 2 END "
+			     "FROM reports r WHERE r.plan_id = ?1 AND r.period = ?2",
+			     err);
+	if (rc == 0)
+		rc = cc_stmt_prepare(st, &reg, "SELECT region FROM enterprises WHERE id = ?1", err);
+	if (rc == 0)
+		rc = cc_stmt_prepare(st, &mem,
+				     "SELECT DISTINCT chain FROM chain_members WHERE enterprise_id "
+				     "= ?1",
+				     err);
+	if (rc)
+		goto out;
+	cc_stmt_bind_int64(s, 1, plan);
+	cc_stmt_bind_int64(s, 2, period);
+	cc_stmt_bind_text(s, 3, today, 10);
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		if (n == cap) {
+			size_t c2 = cap ? cap * 2 : 1024;
+			struct region_state *r2 = realloc(rs, c2 * sizeof *rs);
+			if (!r2) {
+				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+				goto out;
+			}
+			rs = r2;
+			cap = c2;
+		}
+		int64_t id = cc_stmt_int64(s, 0);
+		int state = (int)cc_stmt_int64(s, 1), i = cc_frame_of_id(f, id);
+		rs[n].state = state;
+		all.n[0]++;
+		all.n[state]++;
+		if (i >= 0) {
+			rs[n].region = f->region[i];
+			for (int k = f->member_start[i]; k < f->member_start[i + 1]; k++) {
+				int c = cat->nodes[f->member_node[k]].chain;
+				if (seen[c])
+					continue;
+				seen[c] = 1;
+				ch[c].n[0]++;
+				ch[c].n[state]++;
+			}
+			for (int k = f->member_start[i]; k < f->member_start[i + 1]; k++)
+				seen[cat->nodes[f->member_node[k]].chain] = 0;
+		} else {
+			/* Not in the snapshot yet: the store says. */
+			cc_stmt_reset(reg);
+			cc_stmt_bind_int64(reg, 1, id);
+			rs[n].region =
+				cc_stmt_step(reg, NULL) == 1 ? (int)cc_stmt_int64(reg, 0) : 0;
+			cc_stmt_reset(reg);
+			cc_stmt_reset(mem);
+			cc_stmt_bind_int64(mem, 1, id);
+			while (cc_stmt_step(mem, NULL) == 1) {
+				const struct cc_chain *c = cc_chain_find(cat, cc_stmt_text(mem, 0));
+				int ci = c ? c->index : cat->nchains;
+				ch[ci].n[0]++;
+				ch[ci].n[state]++;
+			}
+			cc_stmt_reset(mem);
+		}
+		n++;
+	}
+	if (rc < 0)
+		goto out;
+	rc = tallies_json(cat, &all, ch, rs, n, tot, dist, chain);
+out:
+	cc_stmt_free(s);
+	cc_stmt_free(reg);
+	cc_stmt_free(mem);
+	free(rs);
+	free(ch);
+	free(seen);
+	return rc;
+}
+
 static int tallies(struct cc_store *st, int64_t plan, int period, const char *today, json_t **tot,
 		   json_t **dist, json_t **chain, struct cc_error *err)
 {
@@ -1463,39 +1607,7 @@ static int tallies(struct cc_store *st, int64_t plan, int period, const char *to
 	}
 	if (rc < 0)
 		goto out;
-	rc = 0;
-	*chain = json_array();
-	for (int i = 0; i < cat->nchains; i++) {
-		if (!ch[i].n[0])
-			continue;
-		json_t *o = tally_json(&ch[i]);
-		json_object_set_new(o, "chain", json_string(cat->chains[i].id));
-		json_object_set_new(o, "name_zh", json_string(cat->chains[i].name_zh));
-		json_object_set_new(o, "name_en", json_string(cat->chains[i].name_en));
-		json_array_append_new(*chain, o);
-	}
-	/* By district. */
-	if (n)
-		qsort(rs, n, sizeof *rs, by_region);
-	*dist = json_array();
-	for (size_t i = 0; i < n;) {
-		struct tally t = {{0}};
-		size_t j = i;
-		for (; j < n && rs[j].region == rs[i].region; j++) {
-			t.n[0]++;
-			t.n[rs[j].state]++;
-		}
-		const struct cc_region *rg = cc_region_find(rs[i].region);
-		json_t *o = tally_json(&t);
-		json_object_set_new(o, "region", json_integer(rs[i].region));
-		json_object_set_new(o, "name", json_string(rg ? rg->name : ""));
-		json_object_set_new(o, "name_en",
-				    rg && rg->name_en ? json_string(rg->name_en) : json_null());
-		json_array_append_new(*dist, o);
-		i = j;
-	}
-	*tot = json_array();
-	json_array_append_new(*tot, tally_json(&all));
+	rc = tallies_json(cat, &all, ch, rs, n, tot, dist, chain);
 out:
 	cc_stmt_free(s);
 	cc_stmt_free(m);
@@ -1518,6 +1630,12 @@ out:
 json_t *report_completion(struct cc_store *st, int64_t plan_id, int period, int today_ymd,
 			  struct cc_error *err)
 {
+	return report_completion_in(st, NULL, plan_id, period, today_ymd, err);
+}
+
+json_t *report_completion_in(struct cc_store *st, const struct cc_frame *f, int64_t plan_id,
+			     int period, int today_ymd, struct cc_error *err)
+{
 	struct plan p;
 	char today[11], per[8];
 	if (cc_codes_load(err) || plan_read(st, plan_id, &p, err))
@@ -1536,7 +1654,10 @@ json_t *report_completion(struct cc_store *st, int64_t plan_id, int period, int 
 	}
 	report_period_format(period, per);
 	json_t *tot = NULL, *dist = NULL, *chain = NULL, *acc = NULL;
-	tallies(st, plan_id, period, today, &tot, &dist, &chain, err);
+	if (f)
+		tallies_frame(st, f, plan_id, period, today, &tot, &dist, &chain, err);
+	else
+		tallies(st, plan_id, period, today, &tot, &dist, &chain, err);
 	json_t *series = NULL, *late = NULL;
 	struct cc_stmt *s = NULL;
 	if (tot && dist && chain &&

@@ -184,6 +184,12 @@ int report_accept(struct cc_store *st, int64_t id, const char *actor, struct cc_
  */
 json_t *report_completion(struct cc_store *st, int64_t plan, int period, int today,
 			  struct cc_error *err);
+struct cc_frame;
+/* The same, the firms' districts and chains read from frame F (the server's snapshot: no join
+ * of the reports with the registry and no pass over the memberships); F NULL: from the store.
+ * The answers are equal while F holds the store's registry and memberships. */
+json_t *report_completion_in(struct cc_store *st, const struct cc_frame *f, int64_t plan,
+			     int period, int today, struct cc_error *err);
 
 /*
  * Writes reminders for reports not yet reported: "due" when the due date is within

@@ -731,6 +731,38 @@ static void test_import_provenance(void **state)
 	cc_store_close(db);
 }
 
+/* Completion with districts and chains from the frame equals the store's answer. */
+static void test_completion_frame(void **state)
+{
+	(void)state;
+	struct cc_error err = {0};
+	struct cc_frame *f = NULL;
+	assert_int_equal(cc_frame_build(st, 0, &f, &err), 0);
+	int compared = 0;
+	for (int64_t plan = 1; plan <= cc_store_int(st, "SELECT max(id) FROM report_plans", 0);
+	     plan++) {
+		static const int days[] = {20261201, 20261216, 20270301};
+		for (size_t d = 0; d < sizeof days / sizeof *days; d++) {
+			json_t *a = report_completion(st, plan, 0, days[d], &err);
+			json_t *b = report_completion_in(st, f, plan, 0, days[d], &err);
+			assert_non_null(a);
+			assert_non_null(b);
+			if (!json_equal(a, b)) {
+				char *x = json_dumps(a, JSON_COMPACT),
+				     *y = json_dumps(b, JSON_COMPACT);
+				fail_msg("plan %lld on %d: store %s, frame %s", (long long)plan,
+					 days[d], x, y);
+			}
+			assert_true(json_array_size(json_object_get(b, "by_district")) > 0);
+			json_decref(a);
+			json_decref(b);
+			compared++;
+		}
+	}
+	assert_true(compared >= 3);
+	cc_frame_release(f);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -778,6 +810,7 @@ int main(void)
 		cmocka_unit_test(test_fill_review_accept),
 		cmocka_unit_test(test_completion_and_remind),
 		cmocka_unit_test(test_bulk),
+		cmocka_unit_test(test_completion_frame),
 		cmocka_unit_test(test_freshness),
 		cmocka_unit_test(test_as_of),
 		cmocka_unit_test(test_import_provenance),
