@@ -1627,6 +1627,120 @@ out:
 	"count(*), sum(" STATE_SQL " = 'reported'), sum(" STATE_SQL                                \
 	" = 'pending'), sum(" STATE_SQL " = 'overdue')"
 
+/* An overdue report as overdue_frame sorts it. */
+struct late_row {
+	int64_t id;
+	int ent; /* frame index */
+	char due[11], status[10];
+};
+
+static const struct cc_frame *late_frame; /* for late_cmp (qsort has no context) */
+
+static int late_cmp(const void *a, const void *b)
+{
+	const struct late_row *x = a, *y = b;
+	int c = strcmp(x->due, y->due);
+	if (c)
+		return c;
+	int rx = late_frame->region[x->ent], ry = late_frame->region[y->ent];
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	return strcmp(late_frame->uscc[x->ent], late_frame->uscc[y->ent]);
+}
+
+static pthread_mutex_t late_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * The overdue firms of PLAN's PERIOD on TODAY as the completion lists them (by due date,
+ * region and credit code, the first 5,000, with their accounts and latest posting contact),
+ * the firms' names and regions from frame F and sorted here: the store only names the
+ * reports, and the contacts are looked up for the firms listed. Returns the array, or NULL
+ * when a firm is not in F yet or on a store error (the caller then asks the store).
+ */
+static json_t *overdue_frame(struct cc_store *st, const struct cc_frame *f, int64_t plan,
+			     int period, const char *today)
+{
+	struct cc_stmt *s = NULL, *c = NULL;
+	struct late_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	json_t *late = NULL;
+	int rc = cc_stmt_prepare(st, &s,
+				 "SELECT id, enterprise_id, due, status FROM reports WHERE plan_id "
+				 "= ?1 AND period = ?2 AND status NOT IN ('submitted','accepted') "
+				 "AND due < ?3",
+				 NULL);
+	if (rc == 0)
+		rc = cc_stmt_prepare(st, &c,
+				     "SELECT (SELECT group_concat(u.username, ', ') FROM users u "
+				     "WHERE u.uscc = ?1 AND u.disabled = 0), (SELECT contact FROM "
+				     "postings WHERE enterprise_id = ?2 AND contact IS NOT NULL "
+				     "ORDER BY id DESC LIMIT 1)",
+				     NULL);
+	if (rc)
+		goto out;
+	cc_stmt_bind_int64(s, 1, plan);
+	cc_stmt_bind_int64(s, 2, period);
+	cc_stmt_bind_text(s, 3, today, 10);
+	while ((rc = cc_stmt_step(s, NULL)) == 1) {
+		if (n == cap) {
+			size_t c2 = cap ? cap * 2 : 1024;
+			struct late_row *r2 = realloc(rows, c2 * sizeof *rows);
+			if (!r2)
+				goto out;
+			rows = r2;
+			cap = c2;
+		}
+		struct late_row *r = &rows[n];
+		r->id = cc_stmt_int64(s, 0);
+		r->ent = cc_frame_of_id(f, cc_stmt_int64(s, 1));
+		if (r->ent < 0)
+			goto out;
+		snprintf(r->due, sizeof r->due, "%s", cc_stmt_text(s, 2));
+		snprintf(r->status, sizeof r->status, "%s", cc_stmt_text(s, 3));
+		n++;
+	}
+	if (rc < 0)
+		goto out;
+	pthread_mutex_lock(&late_lock);
+	late_frame = f;
+	if (n)
+		qsort(rows, n, sizeof *rows, late_cmp);
+	pthread_mutex_unlock(&late_lock);
+	int t = 0;
+	cc_parse_date(today, 10, &t, NULL);
+	late = json_array();
+	for (size_t k = 0; k < n && k < 5000; k++) {
+		const struct late_row *r = &rows[k];
+		int i = r->ent, due = 0;
+		const struct cc_region *rg = cc_region_find(f->region[i]);
+		cc_parse_date(r->due, strlen(r->due), &due, NULL);
+		cc_stmt_reset(c);
+		cc_stmt_bind_text(c, 1, f->uscc[i], strlen(f->uscc[i]));
+		cc_stmt_bind_int64(c, 2, f->id[i]);
+		if (cc_stmt_step(c, NULL) != 1) {
+			json_decref(late);
+			late = NULL;
+			goto out;
+		}
+		json_array_append_new(
+			late,
+			json_pack("{s:I, s:s, s:s, s:i, s:s, s:s?, s:s, s:i, s:s, s:s?, s:s?}",
+				  "report", (json_int_t)r->id, "uscc", f->uscc[i], "name",
+				  f->name[i] ? f->name[i] : "", "region", f->region[i],
+				  "region_name", rg ? rg->name : "", "region_name_en",
+				  rg ? rg->name_en : NULL, "due", r->due, "days_overdue",
+				  report_date_diff(due, t), "status", r->status, "accounts",
+				  cc_stmt_is_null(c, 0) ? NULL : cc_stmt_text(c, 0), "contact",
+				  cc_stmt_is_null(c, 1) ? NULL : cc_stmt_text(c, 1)));
+		cc_stmt_reset(c);
+	}
+out:
+	cc_stmt_free(s);
+	cc_stmt_free(c);
+	free(rows);
+	return late;
+}
+
 json_t *report_completion(struct cc_store *st, int64_t plan_id, int period, int today_ymd,
 			  struct cc_error *err)
 {
@@ -1687,7 +1801,9 @@ json_t *report_completion_in(struct cc_store *st, const struct cc_frame *f, int6
 			series = NULL;
 		}
 	}
-	if (series &&
+	if (series && f)
+		late = overdue_frame(st, f, plan_id, period, today);
+	if (series && !late &&
 	    cc_stmt_prepare(
 		    st, &s,
 		    "SELECT r.id, e.uscc, e.name, e.region, r.due, r.status, (SELECT "
