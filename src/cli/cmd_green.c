@@ -14,9 +14,11 @@
 #include "cli/commands.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
+#include "frame/frame.h"
+#include "green/factory.h"
 #include "green/green.h"
 
-enum { O_YEAR, O_METRIC, O_INDUSTRY, O_LIMIT, O_MARGIN, O_REGION };
+enum { O_YEAR, O_METRIC, O_INDUSTRY, O_LIMIT, O_MARGIN, O_REGION, O_ANSWERS };
 
 struct green_cli {
 	struct cli_ctx *ctx;
@@ -322,6 +324,185 @@ out:
 	return rc;
 }
 
+/* ---- the GB/T 36132-2018 green-factory self-assessment (green/factory.c) ---- */
+
+/* The model and code lists, the store and a registry frame (FRAME); NULL after printing why. */
+static const struct gf_model *factory_setup(struct cli_ctx *ctx, struct cc_frame **f)
+{
+	struct cc_error err = {0};
+	const struct gf_model *m = NULL;
+	if (cc_codes_load(&err) || !cc_catalogue_get(&err) ||
+	    !(m = green_factory_model_get(&err))) {
+		cli_error("green: %s", err.msg);
+		return NULL;
+	}
+	if (!f)
+		return m;
+	if (cli_open_store(ctx, 0))
+		return NULL;
+	if (cc_frame_build(ctx->store, CC_FRAME_REGISTRY, f, &err)) {
+		cli_error("green: %s", err.msg);
+		return NULL;
+	}
+	return m;
+}
+
+static int sub_factory_model(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)val, (void)args, (void)nargs;
+	struct green_cli c = {.ctx = ctx};
+	const struct gf_model *m = factory_setup(ctx, NULL);
+	if (!m)
+		return CLI_FAIL;
+	struct cc_buf b = CC_BUF_INIT(1 << 22);
+	struct cc_jw w;
+	cc_jw_init(&w, &b);
+	green_factory_write_model(&w, m);
+	static const char *const cols[] = {"id", "indicator", "kind", "points#", "text_zh=要求"};
+	int rc = finish(&w, &b);
+	if (!rc)
+		rc = print(&c, &b, "requirements", 5, cols);
+	cc_buf_release(&b);
+	return rc;
+}
+
+/* Prints enterprise I's assessments. */
+static int factory_show(struct cli_ctx *ctx, const struct gf_model *m, struct cc_frame *f, int i)
+{
+	static struct gf_assessment a[64];
+	struct green_cli c = {.ctx = ctx};
+	struct cc_error err = {0};
+	int n = green_factory_read(ctx->store, m, f->id[i], a, 64, &err);
+	if (n < 0) {
+		cli_error("green: %s", err.msg);
+		return CLI_FAIL;
+	}
+	struct cc_buf b = CC_BUF_INIT(1 << 22);
+	struct cc_jw w;
+	cc_jw_init(&w, &b);
+	green_factory_write_assessments(&w, m, f->uscc[i], f->name[i], a, n);
+	static const char *const cols[] = {"year#", "eligible=合格", "basic_met=基本要求",
+					   "mandatory_met=必选要求", "score#"};
+	int rc = finish(&w, &b);
+	if (!rc)
+		rc = print(&c, &b, "assessments", 5, cols);
+	cc_buf_release(&b);
+	return rc;
+}
+
+static int factory_find(struct cli_ctx *ctx, struct cc_frame *f, const char *uscc)
+{
+	(void)ctx;
+	int i = cc_frame_find(f, uscc);
+	if (i < 0)
+		cli_error("green: no enterprise with credit code '%s'", uscc);
+	return i;
+}
+
+static int sub_factory(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)val, (void)nargs;
+	struct cc_frame *f = NULL;
+	const struct gf_model *m = factory_setup(ctx, &f);
+	int i = m ? factory_find(ctx, f, args[0]) : -1;
+	int rc = i < 0 ? CLI_FAIL : factory_show(ctx, m, f, i);
+	cc_frame_release(f);
+	return rc;
+}
+
+static int sub_factory_assess(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)nargs;
+	struct cc_frame *f = NULL;
+	struct cc_error err = {0};
+	long long year;
+	if (!val[O_YEAR] || !val[O_ANSWERS]) {
+		cli_error("green: factory-assess needs --year and --answers FILE.json");
+		return CLI_USAGE;
+	}
+	if ((year = cli_int_option("year", val[O_YEAR], 1900, 2200)) < 0)
+		return CLI_USAGE;
+	const struct gf_model *m = factory_setup(ctx, NULL);
+	if (!m)
+		return CLI_FAIL;
+	json_error_t je;
+	json_t *body = json_load_file(val[O_ANSWERS], JSON_REJECT_DUPLICATES, &je);
+	if (!body) {
+		cli_error("green: '%s': line %d: %s", val[O_ANSWERS], je.line, je.text);
+		return CLI_FAIL;
+	}
+	static struct gf_assessment a;
+	char field[96];
+	memset(&a, 0, sizeof a);
+	int rc = green_factory_parse_body(m, body, &a, field, &err);
+	json_decref(body);
+	if (rc) {
+		cli_error("green: '%s': %s%s%s", val[O_ANSWERS], field, *field ? ": " : "",
+			  err.msg);
+		return CLI_FAIL;
+	}
+	a.year = (int)year;
+	int i = factory_setup(ctx, &f) ? factory_find(ctx, f, args[0]) : -1;
+	if (i < 0) {
+		rc = CLI_FAIL;
+		goto out;
+	}
+	char target[64];
+	snprintf(target, sizeof target, "%s/%lld", f->uscc[i], year);
+	rc = cc_store_begin(ctx->store, &err);
+	if (rc == 0)
+		rc = green_factory_save(ctx->store, m, f->id[i], &a, "cli", &err);
+	if (rc == 0)
+		rc = cc_store_audit(ctx->store, "cli", "green.factory_assess", target, NULL, NULL,
+				    &err);
+	if (rc == 0)
+		rc = cc_store_commit(ctx->store, &err);
+	else
+		cc_store_rollback(ctx->store);
+	if (rc) {
+		cli_error("green: %s", err.msg);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	rc = factory_show(ctx, m, f, i);
+out:
+	cc_frame_release(f);
+	return rc;
+}
+
+static int sub_factory_summary(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
+{
+	(void)args, (void)nargs;
+	long long year = 0, region = 0;
+	if (val[O_YEAR] && (year = cli_int_option("year", val[O_YEAR], 1900, 2200)) < 0)
+		return CLI_USAGE;
+	if (val[O_REGION] && (region = cli_int_option("region", val[O_REGION], 1, 999999)) < 0)
+		return CLI_USAGE;
+	struct cc_frame *f = NULL;
+	struct green_cli c = {.ctx = ctx};
+	struct cc_error err = {0};
+	const struct gf_model *m = factory_setup(ctx, &f);
+	if (!m) {
+		cc_frame_release(f);
+		return CLI_FAIL;
+	}
+	struct cc_buf b = CC_BUF_INIT(1 << 24);
+	struct cc_jw w;
+	cc_jw_init(&w, &b);
+	int rc;
+	if (green_factory_write_summary(&w, ctx->store, f, m, (int)year, (int)region, NULL, &err)) {
+		cli_error("green: %s", err.msg);
+		rc = CLI_FAIL;
+	} else if (!(rc = finish(&w, &b))) {
+		static const char *const cols[] = {"region",	"name=区县",	 "assessed#",
+						   "eligible#", "basic_failed#", "mean_score#"};
+		rc = print(&c, &b, "districts", 6, cols);
+	}
+	cc_buf_release(&b);
+	cc_frame_release(f);
+	return rc;
+}
+
 #define Y CLI_OPT(O_YEAR)
 static const struct cli_sub green_subs[] = {
 	{"factors", sub_factors, 0, 0, 0, "factors"},
@@ -332,12 +513,18 @@ static const struct cli_sub green_subs[] = {
 	 Y | CLI_OPT(O_MARGIN) | CLI_OPT(O_REGION) | CLI_OPT(O_LIMIT),
 	 "laggards [--year Y] [--margin 0.1] [--region CODE] [--limit N]"},
 	{"summary", sub_summary, 0, 0, Y | CLI_OPT(O_REGION), "summary [--year Y] [--region CODE]"},
+	{"factory-model", sub_factory_model, 0, 0, 0, "factory-model"},
+	{"factory", sub_factory, 1, 1, 0, "factory USCC"},
+	{"factory-assess", sub_factory_assess, 1, 1, Y | CLI_OPT(O_ANSWERS),
+	 "factory-assess USCC --year Y --answers FILE.json"},
+	{"factory-summary", sub_factory_summary, 0, 0, Y | CLI_OPT(O_REGION),
+	 "factory-summary [--year Y] [--region CODE]"},
 	{NULL, NULL, 0, 0, 0, NULL}};
 
 int cmd_green(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {{"year", 1},  {"metric", 1}, {"industry", 1},
-						 {"limit", 1}, {"margin", 1}, {"region", 1},
-						 {NULL, 0}};
+	static const struct cli_option opts[] = {{"year", 1},	 {"metric", 1}, {"industry", 1},
+						 {"limit", 1},	 {"margin", 1}, {"region", 1},
+						 {"answers", 1}, {NULL, 0}};
 	return cli_dispatch(ctx, cli_find("green"), green_subs, opts, argc, argv);
 }

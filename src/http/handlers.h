@@ -175,6 +175,11 @@ int h_green_benchmarks(struct http_req *req);
 int h_green_laggards(struct http_req *req);
 int h_green_summary(struct http_req *req);
 
+/* Green-factory self-assessment routes (h_green_factory.c, issue 16 item 3). */
+int h_green_factory_model(struct http_req *req);
+int h_enterprise_green_factory(struct http_req *req);
+int h_enterprise_green_factory_put(struct http_req *req);
+int h_green_factory_summary(struct http_req *req);
 /* Digital maturity routes (h_digital.c, issue 16 item 4). */
 int h_digital_model(struct http_req *req);
 int h_enterprise_digital(struct http_req *req);

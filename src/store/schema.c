@@ -814,6 +814,20 @@ static const char *const migrations[] = {
 	"ALTER TABLE retrofit_projects ADD COLUMN capabilities TEXT;"
 	"ALTER TABLE retrofit_projects ADD COLUMN need_posting INTEGER"
 	"  REFERENCES postings(id) ON DELETE SET NULL;",
+	/* 29: green-factory self-assessments (绿色工厂自评价, GB/T 36132-2018, issue 16 item 3):
+	 * an enterprise's answers per year (JSON: requirement id -> 0 / 0.5 / 1, the model in
+	 * data/green/factory.json), the total score, whether the basic requirements were met and
+	 * eligibility as computed when saved (green/factory.c rescores on read). */
+	"CREATE TABLE green_factory_assessments("
+	"  enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,"
+	"  year INTEGER NOT NULL CHECK(year BETWEEN 1900 AND 2200),"
+	"  answers TEXT NOT NULL,"
+	"  score REAL NOT NULL CHECK(score BETWEEN 0 AND 100),"
+	"  basic_met INTEGER NOT NULL CHECK(basic_met IN (0, 1)),"
+	"  eligible INTEGER NOT NULL CHECK(eligible IN (0, 1)),"
+	"  updated_by TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  PRIMARY KEY(enterprise_id, year)) WITHOUT ROWID;",
 };
 
 int cc_schema_count(void)
