@@ -8,6 +8,7 @@ import { resultBadge, fmtVal } from '../evalkit.js';
 import { table } from '../table.js';
 import { regionPicker } from '../pickers.js';
 import { provenancePanel } from '../provenance.js';
+import { greenFactoryPanel } from '../greenfactory.js';
 
 let flash = null; // a message to show after the page reloads itself (e.g. "saved")
 
@@ -146,6 +147,7 @@ export async function render({ main, params, user, alive }) {
   main.appendChild(criteriaPanel(crit));
   main.appendChild(provenancePanel(e.uscc || uscc));
   main.appendChild(greenPanel(uscc, alive));
+  main.appendChild(greenFactoryPanel(uscc, p.can_edit, alive));
   main.appendChild(digitalPanel(uscc, p.can_edit, alive));
   if (p.can_edit) main.appendChild(editForm(e, certs, user.role === 'enterprise'));
 }

@@ -2,7 +2,8 @@
 // (GET /api/v1/green/summary): energy intensity by district and by chain, the energy-intensity
 // quartiles of the largest industry divisions (a box per division: min, Q1, median, Q3, P90),
 // the energy and carbon trend, and the laggard screen (GET /api/v1/green/laggards) with each
-// enterprise's reasons. Address: #/green?year=&region=
+// enterprise's reasons, and the green-factory self-assessments by district and chain
+// (GET /api/v1/green/factory/summary, its latest year). Address: #/green?year=&region=
 import { t, pick } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { h, clear, chart, axisTooltip, hashWith, errorPanel } from '../util.js';
@@ -17,11 +18,12 @@ export async function render({ main, query, alive }) {
   const region = (query && query.region) || '';
   const go = (q) => { location.hash = hashWith('/green', { year, region, ...q }); };
   main.appendChild(h('div', { class: 'muted', testid: 'loading' }, t('common.loading')));
-  let d, lag;
+  let d, lag, gf;
   try {
-    [d, lag] = await Promise.all([
+    [d, lag, gf] = await Promise.all([
       api('/green/summary', { query: { year, region } }),
       api('/green/laggards', { query: { year, region, limit: 500 } }),
+      api('/green/factory/summary', { query: { region } }),
     ]);
   } catch (e) {
     if (alive()) clear(main).appendChild(errorPanel(errorText(e)));
@@ -125,6 +127,32 @@ export async function render({ main, query, alive }) {
         { key: 'enterprises', label: t('green.col.enterprises'), align: 'num', sort: true, render: (x) => count(x.enterprises), exportType: 'number' },
       ],
     })));
+
+  // 绿色工厂自评价 (GB/T 36132-2018): the latest year's self-assessments by district and
+  // chain — assessed, eligible (every basic and mandatory requirement met), basic failed, mean.
+  const gfRows = (rows, label) => table(rows, {
+    testid: 'gf-table',
+    row: (x) => ({ testid: 'gf-row', dataset: { key: String(x.region || x.chain) } }),
+    export: { name: t('gf.page.title'), title: t('gf.page.title') },
+    columns: [
+      { key: 'name', label: t('gf.col.area'), sort: true, render: label, exportValue: label },
+      { key: 'assessed', label: t('gf.col.assessed'), align: 'num', sort: true, render: (x) => count(x.assessed), exportType: 'number' },
+      { key: 'eligible', label: t('gf.col.eligible'), align: 'num', sort: true, render: (x) => count(x.eligible), exportType: 'number' },
+      { key: 'basic_failed', label: t('gf.col.basic_failed'), align: 'num', sort: true, render: (x) => count(x.basic_failed), exportType: 'number' },
+      { key: 'mean_score', label: t('gf.col.mean_score'), align: 'num', sort: true, render: (x) => num(x.mean_score, 1), exportType: 'number' },
+    ],
+    empty: t('gf.page.none'),
+  });
+  const gt = gf.totals || {};
+  main.appendChild(h('section', { class: 'panel', testid: 'green-factory' }, h('h2', null, t('gf.page.title')),
+    gt.assessed
+      ? h('p', { class: 'muted small', testid: 'gf-totals', dataset: { assessed: String(gt.assessed), eligible: String(gt.eligible) } },
+        t('gf.page.note', { year: gf.year, assessed: count(gt.assessed), eligible: count(gt.eligible), basic_failed: count(gt.basic_failed) }))
+      : h('p', { class: 'muted small', testid: 'gf-totals' }, t('gf.page.none')),
+    h('h3', null, t('gf.by_district')),
+    h('div', { testid: 'gf-districts' }, gfRows(gf.districts || [], (x) => pick(x.name, x.name_en) || String(x.region))),
+    h('h3', null, t('gf.by_chain')),
+    h('div', { testid: 'gf-chains' }, gfRows(gf.chains || [], (x) => pick(x.name, x.name_en) || x.chain))));
 
   // The laggard screen: flagged first, then near misses, each with its reasons.
   const items = lag.items || [];
