@@ -292,17 +292,35 @@ double green_tce_equal(const struct green_factors *g, int c, double qty, int yea
 	return green_tce(g, c, qty);
 }
 
-double green_grid_factor(const struct green_factors *g, int year, int province, int *provincial)
+double green_grid_factor_at(const struct green_factors *g, int year, int province, int *provincial,
+			    int *used)
 {
+	int ny = 0, py = 0;
+	double nat = green_series_at(&g->grid, year, &ny);
 	for (int p = 0; p < g->nprovinces; p++)
 		if (g->province[p] == province && g->grid_province[p].n) {
-			if (provincial)
-				*provincial = 1;
-			return green_series_at(&g->grid_province[p], year, NULL);
+			double v = green_series_at(&g->grid_province[p], year, &py);
+			/* The province's figure unless the national series has a nearer year: a
+			 * 2023 provincial factor does not stand in for a 2021 account when 2021's
+			 * national factor is published. */
+			if (!g->grid.n || abs(py - year) <= abs(ny - year)) {
+				if (provincial)
+					*provincial = 1;
+				if (used)
+					*used = py;
+				return v;
+			}
 		}
 	if (provincial)
 		*provincial = 0;
-	return green_series_at(&g->grid, year, NULL);
+	if (used)
+		*used = ny;
+	return nat;
+}
+
+double green_grid_factor(const struct green_factors *g, int year, int province, int *provincial)
+{
+	return green_grid_factor_at(g, year, province, provincial, NULL);
 }
 
 double green_co2(const struct green_factors *g, int c, double qty, int year, int province)
@@ -426,8 +444,8 @@ int green_account_read(struct cc_store *st, const struct green_factors *g, int64
 		struct green_year *y = &out->years[i];
 		if (y->carriers) {
 			y->tce = y->tce_equal = y->co2 = 0;
-			y->grid_factor =
-				green_grid_factor(g, y->year, province, &y->grid_provincial);
+			y->grid_factor = green_grid_factor_at(g, y->year, province,
+							      &y->grid_provincial, &y->grid_year);
 			for (int c = 0; c < g->ncarriers; c++) {
 				if (!isfinite(y->qty[c]))
 					continue;

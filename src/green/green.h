@@ -113,8 +113,14 @@ double green_tce_equal(const struct green_factors *g, int c, double qty, int yea
 
 /*
  * The grid's CO2 factor (tCO2/MWh = kgCO2/kWh) for YEAR in PROVINCE (two-digit code, 0 for
- * none): the province's when listed, else the national. *PROVINCIAL (may be NULL) says which.
+ * none): the province's when it lists a year as near to YEAR as the national series' nearest
+ * (ties go to the province), else the national; each series' nearest listed year stands for
+ * a year it does not list. *PROVINCIAL says which was used and *USED the factor's year (both
+ * may be NULL; *USED 0 when no series has a figure, the result then NaN).
  */
+double green_grid_factor_at(const struct green_factors *g, int year, int province, int *provincial,
+			    int *used);
+/* green_grid_factor_at() without the year used. */
 double green_grid_factor(const struct green_factors *g, int year, int province, int *provincial);
 
 /* Tonnes of CO2 of QTY canonical units of carrier C in YEAR and PROVINCE; 0 for water. */
@@ -133,6 +139,7 @@ struct green_year {
 	double tce_yoy, co2_yoy, energy_per_output_yoy, carbon_per_output_yoy; /* vs year - 1 */
 	int carriers; /* carriers given (0: energy_tce as imported, no carrier detail) */
 	int grid_provincial;
+	int grid_year; /* the year of the grid factor used (the nearest listed) */
 	double grid_factor;
 };
 

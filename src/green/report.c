@@ -4,6 +4,7 @@
  * industry benchmarks, the laggard screen with reasons in Chinese and English, and the page's
  * summary (roll-ups by district and chain, quartiles by industry division, the carbon trend).
  */
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,8 @@ void green_write_factors(struct cc_jw *w, const struct green_factors *g)
 	cc_jw_key(w, "grid");
 	cc_jw_object(w);
 	cc_jw_kstr(w, "source", g->grid_source);
+	cc_jw_key(w, "checks");
+	cc_jw_json(w, json_object_get(json_object_get((json_t *)g->json, "grid"), "checks"));
 	cc_jw_key(w, "national");
 	cc_jw_object(w);
 	for (int i = 0; i < g->grid.n; i++) {
@@ -81,6 +84,21 @@ void green_write_factors(struct cc_jw *w, const struct green_factors *g)
 	}
 	cc_jw_end(w);
 	cc_jw_kint(w, "provinces", g->nprovinces);
+	cc_jw_key(w, "by_province");
+	cc_jw_object(w);
+	for (int p = 0; p < g->nprovinces; p++) {
+		char code[8];
+		snprintf(code, sizeof code, "%02d", g->province[p]);
+		cc_jw_key(w, code);
+		cc_jw_object(w);
+		for (int i = 0; i < g->grid_province[p].n; i++) {
+			char y[8];
+			snprintf(y, sizeof y, "%d", g->grid_province[p].year[i]);
+			cc_jw_knum(w, y, g->grid_province[p].v[i]);
+		}
+		cc_jw_end(w);
+	}
+	cc_jw_end(w);
 	cc_jw_end(w);
 	cc_jw_key(w, "equal_value");
 	cc_jw_object(w);
@@ -133,6 +151,7 @@ int green_write_account(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 		if (y->carriers) {
 			cc_jw_knum(w, "grid_factor", y->grid_factor);
 			cc_jw_kstr(w, "grid_scope", y->grid_provincial ? "province" : "national");
+			cc_jw_kint(w, "grid_year", y->grid_year);
 			cc_jw_key(w, "carriers");
 			cc_jw_array(w);
 			for (int c = 0; c < g->ncarriers; c++) {

@@ -72,11 +72,34 @@ static void test_co2(void **state)
 {
 	(void)state;
 	const struct green_factors *g = factors();
-	/* Grid: the 2021 national average 0.5568 tCO2/MWh (no provincial figure yet). */
-	int prov = -1;
-	near(green_grid_factor(g, 2021, 50, &prov), 0.5568, 1e-12);
+	/* Grid, hand-worked from factors.json: national 2021 0.5568, 2022 0.5366, 2023 0.5306;
+	 * Chongqing (50) 2023 0.5581, Sichuan (51) 2023 0.1564 tCO2/MWh. */
+	int prov = -1, used = -1;
+	/* Chongqing 2021: the national series lists 2021, the province only 2023 (two years
+	 * off): national. 1 GWh x 0.5568 = 556.8 t. */
+	near(green_grid_factor_at(g, 2021, 50, &prov, &used), 0.5568, 1e-12);
 	assert_int_equal(prov, 0);
+	assert_int_equal(used, 2021);
 	near(green_co2(g, carrier("electricity"), 1e6, 2021, 50), 556.8, 1e-9);
+	/* Chongqing 2023: its own factor. 1 GWh x 0.5581 = 558.1 t. */
+	near(green_grid_factor_at(g, 2023, 50, &prov, &used), 0.5581, 1e-12);
+	assert_true(prov == 1 && used == 2023);
+	near(green_co2(g, carrier("electricity"), 1e6, 2023, 50), 558.1, 1e-9);
+	/* Sichuan 2024: neither lists 2024; both nearest are 2023, a tie the province takes.
+	 * 250 MWh x 0.1564 = 39.1 t. */
+	near(green_grid_factor_at(g, 2024, 51, &prov, &used), 0.1564, 1e-12);
+	assert_true(prov == 1 && used == 2023);
+	near(green_co2(g, carrier("electricity"), 2.5e5, 2024, 51), 39.1, 1e-9);
+	/* Sichuan 2022: the national series lists 2022, the province's nearest is a year off:
+	 * national. 1 GWh x 0.5366 = 536.6 t. */
+	near(green_grid_factor_at(g, 2022, 51, &prov, &used), 0.5366, 1e-12);
+	assert_true(prov == 0 && used == 2022);
+	near(green_co2(g, carrier("electricity"), 1e6, 2022, 51), 536.6, 1e-9);
+	/* A province without figures (Guangdong 44), 2025: the national 2023. */
+	near(green_grid_factor_at(g, 2025, 44, &prov, &used), 0.5306, 1e-12);
+	assert_true(prov == 0 && used == 2023);
+	/* Own renewables emit nothing wherever they are. */
+	near(green_co2(g, carrier("renewable"), 1e6, 2023, 51), 0, 0);
 	/* Raw coal: 0.020908 GJ/kg x 26.37 kgC/GJ x 0.94 x 44/12 = 1.900298848 kgCO2/kg. */
 	near(green_co2(g, carrier("coal"), 2e6, 2021, 50), 3800.597696, 1e-5);
 	/* Natural gas: 0.038931 x 15.3 x 0.99 x 44/12 = 2.16218882 kgCO2/m3. */
@@ -137,6 +160,23 @@ static void test_factors_parse(void **state)
 	assert_int_equal(prov, 1);
 	near(green_grid_factor(&g, 2020, 51, &prov), 0.6, 0);
 	assert_int_equal(prov, 0);
+	green_factors_release(&g);
+	/* The nearer year wins: national 2019 and 2023, the province 2021 only. 2020: the
+	 * province (one year off each); 2023: the national (0 against 2). */
+	assert_int_equal(green_factors_parse(&g,
+					     "{\"carriers\":[{\"id\":\"x\",\"unit\":\"kg\","
+					     "\"energy\":true,\"kgce\":2,\"units\":{\"kg\":1}}],"
+					     "\"grid\":{\"national\":{\"2019\":0.6,\"2023\":0.5},"
+					     "\"provinces\":{\"51\":{\"2021\":0.1}}}}",
+					     &err),
+			 0);
+	int used = 0;
+	near(green_grid_factor_at(&g, 2020, 51, &prov, &used), 0.1, 0);
+	assert_true(prov == 1 && used == 2021);
+	near(green_grid_factor_at(&g, 2023, 51, &prov, &used), 0.5, 0);
+	assert_true(prov == 0 && used == 2023);
+	near(green_grid_factor_at(&g, 2018, 51, &prov, &used), 0.6, 0);
+	assert_true(prov == 0 && used == 2019);
 	assert_int_equal(g.min_group, 5);
 	green_factors_release(&g);
 }
@@ -387,11 +427,15 @@ static void test_account(void **state)
 	near(y->tce_renewable, 12.29, 1e-9);
 	/* Equal value: 1.1 GWh at 302.0 gce/kWh (2024) = 332.2, + 1428.6. */
 	near(y->tce_equal, 1760.8, 1e-9);
-	near(y->co2, 556.8 + 3800.597696, 1e-5);
+	/* Chongqing (500112) in 2024: the provincial factor of 2023, 0.5581, stated. */
+	assert_int_equal(y->grid_provincial, 1);
+	assert_int_equal(y->grid_year, 2023);
+	near(y->grid_factor, 0.5581, 1e-12);
+	near(y->co2, 558.1 + 3800.597696, 1e-5);
 	near(y->water, 50000, 0);
 	near(y->energy_per_output, 1563.79 / 8000, 1e-12);
 	near(y->energy_per_va, 1563.79 / 2000, 1e-12);
-	near(y->carbon_per_output, (556.8 + 3800.597696) / 8000, 1e-8);
+	near(y->carbon_per_output, (558.1 + 3800.597696) / 8000, 1e-8);
 	near(y->tce_yoy, 1563.79 / 900 - 1, 1e-12);
 	near(y->energy_per_output_yoy, (1563.79 / 8000) / (900.0 / 10000) - 1, 1e-12);
 	assert_true(isnan(y->co2_yoy));

@@ -170,6 +170,11 @@ function greenPanel(uscc, alive) {
         pct: isNum(last.percentile) ? fmtPct(last.percentile) : t('common.unknown'),
         group: last.benchmark ? last.benchmark.code : t('common.unknown'),
       });
+      // The grid factor behind the electricity's CO₂: provincial or national, and its year.
+      if (isNum(last.grid_factor)) {
+        note.appendChild(h('span', { testid: 'profile-grid', dataset: { scope: last.grid_scope, year: String(last.grid_year) } },
+          ' ' + t('prof.green.grid_' + last.grid_scope, { f: last.grid_factor.toFixed(4), year: last.grid_year })));
+      }
     }
     const recs = g.recognitions || [];
     if (recs.length) {

@@ -33,6 +33,8 @@ export default {
   'prof.back': ['返回企业列表', 'Back to the list'],
   'prof.green.title': ['能耗与碳排放', 'Energy and carbon'],
   'prof.green.note': ['{year} 年综合能耗 {tce} 吨标准煤，二氧化碳 {co2} 吨；单位产值能耗在行业（{group}）中的分位 {pct}（越高越耗能）。虚线为行业四分位。', 'In {year}: {tce} tce of energy, {co2} t of CO₂; energy per output at the {pct} percentile of its industry ({group}; higher uses more). Dashed: the industry quartiles.'],
+  'prof.green.grid_province': ['外购电力按本省 {year} 年电力平均二氧化碳排放因子 {f} 吨/兆瓦时计。', 'Purchased electricity at the province’s {year} grid factor, {f} t/MWh.'],
+  'prof.green.grid_national': ['外购电力按全国 {year} 年电力平均二氧化碳排放因子 {f} 吨/兆瓦时计（本省该年无公布因子）。', 'Purchased electricity at the national {year} grid factor, {f} t/MWh (no provincial figure for the year).'],
   'prof.green.unit': ['吨标准煤/万元', 'tce per 10k CNY'],
   'prof.green.self': ['本企业', 'This enterprise'],
   'prof.green.q1': ['行业下四分位', 'Industry Q1'],
