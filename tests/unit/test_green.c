@@ -313,6 +313,164 @@ static struct cc_store *setup_store(char a[19], char b[19])
 	return st;
 }
 
+/* ---- green_rank against a plain reference on random inputs ---- */
+
+static uint64_t ref_state = 88172645463325252ull;
+
+static uint64_t ref_rnd(void)
+{
+	ref_state ^= ref_state << 13;
+	ref_state ^= ref_state >> 7;
+	ref_state ^= ref_state << 17;
+	return ref_state;
+}
+
+/* A double's bits as an unsigned key in the same order (-0 before +0). */
+static uint64_t ref_key(double d)
+{
+	uint64_t u;
+	memcpy(&u, &d, sizeof u);
+	return (u >> 63) ? ~u : u | (1ull << 63);
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+	uint64_t x = ref_key(*(const double *)a), y = ref_key(*(const double *)b);
+	return (x > y) - (x < y);
+}
+
+/* The code's prefix of LEVEL digits when it has them ("C367" for 3 of "C3670"), else "". */
+static void ref_prefix(const char *c, int level, char *out)
+{
+	out[0] = '\0';
+	if (!c || c[0] < 'A' || c[0] > 'Z')
+		return;
+	for (int k = 1; k <= level; k++)
+		if (c[k] < '0' || c[k] > '9')
+			return;
+	memcpy(out, c, (size_t)level + 1);
+	out[level + 1] = '\0';
+}
+
+/*
+ * The ranking as green.h states it, the slow way: each row's level the finest whose code has
+ * MG values (else the division); groups numbered as rows first choose them; a group's members
+ * every row with a value under its code; members sorted with qsort; PERCENT_RANK with ties at
+ * their lowest rank. Checks R (green_rank's answer) against it.
+ */
+static void ref_check(const char *const *ind, const double *v, int n, int mg,
+		      const struct green_ranking *r)
+{
+	static const int levels[3] = {4, 3, 2};
+	char(*pre)[3][8] = malloc(sizeof *pre * (size_t)(n ? n : 1));
+	char(*gcode)[8] = malloc(sizeof *gcode * (size_t)(3 * n + 1));
+	int *glevel = malloc(sizeof *glevel * (size_t)(3 * n + 1)), ng = 0;
+	double *x = malloc(sizeof *x * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++)
+		for (int l = 0; l < 3; l++)
+			ref_prefix(isfinite(v[i]) ? ind[i] : NULL, levels[l], pre[i][l]);
+	for (int i = 0; i < n; i++) {
+		int chosen = -1;
+		for (int l = 0; l < 3 && chosen < 0; l++) {
+			if (!pre[i][l][0])
+				continue;
+			int c = 0;
+			for (int j = 0; j < n; j++)
+				c += !strcmp(pre[j][l], pre[i][l]);
+			if (c >= mg || l == 2)
+				chosen = l;
+		}
+		int g = -1;
+		for (int k = 0; chosen >= 0 && k < ng && g < 0; k++)
+			if (glevel[k] == levels[chosen] && !strcmp(gcode[k], pre[i][chosen]))
+				g = k;
+		if (chosen >= 0 && g < 0) {
+			g = ng++;
+			glevel[g] = levels[chosen];
+			snprintf(gcode[g], 8, "%s", pre[i][chosen]);
+		}
+		assert_int_equal(r->group[i], g);
+		if (g < 0)
+			assert_true(isnan(r->pct[i]));
+	}
+	assert_int_equal(r->ngroups, ng);
+	for (int g = 0; g < ng; g++) {
+		const struct green_group *gr = &r->groups[g];
+		int l = glevel[g] == 4 ? 0 : glevel[g] == 3 ? 1 : 2, m = 0;
+		assert_string_equal(gr->code, gcode[g]);
+		assert_int_equal(gr->level, glevel[g]);
+		for (int j = 0; j < n; j++)
+			if (!strcmp(pre[j][l], gcode[g]))
+				x[m++] = v[j];
+		qsort(x, (size_t)m, sizeof *x, ref_cmp);
+		assert_int_equal(gr->n, m);
+		assert_int_equal(gr->small, m < mg);
+		assert_memory_equal(&gr->min, &x[0], sizeof x[0]);
+		assert_memory_equal(&gr->max, &x[m - 1], sizeof x[0]);
+		double q[4] = {green_quantile(x, m, 0.25), green_quantile(x, m, 0.5),
+			       green_quantile(x, m, 0.75), green_quantile(x, m, 0.9)};
+		assert_memory_equal(&gr->q1, &q[0], sizeof q[0]);
+		assert_memory_equal(&gr->median, &q[1], sizeof q[0]);
+		assert_memory_equal(&gr->q3, &q[2], sizeof q[0]);
+		assert_memory_equal(&gr->p90, &q[3], sizeof q[0]);
+		for (int i = 0; i < n; i++) {
+			if (r->group[i] != g)
+				continue;
+			int lead = 0;
+			while (lead < m && x[lead] < v[i])
+				lead++;
+			near(r->pct[i], m > 1 ? (double)lead / (m - 1) : 0.0, 0);
+		}
+	}
+	free(pre);
+	free(gcode);
+	free(glevel);
+	free(x);
+}
+
+/* Random codes (some malformed, short or NULL), values with ties, NaN, infinities and both
+ * zeros, groups from one row to thousands (both of green_rank's sorts), minimum groups 1-8. */
+static void test_rank_reference(void **state)
+{
+	(void)state;
+	static const char *const fixed[] = {"C3670", "C3671", "C3672", "C367",	"C36",	 "C3",
+					    "X",     "C36A0", "B0610", "B0620", "C1310", "c3110",
+					    "C310",  "Z9999", "C3110", "C1311"};
+	char codes[48][8];
+	for (int k = 0; k < 48; k++) {
+		if (k < 16)
+			snprintf(codes[k], sizeof codes[k], "%s", fixed[k]);
+		else
+			snprintf(codes[k], sizeof codes[k], "%c%04d", 'A' + (int)(ref_rnd() % 4),
+				 (int)(ref_rnd() % 40) * 7);
+	}
+	for (int t = 0; t < 60; t++) {
+		int n = t < 50 ? (int)(ref_rnd() % 300) : 2000 + (int)(ref_rnd() % 3000);
+		int mg = 1 + (int)(ref_rnd() % 8), nc = 1 + (int)(ref_rnd() % 48);
+		const char **ind = malloc(sizeof *ind * (size_t)(n + 1));
+		double *v = malloc(sizeof *v * (size_t)(n + 1));
+		for (int i = 0; i < n; i++) {
+			ind[i] = ref_rnd() % 50 == 0 ? NULL : codes[ref_rnd() % (uint64_t)nc];
+			uint64_t u = ref_rnd() % 100;
+			v[i] = u < 5	? NAN
+			       : u < 15 ? 0.05
+			       : u < 18 ? -0.0
+			       : u < 20 ? 0.0
+			       : u < 22 ? -1.5
+			       : u < 23 ? INFINITY
+					: (double)(ref_rnd() % 100000) / 997.0 *
+						  (ref_rnd() % 2 ? 1e-3 : 1e3);
+		}
+		struct green_ranking r;
+		struct cc_error err = {0};
+		assert_int_equal(green_rank(ind, v, n, mg, &r, &err), 0);
+		ref_check(ind, v, n, mg, &r);
+		green_ranking_release(&r);
+		free(ind);
+		free(v);
+	}
+}
+
 /* Every bad unit and negative value is a reject; good rows load in canonical units. */
 static void test_import_rejects(void **state)
 {
@@ -526,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_factors_parse),
 		cmocka_unit_test(test_quantile),
 		cmocka_unit_test(test_rank),
+		cmocka_unit_test(test_rank_reference),
 		cmocka_unit_test(test_import_rejects),
 		cmocka_unit_test(test_account),
 	};
