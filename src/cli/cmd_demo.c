@@ -14,6 +14,7 @@
 #include "match/match.h"
 #include "io/demo.h"
 #include "digital/digital.h"
+#include "green/factory.h"
 #include "http/http.h"
 #include "io/import.h"
 #include "innov/platform.h"
@@ -332,6 +333,13 @@ static int demo_load(struct cli_ctx *ctx, const char *dir)
 	 */
 	if (retrofit_demo_services(ctx->store, &err)) {
 		cli_error("demo: solution providers: %s", err.msg);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	/* Green-factory self-assessments (GB/T 36132, issue 16). */
+	const struct gf_model *gm = green_factory_model_get(&err);
+	if (!gm || green_factory_demo_fill(ctx->store, gm, demo_seed, &err)) {
+		cli_error("demo: green-factory assessments: %s", err.msg);
 		rc = CLI_FAIL;
 		goto out;
 	}

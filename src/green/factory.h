@@ -112,4 +112,12 @@ int green_factory_write_summary(struct cc_jw *w, struct cc_store *st, const stru
 				const struct gf_model *m, int year, int region, const uint8_t *only,
 				struct cc_error *err);
 
+/*
+ * The demo's self-assessments (chainchief demo) of the latest annual year: the recognised
+ * green factories and a few other firms (bigger ones more often), meeting more of the
+ * requirements when recognised or bigger. SEED as the demo's. Returns 0 or a negative CC_E*.
+ */
+int green_factory_demo_fill(struct cc_store *st, const struct gf_model *m, uint64_t seed,
+			    struct cc_error *err);
+
 #endif

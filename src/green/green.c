@@ -581,7 +581,7 @@ static double el_quantile(const struct rank_el *e, int n, double q)
 
 /*
  * Sorts the group E[0..M) by value: short groups by insertion; longer ones by an LSD radix
- * sort, 8 bits a pass (a pass skipped when every key has the same digit), on the top 16 or 24
+ * sort in two passes (one skipped when every key has the same digit) on the top 16 or 24
  * bits of the values' order keys less the group's smallest (the group is in cache: that is
  * why the sort is per group), and then each run of equal truncated keys by the values
  * themselves. TMP has room for M.
@@ -600,32 +600,33 @@ static void group_sort(struct rank_el *e, int m, struct rank_el *tmp)
 	}
 	if (lo == hi)
 		return; /* one value */
+	/* Two passes: of 8 bits for a group under 1,024 (16 bits of key), of 12 above (24). */
+	int db = m < 1024 ? 8 : 12, kb = 2 * db, nb = 1 << db;
 	int range = 64 - __builtin_clzll(hi - lo);
-	int kb = m < 1024 ? 16 : 24;
 	int shift = range > kb ? range - kb : 0;
-	uint32_t hist[3][256];
-	memset(hist, 0, sizeof hist);
+	uint32_t hist[2][4096];
+	memset(hist[0], 0, sizeof hist[0][0] * (size_t)nb);
+	memset(hist[1], 0, sizeof hist[1][0] * (size_t)nb);
 	for (int k = 0; k < m; k++) {
 		uint32_t key = (uint32_t)((order_key(e[k].v) - lo) >> shift);
 		e[k].key = key;
-		hist[0][key & 255]++;
-		hist[1][(key >> 8) & 255]++;
-		hist[2][(key >> 16) & 255]++;
+		hist[0][key & (uint32_t)(nb - 1)]++;
+		hist[1][key >> db]++;
 	}
 	struct rank_el *src = e, *dst = tmp;
-	for (int pass = 0; pass < (kb == 16 ? 2 : 3); pass++) {
-		uint32_t *h = hist[pass];
-		int sh = pass * 8;
-		if (h[(src[0].key >> sh) & 255] == (uint32_t)m)
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t *h = hist[pass], mask = (uint32_t)(nb - 1);
+		int sh = pass * db;
+		if (h[(src[0].key >> sh) & mask] == (uint32_t)m)
 			continue;
 		uint32_t sum = 0;
-		for (int b = 0; b < 256; b++) {
+		for (int b = 0; b < nb; b++) {
 			uint32_t c = h[b];
 			h[b] = sum;
 			sum += c;
 		}
 		for (int k = 0; k < m; k++)
-			dst[h[(src[k].key >> sh) & 255]++] = src[k];
+			dst[h[(src[k].key >> sh) & mask]++] = src[k];
 		struct rank_el *t = src;
 		src = dst;
 		dst = t;
@@ -707,8 +708,11 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 	int32_t *first = NULL; /* the first row of each group */
 	int32_t *ntake = NULL; /* rows that take their percentile from each group */
 	int32_t *nall = NULL;  /* rows in each group (ntake and the finer groups' rows) */
-	size_t *at = NULL;     /* the next place of each group's elements */
-	size_t *tat = NULL;    /* the next percentile of each group (in doubles of EL) */
+	/* Each group's next element (AT) and next taker (TAKE; step 6: its next percentile, in
+	 * doubles of EL), side by side: one cache line a row in steps 4 and 6. */
+	struct cursor {
+		size_t at, take;
+	} *cur = NULL;
 	struct rank_el *el = NULL, *tmp = NULL;
 	int cap = 0, in_use[3] = {0, 0, 0};
 	memset(out, 0, sizeof *out);
@@ -718,11 +722,13 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 	out->n = n;
 	out->pct = rank_alloc(sizeof *out->pct * nn);
 	out->group = rank_alloc(sizeof *out->group * nn);
-	row = rank_alloc(sizeof *row * nn);
-	cnt = rank_alloc(sizeof *cnt * LEVELS_SPACE);
-	slot = rank_alloc(sizeof *slot * LEVELS_SPACE);
-	if (!out->pct || !out->group || !row || !cnt || !slot)
+	cnt = rank_alloc(sizeof *cnt * 2 * LEVELS_SPACE);
+	if (!out->pct || !out->group || !cnt)
 		goto oom;
+	/* Fewer fresh pages (the kernel clears each): ROW lives in the percentiles' memory
+	 * until step 6 writes them, SLOT beside CNT. */
+	row = (int32_t *)out->pct;
+	slot = cnt + LEVELS_SPACE;
 	/* (1) */
 	memset(cnt, 0, sizeof *cnt * LEVELS_SPACE);
 	for (int i = 0; i < n; i++) {
@@ -784,9 +790,8 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 	}
 	out->groups = calloc((size_t)(ng ? ng : 1), sizeof *out->groups);
 	nall = malloc(sizeof *nall * ((size_t)ng + 1));
-	at = malloc(sizeof *at * ((size_t)ng + 1));
-	tat = malloc(sizeof *tat * ((size_t)ng + 1));
-	if (!out->groups || !nall || !at || !tat)
+	cur = malloc(sizeof *cur * ((size_t)ng + 1));
+	if (!out->groups || !nall || !cur)
 		goto oom;
 	out->ngroups = ng;
 	for (int g = 0; g < ng; g++) {
@@ -815,8 +820,8 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 	int biggest = 1;
 	for (int g = 0; g < ng; g++) {
 		out->groups[g].n = nall[g];
-		at[g] = m;
-		tat[g] = 0;
+		cur[g].at = m;
+		cur[g].take = 0;
 		m += (size_t)nall[g];
 		biggest = nall[g] > biggest ? nall[g] : biggest;
 	}
@@ -829,15 +834,16 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 		int g = out->group[i];
 		if (g < 0)
 			continue;
-		struct rank_el *x = &el[at[g]++];
+		struct cursor *q = &cur[g];
+		struct rank_el *x = &el[q->at++];
 		x->v = v[i];
-		x->i = (uint32_t)tat[g]++ | RANK_TAKES; /* its place among the group's takers */
+		x->i = (uint32_t)q->take++ | RANK_TAKES; /* its place among the group's takers */
 		int r = row[i];
 		for (int l = ROW_LEVEL(r) + 1; coarse && l < 3; l++) {
 			int c = in_use[l] ? slot[level_index(ROW_CODE(r), l)] : -1;
 			if (c < 0)
 				continue;
-			x = &el[at[c]++];
+			x = &el[cur[c].at++];
 			x->v = v[i];
 			x->i = 0;
 		}
@@ -868,27 +874,24 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 		gr->p90 = el_quantile(p, gm, 0.9);
 		/* The group's percentiles go where its elements were (8 bytes in 16). */
 		memcpy(p, dk, sizeof *dk * (size_t)ntake[g]);
-		tat[g] = 2 * base;
+		cur[g].take = 2 * base;
 		base += (size_t)gm;
 	}
 	/* (6) */
 	const double *pk = (const double *)el;
 	for (int i = 0; i < n; i++) {
 		int g = out->group[i];
-		out->pct[i] = g >= 0 ? pk[tat[g]++] : NAN;
+		out->pct[i] = g >= 0 ? pk[cur[g].take++] : NAN;
 	}
 	goto out;
 oom:
 	rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 out:
 	free(cnt);
-	free(slot);
-	free(row);
 	free(first);
 	free(ntake);
 	free(nall);
-	free(at);
-	free(tat);
+	free(cur);
 	free(el);
 	free(tmp);
 	if (rc)
