@@ -116,6 +116,10 @@ green|account|$U
 green|bench|-
 green|laggards|-
 green|summary|-
+green|factory-model|-
+green|factory|$U
+green|factory-assess|$U
+green|factory-summary|-
 digital||-
 digital|model|-
 digital|show|$U
