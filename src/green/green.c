@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <strings.h>
+#include "base/bigmem.h"
 #include "base/builtin.h"
 #include "green/green.h"
 
@@ -644,26 +644,6 @@ static void group_sort(struct rank_el *e, int m, struct rank_el *tmp)
 }
 
 /*
- * malloc() for the ranking's big arrays: from 1 MB, aligned to 2 MB and marked for huge
- * pages (where the kernel offers them on request), because at 1M enterprises the page faults
- * of freshly mapped memory cost more CPU than the ranking itself (42,000 faults a 5-year run,
- * 0.1-0.2 s of system time on a loaded machine). Freed with free(); NULL when out of memory.
- */
-static void *rank_alloc(size_t bytes)
-{
-	const size_t huge = (size_t)2 << 20;
-	if (bytes < huge / 2)
-		return malloc(bytes ? bytes : 1);
-	size_t size = (bytes + huge - 1) / huge * huge;
-	void *p = aligned_alloc(huge, size);
-#ifdef MADV_HUGEPAGE
-	if (p)
-		madvise(p, size, MADV_HUGEPAGE);
-#endif
-	return p;
-}
-
-/*
  * Where the counts and groups of the keys live: a class key (letter * 10000 + four digits)
  * at level 0 as it is, a group (three digits) at level 1 and a division (two) at level 2 in
  * their own smaller ranges. Divisions by constants, which the compiler makes multiplications.
@@ -720,9 +700,9 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 		min_group = 1;
 	size_t nn = (size_t)(n > 0 ? n : 1);
 	out->n = n;
-	out->pct = rank_alloc(sizeof *out->pct * nn);
-	out->group = rank_alloc(sizeof *out->group * nn);
-	cnt = rank_alloc(sizeof *cnt * 2 * LEVELS_SPACE);
+	out->pct = cc_big_alloc(sizeof *out->pct * nn);
+	out->group = cc_big_alloc(sizeof *out->group * nn);
+	cnt = malloc(sizeof *cnt * 2 * LEVELS_SPACE);
 	if (!out->pct || !out->group || !cnt)
 		goto oom;
 	/* Fewer fresh pages (the kernel clears each): ROW lives in the percentiles' memory
@@ -825,8 +805,8 @@ int green_rank(const char *const *industry, const double *v, int n, int min_grou
 		m += (size_t)nall[g];
 		biggest = nall[g] > biggest ? nall[g] : biggest;
 	}
-	el = rank_alloc(sizeof *el * m);
-	tmp = rank_alloc(sizeof *tmp * (size_t)biggest);
+	el = cc_big_alloc(sizeof *el * (m ? m : 1));
+	tmp = malloc(sizeof *tmp * (size_t)biggest);
 	if (!el || !tmp)
 		goto oom;
 	/* (4) */
