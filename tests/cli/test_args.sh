@@ -130,6 +130,8 @@ retrofit|list|-
 retrofit|show|1
 retrofit|add|-
 retrofit|summary|-
+retrofit|need|1
+retrofit|match|1
 innov|tech|power_battery.cells
 innov|platform|x
 innov|platforms|-
