@@ -125,6 +125,7 @@ digital|model|-
 digital|show|$U
 digital|assess|$U
 digital|summary|-
+digital|need|$U
 retrofit||-
 retrofit|list|-
 retrofit|show|1
@@ -152,6 +153,7 @@ listing|progress|$U
 listing|engage|$U
 listing|funnel|-
 listing|stalled|-
+listing|history|-
 "
 have() { grep -qxF "$1" <<< "$(cut -d'|' -f1,2 <<< "$cases")"; }
 
