@@ -270,11 +270,15 @@ int retrofit_need_post(struct cc_store *st, int64_t id, const char *actor, int64
 			break;
 		}
 	ptitle[cut] = '\0';
+	/* The kind in words: the posting's text is read as typed, in Chinese. */
+	const char *kind_zh = strcmp(kind, "green") == 0	 ? "绿色化改造"
+			      : strcmp(kind, "intelligent") == 0 ? "智能化改造"
+								 : "绿色化与智能化改造";
 	if (isfinite(inv))
 		snprintf(desc, sizeof desc, "技改项目 #%lld（%s），计划投资 %g 万元", (long long)id,
-			 kind, inv);
+			 kind_zh, inv);
 	else
-		snprintf(desc, sizeof desc, "技改项目 #%lld（%s）", (long long)id, kind);
+		snprintf(desc, sizeof desc, "技改项目 #%lld（%s）", (long long)id, kind_zh);
 	struct posting_in in = {.kind = "demand",
 				.uscc = uscc,
 				.title = ptitle,

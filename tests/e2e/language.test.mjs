@@ -34,6 +34,24 @@ const ZH_ALLOWED_WORDS = new Set(['XLSX', 'CSV', 'PDF', 'UTF', 'Excel', 'ChainCh
 
 let srv, browser;
 const users = {};
+// The rows of CSV text TEXT (RFC 4180 quoting), each an array of cells.
+function csvRows(text) {
+  const rows = [];
+  let row = [], cell = '', q = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (q) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') q = false; else cell += c;
+    } else if (c === '"') q = true;
+    else if (c === ',') { row.push(cell); cell = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell); rows.push(row); row = []; cell = '';
+    } else cell += c;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
 let properNames = []; // user data and place names shown as stored, longest first
 let userTexts = [];   // what users typed (postings, cases): quoted pieces of it are allowed
 
@@ -58,6 +76,11 @@ before(async () => {
   for (const p of (Array.isArray(posts) ? posts : posts.items || [])) {
     for (const k of ['title', 'description', 'contact', 'enterprise', 'unit']) if (p[k]) names.add(String(p[k]));
   }
+  // Every posting, past the search's 1,000 (the demo's retrofit needs among them): the
+  // interchange file's titles and descriptions.
+  const rows = csvRows((await srv.cli(['export', 'postings', '-'])).replace(/^\uFEFF/, ''));
+  const head = rows.shift() || [];
+  for (const r of rows) for (const k of ['title', 'description']) if (r[head.indexOf(k)]) names.add(r[head.indexOf(k)]);
   const cases = JSON.parse(await srv.cli(['--format', 'json', 'case', 'list']));
   for (const c of (Array.isArray(cases) ? cases : cases.items || [])) {
     for (const k of ['title', 'detail', 'department', 'owner', 'enterprise', 'name']) if (c[k]) names.add(String(c[k]));
@@ -174,8 +197,17 @@ async function visibleText(page) {
 function stripAllowed(s) {
   let x = s.replace(/\b[0-9A-HJ-NPQRTUWXY]{18}\b/g, ' ');
   if (/[\u3400-\u9fff]/.test(x) || /[A-Za-z]{3,}/.test(x)) {
-    // A name cut short in a chart label ("成都东方…有限责…") is the name.
-    x = x.replace(/(\S+)…/g, (m, head) => (properNames.some((n) => n.startsWith(head)) ? ' ' : m));
+    // A name cut short in a chart label ("成都东方…有限责…") or a table cell (a description
+    // with spaces: "技改项目 #229…") is the name: the longest tail before the "…" that starts
+    // after a separator and begins some name.
+    x = x.replace(/([^…]*)…/g, (m, before) => {
+      for (let i = 0; i < before.length; i++) {
+        if (i > 0 && !/[\s:：;；,，]/.test(before[i - 1])) continue;
+        const head = before.slice(i);
+        if (head.trim() && properNames.some((n) => n.startsWith(head))) return before.slice(0, i) + ' ';
+      }
+      return m;
+    });
     for (const n of properNames) if (x.includes(n)) x = x.split(n).join(' ');
     // Words quoted from what a user typed ("text contains “薄膜沉积设备”").
     x = x.replace(/“([^”]+)”/g, (m, q) => (userTexts.some((u) => u.includes(q)) ? ' ' : m));

@@ -214,7 +214,10 @@ function recordText(s) {
     if (typeof v === 'object') return JSON.stringify(v);
     return word('adm.value.', v) || word('role.', v) || String(v);
   };
-  return Object.entries(o).map(([k, v]) => (word('adm.field.', k) || k) + (isZh() ? '：' : ': ') + value(v)).join(isZh() ? '；' : '; ');
+  // A field with an English twin (node_name, node_name_en): one of the two, in the language on
+  // screen, under the field's name.
+  const pairs = Object.entries(o).filter(([k]) => !(isZh() ? /_en$/.test(k) : (k + '_en') in o));
+  return pairs.map(([k, v]) => (word('adm.field.', k.replace(/_en$/, '')) || k) + (isZh() ? '：' : ': ') + value(v)).join(isZh() ? '；' : '; ');
 }
 
 // An audit target ('case 12', 'list lang_list') with its kind in words: 案例 12.
