@@ -228,19 +228,18 @@ struct extremes_job {
  * one unit in the last place of libm's); a subnormal cell takes libm's log. The stats pass
  * and the entropy pass both add through here, so that the same cells give the same sums.
  */
-static inline __attribute__((always_inline)) void sums4(cc_v4d a, int j, double *s, double *q,
-							double *r)
+static inline __attribute__((always_inline)) void sums4(cc_v4d a, cc_v4d *s, cc_v4d *q, cc_v4d *r)
 {
-	cc_v4d_store(s + j, cc_v4d_load(s + j) + a);
-	cc_v4d_store(r + j, cc_v4d_load(r + j) + a * a);
+	*s += a;
+	*r += a * a;
 	cc_v4l ok = cc_vlog_ok(a);
 	cc_v4l t = (cc_v4l)(a * cc_vlog(a)) & ok;
-	cc_v4d_store(q + j, cc_v4d_load(q + j) + (cc_v4d)t);
+	*q += (cc_v4d)t;
 	cc_v4l odd = (a > cc_v4d_splat(0)) & ~ok;
 	if (odd[0] | odd[1] | odd[2] | odd[3])
 		for (int l = 0; l < 4; l++)
 			if (odd[l] && a[l] < DBL_MIN)
-				q[j + l] += a[l] * log(a[l]);
+				(*q)[l] += a[l] * log(a[l]);
 }
 
 /*
@@ -256,9 +255,15 @@ static void stats_block(const double *x, int n, int i0, int i1, double *s, doubl
 {
 	const cc_v4d zero = cc_v4d_splat(0);
 	const cc_v4l one = {1, 1, 1, 1};
-	for (int i = i0; i < i1; i++) {
-		const double *row = x + (size_t)i * (size_t)n;
-		for (int j = 0; j < n; j += 4) {
+	/* Four columns at a time over the block's rows (in L2 after the first four), the sums
+	 * and extremes in registers: each column still adds its rows in order. */
+	for (int j = 0; j < n; j += 4) {
+		cc_v4d ss = cc_v4d_load(s + j), qq = cc_v4d_load(q + j), rr = cc_v4d_load(r + j);
+		cc_v4d lo = cc_v4d_load(mn + j), hi = cc_v4d_load(mx + j);
+		cc_v4l c;
+		memcpy(&c, miss + j, sizeof c);
+		for (int i = i0; i < i1; i++) {
+			const double *row = x + (size_t)i * (size_t)n;
 			cc_v4d v = zero;
 			if (j + 4 <= n)
 				v = cc_v4d_load(row + j);
@@ -266,17 +271,19 @@ static void stats_block(const double *x, int n, int i0, int i1, double *s, doubl
 				memcpy(&v, row + j, sizeof(double) * (size_t)(n - j));
 			cc_v4l num = v == v, lt, gt;
 			cc_v4d a = (cc_v4d)((cc_v4l)v & num); /* NaN adds 0 */
-			cc_v4d lo = cc_v4d_load(mn + j), hi = cc_v4d_load(mx + j);
 			lt = v < lo;
 			gt = v > hi;
-			cc_v4d_store(mn + j, (cc_v4d)(((cc_v4l)v & lt) | ((cc_v4l)lo & ~lt)));
-			cc_v4d_store(mx + j, (cc_v4d)(((cc_v4l)v & gt) | ((cc_v4l)hi & ~gt)));
-			cc_v4l c;
-			memcpy(&c, miss + j, sizeof c);
+			lo = (cc_v4d)(((cc_v4l)v & lt) | ((cc_v4l)lo & ~lt));
+			hi = (cc_v4d)(((cc_v4l)v & gt) | ((cc_v4l)hi & ~gt));
 			c += ~num & one;
-			memcpy(miss + j, &c, sizeof c);
-			sums4(a, j, s, q, r);
+			sums4(a, &ss, &qq, &rr);
 		}
+		cc_v4d_store(s + j, ss);
+		cc_v4d_store(q + j, qq);
+		cc_v4d_store(r + j, rr);
+		cc_v4d_store(mn + j, lo);
+		cc_v4d_store(mx + j, hi);
+		memcpy(miss + j, &c, sizeof c);
 	}
 }
 
@@ -586,19 +593,25 @@ static void entropy_block(const struct prep *p, const double *mul, int i0, int i
 {
 	int n = p->n;
 	const cc_v4d zero = cc_v4d_splat(0);
-	for (int i = i0; i < i1; i++) {
-		const double *row = p->x + (size_t)i * (size_t)n;
-		for (int j = 0; j < n; j += 4) {
-			cc_v4d x = zero, sc = zero;
-			if (j + 4 <= n) {
+	for (int j = 0; j < n; j += 4) { /* as stats_block: four columns over the block's rows */
+		cc_v4d ss = cc_v4d_load(s + j), qq = cc_v4d_load(q + j), rr = cc_v4d_load(r + j);
+		cc_v4d sc = zero;
+		if (j + 4 <= n)
+			sc = cc_v4d_load(mul + j);
+		else /* the last columns: the other lanes stay 0 and add nothing */
+			memcpy(&sc, mul + j, sizeof(double) * (size_t)(n - j));
+		for (int i = i0; i < i1; i++) {
+			const double *row = p->x + (size_t)i * (size_t)n;
+			cc_v4d x = zero;
+			if (j + 4 <= n)
 				x = cc_v4d_load(row + j);
-				sc = cc_v4d_load(mul + j);
-			} else { /* the last columns: the other lanes stay 0 and add nothing */
+			else
 				memcpy(&x, row + j, sizeof(double) * (size_t)(n - j));
-				memcpy(&sc, mul + j, sizeof(double) * (size_t)(n - j));
-			}
-			sums4(x * sc, j, s, q, r);
+			sums4(x * sc, &ss, &qq, &rr);
 		}
+		cc_v4d_store(s + j, ss);
+		cc_v4d_store(q + j, qq);
+		cc_v4d_store(r + j, rr);
 	}
 }
 
