@@ -29,9 +29,10 @@ typedef int64_t cc_v4l __attribute__((vector_size(32)));
 /* Where the compiler supports function multi-versioning on x86-64 (GCC; clang 14 refuses a
  * vector argument between the clones before inlining): a function so marked is compiled for
  * x86-64-v3 (AVX2, FMA) and for the baseline, and the loader picks one for the processor.
- * Not under AddressSanitizer, whose build tests the baseline code. */
+ * Not under a sanitizer: their builds test the baseline code, and the clones' resolvers run
+ * while the program is loaded, before ThreadSanitizer's runtime is ready (a crash there). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&                             \
-	!defined(__SANITIZE_ADDRESS__) && !defined(CC_NO_CLONES)
+	!defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) && !defined(CC_NO_CLONES)
 #define CC_VEC_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define CC_VEC_CLONES
