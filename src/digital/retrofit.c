@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/slots.h"
 #include "base/jw.h"
 #include "base/parse.h"
 #include "digital/digital.h"
@@ -637,7 +638,8 @@ int retrofit_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc
 	struct rtally all = {0}, kinds[3] = {{0}}, *dist = NULL;
 	struct rtally *chains = calloc((size_t)cat->nchains + 1, sizeof *chains);
 	int *seen = calloc((size_t)cat->nchains + 1, sizeof *seen);
-	int nd = 0, capd = 0;
+	int nd = 0;
+	struct cc_slots ds = {0}; /* the rows of dist by region */
 	if (!chains || !seen) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
@@ -657,22 +659,13 @@ int retrofit_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc
 			      : !strcmp(kind, "intelligent") ? 1
 							     : 2],
 		       inv, saved, done);
-		int k = 0;
-		while (k < nd && dist[k].key != f->region[i])
-			k++;
-		if (k == nd) {
-			if (nd == capd) {
-				capd = capd ? capd * 2 : 32;
-				struct rtally *nt = realloc(dist, sizeof *nt * (size_t)capd);
-				if (!nt) {
-					rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-					goto out;
-				}
-				dist = nt;
-			}
-			memset(&dist[nd], 0, sizeof dist[nd]);
-			dist[nd++].key = f->region[i];
+		int k = cc_slots_row(&ds, f->region[i], (void **)&dist, sizeof *dist);
+		if (k < 0) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+			goto out;
 		}
+		dist[k].key = f->region[i];
+		nd = ds.n;
 		rt_add(&dist[k], inv, saved, done);
 		for (int m = f->member_start[i]; m < f->member_start[i + 1]; m++) {
 			int c = cat->nodes[f->member_node[m]].chain;
@@ -728,6 +721,7 @@ int retrofit_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc
 out:
 	cc_stmt_free(s);
 	free(dist);
+	cc_slots_release(&ds);
 	free(chains);
 	free(seen);
 	return rc;

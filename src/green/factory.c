@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/slots.h"
 #include "base/buf.h"
 #include "base/builtin.h"
 #include "base/jw.h"
@@ -501,7 +502,8 @@ int green_factory_write_summary(struct cc_jw *w, struct cc_store *st, const stru
 	cc_stmt_bind_int64(s, 1, year);
 	struct tally all = {0}, *dist = NULL,
 		     *chains = calloc((size_t)cat->nchains + 1, sizeof *chains);
-	int nd = 0, capd = 0;
+	int nd = 0;
+	struct cc_slots ds = {0}; /* the rows of dist by region */
 	int *seen = malloc(sizeof *seen * (size_t)(cat->nchains + 1));
 	if (!chains || !seen) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
@@ -515,22 +517,13 @@ int green_factory_write_summary(struct cc_jw *w, struct cc_store *st, const stru
 		double score = cc_stmt_double_nan(s, 1);
 		int elig = (int)cc_stmt_int64(s, 2), basic = (int)cc_stmt_int64(s, 3);
 		tally_add(&all, score, elig, basic);
-		int k = 0;
-		while (k < nd && dist[k].key != f->region[i])
-			k++;
-		if (k == nd) {
-			if (nd == capd) {
-				capd = capd ? capd * 2 : 64;
-				struct tally *nt = realloc(dist, sizeof *nt * (size_t)capd);
-				if (!nt) {
-					rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-					goto out;
-				}
-				dist = nt;
-			}
-			memset(&dist[nd], 0, sizeof dist[nd]);
-			dist[nd++].key = f->region[i];
+		int k = cc_slots_row(&ds, f->region[i], (void **)&dist, sizeof *dist);
+		if (k < 0) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+			goto out;
 		}
+		dist[k].key = f->region[i];
+		nd = ds.n;
 		tally_add(&dist[k], score, elig, basic);
 		for (int c = 0; c < cat->nchains; c++)
 			seen[c] = 0;
@@ -580,6 +573,7 @@ int green_factory_write_summary(struct cc_jw *w, struct cc_store *st, const stru
 out:
 	cc_stmt_free(s);
 	free(dist);
+	cc_slots_release(&ds);
 	free(chains);
 	free(seen);
 	return rc;

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/slots.h"
 #include "base/builtin.h"
 #include "domain/catalogue.h"
 #include "domain/metric.h"
@@ -220,7 +221,8 @@ int green_rollup_run(const struct cc_frame *f, int year, const double *co2, cons
 	const double *tce = cc_frame_annual(f, CC_M_ENERGY_TCE, year);
 	const double *outv = cc_frame_annual(f, CC_M_OUTPUT_VALUE, year);
 	const struct cc_catalogue *cat = by_chain ? cc_catalogue_get(NULL) : NULL;
-	int nrows = 0, cap = 0;
+	int nrows = 0;
+	struct cc_slots ds = {0}; /* the rows by region (not by_chain) */
 	struct green_rollup *rows = NULL;
 	int *chain_row = NULL, *last_seen = NULL;
 	if (!tce || !outv || (by_chain && !cat))
@@ -252,21 +254,11 @@ int green_rollup_run(const struct cc_frame *f, int year, const double *co2, cons
 			}
 			continue;
 		}
-		int k = 0;
-		for (; k < nrows && rows[k].key != f->region[i]; k++)
-			;
-		if (k == nrows) {
-			if (nrows == cap) {
-				int nc = cap ? cap * 2 : 64;
-				struct green_rollup *nr = realloc(rows, sizeof *nr * (size_t)nc);
-				if (!nr)
-					goto oom;
-				rows = nr;
-				cap = nc;
-			}
-			memset(&rows[nrows], 0, sizeof rows[nrows]);
-			rows[nrows++].key = f->region[i];
-		}
+		int k = cc_slots_row(&ds, f->region[i], (void **)&rows, sizeof *rows);
+		if (k < 0)
+			goto oom;
+		rows[k].key = f->region[i];
+		nrows = ds.n;
 		add_to(&rows[k], tce[i], outv[i], c2, fl);
 	}
 	for (int k = 0; k < nrows; k++) {
@@ -280,11 +272,13 @@ int green_rollup_run(const struct cc_frame *f, int year, const double *co2, cons
 		qsort(rows, (size_t)nrows, sizeof *rows, cmp_rollup);
 	free(chain_row);
 	free(last_seen);
+	cc_slots_release(&ds);
 	*out = rows;
 	return nrows;
 oom:
 	free(chain_row);
 	free(last_seen);
+	cc_slots_release(&ds);
 	free(rows);
 	return CC_ENOMEM;
 }
