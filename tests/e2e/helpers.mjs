@@ -246,3 +246,29 @@ export async function chartDrawn(page, selector) {
 }
 
 export async function readText(file) { return readFile(file, 'utf8'); }
+
+// The rows of CSV text (RFC 4180 quoting), each an array of cells {v, quoted}: the value and
+// whether it was quoted (LibreOffice leaves numbers unquoted).
+export function parseCsv(text) {
+  const rows = [];
+  let row = [], i = 0;
+  while (i < text.length) {
+    let v = '', quoted = false;
+    if (text[i] === '"') {
+      quoted = true;
+      i++;
+      for (;;) {
+        if (text[i] === '"' && text[i + 1] === '"') { v += '"'; i += 2; } else if (text[i] === '"') { i++; break; } else v += text[i++];
+      }
+    } else {
+      while (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') v += text[i++];
+    }
+    row.push({ v, quoted });
+    if (text[i] === ',') { i++; continue; }
+    if (text[i] === '\r') i++;
+    if (text[i] === '\n') i++;
+    rows.push(row);
+    row = [];
+  }
+  return rows;
+}

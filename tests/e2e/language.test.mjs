@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startServer, launchBrowser, login, screenshot, REPO } from './helpers.mjs';
+import { startServer, launchBrowser, login, screenshot, REPO, parseCsv } from './helpers.mjs';
 import { ROUTES } from '../../web/routes.js';
 
 const CHAIN = 'nev';
@@ -34,24 +34,6 @@ const ZH_ALLOWED_WORDS = new Set(['XLSX', 'CSV', 'PDF', 'UTF', 'Excel', 'ChainCh
 
 let srv, browser;
 const users = {};
-// The rows of CSV text TEXT (RFC 4180 quoting), each an array of cells.
-function csvRows(text) {
-  const rows = [];
-  let row = [], cell = '', q = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (q) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') q = false; else cell += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell); rows.push(row); row = []; cell = '';
-    } else cell += c;
-  }
-  if (cell || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
 let properNames = []; // user data and place names shown as stored, longest first
 let userTexts = [];   // what users typed (postings, cases): quoted pieces of it are allowed
 
@@ -78,7 +60,7 @@ before(async () => {
   }
   // Every posting, past the search's 1,000 (the demo's retrofit needs among them): the
   // interchange file's titles and descriptions.
-  const rows = csvRows((await srv.cli(['export', 'postings', '-'])).replace(/^\uFEFF/, ''));
+  const rows = parseCsv((await srv.cli(['export', 'postings', '-'])).replace(/^\uFEFF/, '')).map((r) => r.map((c) => c.v));
   const head = rows.shift() || [];
   for (const r of rows) for (const k of ['title', 'description']) if (r[head.indexOf(k)]) names.add(r[head.indexOf(k)]);
   const cases = JSON.parse(await srv.cli(['--format', 'json', 'case', 'list']));

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { openAnalyst, closeAnalyst, screenshot, chartDrawn, SHOTS } from './helpers.mjs';
+import { openAnalyst, closeAnalyst, screenshot, chartDrawn, SHOTS, parseCsv } from './helpers.mjs';
 
 let srv, browser, page;
 const tid = (id) => `[data-testid="${id}"]`;
@@ -42,30 +42,6 @@ async function libreSheet(file, sheet = 1) {
   const files = (await readdir(out)).filter((f) => f.endsWith('.csv'));
   assert.equal(files.length, 1, `LibreOffice wrote one CSV of sheet ${sheet}: ${files.join(', ')}`);
   return parseCsv(await readFile(path.join(out, files[0]), 'utf8'));
-}
-
-function parseCsv(text) {
-  const rows = [];
-  let row = [], i = 0;
-  while (i < text.length) {
-    let v = '', quoted = false;
-    if (text[i] === '"') {
-      quoted = true;
-      i++;
-      for (;;) {
-        if (text[i] === '"' && text[i + 1] === '"') { v += '"'; i += 2; } else if (text[i] === '"') { i++; break; } else v += text[i++];
-      }
-    } else {
-      while (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') v += text[i++];
-    }
-    row.push({ v, quoted });
-    if (text[i] === ',') { i++; continue; }
-    if (text[i] === '\r') i++;
-    if (text[i] === '\n') i++;
-    rows.push(row);
-    row = [];
-  }
-  return rows;
 }
 
 // A cell stored as a number: LibreOffice writes it unquoted (a percentage with its sign).
