@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 pkgs=(build-essential cmake pkg-config libsqlite3-dev libjansson-dev libmicrohttpd-dev
       libxlsxwriter-dev libminizip-dev libexpat1-dev libsodium-dev libcmocka-dev libglpk-dev
-      sqlite3)
+      sqlite3 libpq-dev)
 # Node.js: any install will do (Debian's nodejs + npm, or a vendor build that ships npm
 # itself and conflicts with Debian's npm package), so look for the commands, not packages.
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
@@ -18,7 +18,8 @@ command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 if [ "$what" = test ]; then
   pkgs+=(clang clang-format libclang-rt-14-dev chromium python3-numpy python3-igraph python3-networkx
          fonts-noto-cjk
-         libreoffice-calc-nogui poppler-utils wrk nginx-light hyperfine time bc)
+         libreoffice-calc-nogui poppler-utils wrk nginx-light hyperfine time bc
+         postgresql-15 postgresql-contrib) # the throw-away PostgreSQL of the tests (scripts/pg_tmp.sh)
 fi
 
 missing=()

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# A throw-away PostgreSQL for tests (issue 18): a cluster initdb'd into a temporary folder,
+# owned and run by an unprivileged user, listening only on a unix socket in that folder.
+#   scripts/pg_tmp.sh start        prints the connection URL on stdout (one line):
+#                                  postgresql:///chainchief?host=DIR&port=PORT&user=postgres
+#   scripts/pg_tmp.sh stop URL|DIR stops the server and removes the folder
+# The database `chainchief` is created with pg_trgm installed (full text on PostgreSQL).
+# As root the server runs as the `postgres` user (initdb refuses root); otherwise as the
+# caller. No TCP listener: the port only names the socket (.s.PGSQL.PORT), chosen free anyway
+# so that a later TCP setting does not collide. fsync is off: the data is thrown away.
+set -euo pipefail
+PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
+  echo "pg_tmp: no PostgreSQL server found under /usr/lib/postgresql/*/bin" \
+       "(Debian: apt-get install postgresql-15 postgresql-contrib; or run scripts/setup.sh test)" >&2
+  exit 1
+fi
+
+as_owner() { # runs "$@" as the folder's owner
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+case "${1:-}" in
+start)
+  if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+    echo "pg_tmp: running as root needs the 'postgres' user (installed with postgresql-15)" >&2
+    exit 1
+  fi
+  dir=$(mktemp -d /tmp/cc-pg.XXXXXX)
+  chmod 755 "$dir"
+  [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+  port=$(free_port)
+  if ! as_owner "$PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+       >"$dir/initdb.log" 2>&1; then
+    echo "pg_tmp: initdb failed:" >&2; cat "$dir/initdb.log" >&2; rm -rf "$dir"; exit 1
+  fi
+  if ! as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+       -o "-k $dir -p $port -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+       start >/dev/null 2>&1; then
+    echo "pg_tmp: the server did not start:" >&2; cat "$dir/server.log" >&2; rm -rf "$dir"; exit 1
+  fi
+  if ! "$PGBIN/psql" -X -q -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+       -c "CREATE DATABASE chainchief TEMPLATE template0 ENCODING 'UTF8'" >/dev/null ||
+     ! "$PGBIN/psql" -X -q -h "$dir" -p "$port" -U postgres -d chainchief -v ON_ERROR_STOP=1 \
+       -c "CREATE EXTENSION pg_trgm" >/dev/null; then
+    echo "pg_tmp: cannot create the database with pg_trgm (Debian: postgresql-contrib)" >&2
+    as_owner "$PGBIN/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$dir"; exit 1
+  fi
+  echo "postgresql:///chainchief?host=$dir&port=$port&user=postgres"
+  ;;
+stop)
+  arg=${2:?usage: pg_tmp.sh stop URL|DIR}
+  dir=$arg
+  case "$arg" in postgres*) dir=$(echo "$arg" | sed -E 's/.*[?&]host=([^&]*).*/\1/') ;; esac
+  case "$dir" in /tmp/cc-pg.*) ;; *) echo "pg_tmp: '$dir' is not a folder pg_tmp.sh made" >&2; exit 1 ;; esac
+  if [ -d "$dir/data" ]; then
+    as_owner "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$dir"
+  ;;
+*)
+  echo "usage: scripts/pg_tmp.sh start | stop URL" >&2; exit 2 ;;
+esac
