@@ -1,5 +1,7 @@
 /*
- * SQLite implementation of the store interface (see store.h).
+ * SQLite implementation of the store interface (see store.h). A handle opened from a
+ * postgresql:// URL is PostgreSQL's: each function below hands it to pg.c first (ST->pg set;
+ * store_impl.h), and the functions written only in terms of others serve both.
  */
 #include <math.h>
 #include <pthread.h>
@@ -13,27 +15,8 @@
 #include "store/schema.h"
 #include "domain/codes.h"
 #include "store/store.h"
-
-#define STMT_CACHE 64 /* distinct static queries using cc_stmt_cached: about 30 */
-
-struct cc_store {
-	sqlite3 *db;
-	char *path;
-	int in_tx;
-	int busy; /* the last failure was a lock held past the busy timeout (cc_store_busy) */
-	/* The change-log triggers a bulk write dropped in its transaction (cc_store_log_bulk),
-	 * their CREATE statements, put back before it commits; NULL otherwise. */
-	char *bulk_triggers;
-	/* Prepared statements kept for the life of the handle, keyed by their SQL text's
-	 * address (static strings of the hot paths: generation, sessions). */
-	const char *cached_sql[STMT_CACHE];
-	struct cc_stmt *cached[STMT_CACHE];
-};
-
-struct cc_stmt {
-	struct cc_store *st;
-	sqlite3_stmt *s;
-};
+#include "store/pg.h"
+#include "store/store_impl.h"
 
 /* The CC_E* of ST's failed call, remembering whether it was a lock (cc_store_busy). */
 static int failure_rc(struct cc_store *st)
@@ -57,6 +40,8 @@ static int db_error(struct cc_store *st, struct cc_error *err, const char *what)
 
 int cc_store_exec(struct cc_store *st, const char *sql, struct cc_error *err)
 {
+	if (st->pg)
+		return cc_pg_exec(st, sql, err);
 	char *msg = NULL;
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		int rc = failure_rc(st);
@@ -160,6 +145,13 @@ int cc_store_open(struct cc_store **out, const char *path, int flags, struct cc_
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
 	}
+	if (cc_pg_is_url(path)) {
+		rc = cc_pg_open(st, flags, err);
+		if (rc)
+			goto out;
+		*out = st;
+		return 0;
+	}
 	if (!(flags & CC_STORE_CREATE) && access(path, F_OK) != 0) {
 		rc = cc_error_set(err, CC_ENOTFOUND,
 				  "database '%s' does not exist (run 'chainchief demo' or "
@@ -212,6 +204,7 @@ void cc_store_close(struct cc_store *st)
 		return;
 	for (int i = 0; i < STMT_CACHE; i++)
 		cc_stmt_free(st->cached[i]);
+	cc_pg_close(st);
 	if (st->db) {
 		if (st->in_tx)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -229,6 +222,8 @@ const char *cc_store_path(const struct cc_store *st)
 
 int cc_store_begin(struct cc_store *st, struct cc_error *err)
 {
+	if (st->pg)
+		return cc_pg_begin(st, err);
 	int rc = cc_store_exec(st, "BEGIN IMMEDIATE", err);
 	if (rc == 0) {
 		st->in_tx = 1;
@@ -239,6 +234,8 @@ int cc_store_begin(struct cc_store *st, struct cc_error *err)
 
 int cc_store_commit(struct cc_store *st, struct cc_error *err)
 {
+	if (st->pg)
+		return cc_pg_commit(st, err);
 	/* A bulk write that did not turn logging on again: its triggers go back first. */
 	int rc = st->bulk_triggers ? cc_store_log_bulk(st, 0, err) : 0;
 	if (rc)
@@ -251,6 +248,10 @@ int cc_store_commit(struct cc_store *st, struct cc_error *err)
 
 void cc_store_rollback(struct cc_store *st)
 {
+	if (st && st->pg) {
+		cc_pg_rollback(st);
+		return;
+	}
 	if (st && sqlite3_get_autocommit(st->db) == 0)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	if (st) {
@@ -262,6 +263,8 @@ void cc_store_rollback(struct cc_store *st)
 
 int cc_store_in_tx(struct cc_store *st)
 {
+	if (st->pg)
+		return cc_pg_in_tx(st);
 	return sqlite3_get_autocommit(st->db) == 0;
 }
 
@@ -345,11 +348,15 @@ int cc_store_audit(struct cc_store *st, const char *actor, const char *action, c
 
 int cc_store_schema_version(struct cc_store *st)
 {
+	if (st->pg)
+		return cc_pg_schema_version(st);
 	return (int)cc_store_int(st, "PRAGMA user_version", 0);
 }
 
 int64_t cc_store_int(struct cc_store *st, const char *sql, int64_t def)
 {
+	if (st->pg)
+		return cc_pg_int(st, sql, def);
 	sqlite3_stmt *s = NULL;
 	int64_t v = def;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK &&
@@ -361,6 +368,8 @@ int64_t cc_store_int(struct cc_store *st, const char *sql, int64_t def)
 
 int64_t cc_store_log_seq(struct cc_store *st)
 {
+	if (st->pg)
+		return cc_pg_log_seq(st);
 	static const char sql[] = "SELECT seq FROM sqlite_sequence WHERE name = 'changes'";
 	struct cc_stmt *s = cc_stmt_cached(st, sql, NULL);
 	int64_t v = 0;
@@ -374,6 +383,8 @@ int64_t cc_store_log_seq(struct cc_store *st)
 
 struct cc_store *cc_store_same_snapshot(struct cc_store *st, int64_t seq)
 {
+	if (st->pg)
+		return cc_pg_same_snapshot(st, seq);
 	const char *path = cc_store_path(st);
 	struct cc_store *st2 = NULL;
 	struct cc_error e = {0};
@@ -455,6 +466,8 @@ int cc_store_changes_since(struct cc_store *st, int64_t seq, int max, struct cc_
  */
 int cc_store_log_bulk(struct cc_store *st, int on, struct cc_error *err)
 {
+	if (st->pg)
+		return cc_pg_log_bulk(st, on, err);
 	if (!on) {
 		int rc = 0;
 		if (st->bulk_triggers) {
@@ -504,6 +517,8 @@ int cc_store_log_bulk(struct cc_store *st, int on, struct cc_error *err)
 
 int cc_store_log_prune(struct cc_store *st, const char *name, int64_t seq, struct cc_error *err)
 {
+	if (st->pg)
+		return cc_pg_log_prune(st, name, seq, err);
 	struct cc_stmt *s = NULL;
 	int rc = cc_stmt_prepare(st, &s,
 				 "INSERT INTO change_readers(name, seq, seen_at) VALUES(?1, ?2, "
@@ -540,11 +555,15 @@ int cc_store_busy(struct cc_store *st)
 
 int64_t cc_store_changes(struct cc_store *st)
 {
+	if (st->pg)
+		return cc_pg_changes(st);
 	return sqlite3_changes64(st->db);
 }
 
 int64_t cc_store_last_id(struct cc_store *st)
 {
+	if (st->pg)
+		return cc_pg_last_id(st);
 	return sqlite3_last_insert_rowid(st->db);
 }
 
@@ -568,6 +587,14 @@ int cc_store_trigram_tokenize(struct cc_store *st, const char *text, size_t n,
 {
 	fts5_api *api = NULL;
 	sqlite3_stmt *s = NULL;
+	if (st->pg) { /* the same tokenizer, from an in-memory SQLite */
+		struct cc_store *mem = NULL;
+		int rc = cc_store_open(&mem, ":memory:", CC_STORE_CREATE | CC_STORE_READONLY, err);
+		if (rc == 0)
+			rc = cc_store_trigram_tokenize(mem, text, n, token, ctx, err);
+		cc_store_close(mem);
+		return rc;
+	}
 	int rc = sqlite3_prepare_v2(st->db, "SELECT fts5(?1)", -1, &s, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
@@ -591,6 +618,11 @@ int cc_store_trigram_tokenize(struct cc_store *st, const char *text, size_t n,
 
 int cc_store_backup(struct cc_store *st, const char *path, struct cc_error *err)
 {
+	if (st->pg)
+		return cc_error_set(err, CC_EINVAL,
+				    "cannot back up '%s' to '%s': backup copies SQLite files; for "
+				    "PostgreSQL use pg_dump (see docs/DEPLOY.md)",
+				    st->path, path);
 	sqlite3 *dst = NULL;
 	int rc = 0;
 	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
@@ -628,6 +660,15 @@ int cc_stmt_prepare(struct cc_store *st, struct cc_stmt **out, const char *sql,
 	if (!s)
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	s->st = st;
+	if (st->pg) {
+		int rc = cc_pg_prepare(s, sql, err);
+		if (rc) {
+			cc_stmt_free(s);
+			return rc;
+		}
+		*out = s;
+		return 0;
+	}
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s->s, NULL) != SQLITE_OK) {
 		int rc = db_error(st, err, "cannot prepare query");
 		free(s);
@@ -639,31 +680,49 @@ int cc_stmt_prepare(struct cc_store *st, struct cc_stmt **out, const char *sql,
 
 int cc_stmt_bind_int64(struct cc_stmt *s, int idx, int64_t v)
 {
+	if (s->pg) {
+		char t[24];
+		int n = snprintf(t, sizeof t, "%lld", (long long)v);
+		return cc_pg_bind(s, idx, CC_PG_INT, t, (size_t)n);
+	}
 	return sqlite3_bind_int64(s->s, idx, v) == SQLITE_OK ? 0 : CC_EDB;
 }
 
 int cc_stmt_bind_double(struct cc_stmt *s, int idx, double v)
 {
+	if (s->pg) {
+		char t[32];
+		int n = snprintf(t, sizeof t, "%.17g", v);
+		return cc_pg_bind(s, idx, CC_PG_DOUBLE, t, (size_t)n);
+	}
 	return sqlite3_bind_double(s->s, idx, v) == SQLITE_OK ? 0 : CC_EDB;
 }
 
 int cc_stmt_bind_text(struct cc_stmt *s, int idx, const char *v, size_t n)
 {
+	if (s->pg)
+		return cc_pg_bind(s, idx, CC_PG_TEXT, v, n);
 	return sqlite3_bind_text(s->s, idx, v, (int)n, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : CC_EDB;
 }
 
 int cc_stmt_bind_text_static(struct cc_stmt *s, int idx, const char *v, size_t n)
 {
+	if (s->pg) /* copied: libpq sends NUL-terminated text */
+		return cc_pg_bind(s, idx, CC_PG_TEXT, v, n);
 	return sqlite3_bind_text(s->s, idx, v, (int)n, SQLITE_STATIC) == SQLITE_OK ? 0 : CC_EDB;
 }
 
 int cc_stmt_bind_null(struct cc_stmt *s, int idx)
 {
+	if (s->pg)
+		return cc_pg_bind(s, idx, CC_PG_NULL, NULL, 0);
 	return sqlite3_bind_null(s->s, idx) == SQLITE_OK ? 0 : CC_EDB;
 }
 
 int cc_stmt_step(struct cc_stmt *s, struct cc_error *err)
 {
+	if (s->pg)
+		return cc_pg_step(s, err);
 	int r = sqlite3_step(s->s);
 	if (r == SQLITE_ROW)
 		return 1;
@@ -676,31 +735,43 @@ int cc_stmt_step(struct cc_stmt *s, struct cc_error *err)
 
 int cc_stmt_columns(struct cc_stmt *s)
 {
+	if (s->pg)
+		return cc_pg_columns(s);
 	return sqlite3_column_count(s->s);
 }
 
 const char *cc_stmt_column_name(struct cc_stmt *s, int col)
 {
+	if (s->pg)
+		return cc_pg_column_name(s, col);
 	return sqlite3_column_name(s->s, col);
 }
 
 int cc_stmt_is_null(struct cc_stmt *s, int col)
 {
+	if (s->pg)
+		return cc_pg_is_null(s, col);
 	return sqlite3_column_type(s->s, col) == SQLITE_NULL;
 }
 
 int64_t cc_stmt_int64(struct cc_stmt *s, int col)
 {
+	if (s->pg)
+		return cc_pg_int64(s, col);
 	return sqlite3_column_int64(s->s, col);
 }
 
 double cc_stmt_double(struct cc_stmt *s, int col)
 {
+	if (s->pg)
+		return cc_pg_double(s, col);
 	return sqlite3_column_double(s->s, col);
 }
 
 double cc_stmt_double_nan(struct cc_stmt *s, int col)
 {
+	if (s->pg)
+		return cc_pg_is_null(s, col) ? NAN : cc_pg_double(s, col);
 	/* Reading a NULL as a double converts nothing in place, so its type is still NULL. */
 	double v = sqlite3_column_double(s->s, col);
 	if (v == 0 && sqlite3_column_type(s->s, col) == SQLITE_NULL)
@@ -710,17 +781,25 @@ double cc_stmt_double_nan(struct cc_stmt *s, int col)
 
 const char *cc_stmt_text(struct cc_stmt *s, int col)
 {
+	if (s->pg)
+		return cc_pg_text(s, col);
 	const unsigned char *t = sqlite3_column_text(s->s, col);
 	return t ? (const char *)t : "";
 }
 
 size_t cc_stmt_bytes(struct cc_stmt *s, int col)
 {
+	if (s->pg)
+		return cc_pg_bytes(s, col);
 	return (size_t)sqlite3_column_bytes(s->s, col);
 }
 
 void cc_stmt_reset(struct cc_stmt *s)
 {
+	if (s->pg) {
+		cc_pg_reset(s);
+		return;
+	}
 	sqlite3_reset(s->s);
 	sqlite3_clear_bindings(s->s);
 }
@@ -729,6 +808,11 @@ void cc_stmt_free(struct cc_stmt *s)
 {
 	if (!s)
 		return;
+	if (s->pg) {
+		cc_pg_free(s);
+		free(s);
+		return;
+	}
 	sqlite3_finalize(s->s);
 	free(s);
 }

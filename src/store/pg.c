@@ -1,0 +1,807 @@
+/*
+ * PostgreSQL implementation of the store interface (store.h), through libpq. store.c hands a
+ * handle opened from a postgresql:// (or postgres://) URL here; see store_impl.h.
+ *
+ * How a statement reaches PostgreSQL: cc_stmt_prepare rewrites SQLite's `?` / `?NNN` as `$N`
+ * (cc_pg_placeholders) and keeps the text; the first step prepares it server-side under a
+ * generated name (PQprepare), with each parameter's type taken from how it was bound (int64
+ * -> int8, double -> float8, text and NULL left for the server to infer), then executes it
+ * (PQsendQueryPrepared) in single-row mode, so a read of millions of rows streams instead of
+ * arriving whole. One connection carries one query at a time: when another statement runs
+ * while a read is still streaming (a loop that writes as it reads), the rest of that read is
+ * first fetched into memory and stepped from there. Values travel as text: bound values are
+ * printed (%.17g for doubles), columns are parsed back (int64, double; 't'/'f' read 1/0), and
+ * a NULL reads as 0, "" or NaN (cc_stmt_double_nan) as on SQLite.
+ *
+ * Transactions. cc_store_begin is BEGIN (read committed) followed by a transaction-scoped
+ * advisory lock (WRITER_LOCK): writers queue at the start, one at a time, as SQLite's BEGIN
+ * IMMEDIATE makes them. The change log's triggers take the same lock, so that every write to
+ * a logged table, in cc_store_begin or not, commits in the order of its sequence numbers (a
+ * reader at sequence N has then seen every change up to N). A plain BEGIN (a reader's
+ * snapshot) is REPEATABLE READ: the connection's default isolation, so that a read
+ * transaction sees one snapshot as on SQLite. Waiting for a lock ends after the busy timeout
+ * (lock_timeout = CC_BUSY_TIMEOUT_MS, 10 s); that, a serialization failure or a deadlock is
+ * CC_EBUSY (cc_store_busy), the server's 503. A constraint violation is CC_EINVAL from a
+ * step (CC_EDB from cc_store_exec), as on SQLite. Unlike SQLite, a failed statement inside a
+ * transaction aborts the transaction: only a rollback follows.
+ *
+ * cc_store_last_id: an INSERT into a table with an identity `id` (found in the catalogue at
+ * open) is sent with `RETURNING id` appended, and the step reads that row itself (lastval()
+ * would give the change log's sequence, which the triggers advance after the insert).
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libpq-fe.h>
+#include "base/buf.h"
+#include "base/parse.h"
+#include "store/pg.h"
+#include "store/schema.h"
+#include "store/store_impl.h"
+
+/* pg_advisory_xact_lock's key of the writers' lock ('CCWR'); the triggers of schema_pg.c use
+ * the same number. */
+#define WRITER_LOCK "1128487762"
+
+#define OID_INT8   20
+#define OID_FLOAT8 701
+
+struct cc_pg {
+	PGconn *c;
+	unsigned next_name;	  /* the next prepared statement's number */
+	struct cc_stmt *active;	  /* the statement whose rows are streaming, if any */
+	int64_t changes, last_id; /* cc_store_changes / cc_store_last_id */
+	char *id_tables;	  /* ",t1,t2," tables with an identity id (RETURNING id) */
+	int readonly;
+};
+
+struct cc_pg_stmt {
+	char *sql; /* with $N placeholders (and RETURNING id when returning_id) */
+	int nparams, returning_id;
+	char name[24];
+	int prepared;
+	unsigned char *ptype; /* CC_PG_* per parameter as prepared */
+	unsigned char *btype; /* CC_PG_* per parameter as bound */
+	char **vals;	      /* bound values (text; NULL for NULL), owned */
+	int running;	      /* the execution's results are not all read yet */
+	PGresult *row;	      /* the current row (single-row mode) */
+	PGresult *desc;	      /* the prepared statement's description (columns before a step) */
+	PGresult **buf;	      /* results fetched ahead (another statement needed the connection) */
+	size_t nbuf, ibuf, capbuf;
+};
+
+int cc_pg_is_url(const char *path)
+{
+	return path &&
+	       (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
+}
+
+/* ---- placeholders ---- */
+
+int cc_pg_placeholders(const char *sql, struct cc_buf *out, int *nparams)
+{
+	int maxn = 0;
+	const char *p = sql;
+	while (*p) {
+		const char *start = p;
+		if (*p == '\'' || *p == '"') {
+			char q = *p++;
+			while (*p && !(*p == q && p[1] != q))
+				p += (*p == q) ? 2 : 1; /* '' and "" are the quote itself */
+			if (*p)
+				p++;
+		} else if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
+		} else if (p[0] == '$' && p[1] == '$') {
+			const char *e = strstr(p + 2, "$$");
+			p = e ? e + 2 : p + strlen(p);
+		} else if (*p == '?') {
+			p++;
+			int n = 0;
+			if (*p >= '0' && *p <= '9') {
+				long v = 0;
+				while (*p >= '0' && *p <= '9') {
+					v = v * 10 + (*p - '0');
+					if (v > 32767)
+						return CC_EPARSE;
+					p++;
+				}
+				if (v == 0)
+					return CC_EPARSE;
+				n = (int)v;
+			} else {
+				n = maxn + 1;
+			}
+			if (n > maxn)
+				maxn = n;
+			if (cc_buf_printf(out, "$%d", n))
+				return CC_ENOMEM;
+			continue;
+		} else {
+			p++;
+		}
+		if (cc_buf_append(out, start, (size_t)(p - start)))
+			return CC_ENOMEM;
+	}
+	if (cc_buf_putc(out, '\0'))
+		return CC_ENOMEM;
+	out->len--;
+	*nparams = maxn;
+	return 0;
+}
+
+/* ---- errors ---- */
+
+/* The CC_E* of a failed result R (NULL: the connection's error), remembering a lock
+ * (cc_store_busy). */
+static int result_rc(struct cc_store *st, const PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	int rc = CC_EDB;
+	if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+		      strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0))
+		rc = CC_EBUSY;
+	else if (state && strncmp(state, "23", 2) == 0)
+		rc = CC_EINVAL;
+	st->busy = rc == CC_EBUSY;
+	return rc;
+}
+
+static int pg_error(struct cc_store *st, const PGresult *r, struct cc_error *err, const char *what)
+{
+	int rc = result_rc(st, r);
+	const char *msg = r ? PQresultErrorMessage(r) : "";
+	if (!msg || !*msg)
+		msg = PQerrorMessage(st->pg->c);
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	cc_error_set(err, rc, "%s: %.*s", what, (int)n, msg);
+	if (err)
+		err->internal = 1;
+	return rc;
+}
+
+/* ---- the connection ---- */
+
+/* Reads every result still pending for the streaming statement into its buffer, so that the
+ * connection is free for another query. */
+static void detach_active(struct cc_pg *pg)
+{
+	struct cc_stmt *s = pg->active;
+	if (!s)
+		return;
+	struct cc_pg_stmt *ps = s->pg;
+	PGresult *r;
+	while ((r = PQgetResult(pg->c)) != NULL) {
+		if (ps->nbuf == ps->capbuf) {
+			size_t cap = ps->capbuf ? ps->capbuf * 2 : 64;
+			PGresult **b = realloc(ps->buf, cap * sizeof *b);
+			if (!b) { /* out of memory: the rest of the rows are lost, as an error */
+				PQclear(r);
+				continue;
+			}
+			ps->buf = b;
+			ps->capbuf = cap;
+		}
+		ps->buf[ps->nbuf++] = r;
+	}
+	ps->running = 0;
+	pg->active = NULL;
+}
+
+static PGresult *pg_exec_raw(struct cc_store *st, const char *sql)
+{
+	detach_active(st->pg);
+	return PQexec(st->pg->c, sql);
+}
+
+int cc_pg_exec(struct cc_store *st, const char *sql, struct cc_error *err)
+{
+	PGresult *r = pg_exec_raw(st, sql);
+	ExecStatusType t = PQresultStatus(r);
+	int rc = 0;
+	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && t != PGRES_EMPTY_QUERY) {
+		rc = pg_error(st, r, err, "database error");
+		if (rc == CC_EINVAL)
+			rc = CC_EDB; /* as on SQLite: exec reports constraint failures as database
+					errors */
+	} else {
+		long long n = 0;
+		const char *ct = PQcmdTuples(r);
+		if (ct && *ct && cc_parse_int64(ct, strlen(ct), &n) == 0)
+			st->pg->changes = n;
+	}
+	PQclear(r);
+	return rc;
+}
+
+int64_t cc_pg_int(struct cc_store *st, const char *sql, int64_t def)
+{
+	PGresult *r = pg_exec_raw(st, sql);
+	int64_t v = def;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 && PQnfields(r) > 0 &&
+	    !PQgetisnull(r, 0, 0)) {
+		const char *t = PQgetvalue(r, 0, 0);
+		long long n;
+		if (cc_parse_int64(t, strlen(t), &n) == 0)
+			v = n;
+	}
+	PQclear(r);
+	return v;
+}
+
+static int migrate(struct cc_store *st, struct cc_error *err)
+{
+	int rc = cc_pg_begin(st, err);
+	if (rc)
+		return rc;
+	rc = cc_pg_exec(st, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)",
+			err);
+	int have = rc ? 0 : (int)cc_pg_int(st, "SELECT max(version) FROM schema_version", 0);
+	int want = cc_schema_count();
+	if (rc == 0 && have > want)
+		rc = cc_error_set(err, CC_EDB,
+				  "database '%s' has schema version %d, newer than this program's "
+				  "%d: upgrade chainchief",
+				  st->path, have, want);
+	struct cc_buf sql = CC_BUF_INIT(1u << 20);
+	for (int v = have + 1; v <= want && rc == 0; v++) {
+		cc_buf_reset(&sql);
+		if (cc_schema_pg(v, &sql)) {
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+			break;
+		}
+		rc = cc_pg_exec(st, sql.data, err);
+		if (rc) {
+			char msg[sizeof err->msg];
+			snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+			cc_error_set(err, rc, "database '%s': migration %d failed: %s", st->path, v,
+				     msg);
+			break;
+		}
+		char upd[96];
+		snprintf(upd, sizeof upd,
+			 "DELETE FROM schema_version; INSERT INTO schema_version VALUES(%d)", v);
+		rc = cc_pg_exec(st, upd, err);
+	}
+	cc_buf_release(&sql);
+	if (rc == 0)
+		rc = cc_pg_commit(st, err);
+	else
+		cc_pg_rollback(st);
+	return rc;
+}
+
+/* Tables with an identity column `id` (INSERTs into them return it: cc_store_last_id). */
+static int load_id_tables(struct cc_store *st)
+{
+	PGresult *r = PQexec(st->pg->c, "SELECT table_name FROM information_schema.columns WHERE "
+					"table_schema = current_schema() AND column_name = 'id' "
+					"AND is_identity = 'YES'");
+	struct cc_buf b = CC_BUF_INIT(1u << 20);
+	int rc = 0;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = CC_EDB;
+	rc = rc ? rc : cc_buf_putc(&b, ',');
+	for (int i = 0; rc == 0 && i < PQntuples(r); i++)
+		rc = cc_buf_printf(&b, "%s,", PQgetvalue(r, i, 0));
+	PQclear(r);
+	free(st->pg->id_tables);
+	st->pg->id_tables = rc == 0 ? cc_buf_detach(&b) : NULL;
+	cc_buf_release(&b);
+	return rc;
+}
+
+int cc_pg_open(struct cc_store *st, int flags, struct cc_error *err)
+{
+	st->pg = calloc(1, sizeof *st->pg);
+	if (!st->pg)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	st->pg->c = PQconnectdb(st->path);
+	if (!st->pg->c || PQstatus(st->pg->c) != CONNECTION_OK) {
+		const char *m = st->pg->c ? PQerrorMessage(st->pg->c) : "out of memory";
+		size_t n = strlen(m);
+		while (n && m[n - 1] == '\n')
+			n--;
+		return cc_error_set(err, CC_EDB, "cannot open database '%s': %.*s", st->path,
+				    (int)n, m);
+	}
+	st->pg->readonly = (flags & CC_STORE_READONLY) != 0;
+	char set[256];
+	snprintf(set, sizeof set,
+		 "SET client_encoding = 'UTF8'; SET lock_timeout = %lld;"
+		 "SET default_transaction_isolation = 'repeatable read';"
+		 "SET client_min_messages = warning;%s",
+		 cc_env_int("CC_BUSY_TIMEOUT_MS", 10000, 1, 600000),
+		 st->pg->readonly ? "SET default_transaction_read_only = on;" : "");
+	int rc = cc_pg_exec(st, set, err);
+	if (rc == 0 && !st->pg->readonly)
+		rc = migrate(st, err);
+	if (rc == 0 && load_id_tables(st))
+		rc = cc_error_set(err, CC_EDB, "cannot open database '%s': %s", st->path,
+				  PQerrorMessage(st->pg->c));
+	return rc;
+}
+
+void cc_pg_close(struct cc_store *st)
+{
+	if (!st->pg)
+		return;
+	if (st->pg->c)
+		PQfinish(st->pg->c); /* an open transaction rolls back */
+	free(st->pg->id_tables);
+	free(st->pg);
+	st->pg = NULL;
+}
+
+int cc_pg_begin(struct cc_store *st, struct cc_error *err)
+{
+	int rc = cc_pg_exec(st,
+			    "BEGIN ISOLATION LEVEL READ COMMITTED;"
+			    "SELECT pg_advisory_xact_lock(" WRITER_LOCK ")",
+			    err);
+	if (rc) {
+		int busy = st->busy;
+		cc_pg_rollback(st);
+		st->busy = busy;
+		return rc;
+	}
+	st->in_tx = 1;
+	st->busy = 0;
+	return 0;
+}
+
+int cc_pg_commit(struct cc_store *st, struct cc_error *err)
+{
+	int rc = cc_pg_exec(st, "COMMIT", err);
+	if (rc == 0)
+		st->in_tx = 0;
+	return rc;
+}
+
+void cc_pg_rollback(struct cc_store *st)
+{
+	if (PQtransactionStatus(st->pg->c) != PQTRANS_IDLE) {
+		PGresult *r = pg_exec_raw(st, "ROLLBACK");
+		PQclear(r);
+	}
+	st->in_tx = 0;
+}
+
+int cc_pg_in_tx(struct cc_store *st)
+{
+	detach_active(st->pg);
+	PGTransactionStatusType t = PQtransactionStatus(st->pg->c);
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
+}
+
+int cc_pg_schema_version(struct cc_store *st)
+{
+	if (cc_pg_int(st,
+		      "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() "
+		      "AND tablename = 'schema_version'",
+		      0) == 0)
+		return 0;
+	return (int)cc_pg_int(st, "SELECT max(version) FROM schema_version", 0);
+}
+
+/* ---- the change log ---- */
+
+int64_t cc_pg_log_seq(struct cc_store *st)
+{
+	static const char sql[] = "SELECT coalesce(max(seq), 0) FROM changes";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, NULL);
+	int64_t v = 0;
+	if (!s)
+		return 0;
+	if (cc_stmt_step(s, NULL) == 1)
+		v = cc_stmt_int64(s, 0);
+	cc_stmt_reset(s);
+	return v;
+}
+
+struct cc_store *cc_pg_same_snapshot(struct cc_store *st, int64_t seq)
+{
+	if (getenv("CC_FRAME_SERIAL") || !cc_pg_in_tx(st))
+		return NULL;
+	PGresult *r = pg_exec_raw(st, "SELECT pg_export_snapshot()");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		PQclear(r);
+		return NULL;
+	}
+	char sql[160];
+	snprintf(
+		sql, sizeof sql,
+		"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '%.64s'",
+		PQgetvalue(r, 0, 0));
+	PQclear(r);
+	struct cc_store *st2 = NULL;
+	if (cc_store_open(&st2, st->path, CC_STORE_READONLY, NULL))
+		return NULL;
+	if (cc_pg_exec(st2, sql, NULL) == 0 && cc_pg_log_seq(st2) == seq)
+		return st2;
+	cc_store_close(st2);
+	return NULL;
+}
+
+int cc_pg_log_bulk(struct cc_store *st, int on, struct cc_error *err)
+{
+	/* The triggers (schema_pg.c) read the meta row and log nothing while it is there. */
+	if (!on)
+		return cc_pg_exec(st, "DELETE FROM meta WHERE key = 'log_bulk'", err);
+	return cc_pg_exec(st,
+			  "INSERT INTO changes(kind, entity) VALUES(9, 0);"
+			  "INSERT INTO meta(key, value) VALUES('log_bulk', '1') "
+			  "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			  err);
+}
+
+int cc_pg_log_prune(struct cc_store *st, const char *name, int64_t seq, struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(st, &s,
+				 "INSERT INTO change_readers(name, seq, seen_at) VALUES(?1, ?2, "
+				 "extract(epoch FROM now())::bigint) ON CONFLICT(name) DO UPDATE "
+				 "SET seq = excluded.seq, seen_at = excluded.seen_at",
+				 err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_text(s, 1, name, strlen(name));
+	cc_stmt_bind_int64(s, 2, seq);
+	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	cc_stmt_free(s);
+	/* The newest row stays: the log's position is its largest sequence number (a sequence's
+	 * own value is not transactional). */
+	if (rc == 0)
+		rc = cc_pg_exec(st,
+				"DELETE FROM change_readers WHERE seen_at < "
+				"extract(epoch FROM now())::bigint - 3600;"
+				"DELETE FROM changes WHERE seq <= (SELECT min(seq) FROM "
+				"change_readers) AND seq < (SELECT max(seq) FROM changes)",
+				err);
+	return rc;
+}
+
+int64_t cc_pg_changes(struct cc_store *st)
+{
+	return st->pg->changes;
+}
+
+int64_t cc_pg_last_id(struct cc_store *st)
+{
+	return st->pg->last_id;
+}
+
+/* ---- statements ---- */
+
+/* The table an INSERT writes when SQL is one ("INSERT INTO name" / "INSERT INTO name(...)"),
+ * into T (N bytes); 0 when it is not, or already has a RETURNING. */
+static int insert_table(const char *sql, char *t, size_t n)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	if (strncasecmp(sql, "INSERT", 6) != 0)
+		return 0;
+	sql += 6;
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	if (strncasecmp(sql, "INTO", 4) != 0)
+		return 0;
+	sql += 4;
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	size_t k = 0;
+	while (k + 1 < n && (sql[k] == '_' || (sql[k] >= 'a' && sql[k] <= 'z') ||
+			     (sql[k] >= 'A' && sql[k] <= 'Z') || (sql[k] >= '0' && sql[k] <= '9')))
+		k++;
+	if (k == 0 || k + 1 >= n)
+		return 0;
+	memcpy(t, sql, k);
+	t[k] = '\0';
+	/* a RETURNING of its own, or several statements: left alone */
+	for (const char *p = sql; *p; p++)
+		if (strncasecmp(p, "RETURNING", 9) == 0 || *p == ';')
+			return 0;
+	return 1;
+}
+
+int cc_pg_prepare(struct cc_stmt *s, const char *sql, struct cc_error *err)
+{
+	struct cc_store *st = s->st;
+	struct cc_pg_stmt *ps = calloc(1, sizeof *ps);
+	struct cc_buf b = CC_BUF_INIT(64u << 20);
+	if (!ps)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	s->pg = ps;
+	int rc = cc_pg_placeholders(sql, &b, &ps->nparams);
+	if (rc) {
+		cc_buf_release(&b);
+		return cc_error_set(err, rc == CC_ENOMEM ? CC_ENOMEM : CC_EDB,
+				    "cannot prepare query: bad parameter number in '%.80s'", sql);
+	}
+	char table[80], key[84];
+	if (st->pg->id_tables && insert_table(b.data, table, sizeof table)) {
+		snprintf(key, sizeof key, ",%s,", table);
+		if (strstr(st->pg->id_tables, key)) {
+			ps->returning_id = 1;
+			if (cc_buf_puts(&b, " RETURNING id")) {
+				cc_buf_release(&b);
+				return cc_error_set(err, CC_ENOMEM, "out of memory");
+			}
+		}
+	}
+	ps->sql = cc_buf_detach(&b);
+	cc_buf_release(&b);
+	size_t np = (size_t)(ps->nparams ? ps->nparams : 1);
+	ps->ptype = calloc(np, 1);
+	ps->btype = calloc(np, 1);
+	ps->vals = calloc(np, sizeof *ps->vals);
+	if (!ps->sql || !ps->ptype || !ps->btype || !ps->vals)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	snprintf(ps->name, sizeof ps->name, "cc%u", ++st->pg->next_name);
+	return 0;
+}
+
+int cc_pg_bind(struct cc_stmt *s, int idx, int type, const char *text, size_t n)
+{
+	struct cc_pg_stmt *ps = s->pg;
+	if (idx < 1 || idx > ps->nparams)
+		return CC_EDB;
+	char *v = NULL;
+	if (type != CC_PG_NULL) {
+		v = malloc(n + 1);
+		if (!v)
+			return CC_ENOMEM;
+		memcpy(v, text, n);
+		v[n] = '\0';
+	}
+	free(ps->vals[idx - 1]);
+	ps->vals[idx - 1] = v;
+	ps->btype[idx - 1] = (unsigned char)type;
+	return 0;
+}
+
+/* Prepares PS server-side with the parameter types as bound now (again when they changed). */
+static int prepare_now(struct cc_stmt *s, struct cc_error *err)
+{
+	struct cc_store *st = s->st;
+	struct cc_pg_stmt *ps = s->pg;
+	if (ps->prepared && memcmp(ps->ptype, ps->btype, (size_t)ps->nparams) == 0)
+		return 0;
+	if (ps->prepared) {
+		char dealloc[64];
+		snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", ps->name);
+		detach_active(st->pg);
+		PQclear(PQexec(st->pg->c, dealloc));
+		snprintf(ps->name, sizeof ps->name, "cc%u", ++st->pg->next_name);
+		ps->prepared = 0;
+		PQclear(ps->desc);
+		ps->desc = NULL;
+	}
+	Oid *types = calloc((size_t)(ps->nparams ? ps->nparams : 1), sizeof *types);
+	if (!types)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	for (int i = 0; i < ps->nparams; i++)
+		types[i] = ps->btype[i] == CC_PG_INT	  ? OID_INT8
+			   : ps->btype[i] == CC_PG_DOUBLE ? OID_FLOAT8
+							  : 0;
+	detach_active(st->pg);
+	PGresult *r = PQprepare(st->pg->c, ps->name, ps->sql, ps->nparams, types);
+	free(types);
+	int rc = 0;
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		rc = pg_error(st, r, err, "cannot prepare query");
+	else {
+		ps->prepared = 1;
+		memcpy(ps->ptype, ps->btype, (size_t)ps->nparams);
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* The next result of S's execution: fetched ahead, or from the connection. */
+static PGresult *next_result(struct cc_stmt *s)
+{
+	struct cc_pg_stmt *ps = s->pg;
+	if (ps->ibuf < ps->nbuf)
+		return ps->buf[ps->ibuf++];
+	ps->nbuf = ps->ibuf = 0;
+	if (!ps->running)
+		return NULL;
+	PGresult *r = PQgetResult(s->st->pg->c);
+	if (!r) {
+		ps->running = 0;
+		s->st->pg->active = NULL;
+	}
+	return r;
+}
+
+/* Reads and drops what is left of S's execution. */
+static void finish(struct cc_stmt *s)
+{
+	PGresult *r;
+	while ((r = next_result(s)) != NULL)
+		PQclear(r);
+}
+
+int cc_pg_step(struct cc_stmt *s, struct cc_error *err)
+{
+	struct cc_store *st = s->st;
+	struct cc_pg_stmt *ps = s->pg;
+	PQclear(ps->row);
+	ps->row = NULL;
+	if (!ps->running && ps->ibuf >= ps->nbuf) {
+		detach_active(st->pg);
+		int rc = prepare_now(s, err);
+		if (rc)
+			return rc;
+		if (!PQsendQueryPrepared(st->pg->c, ps->name, ps->nparams,
+					 (const char *const *)ps->vals, NULL, NULL, 0))
+			return pg_error(st, NULL, err, "query failed");
+		PQsetSingleRowMode(st->pg->c);
+		ps->running = 1;
+		st->pg->active = s;
+	}
+	for (;;) {
+		PGresult *r = next_result(s);
+		if (!r)
+			return 0;
+		ExecStatusType t = PQresultStatus(r);
+		if (t == PGRES_SINGLE_TUPLE) {
+			if (ps->returning_id) {
+				const char *v = PQgetvalue(r, 0, 0);
+				long long id;
+				if (cc_parse_int64(v, strlen(v), &id) == 0)
+					st->pg->last_id = id;
+				PQclear(r);
+				continue;
+			}
+			ps->row = r;
+			return 1;
+		}
+		if (t == PGRES_TUPLES_OK || t == PGRES_COMMAND_OK || t == PGRES_EMPTY_QUERY) {
+			const char *ct = PQcmdTuples(r);
+			long long n;
+			if (ct && *ct && cc_parse_int64(ct, strlen(ct), &n) == 0)
+				st->pg->changes = n;
+			PQclear(r);
+			finish(s);
+			return 0;
+		}
+		int rc = pg_error(st, r, err, "query failed");
+		PQclear(r);
+		finish(s);
+		return rc;
+	}
+}
+
+/* The result describing S's columns: its current row, or the prepared statement's
+ * description. */
+static const PGresult *columns_of(struct cc_stmt *s)
+{
+	struct cc_pg_stmt *ps = s->pg;
+	if (ps->row)
+		return ps->row;
+	if (!ps->desc) {
+		if (prepare_now(s, NULL))
+			return NULL;
+		detach_active(s->st->pg);
+		ps->desc = PQdescribePrepared(s->st->pg->c, ps->name);
+	}
+	return ps->desc;
+}
+
+int cc_pg_columns(struct cc_stmt *s)
+{
+	const PGresult *r = columns_of(s);
+	return r ? PQnfields(r) : 0;
+}
+
+const char *cc_pg_column_name(struct cc_stmt *s, int col)
+{
+	const PGresult *r = columns_of(s);
+	return r && col >= 0 && col < PQnfields(r) ? PQfname(r, col) : NULL;
+}
+
+static const char *value(struct cc_stmt *s, int col)
+{
+	PGresult *r = s->pg->row;
+	if (!r || col < 0 || col >= PQnfields(r) || PQgetisnull(r, 0, col))
+		return NULL;
+	return PQgetvalue(r, 0, col);
+}
+
+int cc_pg_is_null(struct cc_stmt *s, int col)
+{
+	return value(s, col) == NULL;
+}
+
+double cc_pg_double(struct cc_stmt *s, int col)
+{
+	const char *v = value(s, col);
+	if (!v)
+		return 0;
+	if (v[0] == 't' && v[1] == '\0')
+		return 1;
+	if (v[0] == 'f' && v[1] == '\0')
+		return 0;
+	char *end;
+	double d = strtod(v, &end);
+	return end == v ? 0 : d;
+}
+
+int64_t cc_pg_int64(struct cc_stmt *s, int col)
+{
+	const char *v = value(s, col);
+	if (!v)
+		return 0;
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	if (*end == '\0' && end != v)
+		return n;
+	/* a real, 't' / 'f', or text: SQLite's conversions (a real truncates toward zero) */
+	double d = cc_pg_double(s, col);
+	if (isnan(d))
+		return 0;
+	if (d >= 9.2233720368547758e18)
+		return INT64_MAX;
+	if (d <= -9.2233720368547758e18)
+		return INT64_MIN;
+	return (int64_t)d;
+}
+
+const char *cc_pg_text(struct cc_stmt *s, int col)
+{
+	const char *v = value(s, col);
+	return v ? v : "";
+}
+
+size_t cc_pg_bytes(struct cc_stmt *s, int col)
+{
+	PGresult *r = s->pg->row;
+	if (!value(s, col))
+		return 0;
+	return (size_t)PQgetlength(r, 0, col);
+}
+
+void cc_pg_reset(struct cc_stmt *s)
+{
+	struct cc_pg_stmt *ps = s->pg;
+	PQclear(ps->row);
+	ps->row = NULL;
+	finish(s);
+	for (int i = 0; ps->vals && i < ps->nparams; i++) {
+		free(ps->vals[i]);
+		ps->vals[i] = NULL;
+		ps->btype[i] = CC_PG_NULL;
+	}
+}
+
+void cc_pg_free(struct cc_stmt *s)
+{
+	struct cc_pg_stmt *ps = s->pg;
+	if (!ps)
+		return;
+	cc_pg_reset(s);
+	if (ps->prepared && s->st->pg && s->st->pg->c && PQstatus(s->st->pg->c) == CONNECTION_OK) {
+		char dealloc[64];
+		snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", ps->name);
+		detach_active(s->st->pg);
+		PQclear(PQexec(s->st->pg->c, dealloc));
+	}
+	PQclear(ps->desc);
+	free(ps->buf);
+	free(ps->vals);
+	free(ps->ptype);
+	free(ps->btype);
+	free(ps->sql);
+	free(ps);
+	s->pg = NULL;
+}
