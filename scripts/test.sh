@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make test` and CI run it:
 #   1. release build + unit and CLI tests (CTest)
-#   2. ASan + UBSan build + the same tests; a ThreadSanitizer build of the frame's concurrency test
+#   2. ASan + UBSan build + the same tests; the store's tests on a throw-away PostgreSQL (both
+#      builds); a ThreadSanitizer build of the frame's concurrency test
 #   3. libFuzzer smoke run of every fuzz target (clang, a few seconds each)
 #   4. end-to-end browser tests (node's test runner + playwright-core + Debian chromium)
 #   5. the C style: every tracked .c / .h as .clang-format has it (`make format` fixes it)
@@ -49,6 +50,23 @@ if cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCC_SANITIZE=ON >/dev/null
   count_ctest "$LOGS/asan.log" "sanitizers"
 else
   tail -40 build-asan.log; failed=$((failed + 1)); failures+=("sanitizer build failed")
+fi
+
+step "PostgreSQL backend: the store's tests on a throw-away server (scripts/pg_tmp.sh)"
+if PG_URL=$(scripts/pg_tmp.sh start 2>"$LOGS/pg.log"); then
+  trap 'scripts/pg_tmp.sh stop "$PG_URL" 2>/dev/null' EXIT
+  for b in build build-asan; do
+    if [ -x "$b/test_store_backend" ] && (cd "$b" && CC_TEST_PG="$PG_URL" ASAN_OPTIONS=detect_leaks=1 \
+         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ./test_store_backend > "$LOGS/pg-$b.log" 2>&1); then
+      echo "$b/test_store_backend on PostgreSQL: ok"; passed=$((passed + 1))
+    else
+      echo "$b/test_store_backend on PostgreSQL: FAILED"; tail -30 "$LOGS/pg-$b.log"
+      failed=$((failed + 1)); failures+=("PostgreSQL: $b/test_store_backend")
+    fi
+  done
+  scripts/pg_tmp.sh stop "$PG_URL"; trap - EXIT
+else
+  cat "$LOGS/pg.log"; failed=$((failed + 1)); failures+=("PostgreSQL: the throw-away server did not start (scripts/setup.sh test installs it)")
 fi
 
 step "ThreadSanitizer: the live frame under concurrent writers and readers"

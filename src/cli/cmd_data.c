@@ -12,6 +12,7 @@
 #include "domain/codes.h"
 #include "io/export.h"
 #include "io/import.h"
+#include "store/schema.h"
 
 int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -25,6 +26,41 @@ int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	printf("database '%s' ready (schema version %d)\n", ctx->db_path,
 	       cc_store_schema_version(ctx->store));
+	return CLI_OK;
+}
+
+int cmd_migrate(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *pos[1];
+	int npos;
+	int rc = cli_parse(cli_find("migrate"), argc, argv, NULL, NULL, pos, 0, &npos);
+	if (rc)
+		return rc;
+	/* The version before: a read-only open applies nothing (missing: a new database). */
+	struct cc_store *ro = NULL;
+	struct cc_error err = {0};
+	int before = 0;
+	if (cc_store_open(&ro, ctx->db_path, CC_STORE_READONLY, &err) == 0)
+		before = cc_store_schema_version(ro);
+	cc_store_close(ro);
+	rc = cli_open_store(ctx, 1);
+	if (rc)
+		return rc;
+	int after = cc_store_schema_version(ctx->store);
+	const char *backend = cc_store_backend(ctx->store);
+	if (ctx->format == CLI_FMT_JSON) {
+		struct cc_buf b = CC_BUF_INIT(1 << 16);
+		cc_buf_puts(&b, "{\"database\":");
+		cc_buf_json_str(&b, ctx->db_path, strlen(ctx->db_path));
+		cc_buf_printf(&b, ",\"backend\":\"%s\",\"before\":%d,\"after\":%d,\"latest\":%d}\n",
+			      backend, before, after, cc_schema_count());
+		fwrite(b.data, 1, b.len, stdout);
+		cc_buf_release(&b);
+	} else {
+		printf("database '%s' (%s): schema version %d -> %d (%d migration%s applied)\n",
+		       ctx->db_path, backend, before, after, after - before,
+		       after - before == 1 ? "" : "s");
+	}
 	return CLI_OK;
 }
 

@@ -239,6 +239,9 @@ int64_t cc_pg_int(struct cc_store *st, const char *sql, int64_t def)
 
 static int migrate(struct cc_store *st, struct cc_error *err)
 {
+	/* Current already: no lock (a writer holding it would make every open wait). */
+	if (cc_pg_schema_version(st) == cc_schema_count())
+		return 0;
 	int rc = cc_pg_begin(st, err);
 	if (rc)
 		return rc;

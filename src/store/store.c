@@ -220,6 +220,11 @@ const char *cc_store_path(const struct cc_store *st)
 	return st->path;
 }
 
+const char *cc_store_backend(const struct cc_store *st)
+{
+	return st->pg ? "postgresql" : "sqlite";
+}
+
 int cc_store_begin(struct cc_store *st, struct cc_error *err)
 {
 	if (st->pg)

@@ -36,13 +36,16 @@ enum cc_store_flags_t {
 };
 
 /*
- * Opens (and with CC_STORE_CREATE creates) the database at PATH, applies pending migrations,
- * sets WAL, foreign keys and a busy timeout. Returns 0 and *out (close with cc_store_close),
- * or CC_EDB / CC_ENOTFOUND with the reason in ERR.
+ * Opens (and with CC_STORE_CREATE creates) the database at PATH (a file: SQLite; a
+ * postgresql:// or postgres:// URL: PostgreSQL, store/pg.c, which must exist), applies pending
+ * migrations, sets WAL, foreign keys and a busy timeout. Returns 0 and *out (close with
+ * cc_store_close), or CC_EDB / CC_ENOTFOUND with the reason in ERR.
  */
 int cc_store_open(struct cc_store **out, const char *path, int flags, struct cc_error *err);
 void cc_store_close(struct cc_store *st);
 const char *cc_store_path(const struct cc_store *st);
+/* "sqlite", or "postgresql" for a handle opened from a postgresql:// or postgres:// URL. */
+const char *cc_store_backend(const struct cc_store *st);
 
 /* Runs one or more SQL statements without results. Returns 0 or CC_EDB. */
 int cc_store_exec(struct cc_store *st, const char *sql, struct cc_error *err);

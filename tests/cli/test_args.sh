@@ -15,6 +15,7 @@ cases="
 help||init
 version||-
 init||-
+migrate||-
 demo||-
 import||VARIADIC
 export||enterprises $T/out.csv
