@@ -3,7 +3,6 @@
  */
 #include <jansson.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +10,6 @@
 #include "base/builtin.h"
 #include "digital/digital.h"
 #include "digital/retrofit.h"
-
-static const char *jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
 
 int digital_model_parse(struct digital_model *m, const char *text, struct cc_error *err)
 {
@@ -27,11 +20,6 @@ int digital_model_parse(struct digital_model *m, const char *text, struct cc_err
 	if (!root)
 		return cc_error_set(err, CC_EPARSE, "maturity.json: line %d: %s", je.line, je.text);
 	m->json = root;
-	m->id = jstr(root, "id");
-	m->name_zh = jstr(root, "name_zh");
-	m->name_en = jstr(root, "name_en");
-	m->source = jstr(root, "source");
-	m->note = jstr(root, "note");
 	json_t *pm = json_object_get(root, "pass_mark");
 	m->pass_mark = json_is_number(pm) ? json_number_value(pm) : NAN;
 	if (!(m->pass_mark > 0 && m->pass_mark <= 1)) {
@@ -52,8 +40,8 @@ int digital_model_parse(struct digital_model *m, const char *text, struct cc_err
 		json_t *l = json_array_get(lv, i);
 		json_int_t k = json_integer_value(json_object_get(l, "level"));
 		if (k >= 1 && k <= DIGITAL_LEVELS) {
-			m->level_zh[k] = jstr(l, "name_zh");
-			m->level_en[k] = jstr(l, "name_en");
+			m->level_zh[k] = assess_jstr(l, "name_zh");
+			m->level_en[k] = assess_jstr(l, "name_en");
 		}
 	}
 	json_t *qs = json_object_get(root, "questions");
@@ -65,11 +53,11 @@ int digital_model_parse(struct digital_model *m, const char *text, struct cc_err
 	}
 	for (size_t i = 0; i < json_array_size(qs); i++) {
 		json_t *o = json_array_get(qs, i);
-		struct digital_question *q = &m->q[m->nquestions];
-		q->id = jstr(o, "id");
-		q->dimension = jstr(o, "dimension");
-		q->text_zh = jstr(o, "text_zh");
-		q->text_en = jstr(o, "text_en");
+		struct assess_item *q = &m->q[m->nquestions];
+		q->id = assess_jstr(o, "id");
+		q->dimension = assess_jstr(o, "dimension");
+		q->text_zh = assess_jstr(o, "text_zh");
+		q->text_en = assess_jstr(o, "text_en");
 		q->level = (int)json_integer_value(json_object_get(o, "level"));
 		json_t *w = json_object_get(o, "weight");
 		q->weight = json_is_number(w) ? json_number_value(w) : 1;
@@ -90,9 +78,9 @@ int digital_model_parse(struct digital_model *m, const char *text, struct cc_err
 		json_t *t = json_object_get(it, "target_2025");
 		if (!json_is_number(t))
 			continue;
-		if (!strcmp(jstr(it, "id"), "cnc_rate"))
+		if (!strcmp(assess_jstr(it, "id"), "cnc_rate"))
 			m->target_cnc = json_number_value(t);
-		if (!strcmp(jstr(it, "id"), "rd_tool_rate"))
+		if (!strcmp(assess_jstr(it, "id"), "rd_tool_rate"))
 			m->target_rd_tool = json_number_value(t);
 	}
 out:
@@ -109,76 +97,61 @@ void digital_model_release(struct digital_model *m)
 	memset(m, 0, sizeof *m);
 }
 
-static struct digital_model shared;
-static struct cc_error shared_err;
-static int shared_rc;
-static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
-
-static void load_shared(void)
+static int parse_shared(void *m, const char *text, struct cc_error *err)
 {
-	char *text = NULL;
-	size_t len = 0;
-	shared_rc = cc_data_read("digital/maturity.json", &text, &len);
-	if (shared_rc) {
-		cc_error_set(&shared_err, shared_rc, "cannot read 'digital/maturity.json'");
-		return;
-	}
-	shared_rc = digital_model_parse(&shared, text, &shared_err);
-	free(text);
+	return digital_model_parse(m, text, err);
 }
+
+static struct digital_model shared;
+static struct assess_once shared_once = ASSESS_ONCE("digital/maturity.json", parse_shared, &shared);
 
 const struct digital_model *digital_model_get(struct cc_error *err)
 {
-	pthread_once(&shared_once, load_shared);
-	if (shared_rc) {
-		if (err)
-			*err = shared_err;
-		return NULL;
-	}
-	return &shared;
+	return assess_once_get(&shared_once, err);
+}
+
+/*
+ * GB/T 39116-2020 §5 (成熟度等级): an enterprise is at level L when L's requirements and every
+ * lower level's are met; here a level is met when its questions' weighted mean reaches the
+ * model's pass mark (a level without questions cannot hold an enterprise back).
+ */
+struct assess_def digital_def(const struct digital_model *m)
+{
+	return (struct assess_def){
+		.item = m->q,
+		.nitems = m->nquestions,
+		.answers = m->answers,
+		.nanswers = m->nanswers,
+		.sc = {.rule = ASSESS_LADDER,
+		       .ngroups = DIGITAL_LEVELS,
+		       .scale = 1,
+		       .pass = m->pass_mark,
+		       .nkinds = 1},
+	};
 }
 
 int digital_question_find(const struct digital_model *m, const char *id, size_t n)
 {
-	for (int i = 0; i < m->nquestions; i++)
-		if (strlen(m->q[i].id) == n && memcmp(m->q[i].id, id, n) == 0)
-			return i;
-	return -1;
+	return assess_find(m->q, m->nquestions, id, n);
 }
 
 int digital_answer_ok(const struct digital_model *m, double v)
 {
-	for (int k = 0; k < m->nanswers; k++)
-		if (fabs(m->answers[k] - v) < 1e-12)
-			return 1;
-	return 0;
+	struct assess_def d = digital_def(m);
+	return assess_answer_ok(&d, v);
 }
 
 void digital_score(const struct digital_model *m, const double *answers, struct digital_result *r)
 {
-	double sum[DIGITAL_LEVELS + 1] = {0}, wsum[DIGITAL_LEVELS + 1] = {0};
+	struct assess_def d = digital_def(m);
+	struct assess_result x;
+	assess_score(&d, answers, &x);
 	memset(r, 0, sizeof *r);
-	for (int i = 0; i < m->nquestions; i++) {
-		int l = m->q[i].level;
-		wsum[l] += m->q[i].weight;
-		if (isfinite(answers[i]))
-			sum[l] += m->q[i].weight * answers[i];
-	}
-	for (int l = 1; l <= DIGITAL_LEVELS; l++)
-		r->level_score[l] = wsum[l] > 0 ? sum[l] / wsum[l] : 0;
-	/* The highest level reached with every lower one (a level without questions counts as
-	 * passed only when a higher one exists: it cannot hold an enterprise back). */
-	for (int l = 1; l <= DIGITAL_LEVELS; l++) {
-		if (r->level_score[l] + 1e-12 < m->pass_mark && wsum[l] > 0)
-			break;
-		r->level = l;
-	}
-	r->score = r->level + (r->level < DIGITAL_LEVELS ? r->level_score[r->level + 1] : 0);
-	if (r->level < DIGITAL_LEVELS)
-		for (int i = 0; i < m->nquestions; i++)
-			if (m->q[i].level == r->level + 1 &&
-			    !(isfinite(answers[i]) && answers[i] >= 1))
-				r->gaps[r->ngaps++] = i;
+	r->level = x.level;
+	r->score = x.score;
+	memcpy(r->level_score, x.group_score, sizeof r->level_score);
+	r->ngaps = x.ngaps;
+	memcpy(r->gaps, x.gaps, sizeof *r->gaps * (size_t)x.ngaps);
 }
 
 static void bind_rate(struct cc_stmt *s, int idx, double v)
@@ -195,16 +168,9 @@ int digital_save(struct cc_store *st, const struct digital_model *m, int64_t id,
 	struct cc_buf b = CC_BUF_INIT(1 << 16);
 	struct digital_result r;
 	struct cc_stmt *s = NULL;
+	struct assess_def d = digital_def(m);
 	digital_score(m, a->answers, &r);
-	cc_buf_putc(&b, '{');
-	int first = 1;
-	for (int i = 0; i < m->nquestions; i++)
-		if (isfinite(a->answers[i])) {
-			cc_buf_printf(&b, "%s\"%s\":", first ? "" : ",", m->q[i].id);
-			cc_buf_num(&b, a->answers[i]);
-			first = 0;
-		}
-	cc_buf_putc(&b, '}');
+	assess_answers_put(&b, &d, a->answers);
 	int rc = cc_stmt_prepare(
 		st, &s,
 		"INSERT INTO maturity_assessments(enterprise_id, year, answers, level, score, "
@@ -241,6 +207,7 @@ int digital_read(struct cc_store *st, const struct digital_model *m, int64_t id,
 		 struct digital_assessment *out, int max, struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
+	struct assess_def d = digital_def(m);
 	int n = 0, rc = cc_stmt_prepare(st, &s,
 					"SELECT year, answers, cnc_rate, rd_tool_rate, "
 					"networking_rate, factory_5g, demonstration, lighthouse, "
@@ -254,18 +221,7 @@ int digital_read(struct cc_store *st, const struct digital_model *m, int64_t id,
 		struct digital_assessment *a = &out[n++];
 		memset(a, 0, sizeof *a);
 		a->year = (int)cc_stmt_int64(s, 0);
-		for (int i = 0; i < DIGITAL_MAX_QUESTIONS; i++)
-			a->answers[i] = NAN;
-		json_t *j = json_loads(cc_stmt_text(s, 1), 0, NULL);
-		const char *k;
-		json_t *v;
-		json_object_foreach(j, k, v)
-		{
-			int q = digital_question_find(m, k, strlen(k));
-			if (q >= 0 && json_is_number(v))
-				a->answers[q] = json_number_value(v);
-		}
-		json_decref(j);
+		assess_answers_get(&d, cc_stmt_text(s, 1), a->answers, DIGITAL_MAX_QUESTIONS);
 		a->cnc_rate = cc_stmt_double_nan(s, 2);
 		a->rd_tool_rate = cc_stmt_double_nan(s, 3);
 		a->networking_rate = cc_stmt_double_nan(s, 4);
@@ -280,20 +236,6 @@ int digital_read(struct cc_store *st, const struct digital_model *m, int64_t id,
 	return rc < 0 ? rc : n;
 }
 
-/* splitmix64, for the demo's draws. */
-static uint64_t demo_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-static double demo_u(uint64_t *s)
-{
-	return (double)(demo_next(s) >> 11) / 9007199254740992.0;
-}
-
 static double clamp01(double x)
 {
 	return x < 0 ? 0 : x > 1 ? 1 : x;
@@ -305,14 +247,14 @@ static int demo_retrofit(struct cc_store *st, uint64_t *r, int64_t id, int t, in
 {
 	static const char *const titles[3] = {"余热回收与电机系统节能改造", "关键工序数控化改造",
 					      "智能工厂建设（节能与数字化）"};
-	int kind = demo_u(r) < 0.35 ? 0 : demo_u(r) < 0.75 ? 1 : 2;
+	int kind = assess_demo_u(r) < 0.35 ? 0 : assess_demo_u(r) < 0.75 ? 1 : 2;
 	static const char *const kinds[3] = {"green", "intelligent", "both"};
-	double u = demo_u(r);
+	double u = assess_demo_u(r);
 	const char *status = u < 0.5 ? "completed" : u < 0.85 ? "in_progress" : "planned";
 	char start[40], end[40];
-	int y0 = year - 1 - (int)(demo_u(r) * 2);
-	snprintf(start, sizeof start, "%04d-%02d-01", y0, 1 + (int)(demo_u(r) * 12));
-	snprintf(end, sizeof end, "%04d-%02d-28", y0 + 1, 1 + (int)(demo_u(r) * 12));
+	int y0 = year - 1 - (int)(assess_demo_u(r) * 2);
+	snprintf(start, sizeof start, "%04d-%02d-01", y0, 1 + (int)(assess_demo_u(r) * 12));
+	snprintf(end, sizeof end, "%04d-%02d-28", y0 + 1, 1 + (int)(assess_demo_u(r) * 12));
 	char provider[256] = "";
 	struct cc_stmt *p =
 		cc_stmt_cached(st,
@@ -321,7 +263,7 @@ static int demo_retrofit(struct cc_store *st, uint64_t *r, int64_t id, int t, in
 			       NULL);
 	if (p) {
 		cc_stmt_reset(p);
-		cc_stmt_bind_int64(p, 1, (int64_t)(demo_u(r) * 50));
+		cc_stmt_bind_int64(p, 1, (int64_t)(assess_demo_u(r) * 50));
 		if (cc_stmt_step(p, NULL) == 1)
 			snprintf(provider, sizeof provider, "%s", cc_stmt_text(p, 0));
 		cc_stmt_reset(p);
@@ -334,17 +276,17 @@ static int demo_retrofit(struct cc_store *st, uint64_t *r, int64_t id, int t, in
 		.provider = provider,
 		.start_date = start,
 		.end_date = end,
-		.investment = floor(200 + 3000 * demo_u(r) * (1 + t)),
-		.expected_saved = kind != 1 ? floor(50 + 800 * demo_u(r)) : NAN,
+		.investment = floor(200 + 3000 * assess_demo_u(r) * (1 + t)),
+		.expected_saved = kind != 1 ? floor(50 + 800 * assess_demo_u(r)) : NAN,
 		.measured_saved = NAN,
-		.cnc_before = kind != 0 ? clamp01(cnc_now - 0.05 - 0.1 * demo_u(r)) : NAN,
+		.cnc_before = kind != 0 ? clamp01(cnc_now - 0.05 - 0.1 * assess_demo_u(r)) : NAN,
 		.cnc_after = kind != 0 && !strcmp(status, "completed") ? cnc_now : NAN,
 	};
 	static const char *const caps[3] = {"energy_saving;energy_mgmt", "cnc;automation",
 					    "smart_factory;iiot;energy_saving"};
 	snprintf(x.capabilities, sizeof x.capabilities, "%s", caps[kind]);
 	if (kind != 1 && !strcmp(status, "completed"))
-		x.measured_saved = floor(x.expected_saved * (0.7 + 0.5 * demo_u(r)));
+		x.measured_saved = floor(x.expected_saved * (0.7 + 0.5 * assess_demo_u(r)));
 	return retrofit_add(st, &x, "demo", NULL, err);
 }
 
@@ -375,33 +317,33 @@ int digital_demo_fill(struct cc_store *st, const struct digital_model *m, uint64
 							 : 0.9;
 		if (founded && strcmp(founded, "2012") > 0)
 			base += 0.5;
-		if (demo_u(&r) > 0.25 + 0.1 * base)
+		if (assess_demo_u(&r) > 0.25 + 0.1 * base)
 			continue;
-		int t = (int)floor(base + 1.2 * (demo_u(&r) - 0.5) + 0.5);
+		int t = (int)floor(base + 1.2 * (assess_demo_u(&r) - 0.5) + 0.5);
 		t = t < 0 ? 0 : t > DIGITAL_LEVELS ? DIGITAL_LEVELS : t;
 		struct digital_assessment a;
 		memset(&a, 0, sizeof a);
 		a.year = year;
 		for (int i = 0; i < m->nquestions; i++) {
 			int l = m->q[i].level;
-			double u = demo_u(&r);
+			double u = assess_demo_u(&r);
 			a.answers[i] = l <= t	    ? (u < 0.7 ? 1 : 0.8)
 				       : l == t + 1 ? (u < 0.5	 ? 0.5
 						       : u < 0.8 ? 0.8
 								 : 0)
 						    : (u < 0.7 ? 0 : 0.5);
 		}
-		a.cnc_rate = clamp01(0.3 + 0.1 * t + 0.15 * (demo_u(&r) - 0.5));
-		a.rd_tool_rate = clamp01(0.5 + 0.09 * t + 0.2 * (demo_u(&r) - 0.5));
-		a.networking_rate = clamp01(0.2 + 0.12 * t + 0.2 * (demo_u(&r) - 0.5));
-		a.factory_5g = t >= 3 && demo_u(&r) < 0.25;
-		a.demonstration = t >= 4 && demo_u(&r) < 0.3;
-		a.lighthouse = t >= 5 && demo_u(&r) < 0.3;
+		a.cnc_rate = clamp01(0.3 + 0.1 * t + 0.15 * (assess_demo_u(&r) - 0.5));
+		a.rd_tool_rate = clamp01(0.5 + 0.09 * t + 0.2 * (assess_demo_u(&r) - 0.5));
+		a.networking_rate = clamp01(0.2 + 0.12 * t + 0.2 * (assess_demo_u(&r) - 0.5));
+		a.factory_5g = t >= 3 && assess_demo_u(&r) < 0.25;
+		a.demonstration = t >= 4 && assess_demo_u(&r) < 0.3;
+		a.lighthouse = t >= 5 && assess_demo_u(&r) < 0.3;
 		rc = digital_save(st, m, cc_stmt_int64(s, 0), &a, "demo", err);
 		/* A retrofit project for some (issue 16, item 5): the more digital, the likelier
 		 * an intelligent one; a software firm as the solution provider when there is one.
 		 */
-		if (rc == 0 && demo_u(&r) < 0.25)
+		if (rc == 0 && assess_demo_u(&r) < 0.25)
 			rc = demo_retrofit(st, &r, cc_stmt_int64(s, 0), t, year, a.cnc_rate, err);
 	}
 	cc_stmt_free(s);

@@ -10,12 +10,19 @@
  * composite score is L plus the next level's score; the gaps are the next level's questions
  * answered below 1.
  *
+ * The model's questions, the scoring frame (an assess_scheme LADDER over levels 1-5 with the
+ * pass mark), the stored answers, the roll-up by district and chain and the routes' and CLI's
+ * code paths are the self-assessment engine's (assess/assess.h); this module holds what is
+ * GB/T 39116's own: the model file's checks, the levels' names, the 两化融合 indicators and
+ * recognitions stored beside the answers, and their JSON.
+ *
  * Ownership: digital_model_get() returns a process-wide read-only model; results are plain
  * structs filled by the callee.
  */
 #ifndef CC_DIGITAL_DIGITAL_H
 #define CC_DIGITAL_DIGITAL_H
 #include <stdint.h>
+#include "assess/assess.h"
 #include "base/error.h"
 #include "store/store.h"
 
@@ -23,20 +30,14 @@
 #define DIGITAL_LEVELS	      5
 #define DIGITAL_MAX_ANSWERS   8
 
-struct digital_question {
-	const char *id, *dimension, *text_zh, *text_en;
-	int level; /* 1..5 */
-	double weight;
-};
-
+/* A question: id, dimension, text_zh, text_en, level 1..5 and weight of an assess_item. */
 struct digital_model {
-	const char *id, *name_zh, *name_en, *source, *note;
 	double pass_mark;
 	int nanswers;
 	double answers[DIGITAL_MAX_ANSWERS];
 	const char *level_zh[DIGITAL_LEVELS + 1], *level_en[DIGITAL_LEVELS + 1]; /* [1..5] */
 	int nquestions;
-	struct digital_question q[DIGITAL_MAX_QUESTIONS];
+	struct assess_item q[DIGITAL_MAX_QUESTIONS];
 	double target_cnc, target_rd_tool; /* national 2025 targets (NaN when none) */
 	void *json;
 };
@@ -46,6 +47,10 @@ int digital_model_parse(struct digital_model *m, const char *text, struct cc_err
 void digital_model_release(struct digital_model *m);
 /* The shared model from the data files, or NULL with ERR. */
 const struct digital_model *digital_model_get(struct cc_error *err);
+/* M as the engine sees it: its questions under the GB/T 39116 ladder. */
+struct assess_def digital_def(const struct digital_model *m);
+/* The standard as the routes and the CLI serve it (records: struct digital_assessment). */
+extern const struct assess_std digital_std;
 /* The index of question ID (N bytes), or -1. */
 int digital_question_find(const struct digital_model *m, const char *id, size_t n);
 /* Whether V is one of the model's answer values. */

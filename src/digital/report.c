@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "base/slots.h"
 #include "base/jw.h"
 #include "digital/digital.h"
 #include "domain/catalogue.h"
@@ -17,18 +16,11 @@
 
 void digital_write_model(struct cc_jw *w, const struct digital_model *m)
 {
+	struct assess_def d = digital_def(m);
 	cc_jw_object(w);
-	cc_jw_kstr(w, "id", m->id);
-	cc_jw_kstr(w, "name_zh", m->name_zh);
-	cc_jw_kstr(w, "name_en", m->name_en);
-	cc_jw_kstr(w, "source", m->source);
-	cc_jw_kstr(w, "note", m->note);
+	assess_write_head(w, m->json);
 	cc_jw_knum(w, "pass_mark", m->pass_mark);
-	cc_jw_key(w, "answers");
-	cc_jw_array(w);
-	for (int k = 0; k < m->nanswers; k++)
-		cc_jw_num(w, m->answers[k]);
-	cc_jw_end(w);
+	assess_write_scale(w, &d);
 	cc_jw_key(w, "levels");
 	cc_jw_array(w);
 	for (int l = 1; l <= DIGITAL_LEVELS; l++) {
@@ -66,6 +58,7 @@ static void level_names(struct cc_jw *w, const struct digital_model *m, int l)
 void digital_write_assessments(struct cc_jw *w, const struct digital_model *m, const char *uscc,
 			       const char *name, const struct digital_assessment *a, int n)
 {
+	struct assess_def d = digital_def(m);
 	cc_jw_object(w);
 	cc_jw_kstr(w, "uscc", uscc);
 	cc_jw_kstr(w, "name", name);
@@ -84,29 +77,13 @@ void digital_write_assessments(struct cc_jw *w, const struct digital_model *m, c
 		for (int l = 1; l <= DIGITAL_LEVELS; l++)
 			cc_jw_num(w, r->level_score[l]);
 		cc_jw_end(w);
-		cc_jw_key(w, "answers");
-		cc_jw_object(w);
-		for (int i = 0; i < m->nquestions; i++)
-			if (isfinite(x->answers[i]))
-				cc_jw_knum(w, m->q[i].id, x->answers[i]);
-		cc_jw_end(w);
+		assess_write_answers(w, &d, x->answers);
 		if (r->level < DIGITAL_LEVELS) {
 			cc_jw_kint(w, "next_level", r->level + 1);
 			cc_jw_kstr(w, "next_level_zh", m->level_zh[r->level + 1]);
 			cc_jw_kstr(w, "next_level_en", m->level_en[r->level + 1]);
 		}
-		cc_jw_key(w, "gaps");
-		cc_jw_array(w);
-		for (int g = 0; g < r->ngaps; g++) {
-			const struct digital_question *q = &m->q[r->gaps[g]];
-			cc_jw_object(w);
-			cc_jw_kstr(w, "id", q->id);
-			cc_jw_kstr(w, "text_zh", q->text_zh);
-			cc_jw_kstr(w, "text_en", q->text_en);
-			cc_jw_knum(w, "answer", x->answers[r->gaps[g]]);
-			cc_jw_end(w);
-		}
-		cc_jw_end(w);
+		assess_write_gaps(w, &d, r->gaps, r->ngaps, x->answers, NULL);
 		cc_jw_knum(w, "cnc_rate", x->cnc_rate);
 		cc_jw_knum(w, "rd_tool_rate", x->rd_tool_rate);
 		cc_jw_knum(w, "networking_rate", x->networking_rate);
@@ -123,31 +100,54 @@ void digital_write_assessments(struct cc_jw *w, const struct digital_model *m, c
 	cc_jw_end(w);
 }
 
+/* One assessment of the distribution: its level, the indicators and the recognitions. */
+struct row {
+	int level;
+	double rates[3];
+	int flags[3];
+};
+
 /* One row of the distribution: counts by level, the indicators' sums and counts. */
 struct tally {
-	int key;
 	int n, levels[DIGITAL_LEVELS + 1];
 	double cnc, rd, net;
 	int ncnc, nrd, nnet, f5g, demo, light;
 };
 
-static void tally_add(struct tally *t, int level, const double *rates, const int *flags)
+static int row_read(struct cc_stmt *s, void *value)
 {
+	struct row *x = value;
+	x->level = (int)cc_stmt_int64(s, 1);
+	if (x->level < 0 || x->level > DIGITAL_LEVELS)
+		return 0;
+	for (int k = 0; k < 3; k++) {
+		x->rates[k] = cc_stmt_double_nan(s, 2 + k);
+		x->flags[k] = (int)cc_stmt_int64(s, 5 + k);
+	}
+	return 1;
+}
+
+static void tally_add(void *tally, const void *value)
+{
+	struct tally *t = tally;
+	const struct row *x = value;
+	const double *rates = x->rates;
 	t->n++;
-	t->levels[level]++;
+	t->levels[x->level]++;
 	if (isfinite(rates[0]))
 		t->cnc += rates[0], t->ncnc++;
 	if (isfinite(rates[1]))
 		t->rd += rates[1], t->nrd++;
 	if (isfinite(rates[2]))
 		t->net += rates[2], t->nnet++;
-	t->f5g += flags[0];
-	t->demo += flags[1];
-	t->light += flags[2];
+	t->f5g += x->flags[0];
+	t->demo += x->flags[1];
+	t->light += x->flags[2];
 }
 
-static void tally_write(struct cc_jw *w, const struct tally *t)
+static void tally_write(struct cc_jw *w, const void *tally)
 {
+	const struct tally *t = tally;
 	cc_jw_kint(w, "assessed", t->n);
 	cc_jw_key(w, "levels");
 	cc_jw_array(w);
@@ -162,70 +162,9 @@ static void tally_write(struct cc_jw *w, const struct tally *t)
 	cc_jw_kint(w, "lighthouse", t->light);
 }
 
-int digital_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
-			  const struct digital_model *m, int year, int region, const uint8_t *only,
-			  struct cc_error *err)
+static void summary_head(struct cc_jw *w, const void *model)
 {
-	const struct cc_catalogue *cat = cc_catalogue_get(err);
-	if (!cat)
-		return CC_EINVAL;
-	if (year <= 0)
-		year = (int)cc_store_int(
-			st, "SELECT coalesce(max(year), 0) FROM maturity_assessments", 0);
-	struct cc_stmt *s = NULL;
-	int rc = cc_stmt_prepare(
-		st, &s,
-		"SELECT enterprise_id, level, cnc_rate, rd_tool_rate, networking_rate, "
-		"factory_5g, demonstration, lighthouse FROM maturity_assessments "
-		"WHERE year = ?1",
-		err);
-	if (rc)
-		return rc;
-	cc_stmt_bind_int64(s, 1, year);
-	struct tally all = {0}, *dist = NULL,
-		     *chains = calloc((size_t)cat->nchains + 1, sizeof *chains);
-	int nd = 0;
-	struct cc_slots ds = {0}; /* the rows of dist by region */
-	int *seen = malloc(sizeof *seen * (size_t)(cat->nchains + 1));
-	if (!chains || !seen) {
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-		goto out;
-	}
-	while ((rc = cc_stmt_step(s, err)) == 1) {
-		int i = cc_frame_of_id(f, cc_stmt_int64(s, 0));
-		if (i < 0 || (region && !cc_region_within(f->region[i], region)) ||
-		    (only && !only[i]))
-			continue;
-		int level = (int)cc_stmt_int64(s, 1);
-		if (level < 0 || level > DIGITAL_LEVELS)
-			continue;
-		double rates[3] = {cc_stmt_double_nan(s, 2), cc_stmt_double_nan(s, 3),
-				   cc_stmt_double_nan(s, 4)};
-		int flags[3] = {(int)cc_stmt_int64(s, 5), (int)cc_stmt_int64(s, 6),
-				(int)cc_stmt_int64(s, 7)};
-		tally_add(&all, level, rates, flags);
-		int k = cc_slots_row(&ds, f->region[i], (void **)&dist, sizeof *dist);
-		if (k < 0) {
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-			goto out;
-		}
-		dist[k].key = f->region[i];
-		nd = ds.n;
-		tally_add(&dist[k], level, rates, flags);
-		for (int c = 0; c < cat->nchains; c++)
-			seen[c] = 0;
-		for (int e = f->member_start[i]; e < f->member_start[i + 1]; e++) {
-			int c = cat->nodes[f->member_node[e]].chain;
-			if (!seen[c]++)
-				tally_add(&chains[c], level, rates, flags);
-		}
-	}
-	if (rc < 0)
-		goto out;
-	rc = 0;
-	cc_jw_object(w);
-	cc_jw_kint(w, "year", year);
-	cc_jw_kint(w, "region", region);
+	const struct digital_model *m = model;
 	cc_jw_key(w, "level_names");
 	cc_jw_array(w);
 	for (int l = 0; l <= DIGITAL_LEVELS; l++) {
@@ -237,43 +176,26 @@ int digital_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_
 	cc_jw_end(w);
 	cc_jw_knum(w, "target_cnc_rate", m->target_cnc);
 	cc_jw_knum(w, "target_rd_tool_rate", m->target_rd_tool);
-	cc_jw_key(w, "totals");
-	cc_jw_object(w);
-	tally_write(w, &all);
-	cc_jw_end(w);
-	cc_jw_key(w, "districts");
-	cc_jw_array(w);
-	for (int k = 0; k < nd; k++) {
-		const struct cc_region *rg = cc_region_find(dist[k].key);
-		cc_jw_object(w);
-		cc_jw_kint(w, "region", dist[k].key);
-		cc_jw_kstr(w, "name", rg ? rg->name : "");
-		cc_jw_kstr(w, "name_en", rg && rg->name_en ? rg->name_en : "");
-		tally_write(w, &dist[k]);
-		cc_jw_end(w);
-	}
-	cc_jw_end(w);
-	cc_jw_key(w, "chains");
-	cc_jw_array(w);
-	for (int c = 0; c < cat->nchains; c++) {
-		if (!chains[c].n)
-			continue;
-		cc_jw_object(w);
-		cc_jw_kstr(w, "chain", cat->chains[c].id);
-		cc_jw_kstr(w, "name", cat->chains[c].name_zh);
-		cc_jw_kstr(w, "name_en", cat->chains[c].name_en);
-		tally_write(w, &chains[c]);
-		cc_jw_end(w);
-	}
-	cc_jw_end(w);
-	cc_jw_end(w);
-out:
-	cc_stmt_free(s);
-	free(dist);
-	cc_slots_release(&ds);
-	free(chains);
-	free(seen);
-	return rc;
+}
+
+static const struct assess_rollup rollup = {
+	.latest_sql = "SELECT coalesce(max(year), 0) FROM maturity_assessments",
+	.rows_sql = "SELECT enterprise_id, level, cnc_rate, rd_tool_rate, networking_rate, "
+		    "factory_5g, demonstration, lighthouse FROM maturity_assessments "
+		    "WHERE year = ?1",
+	.value_size = sizeof(struct row),
+	.tally_size = sizeof(struct tally),
+	.read = row_read,
+	.add = tally_add,
+	.write = tally_write,
+	.head = summary_head,
+};
+
+int digital_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
+			  const struct digital_model *m, int year, int region, const uint8_t *only,
+			  struct cc_error *err)
+{
+	return assess_rollup_write(w, st, f, &rollup, m, year, region, only, err);
 }
 
 static int rate(json_t *v, double *out)
@@ -306,25 +228,11 @@ int digital_parse_body(const struct digital_model *m, const void *body,
 	{
 		snprintf(field, 96, "%s", k);
 		if (!strcmp(k, "answers")) {
-			const char *qk;
-			json_t *qv;
-			if (!json_is_object(v))
-				return cc_error_set(err, CC_EINVAL, "answers must be an object");
-			json_object_foreach(v, qk, qv)
-			{
-				snprintf(field, 96, "answers.%.80s", qk);
-				int q = digital_question_find(m, qk, strlen(qk));
-				if (q < 0)
-					return cc_error_set(err, CC_EINVAL, "no question '%.80s'",
-							    qk);
-				if (json_is_null(qv))
-					continue;
-				if (!json_is_number(qv) ||
-				    !digital_answer_ok(m, json_number_value(qv)))
-					return cc_error_set(err, CC_EINVAL,
-							    "an answer is one of 0, 0.5, 0.8, 1");
-				a->answers[q] = json_number_value(qv);
-			}
+			struct assess_def d = digital_def(m);
+			int rc = assess_body_answers(&d, v, a->answers, field, "question",
+						     "an answer is one of 0, 0.5, 0.8, 1", err);
+			if (rc)
+				return rc;
 		} else if (!strcmp(k, "cnc_rate") || !strcmp(k, "rd_tool_rate") ||
 			   !strcmp(k, "networking_rate")) {
 			double *dst = !strcmp(k, "cnc_rate")	   ? &a->cnc_rate
@@ -348,3 +256,64 @@ int digital_parse_body(const struct digital_model *m, const void *body,
 	field[0] = '\0';
 	return 0;
 }
+
+/* ---- digital_std: the hooks the routes and the CLI call ---- */
+
+static const void *std_model(struct cc_error *err)
+{
+	return digital_model_get(err);
+}
+
+static int std_parse_body(const void *m, const void *body, void *rec, char *field,
+			  struct cc_error *err)
+{
+	return digital_parse_body(m, body, rec, field, err);
+}
+
+static int std_save(struct cc_store *st, const void *m, int64_t id, const void *rec,
+		    const char *actor, struct cc_error *err)
+{
+	return digital_save(st, m, id, rec, actor, err);
+}
+
+static int std_read(struct cc_store *st, const void *m, int64_t id, void *out, int max,
+		    struct cc_error *err)
+{
+	return digital_read(st, m, id, out, max, err);
+}
+
+static void std_write_model(struct cc_jw *w, const void *m)
+{
+	digital_write_model(w, m);
+}
+
+static void std_write_assessments(struct cc_jw *w, const void *m, const char *uscc,
+				  const char *name, const void *recs, int n)
+{
+	digital_write_assessments(w, m, uscc, name, recs, n);
+}
+
+static int std_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
+			     const void *m, int year, int region, const uint8_t *only,
+			     struct cc_error *err)
+{
+	return digital_write_summary(w, st, f, m, year, region, only, err);
+}
+
+const struct assess_std digital_std = {
+	.cli = "digital",
+	.audit = "digital.assess",
+	.record_size = sizeof(struct digital_assessment),
+	.zh_model = "无法加载成熟度模型",
+	.zh_read = "成熟度自评读取失败",
+	.zh_invalid = "自评内容无效",
+	.zh_save = "成熟度自评保存失败",
+	.zh_summary = "成熟度汇总失败",
+	.model = std_model,
+	.parse_body = std_parse_body,
+	.save = std_save,
+	.read = std_read,
+	.write_model = std_write_model,
+	.write_assessments = std_write_assessments,
+	.write_summary = std_write_summary,
+};

@@ -4,11 +4,9 @@
  */
 #include <jansson.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "base/slots.h"
 #include "base/buf.h"
 #include "base/builtin.h"
 #include "base/jw.h"
@@ -16,12 +14,6 @@
 #include "domain/codes.h"
 #include "frame/frame.h"
 #include "green/factory.h"
-
-static const char *jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
 
 static int find_indicator(const struct gf_model *m, const char *id)
 {
@@ -40,11 +32,6 @@ int green_factory_model_parse(struct gf_model *m, const char *text, struct cc_er
 	if (!root)
 		return cc_error_set(err, CC_EPARSE, "factory.json: line %d: %s", je.line, je.text);
 	m->json = root;
-	m->id = jstr(root, "id");
-	m->name_zh = jstr(root, "name_zh");
-	m->name_en = jstr(root, "name_en");
-	m->source = jstr(root, "source");
-	m->note = jstr(root, "note");
 	json_t *ps = json_object_get(root, "pass_score");
 	m->pass_score = json_is_number(ps) ? json_number_value(ps) : NAN;
 	if (json_is_number(ps) && !(m->pass_score >= 0 && m->pass_score <= 100)) {
@@ -78,9 +65,9 @@ int green_factory_model_parse(struct gf_model *m, const char *text, struct cc_er
 			goto out;
 		}
 		struct gf_indicator *d = &m->ind[m->nindicators];
-		d->id = jstr(o, "id");
-		d->name_zh = jstr(o, "name_zh");
-		d->name_en = jstr(o, "name_en");
+		d->id = assess_jstr(o, "id");
+		d->name_zh = assess_jstr(o, "name_zh");
+		d->name_en = assess_jstr(o, "name_en");
 		json_t *w = json_object_get(o, "weight");
 		d->weight = json_is_number(w) ? json_number_value(w) : NAN;
 		if (!*d->id || !strcmp(d->id, "basic") || find_indicator(m, d->id) >= 0 ||
@@ -109,17 +96,17 @@ int green_factory_model_parse(struct gf_model *m, const char *text, struct cc_er
 					  GF_MAX_REQS);
 			goto out;
 		}
-		struct gf_requirement *q = &m->r[m->nreqs];
-		q->id = jstr(o, "id");
-		q->text_zh = jstr(o, "text_zh");
-		q->text_en = jstr(o, "text_en");
-		const char *kind = jstr(o, "kind"), *ind = jstr(o, "indicator");
+		struct assess_item *q = &m->r[m->nreqs];
+		q->id = assess_jstr(o, "id");
+		q->text_zh = assess_jstr(o, "text_zh");
+		q->text_en = assess_jstr(o, "text_en");
+		const char *kind = assess_jstr(o, "kind"), *ind = assess_jstr(o, "indicator");
 		json_t *pt = json_object_get(o, "points");
 		q->points = json_is_number(pt) ? json_number_value(pt) : 1;
 		q->kind = !strcmp(kind, "basic")       ? GF_BASIC
 			  : !strcmp(kind, "mandatory") ? GF_MANDATORY
 			  : !strcmp(kind, "optional")  ? GF_OPTIONAL
-						       : (enum gf_kind) - 1;
+						       : GF_NONE;
 		q->indicator = q->kind == GF_BASIC ? -1 : find_indicator(m, ind);
 		int bad_ind = q->kind == GF_BASIC ? strcmp(ind, "basic") != 0 : q->indicator < 0;
 		if (!*q->id || (int)q->kind < 0 || bad_ind || !(q->points > 0) ||
@@ -156,78 +143,62 @@ void green_factory_model_release(struct gf_model *m)
 	memset(m, 0, sizeof *m);
 }
 
-static struct gf_model shared;
-static struct cc_error shared_err;
-static int shared_rc;
-static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
-
-static void load_shared(void)
+static int parse_shared(void *m, const char *text, struct cc_error *err)
 {
-	char *text = NULL;
-	size_t len = 0;
-	shared_rc = cc_data_read("green/factory.json", &text, &len);
-	if (shared_rc) {
-		cc_error_set(&shared_err, shared_rc, "cannot read 'green/factory.json'");
-		return;
-	}
-	shared_rc = green_factory_model_parse(&shared, text, &shared_err);
-	free(text);
+	return green_factory_model_parse(m, text, err);
 }
+
+static struct gf_model shared;
+static struct assess_once shared_once = ASSESS_ONCE("green/factory.json", parse_shared, &shared);
 
 const struct gf_model *green_factory_model_get(struct cc_error *err)
 {
-	pthread_once(&shared_once, load_shared);
-	if (shared_rc) {
-		if (err)
-			*err = shared_err;
-		return NULL;
-	}
-	return &shared;
+	return assess_once_get(&shared_once, err);
+}
+
+/*
+ * GB/T 36132-2018 §4 (基本要求) and §5-§6 (评价指标, 权重): the basic requirements are
+ * prerequisites, not scored; the mandatory (必选) requirements must all be met; an indicator's
+ * score is 100 × its requirements' points-weighted mean; the total is the indicators'
+ * weighted sum; the model's pass_score, when set, is the total to reach.
+ */
+struct assess_def green_factory_def(const struct gf_model *m)
+{
+	struct assess_def d = {
+		.item = m->r,
+		.nitems = m->nreqs,
+		.answers = m->answers,
+		.nanswers = m->nanswers,
+		.sc = {.rule = ASSESS_WEIGHTED,
+		       .ngroups = m->nindicators,
+		       .scale = 100,
+		       .pass = m->pass_score,
+		       .veto = 1u << GF_BASIC | 1u << GF_MANDATORY,
+		       .nkinds = GF_OPTIONAL + 1},
+	};
+	for (int k = 0; k < m->nindicators; k++)
+		d.sc.group_weight[k] = m->ind[k].weight;
+	return d;
 }
 
 int green_factory_req_find(const struct gf_model *m, const char *id, size_t n)
 {
-	for (int i = 0; i < m->nreqs; i++)
-		if (strlen(m->r[i].id) == n && memcmp(m->r[i].id, id, n) == 0)
-			return i;
-	return -1;
-}
-
-static int met(double a)
-{
-	return isfinite(a) && a >= 1;
+	return assess_find(m->r, m->nreqs, id, n);
 }
 
 void green_factory_score(const struct gf_model *m, const double *answers, struct gf_result *r)
 {
-	double sum[GF_MAX_INDICATORS] = {0}, psum[GF_MAX_INDICATORS] = {0};
+	struct assess_def d = green_factory_def(m);
+	struct assess_result x;
+	assess_score(&d, answers, &x);
 	memset(r, 0, sizeof *r);
-	r->basic_met = r->mandatory_met = 1;
-	for (int i = 0; i < m->nreqs; i++) {
-		const struct gf_requirement *q = &m->r[i];
-		if (q->kind == GF_BASIC) {
-			r->basic_met &= met(answers[i]);
-			continue;
-		}
-		if (q->kind == GF_MANDATORY)
-			r->mandatory_met &= met(answers[i]);
-		psum[q->indicator] += q->points;
-		if (isfinite(answers[i]))
-			sum[q->indicator] += q->points * answers[i];
-	}
-	for (int k = 0; k < m->nindicators; k++) {
-		r->ind_score[k] = psum[k] > 0 ? 100 * sum[k] / psum[k] : 0;
-		r->score += m->ind[k].weight * r->ind_score[k];
-	}
-	/* The weights sum to 1 within 1e-9: keep the total inside the scale. */
-	r->score = r->score > 100 ? 100 : r->score;
-	r->eligible = r->basic_met && r->mandatory_met &&
-		      (!isfinite(m->pass_score) || r->score + 1e-9 >= m->pass_score);
-	/* Gaps in the order that matters: the vetoes first. */
-	for (int kind = GF_BASIC; kind <= GF_OPTIONAL; kind++)
-		for (int i = 0; i < m->nreqs; i++)
-			if ((int)m->r[i].kind == kind && !met(answers[i]))
-				r->gaps[r->ngaps++] = i;
+	r->basic_met = x.met[GF_BASIC];
+	r->mandatory_met = x.met[GF_MANDATORY];
+	r->eligible = x.pass;
+	r->score = x.score;
+	memcpy(r->ind_score, x.group_score, sizeof r->ind_score);
+	r->ngaps = x.ngaps;
+	memcpy(r->gaps, x.gaps, sizeof *r->gaps * (size_t)x.ngaps);
 }
 
 int green_factory_save(struct cc_store *st, const struct gf_model *m, int64_t id,
@@ -236,16 +207,9 @@ int green_factory_save(struct cc_store *st, const struct gf_model *m, int64_t id
 	struct cc_buf b = CC_BUF_INIT(1 << 16);
 	struct gf_result r;
 	struct cc_stmt *s = NULL;
+	struct assess_def d = green_factory_def(m);
 	green_factory_score(m, a->answers, &r);
-	cc_buf_putc(&b, '{');
-	int first = 1;
-	for (int i = 0; i < m->nreqs; i++)
-		if (isfinite(a->answers[i])) {
-			cc_buf_printf(&b, "%s\"%s\":", first ? "" : ",", m->r[i].id);
-			cc_buf_num(&b, a->answers[i]);
-			first = 0;
-		}
-	cc_buf_putc(&b, '}');
+	assess_answers_put(&b, &d, a->answers);
 	int rc = cc_stmt_prepare(
 		st, &s,
 		"INSERT INTO green_factory_assessments(enterprise_id, year, answers, score, "
@@ -275,6 +239,7 @@ int green_factory_read(struct cc_store *st, const struct gf_model *m, int64_t id
 		       struct gf_assessment *out, int max, struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
+	struct assess_def d = green_factory_def(m);
 	int n = 0, rc = cc_stmt_prepare(st, &s,
 					"SELECT year, answers, updated_by, updated_at FROM "
 					"green_factory_assessments WHERE enterprise_id = ?1 "
@@ -287,32 +252,13 @@ int green_factory_read(struct cc_store *st, const struct gf_model *m, int64_t id
 		struct gf_assessment *a = &out[n++];
 		memset(a, 0, sizeof *a);
 		a->year = (int)cc_stmt_int64(s, 0);
-		for (int i = 0; i < GF_MAX_REQS; i++)
-			a->answers[i] = NAN;
-		json_t *j = json_loads(cc_stmt_text(s, 1), 0, NULL);
-		const char *k;
-		json_t *v;
-		json_object_foreach(j, k, v)
-		{
-			int q = green_factory_req_find(m, k, strlen(k));
-			if (q >= 0 && json_is_number(v))
-				a->answers[q] = json_number_value(v);
-		}
-		json_decref(j);
+		assess_answers_get(&d, cc_stmt_text(s, 1), a->answers, GF_MAX_REQS);
 		snprintf(a->updated_by, sizeof a->updated_by, "%s", cc_stmt_text(s, 2));
 		snprintf(a->updated_at, sizeof a->updated_at, "%s", cc_stmt_text(s, 3));
 		green_factory_score(m, a->answers, &a->result);
 	}
 	cc_stmt_free(s);
 	return rc < 0 ? rc : n;
-}
-
-static int answer_ok(const struct gf_model *m, double v)
-{
-	for (int k = 0; k < m->nanswers; k++)
-		if (fabs(m->answers[k] - v) < 1e-12)
-			return 1;
-	return 0;
 }
 
 int green_factory_parse_body(const struct gf_model *m, const void *body, struct gf_assessment *a,
@@ -331,50 +277,28 @@ int green_factory_parse_body(const struct gf_model *m, const void *body, struct 
 		snprintf(field, 96, "%.80s", k);
 		if (strcmp(k, "answers"))
 			return cc_error_set(err, CC_EINVAL, "unknown field '%.80s'", k);
-		if (!json_is_object(v))
-			return cc_error_set(err, CC_EINVAL, "answers must be an object");
-		const char *qk;
-		json_t *qv;
-		json_object_foreach(v, qk, qv)
-		{
-			snprintf(field, 96, "answers.%.80s", qk);
-			int q = green_factory_req_find(m, qk, strlen(qk));
-			if (q < 0)
-				return cc_error_set(err, CC_EINVAL, "no requirement '%.80s'", qk);
-			if (json_is_null(qv))
-				continue;
-			if (!json_is_number(qv) || !answer_ok(m, json_number_value(qv)))
-				return cc_error_set(err, CC_EINVAL,
-						    "an answer is 0 (not met), 0.5 (partly) or 1 "
-						    "(met)");
-			a->answers[q] = json_number_value(qv);
-		}
+		struct assess_def d = green_factory_def(m);
+		int rc = assess_body_answers(&d, v, a->answers, field, "requirement",
+					     "an answer is 0 (not met), 0.5 (partly) or 1 (met)",
+					     err);
+		if (rc)
+			return rc;
 	}
 	field[0] = '\0';
 	return 0;
 }
 
-static const char *kind_name(enum gf_kind k)
-{
-	return k == GF_BASIC ? "basic" : k == GF_MANDATORY ? "mandatory" : "optional";
-}
+static const char *const kind_names[] = {"basic", "mandatory", "optional"};
 
 void green_factory_write_model(struct cc_jw *w, const struct gf_model *m)
 {
+	struct assess_def d = green_factory_def(m);
 	cc_jw_object(w);
-	cc_jw_kstr(w, "id", m->id);
-	cc_jw_kstr(w, "name_zh", m->name_zh);
-	cc_jw_kstr(w, "name_en", m->name_en);
-	cc_jw_kstr(w, "source", m->source);
-	cc_jw_kstr(w, "note", m->note);
+	assess_write_head(w, m->json);
 	cc_jw_knum(w, "pass_score", m->pass_score);
 	cc_jw_key(w, "verification");
 	cc_jw_json(w, json_object_get((json_t *)m->json, "verification"));
-	cc_jw_key(w, "answers");
-	cc_jw_array(w);
-	for (int k = 0; k < m->nanswers; k++)
-		cc_jw_num(w, m->answers[k]);
-	cc_jw_end(w);
+	assess_write_scale(w, &d);
 	cc_jw_key(w, "indicators");
 	cc_jw_array(w);
 	for (int k = 0; k < m->nindicators; k++) {
@@ -389,11 +313,11 @@ void green_factory_write_model(struct cc_jw *w, const struct gf_model *m)
 	cc_jw_key(w, "requirements");
 	cc_jw_array(w);
 	for (int i = 0; i < m->nreqs; i++) {
-		const struct gf_requirement *q = &m->r[i];
+		const struct assess_item *q = &m->r[i];
 		cc_jw_object(w);
 		cc_jw_kstr(w, "id", q->id);
 		cc_jw_kstr(w, "indicator", q->indicator >= 0 ? m->ind[q->indicator].id : "basic");
-		cc_jw_kstr(w, "kind", kind_name(q->kind));
+		cc_jw_kstr(w, "kind", kind_names[q->kind]);
 		cc_jw_knum(w, "points", q->points);
 		cc_jw_kstr(w, "text_zh", q->text_zh);
 		cc_jw_kstr(w, "text_en", q->text_en);
@@ -406,6 +330,7 @@ void green_factory_write_model(struct cc_jw *w, const struct gf_model *m)
 void green_factory_write_assessments(struct cc_jw *w, const struct gf_model *m, const char *uscc,
 				     const char *name, const struct gf_assessment *a, int n)
 {
+	struct assess_def d = green_factory_def(m);
 	cc_jw_object(w);
 	cc_jw_kstr(w, "uscc", uscc);
 	cc_jw_kstr(w, "name", name);
@@ -433,25 +358,8 @@ void green_factory_write_assessments(struct cc_jw *w, const struct gf_model *m, 
 			cc_jw_end(w);
 		}
 		cc_jw_end(w);
-		cc_jw_key(w, "answers");
-		cc_jw_object(w);
-		for (int i = 0; i < m->nreqs; i++)
-			if (isfinite(x->answers[i]))
-				cc_jw_knum(w, m->r[i].id, x->answers[i]);
-		cc_jw_end(w);
-		cc_jw_key(w, "gaps");
-		cc_jw_array(w);
-		for (int g = 0; g < r->ngaps; g++) {
-			const struct gf_requirement *q = &m->r[r->gaps[g]];
-			cc_jw_object(w);
-			cc_jw_kstr(w, "id", q->id);
-			cc_jw_kstr(w, "kind", kind_name(q->kind));
-			cc_jw_kstr(w, "text_zh", q->text_zh);
-			cc_jw_kstr(w, "text_en", q->text_en);
-			cc_jw_knum(w, "answer", x->answers[r->gaps[g]]);
-			cc_jw_end(w);
-		}
-		cc_jw_end(w);
+		assess_write_answers(w, &d, x->answers);
+		assess_write_gaps(w, &d, r->gaps, r->ngaps, x->answers, kind_names);
 		cc_jw_kstr(w, "updated_by", x->updated_by);
 		cc_jw_kstr(w, "updated_at", x->updated_at);
 		cc_jw_end(w);
@@ -460,132 +368,68 @@ void green_factory_write_assessments(struct cc_jw *w, const struct gf_model *m, 
 	cc_jw_end(w);
 }
 
+/* One assessment of the roll-up. */
+struct row {
+	double score;
+	int eligible, basic_met;
+};
+
 /* One row of the roll-up. */
 struct tally {
-	int key, n, eligible, basic_failed;
+	int n, eligible, basic_failed;
 	double score;
 };
 
-static void tally_add(struct tally *t, double score, int eligible, int basic_met)
+static int row_read(struct cc_stmt *s, void *value)
 {
-	t->n++;
-	t->eligible += eligible;
-	t->basic_failed += !basic_met;
-	t->score += score;
+	struct row *x = value;
+	x->score = cc_stmt_double_nan(s, 1);
+	x->eligible = (int)cc_stmt_int64(s, 2);
+	x->basic_met = (int)cc_stmt_int64(s, 3);
+	return 1;
 }
 
-static void tally_write(struct cc_jw *w, const struct tally *t)
+static void tally_add(void *tally, const void *value)
 {
+	struct tally *t = tally;
+	const struct row *x = value;
+	t->n++;
+	t->eligible += x->eligible;
+	t->basic_failed += !x->basic_met;
+	t->score += x->score;
+}
+
+static void tally_write(struct cc_jw *w, const void *tally)
+{
+	const struct tally *t = tally;
 	cc_jw_kint(w, "assessed", t->n);
 	cc_jw_kint(w, "eligible", t->eligible);
 	cc_jw_kint(w, "basic_failed", t->basic_failed);
 	cc_jw_knum(w, "mean_score", t->n ? t->score / t->n : NAN);
 }
 
+static void summary_head(struct cc_jw *w, const void *model)
+{
+	cc_jw_knum(w, "pass_score", ((const struct gf_model *)model)->pass_score);
+}
+
+static const struct assess_rollup rollup = {
+	.latest_sql = "SELECT coalesce(max(year), 0) FROM green_factory_assessments",
+	.rows_sql = "SELECT enterprise_id, score, eligible, basic_met FROM "
+		    "green_factory_assessments WHERE year = ?1",
+	.value_size = sizeof(struct row),
+	.tally_size = sizeof(struct tally),
+	.read = row_read,
+	.add = tally_add,
+	.write = tally_write,
+	.head = summary_head,
+};
+
 int green_factory_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
 				const struct gf_model *m, int year, int region, const uint8_t *only,
 				struct cc_error *err)
 {
-	const struct cc_catalogue *cat = cc_catalogue_get(err);
-	if (!cat)
-		return CC_EINVAL;
-	if (year <= 0)
-		year = (int)cc_store_int(
-			st, "SELECT coalesce(max(year), 0) FROM green_factory_assessments", 0);
-	struct cc_stmt *s = NULL;
-	int rc = cc_stmt_prepare(st, &s,
-				 "SELECT enterprise_id, score, eligible, basic_met FROM "
-				 "green_factory_assessments WHERE year = ?1",
-				 err);
-	if (rc)
-		return rc;
-	cc_stmt_bind_int64(s, 1, year);
-	struct tally all = {0}, *dist = NULL,
-		     *chains = calloc((size_t)cat->nchains + 1, sizeof *chains);
-	int nd = 0;
-	struct cc_slots ds = {0}; /* the rows of dist by region */
-	int *seen = malloc(sizeof *seen * (size_t)(cat->nchains + 1));
-	if (!chains || !seen) {
-		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-		goto out;
-	}
-	while ((rc = cc_stmt_step(s, err)) == 1) {
-		int i = cc_frame_of_id(f, cc_stmt_int64(s, 0));
-		if (i < 0 || (region && !cc_region_within(f->region[i], region)) ||
-		    (only && !only[i]))
-			continue;
-		double score = cc_stmt_double_nan(s, 1);
-		int elig = (int)cc_stmt_int64(s, 2), basic = (int)cc_stmt_int64(s, 3);
-		tally_add(&all, score, elig, basic);
-		int k = cc_slots_row(&ds, f->region[i], (void **)&dist, sizeof *dist);
-		if (k < 0) {
-			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
-			goto out;
-		}
-		dist[k].key = f->region[i];
-		nd = ds.n;
-		tally_add(&dist[k], score, elig, basic);
-		for (int c = 0; c < cat->nchains; c++)
-			seen[c] = 0;
-		for (int e = f->member_start[i]; e < f->member_start[i + 1]; e++) {
-			int c = cat->nodes[f->member_node[e]].chain;
-			if (!seen[c]++)
-				tally_add(&chains[c], score, elig, basic);
-		}
-	}
-	if (rc < 0)
-		goto out;
-	rc = 0;
-	cc_jw_object(w);
-	cc_jw_kint(w, "year", year);
-	cc_jw_kint(w, "region", region);
-	cc_jw_knum(w, "pass_score", m->pass_score);
-	cc_jw_key(w, "totals");
-	cc_jw_object(w);
-	tally_write(w, &all);
-	cc_jw_end(w);
-	cc_jw_key(w, "districts");
-	cc_jw_array(w);
-	for (int k = 0; k < nd; k++) {
-		const struct cc_region *rg = cc_region_find(dist[k].key);
-		cc_jw_object(w);
-		cc_jw_kint(w, "region", dist[k].key);
-		cc_jw_kstr(w, "name", rg ? rg->name : "");
-		cc_jw_kstr(w, "name_en", rg && rg->name_en ? rg->name_en : "");
-		tally_write(w, &dist[k]);
-		cc_jw_end(w);
-	}
-	cc_jw_end(w);
-	cc_jw_key(w, "chains");
-	cc_jw_array(w);
-	for (int c = 0; c < cat->nchains; c++) {
-		if (!chains[c].n)
-			continue;
-		cc_jw_object(w);
-		cc_jw_kstr(w, "chain", cat->chains[c].id);
-		cc_jw_kstr(w, "name", cat->chains[c].name_zh);
-		cc_jw_kstr(w, "name_en", cat->chains[c].name_en);
-		tally_write(w, &chains[c]);
-		cc_jw_end(w);
-	}
-	cc_jw_end(w);
-	cc_jw_end(w);
-out:
-	cc_stmt_free(s);
-	free(dist);
-	cc_slots_release(&ds);
-	free(chains);
-	free(seen);
-	return rc;
-}
-
-/* splitmix64, for the demo's draws. */
-static double demo_u(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
+	return assess_rollup_write(w, st, f, &rollup, m, year, region, only, err);
 }
 
 int green_factory_demo_fill(struct cc_store *st, const struct gf_model *m, uint64_t seed,
@@ -615,13 +459,14 @@ int green_factory_demo_fill(struct cc_store *st, const struct gf_model *m, uint6
 		int big = scale && (!strcmp(scale, "large") || !strcmp(scale, "medium"));
 		/* Recognised green factories assess themselves; of the rest, bigger firms more
 		 * often, and they meet more of the requirements. */
-		if (!recognised && demo_u(&r) > (big ? 0.12 : 0.03))
+		if (!recognised && assess_demo_u(&r) > (big ? 0.12 : 0.03))
 			continue;
 		double meet = recognised ? 0.97 : big ? 0.85 : 0.7;
 		memset(&a, 0, sizeof a);
 		a.year = year;
 		for (int i = 0; i < m->nreqs; i++) {
-			double u = demo_u(&r), p = m->r[i].kind == GF_OPTIONAL ? meet - 0.25 : meet;
+			double u = assess_demo_u(&r),
+			       p = m->r[i].kind == GF_OPTIONAL ? meet - 0.25 : meet;
 			a.answers[i] = u < p ? 1 : u < p + (1 - p) / 2 ? 0.5 : 0;
 		}
 		rc = green_factory_save(st, m, cc_stmt_int64(s, 0), &a, "demo", err);
@@ -633,3 +478,64 @@ int green_factory_demo_fill(struct cc_store *st, const struct gf_model *m, uint6
 	}
 	return cc_store_commit(st, err);
 }
+
+/* ---- green_factory_std: the hooks the routes and the CLI call ---- */
+
+static const void *std_model(struct cc_error *err)
+{
+	return green_factory_model_get(err);
+}
+
+static int std_parse_body(const void *m, const void *body, void *rec, char *field,
+			  struct cc_error *err)
+{
+	return green_factory_parse_body(m, body, rec, field, err);
+}
+
+static int std_save(struct cc_store *st, const void *m, int64_t id, const void *rec,
+		    const char *actor, struct cc_error *err)
+{
+	return green_factory_save(st, m, id, rec, actor, err);
+}
+
+static int std_read(struct cc_store *st, const void *m, int64_t id, void *out, int max,
+		    struct cc_error *err)
+{
+	return green_factory_read(st, m, id, out, max, err);
+}
+
+static void std_write_model(struct cc_jw *w, const void *m)
+{
+	green_factory_write_model(w, m);
+}
+
+static void std_write_assessments(struct cc_jw *w, const void *m, const char *uscc,
+				  const char *name, const void *recs, int n)
+{
+	green_factory_write_assessments(w, m, uscc, name, recs, n);
+}
+
+static int std_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
+			     const void *m, int year, int region, const uint8_t *only,
+			     struct cc_error *err)
+{
+	return green_factory_write_summary(w, st, f, m, year, region, only, err);
+}
+
+const struct assess_std green_factory_std = {
+	.cli = "green",
+	.audit = "green.factory_assess",
+	.record_size = sizeof(struct gf_assessment),
+	.zh_model = "无法加载绿色工厂评价模型",
+	.zh_read = "绿色工厂自评读取失败",
+	.zh_invalid = "绿色工厂自评内容无效",
+	.zh_save = "绿色工厂自评保存失败",
+	.zh_summary = "绿色工厂自评汇总失败",
+	.model = std_model,
+	.parse_body = std_parse_body,
+	.save = std_save,
+	.read = std_read,
+	.write_model = std_write_model,
+	.write_assessments = std_write_assessments,
+	.write_summary = std_write_summary,
+};

@@ -11,12 +11,19 @@
  * basic and every mandatory requirement met and, when the model sets pass_score, the total
  * reaching it. The gaps are the requirements answered below 1 (basic, mandatory, optional).
  *
+ * The requirements, the scoring frame (an assess_scheme WEIGHTED over the indicators, basic and
+ * mandatory requirements as vetoes), the stored answers, the roll-up by district and chain
+ * and the routes' and CLI's code paths are the self-assessment engine's (assess/assess.h);
+ * this module holds what is GB/T 36132's own: the model file's checks, the kinds, the
+ * eligibility columns stored beside the answers, and their JSON.
+ *
  * Ownership: green_factory_model_get() returns a process-wide read-only model; results are
  * plain structs filled by the callee.
  */
 #ifndef CC_GREEN_FACTORY_H
 #define CC_GREEN_FACTORY_H
 #include <stdint.h>
+#include "assess/assess.h"
 #include "base/error.h"
 #include "store/store.h"
 
@@ -24,29 +31,24 @@
 #define GF_MAX_INDICATORS 8
 #define GF_MAX_ANSWERS	  8
 
-enum gf_kind { GF_BASIC = 0, GF_MANDATORY = 1, GF_OPTIONAL = 2 };
+/* GF_NONE (an unknown kind in a model file) makes the enum's type int, as assess_item.kind. */
+enum gf_kind { GF_NONE = -1, GF_BASIC = 0, GF_MANDATORY = 1, GF_OPTIONAL = 2 };
 
-struct gf_requirement {
-	const char *id, *text_zh, *text_en;
-	int indicator; /* index into indicators; -1 for a basic requirement */
-	enum gf_kind kind;
-	double points;
-};
-
+/* A requirement: id, text_zh, text_en, indicator (an index into the indicators; -1 for a
+ * basic requirement), kind (enum gf_kind) and points of an assess_item. */
 struct gf_indicator {
 	const char *id, *name_zh, *name_en;
 	double weight;
 };
 
 struct gf_model {
-	const char *id, *name_zh, *name_en, *source, *note;
 	double pass_score; /* NaN: none */
 	int nanswers;
 	double answers[GF_MAX_ANSWERS];
 	int nindicators;
 	struct gf_indicator ind[GF_MAX_INDICATORS];
 	int nreqs;
-	struct gf_requirement r[GF_MAX_REQS];
+	struct assess_item r[GF_MAX_REQS];
 	void *json;
 };
 
@@ -59,6 +61,10 @@ int green_factory_model_parse(struct gf_model *m, const char *text, struct cc_er
 void green_factory_model_release(struct gf_model *m);
 /* The shared model from the data files, or NULL with ERR. */
 const struct gf_model *green_factory_model_get(struct cc_error *err);
+/* M as the engine sees it: its requirements under the GB/T 36132 weighting and vetoes. */
+struct assess_def green_factory_def(const struct gf_model *m);
+/* The standard as the routes and the CLI serve it (records: struct gf_assessment). */
+extern const struct assess_std green_factory_std;
 /* The index of requirement ID (N bytes), or -1. */
 int green_factory_req_find(const struct gf_model *m, const char *id, size_t n);
 

@@ -1,7 +1,8 @@
 /*
  * Digital maturity routes (issue 16, item 4): the model, an enterprise's assessments (an
  * enterprise user fills and reads only its own: h_path_enterprise), and the distribution of
- * levels by district and chain. The JSON is digital/report.c's, as `chainchief digital`'s.
+ * levels by district and chain, served by the self-assessment routes (h_assess.c) with the
+ * maturity summary's 数据截至. The JSON is digital/report.c's, as `chainchief digital`'s.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -14,99 +15,24 @@
 #include "green/green.h"
 #include "domain/codes.h"
 #include "frame/frame.h"
+#include "http/h_assess.h"
 #include "http/handlers.h"
 #include "report/report.h"
 #include "store/store.h"
 
-static const struct digital_model *model(struct http_req *req)
-{
-	struct cc_error err = {0};
-	const struct digital_model *m = digital_model_get(&err);
-	if (!m)
-		http_error(req, 500, "internal", NULL, "无法加载成熟度模型", "%s", err.msg);
-	return m;
-}
-
 int h_digital_model(struct http_req *req)
 {
-	const struct digital_model *m = model(req);
-	if (!m)
-		return req->status;
-	struct cc_jw w;
-	http_jw_begin(req, &w);
-	digital_write_model(&w, m);
-	req->cacheable = 1;
-	return http_jw_send(req, &w);
-}
-
-/* Writes enterprise I's assessments as the answer. */
-static int answer_assessments(struct http_req *req, const struct digital_model *m,
-			      const struct cc_frame *f, int i)
-{
-	static __thread struct digital_assessment a[64];
-	struct cc_error err = {0};
-	int n = digital_read(req->st, m, f->id[i], a, 64, &err);
-	if (n < 0)
-		return http_error_from(req, n, &err, NULL, "成熟度自评读取失败");
-	struct cc_jw w;
-	http_jw_begin(req, &w);
-	digital_write_assessments(&w, m, f->uscc[i], f->name[i], a, n);
-	return http_jw_send(req, &w);
+	return h_assess_model(req, &digital_std);
 }
 
 int h_enterprise_digital(struct http_req *req)
 {
-	const struct digital_model *m = model(req);
-	struct cc_frame *f = m ? http_frame(req) : NULL;
-	if (!f)
-		return req->status;
-	int i = h_path_enterprise(req, f);
-	if (i < 0)
-		return req->status;
-	return answer_assessments(req, m, f, i);
+	return h_assess_get(req, &digital_std);
 }
 
 int h_enterprise_digital_put(struct http_req *req)
 {
-	const struct digital_model *m = model(req);
-	struct cc_frame *f = m ? http_frame(req) : NULL;
-	if (!f)
-		return req->status;
-	int i = h_path_enterprise(req, f);
-	if (i < 0)
-		return req->status;
-	const char *ys = req->params[1];
-	long long year;
-	if (cc_parse_int64(ys, strlen(ys), &year) || year < 1900 || year > 2200)
-		return http_error(req, 400, "invalid", "year", "年份无效",
-				  "year must be 1900-2200");
-	json_t *body = http_body_json(req);
-	if (!body)
-		return req->status;
-	struct digital_assessment a;
-	struct cc_error err = {0};
-	char field[96] = "";
-	memset(&a, 0, sizeof a);
-	int rc = digital_parse_body(m, body, &a, field, &err);
-	json_decref(body);
-	if (rc)
-		return http_error(req, 400, "invalid", field[0] ? field : NULL, "自评内容无效",
-				  "%s", err.msg);
-	a.year = (int)year;
-	char target[64];
-	snprintf(target, sizeof target, "%s/%lld", f->uscc[i], year);
-	rc = cc_store_begin(req->st, &err);
-	if (rc == 0)
-		rc = digital_save(req->st, m, f->id[i], &a, req->user.username, &err);
-	if (rc == 0)
-		rc = http_audit(req, "digital.assess", target, NULL, req->body);
-	if (rc == 0)
-		rc = cc_store_commit(req->st, &err);
-	else
-		cc_store_rollback(req->st);
-	if (rc)
-		return http_error_from(req, rc, &err, NULL, "成熟度自评保存失败");
-	return answer_assessments(req, m, f, i);
+	return h_assess_put(req, &digital_std);
 }
 
 /*
@@ -154,32 +80,7 @@ static json_t *assessment_as_of(struct cc_store *st, const struct cc_frame *f, i
 
 int h_digital_summary(struct http_req *req)
 {
-	const struct digital_model *m = model(req);
-	struct cc_frame *f = m ? http_frame(req) : NULL;
-	if (!f)
-		return req->status;
-	long long year = 0, region = 0;
-	const char *v = http_query(req, "year");
-	if (v && *v && (cc_parse_int64(v, strlen(v), &year) || year < 1900 || year > 2200))
-		return http_error(req, 400, "invalid", "year", "年份无效",
-				  "year must be 1900-2200");
-	v = http_query(req, "region");
-	if (v && *v && (cc_parse_int64(v, strlen(v), &region) || region < 1 || region > 999999))
-		return http_error(req, 400, "invalid", "region", "地区代码无效",
-				  "region must be a region code");
-	struct cc_error err = {0};
-	struct cc_jw w;
-	http_jw_begin(req, &w);
-	uint8_t *only =
-		req->user.role == HTTP_ROLE_CHIEF ? green_chain_mask(f, req->user.chains) : NULL;
-	if (req->user.role == HTTP_ROLE_CHIEF && !only)
-		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
-	int rc = digital_write_summary(&w, req->st, f, m, (int)year, (int)region, only, &err);
-	json_t *as_of = rc ? NULL : assessment_as_of(req->st, f, (int)region, only, (int)year);
-	free(only);
-	if (rc)
-		return http_error_from(req, err.code, &err, NULL, "成熟度汇总失败");
-	return h_jw_send_as_of(req, &w, as_of);
+	return h_assess_summary(req, &digital_std, assessment_as_of);
 }
 
 /* ---- retrofit projects (issue 16, item 5) ---- */
