@@ -9,6 +9,7 @@
 #include <string.h>
 #include "base/buf.h"
 #include "base/jw.h"
+#include "cli/cli_assess.h"
 #include "cli/commands.h"
 #include "digital/digital.h"
 #include "digital/retrofit.h"
@@ -31,11 +32,7 @@ static int print_json(struct cc_jw *w, struct cc_buf *b)
 
 static const struct digital_model *model(void)
 {
-	struct cc_error err = {0};
-	const struct digital_model *m = NULL;
-	if (cc_codes_load(&err) || !cc_catalogue_get(&err) || !(m = digital_model_get(&err)))
-		cli_error("digital: %s", err.msg);
-	return m;
+	return cli_assess_model(&digital_std);
 }
 
 static int sub_model(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
@@ -70,21 +67,12 @@ static int sub_model(struct cli_ctx *ctx, const char **val, const char **args, i
 /* Opens the store, builds a registry frame and finds USCC; -1 after printing why. */
 static int find(struct cli_ctx *ctx, const char *uscc, struct cc_frame **f)
 {
-	struct cc_error err = {0};
-	if (cli_open_store(ctx, 0))
-		return -1;
-	if (cc_frame_build(ctx->store, CC_FRAME_REGISTRY, f, &err)) {
-		cli_error("digital: %s", err.msg);
-		return -1;
-	}
-	int i = cc_frame_find(*f, uscc);
-	if (i < 0)
-		cli_error("digital: no enterprise with credit code '%s'", uscc);
-	return i;
+	return cli_assess_find(ctx, &digital_std, uscc, f);
 }
 
-static int show(struct cli_ctx *ctx, const struct digital_model *m, struct cc_frame *f, int i)
+static int show(struct cli_ctx *ctx, const void *model, struct cc_frame *f, int i)
 {
+	const struct digital_model *m = model;
 	static struct digital_assessment a[64];
 	struct cc_error err = {0};
 	int n = digital_read(ctx->store, m, f->id[i], a, 64, &err);
@@ -138,91 +126,20 @@ static int sub_show(struct cli_ctx *ctx, const char **val, const char **args, in
 static int sub_assess(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
 {
 	(void)nargs;
-	struct cc_frame *f = NULL;
-	struct cc_error err = {0};
-	long long year;
-	if (!val[O_YEAR] || !val[O_ANSWERS]) {
-		cli_error("digital: assess needs --year and --answers FILE.json");
-		return CLI_USAGE;
-	}
-	if ((year = cli_int_option("year", val[O_YEAR], 1900, 2200)) < 0)
-		return CLI_USAGE;
-	const struct digital_model *m = model();
-	if (!m)
-		return CLI_FAIL;
-	json_error_t je;
-	json_t *body = json_load_file(val[O_ANSWERS], JSON_REJECT_DUPLICATES, &je);
-	if (!body) {
-		cli_error("digital: '%s': line %d: %s", val[O_ANSWERS], je.line, je.text);
-		return CLI_FAIL;
-	}
-	struct digital_assessment a;
-	char field[96];
-	memset(&a, 0, sizeof a);
-	int rc = digital_parse_body(m, body, &a, field, &err);
-	json_decref(body);
-	if (rc) {
-		cli_error("digital: '%s': %s%s%s", val[O_ANSWERS], field, *field ? ": " : "",
-			  err.msg);
-		return CLI_FAIL;
-	}
-	a.year = (int)year;
-	int i = find(ctx, args[0], &f);
-	if (i < 0) {
-		rc = CLI_FAIL;
-		goto out;
-	}
-	char target[64];
-	snprintf(target, sizeof target, "%s/%lld", f->uscc[i], year);
-	rc = cc_store_begin(ctx->store, &err);
-	if (rc == 0)
-		rc = digital_save(ctx->store, m, f->id[i], &a, "cli", &err);
-	if (rc == 0)
-		rc = cc_store_audit(ctx->store, "cli", "digital.assess", target, NULL, NULL, &err);
-	if (rc == 0)
-		rc = cc_store_commit(ctx->store, &err);
-	else
-		cc_store_rollback(ctx->store);
-	if (rc) {
-		cli_error("digital: %s", err.msg);
-		rc = CLI_FAIL;
-		goto out;
-	}
-	rc = show(ctx, m, f, i);
-out:
-	cc_frame_release(f);
-	return rc;
+	return cli_assess_save(ctx, &digital_std, "assess", args[0], val[O_YEAR], val[O_ANSWERS],
+			       show);
 }
 
 static int sub_summary(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
 {
 	(void)args, (void)nargs;
-	long long year = 0, region = 0;
-	if (val[O_YEAR] && (year = cli_int_option("year", val[O_YEAR], 1900, 2200)) < 0)
-		return CLI_USAGE;
-	if (val[O_REGION] && (region = cli_int_option("region", val[O_REGION], 1, 999999)) < 0)
-		return CLI_USAGE;
-	const struct digital_model *m = model();
-	struct cc_frame *f = NULL;
-	struct cc_error err = {0};
-	if (!m || cli_open_store(ctx, 0))
-		return CLI_FAIL;
-	if (cc_frame_build(ctx->store, CC_FRAME_REGISTRY, &f, &err)) {
-		cli_error("digital: %s", err.msg);
-		return CLI_FAIL;
-	}
 	struct cc_buf b = CC_BUF_INIT(1 << 24);
 	struct cc_jw w;
 	cc_jw_init(&w, &b);
-	int rc = CLI_OK;
-	if (digital_write_summary(&w, ctx->store, f, m, (int)year, (int)region, NULL, &err)) {
-		cli_error("digital: %s", err.msg);
-		rc = CLI_FAIL;
-	} else {
+	int rc = cli_assess_summary(ctx, &digital_std, val[O_YEAR], val[O_REGION], &w);
+	if (rc == CLI_OK)
 		rc = print_json(&w, &b);
-	}
 	cc_buf_release(&b);
-	cc_frame_release(f);
 	return rc;
 }
 

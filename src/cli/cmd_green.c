@@ -11,6 +11,7 @@
 #include <string.h>
 #include "base/buf.h"
 #include "base/jw.h"
+#include "cli/cli_assess.h"
 #include "cli/commands.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
@@ -326,32 +327,11 @@ out:
 
 /* ---- the GB/T 36132-2018 green-factory self-assessment (green/factory.c) ---- */
 
-/* The model and code lists, the store and a registry frame (FRAME); NULL after printing why. */
-static const struct gf_model *factory_setup(struct cli_ctx *ctx, struct cc_frame **f)
-{
-	struct cc_error err = {0};
-	const struct gf_model *m = NULL;
-	if (cc_codes_load(&err) || !cc_catalogue_get(&err) ||
-	    !(m = green_factory_model_get(&err))) {
-		cli_error("green: %s", err.msg);
-		return NULL;
-	}
-	if (!f)
-		return m;
-	if (cli_open_store(ctx, 0))
-		return NULL;
-	if (cc_frame_build(ctx->store, CC_FRAME_REGISTRY, f, &err)) {
-		cli_error("green: %s", err.msg);
-		return NULL;
-	}
-	return m;
-}
-
 static int sub_factory_model(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
 {
 	(void)val, (void)args, (void)nargs;
 	struct green_cli c = {.ctx = ctx};
-	const struct gf_model *m = factory_setup(ctx, NULL);
+	const struct gf_model *m = cli_assess_model(&green_factory_std);
 	if (!m)
 		return CLI_FAIL;
 	struct cc_buf b = CC_BUF_INIT(1 << 22);
@@ -367,9 +347,10 @@ static int sub_factory_model(struct cli_ctx *ctx, const char **val, const char *
 }
 
 /* Prints enterprise I's assessments. */
-static int factory_show(struct cli_ctx *ctx, const struct gf_model *m, struct cc_frame *f, int i)
+static int factory_show(struct cli_ctx *ctx, const void *model, struct cc_frame *f, int i)
 {
 	static struct gf_assessment a[64];
+	const struct gf_model *m = model;
 	struct green_cli c = {.ctx = ctx};
 	struct cc_error err = {0};
 	int n = green_factory_read(ctx->store, m, f->id[i], a, 64, &err);
@@ -390,21 +371,12 @@ static int factory_show(struct cli_ctx *ctx, const struct gf_model *m, struct cc
 	return rc;
 }
 
-static int factory_find(struct cli_ctx *ctx, struct cc_frame *f, const char *uscc)
-{
-	(void)ctx;
-	int i = cc_frame_find(f, uscc);
-	if (i < 0)
-		cli_error("green: no enterprise with credit code '%s'", uscc);
-	return i;
-}
-
 static int sub_factory(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
 {
 	(void)val, (void)nargs;
 	struct cc_frame *f = NULL;
-	const struct gf_model *m = factory_setup(ctx, &f);
-	int i = m ? factory_find(ctx, f, args[0]) : -1;
+	const struct gf_model *m = cli_assess_model(&green_factory_std);
+	int i = m ? cli_assess_find(ctx, &green_factory_std, args[0], &f) : -1;
 	int rc = i < 0 ? CLI_FAIL : factory_show(ctx, m, f, i);
 	cc_frame_release(f);
 	return rc;
@@ -413,93 +385,24 @@ static int sub_factory(struct cli_ctx *ctx, const char **val, const char **args,
 static int sub_factory_assess(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
 {
 	(void)nargs;
-	struct cc_frame *f = NULL;
-	struct cc_error err = {0};
-	long long year;
-	if (!val[O_YEAR] || !val[O_ANSWERS]) {
-		cli_error("green: factory-assess needs --year and --answers FILE.json");
-		return CLI_USAGE;
-	}
-	if ((year = cli_int_option("year", val[O_YEAR], 1900, 2200)) < 0)
-		return CLI_USAGE;
-	const struct gf_model *m = factory_setup(ctx, NULL);
-	if (!m)
-		return CLI_FAIL;
-	json_error_t je;
-	json_t *body = json_load_file(val[O_ANSWERS], JSON_REJECT_DUPLICATES, &je);
-	if (!body) {
-		cli_error("green: '%s': line %d: %s", val[O_ANSWERS], je.line, je.text);
-		return CLI_FAIL;
-	}
-	static struct gf_assessment a;
-	char field[96];
-	memset(&a, 0, sizeof a);
-	int rc = green_factory_parse_body(m, body, &a, field, &err);
-	json_decref(body);
-	if (rc) {
-		cli_error("green: '%s': %s%s%s", val[O_ANSWERS], field, *field ? ": " : "",
-			  err.msg);
-		return CLI_FAIL;
-	}
-	a.year = (int)year;
-	int i = factory_setup(ctx, &f) ? factory_find(ctx, f, args[0]) : -1;
-	if (i < 0) {
-		rc = CLI_FAIL;
-		goto out;
-	}
-	char target[64];
-	snprintf(target, sizeof target, "%s/%lld", f->uscc[i], year);
-	rc = cc_store_begin(ctx->store, &err);
-	if (rc == 0)
-		rc = green_factory_save(ctx->store, m, f->id[i], &a, "cli", &err);
-	if (rc == 0)
-		rc = cc_store_audit(ctx->store, "cli", "green.factory_assess", target, NULL, NULL,
-				    &err);
-	if (rc == 0)
-		rc = cc_store_commit(ctx->store, &err);
-	else
-		cc_store_rollback(ctx->store);
-	if (rc) {
-		cli_error("green: %s", err.msg);
-		rc = CLI_FAIL;
-		goto out;
-	}
-	rc = factory_show(ctx, m, f, i);
-out:
-	cc_frame_release(f);
-	return rc;
+	return cli_assess_save(ctx, &green_factory_std, "factory-assess", args[0], val[O_YEAR],
+			       val[O_ANSWERS], factory_show);
 }
 
 static int sub_factory_summary(struct cli_ctx *ctx, const char **val, const char **args, int nargs)
 {
 	(void)args, (void)nargs;
-	long long year = 0, region = 0;
-	if (val[O_YEAR] && (year = cli_int_option("year", val[O_YEAR], 1900, 2200)) < 0)
-		return CLI_USAGE;
-	if (val[O_REGION] && (region = cli_int_option("region", val[O_REGION], 1, 999999)) < 0)
-		return CLI_USAGE;
-	struct cc_frame *f = NULL;
 	struct green_cli c = {.ctx = ctx};
-	struct cc_error err = {0};
-	const struct gf_model *m = factory_setup(ctx, &f);
-	if (!m) {
-		cc_frame_release(f);
-		return CLI_FAIL;
-	}
 	struct cc_buf b = CC_BUF_INIT(1 << 24);
 	struct cc_jw w;
 	cc_jw_init(&w, &b);
-	int rc;
-	if (green_factory_write_summary(&w, ctx->store, f, m, (int)year, (int)region, NULL, &err)) {
-		cli_error("green: %s", err.msg);
-		rc = CLI_FAIL;
-	} else if (!(rc = finish(&w, &b))) {
+	int rc = cli_assess_summary(ctx, &green_factory_std, val[O_YEAR], val[O_REGION], &w);
+	if (rc == CLI_OK && !(rc = finish(&w, &b))) {
 		static const char *const cols[] = {"region",	"name=区县",	 "assessed#",
 						   "eligible#", "basic_failed#", "mean_score#"};
 		rc = print(&c, &b, "districts", 6, cols);
 	}
 	cc_buf_release(&b);
-	cc_frame_release(f);
 	return rc;
 }
 
