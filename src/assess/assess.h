@@ -110,6 +110,22 @@ struct assess_once {
 /* O's model, read and parsed at the first call (by one thread); NULL with ERR (the first
  * call's failure, every time) when it could not be. */
 const void *assess_once_get(struct assess_once *o, struct cc_error *err);
+/*
+ * Defines `const TYPE *PFX_model_get(struct cc_error *err)`: the process-wide model parsed
+ * from data/PATH by `int PFX_model_parse(TYPE *, const char *, struct cc_error *)` at the
+ * first call.
+ */
+#define ASSESS_MODEL_GET(pfx, type, path)                                                          \
+	static int pfx##_parse_any(void *m, const char *text, struct cc_error *err)                \
+	{                                                                                          \
+		return pfx##_model_parse(m, text, err);                                            \
+	}                                                                                          \
+	static type pfx##_shared;                                                                  \
+	static struct assess_once pfx##_once = ASSESS_ONCE(path, pfx##_parse_any, &pfx##_shared);  \
+	const type *pfx##_model_get(struct cc_error *err)                                          \
+	{                                                                                          \
+		return assess_once_get(&pfx##_once, err);                                          \
+	}
 
 /* ---- JSON (json_t arguments are void * so that callers need not include jansson) ---- */
 struct cc_buf;
@@ -183,6 +199,53 @@ struct assess_std {
 			     const void *m, int year, int region, const uint8_t *only,
 			     struct cc_error *err);
 };
+
+/*
+ * Defines the hooks of struct assess_std (static PFX_hook_*) over a standard's typed
+ * functions PFX_model_get, PFX_parse_body, PFX_save, PFX_read, PFX_write_model,
+ * PFX_write_assessments and PFX_write_summary (each taking its model and record types where
+ * the hook takes void *); ASSESS_STD_HOOKS_INIT(PFX) names them in the table's initialiser.
+ */
+#define ASSESS_STD_HOOKS(pfx)                                                                      \
+	static const void *pfx##_hook_model(struct cc_error *err)                                  \
+	{                                                                                          \
+		return pfx##_model_get(err);                                                       \
+	}                                                                                          \
+	static int pfx##_hook_parse_body(const void *m, const void *body, void *rec, char *field,  \
+					 struct cc_error *err)                                     \
+	{                                                                                          \
+		return pfx##_parse_body(m, body, rec, field, err);                                 \
+	}                                                                                          \
+	static int pfx##_hook_save(struct cc_store *st, const void *m, int64_t id,                 \
+				   const void *rec, const char *actor, struct cc_error *err)       \
+	{                                                                                          \
+		return pfx##_save(st, m, id, rec, actor, err);                                     \
+	}                                                                                          \
+	static int pfx##_hook_read(struct cc_store *st, const void *m, int64_t id, void *out,      \
+				   int max, struct cc_error *err)                                  \
+	{                                                                                          \
+		return pfx##_read(st, m, id, out, max, err);                                       \
+	}                                                                                          \
+	static void pfx##_hook_write_model(struct cc_jw *w, const void *m)                         \
+	{                                                                                          \
+		pfx##_write_model(w, m);                                                           \
+	}                                                                                          \
+	static void pfx##_hook_write_assessments(struct cc_jw *w, const void *m, const char *uscc, \
+						 const char *name, const void *recs, int n)        \
+	{                                                                                          \
+		pfx##_write_assessments(w, m, uscc, name, recs, n);                                \
+	}                                                                                          \
+	static int pfx##_hook_write_summary(struct cc_jw *w, struct cc_store *st,                  \
+					    const struct cc_frame *f, const void *m, int year,     \
+					    int region, const uint8_t *only, struct cc_error *err) \
+	{                                                                                          \
+		return pfx##_write_summary(w, st, f, m, year, region, only, err);                  \
+	}
+#define ASSESS_STD_HOOKS_INIT(pfx)                                                                 \
+	.model = pfx##_hook_model, .parse_body = pfx##_hook_parse_body, .save = pfx##_hook_save,   \
+	.read = pfx##_hook_read, .write_model = pfx##_hook_write_model,                            \
+	.write_assessments = pfx##_hook_write_assessments,                                         \
+	.write_summary = pfx##_hook_write_summary
 
 /* The demo's draws: splitmix64 of *S as a uniform in [0, 1). */
 double assess_demo_u(uint64_t *s);

@@ -97,18 +97,7 @@ void digital_model_release(struct digital_model *m)
 	memset(m, 0, sizeof *m);
 }
 
-static int parse_shared(void *m, const char *text, struct cc_error *err)
-{
-	return digital_model_parse(m, text, err);
-}
-
-static struct digital_model shared;
-static struct assess_once shared_once = ASSESS_ONCE("digital/maturity.json", parse_shared, &shared);
-
-const struct digital_model *digital_model_get(struct cc_error *err)
-{
-	return assess_once_get(&shared_once, err);
-}
+ASSESS_MODEL_GET(digital, struct digital_model, "digital/maturity.json")
 
 /*
  * GB/T 39116-2020 §5 (成熟度等级): an enterprise is at level L when L's requirements and every

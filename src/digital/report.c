@@ -259,46 +259,7 @@ int digital_parse_body(const struct digital_model *m, const void *body,
 
 /* ---- digital_std: the hooks the routes and the CLI call ---- */
 
-static const void *std_model(struct cc_error *err)
-{
-	return digital_model_get(err);
-}
-
-static int std_parse_body(const void *m, const void *body, void *rec, char *field,
-			  struct cc_error *err)
-{
-	return digital_parse_body(m, body, rec, field, err);
-}
-
-static int std_save(struct cc_store *st, const void *m, int64_t id, const void *rec,
-		    const char *actor, struct cc_error *err)
-{
-	return digital_save(st, m, id, rec, actor, err);
-}
-
-static int std_read(struct cc_store *st, const void *m, int64_t id, void *out, int max,
-		    struct cc_error *err)
-{
-	return digital_read(st, m, id, out, max, err);
-}
-
-static void std_write_model(struct cc_jw *w, const void *m)
-{
-	digital_write_model(w, m);
-}
-
-static void std_write_assessments(struct cc_jw *w, const void *m, const char *uscc,
-				  const char *name, const void *recs, int n)
-{
-	digital_write_assessments(w, m, uscc, name, recs, n);
-}
-
-static int std_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
-			     const void *m, int year, int region, const uint8_t *only,
-			     struct cc_error *err)
-{
-	return digital_write_summary(w, st, f, m, year, region, only, err);
-}
+ASSESS_STD_HOOKS(digital)
 
 const struct assess_std digital_std = {
 	.cli = "digital",
@@ -309,11 +270,5 @@ const struct assess_std digital_std = {
 	.zh_invalid = "自评内容无效",
 	.zh_save = "成熟度自评保存失败",
 	.zh_summary = "成熟度汇总失败",
-	.model = std_model,
-	.parse_body = std_parse_body,
-	.save = std_save,
-	.read = std_read,
-	.write_model = std_write_model,
-	.write_assessments = std_write_assessments,
-	.write_summary = std_write_summary,
+	ASSESS_STD_HOOKS_INIT(digital),
 };

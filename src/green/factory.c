@@ -143,18 +143,7 @@ void green_factory_model_release(struct gf_model *m)
 	memset(m, 0, sizeof *m);
 }
 
-static int parse_shared(void *m, const char *text, struct cc_error *err)
-{
-	return green_factory_model_parse(m, text, err);
-}
-
-static struct gf_model shared;
-static struct assess_once shared_once = ASSESS_ONCE("green/factory.json", parse_shared, &shared);
-
-const struct gf_model *green_factory_model_get(struct cc_error *err)
-{
-	return assess_once_get(&shared_once, err);
-}
+ASSESS_MODEL_GET(green_factory, struct gf_model, "green/factory.json")
 
 /*
  * GB/T 36132-2018 §4 (基本要求) and §5-§6 (评价指标, 权重): the basic requirements are
@@ -481,46 +470,7 @@ int green_factory_demo_fill(struct cc_store *st, const struct gf_model *m, uint6
 
 /* ---- green_factory_std: the hooks the routes and the CLI call ---- */
 
-static const void *std_model(struct cc_error *err)
-{
-	return green_factory_model_get(err);
-}
-
-static int std_parse_body(const void *m, const void *body, void *rec, char *field,
-			  struct cc_error *err)
-{
-	return green_factory_parse_body(m, body, rec, field, err);
-}
-
-static int std_save(struct cc_store *st, const void *m, int64_t id, const void *rec,
-		    const char *actor, struct cc_error *err)
-{
-	return green_factory_save(st, m, id, rec, actor, err);
-}
-
-static int std_read(struct cc_store *st, const void *m, int64_t id, void *out, int max,
-		    struct cc_error *err)
-{
-	return green_factory_read(st, m, id, out, max, err);
-}
-
-static void std_write_model(struct cc_jw *w, const void *m)
-{
-	green_factory_write_model(w, m);
-}
-
-static void std_write_assessments(struct cc_jw *w, const void *m, const char *uscc,
-				  const char *name, const void *recs, int n)
-{
-	green_factory_write_assessments(w, m, uscc, name, recs, n);
-}
-
-static int std_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc_frame *f,
-			     const void *m, int year, int region, const uint8_t *only,
-			     struct cc_error *err)
-{
-	return green_factory_write_summary(w, st, f, m, year, region, only, err);
-}
+ASSESS_STD_HOOKS(green_factory)
 
 const struct assess_std green_factory_std = {
 	.cli = "green",
@@ -531,11 +481,5 @@ const struct assess_std green_factory_std = {
 	.zh_invalid = "绿色工厂自评内容无效",
 	.zh_save = "绿色工厂自评保存失败",
 	.zh_summary = "绿色工厂自评汇总失败",
-	.model = std_model,
-	.parse_body = std_parse_body,
-	.save = std_save,
-	.read = std_read,
-	.write_model = std_write_model,
-	.write_assessments = std_write_assessments,
-	.write_summary = std_write_summary,
+	ASSESS_STD_HOOKS_INIT(green_factory),
 };

@@ -56,16 +56,22 @@ static int answer_assessments(struct http_req *req, const struct assess_std *std
 	return http_jw_send(req, &w);
 }
 
+/* The model (*M), the frame (*F) and the row of the path's enterprise, or -1 after
+ * answering. */
+static int path_enterprise(struct http_req *req, const struct assess_std *std, const void **m,
+			   struct cc_frame **f)
+{
+	*m = model(req, std);
+	*f = *m ? http_frame(req) : NULL;
+	return *f ? h_path_enterprise(req, *f) : -1;
+}
+
 int h_assess_get(struct http_req *req, const struct assess_std *std)
 {
-	const void *m = model(req, std);
-	struct cc_frame *f = m ? http_frame(req) : NULL;
-	if (!f)
-		return req->status;
-	int i = h_path_enterprise(req, f);
-	if (i < 0)
-		return req->status;
-	return answer_assessments(req, std, m, f, i);
+	const void *m;
+	struct cc_frame *f;
+	int i = path_enterprise(req, std, &m, &f);
+	return i < 0 ? req->status : answer_assessments(req, std, m, f, i);
 }
 
 /* The year V (a path or query value): 0 with *YEAR, or after answering 400. */
@@ -79,11 +85,9 @@ static int parse_year(struct http_req *req, const char *v, long long *year)
 
 int h_assess_put(struct http_req *req, const struct assess_std *std)
 {
-	const void *m = model(req, std);
-	struct cc_frame *f = m ? http_frame(req) : NULL;
-	if (!f)
-		return req->status;
-	int i = h_path_enterprise(req, f);
+	const void *m;
+	struct cc_frame *f;
+	int i = path_enterprise(req, std, &m, &f);
 	if (i < 0)
 		return req->status;
 	long long year;
