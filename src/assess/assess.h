@@ -111,11 +111,19 @@ struct assess_once {
  * call's failure, every time) when it could not be. */
 const void *assess_once_get(struct assess_once *o, struct cc_error *err);
 /*
- * Defines `const TYPE *PFX_model_get(struct cc_error *err)`: the process-wide model parsed
- * from data/PATH by `int PFX_model_parse(TYPE *, const char *, struct cc_error *)` at the
- * first call.
+ * Defines `void PFX_model_release(TYPE *m)` (drops the parsed JSON m->json that the model's
+ * strings point into, and zeroes M) and `const TYPE *PFX_model_get(struct cc_error *err)`:
+ * the process-wide model parsed from data/PATH by `int PFX_model_parse(TYPE *, const char *,
+ * struct cc_error *)` at the first call.
  */
 #define ASSESS_MODEL_GET(pfx, type, path)                                                          \
+	void pfx##_model_release(type *m)                                                          \
+	{                                                                                          \
+		if (!m)                                                                            \
+			return;                                                                    \
+		json_decref(m->json);                                                              \
+		memset(m, 0, sizeof *m);                                                           \
+	}                                                                                          \
 	static int pfx##_parse_any(void *m, const char *text, struct cc_error *err)                \
 	{                                                                                          \
 		return pfx##_model_parse(m, text, err);                                            \

@@ -89,14 +89,6 @@ out:
 	return rc;
 }
 
-void digital_model_release(struct digital_model *m)
-{
-	if (!m)
-		return;
-	json_decref(m->json);
-	memset(m, 0, sizeof *m);
-}
-
 ASSESS_MODEL_GET(digital, struct digital_model, "digital/maturity.json")
 
 /*

@@ -135,14 +135,6 @@ out:
 	return rc;
 }
 
-void green_factory_model_release(struct gf_model *m)
-{
-	if (!m)
-		return;
-	json_decref(m->json);
-	memset(m, 0, sizeof *m);
-}
-
 ASSESS_MODEL_GET(green_factory, struct gf_model, "green/factory.json")
 
 /*
