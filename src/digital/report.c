@@ -5,6 +5,7 @@
  */
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,6 +261,9 @@ int digital_parse_body(const struct digital_model *m, const void *body,
 /* ---- digital_std: the hooks the routes and the CLI call ---- */
 
 ASSESS_STD_HOOKS(digital)
+
+_Static_assert(offsetof(struct digital_assessment, year) == 0,
+	       "assess_std: a record starts with its year");
 
 const struct assess_std digital_std = {
 	.cli = "digital",

@@ -4,6 +4,7 @@
  */
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,6 +464,9 @@ int green_factory_demo_fill(struct cc_store *st, const struct gf_model *m, uint6
 /* ---- green_factory_std: the hooks the routes and the CLI call ---- */
 
 ASSESS_STD_HOOKS(green_factory)
+
+_Static_assert(offsetof(struct gf_assessment, year) == 0,
+	       "assess_std: a record starts with its year");
 
 const struct assess_std green_factory_std = {
 	.cli = "green",
