@@ -142,6 +142,11 @@ static void add_enterprise(struct cc_store *st, int serial, const char *name)
 	cc_stmt_free(s);
 }
 
+static void report_problem(void *ctx, const char *problem)
+{
+	snprintf(ctx, 256, "%s", problem);
+}
+
 static void interface(const char *backend)
 {
 	struct cc_store *st = NULL;
@@ -342,6 +347,20 @@ static void interface(const char *backend)
 	assert_int_equal(cc_store_commit(w, &err), 0);
 	cc_store_close(w);
 	assert_int_equal(cc_store_int(st, "SELECT count(*) FROM enterprises", 0), 5);
+
+	/* check: clean, then one buyer's shares of a product over 1, with their sum */
+	char last[256] = "";
+	assert_int_equal(cc_store_check(st, report_problem, last, &err), 0);
+	char u1[19], u2[19], sql[400];
+	tu_uscc(u1, 500103, 901);
+	tu_uscc(u2, 500103, 902);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO supply_edges(supplier, buyer_id, product, share) VALUES"
+		 "('%s', 1, '轴承', 0.6), ('%s', 1, '轴承', 0.65)",
+		 u1, u2);
+	assert_int_equal(cc_store_exec(st, sql, &err), 0);
+	assert_int_equal(cc_store_check(st, report_problem, last, &err), 1);
+	assert_non_null(strstr(last, "轴承, 1.2500"));
 	cc_store_close(st);
 }
 
