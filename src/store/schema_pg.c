@@ -335,6 +335,39 @@ static int rewrite(const char *s, size_t n, struct cc_buf *out)
 	return 0;
 }
 
+/*
+ * SQLite gives an INTEGER PRIMARY KEY its next value when an INSERT names it with NULL; an
+ * identity column refuses NULL. Every table with an identity id gets a trigger that does as
+ * SQLite does (only for a NULL: the WHEN clause costs no function call otherwise).
+ */
+static const char id_default[] =
+	"CREATE FUNCTION cc_id_default() RETURNS trigger LANGUAGE plpgsql AS $$"
+	"BEGIN NEW.id := nextval(TG_ARGV[0]::regclass); RETURN NEW; END $$;";
+
+/* After statement S (N bytes) when it creates a table with `id INTEGER PRIMARY KEY`: its
+ * trigger of id_default into OUT. */
+static int id_trigger(const char *s, size_t n, struct cc_buf *out)
+{
+	static const char create[] = "CREATE TABLE ", key[] = "id INTEGER PRIMARY KEY";
+	if (n < sizeof create || strncmp(s, create, sizeof create - 1) != 0)
+		return 0;
+	const char *name = s + sizeof create - 1, *k = name;
+	size_t len = 0;
+	while (is_word(name[len]))
+		len++;
+	for (; (k = strstr(k, key)) != NULL && k < s + n; k++)
+		if (!is_word(k[-1]) && strncmp(k + sizeof key - 1, " AUTOINCREMENT", 14) != 0)
+			return cc_buf_printf(
+				       out,
+				       "CREATE TRIGGER %.*s_id_null BEFORE INSERT ON %.*s FOR "
+				       "EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION "
+				       "cc_id_default('%.*s_id_seq');\n",
+				       (int)len, name, (int)len, name, (int)len, name)
+				       ? CC_ENOMEM
+				       : 0;
+	return 0;
+}
+
 /* The end of the statement starting at S: after its ';' (a trigger's: after END;). */
 static const char *statement_end(const char *s)
 {
@@ -385,15 +418,20 @@ int cc_schema_pg(int n, struct cc_buf *out)
 		cc_buf_release(&fixed);
 		fixed = next;
 	}
+	if (rc == 0 && n == 1 && cc_buf_puts(out, id_default))
+		rc = CC_ENOMEM;
 	for (const char *p = fixed.data; rc == 0 && p && *p;) {
 		while (*p == ' ' || *p == '\n' || *p == '\t')
 			p++;
 		if (!*p)
 			break;
 		const char *e = statement_end(p);
-		if (!sqlite_only(p, (size_t)(e - p)))
+		if (!sqlite_only(p, (size_t)(e - p))) {
 			rc = rewrite(p, (size_t)(e - p), out) || cc_buf_putc(out, '\n') ? CC_ENOMEM
 											: 0;
+			if (rc == 0)
+				rc = id_trigger(p, (size_t)(e - p), out);
+		}
 		p = e;
 	}
 	if (rc == 0 && n < (int)(sizeof extra / sizeof extra[0]) && extra[n])

@@ -215,6 +215,17 @@ static void interface(const char *backend)
 	add_enterprise(st, 2, "乙公司");
 	int64_t id2 = cc_store_last_id(st);
 	assert_true(id1 > 0 && id2 > id1);
+	/* an id given as NULL is the next one, as SQLite's INTEGER PRIMARY KEY does */
+	assert_int_equal(cc_stmt_prepare(st, &s,
+					 "INSERT INTO imports(id, actor, file, kind) "
+					 "VALUES(?1, 'cli', 'f.csv', 'enterprises')",
+					 &err),
+			 0);
+	cc_stmt_bind_null(s, 1);
+	assert_int_equal(cc_stmt_step(s, &err), 0);
+	assert_int_equal(cc_store_last_id(st), 1);
+	cc_stmt_free(s);
+	s = NULL;
 	assert_int_equal(cc_store_bump_generation(st, &err), 0);
 	assert_int_equal(cc_store_commit(st, &err), 0);
 	assert_false(cc_store_in_tx(st));
