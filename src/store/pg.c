@@ -25,7 +25,7 @@
  * step (CC_EDB from cc_store_exec), as on SQLite. Unlike SQLite, a failed statement inside a
  * transaction aborts the transaction: only a rollback follows.
  *
- * cc_store_last_id: an INSERT into a table with an identity `id` (found in the catalogue at
+ * cc_store_last_id: an INSERT into a table with an `id` column (found in the catalogue at
  * open) is sent with `RETURNING id` appended, and the step reads that row itself (lastval()
  * would give the change log's sequence, which the triggers advance after the insert).
  */
@@ -282,12 +282,14 @@ static int migrate(struct cc_store *st, struct cc_error *err)
 	return rc;
 }
 
-/* Tables with an identity column `id` (INSERTs into them return it: cc_store_last_id). */
+/* Tables with a column `id` (INSERTs into them return it: cc_store_last_id). */
 static int load_id_tables(struct cc_store *st)
 {
-	PGresult *r = PQexec(st->pg->c, "SELECT table_name FROM information_schema.columns WHERE "
-					"table_schema = current_schema() AND column_name = 'id' "
-					"AND is_identity = 'YES'");
+	PGresult *r =
+		PQexec(st->pg->c, "SELECT table_name FROM information_schema.columns WHERE "
+				  "table_schema = current_schema() AND column_name = 'id' "
+				  "AND table_name IN (SELECT table_name FROM "
+				  "information_schema.tables WHERE table_type = 'BASE TABLE')");
 	struct cc_buf b = CC_BUF_INIT(1u << 20);
 	int rc = 0;
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
