@@ -47,6 +47,7 @@
 
 #define OID_INT8   20
 #define OID_FLOAT8 701
+#define OID_TEXT 25
 
 struct cc_pg {
 	PGconn *c;
@@ -64,6 +65,7 @@ struct cc_pg_stmt {
 	int prepared;
 	unsigned char *ptype; /* CC_PG_* per parameter as prepared */
 	unsigned char *btype; /* CC_PG_* per parameter as bound */
+	unsigned char *typed; /* per parameter: tested by IS [NOT] NULL (text when not a number) */
 	char **vals;	      /* bound values (text; NULL for NULL), owned */
 	int running;	      /* the execution's results are not all read yet */
 	PGresult *row;	      /* the current row (single-row mode) */
@@ -517,6 +519,36 @@ static int insert_table(const char *sql, char *t, size_t n)
 	return 1;
 }
 
+/*
+ * Marks the parameters the statement tests with `$N IS NULL` / `$N IS NOT NULL` (SQLite's
+ * optional filter, `(?1 IS NULL OR col = ?1)`): PostgreSQL cannot infer a type from such a
+ * test, so those bound as text or NULL are sent as text (numbers keep int8 / float8).
+ */
+static void mark_null_tests(struct cc_pg_stmt *ps)
+{
+	for (const char *p = ps->sql; (p = strchr(p, '$')) != NULL;) {
+		p++;
+		if (*p < '0' || *p > '9')
+			continue;
+		int n = 0;
+		while (*p >= '0' && *p <= '9' && n <= 32767)
+			n = n * 10 + (*p++ - '0');
+		const char *q = p;
+		while (*q == ' ' || *q == '\n')
+			q++;
+		if (n >= 1 && n <= ps->nparams && strncasecmp(q, "IS ", 3) == 0) {
+			q += 3;
+			while (*q == ' ')
+				q++;
+			if (strncasecmp(q, "NOT ", 4) == 0)
+				for (q += 4; *q == ' ';)
+					q++;
+			if (strncasecmp(q, "NULL", 4) == 0)
+				ps->typed[n - 1] = 1;
+		}
+	}
+}
+
 int cc_pg_prepare(struct cc_stmt *s, const char *sql, struct cc_error *err)
 {
 	struct cc_store *st = s->st;
@@ -548,8 +580,10 @@ int cc_pg_prepare(struct cc_stmt *s, const char *sql, struct cc_error *err)
 	ps->ptype = calloc(np, 1);
 	ps->btype = calloc(np, 1);
 	ps->vals = calloc(np, sizeof *ps->vals);
-	if (!ps->sql || !ps->ptype || !ps->btype || !ps->vals)
+	ps->typed = calloc(np, 1);
+	if (!ps->sql || !ps->ptype || !ps->btype || !ps->vals || !ps->typed)
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	mark_null_tests(ps);
 	snprintf(ps->name, sizeof ps->name, "cc%u", ++st->pg->next_name);
 	return 0;
 }
@@ -596,6 +630,7 @@ static int prepare_now(struct cc_stmt *s, struct cc_error *err)
 	for (int i = 0; i < ps->nparams; i++)
 		types[i] = ps->btype[i] == CC_PG_INT	  ? OID_INT8
 			   : ps->btype[i] == CC_PG_DOUBLE ? OID_FLOAT8
+			   : ps->typed[i]		  ? OID_TEXT
 							  : 0;
 	detach_active(st->pg);
 	PGresult *r = PQprepare(st->pg->c, ps->name, ps->sql, ps->nparams, types);
@@ -806,6 +841,7 @@ void cc_pg_free(struct cc_stmt *s)
 	free(ps->vals);
 	free(ps->ptype);
 	free(ps->btype);
+	free(ps->typed);
 	free(ps->sql);
 	free(ps);
 	s->pg = NULL;

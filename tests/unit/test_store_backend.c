@@ -194,6 +194,21 @@ static void interface(const char *backend)
 	assert_true(cc_stmt_double(s, 1) == 3.0);
 	assert_true(cc_stmt_is_null(s, 3));
 	cc_stmt_free(s);
+	/* an optional filter: (?1 IS NULL OR col = ?1), given and not */
+	assert_int_equal(cc_stmt_prepare(st, &s,
+					 "SELECT count(*) FROM meta WHERE (?1 IS NULL OR key = ?1) "
+					 "AND (?2 IS NOT NULL OR 1 = 1)",
+					 &err),
+			 0);
+	cc_stmt_bind_null(s, 1);
+	assert_int_equal(cc_stmt_step(s, &err), 1);
+	assert_true(cc_stmt_int64(s, 0) >= 2);
+	cc_stmt_reset(s);
+	cc_stmt_bind_text(s, 1, "generation", 10);
+	cc_stmt_bind_int64(s, 2, 3);
+	assert_int_equal(cc_stmt_step(s, &err), 1);
+	assert_int_equal(cc_stmt_int64(s, 0), 1);
+	cc_stmt_free(s);
 	assert_int_equal(cc_store_int(st, "SELECT 41 + 1", -1), 42);
 	assert_int_equal(cc_store_int(st, "SELECT NULL", -1), -1);
 	assert_int_equal(cc_store_int(st, "SELECT 1 WHERE 1 = 0", -7), -7);
