@@ -47,7 +47,7 @@
 
 #define OID_INT8   20
 #define OID_FLOAT8 701
-#define OID_TEXT 25
+#define OID_TEXT   25
 
 struct cc_pg {
 	PGconn *c;
@@ -521,11 +521,23 @@ static int insert_table(const char *sql, char *t, size_t n)
 
 /*
  * Marks the parameters the statement tests with `$N IS NULL` / `$N IS NOT NULL` (SQLite's
- * optional filter, `(?1 IS NULL OR col = ?1)`): PostgreSQL cannot infer a type from such a
- * test, so those bound as text or NULL are sent as text (numbers keep int8 / float8).
+ * optional filter, `(?1 IS NULL OR col = ?1)`), and those it never names: PostgreSQL cannot
+ * infer a type for them, so those bound as text or NULL are sent as text (numbers keep int8 /
+ * float8).
  */
 static void mark_null_tests(struct cc_pg_stmt *ps)
 {
+	/* A number the text never names (?9 used, ?6 not) has no type either: text. */
+	memset(ps->typed, 1, (size_t)ps->nparams);
+	for (const char *p = ps->sql; (p = strchr(p, '$')) != NULL;) {
+		const char *d = p + 1;
+		int n = 0;
+		while (*d >= '0' && *d <= '9' && n <= 32767)
+			n = n * 10 + (*d++ - '0');
+		if (n >= 1 && n <= ps->nparams)
+			ps->typed[n - 1] = 0;
+		p = d;
+	}
 	for (const char *p = ps->sql; (p = strchr(p, '$')) != NULL;) {
 		p++;
 		if (*p < '0' || *p > '9')

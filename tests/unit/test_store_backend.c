@@ -209,6 +209,14 @@ static void interface(const char *backend)
 	assert_int_equal(cc_stmt_step(s, &err), 1);
 	assert_int_equal(cc_stmt_int64(s, 0), 1);
 	cc_stmt_free(s);
+	/* numbers left out (?3 named, ?2 not) */
+	assert_int_equal(cc_stmt_prepare(st, &s, "SELECT ?1 || ?3", &err), 0);
+	cc_stmt_bind_text(s, 1, "a", 1);
+	cc_stmt_bind_null(s, 2);
+	cc_stmt_bind_text(s, 3, "c", 1);
+	assert_int_equal(cc_stmt_step(s, &err), 1);
+	assert_string_equal(cc_stmt_text(s, 0), "ac");
+	cc_stmt_free(s);
 	assert_int_equal(cc_store_int(st, "SELECT 41 + 1", -1), 42);
 	assert_int_equal(cc_store_int(st, "SELECT NULL", -1), -1);
 	assert_int_equal(cc_store_int(st, "SELECT 1 WHERE 1 = 0", -7), -7);
