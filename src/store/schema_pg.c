@@ -77,7 +77,11 @@ static const struct fix fixes[] = {
 };
 
 static const char *const extra[] = {
-	[1] = "CREATE FUNCTION cc_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+	/* supply_edges has a key of its own; the frame reads it in two halves by SQLite's rowid
+	 * (frame.c, supply_part): PostgreSQL gets a rowid column numbering rows as inserted. */
+	[1] = "ALTER TABLE supply_edges ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY;"
+	      "CREATE UNIQUE INDEX supply_edges_rowid ON supply_edges(rowid);"
+	      "CREATE FUNCTION cc_refuse() RETURNS trigger LANGUAGE plpgsql AS "
 	      "$$BEGIN RAISE EXCEPTION '%', TG_ARGV[0]; END$$;"
 	      "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit FOR EACH ROW"
 	      "  EXECUTE FUNCTION cc_refuse('the audit log is append-only');"
@@ -345,14 +349,15 @@ static const char *statement_end(const char *s);
 
 static int id_function(const char *t, size_t len, struct cc_buf *out)
 {
-	return cc_buf_printf(out,
-			     "CREATE OR REPLACE FUNCTION %.*s_id() RETURNS trigger LANGUAGE plpgsql AS $$"
-			     "BEGIN PERFORM pg_advisory_xact_lock(" PG_WRITER_LOCK ");"
-			     " NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM %.*s);"
-			     " RETURN NEW; END $$;\n"
-			     "CREATE TRIGGER %.*s_id_null BEFORE INSERT ON %.*s FOR EACH ROW"
-			     " WHEN (NEW.id IS NULL) EXECUTE FUNCTION %.*s_id();\n",
-			     (int)len, t, (int)len, t, (int)len, t, (int)len, t, (int)len, t)
+	return cc_buf_printf(
+		       out,
+		       "CREATE OR REPLACE FUNCTION %.*s_id() RETURNS trigger LANGUAGE plpgsql AS $$"
+		       "BEGIN PERFORM pg_advisory_xact_lock(" PG_WRITER_LOCK ");"
+		       " NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM %.*s);"
+		       " RETURN NEW; END $$;\n"
+		       "CREATE TRIGGER %.*s_id_null BEFORE INSERT ON %.*s FOR EACH ROW"
+		       " WHEN (NEW.id IS NULL) EXECUTE FUNCTION %.*s_id();\n",
+		       (int)len, t, (int)len, t, (int)len, t, (int)len, t, (int)len, t)
 		       ? CC_ENOMEM
 		       : 0;
 }
