@@ -117,7 +117,31 @@ static const char *const extra[] = {
 	[5] = "CREATE EXTENSION IF NOT EXISTS pg_trgm;"
 	      "CREATE INDEX postings_title_trgm ON postings USING gin (title gin_trgm_ops);"
 	      "CREATE INDEX postings_description_trgm ON postings"
-	      "  USING gin (description gin_trgm_ops);",
+	      "  USING gin (description gin_trgm_ops);"
+	      /* FTS5's MATCH for the queries of store/fulltext.h ("phrase" OR / AND "phrase"):
+	       * a document (columns a, b) matches a phrase of 3 or more characters that one
+	       * column contains, case folded; cc_fts_match(a, b, q) is inlined, so that its
+	       * regular expression of the phrases reaches the GIN trigram indexes. Scores are
+	       * below 0, lower is better (trigram similarity, not bm25). */
+	      "CREATE FUNCTION cc_fts_phrases(q text) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$"
+	      "  SELECT coalesce(array_agg(m[1]), '{}') FROM regexp_matches(q, '\"([^\"]*)\"', 'g') m"
+	      "  $$;"
+	      "CREATE FUNCTION cc_fts_regex(q text) RETURNS text LANGUAGE sql IMMUTABLE AS $$"
+	      "  SELECT string_agg(regexp_replace(p, '([^[:alnum:][:space:]])', '\\\\\\1', 'g'), '|')"
+	      "  FROM unnest(cc_fts_phrases(q)) p WHERE char_length(p) >= 3 $$;"
+	      "CREATE FUNCTION cc_fts_all(a text, b text, q text) RETURNS boolean LANGUAGE sql"
+	      "  IMMUTABLE AS $$"
+	      "  SELECT strpos(q, '\" AND \"') = 0 OR NOT EXISTS (SELECT 1 FROM"
+	      "    unnest(cc_fts_phrases(q)) p WHERE char_length(p) < 3 OR NOT ("
+	      "    strpos(lower(coalesce(a, '')), lower(p)) > 0 OR"
+	      "    strpos(lower(coalesce(b, '')), lower(p)) > 0)) $$;"
+	      "CREATE FUNCTION cc_fts_match(a text, b text, q text) RETURNS boolean LANGUAGE sql"
+	      "  IMMUTABLE AS $$"
+	      "  SELECT (a ~* cc_fts_regex(q) OR b ~* cc_fts_regex(q)) AND cc_fts_all(a, b, q) $$;"
+	      "CREATE FUNCTION cc_fts_score(a text, b text, q text) RETURNS float8 LANGUAGE sql"
+	      "  IMMUTABLE AS $$"
+	      "  SELECT -(1e-6 + similarity(coalesce(a, '') || ' ' || coalesce(b, ''),"
+	      "    array_to_string(cc_fts_phrases(q), ' '))) $$;",
 	[9] = "CREATE INDEX match_products_name_trgm ON match_products"
 	      "  USING gin (name gin_trgm_ops);",
 	[10] = "CREATE FUNCTION cc_postings_rev() RETURNS trigger LANGUAGE plpgsql AS $$"

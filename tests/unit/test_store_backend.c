@@ -436,6 +436,48 @@ static void test_postgresql(void **state)
 	struct cc_error err = {0};
 	assert_int_equal(cc_store_open(&st, url, 0, &err), 0);
 	assert_int_equal(cc_store_schema_version(st), cc_schema_count());
+	/* full text (schema_pg.c's cc_fts_*): phrases of 3+ characters, OR / AND, case folded */
+	assert_int_equal(
+		cc_store_exec(st,
+			      "INSERT INTO postings(kind, enterprise_id, title, description) "
+			      "VALUES('supply', 1, '供应电池箱体', 'Aluminium BOX 外壳'),"
+			      "('demand', 2, '求购轴承钢', NULL),"
+			      "('supply', 2, '供应a.b(c件', '')",
+			      &err),
+		0);
+	static const struct {
+		const char *q;
+		int64_t n;
+	} fts[] = {
+		{"\"电池箱\"", 1},
+		{"\"电池\"", 0}, /* under 3 characters */
+		{"\"电池箱\" OR \"轴承钢\"", 2},
+		{"\"电池箱\" AND \"轴承钢\"", 0},
+		{"\"电池箱\" AND \"box\"", 1},
+		{"\"a.b(c\"", 1}, /* not a pattern */
+		{"\"a.b\" OR \"x\"", 1},
+		{"\"电池箱\" AND \"电池\"", 0},
+		{"\"lumin\"", 1},
+	};
+	for (size_t i = 0; i < sizeof fts / sizeof fts[0]; i++) {
+		struct cc_stmt *q = NULL;
+		assert_int_equal(
+			cc_stmt_prepare(st, &q,
+					"SELECT count(*), max(cc_fts_score(title, description, "
+					"?1)) FROM postings WHERE cc_fts_match(title, "
+					"description, ?1)",
+					&err),
+			0);
+		cc_stmt_bind_text(q, 1, fts[i].q, strlen(fts[i].q));
+		assert_int_equal(cc_stmt_step(q, &err), 1);
+		if (cc_stmt_int64(q, 0) != fts[i].n) {
+			print_error("'%s' matched %lld postings, not %lld\n", fts[i].q,
+				    (long long)cc_stmt_int64(q, 0), (long long)fts[i].n);
+			fail();
+		}
+		assert_true(fts[i].n == 0 || cc_stmt_double(q, 1) < 0);
+		cc_stmt_free(q);
+	}
 	/* backups are SQLite's; PostgreSQL's is pg_dump */
 	assert_int_equal(cc_store_backup(st, "/tmp/x.db", &err), CC_EINVAL);
 	assert_non_null(strstr(err.msg, "pg_dump"));
