@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/codemap.h"
+#include "base/parse.h"
 #include "domain/catalogue.h"
 #include "domain/derive.h"
 #include "domain/uscc.h"
@@ -458,7 +459,7 @@ static void permute(void *p, size_t size, const int32_t *perm, size_t n, char *t
  * in memory.
  */
 static int load_enterprises(struct cc_store *st, struct cc_frame *f, int32_t **idmap,
-			    int64_t *maxid, int32_t **scan_perm, int64_t *id_cut,
+			    int64_t *maxid, int32_t **scan_perm, int64_t *id_cut, int *ascending,
 			    struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
@@ -531,6 +532,11 @@ static int load_enterprises(struct cc_store *st, struct cc_frame *f, int32_t **i
 			perm[k] = (int32_t)k;
 		sort_uscc = (const char(*)[19])f->uscc;
 		sort_id = f->id;
+		/* A table's rows come in rowid (= id) order: then the ids of a chunk below are
+		 * also a range of storage positions (struct part's fill). Checked, not assumed. */
+		*ascending = 1;
+		for (size_t k = 1; k < M && *ascending; k++)
+			*ascending = f->id[k - 1] < f->id[k];
 		/* Ids in storage order at every PART_CHUNKS-th of the registry, where a build
 		 * splits the indicators in chunks of about as many enterprises. */
 		for (int c = 1; c < PART_CHUNKS; c++)
@@ -555,46 +561,79 @@ static int load_enterprises(struct cc_store *st, struct cc_frame *f, int32_t **i
 	return rc;
 }
 
-/* The periods held: annual and (when MONTHLY) monthly, in one scan. */
+/* The periods held: annual and (when MONTHLY) monthly. */
 struct periods {
 	int64_t ymin, ymax, mmin, mmax;
 };
 
-static int read_periods(struct cc_store *st, int monthly, struct periods *p, struct cc_error *err)
+/*
+ * The periods held (SAMPLE 0): one scan of the indicators, ~0.5 s at 5M rows (no index has
+ * the period first). Or (SAMPLE > 0) those of the first and the last SAMPLE rows in key
+ * order and of SAMPLE / 16 firms at even steps of id between: milliseconds (~10k rows at
+ * 1M), and a
+ * range within the true one, which a build checks while it reads
+ * every row (a row outside it makes the build read the periods in full and the indicators
+ * again: build_in_tx). Data where the first and last firms report the years the others do
+ * never pay the scan.
+ */
+static int read_periods(struct cc_store *st, int monthly, int64_t sample, struct periods *p,
+			struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
 	memset(p, 0, sizeof *p);
 	int rc = cc_stmt_prepare(
 		st, &s,
-		monthly ? "SELECT min(CASE WHEN period % 100 = 0 THEN period END), "
-			  "max(CASE WHEN period % 100 = 0 THEN period END), "
-			  "min(CASE WHEN period % 100 <> 0 THEN period END), "
-			  "max(CASE WHEN period % 100 <> 0 THEN period END) FROM indicators"
-			: "SELECT min(period), max(period), NULL, NULL FROM indicators "
-			  "WHERE period % 100 = 0",
+		sample	  ? "SELECT min(CASE WHEN period % 100 = 0 THEN period END), "
+			    "max(CASE WHEN period % 100 = 0 THEN period END), "
+			    "min(CASE WHEN period % 100 <> 0 THEN period END), "
+			    "max(CASE WHEN period % 100 <> 0 THEN period END) FROM ("
+			    "SELECT period FROM (SELECT period FROM indicators "
+			    "ORDER BY enterprise_id, period LIMIT ?1) UNION ALL "
+			    "SELECT period FROM (SELECT period FROM indicators "
+			    "ORDER BY enterprise_id DESC, period DESC LIMIT ?1) UNION ALL "
+			    "SELECT period FROM indicators WHERE enterprise_id IN ("
+			    "WITH RECURSIVE k(i) AS (SELECT 1 WHERE ?2 > 0 UNION ALL "
+			    "SELECT i + 1 FROM k WHERE i < ?2) SELECT (SELECT min(id) FROM "
+			    "enterprises) + ((SELECT max(id) FROM enterprises) - (SELECT "
+			    "min(id) FROM enterprises)) * i / (?2 + 1) FROM k))"
+		: monthly ? "SELECT min(CASE WHEN period % 100 = 0 THEN period END), "
+			    "max(CASE WHEN period % 100 = 0 THEN period END), "
+			    "min(CASE WHEN period % 100 <> 0 THEN period END), "
+			    "max(CASE WHEN period % 100 <> 0 THEN period END) FROM indicators"
+			  : "SELECT min(period), max(period), NULL, NULL FROM indicators "
+			    "WHERE period % 100 = 0",
 		err);
 	if (rc)
 		return rc;
+	if (sample) {
+		cc_stmt_bind_int64(s, 1, sample);
+		cc_stmt_bind_int64(s, 2, sample / 16);
+	}
 	rc = cc_stmt_step(s, err);
 	if (rc == 1) {
 		int64_t *v[] = {&p->ymin, &p->ymax, &p->mmin, &p->mmax};
 		for (int k = 0; k < 4; k++)
 			*v[k] = cc_stmt_is_null(s, k) ? 0 : cc_stmt_int64(s, k);
+		if (!monthly)
+			p->mmin = p->mmax = 0;
 		rc = 0;
 	}
 	cc_stmt_free(s);
 	return rc < 0 ? rc : 0;
 }
 
-/* Sets F's year and month ranges from P and makes its annual columns for N enterprises. */
+/* Sets F's year and month ranges from P and makes its annual columns for N enterprises. Not
+ * filled: the parts reading the indicators fill their rows with NaN first (indicators_part),
+ * or fill_annual does. */
 static int make_period_columns(struct cc_frame *f, const struct periods *p, size_t N,
 			       struct cc_error *err)
 {
 	f->year0 = (int)(p->ymin / 100);
 	f->nyears = p->ymin ? (int)(p->ymax / 100 - p->ymin / 100 + 1) : 0;
+	f->month0 = f->nmonths = 0;
 	/* The derived metrics' columns are made when first read (frame_derived). */
 	for (int m = 0; m < CC_M_BASE_COUNT; m++) {
-		f->annual[m] = nan_col(f, COL_ANNUAL0 + m, N * (size_t)f->nyears);
+		f->annual[m] = col_make(f, COL_ANNUAL0 + m, sizeof(double) * N * (size_t)f->nyears);
 		if (!f->annual[m])
 			return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 	}
@@ -605,6 +644,26 @@ static int make_period_columns(struct cc_frame *f, const struct periods *p, size
 		 * statistics hold a few metrics, and a column is N x months doubles. */
 	}
 	return 0;
+}
+
+/* Rows at each end of the indicators whose periods a build takes for all (read_periods);
+ * CC_FRAME_PERIOD_SAMPLE sets it (0: scan them all). */
+static int64_t period_sample(void)
+{
+	return cc_env_int("CC_FRAME_PERIOD_SAMPLE", 4096, 0, INT32_MAX);
+}
+
+/* Unknown (NaN) in F's annual columns for the enterprises at storage positions [LO, HI) of
+ * every year. */
+static void fill_annual(struct cc_frame *f, size_t lo, size_t hi)
+{
+	size_t N = (size_t)f->n;
+	for (int m = 0; m < CC_M_BASE_COUNT; m++)
+		for (int y = 0; y < f->nyears; y++) {
+			double *c = f->annual[m] + (size_t)y * N;
+			for (size_t i = lo; i < hi; i++)
+				c[i] = NAN;
+		}
 }
 
 /*
@@ -620,6 +679,12 @@ struct part {
 	const int32_t *scan_perm; /* frame index -> position in storage order */
 	const struct cc_codemap *reg;
 	int64_t id_lo, id_hi;
+	/* With FILL, the storage positions of those ids (ids follow storage order): the piece
+	 * fills their annual rows with NaN before reading (spread over the threads, each page
+	 * first touched by the piece that writes it). */
+	size_t pos_lo, pos_hi;
+	int fill;
+	int *outside; /* set (atomic) when a row's period is outside F's: see read_periods */
 	pthread_mutex_t *month_lock; /* monthly columns are made by whichever part needs one */
 	struct parts_queue *queue;
 	double seconds[3]; /* indicators, edges, members */
@@ -652,7 +717,7 @@ static double *month_col(struct part *p, int m)
  * deleted and reinserted. build_in_tx puts the columns in credit-code order afterwards
  * (columns_to_frame_order). Reading through the code index instead (a join in credit-code
  * order) was a B-tree seek per enterprise: 6.2 s of CPU against 3.4 s at 1M. Monthly rows only
- * when F holds months.
+ * when the build holds months (CC_FRAME_MONTHLY).
  */
 static int indicators_part(struct part *p)
 {
@@ -660,7 +725,7 @@ static int indicators_part(struct part *p)
 	struct cc_stmt *s = NULL;
 	size_t N = (size_t)f->n;
 	const int32_t *idmap = f->index_of_id;
-	int mmin = f->nmonths > 0;
+	int mmin = (f->flags & CC_FRAME_MONTHLY) != 0;
 	char sql[1200];
 	size_t used = (size_t)snprintf(sql, sizeof sql, "SELECT enterprise_id, period");
 	for (int m = 0; m < CC_M_BASE_COUNT; m++)
@@ -674,6 +739,8 @@ static int indicators_part(struct part *p)
 		return rc;
 	cc_stmt_bind_int64(s, 1, p->id_lo);
 	cc_stmt_bind_int64(s, 2, p->id_hi);
+	if (p->fill)
+		fill_annual(f, p->pos_lo, p->pos_hi);
 	while ((rc = cc_stmt_step(s, &p->err)) == 1) {
 		int64_t id = cc_stmt_int64(s, 0);
 		if (id < 0 || id > f->max_id || idmap[id] < 0)
@@ -681,16 +748,20 @@ static int indicators_part(struct part *p)
 		size_t i = (size_t)p->scan_perm[idmap[id]];
 		int period = (int)cc_stmt_int64(s, 1);
 		if (period % 100 == 0) {
-			if (period / 100 < f->year0 || period / 100 >= f->year0 + f->nyears)
-				continue; /* written after the build's snapshot began: not ours */
+			if (period / 100 < f->year0 || period / 100 >= f->year0 + f->nyears) {
+				__atomic_store_n(p->outside, 1, __ATOMIC_RELAXED);
+				continue; /* outside the periods sampled: read again */
+			}
 			size_t off = (size_t)(period / 100 - f->year0) * N + i;
 			/* Unknown cells are NaN already: a NULL writes the NaN it reads as. */
 			for (int m = 0; m < CC_M_BASE_COUNT; m++)
 				f->annual[m][off] = cc_stmt_double_nan(s, m + 2);
 		} else if (mmin) {
 			int64_t k = (int64_t)period / 100 * 12 + period % 100 - 1 - f->month0;
-			if (k < 0 || k >= f->nmonths)
+			if (k < 0 || k >= f->nmonths) {
+				__atomic_store_n(p->outside, 1, __ATOMIC_RELAXED);
 				continue;
+			}
 			for (int m = 0; m < CC_M_BASE_COUNT; m++)
 				if (!cc_stmt_is_null(s, m + 2)) {
 					double *c = month_col(p, m);
@@ -869,6 +940,9 @@ out:
 struct edge_out {
 	int32_t *sup, *buy, *node;
 	double *val, *share;
+	/* Read before the registry (edges_read_raw): each edge's supplier code, and in buy its
+	 * buyer's store id (-1 when out of range), until edges_resolve; NULL otherwise. */
+	char (*code)[18];
 	int64_t k, cap; /* edges held, room */
 	char (*ouscc)[19];
 	int32_t *oregion;
@@ -884,6 +958,7 @@ static void edge_out_free(struct edge_out *o)
 	free(o->node);
 	free(o->val);
 	free(o->share);
+	free(o->code);
 	free(o->ouscc);
 	free(o->oregion);
 	cc_codemap_free(&o->map);
@@ -942,6 +1017,11 @@ static int edge_out_reserve(struct edge_out *o, int64_t want)
 	if (!(a = realloc(o->share, sizeof(double) * T)))
 		return -1;
 	o->share = a;
+	if (o->code) {
+		if (!(a = realloc(o->code, sizeof *o->code * T)))
+			return -1;
+		o->code = a;
+	}
 	o->cap = cap;
 	return 0;
 }
@@ -1000,14 +1080,26 @@ struct edge_batch {
 static int edge_batch_resolve(const struct cc_frame *f, const struct cc_codemap *reg,
 			      struct edge_out *o, struct edge_batch *b, struct cc_error *err)
 {
-	int32_t at[CC_CODEMAP_BATCH];
+	int32_t at[CC_CODEMAP_BATCH], out[CC_CODEMAP_BATCH];
+	char miss[CC_CODEMAP_BATCH][18];
+	int nmiss = 0;
 	cc_codemap_find_batch(reg, (const char(*)[19])f->uscc, (const char(*)[18])b->sup, b->n, at);
-	for (int j = 0; j < b->n; j++) {
-		if (at[j] >= 0) {
+	for (int j = 0; j < b->n; j++)
+		if (at[j] >= 0)
 			o->sup[b->k[j]] = at[j];
+		else
+			memcpy(miss[nmiss++], b->sup[j], 18);
+	/* The outside suppliers (a fifth of the edges at 1M, ~370k codes: a map out of cache)
+	 * looked up in a batch too; those not found yet are added one by one, in order, so a
+	 * code twice in the batch is added once. */
+	if (nmiss)
+		cc_codemap_find_batch(&o->map, (const char(*)[19])o->ouscc, (const char(*)[18])miss,
+				      nmiss, out);
+	for (int j = 0, m = 0; j < b->n; j++) {
+		if (at[j] >= 0)
 			continue;
-		}
-		int32_t x = outside_index(o, b->sup[j]);
+		int32_t x = out[m] >= 0 ? out[m] + 1 : outside_index(o, miss[m]);
+		m++;
 		if (!x)
 			return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 		o->sup[b->k[j]] = -(int)x;
@@ -1017,7 +1109,8 @@ static int edge_batch_resolve(const struct cc_frame *f, const struct cc_codemap 
 }
 
 /* Reads the supply edges of S into O in the store's order, skipping those whose buyer is not
- * in F. 0 or a negative CC_E*. */
+ * in F. With REG NULL (the registry is not read yet: O->code is allocated) the suppliers'
+ * codes and the buyers' store ids are kept for edges_resolve instead. 0 or a negative CC_E*. */
 static int edges_read(struct cc_stmt *s, const struct cc_frame *f, const struct cc_catalogue *cat,
 		      const struct cc_codemap *reg, struct edge_out *o, struct cc_error *err)
 {
@@ -1028,28 +1121,42 @@ static int edges_read(struct cc_stmt *s, const struct cc_frame *f, const struct 
 		return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 	b->n = 0;
 	/* Consecutive edges often name the same node: its index is looked up once for them. */
-	char last_chain[128] = "", last_node[128] = "";
+	char last_chain[128], last_node[128];
+	size_t last_lc = SIZE_MAX, last_ln = SIZE_MAX; /* none yet */
 	int last_index = -1;
 	while ((rc = cc_stmt_step(s, err)) == 1) {
 		int64_t id = cc_stmt_int64(s, 1);
-		if (id < 0 || id > f->max_id || idmap[id] < 0)
+		if (reg && (id < 0 || id > f->max_id || idmap[id] < 0))
 			continue;
 		if (o->k == o->cap && edge_out_reserve(o, o->k + 1)) {
 			rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 			break;
 		}
 		int64_t k = o->k++;
-		memcpy(b->sup[b->n], cc_stmt_text(s, 0), 18); /* CHECK(length(supplier)=18) */
-		b->k[b->n++] = k;
-		o->buy[k] = idmap[id];
+		/* CHECK(length(supplier)=18) */
+		if (reg) {
+			memcpy(b->sup[b->n], cc_stmt_text(s, 0), 18);
+			b->k[b->n++] = k;
+			o->buy[k] = idmap[id];
+		} else {
+			memcpy(o->code[k], cc_stmt_text(s, 0), 18);
+			o->buy[k] = id >= 0 && id <= INT32_MAX ? (int32_t)id : -1;
+		}
 		if (cc_stmt_is_null(s, 2)) {
 			o->node[k] = -1;
 		} else {
 			const char *c = cc_stmt_text(s, 2), *nd = cc_stmt_text(s, 3);
-			if (strcmp(c, last_chain) != 0 || strcmp(nd, last_node) != 0) {
+			size_t lc = cc_stmt_bytes(s, 2), ln = cc_stmt_bytes(s, 3);
+			if (lc != last_lc || ln != last_ln || memcmp(c, last_chain, lc) != 0 ||
+			    memcmp(nd, last_node, ln) != 0) {
 				last_index = cc_node_index(cat, c, nd);
-				snprintf(last_chain, sizeof last_chain, "%s", c);
-				snprintf(last_node, sizeof last_node, "%s", nd);
+				/* Longer ids than these are no catalogue's: never cached. */
+				last_lc = lc < sizeof last_chain ? lc : SIZE_MAX;
+				last_ln = ln < sizeof last_node ? ln : SIZE_MAX;
+				if (last_lc != SIZE_MAX && last_ln != SIZE_MAX) {
+					memcpy(last_chain, c, lc);
+					memcpy(last_node, nd, ln);
+				}
 			}
 			o->node[k] = last_index;
 		}
@@ -1064,12 +1171,53 @@ static int edges_read(struct cc_stmt *s, const struct cc_frame *f, const struct 
 	return rc > 0 ? 0 : rc;
 }
 
-/* The supply edges of rowids in [LO, HI) into O. 0 or a negative CC_E*. */
+/*
+ * Resolves O's edges read before the registry (edges_read with no map): drops those whose
+ * buyer is not in F, turns the buyers' store ids into F's indices and the suppliers' codes
+ * into F's indices or outside ones, as edges_read would have, in the same order. 0 or
+ * CC_ENOMEM.
+ */
+static int edges_resolve(const struct cc_frame *f, const struct cc_codemap *reg, struct edge_out *o,
+			 struct cc_error *err)
+{
+	const int32_t *idmap = f->index_of_id;
+	struct edge_batch *b = malloc(sizeof *b);
+	if (!b)
+		return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
+	b->n = 0;
+	int rc = 0;
+	int64_t j = 0;
+	for (int64_t k = 0; k < o->k && rc == 0; k++) {
+		int32_t id = o->buy[k];
+		if (id < 0 || id > f->max_id || idmap[id] < 0)
+			continue;
+		o->buy[j] = idmap[id];
+		o->node[j] = o->node[k];
+		o->val[j] = o->val[k];
+		o->share[j] = o->share[k];
+		memcpy(b->sup[b->n], o->code[k], 18);
+		b->k[b->n++] = j++;
+		if (b->n == CC_CODEMAP_BATCH)
+			rc = edge_batch_resolve(f, reg, o, b, err);
+	}
+	if (rc == 0 && b->n)
+		rc = edge_batch_resolve(f, reg, o, b, err);
+	o->k = j;
+	free(o->code);
+	o->code = NULL;
+	free(b);
+	return rc;
+}
+
+/* The supply edges of rowids in [LO, HI) into O (with REG NULL, unresolved: edges_read).
+ * 0 or a negative CC_E*. */
 static int supply_part(struct cc_store *st, const struct cc_frame *f,
 		       const struct cc_catalogue *cat, const struct cc_codemap *reg, int64_t lo,
 		       int64_t hi, struct edge_out *o, struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
+	if (!reg && !o->code && !(o->code = malloc(sizeof *o->code * (size_t)o->cap)))
+		return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 	int rc = cc_stmt_prepare(st, &s,
 				 "SELECT supplier, buyer_id, chain, node, annual_value, share FROM "
 				 "supply_edges WHERE rowid >= ?1 AND rowid < ?2",
@@ -1313,9 +1461,11 @@ static int reload_members(struct cc_store *st, struct cc_frame *f, const struct 
 
 /* What a build reads on one or two connections (load_parts, below). */
 enum { PART_INDICATORS = 1, PART_EDGES = 2, PART_MEMBERS = 4 };
+struct side;
 static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame *f, unsigned what,
 		      const struct cc_catalogue *cat, const int32_t *scan_perm,
-		      const int64_t *id_cut, struct cc_error *err);
+		      const int64_t *id_cut, int fill, struct side *sd, int *outside,
+		      struct cc_error *err);
 
 static int reload_supply(struct cc_store *st, struct cc_frame *f, const struct cc_catalogue *cat,
 			 struct cc_error *err)
@@ -1329,7 +1479,7 @@ static int reload_supply(struct cc_store *st, struct cc_frame *f, const struct c
 	/* On two connections when a second one on the same snapshot can be had (the follow's
 	 * read transaction is open), as a build reads them. */
 	struct cc_store *st2 = cc_store_same_snapshot(st, cc_store_log_seq(st));
-	int rc = load_parts(st, st2, f, PART_EDGES, cat, NULL, NULL, err);
+	int rc = load_parts(st, st2, f, PART_EDGES, cat, NULL, NULL, 0, NULL, NULL, err);
 	if (st2)
 		cc_store_close(st2);
 	return rc;
@@ -1370,24 +1520,98 @@ static void seal_all(struct cc_frame *f)
 		cc_col_seal(f->own[k]);
 }
 
-/* Work for the second connection of a build. */
+/*
+ * The work of load_parts as items two threads take in turn (each on its own connection): the
+ * two halves of the supply edges (by rowid; only the first when the build's second thread read
+ * the second early), the memberships, then the indicators in PART_CHUNKS ranges of enterprise
+ * ids. A thread takes the next item when it is done with one, so neither waits for the other
+ * at the end (a fixed half each left one thread idle for ~0.5 s at 1M).
+ */
+struct parts_queue {
+	struct part proto;	  /* what every item shares (f, cat, reg, scan_perm, …) */
+	const int64_t *id_cut;	  /* PART_CHUNKS + 1 enterprise ids: chunk k is [k, k+1) */
+	int64_t row_mid;	  /* the edges' halves: [INT64_MIN, mid) and [mid, max) */
+	struct edge_out *eo;	  /* eo[0] and eo[1]: each half's edges */
+	int nitems, next, failed; /* next and failed: atomic */
+	int supply, members;	  /* supply: the edge halves in the queue (0, 1 or 2) */
+};
+
+/*
+ * The second connection of a build, on its own thread from the start. While the first reads
+ * the registry (~1 s at 1M firms, which everything else needs to place its rows) it finds the
+ * periods held and makes the annual columns, then, when the build reads supply edges, reads
+ * the second half of them without the registry (supplier codes and buyer store ids kept:
+ * edges_read with no map). When the first has read the registry it hands over the parts
+ * queue (side_go); this thread resolves its half (edges_resolve) and takes items from the
+ * queue with it. Before, this thread sat idle for most of the registry's second.
+ */
 struct side {
 	struct cc_store *st;
 	struct cc_frame *f;
-	int monthly, rc;
+	const struct cc_catalogue *cat;
+	int monthly, edges, rc;
 	struct periods per;
 	size_t n; /* the enterprises it made the annual columns for */
 	int cols_made;
 	struct cc_error err;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int ready; /* 1: the periods and the edges' rowid range are known (or rc is set) */
+	int go;	   /* 1: queue is set, or the first thread gave up (queue NULL) */
+	/* The edges' rowids: [row_lo, row_hi), split at row_mid; total rows. */
+	int64_t row_lo, row_hi, row_mid, total;
+	struct edge_out early; /* the second half of the edges, read early */
+	double early_seconds;
+	struct parts_queue *queue;
+	struct part *me; /* this thread's part of the queue (its connection, timings, error) */
+	pthread_t th;
+	int running; /* the thread was started and not joined yet */
 };
 
-/* The second connection while the first reads the registry: the periods held, then the
- * annual columns (filled with NaN: ~0.3 s at 1M x 5 years) for the registry's count on the
- * same snapshot, which is what the first finds. */
-static void *side_periods(void *arg)
+static void side_signal(struct side *sd, int *flag)
+{
+	pthread_mutex_lock(&sd->lock);
+	*flag = 1;
+	pthread_cond_broadcast(&sd->cond);
+	pthread_mutex_unlock(&sd->lock);
+}
+
+static void side_wait(struct side *sd, const int *flag)
+{
+	pthread_mutex_lock(&sd->lock);
+	while (!*flag)
+		pthread_cond_wait(&sd->cond, &sd->lock);
+	pthread_mutex_unlock(&sd->lock);
+}
+
+/* Hands Q (NULL: the build gave up) and the part ME to the second thread. */
+static void side_go(struct side *sd, struct parts_queue *q, struct part *me)
+{
+	pthread_mutex_lock(&sd->lock);
+	sd->queue = q;
+	sd->me = me;
+	sd->go = 1;
+	pthread_cond_broadcast(&sd->cond);
+	pthread_mutex_unlock(&sd->lock);
+}
+
+/* Waits for the second thread to end (no-op when it is not running). */
+static void side_join(struct side *sd)
+{
+	if (!sd->running)
+		return;
+	if (!sd->go)
+		side_go(sd, NULL, NULL);
+	pthread_join(sd->th, NULL);
+	sd->running = 0;
+}
+
+static void *part_run(void *arg);
+
+static void *side_main(void *arg)
 {
 	struct side *sd = arg;
-	sd->rc = read_periods(sd->st, sd->monthly, &sd->per, &sd->err);
+	sd->rc = read_periods(sd->st, sd->monthly, period_sample(), &sd->per, &sd->err);
 	if (sd->rc == 0) {
 		int64_t n = cc_store_int(sd->st, "SELECT count(*) FROM enterprises", -1);
 		if (n >= 0) {
@@ -1396,24 +1620,38 @@ static void *side_periods(void *arg)
 			sd->cols_made = sd->rc == 0;
 		}
 	}
+	if (sd->rc == 0 && sd->edges) {
+		sd->total = cc_store_int(sd->st, "SELECT count(*) FROM supply_edges", 0);
+		sd->row_lo = cc_store_int(sd->st, "SELECT min(rowid) FROM supply_edges", 0);
+		sd->row_hi = cc_store_int(sd->st, "SELECT max(rowid) FROM supply_edges", 0) + 1;
+		sd->row_mid = sd->row_lo + (sd->row_hi - sd->row_lo) / 2;
+		sd->rc = edge_out_init(&sd->early, sd->total / 2 + 1, &sd->err);
+	}
+	side_signal(sd, &sd->ready);
+	if (sd->rc == 0 && sd->edges) {
+		double t0 = mono_seconds();
+		sd->rc = supply_part(sd->st, sd->f, sd->cat, NULL, sd->row_mid, INT64_MAX,
+				     &sd->early, &sd->err);
+		sd->early_seconds = mono_seconds() - t0;
+		if (getenv("CC_FRAME_TRACE"))
+			fprintf(stderr, "early: %.3f-%.3f\n", t0, mono_seconds());
+	}
+	side_wait(sd, &sd->go);
+	struct parts_queue *q = sd->queue;
+	if (!q)
+		return NULL;
+	if (sd->rc == 0 && sd->edges) {
+		double t0 = mono_seconds();
+		sd->rc = edges_resolve(sd->f, q->proto.reg, &sd->early, &sd->err);
+		sd->early_seconds += mono_seconds() - t0;
+	}
+	if (sd->rc) {
+		__atomic_store_n(&q->failed, 1, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	part_run(sd->me);
 	return NULL;
 }
-
-/*
- * The work of load_parts as items two threads take in turn (each on its own connection): the
- * two halves of the supply edges (by rowid), the memberships, then the indicators in
- * PART_CHUNKS ranges of enterprise ids. A thread takes the next item when it is done with
- * one, so the thread that read the registry (and starts later) does less: neither waits for
- * the other at the end (a fixed half each left one thread idle for ~0.5 s at 1M).
- */
-struct parts_queue {
-	struct part proto;	  /* what every item shares (f, cat, reg, scan_perm, …) */
-	const int64_t *id_cut;	  /* PART_CHUNKS + 1 enterprise ids: chunk k is [k, k+1) */
-	int64_t row_mid;	  /* the edges' halves: [INT64_MIN, mid) and [mid, max) */
-	struct edge_out *eo;	  /* eo[0] and eo[1]: each half's edges */
-	int nitems, next, failed; /* next and failed: atomic */
-	int supply, members;
-};
 
 /* Item K of Q on connection ST, with timings added to SECONDS (indicators, edges,
  * members). 0 or a negative CC_E* with the reason in ERR. */
@@ -1424,7 +1662,7 @@ static int part_item(struct parts_queue *q, int k, struct cc_store *st, double *
 	p.st = st;
 	double t0 = mono_seconds();
 	int rc, slot;
-	int nedge = q->supply ? 2 : 0, nmem = q->members ? 1 : 0;
+	int nedge = q->supply, nmem = q->members ? 1 : 0;
 	if (k < nedge) {
 		rc = supply_part(st, p.f, p.cat, p.reg, k ? q->row_mid : INT64_MIN,
 				 k ? INT64_MAX : q->row_mid, &q->eo[k], err);
@@ -1436,12 +1674,17 @@ static int part_item(struct parts_queue *q, int k, struct cc_store *st, double *
 		int c = k - nedge - nmem;
 		p.id_lo = q->id_cut[c];
 		p.id_hi = q->id_cut[c + 1];
+		size_t M = (size_t)p.f->n;
+		p.pos_lo = M * (size_t)c / PART_CHUNKS;
+		p.pos_hi = M * (size_t)(c + 1) / PART_CHUNKS;
 		rc = indicators_part(&p);
 		if (rc)
 			cc_error_set(err, rc, "%s", p.err.msg);
 		slot = 0;
 	}
 	seconds[slot] += mono_seconds() - t0;
+	if (getenv("CC_FRAME_TRACE"))
+		fprintf(stderr, "item %d on %p: %.3f-%.3f\n", k, (void *)st, t0, mono_seconds());
 	return rc;
 }
 
@@ -1468,15 +1711,21 @@ static void *part_run(void *arg)
  * through ST2, a connection on the same snapshot), as the items of a parts_queue; then the
  * indicator columns are put in frame order and the second half's edges appended to the
  * first's. ID_CUT (PART_CHUNKS + 1 ids, NULL when no indicators are read) splits the
- * indicators. 0 or a negative CC_E*.
+ * indicators; with FILL each chunk fills its annual rows with NaN first. SD (NULL for none): a
+ * build's second thread, already running on ST2, which has
+ * read the second half of the edges (when WHAT has them) and takes its share of the queue
+ * from here. 0 or a negative CC_E*.
  */
 static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame *f, unsigned what,
 		      const struct cc_catalogue *cat, const int32_t *scan_perm,
-		      const int64_t *id_cut, struct cc_error *err)
+		      const int64_t *id_cut, int fill, struct side *sd, int *outside,
+		      struct cc_error *err)
 {
+	int out_flag = 0;
 	int supply = (what & PART_EDGES) != 0;
 	int inds = (what & PART_INDICATORS) != 0 && id_cut;
 	int two = st2 != NULL;
+	int early = sd && supply; /* the second half of the edges is SD's */
 	pthread_mutex_t month_lock = PTHREAD_MUTEX_INITIALIZER;
 	struct cc_codemap reg = {0};
 	struct edge_out eo[2];
@@ -1484,30 +1733,54 @@ static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame
 	int64_t row_lo = 0, row_hi = 0, total = 0;
 	int rc = 0;
 	if (supply) {
-		total = cc_store_int(st, "SELECT count(*) FROM supply_edges", 0);
-		row_lo = cc_store_int(st, "SELECT min(rowid) FROM supply_edges", 0);
-		row_hi = cc_store_int(st, "SELECT max(rowid) FROM supply_edges", 0) + 1;
+		if (early) {
+			total = sd->total;
+			row_lo = sd->row_lo;
+			row_hi = sd->row_hi;
+		} else {
+			total = cc_store_int(st, "SELECT count(*) FROM supply_edges", 0);
+			row_lo = cc_store_int(st, "SELECT min(rowid) FROM supply_edges", 0);
+			row_hi = cc_store_int(st, "SELECT max(rowid) FROM supply_edges", 0) + 1;
+		}
 		rc = registry_map_build(f, &reg, err);
 		if (rc == 0)
 			rc = edge_out_init(&eo[0], total + 1, err);
-		if (rc == 0)
+		if (rc == 0 && !early)
 			rc = edge_out_init(&eo[1], total / 2 + 1, err);
 	}
 	struct parts_queue q = {.proto = {.f = f,
 					  .cat = cat,
 					  .scan_perm = scan_perm,
 					  .reg = &reg,
+					  .fill = fill,
+					  .outside = &out_flag,
 					  .month_lock = &month_lock},
 				.id_cut = id_cut,
-				.row_mid = row_lo + (row_hi - row_lo) / 2,
+				.row_mid = early ? sd->row_mid : row_lo + (row_hi - row_lo) / 2,
 				.eo = eo,
-				.supply = supply,
+				.supply = supply ? 2 - early : 0,
 				.members = (what & PART_MEMBERS) != 0};
-	q.nitems = (supply ? 2 : 0) + (q.members ? 1 : 0) + (inds ? PART_CHUNKS : 0);
+	q.nitems = q.supply + (q.members ? 1 : 0) + (inds ? PART_CHUNKS : 0);
 	/* Each thread's own state: its connection, timings and error. */
 	struct part p[2] = {{.st = st, .queue = &q}, {.st = st2, .queue = &q}};
 	pthread_t th;
-	if (rc == 0) {
+	if (sd) {
+		side_go(sd, rc == 0 ? &q : NULL, &p[1]);
+		if (rc == 0)
+			part_run(&p[0]);
+		side_join(sd);
+		if (early) {
+			p[1].seconds[1] += sd->early_seconds;
+			eo[1] = sd->early; /* moved: SD's copy is forgotten */
+			memset(&sd->early, 0, sizeof sd->early);
+		}
+		if (rc == 0 && sd->rc)
+			rc = cc_error_set(err, sd->rc, "%s", sd->err.msg);
+		if (rc == 0)
+			rc = p[0].rc   ? cc_error_set(err, p[0].rc, "%s", p[0].err.msg)
+			     : p[1].rc ? cc_error_set(err, p[1].rc, "%s", p[1].err.msg)
+				       : 0;
+	} else if (rc == 0) {
 		two = two && pthread_create(&th, NULL, part_run, &p[1]) == 0;
 		part_run(&p[0]);
 		if (two)
@@ -1517,8 +1790,10 @@ static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame
 				      : 0;
 	}
 	cc_codemap_free(&reg);
+	if (outside)
+		*outside = out_flag;
 	double t0 = mono_seconds();
-	if (rc == 0 && inds)
+	if (rc == 0 && inds && !out_flag)
 		rc = columns_to_frame_order(f, scan_perm, st2 ? 2 : 1, err);
 	double t1 = mono_seconds();
 	if (supply) {
@@ -1535,18 +1810,20 @@ static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame
 	if (getenv("CC_FRAME_TIMING"))
 		fprintf(stderr,
 			"frame parts (%d thread%s, seconds of each): indicators %.2f / %.2f, "
-			"edges %.2f / %.2f, members %.2f / %.2f; columns in frame order %.2f s, "
+			"edges %.2f / %.2f%s, members %.2f / %.2f; columns in frame order %.2f s, "
 			"edges by node %.2f s\n",
 			two ? 2 : 1, two ? "s" : "", p[0].seconds[0], p[1].seconds[0],
-			p[0].seconds[1], p[1].seconds[1], p[0].seconds[2], p[1].seconds[2], t1 - t0,
-			mono_seconds() - t1);
+			p[0].seconds[1], p[1].seconds[1],
+			early ? " (the second's from the registry's start)" : "", p[0].seconds[2],
+			p[1].seconds[2], t1 - t0, mono_seconds() - t1);
 	return rc;
 }
 
 /*
  * Builds F's data inside a read transaction the caller opened. With a second connection on
- * the same snapshot (two cores), the periods are found while the registry loads, and then
- * each connection reads half of the indicators and of the supply edges (load_parts).
+ * the same snapshot (two cores), a second thread finds the periods and reads half of the
+ * supply edges while the registry loads (struct side), and then both read the rest of the
+ * indicators, edges and memberships (load_parts).
  */
 static int build_in_tx(struct cc_store *st, struct cc_frame *f, int flags,
 		       const struct cc_catalogue *cat, struct cc_error *err)
@@ -1560,36 +1837,75 @@ static int build_in_tx(struct cc_store *st, struct cc_frame *f, int flags,
 	int timing = getenv("CC_FRAME_TIMING") != NULL;
 	double t[4];
 	t[0] = mono_seconds();
-	struct side sd = {.f = f, .monthly = (flags & CC_FRAME_MONTHLY) != 0};
-	f->nnodes = cat->nnodes; /* before the threads: both sections read it */
 	int registry_only = (flags & CC_FRAME_REGISTRY) != 0;
+	unsigned parts = PART_MEMBERS | (registry_only ? 0 : PART_INDICATORS) |
+			 (flags & (CC_FRAME_NO_SUPPLY | CC_FRAME_REGISTRY) ? 0 : PART_EDGES);
+	struct side sd = {.f = f,
+			  .cat = cat,
+			  .monthly = (flags & CC_FRAME_MONTHLY) != 0,
+			  .edges = (parts & PART_EDGES) != 0};
+	pthread_mutex_init(&sd.lock, NULL);
+	pthread_cond_init(&sd.cond, NULL);
+	f->nnodes = cat->nnodes; /* before the threads: both sections read it */
 	sd.st = registry_only ? NULL : cc_store_same_snapshot(st, f->seq);
-	pthread_t th;
-	int threaded = sd.st && pthread_create(&th, NULL, side_periods, &sd) == 0;
-	int rc = load_enterprises(st, f, &idmap, &maxid, &scan_perm, id_cut, err);
+	sd.running = sd.st && pthread_create(&sd.th, NULL, side_main, &sd) == 0;
+	int ascending = 0, outside = 0;
+	int rc = load_enterprises(st, f, &idmap, &maxid, &scan_perm, id_cut, &ascending, err);
 	/* Kept: readers map a store id to the frame's index with cc_frame_of_id. */
 	f->index_of_id = idmap;
 	f->max_id = maxid;
 	t[1] = mono_seconds();
-	if (threaded) {
-		pthread_join(th, NULL);
+	if (getenv("CC_FRAME_TRACE"))
+		fprintf(stderr, "registry: %.3f-%.3f\n", t[0], t[1]);
+	if (sd.running) {
+		side_wait(&sd, &sd.ready);
 		if (rc == 0 && sd.rc)
 			rc = cc_error_set(err, sd.rc, "%s", sd.err.msg);
 	} else if (rc == 0 && !registry_only) {
-		rc = read_periods(st, sd.monthly, &sd.per, err);
+		rc = read_periods(st, sd.monthly, period_sample(), &sd.per, err);
 	}
 	if (rc == 0 && !(sd.cols_made && sd.n == (size_t)f->n))
 		rc = make_period_columns(f, &sd.per, (size_t)f->n, err);
-	unsigned parts = PART_MEMBERS | (registry_only ? 0 : PART_INDICATORS) |
-			 (flags & (CC_FRAME_NO_SUPPLY | CC_FRAME_REGISTRY) ? 0 : PART_EDGES);
+	if (rc == 0 && !ascending)
+		fill_annual(f, 0, (size_t)f->n);
 	t[2] = mono_seconds();
 	if (rc == 0)
-		rc = load_parts(st, sd.st, f, parts, cat, scan_perm, id_cut, err);
+		rc = load_parts(st, sd.st, f, parts, cat, scan_perm, id_cut, ascending,
+				sd.running ? &sd : NULL, &outside, err);
+	double t_again = mono_seconds();
+	if (rc == 0 && outside) {
+		/* A row outside the sampled periods: the periods in full and the indicators again
+		 * (the edges and memberships read stand). */
+		for (int m = 0; m < CC_M_BASE_COUNT; m++)
+			if (f->monthly[m]) {
+				cc_col_release(f->own[COL_MONTHLY0 + m]);
+				f->own[COL_MONTHLY0 + m] = NULL;
+				f->monthly[m] = NULL;
+			}
+		rc = read_periods(st, sd.monthly, 0, &sd.per, err);
+		if (rc == 0)
+			rc = make_period_columns(f, &sd.per, (size_t)f->n, err);
+		if (rc == 0 && !ascending)
+			fill_annual(f, 0, (size_t)f->n);
+		if (rc == 0)
+			rc = load_parts(st, sd.st, f, PART_INDICATORS, cat, scan_perm, id_cut,
+					ascending, NULL, &outside, err);
+		if (rc == 0 && outside)
+			rc = cc_error_set(err, CC_EDB, "indicator periods changed during a build");
+		if (timing)
+			fprintf(stderr,
+				"frame build: periods outside those sampled, read again in %.2f s\n",
+				mono_seconds() - t_again);
+	}
+	side_join(&sd); /* when load_parts was not reached (it joins it otherwise) */
+	edge_out_free(&sd.early);
 	free(scan_perm);
 	if (sd.st) {
 		cc_store_exec(sd.st, "COMMIT", NULL);
 		cc_store_close(sd.st);
 	}
+	pthread_cond_destroy(&sd.cond);
+	pthread_mutex_destroy(&sd.lock);
 	seal_all(f);
 	t[3] = mono_seconds();
 	if (timing)

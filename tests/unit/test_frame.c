@@ -481,6 +481,12 @@ static void check_against_sql(struct cc_store *st, const struct cc_frame *f)
 		assert_true(i >= 0);
 		int period = (int)cc_stmt_int64(s, 1);
 		rows++;
+		if (period % 100 == 0)
+			assert_true(period / 100 >= f->year0 &&
+				    period / 100 < f->year0 + f->nyears);
+		else
+			assert_true(period / 100 * 12 + period % 100 - 1 >= f->month0 &&
+				    period / 100 * 12 + period % 100 - 1 < f->month0 + f->nmonths);
 		for (int m = 0; m < CC_M_BASE_COUNT; m++) {
 			double x;
 			if (period % 100 == 0) {
@@ -588,6 +594,37 @@ static void test_build_against_sql(void **state)
 		check_against_sql(st, f);
 		cc_frame_release(f);
 	}
+	/* The periods a build takes from the first and last rows (read_periods' sample), when a
+	 * firm in the middle reports a year and a month outside them: the build sees those rows,
+	 * reads the periods in full and the indicators again, on two connections and on one. */
+	assert_int_equal(
+		cc_store_exec(st,
+			      "INSERT INTO indicators(enterprise_id, period, revenue, employees) "
+			      "SELECT id, 200100, 5.5, 7 FROM enterprises ORDER BY id LIMIT 1 "
+			      "OFFSET 400;"
+			      "INSERT INTO indicators(enterprise_id, period, revenue) SELECT id, "
+			      "(SELECT max(period) FROM indicators WHERE period % 100 <> 0) + 100, "
+			      "1.25 FROM enterprises ORDER BY id LIMIT 1 OFFSET 401",
+			      &err),
+		0);
+	setenv("CC_FRAME_PERIOD_SAMPLE", "1", 1);
+	for (int serial = 0; serial < 2; serial++) {
+		struct cc_frame *f = NULL;
+		if (serial)
+			setenv("CC_FRAME_SERIAL", "1", 1);
+		int rc = cc_frame_build(st, CC_FRAME_MONTHLY, &f, &err);
+		unsetenv("CC_FRAME_SERIAL");
+		assert_int_equal(rc, 0);
+		assert_int_equal(f->year0, 2001);
+		assert_int_equal(f->month0 + f->nmonths - 1,
+				 cc_store_int(st,
+					      "SELECT max(period / 100 * 12 + period % 100 - 1) "
+					      "FROM indicators WHERE period % 100 <> 0",
+					      -1));
+		check_against_sql(st, f);
+		cc_frame_release(f);
+	}
+	unsetenv("CC_FRAME_PERIOD_SAMPLE");
 	/* Edge values held as fixed point at the scale the data needs, found after the first
 	 * 4,096 values (a third decimal on the last edge: the second pass), and as doubles when a
 	 * value has no exact form; every value still the store's, bit for bit. */

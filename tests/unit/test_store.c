@@ -75,6 +75,8 @@ static void test_migrations(void **state)
 	(void)state;
 	struct cc_store *st = open_db("m.db");
 	assert_int_equal(cc_store_schema_version(st), cc_schema_count());
+	/* A new database has 16 KiB pages (store.c: a frame build reads whole tables). */
+	assert_int_equal(cc_store_int(st, "PRAGMA page_size", 0), 16384);
 	int64_t g = cc_store_generation(st);
 	struct cc_error err;
 	assert_int_equal(cc_store_begin(st, &err), 0);
