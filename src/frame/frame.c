@@ -1115,7 +1115,8 @@ static int edges_read(struct cc_stmt *s, const struct cc_frame *f, const struct 
 		      const struct cc_codemap *reg, struct edge_out *o, struct cc_error *err)
 {
 	int rc = 0;
-	const int32_t *idmap = f->index_of_id;
+	/* Not read before the registry is: the first thread is writing it. */
+	const int32_t *idmap = reg ? f->index_of_id : NULL;
 	struct edge_batch *b = malloc(sizeof *b);
 	if (!b)
 		return cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
@@ -1561,6 +1562,8 @@ struct side {
 	/* The edges' rowids: [row_lo, row_hi), split at row_mid; total rows. */
 	int64_t row_lo, row_hi, row_mid, total;
 	struct edge_out early; /* the second half of the edges, read early */
+	int early_rc;	       /* and how that went (the first thread reads it after the join) */
+	struct cc_error early_err;
 	double early_seconds;
 	struct parts_queue *queue;
 	struct part *me; /* this thread's part of the queue (its connection, timings, error) */
@@ -1627,11 +1630,12 @@ static void *side_main(void *arg)
 		sd->row_mid = sd->row_lo + (sd->row_hi - sd->row_lo) / 2;
 		sd->rc = edge_out_init(&sd->early, sd->total / 2 + 1, &sd->err);
 	}
-	side_signal(sd, &sd->ready);
-	if (sd->rc == 0 && sd->edges) {
+	int early = sd->rc == 0 && sd->edges;
+	side_signal(sd, &sd->ready); /* rc and err are the first thread's to read from here */
+	if (early) {
 		double t0 = mono_seconds();
-		sd->rc = supply_part(sd->st, sd->f, sd->cat, NULL, sd->row_mid, INT64_MAX,
-				     &sd->early, &sd->err);
+		sd->early_rc = supply_part(sd->st, sd->f, sd->cat, NULL, sd->row_mid, INT64_MAX,
+					   &sd->early, &sd->early_err);
 		sd->early_seconds = mono_seconds() - t0;
 		if (getenv("CC_FRAME_TRACE"))
 			fprintf(stderr, "early: %.3f-%.3f\n", t0, mono_seconds());
@@ -1640,12 +1644,12 @@ static void *side_main(void *arg)
 	struct parts_queue *q = sd->queue;
 	if (!q)
 		return NULL;
-	if (sd->rc == 0 && sd->edges) {
+	if (early && sd->early_rc == 0) {
 		double t0 = mono_seconds();
-		sd->rc = edges_resolve(sd->f, q->proto.reg, &sd->early, &sd->err);
+		sd->early_rc = edges_resolve(sd->f, q->proto.reg, &sd->early, &sd->early_err);
 		sd->early_seconds += mono_seconds() - t0;
 	}
-	if (sd->rc) {
+	if (sd->early_rc) {
 		__atomic_store_n(&q->failed, 1, __ATOMIC_RELAXED);
 		return NULL;
 	}
@@ -1774,8 +1778,8 @@ static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame
 			eo[1] = sd->early; /* moved: SD's copy is forgotten */
 			memset(&sd->early, 0, sizeof sd->early);
 		}
-		if (rc == 0 && sd->rc)
-			rc = cc_error_set(err, sd->rc, "%s", sd->err.msg);
+		if (rc == 0 && sd->early_rc)
+			rc = cc_error_set(err, sd->early_rc, "%s", sd->early_err.msg);
 		if (rc == 0)
 			rc = p[0].rc   ? cc_error_set(err, p[0].rc, "%s", p[0].err.msg)
 			     : p[1].rc ? cc_error_set(err, p[1].rc, "%s", p[1].err.msg)

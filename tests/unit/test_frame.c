@@ -867,6 +867,8 @@ int main(void)
 	/* The ThreadSanitizer run of scripts/test.sh: the threaded tests only. */
 	const struct CMUnitTest threaded[] = {
 		cmocka_unit_test(test_col_sharing),
+		/* A build's two threads: the second reads edges while the registry loads. */
+		cmocka_unit_test(test_serial_build),
 		cmocka_unit_test(test_follower_concurrency),
 	};
 	if (getenv("CC_TEST_CONCURRENCY_ONLY"))
