@@ -87,16 +87,17 @@ static const char *const extra[] = {
 	      "  EXECUTE FUNCTION cc_refuse('the audit log is append-only');"
 	      "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit FOR EACH ROW"
 	      "  EXECUTE FUNCTION cc_refuse('the audit log is append-only');"
-	      /* cc_region_within (domain/codes.c), which the SQLite connection registers in C */
-	      "CREATE FUNCTION region_within(code bigint, scope bigint) RETURNS boolean"
+	      /* cc_region_within (domain/codes.c), which the SQLite connection registers in C:
+	       * 1 or 0 (an integer, as SQLite's), NULL when either argument is NULL */
+	      "CREATE FUNCTION region_within(code bigint, scope bigint) RETURNS integer"
 	      "  LANGUAGE sql IMMUTABLE AS $$"
 	      "  SELECT CASE WHEN code IS NULL OR scope IS NULL THEN NULL"
-	      "    ELSE code BETWEEN 0 AND 999999 AND s BETWEEN 100000 AND 999999"
+	      "    ELSE (code BETWEEN 0 AND 999999 AND s BETWEEN 100000 AND 999999"
 	      "      AND code BETWEEN s AND s + CASE WHEN s % 10000 = 0 THEN 9999"
-	      "        WHEN s % 100 = 0 THEN 99 ELSE 0 END END"
+	      "        WHEN s % 100 = 0 THEN 99 ELSE 0 END)::int END"
 	      "  FROM (SELECT CASE WHEN scope BETWEEN 10 AND 99 THEN scope * 10000"
 	      "    WHEN scope BETWEEN 1000 AND 9999 THEN scope * 100 ELSE scope END AS s) x $$;"
-	      "CREATE FUNCTION region_within(code bigint, scope text) RETURNS boolean"
+	      "CREATE FUNCTION region_within(code bigint, scope text) RETURNS integer"
 	      "  LANGUAGE sql IMMUTABLE AS $$"
 	      "  SELECT region_within(code, CASE WHEN scope IS NULL THEN NULL"
 	      "    WHEN scope ~ '^[0-9]{1,9}$' THEN scope::bigint ELSE 0 END) $$;",
