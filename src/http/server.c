@@ -35,6 +35,7 @@
 #include "http/http.h"
 #include "match/match.h"
 #include "report/report.h"
+#include "store/pg.h"
 
 /* libmicrohttpd's memory pool per connection (request line and headers, its own response
  * headers; bodies are ours): 32 KB, its default. The pool is cleared whenever a kept-alive
@@ -588,7 +589,8 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 }
 
 /*
- * Makes the server's file folder beside the database (DB.files, mode 0700) and cleans it:
+ * Makes the server's file folder beside the database (DB.files, mode 0700; for PostgreSQL see
+ * http_serve) and cleans it:
  * uploads and exports (files in passing, left by a crash) go, reject reports older than
  * REPORT_DAYS go. Sets SRV->file_id past every id still there, so report links stay unique
  * across restarts. Returns 0 or CC_EIO.
@@ -668,7 +670,13 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 	srv.web_dir = web_dir;
 	srv.max_body = HTTP_MAX_UPLOAD;
 	srv.log_requests = getenv("CC_NO_ACCESS_LOG") == NULL;
-	if ((size_t)snprintf(srv.tmpdir, sizeof srv.tmpdir, "%s.files", db_path) >=
+	/* Beside an SQLite file; for a PostgreSQL URL, $CHAINCHIEF_FILES or ./chainchief.files
+	 * (each server of a deployment its own: docs/DEPLOY.md). */
+	const char *files = getenv("CHAINCHIEF_FILES");
+	if ((size_t)(cc_pg_is_url(db_path)
+			     ? snprintf(srv.tmpdir, sizeof srv.tmpdir, "%s",
+					files && *files ? files : "./chainchief.files")
+			     : snprintf(srv.tmpdir, sizeof srv.tmpdir, "%s.files", db_path)) >=
 	    sizeof srv.tmpdir)
 		return cc_error_set(err, CC_EINVAL, "the database path is too long");
 	rc = http_files_clean(&srv, 1, err);
