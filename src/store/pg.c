@@ -440,14 +440,20 @@ struct cc_store *cc_pg_same_snapshot(struct cc_store *st, int64_t seq)
 
 int cc_pg_log_bulk(struct cc_store *st, int on, struct cc_error *err)
 {
-	/* The triggers (schema_pg.c) read the meta row and log nothing while it is there. */
+	/* Settings of this transaction only (SET LOCAL): the triggers' WHEN clauses read them
+	 * (schema_pg.c); no other connection sees them, and a commit or rollback ends them. The
+	 * energy rule is skipped only when there are no accounts, as on SQLite (store.c). */
 	if (!on)
-		return cc_pg_exec(st, "DELETE FROM meta WHERE key = 'log_bulk'", err);
-	return cc_pg_exec(st,
-			  "INSERT INTO changes(kind, entity) VALUES(9, 0);"
-			  "INSERT INTO meta(key, value) VALUES('log_bulk', '1') "
-			  "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-			  err);
+		return cc_pg_exec(st, "SET LOCAL cc.log_bulk = '0'; SET LOCAL cc.energy_bulk = '0'",
+				  err);
+	int rc = cc_pg_exec(st,
+			    "INSERT INTO changes(kind, entity) VALUES(9, 0);"
+			    "SET LOCAL cc.log_bulk = '1'",
+			    err);
+	if (rc == 0 &&
+	    cc_pg_int(st, "SELECT count(*) FROM (SELECT 1 FROM energy_accounts LIMIT 1) x", 1) == 0)
+		rc = cc_pg_exec(st, "SET LOCAL cc.energy_bulk = '1'", err);
+	return rc;
 }
 
 int cc_pg_log_prune(struct cc_store *st, const char *name, int64_t seq, struct cc_error *err)
