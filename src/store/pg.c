@@ -630,8 +630,21 @@ static int prepare_now(struct cc_stmt *s, struct cc_error *err)
 {
 	struct cc_store *st = s->st;
 	struct cc_pg_stmt *ps = s->pg;
-	if (ps->prepared && memcmp(ps->ptype, ps->btype, (size_t)ps->nparams) == 0)
-		return 0;
+	if (ps->prepared) {
+		/* Values go as text, which the prepared types parse: prepare again only when a
+		 * value is now of another kind than a typed parameter was prepared with (an
+		 * integer where a double was, say), not for a NULL, nor where the server inferred
+		 * the type (a NULL or text when prepared), nor for an integer where a double was
+		 * (float8 reads it). A column of NULLs and numbers (an importer's row after row)
+		 * keeps one statement. */
+		int same = 1;
+		for (int i = 0; i < ps->nparams && same; i++)
+			same = ps->btype[i] == ps->ptype[i] || ps->btype[i] == CC_PG_NULL ||
+			       ps->ptype[i] == CC_PG_NULL || ps->ptype[i] == CC_PG_TEXT ||
+			       (ps->ptype[i] == CC_PG_DOUBLE && ps->btype[i] == CC_PG_INT);
+		if (same)
+			return 0;
+	}
 	if (ps->prepared) {
 		char dealloc[64];
 		snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", ps->name);

@@ -209,6 +209,23 @@ static void interface(const char *backend)
 	assert_int_equal(cc_stmt_step(s, &err), 1);
 	assert_int_equal(cc_stmt_int64(s, 0), 1);
 	cc_stmt_free(s);
+	/* one statement bound with values of other kinds in turn (NULL, integer, double, text) */
+	assert_int_equal(cc_stmt_prepare(st, &s, "SELECT ?1 * 2", &err), 0);
+	cc_stmt_bind_int64(s, 1, 21);
+	assert_int_equal(cc_stmt_step(s, &err), 1);
+	assert_int_equal(cc_stmt_int64(s, 0), 42);
+	cc_stmt_reset(s);
+	assert_int_equal(cc_stmt_step(s, &err), 1);
+	assert_true(cc_stmt_is_null(s, 0));
+	cc_stmt_reset(s);
+	cc_stmt_bind_double(s, 1, 1.25);
+	assert_int_equal(cc_stmt_step(s, &err), 1);
+	assert_true(cc_stmt_double(s, 0) == 2.5);
+	cc_stmt_reset(s);
+	cc_stmt_bind_int64(s, 1, -3);
+	assert_int_equal(cc_stmt_step(s, &err), 1);
+	assert_true(cc_stmt_double(s, 0) == -6);
+	cc_stmt_free(s);
 	/* numbers left out (?3 named, ?2 not) */
 	assert_int_equal(cc_stmt_prepare(st, &s, "SELECT ?1 || ?3", &err), 0);
 	cc_stmt_bind_text(s, 1, "a", 1);
