@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 #include "base/buf.h"
 #include "base/parse.h"
+#include "store/dialect.h"
 #include "store/schema.h"
 #include "domain/codes.h"
 #include "store/store.h"
@@ -172,6 +173,7 @@ int cc_store_open(struct cc_store **out, const char *path, int flags, struct cc_
 	sqlite3_create_function(st->db, "region_within", 2,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_region_within, NULL, NULL);
+	cc_dialect_sqlite_register(st->db);
 	if (!(flags & CC_STORE_READONLY)) {
 		/* 16 KiB pages for a new database (a no-op on an existing one, and it must come
 		 * before WAL writes the first page): a frame build reads the indicators and the
