@@ -15,13 +15,12 @@
 #include "domain/codes.h"
 #include "domain/uscc.h"
 #include "match/match_internal.h"
+#include "store/dialect.h"
+#include "store/fulltext.h"
 
 void match_today(char out[11])
 {
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	cc_date_today(out);
 }
 
 int match_kind_parse(const char *s)
@@ -330,8 +329,8 @@ static int posting_write(struct cc_store *st, const struct posting_in *in, const
 		rc = cc_stmt_prepare(
 			st, &s,
 			"UPDATE postings SET title=?2, description=?3, chain=?4, node=?5, quantity=?6, "
-			"unit=?7, region_pref=?8, valid_until=?9, contact=?10, "
-			"updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?1",
+			"unit=?7, region_pref=?8, valid_until=?9, contact=?10, updated_at=?11 "
+			"WHERE id=?1",
 			err);
 	else
 		rc = cc_stmt_prepare(
@@ -364,6 +363,10 @@ static int posting_write(struct cc_store *st, const struct posting_in *in, const
 		cc_stmt_bind_text(s, 11, p->kind, strlen(p->kind));
 		const char *a = in->actor ? in->actor : "cli";
 		cc_stmt_bind_text(s, 12, a, strlen(a));
+	} else {
+		char now[CC_STAMP_LEN];
+		cc_stamp_now(now);
+		cc_stmt_bind_text(s, 11, now, strlen(now));
 	}
 	if (cc_stmt_step(s, err) < 0) {
 		rc = CC_EDB;
@@ -487,12 +490,13 @@ int posting_withdraw(struct cc_store *st, int64_t id, const char *actor, struct 
 	if (rc)
 		return rc;
 	struct cc_stmt *s = NULL;
-	rc = cc_stmt_prepare(st, &s,
-			     "UPDATE postings SET status='withdrawn', "
-			     "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?1",
-			     err);
+	rc = cc_stmt_prepare(
+		st, &s, "UPDATE postings SET status='withdrawn', updated_at=?2 WHERE id=?1", err);
 	if (rc == 0) {
+		char now[CC_STAMP_LEN];
+		cc_stamp_now(now);
 		cc_stmt_bind_int64(s, 1, id);
+		cc_stmt_bind_text(s, 2, now, strlen(now));
 		if (cc_stmt_step(s, err) < 0)
 			rc = CC_EDB;
 		else if (cc_store_changes(st) == 0)
@@ -756,7 +760,7 @@ int match_query_phrases(const char *text, char *out, size_t n)
 static const struct {
 	const char *key, *asc, *desc;
 } sorts[] = {
-	{"title", "p.title COLLATE NOCASE", "p.title COLLATE NOCASE DESC"},
+	{"title", "lower(p.title)", "lower(p.title) DESC"},
 	{"enterprise", "e.name", "e.name DESC"},
 	{"kind", "p.kind", "p.kind DESC"},
 	{"node", "p.chain NULLS LAST, p.node NULLS LAST",
@@ -807,11 +811,9 @@ json_t *posting_search(struct cc_store *st, const struct posting_query *q, struc
 	match_today(today);
 
 	struct cc_buf where = CC_BUF_INIT(16384);
-	cc_buf_puts(&where, " WHERE 1");
+	cc_buf_puts(&where, " WHERE 1 = 1");
 	/* Parameters: ?1 fts, ?2 kind, ?3 chain, ?4 node, ?5 region lo, ?6 region hi, ?7 uscc,
 	 * ?8 today, ?20.. short terms. */
-	if (fts[0])
-		cc_buf_puts(&where, " AND postings_fts MATCH ?1");
 	if (q->kind && *q->kind)
 		cc_buf_puts(&where, " AND p.kind = ?2");
 	if (q->chain && *q->chain)
@@ -840,26 +842,39 @@ json_t *posting_search(struct cc_store *st, const struct posting_query *q, struc
 		if (t[k].chars < 3)
 			cc_buf_printf(
 				&where,
-				" AND instr(lower(p.title || ' ' || coalesce(p.description, '')), ?%d) > 0",
+				" AND strpos(lower(p.title || ' ' || coalesce(p.description, '')), ?%d) > 0",
 				20 + j++);
-	const char *from =
-		fts[0] ? " FROM postings_fts JOIN postings p ON p.id = postings_fts.rowid "
-			 "JOIN enterprises e ON e.id = p.enterprise_id"
-		       : " FROM postings p JOIN enterprises e ON e.id = p.enterprise_id";
+	/* The full-text matches as a derived table ft(doc, score) (store/fulltext.h). */
+	struct cc_buf from = CC_BUF_INIT(1024);
+	if (fts[0]) {
+		cc_buf_puts(&from, " FROM ");
+		cc_fulltext_from(&from, CC_FTS_POSTINGS, 1, "ft");
+		cc_buf_puts(&from, " JOIN postings p ON p.id = ft.doc JOIN enterprises e ON e.id = "
+				   "p.enterprise_id");
+	} else {
+		cc_buf_puts(&from, " FROM postings p JOIN enterprises e ON e.id = p.enterprise_id");
+	}
+	if (from.failed) {
+		cc_buf_release(&where);
+		cc_buf_release(&from);
+		cc_error_set(err, CC_ENOMEM, "out of memory");
+		return NULL;
+	}
 	json_t *res = NULL, *items = json_array();
 	int64_t total = 0;
 	for (int pass = 0; pass < 2; pass++) {
 		struct cc_buf sql = CC_BUF_INIT(32768);
 		if (pass == 0)
-			cc_buf_printf(&sql, "SELECT count(*)%s%s", from, cc_buf_str(&where));
+			cc_buf_printf(&sql, "SELECT count(*)%s%s", cc_buf_str(&from),
+				      cc_buf_str(&where));
 		else
-			cc_buf_printf(&sql,
-				      "SELECT " POSTING_COLS
-				      "%s%s ORDER BY %s%s%s LIMIT %d OFFSET %d",
-				      from, cc_buf_str(&where), sort_sql(q->sort, q->desc),
-				      *sort_sql(q->sort, q->desc) ? ", " : "",
-				      fts[0] ? "bm25(postings_fts), p.id" : "p.id DESC",
-				      q->limit > 0 ? q->limit : 50, q->offset > 0 ? q->offset : 0);
+			cc_buf_printf(
+				&sql,
+				"SELECT " POSTING_COLS "%s%s ORDER BY %s%s%s LIMIT %d OFFSET %d",
+				cc_buf_str(&from), cc_buf_str(&where), sort_sql(q->sort, q->desc),
+				*sort_sql(q->sort, q->desc) ? ", " : "",
+				fts[0] ? "ft.score, p.id" : "p.id DESC",
+				q->limit > 0 ? q->limit : 50, q->offset > 0 ? q->offset : 0);
 		struct cc_stmt *s = NULL;
 		int rc = cc_stmt_prepare(st, &s, cc_buf_str(&sql), err);
 		cc_buf_release(&sql);
@@ -902,9 +917,11 @@ json_t *posting_search(struct cc_store *st, const struct posting_query *q, struc
 	json_object_set_new(res, "total", json_integer(total));
 	json_object_set_new(res, "mode", json_string(mode));
 	cc_buf_release(&where);
+	cc_buf_release(&from);
 	return res;
 fail:
 	json_decref(items);
 	cc_buf_release(&where);
+	cc_buf_release(&from);
 	return NULL;
 }

@@ -14,6 +14,7 @@
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "match/match_internal.h"
+#include "store/fulltext.h"
 
 const char *const match_component[MATCH_NCOMP] = {"text",	 "node",       "industry",
 						  "region_pref", "cross_city", "quantity",
@@ -367,6 +368,12 @@ static struct match_item *take_posting(struct cands *c, const struct match_field
 	return it;
 }
 
+/* The full-text index of the postings of KIND (MATCH_SUPPLY / MATCH_DEMAND). */
+static int fts_of_kind(int kind)
+{
+	return kind == MATCH_SUPPLY ? CC_FTS_POSTINGS_SUPPLY : CC_FTS_POSTINGS_DEMAND;
+}
+
 /*
  * One text pass over the postings: the best bm25 rows of the text index of kind OPPOSITE for
  * QUERY (the index's own top-k, LIMIT 1.5 x WANT + 8), of them those open on TODAY and not the
@@ -381,12 +388,6 @@ static int text_pass(struct cc_store *st, const struct match_text *tx, struct ca
 {
 	/* The index of the opposite kind only (migration 6): its top rows are all candidates but
 	 * for the closed and the poster's own, so a small over-fetch covers those. */
-	static const char top_supply[] = "SELECT rowid, bm25(postings_fts_supply) FROM "
-					 "postings_fts_supply WHERE postings_fts_supply MATCH ?1 "
-					 "ORDER BY rank LIMIT ?2";
-	static const char top_demand[] = "SELECT rowid, bm25(postings_fts_demand) FROM "
-					 "postings_fts_demand WHERE postings_fts_demand MATCH ?1 "
-					 "ORDER BY rank LIMIT ?2";
 	int limit = want + want / 2 + 8, taken = 0, rc = 0;
 	if (match_text_serves(tx, opposite)) {
 		struct match_text_hit *h = malloc(sizeof *h * (size_t)limit);
@@ -406,12 +407,9 @@ static int text_pass(struct cc_store *st, const struct match_text *tx, struct ca
 		free(h);
 		return n < 0 ? n : taken;
 	}
-	struct cc_stmt *s =
-		cc_stmt_cached(st, opposite == MATCH_SUPPLY ? top_supply : top_demand, err);
+	struct cc_stmt *s = cc_fulltext_top(st, fts_of_kind(opposite), query, limit, err);
 	if (!s)
 		return CC_EDB;
-	cc_stmt_bind_text(s, 1, query, strlen(query));
-	cc_stmt_bind_int64(s, 2, limit);
 	while (taken < want && (rc = cc_stmt_step(s, err)) == 1) {
 		double bm = cc_stmt_double(s, 1);
 		struct match_item *it =
@@ -444,17 +442,6 @@ static int rare_trigrams(struct cc_store *st, const struct match_text *tx, struc
 			 int index, const char *loose, int max_df, int keep, char *out, size_t n,
 			 struct cc_error *err)
 {
-	static const char *const sqls[] = {
-		[MATCH_SUPPLY] = "SELECT count(*) FROM (SELECT 1 FROM postings_fts_supply WHERE "
-				 "postings_fts_supply MATCH ?1 LIMIT ?2)",
-		[MATCH_DEMAND] = "SELECT count(*) FROM (SELECT 1 FROM postings_fts_demand WHERE "
-				 "postings_fts_demand MATCH ?1 LIMIT ?2)",
-		[RARE_PRODUCTS] = "SELECT count(*) FROM (SELECT 1 FROM match_products_fts WHERE "
-				  "match_products_fts MATCH ?1 LIMIT ?2)",
-	};
-	struct cc_stmt *s = cc_stmt_cached(st, sqls[index], err);
-	if (!s)
-		return CC_EDB;
 	struct {
 		const char *p;
 		size_t len;
@@ -469,14 +456,18 @@ static int rare_trigrams(struct cc_store *st, const struct match_text *tx, struc
 				     ? match_text_df(tx, index, p + 1, (size_t)(e - p - 1))
 			     : mf ? match_fields_df(mf, index, p + 1, (size_t)(e - p - 1))
 				  : -1;
-		if (df <
-		    0) { /* not counted since the postings last changed (capped: MAX_DF is fixed) */
-			cc_stmt_bind_text(s, 1, p, (size_t)(e - p + 1));
-			cc_stmt_bind_int64(s, 2, (int64_t)max_df + 1);
-			int rc = cc_stmt_step(s, err);
-			df = rc == 1 ? cc_stmt_int64(s, 0) : 0;
-			cc_stmt_reset(s);
-			if (rc < 0)
+		if (df < 0) { /* not counted since the postings last changed (capped: MAX_DF is
+				 fixed) */
+			char phrase[256];
+			size_t len = (size_t)(e - p + 1);
+			if (len >= sizeof phrase)
+				len = 0;
+			memcpy(phrase, p, len);
+			phrase[len] = '\0';
+			df = cc_fulltext_count(
+				st, index == RARE_PRODUCTS ? CC_FTS_PRODUCTS : fts_of_kind(index),
+				phrase, (int64_t)max_df + 1, err);
+			if (df < 0)
 				return CC_EDB;
 			if (mf)
 				match_fields_df_put(mf, index, p + 1, (size_t)(e - p - 1), df);
@@ -521,19 +512,15 @@ static int product_pass(struct cc_store *st, struct cands *c, const char *query,
 			int sellers, int want, int64_t self, const struct cc_frame *f, double *best,
 			struct cc_error *err)
 {
-	static const char top_sql[] =
-		"SELECT rowid, bm25(match_products_fts) FROM match_products_fts "
-		"WHERE match_products_fts MATCH ?1 ORDER BY rank";
 	static const char sell_sql[] =
 		"SELECT enterprise_id FROM match_sellers WHERE product_id = ?1";
 	static const char buy_sql[] =
 		"SELECT enterprise_id FROM match_buyers WHERE product_id = ?1";
-	struct cc_stmt *s = cc_stmt_cached(st, top_sql, err);
-	struct cc_stmt *w = s ? cc_stmt_cached(st, sellers ? sell_sql : buy_sql, err) : NULL;
-	if (!w)
+	struct cc_stmt *w = cc_stmt_cached(st, sellers ? sell_sql : buy_sql, err);
+	struct cc_stmt *s = w ? cc_fulltext_top(st, CC_FTS_PRODUCTS, query, 0, err) : NULL;
+	if (!s)
 		return CC_EDB;
 	int taken = 0, rc = 0, rw = 0;
-	cc_stmt_bind_text(s, 1, query, strlen(query));
 	while (taken < want && (rc = cc_stmt_step(s, err)) == 1) {
 		double bm = cc_stmt_double(s, 1);
 		cc_stmt_bind_int64(w, 1, cc_stmt_int64(s, 0));
