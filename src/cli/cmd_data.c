@@ -354,7 +354,7 @@ int cmd_summary(struct cli_ctx *ctx, int argc, char **argv)
 		 "(SELECT uscc FROM enterprises)"},
 		{"postings", "供需信息", "SELECT count(*) FROM postings"},
 		{"generation", "数据代次",
-		 "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'"},
+		 "SELECT CAST(value AS BIGINT) FROM meta WHERE key='generation'"},
 		{"schema_version", "模式版本", "PRAGMA user_version"},
 	};
 	static const char *const cols[] = {"item", "name_zh=名称", "count#"};

@@ -262,7 +262,7 @@ void match_follow_init(void)
 struct match_fields *match_fields_get(struct cc_store *st, struct cc_frame *f, struct cc_error *err)
 {
 	static const char rev_sql[] =
-		"SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'postings_rev'";
+		"SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'postings_rev'";
 	struct match_fields *m =
 		cc_frame_ext(f, CC_FRAME_SLOT_POSTING_FIELDS, fields_make, fields_free);
 	if (!m) {

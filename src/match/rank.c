@@ -1021,10 +1021,10 @@ void match_item_text(struct cc_store *st, struct match_result *r, int i)
 	static const char psql[] = "SELECT title, coalesce(description, ''), unit FROM postings "
 				   "WHERE id = ?1";
 	static const char ssql[] =
-		"SELECT group_concat(p.name, ' ') FROM match_sellers s "
+		"SELECT string_agg(p.name, ' ') FROM match_sellers s "
 		"JOIN match_products p ON p.id = s.product_id WHERE s.enterprise_id = ?1";
 	static const char bsql[] =
-		"SELECT group_concat(p.name, ' ') FROM match_buyers s "
+		"SELECT string_agg(p.name, ' ') FROM match_buyers s "
 		"JOIN match_products p ON p.id = s.product_id WHERE s.enterprise_id = ?1";
 	struct match_item *it = &r->items[i];
 	if (it->explained)

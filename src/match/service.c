@@ -343,7 +343,7 @@ int match_services_load(struct cc_store *st, struct match_services *sv, struct c
 	memset(sv, 0, sizeof *sv);
 	const char *path = cc_store_path(st) ? cc_store_path(st) : "";
 	int64_t rev = cc_store_int(st,
-				   "SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
+				   "SELECT CAST(value AS BIGINT) FROM meta WHERE key = "
 				   "'postings_rev'",
 				   -2);
 	/* Inside a transaction the rows may yet be rolled back: read them, keep nothing. */

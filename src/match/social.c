@@ -12,6 +12,8 @@
 #include "domain/codes.h"
 #include "domain/uscc.h"
 #include "match/match_internal.h"
+#include "store/dialect.h"
+#include "store/fulltext.h"
 
 int match_index_rebuild(struct cc_store *st, struct cc_error *err)
 {
@@ -24,17 +26,23 @@ int match_index_rebuild(struct cc_store *st, struct cc_error *err)
 		"DELETE FROM match_buyers;"
 		"DELETE FROM match_products;"
 		"INSERT INTO match_products(name) SELECT DISTINCT product FROM supply_edges"
-		"  WHERE product <> '' ORDER BY 1;"
-		"INSERT INTO match_products_fts(match_products_fts) VALUES('rebuild');"
-		"INSERT OR IGNORE INTO match_sellers(product_id, enterprise_id)"
-		"  SELECT p.id, e.id FROM supply_edges s JOIN match_products p ON p.name = s.product"
-		"  JOIN enterprises e ON e.uscc = s.supplier ORDER BY 1, 2;"
-		"INSERT OR IGNORE INTO match_buyers(product_id, enterprise_id)"
-		"  SELECT p.id, s.buyer_id FROM supply_edges s JOIN match_products p"
-		"  ON p.name = s.product ORDER BY 1, 2;"
-		"INSERT INTO meta(key, value) SELECT 'match_index_generation', value FROM meta"
-		"  WHERE key = 'generation' ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
+		"  WHERE product <> '' ORDER BY 1;",
 		err);
+	if (rc == 0)
+		rc = cc_fulltext_rebuild(st, CC_FTS_PRODUCTS, err);
+	if (rc == 0)
+		rc = cc_store_exec(
+			st,
+			"INSERT INTO match_sellers(product_id, enterprise_id)"
+			"  SELECT p.id, e.id FROM supply_edges s JOIN match_products p ON p.name = "
+			"s.product  JOIN enterprises e ON e.uscc = s.supplier ORDER BY 1, 2"
+			"  ON CONFLICT DO NOTHING;"
+			"INSERT INTO match_buyers(product_id, enterprise_id)"
+			"  SELECT p.id, s.buyer_id FROM supply_edges s JOIN match_products p"
+			"  ON p.name = s.product ORDER BY 1, 2 ON CONFLICT DO NOTHING;"
+			"INSERT INTO meta(key, value) SELECT 'match_index_generation', value FROM meta"
+			"  WHERE key = 'generation' ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
+			err);
 	if (rc == 0)
 		rc = cc_store_commit(st, err);
 	if (rc)
@@ -45,15 +53,15 @@ int match_index_rebuild(struct cc_store *st, struct cc_error *err)
 int match_refresh(struct cc_store *st, struct cc_error *err)
 {
 	int64_t gen = cc_store_int(
-		st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'", 0);
+		st, "SELECT CAST(value AS BIGINT) FROM meta WHERE key='generation'", 0);
 	int64_t done = cc_store_int(
-		st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='match_index_generation'",
+		st, "SELECT CAST(value AS BIGINT) FROM meta WHERE key='match_index_generation'",
 		-1);
 	int rc = 0;
 	if (gen != done && (rc = match_index_rebuild(st, err)))
 		return rc;
 	int64_t after = cc_store_int(
-		st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='match_delivered'", 0);
+		st, "SELECT CAST(value AS BIGINT) FROM meta WHERE key='match_delivered'", 0);
 	int64_t last = cc_store_int(st, "SELECT coalesce(max(id), 0) FROM postings", 0);
 	if (last <= after)
 		return 0;
@@ -80,7 +88,7 @@ int match_refresh(struct cc_store *st, struct cc_error *err)
 int match_refresh_after(struct cc_store *st, int64_t before, int products, struct cc_error *err)
 {
 	int64_t done = cc_store_int(
-		st, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='match_index_generation'",
+		st, "SELECT CAST(value AS BIGINT) FROM meta WHERE key='match_index_generation'",
 		-1);
 	if (!products && done == before) {
 		int rc =
@@ -158,7 +166,7 @@ static int follow_write(struct cc_store *st, int64_t uid, const char *what, cons
 	/* The id (also when it already existed). */
 	rc = cc_stmt_prepare(st, &s,
 			     "SELECT id FROM subscriptions WHERE user_id=?1 AND what=?2 AND "
-			     "value=?3 AND kind IS ?4",
+			     "value=?3 AND kind IS NOT DISTINCT FROM ?4",
 			     err);
 	if (rc)
 		goto out;
@@ -293,20 +301,21 @@ json_t *match_subscriptions(struct cc_store *st, const char *user, struct cc_err
  * subscription S, never the subscriber's own, for an account still enabled. Both deliveries
  * below use it, so a new subscription is filled by the rule that later postings follow. */
 #define DELIVER_SELECT                                                                             \
-	"INSERT OR IGNORE INTO inbox(user_id, subscription_id, posting_id) "                       \
+	"INSERT INTO inbox(user_id, subscription_id, posting_id) "                                 \
 	"SELECT s.user_id, s.id, p.id FROM postings p "                                            \
 	"JOIN enterprises e ON e.id = p.enterprise_id "                                            \
 	"JOIN subscriptions s ON (s.kind IS NULL OR s.kind = p.kind) AND ("                        \
 	"  (s.what = 'node' AND (p.chain = s.value OR p.chain || '.' || p.node = s.value)) OR"     \
-	"  (s.what = 'region' AND region_within(e.region, s.value)) OR"                            \
-	"  (s.what = 'keyword' AND instr(lower(p.title || ' ' || coalesce(p.description, '')),"    \
+	"  (s.what = 'region' AND region_within(e.region, s.value) = 1) OR"                        \
+	"  (s.what = 'keyword' AND strpos(lower(p.title || ' ' || coalesce(p.description, '')),"   \
 	"     lower(s.value)) > 0)) "                                                              \
 	"JOIN users u ON u.id = s.user_id AND u.disabled = 0 AND (u.uscc IS NULL OR u.uscc <> "    \
 	"e.uscc) "
 
 int64_t match_deliver(struct cc_store *st, int64_t after, struct cc_error *err)
 {
-	static const char sql[] = DELIVER_SELECT "WHERE p.id > ?1 AND p.status = 'open'";
+	static const char sql[] =
+		DELIVER_SELECT "WHERE p.id > ?1 AND p.status = 'open' ON CONFLICT DO NOTHING";
 	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
 	if (!s)
 		return CC_EDB;
@@ -319,7 +328,8 @@ int64_t match_deliver(struct cc_store *st, int64_t after, struct cc_error *err)
 int64_t match_deliver_open(struct cc_store *st, int64_t subscription, struct cc_error *err)
 {
 	static const char sql[] = DELIVER_SELECT "WHERE s.id = ?1 AND p.status = 'open' AND "
-						 "(p.valid_until IS NULL OR p.valid_until >= ?2)";
+						 "(p.valid_until IS NULL OR p.valid_until >= ?2) "
+						 "ON CONFLICT DO NOTHING";
 	char today[11];
 	match_today(today);
 	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
@@ -390,12 +400,15 @@ int64_t match_inbox_read(struct cc_store *st, const char *user, int64_t id, stru
 		return uid;
 	struct cc_stmt *s = NULL;
 	if (cc_stmt_prepare(st, &s,
-			    "UPDATE inbox SET read_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+			    "UPDATE inbox SET read_at = ?3 "
 			    "WHERE user_id = ?1 AND read_at IS NULL AND (?2 = 0 OR id = ?2)",
 			    err))
 		return CC_EDB;
+	char now[CC_STAMP_LEN];
+	cc_stamp_now(now);
 	cc_stmt_bind_int64(s, 1, uid);
 	cc_stmt_bind_int64(s, 2, id);
+	cc_stmt_bind_text(s, 3, now, strlen(now));
 	int rc = cc_stmt_step(s, err);
 	cc_stmt_free(s);
 	return rc < 0 ? CC_EDB : cc_store_changes(st);
@@ -551,7 +564,8 @@ static int deal_find(struct cc_store *st, const struct deal_pair *p, struct matc
 {
 	static const char find_sql[] =
 		"SELECT id, value, supplier_confirmed, buyer_confirmed FROM deals "
-		"WHERE posting_id = ?1 AND cp_enterprise_id = ?2 AND cp_posting_id IS ?3";
+		"WHERE posting_id = ?1 AND cp_enterprise_id = ?2 AND cp_posting_id IS NOT DISTINCT "
+		"FROM ?3";
 	*old_value = NAN;
 	struct cc_stmt *s = cc_stmt_cached(st, find_sql, err);
 	if (!s)
@@ -581,8 +595,7 @@ static int deal_store(struct cc_store *st, const struct deal_pair *p, struct mat
 		"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 	static const char update_sql[] =
 		"UPDATE deals SET status = ?2, value = ?3, supplier_confirmed = ?4, "
-		"buyer_confirmed = ?5, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
-		"WHERE id = ?1";
+		"buyer_confirmed = ?5, updated_at = ?6 WHERE id = ?1";
 	struct cc_stmt *s = cc_stmt_cached(st, out->id ? update_sql : insert_sql, err);
 	if (!s)
 		return CC_EDB;
@@ -593,6 +606,9 @@ static int deal_store(struct cc_store *st, const struct deal_pair *p, struct mat
 			cc_stmt_bind_double(s, 3, stored);
 		cc_stmt_bind_int64(s, 4, out->supplier_confirmed);
 		cc_stmt_bind_int64(s, 5, out->buyer_confirmed);
+		char now[CC_STAMP_LEN];
+		cc_stamp_now(now);
+		cc_stmt_bind_text(s, 6, now, strlen(now));
 	} else {
 		cc_stmt_bind_int64(s, 1, p->a.id);
 		if (p->has_b)
@@ -732,6 +748,43 @@ int match_deal_parties(struct cc_store *st, int64_t id, char *a, char *b, struct
 	return rc == 1 ? 0 : cc_error_set(err, CC_ENOTFOUND, "id: no deal %lld", (long long)id);
 }
 
+/* Column COL of S as a JSON string, null when NULL. */
+static json_t *text_or_null(struct cc_stmt *s, int col)
+{
+	return cc_stmt_is_null(s, col) ? json_null() : json_string(cc_stmt_text(s, col));
+}
+
+/* The history of deal ID, oldest first, as a JSON array of {at, actor, status, value,
+ * comment}; NULL with the reason in ERR when it cannot be read. */
+static json_t *deal_events(struct cc_store *st, int64_t id, struct cc_error *err)
+{
+	static const char sql[] = "SELECT at, actor, status, value, comment FROM deal_events "
+				  "WHERE deal_id = ?1 ORDER BY id";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	if (!s)
+		return NULL;
+	cc_stmt_bind_int64(s, 1, id);
+	json_t *a = json_array();
+	int rc;
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		json_t *o = json_object();
+		json_object_set_new(o, "at", text_or_null(s, 0));
+		json_object_set_new(o, "actor", text_or_null(s, 1));
+		json_object_set_new(o, "status", text_or_null(s, 2));
+		json_object_set_new(o, "value",
+				    cc_stmt_is_null(s, 3) ? json_null()
+							  : json_real(cc_stmt_double(s, 3)));
+		json_object_set_new(o, "comment", text_or_null(s, 4));
+		json_array_append_new(a, o);
+	}
+	cc_stmt_reset(s);
+	if (rc < 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
 json_t *match_deals(struct cc_store *st, const char *uscc, int limit, struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
@@ -739,10 +792,7 @@ json_t *match_deals(struct cc_store *st, const char *uscc, int limit, struct cc_
 		    st, &s,
 		    "SELECT d.id, d.status, d.value, d.chain, d.created_at, d.updated_at, d.posting_id, "
 		    "d.cp_posting_id, sp.uscc, sp.name, sp.region, bu.uscc, bu.name, bu.region, p.title, "
-		    "(SELECT json_group_array(json_object('at', at, 'actor', actor, 'status', status, "
-		    "  'value', value, 'comment', comment)) FROM (SELECT * FROM deal_events "
-		    "  WHERE deal_id = d.id ORDER BY id)), d.supplier_confirmed, d.buyer_confirmed, "
-		    "p.kind "
+		    "NULL, d.supplier_confirmed, d.buyer_confirmed, p.kind "
 		    "FROM deals d JOIN enterprises sp ON sp.id = d.supplier_id "
 		    "JOIN enterprises bu ON bu.id = d.buyer_id JOIN postings p ON p.id = d.posting_id "
 		    "WHERE ?1 = '' OR sp.uscc = ?1 OR bu.uscc = ?1 ORDER BY d.updated_at DESC, d.id DESC "
@@ -779,8 +829,13 @@ json_t *match_deals(struct cc_store *st, const char *uscc, int limit, struct cc_
 		json_object_set_new(o, "supplier", sup);
 		json_object_set_new(o, "buyer", buy);
 		json_object_set_new(o, "title", json_string(cc_stmt_text(s, 14)));
-		json_t *ev = json_loads(cc_stmt_text(s, 15), 0, NULL);
-		json_object_set_new(o, "events", ev ? ev : json_array());
+		json_t *ev = deal_events(st, cc_stmt_int64(s, 0), err);
+		if (!ev) {
+			json_decref(o);
+			rc = CC_EDB;
+			break;
+		}
+		json_object_set_new(o, "events", ev);
 		json_object_set_new(o, "supplier_confirmed",
 				    json_boolean(cc_stmt_int64(s, 16) != 0));
 		json_object_set_new(o, "buyer_confirmed", json_boolean(cc_stmt_int64(s, 17) != 0));
@@ -862,15 +917,17 @@ json_t *match_stats(struct cc_store *st, struct cc_error *err)
 	json_t *by_chain = rows(
 		st,
 		"SELECT c.chain, sum(c.s), sum(c.d), sum(c.n), sum(c.a), sum(c.v) FROM ("
-		" SELECT coalesce(chain, '') AS chain, kind = 'supply' AS s, kind = 'demand' AS d, 0 AS n,"
-		"   0 AS a, 0 AS v FROM postings"
-		" UNION ALL SELECT coalesce(chain, ''), 0, 0, 1, status = 'agreed',"
+		" SELECT coalesce(chain, '') AS chain, CASE WHEN kind = 'supply' THEN 1 ELSE 0 END AS s,"
+		"   CASE WHEN kind = 'demand' THEN 1 ELSE 0 END AS d, 0 AS n, 0 AS a, 0 AS v FROM postings"
+		" UNION ALL SELECT coalesce(chain, ''), 0, 0, 1,"
+		"   CASE WHEN status = 'agreed' THEN 1 ELSE 0 END,"
 		"   CASE WHEN status = 'agreed' THEN coalesce(value, 0) ELSE 0 END FROM deals) c "
 		"GROUP BY c.chain ORDER BY sum(c.s) + sum(c.d) DESC, c.chain",
 		chain_cols, 6, err);
 	json_t *by_dir =
 		rows(st,
-		     "SELECT " DIRECTION " AS dir, count(*), sum(d.status = 'agreed'), "
+		     "SELECT " DIRECTION " AS dir, count(*), "
+		     "sum(CASE WHEN d.status = 'agreed' THEN 1 ELSE 0 END), "
 		     "sum(CASE WHEN d.status = 'agreed' THEN coalesce(d.value, 0) ELSE 0 END) "
 		     "FROM deals d JOIN enterprises sp ON sp.id = d.supplier_id "
 		     "JOIN enterprises bu ON bu.id = d.buyer_id GROUP BY dir ORDER BY dir",
@@ -881,7 +938,7 @@ json_t *match_stats(struct cc_store *st, struct cc_error *err)
 		" SELECT substr(created_at, 1, 7) AS m, 1 AS p, 0 AS n, 0 AS a, 0 AS v FROM postings"
 		" UNION ALL SELECT substr(created_at, 1, 7), 0, 1, 0, 0 FROM deals"
 		" UNION ALL SELECT substr(updated_at, 1, 7), 0, 0, 1, coalesce(value, 0) FROM deals"
-		"   WHERE status = 'agreed') GROUP BY m ORDER BY m",
+		"   WHERE status = 'agreed') t GROUP BY m ORDER BY m",
 		month_cols, 5, err);
 	if (!tot || !by_chain || !by_dir || !by_month) {
 		json_decref(tot);

@@ -615,7 +615,7 @@ static void text_free(struct match_text *t)
 static int rev_of(struct cc_store *st, int64_t *rev, struct cc_error *err)
 {
 	static const char sql[] =
-		"SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'postings_rev'";
+		"SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'postings_rev'";
 	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
 	if (!s)
 		return CC_EDB;
