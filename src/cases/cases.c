@@ -11,6 +11,7 @@
 #include "base/parse.h"
 #include "cases/cases.h"
 #include "domain/uscc.h"
+#include "store/dialect.h"
 
 static const char *const kinds[] = {"finance", "land", "talent", "permits", "technology", "market"};
 static const struct {
@@ -189,13 +190,15 @@ int case_move(struct cc_store *st, int64_t id, const char *to, const char *comme
 	struct cc_stmt *s = NULL;
 	rc = cc_stmt_prepare(
 		st, &s,
-		"UPDATE cases SET status = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', "
-		"'now'), closed_at = CASE WHEN ?2 IN ('resolved', 'declined') THEN "
-		"strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END WHERE id = ?1",
+		"UPDATE cases SET status = ?2, updated_at = ?3, closed_at = CASE WHEN ?2 IN "
+		"('resolved', 'declined') THEN ?3 END WHERE id = ?1",
 		err);
 	if (rc == 0) {
+		char now[CC_STAMP_LEN];
+		cc_stamp_now(now);
 		cc_stmt_bind_int64(s, 1, id);
 		cc_stmt_bind_text(s, 2, to, strlen(to));
+		cc_stmt_bind_text(s, 3, now, strlen(now));
 		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	}
 	cc_stmt_free(s);
@@ -239,18 +242,22 @@ int case_comment(struct cc_store *st, int64_t id, const char *text, const char *
 /* ---- reads ---- */
 
 /*
- * The overdue rule of cases.h over a case row aliased `c`: 0 or 1, never NULL (a missing
- * deadline is not overdue). The only statement of the rule: every read below uses it.
+ * The overdue rule of cases.h over a case row aliased `c`, with today's date (cc_date_today)
+ * bound to parameter TODAY: true or false, never NULL (a missing deadline is not overdue). The
+ * only statement of the rule: every read below uses it.
  */
-#define OVERDUE_SQL                                                                                \
+#define OVERDUE_SQL(today)                                                                         \
 	"(c.status IN ('open','in_progress') AND c.deadline IS NOT NULL AND "                      \
-	"c.deadline < date('now'))"
+	"c.deadline < ?" #today ")"
+/* The same as 1 or 0. */
+#define OVERDUE_INT(today) "CASE WHEN " OVERDUE_SQL(today) " THEN 1 ELSE 0 END"
 
 /* The columns of a struct case_row, in the order row_read takes them. */
-#define CASE_SELECT                                                                                \
+#define CASE_SELECT(today)                                                                         \
 	"SELECT c.id, e.uscc, e.name, c.kind, c.title, c.detail, c.department, c.owner, "          \
-	"c.deadline, c.status, c.created_at, " OVERDUE_SQL " FROM cases c JOIN enterprises e ON "  \
-	"e.id = c.enterprise_id "
+	"c.deadline, c.status, c.created_at, " OVERDUE_INT(                                        \
+		today) " FROM cases c JOIN "                                                       \
+		       "enterprises e ON e.id = c.enterprise_id "
 
 /* A malloc'd copy of column COL of S, NULL for SQL NULL; sets *NOMEM when the copy failed. */
 static char *col_dup(struct cc_stmt *s, int col, int *nomem)
@@ -435,15 +442,18 @@ int case_list(struct cc_store *st, const struct case_filter *f, struct case_row 
 	*n = 0;
 	if (!f)
 		f = &all;
-	rc = cc_stmt_prepare(st, &s,
-			     CASE_SELECT
-			     "WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR "
-			     "c.department = ?2) AND (?3 IS NULL OR e.uscc = upper(?3)) "
-			     "AND (?4 = 0 OR " OVERDUE_SQL ") ORDER BY c.deadline IS "
-			     "NULL, c.deadline, c.id LIMIT ?5",
-			     err);
+	rc = cc_stmt_prepare(
+		st, &s,
+		CASE_SELECT(6) "WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR "
+			       "c.department = ?2) AND (?3 IS NULL OR e.uscc = upper(?3)) "
+			       "AND (?4 = 0 OR " OVERDUE_SQL(6) ") ORDER BY c.deadline IS "
+								"NULL, c.deadline, c.id LIMIT ?5",
+		err);
 	if (rc)
 		goto out;
+	char today[11];
+	cc_date_today(today);
+	cc_stmt_bind_text(s, 6, today, 10);
 	bind_opt(s, 1, f->status);
 	bind_opt(s, 2, f->department);
 	bind_opt(s, 3, f->uscc);
@@ -463,10 +473,13 @@ int case_get(struct cc_store *st, int64_t id, struct case_row *out, struct cc_er
 	struct cc_stmt *s = NULL;
 	int rc, step;
 	memset(out, 0, sizeof *out);
-	rc = cc_stmt_prepare(st, &s, CASE_SELECT "WHERE c.id = ?1", err);
+	rc = cc_stmt_prepare(st, &s, CASE_SELECT(2) "WHERE c.id = ?1", err);
 	if (rc)
 		goto out;
+	char today[11];
+	cc_date_today(today);
 	cc_stmt_bind_int64(s, 1, id);
+	cc_stmt_bind_text(s, 2, today, 10);
 	step = cc_stmt_step(s, err);
 	if (step == 1)
 		rc = row_read(s, out, err);
@@ -521,6 +534,49 @@ void case_departments_free(struct case_department *rows, int n)
 	free(rows);
 }
 
+/*
+ * Sets each of the N departments of ROWS its mean days from creation to close over its closed
+ * cases, rounded to 0.1 day (NaN when it has none): julianday differences as SQLite's
+ * round(avg(julianday(closed_at) - julianday(created_at)), 1) gave them, computed in C
+ * (cc_stamp_days_between). Returns 0 or CC_EDB.
+ */
+static int days_to_close(struct cc_store *st, struct case_department *rows, int n,
+			 struct cc_error *err)
+{
+	struct cc_stmt *s = NULL;
+	int rc = cc_stmt_prepare(st, &s,
+				 "SELECT department, created_at, closed_at FROM cases "
+				 "WHERE closed_at IS NOT NULL ORDER BY department, id",
+				 err);
+	if (rc)
+		return rc;
+	double *sum = calloc((size_t)n + 1, sizeof *sum);
+	int *count = calloc((size_t)n + 1, sizeof *count);
+	if (!sum || !count) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory reading departments");
+		goto out;
+	}
+	while ((rc = cc_stmt_step(s, err)) == 1) {
+		const char *dep = cc_stmt_text(s, 0);
+		int k = 0;
+		while (k < n && strcmp(rows[k].department, dep) != 0)
+			k++;
+		double d = cc_stamp_days_between(cc_stmt_text(s, 1), cc_stmt_text(s, 2));
+		if (k < n && !isnan(d)) {
+			sum[k] += d;
+			count[k]++;
+		}
+	}
+	rc = rc < 0 ? CC_EDB : 0;
+	for (int k = 0; rc == 0 && k < n; k++)
+		rows[k].avg_days_to_close = count[k] ? cc_round_sql(sum[k] / count[k], 1) : NAN;
+out:
+	free(sum);
+	free(count);
+	cc_stmt_free(s);
+	return rc;
+}
+
 int case_departments(struct cc_store *st, struct case_department **out, int *n,
 		     struct cc_error *err)
 {
@@ -530,18 +586,29 @@ int case_departments(struct cc_store *st, struct case_department **out, int *n,
 	*n = 0;
 	rc = cc_stmt_prepare(
 		st, &s,
-		"SELECT c.department, sum(c.status = 'open'), sum(c.status = 'in_progress'), "
-		"sum(" OVERDUE_SQL "), sum(c.status = 'resolved'), sum(c.status = 'declined'), "
-		"round(avg(CASE WHEN c.closed_at IS NOT NULL THEN julianday(c.closed_at) - "
-		"julianday(c.created_at) END), 1) FROM cases c GROUP BY c.department ORDER BY "
-		"c.department",
+		"SELECT c.department, sum(CASE WHEN c.status = 'open' THEN 1 ELSE 0 END), "
+		"sum(CASE WHEN c.status = 'in_progress' THEN 1 ELSE 0 END), "
+		"sum(" OVERDUE_INT(
+			1) "), sum(CASE WHEN c.status = 'resolved' THEN 1 ELSE 0 END), "
+			   "sum(CASE WHEN c.status = 'declined' THEN 1 ELSE 0 END), NULL "
+			   "FROM cases c GROUP BY c.department ORDER BY c.department",
 		err);
 	if (rc)
 		goto out;
+	char today[11];
+	cc_date_today(today);
+	cc_stmt_bind_text(s, 1, today, 10);
 	void *rows = NULL;
 	rc = read_rows(s, sizeof **out, fill_department, release_departments, &rows, n, err);
-	if (rc == 0)
+	if (rc)
+		goto out;
+	rc = days_to_close(st, rows, *n, err);
+	if (rc == 0) {
 		*out = rows;
+	} else {
+		case_departments_free(rows, *n);
+		*n = 0;
+	}
 out:
 	cc_stmt_free(s);
 	return rc;
