@@ -35,6 +35,7 @@
 #include "io/import.h"
 #include "io/table.h"
 #include "store/check.h"
+#include "store/dialect.h"
 
 #define MAXCOLS 32
 
@@ -897,17 +898,17 @@ static int prepare_enterprises(struct imp *im)
 		       "certs,created_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(uscc) DO "
 		       "UPDATE SET ");
 	set_list(im, b, cols, names, 7);
-	cc_buf_puts(b, ",updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE ");
+	cc_buf_printf(b, ",updated_at='%s' WHERE ", im->now);
 	/* Only touch the row when something changed, so a re-import writes nothing. */
 	int first = 1;
 	for (int i = 0; i < 7; i++)
 		if (im->map[cols[i]] >= 0) {
-			cc_buf_printf(b, "%senterprises.%s IS NOT excluded.%s", first ? "" : " OR ",
-				      names[i], names[i]);
+			cc_buf_printf(b, "%senterprises.%s IS DISTINCT FROM excluded.%s",
+				      first ? "" : " OR ", names[i], names[i]);
 			first = 0;
 		}
 	if (first)
-		cc_buf_puts(b, "0");
+		cc_buf_puts(b, "1 = 0");
 	return begin_row_statement(im, cc_buf_str(b));
 }
 
@@ -1083,7 +1084,7 @@ static int prepare_indicators(struct imp *im)
 		for (int m = 0; m < CC_M_BASE_COUNT; m++)
 			if (im->map[2 + m] >= 0) {
 				const char *key = cc_metric_get(m)->key;
-				cc_buf_printf(b, "%sindicators.%s IS NOT excluded.%s",
+				cc_buf_printf(b, "%sindicators.%s IS DISTINCT FROM excluded.%s",
 					      first ? "" : " OR ", key, key);
 				first = 0;
 			}
@@ -1228,11 +1229,11 @@ static int prepare_members(struct imp *im)
 		im->map[4] >= 0
 			? "INSERT INTO chain_members(enterprise_id,chain,node,role,product) "
 			  "VALUES(?1,?2,?3,?4,?5) ON CONFLICT(enterprise_id,chain,node) DO UPDATE SET "
-			  "role=excluded.role, product=excluded.product WHERE chain_members.role IS NOT "
-			  "excluded.role OR chain_members.product IS NOT excluded.product"
+			  "role=excluded.role, product=excluded.product WHERE chain_members.role IS DISTINCT FROM "
+			  "excluded.role OR chain_members.product IS DISTINCT FROM excluded.product"
 			: "INSERT INTO chain_members(enterprise_id,chain,node,role,product) "
 			  "VALUES(?1,?2,?3,?4,?5) ON CONFLICT(enterprise_id,chain,node) DO UPDATE SET "
-			  "role=excluded.role WHERE chain_members.role IS NOT excluded.role";
+			  "role=excluded.role WHERE chain_members.role IS DISTINCT FROM excluded.role";
 	return begin_row_statement(im, sql);
 }
 
@@ -1331,10 +1332,11 @@ static int prepare_supply(struct imp *im)
 		}
 	if (first)
 		cc_buf_puts(b, "product=product");
-	cc_buf_puts(b,
-		    " WHERE supply_edges.chain IS NOT excluded.chain OR supply_edges.node IS NOT "
-		    "excluded.node OR supply_edges.annual_value IS NOT excluded.annual_value OR "
-		    "supply_edges.share IS NOT excluded.share");
+	cc_buf_puts(
+		b,
+		" WHERE supply_edges.chain IS DISTINCT FROM excluded.chain OR supply_edges.node IS DISTINCT FROM "
+		"excluded.node OR supply_edges.annual_value IS DISTINCT FROM excluded.annual_value OR "
+		"supply_edges.share IS DISTINCT FROM excluded.share");
 	return begin_row_statement(im, cc_buf_str(b));
 }
 
@@ -1437,18 +1439,23 @@ const char *cc_value_zh(const char *column, const char *id, size_t n)
 
 static int prepare_postings(struct imp *im)
 {
-	return begin_row_statement(
-		im,
+	struct cc_buf *b = &im->sql;
+	cc_buf_reset(b);
+	cc_buf_printf(
+		b,
 		"INSERT INTO postings(kind,enterprise_id,title,description,chain,node,quantity,"
 		"unit,region_pref,valid_until) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
 		"ON CONFLICT(enterprise_id,kind,title) DO UPDATE SET "
 		"description=excluded.description,chain=excluded.chain,node=excluded.node,"
 		"quantity=excluded.quantity,unit=excluded.unit,region_pref=excluded.region_pref,"
-		"valid_until=excluded.valid_until,updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') "
-		"WHERE postings.description IS NOT excluded.description OR postings.chain IS NOT "
-		"excluded.chain OR postings.node IS NOT excluded.node OR postings.quantity IS NOT "
-		"excluded.quantity OR postings.unit IS NOT excluded.unit OR postings.region_pref "
-		"IS NOT excluded.region_pref OR postings.valid_until IS NOT excluded.valid_until");
+		"valid_until=excluded.valid_until,updated_at='%s' "
+		"WHERE postings.description IS DISTINCT FROM excluded.description OR postings.chain "
+		"IS DISTINCT FROM excluded.chain OR postings.node IS DISTINCT FROM excluded.node OR "
+		"postings.quantity IS DISTINCT FROM excluded.quantity OR postings.unit IS DISTINCT "
+		"FROM excluded.unit OR postings.region_pref IS DISTINCT FROM excluded.region_pref OR "
+		"postings.valid_until IS DISTINCT FROM excluded.valid_until",
+		im->now);
+	return begin_row_statement(im, cc_buf_str(b));
 }
 
 static int row_posting(struct imp *im, const struct cc_row *row)
@@ -1656,11 +1663,14 @@ static int prepare_patents(struct imp *im)
 	for (int i = 0; i < 6; i++)
 		if (im->map[cols[i]] >= 0)
 			cc_buf_printf(b, ",%s=excluded.%s", names[i], names[i]);
-	cc_buf_puts(b, " WHERE patents.kind IS NOT excluded.kind OR patents.holder_id IS NOT "
-		       "excluded.holder_id");
+	cc_buf_puts(
+		b,
+		" WHERE patents.kind IS DISTINCT FROM excluded.kind OR patents.holder_id IS DISTINCT FROM "
+		"excluded.holder_id");
 	for (int i = 0; i < 6; i++)
 		if (im->map[cols[i]] >= 0)
-			cc_buf_printf(b, " OR patents.%s IS NOT excluded.%s", names[i], names[i]);
+			cc_buf_printf(b, " OR patents.%s IS DISTINCT FROM excluded.%s", names[i],
+				      names[i]);
 	int rc = begin_row_statement(im, cc_buf_str(b));
 	if (rc)
 		return rc;
@@ -1854,8 +1864,9 @@ static int prepare_flags(struct imp *im)
 	}
 	if (first)
 		cc_buf_puts(b, "flag=flag");
-	cc_buf_puts(b, " WHERE compliance_flags.description IS NOT excluded.description OR "
-		       "compliance_flags.source IS NOT excluded.source");
+	cc_buf_puts(b,
+		    " WHERE compliance_flags.description IS DISTINCT FROM excluded.description OR "
+		    "compliance_flags.source IS DISTINCT FROM excluded.source");
 	return begin_row_statement(im, cc_buf_str(b));
 }
 
@@ -2048,17 +2059,19 @@ static int prepare_platforms(struct imp *im)
 		cc_buf_puts(b, ",recognised=excluded.recognised");
 	if (im->map[6] >= 0)
 		cc_buf_puts(b, ",reviewed=excluded.reviewed");
-	cc_buf_puts(b, " WHERE platforms.kind IS NOT excluded.kind OR platforms.level IS NOT "
-		       "excluded.level");
+	cc_buf_puts(
+		b,
+		" WHERE platforms.kind IS DISTINCT FROM excluded.kind OR platforms.level IS DISTINCT FROM "
+		"excluded.level");
 	if (im->map[3] >= 0)
-		cc_buf_puts(b, " OR platforms.host_id IS NOT excluded.host_id OR "
-			       "platforms.host_name IS NOT excluded.host_name");
+		cc_buf_puts(b, " OR platforms.host_id IS DISTINCT FROM excluded.host_id OR "
+			       "platforms.host_name IS DISTINCT FROM excluded.host_name");
 	if (im->map[4] >= 0)
-		cc_buf_puts(b, " OR platforms.nodes IS NOT excluded.nodes");
+		cc_buf_puts(b, " OR platforms.nodes IS DISTINCT FROM excluded.nodes");
 	if (im->map[5] >= 0)
-		cc_buf_puts(b, " OR platforms.recognised IS NOT excluded.recognised");
+		cc_buf_puts(b, " OR platforms.recognised IS DISTINCT FROM excluded.recognised");
 	if (im->map[6] >= 0)
-		cc_buf_puts(b, " OR platforms.reviewed IS NOT excluded.reviewed");
+		cc_buf_puts(b, " OR platforms.reviewed IS DISTINCT FROM excluded.reviewed");
 	return begin_row_statement(im, cc_buf_str(b));
 }
 
@@ -2189,15 +2202,18 @@ static int prepare_consortia(struct imp *im)
 	/* An empty status keeps the stored one (a new consortium is forming). */
 	if (im->map[6] >= 0)
 		cc_buf_puts(b, ",status=coalesce(?8,consortia.status)");
-	cc_buf_puts(b, " WHERE consortia.leader_id IS NOT excluded.leader_id OR consortia.chain "
-		       "IS NOT excluded.chain OR consortia.node IS NOT excluded.node OR "
-		       "consortia.technology IS NOT excluded.technology");
+	cc_buf_puts(
+		b,
+		" WHERE consortia.leader_id IS DISTINCT FROM excluded.leader_id OR consortia.chain "
+		"IS DISTINCT FROM excluded.chain OR consortia.node IS DISTINCT FROM excluded.node OR "
+		"consortia.technology IS DISTINCT FROM excluded.technology");
 	if (im->map[2] >= 0)
-		cc_buf_puts(b, " OR consortia.members IS NOT excluded.members");
+		cc_buf_puts(b, " OR consortia.members IS DISTINCT FROM excluded.members");
 	if (im->map[5] >= 0)
-		cc_buf_puts(b, " OR consortia.milestones IS NOT excluded.milestones");
+		cc_buf_puts(b, " OR consortia.milestones IS DISTINCT FROM excluded.milestones");
 	if (im->map[6] >= 0)
-		cc_buf_puts(b, " OR consortia.status IS NOT coalesce(?8,consortia.status)");
+		cc_buf_puts(b,
+			    " OR consortia.status IS DISTINCT FROM coalesce(?8,consortia.status)");
 	return begin_row_statement(im, cc_buf_str(b));
 }
 
@@ -2599,21 +2615,10 @@ static int open_input(struct imp *im, struct load *ld, const char *path)
 	rc = cc_stmt_prepare(st, &im->lookup, "SELECT id FROM enterprises WHERE uscc = ?1", err);
 	if (rc)
 		return rc;
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(im->now, sizeof im->now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cc_stamp_now(im->now);
 	if (opts->exclusive && !opts->dry_run && cc_table_size(ld->t) > (8u << 20)) {
 		/* Only succeeds when no other connection has the database open. */
-		if (cc_store_int(st,
-				 "SELECT count(*) FROM pragma_journal_mode "
-				 "WHERE journal_mode = 'wal'",
-				 0) == 1 &&
-		    cc_store_exec(st, "PRAGMA journal_mode=DELETE", NULL) == 0 &&
-		    cc_store_int(st,
-				 "SELECT count(*) FROM pragma_journal_mode "
-				 "WHERE journal_mode = 'delete'",
-				 0) == 1)
+		if (cc_store_journal_bulk(st))
 			ld->journal_switched = 1;
 	}
 	return 0;
@@ -2671,14 +2676,15 @@ static int begin_load(struct imp *im, struct load *ld)
 	int rc;
 	/* Every reference is checked against the registry row by row (enterprise_id), so the
 	 * foreign-key checks would only repeat that work; `check` runs foreign_key_check. */
-	cc_store_exec(st, "PRAGMA foreign_keys=OFF", NULL);
+	cc_store_foreign_keys(st, 0);
 	ld->fk_off = 1;
 	rc = cc_store_begin(st, im->err);
 	if (rc)
 		return rc;
 	ld->in_tx = 1;
 	if (im->kind == CC_KIND_ENTERPRISES && !opts->dry_run &&
-	    cc_store_int(st, "SELECT count(*) FROM (SELECT 1 FROM enterprises LIMIT 1)", 1) == 0) {
+	    cc_store_int(st, "SELECT count(*) FROM (SELECT 1 FROM enterprises LIMIT 1) t", 1) ==
+		    0) {
 		im->bulk = 1;
 		rc = cc_store_exec(st, "DROP INDEX enterprises_uscc", im->err);
 		if (rc == 0)
@@ -2709,8 +2715,10 @@ static int begin_load(struct imp *im, struct load *ld)
 		if (im->prov_mask) {
 			rc = cc_stmt_prepare(
 				st, &im->prov,
-				"INSERT OR REPLACE INTO indicator_imports(enterprise_id,"
-				"period,mask,import_id,line) VALUES(?1,?2,?3,?4,?5)",
+				"INSERT INTO indicator_imports(enterprise_id,period,mask,"
+				"import_id,line) VALUES(?1,?2,?3,?4,?5) ON CONFLICT(enterprise_id,"
+				"period,mask) DO UPDATE SET import_id=excluded.import_id,"
+				"line=excluded.line",
 				im->err);
 			if (rc)
 				return rc;
@@ -2953,9 +2961,9 @@ static void load_release(struct imp *im, struct load *ld)
 	im->upsert = NULL;
 	cc_stmt_free(im->plain);
 	if (ld->journal_switched)
-		cc_store_exec(st, "PRAGMA journal_mode=WAL", NULL);
+		cc_store_journal_normal(st);
 	if (ld->fk_off)
-		cc_store_exec(st, "PRAGMA foreign_keys=ON", NULL);
+		cc_store_foreign_keys(st, 1);
 	if (ld->batches) {
 		for (int b = 0; b < NBATCH; b++)
 			for (int i = 0; i < BATCH; i++)
