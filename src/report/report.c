@@ -21,6 +21,7 @@
 #include "chain/chain.h"
 #include "frame/frame.h"
 #include "report/report.h"
+#include "store/dialect.h"
 
 /* ---- rules ---- */
 
@@ -530,12 +531,12 @@ int report_open(struct cc_store *st, int64_t plan_id, int period, int today, con
 		sel = "SELECT i.enterprise_id FROM indicators i WHERE i.period = (SELECT "
 		      "max(period) FROM indicators WHERE period % 100 = 0) AND i.main_revenue >= ?5";
 	else
-		/* list: the codes are matched in the enterprise table by instr over ';CODE;'. */
-		sel = "SELECT id FROM enterprises WHERE instr(?4, ';' || uscc || ';') > 0";
+		/* list: the codes are matched in the enterprise table by strpos over ';CODE;'. */
+		sel = "SELECT id FROM enterprises WHERE strpos(?4, ';' || uscc || ';') > 0";
 	struct cc_buf b = CC_BUF_INIT(4096);
 	cc_buf_printf(&b,
-		      "WITH t(x) AS (%s) INSERT OR IGNORE INTO reports(plan_id, enterprise_id, "
-		      "period, due) SELECT ?1, x, ?2, ?3 FROM t",
+		      "WITH t(x) AS (%s) INSERT INTO reports(plan_id, enterprise_id, period, due) "
+		      "SELECT ?1, x, ?2, ?3 FROM t WHERE 1 = 1 ON CONFLICT DO NOTHING",
 		      sel);
 	char list_arg[2100] = "";
 	if (!strncmp(p.rule, "list:", 5)) {
@@ -702,7 +703,7 @@ static int history_read(struct cc_store *st, int64_t eid, int to, int nback,
 		u += (size_t)snprintf(sql + u, sizeof sql - u, ", %s", cc_metric_get(m)->key);
 	snprintf(sql + u, sizeof sql - u,
 		 " FROM indicators WHERE enterprise_id = ?1 AND period BETWEEN ?2 AND ?3 AND "
-		 "(period %% 100 = 0) = ?4");
+		 "CASE WHEN period %% 100 = 0 THEN 1 ELSE 0 END = ?4");
 	struct cc_stmt *s = NULL;
 	int rc = cc_stmt_prepare(st, &s, sql, err);
 	if (rc)
@@ -956,12 +957,14 @@ static int rep_write(struct cc_store *st, const struct rep *r, const char *expla
 		rc = cc_stmt_prepare(
 			st, &s,
 			"UPDATE reports SET status = ?2, explanation = coalesce(?3, explanation), "
-			"updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), submitted_at = CASE WHEN "
-			"?2 = 'submitted' THEN strftime('%Y-%m-%dT%H:%M:%SZ','now') ELSE "
+			"updated_at = ?5, submitted_at = CASE WHEN ?2 = 'submitted' THEN ?5 ELSE "
 			"submitted_at END, submitted_by = CASE WHEN ?2 = 'submitted' THEN ?4 ELSE "
 			"submitted_by END WHERE id = ?1",
 			err);
 	if (rc == 0) {
+		char now[CC_STAMP_LEN];
+		cc_stamp_now(now);
+		cc_stmt_bind_text(s, 5, now, strlen(now));
 		cc_stmt_bind_int64(s, 1, r->id);
 		cc_stmt_bind_text(s, 2, status, strlen(status));
 		if (explanation)
@@ -1130,8 +1133,8 @@ static int notice(struct cc_store *st, int64_t report, const char *kind, const c
 {
 	struct cc_stmt *s = NULL;
 	int rc = cc_stmt_prepare(st, &s,
-				 "INSERT OR IGNORE INTO report_notices(report_id, kind, comment) "
-				 "VALUES(?1, ?2, ?3)",
+				 "INSERT INTO report_notices(report_id, kind, comment) "
+				 "VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING",
 				 err);
 	if (rc)
 		return rc;
@@ -1151,13 +1154,14 @@ static int review(struct cc_store *st, const struct rep *r, const char *status, 
 	struct cc_stmt *s = NULL;
 	int rc = cc_stmt_prepare(
 		st, &s,
-		"UPDATE reports SET status = ?2, comment = ?3, reviewed_at = "
-		"strftime('%Y-%m-%dT%H:%M:%SZ','now'), reviewed_by = ?4, updated_at "
-		"= strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1 AND status = "
-		"'submitted'",
+		"UPDATE reports SET status = ?2, comment = ?3, reviewed_at = ?5, reviewed_by = ?4, "
+		"updated_at = ?5 WHERE id = ?1 AND status = 'submitted'",
 		err);
 	if (rc)
 		return rc;
+	char now[CC_STAMP_LEN];
+	cc_stamp_now(now);
+	cc_stmt_bind_text(s, 5, now, strlen(now));
 	cc_stmt_bind_int64(s, 1, r->id);
 	cc_stmt_bind_text(s, 2, status, strlen(status));
 	if (comment)
@@ -1212,8 +1216,10 @@ int report_provenance_note(struct cc_store *st, int64_t eid, int period, int met
 			   const char *kind, int64_t ref, const char *actor, struct cc_error *err)
 {
 	static const char sql[] =
-		"INSERT OR REPLACE INTO indicator_sources(enterprise_id, period, metric, value, "
-		"kind, ref, actor) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+		"INSERT INTO indicator_sources(enterprise_id, period, metric, value, kind, ref, "
+		"actor, at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(enterprise_id, "
+		"period, metric) DO UPDATE SET value = excluded.value, kind = excluded.kind, "
+		"ref = excluded.ref, actor = excluded.actor, at = excluded.at";
 	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
 	if (!s)
 		return CC_EDB;
@@ -1226,6 +1232,9 @@ int report_provenance_note(struct cc_store *st, int64_t eid, int period, int met
 	if (ref)
 		cc_stmt_bind_int64(s, 6, ref);
 	cc_stmt_bind_text(s, 7, actor ? actor : "cli", strlen(actor ? actor : "cli"));
+	char now[CC_STAMP_LEN];
+	cc_stamp_now(now);
+	cc_stmt_bind_text(s, 8, now, strlen(now));
 	int rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	cc_stmt_reset(s);
 	return rc;
@@ -1624,8 +1633,9 @@ out:
 }
 
 #define COUNT_COLS                                                                                 \
-	"count(*), sum(" STATE_SQL " = 'reported'), sum(" STATE_SQL                                \
-	" = 'pending'), sum(" STATE_SQL " = 'overdue')"
+	"count(*), sum(CASE WHEN " STATE_SQL " = 'reported' THEN 1 ELSE 0 END), "                  \
+	"sum(CASE WHEN " STATE_SQL " = 'pending' THEN 1 ELSE 0 END), "                             \
+	"sum(CASE WHEN " STATE_SQL " = 'overdue' THEN 1 ELSE 0 END)"
 
 /* An overdue report as overdue_frame sorts it. */
 struct late_row {
@@ -1670,12 +1680,14 @@ static json_t *overdue_frame(struct cc_store *st, const struct cc_frame *f, int6
 				 "AND due < ?3",
 				 NULL);
 	if (rc == 0)
-		rc = cc_stmt_prepare(st, &c,
-				     "SELECT (SELECT group_concat(u.username, ', ') FROM users u "
-				     "WHERE u.uscc = ?1 AND u.disabled = 0), (SELECT contact FROM "
-				     "postings WHERE enterprise_id = ?2 AND contact IS NOT NULL "
-				     "ORDER BY id DESC LIMIT 1)",
-				     NULL);
+		rc = cc_stmt_prepare(
+			st, &c,
+			"SELECT (SELECT string_agg(u.username, ', ') FROM (SELECT "
+			"username FROM users WHERE uscc = ?1 AND disabled = 0 ORDER BY "
+			"id) u), (SELECT contact FROM "
+			"postings WHERE enterprise_id = ?2 AND contact IS NOT NULL "
+			"ORDER BY id DESC LIMIT 1)",
+			NULL);
 	if (rc)
 		goto out;
 	cc_stmt_bind_int64(s, 1, plan);
@@ -1807,8 +1819,9 @@ json_t *report_completion_in(struct cc_store *st, const struct cc_frame *f, int6
 	    cc_stmt_prepare(
 		    st, &s,
 		    "SELECT r.id, e.uscc, e.name, e.region, r.due, r.status, (SELECT "
-		    "group_concat(u.username, ', ') FROM users u WHERE u.uscc = e.uscc AND "
-		    "u.disabled = 0), (SELECT contact FROM postings WHERE enterprise_id = "
+		    "string_agg(u.username, ', ') FROM (SELECT username FROM users WHERE uscc = "
+		    "e.uscc AND disabled = 0 ORDER BY id) u), (SELECT contact FROM postings WHERE "
+		    "enterprise_id = "
 		    "e.id AND contact IS NOT NULL ORDER BY id DESC LIMIT 1) FROM reports r "
 		    "JOIN enterprises e ON e.id = r.enterprise_id WHERE r.plan_id = ?1 AND "
 		    "r.period = ?2 AND r.status NOT IN ('submitted','accepted') AND r.due < "
@@ -1897,12 +1910,12 @@ int report_remind(struct cc_store *st, int64_t plan, int today_ymd, int64_t *n,
 	if (rc)
 		return rc;
 	static const char *const sql[2] = {
-		"INSERT OR IGNORE INTO report_notices(report_id, kind) SELECT id, 'due' FROM "
+		"INSERT INTO report_notices(report_id, kind) SELECT id, 'due' FROM "
 		"reports WHERE (?1 = 0 OR plan_id = ?1) AND status NOT IN ('submitted','accepted') "
-		"AND due >= ?2 AND due <= ?3",
-		"INSERT OR IGNORE INTO report_notices(report_id, kind) SELECT id, 'overdue' FROM "
+		"AND due >= ?2 AND due <= ?3 ON CONFLICT DO NOTHING",
+		"INSERT INTO report_notices(report_id, kind) SELECT id, 'overdue' FROM "
 		"reports WHERE (?1 = 0 OR plan_id = ?1) AND status NOT IN ('submitted','accepted') "
-		"AND due < ?2",
+		"AND due < ?2 ON CONFLICT DO NOTHING",
 	};
 	for (int i = 0; rc == 0 && i < 2; i++) {
 		rc = cc_stmt_prepare(st, &s, sql[i], err);
@@ -1937,7 +1950,8 @@ json_t *report_notices(struct cc_store *st, const char *uscc, int limit, struct 
 	if (cc_stmt_prepare(
 		    st, &s,
 		    "SELECT n.id, n.report_id, p.name, r.period, n.kind, n.comment, "
-		    "n.created_at, n.read_at IS NOT NULL, r.due FROM report_notices n JOIN "
+		    "n.created_at, CASE WHEN n.read_at IS NOT NULL THEN 1 ELSE 0 END, r.due FROM "
+		    "report_notices n JOIN "
 		    "reports r ON r.id = n.report_id JOIN report_plans p ON p.id = r.plan_id "
 		    "JOIN enterprises e ON e.id = r.enterprise_id WHERE e.uscc = upper(?1) "
 		    "ORDER BY n.id DESC LIMIT ?2",
@@ -2329,8 +2343,8 @@ int report_demo_fill(struct cc_store *st, const char *chain, int today, int64_t 
 		int rc = cc_stmt_prepare(
 			st, &c,
 			"SELECT chain FROM (SELECT chain, count(DISTINCT enterprise_id) AS n FROM "
-			"chain_members GROUP BY chain) ORDER BY n >= 40 DESC, CASE WHEN n >= 40 THEN "
-			"n ELSE -n END, chain LIMIT 1",
+			"chain_members GROUP BY chain) c ORDER BY CASE WHEN n >= 40 THEN 1 ELSE 0 END "
+			"DESC, CASE WHEN n >= 40 THEN n ELSE -n END, chain LIMIT 1",
 			err);
 		if (rc)
 			return rc;
