@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/buf.h"
 #include "base/builtin.h"
 #include "base/json.h"
 #include "base/parse.h"
@@ -15,6 +16,7 @@
 #include "domain/uscc.h"
 #include "lists/lists.h"
 #include "listing/listing.h"
+#include "store/dialect.h"
 
 const char *const listing_stages[LISTING_NSTAGES] = {
 	"shareholding", "tutoring", "accepted", "inquiry", "registered", "listed", "withdrawn"};
@@ -189,11 +191,13 @@ int listing_consent(struct cc_store *st, const char *uscc, int granted, const ch
 	rc = cc_stmt_prepare(st, &q,
 			     "INSERT INTO listing_consents(enterprise_id, granted, actor) "
 			     "VALUES(?1, ?2, ?3) ON CONFLICT(enterprise_id) DO UPDATE SET "
-			     "granted = excluded.granted, actor = excluded.actor, "
-			     "at = strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+			     "granted = excluded.granted, actor = excluded.actor, at = ?4",
 			     err);
 	if (rc == 0) {
 		const char *a = actor && *actor ? actor : "cli";
+		char now[CC_STAMP_LEN];
+		cc_stamp_now(now);
+		cc_stmt_bind_text(q, 4, now, strlen(now));
 		cc_stmt_bind_int64(q, 1, eid);
 		cc_stmt_bind_int64(q, 2, granted ? 1 : 0);
 		cc_stmt_bind_text(q, 3, a, strlen(a));
@@ -208,6 +212,54 @@ int listing_consent(struct cc_store *st, const char *uscc, int granted, const ch
 		return cc_store_commit(st, err);
 	cc_store_rollback(st);
 	return rc;
+}
+
+/* Column COL of Q as JSON text into B: a string, an integer (INTEGER) or null. */
+static void json_col(struct cc_buf *b, struct cc_stmt *q, int col, int integer)
+{
+	if (cc_stmt_is_null(q, col))
+		cc_buf_puts(b, "null");
+	else if (integer)
+		cc_buf_printf(b, "%lld", (long long)cc_stmt_int64(q, col));
+	else
+		cc_buf_json_str(b, cc_stmt_text(q, col), cc_stmt_bytes(q, col));
+}
+
+/*
+ * The listing progress of enterprise EID as the audit log's JSON text
+ * {"stage":…,"since":…,"board":…,"sponsor":…} into *OUT (malloc'd; NULL when it has none).
+ * Returns 0 or a negative CC_E*.
+ */
+static int progress_json(struct cc_store *st, int64_t eid, char **out, struct cc_error *err)
+{
+	struct cc_stmt *q = NULL;
+	*out = NULL;
+	int rc = cc_stmt_prepare(st, &q,
+				 "SELECT stage, since, board, sponsor_id FROM listing_progress "
+				 "WHERE enterprise_id = ?1",
+				 err);
+	if (rc)
+		return rc;
+	cc_stmt_bind_int64(q, 1, eid);
+	int step = cc_stmt_step(q, err);
+	if (step == 1) {
+		struct cc_buf b = CC_BUF_INIT(4096);
+		cc_buf_puts(&b, "{\"stage\":");
+		json_col(&b, q, 0, 0);
+		cc_buf_puts(&b, ",\"since\":");
+		json_col(&b, q, 1, 0);
+		cc_buf_puts(&b, ",\"board\":");
+		json_col(&b, q, 2, 0);
+		cc_buf_puts(&b, ",\"sponsor\":");
+		json_col(&b, q, 3, 1);
+		if (cc_buf_putc(&b, '}') == 0)
+			*out = cc_buf_detach(&b);
+		else
+			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		cc_buf_release(&b);
+	}
+	cc_stmt_free(q);
+	return step < 0 ? CC_EDB : rc;
 }
 
 int listing_progress_set(struct cc_store *st, const struct listing_move *m, struct cc_error *err)
@@ -248,24 +300,13 @@ int listing_progress_set(struct cc_store *st, const struct listing_move *m, stru
 	}
 	if ((rc = cc_store_begin(st, err)))
 		return rc;
-	rc = cc_stmt_prepare(
-		st, &q,
-		"SELECT json_object('stage', stage, 'since', since, 'board', board, "
-		"'sponsor', sponsor_id) FROM listing_progress WHERE enterprise_id = ?1",
-		err);
-	if (rc == 0) {
-		cc_stmt_bind_int64(q, 1, eid);
-		if (cc_stmt_step(q, err) == 1)
-			before = strdup(cc_stmt_text(q, 0));
-	}
-	cc_stmt_free(q);
-	q = NULL;
+	rc = progress_json(st, eid, &before, err);
 	const char *actor = m->actor && *m->actor ? m->actor : "cli";
 	if (rc == 0)
 		rc = cc_stmt_prepare(
 			st, &q,
 			"INSERT INTO listing_progress(enterprise_id, stage, since, board, sponsor_id, "
-			"updated_by) VALUES(?1, ?2, coalesce(nullif(?3, ''), date('now')), ?4, "
+			"updated_by) VALUES(?1, ?2, coalesce(nullif(?3, ''), ?7), ?4, "
 			"nullif(?5, 0), ?6) ON CONFLICT(enterprise_id) DO UPDATE SET "
 			"since = CASE WHEN excluded.stage = stage AND ?3 = '' THEN since ELSE "
 			"excluded.since END, stage = excluded.stage, "
@@ -281,6 +322,9 @@ int listing_progress_set(struct cc_store *st, const struct listing_move *m, stru
 			cc_stmt_bind_text(q, 4, m->board, strlen(m->board));
 		cc_stmt_bind_int64(q, 5, m->sponsor > 0 ? m->sponsor : 0);
 		cc_stmt_bind_text(q, 6, actor, strlen(actor));
+		char today[11];
+		cc_date_today(today);
+		cc_stmt_bind_text(q, 7, today, 10);
 		rc = cc_stmt_step(q, err);
 		rc = rc < 0 ? rc : 0;
 	}
@@ -289,9 +333,9 @@ int listing_progress_set(struct cc_store *st, const struct listing_move *m, stru
 	if (rc == 0)
 		rc = cc_stmt_prepare(
 			st, &q,
-			"INSERT OR IGNORE INTO listing_stages(enterprise_id, stage, date, "
-			"actor) SELECT enterprise_id, stage, since, ?2 FROM "
-			"listing_progress WHERE enterprise_id = ?1",
+			"INSERT INTO listing_stages(enterprise_id, stage, date, actor) SELECT "
+			"enterprise_id, stage, since, ?2 FROM listing_progress WHERE enterprise_id = "
+			"?1 ON CONFLICT DO NOTHING",
 			err);
 	if (rc == 0) {
 		cc_stmt_bind_int64(q, 1, eid);
@@ -302,17 +346,7 @@ int listing_progress_set(struct cc_store *st, const struct listing_move *m, stru
 	cc_stmt_free(q);
 	q = NULL;
 	if (rc == 0)
-		rc = cc_stmt_prepare(st, &q,
-				     "SELECT json_object('stage', stage, 'since', since, 'board', "
-				     "board, 'sponsor', sponsor_id) FROM listing_progress WHERE "
-				     "enterprise_id = ?1",
-				     err);
-	if (rc == 0) {
-		cc_stmt_bind_int64(q, 1, eid);
-		if (cc_stmt_step(q, err) == 1)
-			after = strdup(cc_stmt_text(q, 0));
-	}
-	cc_stmt_free(q);
+		rc = progress_json(st, eid, &after, err);
 	if (rc == 0)
 		rc = cc_store_audit(st, actor, "listing.stage", canon, before, after, err);
 	free(before);
@@ -333,7 +367,8 @@ static void district(int code, char *out, size_t n)
 /* The columns every reserve read selects, over reserve r joined to its enterprise e. */
 #define FIRM_COLUMNS                                                                               \
 	"e.id, e.uscc, e.name, e.region, r.list, r.tier, "                                         \
-	"(SELECT group_concat(DISTINCT chain) FROM chain_members WHERE enterprise_id = e.id), "    \
+	"(SELECT string_agg(chain, ',') FROM (SELECT DISTINCT chain FROM chain_members WHERE "     \
+	"enterprise_id = e.id ORDER BY chain) c), "                                                \
 	"coalesce((SELECT granted FROM listing_consents WHERE enterprise_id = e.id), 0), "         \
 	"p.stage, p.since, p.board, p.sponsor_id, (SELECT name FROM institutions WHERE id = "      \
 	"p.sponsor_id) "
@@ -544,8 +579,9 @@ json_t *listing_funnel(struct cc_store *st, struct cc_error *err)
 	if (cc_stmt_prepare(
 		    st, &q,
 		    "WITH " RESERVE " SELECT coalesce(p.stage, 'none'), p.board, e.region, "
-		    "(SELECT group_concat(DISTINCT chain) FROM chain_members WHERE "
-		    "enterprise_id = e.id) FROM reserve r JOIN enterprises e ON e.id = r.eid "
+		    "(SELECT string_agg(chain, ',') FROM (SELECT DISTINCT chain FROM chain_members "
+		    "WHERE enterprise_id = e.id ORDER BY chain) c) FROM reserve r JOIN enterprises e "
+		    "ON e.id = r.eid "
 		    "LEFT JOIN listing_progress p ON p.enterprise_id = e.id",
 		    err)) {
 		json_decref(cfg);
@@ -861,8 +897,9 @@ int listing_demo(struct cc_store *st, struct cc_error *err)
 	int n = 0, rc = 0;
 	rc = cc_store_exec(
 		st,
-		"INSERT OR IGNORE INTO institutions(name, kind) VALUES"
-		"('西南证券（演示）', 'securities'), ('重庆产业引导基金（演示）', 'fund')",
+		"INSERT INTO institutions(name, kind) VALUES"
+		"('西南证券（演示）', 'securities'), ('重庆产业引导基金（演示）', 'fund') "
+		"ON CONFLICT DO NOTHING",
 		err);
 	if (rc)
 		return rc;
@@ -894,37 +931,91 @@ int listing_demo(struct cc_store *st, struct cc_error *err)
 			return rc;
 	}
 	/* Every other reserve firm consents; sixteen carry progress: stage k % 6 reached
-	 * (k * 2) months ago, so the early ones have stalled; one of them withdrew. */
-	rc = cc_store_exec(
-		st,
-		"WITH " RESERVE ", r AS (SELECT eid, row_number() OVER (ORDER BY eid) - 1 AS k "
-		"FROM reserve) "
-		"INSERT OR IGNORE INTO listing_consents(enterprise_id, granted, actor) "
-		"SELECT eid, 1, 'demo' FROM r WHERE k % 2 = 0;"
-		"WITH " RESERVE ", r AS (SELECT eid, row_number() OVER (ORDER BY eid) - 1 AS k "
-		"FROM reserve) "
-		"INSERT OR IGNORE INTO listing_progress(enterprise_id, stage, since, board, "
-		"sponsor_id, updated_by) SELECT eid, CASE WHEN k = 15 THEN 'withdrawn' ELSE "
-		"CASE k % 6 WHEN 0 THEN 'shareholding' WHEN 1 THEN 'tutoring' WHEN 2 THEN "
-		"'accepted' WHEN 3 THEN 'inquiry' WHEN 4 THEN 'registered' ELSE 'listed' END END, "
-		"date('now', '-' || (k * 2 % 13) || ' months'), CASE k % 4 WHEN 0 THEN 'star' WHEN 1 "
-		"THEN 'gem' WHEN 2 THEN 'bse' ELSE 'main' END, (SELECT id FROM institutions WHERE "
-		"name = '西南证券（演示）'), 'demo' FROM r WHERE k < 16;"
-		"INSERT OR IGNORE INTO listing_stages(enterprise_id, stage, date, actor) "
-		"SELECT enterprise_id, stage, since, 'demo' FROM listing_progress;"
-		/* The stages before the current one, three months apart (a withdrawn firm had
-		 * reached 申报受理), so the funnel over time has a history to draw. */
-		"WITH s(id, i) AS (VALUES ('shareholding', 0), ('tutoring', 1), ('accepted', 2), "
-		"('inquiry', 3), ('registered', 4), ('listed', 5)) "
-		"INSERT OR IGNORE INTO listing_stages(enterprise_id, stage, date, actor) "
-		"SELECT p.enterprise_id, s.id, date(p.since, '-' || ((c.i - s.i) * 3) || "
-		"' months'), 'demo' FROM listing_progress p JOIN s c ON c.id = p.stage OR "
-		"(p.stage = 'withdrawn' AND c.id = 'accepted') JOIN s ON s.i < c.i "
-		"WHERE p.updated_by = 'demo';"
-		"INSERT OR IGNORE INTO listing_engagements(institution_id, enterprise_id, kind, note, "
-		"actor) SELECT (SELECT id FROM institutions WHERE name = '重庆产业引导基金（演示）'), "
-		"enterprise_id, 'interest', '演示：关注其科创板申报', 'demo' FROM listing_consents "
-		"WHERE granted = 1 ORDER BY enterprise_id LIMIT 2;",
-		err);
+	 * (k * 2 % 13) months ago (dates computed here: d(k, since)), so the early ones have
+	 * stalled; one of them withdrew. */
+	char today[11], since[11];
+	cc_date_today(today);
+	struct cc_buf sql = CC_BUF_INIT(16384);
+	cc_buf_puts(&sql,
+		    "WITH " RESERVE ", r AS (SELECT eid, row_number() OVER (ORDER BY eid) - 1 "
+		    "AS k FROM reserve), d(k, since) AS (VALUES ");
+	for (int k = 0; k < 16; k++) {
+		cc_date_add_months(today, -(k * 2 % 13), since);
+		cc_buf_printf(&sql, "%s(%d, '%s')", k ? ", " : "", k, since);
+	}
+	cc_buf_puts(
+		&sql,
+		") INSERT INTO listing_progress(enterprise_id, stage, since, board, sponsor_id, "
+		"updated_by) SELECT eid, CASE WHEN r.k = 15 THEN 'withdrawn' ELSE CASE r.k % 6 WHEN 0 "
+		"THEN 'shareholding' WHEN 1 THEN 'tutoring' WHEN 2 THEN 'accepted' WHEN 3 THEN "
+		"'inquiry' WHEN 4 THEN 'registered' ELSE 'listed' END END, d.since, CASE r.k % 4 "
+		"WHEN 0 THEN 'star' WHEN 1 THEN 'gem' WHEN 2 THEN 'bse' ELSE 'main' END, (SELECT id "
+		"FROM institutions WHERE name = '西南证券（演示）'), 'demo' FROM r JOIN d ON d.k = "
+		"r.k WHERE r.k < 16 ORDER BY r.k ON CONFLICT DO NOTHING;");
+	if (sql.failed) {
+		cc_buf_release(&sql);
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	}
+	rc = cc_store_exec(st,
+			   "WITH " RESERVE
+			   ", r AS (SELECT eid, row_number() OVER (ORDER BY eid) - 1 AS k "
+			   "FROM reserve) "
+			   "INSERT INTO listing_consents(enterprise_id, granted, actor) "
+			   "SELECT eid, 1, 'demo' FROM r WHERE k % 2 = 0 ON CONFLICT DO NOTHING;",
+			   err);
+	if (rc == 0)
+		rc = cc_store_exec(st, cc_buf_str(&sql), err);
+	cc_buf_release(&sql);
+	if (rc == 0)
+		rc = cc_store_exec(
+			st,
+			"INSERT INTO listing_stages(enterprise_id, stage, date, actor) "
+			"SELECT enterprise_id, stage, since, 'demo' FROM listing_progress "
+			"WHERE 1 = 1 ON CONFLICT DO NOTHING;",
+			err);
+	/* The stages before the current one, three months apart (a withdrawn firm had reached
+	 * 申报受理), so the funnel over time has a history to draw. */
+	struct cc_stmt *ins = NULL;
+	if (rc == 0)
+		rc = cc_stmt_prepare(
+			st, &q,
+			"WITH s(id, i) AS (VALUES ('shareholding', 0), ('tutoring', 1), ('accepted', "
+			"2), ('inquiry', 3), ('registered', 4), ('listed', 5)) "
+			"SELECT p.enterprise_id, s.id, p.since, (c.i - s.i) * 3 FROM listing_progress p "
+			"JOIN s c ON c.id = p.stage OR (p.stage = 'withdrawn' AND c.id = 'accepted') "
+			"JOIN s ON s.i < c.i WHERE p.updated_by = 'demo'",
+			err);
+	if (rc == 0)
+		rc = cc_stmt_prepare(
+			st, &ins,
+			"INSERT INTO listing_stages(enterprise_id, stage, date, actor) "
+			"VALUES(?1, ?2, ?3, 'demo') ON CONFLICT DO NOTHING",
+			err);
+	while (rc == 0 && (rc = cc_stmt_step(q, err)) == 1) {
+		char date[11];
+		rc = cc_date_add_months(cc_stmt_text(q, 2), -(int)cc_stmt_int64(q, 3), date);
+		if (rc) {
+			cc_error_set(err, rc, "listing_progress: bad date '%s'",
+				     cc_stmt_text(q, 2));
+			break;
+		}
+		cc_stmt_bind_int64(ins, 1, cc_stmt_int64(q, 0));
+		cc_stmt_bind_text(ins, 2, cc_stmt_text(q, 1), cc_stmt_bytes(q, 1));
+		cc_stmt_bind_text(ins, 3, date, 10);
+		rc = cc_stmt_step(ins, err) < 0 ? CC_EDB : 0;
+		cc_stmt_reset(ins);
+	}
+	rc = rc < 0 ? rc : 0;
+	cc_stmt_free(q);
+	cc_stmt_free(ins);
+	if (rc == 0)
+		rc = cc_store_exec(
+			st,
+			"INSERT INTO listing_engagements(institution_id, enterprise_id, kind, note, "
+			"actor) SELECT (SELECT id FROM institutions WHERE name = "
+			"'重庆产业引导基金（演示）'), enterprise_id, 'interest', '演示：关注其科创板申报', "
+			"'demo' FROM listing_consents WHERE granted = 1 ORDER BY enterprise_id LIMIT 2 "
+			"ON CONFLICT DO NOTHING;",
+			err);
 	return rc;
 }
