@@ -92,7 +92,8 @@ void lists_version_release(struct list_version *v)
 
 /* Fills the header fields of V from the current row of S (the columns of VERSION_COLS). */
 #define VERSION_COLS                                                                               \
-	"v.id, v.version, coalesce(v.year,0), v.source='manual', v.created_at, v.actor, "          \
+	"v.id, v.version, coalesce(v.year,0), CASE WHEN v.source='manual' THEN 1 ELSE 0 END, "     \
+	"v.created_at, v.actor, "                                                                  \
 	"coalesce(v.note,''), l.name, l.model, "                                                   \
 	"(SELECT count(*) FROM list_entries le WHERE le.version_id=v.id)"
 
@@ -116,11 +117,12 @@ static int read_entries(struct cc_store *st, struct list_version *v, struct cc_e
 {
 	static const char sql[] =
 		"SELECT le.enterprise_id, coalesce(e.uscc,''), le.tier, le.score, "
-		"coalesce(le.rank,0), le.source='manual', le.reason, coalesce(e.name,''), "
-		"coalesce(e.region,0), coalesce((SELECT group_concat(DISTINCT c.chain) FROM "
-		"chain_members c WHERE c.enterprise_id=le.enterprise_id),'') "
+		"coalesce(le.rank,0), CASE WHEN le.source='manual' THEN 1 ELSE 0 END, le.reason, "
+		"coalesce(e.name,''), coalesce(e.region,0), coalesce((SELECT string_agg(c.chain, ',') "
+		"FROM (SELECT DISTINCT chain FROM chain_members WHERE "
+		"enterprise_id=le.enterprise_id ORDER BY chain) c),'') "
 		"FROM list_entries le LEFT JOIN enterprises e ON e.id=le.enterprise_id "
-		"WHERE le.version_id=?1 ORDER BY le.rank IS NULL, le.rank, e.uscc";
+		"WHERE le.version_id=?1 ORDER BY le.rank IS NULL, le.rank, coalesce(e.uscc,'')";
 	struct cc_stmt *s = NULL;
 	int rc = cc_stmt_prepare(st, &s, sql, err), n = 0;
 	if (rc)
@@ -938,7 +940,8 @@ int lists_history(struct cc_store *st, const char *uscc, struct list_history *h,
 {
 	static const char sql[] =
 		"SELECT l.name, v.version, v.created_at, le.tier, le.reason, x.reason, "
-		"le.enterprise_id IS NOT NULL FROM list_versions v JOIN lists l ON l.id=v.list_id "
+		"CASE WHEN le.enterprise_id IS NOT NULL THEN 1 ELSE 0 END FROM list_versions v "
+		"JOIN lists l ON l.id=v.list_id "
 		"LEFT JOIN list_entries le ON le.version_id=v.id AND le.enterprise_id=?1 "
 		"LEFT JOIN list_exits x ON x.version_id=v.id AND x.enterprise_id=?1 "
 		"WHERE v.list_id IN (SELECT v2.list_id FROM list_versions v2 JOIN list_entries e2 "
