@@ -79,12 +79,7 @@ static int setup(struct cli_ctx *ctx, const char **val, int store, struct innov_
 	if (rc)
 		return rc;
 	if (!c->year)
-		c->year =
-			(int)cc_store_int(ctx->store,
-					  "SELECT coalesce(max(CAST(substr(granted, 1, 4) AS "
-					  "INTEGER)), CAST(strftime('%Y', 'now') AS INTEGER) - 1) "
-					  "FROM patents",
-					  2024);
+		c->year = innov_latest_year(ctx->store, 2024);
 	if (innov_patents_load(ctx->store, c->cat, c->map, &c->pat, &err)) {
 		cli_error("innov: %s", err.msg);
 		return CLI_FAIL;

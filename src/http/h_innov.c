@@ -165,11 +165,7 @@ int h_innov_chain(struct http_req *req)
 		year = (int)v;
 	}
 	if (!year)
-		year = (int)cc_store_int(req->st,
-					 "SELECT coalesce(max(CAST(substr(granted, 1, 4) AS "
-					 "INTEGER)), CAST(strftime('%Y', 'now') AS INTEGER) - 1) "
-					 "FROM patents",
-					 2024);
+		year = innov_latest_year(req->st, 2024);
 	struct innov_node_stock *s = calloc((size_t)cat->nnodes, sizeof *s);
 	if (!s)
 		return http_error(req, 500, "internal", NULL, "内存不足", "out of memory");
@@ -468,10 +464,7 @@ int h_innov_applicants(struct http_req *req)
 	struct chain_scope scope;
 	if (chain_scope_parse(http_query(req, "scope"), &scope, &err))
 		return http_error(req, 400, "invalid", "scope", "范围无效", "%s", err.msg);
-	int year = (int)cc_store_int(req->st,
-				     "SELECT coalesce(max(CAST(substr(granted, 1, 4) AS INTEGER)), "
-				     "CAST(strftime('%Y', 'now') AS INTEGER) - 1) FROM patents",
-				     2024);
+	int year = innov_latest_year(req->st, 2024);
 	struct innov_patents *p = snapshot(req, cat, m);
 	if (!p)
 		return req->status;

@@ -268,21 +268,20 @@ static int text_component(struct cc_store *st, const struct innov_patents *p, st
 		rc = rc < 0 ? CC_EDB : 0;
 		goto out;
 	}
-	cc_buf_putc(&ids, '[');
+	/* The pool's ids written into the statement (integers: nothing to quote), in patent id
+	 * order as the table's scan gives them. */
+	cc_buf_puts(&ids, "SELECT holder_id, title FROM patents WHERE title IS NOT NULL AND "
+			  "title <> '' AND holder_id IN (");
 	for (int i = 0; i < pool->n; i++)
 		cc_buf_printf(&ids, "%s%lld", i ? "," : "", (long long)pool->a[i].enterprise_id);
-	cc_buf_putc(&ids, ']');
+	cc_buf_puts(&ids, ") ORDER BY id");
 	if (ids.failed) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = cc_stmt_prepare(st, &q,
-			     "SELECT holder_id, title FROM patents WHERE title IS NOT NULL AND "
-			     "title <> '' AND holder_id IN (SELECT value FROM json_each(?1))",
-			     err);
+	rc = cc_stmt_prepare(st, &q, ids.data, err);
 	if (rc)
 		goto out;
-	cc_stmt_bind_text(q, 1, ids.data, ids.len);
 	while ((rc = cc_stmt_step(q, err)) == 1) {
 		struct innov_applicant *a = pool_get(pool, cc_stmt_int64(q, 0), 0);
 		if (a)
@@ -438,7 +437,7 @@ int innov_challenge_rank(struct cc_store *st, const struct cc_catalogue *cat,
 	/* Members of the node (candidates) and of the chain elsewhere (only a factor). */
 	rc = cc_stmt_prepare(st, &q,
 			     "SELECT enterprise_id, role, node FROM chain_members WHERE chain = ?1 "
-			     "ORDER BY node = ?2",
+			     "ORDER BY CASE WHEN node = ?2 THEN 1 ELSE 0 END",
 			     err);
 	if (rc)
 		goto out;

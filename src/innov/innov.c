@@ -14,6 +14,7 @@
 #include "base/parse.h"
 #include "domain/patent.h"
 #include "innov/innov.h"
+#include "store/dialect.h"
 
 #define MAP_FILE "innovation/ipc_nodes.csv"
 /* Subclass keys: section A-H (8) × class 00-99 × subclass letter A-Z. */
@@ -772,11 +773,13 @@ int innov_tech_set(struct cc_store *st, const struct cc_catalogue *cat, int node
 		"note, updated_by) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
 		"ON CONFLICT(chain, node, technology) DO UPDATE SET status = "
 		"excluded.status, chokepoint = excluded.chokepoint, note = excluded.note, "
-		"updated_by = excluded.updated_by, updated_at = "
-		"strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+		"updated_by = excluded.updated_by, updated_at = ?8",
 		err);
 	if (rc)
 		goto out;
+	char now[CC_STAMP_LEN];
+	cc_stamp_now(now);
+	cc_stmt_bind_text(q, 8, now, strlen(now));
 	cc_stmt_bind_text(q, 1, chain, strlen(chain));
 	cc_stmt_bind_text(q, 2, nd->id, strlen(nd->id));
 	cc_stmt_bind_text(q, 3, tech, strlen(tech));
@@ -799,4 +802,30 @@ out:
 	if (rc)
 		cc_store_rollback(st);
 	return rc;
+}
+
+int innov_latest_year(struct cc_store *st, int def)
+{
+	/* Grant dates are 'YYYY-MM-DD' (the importer checks them), so the greatest first four
+	 * characters are the greatest year. */
+	struct cc_stmt *s = NULL;
+	struct cc_error err = {0};
+	if (cc_stmt_prepare(
+		    st, &s,
+		    "SELECT max(substr(granted, 1, 4)) FROM patents WHERE granted IS NOT NULL",
+		    &err))
+		return def;
+	int rc = cc_stmt_step(s, &err), year = def;
+	if (rc == 1 && !cc_stmt_is_null(s, 0)) {
+		long long v;
+		const char *t = cc_stmt_text(s, 0);
+		year = cc_parse_int64(t, strlen(t), &v) == 0 ? (int)v : def;
+	} else if (rc == 1) {
+		char today[11];
+		cc_date_today(today);
+		year = (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 +
+		       (today[3] - '0') - 1;
+	}
+	cc_stmt_free(s);
+	return year;
 }

@@ -62,6 +62,12 @@ struct innov_patents {
 };
 
 /*
+ * The latest year a patent of the store was granted in (the default year of the innovation
+ * pages), or the year before this one (UTC) when no patent has a grant date. Returns the year,
+ * or DEF when the store cannot be read.
+ */
+int innov_latest_year(struct cc_store *st, int def);
+/*
  * Loads every patent of ST with its holder's region and its nodes under M (catalogue CAT).
  * Returns 0 and *OUT (free with innov_patents_free), or a negative CC_E* with ERR.
  */

@@ -337,9 +337,9 @@ int innov_registries_demo(struct cc_store *st, const struct cc_catalogue *cat, s
 		char nodes[2048] = "", name[400] = "";
 		rc = cc_stmt_prepare(
 			st, &n,
-			"SELECT e.name, group_concat(m.chain || '.' || m.node, ';') FROM "
-			"chain_members m JOIN enterprises e ON e.id = m.enterprise_id "
-			"WHERE e.uscc = ?1 AND m.chain = ?2",
+			"SELECT min(name), string_agg(x, ';') FROM (SELECT e.name AS name, "
+			"m.chain || '.' || m.node AS x FROM chain_members m JOIN enterprises e ON "
+			"e.id = m.enterprise_id WHERE e.uscc = ?1 AND m.chain = ?2 ORDER BY m.node) t",
 			err);
 		if (rc)
 			break;
