@@ -355,7 +355,7 @@ int cmd_summary(struct cli_ctx *ctx, int argc, char **argv)
 		{"postings", "供需信息", "SELECT count(*) FROM postings"},
 		{"generation", "数据代次",
 		 "SELECT CAST(value AS BIGINT) FROM meta WHERE key='generation'"},
-		{"schema_version", "模式版本", "PRAGMA user_version"},
+		{"schema_version", "模式版本", NULL}, /* cc_store_schema_version */
 	};
 	static const char *const cols[] = {"item", "name_zh=名称", "count#"};
 	struct cli_table t;
@@ -365,13 +365,17 @@ int cmd_summary(struct cli_ctx *ctx, int argc, char **argv)
 		printf("{");
 		for (size_t i = 0; i < n; i++)
 			printf("%s\"%s\":%lld", i ? "," : "", counts[i].what,
-			       (long long)cc_store_int(ctx->store, counts[i].sql, 0));
+			       (long long)(counts[i].sql
+						   ? cc_store_int(ctx->store, counts[i].sql, 0)
+						   : cc_store_schema_version(ctx->store)));
 		printf("}\n");
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			char num[32];
 			snprintf(num, sizeof num, "%lld",
-				 (long long)cc_store_int(ctx->store, counts[i].sql, 0));
+				 (long long)(counts[i].sql
+						     ? cc_store_int(ctx->store, counts[i].sql, 0)
+						     : cc_store_schema_version(ctx->store)));
 			const char *v[3] = {counts[i].what, counts[i].zh, num};
 			cli_table_add(&t, v);
 		}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "base/jw.h"
 #include "base/progress.h"
@@ -21,6 +22,7 @@
 #include "digital/retrofit.h"
 #include "listing/listing.h"
 #include "report/report.h"
+#include "store/dialect.h"
 #include <sodium.h>
 
 static const char *const files[] = {"enterprises.csv", "indicators.csv", "chain_members.csv",
@@ -207,20 +209,96 @@ static void demo_print_written(const struct cli_ctx *ctx, const char *dir,
  * contacted, two in ten failed), dated some days after the later of the two postings.
  * Deterministic: everything follows the posting ids. Returns 0 or a negative CC_E*.
  */
+/*
+ * Rewrites the stamps of the rows SELECT gives (id, stamp a, stamp b) with UPDATE (?1 id, ?2
+ * and for DEALS ?3 the new stamps), NOW being the time: a posting (DEALS 0) made
+ * (id * 137) % 360 days and (id * 31) % 86400 seconds before NOW; a deal (DEALS 1) made
+ * 3 + id % 20 days after the later of A and B and changed id % 25 days after that, neither
+ * past NOW (the arithmetic strftime did in SQL, in C for every engine). Returns 0 or a
+ * negative CC_E*.
+ */
+static int restamp(struct cc_store *st, const char *select, const char *update, int64_t now,
+		   int deals, struct cc_error *err)
+{
+	struct cc_stmt *q = NULL, *u = NULL;
+	struct row {
+		int64_t id;
+		char a[CC_STAMP_LEN], b[CC_STAMP_LEN];
+	} *rows = NULL;
+	size_t n = 0, cap = 0;
+	int rc = cc_stmt_prepare(st, &q, select, err);
+	while (rc == 0 && (rc = cc_stmt_step(q, err)) == 1) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			struct row *more = realloc(rows, cap * sizeof *rows);
+			if (!more) {
+				rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+				break;
+			}
+			rows = more;
+		}
+		rows[n].id = cc_stmt_int64(q, 0);
+		snprintf(rows[n].a, CC_STAMP_LEN, "%s", cc_stmt_text(q, 1));
+		snprintf(rows[n].b, CC_STAMP_LEN, "%s", cc_stmt_text(q, 2));
+		n++;
+	}
+	rc = rc < 0 ? rc : 0;
+	cc_stmt_free(q);
+	char now_s[CC_STAMP_LEN];
+	cc_stamp_at(now, now_s);
+	int own_tx = rc == 0 && !cc_store_in_tx(st);
+	if (own_tx)
+		rc = cc_store_begin(st, err);
+	if (rc == 0)
+		rc = cc_stmt_prepare(st, &u, update, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int64_t id = rows[i].id, t, from;
+		char made[CC_STAMP_LEN], changed[CC_STAMP_LEN];
+		if (!deals) {
+			cc_stamp_at(now - (id * 137) % 360 * 86400 - (id * 31) % 86400, made);
+		} else {
+			const char *later =
+				strcmp(rows[i].a, rows[i].b) >= 0 ? rows[i].a : rows[i].b;
+			if (cc_stamp_seconds(later, &from))
+				continue; /* a posting without a stamp: left as it is */
+			t = from + (3 + id % 20) * 86400;
+			cc_stamp_at(t, made);
+			if (strcmp(made, now_s) > 0)
+				memcpy(made, now_s, CC_STAMP_LEN);
+			cc_stamp_seconds(made, &t);
+			cc_stamp_at(t + id % 25 * 86400, changed);
+			if (strcmp(changed, now_s) > 0)
+				memcpy(changed, now_s, CC_STAMP_LEN);
+			cc_stmt_bind_text(u, 3, changed, strlen(changed));
+		}
+		cc_stmt_bind_int64(u, 1, id);
+		cc_stmt_bind_text(u, 2, made, strlen(made));
+		rc = cc_stmt_step(u, err) < 0 ? CC_EDB : 0;
+		cc_stmt_reset(u);
+	}
+	cc_stmt_free(u);
+	free(rows);
+	if (own_tx && rc == 0)
+		rc = cc_store_commit(st, err);
+	else if (own_tx)
+		cc_store_rollback(st);
+	return rc;
+}
+
 static int demo_history(struct cc_store *st, struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
-	int rc = cc_store_exec(
-		st,
-		"UPDATE postings SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
-		"'-' || ((id * 137) % 360) || ' days', '-' || ((id * 31) % 86400) || ' seconds')",
-		err);
+	int64_t now = (int64_t)time(NULL);
+	/* Each posting made (id * 137) % 360 days and (id * 31) % 86400 seconds ago. */
+	int rc = restamp(st, "SELECT id, NULL, NULL FROM postings ORDER BY id",
+			 "UPDATE postings SET created_at = ?2 WHERE id = ?1", now, 0, err);
 	if (rc)
 		return rc;
 	rc = cc_stmt_prepare(
 		st, &s,
-		"SELECT d.id, (SELECT c.id FROM (SELECT x.id AS id, x.node IS d.node AS same, "
-		"  (ex.region / 10000 <> ed.region / 10000) = (d.id % 4 = 0) AS side "
+		"SELECT d.id, (SELECT c.id FROM (SELECT x.id AS id, CASE WHEN x.node IS NOT "
+		"  DISTINCT FROM d.node THEN 1 ELSE 0 END AS same, CASE WHEN (ex.region / 10000 "
+		"  <> ed.region / 10000) = (d.id % 4 = 0) THEN 1 ELSE 0 END AS side "
 		"  FROM postings x JOIN enterprises ex ON ex.id = x.enterprise_id "
 		"  WHERE x.kind = 'supply' AND x.chain = d.chain AND "
 		"  x.enterprise_id <> d.enterprise_id) c ORDER BY c.same DESC, c.side DESC, c.id "
@@ -250,15 +328,18 @@ static int demo_history(struct cc_store *st, struct cc_error *err)
 		if (rc)
 			return rc;
 	}
+	/* A deal made 3 + id % 20 days after the later of its two postings, last changed
+	 * id % 25 days after that, neither after now; its events at its last change. */
+	rc = restamp(st,
+		     "SELECT d.id, p.created_at, c.created_at FROM deals d JOIN postings p ON "
+		     "p.id = d.posting_id JOIN postings c ON c.id = d.cp_posting_id ORDER BY d.id",
+		     "UPDATE deals SET created_at = ?2, updated_at = ?3 WHERE id = ?1", now, 1,
+		     err);
+	if (rc)
+		return rc;
 	return cc_store_exec(
 		st,
-		"UPDATE deals SET created_at = min(strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
-		"  strftime('%Y-%m-%dT%H:%M:%SZ', max((SELECT created_at FROM postings WHERE id = "
-		"  posting_id), (SELECT created_at FROM postings WHERE id = cp_posting_id)), '+' || "
-		"  (3 + id % 20) || ' days'));"
-		"UPDATE deals SET updated_at = min(strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
-		"  strftime('%Y-%m-%dT%H:%M:%SZ', created_at, '+' || (id % 25) || ' days'));"
-		"UPDATE deal_events SET at = (SELECT updated_at FROM deals WHERE deals.id = deal_id);",
+		"UPDATE deal_events SET at = (SELECT updated_at FROM deals WHERE deals.id = deal_id)",
 		err);
 }
 

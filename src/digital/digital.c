@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/builtin.h"
 #include "digital/digital.h"
+#include "store/dialect.h"
 #include "digital/retrofit.h"
 
 int digital_model_parse(struct digital_model *m, const char *text, struct cc_error *err)
@@ -162,7 +163,7 @@ int digital_save(struct cc_store *st, const struct digital_model *m, int64_t id,
 		"rd_tool_rate = excluded.rd_tool_rate, networking_rate = excluded.networking_rate, "
 		"factory_5g = excluded.factory_5g, demonstration = excluded.demonstration, "
 		"lighthouse = excluded.lighthouse, updated_by = excluded.updated_by, "
-		"updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+		"updated_at = ?13",
 		err);
 	if (rc == 0) {
 		cc_stmt_bind_int64(s, 1, id);
@@ -177,6 +178,9 @@ int digital_save(struct cc_store *st, const struct digital_model *m, int64_t id,
 		cc_stmt_bind_int64(s, 10, a->demonstration != 0);
 		cc_stmt_bind_int64(s, 11, a->lighthouse != 0);
 		cc_stmt_bind_text(s, 12, actor ? actor : "cli", strlen(actor ? actor : "cli"));
+		char now[CC_STAMP_LEN];
+		cc_stamp_now(now);
+		cc_stmt_bind_text(s, 13, now, strlen(now));
 		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	}
 	cc_stmt_free(s);

@@ -15,6 +15,7 @@
 #include "domain/codes.h"
 #include "frame/frame.h"
 #include "green/factory.h"
+#include "store/dialect.h"
 
 static int find_indicator(const struct gf_model *m, const char *id)
 {
@@ -199,7 +200,7 @@ int green_factory_save(struct cc_store *st, const struct gf_model *m, int64_t id
 		"ON CONFLICT(enterprise_id, year) DO UPDATE SET answers = excluded.answers, "
 		"score = excluded.score, basic_met = excluded.basic_met, "
 		"eligible = excluded.eligible, updated_by = excluded.updated_by, "
-		"updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+		"updated_at = ?8",
 		err);
 	if (rc == 0) {
 		const char *who = actor ? actor : "cli";
@@ -210,6 +211,9 @@ int green_factory_save(struct cc_store *st, const struct gf_model *m, int64_t id
 		cc_stmt_bind_int64(s, 5, r.basic_met);
 		cc_stmt_bind_int64(s, 6, r.eligible);
 		cc_stmt_bind_text(s, 7, who, strlen(who));
+		char now[CC_STAMP_LEN];
+		cc_stamp_now(now);
+		cc_stmt_bind_text(s, 8, now, strlen(now));
 		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	}
 	cc_stmt_free(s);
@@ -425,11 +429,12 @@ int green_factory_demo_fill(struct cc_store *st, const struct gf_model *m, uint6
 	struct cc_stmt *s = NULL;
 	if (!year)
 		return 0;
-	int rc = cc_stmt_prepare(st, &s,
-				 "SELECT e.id, e.scale, EXISTS(SELECT 1 FROM green_recognitions g "
-				 "WHERE g.enterprise_id = e.id AND g.kind = 'green_factory') "
-				 "FROM enterprises e ORDER BY e.id",
-				 err);
+	int rc = cc_stmt_prepare(
+		st, &s,
+		"SELECT e.id, e.scale, CASE WHEN EXISTS(SELECT 1 FROM "
+		"green_recognitions g WHERE g.enterprise_id = e.id AND g.kind = "
+		"'green_factory') THEN 1 ELSE 0 END FROM enterprises e ORDER BY e.id",
+		err);
 	if (rc)
 		return rc;
 	rc = cc_store_begin(st, err);

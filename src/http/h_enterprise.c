@@ -22,6 +22,7 @@
 #include "http/handlers.h"
 #include "report/report.h"
 #include "store/check.h"
+#include "store/dialect.h"
 
 static const char *const role_names[] = {"master", "core", "member"};
 
@@ -589,11 +590,8 @@ static int patch_save(struct http_req *req, const struct cc_frame *f, int i, con
 		"WHERE uscc = ?1";
 	struct cc_stmt *s = NULL;
 	char sql[1400];
-	snprintf(
-		sql, sizeof sql,
-		"UPDATE enterprises SET %s, updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ','now') "
-		"WHERE uscc = ?%d",
-		p->set, p->nb + 1);
+	snprintf(sql, sizeof sql, "UPDATE enterprises SET %s, updated_at = ?%d WHERE uscc = ?%d",
+		 p->set, p->nb + 2, p->nb + 1);
 	int rc = cc_store_begin(req->st, err);
 	json_t *before = rc ? NULL : row_object(req->st, snapshot, f->uscc[i]);
 	if (rc == 0)
@@ -605,6 +603,9 @@ static int patch_save(struct http_req *req, const struct cc_frame *f, int i, con
 			else
 				cc_stmt_bind_null(s, k + 1);
 		cc_stmt_bind_text(s, p->nb + 1, f->uscc[i], 18);
+		char now[CC_STAMP_LEN];
+		cc_stamp_now(now);
+		cc_stmt_bind_text(s, p->nb + 2, now, strlen(now));
 		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	}
 	cc_stmt_free(s);

@@ -166,20 +166,21 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 	switch (o->kind) {
 	case CC_KIND_ENTERPRISES:
 		cc_buf_puts(b, "SELECT e.uscc, e.name, e.region, e.industry, e.founded, e.scale, "
-			       "e.listed, e.certs FROM enterprises e WHERE 1");
+			       "e.listed, e.certs FROM enterprises e WHERE 1 = 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
 		break;
 	case CC_KIND_INDICATORS:
-		cc_buf_puts(b,
-			    "SELECT e.uscc, CASE WHEN i.period % 100 = 0 THEN "
-			    "CAST(i.period / 100 AS TEXT) ELSE printf('%04d-%02d', i.period / 100, "
-			    "i.period % 100) END");
+		cc_buf_puts(
+			b,
+			"SELECT e.uscc, CASE WHEN i.period % 100 = 0 THEN CAST(i.period / 100 AS "
+			"TEXT) ELSE CAST(i.period / 100 AS TEXT) || CASE WHEN i.period % 100 < 10 "
+			"THEN '-0' ELSE '-' END || CAST(i.period % 100 AS TEXT) END");
 		for (int m = 0; m < CC_M_BASE_COUNT; m++)
 			cc_buf_printf(b, ", i.%s", cc_metric_get(m)->key);
 		cc_buf_puts(b, " FROM indicators i JOIN enterprises e ON e.id = i.enterprise_id "
-			       "WHERE 1");
+			       "WHERE 1 = 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
@@ -187,15 +188,16 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 	case CC_KIND_MEMBERS:
 		cc_buf_puts(
 			b, "SELECT e.uscc, m.chain, m.node, m.role, m.product FROM chain_members m "
-			   "JOIN enterprises e ON e.id = m.enterprise_id WHERE 1");
+			   "JOIN enterprises e ON e.id = m.enterprise_id WHERE 1 = 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND m.chain = ?1");
 		break;
 	case CC_KIND_SUPPLY:
-		cc_buf_puts(b,
-			    "SELECT s.supplier, e.uscc, s.product, CASE WHEN s.node IS NULL THEN "
-			    "NULL ELSE s.chain || '.' || s.node END, s.annual_value, s.share "
-			    "FROM supply_edges s JOIN enterprises e ON e.id = s.buyer_id WHERE 1");
+		cc_buf_puts(
+			b,
+			"SELECT s.supplier, e.uscc, s.product, CASE WHEN s.node IS NULL THEN "
+			"NULL ELSE s.chain || '.' || s.node END, s.annual_value, s.share "
+			"FROM supply_edges s JOIN enterprises e ON e.id = s.buyer_id WHERE 1 = 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND s.chain = ?1");
 		break;
@@ -214,7 +216,7 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 			    "SELECT e.uscc, CAST(a.period / 100 AS TEXT), a.carrier, a.quantity, "
 			    "NULL, g.value_added FROM energy_accounts a JOIN enterprises e ON "
 			    "e.id = a.enterprise_id LEFT JOIN green_periods g ON g.enterprise_id "
-			    "= a.enterprise_id AND g.period = a.period WHERE 1");
+			    "= a.enterprise_id AND g.period = a.period WHERE 1 = 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
@@ -223,7 +225,7 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 		cc_buf_puts(
 			b, "SELECT p.number, p.kind, p.title, p.ipc, p.filed, p.granted, "
 			   "p.lapsed, p.status, e.uscc FROM patent_numbers p JOIN enterprises e ON "
-			   "e.id = p.holder_id WHERE 1");
+			   "e.id = p.holder_id WHERE 1 = 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
@@ -232,7 +234,7 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 		cc_buf_puts(
 			b, "SELECT e.uscc, r.kind, r.level, r.year, nullif(r.name, ''), r.source "
 			   "FROM green_recognitions r JOIN enterprises e ON e.id = r.enterprise_id "
-			   "WHERE 1");
+			   "WHERE 1 = 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
@@ -241,14 +243,14 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 		/* The host as the file gives it: a registered enterprise's code, else the name. */
 		cc_buf_puts(b, "SELECT p.name, p.kind, p.level, coalesce(e.uscc, p.host_name), "
 			       "nullif(p.nodes, ''), p.recognised, p.reviewed FROM platforms p "
-			       "LEFT JOIN enterprises e ON e.id = p.host_id WHERE 1");
+			       "LEFT JOIN enterprises e ON e.id = p.host_id WHERE 1 = 1");
 		if (o->chain)
-			cc_buf_puts(b, " AND instr(';' || p.nodes, ';' || ?1 || '.') > 0");
+			cc_buf_puts(b, " AND strpos(';' || p.nodes, ';' || ?1 || '.') > 0");
 		break;
 	case CC_KIND_CONSORTIA:
 		cc_buf_puts(b, "SELECT c.name, e.uscc, nullif(c.members, ''), c.chain || '.' || "
 			       "c.node, c.technology, c.milestones, c.status FROM consortia c JOIN "
-			       "enterprises e ON e.id = c.leader_id WHERE 1");
+			       "enterprises e ON e.id = c.leader_id WHERE 1 = 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND c.chain = ?1");
 		break;
@@ -256,7 +258,7 @@ static void export_sql(const struct cc_export_opts *o, struct cc_buf *b)
 		cc_buf_puts(b,
 			    "SELECT e.uscc, CAST(c.period / 100 AS TEXT), c.flag, c.description, "
 			    "c.source FROM compliance_flags c JOIN enterprises e ON e.id = "
-			    "c.enterprise_id WHERE 1");
+			    "c.enterprise_id WHERE 1 = 1");
 		if (o->chain)
 			cc_buf_puts(b, " AND EXISTS (SELECT 1 FROM chain_members m WHERE "
 				       "m.enterprise_id = e.id AND m.chain = ?1)");
