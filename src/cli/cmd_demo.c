@@ -226,8 +226,8 @@ static int restamp(struct cc_store *st, const char *select, const char *update, 
 		char a[CC_STAMP_LEN], b[CC_STAMP_LEN];
 	} *rows = NULL;
 	size_t n = 0, cap = 0;
-	int rc = cc_stmt_prepare(st, &q, select, err);
-	while (rc == 0 && (rc = cc_stmt_step(q, err)) == 1) {
+	int rc = cc_stmt_prepare(st, &q, select, err), step = 0;
+	while (rc == 0 && (step = cc_stmt_step(q, err)) == 1) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 1024;
 			struct row *more = realloc(rows, cap * sizeof *rows);
@@ -242,7 +242,8 @@ static int restamp(struct cc_store *st, const char *select, const char *update, 
 		snprintf(rows[n].b, CC_STAMP_LEN, "%s", cc_stmt_text(q, 2));
 		n++;
 	}
-	rc = rc < 0 ? rc : 0;
+	if (rc == 0 && step < 0)
+		rc = step;
 	cc_stmt_free(q);
 	char now_s[CC_STAMP_LEN];
 	cc_stamp_at(now, now_s);
