@@ -254,7 +254,7 @@ void cc_region_sql(struct cc_buf *b, const char *column, int scope)
 {
 	int lo, hi;
 	if (cc_region_span(scope, &lo, &hi))
-		cc_buf_puts(b, " AND 0");
+		cc_buf_puts(b, " AND 1 = 0");
 	else
 		cc_buf_printf(b, " AND %s BETWEEN %d AND %d", column, lo, hi);
 }

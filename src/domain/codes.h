@@ -63,7 +63,7 @@ struct cc_buf;
 /*
  * Appends " AND COLUMN BETWEEN lo AND hi" for SCOPE's range to B (integers only, nothing of
  * the caller's text but COLUMN, which must be a column name). An invalid SCOPE appends
- * " AND 0" (matches nothing).
+ * " AND 1 = 0" (matches nothing).
  */
 void cc_region_sql(struct cc_buf *b, const char *column, int scope);
 /*

@@ -29,9 +29,9 @@ static long long postings_in_scope(struct cc_store *st, const struct chain_scope
 {
 	struct cc_buf sql = CC_BUF_INIT(1 << 12);
 	cc_buf_puts(&sql, "SELECT count(*) FROM postings p JOIN enterprises e ON e.id = "
-			  "p.enterprise_id WHERE p.status = 'open' AND (0");
+			  "p.enterprise_id WHERE p.status = 'open' AND (1 = 0");
 	for (int i = 0; i < scope->n; i++) {
-		cc_buf_puts(&sql, " OR (1");
+		cc_buf_puts(&sql, " OR (1 = 1");
 		cc_region_sql(&sql, "e.region", scope->codes[i]);
 		cc_buf_puts(&sql, ")");
 	}

@@ -287,7 +287,7 @@ static void test_region_rule(void **state)
 	cc_region_sql(&b, "r", 500110);
 	cc_region_sql(&b, "r", 7);
 	assert_string_equal(cc_buf_str(&b), " AND e.region BETWEEN 500000 AND 509999"
-					    " AND r BETWEEN 500110 AND 500110 AND 0");
+					    " AND r BETWEEN 500110 AND 500110 AND 1 = 0");
 	cc_buf_release(&b);
 	char path[] = "/tmp/cc-test-region-XXXXXX";
 	int fd = mkstemp(path);
