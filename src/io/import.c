@@ -1931,7 +1931,7 @@ static int prepare_recognitions(struct imp *im)
 			? "INSERT INTO green_recognitions(enterprise_id,kind,level,year,name,source) "
 			  "VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(enterprise_id,kind,level,year,name) "
 			  "DO UPDATE SET source=excluded.source WHERE green_recognitions.source IS "
-			  "NOT excluded.source"
+			  "DISTINCT FROM excluded.source"
 			: "INSERT INTO green_recognitions(enterprise_id,kind,level,year,name,source) "
 			  "VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(enterprise_id,kind,level,year,name) "
 			  "DO NOTHING");

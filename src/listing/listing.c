@@ -689,13 +689,10 @@ json_t *listing_funnel_history(struct cc_store *st, int months, const char *toda
 		if (cc_parse_date(today, strlen(today), &ymd, err))
 			goto out;
 	} else {
-		if (cc_stmt_prepare(st, &q, "SELECT date('now')", err))
+		char now[11];
+		cc_date_today(now);
+		if (cc_parse_date(now, strlen(now), &ymd, err))
 			goto out;
-		if (cc_stmt_step(q, err) != 1 ||
-		    cc_parse_date(cc_stmt_text(q, 0), strlen(cc_stmt_text(q, 0)), &ymd, err))
-			goto out;
-		cc_stmt_free(q);
-		q = NULL;
 	}
 	snprintf(day, sizeof day, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
 	cfg = config(err);
@@ -785,7 +782,7 @@ out:
 json_t *listing_stalled(struct cc_store *st, int months, const char *today, int open,
 			const char *actor, struct cc_error *err)
 {
-	char day[16], cutoff[16] = "", sql[160];
+	char day[16], cutoff[16] = "";
 	int ymd;
 	struct cc_stmt *q = NULL;
 	json_t *cfg = config(err), *out = NULL, *rows = json_array();
@@ -806,21 +803,12 @@ json_t *listing_stalled(struct cc_store *st, int months, const char *today, int 
 		snprintf(day, sizeof day, "%04d-%02d-%02d", (ymd / 10000) % 10000,
 			 (unsigned)ymd / 100 % 100, ymd % 100);
 	} else {
-		snprintf(sql, sizeof sql, "SELECT date('now')");
-		if (cc_stmt_prepare(st, &q, sql, err))
-			goto out;
-		if (cc_stmt_step(q, err) == 1)
-			snprintf(day, sizeof day, "%s", cc_stmt_text(q, 0));
-		cc_stmt_free(q);
-		q = NULL;
+		cc_date_today(day);
 	}
-	snprintf(sql, sizeof sql, "SELECT date('%s', '-%d months')", day, months);
-	if (cc_stmt_prepare(st, &q, sql, err))
+	if (cc_date_add_months(day, -months, cutoff)) {
+		cc_error_set(err, CC_EINVAL, "bad date '%s'", day);
 		goto out;
-	if (cc_stmt_step(q, err) == 1)
-		snprintf(cutoff, sizeof cutoff, "%s", cc_stmt_text(q, 0));
-	cc_stmt_free(q);
-	q = NULL;
+	}
 	if (cc_stmt_prepare(
 		    st, &q,
 		    "WITH " RESERVE " SELECT e.uscc, e.name, p.stage, p.since, "
