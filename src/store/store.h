@@ -3,19 +3,31 @@
  * reaches the database through this interface: no sqlite3 type appears here, and src/store
  * is the only place that includes sqlite3.h.
  *
- * The SQL the other modules pass through it is SQLite's, not portable SQL, so another engine
- * (PostgreSQL, say) would mean rewriting those statements as well as implementing this
- * header. SQLite-specific SQL outside src/store today, by kind (not every statement listed):
- *   - FTS5 full-text queries: `MATCH`, `bm25()`, `ORDER BY rank` and the index's `rowid`
- *     (match/posting.c, match/rank.c), over the trigram tables schema.c creates;
- *   - date functions: `strftime('%Y-%m-%dT%H:%M:%SZ','now')` stamps (cases/cases.c,
- *     match/posting.c, match/social.c, http/h_enterprise.c, io/import.c); `date('now')` and
- *     `julianday()` in the cases' overdue rule and department view (cases/cases.c);
- *   - SQLite's forms and functions: `INSERT OR IGNORE` (match/social.c), `IS NOT` between
- *     values in upserts (io/import.c), `instr()` (match/posting.c, match/social.c),
- *     `group_concat()` (lists/lists.c, match/rank.c), sums of comparisons (cases/cases.c);
- *   - PRAGMAs: `journal_mode` and `foreign_keys` around a big import (io/import.c),
- *     `user_version` (cli/cmd_data.c).
+ * The SQL the other modules pass through it is the portable subset that SQLite 3.40 and
+ * PostgreSQL 15 both accept with the same results (issue 18; tests/unit/test_sql_portable.c
+ * scans every literal of src/ outside src/store for what falls outside it):
+ *   - parameters as ?N (a backend without them renumbers to its own form);
+ *   - INSERT ... ON CONFLICT DO NOTHING / ON CONFLICT(key) DO UPDATE SET x = excluded.x (a
+ *     SELECT feeding an upsert has a WHERE clause, which SQLite's parser needs), RETURNING;
+ *   - IS [NOT] DISTINCT FROM between values, IS [NOT] NULL only for NULL tests;
+ *   - conditions are comparisons (1 = 1, not WHERE 1), a comparison used as a number is a
+ *     CASE WHEN ... THEN 1 ELSE 0 END (sums, selected flags), a subquery in FROM has an alias,
+ *     every selected column is grouped or aggregated, BIGINT for casts of 64-bit values;
+ *   - order: NULLs never decide an order (NULLS FIRST / LAST, or an IS NULL key, where a
+ *     column may be NULL); text compares bytewise (a PostgreSQL database must use the C
+ *     collation for ORDER BY and comparisons of text to agree);
+ *   - functions of both: coalesce, nullif, substr, lower, upper, trim, length, abs, round (of
+ *     REAL only through cc_round_sql), count/sum/avg/min/max as aggregates, row_number() and
+ *     other window functions, plus strpos(s, sub) and string_agg(x, sep) (an aggregate over an
+ *     ordered subquery when order matters) which store/dialect.c registers on SQLite, and
+ *     region_within(code, scope) = 1, which the store defines on every connection;
+ *   - time stamps, today and date arithmetic are computed in C and bound (store/dialect.h:
+ *     cc_stamp_now, cc_date_today, cc_date_add_months, cc_stamp_days_between);
+ *   - full-text search goes through store/fulltext.h (FTS5 MATCH, bm25, rank and the index's
+ *     rowid stay in src/store), connection modes through store/dialect.h (the import's
+ *     journal and foreign-key switches), the schema version through cc_store_schema_version.
+ * One exception remains outside: frame/frame.c scans supply_edges in rowid ranges (a
+ * PostgreSQL backend needs a key column there).
  * Inside src/store the schema (schema.c: FTS5 tables, WITHOUT ROWID, triggers) and the change
  * log's reads of `sqlite_sequence` (store.c) are SQLite's as well.
  *
