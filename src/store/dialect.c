@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include "store/dialect.h"
 #include "store/store.h"
+#include "store/store_impl.h"
 
 /* Days from 1970-01-01 to Y-M-D of the proleptic Gregorian calendar (M in 1..12; D may run
  * past the month's end, which then counts on into the next month, as SQLite's dates do). */
@@ -265,6 +266,8 @@ int cc_dialect_sqlite_register(struct sqlite3 *db)
 
 int cc_store_journal_bulk(struct cc_store *st)
 {
+	if (st->pg) /* PostgreSQL: no such switch (and a failed statement would abort) */
+		return 0;
 	/* Only succeeds when no other connection has the database open. */
 	return cc_store_int(st,
 			    "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'",
@@ -278,10 +281,14 @@ int cc_store_journal_bulk(struct cc_store *st)
 
 void cc_store_journal_normal(struct cc_store *st)
 {
+	if (st->pg)
+		return;
 	cc_store_exec(st, "PRAGMA journal_mode=WAL", NULL);
 }
 
 void cc_store_foreign_keys(struct cc_store *st, int on)
 {
+	if (st->pg) /* PostgreSQL: the checks stay on (per-session switches need a superuser) */
+		return;
 	cc_store_exec(st, on ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF", NULL);
 }
