@@ -64,6 +64,59 @@ int cmd_migrate(struct cli_ctx *ctx, int argc, char **argv)
 	return CLI_OK;
 }
 
+struct copy_out {
+	struct cc_buf json;
+	int64_t rows;
+	int json_mode, tables;
+};
+
+static void copy_progress(void *ctx, const char *table, int64_t rows)
+{
+	struct copy_out *o = ctx;
+	o->rows += rows;
+	if (o->json_mode) {
+		cc_buf_puts(&o->json, o->tables++ ? "," : "");
+		cc_buf_json_str(&o->json, table, strlen(table));
+		cc_buf_printf(&o->json, ":%lld", (long long)rows);
+	} else {
+		printf("%-28s %12lld rows\n", table, (long long)rows);
+	}
+}
+
+int cmd_copy(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct cli_option opts[] = {{"from", 1}, {"to", 1}, {NULL, 0}};
+	const char *val[2] = {NULL, NULL}, *pos[1];
+	int npos;
+	const struct cli_command *cmd = cli_find("copy");
+	int rc = cli_parse(cmd, argc, argv, opts, val, pos, 0, &npos);
+	if (rc)
+		return rc;
+	if (!val[0] || !val[1]) {
+		cli_error("copy: --from and --to are required");
+		return CLI_USAGE;
+	}
+	struct cc_store *a = NULL, *b = NULL;
+	struct cc_error err = {0};
+	struct copy_out o = {CC_BUF_INIT(1 << 20), 0, ctx->format == CLI_FMT_JSON, 0};
+	if (cc_store_open(&a, val[0], 0, &err) ||
+	    cc_store_open(&b, val[1], CC_STORE_CREATE, &err) ||
+	    cc_store_copy(a, b, copy_progress, &o, &err)) {
+		cli_error("%s", err.msg);
+		rc = CLI_FAIL;
+	} else if (o.json_mode) {
+		printf("{\"tables\":{%.*s},\"rows\":%lld}\n", (int)o.json.len,
+		       o.json.data ? o.json.data : "", (long long)o.rows);
+	} else {
+		printf("copied %lld rows from '%s' (%s) to '%s' (%s)\n", (long long)o.rows, val[0],
+		       cc_store_backend(a), val[1], cc_store_backend(b));
+	}
+	cc_buf_release(&o.json);
+	cc_store_close(a);
+	cc_store_close(b);
+	return rc;
+}
+
 /* Prints one import result as the JSON object the README documents. */
 static void print_result_json(const char *file, const struct cc_import_result *r, int rc,
 			      const struct cc_error *err, const char *rejects)

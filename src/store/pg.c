@@ -204,9 +204,29 @@ static PGresult *pg_exec_raw(struct cc_store *st, const char *sql)
 	return PQexec(st->pg->c, sql);
 }
 
+static int insert_table(const char *sql, char *t, size_t n);
+
 int cc_pg_exec(struct cc_store *st, const char *sql, struct cc_error *err)
 {
-	PGresult *r = pg_exec_raw(st, sql);
+	/* One INSERT into a table with an id: its id for cc_store_last_id, as on SQLite. */
+	char table[80], key[84];
+	char *returning = NULL;
+	if (st->pg->id_tables && insert_table(sql, table, sizeof table)) {
+		snprintf(key, sizeof key, ",%s,", table);
+		size_t n = strlen(sql);
+		if (strstr(st->pg->id_tables, key) && (returning = malloc(n + 16)) != NULL) {
+			memcpy(returning, sql, n);
+			memcpy(returning + n, " RETURNING id", 14);
+		}
+	}
+	PGresult *r = pg_exec_raw(st, returning ? returning : sql);
+	if (returning && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0) {
+		long long id;
+		const char *v = PQgetvalue(r, PQntuples(r) - 1, 0);
+		if (cc_parse_int64(v, strlen(v), &id) == 0)
+			st->pg->last_id = id;
+	}
+	free(returning);
 	ExecStatusType t = PQresultStatus(r);
 	int rc = 0;
 	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && t != PGRES_EMPTY_QUERY) {
@@ -792,6 +812,22 @@ static const char *value(struct cc_stmt *s, int col)
 int cc_pg_is_null(struct cc_stmt *s, int col)
 {
 	return value(s, col) == NULL;
+}
+
+int cc_pg_kind(struct cc_stmt *s, int col)
+{
+	if (!value(s, col))
+		return CC_VAL_NULL;
+	switch (PQftype(s->pg->row, col)) {
+	case 16: /* bool */
+	case 20: /* int8 */
+	case 21: /* int2 */
+	case 23: /* int4 */ return CC_VAL_INT;
+	case 700: /* float4 */
+	case 701: /* float8 */
+	case 1700: /* numeric */ return CC_VAL_REAL;
+	default: return CC_VAL_TEXT;
+	}
 }
 
 double cc_pg_double(struct cc_stmt *s, int col)

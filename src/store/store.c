@@ -759,6 +759,18 @@ const char *cc_stmt_column_name(struct cc_stmt *s, int col)
 	return sqlite3_column_name(s->s, col);
 }
 
+int cc_stmt_kind(struct cc_stmt *s, int col)
+{
+	if (s->pg)
+		return cc_pg_kind(s, col);
+	switch (sqlite3_column_type(s->s, col)) {
+	case SQLITE_INTEGER: return CC_VAL_INT;
+	case SQLITE_FLOAT: return CC_VAL_REAL;
+	case SQLITE_NULL: return CC_VAL_NULL;
+	default: return CC_VAL_TEXT;
+	}
+}
+
 int cc_stmt_is_null(struct cc_stmt *s, int col)
 {
 	if (s->pg)

@@ -115,6 +115,9 @@ int cc_stmt_step(struct cc_stmt *s, struct cc_error *err);
 int cc_stmt_columns(struct cc_stmt *s);
 const char *cc_stmt_column_name(struct cc_stmt *s, int col);
 int cc_stmt_is_null(struct cc_stmt *s, int col);
+/* The kind of value in a column of the current row (for copying values as they are). */
+enum cc_value_kind_t { CC_VAL_NULL, CC_VAL_INT, CC_VAL_REAL, CC_VAL_TEXT };
+int cc_stmt_kind(struct cc_stmt *s, int col);
 int64_t cc_stmt_int64(struct cc_stmt *s, int col);
 double cc_stmt_double(struct cc_stmt *s, int col);
 /* The column as a double, NaN when NULL: one call into SQLite for a value other than 0 (the
@@ -198,6 +201,18 @@ int cc_store_log_bulk(struct cc_store *st, int on, struct cc_error *err);
  */
 int cc_store_log_prune(struct cc_store *st, const char *name, int64_t seq, struct cc_error *err);
 int64_t cc_store_last_id(struct cc_store *st);
+
+/*
+ * Copies every table of the schema from FROM to TO (either backend; both at this program's
+ * schema version, TO without enterprises or accounts), in one transaction on TO: the rows
+ * as they are (ids kept), tables in the order of their foreign keys. Not copied: the change
+ * log (TO starts its own, with one "everything changed" row) and the full-text indexes (kept
+ * by TO's triggers, or rebuilt: the products' index on the next start). PROGRESS (may be
+ * NULL) is called after each table with its row count. Returns 0 or a negative CC_E*.
+ */
+int cc_store_copy(struct cc_store *from, struct cc_store *to,
+		  void (*progress)(void *ctx, const char *table, int64_t rows), void *ctx,
+		  struct cc_error *err);
 /*
  * Cuts TEXT (N bytes) into tokens with SQLite FTS5's own trigram tokenizer (default options: case
  * folded, as the postings' indexes are made) and calls TOKEN(CTX, TOK, LEN, START, END) for each

@@ -61,6 +61,7 @@ int cc_pg_step(struct cc_stmt *s, struct cc_error *err);
 int cc_pg_columns(struct cc_stmt *s);
 const char *cc_pg_column_name(struct cc_stmt *s, int col);
 int cc_pg_is_null(struct cc_stmt *s, int col);
+int cc_pg_kind(struct cc_stmt *s, int col);
 int64_t cc_pg_int64(struct cc_stmt *s, int col);
 double cc_pg_double(struct cc_stmt *s, int col);
 const char *cc_pg_text(struct cc_stmt *s, int col);

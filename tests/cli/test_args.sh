@@ -16,6 +16,7 @@ help||init
 version||-
 init||-
 migrate||-
+copy||-
 demo||-
 import||VARIADIC
 export||enterprises $T/out.csv

@@ -544,15 +544,120 @@ static void test_postgresql(void **state)
 	assert_non_null(strstr(err.msg, "cannot open database 'postgresql:///nodb"));
 }
 
+/* Every row of TABLES in ST as text, in key order. */
+static void dump(struct cc_store *st, struct cc_buf *out)
+{
+	static const char *const q[] = {
+		"SELECT id, uscc, name, region, created_at FROM enterprises ORDER BY id",
+		"SELECT enterprise_id, period, revenue, employees FROM indicators ORDER BY 1, 2",
+		"SELECT supplier, buyer_id, product, share FROM supply_edges ORDER BY 1, 2, 3",
+		"SELECT id, kind, title, rev FROM postings ORDER BY id",
+		"SELECT id, actor, action, target, at FROM audit ORDER BY id",
+		"SELECT key, value FROM meta WHERE key <> 'generation' ORDER BY key",
+	};
+	struct cc_error err = {0};
+	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+		struct cc_stmt *s = NULL;
+		assert_int_equal(cc_stmt_prepare(st, &s, q[i], &err), 0);
+		while (cc_stmt_step(s, &err) == 1) {
+			for (int c = 0; c < cc_stmt_columns(s); c++)
+				if (cc_stmt_kind(s, c) == CC_VAL_REAL)
+					cc_buf_printf(out, "%.17g|", cc_stmt_double(s, c));
+				else
+					cc_buf_printf(out, "%s|", cc_stmt_text(s, c));
+			cc_buf_putc(out, '\n');
+		}
+		cc_stmt_free(s);
+	}
+}
+
+static void count_table(void *ctx, const char *table, int64_t rows)
+{
+	(void)table;
+	*(int64_t *)ctx += rows;
+}
+
+/* SQLite -> PostgreSQL -> SQLite: the same rows, ids and values; check clean on each. */
+static void test_copy(void **state)
+{
+	(void)state;
+	const char *url = getenv("CC_TEST_PG");
+	if (!url || !*url) {
+		print_message("CC_TEST_PG not set: copy is tested under scripts/test.sh\n");
+		return;
+	}
+	struct cc_store *a = NULL, *b = NULL, *c = NULL;
+	struct cc_error err = {0};
+	char pa[256], pc[256], sql[600], u[19];
+	snprintf(pa, sizeof pa, "%s/a.db", dir);
+	snprintf(pc, sizeof pc, "%s/c.db", dir);
+	unlink(pa);
+	unlink(pc);
+	pg_empty();
+	assert_int_equal(cc_store_open(&a, pa, CC_STORE_CREATE, &err), 0);
+	assert_int_equal(cc_store_begin(a, &err), 0);
+	for (int i = 1; i <= 30; i++) {
+		tu_uscc(u, 510104, i);
+		snprintf(
+			sql, sizeof sql,
+			"INSERT INTO enterprises(id, uscc, name, region) VALUES(%d, '%s', '企业%d', "
+			"510104);"
+			"INSERT INTO indicators(enterprise_id, period, revenue, employees) "
+			"VALUES(%d, 202400, %.17g, %s);"
+			"INSERT INTO supply_edges(supplier, buyer_id, product, share) "
+			"VALUES('%s', %d, '钢材', 0.1);"
+			"INSERT INTO postings(kind, enterprise_id, title) VALUES('%s', %d, '供应%d号件')",
+			i * 3, u, i, i * 3, i / 7.0, i % 4 ? "12" : "NULL", u, i * 3,
+			i % 2 ? "supply" : "demand", i * 3, i);
+		assert_int_equal(cc_store_exec(a, sql, &err), 0);
+		assert_int_equal(cc_store_audit(a, "t", "test.copy", u, NULL, "{\"中\":1}", &err),
+				 0);
+	}
+	assert_int_equal(cc_store_commit(a, &err), 0);
+	int64_t rows = 0;
+	assert_int_equal(cc_store_open(&b, url, 0, &err), 0);
+	assert_int_equal(cc_store_copy(a, b, count_table, &rows, &err), 0);
+	assert_true(rows >= 150);
+	/* into a database that has data: refused */
+	assert_int_equal(cc_store_copy(a, b, NULL, NULL, &err), CC_EEXIST);
+	assert_int_equal(cc_store_open(&c, pc, CC_STORE_CREATE, &err), 0);
+	assert_int_equal(cc_store_copy(b, c, NULL, NULL, &err), 0);
+	struct cc_buf da = CC_BUF_INIT(1 << 22), db = CC_BUF_INIT(1 << 22),
+		      dc = CC_BUF_INIT(1 << 22);
+	dump(a, &da);
+	dump(b, &db);
+	dump(c, &dc);
+	assert_true(da.len > 3000);
+	if (strcmp(da.data, db.data) != 0 || strcmp(da.data, dc.data) != 0) {
+		print_error("copies differ:\n%s\n---\n%s\n---\n%s\n", da.data, db.data, dc.data);
+		fail();
+	}
+	char last[256] = "";
+	assert_int_equal(cc_store_check(b, report_problem, last, &err), 0);
+	assert_int_equal(cc_store_check(c, report_problem, last, &err), 0);
+	/* the new databases number new rows after the copied ones */
+	assert_int_equal(cc_store_exec(b,
+				       "INSERT INTO postings(kind, enterprise_id, title) "
+				       "VALUES('supply', 3, '新件')",
+				       &err),
+			 0);
+	assert_int_equal(cc_store_last_id(b), 31);
+	cc_buf_release(&da);
+	cc_buf_release(&db);
+	cc_buf_release(&dc);
+	cc_store_close(a);
+	cc_store_close(b);
+	cc_store_close(c);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_placeholders),
-		cmocka_unit_test(test_schema_pg_text),
-		cmocka_unit_test(test_sqlite),
-		cmocka_unit_test(test_postgresql),
+		cmocka_unit_test(test_placeholders), cmocka_unit_test(test_schema_pg_text),
+		cmocka_unit_test(test_sqlite),	     cmocka_unit_test(test_postgresql),
+		cmocka_unit_test(test_copy),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[300];
