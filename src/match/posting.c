@@ -848,7 +848,7 @@ json_t *posting_search(struct cc_store *st, const struct posting_query *q, struc
 	struct cc_buf from = CC_BUF_INIT(1024);
 	if (fts[0]) {
 		cc_buf_puts(&from, " FROM ");
-		cc_fulltext_from(&from, CC_FTS_POSTINGS, 1, "ft");
+		cc_fulltext_from(st, &from, CC_FTS_POSTINGS, 1, "ft");
 		cc_buf_puts(&from, " JOIN postings p ON p.id = ft.doc JOIN enterprises e ON e.id = "
 				   "p.enterprise_id");
 	} else {

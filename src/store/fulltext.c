@@ -46,6 +46,52 @@ static const struct {
 			     "match_products_fts MATCH ?1 LIMIT ?2)"},
 };
 
+/*
+ * PostgreSQL: the same queries over the pg_trgm GIN indexes of the indexed columns, through
+ * the SQL functions cc_fts_match / cc_fts_score (store/schema_pg.c, migration 5): no index
+ * table of its own, so nothing to rebuild.
+ */
+#define PG_POSTINGS(KIND) "FROM postings WHERE " KIND "cc_fts_match(title, description, ?1)"
+#define PG_TOP(SRC, A, B)                                                                          \
+	"SELECT id, cc_fts_score(" A ", " B ", ?1) AS score " SRC " ORDER BY score, id"
+static const struct {
+	const char *top, *all, *count, *from_fmt;
+} pg[] = {
+	[CC_FTS_POSTINGS] =
+		{PG_TOP(PG_POSTINGS(""), "title", "description") " LIMIT ?2",
+		 PG_TOP(PG_POSTINGS(""), "title", "description"),
+		 "SELECT count(*) FROM (SELECT 1 " PG_POSTINGS("") " LIMIT ?2) x",
+		 "(SELECT id AS doc, cc_fts_score(title, description, ?%d) AS score FROM "
+		 "postings WHERE cc_fts_match(title, description, ?%d)) %s"},
+	[CC_FTS_POSTINGS_SUPPLY] =
+		{PG_TOP(PG_POSTINGS("kind = 'supply' AND "), "title", "description") " LIMIT ?2",
+		 PG_TOP(PG_POSTINGS("kind = 'supply' AND "), "title", "description"),
+		 "SELECT count(*) FROM (SELECT 1 " PG_POSTINGS(
+			 "kind = 'supply' AND ") " LIMIT ?2) x",
+		 "(SELECT id AS doc, cc_fts_score(title, description, ?%d) AS score FROM postings "
+		 "WHERE kind = 'supply' AND cc_fts_match(title, description, ?%d)) %s"},
+	[CC_FTS_POSTINGS_DEMAND] =
+		{PG_TOP(PG_POSTINGS("kind = 'demand' AND "), "title", "description") " LIMIT ?2",
+		 PG_TOP(PG_POSTINGS("kind = 'demand' AND "), "title", "description"),
+		 "SELECT count(*) FROM (SELECT 1 " PG_POSTINGS(
+			 "kind = 'demand' AND ") " LIMIT ?2) x",
+		 "(SELECT id AS doc, cc_fts_score(title, description, ?%d) AS score FROM postings "
+		 "WHERE kind = 'demand' AND cc_fts_match(title, description, ?%d)) %s"},
+	[CC_FTS_PRODUCTS] = {PG_TOP("FROM match_products WHERE cc_fts_match(name, NULL, ?1)",
+				    "name", "NULL") " LIMIT ?2",
+			     PG_TOP("FROM match_products WHERE cc_fts_match(name, NULL, ?1)",
+				    "name", "NULL"),
+			     "SELECT count(*) FROM (SELECT 1 FROM match_products WHERE "
+			     "cc_fts_match(name, NULL, ?1) LIMIT ?2) x",
+			     "(SELECT id AS doc, cc_fts_score(name, NULL, ?%d) AS score FROM "
+			     "match_products WHERE cc_fts_match(name, NULL, ?%d)) %s"},
+};
+
+static int is_pg(struct cc_store *st)
+{
+	return strcmp(cc_store_backend(st), "postgresql") == 0;
+}
+
 static int known(int index)
 {
 	return index >= 0 && index < (int)(sizeof fts / sizeof fts[0]) && fts[index].table;
@@ -58,7 +104,9 @@ struct cc_stmt *cc_fulltext_top(struct cc_store *st, int index, const char *quer
 		cc_error_set(err, CC_EINVAL, "unknown full-text index %d", index);
 		return NULL;
 	}
-	struct cc_stmt *s = cc_stmt_cached(st, limit > 0 ? fts[index].top : fts[index].all, err);
+	struct cc_stmt *s =
+		is_pg(st) ? cc_stmt_cached(st, limit > 0 ? pg[index].top : pg[index].all, err)
+			  : cc_stmt_cached(st, limit > 0 ? fts[index].top : fts[index].all, err);
 	if (!s)
 		return NULL;
 	cc_stmt_bind_text(s, 1, query, strlen(query));
@@ -72,7 +120,7 @@ int64_t cc_fulltext_count(struct cc_store *st, int index, const char *query, int
 {
 	if (!known(index))
 		return cc_error_set(err, CC_EINVAL, "unknown full-text index %d", index);
-	struct cc_stmt *s = cc_stmt_cached(st, fts[index].count, err);
+	struct cc_stmt *s = cc_stmt_cached(st, is_pg(st) ? pg[index].count : fts[index].count, err);
 	if (!s)
 		return CC_EDB;
 	cc_stmt_bind_text(s, 1, query, strlen(query));
@@ -83,10 +131,13 @@ int64_t cc_fulltext_count(struct cc_store *st, int index, const char *query, int
 	return rc < 0 ? CC_EDB : n;
 }
 
-int cc_fulltext_from(struct cc_buf *out, int index, int param, const char *alias)
+int cc_fulltext_from(struct cc_store *st, struct cc_buf *out, int index, int param,
+		     const char *alias)
 {
 	if (!known(index))
 		return CC_EINVAL;
+	if (is_pg(st))
+		return cc_buf_printf(out, pg[index].from_fmt, param, param, alias);
 	const char *t = fts[index].table;
 	return cc_buf_printf(
 		out, "(SELECT rowid AS doc, bm25(%s) AS score FROM %s WHERE %s MATCH ?%d) %s", t, t,
@@ -97,6 +148,8 @@ int cc_fulltext_rebuild(struct cc_store *st, int index, struct cc_error *err)
 {
 	if (!known(index))
 		return cc_error_set(err, CC_EINVAL, "unknown full-text index %d", index);
+	if (is_pg(st))
+		return 0; /* GIN indexes follow their tables */
 	char sql[160];
 	snprintf(sql, sizeof sql, "INSERT INTO %s(%s) VALUES('rebuild')", fts[index].table,
 		 fts[index].table);

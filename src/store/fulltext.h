@@ -46,12 +46,13 @@ struct cc_stmt *cc_fulltext_top(struct cc_store *st, int index, const char *quer
 int64_t cc_fulltext_count(struct cc_store *st, int index, const char *query, int64_t max,
 			  struct cc_error *err);
 /*
- * Appends to OUT a table expression for a FROM clause: the documents of INDEX matching the
- * query bound to parameter ?PARAM, as a derived table named ALIAS with the columns doc (the
- * document's id) and score (as above), for a query that joins them with other tables and
+ * Appends to OUT a table expression for a FROM clause (for ST's backend): the documents of INDEX
+ * matching the query bound to parameter ?PARAM, as a derived table named ALIAS with the columns doc
+ * (the document's id) and score (as above), for a query that joins them with other tables and
  * orders by score. Returns 0 or CC_EINVAL for an unknown INDEX, CC_ENOMEM when OUT is full.
  */
-int cc_fulltext_from(struct cc_buf *out, int index, int param, const char *alias);
+int cc_fulltext_from(struct cc_store *st, struct cc_buf *out, int index, int param,
+		     const char *alias);
 /*
  * Rebuilds INDEX from its table in one go, after its table was rewritten (CC_FTS_PRODUCTS:
  * match/social.c refills match_products; the posting indexes follow their table by
