@@ -211,6 +211,10 @@ struct batch {
 struct imp {
 	int csv; /* the file is CSV: cells may carry our exports' formula guard (XLSX never) */
 	struct cc_store *st;
+	/* The plain INSERT is tried before the upsert (SQLite): a failed statement leaves the
+	 * transaction usable there. On PostgreSQL it aborts the transaction, so rows go straight
+	 * to the upsert, which costs no more than the INSERT there. */
+	int plain_ok;
 	const struct cc_import_opts *opts;
 	struct cc_import_result *res;
 	struct cc_error *err;
@@ -1203,7 +1207,7 @@ static int row_indicator(struct imp *im, const struct cc_row *row)
 	/* New rows go through the plain INSERT (no statement journal, so much cheaper); a row
 	 * that exists already fails it with a constraint error and is then upserted. */
 	rb_begin(im);
-	im->cur->plain_first = 1;
+	im->cur->plain_first = im->plain_ok;
 	rb_int(im, 1, id);
 	rb_int(im, 2, (int64_t)year * 100 + month);
 	int k = 3;
@@ -1822,7 +1826,7 @@ static int row_patent(struct imp *im, const struct cc_row *row)
 		return 1;
 	const char *kid = cc_patent_kind_id(no.kind);
 	rb_begin(im);
-	im->cur->plain_first = 1;
+	im->cur->plain_first = im->plain_ok;
 	rb_int(im, 1, patent_key(&no));
 	rb_text(im, 2, kid, strlen(kid));
 	rb_opt_text(im, 3, title, title ? nt : 0);
@@ -2557,6 +2561,7 @@ static void imp_init(struct imp *im, struct cc_store *st, const char *path,
 	res->kind = opts->kind;
 	res->format = "";
 	im->st = st;
+	im->plain_ok = strcmp(cc_store_backend(st), "postgresql") != 0;
 	im->opts = opts;
 	im->res = res;
 	im->err = err;
