@@ -64,6 +64,13 @@ if PG_URL=$(scripts/pg_tmp.sh start 2>"$LOGS/pg.log"); then
       failed=$((failed + 1)); failures+=("PostgreSQL: $b/test_store_backend")
     fi
   done
+  # The CLI on PostgreSQL against SQLite (same demo, same outputs, re-import, copy back).
+  if CC="$PWD/build/chainchief" CC_TEST_PG="$PG_URL" bash tests/pg/test_demo.sh > "$LOGS/pg-demo.log" 2>&1; then
+    echo "tests/pg/test_demo.sh: ok"; passed=$((passed + 1))
+  else
+    echo "tests/pg/test_demo.sh: FAILED"; grep -E '^FAIL|passed' "$LOGS/pg-demo.log" | tail -20
+    failed=$((failed + 1)); failures+=("PostgreSQL: tests/pg/test_demo.sh")
+  fi
   scripts/pg_tmp.sh stop "$PG_URL"; trap - EXIT
 else
   cat "$LOGS/pg.log"; failed=$((failed + 1)); failures+=("PostgreSQL: the throw-away server did not start (scripts/setup.sh test installs it)")
