@@ -12,6 +12,7 @@
 #include "base/jw.h"
 #include "base/progress.h"
 #include "cli/commands.h"
+#include "store/pg.h"
 #include "match/match.h"
 #include "io/demo.h"
 #include "digital/digital.h"
@@ -132,6 +133,22 @@ static int demo_options(const char *const *val, struct cc_demo_opts *o)
 /* Removes an existing database (and its WAL and shared-memory files) when FORCE says so. */
 static int demo_replace_db(struct cli_ctx *ctx, int force)
 {
+	if (cc_pg_is_url(ctx->db_path)) {
+		/* A PostgreSQL database is not a file to replace: demo loads an empty one only. */
+		int rc = cli_open_store(ctx, 1);
+		if (rc)
+			return rc;
+		if (cc_store_int(
+			    ctx->store,
+			    "SELECT (SELECT count(*) FROM enterprises) + (SELECT count(*) FROM "
+			    "users)",
+			    0) == 0)
+			return CLI_OK;
+		cli_error("demo: database '%s' has data; demo loads an empty PostgreSQL database "
+			  "(create a new one: createdb)%s",
+			  ctx->db_path, force ? "; --force replaces SQLite files only" : "");
+		return CLI_FAIL;
+	}
 	if (access(ctx->db_path, F_OK) != 0)
 		return CLI_OK;
 	if (!force) {
