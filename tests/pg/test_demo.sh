@@ -20,6 +20,10 @@ psql -X -q "$PG" -c "SET client_min_messages = warning; DROP SCHEMA public CASCA
 "$CC" --db "$PG" demo --enterprises 300 --no-accounts > "$T/p.log" 2>&1 && ok "demo on PostgreSQL" \
   || { bad "demo on PostgreSQL: $(tail -3 "$T/p.log")"; }
 
+"$CC" --db "$PG" demo --enterprises 10 --force > "$T/again.log" 2>&1
+[ $? -eq 2 ] && grep -q "has data" "$T/again.log" && ok "demo refuses a PostgreSQL database with data" \
+  || bad "demo on a database with data: $(cat "$T/again.log")"
+
 same() { # command words...
   local a b
   a=$("$CC" --db "$T/s.db" --format json "$@" 2>&1 | mask)
