@@ -519,24 +519,29 @@ int report_open(struct cc_store *st, int64_t plan_id, int period, int today, con
 				    p.name, opens);
 	*period_out = period;
 
-	/* The enterprises of the rule, as one SELECT of ids. */
+	/* The enterprises of the rule, as one SELECT of (id, k): the reports get their ids in
+	 * the order of k, which is the order SQLite's plans gave before the order was written
+	 * down (a chain's members: by the first node they are on, then id; others by id). */
 	const char *sel;
 	if (!strcmp(p.rule, "all"))
-		sel = "SELECT id FROM enterprises";
+		sel = "SELECT id, id FROM enterprises";
 	else if (!strcmp(p.rule, "members"))
-		sel = "SELECT DISTINCT enterprise_id FROM chain_members";
+		sel = "SELECT DISTINCT enterprise_id, enterprise_id FROM chain_members";
 	else if (!strncmp(p.rule, "members:", 8))
-		sel = "SELECT DISTINCT enterprise_id FROM chain_members WHERE chain = ?4";
+		sel = "SELECT enterprise_id, row_number() OVER (ORDER BY min(node), enterprise_id) "
+		      "FROM chain_members WHERE chain = ?4 GROUP BY enterprise_id";
 	else if (!strcmp(p.rule, "above_scale"))
-		sel = "SELECT i.enterprise_id FROM indicators i WHERE i.period = (SELECT "
-		      "max(period) FROM indicators WHERE period % 100 = 0) AND i.main_revenue >= ?5";
+		sel = "SELECT i.enterprise_id, i.enterprise_id FROM indicators i WHERE i.period = "
+		      "(SELECT max(period) FROM indicators WHERE period % 100 = 0) AND "
+		      "i.main_revenue >= ?5";
 	else
 		/* list: the codes are matched in the enterprise table by strpos over ';CODE;'. */
-		sel = "SELECT id FROM enterprises WHERE strpos(?4, ';' || uscc || ';') > 0";
+		sel = "SELECT id, id FROM enterprises WHERE strpos(?4, ';' || uscc || ';') > 0";
 	struct cc_buf b = CC_BUF_INIT(4096);
 	cc_buf_printf(&b,
-		      "WITH t(x) AS (%s) INSERT INTO reports(plan_id, enterprise_id, period, due) "
-		      "SELECT ?1, x, ?2, ?3 FROM t WHERE 1 = 1 ON CONFLICT DO NOTHING",
+		      "WITH t(x, k) AS (%s) INSERT INTO reports(plan_id, enterprise_id, period, "
+		      "due) SELECT ?1, x, ?2, ?3 FROM t WHERE 1 = 1 ORDER BY k ON CONFLICT DO "
+		      "NOTHING",
 		      sel);
 	char list_arg[2100] = "";
 	if (!strncmp(p.rule, "list:", 5)) {
