@@ -629,10 +629,11 @@ int retrofit_write_summary(struct cc_jw *w, struct cc_store *st, const struct cc
 	if (!cat)
 		return CC_EINVAL;
 	struct cc_stmt *s = NULL;
-	int rc = cc_stmt_prepare(st, &s,
-				 "SELECT enterprise_id, kind, status, investment, "
-				 "coalesce(measured_saved, expected_saved) FROM retrofit_projects",
-				 err);
+	int rc = cc_stmt_prepare(
+		st, &s,
+		"SELECT enterprise_id, kind, status, investment, "
+		"coalesce(measured_saved, expected_saved) FROM retrofit_projects ORDER BY id",
+		err);
 	if (rc)
 		return rc;
 	struct rtally all = {0}, kinds[3] = {{0}}, *dist = NULL;

@@ -897,7 +897,7 @@ int green_co2_column(struct cc_store *st, const struct cc_frame *f, const struct
 		out[i] = NAN;
 	int rc = cc_stmt_prepare(st, &s,
 				 "SELECT enterprise_id, carrier, quantity FROM energy_accounts "
-				 "WHERE period = ?1",
+				 "WHERE period = ?1 ORDER BY enterprise_id, period, carrier",
 				 err);
 	if (rc)
 		return rc;
