@@ -299,7 +299,8 @@ json_t *match_subscriptions(struct cc_store *st, const char *user, struct cc_err
 
 /* The one rule of what a subscription receives: the postings P (with poster E) that match
  * subscription S, never the subscriber's own, for an account still enabled. Both deliveries
- * below use it, so a new subscription is filled by the rule that later postings follow. */
+ * below use it, so a new subscription is filled by the rule that later postings follow; both
+ * insert in posting, then subscription order, so the inbox ids follow it on every engine. */
 #define DELIVER_SELECT                                                                             \
 	"INSERT INTO inbox(user_id, subscription_id, posting_id) "                                 \
 	"SELECT s.user_id, s.id, p.id FROM postings p "                                            \
@@ -315,7 +316,8 @@ json_t *match_subscriptions(struct cc_store *st, const char *user, struct cc_err
 int64_t match_deliver(struct cc_store *st, int64_t after, struct cc_error *err)
 {
 	static const char sql[] =
-		DELIVER_SELECT "WHERE p.id > ?1 AND p.status = 'open' ON CONFLICT DO NOTHING";
+		DELIVER_SELECT "WHERE p.id > ?1 AND p.status = 'open' ORDER BY p.id, s.id "
+			       "ON CONFLICT DO NOTHING";
 	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
 	if (!s)
 		return CC_EDB;
@@ -329,7 +331,7 @@ int64_t match_deliver_open(struct cc_store *st, int64_t subscription, struct cc_
 {
 	static const char sql[] = DELIVER_SELECT "WHERE s.id = ?1 AND p.status = 'open' AND "
 						 "(p.valid_until IS NULL OR p.valid_until >= ?2) "
-						 "ON CONFLICT DO NOTHING";
+						 "ORDER BY p.id, s.id ON CONFLICT DO NOTHING";
 	char today[11];
 	match_today(today);
 	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
