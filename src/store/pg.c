@@ -54,8 +54,10 @@ struct cc_pg {
 	unsigned next_name;	  /* the next prepared statement's number */
 	struct cc_stmt *active;	  /* the statement whose rows are streaming, if any */
 	int64_t changes, last_id; /* cc_store_changes / cc_store_last_id */
-	char *id_tables;	  /* ",t1,t2," tables with an identity id (RETURNING id) */
+	char *id_tables;	  /* ",t1,t2," tables with an id column (RETURNING id) */
 	int readonly;
+	char session[256]; /* the session's settings, sent again after a reconnection */
+	unsigned epoch;	   /* connections made: a prepared statement belongs to one */
 };
 
 struct cc_pg_stmt {
@@ -63,6 +65,7 @@ struct cc_pg_stmt {
 	int nparams, returning_id;
 	char name[24];
 	int prepared;
+	unsigned epoch;	      /* the connection it was prepared on (cc_pg->epoch) */
 	unsigned char *ptype; /* CC_PG_* per parameter as prepared */
 	unsigned char *btype; /* CC_PG_* per parameter as bound */
 	unsigned char *typed; /* per parameter: tested by IS [NOT] NULL (text when not a number) */
@@ -198,9 +201,28 @@ static void detach_active(struct cc_pg *pg)
 	pg->active = NULL;
 }
 
+/*
+ * Connects again when the connection was lost (a server restart, a failover) and no
+ * transaction was open on it: the call that found it lost failed, the next ones work. The
+ * statements prepared on the old connection are prepared again when next used (epoch).
+ */
+static void reconnect(struct cc_store *st)
+{
+	struct cc_pg *pg = st->pg;
+	if (PQstatus(pg->c) != CONNECTION_BAD || st->in_tx)
+		return;
+	pg->active = NULL;
+	PQreset(pg->c);
+	if (PQstatus(pg->c) != CONNECTION_OK)
+		return;
+	pg->epoch++;
+	PQclear(PQexec(pg->c, pg->session));
+}
+
 static PGresult *pg_exec_raw(struct cc_store *st, const char *sql)
 {
 	detach_active(st->pg);
+	reconnect(st);
 	return PQexec(st->pg->c, sql);
 }
 
@@ -341,14 +363,13 @@ int cc_pg_open(struct cc_store *st, int flags, struct cc_error *err)
 				    (int)n, m);
 	}
 	st->pg->readonly = (flags & CC_STORE_READONLY) != 0;
-	char set[256];
-	snprintf(set, sizeof set,
+	snprintf(st->pg->session, sizeof st->pg->session,
 		 "SET client_encoding = 'UTF8'; SET lock_timeout = %lld;"
 		 "SET default_transaction_isolation = 'repeatable read';"
 		 "SET client_min_messages = warning;%s",
 		 cc_env_int("CC_BUSY_TIMEOUT_MS", 10000, 1, 600000),
 		 st->pg->readonly ? "SET default_transaction_read_only = on;" : "");
-	int rc = cc_pg_exec(st, set, err);
+	int rc = cc_pg_exec(st, st->pg->session, err);
 	if (rc == 0 && !st->pg->readonly)
 		rc = migrate(st, err);
 	if (rc == 0 && load_id_tables(st))
@@ -650,6 +671,13 @@ static int prepare_now(struct cc_stmt *s, struct cc_error *err)
 {
 	struct cc_store *st = s->st;
 	struct cc_pg_stmt *ps = s->pg;
+	detach_active(st->pg);
+	reconnect(st);
+	if (ps->prepared && ps->epoch != st->pg->epoch) { /* prepared on a lost connection */
+		ps->prepared = 0;
+		PQclear(ps->desc);
+		ps->desc = NULL;
+	}
 	if (ps->prepared) {
 		/* Values go as text, which the prepared types parse: prepare again only when a
 		 * value is now of another kind than a typed parameter was prepared with (an
@@ -691,6 +719,7 @@ static int prepare_now(struct cc_stmt *s, struct cc_error *err)
 		rc = pg_error(st, r, err, "cannot prepare query");
 	else {
 		ps->prepared = 1;
+		ps->epoch = st->pg->epoch;
 		memcpy(ps->ptype, ps->btype, (size_t)ps->nparams);
 	}
 	PQclear(r);
@@ -897,7 +926,8 @@ void cc_pg_free(struct cc_stmt *s)
 	if (!ps)
 		return;
 	cc_pg_reset(s);
-	if (ps->prepared && s->st->pg && s->st->pg->c && PQstatus(s->st->pg->c) == CONNECTION_OK) {
+	if (ps->prepared && s->st->pg && s->st->pg->c && ps->epoch == s->st->pg->epoch &&
+	    PQstatus(s->st->pg->c) == CONNECTION_OK) {
 		char dealloc[64];
 		snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", ps->name);
 		detach_active(s->st->pg);

@@ -555,6 +555,31 @@ static void test_postgresql(void **state)
 	}
 	cc_buf_release(&a);
 	cc_buf_release(&b);
+	/* a lost connection (a server restart, a failover): the call that finds it fails, the
+	 * next ones connect again, cached statements prepared anew */
+	static const char gen_sql[] = "SELECT CAST(value AS BIGINT) FROM meta WHERE key = ?1";
+	char sql[120];
+	struct cc_store *killer = NULL;
+	assert_int_equal(cc_store_open(&killer, url, 0, &err), 0);
+	struct cc_stmt *g = cc_stmt_cached(st, gen_sql, &err);
+	assert_non_null(g);
+	cc_stmt_bind_text(g, 1, "generation", 10);
+	assert_int_equal(cc_stmt_step(g, &err), 1);
+	int64_t gen = cc_stmt_int64(g, 0);
+	cc_stmt_reset(g);
+	int64_t pid = cc_store_int(st, "SELECT pg_backend_pid()", 0);
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)::int", (long long)pid);
+	assert_int_equal(cc_store_int(killer, sql, 0), 1);
+	cc_store_close(killer);
+	usleep(100000);
+	assert_int_equal(cc_store_int(st, "SELECT 7", -1), -1); /* finds it lost */
+	assert_int_equal(cc_store_int(st, "SELECT 7", -1), 7);
+	assert_true(cc_store_int(st, "SELECT pg_backend_pid()", 0) != pid);
+	g = cc_stmt_cached(st, gen_sql, &err);
+	cc_stmt_bind_text(g, 1, "generation", 10);
+	assert_int_equal(cc_stmt_step(g, &err), 1);
+	assert_int_equal(cc_stmt_int64(g, 0), gen);
+	cc_stmt_reset(g);
 	/* backups are SQLite's; PostgreSQL's is pg_dump */
 	assert_int_equal(cc_store_backup(st, "/tmp/x.db", &err), CC_EINVAL);
 	assert_non_null(strstr(err.msg, "pg_dump"));
