@@ -50,6 +50,16 @@ same export enterprises -
 same export indicators -
 same export supply -
 same export postings -
+same green summary
+same green bench
+same report list
+same report plans
+same retrofit list
+same listing reserve
+same listing stalled
+same match deals
+same innov map
+same risk articulation
 same list create L1 --model leader
 same list show L1
 
