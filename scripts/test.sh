@@ -71,6 +71,13 @@ if PG_URL=$(scripts/pg_tmp.sh start 2>"$LOGS/pg.log"); then
     echo "tests/pg/test_demo.sh: FAILED"; grep -E '^FAIL|passed' "$LOGS/pg-demo.log" | tail -20
     failed=$((failed + 1)); failures+=("PostgreSQL: tests/pg/test_demo.sh")
   fi
+  # The HTTP API on PostgreSQL against SQLite (every GET route alike, writes read back alike).
+  if CC="$PWD/build/chainchief" CC_TEST_PG="$PG_URL" /usr/bin/python3 tests/pg/test_routes.py > "$LOGS/pg-routes.log" 2>&1; then
+    echo "tests/pg/test_routes.py: ok"; passed=$((passed + 1))
+  else
+    echo "tests/pg/test_routes.py: FAILED"; grep -E '^FAIL|passed' "$LOGS/pg-routes.log" | tail -20
+    failed=$((failed + 1)); failures+=("PostgreSQL: tests/pg/test_routes.py")
+  fi
   scripts/pg_tmp.sh stop "$PG_URL"; trap - EXIT
 else
   cat "$LOGS/pg.log"; failed=$((failed + 1)); failures+=("PostgreSQL: the throw-away server did not start (scripts/setup.sh test installs it)")

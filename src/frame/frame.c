@@ -875,7 +875,10 @@ static int load_members(struct cc_store *st, struct cc_frame *f, const int32_t *
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory building the frame");
 		goto out;
 	}
-	rc = cc_stmt_prepare(st, &s, "SELECT enterprise_id, chain, node, role FROM chain_members",
+	/* In key order: SQLite's scan of the table (no sort), PostgreSQL's by sorting. */
+	rc = cc_stmt_prepare(st, &s,
+			     "SELECT enterprise_id, chain, node, role FROM chain_members "
+			     "ORDER BY enterprise_id, chain, node",
 			     err);
 	if (rc)
 		goto out;
