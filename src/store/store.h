@@ -26,8 +26,10 @@
  *   - full-text search goes through store/fulltext.h (FTS5 MATCH, bm25, rank and the index's
  *     rowid stay in src/store), connection modes through store/dialect.h (the import's
  *     journal and foreign-key switches), the schema version through cc_store_schema_version.
- * One exception remains outside: frame/frame.c scans supply_edges in rowid ranges (a
- * PostgreSQL backend needs a key column there).
+ * One exception remains outside: frame/frame.c scans supply_edges in rowid ranges (on
+ * PostgreSQL schema_pg.c gives that table a rowid column). Rows come in the order an ORDER BY
+ * gives, never the scan's: where the order reaches the output (ids assigned by an INSERT ...
+ * SELECT, sums of doubles, first appearances), the statement says it.
  * Inside src/store the schema (schema.c: FTS5 tables, WITHOUT ROWID, triggers) and the change
  * log's reads of `sqlite_sequence` (store.c) are SQLite's as well.
  *
