@@ -58,6 +58,7 @@ struct cc_pg {
 	int readonly;
 	char session[256]; /* the session's settings, sent again after a reconnection */
 	unsigned epoch;	   /* connections made: a prepared statement belongs to one */
+	char shown[512];   /* the URL for messages, its password masked */
 };
 
 struct cc_pg_stmt {
@@ -297,7 +298,7 @@ static int migrate(struct cc_store *st, struct cc_error *err)
 		rc = cc_error_set(err, CC_EDB,
 				  "database '%s' has schema version %d, newer than this program's "
 				  "%d: upgrade chainchief",
-				  st->path, have, want);
+				  st->pg->shown, have, want);
 	struct cc_buf sql = CC_BUF_INIT(1u << 20);
 	for (int v = have + 1; v <= want && rc == 0; v++) {
 		cc_buf_reset(&sql);
@@ -309,8 +310,8 @@ static int migrate(struct cc_store *st, struct cc_error *err)
 		if (rc) {
 			char msg[sizeof err->msg];
 			snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
-			cc_error_set(err, rc, "database '%s': migration %d failed: %s", st->path, v,
-				     msg);
+			cc_error_set(err, rc, "database '%s': migration %d failed: %s",
+				     st->pg->shown, v, msg);
 			break;
 		}
 		char upd[96];
@@ -348,18 +349,40 @@ static int load_id_tables(struct cc_store *st)
 	return rc;
 }
 
+/* URL as messages show it: a password (postgresql://user:PASSWORD@host, or password=…)
+ * masked. */
+static void shown_url(const char *url, char *out, size_t n)
+{
+	snprintf(out, n, "%s", url);
+	char *scheme = strstr(out, "://"), *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+	if (at && colon && colon < at && (size_t)(colon + 1 - out) + 3 < n) {
+		char rest[512];
+		snprintf(rest, sizeof rest, "%s", at);
+		snprintf(colon + 1, n - (size_t)(colon + 1 - out), "***%s", rest);
+	}
+	char *pw = strstr(out, "password=");
+	if (pw) {
+		char *end = strchr(pw, '&');
+		char rest[512];
+		snprintf(rest, sizeof rest, "%s", end ? end : "");
+		snprintf(pw + 9, n - (size_t)(pw + 9 - out), "***%s", rest);
+	}
+}
+
 int cc_pg_open(struct cc_store *st, int flags, struct cc_error *err)
 {
 	st->pg = calloc(1, sizeof *st->pg);
 	if (!st->pg)
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	shown_url(st->path, st->pg->shown, sizeof st->pg->shown);
 	st->pg->c = PQconnectdb(st->path);
 	if (!st->pg->c || PQstatus(st->pg->c) != CONNECTION_OK) {
 		const char *m = st->pg->c ? PQerrorMessage(st->pg->c) : "out of memory";
 		size_t n = strlen(m);
 		while (n && m[n - 1] == '\n')
 			n--;
-		return cc_error_set(err, CC_EDB, "cannot open database '%s': %.*s", st->path,
+		return cc_error_set(err, CC_EDB, "cannot open database '%s': %.*s", st->pg->shown,
 				    (int)n, m);
 	}
 	st->pg->readonly = (flags & CC_STORE_READONLY) != 0;
@@ -373,7 +396,7 @@ int cc_pg_open(struct cc_store *st, int flags, struct cc_error *err)
 	if (rc == 0 && !st->pg->readonly)
 		rc = migrate(st, err);
 	if (rc == 0 && load_id_tables(st))
-		rc = cc_error_set(err, CC_EDB, "cannot open database '%s': %s", st->path,
+		rc = cc_error_set(err, CC_EDB, "cannot open database '%s': %s", st->pg->shown,
 				  PQerrorMessage(st->pg->c));
 	return rc;
 }

@@ -588,6 +588,17 @@ static void test_postgresql(void **state)
 	assert_int_equal(cc_store_open(&st, "postgresql:///nodb?host=/nonexistent&port=1", 0, &err),
 			 CC_EDB);
 	assert_non_null(strstr(err.msg, "cannot open database 'postgresql:///nodb"));
+	/* a password in the URL is not shown */
+	assert_int_equal(
+		cc_store_open(&st, "postgresql://u:s3cret@/nodb?host=/nonexistent&port=1", 0, &err),
+		CC_EDB);
+	assert_null(strstr(err.msg, "s3cret"));
+	assert_non_null(strstr(err.msg, "postgresql://u:***@/nodb"));
+	assert_int_equal(
+		cc_store_open(&st, "postgresql:///nodb?host=/nonexistent&password=s3cret&port=1", 0,
+			      &err),
+		CC_EDB);
+	assert_null(strstr(err.msg, "s3cret"));
 }
 
 /* Every row of TABLES in ST as text, in key order. */
