@@ -593,6 +593,14 @@ int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope 
 		  const struct chain_rules *rules, struct chain_node_metrics *out,
 		  struct chain_summary *sum, struct cc_error *err)
 {
+	return chain_analyse_known(f, chain, scope, year, rules, NULL, NULL, out, sum, err);
+}
+
+int chain_analyse_known(const struct cc_frame *f, int chain, const struct chain_scope *scope,
+			int year, const struct chain_rules *rules, const double *pin_known,
+			const double *pout_known, struct chain_node_metrics *out,
+			struct chain_summary *sum, struct cc_error *err)
+{
 	struct analysis a = {.f = f, .scope = scope, .chain = chain};
 	struct chain_summary own;
 	double *ent_out = NULL, *pin = NULL, *pout = NULL;
@@ -619,7 +627,12 @@ int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope 
 		node_members(&a, k, &out[k]);
 	memset(&own, 0, sizeof own);
 	chain_totals(&a, ent_out, &nents, &own);
-	node_purchases(&a, pin, pout);
+	if (pin_known && pout_known) {
+		memcpy(pin, pin_known, sizeof *pin * (size_t)a.nn);
+		memcpy(pout, pout_known, sizeof *pout * (size_t)a.nn);
+	} else {
+		node_purchases(&a, pin, pout);
+	}
 	classify_nodes(&a, rules, pin, pout, ent_out, nents, out, &own);
 	if (sum)
 		*sum = own;

@@ -99,6 +99,19 @@ int chain_analyse(const struct cc_frame *f, int chain, const struct chain_scope 
 		  const struct chain_rules *rules, struct chain_node_metrics *out,
 		  struct chain_summary *sum, struct cc_error *err);
 
+/*
+ * chain_analyse with each node's purchases known: PIN[k] and POUT[k] are node k's
+ * purchases_in and purchases_out as an analysis of the same chain and scope gave them on a
+ * version with the same supply edges and registry (they depend on nothing else: not on the
+ * year, the indicators or the memberships). The supply edges are then not walked, which is
+ * most of an analysis at 1M firms / 10M edges (the live frame's chain memo after an indicator
+ * or membership change). PIN and POUT NULL: computed, as chain_analyse does.
+ */
+int chain_analyse_known(const struct cc_frame *f, int chain, const struct chain_scope *scope,
+			int year, const struct chain_rules *rules, const double *pin,
+			const double *pout, struct chain_node_metrics *out,
+			struct chain_summary *sum, struct cc_error *err);
+
 enum chain_target_kind_t {
 	CHAIN_TARGET_SUPPLIER = 0, /* already sells the node's products to buyers in scope */
 	CHAIN_TARGET_MAKER = 1,	   /* registered at the node, outside the scope */

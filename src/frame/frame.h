@@ -65,6 +65,7 @@ enum cc_frame_slot_t {
 	CC_FRAME_SLOT_CHAIN_ANALYSES, /* http/h_chain.c: memoised chain analyses */
 	CC_FRAME_SLOT_RISK_CHAINS,    /* http/h_risk.c: each chain's dominators and articulation
 				       * points in full (the risk chain page), made per chain */
+	CC_FRAME_SLOT_AS_OF, /* http/h_report.c: 数据截至 per scope, chain and metrics */
 	CC_FRAME_SLOT_COUNT
 };
 _Static_assert(CC_FRAME_SLOT_COUNT <= CC_FRAME_SLOTS,

@@ -122,7 +122,10 @@ json_t *h_chain_scope_json(const struct chain_scope *s, int year)
  * change did not reach (an indicator or membership change reaches the chains the enterprise
  * is a member of, before or after; a registry or supply-edge change reaches every chain:
  * regions and edges weigh on coverage); those it reached are marked stale and computed again
- * by the follower when it has caught up (cc_frame_ext_idle), or by the first request.
+ * by the follower when it has caught up (cc_frame_ext_idle), or by the first request. A stale
+ * analysis that only indicators or memberships reached keeps its nodes' purchases (they come
+ * from the supply edges and the regions alone), so computing it again does not walk the
+ * edges (chain_analyse_known): ~1-2M of them for the largest chain at 1M firms.
  */
 #define MEMO 256
 struct chain_memo {
@@ -132,6 +135,7 @@ struct chain_memo {
 		int chain, year;
 		struct chain_scope scope;
 		struct chain_node_metrics *m; /* NULL: stale */
+		double *purch; /* stale with its purchases known: nn in, then nn out; else NULL */
 		struct chain_summary s;
 	} e[MEMO];
 };
@@ -148,8 +152,10 @@ static void *memo_make(const struct cc_frame *f)
 static void memo_free(void *p)
 {
 	struct chain_memo *cm = p;
-	for (int k = 0; k < cm->n; k++)
+	for (int k = 0; k < cm->n; k++) {
 		free(cm->e[k].m);
+		free(cm->e[k].purch);
+	}
 	pthread_mutex_destroy(&cm->lock);
 	free(cm);
 }
@@ -187,13 +193,23 @@ static void *memo_follow(void *old, const struct cc_frame *from, const struct cc
 	pthread_mutex_lock(&om->lock);
 	for (int k = 0; k < om->n; k++) {
 		struct memo_entry *e = &nm->e[nm->n];
-		*e = om->e[k];
+		const struct memo_entry *o = &om->e[k];
+		int nn = cat->chains[o->chain].nnodes;
+		*e = *o;
 		e->m = NULL;
-		if (!all && !hit[e->chain] && om->e[k].m) {
-			size_t bytes = sizeof *e->m * (size_t)cat->chains[e->chain].nnodes;
+		e->purch = NULL;
+		if (!all && !hit[e->chain] && o->m) {
+			size_t bytes = sizeof *e->m * (size_t)nn;
 			e->m = malloc(bytes);
 			if (e->m)
-				memcpy(e->m, om->e[k].m, bytes);
+				memcpy(e->m, o->m, bytes);
+		} else if (!all && (o->m || o->purch)) {
+			/* Reached by indicators or memberships only: the purchases stand. */
+			e->purch = malloc(sizeof *e->purch * 2 * (size_t)nn);
+			for (int q = 0; e->purch && q < nn; q++) {
+				e->purch[q] = o->m ? o->m[q].purchases_in : o->purch[q];
+				e->purch[nn + q] = o->m ? o->m[q].purchases_out : o->purch[nn + q];
+			}
 		}
 		nm->n++;
 	}
@@ -213,8 +229,10 @@ static int analyse_memo(struct cc_frame *f, int chain, const struct chain_scope 
 	struct chain_memo *cm = cc_frame_ext(f, CC_FRAME_SLOT_CHAIN_ANALYSES, memo_make, memo_free);
 	if (!cat)
 		return CC_EINVAL;
-	size_t bytes = sizeof *m * (size_t)cat->chains[chain].nnodes;
+	int nn = cat->chains[chain].nnodes;
+	size_t bytes = sizeof *m * (size_t)nn;
 	int slot = -1;
+	double *purch = NULL; /* the stale entry's purchases, when it kept them */
 	if (cm) {
 		pthread_mutex_lock(&cm->lock);
 		for (int k = 0; k < cm->n && slot < 0; k++)
@@ -227,9 +245,16 @@ static int analyse_memo(struct cc_frame *f, int chain, const struct chain_scope 
 			pthread_mutex_unlock(&cm->lock);
 			return 0;
 		}
+		if (slot >= 0 && cm->e[slot].purch) {
+			purch = malloc(sizeof *purch * 2 * (size_t)nn);
+			if (purch)
+				memcpy(purch, cm->e[slot].purch, sizeof *purch * 2 * (size_t)nn);
+		}
 		pthread_mutex_unlock(&cm->lock);
 	}
-	int rc = chain_analyse(f, chain, scope, year, chain_rules_get(NULL), m, s, err);
+	int rc = chain_analyse_known(f, chain, scope, year, chain_rules_get(NULL), purch,
+				     purch ? purch + nn : NULL, m, s, err);
+	free(purch);
 	if (rc || !cm)
 		return rc;
 	struct chain_node_metrics *copy = malloc(bytes);

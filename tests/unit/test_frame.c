@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include "testutil.h"
 #include "base/hash.h"
+#include "chain/chain.h"
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "domain/derive.h"
@@ -26,6 +27,7 @@
 #include "frame/frame.h"
 #include "frame/search.h"
 #include "http/handlers.h"
+#include "report/report.h"
 #include "io/demo.h"
 #include "io/import.h"
 #include "store/store.h"
@@ -232,6 +234,32 @@ static void assert_same(struct cc_store *st, struct cc_frame *f)
 		assert_int_equal(rc, 0);
 	}
 	assert_int_equal(h_chain_memo_check(f, 0, "both"), 0);
+	/* 数据截至 as remembered on this version (asked twice: the second from the memo) and
+	 * as computed afresh, for a chain in the default scope and for the whole region. */
+	struct chain_scope scope;
+	assert_int_equal(chain_scope_parse(NULL, &scope, NULL), 0);
+	for (int c = -1; c < 1; c++) {
+		json_t *got = NULL;
+		for (int k = 0; k < 2; k++) {
+			json_decref(got);
+			got = h_as_of(f, c < 0 ? NULL : &scope, c, NULL, h_as_of_output, 2, 0,
+				      year);
+		}
+		uint8_t chains[64] = {0};
+		if (c >= 0)
+			chains[c] = 1;
+		uint8_t *mask = report_scope_mask(f, c < 0 ? NULL : &scope, c < 0 ? NULL : chains);
+		struct report_as_of a;
+		assert_int_equal(report_as_of(f, mask, h_as_of_output, 2, 0, year * 100,
+					      report_rules_get(NULL)->as_of_share, &a),
+				 0);
+		json_t *want = report_as_of_json(&a, report_rules_get(NULL)->as_of_share,
+						 h_as_of_output, 2);
+		assert_true(json_equal(got, want));
+		json_decref(got);
+		json_decref(want);
+		free(mask);
+	}
 }
 
 static void test_change_log(void **state)
