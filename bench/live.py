@@ -24,7 +24,8 @@ PORT = int(os.environ["PORT"])
 DB = os.environ["DB"]
 CC = os.environ["CC"]
 WORK = os.environ["WORK"]
-RUNS = int(os.environ.get("RUNS", "200"))
+# (a)'s writes (not RUNS: bench/live.sh's RUNS counts its bench_frame runs).
+RUNS = int(os.environ.get("WRITES_A", "200"))
 
 
 def request(method, path, body=None, cookie=None, csrf=None):
@@ -170,8 +171,10 @@ def section_c(lst, ids, year, b_cookie, timed_get):
     with open(path, "w") as f:
         f.write("uscc,period,employees\n")
         for k in range(10000):
+            # Employees above any firm's R&D staff (the importer rejects fewer employees
+            # than R&D staff), new on every run so each row writes.
             f.write("%s,%d,%d\n" % (ids[k % len(ids)], year - k // len(ids),
-                                    100 + k + int(time.time()) % 1000))
+                                    1000000 + k + int(time.time()) % 1000))
     stop = threading.Event()
     stall = []
 
