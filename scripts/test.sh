@@ -78,6 +78,13 @@ if PG_URL=$(scripts/pg_tmp.sh start 2>"$LOGS/pg.log"); then
     echo "tests/pg/test_routes.py: FAILED"; grep -E '^FAIL|passed' "$LOGS/pg-routes.log" | tail -20
     failed=$((failed + 1)); failures+=("PostgreSQL: tests/pg/test_routes.py")
   fi
+  # Several servers on one database, and a standby (its own throw-away cluster).
+  if CC="$PWD/build/chainchief" CC_TEST_PG="$PG_URL" /usr/bin/python3 tests/pg/test_servers.py > "$LOGS/pg-servers.log" 2>&1; then
+    echo "tests/pg/test_servers.py: ok ($(grep -m1 'write on A' "$LOGS/pg-servers.log" | sed 's/^# //'))"; passed=$((passed + 1))
+  else
+    echo "tests/pg/test_servers.py: FAILED"; grep -E '^FAIL|passed' "$LOGS/pg-servers.log" | tail -20
+    failed=$((failed + 1)); failures+=("PostgreSQL: tests/pg/test_servers.py")
+  fi
   scripts/pg_tmp.sh stop "$PG_URL"; trap - EXIT
 else
   cat "$LOGS/pg.log"; failed=$((failed + 1)); failures+=("PostgreSQL: the throw-away server did not start (scripts/setup.sh test installs it)")

@@ -8,12 +8,13 @@
 #include "cli/commands.h"
 #include "match/match.h"
 #include "http/http.h"
+#include "store/pg.h"
 
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
-		{"listen", 1}, {"threads", 1}, {"web", 1}, {NULL, 0}};
-	const char *val[3], *pos[1];
+		{"listen", 1}, {"threads", 1}, {"web", 1}, {"db-read", 1}, {NULL, 0}};
+	const char *val[4], *pos[1];
 	int npos;
 	struct cc_error err = {0};
 	int rc = cli_parse(cli_find("serve"), argc, argv, opts, val, pos, 0, &npos);
@@ -22,6 +23,14 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	long long threads = 2;
 	if (val[1] && (threads = cli_int_option("threads", val[1], 1, 64)) < 0)
 		return CLI_USAGE;
+	const char *db_read = val[3] ? val[3] : getenv("CHAINCHIEF_DB_READ");
+	if (db_read && !*db_read)
+		db_read = NULL;
+	if (db_read && (!cc_pg_is_url(ctx->db_path) || !cc_pg_is_url(db_read))) {
+		cli_error(
+			"serve: --db-read takes a PostgreSQL standby's URL, for a PostgreSQL --db");
+		return CLI_USAGE;
+	}
 	/* The store is opened per worker thread; open here once to fail early and migrate. */
 	rc = cli_open_store(ctx, 0);
 	if (rc)
@@ -34,8 +43,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	cc_store_close(ctx->store);
 	ctx->store = NULL;
-	if (http_serve(ctx->db_path, val[0] ? val[0] : "127.0.0.1:8080", (int)threads, val[2],
-		       &err)) {
+	if (http_serve(ctx->db_path, db_read, val[0] ? val[0] : "127.0.0.1:8080", (int)threads,
+		       val[2], &err)) {
 		cli_error("serve: %s", err.msg);
 		return CLI_FAIL;
 	}

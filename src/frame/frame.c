@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stddef.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 #include <pthread.h>
@@ -2609,6 +2610,11 @@ struct cc_frame_cache {
 	int care_wanted, published;
 	void *(*make[CC_FRAME_SLOTS])(const struct cc_frame *);
 	void (*free_fn[CC_FRAME_SLOTS])(void *);
+	/* Wakes a follower waiting on its connection (cc_store_log_wait): an eventfd, or -1. */
+	int wake_fd;
+	/* The database the follower reads (a standby), when not db_path: cc_frame_cache_read_from.
+	 */
+	char *read_path;
 };
 
 int cc_frame_cache_new(struct cc_frame_cache **out, const char *db_path, int flags,
@@ -2623,8 +2629,30 @@ int cc_frame_cache_new(struct cc_frame_cache **out, const char *db_path, int fla
 	pthread_cond_init(&c->wake, NULL);
 	pthread_cond_init(&c->care, NULL);
 	c->flags = flags;
+	c->wake_fd = -1;
 	*out = c;
 	return 0;
+}
+
+int cc_frame_cache_read_from(struct cc_frame_cache *c, const char *read_path, struct cc_error *err)
+{
+	if (c->started)
+		return cc_error_set(err, CC_EINVAL, "the frame follower has started already");
+	free(c->read_path);
+	c->read_path = read_path && *read_path ? strdup(read_path) : NULL;
+	if (read_path && *read_path && !c->read_path)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Wakes the follower where it waits on its connection (the condition variable wakes it where
+ * it polls). */
+static void wake_fd_kick(struct cc_frame_cache *c)
+{
+	uint64_t one = 1;
+	if (c->wake_fd >= 0 && write(c->wake_fd, &one, sizeof one) < 0) {
+		/* The counter is full (a wake-up is pending anyway) or the descriptor is gone. */
+	}
 }
 
 static int64_t now_ms(void)
@@ -2787,16 +2815,55 @@ static void *caretaker(void *arg)
 	return NULL;
 }
 
+/* With LISTEN, the log is still read this often (a notification lost with its connection is
+ * noticed when the connection is made again; this is the bound for anything else). */
+#define LISTEN_POLL_MS 1000
+
+/* The follower's wait for the next change: on its connection when the store can tell of
+ * changes (LISTEN), else (and while that connection is lost) POLL_MS on the condition
+ * variable. Called and returns with the lock held. */
+static void follower_wait(struct cc_frame_cache *c, struct cc_store *st, int listening)
+{
+	if (listening) {
+		pthread_mutex_unlock(&c->lock);
+		int told = cc_store_log_wait(st, c->wake_fd, LISTEN_POLL_MS);
+		uint64_t v;
+		while (read(c->wake_fd, &v, sizeof v) == (ssize_t)sizeof v) {
+		}
+		pthread_mutex_lock(&c->lock);
+		if (told >= 0 || c->stop)
+			return;
+		/* The connection is lost: poll until the next statement connects again. */
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += (long)c->poll_ms * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	pthread_cond_timedwait(&c->wake, &c->lock, &ts);
+}
+
 static void *follower(void *arg)
 {
 	struct cc_frame_cache *c = arg;
-	struct cc_store *st = NULL;
+	struct cc_store *st = NULL, *primary = NULL;
 	struct cc_error err = {0};
 	int64_t last_prune = 0;
-	if (cc_store_open(&st, c->db_path, 0, &err)) {
+	/* A standby is read only (and cannot register this reader: that goes to the primary). */
+	if (cc_store_open(&st, c->read_path ? c->read_path : c->db_path,
+			  c->read_path ? CC_STORE_READONLY : 0, &err)) {
 		fprintf(stderr, "frame follower: %s\n", err.msg);
 		return NULL;
 	}
+	int listening = c->wake_fd >= 0 && cc_store_log_listen(st, NULL) == 0;
+	if (listening)
+		fprintf(stderr,
+			"frame follower: told of changes by the database (LISTEN cc_changes); "
+			"reading the log every %d ms besides, every %d ms while disconnected\n",
+			LISTEN_POLL_MS, c->poll_ms);
+	else
+		fprintf(stderr, "frame follower: polling the change log every %d ms%s\n",
+			c->poll_ms, c->read_path ? " (on the standby)" : "");
 	pthread_mutex_lock(&c->lock);
 	while (!c->stop) {
 		pthread_mutex_unlock(&c->lock);
@@ -2825,24 +2892,24 @@ static void *follower(void *arg)
 			pthread_mutex_lock(&c->lock);
 			int64_t have = c->cur ? c->cur->seq : 0;
 			pthread_mutex_unlock(&c->lock);
-			/* Best effort: a busy store is pruned next time. */
-			cc_store_log_prune(st, c->reader, have, NULL);
+			/* Best effort: a busy store is pruned next time. A follower of a standby
+			 * registers on the primary. */
+			if (c->read_path && !primary &&
+			    cc_store_open(&primary, c->db_path, 0, &err))
+				fprintf(stderr, "frame follower: %s\n", err.msg);
+			if (!c->read_path || primary)
+				cc_store_log_prune(primary ? primary : st, c->reader, have, NULL);
 			last_prune = t;
 		}
 		pthread_mutex_lock(&c->lock);
 		if (c->stop)
 			break;
-		if (c->want <= (c->cur ? c->cur->seq : 0)) {
-			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += (long)c->poll_ms * 1000000L;
-			ts.tv_sec += ts.tv_nsec / 1000000000L;
-			ts.tv_nsec %= 1000000000L;
-			pthread_cond_timedwait(&c->wake, &c->lock, &ts);
-		}
+		if (c->want <= (c->cur ? c->cur->seq : 0))
+			follower_wait(c, st, listening);
 	}
 	pthread_mutex_unlock(&c->lock);
 	cc_store_close(st);
+	cc_store_close(primary);
 	return NULL;
 }
 
@@ -2854,6 +2921,7 @@ int cc_frame_cache_start(struct cc_frame_cache *c, int poll_ms, struct cc_error 
 	gethostname(host, sizeof host - 1);
 	snprintf(c->reader, sizeof c->reader, "serve:%ld@%s", (long)getpid(), host);
 	c->poll_ms = poll_ms > 0 ? poll_ms : 10;
+	c->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (pthread_create(&c->thread, NULL, follower, c) != 0)
 		return cc_error_set(err, CC_EIO, "cannot start the frame follower");
 	pthread_mutex_lock(&grave_lock);
@@ -2884,6 +2952,7 @@ int cc_frame_cache_wait(struct cc_frame_cache *c, int64_t seq, int timeout_ms)
 	if (seq > c->want)
 		c->want = seq;
 	pthread_cond_signal(&c->wake);
+	wake_fd_kick(c);
 	while (!(ok = c->cur && c->cur->seq >= seq) && c->started) {
 		int64_t left = until - now_ms();
 		if (left <= 0)
@@ -2915,6 +2984,7 @@ void cc_frame_cache_free(struct cc_frame_cache *c)
 	c->stop = 1;
 	pthread_cond_broadcast(&c->wake);
 	pthread_cond_broadcast(&c->care);
+	wake_fd_kick(c);
 	pthread_mutex_unlock(&c->lock);
 	if (started) {
 		pthread_join(c->thread, NULL);
@@ -2929,6 +2999,9 @@ void cc_frame_cache_free(struct cc_frame_cache *c)
 	pthread_cond_destroy(&c->built);
 	pthread_cond_destroy(&c->wake);
 	pthread_cond_destroy(&c->care);
+	if (c->wake_fd >= 0)
+		close(c->wake_fd);
+	free(c->read_path);
 	free(c->db_path);
 	free(c);
 }

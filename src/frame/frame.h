@@ -280,9 +280,19 @@ int cc_frame_cache_new(struct cc_frame_cache **out, const char *db_path, int fla
 int cc_frame_cache_get(struct cc_frame_cache *c, struct cc_store *st, struct cc_frame **out,
 		       struct cc_error *err);
 /*
+ * Before cc_frame_cache_start: the follower reads READ_PATH (a PostgreSQL standby streaming
+ * from the cache's database) instead of the cache's database, opened read only; it still
+ * registers as a reader of the log (and prunes) on the cache's database, the primary. NULL or
+ * "" reads the cache's database again. Returns 0, or CC_EINVAL once started.
+ */
+int cc_frame_cache_read_from(struct cc_frame_cache *c, const char *read_path, struct cc_error *err);
+/*
  * Starts the thread that follows the change log (its own store handle on the cache's
- * database; it polls the log every POLL_MS milliseconds and is woken by cc_frame_cache_wait),
- * registers it as a reader of the log and prunes what no reader needs.
+ * database, or the standby of cc_frame_cache_read_from), registers it as a reader of the log
+ * and prunes what no reader needs. Where the store tells of changes (PostgreSQL: LISTEN,
+ * cc_store_log_listen) the thread wakes on each commit that logged one and reads the log
+ * every second besides; elsewhere (SQLite, a standby) and while that connection is lost it
+ * polls the log every POLL_MS milliseconds. cc_frame_cache_wait wakes it either way.
  */
 int cc_frame_cache_start(struct cc_frame_cache *c, int poll_ms, struct cc_error *err);
 /*

@@ -11,8 +11,9 @@
  * Login: a JSON body only (a cross-site form cannot send one without a CORS preflight, so
  * nobody is logged in to an attacker's account: login CSRF); an unknown user name costs the
  * same Argon2id verification as a known one, so timing does not tell which names exist; the
- * failures of a (client, user name) pair are counted in an open-addressed table keyed by a
- * hash seeded at random per process, where a live window is never evicted.
+ * failures of a (client, user name) pair are counted in the database (login_failures), so
+ * that the servers of a deployment count them together, and a live window is never evicted.
+ * Sessions and their CSRF tokens are rows of `sessions`: any server answers any session.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <strings.h>
 #include <time.h>
 #include <sodium.h>
+#include "base/parse.h"
 #include "domain/catalogue.h"
 #include "domain/uscc.h"
 #include "http/handlers.h"
@@ -30,6 +32,7 @@
 #define RATE_WINDOW    300
 #define RATE_MAX_FAILS 5
 #define RATE_SLOTS     4096 /* live (client, user) windows; beyond, logins wait (never evict) */
+/* (CC_LOGIN_WINDOWS sets another bound: tests.) */
 
 int http_hash_password(const char *password, char out[128])
 {
@@ -120,75 +123,118 @@ int http_auth_resolve(struct http_req *req)
 }
 
 /*
- * Login rate limit: per key (client address + user name), failures within a window. Open
- * addressing with linear probing over RATE_SLOTS; the hash is keyed by a random per-process
- * key (BLAKE2b), so nobody can choose names that land on a victim's slot, and a slot whose
- * window is live is never taken by another key: a colliding name probes on. Expired windows
- * are reused. When every slot holds a live window (an attack on the table itself) new keys are
- * told to wait for the oldest window to end rather than reset anyone's count.
+ * Login rate limit: failures per key (client address + user name) within RATE_WINDOW, kept in
+ * the table login_failures (migration 30) so that every server of a deployment counts them
+ * together (issue 18). The key is stored as its BLAKE2b hash. A live window is never taken
+ * from its key, and at most rate_slots() live windows are admitted: when every one is taken
+ * (an attack on the table itself) a new key is told to wait for the oldest window to end
+ * rather than reset anyone's count. Ended windows are deleted whenever a failure is counted,
+ * so the table holds live windows and a few ended ones, never more than the bound grows.
+ * Counting a failure is a write transaction (the writers' lock), so two servers counting at
+ * once count both.
  */
-struct rl_entry {
-	char key[160];
-	time_t first;
-	int fails;
-};
-
-static struct rl_entry rl_table[RATE_SLOTS];
-static unsigned char rl_seed[crypto_shorthash_KEYBYTES];
-static int rl_seeded;
-static pthread_mutex_t rl_lock = PTHREAD_MUTEX_INITIALIZER;
-
-int http_ratelimit_check(struct http_server *srv, const char *key, int failed)
+static int rate_slots(void)
 {
-	(void)srv;
+	static int slots;
+	int n = __atomic_load_n(&slots, __ATOMIC_RELAXED);
+	if (!n) {
+		n = (int)cc_env_int("CC_LOGIN_WINDOWS", RATE_SLOTS, 16, 1 << 20);
+		__atomic_store_n(&slots, n, __ATOMIC_RELAXED);
+	}
+	return n;
+}
+
+/* The live window of KH (first, fails) into *FIRST / *FAILS; returns 1, 0 when none, or a
+ * negative CC_E*. */
+static int rate_window(struct cc_store *st, const char *kh, time_t now, int64_t *first,
+		       int64_t *fails)
+{
+	static const char sql[] = "SELECT since, fails FROM login_failures WHERE key_hash = ?1";
+	struct cc_error err = {0};
+	struct cc_stmt *s = cc_stmt_cached(st, sql, &err);
+	if (!s)
+		return err.code ? err.code : CC_EDB;
+	cc_stmt_bind_text(s, 1, kh, 64);
+	int rc = cc_stmt_step(s, &err);
+	if (rc == 1) {
+		*first = cc_stmt_int64(s, 0);
+		*fails = cc_stmt_int64(s, 1);
+		rc = now - *first <= RATE_WINDOW;
+	}
+	cc_stmt_reset(s);
+	return rc;
+}
+
+/* Seconds a new key waits because every admitted window is live (0: there is room), or a
+ * negative CC_E*. */
+static int rate_full(struct cc_store *st, time_t now)
+{
+	static const char sql[] =
+		"SELECT count(*), min(since) FROM login_failures WHERE since >= ?1";
+	struct cc_error err = {0};
+	struct cc_stmt *s = cc_stmt_cached(st, sql, &err);
+	if (!s)
+		return err.code ? err.code : CC_EDB;
+	cc_stmt_bind_int64(s, 1, (int64_t)now - RATE_WINDOW);
+	int rc = cc_stmt_step(s, &err), wait = 0;
+	if (rc == 1 && cc_stmt_int64(s, 0) >= rate_slots())
+		wait = (int)(RATE_WINDOW - (now - cc_stmt_int64(s, 1))) + 1;
+	cc_stmt_reset(s);
+	return rc < 0 ? rc : wait;
+}
+
+int http_ratelimit_check(struct cc_store *st, const char *key, int failed)
+{
+	char kh[65];
+	struct cc_error err = {0};
 	time_t now = time(NULL);
+	int64_t first = 0, fails = 0;
 	int wait = 0;
-	size_t klen = strnlen(key, sizeof rl_table[0].key - 1);
-	pthread_mutex_lock(&rl_lock);
-	if (!rl_seeded) {
-		if (sodium_init() < 0)
-			abort();
-		randombytes_buf(rl_seed, sizeof rl_seed);
-		rl_seeded = 1;
+	token_hash(key, kh);
+	int rc = failed ? cc_store_begin(st, &err) : 0;
+	if (rc)
+		return rc;
+	int live = rate_window(st, kh, now, &first, &fails);
+	if (live < 0) {
+		rc = live;
+	} else if (!live) {
+		wait = rate_full(st, now);
+		if (wait < 0)
+			rc = wait;
+	} else if (!failed && fails >= RATE_MAX_FAILS) {
+		wait = (int)(RATE_WINDOW - (now - first));
 	}
-	unsigned char h[crypto_shorthash_BYTES];
-	crypto_shorthash(h, (const unsigned char *)key, klen, rl_seed);
-	uint64_t hv = 0;
-	memcpy(&hv, h, sizeof hv);
-	struct rl_entry *e = NULL, *free_slot = NULL;
-	time_t oldest = now;
-	for (size_t k = 0; k < RATE_SLOTS; k++) {
-		struct rl_entry *c = &rl_table[(hv + k) % RATE_SLOTS];
-		int live = c->key[0] && now - c->first <= RATE_WINDOW;
-		if (c->key[0] && strncmp(c->key, key, klen) == 0 && c->key[klen] == '\0') {
-			e = c;
-			break;
+	if (rc == 0 && failed && wait == 0) {
+		/* Ended windows go (this key's among them), then the failure is counted. */
+		static const char prune[] = "DELETE FROM login_failures WHERE since < ?1";
+		static const char count[] =
+			"INSERT INTO login_failures(key_hash, since, fails) VALUES(?1, ?2, 1) "
+			"ON CONFLICT(key_hash) DO UPDATE SET fails = login_failures.fails + 1";
+		struct cc_stmt *s = cc_stmt_cached(st, prune, &err);
+		if (!s)
+			rc = CC_EDB;
+		if (rc == 0) {
+			cc_stmt_bind_int64(s, 1, (int64_t)now - RATE_WINDOW);
+			rc = cc_stmt_step(s, &err) < 0 ? CC_EDB : 0;
+			cc_stmt_reset(s);
 		}
-		if (!live && !free_slot)
-			free_slot = c;
-		if (!c->key[0])
-			break; /* the probe sequence of KEY ends at an empty slot */
-		if (live && c->first < oldest)
-			oldest = c->first;
+		if (rc == 0 && !(s = cc_stmt_cached(st, count, &err)))
+			rc = CC_EDB;
+		if (rc == 0) {
+			cc_stmt_bind_text(s, 1, kh, 64);
+			cc_stmt_bind_int64(s, 2, (int64_t)now);
+			rc = cc_stmt_step(s, &err) < 0 ? CC_EDB : 0;
+			cc_stmt_reset(s);
+		}
 	}
-	if (e && now - e->first > RATE_WINDOW) {
-		e->first = now;
-		e->fails = 0;
+	if (failed) {
+		if (rc == 0)
+			rc = cc_store_commit(st, &err);
+		else
+			cc_store_rollback(st);
 	}
-	if (!e && free_slot) {
-		e = free_slot;
-		memcpy(e->key, key, klen);
-		e->key[klen] = '\0';
-		e->first = now;
-		e->fails = 0;
-	}
-	if (!e)
-		wait = (int)(RATE_WINDOW - (now - oldest)) + 1; /* table full of live windows */
-	else if (failed)
-		e->fails++;
-	else if (e->fails >= RATE_MAX_FAILS)
-		wait = (int)(RATE_WINDOW - (now - e->first));
-	pthread_mutex_unlock(&rl_lock);
+	if (rc)
+		return cc_store_busy(st) ? CC_EBUSY : rc;
 	return wait > 0 ? wait : 0;
 }
 
@@ -270,7 +316,11 @@ int h_login(struct http_req *req)
 	}
 	char key[160];
 	snprintf(key, sizeof key, "%s|%.64s", req->client, user);
-	int wait = http_ratelimit_check(req->srv, key, 0);
+	int wait = http_ratelimit_check(req->st, key, 0);
+	if (wait < 0) {
+		json_decref(body);
+		return http_error_from(req, wait, NULL, NULL, NULL);
+	}
 	if (wait) {
 		char secs[16];
 		snprintf(secs, sizeof secs, "%d", wait);
@@ -311,7 +361,9 @@ int h_login(struct http_req *req)
 	cc_stmt_free(s);
 	json_decref(body);
 	if (!ok) {
-		http_ratelimit_check(req->srv, key, 1);
+		int counted = http_ratelimit_check(req->st, key, 1);
+		if (counted < 0)
+			return http_error_from(req, counted, NULL, NULL, NULL);
 		return http_error(req, 401, "unauthorized", NULL, "用户名或密码错误",
 				  "wrong user name or password");
 	}

@@ -186,8 +186,6 @@ struct http_server {
 	struct cc_frame_cache *frames;
 	size_t max_body;
 	int log_requests;
-	/* Login rate limiting. */
-	void *ratelimit;
 	/*
 	 * The server's files, beside the database (chainchief.db.files/): uploads while they are
 	 * imported, exports while they are sent, reject reports for HTTP_REPORT_DAYS days.
@@ -207,8 +205,12 @@ int http_verify_password(const char *hash, const char *password);
  * not holding the user name. Returns 0, or CC_EINVAL with the rule broken in ERR.
  */
 int http_password_check(const char *username, const char *password, struct cc_error *err);
-/* Returns 0 when allowed, else the seconds to wait; counts one attempt. */
-int http_ratelimit_check(struct http_server *srv, const char *key, int failed);
+/*
+ * The login rate limit of KEY (client address and user name) in ST's database, shared by every
+ * server on it: returns 0 when a login may be tried, else the seconds to wait; FAILED counts
+ * one failure (a write transaction). A negative CC_E* when the store fails (CC_EBUSY: locked).
+ */
+int http_ratelimit_check(struct cc_store *st, const char *key, int failed);
 
 /*
  * Creates an account. ROLE is admin, analyst, chief, enterprise or investor; an enterprise
@@ -236,8 +238,12 @@ json_t *http_openapi(void);
  */
 int http_files_clean(struct http_server *srv, int at_start, struct cc_error *err);
 
-/* Starts serving; blocks until SIGINT/SIGTERM. Returns 0 or a negative CC_E*. */
-int http_serve(const char *db_path, const char *listen, int threads, const char *web_dir,
-	       struct cc_error *err);
+/*
+ * Starts serving DB_PATH; blocks until SIGINT/SIGTERM. DB_READ (NULL: none) is a standby of
+ * DB_PATH that the data snapshot is built and followed from (writes and sessions still go to
+ * DB_PATH). Returns 0 or a negative CC_E*.
+ */
+int http_serve(const char *db_path, const char *db_read, const char *listen, int threads,
+	       const char *web_dir, struct cc_error *err);
 
 #endif

@@ -656,12 +656,12 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, struct cc_er
 	return 0;
 }
 
-int http_serve(const char *db_path, const char *listen, int threads, const char *web_dir,
-	       struct cc_error *err)
+int http_serve(const char *db_path, const char *db_read, const char *listen, int threads,
+	       const char *web_dir, struct cc_error *err)
 {
 	struct http_server srv = {0};
 	struct sockaddr_in sa;
-	struct cc_store *st = NULL;
+	struct cc_store *st = NULL, *read_st = NULL;
 	struct MHD_Daemon *d = NULL;
 	int rc = parse_listen(listen, &sa, err);
 	if (rc)
@@ -670,12 +670,12 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 	srv.web_dir = web_dir;
 	srv.max_body = HTTP_MAX_UPLOAD;
 	srv.log_requests = getenv("CC_NO_ACCESS_LOG") == NULL;
-	/* Beside an SQLite file; for a PostgreSQL URL, $CHAINCHIEF_FILES or ./chainchief.files
-	 * (each server of a deployment its own: docs/DEPLOY.md). */
+	/* $CHAINCHIEF_FILES (each server of a deployment its own: docs/DEPLOY.md), else beside
+	 * an SQLite file, or ./chainchief.files for a PostgreSQL URL. */
 	const char *files = getenv("CHAINCHIEF_FILES");
-	if ((size_t)(cc_pg_is_url(db_path)
-			     ? snprintf(srv.tmpdir, sizeof srv.tmpdir, "%s",
-					files && *files ? files : "./chainchief.files")
+	if ((size_t)(files && *files ? snprintf(srv.tmpdir, sizeof srv.tmpdir, "%s", files)
+		     : cc_pg_is_url(db_path)
+			     ? snprintf(srv.tmpdir, sizeof srv.tmpdir, "./chainchief.files")
 			     : snprintf(srv.tmpdir, sizeof srv.tmpdir, "%s.files", db_path)) >=
 	    sizeof srv.tmpdir)
 		return cc_error_set(err, CC_EINVAL, "the database path is too long");
@@ -692,13 +692,21 @@ int http_serve(const char *db_path, const char *listen, int threads, const char 
 	if (rc)
 		goto out;
 	rc = cc_frame_cache_new(&srv.frames, db_path, CC_FRAME_MONTHLY, err);
+	if (rc == 0 && db_read) {
+		/* The snapshot from the standby, from the first build on. */
+		rc = cc_frame_cache_read_from(srv.frames, db_read, err);
+		if (rc == 0)
+			rc = cc_store_open(&read_st, db_read, CC_STORE_READONLY, err);
+		if (rc == 0)
+			fprintf(stderr, "frame: built and followed from the standby (--db-read)\n");
+	}
 	if (rc)
 		goto out;
 	/* Build the first frame before accepting requests. */
 	struct cc_frame *f = NULL;
 	struct timespec tb0, tb1;
 	clock_gettime(CLOCK_MONOTONIC, &tb0);
-	rc = cc_frame_cache_get(srv.frames, st, &f, err);
+	rc = cc_frame_cache_get(srv.frames, read_st ? read_st : st, &f, err);
 	if (rc)
 		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &tb1);
@@ -779,6 +787,7 @@ out:
 		MHD_stop_daemon(d);
 	match_text_stop();
 	cc_frame_cache_free(srv.frames);
+	cc_store_close(read_st);
 	cc_store_close(st);
 	return rc;
 }

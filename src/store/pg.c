@@ -31,6 +31,7 @@
  */
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -544,6 +545,60 @@ int cc_pg_log_prune(struct cc_store *st, const char *name, int64_t seq, struct c
 				"change_readers) AND seq < (SELECT max(seq) FROM changes)",
 				err);
 	return rc;
+}
+
+/* The channel the change log's trigger notifies (schema_pg.c, migration 30). */
+#define LISTEN_SQL "LISTEN cc_changes;"
+
+int cc_pg_log_listen(struct cc_store *st, struct cc_error *err)
+{
+	struct cc_pg *pg = st->pg;
+	if (strstr(pg->session, LISTEN_SQL))
+		return 0;
+	size_t n = strlen(pg->session);
+	if (n + sizeof LISTEN_SQL > sizeof pg->session)
+		return cc_error_set(err, CC_EINVAL, "the session's settings are too long");
+	int rc = cc_pg_exec(st, LISTEN_SQL, err);
+	if (rc)
+		return CC_EINVAL; /* a standby: "cannot execute LISTEN during recovery" */
+	/* Sent again (last) with the settings when the connection is made again. */
+	memcpy(pg->session + n, LISTEN_SQL, sizeof LISTEN_SQL);
+	return 0;
+}
+
+/* Frees the notifications libpq has received; returns 1 when there were any. */
+static int notifications(PGconn *c)
+{
+	int any = 0;
+	PGnotify *n;
+	while ((n = PQnotifies(c)) != NULL) {
+		any = 1;
+		PQfreemem(n);
+	}
+	return any;
+}
+
+int cc_pg_log_wait(struct cc_store *st, int fd, int timeout_ms)
+{
+	struct cc_pg *pg = st->pg;
+	detach_active(pg);
+	if (PQstatus(pg->c) != CONNECTION_OK)
+		return CC_EIO;
+	/* Received while other statements ran: the change may not be read yet. */
+	if (!PQconsumeInput(pg->c))
+		return CC_EIO;
+	if (notifications(pg->c))
+		return 1;
+	struct pollfd p[2] = {{.fd = PQsocket(pg->c), .events = POLLIN},
+			      {.fd = fd, .events = POLLIN}};
+	if (p[0].fd < 0)
+		return CC_EIO;
+	int n = poll(p, fd >= 0 ? 2 : 1, timeout_ms);
+	if (n <= 0 || !(p[0].revents & (POLLIN | POLLERR | POLLHUP)))
+		return 0;
+	if (!PQconsumeInput(pg->c) || PQstatus(pg->c) != CONNECTION_OK)
+		return CC_EIO;
+	return notifications(pg->c);
 }
 
 int64_t cc_pg_changes(struct cc_store *st)

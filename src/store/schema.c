@@ -828,6 +828,15 @@ static const char *const migrations[] = {
 	"  updated_by TEXT NOT NULL,"
 	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
 	"  PRIMARY KEY(enterprise_id, year)) WITHOUT ROWID;",
+	/* 30: failed logins counted in the database (issue 18, item 4), so that every server of a
+	 * deployment counts a (client, user name) pair's failures together: key_hash is the
+	 * BLAKE2b hash (hex) of "client|user name", since the window's start (Unix seconds), fails
+	 * the failures within it (http/auth.c: the window, the limit, and the bound on live
+	 * windows; ended windows are deleted as failures are counted). On PostgreSQL this migration
+	 * also makes the change log notify its listeners (schema_pg.c). */
+	"CREATE TABLE login_failures(key_hash TEXT PRIMARY KEY, since INTEGER NOT NULL,"
+	"  fails INTEGER NOT NULL);"
+	"CREATE INDEX login_failures_since ON login_failures(since);",
 };
 
 int cc_schema_count(void)

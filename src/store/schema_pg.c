@@ -283,6 +283,17 @@ static const char *const extra[] = {
 	       "END $$;"
 	       "CREATE TRIGGER energy_rows_ins INSTEAD OF INSERT ON energy_rows"
 	       "  FOR EACH ROW EXECUTE FUNCTION cc_energy_rows();",
+	/* 30: every statement that adds to the change log notifies the channel cc_changes
+	 * (delivered at commit, once per transaction: PostgreSQL folds a transaction's equal
+	 * notifications), so the other servers' followers, which LISTEN on it, follow at once
+	 * instead of at their next poll (frame.c; store.h: cc_store_log_listen). */
+	[30] = "CREATE FUNCTION cc_changes_notify() RETURNS trigger LANGUAGE plpgsql AS $$"
+	       "BEGIN"
+	       "  PERFORM pg_notify('cc_changes', '');"
+	       "  RETURN NULL;"
+	       "END $$;"
+	       "CREATE TRIGGER changes_notify AFTER INSERT ON changes"
+	       "  FOR EACH STATEMENT EXECUTE FUNCTION cc_changes_notify();",
 };
 
 static int is_word(char c)

@@ -554,6 +554,21 @@ int cc_store_log_prune(struct cc_store *st, const char *name, int64_t seq, struc
 	return rc;
 }
 
+int cc_store_log_listen(struct cc_store *st, struct cc_error *err)
+{
+	if (st->pg)
+		return cc_pg_log_listen(st, err);
+	return cc_error_set(err, CC_EINVAL,
+			    "SQLite cannot tell other processes' changes: its readers poll");
+}
+
+int cc_store_log_wait(struct cc_store *st, int fd, int timeout_ms)
+{
+	if (st->pg)
+		return cc_pg_log_wait(st, fd, timeout_ms);
+	return CC_EIO;
+}
+
 void cc_store_busy_forget(struct cc_store *st)
 {
 	if (st)

@@ -202,6 +202,22 @@ int cc_store_log_bulk(struct cc_store *st, int on, struct cc_error *err);
  * reader seen in the last hour has applied. Returns 0 or a negative CC_E*.
  */
 int cc_store_log_prune(struct cc_store *st, const char *name, int64_t seq, struct cc_error *err);
+/*
+ * Asks to be told, on ST's connection, of every change logged from now on by any process
+ * (PostgreSQL: LISTEN cc_changes, which the change log's trigger notifies at commit, migration
+ * 30; the LISTEN is sent again when the connection is made again). Returns 0, or CC_EINVAL
+ * where the backend cannot tell: SQLite (its readers poll the log) and a PostgreSQL standby
+ * (notifications are not replicated).
+ */
+int cc_store_log_listen(struct cc_store *st, struct cc_error *err);
+/*
+ * After cc_store_log_listen: waits until a change is logged, descriptor FD (when >= 0)
+ * becomes readable (the caller's own wake-up; not read here), or TIMEOUT_MS pass. Returns 1
+ * when told of a change (notifications received meanwhile count), 0 otherwise, or CC_EIO when
+ * the connection is lost: the caller polls meanwhile, and the next statement on ST connects
+ * again (and listens again). Call outside a transaction.
+ */
+int cc_store_log_wait(struct cc_store *st, int fd, int timeout_ms);
 int64_t cc_store_last_id(struct cc_store *st);
 
 /*

@@ -685,30 +685,55 @@ static void test_login_audit(void **state)
 	cc_stmt_free(s);
 }
 
+/* The login rate limit lives in the database (login_failures, issue 18), so the servers of
+ * a deployment count together; the bound on live windows is CC_LOGIN_WINDOWS, 64 here (set in
+ * main before the first call). */
 static void test_ratelimit(void **state)
 {
 	(void)state;
 	const char *key = "10.1.2.3|unit-ratelimit";
-	assert_int_equal(http_ratelimit_check(NULL, key, 0), 0);
+	assert_int_equal(http_ratelimit_check(st, key, 0), 0);
 	for (int i = 0; i < 5; i++)
-		http_ratelimit_check(NULL, key, 1);
-	int wait = http_ratelimit_check(NULL, key, 0);
+		assert_int_equal(http_ratelimit_check(st, key, 1), 0);
+	int wait = http_ratelimit_check(st, key, 0);
 	assert_true(wait > 0 && wait <= 300);
-	assert_int_equal(http_ratelimit_check(NULL, "10.1.2.3|someone-else", 0), 0);
-	/* Issue 13: in the old direct-mapped table of 1,024 slots a name landing in the
-	 * victim's slot reset the victim's count. Now no other key can take a live window:
-	 * after failures of 6,000 other names (more than the table holds) the victim is still
-	 * blocked, and none of them reset it. */
+	assert_int_equal(http_ratelimit_check(st, "10.1.2.3|someone-else", 0), 0);
+	/* A second handle on the same database (another server) sees the same count. */
+	struct cc_store *other_server = NULL;
+	struct cc_error err = {0};
+	assert_int_equal(cc_store_open(&other_server, db_path, 0, &err), 0);
+	wait = http_ratelimit_check(other_server, key, 0);
+	assert_true(wait > 0 && wait <= 300);
+	/* Failures on either count together: 4 here and 1 there block the pair. */
+	const char *shared = "10.1.2.3|unit-shared";
+	for (int i = 0; i < 4; i++)
+		http_ratelimit_check(st, shared, 1);
+	assert_int_equal(http_ratelimit_check(other_server, shared, 0), 0);
+	http_ratelimit_check(other_server, shared, 1);
+	assert_true(http_ratelimit_check(st, shared, 0) > 0);
+	cc_store_close(other_server);
+	/* Issue 13: in the old direct-mapped table a name landing in the victim's slot reset
+	 * the victim's count. No other key takes a live window: after failures of 100 other
+	 * names (more than the 64 windows admitted) the victim is still blocked. */
 	char other[64];
-	for (int i = 0; i < 6000; i++) {
+	for (int i = 0; i < 100; i++) {
 		snprintf(other, sizeof other, "10.9.%d.%d|zz%d", i / 250, i % 250, i);
-		http_ratelimit_check(NULL, other, 1);
-		http_ratelimit_check(NULL, other, 0);
+		assert_true(http_ratelimit_check(st, other, 1) >= 0);
+		http_ratelimit_check(st, other, 0);
 	}
-	wait = http_ratelimit_check(NULL, key, 0);
+	wait = http_ratelimit_check(st, key, 0);
 	assert_true(wait > 0 && wait <= 300);
-	/* A key that finds the table full of live windows waits instead of evicting one. */
-	assert_true(http_ratelimit_check(NULL, "10.1.2.3|late-comer", 0) > 0);
+	/* A key that finds every window live waits instead of evicting one; the table holds no
+	 * more than the bound. */
+	assert_true(http_ratelimit_check(st, "10.1.2.3|late-comer", 0) > 0);
+	assert_true(cc_store_int(st, "SELECT count(*) FROM login_failures", 0) <= 64);
+	/* Ended windows go when a failure is counted: aged past the window, they are deleted. */
+	assert_int_equal(cc_store_exec(st, "UPDATE login_failures SET since = since - 1000", &err),
+			 0);
+	assert_int_equal(http_ratelimit_check(st, "10.1.2.3|late-comer", 0), 0);
+	assert_int_equal(http_ratelimit_check(st, "10.1.2.3|late-comer", 1), 0);
+	assert_int_equal(cc_store_int(st, "SELECT count(*) FROM login_failures", 0), 1);
+	assert_int_equal(http_ratelimit_check(st, key, 0), 0);
 }
 
 /*
@@ -937,6 +962,7 @@ static int teardown(void **state)
 
 int main(void)
 {
+	setenv("CC_LOGIN_WINDOWS", "64", 1); /* test_ratelimit's bound on live windows */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_openapi),
