@@ -55,14 +55,17 @@ fi
 step "PostgreSQL backend: the store's tests on a throw-away server (scripts/pg_tmp.sh)"
 if PG_URL=$(scripts/pg_tmp.sh start 2>"$LOGS/pg.log"); then
   trap 'scripts/pg_tmp.sh stop "$PG_URL" 2>/dev/null' EXIT
+  # test_import_backend: the importer's bulk load (COPY + one upsert) against SQLite's rows.
+  for t in test_store_backend test_import_backend; do
   for b in build build-asan; do
-    if [ -x "$b/test_store_backend" ] && (cd "$b" && CC_TEST_PG="$PG_URL" ASAN_OPTIONS=detect_leaks=1 \
-         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ./test_store_backend > "$LOGS/pg-$b.log" 2>&1); then
-      echo "$b/test_store_backend on PostgreSQL: ok"; passed=$((passed + 1))
+    if [ -x "$b/$t" ] && (cd "$b" && CC_TEST_PG="$PG_URL" ASAN_OPTIONS=detect_leaks=1 \
+         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ./$t > "$LOGS/pg-$b-$t.log" 2>&1); then
+      echo "$b/$t on PostgreSQL: ok"; passed=$((passed + 1))
     else
-      echo "$b/test_store_backend on PostgreSQL: FAILED"; tail -30 "$LOGS/pg-$b.log"
-      failed=$((failed + 1)); failures+=("PostgreSQL: $b/test_store_backend")
+      echo "$b/$t on PostgreSQL: FAILED"; tail -30 "$LOGS/pg-$b-$t.log"
+      failed=$((failed + 1)); failures+=("PostgreSQL: $b/$t")
     fi
+  done
   done
   # The CLI on PostgreSQL against SQLite (same demo, same outputs, re-import, copy back).
   if CC="$PWD/build/chainchief" CC_TEST_PG="$PG_URL" bash tests/pg/test_demo.sh > "$LOGS/pg-demo.log" 2>&1; then

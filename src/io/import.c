@@ -236,6 +236,12 @@ struct imp {
 	long rep_last_line[2]; /* per source: the reader [0], the writer thread [1] */
 	int rep_full;
 	struct cc_stmt *upsert, *lookup;
+	/* Kinds written through the store's bulk load (store.h, cc_store_bulk_*): the row
+	 * statements' text (begin_row_statement), the load, and the rows it changed. */
+	int use_bulk;
+	char *upsert_sql, *plain_sql;
+	struct cc_bulk *load;
+	int64_t changed;
 	/* Last enterprise looked up (files are usually sorted by code). */
 	char last_uscc[19];
 	int64_t last_id;
@@ -855,11 +861,33 @@ static void rb_bind(struct cc_stmt *s, const struct rowbuf *rb)
 	}
 }
 
+/* Prepares the kind's row statement, or keeps its text for the bulk load. */
 static int begin_row_statement(struct imp *im, const char *sql)
 {
 	cc_stmt_free(im->upsert);
 	im->upsert = NULL;
+	free(im->upsert_sql);
+	im->upsert_sql = NULL;
+	if (im->use_bulk) {
+		im->upsert_sql = strdup(sql);
+		return im->upsert_sql ? 0 : cc_error_set(im->err, CC_ENOMEM, "out of memory");
+	}
 	return cc_stmt_prepare(im->st, &im->upsert, sql, im->err);
+}
+
+/* Prepares the plain INSERT tried before the upsert (SQL, the upsert without its conflict
+ * clause), or keeps its text for the bulk load. */
+static int plain_statement(struct imp *im, const char *sql)
+{
+	cc_stmt_free(im->plain);
+	im->plain = NULL;
+	free(im->plain_sql);
+	im->plain_sql = NULL;
+	if (im->use_bulk) {
+		im->plain_sql = strdup(sql);
+		return im->plain_sql ? 0 : cc_error_set(im->err, CC_ENOMEM, "out of memory");
+	}
+	return cc_stmt_prepare(im->st, &im->plain, sql, im->err);
 }
 
 /* Appends "col=excluded.col" for every present column among NAMES to the upsert's SET list. */
@@ -1100,9 +1128,7 @@ static int prepare_indicators(struct imp *im)
 	char *on = strstr(b->data, " ON CONFLICT");
 	if (on)
 		*on = '\0';
-	cc_stmt_free(im->plain);
-	im->plain = NULL;
-	return cc_stmt_prepare(im->st, &im->plain, b->data, im->err);
+	return plain_statement(im, b->data);
 }
 
 /*
@@ -1219,6 +1245,8 @@ static int row_indicator(struct imp *im, const struct cc_row *row)
 				rb_double(im, k, vals[m]);
 			k++;
 		}
+	if (im->use_bulk) /* the line, for the record of where the values came from */
+		rb_int(im, k, row->line);
 	return 0;
 }
 
@@ -1315,32 +1343,36 @@ static int row_member(struct imp *im, const struct cc_row *row)
 
 static int prepare_supply(struct imp *im)
 {
+	/* Only the columns the file has are set and compared: a column it lacks leaves the
+	 * stored values alone, and a re-import of the file writes nothing. */
 	static const int cols[] = {3, 4, 5};
+	static const char *const set[] = {"chain=excluded.chain,node=excluded.node",
+					  "annual_value=excluded.annual_value",
+					  "share=excluded.share"};
+	static const char *const differ[] = {
+		"supply_edges.chain IS DISTINCT FROM excluded.chain OR supply_edges.node IS "
+		"DISTINCT FROM excluded.node",
+		"supply_edges.annual_value IS DISTINCT FROM excluded.annual_value",
+		"supply_edges.share IS DISTINCT FROM excluded.share"};
 	struct cc_buf *b = &im->sql;
 	cc_buf_reset(b);
 	cc_buf_puts(b, "INSERT INTO supply_edges(supplier,buyer_id,product,chain,node,annual_value,"
 		       "share) VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(supplier,buyer_id,product) "
-		       "DO UPDATE SET ");
+		       "DO ");
 	int first = 1;
 	for (int i = 0; i < 3; i++)
 		if (im->map[cols[i]] >= 0) {
-			if (cols[i] == 3)
-				cc_buf_printf(b, "%schain=excluded.chain,node=excluded.node",
-					      first ? "" : ",");
-			else if (cols[i] == 4)
-				cc_buf_printf(b, "%sannual_value=excluded.annual_value",
-					      first ? "" : ",");
-			else
-				cc_buf_printf(b, "%sshare=excluded.share", first ? "" : ",");
+			cc_buf_printf(b, "%s%s", first ? "UPDATE SET " : ",", set[i]);
 			first = 0;
 		}
 	if (first)
-		cc_buf_puts(b, "product=product");
-	cc_buf_puts(
-		b,
-		" WHERE supply_edges.chain IS DISTINCT FROM excluded.chain OR supply_edges.node IS DISTINCT FROM "
-		"excluded.node OR supply_edges.annual_value IS DISTINCT FROM excluded.annual_value OR "
-		"supply_edges.share IS DISTINCT FROM excluded.share");
+		cc_buf_puts(b, "NOTHING");
+	first = 1;
+	for (int i = 0; i < 3; i++)
+		if (im->map[cols[i]] >= 0) {
+			cc_buf_printf(b, "%s%s", first ? " WHERE " : " OR ", differ[i]);
+			first = 0;
+		}
 	return begin_row_statement(im, cc_buf_str(b));
 }
 
@@ -1683,9 +1715,7 @@ static int prepare_patents(struct imp *im)
 	char *on = strstr(b->data, " ON CONFLICT");
 	if (on)
 		*on = '\0';
-	cc_stmt_free(im->plain);
-	im->plain = NULL;
-	return cc_stmt_prepare(im->st, &im->plain, b->data, im->err);
+	return plain_statement(im, b->data);
 }
 
 /* The kind words a file may give; the 发明 / 实用新型 of a PCT number are accepted for it. */
@@ -1867,10 +1897,16 @@ static int prepare_flags(struct imp *im)
 		first = 0;
 	}
 	if (first)
-		cc_buf_puts(b, "flag=flag");
-	cc_buf_puts(b,
-		    " WHERE compliance_flags.description IS DISTINCT FROM excluded.description OR "
-		    "compliance_flags.source IS DISTINCT FROM excluded.source");
+		cc_buf_puts(b, "flag=flag WHERE 1 = 0");
+	else /* only the columns the file has: a re-import writes nothing */
+		cc_buf_printf(b, " WHERE %s%s%s",
+			      im->map[3] >= 0 ? "compliance_flags.description IS DISTINCT FROM "
+						"excluded.description"
+					      : "",
+			      im->map[3] >= 0 && im->map[4] >= 0 ? " OR " : "",
+			      im->map[4] >= 0 ? "compliance_flags.source IS DISTINCT FROM "
+						"excluded.source"
+					      : "");
 	return begin_row_statement(im, cc_buf_str(b));
 }
 
@@ -2386,6 +2422,24 @@ static int write_row(struct imp *im, const struct rowbuf *rb)
 {
 	struct cc_error e;
 	int s;
+	if (im->load) {
+		/* The store writes it (per row on SQLite, copied and merged at the end on
+		 * PostgreSQL); a constraint refusing it rejects the row as below. */
+		struct cc_val v[RB_MAXV];
+		for (int k = 0; k < rb->nv; k++) {
+			const struct rb_val *x = &rb->v[k];
+			v[k].type = x->type == 1   ? CC_VAL_INT
+				    : x->type == 2 ? CC_VAL_REAL
+				    : x->type == 3 ? CC_VAL_TEXT
+						   : CC_VAL_NULL;
+			v[k].i = x->i;
+			v[k].d = x->d;
+			v[k].s = x->type == 3 ? rb->text.data + x->off : NULL;
+			v[k].n = x->type == 3 ? x->len : 0;
+		}
+		s = cc_store_bulk_row(im->load, v, rb->nv, &e);
+		goto counted;
+	}
 	if (rb->plain_first) {
 		rb_bind(im->plain, rb);
 		s = cc_stmt_step(im->plain, &e);
@@ -2397,6 +2451,8 @@ static int write_row(struct imp *im, const struct rowbuf *rb)
 	s = cc_stmt_step(im->upsert, &e);
 	cc_stmt_reset(im->upsert);
 done:
+	if (s >= 0 && cc_store_changes(im->st) > 0)
+		im->changed++;
 	if (s >= 0 && im->prov && cc_store_changes(im->st) > 0) {
 		/* The row was inserted or changed: its values came from this file's line. */
 		cc_stmt_reset(im->prov);
@@ -2424,6 +2480,7 @@ done:
 				   rb->text.data + rb->aud_after, &e))
 			s = CC_EDB;
 	}
+counted:
 	if (s >= 0) {
 		im->accepted++;
 		return 0;
@@ -2548,6 +2605,7 @@ struct load {
 	int writer_started;
 	struct cc_progress prog;
 	double t0;
+	struct cc_buf prov_sql; /* indicators' record of changed rows, for the bulk load */
 };
 
 /* Sets IM up for importing PATH (its name for messages: the display name, else the base). */
@@ -2632,6 +2690,13 @@ static int open_input(struct imp *im, struct load *ld, const char *path)
 /* Prepares the statements of IM's kind and chooses its row validator. */
 static int prepare_kind(struct imp *im, struct load *ld)
 {
+	/* The kinds whose files run to millions of rows go through the store's bulk load. Not
+	 * an indicators file giving one of R&D staff and employees: each of its rows reads the
+	 * stored other one, which must see the file's earlier rows written. */
+	im->use_bulk = (im->kind == CC_KIND_ENTERPRISES || im->kind == CC_KIND_INDICATORS ||
+			im->kind == CC_KIND_MEMBERS || im->kind == CC_KIND_SUPPLY ||
+			im->kind == CC_KIND_PATENTS) &&
+		       !pair_partial(im);
 	switch (im->kind) {
 	case CC_KIND_ENTERPRISES: ld->row_fn = row_enterprise; return prepare_enterprises(im);
 	case CC_KIND_INDICATORS: ld->row_fn = row_indicator; return prepare_indicators(im);
@@ -2668,6 +2733,42 @@ static int map_registry(struct imp *im)
 	cc_stmt_free(all);
 	im->idmap = 1;
 	return 0;
+}
+
+/*
+ * Starts the store's bulk load of IM's kind (inside the transaction: on PostgreSQL it makes a
+ * temporary table that the commit drops). The values of each kind's rows, by type.
+ */
+static int start_bulk(struct imp *im, struct load *ld)
+{
+	char types[RB_MAXV + 1] = "";
+	struct cc_bulk_spec spec = {0};
+	switch (im->kind) {
+	case CC_KIND_ENTERPRISES: snprintf(types, sizeof types, "ttitttttt"); break;
+	case CC_KIND_INDICATORS: {
+		size_t k = 0;
+		types[k++] = 'i';
+		types[k++] = 'i';
+		for (int m = 0; m < CC_M_BASE_COUNT; m++)
+			if (im->map[2 + m] >= 0 && k < RB_MAXV - 1)
+				types[k++] = 'd';
+		types[k++] = 'i'; /* the line */
+		types[k] = '\0';
+		break;
+	}
+	case CC_KIND_MEMBERS: snprintf(types, sizeof types, "itttt"); break;
+	case CC_KIND_SUPPLY: snprintf(types, sizeof types, "titttdd"); break;
+	case CC_KIND_PATENTS: snprintf(types, sizeof types, "ittttttti"); break;
+	default: return cc_error_set(im->err, CC_EINVAL, "no bulk load for this kind");
+	}
+	spec.upsert = im->upsert_sql;
+	spec.plain = im->plain_sql;
+	spec.changed = ld->prov_sql.len ? cc_buf_str(&ld->prov_sql) : NULL;
+	spec.types = types;
+	spec.rowid_ids = im->kind == CC_KIND_ENTERPRISES;
+	if (!spec.upsert)
+		return cc_error_set(im->err, CC_EINVAL, "no row statement for the bulk load");
+	return cc_store_bulk_begin(im->st, &spec, &im->load, im->err);
 }
 
 /*
@@ -2717,7 +2818,20 @@ static int begin_load(struct imp *im, struct load *ld)
 				im->prov_mask |= (int64_t)1 << m;
 		if (im->import_id < 1)
 			return cc_error_set(im->err, CC_EDB, "cannot read the imports table");
-		if (im->prov_mask) {
+		if (im->prov_mask && im->use_bulk) {
+			/* the same statement for the bulk load, the line as the row's last value */
+			int line_param = 3;
+			for (int m = 0; m < CC_M_BASE_COUNT; m++)
+				line_param += im->map[2 + m] >= 0;
+			cc_buf_reset(&ld->prov_sql);
+			cc_buf_printf(&ld->prov_sql,
+				      "INSERT INTO indicator_imports(enterprise_id,period,mask,"
+				      "import_id,line) VALUES(?1,?2,%lld,%lld,?%d) ON CONFLICT("
+				      "enterprise_id,period,mask) DO UPDATE SET "
+				      "import_id=excluded.import_id,line=excluded.line",
+				      (long long)im->prov_mask, (long long)im->import_id,
+				      line_param);
+		} else if (im->prov_mask) {
 			rc = cc_stmt_prepare(
 				st, &im->prov,
 				"INSERT INTO indicator_imports(enterprise_id,period,mask,"
@@ -2729,7 +2843,16 @@ static int begin_load(struct imp *im, struct load *ld)
 				return rc;
 		}
 	}
-	if (im->kind != CC_KIND_ENTERPRISES && cc_table_size(ld->t) > (32u << 20))
+	if (im->use_bulk) {
+		rc = start_bulk(im, ld);
+		if (rc)
+			return rc;
+	}
+	/* A big file maps the registry. So does a file of more than a megabyte on PostgreSQL,
+	 * where a look-up per row is a round trip to the server (~40 µs). */
+	if (im->kind != CC_KIND_ENTERPRISES &&
+	    (cc_table_size(ld->t) > (32u << 20) ||
+	     (!im->plain_ok && cc_table_size(ld->t) > (1u << 20))))
 		return map_registry(im);
 	return 0;
 }
@@ -2864,6 +2987,22 @@ static int finish_rows(struct imp *im, struct load *ld)
 	struct cc_import_result *res = im->res;
 	struct cc_store *st = im->st;
 	int rc;
+	if (im->load) {
+		int64_t changed = 0;
+		struct cc_error e = {0};
+		rc = cc_store_bulk_end(im->load, &changed, &e);
+		cc_store_bulk_free(im->load);
+		im->load = NULL;
+		im->changed += changed;
+		if (rc) { /* on PostgreSQL: the merge of the copied rows (nothing is loaded) */
+			cc_error_set(im->err, rc, "'%s': writing the validated rows failed: %s",
+				     im->name, e.msg);
+			if (im->err)
+				im->err->internal = e.internal; /* the database's own words */
+			return rc;
+		}
+	}
+	res->changed = im->changed;
 	res->accepted = im->accepted;
 	res->rejected += im->db_rejected;
 	report_finish(im, res->rejected);
@@ -2884,20 +3023,27 @@ static int finish_rows(struct imp *im, struct load *ld)
 		return 0;
 	cc_stmt_free(im->upsert);
 	im->upsert = NULL;
-	rc = cc_store_exec(st, "CREATE UNIQUE INDEX enterprises_uscc ON enterprises(uscc)", NULL);
-	if (rc) {
+	/* Under a savepoint: on PostgreSQL a failed statement spoils the transaction. */
+	rc = cc_store_exec(st, "SAVEPOINT cc_index", im->err);
+	if (rc)
+		return rc;
+	if (cc_store_exec(st, "CREATE UNIQUE INDEX enterprises_uscc ON enterprises(uscc)", NULL)) {
 		/* The file repeats some codes: the last row of each wins, as in an upsert. The
 		 * registry was empty, so nothing refers to the rows dropped. */
-		rc = cc_store_exec(st,
-				   "DELETE FROM enterprises WHERE id NOT IN "
-				   "(SELECT max(id) FROM enterprises GROUP BY uscc)",
-				   im->err);
+		rc = cc_store_exec(st, "ROLLBACK TO SAVEPOINT cc_index", im->err);
+		if (rc == 0)
+			rc = cc_store_exec(st,
+					   "DELETE FROM enterprises WHERE id NOT IN "
+					   "(SELECT max(id) FROM enterprises GROUP BY uscc)",
+					   im->err);
 		if (rc == 0)
 			rc = cc_store_exec(st,
 					   "CREATE UNIQUE INDEX enterprises_uscc ON "
 					   "enterprises(uscc)",
 					   im->err);
 	}
+	if (rc == 0)
+		rc = cc_store_exec(st, "RELEASE SAVEPOINT cc_index", im->err);
 	return rc;
 }
 
@@ -2965,6 +3111,11 @@ static void load_release(struct imp *im, struct load *ld)
 	cc_stmt_free(im->upsert);
 	im->upsert = NULL;
 	cc_stmt_free(im->plain);
+	cc_store_bulk_free(im->load);
+	im->load = NULL;
+	free(im->upsert_sql);
+	free(im->plain_sql);
+	cc_buf_release(&ld->prov_sql);
 	if (ld->journal_switched)
 		cc_store_journal_normal(st);
 	if (ld->fk_off)
@@ -2994,6 +3145,7 @@ int cc_import_file(struct cc_store *st, const char *path, const struct cc_import
 	struct load ld;
 	int rc = 0;
 	memset(&ld, 0, sizeof ld);
+	cc_buf_init(&ld.prov_sql, 1 << 12);
 	ld.t0 = cc_now();
 	imp_init(&im, st, path, opts, res, err);
 	rc = open_input(&im, &ld, path);

@@ -74,6 +74,7 @@ struct cc_import_result {
 	const char *format; /* "utf-8", "gb18030", "xlsx" */
 	int64_t rows, accepted, rejected;
 	int64_t unlisted; /* rejected rows not listed in the reject report (its limits) */
+	int64_t changed;  /* accepted rows that inserted or changed a row (a re-import: 0) */
 	double seconds;
 	int nwarnings;
 	char *warnings[CC_IMPORT_MAX_WARNINGS]; /* malloc'd; cc_import_result_release frees */

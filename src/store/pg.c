@@ -1021,3 +1021,52 @@ void cc_pg_free(struct cc_stmt *s)
 	free(ps);
 	s->pg = NULL;
 }
+
+/* ---- bulk load (store/bulk.c) ---- */
+
+int cc_pg_copy_in(struct cc_store *st, const char *sql, const char *data, size_t n,
+		  struct cc_error *err)
+{
+	PGconn *c = st->pg->c;
+	PGresult *r = pg_exec_raw(st, sql);
+	int rc = 0;
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		rc = pg_error(st, r, err, "cannot start COPY");
+		PQclear(r);
+		return rc;
+	}
+	PQclear(r);
+	/* Blocking connection: each call sends or fails; the chunk goes in pieces of 1 MB. */
+	for (size_t off = 0; off < n && rc == 0;) {
+		size_t k = n - off < (1u << 20) ? n - off : (1u << 20);
+		if (PQputCopyData(c, data + off, (int)k) != 1)
+			rc = pg_error(st, NULL, err, "COPY failed");
+		off += k;
+	}
+	if (PQputCopyEnd(c, rc ? "aborted" : NULL) != 1 && rc == 0)
+		rc = pg_error(st, NULL, err, "COPY failed");
+	while ((r = PQgetResult(c)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
+			rc = pg_error(st, r, err, "COPY failed");
+		PQclear(r);
+	}
+	return rc;
+}
+
+int cc_pg_bulk_exec(struct cc_store *st, const char *sql, int64_t *out, struct cc_error *err)
+{
+	PGresult *r = pg_exec_raw(st, sql);
+	int rc = 0;
+	*out = 0;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+		long long v = 0;
+		if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0) &&
+		    cc_parse_int64(PQgetvalue(r, 0, 0), strlen(PQgetvalue(r, 0, 0)), &v) == 0)
+			*out = v;
+	} else {
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		rc = state && strcmp(state, "21000") == 0 ? 1 : pg_error(st, r, err, "bulk write");
+	}
+	PQclear(r);
+	return rc;
+}

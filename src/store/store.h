@@ -221,6 +221,67 @@ int cc_store_log_wait(struct cc_store *st, int fd, int timeout_ms);
 int64_t cc_store_last_id(struct cc_store *st);
 
 /*
+ * Bulk load (issue 18, item 3): many rows a module has validated, written through one
+ * statement, in the caller's write transaction. The module describes the row statement once;
+ * the backend chooses how to run it:
+ *   - SQLite: the statement is prepared and stepped per row (after PLAIN, when given: a
+ *     plain INSERT tried first, the upsert only when it fails on a constraint), and CHANGED
+ *     is stepped for each row the statement inserted or changed: what the importer did before.
+ *   - PostgreSQL: rows are copied (COPY ... FROM STDIN, text format, in chunks of a few MB,
+ *     so other statements may run between rows) into a temporary staging table whose columns
+ *     have the types of the target columns they feed; cc_store_bulk_end then runs UPSERT as
+ *     one INSERT ... SELECT from the staging table (its ON CONFLICT ... DO UPDATE ... WHERE
+ *     clause as written), with CHANGED as an INSERT ... SELECT over the rows it returned, in
+ *     the same statement. Rows repeating a key of the conflict clause are applied in turns
+ *     (the first occurrence of every key, then the second ...), so the outcome is that of
+ *     the per-row statements in file order. Rows reach the table in the order they were
+ *     given; with ROWID_IDS the table's `id` (absent from the statement) is numbered as
+ *     SQLite numbers rowids (the largest + 1, in order, for rows inserted).
+ * UPSERT must read `INSERT INTO table(columns) VALUES(expressions)` followed by nothing or an
+ * ON CONFLICT clause with no parameters; the expressions use ?N (1..n, each value of a row).
+ * CHANGED has the same form (its own target; it may use any of the ?N). TYPES has one letter
+ * per value: 'i' integer, 'd' double, 't' text (the staging column's type when the value is
+ * not a bare column value of UPSERT).
+ */
+struct cc_bulk;
+struct cc_bulk_spec {
+	const char *upsert; /* the row statement (above) */
+	const char *plain; /* NULL, or UPSERT without its conflict clause (SQLite tries it first) */
+	const char *changed; /* NULL, or a statement per row UPSERT inserted or changed */
+	const char *types;   /* one letter per value */
+	int rowid_ids;	     /* the target's id is numbered as SQLite's rowid */
+};
+/* One value of a row: TYPE (enum cc_value_kind_t: CC_VAL_NULL, _INT, _REAL, _TEXT), and I, D
+ * or S (N bytes, not NUL-terminated; borrowed until the call returns) by type. */
+struct cc_val {
+	int type;
+	int64_t i;
+	double d;
+	const char *s;
+	size_t n;
+};
+/*
+ * Starts a bulk load on ST inside its open write transaction (the statements are checked,
+ * the staging table made): *OUT is freed by cc_store_bulk_free. Returns 0, CC_EINVAL for a
+ * statement not of the form above, or another negative CC_E* (ERR set).
+ */
+int cc_store_bulk_begin(struct cc_store *st, const struct cc_bulk_spec *spec, struct cc_bulk **out,
+			struct cc_error *err);
+/*
+ * Adds one row of N values (N = strlen(TYPES); values past a statement's parameters are not
+ * bound to it). Returns 0; CC_EINVAL when a constraint refused the row (SQLite: the row is not
+ * written, the load goes on; on PostgreSQL constraints are met in cc_store_bulk_end, which
+ * then fails whole); or another negative CC_E*, after which the transaction must be rolled
+ * back.
+ */
+int cc_store_bulk_row(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err);
+/* Writes what is still pending (PostgreSQL: the merge). *CHANGED (may be NULL) gets the number
+ * of rows UPSERT inserted or changed over the whole load. Returns 0 or a negative CC_E*. */
+int cc_store_bulk_end(struct cc_bulk *b, int64_t *changed, struct cc_error *err);
+/* Frees B (NULL is fine); without cc_store_bulk_end the rows not yet written are dropped. */
+void cc_store_bulk_free(struct cc_bulk *b);
+
+/*
  * Copies every table of the schema from FROM to TO (either backend; both at this program's
  * schema version, TO without enterprises or accounts), in one transaction on TO: the rows
  * as they are (ids kept), tables in the order of their foreign keys. Not copied: the change

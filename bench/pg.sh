@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# PostgreSQL benchmark (issue 18), import half: our validating import of ENTERPRISES firms and
+# ENTERPRISES x YEARS indicator rows into an empty PostgreSQL database (COPY into a staging
+# table after our validation, one set-based upsert per file: io/import.c, store/bulk.c)
+# against `psql \copy` of the same files into plain tables (text columns, no index), alternately
+# RUNS times (default 5): medians and spread of the import's wall time.
+#   bench/pg.sh [ENTERPRISES] [YEARS]       (defaults 1000000 and 4)
+# The server is a throw-away one from scripts/pg_tmp.sh (stopped at the end), unless PG_URL
+# names a database to use (its public schema is dropped). The CSV files are generated once
+# (chainchief demo --csv-out) and kept in BENCH_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000000}
+Y=${2:-4}
+CC=${CC:-build/chainchief}
+CC=$(realpath "$CC")
+W=${BENCH_DIR:-/tmp/cc-bench-pg-$N-$Y}
+R=${RUNS:-5}
+command -v psql >/dev/null || { echo "needs psql (apt-get install postgresql-client)"; exit 1; }
+mkdir -p "$W"
+if [ ! -f "$W/csv/indicators.csv" ]; then
+  echo "generating $N enterprises x $Y years ..."
+  $CC demo --enterprises "$N" --years "$Y" --months 0 --csv-out "$W/csv" --no-load --no-accounts >/dev/null
+fi
+ls -la "$W/csv/enterprises.csv" "$W/csv/indicators.csv" | awk '{print $5, $9}'
+
+if [ -z "${PG_URL:-}" ]; then
+  PG_URL=$(scripts/pg_tmp.sh start)
+  trap 'scripts/pg_tmp.sh stop "$PG_URL" >/dev/null 2>&1' EXIT
+fi
+
+# The plain tables of the peer: one text column per column of the file's header.
+cols() { head -1 "$1" | tr ',' '\n' | awk '{printf "%sc%d text", NR > 1 ? ", " : "", NR}'; }
+E_COLS=$(cols "$W/csv/enterprises.csv")
+I_COLS=$(cols "$W/csv/indicators.csv")
+
+# Each command empties the database first (outside the time it reports). ours: chainchief
+# import (validating, indexed, change-logged), after `migrate` made the schema; psql: \copy
+# into plain tables.
+cat > "$W/ours.sh" <<EOF
+set -e
+psql -X -q "$PG_URL" -c "SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public"
+$CC --db "$PG_URL" migrate > /dev/null
+t0=\$(date +%s.%N)
+$CC --db "$PG_URL" import "$W/csv/enterprises.csv" "$W/csv/indicators.csv" --no-progress
+t1=\$(date +%s.%N)
+echo "RESULT import=\$(echo "\$t1 - \$t0" | bc)"
+EOF
+cat > "$W/psql.sh" <<EOF
+set -e
+psql -X -q "$PG_URL" -c "SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE TABLE plain_e($E_COLS); CREATE TABLE plain_i($I_COLS)"
+t0=\$(date +%s.%N)
+psql -X -q "$PG_URL" -c "\\copy plain_e FROM '$W/csv/enterprises.csv' WITH (FORMAT csv, HEADER)" \
+  -c "\\copy plain_i FROM '$W/csv/indicators.csv' WITH (FORMAT csv, HEADER)"
+t1=\$(date +%s.%N)
+echo "RESULT import=\$(echo "\$t1 - \$t0" | bc)"
+EOF
+command -v bc >/dev/null || { echo "needs bc (apt-get install bc)"; exit 1; }
+
+echo "PostgreSQL $(psql -X -At "$PG_URL" -c 'SHOW server_version'), $N enterprises x $Y years, $R runs each, alternating"
+bench/alternate.py --runs "$R" --keep "$W/keep" \
+  --metric import:"import wall time (database emptied before, not timed), seconds" \
+  --metric rss:"peak RSS of the whole command, MB" \
+  -- ours "bash $W/ours.sh" \
+  -- "psql \\copy" "bash $W/psql.sh"
+echo
+# The last run of each left its rows: ours last ran first in the last round, so run it again.
+bash "$W/ours.sh" > "$W/ours.log" 2>&1
+echo "rows: ours $(psql -X -At "$PG_URL" -c 'SELECT count(*) FROM enterprises') enterprises," \
+     "$(psql -X -At "$PG_URL" -c 'SELECT count(*) FROM indicators') indicator rows;" \
+     "files $(($(wc -l < "$W/csv/enterprises.csv") - 1)) / $(($(wc -l < "$W/csv/indicators.csv") - 1))"
+grep -h "rows:" "$W/ours.log" || true

@@ -1,0 +1,615 @@
+/*
+ * Bulk load (store.h, cc_store_bulk_*; issue 18, item 3): the rows a module validated,
+ * written through one row statement. On SQLite the statement is stepped per row, as the
+ * importer always did (an in-process step costs about a microsecond). On PostgreSQL a step is
+ * a round trip to the server (~40 µs), so the rows are copied into a temporary staging table
+ * (COPY FROM STDIN, text format, sent in chunks so that the caller may run other statements
+ * between rows) and the row statement is run once over the whole table at the end: its
+ * `VALUES(...)` becomes a `SELECT ... FROM` the staging table, its ON CONFLICT clause is kept
+ * as written, and the statement for changed rows joins the rows the upsert RETURNed.
+ *
+ * Same outcome as row by row: the staging table's scan gives the rows in the order they were
+ * copied (a temporary table no other session can scan, so no synchronized scan starts it
+ * midway), and where an `id` is numbered (ROWID_IDS) or the turns below read a sorted table,
+ * an ORDER BY on the row number says it. PostgreSQL refuses an ON CONFLICT DO UPDATE that
+ * meets the same key twice in one statement (SQLSTATE 21000); the first attempt runs under a
+ * savepoint, and when it meets one the rows are applied in turns instead: every key's first
+ * occurrence, then every second occurrence, and so on, each turn one statement, which is what
+ * the per-row statements in file order do.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include "base/buf.h"
+#include "store/store.h"
+#include "store/store_impl.h"
+
+#define BULK_MAXV  64
+#define BULK_CHUNK (8u << 20) /* bytes of COPY text sent at once */
+
+struct span {
+	const char *p;
+	size_t n;
+};
+
+/* An `INSERT INTO table(columns) VALUES(expressions) rest` statement, cut into its parts. */
+struct ins {
+	struct span table, rest;
+	struct span col[BULK_MAXV], val[BULK_MAXV];
+	int ncols;
+	int key[8]; /* the conflict target's columns (indexes into col), if any */
+	int nkeys;
+	int update; /* ON CONFLICT ... DO UPDATE (a key met twice fails on PostgreSQL) */
+};
+
+struct cc_bulk {
+	struct cc_store *st;
+	int nv;
+	char types[BULK_MAXV + 1];
+	int rowid_ids;
+	int64_t changed, rows;
+	/* SQLite */
+	struct cc_stmt *upsert, *plain, *on_change;
+	int np_upsert, np_plain, np_change;
+	/* PostgreSQL */
+	struct ins up, ch;
+	int has_ch;
+	char *upsert_sql, *changed_sql; /* owned copies the spans point into */
+	struct cc_buf data;
+	int staged; /* the staging table exists */
+};
+
+static int is_word(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+static const char *skip_space(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* Past the quoted string or identifier at P (its opening quote). */
+static const char *skip_quoted(const char *p)
+{
+	char q = *p++;
+	while (*p && !(*p == q && p[1] != q))
+		p += (*p == q) ? 2 : 1;
+	return *p ? p + 1 : p;
+}
+
+/*
+ * Splits the parenthesised list at P ('(') at its top-level commas into OUT (at most MAX
+ * items, spaces trimmed); returns the character after the closing ')', or NULL.
+ */
+static const char *split_list(const char *p, struct span *out, int max, int *n)
+{
+	if (*p != '(')
+		return NULL;
+	p++;
+	*n = 0;
+	const char *start = p;
+	int depth = 0;
+	for (;;) {
+		if (!*p)
+			return NULL;
+		if (*p == '\'' || *p == '"') {
+			p = skip_quoted(p);
+			continue;
+		}
+		if (*p == '(')
+			depth++;
+		if ((*p == ',' || *p == ')') && depth == 0) {
+			if (*n >= max)
+				return NULL;
+			const char *a = skip_space(start), *b = p;
+			while (b > a && (b[-1] == ' ' || b[-1] == '\n' || b[-1] == '\t'))
+				b--;
+			out[*n].p = a;
+			out[*n].n = (size_t)(b - a);
+			(*n)++;
+			if (*p == ')')
+				return p + 1;
+			start = p + 1;
+		} else if (*p == ')') {
+			depth--;
+		}
+		p++;
+	}
+}
+
+static int span_is(struct span s, const char *w)
+{
+	return s.n == strlen(w) && strncmp(s.p, w, s.n) == 0;
+}
+
+/* Cuts SQL into IN; returns 0 or CC_EINVAL (ERR says what is wrong). */
+static int parse_insert(const char *sql, struct ins *in, struct cc_error *err)
+{
+	memset(in, 0, sizeof *in);
+	const char *p = skip_space(sql);
+	int nv = 0;
+	if (strncmp(p, "INSERT INTO ", 12) != 0)
+		goto bad;
+	p = skip_space(p + 12);
+	in->table.p = p;
+	while (is_word(*p))
+		p++;
+	in->table.n = (size_t)(p - in->table.p);
+	p = split_list(skip_space(p), in->col, BULK_MAXV, &in->ncols);
+	if (!p || !in->table.n)
+		goto bad;
+	p = skip_space(p);
+	if (strncmp(p, "VALUES", 6) != 0)
+		goto bad;
+	p = split_list(skip_space(p + 6), in->val, BULK_MAXV, &nv);
+	if (!p || nv != in->ncols)
+		goto bad;
+	in->rest.p = p;
+	in->rest.n = strlen(p);
+	for (const char *q = p; *q; q++) {
+		if (*q == '\'' || *q == '"') {
+			q = skip_quoted(q) - 1;
+			continue;
+		}
+		if (*q == '?')
+			return cc_error_set(err, CC_EINVAL,
+					    "bulk statement has a parameter after VALUES: %s", sql);
+	}
+	p = skip_space(p);
+	if (strncmp(p, "ON CONFLICT", 11) == 0) {
+		p = skip_space(p + 11);
+		struct span k[8];
+		int nk = 0;
+		if (*p == '(') {
+			p = split_list(p, k, 8, &nk);
+			if (!p)
+				goto bad;
+		}
+		for (int i = 0; i < nk; i++) {
+			int found = -1;
+			for (int c = 0; c < in->ncols && found < 0; c++)
+				if (in->col[c].n == k[i].n &&
+				    strncmp(in->col[c].p, k[i].p, k[i].n) == 0)
+					found = c;
+			if (found < 0)
+				return cc_error_set(err, CC_EINVAL,
+						    "bulk statement's conflict key '%.*s' is not "
+						    "among its columns: %s",
+						    (int)k[i].n, k[i].p, sql);
+			in->key[in->nkeys++] = found;
+		}
+		in->update = strstr(p, "DO UPDATE") != NULL;
+	} else if (*p) {
+		goto bad;
+	}
+	return 0;
+bad:
+	return cc_error_set(err, CC_EINVAL,
+			    "bulk statement is not INSERT INTO t(columns) VALUES(...) [ON CONFLICT "
+			    "...]: %s",
+			    sql);
+}
+
+/* Appends expression E with each ?N written as ALIAS.cN. */
+static void subst(struct cc_buf *out, struct span e, const char *alias)
+{
+	const char *p = e.p, *end = e.p + e.n;
+	while (p < end) {
+		if (*p == '\'' || *p == '"') {
+			const char *q = skip_quoted(p);
+			if (q > end)
+				q = end;
+			cc_buf_append(out, p, (size_t)(q - p));
+			p = q;
+		} else if (*p == '?' && p + 1 < end && p[1] >= '0' && p[1] <= '9') {
+			p++;
+			cc_buf_printf(out, "%s.c", alias);
+			while (p < end && *p >= '0' && *p <= '9')
+				cc_buf_putc(out, *p++);
+		} else {
+			cc_buf_putc(out, *p++);
+		}
+	}
+}
+
+/* The parameter number when E is a bare ?N, else 0. */
+static int bare_param(struct span e)
+{
+	if (e.n < 2 || e.p[0] != '?')
+		return 0;
+	int v = 0;
+	for (size_t i = 1; i < e.n; i++) {
+		if (e.p[i] < '0' || e.p[i] > '9')
+			return 0;
+		v = v * 10 + (e.p[i] - '0');
+	}
+	return v;
+}
+
+/* ---- SQLite: the row statements, stepped per row ---- */
+
+static int lite_prepare(struct cc_bulk *b, const char *sql, struct cc_stmt **s, int *np,
+			struct cc_error *err)
+{
+	if (!sql)
+		return 0;
+	int rc = cc_stmt_prepare(b->st, s, sql, err);
+	if (rc == 0)
+		*np = sqlite3_bind_parameter_count((*s)->s);
+	return rc;
+}
+
+static void lite_bind(struct cc_stmt *s, int np, const struct cc_val *v, int n)
+{
+	cc_stmt_reset(s);
+	for (int k = 0; k < n && k < np; k++) {
+		switch (v[k].type) {
+		case CC_VAL_INT: cc_stmt_bind_int64(s, k + 1, v[k].i); break;
+		case CC_VAL_REAL: cc_stmt_bind_double(s, k + 1, v[k].d); break;
+		case CC_VAL_TEXT: cc_stmt_bind_text_static(s, k + 1, v[k].s, v[k].n); break;
+		default: cc_stmt_bind_null(s, k + 1); break;
+		}
+	}
+}
+
+static int lite_row(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err)
+{
+	int s = CC_EINVAL;
+	if (b->plain) {
+		lite_bind(b->plain, b->np_plain, v, n);
+		s = cc_stmt_step(b->plain, err);
+		cc_stmt_reset(b->plain);
+	}
+	if (s == CC_EINVAL) { /* no plain INSERT, or the row's key exists: the upsert */
+		lite_bind(b->upsert, b->np_upsert, v, n);
+		s = cc_stmt_step(b->upsert, err);
+		cc_stmt_reset(b->upsert);
+	}
+	if (s < 0)
+		return s;
+	if (cc_store_changes(b->st) <= 0)
+		return 0;
+	b->changed++;
+	if (!b->on_change)
+		return 0;
+	lite_bind(b->on_change, b->np_change, v, n);
+	s = cc_stmt_step(b->on_change, err);
+	cc_stmt_reset(b->on_change);
+	return s < 0 ? (s == CC_EINVAL ? CC_EDB : s) : 0;
+}
+
+/* ---- PostgreSQL: COPY into the staging table, one merge at the end ---- */
+
+/* Creates the staging table: n (the row's number), then c1..cN typed as the target column a
+ * bare ?K feeds, else by TYPES. */
+static int pg_stage(struct cc_bulk *b, struct cc_error *err)
+{
+	struct cc_buf q = CC_BUF_INIT(1 << 16);
+	cc_buf_puts(&q, "CREATE TEMP TABLE cc_bulk_stage ON COMMIT DROP AS SELECT 0::bigint AS n");
+	for (int k = 1; k <= b->nv; k++) {
+		int col = -1;
+		for (int c = 0; c < b->up.ncols && col < 0; c++)
+			if (bare_param(b->up.val[c]) == k)
+				col = c;
+		if (col >= 0) {
+			cc_buf_printf(&q, ", t.%.*s AS c%d", (int)b->up.col[col].n,
+				      b->up.col[col].p, k);
+		} else {
+			char t = b->types[k - 1];
+			cc_buf_printf(&q, ", NULL::%s AS c%d",
+				      t == 'i'	 ? "bigint"
+				      : t == 'd' ? "float8"
+						 : "text",
+				      k);
+		}
+	}
+	cc_buf_printf(&q, " FROM %.*s t WITH NO DATA", (int)b->up.table.n, b->up.table.p);
+	int rc = q.failed ? cc_error_set(err, CC_ENOMEM, "out of memory")
+			  : cc_store_exec(b->st, cc_buf_str(&q), err);
+	cc_buf_release(&q);
+	if (rc == 0)
+		b->staged = 1;
+	return rc;
+}
+
+static void copy_text(struct cc_buf *d, const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && s[j] != '\\' && s[j] != '\t' && s[j] != '\n' && s[j] != '\r')
+			j++;
+		cc_buf_append(d, s + i, j - i);
+		if (j == n)
+			break;
+		cc_buf_puts(d, s[j] == '\\'   ? "\\\\"
+			       : s[j] == '\t' ? "\\t"
+			       : s[j] == '\n' ? "\\n"
+					      : "\\r");
+		i = j + 1;
+	}
+}
+
+/* Appends V in decimal (printf costs more than the rest of a row's formatting). */
+static void copy_int(struct cc_buf *d, int64_t v)
+{
+	char t[24];
+	int k = sizeof t;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		t[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		t[--k] = '-';
+	cc_buf_append(d, t + k, sizeof t - (size_t)k);
+}
+
+static int pg_flush(struct cc_bulk *b, struct cc_error *err)
+{
+	if (!b->data.len)
+		return 0;
+	if (b->data.failed)
+		return cc_error_set(err, CC_ENOMEM, "out of memory staging rows");
+	int rc = cc_pg_copy_in(b->st, "COPY cc_bulk_stage FROM STDIN", b->data.data, b->data.len,
+			       err);
+	cc_buf_reset(&b->data);
+	/* not a row's constraint (the staging table has none): the transaction is spoilt */
+	return rc == CC_EINVAL ? CC_EDB : rc;
+}
+
+static int pg_row(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err)
+{
+	struct cc_buf *d = &b->data;
+	char num[40];
+	copy_int(d, ++b->rows);
+	for (int k = 0; k < b->nv; k++) {
+		cc_buf_putc(d, '\t');
+		if (k >= n) {
+			cc_buf_puts(d, "\\N");
+			continue;
+		}
+		switch (v[k].type) {
+		case CC_VAL_INT: copy_int(d, v[k].i); break;
+		case CC_VAL_REAL:
+			/* the shortest text that reads back as the same double */
+			cc_num_format(v[k].d, CC_NUM_EXACT, num, sizeof num);
+			cc_buf_puts(d, num);
+			break;
+		case CC_VAL_TEXT: copy_text(d, v[k].s, v[k].n); break;
+		default: cc_buf_puts(d, "\\N"); break;
+		}
+	}
+	cc_buf_putc(d, '\n');
+	return d->len >= BULK_CHUNK ? pg_flush(b, err) : 0;
+}
+
+/* Appends the join condition of the conflict key: L.col = (the value's expression over S). */
+static void key_join(struct cc_buf *q, const struct ins *in, const char *l, const char *s)
+{
+	for (int i = 0; i < in->nkeys; i++) {
+		int c = in->key[i];
+		cc_buf_printf(q, "%s%s.%.*s = ", i ? " AND " : "", l, (int)in->col[c].n,
+			      in->col[c].p);
+		subst(q, in->val[c], s);
+	}
+}
+
+/*
+ * The merge over source SRC (a table or parenthesised query with the staging columns, alias
+ * s): one statement whose result is the number of rows the upsert inserted or changed.
+ * ORDERED: the source is not in row order by itself.
+ */
+static void merge_sql(struct cc_bulk *b, struct cc_buf *q, const char *src, int ordered)
+{
+	const struct ins *u = &b->up;
+	int ids = b->rowid_ids;
+	for (int c = 0; c < u->ncols; c++)
+		if (span_is(u->col[c], "id"))
+			ids = 0;
+	cc_buf_printf(q, "WITH up AS (INSERT INTO %.*s(", (int)u->table.n, u->table.p);
+	for (int c = 0; c < u->ncols; c++)
+		cc_buf_printf(q, "%s%.*s", c ? "," : "", (int)u->col[c].n, u->col[c].p);
+	if (ids)
+		cc_buf_puts(q, ",id");
+	cc_buf_puts(q, ") SELECT ");
+	for (int c = 0; c < u->ncols; c++) {
+		if (c)
+			cc_buf_putc(q, ',');
+		subst(q, u->val[c], "s");
+	}
+	if (ids && u->nkeys) /* a key stored already keeps its id; new keys number on */
+		cc_buf_printf(q,
+			      ",coalesce(o.id, (SELECT coalesce(max(id), 0) FROM %.*s) + "
+			      "row_number() OVER (PARTITION BY o.id IS NULL ORDER BY s.n))",
+			      (int)u->table.n, u->table.p);
+	else if (ids)
+		cc_buf_printf(q, ",(SELECT coalesce(max(id), 0) FROM %.*s) + s.n", (int)u->table.n,
+			      u->table.p);
+	cc_buf_printf(q, " FROM %s s", src);
+	if (ids && u->nkeys) {
+		cc_buf_printf(q, " LEFT JOIN %.*s o ON ", (int)u->table.n, u->table.p);
+		key_join(q, u, "o", "s");
+	}
+	if (ordered || (ids && u->nkeys))
+		cc_buf_puts(q, " ORDER BY s.n");
+	cc_buf_append(q, u->rest.p, u->rest.n);
+	cc_buf_puts(q, " RETURNING ");
+	if (b->has_ch && u->nkeys) {
+		for (int i = 0; i < u->nkeys; i++)
+			cc_buf_printf(q, "%s%.*s", i ? "," : "", (int)u->col[u->key[i]].n,
+				      u->col[u->key[i]].p);
+	} else {
+		cc_buf_puts(q, "1");
+	}
+	cc_buf_puts(q, ")");
+	if (b->has_ch && u->nkeys) {
+		const struct ins *c = &b->ch;
+		cc_buf_printf(q, ", ch AS (INSERT INTO %.*s(", (int)c->table.n, c->table.p);
+		for (int k = 0; k < c->ncols; k++)
+			cc_buf_printf(q, "%s%.*s", k ? "," : "", (int)c->col[k].n, c->col[k].p);
+		cc_buf_puts(q, ") SELECT ");
+		for (int k = 0; k < c->ncols; k++) {
+			if (k)
+				cc_buf_putc(q, ',');
+			subst(q, c->val[k], "s");
+		}
+		cc_buf_printf(q, " FROM %s s JOIN up ON ", src);
+		key_join(q, u, "up", "s");
+		cc_buf_append(q, c->rest.p, c->rest.n);
+		cc_buf_puts(q, ")");
+	}
+	cc_buf_puts(q, " SELECT count(*) FROM up");
+}
+
+static int pg_run(struct cc_bulk *b, const char *src, int ordered, int64_t *n, struct cc_error *err)
+{
+	struct cc_buf q = CC_BUF_INIT(1 << 18);
+	merge_sql(b, &q, src, ordered);
+	int rc = q.failed ? cc_error_set(err, CC_ENOMEM, "out of memory")
+			  : cc_pg_bulk_exec(b->st, cc_buf_str(&q), n, err);
+	cc_buf_release(&q);
+	return rc;
+}
+
+/* Applies the rows in turns: each key's first occurrence, then its second, ... */
+static int pg_turns(struct cc_bulk *b, struct cc_error *err)
+{
+	struct cc_buf q = CC_BUF_INIT(1 << 16);
+	cc_buf_puts(&q, "CREATE TEMP TABLE cc_bulk_turns ON COMMIT DROP AS SELECT *, row_number() "
+			"OVER (PARTITION BY ");
+	for (int i = 0; i < b->up.nkeys; i++) {
+		if (i)
+			cc_buf_putc(&q, ',');
+		subst(&q, b->up.val[b->up.key[i]], "s");
+	}
+	cc_buf_puts(&q, " ORDER BY s.n) AS cc_turn FROM cc_bulk_stage s");
+	int rc = q.failed ? cc_error_set(err, CC_ENOMEM, "out of memory")
+			  : cc_store_exec(b->st, cc_buf_str(&q), err);
+	cc_buf_release(&q);
+	int64_t turns = rc ? 0 : cc_store_int(b->st, "SELECT max(cc_turn) FROM cc_bulk_turns", 0);
+	for (int64_t t = 1; t <= turns && rc == 0; t++) {
+		char src[96];
+		int64_t n = 0;
+		snprintf(src, sizeof src, "(SELECT * FROM cc_bulk_turns WHERE cc_turn = %lld)",
+			 (long long)t);
+		rc = pg_run(b, src, 1, &n, err);
+		if (rc == 1)
+			rc = cc_error_set(err, CC_EDB, "bulk write: a key met twice in one turn");
+		b->changed += n;
+	}
+	if (rc == 0)
+		rc = cc_store_exec(b->st, "DROP TABLE cc_bulk_turns", err);
+	return rc;
+}
+
+static int pg_end(struct cc_bulk *b, struct cc_error *err)
+{
+	int64_t n = 0;
+	int rc = pg_flush(b, err);
+	if (rc || !b->rows)
+		return rc;
+	int savepoint = b->up.update && b->up.nkeys;
+	if (savepoint)
+		rc = cc_store_exec(b->st, "SAVEPOINT cc_bulk", err);
+	if (rc == 0)
+		rc = pg_run(b, "cc_bulk_stage", 0, &n, err);
+	if (rc == 1) { /* a key met twice: the rows in turns */
+		rc = cc_store_exec(b->st, "ROLLBACK TO SAVEPOINT cc_bulk", err);
+		if (rc == 0)
+			rc = pg_turns(b, err);
+	} else {
+		b->changed += n;
+	}
+	if (rc == 0 && savepoint)
+		rc = cc_store_exec(b->st, "RELEASE SAVEPOINT cc_bulk", err);
+	return rc;
+}
+
+/* ---- the interface ---- */
+
+int cc_store_bulk_begin(struct cc_store *st, const struct cc_bulk_spec *spec, struct cc_bulk **out,
+			struct cc_error *err)
+{
+	int rc = 0;
+	*out = NULL;
+	struct cc_bulk *b = calloc(1, sizeof *b);
+	if (!b)
+		return cc_error_set(err, CC_ENOMEM, "out of memory");
+	b->st = st;
+	b->nv = (int)strlen(spec->types);
+	if (b->nv > BULK_MAXV) {
+		rc = cc_error_set(err, CC_EINVAL, "bulk load of more than %d values a row",
+				  BULK_MAXV);
+		goto out;
+	}
+	memcpy(b->types, spec->types, (size_t)b->nv + 1);
+	b->rowid_ids = spec->rowid_ids;
+	if (!st->pg) {
+		rc = lite_prepare(b, spec->upsert, &b->upsert, &b->np_upsert, err);
+		if (rc == 0)
+			rc = lite_prepare(b, spec->plain, &b->plain, &b->np_plain, err);
+		if (rc == 0)
+			rc = lite_prepare(b, spec->changed, &b->on_change, &b->np_change, err);
+		goto out;
+	}
+	b->upsert_sql = strdup(spec->upsert);
+	b->changed_sql = spec->changed ? strdup(spec->changed) : NULL;
+	if (!b->upsert_sql || (spec->changed && !b->changed_sql)) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = parse_insert(b->upsert_sql, &b->up, err);
+	if (rc == 0 && b->changed_sql) {
+		rc = parse_insert(b->changed_sql, &b->ch, err);
+		b->has_ch = 1;
+		if (rc == 0 && !b->up.nkeys)
+			rc = cc_error_set(err, CC_EINVAL,
+					  "bulk statement for changed rows needs a conflict key");
+	}
+	cc_buf_init(&b->data, (size_t)BULK_CHUNK + (4u << 20) + (1u << 24));
+	if (rc == 0)
+		rc = pg_stage(b, err);
+out:
+	if (rc) {
+		cc_store_bulk_free(b);
+		return rc;
+	}
+	*out = b;
+	return 0;
+}
+
+int cc_store_bulk_row(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err)
+{
+	return b->st->pg ? pg_row(b, v, n, err) : lite_row(b, v, n, err);
+}
+
+int cc_store_bulk_end(struct cc_bulk *b, int64_t *changed, struct cc_error *err)
+{
+	int rc = b->st->pg ? pg_end(b, err) : 0;
+	if (rc == 0 && b->staged) {
+		rc = cc_store_exec(b->st, "DROP TABLE cc_bulk_stage", err);
+		b->staged = 0;
+	}
+	if (changed)
+		*changed = b->changed;
+	return rc;
+}
+
+void cc_store_bulk_free(struct cc_bulk *b)
+{
+	if (!b)
+		return;
+	cc_stmt_free(b->upsert);
+	cc_stmt_free(b->plain);
+	cc_stmt_free(b->on_change);
+	free(b->upsert_sql);
+	free(b->changed_sql);
+	cc_buf_release(&b->data);
+	free(b);
+}
