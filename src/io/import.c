@@ -1350,8 +1350,8 @@ static int prepare_supply(struct imp *im)
 					  "annual_value=excluded.annual_value",
 					  "share=excluded.share"};
 	static const char *const differ[] = {
-		"supply_edges.chain IS DISTINCT FROM excluded.chain OR supply_edges.node IS "
-		"DISTINCT FROM excluded.node",
+		("supply_edges.chain IS DISTINCT FROM excluded.chain OR supply_edges.node IS "
+		 "DISTINCT FROM excluded.node"),
 		"supply_edges.annual_value IS DISTINCT FROM excluded.annual_value",
 		"supply_edges.share IS DISTINCT FROM excluded.share"};
 	struct cc_buf *b = &im->sql;
