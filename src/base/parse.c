@@ -373,6 +373,34 @@ void cc_format_date(int ymd, char *out)
 	out[10] = '\0';
 }
 
+/* Howard Hinnant's days_from_civil / civil_from_days ("chrono-Compatible Low-Level Date
+ * Algorithms"). */
+int64_t cc_days_from_ymd(int64_t ymd)
+{
+	int64_t y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int64_t cc_ymd_from_days(int64_t z)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = yoe + era * 400;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1;
+	int64_t m = mp + (mp < 10 ? 3 : -9);
+	y += m <= 2;
+	return y * 10000 + m * 100 + d;
+}
+
 int cc_parse_int64(const char *s, size_t n, long long *out)
 {
 	cc_trim(&s, &n);

@@ -5,6 +5,7 @@
 #ifndef CC_BASE_PARSE_H
 #define CC_BASE_PARSE_H
 #include <stddef.h>
+#include <stdint.h>
 #include "base/error.h"
 
 /*
@@ -42,6 +43,12 @@ int cc_parse_period(const char *s, size_t n, int *year, int *month, struct cc_er
 
 /* Formats YYYYMMDD as "YYYY-MM-DD" into OUT (at least 11 bytes). */
 void cc_format_date(int ymd, char *out);
+
+/* Days from 1970-01-01 to YYYYMMDD (years >= 0, proleptic Gregorian; a day past the month's
+ * end counts on into the next month, as SQLite's date functions do). */
+int64_t cc_days_from_ymd(int64_t ymd);
+/* The YYYYMMDD of DAYS since 1970-01-01 (the inverse of cc_days_from_ymd). */
+int64_t cc_ymd_from_days(int64_t days);
 
 /* Parses a decimal integer of the whole (trimmed) string; 0 or CC_EINVAL (also on overflow). */
 int cc_parse_int64(const char *s, size_t n, long long *out);

@@ -82,31 +82,6 @@ const struct report_rules *report_rules_get(struct cc_error *err)
 /* ---- dates and periods ---- */
 
 /* Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil). */
-static long days_from_ymd(int ymd)
-{
-	int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int ymd_from_days(long z)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long y = yoe + era * 400;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	long d = doy - (153 * mp + 2) / 5 + 1;
-	long m = mp + (mp < 10 ? 3 : -9);
-	y += m <= 2;
-	return (int)(y * 10000 + m * 100 + d);
-}
 
 int report_today(void)
 {
@@ -118,12 +93,12 @@ int report_today(void)
 
 int report_date_add(int ymd, int days)
 {
-	return ymd_from_days(days_from_ymd(ymd) + days);
+	return (int)cc_ymd_from_days(cc_days_from_ymd(ymd) + days);
 }
 
 int report_date_diff(int a, int b)
 {
-	return (int)(days_from_ymd(b) - days_from_ymd(a));
+	return (int)(cc_days_from_ymd(b) - cc_days_from_ymd(a));
 }
 
 int report_period_end(int period)

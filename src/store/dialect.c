@@ -9,47 +9,25 @@
 #include <string.h>
 #include <time.h>
 #include <sqlite3.h>
+#include "base/parse.h"
 #include "store/dialect.h"
 #include "store/store.h"
 #include "store/store_impl.h"
 
-/* Days from 1970-01-01 to Y-M-D of the proleptic Gregorian calendar (M in 1..12; D may run
- * past the month's end, which then counts on into the next month, as SQLite's dates do). */
+/* Days from 1970-01-01 to Y-M-D (M in 1..12; D may run past the month's end, which then
+ * counts on into the next month, as SQLite's dates do). */
 static int64_t days_from_civil(int64_t y, int m, int d)
 {
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468 + (d - 1);
+	return cc_days_from_ymd(y * 10000 + m * 100 + d);
 }
 
 /* The Y-M-D of DAYS since 1970-01-01, written as 'YYYY-MM-DD' into OUT. */
 static void civil_from_days(int64_t z, char out[11])
 {
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	y += m <= 2;
-	int yy = (int)(y < 0 ? 0 : y % 10000);
-	out[0] = (char)('0' + yy / 1000);
-	out[1] = (char)('0' + yy / 100 % 10);
-	out[2] = (char)('0' + yy / 10 % 10);
-	out[3] = (char)('0' + yy % 10);
-	out[4] = '-';
-	out[5] = (char)('0' + m / 10);
-	out[6] = (char)('0' + m % 10);
-	out[7] = '-';
-	out[8] = (char)('0' + d / 10);
-	out[9] = (char)('0' + d % 10);
-	out[10] = '\0';
+	int64_t ymd = cc_ymd_from_days(z);
+	int64_t md = (ymd % 10000 + 10000) % 10000, y = (ymd - md) / 10000;
+	/* The year's last four digits (cc_format_date writes 0000-00-00 past 9999). */
+	cc_format_date((int)((y < 0 ? 0 : y % 10000) * 10000 + md), out);
 }
 
 void cc_stamp_at(int64_t t, char out[CC_STAMP_LEN])

@@ -599,6 +599,37 @@ static void check_against_sql(struct cc_store *st, const struct cc_frame *f)
 	assert_true(want == got);
 }
 
+/* Builds a monthly frame of ST on two connections and on one (CC_FRAME_SERIAL), checks each
+ * against SQL cell by cell, and calls EXTRA (may be NULL) on it. */
+static void build_both_ways(struct cc_store *st,
+			    void (*extra)(struct cc_store *st, const struct cc_frame *f))
+{
+	struct cc_error err = {0};
+	for (int serial = 0; serial < 2; serial++) {
+		struct cc_frame *f = NULL;
+		if (serial)
+			setenv("CC_FRAME_SERIAL", "1", 1);
+		int rc = cc_frame_build(st, CC_FRAME_MONTHLY, &f, &err);
+		unsetenv("CC_FRAME_SERIAL");
+		assert_int_equal(rc, 0);
+		if (extra)
+			extra(st, f);
+		check_against_sql(st, f);
+		cc_frame_release(f);
+	}
+}
+
+/* The year and month ranges of a build that had to read the periods again (below). */
+static void periods_read_again(struct cc_store *st, const struct cc_frame *f)
+{
+	assert_int_equal(f->year0, 2001);
+	assert_int_equal(f->month0 + f->nmonths - 1,
+			 cc_store_int(st,
+				      "SELECT max(period / 100 * 12 + period % 100 - 1) "
+				      "FROM indicators WHERE period % 100 <> 0",
+				      -1));
+}
+
 static void test_build_against_sql(void **state)
 {
 	(void)state;
@@ -612,16 +643,7 @@ static void test_build_against_sql(void **state)
 			     "SELECT count(*) FROM (SELECT uscc, lag(uscc) OVER (ORDER BY id) p "
 			     "FROM enterprises) WHERE uscc < p",
 			     0) > 100);
-	for (int serial = 0; serial < 2; serial++) {
-		struct cc_frame *f = NULL;
-		if (serial)
-			setenv("CC_FRAME_SERIAL", "1", 1);
-		int rc = cc_frame_build(st, CC_FRAME_MONTHLY, &f, &err);
-		unsetenv("CC_FRAME_SERIAL");
-		assert_int_equal(rc, 0);
-		check_against_sql(st, f);
-		cc_frame_release(f);
-	}
+	build_both_ways(st, NULL);
 	/* The periods a build takes from the first and last rows (read_periods' sample), when a
 	 * firm in the middle reports a year and a month outside them: the build sees those rows,
 	 * reads the periods in full and the indicators again, on two connections and on one. */
@@ -636,22 +658,7 @@ static void test_build_against_sql(void **state)
 			      &err),
 		0);
 	setenv("CC_FRAME_PERIOD_SAMPLE", "1", 1);
-	for (int serial = 0; serial < 2; serial++) {
-		struct cc_frame *f = NULL;
-		if (serial)
-			setenv("CC_FRAME_SERIAL", "1", 1);
-		int rc = cc_frame_build(st, CC_FRAME_MONTHLY, &f, &err);
-		unsetenv("CC_FRAME_SERIAL");
-		assert_int_equal(rc, 0);
-		assert_int_equal(f->year0, 2001);
-		assert_int_equal(f->month0 + f->nmonths - 1,
-				 cc_store_int(st,
-					      "SELECT max(period / 100 * 12 + period % 100 - 1) "
-					      "FROM indicators WHERE period % 100 <> 0",
-					      -1));
-		check_against_sql(st, f);
-		cc_frame_release(f);
-	}
+	build_both_ways(st, periods_read_again);
 	unsetenv("CC_FRAME_PERIOD_SAMPLE");
 	/* Edge values held as fixed point at the scale the data needs, found after the first
 	 * 4,096 values (a third decimal on the last edge: the second pass), and as doubles when a
