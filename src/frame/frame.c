@@ -2629,7 +2629,9 @@ int cc_frame_cache_new(struct cc_frame_cache **out, const char *db_path, int fla
 	pthread_cond_init(&c->wake, NULL);
 	pthread_cond_init(&c->care, NULL);
 	c->flags = flags;
-	c->wake_fd = -1;
+	/* Made here, before any thread can see the cache; -1 (no eventfd) makes the follower
+	 * poll. */
+	c->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	*out = c;
 	return 0;
 }
@@ -2855,7 +2857,9 @@ static void *follower(void *arg)
 		fprintf(stderr, "frame follower: %s\n", err.msg);
 		return NULL;
 	}
-	int listening = c->wake_fd >= 0 && cc_store_log_listen(st, NULL) == 0;
+	/* CC_FOLLOW_LISTEN=0: poll even where the store could tell (benchmarks compare both). */
+	int listening = c->wake_fd >= 0 && cc_env_int("CC_FOLLOW_LISTEN", 1, 0, 1) &&
+			cc_store_log_listen(st, NULL) == 0;
 	if (listening)
 		fprintf(stderr,
 			"frame follower: told of changes by the database (LISTEN cc_changes); "
@@ -2921,7 +2925,6 @@ int cc_frame_cache_start(struct cc_frame_cache *c, int poll_ms, struct cc_error 
 	gethostname(host, sizeof host - 1);
 	snprintf(c->reader, sizeof c->reader, "serve:%ld@%s", (long)getpid(), host);
 	c->poll_ms = poll_ms > 0 ? poll_ms : 10;
-	c->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (pthread_create(&c->thread, NULL, follower, c) != 0)
 		return cc_error_set(err, CC_EIO, "cannot start the frame follower");
 	pthread_mutex_lock(&grave_lock);
