@@ -114,8 +114,13 @@ def main():
         H.check(st == 200, "B accepts a write of A's session with its CSRF token",
                 (st, body[:200]))
 
-        # Renames on A, read on B (enterprise page, then the list).
+        # Renames on A, read on B (enterprise page, then the list). B's per-version caches
+        # (the list's fragments, the name blob, sorted orders) are made first, so that a
+        # cache a change from another process failed to drop would show.
         poll_b = Poller(b.port, cookie)
+        for warm in ("/api/v1/enterprises?limit=50", "/api/v1/enterprises?q=%E6%9C%89%E9%99%90",
+                     "/api/v1/enterprises?sort=revenue&limit=50", path):
+            H.check(poll_b.get(warm)[0] == 200, "B answers " + warm)
         lat, slow = [], []
         for k in range(30):
             name = "甲服务器改名%02d有限公司" % k
