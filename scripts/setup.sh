@@ -19,7 +19,8 @@ if [ "$what" = test ]; then
   pkgs+=(clang clang-format libclang-rt-14-dev chromium python3-numpy python3-igraph python3-networkx
          fonts-noto-cjk
          libreoffice-calc-nogui poppler-utils wrk nginx-light hyperfine time bc
-         postgresql-15 postgresql-contrib) # the throw-away PostgreSQL of the tests (scripts/pg_tmp.sh)
+         postgresql-15 postgresql-contrib # the throw-away PostgreSQL of the tests (scripts/pg_tmp.sh)
+         python3-psycopg2) # the API and CLI tests' own SQL on PostgreSQL (tests/api/testdb.py)
 fi
 
 missing=()

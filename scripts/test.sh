@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make test` and CI run it:
 #   1. release build + unit and CLI tests (CTest)
-#   2. ASan + UBSan build + the same tests; the store's tests on a throw-away PostgreSQL (both
-#      builds); a ThreadSanitizer build of the frame's concurrency test
+#   2. ASan + UBSan build + the same tests; on a throw-away PostgreSQL the store's tests (both
+#      builds), the CLI and API suites (release build) and the comparisons of tests/pg; a
+#      ThreadSanitizer build of the frame's concurrency test
 #   3. libFuzzer smoke run of every fuzz target (clang, a few seconds each)
 #   4. end-to-end browser tests (node's test runner + playwright-core + Debian chromium)
 #   5. the C style: every tracked .c / .h as .clang-format has it (`make format` fixes it)
@@ -87,6 +88,18 @@ if PG_URL=$(scripts/pg_tmp.sh start 2>"$LOGS/pg.log"); then
   else
     echo "tests/pg/test_servers.py: FAILED"; grep -E '^FAIL|passed' "$LOGS/pg-servers.log" | tail -20
     failed=$((failed + 1)); failures+=("PostgreSQL: tests/pg/test_servers.py")
+  fi
+  # The CLI and API suites again (CTest's cli_* and api_*, every one of them), each test on
+  # new databases of its own on this server (tests/api/testdb.py, tests/cli/lib.bash).
+  if [ -x build/chainchief ]; then
+    t_pg=$SECONDS
+    (cd build && CC_TEST_PG="$PG_URL" ctest --output-on-failure -j"$JOBS" -R '^(cli|api)_' \
+       > "$LOGS/pg-suites.log" 2>&1)
+    tail -25 "$LOGS/pg-suites.log"
+    count_ctest "$LOGS/pg-suites.log" "PostgreSQL: CLI and API suites"
+    echo "CLI and API suites on PostgreSQL: $((SECONDS - t_pg)) s"
+  else
+    failed=$((failed + 1)); failures+=("PostgreSQL: CLI and API suites (no release build)")
   fi
   scripts/pg_tmp.sh stop "$PG_URL"; trap - EXIT
 else

@@ -4,7 +4,10 @@ database, `chainchief` run on it, a server on a free port, a request helper, log
 ok/FAIL counter. Not a test itself (CTest runs tests/api/test_*.py only); the tests import it
 from their own directory, which Python puts first on sys.path.
 
-Python 3 standard library only. $CC is the chainchief binary (set by CTest).
+Python 3 standard library only (psycopg2 on PostgreSQL). $CC is the chainchief binary (set by
+CTest). With $CC_TEST_PG set (scripts/test.sh's PostgreSQL pass), the scratch database is a new
+PostgreSQL database on that server instead of an SQLite file (testdb.py); H.db is what --db
+takes either way, and H.connect() the tests' own connection to it.
 """
 import http.client
 import json
@@ -16,6 +19,8 @@ import socket
 import subprocess
 import tempfile
 import time
+
+import testdb
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.environ.get("CC_SOURCE_DIR") or os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -35,7 +40,7 @@ class Harness:
 
     def __init__(self, name, password, timeout=120):
         self.tmp = tempfile.mkdtemp(prefix="cc-%s-" % name)
-        self.db = os.path.join(self.tmp, name + ".db")
+        self.db = testdb.new_database(self.tmp, name)
         self.password = password
         self.timeout = timeout
         self.port = free_port()
@@ -91,7 +96,7 @@ class Harness:
 
     def serve(self):
         """Starts `chainchief serve` on the database and waits (60 s at most) for it to answer."""
-        env = dict(os.environ, CC_NO_ACCESS_LOG="1")
+        env = dict(os.environ, CC_NO_ACCESS_LOG="1", **testdb.files_env(self.db, self.tmp))
         self.server = subprocess.Popen(
             [CC, "--db", self.db, "serve", "--listen", "127.0.0.1:%d" % self.port],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -103,15 +108,23 @@ class Harness:
             except OSError:
                 time.sleep(0.1)
 
+    def connect(self):
+        """The test's own connection to the database (sqlite3's, or testdb's on PostgreSQL)."""
+        return testdb.connect(self.db)
+
     def close(self):
-        """Stops the server (if it runs) and removes the scratch directory."""
+        """Stops the server (if it runs), drops the PostgreSQL database and removes the scratch
+        directory."""
         if self.server is not None and self.server.poll() is None:
             self.server.send_signal(signal.SIGTERM)
             try:
                 self.server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.server.kill()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        try:
+            testdb.drop_database(self.db)
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     def summary(self):
         """Prints the counts; returns the exit status (1 if anything failed)."""

@@ -8,7 +8,6 @@ and the summary's counts against the store.
 Python 3 standard library only. $CC is the chainchief binary (set by CTest).
 """
 import json
-import sqlite3
 import sys
 
 from harness import Harness
@@ -33,7 +32,7 @@ class Session:
 def main():
     try:
         run_cc("demo", "--enterprises", "1200", "--seed", "13", "--no-accounts")
-        db = sqlite3.connect(H.db)
+        db = H.connect()
         own, other = [r[0] for r in db.execute("SELECT uscc FROM enterprises ORDER BY uscc LIMIT 2")]
         for user, role in [("admin7", "admin"), ("ana7", "analyst"), ("chief7", "chief")]:
             extra = ["--chains", "nev"] if role == "chief" else []

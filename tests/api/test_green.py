@@ -8,7 +8,6 @@ parameters as 400s.
 Python 3 standard library only. $CC is the chainchief binary (set by CTest).
 """
 import json
-import sqlite3
 import sys
 
 from harness import Harness
@@ -33,7 +32,7 @@ def main():
         for user, role in [("admin9", "admin"), ("ana9", "analyst"), ("chief9", "chief")]:
             extra = ["--chains", "nev"] if role == "chief" else []
             run_cc("user", "add", user, "--role", role, "--password", PASSWORD, *extra)
-        db = sqlite3.connect(H.db)
+        db = H.connect()
         own, other = [r[0] for r in db.execute(
             "SELECT DISTINCT e.uscc FROM energy_accounts a JOIN enterprises e ON "
             "e.id = a.enterprise_id ORDER BY e.uscc LIMIT 2")]

@@ -9,7 +9,6 @@ refusals naming the field, the audit row, and the roll-up's counts against the s
 Python 3 standard library only. $CC is the chainchief binary (set by CTest).
 """
 import json
-import sqlite3
 import sys
 
 from harness import Harness
@@ -34,7 +33,7 @@ class Session:
 def main():
     try:
         run_cc("demo", "--enterprises", "600", "--seed", "17", "--no-accounts")
-        db = sqlite3.connect(H.db)
+        db = H.connect()
         own, other = [r[0] for r in db.execute("SELECT uscc FROM enterprises ORDER BY uscc LIMIT 2")]
         for user, role in [("admin7", "admin"), ("ana7", "analyst"), ("chief7", "chief")]:
             extra = ["--chains", "nev"] if role == "chief" else []

@@ -19,7 +19,8 @@ Starts `chainchief serve` on a small demo database with its access log on, a hea
   - the file folder beside the database: a crash's leftovers are cleaned at start, reject
     reports are kept (7 days) and downloaded with their length (streamed).
 
-Python 3 standard library only; $CC is the chainchief binary. Prints ok/FAIL lines and
+Python 3 standard library only; $CC is the chainchief binary. With $CC_TEST_PG set the database
+is a fresh PostgreSQL database on that server (testdb.py), else an SQLite file. Prints ok/FAIL lines and
 `N passed, N failed`; exits 1 on any failure.
 """
 import http.client
@@ -28,19 +29,20 @@ import os
 import re
 import signal
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+import testdb
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.environ.get("CC_SOURCE_DIR") or os.path.normpath(os.path.join(HERE, "..", ".."))
 CC = os.environ.get("CC") or os.path.join(SRC, "build", "chainchief")
 TMP = tempfile.mkdtemp(prefix="cc-hostile-")
-DB = os.path.join(TMP, "h.db")
-FILES = DB + ".files"
+DB = testdb.new_database(TMP, "h")
+FILES = testdb.files_dir(DB, TMP)
 LOG = os.path.join(TMP, "server.log")
 PORT = 0
 server = None
@@ -112,6 +114,7 @@ def start_server(extra_env=None):
     PORT = free_port()
     env = dict(os.environ, CC_HEADER_SECONDS="2", CC_MAX_CONN_PER_IP="16")
     env.pop("CC_NO_ACCESS_LOG", None)
+    env.update(testdb.files_env(DB, TMP))
     env.update(extra_env or {})
     server = subprocess.Popen([CC, "--db", DB, "serve", "--listen", "127.0.0.1:%d" % PORT],
                               stdout=subprocess.DEVNULL, stderr=open(LOG, "ab"), env=env)
@@ -254,7 +257,7 @@ def test_upload_streamed(auth):
 
 
 def first_uscc():
-    con = sqlite3.connect(DB, timeout=10)
+    con = testdb.connect(DB)
     try:
         return con.execute("SELECT uscc FROM enterprises ORDER BY id LIMIT 1").fetchone()[0]
     finally:
@@ -370,7 +373,7 @@ def test_login(auth):
           "over plain HTTP it is not (the browser would drop it)", h.get("set-cookie"))
     # Absolute lifetime: a session in use all the time still ends 24 h after login.
     a2, tok = login("hadmin", "hostile-pass-1")
-    con = sqlite3.connect(DB, timeout=10)
+    con = testdb.connect(DB)
     import hashlib
     th = hashlib.blake2b(tok.encode(), digest_size=32).hexdigest()
     con.execute("UPDATE sessions SET created = ?, last_seen = ? WHERE token_hash = ?",
@@ -432,6 +435,7 @@ def main():
               "no upload is left when the server stops")
     finally:
         stop_server()
+        testdb.drop_database(DB)
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 

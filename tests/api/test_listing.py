@@ -10,7 +10,6 @@ opened once per enterprise.
 Python 3 standard library only. $CC is the chainchief binary (set by CTest).
 """
 import json
-import sqlite3
 import sys
 from urllib.parse import quote
 
@@ -38,7 +37,7 @@ RESERVE_SQL = ("SELECT le.enterprise_id FROM lists l JOIN list_versions v ON v.l
 def main():
     try:
         run_cc("demo", "--enterprises", "1500", "--seed", "17", "--no-accounts")
-        db = sqlite3.connect(H.db)
+        db = H.connect()
         insts = json.loads(run_cc("listing", "institutions", "--format", "json").stdout)["items"]
         check(len(insts) == 2 and {i["kind"] for i in insts} == {"securities", "fund"},
               "demo: two institutions, a securities firm and a fund", insts)

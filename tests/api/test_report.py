@@ -13,7 +13,6 @@ Python 3 standard library only. $CC is the chainchief binary (set by CTest).
 import datetime
 import json
 import os
-import sqlite3
 import sys
 import time
 import urllib.parse
@@ -32,6 +31,11 @@ class Session:
     def req(self, method, path, body=None):
         st, _, raw = request(method, path, body, cookie=self.cookie, csrf=self.csrf)
         return st, (json.loads(raw) if raw[:1] in (b"{", b"[") else None)
+
+
+def utc_today():
+    """Today in UTC as YYYY-MM-DD: SQLite's date('now'), as a parameter on both engines."""
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
 
 
 def month_back(today, k):
@@ -95,7 +99,7 @@ def main():
 
         # The enterprise sees its own reports only.
         # (the demo's plan may hold reports of it too: the count is SQL's).
-        c0 = sqlite3.connect(H.db)
+        c0 = H.connect()
         own = c0.execute("SELECT count(*) FROM reports r JOIN enterprises e ON e.id = "
                          "r.enterprise_id WHERE e.uscc = ?", (a,)).fetchone()[0]
         c0.close()
@@ -175,7 +179,7 @@ def main():
         check(st == 200 and j["status"] == "accepted" and j["reviewed_by"] == "ana",
               "the analyst accepts it", (st, j))
         period_int = int(p_late.replace("-", ""))
-        con = sqlite3.connect(H.db)
+        con = H.connect()
         v = con.execute("SELECT i.revenue, i.rd_staff FROM indicators i JOIN enterprises e ON "
                         "e.id = i.enterprise_id WHERE e.uscc = ? AND i.period = ?",
                         (a, period_int)).fetchone()
@@ -206,11 +210,17 @@ def main():
         for p in (p_late, p_now):
             st, j = chief.req("GET", "/api/v1/report-plans/%d/completion?period=%s" % (pid, p))
             pi = int(p.replace("-", ""))
+            # Portable SQL (testdb.py): CASE for the sums, today's UTC date (SQLite's
+            # date('now')) as a parameter.
             row = con.execute(
-                "SELECT count(*), sum(status IN ('submitted','accepted')), "
-                "sum(status NOT IN ('submitted','accepted') AND due < date('now')), "
-                "sum(status NOT IN ('submitted','accepted') AND due >= date('now')) "
-                "FROM reports WHERE plan_id = ? AND period = ?", (pid, pi)).fetchone()
+                "SELECT count(*), "
+                "sum(CASE WHEN status IN ('submitted','accepted') THEN 1 ELSE 0 END), "
+                "sum(CASE WHEN status NOT IN ('submitted','accepted') AND due < ? "
+                "THEN 1 ELSE 0 END), "
+                "sum(CASE WHEN status NOT IN ('submitted','accepted') AND due >= ? "
+                "THEN 1 ELSE 0 END) "
+                "FROM reports WHERE plan_id = ? AND period = ?",
+                (utc_today(), utc_today(), pid, pi)).fetchone()
             ok = st == 200 and (j["total"], j["reported"], j["overdue"], j["pending"]) == row
             check(ok, "completion of %s equals SQL's counts %r" % (p, row), (st, j))
             if st == 200:
@@ -237,7 +247,7 @@ def main():
                                 "r.id = n.report_id WHERE r.plan_id = ? AND n.kind = "
                                 "'overdue'", (pid,)).fetchone()[0]
         late = con.execute("SELECT count(*) FROM reports WHERE plan_id = ? AND status NOT IN "
-                           "('submitted','accepted') AND due < date('now')", (pid,)).fetchone()[0]
+                           "('submitted','accepted') AND due < ?", (pid, utc_today())).fetchone()[0]
         check(n_overdue >= late > 0, "every late report has its overdue notice (%d)" % late)
         # Bulk: the template, then a file with bad rows through the upload.
         st, hd, raw = request("GET", "/api/v1/report-plans/%d/template?period=%s" % (pid, p_now),

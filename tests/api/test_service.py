@@ -10,7 +10,6 @@ services kept out of product matches, and OpenAPI.
 Python 3 standard library only. $CC is the chainchief binary (set by CTest).
 """
 import json
-import sqlite3
 import sys
 
 from harness import Harness
@@ -35,7 +34,7 @@ class Session:
 def main():
     try:
         run_cc("demo", "--enterprises", "1500", "--seed", "13", "--no-accounts")
-        db = sqlite3.connect(H.db)
+        db = H.connect()
         rows = db.execute("SELECT r.id, e.uscc FROM retrofit_projects r JOIN enterprises e ON "
                           "e.id = r.enterprise_id WHERE r.status = 'planned' AND "
                           "r.need_posting IS NOT NULL ORDER BY r.id").fetchall()

@@ -1,9 +1,47 @@
 # Shared helpers for the CLI tests (sourced). $CC is the chainchief binary (set by CTest).
+#
+# The database, on either backend (issue 18): $CHAINCHIEF_DB is an SQLite file in $T, or, with
+# $CC_TEST_PG set (scripts/test.sh's PostgreSQL pass, a scripts/pg_tmp.sh URL), a new database
+# on that server, dropped when the test ends. scratch_db NAME gives another fresh one the same
+# way. The tests' own SQL goes through sql (rows as `a|b` lines, as the sqlite3 shell prints
+# them), sql_csv (CSV without a header) and pyq (Python's repr of the rows, tests/api/testdb.py),
+# in the SQL both engines share.
 set -u
 CC=${CC:-$PWD/build/chainchief}
 T=$(mktemp -d /tmp/cc-test-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-export CHAINCHIEF_DB=$T/test.db
+TESTDB=$(cd "$(dirname "${BASH_SOURCE[0]}")/../api" && pwd)/testdb.py
+if [ -n "${CC_TEST_PG:-}" ]; then
+  # pg_url NAME: $CC_TEST_PG naming database NAME.
+  pg_url() { echo "$CC_TEST_PG" | sed -E "s#^(postgres(ql)?://[^/?]*)(/[^?]*)?#\\1/$1#"; }
+  pg_admin() { psql -X -q -v ON_ERROR_STOP=1 -d "$(pg_url postgres)" -c "$1" >/dev/null; }
+  scratch_db() {
+    local n
+    n=$(echo "cct_$(basename "$0" .sh)_$$_$1" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9_\n' '_')
+    pg_admin "CREATE DATABASE $n TEMPLATE template0 ENCODING 'UTF8'" || {
+      echo "FAIL - cannot create the PostgreSQL database $n" >&2; exit 1; }
+    echo "$n" >> "$T/.pg_databases"
+    pg_url "$n"
+  }
+  drop_scratch_dbs() {
+    local n
+    [ -f "$T/.pg_databases" ] || return 0
+    while read -r n; do pg_admin "DROP DATABASE IF EXISTS $n WITH (FORCE)"; done < "$T/.pg_databases"
+  }
+  sql() { psql -X -q -A -t -F '|' -v ON_ERROR_STOP=1 -d "$CHAINCHIEF_DB" -c "$1"; }
+  sql_csv() { psql -X -q --csv -t -v ON_ERROR_STOP=1 -d "$CHAINCHIEF_DB" -c "$1"; }
+else
+  scratch_db() { echo "$T/$1.db"; }
+  drop_scratch_dbs() { :; }
+  sql() { sqlite3 "$CHAINCHIEF_DB" "$1"; }
+  sql_csv() { sqlite3 -csv "$CHAINCHIEF_DB" "$1"; }
+fi
+# pyq SQL: the rows as Python prints a list of tuples (sqlite3's and psycopg2's alike).
+pyq() { /usr/bin/python3 "$TESTDB" rows "$CHAINCHIEF_DB" "$1"; }
+# today: SQLite's date('now') (UTC), for SQL both engines run.
+today() { date -u +%F; }
+trap 'drop_scratch_dbs; rm -rf "$T"' EXIT
+CHAINCHIEF_DB=$(scratch_db test) || exit 1
+export CHAINCHIEF_DB
 fails=0
 ok=0
 pass() { ok=$((ok + 1)); echo "ok - $*"; }

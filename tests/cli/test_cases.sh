@@ -30,6 +30,6 @@ expect_status 2 "unknown case" $CC case show 9999
 $CC case departments --format json > "$T/dept.json"
 expect_eq "$(json '[x["resolved"] for x in d if x["department"]=="市金融局"][0]' < "$T/dept.json")" 1 "department view counts the resolved case"
 expect_eq "$(json '[x["open"] for x in d if x["department"]=="市规划和自然资源局"][0]' < "$T/dept.json")" 1 "department view counts the open case"
-n=$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from audit where action like 'case.%'")
+n=$(sql "select count(*) from audit where action like 'case.%'")
 expect_eq "$n" 5 "every case write audited (2 opens, 2 moves, 1 comment)"
 finish

@@ -9,15 +9,15 @@ expect_status 0 "green factors" $CC green factors --format json
 expect_grep '"kgce":0.1229' "$T/out" "electricity's equivalent value"
 expect_status 1 "green bench with a bad metric" $CC green bench --metric water
 # The carriers' tce equals energy_tce wherever an enterprise-year has carriers.
-n=$(sqlite3 "$CHAINCHIEF_DB" "SELECT count(*) FROM (SELECT a.enterprise_id, a.period, sum(a.tce) s FROM energy_accounts a GROUP BY 1, 2) x JOIN indicators i ON i.enterprise_id = x.enterprise_id AND i.period = x.period WHERE abs(i.energy_tce - x.s) > 1e-6")
+n=$(sql "SELECT count(*) FROM (SELECT a.enterprise_id, a.period, sum(a.tce) s FROM energy_accounts a GROUP BY 1, 2) x JOIN indicators i ON i.enterprise_id = x.enterprise_id AND i.period = x.period WHERE abs(i.energy_tce - x.s) > 1e-6")
 expect_eq "$n" "0" "energy_tce is the carriers' total"
-m=$(sqlite3 "$CHAINCHIEF_DB" "SELECT count(DISTINCT enterprise_id) > 100 FROM energy_accounts")
+m=$(sql "SELECT CASE WHEN count(DISTINCT enterprise_id) > 100 THEN 1 ELSE 0 END FROM energy_accounts")
 expect_eq "$m" "1" "the demo has energy accounts"
 # Heavy industry is more energy-intensive (the demo's correlation).
-h=$(sqlite3 "$CHAINCHIEF_DB" "SELECT (SELECT avg(i.energy_tce / i.output_value) FROM indicators i JOIN enterprises e ON e.id = i.enterprise_id WHERE i.period % 100 = 0 AND i.output_value > 0 AND substr(e.industry, 1, 3) IN ('C25','C26','C30','C31','C32','D44')) > 2 * (SELECT avg(i.energy_tce / i.output_value) FROM indicators i JOIN enterprises e ON e.id = i.enterprise_id WHERE i.period % 100 = 0 AND i.output_value > 0 AND substr(e.industry, 1, 3) IN ('C39','I65'))")
+h=$(sql "SELECT CASE WHEN (SELECT avg(i.energy_tce / i.output_value) FROM indicators i JOIN enterprises e ON e.id = i.enterprise_id WHERE i.period % 100 = 0 AND i.output_value > 0 AND substr(e.industry, 1, 3) IN ('C25','C26','C30','C31','C32','D44')) > 2 * (SELECT avg(i.energy_tce / i.output_value) FROM indicators i JOIN enterprises e ON e.id = i.enterprise_id WHERE i.period % 100 = 0 AND i.output_value > 0 AND substr(e.industry, 1, 3) IN ('C39','I65')) THEN 1 ELSE 0 END")
 expect_eq "$h" "1" "heavy industries use more energy per output"
 # An account: its year's tce is what the store holds.
-U=$(sqlite3 "$CHAINCHIEF_DB" "SELECT e.uscc FROM energy_accounts a JOIN enterprises e ON e.id = a.enterprise_id LIMIT 1")
+U=$(sql "SELECT e.uscc FROM energy_accounts a JOIN enterprises e ON e.id = a.enterprise_id LIMIT 1")
 expect_status 0 "green account" $CC green account "$U" --format json
 cp "$T/out" "$T/acc.json"
 ok_acc=$(/usr/bin/python3 -c "
@@ -27,11 +27,11 @@ print(len(ys) > 0 and all(y['tce'] > 0 and y['co2'] > 0 and y['tce_equal'] > y['
 expect_eq "$ok_acc" "True" "account years from carriers have tce, CO2 and a larger equal value"
 expect_status 2 "green account of an unknown code" $CC green account 91500000000000000X
 # Benchmarks: percentiles of one class against SQLite's PERCENT_RANK.
-C=$(sqlite3 "$CHAINCHIEF_DB" "SELECT industry FROM enterprises WHERE industry IS NOT NULL GROUP BY industry ORDER BY count(*) DESC LIMIT 1")
-Y=$(sqlite3 "$CHAINCHIEF_DB" "SELECT max(period) / 100 FROM indicators WHERE period % 100 = 0")
+C=$(sql "SELECT industry FROM enterprises WHERE industry IS NOT NULL GROUP BY industry ORDER BY count(*) DESC LIMIT 1")
+Y=$(sql "SELECT max(period) / 100 FROM indicators WHERE period % 100 = 0")
 expect_status 0 "green bench --industry" $CC green bench --industry "$C" --year "$Y" --limit 100000 --format json
 cp "$T/out" "$T/b.json"
-sqlite3 -csv "$CHAINCHIEF_DB" "SELECT e.uscc, PERCENT_RANK() OVER (ORDER BY i.energy_tce / i.output_value) FROM indicators i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.industry = '$C' AND i.period = $Y * 100 AND i.output_value > 0 AND i.energy_tce IS NOT NULL" > "$T/pr.csv"
+sql_csv "SELECT e.uscc, PERCENT_RANK() OVER (ORDER BY i.energy_tce / i.output_value) FROM indicators i JOIN enterprises e ON e.id = i.enterprise_id WHERE e.industry = '$C' AND i.period = $Y * 100 AND i.output_value > 0 AND i.energy_tce IS NOT NULL" > "$T/pr.csv"
 same=$(/usr/bin/python3 -c "
 import json, csv
 d = json.load(open('$T/b.json'))
@@ -51,7 +51,7 @@ expect_status 0 "green summary" $CC green summary --format json
 expect_grep '"districts":\[\{' "$T/out" "summary has districts"
 # The energy file round-trips: export, then import changes nothing.
 expect_status 0 "export energy" $CC export energy "$T/en.csv"
-before=$(sqlite3 "$CHAINCHIEF_DB" "SELECT max(seq) FROM changes")
+before=$(sql "SELECT max(seq) FROM changes")
 expect_status 0 "re-import the export" $CC import "$T/en.csv"
-expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "SELECT max(seq) FROM changes")" "$before" "re-importing the export changes nothing"
+expect_eq "$(sql "SELECT max(seq) FROM changes")" "$before" "re-importing the export changes nothing"
 finish

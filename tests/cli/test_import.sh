@@ -24,7 +24,7 @@ done
 
 # Export -> import into a fresh database round-trips unchanged (CSV and XLSX).
 for fmt in csv xlsx; do
-  db2=$T/round_$fmt.db
+  db2=$(scratch_db round_$fmt)
   for k in enterprises indicators chain_members supply postings; do
     $CC export $k "$T/rt_$k.$fmt" 2>/dev/null
     $CC --db "$db2" import "$T/rt_$k.$fmt" --kind $k > /dev/null || fail "import of exported $k.$fmt"
@@ -126,11 +126,12 @@ expect_grep '^5,supplier' "$T/sup.csv.rejects.csv" "self-supply rejected"
 # A file that repeats a code, loaded into an empty registry (the bulk path): the last row wins.
 head -4 "$T/demo/enterprises.csv" > "$T/dup.csv"
 tail -n +2 "$T/demo/enterprises.csv" | head -1 | sed 's/,[^,]*有限公司,/,重复测试有限公司,/' >> "$T/dup.csv"
-$CC --db "$T/dup.db" import "$T/dup.csv" --format json > "$T/dup.json"
+db_dup=$(scratch_db dup)
+$CC --db "$db_dup" import "$T/dup.csv" --format json > "$T/dup.json"
 expect_eq "$(json 'd["accepted"]' < "$T/dup.json")" 4 "repeated code counts as accepted"
-expect_eq "$($CC --db "$T/dup.db" summary --format json | json 'd["enterprises"]')" 3 "repeated code stored once"
-expect_eq "$($CC --db "$T/dup.db" enterprise list --name 重复测试 --format json | json 'len(d)')" 1 "last row of a repeated code wins"
-expect_status 0 "check clean after a repeated code" $CC --db "$T/dup.db" check
+expect_eq "$($CC --db "$db_dup" summary --format json | json 'd["enterprises"]')" 3 "repeated code stored once"
+expect_eq "$($CC --db "$db_dup" enterprise list --name 重复测试 --format json | json 'len(d)')" 1 "last row of a repeated code wins"
+expect_status 0 "check clean after a repeated code" $CC --db "$db_dup" check
 
 # Generates enterprises files for the tests below: valid credit codes (check character
 # computed), region 500112. gen_ent FILE N [BAD_LINE_TEXT_AT_END]
@@ -153,26 +154,29 @@ PY
 # Issue 13.1: a last record whose quote never closes is one rejected row; 20,000 good rows load.
 gen_ent "$T/unterm.csv" 20000
 printf '91500112MA99999990,"坏企业有限公司,500112\n' >> "$T/unterm.csv"
-$CC --db "$T/unterm.db" import "$T/unterm.csv" --format json > "$T/unterm.json"; st=$?
+db_unterm=$(scratch_db unterm)
+$CC --db "$db_unterm" import "$T/unterm.csv" --format json > "$T/unterm.json"; st=$?
 expect_eq "$st" 3 "unterminated last quote: exit 3 (rows rejected), not a refused file"
 expect_eq "$(json 'd["accepted"]' < "$T/unterm.json")" 20000 "unterminated last quote: 20,000 good rows accepted"
 expect_eq "$(json 'd["rejected"]' < "$T/unterm.json")" 1 "unterminated last quote: one row rejected"
 expect_grep '^20002,,,.*unterminated quoted field starting on CSV line 20002' "$T/unterm.csv.rejects.csv" "reject names the line and the reason"
-expect_eq "$($CC --db "$T/unterm.db" summary --format json | json 'd["enterprises"]')" 20000 "20,000 enterprises stored"
+expect_eq "$($CC --db "$db_unterm" summary --format json | json 'd["enterprises"]')" 20000 "20,000 enterprises stored"
 
 # A quote left open in the middle: its line is rejected, the lines it swallowed load.
 gen_ent "$T/mid.csv" 100
 sed -i '51s/^\([^,]*\),/\1,"/' "$T/mid.csv"   # line 51: name opens a quote and never closes it
-$CC --db "$T/mid.db" import "$T/mid.csv" --format json > "$T/mid.json"
+db_mid=$(scratch_db mid)
+$CC --db "$db_mid" import "$T/mid.csv" --format json > "$T/mid.json"
 expect_eq "$(json 'd["accepted"]' < "$T/mid.json")" 99 "open quote in the middle: the 99 other rows load"
 expect_eq "$(json 'd["rejected"]' < "$T/mid.json")" 1 "open quote in the middle: one row rejected"
 expect_grep '^51,,' "$T/mid.csv.rejects.csv" "open quote in the middle: the reject is line 51"
-expect_eq "$($CC --db "$T/mid.db" enterprise list --name 测试企业52有限公司 --format json | json 'len(d)')" 1 "the line after the open quote is read as a row"
+expect_eq "$($CC --db "$db_mid" enterprise list --name 测试企业52有限公司 --format json | json 'len(d)')" 1 "the line after the open quote is read as a row"
 
 # Issue 13.11: NUL bytes and control characters in a name reject the row; a tab is kept.
 gen_ent "$T/ctl.csv" 4   # line 2 is row 0, line 3 row 1 ...
 sed -i '3s/测试企业1/测\x00试企业1/; 4s/测试企业2/测\x01试企业2/; 5s/测试企业3/测\t试企业3/' "$T/ctl.csv"
-$CC --db "$T/ctl.db" import "$T/ctl.csv" --format json > "$T/ctl.json"
+db_ctl=$(scratch_db ctl)
+$CC --db "$db_ctl" import "$T/ctl.csv" --format json > "$T/ctl.json"
 expect_eq "$(json 'd["accepted"]' < "$T/ctl.json")" 2 "NUL and control character rows rejected, tab row kept"
 expect_grep '^3,name,.*\\x00.*name contains a NUL byte' "$T/ctl.csv.rejects.csv" "NUL byte: reason and escaped value"
 expect_grep '^4,name,.*control character \(U\+0001\)' "$T/ctl.csv.rejects.csv" "control character: reason"
@@ -180,7 +184,8 @@ if grep -qaP '\x00|\x01' "$T/ctl.csv.rejects.csv"; then fail "report carries raw
 
 # Issue 13.5: the reject report is bounded; the counts are not. 30,000 rows of junk.
 { echo "uscc,name,region"; yes x | head -30000; } > "$T/junk.csv"
-$CC --db "$T/junk.db" import "$T/junk.csv" --format json > "$T/junk.json"
+db_junk=$(scratch_db junk)
+$CC --db "$db_junk" import "$T/junk.csv" --format json > "$T/junk.json"
 expect_eq "$(json 'd["rejected"]' < "$T/junk.json")" 30000 "junk: every row counted as rejected"
 expect_grep 'lists the first 10000 rejected rows; 20000 more' "$T/junk.json" "junk: summary warns what the report leaves out"
 expect_eq "$(grep -c '^[0-9]' "$T/junk.csv.rejects.csv" | tr -d ' ' ; )" "$((10000 * 3))" "junk: three problems each for the first 10,000 rows listed"
@@ -216,41 +221,43 @@ for i in (1,2,3):
     c=lines[i][:17]; lines[i]=c+chk(c)+lines[i][18:]
 open(p,'w',encoding='utf-8').write('\n'.join(lines))
 PY
-expect_status 0 "formula-like names import" $CC --db "$T/f.db" import "$T/formula.csv"
-$CC --db "$T/f.db" export enterprises "$T/f_out.csv" 2>/dev/null
+db_f=$(scratch_db f)
+expect_status 0 "formula-like names import" $CC --db "$db_f" import "$T/formula.csv"
+$CC --db "$db_f" export enterprises "$T/f_out.csv" 2>/dev/null
 expect_grep '^[^,]*,"'"'"'=HYPERLINK' "$T/f_out.csv" "export guards =HYPERLINK with a quote"
 expect_grep "^[^,]*,'\\+1 公司," "$T/f_out.csv" "export guards a leading +"
 expect_grep "^[^,]*,''@SUM 公司," "$T/f_out.csv" "a text that begins with a quote before @ keeps it"
 if grep -q '^[^,]*,=\|^[^,]*,"=' "$T/f_out.csv"; then fail "a cell starts with ="; else pass "no exported cell starts with ="; fi
-expect_status 0 "guarded export re-imports" $CC --db "$T/f2.db" import "$T/f_out.csv"
-$CC --db "$T/f2.db" export enterprises "$T/f_out2.csv" 2>/dev/null
+db_f2=$(scratch_db f2)
+expect_status 0 "guarded export re-imports" $CC --db "$db_f2" import "$T/f_out.csv"
+$CC --db "$db_f2" export enterprises "$T/f_out2.csv" 2>/dev/null
 cmp -s "$T/f_out.csv" "$T/f_out2.csv" && pass "formula names round-trip exactly" || fail "formula names changed in a round trip"
-expect_eq "$($CC --db "$T/f2.db" enterprise list --name HYPERLINK --format json | json 'd[0]["name"]')" '=HYPERLINK("http://evil.example","点我")' "stored name is the text, without the guard"
-$CC --db "$T/f.db" enterprise list --name HYPERLINK --format csv > "$T/f_list.csv"
+expect_eq "$($CC --db "$db_f2" enterprise list --name HYPERLINK --format json | json 'd[0]["name"]')" '=HYPERLINK("http://evil.example","点我")' "stored name is the text, without the guard"
+$CC --db "$db_f" enterprise list --name HYPERLINK --format csv > "$T/f_list.csv"
 expect_grep ",\"'=HYPERLINK" "$T/f_list.csv" "CLI CSV output guards a formula-like name too"
-u2=$($CC --db "$T/f.db" enterprise list --limit 1 --format json | json 'd[0]["uscc"]')
+u2=$($CC --db "$db_f" enterprise list --limit 1 --format json | json 'd[0]["uscc"]')
 printf 'uscc,period,net_profit,revenue\n%s,2020,-5.2,-0\n' "$u2" > "$T/neg.csv"
-$CC --db "$T/f.db" import "$T/neg.csv" > /dev/null
-$CC --db "$T/f.db" export indicators "$T/neg_out.csv" 2>/dev/null
+$CC --db "$db_f" import "$T/neg.csv" > /dev/null
+$CC --db "$db_f" export indicators "$T/neg_out.csv" 2>/dev/null
 expect_grep ',2020,.*,-5.2,' "$T/neg_out.csv" "a negative number is exported as a number, unguarded"
 
 # The indicator rules of `check` on import (issue 13, item 11): within a row, and a file that
 # gives one of R&D staff and employees against the stored other one.
 printf 'uscc,period,employees,rd_staff\n%s,2019,100,20\n' "$u2" > "$T/pair.csv"
-expect_status 0 "employees 100, R&D staff 20 load" $CC --db "$T/f.db" import "$T/pair.csv"
+expect_status 0 "employees 100, R&D staff 20 load" $CC --db "$db_f" import "$T/pair.csv"
 printf 'uscc,period,employees\n%s,2019,10\n' "$u2" > "$T/pair_emp.csv"
-$CC --db "$T/f.db" import "$T/pair_emp.csv" --rejects "$T/pair_emp.rej" > "$T/out" 2>&1
+$CC --db "$db_f" import "$T/pair_emp.csv" --rejects "$T/pair_emp.rej" > "$T/out" 2>&1
 expect_grep "R&D staff exceed employees|研发人员多于从业人员" "$T/pair_emp.rej" "employees lowered below the stored R&D staff is rejected"
 printf 'uscc,period,rd_staff,invention_patents\n%s,2019,500,3\n%s,2020,5,-1\n' "$u2" "$u2" > "$T/pair_rd.csv"
-$CC --db "$T/f.db" import "$T/pair_rd.csv" --rejects "$T/pair_rd.rej" > "$T/out" 2>&1
+$CC --db "$db_f" import "$T/pair_rd.csv" --rejects "$T/pair_rd.rej" > "$T/out" 2>&1
 expect_grep "R&D staff exceed employees|研发人员多于从业人员" "$T/pair_rd.rej" "R&D staff raised above the stored employees is rejected"
 expect_grep "must not be negative|数值不能为负" "$T/pair_rd.rej" "a negative patent count is rejected"
-$CC --db "$T/f.db" export indicators "$T/pair_out.csv" 2>/dev/null
+$CC --db "$db_f" export indicators "$T/pair_out.csv" 2>/dev/null
 expect_eq "$(/usr/bin/python3 -c "
 import csv,sys
 for r in csv.DictReader(open('$T/pair_out.csv', encoding='utf-8-sig')):
     if r['uscc'] == '$u2' and r['period'] == '2019': print(r['employees'], r['rd_staff'])")" "100 20" "refused rows changed nothing"
-expect_status 0 "check agrees the database is clean" $CC --db "$T/f.db" check
+expect_status 0 "check agrees the database is clean" $CC --db "$db_f" check
 
 # Global options after the command words, and usage errors exit 1.
 expect_status 0 "global --db after the command" $CC summary --db "$CHAINCHIEF_DB"

@@ -4,8 +4,8 @@
 # values, under keys such as name_zh). Table output keeps its Chinese headers.
 . "$(dirname "$0")/lib.bash"
 $CC demo --enterprises 2000 --seed 3 --no-accounts > /dev/null 2>&1 || fail "demo"
-U=$(sqlite3 "$CHAINCHIEF_DB" "select uscc from enterprises where region / 10000 = 50 order by uscc limit 1")
-U2=$(sqlite3 "$CHAINCHIEF_DB" "select e.uscc from supply_edges s join enterprises e on e.id = s.supplier_id limit 1" 2>/dev/null)
+U=$(sql "select uscc from enterprises where region / 10000 = 50 order by uscc limit 1")
+U2=$(sql "select e.uscc from supply_edges s join enterprises e on e.id = s.supplier_id limit 1" 2>/dev/null)
 [ -n "$U2" ] || U2=$U
 $CC user add keys_analyst --role analyst --password 'Wq7#vLp2-zR9x' > /dev/null || fail "user add"
 $CC list create lk --model listing_reserve > /dev/null || fail "list create"
@@ -13,7 +13,7 @@ $CC list add lk "$U" --tier seed --reason "test" > /dev/null 2>&1
 $CC case add "$U" --kind land --title 用地 --department 规自局 > /dev/null || fail "case add"
 $CC match post --kind demand --uscc "$U" --title 采购轴承 --valid-until 2099-12-31 > /dev/null || fail "match post"
 $CC match follow --user keys_analyst --keyword 轴承 > /dev/null || fail "match follow"
-P=$(sqlite3 "$CHAINCHIEF_DB" "select max(id) from postings")
+P=$(sql "select max(id) from postings")
 
 # One listing command a line.
 commands="

@@ -38,8 +38,8 @@ n=$(json 'd["opened"]' < "$T/out")
 [ "$n" -ge 1 ] && pass "some stalled cases opened ($n)" || fail "no stalled case opened"
 expect_status 0 "again" $CC listing stalled --months 6 --today 2026-12-01 --open --format json
 expect_eq "$(json 'd["opened"]' < "$T/out")" "0" "no second case for the same firms"
-c=$(sqlite3 "$CHAINCHIEF_DB" "SELECT count(*) = count(DISTINCT enterprise_id) AND count(*) = $n FROM cases WHERE title LIKE '上市进程停滞%'")
+c=$(sql "SELECT CASE WHEN count(*) = count(DISTINCT enterprise_id) AND count(*) = $n THEN 1 ELSE 0 END FROM cases WHERE title LIKE '上市进程停滞%'")
 expect_eq "$c" "1" "one case per stalled firm in the store"
-a=$(sqlite3 "$CHAINCHIEF_DB" "SELECT count(*) FROM audit WHERE action IN ('listing.consent', 'listing.engage', 'listing.stage')")
+a=$(sql "SELECT count(*) FROM audit WHERE action IN ('listing.consent', 'listing.engage', 'listing.stage')")
 expect_eq "$a" "3" "consent, engagement and stage audited"
 finish

@@ -84,7 +84,7 @@ expect_eq "$(json "[(x['tier'], x['manual']) for x in d if x['uscc'] == '$RETIER
 expect_eq "$(json "sum(x['uscc'] == '$ADD' for x in d), sum(x['uscc'] == '$REMOVE' for x in d)" < "$T/v5.json")" "1 0" "manual addition kept, removal stays out"
 
 # Every version audited.
-expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "SELECT count(*) FROM audit WHERE action='list.version' AND target='lr'")" "5" "one audit row per version"
+expect_eq "$(sql "SELECT count(*) FROM audit WHERE action='list.version' AND target='lr'")" "5" "one audit row per version"
 
 # The export is for circulation, not an interchange file.
 expect_status 0 "export" $CC list export lr --version 4 "$T/lr.xlsx"
@@ -101,10 +101,10 @@ PY
 expect_grep "^header True" "$T/x.check" "export header"
 expect_grep "^reason True" "$T/x.check" "export carries the reasons"
 
-# Versions are immutable even to the sqlite3 shell.
+# Versions are immutable even to direct SQL (the sqlite3 shell, psql).
 for sql in "UPDATE list_entries SET tier='x'" "DELETE FROM list_entries" \
            "UPDATE list_versions SET note='x'" "DELETE FROM list_versions" "DELETE FROM list_exits"; do
-  if sqlite3 "$CHAINCHIEF_DB" "$sql" 2> "$T/err"; then fail "sqlite3 $sql succeeded"; else pass "sqlite3 $sql refused"; fi
+  if sql "$sql" 2> "$T/err"; then fail "direct SQL $sql succeeded"; else pass "direct SQL $sql refused"; fi
   expect_grep "immutable" "$T/err" "the trigger says why ($sql)"
 done
 expect_eq "$($CC list versions lr --format json | json 'len(d)')" "5" "five versions remain"

@@ -7,10 +7,10 @@ $CC demo --enterprises 400 --seed 9 --no-accounts > /dev/null || fail "demo"
 # The demo writes a year of deals (demo_history); what this script adds is counted on top.
 $CC match stats --format json > "$T/st0.json"
 expect_eq "$(json 'd["totals"]["deals"] > 0 and d["totals"]["agreed"] > 0 and len(d["by_month"]) >= 6' < "$T/st0.json")" "True" "the demo has a history of deals over months"
-audit0=$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from audit where action like 'posting.%' or action = 'deal.mark'")
-cq=$(sqlite3 "$CHAINCHIEF_DB" "select uscc from enterprises where region / 10000 = 50 order by uscc limit 1")
-cd=$(sqlite3 "$CHAINCHIEF_DB" "select uscc from enterprises where region / 100 = 5101 order by uscc limit 1")
-n0=$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from postings")
+audit0=$(sql "select count(*) from audit where action like 'posting.%' or action = 'deal.mark'")
+cq=$(sql "select uscc from enterprises where region / 10000 = 50 order by uscc limit 1")
+cd=$(sql "select uscc from enterprises where region / 100 = 5101 order by uscc limit 1")
+n0=$(sql "select count(*) from postings")
 expect_status 0 "match --help" $CC match --help
 expect_grep "reindex" "$T/out" "help lists the subcommands"
 expect_status 2 "empty title refused" $CC match post --kind demand --uscc "$cq" --title ""
@@ -22,7 +22,7 @@ expect_grep "region_pref: '999999'" "$T/err" "the error names the region"
 expect_status 2 "unknown node refused" $CC match post --kind demand --uscc "$cq" --title 采购阀门 --node ic.nope
 expect_status 2 "bad kind refused" $CC match post --kind sell --uscc "$cq" --title 采购阀门
 expect_status 2 "unregistered poster refused" $CC match post --kind demand --uscc 91110000600037341L --title 采购阀门
-expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from postings")" "$n0" "refused postings stored nothing"
+expect_eq "$(sql "select count(*) from postings")" "$n0" "refused postings stored nothing"
 expect_status 0 "a demand from Chongqing" $CC match post --kind demand --uscc "$cq" --title 采购车规级MCU --node ic.mcu_soc --quantity 1000 --unit 片 --regions 510100 --valid-until 2099-12-31 --format json
 dem=$(json 'd["id"]' < "$T/out")
 expect_eq "$(json 'd["kind"]+" "+d["region_pref"]+" "+d["status"]' < "$T/out")" "demand 510100 open" "stored as given"
@@ -40,7 +40,7 @@ expect_status 2 "matches on a day that does not exist" $CC match find "$dem" --t
 expect_grep "today: '2026-13-45' is not a date" "$T/err" "the error names the option"
 expect_status 0 "matches as a table" $CC match find "$dem"
 expect_grep "供应车规级MCU芯片" "$T/out" "the table shows the match"
-old=$(sqlite3 "$CHAINCHIEF_DB" "select id from postings where title='供应车规级MCU旧货'")
+old=$(sql "select id from postings where title='供应车规级MCU旧货'")
 expect_status 2 "an expired posting has no matches" $CC match find "$old"
 expect_grep "expired" "$T/err" "and says why"
 # Search: 1 and 2 characters scan, 3+ use the trigram index; mixed Chinese/Latin/digits.
@@ -56,11 +56,11 @@ $CC user add ana --role analyst --password Kv8-pass-73619 > /dev/null
 $CC user add ent --role enterprise --uscc "$cq" --password Rz4-pass-51827 > /dev/null
 expect_status 0 "follow a keyword" $CC match follow --user ana --keyword 伺服电机
 expect_status 0 "follow it again" $CC match follow --user ana --keyword 伺服电机
-expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from subscriptions where value = '伺服电机'")" "1" "following twice (no kind) keeps one subscription"
+expect_eq "$(sql "select count(*) from subscriptions where value = '伺服电机'")" "1" "following twice (no kind) keeps one subscription"
 $CC match follow --user ent --region 510000 --kind supply > "$T/fr.txt"
 expect_eq "$?" "0" "follow a region"
 # A new subscription is filled at once with the open Sichuan supply postings it matches.
-open_sc=$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from postings p join enterprises e on e.id = p.enterprise_id where p.kind = 'supply' and p.status = 'open' and (p.valid_until is null or p.valid_until >= date('now')) and e.region / 10000 = 51")
+open_sc=$(sql "select count(*) from postings p join enterprises e on e.id = p.enterprise_id where p.kind = 'supply' and p.status = 'open' and (p.valid_until is null or p.valid_until >= '$(today)') and e.region / 10000 = 51")
 expect_eq "$(grep -o '([0-9]* open' "$T/fr.txt")" "($open_sc open" "the region subscription received the open postings it matches at once"
 expect_eq "$(( open_sc > 0 ))" "1" "the demo has open Sichuan supply postings"
 expect_status 2 "follow an unknown region" $CC match follow --user ana --region 999999
@@ -88,20 +88,20 @@ expect_grep "no posting 999999" "$T/err" "and says which"
 expect_status 2 "show an unknown posting" $CC match show 999999
 expect_status 1 "a posting number that is no number" $CC match find abc
 expect_status 1 "an unknown subcommand" $CC match frobnicate
-n=$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from audit where action like 'posting.%' or action = 'deal.mark'")
+n=$(sql "select count(*) from audit where action like 'posting.%' or action = 'deal.mark'")
 expect_eq "$((n - audit0))" 7 "writes audited (4 postings created, 1 withdrawn, 2 deal marks)"
 # A registered enterprise as the counterpart (no posting of its own): still one deal per pair.
-cq2=$(sqlite3 "$CHAINCHIEF_DB" "select uscc from enterprises where region / 10000 = 51 and uscc <> '$cd' order by uscc limit 1")
+cq2=$(sql "select uscc from enterprises where region / 10000 = 51 and uscc <> '$cd' order by uscc limit 1")
 expect_status 0 "mark an enterprise counterpart contacted" $CC match deal "$dem" --with "$cq2" --status contacted
 expect_status 0 "and agreed" $CC match deal "$dem" --with "$cq2" --status agreed --value 30
-expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "select count(*) || ' ' || max(status) from deals d join enterprises e on e.id = d.cp_enterprise_id where d.posting_id = $dem and e.uscc = '$cq2'")" "1 agreed" "one deal for the pair, at its latest status"
+expect_eq "$(sql "select count(*) || ' ' || max(status) from deals d join enterprises e on e.id = d.cp_enterprise_id where d.posting_id = $dem and e.uscc = '$cq2'")" "1 agreed" "one deal for the pair, at its latest status"
 # The product index is rebuilt after imports of enterprises or supply edges, not of indicators.
-sqlite3 "$CHAINCHIEF_DB" "DELETE FROM match_sellers WHERE (product_id, enterprise_id) = (SELECT product_id, enterprise_id FROM match_sellers LIMIT 1)"
-n1=$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from match_sellers")
+sql "DELETE FROM match_sellers WHERE (product_id, enterprise_id) = (SELECT product_id, enterprise_id FROM match_sellers LIMIT 1)"
+n1=$(sql "select count(*) from match_sellers")
 printf 'uscc,period,revenue\n%s,2024,123\n' "$cq" > "$T/ind.csv"
 expect_status 0 "an indicator import" $CC import "$T/ind.csv"
-expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from match_sellers")" "$n1" "an indicator import does not rebuild the product index"
+expect_eq "$(sql "select count(*) from match_sellers")" "$n1" "an indicator import does not rebuild the product index"
 $CC export enterprises "$T/ent.csv" > /dev/null
 expect_status 0 "an enterprise import" $CC import "$T/ent.csv"
-expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "select count(*) from match_sellers")" "$((n1 + 1))" "an enterprise import rebuilds it"
+expect_eq "$(sql "select count(*) from match_sellers")" "$((n1 + 1))" "an enterprise import rebuilds it"
 finish

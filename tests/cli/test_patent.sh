@@ -40,7 +40,7 @@ expect_grep "^4,kind,.*(utility_model)" "$R" "kind against the number's kind dig
 expect_grep "^5,ipc,.*'X12'" "$R" "a bad IPC code named"
 expect_grep "^7,filed,2016-12-17," "$R" "filing year against the number's year"
 expect_status 3 "re-import changes nothing" $CC --format json import "$T/pg.csv"
-expect_eq "$(/usr/bin/python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*), sum(status=\'valid\') from patents').fetchone())" "$CHAINCHIEF_DB")" "(2, 1)" "two patents, one in force"
+expect_eq "$(pyq "select count(*), sum(CASE WHEN status = 'valid' THEN 1 ELSE 0 END) from patents")" "[(2, 1)]" "two patents, one in force"
 expect_status 0 "stock" $CC --format json innov stock --chain power_battery --year 2022
 expect_eq "$(json '[(x["node"], x["stock"]) for x in d if x["node"] in ("cells", "cathode", "recycling")]' < "$T/out")" \
   "[('cathode', 1), ('cells', 1), ('recycling', None)]" "node stock; a node without IPC prefixes has none"
@@ -54,7 +54,7 @@ sed -e 's/一种锂离子电池,H01M 10\/0525;H01M 4\/5825,2017-08-01,2019-05-01
 grep -q 一种固态锂电池 "$T/p2.csv" || fail "the updated row was not written"
 expect_status 3 "the updated file" $CC --format json import "$T/p2.csv"
 expect_eq "$(json '(d["accepted"], d["rejected"])' < "$T/out")" "(2, 4)" "the same rows load"
-q() { /usr/bin/python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchall())" "$CHAINCHIEF_DB" "$1"; }
+q() { pyq "$1"; }
 expect_eq "$(q "select id, number, title, ipc, lapsed, status from patent_numbers order by id")" \
   "[(201710601862, '201710601862.3', '一种固态锂电池', 'H01M 10/0525', '2024-03-01', 'invalid'), (201811564288, '201811564288.X', '已失效', 'H04W 74/08', '2023-01-01', 'invalid')]" \
   "the row updated in place, keyed by its digits"
@@ -91,7 +91,7 @@ expect_status 0 "list" $CC --format json innov tech power_battery.separator
 expect_eq "$(json '[(x["status"], x["chokepoint"], x["in_catalogue"]) for x in d if x["technology"] == "干法隔膜"]' < "$T/out")" \
   "[('absent', 'yes', 'no')]" "a technology the commission added, absent, 卡脖子"
 expect_status 1 "a bad status" $CC innov tech power_battery.separator 干法隔膜 --status ahead
-expect_eq "$(/usr/bin/python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from audit where action='innov.tech'\").fetchone()[0])" "$CHAINCHIEF_DB")" "1" "audited once"
+expect_eq "$(sql "select count(*) from audit where action='innov.tech'")" "1" "audited once"
 # Platforms and consortia: registered, refused with the field named, coverage.
 expect_status 0 "a platform" $CC innov platform 电池中心 --kind 技术创新中心 --level 市级 --host "$U" --nodes "power_battery.cells;power_battery.bms" --recognised 2021-06-01
 expect_status 1 "a bad level" $CC innov platform 电池中心 --kind key_lab --level city

@@ -12,16 +12,16 @@ b=$($CC enterprise list --limit 2 --format json | json 'd[1]["uscc"]')
 # state present, and its reminders written.
 demo=$($CC report plans --format json | json '[p for p in d["plans"] if p["name"] == "月度经济指标直报（演示）"][0]["id"]')
 [ -n "$demo" ] || fail "the demo has its reporting plan"
-expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "SELECT count(DISTINCT period) FROM reports WHERE plan_id = $demo")" 4 "the demo opened four periods"
+expect_eq "$(sql "SELECT count(DISTINCT period) FROM reports WHERE plan_id = $demo")" 4 "the demo opened four periods"
 for s in accepted submitted returned draft open; do
-  n=$(sqlite3 "$CHAINCHIEF_DB" "SELECT count(*) FROM reports WHERE plan_id = $demo AND status = '$s'")
+  n=$(sql "SELECT count(*) FROM reports WHERE plan_id = $demo AND status = '$s'")
   [ "$n" -gt 0 ] && pass "the demo has $s reports ($n)" || fail "the demo has $s reports"
 done
 $CC report status "$demo" --format json > "$T/d.json"
 expect_eq "$(json '"%d" % (d["reported"] + d["pending"] + d["overdue"] == d["total"] and d["reported"] > 0)' < "$T/d.json")" 1 "the demo's latest period adds up, some reported"
-expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "SELECT count(*) > 0 FROM reports r WHERE plan_id = $demo AND status IN ('open','draft','returned') AND due < date('now')")" 1 "the demo has overdue reports"
-expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "SELECT count(*) = (SELECT count(DISTINCT enterprise_id) FROM chain_members WHERE chain = (SELECT substr(rule, 9) FROM report_plans WHERE id = $demo)) FROM reports WHERE plan_id = $demo AND period = (SELECT max(period) FROM reports WHERE plan_id = $demo)")" 1 "the demo's plan covers the chain's members"
-expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "SELECT count(*) > 0 FROM report_notices n JOIN reports r ON r.id = n.report_id WHERE r.plan_id = $demo AND n.kind = 'overdue'")" 1 "the demo wrote overdue reminders"
+expect_eq "$(sql "SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM reports r WHERE plan_id = $demo AND status IN ('open','draft','returned') AND due < '$(today)'")" 1 "the demo has overdue reports"
+expect_eq "$(sql "SELECT CASE WHEN count(*) = (SELECT count(DISTINCT enterprise_id) FROM chain_members WHERE chain = (SELECT substr(rule, 9) FROM report_plans WHERE id = $demo)) THEN 1 ELSE 0 END FROM reports WHERE plan_id = $demo AND period = (SELECT max(period) FROM reports WHERE plan_id = $demo)")" 1 "the demo's plan covers the chain's members"
+expect_eq "$(sql "SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM report_notices n JOIN reports r ON r.id = n.report_id WHERE r.plan_id = $demo AND n.kind = 'overdue'")" 1 "the demo wrote overdue reminders"
 expect_status 0 "a plan" $CC report plan 月报 --metrics revenue,employees,rd_staff,rd_expense --rule "list:$a;$b" --format json
 pid=$(json 'd["id"]' < "$T/out")
 expect_eq "$pid" $((demo + 1)) "the next plan"
@@ -45,7 +45,7 @@ expect_status 0 "corrected and submitted" $CC report submit "$id" --values "reve
 expect_status 0 "accepted" $CC report accept "$id"
 $CC report provenance "$a" --period 2026-11 --format json > "$T/p.json"
 expect_eq "$(json '[v["source"] for v in d["values"] if v["metric"] == "revenue"][0]' < "$T/p.json")" report "revenue's provenance is the report"
-expect_eq "$(sqlite3 "$CHAINCHIEF_DB" "SELECT count(*) FROM audit WHERE action = 'report.accept' AND actor <> 'demo'")" 1 "the accept is audited"
+expect_eq "$(sql "SELECT count(*) FROM audit WHERE action = 'report.accept' AND actor <> 'demo'")" 1 "the accept is audited"
 $CC report status "$pid" --today 2026-12-16 --format json > "$T/s.json"
 expect_eq "$(json '"%d %d %d %d" % (d["total"], d["reported"], d["pending"], d["overdue"])' < "$T/s.json")" "2 1 0 1" "on 2026-12-16: one reported, one overdue"
 expect_eq "$(json 'd["overdue_firms"][0]["uscc"]' < "$T/s.json")" "$b" "the overdue firm"

@@ -20,9 +20,11 @@ expect_eq "$(json 'd[-1]["id"] == "(chain)" and set(d[0]) >= {"id","inputs","sin
 # The market HHI by hand from the store (issue 14: every node was above 2,500 because the only
 # HHI was the mean of each buyer's own sourcing, a buyer with two or three suppliers being at
 # 3,300-5,000): each supplier's share in % of what Chongqing's buyers bought at the node.
-/usr/bin/python3 - "$CHAINCHIEF_DB" "$T/out" > "$T/hhi.check" <<'PY'
-import json, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
+/usr/bin/python3 - "$CHAINCHIEF_DB" "$T/out" "$TESTDB" > "$T/hhi.check" <<'PY'
+import json, os, sys
+sys.path.insert(0, os.path.dirname(sys.argv[3]))
+import testdb
+db = testdb.connect(sys.argv[1])
 rows = {r["id"].strip(): r for r in json.load(open(sys.argv[2]))}
 bad, checked = [], 0
 for node, in db.execute("SELECT DISTINCT node FROM supply_edges WHERE chain = 'ic'"):
@@ -45,7 +47,7 @@ expect_grep "^below_line True" "$T/hhi.check" "some supplier markets are below 2
 expect_status 1 "concentration of an unknown chain" $CC risk concentration --chain nochain
 expect_grep "nochain" "$T/err" "unknown chain named"
 expect_status 1 "unknown scope" $CC risk concentration --scope atlantis
-BUYER=$(sqlite3 "$CHAINCHIEF_DB" "SELECT e.uscc FROM supply_edges s JOIN enterprises e ON e.id = s.buyer_id LIMIT 1")
+BUYER=$(sql "SELECT e.uscc FROM supply_edges s JOIN enterprises e ON e.id = s.buyer_id LIMIT 1")
 expect_status 0 "concentration of one buyer" $CC risk concentration --buyer "$BUYER" --format json
 expect_eq "$(json 'len(d) >= 1 and all(x["suppliers"] >= 1 for x in d)' < "$T/out")" "True" "the buyer's inputs"
 
@@ -68,7 +70,7 @@ expect_status 0 "disrupt Sichuan" $CC risk disrupt --region 51 --format json
 expect_eq "$(json 'd["removed"] > 0 and d["affected"] >= d["removed"] and d["tiers"][0]["tier"] == 0 and d["tiers"][0]["affected"] == d["removed"] and abs(sum(t["value"] for t in d["tiers"]) - d["value"]) < 1e-3 * max(1, d["value"]) and len(d["chains"]) > 0 and len(d["nodes"]) > 0' < "$T/out")" "True" "tiers add up to the value at risk"
 expect_status 0 "disrupt a node" $CC risk disrupt --node ic.wafers
 expect_grep "removed [0-9]+ suppliers" "$T/out" "text summary"
-SUP=$(sqlite3 "$CHAINCHIEF_DB" "SELECT supplier FROM supply_edges GROUP BY supplier ORDER BY count(*) DESC LIMIT 1")
+SUP=$(sql "SELECT supplier FROM supply_edges GROUP BY supplier ORDER BY count(*) DESC LIMIT 1")
 expect_status 0 "disrupt one supplier" $CC risk disrupt --suppliers "$SUP" --spare 0 --format json
 expect_eq "$(json 'd["removed"] == 1' < "$T/out")" "True" "one supplier removed"
 expect_status 1 "unknown supplier" $CC risk disrupt --suppliers "$SUP",91500000MA0000000X
