@@ -308,10 +308,11 @@ int listing_progress_set(struct cc_store *st, const struct listing_move *m, stru
 			"INSERT INTO listing_progress(enterprise_id, stage, since, board, sponsor_id, "
 			"updated_by) VALUES(?1, ?2, coalesce(nullif(?3, ''), ?7), ?4, "
 			"nullif(?5, 0), ?6) ON CONFLICT(enterprise_id) DO UPDATE SET "
-			"since = CASE WHEN excluded.stage = stage AND ?3 = '' THEN since ELSE "
-			"excluded.since END, stage = excluded.stage, "
-			"board = coalesce(excluded.board, board), "
-			"sponsor_id = coalesce(excluded.sponsor_id, sponsor_id), "
+			"since = CASE WHEN excluded.stage = listing_progress.stage AND ?3 = '' "
+			"THEN listing_progress.since ELSE excluded.since END, "
+			"stage = excluded.stage, "
+			"board = coalesce(excluded.board, listing_progress.board), "
+			"sponsor_id = coalesce(excluded.sponsor_id, listing_progress.sponsor_id), "
 			"updated_by = excluded.updated_by",
 			err);
 	if (rc == 0) {

@@ -370,7 +370,9 @@ static int posting_write(struct cc_store *st, const struct posting_in *in, const
 	}
 	if (cc_stmt_step(s, err) < 0) {
 		rc = CC_EDB;
-		if (strstr(err->msg, "UNIQUE"))
+		/* SQLite: "UNIQUE constraint failed"; PostgreSQL: "duplicate key value violates
+		 * unique constraint". */
+		if (strstr(err->msg, "UNIQUE") || strstr(err->msg, "unique constraint"))
 			rc = ferr(err, CC_EEXIST, "title",
 				  "this enterprise already has a %s posting titled '%.*s'", p->kind,
 				  (int)(v->tn > 80 ? 80 : v->tn), v->title);
