@@ -12,6 +12,7 @@
 #include "domain/codes.h"
 #include "io/export.h"
 #include "io/import.h"
+#include "store/pg.h"
 #include "store/schema.h"
 
 int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
@@ -340,8 +341,10 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 		cli_table_print(&p.t, stdout, ctx->format);
 		printf("%d problem%s found\n", n, n == 1 ? "" : "s");
 	} else {
+		char shown[1024];
+		cc_pg_shown(ctx->db_path, shown, sizeof shown);
 		printf("database '%s' is clean: integrity, foreign keys and domain checks pass\n",
-		       ctx->db_path);
+		       shown);
 	}
 	cli_table_release(&p.t);
 	return n ? CLI_FAIL : CLI_OK;

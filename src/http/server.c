@@ -758,7 +758,9 @@ int http_serve(const char *db_path, const char *db_read, const char *listen, int
 	pthread_t rm;
 	reminders_stop = 0;
 	int rm_started = pthread_create(&rm, NULL, reminders, (void *)db_path) == 0;
-	fprintf(stderr, "chainchief serving %s on http://%s/ (%d threads); Ctrl-C stops\n", db_path,
+	char shown[1024];
+	cc_pg_shown(db_path, shown, sizeof shown); /* a password in a URL masked */
+	fprintf(stderr, "chainchief serving %s on http://%s/ (%d threads); Ctrl-C stops\n", shown,
 		listen, threads > 0 ? threads : 2);
 	int sig = 0;
 	sigwait(&set, &sig);

@@ -350,11 +350,11 @@ static int load_id_tables(struct cc_store *st)
 	return rc;
 }
 
-/* URL as messages show it: a password (postgresql://user:PASSWORD@host, or password=…)
- * masked. */
-static void shown_url(const char *url, char *out, size_t n)
+void cc_pg_shown(const char *url, char *out, size_t n)
 {
 	snprintf(out, n, "%s", url);
+	if (!cc_pg_is_url(url))
+		return;
 	char *scheme = strstr(out, "://"), *at = scheme ? strchr(scheme + 3, '@') : NULL;
 	char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
 	if (at && colon && colon < at && (size_t)(colon + 1 - out) + 3 < n) {
@@ -376,7 +376,7 @@ int cc_pg_open(struct cc_store *st, int flags, struct cc_error *err)
 	st->pg = calloc(1, sizeof *st->pg);
 	if (!st->pg)
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
-	shown_url(st->path, st->pg->shown, sizeof st->pg->shown);
+	cc_pg_shown(st->path, st->pg->shown, sizeof st->pg->shown);
 	st->pg->c = PQconnectdb(st->path);
 	if (!st->pg->c || PQstatus(st->pg->c) != CONNECTION_OK) {
 		const char *m = st->pg->c ? PQerrorMessage(st->pg->c) : "out of memory";

@@ -10,6 +10,10 @@
  * an SQLite file. */
 int cc_pg_is_url(const char *path);
 
+/* PATH as messages show it (OUT, N bytes): a PostgreSQL URL with its password masked
+ * (postgresql://user:***@host, password=***); an SQLite path as it is. */
+void cc_pg_shown(const char *path, char *out, size_t n);
+
 /*
  * Rewrites SQLite's parameters in SQL (`?`, numbered `?NNN`) as PostgreSQL's `$N` into OUT,
  * leaving quoted strings ('…'), quoted identifiers ("…"), dollar-quoted bodies ($$…$$) and

@@ -63,6 +63,15 @@ static void test_placeholders(void **state)
 	assert_true(cc_pg_is_url("postgres:///db?host=/tmp"));
 	assert_false(cc_pg_is_url("./chainchief.db"));
 	assert_false(cc_pg_is_url("postgresql.db"));
+	/* What messages (and serve's start-up line) show: a password masked, a path as it is. */
+	char shown[256];
+	cc_pg_shown("postgresql://cc:s3cret@db.example:5432/cc", shown, sizeof shown);
+	assert_string_equal(shown, "postgresql://cc:***@db.example:5432/cc");
+	cc_pg_shown("postgresql:///cc?host=/tmp&password=s3cret&sslmode=disable", shown,
+		    sizeof shown);
+	assert_string_equal(shown, "postgresql:///cc?host=/tmp&password=***&sslmode=disable");
+	cc_pg_shown("/srv/cc/password=x.db", shown, sizeof shown);
+	assert_string_equal(shown, "/srv/cc/password=x.db");
 }
 
 /* Every migration has a PostgreSQL text, with nothing of SQLite's left in it. */
