@@ -723,8 +723,10 @@ int http_serve(const char *db_path, const char *db_read, const char *listen, int
 	if (rc)
 		goto out;
 	/* Matching's text index, built in the background (FTS5 answers until it is ready);
-	 * CC_MATCH_TEXT_INDEX=0 leaves it out (its size at 1M postings: PERFORMANCE.md). */
-	if (cc_env_int("CC_MATCH_TEXT_INDEX", 1, 0, 1))
+	 * CC_MATCH_TEXT_INDEX=0 leaves it out (its size at 1M postings: PERFORMANCE.md). It
+	 * reproduces SQLite's FTS5 trigram index and finds its database by file: on PostgreSQL
+	 * the store's full text (pg_trgm) answers, without it. */
+	if (cc_env_int("CC_MATCH_TEXT_INDEX", 1, 0, 1) && !cc_pg_is_url(db_path))
 		match_text_start(db_path);
 
 	/* Signals are taken by sigwait below, in this thread only. */
