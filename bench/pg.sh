@@ -30,7 +30,7 @@ if [ -z "${PG_URL:-}" ]; then
 fi
 
 # The plain tables of the peer: one text column per column of the file's header.
-cols() { head -1 "$1" | tr ',' '\n' | awk '{printf "%sc%d text", NR > 1 ? ", " : "", NR}'; }
+cols() { head -1 "$1" | tr ',' '\n' | awk '{printf "%sc%d text", (NR > 1 ? ", " : ""), NR}'; }
 E_COLS=$(cols "$W/csv/enterprises.csv")
 I_COLS=$(cols "$W/csv/indicators.csv")
 

@@ -252,7 +252,11 @@ static void test_backends(void **state)
 		cc_store_exec(st, "DROP SCHEMA public CASCADE; CREATE SCHEMA public", &err), 0);
 	cc_store_close(st);
 	assert_int_equal(cc_store_open(&st, url, CC_STORE_CREATE, &err), 0);
+	/* the first-load path (constraints dropped and added again) for any file: taken by
+	 * m1.csv, given up for i1.csv and s1.csv (keys repeated) */
+	setenv("CC_BULK_FIRST_ROWS", "1", 1);
 	scenario(st, &pg);
+	unsetenv("CC_BULK_FIRST_ROWS");
 	cc_store_close(st);
 	if (strcmp(cc_buf_str(&lite), cc_buf_str(&pg)) != 0) {
 		/* the first line that differs */
