@@ -8,8 +8,17 @@
 # The server is a throw-away one from scripts/pg_tmp.sh (stopped at the end), unless PG_URL
 # names a database to use (its public schema is dropped). The CSV files are generated once
 # (chainchief demo --csv-out) and kept in BENCH_DIR.
+#
+#   bench/pg.sh http [ENTERPRISES] [SECONDS]   (defaults 20000 and 10)
+# The serving half: the same demo data (made on SQLite, `chainchief copy` to PostgreSQL) served
+# by two servers on one PostgreSQL (wrk on each at once, half the connections each: summed
+# req/s, the larger p99) against one server on SQLite (bench/http.sh's way), for the list and
+# a chain map; then write-on-A to visible-on-B latency from tests/pg/test_servers.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = http ]; then
+  exec bash bench/pg_http.sh "${@:2}"
+fi
 N=${1:-1000000}
 Y=${2:-4}
 CC=${CC:-build/chainchief}

@@ -254,7 +254,7 @@ static void lite_bind(struct cc_stmt *s, int np, const struct cc_val *v, int n)
 		case CC_VAL_INT: cc_stmt_bind_int64(s, k + 1, v[k].i); break;
 		case CC_VAL_REAL: cc_stmt_bind_double(s, k + 1, v[k].d); break;
 		case CC_VAL_TEXT: cc_stmt_bind_text_static(s, k + 1, v[k].s, v[k].n); break;
-		default: cc_stmt_bind_null(s, k + 1); break;
+		default: break; /* the reset left it NULL */
 		}
 	}
 }
