@@ -264,7 +264,8 @@ def first_uscc():
         con.close()
 
 
-def test_connections():
+def connections_held():
+    """Opens 24 connections with unfinished requests; returns how many the server kept."""
     socks = []
     for _ in range(24):
         try:
@@ -284,10 +285,21 @@ def test_connections():
             open_ += 1
         except OSError:
             pass
-    check(open_ == 16, "one client address holds at most 16 connections (%d of %d stayed)" % (
-        open_, len(socks)), open_)
     for s in socks:
         s.close()
+    return open_, len(socks)
+
+
+def test_connections():
+    open_, tried = connections_held()
+    if open_ != 16:
+        # An earlier test's connection the server had not yet closed counts against the
+        # address on a loaded machine (ASan, 2 cores shared): once more after it has. A slot
+        # the server never gives back fails both times.
+        time.sleep(2)
+        open_, tried = connections_held()
+    check(open_ == 16, "one client address holds at most 16 connections (%d of %d stayed)" % (
+        open_, tried), open_)
     time.sleep(0.3)
     # Slow headers: one line every 0.5 s is cut after the 2 s deadline; others are served.
     slow = socket.create_connection(("127.0.0.1", PORT))
