@@ -571,11 +571,9 @@ struct periods {
  * The periods held (SAMPLE 0): one scan of the indicators, ~0.5 s at 5M rows (no index has
  * the period first). Or (SAMPLE > 0) those of the first and the last SAMPLE rows in key
  * order and of SAMPLE / 16 firms at even steps of id between: milliseconds (~10k rows at
- * 1M), and a
- * range within the true one, which a build checks while it reads
- * every row (a row outside it makes the build read the periods in full and the indicators
- * again: build_in_tx). Data where the first and last firms report the years the others do
- * never pay the scan.
+ * 1M), and a range within the true one, which a build checks while it reads every row (a
+ * row outside it makes the build read the periods in full and the indicators again:
+ * build_in_tx). Data whose sampled firms report the years the others do never pay the scan.
  */
 static int read_periods(struct cc_store *st, int monthly, int64_t sample, struct periods *p,
 			struct cc_error *err)
@@ -944,8 +942,8 @@ out:
 struct edge_out {
 	int32_t *sup, *buy, *node;
 	double *val, *share;
-	/* Read before the registry (edges_read_raw): each edge's supplier code, and in buy its
-	 * buyer's store id (-1 when out of range), until edges_resolve; NULL otherwise. */
+	/* Read before the registry (edges_read with no map): each edge's supplier code, and in buy
+	 * its buyer's store id (-1 when out of range), until edges_resolve; NULL otherwise. */
 	char (*code)[18];
 	int64_t k, cap; /* edges held, room */
 	char (*ouscc)[19];
@@ -1641,8 +1639,6 @@ static void *side_main(void *arg)
 		sd->early_rc = supply_part(sd->st, sd->f, sd->cat, NULL, sd->row_mid, INT64_MAX,
 					   &sd->early, &sd->early_err);
 		sd->early_seconds = mono_seconds() - t0;
-		if (getenv("CC_FRAME_TRACE"))
-			fprintf(stderr, "early: %.3f-%.3f\n", t0, mono_seconds());
 	}
 	side_wait(sd, &sd->go);
 	struct parts_queue *q = sd->queue;
@@ -1691,8 +1687,6 @@ static int part_item(struct parts_queue *q, int k, struct cc_store *st, double *
 		slot = 0;
 	}
 	seconds[slot] += mono_seconds() - t0;
-	if (getenv("CC_FRAME_TRACE"))
-		fprintf(stderr, "item %d on %p: %.3f-%.3f\n", k, (void *)st, t0, mono_seconds());
 	return rc;
 }
 
@@ -1719,10 +1713,11 @@ static void *part_run(void *arg)
  * through ST2, a connection on the same snapshot), as the items of a parts_queue; then the
  * indicator columns are put in frame order and the second half's edges appended to the
  * first's. ID_CUT (PART_CHUNKS + 1 ids, NULL when no indicators are read) splits the
- * indicators; with FILL each chunk fills its annual rows with NaN first. SD (NULL for none): a
- * build's second thread, already running on ST2, which has
- * read the second half of the edges (when WHAT has them) and takes its share of the queue
- * from here. 0 or a negative CC_E*.
+ * indicators; with FILL each chunk fills its annual rows with NaN first. SD (NULL for none):
+ * a build's second thread, already running on ST2, which has read the second half of the
+ * edges (when WHAT has them) and takes its share of the queue from here. *OUTSIDE (may be
+ * NULL) tells whether an indicator row lay outside F's periods (the build reads again). 0 or
+ * a negative CC_E*.
  */
 static int load_parts(struct cc_store *st, struct cc_store *st2, struct cc_frame *f, unsigned what,
 		      const struct cc_catalogue *cat, const int32_t *scan_perm,
@@ -1863,8 +1858,6 @@ static int build_in_tx(struct cc_store *st, struct cc_frame *f, int flags,
 	f->index_of_id = idmap;
 	f->max_id = maxid;
 	t[1] = mono_seconds();
-	if (getenv("CC_FRAME_TRACE"))
-		fprintf(stderr, "registry: %.3f-%.3f\n", t[0], t[1]);
 	if (sd.running) {
 		side_wait(&sd, &sd.ready);
 		if (rc == 0 && sd.rc)
