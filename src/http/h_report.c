@@ -401,19 +401,20 @@ json_t *h_as_of(const struct cc_frame *f, const struct chain_scope *scope, int c
 	uint8_t *mask = NULL, *chains = NULL;
 	if (!r || !f)
 		return NULL;
+	if (max_period > 0 && max_period < 10000)
+		max_period *= 100; /* a year */
 	struct as_of_memo *memo = NULL;
 	if (!in && nmetrics >= 0 && nmetrics <= CC_M_BASE_COUNT) {
 		/* cc_frame_ext only memoises on F. */
 		memo = cc_frame_ext((struct cc_frame *)f, CC_FRAME_SLOT_AS_OF, as_of_make,
 				    as_of_free);
-		int mp = max_period > 0 && max_period < 10000 ? max_period * 100 : max_period;
 		int hit = 0;
 		struct report_as_of got;
 		if (memo) {
 			pthread_mutex_lock(&memo->lock);
 			for (int k = 0; k < memo->n && !hit; k++)
 				if (as_of_same(&memo->e[k], scope, chain, metrics, nmetrics,
-					       monthly, mp)) {
+					       monthly, max_period)) {
 					got = memo->e[k].a;
 					hit = 1;
 				}
@@ -437,8 +438,6 @@ json_t *h_as_of(const struct cc_frame *f, const struct chain_scope *scope, int c
 	}
 	struct report_as_of a;
 	json_t *j = NULL;
-	if (max_period > 0 && max_period < 10000)
-		max_period *= 100; /* a year */
 	if (report_as_of(f, in, metrics, nmetrics, monthly, max_period, r->as_of_share, &a) == 0) {
 		j = report_as_of_json(&a, r->as_of_share, metrics, nmetrics);
 		if (memo) {
