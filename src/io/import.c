@@ -861,33 +861,32 @@ static void rb_bind(struct cc_stmt *s, const struct rowbuf *rb)
 	}
 }
 
+/* Prepares SQL into *STMT, or keeps its text in *TEXT for the bulk load; what either held
+ * before goes. */
+static int row_statement(struct imp *im, const char *sql, struct cc_stmt **stmt, char **text)
+{
+	cc_stmt_free(*stmt);
+	*stmt = NULL;
+	free(*text);
+	*text = NULL;
+	if (im->use_bulk) {
+		*text = strdup(sql);
+		return *text ? 0 : cc_error_set(im->err, CC_ENOMEM, "out of memory");
+	}
+	return cc_stmt_prepare(im->st, stmt, sql, im->err);
+}
+
 /* Prepares the kind's row statement, or keeps its text for the bulk load. */
 static int begin_row_statement(struct imp *im, const char *sql)
 {
-	cc_stmt_free(im->upsert);
-	im->upsert = NULL;
-	free(im->upsert_sql);
-	im->upsert_sql = NULL;
-	if (im->use_bulk) {
-		im->upsert_sql = strdup(sql);
-		return im->upsert_sql ? 0 : cc_error_set(im->err, CC_ENOMEM, "out of memory");
-	}
-	return cc_stmt_prepare(im->st, &im->upsert, sql, im->err);
+	return row_statement(im, sql, &im->upsert, &im->upsert_sql);
 }
 
 /* Prepares the plain INSERT tried before the upsert (SQL, the upsert without its conflict
  * clause), or keeps its text for the bulk load. */
 static int plain_statement(struct imp *im, const char *sql)
 {
-	cc_stmt_free(im->plain);
-	im->plain = NULL;
-	free(im->plain_sql);
-	im->plain_sql = NULL;
-	if (im->use_bulk) {
-		im->plain_sql = strdup(sql);
-		return im->plain_sql ? 0 : cc_error_set(im->err, CC_ENOMEM, "out of memory");
-	}
-	return cc_stmt_prepare(im->st, &im->plain, sql, im->err);
+	return row_statement(im, sql, &im->plain, &im->plain_sql);
 }
 
 /* Appends "col=excluded.col" for every present column among NAMES to the upsert's SET list. */
