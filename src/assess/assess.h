@@ -100,40 +100,15 @@ struct assess_once {
 	int done, rc;
 	struct cc_error err;
 };
-#define ASSESS_ONCE(path, parse, model)                                                            \
+#define ASSESS_ONCE(path_, parse_, model_)                                                         \
 	{                                                                                          \
-		(path), (parse), (model), PTHREAD_MUTEX_INITIALIZER, 0, 0,                         \
-		{                                                                                  \
-			0                                                                          \
-		}                                                                                  \
+		.path = (path_), .parse = (parse_), .model = (model_),                             \
+		.mu = PTHREAD_MUTEX_INITIALIZER                                                    \
 	}
 /* O's model, read and parsed at the first call (by one thread); NULL with ERR (the first
- * call's failure, every time) when it could not be. */
+ * call's failure, every time) when it could not be. A standard's PFX_model_get is this over
+ * a static assess_once of its model file. */
 const void *assess_once_get(struct assess_once *o, struct cc_error *err);
-/*
- * Defines `void PFX_model_release(TYPE *m)` (drops the parsed JSON m->json that the model's
- * strings point into, and zeroes M) and `const TYPE *PFX_model_get(struct cc_error *err)`:
- * the process-wide model parsed from data/PATH by `int PFX_model_parse(TYPE *, const char *,
- * struct cc_error *)` at the first call.
- */
-#define ASSESS_MODEL_GET(pfx, type, path)                                                          \
-	void pfx##_model_release(type *m)                                                          \
-	{                                                                                          \
-		if (!m)                                                                            \
-			return;                                                                    \
-		json_decref(m->json);                                                              \
-		memset(m, 0, sizeof *m);                                                           \
-	}                                                                                          \
-	static int pfx##_parse_any(void *m, const char *text, struct cc_error *err)                \
-	{                                                                                          \
-		return pfx##_model_parse(m, text, err);                                            \
-	}                                                                                          \
-	static type pfx##_shared;                                                                  \
-	static struct assess_once pfx##_once = ASSESS_ONCE(path, pfx##_parse_any, &pfx##_shared);  \
-	const type *pfx##_model_get(struct cc_error *err)                                          \
-	{                                                                                          \
-		return assess_once_get(&pfx##_once, err);                                          \
-	}
 
 /* ---- JSON (json_t arguments are void * so that callers need not include jansson) ---- */
 struct cc_buf;

@@ -90,7 +90,27 @@ out:
 	return rc;
 }
 
-ASSESS_MODEL_GET(digital, struct digital_model, "digital/maturity.json")
+void digital_model_release(struct digital_model *m)
+{
+	if (!m)
+		return;
+	json_decref(m->json);
+	memset(m, 0, sizeof *m);
+}
+
+/* digital_model_parse as assess_once calls it. */
+static int parse_any(void *m, const char *text, struct cc_error *err)
+{
+	return digital_model_parse(m, text, err);
+}
+
+static struct digital_model shared;
+static struct assess_once once = ASSESS_ONCE("digital/maturity.json", parse_any, &shared);
+
+const struct digital_model *digital_model_get(struct cc_error *err)
+{
+	return assess_once_get(&once, err);
+}
 
 /*
  * GB/T 39116-2020 §5 (成熟度等级): an enterprise is at level L when L's requirements and every

@@ -137,7 +137,27 @@ out:
 	return rc;
 }
 
-ASSESS_MODEL_GET(green_factory, struct gf_model, "green/factory.json")
+void green_factory_model_release(struct gf_model *m)
+{
+	if (!m)
+		return;
+	json_decref(m->json);
+	memset(m, 0, sizeof *m);
+}
+
+/* green_factory_model_parse as assess_once calls it. */
+static int parse_any(void *m, const char *text, struct cc_error *err)
+{
+	return green_factory_model_parse(m, text, err);
+}
+
+static struct gf_model shared;
+static struct assess_once once = ASSESS_ONCE("green/factory.json", parse_any, &shared);
+
+const struct gf_model *green_factory_model_get(struct cc_error *err)
+{
+	return assess_once_get(&once, err);
+}
 
 /*
  * GB/T 36132-2018 §4 (基本要求) and §5-§6 (评价指标, 权重): the basic requirements are
