@@ -734,6 +734,18 @@ static void test_ratelimit(void **state)
 	assert_int_equal(http_ratelimit_check(st, "10.1.2.3|late-comer", 1), 0);
 	assert_int_equal(cc_store_int(st, "SELECT count(*) FROM login_failures", 0), 1);
 	assert_int_equal(http_ratelimit_check(st, key, 0), 0);
+	/* While another server holds the writers' lock past the busy timeout, a failure cannot
+	 * be counted: CC_EBUSY (h_login answers 503), nothing half-written; the check itself
+	 * only reads and still answers. */
+	assert_int_equal(cc_store_begin(st, &err), 0);
+	setenv("CC_BUSY_TIMEOUT_MS", "200", 1);
+	assert_int_equal(cc_store_open(&other_server, db_path, 0, &err), 0);
+	unsetenv("CC_BUSY_TIMEOUT_MS");
+	assert_int_equal(http_ratelimit_check(other_server, "10.1.2.3|locked-out", 0), 0);
+	assert_int_equal(http_ratelimit_check(other_server, "10.1.2.3|locked-out", 1), CC_EBUSY);
+	cc_store_rollback(st);
+	cc_store_close(other_server);
+	assert_int_equal(cc_store_int(st, "SELECT count(*) FROM login_failures", 0), 1);
 }
 
 /*
