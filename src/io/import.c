@@ -211,9 +211,9 @@ struct batch {
 struct imp {
 	int csv; /* the file is CSV: cells may carry our exports' formula guard (XLSX never) */
 	struct cc_store *st;
-	/* The plain INSERT is tried before the upsert (SQLite): a failed statement leaves the
-	 * transaction usable there. On PostgreSQL it aborts the transaction, so rows go straight
-	 * to the upsert, which costs no more than the INSERT there. */
+	/* The plain INSERT is tried before the upsert where a failed statement leaves the
+	 * transaction usable (cc_store_failure_keeps_tx: SQLite). Elsewhere rows go straight to
+	 * the upsert. */
 	int plain_ok;
 	const struct cc_import_opts *opts;
 	struct cc_import_result *res;
@@ -2618,7 +2618,7 @@ static void imp_init(struct imp *im, struct cc_store *st, const char *path,
 	res->kind = opts->kind;
 	res->format = "";
 	im->st = st;
-	im->plain_ok = strcmp(cc_store_backend(st), "postgresql") != 0;
+	im->plain_ok = cc_store_failure_keeps_tx(st);
 	im->opts = opts;
 	im->res = res;
 	im->err = err;
@@ -2847,11 +2847,11 @@ static int begin_load(struct imp *im, struct load *ld)
 		if (rc)
 			return rc;
 	}
-	/* A big file maps the registry. So does a file of more than a megabyte on PostgreSQL,
-	 * where a look-up per row is a round trip to the server (~40 µs). */
+	/* A big file maps the registry. So does a file of more than a megabyte where a look-up
+	 * per row is a round trip to a server. */
 	if (im->kind != CC_KIND_ENTERPRISES &&
 	    (cc_table_size(ld->t) > (32u << 20) ||
-	     (!im->plain_ok && cc_table_size(ld->t) > (1u << 20))))
+	     (cc_store_round_trips(st) && cc_table_size(ld->t) > (1u << 20))))
 		return map_registry(im);
 	return 0;
 }

@@ -270,3 +270,15 @@ void cc_store_foreign_keys(struct cc_store *st, int on)
 		return;
 	cc_store_exec(st, on ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF", NULL);
 }
+
+/* ---- what a failed or a single statement costs ---- */
+
+int cc_store_failure_keeps_tx(const struct cc_store *st)
+{
+	return !st->pg;
+}
+
+int cc_store_round_trips(const struct cc_store *st)
+{
+	return st->pg != NULL;
+}

@@ -96,4 +96,17 @@ void cc_store_journal_normal(struct cc_store *st);
  */
 void cc_store_foreign_keys(struct cc_store *st, int on);
 
+/* ---- what a failed or a single statement costs ---- */
+
+/*
+ * 1 when a statement that fails on ST (a constraint refusing a row) leaves its transaction
+ * usable, so that a writer may try a cheap plain INSERT and upsert the row only when it
+ * fails (SQLite); 0 when the failure aborts the transaction (PostgreSQL: only a savepoint
+ * would save it, and the upsert costs no more than the INSERT there).
+ */
+int cc_store_failure_keeps_tx(const struct cc_store *st);
+/* 1 when every statement on ST is a round trip to a server (PostgreSQL, ~40 µs), so that a
+ * look-up per row is worth replacing by a map read once; 0 in process (SQLite). */
+int cc_store_round_trips(const struct cc_store *st);
+
 #endif
