@@ -254,8 +254,7 @@ int assess_rollup_write(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 	void *chains = calloc((size_t)cat->nchains + 1, ts);
 	int *chain_n = calloc((size_t)cat->nchains + 1, sizeof *chain_n);
 	struct cc_slots ds = {0}; /* the rows of dist by region */
-	int32_t *dkey = NULL;	  /* each row's region, in ds's order */
-	int dcap = 0;
+	int32_t *dkey = NULL;	  /* each row's region (cc_slots_keys) */
 	int *seen = malloc(sizeof *seen * (size_t)(cat->nchains + 1));
 	if (!all || !value || !chains || !chain_n || !seen) {
 		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
@@ -268,14 +267,10 @@ int assess_rollup_write(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 			continue;
 		ru->add(all, value);
 		int k = cc_slots_row(&ds, f->region[i], &dist, ts);
-		int32_t *nk = k >= dcap ? realloc(dkey, sizeof *nk * (size_t)(dcap + 64)) : NULL;
-		if (nk)
-			dkey = nk, dcap += 64;
-		if (k < 0 || k >= dcap) {
+		if (k < 0) {
 			rc = cc_error_set(err, CC_ENOMEM, "out of memory");
 			goto out;
 		}
-		dkey[k] = f->region[i];
 		ru->add(row_at(dist, ts, k), value);
 		for (int c = 0; c < cat->nchains; c++)
 			seen[c] = 0;
@@ -290,6 +285,12 @@ int assess_rollup_write(struct cc_jw *w, struct cc_store *st, const struct cc_fr
 	if (rc < 0)
 		goto out;
 	rc = 0;
+	dkey = malloc(sizeof *dkey * (size_t)(ds.n + 1));
+	if (!dkey) {
+		rc = cc_error_set(err, CC_ENOMEM, "out of memory");
+		goto out;
+	}
+	cc_slots_keys(&ds, dkey);
 	cc_jw_object(w);
 	cc_jw_kint(w, "year", year);
 	cc_jw_kint(w, "region", region);

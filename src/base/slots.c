@@ -58,6 +58,13 @@ int cc_slots_row(struct cc_slots *s, int32_t key, void **rows, size_t size)
 	return s->n++;
 }
 
+void cc_slots_keys(const struct cc_slots *s, int32_t *out)
+{
+	for (uint32_t i = 0; s->slot && i <= s->mask; i++)
+		if (s->slot[i] >= 0)
+			out[s->slot[i]] = s->key[i];
+}
+
 void cc_slots_release(struct cc_slots *s)
 {
 	free(s->key);

@@ -22,6 +22,9 @@ struct cc_slots {
  * cc_slots_release when done.
  */
 int cc_slots_row(struct cc_slots *s, int32_t key, void **rows, size_t size);
+/* Writes each row's key into OUT[row] (S->n of them): the keys in order of first
+ * appearance, read off the hash once rather than kept beside the rows. */
+void cc_slots_keys(const struct cc_slots *s, int32_t *out);
 void cc_slots_release(struct cc_slots *s);
 
 #endif

@@ -83,6 +83,12 @@ def main():
         check(st == 200 and summ["totals"]["levels"] == [want.get(l, 0) for l in range(6)]
               and sum(x["assessed"] for x in summ["districts"]) == summ["totals"]["assessed"],
               "the summary's levels are the store's, and the districts add up", summ["totals"])
+        by_region = dict(db.execute("SELECT e.region, count(*) FROM maturity_assessments a JOIN "
+                                    "enterprises e ON e.id = a.enterprise_id WHERE a.year = ? "
+                                    "GROUP BY e.region", (year,)).fetchall())
+        check({x["region"]: x["assessed"] for x in summ["districts"]} == by_region
+              and len(summ["districts"]) == len(by_region),
+              "each district row is its region's assessments", summ["districts"][:3])
         st, cs = s["chief"].req("GET", "/api/v1/digital/summary")
         want_nev = db.execute("SELECT count(DISTINCT a.enterprise_id) FROM maturity_assessments a "
                               "JOIN chain_members m ON m.enterprise_id = a.enterprise_id WHERE "
