@@ -521,32 +521,6 @@ int cc_pg_log_bulk(struct cc_store *st, int on, struct cc_error *err)
 	return rc;
 }
 
-int cc_pg_log_prune(struct cc_store *st, const char *name, int64_t seq, struct cc_error *err)
-{
-	struct cc_stmt *s = NULL;
-	int rc = cc_stmt_prepare(st, &s,
-				 "INSERT INTO change_readers(name, seq, seen_at) VALUES(?1, ?2, "
-				 "extract(epoch FROM now())::bigint) ON CONFLICT(name) DO UPDATE "
-				 "SET seq = excluded.seq, seen_at = excluded.seen_at",
-				 err);
-	if (rc)
-		return rc;
-	cc_stmt_bind_text(s, 1, name, strlen(name));
-	cc_stmt_bind_int64(s, 2, seq);
-	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
-	cc_stmt_free(s);
-	/* The newest row stays: the log's position is its largest sequence number (a sequence's
-	 * own value is not transactional). */
-	if (rc == 0)
-		rc = cc_pg_exec(st,
-				"DELETE FROM change_readers WHERE seen_at < "
-				"extract(epoch FROM now())::bigint - 3600;"
-				"DELETE FROM changes WHERE seq <= (SELECT min(seq) FROM "
-				"change_readers) AND seq < (SELECT max(seq) FROM changes)",
-				err);
-	return rc;
-}
-
 /* The channel the change log's trigger notifies (schema_pg.c, migration 30). */
 #define LISTEN_SQL "LISTEN cc_changes;"
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sqlite3.h>
 #include "base/buf.h"
@@ -527,29 +528,44 @@ int cc_store_log_bulk(struct cc_store *st, int on, struct cc_error *err)
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * One text for both backends: the time is bound from C (store.h: time stamps are computed in
+ * C). On PostgreSQL the newest row stays: the log's position is its largest sequence number
+ * there (cc_pg_log_seq; a sequence's own value is not transactional), while SQLite keeps it in
+ * sqlite_sequence.
+ */
 int cc_store_log_prune(struct cc_store *st, const char *name, int64_t seq, struct cc_error *err)
 {
-	if (st->pg)
-		return cc_pg_log_prune(st, name, seq, err);
+	int64_t now = (int64_t)time(NULL);
 	struct cc_stmt *s = NULL;
-	int rc = cc_stmt_prepare(st, &s,
-				 "INSERT INTO change_readers(name, seq, seen_at) VALUES(?1, ?2, "
-				 "strftime('%s','now')) ON CONFLICT(name) DO UPDATE SET "
-				 "seq = excluded.seq, seen_at = excluded.seen_at",
-				 err);
+	int rc =
+		cc_stmt_prepare(st, &s,
+				"INSERT INTO change_readers(name, seq, seen_at) VALUES(?1, ?2, ?3) "
+				"ON CONFLICT(name) DO UPDATE SET seq = excluded.seq, "
+				"seen_at = excluded.seen_at",
+				err);
 	if (rc)
 		return rc;
 	cc_stmt_bind_text(s, 1, name, strlen(name));
 	cc_stmt_bind_int64(s, 2, seq);
+	cc_stmt_bind_int64(s, 3, now);
 	rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	cc_stmt_free(s);
+	s = NULL;
+	if (rc == 0)
+		rc = cc_stmt_prepare(st, &s, "DELETE FROM change_readers WHERE seen_at < ?1", err);
+	if (rc == 0) {
+		cc_stmt_bind_int64(s, 1, now - 3600);
+		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+	}
 	cc_stmt_free(s);
 	if (rc == 0)
 		rc = cc_store_exec(
 			st,
-			"DELETE FROM change_readers WHERE seen_at < strftime('%s','now') - "
-			"3600;"
-			"DELETE FROM changes WHERE seq <= (SELECT min(seq) FROM "
-			"change_readers)",
+			st->pg ? "DELETE FROM changes WHERE seq <= (SELECT min(seq) FROM "
+				 "change_readers) AND seq < (SELECT max(seq) FROM changes)"
+			       : "DELETE FROM changes WHERE seq <= (SELECT min(seq) FROM "
+				 "change_readers)",
 			err);
 	return rc;
 }

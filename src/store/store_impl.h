@@ -52,7 +52,6 @@ int64_t cc_pg_int(struct cc_store *st, const char *sql, int64_t def);
 int64_t cc_pg_log_seq(struct cc_store *st);
 struct cc_store *cc_pg_same_snapshot(struct cc_store *st, int64_t seq);
 int cc_pg_log_bulk(struct cc_store *st, int on, struct cc_error *err);
-int cc_pg_log_prune(struct cc_store *st, const char *name, int64_t seq, struct cc_error *err);
 int cc_pg_log_listen(struct cc_store *st, struct cc_error *err);
 int cc_pg_log_wait(struct cc_store *st, int fd, int timeout_ms);
 int64_t cc_pg_changes(struct cc_store *st);
