@@ -228,17 +228,16 @@ static PGresult *pg_exec_raw(struct cc_store *st, const char *sql)
 	return PQexec(st->pg->c, sql);
 }
 
-static int insert_table(const char *sql, char *t, size_t n);
+static int returns_id(const struct cc_pg *pg, const char *sql);
 
 int cc_pg_exec(struct cc_store *st, const char *sql, struct cc_error *err)
 {
 	/* One INSERT into a table with an id: its id for cc_store_last_id, as on SQLite. */
-	char table[80], key[84];
 	char *returning = NULL;
-	if (st->pg->id_tables && insert_table(sql, table, sizeof table)) {
-		snprintf(key, sizeof key, ",%s,", table);
+	if (returns_id(st->pg, sql)) {
 		size_t n = strlen(sql);
-		if (strstr(st->pg->id_tables, key) && (returning = malloc(n + 16)) != NULL) {
+		returning = malloc(n + 16);
+		if (returning) {
 			memcpy(returning, sql, n);
 			memcpy(returning + n, " RETURNING id", 14);
 		}
@@ -618,6 +617,17 @@ static int insert_table(const char *sql, char *t, size_t n)
 	return 1;
 }
 
+/* Whether SQL is one INSERT into a table with an id column (load_id_tables): sent with
+ * RETURNING id, for cc_store_last_id. */
+static int returns_id(const struct cc_pg *pg, const char *sql)
+{
+	char table[80], key[84];
+	if (!pg->id_tables || !insert_table(sql, table, sizeof table))
+		return 0;
+	snprintf(key, sizeof key, ",%s,", table);
+	return strstr(pg->id_tables, key) != NULL;
+}
+
 /*
  * Marks the parameters the statement tests with `$N IS NULL` / `$N IS NOT NULL` (SQLite's
  * optional filter, `(?1 IS NULL OR col = ?1)`), and those it never names: PostgreSQL cannot
@@ -674,15 +684,11 @@ int cc_pg_prepare(struct cc_stmt *s, const char *sql, struct cc_error *err)
 		return cc_error_set(err, rc == CC_ENOMEM ? CC_ENOMEM : CC_EDB,
 				    "cannot prepare query: bad parameter number in '%.80s'", sql);
 	}
-	char table[80], key[84];
-	if (st->pg->id_tables && insert_table(b.data, table, sizeof table)) {
-		snprintf(key, sizeof key, ",%s,", table);
-		if (strstr(st->pg->id_tables, key)) {
-			ps->returning_id = 1;
-			if (cc_buf_puts(&b, " RETURNING id")) {
-				cc_buf_release(&b);
-				return cc_error_set(err, CC_ENOMEM, "out of memory");
-			}
+	if (returns_id(st->pg, b.data)) {
+		ps->returning_id = 1;
+		if (cc_buf_puts(&b, " RETURNING id")) {
+			cc_buf_release(&b);
+			return cc_error_set(err, CC_ENOMEM, "out of memory");
 		}
 	}
 	ps->sql = cc_buf_detach(&b);
