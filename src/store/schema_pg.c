@@ -1,8 +1,9 @@
 /*
  * The migrations of schema.c on PostgreSQL (cc_schema_pg, store/pg.h). There is one numbered
  * list: schema.c's. Migration N on PostgreSQL is schema.c's text for N with
- *   1. this file's substitutions for N (`fixes`: an exact piece of SQLite text and what
- *      PostgreSQL says instead, e.g. printf -> lpad), applied first;
+ *   1. this file's substitutions for N (`fixes`: an exact piece of SQLite text, or the text
+ *      from one piece through the next, and what PostgreSQL says instead, e.g. printf ->
+ *      lpad), applied first;
  *   2. SQLite-only statements left out: CREATE VIRTUAL TABLE (FTS5, fts5vocab), CREATE
  *      TRIGGER, INSERT INTO and DROP TABLE of the FTS5 tables (*_fts*, *_vocab);
  *   3. the rest rewritten word by word outside quotes: INTEGER -> BIGINT, REAL -> DOUBLE
@@ -30,9 +31,11 @@
 #define STAMP_S	 "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 #define STAMP_MS "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
+/* In migration N, FROM (through the end of the first UNTIL after it, when UNTIL is given)
+ * becomes TO. */
 struct fix {
 	int n;
-	const char *from, *to;
+	const char *from, *to, *until;
 };
 
 static const struct fix fixes[] = {
@@ -41,39 +44,24 @@ static const struct fix fixes[] = {
 	 "    status = 'agreed' AND coalesce(value, 0) <= 1e7,"
 	 "    status = 'agreed' AND coalesce(value, 0) <= 1e7, created_at",
 	 "    (status = 'agreed' AND coalesce(value, 0) <= 1e7)::int,"
-	 "    (status = 'agreed' AND coalesce(value, 0) <= 1e7)::int, created_at"},
+	 "    (status = 'agreed' AND coalesce(value, 0) <= 1e7)::int, created_at",
+	 NULL},
 	/* 14: the view's NULL column has the table's type */
-	{14, "NULL AS value_added", "NULL::double precision AS value_added"},
-	/* 25: users keeps its rows and the foreign keys to it: altered, not rebuilt */
-	{25,
-	 "CREATE TABLE users_new("
-	 "  id INTEGER PRIMARY KEY,"
-	 "  username TEXT NOT NULL UNIQUE CHECK(length(username) BETWEEN 1 AND 60),"
-	 "  password_hash TEXT NOT NULL,"
-	 "  role TEXT NOT NULL CHECK(role IN ('admin','analyst','chief','enterprise','investor')),"
-	 "  uscc TEXT, chains TEXT,"
-	 "  disabled INTEGER NOT NULL DEFAULT 0,"
-	 "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
-	 "  institution_id INTEGER REFERENCES institutions(id),"
-	 "  CHECK(role <> 'enterprise' OR uscc IS NOT NULL),"
-	 "  CHECK(role <> 'investor' OR institution_id IS NOT NULL));"
-	 "INSERT INTO users_new(id, username, password_hash, role, uscc, chains, disabled, "
-	 "created_at)"
-	 "  SELECT id, username, password_hash, role, uscc, chains, disabled, created_at FROM "
-	 "users;"
-	 "DROP TABLE users;"
-	 "ALTER TABLE users_new RENAME TO users;"
-	 "CREATE INDEX users_uscc ON users(uscc);",
+	{14, "NULL AS value_added", "NULL::double precision AS value_added", NULL},
+	/* 25: users keeps its rows and the foreign keys to it: altered, not rebuilt (schema.c's
+	 * users_new, from its CREATE through the index made again after the rename) */
+	{25, "CREATE TABLE users_new(",
 	 "ALTER TABLE users DROP CONSTRAINT users_role_check;"
 	 "ALTER TABLE users ADD CONSTRAINT users_role_check"
 	 "  CHECK(role IN ('admin','analyst','chief','enterprise','investor'));"
 	 "ALTER TABLE users ADD COLUMN institution_id INTEGER REFERENCES institutions(id);"
-	 "ALTER TABLE users ADD CHECK(role <> 'investor' OR institution_id IS NOT NULL);"},
+	 "ALTER TABLE users ADD CHECK(role <> 'investor' OR institution_id IS NOT NULL);",
+	 "CREATE INDEX users_uscc ON users(uscc);"},
 	/* 27: printf and substr's integer arguments (each fix applies to every occurrence) */
-	{27, "printf('%012d.', id)", "lpad(id::text, 12, '0') || '.'"},
-	{27, "printf('%08d.', id)", "lpad(id::text, 8, '0') || '.'"},
-	{27, "substr('0123456789X', 1 + (", "substr('0123456789X', (1 + ("},
-	{27, ") % 11, 1)", ") % 11)::int, 1)"},
+	{27, "printf('%012d.', id)", "lpad(id::text, 12, '0') || '.'", NULL},
+	{27, "printf('%08d.', id)", "lpad(id::text, 8, '0') || '.'", NULL},
+	{27, "substr('0123456789X', 1 + (", "substr('0123456789X', (1 + (", NULL},
+	{27, ") % 11, 1)", ") % 11)::int, 1)", NULL},
 };
 
 static const char *const extra[] = {
@@ -497,10 +485,19 @@ int cc_schema_pg(int n, struct cc_buf *out)
 		}
 		struct cc_buf next = CC_BUF_INIT(1u << 20);
 		for (; rc == 0 && at; at = strstr(from, fixes[f].from)) { /* every occurrence */
+			const char *end = at + strlen(fixes[f].from);
+			if (fixes[f].until) {
+				const char *u = strstr(end, fixes[f].until);
+				if (!u) {
+					rc = CC_EINVAL;
+					break;
+				}
+				end = u + strlen(fixes[f].until);
+			}
 			if (cc_buf_append(&next, from, (size_t)(at - from)) ||
 			    cc_buf_puts(&next, fixes[f].to))
 				rc = CC_ENOMEM;
-			from = at + strlen(fixes[f].from);
+			from = end;
 		}
 		if (rc == 0 && cc_buf_puts(&next, from))
 			rc = CC_ENOMEM;
