@@ -7,84 +7,48 @@
 #include "store/fulltext.h"
 #include "store/store.h"
 
-/* Each index's FTS5 table and its statements, static so that cc_stmt_cached keeps them. */
+/* Each index's FTS5 table T and its statements, static so that cc_stmt_cached keeps them. */
+// clang-format off
+#define FTS(T)                                                                              \
+	{T, "SELECT rowid, bm25(" T ") FROM " T " WHERE " T " MATCH ?1 ORDER BY rank LIMIT ?2", \
+	 "SELECT rowid, bm25(" T ") FROM " T " WHERE " T " MATCH ?1 ORDER BY rank",             \
+	 "SELECT count(*) FROM (SELECT 1 FROM " T " WHERE " T " MATCH ?1 LIMIT ?2)"}
+// clang-format on
 static const struct {
 	const char *table;
 	const char *top, *all, *count;
 } fts[] = {
-	[CC_FTS_POSTINGS] = {"postings_fts",
-			     "SELECT rowid, bm25(postings_fts) FROM postings_fts WHERE "
-			     "postings_fts MATCH ?1 ORDER BY rank LIMIT ?2",
-			     "SELECT rowid, bm25(postings_fts) FROM postings_fts WHERE "
-			     "postings_fts MATCH ?1 ORDER BY rank",
-			     "SELECT count(*) FROM (SELECT 1 FROM postings_fts WHERE postings_fts "
-			     "MATCH ?1 LIMIT ?2)"},
-	[CC_FTS_POSTINGS_SUPPLY] = {"postings_fts_supply",
-				    "SELECT rowid, bm25(postings_fts_supply) FROM "
-				    "postings_fts_supply WHERE postings_fts_supply MATCH ?1 "
-				    "ORDER BY rank LIMIT ?2",
-				    "SELECT rowid, bm25(postings_fts_supply) FROM "
-				    "postings_fts_supply WHERE postings_fts_supply MATCH ?1 "
-				    "ORDER BY rank",
-				    "SELECT count(*) FROM (SELECT 1 FROM postings_fts_supply WHERE "
-				    "postings_fts_supply MATCH ?1 LIMIT ?2)"},
-	[CC_FTS_POSTINGS_DEMAND] = {"postings_fts_demand",
-				    "SELECT rowid, bm25(postings_fts_demand) FROM "
-				    "postings_fts_demand WHERE postings_fts_demand MATCH ?1 "
-				    "ORDER BY rank LIMIT ?2",
-				    "SELECT rowid, bm25(postings_fts_demand) FROM "
-				    "postings_fts_demand WHERE postings_fts_demand MATCH ?1 "
-				    "ORDER BY rank",
-				    "SELECT count(*) FROM (SELECT 1 FROM postings_fts_demand WHERE "
-				    "postings_fts_demand MATCH ?1 LIMIT ?2)"},
-	[CC_FTS_PRODUCTS] = {"match_products_fts",
-			     "SELECT rowid, bm25(match_products_fts) FROM match_products_fts "
-			     "WHERE match_products_fts MATCH ?1 ORDER BY rank LIMIT ?2",
-			     "SELECT rowid, bm25(match_products_fts) FROM match_products_fts "
-			     "WHERE match_products_fts MATCH ?1 ORDER BY rank",
-			     "SELECT count(*) FROM (SELECT 1 FROM match_products_fts WHERE "
-			     "match_products_fts MATCH ?1 LIMIT ?2)"},
+	[CC_FTS_POSTINGS] = FTS("postings_fts"),
+	[CC_FTS_POSTINGS_SUPPLY] = FTS("postings_fts_supply"),
+	[CC_FTS_POSTINGS_DEMAND] = FTS("postings_fts_demand"),
+	[CC_FTS_PRODUCTS] = FTS("match_products_fts"),
 };
 
 /*
- * PostgreSQL: the same queries over the pg_trgm GIN indexes of the indexed columns, through
- * the SQL functions cc_fts_match / cc_fts_score (store/schema_pg.c, migration 5): no index
- * table of its own, so nothing to rebuild.
+ * PostgreSQL: the same queries over the pg_trgm GIN indexes of the indexed columns A and B of
+ * TABLE (rows WHERE ... KIND), through the SQL functions cc_fts_match / cc_fts_score
+ * (store/schema_pg.c, migration 5): no index table of its own, so nothing to rebuild.
  */
-#define PG_POSTINGS(KIND) "FROM postings WHERE " KIND "cc_fts_match(title, description, ?1)"
-#define PG_TOP(SRC, A, B)                                                                          \
-	"SELECT id, cc_fts_score(" A ", " B ", ?1) AS score " SRC " ORDER BY score, id"
+// clang-format off
+#define PG_SRC(TABLE, KIND, A, B) "FROM " TABLE " WHERE " KIND "cc_fts_match(" A ", " B ", ?1)"
+#define PG_TOP(TABLE, KIND, A, B)                                                          \
+	"SELECT id, cc_fts_score(" A ", " B ", ?1) AS score " PG_SRC(TABLE, KIND, A, B)    \
+	" ORDER BY score, id"
+#define PG_FTS(TABLE, KIND, A, B)                                                          \
+	{PG_TOP(TABLE, KIND, A, B) " LIMIT ?2", PG_TOP(TABLE, KIND, A, B),                 \
+	 "SELECT count(*) FROM (SELECT 1 " PG_SRC(TABLE, KIND, A, B) " LIMIT ?2) x",       \
+	 "(SELECT id AS doc, cc_fts_score(" A ", " B ", ?%d) AS score FROM " TABLE         \
+	 " WHERE " KIND "cc_fts_match(" A ", " B ", ?%d)) %s"}
+// clang-format on
 static const struct {
 	const char *top, *all, *count, *from_fmt;
 } pg[] = {
-	[CC_FTS_POSTINGS] =
-		{PG_TOP(PG_POSTINGS(""), "title", "description") " LIMIT ?2",
-		 PG_TOP(PG_POSTINGS(""), "title", "description"),
-		 "SELECT count(*) FROM (SELECT 1 " PG_POSTINGS("") " LIMIT ?2) x",
-		 "(SELECT id AS doc, cc_fts_score(title, description, ?%d) AS score FROM "
-		 "postings WHERE cc_fts_match(title, description, ?%d)) %s"},
+	[CC_FTS_POSTINGS] = PG_FTS("postings", "", "title", "description"),
 	[CC_FTS_POSTINGS_SUPPLY] =
-		{PG_TOP(PG_POSTINGS("kind = 'supply' AND "), "title", "description") " LIMIT ?2",
-		 PG_TOP(PG_POSTINGS("kind = 'supply' AND "), "title", "description"),
-		 "SELECT count(*) FROM (SELECT 1 " PG_POSTINGS(
-			 "kind = 'supply' AND ") " LIMIT ?2) x",
-		 "(SELECT id AS doc, cc_fts_score(title, description, ?%d) AS score FROM postings "
-		 "WHERE kind = 'supply' AND cc_fts_match(title, description, ?%d)) %s"},
+		PG_FTS("postings", "kind = 'supply' AND ", "title", "description"),
 	[CC_FTS_POSTINGS_DEMAND] =
-		{PG_TOP(PG_POSTINGS("kind = 'demand' AND "), "title", "description") " LIMIT ?2",
-		 PG_TOP(PG_POSTINGS("kind = 'demand' AND "), "title", "description"),
-		 "SELECT count(*) FROM (SELECT 1 " PG_POSTINGS(
-			 "kind = 'demand' AND ") " LIMIT ?2) x",
-		 "(SELECT id AS doc, cc_fts_score(title, description, ?%d) AS score FROM postings "
-		 "WHERE kind = 'demand' AND cc_fts_match(title, description, ?%d)) %s"},
-	[CC_FTS_PRODUCTS] = {PG_TOP("FROM match_products WHERE cc_fts_match(name, NULL, ?1)",
-				    "name", "NULL") " LIMIT ?2",
-			     PG_TOP("FROM match_products WHERE cc_fts_match(name, NULL, ?1)",
-				    "name", "NULL"),
-			     "SELECT count(*) FROM (SELECT 1 FROM match_products WHERE "
-			     "cc_fts_match(name, NULL, ?1) LIMIT ?2) x",
-			     "(SELECT id AS doc, cc_fts_score(name, NULL, ?%d) AS score FROM "
-			     "match_products WHERE cc_fts_match(name, NULL, ?%d)) %s"},
+		PG_FTS("postings", "kind = 'demand' AND ", "title", "description"),
+	[CC_FTS_PRODUCTS] = PG_FTS("match_products", "", "name", "NULL"),
 };
 
 static int is_pg(struct cc_store *st)
