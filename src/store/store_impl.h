@@ -2,8 +2,8 @@
  * The store's handles as both backends see them (src/store only): store.c implements the
  * interface of store.h on SQLite and hands every call on a PostgreSQL handle (ST->pg set,
  * opened from a postgresql:// or postgres:// URL) to pg.c's cc_pg_* functions. The functions
- * built only on others (the generation, the statement cache, the audit, reading the change
- * log) are written once, in SQL both engines accept.
+ * built only on others (the generation, the statement cache, the audit, reading and pruning
+ * the change log) are written once, in SQL both engines accept.
  */
 #ifndef CC_STORE_STORE_IMPL_H
 #define CC_STORE_STORE_IMPL_H
