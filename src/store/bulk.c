@@ -50,13 +50,15 @@ struct cc_bulk {
 	char types[BULK_MAXV + 1];
 	int rowid_ids;
 	int64_t changed, rows;
+	/* The statements cut into their parts (checked on both backends; PostgreSQL's merge is
+	 * made of them) */
+	struct ins up, ch;
+	int has_ch;
+	char *upsert_sql, *changed_sql; /* owned copies the spans point into */
 	/* SQLite */
 	struct cc_stmt *upsert, *plain, *on_change;
 	int np_upsert, np_plain, np_change;
 	/* PostgreSQL */
-	struct ins up, ch;
-	int has_ch;
-	char *upsert_sql, *changed_sql; /* owned copies the spans point into */
 	struct cc_buf data;
 	int staged;	   /* the staging table exists */
 	int64_t first_min; /* rows from which pg_first_load is tried (CC_BULK_FIRST_ROWS) */
@@ -653,14 +655,8 @@ int cc_store_bulk_begin(struct cc_store *st, const struct cc_bulk_spec *spec, st
 	const char *fm = getenv("CC_BULK_FIRST_ROWS");
 	long long v;
 	b->first_min = fm && cc_parse_int64(fm, strlen(fm), &v) == 0 && v > 0 ? v : 100000;
-	if (!st->pg) {
-		rc = lite_prepare(b, spec->upsert, &b->upsert, &b->np_upsert, err);
-		if (rc == 0)
-			rc = lite_prepare(b, spec->plain, &b->plain, &b->np_plain, err);
-		if (rc == 0)
-			rc = lite_prepare(b, spec->changed, &b->on_change, &b->np_change, err);
-		goto out;
-	}
+	/* The statements are checked on both backends, so that a spec SQLite would run and
+	 * PostgreSQL refuse fails where it is written and tested. */
 	b->upsert_sql = strdup(spec->upsert);
 	b->changed_sql = spec->changed ? strdup(spec->changed) : NULL;
 	if (!b->upsert_sql || (spec->changed && !b->changed_sql)) {
@@ -675,9 +671,18 @@ int cc_store_bulk_begin(struct cc_store *st, const struct cc_bulk_spec *spec, st
 			rc = cc_error_set(err, CC_EINVAL,
 					  "bulk statement for changed rows needs a conflict key");
 	}
+	if (rc)
+		goto out;
+	if (!st->pg) {
+		rc = lite_prepare(b, spec->upsert, &b->upsert, &b->np_upsert, err);
+		if (rc == 0)
+			rc = lite_prepare(b, spec->plain, &b->plain, &b->np_plain, err);
+		if (rc == 0)
+			rc = lite_prepare(b, spec->changed, &b->on_change, &b->np_change, err);
+		goto out;
+	}
 	cc_buf_init(&b->data, (size_t)BULK_CHUNK + (4u << 20) + (1u << 24));
-	if (rc == 0)
-		rc = pg_stage(b, err);
+	rc = pg_stage(b, err);
 out:
 	if (rc) {
 		cc_store_bulk_free(b);

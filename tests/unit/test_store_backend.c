@@ -501,6 +501,45 @@ static void interface(const char *backend)
 	assert_int_equal(cc_store_exec(st, sql, &err), 0);
 	assert_int_equal(cc_store_check(st, report_problem, last, &err), 1);
 	assert_non_null(strstr(last, "轴承, 1.2500"));
+
+	/* bulk load: a row statement not of store.h's form is refused on either backend, before
+	 * any row (and a good one starts) */
+	static const struct {
+		const char *upsert, *changed, *what;
+	} bad[] = {
+		{"UPDATE meta SET value = ?2 WHERE key = ?1", NULL, "is not INSERT INTO"},
+		{"INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET "
+		 "value = ?2",
+		 NULL, "parameter after VALUES"},
+		{"INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(nokey) DO NOTHING", NULL,
+		 "conflict key 'nokey' is not among its columns"},
+		{"INSERT INTO meta(key, value) VALUES(?1, ?2)",
+		 "INSERT INTO meta(key, value) VALUES(?1, ?2)", "needs a conflict key"},
+	};
+	struct cc_bulk *bulk = NULL;
+	assert_int_equal(cc_store_begin(st, &err), 0);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct cc_bulk_spec spec = {
+			.upsert = bad[i].upsert, .changed = bad[i].changed, .types = "tt"};
+		memset(&err, 0, sizeof err);
+		assert_int_equal(cc_store_bulk_begin(st, &spec, &bulk, &err), CC_EINVAL);
+		assert_null(bulk);
+		assert_non_null(strstr(err.msg, bad[i].what));
+	}
+	char many[66];
+	memset(many, 't', 65);
+	many[65] = '\0';
+	struct cc_bulk_spec wide = {.upsert = "INSERT INTO meta(key, value) VALUES(?1, ?2)",
+				    .types = many};
+	assert_int_equal(cc_store_bulk_begin(st, &wide, &bulk, &err), CC_EINVAL);
+	assert_non_null(strstr(err.msg, "more than 64 values"));
+	struct cc_bulk_spec good = {
+		.upsert = "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE "
+			  "SET value = excluded.value",
+		.types = "tt"};
+	assert_int_equal(cc_store_bulk_begin(st, &good, &bulk, &err), 0);
+	cc_store_bulk_free(bulk);
+	cc_store_rollback(st);
 	cc_store_close(st);
 }
 
