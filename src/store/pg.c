@@ -77,6 +77,7 @@ struct cc_pg_stmt {
 	PGresult *desc;	      /* the prepared statement's description (columns before a step) */
 	PGresult **buf;	      /* results fetched ahead (another statement needed the connection) */
 	size_t nbuf, ibuf, capbuf;
+	int lost; /* results fetched ahead were dropped (out of memory): the read fails */
 };
 
 int cc_pg_is_url(const char *path)
@@ -187,17 +188,22 @@ static void detach_active(struct cc_pg *pg)
 	struct cc_pg_stmt *ps = s->pg;
 	PGresult *r;
 	while ((r = PQgetResult(pg->c)) != NULL) {
-		if (ps->nbuf == ps->capbuf) {
+		if (!ps->lost && ps->nbuf == ps->capbuf) {
 			size_t cap = ps->capbuf ? ps->capbuf * 2 : 64;
 			PGresult **b = realloc(ps->buf, cap * sizeof *b);
-			if (!b) { /* out of memory: the rest of the rows are lost, as an error */
-				PQclear(r);
-				continue;
+			if (b) {
+				ps->buf = b;
+				ps->capbuf = cap;
+			} else {
+				ps->lost = 1;
 			}
-			ps->buf = b;
-			ps->capbuf = cap;
 		}
-		ps->buf[ps->nbuf++] = r;
+		/* Out of memory: this row and every one after it are dropped (none kept past a
+		 * gap), and the step after the rows kept fails (cc_pg_step). */
+		if (ps->lost)
+			PQclear(r);
+		else
+			ps->buf[ps->nbuf++] = r;
 	}
 	ps->running = 0;
 	pg->active = NULL;
@@ -829,6 +835,13 @@ int cc_pg_step(struct cc_stmt *s, struct cc_error *err)
 	}
 	for (;;) {
 		PGresult *r = next_result(s);
+		if (!r && ps->lost) {
+			ps->lost = 0;
+			return cc_error_set(
+				err, CC_ENOMEM,
+				"out of memory keeping the rest of a read while another "
+				"statement ran");
+		}
 		if (!r)
 			return 0;
 		ExecStatusType t = PQresultStatus(r);
@@ -971,6 +984,7 @@ void cc_pg_reset(struct cc_stmt *s)
 	PQclear(ps->row);
 	ps->row = NULL;
 	finish(s);
+	ps->lost = 0;
 	for (int i = 0; ps->vals && i < ps->nparams; i++) {
 		free(ps->vals[i]);
 		ps->vals[i] = NULL;
