@@ -12,90 +12,28 @@ within the live-data bound, and a user logged in on one is logged in on the othe
 
 Python 3 standard library only; $CC is the chainchief binary (set by CTest).
 """
-import http.client
 import json
 import os
-import subprocess
 import sys
 import time
 
-from harness import CC, Harness, free_port
+from harness import Client, Harness, Server, pct, until
 
 H = Harness("servers", "Servers-test-pass-1")
 BOUND = 2.0  # seconds: the live-data bound on a loaded test machine
 
 
-class Second:
-    """Server B: `chainchief serve` on H's database, its files in a folder of its own."""
-
-    def __init__(self):
-        self.port = free_port()
-        env = dict(os.environ, CC_NO_ACCESS_LOG="1",
-                   CHAINCHIEF_FILES=os.path.join(H.tmp, "b.files"))
-        self.err = open(os.path.join(H.tmp, "b.err"), "wb")
-        self.proc = subprocess.Popen(
-            [CC, "--db", H.db, "serve", "--listen", "127.0.0.1:%d" % self.port],
-            stdout=subprocess.DEVNULL, stderr=self.err, env=env)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if self.request("GET", "/api/v1/openapi.json")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-
-    def request(self, method, path, body=None, cookie=None, csrf=None):
-        saved = H.port
-        H.port = self.port
-        try:
-            return H.request(method, path, body, cookie=cookie, csrf=csrf)
-        finally:
-            H.port = saved
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
-        self.err.close()
-
-
-class Poller:
-    """A kept-alive connection to one server, for reading a page again and again."""
-
-    def __init__(self, port, cookie):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.cookie = cookie
-
-    def get(self, path):
-        self.conn.request("GET", path, headers={"Cookie": "cc_session=" + self.cookie})
-        r = self.conn.getresponse()
-        return r.status, json.loads(r.read() or b"null")
-
-
-def until(fn, bound):
-    """Calls fn until it returns true or BOUND seconds pass; returns the seconds taken or
-    None."""
-    t0 = time.monotonic()
-    while True:
-        if fn():
-            return time.monotonic() - t0
-        if time.monotonic() - t0 > bound:
-            return None
-        time.sleep(0.002)
-
-
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
-
-
 def main():
-    H.run_cc("demo", "--enterprises", "300", "--seed", "7", "--no-accounts")
-    H.run_cc("user", "add", "admin1", "--role", "admin", "--password", H.password)
-    H.run_cc("user", "add", "analyst1", "--role", "analyst", "--password", H.password)
-    H.serve()
-    b = Second()
+    b = None
     try:
+        H.run_cc("demo", "--enterprises", "300", "--seed", "7", "--no-accounts")
+        H.run_cc("user", "add", "admin1", "--role", "admin", "--password", H.password)
+        H.run_cc("user", "add", "analyst1", "--role", "analyst", "--password", H.password)
+        H.serve()
+        # Server B: on H's database, its files in a folder of its own.
+        b = Server(H.db, env={"CHAINCHIEF_FILES": os.path.join(H.tmp, "b.files")},
+                   err=os.path.join(H.tmp, "b.err"))
+
         # Sessions: made on A, used on B.
         cookie, csrf = H.login("admin1")
         st, _, body = b.request("GET", "/api/v1/session", cookie=cookie)
@@ -117,10 +55,10 @@ def main():
         # Renames on A, read on B (enterprise page, then the list). B's per-version caches
         # (the list's fragments, the name blob, sorted orders) are made first, so that a
         # cache a change from another process failed to drop would show.
-        poll_b = Poller(b.port, cookie)
+        poll_b = Client(b.port, cookie)
         for warm in ("/api/v1/enterprises?limit=50", "/api/v1/enterprises?q=%E6%9C%89%E9%99%90",
                      "/api/v1/enterprises?sort=revenue&limit=50", path):
-            H.check(poll_b.get(warm)[0] == 200, "B answers " + warm)
+            H.check(poll_b.call("GET", warm)[0] == 200, "B answers " + warm)
         lat, slow = [], []
         for k in range(30):
             name = "甲服务器改名%02d有限公司" % k
@@ -129,12 +67,12 @@ def main():
             if st != 200:
                 H.check(False, "rename %d on A" % k, (st, body[:200]))
                 break
-            took = until(lambda: poll_b.get(path)[1]["enterprise"]["name"] == name, BOUND)
+            took = until(lambda: poll_b.call("GET", path)[2]["enterprise"]["name"] == name, BOUND)
             if took is None:
                 slow.append(k)
                 continue
             lat.append(time.monotonic() - t0)
-            items = poll_b.get("/api/v1/enterprises?uscc=%s&limit=1" % uscc)[1]["items"]
+            items = poll_b.call("GET", "/api/v1/enterprises?uscc=%s&limit=1" % uscc)[2]["items"]
             if not items or items[0]["name"] != name:
                 slow.append(k)
         H.check(not slow and len(lat) == 30,
@@ -155,10 +93,10 @@ def main():
         st, _, body = b.request("PUT", path + "/indicators/2024", {"employees": 54321},
                                 cookie=cookie, csrf=csrf)
         H.check(st == 200, "an indicator written on B", (st, body[:200]))
-        poll_a = Poller(H.port, cookie)
+        poll_a = Client(H.port, cookie)
 
         def on_a():
-            rows = poll_a.get(path)[1]["annual"]
+            rows = poll_a.call("GET", path)[2]["annual"]
             return any(r["year"] == 2024 and r.get("employees") == 54321 for r in rows)
         H.check(until(on_a, BOUND) is not None, "A serves the indicator B wrote")
 
@@ -184,7 +122,8 @@ def main():
         st, _, _ = H.request("GET", "/api/v1/session", cookie=cookie)
         H.check(st == 401, "the session logged out on B is gone on A", st)
     finally:
-        b.stop()
+        if b is not None:
+            b.stop()
         H.close()
     return H.summary()
 
