@@ -7,6 +7,9 @@
 #                                  into DIR/replica, started on another port, same socket
 #                                  folder) and prints its URL; `stop` stops it too
 #   scripts/pg_tmp.sh promote URL  promotes that standby (the replica's URL) to a primary
+#   scripts/pg_tmp.sh kill URL     stops the server of URL (the primary's or the standby's) at
+#                                  once, as a crash would (pg_ctl -m immediate); its folder
+#                                  stays until `stop`
 #   scripts/pg_tmp.sh stop URL|DIR stops the server (and its standby) and removes the folder
 # The database `chainchief` is created with pg_trgm installed (full text on PostgreSQL).
 # As root the server runs as the `postgres` user (initdb refuses root); otherwise as the
@@ -83,6 +86,19 @@ promote)
   case "$dir" in /tmp/cc-pg.*) ;; *) echo "pg_tmp: '$dir' is not a folder pg_tmp.sh made" >&2; exit 1 ;; esac
   as_owner "$PGBIN/pg_ctl" -D "$dir/replica" -w -t 60 promote >/dev/null
   ;;
+kill)
+  url=${2:?usage: pg_tmp.sh kill URL}
+  dir=$(echo "$url" | sed -E 's/.*[?&]host=([^&]*).*/\1/')
+  port=$(echo "$url" | sed -E 's/.*[?&]port=([0-9]*).*/\1/')
+  case "$dir" in /tmp/cc-pg.*) ;; *) echo "pg_tmp: '$dir' is not a folder pg_tmp.sh made" >&2; exit 1 ;; esac
+  # The cluster whose postmaster.pid names that port (its fourth line).
+  data=
+  for d in "$dir/data" "$dir/replica"; do
+    if [ -f "$d/postmaster.pid" ] && [ "$(sed -n 4p "$d/postmaster.pid")" = "$port" ]; then data=$d; fi
+  done
+  [ -n "$data" ] || { echo "pg_tmp: no server of $dir runs on port $port" >&2; exit 1; }
+  as_owner "$PGBIN/pg_ctl" -D "$data" -m immediate -w stop >/dev/null
+  ;;
 stop)
   arg=${2:?usage: pg_tmp.sh stop URL|DIR}
   dir=$arg
@@ -97,5 +113,5 @@ stop)
   rm -rf "$dir"
   ;;
 *)
-  echo "usage: scripts/pg_tmp.sh start | replica URL | promote REPLICA-URL | stop URL" >&2; exit 2 ;;
+  echo "usage: scripts/pg_tmp.sh start | replica URL | promote REPLICA-URL | kill URL | stop URL" >&2; exit 2 ;;
 esac

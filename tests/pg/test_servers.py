@@ -20,43 +20,31 @@ the server of scripts/pg_tmp.sh. Python standard library only.
      C succeeds on the promoted server and C serves it.
 """
 import http.client
-import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import shutil
-import socket
 
-CC = os.environ["CC"]
-PG = os.environ["CC_TEST_PG"]
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "api"))
+from harness import Checks, Server, pct, run_cc, until  # noqa: E402 (tests/api first)
+
+PG = os.environ["CC_TEST_PG"]
 PG_TMP = os.path.join(HERE, "..", "..", "scripts", "pg_tmp.sh")
 TMP = tempfile.mkdtemp(prefix="cc-pgservers-")
 PASSWORD = "Servers-test-pass-1"
 WRITES = int(os.environ.get("CC_TEST_WRITES", "120"))
 BOUND = 2.0
-passed = failed = 0
-
-
-def check(cond, msg, detail=None):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok - " + msg)
-    else:
-        failed += 1
-        print("FAIL - " + msg + ("" if detail is None else ": " + str(detail)[:800]))
-    return bool(cond)
+# What a read of B may raise or find while a server reconnects (taken as not seen yet).
+NOT_YET = (OSError, http.client.HTTPException, KeyError, TypeError)
+C = Checks()
+check = C.check
 
 
 def run(*args):
-    p = subprocess.run([CC] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=600)
-    if p.returncode != 0:
-        raise RuntimeError("chainchief %s: %s" % (" ".join(args), p.stderr.decode()))
-    return p.stdout.decode()
+    run_cc(*args, timeout=600)
 
 
 def psql(url, sql):
@@ -64,89 +52,21 @@ def psql(url, sql):
                           stdout=subprocess.PIPE).stdout.decode()
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+def serve(name, db, *args):
+    """A server on db (args after its listen address), its files and stderr (NAME.err) in
+    TMP."""
+    return Server(db, env={"CHAINCHIEF_FILES": os.path.join(TMP, name)},
+                  err=os.path.join(TMP, name + ".err"), args=args)
 
 
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
+def login(s, user="admin1"):
+    """Logs user in on server s; its calls go with the session from then on."""
+    s.cookie, s.csrf = s.login(user, PASSWORD)
 
 
-class Server:
-    def __init__(self, name, db, *extra):
-        self.name = name
-        self.port = free_port()
-        self.errpath = os.path.join(TMP, name + ".err")
-        env = dict(os.environ, CC_NO_ACCESS_LOG="1", CHAINCHIEF_FILES=os.path.join(TMP, name))
-        self.proc = subprocess.Popen([CC, "--db", db, "serve", "--listen",
-                                      "127.0.0.1:%d" % self.port] + list(extra), env=env,
-                                     stdout=subprocess.DEVNULL, stderr=open(self.errpath, "wb"))
-        self.conn = None
-        self.cookie = self.csrf = None
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if self.call("GET", "/api/v1/openapi.json")[0] == 200:
-                    break
-            except OSError:
-                self.conn = None
-                time.sleep(0.2)
-
-    def call(self, method, path, body=None, cookie=None, csrf=None):
-        """One request on a kept-alive connection; returns (status, headers, JSON)."""
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        h = {"Content-Type": "application/json"}
-        cookie = cookie or self.cookie
-        csrf = csrf or self.csrf
-        if cookie:
-            h["Cookie"] = "cc_session=" + cookie
-        if csrf and method != "GET":
-            h["X-CSRF-Token"] = csrf
-        try:
-            self.conn.request(method, path, body=None if body is None else
-                              json.dumps(body).encode(), headers=h)
-            r = self.conn.getresponse()
-            data = r.read()
-        except (OSError, http.client.HTTPException):
-            self.conn = None
-            raise
-        hd = dict((k.lower(), v) for k, v in r.getheaders())
-        return r.status, hd, json.loads(data or b"null")
-
-    def login(self, user="admin1"):
-        st, hd, j = self.call("POST", "/api/v1/login", {"username": user, "password": PASSWORD})
-        if st != 200:
-            raise RuntimeError("login on %s: %d %r" % (self.name, st, j))
-        cookie = hd["set-cookie"].split("cc_session=")[1].split(";")[0]
-        return cookie, j["csrf"]
-
-    def stderr(self):
-        with open(self.errpath, "rb") as f:
-            return f.read().decode(errors="replace")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
-
-
-def until(fn, bound=BOUND):
-    t0 = time.monotonic()
-    while True:
-        try:
-            if fn():
-                return time.monotonic() - t0
-        except (OSError, http.client.HTTPException, KeyError, TypeError):
-            pass
-        if time.monotonic() - t0 > bound:
-            return None
-        time.sleep(0.001)
+def seen(fn, bound=BOUND):
+    """until(), a reconnecting server's errors taken as not seen yet."""
+    return until(fn, bound, NOT_YET)
 
 
 def rename_until_seen(a, b, path, name, tries=1):
@@ -155,15 +75,14 @@ def rename_until_seen(a, b, path, name, tries=1):
     t0 = time.monotonic()
     for k in range(tries):
         try:
-            st, _, j = a.call("PATCH", path, {"name": name})
-            if st == 200:
+            if a.call("PATCH", path, {"name": name})[0] == 200:
                 break
         except (OSError, http.client.HTTPException):
-            st = None
+            pass
         time.sleep(0.3)
     else:
         return None
-    took = until(lambda: b.call("GET", path)[2]["enterprise"]["name"] == name)
+    took = seen(lambda: b.call("GET", path)[2]["enterprise"]["name"] == name)
     return None if took is None else time.monotonic() - t0
 
 
@@ -173,11 +92,16 @@ def two_servers():
     run("--db", PG, "demo", "--enterprises", "300", "--no-accounts")
     run("--db", PG, "user", "add", "admin1", "--role", "admin", "--password", PASSWORD)
     run("--db", PG, "user", "add", "analyst1", "--role", "analyst", "--password", PASSWORD)
-    a, b = Server("a", PG), Server("b", PG)
+    servers = []
     try:
-        check("LISTEN cc_changes" in b.stderr(), "B's follower listens for changes",
-              b.stderr()[-400:])
-        a.cookie, a.csrf = a.login()
+        servers.append(serve("a", PG))
+        servers.append(serve("b", PG))
+        a, b = servers
+        # The follower thread says so once its connection is made, which may be after the
+        # server first answers.
+        check(seen(lambda: "LISTEN cc_changes" in b.stderr(), 30) is not None,
+              "B's follower listens for changes", b.stderr()[-400:])
+        login(a)
         st, _, who = b.call("GET", "/api/v1/session", cookie=a.cookie)
         check(st == 200 and who["user"]["username"] == "admin1" and who["csrf"] == a.csrf,
               "a session made on A answers on B with its CSRF token", (st, who))
@@ -222,7 +146,6 @@ def two_servers():
              "datname = current_database() AND pid <> pg_backend_pid()")
         t = rename_until_seen(a, b, path, "断线之后改名有限公司", tries=5)
         check(t is not None, "after every connection was cut, a rename on A reaches B", t)
-        time.sleep(1.5)
         lat2 = [rename_until_seen(a, b, path, "重连之后改名%d" % k) for k in range(10)]
         ok = [x for x in lat2 if x is not None]
         check(len(ok) == 10, "and the next 10 as well (B listens again)", lat2)
@@ -230,8 +153,8 @@ def two_servers():
             print("# after the reconnection: p50 %.1f ms, max %.1f ms"
                   % (pct(ok, 50) * 1000, max(ok) * 1000))
     finally:
-        a.stop()
-        b.stop()
+        for s in servers:
+            s.stop()
 
 
 def standby():
@@ -254,14 +177,14 @@ def standby():
         both = ("postgresql:///chainchief?host=%s,%s&port=%s,%s&user=postgres"
                 "&target_session_attrs=read-write" % (q["host"], rq["host"], q["port"],
                                                       rq["port"]))
-        w = Server("w", primary)
-        c = Server("c", both, "--db-read", replica)
-        servers = [w, c]
-        err = c.stderr()
-        check("built and followed from the standby" in err and "polling the change log"
-              in err, "C builds and follows its frame from the standby", err[-400:])
-        w.cookie, w.csrf = w.login()
-        c.cookie, c.csrf = c.login()
+        servers.append(serve("w", primary))
+        servers.append(serve("c", both, "--db-read", replica))
+        w, c = servers
+        check(seen(lambda: "built and followed from the standby" in c.stderr()
+                   and "polling the change log" in c.stderr(), 30) is not None,
+              "C builds and follows its frame from the standby", c.stderr()[-400:])
+        login(w)
+        login(c)
         uscc = w.call("GET", "/api/v1/enterprises?limit=1")[2]["items"][0]["uscc"]
         path = "/api/v1/enterprises/" + uscc
         lat = [rename_until_seen(w, c, path, "主库写入%02d" % k) for k in range(20)]
@@ -272,14 +195,10 @@ def standby():
                   "max %.1f ms" % (pct(ok, 50) * 1000, max(ok) * 1000))
         t = rename_until_seen(c, w, path, "经备库服务器写入")
         check(t is not None, "a write through C goes to the primary (W serves it)", t)
-        t = until(lambda: c.call("GET", path)[2]["enterprise"]["name"] == "经备库服务器写入")
+        t = seen(lambda: c.call("GET", path)[2]["enterprise"]["name"] == "经备库服务器写入")
         check(t is not None, "and C reads its own write from the standby", t)
         # Failover: the primary stops, the standby is promoted.
-        pdir = q["host"]
-        subprocess.run(["bash", "-c", 'as=""; [ "$(id -u)" -eq 0 ] && as="runuser -u '
-                        'postgres --"; $as "$(ls -d /usr/lib/postgresql/*/bin | sort -V | '
-                        'tail -1)/pg_ctl" -D "%s/data" -m immediate -w stop' % pdir],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["bash", PG_TMP, "kill", primary], check=True)
         w.stop()
         subprocess.run(["bash", PG_TMP, "promote", replica], check=True)
         t = rename_until_seen(c, c, path, "切换之后写入", tries=10)
@@ -299,8 +218,7 @@ def main():
         standby()
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return C.summary()
 
 
 if __name__ == "__main__":
