@@ -9,78 +9,34 @@ WRITES times (default 200) through A and reads B's enterprise page on a kept-ali
 until it shows each name. The latency of a write is from the moment A's PATCH is sent to the
 first read of B that shows it. Prints `RESULT p50_ms=… p99_ms=… max_ms=… writes=N`.
 $CC is the binary (default build/chainchief); CC_FOLLOW_LISTEN=0 in the environment makes the
-servers poll instead of LISTEN (bench/servers.sh compares both). Standard library only.
+servers poll instead of LISTEN (bench/servers.sh compares both). Standard library only; the
+servers, the kept-alive connections and the percentiles are tests/api/harness.py's.
 """
-import http.client
-import json
 import os
-import socket
-import subprocess
+import shutil
 import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CC = os.environ.get("CC") or os.path.join(HERE, "..", "build", "chainchief")
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "api"))
+from harness import Server, pct  # noqa: E402 (tests/api on the path first)
+
 PASSWORD = "Bench-servers-pass-1"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-class Server:
-    def __init__(self, db, files):
-        self.port = free_port()
-        env = dict(os.environ, CC_NO_ACCESS_LOG="1", CHAINCHIEF_FILES=files)
-        self.proc = subprocess.Popen([CC, "--db", db, "serve", "--listen",
-                                      "127.0.0.1:%d" % self.port], env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.conn = None
-        self.headers = {"Content-Type": "application/json"}
-        deadline = time.time() + 120
-        while True:
-            try:
-                self.call("GET", "/api/v1/openapi.json")
-                break
-            except OSError:
-                self.conn = None
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.1)
-
-    def call(self, method, path, body=None):
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        self.conn.request(method, path, body=None if body is None else json.dumps(body),
-                          headers=self.headers)
-        r = self.conn.getresponse()
-        return r.status, r.getheader("Set-Cookie"), json.loads(r.read() or b"null")
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=60)
 
 
 def main():
     db = sys.argv[1]
     writes = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     tmp = tempfile.mkdtemp(prefix="cc-bench-servers-")
-    a = Server(db, os.path.join(tmp, "a"))
-    b = Server(db, os.path.join(tmp, "b"))
+    servers = []
     try:
-        st, cookie, j = a.call("POST", "/api/v1/login",
-                               {"username": "bench1", "password": PASSWORD})
-        if st != 200:
-            sys.exit("login: %d %r" % (st, j))
-        token = cookie.split("cc_session=")[1].split(";")[0]
-        for s in (a, b):
-            s.headers["Cookie"] = "cc_session=" + token
-        a.headers["X-CSRF-Token"] = j["csrf"]
+        for name in ("a", "b"):
+            servers.append(Server(db, env={"CHAINCHIEF_FILES": os.path.join(tmp, name)},
+                                  wait=120))
+        a, b = servers
+        a.cookie, a.csrf = a.login("bench1", PASSWORD)
+        b.cookie = a.cookie
         uscc = a.call("GET", "/api/v1/enterprises?limit=1")[2]["items"][0]["uscc"]
         path = "/api/v1/enterprises/" + uscc
         lat = []
@@ -90,18 +46,17 @@ def main():
             st, _, j = a.call("PATCH", path, {"name": name})
             if st != 200:
                 sys.exit("PATCH: %d %r" % (st, j))
+            # B is read again at once, without a pause: the latency is the measurement.
             while b.call("GET", path)[2]["enterprise"]["name"] != name:
                 if time.monotonic() - t0 > 10:
                     sys.exit("write %d not visible on B after 10 s" % k)
             lat.append((time.monotonic() - t0) * 1000)
-        lat.sort()
         print("RESULT p50_ms=%.2f p99_ms=%.2f max_ms=%.2f writes=%d"
-              % (lat[len(lat) // 2], lat[min(len(lat) - 1, int(0.99 * (len(lat) - 1) + 0.5))],
-                 lat[-1], len(lat)))
+              % (pct(lat, 50), pct(lat, 99), max(lat), len(lat)))
     finally:
-        a.stop()
-        b.stop()
-        subprocess.run(["rm", "-rf", tmp])
+        for s in servers:
+            s.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
