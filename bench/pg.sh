@@ -26,6 +26,7 @@ CC=$(realpath "$CC")
 W=${BENCH_DIR:-/tmp/cc-bench-pg-$N-$Y}
 R=${RUNS:-5}
 command -v psql >/dev/null || { echo "needs psql (apt-get install postgresql-client)"; exit 1; }
+command -v bc >/dev/null || { echo "needs bc (apt-get install bc)"; exit 1; }
 mkdir -p "$W"
 if [ ! -f "$W/csv/indicators.csv" ]; then
   echo "generating $N enterprises x $Y years ..."
@@ -64,7 +65,6 @@ psql -X -q "$PG_URL" -c "\\copy plain_e FROM '$W/csv/enterprises.csv' WITH (FORM
 t1=\$(date +%s.%N)
 echo "RESULT import=\$(echo "\$t1 - \$t0" | bc)"
 EOF
-command -v bc >/dev/null || { echo "needs bc (apt-get install bc)"; exit 1; }
 
 echo "PostgreSQL $(psql -X -At "$PG_URL" -c 'SHOW server_version'), $N enterprises x $Y years, $R runs each, alternating"
 bench/alternate.py --runs "$R" --keep "$W/keep" \
