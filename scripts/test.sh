@@ -68,27 +68,21 @@ if PG_URL=$(scripts/pg_tmp.sh start 2>"$LOGS/pg.log"); then
     fi
   done
   done
-  # The CLI on PostgreSQL against SQLite (same demo, same outputs, re-import, copy back).
-  if CC="$PWD/build/chainchief" CC_TEST_PG="$PG_URL" bash tests/pg/test_demo.sh > "$LOGS/pg-demo.log" 2>&1; then
-    echo "tests/pg/test_demo.sh: ok"; passed=$((passed + 1))
-  else
-    echo "tests/pg/test_demo.sh: FAILED"; grep -E '^FAIL|passed' "$LOGS/pg-demo.log" | tail -20
-    failed=$((failed + 1)); failures+=("PostgreSQL: tests/pg/test_demo.sh")
-  fi
-  # The HTTP API on PostgreSQL against SQLite (every GET route alike, writes read back alike).
-  if CC="$PWD/build/chainchief" CC_TEST_PG="$PG_URL" /usr/bin/python3 tests/pg/test_routes.py > "$LOGS/pg-routes.log" 2>&1; then
-    echo "tests/pg/test_routes.py: ok"; passed=$((passed + 1))
-  else
-    echo "tests/pg/test_routes.py: FAILED"; grep -E '^FAIL|passed' "$LOGS/pg-routes.log" | tail -20
-    failed=$((failed + 1)); failures+=("PostgreSQL: tests/pg/test_routes.py")
-  fi
-  # Several servers on one database, and a standby (its own throw-away cluster).
-  if CC="$PWD/build/chainchief" CC_TEST_PG="$PG_URL" /usr/bin/python3 tests/pg/test_servers.py > "$LOGS/pg-servers.log" 2>&1; then
-    echo "tests/pg/test_servers.py: ok ($(grep -m1 'write on A' "$LOGS/pg-servers.log" | sed 's/^# //'))"; passed=$((passed + 1))
-  else
-    echo "tests/pg/test_servers.py: FAILED"; grep -E '^FAIL|passed' "$LOGS/pg-servers.log" | tail -20
-    failed=$((failed + 1)); failures+=("PostgreSQL: tests/pg/test_servers.py")
-  fi
+  # tests/pg: the CLI on PostgreSQL against SQLite (test_demo.sh: same demo, same outputs,
+  # re-import, copy back); the HTTP API (test_routes.py: every GET route alike, writes read
+  # back alike); several servers on one database, and a standby on a cluster of its own
+  # (test_servers.py, whose write-on-A to visible-on-B line is shown).
+  for t in test_demo.sh test_routes.py test_servers.py; do
+    case $t in *.sh) run=bash ;; *) run=/usr/bin/python3 ;; esac
+    log="$LOGS/pg-${t%.*}.log"
+    if CC="$PWD/build/chainchief" CC_TEST_PG="$PG_URL" $run "tests/pg/$t" > "$log" 2>&1; then
+      echo "tests/pg/$t: ok$(grep -m1 '^# write on A' "$log" | sed 's/^# \(.*\)/ (\1)/')"
+      passed=$((passed + 1))
+    else
+      echo "tests/pg/$t: FAILED"; grep -E '^FAIL|passed' "$log" | tail -20
+      failed=$((failed + 1)); failures+=("PostgreSQL: tests/pg/$t")
+    fi
+  done
   # The CLI and API suites again (CTest's cli_* and api_*, every one of them), each test on
   # new databases of its own on this server (tests/api/testdb.py, tests/cli/lib.bash).
   if [ -x build/chainchief ]; then
