@@ -15,7 +15,9 @@ The SQL the tests write is the portable subset both engines share, with qmark pl
 BIGINT, avg) as int when whole, else float.
 
 Command line (for the shell tests): testdb.py rows|one|exec DB SQL prints repr(fetchall()),
-the first column of the first row (None as an empty line), or nothing.
+the first column of the first row (None as an empty line), or nothing; testdb.py new NAME
+(with $CC_TEST_PG set) makes a new database as new_database does and prints its URL;
+testdb.py drop DB drops it as drop_database does.
 
 Python 3 standard library, plus psycopg2 on PostgreSQL.
 """
@@ -200,8 +202,15 @@ def writer_lock(db):
 
 
 def main(argv):
+    if len(argv) == 3 and argv[1] == "new" and PG_SERVER:
+        print(new_database(None, argv[2]))
+        return 0
+    if len(argv) == 3 and argv[1] == "drop":
+        drop_database(argv[2])
+        return 0
     if len(argv) != 4 or argv[1] not in ("rows", "one", "exec"):
-        sys.stderr.write("usage: testdb.py rows|one|exec DB SQL\n")
+        sys.stderr.write("usage: testdb.py rows|one|exec DB SQL | new NAME ($CC_TEST_PG set) "
+                         "| drop DB\n")
         return 2
     con = connect(argv[2])
     try:

@@ -11,21 +11,18 @@ CC=${CC:-$PWD/build/chainchief}
 T=$(mktemp -d /tmp/cc-test-XXXXXX)
 TESTDB=$(cd "$(dirname "${BASH_SOURCE[0]}")/../api" && pwd)/testdb.py
 if [ -n "${CC_TEST_PG:-}" ]; then
-  # pg_url NAME: $CC_TEST_PG naming database NAME.
-  pg_url() { echo "$CC_TEST_PG" | sed -E "s#^(postgres(ql)?://[^/?]*)(/[^?]*)?#\\1/$1#"; }
-  pg_admin() { psql -X -q -v ON_ERROR_STOP=1 -d "$(pg_url postgres)" -c "$1" >/dev/null; }
+  # The databases are made and dropped by testdb.py (new_database, drop_database).
   scratch_db() {
-    local n
-    n=$(echo "cct_$(basename "$0" .sh)_$$_$1" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9_\n' '_')
-    pg_admin "CREATE DATABASE $n TEMPLATE template0 ENCODING 'UTF8'" || {
-      echo "FAIL - cannot create the PostgreSQL database $n" >&2; exit 1; }
-    echo "$n" >> "$T/.pg_databases"
-    pg_url "$n"
+    local db
+    db=$(/usr/bin/python3 "$TESTDB" new "$(basename "$0" .sh)_$1") || {
+      echo "FAIL - cannot create a PostgreSQL database for $1" >&2; exit 1; }
+    echo "$db" >> "$T/.pg_databases"
+    echo "$db"
   }
   drop_scratch_dbs() {
-    local n
+    local db
     [ -f "$T/.pg_databases" ] || return 0
-    while read -r n; do pg_admin "DROP DATABASE IF EXISTS $n WITH (FORCE)"; done < "$T/.pg_databases"
+    while read -r db; do /usr/bin/python3 "$TESTDB" drop "$db"; done < "$T/.pg_databases"
   }
   sql() { psql -X -q -A -t -F '|' -v ON_ERROR_STOP=1 -d "$CHAINCHIEF_DB" -c "$1"; }
   sql_csv() { psql -X -q --csv -t -v ON_ERROR_STOP=1 -d "$CHAINCHIEF_DB" -c "$1"; }
