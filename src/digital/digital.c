@@ -169,12 +169,10 @@ int digital_save(struct cc_store *st, const struct digital_model *m, int64_t id,
 {
 	struct cc_buf b = CC_BUF_INIT(1 << 16);
 	struct digital_result r;
-	struct cc_stmt *s = NULL;
 	struct assess_def d = digital_def(m);
 	digital_score(m, a->answers, &r);
 	assess_answers_put(&b, &d, a->answers);
-	int rc = cc_stmt_prepare(
-		st, &s,
+	static const char sql[] =
 		"INSERT INTO maturity_assessments(enterprise_id, year, answers, level, score, "
 		"cnc_rate, rd_tool_rate, networking_rate, factory_5g, demonstration, lighthouse, "
 		"updated_by) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
@@ -183,8 +181,9 @@ int digital_save(struct cc_store *st, const struct digital_model *m, int64_t id,
 		"rd_tool_rate = excluded.rd_tool_rate, networking_rate = excluded.networking_rate, "
 		"factory_5g = excluded.factory_5g, demonstration = excluded.demonstration, "
 		"lighthouse = excluded.lighthouse, updated_by = excluded.updated_by, "
-		"updated_at = ?13",
-		err);
+		"updated_at = ?13";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	int rc = s ? 0 : CC_EDB;
 	if (rc == 0) {
 		cc_stmt_bind_int64(s, 1, id);
 		cc_stmt_bind_int64(s, 2, a->year);
@@ -202,8 +201,8 @@ int digital_save(struct cc_store *st, const struct digital_model *m, int64_t id,
 		cc_stamp_now(now);
 		cc_stmt_bind_text(s, 13, now, strlen(now));
 		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+		cc_stmt_reset(s);
 	}
-	cc_stmt_free(s);
 	cc_buf_release(&b);
 	return rc;
 }

@@ -209,19 +209,18 @@ int green_factory_save(struct cc_store *st, const struct gf_model *m, int64_t id
 {
 	struct cc_buf b = CC_BUF_INIT(1 << 16);
 	struct gf_result r;
-	struct cc_stmt *s = NULL;
 	struct assess_def d = green_factory_def(m);
 	green_factory_score(m, a->answers, &r);
 	assess_answers_put(&b, &d, a->answers);
-	int rc = cc_stmt_prepare(
-		st, &s,
+	static const char sql[] =
 		"INSERT INTO green_factory_assessments(enterprise_id, year, answers, score, "
 		"basic_met, eligible, updated_by) VALUES(?1,?2,?3,?4,?5,?6,?7) "
 		"ON CONFLICT(enterprise_id, year) DO UPDATE SET answers = excluded.answers, "
 		"score = excluded.score, basic_met = excluded.basic_met, "
 		"eligible = excluded.eligible, updated_by = excluded.updated_by, "
-		"updated_at = ?8",
-		err);
+		"updated_at = ?8";
+	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
+	int rc = s ? 0 : CC_EDB;
 	if (rc == 0) {
 		const char *who = actor ? actor : "cli";
 		cc_stmt_bind_int64(s, 1, id);
@@ -235,8 +234,8 @@ int green_factory_save(struct cc_store *st, const struct gf_model *m, int64_t id
 		cc_stamp_now(now);
 		cc_stmt_bind_text(s, 8, now, strlen(now));
 		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
+		cc_stmt_reset(s);
 	}
-	cc_stmt_free(s);
 	cc_buf_release(&b);
 	return rc;
 }
