@@ -194,11 +194,9 @@ int case_move(struct cc_store *st, int64_t id, const char *to, const char *comme
 		"('resolved', 'declined') THEN ?3 END WHERE id = ?1",
 		err);
 	if (rc == 0) {
-		char now[CC_STAMP_LEN];
-		cc_stamp_now(now);
 		cc_stmt_bind_int64(s, 1, id);
 		cc_stmt_bind_text(s, 2, to, strlen(to));
-		cc_stmt_bind_text(s, 3, now, strlen(now));
+		cc_stmt_bind_now(s, 3);
 		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	}
 	cc_stmt_free(s);

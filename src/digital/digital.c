@@ -197,9 +197,7 @@ int digital_save(struct cc_store *st, const struct digital_model *m, int64_t id,
 		cc_stmt_bind_int64(s, 10, a->demonstration != 0);
 		cc_stmt_bind_int64(s, 11, a->lighthouse != 0);
 		cc_stmt_bind_text(s, 12, actor ? actor : "cli", strlen(actor ? actor : "cli"));
-		char now[CC_STAMP_LEN];
-		cc_stamp_now(now);
-		cc_stmt_bind_text(s, 13, now, strlen(now));
+		cc_stmt_bind_now(s, 13);
 		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 		cc_stmt_reset(s);
 	}

@@ -230,9 +230,7 @@ int green_factory_save(struct cc_store *st, const struct gf_model *m, int64_t id
 		cc_stmt_bind_int64(s, 5, r.basic_met);
 		cc_stmt_bind_int64(s, 6, r.eligible);
 		cc_stmt_bind_text(s, 7, who, strlen(who));
-		char now[CC_STAMP_LEN];
-		cc_stamp_now(now);
-		cc_stmt_bind_text(s, 8, now, strlen(now));
+		cc_stmt_bind_now(s, 8);
 		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 		cc_stmt_reset(s);
 	}

@@ -603,9 +603,7 @@ static int patch_save(struct http_req *req, const struct cc_frame *f, int i, con
 			else
 				cc_stmt_bind_null(s, k + 1);
 		cc_stmt_bind_text(s, p->nb + 1, f->uscc[i], 18);
-		char now[CC_STAMP_LEN];
-		cc_stamp_now(now);
-		cc_stmt_bind_text(s, p->nb + 2, now, strlen(now));
+		cc_stmt_bind_now(s, p->nb + 2);
 		rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	}
 	cc_stmt_free(s);

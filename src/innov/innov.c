@@ -777,9 +777,7 @@ int innov_tech_set(struct cc_store *st, const struct cc_catalogue *cat, int node
 		err);
 	if (rc)
 		goto out;
-	char now[CC_STAMP_LEN];
-	cc_stamp_now(now);
-	cc_stmt_bind_text(q, 8, now, strlen(now));
+	cc_stmt_bind_now(q, 8);
 	cc_stmt_bind_text(q, 1, chain, strlen(chain));
 	cc_stmt_bind_text(q, 2, nd->id, strlen(nd->id));
 	cc_stmt_bind_text(q, 3, tech, strlen(tech));

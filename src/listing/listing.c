@@ -195,9 +195,7 @@ int listing_consent(struct cc_store *st, const char *uscc, int granted, const ch
 			     err);
 	if (rc == 0) {
 		const char *a = actor && *actor ? actor : "cli";
-		char now[CC_STAMP_LEN];
-		cc_stamp_now(now);
-		cc_stmt_bind_text(q, 4, now, strlen(now));
+		cc_stmt_bind_now(q, 4);
 		cc_stmt_bind_int64(q, 1, eid);
 		cc_stmt_bind_int64(q, 2, granted ? 1 : 0);
 		cc_stmt_bind_text(q, 3, a, strlen(a));

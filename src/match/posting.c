@@ -364,9 +364,7 @@ static int posting_write(struct cc_store *st, const struct posting_in *in, const
 		const char *a = in->actor ? in->actor : "cli";
 		cc_stmt_bind_text(s, 12, a, strlen(a));
 	} else {
-		char now[CC_STAMP_LEN];
-		cc_stamp_now(now);
-		cc_stmt_bind_text(s, 11, now, strlen(now));
+		cc_stmt_bind_now(s, 11);
 	}
 	if (cc_stmt_step(s, err) < 0) {
 		rc = CC_EDB;
@@ -495,10 +493,8 @@ int posting_withdraw(struct cc_store *st, int64_t id, const char *actor, struct 
 	rc = cc_stmt_prepare(
 		st, &s, "UPDATE postings SET status='withdrawn', updated_at=?2 WHERE id=?1", err);
 	if (rc == 0) {
-		char now[CC_STAMP_LEN];
-		cc_stamp_now(now);
 		cc_stmt_bind_int64(s, 1, id);
-		cc_stmt_bind_text(s, 2, now, strlen(now));
+		cc_stmt_bind_now(s, 2);
 		if (cc_stmt_step(s, err) < 0)
 			rc = CC_EDB;
 		else if (cc_store_changes(st) == 0)

@@ -406,11 +406,9 @@ int64_t match_inbox_read(struct cc_store *st, const char *user, int64_t id, stru
 			    "WHERE user_id = ?1 AND read_at IS NULL AND (?2 = 0 OR id = ?2)",
 			    err))
 		return CC_EDB;
-	char now[CC_STAMP_LEN];
-	cc_stamp_now(now);
 	cc_stmt_bind_int64(s, 1, uid);
 	cc_stmt_bind_int64(s, 2, id);
-	cc_stmt_bind_text(s, 3, now, strlen(now));
+	cc_stmt_bind_now(s, 3);
 	int rc = cc_stmt_step(s, err);
 	cc_stmt_free(s);
 	return rc < 0 ? CC_EDB : cc_store_changes(st);
@@ -608,9 +606,7 @@ static int deal_store(struct cc_store *st, const struct deal_pair *p, struct mat
 			cc_stmt_bind_double(s, 3, stored);
 		cc_stmt_bind_int64(s, 4, out->supplier_confirmed);
 		cc_stmt_bind_int64(s, 5, out->buyer_confirmed);
-		char now[CC_STAMP_LEN];
-		cc_stamp_now(now);
-		cc_stmt_bind_text(s, 6, now, strlen(now));
+		cc_stmt_bind_now(s, 6);
 	} else {
 		cc_stmt_bind_int64(s, 1, p->a.id);
 		if (p->has_b)

@@ -942,9 +942,7 @@ static int rep_write(struct cc_store *st, const struct rep *r, const char *expla
 			"submitted_by END WHERE id = ?1",
 			err);
 	if (rc == 0) {
-		char now[CC_STAMP_LEN];
-		cc_stamp_now(now);
-		cc_stmt_bind_text(s, 5, now, strlen(now));
+		cc_stmt_bind_now(s, 5);
 		cc_stmt_bind_int64(s, 1, r->id);
 		cc_stmt_bind_text(s, 2, status, strlen(status));
 		if (explanation)
@@ -1139,9 +1137,7 @@ static int review(struct cc_store *st, const struct rep *r, const char *status, 
 		err);
 	if (rc)
 		return rc;
-	char now[CC_STAMP_LEN];
-	cc_stamp_now(now);
-	cc_stmt_bind_text(s, 5, now, strlen(now));
+	cc_stmt_bind_now(s, 5);
 	cc_stmt_bind_int64(s, 1, r->id);
 	cc_stmt_bind_text(s, 2, status, strlen(status));
 	if (comment)
@@ -1212,9 +1208,7 @@ int report_provenance_note(struct cc_store *st, int64_t eid, int period, int met
 	if (ref)
 		cc_stmt_bind_int64(s, 6, ref);
 	cc_stmt_bind_text(s, 7, actor ? actor : "cli", strlen(actor ? actor : "cli"));
-	char now[CC_STAMP_LEN];
-	cc_stamp_now(now);
-	cc_stmt_bind_text(s, 8, now, strlen(now));
+	cc_stmt_bind_now(s, 8);
 	int rc = cc_stmt_step(s, err) < 0 ? CC_EDB : 0;
 	cc_stmt_reset(s);
 	return rc;

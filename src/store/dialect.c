@@ -46,6 +46,13 @@ void cc_stamp_now(char out[CC_STAMP_LEN])
 	cc_stamp_at((int64_t)time(NULL), out);
 }
 
+int cc_stmt_bind_now(struct cc_stmt *s, int idx)
+{
+	char now[CC_STAMP_LEN];
+	cc_stamp_now(now);
+	return cc_stmt_bind_text(s, idx, now, strlen(now));
+}
+
 void cc_date_today_plus(int days, char out[11])
 {
 	int64_t t = (int64_t)time(NULL);

@@ -18,6 +18,7 @@
 #include "base/error.h"
 
 struct cc_store;
+struct cc_stmt;
 struct sqlite3;
 
 /* ---- time stamps and dates, computed in C ---- */
@@ -34,6 +35,9 @@ struct sqlite3;
 void cc_stamp_at(int64_t t, char out[CC_STAMP_LEN]);
 /* The same for now. */
 void cc_stamp_now(char out[CC_STAMP_LEN]);
+/* Binds the stamp of now to parameter IDX of S (a statement's `updated_at = ?N`): the value
+ * is copied. Returns what cc_stmt_bind_text returns. */
+int cc_stmt_bind_now(struct cc_stmt *s, int idx);
 /* Today's date in UTC as 'YYYY-MM-DD' (what date('now') gave). */
 void cc_date_today(char out[11]);
 /* The date DAYS days after (before, when negative) today, in UTC, as 'YYYY-MM-DD'. */
