@@ -36,6 +36,7 @@
 #include "domain/codes.h"
 #include "frame/frame.h"
 #include "match/match_internal.h"
+#include "store/dialect.h"
 
 #define PAGE 20
 
@@ -183,7 +184,7 @@ int main(int argc, char **argv)
 		match_text_release(tx);
 	}
 	char today[11];
-	match_today(today);
+	cc_date_today(today);
 
 	/* The sample: open, unexpired postings, shuffled with a fixed seed. */
 	struct cc_stmt *s = prep("SELECT id FROM postings WHERE status = 'open' AND "

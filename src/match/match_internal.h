@@ -34,8 +34,6 @@ int match_terms(const char *text, struct match_term *terms, int max);
 /* Copies IN to OUT with the words that only say "buy" or "sell" (采购, 供应, 求购 ...) blanked. */
 void match_strip_stopwords(const char *in, char *out, size_t n);
 
-/* Today's UTC date as YYYY-MM-DD. */
-void match_today(char out[11]);
 /* MATCH_SUPPLY / MATCH_DEMAND for supply/demand/供/需/供应/需求, else -1. */
 int match_kind_parse(const char *s);
 /* The store id of the enterprise USCC, 0 when absent, or a negative CC_E*. */

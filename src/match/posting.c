@@ -18,11 +18,6 @@
 #include "store/dialect.h"
 #include "store/fulltext.h"
 
-void match_today(char out[11])
-{
-	cc_date_today(out);
-}
-
 int match_kind_parse(const char *s)
 {
 	if (!s)
@@ -583,7 +578,7 @@ json_t *posting_get(struct cc_store *st, int64_t id, int with_private, struct cc
 	if (!s)
 		return NULL;
 	char today[11];
-	match_today(today);
+	cc_date_today(today);
 	cc_stmt_bind_int64(s, 1, id);
 	int rc = cc_stmt_step(s, err);
 	if (rc == 0)
@@ -806,7 +801,7 @@ json_t *posting_search(struct cc_store *st, const struct posting_query *q, struc
 	}
 	const char *mode = fts[0] ? "fts" : nshort ? "scan" : "none";
 	char today[11];
-	match_today(today);
+	cc_date_today(today);
 
 	struct cc_buf where = CC_BUF_INIT(16384);
 	cc_buf_puts(&where, " WHERE 1 = 1");

@@ -14,6 +14,7 @@
 #include "domain/catalogue.h"
 #include "domain/codes.h"
 #include "match/match_internal.h"
+#include "store/dialect.h"
 #include "store/fulltext.h"
 
 const char *const match_component[MATCH_NCOMP] = {"text",	 "node",       "industry",
@@ -917,7 +918,7 @@ int match_rank(struct cc_store *st, struct cc_frame *f, int64_t id, const char *
 	if (today_in && strlen(today_in) == 10)
 		snprintf(rk.today, sizeof rk.today, "%s", today_in);
 	else
-		match_today(rk.today);
+		cc_date_today(rk.today);
 	char title[1024];
 	rc = read_posting(&rk, title, sizeof title, err);
 	if (rc)

@@ -333,7 +333,7 @@ int64_t match_deliver_open(struct cc_store *st, int64_t subscription, struct cc_
 						 "(p.valid_until IS NULL OR p.valid_until >= ?2) "
 						 "ORDER BY p.id, s.id ON CONFLICT DO NOTHING";
 	char today[11];
-	match_today(today);
+	cc_date_today(today);
 	struct cc_stmt *s = cc_stmt_cached(st, sql, err);
 	if (!s)
 		return CC_EDB;
@@ -351,7 +351,7 @@ json_t *match_inbox(struct cc_store *st, const char *user, int limit, int unread
 	if (uid < 0)
 		return NULL;
 	char today[11];
-	match_today(today);
+	cc_date_today(today);
 	struct cc_stmt *s = NULL;
 	if (cc_stmt_prepare(
 		    st, &s,
@@ -892,7 +892,7 @@ static json_t *rows(struct cc_store *st, const char *sql, const char *const *nam
 json_t *match_stats(struct cc_store *st, struct cc_error *err)
 {
 	char today[11], sql[2048];
-	match_today(today);
+	cc_date_today(today);
 	static const char *const chain_cols[] = {"chain", "supply", "demand",
 						 "deals", "agreed", "$value"};
 	static const char *const dir_cols[] = {"direction", "deals", "agreed", "$value"};
