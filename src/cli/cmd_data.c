@@ -378,6 +378,12 @@ int cmd_backup(struct cli_ctx *ctx, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* One count of the summary: SQL's number, or the schema's version when SQL is NULL. */
+static long long summary_value(struct cc_store *st, const char *sql)
+{
+	return sql ? (long long)cc_store_int(st, sql, 0) : cc_store_schema_version(st);
+}
+
 int cmd_summary(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const char *pos[1];
@@ -421,17 +427,12 @@ int cmd_summary(struct cli_ctx *ctx, int argc, char **argv)
 		printf("{");
 		for (size_t i = 0; i < n; i++)
 			printf("%s\"%s\":%lld", i ? "," : "", counts[i].what,
-			       (long long)(counts[i].sql
-						   ? cc_store_int(ctx->store, counts[i].sql, 0)
-						   : cc_store_schema_version(ctx->store)));
+			       summary_value(ctx->store, counts[i].sql));
 		printf("}\n");
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			char num[32];
-			snprintf(num, sizeof num, "%lld",
-				 (long long)(counts[i].sql
-						     ? cc_store_int(ctx->store, counts[i].sql, 0)
-						     : cc_store_schema_version(ctx->store)));
+			snprintf(num, sizeof num, "%lld", summary_value(ctx->store, counts[i].sql));
 			const char *v[3] = {counts[i].what, counts[i].zh, num};
 			cli_table_add(&t, v);
 		}
