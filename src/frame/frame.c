@@ -2814,6 +2814,18 @@ static void *caretaker(void *arg)
  * noticed when the connection is made again; this is the bound for anything else). */
 #define LISTEN_POLL_MS 1000
 
+/* The follower's wait on the condition variable: MS milliseconds, or until it is wanted.
+ * Called and returns with the lock held. */
+static void follower_nap(struct cc_frame_cache *c, int ms)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += (long)ms * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	pthread_cond_timedwait(&c->wake, &c->lock, &ts);
+}
+
 /* The follower's wait for the next change: on its connection when the store can tell of
  * changes (LISTEN), else (and while that connection is lost) POLL_MS on the condition
  * variable. Called and returns with the lock held. */
@@ -2830,12 +2842,7 @@ static void follower_wait(struct cc_frame_cache *c, struct cc_store *st, int lis
 			return;
 		/* The connection is lost: poll until the next statement connects again. */
 	}
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += (long)c->poll_ms * 1000000L;
-	ts.tv_sec += ts.tv_nsec / 1000000000L;
-	ts.tv_nsec %= 1000000000L;
-	pthread_cond_timedwait(&c->wake, &c->lock, &ts);
+	follower_nap(c, c->poll_ms);
 }
 
 static void *follower(void *arg)
@@ -2903,6 +2910,11 @@ static void *follower(void *arg)
 			break;
 		if (c->want <= (c->cur ? c->cur->seq : 0))
 			follower_wait(c, st, listening);
+		else if (!behind)
+			/* A writer waits for a change this connection does not see yet (a standby
+			 * still replaying it): look again in a millisecond, not in a loop of
+			 * reads of the log as fast as they answer. */
+			follower_nap(c, 1);
 	}
 	pthread_mutex_unlock(&c->lock);
 	cc_store_close(st);
