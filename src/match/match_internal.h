@@ -163,5 +163,7 @@ void match_service_reason(struct cc_store *st, const struct cc_frame *f,
 /* The posting row of a statement selecting POSTING_COLS (posting.c) as JSON. */
 struct cc_stmt;
 json_t *match_posting_row_json(struct cc_stmt *s, const char *today, int with_private);
+/* Column COL of S as a JSON string (new reference), null when NULL. */
+json_t *match_text_or_null(struct cc_stmt *s, int col);
 
 #endif

@@ -528,7 +528,7 @@ int posting_owner(struct cc_store *st, int64_t id, char *out, struct cc_error *e
 	return 0;
 }
 
-static json_t *str_or_null(struct cc_stmt *s, int col)
+json_t *match_text_or_null(struct cc_stmt *s, int col)
 {
 	return cc_stmt_is_null(s, col) ? json_null() : json_string(cc_stmt_text(s, col));
 }
@@ -542,9 +542,9 @@ json_t *match_posting_row_json(struct cc_stmt *s, const char *today, int with_pr
 	json_object_set_new(o, "enterprise", json_string(cc_stmt_text(s, 3)));
 	json_object_set_new(o, "region", json_integer(cc_stmt_int64(s, 4)));
 	json_object_set_new(o, "title", json_string(cc_stmt_text(s, 5)));
-	json_object_set_new(o, "description", str_or_null(s, 6));
-	json_object_set_new(o, "chain", str_or_null(s, 7));
-	json_object_set_new(o, "node", str_or_null(s, 8));
+	json_object_set_new(o, "description", match_text_or_null(s, 6));
+	json_object_set_new(o, "chain", match_text_or_null(s, 7));
+	json_object_set_new(o, "node", match_text_or_null(s, 8));
 	const struct cc_node *nd = NULL;
 	if (!cc_stmt_is_null(s, 7) && !cc_stmt_is_null(s, 8)) {
 		const struct cc_catalogue *cat = cc_catalogue_get(NULL);
@@ -555,18 +555,18 @@ json_t *match_posting_row_json(struct cc_stmt *s, const char *today, int with_pr
 	json_object_set_new(o, "node_name_en", nd ? json_string(nd->name_en) : json_null());
 	json_object_set_new(o, "quantity",
 			    cc_stmt_is_null(s, 9) ? json_null() : json_real(cc_stmt_double(s, 9)));
-	json_object_set_new(o, "unit", str_or_null(s, 10));
-	json_object_set_new(o, "region_pref", str_or_null(s, 11));
-	json_object_set_new(o, "valid_until", str_or_null(s, 12));
+	json_object_set_new(o, "unit", match_text_or_null(s, 10));
+	json_object_set_new(o, "region_pref", match_text_or_null(s, 11));
+	json_object_set_new(o, "valid_until", match_text_or_null(s, 12));
 	const char *status = cc_stmt_text(s, 13);
 	if (strcmp(status, "open") == 0 && !cc_stmt_is_null(s, 12) &&
 	    strcmp(cc_stmt_text(s, 12), today) < 0)
 		status = "expired";
 	json_object_set_new(o, "status", json_string(status));
-	json_object_set_new(o, "created_at", str_or_null(s, 14));
-	json_object_set_new(o, "updated_at", str_or_null(s, 15));
+	json_object_set_new(o, "created_at", match_text_or_null(s, 14));
+	json_object_set_new(o, "updated_at", match_text_or_null(s, 15));
 	if (with_private)
-		json_object_set_new(o, "contact", str_or_null(s, 16));
+		json_object_set_new(o, "contact", match_text_or_null(s, 16));
 	return o;
 }
 

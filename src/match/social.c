@@ -282,9 +282,7 @@ json_t *match_subscriptions(struct cc_store *st, const char *user, struct cc_err
 		json_object_set_new(o, "id", json_integer(cc_stmt_int64(s, 0)));
 		json_object_set_new(o, "what", json_string(cc_stmt_text(s, 1)));
 		json_object_set_new(o, "value", json_string(cc_stmt_text(s, 2)));
-		json_object_set_new(o, "kind",
-				    cc_stmt_is_null(s, 3) ? json_null()
-							  : json_string(cc_stmt_text(s, 3)));
+		json_object_set_new(o, "kind", match_text_or_null(s, 3));
 		json_object_set_new(o, "created_at", json_string(cc_stmt_text(s, 4)));
 		json_object_set_new(o, "delivered", json_integer(cc_stmt_int64(s, 5)));
 		json_array_append_new(a, o);
@@ -746,12 +744,6 @@ int match_deal_parties(struct cc_store *st, int64_t id, char *a, char *b, struct
 	return rc == 1 ? 0 : cc_error_set(err, CC_ENOTFOUND, "id: no deal %lld", (long long)id);
 }
 
-/* Column COL of S as a JSON string, null when NULL. */
-static json_t *text_or_null(struct cc_stmt *s, int col)
-{
-	return cc_stmt_is_null(s, col) ? json_null() : json_string(cc_stmt_text(s, col));
-}
-
 /* The history of deal ID, oldest first, as a JSON array of {at, actor, status, value,
  * comment}; NULL with the reason in ERR when it cannot be read. */
 static json_t *deal_events(struct cc_store *st, int64_t id, struct cc_error *err)
@@ -766,13 +758,13 @@ static json_t *deal_events(struct cc_store *st, int64_t id, struct cc_error *err
 	int rc;
 	while ((rc = cc_stmt_step(s, err)) == 1) {
 		json_t *o = json_object();
-		json_object_set_new(o, "at", text_or_null(s, 0));
-		json_object_set_new(o, "actor", text_or_null(s, 1));
-		json_object_set_new(o, "status", text_or_null(s, 2));
+		json_object_set_new(o, "at", match_text_or_null(s, 0));
+		json_object_set_new(o, "actor", match_text_or_null(s, 1));
+		json_object_set_new(o, "status", match_text_or_null(s, 2));
 		json_object_set_new(o, "value",
 				    cc_stmt_is_null(s, 3) ? json_null()
 							  : json_real(cc_stmt_double(s, 3)));
-		json_object_set_new(o, "comment", text_or_null(s, 4));
+		json_object_set_new(o, "comment", match_text_or_null(s, 4));
 		json_array_append_new(a, o);
 	}
 	cc_stmt_reset(s);
@@ -808,9 +800,7 @@ json_t *match_deals(struct cc_store *st, const char *uscc, int limit, struct cc_
 		json_object_set_new(o, "value",
 				    cc_stmt_is_null(s, 2) ? json_null()
 							  : json_real(cc_stmt_double(s, 2)));
-		json_object_set_new(o, "chain",
-				    cc_stmt_is_null(s, 3) ? json_null()
-							  : json_string(cc_stmt_text(s, 3)));
+		json_object_set_new(o, "chain", match_text_or_null(s, 3));
 		json_object_set_new(o, "created_at", json_string(cc_stmt_text(s, 4)));
 		json_object_set_new(o, "updated_at", json_string(cc_stmt_text(s, 5)));
 		json_object_set_new(o, "posting_id", json_integer(cc_stmt_int64(s, 6)));
