@@ -217,16 +217,6 @@ static void demo_print_written(const struct cli_ctx *ctx, const char *dir,
 }
 
 /*
- * A year of matching history, so the statistics of the dashboard and the matching page have
- * something to show (an imported posting is stamped with the day of the import, and deals are
- * never imported): each posting's date is spread over the last 12 months, and every other
- * demand becomes a deal with a supply posting of its chain from another enterprise (at its
- * node when there is one; every other one across the Chongqing–Sichuan line when it can),
- * marked through match_deal_mark as staff would (half agreed with an order value, three in ten
- * contacted, two in ten failed), dated some days after the later of the two postings.
- * Deterministic: everything follows the posting ids. Returns 0 or a negative CC_E*.
- */
-/*
  * Rewrites the stamps of the rows SELECT gives (id, stamp a, stamp b) with UPDATE (?1 id, ?2
  * and for DEALS ?3 the new stamps), NOW being the time: a posting (DEALS 0) made
  * (id * 137) % 360 days and (id * 31) % 86400 seconds before NOW; a deal (DEALS 1) made
@@ -303,6 +293,16 @@ static int restamp(struct cc_store *st, const char *select, const char *update, 
 	return rc;
 }
 
+/*
+ * A year of matching history, so the statistics of the dashboard and the matching page have
+ * something to show (an imported posting is stamped with the day of the import, and deals are
+ * never imported): each posting's date is spread over the last 12 months, and every other
+ * demand becomes a deal with a supply posting of its chain from another enterprise (at its
+ * node when there is one; every other one across the Chongqing–Sichuan line when it can),
+ * marked through match_deal_mark as staff would (half agreed with an order value, three in ten
+ * contacted, two in ten failed), dated some days after the later of the two postings.
+ * Deterministic: everything follows the posting ids. Returns 0 or a negative CC_E*.
+ */
 static int demo_history(struct cc_store *st, struct cc_error *err)
 {
 	struct cc_stmt *s = NULL;
