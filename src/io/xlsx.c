@@ -22,6 +22,7 @@
 #include <expat.h>
 #include <minizip/unzip.h>
 #include <xlsxwriter.h>
+#include "base/parse.h"
 #include "base/buf.h"
 #include "io/xlsx.h"
 
@@ -895,20 +896,6 @@ static int number_is_canonical(const char *s)
 	return *p == '\0' && sig <= 15;
 }
 
-/* Converts days since 1970-01-01 to a civil date (H. Hinnant's days_from_civil inverse). */
-static void civil_from_days(long z, long *y, unsigned *m, unsigned *d)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned long doe = (unsigned long)(z - era * 146097);
-	unsigned long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned long mp = (5 * doy + 2) / 153;
-	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (long)yoe + era * 400 + (*m <= 2);
-}
-
 /*
  * Writes the date of Excel serial SERIAL ("YYYY-MM-DD"; the time of day is dropped). The 1900
  * system counts 1900-01-01 as 1 and, as Lotus 1-2-3 did, has a 1900-02-29 (serial 60), so
@@ -935,10 +922,9 @@ static int format_date(double serial, int date1904, char *out, size_t cap)
 		/* 1899-12-31 is 25568 days before 1970-01-01 */
 		days = day < 60 ? (long)day - 25568 : (long)day - 25569;
 	}
-	long y;
-	unsigned m, d;
-	civil_from_days(days, &y, &m, &d);
-	snprintf(out, cap, "%04ld-%02u-%02u", y, m, d);
+	int64_t ymd = cc_ymd_from_days(days);
+	snprintf(out, cap, "%04lld-%02d-%02d", (long long)(ymd / 10000), (int)(ymd / 100 % 100),
+		 (int)(ymd % 100));
 	return 0;
 }
 

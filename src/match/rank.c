@@ -126,22 +126,12 @@ const struct match_weights *match_weights_get(struct cc_error *err)
 
 /* ---- helpers ---- */
 
-static int days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int era = (y >= 0 ? y : y - 399) / 400;
-	int yoe = y - era * 400;
-	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static int days_of(const char *s)
 {
 	int ymd;
 	if (!s || strlen(s) < 10 || cc_parse_date(s, 10, &ymd, NULL))
 		return -1;
-	return days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100);
+	return (int)cc_days_from_ymd(ymd);
 }
 
 /* 1 same node, RELATED for parent/child or siblings, else 0. */
@@ -800,8 +790,7 @@ static void score_item(struct ranking *rk, struct match_item *it, int e, int n_l
 		it->comp[5] = fmin(out->qty, it->qty) / fmax(out->qty, it->qty);
 	int certs = __builtin_popcount(f->certs[e]);
 	if (f->created[e]) {
-		int d = days_from_civil(f->created[e] / 10000, f->created[e] / 100 % 100,
-					f->created[e] % 100);
+		int d = (int)cc_days_from_ymd(f->created[e]);
 		it->days = tday >= d ? tday - d : -1;
 	}
 	double cred = fmin(1, certs / W->certs_full) + W->scale[f->scale[e] < 5 ? f->scale[e] : 0] +
