@@ -471,19 +471,6 @@ int cc_pg_schema_version(struct cc_store *st)
 
 /* ---- the change log ---- */
 
-int64_t cc_pg_log_seq(struct cc_store *st)
-{
-	static const char sql[] = "SELECT coalesce(max(seq), 0) FROM changes";
-	struct cc_stmt *s = cc_stmt_cached(st, sql, NULL);
-	int64_t v = 0;
-	if (!s)
-		return 0;
-	if (cc_stmt_step(s, NULL) == 1)
-		v = cc_stmt_int64(s, 0);
-	cc_stmt_reset(s);
-	return v;
-}
-
 struct cc_store *cc_pg_same_snapshot(struct cc_store *st, int64_t seq)
 {
 	if (getenv("CC_FRAME_SERIAL") || !cc_pg_in_tx(st))
@@ -502,7 +489,7 @@ struct cc_store *cc_pg_same_snapshot(struct cc_store *st, int64_t seq)
 	struct cc_store *st2 = NULL;
 	if (cc_store_open(&st2, st->path, CC_STORE_READONLY, NULL))
 		return NULL;
-	if (cc_pg_exec(st2, sql, NULL) == 0 && cc_pg_log_seq(st2) == seq)
+	if (cc_pg_exec(st2, sql, NULL) == 0 && cc_store_log_seq(st2) == seq)
 		return st2;
 	cc_store_close(st2);
 	return NULL;

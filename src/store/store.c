@@ -381,10 +381,11 @@ int64_t cc_store_int(struct cc_store *st, const char *sql, int64_t def)
 
 int64_t cc_store_log_seq(struct cc_store *st)
 {
-	if (st->pg)
-		return cc_pg_log_seq(st);
-	static const char sql[] = "SELECT seq FROM sqlite_sequence WHERE name = 'changes'";
-	struct cc_stmt *s = cc_stmt_cached(st, sql, NULL);
+	/* SQLite: the AUTOINCREMENT counter (it outlives pruned rows); PostgreSQL: the newest
+	 * row, which pruning always keeps. */
+	static const char lite[] = "SELECT seq FROM sqlite_sequence WHERE name = 'changes'";
+	static const char pg[] = "SELECT coalesce(max(seq), 0) FROM changes";
+	struct cc_stmt *s = cc_stmt_cached(st, st->pg ? pg : lite, NULL);
 	int64_t v = 0;
 	if (!s)
 		return 0;
@@ -531,7 +532,7 @@ int cc_store_log_bulk(struct cc_store *st, int on, struct cc_error *err)
 /*
  * One text for both backends: the time is bound from C (store.h: time stamps are computed in
  * C). On PostgreSQL the newest row stays: the log's position is its largest sequence number
- * there (cc_pg_log_seq; a sequence's own value is not transactional), while SQLite keeps it in
+ * there (cc_store_log_seq; a sequence's own value is not transactional), while SQLite keeps it in
  * sqlite_sequence.
  */
 int cc_store_log_prune(struct cc_store *st, const char *name, int64_t seq, struct cc_error *err)

@@ -49,7 +49,6 @@ void cc_pg_rollback(struct cc_store *st);
 int cc_pg_in_tx(struct cc_store *st);
 int cc_pg_schema_version(struct cc_store *st);
 int64_t cc_pg_int(struct cc_store *st, const char *sql, int64_t def);
-int64_t cc_pg_log_seq(struct cc_store *st);
 struct cc_store *cc_pg_same_snapshot(struct cc_store *st, int64_t seq);
 int cc_pg_log_bulk(struct cc_store *st, int on, struct cc_error *err);
 int cc_pg_log_listen(struct cc_store *st, struct cc_error *err);
