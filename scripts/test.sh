@@ -132,14 +132,32 @@ else
   tail -40 build-fuzz.log; failed=$((failed + 1)); failures+=("fuzz build failed")
 fi
 
+# The browser tests: e2e LOG WHAT [NAME=VALUE...] (the environment of the run).
+e2e() {
+  local log=$1 what=$2
+  shift 2
+  env CC_BINARY="$PWD/build/chainchief" "$@" node --test --test-concurrency=1 tests/e2e/ > "$log" 2>&1
+  tail -30 "$log"
+  p=$(grep -E '^# pass [0-9]+' "$log" | awk '{print $3}')
+  f=$(grep -E '^# fail [0-9]+' "$log" | awk '{print $3}')
+  if [ -z "$p" ]; then failed=$((failed + 1)); failures+=("$what: no summary"); else
+    passed=$((passed + p)); failed=$((failed + ${f:-0})); [ "${f:-0}" -gt 0 ] && failures+=("$what: $f failed"); fi
+}
 if [ -d tests/e2e ] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
   step "end-to-end browser tests"
-  CC_BINARY=$PWD/build/chainchief node --test --test-concurrency=1 tests/e2e/ > "$LOGS/e2e.log" 2>&1
-  tail -30 "$LOGS/e2e.log"
-  p=$(grep -E '^# pass [0-9]+' "$LOGS/e2e.log" | awk '{print $3}')
-  f=$(grep -E '^# fail [0-9]+' "$LOGS/e2e.log" | awk '{print $3}')
-  if [ -z "$p" ]; then failed=$((failed + 1)); failures+=("e2e: no summary"); else
-    passed=$((passed + p)); failed=$((failed + ${f:-0})); [ "${f:-0}" -gt 0 ] && failures+=("e2e: $f failed"); fi
+  e2e "$LOGS/e2e.log" e2e
+  # Every page again with the platform on PostgreSQL (issue 18: every page works on both):
+  # each test file's platform on a new database of a throw-away server (tests/e2e/helpers.mjs).
+  step "end-to-end browser tests on PostgreSQL"
+  if PG_URL=$(scripts/pg_tmp.sh start 2>"$LOGS/pg-e2e-server.log"); then
+    trap 'scripts/pg_tmp.sh stop "$PG_URL" 2>/dev/null' EXIT
+    t_pg=$SECONDS
+    e2e "$LOGS/pg-e2e.log" "e2e on PostgreSQL" CC_TEST_PG="$PG_URL"
+    echo "e2e on PostgreSQL: $((SECONDS - t_pg)) s"
+    scripts/pg_tmp.sh stop "$PG_URL"; trap - EXIT
+  else
+    cat "$LOGS/pg-e2e-server.log"; failed=$((failed + 1)); failures+=("e2e on PostgreSQL: the throw-away server did not start")
+  fi
 fi
 
 step "C style (clang-format)"

@@ -3,8 +3,10 @@
  * written through one row statement. On SQLite the statement is stepped per row, as the
  * importer always did (an in-process step costs about a microsecond). On PostgreSQL a step is
  * a round trip to the server (~40 µs), so the rows are copied into a temporary staging table
- * (COPY FROM STDIN, text format, sent in chunks so that the caller may run other statements
- * between rows) and the row statement is run once over the whole table at the end: its
+ * (COPY FROM STDIN, text format, sent in pieces of BULK_CHUNK while the caller makes the next
+ * rows, the COPY left open between them so that the server stores rows meanwhile; another
+ * statement the caller runs between rows ends it, and the next piece starts a new one), and
+ * the row statement is run once over the whole table at the end: its
  * `VALUES(...)` becomes a `SELECT ... FROM` the staging table, its ON CONFLICT clause is kept
  * as written, and the statement for changed rows joins the rows the upsert RETURNed.
  *
@@ -27,7 +29,7 @@
 #include "store/store_impl.h"
 
 #define BULK_MAXV  64
-#define BULK_CHUNK (8u << 20) /* bytes of COPY text sent at once */
+#define BULK_CHUNK (256u << 10) /* bytes of COPY text sent at once */
 
 struct span {
 	const char *p;
@@ -360,11 +362,10 @@ static int pg_flush(struct cc_bulk *b, struct cc_error *err)
 		return 0;
 	if (b->data.failed)
 		return cc_error_set(err, CC_ENOMEM, "out of memory staging rows");
-	int rc = cc_pg_copy_in(b->st, "COPY cc_bulk_stage FROM STDIN", b->data.data, b->data.len,
-			       err);
+	int rc = cc_pg_copy_put(b->st, "COPY cc_bulk_stage FROM STDIN", b->data.data, b->data.len,
+				err);
 	cc_buf_reset(&b->data);
-	/* not a row's constraint (the staging table has none): the transaction is spoilt */
-	return rc == CC_EINVAL ? CC_EDB : rc;
+	return rc;
 }
 
 static int pg_row(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err)
@@ -549,6 +550,15 @@ static int pg_first_load(struct cc_bulk *b, int64_t *n, struct cc_error *err)
 	}
 	if (cc_store_exec(b->st, "SAVEPOINT cc_bulk_first", err))
 		return CC_EDB;
+	/* The index builds (maintenance_work_mem) and the foreign keys' validating joins
+	 * (work_mem) sort in memory rather than on disk: at least 256 MB each, for this
+	 * transaction only (a server set higher keeps its own). */
+	if (cc_store_exec(
+		    b->st,
+		    "SELECT set_config(name, '262144kB', true) FROM pg_settings WHERE name IN "
+		    "('work_mem', 'maintenance_work_mem') AND setting::bigint < 262144",
+		    &e))
+		rc = CC_EDB;
 	for (int i = 0; i < 2 && rc == 1; i++) {
 		struct cc_stmt *s = NULL;
 		char q[768];
@@ -607,6 +617,8 @@ static int pg_end(struct cc_bulk *b, struct cc_error *err)
 {
 	int64_t n = 0;
 	int rc = pg_flush(b, err);
+	if (rc == 0)
+		rc = cc_pg_copy_end(b->st, err);
 	if (rc || !b->rows)
 		return rc;
 	rc = pg_first_load(b, &n, err);
@@ -681,7 +693,7 @@ int cc_store_bulk_begin(struct cc_store *st, const struct cc_bulk_spec *spec, st
 			rc = lite_prepare(b, spec->changed, &b->on_change, &b->np_change, err);
 		goto out;
 	}
-	cc_buf_init(&b->data, (size_t)BULK_CHUNK + (4u << 20) + (1u << 24));
+	cc_buf_init(&b->data, (size_t)BULK_CHUNK + (16u << 20)); /* a row of up to 16 MB */
 	rc = pg_stage(b, err);
 out:
 	if (rc) {

@@ -60,6 +60,11 @@ struct cc_pg {
 	char session[256]; /* the session's settings, sent again after a reconnection */
 	unsigned epoch;	   /* connections made: a prepared statement belongs to one */
 	char shown[512];   /* the URL for messages, its password masked */
+	/* A COPY cc_pg_copy_put left open: the server takes its rows while the caller makes the
+	 * next ones. Ended by cc_pg_copy_end, or before any other statement (detach_active),
+	 * which keeps a failure in copy_err for the next cc_pg_copy_put or cc_pg_copy_end. */
+	int copying;
+	char copy_err[400];
 };
 
 struct cc_pg_stmt {
@@ -178,10 +183,28 @@ static int pg_error(struct cc_store *st, const PGresult *r, struct cc_error *err
 
 /* ---- the connection ---- */
 
+/* Ends the COPY left open (cc_pg_copy_put), keeping its failure in copy_err. */
+static void copy_finish(struct cc_pg *pg)
+{
+	if (!pg->copying)
+		return;
+	pg->copying = 0;
+	const char *bad = PQputCopyEnd(pg->c, NULL) == 1 ? NULL : PQerrorMessage(pg->c);
+	PGresult *r;
+	while ((r = PQgetResult(pg->c)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && !bad && !pg->copy_err[0])
+			snprintf(pg->copy_err, sizeof pg->copy_err, "%s", PQresultErrorMessage(r));
+		PQclear(r);
+	}
+	if (bad && !pg->copy_err[0])
+		snprintf(pg->copy_err, sizeof pg->copy_err, "%s", bad);
+}
+
 /* Reads every result still pending for the streaming statement into its buffer, so that the
- * connection is free for another query. */
+ * connection is free for another query; ends a COPY left open. */
 static void detach_active(struct cc_pg *pg)
 {
+	copy_finish(pg);
 	struct cc_stmt *s = pg->active;
 	if (!s)
 		return;
@@ -220,6 +243,7 @@ static void reconnect(struct cc_store *st)
 	if (PQstatus(pg->c) != CONNECTION_BAD || st->in_tx)
 		return;
 	pg->active = NULL;
+	pg->copying = 0;
 	PQreset(pg->c);
 	if (PQstatus(pg->c) != CONNECTION_OK)
 		return;
@@ -1005,33 +1029,59 @@ void cc_pg_free(struct cc_stmt *s)
 
 /* ---- bulk load (store/bulk.c) ---- */
 
-int cc_pg_copy_in(struct cc_store *st, const char *sql, const char *data, size_t n,
-		  struct cc_error *err)
+/* The COPY's failure kept by copy_finish, as ERR (CC_EDB: the transaction is spoilt). */
+static int copy_failed(struct cc_pg *pg, struct cc_error *err)
 {
-	PGconn *c = st->pg->c;
-	PGresult *r = pg_exec_raw(st, sql);
-	int rc = 0;
-	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		rc = pg_error(st, r, err, "cannot start COPY");
+	size_t n = strlen(pg->copy_err);
+	while (n && (pg->copy_err[n - 1] == '\n' || pg->copy_err[n - 1] == ' '))
+		n--;
+	cc_error_set(err, CC_EDB, "COPY failed: %.*s", (int)n, pg->copy_err);
+	if (err)
+		err->internal = 1;
+	pg->copy_err[0] = '\0';
+	return CC_EDB;
+}
+
+int cc_pg_copy_put(struct cc_store *st, const char *sql, const char *data, size_t n,
+		   struct cc_error *err)
+{
+	struct cc_pg *pg = st->pg;
+	if (pg->copy_err[0])
+		return copy_failed(pg, err);
+	if (!pg->copying) {
+		PGresult *r = pg_exec_raw(st, sql);
+		if (pg->copy_err[0]) { /* the COPY before it, ended by this statement */
+			PQclear(r);
+			return copy_failed(pg, err);
+		}
+		if (PQresultStatus(r) != PGRES_COPY_IN) {
+			int rc = pg_error(st, r, err, "cannot start COPY");
+			PQclear(r);
+			return rc == CC_EINVAL ? CC_EDB : rc;
+		}
 		PQclear(r);
-		return rc;
+		pg->copying = 1;
 	}
-	PQclear(r);
-	/* Blocking connection: each call sends or fails; the chunk goes in pieces of 1 MB. */
-	for (size_t off = 0; off < n && rc == 0;) {
+	/* Blocking connection: each call sends or fails (libpq reads what the server sends
+	 * meanwhile, an error included), in pieces of 1 MB. */
+	for (size_t off = 0; off < n;) {
 		size_t k = n - off < (1u << 20) ? n - off : (1u << 20);
-		if (PQputCopyData(c, data + off, (int)k) != 1)
-			rc = pg_error(st, NULL, err, "COPY failed");
+		if (PQputCopyData(pg->c, data + off, (int)k) != 1) {
+			copy_finish(pg);
+			if (!pg->copy_err[0])
+				snprintf(pg->copy_err, sizeof pg->copy_err, "%s",
+					 PQerrorMessage(pg->c));
+			return copy_failed(pg, err);
+		}
 		off += k;
 	}
-	if (PQputCopyEnd(c, rc ? "aborted" : NULL) != 1 && rc == 0)
-		rc = pg_error(st, NULL, err, "COPY failed");
-	while ((r = PQgetResult(c)) != NULL) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
-			rc = pg_error(st, r, err, "COPY failed");
-		PQclear(r);
-	}
-	return rc;
+	return 0;
+}
+
+int cc_pg_copy_end(struct cc_store *st, struct cc_error *err)
+{
+	copy_finish(st->pg);
+	return st->pg->copy_err[0] ? copy_failed(st->pg, err) : 0;
 }
 
 int cc_pg_bulk_exec(struct cc_store *st, const char *sql, int64_t *out, struct cc_error *err)

@@ -9,6 +9,9 @@
 //   CC_E2E_BASE  test a server that is already running at this URL instead of starting one
 //                (its users must be the ones below)
 //   CC_E2E_KEEP  keep the temporary folder (database, server log) after the run
+//   CC_TEST_PG   a PostgreSQL server's URL (scripts/pg_tmp.sh's): each platform gets a new
+//                database there (tests/api/testdb.py new / drop) instead of an SQLite file, and
+//                its uploads folder in the temporary folder (CHAINCHIEF_FILES)
 //   CHROMIUM     the browser (default /usr/bin/chromium)
 import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, readFile } from 'node:fs/promises';
@@ -99,7 +102,9 @@ export async function startServer({ enterprises = 2000, seed = 5 } = {}) {
   if (process.env.CC_E2E_BASE) return attach(process.env.CC_E2E_BASE.replace(/\/$/, ''));
   if (!existsSync(BINARY)) throw new Error(`no chainchief binary at ${BINARY} (build it, or set CC_BINARY)`);
   const dir = await mkdtemp(path.join(tmpdir(), 'cc-e2e-'));
-  const db = path.join(dir, 'e2e.db');
+  const pg = process.env.CC_TEST_PG;
+  const testdb = path.join(REPO, 'tests/api/testdb.py');
+  const db = pg ? (await run('/usr/bin/python3', [testdb, 'new', 'e2e'])).trim() : path.join(dir, 'e2e.db');
   const global = ['--db', db, ...(process.env.CC_DATA ? ['--data', process.env.CC_DATA] : [])];
   const cli = (args) => run(BINARY, [...global, ...args]);
 
@@ -116,7 +121,8 @@ export async function startServer({ enterprises = 2000, seed = 5 } = {}) {
   const base = `http://127.0.0.1:${port}`;
   const logChunks = [];
   const serveArgs = [...global, 'serve', '--listen', `127.0.0.1:${port}`, ...(process.env.CC_WEB ? ['--web', process.env.CC_WEB] : [])];
-  const child = spawn(BINARY, serveArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = pg ? { ...process.env, CHAINCHIEF_FILES: path.join(dir, 'files') } : process.env;
+  const child = spawn(BINARY, serveArgs, { stdio: ['ignore', 'pipe', 'pipe'], env });
   child.stdout.on('data', (b) => logChunks.push(b));
   child.stderr.on('data', (b) => logChunks.push(b));
   let exited = null;
@@ -143,6 +149,7 @@ export async function startServer({ enterprises = 2000, seed = 5 } = {}) {
       const done = await Promise.race([exitP, sleep(8000).then(() => null)]);
       if (!done) { child.kill('SIGKILL'); await exitP; }
     }
+    if (pg && !process.env.CC_E2E_KEEP) await run('/usr/bin/python3', [testdb, 'drop', db]);
     if (!process.env.CC_E2E_KEEP) await rm(dir, { recursive: true, force: true });
     else console.log(`# kept ${dir}`);
     return exited;
