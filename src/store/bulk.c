@@ -64,6 +64,7 @@ struct cc_bulk {
 	struct cc_buf data;
 	int staged;	   /* the staging table exists */
 	int64_t first_min; /* rows from which pg_first_load is tried (CC_BULK_FIRST_ROWS) */
+	int first_loaded;  /* pg_first_load wrote the rows */
 };
 
 static int is_word(char c)
@@ -521,13 +522,13 @@ static int pg_turns(struct cc_bulk *b, struct cc_error *err)
 /*
  * A big load into empty tables (a first load): PostgreSQL checks a foreign key and inserts
  * into each index row by row, which took three quarters of a 4M-row indicators load. So when
- * the targets (UPSERT's and CHANGED's) are empty and no other table refers to them, their
- * keys and foreign keys are dropped, the rows inserted plainly (nothing to conflict with),
- * and the constraints added again: one index build and one validating join each. Under a
- * savepoint: a key repeated in the file (the key cannot be added), a lock not granted within
- * the timeout (ALTER TABLE waits for readers of the table) or a table not ours to alter
- * rolls back to it, and the rows take the general path. Returns 0 when done (*N rows), 1 when
- * not (nothing changed), or a negative CC_E*.
+ * the targets (UPSERT's and CHANGED's) are empty, no other table refers to them and no row
+ * trigger of theirs would run (see below), their keys and foreign keys are dropped, the rows
+ * inserted plainly (nothing to conflict with), and the constraints added again: one index build and
+ * one validating join each. Under a savepoint: a key repeated in the file (the key cannot be
+ * added), a lock not granted within the timeout (ALTER TABLE waits for readers of the table) or a
+ * table not ours to alter rolls back to it, and the rows take the general path. Returns 0 when done
+ * (*N rows), 1 when not (nothing changed), or a negative CC_E*.
  */
 static int pg_first_load(struct cc_bulk *b, int64_t *n, struct cc_error *err)
 {
@@ -538,14 +539,33 @@ static int pg_first_load(struct cc_bulk *b, int64_t *n, struct cc_error *err)
 	if (b->rows < b->first_min)
 		return 1;
 	for (int i = 0; i < 2; i++) {
-		char q[512];
 		if (!t[i])
 			continue;
-		snprintf(q, sizeof q,
-			 "SELECT (SELECT count(*) FROM (SELECT 1 FROM %.*s LIMIT 1) x) + (SELECT "
-			 "count(*) FROM pg_constraint WHERE confrelid = '%.*s'::regclass)",
-			 (int)t[i]->table.n, t[i]->table.p, (int)t[i]->table.n, t[i]->table.p);
-		if (cc_store_int(b->st, q, 1) != 0)
+		int ids = i == 0 && b->rowid_ids;
+		for (int c = 0; c < t[i]->ncols; c++)
+			ids |= span_is(t[i]->col[c], "id");
+		/* Empty, not referred to, and no row trigger on INSERT that would run: a trigger
+		 * reading its own table by key (energy_total, migration 14) would scan the whole
+		 * table for every row once the keys are dropped. Not counted: a trigger whose WHEN
+		 * this load makes false, that is, one of a setting this transaction has set to '1'
+		 * (cc_store_log_bulk's cc.log_bulk and cc.energy_bulk) or a NEW.id IS NULL where
+		 * the load gives every id. */
+		struct cc_buf q = CC_BUF_INIT(1 << 14);
+		cc_buf_printf(
+			&q,
+			"SELECT (SELECT count(*) FROM (SELECT 1 FROM %.*s LIMIT 1) x) + (SELECT "
+			"count(*) FROM pg_constraint WHERE confrelid = '%.*s'::regclass) + (SELECT "
+			"count(*) FROM pg_trigger g, LATERAL (SELECT pg_get_triggerdef(g.oid) AS d) "
+			"x WHERE g.tgrelid = '%.*s'::regclass AND NOT g.tgisinternal AND "
+			"g.tgenabled <> 'D' AND (g.tgtype & 5) = 5 AND NOT (%d = 1 AND strpos(x.d, "
+			"' WHEN ((new.id IS NULL)) ') > 0) AND coalesce(current_setting(substring("
+			"x.d FROM 'WHEN \\(\\(current_setting\\(''([a-z_.]+)''::text, true\\) "
+			"IS DISTINCT FROM ''1''::text\\)\\)'), true), '') <> '1')",
+			(int)t[i]->table.n, t[i]->table.p, (int)t[i]->table.n, t[i]->table.p,
+			(int)t[i]->table.n, t[i]->table.p, ids);
+		int64_t v = q.failed ? 1 : cc_store_int(b->st, cc_buf_str(&q), 1);
+		cc_buf_release(&q);
+		if (v != 0)
 			return 1;
 	}
 	if (cc_store_exec(b->st, "SAVEPOINT cc_bulk_first", err))
@@ -623,6 +643,7 @@ static int pg_end(struct cc_bulk *b, struct cc_error *err)
 		return rc;
 	rc = pg_first_load(b, &n, err);
 	if (rc <= 0) {
+		b->first_loaded = rc == 0;
 		b->changed += n;
 		return rc;
 	}
@@ -719,6 +740,11 @@ int cc_store_bulk_end(struct cc_bulk *b, int64_t *changed, struct cc_error *err)
 	if (changed)
 		*changed = b->changed;
 	return rc;
+}
+
+int cc_store_bulk_first_load(const struct cc_bulk *b)
+{
+	return b->first_loaded;
 }
 
 void cc_store_bulk_free(struct cc_bulk *b)

@@ -280,6 +280,9 @@ int cc_store_bulk_row(struct cc_bulk *b, const struct cc_val *v, int n, struct c
 int cc_store_bulk_end(struct cc_bulk *b, int64_t *changed, struct cc_error *err);
 /* Frees B (NULL is fine); without cc_store_bulk_end the rows not yet written are dropped. */
 void cc_store_bulk_free(struct cc_bulk *b);
+/* 1 when cc_store_bulk_end wrote the rows by PostgreSQL's first-load path (bulk.c: keys
+ * dropped and added again), else 0: for tests and diagnostics. */
+int cc_store_bulk_first_load(const struct cc_bulk *b);
 
 /*
  * Copies every table of the schema from FROM to TO (either backend; both at this program's
