@@ -10,7 +10,9 @@
 #   DB=/path/file.db bench/pg_stalls.sh  the same two servers on one SQLite file, for contrast
 #   CATCH=1 bench/pg_stalls.sh         also: when an MHD worker sits in poll() for 0.4 s,
 #                                       gdb's backtrace of its process (3 at most) into OUT
-# OUT (default /tmp/cc-pg-stalls) keeps the logs.
+# OUT (default /tmp/cc-pg-stalls) keeps the logs. The stalls came with the kernel's autogroups
+# on and were gone with them off (as root: echo 0 > /proc/sys/kernel/sched_autogroup_enabled;
+# docs/PERFORMANCE.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CC=$(realpath "${CC:-build/chainchief}")
