@@ -459,9 +459,15 @@ int cc_pg_begin(struct cc_store *st, struct cc_error *err)
 	return 0;
 }
 
+static int copy_failed(struct cc_pg *pg, struct cc_error *err);
+
 int cc_pg_commit(struct cc_store *st, struct cc_error *err)
 {
 	int rc = cc_pg_exec(st, "COMMIT", err);
+	/* A COPY the COMMIT ended (no cc_pg_copy_end) that failed: the server ended the
+	 * transaction with a rollback, so the commit fails (the caller's rollback sends none). */
+	if (rc == 0 && st->pg->copy_err[0])
+		rc = copy_failed(st->pg, err);
 	if (rc == 0)
 		st->in_tx = 0;
 	return rc;
@@ -473,6 +479,8 @@ void cc_pg_rollback(struct cc_store *st)
 		PGresult *r = pg_exec_raw(st, "ROLLBACK");
 		PQclear(r);
 	}
+	/* a failure of a COPY this rollback ended belongs to the transaction it undid */
+	st->pg->copy_err[0] = '\0';
 	st->in_tx = 0;
 }
 
@@ -1050,10 +1058,6 @@ int cc_pg_copy_put(struct cc_store *st, const char *sql, const char *data, size_
 		return copy_failed(pg, err);
 	if (!pg->copying) {
 		PGresult *r = pg_exec_raw(st, sql);
-		if (pg->copy_err[0]) { /* the COPY before it, ended by this statement */
-			PQclear(r);
-			return copy_failed(pg, err);
-		}
 		if (PQresultStatus(r) != PGRES_COPY_IN) {
 			int rc = pg_error(st, r, err, "cannot start COPY");
 			PQclear(r);
