@@ -3,12 +3,18 @@
  * written through one row statement. On SQLite the statement is stepped per row, as the
  * importer always did (an in-process step costs about a microsecond). On PostgreSQL a step is
  * a round trip to the server (~40 µs), so the rows are copied into a temporary staging table
- * (COPY FROM STDIN, text format, sent in pieces of BULK_CHUNK while the caller makes the next
- * rows, the COPY left open between them so that the server stores rows meanwhile; another
- * statement the caller runs between rows ends it, and the next piece starts a new one), and
- * the row statement is run once over the whole table at the end: its
- * `VALUES(...)` becomes a `SELECT ... FROM` the staging table, its ON CONFLICT clause is kept
- * as written, and the statement for changed rows joins the rows the upsert RETURNed.
+ * and the row statement is run once over the whole table at the end.
+ *
+ * The copy: COPY FROM STDIN in binary format, each value converted here to its column's type
+ * (a value the type cannot hold is refused with its row, naming it), so that no number is
+ * printed by us and parsed again by the server; the text format where a column is of a type
+ * not written here. The rows go in pieces of BULK_CHUNK while the caller makes the next ones,
+ * the COPY left open between them so that the server stores rows meanwhile; another statement
+ * the caller runs between rows ends it, and the next piece starts a new one.
+ *
+ * The merge: the statement's `VALUES(...)` becomes a `SELECT ... FROM` the staging table, its
+ * ON CONFLICT clause is kept as written, and the statement for changed rows joins the rows
+ * the upsert RETURNed.
  *
  * Same outcome as row by row: the staging table's scan gives the rows in the order they were
  * copied (a temporary table no other session can scan, so no synchronized scan starts it
@@ -19,6 +25,8 @@
  * occurrence, then every second occurrence, and so on, each turn one statement, which is what
  * the per-row statements in file order do.
  */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,9 +70,12 @@ struct cc_bulk {
 	int np_upsert, np_plain, np_change;
 	/* PostgreSQL */
 	struct cc_buf data;
-	int staged;	   /* the staging table exists */
-	int64_t first_min; /* rows from which pg_first_load is tried (CC_BULK_FIRST_ROWS) */
-	int first_loaded;  /* pg_first_load wrote the rows */
+	int staged;	      /* the staging table exists */
+	int binary;	      /* the rows go in binary format, each value as kind[k] says */
+	char kind[BULK_MAXV]; /* the staging column's type: 'l' int8, 'i' int4, 's' int2, 'd'
+				 float8, 'f' float4, 't' text */
+	int64_t first_min;    /* rows from which pg_first_load is tried (CC_BULK_FIRST_ROWS) */
+	int first_loaded;     /* pg_first_load wrote the rows */
 };
 
 static int is_word(char c)
@@ -319,8 +330,38 @@ static int pg_stage(struct cc_bulk *b, struct cc_error *err)
 	int rc = q.failed ? cc_error_set(err, CC_ENOMEM, "out of memory")
 			  : cc_store_exec(b->st, cc_buf_str(&q), err);
 	cc_buf_release(&q);
-	if (rc == 0)
-		b->staged = 1;
+	if (rc)
+		return rc;
+	b->staged = 1;
+	/* Binary COPY when every column is of a type written here (the schema's tables have
+	 * bigint, double precision and text): no number printed by us and parsed by the server.
+	 * Else (a type added later) the text form. */
+	struct cc_stmt *s = NULL;
+	int k = 0, ok = 1;
+	rc = cc_stmt_prepare(b->st, &s,
+			     "SELECT atttypid::regtype::text FROM pg_attribute WHERE attrelid = "
+			     "'cc_bulk_stage'::regclass AND attnum > 1 AND NOT attisdropped ORDER "
+			     "BY attnum",
+			     err);
+	while (rc == 0 && (rc = cc_stmt_step(s, err)) == 1) {
+		const char *t = cc_stmt_text(s, 0);
+		char c = !strcmp(t, "bigint")		  ? 'l'
+			 : !strcmp(t, "integer")	  ? 'i'
+			 : !strcmp(t, "smallint")	  ? 's'
+			 : !strcmp(t, "double precision") ? 'd'
+			 : !strcmp(t, "real")		  ? 'f'
+			 : !strcmp(t, "text")		  ? 't'
+							  : 0;
+		if (!c || k >= b->nv)
+			ok = 0;
+		else
+			b->kind[k++] = c;
+		rc = 0;
+	}
+	cc_stmt_free(s);
+	if (rc == 0 || rc == 1) /* 1: no row at all (cannot be: nv >= 1) */
+		rc = 0;
+	b->binary = rc == 0 && ok && k == b->nv && !getenv("CC_BULK_TEXT");
 	return rc;
 }
 
@@ -363,14 +404,154 @@ static int pg_flush(struct cc_bulk *b, struct cc_error *err)
 		return 0;
 	if (b->data.failed)
 		return cc_error_set(err, CC_ENOMEM, "out of memory staging rows");
-	int rc = cc_pg_copy_put(b->st, "COPY cc_bulk_stage FROM STDIN", b->data.data, b->data.len,
-				err);
+	int rc = cc_pg_copy_put(b->st,
+				b->binary ? "COPY cc_bulk_stage FROM STDIN (FORMAT binary)"
+					  : "COPY cc_bulk_stage FROM STDIN",
+				b->binary, b->data.data, b->data.len, err);
 	cc_buf_reset(&b->data);
 	return rc;
 }
 
+/* Binary format: big-endian integers of 2, 4 or 8 bytes. */
+static void be(struct cc_buf *d, uint64_t v, int bytes)
+{
+	unsigned char t[8];
+	for (int i = 0; i < bytes; i++)
+		t[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
+	cc_buf_append(d, t, (size_t)bytes);
+}
+
+/* Text as float8in reads it (strtod's forms, spaces around); 0 or -1. */
+static int parse_float(const char *s, size_t n, double *x)
+{
+	char t[64], *end;
+	if (n >= sizeof t)
+		return -1;
+	memcpy(t, s, n);
+	t[n] = '\0';
+	*x = strtod(t, &end);
+	while (end > t && (*end == ' ' || *end == '\t'))
+		end++;
+	return end == t || *end ? -1 : 0;
+}
+
+/* Value V as column K's binary field (length, bytes), converted as the text COPY's input
+ * function would read the value's text; a value that one would refuse is refused here, naming
+ * it (CC_EINVAL: the caller rejects the row). */
+static int bin_value(struct cc_bulk *b, int k, const struct cc_val *v, struct cc_error *err)
+{
+	struct cc_buf *d = &b->data;
+	char num[40];
+	long long l = 0;
+	double x = 0;
+	switch (b->kind[k]) {
+	case 'l':
+	case 'i':
+	case 's':
+		if (v->type == CC_VAL_INT)
+			l = v->i;
+		else if (v->type == CC_VAL_REAL && v->d == v->d && v->d >= -0x1p63 &&
+			 v->d < 0x1p63 && (double)(long long)v->d == v->d)
+			l = (long long)v->d;
+		else if (v->type != CC_VAL_TEXT || cc_parse_int64(v->s, v->n, &l))
+			goto bad;
+		if (b->kind[k] == 's') {
+			if (l < INT16_MIN || l > INT16_MAX)
+				goto bad;
+			be(d, 2, 4);
+			be(d, (uint16_t)(int16_t)l, 2);
+		} else if (b->kind[k] == 'i') {
+			if (l < INT32_MIN || l > INT32_MAX)
+				goto bad;
+			be(d, 4, 4);
+			be(d, (uint32_t)(int32_t)l, 4);
+		} else {
+			be(d, 8, 4);
+			be(d, (uint64_t)l, 8);
+		}
+		return 0;
+	case 'd':
+	case 'f': {
+		if (v->type == CC_VAL_REAL)
+			x = v->d;
+		else if (v->type == CC_VAL_INT)
+			x = (double)v->i;
+		else if (v->type != CC_VAL_TEXT || parse_float(v->s, v->n, &x))
+			goto bad;
+		if (x == 0)
+			x = 0; /* -0 stored as 0, as the text form and SQLite store it */
+		if (b->kind[k] == 'f') {
+			float f = (float)x;
+			uint32_t u;
+			if (isfinite(x) && !isfinite(f))
+				goto bad;
+			memcpy(&u, &f, sizeof u);
+			be(d, 4, 4);
+			be(d, u, 4);
+			return 0;
+		}
+		uint64_t u;
+		memcpy(&u, &x, sizeof u);
+		be(d, 8, 4);
+		be(d, u, 8);
+		return 0;
+	}
+	default:
+		if (v->type == CC_VAL_TEXT) {
+			if (v->n > INT32_MAX)
+				goto bad;
+			be(d, v->n, 4);
+			cc_buf_append(d, v->s, v->n);
+			return 0;
+		}
+		if (v->type == CC_VAL_INT)
+			snprintf(num, sizeof num, "%lld", (long long)v->i);
+		else
+			cc_num_format(v->d, CC_NUM_EXACT, num, sizeof num);
+		be(d, strlen(num), 4);
+		cc_buf_puts(d, num);
+		return 0;
+	}
+bad:
+	if (v->type == CC_VAL_TEXT)
+		return cc_error_set(err, CC_EINVAL, "value %d ('%.*s') is not %s", k + 1,
+				    v->n > 40 ? 40 : (int)v->n, v->s,
+				    b->kind[k] == 'd' || b->kind[k] == 'f' ? "a number"
+									   : "an integer in range");
+	if (v->type == CC_VAL_REAL)
+		cc_num_format(v->d, CC_NUM_EXACT, num, sizeof num);
+	else
+		snprintf(num, sizeof num, "%lld", (long long)v->i);
+	return cc_error_set(err, CC_EINVAL, "value %d (%s) is not %s", k + 1, num,
+			    b->kind[k] == 'f' ? "in the range of a real" : "an integer in range");
+}
+
+static int pg_row_binary(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err)
+{
+	struct cc_buf *d = &b->data;
+	size_t start = d->len;
+	be(d, (uint64_t)(b->nv + 1), 2);
+	be(d, 8, 4);
+	be(d, (uint64_t)(b->rows + 1), 8);
+	for (int k = 0; k < b->nv; k++) {
+		if (k >= n || v[k].type == CC_VAL_NULL) {
+			be(d, UINT32_MAX, 4); /* -1: NULL */
+			continue;
+		}
+		int rc = bin_value(b, k, &v[k], err);
+		if (rc) {
+			d->len = start; /* the row is not sent */
+			return rc;
+		}
+	}
+	b->rows++;
+	return d->len >= BULK_CHUNK ? pg_flush(b, err) : 0;
+}
+
 static int pg_row(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err)
 {
+	if (b->binary)
+		return pg_row_binary(b, v, n, err);
 	struct cc_buf *d = &b->data;
 	char num[40];
 	copy_int(d, ++b->rows);

@@ -64,6 +64,7 @@ struct cc_pg {
 	 * next ones. Ended by cc_pg_copy_end, or before any other statement (detach_active),
 	 * which keeps a failure in copy_err for the next cc_pg_copy_put or cc_pg_copy_end. */
 	int copying;
+	int copy_binary; /* the COPY open is in binary format: its end sends the trailer */
 	char copy_err[400];
 };
 
@@ -189,7 +190,11 @@ static void copy_finish(struct cc_pg *pg)
 	if (!pg->copying)
 		return;
 	pg->copying = 0;
-	const char *bad = PQputCopyEnd(pg->c, NULL) == 1 ? NULL : PQerrorMessage(pg->c);
+	/* binary format's trailer: a field count of -1 */
+	const char *bad = (pg->copy_binary && PQputCopyData(pg->c, "\377\377", 2) != 1) ||
+					  PQputCopyEnd(pg->c, NULL) != 1
+				  ? PQerrorMessage(pg->c)
+				  : NULL;
 	PGresult *r;
 	while ((r = PQgetResult(pg->c)) != NULL) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && !bad && !pg->copy_err[0])
@@ -1050,7 +1055,7 @@ static int copy_failed(struct cc_pg *pg, struct cc_error *err)
 	return CC_EDB;
 }
 
-int cc_pg_copy_put(struct cc_store *st, const char *sql, const char *data, size_t n,
+int cc_pg_copy_put(struct cc_store *st, const char *sql, int binary, const char *data, size_t n,
 		   struct cc_error *err)
 {
 	struct cc_pg *pg = st->pg;
@@ -1065,6 +1070,15 @@ int cc_pg_copy_put(struct cc_store *st, const char *sql, const char *data, size_
 		}
 		PQclear(r);
 		pg->copying = 1;
+		pg->copy_binary = binary;
+		/* binary format's header: the signature, no flags, no extension */
+		if (binary && PQputCopyData(pg->c, "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19) != 1) {
+			copy_finish(pg);
+			if (!pg->copy_err[0])
+				snprintf(pg->copy_err, sizeof pg->copy_err, "%s",
+					 PQerrorMessage(pg->c));
+			return copy_failed(pg, err);
+		}
 	}
 	/* Blocking connection: each call sends or fails (libpq reads what the server sends
 	 * meanwhile, an error included), in pieces of 1 MB. */

@@ -68,14 +68,15 @@ const char *cc_pg_text(struct cc_stmt *s, int col);
 size_t cc_pg_bytes(struct cc_stmt *s, int col);
 void cc_pg_reset(struct cc_stmt *s);
 void cc_pg_free(struct cc_stmt *s);
-/* bulk.c's PostgreSQL half. cc_pg_copy_put sends N bytes of text-format rows into a COPY
- * (SQL: COPY ... FROM STDIN), starting it when none is open, and leaves it open, so that the
+/* bulk.c's PostgreSQL half. cc_pg_copy_put sends N bytes of rows into a COPY (SQL: COPY ...
+ * FROM STDIN; BINARY: the rows are in binary format, SQL says FORMAT binary, and the header and
+ * trailer are sent here), starting it when none is open, and leaves it open, so that the
  * server stores rows while the caller validates the next ones; cc_pg_copy_end ends it. Any
  * other statement on the connection ends it first, and its failure is returned by the next
  * put or end. cc_pg_bulk_exec runs one statement returning one integer into *OUT, 1 when it
  * failed because an ON CONFLICT DO UPDATE met a key twice (SQLSTATE 21000; the transaction
  * then needs a rollback to a savepoint). All return 0 or a negative CC_E*. */
-int cc_pg_copy_put(struct cc_store *st, const char *sql, const char *data, size_t n,
+int cc_pg_copy_put(struct cc_store *st, const char *sql, int binary, const char *data, size_t n,
 		   struct cc_error *err);
 int cc_pg_copy_end(struct cc_store *st, struct cc_error *err);
 int cc_pg_bulk_exec(struct cc_store *st, const char *sql, int64_t *out, struct cc_error *err);
