@@ -75,7 +75,20 @@ struct cc_bulk {
 	char kind[BULK_MAXV]; /* the staging column's type: 'l' int8, 'i' int4, 's' int2, 'd'
 				 float8, 'f' float4, 't' text */
 	int64_t first_min;    /* rows from which pg_first_load is tried (CC_BULK_FIRST_ROWS) */
-	int first_loaded;     /* pg_first_load wrote the rows */
+	int first_loaded;     /* 1: pg_first_load wrote the rows; 2: the direct load did */
+	int64_t stage_rows;   /* rows in the staging table not merged yet */
+	char *add[2];	      /* the first-load path's keys to add again, per target */
+	/* The direct load (pg_direct): rows copied straight into UPSERT's table */
+	int direct_ok; /* may still be taken: binary, bare values, no key seen twice */
+	int direct_tried, direct;
+	int64_t direct_rows;
+	int upar[BULK_MAXV]; /* UPSERT's column c is fed by value upar[c] (0-based) */
+	int side[BULK_MAXV]; /* the values CHANGED reads, kept in cc_bulk_side */
+	int nside;
+	char *direct_sql, *side_sql;
+	struct cc_buf side_data, key;
+	uint64_t *keys; /* hashes of the conflict keys seen (open addressing, 0 = empty) */
+	size_t nkeys, capkeys;
 };
 
 static int is_word(char c)
@@ -438,9 +451,9 @@ static int parse_float(const char *s, size_t n, double *x)
 /* Value V as column K's binary field (length, bytes), converted as the text COPY's input
  * function would read the value's text; a value that one would refuse is refused here, naming
  * it (CC_EINVAL: the caller rejects the row). */
-static int bin_value(struct cc_bulk *b, int k, const struct cc_val *v, struct cc_error *err)
+static int bin_value(struct cc_bulk *b, struct cc_buf *d, int k, const struct cc_val *v,
+		     struct cc_error *err)
 {
-	struct cc_buf *d = &b->data;
 	char num[40];
 	long long l = 0;
 	double x = 0;
@@ -526,6 +539,72 @@ bad:
 			    b->kind[k] == 'f' ? "in the range of a real" : "an integer in range");
 }
 
+/* Value K of the row's N (NULL past them) as a binary field of D. */
+static int bin_field(struct cc_bulk *b, struct cc_buf *d, int k, const struct cc_val *v, int n,
+		     struct cc_error *err)
+{
+	if (k >= n || v[k].type == CC_VAL_NULL) {
+		be(d, UINT32_MAX, 4); /* -1: NULL */
+		return 0;
+	}
+	return bin_value(b, d, k, &v[k], err);
+}
+
+/* The hash of the row's conflict key as its fields are sent (so "5" and 5 for a bigint are
+ * one key, as for the server); 0 is never returned. */
+static uint64_t key_hash(struct cc_bulk *b, const struct cc_val *v, int n)
+{
+	struct cc_buf *d = &b->key;
+	cc_buf_reset(d);
+	for (int i = 0; i < b->up.nkeys; i++)
+		if (bin_field(b, d, b->upar[b->up.key[i]], v, n, NULL))
+			return 1;	  /* the row is refused anyway */
+	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a, then a finalizer's mix */
+	for (size_t i = 0; i < d->len; i++)
+		h = (h ^ (unsigned char)d->data[i]) * 0x100000001b3u;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	return h ? h : 1;
+}
+
+/* Adds H to the keys seen: 1 when it was there already, 0 added, CC_ENOMEM. */
+static int key_seen(struct cc_bulk *b, uint64_t h)
+{
+	if (2 * (b->nkeys + 1) > b->capkeys) {
+		size_t cap = b->capkeys ? 2 * b->capkeys : (size_t)1 << 14;
+		uint64_t *t = calloc(cap, sizeof *t);
+		if (!t)
+			return CC_ENOMEM;
+		for (size_t i = 0; i < b->capkeys; i++)
+			if (b->keys[i]) {
+				size_t j = b->keys[i] & (cap - 1);
+				while (t[j])
+					j = (j + 1) & (cap - 1);
+				t[j] = b->keys[i];
+			}
+		free(b->keys);
+		b->keys = t;
+		b->capkeys = cap;
+	}
+	size_t j = h & (b->capkeys - 1);
+	while (b->keys[j]) {
+		if (b->keys[j] == h)
+			return 1;
+		j = (j + 1) & (b->capkeys - 1);
+	}
+	b->keys[j] = h;
+	b->nkeys++;
+	return 0;
+}
+
+static void keys_forget(struct cc_bulk *b)
+{
+	free(b->keys);
+	b->keys = NULL;
+	b->nkeys = b->capkeys = 0;
+}
+
 static int pg_row_binary(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err)
 {
 	struct cc_buf *d = &b->data;
@@ -534,26 +613,44 @@ static int pg_row_binary(struct cc_bulk *b, const struct cc_val *v, int n, struc
 	be(d, 8, 4);
 	be(d, (uint64_t)(b->rows + 1), 8);
 	for (int k = 0; k < b->nv; k++) {
-		if (k >= n || v[k].type == CC_VAL_NULL) {
-			be(d, UINT32_MAX, 4); /* -1: NULL */
-			continue;
-		}
-		int rc = bin_value(b, k, &v[k], err);
+		int rc = bin_field(b, d, k, v, n, err);
 		if (rc) {
 			d->len = start; /* the row is not sent */
 			return rc;
 		}
 	}
+	/* Until the direct load is tried: a conflict key met twice rules it out */
+	if (b->direct_ok && !b->direct_tried && b->up.nkeys) {
+		int seen = key_seen(b, key_hash(b, v, n));
+		if (seen) {
+			b->direct_ok = 0;
+			keys_forget(b);
+		}
+	}
 	b->rows++;
+	b->stage_rows++;
 	return d->len >= BULK_CHUNK ? pg_flush(b, err) : 0;
 }
 
+static int pg_direct(struct cc_bulk *b, struct cc_error *err);
+static int pg_direct_row(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err);
+
 static int pg_row(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err)
 {
+	if (b->direct)
+		return pg_direct_row(b, v, n, err);
+	if (b->direct_ok && !b->direct_tried && b->rows >= b->first_min) {
+		int rc = pg_direct(b, err);
+		if (rc)
+			return rc;
+		if (b->direct)
+			return pg_direct_row(b, v, n, err);
+	}
 	if (b->binary)
 		return pg_row_binary(b, v, n, err);
 	struct cc_buf *d = &b->data;
 	char num[40];
+	b->stage_rows++;
 	copy_int(d, ++b->rows);
 	for (int k = 0; k < b->nv; k++) {
 		cc_buf_putc(d, '\t');
@@ -704,21 +801,15 @@ static int pg_turns(struct cc_bulk *b, struct cc_error *err)
  * A big load into empty tables (a first load): PostgreSQL checks a foreign key and inserts
  * into each index row by row, which took three quarters of a 4M-row indicators load. So when
  * the targets (UPSERT's and CHANGED's) are empty, no other table refers to them and no row
- * trigger of theirs would run (see below), their keys and foreign keys are dropped, the rows
- * inserted plainly (nothing to conflict with), and the constraints added again: one index build and
- * one validating join each. Under a savepoint: a key repeated in the file (the key cannot be
- * added), a lock not granted within the timeout (ALTER TABLE waits for readers of the table) or a
- * table not ours to alter rolls back to it, and the rows take the general path. Returns 0 when done
- * (*N rows), 1 when not (nothing changed), or a negative CC_E*.
+ * trigger of theirs would run (first_load_open), their keys and foreign keys are dropped
+ * (keys_drop), the rows inserted plainly (nothing to conflict with), and the constraints added
+ * again: one index build and one validating join each.
  */
-static int pg_first_load(struct cc_bulk *b, int64_t *n, struct cc_error *err)
+
+/* 0 when the targets are open to a first load, else 1. */
+static int first_load_open(struct cc_bulk *b)
 {
 	const struct ins *t[2] = {&b->up, b->has_ch ? &b->ch : NULL};
-	char *drop[2] = {NULL, NULL}, *add[2] = {NULL, NULL};
-	struct cc_error e = {0};
-	int rc = 1;
-	if (b->rows < b->first_min)
-		return 1;
 	for (int i = 0; i < 2; i++) {
 		if (!t[i])
 			continue;
@@ -749,7 +840,17 @@ static int pg_first_load(struct cc_bulk *b, int64_t *n, struct cc_error *err)
 		if (v != 0)
 			return 1;
 	}
-	if (cc_store_exec(b->st, "SAVEPOINT cc_bulk_first", err))
+	return 0;
+}
+
+/* Sets the savepoint cc_bulk_first and drops the targets' keys and foreign keys, keeping in
+ * b->add what adds them again. 0, or CC_EDB (E set; the caller rolls back to the savepoint:
+ * a lock not granted within the timeout, as ALTER TABLE waits for readers of the table, or a
+ * table not ours to alter). */
+static int keys_drop(struct cc_bulk *b, struct cc_error *e)
+{
+	const struct ins *t[2] = {&b->up, b->has_ch ? &b->ch : NULL};
+	if (cc_store_exec(b->st, "SAVEPOINT cc_bulk_first", e))
 		return CC_EDB;
 	/* The index builds (maintenance_work_mem) and the foreign keys' validating joins
 	 * (work_mem) sort in memory rather than on disk: at least 256 MB each, for this
@@ -758,9 +859,9 @@ static int pg_first_load(struct cc_bulk *b, int64_t *n, struct cc_error *err)
 		    b->st,
 		    "SELECT set_config(name, '262144kB', true) FROM pg_settings WHERE name IN "
 		    "('work_mem', 'maintenance_work_mem') AND setting::bigint < 262144",
-		    &e))
-		rc = CC_EDB;
-	for (int i = 0; i < 2 && rc == 1; i++) {
+		    e))
+		return CC_EDB;
+	for (int i = 0; i < 2; i++) {
 		struct cc_stmt *s = NULL;
 		char q[768];
 		if (!t[i])
@@ -773,58 +874,293 @@ static int pg_first_load(struct cc_bulk *b, int64_t *n, struct cc_error *err)
 			"pg_constraint WHERE conrelid = '%.*s'::regclass AND contype IN ('p', 'u', "
 			"'f')",
 			(int)t[i]->table.n, t[i]->table.p);
-		if (cc_stmt_prepare(b->st, &s, q, &e) || cc_stmt_step(s, &e) != 1) {
+		if (cc_stmt_prepare(b->st, &s, q, e) || cc_stmt_step(s, e) != 1) {
 			cc_stmt_free(s);
-			rc = CC_EDB;
-			break;
+			return CC_EDB;
 		}
+		char *drop = NULL;
 		if (!cc_stmt_is_null(s, 0)) {
 			struct cc_buf d = CC_BUF_INIT(1 << 16), a = CC_BUF_INIT(1 << 16);
 			cc_buf_printf(&d, "ALTER TABLE %.*s %s", (int)t[i]->table.n, t[i]->table.p,
 				      cc_stmt_text(s, 0));
 			cc_buf_printf(&a, "ALTER TABLE %.*s %s", (int)t[i]->table.n, t[i]->table.p,
 				      cc_stmt_text(s, 1));
-			drop[i] = cc_buf_detach(&d);
-			add[i] = cc_buf_detach(&a);
+			drop = cc_buf_detach(&d);
+			free(b->add[i]);
+			b->add[i] = cc_buf_detach(&a);
 			cc_buf_release(&d);
 			cc_buf_release(&a);
 		}
 		cc_stmt_free(s);
-		if (drop[i] && cc_store_exec(b->st, drop[i], &e))
-			rc = CC_EDB;
+		int rc = drop && cc_store_exec(b->st, drop, e) ? CC_EDB : 0;
+		free(drop);
+		if (rc || (drop == NULL) != (b->add[i] == NULL))
+			return CC_EDB;
 	}
-	if (rc == 1) {
+	return 0;
+}
+
+/* Adds again what keys_drop dropped; forgets it. 0 or CC_EDB (E set). */
+static int keys_add(struct cc_bulk *b, struct cc_error *e)
+{
+	int rc = 0;
+	for (int i = 0; i < 2; i++) {
+		if (rc == 0 && b->add[i] && cc_store_exec(b->st, b->add[i], e))
+			rc = CC_EDB;
+		free(b->add[i]);
+		b->add[i] = NULL;
+	}
+	return rc;
+}
+
+/* Back to the savepoint of keys_drop: as it was before. */
+static int keys_undo(struct cc_bulk *b, struct cc_error *err)
+{
+	for (int i = 0; i < 2; i++) {
+		free(b->add[i]);
+		b->add[i] = NULL;
+	}
+	return cc_store_exec(b->st, "ROLLBACK TO SAVEPOINT cc_bulk_first", err) ? CC_EDB : 0;
+}
+
+/*
+ * The first load at the end, from the staging table. Under the savepoint: a key repeated in
+ * the file (the key cannot be added) rolls back to it, and the rows take the general path.
+ * Returns 0 when done (*N rows), 1 when not (nothing changed), or a negative CC_E*.
+ */
+static int pg_first_load(struct cc_bulk *b, int64_t *n, struct cc_error *err)
+{
+	struct cc_error e = {0};
+	if (b->stage_rows < b->first_min || first_load_open(b))
+		return 1;
+	int rc = keys_drop(b, &e);
+	if (rc == 0) {
 		struct cc_buf q = CC_BUF_INIT(1 << 18);
 		merge_sql(b, &q, "cc_bulk_stage", 0, 1);
 		rc = q.failed ? CC_ENOMEM : cc_pg_bulk_exec(b->st, cc_buf_str(&q), n, &e);
 		cc_buf_release(&q);
-		rc = rc ? CC_EDB : 1;
 	}
-	for (int i = 0; i < 2 && rc == 1; i++)
-		if (add[i] && cc_store_exec(b->st, add[i], &e))
-			rc = CC_EDB; /* a key repeated in the file */
-	if (rc == 1)
-		rc = cc_store_exec(b->st, "RELEASE SAVEPOINT cc_bulk_first", err) ? CC_EDB : 0;
-	else if (cc_store_exec(b->st, "ROLLBACK TO SAVEPOINT cc_bulk_first", err) == 0)
-		rc = 1; /* as it was: the general path */
-	for (int i = 0; i < 2; i++) {
-		free(drop[i]);
-		free(add[i]);
+	if (rc == 0)
+		rc = keys_add(b, &e); /* a key repeated in the file */
+	if (rc == 0)
+		return cc_store_exec(b->st, "RELEASE SAVEPOINT cc_bulk_first", err) ? CC_EDB : 0;
+	*n = 0;
+	return keys_undo(b, err) ? CC_EDB : 1; /* as it was: the general path */
+}
+
+/*
+ * The direct load: a first load that copies the rows straight into UPSERT's table, without
+ * the staging table and the merge (which took half of a 4M-row indicators load). It is tried
+ * once, when CC_BULK_FIRST_ROWS rows are staged, if every value of UPSERT is a bare ?K used
+ * once, no id is numbered here, the rows are in binary format and no conflict key came twice
+ * so far: the targets open to a first load (first_load_open) lose their keys (keys_drop), the
+ * staged rows are inserted plainly, and the rows after go by COPY into the table, while
+ * the values CHANGED reads go into a narrow staging table, cc_bulk_side, inserted at the end.
+ * The conflict keys are remembered (a hash each, 8-16 bytes a row): a key met again ends the
+ * direct load before its row (pg_direct_end: keys added again), and that row and the rest
+ * take the general path, so that the second occurrence updates the first as row by row.
+ */
+static void direct_spec(struct cc_bulk *b)
+{
+	int used[BULK_MAXV + 1] = {0};
+	b->direct_ok = b->binary;
+	for (int c = 0; c < b->up.ncols && b->direct_ok; c++) {
+		int k = bare_param(b->up.val[c]);
+		if (k < 1 || k > b->nv || used[k]++)
+			b->direct_ok = 0;
+		b->upar[c] = k - 1;
 	}
+	int ids = !b->rowid_ids;
+	for (int c = 0; c < b->up.ncols; c++)
+		ids |= span_is(b->up.col[c], "id");
+	if (!ids)
+		b->direct_ok = 0;
+	/* the values CHANGED's expressions read */
+	memset(used, 0, sizeof used);
+	for (int c = 0; b->has_ch && c < b->ch.ncols; c++) {
+		const char *p = b->ch.val[c].p, *end = p + b->ch.val[c].n;
+		while (p < end) {
+			if (*p == '\'' || *p == '"') {
+				p = skip_quoted(p);
+			} else if (*p == '?' && p + 1 < end && p[1] >= '0' && p[1] <= '9') {
+				int k = 0;
+				for (p++; p < end && *p >= '0' && *p <= '9'; p++)
+					k = k * 10 + (*p - '0');
+				if (k >= 1 && k <= b->nv && !used[k]++)
+					b->side[b->nside++] = k - 1;
+			} else {
+				p++;
+			}
+		}
+	}
+}
+
+/* Flushes the direct COPY's rows (DATA into UPSERT's table) and, when ALL or past 8 MB, the
+ * values kept for CHANGED (each its own COPY, so the table's is ended first). */
+static int direct_flush(struct cc_bulk *b, int all, struct cc_error *err)
+{
+	int rc = 0;
+	if (b->data.len) {
+		rc = b->data.failed ? cc_error_set(err, CC_ENOMEM, "out of memory staging rows")
+				    : cc_pg_copy_put(b->st, b->direct_sql, 1, b->data.data,
+						     b->data.len, err);
+		cc_buf_reset(&b->data);
+	}
+	if (rc == 0 && b->side_data.len && (all || b->side_data.len >= (8u << 20))) {
+		rc = cc_pg_copy_end(b->st, err);
+		if (rc == 0)
+			rc = b->side_data.failed
+				     ? cc_error_set(err, CC_ENOMEM, "out of memory staging rows")
+				     : cc_pg_copy_put(b->st, b->side_sql, 1, b->side_data.data,
+						      b->side_data.len, err);
+		cc_buf_reset(&b->side_data);
+		all = 1; /* the side's COPY is not left open: the next piece is the table's */
+	}
+	if (rc == 0 && all)
+		rc = cc_pg_copy_end(b->st, err);
 	return rc;
+}
+
+/* Tries the direct load (see above); 0 whether taken (b->direct) or not, or a CC_E*. */
+static int pg_direct(struct cc_bulk *b, struct cc_error *err)
+{
+	struct cc_error e = {0};
+	int64_t n = 0;
+	b->direct_tried = 1;
+	int rc = pg_flush(b, err);
+	if (rc == 0)
+		rc = cc_pg_copy_end(b->st, err);
+	if (rc || first_load_open(b)) {
+		keys_forget(b);
+		return rc;
+	}
+	rc = keys_drop(b, &e);
+	struct cc_buf q = CC_BUF_INIT(1 << 16);
+	if (rc == 0 && b->stage_rows) { /* the rows staged so far, plainly */
+		merge_sql(b, &q, "cc_bulk_stage", 0, 1);
+		rc = q.failed ? CC_ENOMEM : cc_pg_bulk_exec(b->st, cc_buf_str(&q), &n, &e);
+		if (rc == 0)
+			rc = cc_store_exec(b->st, "TRUNCATE cc_bulk_stage", &e);
+	}
+	if (rc == 0 && b->nside) {
+		cc_buf_reset(&q);
+		cc_buf_puts(&q, "CREATE TEMP TABLE cc_bulk_side ON COMMIT DROP AS SELECT n");
+		for (int i = 0; i < b->nside; i++)
+			cc_buf_printf(&q, ", c%d", b->side[i] + 1);
+		cc_buf_puts(&q, " FROM cc_bulk_stage WITH NO DATA");
+		rc = q.failed ? CC_ENOMEM : cc_store_exec(b->st, cc_buf_str(&q), &e);
+	}
+	if (rc == 0) {
+		cc_buf_reset(&q);
+		cc_buf_printf(&q, "COPY %.*s(", (int)b->up.table.n, b->up.table.p);
+		for (int c = 0; c < b->up.ncols; c++)
+			cc_buf_printf(&q, "%s%.*s", c ? "," : "", (int)b->up.col[c].n,
+				      b->up.col[c].p);
+		cc_buf_puts(&q, ") FROM STDIN (FORMAT binary)");
+		b->direct_sql = q.failed ? NULL : strdup(cc_buf_str(&q));
+		b->side_sql = strdup("COPY cc_bulk_side FROM STDIN (FORMAT binary)");
+		if (!b->direct_sql || !b->side_sql)
+			rc = CC_ENOMEM;
+	}
+	cc_buf_release(&q);
+	if (rc == 0)
+		rc = cc_store_exec(b->st, "RELEASE SAVEPOINT cc_bulk_first", &e) ? CC_EDB : 0;
+	if (rc) { /* as it was: the rows stay staged, for the general path */
+		keys_forget(b);
+		if (rc == CC_ENOMEM)
+			return cc_error_set(err, CC_ENOMEM, "out of memory");
+		return keys_undo(b, err);
+	}
+	b->changed += n;
+	b->stage_rows = 0;
+	b->direct = 1;
+	b->first_loaded = 2;
+	if (!b->up.nkeys)
+		keys_forget(b);
+	return 0;
+}
+
+/* Ends the direct load: the last rows, CHANGED's rows from cc_bulk_side, the keys added
+ * again (a foreign key's value missing fails here, as the merge would). */
+static int pg_direct_end(struct cc_bulk *b, struct cc_error *err)
+{
+	int rc = direct_flush(b, 1, err);
+	b->direct = 0;
+	keys_forget(b);
+	if (rc == 0 && b->nside) {
+		const struct ins *c = &b->ch;
+		struct cc_buf q = CC_BUF_INIT(1 << 16);
+		cc_buf_printf(&q, "INSERT INTO %.*s(", (int)c->table.n, c->table.p);
+		for (int k = 0; k < c->ncols; k++)
+			cc_buf_printf(&q, "%s%.*s", k ? "," : "", (int)c->col[k].n, c->col[k].p);
+		cc_buf_puts(&q, ") SELECT ");
+		for (int k = 0; k < c->ncols; k++) {
+			if (k)
+				cc_buf_putc(&q, ',');
+			subst(&q, c->val[k], "s");
+		}
+		cc_buf_puts(&q, " FROM cc_bulk_side s");
+		rc = q.failed ? cc_error_set(err, CC_ENOMEM, "out of memory")
+			      : cc_store_exec(b->st, cc_buf_str(&q), err);
+		cc_buf_release(&q);
+		if (rc == 0)
+			rc = cc_store_exec(b->st, "DROP TABLE cc_bulk_side", err);
+	}
+	if (rc == 0)
+		rc = keys_add(b, err);
+	b->changed += b->direct_rows;
+	b->direct_rows = 0;
+	return rc;
+}
+
+static int pg_direct_row(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err)
+{
+	struct cc_buf *d = &b->data, *sd = &b->side_data;
+	size_t start = d->len, sstart = sd->len;
+	int rc = 0;
+	if (b->up.nkeys) {
+		rc = key_seen(b, key_hash(b, v, n));
+		if (rc == 1) { /* a key met again: this row and the rest the general way */
+			rc = pg_direct_end(b, err);
+			return rc ? rc : pg_row(b, v, n, err);
+		}
+		if (rc)
+			return cc_error_set(err, rc, "out of memory");
+	}
+	if (b->nside) {
+		be(sd, (uint64_t)(b->nside + 1), 2);
+		be(sd, 8, 4);
+		be(sd, (uint64_t)(b->rows + 1), 8);
+		for (int i = 0; i < b->nside && rc == 0; i++)
+			rc = bin_field(b, sd, b->side[i], v, n, err);
+	}
+	be(d, (uint64_t)b->up.ncols, 2);
+	for (int c = 0; c < b->up.ncols && rc == 0; c++)
+		rc = bin_field(b, d, b->upar[c], v, n, err);
+	if (rc) { /* the row is not sent (its key stays remembered: harmless) */
+		d->len = start;
+		sd->len = sstart;
+		return rc;
+	}
+	b->rows++;
+	b->direct_rows++;
+	return d->len >= BULK_CHUNK ? direct_flush(b, 0, err) : 0;
 }
 
 static int pg_end(struct cc_bulk *b, struct cc_error *err)
 {
 	int64_t n = 0;
-	int rc = pg_flush(b, err);
+	int rc = b->direct ? pg_direct_end(b, err) : 0;
+	if (rc == 0)
+		rc = pg_flush(b, err);
 	if (rc == 0)
 		rc = cc_pg_copy_end(b->st, err);
-	if (rc || !b->rows)
+	if (rc || !b->stage_rows)
 		return rc;
 	rc = pg_first_load(b, &n, err);
 	if (rc <= 0) {
-		b->first_loaded = rc == 0;
+		if (rc == 0)
+			b->first_loaded = 1;
 		b->changed += n;
 		return rc;
 	}
@@ -896,7 +1232,11 @@ int cc_store_bulk_begin(struct cc_store *st, const struct cc_bulk_spec *spec, st
 		goto out;
 	}
 	cc_buf_init(&b->data, (size_t)BULK_CHUNK + (16u << 20)); /* a row of up to 16 MB */
+	cc_buf_init(&b->side_data, (size_t)(8u << 20) + (16u << 20));
+	cc_buf_init(&b->key, 1u << 20);
 	rc = pg_stage(b, err);
+	if (rc == 0)
+		direct_spec(b);
 out:
 	if (rc) {
 		cc_store_bulk_free(b);
@@ -938,5 +1278,12 @@ void cc_store_bulk_free(struct cc_bulk *b)
 	free(b->upsert_sql);
 	free(b->changed_sql);
 	cc_buf_release(&b->data);
+	cc_buf_release(&b->side_data);
+	cc_buf_release(&b->key);
+	keys_forget(b);
+	free(b->add[0]);
+	free(b->add[1]);
+	free(b->direct_sql);
+	free(b->side_sql);
 	free(b);
 }

@@ -280,8 +280,9 @@ int cc_store_bulk_row(struct cc_bulk *b, const struct cc_val *v, int n, struct c
 int cc_store_bulk_end(struct cc_bulk *b, int64_t *changed, struct cc_error *err);
 /* Frees B (NULL is fine); without cc_store_bulk_end the rows not yet written are dropped. */
 void cc_store_bulk_free(struct cc_bulk *b);
-/* 1 when cc_store_bulk_end wrote the rows by PostgreSQL's first-load path (bulk.c: keys
- * dropped and added again), else 0: for tests and diagnostics. */
+/* How PostgreSQL's rows were written (bulk.c), for tests and diagnostics: 1 by the first-load
+ * path at the end (keys dropped and added again), 2 by the direct load (keys dropped, rows
+ * copied straight into the table), else 0. */
 int cc_store_bulk_first_load(const struct cc_bulk *b);
 
 /*

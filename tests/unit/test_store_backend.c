@@ -277,6 +277,99 @@ static void bulk_values(struct cc_store *st, const char *backend)
 	assert_int_equal(cc_store_exec(st, "DROP TABLE bulk_b", &err), 0);
 }
 
+/*
+ * The direct load (PostgreSQL, bulk.c): past CC_BULK_FIRST_ROWS rows into empty tables the rows
+ * go straight into the table, CHANGED's values into a side table; a conflict key met again
+ * ends it before that row, which then updates the first as row by row; a key met twice before
+ * the switch rules it out. Same outcome on SQLite, row by row.
+ */
+static void bulk_direct(struct cc_store *st, const char *backend)
+{
+	struct cc_error err = {0};
+	int pg = strcmp(backend, "postgresql") == 0;
+	assert_int_equal(cc_store_exec(st,
+				       "CREATE TABLE bd(k TEXT PRIMARY KEY, a INTEGER, b TEXT); "
+				       "CREATE TABLE bd_prov(k TEXT, tag INTEGER, line INTEGER, "
+				       "PRIMARY KEY(k, tag))",
+				       &err),
+			 0);
+	struct cc_bulk_spec spec = {
+		.upsert = "INSERT INTO bd(k, a, b) VALUES(?1, ?2, ?3) ON CONFLICT(k) DO UPDATE "
+			  "SET a = excluded.a, b = coalesce(excluded.b, bd.b)",
+		.changed = "INSERT INTO bd_prov(k, tag, line) VALUES(?1, 7, ?4) ON CONFLICT(k, "
+			   "tag) DO UPDATE SET line = excluded.line",
+		.types = "titi"};
+	enum { ROWS = 150000 }; /* the side's values pass 8 MB: flushed midway */
+	setenv("CC_BULK_FIRST_ROWS", "1000", 1);
+	/* round 0: a key met again after the switch (k-1 at row ROWS + 1, its b NULL: the
+	 * update keeps the first b), round 1: before it (k-5 at row 10: no direct load) */
+	for (int round = 0; round < 2; round++) {
+		struct cc_bulk *bulk = NULL;
+		assert_int_equal(cc_store_begin(st, &err), 0);
+		assert_int_equal(cc_store_bulk_begin(st, &spec, &bulk, &err), 0);
+		int64_t line = 0;
+		for (int i = 0; i < ROWS + 2; i++) {
+			char k[64];
+			int key = i < ROWS ? i : 1;
+			if (round == 1 && i == 10)
+				key = 5;
+			int n = snprintf(k, sizeof k, "键-%07d-a-key-long-enough-for-the-side",
+					 key);
+			struct cc_val v[4] = {{.type = CC_VAL_TEXT, .s = k, .n = (size_t)n},
+					      {.type = CC_VAL_INT, .i = i},
+					      {.type = CC_VAL_TEXT, .s = "乙", .n = strlen("乙")},
+					      {.type = CC_VAL_INT, .i = ++line}};
+			if (i >= ROWS)
+				v[2].type = CC_VAL_NULL;
+			assert_int_equal(cc_store_bulk_row(bulk, v, 4, &err), 0);
+			if (i == 60000) /* a read mid-stream ends the COPY open */
+				assert_int_equal(
+					cc_store_int(st, "SELECT count(*) FROM meta", -1) > 0, 1);
+		}
+		int64_t changed = 0;
+		assert_int_equal(cc_store_bulk_end(bulk, &changed, &err), 0);
+		assert_int_equal(cc_store_bulk_first_load(bulk), pg && round == 0 ? 2 : 0);
+		cc_store_bulk_free(bulk);
+		assert_int_equal(cc_store_commit(st, &err), 0);
+		int64_t keys = ROWS - round; /* round 1: row 10 is k-5 again, k-10 never comes */
+		assert_int_equal(changed, ROWS + 2);
+		assert_int_equal(cc_store_int(st, "SELECT count(*) FROM bd", -1), keys);
+		assert_int_equal(cc_store_int(st, "SELECT count(*) FROM bd_prov", -1), keys);
+		/* k-1: a from its last row (ROWS + 1), b from its first; its provenance the last
+		 * line */
+		assert_int_equal(
+			cc_store_int(st,
+				     "SELECT a FROM bd WHERE k = "
+				     "'键-0000001-a-key-long-enough-for-the-side' AND b = '乙'",
+				     -1),
+			ROWS + 1);
+		assert_int_equal(
+			cc_store_int(st,
+				     "SELECT line FROM bd_prov WHERE k = "
+				     "'键-0000001-a-key-long-enough-for-the-side' AND tag = 7",
+				     -1),
+			ROWS + 2);
+		assert_int_equal(cc_store_int(st,
+					      "SELECT line FROM bd_prov WHERE k = "
+					      "'键-0000005-a-key-long-enough-for-the-side'",
+					      -1),
+				 round ? 11 : 6);
+		assert_int_equal(cc_store_int(st, "SELECT count(*) FROM bd WHERE b = '乙'", -1),
+				 keys);
+		assert_int_equal(cc_store_int(st, "SELECT max(line) FROM bd_prov", -1), ROWS + 2);
+		if (pg) /* the keys are back */
+			assert_int_equal(cc_store_int(st,
+						      "SELECT count(*) FROM pg_constraint WHERE "
+						      "conrelid IN ('bd'::regclass, "
+						      "'bd_prov'::regclass) AND contype = 'p'",
+						      -1),
+					 2);
+		assert_int_equal(cc_store_exec(st, "DELETE FROM bd; DELETE FROM bd_prov", &err), 0);
+	}
+	unsetenv("CC_BULK_FIRST_ROWS");
+	assert_int_equal(cc_store_exec(st, "DROP TABLE bd; DROP TABLE bd_prov", &err), 0);
+}
+
 static void interface(const char *backend)
 {
 	struct cc_store *st = NULL;
@@ -749,6 +842,7 @@ static void interface(const char *backend)
 	}
 	assert_int_equal(cc_store_exec(st, "DROP TABLE bulk_t", &err), 0);
 	bulk_values(st, backend);
+	bulk_direct(st, backend);
 	cc_store_close(st);
 }
 
@@ -1008,7 +1102,7 @@ static void test_copy(void **state)
 		assert_int_equal(cc_store_bulk_row(bk, v, 3, &err), 0);
 	}
 	assert_int_equal(cc_store_bulk_end(bk, NULL, &err), 0);
-	assert_int_equal(cc_store_bulk_first_load(bk), 1);
+	assert_int_equal(cc_store_bulk_first_load(bk), 2);
 	cc_store_bulk_free(bk);
 	assert_int_equal(cc_store_commit(b, &err), 0);
 	unsetenv("CC_BULK_FIRST_ROWS");
