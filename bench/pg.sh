@@ -66,12 +66,56 @@ t1=\$(date +%s.%N)
 echo "RESULT import=\$(echo "\$t1 - \$t0" | bc)"
 EOF
 
+# SQL_PEER=1 adds a third command, for scale: the same end state as ours (the schema's typed
+# tables with their keys and foreign keys, `indicator_imports` written, the change log and the
+# energy rule switched off as ours does) reached by SQL alone, with no validation: \copy into
+# text tables, then INSERT ... SELECT with the casts, the ids and the registry join, the
+# indicators' keys dropped and added again as ours does on a first load. What PostgreSQL itself
+# needs for these tables; not a peer the issue names.
+I_METRICS=$(head -1 "$W/csv/indicators.csv" | tr ',' '\n' | tail -n +3 | tr '\n' ' ')
+I_LIST=$(echo $I_METRICS | tr ' ' ',')
+I_CAST=$(n=3; for m in $I_METRICS; do printf ", nullif(c%d, '')::float8" $n; n=$((n + 1)); done)
+cat > "$W/sql.sql" <<EOF
+SET client_min_messages = warning;
+SET cc.log_bulk = '1';
+SET cc.energy_bulk = '1';
+SET work_mem = '256MB';
+SET maintenance_work_mem = '256MB';
+BEGIN;
+CREATE TEMP TABLE te($E_COLS);
+\\copy te FROM '$W/csv/enterprises.csv' WITH (FORMAT csv, HEADER)
+INSERT INTO enterprises(id, uscc, name, region, industry, founded, scale, listed, certs)
+  SELECT row_number() OVER (), c1, c2, c3::bigint, nullif(c4, ''), nullif(c5, ''),
+         nullif(c6, ''), nullif(c7, ''), nullif(c8, '') FROM te;
+CREATE TEMP TABLE ti($I_COLS);
+\\copy ti FROM '$W/csv/indicators.csv' WITH (FORMAT csv, HEADER)
+ALTER TABLE indicators DROP CONSTRAINT indicators_pkey, DROP CONSTRAINT indicators_enterprise_id_fkey;
+ALTER TABLE indicator_imports DROP CONSTRAINT indicator_imports_pkey, DROP CONSTRAINT indicator_imports_enterprise_id_fkey;
+INSERT INTO indicators(enterprise_id, period, $I_LIST)
+  SELECT e.id, t.c2::bigint * 100 $I_CAST FROM ti t JOIN enterprises e ON e.uscc = t.c1;
+INSERT INTO indicator_imports(enterprise_id, period, mask, import_id, line)
+  SELECT enterprise_id, period, 131071, 1, 0 FROM indicators;
+ALTER TABLE indicators ADD PRIMARY KEY (enterprise_id, period), ADD FOREIGN KEY (enterprise_id) REFERENCES enterprises(id) ON DELETE CASCADE;
+ALTER TABLE indicator_imports ADD PRIMARY KEY (enterprise_id, period, mask), ADD FOREIGN KEY (enterprise_id) REFERENCES enterprises(id) ON DELETE CASCADE;
+COMMIT;
+EOF
+cat > "$W/sql.sh" <<EOF
+set -e
+psql -X -q "$PG_URL" -c "SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public"
+$CC --db "$PG_URL" migrate > /dev/null
+t0=\$(date +%s.%N)
+psql -X -q -v ON_ERROR_STOP=1 "$PG_URL" -f "$W/sql.sql"
+t1=\$(date +%s.%N)
+echo "RESULT import=\$(echo "\$t1 - \$t0" | bc)"
+EOF
+
 echo "PostgreSQL $(psql -X -At "$PG_URL" -c 'SHOW server_version'), $N enterprises x $Y years, $R runs each, alternating"
 bench/alternate.py --runs "$R" --keep "$W/keep" \
   --metric import:"import wall time (database emptied before, not timed), seconds" \
   --metric rss:"peak RSS of the whole command, MB" \
   -- ours "bash $W/ours.sh" \
-  -- "psql \\copy" "bash $W/psql.sh"
+  -- "psql \\copy" "bash $W/psql.sh" \
+  ${SQL_PEER:+-- "SQL, same tables" "bash $W/sql.sh"}
 echo
 # The last run of each left its rows: ours last ran first in the last round, so run it again.
 bash "$W/ours.sh" > "$W/ours.log" 2>&1
