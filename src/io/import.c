@@ -2694,7 +2694,7 @@ static int prepare_kind(struct imp *im, struct load *ld)
 	 * stored other one, which must see the file's earlier rows written. */
 	im->use_bulk = (im->kind == CC_KIND_ENTERPRISES || im->kind == CC_KIND_INDICATORS ||
 			im->kind == CC_KIND_MEMBERS || im->kind == CC_KIND_SUPPLY ||
-			im->kind == CC_KIND_PATENTS) &&
+			im->kind == CC_KIND_PATENTS || im->kind == CC_KIND_ENERGY) &&
 		       !pair_partial(im);
 	switch (im->kind) {
 	case CC_KIND_ENTERPRISES: ld->row_fn = row_enterprise; return prepare_enterprises(im);
@@ -2758,6 +2758,7 @@ static int start_bulk(struct imp *im, struct load *ld)
 	case CC_KIND_MEMBERS: snprintf(types, sizeof types, "itttt"); break;
 	case CC_KIND_SUPPLY: snprintf(types, sizeof types, "titttdd"); break;
 	case CC_KIND_PATENTS: snprintf(types, sizeof types, "ittttttti"); break;
+	case CC_KIND_ENERGY: snprintf(types, sizeof types, "iitddd"); break;
 	default: return cc_error_set(im->err, CC_EINVAL, "no bulk load for this kind");
 	}
 	spec.upsert = im->upsert_sql;

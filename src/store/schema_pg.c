@@ -250,7 +250,11 @@ static const char *const extra[] = {
 	       "CREATE TRIGGER energy_wins_ii AFTER INSERT ON indicators"
 	       "  FOR EACH ROW WHEN (current_setting('cc.energy_bulk', true) IS DISTINCT FROM '1')"
 	       "  EXECUTE FUNCTION cc_energy_wins();"
+	       /* The row counts as written (the statement's row count, RETURNING) only when it
+		* changed one of the two tables: a re-import reports nothing changed, as SQLite's
+		* importer counts the rows its trigger wrote (store/bulk.c). */
 	       "CREATE FUNCTION cc_energy_rows() RETURNS trigger LANGUAGE plpgsql AS $$"
+	       "DECLARE wrote boolean := false;"
 	       "BEGIN"
 	       "  IF NEW.carrier IS NOT NULL THEN"
 	       "    INSERT INTO energy_accounts(enterprise_id, period, carrier, quantity, tce)"
@@ -259,6 +263,7 @@ static const char *const extra[] = {
 	       "        quantity = excluded.quantity, tce = excluded.tce"
 	       "      WHERE energy_accounts.quantity IS DISTINCT FROM excluded.quantity"
 	       "        OR energy_accounts.tce IS DISTINCT FROM excluded.tce;"
+	       "    wrote := FOUND;"
 	       "  END IF;"
 	       "  IF NEW.value_added IS NOT NULL THEN"
 	       "    INSERT INTO green_periods(enterprise_id, period, value_added)"
@@ -266,8 +271,10 @@ static const char *const extra[] = {
 	       "      ON CONFLICT(enterprise_id, period) DO UPDATE SET"
 	       "        value_added = excluded.value_added"
 	       "      WHERE green_periods.value_added IS DISTINCT FROM excluded.value_added;"
+	       "    wrote := wrote OR FOUND;"
 	       "  END IF;"
-	       "  RETURN NEW;"
+	       "  IF wrote THEN RETURN NEW; END IF;"
+	       "  RETURN NULL;"
 	       "END $$;"
 	       "CREATE TRIGGER energy_rows_ins INSTEAD OF INSERT ON energy_rows"
 	       "  FOR EACH ROW EXECUTE FUNCTION cc_energy_rows();",

@@ -604,6 +604,11 @@ int64_t cc_store_changes(struct cc_store *st)
 	return sqlite3_changes64(st->db);
 }
 
+int64_t cc_store_total_changes(struct cc_store *st)
+{
+	return st->pg ? -1 : sqlite3_total_changes64(st->db);
+}
+
 int64_t cc_store_last_id(struct cc_store *st)
 {
 	if (st->pg)

@@ -152,6 +152,10 @@ int cc_store_audit(struct cc_store *st, const char *actor, const char *action, c
 
 /* Rows changed by the last statement. */
 int64_t cc_store_changes(struct cc_store *st);
+/* SQLite: rows written on the connection since it opened, by triggers too (an INSERT into a
+ * view that an INSTEAD OF trigger writes counts no row in cc_store_changes); PostgreSQL: -1,
+ * not kept (there such a trigger makes the statement's count itself). */
+int64_t cc_store_total_changes(struct cc_store *st);
 /* Whether ST's last failed call (since its last successful cc_store_begin) failed because the
  * database was locked past the busy timeout (10 s, or CC_BUSY_TIMEOUT_MS from the
  * environment). */
