@@ -84,17 +84,21 @@ if PG_URL=$(scripts/pg_tmp.sh start 2>"$LOGS/pg.log"); then
     fi
   done
   # The CLI and API suites again (CTest's cli_* and api_*, every one of them), each test on
-  # new databases of its own on this server (tests/api/testdb.py, tests/cli/lib.bash).
-  if [ -x build/chainchief ]; then
-    t_pg=$SECONDS
-    (cd build && CC_TEST_PG="$PG_URL" ctest --output-on-failure -j"$JOBS" -R '^(cli|api)_' \
-       > "$LOGS/pg-suites.log" 2>&1)
-    tail -25 "$LOGS/pg-suites.log"
-    count_ctest "$LOGS/pg-suites.log" "PostgreSQL: CLI and API suites"
-    echo "CLI and API suites on PostgreSQL: $((SECONDS - t_pg)) s"
-  else
-    failed=$((failed + 1)); failures+=("PostgreSQL: CLI and API suites (no release build)")
-  fi
+  # new databases of its own on this server (tests/api/testdb.py, tests/cli/lib.bash): on the
+  # release build, and on the sanitizers' build (the PostgreSQL paths under ASan and UBSan).
+  for b in build build-asan; do
+    if [ -x $b/chainchief ]; then
+      t_pg=$SECONDS
+      (cd $b && CC_TEST_PG="$PG_URL" ASAN_OPTIONS=detect_leaks=1 \
+         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+         ctest --output-on-failure -j"$JOBS" -R '^(cli|api)_' > "$LOGS/pg-suites-$b.log" 2>&1)
+      tail -25 "$LOGS/pg-suites-$b.log"
+      count_ctest "$LOGS/pg-suites-$b.log" "PostgreSQL: CLI and API suites ($b)"
+      echo "CLI and API suites on PostgreSQL ($b): $((SECONDS - t_pg)) s"
+    else
+      failed=$((failed + 1)); failures+=("PostgreSQL: CLI and API suites (no $b/chainchief)")
+    fi
+  done
   scripts/pg_tmp.sh stop "$PG_URL"; trap - EXIT
 else
   cat "$LOGS/pg.log"; failed=$((failed + 1)); failures+=("PostgreSQL: the throw-away server did not start (scripts/setup.sh test installs it)")
