@@ -14,10 +14,17 @@
 # by two servers on one PostgreSQL (wrk on each at once, half the connections each: summed
 # req/s, the larger p99) against one server on SQLite (bench/http.sh's way), for the list and
 # a chain map; then write-on-A to visible-on-B latency from tests/pg/test_servers.py.
+#
+#   bench/pg.sh read [ROWS]   (default 1000000)
+# A read interrupted by another statement on the same connection (bench/pg_read.sh): its
+# rest fetched ahead into memory, against psql reading the same rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = http ]; then
   exec bash bench/pg_http.sh "${@:2}"
+fi
+if [ "${1:-}" = read ]; then
+  exec bash bench/pg_read.sh "${@:2}"
 fi
 N=${1:-1000000}
 Y=${2:-4}

@@ -79,9 +79,15 @@ struct cc_pg_stmt {
 	unsigned char *typed; /* per parameter: tested by IS [NOT] NULL (text when not a number) */
 	char **vals;	      /* bound values (text; NULL for NULL), owned */
 	int running;	      /* the execution's results are not all read yet */
-	PGresult *row;	      /* the current row (single-row mode) */
+	PGresult *row;	      /* the current row (single-row mode), or the pack holding it */
+	int rowi;	      /* the row's tuple in ROW (0 unless ROW is the pack) */
 	PGresult *desc;	      /* the prepared statement's description (columns before a step) */
-	PGresult **buf;	      /* results fetched ahead (another statement needed the connection) */
+	/* Fetched ahead when another statement needed the connection: the rows, packed into one
+	 * result (PQsetvalue: a row costs its values and 16 bytes a column, where a single-row
+	 * result costs over 2 KB), read from tuple PACKI on; then the results after the rows. */
+	PGresult *pack;
+	int packi, packn; /* the next row to read, the rows complete */
+	PGresult **buf;
 	size_t nbuf, ibuf, capbuf;
 	int lost; /* results fetched ahead were dropped (out of memory): the read fails */
 };
@@ -216,6 +222,22 @@ static void detach_active(struct cc_pg *pg)
 	struct cc_pg_stmt *ps = s->pg;
 	PGresult *r;
 	while ((r = PQgetResult(pg->c)) != NULL) {
+		if (PQresultStatus(r) == PGRES_SINGLE_TUPLE && !ps->lost && ps->nbuf == 0) {
+			if (!ps->pack)
+				ps->pack = PQcopyResult(r, PG_COPYRES_ATTRS);
+			int t = ps->packn, ok = ps->pack != NULL;
+			for (int c = 0; ok && c < PQnfields(r); c++)
+				ok = PQgetisnull(r, 0, c)
+					     ? PQsetvalue(ps->pack, t, c, NULL, -1)
+					     : PQsetvalue(ps->pack, t, c, PQgetvalue(r, 0, c),
+							  PQgetlength(r, 0, c));
+			if (ok) {
+				ps->packn++;
+				PQclear(r);
+				continue;
+			}
+			ps->lost = 1; /* out of memory: a row half set stays past packn */
+		}
 		if (!ps->lost && ps->nbuf == ps->capbuf) {
 			size_t cap = ps->capbuf ? ps->capbuf * 2 : 64;
 			PGresult **b = realloc(ps->buf, cap * sizeof *b);
@@ -818,6 +840,11 @@ static int prepare_now(struct cc_stmt *s, struct cc_error *err)
 static PGresult *next_result(struct cc_stmt *s)
 {
 	struct cc_pg_stmt *ps = s->pg;
+	if (ps->pack) { /* its rows were all read (cc_pg_step) */
+		PQclear(ps->pack);
+		ps->pack = NULL;
+		ps->packi = ps->packn = 0;
+	}
 	if (ps->ibuf < ps->nbuf)
 		return ps->buf[ps->ibuf++];
 	ps->nbuf = ps->ibuf = 0;
@@ -843,9 +870,11 @@ int cc_pg_step(struct cc_stmt *s, struct cc_error *err)
 {
 	struct cc_store *st = s->st;
 	struct cc_pg_stmt *ps = s->pg;
-	PQclear(ps->row);
+	if (ps->row != ps->pack)
+		PQclear(ps->row);
 	ps->row = NULL;
-	if (!ps->running && ps->ibuf >= ps->nbuf) {
+	ps->rowi = 0;
+	if (!ps->running && ps->ibuf >= ps->nbuf && !ps->pack) {
 		detach_active(st->pg);
 		int rc = prepare_now(s, err);
 		if (rc)
@@ -858,6 +887,19 @@ int cc_pg_step(struct cc_stmt *s, struct cc_error *err)
 		st->pg->active = s;
 	}
 	for (;;) {
+		if (ps->pack && ps->packi < ps->packn) { /* a row fetched ahead */
+			int t = ps->packi++;
+			if (ps->returning_id) {
+				long long id;
+				const char *v = PQgetvalue(ps->pack, t, 0);
+				if (cc_parse_int64(v, strlen(v), &id) == 0)
+					st->pg->last_id = id;
+				continue;
+			}
+			ps->row = ps->pack;
+			ps->rowi = t;
+			return 1;
+		}
 		PGresult *r = next_result(s);
 		if (!r && ps->lost) {
 			ps->lost = 0;
@@ -928,9 +970,10 @@ const char *cc_pg_column_name(struct cc_stmt *s, int col)
 static const char *value(struct cc_stmt *s, int col)
 {
 	PGresult *r = s->pg->row;
-	if (!r || col < 0 || col >= PQnfields(r) || PQgetisnull(r, 0, col))
+	int t = s->pg->rowi;
+	if (!r || col < 0 || col >= PQnfields(r) || PQgetisnull(r, t, col))
 		return NULL;
-	return PQgetvalue(r, 0, col);
+	return PQgetvalue(r, t, col);
 }
 
 int cc_pg_is_null(struct cc_stmt *s, int col)
@@ -999,15 +1042,17 @@ size_t cc_pg_bytes(struct cc_stmt *s, int col)
 	PGresult *r = s->pg->row;
 	if (!value(s, col))
 		return 0;
-	return (size_t)PQgetlength(r, 0, col);
+	return (size_t)PQgetlength(r, s->pg->rowi, col);
 }
 
 void cc_pg_reset(struct cc_stmt *s)
 {
 	struct cc_pg_stmt *ps = s->pg;
-	PQclear(ps->row);
+	if (ps->row != ps->pack)
+		PQclear(ps->row);
 	ps->row = NULL;
-	finish(s);
+	ps->rowi = 0;
+	finish(s); /* the pack too */
 	ps->lost = 0;
 	for (int i = 0; ps->vals && i < ps->nparams; i++) {
 		free(ps->vals[i]);

@@ -634,15 +634,33 @@ static void interface(const char *backend)
 	cc_buf_release(&from);
 	assert_int_equal(cc_fulltext_rebuild(st, CC_FTS_PRODUCTS, &err), 0);
 
-	/* a long read streams, and another statement may run between its rows */
+	/* a long read streams, and another statement may run between its rows (on PostgreSQL
+	 * the rest of the read is then fetched ahead, packed into one result: every column's
+	 * value, NULL, length, kind and name as streamed) */
 	static const char series[] =
 		"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000) "
-		"SELECT x FROM c";
+		"SELECT x, CASE WHEN x % 7 = 0 THEN NULL ELSE 'v' || x END AS t, x * 0.5 AS h "
+		"FROM c";
 	assert_int_equal(cc_stmt_prepare(st, &s, series, &err), 0);
 	int64_t sum = 0, rows = 0;
 	int rc;
 	while ((rc = cc_stmt_step(s, &err)) == 1) {
-		sum += cc_stmt_int64(s, 0);
+		int64_t x = cc_stmt_int64(s, 0);
+		sum += x;
+		assert_int_equal(x, rows + 1);
+		assert_int_equal(cc_stmt_kind(s, 0), CC_VAL_INT);
+		assert_int_equal(cc_stmt_kind(s, 2), CC_VAL_REAL);
+		assert_true(cc_stmt_double(s, 2) == 0.5 * (double)x);
+		assert_string_equal(cc_stmt_column_name(s, 1), "t");
+		if (x % 7 == 0) {
+			assert_true(cc_stmt_is_null(s, 1));
+			assert_int_equal(cc_stmt_kind(s, 1), CC_VAL_NULL);
+		} else {
+			char want[24];
+			int n = snprintf(want, sizeof want, "v%lld", (long long)x);
+			assert_string_equal(cc_stmt_text(s, 1), want);
+			assert_int_equal(cc_stmt_bytes(s, 1), n);
+		}
 		if (++rows == 10) { /* a write in the middle of the read */
 			assert_int_equal(cc_store_exec(st,
 						       "INSERT INTO meta(key, value) "
