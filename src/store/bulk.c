@@ -352,7 +352,8 @@ static int pg_stage(struct cc_bulk *b, struct cc_error *err)
 	b->staged = 1;
 	/* Binary COPY when every column is of a type written here (the schema's tables have
 	 * bigint, double precision and text): no number printed by us and parsed by the server.
-	 * Else (a type added later) the text form. */
+	 * Else (a type added later) the text form, as with CC_BULK_TEXT=1 in the environment
+	 * (tests; a PostgreSQL derivative that refuses binary COPY: docs/DEPLOY.md). */
 	struct cc_stmt *s = NULL;
 	int k = 0, ok = 1;
 	rc = cc_stmt_prepare(b->st, &s,
