@@ -231,16 +231,19 @@ int64_t cc_store_last_id(struct cc_store *st);
  *   - SQLite: the statement is prepared and stepped per row (after PLAIN, when given: a
  *     plain INSERT tried first, the upsert only when it fails on a constraint), and CHANGED
  *     is stepped for each row the statement inserted or changed: what the importer did before.
- *   - PostgreSQL: rows are copied (COPY ... FROM STDIN, text format, in chunks of a few MB,
- *     so other statements may run between rows) into a temporary staging table whose columns
- *     have the types of the target columns they feed; cc_store_bulk_end then runs UPSERT as
+ *   - PostgreSQL: rows are copied (COPY ... FROM STDIN in binary format, each value
+ *     converted to its column's type; in pieces, so other statements may run between rows)
+ *     into a temporary staging table whose columns have the types of the target columns they
+ *     feed; cc_store_bulk_end then runs UPSERT as
  *     one INSERT ... SELECT from the staging table (its ON CONFLICT ... DO UPDATE ... WHERE
  *     clause as written), with CHANGED as an INSERT ... SELECT over the rows it returned, in
  *     the same statement. Rows repeating a key of the conflict clause are applied in turns
  *     (the first occurrence of every key, then the second ...), so the outcome is that of
  *     the per-row statements in file order. Rows reach the table in the order they were
  *     given; with ROWID_IDS the table's `id` (absent from the statement) is numbered as
- *     SQLite numbers rowids (the largest + 1, in order, for rows inserted).
+ *     SQLite numbers rowids (the largest + 1, in order, for rows inserted). A big first load
+ *     into empty tables drops their keys and adds them again, and may copy the rows straight
+ *     into UPSERT's table (the direct load: store/bulk.c says when).
  * UPSERT must read `INSERT INTO table(columns) VALUES(expressions)` followed by nothing or an
  * ON CONFLICT clause with no parameters; the expressions use ?N (1..n, each value of a row).
  * CHANGED has the same form (its own target; it may use any of the ?N). TYPES has one letter
@@ -273,10 +276,10 @@ int cc_store_bulk_begin(struct cc_store *st, const struct cc_bulk_spec *spec, st
 			struct cc_error *err);
 /*
  * Adds one row of N values (N = strlen(TYPES); values past a statement's parameters are not
- * bound to it). Returns 0; CC_EINVAL when a constraint refused the row (SQLite: the row is not
- * written, the load goes on; on PostgreSQL constraints are met in cc_store_bulk_end, which
- * then fails whole); or another negative CC_E*, after which the transaction must be rolled
- * back.
+ * bound to it). Returns 0; CC_EINVAL when the row is refused and not written, the load going on
+ * (SQLite: a constraint refused it; PostgreSQL: a value its column's type cannot hold, while
+ * constraints are met in cc_store_bulk_end, which then fails whole); or another negative CC_E*,
+ * after which the transaction must be rolled back.
  */
 int cc_store_bulk_row(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err);
 /* Writes what is still pending (PostgreSQL: the merge). *CHANGED (may be NULL) gets the number
