@@ -79,14 +79,14 @@ struct cc_bulk {
 	int64_t stage_rows;   /* rows in the staging table not merged yet */
 	char *add[2];	      /* the first-load path's keys to add again, per target */
 	/* The direct load (pg_direct): rows copied straight into UPSERT's table */
-	int direct_ok; /* may still be taken: binary, bare values, no key seen twice */
-	int direct_tried, direct;
+	int direct_ok; /* may still be tried: binary, bare values, no key seen twice, not tried */
+	int direct;
 	int64_t direct_rows;
 	int upar[BULK_MAXV]; /* UPSERT's column c is fed by value upar[c] (0-based) */
 	int side[BULK_MAXV]; /* the values CHANGED reads, kept in cc_bulk_side */
 	int nside;
 	char *direct_sql, *side_sql;
-	struct cc_buf side_data, key;
+	struct cc_buf side_data;
 	uint64_t *keys; /* hashes of the conflict keys seen (open addressing, 0 = empty) */
 	size_t nkeys, capkeys;
 };
@@ -227,25 +227,55 @@ bad:
 }
 
 /* Appends expression E with each ?N written as ALIAS.cN. */
+/* The end of the token of expression text at P (before END): a quoted string or name, a
+ * parameter ?N (*K = N), or one character (*K = 0 unless a parameter). */
+static const char *token(const char *p, const char *end, int *k)
+{
+	*k = 0;
+	if (*p == '\'' || *p == '"') {
+		const char *q = skip_quoted(p);
+		return q > end ? end : q;
+	}
+	if (*p == '?' && p + 1 < end && p[1] >= '0' && p[1] <= '9') {
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++)
+			*k = *k * 10 + (*p - '0');
+		return p;
+	}
+	return p + 1;
+}
+
 static void subst(struct cc_buf *out, struct span e, const char *alias)
 {
-	const char *p = e.p, *end = e.p + e.n;
-	while (p < end) {
-		if (*p == '\'' || *p == '"') {
-			const char *q = skip_quoted(p);
-			if (q > end)
-				q = end;
+	const char *end = e.p + e.n;
+	for (const char *p = e.p, *q; p < end; p = q) {
+		int k;
+		q = token(p, end, &k);
+		if (k)
+			cc_buf_printf(out, "%s.c%d", alias, k);
+		else
 			cc_buf_append(out, p, (size_t)(q - p));
-			p = q;
-		} else if (*p == '?' && p + 1 < end && p[1] >= '0' && p[1] <= '9') {
-			p++;
-			cc_buf_printf(out, "%s.c", alias);
-			while (p < end && *p >= '0' && *p <= '9')
-				cc_buf_putc(out, *p++);
-		} else {
-			cc_buf_putc(out, *p++);
-		}
 	}
+}
+
+/* Appends IN's column list: col,col,... */
+static void put_cols(struct cc_buf *q, const struct ins *in)
+{
+	for (int c = 0; c < in->ncols; c++)
+		cc_buf_printf(q, "%s%.*s", c ? "," : "", (int)in->col[c].n, in->col[c].p);
+}
+
+/* Appends IN as `INSERT INTO t(columns) SELECT values FROM SRC s`, its values read from S. */
+static void insert_select(struct cc_buf *q, const struct ins *in, const char *src)
+{
+	cc_buf_printf(q, "INSERT INTO %.*s(", (int)in->table.n, in->table.p);
+	put_cols(q, in);
+	cc_buf_puts(q, ") SELECT ");
+	for (int c = 0; c < in->ncols; c++) {
+		if (c)
+			cc_buf_putc(q, ',');
+		subst(q, in->val[c], "s");
+	}
+	cc_buf_printf(q, " FROM %s s", src);
 }
 
 /* The parameter number when E is a bare ?N, else 0. */
@@ -377,8 +407,6 @@ static int pg_stage(struct cc_bulk *b, struct cc_error *err)
 		rc = 0;
 	}
 	cc_stmt_free(s);
-	if (rc == 0 || rc == 1) /* 1: no row at all (cannot be: nv >= 1) */
-		rc = 0;
 	b->binary = rc == 0 && ok && k == b->nv && !getenv("CC_BULK_TEXT");
 	return rc;
 }
@@ -555,18 +583,19 @@ static int bin_field(struct cc_bulk *b, struct cc_buf *d, int k, const struct cc
 	return bin_value(b, d, k, &v[k], err);
 }
 
-/* The hash of the row's conflict key as its fields are sent (so "5" and 5 for a bigint are
- * one key, as for the server); 0 is never returned. */
-static uint64_t key_hash(struct cc_bulk *b, const struct cc_val *v, int n)
+/* The hash of the row's conflict key as its fields were just encoded into D (so "5" and 5 for
+ * a bigint are one key, as for the server): field f of the row spans D from OFF[f] to
+ * OFF[f + 1], and the key's i-th column is field FIELD[key[i]] (FIELD NULL: the column's own
+ * index). 0 is never returned. */
+static uint64_t key_hash(const struct cc_bulk *b, const struct cc_buf *d, const size_t *off,
+			 const int *field)
 {
-	struct cc_buf *d = &b->key;
-	cc_buf_reset(d);
-	for (int i = 0; i < b->up.nkeys; i++)
-		if (bin_field(b, d, b->upar[b->up.key[i]], v, n, NULL))
-			return 1;	  /* the row is refused anyway */
 	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a, then a finalizer's mix */
-	for (size_t i = 0; i < d->len; i++)
-		h = (h ^ (unsigned char)d->data[i]) * 0x100000001b3u;
+	for (int i = 0; i < b->up.nkeys; i++) {
+		int f = field ? field[b->up.key[i]] : b->up.key[i];
+		for (size_t j = off[f]; j < off[f + 1]; j++)
+			h = (h ^ (unsigned char)d->data[j]) * 0x100000001b3u;
+	}
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdu;
 	h ^= h >> 33;
@@ -613,20 +642,22 @@ static void keys_forget(struct cc_bulk *b)
 static int pg_row_binary(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err)
 {
 	struct cc_buf *d = &b->data;
-	size_t start = d->len;
+	size_t start = d->len, off[BULK_MAXV + 1];
 	be(d, (uint64_t)(b->nv + 1), 2);
 	be(d, 8, 4);
 	be(d, (uint64_t)(b->rows + 1), 8);
 	for (int k = 0; k < b->nv; k++) {
+		off[k] = d->len;
 		int rc = bin_field(b, d, k, v, n, err);
 		if (rc) {
 			d->len = start; /* the row is not sent */
 			return rc;
 		}
 	}
+	off[b->nv] = d->len;
 	/* Until the direct load is tried: a conflict key met twice rules it out */
-	if (b->direct_ok && !b->direct_tried && b->up.nkeys) {
-		int seen = key_seen(b, key_hash(b, v, n));
+	if (b->direct_ok && b->up.nkeys) {
+		int seen = key_seen(b, key_hash(b, d, off, b->upar));
 		if (seen) {
 			b->direct_ok = 0;
 			keys_forget(b);
@@ -644,7 +675,7 @@ static int pg_row(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_er
 {
 	if (b->direct)
 		return pg_direct_row(b, v, n, err);
-	if (b->direct_ok && !b->direct_tried && b->rows >= b->first_min) {
+	if (b->direct_ok && b->rows >= b->first_min) {
 		int rc = pg_direct(b, err);
 		if (rc)
 			return rc;
@@ -702,8 +733,7 @@ static void merge_sql(struct cc_bulk *b, struct cc_buf *q, const char *src, int 
 		if (span_is(u->col[c], "id"))
 			ids = 0;
 	cc_buf_printf(q, "WITH up AS (INSERT INTO %.*s(", (int)u->table.n, u->table.p);
-	for (int c = 0; c < u->ncols; c++)
-		cc_buf_printf(q, "%s%.*s", c ? "," : "", (int)u->col[c].n, u->col[c].p);
+	put_cols(q, u);
 	if (ids)
 		cc_buf_puts(q, ",id");
 	cc_buf_puts(q, ") SELECT ");
@@ -740,19 +770,12 @@ static void merge_sql(struct cc_bulk *b, struct cc_buf *q, const char *src, int 
 	cc_buf_puts(q, ")");
 	if (b->has_ch && u->nkeys) {
 		const struct ins *c = &b->ch;
-		cc_buf_printf(q, ", ch AS (INSERT INTO %.*s(", (int)c->table.n, c->table.p);
-		for (int k = 0; k < c->ncols; k++)
-			cc_buf_printf(q, "%s%.*s", k ? "," : "", (int)c->col[k].n, c->col[k].p);
-		cc_buf_puts(q, ") SELECT ");
-		for (int k = 0; k < c->ncols; k++) {
-			if (k)
-				cc_buf_putc(q, ',');
-			subst(q, c->val[k], "s");
-		}
+		cc_buf_puts(q, ", ch AS (");
+		insert_select(q, c, src);
 		if (plain) { /* every row is inserted */
-			cc_buf_printf(q, " FROM %s s)", src);
+			cc_buf_puts(q, ")");
 		} else {
-			cc_buf_printf(q, " FROM %s s JOIN up ON ", src);
+			cc_buf_puts(q, " JOIN up ON ");
 			key_join(q, u, "up", "s");
 			cc_buf_append(q, c->rest.p, c->rest.n);
 			cc_buf_puts(q, ")");
@@ -983,19 +1006,12 @@ static void direct_spec(struct cc_bulk *b)
 	/* the values CHANGED's expressions read */
 	memset(used, 0, sizeof used);
 	for (int c = 0; b->has_ch && c < b->ch.ncols; c++) {
-		const char *p = b->ch.val[c].p, *end = p + b->ch.val[c].n;
-		while (p < end) {
-			if (*p == '\'' || *p == '"') {
-				p = skip_quoted(p);
-			} else if (*p == '?' && p + 1 < end && p[1] >= '0' && p[1] <= '9') {
-				int k = 0;
-				for (p++; p < end && *p >= '0' && *p <= '9'; p++)
-					k = k * 10 + (*p - '0');
-				if (k >= 1 && k <= b->nv && !used[k]++)
-					b->side[b->nside++] = k - 1;
-			} else {
-				p++;
-			}
+		const char *end = b->ch.val[c].p + b->ch.val[c].n;
+		for (const char *p = b->ch.val[c].p; p < end;) {
+			int k;
+			p = token(p, end, &k);
+			if (k >= 1 && k <= b->nv && !used[k]++)
+				b->side[b->nside++] = k - 1;
 		}
 	}
 }
@@ -1031,7 +1047,7 @@ static int pg_direct(struct cc_bulk *b, struct cc_error *err)
 {
 	struct cc_error e = {0};
 	int64_t n = 0;
-	b->direct_tried = 1;
+	b->direct_ok = 0; /* tried once */
 	int rc = pg_flush(b, err);
 	if (rc == 0)
 		rc = cc_pg_copy_end(b->st, err);
@@ -1058,9 +1074,7 @@ static int pg_direct(struct cc_bulk *b, struct cc_error *err)
 	if (rc == 0) {
 		cc_buf_reset(&q);
 		cc_buf_printf(&q, "COPY %.*s(", (int)b->up.table.n, b->up.table.p);
-		for (int c = 0; c < b->up.ncols; c++)
-			cc_buf_printf(&q, "%s%.*s", c ? "," : "", (int)b->up.col[c].n,
-				      b->up.col[c].p);
+		put_cols(&q, &b->up);
 		cc_buf_puts(&q, ") FROM STDIN (FORMAT binary)");
 		b->direct_sql = q.failed ? NULL : strdup(cc_buf_str(&q));
 		b->side_sql = strdup("COPY cc_bulk_side FROM STDIN (FORMAT binary)");
@@ -1093,18 +1107,8 @@ static int pg_direct_end(struct cc_bulk *b, struct cc_error *err)
 	b->direct = 0;
 	keys_forget(b);
 	if (rc == 0 && b->nside) {
-		const struct ins *c = &b->ch;
 		struct cc_buf q = CC_BUF_INIT(1 << 16);
-		cc_buf_printf(&q, "INSERT INTO %.*s(", (int)c->table.n, c->table.p);
-		for (int k = 0; k < c->ncols; k++)
-			cc_buf_printf(&q, "%s%.*s", k ? "," : "", (int)c->col[k].n, c->col[k].p);
-		cc_buf_puts(&q, ") SELECT ");
-		for (int k = 0; k < c->ncols; k++) {
-			if (k)
-				cc_buf_putc(&q, ',');
-			subst(&q, c->val[k], "s");
-		}
-		cc_buf_puts(&q, " FROM cc_bulk_side s");
+		insert_select(&q, &b->ch, "cc_bulk_side");
 		rc = q.failed ? cc_error_set(err, CC_ENOMEM, "out of memory")
 			      : cc_store_exec(b->st, cc_buf_str(&q), err);
 		cc_buf_release(&q);
@@ -1121,27 +1125,31 @@ static int pg_direct_end(struct cc_bulk *b, struct cc_error *err)
 static int pg_direct_row(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err)
 {
 	struct cc_buf *d = &b->data, *sd = &b->side_data;
-	size_t start = d->len, sstart = sd->len;
+	size_t start = d->len, sstart = sd->len, off[BULK_MAXV + 1];
 	int rc = 0;
-	if (b->up.nkeys) {
-		rc = key_seen(b, key_hash(b, v, n));
+	be(d, (uint64_t)b->up.ncols, 2);
+	for (int c = 0; c < b->up.ncols && rc == 0; c++) {
+		off[c] = d->len;
+		rc = bin_field(b, d, b->upar[c], v, n, err);
+	}
+	off[b->up.ncols] = d->len;
+	if (rc == 0 && b->up.nkeys) {
+		rc = key_seen(b, key_hash(b, d, off, NULL));
 		if (rc == 1) { /* a key met again: this row and the rest the general way */
+			d->len = start;
 			rc = pg_direct_end(b, err);
 			return rc ? rc : pg_row(b, v, n, err);
 		}
 		if (rc)
-			return cc_error_set(err, rc, "out of memory");
+			rc = cc_error_set(err, rc, "out of memory");
 	}
-	if (b->nside) {
+	if (rc == 0 && b->nside) {
 		be(sd, (uint64_t)(b->nside + 1), 2);
 		be(sd, 8, 4);
 		be(sd, (uint64_t)(b->rows + 1), 8);
 		for (int i = 0; i < b->nside && rc == 0; i++)
 			rc = bin_field(b, sd, b->side[i], v, n, err);
 	}
-	be(d, (uint64_t)b->up.ncols, 2);
-	for (int c = 0; c < b->up.ncols && rc == 0; c++)
-		rc = bin_field(b, d, b->upar[c], v, n, err);
 	if (rc) { /* the row is not sent (its key stays remembered: harmless) */
 		d->len = start;
 		sd->len = sstart;
@@ -1238,7 +1246,6 @@ int cc_store_bulk_begin(struct cc_store *st, const struct cc_bulk_spec *spec, st
 	}
 	cc_buf_init(&b->data, (size_t)BULK_CHUNK + (16u << 20)); /* a row of up to 16 MB */
 	cc_buf_init(&b->side_data, (size_t)(8u << 20) + (16u << 20));
-	cc_buf_init(&b->key, 1u << 20);
 	rc = pg_stage(b, err);
 	if (rc == 0)
 		direct_spec(b);
@@ -1284,7 +1291,6 @@ void cc_store_bulk_free(struct cc_bulk *b)
 	free(b->changed_sql);
 	cc_buf_release(&b->data);
 	cc_buf_release(&b->side_data);
-	cc_buf_release(&b->key);
 	keys_forget(b);
 	free(b->add[0]);
 	free(b->add[1]);
