@@ -87,7 +87,13 @@ struct cc_bulk {
 	int nside;
 	char *direct_sql, *side_sql;
 	struct cc_buf side_data;
-	uint64_t *keys; /* hashes of the conflict keys seen (open addressing, 0 = empty) */
+	/* The conflict keys seen (key_seen): while ascending, their hashes in a list and the
+	 * last key's bytes; after, a hash set (open addressing, 0 = empty) */
+	int kunsorted;
+	uint64_t *seq;
+	size_t nseq, capseq;
+	struct cc_buf klast;
+	uint64_t *keys;
 	size_t nkeys, capkeys;
 };
 
@@ -602,8 +608,8 @@ static uint64_t key_hash(const struct cc_bulk *b, const struct cc_buf *d, const 
 	return h ? h : 1;
 }
 
-/* Adds H to the keys seen: 1 when it was there already, 0 added, CC_ENOMEM. */
-static int key_seen(struct cc_bulk *b, uint64_t h)
+/* Adds H to the hash set of keys: 1 when it was there already, 0 added, CC_ENOMEM. */
+static int set_add(struct cc_bulk *b, uint64_t h)
 {
 	if (2 * (b->nkeys + 1) > b->capkeys) {
 		size_t cap = b->capkeys ? 2 * b->capkeys : (size_t)1 << 14;
@@ -632,11 +638,79 @@ static int key_seen(struct cc_bulk *b, uint64_t h)
 	return 0;
 }
 
+/* The row's conflict key (fields as for key_hash) against the last key of the ascending run:
+ * memcmp's order over the fields' encoded bytes one after the other, each with its length
+ * in front. */
+static int key_cmp_last(const struct cc_bulk *b, const struct cc_buf *d, const size_t *off,
+			const int *field)
+{
+	size_t p = 0;
+	for (int i = 0; i < b->up.nkeys; i++) {
+		int f = field ? field[b->up.key[i]] : b->up.key[i];
+		size_t n = off[f + 1] - off[f];
+		size_t m = b->klast.len - p < n ? b->klast.len - p : n;
+		int c = m ? memcmp(d->data + off[f], b->klast.data + p, m) : 0;
+		if (c || m < n)
+			return c ? c : 1;
+		p += n;
+	}
+	return p < b->klast.len ? -1 : 0;
+}
+
+/*
+ * Notes the row's conflict key (fields as for key_hash): 1 when it was seen already, 0 when
+ * not, CC_ENOMEM. While the keys come in ascending order (a file sorted by its key, as our
+ * exports and most systems' are), a key above the last one cannot have been seen: it is only
+ * compared with the last, and its hash appended to a list. The first key out of order turns
+ * the list into the hash set, in which it and every later key are looked up. A sorted file
+ * costs a comparison and 8 bytes a row, written in order, instead of a random probe of a
+ * table of 16-32 bytes a row (a fifth of the client's time on 4M rows).
+ */
+static int key_seen(struct cc_bulk *b, const struct cc_buf *d, const size_t *off, const int *field)
+{
+	uint64_t h = key_hash(b, d, off, field);
+	if (!b->kunsorted) {
+		if (key_cmp_last(b, d, off, field) > 0) {
+			if (b->nseq == b->capseq) {
+				size_t cap = b->capseq ? 2 * b->capseq : (size_t)1 << 14;
+				uint64_t *t = realloc(b->seq, cap * sizeof *t);
+				if (!t)
+					return CC_ENOMEM;
+				b->seq = t;
+				b->capseq = cap;
+			}
+			b->seq[b->nseq++] = h;
+			cc_buf_reset(&b->klast);
+			for (int i = 0; i < b->up.nkeys; i++) {
+				int f = field ? field[b->up.key[i]] : b->up.key[i];
+				cc_buf_append(&b->klast, d->data + off[f], off[f + 1] - off[f]);
+			}
+			return b->klast.failed ? CC_ENOMEM : 0;
+		}
+		/* out of order: from here on, the hash set (two of the run's keys with one
+		 * hash count once: the next key with it is taken as repeated, which only sends
+		 * the rest the general way) */
+		b->kunsorted = 1;
+		for (size_t i = 0; i < b->nseq; i++)
+			if (set_add(b, b->seq[i]) < 0)
+				return CC_ENOMEM;
+		free(b->seq);
+		b->seq = NULL;
+		b->nseq = b->capseq = 0;
+	}
+	return set_add(b, h);
+}
+
 static void keys_forget(struct cc_bulk *b)
 {
 	free(b->keys);
 	b->keys = NULL;
 	b->nkeys = b->capkeys = 0;
+	free(b->seq);
+	b->seq = NULL;
+	b->nseq = b->capseq = 0;
+	cc_buf_release(&b->klast);
+	b->kunsorted = 0;
 }
 
 static int pg_row_binary(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err)
@@ -657,7 +731,7 @@ static int pg_row_binary(struct cc_bulk *b, const struct cc_val *v, int n, struc
 	off[b->nv] = d->len;
 	/* Until the direct load is tried: a conflict key met twice rules it out */
 	if (b->direct_ok && b->up.nkeys) {
-		int seen = key_seen(b, key_hash(b, d, off, b->upar));
+		int seen = key_seen(b, d, off, b->upar);
 		if (seen) {
 			b->direct_ok = 0;
 			keys_forget(b);
@@ -1134,7 +1208,7 @@ static int pg_direct_row(struct cc_bulk *b, const struct cc_val *v, int n, struc
 	}
 	off[b->up.ncols] = d->len;
 	if (rc == 0 && b->up.nkeys) {
-		rc = key_seen(b, key_hash(b, d, off, NULL));
+		rc = key_seen(b, d, off, NULL);
 		if (rc == 1) { /* a key met again: this row and the rest the general way */
 			d->len = start;
 			rc = pg_direct_end(b, err);
@@ -1206,6 +1280,7 @@ int cc_store_bulk_begin(struct cc_store *st, const struct cc_bulk_spec *spec, st
 	if (!b)
 		return cc_error_set(err, CC_ENOMEM, "out of memory");
 	b->st = st;
+	cc_buf_init(&b->klast, 1u << 24);
 	b->nv = (int)strlen(spec->types);
 	if (b->nv > BULK_MAXV) {
 		rc = cc_error_set(err, CC_EINVAL, "bulk load of more than %d values a row",

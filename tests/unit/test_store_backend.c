@@ -304,8 +304,10 @@ static void bulk_direct(struct cc_store *st, const char *backend)
 	/* round 0: a key met again after the switch (k-1 at row ROWS + 1, its b NULL: the
 	 * update keeps the first b), round 1: before it (k-5 at row 10: no direct load), round
 	 * 2: as round 0 while another connection reads the tables (on PostgreSQL the keys cannot
-	 * be dropped within the lock timeout: the rows take the general path) */
-	for (int round = 0; round < 3; round++) {
+	 * be dropped within the lock timeout: the rows take the general path), round 3: as
+	 * round 0 with rows 100000 on in descending key order (the keys seen leave their
+	 * ascending run for the hash set midway through the direct load) */
+	for (int round = 0; round < 4; round++) {
 		struct cc_bulk *bulk = NULL;
 		struct cc_store *r = NULL;
 		char timeout[32] = "";
@@ -336,6 +338,8 @@ static void bulk_direct(struct cc_store *st, const char *backend)
 			int key = i < ROWS ? i : 1;
 			if (round == 1 && i == 10)
 				key = 5;
+			if (round == 3 && i >= 100000 && i < ROWS)
+				key = ROWS - 1 - (i - 100000);
 			int n = snprintf(k, sizeof k, "键-%07d-a-key-long-enough-for-the-side",
 					 key);
 			struct cc_val v[4] = {{.type = CC_VAL_TEXT, .s = k, .n = (size_t)n},
@@ -351,7 +355,8 @@ static void bulk_direct(struct cc_store *st, const char *backend)
 		}
 		int64_t changed = 0;
 		assert_int_equal(cc_store_bulk_end(bulk, &changed, &err), 0);
-		assert_int_equal(cc_store_bulk_first_load(bulk), pg && round == 0 ? 2 : 0);
+		assert_int_equal(cc_store_bulk_first_load(bulk),
+				 pg && (round == 0 || round == 3) ? 2 : 0);
 		cc_store_bulk_free(bulk);
 		assert_int_equal(cc_store_commit(st, &err), 0);
 		if (r) {
