@@ -215,6 +215,11 @@ struct imp {
 	 * transaction usable (cc_store_failure_keeps_tx: SQLite). Elsewhere rows go straight to
 	 * the upsert. */
 	int plain_ok;
+	/* Where a failed statement spoils the transaction (PostgreSQL), a constraint the
+	 * validators missed cannot reject its row alone on the row path: the first attempt
+	 * then stops (retry) and the file is imported again with each row under a savepoint
+	 * (careful), as SQLite rejects that row alone. */
+	int careful, retry;
 	const struct cc_import_opts *opts;
 	struct cc_import_result *res;
 	struct cc_error *err;
@@ -262,6 +267,13 @@ struct imp {
 	struct rowbuf *cur; /* the row being recorded */
 	/* The writer's side: counters and the first fatal error. */
 	int64_t accepted, db_rejected;
+	/* The bulk load's rows (numbered from 1 as it took them) to their lines, for the rows a
+	 * constraint refuses at its end (bulk_refused): each row from which line - row differs
+	 * from the row before, and that difference. */
+	int64_t bulk_rows;
+	int late_rejects; /* report_sort them in */
+	int64_t (*lines)[2];
+	size_t nlines, caplines;
 	int fatal;
 	struct cc_error fatal_err;
 	pthread_mutex_t reject_lock;
@@ -392,10 +404,69 @@ static void reject_at(struct imp *im, long line, int col, const char *value, con
  * number) says how many, and so does a warning in the result. REJECTED counts every rejected
  * row of the file.
  */
+struct rep_rec {
+	long line;
+	size_t off, len, i;
+};
+
+static int by_line(const void *a, const void *b)
+{
+	const struct rep_rec *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Puts the report's rows in line order (the rows the bulk load's end rejected came last).
+ * Quietly leaves them as they are when memory runs short. */
+static void report_sort(struct imp *im)
+{
+	FILE *f = im->rejects;
+	long size = fflush(f) == 0 ? ftell(f) : -1;
+	char *d = size > 0 ? malloc((size_t)size) : NULL;
+	struct rep_rec *r = NULL;
+	size_t n = 0, cap = 0, start = 0;
+	if (!d || fseek(f, 0, SEEK_SET) || fread(d, 1, (size_t)size, f) != (size_t)size)
+		goto out;
+	/* records end at a CRLF outside quotes; the first is the header */
+	for (size_t i = 0, q = 0; i + 1 < (size_t)size; i++) {
+		if (d[i] == '"')
+			q = !q;
+		if (q || d[i] != '\r' || d[i + 1] != '\n')
+			continue;
+		if (start) {
+			if (n == cap) {
+				size_t nc = cap ? 2 * cap : 256;
+				struct rep_rec *t = realloc(r, nc * sizeof *t);
+				if (!t)
+					goto out;
+				r = t;
+				cap = nc;
+			}
+			r[n] = (struct rep_rec){strtol(d + start, NULL, 10), start, i + 2 - start,
+						n};
+			n++;
+		}
+		start = i + 2;
+	}
+	size_t first = n ? r[0].off : 0; /* where the rows after the header start */
+	qsort(r, n, sizeof *r, by_line);
+	/* the same bytes in another order, over the rows */
+	if (n && fseek(f, (long)first, SEEK_SET) == 0)
+		for (size_t i = 0; i < n; i++)
+			fwrite(d + r[i].off, 1, r[i].len, f);
+out:
+	fseek(f, 0, SEEK_END);
+	free(d);
+	free(r);
+}
+
 static void report_finish(struct imp *im, int64_t rejected)
 {
 	char zh[512], en[512];
 	int64_t unlisted = rejected - im->rep_rows;
+	if (im->rejects && im->late_rejects)
+		report_sort(im);
 	if (!im->rejects || !im->rep_full || unlisted <= 0)
 		return;
 	im->res->unlisted = unlisted;
@@ -2417,6 +2488,45 @@ static int row_consortium(struct imp *im, const struct cc_row *row)
 /* ---- the writer ---- */
 
 /* Binds and steps one row; counts it. Returns 0, or a fatal CC_E* (database failure). */
+/* Notes that the bulk load's next row is LINE's (im->lines). 0 or CC_ENOMEM. */
+static int note_line(struct imp *im, long line)
+{
+	int64_t row = ++im->bulk_rows, d = line - row;
+	if (im->nlines && im->lines[im->nlines - 1][1] == d)
+		return 0;
+	if (im->nlines == im->caplines) {
+		size_t cap = im->caplines ? 2 * im->caplines : 64;
+		int64_t(*t)[2] = realloc(im->lines, cap * sizeof *t);
+		if (!t)
+			return CC_ENOMEM;
+		im->lines = t;
+		im->caplines = cap;
+	}
+	im->lines[im->nlines][0] = row;
+	im->lines[im->nlines++][1] = d;
+	return 0;
+}
+
+/* The store's bulk load refused its row ROW at the end (a constraint the validators missed,
+ * on PostgreSQL): reject that row's line as write_row does. */
+static void bulk_refused(void *ctx, int64_t row, const char *msg)
+{
+	struct imp *im = ctx;
+	size_t lo = 0, hi = im->nlines; /* the last entry at or before ROW */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (im->lines[mid][0] <= row)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	long line = im->nlines ? (long)(row + im->lines[lo][1]) : 0;
+	reject_at(im, line, -1, "", "数据库约束不满足", msg);
+	im->db_rejected++;
+	im->accepted--;
+	im->late_rejects = 1;
+}
+
 static int write_row(struct imp *im, const struct rowbuf *rb)
 {
 	struct cc_error e;
@@ -2437,7 +2547,13 @@ static int write_row(struct imp *im, const struct rowbuf *rb)
 			v[k].n = x->type == 3 ? x->len : 0;
 		}
 		s = cc_store_bulk_row(im->load, v, rb->nv, &e);
+		if (s == 0 && note_line(im, rb->line))
+			s = cc_error_set(&e, CC_ENOMEM, "out of memory");
 		goto counted;
+	}
+	if (im->careful && cc_store_exec(im->st, "SAVEPOINT cc_row", &e)) {
+		cc_error_set(&im->fatal_err, e.code, "line %ld: %s", rb->line, e.msg);
+		return e.code;
 	}
 	if (rb->plain_first) {
 		rb_bind(im->plain, rb);
@@ -2478,6 +2594,20 @@ done:
 		if (cc_store_audit(im->st, actor, rb->audit, target, NULL,
 				   rb->text.data + rb->aud_after, &e))
 			s = CC_EDB;
+	}
+	if (im->careful) {
+		struct cc_error e2 = {0};
+		if (cc_store_exec(im->st,
+				  s >= 0 ? "RELEASE SAVEPOINT cc_row"
+					 : "ROLLBACK TO SAVEPOINT cc_row; RELEASE SAVEPOINT cc_row",
+				  &e2)) {
+			cc_error_set(&im->fatal_err, e2.code, "line %ld: %s", rb->line, e2.msg);
+			return e2.code;
+		}
+	} else if (s == CC_EINVAL && !im->plain_ok) { /* the transaction is spoilt: again */
+		im->retry = 1;
+		cc_error_set(&im->fatal_err, s, "line %ld: %s", rb->line, e.msg);
+		return s;
 	}
 counted:
 	if (s >= 0) {
@@ -2668,7 +2798,7 @@ static int open_input(struct imp *im, struct load *ld, const char *path)
 	/* Past the header, a malformed record is one rejected row, not the end of the file. */
 	cc_table_skip_bad(ld->t);
 	if (opts->rejects_path) {
-		im->rejects = fopen(opts->rejects_path, "wb");
+		im->rejects = fopen(opts->rejects_path, "w+b"); /* read back by report_sort */
 		if (!im->rejects)
 			return cc_error_set(err, CC_EIO, "cannot write reject report '%s'",
 					    opts->rejects_path);
@@ -2766,6 +2896,8 @@ static int start_bulk(struct imp *im, struct load *ld)
 	spec.changed = ld->prov_sql.len ? cc_buf_str(&ld->prov_sql) : NULL;
 	spec.types = types;
 	spec.rowid_ids = im->kind == CC_KIND_ENTERPRISES;
+	spec.refused = bulk_refused;
+	spec.ctx = im;
 	if (!spec.upsert)
 		return cc_error_set(im->err, CC_EINVAL, "no row statement for the bulk load");
 	return cc_store_bulk_begin(im->st, &spec, &im->load, im->err);
@@ -3130,6 +3262,7 @@ static void load_release(struct imp *im, struct load *ld)
 	}
 	pthread_mutex_destroy(&im->reject_lock);
 	free(im->slots);
+	free(im->lines);
 	if (im->rejects)
 		fclose(im->rejects);
 	cc_stmt_free(im->lookup);
@@ -3138,16 +3271,19 @@ static void load_release(struct imp *im, struct load *ld)
 	cc_table_free(ld->t);
 }
 
-int cc_import_file(struct cc_store *st, const char *path, const struct cc_import_opts *opts,
-		   struct cc_import_result *res, struct cc_error *err)
+/* One attempt at importing PATH (cc_import_file); CAREFUL: each row under a savepoint. 1 when
+ * the file must be imported again carefully (im.retry; nothing of it stays). */
+static int import_once(struct cc_store *st, const char *path, const struct cc_import_opts *opts,
+		       struct cc_import_result *res, struct cc_error *err, int careful, double t0)
 {
 	struct imp im;
 	struct load ld;
 	int rc = 0;
 	memset(&ld, 0, sizeof ld);
 	cc_buf_init(&ld.prov_sql, 1 << 12);
-	ld.t0 = cc_now();
+	ld.t0 = t0;
 	imp_init(&im, st, path, opts, res, err);
+	im.careful = careful;
 	rc = open_input(&im, &ld, path);
 	if (rc == 0)
 		rc = prepare_kind(&im, &ld);
@@ -3163,8 +3299,10 @@ int cc_import_file(struct cc_store *st, const char *path, const struct cc_import
 	if (rc)
 		goto out;
 	if (im.fatal) {
-		rc = cc_error_set(err, im.fatal_err.code ? im.fatal_err.code : CC_EDB, "%s",
-				  im.fatal_err.msg);
+		rc = im.retry && !careful
+			     ? 1
+			     : cc_error_set(err, im.fatal_err.code ? im.fatal_err.code : CC_EDB,
+					    "%s", im.fatal_err.msg);
 		goto out;
 	}
 	rc = finish_rows(&im, &ld);
@@ -3183,6 +3321,16 @@ out:
 	}
 	res->seconds = cc_now() - ld.t0;
 	load_release(&im, &ld);
+	return rc;
+}
+
+int cc_import_file(struct cc_store *st, const char *path, const struct cc_import_opts *opts,
+		   struct cc_import_result *res, struct cc_error *err)
+{
+	double t0 = cc_now();
+	int rc = import_once(st, path, opts, res, err, 0, t0);
+	if (rc == 1)
+		rc = import_once(st, path, opts, res, err, 1, t0);
 	return rc;
 }
 

@@ -59,6 +59,8 @@ struct cc_bulk {
 	int nv;
 	char types[BULK_MAXV + 1];
 	int rowid_ids;
+	void (*refused)(void *ctx, int64_t row, const char *msg);
+	void *ctx;
 	int64_t changed, rows;
 	/* The statements cut into their parts (checked on both backends; PostgreSQL's merge is
 	 * made of them) */
@@ -868,8 +870,9 @@ static int pg_run(struct cc_bulk *b, const char *src, int ordered, int64_t *n, s
 	return rc;
 }
 
-/* Applies the rows in turns: each key's first occurrence, then its second, ... */
-static int pg_turns(struct cc_bulk *b, struct cc_error *err)
+/* Applies the rows of SRC in turns: each key's first occurrence, then its second, ...; *N the
+ * rows changed. */
+static int pg_turns(struct cc_bulk *b, const char *src, int64_t *n, struct cc_error *err)
 {
 	struct cc_buf q = CC_BUF_INIT(1 << 16);
 	cc_buf_puts(&q, "CREATE TEMP TABLE cc_bulk_turns ON COMMIT DROP AS SELECT *, row_number() "
@@ -879,24 +882,85 @@ static int pg_turns(struct cc_bulk *b, struct cc_error *err)
 			cc_buf_putc(&q, ',');
 		subst(&q, b->up.val[b->up.key[i]], "s");
 	}
-	cc_buf_puts(&q, " ORDER BY s.n) AS cc_turn FROM cc_bulk_stage s");
+	cc_buf_printf(&q, " ORDER BY s.n) AS cc_turn FROM %s s", src);
 	int rc = q.failed ? cc_error_set(err, CC_ENOMEM, "out of memory")
 			  : cc_store_exec(b->st, cc_buf_str(&q), err);
 	cc_buf_release(&q);
 	int64_t turns = rc ? 0 : cc_store_int(b->st, "SELECT max(cc_turn) FROM cc_bulk_turns", 0);
+	*n = 0;
 	for (int64_t t = 1; t <= turns && rc == 0; t++) {
-		char src[96];
-		int64_t n = 0;
-		snprintf(src, sizeof src, "(SELECT * FROM cc_bulk_turns WHERE cc_turn = %lld)",
+		char turn[96];
+		int64_t k = 0;
+		snprintf(turn, sizeof turn, "(SELECT * FROM cc_bulk_turns WHERE cc_turn = %lld)",
 			 (long long)t);
-		rc = pg_run(b, src, 1, &n, err);
+		rc = pg_run(b, turn, 1, &k, err);
 		if (rc == 1)
 			rc = cc_error_set(err, CC_EDB, "bulk write: a key met twice in one turn");
-		b->changed += n;
+		*n += k;
 	}
 	if (rc == 0)
 		rc = cc_store_exec(b->st, "DROP TABLE cc_bulk_turns", err);
 	return rc;
+}
+
+/*
+ * Applies the rows of SRC under a savepoint of its own: one merge, or the rows in turns when
+ * a key comes twice (PostgreSQL refuses an ON CONFLICT DO UPDATE that meets a key twice,
+ * SQLSTATE 21000). Returns 0 (*N rows changed), CC_EINVAL when a constraint refused a row
+ * (ERR set; nothing of SRC written, the transaction usable), or another negative CC_E*.
+ */
+static int pg_apply(struct cc_bulk *b, const char *src, int ordered, int64_t *n,
+		    struct cc_error *err)
+{
+	*n = 0;
+	int rc = cc_store_exec(b->st, "SAVEPOINT cc_bulk", err);
+	if (rc == 0)
+		rc = pg_run(b, src, ordered, n, err);
+	if (rc == 1) {
+		rc = cc_store_exec(b->st, "ROLLBACK TO SAVEPOINT cc_bulk", err);
+		if (rc == 0)
+			rc = pg_turns(b, src, n, err);
+	}
+	if (rc == CC_EINVAL) {
+		struct cc_error e = {0};
+		*n = 0;
+		if (cc_store_exec(b->st, "ROLLBACK TO SAVEPOINT cc_bulk", &e) ||
+		    cc_store_exec(b->st, "RELEASE SAVEPOINT cc_bulk", &e))
+			return cc_error_set(err, CC_EDB, "%s", e.msg);
+		return CC_EINVAL;
+	}
+	return rc ? rc : cc_store_exec(b->st, "RELEASE SAVEPOINT cc_bulk", err);
+}
+
+/*
+ * The staged rows numbered LO..HI when a constraint refused one of them: each half applied in
+ * turn (pg_apply), down to the rows refused alone, which are left out and named to
+ * spec.refused, as SQLite refuses a row at its step. k refused rows of N cost about k log2 N
+ * merges, over an index on the row number.
+ */
+static int pg_parts(struct cc_bulk *b, int64_t lo, int64_t hi, struct cc_error *err)
+{
+	char src[128];
+	int64_t n = 0;
+	struct cc_error e = {0};
+	snprintf(src, sizeof src, "(SELECT * FROM cc_bulk_stage WHERE n BETWEEN %lld AND %lld)",
+		 (long long)lo, (long long)hi);
+	int rc = pg_apply(b, src, 1, &n, &e);
+	if (rc == 0) {
+		b->changed += n;
+		return 0;
+	}
+	if (rc != CC_EINVAL) {
+		cc_error_set(err, rc, "%s", e.msg);
+		return rc;
+	}
+	if (lo == hi) {
+		b->refused(b->ctx, lo, e.msg);
+		return 0;
+	}
+	int64_t mid = lo + (hi - lo) / 2;
+	rc = pg_parts(b, lo, mid, err);
+	return rc ? rc : pg_parts(b, mid + 1, hi, err);
 }
 
 /*
@@ -1251,22 +1315,18 @@ static int pg_end(struct cc_bulk *b, struct cc_error *err)
 		b->changed += n;
 		return rc;
 	}
-	rc = 0;
-	int savepoint = b->up.update && b->up.nkeys;
-	if (savepoint)
-		rc = cc_store_exec(b->st, "SAVEPOINT cc_bulk", err);
-	if (rc == 0)
-		rc = pg_run(b, "cc_bulk_stage", 0, &n, err);
-	if (rc == 1) { /* a key met twice: the rows in turns */
-		rc = cc_store_exec(b->st, "ROLLBACK TO SAVEPOINT cc_bulk", err);
-		if (rc == 0)
-			rc = pg_turns(b, err);
-	} else {
+	rc = pg_apply(b, "cc_bulk_stage", 0, &n, err);
+	if (rc == 0) {
 		b->changed += n;
+		return 0;
 	}
-	if (rc == 0 && savepoint)
-		rc = cc_store_exec(b->st, "RELEASE SAVEPOINT cc_bulk", err);
-	return rc;
+	if (rc != CC_EINVAL || !b->refused)
+		return rc;
+	/* a constraint refused a row: the rows in parts, the refused ones left out */
+	int64_t lo = cc_store_int(b->st, "SELECT min(n) FROM cc_bulk_stage", 0);
+	int64_t hi = cc_store_int(b->st, "SELECT max(n) FROM cc_bulk_stage", 0);
+	rc = cc_store_exec(b->st, "CREATE INDEX ON cc_bulk_stage(n)", err);
+	return rc ? rc : pg_parts(b, lo, hi, err);
 }
 
 /* ---- the interface ---- */
@@ -1289,6 +1349,8 @@ int cc_store_bulk_begin(struct cc_store *st, const struct cc_bulk_spec *spec, st
 	}
 	memcpy(b->types, spec->types, (size_t)b->nv + 1);
 	b->rowid_ids = spec->rowid_ids;
+	b->refused = spec->refused;
+	b->ctx = spec->ctx;
 	/* tests set it low to take the first-load path with small files */
 	const char *fm = getenv("CC_BULK_FIRST_ROWS");
 	long long v;

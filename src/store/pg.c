@@ -176,7 +176,12 @@ static int result_rc(struct cc_store *st, const PGresult *r)
 static int pg_error(struct cc_store *st, const PGresult *r, struct cc_error *err, const char *what)
 {
 	int rc = result_rc(st, r);
-	const char *msg = r ? PQresultErrorMessage(r) : "";
+	/* a constraint's refusal (CC_EINVAL) goes into reject reports: its message alone, as
+	 * SQLite words it, without the severity and the CONTEXT lines */
+	const char *msg = !r ? ""
+			  : rc == CC_EINVAL && PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+				  ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+				  : PQresultErrorMessage(r);
 	if (!msg || !*msg)
 		msg = PQerrorMessage(st->pg->c);
 	size_t n = strlen(msg);

@@ -257,6 +257,12 @@ struct cc_bulk_spec {
 	const char *changed; /* NULL, or a statement per row UPSERT inserted or changed */
 	const char *types;   /* one letter per value */
 	int rowid_ids;	     /* the target's id is numbered as SQLite's rowid */
+	/* NULL, or told of each row a constraint refused at cc_store_bulk_end (PostgreSQL), which
+	 * then leaves that row out and writes the rest, as SQLite refuses a row at its
+	 * cc_store_bulk_row: ROW is its number among the rows cc_store_bulk_row returned 0 for
+	 * (the first is 1), MSG the database's words. Without it such a row fails the load. */
+	void (*refused)(void *ctx, int64_t row, const char *msg);
+	void *ctx;
 };
 /* One value of a row: TYPE (enum cc_value_kind_t: CC_VAL_NULL, _INT, _REAL, _TEXT), and I, D
  * or S (N bytes, not NUL-terminated; borrowed until the call returns) by type. */
@@ -278,12 +284,14 @@ int cc_store_bulk_begin(struct cc_store *st, const struct cc_bulk_spec *spec, st
  * Adds one row of N values (N = strlen(TYPES); values past a statement's parameters are not
  * bound to it). Returns 0; CC_EINVAL when the row is refused and not written, the load going on
  * (SQLite: a constraint refused it; PostgreSQL: a value its column's type cannot hold, while
- * constraints are met in cc_store_bulk_end, which then fails whole); or another negative CC_E*,
- * after which the transaction must be rolled back.
+ * constraints are met in cc_store_bulk_end, which tells SPEC's refused of the rows they
+ * refuse); or another negative CC_E*, after which the transaction must be rolled back.
  */
 int cc_store_bulk_row(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err);
-/* Writes what is still pending (PostgreSQL: the merge). *CHANGED (may be NULL) gets the number
- * of rows UPSERT inserted or changed over the whole load. Returns 0 or a negative CC_E*. */
+/* Writes what is still pending (PostgreSQL: the merge; rows a constraint refuses are told to
+ * SPEC's refused and left out, or fail the load without it, and always on the direct load's
+ * path, whose rows are not kept). *CHANGED (may be NULL) gets the number of rows UPSERT
+ * inserted or changed over the whole load. Returns 0 or a negative CC_E*. */
 int cc_store_bulk_end(struct cc_bulk *b, int64_t *changed, struct cc_error *err);
 /* Frees B (NULL is fine); without cc_store_bulk_end the rows not yet written are dropped. */
 void cc_store_bulk_free(struct cc_bulk *b);
