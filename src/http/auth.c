@@ -23,9 +23,11 @@
 #include <time.h>
 #include <sodium.h>
 #include "base/parse.h"
+#include "base/progress.h"
 #include "domain/catalogue.h"
 #include "domain/uscc.h"
 #include "http/handlers.h"
+#include "store/dialect.h"
 
 #define SESSION_IDLE   (12 * 3600)
 #define SESSION_MAX    (24 * 3600)
@@ -73,6 +75,98 @@ static int role_bit(const char *role)
 	return 0;
 }
 
+/*
+ * The session cache, where a look-up is a round trip to the database server (PostgreSQL):
+ * that round trip was most of the cost of a request the frame answers from memory. A session
+ * resolved from the database is kept here for CC_SESSION_CACHE_MS (default 1000, 0: off)
+ * milliseconds, in one of SC_SLOTS slots chosen by its hash (a newer session takes the slot;
+ * sessions that do not resolve are not kept, so made-up tokens evict nothing). A logout, a
+ * password change or a disabled account on this server takes effect here at once (sc_drop,
+ * sc_clear); on the other servers of a deployment within that time (docs/DEPLOY.md).
+ */
+#define SC_SLOTS 4096
+struct sc_entry {
+	char th[65];
+	struct http_user user;
+	int64_t last, created;
+	double at;    /* cc_now() when read from the database */
+	uint64_t gen; /* sc_gen then */
+};
+static struct sc_entry *sc;
+static uint64_t sc_gen = 1;
+static pthread_mutex_t sc_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static double sc_ttl(struct cc_store *st)
+{
+	static long long ms = -1;
+	long long v = __atomic_load_n(&ms, __ATOMIC_RELAXED);
+	if (v < 0) {
+		v = cc_env_int("CC_SESSION_CACHE_MS", 1000, 0, 60000);
+		__atomic_store_n(&ms, v, __ATOMIC_RELAXED);
+	}
+	return cc_store_round_trips(st) ? (double)v / 1000 : 0;
+}
+
+static struct sc_entry *sc_slot(const char *th)
+{
+	unsigned long h = strtoul(
+		(char[9]){th[0], th[1], th[2], th[3], th[4], th[5], th[6], th[7], 0}, NULL, 16);
+	return &sc[h % SC_SLOTS];
+}
+
+/* The cached session TH, younger than TTL, into *U, *LAST, *CREATED: 1, else 0. */
+static int sc_get(const char *th, double ttl, struct http_user *u, int64_t *last, int64_t *created)
+{
+	int hit = 0;
+	pthread_mutex_lock(&sc_lock);
+	if (sc) {
+		struct sc_entry *e = sc_slot(th);
+		if (e->gen == sc_gen && cc_now() - e->at < ttl && strcmp(e->th, th) == 0) {
+			*u = e->user;
+			*last = e->last;
+			*created = e->created;
+			hit = 1;
+		}
+	}
+	pthread_mutex_unlock(&sc_lock);
+	return hit;
+}
+
+static void sc_put(const char *th, const struct http_user *u, int64_t last, int64_t created,
+		   double at, uint64_t gen)
+{
+	pthread_mutex_lock(&sc_lock);
+	if (!sc)
+		sc = calloc(SC_SLOTS, sizeof *sc); /* NULL: nothing is cached */
+	if (sc && gen == sc_gen) {		   /* not read before an sc_clear */
+		struct sc_entry *e = sc_slot(th);
+		snprintf(e->th, sizeof e->th, "%s", th);
+		e->user = *u;
+		e->last = last;
+		e->created = created;
+		e->at = at;
+		e->gen = gen;
+	}
+	pthread_mutex_unlock(&sc_lock);
+}
+
+/* Forgets session TH (a logout). */
+static void sc_drop(const char *th)
+{
+	pthread_mutex_lock(&sc_lock);
+	if (sc && strcmp(sc_slot(th)->th, th) == 0)
+		sc_slot(th)->gen = 0;
+	pthread_mutex_unlock(&sc_lock);
+}
+
+/* Forgets every session (an account changed: its sessions may be gone). */
+void http_auth_cache_clear(void)
+{
+	pthread_mutex_lock(&sc_lock);
+	sc_gen++;
+	pthread_mutex_unlock(&sc_lock);
+}
+
 int http_auth_resolve(struct http_req *req)
 {
 	char th[65];
@@ -83,6 +177,19 @@ int http_auth_resolve(struct http_req *req)
 	if (!tok || strlen(tok) != 64)
 		return 0;
 	token_hash(tok, th);
+	time_t now = time(NULL);
+	double ttl = sc_ttl(req->st);
+	int64_t last = 0, created = 0;
+	struct http_user u;
+	if (ttl > 0 && sc_get(th, ttl, &u, &last, &created)) {
+		if (now - last <= SESSION_IDLE && now - created <= SESSION_MAX)
+			req->user = u;
+		return 0; /* last_seen was written, if due, when it was read */
+	}
+	pthread_mutex_lock(&sc_lock);
+	uint64_t gen = sc_gen;
+	pthread_mutex_unlock(&sc_lock);
+	double at = cc_now();
 	static const char sql[] =
 		"SELECT u.id, u.username, u.role, u.uscc, u.chains, s.csrf, s.last_seen, s.created, "
 		"u.institution_id "
@@ -92,9 +199,9 @@ int http_auth_resolve(struct http_req *req)
 	if (!s)
 		return 0;
 	cc_stmt_bind_text(s, 1, th, 64);
-	time_t now = time(NULL);
 	if (cc_stmt_step(s, &err) == 1) {
-		int64_t last = cc_stmt_int64(s, 6), created = cc_stmt_int64(s, 7);
+		last = cc_stmt_int64(s, 6);
+		created = cc_stmt_int64(s, 7);
 		if (now - last <= SESSION_IDLE && now - created <= SESSION_MAX) {
 			req->user.id = cc_stmt_int64(s, 0);
 			snprintf(req->user.username, sizeof req->user.username, "%s",
@@ -114,8 +221,11 @@ int http_auth_resolve(struct http_req *req)
 			snprintf(upd, sizeof upd,
 				 "UPDATE sessions SET last_seen = %lld WHERE token_hash = '%s'",
 				 (long long)now, th);
-			cc_store_exec(req->st, upd, NULL);
+			if (cc_store_exec(req->st, upd, NULL) == 0)
+				last = now;
 		}
+		if (req->user.id && ttl > 0)
+			sc_put(th, &req->user, last, created, at, gen);
 	}
 	if (s)
 		cc_stmt_reset(s);
@@ -411,6 +521,7 @@ int h_logout(struct http_req *req)
 	snprintf(sql, sizeof sql, "DELETE FROM sessions WHERE token_hash = '%s'",
 		 req->user.session);
 	cc_store_exec(req->st, sql, NULL);
+	sc_drop(req->user.session);
 	http_header(req, "Set-Cookie",
 		    over_tls(req)
 			    ? "cc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
@@ -597,6 +708,7 @@ int http_user_update(struct cc_store *st, const char *username, const char *pass
 			cc_stmt_step(d, err);
 			cc_stmt_free(d);
 		}
+		http_auth_cache_clear();
 	}
 	return 0;
 }

@@ -197,6 +197,9 @@ struct http_server {
 
 /* Session and account functions (http/auth.c). */
 int http_auth_resolve(struct http_req *req);
+/* Forgets the sessions this process keeps (auth.c's session cache): after an account's change
+ * that ends its sessions. */
+void http_auth_cache_clear(void);
 int http_hash_password(const char *password, char out[128]);
 int http_verify_password(const char *hash, const char *password);
 /*
