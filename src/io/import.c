@@ -399,11 +399,6 @@ static void reject_at(struct imp *im, long line, int col, const char *value, con
 	pthread_mutex_unlock(&im->reject_lock);
 }
 
-/*
- * Ends the reject report: when its limits left rejected rows out, a last line (no line
- * number) says how many, and so does a warning in the result. REJECTED counts every rejected
- * row of the file.
- */
 struct rep_rec {
 	long line;
 	size_t off, len, i;
@@ -461,6 +456,11 @@ out:
 	free(r);
 }
 
+/*
+ * Ends the reject report: when its limits left rejected rows out, a last line (no line
+ * number) says how many, and so does a warning in the result. REJECTED counts every rejected
+ * row of the file.
+ */
 static void report_finish(struct imp *im, int64_t rejected)
 {
 	char zh[512], en[512];
@@ -2487,7 +2487,6 @@ static int row_consortium(struct imp *im, const struct cc_row *row)
 
 /* ---- the writer ---- */
 
-/* Binds and steps one row; counts it. Returns 0, or a fatal CC_E* (database failure). */
 /* Notes that the bulk load's next row is LINE's (im->lines). 0 or CC_ENOMEM. */
 static int note_line(struct imp *im, long line)
 {
@@ -2527,6 +2526,7 @@ static void bulk_refused(void *ctx, int64_t row, const char *msg)
 	im->late_rejects = 1;
 }
 
+/* Binds and steps one row; counts it. Returns 0, or a fatal CC_E* (database failure). */
 static int write_row(struct imp *im, const struct rowbuf *rb)
 {
 	struct cc_error e;
@@ -2798,7 +2798,10 @@ static int open_input(struct imp *im, struct load *ld, const char *path)
 	/* Past the header, a malformed record is one rejected row, not the end of the file. */
 	cc_table_skip_bad(ld->t);
 	if (opts->rejects_path) {
-		im->rejects = fopen(opts->rejects_path, "w+b"); /* read back by report_sort */
+		/* read back by report_sort (where it cannot be, a pipe say, written only) */
+		im->rejects = fopen(opts->rejects_path, "w+b");
+		if (!im->rejects)
+			im->rejects = fopen(opts->rejects_path, "wb");
 		if (!im->rejects)
 			return cc_error_set(err, CC_EIO, "cannot write reject report '%s'",
 					    opts->rejects_path);

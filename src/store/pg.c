@@ -176,12 +176,19 @@ static int result_rc(struct cc_store *st, const PGresult *r)
 static int pg_error(struct cc_store *st, const PGresult *r, struct cc_error *err, const char *what)
 {
 	int rc = result_rc(st, r);
-	/* a constraint's refusal (CC_EINVAL) goes into reject reports: its message alone, as
-	 * SQLite words it, without the severity and the CONTEXT lines */
-	const char *msg = !r ? ""
-			  : rc == CC_EINVAL && PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
-				  ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
-				  : PQresultErrorMessage(r);
+	/* a constraint's refusal (CC_EINVAL) goes into reject reports: on one line, its message
+	 * and detail (the key a foreign key missed, the failing row), without the severity and
+	 * the CONTEXT lines */
+	const char *msg = r ? PQresultErrorMessage(r) : "";
+	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (rc == CC_EINVAL && primary) {
+		const char *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+		cc_error_set(err, rc, "%s: %s%s%s", what, primary, detail ? "; " : "",
+			     detail ? detail : "");
+		if (err)
+			err->internal = 1;
+		return rc;
+	}
 	if (!msg || !*msg)
 		msg = PQerrorMessage(st->pg->c);
 	size_t n = strlen(msg);
