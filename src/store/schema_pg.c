@@ -229,7 +229,12 @@ static const char *const extra[] = {
 	       "  END IF;"
 	       "  RETURN NULL;"
 	       "END $$;"
-	       "CREATE TRIGGER energy_total AFTER INSERT OR UPDATE OR DELETE ON energy_accounts"
+	       /* a bulk write into a database without accounts writes the sums once at its end
+		* instead (pg.c, energy_totals) */
+	       "CREATE TRIGGER energy_total AFTER INSERT OR UPDATE ON energy_accounts"
+	       "  FOR EACH ROW WHEN (current_setting('cc.energy_bulk', true) IS DISTINCT FROM '1')"
+	       "  EXECUTE FUNCTION cc_energy_total();"
+	       "CREATE TRIGGER energy_total_d AFTER DELETE ON energy_accounts"
 	       "  FOR EACH ROW EXECUTE FUNCTION cc_energy_total();"
 	       "CREATE FUNCTION cc_energy_wins() RETURNS trigger LANGUAGE plpgsql AS $$"
 	       "DECLARE t float8;"
