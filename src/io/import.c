@@ -216,9 +216,10 @@ struct imp {
 	 * the upsert. */
 	int plain_ok;
 	/* Where a failed statement spoils the transaction (PostgreSQL), a constraint the
-	 * validators missed cannot reject its row alone on the row path: the first attempt
-	 * then stops (retry) and the file is imported again with each row under a savepoint
-	 * (careful), as SQLite rejects that row alone. */
+	 * validators missed cannot reject its row alone on the row path, nor in the bulk load's
+	 * direct load (cc_store_bulk_retry): the first attempt then stops (retry) and the file
+	 * is imported again (careful) with each row under a savepoint, or without the direct
+	 * load, as SQLite rejects that row alone. */
 	int careful, retry;
 	const struct cc_import_opts *opts;
 	struct cc_import_result *res;
@@ -2549,6 +2550,8 @@ static int write_row(struct imp *im, const struct rowbuf *rb)
 		s = cc_store_bulk_row(im->load, v, rb->nv, &e);
 		if (s == 0 && note_line(im, rb->line))
 			s = cc_error_set(&e, CC_ENOMEM, "out of memory");
+		if (s < 0 && s != CC_EINVAL && cc_store_bulk_retry(im->load))
+			im->retry = 1; /* again, without the direct load */
 		goto counted;
 	}
 	if (im->careful && cc_store_exec(im->st, "SAVEPOINT cc_row", &e)) {
@@ -2901,6 +2904,7 @@ static int start_bulk(struct imp *im, struct load *ld)
 	spec.rowid_ids = im->kind == CC_KIND_ENTERPRISES;
 	spec.refused = bulk_refused;
 	spec.ctx = im;
+	spec.no_direct = im->careful;
 	if (!spec.upsert)
 		return cc_error_set(im->err, CC_EINVAL, "no row statement for the bulk load");
 	return cc_store_bulk_begin(im->st, &spec, &im->load, im->err);
@@ -2933,11 +2937,13 @@ static int begin_load(struct imp *im, struct load *ld)
 		if (rc)
 			return rc;
 	}
-	/* A big file logs one "everything changed" row instead of a row per row it writes: a
-	 * reader rebuilds its frame rather than patch it a row at a time (frame/frame.c). */
-	ld->log_bulk = !opts->dry_run && im->kind != CC_KIND_POSTINGS &&
-		       im->kind != CC_KIND_PATENTS &&
-		       (im->bulk || cc_table_size(ld->t) > (8u << 20));
+	/* A big file (over 8 MB; CC_LOG_BULK_BYTES: tests) logs one "everything changed" row
+	 * instead of a row per row it writes: a reader rebuilds its frame rather than patch it a
+	 * row at a time (frame/frame.c). */
+	ld->log_bulk =
+		!opts->dry_run && im->kind != CC_KIND_POSTINGS && im->kind != CC_KIND_PATENTS &&
+		(im->bulk || cc_table_size(ld->t) > (uint64_t)cc_env_int("CC_LOG_BULK_BYTES",
+									 8 << 20, 0, INT64_MAX));
 	if (ld->log_bulk) {
 		rc = cc_store_log_bulk(st, 1, im->err);
 		if (rc)
@@ -3126,6 +3132,8 @@ static int finish_rows(struct imp *im, struct load *ld)
 		int64_t changed = 0;
 		struct cc_error e = {0};
 		rc = cc_store_bulk_end(im->load, &changed, &e);
+		if (rc && cc_store_bulk_retry(im->load))
+			im->retry = 1; /* again, without the direct load */
 		cc_store_bulk_free(im->load);
 		im->load = NULL;
 		im->changed += changed;
@@ -3309,6 +3317,8 @@ static int import_once(struct cc_store *st, const char *path, const struct cc_im
 		goto out;
 	}
 	rc = finish_rows(&im, &ld);
+	if (rc && im.retry && !careful)
+		rc = 1;
 	if (rc == 0)
 		rc = commit_load(&im, &ld, path);
 	if (rc == 0)

@@ -82,6 +82,8 @@ struct cc_bulk {
 	char *add[2];	      /* the first-load path's keys to add again, per target */
 	/* The direct load (pg_direct): rows copied straight into UPSERT's table */
 	int direct_ok; /* may still be tried: binary, bare values, no key seen twice, not tried */
+	int direct_refused; /* a constraint refused a row the direct load copied
+			       (cc_store_bulk_retry) */
 	int direct;
 	int64_t direct_rows;
 	int upar[BULK_MAXV]; /* UPSERT's column c is fed by value upar[c] (0-based) */
@@ -1066,13 +1068,14 @@ static int keys_drop(struct cc_bulk *b, struct cc_error *e)
 	return 0;
 }
 
-/* Adds again what keys_drop dropped; forgets it. 0 or CC_EDB (E set). */
+/* Adds again what keys_drop dropped; forgets it. 0, CC_EINVAL (a row breaks a key: a value
+ * repeated, a foreign key's value missing) or CC_EDB (E set). */
 static int keys_add(struct cc_bulk *b, struct cc_error *e)
 {
 	int rc = 0;
 	for (int i = 0; i < 2; i++) {
 		if (rc == 0 && b->add[i] && cc_store_exec(b->st, b->add[i], e))
-			rc = CC_EDB;
+			rc = cc_pg_refused(b->st) ? CC_EINVAL : CC_EDB;
 		free(b->add[i]);
 		b->add[i] = NULL;
 	}
@@ -1255,6 +1258,10 @@ static int pg_direct_end(struct cc_bulk *b, struct cc_error *err)
 	}
 	if (rc == 0)
 		rc = keys_add(b, err);
+	if (rc == CC_EINVAL || (rc && cc_pg_refused(b->st))) {
+		b->direct_refused = 1;
+		rc = CC_EDB;
+	}
 	b->changed += b->direct_rows;
 	b->direct_rows = 0;
 	return rc;
@@ -1295,7 +1302,10 @@ static int pg_direct_row(struct cc_bulk *b, const struct cc_val *v, int n, struc
 	}
 	b->rows++;
 	b->direct_rows++;
-	return d->len >= BULK_CHUNK ? direct_flush(b, 0, err) : 0;
+	rc = d->len >= BULK_CHUNK ? direct_flush(b, 0, err) : 0;
+	if (rc && cc_pg_refused(b->st))
+		b->direct_refused = 1;
+	return rc;
 }
 
 static int pg_end(struct cc_bulk *b, struct cc_error *err)
@@ -1384,7 +1394,7 @@ int cc_store_bulk_begin(struct cc_store *st, const struct cc_bulk_spec *spec, st
 	cc_buf_init(&b->data, (size_t)BULK_CHUNK + (16u << 20)); /* a row of up to 16 MB */
 	cc_buf_init(&b->side_data, (size_t)(8u << 20) + (16u << 20));
 	rc = pg_stage(b, err);
-	if (rc == 0)
+	if (rc == 0 && !spec->no_direct)
 		direct_spec(b);
 out:
 	if (rc) {
@@ -1415,6 +1425,11 @@ int cc_store_bulk_end(struct cc_bulk *b, int64_t *changed, struct cc_error *err)
 int cc_store_bulk_first_load(const struct cc_bulk *b)
 {
 	return b->first_loaded;
+}
+
+int cc_store_bulk_retry(const struct cc_bulk *b)
+{
+	return b->direct_refused;
 }
 
 void cc_store_bulk_free(struct cc_bulk *b)

@@ -66,6 +66,7 @@ struct cc_pg {
 	int copying;
 	int copy_binary; /* the COPY open is in binary format: its end sends the trailer */
 	char copy_err[400];
+	int refused;	  /* the last statement or COPY that failed: a constraint refused a row */
 	int energy_defer; /* cc.energy_bulk is '1' in this transaction: energy_totals is due */
 };
 
@@ -171,6 +172,7 @@ static int result_rc(struct cc_store *st, const PGresult *r)
 	else if (state && strncmp(state, "23", 2) == 0)
 		rc = CC_EINVAL;
 	st->busy = rc == CC_EBUSY;
+	st->pg->refused = rc == CC_EINVAL;
 	return rc;
 }
 
@@ -209,6 +211,7 @@ static void copy_finish(struct cc_pg *pg)
 	if (!pg->copying)
 		return;
 	pg->copying = 0;
+	pg->refused = 0;
 	/* binary format's trailer: a field count of -1 */
 	const char *bad = (pg->copy_binary && PQputCopyData(pg->c, "\377\377", 2) != 1) ||
 					  PQputCopyEnd(pg->c, NULL) != 1
@@ -216,8 +219,11 @@ static void copy_finish(struct cc_pg *pg)
 				  : NULL;
 	PGresult *r;
 	while ((r = PQgetResult(pg->c)) != NULL) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK && !bad && !pg->copy_err[0])
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && !bad && !pg->copy_err[0]) {
+			const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 			snprintf(pg->copy_err, sizeof pg->copy_err, "%s", PQresultErrorMessage(r));
+			pg->refused = state && strncmp(state, "23", 2) == 0;
+		}
 		PQclear(r);
 	}
 	if (bad && !pg->copy_err[0])
@@ -1187,6 +1193,11 @@ int cc_pg_copy_put(struct cc_store *st, const char *sql, int binary, const char 
 		off += k;
 	}
 	return 0;
+}
+
+int cc_pg_refused(const struct cc_store *st)
+{
+	return st->pg->refused;
 }
 
 int cc_pg_copy_end(struct cc_store *st, struct cc_error *err)

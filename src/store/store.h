@@ -263,6 +263,7 @@ struct cc_bulk_spec {
 	 * (the first is 1), MSG the database's words. Without it such a row fails the load. */
 	void (*refused)(void *ctx, int64_t row, const char *msg);
 	void *ctx;
+	int no_direct; /* PostgreSQL: no direct load (cc_store_bulk_retry) */
 };
 /* One value of a row: TYPE (enum cc_value_kind_t: CC_VAL_NULL, _INT, _REAL, _TEXT), and I, D
  * or S (N bytes, not NUL-terminated; borrowed until the call returns) by type. */
@@ -290,8 +291,8 @@ int cc_store_bulk_begin(struct cc_store *st, const struct cc_bulk_spec *spec, st
 int cc_store_bulk_row(struct cc_bulk *b, const struct cc_val *v, int n, struct cc_error *err);
 /* Writes what is still pending (PostgreSQL: the merge; rows a constraint refuses are told to
  * SPEC's refused and left out, or fail the load without it, and always on the direct load's
- * path, whose rows are not kept). *CHANGED (may be NULL) gets the number of rows UPSERT
- * inserted or changed over the whole load. Returns 0 or a negative CC_E*. */
+ * path, whose rows are not kept: cc_store_bulk_retry). *CHANGED (may be NULL) gets the number of
+ * rows UPSERT inserted or changed over the whole load. Returns 0 or a negative CC_E*. */
 int cc_store_bulk_end(struct cc_bulk *b, int64_t *changed, struct cc_error *err);
 /* Frees B (NULL is fine); without cc_store_bulk_end the rows not yet written are dropped. */
 void cc_store_bulk_free(struct cc_bulk *b);
@@ -299,6 +300,11 @@ void cc_store_bulk_free(struct cc_bulk *b);
  * path at the end (keys dropped and added again), 2 by the direct load (keys dropped, rows
  * copied straight into the table), else 0. */
 int cc_store_bulk_first_load(const struct cc_bulk *b);
+/* 1 when the load failed because a constraint refused a row the direct load had copied
+ * straight into its table (a CHECK or NOT NULL met by the COPY, a foreign key's value missing
+ * when the keys were added again): those rows are not kept, so the caller rolls back and, to
+ * have such rows rejected alone, loads the rows again with spec.no_direct. */
+int cc_store_bulk_retry(const struct cc_bulk *b);
 
 /*
  * Copies every table of the schema from FROM to TO (either backend; both at this program's

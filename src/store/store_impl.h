@@ -79,6 +79,9 @@ void cc_pg_free(struct cc_stmt *s);
 int cc_pg_copy_put(struct cc_store *st, const char *sql, int binary, const char *data, size_t n,
 		   struct cc_error *err);
 int cc_pg_copy_end(struct cc_store *st, struct cc_error *err);
+/* 1 when the last statement or COPY that failed, failed because a constraint refused a row
+ * (SQLSTATE 23): cc_store_exec reports it as CC_EDB, as SQLite's exec does. */
+int cc_pg_refused(const struct cc_store *st);
 int cc_pg_bulk_exec(struct cc_store *st, const char *sql, int64_t *out, struct cc_error *err);
 /* cc_pg_bind's TYPE: what the value was bound as (the parameter's type when prepared). */
 enum { CC_PG_NULL, CC_PG_INT, CC_PG_DOUBLE, CC_PG_TEXT };

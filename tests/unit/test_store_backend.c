@@ -408,13 +408,23 @@ static void bulk_direct(struct cc_store *st, const char *backend)
 	assert_int_equal(cc_store_exec(st, "DROP TABLE bd; DROP TABLE bd_prov", &err), 0);
 }
 
+/* spec.refused for the tests: CTX is {rows told, the first row told, ...}. */
+static void note_refused(void *ctx, int64_t row, const char *msg)
+{
+	int64_t *t = ctx;
+	if (t[0]++ == 0)
+		t[1] = row;
+	assert_non_null(strstr(msg, "bc_p_fkey"));
+}
+
 /*
  * A foreign key's value missing in a direct load: the validators check references (an
  * indicator's firm is in the registry), so only a row written past them meets it. SQLite
  * refuses that row at its step; the direct load copies rows straight into the table without
  * the key, so PostgreSQL meets it when the keys are added again at the end: the load fails,
  * naming the constraint and the missing key, and after the rollback the table is as before,
- * keys included.
+ * keys included; cc_store_bulk_retry says so, and the rows loaded again without the direct
+ * load leave that row out alone, told to spec.refused.
  */
 static void bulk_direct_fk(struct cc_store *st, const char *backend)
 {
@@ -448,15 +458,37 @@ static void bulk_direct_fk(struct cc_store *st, const char *backend)
 	if (pg) {
 		assert_int_not_equal(rc, 0);
 		assert_int_equal(cc_store_bulk_first_load(bulk), 2);
+		assert_int_equal(cc_store_bulk_retry(bulk), 1);
 		assert_non_null(strstr(err.msg, "bc_p_fkey"));
 		assert_non_null(strstr(err.msg, "(p)=(99)"));
 		cc_store_rollback(st);
+		cc_store_bulk_free(bulk);
 		assert_int_equal(cc_store_int(st, "SELECT count(*) FROM bc", -1), 0);
 		assert_int_equal(cc_store_int(st,
 					      "SELECT count(*) FROM pg_constraint WHERE conrelid = "
 					      "'bc'::regclass AND contype IN ('p', 'f')",
 					      -1),
 				 2);
+		/* again without the direct load: the row refused alone, told by its number */
+		int64_t told[4] = {0};
+		spec.no_direct = 1;
+		spec.refused = note_refused;
+		spec.ctx = told;
+		assert_int_equal(cc_store_begin(st, &err), 0);
+		assert_int_equal(cc_store_bulk_begin(st, &spec, &bulk, &err), 0);
+		for (int i = 0; i < 3000; i++) {
+			struct cc_val v[2] = {
+				{.type = CC_VAL_INT, .i = i},
+				{.type = CC_VAL_INT, .i = i == 2500 ? 99 : 1 + i % 3}};
+			assert_int_equal(cc_store_bulk_row(bulk, v, 2, &err), 0);
+		}
+		assert_int_equal(cc_store_bulk_end(bulk, &changed, &err), 0);
+		assert_int_equal(cc_store_bulk_first_load(bulk), 0);
+		assert_int_equal(told[0], 1);
+		assert_int_equal(told[1], 2501);
+		assert_int_equal(changed, 2999);
+		assert_int_equal(cc_store_commit(st, &err), 0);
+		assert_int_equal(cc_store_int(st, "SELECT count(*) FROM bc", -1), 2999);
 	} else {
 		assert_int_equal(rc, 0);
 		assert_int_equal(refused, 1);
