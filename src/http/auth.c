@@ -181,15 +181,19 @@ int http_auth_resolve(struct http_req *req)
 	double ttl = sc_ttl(req->st);
 	int64_t last = 0, created = 0;
 	struct http_user u;
-	if (ttl > 0 && sc_get(th, ttl, &u, &last, &created)) {
-		if (now - last <= SESSION_IDLE && now - created <= SESSION_MAX)
-			req->user = u;
-		return 0; /* last_seen was written, if due, when it was read */
+	uint64_t gen = 0;
+	double at = 0;
+	if (ttl > 0) {
+		if (sc_get(th, ttl, &u, &last, &created)) {
+			if (now - last <= SESSION_IDLE && now - created <= SESSION_MAX)
+				req->user = u;
+			return 0; /* last_seen was written, if due, when it was read */
+		}
+		pthread_mutex_lock(&sc_lock);
+		gen = sc_gen;
+		pthread_mutex_unlock(&sc_lock);
+		at = cc_now();
 	}
-	pthread_mutex_lock(&sc_lock);
-	uint64_t gen = sc_gen;
-	pthread_mutex_unlock(&sc_lock);
-	double at = cc_now();
 	static const char sql[] =
 		"SELECT u.id, u.username, u.role, u.uscc, u.chains, s.csrf, s.last_seen, s.created, "
 		"u.institution_id "

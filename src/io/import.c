@@ -269,8 +269,9 @@ struct imp {
 	/* The writer's side: counters and the first fatal error. */
 	int64_t accepted, db_rejected;
 	/* The bulk load's rows (numbered from 1 as it took them) to their lines, for the rows a
-	 * constraint refuses at its end (bulk_refused): each row from which line - row differs
-	 * from the row before, and that difference. */
+	 * constraint refuses at its end (bulk_refused; PostgreSQL, where SQLite refuses a row at
+	 * its step): each row from which line - row differs from the row before, and that
+	 * difference. */
 	int64_t bulk_rows;
 	int late_rejects; /* report_sort them in */
 	int64_t (*lines)[2];
@@ -2548,7 +2549,7 @@ static int write_row(struct imp *im, const struct rowbuf *rb)
 			v[k].n = x->type == 3 ? x->len : 0;
 		}
 		s = cc_store_bulk_row(im->load, v, rb->nv, &e);
-		if (s == 0 && note_line(im, rb->line))
+		if (s == 0 && !im->plain_ok && note_line(im, rb->line)) /* SQLite: not asked */
 			s = cc_error_set(&e, CC_ENOMEM, "out of memory");
 		if (s < 0 && s != CC_EINVAL && cc_store_bulk_retry(im->load))
 			im->retry = 1; /* again, without the direct load */

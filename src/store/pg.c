@@ -188,16 +188,14 @@ static int pg_error(struct cc_store *st, const PGresult *r, struct cc_error *err
 		const char *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
 		cc_error_set(err, rc, "%s: %s%s%s", what, primary, detail ? "; " : "",
 			     detail ? detail : "");
-		if (err)
-			err->internal = 1;
-		return rc;
+	} else {
+		if (!msg || !*msg)
+			msg = PQerrorMessage(st->pg->c);
+		size_t n = strlen(msg);
+		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			n--;
+		cc_error_set(err, rc, "%s: %.*s", what, (int)n, msg);
 	}
-	if (!msg || !*msg)
-		msg = PQerrorMessage(st->pg->c);
-	size_t n = strlen(msg);
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		n--;
-	cc_error_set(err, rc, "%s: %.*s", what, (int)n, msg);
 	if (err)
 		err->internal = 1;
 	return rc;
